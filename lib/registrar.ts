@@ -1,0 +1,95 @@
+/**
+ * The registrar port: what the jobs need from the Alibaba Domain API, in our own terms.
+ * The Alibaba adapter (lib/alibaba/) implements it over HTTP; tests run it against the sandbox.
+ * All times are epoch milliseconds (UTC).
+ */
+
+/** A domain as listed by QueryDomainList. */
+export interface ListedDomain {
+  /** As the registrar spells it (may be upper case or an IDN in Unicode or punycode). */
+  domainName: string;
+  instanceId: string;
+  /** ExpirationDateLong: the value to send as CurrentExpirationDate. */
+  expiresAtMs: number;
+  /** DomainStatus: '1' needs renewal, '2' needs redemption, '3' normal (other values passed through). */
+  domainStatus: string;
+  premium: boolean;
+  groupId?: string;
+  groupName?: string;
+  domainType?: string;
+  /** DomainAuditStatus (real-name verification): FAILED, SUCCEED, NONAUDIT, AUDITING. */
+  auditStatus?: string;
+}
+
+/** One domain of a renewal batch. */
+export interface RenewItem {
+  domainName: string;
+  /** SubscriptionDuration, 1-10 years. */
+  years: number;
+  /** CurrentExpirationDate: the expiry we saw when we decided. */
+  currentExpiryMs: number;
+  permitPremium: boolean;
+}
+
+/** SaveBatchTaskForCreatingOrderRenew input. Coupon and promotion apply to the whole batch. */
+export interface RenewBatchRequest {
+  items: readonly RenewItem[];
+  couponNo?: string;
+  promotionNo?: string;
+}
+
+export interface SubmitResult {
+  taskNo: string;
+  requestId: string;
+}
+
+export type TaskDetailState = 'waiting' | 'executing' | 'success' | 'failure';
+
+/** One domain's result inside a task (QueryTaskDetailList). */
+export interface TaskDetail {
+  taskNo: string;
+  taskDetailNo: string;
+  domainName: string;
+  state: TaskDetailState;
+  /** ErrorMsg (also set on success: "The operation is successful."). */
+  errorMsg?: string;
+  failReason?: string;
+  tryCount?: number;
+}
+
+/** One task of the account (QueryTaskList). */
+export interface TaskInfo {
+  taskNo: string;
+  taskType: string;
+  taskNum: number;
+  /** WAITING_EXECUTE, EXECUTING, COMPLETE */
+  taskStatus: string;
+  /** Display string as sent by the registrar; its time zone is UNCONFIRMED, so never parsed for decisions. */
+  createTime: string;
+}
+
+/** QueryDomainByDomainName, the fields we use. */
+export interface DomainInfo {
+  domainName: string;
+  expiresAtMs: number;
+  domainStatus: string;
+  premium: boolean;
+}
+
+/** Expiry range for listing, epoch ms, both inclusive. */
+export interface ListQuery {
+  expiringFromMs?: number;
+  expiringToMs?: number;
+}
+
+export interface Registrar {
+  /** Every domain of the account matching the query, all pages. */
+  listDomains(query: ListQuery): Promise<ListedDomain[]>;
+  getDomain(domainName: string): Promise<DomainInfo>;
+  /** The paid call. Throws AmbiguousOutcomeError when it may have executed. */
+  submitRenewBatch(request: RenewBatchRequest): Promise<SubmitResult>;
+  /** Tasks created in [fromMs, toMs] (day granularity on the registrar side), all pages. */
+  listTasks(range: { fromMs: number; toMs: number }): Promise<TaskInfo[]>;
+  /** All details of one task, all pages. */
+  listTaskDetails(taskNo: string): Promise<TaskDetail[]>;
+}

@@ -1,0 +1,67 @@
+import type { ListedDomain } from '../registrar';
+
+/**
+ * The fixed vocabulary of reasons a decision can carry (DESIGN §4). `due` is the only reason to renew.
+ */
+export const REASONS = {
+  due: 'due within the renewal window',
+  'not-due': 'expiry is outside the renewal window',
+  'opted-out': 'the matching rule says renew: false',
+  'at-max-term': 'no whole year fits within limits.maxYearsAhead',
+  premium: 'premium domain and limits.allowPremium is false',
+  redemption: 'past the grace period: needs redemption, which this tool never buys',
+  'in-flight': 'a renewal for this expiry is already claimed, submitted or unknown',
+  'over-run-limit': 'over limits.maxDomainsPerRun; deferred to a later run',
+  'retry-backoff': 'last attempt failed; waiting for the retry backoff',
+  'max-attempts': 'failed limits.maxAttempts times; needs a human',
+} as const;
+
+export type Reason = keyof typeof REASONS;
+
+/** Ledger view of one (domain, expiry) claim, as the planner needs it. */
+export interface InFlightView {
+  status: 'CLAIMED' | 'SUBMITTED' | 'RENEWED' | 'FAILED' | 'UNKNOWN';
+  /** Submissions of this (domain, expiry) that the registrar reported failed. */
+  attempts: number;
+  /** When a FAILED claim may be tried again (epoch ms). */
+  nextEligibleAtMs?: number;
+}
+
+/** Key of a claim and of the in-flight map: lower-cased domain + '#' + expiry ms. */
+export function claimKey(domainName: string, expiresAtMs: number): string {
+  return `${domainName.toLowerCase()}#${expiresAtMs}`;
+}
+
+export interface Decision {
+  domain: ListedDomain;
+  action: 'renew' | 'skip';
+  reason: Reason;
+  /** Name of the rule that matched, absent when only `defaults` applied. */
+  rule?: string;
+  /** Whole days until expiry, rounded down (negative once expired). */
+  daysLeft: number;
+  /** Years to buy (after the max-term cap). Present iff action is renew. */
+  years?: number;
+  couponNo?: string;
+  promotionNo?: string;
+  permitPremium?: boolean;
+  /** Index into Plan.batches. Present iff action is renew. */
+  batch?: number;
+}
+
+export interface PlannedBatch {
+  index: number;
+  couponNo?: string;
+  promotionNo?: string;
+  permitPremium: boolean;
+  /** Renew decisions in this batch, soonest expiry first. */
+  items: Decision[];
+}
+
+export interface Plan {
+  nowMs: number;
+  /** One per listed domain, soonest expiry first (ties by name). */
+  decisions: Decision[];
+  batches: PlannedBatch[];
+  totals: { listed: number; renew: number; skip: number; years: number; byReason: Partial<Record<Reason, number>> };
+}
