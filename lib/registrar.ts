@@ -93,3 +93,16 @@ export interface Registrar {
   /** All details of one task, all pages. */
   listTaskDetails(taskNo: string): Promise<TaskDetail[]>;
 }
+
+/** Alibaba AccessKey credentials. Never log, print or store any field of this. */
+export interface Credentials {
+  accessKeyId: string;
+  accessKeySecret: string;
+  securityToken?: string;
+}
+
+/** Supplies credentials; `refresh` re-reads them once after an authentication error (e.g. a rotated secret). */
+export interface CredentialsProvider {
+  get(): Promise<Credentials>;
+  refresh(): Promise<Credentials>;
+}

@@ -6,6 +6,7 @@ import type { ListedDomain } from '../registrar';
 export const REASONS = {
   due: 'due within the renewal window',
   'not-due': 'expiry is outside the renewal window',
+  'past-window': 'expired longer ago than window.daysAfterExpiry allows',
   'opted-out': 'the matching rule says renew: false',
   'at-max-term': 'no whole year fits within limits.maxYearsAhead',
   premium: 'premium domain and limits.allowPremium is false',
