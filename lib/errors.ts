@@ -100,3 +100,6 @@ export class NotifyError extends AutorenewError {}
 
 /** A job finished but some of its work failed; the summary says which. */
 export class JobFailedError extends AutorenewError {}
+
+/** A versioned ledger write lost to a concurrent writer: re-read and decide again. */
+export class LedgerConflictError extends LedgerError {}

@@ -1,0 +1,128 @@
+/**
+ * The ledger port: the durable record of every renewal attempt (claim) and every submission (batch).
+ * It is the guard of money-safety invariants M1 (at most once) and M2 (no lost TaskNo), see DESIGN §2 and §5.
+ * All times are epoch milliseconds (UTC). Domain names are stored lower-cased.
+ *
+ * Every write is conditional: new items on non-existence, updates on `version` (optimistic concurrency). Each write
+ * carries a fresh `writeId`, so when an SDK retry of a write that did succeed reports a condition failure, the
+ * adapter re-reads the item and recognises its own write instead of reporting a conflict.
+ */
+
+export type ClaimStatus = 'CLAIMED' | 'SUBMITTED' | 'RENEWED' | 'FAILED' | 'UNKNOWN';
+
+/** One renewal attempt key: a domain and the expiry it had when we decided to renew it. */
+export interface ClaimKey {
+  domain: string;
+  expiryMs: number;
+}
+
+export interface Claim extends ClaimKey {
+  status: ClaimStatus;
+  /** Batch that holds (or last held) this claim. */
+  batchId: string;
+  /** Attempt id of the run that holds the claim. */
+  attemptId: string;
+  /** Submissions of this key that the registrar reported failed (or that were released as failed). */
+  attempts: number;
+  years: number;
+  claimedAtMs: number;
+  updatedAtMs: number;
+  /** FAILED only: not claimable again before this time. */
+  nextEligibleAtMs?: number;
+  taskNo?: string;
+  /** RENEWED only: the expiry confirmed from the registrar after renewal. */
+  newExpiryMs?: number;
+  /** Registrar code or our reason for the last failure, e.g. `InsufficientBalance` or `not-submitted`. */
+  code?: string;
+  message?: string;
+  /** Optimistic-concurrency version; set by the adapter. */
+  version: number;
+}
+
+export interface ClaimRequest extends ClaimKey {
+  batchId: string;
+  attemptId: string;
+  years: number;
+  nowMs: number;
+  /** A FAILED claim is re-claimable only while `attempts < maxAttempts` and its backoff has passed. */
+  maxAttempts: number;
+}
+
+export type ClaimResult = { ok: true; claim: Claim } | { ok: false; existing: Claim };
+
+export type BatchStatus = 'INTENT' | 'SUBMITTED' | 'UNKNOWN' | 'CLOSED';
+
+export type EntryOutcome = 'RENEWED' | 'FAILED' | 'NOT_SUBMITTED';
+
+export interface BatchEntry extends ClaimKey {
+  years: number;
+  permitPremium: boolean;
+  outcome?: EntryOutcome;
+  newExpiryMs?: number;
+  message?: string;
+}
+
+/** Events a batch still has to be notified for (kept until the publish succeeded). */
+export type PendingNotice = 'submitted' | 'final' | 'unknown' | 'stuck';
+
+export interface Batch {
+  batchId: string;
+  runId: string;
+  attemptId: string;
+  status: BatchStatus;
+  createdAtMs: number;
+  updatedAtMs: number;
+  couponNo?: string;
+  promotionNo?: string;
+  /** The claimed domains of this batch (empty until claims are taken). */
+  entries: BatchEntry[];
+  /** Set when the submit call was about to be sent; reconciliation looks for tasks from here on. */
+  submitStartedAtMs?: number;
+  taskNo?: string;
+  requestId?: string;
+  submittedAtMs?: number;
+  closedAtMs?: number;
+  error?: { code?: string; message: string; requestId?: string };
+  /** Notices not yet delivered. The batch stays in the open index while this is non-empty. */
+  pendingNotices: PendingNotice[];
+  /** Notices delivered, so none is sent twice. */
+  sentNotices: PendingNotice[];
+  version: number;
+}
+
+/** The last run of a job, for `autorenew status`. */
+export interface RunRecord {
+  job: 'renew' | 'check';
+  runId: string;
+  startedAtMs: number;
+  finishedAtMs: number;
+  ok: boolean;
+  summary: Record<string, number>;
+  error?: string;
+}
+
+export interface Ledger {
+  /** Create a new batch (version 1). Fails with LedgerError if the id exists and is not our own write. */
+  putBatchIntent(batch: Omit<Batch, 'version'>): Promise<Batch>;
+  /** Replace a batch if its stored version still equals `batch.version`; returns it with the new version. */
+  saveBatch(batch: Batch): Promise<Batch>;
+  /** Strongly consistent read. */
+  getBatch(batchId: string): Promise<Batch | undefined>;
+  /** Batches in the open index (not CLOSED, or with pending notices), oldest first, re-read consistently. */
+  listOpenBatches(): Promise<Batch[]>;
+  /** Most recent batches (any status), newest first. */
+  listRecentBatches(limit: number): Promise<Batch[]>;
+
+  /** Take the claim for (domain, expiry), see ClaimRequest for when an existing claim may be taken over. */
+  claim(request: ClaimRequest): Promise<ClaimResult>;
+  /** Replace a claim if its stored version still equals `claim.version`; returns it with the new version. */
+  saveClaim(claim: Claim): Promise<Claim>;
+  /** Strongly consistent reads of the given keys; missing keys are absent from the result. */
+  getClaims(keys: readonly ClaimKey[]): Promise<Claim[]>;
+  /** Every claim of one domain, newest expiry first. */
+  listClaimsForDomain(domain: string): Promise<Claim[]>;
+
+  recordRun(run: RunRecord): Promise<void>;
+  lastRuns(): Promise<RunRecord[]>;
+}
+
