@@ -30,6 +30,8 @@ export interface Claim extends ClaimKey {
   /** FAILED only: not claimable again before this time. */
   nextEligibleAtMs?: number;
   taskNo?: string;
+  /** TaskNos of earlier, failed submissions of this key (kept across a takeover; reconciliation must not adopt them). */
+  previousTaskNos?: string[];
   /** RENEWED only: the expiry confirmed from the registrar after renewal. */
   newExpiryMs?: number;
   /** Registrar code or our reason for the last failure, e.g. `InsufficientBalance` or `not-submitted`. */
