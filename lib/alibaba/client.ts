@@ -1,0 +1,193 @@
+import { AmbiguousOutcomeError, InputError } from '../errors';
+import type { CredentialsProvider, Registrar, RenewBatchRequest } from '../registrar';
+import { computeBackoffMs } from './backoff';
+import { type CallEvent, createCaller } from './call';
+import { fetchAllPages, InconsistentListingError } from './paginate';
+import {
+  buildListQueryParams,
+  buildPageParams,
+  buildRenewParams,
+  buildTaskRangeParams,
+  type WireParams,
+} from './params';
+import { createRateLimiter } from './rate-limit';
+import { type Page, parseDetailPage, parseDomainInfo, parseDomainPage, parseSubmit, parseTaskPage } from './shapes';
+
+export interface AlibabaClientOptions {
+  /** Default 'https://domain.aliyuncs.com'. */
+  endpoint?: string;
+  /** On an auth rejection `refresh()` is called once and the request resent once. */
+  credentials: CredentialsProvider;
+  /** Per request (send + whole answer), ms. Default 10000. */
+  timeoutMs?: number;
+  /** Sent as Lang (language of registrar error messages). Default 'en'. */
+  lang?: 'en' | 'zh';
+  /** Sent as UserClientIp when set. */
+  userClientIp?: string;
+  /** QueryDomainList / QueryTaskList page size. Default 100 (the registrar's maximum is UNCONFIRMED). */
+  pageSize?: number;
+  /** QueryTaskDetailList page size. Default 1000 (the documented maximum). */
+  detailPageSize?: number;
+  /** Pages after the first fetched concurrently. Default 4. */
+  listConcurrency?: number;
+  /** Client-side call budget, calls per second, shared by all calls of this registrar. Default 10. */
+  qps?: number;
+  /** Attempts per call including the first. Default 5. */
+  maxAttempts?: number;
+  fetch?: typeof fetch;
+  sleep?: (ms: number) => Promise<void>;
+  random?: () => number;
+  /** Epoch ms; used for request timestamps, rate limiting and durations. */
+  now?: () => number;
+  /** Metrics/logging hook, called once per attempt; never receives credentials. */
+  onCall?: (e: CallEvent) => void;
+}
+
+/** Whole-listing passes when pages disagree (the account changed while paging). */
+const LISTING_PASSES = 3;
+
+function requirePositiveInt(name: string, value: number): number {
+  if (!Number.isInteger(value) || value < 1) {
+    throw new InputError(`Alibaba client option ${name} must be a positive integer, got ${value}.`);
+  }
+  return value;
+}
+
+function defaultSleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** Rejects a malformed renew batch before anything is sent (M5: bad input buys nothing). */
+function validateRenewRequest(request: RenewBatchRequest): void {
+  const action = 'SaveBatchTaskForCreatingOrderRenew';
+  if (request.items.length === 0) throw new InputError(`${action}: the batch is empty; nothing was sent.`, { action });
+  const names = new Set<string>();
+  for (const [i, item] of request.items.entries()) {
+    const where = `${action}: item ${i + 1} (${item.domainName || 'no name'})`;
+    const context = { action, domain: item.domainName };
+    if (!item.domainName) throw new InputError(`${where} has no domain name; nothing was sent.`, context);
+    if (!Number.isInteger(item.years) || item.years < 1 || item.years > 10) {
+      throw new InputError(`${where}: years must be an integer 1-10, got ${item.years}; nothing was sent.`, context);
+    }
+    if (!Number.isSafeInteger(item.currentExpiryMs) || item.currentExpiryMs <= 0) {
+      throw new InputError(
+        `${where}: currentExpiryMs must be epoch ms, got ${item.currentExpiryMs}; nothing was sent.`,
+        context,
+      );
+    }
+    const key = item.domainName.toLowerCase();
+    if (names.has(key)) throw new InputError(`${where} appears twice in one batch; nothing was sent.`, context);
+    names.add(key);
+  }
+}
+
+/**
+ * The Registrar port over the Alibaba Domain API (V1 RPC, HMAC-SHA1, POST form bodies): typed operations, strict
+ * response checks, a shared QPS budget, timeouts, and retries that never resend a paid call whose outcome is unknown.
+ */
+export function createAlibabaRegistrar(options: AlibabaClientOptions): Registrar {
+  const now = options.now ?? Date.now;
+  const sleep = options.sleep ?? defaultSleep;
+  const random = options.random ?? Math.random;
+  const pageSize = requirePositiveInt('pageSize', options.pageSize ?? 100);
+  const detailPageSize = requirePositiveInt('detailPageSize', options.detailPageSize ?? 1000);
+  const concurrency = requirePositiveInt('listConcurrency', options.listConcurrency ?? 4);
+  const maxAttempts = requirePositiveInt('maxAttempts', options.maxAttempts ?? 5);
+  const timeoutMs = requirePositiveInt('timeoutMs', options.timeoutMs ?? 10_000);
+  const qps = options.qps ?? 10;
+  if (!(qps > 0)) throw new InputError(`Alibaba client option qps must be a positive number, got ${qps}.`);
+
+  const caller = createCaller({
+    endpoint: options.endpoint ?? 'https://domain.aliyuncs.com',
+    credentials: options.credentials,
+    timeoutMs,
+    caller: { lang: options.lang ?? 'en', ...(options.userClientIp ? { userClientIp: options.userClientIp } : {}) },
+    maxAttempts,
+    limiter: createRateLimiter(qps, now, sleep),
+    fetch: options.fetch ?? globalThis.fetch,
+    sleep,
+    random,
+    now,
+    ...(options.onCall ? { onCall: options.onCall } : {}),
+  });
+
+  /** Reads all pages; restarts the whole listing when pages disagree, then gives up as ambiguous. */
+  async function listAll<T>(
+    action: string,
+    params: (pageNum: number) => WireParams,
+    parse: (body: unknown) => Page<T>,
+    keyOf: (item: T) => string,
+    context: { taskNo?: string } = {},
+  ): Promise<T[]> {
+    for (let pass = 1; ; pass++) {
+      try {
+        return await fetchAllPages(
+          (pageNum) => caller.call({ action, params: params(pageNum), parse, paid: false, context }),
+          concurrency,
+          keyOf,
+        );
+      } catch (error) {
+        if (!(error instanceof InconsistentListingError)) throw error;
+        if (pass >= LISTING_PASSES) {
+          throw new AmbiguousOutcomeError(
+            `${action} failed: the pages did not add up (${error.message}). Tried ${pass} times; the data changed while paging: try again later.`,
+            { ...context, action },
+          );
+        }
+        await sleep(computeBackoffMs(pass, random, undefined));
+      }
+    }
+  }
+
+  return {
+    listDomains(query) {
+      const filter = buildListQueryParams(query);
+      return listAll(
+        'QueryDomainList',
+        (pageNum) => ({ ...filter, ...buildPageParams(pageNum, pageSize) }),
+        parseDomainPage,
+        (d) => d.domainName.toLowerCase(),
+      );
+    },
+
+    getDomain(domainName) {
+      return caller.call({
+        action: 'QueryDomainByDomainName',
+        params: { DomainName: domainName },
+        parse: parseDomainInfo,
+        paid: false,
+        context: { domain: domainName },
+      });
+    },
+
+    async submitRenewBatch(request) {
+      validateRenewRequest(request);
+      return caller.call({
+        action: 'SaveBatchTaskForCreatingOrderRenew',
+        params: buildRenewParams(request),
+        parse: parseSubmit,
+        paid: true,
+      });
+    },
+
+    listTasks(range) {
+      const filter = buildTaskRangeParams(range);
+      return listAll(
+        'QueryTaskList',
+        (pageNum) => ({ ...filter, ...buildPageParams(pageNum, pageSize) }),
+        parseTaskPage,
+        (t) => t.taskNo,
+      );
+    },
+
+    listTaskDetails(taskNo) {
+      return listAll(
+        'QueryTaskDetailList',
+        (pageNum) => ({ TaskNo: taskNo, ...buildPageParams(pageNum, detailPageSize) }),
+        parseDetailPage,
+        (d) => d.taskDetailNo,
+        { taskNo },
+      );
+    },
+  };
+}

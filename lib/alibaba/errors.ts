@@ -1,0 +1,89 @@
+import {
+  AmbiguousOutcomeError,
+  AuthRejectedError,
+  type ErrorContext,
+  type RegistrarError,
+  RejectedFinalError,
+  RejectedRetryableError,
+} from '../errors';
+import type { AttemptFailure, FailureClass } from './classify';
+
+const MAX_SERVER_MESSAGE = 300;
+
+/**
+ * Makes a registrar message safe to show: drops the echoed string to sign (it contains the AccessKeyId), masks any
+ * credential value it still contains, removes control characters and bounds the length.
+ */
+export function sanitizeServerMessage(message: string, secrets: readonly string[]): string {
+  let text = message.replace(/\s*server string to sign is[\s\S]*$/i, '');
+  for (const secret of secrets) {
+    if (secret.length >= 4) text = text.split(secret).join('***');
+  }
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: stripping control characters is the point
+  text = text.replace(/[\u0000-\u001f\u007f]+/g, ' ').trim();
+  return text.length > MAX_SERVER_MESSAGE ? `${text.slice(0, MAX_SERVER_MESSAGE)}...` : text;
+}
+
+export interface FailureReport {
+  action: string;
+  failureClass: FailureClass;
+  failure: AttemptFailure;
+  attempts: number;
+  paid: boolean;
+  timeoutMs: number;
+  context: ErrorContext;
+  serverMessage?: string;
+  detail?: string;
+}
+
+function describeWhat(failure: AttemptFailure, timeoutMs: number, detail: string | undefined): string {
+  switch (failure.kind) {
+    case 'http':
+      return failure.code ?? 'no error code in the answer';
+    case 'invalid-body':
+      return `invalid response${detail ? ` (${detail})` : ''}`;
+    case 'timeout':
+      return `no complete answer within ${timeoutMs} ms`;
+    case 'network':
+      return `connection failed (${failure.networkCode ?? detail ?? 'unknown network error'})`;
+  }
+}
+
+function describeAdvice(report: FailureReport): string {
+  const tried = report.attempts === 1 ? 'Tried once' : `Tried ${report.attempts} times`;
+  switch (report.failureClass) {
+    case 'retryable':
+      return `${tried}; the request was refused before executing: lower the QPS budget or try later.`;
+    case 'auth':
+      return `${tried} (credentials refreshed once); the request did not execute: check the AccessKey pair (rotated, disabled or wrong?) and the system clock.`;
+    case 'final':
+      return `${tried}; the request was refused and did not execute: fix the parameters or the RAM permissions, resending it unchanged will fail again.`;
+    case 'ambiguous':
+      return report.paid
+        ? 'The renewal MAY have executed: do not resubmit; reconcile with QueryTaskList and QueryDomainByDomainName first.'
+        : `${tried}; the registrar did not give a usable answer: try later.`;
+  }
+}
+
+/** Builds the typed error for a failed call; its message says what failed, where, and what to do. No `cause`. */
+export function buildRegistrarError(report: FailureReport): RegistrarError {
+  const what = describeWhat(report.failure, report.timeoutMs, report.detail);
+  const where = [
+    ...(report.context.httpStatus !== undefined ? [`HTTP ${report.context.httpStatus}`] : []),
+    ...(report.context.requestId ? [`RequestId ${report.context.requestId}`] : []),
+  ];
+  const subject = report.context.domain ? ` for ${report.context.domain}` : '';
+  const message =
+    `${report.action}${subject} failed: ${what}${where.length ? ` (${where.join(', ')})` : ''}` +
+    `${report.serverMessage ? `: ${report.serverMessage.replace(/\.?$/, '.')}` : '.'} ${describeAdvice(report)}`;
+  switch (report.failureClass) {
+    case 'retryable':
+      return new RejectedRetryableError(message, report.context);
+    case 'auth':
+      return new AuthRejectedError(message, report.context);
+    case 'final':
+      return new RejectedFinalError(message, report.context);
+    case 'ambiguous':
+      return new AmbiguousOutcomeError(message, report.context);
+  }
+}

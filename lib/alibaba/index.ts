@@ -1,0 +1,5 @@
+/** The Alibaba Domain API adapter of the Registrar port. */
+
+export type { CallEvent } from './call';
+export { type AttemptFailure, classifyFailure, type FailureClass } from './classify';
+export { type AlibabaClientOptions, createAlibabaRegistrar } from './client';

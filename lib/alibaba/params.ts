@@ -1,0 +1,79 @@
+import type { Credentials, ListQuery, RenewBatchRequest } from '../registrar';
+import { formatTimestamp } from './sign';
+
+/** Domain API version this client speaks. */
+export const API_VERSION = '2018-01-29';
+
+/** Request parameters as sent on the wire: every scalar already a string. */
+export type WireParams = Record<string, string>;
+
+/** Options that go into every request (besides the signature fields). */
+export interface CallerParams {
+  lang: 'en' | 'zh';
+  userClientIp?: string;
+}
+
+/**
+ * The V1 common parameters of one attempt (without `Signature`). Nonce and timestamp are per attempt, so a resent
+ * request is a new request for the gateway's replay and skew checks.
+ */
+export function buildCommonParams(action: string, credentials: Credentials, nonce: string, nowMs: number): WireParams {
+  return {
+    Action: action,
+    Version: API_VERSION,
+    Format: 'JSON',
+    AccessKeyId: credentials.accessKeyId,
+    SignatureMethod: 'HMAC-SHA1',
+    SignatureVersion: '1.0',
+    SignatureNonce: nonce,
+    Timestamp: formatTimestamp(nowMs),
+    ...(credentials.securityToken ? { SecurityToken: credentials.securityToken } : {}),
+  };
+}
+
+/** `Lang` and, when configured, `UserClientIp`: accepted by every Domain operation. */
+export function buildCallerParams(caller: CallerParams): WireParams {
+  return { Lang: caller.lang, ...(caller.userClientIp ? { UserClientIp: caller.userClientIp } : {}) };
+}
+
+/** Paging parameters (PageNum is 1-based). */
+export function buildPageParams(pageNum: number, pageSize: number): WireParams {
+  return { PageNum: String(pageNum), PageSize: String(pageSize) };
+}
+
+/** QueryDomainList expiry range, epoch ms (the registrar filters by day). */
+export function buildListQueryParams(query: ListQuery): WireParams {
+  return {
+    ...(query.expiringFromMs !== undefined ? { StartExpirationDate: String(query.expiringFromMs) } : {}),
+    ...(query.expiringToMs !== undefined ? { EndExpirationDate: String(query.expiringToMs) } : {}),
+  };
+}
+
+/** QueryTaskList creation-time range, epoch ms. */
+export function buildTaskRangeParams(range: { fromMs: number; toMs: number }): WireParams {
+  return { BeginCreateTime: String(range.fromMs), EndCreateTime: String(range.toMs) };
+}
+
+/**
+ * SaveBatchTaskForCreatingOrderRenew parameters: `OrderRenewParam.N.*` flattened 1-based; coupon and promotion
+ * only when set (with their `Use*` switch).
+ */
+export function buildRenewParams(request: RenewBatchRequest): WireParams {
+  const params: WireParams = {};
+  request.items.forEach((item, index) => {
+    const prefix = `OrderRenewParam.${index + 1}`;
+    params[`${prefix}.DomainName`] = item.domainName;
+    params[`${prefix}.SubscriptionDuration`] = String(item.years);
+    params[`${prefix}.CurrentExpirationDate`] = String(item.currentExpiryMs);
+    params[`${prefix}.PermitPremiumRenew`] = String(item.permitPremium);
+  });
+  if (request.couponNo !== undefined) {
+    params.UseCoupon = 'true';
+    params.CouponNo = request.couponNo;
+  }
+  if (request.promotionNo !== undefined) {
+    params.UsePromotion = 'true';
+    params.PromotionNo = request.promotionNo;
+  }
+  return params;
+}

@@ -1,0 +1,162 @@
+import { z } from 'zod';
+import type { DomainInfo, ListedDomain, SubmitResult, TaskDetail, TaskDetailState, TaskInfo } from '../registrar';
+
+/** A 2xx body that does not have the shape we rely on. The caller turns it into an AmbiguousOutcomeError. */
+export class ShapeError extends Error {}
+
+/** One page of a paginated Query* answer, mapped to our items. */
+export interface Page<T> {
+  items: T[];
+  totalItems: number;
+  totalPages: number;
+}
+
+const count = z.number().int().nonnegative();
+const nonEmpty = z.string().min(1);
+const epochMs = z.number().int().safe();
+
+function parseWith<S extends z.ZodType>(schema: S, body: unknown): z.output<S> {
+  const result = schema.safeParse(body);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0];
+  const path = issue?.path.length ? issue.path.join('.') : 'body';
+  throw new ShapeError(`${path}: ${issue?.message ?? 'unexpected shape'}`);
+}
+
+/**
+ * A paged body: totals plus `Data.<itemKey>` (an array). A missing `Data` or item key is read as an empty page
+ * (the empty-list shape is UNCONFIRMED); the total check of the pager catches a page that lost its items.
+ */
+function pagedSchema<I extends z.ZodType>(itemKey: string, item: I) {
+  return z.object({
+    TotalItemNum: count,
+    TotalPageNum: count,
+    Data: z
+      .object({ [itemKey]: z.array(item).optional() })
+      .optional()
+      .nullable(),
+  });
+}
+
+function toPage<T>(
+  body: { TotalItemNum: number; TotalPageNum: number; Data?: unknown },
+  itemKey: string,
+  map: (raw: never) => T,
+): Page<T> {
+  const data = body.Data as Record<string, unknown[] | undefined> | null | undefined;
+  const raw = data?.[itemKey] ?? [];
+  return { items: raw.map((r) => map(r as never)), totalItems: body.TotalItemNum, totalPages: body.TotalPageNum };
+}
+
+const domainItem = z.object({
+  DomainName: nonEmpty,
+  InstanceId: z.string(),
+  ExpirationDateLong: epochMs,
+  DomainStatus: z.string(),
+  Premium: z.boolean().optional(),
+  DomainGroupId: z.string().optional(),
+  DomainGroupName: z.string().optional(),
+  DomainType: z.string().optional(),
+  DomainAuditStatus: z.string().optional(),
+});
+const domainPage = pagedSchema('Domain', domainItem);
+
+/** QueryDomainList page -> ListedDomain[]. Uses ExpirationDateLong, never the display strings. */
+export function parseDomainPage(body: unknown): Page<ListedDomain> {
+  const parsed = parseWith(domainPage, body);
+  return toPage(
+    parsed,
+    'Domain',
+    (d: z.output<typeof domainItem>): ListedDomain => ({
+      domainName: d.DomainName,
+      instanceId: d.InstanceId,
+      expiresAtMs: d.ExpirationDateLong,
+      domainStatus: d.DomainStatus,
+      premium: d.Premium ?? false,
+      ...(d.DomainGroupId ? { groupId: d.DomainGroupId } : {}),
+      ...(d.DomainGroupName ? { groupName: d.DomainGroupName } : {}),
+      ...(d.DomainType ? { domainType: d.DomainType } : {}),
+      ...(d.DomainAuditStatus ? { auditStatus: d.DomainAuditStatus } : {}),
+    }),
+  );
+}
+
+const domainInfo = z.object({
+  DomainName: nonEmpty,
+  ExpirationDateLong: epochMs,
+  DomainStatus: z.string(),
+  Premium: z.boolean().optional(),
+});
+
+/** QueryDomainByDomainName (flat body) -> DomainInfo. */
+export function parseDomainInfo(body: unknown): DomainInfo {
+  const d = parseWith(domainInfo, body);
+  return {
+    domainName: d.DomainName,
+    expiresAtMs: d.ExpirationDateLong,
+    domainStatus: d.DomainStatus,
+    premium: d.Premium ?? false,
+  };
+}
+
+const submitBody = z.object({ RequestId: nonEmpty, TaskNo: nonEmpty });
+
+/** SaveBatchTaskForCreatingOrderRenew -> TaskNo + RequestId; a body without TaskNo is invalid. */
+export function parseSubmit(body: unknown): SubmitResult {
+  const s = parseWith(submitBody, body);
+  return { taskNo: s.TaskNo, requestId: s.RequestId };
+}
+
+const taskItem = z.object({
+  TaskNo: nonEmpty,
+  TaskType: z.string(),
+  TaskNum: count,
+  TaskStatus: z.string(),
+  CreateTime: z.string(),
+});
+const taskPage = pagedSchema('TaskInfo', taskItem);
+
+/** QueryTaskList page -> TaskInfo[]. */
+export function parseTaskPage(body: unknown): Page<TaskInfo> {
+  return toPage(
+    parseWith(taskPage, body),
+    'TaskInfo',
+    (t: z.output<typeof taskItem>): TaskInfo => ({
+      taskNo: t.TaskNo,
+      taskType: t.TaskType,
+      taskNum: t.TaskNum,
+      taskStatus: t.TaskStatus,
+      createTime: t.CreateTime,
+    }),
+  );
+}
+
+const DETAIL_STATES: readonly TaskDetailState[] = ['waiting', 'executing', 'success', 'failure'];
+
+const detailItem = z.object({
+  TaskNo: nonEmpty,
+  TaskDetailNo: nonEmpty,
+  DomainName: nonEmpty,
+  TaskStatusCode: z.union([z.literal(0), z.literal(1), z.literal(2), z.literal(3)]),
+  ErrorMsg: z.string().optional(),
+  FailReason: z.string().optional(),
+  TryCount: count.optional(),
+});
+const detailPage = pagedSchema('TaskDetail', detailItem);
+
+/** QueryTaskDetailList page -> TaskDetail[] (TaskStatusCode 0/1/2/3 -> waiting/executing/success/failure). */
+export function parseDetailPage(body: unknown): Page<TaskDetail> {
+  return toPage(
+    parseWith(detailPage, body),
+    'TaskDetail',
+    (d: z.output<typeof detailItem>): TaskDetail => ({
+      taskNo: d.TaskNo,
+      taskDetailNo: d.TaskDetailNo,
+      domainName: d.DomainName,
+      state: DETAIL_STATES[d.TaskStatusCode] ?? 'failure',
+      ...(d.ErrorMsg !== undefined ? { errorMsg: d.ErrorMsg } : {}),
+      ...(d.FailReason !== undefined ? { failReason: d.FailReason } : {}),
+      ...(d.TryCount !== undefined ? { tryCount: d.TryCount } : {}),
+    }),
+  );
+}

@@ -1,0 +1,119 @@
+import type { AttemptFailure } from './classify';
+import type { WireParams } from './params';
+import { canonicalizeQuery } from './sign';
+
+/** What one HTTP exchange produced, before classification. Holds no credentials. */
+export type ExchangeResult =
+  | { ok: true; httpStatus: number; body: Record<string, unknown>; requestId: string }
+  | {
+      ok: false;
+      failure: AttemptFailure;
+      requestId?: string;
+      /** Message text from the registrar's error body (unsanitized: may echo the string to sign). */
+      serverMessage?: string;
+      /** Detail of an invalid 2xx body or of a network failure, for the error message. */
+      detail?: string;
+      retryAfterMs?: number;
+    };
+
+export interface ExchangeOptions {
+  endpoint: string;
+  timeoutMs: number;
+  fetch: typeof fetch;
+  /** Parameters including `Signature`; sent as a form body so nothing lands in URLs or access logs. */
+  params: WireParams;
+  action: string;
+  parseRetryAfter: (header: string | null) => number | undefined;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function readString(record: Record<string, unknown>, key: string): string | undefined {
+  const value = record[key];
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
+/** errno / undici code of a fetch failure (fetch wraps the socket error as `cause`). */
+function findNetworkCode(error: unknown): string | undefined {
+  for (let e: unknown = error, depth = 0; isRecord(e) || e instanceof Error; depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string') return code;
+    if (depth > 4) break;
+    e = (e as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Sends one signed V1 RPC request (`POST /`, form body) and reads the whole answer within `timeoutMs`.
+ * Never throws: every outcome is returned for the caller to classify.
+ */
+export async function exchange(options: ExchangeOptions): Promise<ExchangeResult> {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), options.timeoutMs);
+  const url = `${options.endpoint.replace(/\/+$/, '')}/`;
+  try {
+    const response = await options.fetch(url, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        accept: 'application/json',
+        'x-acs-action': options.action,
+      },
+      body: canonicalizeQuery(options.params),
+      signal: controller.signal,
+      redirect: 'manual',
+    });
+    const text = await response.text();
+    const headerRequestId = response.headers.get('x-acs-request-id') ?? undefined;
+    const json = parseJson(text);
+    const record = isRecord(json) ? json : undefined;
+    const requestId = (record && readString(record, 'RequestId')) ?? headerRequestId;
+    const withRequestId = requestId ? { requestId } : {};
+    if (response.status >= 200 && response.status < 300) {
+      if (!record) {
+        const detail = json === undefined ? 'the body is not JSON' : 'the body is not a JSON object';
+        return { ok: false, failure: { kind: 'invalid-body', httpStatus: response.status }, detail, ...withRequestId };
+      }
+      if (!readString(record, 'RequestId')) {
+        return {
+          ok: false,
+          failure: { kind: 'invalid-body', httpStatus: response.status },
+          detail: 'the body has no RequestId',
+          ...withRequestId,
+        };
+      }
+      return { ok: true, httpStatus: response.status, body: record, requestId: readString(record, 'RequestId')! };
+    }
+    const code = record ? readString(record, 'Code') : undefined;
+    const serverMessage = record ? readString(record, 'Message') : undefined;
+    const retryAfterMs = options.parseRetryAfter(response.headers.get('x-acs-retry-after'));
+    return {
+      ok: false,
+      failure: { kind: 'http', httpStatus: response.status, ...(code ? { code } : {}) },
+      ...withRequestId,
+      ...(serverMessage ? { serverMessage } : {}),
+      ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
+    };
+  } catch (error) {
+    if (controller.signal.aborted) return { ok: false, failure: { kind: 'timeout' } };
+    const networkCode = findNetworkCode(error);
+    return {
+      ok: false,
+      failure: { kind: 'network', ...(networkCode ? { networkCode } : {}) },
+      detail: networkCode ?? 'unknown network error',
+    };
+  } finally {
+    clearTimeout(timer);
+  }
+}
