@@ -1,0 +1,45 @@
+/**
+ * The notifier port: what the jobs hand to people. `lib/renewal/report.ts` renders a {@link Digest} into a
+ * {@link RenderedMessage}; adapters (SNS, console) publish it. All times are epoch milliseconds (UTC).
+ */
+
+export type NotifyEvent = 'submitted' | 'renewed' | 'failed' | 'unknown' | 'stuck' | 'error';
+
+export interface DomainOutcome {
+  domain: string;
+  event: Exclude<NotifyEvent, 'error'>;
+  batchId: string;
+  oldExpiryMs: number;
+  newExpiryMs?: number;
+  years: number;
+  taskNo?: string;
+  /** registrar message/code or our reason, e.g. 'Insufficient balance' */ reason?: string;
+}
+
+export interface Digest {
+  /** 'renew' or 'check' */ job: 'renew' | 'check';
+  runId: string;
+  nowMs: number;
+  outcomes: DomainOutcome[];
+  /** set when the job failed as a whole (bad policy, bad secret, registrar unreachable) */
+  error?: { message: string; fix?: string };
+  /** e.g. deferred/skipped counts from the plan, shown as totals */ totals?: Record<string, number>;
+}
+
+export interface NotifyPolicy {
+  events: readonly NotifyEvent[];
+  smsEvents: readonly NotifyEvent[];
+}
+
+export interface RenderedMessage {
+  subject: string;
+  email: string;
+  sms: string;
+  default: string;
+  event: NotifyEvent /* most severe present */;
+  severity: 'info' | 'alert';
+}
+
+export interface Notifier {
+  publish(message: RenderedMessage): Promise<{ messageId?: string }>;
+}

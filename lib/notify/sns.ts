@@ -1,0 +1,75 @@
+import { PublishCommand, type PublishCommandInput, SNSClient, type SNSClientConfig } from '@aws-sdk/client-sns';
+import { NotifyError } from '../errors';
+import type { Notifier, RenderedMessage } from './port';
+
+/** SNS's limit for the message plus its attributes, in bytes. */
+export const SNS_MAX_MESSAGE_BYTES = 262_144;
+
+export interface SnsNotifierOptions {
+  topicArn: string;
+  /** An SNS client to use (tests, shared clients); otherwise one is built on the first publish. */
+  client?: SNSClient;
+  /** Configuration for the client built on the first publish (region, endpoint, credentials). */
+  clientConfig?: SNSClientConfig;
+}
+
+/**
+ * The Publish input for a rendered message: one publish with `MessageStructure: 'json'` so email subscribers get
+ * the full digest and SMS subscribers the short line, and String attributes `event` and `severity` for
+ * subscription filter policies (the SMS subscription takes only severity=alert).
+ */
+export function buildPublishInput(topicArn: string, message: RenderedMessage): PublishCommandInput {
+  return {
+    TopicArn: topicArn,
+    MessageStructure: 'json',
+    Message: JSON.stringify({ default: message.default, email: message.email, sms: message.sms }),
+    Subject: message.subject,
+    MessageAttributes: {
+      event: { DataType: 'String', StringValue: message.event },
+      severity: { DataType: 'String', StringValue: message.severity },
+    },
+  };
+}
+
+/** Create a notifier that publishes to an SNS topic. No AWS client exists until the first publish. */
+export function createSnsNotifier(options: SnsNotifierOptions): Notifier {
+  let client = options.client;
+  return {
+    async publish(message) {
+      const input = buildPublishInput(options.topicArn, message);
+      const bytes = Buffer.byteLength(input.Message ?? '') + Buffer.byteLength(message.event + message.severity);
+      if (bytes > SNS_MAX_MESSAGE_BYTES) {
+        throw new NotifyError(
+          `Notification for topic ${options.topicArn} is ${bytes} bytes, over the SNS limit of ${SNS_MAX_MESSAGE_BYTES}; this is a bug in the digest renderer, please report it.`,
+          { action: 'Publish' },
+        );
+      }
+      client ??= new SNSClient(options.clientConfig ?? {});
+      try {
+        const output = await client.send(new PublishCommand(input));
+        return output.MessageId ? { messageId: output.MessageId } : {};
+      } catch (error) {
+        throw wrapPublishError(options.topicArn, error);
+      }
+    },
+  };
+}
+
+// SDK error texts can quote the caller's identity; an AccessKeyId must never reach logs or notifications.
+const ACCESS_KEY_ID = /\b(?:AKIA|ASIA|AROA|AIDA)[A-Z0-9]{12,}\b/g;
+
+function wrapPublishError(topicArn: string, error: unknown): NotifyError {
+  const meta = (error as { $metadata?: { requestId?: string; httpStatusCode?: number } } | null)?.$metadata;
+  const code = error instanceof Error ? error.name : undefined;
+  const detail = (error instanceof Error ? error.message : String(error)).replace(ACCESS_KEY_ID, '[redacted]');
+  return new NotifyError(
+    `SNS Publish to ${topicArn} failed${code ? ` (${code})` : ''}: ${detail}. Check AUTORENEW_TOPIC_ARN, the function's sns:Publish permission (and kms:GenerateDataKey*/kms:Decrypt for an encrypted topic); the next check run retries the notification.`,
+    {
+      action: 'Publish',
+      ...(code ? { code } : {}),
+      ...(meta?.requestId ? { requestId: meta.requestId } : {}),
+      ...(meta?.httpStatusCode !== undefined ? { httpStatus: meta.httpStatusCode } : {}),
+    },
+    { cause: error },
+  );
+}

@@ -1,0 +1,95 @@
+import type { DomainOutcome } from '../port';
+
+/**
+ * What an operator should do about an outcome. The registrar's failure codes for these cases are UNCONFIRMED
+ * (alibaba-domain-api.md §errors: only free-text ErrorMsg/FailReason is known), so failure reasons are classified
+ * by their text in English and Chinese; an unrecognised reason gets the generic advice, never a wrong one.
+ */
+export type AdviceKind =
+  | 'balance'
+  | 'real-name'
+  | 'stale-expiry'
+  | 'premium'
+  | 'max-term'
+  | 'other-failure'
+  | 'unknown'
+  | 'stuck';
+
+export interface Advice {
+  /** Heading in the email's "What to do" section. */
+  title: string;
+  /** Short label for the SMS line. */
+  smsLabel: string;
+  todo: string;
+}
+
+export const ADVICE: Record<AdviceKind, Advice> = {
+  balance: {
+    title: 'Insufficient balance',
+    smsLabel: 'insufficient balance',
+    todo: 'top up the Alibaba Cloud account balance; the next renew run retries these domains.',
+  },
+  'real-name': {
+    title: 'Real-name verification',
+    smsLabel: 'real-name verification',
+    todo: 'complete real-name verification for these domains in the Alibaba Cloud console; the next run retries.',
+  },
+  'stale-expiry': {
+    title: 'Expiry changed',
+    smsLabel: 'stale expiry',
+    todo: 'nothing to do: the expiry changed since it was read (perhaps renewed elsewhere); the next run re-reads it.',
+  },
+  premium: {
+    title: 'Premium domain',
+    smsLabel: 'premium domain',
+    todo: 'set limits.allowPremium to true in the policy (premium prices apply), or renew by hand in the console.',
+  },
+  'max-term': {
+    title: 'Over the 10-year limit',
+    smsLabel: 'over 10-year limit',
+    todo: 'lower years or limits.maxYearsAhead in the policy; nothing is retried until then.',
+  },
+  'other-failure': {
+    title: 'Other failures',
+    smsLabel: 'failed',
+    todo: 'read the reason above; failed renewals are retried by the next run after a backoff, up to the attempt limit. If one keeps failing, renew it by hand in the console.',
+  },
+  unknown: {
+    title: 'Unknown outcome',
+    smsLabel: 'outcome unknown',
+    todo: 'check the task list of the Alibaba Cloud Domains console (search by TaskNo); the check job reconciles these automatically and never resubmits them blindly.',
+  },
+  stuck: {
+    title: 'Stuck tasks',
+    smsLabel: 'stuck',
+    todo: 'look at these tasks (TaskNo above) in the Alibaba Cloud console task list; the next check records their result.',
+  },
+};
+
+const REASON_PATTERNS: ReadonlyArray<readonly [AdviceKind, RegExp]> = [
+  ['premium', /premium|溢价/i],
+  ['balance', /insufficient|balance|not enough (money|funds)|余额/i],
+  ['real-name', /real[\s_-]?name|userverification|audit|实名/i],
+  ['max-term', /10[\s-]?years?|ten years|maximum (renewal )?(period|term|duration)|超过.*年/i],
+  ['stale-expiry', /currentexpirationdate|expir\w*[\s_-]?date|stale|到期(时间|日期)/i],
+];
+
+/** The advice kind for a failure reason, or undefined when the text matches no known case. */
+export function classifyReason(reason: string | undefined): AdviceKind | undefined {
+  if (!reason) return undefined;
+  return REASON_PATTERNS.find(([, pattern]) => pattern.test(reason))?.[0];
+}
+
+/** The advice kind for an outcome, or undefined when nothing needs doing (submitted, renewed). */
+export function adviceKindOf(outcome: DomainOutcome): AdviceKind | undefined {
+  switch (outcome.event) {
+    case 'failed':
+      return classifyReason(outcome.reason) ?? 'other-failure';
+    case 'unknown':
+      return 'unknown';
+    case 'stuck':
+      return 'stuck';
+    default:
+      return undefined;
+  }
+}

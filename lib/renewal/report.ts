@@ -1,0 +1,223 @@
+import type { Digest, DomainOutcome, NotifyEvent, NotifyPolicy, RenderedMessage } from '../notify/port';
+import { ADVICE, type AdviceKind, adviceKindOf } from '../notify/text/advice';
+import { domainToGsm7, gsm7Length, toGsm7, truncateGsm7 } from '../notify/text/gsm7';
+import { formatDateTimeUtc, formatDateUtc, sanitizeLine, toAsciiLine } from '../notify/text/sanitize';
+
+/**
+ * Digest texts (DESIGN §7): one rendered message per job run with a full plain-text email, one GSM-7 SMS line,
+ * an ASCII subject and a short default text. Pure: no clock, no I/O.
+ */
+
+type OutcomeEvent = DomainOutcome['event'];
+
+/** Most severe first; the rendered `event` is the first of these present. */
+export const SEVERITY_ORDER: readonly NotifyEvent[] = ['error', 'unknown', 'failed', 'stuck', 'submitted', 'renewed'];
+const OUTCOME_ORDER = SEVERITY_ORDER.filter((e): e is OutcomeEvent => e !== 'error');
+
+/**
+ * Byte budget for the email text once JSON-encoded. SNS allows 262 144 bytes for the message and attributes
+ * together; the default and sms texts, the subject and the attributes take well under 4 KB.
+ */
+export const MAX_EMAIL_BYTES = 200_000;
+const MAX_SUBJECT_CHARS = 99;
+const MAX_SMS_SEPTETS = 160;
+const MAX_DEFAULT_CHARS = 600;
+const MAX_DOMAIN_CHARS = 253;
+const MAX_REASON_CHARS = 300;
+const MAX_ID_CHARS = 100;
+const MAX_ERROR_CHARS = 1000;
+const MAX_TOTALS = 50;
+const NAMES_PER_ADVICE = 3;
+
+const SECTIONS: Record<OutcomeEvent, { title: string; blurb: string; noNewExpiry: string }> = {
+  unknown: {
+    title: 'Unknown outcome',
+    blurb: 'submitted, but whether the registrar executed it is not known yet',
+    noNewExpiry: 'pending',
+  },
+  failed: { title: 'Failed', blurb: 'the registrar reported the renewal failed', noNewExpiry: 'unchanged' },
+  stuck: { title: 'Stuck', blurb: 'submitted long ago and still not finished', noNewExpiry: 'pending' },
+  submitted: { title: 'Submitted', blurb: 'renewal task accepted, result pending', noNewExpiry: 'pending' },
+  renewed: { title: 'Renewed', blurb: 'new expiry confirmed', noNewExpiry: 'confirmed' },
+};
+
+interface Selection {
+  groups: Map<OutcomeEvent, DomainOutcome[]>;
+  error: { message: string; fix?: string } | undefined;
+  /** Events present after filtering, most severe first. */
+  present: NotifyEvent[];
+}
+
+/**
+ * Render a digest for the events the policy wants (`policy.events`); undefined when nothing is left to say.
+ * `severity` is 'alert' iff an event in `policy.smsEvents` is present (the SMS subscription filters on it).
+ */
+export function renderDigest(digest: Digest, policy: NotifyPolicy): RenderedMessage | undefined {
+  const selection = selectContent(digest, policy);
+  const event = selection?.present[0];
+  if (!selection || event === undefined) return undefined;
+  const smsEvents = new Set(policy.smsEvents);
+  const counts = formatCounts(selection);
+  const job = sanitizeLine(digest.job, 20);
+  return {
+    subject: toAsciiLine(`[autorenew] ${counts} (${job})`, MAX_SUBJECT_CHARS),
+    email: renderEmail(digest, selection, counts),
+    sms: renderSms(selection, counts),
+    default: sanitizeLine(
+      `autorenew ${job} run ${sanitizeLine(digest.runId, MAX_ID_CHARS)}: ${counts}. ${describeFirst(selection)}`,
+      MAX_DEFAULT_CHARS,
+    ),
+    event,
+    severity: selection.present.some((e) => smsEvents.has(e)) ? 'alert' : 'info',
+  };
+}
+
+function selectContent(digest: Digest, policy: NotifyPolicy): Selection | undefined {
+  const wanted = new Set(policy.events);
+  const error = digest.error && wanted.has('error') ? digest.error : undefined;
+  const groups = new Map<OutcomeEvent, DomainOutcome[]>();
+  for (const outcome of digest.outcomes) {
+    if (!wanted.has(outcome.event)) continue;
+    const group = groups.get(outcome.event) ?? [];
+    group.push(outcome);
+    groups.set(outcome.event, group);
+  }
+  if (!error && groups.size === 0) return undefined;
+  for (const group of groups.values()) group.sort(compareOutcomes);
+  const present = SEVERITY_ORDER.filter((e) => (e === 'error' ? error !== undefined : groups.has(e)));
+  return { groups, error, present };
+}
+
+/** Soonest old expiry first, then by name, so digests read like `plan`. */
+function compareOutcomes(a: DomainOutcome, b: DomainOutcome): number {
+  return a.oldExpiryMs - b.oldExpiryMs || (a.domain < b.domain ? -1 : a.domain > b.domain ? 1 : 0);
+}
+
+/** `job error, 3 failed, 12 renewed` in severity order. */
+function formatCounts(selection: Selection): string {
+  return selection.present
+    .map((e) => (e === 'error' ? 'job error' : `${selection.groups.get(e)?.length ?? 0} ${e}`))
+    .join(', ');
+}
+
+function firstProblem(selection: Selection): DomainOutcome | undefined {
+  const event = OUTCOME_ORDER.find((e) => selection.groups.has(e));
+  return event ? selection.groups.get(event)?.[0] : undefined;
+}
+
+/** Short label of an outcome for SMS and default texts (a known failure kind, else the reason or the event). */
+function shortLabel(outcome: DomainOutcome): string {
+  const kind = adviceKindOf(outcome);
+  if (kind === 'other-failure') return sanitizeLine(outcome.reason, 40) || 'failed';
+  if (kind) return ADVICE[kind].smsLabel;
+  return outcome.event === 'renewed' && outcome.newExpiryMs !== undefined
+    ? `renewed to ${formatDateUtc(outcome.newExpiryMs)}`
+    : outcome.event;
+}
+
+function describeFirst(selection: Selection): string {
+  if (selection.error) return `Error: ${sanitizeLine(selection.error.message, 300)}`;
+  const first = firstProblem(selection);
+  return first ? `First: ${sanitizeLine(first.domain, 80)} ${shortLabel(first)}.` : '';
+}
+
+function renderSms(selection: Selection, counts: string): string {
+  const head = toGsm7(`autorenew: ${counts}.`);
+  const tail = ' See email.';
+  const first = firstProblem(selection);
+  const detail = selection.error
+    ? toGsm7(`Error: ${sanitizeLine(selection.error.message, 200)}.`)
+    : first
+      ? `First: ${domainToGsm7(first.domain)} ${toGsm7(shortLabel(first))}.`
+      : '';
+  const room = MAX_SMS_SEPTETS - gsm7Length(head) - gsm7Length(tail) - 1;
+  const fitted = detail && room >= 12 ? truncateGsm7(detail, room) : '';
+  return truncateGsm7(fitted ? `${head} ${fitted}${tail}` : `${head}${tail}`, MAX_SMS_SEPTETS);
+}
+
+/** Bytes a line adds to the JSON-encoded SNS message (escapes included, plus its newline). */
+function jsonBytes(line: string): number {
+  return Buffer.byteLength(JSON.stringify(line)) - 2 + 2;
+}
+
+function formatOutcomeLine(o: DomainOutcome): string {
+  const next = o.newExpiryMs !== undefined ? formatDateUtc(o.newExpiryMs) : SECTIONS[o.event].noNewExpiry;
+  const years = Number.isFinite(o.years) ? `${o.years} year${o.years === 1 ? '' : 's'}` : '? years';
+  const parts = [
+    `- ${sanitizeLine(o.domain, MAX_DOMAIN_CHARS) || '(no name)'}: expiry ${formatDateUtc(o.oldExpiryMs)} -> ${next}`,
+    years,
+    o.taskNo ? `TaskNo ${sanitizeLine(o.taskNo, MAX_ID_CHARS)}` : 'no TaskNo',
+    `batch ${sanitizeLine(o.batchId, MAX_ID_CHARS)}`,
+  ];
+  const reason = sanitizeLine(o.reason, MAX_REASON_CHARS);
+  if (reason) parts.push(`reason: ${reason}`);
+  return parts.join(', ');
+}
+
+function renderAdvice(selection: Selection): string[] {
+  const byKind = new Map<AdviceKind, string[]>();
+  for (const event of OUTCOME_ORDER) {
+    for (const outcome of selection.groups.get(event) ?? []) {
+      const kind = adviceKindOf(outcome);
+      if (!kind) continue;
+      byKind.set(kind, [...(byKind.get(kind) ?? []), sanitizeLine(outcome.domain, MAX_DOMAIN_CHARS)]);
+    }
+  }
+  const lines: string[] = [];
+  if (selection.error) {
+    const fix = sanitizeLine(selection.error.fix, MAX_ERROR_CHARS);
+    lines.push(`- Job error: ${fix || 'read the error above and the function logs, fix the cause, then run again.'}`);
+  }
+  for (const [kind, names] of byKind) {
+    const shown = names.slice(0, NAMES_PER_ADVICE).join(', ');
+    const more = names.length > NAMES_PER_ADVICE ? ` and ${names.length - NAMES_PER_ADVICE} more` : '';
+    lines.push(`- ${ADVICE[kind].title} (${shown}${more}): ${ADVICE[kind].todo}`);
+  }
+  return lines;
+}
+
+function renderTotals(totals: Record<string, number> | undefined): string[] {
+  const entries = Object.entries(totals ?? {})
+    .filter(([, n]) => typeof n === 'number' && Number.isFinite(n))
+    .slice(0, MAX_TOTALS)
+    .map(([key, n]) => `${sanitizeLine(key, 60)} ${n}`);
+  return entries.length > 0 ? [`Totals: ${entries.join(', ')}`, ''] : [];
+}
+
+function renderEmail(digest: Digest, selection: Selection, counts: string): string {
+  const header = [
+    `autorenew ${sanitizeLine(digest.job, 20)} run ${sanitizeLine(digest.runId, MAX_ID_CHARS)} at ${formatDateTimeUtc(digest.nowMs)}: ${counts}`,
+    '',
+  ];
+  if (selection.error) header.push(`Job error: ${sanitizeLine(selection.error.message, MAX_ERROR_CHARS)}`, '');
+  const advice = renderAdvice(selection);
+  const footer = [
+    ...renderTotals(digest.totals),
+    ...(advice.length > 0 ? ['What to do', ...advice, ''] : []),
+    'Dates are UTC. Run `npx autorenew status` for the ledger view.',
+  ];
+  const sectionHeads = OUTCOME_ORDER.filter((e) => selection.groups.has(e)).map(
+    (e) => `${SECTIONS[e].title} (${selection.groups.get(e)?.length ?? 0}): ${SECTIONS[e].blurb}`,
+  );
+  // Domain lines fill what the fixed parts leave of the budget; the rest is counted, not listed.
+  let budget = MAX_EMAIL_BYTES - [...header, ...footer, ...sectionHeads].reduce((sum, l) => sum + jsonBytes(l), 0);
+  const body: string[] = [];
+  for (const event of OUTCOME_ORDER) {
+    const group = selection.groups.get(event);
+    if (!group) continue;
+    body.push(`${SECTIONS[event].title} (${group.length}): ${SECTIONS[event].blurb}`);
+    let listed = 0;
+    for (const outcome of group) {
+      const line = formatOutcomeLine(outcome);
+      if (jsonBytes(line) > budget - 200) break;
+      budget -= jsonBytes(line);
+      body.push(line);
+      listed += 1;
+    }
+    if (listed < group.length) {
+      body.push(`- ... and ${group.length - listed} more not listed (message size limit); see \`autorenew status\`.`);
+    }
+    body.push('');
+  }
+  return [...header, ...body, ...footer].join('\n');
+}
