@@ -1,0 +1,146 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { type AuthInput, isV3, verifyV1, verifyV3 } from './auth';
+import { appliesTo, decideFault } from './faults';
+import { parseForm, sendJson } from './http-util';
+import { OPERATIONS } from './ops';
+import type { Params } from './params';
+import { countRequest, type Runtime, recordFault } from './runtime';
+import { buildErrorBody, createRequestId, missingParameter, SandboxApiError } from './wire';
+
+export const API_VERSION = '2018-01-29';
+
+interface Parsed {
+  action: string;
+  /** Parameters handed to the operation: query + form body. */
+  params: Params;
+  auth: AuthInput;
+  v3: boolean;
+}
+
+function headerOf(req: IncomingMessage, name: string): string | undefined {
+  const v = req.headers[name];
+  return Array.isArray(v) ? v[0] : v;
+}
+
+/** Routing and gateway checks that come before authentication (Action, Version, Format, method). */
+function parseRequest(req: IncomingMessage, url: URL, body: Buffer): Parsed {
+  const method = (req.method ?? 'GET').toUpperCase();
+  if (method !== 'GET' && method !== 'POST') {
+    throw new SandboxApiError(400, 'UnsupportedHTTPMethod', `HTTP method ${method} is not supported; use GET or POST.`);
+  }
+  const query = Object.fromEntries(url.searchParams);
+  const isForm = (headerOf(req, 'content-type') ?? '').toLowerCase().includes('application/x-www-form-urlencoded');
+  const form = isForm ? parseForm(body) : {};
+  const params = { ...query, ...form };
+  const v3 = isV3(req.headers);
+  const action = v3 ? headerOf(req, 'x-acs-action') : params.Action;
+  const version = v3 ? headerOf(req, 'x-acs-version') : params.Version;
+  if (!action) throw missingParameter(v3 ? 'x-acs-action' : 'Action');
+  if (!version) throw missingParameter(v3 ? 'x-acs-version' : 'Version');
+  if (version !== API_VERSION) {
+    throw new SandboxApiError(
+      400,
+      'NoSuchVersion',
+      `Specified api version ${version} is not valid; use ${API_VERSION}.`,
+    );
+  }
+  const format = params.Format;
+  if (format !== undefined && !['json', 'xml'].includes(format.toLowerCase())) {
+    throw new SandboxApiError(400, 'InvalidParameter.Format', `Specified parameter Format "${format}" is not valid.`);
+  }
+  if (!Object.hasOwn(OPERATIONS, action)) {
+    throw new SandboxApiError(
+      404,
+      'InvalidAction.NotFound',
+      `Specified api ${action} is not found, please check your url and method.`,
+    );
+  }
+  return {
+    action,
+    params,
+    v3,
+    auth: { method, path: url.pathname, headers: req.headers, params: v3 ? query : params, rawBody: body },
+  };
+}
+
+/**
+ * Answers one Domain API request: route, authenticate, inject faults, execute, answer (or drop the answer).
+ * Any failure becomes an Alibaba-style error body; an unexpected one becomes 500 InternalError, never a crash.
+ */
+export async function handleApiRequest(
+  rt: Runtime,
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+  body: Buffer,
+): Promise<void> {
+  const requestId = createRequestId();
+  countRequest(rt, 'total');
+  try {
+    const parsed = parseRequest(req, url, body);
+    try {
+      (parsed.v3 ? verifyV3 : verifyV1)(parsed.auth, rt.creds, rt.nonces, Date.now());
+    } catch (err) {
+      countRequest(rt, 'authFailed');
+      throw err;
+    }
+    countRequest(rt, parsed.action);
+    const faults = rt.faults;
+    if ((faults.latencyMs ?? 0) > 0 && appliesTo(faults, parsed.action)) {
+      recordFault(rt, 'latency', parsed.action);
+      await rt.sleeper.sleep(faults.latencyMs ?? 0);
+    }
+    const fault = decideFault(faults, parsed.action, rt.rng);
+    if (fault === 'throttle') {
+      countRequest(rt, 'throttled');
+      recordFault(rt, 'throttle', parsed.action);
+      throw new SandboxApiError(400, 'Throttling.User', 'Request was denied due to user flow control.');
+    }
+    if (fault === 'error') {
+      countRequest(rt, 'errored');
+      recordFault(rt, 'error', parsed.action);
+      throw new SandboxApiError(
+        503,
+        'ServiceUnavailable',
+        'The request has failed due to a temporary failure of the server.',
+      );
+    }
+    rt.model.settle();
+    const operation = OPERATIONS[parsed.action];
+    if (!operation) throw new Error(`no handler for ${parsed.action}`);
+    let answer: Record<string, unknown>;
+    try {
+      answer = operation({
+        model: rt.model,
+        params: parsed.params,
+        requestId,
+        clientIp: req.socket.remoteAddress ?? '127.0.0.1',
+        maxPageSize: rt.maxPageSize,
+        maxBatch: rt.maxBatch,
+      });
+    } finally {
+      // A lost response loses whatever the request produced, error answers included; the effect stays.
+      if (fault === 'lose') {
+        countRequest(rt, 'lost');
+        recordFault(rt, 'lose', parsed.action);
+        req.socket.destroy();
+      }
+    }
+    sendJson(res, 200, answer, requestId);
+  } catch (err) {
+    if (err instanceof SandboxApiError) {
+      sendJson(res, err.status, buildErrorBody(requestId, err.apiCode, err.message), requestId);
+      return;
+    }
+    sendJson(
+      res,
+      500,
+      buildErrorBody(
+        requestId,
+        'InternalError',
+        'The request processing has failed due to some unknown error, exception or failure.',
+      ),
+      requestId,
+    );
+  }
+}

@@ -1,0 +1,63 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { InputError } from '../errors';
+import { normalizeFaults } from './faults';
+import { sendJson } from './http-util';
+import { type Runtime, snapshotState } from './runtime';
+
+export const CONTROL_PREFIX = '/_sandbox/';
+
+function parseJsonObject(body: Buffer, route: string): Record<string, unknown> {
+  let value: unknown;
+  try {
+    value = body.length === 0 ? {} : JSON.parse(body.toString('utf8'));
+  } catch {
+    throw new InputError(`${route}: the body is not valid JSON`);
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new InputError(`${route}: the body must be a JSON object`);
+  }
+  return value as Record<string, unknown>;
+}
+
+function readClock(body: Record<string, unknown>): { nowMs?: number; advanceMs?: number } {
+  const now = body.now ?? body.nowMs;
+  const advance = body.advanceMs;
+  if (now !== undefined && (typeof now !== 'number' || !Number.isFinite(now))) {
+    throw new InputError('/_sandbox/clock: "now" must be epoch milliseconds (a number)');
+  }
+  if (advance !== undefined && (typeof advance !== 'number' || !Number.isFinite(advance))) {
+    throw new InputError('/_sandbox/clock: "advanceMs" must be a number of milliseconds');
+  }
+  if (now === undefined && advance === undefined) {
+    throw new InputError('/_sandbox/clock: send {"now": <epoch ms>} or {"advanceMs": <ms>}');
+  }
+  return { ...(now !== undefined ? { nowMs: now } : {}), ...(advance !== undefined ? { advanceMs: advance } : {}) };
+}
+
+/**
+ * The control surface (no signature, no faults): GET /_sandbox/state, POST /_sandbox/faults (replaces the fault
+ * settings), POST /_sandbox/clock ({"now": ms} or {"advanceMs": n}).
+ */
+export function handleControlRequest(rt: Runtime, req: IncomingMessage, res: ServerResponse, url: URL, body: Buffer) {
+  const route = url.pathname;
+  const method = (req.method ?? 'GET').toUpperCase();
+  try {
+    if (route === '/_sandbox/state' && method === 'GET') {
+      sendJson(res, 200, snapshotState(rt));
+    } else if (route === '/_sandbox/faults' && method === 'POST') {
+      rt.faults = normalizeFaults(parseJsonObject(body, route), route);
+      sendJson(res, 200, { faults: rt.faults });
+    } else if (route === '/_sandbox/clock' && method === 'POST') {
+      rt.model.setClock(readClock(parseJsonObject(body, route)));
+      sendJson(res, 200, { nowMs: rt.model.now() });
+    } else {
+      sendJson(res, 404, {
+        Code: 'NotFound',
+        Message: `${method} ${route} is not a control route; use GET /_sandbox/state, POST /_sandbox/faults or POST /_sandbox/clock.`,
+      });
+    }
+  } catch (err) {
+    const message = err instanceof InputError ? err.message : 'control request failed';
+    sendJson(res, 400, { Code: 'InvalidParameter', Message: message });
+  }
+}

@@ -1,0 +1,307 @@
+import { randomUUID } from 'node:crypto';
+import { addYearsUtc, DAY_MS } from './dates';
+import { domainKey, priceOf } from './tld';
+import type {
+  DetailStatus,
+  SandboxDomainState,
+  SandboxFixtureDomain,
+  SandboxRenewal,
+  SandboxSubmission,
+  SandboxTaskState,
+} from './types';
+
+/** Days after expiry during which a domain renews at the normal price; after them it is in redemption. */
+export const GRACE_DAYS = 30;
+/** Registries cap the registration term at this many years from now. */
+export const MAX_TERM_YEARS = 10;
+
+export interface DomainRecord {
+  domainName: string;
+  instanceId: string;
+  expiresAtMs: number;
+  registeredAtMs: number;
+  premium: boolean;
+  groupName?: string;
+  groupId?: string;
+  /** CNY per year. */
+  price: number;
+  /** Position in the account (order of addition), for the default sort. */
+  seq: number;
+}
+
+export interface DetailRecord {
+  taskDetailNo: string;
+  domainName: string;
+  instanceId: string;
+  years: number;
+  currentExpirationDate: number;
+  permitPremiumRenew: boolean;
+  /** Set once, when the detail completes. */
+  outcome?: { ok: boolean; errorMsg: string; failReason?: string; orderId?: string; atMs: number };
+}
+
+export interface TaskRecord {
+  taskNo: string;
+  requestId: string;
+  action: string;
+  createdAtMs: number;
+  clientIp: string;
+  couponNo?: string;
+  promotionNo?: string;
+  details: DetailRecord[];
+}
+
+export interface RenewItemInput {
+  domainName: string;
+  years: number;
+  currentExpirationDate: number;
+  permitPremiumRenew: boolean;
+}
+
+export interface ModelOptions {
+  domains: readonly SandboxFixtureDomain[];
+  balance: number;
+  nowMs: number;
+  taskMs: number;
+  rejectStaleExpiry: boolean;
+}
+
+const SUCCESS_MSG = 'The operation is successful.';
+
+/** DomainStatus at `nowMs`: '2' redemption (expired > 30 days), '1' due within 30 days or in grace, '3' normal. */
+export function domainStatusAt(expiresAtMs: number, nowMs: number): '1' | '2' | '3' {
+  if (nowMs - expiresAtMs > GRACE_DAYS * DAY_MS) return '2';
+  if (expiresAtMs - nowMs <= GRACE_DAYS * DAY_MS) return '1';
+  return '3';
+}
+
+/**
+ * The registrar's state: simulated clock, domains, balance and tasks. Task details move
+ * waiting -> executing -> done over `taskMs` of simulated time each; their effects are applied lazily, exactly
+ * once, in creation order, by {@link SandboxModel.settle} (called on every request and state read).
+ */
+export class SandboxModel {
+  balance: number;
+  readonly taskMs: number;
+  readonly rejectStaleExpiry: boolean;
+  readonly tasks: TaskRecord[] = [];
+  readonly submissions: SandboxSubmission[] = [];
+  readonly renewals: SandboxRenewal[] = [];
+  private readonly byKey = new Map<string, DomainRecord>();
+  private readonly ordered: DomainRecord[] = [];
+  private simBaseMs: number;
+  private realBaseMs: number;
+  /** Index of the first task that may still have unfinished details. */
+  private firstOpenTask = 0;
+
+  constructor(opts: ModelOptions) {
+    this.balance = opts.balance;
+    this.taskMs = opts.taskMs;
+    this.rejectStaleExpiry = opts.rejectStaleExpiry;
+    this.simBaseMs = opts.nowMs;
+    this.realBaseMs = Date.now();
+    opts.domains.forEach((d, seq) => {
+      const premium = d.premium ?? false;
+      const rec: DomainRecord = {
+        domainName: d.domainName,
+        instanceId: d.instanceId ?? `S${String(seq + 1).padStart(12, '0')}`,
+        expiresAtMs: d.expiresAtMs,
+        registeredAtMs: d.registeredAtMs ?? addYearsUtc(d.expiresAtMs, -1),
+        premium,
+        price: d.price ?? priceOf(d.domainName, premium),
+        seq,
+        ...(d.groupName !== undefined ? { groupName: d.groupName } : {}),
+        ...(d.groupId !== undefined ? { groupId: d.groupId } : {}),
+      };
+      this.byKey.set(domainKey(d.domainName), rec);
+      this.ordered.push(rec);
+    });
+  }
+
+  /** Simulated time, epoch ms: runs with real time from the last clock setting. */
+  now(): number {
+    return this.simBaseMs + (Date.now() - this.realBaseMs);
+  }
+
+  /** Jumps the simulated clock to `nowMs` or moves it by `advanceMs`, then applies due task effects. */
+  setClock(c: { nowMs?: number; advanceMs?: number }): void {
+    const base = c.nowMs ?? this.now();
+    this.simBaseMs = base + (c.advanceMs ?? 0);
+    this.realBaseMs = Date.now();
+    this.settle();
+  }
+
+  /** Domains in the order they were added to the account. */
+  listDomains(): readonly DomainRecord[] {
+    return this.ordered;
+  }
+
+  /** Case-insensitive lookup; Unicode and punycode spellings of an IDN find the same domain. */
+  findDomain(name: string): DomainRecord | undefined {
+    return this.byKey.get(domainKey(name));
+  }
+
+  /** Accepts a renewal task: records every item as a submission and returns the new task. */
+  createTask(input: {
+    action: string;
+    requestId: string;
+    clientIp: string;
+    items: readonly RenewItemInput[];
+    couponNo?: string;
+    promotionNo?: string;
+  }): TaskRecord {
+    this.settle();
+    const atMs = this.now();
+    const taskNo = randomUUID();
+    const task: TaskRecord = {
+      taskNo,
+      requestId: input.requestId,
+      action: input.action,
+      createdAtMs: atMs,
+      clientIp: input.clientIp,
+      ...(input.couponNo !== undefined ? { couponNo: input.couponNo } : {}),
+      ...(input.promotionNo !== undefined ? { promotionNo: input.promotionNo } : {}),
+      details: input.items.map((item) => ({
+        taskDetailNo: randomUUID(),
+        domainName: this.findDomain(item.domainName)?.domainName ?? item.domainName,
+        instanceId: this.findDomain(item.domainName)?.instanceId ?? '',
+        years: item.years,
+        currentExpirationDate: item.currentExpirationDate,
+        permitPremiumRenew: item.permitPremiumRenew,
+      })),
+    };
+    this.tasks.push(task);
+    for (const item of input.items) {
+      this.submissions.push({
+        domainName: item.domainName,
+        currentExpirationDate: item.currentExpirationDate,
+        years: item.years,
+        taskNo,
+        atMs,
+      });
+    }
+    return task;
+  }
+
+  /** Status of a detail at `nowMs` (completed details keep their outcome even if the clock goes back). */
+  detailStatus(task: TaskRecord, detail: DetailRecord, nowMs: number): DetailStatus {
+    if (detail.outcome) return detail.outcome.ok ? 'EXECUTE_SUCCESS' : 'EXECUTE_FAILURE';
+    return nowMs - task.createdAtMs < this.taskMs ? 'WAITING_EXECUTE' : 'EXECUTING';
+  }
+
+  /** Applies every detail whose executing stage has ended by now, exactly once, in creation order. */
+  settle(): void {
+    const nowMs = this.now();
+    for (let i = this.firstOpenTask; i < this.tasks.length; i++) {
+      const task = this.tasks[i] as TaskRecord;
+      const doneAtMs = task.createdAtMs + 2 * this.taskMs;
+      // Tasks are created in time order and share taskMs, so the first one not yet due ends the scan.
+      if (doneAtMs > nowMs) break;
+      for (const detail of task.details) {
+        if (!detail.outcome) detail.outcome = this.execute(task, detail, doneAtMs);
+      }
+      this.firstOpenTask = i + 1;
+    }
+  }
+
+  private execute(task: TaskRecord, detail: DetailRecord, atMs: number): NonNullable<DetailRecord['outcome']> {
+    const fail = (errorMsg: string, failReason: string) => ({ ok: false, errorMsg, failReason, atMs });
+    const domain = this.findDomain(detail.domainName);
+    if (!domain) return fail('The domain name does not exist.', `Domain ${detail.domainName} is not in this account.`);
+    if (domainStatusAt(domain.expiresAtMs, atMs) === '2') {
+      return fail(
+        'The domain name is in redemption and cannot be renewed.',
+        `Domain ${domain.domainName} expired more than ${GRACE_DAYS} days ago; it must be redeemed, not renewed.`,
+      );
+    }
+    if (domain.premium && !detail.permitPremiumRenew) {
+      return fail(
+        'Premium domain renewal is not permitted.',
+        `Domain ${domain.domainName} is a premium domain; set PermitPremiumRenew=true to renew it.`,
+      );
+    }
+    if (this.rejectStaleExpiry && detail.currentExpirationDate !== domain.expiresAtMs) {
+      return fail(
+        'The current expiration date does not match.',
+        `CurrentExpirationDate ${detail.currentExpirationDate} differs from the domain's expiration date ${domain.expiresAtMs}.`,
+      );
+    }
+    const toExpiryMs = addYearsUtc(domain.expiresAtMs, detail.years);
+    if (toExpiryMs > addYearsUtc(atMs, MAX_TERM_YEARS)) {
+      return fail(
+        'The renewal period exceeds the maximum registration period.',
+        `Renewing ${domain.domainName} by ${detail.years} years would put its expiration more than ${MAX_TERM_YEARS} years ahead.`,
+      );
+    }
+    const cost = domain.price * detail.years;
+    if (cost > this.balance) {
+      return fail(
+        'The account balance is insufficient.',
+        `Renewing ${domain.domainName} costs ${cost} CNY; the balance is ${this.balance} CNY.`,
+      );
+    }
+    this.balance -= cost;
+    this.renewals.push({
+      domainName: domain.domainName,
+      years: detail.years,
+      fromExpiryMs: domain.expiresAtMs,
+      toExpiryMs,
+      taskNo: task.taskNo,
+      atMs,
+    });
+    domain.expiresAtMs = toExpiryMs;
+    return { ok: true, errorMsg: SUCCESS_MSG, orderId: String(200_000_000_000 + this.renewals.length), atMs };
+  }
+
+  /** JSON-friendly views of domains and tasks at the current simulated time. */
+  snapshotDomains(): SandboxDomainState[] {
+    const nowMs = this.now();
+    return this.ordered.map((d) => ({
+      domainName: d.domainName,
+      instanceId: d.instanceId,
+      expiresAtMs: d.expiresAtMs,
+      registeredAtMs: d.registeredAtMs,
+      domainStatus: domainStatusAt(d.expiresAtMs, nowMs),
+      premium: d.premium,
+      price: d.price,
+      ...(d.groupName !== undefined ? { groupName: d.groupName } : {}),
+      ...(d.groupId !== undefined ? { groupId: d.groupId } : {}),
+    }));
+  }
+
+  snapshotTasks(): SandboxTaskState[] {
+    const nowMs = this.now();
+    return this.tasks.map((t) => ({
+      taskNo: t.taskNo,
+      requestId: t.requestId,
+      action: t.action,
+      createdAtMs: t.createdAtMs,
+      ...(t.couponNo !== undefined ? { couponNo: t.couponNo } : {}),
+      ...(t.promotionNo !== undefined ? { promotionNo: t.promotionNo } : {}),
+      details: t.details.map((d) => {
+        const status = this.detailStatus(t, d, nowMs);
+        return {
+          taskDetailNo: d.taskDetailNo,
+          domainName: d.domainName,
+          instanceId: d.instanceId,
+          years: d.years,
+          currentExpirationDate: d.currentExpirationDate,
+          permitPremiumRenew: d.permitPremiumRenew,
+          status,
+          statusCode: STATUS_CODES[status],
+          errorMsg: d.outcome?.errorMsg ?? '',
+          ...(d.outcome?.failReason !== undefined ? { failReason: d.outcome.failReason } : {}),
+          updatedAtMs: d.outcome?.atMs ?? t.createdAtMs,
+        };
+      }),
+    }));
+  }
+}
+
+/** TaskDetail numbering: 0 waiting, 1 executing, 2 success, 3 failure. */
+export const STATUS_CODES = {
+  WAITING_EXECUTE: 0,
+  EXECUTING: 1,
+  EXECUTE_SUCCESS: 2,
+  EXECUTE_FAILURE: 3,
+} as const satisfies Record<DetailStatus, 0 | 1 | 2 | 3>;

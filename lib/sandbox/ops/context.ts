@@ -1,0 +1,16 @@
+import type { SandboxModel } from '../model';
+import type { Params } from '../params';
+
+/** What an operation handler gets: the model (already settled), the request's parameters and limits. */
+export interface OpContext {
+  model: SandboxModel;
+  params: Params;
+  requestId: string;
+  /** Caller address as seen by the server (TaskInfo.Clientip). */
+  clientIp: string;
+  maxPageSize: number;
+  maxBatch: number;
+}
+
+/** An operation: returns the JSON body of a 200 answer or throws SandboxApiError. */
+export type Operation = (ctx: OpContext) => Record<string, unknown>;

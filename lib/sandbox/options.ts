@@ -1,0 +1,80 @@
+import { InputError } from '../errors';
+import { normalizeFaults } from './faults';
+import { generatePortfolio } from './generator';
+import type { SandboxFaults, SandboxFixture, SandboxFixtureDomain, SandboxOptions } from './types';
+
+/** SandboxOptions with defaults applied and values checked. */
+export interface ResolvedOptions {
+  port: number;
+  accessKeyId: string;
+  accessKeySecret: string;
+  seed: number;
+  nowMs: number;
+  taskMs: number;
+  maxBatch: number;
+  maxPageSize: number;
+  balance: number;
+  rejectStaleExpiry: boolean;
+  faults: SandboxFaults;
+  domains: SandboxFixtureDomain[];
+}
+
+function checkInt(name: string, v: number | undefined, min: number, max: number, dflt: number): number {
+  if (v === undefined) return dflt;
+  if (!Number.isInteger(v) || v < min || v > max) {
+    throw new InputError(`sandbox option ${name} must be an integer from ${min} to ${max}, got ${String(v)}`);
+  }
+  return v;
+}
+
+function checkNumber(name: string, v: number | undefined, min: number, dflt: number): number {
+  if (v === undefined) return dflt;
+  if (typeof v !== 'number' || !Number.isFinite(v) || v < min) {
+    throw new InputError(`sandbox option ${name} must be a number >= ${min}, got ${String(v)}`);
+  }
+  return v;
+}
+
+/** Checks a fixture: every domain has a name and a numeric expiry, names are unique (case-insensitive). */
+export function validateFixture(fixture: SandboxFixture, where = 'fixture'): SandboxFixtureDomain[] {
+  if (!fixture || !Array.isArray(fixture.domains)) throw new InputError(`${where}: "domains" must be an array`);
+  const seen = new Set<string>();
+  fixture.domains.forEach((d, i) => {
+    const at = `${where}: domains[${i}]`;
+    if (typeof d?.domainName !== 'string' || d.domainName.trim() === '') {
+      throw new InputError(`${at}.domainName must be a non-empty string`);
+    }
+    if (typeof d.expiresAtMs !== 'number' || !Number.isFinite(d.expiresAtMs)) {
+      throw new InputError(`${at}.expiresAtMs must be epoch milliseconds (a number)`);
+    }
+    const key = d.domainName.toLowerCase();
+    if (seen.has(key)) throw new InputError(`${at}.domainName "${d.domainName}" appears twice`);
+    seen.add(key);
+  });
+  if (fixture.balance !== undefined && (typeof fixture.balance !== 'number' || fixture.balance < 0)) {
+    throw new InputError(`${where}: balance must be a number >= 0`);
+  }
+  return fixture.domains.map((d) => ({ ...d }));
+}
+
+/** Applies defaults; throws InputError naming the bad option. */
+export function resolveOptions(o: SandboxOptions): ResolvedOptions {
+  const nowMs = checkNumber('nowMs', o.nowMs, 0, Date.now());
+  const seed = checkInt('seed', o.seed, 0, 2 ** 32 - 1, 1);
+  const count = checkInt('domains', o.domains, 0, 1_000_000, 50);
+  const domains = o.fixture ? validateFixture(o.fixture) : generatePortfolio(count, seed, nowMs);
+  return {
+    port: checkInt('port', o.port, 0, 65535, 0),
+    accessKeyId: o.accessKeyId || 'sandbox-access-key-id',
+    accessKeySecret: o.accessKeySecret || 'sandbox-access-key-secret',
+    seed,
+    nowMs,
+    taskMs: checkNumber('taskMs', o.taskMs, 0, 60_000),
+    maxBatch: checkInt('maxBatch', o.maxBatch, 1, 100_000, 100),
+    maxPageSize: checkInt('maxPageSize', o.maxPageSize, 1, 100_000, 100),
+    balance: checkNumber('balance', o.balance ?? o.fixture?.balance, 0, 1e9),
+    rejectStaleExpiry: o.rejectStaleExpiry ?? true,
+    faults: normalizeFaults(o.faults ?? {}, 'sandbox option faults'),
+    domains,
+  };
+}

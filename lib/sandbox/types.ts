@@ -1,0 +1,156 @@
+/** Public types of the sandbox registrar (see lib/sandbox/index.ts for the entry point). */
+
+export interface SandboxFaults {
+  /** Delay before every API answer, ms. */
+  latencyMs?: number;
+  /** Fraction 0-1 of API requests refused with 400 `Throttling.User` (not executed). */
+  throttleRate?: number;
+  /** Fraction 0-1 of API requests refused with 503 `ServiceUnavailable` (not executed). */
+  errorRate?: number;
+  /** Fraction 0-1 of API requests executed whose answer is then dropped (socket destroyed). */
+  loseRate?: number;
+  /** restrict the random faults to these Actions (default: all API actions) */
+  actions?: string[];
+}
+
+export interface SandboxFixtureDomain {
+  domainName: string;
+  expiresAtMs: number;
+  premium?: boolean;
+  groupName?: string;
+  groupId?: string;
+  registeredAtMs?: number;
+  instanceId?: string;
+  /** Renewal price per year in CNY; default from the TLD price list. */
+  price?: number;
+}
+
+export interface SandboxFixture {
+  domains: SandboxFixtureDomain[];
+  balance?: number;
+}
+
+export interface SandboxOptions {
+  port?: number; // default 0
+  accessKeyId?: string; // default 'sandbox-access-key-id'
+  accessKeySecret?: string; // default 'sandbox-access-key-secret'
+  domains?: number; // generated portfolio size (default 50)
+  seed?: number; // PRNG seed for generation and faults (default 1)
+  fixture?: SandboxFixture; // explicit domains instead of generated ones
+  nowMs?: number; // initial simulated time (default Date.now()); the sim clock then runs with real time
+  taskMs?: number; // ms of simulated time a task detail spends in each of waiting and executing (default 60000)
+  maxBatch?: number; // max OrderRenewParam entries (default 100)
+  maxPageSize?: number; // max PageSize of QueryDomainList/QueryTaskList (default 100); QueryTaskDetailList max 1000
+  balance?: number; // account balance in CNY (default 1e9)
+  rejectStaleExpiry?: boolean; // a task whose CurrentExpirationDate != the domain's expiry at execution fails (default true)
+  faults?: SandboxFaults;
+}
+
+export type DetailStatus = 'WAITING_EXECUTE' | 'EXECUTING' | 'EXECUTE_SUCCESS' | 'EXECUTE_FAILURE';
+
+export interface SandboxDomainState {
+  domainName: string;
+  instanceId: string;
+  expiresAtMs: number;
+  registeredAtMs: number;
+  /** '1' needs renewal (due within 30 days or in grace), '2' redemption, '3' normal — at the sim clock. */
+  domainStatus: string;
+  premium: boolean;
+  groupName?: string;
+  groupId?: string;
+  price: number;
+}
+
+export interface SandboxTaskDetailState {
+  taskDetailNo: string;
+  domainName: string;
+  instanceId: string;
+  years: number;
+  currentExpirationDate: number;
+  permitPremiumRenew: boolean;
+  status: DetailStatus;
+  statusCode: 0 | 1 | 2 | 3;
+  errorMsg: string;
+  failReason?: string;
+  updatedAtMs: number;
+}
+
+export interface SandboxTaskState {
+  taskNo: string;
+  requestId: string;
+  action: string;
+  createdAtMs: number;
+  couponNo?: string;
+  promotionNo?: string;
+  details: SandboxTaskDetailState[];
+}
+
+/** One accepted renew item, recorded when the submit call is accepted (whether or not its answer is delivered). */
+export interface SandboxSubmission {
+  domainName: string;
+  /** CurrentExpirationDate as sent, epoch ms. */
+  currentExpirationDate: number;
+  years: number;
+  taskNo: string;
+  /** Sim time of acceptance, epoch ms. */
+  atMs: number;
+}
+
+/** One executed renewal (a detail that completed with success). */
+export interface SandboxRenewal {
+  domainName: string;
+  years: number;
+  fromExpiryMs: number;
+  toExpiryMs: number;
+  taskNo: string;
+  /** Sim time of execution, epoch ms. */
+  atMs: number;
+}
+
+/**
+ * Request counters: one key per Action (every authenticated API request, including those refused by an injected
+ * fault), plus the fixed keys below. Action names never collide with them.
+ */
+export type SandboxRequestCounts = {
+  /** Every API request received (control routes excluded). */
+  total: number;
+  /** Executed, then the answer was dropped (loseRate). */
+  lost: number;
+  /** Refused with Throttling.User (throttleRate). */
+  throttled: number;
+  /** Refused with ServiceUnavailable (errorRate). */
+  errored: number;
+  /** Refused by the key, signature, timestamp or nonce checks. */
+  authFailed: number;
+} & Record<string, number>;
+
+export interface SandboxFaultRecord {
+  kind: 'latency' | 'throttle' | 'error' | 'lose';
+  action: string;
+  /** Sim time, epoch ms. */
+  atMs: number;
+}
+
+export interface SandboxState {
+  nowMs: number;
+  balance: number;
+  domains: SandboxDomainState[];
+  tasks: SandboxTaskState[];
+  submissions: SandboxSubmission[];
+  renewals: SandboxRenewal[];
+  requests: SandboxRequestCounts;
+  faultsInjected: SandboxFaultRecord[];
+  faults: SandboxFaults;
+}
+
+export interface Sandbox {
+  url: string;
+  port: number;
+  accessKeyId: string;
+  accessKeySecret: string;
+  now(): number; // simulated time, epoch ms
+  setClock(c: { nowMs?: number; advanceMs?: number }): void;
+  setFaults(f: SandboxFaults): void; // replaces the fault settings
+  state(): SandboxState; // JSON-serialisable snapshot (also GET /_sandbox/state)
+  close(): Promise<void>; // stops listening, destroys open sockets
+}

@@ -1,0 +1,50 @@
+import { randomUUID } from 'node:crypto';
+import { AutorenewError } from '../errors';
+
+/** The host the sandbox claims to be in error bodies (`HostId`), like the real endpoint. */
+export const HOST_ID = 'domain.aliyuncs.com';
+
+/**
+ * An error answer of the simulated API: HTTP status plus the Alibaba `Code`/`Message`.
+ * Thrown inside request handling and turned into an error body by the server; it never leaves the sandbox.
+ */
+export class SandboxApiError extends AutorenewError {
+  readonly status: number;
+  readonly apiCode: string;
+  constructor(status: number, code: string, message: string) {
+    super(message, { code, httpStatus: status });
+    this.status = status;
+    this.apiCode = code;
+  }
+}
+
+/** A fresh RequestId in the service's style: upper-case UUID. */
+export function createRequestId(): string {
+  return randomUUID().toUpperCase();
+}
+
+/** The JSON error body the gateway sends: `{RequestId, HostId, Code, Message, Recommend}`. */
+export function buildErrorBody(requestId: string, code: string, message: string): Record<string, string> {
+  return {
+    RequestId: requestId,
+    HostId: HOST_ID,
+    Code: code,
+    Message: message,
+    Recommend: `https://api.aliyun.com/troubleshoot?q=${encodeURIComponent(code)}&product=Domain&requestId=${requestId}`,
+  };
+}
+
+/** 400 `MissingParameter` naming the parameter. */
+export function missingParameter(name: string): SandboxApiError {
+  return new SandboxApiError(400, 'MissingParameter', `${name} is mandatory for this action.`);
+}
+
+/** 400 `InvalidParameter` naming the parameter and saying what was expected. */
+export function invalidParameter(name: string, expected: string): SandboxApiError {
+  return new SandboxApiError(400, 'InvalidParameter', `Specified parameter ${name} is not valid: ${expected}.`);
+}
+
+/** 400 `ParameterIllegal` (the Domain product's own code for out-of-range values). */
+export function parameterIllegal(name: string, why: string): SandboxApiError {
+  return new SandboxApiError(400, 'ParameterIllegal', `Parameter illegal. ${name}: ${why}.`);
+}
