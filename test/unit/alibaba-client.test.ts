@@ -1,0 +1,419 @@
+import { createAlibabaRegistrar } from '../../lib/alibaba';
+import type { CallEvent } from '../../lib/alibaba/call';
+import { signV1 } from '../../lib/alibaba/sign';
+import {
+  AmbiguousOutcomeError,
+  AuthRejectedError,
+  InputError,
+  type RegistrarError,
+  RejectedFinalError,
+  RejectedRetryableError,
+} from '../../lib/errors';
+import type { Credentials, CredentialsProvider } from '../../lib/registrar';
+
+const KEY_ID = 'LTAI5tUnitTestKeyId01';
+const SECRET = 'unit/test+secret=value';
+const TOKEN = 'STS.unit-test-security-token';
+const KEY_ID_2 = 'LTAI5tRotatedKeyId002';
+const SECRET_2 = 'rotated-secret-value-2';
+const ALL_SECRETS = [KEY_ID, SECRET, TOKEN, KEY_ID_2, SECRET_2];
+
+type Reply = { status?: number; body?: unknown; text?: string; headers?: Record<string, string> } | { throws: unknown };
+
+interface Captured {
+  url: string;
+  method: string;
+  headers: Record<string, string>;
+  body: string;
+  params: Record<string, string>;
+}
+
+/** A fetch stand-in answering from a function of the parsed request. */
+function stubFetch(reply: (params: Record<string, string>, index: number) => Reply) {
+  const calls: Captured[] = [];
+  const fetchImpl = (async (input: string | URL | Request, init?: RequestInit) => {
+    const body = String(init?.body ?? '');
+    const params = Object.fromEntries(new URLSearchParams(body));
+    calls.push({
+      url: String(input),
+      method: init?.method ?? 'GET',
+      headers: Object.fromEntries(new Headers(init?.headers)),
+      body,
+      params,
+    });
+    const r = reply(params, calls.length - 1);
+    if ('throws' in r) throw r.throws;
+    const text = r.text ?? JSON.stringify(r.body);
+    return new Response(text, { status: r.status ?? 200, headers: r.headers ?? {} });
+  }) as typeof fetch;
+  return { fetchImpl, calls };
+}
+
+function staticCredentials(first: Credentials, second: Credentials = first) {
+  const counts = { get: 0, refresh: 0 };
+  const provider: CredentialsProvider = {
+    get: async () => {
+      counts.get++;
+      return counts.refresh > 0 ? second : first;
+    },
+    refresh: async () => {
+      counts.refresh++;
+      return second;
+    },
+  };
+  return { provider, counts };
+}
+
+function makeRegistrar(
+  reply: (params: Record<string, string>, index: number) => Reply,
+  extra: { credentials?: CredentialsProvider; onCall?: (e: CallEvent) => void; pageSize?: number } = {},
+) {
+  const stub = stubFetch(reply);
+  const sleeps: number[] = [];
+  let t = Date.UTC(2026, 0, 1);
+  const registrar = createAlibabaRegistrar({
+    endpoint: 'https://domain.example.test',
+    credentials: extra.credentials ?? staticCredentials({ accessKeyId: KEY_ID, accessKeySecret: SECRET }).provider,
+    fetch: stub.fetchImpl,
+    sleep: async (ms) => {
+      sleeps.push(ms);
+      t += ms;
+    },
+    random: () => 0.5,
+    now: () => t,
+    ...(extra.onCall ? { onCall: extra.onCall } : {}),
+    ...(extra.pageSize ? { pageSize: extra.pageSize } : {}),
+  });
+  return { registrar, calls: stub.calls, sleeps };
+}
+
+const ok = (extra: Record<string, unknown>) => ({ body: { RequestId: 'REQ-OK', ...extra } });
+const apiError = (status: number, code: string, message = 'msg') => ({
+  status,
+  body: { RequestId: 'REQ-ERR', HostId: 'domain.aliyuncs.com', Code: code, Message: message },
+});
+const renewItem = { domainName: 'example.com', years: 1, currentExpiryMs: 1767225600000, permitPremium: false };
+
+function domain(i: number) {
+  return {
+    DomainName: `d${i}.com`,
+    InstanceId: `S${i}`,
+    ExpirationDate: 'Nov 02,2026 04:00:45',
+    ExpirationDateLong: 1767225600000 + i,
+    DomainStatus: '3',
+    Premium: false,
+    DomainGroupId: 'g1',
+    DomainGroupName: 'Group',
+  };
+}
+
+function domainPage(pageNum: number, pageSize: number, total: number, items = total) {
+  const from = (pageNum - 1) * pageSize;
+  const list = Array.from({ length: Math.max(0, Math.min(pageSize, items - from)) }, (_, k) => domain(from + k));
+  return ok({
+    TotalItemNum: total,
+    TotalPageNum: Math.ceil(total / pageSize),
+    CurrentPageNum: pageNum,
+    PageSize: pageSize,
+    Data: { Domain: list },
+  });
+}
+
+function expectNoSecrets(error: unknown): void {
+  const e = error as Error & { cause?: unknown };
+  const texts = [e.message, String(e.stack), JSON.stringify(e), JSON.stringify(e.cause ?? null), String(e.cause ?? '')];
+  for (const text of texts) for (const secret of ALL_SECRETS) expect(text).not.toContain(secret);
+}
+
+describe('request signing and wire format', () => {
+  it('POSTs a form body to / that verifies with signV1, with per-attempt nonce and timestamp', async () => {
+    const creds = staticCredentials({ accessKeyId: KEY_ID, accessKeySecret: SECRET, securityToken: TOKEN });
+    const { registrar, calls } = makeRegistrar(
+      (_p, i) => (i === 0 ? apiError(400, 'Throttling.User') : ok({ TaskNo: 'T-1' })),
+      { credentials: creds.provider },
+    );
+    await expect(registrar.submitRenewBatch({ items: [renewItem], couponNo: 'C-9' })).resolves.toEqual({
+      taskNo: 'T-1',
+      requestId: 'REQ-OK',
+    });
+    expect(calls).toHaveLength(2);
+    for (const call of calls) {
+      expect(call.url).toBe('https://domain.example.test/');
+      expect(call.method).toBe('POST');
+      expect(call.headers['content-type']).toBe('application/x-www-form-urlencoded');
+      const { Signature, ...signed } = call.params;
+      expect(Signature).toBe(signV1('POST', signed, SECRET));
+      expect(signed).toMatchObject({
+        Action: 'SaveBatchTaskForCreatingOrderRenew',
+        Version: '2018-01-29',
+        Format: 'JSON',
+        AccessKeyId: KEY_ID,
+        SignatureMethod: 'HMAC-SHA1',
+        SignatureVersion: '1.0',
+        SecurityToken: TOKEN,
+        Timestamp: '2026-01-01T00:00:00Z',
+        Lang: 'en',
+        'OrderRenewParam.1.DomainName': 'example.com',
+        'OrderRenewParam.1.SubscriptionDuration': '1',
+        'OrderRenewParam.1.CurrentExpirationDate': '1767225600000',
+        'OrderRenewParam.1.PermitPremiumRenew': 'false',
+        UseCoupon: 'true',
+        CouponNo: 'C-9',
+      });
+      expect(signed).not.toHaveProperty('UsePromotion');
+    }
+    expect(calls[0]?.params.SignatureNonce).not.toBe(calls[1]?.params.SignatureNonce);
+  });
+});
+
+describe('errors never carry credentials', () => {
+  it('auth rejection echoing the string to sign: refresh once, retry once, then AuthRejectedError', async () => {
+    const creds = staticCredentials(
+      { accessKeyId: KEY_ID, accessKeySecret: SECRET, securityToken: TOKEN },
+      { accessKeyId: KEY_ID_2, accessKeySecret: SECRET_2 },
+    );
+    const { registrar, calls } = makeRegistrar(
+      (p) =>
+        apiError(
+          400,
+          'SignatureDoesNotMatch',
+          `Specified signature is not matched with our calculation. server string to sign is:POST&%2F&AccessKeyId%3D${p.AccessKeyId}`,
+        ),
+      { credentials: creds.provider },
+    );
+    const error = await registrar.listDomains({}).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AuthRejectedError);
+    expect(creds.counts.refresh).toBe(1);
+    expect(calls.map((c) => c.params.AccessKeyId)).toEqual([KEY_ID, KEY_ID_2]);
+    const { Signature, ...signed } = calls[1]?.params ?? {};
+    expect(Signature).toBe(signV1('POST', signed, SECRET_2));
+    expect((error as AuthRejectedError).context).toEqual({
+      action: 'QueryDomainList',
+      code: 'SignatureDoesNotMatch',
+      requestId: 'REQ-ERR',
+      httpStatus: 400,
+    });
+    expect((error as Error).message).toContain('Specified signature is not matched with our calculation.');
+    expectNoSecrets(error);
+  });
+
+  it('masks a credential echoed anywhere in a registrar message', async () => {
+    const { registrar } = makeRegistrar(() => apiError(400, 'InvalidAccessKeyId.NotFound', `Key ${KEY_ID} not found`));
+    const error = await registrar.getDomain('a.com').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AuthRejectedError);
+    expect((error as Error).message).toContain('Key *** not found');
+    expectNoSecrets(error);
+  });
+
+  it.each([
+    [
+      'network failure',
+      {
+        throws: new TypeError('fetch failed', {
+          cause: Object.assign(new Error(`connect ${KEY_ID}`), { code: 'ECONNRESET' }),
+        }),
+      },
+    ],
+    ['invalid body', { text: `<html>${SECRET}</html>` }],
+  ] as Array<[string, Reply]>)('%s', async (_name, reply) => {
+    const { registrar } = makeRegistrar(() => reply);
+    const error = await registrar.submitRenewBatch({ items: [renewItem] }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AmbiguousOutcomeError);
+    expect((error as Error & { cause?: unknown }).cause).toBeUndefined();
+    expectNoSecrets(error);
+  });
+});
+
+describe('retry policy', () => {
+  it('submit: a 2xx body without TaskNo is ambiguous and not resent', async () => {
+    const { registrar, calls } = makeRegistrar(() => ok({}));
+    const error = await registrar.submitRenewBatch({ items: [renewItem] }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AmbiguousOutcomeError);
+    expect((error as Error).message).toMatch(/TaskNo/);
+    expect((error as Error).message).toMatch(/MAY have executed/);
+    expect(calls).toHaveLength(1);
+  });
+
+  it('submit: NetworkIOError (HTTP 400) is ambiguous and not resent', async () => {
+    const { registrar, calls } = makeRegistrar(() => apiError(400, 'NetworkIOError'));
+    await expect(registrar.submitRenewBatch({ items: [renewItem] })).rejects.toBeInstanceOf(AmbiguousOutcomeError);
+    expect(calls).toHaveLength(1);
+  });
+
+  it('submit: a final rejection is not resent', async () => {
+    const { registrar, calls } = makeRegistrar(() => apiError(400, 'ParameterIllegal', 'Parameter illegal.'));
+    const error = await registrar.submitRenewBatch({ items: [renewItem] }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RejectedFinalError);
+    expect(error).not.toBeInstanceOf(AuthRejectedError);
+    expect(calls).toHaveLength(1);
+  });
+
+  it('gives up on throttling after maxAttempts with a message that says what to do', async () => {
+    const { registrar, calls, sleeps } = makeRegistrar(() => ({
+      ...apiError(400, 'Throttling.User', 'Request was denied due to user flow control.'),
+      headers: { 'x-acs-retry-after': '1500' },
+    }));
+    const error = await registrar.listDomains({}).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RejectedRetryableError);
+    expect(calls).toHaveLength(5);
+    expect(sleeps).toEqual([1500, 1500, 1500, 1500]);
+    expect((error as Error).message).toBe(
+      'QueryDomainList failed: Throttling.User (HTTP 400, RequestId REQ-ERR): Request was denied due to user flow control. ' +
+        'Tried 5 times; the request was refused before executing: lower the QPS budget or try later.',
+    );
+    expect((error as RegistrarError).code).toBe('Throttling.User');
+  });
+
+  it('reads retry invalid 2xx bodies and report every attempt to onCall', async () => {
+    const events: CallEvent[] = [];
+    const { registrar, calls } = makeRegistrar(
+      (_p, i) =>
+        i === 0
+          ? ok({ DomainName: 'a.com', ExpirationDateLong: '1767225600000', DomainStatus: '3' })
+          : ok({ DomainName: 'a.com', ExpirationDateLong: 1767225600000, DomainStatus: '3', Premium: true }),
+      { onCall: (e) => events.push(e) },
+    );
+    await expect(registrar.getDomain('a.com')).resolves.toEqual({
+      domainName: 'a.com',
+      expiresAtMs: 1767225600000,
+      domainStatus: '3',
+      premium: true,
+    });
+    expect(calls).toHaveLength(2);
+    expect(events.map((e) => [e.action, e.attempt, e.outcome, e.requestId])).toEqual([
+      ['QueryDomainByDomainName', 1, 'ambiguous', 'REQ-OK'],
+      ['QueryDomainByDomainName', 2, 'ok', 'REQ-OK'],
+    ]);
+    expect(JSON.stringify(events)).not.toContain(KEY_ID);
+  });
+
+  it('getDomain: DomainNotExist is final and names the domain', async () => {
+    const { registrar } = makeRegistrar(() => apiError(400, 'DomainNotExist', 'The domain name does not exist.'));
+    const error = await registrar.getDomain('gone.com').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RejectedFinalError);
+    expect((error as RegistrarError).context.domain).toBe('gone.com');
+    expect((error as Error).message).toMatch(/^QueryDomainByDomainName for gone\.com failed: DomainNotExist/);
+  });
+
+  it('rejects a malformed batch before sending anything', async () => {
+    const { registrar, calls } = makeRegistrar(() => ok({ TaskNo: 'T' }));
+    await expect(registrar.submitRenewBatch({ items: [] })).rejects.toBeInstanceOf(InputError);
+    await expect(registrar.submitRenewBatch({ items: [{ ...renewItem, years: 11 }] })).rejects.toBeInstanceOf(
+      InputError,
+    );
+    await expect(registrar.submitRenewBatch({ items: [renewItem, renewItem] })).rejects.toBeInstanceOf(InputError);
+    expect(calls).toHaveLength(0);
+  });
+});
+
+describe('paged reads', () => {
+  it('lists all pages once each, page 1 first, mapping ExpirationDateLong', async () => {
+    const { registrar, calls } = makeRegistrar((p) => domainPage(Number(p.PageNum), Number(p.PageSize), 250), {
+      pageSize: 100,
+    });
+    const domains = await registrar.listDomains({ expiringFromMs: 1, expiringToMs: 2 });
+    expect(domains).toHaveLength(250);
+    expect(new Set(domains.map((d) => d.domainName)).size).toBe(250);
+    expect(domains[7]).toEqual({
+      domainName: 'd7.com',
+      instanceId: 'S7',
+      expiresAtMs: 1767225600007,
+      domainStatus: '3',
+      premium: false,
+      groupId: 'g1',
+      groupName: 'Group',
+    });
+    expect(calls[0]?.params).toMatchObject({
+      PageNum: '1',
+      PageSize: '100',
+      StartExpirationDate: '1',
+      EndExpirationDate: '2',
+    });
+    expect(calls.map((c) => c.params.PageNum).sort()).toEqual(['1', '2', '3']);
+  });
+
+  it('dedupes a repeated item but fails a listing whose pages do not add up, after restarting it', async () => {
+    const dup = makeRegistrar(
+      (p) => {
+        const page = domainPage(Number(p.PageNum), 2, 3);
+        if (p.PageNum === '2') (page.body.Data as { Domain: unknown[] }).Domain.push(domain(0));
+        return page;
+      },
+      { pageSize: 2 },
+    );
+    await expect(dup.registrar.listDomains({})).resolves.toHaveLength(3);
+
+    const short = makeRegistrar((p) => domainPage(Number(p.PageNum), 2, 5, 4), { pageSize: 2 });
+    const error = await short.registrar.listDomains({}).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AmbiguousOutcomeError);
+    expect((error as Error).message).toMatch(/got 4 distinct items, the registrar reported 5/);
+    expect(short.calls).toHaveLength(9);
+  });
+
+  it('reads a missing Data as an empty list', async () => {
+    const { registrar } = makeRegistrar(() => ok({ TotalItemNum: 0, TotalPageNum: 0, CurrentPageNum: 1 }));
+    await expect(registrar.listTasks({ fromMs: 0, toMs: 1 })).resolves.toEqual([]);
+  });
+
+  it('maps task details TaskStatusCode 0..3 and tasks', async () => {
+    const detail = (n: number) => ({
+      TaskNo: 'T-1',
+      TaskDetailNo: `D${n}`,
+      DomainName: `d${n}.com`,
+      TaskStatusCode: n,
+      ErrorMsg: 'm',
+      ...(n === 3 ? { FailReason: 'Purchase record exists' } : {}),
+      TryCount: 1,
+    });
+    const { registrar, calls } = makeRegistrar((p) =>
+      p.Action === 'QueryTaskDetailList'
+        ? ok({ TotalItemNum: 4, TotalPageNum: 1, Data: { TaskDetail: [0, 1, 2, 3].map(detail) } })
+        : ok({
+            TotalItemNum: 1,
+            TotalPageNum: 1,
+            Data: {
+              TaskInfo: [
+                {
+                  TaskNo: 'T-1',
+                  TaskType: 'ORDER_RENEW',
+                  TaskNum: 4,
+                  TaskStatus: 'COMPLETE',
+                  CreateTime: '2026-01-01 08:00:00',
+                  Clientip: '1.2.3.4',
+                },
+              ],
+            },
+          }),
+    );
+    const details = await registrar.listTaskDetails('T-1');
+    expect(details.map((d) => d.state)).toEqual(['waiting', 'executing', 'success', 'failure']);
+    expect(details[3]).toEqual({
+      taskNo: 'T-1',
+      taskDetailNo: 'D3',
+      domainName: 'd3.com',
+      state: 'failure',
+      errorMsg: 'm',
+      failReason: 'Purchase record exists',
+      tryCount: 1,
+    });
+    expect(calls[0]?.params).toMatchObject({ TaskNo: 'T-1', PageSize: '1000', PageNum: '1' });
+    await expect(registrar.listTasks({ fromMs: 5, toMs: 6 })).resolves.toEqual([
+      { taskNo: 'T-1', taskType: 'ORDER_RENEW', taskNum: 4, taskStatus: 'COMPLETE', createTime: '2026-01-01 08:00:00' },
+    ]);
+    expect(calls[1]?.params).toMatchObject({ BeginCreateTime: '5', EndCreateTime: '6' });
+  });
+
+  it('treats an unknown TaskStatusCode as an invalid answer', async () => {
+    const { registrar } = makeRegistrar(() =>
+      ok({
+        TotalItemNum: 1,
+        TotalPageNum: 1,
+        Data: { TaskDetail: [{ TaskNo: 'T', TaskDetailNo: 'D', DomainName: 'a.com', TaskStatusCode: 7 }] },
+      }),
+    );
+    const error = await registrar.listTaskDetails('T').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AmbiguousOutcomeError);
+    expect((error as RegistrarError).context.taskNo).toBe('T');
+    expect((error as Error).message).toMatch(/Data\.TaskDetail\.0\.TaskStatusCode/);
+  });
+});
