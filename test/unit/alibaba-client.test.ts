@@ -336,7 +336,7 @@ describe('paged reads', () => {
     const dup = makeRegistrar(
       (p) => {
         const page = domainPage(Number(p.PageNum), 2, 3);
-        if (p.PageNum === '2') (page.body.Data as { Domain: unknown[] }).Domain.push(domain(0));
+        if (p.PageNum === '2') (page.body as unknown as { Data: { Domain: unknown[] } }).Data.Domain.push(domain(0));
         return page;
       },
       { pageSize: 2 },
