@@ -1,0 +1,99 @@
+import { InputError } from './errors';
+
+/** Every setting read from the environment, in one place (DESIGN §7). Frozen after parsing. */
+export interface Config {
+  /** Policy file path (AUTORENEW_POLICY), default policies/default.json. */
+  policyPath: string;
+  /** Domain API endpoint (AUTORENEW_ENDPOINT). */
+  endpoint: string;
+  /** Secrets Manager secret id (AUTORENEW_SECRET_ID); absent: local env credentials. */
+  secretId?: string;
+  /** DynamoDB table (AUTORENEW_TABLE); absent: embedded ledger. */
+  table?: string;
+  /** Local DynamoDB endpoint (AUTORENEW_DYNAMODB_ENDPOINT). */
+  dynamodbEndpoint?: string;
+  /** Embedded ledger directory (AUTORENEW_LEDGER_DIR). */
+  ledgerDir: string;
+  /** SNS topic (AUTORENEW_TOPIC_ARN); absent: console notifier. */
+  topicArn?: string;
+  /** AUTORENEW_DRY_RUN: plan only, never submit. */
+  dryRun: boolean;
+  /** AUTORENEW_CLIENT_IP, sent as UserClientIp. */
+  clientIp?: string;
+  /** AUTORENEW_QPS: client-side Domain API call budget per second (Alibaba publishes no limit). */
+  qps: number;
+  /** AUTORENEW_PAGE_SIZE: QueryDomainList page size (the API's maximum is UNCONFIRMED). */
+  pageSize: number;
+}
+
+export const DEFAULT_ENDPOINT = 'https://domain.aliyuncs.com';
+export const DEFAULT_POLICY = 'policies/default.json';
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+function readBool(env: Env, name: string): boolean {
+  const raw = (env[name] ?? '').trim().toLowerCase();
+  if (raw === '' || raw === 'false' || raw === '0' || raw === 'no') return false;
+  if (raw === 'true' || raw === '1' || raw === 'yes') return true;
+  throw new InputError(`${name}=${JSON.stringify(env[name])} is not a boolean; use true or false`, { path: name });
+}
+
+function readNumber(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name]?.trim();
+  if (!raw) return fallback;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n < min || n > max) {
+    throw new InputError(`${name}=${JSON.stringify(raw)} must be a number from ${min} to ${max}`, { path: name });
+  }
+  return n;
+}
+
+function readOptional(env: Env, name: string): string | undefined {
+  const v = env[name]?.trim();
+  return v ? v : undefined;
+}
+
+/** Parses and validates the environment once; throws InputError naming the variable and the fix. */
+export function readConfig(env: Env): Readonly<Config> {
+  const endpoint = readOptional(env, 'AUTORENEW_ENDPOINT') ?? DEFAULT_ENDPOINT;
+  let url: URL;
+  try {
+    url = new URL(endpoint);
+  } catch {
+    throw new InputError(`AUTORENEW_ENDPOINT=${JSON.stringify(endpoint)} is not a URL; use e.g. ${DEFAULT_ENDPOINT}`, {
+      path: 'AUTORENEW_ENDPOINT',
+    });
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw new InputError('AUTORENEW_ENDPOINT must start with https:// (or http:// for a loopback sandbox)', {
+      path: 'AUTORENEW_ENDPOINT',
+    });
+  }
+  const optional = {
+    secretId: readOptional(env, 'AUTORENEW_SECRET_ID'),
+    table: readOptional(env, 'AUTORENEW_TABLE'),
+    dynamodbEndpoint: readOptional(env, 'AUTORENEW_DYNAMODB_ENDPOINT'),
+    topicArn: readOptional(env, 'AUTORENEW_TOPIC_ARN'),
+    clientIp: readOptional(env, 'AUTORENEW_CLIENT_IP'),
+  };
+  const config: Config = {
+    policyPath: readOptional(env, 'AUTORENEW_POLICY') ?? DEFAULT_POLICY,
+    endpoint: endpoint.replace(/\/+$/, ''),
+    ledgerDir: readOptional(env, 'AUTORENEW_LEDGER_DIR') ?? '.autorenew',
+    dryRun: readBool(env, 'AUTORENEW_DRY_RUN'),
+    qps: readNumber(env, 'AUTORENEW_QPS', 10, 0.1, 1000),
+    pageSize: readNumber(env, 'AUTORENEW_PAGE_SIZE', 100, 1, 1000),
+  };
+  for (const [k, v] of Object.entries(optional)) if (v !== undefined) (config as unknown as Record<string, string>)[k] = v;
+  return Object.freeze(config);
+}
+
+/** True when the endpoint is a sandbox on this machine (loopback), where `--at` and fast clocks are allowed. */
+export function isLoopbackEndpoint(endpoint: string): boolean {
+  try {
+    const host = new URL(endpoint).hostname;
+    return host === 'localhost' || host === '[::1]' || host === '::1' || /^127\./.test(host);
+  } catch {
+    return false;
+  }
+}

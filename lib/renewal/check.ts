@@ -1,0 +1,183 @@
+import type { Batch, BatchEntry, Claim } from '../ledger/port';
+import { describeError } from '../log';
+import type { Policy } from '../policy/schema';
+import type { TaskDetail } from '../registrar';
+import type { JobDeps } from './deps';
+import { normalizeDomain } from './domain-name';
+import { deliverNotices } from './notices';
+import { reconcileBatch, SAFE_RECONCILE_DELAY_MS } from './reconcile';
+import { markClaims } from './submit';
+
+const HOUR_MS = 3_600_000;
+
+export interface CheckSummary {
+  runId: string;
+  openBatches: number;
+  /** Domains confirmed renewed in this run (new expiry read back from the registrar). */
+  renewed: number;
+  /** Domains the registrar reported failed in this run. */
+  failed: number;
+  /** Domains still waiting or executing. */
+  pending: number;
+  /** UNKNOWN/stale batches whose task was found and adopted. */
+  adopted: number;
+  /** Domains released after reconciliation proved nothing was submitted. */
+  released: number;
+  /** Batches still unknown (too recent to reconcile, or reconciliation not conclusive yet). */
+  unknown: number;
+  stuck: number;
+  /** Batches whose processing threw (registrar or ledger trouble); retried next run. */
+  errors: number;
+  notified: boolean;
+}
+
+/**
+ * The check job: turns open batches into facts. Submitted batches are read from QueryTaskDetailList; successes are
+ * confirmed from the domain's expiry before they count; failures are recorded (the planner retries them within
+ * limits); UNKNOWN and stale intents are reconciled. Each batch is isolated; one digest is published at the end.
+ */
+export async function runCheck(
+  deps: JobDeps,
+  options: { policy: Policy; runId: string; safeDelayMs?: number },
+): Promise<CheckSummary> {
+  const { policy, runId } = options;
+  const log = deps.log.child({ runId, job: 'check' });
+  const open = await deps.ledger.listOpenBatches();
+  const summary: CheckSummary = {
+    runId,
+    openBatches: open.length,
+    renewed: 0,
+    failed: 0,
+    pending: 0,
+    adopted: 0,
+    released: 0,
+    unknown: 0,
+    stuck: 0,
+    errors: 0,
+    notified: true,
+  };
+  const after: Batch[] = [];
+  for (const batch of open) {
+    try {
+      after.push(await checkBatch(deps, policy, batch, summary, options.safeDelayMs ?? SAFE_RECONCILE_DELAY_MS));
+    } catch (err) {
+      summary.errors += 1;
+      log.error('batch check failed; retried next run', { batchId: batch.batchId, taskNo: batch.taskNo, ...describeError(err) });
+      const fresh = await deps.ledger.getBatch(batch.batchId).catch(() => undefined);
+      if (fresh) after.push(fresh);
+    }
+  }
+  summary.notified = await deliverNotices(deps, policy, {
+    job: 'check',
+    runId,
+    batches: after,
+  });
+  deps.metrics({
+    CheckRuns: 1,
+    RenewalsConfirmed: summary.renewed,
+    RenewalsFailed: summary.failed,
+    OutcomesUnknown: summary.unknown,
+  });
+  log.info('check finished', { ...summary });
+  return summary;
+}
+
+async function checkBatch(
+  deps: JobDeps,
+  policy: Policy,
+  batch: Batch,
+  summary: CheckSummary,
+  safeDelayMs: number,
+): Promise<Batch> {
+  let current = batch;
+  if (current.status === 'UNKNOWN' || current.status === 'INTENT') {
+    const result = await reconcileBatch(deps, current, safeDelayMs);
+    current = result.batch;
+    if (result.kind === 'adopted') summary.adopted += 1;
+    if (result.kind === 'released') summary.released += result.released;
+    if (result.kind === 'waiting') summary.unknown += 1;
+  }
+  if (current.status === 'SUBMITTED') current = await checkSubmitted(deps, policy, current, summary);
+  return flagStuck(deps, policy, current, summary);
+}
+
+/** Marks a batch stuck once when it has been open longer than notify.stuckAfterHours. */
+async function flagStuck(deps: JobDeps, policy: Policy, batch: Batch, summary: CheckSummary): Promise<Batch> {
+  if (batch.status === 'CLOSED') return batch;
+  const since = batch.submitStartedAtMs ?? batch.createdAtMs;
+  if (deps.clock.now() - since < policy.notify.stuckAfterHours * HOUR_MS) return batch;
+  if (batch.pendingNotices.includes('stuck') || batch.sentNotices.includes('stuck')) return batch;
+  summary.stuck += 1;
+  deps.log.warn('batch stuck', { batchId: batch.batchId, taskNo: batch.taskNo, status: batch.status });
+  return deps.ledger.saveBatch({ ...batch, pendingNotices: [...batch.pendingNotices, 'stuck'], updatedAtMs: deps.clock.now() });
+}
+
+async function checkSubmitted(deps: JobDeps, policy: Policy, batch: Batch, summary: CheckSummary): Promise<Batch> {
+  const taskNo = batch.taskNo;
+  if (!taskNo) return batch;
+  const details = new Map<string, TaskDetail>();
+  for (const d of await deps.registrar.listTaskDetails(taskNo)) details.set(normalizeDomain(d.domainName), d);
+
+  const entries: BatchEntry[] = [];
+  const renewed = new Map<string, number>();
+  const failed = new Map<string, string>();
+  for (const entry of batch.entries) {
+    const detail = details.get(normalizeDomain(entry.domain));
+    if (entry.outcome || !detail || detail.state === 'waiting' || detail.state === 'executing') {
+      if (!entry.outcome) summary.pending += 1;
+      entries.push(entry);
+      continue;
+    }
+    if (detail.state === 'failure') {
+      const message = detail.failReason || detail.errorMsg || 'the registrar reported the renewal failed';
+      failed.set(entry.domain, message);
+      entries.push({ ...entry, outcome: 'FAILED', message });
+      continue;
+    }
+    // Success is only a fact once the registrar shows the later expiry.
+    const info = await deps.registrar.getDomain(entry.domain);
+    if (info.expiresAtMs > entry.expiryMs) {
+      renewed.set(entry.domain, info.expiresAtMs);
+      entries.push({ ...entry, outcome: 'RENEWED', newExpiryMs: info.expiresAtMs });
+    } else {
+      summary.pending += 1;
+      deps.log.warn('task reports success but the expiry has not moved yet', { domain: entry.domain, taskNo });
+      entries.push(entry);
+    }
+  }
+  if (renewed.size === 0 && failed.size === 0) return batch;
+
+  // Claims first: if we crash before the batch is saved, the next run repeats this, and the status guard below
+  // keeps a failure from being counted twice.
+  const now = deps.clock.now();
+  const live = (c: Claim) => c.status === 'CLAIMED' || c.status === 'SUBMITTED' || c.status === 'UNKNOWN';
+  await markClaims(
+    deps,
+    batch,
+    (c) => {
+      if (!live(c)) return c;
+      const newExpiryMs = renewed.get(c.domain);
+      if (newExpiryMs !== undefined) return { ...c, status: 'RENEWED', taskNo, newExpiryMs };
+      return {
+        ...c,
+        status: 'FAILED',
+        attempts: c.attempts + 1,
+        nextEligibleAtMs: now + policy.limits.retryAfterHours * HOUR_MS,
+        code: 'task-failed',
+        message: failed.get(c.domain) ?? 'failed',
+        previousTaskNos: [...new Set([...(c.previousTaskNos ?? []), taskNo])],
+      };
+    },
+    new Set([...renewed.keys(), ...failed.keys()]),
+  );
+  summary.renewed += renewed.size;
+  summary.failed += failed.size;
+  const done = entries.every((e) => e.outcome);
+  deps.log.info('task results recorded', { batchId: batch.batchId, taskNo, renewed: renewed.size, failed: failed.size, done });
+  return deps.ledger.saveBatch({
+    ...batch,
+    entries,
+    updatedAtMs: now,
+    ...(done ? { status: 'CLOSED' as const, closedAtMs: now, pendingNotices: [...batch.pendingNotices, 'final' as const] } : {}),
+  });
+}

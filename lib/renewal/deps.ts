@@ -1,0 +1,21 @@
+import type { Clock } from '../clock';
+import type { Ledger } from '../ledger/port';
+import type { Logger } from '../log';
+import type { MetricName } from '../metrics';
+import type { Notifier } from '../notify/port';
+import type { Registrar } from '../registrar';
+
+/** Everything the jobs touch of the outside world; handlers and the CLI build it, tests inject their own. */
+export interface JobDeps {
+  registrar: Registrar;
+  ledger: Ledger;
+  notifier: Notifier;
+  clock: Clock;
+  log: Logger;
+  /** Emits metric counts (EMF in Lambda, nothing locally). */
+  metrics: (values: Partial<Record<MetricName, number>>) => void;
+  newId: () => string;
+  sleep: (ms: number) => Promise<void>;
+  /** Milliseconds left before the platform kills the job (Lambda's getRemainingTimeInMillis); absent = unlimited. */
+  remainingMs?: () => number;
+}

@@ -1,0 +1,20 @@
+/** Retries `fn` up to `attempts` times with jittered exponential backoff (base `baseMs`, capped at `capMs`). */
+export async function retryWithBackoff<T>(
+  fn: (attempt: number) => Promise<T>,
+  options: { attempts: number; baseMs: number; capMs: number; sleep: (ms: number) => Promise<void>; retryIf?: (err: unknown) => boolean },
+): Promise<T> {
+  let last: unknown;
+  for (let attempt = 1; attempt <= options.attempts; attempt++) {
+    try {
+      return await fn(attempt);
+    } catch (err) {
+      last = err;
+      if (attempt === options.attempts || (options.retryIf && !options.retryIf(err))) break;
+      const ceiling = Math.min(options.capMs, options.baseMs * 2 ** (attempt - 1));
+      await options.sleep(ceiling / 2 + Math.random() * (ceiling / 2));
+    }
+  }
+  throw last;
+}
+
+export const realSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));

@@ -1,0 +1,103 @@
+import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SecretError } from './errors';
+import { registerSecret } from './redact';
+import type { Credentials, CredentialsProvider } from './registrar';
+
+/** Parses the secret's JSON `{"accessKeyId","accessKeySecret","securityToken"?}`; errors name the field, never values. */
+export function parseCredentialsSecret(text: string | undefined, secretName: string): Credentials {
+  const fix = `store JSON {"accessKeyId": "...", "accessKeySecret": "..."} in secret ${secretName}`;
+  if (!text) throw new SecretError(`secret ${secretName} has no SecretString; ${fix}`);
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch {
+    throw new SecretError(`secret ${secretName} is not valid JSON; ${fix}`);
+  }
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) {
+    throw new SecretError(`secret ${secretName} is not a JSON object; ${fix}`);
+  }
+  const obj = data as Record<string, unknown>;
+  for (const field of ['accessKeyId', 'accessKeySecret'] as const) {
+    if (typeof obj[field] !== 'string' || (obj[field] as string).trim() === '') {
+      throw new SecretError(`secret ${secretName} is missing field "${field}" (a non-empty string); ${fix}`, {
+        path: field,
+      });
+    }
+  }
+  if (obj.securityToken !== undefined && typeof obj.securityToken !== 'string') {
+    throw new SecretError(`secret ${secretName} field "securityToken" must be a string when present`, {
+      path: 'securityToken',
+    });
+  }
+  const creds: Credentials = {
+    accessKeyId: (obj.accessKeyId as string).trim(),
+    accessKeySecret: (obj.accessKeySecret as string).trim(),
+    ...(typeof obj.securityToken === 'string' && obj.securityToken ? { securityToken: obj.securityToken } : {}),
+  };
+  registerSecret(creds.accessKeyId);
+  registerSecret(creds.accessKeySecret);
+  registerSecret(creds.securityToken);
+  return creds;
+}
+
+/**
+ * Credentials from AWS Secrets Manager, cached per container for `maxAgeMs` (default 5 min, like the AWS extension),
+ * refreshed on demand after an authentication error. The client is built lazily.
+ */
+export function createSecretsManagerCredentials(options: {
+  secretId: string;
+  client?: Pick<SecretsManagerClient, 'send'>;
+  maxAgeMs?: number;
+  now?: () => number;
+}): CredentialsProvider {
+  const maxAgeMs = options.maxAgeMs ?? 5 * 60_000;
+  const now = options.now ?? Date.now;
+  let client = options.client;
+  let cached: { value: Credentials; at: number } | undefined;
+
+  const fetchSecret = async (): Promise<Credentials> => {
+    const sdk = await import('@aws-sdk/client-secrets-manager');
+    client ??= new sdk.SecretsManagerClient({});
+    let out: { SecretString?: string | undefined };
+    try {
+      out = await client.send(new sdk.GetSecretValueCommand({ SecretId: options.secretId }));
+    } catch (err) {
+      const name = err instanceof Error ? err.name : 'Error';
+      const hint =
+        name === 'ResourceNotFoundException'
+          ? 'create it or fix AUTORENEW_SECRET_ID'
+          : name === 'AccessDeniedException'
+            ? 'grant secretsmanager:GetSecretValue on it to the function role'
+            : 'check the secret and the network';
+      throw new SecretError(`cannot read secret ${options.secretId}: ${name}; ${hint}`, { code: name }, { cause: err });
+    }
+    const value = parseCredentialsSecret(out.SecretString, options.secretId);
+    cached = { value, at: now() };
+    return value;
+  };
+
+  return {
+    get: async () => (cached && now() - cached.at < maxAgeMs ? cached.value : fetchSecret()),
+    refresh: fetchSecret,
+  };
+}
+
+/** Credentials from ALIBABA_CLOUD_ACCESS_KEY_ID / _SECRET / ALIBABA_CLOUD_SECURITY_TOKEN (local runs). */
+export function createEnvCredentials(env: Readonly<Record<string, string | undefined>>): CredentialsProvider {
+  const read = async (): Promise<Credentials> => {
+    const id = env.ALIBABA_CLOUD_ACCESS_KEY_ID?.trim();
+    const secret = env.ALIBABA_CLOUD_ACCESS_KEY_SECRET?.trim();
+    const missing = [!id && 'ALIBABA_CLOUD_ACCESS_KEY_ID', !secret && 'ALIBABA_CLOUD_ACCESS_KEY_SECRET'].filter(Boolean);
+    if (missing.length > 0 || !id || !secret) {
+      throw new SecretError(
+        `no Alibaba credentials: ${missing.join(' and ')} not set; export them, or set AUTORENEW_SECRET_ID to a Secrets Manager secret`,
+      );
+    }
+    const token = env.ALIBABA_CLOUD_SECURITY_TOKEN?.trim();
+    registerSecret(id);
+    registerSecret(secret);
+    registerSecret(token);
+    return { accessKeyId: id, accessKeySecret: secret, ...(token ? { securityToken: token } : {}) };
+  };
+  return { get: read, refresh: read };
+}
