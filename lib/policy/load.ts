@@ -1,0 +1,125 @@
+import { readFile } from 'node:fs/promises';
+import { z } from 'zod';
+import { type InputIssue, ValidationError } from '../errors';
+import { suggestKey } from './describe';
+import { JsonSyntaxError, type LocatedJson, parseJsonWithPositions, type SourcePosition } from './json-locate';
+import { formatPath, type PathSegments } from './path';
+import { type Policy, policySchema } from './schema';
+
+/**
+ * Parses and validates a policy file's text. Every problem is reported at once, each with its JSON path
+ * (`rules[2].years`) and the line and column of that spot in `text`.
+ * @param file shown in messages (as the operator gave it)
+ * @throws ValidationError listing every issue
+ * @returns the policy with defaults filled in, deep-frozen
+ */
+export function parsePolicyText(text: string, file: string): Policy {
+  let located: LocatedJson;
+  try {
+    located = parseJsonWithPositions(text);
+  } catch (err) {
+    if (err instanceof JsonSyntaxError) {
+      throw new ValidationError([{ file, path: '', message: `invalid JSON: ${err.message}`, ...err.position }], {
+        file,
+      });
+    }
+    throw err;
+  }
+  const issues: InputIssue[] = located.duplicates.map((d) => ({
+    file,
+    path: d.path,
+    message: 'duplicate key: JSON keeps only the last one; remove the other',
+    ...d.position,
+  }));
+  const result = policySchema.safeParse(located.value);
+  if (!result.success) issues.push(...result.error.issues.flatMap((issue) => toInputIssues(issue, file, located)));
+  if (issues.length > 0) throw new ValidationError(sortIssues(issues), { file });
+  return deepFreeze(result.data as Policy);
+}
+
+/**
+ * Reads and validates a policy file.
+ * @throws ValidationError when the file is missing, unreadable or invalid
+ */
+export async function loadPolicyFile(path: string): Promise<Policy> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const what =
+      code === 'ENOENT' ? 'policy file not found' : `cannot read the policy file (${code ?? 'unknown error'})`;
+    throw new ValidationError(
+      [{ file: path, path: '', message: `${what}; check the path or set AUTORENEW_POLICY to your policy file` }],
+      { file: path },
+    );
+  }
+  return parsePolicyText(text, path);
+}
+
+/** `file:line:col path: message` (line and column left out when unknown, path when it is the whole document). */
+export function formatIssue(issue: InputIssue): string {
+  const where = issue.line === undefined ? issue.file : `${issue.file}:${issue.line}:${issue.column ?? 1}`;
+  return issue.path === '' ? `${where}: ${issue.message}` : `${where} ${issue.path}: ${issue.message}`;
+}
+
+function toInputIssues(issue: z.core.$ZodIssue, file: string, located: LocatedJson): InputIssue[] {
+  if (issue.code === 'unrecognized_keys') {
+    const allowed = allowedKeysAt(issue.path);
+    return issue.keys.map((key) => {
+      const path = formatPath([...issue.path, key]);
+      const hint = suggestKey(key, allowed);
+      const message = hint
+        ? `unknown key "${key}"; did you mean "${hint}"?`
+        : `unknown key "${key}"; allowed keys: ${allowed.join(', ')}`;
+      return { file, path, message, ...(located.keys.get(path) ?? locate(located, issue.path)) };
+    });
+  }
+  return [{ file, path: formatPath(issue.path), message: issue.message, ...locate(located, issue.path) }];
+}
+
+/** Position of the node at `path`, or of its nearest ancestor present in the source (for missing keys). */
+function locate(located: LocatedJson, path: PathSegments): SourcePosition | Record<string, never> {
+  for (let n = path.length; n >= 0; n--) {
+    const found = located.values.get(formatPath(path.slice(0, n)));
+    if (found) return found;
+  }
+  return {};
+}
+
+/** Keys the schema accepts for the object at `path`. */
+function allowedKeysAt(path: PathSegments): string[] {
+  let schema: z.core.$ZodType | undefined = policySchema;
+  for (const seg of path) {
+    schema = unwrap(schema);
+    if (schema instanceof z.ZodObject) schema = (schema.shape as Record<string, z.core.$ZodType>)[String(seg)];
+    else if (schema instanceof z.ZodArray) schema = schema.element as z.core.$ZodType;
+    else return [];
+  }
+  schema = unwrap(schema);
+  return schema instanceof z.ZodObject ? Object.keys(schema.shape) : [];
+}
+
+function unwrap(schema: z.core.$ZodType | undefined): z.core.$ZodType | undefined {
+  let s = schema;
+  for (;;) {
+    if (s instanceof z.ZodOptional || s instanceof z.ZodDefault || s instanceof z.ZodPrefault) s = s.unwrap();
+    else if (s instanceof z.ZodPipe) s = s.in;
+    else return s;
+  }
+}
+
+function sortIssues(issues: InputIssue[]): InputIssue[] {
+  return [...issues].sort(
+    (a, b) =>
+      (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0) || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0),
+  );
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
+}

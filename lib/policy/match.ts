@@ -1,0 +1,98 @@
+import { domainToASCII, domainToUnicode } from 'node:url';
+import type { ListedDomain } from '../registrar';
+import type { Policy, PolicyRule } from './schema';
+
+/** The settings that apply to one domain: `defaults` overridden by the first matching rule. */
+export interface EffectiveSettings {
+  /** Name of the matching rule; absent when only `defaults` applied. */
+  rule?: string;
+  renew: boolean;
+  /** Years to renew for, before the max-term cap. */
+  years: number;
+  /** Days (24 h each) before expiry from which the domain is due. */
+  daysBeforeExpiry: number;
+  /** Days (24 h each) after expiry until which the domain is still renewed. */
+  daysAfterExpiry: number;
+  coupon?: string;
+  promotion?: string;
+}
+
+const compiled = new WeakMap<PolicyRule, RegExp[]>();
+
+/**
+ * The settings for `domain`: the first rule whose `match` glob (case-insensitive, whole name, `*` = any run of
+ * characters including dots; IDN names compared in both Unicode and punycode form) or `groups` entry
+ * (case-insensitive) fits wins, and its fields override `defaults`.
+ */
+export function resolveRule(policy: Policy, domain: Pick<ListedDomain, 'domainName' | 'groupName'>): EffectiveSettings {
+  const rule = findRule(policy, domain);
+  const d = policy.defaults;
+  const coupon = rule?.coupon ?? d.coupon;
+  const promotion = rule?.promotion ?? d.promotion;
+  return {
+    ...(rule ? { rule: rule.name } : {}),
+    renew: rule?.renew ?? d.renew,
+    years: rule?.years ?? d.years,
+    daysBeforeExpiry: rule?.window?.daysBeforeExpiry ?? policy.window.daysBeforeExpiry,
+    daysAfterExpiry: rule?.window?.daysAfterExpiry ?? policy.window.daysAfterExpiry,
+    ...(coupon !== undefined ? { coupon } : {}),
+    ...(promotion !== undefined ? { promotion } : {}),
+  };
+}
+
+/** The first rule matching `domain`, if any. */
+export function findRule(
+  policy: Policy,
+  domain: Pick<ListedDomain, 'domainName' | 'groupName'>,
+): PolicyRule | undefined {
+  const names = nameForms(domain.domainName);
+  const group = domain.groupName?.toLowerCase();
+  return policy.rules.find(
+    (rule) =>
+      (group !== undefined && rule.groups?.some((g) => g.toLowerCase() === group)) ||
+      patternsOf(rule).some((re) => names.some((n) => re.test(n))),
+  );
+}
+
+/** Whether `pattern` (a policy glob) matches `domainName`, with the same rules as {@link findRule}. */
+export function matchesGlob(pattern: string, domainName: string): boolean {
+  const names = nameForms(domainName);
+  return patternForms(pattern).some((re) => names.some((n) => re.test(n)));
+}
+
+/** Lower-cased name as given, in Unicode and in punycode (when the name converts). */
+function nameForms(domainName: string): string[] {
+  const lower = domainName.trim().toLowerCase().replace(/\.$/, '');
+  const forms = new Set([lower, domainToUnicode(lower).toLowerCase(), domainToASCII(lower).toLowerCase()]);
+  forms.delete('');
+  return [...forms];
+}
+
+function patternsOf(rule: PolicyRule): RegExp[] {
+  let res = compiled.get(rule);
+  if (!res) {
+    res = (rule.match ?? []).flatMap(patternForms);
+    compiled.set(rule, res);
+  }
+  return res;
+}
+
+/** The glob as written, plus its labels converted to the other IDN form (labels holding `*` stay as written). */
+function patternForms(pattern: string): RegExp[] {
+  const lower = pattern.toLowerCase();
+  const convert = (fn: (s: string) => string) =>
+    lower
+      .split('.')
+      .map((label) => (label.includes('*') || label === '' ? label : fn(label).toLowerCase() || label))
+      .join('.');
+  const forms = new Set([lower, convert(domainToUnicode), convert(domainToASCII)]);
+  return [...forms].map(globToRegExp);
+}
+
+function globToRegExp(glob: string): RegExp {
+  const body = glob
+    .split('*')
+    .map((part) => part.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&'))
+    .join('.*');
+  return new RegExp(`^${body}$`, 'u');
+}

@@ -1,0 +1,252 @@
+import { z } from 'zod';
+import { describeValue } from './describe';
+
+/**
+ * The policy file format v1 (DESIGN §4): the single source of truth. `policies/policy.schema.json` is generated from
+ * it and the loader validates with it. Every object is strict, so a typo fails loudly; every message says what is
+ * expected and what was found.
+ */
+
+/** Events a notification can be sent for. */
+export const NOTIFY_EVENTS = ['submitted', 'renewed', 'failed', 'unknown', 'stuck', 'error'] as const;
+export type NotifyEvent = (typeof NOTIFY_EVENTS)[number];
+
+/** Listing more than this many days after expiry is pointless: the grace period ends, redemption starts. */
+export const MAX_DAYS_AFTER_EXPIRY = 30;
+
+const got = (input: unknown): string => (input === undefined ? 'but it is missing' : `got ${describeValue(input)}`);
+
+function intRange(min: number, max: number, what = 'a whole number') {
+  const message = (iss: { input?: unknown }) => `must be ${what} from ${min} to ${max}, ${got(iss.input)}`;
+  return z.int({ error: message }).min(min, { error: message }).max(max, { error: message });
+}
+
+function positiveInt() {
+  const message = (iss: { input?: unknown }) => `must be a whole number of at least 1, ${got(iss.input)}`;
+  return z.int({ error: message }).min(1, { error: message }).max(Number.MAX_SAFE_INTEGER, { error: message });
+}
+
+function positiveNumber() {
+  const message = (iss: { input?: unknown }) => `must be a number greater than 0, ${got(iss.input)}`;
+  return z.number({ error: message }).gt(0, { error: message }).max(1e6, { error: message });
+}
+
+function bool() {
+  return z.boolean({ error: (iss) => `must be true or false, ${got(iss.input)}` });
+}
+
+function text(what: string) {
+  const message = (iss: { input?: unknown }) => `must be ${what}, ${got(iss.input)}`;
+  return z.string({ error: message }).regex(/\S/, { error: message });
+}
+
+const description = z
+  .string({ error: (iss) => `must be a string (a comment for humans), ${got(iss.input)}` })
+  .meta({ description: 'Free text for humans; ignored by the tool (JSON has no comments).' });
+
+/** Strict object whose wrong-type message names the expected shape. Unknown keys are reported by the loader. */
+function strict<T extends z.core.$ZodLooseShape>(shape: T, what: string) {
+  return z.strictObject(shape, {
+    error: (iss) => (iss.code === 'unrecognized_keys' ? undefined : `must be ${what}, ${got(iss.input)}`),
+  });
+}
+
+/** A glob over a whole domain name: letters (any script, for IDN), digits, `-`, `.` and `*`. */
+export const GLOB_PATTERN = /^[\p{L}\p{M}\p{N}.*-]+$/u;
+
+const glob = z
+  .string({ error: (iss) => `must be a domain pattern string such as "*.example.com", ${got(iss.input)}` })
+  .regex(GLOB_PATTERN, {
+    error: (iss) =>
+      `${describeValue(iss.input)} is not a valid domain pattern: use only letters, digits, "-", "." and "*" (e.g. "*.example.com")`,
+  });
+
+const daysBefore = () =>
+  intRange(0, 365).meta({ description: 'Renew when the domain expires within this many days (24 h each).' });
+const daysAfter = () =>
+  intRange(0, MAX_DAYS_AFTER_EXPIRY).meta({
+    description: 'Still renew this many days after expiry (grace period, at most 30; later needs redemption).',
+  });
+const years = () => intRange(1, 10).meta({ description: 'Years to renew for, reduced to fit limits.maxYearsAhead.' });
+const coupon = () => text('a non-empty coupon number string').meta({ description: 'CouponNo sent with the batch.' });
+const promotion = () =>
+  text('a non-empty promotion number string').meta({ description: 'PromotionNo sent with the batch.' });
+
+const windowShape = {
+  daysBeforeExpiry: daysBefore().default(30),
+  daysAfterExpiry: daysAfter().default(0),
+};
+
+const windowSchema = strict(windowShape, 'an object like {"daysBeforeExpiry": 30, "daysAfterExpiry": 0}').meta({
+  description: 'When a domain is due: expiry - now <= daysBeforeExpiry days and now - expiry <= daysAfterExpiry days.',
+});
+
+const partialWindowSchema = strict(
+  { daysBeforeExpiry: daysBefore().optional(), daysAfterExpiry: daysAfter().optional() },
+  'an object like {"daysBeforeExpiry": 90}',
+).meta({ description: 'Overrides of the top-level window for this rule.' });
+
+const defaultsSchema = strict(
+  {
+    renew: bool().default(true).meta({ description: 'Renew domains no rule opts out.' }),
+    years: years().default(1),
+    coupon: coupon().optional(),
+    promotion: promotion().optional(),
+  },
+  'an object like {"renew": true, "years": 1}',
+).meta({ description: 'Settings for domains no rule matches, and the base every rule overrides.' });
+
+const nonEmptyList = <T extends z.ZodType>(item: T, what: string) =>
+  z
+    .array(item, { error: (iss) => `must be a list of ${what}, ${got(iss.input)}` })
+    .min(1, { error: `must list at least one ${what.replace(/s$/, '')}; remove the key instead of leaving it empty` });
+
+const ruleSchema = strict(
+  {
+    name: text('a non-empty rule name').meta({ description: 'Unique name, shown in plans and notifications.' }),
+    description: description.optional(),
+    match: nonEmptyList(glob, 'domain patterns')
+      .optional()
+      .meta({ description: 'Case-insensitive globs over the whole name; `*` matches any run of characters.' }),
+    groups: nonEmptyList(text('a non-empty group name'), 'domain group names')
+      .optional()
+      .meta({ description: 'Alibaba domain group names (case-insensitive).' }),
+    renew: bool().optional().meta({ description: 'false: let matching domains lapse.' }),
+    years: years().optional(),
+    window: partialWindowSchema.optional(),
+    coupon: coupon().optional(),
+    promotion: promotion().optional(),
+  },
+  'a rule object like {"name": "brand", "match": ["*.example.com"], "years": 2}',
+)
+  .meta({ description: 'The first rule whose match or groups fits a domain wins; its fields override defaults.' })
+  .superRefine((rule, ctx) => {
+    if (rule.match === undefined && rule.groups === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [],
+        message: `rule "${rule.name}" matches nothing: add "match" (domain patterns) or "groups" (group names)`,
+      });
+    }
+    if (rule.renew === false) {
+      for (const key of ['years', 'coupon', 'promotion'] as const) {
+        if (rule[key] !== undefined) {
+          ctx.addIssue({
+            code: 'custom',
+            path: [key],
+            message: `contradicts "renew": false in rule "${rule.name}": remove "${key}" or the "renew": false`,
+          });
+        }
+      }
+    }
+  });
+
+const rulesSchema = z
+  .array(ruleSchema, { error: (iss) => `must be a list of rule objects, ${got(iss.input)}` })
+  .superRefine((rules, ctx) => {
+    const seen = new Map<string, number>();
+    rules.forEach((rule, i) => {
+      const key = rule.name.toLowerCase();
+      const first = seen.get(key);
+      if (first === undefined) seen.set(key, i);
+      else
+        ctx.addIssue({
+          code: 'custom',
+          path: [i, 'name'],
+          message: `duplicate rule name "${rule.name}" (also rules[${first}].name): give each rule a unique name`,
+        });
+    });
+  })
+  .meta({ description: 'Ordered rules; the first match wins.' });
+
+const limitsSchema = strict(
+  {
+    maxDomainsPerRun: positiveInt()
+      .default(100)
+      .meta({ description: 'At most this many domains are renewed per run; the rest wait, soonest expiry first.' }),
+    maxYearsAhead: intRange(1, 10)
+      .default(10)
+      .meta({ description: 'A renewal never moves expiry more than this many years past now.' }),
+    maxBatchSize: intRange(1, 1000)
+      .default(100)
+      .meta({ description: 'Domains per SaveBatchTaskForCreatingOrderRenew call.' }),
+    allowPremium: bool()
+      .default(false)
+      .meta({ description: 'Renew premium domains (sends PermitPremiumRenew=true).' }),
+    maxAttempts: intRange(1, 10)
+      .default(3)
+      .meta({ description: 'Failed submissions of one domain+expiry before a human is needed.' }),
+    retryAfterHours: positiveNumber()
+      .default(24)
+      .meta({ description: 'Wait this many hours after a failed submission before retrying.' }),
+  },
+  'an object like {"maxDomainsPerRun": 100}',
+).meta({ description: 'Spending caps (DESIGN M4).' });
+
+const eventList = (what: string) =>
+  z
+    .array(
+      z.enum(NOTIFY_EVENTS, {
+        error: (iss) => `must be one of ${NOTIFY_EVENTS.map((e) => `"${e}"`).join(', ')}, ${got(iss.input)}`,
+      }),
+      { error: (iss) => `must be a list of event names (${what}), ${got(iss.input)}` },
+    )
+    .superRefine((events, ctx) => {
+      events.forEach((e, i) => {
+        if (events.indexOf(e) !== i) ctx.addIssue({ code: 'custom', path: [i], message: `duplicate event "${e}"; list each event once` });
+      });
+    });
+
+const notifySchema = strict(
+  {
+    events: eventList('email digest')
+      .default([...NOTIFY_EVENTS])
+      .meta({ description: 'Events published to the topic (email gets the full digest).' }),
+    smsEvents: eventList('SMS line')
+      .default(['failed', 'unknown', 'stuck', 'error'])
+      .meta({ description: 'Events that also get a one-line SMS.' }),
+    stuckAfterHours: positiveNumber()
+      .default(24)
+      .meta({ description: 'A submitted batch with no result after this many hours is reported stuck.' }),
+  },
+  'an object like {"events": ["failed"], "stuckAfterHours": 24}',
+).meta({ description: 'What is announced through SNS.' });
+
+/** The zod schema of a v1 policy file. */
+export const policySchema = strict(
+  {
+    $schema: z
+      .string({ error: (iss) => `must be a string (path or URL of policy.schema.json), ${got(iss.input)}` })
+      .optional()
+      .meta({ description: 'JSON Schema for editors, e.g. "./policy.schema.json".' }),
+    description: description.optional(),
+    version: z
+      .literal(1, {
+        error: (iss) =>
+          iss.input === undefined
+            ? 'is required: add "version": 1 at the top level'
+            : `must be 1 (the only policy format version), ${got(iss.input)}`,
+      })
+      .meta({ description: 'Policy format version; must be 1.' }),
+    lang: z
+      .enum(['en', 'zh'], { error: (iss) => `must be "en" or "zh", ${got(iss.input)}` })
+      .optional()
+      .meta({ description: 'Language of registrar error messages (the API Lang parameter); default "en".' }),
+    window: windowSchema.prefault({}),
+    defaults: defaultsSchema.prefault({}),
+    rules: rulesSchema.default([]),
+    limits: limitsSchema.prefault({}),
+    notify: notifySchema.prefault({}),
+  },
+  'a JSON object like {"version": 1}',
+);
+
+type DeepReadonly<T> = T extends readonly (infer U)[]
+  ? readonly DeepReadonly<U>[]
+  : T extends object
+    ? { readonly [K in keyof T]: DeepReadonly<T[K]> }
+    : T;
+
+/** A parsed, validated policy with every default filled in. Deep-frozen. */
+export type Policy = DeepReadonly<z.output<typeof policySchema>>;
+export type PolicyRule = Policy['rules'][number];

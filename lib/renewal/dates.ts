@@ -1,0 +1,38 @@
+/**
+ * Date arithmetic of the planner. Every instant is epoch milliseconds, every calendar field is UTC.
+ *
+ * Day counting: a "day" is exactly 24 h ({@link DAY_MS}) of epoch time, never a calendar day, so a window of
+ * `n` days is `n * DAY_MS` ms whatever the time zone or leap second. Years are calendar years (see
+ * {@link addYearsUtc}), because that is how the registrar extends an expiry date.
+ */
+
+/** One day: 24 h in ms. */
+export const DAY_MS = 86_400_000;
+
+/**
+ * Adds whole calendar years in UTC, keeping month, day and time of day. Feb 29 in a target year without one becomes
+ * Feb 28 (never Mar 1), so a computed term is never longer than the one the registrar grants.
+ * @param ms epoch ms (UTC)
+ * @param years whole years, may be negative
+ * @returns epoch ms (UTC)
+ */
+export function addYearsUtc(ms: number, years: number): number {
+  const d = new Date(ms);
+  const month = d.getUTCMonth();
+  d.setUTCFullYear(d.getUTCFullYear() + years);
+  if (d.getUTCMonth() !== month) d.setUTCDate(0);
+  return d.getTime();
+}
+
+/**
+ * Whole days from `nowMs` until `expiresAtMs`, rounded down: 0 during the last 24 h before expiry, -1 during the
+ * first 24 h after it.
+ */
+export function daysUntil(expiresAtMs: number, nowMs: number): number {
+  return Math.floor((expiresAtMs - nowMs) / DAY_MS);
+}
+
+/** `YYYY-MM-DD` of an epoch-ms instant in UTC. */
+export function formatDateUtc(ms: number): string {
+  return new Date(ms).toISOString().slice(0, 10);
+}

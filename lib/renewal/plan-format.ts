@@ -1,0 +1,253 @@
+import { formatDateUtc } from './dates';
+import { type Decision, type Plan, REASONS, type Reason } from './decision';
+
+/** How the plan is shown: a table for a terminal of `width` columns, or `key=value` lines for pipes. */
+export interface PlanFormatOptions {
+  width: number;
+  tty: boolean;
+}
+
+const FIXED_COLUMNS = [
+  { title: 'expires', width: 10, align: 'left' },
+  { title: 'days', width: 5, align: 'right' },
+  { title: 'decision', width: 8, align: 'left' },
+  { title: 'years', width: 5, align: 'right' },
+  { title: 'reason', width: 14, align: 'left' },
+  { title: 'batch', width: 5, align: 'right' },
+] as const;
+const GAP = '  ';
+const MIN_NAME_WIDTH = 10;
+
+/**
+ * Renders a plan for humans. TTY: a table (domain, expires as YYYY-MM-DD UTC, whole days left, decision, years,
+ * reason, batch) fitted to `width` (long names end in "…"), then one line per batch and a totals line.
+ * Not a TTY: one `key=value` line per decision, per batch and for the totals, easy to grep.
+ */
+export function formatPlanTable(plan: Plan, options: PlanFormatOptions): string[] {
+  return options.tty ? formatTty(plan, options.width) : formatPlain(plan);
+}
+
+function formatTty(plan: Plan, width: number): string[] {
+  const fixed = FIXED_COLUMNS.reduce((sum, c) => sum + c.width + GAP.length, 0);
+  const longest = Math.max(6, ...plan.decisions.map((d) => displayWidth(d.domain.domainName)));
+  const nameWidth = Math.max(MIN_NAME_WIDTH, Math.min(longest, width - fixed));
+  const row = (name: string, cells: readonly string[]) =>
+    [
+      pad(truncate(name, nameWidth), nameWidth, 'left'),
+      ...FIXED_COLUMNS.map((c, i) => pad(truncate(cells[i] ?? '', c.width), c.width, c.align)),
+    ]
+      .join(GAP)
+      .trimEnd();
+  const lines = [
+    row(
+      'domain',
+      FIXED_COLUMNS.map((c) => c.title),
+    ),
+  ];
+  for (const d of plan.decisions) {
+    lines.push(
+      row(d.domain.domainName, [
+        formatDateUtc(d.domain.expiresAtMs),
+        String(d.daysLeft),
+        d.action,
+        d.years === undefined ? '' : String(d.years),
+        d.reason,
+        d.batch === undefined ? '' : String(d.batch),
+      ]),
+    );
+  }
+  for (const b of plan.batches) {
+    const years = b.items.reduce((sum, d) => sum + (d.years ?? 0), 0);
+    const extras = [
+      b.couponNo !== undefined ? `coupon ${b.couponNo}` : '',
+      b.promotionNo !== undefined ? `promotion ${b.promotionNo}` : '',
+      b.permitPremium ? 'premium permitted' : '',
+    ].filter((s) => s !== '');
+    lines.push(
+      `batch ${b.index}: ${count(b.items.length, 'domain')}, ${count(years, 'year')}${extras.length ? `, ${extras.join(', ')}` : ''}`,
+    );
+  }
+  const t = plan.totals;
+  const skipped = reasonCounts(plan)
+    .filter(([reason]) => reason !== 'due')
+    .map(([reason, n]) => `${reason} ${n}`);
+  lines.push(
+    `total: ${t.listed} listed, ${t.renew} to renew (${count(t.years, 'year')}) in ${count(plan.batches.length, 'batch', 'batches')}, ${t.skip} skipped${skipped.length ? ` (${skipped.join(', ')})` : ''}`,
+  );
+  return lines;
+}
+
+function formatPlain(plan: Plan): string[] {
+  const lines = plan.decisions.map((d) =>
+    [
+      `domain=${d.domain.domainName}`,
+      `expires=${formatDateUtc(d.domain.expiresAtMs)}`,
+      `daysLeft=${d.daysLeft}`,
+      `decision=${d.action}`,
+      `years=${d.years ?? '-'}`,
+      `reason=${d.reason}`,
+      `batch=${d.batch ?? '-'}`,
+      `rule=${d.rule ?? '-'}`,
+    ].join(' '),
+  );
+  for (const b of plan.batches) {
+    lines.push(
+      [
+        `batch=${b.index}`,
+        `domains=${b.items.length}`,
+        `years=${b.items.reduce((sum, d) => sum + (d.years ?? 0), 0)}`,
+        `coupon=${b.couponNo ?? '-'}`,
+        `promotion=${b.promotionNo ?? '-'}`,
+        `permitPremium=${b.permitPremium}`,
+      ].join(' '),
+    );
+  }
+  const t = plan.totals;
+  lines.push(
+    [
+      'totals',
+      `listed=${t.listed}`,
+      `renew=${t.renew}`,
+      `skip=${t.skip}`,
+      `years=${t.years}`,
+      `batches=${plan.batches.length}`,
+      ...reasonCounts(plan).map(([reason, n]) => `${reason}=${n}`),
+    ].join(' '),
+  );
+  return lines;
+}
+
+/** JSON form of a plan (`plan --json`). Keys are always present (null when not applicable); times are UTC. */
+export interface PlanJson {
+  /** Shape version of this JSON. */
+  version: 1;
+  /** ISO 8601 UTC instant the plan was made for. */
+  now: string;
+  totals: {
+    listed: number;
+    renew: number;
+    skip: number;
+    years: number;
+    batches: number;
+    /** Every reason of the vocabulary, in its fixed order, with its count (0 when unused). */
+    byReason: Record<Reason, number>;
+  };
+  batches: {
+    index: number;
+    couponNo: string | null;
+    promotionNo: string | null;
+    permitPremium: boolean;
+    /** Domain names, soonest expiry first. */
+    domains: string[];
+    years: number;
+  }[];
+  decisions: {
+    domain: string;
+    instanceId: string;
+    /** ISO 8601 UTC expiry instant and its epoch ms (the exact CurrentExpirationDate). */
+    expiresAt: string;
+    expiresAtMs: number;
+    daysLeft: number;
+    action: 'renew' | 'skip';
+    reason: Reason;
+    /** Human explanation of `reason`. */
+    reasonText: string;
+    rule: string | null;
+    years: number | null;
+    couponNo: string | null;
+    promotionNo: string | null;
+    permitPremium: boolean | null;
+    batch: number | null;
+  }[];
+}
+
+/** The stable JSON shape of {@link PlanJson}: same keys in the same order for every plan. */
+export function planToJson(plan: Plan): PlanJson {
+  const byReason = Object.fromEntries(
+    (Object.keys(REASONS) as Reason[]).map((r) => [r, plan.totals.byReason[r] ?? 0]),
+  ) as Record<Reason, number>;
+  return {
+    version: 1,
+    now: new Date(plan.nowMs).toISOString(),
+    totals: { ...plan.totals, batches: plan.batches.length, byReason },
+    batches: plan.batches.map((b) => ({
+      index: b.index,
+      couponNo: b.couponNo ?? null,
+      promotionNo: b.promotionNo ?? null,
+      permitPremium: b.permitPremium,
+      domains: b.items.map((d) => d.domain.domainName),
+      years: b.items.reduce((sum, d) => sum + (d.years ?? 0), 0),
+    })),
+    decisions: plan.decisions.map(decisionToJson),
+  };
+}
+
+function decisionToJson(d: Decision): PlanJson['decisions'][number] {
+  return {
+    domain: d.domain.domainName,
+    instanceId: d.domain.instanceId,
+    expiresAt: new Date(d.domain.expiresAtMs).toISOString(),
+    expiresAtMs: d.domain.expiresAtMs,
+    daysLeft: d.daysLeft,
+    action: d.action,
+    reason: d.reason,
+    reasonText: REASONS[d.reason],
+    rule: d.rule ?? null,
+    years: d.years ?? null,
+    couponNo: d.couponNo ?? null,
+    promotionNo: d.promotionNo ?? null,
+    permitPremium: d.permitPremium ?? null,
+    batch: d.batch ?? null,
+  };
+}
+
+/** Used reasons in vocabulary order. */
+function reasonCounts(plan: Plan): [Reason, number][] {
+  return (Object.keys(REASONS) as Reason[])
+    .map((r): [Reason, number] => [r, plan.totals.byReason[r] ?? 0])
+    .filter(([, n]) => n > 0);
+}
+
+function count(n: number, singular: string, plural = `${singular}s`): string {
+  return `${n} ${n === 1 ? singular : plural}`;
+}
+
+/** Terminal columns of `text`: East Asian wide characters (e.g. Chinese IDN labels) take two. */
+export function displayWidth(text: string): number {
+  let width = 0;
+  for (const ch of text) width += charWidth(ch);
+  return width;
+}
+
+function charWidth(ch: string): number {
+  const c = ch.codePointAt(0) ?? 0;
+  const wide =
+    (c >= 0x1100 && c <= 0x115f) ||
+    (c >= 0x2e80 && c <= 0xa4cf) ||
+    (c >= 0xac00 && c <= 0xd7a3) ||
+    (c >= 0xf900 && c <= 0xfaff) ||
+    (c >= 0xfe30 && c <= 0xfe4f) ||
+    (c >= 0xff00 && c <= 0xff60) ||
+    (c >= 0xffe0 && c <= 0xffe6) ||
+    (c >= 0x20000 && c <= 0x3fffd);
+  return wide ? 2 : 1;
+}
+
+/** Cuts `text` to at most `width` columns, ending in "…" when cut. */
+export function truncate(text: string, width: number): string {
+  if (displayWidth(text) <= width) return text;
+  let out = '';
+  let used = 0;
+  for (const ch of text) {
+    const w = charWidth(ch);
+    if (used + w > width - 1) break;
+    out += ch;
+    used += w;
+  }
+  return `${out}…`;
+}
+
+function pad(text: string, width: number, align: 'left' | 'right'): string {
+  const fill = ' '.repeat(Math.max(0, width - displayWidth(text)));
+  return align === 'left' ? text + fill : fill + text;
+}

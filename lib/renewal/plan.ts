@@ -1,0 +1,179 @@
+import { resolveRule } from '../policy/match';
+import type { Policy } from '../policy/schema';
+import type { ListedDomain } from '../registrar';
+import { addYearsUtc, DAY_MS, daysUntil } from './dates';
+import { claimKey, type Decision, type InFlightView, type Plan, type PlannedBatch, type Reason } from './decision';
+
+/**
+ * The planner: pure, no clock, no I/O (DESIGN §3, M3). Plans are free; only `submit` spends.
+ *
+ * Day counting (all epoch ms, UTC): a day is 24 h (`DAY_MS`), never a calendar day.
+ * - `daysLeft = floor((expiry - now) / DAY_MS)`: 0 in the last 24 h before expiry, -1 in the first 24 h after it.
+ * - Due: `expiry - now <= daysBeforeExpiry * DAY_MS` and, once expired, `now - expiry <= daysAfterExpiry * DAY_MS`.
+ *   Exactly `daysBeforeExpiry` days before expiry is due; one ms earlier is not-due.
+ * - Redemption: DomainStatus '2', or `now - expiry > 30 * DAY_MS` (the grace period is over).
+ * - Max term: `years` is cut to the largest whole number with `addYearsUtc(expiry, years) <=
+ *   addYearsUtc(now, maxYearsAhead)` (calendar years, UTC).
+ */
+
+/** Grace period after expiry; past it a domain needs redemption, which this tool never buys. */
+export const GRACE_DAYS = 30;
+
+export interface PlanInput {
+  domains: readonly ListedDomain[];
+  policy: Policy;
+  /** Ledger view by {@link claimKey}(domain, expiry). */
+  inFlight: ReadonlyMap<string, InFlightView>;
+  /** The planning instant, epoch ms. */
+  nowMs: number;
+}
+
+/**
+ * Decides for every listed domain whether to renew it now, for how many years and in which batch, with a reason.
+ * Check order: redemption, rule, opted-out, due window, premium, ledger (in-flight, max-attempts, retry-backoff),
+ * max term, then the per-run cap (renewables sorted soonest expiry first; the rest are over-run-limit).
+ * Decisions come out soonest expiry first (ties by name); batches group equal (coupon, promotion, permitPremium),
+ * hold at most `maxBatchSize` items and are ordered by their soonest expiry.
+ */
+export function planRenewals(input: PlanInput): Plan {
+  const { policy, nowMs } = input;
+  const sorted = [...input.domains].sort(compareDomains);
+  const seen = new Set<string>();
+  const decisions = sorted.map((domain) => {
+    const name = domain.domainName.toLowerCase();
+    // The same name listed twice must never be bought twice in one run.
+    const duplicate = seen.has(name);
+    seen.add(name);
+    return decideOne(domain, input, duplicate);
+  });
+
+  let renewing = 0;
+  for (const [i, d] of decisions.entries()) {
+    if (d.action !== 'renew') continue;
+    renewing++;
+    if (renewing > policy.limits.maxDomainsPerRun) decisions[i] = skip(d.domain, 'over-run-limit', nowMs, d.rule);
+  }
+
+  const batches = buildBatches(decisions, policy.limits.maxBatchSize);
+  return { nowMs, decisions, batches, totals: countTotals(decisions) };
+}
+
+/**
+ * The expiry range one listing must cover so that every rule's window is included (both ends inclusive).
+ * @returns epoch ms: `now - max(daysAfterExpiry)` days to `now + max(daysBeforeExpiry)` days
+ */
+export function listingWindow(policy: Policy, nowMs: number): { fromMs: number; toMs: number } {
+  let before = policy.window.daysBeforeExpiry;
+  let after = policy.window.daysAfterExpiry;
+  for (const rule of policy.rules) {
+    before = Math.max(before, rule.window?.daysBeforeExpiry ?? 0);
+    after = Math.max(after, rule.window?.daysAfterExpiry ?? 0);
+  }
+  return { fromMs: nowMs - after * DAY_MS, toMs: nowMs + before * DAY_MS };
+}
+
+function decideOne(domain: ListedDomain, input: PlanInput, duplicate: boolean): Decision {
+  const { policy, nowMs } = input;
+  const expiry = domain.expiresAtMs;
+  const settings = resolveRule(policy, domain);
+  const rule = settings.rule;
+  const no = (reason: Reason) => skip(domain, reason, nowMs, rule);
+
+  if (domain.domainStatus === '2' || nowMs - expiry > GRACE_DAYS * DAY_MS) return no('redemption');
+  if (!settings.renew) return no('opted-out');
+  if (expiry - nowMs > settings.daysBeforeExpiry * DAY_MS) return no('not-due');
+  if (nowMs - expiry > settings.daysAfterExpiry * DAY_MS) return no('past-window');
+  if (domain.premium && !policy.limits.allowPremium) return no('premium');
+  if (duplicate) return no('in-flight');
+
+  const view = input.inFlight.get(claimKey(domain.domainName, expiry));
+  if (view) {
+    if (view.status !== 'FAILED') return no('in-flight');
+    if (view.attempts >= policy.limits.maxAttempts) return no('max-attempts');
+    if (view.nextEligibleAtMs !== undefined && view.nextEligibleAtMs > nowMs) return no('retry-backoff');
+  }
+
+  const years = capYears(expiry, settings.years, nowMs, policy.limits.maxYearsAhead);
+  if (years === 0) return no('at-max-term');
+  return {
+    domain,
+    action: 'renew',
+    reason: 'due',
+    ...(rule !== undefined ? { rule } : {}),
+    daysLeft: daysUntil(expiry, nowMs),
+    years,
+    ...(settings.coupon !== undefined ? { couponNo: settings.coupon } : {}),
+    ...(settings.promotion !== undefined ? { promotionNo: settings.promotion } : {}),
+    permitPremium: domain.premium,
+  };
+}
+
+/** Largest whole number of years <= `wanted` keeping `expiry + years` within `now + maxYearsAhead` years; may be 0. */
+function capYears(expiryMs: number, wanted: number, nowMs: number, maxYearsAhead: number): number {
+  const limit = addYearsUtc(nowMs, maxYearsAhead);
+  let years = wanted;
+  while (years > 0 && addYearsUtc(expiryMs, years) > limit) years--;
+  return years;
+}
+
+function skip(domain: ListedDomain, reason: Reason, nowMs: number, rule: string | undefined): Decision {
+  return {
+    domain,
+    action: 'skip',
+    reason,
+    ...(rule !== undefined ? { rule } : {}),
+    daysLeft: daysUntil(domain.expiresAtMs, nowMs),
+  };
+}
+
+function compareDomains(a: ListedDomain, b: ListedDomain): number {
+  return a.expiresAtMs - b.expiresAtMs || compareText(a.domainName.toLowerCase(), b.domainName.toLowerCase()) ||
+    compareText(a.domainName, b.domainName) || compareText(a.instanceId, b.instanceId);
+}
+
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function buildBatches(decisions: Decision[], maxBatchSize: number): PlannedBatch[] {
+  const groups = new Map<string, Decision[]>();
+  for (const d of decisions) {
+    if (d.action !== 'renew') continue;
+    const key = JSON.stringify([d.couponNo ?? null, d.promotionNo ?? null, d.permitPremium === true]);
+    const list = groups.get(key);
+    if (list) list.push(d);
+    else groups.set(key, [d]);
+  }
+  const chunks: Decision[][] = [];
+  // Map order is first-seen order over expiry-sorted decisions, so each group's chunks are already in expiry order.
+  for (const items of groups.values()) {
+    for (let i = 0; i < items.length; i += maxBatchSize) chunks.push(items.slice(i, i + maxBatchSize));
+  }
+  const order = new Map(decisions.map((d, i) => [d, i]));
+  chunks.sort((a, b) => (order.get(a[0] as Decision) ?? 0) - (order.get(b[0] as Decision) ?? 0));
+  return chunks.map((items, index) => {
+    const first = items[0] as Decision;
+    for (const item of items) item.batch = index;
+    return {
+      index,
+      ...(first.couponNo !== undefined ? { couponNo: first.couponNo } : {}),
+      ...(first.promotionNo !== undefined ? { promotionNo: first.promotionNo } : {}),
+      permitPremium: first.permitPremium === true,
+      items,
+    };
+  });
+}
+
+function countTotals(decisions: readonly Decision[]): Plan['totals'] {
+  const byReason: Partial<Record<Reason, number>> = {};
+  let renew = 0;
+  let years = 0;
+  for (const d of decisions) {
+    byReason[d.reason] = (byReason[d.reason] ?? 0) + 1;
+    if (d.action === 'renew') {
+      renew++;
+      years += d.years ?? 0;
+    }
+  }
+  return { listed: decisions.length, renew, skip: decisions.length - renew, years, byReason };
+}
