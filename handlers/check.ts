@@ -1,4 +1,9 @@
-// Placeholder until the renew job lands; replaced by the composition root.
-export async function handler(): Promise<{ ok: boolean }> {
-  return { ok: false };
+// Composition root of the scheduled check job: build dependencies, run the job once, report.
+import { executeCheck } from '../lib/jobs';
+import { type LambdaContext, prepareLambdaJob } from '../lib/lambda';
+
+/** Scheduled check: confirms task results, reconciles unknown submissions, notifies people once. */
+export async function handler(_event: unknown, context?: LambdaContext) {
+  const { deps, policy, runId } = await prepareLambdaJob('check', context);
+  return executeCheck(deps, { policy, ...(runId ? { runId } : {}) });
 }

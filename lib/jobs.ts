@@ -1,0 +1,163 @@
+import { randomUUID } from 'node:crypto';
+import { AutorenewError, InputError, JobFailedError } from './errors';
+import { describeError } from './log';
+import type { Notifier } from './notify/port';
+import { NOTIFY_EVENTS, type Policy } from './policy/schema';
+import { type CheckSummary, runCheck } from './renewal/check';
+import type { JobDeps } from './renewal/deps';
+import { deliverNotices } from './renewal/notices';
+import { renderDigest } from './renewal/report';
+import { type RenewRun, runRenew } from './renewal/submit';
+
+/** Used for job-level error notices when the policy itself could not be loaded. */
+const FALLBACK_NOTIFY = { events: NOTIFY_EVENTS, smsEvents: ['failed', 'unknown', 'stuck', 'error'] } as const;
+
+/** A fix for the operator, by error class (never by message text). */
+function fixFor(err: unknown): string {
+  if (err instanceof InputError) return 'correct the input named in the message; nothing was bought';
+  if (err instanceof AutorenewError && err.name === 'TaskNoNotRecordedError') {
+    return 'copy the TaskNo from the logs into the ledger; the check job cannot see that batch';
+  }
+  return 'see the logs for the run id; the next scheduled run retries';
+}
+
+/**
+ * Publishes an `error` notice for a job that failed as a whole. Best effort: a failure here is logged, not thrown,
+ * so the original error is the one reported.
+ */
+export async function notifyJobError(
+  deps: { notifier: Notifier; log: JobDeps['log']; now: number },
+  input: { job: 'renew' | 'check'; runId: string; error: unknown; policy?: Policy },
+): Promise<void> {
+  const message = input.error instanceof Error ? input.error.message : String(input.error);
+  const rendered = renderDigest(
+    { job: input.job, runId: input.runId, nowMs: deps.now, outcomes: [], error: { message, fix: fixFor(input.error) } },
+    input.policy?.notify ?? FALLBACK_NOTIFY,
+  );
+  if (!rendered) return;
+  try {
+    await deps.notifier.publish(rendered);
+  } catch (err) {
+    deps.log.error('could not publish the job error notice', describeError(err));
+  }
+}
+
+/**
+ * The renew job as scheduled: run, deliver its notices, record the run and the heartbeat metric.
+ * Throws JobFailedError at the end when a TaskNo was not recorded or a batch failed on our side.
+ */
+export async function executeRenew(
+  deps: JobDeps,
+  options: { policy: Policy; dryRun: boolean; runId?: string; timeMarginMs?: number },
+): Promise<RenewRun & { notified: boolean }> {
+  const runId = options.runId ?? randomUUID();
+  const startedAtMs = deps.clock.now();
+  try {
+    const run = await runRenew(deps, { ...options, runId });
+    const { summary } = run;
+    let notified = true;
+    if (!options.dryRun) {
+      const ids = summary.batches.map((b) => b.batchId).filter((id) => id !== '-');
+      const batches = (await Promise.all(ids.map((id) => deps.ledger.getBatch(id)))).flatMap((b) => (b ? [b] : []));
+      notified = await deliverNotices(deps, options.policy, {
+        job: 'renew',
+        runId,
+        batches,
+        totals: { listed: summary.listed, planned: summary.planned, deferred: summary.deferred, skipped: summary.skipped },
+      });
+    }
+    const failed = summary.taskNoNotRecorded + summary.errors;
+    deps.metrics({ RenewRuns: 1, ...(failed ? { JobErrors: 1 } : {}) });
+    await deps.ledger.recordRun({
+      job: 'renew',
+      runId,
+      startedAtMs,
+      finishedAtMs: deps.clock.now(),
+      ok: failed === 0,
+      summary: {
+        listed: summary.listed,
+        planned: summary.planned,
+        submitted: summary.submitted,
+        unknown: summary.unknown,
+        rejected: summary.rejected,
+        deferred: summary.deferred,
+        errors: summary.errors,
+        taskNoNotRecorded: summary.taskNoNotRecorded,
+      },
+    });
+    if (failed > 0) {
+      throw new JobFailedError(
+        `renew run ${runId}: ${summary.taskNoNotRecorded} TaskNo(s) not recorded, ${summary.errors} batch(es) failed on our side`,
+      );
+    }
+    return { ...run, notified };
+  } catch (err) {
+    await failRun(deps, 'renew', runId, startedAtMs, err, options.policy);
+    throw err;
+  }
+}
+
+/** The check job as scheduled; throws JobFailedError when a batch could not be checked or a notice not sent. */
+export async function executeCheck(
+  deps: JobDeps,
+  options: { policy: Policy; runId?: string; safeDelayMs?: number },
+): Promise<CheckSummary> {
+  const runId = options.runId ?? randomUUID();
+  const startedAtMs = deps.clock.now();
+  try {
+    const summary = await runCheck(deps, { ...options, runId });
+    const ok = summary.errors === 0 && summary.notified;
+    await deps.ledger.recordRun({
+      job: 'check',
+      runId,
+      startedAtMs,
+      finishedAtMs: deps.clock.now(),
+      ok,
+      summary: {
+        openBatches: summary.openBatches,
+        renewed: summary.renewed,
+        failed: summary.failed,
+        pending: summary.pending,
+        adopted: summary.adopted,
+        released: summary.released,
+        unknown: summary.unknown,
+        stuck: summary.stuck,
+        errors: summary.errors,
+      },
+    });
+    if (!ok) {
+      throw new JobFailedError(
+        `check run ${runId}: ${summary.errors} batch(es) could not be checked${summary.notified ? '' : ', notification not delivered (retried next run)'}`,
+      );
+    }
+    return summary;
+  } catch (err) {
+    await failRun(deps, 'check', runId, startedAtMs, err, options.policy);
+    throw err;
+  }
+}
+
+async function failRun(
+  deps: JobDeps,
+  job: 'renew' | 'check',
+  runId: string,
+  startedAtMs: number,
+  err: unknown,
+  policy: Policy,
+): Promise<void> {
+  if (err instanceof JobFailedError) return; // already recorded and reported per batch
+  deps.log.error(`${job} job failed`, { runId, ...describeError(err) });
+  deps.metrics({ JobErrors: 1, ...(job === 'renew' ? { RenewRuns: 1 } : {}) });
+  await notifyJobError({ notifier: deps.notifier, log: deps.log, now: deps.clock.now() }, { job, runId, error: err, policy });
+  await deps.ledger
+    .recordRun({
+      job,
+      runId,
+      startedAtMs,
+      finishedAtMs: deps.clock.now(),
+      ok: false,
+      summary: {},
+      error: err instanceof Error ? err.message : String(err),
+    })
+    .catch(() => {});
+}

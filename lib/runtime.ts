@@ -1,0 +1,66 @@
+import { randomUUID } from 'node:crypto';
+import { createAlibabaRegistrar } from './alibaba';
+import type { Clock } from './clock';
+import type { Config } from './config';
+import type { Ledger } from './ledger/port';
+import { createLogger, type Logger } from './log';
+import { formatEmf, type MetricName } from './metrics';
+import { createConsoleNotifier } from './notify/console';
+import type { Notifier } from './notify/port';
+import { createSnsNotifier } from './notify/sns';
+import type { Policy } from './policy/schema';
+import type { Registrar } from './registrar';
+import type { JobDeps } from './renewal/deps';
+import { realSleep } from './renewal/retry';
+import { createEnvCredentials, createSecretsManagerCredentials } from './secrets';
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/** The registrar adapter for this config: secret from Secrets Manager when AUTORENEW_SECRET_ID is set, else env. */
+export function buildRegistrar(config: Readonly<Config>, policy: Policy, env: Env): Registrar {
+  const credentials = config.secretId
+    ? createSecretsManagerCredentials({ secretId: config.secretId })
+    : createEnvCredentials(env);
+  return createAlibabaRegistrar({
+    endpoint: config.endpoint,
+    credentials,
+    lang: policy.lang ?? 'en',
+    qps: config.qps,
+    pageSize: config.pageSize,
+    ...(config.clientIp ? { userClientIp: config.clientIp } : {}),
+  });
+}
+
+/** SNS when AUTORENEW_TOPIC_ARN is set, else the console (printing the email text through `write`). */
+export function buildNotifier(config: Readonly<Config>, write: (line: string) => void): Notifier {
+  return config.topicArn ? createSnsNotifier({ topicArn: config.topicArn }) : createConsoleNotifier(write);
+}
+
+/** Metrics sink: EMF lines in Lambda (turned into CloudWatch metrics by the platform), nothing elsewhere. */
+export function buildMetrics(job: string, env: Env, clock: Clock): JobDeps['metrics'] {
+  if (!env.AWS_LAMBDA_FUNCTION_NAME) return () => {};
+  return (values: Partial<Record<MetricName, number>>) => console.log(formatEmf(job, values, clock.now()));
+}
+
+/** Assembles the job dependencies from already-built adapters. */
+export function assembleDeps(parts: {
+  registrar: Registrar;
+  ledger: Ledger;
+  notifier: Notifier;
+  clock: Clock;
+  log?: Logger;
+  metrics?: JobDeps['metrics'];
+  remainingMs?: () => number;
+}): JobDeps {
+  return {
+    registrar: parts.registrar,
+    ledger: parts.ledger,
+    notifier: parts.notifier,
+    clock: parts.clock,
+    log: parts.log ?? createLogger(),
+    metrics: parts.metrics ?? (() => {}),
+    newId: randomUUID,
+    sleep: realSleep,
+    ...(parts.remainingMs ? { remainingMs: parts.remainingMs } : {}),
+  };
+}
