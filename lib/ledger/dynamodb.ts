@@ -1,0 +1,456 @@
+import { randomUUID } from 'node:crypto';
+import { ConditionalCheckFailedException, DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
+import {
+  BatchGetCommand,
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  type PutCommandInput,
+  QueryCommand,
+  type QueryCommandInput,
+  ScanCommand,
+  UpdateCommand,
+  type UpdateCommandInput,
+} from '@aws-sdk/lib-dynamodb';
+import { type ErrorContext, LedgerConflictError, LedgerError } from '../errors';
+import {
+  fromBatchItem,
+  fromClaimItem,
+  fromRunItem,
+  ITEM_TYPE,
+  type Item,
+  type ItemKey,
+  isBatchOpen,
+  toBatchItem,
+  toBatchKey,
+  toClaimItem,
+  toClaimKey,
+  toRunItem,
+  toRunKey,
+} from './items';
+import type { Batch, ClaimKey, ClaimRequest, ClaimResult, Ledger, RunRecord } from './port';
+import { TABLE } from './table';
+
+export interface DynamoLedgerOptions {
+  tableName: string;
+  /** A ready document client; when absent one is built on first use from `clientConfig`. */
+  client?: DynamoDBDocumentClient;
+  clientConfig?: DynamoDBClientConfig;
+  /** Source of fresh write ids (default: random UUIDs). Tests inject it to replay a write with the same id. */
+  newId?: () => string;
+}
+
+/** The DynamoDB ledger; `destroy()` frees the client it built itself (an injected client is left alone). */
+export interface DynamoLedger extends Ledger {
+  destroy(): void;
+}
+
+/** Outcome of one conditional write: done now, done earlier by this same write (SDK retry), or refused. */
+type WriteOutcome =
+  | { kind: 'written'; attributes?: Item }
+  | { kind: 'own'; stored: Item }
+  | { kind: 'refused'; stored: Item | undefined };
+
+type ConditionalWrite = { kind: 'put'; input: PutCommandInput } | { kind: 'update'; input: UpdateCommandInput };
+
+const BATCH_GET_LIMIT = 100;
+const UNPROCESSED_RETRIES = 8;
+const CLAIM_RACE_RETRIES = 3;
+/** AccessKeyIds must never reach an error message; SDK messages are scrubbed of anything shaped like one. */
+const ACCESS_KEY_ID = /\b(?:AKIA|ASIA)[A-Z0-9]{12,}\b/g;
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+function isConditionFailure(err: unknown): boolean {
+  return (
+    err instanceof ConditionalCheckFailedException ||
+    (err instanceof Error && err.name === 'ConditionalCheckFailedException')
+  );
+}
+
+function describeCause(err: unknown): string {
+  const text = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+  return text.replace(ACCESS_KEY_ID, '<redacted>');
+}
+
+function chunk<T>(list: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < list.length; i += size) out.push(list.slice(i, i + size));
+  return out;
+}
+
+function byCreatedThenId(a: Batch, b: Batch): number {
+  return a.createdAtMs - b.createdAtMs || a.batchId.localeCompare(b.batchId);
+}
+
+/**
+ * Creates the ledger adapter over one DynamoDB table (real DynamoDB, DynamoDB Local or dynalite: it uses no
+ * transactions and does not rely on ReturnValuesOnConditionCheckFailure, which dynalite does not honour).
+ * Every write is conditional and carries a fresh writeId; a condition failure is followed by a consistent re-read,
+ * and a stored item holding our own writeId (an SDK retry of a write that did succeed) counts as success.
+ */
+export function createDynamoLedger(options: DynamoLedgerOptions): DynamoLedger {
+  const { tableName } = options;
+  const newId = options.newId ?? randomUUID;
+  let built: DynamoDBDocumentClient | undefined;
+
+  function client(): DynamoDBDocumentClient {
+    if (options.client) return options.client;
+    built ??= DynamoDBDocumentClient.from(new DynamoDBClient(options.clientConfig ?? {}), {
+      marshallOptions: { removeUndefinedValues: true },
+    });
+    return built;
+  }
+
+  function wrap(operation: string, err: unknown, context: ErrorContext = {}): LedgerError {
+    if (err instanceof LedgerError) return err;
+    return new LedgerError(
+      `ledger table ${tableName}: ${operation} failed (${describeCause(err)}); ` +
+        'check that the table exists and that the region, endpoint and IAM permissions are right',
+      { action: operation, ...context },
+      { cause: err },
+    );
+  }
+
+  async function getItem(key: ItemKey, operation: string, context: ErrorContext): Promise<Item | undefined> {
+    try {
+      const out = await client().send(new GetCommand({ TableName: tableName, Key: key, ConsistentRead: true }));
+      return out.Item;
+    } catch (err) {
+      throw wrap(operation, err, context);
+    }
+  }
+
+  /** Sends one conditional write; on a condition failure re-reads the item to tell our own retry from a rival. */
+  async function writeConditional(
+    write: ConditionalWrite,
+    key: ItemKey,
+    writeId: string,
+    operation: string,
+    context: ErrorContext,
+  ): Promise<WriteOutcome> {
+    try {
+      if (write.kind === 'put') {
+        await client().send(new PutCommand(write.input));
+        return { kind: 'written' };
+      }
+      const out = await client().send(new UpdateCommand(write.input));
+      return out.Attributes ? { kind: 'written', attributes: out.Attributes } : { kind: 'written' };
+    } catch (err) {
+      if (!isConditionFailure(err)) throw wrap(operation, err, context);
+    }
+    const stored = await getItem(key, operation, context);
+    if (stored && stored.writeId === writeId) return { kind: 'own', stored };
+    return { kind: 'refused', stored };
+  }
+
+  /** Replaces an item if its stored version still equals `expected`; returns the stored item after the write. */
+  async function putVersioned(item: Item, expected: number, operation: string, context: ErrorContext) {
+    const key = { pk: String(item.pk), sk: String(item.sk) };
+    const writeId = String(item.writeId);
+    const outcome = await writeConditional(
+      {
+        kind: 'put',
+        input: {
+          TableName: tableName,
+          Item: item,
+          ConditionExpression: '#version = :expected',
+          ExpressionAttributeNames: { '#version': 'version' },
+          ExpressionAttributeValues: { ':expected': expected },
+        },
+      },
+      key,
+      writeId,
+      operation,
+      context,
+    );
+    if (outcome.kind === 'written') return item;
+    if (outcome.kind === 'own') return outcome.stored;
+    const found = outcome.stored ? `version ${String(outcome.stored.version)}` : 'no item';
+    throw new LedgerConflictError(
+      `ledger table ${tableName}: ${operation} of ${key.pk} lost a concurrent update ` +
+        `(expected version ${expected}, found ${found}); re-read it and decide again`,
+      { action: operation, ...context },
+    );
+  }
+
+  async function batchGet(keys: readonly ItemKey[], operation: string): Promise<Item[]> {
+    const unique = [...new Map(keys.map((k) => [`${k.pk}\u0000${k.sk}`, k])).values()];
+    const items: Item[] = [];
+    for (const part of chunk(unique, BATCH_GET_LIMIT)) {
+      let pending: Record<string, unknown>[] = part;
+      for (let attempt = 0; pending.length > 0; attempt++) {
+        if (attempt > UNPROCESSED_RETRIES) {
+          throw new LedgerError(
+            `ledger table ${tableName}: ${operation} left ${pending.length} keys unprocessed after ` +
+              `${UNPROCESSED_RETRIES} retries (throttled); retry the run later`,
+            { action: operation },
+          );
+        }
+        if (attempt > 0) await sleep(Math.min(1000, 25 * 2 ** attempt));
+        try {
+          const out = await client().send(
+            new BatchGetCommand({ RequestItems: { [tableName]: { Keys: pending, ConsistentRead: true } } }),
+          );
+          items.push(...(out.Responses?.[tableName] ?? []));
+          pending = out.UnprocessedKeys?.[tableName]?.Keys ?? [];
+        } catch (err) {
+          throw wrap(operation, err);
+        }
+      }
+    }
+    return items;
+  }
+
+  async function queryAll(input: QueryCommandInput, operation: string): Promise<Item[]> {
+    const items: Item[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      try {
+        const out = await client().send(new QueryCommand({ ...input, ...(start ? { ExclusiveStartKey: start } : {}) }));
+        items.push(...(out.Items ?? []));
+        start = out.LastEvaluatedKey;
+      } catch (err) {
+        throw wrap(operation, err);
+      }
+    } while (start);
+    return items;
+  }
+
+  async function claimOnce(request: ClaimRequest, writeId: string): Promise<WriteOutcome> {
+    const key = toClaimKey(request);
+    return writeConditional(
+      {
+        kind: 'update',
+        input: {
+          TableName: tableName,
+          Key: key,
+          UpdateExpression:
+            'SET #type = :type, #writeId = :writeId, #domain = :domain, #expiryMs = :expiryMs, ' +
+            '#status = :claimed, #batchId = :batchId, #attemptId = :attemptId, #years = :years, ' +
+            '#claimedAtMs = :now, #updatedAtMs = :now, #attempts = if_not_exists(#attempts, :zero), ' +
+            '#version = if_not_exists(#version, :zero) + :one ' +
+            'REMOVE #taskNo, #newExpiryMs, #code, #message, #nextEligibleAtMs, #expiresAt',
+          ConditionExpression:
+            'attribute_not_exists(#pk) OR (#status = :failed AND #attempts < :maxAttempts AND ' +
+            '(attribute_not_exists(#nextEligibleAtMs) OR #nextEligibleAtMs <= :now))',
+          ExpressionAttributeNames: {
+            '#pk': TABLE.partitionKey,
+            '#type': 'type',
+            '#writeId': 'writeId',
+            '#domain': 'domain',
+            '#expiryMs': 'expiryMs',
+            '#status': 'status',
+            '#batchId': 'batchId',
+            '#attemptId': 'attemptId',
+            '#years': 'years',
+            '#claimedAtMs': 'claimedAtMs',
+            '#updatedAtMs': 'updatedAtMs',
+            '#attempts': 'attempts',
+            '#version': 'version',
+            '#taskNo': 'taskNo',
+            '#newExpiryMs': 'newExpiryMs',
+            '#code': 'code',
+            '#message': 'message',
+            '#nextEligibleAtMs': 'nextEligibleAtMs',
+            '#expiresAt': TABLE.ttlAttribute,
+          },
+          ExpressionAttributeValues: {
+            ':type': ITEM_TYPE.claim,
+            ':writeId': writeId,
+            ':domain': request.domain.toLowerCase(),
+            ':expiryMs': request.expiryMs,
+            ':claimed': 'CLAIMED',
+            ':failed': 'FAILED',
+            ':batchId': request.batchId,
+            ':attemptId': request.attemptId,
+            ':years': request.years,
+            ':now': request.nowMs,
+            ':zero': 0,
+            ':one': 1,
+            ':maxAttempts': request.maxAttempts,
+          },
+          ReturnValues: 'ALL_NEW',
+        },
+      },
+      key,
+      writeId,
+      'claim',
+      { domain: request.domain.toLowerCase(), batchId: request.batchId },
+    );
+  }
+
+  const ledger: DynamoLedger = {
+    async putBatchIntent(batch) {
+      const context = { batchId: batch.batchId };
+      const item = toBatchItem({ ...batch, version: 1 }, newId());
+      const key = toBatchKey(batch.batchId);
+      const outcome = await writeConditional(
+        {
+          kind: 'put',
+          input: {
+            TableName: tableName,
+            Item: item,
+            ConditionExpression: 'attribute_not_exists(#pk)',
+            ExpressionAttributeNames: { '#pk': TABLE.partitionKey },
+          },
+        },
+        key,
+        String(item.writeId),
+        'putBatchIntent',
+        context,
+      );
+      if (outcome.kind === 'written') return fromBatchItem(item);
+      if (outcome.kind === 'own') return fromBatchItem(outcome.stored);
+      throw new LedgerError(
+        `ledger table ${tableName}: batch ${batch.batchId} already exists; batch ids must be unique, use a fresh id`,
+        { action: 'putBatchIntent', ...context },
+      );
+    },
+
+    async saveBatch(batch) {
+      const item = toBatchItem({ ...batch, version: batch.version + 1 }, newId());
+      return fromBatchItem(await putVersioned(item, batch.version, 'saveBatch', { batchId: batch.batchId }));
+    },
+
+    async getBatch(batchId) {
+      const item = await getItem(toBatchKey(batchId), 'getBatch', { batchId });
+      return item ? fromBatchItem(item) : undefined;
+    },
+
+    async listOpenBatches() {
+      const { openIndex } = TABLE;
+      // The index is eventually consistent and KEYS_ONLY: it only nominates batches, the base items decide.
+      const keys = await queryAll(
+        {
+          TableName: tableName,
+          IndexName: openIndex.name,
+          KeyConditionExpression: '#openPk = :open',
+          ExpressionAttributeNames: { '#openPk': openIndex.partitionKey },
+          ExpressionAttributeValues: { ':open': openIndex.openValue },
+        },
+        'listOpenBatches',
+      );
+      const items = await batchGet(
+        keys.map((k) => ({ pk: String(k.pk), sk: String(k.sk) })),
+        'listOpenBatches',
+      );
+      return items.map(fromBatchItem).filter(isBatchOpen).sort(byCreatedThenId);
+    },
+
+    async listRecentBatches(limit) {
+      if (limit <= 0) return [];
+      const batches: Batch[] = [];
+      let start: Record<string, unknown> | undefined;
+      do {
+        try {
+          const out = await client().send(
+            new ScanCommand({
+              TableName: tableName,
+              ConsistentRead: true,
+              FilterExpression: '#type = :batch',
+              ExpressionAttributeNames: { '#type': 'type' },
+              ExpressionAttributeValues: { ':batch': ITEM_TYPE.batch },
+              ...(start ? { ExclusiveStartKey: start } : {}),
+            }),
+          );
+          batches.push(...(out.Items ?? []).map(fromBatchItem));
+          start = out.LastEvaluatedKey;
+        } catch (err) {
+          throw wrap('listRecentBatches', err);
+        }
+      } while (start);
+      return batches.sort((a, b) => byCreatedThenId(b, a)).slice(0, limit);
+    },
+
+    async claim(request): Promise<ClaimResult> {
+      for (let attempt = 1; ; attempt++) {
+        const outcome = await claimOnce(request, newId());
+        if (outcome.kind === 'written' && outcome.attributes)
+          return { ok: true, claim: fromClaimItem(outcome.attributes) };
+        if (outcome.kind === 'own') return { ok: true, claim: fromClaimItem(outcome.stored) };
+        if (outcome.kind === 'refused' && outcome.stored) return { ok: false, existing: fromClaimItem(outcome.stored) };
+        if (outcome.kind === 'written') {
+          // No ALL_NEW attributes came back: read what we wrote.
+          const stored = await getItem(toClaimKey(request), 'claim', { domain: request.domain });
+          if (stored) return { ok: true, claim: fromClaimItem(stored) };
+        }
+        // Refused but the item is gone (deleted in between): the condition may hold now, so try again.
+        if (attempt >= CLAIM_RACE_RETRIES) {
+          throw new LedgerError(
+            `ledger table ${tableName}: claim of ${request.domain} kept racing with a deletion; retry the run`,
+            { action: 'claim', domain: request.domain },
+          );
+        }
+      }
+    },
+
+    async saveClaim(claim) {
+      const item = toClaimItem({ ...claim, version: claim.version + 1 }, newId());
+      return fromClaimItem(await putVersioned(item, claim.version, 'saveClaim', { domain: claim.domain }));
+    },
+
+    async getClaims(keys: readonly ClaimKey[]) {
+      const items = await batchGet(keys.map(toClaimKey), 'getClaims');
+      return items.map(fromClaimItem);
+    },
+
+    async listClaimsForDomain(domain) {
+      const items = await queryAll(
+        {
+          TableName: tableName,
+          KeyConditionExpression: '#pk = :pk',
+          ExpressionAttributeNames: { '#pk': TABLE.partitionKey },
+          ExpressionAttributeValues: { ':pk': toClaimKey({ domain, expiryMs: 0 }).pk },
+          ConsistentRead: true,
+          ScanIndexForward: false,
+        },
+        'listClaimsForDomain',
+      );
+      return items.map(fromClaimItem);
+    },
+
+    async recordRun(run: RunRecord) {
+      const item = toRunItem(run, newId());
+      // Refused means a newer run of the job is already recorded: keep it (this is the "last run" record).
+      await writeConditional(
+        {
+          kind: 'put',
+          input: {
+            TableName: tableName,
+            Item: item,
+            ConditionExpression: 'attribute_not_exists(#pk) OR #startedAtMs <= :startedAtMs',
+            ExpressionAttributeNames: { '#pk': TABLE.partitionKey, '#startedAtMs': 'startedAtMs' },
+            ExpressionAttributeValues: { ':startedAtMs': run.startedAtMs },
+          },
+        },
+        toRunKey(run.job),
+        String(item.writeId),
+        'recordRun',
+        {},
+      );
+    },
+
+    async lastRuns() {
+      const items = await queryAll(
+        {
+          TableName: tableName,
+          KeyConditionExpression: '#pk = :pk',
+          ExpressionAttributeNames: { '#pk': TABLE.partitionKey },
+          ExpressionAttributeValues: { ':pk': toRunKey('renew').pk },
+          ConsistentRead: true,
+        },
+        'lastRuns',
+      );
+      return items.map(fromRunItem);
+    },
+
+    destroy() {
+      built?.destroy();
+      built = undefined;
+    },
+  };
+  return ledger;
+}

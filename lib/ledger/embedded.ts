@@ -1,0 +1,139 @@
+import { mkdir } from 'node:fs/promises';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join, resolve } from 'node:path';
+import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import dynalite from 'dynalite';
+import { LedgerError } from '../errors';
+import { ensureTable } from './create-table';
+import { createDynamoLedger } from './dynamodb';
+import { acquireDirLock, type DirLock } from './lock';
+import type { Ledger } from './port';
+
+/** Table name inside the embedded store (and the default for local servers). */
+export const EMBEDDED_TABLE = 'autorenew-ledger';
+/** Default embedded ledger directory, relative to the working directory. */
+export const DEFAULT_LEDGER_DIR = '.autorenew';
+const DEFAULT_REGION = 'us-east-1';
+/** Local servers accept any credentials; DynamoDB Local keys its data by them, so they must stay the same. */
+const LOCAL_CREDENTIALS = { accessKeyId: 'autorenew-local', secretAccessKey: 'autorenew-local' };
+
+export interface OpenLedger {
+  ledger: Ledger;
+  close(): Promise<void>;
+}
+
+export interface EmbeddedLedger extends OpenLedger {
+  /** The in-process dynalite endpoint, e.g. `http://127.0.0.1:41234`. */
+  endpoint: string;
+}
+
+function listen(server: Server): Promise<number> {
+  return new Promise((done, fail) => {
+    server.once('error', fail);
+    server.listen(0, '127.0.0.1', () => {
+      server.off('error', fail);
+      done((server.address() as AddressInfo).port);
+    });
+  });
+}
+
+function closeServer(server: Server): Promise<void> {
+  return new Promise((done) => {
+    server.close(() => done());
+  });
+}
+
+function buildDocumentClient(config: DynamoDBClientConfig): DynamoDBDocumentClient {
+  return DynamoDBDocumentClient.from(new DynamoDBClient(config), { marshallOptions: { removeUndefinedValues: true } });
+}
+
+/**
+ * Opens the embedded ledger: dynalite in-process on 127.0.0.1 (random port), persisted under `<dir>/dynalite`
+ * (LevelDB), with the ledger table created on first use. One process at a time: `<dir>/LOCK.pid` guards the
+ * directory and a second opener gets LedgerInUseError; a lock left by a dead process is taken over.
+ * `close()` stops the server, flushes the store and releases the lock.
+ */
+export async function openEmbeddedLedger(options: { dir: string }): Promise<EmbeddedLedger> {
+  const dir = resolve(options.dir);
+  try {
+    await mkdir(join(dir, 'dynalite'), { recursive: true });
+  } catch (err) {
+    throw new LedgerError(
+      `cannot create the ledger directory ${dir}; check its permissions or set AUTORENEW_LEDGER_DIR`,
+      { path: dir },
+      { cause: err },
+    );
+  }
+  const lock: DirLock = await acquireDirLock(dir);
+  const server = dynalite({ path: join(dir, 'dynalite'), createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  let client: DynamoDBDocumentClient | undefined;
+  try {
+    const port = await listen(server);
+    const endpoint = `http://127.0.0.1:${port}`;
+    client = buildDocumentClient({ endpoint, region: DEFAULT_REGION, credentials: LOCAL_CREDENTIALS });
+    await ensureTable(client, EMBEDDED_TABLE);
+    const ledger = createDynamoLedger({ tableName: EMBEDDED_TABLE, client });
+    const opened = client;
+    let closed: Promise<void> | undefined;
+    return {
+      ledger,
+      endpoint,
+      close() {
+        closed ??= (async () => {
+          opened.destroy();
+          await closeServer(server);
+          await lock.release();
+        })();
+        return closed;
+      },
+    };
+  } catch (err) {
+    client?.destroy();
+    await closeServer(server);
+    await lock.release();
+    if (err instanceof LedgerError) throw err;
+    throw new LedgerError(`cannot open the embedded ledger in ${dir}`, { path: dir }, { cause: err });
+  }
+}
+
+function isLoopback(endpoint: string): boolean {
+  try {
+    const host = new URL(endpoint).hostname;
+    return host === 'localhost' || host === '[::1]' || host === '::1' || host.startsWith('127.');
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Opens the ledger the environment asks for (DESIGN §7): `AUTORENEW_TABLE` selects DynamoDB (region from
+ * `AWS_REGION`, default us-east-1), with `AUTORENEW_DYNAMODB_ENDPOINT` as an endpoint override for a local server,
+ * in which case the table is created if missing and, on loopback, fixed dummy credentials are used unless
+ * `AWS_ACCESS_KEY_ID` is set. Otherwise the embedded ledger under `AUTORENEW_LEDGER_DIR` (default `.autorenew`).
+ */
+export async function openLedgerFromEnv(env: Readonly<Record<string, string | undefined>>): Promise<OpenLedger> {
+  const tableName = env.AUTORENEW_TABLE?.trim();
+  if (!tableName) {
+    const embedded = await openEmbeddedLedger({ dir: env.AUTORENEW_LEDGER_DIR?.trim() || DEFAULT_LEDGER_DIR });
+    return { ledger: embedded.ledger, close: embedded.close };
+  }
+  const endpoint = env.AUTORENEW_DYNAMODB_ENDPOINT?.trim();
+  const useDummyCredentials = endpoint !== undefined && isLoopback(endpoint) && !env.AWS_ACCESS_KEY_ID;
+  const client = buildDocumentClient({
+    region: env.AWS_REGION?.trim() || DEFAULT_REGION,
+    ...(endpoint ? { endpoint } : {}),
+    ...(useDummyCredentials ? { credentials: LOCAL_CREDENTIALS } : {}),
+  });
+  try {
+    if (endpoint) await ensureTable(client, tableName);
+  } catch (err) {
+    client.destroy();
+    throw err;
+  }
+  return {
+    ledger: createDynamoLedger({ tableName, client }),
+    close: async () => client.destroy(),
+  };
+}

@@ -1,0 +1,247 @@
+import { LedgerError } from '../errors';
+import type { Batch, BatchEntry, Claim, ClaimKey, PendingNotice, RunRecord } from './port';
+import { TABLE } from './table';
+
+/**
+ * The ledger's item layout: pure mapping between port records and DynamoDB items (document-client shape).
+ * Keys: claims `DOMAIN#<domain>` / `EXP#<expiryMs, 15 digits>`, batches `BATCH#<id>` / `BATCH`, runs `RUN` / `<job>`.
+ */
+
+export type Item = Record<string, unknown>;
+export type ItemKey = { pk: string; sk: string };
+
+export const ITEM_TYPE = { claim: 'claim', batch: 'batch', run: 'run' } as const;
+
+const DAY_S = 86_400;
+
+/** Primary key of the claim for (domain, expiry ms); the domain is lower-cased. */
+export function toClaimKey(key: ClaimKey): ItemKey {
+  return { pk: `DOMAIN#${key.domain.toLowerCase()}`, sk: `EXP#${String(key.expiryMs).padStart(15, '0')}` };
+}
+
+/** Primary key of a batch. */
+export function toBatchKey(batchId: string): ItemKey {
+  return { pk: `BATCH#${batchId}`, sk: 'BATCH' };
+}
+
+/** Primary key of the last run record of a job. */
+export function toRunKey(job: RunRecord['job']): ItemKey {
+  return { pk: 'RUN', sk: job };
+}
+
+/** TTL value (epoch SECONDS): `finishedRetentionDays` after `fromMs` (epoch ms). */
+export function computeExpiresAt(fromMs: number): number {
+  return Math.floor(fromMs / 1000) + TABLE.finishedRetentionDays * DAY_S;
+}
+
+/** True while a batch belongs in the sparse open index: not CLOSED, or a notice is still pending. */
+export function isBatchOpen(batch: Pick<Batch, 'status' | 'pendingNotices'>): boolean {
+  return batch.status !== 'CLOSED' || batch.pendingNotices.length > 0;
+}
+
+/** True for claims that are finished (TTL may delete them): RENEWED and FAILED. */
+export function isClaimFinished(claim: Pick<Claim, 'status'>): boolean {
+  return claim.status === 'RENEWED' || claim.status === 'FAILED';
+}
+
+/** Drops keys whose value is undefined, so optional fields stay absent in the item. */
+function dropUndefined<T extends Item>(item: T): T {
+  return Object.fromEntries(Object.entries(item).filter(([, v]) => v !== undefined)) as T;
+}
+
+/** Full claim item, including keys, type, writeId and (for finished claims) the TTL attribute. */
+export function toClaimItem(claim: Claim, writeId: string): Item {
+  return dropUndefined({
+    ...toClaimKey(claim),
+    type: ITEM_TYPE.claim,
+    writeId,
+    domain: claim.domain.toLowerCase(),
+    expiryMs: claim.expiryMs,
+    status: claim.status,
+    batchId: claim.batchId,
+    attemptId: claim.attemptId,
+    attempts: claim.attempts,
+    years: claim.years,
+    claimedAtMs: claim.claimedAtMs,
+    updatedAtMs: claim.updatedAtMs,
+    nextEligibleAtMs: claim.nextEligibleAtMs,
+    taskNo: claim.taskNo,
+    newExpiryMs: claim.newExpiryMs,
+    code: claim.code,
+    message: claim.message,
+    version: claim.version,
+    [TABLE.ttlAttribute]: isClaimFinished(claim) ? computeExpiresAt(claim.updatedAtMs) : undefined,
+  });
+}
+
+/** Full batch item, with the open-index attributes while open and the TTL attribute once finished. */
+export function toBatchItem(batch: Batch, writeId: string): Item {
+  const open = isBatchOpen(batch);
+  const { openIndex, ttlAttribute } = TABLE;
+  return dropUndefined({
+    ...toBatchKey(batch.batchId),
+    type: ITEM_TYPE.batch,
+    writeId,
+    batchId: batch.batchId,
+    runId: batch.runId,
+    attemptId: batch.attemptId,
+    status: batch.status,
+    createdAtMs: batch.createdAtMs,
+    updatedAtMs: batch.updatedAtMs,
+    couponNo: batch.couponNo,
+    promotionNo: batch.promotionNo,
+    entries: batch.entries.map((e) => dropUndefined({ ...e, domain: e.domain.toLowerCase() })),
+    submitStartedAtMs: batch.submitStartedAtMs,
+    taskNo: batch.taskNo,
+    requestId: batch.requestId,
+    submittedAtMs: batch.submittedAtMs,
+    closedAtMs: batch.closedAtMs,
+    error: batch.error ? dropUndefined({ ...batch.error }) : undefined,
+    pendingNotices: [...batch.pendingNotices],
+    sentNotices: [...batch.sentNotices],
+    version: batch.version,
+    [openIndex.partitionKey]: open ? openIndex.openValue : undefined,
+    [openIndex.sortKey]: open ? `${new Date(batch.createdAtMs).toISOString()}#${batch.batchId}` : undefined,
+    [ttlAttribute]: open ? undefined : computeExpiresAt(batch.closedAtMs ?? batch.updatedAtMs),
+  });
+}
+
+/** Run record item (the last run of a job). */
+export function toRunItem(run: RunRecord, writeId: string): Item {
+  return dropUndefined({
+    ...toRunKey(run.job),
+    type: ITEM_TYPE.run,
+    writeId,
+    job: run.job,
+    runId: run.runId,
+    startedAtMs: run.startedAtMs,
+    finishedAtMs: run.finishedAtMs,
+    ok: run.ok,
+    summary: { ...run.summary },
+    error: run.error,
+  });
+}
+
+function fail(item: Item, what: string): never {
+  throw new LedgerError(
+    `ledger item ${String(item.pk)}/${String(item.sk)} is not a valid ${what}: ` +
+      'it was written by another version or edited by hand; fix or delete the item',
+  );
+}
+
+function str(item: Item, name: string, what: string): string {
+  const v = item[name];
+  return typeof v === 'string' ? v : fail(item, what);
+}
+
+function num(item: Item, name: string, what: string): number {
+  const v = item[name];
+  return typeof v === 'number' ? v : fail(item, what);
+}
+
+function optStr<K extends string>(item: Item, name: K): { [P in K]?: string } {
+  const v = item[name];
+  return (typeof v === 'string' ? { [name]: v } : {}) as { [P in K]?: string };
+}
+
+function optNum<K extends string>(item: Item, name: K): { [P in K]?: number } {
+  const v = item[name];
+  return (typeof v === 'number' ? { [name]: v } : {}) as { [P in K]?: number };
+}
+
+function strList<T extends string>(item: Item, name: string, what: string): T[] {
+  const v = item[name];
+  return Array.isArray(v) && v.every((s) => typeof s === 'string') ? ([...v] as T[]) : fail(item, what);
+}
+
+/** Claim from a stored item; only the fields present come back (absent optionals stay absent). */
+export function fromClaimItem(item: Item): Claim {
+  const w = 'claim';
+  if (item.type !== ITEM_TYPE.claim) fail(item, w);
+  return {
+    domain: str(item, 'domain', w),
+    expiryMs: num(item, 'expiryMs', w),
+    status: str(item, 'status', w) as Claim['status'],
+    batchId: str(item, 'batchId', w),
+    attemptId: str(item, 'attemptId', w),
+    attempts: num(item, 'attempts', w),
+    years: num(item, 'years', w),
+    claimedAtMs: num(item, 'claimedAtMs', w),
+    updatedAtMs: num(item, 'updatedAtMs', w),
+    ...optNum(item, 'nextEligibleAtMs'),
+    ...optStr(item, 'taskNo'),
+    ...optNum(item, 'newExpiryMs'),
+    ...optStr(item, 'code'),
+    ...optStr(item, 'message'),
+    version: num(item, 'version', w),
+  };
+}
+
+function fromEntry(entry: unknown, item: Item): BatchEntry {
+  if (typeof entry !== 'object' || entry === null) fail(item, 'batch entry');
+  const e = entry as Item;
+  const w = 'batch entry';
+  return {
+    domain: str(e, 'domain', w),
+    expiryMs: num(e, 'expiryMs', w),
+    years: num(e, 'years', w),
+    permitPremium: e.permitPremium === true,
+    ...(typeof e.outcome === 'string' ? { outcome: e.outcome as NonNullable<BatchEntry['outcome']> } : {}),
+    ...optNum(e, 'newExpiryMs'),
+    ...optStr(e, 'message'),
+  };
+}
+
+function fromError(item: Item): Pick<Batch, 'error'> {
+  const e = item.error;
+  if (typeof e !== 'object' || e === null) return {};
+  const m = e as Item;
+  return { error: { ...optStr(m, 'code'), message: str(m, 'message', 'batch error'), ...optStr(m, 'requestId') } };
+}
+
+/** Batch from a stored item; only the fields present come back. */
+export function fromBatchItem(item: Item): Batch {
+  const w = 'batch';
+  if (item.type !== ITEM_TYPE.batch) fail(item, w);
+  const entries = Array.isArray(item.entries) ? item.entries.map((e) => fromEntry(e, item)) : fail(item, w);
+  return {
+    batchId: str(item, 'batchId', w),
+    runId: str(item, 'runId', w),
+    attemptId: str(item, 'attemptId', w),
+    status: str(item, 'status', w) as Batch['status'],
+    createdAtMs: num(item, 'createdAtMs', w),
+    updatedAtMs: num(item, 'updatedAtMs', w),
+    ...optStr(item, 'couponNo'),
+    ...optStr(item, 'promotionNo'),
+    entries,
+    ...optNum(item, 'submitStartedAtMs'),
+    ...optStr(item, 'taskNo'),
+    ...optStr(item, 'requestId'),
+    ...optNum(item, 'submittedAtMs'),
+    ...optNum(item, 'closedAtMs'),
+    ...fromError(item),
+    pendingNotices: strList<PendingNotice>(item, 'pendingNotices', w),
+    sentNotices: strList<PendingNotice>(item, 'sentNotices', w),
+    version: num(item, 'version', w),
+  };
+}
+
+/** Run record from a stored item. */
+export function fromRunItem(item: Item): RunRecord {
+  const w = 'run record';
+  if (item.type !== ITEM_TYPE.run) fail(item, w);
+  const summary = item.summary;
+  if (typeof summary !== 'object' || summary === null) fail(item, w);
+  return {
+    job: str(item, 'job', w) as RunRecord['job'],
+    runId: str(item, 'runId', w),
+    startedAtMs: num(item, 'startedAtMs', w),
+    finishedAtMs: num(item, 'finishedAtMs', w),
+    ok: item.ok === true,
+    summary: Object.fromEntries(Object.entries(summary).filter(([, v]) => typeof v === 'number')) as Record<
+      string,
+      number
+    >,
+    ...optStr(item, 'error'),
+  };
+}

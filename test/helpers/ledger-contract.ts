@@ -1,0 +1,478 @@
+import { randomUUID } from 'node:crypto';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { LedgerConflictError, LedgerError } from '../../lib/errors';
+import { ensureTable } from '../../lib/ledger/create-table';
+import { createDynamoLedger } from '../../lib/ledger/dynamodb';
+import type { Batch, Claim, ClaimRequest, Ledger } from '../../lib/ledger/port';
+import { TABLE } from '../../lib/ledger/table';
+
+/** One fresh ledger table on a DynamoDB-compatible server, and ways to reach it. */
+export interface LedgerTable {
+  tableName: string;
+  client: DynamoDBDocumentClient;
+  /** A ledger over this table; `newId` is the seam for replaying a write with a known writeId. */
+  createLedger(options?: { newId?: () => string }): Ledger;
+}
+
+/** A server endpoint for the contract suite; `endpoint` is read after the suite's beforeAll started it. */
+export interface LedgerServer {
+  endpoint(): string;
+}
+
+/** Client for a local server (dummy credentials: local servers accept any). */
+export function createLocalDocumentClient(endpoint: string): DynamoDBDocumentClient {
+  return DynamoDBDocumentClient.from(
+    new DynamoDBClient({
+      endpoint,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'contract', secretAccessKey: 'contract' },
+    }),
+  );
+}
+
+const DAY_MS = 86_400_000;
+const T0 = Date.UTC(2030, 0, 1);
+
+function claimRequest(domain: string, over: Partial<ClaimRequest> = {}): ClaimRequest {
+  return {
+    domain,
+    expiryMs: T0 + 30 * DAY_MS,
+    batchId: `b-${randomUUID()}`,
+    attemptId: `a-${randomUUID()}`,
+    years: 1,
+    nowMs: T0,
+    maxAttempts: 3,
+    ...over,
+  };
+}
+
+function batchIntent(over: Partial<Batch> = {}): Omit<Batch, 'version'> {
+  return {
+    batchId: `b-${randomUUID()}`,
+    runId: 'run-1',
+    attemptId: 'attempt-1',
+    status: 'INTENT',
+    createdAtMs: T0,
+    updatedAtMs: T0,
+    entries: [],
+    pendingNotices: [],
+    sentNotices: [],
+    ...over,
+  };
+}
+
+function uniqueDomain(label: string): string {
+  return `${label}-${randomUUID().slice(0, 8)}.example.com`;
+}
+
+async function mustClaim(ledger: Ledger, request: ClaimRequest): Promise<Claim> {
+  const result = await ledger.claim(request);
+  if (!result.ok) throw new Error(`expected claim of ${request.domain} to succeed`);
+  return result.claim;
+}
+
+/**
+ * The ledger contract: every adapter/server pair must pass it unchanged (DESIGN §2 M1/M2, §5).
+ * `server.endpoint()` must be valid once the enclosing file's beforeAll has run.
+ */
+export function describeLedgerContract(name: string, server: LedgerServer): void {
+  describe(`ledger contract: ${name}`, () => {
+    let client: DynamoDBDocumentClient;
+    let table: LedgerTable;
+
+    beforeAll(() => {
+      client = createLocalDocumentClient(server.endpoint());
+    });
+    afterAll(() => client.destroy());
+
+    beforeEach(async () => {
+      const tableName = `ledger-${randomUUID().slice(0, 8)}`;
+      await ensureTable(client, tableName);
+      table = {
+        tableName,
+        client,
+        createLedger: (options = {}) =>
+          createDynamoLedger({ tableName, client, ...(options.newId ? { newId: options.newId } : {}) }),
+      };
+    });
+
+    async function rawItem(pk: string, sk: string): Promise<Record<string, unknown> | undefined> {
+      const out = await client.send(
+        new GetCommand({ TableName: table.tableName, Key: { pk, sk }, ConsistentRead: true }),
+      );
+      return out.Item;
+    }
+
+    function rawClaim(c: Pick<Claim, 'domain' | 'expiryMs'>) {
+      return rawItem(`DOMAIN#${c.domain.toLowerCase()}`, `EXP#${String(c.expiryMs).padStart(15, '0')}`);
+    }
+
+    describe('claim', () => {
+      test('a new claim is CLAIMED, version 1, attempts 0, lower-cased, with no optional fields', async () => {
+        const ledger = table.createLedger();
+        const domain = uniqueDomain('New');
+        const request = claimRequest(domain, { years: 2 });
+        const claim = await mustClaim(ledger, request);
+        expect(claim).toStrictEqual({
+          domain: domain.toLowerCase(),
+          expiryMs: request.expiryMs,
+          status: 'CLAIMED',
+          batchId: request.batchId,
+          attemptId: request.attemptId,
+          attempts: 0,
+          years: 2,
+          claimedAtMs: T0,
+          updatedAtMs: T0,
+          version: 1,
+        });
+        const raw = await rawClaim(claim);
+        expect(raw?.type).toBe('claim');
+        expect(typeof raw?.writeId).toBe('string');
+        expect(raw).not.toHaveProperty(TABLE.ttlAttribute);
+      });
+
+      test('20 concurrent claims of one key: exactly one wins, the others see the winner', async () => {
+        const ledger = table.createLedger();
+        const domain = uniqueDomain('race');
+        const requests = Array.from({ length: 20 }, () => claimRequest(domain));
+        const results = await Promise.all(requests.map((r) => ledger.claim(r)));
+        const winners = results.filter((r) => r.ok);
+        expect(winners).toHaveLength(1);
+        const winner = winners[0];
+        if (!winner?.ok) throw new Error('unreachable');
+        for (const r of results) {
+          if (!r.ok) expect(r.existing.batchId).toBe(winner.claim.batchId);
+        }
+      });
+
+      test.each(['CLAIMED', 'SUBMITTED', 'UNKNOWN', 'RENEWED'] as const)(
+        'a %s claim is never taken over, and keeps its attempts',
+        async (status) => {
+          const ledger = table.createLedger();
+          const first = await mustClaim(ledger, claimRequest(uniqueDomain(status)));
+          const held = status === 'CLAIMED' ? first : await ledger.saveClaim({ ...first, status, attempts: 1 });
+          const result = await ledger.claim(claimRequest(first.domain, { nowMs: T0 + 365 * DAY_MS, maxAttempts: 10 }));
+          expect(result).toStrictEqual({ ok: false, existing: held });
+          expect((await ledger.getClaims([first]))[0]).toStrictEqual(held);
+        },
+      );
+
+      test('a FAILED claim is taken over only after its backoff, keeping attempts and clearing result fields', async () => {
+        const ledger = table.createLedger();
+        const first = await mustClaim(ledger, claimRequest(uniqueDomain('failed')));
+        const eligibleAt = T0 + DAY_MS;
+        const failed = await ledger.saveClaim({
+          ...first,
+          status: 'FAILED',
+          attempts: 1,
+          updatedAtMs: T0 + 1000,
+          nextEligibleAtMs: eligibleAt,
+          taskNo: 'T-1',
+          code: 'InsufficientBalance',
+          message: 'not enough money',
+        });
+        expect(await rawClaim(failed)).toHaveProperty(TABLE.ttlAttribute);
+
+        const early = await ledger.claim(claimRequest(first.domain, { nowMs: eligibleAt - 1 }));
+        expect(early).toStrictEqual({ ok: false, existing: failed });
+
+        const retry = claimRequest(first.domain, { nowMs: eligibleAt, years: 3 });
+        const taken = await mustClaim(ledger, retry);
+        expect(taken).toStrictEqual({
+          domain: first.domain,
+          expiryMs: first.expiryMs,
+          status: 'CLAIMED',
+          batchId: retry.batchId,
+          attemptId: retry.attemptId,
+          attempts: 1,
+          years: 3,
+          claimedAtMs: eligibleAt,
+          updatedAtMs: eligibleAt,
+          version: failed.version + 1,
+        });
+        expect(await rawClaim(taken)).not.toHaveProperty(TABLE.ttlAttribute);
+      });
+
+      test('a FAILED claim is refused once attempts reach maxAttempts (both sides of the edge)', async () => {
+        const ledger = table.createLedger();
+        const first = await mustClaim(ledger, claimRequest(uniqueDomain('maxed')));
+        const failed = await ledger.saveClaim({ ...first, status: 'FAILED', attempts: 2 });
+        const later = T0 + 10 * DAY_MS;
+        const refused = await ledger.claim(claimRequest(first.domain, { nowMs: later, maxAttempts: 2 }));
+        expect(refused).toStrictEqual({ ok: false, existing: failed });
+        const allowed = await mustClaim(ledger, claimRequest(first.domain, { nowMs: later, maxAttempts: 3 }));
+        expect(allowed.attempts).toBe(2);
+        expect(allowed.status).toBe('CLAIMED');
+      });
+
+      test('claims are per (domain, expiry): another expiry of the same domain is a separate key', async () => {
+        const ledger = table.createLedger();
+        const domain = uniqueDomain('keys');
+        await mustClaim(ledger, claimRequest(domain));
+        const other = await ledger.claim(claimRequest(domain.toUpperCase(), { expiryMs: T0 + 400 * DAY_MS }));
+        expect(other.ok).toBe(true);
+        const again = await ledger.claim(claimRequest(domain.toUpperCase()));
+        expect(again.ok).toBe(false);
+      });
+    });
+
+    describe('versioned saves', () => {
+      test('a stale version is refused with LedgerConflictError and changes nothing', async () => {
+        const ledger = table.createLedger();
+        const claim = await mustClaim(ledger, claimRequest(uniqueDomain('stale')));
+        const v2 = await ledger.saveClaim({ ...claim, status: 'SUBMITTED', taskNo: 'T-9' });
+        expect(v2.version).toBe(2);
+        await expect(ledger.saveClaim({ ...claim, status: 'FAILED' })).rejects.toBeInstanceOf(LedgerConflictError);
+        expect((await ledger.getClaims([claim]))[0]).toStrictEqual(v2);
+
+        const batch = await ledger.putBatchIntent(batchIntent());
+        const saved = await ledger.saveBatch({ ...batch, status: 'SUBMITTED', taskNo: 'T-9' });
+        await expect(ledger.saveBatch({ ...batch, status: 'CLOSED' })).rejects.toBeInstanceOf(LedgerConflictError);
+        expect(await ledger.getBatch(batch.batchId)).toStrictEqual(saved);
+      });
+
+      test('concurrent saves from one version: exactly one wins', async () => {
+        const ledger = table.createLedger();
+        const claim = await mustClaim(ledger, claimRequest(uniqueDomain('concurrent')));
+        const claimSaves = await Promise.allSettled(
+          Array.from({ length: 10 }, (_, i) => ledger.saveClaim({ ...claim, taskNo: `T-${i}` })),
+        );
+        expect(claimSaves.filter((s) => s.status === 'fulfilled')).toHaveLength(1);
+        for (const s of claimSaves) {
+          if (s.status === 'rejected') expect(s.reason).toBeInstanceOf(LedgerConflictError);
+        }
+        const batch = await ledger.putBatchIntent(batchIntent());
+        const batchSaves = await Promise.allSettled(
+          Array.from({ length: 10 }, (_, i) => ledger.saveBatch({ ...batch, taskNo: `T-${i}` })),
+        );
+        expect(batchSaves.filter((s) => s.status === 'fulfilled')).toHaveLength(1);
+      });
+    });
+
+    describe('own-write recognition (an SDK retry of a write that succeeded)', () => {
+      test('replaying a save with the same writeId succeeds; another writeId conflicts', async () => {
+        const replaying = table.createLedger({ newId: () => 'replayed-write' });
+        const claim = await mustClaim(table.createLedger(), claimRequest(uniqueDomain('own')));
+        const next = { ...claim, status: 'SUBMITTED' as const, taskNo: 'T-1' };
+        const saved = await replaying.saveClaim(next);
+        // The identical conditional write again: its condition now fails, but the item carries our writeId.
+        await expect(replaying.saveClaim(next)).resolves.toStrictEqual(saved);
+        await expect(table.createLedger().saveClaim(next)).rejects.toBeInstanceOf(LedgerConflictError);
+
+        const intent = batchIntent();
+        const batch = await replaying.putBatchIntent(intent);
+        await expect(replaying.putBatchIntent(intent)).resolves.toStrictEqual(batch);
+        const duplicate = table.createLedger().putBatchIntent(intent);
+        await expect(duplicate).rejects.toBeInstanceOf(LedgerError);
+        await expect(duplicate).rejects.not.toBeInstanceOf(LedgerConflictError);
+
+        const closed = { ...batch, status: 'CLOSED' as const, closedAtMs: T0 + 1 };
+        const savedBatch = await replaying.saveBatch(closed);
+        await expect(replaying.saveBatch(closed)).resolves.toStrictEqual(savedBatch);
+      });
+
+      test('replaying a claim with the same writeId is still ours; a rival gets the existing claim', async () => {
+        const replaying = table.createLedger({ newId: () => 'replayed-claim' });
+        const request = claimRequest(uniqueDomain('ownclaim'));
+        const first = await mustClaim(replaying, request);
+        await expect(replaying.claim(request)).resolves.toStrictEqual({ ok: true, claim: first });
+        await expect(table.createLedger().claim(request)).resolves.toStrictEqual({ ok: false, existing: first });
+      });
+    });
+
+    describe('open index and TTL', () => {
+      test('a batch is in the open index iff not CLOSED or notices are pending; TTL only when finished', async () => {
+        const ledger = table.createLedger();
+        const key = (b: Batch) => rawItem(`BATCH#${b.batchId}`, 'BATCH');
+        const ids = async () => (await ledger.listOpenBatches()).map((b) => b.batchId);
+
+        const intent = await ledger.putBatchIntent(batchIntent());
+        const raw = await key(intent);
+        expect(raw?.openPk).toBe('OPEN');
+        expect(raw?.openSk).toBe(`${new Date(T0).toISOString()}#${intent.batchId}`);
+        expect(raw).not.toHaveProperty(TABLE.ttlAttribute);
+        expect(await ids()).toEqual([intent.batchId]);
+
+        const submitted = await ledger.saveBatch({ ...intent, status: 'SUBMITTED', pendingNotices: ['submitted'] });
+        expect(await ids()).toEqual([intent.batchId]);
+        const closedPending = await ledger.saveBatch({
+          ...submitted,
+          status: 'CLOSED',
+          closedAtMs: T0 + DAY_MS,
+          pendingNotices: ['final'],
+          sentNotices: ['submitted'],
+        });
+        expect((await key(closedPending))?.openPk).toBe('OPEN');
+        expect(await key(closedPending)).not.toHaveProperty(TABLE.ttlAttribute);
+        expect(await ids()).toEqual([intent.batchId]);
+
+        const done = await ledger.saveBatch({
+          ...closedPending,
+          pendingNotices: [],
+          sentNotices: ['submitted', 'final'],
+        });
+        const doneRaw = await key(done);
+        expect(doneRaw).not.toHaveProperty('openPk');
+        expect(doneRaw).not.toHaveProperty('openSk');
+        expect(doneRaw?.[TABLE.ttlAttribute]).toBe(Math.floor((T0 + DAY_MS) / 1000) + 400 * 86_400);
+        expect(await ids()).toEqual([]);
+
+        const reopened = await ledger.saveBatch({ ...done, pendingNotices: ['stuck'] });
+        expect(await key(reopened)).not.toHaveProperty(TABLE.ttlAttribute);
+        expect(await ids()).toEqual([intent.batchId]);
+      });
+
+      test('listOpenBatches returns every open batch, oldest first, with UNKNOWN ones included', async () => {
+        const ledger = table.createLedger();
+        const made: Batch[] = [];
+        for (const [i, status] of (['UNKNOWN', 'INTENT', 'SUBMITTED', 'CLOSED'] as const).entries()) {
+          const b = await ledger.putBatchIntent(batchIntent({ createdAtMs: T0 + (10 - i) * 1000 }));
+          made.push(await ledger.saveBatch({ ...b, status }));
+        }
+        const open = await ledger.listOpenBatches();
+        expect(open.map((b) => b.status)).toEqual(['SUBMITTED', 'INTENT', 'UNKNOWN']);
+        expect(open[0]).toStrictEqual(made[2]);
+      });
+
+      test.each([
+        ['CLAIMED', false],
+        ['SUBMITTED', false],
+        ['UNKNOWN', false],
+        ['RENEWED', true],
+        ['FAILED', true],
+      ] as const)('a %s claim carries the TTL attribute: %s', async (status, ttl) => {
+        const ledger = table.createLedger();
+        const claim = await mustClaim(ledger, claimRequest(uniqueDomain(status)));
+        const saved = await ledger.saveClaim({ ...claim, status, updatedAtMs: T0 + 5000 });
+        const raw = await rawClaim(saved);
+        if (ttl) expect(raw?.[TABLE.ttlAttribute]).toBe(Math.floor((T0 + 5000) / 1000) + 400 * 86_400);
+        else expect(raw).not.toHaveProperty(TABLE.ttlAttribute);
+      });
+    });
+
+    describe('reads', () => {
+      test('getClaims reads more than 100 keys, skips missing ones and duplicates', async () => {
+        const ledger = table.createLedger();
+        const domains = Array.from({ length: 150 }, (_, i) => `bulk-${i}.example.net`);
+        for (let i = 0; i < domains.length; i += 25) {
+          await Promise.all(domains.slice(i, i + 25).map((d) => mustClaim(ledger, claimRequest(d))));
+        }
+        const keys = domains.map((domain) => ({ domain, expiryMs: T0 + 30 * DAY_MS }));
+        const missing = { domain: 'absent.example.net', expiryMs: T0 };
+        const found = await ledger.getClaims([...keys, missing, keys[0]!]);
+        expect(found).toHaveLength(150);
+        expect(new Set(found.map((c) => c.domain))).toEqual(new Set(domains));
+        await expect(ledger.getClaims([])).resolves.toEqual([]);
+      });
+
+      test('listClaimsForDomain lists one domain, newest expiry first, case-insensitively', async () => {
+        const ledger = table.createLedger();
+        const domain = uniqueDomain('hist');
+        for (const years of [1, 3, 2]) {
+          await mustClaim(ledger, claimRequest(domain, { expiryMs: T0 + years * 365 * DAY_MS }));
+        }
+        await mustClaim(ledger, claimRequest(uniqueDomain('other')));
+        const list = await ledger.listClaimsForDomain(domain.toUpperCase());
+        expect(list.map((c) => c.expiryMs)).toEqual([3, 2, 1].map((y) => T0 + y * 365 * DAY_MS));
+      });
+
+      test('listRecentBatches returns the newest batches first, up to the limit', async () => {
+        const ledger = table.createLedger();
+        for (const i of [3, 1, 4, 0, 2]) {
+          await ledger.putBatchIntent(batchIntent({ batchId: `recent-${i}`, createdAtMs: T0 + i * 1000 }));
+        }
+        await mustClaim(ledger, claimRequest(uniqueDomain('not-a-batch')));
+        expect((await ledger.listRecentBatches(3)).map((b) => b.batchId)).toEqual(['recent-4', 'recent-3', 'recent-2']);
+        expect(await ledger.listRecentBatches(10)).toHaveLength(5);
+        expect(await ledger.listRecentBatches(0)).toEqual([]);
+      });
+
+      test('recordRun keeps the latest run per job; an older run does not overwrite a newer one', async () => {
+        const ledger = table.createLedger();
+        const renew = {
+          job: 'renew' as const,
+          runId: 'r2',
+          startedAtMs: T0 + 2000,
+          finishedAtMs: T0 + 3000,
+          ok: true,
+          summary: { submitted: 3, deferred: 1 },
+        };
+        await ledger.recordRun({ ...renew, runId: 'r1', startedAtMs: T0, finishedAtMs: T0 + 1 });
+        await ledger.recordRun(renew);
+        await ledger.recordRun({ ...renew, runId: 'r0', startedAtMs: T0 - 1, finishedAtMs: T0 });
+        const check = { ...renew, job: 'check' as const, runId: 'c1', ok: false, summary: {}, error: 'boom' };
+        await ledger.recordRun(check);
+        const runs = await ledger.lastRuns();
+        expect([...runs].sort((a, b) => a.job.localeCompare(b.job))).toStrictEqual([check, renew]);
+      });
+    });
+
+    describe('round trips (absent optional fields stay absent)', () => {
+      test('a claim with every optional field', async () => {
+        const ledger = table.createLedger();
+        const claim = await mustClaim(ledger, claimRequest(uniqueDomain('full')));
+        const full: Claim = {
+          ...claim,
+          status: 'RENEWED',
+          attempts: 2,
+          nextEligibleAtMs: T0 + 7,
+          taskNo: 'T-42',
+          newExpiryMs: T0 + 400 * DAY_MS,
+          code: 'OK',
+          message: 'renewed: 中文 ok',
+          updatedAtMs: T0 + 9,
+        };
+        const saved = await ledger.saveClaim(full);
+        expect(saved).toStrictEqual({ ...full, version: 2 });
+        expect(await ledger.getClaims([claim])).toStrictEqual([saved]);
+        expect(await ledger.listClaimsForDomain(claim.domain)).toStrictEqual([saved]);
+      });
+
+      test('a batch with every optional field, and a minimal one', async () => {
+        const ledger = table.createLedger();
+        const full: Omit<Batch, 'version'> = batchIntent({
+          status: 'CLOSED',
+          couponNo: 'C-1',
+          promotionNo: 'P-1',
+          entries: [
+            { domain: 'a.example.com', expiryMs: T0, years: 1, permitPremium: false },
+            {
+              domain: 'b.example.com',
+              expiryMs: T0 + 1,
+              years: 2,
+              permitPremium: true,
+              outcome: 'RENEWED',
+              newExpiryMs: T0 + 2 * 365 * DAY_MS,
+              message: 'done',
+            },
+          ],
+          submitStartedAtMs: T0 + 1,
+          taskNo: 'T-7',
+          requestId: 'REQ-7',
+          submittedAtMs: T0 + 2,
+          closedAtMs: T0 + 3,
+          error: { code: 'E', message: 'partial failure', requestId: 'REQ-8' },
+          pendingNotices: ['final', 'stuck'],
+          sentNotices: ['submitted'],
+        });
+        const stored = await ledger.putBatchIntent(full);
+        expect(stored).toStrictEqual({ ...full, version: 1 });
+        expect(await ledger.getBatch(full.batchId)).toStrictEqual(stored);
+
+        const minimal = batchIntent({ error: { message: 'only a message' } });
+        const storedMinimal = await ledger.putBatchIntent(minimal);
+        expect(await ledger.getBatch(minimal.batchId)).toStrictEqual({ ...minimal, version: 1 });
+        expect(storedMinimal).toStrictEqual({ ...minimal, version: 1 });
+        expect(await ledger.getBatch('no-such-batch')).toBeUndefined();
+      });
+    });
+
+    test('SDK failures surface as LedgerError naming the table and operation', async () => {
+      const ledger = createDynamoLedger({ tableName: 'no-such-table', client });
+      const read = ledger.getBatch('x');
+      await expect(read).rejects.toBeInstanceOf(LedgerError);
+      await expect(read).rejects.toThrow(/no-such-table.*getBatch/);
+    });
+  });
+}

@@ -1,0 +1,10 @@
+import { describeLedgerContract } from '../helpers/ledger-contract';
+import { type LocalDynamo, startDynalite } from '../helpers/ledger-dynalite';
+
+let server: LocalDynamo;
+beforeAll(async () => {
+  server = await startDynalite();
+});
+afterAll(() => server.stop());
+
+describeLedgerContract('dynalite (in-process, in memory)', { endpoint: () => server.endpoint });
