@@ -63,6 +63,7 @@ describe('classifyReason', () => {
     ['Insufficient balance', 'balance'],
     ['InsufficientBalance', 'balance'],
     ['余额不足', 'balance'],
+    ['Account balance is not enough', 'balance'],
     ['real-name verification required', 'real-name'],
     ['Forbidden.UserVerification', 'real-name'],
     ['未实名认证', 'real-name'],
@@ -75,6 +76,7 @@ describe('classifyReason', () => {
   });
   it('leaves unknown texts unclassified', () => {
     expect(classifyReason('Purchase record exists for the domain name in Aliyun')).toBeUndefined();
+    expect(classifyReason('Insufficient permissions')).toBeUndefined();
     expect(classifyReason(undefined)).toBeUndefined();
   });
 });

@@ -68,7 +68,7 @@ export const ADVICE: Record<AdviceKind, Advice> = {
 
 const REASON_PATTERNS: ReadonlyArray<readonly [AdviceKind, RegExp]> = [
   ['premium', /premium|溢价/i],
-  ['balance', /insufficient|balance|not enough (money|funds)|余额/i],
+  ['balance', /insufficient[\s_-]*(account[\s_-]*)?(balance|funds)|balance|not enough (money|funds)|余额/i],
   ['real-name', /real[\s_-]?name|userverification|audit|实名/i],
   ['max-term', /10[\s-]?years?|ten years|maximum (renewal )?(period|term|duration)|超过.*年/i],
   ['stale-expiry', /currentexpirationdate|expir\w*[\s_-]?date|stale|到期(时间|日期)/i],
