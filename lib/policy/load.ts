@@ -112,7 +112,9 @@ function unwrap(schema: z.core.$ZodType | undefined): z.core.$ZodType | undefine
 function sortIssues(issues: InputIssue[]): InputIssue[] {
   return [...issues].sort(
     (a, b) =>
-      (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0) || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0),
+      (a.line ?? 0) - (b.line ?? 0) ||
+      (a.column ?? 0) - (b.column ?? 0) ||
+      (a.path < b.path ? -1 : a.path > b.path ? 1 : 0),
   );
 }
 

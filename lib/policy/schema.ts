@@ -170,9 +170,7 @@ const limitsSchema = strict(
     maxBatchSize: intRange(1, 1000)
       .default(100)
       .meta({ description: 'Domains per SaveBatchTaskForCreatingOrderRenew call.' }),
-    allowPremium: bool()
-      .default(false)
-      .meta({ description: 'Renew premium domains (sends PermitPremiumRenew=true).' }),
+    allowPremium: bool().default(false).meta({ description: 'Renew premium domains (sends PermitPremiumRenew=true).' }),
     maxAttempts: intRange(1, 10)
       .default(3)
       .meta({ description: 'Failed submissions of one domain+expiry before a human is needed.' }),
@@ -193,7 +191,8 @@ const eventList = (what: string) =>
     )
     .superRefine((events, ctx) => {
       events.forEach((e, i) => {
-        if (events.indexOf(e) !== i) ctx.addIssue({ code: 'custom', path: [i], message: `duplicate event "${e}"; list each event once` });
+        if (events.indexOf(e) !== i)
+          ctx.addIssue({ code: 'custom', path: [i], message: `duplicate event "${e}"; list each event once` });
       });
     });
 

@@ -127,8 +127,12 @@ function skip(domain: ListedDomain, reason: Reason, nowMs: number, rule: string 
 }
 
 function compareDomains(a: ListedDomain, b: ListedDomain): number {
-  return a.expiresAtMs - b.expiresAtMs || compareText(a.domainName.toLowerCase(), b.domainName.toLowerCase()) ||
-    compareText(a.domainName, b.domainName) || compareText(a.instanceId, b.instanceId);
+  return (
+    a.expiresAtMs - b.expiresAtMs ||
+    compareText(a.domainName.toLowerCase(), b.domainName.toLowerCase()) ||
+    compareText(a.domainName, b.domainName) ||
+    compareText(a.instanceId, b.instanceId)
+  );
 }
 
 function compareText(a: string, b: string): number {

@@ -91,7 +91,9 @@ describe('planRenewals: years and the max-term cap (calendar years, UTC)', () =>
   });
 
   test('2 years wanted, only 1 fits -> renew 1', () => {
-    const d = only(plan([domain('a.com', halfYear)], { ...wide, defaults: { years: 2 }, limits: { maxYearsAhead: 2 } }));
+    const d = only(
+      plan([domain('a.com', halfYear)], { ...wide, defaults: { years: 2 }, limits: { maxYearsAhead: 2 } }),
+    );
     expect(d).toMatchObject({ action: 'renew', reason: 'due', years: 1 });
   });
 
@@ -294,15 +296,15 @@ describe('planRenewals: per-run cap and batches', () => {
       ],
       limits: { maxBatchSize: 2 },
     });
-    expect(
-      p.batches.map((b) => [b.index, b.couponNo, b.promotionNo, b.items.map((d) => d.domain.domainName)]),
-    ).toEqual([
-      [0, 'C-MKT', undefined, ['m1.net', 'm2.net']],
-      [1, 'C-ENG', undefined, ['e1.net']],
-      [2, 'C-MKT', undefined, ['m3.net', 'm4.net']],
-      [3, undefined, 'P-COM', ['p1.com']],
-      [4, 'C-MKT', undefined, ['m5.net']],
-    ]);
+    expect(p.batches.map((b) => [b.index, b.couponNo, b.promotionNo, b.items.map((d) => d.domain.domainName)])).toEqual(
+      [
+        [0, 'C-MKT', undefined, ['m1.net', 'm2.net']],
+        [1, 'C-ENG', undefined, ['e1.net']],
+        [2, 'C-MKT', undefined, ['m3.net', 'm4.net']],
+        [3, undefined, 'P-COM', ['p1.com']],
+        [4, 'C-MKT', undefined, ['m5.net']],
+      ],
+    );
     for (const b of p.batches) for (const d of b.items) expect(d.batch).toBe(b.index);
     expect(p.batches.every((b) => b.items.length <= 2)).toBe(true);
   });

@@ -1,0 +1,116 @@
+import { parsePolicyText } from '../../lib/policy/load';
+import type { ListedDomain } from '../../lib/registrar';
+import { DAY_MS } from '../../lib/renewal/dates';
+import { REASONS } from '../../lib/renewal/decision';
+import { planRenewals } from '../../lib/renewal/plan';
+import { displayWidth, formatPlanTable, planToJson, truncate } from '../../lib/renewal/plan-format';
+
+const NOW = Date.UTC(2026, 10, 29);
+
+function domain(domainName: string, expiresAtMs: number, extra: Partial<ListedDomain> = {}): ListedDomain {
+  return { domainName, instanceId: `S-${domainName}`, expiresAtMs, domainStatus: '3', premium: false, ...extra };
+}
+
+const policy = parsePolicyText(
+  JSON.stringify({
+    version: 1,
+    rules: [{ name: 'brand', match: ['brand.com'], years: 3, coupon: 'C-1' }],
+    limits: { allowPremium: true },
+  }),
+  'p.json',
+);
+const plan = planRenewals({
+  policy,
+  nowMs: NOW,
+  inFlight: new Map(),
+  domains: [
+    domain('brand.com', NOW + 5 * DAY_MS),
+    domain('a-really-long-domain-name-for-a-product-launch-campaign.com', NOW + 10 * DAY_MS),
+    domain('例子.中国', NOW + 12 * DAY_MS, { premium: true }),
+    domain('later.net', NOW + 100 * DAY_MS),
+  ],
+});
+
+describe('formatPlanTable (TTY)', () => {
+  const lines = formatPlanTable(plan, { width: 80, tty: true });
+
+  test('header, one row per decision, batches and totals; every line fits 80 columns', () => {
+    expect(lines[0]).toBe('domain                 expires      days  decision  years  reason          batch');
+    expect(lines[1]).toBe('brand.com              2026-12-04      5  renew         3  due                 0');
+    expect(lines[2]).toBe('a-really-long-domain…  2026-12-09     10  renew         1  due                 1');
+    expect(lines[3]).toBe('例子.中国              2026-12-11     12  renew         1  due                 2');
+    expect(lines[4]).toBe('later.net              2027-03-09    100  skip             not-due');
+    expect(lines.slice(5)).toEqual([
+      'batch 0: 1 domain, 3 years, coupon C-1',
+      'batch 1: 1 domain, 1 year',
+      'batch 2: 1 domain, 1 year, premium permitted',
+      'total: 4 listed, 3 to renew (5 years) in 3 batches, 1 skipped (not-due 1)',
+    ]);
+    for (const line of lines.slice(0, 5)) expect(displayWidth(line)).toBeLessThanOrEqual(80);
+  });
+
+  test('wider terminals show whole names', () => {
+    const wide = formatPlanTable(plan, { width: 140, tty: true });
+    expect(wide[2]).toContain('a-really-long-domain-name-for-a-product-launch-campaign.com  2026-12-09');
+  });
+});
+
+describe('formatPlanTable (not a TTY)', () => {
+  test('key=value lines', () => {
+    expect(formatPlanTable(plan, { width: 80, tty: false })).toEqual([
+      'domain=brand.com expires=2026-12-04 daysLeft=5 decision=renew years=3 reason=due batch=0 rule=brand',
+      'domain=a-really-long-domain-name-for-a-product-launch-campaign.com expires=2026-12-09 daysLeft=10 decision=renew years=1 reason=due batch=1 rule=-',
+      'domain=例子.中国 expires=2026-12-11 daysLeft=12 decision=renew years=1 reason=due batch=2 rule=-',
+      'domain=later.net expires=2027-03-09 daysLeft=100 decision=skip years=- reason=not-due batch=- rule=-',
+      'batch=0 domains=1 years=3 coupon=C-1 promotion=- permitPremium=false',
+      'batch=1 domains=1 years=1 coupon=- promotion=- permitPremium=false',
+      'batch=2 domains=1 years=1 coupon=- promotion=- permitPremium=true',
+      'totals listed=4 renew=3 skip=1 years=5 batches=3 due=3 not-due=1',
+    ]);
+  });
+});
+
+describe('planToJson', () => {
+  test('stable shape: every key present, every reason counted', () => {
+    const json = planToJson(plan);
+    expect(json.version).toBe(1);
+    expect(json.now).toBe('2026-11-29T00:00:00.000Z');
+    expect(Object.keys(json.totals.byReason)).toEqual(Object.keys(REASONS));
+    expect(json.totals).toMatchObject({ listed: 4, renew: 3, skip: 1, years: 5, batches: 3 });
+    expect(json.batches[0]).toEqual({
+      index: 0,
+      couponNo: 'C-1',
+      promotionNo: null,
+      permitPremium: false,
+      domains: ['brand.com'],
+      years: 3,
+    });
+    expect(json.decisions[3]).toEqual({
+      domain: 'later.net',
+      instanceId: 'S-later.net',
+      expiresAt: '2027-03-09T00:00:00.000Z',
+      expiresAtMs: NOW + 100 * DAY_MS,
+      daysLeft: 100,
+      action: 'skip',
+      reason: 'not-due',
+      reasonText: REASONS['not-due'],
+      rule: null,
+      years: null,
+      couponNo: null,
+      promotionNo: null,
+      permitPremium: null,
+      batch: null,
+    });
+    for (const d of json.decisions) expect(Object.keys(d)).toEqual(Object.keys(json.decisions[3] ?? {}));
+    expect(JSON.parse(JSON.stringify(json))).toEqual(json);
+  });
+});
+
+describe('text width helpers', () => {
+  test('wide characters count twice; truncation ends in an ellipsis', () => {
+    expect(displayWidth('例子.中国')).toBe(9);
+    expect(truncate('abcdef', 4)).toBe('abc…');
+    expect(truncate('abcd', 4)).toBe('abcd');
+    expect(truncate('例子例子', 5)).toBe('例子…');
+  });
+});

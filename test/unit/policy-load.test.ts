@@ -1,0 +1,224 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { type InputIssue, ValidationError } from '../../lib/errors';
+import { parseJsonWithPositions } from '../../lib/policy/json-locate';
+import { buildPolicyJsonSchema } from '../../lib/policy/json-schema';
+import { formatIssue, loadPolicyFile, parsePolicyText } from '../../lib/policy/load';
+
+const ROOT = join(__dirname, '..', '..');
+const INVALID_DIR = join(ROOT, 'test', 'fixtures', 'policies', 'invalid');
+const expected = JSON.parse(readFileSync(join(INVALID_DIR, 'expected.json'), 'utf8')) as Record<string, string[]>;
+const invalidFiles = readdirSync(INVALID_DIR)
+  .filter((f) => /^\d\d-.+\.json$/.test(f))
+  .sort();
+
+function issuesOf(text: string, file = 'p.json'): readonly InputIssue[] {
+  try {
+    parsePolicyText(text, file);
+  } catch (err) {
+    if (err instanceof ValidationError) return err.issues;
+    throw err;
+  }
+  throw new Error('expected a ValidationError');
+}
+
+const short = (i: InputIssue) => `${i.line}:${i.column}${i.path ? ` ${i.path}` : ''}: ${i.message}`;
+
+describe('invalid policy fixtures', () => {
+  test('there are at least 40, each with an expected error, and no stale expectations', () => {
+    expect(invalidFiles.length).toBeGreaterThanOrEqual(40);
+    expect(Object.keys(expected).sort()).toEqual(invalidFiles);
+  });
+
+  test.each(invalidFiles)('%s', (file) => {
+    const issues = issuesOf(readFileSync(join(INVALID_DIR, file), 'utf8'), file);
+    expect(issues.map(short)).toEqual(expected[file]);
+    for (const issue of issues) {
+      expect(issue.file).toBe(file);
+      expect(issue.line).toBeGreaterThanOrEqual(1);
+      expect(issue.column).toBeGreaterThanOrEqual(1);
+    }
+  });
+});
+
+describe('valid policies', () => {
+  const files = [
+    'policies/default.json',
+    ...readdirSync(join(ROOT, 'policies', 'examples'))
+      .filter((f) => f.endsWith('.json'))
+      .map((f) => `policies/examples/${f}`),
+  ];
+
+  test('the three examples and the default exist', () => {
+    expect(files).toEqual(
+      expect.arrayContaining([
+        'policies/default.json',
+        'policies/examples/brand-portfolio.json',
+        'policies/examples/opt-in-only.json',
+        'policies/examples/coupon-per-group.json',
+      ]),
+    );
+  });
+
+  test.each(files)('%s parses and names its $schema', async (file) => {
+    const policy = await loadPolicyFile(join(ROOT, file));
+    expect(policy.version).toBe(1);
+    expect(policy.$schema).toMatch(/policy\.schema\.json$/);
+  });
+
+  test('default.json: 30 days before expiry, 1 year, no premium, caps', async () => {
+    const p = await loadPolicyFile(join(ROOT, 'policies/default.json'));
+    expect(p.window).toEqual({ daysBeforeExpiry: 30, daysAfterExpiry: 0 });
+    expect(p.defaults).toEqual({ renew: true, years: 1 });
+    expect(p.limits).toEqual({
+      maxDomainsPerRun: 100,
+      maxYearsAhead: 10,
+      maxBatchSize: 100,
+      allowPremium: false,
+      maxAttempts: 3,
+      retryAfterHours: 24,
+    });
+  });
+
+  test('opt-in-only.json renews nothing by default', async () => {
+    const p = await loadPolicyFile(join(ROOT, 'policies/examples/opt-in-only.json'));
+    expect(p.defaults.renew).toBe(false);
+    expect(p.rules.every((r) => r.renew === true)).toBe(true);
+  });
+
+  test('a minimal policy gets every default, deep-frozen', () => {
+    const p = parsePolicyText('{"version": 1}', 'min.json');
+    expect(p).toEqual({
+      version: 1,
+      window: { daysBeforeExpiry: 30, daysAfterExpiry: 0 },
+      defaults: { renew: true, years: 1 },
+      rules: [],
+      limits: {
+        maxDomainsPerRun: 100,
+        maxYearsAhead: 10,
+        maxBatchSize: 100,
+        allowPremium: false,
+        maxAttempts: 3,
+        retryAfterHours: 24,
+      },
+      notify: {
+        events: ['submitted', 'renewed', 'failed', 'unknown', 'stuck', 'error'],
+        smsEvents: ['failed', 'unknown', 'stuck', 'error'],
+        stuckAfterHours: 24,
+      },
+    });
+    expect(Object.isFrozen(p)).toBe(true);
+    expect(Object.isFrozen(p.limits)).toBe(true);
+    expect(Object.isFrozen(p.notify.events)).toBe(true);
+  });
+
+  test('the DESIGN §4 example parses; a leading BOM and CRLF line ends are fine', () => {
+    const text = readFileSync(join(ROOT, 'policies/examples/brand-portfolio.json'), 'utf8');
+    const p = parsePolicyText(`\ufeff${text.replace(/\n/g, '\r\n')}`, 'bom.json');
+    expect(p.rules.map((r) => r.name)).toEqual(['core-brand', 'brand-group', 'legacy']);
+    expect(p.rules[0]?.window).toEqual({ daysBeforeExpiry: 90 });
+  });
+});
+
+describe('error reporting', () => {
+  test('every problem is reported at once, sorted by position', () => {
+    const issues = issuesOf('{\n "version": 3,\n "lang": "de",\n "limits": {"maxBatchSize": 0, "foo": 1}\n}');
+    expect(issues.map(short)).toEqual([
+      '2:13 version: must be 1 (the only policy format version), got 3',
+      '3:10 lang: must be "en" or "zh", got "de"',
+      '4:29 limits.maxBatchSize: must be a whole number from 1 to 1000, got 0',
+      '4:32 limits.foo: unknown key "foo"; allowed keys: maxDomainsPerRun, maxYearsAhead, maxBatchSize, allowPremium, maxAttempts, retryAfterHours',
+    ]);
+  });
+
+  test('the ValidationError message names the file and the count', () => {
+    try {
+      parsePolicyText('{"version": 1, "rules": 5, "lang": 1}', 'x.json');
+      throw new Error('not thrown');
+    } catch (err) {
+      expect(err).toBeInstanceOf(ValidationError);
+      expect((err as ValidationError).message).toBe(
+        '2 problems in x.json; first: x.json rules: must be a list of rule objects, got 5',
+      );
+      expect((err as ValidationError).context.file).toBe('x.json');
+    }
+  });
+
+  test('formatIssue', () => {
+    expect(formatIssue({ file: 'p.json', path: 'rules[2].years', message: 'bad', line: 3, column: 7 })).toBe(
+      'p.json:3:7 rules[2].years: bad',
+    );
+    expect(formatIssue({ file: 'p.json', path: '', message: 'bad', line: 1, column: 1 })).toBe('p.json:1:1: bad');
+    expect(formatIssue({ file: 'p.json', path: '', message: 'missing' })).toBe('p.json: missing');
+  });
+
+  test('a missing file says which file and how to point at another', async () => {
+    const missing = join(ROOT, 'policies', 'no-such-policy.json');
+    await expect(loadPolicyFile(missing)).rejects.toThrow(ValidationError);
+    await expect(loadPolicyFile(missing)).rejects.toMatchObject({
+      issues: [
+        {
+          file: missing,
+          path: '',
+          message: 'policy file not found; check the path or set AUTORENEW_POLICY to your policy file',
+        },
+      ],
+    });
+  });
+
+  test('keys that are not identifiers are quoted in paths', () => {
+    expect(issuesOf('{"version": 1, "my key": 1}').map(short)).toEqual([
+      '1:16 ["my key"]: unknown key "my key"; allowed keys: $schema, description, version, lang, window, defaults, rules, limits, notify',
+    ]);
+  });
+});
+
+describe('JSON locator', () => {
+  test('positions of values and keys', () => {
+    const text = '{\n  "a": [1, {"b": "x"}],\n  "c": null\n}';
+    const located = parseJsonWithPositions(text);
+    expect(located.value).toEqual({ a: [1, { b: 'x' }], c: null });
+    expect(located.values.get('')).toEqual({ line: 1, column: 1 });
+    expect(located.values.get('a')).toEqual({ line: 2, column: 8 });
+    expect(located.values.get('a[1].b')).toEqual({ line: 2, column: 18 });
+    expect(located.keys.get('a[1].b')).toEqual({ line: 2, column: 13 });
+    expect(located.values.get('c')).toEqual({ line: 3, column: 8 });
+  });
+
+  test('agrees with JSON.parse on tricky but valid input', () => {
+    const text = '{"s": "q\\"\\u00e9\\n", "n": [-0.5e2, 0, 1E+3], "__proto__": {"x": true}, "e": {}, "l": []}';
+    expect(parseJsonWithPositions(text).value).toEqual(JSON.parse(text));
+  });
+
+  test.each([
+    ['{"a": 01}', 1, 8],
+    ['{"a": 1} x', 1, 10],
+    ['{"a" 1}', 1, 6],
+    ['[1, 2,]', 1, 7],
+    ['{"a": tru}', 1, 7],
+    ['{"a": "\\x"}', 1, 7],
+    ['{\n"a":\n[1\n', 4, 1],
+  ])('syntax error in %j at %i:%i', (text, line, column) => {
+    expect(() => parseJsonWithPositions(text)).toThrow(expect.objectContaining({ position: { line, column } }));
+  });
+});
+
+describe('policies/policy.schema.json', () => {
+  test('is up to date with the zod schema (regenerate: npx autorenew schema > policies/policy.schema.json)', () => {
+    const onDisk = readFileSync(join(ROOT, 'policies', 'policy.schema.json'), 'utf8');
+    expect(onDisk).toBe(`${JSON.stringify(buildPolicyJsonSchema(), null, 2)}\n`);
+  });
+
+  test('is strict and carries a title and descriptions', () => {
+    const schema = buildPolicyJsonSchema() as {
+      title?: string;
+      additionalProperties?: boolean;
+      required?: string[];
+      properties: Record<string, { description?: string }>;
+    };
+    expect(schema.title).toMatch(/policy/);
+    expect(schema.additionalProperties).toBe(false);
+    expect(schema.required).toEqual(['version']);
+    expect(schema.properties.limits?.description).toBeTruthy();
+  });
+});

@@ -1,0 +1,80 @@
+import { parsePolicyText } from '../../lib/policy/load';
+import { matchesGlob, resolveRule } from '../../lib/policy/match';
+
+describe('matchesGlob', () => {
+  test.each([
+    ['example.com', 'example.com', true],
+    ['example.com', 'EXAMPLE.COM', true],
+    ['Example.Com', 'example.com.', true],
+    ['example.com', 'www.example.com', false],
+    ['*.example.com', 'www.example.com', true],
+    ['*.example.com', 'a.b.example.com', true],
+    ['*.example.com', 'example.com', false],
+    ['*.example.com', 'badexample.com', false],
+    ['example.*', 'example.com.cn', true],
+    ['old-*.net', 'old-site.net', true],
+    ['old-*.net', 'old-.net', true],
+    ['old-*.net', 'bold-site.net', false],
+    ['*', 'anything.at.all', true],
+    ['a*b*c.com', 'axxbyyc.com', true],
+    ['a*b*c.com', 'acb.com', false],
+    ['example.com', 'examplexcom', false],
+    ['例子.中国', 'xn--fsqu00a.xn--fiqs8s', true],
+    ['xn--fsqu00a.xn--fiqs8s', '例子.中国', true],
+    ['*.中国', 'XN--FSQU00A.XN--FIQS8S', true],
+    ['*.xn--mnchen-3ya.de', 'shop.MÜNCHEN.de', true],
+    ['münchen.de', 'munchen.de', false],
+  ])('%s ~ %s -> %s', (pattern, name, expected) => {
+    expect(matchesGlob(pattern, name)).toBe(expected);
+  });
+});
+
+describe('resolveRule', () => {
+  const policy = parsePolicyText(
+    JSON.stringify({
+      version: 1,
+      window: { daysBeforeExpiry: 20, daysAfterExpiry: 3 },
+      defaults: { years: 2, coupon: 'C-DEFAULT' },
+      rules: [
+        { name: 'brand', match: ['*.brand.com'], years: 5, window: { daysBeforeExpiry: 90 }, promotion: 'P-1' },
+        { name: 'group', groups: ['Marketing'], coupon: 'C-MKT' },
+        { name: 'lapse', match: ['old-*'], renew: false },
+      ],
+    }),
+    'p.json',
+  );
+
+  test('no rule: defaults and the top-level window', () => {
+    expect(resolveRule(policy, { domainName: 'x.org' })).toEqual({
+      renew: true,
+      years: 2,
+      daysBeforeExpiry: 20,
+      daysAfterExpiry: 3,
+      coupon: 'C-DEFAULT',
+    });
+  });
+
+  test('a rule overrides field by field and names itself', () => {
+    expect(resolveRule(policy, { domainName: 'WWW.Brand.com', groupName: 'Marketing' })).toEqual({
+      rule: 'brand',
+      renew: true,
+      years: 5,
+      daysBeforeExpiry: 90,
+      daysAfterExpiry: 3,
+      coupon: 'C-DEFAULT',
+      promotion: 'P-1',
+    });
+  });
+
+  test('groups match case-insensitively; a domain without a group never matches a groups rule', () => {
+    expect(resolveRule(policy, { domainName: 'a.net', groupName: 'MARKETING' })).toMatchObject({
+      rule: 'group',
+      coupon: 'C-MKT',
+    });
+    expect(resolveRule(policy, { domainName: 'a.net' }).rule).toBeUndefined();
+  });
+
+  test('renew: false', () => {
+    expect(resolveRule(policy, { domainName: 'old-site.net' })).toMatchObject({ rule: 'lapse', renew: false });
+  });
+});
