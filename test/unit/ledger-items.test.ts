@@ -1,0 +1,133 @@
+import { LedgerError } from '../../lib/errors';
+import {
+  computeExpiresAt,
+  fromBatchItem,
+  fromClaimItem,
+  fromRunItem,
+  isBatchOpen,
+  toBatchItem,
+  toBatchKey,
+  toClaimItem,
+  toClaimKey,
+  toRunItem,
+  toRunKey,
+} from '../../lib/ledger/items';
+import type { Batch, Claim } from '../../lib/ledger/port';
+
+const T0 = Date.UTC(2030, 0, 1);
+
+const claim: Claim = {
+  domain: 'Example.COM',
+  expiryMs: T0,
+  status: 'CLAIMED',
+  batchId: 'b1',
+  attemptId: 'a1',
+  attempts: 0,
+  years: 1,
+  claimedAtMs: T0,
+  updatedAtMs: T0,
+  version: 1,
+};
+
+const batch: Batch = {
+  batchId: 'b1',
+  runId: 'r1',
+  attemptId: 'a1',
+  status: 'INTENT',
+  createdAtMs: T0,
+  updatedAtMs: T0,
+  entries: [],
+  pendingNotices: [],
+  sentNotices: [],
+  version: 1,
+};
+
+describe('ledger item keys', () => {
+  test('claim keys lower-case the domain and zero-pad the expiry to 15 digits (sortable)', () => {
+    expect(toClaimKey({ domain: 'Example.COM', expiryMs: 1_893_456_000_000 })).toEqual({
+      pk: 'DOMAIN#example.com',
+      sk: 'EXP#001893456000000',
+    });
+    expect(toClaimKey({ domain: 'a.b', expiryMs: 5 }).sk < toClaimKey({ domain: 'a.b', expiryMs: 40 }).sk).toBe(true);
+  });
+
+  test('batch and run keys', () => {
+    expect(toBatchKey('x')).toEqual({ pk: 'BATCH#x', sk: 'BATCH' });
+    expect(toRunKey('check')).toEqual({ pk: 'RUN', sk: 'check' });
+  });
+});
+
+describe('open index and TTL attributes', () => {
+  test('a batch is open unless CLOSED with nothing pending', () => {
+    expect(isBatchOpen({ status: 'INTENT', pendingNotices: [] })).toBe(true);
+    expect(isBatchOpen({ status: 'UNKNOWN', pendingNotices: [] })).toBe(true);
+    expect(isBatchOpen({ status: 'CLOSED', pendingNotices: ['final'] })).toBe(true);
+    expect(isBatchOpen({ status: 'CLOSED', pendingNotices: [] })).toBe(false);
+  });
+
+  test('TTL is epoch seconds, 400 days after the given time', () => {
+    expect(computeExpiresAt(T0 + 999)).toBe(T0 / 1000 + 400 * 86_400);
+  });
+
+  test('open batch items carry openPk/openSk and no TTL; finished ones the reverse', () => {
+    const open = toBatchItem(batch, 'w');
+    expect(open).toMatchObject({ openPk: 'OPEN', openSk: `${new Date(T0).toISOString()}#b1`, type: 'batch' });
+    expect(open).not.toHaveProperty('expiresAt');
+    const closed = toBatchItem({ ...batch, status: 'CLOSED', closedAtMs: T0 + 1000 }, 'w');
+    expect(closed).not.toHaveProperty('openPk');
+    expect(closed).not.toHaveProperty('openSk');
+    expect(closed.expiresAt).toBe(computeExpiresAt(T0 + 1000));
+  });
+
+  test('only RENEWED and FAILED claims carry TTL', () => {
+    for (const status of ['CLAIMED', 'SUBMITTED', 'UNKNOWN'] as const) {
+      expect(toClaimItem({ ...claim, status }, 'w')).not.toHaveProperty('expiresAt');
+    }
+    for (const status of ['RENEWED', 'FAILED'] as const) {
+      expect(toClaimItem({ ...claim, status }, 'w').expiresAt).toBe(computeExpiresAt(T0));
+    }
+  });
+});
+
+describe('item round trips', () => {
+  test('claims keep absent optionals absent and carry the writeId', () => {
+    const item = toClaimItem(claim, 'write-1');
+    expect(item.writeId).toBe('write-1');
+    expect(fromClaimItem(item)).toStrictEqual({ ...claim, domain: 'example.com' });
+    const full: Claim = {
+      ...claim,
+      domain: 'x.com',
+      taskNo: 'T',
+      code: 'C',
+      message: 'M',
+      newExpiryMs: 1,
+      nextEligibleAtMs: 2,
+    };
+    expect(fromClaimItem(toClaimItem(full, 'w'))).toStrictEqual(full);
+  });
+
+  test('batches, entries and errors round-trip', () => {
+    const full: Batch = {
+      ...batch,
+      couponNo: 'C',
+      entries: [{ domain: 'a.com', expiryMs: 1, years: 2, permitPremium: true, outcome: 'FAILED', message: 'no' }],
+      error: { message: 'm' },
+      pendingNotices: ['unknown'],
+      sentNotices: ['submitted'],
+    };
+    expect(fromBatchItem(toBatchItem(full, 'w'))).toStrictEqual(full);
+    expect(fromBatchItem(toBatchItem(batch, 'w'))).toStrictEqual(batch);
+  });
+
+  test('run records round-trip', () => {
+    const run = { job: 'renew' as const, runId: 'r', startedAtMs: 1, finishedAtMs: 2, ok: true, summary: { n: 1 } };
+    expect(fromRunItem(toRunItem(run, 'w'))).toStrictEqual(run);
+  });
+
+  test('a malformed or foreign item is a LedgerError naming the item', () => {
+    const broken = { ...toClaimItem(claim, 'w'), attempts: 'two' };
+    expect(() => fromClaimItem(broken)).toThrow(LedgerError);
+    expect(() => fromClaimItem(broken)).toThrow(/DOMAIN#example.com/);
+    expect(() => fromBatchItem(toClaimItem(claim, 'w'))).toThrow(LedgerError);
+  });
+});
