@@ -1,0 +1,133 @@
+// The steps shared by `npm run package` and `npm run deploy`: bundle, validate and bundle the policy, generate the
+// deploy facts (table resource, metric names), then hand over to osls. Each step prints what it does.
+import { spawnSync } from 'node:child_process';
+import { copyFile, readFile, stat } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { writeMetricNames } from './metric-names.mjs';
+import { writeTableResource } from './table-resource.mjs';
+
+export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+export const FUNCTIONS = ['renew', 'check'];
+const DEFAULT_POLICY = 'policies/default.json';
+
+/** A step failed; the message says what and how to fix it. */
+export class PipelineError extends Error {}
+
+/**
+ * Reads `--stage`/`-s` and every `--param k=v` from osls-style arguments (both `--x v` and `--x=v` forms).
+ * @param {readonly string[]} args
+ * @returns {{ stage: string | undefined, params: Record<string, string> }}
+ */
+export function parseOslsArgs(args) {
+  let stage;
+  const params = {};
+  for (let i = 0; i < args.length; i += 1) {
+    const arg = args[i] ?? '';
+    const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? splitOnce(arg, '=') : [arg, undefined];
+    const value = () => (inline !== undefined ? inline : args[++i]);
+    if (flag === '--stage' || flag === '-s') stage = value();
+    else if (flag === '--param') {
+      const pair = value() ?? '';
+      const [key, v] = splitOnce(pair, '=');
+      if (v !== undefined) params[key] = v;
+    }
+  }
+  return { stage, params };
+}
+
+function splitOnce(text, sep) {
+  const at = text.indexOf(sep);
+  return at < 0 ? [text, undefined] : [text.slice(0, at), text.slice(at + 1)];
+}
+
+/**
+ * The policy file osls will resolve for these arguments: `--param policy=…`, else `params.<stage>.policy`, else
+ * `params.default.policy` in serverless.yml, else policies/default.json. Relative to the repository root.
+ */
+export async function resolvePolicyPath(args, root = ROOT) {
+  const { stage = 'dev', params } = parseOslsArgs(args);
+  if (params.policy) return params.policy;
+  // js-yaml is what osls itself parses serverless.yml with; resolve it through osls so hoisting does not matter.
+  const yaml = createRequire(createRequire(join(root, 'package.json')).resolve('osls/package.json'))('js-yaml');
+  const config = yaml.load(await readFile(join(root, 'serverless.yml'), 'utf8')) ?? {};
+  return config.params?.[stage]?.policy ?? config.params?.default?.policy ?? DEFAULT_POLICY;
+}
+
+/** Runs a command with inherited output; throws PipelineError on a non-zero exit. */
+function run(title, command, args, options = {}) {
+  console.log(`\n> ${title}\n  $ ${[relative(ROOT, command) || command, ...args].join(' ')}`);
+  const started = Date.now();
+  const result = spawnSync(command, args, { cwd: ROOT, stdio: 'inherit', ...options });
+  if (result.error) throw new PipelineError(`${title}: could not start ${command}: ${result.error.message}`);
+  if (result.status !== 0) throw new PipelineError(`${title} failed (exit ${result.status}); see the output above`);
+  console.log(`  done in ${Date.now() - started} ms`);
+}
+
+/**
+ * Validates the policy with the CLI (`autorenew validate`, which prints `file:line:col path: message` lines and
+ * exits 1 on problems). A missing file or unparsable JSON is reported here too, so packaging never ships a policy
+ * the validator did not accept.
+ */
+async function validatePolicy(policyPath) {
+  const absolute = resolve(ROOT, policyPath);
+  console.log(`\n> validate policy ${policyPath}`);
+  const info = await stat(absolute).catch(() => undefined);
+  if (!info?.isFile()) {
+    throw new PipelineError(
+      `policy file ${policyPath} not found: create it (see policies/) or pass --param="policy=<path>"`,
+    );
+  }
+  try {
+    JSON.parse(await readFile(absolute, 'utf8'));
+  } catch (err) {
+    throw new PipelineError(`policy file ${policyPath} is not valid JSON (${err.message}): fix it and package again`);
+  }
+  const result = spawnSync(process.execPath, [join(ROOT, 'bin', 'autorenew.js'), 'validate', policyPath], {
+    cwd: ROOT,
+    encoding: 'utf8',
+  });
+  if (result.stdout) process.stdout.write(result.stdout);
+  if (result.stderr) process.stderr.write(result.stderr);
+  if (result.status !== 0) {
+    throw new PipelineError(`policy file ${policyPath} is invalid (see the lines above): fix it and package again`);
+  }
+  return absolute;
+}
+
+/**
+ * Everything before osls: build, validate the policy, copy it next to each handler, generate the deploy facts.
+ * @param {readonly string[]} args the osls arguments (for `--stage` and `--param policy=…`)
+ */
+export async function prepareArtifacts(args) {
+  run('build handlers', process.execPath, [join(ROOT, 'scripts', 'build.mjs')]);
+  const policyPath = await resolvePolicyPath(args);
+  const policy = await validatePolicy(policyPath);
+  for (const fn of FUNCTIONS) {
+    await copyFile(policy, join(ROOT, 'dist', fn, 'policy.json'));
+    console.log(`  copied ${policyPath} -> dist/${fn}/policy.json`);
+  }
+  console.log('\n> generate deploy facts from lib/');
+  console.log(`  ${relative(ROOT, await writeTableResource(ROOT))} (from lib/ledger/table.ts)`);
+  console.log(`  ${relative(ROOT, await writeMetricNames(ROOT))} (from lib/metrics.ts)`);
+}
+
+/** Runs `osls <command> ...args` from the repository root. */
+export function runOsls(command, args) {
+  const bin = join(ROOT, 'node_modules', 'osls', 'bin', 'serverless.js');
+  run(`osls ${command}`, process.execPath, [bin, command, ...args]);
+}
+
+/** Entry point for the two scripts: prints a one-line error (no stack) and exits 1 on failure. */
+export async function main(command, args) {
+  const started = Date.now();
+  try {
+    await prepareArtifacts(args);
+    runOsls(command, args);
+    console.log(`\n${command} finished in ${Date.now() - started} ms`);
+  } catch (err) {
+    console.error(`\nerror: ${err instanceof PipelineError ? err.message : (err?.stack ?? err)}`);
+    process.exitCode = 1;
+  }
+}

@@ -1,0 +1,424 @@
+import { readFile, stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describeTableSchema, TABLE } from '../../lib/ledger/table';
+import { METRIC_DIMENSION, METRIC_NAMESPACE, METRICS } from '../../lib/metrics';
+import {
+  type CfnResource,
+  type CfnTemplate,
+  copyPackagingTree,
+  getResource,
+  type RunResult,
+  readTemplate,
+  removeTree,
+  resourcesOfType,
+  runNode,
+} from '../helpers/cfn-package';
+import { listZipEntries } from '../helpers/cfn-zip';
+
+// Packaging really runs (esbuild + osls, offline) in temp copies of the repository: ~3 s each, two in parallel.
+jest.setTimeout(120_000);
+
+const OSLS = 'node_modules/osls/bin/serverless.js';
+const PARAMS = [
+  '--stage',
+  'prod',
+  '--param=alertEmails=a@example.com, b@example.com',
+  '--param=alertSms=+14155550100',
+  '--param=renewSchedule=cron(30 1 * * ? *)',
+];
+
+interface Statement {
+  Sid?: string;
+  Effect: string;
+  Action: string | string[];
+  Resource: unknown;
+  Principal?: unknown;
+}
+
+const ref = (id: string) => ({ Ref: id });
+/** The Fn::Sub text of an ARN in this stack's account and region. */
+const stackArn = (service: string, rest: string) =>
+  `arn:\${AWS::Partition}:${service}:\${AWS::Region}:\${AWS::AccountId}:${rest}`;
+const arnOf = (id: string) => ({ 'Fn::GetAtt': [id, 'Arn'] });
+const asList = <T>(value: T | T[]): T[] => (Array.isArray(value) ? value : [value]);
+
+function props(resource: CfnResource): Record<string, unknown> {
+  return resource.Properties ?? {};
+}
+
+function roleStatements(template: CfnTemplate, roleId: string): Statement[] {
+  const policies = props(getResource(template, roleId)).Policies as { PolicyDocument: { Statement: Statement[] } }[];
+  return policies.flatMap((p) => p.PolicyDocument.Statement);
+}
+
+function bySid(statements: Statement[]): Record<string, Statement> {
+  return Object.fromEntries(statements.map((s) => [s.Sid ?? '?', s]));
+}
+
+/** Every literal ARN text in a Resource (plain strings and Fn::Sub templates). */
+function resourceTexts(resource: unknown): string[] {
+  return asList(resource).flatMap((r) => {
+    if (typeof r === 'string') return [r];
+    if (r && typeof r === 'object' && 'Fn::Sub' in r) return [String((r as { 'Fn::Sub': unknown })['Fn::Sub'])];
+    return [];
+  });
+}
+
+let defaultDir: string;
+let paramsDir: string;
+let defaultRun: RunResult;
+let paramsRun: RunResult;
+let template: CfnTemplate;
+let paramsTemplate: CfnTemplate;
+
+beforeAll(async () => {
+  [defaultDir, paramsDir] = await Promise.all([copyPackagingTree(), copyPackagingTree()]);
+  [defaultRun, paramsRun] = await Promise.all([
+    runNode(defaultDir, 'scripts/package.mjs', []),
+    runNode(paramsDir, 'scripts/package.mjs', PARAMS),
+  ]);
+  if (defaultRun.code !== 0) throw new Error(`package failed:\n${defaultRun.output}`);
+  if (paramsRun.code !== 0) throw new Error(`package with params failed:\n${paramsRun.output}`);
+  template = await readTemplate(defaultDir);
+  paramsTemplate = await readTemplate(paramsDir);
+});
+
+afterAll(async () => {
+  await Promise.all([defaultDir, paramsDir].filter(Boolean).map(removeTree));
+});
+
+describe('package (no parameters)', () => {
+  test('prints each step and finishes offline', () => {
+    expect(defaultRun.output).toContain('> build handlers');
+    expect(defaultRun.output).toContain('> validate policy policies/default.json');
+    expect(defaultRun.output).toContain('dist/table-resource.json (from lib/ledger/table.ts)');
+    expect(defaultRun.output).toMatch(/package finished in \d+ ms/);
+    expect(defaultRun.ms).toBeLessThan(60_000);
+  });
+
+  test('functions: runtime, architecture, memory, timeout, handler, own role, policy path', () => {
+    const expected = { renew: { MemorySize: 512, Timeout: 900 }, check: { MemorySize: 256, Timeout: 300 } };
+    for (const [fn, sizing] of Object.entries(expected)) {
+      const id = `${fn[0]?.toUpperCase()}${fn.slice(1)}`;
+      const f = props(getResource(template, `${id}LambdaFunction`));
+      expect(f).toMatchObject({
+        Runtime: 'nodejs24.x',
+        Architectures: ['arm64'],
+        Handler: `dist/${fn}/index.handler`,
+        Role: arnOf(`${id}Role`),
+        ...sizing,
+      });
+      const env = (f.Environment as { Variables: Record<string, unknown> }).Variables;
+      expect(env).toMatchObject({
+        AUTORENEW_POLICY: `/var/task/dist/${fn}/policy.json`,
+        AUTORENEW_ENDPOINT: 'https://domain.aliyuncs.com',
+        AUTORENEW_SECRET_ID: 'aliyun-domain-autorenew/alibaba',
+        AUTORENEW_TABLE: ref('LedgerTable'),
+        AUTORENEW_TOPIC_ARN: ref('AlertTopic'),
+        AUTORENEW_DRY_RUN: 'false',
+      });
+      // Empty clientIp param: the variable is dropped (condition false), not set to ''.
+      expect(env.AUTORENEW_CLIENT_IP).toEqual({ 'Fn::If': ['HasClientIp', '', ref('AWS::NoValue')] });
+    }
+    expect(template.Conditions?.HasClientIp).toEqual({ 'Fn::Not': [{ 'Fn::Equals': ['', ''] }] });
+    // No shared framework role: each function has its own.
+    expect(resourcesOfType(template, 'AWS::IAM::Role')).toEqual({
+      RenewRole: expect.anything(),
+      CheckRole: expect.anything(),
+    });
+  });
+
+  test('schedules: renew daily at 02:00 UTC, check hourly', () => {
+    const rules = Object.values(resourcesOfType(template, 'AWS::Events::Rule')).map(props);
+    const target = (fn: string) =>
+      rules.find((r) => JSON.stringify(r.Targets).includes(`"${fn}LambdaFunction"`))?.ScheduleExpression;
+    expect(rules).toHaveLength(2);
+    expect(target('Renew')).toBe('cron(0 2 * * ? *)');
+    expect(target('Check')).toBe('rate(1 hour)');
+  });
+
+  test('async invocation: no retries, failures to the alert topic', () => {
+    const configs = resourcesOfType(template, 'AWS::Lambda::EventInvokeConfig');
+    const forFn = (fn: string) =>
+      Object.values(configs)
+        .map(props)
+        .find((c) => JSON.stringify(c.FunctionName) === JSON.stringify(ref(`${fn}LambdaFunction`)));
+    expect(forFn('Renew')).toMatchObject({
+      MaximumRetryAttempts: 0,
+      MaximumEventAgeInSeconds: 21600,
+      DestinationConfig: { OnFailure: { Destination: ref('AlertTopic') } },
+    });
+    expect(forFn('Check')).toMatchObject({
+      MaximumRetryAttempts: 0,
+      MaximumEventAgeInSeconds: 3600,
+      DestinationConfig: { OnFailure: { Destination: ref('AlertTopic') } },
+    });
+  });
+
+  test('IAM: exactly the needed actions, each on its own resource', () => {
+    const tableArn = arnOf('LedgerTable');
+    const indexArn = { 'Fn::Join': ['/', [tableArn, 'index', TABLE.openIndex.name]] };
+    for (const fn of ['renew', 'check']) {
+      const role = `${fn[0]?.toUpperCase()}${fn.slice(1)}Role`;
+      const statements = roleStatements(template, role);
+      expect(statements.every((s) => s.Effect === 'Allow')).toBe(true);
+      const s = bySid(statements);
+      expect(Object.keys(s).sort()).toEqual(['PublishAlerts', 'ReadAlibabaKey', 'UseLedger', 'WriteOwnLogs']);
+      expect(s.ReadAlibabaKey).toMatchObject({
+        Action: 'secretsmanager:GetSecretValue',
+        Resource: {
+          'Fn::Sub': stackArn('secretsmanager', 'secret:aliyun-domain-autorenew/alibaba-??????'),
+        },
+      });
+      expect(asList(s.UseLedger?.Action ?? []).sort()).toEqual([
+        'dynamodb:BatchGetItem',
+        'dynamodb:GetItem',
+        'dynamodb:PutItem',
+        'dynamodb:Query',
+        'dynamodb:UpdateItem',
+      ]);
+      expect(s.UseLedger?.Resource).toEqual([tableArn, indexArn]);
+      expect(s.PublishAlerts).toMatchObject({
+        Action: 'sns:Publish',
+        Resource: {
+          'Fn::Sub': stackArn('sns', 'aliyun-domain-autorenew-dev-alerts'),
+        },
+      });
+      expect(asList(s.WriteOwnLogs?.Action ?? []).sort()).toEqual(['logs:CreateLogStream', 'logs:PutLogEvents']);
+      expect(s.WriteOwnLogs?.Resource).toEqual({
+        'Fn::Sub': stackArn('logs', `log-group:/aws/lambda/aliyun-domain-autorenew-dev-${fn}:*`),
+      });
+      // No "*" resource anywhere; the only wildcards are the secret's random suffix and the log streams.
+      for (const statement of statements) {
+        for (const text of resourceTexts(statement.Resource)) {
+          expect(text.replace(/-\?{6}$/, '').replace(/:\*$/, '')).not.toMatch(/[*?]/);
+        }
+      }
+    }
+    // The topic name the roles build by hand is the topic's real name.
+    expect(props(getResource(template, 'AlertTopic')).TopicName).toBe('aliyun-domain-autorenew-dev-alerts');
+  });
+
+  test('KMS: topic encrypted with a customer managed key usable by CloudWatch and the two roles only', () => {
+    expect(props(getResource(template, 'AlertTopic')).KmsMasterKeyId).toEqual(ref('AlertKey'));
+    const key = props(getResource(template, 'AlertKey'));
+    expect(key.EnableKeyRotation).toBe(true);
+    const s = bySid((key.KeyPolicy as { Statement: Statement[] }).Statement);
+    const use = ['kms:Decrypt', 'kms:GenerateDataKey*'];
+    expect(s.CloudWatchAlarmsPublish).toMatchObject({ Principal: { Service: 'cloudwatch.amazonaws.com' } });
+    expect(asList(s.CloudWatchAlarmsPublish?.Action ?? []).sort()).toEqual(use);
+    expect(s.FunctionsPublish?.Principal).toEqual({ AWS: [arnOf('RenewRole'), arnOf('CheckRole')] });
+    expect(asList(s.FunctionsPublish?.Action ?? []).sort()).toEqual(use);
+    // The account administers the key (including its policy) but cannot use it for data.
+    const admin = asList(s.AccountAdministers?.Action ?? []);
+    expect(admin).toEqual(expect.arrayContaining(['kms:Put*', 'kms:ScheduleKeyDeletion']));
+    expect(admin.some((a) => /Decrypt|Encrypt|GenerateDataKey|ReEncrypt|^kms:\*$/.test(a))).toBe(false);
+  });
+
+  test('ledger table: the shared schema, on-demand, PITR, deletion protection, Retain, TTL', () => {
+    const table = getResource(template, 'LedgerTable');
+    expect(table.DeletionPolicy).toBe('Retain');
+    expect(table.UpdateReplacePolicy).toBe('Retain');
+    const { BillingMode, ...schema } = describeTableSchema();
+    expect(BillingMode).toBe('PAY_PER_REQUEST');
+    expect(table.Properties).toEqual({
+      TableName: 'aliyun-domain-autorenew-dev-ledger',
+      ...JSON.parse(JSON.stringify(schema)),
+      BillingMode,
+      TimeToLiveSpecification: { AttributeName: TABLE.ttlAttribute, Enabled: true },
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      DeletionProtectionEnabled: true,
+    });
+    expect(TABLE.ttlAttribute).toBe('expiresAt');
+  });
+
+  test('alarms: thresholds, periods, missing-data treatment, all to the alert topic', () => {
+    const alarms = resourcesOfType(template, 'AWS::CloudWatch::Alarm');
+    for (const alarm of Object.values(alarms)) expect(props(alarm).AlarmActions).toEqual([ref('AlertTopic')]);
+    const onError = { Statistic: 'Sum', Period: 300, EvaluationPeriods: 1, Threshold: 1 };
+    for (const fn of ['Renew', 'Check']) {
+      expect(props(getResource(template, `${fn}ErrorsAlarm`))).toMatchObject({
+        Namespace: 'AWS/Lambda',
+        MetricName: 'Errors',
+        Dimensions: [{ Name: 'FunctionName', Value: ref(`${fn}LambdaFunction`) }],
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        TreatMissingData: 'notBreaching',
+        ...onError,
+      });
+    }
+    expect(props(getResource(template, 'RenewHeartbeatAlarm'))).toMatchObject({
+      Namespace: METRIC_NAMESPACE,
+      MetricName: METRICS.renewRuns,
+      Dimensions: [{ Name: METRIC_DIMENSION, Value: 'renew' }],
+      Statistic: 'Sum',
+      Period: 86400,
+      EvaluationPeriods: 2,
+      Threshold: 1,
+      ComparisonOperator: 'LessThanThreshold',
+      TreatMissingData: 'breaching',
+    });
+    expect(props(getResource(template, 'CheckHeartbeatAlarm'))).toMatchObject({
+      MetricName: METRICS.checkRuns,
+      Dimensions: [{ Name: METRIC_DIMENSION, Value: 'check' }],
+      Period: 86400,
+      EvaluationPeriods: 1,
+      ComparisonOperator: 'LessThanThreshold',
+      TreatMissingData: 'breaching',
+    });
+    for (const name of [
+      METRICS.renewalsFailed,
+      METRICS.outcomesUnknown,
+      METRICS.taskNoNotRecorded,
+      METRICS.jobErrors,
+    ]) {
+      const alarm = props(getResource(template, `${name}Alarm`));
+      expect(alarm).toMatchObject({
+        EvaluationPeriods: 1,
+        Threshold: 1,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        TreatMissingData: 'notBreaching',
+      });
+      const metrics = alarm.Metrics as { Id: string; Expression?: string; MetricStat?: unknown }[];
+      const jobs = metrics.filter((m) => m.MetricStat).map((m) => m.MetricStat);
+      expect(jobs).toEqual(
+        ['renew', 'check'].map((job) => ({
+          Metric: {
+            Namespace: METRIC_NAMESPACE,
+            MetricName: name,
+            Dimensions: [{ Name: METRIC_DIMENSION, Value: job }],
+          },
+          Period: 300,
+          Stat: 'Sum',
+        })),
+      );
+      expect(metrics.find((m) => m.Expression)).toMatchObject({ Expression: 'FILL(m0, 0) + FILL(m1, 0)' });
+    }
+    expect(Object.keys(alarms)).toHaveLength(8);
+  });
+
+  test('log groups keep 400 days; outputs name the table and topic', () => {
+    const groups = resourcesOfType(template, 'AWS::Logs::LogGroup');
+    expect(Object.values(groups).map((g) => props(g).RetentionInDays)).toEqual([400, 400]);
+    expect(template.Outputs?.LedgerTableName?.Value).toEqual(ref('LedgerTable'));
+    expect(template.Outputs?.AlertTopicArn?.Value).toEqual(ref('AlertTopic'));
+  });
+
+  test('no subscriptions without the alertEmails/alertSms params', () => {
+    expect(resourcesOfType(template, 'AWS::SNS::Subscription')).toEqual({});
+  });
+
+  test('each zip holds only its own bundle and the validated policy, and is under 1 MB', async () => {
+    const policy = await readFile(join(defaultDir, 'policies', 'default.json'), 'utf8');
+    for (const fn of ['renew', 'check']) {
+      const zipPath = join(defaultDir, '.serverless', `${fn}.zip`);
+      expect((await stat(zipPath)).size).toBeLessThan(1024 * 1024);
+      const names = listZipEntries(await readFile(zipPath)).map((e) => e.name);
+      expect(names.sort()).toEqual([`dist/${fn}/index.js`, `dist/${fn}/index.js.map`, `dist/${fn}/policy.json`]);
+      expect(await readFile(join(defaultDir, 'dist', fn, 'policy.json'), 'utf8')).toBe(policy);
+    }
+  });
+});
+
+describe('package with parameters', () => {
+  test('a comma list of emails gives one unfiltered email subscription each; SMS gets the alert filter', () => {
+    const subs = Object.values(resourcesOfType(paramsTemplate, 'AWS::SNS::Subscription')).map(props);
+    const emails = subs.filter((s) => s.Protocol === 'email');
+    expect(emails.map((s) => s.Endpoint).sort()).toEqual(['a@example.com', 'b@example.com']);
+    for (const s of emails) {
+      expect(s.TopicArn).toEqual(ref('AlertTopic'));
+      expect(s.FilterPolicy).toBeUndefined();
+    }
+    expect(subs.filter((s) => s.Protocol === 'sms')).toEqual([
+      {
+        TopicArn: ref('AlertTopic'),
+        Protocol: 'sms',
+        Endpoint: '+14155550100',
+        FilterPolicyScope: 'MessageAttributes',
+        FilterPolicy: { severity: ['alert'] },
+      },
+    ]);
+  });
+
+  test('stage and schedule params reach names and rules', () => {
+    expect(props(getResource(paramsTemplate, 'LedgerTable')).TableName).toBe('aliyun-domain-autorenew-prod-ledger');
+    const expressions = Object.values(resourcesOfType(paramsTemplate, 'AWS::Events::Rule')).map(
+      (r) => props(r).ScheduleExpression,
+    );
+    expect(expressions.sort()).toEqual(['cron(30 1 * * ? *)', 'rate(1 hour)']);
+  });
+});
+
+describe('packaging refuses bad input', () => {
+  test('a typo in serverless.yml fails (configValidationMode: error)', async () => {
+    const yml = await readFile(join(defaultDir, 'serverless.yml'), 'utf8');
+    expect(yml).toContain('    memorySize: 512\n');
+    await writeFile(
+      join(defaultDir, 'serverless-typo.yml'),
+      yml.replace('    memorySize: 512\n', '    memorySzie: 512\n'),
+    );
+    const run = await runNode(defaultDir, OSLS, ['package', '--config', 'serverless-typo.yml', '--package', '.typo']);
+    expect(run.code).toBe(1);
+    expect(run.output).toMatch(/memorySzie/);
+  });
+
+  test('an invalid email in alertEmails fails with the entry named', async () => {
+    const run = await runNode(defaultDir, OSLS, ['package', '--param=alertEmails=ops@example.com,not-an-email']);
+    expect(run.code).toBe(1);
+    expect(run.output).toContain('param "alertEmails" has 1 invalid entry ("not-an-email")');
+  });
+
+  describe('policy', () => {
+    let dir: string;
+    beforeAll(async () => {
+      dir = await copyPackagingTree();
+    });
+    afterAll(async () => {
+      await removeTree(dir);
+    });
+
+    async function packageWith(file: string, content: string | undefined): Promise<RunResult> {
+      if (content !== undefined) await writeFile(join(dir, file), content);
+      return runNode(dir, 'scripts/package.mjs', [`--param=policy=${file}`]);
+    }
+
+    test('a policy the validator rejects stops packaging with the validator message', async () => {
+      const run = await packageWith('policies/typo.json', '{\n  "version": 1,\n  "defualts": { "years": 1 }\n}\n');
+      expect(run.code).toBe(1);
+      expect(run.output).toMatch(/policies\/typo\.json:3:\d+/);
+      expect(run.output).toContain('defualts');
+      expect(run.output).toContain('error: policy file policies/typo.json is invalid');
+      expect(run.output).not.toContain('> osls package');
+    });
+
+    test('unparsable JSON and a missing file fail before osls runs', async () => {
+      const broken = await packageWith('policies/broken.json', '{ "version": 1, ');
+      expect(broken.code).toBe(1);
+      expect(broken.output).toContain('error: policy file policies/broken.json is not valid JSON');
+      const missing = await packageWith('policies/nope.json', undefined);
+      expect(missing.code).toBe(1);
+      expect(missing.output).toContain('error: policy file policies/nope.json not found');
+      expect(missing.output).not.toContain('> osls package');
+    });
+  });
+});
+
+describe('subscriptions resolver', () => {
+  const { buildSubscriptions } = require('../../scripts/subscriptions.cjs') as {
+    buildSubscriptions(emails: string, phones: string): { Resources: Record<string, CfnResource> };
+  };
+
+  test('empty lists give no resources; blanks and duplicates are dropped', () => {
+    expect(buildSubscriptions('', '')).toEqual({ Resources: {} });
+    expect(Object.keys(buildSubscriptions(' , a@example.com,A@example.com ,', '').Resources)).toHaveLength(1);
+  });
+
+  test('logical ids depend on the address, not its position', () => {
+    const both = Object.keys(buildSubscriptions('a@example.com,b@example.com', '').Resources);
+    const onlyB = Object.keys(buildSubscriptions('b@example.com', '').Resources);
+    expect(both).toContain(onlyB[0]);
+  });
+
+  test('SMS numbers must be E.164', () => {
+    expect(() => buildSubscriptions('', '0155550100')).toThrow(/alertSms.*"0155550100".*E\.164/);
+  });
+});
