@@ -15,7 +15,11 @@ export function addYearsUtc(ms: number, years: number): number {
   return d.getTime();
 }
 
-/** Whole days from `nowMs` to `expiresAtMs`: positive = days left, negative = days since expiry (floor). */
+/**
+ * Calendar days (Beijing dates) from `nowMs` to `expiresAtMs`: positive = days left, negative = days since expiry,
+ * 0 = expires today. Calendar days keep the value stable while the sim clock ticks within a day.
+ */
 export function daysUntil(expiresAtMs: number, nowMs: number): number {
-  return Math.floor((expiresAtMs - nowMs) / DAY_MS);
+  const day = (ms: number) => Math.floor((ms + BEIJING_OFFSET_MS) / DAY_MS);
+  return day(expiresAtMs) - day(nowMs);
 }

@@ -15,6 +15,10 @@ export interface SignedCallOptions {
   version?: string;
   /** Extra or overriding common parameters (e.g. SecurityToken, Format). */
   extra?: Record<string, string>;
+  /** Parameters changed AFTER signing (to test that tampering is caught). */
+  tamper?: Record<string, string>;
+  /** Sign as this method but send with the other one (to test that the method is part of the signature). */
+  signAs?: 'GET' | 'POST';
 }
 
 export interface SignedCallResult {
@@ -44,7 +48,8 @@ export async function signedCall(
     ...opts.extra,
   };
   for (const [k, v] of Object.entries(params)) all[k] = String(v);
-  all.Signature = signV1(method, all, opts.accessKeySecret ?? sandbox.accessKeySecret);
+  all.Signature = signV1(opts.signAs ?? method, all, opts.accessKeySecret ?? sandbox.accessKeySecret);
+  Object.assign(all, opts.tamper);
   const encoded = new URLSearchParams(all).toString();
   const res =
     method === 'GET'

@@ -1,0 +1,129 @@
+import OpenApi, * as $OpenApi from '@alicloud/openapi-client';
+import OpenApiUtil from '@alicloud/openapi-util';
+import RPCClient from '@alicloud/pop-core';
+import { type Sandbox, startSandbox } from '../../lib/sandbox';
+import { createTestFixture, SANDBOX_NOW_MS } from '../helpers/sandbox-fixture';
+
+// The official Alibaba clients, pointed at the sandbox, must be accepted with the right keys and refused with a
+// wrong secret: this is what proves the sandbox verifies signatures the way the gateway does.
+
+let sandbox: Sandbox;
+beforeAll(async () => {
+  sandbox = await startSandbox({ fixture: createTestFixture(), nowMs: SANDBOX_NOW_MS });
+});
+afterAll(() => sandbox.close());
+
+interface ListBody {
+  RequestId: string;
+  TotalItemNum: number;
+  Data: { Domain: Array<{ DomainName: string; ExpirationDateLong: number }> };
+}
+
+function popClient(secret = sandbox.accessKeySecret, securityToken?: string): RPCClient {
+  return new RPCClient({
+    accessKeyId: sandbox.accessKeyId,
+    accessKeySecret: secret,
+    endpoint: sandbox.url,
+    apiVersion: '2018-01-29',
+    ...(securityToken ? { securityToken } : {}),
+  } as RPCClient.Config);
+}
+
+function openApiClient(signatureAlgorithm?: 'v2', secret = sandbox.accessKeySecret): OpenApi {
+  return new OpenApi(
+    new $OpenApi.Config({
+      accessKeyId: sandbox.accessKeyId,
+      accessKeySecret: secret,
+      endpoint: `127.0.0.1:${sandbox.port}`,
+      protocol: 'HTTP',
+      ...(signatureAlgorithm ? { signatureAlgorithm } : {}),
+    }),
+  );
+}
+
+function callQueryDomainList(client: OpenApi, query: Record<string, unknown>) {
+  const params = new $OpenApi.Params({
+    action: 'QueryDomainList',
+    version: '2018-01-29',
+    protocol: 'HTTP',
+    pathname: '/',
+    method: 'POST',
+    authType: 'AK',
+    style: 'RPC',
+    reqBodyType: 'formData',
+    bodyType: 'json',
+  });
+  const request = new $OpenApi.OpenApiRequest({ query: OpenApiUtil.query(query) });
+  return client.callApi(params, request, {} as Parameters<OpenApi['callApi']>[2]);
+}
+
+describe('@alicloud/pop-core (V1 HMAC-SHA1)', () => {
+  test.each([['GET'], ['POST']])('%s QueryDomainList succeeds with the right keys', async (method) => {
+    const body = await popClient().request<ListBody>('QueryDomainList', { PageNum: 1, PageSize: 3 }, { method });
+    expect(body.TotalItemNum).toBe(8);
+    expect(body.Data.Domain).toHaveLength(3);
+    expect(body.RequestId).toMatch(/^[0-9A-F-]{36}$/);
+  });
+
+  test('parameters with spaces and reserved characters are signed and read correctly', async () => {
+    const body = await popClient().request<ListBody>(
+      'QueryDomainList',
+      { PageNum: 1, PageSize: 10, DomainName: '例子 *()!~' },
+      { method: 'POST' },
+    );
+    expect(body.TotalItemNum).toBe(0);
+  });
+
+  test('an STS SecurityToken is accepted (signed, not validated)', async () => {
+    const body = await popClient(sandbox.accessKeySecret, 'sts-token-123').request<ListBody>('QueryDomainList', {
+      PageNum: 1,
+      PageSize: 1,
+    });
+    expect(body.Data.Domain).toHaveLength(1);
+  });
+
+  test.each([['GET'], ['POST']])('%s with a wrong secret is refused with SignatureDoesNotMatch', async (method) => {
+    await expect(
+      popClient('wrong-secret').request('QueryDomainList', { PageNum: 1, PageSize: 3 }, { method }),
+    ).rejects.toMatchObject({ code: 'SignatureDoesNotMatch', name: 'SignatureDoesNotMatchError' });
+  });
+
+  test('an unknown domain surfaces as DomainNotExist', async () => {
+    await expect(
+      popClient().request('QueryDomainByDomainName', { DomainName: 'nope.com' }, { method: 'POST' }),
+    ).rejects.toMatchObject({ code: 'DomainNotExist' });
+  });
+});
+
+describe('@alicloud/openapi-client callApi', () => {
+  test.each([
+    ['V3 (ACS3-HMAC-SHA256, default)', undefined],
+    ['V1 (signatureAlgorithm v2)', 'v2' as const],
+  ])('%s QueryDomainList succeeds with the right keys', async (_name, alg) => {
+    const out = await callQueryDomainList(openApiClient(alg), {
+      PageNum: 2,
+      PageSize: 3,
+      OrderKeyType: 'ExpirationDate',
+    });
+    expect(out.statusCode).toBe(200);
+    const body = out.body as ListBody & { CurrentPageNum: number; PrePage: boolean; NextPage: boolean };
+    expect(body.CurrentPageNum).toBe(2);
+    expect(body.PrePage).toBe(true);
+    expect(body.NextPage).toBe(true);
+    expect(body.Data.Domain).toHaveLength(3);
+  });
+
+  test('V3 with a value needing percent-encoding', async () => {
+    const out = await callQueryDomainList(openApiClient(), { PageNum: 1, PageSize: 5, DomainName: 'due soon*' });
+    expect((out.body as ListBody).TotalItemNum).toBe(0);
+  });
+
+  test.each([
+    ['V3', undefined],
+    ['V1', 'v2' as const],
+  ])('%s with a wrong secret is refused with SignatureDoesNotMatch', async (_name, alg) => {
+    await expect(
+      callQueryDomainList(openApiClient(alg, 'wrong-secret'), { PageNum: 1, PageSize: 3 }),
+    ).rejects.toMatchObject({ code: 'SignatureDoesNotMatch', data: expect.objectContaining({ statusCode: 400 }) });
+  });
+});
