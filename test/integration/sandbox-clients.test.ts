@@ -29,11 +29,12 @@ function popClient(secret = sandbox.accessKeySecret, securityToken?: string): RP
   } as RPCClient.Config);
 }
 
-function openApiClient(signatureAlgorithm?: 'v2', secret = sandbox.accessKeySecret): OpenApi {
+function openApiClient(signatureAlgorithm?: 'v2', secret = sandbox.accessKeySecret, securityToken?: string): OpenApi {
   return new OpenApi(
     new $OpenApi.Config({
       accessKeyId: sandbox.accessKeyId,
       accessKeySecret: secret,
+      ...(securityToken ? { securityToken } : {}),
       endpoint: `127.0.0.1:${sandbox.port}`,
       protocol: 'HTTP',
       ...(signatureAlgorithm ? { signatureAlgorithm } : {}),
@@ -111,6 +112,17 @@ describe('@alicloud/openapi-client callApi', () => {
     expect(body.PrePage).toBe(true);
     expect(body.NextPage).toBe(true);
     expect(body.Data.Domain).toHaveLength(3);
+  });
+
+  test.each([
+    ['V3', undefined],
+    ['V1', 'v2' as const],
+  ])('%s with an STS security token is accepted (signed, not validated)', async (_name, alg) => {
+    const out = await callQueryDomainList(openApiClient(alg, sandbox.accessKeySecret, 'sts-token'), {
+      PageNum: 1,
+      PageSize: 1,
+    });
+    expect(out.statusCode).toBe(200);
   });
 
   test('V3 with a value needing percent-encoding', async () => {
