@@ -1,11 +1,13 @@
 #!/usr/bin/env node
 // Runs the TypeScript CLI straight from source: esbuild bundles lib/cli.ts in memory (~50 ms),
 // so `npx autorenew` works right after `npm ci` with no build step and never runs stale code.
-'use strict';
+
 const path = require('node:path');
 const Module = require('node:module');
 
 const root = path.resolve(__dirname, '..');
+// The CLI runs on the developer's Node (20+); the SDK's notice about its 2027 releases is for Lambda runtimes.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 const prebuilt = path.join(root, 'dist', 'cli', 'index.js');
 let code;
 const filename = path.join(root, 'lib', 'cli.bundle.js');
@@ -25,7 +27,7 @@ try {
   code = out.outputFiles[0].text;
 } catch (err) {
   if (err && err.code === 'MODULE_NOT_FOUND' && require('node:fs').existsSync(prebuilt)) {
-    require(prebuilt);
+    require(prebuilt).main();
     return;
   }
   throw err;
@@ -35,3 +37,4 @@ const mod = new Module(filename, module);
 mod.filename = filename;
 mod.paths = Module._nodeModulePaths(path.dirname(filename));
 mod._compile(code, filename);
+mod.exports.main();

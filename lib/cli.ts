@@ -1,2 +1,91 @@
-// Placeholder CLI entry; replaced by the command dispatcher.
-console.log('autorenew: under construction');
+import { createInterface } from 'node:readline/promises';
+import { checkCommand } from './commands/check';
+import { demoCommand } from './commands/demo';
+import { type CliIO, type Command, EXIT } from './commands/io';
+import { planCommand } from './commands/plan';
+import { renewCommand } from './commands/renew';
+import { sandboxCommand } from './commands/sandbox';
+import { schemaCommand } from './commands/schema';
+import { statusCommand } from './commands/status';
+import { validateCommand } from './commands/validate';
+import { AutorenewError, InputError, ValidationError } from './errors';
+import { formatIssue } from './policy/load';
+import { redact } from './redact';
+
+const COMMANDS: Record<string, { run: Command; about: string }> = {
+  demo: { run: demoCommand, about: 'whole cycle on a sandbox: plan, renew, check (what `npm start` runs)' },
+  validate: { run: validateCommand, about: 'validate policy files' },
+  plan: { run: planCommand, about: 'dry run: every domain with its decision and reason; buys nothing' },
+  renew: { run: renewCommand, about: 'run the renew job once (--dry-run to plan only)' },
+  check: { run: checkCommand, about: 'run the check job once: confirm results, reconcile, notify' },
+  status: { run: statusCommand, about: 'ledger: open batches, last runs, recent outcomes' },
+  sandbox: { run: sandboxCommand, about: 'start the sandbox registrar (fake Alibaba Domain API)' },
+  schema: { run: schemaCommand, about: 'print the policy JSON Schema' },
+};
+
+export const HELP = `usage: autorenew <command> [options]    (autorenew <command> --help for details)
+
+commands:
+${Object.entries(COMMANDS)
+  .map(([name, c]) => `  ${name.padEnd(9)} ${c.about}`)
+  .join('\n')}
+
+exit codes: 0 ok, 1 invalid input (nothing bought), 2 job failed, 3 renewals failed
+environment: AUTORENEW_POLICY, AUTORENEW_ENDPOINT, ALIBABA_CLOUD_ACCESS_KEY_ID / _SECRET, AUTORENEW_SECRET_ID,
+  AUTORENEW_TABLE, AUTORENEW_DYNAMODB_ENDPOINT, AUTORENEW_LEDGER_DIR, AUTORENEW_TOPIC_ARN, AUTORENEW_DRY_RUN
+
+examples:
+  npx autorenew demo
+  npx autorenew validate policies/default.json
+  ALIBABA_CLOUD_ACCESS_KEY_ID=... ALIBABA_CLOUD_ACCESS_KEY_SECRET=... npx autorenew plan`;
+
+/** Runs one CLI invocation and returns its exit code. Errors become one line with the fix (stack with --verbose). */
+export async function runCli(argv: readonly string[], io: CliIO): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    io.out(HELP);
+    return name ? EXIT.ok : EXIT.invalidInput;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    io.err(`autorenew: unknown command "${name}"; run autorenew --help`);
+    return EXIT.invalidInput;
+  }
+  try {
+    return await command.run(rest, io);
+  } catch (err) {
+    if (err instanceof ValidationError) {
+      for (const issue of err.issues) io.err(redact(formatIssue(issue)));
+    } else {
+      io.err(redact(`autorenew ${name}: ${err instanceof Error ? err.message : String(err)}`));
+    }
+    if (rest.includes('--verbose') && err instanceof Error && err.stack) io.err(redact(err.stack));
+    if (err instanceof InputError) return EXIT.invalidInput;
+    return err instanceof AutorenewError ? EXIT.jobFailed : EXIT.jobFailed;
+  }
+}
+
+/** Process entry (called by bin/autorenew.js): real stdio; sets the exit code rather than forcing an exit. */
+export async function main(): Promise<void> {
+  const isTTY = !!process.stdout.isTTY;
+  const io: CliIO = {
+    out: (line) => process.stdout.write(`${line}\n`),
+    err: (line) => process.stderr.write(`${line}\n`),
+    isTTY,
+    env: process.env,
+    cwd: process.cwd(),
+    ...(process.stdin.isTTY && isTTY
+      ? {
+          ask: async (question: string) => {
+            const rl = createInterface({ input: process.stdin, output: process.stdout });
+            try {
+              return await rl.question(question);
+            } finally {
+              rl.close();
+            }
+          },
+        }
+      : {}),
+  };
+  process.exitCode = await runCli(process.argv.slice(2), io);
+}

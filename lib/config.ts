@@ -84,7 +84,8 @@ export function readConfig(env: Env): Readonly<Config> {
     qps: readNumber(env, 'AUTORENEW_QPS', 10, 0.1, 1000),
     pageSize: readNumber(env, 'AUTORENEW_PAGE_SIZE', 100, 1, 1000),
   };
-  for (const [k, v] of Object.entries(optional)) if (v !== undefined) (config as unknown as Record<string, string>)[k] = v;
+  for (const [k, v] of Object.entries(optional))
+    if (v !== undefined) (config as unknown as Record<string, string>)[k] = v;
   return Object.freeze(config);
 }
 

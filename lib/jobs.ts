@@ -63,7 +63,12 @@ export async function executeRenew(
         job: 'renew',
         runId,
         batches,
-        totals: { listed: summary.listed, planned: summary.planned, deferred: summary.deferred, skipped: summary.skipped },
+        totals: {
+          listed: summary.listed,
+          planned: summary.planned,
+          deferred: summary.deferred,
+          skipped: summary.skipped,
+        },
       });
     }
     const failed = summary.taskNoNotRecorded + summary.errors;
@@ -148,7 +153,10 @@ async function failRun(
   if (err instanceof JobFailedError) return; // already recorded and reported per batch
   deps.log.error(`${job} job failed`, { runId, ...describeError(err) });
   deps.metrics({ JobErrors: 1, ...(job === 'renew' ? { RenewRuns: 1 } : {}) });
-  await notifyJobError({ notifier: deps.notifier, log: deps.log, now: deps.clock.now() }, { job, runId, error: err, policy });
+  await notifyJobError(
+    { notifier: deps.notifier, log: deps.log, now: deps.clock.now() },
+    { job, runId, error: err, policy },
+  );
   await deps.ledger
     .recordRun({
       job,

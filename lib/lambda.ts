@@ -32,7 +32,10 @@ export async function prepareLambdaJob(
     if (!config.table) throw new InputError('AUTORENEW_TABLE is not set; the stack sets it to the ledger table');
     policy = await loadPolicyFile(config.policyPath);
   } catch (err) {
-    await notifyJobError({ notifier, log, now: systemClock.now() }, { job, runId: context?.awsRequestId ?? '-', error: err });
+    await notifyJobError(
+      { notifier, log, now: systemClock.now() },
+      { job, runId: context?.awsRequestId ?? '-', error: err },
+    );
     throw err;
   }
   const deps = assembleDeps({

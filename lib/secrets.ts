@@ -87,7 +87,9 @@ export function createEnvCredentials(env: Readonly<Record<string, string | undef
   const read = async (): Promise<Credentials> => {
     const id = env.ALIBABA_CLOUD_ACCESS_KEY_ID?.trim();
     const secret = env.ALIBABA_CLOUD_ACCESS_KEY_SECRET?.trim();
-    const missing = [!id && 'ALIBABA_CLOUD_ACCESS_KEY_ID', !secret && 'ALIBABA_CLOUD_ACCESS_KEY_SECRET'].filter(Boolean);
+    const missing = [!id && 'ALIBABA_CLOUD_ACCESS_KEY_ID', !secret && 'ALIBABA_CLOUD_ACCESS_KEY_SECRET'].filter(
+      Boolean,
+    );
     if (missing.length > 0 || !id || !secret) {
       throw new SecretError(
         `no Alibaba credentials: ${missing.join(' and ')} not set; export them, or set AUTORENEW_SECRET_ID to a Secrets Manager secret`,

@@ -8,6 +8,8 @@ export interface CliIO {
   isTTY: boolean;
   env: Readonly<Record<string, string | undefined>>;
   cwd: string;
+  /** Asks a question on the terminal and returns the answer; absent when there is no terminal to ask. */
+  ask?: (question: string) => Promise<string>;
 }
 
 /** Exit codes, documented in the README. */

@@ -127,4 +127,3 @@ export interface Ledger {
   recordRun(run: RunRecord): Promise<void>;
   lastRuns(): Promise<RunRecord[]>;
 }
-

@@ -62,7 +62,11 @@ export async function runCheck(
       after.push(await checkBatch(deps, policy, batch, summary, options.safeDelayMs ?? SAFE_RECONCILE_DELAY_MS));
     } catch (err) {
       summary.errors += 1;
-      log.error('batch check failed; retried next run', { batchId: batch.batchId, taskNo: batch.taskNo, ...describeError(err) });
+      log.error('batch check failed; retried next run', {
+        batchId: batch.batchId,
+        taskNo: batch.taskNo,
+        ...describeError(err),
+      });
       const fresh = await deps.ledger.getBatch(batch.batchId).catch(() => undefined);
       if (fresh) after.push(fresh);
     }
@@ -109,7 +113,11 @@ async function flagStuck(deps: JobDeps, policy: Policy, batch: Batch, summary: C
   if (batch.pendingNotices.includes('stuck') || batch.sentNotices.includes('stuck')) return batch;
   summary.stuck += 1;
   deps.log.warn('batch stuck', { batchId: batch.batchId, taskNo: batch.taskNo, status: batch.status });
-  return deps.ledger.saveBatch({ ...batch, pendingNotices: [...batch.pendingNotices, 'stuck'], updatedAtMs: deps.clock.now() });
+  return deps.ledger.saveBatch({
+    ...batch,
+    pendingNotices: [...batch.pendingNotices, 'stuck'],
+    updatedAtMs: deps.clock.now(),
+  });
 }
 
 async function checkSubmitted(deps: JobDeps, policy: Policy, batch: Batch, summary: CheckSummary): Promise<Batch> {
@@ -173,11 +181,19 @@ async function checkSubmitted(deps: JobDeps, policy: Policy, batch: Batch, summa
   summary.renewed += renewed.size;
   summary.failed += failed.size;
   const done = entries.every((e) => e.outcome);
-  deps.log.info('task results recorded', { batchId: batch.batchId, taskNo, renewed: renewed.size, failed: failed.size, done });
+  deps.log.info('task results recorded', {
+    batchId: batch.batchId,
+    taskNo,
+    renewed: renewed.size,
+    failed: failed.size,
+    done,
+  });
   return deps.ledger.saveBatch({
     ...batch,
     entries,
     updatedAtMs: now,
-    ...(done ? { status: 'CLOSED' as const, closedAtMs: now, pendingNotices: [...batch.pendingNotices, 'final' as const] } : {}),
+    ...(done
+      ? { status: 'CLOSED' as const, closedAtMs: now, pendingNotices: [...batch.pendingNotices, 'final' as const] }
+      : {}),
   });
 }

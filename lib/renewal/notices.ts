@@ -31,7 +31,9 @@ export function outcomesForNotice(batch: Batch, notice: PendingNotice): DomainOu
     case 'final':
       return batch.entries.flatMap((e): DomainOutcome[] => {
         if (e.outcome === 'RENEWED') {
-          return [{ ...base(e), event: 'renewed', ...(e.newExpiryMs !== undefined ? { newExpiryMs: e.newExpiryMs } : {}) }];
+          return [
+            { ...base(e), event: 'renewed', ...(e.newExpiryMs !== undefined ? { newExpiryMs: e.newExpiryMs } : {}) },
+          ];
         }
         if (e.outcome === 'FAILED') return [{ ...base(e), event: 'failed', reason: e.message ?? 'failed' }];
         return []; // NOT_SUBMITTED: nothing was bought and the next run retries; nothing for a human to do
@@ -48,7 +50,13 @@ export function outcomesForNotice(batch: Batch, notice: PendingNotice): DomainOu
 export async function deliverNotices(
   deps: Pick<JobDeps, 'ledger' | 'notifier' | 'log' | 'clock'>,
   policy: Policy,
-  input: { job: Digest['job']; runId: string; batches: readonly Batch[]; error?: Digest['error']; totals?: Record<string, number> },
+  input: {
+    job: Digest['job'];
+    runId: string;
+    batches: readonly Batch[];
+    error?: Digest['error'];
+    totals?: Record<string, number>;
+  },
 ): Promise<boolean> {
   const withNotices = input.batches.filter((b) => b.pendingNotices.length > 0);
   const outcomes = withNotices.flatMap((b) => b.pendingNotices.flatMap((n) => outcomesForNotice(b, n)));
@@ -64,7 +72,11 @@ export async function deliverNotices(
   if (message) {
     try {
       await deps.notifier.publish(message);
-      deps.log.info('notification published', { event: message.event, severity: message.severity, domains: outcomes.length });
+      deps.log.info('notification published', {
+        event: message.event,
+        severity: message.severity,
+        domains: outcomes.length,
+      });
     } catch (err) {
       deps.log.warn('notification failed; it stays pending for the next run', describeError(err));
       return false;
@@ -88,7 +100,10 @@ async function markSent(deps: Pick<JobDeps, 'ledger' | 'log' | 'clock'>, batch: 
       return;
     } catch (err) {
       if (!(err instanceof LedgerConflictError)) {
-        deps.log.warn('could not mark notice sent; it may be sent again', { batchId: batch.batchId, ...describeError(err) });
+        deps.log.warn('could not mark notice sent; it may be sent again', {
+          batchId: batch.batchId,
+          ...describeError(err),
+        });
         return;
       }
       current = await deps.ledger.getBatch(batch.batchId);

@@ -58,13 +58,17 @@ export function planRenewals(input: PlanInput): Plan {
   return { nowMs, decisions, batches, totals: countTotals(decisions) };
 }
 
+/** Days back a listing reaches past expiry even when no rule renews expired domains, so lapsed ones are reported. */
+export const REPORT_EXPIRED_DAYS = 2 * GRACE_DAYS;
+
 /**
- * The expiry range one listing must cover so that every rule's window is included (both ends inclusive).
- * @returns epoch ms: `now - max(daysAfterExpiry)` days to `now + max(daysBeforeExpiry)` days
+ * The expiry range one listing must cover so that every rule's window is included (both ends inclusive), and far
+ * enough back that domains past the window or in redemption show up in the plan as skipped (with their reason).
+ * @returns epoch ms: `now - max(daysAfterExpiry, 60)` days to `now + max(daysBeforeExpiry)` days
  */
 export function listingWindow(policy: Policy, nowMs: number): { fromMs: number; toMs: number } {
   let before = policy.window.daysBeforeExpiry;
-  let after = policy.window.daysAfterExpiry;
+  let after = Math.max(policy.window.daysAfterExpiry, REPORT_EXPIRED_DAYS);
   for (const rule of policy.rules) {
     before = Math.max(before, rule.window?.daysBeforeExpiry ?? 0);
     after = Math.max(after, rule.window?.daysAfterExpiry ?? 0);

@@ -66,7 +66,12 @@ export async function reconcileBatch(deps: JobDeps, batch: Batch, safeDelayMs: n
 async function findOwnTask(deps: JobDeps, batch: Batch, startedAt: number, now: number): Promise<string | undefined> {
   const want = new Set(batch.entries.map((e) => normalizeDomain(e.domain)));
   const claims = await deps.ledger.getClaims(batch.entries.map((e) => ({ domain: e.domain, expiryMs: e.expiryMs })));
-  const known = new Set(claims.flatMap((c) => [...(c.previousTaskNos ?? []), ...(c.batchId !== batch.batchId && c.taskNo ? [c.taskNo] : [])]));
+  const known = new Set(
+    claims.flatMap((c) => [
+      ...(c.previousTaskNos ?? []),
+      ...(c.batchId !== batch.batchId && c.taskNo ? [c.taskNo] : []),
+    ]),
+  );
   // Task creation times are filtered by day on the registrar side (time zone UNCONFIRMED): widen by a day each way.
   const tasks = await deps.registrar.listTasks({ fromMs: startedAt - DAY_MS, toMs: now + DAY_MS });
   for (const task of tasks) {

@@ -1,7 +1,13 @@
 /** Retries `fn` up to `attempts` times with jittered exponential backoff (base `baseMs`, capped at `capMs`). */
 export async function retryWithBackoff<T>(
   fn: (attempt: number) => Promise<T>,
-  options: { attempts: number; baseMs: number; capMs: number; sleep: (ms: number) => Promise<void>; retryIf?: (err: unknown) => boolean },
+  options: {
+    attempts: number;
+    baseMs: number;
+    capMs: number;
+    sleep: (ms: number) => Promise<void>;
+    retryIf?: (err: unknown) => boolean;
+  },
 ): Promise<T> {
   let last: unknown;
   for (let attempt = 1; attempt <= options.attempts; attempt++) {

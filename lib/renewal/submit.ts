@@ -75,7 +75,10 @@ export async function readInFlight(
 }
 
 /** Lists the candidates and plans: the free part of a run, shared by `plan`, dry runs and `renew`. */
-export async function listAndPlan(deps: Pick<JobDeps, 'registrar' | 'ledger' | 'clock'>, policy: Policy): Promise<Plan> {
+export async function listAndPlan(
+  deps: Pick<JobDeps, 'registrar' | 'ledger' | 'clock'>,
+  policy: Policy,
+): Promise<Plan> {
   const nowMs = deps.clock.now();
   const window = listingWindow(policy, nowMs);
   const domains = await deps.registrar.listDomains({ expiringFromMs: window.fromMs, expiringToMs: window.toMs });
@@ -198,7 +201,12 @@ async function submitBatch(deps: JobDeps, policy: Policy, runId: string, planned
   });
   const entries = await claimEntries(deps, policy, batch, planned);
   if (entries.length === 0) {
-    await deps.ledger.saveBatch({ ...batch, status: 'CLOSED', closedAtMs: deps.clock.now(), updatedAtMs: deps.clock.now() });
+    await deps.ledger.saveBatch({
+      ...batch,
+      status: 'CLOSED',
+      closedAtMs: deps.clock.now(),
+      updatedAtMs: deps.clock.now(),
+    });
     return { batchId, status: 'empty', domains: 0 };
   }
   // Durable before the paid call: from here on the reconciler assumes the request may have reached the registrar.
@@ -283,7 +291,8 @@ async function handleSubmitError(deps: JobDeps, policy: Policy, batch: Batch, er
   const log = deps.log.child({ runId: batch.runId, batchId: batch.batchId });
   const info = describeError(err);
   const code = err instanceof RejectedFinalError || err instanceof RejectedRetryableError ? err.code : undefined;
-  const requestId = err instanceof AmbiguousOutcomeError || err instanceof RejectedFinalError ? err.requestId : undefined;
+  const requestId =
+    err instanceof AmbiguousOutcomeError || err instanceof RejectedFinalError ? err.requestId : undefined;
   const message = err instanceof Error ? err.message : String(err);
   const now = deps.clock.now();
   const error = { message, ...(code ? { code } : {}), ...(requestId ? { requestId } : {}) };
@@ -338,7 +347,12 @@ async function handleSubmitError(deps: JobDeps, policy: Policy, batch: Batch, er
  * Applies `update` to every claim this batch holds (best effort, re-read on conflict). The batch item is the
  * source of truth; a claim left behind in CLAIMED is still live, so no failure here can cause a second purchase.
  */
-export async function markClaims(deps: Pick<JobDeps, 'ledger' | 'log' | 'clock'>, batch: Batch, update: (c: Claim) => Claim, only?: ReadonlySet<string>): Promise<void> {
+export async function markClaims(
+  deps: Pick<JobDeps, 'ledger' | 'log' | 'clock'>,
+  batch: Batch,
+  update: (c: Claim) => Claim,
+  only?: ReadonlySet<string>,
+): Promise<void> {
   const keys = batch.entries
     .filter((e) => !only || only.has(e.domain))
     .map((e) => ({ domain: e.domain, expiryMs: e.expiryMs }));

@@ -353,10 +353,11 @@ describe('listingWindow', () => {
         { name: 'grace', groups: ['G'], window: { daysAfterExpiry: 7 } },
       ],
     });
-    expect(listingWindow(pol, NOW)).toEqual({ fromMs: NOW - 7 * DAY_MS, toMs: NOW + 90 * DAY_MS });
+    // Lapsed domains are listed 60 days back so the plan can report them (past-window, redemption).
+    expect(listingWindow(pol, NOW)).toEqual({ fromMs: NOW - 60 * DAY_MS, toMs: NOW + 90 * DAY_MS });
   });
   test('defaults only', () => {
-    expect(listingWindow(policy(), NOW)).toEqual({ fromMs: NOW, toMs: NOW + 30 * DAY_MS });
+    expect(listingWindow(policy(), NOW)).toEqual({ fromMs: NOW - 60 * DAY_MS, toMs: NOW + 30 * DAY_MS });
   });
 });
 

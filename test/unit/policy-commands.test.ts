@@ -29,7 +29,7 @@ describe('validate', () => {
   test('no arguments: policies/default.json, one summary line, exit 0', async () => {
     const { io, out, err } = capture();
     expect(await validateCommand([], io)).toBe(0);
-    expect(out).toEqual(['policies/default.json: ok (version 1, 0 rules, window 30/0 days)']);
+    expect(out).toEqual(['policies/default.json: ok (version 1, 0 rules, window 30/30 days)']);
     expect(err).toEqual([]);
   });
 

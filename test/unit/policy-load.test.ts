@@ -68,7 +68,7 @@ describe('valid policies', () => {
 
   test('default.json: 30 days before expiry, 1 year, no premium, caps', async () => {
     const p = await loadPolicyFile(join(ROOT, 'policies/default.json'));
-    expect(p.window).toEqual({ daysBeforeExpiry: 30, daysAfterExpiry: 0 });
+    expect(p.window).toEqual({ daysBeforeExpiry: 30, daysAfterExpiry: 30 });
     expect(p.defaults).toEqual({ renew: true, years: 1 });
     expect(p.limits).toEqual({
       maxDomainsPerRun: 100,

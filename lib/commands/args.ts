@@ -1,0 +1,28 @@
+import { parseArgs } from 'node:util';
+import { InputError } from '../errors';
+
+type OptionSpec = Record<string, { type: 'string' | 'boolean'; short?: string }>;
+
+/** Strict flag parsing: unknown flags and stray arguments are InputErrors naming the command and its usage. */
+export function parseFlags<T extends OptionSpec>(
+  command: string,
+  args: readonly string[],
+  options: T,
+  usage: string,
+): { [K in keyof T]?: T[K]['type'] extends 'boolean' ? boolean : string } {
+  try {
+    const { values } = parseArgs({ args: [...args], options, strict: true, allowPositionals: false });
+    return values as { [K in keyof T]?: T[K]['type'] extends 'boolean' ? boolean : string };
+  } catch (err) {
+    const message = err instanceof Error ? err.message.split('\n')[0] : String(err);
+    throw new InputError(`${command}: ${message}; ${usage}`);
+  }
+}
+
+/** Parses `--at` (ISO date or date-time, UTC) into epoch ms. */
+export function parseAt(value: string): number {
+  const ms = Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T00:00:00Z` : value);
+  if (!Number.isFinite(ms))
+    throw new InputError(`--at ${JSON.stringify(value)} is not a date; use e.g. 2027-01-31 or 2027-01-31T08:00:00Z`);
+  return ms;
+}

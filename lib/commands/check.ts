@@ -1,0 +1,43 @@
+import { executeCheck } from '../jobs';
+import { parseFlags } from './args';
+import { type Command, EXIT } from './io';
+import { openLocalRuntime } from './local-runtime';
+
+export const CHECK_USAGE = `usage: autorenew check [--policy FILE] [--at DATE] [--json] [--verbose]
+
+Runs the check job once: reads open batches from the ledger, fetches task results, confirms new expiry dates,
+reconciles unknown submissions and prints (or publishes) the digest. --at only against a loopback sandbox.
+
+examples:
+  npx autorenew check
+  npx autorenew check --json`;
+
+const FLAGS = {
+  policy: { type: 'string' },
+  at: { type: 'string' },
+  json: { type: 'boolean' },
+  verbose: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+/** `check`: one check run; exit 3 when renewals failed in this run. */
+export const checkCommand: Command = async (args, io) => {
+  const flags = parseFlags('check', args, FLAGS, CHECK_USAGE);
+  if (flags.help) {
+    io.out(CHECK_USAGE);
+    return EXIT.ok;
+  }
+  const rt = await openLocalRuntime(io, { ...flags, notifyTo: flags.json ? 'err' : 'out' });
+  try {
+    const summary = await executeCheck(rt.deps, { policy: rt.policy });
+    if (flags.json) io.out(JSON.stringify(summary, null, 2));
+    else {
+      io.out(
+        `check run ${summary.runId}: ${summary.openBatches} open batch(es); renewed ${summary.renewed}, failed ${summary.failed}, pending ${summary.pending}, adopted ${summary.adopted}, released ${summary.released}, unknown ${summary.unknown}, stuck ${summary.stuck}`,
+      );
+    }
+    return summary.failed > 0 ? EXIT.renewalsFailed : EXIT.ok;
+  } finally {
+    await rt.close();
+  }
+};

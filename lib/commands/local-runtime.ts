@@ -1,0 +1,58 @@
+import { isAbsolute, resolve } from 'node:path';
+import { type Clock, fixedClock, systemClock } from '../clock';
+import { type Config, isLoopbackEndpoint, readConfig } from '../config';
+import { InputError } from '../errors';
+import { openLedgerFromEnv } from '../ledger/embedded';
+import { createLogger } from '../log';
+import { loadPolicyFile } from '../policy/load';
+import type { Policy } from '../policy/schema';
+import type { JobDeps } from '../renewal/deps';
+import { assembleDeps, buildNotifier, buildRegistrar } from '../runtime';
+import { parseAt } from './args';
+import type { CliIO } from './io';
+
+export interface LocalRuntime {
+  config: Readonly<Config>;
+  policy: Policy;
+  deps: JobDeps;
+  close(): Promise<void>;
+}
+
+/**
+ * Builds the CLI-side dependencies: config from the environment, the policy (validated first: M5), the registrar
+ * (env credentials or Secrets Manager), the ledger (AUTORENEW_TABLE or the embedded one), the console notifier
+ * (or SNS when AUTORENEW_TOPIC_ARN is set). `--at` sets the job clock; outside `plan` it is allowed only against a
+ * loopback sandbox, so nobody buys renewals in the real account with a pretend date.
+ */
+export async function openLocalRuntime(
+  io: CliIO,
+  options: { policy?: string; at?: string; atAllowedAnywhere?: boolean; verbose?: boolean; notifyTo?: 'out' | 'err' },
+): Promise<LocalRuntime> {
+  const env = { ...io.env, ...(options.policy ? { AUTORENEW_POLICY: options.policy } : {}) };
+  const config = readConfig(env);
+  let clock: Clock = systemClock;
+  if (options.at !== undefined) {
+    if (!options.atAllowedAnywhere && !isLoopbackEndpoint(config.endpoint)) {
+      throw new InputError(
+        '--at is only allowed against a loopback sandbox endpoint (AUTORENEW_ENDPOINT=http://127.0.0.1:...)',
+      );
+    }
+    clock = fixedClock(parseAt(options.at));
+  }
+  const policyPath = isAbsolute(config.policyPath) ? config.policyPath : resolve(io.cwd, config.policyPath);
+  const policy = await loadPolicyFile(policyPath);
+  const ledgerEnv = {
+    ...env,
+    AUTORENEW_LEDGER_DIR: resolve(io.cwd, config.ledgerDir),
+  };
+  const opened = await openLedgerFromEnv(ledgerEnv);
+  const write = options.notifyTo === 'err' ? io.err : io.out;
+  const deps = assembleDeps({
+    registrar: buildRegistrar(config, policy, env),
+    ledger: opened.ledger,
+    notifier: buildNotifier(config, write),
+    clock,
+    log: createLogger({ level: options.verbose ? 'debug' : 'warn', sink: io.err }),
+  });
+  return { config, policy, deps, close: opened.close };
+}

@@ -1,0 +1,45 @@
+import { formatPlanTable, planToJson } from '../renewal/plan-format';
+import { listAndPlan } from '../renewal/submit';
+import { parseFlags } from './args';
+import { type Command, EXIT } from './io';
+import { openLocalRuntime } from './local-runtime';
+
+export const PLAN_USAGE = `usage: autorenew plan [--policy FILE] [--at DATE] [--json] [--verbose]
+
+Dry run: lists the domains in the policy's widest window, decides each one and prints why. Never buys anything.
+
+examples:
+  ALIBABA_CLOUD_ACCESS_KEY_ID=... ALIBABA_CLOUD_ACCESS_KEY_SECRET=... npx autorenew plan
+  npx autorenew plan --policy policies/examples/brand-portfolio.json --at 2027-01-15 --json`;
+
+const FLAGS = {
+  policy: { type: 'string' },
+  at: { type: 'string' },
+  json: { type: 'boolean' },
+  verbose: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+/** `plan`: the free part of a run (list + plan), printed as a table, plain lines or JSON. */
+export const planCommand: Command = async (args, io) => {
+  const flags = parseFlags('plan', args, FLAGS, PLAN_USAGE);
+  if (flags.help) {
+    io.out(PLAN_USAGE);
+    return EXIT.ok;
+  }
+  const rt = await openLocalRuntime(io, { ...flags, atAllowedAnywhere: true, notifyTo: 'err' });
+  try {
+    const plan = await listAndPlan(rt.deps, rt.policy);
+    if (flags.json) io.out(JSON.stringify(planToJson(plan), null, 2));
+    else for (const line of formatPlanTable(plan, { width: terminalWidth(io.env), tty: io.isTTY })) io.out(line);
+    return EXIT.ok;
+  } finally {
+    await rt.close();
+  }
+};
+
+/** Terminal width: COLUMNS or stdout's, at least 60, default 80. */
+export function terminalWidth(env: Readonly<Record<string, string | undefined>>): number {
+  const cols = Number(env.COLUMNS) || process.stdout.columns || 80;
+  return Math.max(60, cols);
+}
