@@ -90,6 +90,7 @@ test.each([
   [['--domains', '-3'], /--domains/],
   [['--fixture', 'missing.json'], /cannot read --fixture missing\.json/],
   [['--bogus'], /Unknown option '--bogus'/],
+  [['--fixture', 'bad-portfolio.json'], /domains\[0\]\.expiresAtMs must be epoch milliseconds/],
   [['--throttle-rate', '0.6', '--lose-rate', '0.6'], /must not exceed 1/],
 ])('bad flags %p -> message and exit 1', async (args, message) => {
   const io = captureIO();
