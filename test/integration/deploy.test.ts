@@ -66,25 +66,66 @@ function resourceTexts(resource: unknown): string[] {
 
 let defaultDir: string;
 let paramsDir: string;
+let policyDir: string;
 let defaultRun: RunResult;
 let paramsRun: RunResult;
+let typoRun: RunResult;
+let badEmailRun: RunResult;
+let policyRuns: { invalid: RunResult; broken: RunResult; missing: RunResult };
 let template: CfnTemplate;
 let paramsTemplate: CfnTemplate;
 
+/** Packages with `--param policy=<file>` after writing `content` there (undefined: leave the file missing). */
+async function packageWithPolicy(dir: string, file: string, content: string | undefined): Promise<RunResult> {
+  if (content !== undefined) await writeFile(join(dir, file), content);
+  return runNode(dir, 'scripts/package.mjs', [`--param=policy=${file}`]);
+}
+
+/** Runs osls on a copy of serverless.yml with one key misspelt (needs the dist/ of a packaged tree). */
+async function packageWithTypo(dir: string): Promise<RunResult> {
+  const yml = await readFile(join(dir, 'serverless.yml'), 'utf8');
+  if (!yml.includes('    memorySize: 512\n')) throw new Error('serverless.yml no longer has "memorySize: 512"');
+  await writeFile(join(dir, 'serverless-typo.yml'), yml.replace('    memorySize: 512\n', '    memorySzie: 512\n'));
+  return runNode(dir, OSLS, ['package', '--config', 'serverless-typo.yml', '--package', '.typo']);
+}
+
+// Every packaging run starts here, as concurrent chains (each tree is only used by one run at a time), so the file
+// takes about as long as its slowest chain; the tests below only assert.
 beforeAll(async () => {
-  [defaultDir, paramsDir] = await Promise.all([copyPackagingTree(), copyPackagingTree()]);
-  [defaultRun, paramsRun] = await Promise.all([
-    runNode(defaultDir, 'scripts/package.mjs', []),
-    runNode(paramsDir, 'scripts/package.mjs', PARAMS),
+  [defaultDir, paramsDir, policyDir] = await Promise.all([
+    copyPackagingTree(),
+    copyPackagingTree(),
+    copyPackagingTree(),
   ]);
-  if (defaultRun.code !== 0) throw new Error(`package failed:\n${defaultRun.output}`);
-  if (paramsRun.code !== 0) throw new Error(`package with params failed:\n${paramsRun.output}`);
-  template = await readTemplate(defaultDir);
-  paramsTemplate = await readTemplate(paramsDir);
+  const defaultChain = async () => {
+    defaultRun = await runNode(defaultDir, 'scripts/package.mjs', []);
+    if (defaultRun.code !== 0) throw new Error(`package failed:\n${defaultRun.output}`);
+    template = await readTemplate(defaultDir);
+    [typoRun, badEmailRun] = await Promise.all([
+      packageWithTypo(defaultDir),
+      runNode(defaultDir, OSLS, ['package', '--param=alertEmails=ops@example.com,not-an-email', '--package', '.bad']),
+    ]);
+  };
+  const paramsChain = async () => {
+    paramsRun = await runNode(paramsDir, 'scripts/package.mjs', PARAMS);
+    if (paramsRun.code !== 0) throw new Error(`package with params failed:\n${paramsRun.output}`);
+    paramsTemplate = await readTemplate(paramsDir);
+  };
+  const policyChain = async () => {
+    const invalid = await packageWithPolicy(
+      policyDir,
+      'policies/typo.json',
+      '{\n  "version": 1,\n  "defualts": {}\n}\n',
+    );
+    const broken = await packageWithPolicy(policyDir, 'policies/broken.json', '{ "version": 1, ');
+    const missing = await packageWithPolicy(policyDir, 'policies/nope.json', undefined);
+    policyRuns = { invalid, broken, missing };
+  };
+  await Promise.all([defaultChain(), paramsChain(), policyChain()]);
 });
 
 afterAll(async () => {
-  await Promise.all([defaultDir, paramsDir].filter(Boolean).map(removeTree));
+  await Promise.all([defaultDir, paramsDir, policyDir].filter(Boolean).map(removeTree));
 });
 
 describe('package (no parameters)', () => {
@@ -349,56 +390,32 @@ describe('package with parameters', () => {
 });
 
 describe('packaging refuses bad input', () => {
-  test('a typo in serverless.yml fails (configValidationMode: error)', async () => {
-    const yml = await readFile(join(defaultDir, 'serverless.yml'), 'utf8');
-    expect(yml).toContain('    memorySize: 512\n');
-    await writeFile(
-      join(defaultDir, 'serverless-typo.yml'),
-      yml.replace('    memorySize: 512\n', '    memorySzie: 512\n'),
-    );
-    const run = await runNode(defaultDir, OSLS, ['package', '--config', 'serverless-typo.yml', '--package', '.typo']);
-    expect(run.code).toBe(1);
-    expect(run.output).toMatch(/memorySzie/);
+  test('a typo in serverless.yml fails (configValidationMode: error)', () => {
+    expect(typoRun.code).toBe(1);
+    expect(typoRun.output).toMatch(/memorySzie/);
   });
 
-  test('an invalid email in alertEmails fails with the entry named', async () => {
-    const run = await runNode(defaultDir, OSLS, ['package', '--param=alertEmails=ops@example.com,not-an-email']);
-    expect(run.code).toBe(1);
-    expect(run.output).toContain('param "alertEmails" has 1 invalid entry ("not-an-email")');
+  test('an invalid email in alertEmails fails with the entry named', () => {
+    expect(badEmailRun.code).toBe(1);
+    expect(badEmailRun.output).toContain('param "alertEmails" has 1 invalid entry ("not-an-email")');
   });
 
-  describe('policy', () => {
-    let dir: string;
-    beforeAll(async () => {
-      dir = await copyPackagingTree();
-    });
-    afterAll(async () => {
-      await removeTree(dir);
-    });
+  test('a policy the validator rejects stops packaging with the validator message', () => {
+    const run = policyRuns.invalid;
+    expect(run.output).toMatch(/policies\/typo\.json:3:\d+/);
+    expect(run.output).toContain('defualts');
+    expect(run.output).toContain('error: policy file policies/typo.json is invalid');
+    expect(run.output).not.toContain('> osls package');
+    expect(run.code).toBe(1);
+  });
 
-    async function packageWith(file: string, content: string | undefined): Promise<RunResult> {
-      if (content !== undefined) await writeFile(join(dir, file), content);
-      return runNode(dir, 'scripts/package.mjs', [`--param=policy=${file}`]);
-    }
-
-    test('a policy the validator rejects stops packaging with the validator message', async () => {
-      const run = await packageWith('policies/typo.json', '{\n  "version": 1,\n  "defualts": { "years": 1 }\n}\n');
-      expect(run.code).toBe(1);
-      expect(run.output).toMatch(/policies\/typo\.json:3:\d+/);
-      expect(run.output).toContain('defualts');
-      expect(run.output).toContain('error: policy file policies/typo.json is invalid');
-      expect(run.output).not.toContain('> osls package');
-    });
-
-    test('unparsable JSON and a missing file fail before osls runs', async () => {
-      const broken = await packageWith('policies/broken.json', '{ "version": 1, ');
-      expect(broken.code).toBe(1);
-      expect(broken.output).toContain('error: policy file policies/broken.json is not valid JSON');
-      const missing = await packageWith('policies/nope.json', undefined);
-      expect(missing.code).toBe(1);
-      expect(missing.output).toContain('error: policy file policies/nope.json not found');
-      expect(missing.output).not.toContain('> osls package');
-    });
+  test('unparsable JSON and a missing file fail before osls runs', () => {
+    const { broken, missing } = policyRuns;
+    expect(broken.code).toBe(1);
+    expect(broken.output).toContain('error: policy file policies/broken.json is not valid JSON');
+    expect(missing.code).toBe(1);
+    expect(missing.output).toContain('error: policy file policies/nope.json not found');
+    expect(missing.output).not.toContain('> osls package');
   });
 });
 
