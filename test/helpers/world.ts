@@ -1,0 +1,127 @@
+import { randomUUID } from 'node:crypto';
+import { createAlibabaRegistrar } from '../../lib/alibaba';
+import { createDynamoLedger, type DynamoLedger } from '../../lib/ledger/dynamodb';
+import { ensureTable } from '../../lib/ledger/create-table';
+import { createLogger } from '../../lib/log';
+import type { Notifier, RenderedMessage } from '../../lib/notify/port';
+import { parsePolicyText } from '../../lib/policy/load';
+import type { Policy } from '../../lib/policy/schema';
+import type { Registrar } from '../../lib/registrar';
+import type { JobDeps } from '../../lib/renewal/deps';
+import { type Sandbox, type SandboxOptions, startSandbox } from '../../lib/sandbox';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { startDynalite } from './ledger-dynalite';
+
+/** A notifier that records what it publishes; `failNext` makes the next publishes throw (an SNS outage). */
+export interface CapturingNotifier extends Notifier {
+  sent: RenderedMessage[];
+  failNext: number;
+}
+
+export function createCapturingNotifier(): CapturingNotifier {
+  const n: CapturingNotifier = {
+    sent: [],
+    failNext: 0,
+    publish: async (message) => {
+      if (n.failNext > 0) {
+        n.failNext -= 1;
+        throw new Error('SNS unavailable (test outage)');
+      }
+      n.sent.push(message);
+      return { messageId: String(n.sent.length) };
+    },
+  };
+  return n;
+}
+
+/** One in-process world: sandbox registrar + dynalite ledger + real client + capturing notifier, one clock. */
+export interface World {
+  sandbox: Sandbox;
+  ledger: DynamoLedger;
+  registrar: Registrar;
+  notifier: CapturingNotifier;
+  logs: string[];
+  policy: Policy;
+  deps(overrides?: Partial<JobDeps>): JobDeps;
+  stop(): Promise<void>;
+}
+
+/** Builds a policy from fields merged over a v1 skeleton. */
+export function testPolicy(fields: Record<string, unknown> = {}): Policy {
+  return parsePolicyText(JSON.stringify({ version: 1, ...fields }), 'test-policy.json');
+}
+
+export async function startWorld(options: { sandbox?: SandboxOptions; policy?: Record<string, unknown> } = {}): Promise<World> {
+  const sandbox = await startSandbox({ taskMs: 1_000, ...options.sandbox });
+  const dynamo = await startDynalite();
+  const client = DynamoDBDocumentClient.from(
+    new DynamoDBClient({
+      endpoint: dynamo.endpoint,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    }),
+    { marshallOptions: { removeUndefinedValues: true } },
+  );
+  const tableName = `ledger-${randomUUID().slice(0, 8)}`;
+  await ensureTable(client, tableName);
+  const ledger = createDynamoLedger({ tableName, client });
+  const registrar = createAlibabaRegistrar({
+    endpoint: sandbox.url,
+    credentials: {
+      get: async () => ({ accessKeyId: sandbox.accessKeyId, accessKeySecret: sandbox.accessKeySecret }),
+      refresh: async () => ({ accessKeyId: sandbox.accessKeyId, accessKeySecret: sandbox.accessKeySecret }),
+    },
+    qps: 10_000,
+    maxAttempts: 8,
+    timeoutMs: 5_000,
+    sleep: async () => {},
+  });
+  const notifier = createCapturingNotifier();
+  const logs: string[] = [];
+  const policy = testPolicy(options.policy);
+  return {
+    sandbox,
+    ledger,
+    registrar,
+    notifier,
+    logs,
+    policy,
+    deps: (overrides = {}) => ({
+      registrar,
+      ledger,
+      notifier,
+      clock: { now: () => sandbox.now() },
+      log: createLogger({ level: 'debug', sink: (l) => logs.push(l) }),
+      metrics: () => {},
+      newId: randomUUID,
+      sleep: async () => {},
+      ...overrides,
+    }),
+    stop: async () => {
+      client.destroy();
+      await sandbox.close();
+      await dynamo.stop();
+    },
+  };
+}
+
+const DAY_MS = 86_400_000;
+
+/** A fixture of `due` domains expiring in 1..29 days and `notDue` expiring in 100+ days, relative to `nowMs`. */
+export function portfolio(nowMs: number, due: number, notDue = 0, prefix = 'd') {
+  const domains = [];
+  for (let i = 0; i < due; i++) domains.push({ domainName: `${prefix}${i}.com`, expiresAtMs: nowMs + (1 + (i % 28)) * DAY_MS + i * 1000 });
+  for (let i = 0; i < notDue; i++) domains.push({ domainName: `${prefix}far${i}.net`, expiresAtMs: nowMs + (100 + i) * DAY_MS });
+  return { domains };
+}
+
+/** Submissions per (domain, CurrentExpirationDate) in the sandbox: the M1 check. */
+export function duplicateSubmissions(sandbox: Sandbox): string[] {
+  const seen = new Map<string, number>();
+  for (const s of sandbox.state().submissions) {
+    const key = `${s.domainName.toLowerCase()}#${s.currentExpirationDate}`;
+    seen.set(key, (seen.get(key) ?? 0) + 1);
+  }
+  return [...seen].filter(([, n]) => n > 1).map(([k]) => k);
+}

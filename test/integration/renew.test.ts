@@ -1,0 +1,129 @@
+import { executeRenew } from '../../lib/jobs';
+import { runCheck } from '../../lib/renewal/check';
+import { runRenew } from '../../lib/renewal/submit';
+import { duplicateSubmissions, portfolio, startWorld, type World } from '../helpers/world';
+
+const NOW = Date.UTC(2026, 10, 29, 6, 0, 0);
+const MIN_MS = 60_000;
+
+describe('renew job against the sandbox and a dynalite ledger', () => {
+  let world: World;
+  afterEach(async () => world?.stop());
+
+  it('submits each due domain once; a second run submits nothing (in-flight claims)', async () => {
+    world = await startWorld({ sandbox: { nowMs: NOW, fixture: portfolio(NOW, 30, 20) }, policy: { limits: { maxBatchSize: 8 } } });
+    const first = await runRenew(world.deps(), { policy: world.policy, dryRun: false, runId: 'r1' });
+    expect(first.summary.planned).toBe(30);
+    expect(first.summary.submitted).toBe(30);
+    expect(first.summary.batches.map((b) => b.status)).toEqual(['submitted', 'submitted', 'submitted', 'submitted']);
+    const second = await runRenew(world.deps(), { policy: world.policy, dryRun: false, runId: 'r2' });
+    expect(second.summary.submitted).toBe(0);
+    expect(second.plan.totals.byReason['in-flight']).toBe(30);
+    const state = world.sandbox.state();
+    expect(state.submissions).toHaveLength(30);
+    expect(state.requests.SaveBatchTaskForCreatingOrderRenew).toBe(4);
+    // Every TaskNo the sandbox issued is in the ledger.
+    const recent = await world.ledger.listRecentBatches(50);
+    const recorded = new Set(recent.map((b) => b.taskNo).filter(Boolean));
+    for (const t of state.tasks) expect(recorded.has(t.taskNo)).toBe(true);
+  });
+
+  it('dry run plans but never calls a paid operation nor writes the ledger', async () => {
+    world = await startWorld({ sandbox: { nowMs: NOW, fixture: portfolio(NOW, 5) } });
+    const run = await runRenew(world.deps(), { policy: world.policy, dryRun: true, runId: 'dry' });
+    expect(run.summary.planned).toBe(5);
+    expect(world.sandbox.state().requests.SaveBatchTaskForCreatingOrderRenew ?? 0).toBe(0);
+    expect(await world.ledger.listRecentBatches(10)).toEqual([]);
+  });
+
+  it('lost responses on 20% of submits: no double submission; affected batches UNKNOWN, then adopted by check', async () => {
+    world = await startWorld({
+      sandbox: { nowMs: NOW, seed: 3, fixture: portfolio(NOW, 60), faults: { loseRate: 0.2, actions: ['SaveBatchTaskForCreatingOrderRenew'] } },
+      policy: { limits: { maxBatchSize: 3 } },
+    });
+    const run = await runRenew(world.deps(), { policy: world.policy, dryRun: false, runId: 'lossy' });
+    const unknown = run.summary.batches.filter((b) => b.status === 'unknown');
+    expect(unknown.length).toBeGreaterThan(0);
+    expect(world.sandbox.state().requests.lost).toBe(unknown.length);
+    for (const b of unknown) expect((await world.ledger.getBatch(b.batchId))?.status).toBe('UNKNOWN');
+    // Runs again right away: the UNKNOWN claims are live, nothing is resubmitted.
+    await runRenew(world.deps(), { policy: world.policy, dryRun: false, runId: 'again' });
+    expect(duplicateSubmissions(world.sandbox)).toEqual([]);
+
+    world.sandbox.setFaults({});
+    world.sandbox.setClock({ advanceMs: 25 * MIN_MS });
+    const check = await runCheck(world.deps(), { policy: world.policy, runId: 'c1' });
+    expect(check.adopted).toBe(unknown.length);
+    const taskNos = new Set(world.sandbox.state().tasks.map((t) => t.taskNo));
+    for (const b of unknown) {
+      const batch = await world.ledger.getBatch(b.batchId);
+      expect(batch?.taskNo && taskNos.has(batch.taskNo)).toBe(true);
+    }
+    // After every task finished, every due domain renewed exactly once.
+    world.sandbox.setClock({ advanceMs: 10 * MIN_MS });
+    await runCheck(world.deps(), { policy: world.policy, runId: 'c2' });
+    await runRenew(world.deps(), { policy: world.policy, dryRun: false, runId: 'after' });
+    const renewals = world.sandbox.state().renewals;
+    expect(renewals).toHaveLength(60);
+    expect(new Set(renewals.map((r) => r.domainName)).size).toBe(60);
+    expect(duplicateSubmissions(world.sandbox)).toEqual([]);
+  });
+
+  it('an ambiguous submit that never reached the registrar is released after the safe delay and renewed once later', async () => {
+    world = await startWorld({
+      sandbox: { nowMs: NOW, fixture: portfolio(NOW, 4), faults: { errorRate: 1, actions: ['SaveBatchTaskForCreatingOrderRenew'] } },
+    });
+    const run = await runRenew(world.deps(), { policy: world.policy, dryRun: false, runId: 'r503' });
+    expect(run.summary.unknown).toBe(4);
+    world.sandbox.setFaults({});
+    // Too early: nothing is settled yet.
+    const early = await runCheck(world.deps(), { policy: world.policy, runId: 'early' });
+    expect(early.unknown).toBe(1);
+    expect(early.released).toBe(0);
+    world.sandbox.setClock({ advanceMs: 21 * MIN_MS });
+    const check = await runCheck(world.deps(), { policy: world.policy, runId: 'late' });
+    expect(check.released).toBe(4);
+    expect(world.sandbox.state().submissions).toHaveLength(0);
+    const next = await runRenew(world.deps(), { policy: world.policy, dryRun: false, runId: 'retry' });
+    expect(next.summary.submitted).toBe(4);
+    world.sandbox.setClock({ advanceMs: 10 * MIN_MS });
+    await runCheck(world.deps(), { policy: world.policy, runId: 'done' });
+    expect(world.sandbox.state().renewals).toHaveLength(4);
+    expect(duplicateSubmissions(world.sandbox)).toEqual([]);
+    expect(world.notifier.sent.map((m) => m.event)).toContain('unknown');
+  });
+
+  it('throttling on 30% of calls: every due domain still renewed exactly once', async () => {
+    world = await startWorld({
+      sandbox: { nowMs: NOW, seed: 5, fixture: portfolio(NOW, 40, 40), faults: { throttleRate: 0.3 } },
+      policy: { limits: { maxBatchSize: 7 } },
+    });
+    const run = await runRenew(world.deps(), { policy: world.policy, dryRun: false, runId: 'thr' });
+    expect(run.summary.submitted).toBe(40);
+    expect(world.sandbox.state().requests.throttled).toBeGreaterThan(0);
+    world.sandbox.setClock({ advanceMs: 5 * MIN_MS });
+    const check = await runCheck(world.deps(), { policy: world.policy, runId: 'thr-c' });
+    expect(check.renewed).toBe(40);
+    expect(world.sandbox.state().renewals).toHaveLength(40);
+    expect(duplicateSubmissions(world.sandbox)).toEqual([]);
+  });
+
+  it('an unreachable registrar stops the run before any paid call and leaves the ledger unchanged', async () => {
+    world = await startWorld({ sandbox: { nowMs: NOW, fixture: portfolio(NOW, 3) } });
+    const url = world.sandbox.url;
+    await world.sandbox.close();
+    const { createAlibabaRegistrar } = await import('../../lib/alibaba');
+    const registrar = createAlibabaRegistrar({
+      endpoint: url,
+      credentials: { get: async () => ({ accessKeyId: 'a', accessKeySecret: 'b' }), refresh: async () => ({ accessKeyId: 'a', accessKeySecret: 'b' }) },
+      sleep: async () => {},
+      maxAttempts: 2,
+    });
+    await expect(executeRenew(world.deps({ registrar, clock: { now: () => NOW } }), { policy: world.policy, dryRun: false })).rejects.toThrow(
+      /QueryDomainList/,
+    );
+    expect(await world.ledger.listRecentBatches(10)).toEqual([]);
+    expect(world.notifier.sent.map((m) => m.event)).toEqual(['error']);
+    world.sandbox = { ...world.sandbox, close: async () => {} };
+  });
+});
