@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createAlibabaRegistrar } from '../../lib/alibaba';
-import { createDynamoLedger, type DynamoLedger } from '../../lib/ledger/dynamodb';
 import { ensureTable } from '../../lib/ledger/create-table';
+import { createDynamoLedger, type DynamoLedger } from '../../lib/ledger/dynamodb';
 import { createLogger } from '../../lib/log';
 import type { Notifier, RenderedMessage } from '../../lib/notify/port';
 import { parsePolicyText } from '../../lib/policy/load';
@@ -9,8 +11,6 @@ import type { Policy } from '../../lib/policy/schema';
 import type { Registrar } from '../../lib/registrar';
 import type { JobDeps } from '../../lib/renewal/deps';
 import { type Sandbox, type SandboxOptions, startSandbox } from '../../lib/sandbox';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { startDynalite } from './ledger-dynalite';
 
 /** A notifier that records what it publishes; `failNext` makes the next publishes throw (an SNS outage). */
@@ -52,7 +52,9 @@ export function testPolicy(fields: Record<string, unknown> = {}): Policy {
   return parsePolicyText(JSON.stringify({ version: 1, ...fields }), 'test-policy.json');
 }
 
-export async function startWorld(options: { sandbox?: SandboxOptions; policy?: Record<string, unknown> } = {}): Promise<World> {
+export async function startWorld(
+  options: { sandbox?: SandboxOptions; policy?: Record<string, unknown> } = {},
+): Promise<World> {
   const sandbox = await startSandbox({ taskMs: 1_000, ...options.sandbox });
   const dynamo = await startDynalite();
   const client = DynamoDBDocumentClient.from(
@@ -111,8 +113,10 @@ const DAY_MS = 86_400_000;
 /** A fixture of `due` domains expiring in 1..29 days and `notDue` expiring in 100+ days, relative to `nowMs`. */
 export function portfolio(nowMs: number, due: number, notDue = 0, prefix = 'd') {
   const domains = [];
-  for (let i = 0; i < due; i++) domains.push({ domainName: `${prefix}${i}.com`, expiresAtMs: nowMs + (1 + (i % 28)) * DAY_MS + i * 1000 });
-  for (let i = 0; i < notDue; i++) domains.push({ domainName: `${prefix}far${i}.net`, expiresAtMs: nowMs + (100 + i) * DAY_MS });
+  for (let i = 0; i < due; i++)
+    domains.push({ domainName: `${prefix}${i}.com`, expiresAtMs: nowMs + (1 + (i % 28)) * DAY_MS + i * 1000 });
+  for (let i = 0; i < notDue; i++)
+    domains.push({ domainName: `${prefix}far${i}.net`, expiresAtMs: nowMs + (100 + i) * DAY_MS });
   return { domains };
 }
 

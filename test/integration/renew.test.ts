@@ -11,7 +11,10 @@ describe('renew job against the sandbox and a dynalite ledger', () => {
   afterEach(async () => world?.stop());
 
   it('submits each due domain once; a second run submits nothing (in-flight claims)', async () => {
-    world = await startWorld({ sandbox: { nowMs: NOW, fixture: portfolio(NOW, 30, 20) }, policy: { limits: { maxBatchSize: 8 } } });
+    world = await startWorld({
+      sandbox: { nowMs: NOW, fixture: portfolio(NOW, 30, 20) },
+      policy: { limits: { maxBatchSize: 8 } },
+    });
     const first = await runRenew(world.deps(), { policy: world.policy, dryRun: false, runId: 'r1' });
     expect(first.summary.planned).toBe(30);
     expect(first.summary.submitted).toBe(30);
@@ -38,7 +41,12 @@ describe('renew job against the sandbox and a dynalite ledger', () => {
 
   it('lost responses on 20% of submits: no double submission; affected batches UNKNOWN, then adopted by check', async () => {
     world = await startWorld({
-      sandbox: { nowMs: NOW, seed: 3, fixture: portfolio(NOW, 60), faults: { loseRate: 0.2, actions: ['SaveBatchTaskForCreatingOrderRenew'] } },
+      sandbox: {
+        nowMs: NOW,
+        seed: 3,
+        fixture: portfolio(NOW, 60),
+        faults: { loseRate: 0.2, actions: ['SaveBatchTaskForCreatingOrderRenew'] },
+      },
       policy: { limits: { maxBatchSize: 3 } },
     });
     const run = await runRenew(world.deps(), { policy: world.policy, dryRun: false, runId: 'lossy' });
@@ -71,7 +79,11 @@ describe('renew job against the sandbox and a dynalite ledger', () => {
 
   it('an ambiguous submit that never reached the registrar is released after the safe delay and renewed once later', async () => {
     world = await startWorld({
-      sandbox: { nowMs: NOW, fixture: portfolio(NOW, 4), faults: { errorRate: 1, actions: ['SaveBatchTaskForCreatingOrderRenew'] } },
+      sandbox: {
+        nowMs: NOW,
+        fixture: portfolio(NOW, 4),
+        faults: { errorRate: 1, actions: ['SaveBatchTaskForCreatingOrderRenew'] },
+      },
     });
     const run = await runRenew(world.deps(), { policy: world.policy, dryRun: false, runId: 'r503' });
     expect(run.summary.unknown).toBe(4);
@@ -115,13 +127,16 @@ describe('renew job against the sandbox and a dynalite ledger', () => {
     const { createAlibabaRegistrar } = await import('../../lib/alibaba');
     const registrar = createAlibabaRegistrar({
       endpoint: url,
-      credentials: { get: async () => ({ accessKeyId: 'a', accessKeySecret: 'b' }), refresh: async () => ({ accessKeyId: 'a', accessKeySecret: 'b' }) },
+      credentials: {
+        get: async () => ({ accessKeyId: 'a', accessKeySecret: 'b' }),
+        refresh: async () => ({ accessKeyId: 'a', accessKeySecret: 'b' }),
+      },
       sleep: async () => {},
       maxAttempts: 2,
     });
-    await expect(executeRenew(world.deps({ registrar, clock: { now: () => NOW } }), { policy: world.policy, dryRun: false })).rejects.toThrow(
-      /QueryDomainList/,
-    );
+    await expect(
+      executeRenew(world.deps({ registrar, clock: { now: () => NOW } }), { policy: world.policy, dryRun: false }),
+    ).rejects.toThrow(/QueryDomainList/);
     expect(await world.ledger.listRecentBatches(10)).toEqual([]);
     expect(world.notifier.sent.map((m) => m.event)).toEqual(['error']);
     world.sandbox = { ...world.sandbox, close: async () => {} };

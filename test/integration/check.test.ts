@@ -1,0 +1,131 @@
+import { executeCheck, executeRenew } from '../../lib/jobs';
+import { runCheck } from '../../lib/renewal/check';
+import { runRenew } from '../../lib/renewal/submit';
+import { signedCall } from '../helpers/sandbox-request';
+import { duplicateSubmissions, startWorld, type World } from '../helpers/world';
+
+const NOW = Date.UTC(2026, 10, 29, 6, 0, 0);
+const DAY_MS = 86_400_000;
+const MIN_MS = 60_000;
+const HOUR_MS = 3_600_000;
+
+describe('check job: results confirmed, failures recorded and retried within limits, notified once', () => {
+  let world: World;
+  afterEach(async () => world?.stop());
+
+  it('confirms renewals with the new expiry and records failures with the registrar message', async () => {
+    world = await startWorld({
+      sandbox: {
+        nowMs: NOW,
+        fixture: {
+          balance: 1_000,
+          domains: [
+            { domainName: 'good.com', expiresAtMs: NOW + 10 * DAY_MS },
+            { domainName: 'pricey.io', expiresAtMs: NOW + 11 * DAY_MS, price: 50_000 },
+            { domainName: 'raced.net', expiresAtMs: NOW + 12 * DAY_MS },
+          ],
+        },
+      },
+      policy: { limits: { maxAttempts: 2, retryAfterHours: 24 } },
+    });
+    // Someone renews raced.net by hand just before our run; their task is still queued when we list, so we see the
+    // old expiry. Ours must then fail as stale at the registrar, not renew a second time.
+    const manual = await signedCall(world.sandbox, 'SaveSingleTaskForCreatingOrderRenew', {
+      DomainName: 'raced.net',
+      SubscriptionDuration: '1',
+      CurrentExpirationDate: String(NOW + 12 * DAY_MS),
+    });
+    expect(manual.status).toBe(200);
+    await runRenew(world.deps(), { policy: world.policy, dryRun: false, runId: 'r1' });
+    world.sandbox.setClock({ advanceMs: 5 * MIN_MS });
+    const check = await runCheck(world.deps(), { policy: world.policy, runId: 'c1' });
+    expect(check.renewed).toBe(1);
+    expect(check.failed).toBe(2);
+
+    const [good] = await world.ledger.getClaims([{ domain: 'good.com', expiryMs: NOW + 10 * DAY_MS }]);
+    expect(good?.status).toBe('RENEWED');
+    const confirmed = world.sandbox.state().domains.find((d) => d.domainName === 'good.com')?.expiresAtMs;
+    expect(good?.newExpiryMs).toBe(confirmed);
+    expect(confirmed).toBeGreaterThan(NOW + 300 * DAY_MS);
+
+    const [pricey] = await world.ledger.getClaims([{ domain: 'pricey.io', expiryMs: NOW + 11 * DAY_MS }]);
+    expect(pricey?.status).toBe('FAILED');
+    expect(pricey?.attempts).toBe(1);
+    expect(pricey?.message).toMatch(/balance/i);
+    const [raced] = await world.ledger.getClaims([{ domain: 'raced.net', expiryMs: NOW + 12 * DAY_MS }]);
+    expect(raced?.status).toBe('FAILED');
+    expect(world.sandbox.state().renewals.filter((r) => r.domainName === 'raced.net')).toHaveLength(1);
+
+    const digest = world.notifier.sent.at(-1);
+    expect(digest?.event).toBe('failed');
+    expect(digest?.severity).toBe('alert');
+    expect(digest?.email).toContain('pricey.io');
+    expect(digest?.email).toMatch(/top up/i);
+
+    // Retries: not before the backoff; then once more; then never again (maxAttempts 2) -> needs a human.
+    const tooSoon = await runRenew(world.deps(), { policy: world.policy, dryRun: false, runId: 'r2' });
+    expect(tooSoon.plan.decisions.find((d) => d.domain.domainName === 'pricey.io')?.reason).toBe('retry-backoff');
+    world.sandbox.setClock({ advanceMs: 25 * HOUR_MS });
+    const retry = await runRenew(world.deps(), { policy: world.policy, dryRun: false, runId: 'r3' });
+    expect(retry.summary.submitted).toBe(1);
+    world.sandbox.setClock({ advanceMs: 5 * MIN_MS });
+    await runCheck(world.deps(), { policy: world.policy, runId: 'c2' });
+    world.sandbox.setClock({ advanceMs: 25 * HOUR_MS });
+    const last = await runRenew(world.deps(), { policy: world.policy, dryRun: false, runId: 'r4' });
+    expect(last.summary.submitted).toBe(0);
+    expect(last.plan.decisions.find((d) => d.domain.domainName === 'pricey.io')?.reason).toBe('max-attempts');
+    const priceySubs = world.sandbox.state().submissions.filter((s) => s.domainName === 'pricey.io');
+    expect(priceySubs).toHaveLength(2);
+  });
+
+  it('an SNS outage during check delivers the digest on the next run exactly once', async () => {
+    world = await startWorld({
+      sandbox: {
+        nowMs: NOW,
+        fixture: {
+          domains: [
+            { domainName: 'a.com', expiresAtMs: NOW + DAY_MS },
+            { domainName: 'b.com', expiresAtMs: NOW + 2 * DAY_MS },
+          ],
+        },
+      },
+    });
+    await executeRenew(world.deps(), { policy: world.policy, dryRun: false });
+    expect(world.notifier.sent.map((m) => m.event)).toEqual(['submitted']);
+    world.sandbox.setClock({ advanceMs: 5 * MIN_MS });
+    world.notifier.failNext = 1;
+    await expect(executeCheck(world.deps(), { policy: world.policy })).rejects.toThrow(/notification not delivered/);
+    expect(world.notifier.sent).toHaveLength(1);
+    const second = await executeCheck(world.deps(), { policy: world.policy });
+    expect(second.notified).toBe(true);
+    expect(world.notifier.sent.map((m) => m.event)).toEqual(['submitted', 'renewed']);
+    expect(world.notifier.sent[1]?.email).toContain('a.com');
+    await executeCheck(world.deps(), { policy: world.policy });
+    await executeCheck(world.deps(), { policy: world.policy });
+    expect(world.notifier.sent).toHaveLength(2);
+    expect(await world.ledger.listOpenBatches()).toEqual([]);
+  });
+
+  it('a batch open longer than stuckAfterHours is reported once as stuck', async () => {
+    world = await startWorld({
+      sandbox: {
+        nowMs: NOW,
+        taskMs: 10 * HOUR_MS,
+        fixture: { domains: [{ domainName: 'slow.com', expiresAtMs: NOW + DAY_MS }] },
+      },
+      policy: { notify: { stuckAfterHours: 2 } },
+    });
+    await executeRenew(world.deps(), { policy: world.policy, dryRun: false });
+    world.sandbox.setClock({ advanceMs: 3 * HOUR_MS });
+    const first = await executeCheck(world.deps(), { policy: world.policy });
+    expect(first.stuck).toBe(1);
+    world.sandbox.setClock({ advanceMs: 1 * HOUR_MS });
+    const second = await executeCheck(world.deps(), { policy: world.policy });
+    expect(second.stuck).toBe(0);
+    expect(world.notifier.sent.filter((m) => m.event === 'stuck')).toHaveLength(1);
+    world.sandbox.setClock({ advanceMs: 20 * HOUR_MS });
+    const done = await executeCheck(world.deps(), { policy: world.policy });
+    expect(done.renewed).toBe(1);
+    expect(duplicateSubmissions(world.sandbox)).toEqual([]);
+  });
+});
