@@ -8,11 +8,15 @@ const Module = require('node:module');
 const root = path.resolve(__dirname, '..');
 // The CLI runs on the developer's Node (20+); the SDK's notice about its 2027 releases is for Lambda runtimes.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-const prebuilt = path.join(root, 'dist', 'cli', 'index.js');
-let code;
-const filename = path.join(root, 'lib', 'cli.bundle.js');
-try {
-  const esbuild = require('esbuild');
+
+/** Loads the CLI module: bundled from source when esbuild is installed, else the prebuilt dist/cli. */
+function loadCli() {
+  let esbuild;
+  try {
+    esbuild = require('esbuild');
+  } catch {
+    return require(path.join(root, 'dist', 'cli', 'index.js'));
+  }
   const out = esbuild.buildSync({
     entryPoints: [path.join(root, 'lib', 'cli.ts')],
     bundle: true,
@@ -24,17 +28,13 @@ try {
     write: false,
     logLevel: 'silent',
   });
-  code = out.outputFiles[0].text;
-} catch (err) {
-  if (err && err.code === 'MODULE_NOT_FOUND' && require('node:fs').existsSync(prebuilt)) {
-    require(prebuilt).main();
-    return;
-  }
-  throw err;
+  const filename = path.join(root, 'lib', 'cli.bundle.js');
+  process.setSourceMapsEnabled(true);
+  const mod = new Module(filename, module);
+  mod.filename = filename;
+  mod.paths = Module._nodeModulePaths(path.dirname(filename));
+  mod._compile(out.outputFiles[0].text, filename);
+  return mod.exports;
 }
-process.setSourceMapsEnabled(true);
-const mod = new Module(filename, module);
-mod.filename = filename;
-mod.paths = Module._nodeModulePaths(path.dirname(filename));
-mod._compile(code, filename);
-mod.exports.main();
+
+loadCli().main();

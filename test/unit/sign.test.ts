@@ -22,14 +22,28 @@ describe('V1 signature (HMAC-SHA1) known-answer vectors', () => {
     [
       'Domain-shaped, GET',
       'GET',
-      { ...common, Action: 'QueryDomainList', PageNum: '1', PageSize: '10', Timestamp: '2026-01-01T00:00:00Z', Version: '2018-01-29' },
+      {
+        ...common,
+        Action: 'QueryDomainList',
+        PageNum: '1',
+        PageSize: '10',
+        Timestamp: '2026-01-01T00:00:00Z',
+        Version: '2018-01-29',
+      },
       'testsecret',
       'hzr+mXDn5VK1lJbeA1jhCu8aiVc=',
     ],
     [
       'Domain-shaped, POST',
       'POST',
-      { ...common, Action: 'QueryDomainList', PageNum: '1', PageSize: '10', Timestamp: '2026-01-01T00:00:00Z', Version: '2018-01-29' },
+      {
+        ...common,
+        Action: 'QueryDomainList',
+        PageNum: '1',
+        PageSize: '10',
+        Timestamp: '2026-01-01T00:00:00Z',
+        Version: '2018-01-29',
+      },
       'testsecret',
       'k+gYhG7/nCvnAFdgNlAeZUK5L/0=',
     ],
@@ -91,6 +105,8 @@ describe('V3 signature (ACS3-HMAC-SHA256) known-answer vector', () => {
     expect(sha256Hex(canonicalRequest)).toBe('d0fca5fea5307368cadfe01d1bf7b4a506eb0a595356eba5ad49d3a12a9d5949');
   });
   it('signs as documented', () => {
-    expect(signV3(req, 'testsecret').signature).toBe('145f65a4e90f63d699eb268878f8649a37c09ee0d87f2f4015421a8ffba92f4f');
+    expect(signV3(req, 'testsecret').signature).toBe(
+      '145f65a4e90f63d699eb268878f8649a37c09ee0d87f2f4015421a8ffba92f4f',
+    );
   });
 });
