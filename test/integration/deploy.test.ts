@@ -25,6 +25,7 @@ const PARAMS = [
   '--param=alertEmails=a@example.com, b@example.com',
   '--param=alertSms=+14155550100',
   '--param=renewSchedule=cron(30 1 * * ? *)',
+  '--param=qps=4',
 ];
 
 interface Statement {
@@ -157,6 +158,9 @@ describe('package (no parameters)', () => {
         AUTORENEW_TABLE: ref('LedgerTable'),
         AUTORENEW_TOPIC_ARN: ref('AlertTopic'),
         AUTORENEW_DRY_RUN: 'false',
+        // Empty: lib/config.ts falls back to its defaults.
+        AUTORENEW_QPS: '',
+        AUTORENEW_PAGE_SIZE: '',
       });
       // Empty clientIp param: the variable is dropped (condition false), not set to ''.
       expect(env.AUTORENEW_CLIENT_IP).toEqual({ 'Fn::If': ['HasClientIp', '', ref('AWS::NoValue')] });
@@ -386,6 +390,10 @@ describe('package with parameters', () => {
       (r) => props(r).ScheduleExpression,
     );
     expect(expressions.sort()).toEqual(['cron(30 1 * * ? *)', 'rate(1 hour)']);
+    const env = props(getResource(paramsTemplate, 'RenewLambdaFunction')).Environment as {
+      Variables: Record<string, unknown>;
+    };
+    expect(env.Variables.AUTORENEW_QPS).toBe('4');
   });
 });
 
