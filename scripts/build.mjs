@@ -1,6 +1,7 @@
 // Bundles each Lambda handler (and the CLI) into dist/<name>/index.js with esbuild.
-import { build } from 'esbuild';
+
 import { rm } from 'node:fs/promises';
+import { build } from 'esbuild';
 
 const entries = { renew: 'handlers/renew.ts', check: 'handlers/check.ts', cli: 'lib/cli.ts' };
 await rm('dist', { recursive: true, force: true });
