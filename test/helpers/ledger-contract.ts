@@ -409,6 +409,24 @@ export function describeLedgerContract(name: string, server: LedgerServer): void
     });
 
     describe('round trips (absent optional fields stay absent)', () => {
+      test('previous TaskNos survive a takeover of a FAILED claim (reconciliation must never adopt them)', async () => {
+        const ledger = table.createLedger();
+        const claim = await mustClaim(ledger, claimRequest(uniqueDomain('prev')));
+        await ledger.saveClaim({
+          ...claim,
+          status: 'FAILED',
+          attempts: 1,
+          taskNo: 'T-1',
+          previousTaskNos: ['T-1'],
+          nextEligibleAtMs: T0,
+        });
+        const again = await ledger.claim({ ...claimRequest(claim.domain), batchId: 'b-2', attemptId: 'a-2', nowMs: T0 + 1 });
+        expect(again.ok).toBe(true);
+        const [stored] = await ledger.getClaims([claim]);
+        expect(stored?.previousTaskNos).toEqual(['T-1']);
+        expect(stored?.taskNo).toBeUndefined();
+      });
+
       test('a claim with every optional field', async () => {
         const ledger = table.createLedger();
         const claim = await mustClaim(ledger, claimRequest(uniqueDomain('full')));
@@ -418,6 +436,7 @@ export function describeLedgerContract(name: string, server: LedgerServer): void
           attempts: 2,
           nextEligibleAtMs: T0 + 7,
           taskNo: 'T-42',
+          previousTaskNos: ['T-40', 'T-41'],
           newExpiryMs: T0 + 400 * DAY_MS,
           code: 'OK',
           message: 'renewed: 中文 ok',
