@@ -3,7 +3,10 @@ import { InputError } from '../errors';
 
 type OptionSpec = Record<string, { type: 'string' | 'boolean'; short?: string }>;
 
-/** Strict flag parsing: unknown flags and stray arguments are InputErrors naming the command and its usage. */
+/**
+ * Strict flag parsing: unknown flags and stray arguments are InputErrors. The message is one line (the CLI prefixes
+ * `autorenew <command>:`): the problem, then the usage line and where to find the rest.
+ */
 export function parseFlags<T extends OptionSpec>(
   command: string,
   args: readonly string[],
@@ -14,8 +17,9 @@ export function parseFlags<T extends OptionSpec>(
     const { values } = parseArgs({ args: [...args], options, strict: true, allowPositionals: false });
     return values as { [K in keyof T]?: T[K]['type'] extends 'boolean' ? boolean : string };
   } catch (err) {
-    const message = err instanceof Error ? err.message.split('\n')[0] : String(err);
-    throw new InputError(`${command}: ${message}; ${usage}`);
+    const message = err instanceof Error ? (err.message.split('\n')[0] ?? '') : String(err);
+    const usageLine = usage.split('\n')[0] ?? '';
+    throw new InputError(`${message.replace(/\. To specify .*$/, '')}; ${usageLine} (autorenew ${command} --help)`);
   }
 }
 

@@ -1,7 +1,7 @@
-import { isLoopbackEndpoint } from '../config';
 import { executeRenew } from '../jobs';
 import { listAndPlan } from '../renewal/submit';
 import { parseFlags } from './args';
+import { isYes, needsConfirmation } from './confirm';
 import { type Command, EXIT } from './io';
 import { openLocalRuntime } from './local-runtime';
 
@@ -35,12 +35,19 @@ export const renewCommand: Command = async (args, io) => {
   const rt = await openLocalRuntime(io, { ...flags, notifyTo: flags.json ? 'err' : 'out' });
   try {
     const dryRun = !!flags['dry-run'] || rt.config.dryRun;
-    if (!dryRun && !flags.yes && io.ask && !isLoopbackEndpoint(rt.config.endpoint)) {
+    const confirm = needsConfirmation({
+      dryRun,
+      yes: !!flags.yes,
+      canAsk: !!io.ask,
+      endpoint: rt.config.endpoint,
+      env: io.env,
+    });
+    if (confirm && io.ask) {
       const plan = await listAndPlan(rt.deps, rt.policy);
       const answer = await io.ask(
         `Renew ${plan.totals.renew} domain(s) for ${plan.totals.years} year(s) in total at ${rt.config.endpoint}? This is paid and cannot be refunded. [y/N] `,
       );
-      if (!/^y(es)?$/i.test(answer.trim())) {
+      if (!isYes(answer)) {
         io.out('cancelled; nothing was submitted');
         return EXIT.ok;
       }

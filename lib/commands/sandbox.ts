@@ -20,7 +20,11 @@ const USAGE = `usage: autorenew sandbox [options]
   --max-batch N          max OrderRenewParam entries per call (default 100)
   --max-page-size N      max PageSize of QueryDomainList/QueryTaskList (default 100)
   --balance CNY          account balance (default 1000000000)
-Control: GET /_sandbox/state, POST /_sandbox/faults {"throttleRate":0.1,...}, POST /_sandbox/clock {"advanceMs":n}`;
+Control: GET /_sandbox/state, POST /_sandbox/faults {"throttleRate":0.1,...}, POST /_sandbox/clock {"advanceMs":n}
+
+examples:
+  npx autorenew sandbox --domains 200 --seed 7
+  npx autorenew sandbox --port 0 --fixture portfolio.json --lose-rate 0.2 --task-ms 1000`;
 
 const OPTIONS = {
   port: { type: 'string' },

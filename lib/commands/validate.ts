@@ -6,7 +6,14 @@ import { type CliIO, type Command, EXIT } from './io';
 /** Policy used when neither arguments nor AUTORENEW_POLICY name one (relative to the working directory). */
 export const DEFAULT_POLICY_PATH = 'policies/default.json';
 
-const USAGE = 'usage: autorenew validate [policy.json ...]  (default: $AUTORENEW_POLICY or policies/default.json)';
+const USAGE = `usage: autorenew validate [policy.json ...]  (default: $AUTORENEW_POLICY or policies/default.json)
+
+Checks policy files against the schema. Problems are printed as \`file:line:col path: message\`, one per line, and
+the exit code is 1.
+
+examples:
+  npx autorenew validate
+  npx autorenew validate policies/examples/*.json`;
 
 /**
  * `validate [files...]`: checks each policy file. Problems go to stderr as `file:line:col path: message`, one per
@@ -19,7 +26,7 @@ export const validateCommand: Command = async (args: readonly string[], io: CliI
   }
   const flag = args.find((a) => a.startsWith('-'));
   if (flag !== undefined) {
-    io.err(`validate: unknown option "${flag}"; ${USAGE}`);
+    io.err(`validate: unknown option "${flag}"; ${USAGE.split('\n')[0]}`);
     return EXIT.invalidInput;
   }
   const files = args.length > 0 ? args : [io.env.AUTORENEW_POLICY || DEFAULT_POLICY_PATH];
