@@ -6,4 +6,5 @@ module.exports = {
   testTimeout: 30000,
   setupFiles: ['<rootDir>/test/helpers/env.ts'],
   maxWorkers: 2,
+  reporters: ['default', '<rootDir>/test/helpers/summary-reporter.js'],
 };
