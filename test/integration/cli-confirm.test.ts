@@ -1,0 +1,96 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { runCli } from '../../lib/cli';
+import { type ConfirmInput, isYes, needsConfirmation } from '../../lib/commands/confirm';
+import { type CliIO, EXIT } from '../../lib/commands/io';
+import { startSandbox } from '../../lib/sandbox';
+import { createTestFixture, SANDBOX_NOW_MS } from '../helpers/sandbox-fixture';
+
+const ROOT = resolve(__dirname, '..', '..');
+const REAL = 'https://domain.aliyuncs.com';
+
+describe('renew asks before buying from a real registrar', () => {
+  const base: ConfirmInput = { dryRun: false, yes: false, canAsk: true, endpoint: REAL, env: {} };
+
+  it.each<[string, Partial<ConfirmInput>, boolean]>([
+    ['a person at a terminal, real endpoint', {}, true],
+    ['the international endpoint', { endpoint: 'https://domain-intl.aliyuncs.com' }, true],
+    ['--yes', { yes: true }, false],
+    ['--dry-run / AUTORENEW_DRY_RUN', { dryRun: true }, false],
+    ['not a terminal (pipe, CI)', { canAsk: false }, false],
+    ['in Lambda', { env: { AWS_LAMBDA_FUNCTION_NAME: 'aliyun-domain-autorenew-prod-renew' } }, false],
+    ['loopback sandbox 127.0.0.1', { endpoint: 'http://127.0.0.1:8787' }, false],
+    ['loopback sandbox localhost', { endpoint: 'http://localhost:8787' }, false],
+    ['a LAN address is not loopback', { endpoint: 'http://192.168.1.5:8787' }, true],
+  ])('%s', (_name, change, expected) => {
+    expect(needsConfirmation({ ...base, ...change })).toBe(expected);
+  });
+
+  it('only y / yes confirms', () => {
+    for (const a of ['y', 'Y', 'yes', ' YES \n']) expect(isYes(a)).toBe(true);
+    for (const a of ['', 'n', 'no', 'yep', 'y es', 'sure']) expect(isYes(a)).toBe(false);
+  });
+});
+
+describe('runCli in process', () => {
+  function captureIO(env: CliIO['env'], ask?: CliIO['ask']): CliIO & { out_: string[]; err_: string[] } {
+    const out_: string[] = [];
+    const err_: string[] = [];
+    return {
+      out_,
+      err_,
+      out: (l) => out_.push(l),
+      err: (l) => err_.push(l),
+      isTTY: true,
+      env,
+      cwd: ROOT,
+      ...(ask ? { ask } : {}),
+    };
+  }
+
+  it('a terminal renew against the loopback sandbox does not ask; exit 0', async () => {
+    const sandbox = await startSandbox({ fixture: createTestFixture(), nowMs: SANDBOX_NOW_MS });
+    const ledgerDir = await mkdtemp(join(tmpdir(), 'autorenew-confirm-'));
+    try {
+      const questions: string[] = [];
+      const io = captureIO(
+        {
+          AUTORENEW_ENDPOINT: sandbox.url,
+          ALIBABA_CLOUD_ACCESS_KEY_ID: sandbox.accessKeyId,
+          ALIBABA_CLOUD_ACCESS_KEY_SECRET: sandbox.accessKeySecret,
+          AUTORENEW_LEDGER_DIR: ledgerDir,
+        },
+        async (q) => {
+          questions.push(q);
+          return 'n';
+        },
+      );
+      const code = await runCli(['renew', '--at', new Date(SANDBOX_NOW_MS).toISOString()], io);
+      expect(code).toBe(EXIT.ok);
+      expect(questions).toEqual([]);
+      expect(sandbox.state().submissions.length).toBeGreaterThan(0);
+    } finally {
+      await sandbox.close();
+      await rm(ledgerDir, { recursive: true, force: true });
+    }
+  });
+
+  it.each(['demo', 'validate', 'plan', 'renew', 'check', 'status', 'sandbox', 'schema'])(
+    '%s --help: usage and examples, exit 0',
+    async (command) => {
+      const io = captureIO({});
+      expect(await runCli([command, '--help'], io)).toBe(EXIT.ok);
+      const text = io.out_.join('\n');
+      expect(text).toMatch(new RegExp(`^usage: autorenew ${command}`));
+      expect(text).toMatch(/\nexamples:\n {2}.*(npx autorenew|npm start|npm run)/);
+      expect(io.err_).toEqual([]);
+    },
+  );
+
+  it('no command: help on stdout, exit 1', async () => {
+    const io = captureIO({});
+    expect(await runCli([], io)).toBe(EXIT.invalidInput);
+    expect(io.out_.join('\n')).toContain('usage: autorenew <command>');
+  });
+});

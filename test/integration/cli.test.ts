@@ -1,0 +1,209 @@
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { EXIT } from '../../lib/commands/io';
+import { type Sandbox, startSandbox } from '../../lib/sandbox';
+import { createTestFixture, DAY_MS, SANDBOX_NOW_MS } from '../helpers/sandbox-fixture';
+
+// Drives `node bin/autorenew.js` as a subprocess, the way an operator does: a sandbox registrar started here,
+// an embedded ledger in a temporary directory, the console notifier. Each start bundles the CLI (~0.4 s).
+
+const ROOT = resolve(__dirname, '..', '..');
+const AT = new Date(SANDBOX_NOW_MS).toISOString().slice(0, 10);
+const INVALID = 'test/fixtures/policies/invalid/10-unknown-top-key.json';
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** The parent's environment without anything that could point the CLI at a real account, table or topic. */
+function cleanEnv(): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(process.env)) {
+    if (v === undefined || /^(AUTORENEW_|ALIBABA_CLOUD_|AWS_)/.test(k)) continue;
+    env[k] = v;
+  }
+  return { ...env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' };
+}
+
+function runCliProcess(args: readonly string[], env: Record<string, string | undefined>): Promise<Run> {
+  return new Promise((done, fail) => {
+    const child = spawn(process.execPath, ['bin/autorenew.js', ...args], {
+      cwd: ROOT,
+      env: Object.fromEntries(Object.entries({ ...cleanEnv(), ...env }).filter(([, v]) => v !== undefined)),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => {
+      stdout += c.toString('utf8');
+    });
+    child.stderr.on('data', (c: Buffer) => {
+      stderr += c.toString('utf8');
+    });
+    child.on('error', fail);
+    child.on('close', (code) => done({ code, stdout, stderr }));
+  });
+}
+
+const lines = (text: string) => text.split('\n').filter((l) => l.trim() !== '');
+
+describe('autorenew CLI as a subprocess (sandbox + embedded ledger)', () => {
+  let sandbox: Sandbox;
+  let ledgerDir: string;
+  let env: Record<string, string>;
+  const cli = (args: readonly string[], extra: Record<string, string | undefined> = {}) =>
+    runCliProcess(args, { ...env, ...extra });
+
+  beforeAll(async () => {
+    // 3 000 CNY: enough for the cheap due domains, not for pricey.io (4 000 CNY), whose renewal then fails.
+    sandbox = await startSandbox({ fixture: { ...createTestFixture(), balance: 3000 }, nowMs: SANDBOX_NOW_MS });
+    ledgerDir = await mkdtemp(join(tmpdir(), 'autorenew-cli-'));
+    env = {
+      AUTORENEW_ENDPOINT: sandbox.url,
+      ALIBABA_CLOUD_ACCESS_KEY_ID: sandbox.accessKeyId,
+      ALIBABA_CLOUD_ACCESS_KEY_SECRET: sandbox.accessKeySecret,
+      AUTORENEW_LEDGER_DIR: ledgerDir,
+    };
+  });
+
+  afterAll(async () => {
+    await sandbox?.close();
+    if (ledgerDir) await rm(ledgerDir, { recursive: true, force: true });
+  });
+
+  it('rejects bad input with exit 1, one line naming the problem, and no registrar call', async () => {
+    const [unknownFlag, unknownCommand, atRemote, badPolicy, badLimit, validate] = await Promise.all([
+      cli(['plan', '--bogus']),
+      cli(['renwe']),
+      cli(['renew', '--at', AT, '--yes'], { AUTORENEW_ENDPOINT: 'https://domain.aliyuncs.com' }),
+      cli(['renew', '--yes', '--at', AT], { AUTORENEW_POLICY: INVALID }),
+      cli(['status', '--limit', '0']),
+      cli(['validate', 'policies/default.json', INVALID]),
+    ]);
+    for (const run of [unknownFlag, unknownCommand, atRemote, badPolicy, badLimit, validate]) {
+      expect(run.code).toBe(EXIT.invalidInput);
+      expect(run.stderr).not.toMatch(/\n\s+at /); // no stack trace without --verbose
+    }
+    expect(lines(unknownFlag.stderr)).toEqual([
+      expect.stringMatching(/^autorenew plan: Unknown option '--bogus'; usage: autorenew plan .*--help\)$/),
+    ]);
+    expect(lines(unknownCommand.stderr)).toEqual(['autorenew: unknown command "renwe"; run autorenew --help']);
+    expect(lines(atRemote.stderr)).toEqual([
+      expect.stringMatching(/^autorenew renew: --at is only allowed against a loopback sandbox endpoint/),
+    ]);
+    // M5: the invalid policy stops the run at file:line:col before anything is listed or bought.
+    expect(lines(badPolicy.stderr)).toEqual([
+      `${resolve(ROOT, INVALID)}:3:3 rule: unknown key "rule"; did you mean "rules"?`,
+    ]);
+    expect(lines(badLimit.stderr)).toEqual([expect.stringMatching(/^status: --limit must be a positive integer/)]);
+    expect(lines(validate.stdout)).toEqual([
+      expect.stringMatching(/^policies\/default\.json: ok \(version 1, 0 rules, window 30\/30 days\)$/),
+    ]);
+    expect(lines(validate.stderr)).toEqual([
+      `${INVALID}:3:3 rule: unknown key "rule"; did you mean "rules"?`,
+      '1 of 2 policy files are invalid',
+    ]);
+    expect(sandbox.state().requests.total).toBe(0);
+  });
+
+  it('plan --json, renew, check --json, status --json: counts agree with the sandbox; failed renewals exit 3', async () => {
+    const plan = await cli(['plan', '--json', '--at', AT]);
+    expect(plan.code).toBe(EXIT.ok);
+    const planned = JSON.parse(plan.stdout);
+    expect(planned).toMatchObject({ version: 1, now: new Date(SANDBOX_NOW_MS).toISOString() });
+    const renewing = planned.decisions.filter((d: { action: string }) => d.action === 'renew');
+    expect(renewing.map((d: { domain: string }) => d.domain).sort()).toEqual(
+      ['due-soon.com', 'in-grace.cn', 'pricey.io', '例子.中国'].sort(),
+    );
+    expect(planned.totals).toMatchObject({ renew: 4, batches: 1 });
+    expect(planned.totals.byReason).toMatchObject({ due: 4, premium: 1, redemption: 1 });
+    expect(planned.batches[0].domains).toHaveLength(4);
+    for (const d of planned.decisions) expect(Object.keys(d)).toContain('reasonText');
+    // M3: plans are free.
+    expect(sandbox.state().requests.SaveBatchTaskForCreatingOrderRenew ?? 0).toBe(0);
+
+    // Not a terminal: no question is asked, the run goes ahead (as in CI and Lambda).
+    const renew = await cli(['renew', '--at', AT]);
+    expect(renew.code).toBe(EXIT.ok);
+    expect(renew.stdout).toMatch(/listed \d+, planned 4, submitted 4, unknown 0, rejected 0/);
+    expect(sandbox.state().submissions).toHaveLength(4);
+    const taskNo = sandbox.state().tasks[0]?.taskNo;
+    expect(renew.stdout).toContain(`TaskNo ${taskNo}`);
+
+    // Let the registrar finish the task (sandbox clock), then check.
+    sandbox.setClock({ advanceMs: DAY_MS });
+    const check = await cli(['check', '--json', '--at', AT]);
+    expect(check.code).toBe(EXIT.renewalsFailed);
+    const checked = JSON.parse(check.stdout);
+    expect(checked).toMatchObject({ openBatches: 1, renewed: 3, failed: 1, pending: 0, unknown: 0 });
+    expect(
+      sandbox
+        .state()
+        .renewals.map((r) => r.domainName)
+        .sort(),
+    ).toEqual(['due-soon.com', 'in-grace.cn', '例子.中国'].sort());
+    // With --json the digest goes to stderr, so stdout stays machine-readable.
+    expect(check.stderr).toContain('pricey.io');
+    expect(check.stderr).toMatch(/Insufficient balance/);
+
+    const status = await cli(['status', '--json']);
+    expect(status.code).toBe(EXIT.ok);
+    const ledger = JSON.parse(status.stdout);
+    expect(ledger.openBatches.filter((b: { status: string }) => b.status !== 'CLOSED')).toEqual([]);
+    expect(ledger.lastRuns.map((r: { job: string }) => r.job).sort()).toEqual(['check', 'renew']);
+    const outcomes = ledger.recentBatches.flatMap((b: { entries: { domain: string; outcome?: string }[] }) =>
+      b.entries.map((e) => `${e.domain}=${e.outcome}`),
+    );
+    expect(outcomes.sort()).toEqual(
+      ['due-soon.com=RENEWED', 'in-grace.cn=RENEWED', 'pricey.io=FAILED', '例子.中国=RENEWED'].sort(),
+    );
+    expect(ledger.recentBatches[0].taskNo).toBe(taskNo);
+
+    // A second run the same day buys nothing: renewed domains moved out of the window, the failure waits.
+    const again = await cli(['renew', '--at', AT]);
+    expect(again.code).toBe(EXIT.ok);
+    expect(again.stdout).toMatch(/submitted 0,/);
+    expect(sandbox.state().submissions).toHaveLength(4);
+
+    const text = await cli(['status']);
+    expect(text.code).toBe(EXIT.ok);
+    expect(text.stdout).toMatch(/^open batches: 0$/m);
+    expect(text.stdout).toMatch(/^last renew: .* ok /m);
+    expect(text.stdout).toMatch(/^ {2}pricey\.io \d{4}-\d{2}-\d{2} \+1y FAILED/m);
+  });
+
+  it('demo runs the whole cycle on its own sandbox: exit 0, summary counts consistent', async () => {
+    const demo = await runCliProcess(['demo'], {});
+    expect(demo.code).toBe(EXIT.ok);
+    const m =
+      /demo done: (\d+) domains listed, (\d+) planned, (\d+) renewed, (\d+) failed, (\d+) skipped; the sandbox executed (\d+) renewal\(s\) and holds (\d+) submission\(s\)/.exec(
+        demo.stdout,
+      );
+    expect(m).not.toBeNull();
+    const [listed, planned, renewed, failed, skipped, executed, submissions] = (m ?? []).slice(1).map(Number);
+    expect(planned).toBeGreaterThan(0);
+    expect((planned ?? 0) + (skipped ?? 0)).toBe(listed);
+    expect((renewed ?? 0) + (failed ?? 0)).toBe(planned);
+    expect(failed).toBe(1); // big-ticket.io costs more than the demo balance
+    expect(executed).toBe(renewed);
+    expect(submissions).toBe(planned);
+    expect(demo.stdout).toContain('== plan (free: nothing is bought) ==');
+    expect(demo.stdout).toContain('What to do');
+  });
+
+  it('--help lists every command, the exit codes and examples', async () => {
+    const help = await runCliProcess(['--help'], {});
+    expect(help.code).toBe(EXIT.ok);
+    for (const name of ['demo', 'validate', 'plan', 'renew', 'check', 'status', 'sandbox', 'schema']) {
+      expect(help.stdout).toMatch(new RegExp(`^ {2}${name} `, 'm'));
+    }
+    expect(help.stdout).toContain(
+      'exit codes: 0 ok, 1 invalid input (nothing bought), 2 job failed, 3 renewals failed',
+    );
+    expect(help.stdout).toContain('examples:');
+  });
+});
