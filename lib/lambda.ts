@@ -6,8 +6,27 @@ import { createDynamoLedger } from './ledger/dynamodb';
 import { createLogger } from './log';
 import { loadPolicyFile } from './policy/load';
 import type { Policy } from './policy/schema';
+import type { CredentialsProvider } from './registrar';
 import type { JobDeps } from './renewal/deps';
-import { assembleDeps, buildMetrics, buildNotifier, buildRegistrar } from './runtime';
+import { assembleDeps, buildCredentials, buildMetrics, buildNotifier, buildRegistrar } from './runtime';
+
+/** Per container: the secret is cached across warm invocations (max age in lib/secrets.ts), not re-read each run. */
+let containerCredentials: { key: string; provider: CredentialsProvider } | undefined;
+
+/** Per container: one DynamoDB client (kept-alive connections) per table. */
+let containerLedger: { table: string; ledger: ReturnType<typeof createDynamoLedger> } | undefined;
+
+function ledgerFor(table: string) {
+  if (containerLedger?.table !== table) containerLedger = { table, ledger: createDynamoLedger({ tableName: table }) };
+  return containerLedger.ledger;
+}
+
+function credentialsFor(config: Parameters<typeof buildCredentials>[0]): CredentialsProvider {
+  const key = config.secretId ?? '(env)';
+  if (containerCredentials?.key !== key)
+    containerCredentials = { key, provider: buildCredentials(config, process.env) };
+  return containerCredentials.provider;
+}
 
 /** The part of Lambda's context object the jobs use. */
 export interface LambdaContext {
@@ -39,8 +58,8 @@ export async function prepareLambdaJob(
     throw err;
   }
   const deps = assembleDeps({
-    registrar: buildRegistrar(config, policy, env),
-    ledger: createDynamoLedger({ tableName: config.table }),
+    registrar: buildRegistrar(config, policy, env, credentialsFor(config)),
+    ledger: ledgerFor(config.table),
     notifier,
     clock: systemClock,
     log,

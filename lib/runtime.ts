@@ -9,18 +9,25 @@ import { createConsoleNotifier } from './notify/console';
 import type { Notifier } from './notify/port';
 import { createSnsNotifier } from './notify/sns';
 import type { Policy } from './policy/schema';
-import type { Registrar } from './registrar';
+import type { CredentialsProvider, Registrar } from './registrar';
 import type { JobDeps } from './renewal/deps';
 import { realSleep } from './renewal/retry';
 import { createEnvCredentials, createSecretsManagerCredentials } from './secrets';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
-/** The registrar adapter for this config: secret from Secrets Manager when AUTORENEW_SECRET_ID is set, else env. */
-export function buildRegistrar(config: Readonly<Config>, policy: Policy, env: Env): Registrar {
-  const credentials = config.secretId
-    ? createSecretsManagerCredentials({ secretId: config.secretId })
-    : createEnvCredentials(env);
+/** Credentials for this config: Secrets Manager when AUTORENEW_SECRET_ID is set, else the local env variables. */
+export function buildCredentials(config: Readonly<Config>, env: Env): CredentialsProvider {
+  return config.secretId ? createSecretsManagerCredentials({ secretId: config.secretId }) : createEnvCredentials(env);
+}
+
+/** The registrar adapter for this config; pass `credentials` to share a cached provider across runs. */
+export function buildRegistrar(
+  config: Readonly<Config>,
+  policy: Policy,
+  env: Env,
+  credentials: CredentialsProvider = buildCredentials(config, env),
+): Registrar {
   return createAlibabaRegistrar({
     endpoint: config.endpoint,
     credentials,
