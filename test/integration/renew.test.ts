@@ -141,4 +141,53 @@ describe('renew job against the sandbox and a dynalite ledger', () => {
     expect(world.notifier.sent.map((m) => m.event)).toEqual(['error']);
     world.sandbox = { ...world.sandbox, close: async () => {} };
   });
+
+  it('stops starting new batches when the remaining time is under the margin', async () => {
+    world = await startWorld({
+      sandbox: { nowMs: NOW, fixture: portfolio(NOW, 10) },
+      policy: { limits: { maxBatchSize: 2 } },
+    });
+    let left = 200_000;
+    const deps = world.deps({
+      remainingMs: () => {
+        left -= 50_000; // each batch "takes" 50 s
+        return left;
+      },
+    });
+    const run = await runRenew(deps, { policy: world.policy, dryRun: false, runId: 'tight', timeMarginMs: 60_000 });
+    expect(run.summary.batches).toHaveLength(2);
+    expect(run.summary.batchesLeftForTime).toBe(3);
+    expect(world.sandbox.state().submissions).toHaveLength(4);
+  });
+
+  it('a TaskNo that cannot be written is logged at ERROR with the TaskNo, counted, and fails the job', async () => {
+    world = await startWorld({ sandbox: { nowMs: NOW, fixture: portfolio(NOW, 2) } });
+    const metrics: Record<string, number>[] = [];
+    const ledger = world.ledger;
+    const broken = Object.create(ledger) as typeof ledger;
+    broken.saveBatch = async (batch) => {
+      if (batch.status === 'SUBMITTED') throw new Error('DynamoDB unavailable (test)');
+      return ledger.saveBatch(batch);
+    };
+    const deps = world.deps({ ledger: broken, metrics: (m) => metrics.push(m as Record<string, number>) });
+    await expect(executeRenew(deps, { policy: world.policy, dryRun: false })).rejects.toThrow(
+      /1 TaskNo\(s\) not recorded/,
+    );
+    const taskNo = world.sandbox.state().tasks[0]?.taskNo;
+    expect(taskNo).toBeDefined();
+    const errorLine = world.logs.find((l) => l.includes('TaskNo NOT RECORDED'));
+    expect(errorLine).toContain(`"taskNo":"${taskNo}"`);
+    expect(errorLine).toContain('"level":"error"');
+    expect(metrics).toContainEqual({ TaskNoNotRecorded: 1 });
+    // The claims stay live: a later run does not buy these domains again.
+    const again = await runRenew(world.deps(), { policy: world.policy, dryRun: false, runId: 'later' });
+    expect(again.summary.submitted).toBe(0);
+    expect(duplicateSubmissions(world.sandbox)).toEqual([]);
+    // And the check job recovers the TaskNo from the registrar once the safe delay has passed.
+    world.sandbox.setClock({ advanceMs: 21 * MIN_MS });
+    const check = await runCheck(world.deps(), { policy: world.policy, runId: 'recover' });
+    expect(check.adopted).toBe(1);
+    const recorded = (await world.ledger.listRecentBatches(10)).map((b) => b.taskNo);
+    expect(recorded).toContain(taskNo);
+  });
 });
