@@ -186,6 +186,15 @@ async function submitBatch(deps: JobDeps, policy: Policy, runId: string, planned
   const batchId = deps.newId();
   const log = deps.log.child({ runId, batchId });
   const now = deps.clock.now();
+  // The intent lists every domain we are about to claim, so that a run dying between its claims and the
+  // submit-start write leaves claims the reconciler can find and release (else they stay CLAIMED for ever and the
+  // domain lapses silently). markClaims only touches claims that carry this batchId.
+  const intended: BatchEntry[] = planned.items.map((d) => ({
+    domain: d.domain.domainName.toLowerCase(),
+    expiryMs: d.domain.expiresAtMs,
+    years: d.years ?? 1,
+    permitPremium: !!d.permitPremium,
+  }));
   let batch = await deps.ledger.putBatchIntent({
     batchId,
     runId,
@@ -195,7 +204,7 @@ async function submitBatch(deps: JobDeps, policy: Policy, runId: string, planned
     updatedAtMs: now,
     ...(planned.couponNo !== undefined ? { couponNo: planned.couponNo } : {}),
     ...(planned.promotionNo !== undefined ? { promotionNo: planned.promotionNo } : {}),
-    entries: [],
+    entries: intended,
     pendingNotices: [],
     sentNotices: [],
   });
@@ -203,6 +212,7 @@ async function submitBatch(deps: JobDeps, policy: Policy, runId: string, planned
   if (entries.length === 0) {
     await deps.ledger.saveBatch({
       ...batch,
+      entries: [],
       status: 'CLOSED',
       closedAtMs: deps.clock.now(),
       updatedAtMs: deps.clock.now(),
