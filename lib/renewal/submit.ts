@@ -74,7 +74,13 @@ export async function readInFlight(
   return view;
 }
 
-/** Lists the candidates and plans: the free part of a run, shared by `plan`, dry runs and `renew`. */
+/**
+ * Lists the candidates and plans: the free part of a run, shared by `plan`, dry runs and `renew`.
+ * Belt and braces for M1: the claim key is (domain, listed expiry), so a listing that reports a different expiry
+ * for a domain already being renewed (a stale or inconsistent listing) would make a new key. Before anything is
+ * bought, each domain planned for renewal is checked against ALL its claims: a live claim for another expiry, or a
+ * renewal already confirmed past the listed expiry, makes it `in-flight` (one ledger Query per planned domain).
+ */
 export async function listAndPlan(
   deps: Pick<JobDeps, 'registrar' | 'ledger' | 'clock'>,
   policy: Policy,
@@ -83,8 +89,27 @@ export async function listAndPlan(
   const window = listingWindow(policy, nowMs);
   const domains = await deps.registrar.listDomains({ expiringFromMs: window.fromMs, expiringToMs: window.toMs });
   const inFlight = await readInFlight(deps, domains);
-  return planRenewals({ domains, policy, inFlight, nowMs });
+  const plan = planRenewals({ domains, policy, inFlight, nowMs });
+  let blocked = 0;
+  for (const d of plan.decisions) {
+    if (d.action !== 'renew') continue;
+    const claims = await deps.ledger.listClaimsForDomain(d.domain.domainName.toLowerCase());
+    const other = claims.find(
+      (c) =>
+        (c.expiryMs !== d.domain.expiresAtMs && LIVE_STATUSES.has(c.status)) ||
+        (c.status === 'RENEWED' && c.newExpiryMs !== undefined && c.newExpiryMs > d.domain.expiresAtMs),
+    );
+    if (!other) continue;
+    inFlight.set(claimKey(d.domain.domainName, d.domain.expiresAtMs), {
+      status: other.status,
+      attempts: other.attempts,
+    });
+    blocked += 1;
+  }
+  return blocked === 0 ? plan : planRenewals({ domains, policy, inFlight, nowMs });
 }
+
+const LIVE_STATUSES: ReadonlySet<string> = new Set(['CLAIMED', 'SUBMITTED', 'UNKNOWN']);
 
 /**
  * The renew job (DESIGN §2): plan, then for each batch write the intent, claim each domain, mark the submit as

@@ -191,3 +191,28 @@ describe('renew job against the sandbox and a dynalite ledger', () => {
     expect(recorded).toContain(taskNo);
   });
 });
+
+describe('renew job: a listing that disagrees with the ledger about a domain being renewed', () => {
+  let world: World;
+  afterEach(async () => world?.stop());
+
+  it('does not buy a domain again when its listed expiry changes while a renewal is in flight or confirmed', async () => {
+    world = await startWorld({ sandbox: { nowMs: NOW, fixture: portfolio(NOW, 1) } });
+    const first = await runRenew(world.deps(), { policy: world.policy, dryRun: false, runId: 'r1' });
+    expect(first.summary.submitted).toBe(1);
+    const listed = (await world.registrar.listDomains({}))[0]!;
+    // A registrar listing that reports a slightly different expiry (e.g. a rounding or a stale cache).
+    const skewed = {
+      ...world.registrar,
+      listDomains: async () => [{ ...listed, expiresAtMs: listed.expiresAtMs + 1_000 }],
+    };
+    const second = await runRenew(world.deps({ registrar: skewed }), {
+      policy: world.policy,
+      dryRun: false,
+      runId: 'r2',
+    });
+    expect(second.summary.submitted).toBe(0);
+    expect(second.plan.decisions[0]?.reason).toBe('in-flight');
+    expect(world.sandbox.state().submissions).toHaveLength(1);
+  });
+});
