@@ -2,6 +2,7 @@ import { executeCheck } from '../jobs';
 import { parseFlags } from './args';
 import { type Command, EXIT } from './io';
 import { openLocalRuntime } from './local-runtime';
+import { withProgress } from './progress';
 
 export const CHECK_USAGE = `usage: autorenew check [--policy FILE] [--at DATE] [--json] [--verbose]
 
@@ -29,7 +30,7 @@ export const checkCommand: Command = async (args, io) => {
   }
   const rt = await openLocalRuntime(io, { ...flags, notifyTo: flags.json ? 'err' : 'out' });
   try {
-    const summary = await executeCheck(rt.deps, { policy: rt.policy });
+    const summary = await withProgress(io, 'checking open batches', () => executeCheck(rt.deps, { policy: rt.policy }));
     if (flags.json) io.out(JSON.stringify(summary, null, 2));
     else {
       io.out(

@@ -3,6 +3,7 @@ import { listAndPlan } from '../renewal/submit';
 import { parseFlags } from './args';
 import { type Command, EXIT } from './io';
 import { openLocalRuntime } from './local-runtime';
+import { withProgress } from './progress';
 
 export const PLAN_USAGE = `usage: autorenew plan [--policy FILE] [--at DATE] [--json] [--verbose]
 
@@ -29,7 +30,7 @@ export const planCommand: Command = async (args, io) => {
   }
   const rt = await openLocalRuntime(io, { ...flags, atAllowedAnywhere: true, notifyTo: 'err' });
   try {
-    const plan = await listAndPlan(rt.deps, rt.policy);
+    const plan = await withProgress(io, 'listing and planning', () => listAndPlan(rt.deps, rt.policy));
     if (flags.json) io.out(JSON.stringify(planToJson(plan), null, 2));
     else for (const line of formatPlanTable(plan, { width: terminalWidth(io.env), tty: io.isTTY })) io.out(line);
     return EXIT.ok;

@@ -4,6 +4,7 @@ import { parseFlags } from './args';
 import { isYes, needsConfirmation } from './confirm';
 import { type Command, EXIT } from './io';
 import { openLocalRuntime } from './local-runtime';
+import { withProgress } from './progress';
 
 export const RENEW_USAGE = `usage: autorenew renew [--dry-run] [--yes] [--policy FILE] [--at DATE] [--json] [--verbose]
 
@@ -43,7 +44,7 @@ export const renewCommand: Command = async (args, io) => {
       env: io.env,
     });
     if (confirm && io.ask) {
-      const plan = await listAndPlan(rt.deps, rt.policy);
+      const plan = await withProgress(io, 'listing and planning', () => listAndPlan(rt.deps, rt.policy));
       const answer = await io.ask(
         `Renew ${plan.totals.renew} domain(s) for ${plan.totals.years} year(s) in total at ${rt.config.endpoint}? This is paid and cannot be refunded. [y/N] `,
       );
@@ -52,7 +53,9 @@ export const renewCommand: Command = async (args, io) => {
         return EXIT.ok;
       }
     }
-    const { summary } = await executeRenew(rt.deps, { policy: rt.policy, dryRun });
+    const { summary } = await withProgress(io, dryRun ? 'planning (dry run)' : 'renewing', () =>
+      executeRenew(rt.deps, { policy: rt.policy, dryRun }),
+    );
     if (flags.json) io.out(JSON.stringify(summary, null, 2));
     else {
       io.out(
