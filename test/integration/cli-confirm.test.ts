@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import { runCli } from '../../lib/cli';
 import { type ConfirmInput, isYes, needsConfirmation } from '../../lib/commands/confirm';
 import { type CliIO, EXIT } from '../../lib/commands/io';
+import { withProgress } from '../../lib/commands/progress';
 import { startSandbox } from '../../lib/sandbox';
 import { createTestFixture, SANDBOX_NOW_MS } from '../helpers/sandbox-fixture';
 
@@ -92,5 +93,33 @@ describe('runCli in process', () => {
     const io = captureIO({});
     expect(await runCli([], io)).toBe(EXIT.invalidInput);
     expect(io.out_.join('\n')).toContain('usage: autorenew <command>');
+  });
+});
+
+describe('progress on slow steps', () => {
+  const io = (isTTY: boolean) => {
+    const errors: string[] = [];
+    const value: CliIO = { out: () => undefined, err: (l) => errors.push(l), isTTY, env: {}, cwd: ROOT };
+    return { value, errors };
+  };
+  const slow = () => new Promise<string>((r) => setTimeout(() => r('done'), 120));
+
+  it('on a terminal: a label once the step outlasts the threshold, then elapsed time; stops when done', async () => {
+    const tty = io(true);
+    expect(await withProgress(tty.value, 'listing', slow, 50)).toBe('done');
+    expect(tty.errors[0]).toBe('listing…');
+    expect(tty.errors.length).toBeGreaterThanOrEqual(2);
+    const seen = tty.errors.length;
+    await new Promise((r) => setTimeout(r, 120));
+    expect(tty.errors).toHaveLength(seen);
+  });
+
+  it('silent for fast steps and on pipes; errors pass through', async () => {
+    const tty = io(true);
+    expect(await withProgress(tty.value, 'quick', async () => 1, 50)).toBe(1);
+    const pipe = io(false);
+    expect(await withProgress(pipe.value, 'listing', slow, 10)).toBe('done');
+    await expect(withProgress(tty.value, 'x', () => Promise.reject(new Error('boom')), 50)).rejects.toThrow('boom');
+    expect([...tty.errors, ...pipe.errors]).toEqual([]);
   });
 });
