@@ -1,6 +1,15 @@
 import { parseArgs } from 'node:util';
 import { InputError } from '../errors';
 
+/** Flags every job command accepts (plan, renew, check): the policy, a pretend date, JSON output, verbosity, help. */
+export const JOB_FLAGS = {
+  policy: { type: 'string' },
+  at: { type: 'string' },
+  json: { type: 'boolean' },
+  verbose: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
 type OptionSpec = Record<string, { type: 'string' | 'boolean'; short?: string }>;
 
 /**

@@ -1,5 +1,5 @@
 import { executeCheck } from '../jobs';
-import { parseFlags } from './args';
+import { JOB_FLAGS, parseFlags } from './args';
 import { type Command, EXIT } from './io';
 import { openLocalRuntime } from './local-runtime';
 import { withProgress } from './progress';
@@ -13,13 +13,7 @@ examples:
   npx autorenew check
   npx autorenew check --json`;
 
-const FLAGS = {
-  policy: { type: 'string' },
-  at: { type: 'string' },
-  json: { type: 'boolean' },
-  verbose: { type: 'boolean' },
-  help: { type: 'boolean', short: 'h' },
-} as const;
+const FLAGS = JOB_FLAGS;
 
 /** `check`: one check run; exit 3 when renewals failed in this run. */
 export const checkCommand: Command = async (args, io) => {

@@ -1,6 +1,6 @@
 import { formatPlanTable, planToJson } from '../renewal/plan-format';
 import { listAndPlan } from '../renewal/submit';
-import { parseFlags } from './args';
+import { JOB_FLAGS, parseFlags } from './args';
 import { type Command, EXIT } from './io';
 import { openLocalRuntime } from './local-runtime';
 import { withProgress } from './progress';
@@ -13,13 +13,7 @@ examples:
   ALIBABA_CLOUD_ACCESS_KEY_ID=... ALIBABA_CLOUD_ACCESS_KEY_SECRET=... npx autorenew plan
   npx autorenew plan --policy policies/examples/brand-portfolio.json --at 2027-01-15 --json`;
 
-const FLAGS = {
-  policy: { type: 'string' },
-  at: { type: 'string' },
-  json: { type: 'boolean' },
-  verbose: { type: 'boolean' },
-  help: { type: 'boolean', short: 'h' },
-} as const;
+const FLAGS = JOB_FLAGS;
 
 /** `plan`: the free part of a run (list + plan), printed as a table, plain lines or JSON. */
 export const planCommand: Command = async (args, io) => {

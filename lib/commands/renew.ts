@@ -1,6 +1,6 @@
 import { executeRenew } from '../jobs';
 import { listAndPlan } from '../renewal/submit';
-import { parseFlags } from './args';
+import { JOB_FLAGS, parseFlags } from './args';
 import { isYes, needsConfirmation } from './confirm';
 import { type Command, EXIT } from './io';
 import { openLocalRuntime } from './local-runtime';
@@ -19,11 +19,7 @@ examples:
 const FLAGS = {
   'dry-run': { type: 'boolean' },
   yes: { type: 'boolean', short: 'y' },
-  policy: { type: 'string' },
-  at: { type: 'string' },
-  json: { type: 'boolean' },
-  verbose: { type: 'boolean' },
-  help: { type: 'boolean', short: 'h' },
+  ...JOB_FLAGS,
 } as const;
 
 /** `renew`: one renew run; exit 3 when the registrar refused a batch, 2 when the job failed. */
