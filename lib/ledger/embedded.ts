@@ -16,8 +16,11 @@ export const EMBEDDED_TABLE = 'autorenew-ledger';
 /** Default embedded ledger directory, relative to the working directory. */
 export const DEFAULT_LEDGER_DIR = '.autorenew';
 const DEFAULT_REGION = 'us-east-1';
-/** Local servers accept any credentials; DynamoDB Local keys its data by them, so they must stay the same. */
-const LOCAL_CREDENTIALS = { accessKeyId: 'autorenew-local', secretAccessKey: 'autorenew-local' };
+/**
+ * Local servers accept any credentials; DynamoDB Local keys its data by them, so they must stay the same, and it
+ * rejects an AccessKeyId with anything but letters and digits (UnrecognizedClientException), hence no dash.
+ */
+const LOCAL_CREDENTIALS = { accessKeyId: 'autorenewlocal', secretAccessKey: 'autorenewlocal' };
 
 export interface OpenLedger {
   ledger: Ledger;
