@@ -1,0 +1,95 @@
+import { cpus, platform, release, totalmem } from 'node:os';
+import { type BundleReport, measureBundles } from './bundles';
+import { bundleChild } from './child';
+import type { BenchOptions } from './options';
+import { describeSize, LIMITS, type SizeReport } from './report';
+import { type BenchSettings, expectedCalls, runScenario } from './scenario';
+
+export interface BenchReport {
+  startedAt: string;
+  machine: { cpus: number; cpuModel: string; memoryGb: number; node: string; os: string };
+  settings: BenchSettings & { baseline: boolean };
+  sizes: SizeReport[];
+  bundles?: BundleReport & { limitBytes: number; allUnderLimit: boolean };
+  /** Every acceptance check of every size (and the bundles) passed. */
+  passed: boolean;
+}
+
+function describeMachine(): BenchReport['machine'] {
+  const list = cpus();
+  return {
+    cpus: list.length,
+    cpuModel: list[0]?.model.trim() ?? 'unknown',
+    memoryGb: Math.round((totalmem() / 1024 ** 3) * 10) / 10,
+    node: process.version,
+    os: `${platform()} ${release()}`,
+  };
+}
+
+/**
+ * Runs the benchmark: for each size the real jobs in a child process against a fresh sandbox (and the naive
+ * baseline against another fresh sandbox with the same seed), then the bundle measurements. `progress` gets one
+ * line per finished step.
+ */
+export async function runBench(
+  options: BenchOptions,
+  progress: (line: string) => void = () => {},
+): Promise<BenchReport> {
+  const startedAt = new Date().toISOString();
+  const settings: BenchSettings = {
+    latencyMs: options.latencyMs,
+    qps: options.qps,
+    pageSize: options.pageSize,
+    listConcurrency: options.listConcurrency,
+    maxBatchSize: options.maxBatchSize,
+    shares: options.shares,
+    seed: options.seed,
+  };
+  const timing = { latencyMs: options.latencyMs, qps: options.qps };
+  const bundle = bundleChild();
+  const sizes: SizeReport[] = [];
+  try {
+    for (const n of options.sizes) {
+      const job = await runScenario('job', n, settings, bundle);
+      progress(`N=${n}: job ${((job.result.renewMs + job.result.checkMs) / 1000).toFixed(1)} s`);
+      const baseline = options.baseline ? await runScenario('baseline', n, settings, bundle) : undefined;
+      if (baseline) {
+        progress(`N=${n}: baseline ${((baseline.result.renewMs + baseline.result.checkMs) / 1000).toFixed(1)} s`);
+      }
+      const expected = expectedCalls(job.portfolio, settings);
+      sizes.push(
+        describeSize({
+          portfolio: job.portfolio,
+          job,
+          ...(baseline ? { baseline } : {}),
+          minimum: expected.minimum,
+          baselineExpected: expected.baseline,
+          timing,
+          concurrency: options.listConcurrency,
+        }),
+      );
+    }
+  } finally {
+    bundle.dispose();
+  }
+  let bundles: BenchReport['bundles'];
+  if (options.bundles) {
+    const measured = measureBundles(options.loadRuns);
+    bundles = {
+      ...measured,
+      limitBytes: LIMITS.bundleBytes,
+      allUnderLimit: measured.bundles.every((b) => b.bytes < LIMITS.bundleBytes),
+    };
+    progress('bundles measured');
+  }
+  const passed =
+    sizes.every((s) => Object.values(s.acceptance).every(Boolean)) && (bundles ? bundles.allUnderLimit : true);
+  return {
+    startedAt,
+    machine: describeMachine(),
+    settings: { ...settings, baseline: options.baseline },
+    sizes,
+    ...(bundles ? { bundles } : {}),
+    passed,
+  };
+}

@@ -1,0 +1,150 @@
+// The bench's job process: runs the real renew and check jobs (or the naive baseline) once against the sandbox
+// and reports its timings and peak RSS to the parent. Bundled by bench/child.ts, started with fork().
+import { performance } from 'node:perf_hooks';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { createAlibabaRegistrar } from '../lib/alibaba';
+import { createCaller } from '../lib/alibaba/call';
+import { createRateLimiter } from '../lib/alibaba/rate-limit';
+import { systemClock } from '../lib/clock';
+import { executeCheck, executeRenew } from '../lib/jobs';
+import { createDynamoLedger } from '../lib/ledger/dynamodb';
+import { createLogger } from '../lib/log';
+import { parsePolicyText } from '../lib/policy/load';
+import { assembleDeps } from '../lib/runtime';
+import { runNaiveCheck, runNaiveRenew } from './baseline';
+import type { ChildMessage, ChildRequest, ChildResult } from './protocol';
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** Peak RSS in bytes: Linux reports maxRSS in KiB. */
+function readPeakRssBytes(): number {
+  return process.resourceUsage().maxRSS * 1024;
+}
+
+function credentialsOf(req: ChildRequest) {
+  const creds = { accessKeyId: req.accessKeyId, accessKeySecret: req.accessKeySecret };
+  return { get: async () => creds, refresh: async () => creds };
+}
+
+async function runJob(req: ChildRequest): Promise<ChildResult> {
+  if (!req.dynamoEndpoint || !req.tableName) throw new Error('job mode needs dynamoEndpoint and tableName');
+  const problems: string[] = [];
+  const log = createLogger({
+    level: 'warn',
+    sink: (line) => {
+      if (problems.length < 20) problems.push(line);
+    },
+  });
+  const client = DynamoDBDocumentClient.from(
+    new DynamoDBClient({
+      endpoint: req.dynamoEndpoint,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' },
+    }),
+    { marshallOptions: { removeUndefinedValues: true } },
+  );
+  const deps = assembleDeps({
+    registrar: createAlibabaRegistrar({
+      endpoint: req.endpoint,
+      credentials: credentialsOf(req),
+      qps: req.qps,
+      pageSize: req.pageSize,
+      listConcurrency: req.listConcurrency,
+    }),
+    ledger: createDynamoLedger({ tableName: req.tableName, client }),
+    // The digest is rendered as in production; publishing is the only part left out (no SNS here).
+    notifier: { publish: async () => ({}) },
+    clock: systemClock,
+    log,
+  });
+  const policy = parsePolicyText(req.policyText, 'bench-policy.json');
+  const startupMs = performance.now();
+  const startupRssBytes = readPeakRssBytes();
+  const t0 = performance.now();
+  const renew = await executeRenew(deps, { policy, dryRun: false });
+  const renewMs = performance.now() - t0;
+  const renewPeakRssBytes = readPeakRssBytes();
+  await sleep(req.gapMs);
+  const t1 = performance.now();
+  const check = await executeCheck(deps, { policy });
+  const checkMs = performance.now() - t1;
+  client.destroy();
+  return {
+    mode: 'job',
+    renewMs,
+    checkMs,
+    peakRssBytes: readPeakRssBytes(),
+    renewPeakRssBytes,
+    startupRssBytes,
+    startupMs,
+    listed: renew.summary.listed,
+    planned: renew.summary.planned,
+    submitted: renew.summary.submitted,
+    renewed: check.renewed,
+    pending: check.pending,
+    failed: check.failed,
+    problems,
+  };
+}
+
+async function runBaseline(req: ChildRequest): Promise<ChildResult> {
+  const now = Date.now;
+  const caller = createCaller({
+    endpoint: req.endpoint,
+    credentials: credentialsOf(req),
+    timeoutMs: 10_000,
+    caller: { lang: 'en' },
+    maxAttempts: 5,
+    limiter: createRateLimiter(req.qps, now, sleep),
+    fetch: globalThis.fetch,
+    sleep,
+    random: Math.random,
+    now,
+  });
+  const policy = parsePolicyText(req.policyText, 'bench-policy.json');
+  const startupMs = performance.now();
+  const startupRssBytes = readPeakRssBytes();
+  const t0 = performance.now();
+  const renew = await runNaiveRenew(caller, policy, req.pageSize, now());
+  const renewMs = performance.now() - t0;
+  const renewPeakRssBytes = readPeakRssBytes();
+  await sleep(req.gapMs);
+  const t1 = performance.now();
+  const check = await runNaiveCheck(caller, renew.taskNos);
+  const checkMs = performance.now() - t1;
+  return {
+    mode: 'baseline',
+    renewMs,
+    checkMs,
+    peakRssBytes: readPeakRssBytes(),
+    renewPeakRssBytes,
+    startupRssBytes,
+    startupMs,
+    listed: renew.listed,
+    planned: renew.taskNos.length,
+    submitted: renew.taskNos.length,
+    ...check,
+    problems: [],
+  };
+}
+
+function reply(message: ChildMessage): Promise<void> {
+  return new Promise((resolve) => {
+    if (!process.send) {
+      process.stdout.write(`${JSON.stringify(message)}\n`);
+      resolve();
+      return;
+    }
+    process.send(message, () => resolve());
+  });
+}
+
+process.once('message', (req: ChildRequest) => {
+  (req.mode === 'job' ? runJob(req) : runBaseline(req))
+    .then((result) => reply({ kind: 'result', result }))
+    .catch((err: unknown) =>
+      reply({ kind: 'error', message: err instanceof Error ? (err.stack ?? err.message) : String(err) }),
+    )
+    .finally(() => process.disconnect?.());
+});

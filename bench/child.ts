@@ -1,0 +1,74 @@
+import { fork } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { buildSync } from 'esbuild';
+import type { ChildMessage, ChildRequest, ChildResult } from './protocol';
+
+/** The repository root (every bench module lives directly in bench/, also when bundled by bench/run.js). */
+export const REPO_ROOT = resolve(__dirname, '..');
+
+/** A bundled child entry in a temporary directory; `dispose()` removes it. */
+export interface ChildBundle {
+  file: string;
+  dispose(): void;
+}
+
+/** Bundles bench/child-entry.ts (packages external, resolved through NODE_PATH) into a temporary file. */
+export function bundleChild(): ChildBundle {
+  const dir = mkdtempSync(join(tmpdir(), 'autorenew-bench-'));
+  const file = join(dir, 'child.js');
+  buildSync({
+    entryPoints: [join(REPO_ROOT, 'bench', 'child-entry.ts')],
+    outfile: file,
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    packages: 'external',
+    logLevel: 'silent',
+  });
+  return { file, dispose: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** Environment for a process that loads a bundle from outside the repository. */
+export function childEnv(): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    NODE_PATH: join(REPO_ROOT, 'node_modules'),
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+  };
+}
+
+/**
+ * Runs one job (or baseline) in a fresh Node process and resolves with its measurements; rejects when the child
+ * reports an error, exits without a result or runs longer than `timeoutMs`.
+ */
+export function runChild(bundle: ChildBundle, request: ChildRequest, timeoutMs = 15 * 60_000): Promise<ChildResult> {
+  return new Promise((done, fail) => {
+    const child = fork(bundle.file, [], {
+      execArgv: [],
+      env: childEnv(),
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
+    let result: ChildResult | undefined;
+    let error: string | undefined;
+    const timer = setTimeout(() => {
+      error = `the ${request.mode} process ran longer than ${timeoutMs} ms and was stopped`;
+      child.kill('SIGKILL');
+    }, timeoutMs);
+    child.on('message', (m: ChildMessage) => {
+      if (m.kind === 'result') result = m.result;
+      else error = m.message;
+    });
+    child.on('error', (err) => {
+      error = err.message;
+    });
+    child.on('exit', (code, signal) => {
+      clearTimeout(timer);
+      if (result) done(result);
+      else fail(new Error(`bench ${request.mode} process failed (exit ${code ?? signal}): ${error ?? 'no result'}`));
+    });
+    child.send(request);
+  });
+}

@@ -1,0 +1,45 @@
+/** Messages between the bench (parent) and its job process (child), sent over the fork IPC channel. */
+
+/** What the child runs: the real jobs, or the naive baseline. */
+export interface ChildRequest {
+  mode: 'job' | 'baseline';
+  /** Sandbox endpoint, e.g. http://127.0.0.1:40123. */
+  endpoint: string;
+  accessKeyId: string;
+  accessKeySecret: string;
+  /** Ledger (dynalite) endpoint and table; job mode only. */
+  dynamoEndpoint?: string;
+  tableName?: string;
+  policyText: string;
+  /** Calls per second (client-side budget). */
+  qps: number;
+  pageSize: number;
+  listConcurrency: number;
+  /** Pause between the renew and the check run, ms (lets the sandbox's tasks finish). */
+  gapMs: number;
+}
+
+/** Measured by the child; times in ms, memory in bytes. */
+export interface ChildResult {
+  mode: 'job' | 'baseline';
+  renewMs: number;
+  checkMs: number;
+  /** Peak resident set size of the child process (process.resourceUsage().maxRSS), bytes. */
+  peakRssBytes: number;
+  /** Peak RSS when the renew run returned, bytes. */
+  renewPeakRssBytes: number;
+  /** Peak RSS once the code was loaded, before the first job call, bytes. */
+  startupRssBytes: number;
+  /** From child start to the first job call, ms (node start, module load, ledger client set-up). */
+  startupMs: number;
+  listed: number;
+  planned: number;
+  submitted: number;
+  renewed: number;
+  pending: number;
+  failed: number;
+  /** Log lines at warn/error level (a clean run has none). */
+  problems: string[];
+}
+
+export type ChildMessage = { kind: 'result'; result: ChildResult } | { kind: 'error'; message: string };

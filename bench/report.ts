@@ -1,0 +1,147 @@
+import { checkSteps, criticalPathMs, renewSteps, type ScheduleTiming } from './critical-path';
+import { type CallCounts, CONFIRM, DETAIL, LIST, SUBMIT, SUBMIT_SINGLE, totalCalls } from './minimum';
+import type { BenchPortfolio } from './portfolio';
+import type { ScenarioRun } from './scenario';
+
+/** Acceptance limits of issue 8. */
+export const LIMITS = { wallOverPath: 1.3, peakRssMb: 150, rssAtN: 10_000, bundleBytes: 1_000_000 } as const;
+
+const MB = 1024 * 1024;
+
+export interface RunReport {
+  calls: CallCounts;
+  /** Expected calls: the minimum for the job, the naive pattern's own count for the baseline. */
+  expected: CallCounts;
+  callsOverExpected: number;
+  renewMs: number;
+  checkMs: number;
+  wallMs: number;
+  criticalPathMs: { renew: number; check: number; total: number };
+  /** (renew + check wall) / (renew + check critical path): the acceptance ratio. */
+  wallOverCriticalPath: number | null;
+  /** The same per run, to show where local work (ledger writes, CPU) adds time. */
+  renewOverCriticalPath: number | null;
+  checkOverCriticalPath: number | null;
+  peakRssMb: number;
+  /** Peak RSS once the code was loaded, before the first call, and when the renew run returned, MiB. */
+  startupRssMb: number;
+  renewPeakRssMb: number;
+  startupMs: number;
+  renewed: number;
+  failed: number;
+  pending: number;
+  sandboxRenewals: number;
+  problems: string[];
+}
+
+export interface SizeReport {
+  n: number;
+  portfolio: {
+    listed: number;
+    renewals: number;
+    byGroup: number[];
+    brand: number;
+    lapsed: number;
+    notDue: number;
+    unlisted: number;
+  };
+  job: RunReport;
+  baseline?: RunReport;
+  /** Baseline wall / job wall. */
+  speedUp?: number;
+  acceptance: { callsAtMinimum: boolean; wallWithinLimit: boolean; rssUnderLimit?: boolean; allRenewed: boolean };
+}
+
+function sameCounts(a: CallCounts, b: CallCounts): boolean {
+  const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
+  return [...keys].every((k) => (a[k] ?? 0) === (b[k] ?? 0));
+}
+
+/** a / b, or null when b is 0 (no latency and no budget: there is no critical path to compare with). */
+function ratio(a: number, b: number): number | null {
+  return b > 0 ? a / b : null;
+}
+
+function describeRun(run: ScenarioRun, expected: CallCounts, path: { renew: number; check: number }): RunReport {
+  const r = run.result;
+  const wallMs = r.renewMs + r.checkMs;
+  const total = path.renew + path.check;
+  return {
+    calls: run.calls,
+    expected,
+    callsOverExpected: totalCalls(run.calls) / Math.max(1, totalCalls(expected)),
+    renewMs: r.renewMs,
+    checkMs: r.checkMs,
+    wallMs,
+    criticalPathMs: { ...path, total },
+    wallOverCriticalPath: ratio(wallMs, total),
+    renewOverCriticalPath: ratio(r.renewMs, path.renew),
+    checkOverCriticalPath: ratio(r.checkMs, path.check),
+    peakRssMb: r.peakRssBytes / MB,
+    startupRssMb: r.startupRssBytes / MB,
+    renewPeakRssMb: r.renewPeakRssBytes / MB,
+    startupMs: r.startupMs,
+    renewed: r.renewed,
+    failed: r.failed,
+    pending: r.pending,
+    sandboxRenewals: run.sandboxRenewals,
+    problems: r.problems,
+  };
+}
+
+/** The job's critical path from its minimum calls (the run's actual calls equal them when it passes). */
+export function jobCriticalPath(minimum: CallCounts, timing: ScheduleTiming, concurrency: number) {
+  return {
+    renew: criticalPathMs(renewSteps(minimum[LIST] ?? 0, minimum[SUBMIT] ?? 0, concurrency), timing),
+    check: criticalPathMs(checkSteps(minimum[DETAIL] ?? 0, minimum[CONFIRM] ?? 0), timing),
+  };
+}
+
+/** The baseline's critical path: everything one call after another. */
+export function baselineCriticalPath(expected: CallCounts, timing: ScheduleTiming) {
+  return {
+    renew: criticalPathMs(
+      [{ kind: 'sequential', calls: (expected[LIST] ?? 0) + (expected[SUBMIT_SINGLE] ?? 0) }],
+      timing,
+    ),
+    check: criticalPathMs([{ kind: 'sequential', calls: expected[DETAIL] ?? 0 }], timing),
+  };
+}
+
+/** Puts one size's measurements next to its minimum, critical path and the acceptance limits. */
+export function describeSize(input: {
+  portfolio: BenchPortfolio;
+  job: ScenarioRun;
+  baseline?: ScenarioRun;
+  minimum: CallCounts;
+  baselineExpected: CallCounts;
+  timing: ScheduleTiming;
+  concurrency: number;
+}): SizeReport {
+  const p = input.portfolio;
+  const job = describeRun(input.job, input.minimum, jobCriticalPath(input.minimum, input.timing, input.concurrency));
+  const baseline = input.baseline
+    ? describeRun(input.baseline, input.baselineExpected, baselineCriticalPath(input.baselineExpected, input.timing))
+    : undefined;
+  const R = p.renew.total;
+  return {
+    n: p.listed,
+    portfolio: {
+      listed: p.listed,
+      renewals: R,
+      byGroup: p.groups,
+      brand: p.renew.brand,
+      lapsed: p.lapsed,
+      notDue: p.notDue,
+      unlisted: p.unlisted,
+    },
+    job,
+    ...(baseline ? { baseline, speedUp: baseline.wallMs / job.wallMs } : {}),
+    acceptance: {
+      callsAtMinimum: sameCounts(job.calls, input.minimum),
+      wallWithinLimit: job.wallOverCriticalPath !== null && job.wallOverCriticalPath <= LIMITS.wallOverPath,
+      ...(p.listed >= LIMITS.rssAtN ? { rssUnderLimit: job.peakRssMb < LIMITS.peakRssMb } : {}),
+      allRenewed: job.renewed === R && job.sandboxRenewals === R && job.failed === 0 && job.pending === 0,
+    },
+  };
+}

@@ -1,0 +1,121 @@
+import { randomUUID } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import dynalite from 'dynalite';
+import { ensureTable } from '../lib/ledger/create-table';
+import { startSandbox } from '../lib/sandbox';
+import { type ChildBundle, runChild } from './child';
+import { baselineCalls, type CallCounts, minimumCalls, SUBMIT } from './minimum';
+import { type BenchPortfolio, buildPortfolio, type PortfolioShares } from './portfolio';
+import type { ChildResult } from './protocol';
+
+/** Settings shared by every size. */
+export interface BenchSettings {
+  /** Injected latency per API call, ms. */
+  latencyMs: number;
+  /** Client-side call budget, calls/s, for the job and the baseline alike. */
+  qps: number;
+  /** QueryDomainList page size (the client's and the config's default, 100). */
+  pageSize: number;
+  /** Pages after the first fetched concurrently (the client's default, 4). */
+  listConcurrency: number;
+  /** Policy maxBatchSize and the sandbox's maxBatch. */
+  maxBatchSize: number;
+  shares: PortfolioShares;
+  /** Sandbox PRNG seed (the same for the job's and the baseline's sandbox). */
+  seed: number;
+}
+
+export interface ScenarioRun {
+  result: ChildResult;
+  /** Calls per Action as counted by the sandbox (authenticated API requests). */
+  calls: CallCounts;
+  /** Renewals the sandbox executed. */
+  sandboxRenewals: number;
+}
+
+function apiCounts(requests: Record<string, number>): CallCounts {
+  const fixed = new Set(['total', 'lost', 'throttled', 'errored', 'authFailed']);
+  return Object.fromEntries(Object.entries(requests).filter(([k, v]) => !fixed.has(k) && v > 0));
+}
+
+async function startLedgerServer(): Promise<{ endpoint: string; tableName: string; stop(): Promise<void> }> {
+  // In-memory dynalite in the bench process: the job process talks to it over HTTP, as a Lambda talks to DynamoDB,
+  // so the job's peak RSS is its own.
+  const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
+  const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const tableName = `bench-${randomUUID().slice(0, 8)}`;
+  const client = new DynamoDBClient({
+    endpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' },
+  });
+  try {
+    await ensureTable(client, tableName);
+  } finally {
+    client.destroy();
+  }
+  return { endpoint, tableName, stop: () => new Promise<void>((ok) => server.close(() => ok())) };
+}
+
+/** Runs the real jobs (or the naive baseline) once against a fresh sandbox holding a fresh portfolio of `n`. */
+export async function runScenario(
+  mode: 'job' | 'baseline',
+  n: number,
+  settings: BenchSettings,
+  bundle: ChildBundle,
+): Promise<ScenarioRun & { portfolio: BenchPortfolio }> {
+  const nowMs = Date.now();
+  const portfolio = buildPortfolio(nowMs, n, settings.shares, settings.maxBatchSize);
+  const sandbox = await startSandbox({
+    fixture: portfolio.fixture,
+    nowMs,
+    seed: settings.seed,
+    taskMs: 0,
+    maxBatch: settings.maxBatchSize,
+    maxPageSize: Math.max(100, settings.pageSize),
+    faults: { latencyMs: settings.latencyMs },
+  });
+  const ledger = mode === 'job' ? await startLedgerServer() : undefined;
+  try {
+    const result = await runChild(bundle, {
+      mode,
+      endpoint: sandbox.url,
+      accessKeyId: sandbox.accessKeyId,
+      accessKeySecret: sandbox.accessKeySecret,
+      ...(ledger ? { dynamoEndpoint: ledger.endpoint, tableName: ledger.tableName } : {}),
+      policyText: portfolio.policyText,
+      qps: settings.qps,
+      pageSize: settings.pageSize,
+      listConcurrency: settings.listConcurrency,
+      gapMs: 20,
+    });
+    const state = sandbox.state();
+    return { portfolio, result, calls: apiCounts(state.requests), sandboxRenewals: state.renewals.length };
+  } finally {
+    await sandbox.close();
+    await ledger?.stop();
+  }
+}
+
+/** The expected minimum for the job and the baseline's own count for this portfolio. */
+export function expectedCalls(
+  portfolio: BenchPortfolio,
+  settings: BenchSettings,
+): { minimum: CallCounts; baseline: CallCounts } {
+  return {
+    minimum: minimumCalls({
+      listed: portfolio.listed,
+      groups: portfolio.groups,
+      pageSize: settings.pageSize,
+      maxBatchSize: settings.maxBatchSize,
+    }),
+    baseline: baselineCalls({ listed: portfolio.listed, renewed: portfolio.renew.total, pageSize: settings.pageSize }),
+  };
+}
+
+/** Submits the job made (for the critical path). */
+export function submitsOf(calls: CallCounts): number {
+  return calls[SUBMIT] ?? 0;
+}

@@ -1,0 +1,96 @@
+import type { BenchReport } from './bench';
+import { CONFIRM, DETAIL, LIST, SUBMIT } from './minimum';
+import { LIMITS, type SizeReport } from './report';
+
+const s = (ms: number) => (ms / 1000).toFixed(2);
+const x = (v: number | null | undefined) => (typeof v === 'number' && Number.isFinite(v) ? v.toFixed(2) : '-');
+
+function row(cells: readonly string[]): string {
+  return `| ${cells.join(' | ')} |`;
+}
+
+function callCell(size: SizeReport, action: string): string {
+  return `${size.job.calls[action] ?? 0}/${size.job.expected[action] ?? 0}`;
+}
+
+/** The results as Markdown tables (stdout and the README). */
+export function formatReport(report: BenchReport): string {
+  const st = report.settings;
+  const m = report.machine;
+  const lines = [
+    `Machine: ${m.cpus} x ${m.cpuModel}, ${m.memoryGb} GB, Node ${m.node}, ${m.os}; ${report.startedAt}`,
+    `Settings: latency ${st.latencyMs} ms per call, QPS budget ${st.qps} calls/s (job and baseline), page size ${st.pageSize}, ` +
+      `list concurrency ${st.listConcurrency}, max batch ${st.maxBatchSize}, due share ${st.shares.due}`,
+    '',
+    row([
+      'N',
+      'R',
+      'List',
+      'Submit',
+      'Detail',
+      'Confirm',
+      'calls/min',
+      'wall s',
+      'path s',
+      'wall/path',
+      'peak RSS MB',
+      'naive s',
+      'speed-up',
+    ]),
+    row(Array.from({ length: 13 }, () => '---')),
+  ];
+  for (const size of report.sizes) {
+    lines.push(
+      row([
+        String(size.n),
+        String(size.portfolio.renewals),
+        callCell(size, LIST),
+        callCell(size, SUBMIT),
+        callCell(size, DETAIL),
+        callCell(size, CONFIRM),
+        x(size.job.callsOverExpected),
+        s(size.job.wallMs),
+        s(size.job.criticalPathMs.total),
+        x(size.job.wallOverCriticalPath),
+        size.job.peakRssMb.toFixed(0),
+        size.baseline ? s(size.baseline.wallMs) : '-',
+        size.speedUp !== undefined ? `${x(size.speedUp)}x` : '-',
+      ]),
+    );
+  }
+  lines.push('', 'Calls are actual/minimum per Action as counted by the sandbox.');
+  if (report.bundles) {
+    const b = report.bundles;
+    lines.push(
+      '',
+      row(['bundle', 'size KB', `load ms (median of ${b.runs})`, 'over empty ms']),
+      row(['---', '---', '---', '---']),
+      row(['(empty)', '0.0', b.emptyMedianMs.toFixed(1), '0.0']),
+      ...b.bundles.map((h) =>
+        row([h.name, (h.bytes / 1024).toFixed(1), h.loadMedianMs.toFixed(1), h.overheadMs.toFixed(1)]),
+      ),
+    );
+  }
+  lines.push('', ...formatAcceptance(report));
+  return lines.join('\n');
+}
+
+function formatAcceptance(report: BenchReport): string[] {
+  const out: string[] = [];
+  const mark = (ok: boolean) => (ok ? 'PASS' : 'FAIL');
+  for (const size of report.sizes) {
+    const a = size.acceptance;
+    out.push(
+      `N=${size.n}: calls = minimum ${mark(a.callsAtMinimum)}; wall/path ${x(size.job.wallOverCriticalPath)} <= ${LIMITS.wallOverPath} ${mark(a.wallWithinLimit)}` +
+        (a.rssUnderLimit !== undefined
+          ? `; peak RSS ${size.job.peakRssMb.toFixed(0)} MB < ${LIMITS.peakRssMb} MB ${mark(a.rssUnderLimit)}`
+          : '') +
+        `; all ${size.portfolio.renewals} renewed ${mark(a.allRenewed)}`,
+    );
+  }
+  if (report.bundles) {
+    out.push(`bundles < ${(LIMITS.bundleBytes / 1e6).toFixed(0)} MB ${mark(report.bundles.allUnderLimit)}`);
+  }
+  out.push(report.passed ? 'bench: all acceptance checks passed' : 'bench: SOME ACCEPTANCE CHECKS FAILED');
+  return out;
+}

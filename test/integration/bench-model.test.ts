@@ -1,0 +1,64 @@
+import { checkSteps, criticalPathMs, renewSteps } from '../../bench/critical-path';
+import { CONFIRM, DETAIL, LIST, minimumCalls, SUBMIT } from '../../bench/minimum';
+import { parseBenchArgs } from '../../bench/options';
+import { buildPortfolio } from '../../bench/portfolio';
+import { InputError } from '../../lib/errors';
+import { parsePolicyText } from '../../lib/policy/load';
+import { listingWindow, planRenewals } from '../../lib/renewal/plan';
+
+// Pure checks of the bench's own arithmetic (no servers): the minimum, the critical path and the portfolio.
+describe('bench model', () => {
+  it('counts the minimum per DESIGN §8, per coupon group', () => {
+    expect(minimumCalls({ listed: 10_000, groups: [800, 200], pageSize: 100, maxBatchSize: 100 })).toEqual({
+      [LIST]: 100,
+      [SUBMIT]: 10,
+      [DETAIL]: 10,
+      [CONFIRM]: 1000,
+    });
+    expect(minimumCalls({ listed: 150, groups: [101], pageSize: 100, maxBatchSize: 1000 })).toEqual({
+      [LIST]: 2,
+      [SUBMIT]: 1,
+      [DETAIL]: 1,
+      [CONFIRM]: 101,
+    });
+    expect(minimumCalls({ listed: 0, groups: [], pageSize: 100, maxBatchSize: 100 })[LIST]).toBe(1);
+  });
+
+  it('replays the ideal schedule: latency-bound without a budget, budget-bound with one', () => {
+    // 9 pages, 4 in flight, 100 ms each: page 1, then ceil(8 / 4) = 2 rounds.
+    expect(criticalPathMs(renewSteps(9, 0, 4), { latencyMs: 100, qps: Number.POSITIVE_INFINITY })).toBe(300);
+    // 10 calls/s, 50 ms latency: a chain of K calls takes 50 + (K - 1) * 100 ms.
+    expect(criticalPathMs(checkSteps(2, 10), { latencyMs: 50, qps: 10 })).toBe(50 + 11 * 100);
+    // 100 pages at 10 calls/s: the budget dominates (about 10 s), concurrency cannot help.
+    expect(criticalPathMs(renewSteps(100, 0, 4), { latencyMs: 50, qps: 10 })).toBe(99 * 100 + 50);
+    expect(criticalPathMs([], { latencyMs: 50, qps: 10 })).toBe(0);
+  });
+
+  it('generates a portfolio whose plan matches its declared counts', () => {
+    const nowMs = Date.UTC(2026, 0, 15);
+    const p = buildPortfolio(nowMs, 1000);
+    const policy = parsePolicyText(p.policyText, 'bench-policy.json');
+    const window = listingWindow(policy, nowMs);
+    const listed = p.fixture.domains.filter((d) => d.expiresAtMs >= window.fromMs && d.expiresAtMs <= window.toMs);
+    expect(listed).toHaveLength(1000);
+    expect(p.fixture.domains).toHaveLength(2000);
+    const plan = planRenewals({
+      domains: listed.map((d) => ({ ...d, instanceId: d.domainName, domainStatus: '3', premium: false })),
+      policy,
+      inFlight: new Map(),
+      nowMs,
+    });
+    expect(plan.totals.renew).toBe(100);
+    expect(plan.batches.map((b) => b.items.length).sort((a, b) => b - a)).toEqual([80, 20]);
+    expect(p).toMatchObject({ renew: { total: 100, plain: 60, brand: 20, coupon: 20 }, lapsed: 20, notDue: 880 });
+  });
+
+  it('parses flags and names a bad one', () => {
+    const o = parseBenchArgs(['--sizes', '100,1000', '--latency-ms', '0', '--qps', '50', '--no-bundles', '--out', '-']);
+    expect(o).toMatchObject({ sizes: [100, 1000], latencyMs: 0, qps: 50, bundles: false, baseline: true });
+    expect(o.out).toBeUndefined();
+    expect(() => parseBenchArgs(['--qps', '0'])).toThrow(InputError);
+    expect(() => parseBenchArgs(['--qps', '0'])).toThrow(/--qps must be a number from 0.1/);
+    expect(() => parseBenchArgs(['--fast'])).toThrow(/unknown flag --fast/);
+  });
+});
