@@ -1,0 +1,117 @@
+import type { Batch, Claim, Ledger } from '../../lib/ledger/port';
+import type { RenderedMessage } from '../../lib/notify/port';
+import type { SandboxState } from '../../lib/sandbox';
+
+/**
+ * The money-safety checks of the chaos suite, over the sandbox's own records (what was really submitted and renewed)
+ * and the ledger (what we know). Pure functions of snapshots, so the soak script and the tests share them.
+ */
+
+/**
+ * Submissions of a (domain, CurrentExpirationDate) that M1 forbids: a later submission is allowed only when every
+ * earlier one of the same key was reported failed by the registrar before it. Returns `domain#expiry` keys.
+ */
+export function illegalResubmissions(state: SandboxState): string[] {
+  const detailFailedAt = new Map<string, number>();
+  for (const task of state.tasks) {
+    for (const d of task.details) {
+      if (d.status === 'EXECUTE_FAILURE') {
+        detailFailedAt.set(`${task.taskNo}|${d.domainName.toLowerCase()}|${d.currentExpirationDate}`, d.updatedAtMs);
+      }
+    }
+  }
+  const byKey = new Map<string, SandboxState['submissions']>();
+  for (const s of state.submissions) {
+    const key = `${s.domainName.toLowerCase()}#${s.currentExpirationDate}`;
+    byKey.set(key, [...(byKey.get(key) ?? []), s]);
+  }
+  const bad: string[] = [];
+  for (const [key, subs] of byKey) {
+    const sorted = [...subs].sort((a, b) => a.atMs - b.atMs);
+    for (let i = 1; i < sorted.length; i++) {
+      const later = sorted[i] as (typeof sorted)[number];
+      const earlierAllFailed = sorted.slice(0, i).every((e) => {
+        const failedAt = detailFailedAt.get(`${e.taskNo}|${e.domainName.toLowerCase()}|${e.currentExpirationDate}`);
+        return failedAt !== undefined && failedAt <= later.atMs;
+      });
+      if (!earlierAllFailed) {
+        bad.push(key);
+        break;
+      }
+    }
+  }
+  return bad;
+}
+
+/**
+ * Renewals executed more than once for the same (domain, CurrentExpirationDate as submitted): money spent twice.
+ * With rejectStaleExpiry off the sandbox executes a second task from the already moved expiry, so the key is the
+ * submitted date (joined through the task), not the renewal's `fromExpiryMs`. Returns `domain#expiry` keys.
+ */
+export function doubleRenewals(state: SandboxState): string[] {
+  const submittedExpiry = new Map<string, number>();
+  for (const task of state.tasks) {
+    for (const d of task.details)
+      submittedExpiry.set(`${task.taskNo}|${d.domainName.toLowerCase()}`, d.currentExpirationDate);
+  }
+  const seen = new Map<string, number>();
+  for (const r of state.renewals) {
+    const name = r.domainName.toLowerCase();
+    const key = `${name}#${submittedExpiry.get(`${r.taskNo}|${name}`) ?? r.fromExpiryMs}`;
+    seen.set(key, (seen.get(key) ?? 0) + 1);
+  }
+  return [...seen].filter(([, n]) => n > 1).map(([k]) => k);
+}
+
+/** Everything the ledger holds, read back through the port. */
+export interface LedgerSnapshot {
+  batches: Batch[];
+  claims: Claim[];
+}
+
+/** Reads every batch and every claim of the given domains. */
+export async function readLedger(ledger: Ledger, domains: readonly string[]): Promise<LedgerSnapshot> {
+  const batches = await ledger.listRecentBatches(1_000_000);
+  const claims: Claim[] = [];
+  for (const d of domains) claims.push(...(await ledger.listClaimsForDomain(d.toLowerCase())));
+  return { batches, claims };
+}
+
+/** TaskNos the sandbox accepted that the ledger does not know (M2). */
+export function lostTasks(state: SandboxState, ledger: LedgerSnapshot): string[] {
+  const known = new Set<string>();
+  for (const b of ledger.batches) if (b.taskNo) known.add(b.taskNo);
+  for (const c of ledger.claims) {
+    if (c.taskNo) known.add(c.taskNo);
+    for (const t of c.previousTaskNos ?? []) known.add(t);
+  }
+  return state.tasks.map((t) => t.taskNo).filter((t) => !known.has(t));
+}
+
+/** A failure line of a digest: `domain|batchId`. */
+export type NoticeKey = string;
+
+const FAILED_HEAD = /^Failed \(\d+\):/;
+const OUTCOME_LINE = /^- (.+?): expiry .*, batch ([^,]+)/;
+
+/** The `domain|batchId` keys listed in the "Failed" section of a rendered digest email. */
+export function failedKeysOf(message: RenderedMessage): NoticeKey[] {
+  const keys: NoticeKey[] = [];
+  let inFailed = false;
+  for (const line of message.email.split('\n')) {
+    if (line === '') inFailed = false;
+    else if (FAILED_HEAD.test(line)) inFailed = true;
+    else if (inFailed) {
+      const m = OUTCOME_LINE.exec(line);
+      if (m) keys.push(`${m[1]}|${m[2]}`);
+    }
+  }
+  return keys;
+}
+
+/** FAILED batch entries of the ledger as notice keys: each must be notified. */
+export function failedEntries(ledger: LedgerSnapshot): NoticeKey[] {
+  return ledger.batches.flatMap((b) =>
+    b.entries.filter((e) => e.outcome === 'FAILED').map((e) => `${e.domain}|${b.batchId}`),
+  );
+}

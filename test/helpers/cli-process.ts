@@ -1,0 +1,66 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { resolve } from 'node:path';
+
+const ROOT = resolve(__dirname, '..', '..');
+const BIN = resolve(ROOT, 'bin', 'autorenew.js');
+
+/** How one `autorenew` child process ended, with everything it printed. */
+export interface CliResult {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+export interface CliChild {
+  child: ChildProcess;
+  /** Settles when the process has exited (never rejects). */
+  done: Promise<CliResult>;
+  /** Sends SIGKILL (the process dies at whatever line it is on) and waits for the exit. */
+  kill(): Promise<CliResult>;
+}
+
+/**
+ * Starts `node bin/autorenew.js <args>` with ONLY the given environment (plus PATH), so nothing of the developer's
+ * AWS or Alibaba configuration leaks into a test. The working directory defaults to the repository root.
+ */
+export function spawnCli(args: readonly string[], env: Record<string, string>, cwd = ROOT): CliChild {
+  const child = spawn(process.execPath, [BIN, ...args], {
+    cwd,
+    env: { PATH: process.env.PATH ?? '', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout?.on('data', (d: Buffer) => {
+    stdout += d.toString();
+  });
+  child.stderr?.on('data', (d: Buffer) => {
+    stderr += d.toString();
+  });
+  const done = new Promise<CliResult>((resolveDone) => {
+    child.once('close', (code, signal) => resolveDone({ code, signal, stdout, stderr }));
+  });
+  return {
+    child,
+    done,
+    kill: () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      return done;
+    },
+  };
+}
+
+/** Runs one CLI command to its end. */
+export function runCliProcess(args: readonly string[], env: Record<string, string>, cwd?: string): Promise<CliResult> {
+  return spawnCli(args, env, cwd).done;
+}
+
+/** Polls `predicate` every few ms until it holds; throws after `timeoutMs` naming `what`. */
+export async function waitUntil(predicate: () => boolean, what: string, timeoutMs = 15_000): Promise<void> {
+  const started = Date.now();
+  while (!predicate()) {
+    if (Date.now() - started > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}

@@ -1,0 +1,185 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { ensureTable } from '../../lib/ledger/create-table';
+import { createDynamoLedger, type DynamoLedger } from '../../lib/ledger/dynamodb';
+import { type Sandbox, startSandbox } from '../../lib/sandbox';
+import { type CliResult, runCliProcess, spawnCli, waitUntil } from '../helpers/cli-process';
+import { type DynamoDbLocal, startDynamoDbLocal } from '../helpers/dynamodb-local';
+import { duplicateSubmissions, portfolio } from '../helpers/world';
+
+/**
+ * Issue 4 acceptance with real processes: `autorenew renew` children on one DynamoDB Local ledger against a sandbox
+ * in this process. rejectStaleExpiry is off, so a double submission would really show up as a double renewal.
+ */
+
+const MIN_MS = 60_000;
+const SAVE = 'SaveBatchTaskForCreatingOrderRenew';
+
+let dynamo: DynamoDbLocal;
+let dir: string;
+let tableSeq = 0;
+
+beforeAll(async () => {
+  dynamo = await startDynamoDbLocal();
+  dir = mkdtempSync(join(tmpdir(), 'autorenew-proc-'));
+  writeFileSync(
+    join(dir, 'policy.json'),
+    JSON.stringify({ version: 1, limits: { maxDomainsPerRun: 1000, maxBatchSize: 25 } }),
+  );
+  writeFileSync(join(dir, 'small.json'), JSON.stringify({ version: 1, limits: { maxBatchSize: 5 } }));
+}, 30_000);
+
+afterAll(async () => {
+  await dynamo?.stop();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+interface Setup {
+  sandbox: Sandbox;
+  ledger: DynamoLedger;
+  env: Record<string, string>;
+  /** CLI args that pin the job clock to the sandbox's simulated now. */
+  at(): string[];
+  close(): Promise<void>;
+}
+
+async function setUp(due: number, policyFile: string): Promise<Setup> {
+  const sandbox = await startSandbox({ fixture: portfolio(Date.now(), due), rejectStaleExpiry: false, taskMs: 1_000 });
+  const table = `procs-${process.pid}-${++tableSeq}`;
+  // The CLI uses these fixed local credentials; DynamoDB Local keeps one database per key and region.
+  const client = new DynamoDBClient({
+    endpoint: dynamo.endpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'autorenewlocal', secretAccessKey: 'autorenewlocal' },
+  });
+  await ensureTable(client, table);
+  const ledger = createDynamoLedger({ tableName: table, client: DynamoDBDocumentClient.from(client) });
+  const env = {
+    AUTORENEW_ENDPOINT: sandbox.url,
+    ALIBABA_CLOUD_ACCESS_KEY_ID: sandbox.accessKeyId,
+    ALIBABA_CLOUD_ACCESS_KEY_SECRET: sandbox.accessKeySecret,
+    AUTORENEW_TABLE: table,
+    AUTORENEW_DYNAMODB_ENDPOINT: dynamo.endpoint,
+    AUTORENEW_POLICY: join(dir, policyFile),
+    AUTORENEW_QPS: '1000',
+  };
+  return {
+    sandbox,
+    ledger,
+    env,
+    at: () => ['--at', new Date(sandbox.now()).toISOString()],
+    close: async () => {
+      client.destroy();
+      await sandbox.close();
+    },
+  };
+}
+
+/** TaskNos the sandbox accepted that no batch of the ledger records (M2). */
+async function tasksMissingFromLedger(s: Setup): Promise<string[]> {
+  const batches = await s.ledger.listRecentBatches(10_000);
+  const known = new Set(batches.map((b) => b.taskNo).filter((t): t is string => !!t));
+  return s.sandbox
+    .state()
+    .tasks.map((t) => t.taskNo)
+    .filter((t) => !known.has(t));
+}
+
+function describeRun(r: CliResult): string {
+  return `exit ${r.code} signal ${r.signal}\n${r.stdout.slice(-800)}\n${r.stderr.slice(-800)}`;
+}
+
+describe('renew as real processes on one DynamoDB Local ledger', () => {
+  it('5 concurrent `renew --yes` processes submit each of 300 due domains exactly once', async () => {
+    const s = await setUp(300, 'policy.json');
+    try {
+      const runs = await Promise.all(
+        Array.from({ length: 5 }, () => runCliProcess(['renew', '--yes', '--json', ...s.at()], s.env)),
+      );
+      for (const r of runs) expect({ code: r.code, out: describeRun(r) }).toMatchObject({ code: 0 });
+      const submitted = runs.map((r) => (JSON.parse(r.stdout) as { submitted: number }).submitted);
+      expect(submitted.reduce((a, b) => a + b, 0)).toBe(300);
+
+      const state = s.sandbox.state();
+      expect(state.submissions).toHaveLength(300);
+      expect(new Set(state.submissions.map((x) => x.domainName)).size).toBe(300);
+      expect(duplicateSubmissions(s.sandbox)).toEqual([]);
+
+      s.sandbox.setClock({ advanceMs: 5 * MIN_MS });
+      const check = await runCliProcess(['check', '--json', ...s.at()], s.env);
+      expect({ code: check.code, out: describeRun(check) }).toMatchObject({ code: 0 });
+      expect((JSON.parse(check.stdout) as { renewed: number }).renewed).toBe(300);
+      const renewals = s.sandbox.state().renewals;
+      expect(renewals).toHaveLength(300);
+      expect(new Set(renewals.map((r) => r.domainName)).size).toBe(300);
+      expect(await tasksMissingFromLedger(s)).toEqual([]);
+    } finally {
+      await s.close();
+    }
+  }, 40_000);
+
+  type KillPoint = 'during-listing' | 'submit-in-flight' | 'between-batches' | 'after-intent';
+
+  /** Starts a renew process and SIGKILLs it at `point`; the sandbox faults make that point last long enough. */
+  async function killAt(s: Setup, point: KillPoint): Promise<CliResult> {
+    const counts = () => s.sandbox.state().requests;
+    if (point === 'during-listing') s.sandbox.setFaults({ latencyMs: 1_500, actions: ['QueryDomainList'] });
+    else s.sandbox.setFaults({ latencyMs: point === 'between-batches' ? 150 : 800, actions: [SAVE] });
+    const proc = spawnCli(['renew', '--yes', ...s.at()], s.env);
+    if (point === 'during-listing') await waitUntil(() => (counts().QueryDomainList ?? 0) >= 1, 'the listing');
+    if (point === 'submit-in-flight') await waitUntil(() => (counts()[SAVE] ?? 0) >= 1, 'the first submit');
+    if (point === 'between-batches') await waitUntil(() => (counts()[SAVE] ?? 0) >= 3, 'the third submit');
+    // The first batch intent is written: the run is taking its claims (its submit is held by the latency).
+    while (point === 'after-intent' && proc.child.exitCode === null) {
+      if ((await s.ledger.listRecentBatches(5)).length > 0) break;
+    }
+    const result = await proc.kill();
+    // A request the sandbox already received still executes after its latency: let it land.
+    await new Promise((r) => setTimeout(r, 1_000));
+    s.sandbox.setFaults({});
+    return result;
+  }
+
+  it.each<KillPoint>(['submit-in-flight', 'between-batches', 'after-intent', 'during-listing'])(
+    'SIGKILL %s: later runs never submit a domain twice and every accepted TaskNo reaches the ledger',
+    async (point) => {
+      const s = await setUp(40, 'small.json');
+      try {
+        const killed = await killAt(s, point);
+        expect(killed.signal).toBe('SIGKILL');
+        const accepted = s.sandbox.state().submissions.length;
+        if (point === 'submit-in-flight') expect(accepted).toBe(5);
+        if (point === 'between-batches') expect(accepted).toBeGreaterThanOrEqual(15);
+        if (point === 'during-listing') expect(accepted).toBe(0);
+
+        // Right away, a new run must leave the killed run's claims alone (they may have been submitted).
+        const again = await runCliProcess(['renew', '--yes', '--json', ...s.at()], s.env);
+        expect({ code: again.code, out: describeRun(again) }).toMatchObject({ code: 0 });
+        expect(duplicateSubmissions(s.sandbox)).toEqual([]);
+
+        // Past the safe delay: check adopts or releases the killed run's batches; renew buys what was released.
+        s.sandbox.setClock({ advanceMs: 25 * MIN_MS });
+        for (const args of [['check'], ['renew', '--yes'], ['check'], ['renew', '--yes']]) {
+          const r = await runCliProcess([...args, ...s.at()], s.env);
+          expect({ args, code: r.code, out: describeRun(r) }).toMatchObject({ code: 0 });
+          s.sandbox.setClock({ advanceMs: 5 * MIN_MS });
+        }
+        const final = await runCliProcess(['check', ...s.at()], s.env);
+        expect(final.code).toBe(0);
+
+        expect(duplicateSubmissions(s.sandbox)).toEqual([]);
+        expect(await tasksMissingFromLedger(s)).toEqual([]);
+        const renewals = s.sandbox.state().renewals;
+        expect(new Set(renewals.map((r) => r.domainName)).size).toBe(40);
+        expect(renewals).toHaveLength(40);
+        expect(await s.ledger.listOpenBatches()).toEqual([]);
+      } finally {
+        await s.close();
+      }
+    },
+    30_000,
+  );
+});
