@@ -1,0 +1,65 @@
+// Soak: the chaos scenario of test/reliability (crashes, overlapping and duplicate runs, registrar faults) for
+// simulated years. Usage: node scripts/soak.mjs [--years 10] [--seed 1] [--domains 120]
+// Exit 1 when any money-safety check fails (the seed is printed so the run can be repeated exactly).
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { loadTsModule } from './load-ts.mjs';
+
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+const root = resolve(import.meta.dirname, '..');
+const { values } = parseArgs({
+  options: {
+    years: { type: 'string', default: '10' },
+    seed: { type: 'string', default: '1' },
+    domains: { type: 'string', default: '120' },
+  },
+});
+const years = Number(values.years);
+const seed = Number(values.seed);
+const domains = Number(values.domains);
+if (!(years > 0) || !Number.isInteger(seed) || !Number.isInteger(domains) || domains < 3) {
+  console.error('usage: node scripts/soak.mjs [--years N (>0)] [--seed INT] [--domains INT (>=3)]');
+  process.exit(1);
+}
+
+const { runChaos, describeViolations } = await loadTsModule(root, 'test/helpers/chaos.ts');
+const days = Math.round(years * 365);
+const report = await runChaos({
+  seed,
+  days,
+  domains,
+  spreadDays: 365,
+  onDay: (day) => {
+    if (day % 365 === 0 && day > 0) process.stderr.write(`  year ${day / 365} done\n`);
+  },
+});
+const violations = describeViolations(report);
+const rows = [
+  ['seed', report.seed],
+  ['simulated days', report.days],
+  ['renew runs', report.renewRuns],
+  ['check runs', report.checkRuns],
+  ['crashes (in-process)', report.crashes],
+  ['runs failed on their own', report.failedRuns],
+  ['faults injected: throttled', report.faultsInjected.throttled],
+  ['faults injected: 5xx', report.faultsInjected.errored],
+  ['faults injected: lost responses', report.faultsInjected.lost],
+  ['submissions accepted', report.submissions],
+  ['renewals executed', report.renewals],
+  ['failure notices', report.failureNotices],
+  ['duplicates found', report.duplicates.length + report.doubleRenewals.length],
+  ['lost tasks', report.lostTasks.length],
+  ['silently lapsed domains', report.silentlyLapsed.length],
+  ['unnotified / repeated failures', report.unnotifiedFailures.length + report.repeatedFailureNotices.length],
+  ['open batches after drain', report.openAtEnd],
+  ['wall time (s)', (report.elapsedMs / 1000).toFixed(1)],
+];
+const width = Math.max(...rows.map(([k]) => String(k).length));
+console.log(`| ${'measure'.padEnd(width)} | value |`);
+console.log(`| ${'-'.repeat(width)} | ----- |`);
+for (const [k, v] of rows) console.log(`| ${String(k).padEnd(width)} | ${v} |`);
+if (violations.length > 0 || report.openAtEnd > 0) {
+  console.error(`SOAK FAILED (seed ${seed}; repeat with --seed ${seed} --years ${years}):`);
+  for (const v of violations) console.error(`  ${v}`);
+  process.exit(1);
+}
