@@ -76,7 +76,10 @@ export interface Batch {
   updatedAtMs: number;
   couponNo?: string;
   promotionNo?: string;
-  /** The claimed domains of this batch (empty until claims are taken). */
+  /**
+   * INTENT: the planned domains (some may end up held by another run's claim); from the submit start on: exactly
+   * the domains this batch claimed and sent.
+   */
   entries: BatchEntry[];
   /** Set when the submit call was about to be sent; reconciliation looks for tasks from here on. */
   submitStartedAtMs?: number;
