@@ -128,4 +128,29 @@ describe('check job: results confirmed, failures recorded and retried within lim
     expect(done.renewed).toBe(1);
     expect(duplicateSubmissions(world.sandbox)).toEqual([]);
   });
+
+  it('a premium domain the listing failed to flag is refused by the registrar and recorded FAILED with its message', async () => {
+    world = await startWorld({
+      sandbox: {
+        nowMs: NOW,
+        fixture: { domains: [{ domainName: 'gem.com', expiresAtMs: NOW + 5 * DAY_MS, premium: true }] },
+      },
+    });
+    // The planner never sends a premium domain without PermitPremiumRenew; a listing that drops the flag is the
+    // only way one reaches the registrar unpermitted, so simulate exactly that.
+    const registrar = {
+      ...world.registrar,
+      listDomains: async (q: Parameters<typeof world.registrar.listDomains>[0]) =>
+        (await world.registrar.listDomains(q)).map((d) => ({ ...d, premium: false })),
+    };
+    const run = await runRenew(world.deps({ registrar }), { policy: world.policy, dryRun: false, runId: 'p1' });
+    expect(run.summary.submitted).toBe(1);
+    world.sandbox.setClock({ advanceMs: 5 * MIN_MS });
+    const check = await runCheck(world.deps(), { policy: world.policy, runId: 'p2' });
+    expect(check.failed).toBe(1);
+    const [claim] = await world.ledger.getClaims([{ domain: 'gem.com', expiryMs: NOW + 5 * DAY_MS }]);
+    expect(claim?.status).toBe('FAILED');
+    expect(claim?.message).toMatch(/premium/i);
+    expect(world.sandbox.state().renewals).toHaveLength(0);
+  });
 });
