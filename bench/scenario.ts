@@ -5,7 +5,7 @@ import dynalite from 'dynalite';
 import { ensureTable } from '../lib/ledger/create-table';
 import { startSandbox } from '../lib/sandbox';
 import { type ChildBundle, runChild } from './child';
-import { baselineCalls, type CallCounts, minimumCalls, SUBMIT } from './minimum';
+import { baselineCalls, type CallCounts, minimumCalls } from './minimum';
 import { type BenchPortfolio, buildPortfolio, type PortfolioShares } from './portfolio';
 import type { ChildResult } from './protocol';
 
@@ -113,9 +113,4 @@ export function expectedCalls(
     }),
     baseline: baselineCalls({ listed: portfolio.listed, renewed: portfolio.renew.total, pageSize: settings.pageSize }),
   };
-}
-
-/** Submits the job made (for the critical path). */
-export function submitsOf(calls: CallCounts): number {
-  return calls[SUBMIT] ?? 0;
 }
