@@ -63,6 +63,7 @@ export async function runBench(
           job,
           ...(baseline ? { baseline } : {}),
           minimum: expected.minimum,
+          checkListPages: expected.checkListPages,
           baselineExpected: expected.baseline,
           timing,
           concurrency: options.listConcurrency,

@@ -52,7 +52,14 @@ export function renewSteps(listPages: number, submits: number, concurrency: numb
   ];
 }
 
-/** The check job's steps: per task its detail pages then its confirmations, all one after another. */
-export function checkSteps(detailCalls: number, confirms: number): Step[] {
-  return [{ kind: 'sequential', calls: detailCalls + confirms }];
+/**
+ * The check job's steps: the detail pages one after another, then the confirmations: a ranged listing (page 1,
+ * the rest c at a time) and/or single look-ups one after another.
+ */
+export function checkSteps(detailCalls: number, confirms: number, listPages = 0, concurrency = 1): Step[] {
+  return [
+    { kind: 'sequential', calls: detailCalls + Math.min(1, listPages) },
+    { kind: 'parallel', calls: Math.max(0, listPages - 1), concurrency },
+    { kind: 'sequential', calls: confirms },
+  ];
 }

@@ -1,3 +1,4 @@
+import { addYearsUtc } from '../lib/renewal/dates';
 import type { SandboxFixture, SandboxFixtureDomain } from '../lib/sandbox';
 
 const DAY_MS = 86_400_000;
@@ -31,6 +32,11 @@ export interface BenchPortfolio {
   fixture: SandboxFixture;
   /** Policy file text (v1). */
   policyText: string;
+  /**
+   * Domains the check job's confirmation listing returns: every domain whose expiry, after this run's renewals,
+   * lies in the range the renewals' new expiries span (lib/renewal/confirm.ts), which is what makes its page count.
+   */
+  confirmationListed: number;
 }
 
 /**
@@ -78,6 +84,7 @@ export function buildPortfolio(
   for (let i = 0; i < notDue; i++) domains.push({ domainName: `later-${i}.net`, expiresAtMs: at(32 + (i % 323), i) });
   for (let i = 0; i < n; i++) domains.push({ domainName: `far-${i}.org`, expiresAtMs: at(400 + (i % 1000), i) });
   return {
+    confirmationListed: countConfirmationListing(domains),
     listed: n,
     renew: { total, plain, brand, coupon },
     lapsed,
@@ -87,4 +94,23 @@ export function buildPortfolio(
     fixture: { domains, balance: 1e12 },
     policyText: buildBenchPolicyText(n, maxBatchSize),
   };
+}
+
+/** Years the bench policy buys for a renewed domain, or 0 for one this run does not renew. */
+function renewedYears(name: string): number {
+  if (name.startsWith('brand-')) return 2;
+  return name.startsWith('due-') ? 1 : 0;
+}
+
+/** K for the confirmation listing: domains whose post-renewal expiry lies in the new-expiry range ±2 days. */
+function countConfirmationListing(domains: readonly SandboxFixtureDomain[]): number {
+  const after = domains.map((d) => {
+    const years = renewedYears(d.domainName);
+    return { renewed: years > 0, expiry: years > 0 ? addYearsUtc(d.expiresAtMs, years) : d.expiresAtMs };
+  });
+  const renewed = after.filter((d) => d.renewed).map((d) => d.expiry);
+  if (renewed.length === 0) return 0;
+  const from = Math.min(...renewed) - 2 * DAY_MS;
+  const to = Math.max(...renewed) + 2 * DAY_MS;
+  return after.filter((d) => d.expiry >= from && d.expiry <= to).length;
 }

@@ -90,10 +90,11 @@ function describeRun(run: ScenarioRun, expected: CallCounts, path: { renew: numb
 }
 
 /** The job's critical path from its minimum calls (the run's actual calls equal them when it passes). */
-export function jobCriticalPath(minimum: CallCounts, timing: ScheduleTiming, concurrency: number) {
+export function jobCriticalPath(minimum: CallCounts, timing: ScheduleTiming, concurrency: number, checkListPages = 0) {
+  const renewListPages = (minimum[LIST] ?? 0) - checkListPages;
   return {
-    renew: criticalPathMs(renewSteps(minimum[LIST] ?? 0, minimum[SUBMIT] ?? 0, concurrency), timing),
-    check: criticalPathMs(checkSteps(minimum[DETAIL] ?? 0, minimum[CONFIRM] ?? 0), timing),
+    renew: criticalPathMs(renewSteps(renewListPages, minimum[SUBMIT] ?? 0, concurrency), timing),
+    check: criticalPathMs(checkSteps(minimum[DETAIL] ?? 0, minimum[CONFIRM] ?? 0, checkListPages, concurrency), timing),
   };
 }
 
@@ -114,12 +115,18 @@ export function describeSize(input: {
   job: ScenarioRun;
   baseline?: ScenarioRun;
   minimum: CallCounts;
+  /** Of minimum[LIST], the pages the check job's confirmation listing takes. */
+  checkListPages?: number;
   baselineExpected: CallCounts;
   timing: ScheduleTiming;
   concurrency: number;
 }): SizeReport {
   const p = input.portfolio;
-  const job = describeRun(input.job, input.minimum, jobCriticalPath(input.minimum, input.timing, input.concurrency));
+  const job = describeRun(
+    input.job,
+    input.minimum,
+    jobCriticalPath(input.minimum, input.timing, input.concurrency, input.checkListPages ?? 0),
+  );
   const baseline = input.baseline
     ? describeRun(input.baseline, input.baselineExpected, baselineCriticalPath(input.baselineExpected, input.timing))
     : undefined;

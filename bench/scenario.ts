@@ -5,7 +5,7 @@ import dynalite from 'dynalite';
 import { ensureTable } from '../lib/ledger/create-table';
 import { startSandbox } from '../lib/sandbox';
 import { type ChildBundle, runChild } from './child';
-import { baselineCalls, type CallCounts, minimumCalls } from './minimum';
+import { baselineCalls, type CallCounts, checkListPages, minimumCalls } from './minimum';
 import { type BenchPortfolio, buildPortfolio, type PortfolioShares } from './portfolio';
 import type { ChildResult } from './protocol';
 
@@ -103,14 +103,17 @@ export async function runScenario(
 export function expectedCalls(
   portfolio: BenchPortfolio,
   settings: BenchSettings,
-): { minimum: CallCounts; baseline: CallCounts } {
+): { minimum: CallCounts; checkListPages: number; baseline: CallCounts } {
+  const input = {
+    listed: portfolio.listed,
+    groups: portfolio.groups,
+    pageSize: settings.pageSize,
+    maxBatchSize: settings.maxBatchSize,
+    confirmListed: portfolio.confirmationListed,
+  };
   return {
-    minimum: minimumCalls({
-      listed: portfolio.listed,
-      groups: portfolio.groups,
-      pageSize: settings.pageSize,
-      maxBatchSize: settings.maxBatchSize,
-    }),
+    minimum: minimumCalls(input),
+    checkListPages: checkListPages(input),
     baseline: baselineCalls({ listed: portfolio.listed, renewed: portfolio.renew.total, pageSize: settings.pageSize }),
   };
 }

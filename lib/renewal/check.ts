@@ -2,6 +2,7 @@ import type { Batch, BatchEntry, Claim } from '../ledger/port';
 import { describeError } from '../log';
 import type { Policy } from '../policy/schema';
 import type { TaskDetail } from '../registrar';
+import { readCurrentExpiries } from './confirm';
 import type { JobDeps } from './deps';
 import { normalizeDomain } from './domain-name';
 import { deliverNotices } from './notices';
@@ -33,8 +34,9 @@ export interface CheckSummary {
 
 /**
  * The check job: turns open batches into facts. Submitted batches are read from QueryTaskDetailList; successes are
- * confirmed from the domain's expiry before they count; failures are recorded (the planner retries them within
- * limits); UNKNOWN and stale intents are reconciled. Each batch is isolated; one digest is published at the end.
+ * confirmed from the domains' expiries (one ranged listing for many, see confirm.ts) before they count; failures are
+ * recorded (the planner retries them within limits); UNKNOWN and stale intents are reconciled. Each batch is
+ * isolated; one digest is published at the end.
  */
 export async function runCheck(
   deps: JobDeps,
@@ -56,10 +58,10 @@ export async function runCheck(
     errors: 0,
     notified: true,
   };
-  const after: Batch[] = [];
-  for (const batch of open) {
+  const delay = options.safeDelayMs ?? SAFE_RECONCILE_DELAY_MS;
+  const isolated = async <T>(batch: Batch, step: () => Promise<T>): Promise<T | undefined> => {
     try {
-      after.push(await checkBatch(deps, policy, batch, summary, options.safeDelayMs ?? SAFE_RECONCILE_DELAY_MS));
+      return await step();
     } catch (err) {
       summary.errors += 1;
       log.error('batch check failed; retried next run', {
@@ -67,9 +69,37 @@ export async function runCheck(
         taskNo: batch.taskNo,
         ...describeError(err),
       });
-      const fresh = await deps.ledger.getBatch(batch.batchId).catch(() => undefined);
-      if (fresh) after.push(fresh);
+      return undefined;
     }
+  };
+
+  // 1. Settle unknown/stale batches and read the task details of submitted ones (each batch isolated).
+  const progress: { batch: Batch; details?: Map<string, TaskDetail> }[] = [];
+  for (const batch of open) {
+    const read = await isolated(batch, () => readBatch(deps, batch, summary, delay));
+    progress.push(read ?? { batch });
+  }
+  // 2. Confirm every reported success in one go: the new expiry must be visible before a renewal counts.
+  const successes = progress.flatMap(({ batch, details }) =>
+    details
+      ? batch.entries.filter((e) => !e.outcome && details.get(normalizeDomain(e.domain))?.state === 'success')
+      : [],
+  );
+  let expiries = new Map<string, number>();
+  try {
+    if (successes.length > 0) expiries = await readCurrentExpiries(deps.registrar, successes);
+  } catch (err) {
+    log.warn('could not confirm new expiries; successes stay pending until the next run', describeError(err));
+  }
+  // 3. Record outcomes, then flag stuck batches (each batch isolated).
+  const after: Batch[] = [];
+  for (const { batch, details } of progress) {
+    const done = await isolated(batch, async () => {
+      const recorded = details ? await recordResults(deps, policy, batch, details, expiries, summary) : batch;
+      return flagStuck(deps, policy, recorded, summary);
+    });
+    const fresh = done ?? (await deps.ledger.getBatch(batch.batchId).catch(() => undefined));
+    if (fresh) after.push(fresh);
   }
   summary.notified = await deliverNotices(deps, policy, {
     job: 'check',
@@ -86,13 +116,13 @@ export async function runCheck(
   return summary;
 }
 
-async function checkBatch(
+/** Reconciles an UNKNOWN/stale batch if due, then reads the task details of a submitted one. */
+async function readBatch(
   deps: JobDeps,
-  policy: Policy,
   batch: Batch,
   summary: CheckSummary,
   safeDelayMs: number,
-): Promise<Batch> {
+): Promise<{ batch: Batch; details?: Map<string, TaskDetail> }> {
   let current = batch;
   if (current.status === 'UNKNOWN' || current.status === 'INTENT') {
     const result = await reconcileBatch(deps, current, safeDelayMs);
@@ -101,8 +131,10 @@ async function checkBatch(
     if (result.kind === 'released') summary.released += result.released;
     if (result.kind === 'waiting') summary.unknown += 1;
   }
-  if (current.status === 'SUBMITTED') current = await checkSubmitted(deps, policy, current, summary);
-  return flagStuck(deps, policy, current, summary);
+  if (current.status !== 'SUBMITTED' || !current.taskNo) return { batch: current };
+  const details = new Map<string, TaskDetail>();
+  for (const d of await deps.registrar.listTaskDetails(current.taskNo)) details.set(normalizeDomain(d.domainName), d);
+  return { batch: current, details };
 }
 
 /** Marks a batch stuck once when it has been open longer than notify.stuckAfterHours. */
@@ -120,17 +152,25 @@ async function flagStuck(deps: JobDeps, policy: Policy, batch: Batch, summary: C
   });
 }
 
-async function checkSubmitted(deps: JobDeps, policy: Policy, batch: Batch, summary: CheckSummary): Promise<Batch> {
-  const taskNo = batch.taskNo;
-  if (!taskNo) return batch;
-  const details = new Map<string, TaskDetail>();
-  for (const d of await deps.registrar.listTaskDetails(taskNo)) details.set(normalizeDomain(d.domainName), d);
-
+/**
+ * Applies task results to a submitted batch: failures become FAILED (retried later within limits); successes become
+ * RENEWED only once `expiries` shows the later expiry; waiting/executing stay pending. Claims first, batch second.
+ */
+async function recordResults(
+  deps: JobDeps,
+  policy: Policy,
+  batch: Batch,
+  details: ReadonlyMap<string, TaskDetail>,
+  expiries: ReadonlyMap<string, number>,
+  summary: CheckSummary,
+): Promise<Batch> {
+  const taskNo = batch.taskNo ?? '';
   const entries: BatchEntry[] = [];
   const renewed = new Map<string, number>();
   const failed = new Map<string, string>();
   for (const entry of batch.entries) {
-    const detail = details.get(normalizeDomain(entry.domain));
+    const name = normalizeDomain(entry.domain);
+    const detail = details.get(name);
     if (entry.outcome || !detail || detail.state === 'waiting' || detail.state === 'executing') {
       if (!entry.outcome) summary.pending += 1;
       entries.push(entry);
@@ -143,10 +183,10 @@ async function checkSubmitted(deps: JobDeps, policy: Policy, batch: Batch, summa
       continue;
     }
     // Success is only a fact once the registrar shows the later expiry.
-    const info = await deps.registrar.getDomain(entry.domain);
-    if (info.expiresAtMs > entry.expiryMs) {
-      renewed.set(entry.domain, info.expiresAtMs);
-      entries.push({ ...entry, outcome: 'RENEWED', newExpiryMs: info.expiresAtMs });
+    const current = expiries.get(name);
+    if (current !== undefined && current > entry.expiryMs) {
+      renewed.set(entry.domain, current);
+      entries.push({ ...entry, outcome: 'RENEWED', newExpiryMs: current });
     } else {
       summary.pending += 1;
       deps.log.warn('task reports success but the expiry has not moved yet', { domain: entry.domain, taskNo });

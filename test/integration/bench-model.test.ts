@@ -9,17 +9,27 @@ import { listingWindow, planRenewals } from '../../lib/renewal/plan';
 // Pure checks of the bench's own arithmetic (no servers): the minimum, the critical path and the portfolio.
 describe('bench model', () => {
   it('counts the minimum per DESIGN §8, per coupon group', () => {
-    expect(minimumCalls({ listed: 10_000, groups: [800, 200], pageSize: 100, maxBatchSize: 100 })).toEqual({
-      [LIST]: 100,
+    // 1 000 renewals are confirmed by one ranged listing of K = 2 345 domains: 24 more list pages, no single look-up.
+    expect(
+      minimumCalls({ listed: 10_000, groups: [800, 200], pageSize: 100, maxBatchSize: 100, confirmListed: 2345 }),
+    ).toEqual({
+      [LIST]: 124,
       [SUBMIT]: 10,
       [DETAIL]: 10,
-      [CONFIRM]: 1000,
     });
-    expect(minimumCalls({ listed: 150, groups: [101], pageSize: 100, maxBatchSize: 1000 })).toEqual({
+    expect(minimumCalls({ listed: 150, groups: [101], pageSize: 100, maxBatchSize: 1000, confirmListed: 101 })).toEqual(
+      {
+        [LIST]: 4,
+        [SUBMIT]: 1,
+        [DETAIL]: 1,
+      },
+    );
+    // Below 10 renewals, one QueryDomainByDomainName each is cheaper than a listing.
+    expect(minimumCalls({ listed: 150, groups: [9], pageSize: 100, maxBatchSize: 100, confirmListed: 500 })).toEqual({
       [LIST]: 2,
       [SUBMIT]: 1,
       [DETAIL]: 1,
-      [CONFIRM]: 101,
+      [CONFIRM]: 9,
     });
     expect(minimumCalls({ listed: 0, groups: [], pageSize: 100, maxBatchSize: 100 })[LIST]).toBe(1);
   });
