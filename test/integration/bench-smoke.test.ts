@@ -1,5 +1,5 @@
 import { runBench } from '../../bench/bench';
-import { CONFIRM, DETAIL, LIST, SUBMIT, SUBMIT_SINGLE } from '../../bench/minimum';
+import { DETAIL, LIST, SUBMIT, SUBMIT_SINGLE } from '../../bench/minimum';
 import { DEFAULT_OPTIONS } from '../../bench/options';
 
 describe('bench smoke (N = 100, no latency)', () => {
