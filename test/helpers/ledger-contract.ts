@@ -420,7 +420,12 @@ export function describeLedgerContract(name: string, server: LedgerServer): void
           previousTaskNos: ['T-1'],
           nextEligibleAtMs: T0,
         });
-        const again = await ledger.claim({ ...claimRequest(claim.domain), batchId: 'b-2', attemptId: 'a-2', nowMs: T0 + 1 });
+        const again = await ledger.claim({
+          ...claimRequest(claim.domain),
+          batchId: 'b-2',
+          attemptId: 'a-2',
+          nowMs: T0 + 1,
+        });
         expect(again.ok).toBe(true);
         const [stored] = await ledger.getClaims([claim]);
         expect(stored?.previousTaskNos).toEqual(['T-1']);
