@@ -18,6 +18,15 @@ export interface LocalRuntime {
   close(): Promise<void>;
 }
 
+/** Opens the ledger the environment names (AUTORENEW_TABLE, or the embedded one under AUTORENEW_LEDGER_DIR). */
+export function openLocalLedger(
+  io: CliIO,
+  config: Readonly<Config> = readConfig(io.env),
+  env: Readonly<Record<string, string | undefined>> = io.env,
+) {
+  return openLedgerFromEnv({ ...env, AUTORENEW_LEDGER_DIR: resolve(io.cwd, config.ledgerDir) });
+}
+
 /**
  * Builds the CLI-side dependencies: config from the environment, the policy (validated first: M5), the registrar
  * (env credentials or Secrets Manager), the ledger (AUTORENEW_TABLE or the embedded one), the console notifier
@@ -41,11 +50,7 @@ export async function openLocalRuntime(
   }
   const policyPath = isAbsolute(config.policyPath) ? config.policyPath : resolve(io.cwd, config.policyPath);
   const policy = await loadPolicyFile(policyPath);
-  const ledgerEnv = {
-    ...env,
-    AUTORENEW_LEDGER_DIR: resolve(io.cwd, config.ledgerDir),
-  };
-  const opened = await openLedgerFromEnv(ledgerEnv);
+  const opened = await openLocalLedger(io, config, env);
   const write = options.notifyTo === 'err' ? io.err : io.out;
   const deps = assembleDeps({
     registrar: buildRegistrar(config, policy, env),

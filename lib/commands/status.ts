@@ -1,7 +1,7 @@
 import { formatDateUtc } from '../renewal/dates';
 import { parseFlags } from './args';
 import { type Command, EXIT } from './io';
-import { openLocalRuntime } from './local-runtime';
+import { openLocalLedger } from './local-runtime';
 
 export const STATUS_USAGE = `usage: autorenew status [--limit N] [--json]
 
@@ -18,7 +18,7 @@ const FLAGS = {
   help: { type: 'boolean', short: 'h' },
 } as const;
 
-/** `status`: what the ledger knows. Needs no registrar credentials. */
+/** `status`: what the ledger knows. Needs neither a policy nor registrar credentials. */
 export const statusCommand: Command = async (args, io) => {
   const flags = parseFlags('status', args, FLAGS, STATUS_USAGE);
   if (flags.help) {
@@ -30,12 +30,13 @@ export const statusCommand: Command = async (args, io) => {
     io.err(`status: --limit must be a positive integer; ${STATUS_USAGE.split('\n')[0]}`);
     return EXIT.invalidInput;
   }
-  const rt = await openLocalRuntime(io, { ...(flags.verbose ? { verbose: true } : {}) });
+  // Reads only the ledger: no policy, no registrar credentials needed.
+  const { ledger, close } = await openLocalLedger(io);
   try {
     const [open, runs, recent] = await Promise.all([
-      rt.deps.ledger.listOpenBatches(),
-      rt.deps.ledger.lastRuns(),
-      rt.deps.ledger.listRecentBatches(limit),
+      ledger.listOpenBatches(),
+      ledger.lastRuns(),
+      ledger.listRecentBatches(limit),
     ]);
     if (flags.json) {
       io.out(JSON.stringify({ openBatches: open, lastRuns: runs, recentBatches: recent }, null, 2));
@@ -65,6 +66,6 @@ export const statusCommand: Command = async (args, io) => {
     }
     return EXIT.ok;
   } finally {
-    await rt.close();
+    await close();
   }
 };

@@ -12,6 +12,7 @@ import {
   UpdateCommand,
   type UpdateCommandInput,
 } from '@aws-sdk/lib-dynamodb';
+import { mapWithLimit } from '../concurrency';
 import { type ErrorContext, LedgerConflictError, LedgerError } from '../errors';
 import {
   fromBatchItem,
@@ -176,10 +177,13 @@ export function createDynamoLedger(options: DynamoLedgerOptions): DynamoLedger {
     );
   }
 
+  const BATCH_GET_CONCURRENCY = 4;
+
   async function batchGet(keys: readonly ItemKey[], operation: string): Promise<Item[]> {
     const unique = [...new Map(keys.map((k) => [`${k.pk}\u0000${k.sk}`, k])).values()];
-    const items: Item[] = [];
-    for (const part of chunk(unique, BATCH_GET_LIMIT)) {
+    // Chunks of 100 keys are read a few at a time: a listing of thousands of domains needs tens of them.
+    const parts = await mapWithLimit(chunk(unique, BATCH_GET_LIMIT), BATCH_GET_CONCURRENCY, async (part) => {
+      const found: Item[] = [];
       let pending: Record<string, unknown>[] = part;
       for (let attempt = 0; pending.length > 0; attempt++) {
         if (attempt > UNPROCESSED_RETRIES) {
@@ -194,13 +198,15 @@ export function createDynamoLedger(options: DynamoLedgerOptions): DynamoLedger {
           const out = await client().send(
             new BatchGetCommand({ RequestItems: { [tableName]: { Keys: pending, ConsistentRead: true } } }),
           );
-          items.push(...(out.Responses?.[tableName] ?? []));
+          found.push(...(out.Responses?.[tableName] ?? []));
           pending = out.UnprocessedKeys?.[tableName]?.Keys ?? [];
         } catch (err) {
           throw wrap(operation, err);
         }
       }
-    }
+      return found;
+    });
+    const items = parts.flat();
     return items;
   }
 

@@ -8,6 +8,11 @@
  * adapter re-reads the item and recognises its own write instead of reporting a conflict.
  */
 
+/**
+ * CLAIMED covers "claimed, and possibly submitted": the renew job does not write each claim again after the submit,
+ * because the batch record (status, TaskNo) already says so and a CLAIMED claim is just as live. SUBMITTED is set
+ * when reconciliation adopts a lost submit's task; RENEWED/FAILED by the check job; UNKNOWN on an ambiguous submit.
+ */
 export type ClaimStatus = 'CLAIMED' | 'SUBMITTED' | 'RENEWED' | 'FAILED' | 'UNKNOWN';
 
 /** One renewal attempt key: a domain and the expiry it had when we decided to renew it. */

@@ -1,3 +1,4 @@
+import { LEDGER_CONCURRENCY, mapWithLimit } from '../concurrency';
 import {
   AmbiguousOutcomeError,
   AuthRejectedError,
@@ -10,7 +11,7 @@ import type { Batch, BatchEntry, Claim } from '../ledger/port';
 import { describeError } from '../log';
 import type { Policy } from '../policy/schema';
 import type { SubmitResult } from '../registrar';
-import { claimKey, type InFlightView, type Plan, type PlannedBatch } from './decision';
+import { claimKey, type InFlightView, type Plan, type PlannedBatch, type Reason } from './decision';
 import type { JobDeps } from './deps';
 import { listingWindow, planRenewals } from './plan';
 import { retryWithBackoff } from './retry';
@@ -55,31 +56,41 @@ export interface RenewRun {
   summary: RenewSummary;
 }
 
-/** Reads the claims of every listed (domain, expiry) as the planner's in-flight view. */
-export async function readInFlight(
-  deps: Pick<JobDeps, 'ledger'>,
-  domains: readonly { domainName: string; expiresAtMs: number }[],
-): Promise<Map<string, InFlightView>> {
-  const claims = await deps.ledger.getClaims(
-    domains.map((d) => ({ domain: d.domainName.toLowerCase(), expiryMs: d.expiresAtMs })),
-  );
-  const view = new Map<string, InFlightView>();
-  for (const c of claims) {
-    view.set(claimKey(c.domain, c.expiryMs), {
-      status: c.status,
-      attempts: c.attempts,
-      ...(c.nextEligibleAtMs !== undefined ? { nextEligibleAtMs: c.nextEligibleAtMs } : {}),
-    });
-  }
-  return view;
+/** Plan reasons decided after the in-flight check: only these domains need their claims read. */
+const AFTER_IN_FLIGHT = new Set<Reason>(['due', 'at-max-term', 'over-run-limit']);
+
+/** Domain -> expiry of every renewal in flight (batches not yet closed), from the ledger's open-batch index. */
+export function renewalsInFlight(open: readonly Batch[]): Map<string, number> {
+  const live = new Map<string, number>();
+  for (const b of open)
+    if (b.status !== 'CLOSED') for (const e of b.entries) if (!e.outcome) live.set(e.domain, e.expiryMs);
+  return live;
 }
 
 /**
- * Lists the candidates and plans: the free part of a run, shared by `plan`, dry runs and `renew`.
- * Belt and braces for M1: the claim key is (domain, listed expiry), so a listing that reports a different expiry
- * for a domain already being renewed (a stale or inconsistent listing) would make a new key. Before anything is
- * bought, each domain planned for renewal is checked against ALL its claims: a live claim for another expiry, or a
- * renewal already confirmed past the listed expiry, makes it `in-flight` (one ledger Query per planned domain).
+ * The planner's in-flight view of one listed domain: its claim for the listed expiry, or, belt and braces for M1,
+ * any open renewal of the same domain for ANOTHER expiry. The claim key is (domain, listed expiry), so a listing
+ * that reported a different expiry for a domain already being renewed (stale or inconsistent) would otherwise make
+ * a new key and a second purchase.
+ */
+export function viewOf(
+  listedExpiryMs: number,
+  claim: Claim | undefined,
+  openExpiryMs: number | undefined,
+): InFlightView | undefined {
+  if (openExpiryMs !== undefined && openExpiryMs !== listedExpiryMs) return { status: 'CLAIMED', attempts: 0 };
+  if (!claim) return undefined;
+  return {
+    status: claim.status,
+    attempts: claim.attempts,
+    ...(claim.nextEligibleAtMs !== undefined ? { nextEligibleAtMs: claim.nextEligibleAtMs } : {}),
+  };
+}
+
+/**
+ * Lists the candidates and plans: the free part of a run, shared by `plan`, dry runs and `renew`. The open batches
+ * are read while the listing runs; a first plan without ledger data finds the domains that reach the in-flight
+ * check, only their claims are read (one BatchGet per 100), then the real plan is made.
  */
 export async function listAndPlan(
   deps: Pick<JobDeps, 'registrar' | 'ledger' | 'clock'>,
@@ -87,29 +98,24 @@ export async function listAndPlan(
 ): Promise<Plan> {
   const nowMs = deps.clock.now();
   const window = listingWindow(policy, nowMs);
-  const domains = await deps.registrar.listDomains({ expiringFromMs: window.fromMs, expiringToMs: window.toMs });
-  const inFlight = await readInFlight(deps, domains);
-  const plan = planRenewals({ domains, policy, inFlight, nowMs });
-  let blocked = 0;
-  for (const d of plan.decisions) {
-    if (d.action !== 'renew') continue;
-    const claims = await deps.ledger.listClaimsForDomain(d.domain.domainName.toLowerCase());
-    const other = claims.find(
-      (c) =>
-        (c.expiryMs !== d.domain.expiresAtMs && LIVE_STATUSES.has(c.status)) ||
-        (c.status === 'RENEWED' && c.newExpiryMs !== undefined && c.newExpiryMs > d.domain.expiresAtMs),
-    );
-    if (!other) continue;
-    inFlight.set(claimKey(d.domain.domainName, d.domain.expiresAtMs), {
-      status: other.status,
-      attempts: other.attempts,
-    });
-    blocked += 1;
+  const [domains, open] = await Promise.all([
+    deps.registrar.listDomains({ expiringFromMs: window.fromMs, expiringToMs: window.toMs }),
+    deps.ledger.listOpenBatches(),
+  ]);
+  const draft = planRenewals({ domains, policy, inFlight: new Map(), nowMs });
+  const candidates = draft.decisions.filter((d) => AFTER_IN_FLIGHT.has(d.reason)).map((d) => d.domain);
+  const claims = new Map<string, Claim>();
+  const keys = candidates.map((d) => ({ domain: d.domainName.toLowerCase(), expiryMs: d.expiresAtMs }));
+  for (const c of await deps.ledger.getClaims(keys)) claims.set(claimKey(c.domain, c.expiryMs), c);
+  const live = renewalsInFlight(open);
+  const inFlight = new Map<string, InFlightView>();
+  for (const d of candidates) {
+    const key = claimKey(d.domainName, d.expiresAtMs);
+    const view = viewOf(d.expiresAtMs, claims.get(key), live.get(d.domainName.toLowerCase()));
+    if (view) inFlight.set(key, view);
   }
-  return blocked === 0 ? plan : planRenewals({ domains, policy, inFlight, nowMs });
+  return inFlight.size === 0 ? draft : planRenewals({ domains, policy, inFlight, nowMs });
 }
-
-const LIVE_STATUSES: ReadonlySet<string> = new Set(['CLAIMED', 'SUBMITTED', 'UNKNOWN']);
 
 /**
  * The renew job (DESIGN §2): plan, then for each batch write the intent, claim each domain, mark the submit as
@@ -181,8 +187,7 @@ const AUTH_STOP = 'auth-rejected';
 
 /** Claims the batch's domains; returns the claimed entries (others are held by another run). */
 async function claimEntries(deps: JobDeps, policy: Policy, batch: Batch, planned: PlannedBatch): Promise<BatchEntry[]> {
-  const entries: BatchEntry[] = [];
-  for (const d of planned.items) {
+  const claimed = await mapWithLimit(planned.items, LEDGER_CONCURRENCY, async (d): Promise<BatchEntry | undefined> => {
     const domain = d.domain.domainName.toLowerCase();
     const result = await deps.ledger.claim({
       domain,
@@ -194,16 +199,17 @@ async function claimEntries(deps: JobDeps, policy: Policy, batch: Batch, planned
       maxAttempts: policy.limits.maxAttempts,
     });
     if (result.ok) {
-      entries.push({ domain, expiryMs: d.domain.expiresAtMs, years: d.years ?? 1, permitPremium: !!d.permitPremium });
-    } else {
-      deps.log.info('claim held elsewhere; not submitting', {
-        domain,
-        batchId: batch.batchId,
-        heldBy: result.existing.batchId,
-        status: result.existing.status,
-      });
+      return { domain, expiryMs: d.domain.expiresAtMs, years: d.years ?? 1, permitPremium: !!d.permitPremium };
     }
-  }
+    deps.log.info('claim held elsewhere; not submitting', {
+      domain,
+      batchId: batch.batchId,
+      heldBy: result.existing.batchId,
+      status: result.existing.status,
+    });
+    return undefined;
+  });
+  const entries = claimed.filter((e): e is BatchEntry => e !== undefined);
   return entries;
 }
 
@@ -284,7 +290,8 @@ async function submitBatch(deps: JobDeps, policy: Policy, runId: string, planned
     deps.metrics({ TaskNoNotRecorded: 1 });
     return { batchId, status: 'not-recorded', domains: entries.length, taskNo: submitted.taskNo };
   }
-  await markClaims(deps, batch, (c) => ({ ...c, status: 'SUBMITTED', taskNo: submitted.taskNo }));
+  // The claims stay CLAIMED: the batch record is the one place that says the submit happened and holds the TaskNo,
+  // and a CLAIMED claim is exactly as live as a submitted one. No per-domain write sits between two paid calls.
   return { batchId, status: 'submitted', domains: entries.length, taskNo: submitted.taskNo };
 }
 
@@ -393,14 +400,14 @@ export async function markClaims(
     .map((e) => ({ domain: e.domain, expiryMs: e.expiryMs }));
   if (keys.length === 0) return;
   const claims = await deps.ledger.getClaims(keys);
-  for (const claim of claims) {
-    if (claim.batchId !== batch.batchId) continue;
+  await mapWithLimit(claims, LEDGER_CONCURRENCY, async (claim) => {
+    if (claim.batchId !== batch.batchId) return;
     for (let attempt = 0; attempt < 3; attempt++) {
       try {
         const current = attempt === 0 ? claim : (await deps.ledger.getClaims([claim]))[0];
-        if (!current || current.batchId !== batch.batchId) break;
+        if (!current || current.batchId !== batch.batchId) return;
         await deps.ledger.saveClaim({ ...update(current), updatedAtMs: deps.clock.now() });
-        break;
+        return;
       } catch (err) {
         if (!(err instanceof LedgerConflictError) || attempt === 2) {
           deps.log.warn('claim update failed; batch record stays authoritative', {
@@ -408,9 +415,9 @@ export async function markClaims(
             batchId: batch.batchId,
             ...describeError(err),
           });
-          break;
+          return;
         }
       }
     }
-  }
+  });
 }
