@@ -22,15 +22,19 @@ export interface MinimumInput {
   groups: readonly number[];
   pageSize: number;
   maxBatchSize: number;
-  /** Domains the check job's confirmation listing returns (K); used when R >= CONFIRM_BY_LISTING_FROM. */
-  confirmListed?: number;
+  /**
+   * How check confirms the renewals (lib/renewal/confirm.ts): domains returned per ranged listing, and single
+   * look-ups. Absent: R single look-ups below CONFIRM_BY_LISTING_FROM, else one listing returning exactly the R.
+   */
+  confirmation?: { rangeSizes: readonly number[]; singles: number };
 }
 
-/** List pages the check job spends confirming R renewals: one ranged listing of K domains, or none below the threshold. */
-export function checkListPages(input: MinimumInput): number {
+function confirmationOf(input: MinimumInput): { rangeSizes: readonly number[]; singles: number } {
+  if (input.confirmation) return input.confirmation;
   const renewed = input.groups.reduce((a, b) => a + b, 0);
-  if (renewed < CONFIRM_BY_LISTING_FROM) return 0;
-  return Math.max(1, Math.ceil((input.confirmListed ?? renewed) / input.pageSize));
+  return renewed < CONFIRM_BY_LISTING_FROM
+    ? { rangeSizes: [], singles: renewed }
+    : { rangeSizes: [renewed], singles: 0 };
 }
 
 /** The tasks the job creates: one per submit, `maxBatchSize` domains each except a group's last. */
@@ -42,24 +46,30 @@ export function expectedTaskSizes(groups: readonly number[], maxBatchSize: numbe
   return sizes;
 }
 
+/** List pages the check job spends confirming the renewals: all pages of each ranged listing (at least 1 each). */
+export function checkListPages(input: MinimumInput): number {
+  return confirmationOf(input).rangeSizes.reduce((sum, k) => sum + Math.max(1, Math.ceil(k / input.pageSize)), 0);
+}
+
 /**
  * The fewest calls a renew run followed by one check pass can make (DESIGN §8):
  * `ceil(N / pageSize)` list pages (at least 1: an empty listing is still one call), `ceil(R_g / maxBatchSize)`
  * submits per coupon group g, `ceil(details / 1000)` detail pages per task, plus the confirmation of every reported
- * success against the domain's new expiry (the check job counts a renewal only then): below
- * CONFIRM_BY_LISTING_FROM renewals one QueryDomainByDomainName each, from there one ranged QueryDomainList of K
- * domains (`ceil(K / pageSize)` more list pages). One check pass: the bench starts check after every task finished.
+ * success against the domain's new expiry (the check job counts a renewal only then): renewals whose new expiries
+ * cluster are read with one ranged QueryDomainList each (`ceil(K / pageSize)` pages for the K domains in the range),
+ * small clusters with one QueryDomainByDomainName each (lib/renewal/confirm.ts planConfirmation). One check pass:
+ * the bench starts check after every task finished.
  */
 export function minimumCalls(input: MinimumInput): CallCounts {
   const tasks = expectedTaskSizes(input.groups, input.maxBatchSize);
-  const renewed = input.groups.reduce((a, b) => a + b, 0);
   const confirmPages = checkListPages(input);
+  const singles = confirmationOf(input).singles;
   return {
     [LIST]: Math.max(1, Math.ceil(input.listed / input.pageSize)) + confirmPages,
     [SUBMIT]: tasks.length,
     [DETAIL]: tasks.reduce((sum, size) => sum + Math.ceil(size / DETAIL_PAGE_SIZE), 0),
     // An action the job does not call at all is absent, as in the sandbox's request counts.
-    ...(confirmPages > 0 || renewed === 0 ? {} : { [CONFIRM]: renewed }),
+    ...(singles > 0 ? { [CONFIRM]: singles } : {}),
   };
 }
 

@@ -1,3 +1,4 @@
+import { planConfirmation } from '../lib/renewal/confirm';
 import { addYearsUtc } from '../lib/renewal/dates';
 import type { SandboxFixture, SandboxFixtureDomain } from '../lib/sandbox';
 
@@ -33,10 +34,10 @@ export interface BenchPortfolio {
   /** Policy file text (v1). */
   policyText: string;
   /**
-   * Domains the check job's confirmation listing returns: every domain whose expiry, after this run's renewals,
-   * lies in the range the renewals' new expiries span (lib/renewal/confirm.ts), which is what makes its page count.
+   * How the check job confirms this run's renewals (lib/renewal/confirm.ts planConfirmation): per ranged listing the
+   * number of domains it returns (every domain whose post-renewal expiry lies in the range), and the single look-ups.
    */
-  confirmationListed: number;
+  confirmation: { rangeSizes: number[]; singles: number };
 }
 
 /**
@@ -84,7 +85,7 @@ export function buildPortfolio(
   for (let i = 0; i < notDue; i++) domains.push({ domainName: `later-${i}.net`, expiresAtMs: at(32 + (i % 323), i) });
   for (let i = 0; i < n; i++) domains.push({ domainName: `far-${i}.org`, expiresAtMs: at(400 + (i % 1000), i) });
   return {
-    confirmationListed: countConfirmationListing(domains),
+    confirmation: countConfirmation(domains),
     listed: n,
     renew: { total, plain, brand, coupon },
     lapsed,
@@ -102,15 +103,18 @@ function renewedYears(name: string): number {
   return name.startsWith('due-') ? 1 : 0;
 }
 
-/** K for the confirmation listing: domains whose post-renewal expiry lies in the new-expiry range ±2 days. */
-function countConfirmationListing(domains: readonly SandboxFixtureDomain[]): number {
+/** What the check job's confirmation of this portfolio's renewals costs: domains per ranged listing, singles. */
+function countConfirmation(domains: readonly SandboxFixtureDomain[]): { rangeSizes: number[]; singles: number } {
+  const renewed = domains
+    .filter((d) => renewedYears(d.domainName) > 0)
+    .map((d) => ({ domain: d.domainName, expiryMs: d.expiresAtMs, years: renewedYears(d.domainName) }));
   const after = domains.map((d) => {
     const years = renewedYears(d.domainName);
-    return { renewed: years > 0, expiry: years > 0 ? addYearsUtc(d.expiresAtMs, years) : d.expiresAtMs };
+    return years > 0 ? addYearsUtc(d.expiresAtMs, years) : d.expiresAtMs;
   });
-  const renewed = after.filter((d) => d.renewed).map((d) => d.expiry);
-  if (renewed.length === 0) return 0;
-  const from = Math.min(...renewed) - 2 * DAY_MS;
-  const to = Math.max(...renewed) + 2 * DAY_MS;
-  return after.filter((d) => d.expiry >= from && d.expiry <= to).length;
+  const plan = planConfirmation(renewed);
+  return {
+    rangeSizes: plan.ranges.map((r) => after.filter((ms) => ms >= r.fromMs && ms <= r.toMs).length),
+    singles: plan.singles.length,
+  };
 }

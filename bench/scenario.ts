@@ -109,7 +109,7 @@ export function expectedCalls(
     groups: portfolio.groups,
     pageSize: settings.pageSize,
     maxBatchSize: settings.maxBatchSize,
-    confirmListed: portfolio.confirmationListed,
+    confirmation: portfolio.confirmation,
   };
   return {
     minimum: minimumCalls(input),

@@ -5,28 +5,71 @@ import { normalizeDomain } from './domain-name';
 
 const DAY_MS = 86_400_000;
 
-/** From this many domains on, one ranged listing is cheaper than one QueryDomainByDomainName per domain. */
+/** From this many domains in one range on, one ranged listing is cheaper than one QueryDomainByDomainName each. */
 export const CONFIRM_BY_LISTING_FROM = 10;
+/** Expected new expiries further apart than this start a new listing range (so 1- and 2-year renewals, say, do
+ * not make one listing span everything in between). */
+export const CONFIRM_RANGE_GAP_MS = 7 * DAY_MS;
+/** Slack on each side of a range: the registrar filters expiry by day, in an UNCONFIRMED time zone. */
+export const CONFIRM_RANGE_SLACK_MS = 2 * DAY_MS;
+
+type Entry = Pick<BatchEntry, 'domain' | 'expiryMs' | 'years'>;
+
+export interface ConfirmationPlan {
+  /** One QueryDomainList each (all pages), expiry range inclusive, epoch ms. */
+  ranges: { fromMs: number; toMs: number; entries: Entry[] }[];
+  /** One QueryDomainByDomainName each. */
+  singles: Entry[];
+}
 
 /**
- * Reads the current expiry of each domain the registrar reported renewed, in as few calls as possible: for a few
- * domains one QueryDomainByDomainName each; for more, one QueryDomainList over the range the new expiries must fall
- * in (each old expiry + its years, widened by 2 days for day-granular filtering and time zones), then single
- * look-ups only for domains that listing did not return (e.g. a registrar that computes the new date differently).
+ * Pure: groups renewals by where their new expiry should land (old expiry + years, calendar years UTC), splitting
+ * wherever two neighbours are more than CONFIRM_RANGE_GAP_MS apart; groups of CONFIRM_BY_LISTING_FROM or more are
+ * read with one ranged listing, smaller ones one domain at a time.
+ */
+export function planConfirmation(entries: readonly Entry[]): ConfirmationPlan {
+  const sorted = entries
+    .map((e) => ({ entry: e, expected: addYearsUtc(e.expiryMs, e.years) }))
+    .sort((a, b) => a.expected - b.expected);
+  const groups: (typeof sorted)[] = [];
+  for (const item of sorted) {
+    const last = groups.at(-1);
+    const prev = last?.at(-1);
+    if (last && prev && item.expected - prev.expected <= CONFIRM_RANGE_GAP_MS) last.push(item);
+    else groups.push([item]);
+  }
+  const plan: ConfirmationPlan = { ranges: [], singles: [] };
+  for (const g of groups) {
+    const first = g[0];
+    const last = g.at(-1);
+    if (!first || !last) continue;
+    if (g.length < CONFIRM_BY_LISTING_FROM) plan.singles.push(...g.map((x) => x.entry));
+    else {
+      plan.ranges.push({
+        fromMs: first.expected - CONFIRM_RANGE_SLACK_MS,
+        toMs: last.expected + CONFIRM_RANGE_SLACK_MS,
+        entries: g.map((x) => x.entry),
+      });
+    }
+  }
+  return plan;
+}
+
+/**
+ * Reads the current expiry of each domain the registrar reported renewed, in few calls (see planConfirmation);
+ * a domain a ranged listing did not return (e.g. a registrar that computes the new date differently) is looked up
+ * on its own.
  * @returns normalised domain name -> current expiry (epoch ms)
  */
 export async function readCurrentExpiries(
   registrar: Registrar,
-  entries: readonly Pick<BatchEntry, 'domain' | 'expiryMs' | 'years'>[],
+  entries: readonly Entry[],
 ): Promise<Map<string, number>> {
+  const plan = planConfirmation(entries);
   const found = new Map<string, number>();
-  if (entries.length >= CONFIRM_BY_LISTING_FROM) {
-    const expected = entries.map((e) => addYearsUtc(e.expiryMs, e.years));
-    const listed = await registrar.listDomains({
-      expiringFromMs: Math.min(...expected) - 2 * DAY_MS,
-      expiringToMs: Math.max(...expected) + 2 * DAY_MS,
-    });
-    const wanted = new Set(entries.map((e) => normalizeDomain(e.domain)));
+  for (const range of plan.ranges) {
+    const wanted = new Set(range.entries.map((e) => normalizeDomain(e.domain)));
+    const listed = await registrar.listDomains({ expiringFromMs: range.fromMs, expiringToMs: range.toMs });
     for (const d of listed) {
       const name = normalizeDomain(d.domainName);
       if (wanted.has(name)) found.set(name, d.expiresAtMs);

@@ -9,23 +9,36 @@ import { listingWindow, planRenewals } from '../../lib/renewal/plan';
 // Pure checks of the bench's own arithmetic (no servers): the minimum, the critical path and the portfolio.
 describe('bench model', () => {
   it('counts the minimum per DESIGN §8, per coupon group', () => {
-    // 1 000 renewals are confirmed by one ranged listing of K = 2 345 domains: 24 more list pages, no single look-up.
+    // 1 000 renewals confirmed by two ranged listings of 845 and 1 500 domains: 9 + 15 more list pages.
     expect(
-      minimumCalls({ listed: 10_000, groups: [800, 200], pageSize: 100, maxBatchSize: 100, confirmListed: 2345 }),
+      minimumCalls({
+        listed: 10_000,
+        groups: [800, 200],
+        pageSize: 100,
+        maxBatchSize: 100,
+        confirmation: { rangeSizes: [845, 1500], singles: 0 },
+      }),
     ).toEqual({
       [LIST]: 124,
       [SUBMIT]: 10,
       [DETAIL]: 10,
     });
-    expect(minimumCalls({ listed: 150, groups: [101], pageSize: 100, maxBatchSize: 1000, confirmListed: 101 })).toEqual(
-      {
-        [LIST]: 4,
-        [SUBMIT]: 1,
-        [DETAIL]: 1,
-      },
-    );
-    // Below 10 renewals, one QueryDomainByDomainName each is cheaper than a listing.
-    expect(minimumCalls({ listed: 150, groups: [9], pageSize: 100, maxBatchSize: 100, confirmListed: 500 })).toEqual({
+    // Without a portfolio-specific plan: one listing returning exactly the 101 renewed domains (2 pages).
+    expect(minimumCalls({ listed: 150, groups: [101], pageSize: 100, maxBatchSize: 1000 })).toEqual({
+      [LIST]: 4,
+      [SUBMIT]: 1,
+      [DETAIL]: 1,
+    });
+    // Small clusters are looked up one domain at a time.
+    expect(
+      minimumCalls({
+        listed: 150,
+        groups: [9],
+        pageSize: 100,
+        maxBatchSize: 100,
+        confirmation: { rangeSizes: [], singles: 9 },
+      }),
+    ).toEqual({
       [LIST]: 2,
       [SUBMIT]: 1,
       [DETAIL]: 1,

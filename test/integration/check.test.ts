@@ -154,3 +154,30 @@ describe('check job: results confirmed, failures recorded and retried within lim
     expect(world.sandbox.state().renewals).toHaveLength(0);
   });
 });
+
+describe('check job: confirming many renewals', () => {
+  let world: World;
+  afterEach(async () => world?.stop());
+
+  it('reads new expiries with one ranged listing, and looks up on its own any domain the listing misses', async () => {
+    const domains = Array.from({ length: 12 }, (_, i) => ({
+      domainName: `bulk${i}.com`,
+      expiresAtMs: NOW + (i + 1) * DAY_MS,
+    }));
+    world = await startWorld({ sandbox: { nowMs: NOW, fixture: { domains } } });
+    await runRenew(world.deps(), { policy: world.policy, dryRun: false, runId: 'bulk' });
+    world.sandbox.setClock({ advanceMs: 5 * MIN_MS });
+    // A registrar whose date filter misses one domain (e.g. a different day boundary).
+    const registrar = {
+      ...world.registrar,
+      listDomains: async (q: Parameters<typeof world.registrar.listDomains>[0]) =>
+        (await world.registrar.listDomains(q)).filter((d) => d.domainName !== 'bulk0.com'),
+    };
+    const before = world.sandbox.state().requests;
+    const check = await runCheck(world.deps({ registrar }), { policy: world.policy, runId: 'bulk-check' });
+    expect(check.renewed).toBe(12);
+    const after = world.sandbox.state().requests;
+    expect((after.QueryDomainList ?? 0) - (before.QueryDomainList ?? 0)).toBe(1);
+    expect((after.QueryDomainByDomainName ?? 0) - (before.QueryDomainByDomainName ?? 0)).toBe(1);
+  });
+});
