@@ -77,7 +77,9 @@ export async function runCheck(
   const progress: { batch: Batch; details?: Map<string, TaskDetail> }[] = [];
   for (const batch of open) {
     const read = await isolated(batch, () => readBatch(deps, batch, summary, delay));
-    progress.push(read ?? { batch });
+    // On failure the batch may have been saved meanwhile (e.g. adopted, then the detail read failed): re-read it
+    // so the stuck check below works on the stored version.
+    progress.push(read ?? { batch: (await deps.ledger.getBatch(batch.batchId).catch(() => undefined)) ?? batch });
   }
   // 2. Confirm every reported success in one go: the new expiry must be visible before a renewal counts.
   const successes = progress.flatMap(({ batch, details }) =>
