@@ -8,7 +8,7 @@ import { sandboxCommand } from './commands/sandbox';
 import { schemaCommand } from './commands/schema';
 import { statusCommand } from './commands/status';
 import { validateCommand } from './commands/validate';
-import { AutorenewError, InputError, ValidationError } from './errors';
+import { InputError, ValidationError } from './errors';
 import { formatIssue } from './policy/load';
 import { redact } from './redact';
 
@@ -61,7 +61,7 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
     }
     if (rest.includes('--verbose') && err instanceof Error && err.stack) io.err(redact(err.stack));
     if (err instanceof InputError) return EXIT.invalidInput;
-    return err instanceof AutorenewError ? EXIT.jobFailed : EXIT.jobFailed;
+    return EXIT.jobFailed;
   }
 }
 

@@ -6,7 +6,6 @@ export async function retryWithBackoff<T>(
     baseMs: number;
     capMs: number;
     sleep: (ms: number) => Promise<void>;
-    retryIf?: (err: unknown) => boolean;
   },
 ): Promise<T> {
   let last: unknown;
@@ -15,7 +14,7 @@ export async function retryWithBackoff<T>(
       return await fn(attempt);
     } catch (err) {
       last = err;
-      if (attempt === options.attempts || (options.retryIf && !options.retryIf(err))) break;
+      if (attempt === options.attempts) break;
       const ceiling = Math.min(options.capMs, options.baseMs * 2 ** (attempt - 1));
       await options.sleep(ceiling / 2 + Math.random() * (ceiling / 2));
     }
