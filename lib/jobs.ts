@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { AutorenewError, InputError, JobFailedError } from './errors';
 import { describeError } from './log';
 import type { Notifier } from './notify/port';
-import { NOTIFY_EVENTS, type Policy } from './policy/schema';
+import { DEFAULT_SMS_EVENTS, NOTIFY_EVENTS, type Policy } from './policy/schema';
 import { type CheckSummary, runCheck } from './renewal/check';
 import type { JobDeps } from './renewal/deps';
 import { deliverNotices } from './renewal/notices';
@@ -10,7 +10,7 @@ import { renderDigest } from './renewal/report';
 import { type RenewRun, runRenew } from './renewal/submit';
 
 /** Used for job-level error notices when the policy itself could not be loaded. */
-const FALLBACK_NOTIFY = { events: NOTIFY_EVENTS, smsEvents: ['failed', 'unknown', 'stuck', 'error'] } as const;
+const FALLBACK_NOTIFY = { events: NOTIFY_EVENTS, smsEvents: DEFAULT_SMS_EVENTS } as const;
 
 /** A fix for the operator, by error class (never by message text). */
 function fixFor(err: unknown): string {

@@ -3,7 +3,9 @@
  * {@link RenderedMessage}; adapters (SNS, console) publish it. All times are epoch milliseconds (UTC).
  */
 
-export type NotifyEvent = 'submitted' | 'renewed' | 'failed' | 'unknown' | 'stuck' | 'error';
+export type { NotifyEvent } from '../policy/schema';
+
+import type { NotifyEvent } from '../policy/schema';
 
 export interface DomainOutcome {
   domain: string;
@@ -13,6 +15,8 @@ export interface DomainOutcome {
   newExpiryMs?: number;
   years: number;
   taskNo?: string;
+  /** will-lapse: whole days until expiry (negative once expired). */
+  daysLeft?: number;
   /** registrar message/code or our reason, e.g. 'Insufficient balance' */ reason?: string;
 }
 

@@ -8,8 +8,34 @@ import { describeValue } from './describe';
  */
 
 /** Events a notification can be sent for. */
-export const NOTIFY_EVENTS = ['submitted', 'renewed', 'failed', 'unknown', 'stuck', 'error'] as const;
+export const NOTIFY_EVENTS = [
+  'submitted',
+  'renewed',
+  'failed',
+  'unknown',
+  'stuck',
+  'error',
+  'will-lapse',
+  'expiry-moved',
+  'resolved',
+  'orphaned',
+] as const;
 export type NotifyEvent = (typeof NOTIFY_EVENTS)[number];
+
+/** Events that also get an SMS unless the policy says otherwise (`will-lapse` only at 7 days left or fewer). */
+export const DEFAULT_SMS_EVENTS: readonly NotifyEvent[] = [
+  'failed',
+  'unknown',
+  'stuck',
+  'error',
+  'will-lapse',
+  'expiry-moved',
+  'resolved',
+  'orphaned',
+];
+
+/** An unknown submit is never released sooner than this many hours after it started (see docs/design.md). */
+export const MIN_RELEASE_AFTER_HOURS = 24;
 
 /** Listing more than this many days after expiry is pointless: the grace period ends, redemption starts. */
 export const MAX_DAYS_AFTER_EXPIRY = 30;
@@ -177,6 +203,19 @@ const limitsSchema = strict(
     retryAfterHours: positiveNumber()
       .default(24)
       .meta({ description: 'Wait this many hours after a failed submission before retrying.' }),
+    releaseAfterHours: z
+      .number({ error: (iss) => `must be a number of hours of at least ${MIN_RELEASE_AFTER_HOURS}, ${got(iss.input)}` })
+      .min(MIN_RELEASE_AFTER_HOURS, {
+        error: (iss) =>
+          `must be at least ${MIN_RELEASE_AFTER_HOURS} hours (a task can wait in the registrar's queue for hours), ${got(iss.input)}`,
+      })
+      .max(24 * 30, { error: (iss) => `must be at most 720 hours (30 days), ${got(iss.input)}` })
+      .default(MIN_RELEASE_AFTER_HOURS)
+      .meta({
+        description:
+          'A submit whose outcome is unknown is released for a new attempt only this many hours after it started ' +
+          '(at least 24), after two empty task-list reads an hour apart and with every expiry unchanged.',
+      }),
   },
   'an object like {"maxDomainsPerRun": 100}',
 ).meta({ description: 'Spending caps (DESIGN M4).' });
@@ -202,7 +241,7 @@ const notifySchema = strict(
       .default([...NOTIFY_EVENTS])
       .meta({ description: 'Events published to the topic (email gets the full digest).' }),
     smsEvents: eventList('SMS line')
-      .default(['failed', 'unknown', 'stuck', 'error'])
+      .default([...DEFAULT_SMS_EVENTS])
       .meta({ description: 'Events that also get a one-line SMS.' }),
     stuckAfterHours: positiveNumber()
       .default(24)
@@ -238,7 +277,35 @@ export const policySchema = strict(
     notify: notifySchema.prefault({}),
   },
   'a JSON object like {"version": 1}',
-);
+).superRefine((policy, ctx) => {
+  // A renewal of `years` decided `daysBeforeExpiry` days ahead lands up to years + that window past now; if that
+  // cannot fit under maxYearsAhead, every not-yet-expired domain is `at-max-term` and lapses.
+  const max = policy.limits.maxYearsAhead;
+  const check = (years: number, daysBefore: number, path: (string | number)[], who: string) => {
+    // Values already reported out of range are not judged again.
+    const sane = [years, daysBefore, max].every(Number.isInteger) && years >= 1 && years <= 10 && max >= 1 && max <= 10;
+    const allowed = daysBefore > 0 ? max - 1 : max;
+    if (!sane || years <= allowed) return;
+    ctx.addIssue({
+      code: 'custom',
+      path,
+      message:
+        `${who} renews for ${years} year(s) up to ${daysBefore} days before expiry, which cannot fit within ` +
+        `limits.maxYearsAhead ${max}: every domain it covers would be skipped as at-max-term and lapse; ` +
+        (allowed > 0 ? `set years to at most ${allowed} or ` : '') +
+        `raise limits.maxYearsAhead to at least ${Math.min(10, years + (daysBefore > 0 ? 1 : 0))}`,
+    });
+  };
+  if (policy.defaults.renew) {
+    check(policy.defaults.years, policy.window.daysBeforeExpiry, ['defaults', 'years'], 'defaults');
+  }
+  policy.rules.forEach((rule, i) => {
+    if (!(rule.renew ?? policy.defaults.renew)) return;
+    const daysBefore = rule.window?.daysBeforeExpiry ?? policy.window.daysBeforeExpiry;
+    const path = rule.years !== undefined ? ['rules', i, 'years'] : ['rules', i];
+    check(rule.years ?? policy.defaults.years, daysBefore, path, `rule "${rule.name}"`);
+  });
+});
 
 type DeepReadonly<T> = T extends readonly (infer U)[]
   ? readonly DeepReadonly<U>[]

@@ -11,7 +11,21 @@ import { formatDateTimeUtc, formatDateUtc, sanitizeLine, toAsciiLine } from '../
 type OutcomeEvent = DomainOutcome['event'];
 
 /** Most severe first; the rendered `event` is the first of these present. */
-export const SEVERITY_ORDER: readonly NotifyEvent[] = ['error', 'unknown', 'failed', 'stuck', 'submitted', 'renewed'];
+export const SEVERITY_ORDER: readonly NotifyEvent[] = [
+  'error',
+  'orphaned',
+  'expiry-moved',
+  'will-lapse',
+  'unknown',
+  'failed',
+  'stuck',
+  'resolved',
+  'submitted',
+  'renewed',
+];
+
+/** A will-lapse line pages people (SMS) only this close to expiry; earlier notices go to email only. */
+export const WILL_LAPSE_SMS_DAYS = 7;
 const OUTCOME_ORDER = SEVERITY_ORDER.filter((e): e is OutcomeEvent => e !== 'error');
 
 /**
@@ -39,6 +53,26 @@ const SECTIONS: Record<OutcomeEvent, { title: string; blurb: string; noNewExpiry
   stuck: { title: 'Stuck', blurb: 'submitted long ago and still not finished', noNewExpiry: 'pending' },
   submitted: { title: 'Submitted', blurb: 'renewal task accepted, result pending', noNewExpiry: 'pending' },
   renewed: { title: 'Renewed', blurb: 'new expiry confirmed', noNewExpiry: 'confirmed' },
+  'will-lapse': {
+    title: 'Will lapse',
+    blurb: 'due, but this tool is not renewing them; renew by hand or change the policy',
+    noNewExpiry: 'lapses',
+  },
+  'expiry-moved': {
+    title: 'Expiry moved unexpectedly',
+    blurb: 'the registrar shows an expiry that is not the one the renewal should give; a person must look',
+    noNewExpiry: 'moved',
+  },
+  resolved: {
+    title: 'Resolved',
+    blurb: 'an earlier unknown outcome is now settled',
+    noNewExpiry: 'unchanged',
+  },
+  orphaned: {
+    title: 'Repaired',
+    blurb: 'a renewal record was left open by a failed write and has been repaired',
+    noNewExpiry: 'pending',
+  },
 };
 
 interface Selection {
@@ -46,6 +80,8 @@ interface Selection {
   error: { message: string; fix?: string } | undefined;
   /** Events present after filtering, most severe first. */
   present: NotifyEvent[];
+  /** Events present that may page people: will-lapse only when a domain is close to lapsing. */
+  alerting: NotifyEvent[];
 }
 
 /**
@@ -68,7 +104,7 @@ export function renderDigest(digest: Digest, policy: NotifyPolicy): RenderedMess
       MAX_DEFAULT_CHARS,
     ),
     event,
-    severity: selection.present.some((e) => smsEvents.has(e)) ? 'alert' : 'info',
+    severity: selection.alerting.some((e) => smsEvents.has(e)) ? 'alert' : 'info',
   };
 }
 
@@ -85,7 +121,11 @@ function selectContent(digest: Digest, policy: NotifyPolicy): Selection | undefi
   if (!error && groups.size === 0) return undefined;
   for (const group of groups.values()) group.sort(compareOutcomes);
   const present = SEVERITY_ORDER.filter((e) => (e === 'error' ? error !== undefined : groups.has(e)));
-  return { groups, error, present };
+  return { groups, error, present, alerting: present.filter((e) => e !== 'will-lapse' || lapsesSoon(groups)) };
+}
+
+function lapsesSoon(groups: ReadonlyMap<OutcomeEvent, DomainOutcome[]>): boolean {
+  return (groups.get('will-lapse') ?? []).some((o) => (o.daysLeft ?? 0) <= WILL_LAPSE_SMS_DAYS);
 }
 
 /** Soonest old expiry first, then by name, so digests read like `plan`. */
@@ -145,6 +185,7 @@ function formatOutcomeLine(o: DomainOutcome): string {
   const years = Number.isFinite(o.years) ? `${o.years} year${o.years === 1 ? '' : 's'}` : '? years';
   const parts = [
     `- ${sanitizeLine(o.domain, MAX_DOMAIN_CHARS) || '(no name)'}: expiry ${formatDateUtc(o.oldExpiryMs)} -> ${next}`,
+    ...(o.daysLeft !== undefined ? [`${o.daysLeft} day${o.daysLeft === 1 ? '' : 's'} left`] : []),
     years,
     o.taskNo ? `TaskNo ${sanitizeLine(o.taskNo, MAX_ID_CHARS)}` : 'no TaskNo',
     `batch ${sanitizeLine(o.batchId, MAX_ID_CHARS)}`,

@@ -29,10 +29,11 @@ const policyArb: fc.Arbitrary<Policy> = fc
   .record({
     before: fc.integer({ min: 0, max: 365 }),
     after: fc.integer({ min: 0, max: 30 }),
-    years: fc.integer({ min: 1, max: 10 }),
-    ruleYears: fc.integer({ min: 1, max: 10 }),
+    years: fc.integer({ min: 1, max: 9 }),
+    ruleYears: fc.integer({ min: 1, max: 9 }),
     maxDomainsPerRun: fc.integer({ min: 1, max: 12 }),
-    maxYearsAhead: fc.integer({ min: 1, max: 10 }),
+    // Up to 3 years of headroom over the larger term: a policy whose term cannot fit is rejected by validation.
+    headroom: fc.integer({ min: 0, max: 3 }),
     maxBatchSize: fc.integer({ min: 1, max: 5 }),
     allowPremium: fc.boolean(),
   })
@@ -48,7 +49,7 @@ const policyArb: fc.Arbitrary<Policy> = fc
       ],
       limits: {
         maxDomainsPerRun: p.maxDomainsPerRun,
-        maxYearsAhead: p.maxYearsAhead,
+        maxYearsAhead: Math.min(10, Math.max(p.years, p.ruleYears) + 1 + p.headroom),
         maxBatchSize: p.maxBatchSize,
         allowPremium: p.allowPremium,
       },

@@ -1,4 +1,5 @@
 import { parsePolicyText } from '../../lib/policy/load';
+import type { Policy } from '../../lib/policy/schema';
 import type { ListedDomain } from '../../lib/registrar';
 import { addYearsUtc, DAY_MS, daysUntil } from '../../lib/renewal/dates';
 import { claimKey, type Decision, type InFlightView, type Plan } from '../../lib/renewal/decision';
@@ -11,16 +12,27 @@ function policy(fields: Record<string, unknown> = {}) {
   return parsePolicyText(JSON.stringify({ version: 1, ...fields }), 'test-policy.json');
 }
 
+/**
+ * A policy the validator would refuse (years plus window beyond maxYearsAhead): the planner must still be safe with
+ * one, so the cap is tested on it directly.
+ */
+function uncheckedLimits(fields: Record<string, unknown>, limits: Partial<Policy['limits']>): Policy {
+  const p = policy(fields);
+  return { ...p, limits: { ...p.limits, ...limits } };
+}
+
 function domain(domainName: string, expiresAtMs: number, extra: Partial<ListedDomain> = {}): ListedDomain {
   return { domainName, instanceId: `S-${domainName}`, expiresAtMs, domainStatus: '3', premium: false, ...extra };
 }
 
 function plan(
   domains: ListedDomain[],
-  fields: Record<string, unknown> = {},
+  fields: Record<string, unknown> | Policy = {},
   inFlight: ReadonlyMap<string, InFlightView> = new Map(),
 ): Plan {
-  return planRenewals({ domains, policy: policy(fields), inFlight, nowMs: NOW });
+  // A spread Policy (not frozen) is used as is; plain fields go through the validator.
+  const p = 'limits' in fields && !Object.isFrozen(fields) && 'notify' in fields ? (fields as Policy) : policy(fields);
+  return planRenewals({ domains, policy: p, inFlight, nowMs: NOW });
 }
 
 function only(p: Plan): Decision {
@@ -85,25 +97,27 @@ describe('planRenewals: years and the max-term cap (calendar years, UTC)', () =>
   const wide = { window: { daysBeforeExpiry: 365 } };
 
   test('no whole year fits -> skip at-max-term', () => {
-    const d = only(plan([domain('a.com', halfYear)], { ...wide, limits: { maxYearsAhead: 1 } }));
+    const d = only(plan([domain('a.com', halfYear)], uncheckedLimits(wide, { maxYearsAhead: 1 })));
     expect(d).toMatchObject({ action: 'skip', reason: 'at-max-term' });
     expect(d.years).toBeUndefined();
   });
 
   test('2 years wanted, only 1 fits -> renew 1', () => {
     const d = only(
-      plan([domain('a.com', halfYear)], { ...wide, defaults: { years: 2 }, limits: { maxYearsAhead: 2 } }),
+      plan([domain('a.com', halfYear)], uncheckedLimits({ ...wide, defaults: { years: 2 } }, { maxYearsAhead: 2 })),
     );
     expect(d).toMatchObject({ action: 'renew', reason: 'due', years: 1 });
   });
 
   test('10 years wanted with the default maxYearsAhead 10 -> 9', () => {
-    const d = only(plan([domain('a.com', halfYear)], { ...wide, defaults: { years: 10 } }));
+    const p = policy(wide);
+    const d = only(plan([domain('a.com', halfYear)], { ...p, defaults: { ...p.defaults, years: 10 } }));
     expect(d.years).toBe(9);
   });
 
   test('landing exactly on now + maxYearsAhead is allowed; 1 ms later is not', () => {
-    const base = { window: { daysAfterExpiry: 30 }, defaults: { years: 10 } };
+    const p = policy({ window: { daysAfterExpiry: 30 } });
+    const base = { ...p, defaults: { ...p.defaults, years: 10 } };
     // Expiry exactly now: now + 10 years == limit.
     expect(only(plan([domain('a.com', NOW)], base)).years).toBe(10);
     expect(only(plan([domain('a.com', NOW + 1)], base)).years).toBe(9);

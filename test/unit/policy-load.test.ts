@@ -4,6 +4,7 @@ import { type InputIssue, ValidationError } from '../../lib/errors';
 import { parseJsonWithPositions } from '../../lib/policy/json-locate';
 import { buildPolicyJsonSchema } from '../../lib/policy/json-schema';
 import { formatIssue, loadPolicyFile, parsePolicyText } from '../../lib/policy/load';
+import { DEFAULT_SMS_EVENTS, NOTIFY_EVENTS } from '../../lib/policy/schema';
 
 const ROOT = join(__dirname, '..', '..');
 const INVALID_DIR = join(ROOT, 'test', 'fixtures', 'policies', 'invalid');
@@ -77,6 +78,7 @@ describe('valid policies', () => {
       allowPremium: false,
       maxAttempts: 3,
       retryAfterHours: 24,
+      releaseAfterHours: 24,
     });
   });
 
@@ -100,10 +102,11 @@ describe('valid policies', () => {
         allowPremium: false,
         maxAttempts: 3,
         retryAfterHours: 24,
+        releaseAfterHours: 24,
       },
       notify: {
-        events: ['submitted', 'renewed', 'failed', 'unknown', 'stuck', 'error'],
-        smsEvents: ['failed', 'unknown', 'stuck', 'error'],
+        events: [...NOTIFY_EVENTS],
+        smsEvents: [...DEFAULT_SMS_EVENTS],
         stuckAfterHours: 24,
       },
     });
@@ -127,8 +130,44 @@ describe('error reporting', () => {
       '2:13 version: must be 1 (the only policy format version), got 3',
       '3:10 lang: must be "en" or "zh", got "de"',
       '4:29 limits.maxBatchSize: must be a whole number from 1 to 1000, got 0',
-      '4:32 limits.foo: unknown key "foo"; allowed keys: maxDomainsPerRun, maxYearsAhead, maxBatchSize, allowPremium, maxAttempts, retryAfterHours',
+      '4:32 limits.foo: unknown key "foo"; allowed keys: maxDomainsPerRun, maxYearsAhead, maxBatchSize, allowPremium, maxAttempts, retryAfterHours, releaseAfterHours',
     ]);
+  });
+
+  // Issue 12 item 6: a policy whose term cannot fit under maxYearsAhead makes every covered domain at-max-term.
+  test.each([
+    [
+      'defaults, 30-day window',
+      '{"version": 1, "limits": {"maxYearsAhead": 1}}',
+      'defaults.years: defaults renews for 1 year(s) up to 30 days before expiry, which cannot fit within limits.maxYearsAhead 1: every domain it covers would be skipped as at-max-term and lapse; raise limits.maxYearsAhead to at least 2',
+    ],
+    [
+      'a rule with its own years',
+      '{"version": 1, "limits": {"maxYearsAhead": 3}, "rules": [{"name": "brand", "match": ["*.cn"], "years": 3}]}',
+      'rules[0].years: rule "brand" renews for 3 year(s) up to 30 days before expiry, which cannot fit within limits.maxYearsAhead 3: every domain it covers would be skipped as at-max-term and lapse; set years to at most 2 or raise limits.maxYearsAhead to at least 4',
+    ],
+  ])('years that cannot fit under maxYearsAhead are rejected, naming the rule: %s', (_name, text, message) => {
+    expect(issuesOf(text).map((i) => `${i.path}: ${i.message}`)).toEqual([message]);
+  });
+
+  test('years fit: at expiry day only (window 0), or not renewing at all', () => {
+    expect(
+      parsePolicyText('{"version": 1, "window": {"daysBeforeExpiry": 0}, "limits": {"maxYearsAhead": 1}}', 'p.json')
+        .limits.maxYearsAhead,
+    ).toBe(1);
+    expect(
+      parsePolicyText('{"version": 1, "defaults": {"renew": false}, "limits": {"maxYearsAhead": 1}}', 'p.json').defaults
+        .renew,
+    ).toBe(false);
+  });
+
+  test('releaseAfterHours is never below 24', () => {
+    expect(issuesOf('{"version": 1, "limits": {"releaseAfterHours": 1}}').map((i) => i.path)).toEqual([
+      'limits.releaseAfterHours',
+    ]);
+    expect(
+      parsePolicyText('{"version": 1, "limits": {"releaseAfterHours": 48}}', 'p.json').limits.releaseAfterHours,
+    ).toBe(48);
   });
 
   test('the ValidationError message names the file and the count', () => {

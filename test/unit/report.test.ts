@@ -188,8 +188,8 @@ describe('renderDigest: what to do', () => {
     ['stale expiry', { reason: 'CurrentExpirationDate does not match' }, 'the next run re-reads it'],
     ['premium', { reason: 'Premium domain renewal not permitted' }, 'set limits.allowPremium'],
     ['other failure', { reason: 'Purchase record exists' }, 'failed renewals are retried by the next run'],
-    ['unknown outcome', { event: 'unknown', reason: undefined }, 'check the task list'],
-    ['stuck', { event: 'stuck', reason: undefined }, 'look at these tasks'],
+    ['unknown outcome', { event: 'unknown', reason: undefined }, 'settles these by itself'],
+    ['stuck', { event: 'stuck', reason: undefined }, 'reminds you daily'],
   ];
   it.each(cases)('%s', (_name, over, advice) => {
     const m = render(digest([outcome(over)]));

@@ -13,7 +13,10 @@ export type AdviceKind =
   | 'max-term'
   | 'other-failure'
   | 'unknown'
-  | 'stuck';
+  | 'stuck'
+  | 'will-lapse'
+  | 'expiry-moved'
+  | 'orphaned';
 
 export interface Advice {
   /** Heading in the email's "What to do" section. */
@@ -57,12 +60,27 @@ export const ADVICE: Record<AdviceKind, Advice> = {
   unknown: {
     title: 'Unknown outcome',
     smsLabel: 'outcome unknown',
-    todo: 'check the task list of the Alibaba Cloud Domains console (search by TaskNo); the check job reconciles these automatically and never resubmits them blindly.',
+    todo: 'usually nothing: the check job settles these by itself from the registrar\'s task list and the expiry dates, and never sends them again blindly. You will get a "resolved" notice when it has. If one of these domains expires within a day or two, look in the Alibaba Cloud console task list for a renewal of it.',
   },
   stuck: {
     title: 'Stuck tasks',
     smsLabel: 'stuck',
-    todo: 'look at these tasks (TaskNo above) in the Alibaba Cloud console task list; the next check records their result.',
+    todo: 'look at these renewals in the Alibaba Cloud console task list; the check job keeps watching them and reminds you daily until they finish.',
+  },
+  'will-lapse': {
+    title: 'Will lapse',
+    smsLabel: 'will lapse',
+    todo: 'these domains are due but are not being renewed (the reason is on each line): renew them by hand in the console, or change the policy, before they expire.',
+  },
+  'expiry-moved': {
+    title: 'Expiry moved unexpectedly',
+    smsLabel: 'expiry moved',
+    todo: 'compare the expiry in the Alibaba Cloud console with the line above; nothing more is bought for these domains until a person has looked.',
+  },
+  orphaned: {
+    title: 'Repaired records',
+    smsLabel: 'record repaired',
+    todo: 'nothing to do: a ledger write had failed and the check job repaired it; tell the maintainers if this repeats.',
   },
 };
 
@@ -89,6 +107,12 @@ export function adviceKindOf(outcome: DomainOutcome): AdviceKind | undefined {
       return 'unknown';
     case 'stuck':
       return 'stuck';
+    case 'will-lapse':
+      return 'will-lapse';
+    case 'expiry-moved':
+      return 'expiry-moved';
+    case 'orphaned':
+      return 'orphaned';
     default:
       return undefined;
   }
