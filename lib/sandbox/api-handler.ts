@@ -1,11 +1,18 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { type AuthInput, isV3, verifyV1, verifyV3 } from './auth';
-import { appliesTo, decideFault } from './faults';
+import { appliesTo, decideEffects, decideFault } from './faults';
 import { parseForm, sendJson } from './http-util';
 import { OPERATIONS } from './ops';
 import type { Params } from './params';
 import { countRequest, type Runtime, recordFault } from './runtime';
 import { buildErrorBody, createRequestId, missingParameter, SandboxApiError } from './wire';
+
+/** Messages of the executeThenFail error by code family (the gateway's usual wording). */
+function executeThenFailMessage(code: string): string {
+  if (code.startsWith('InternalError')) return 'The request processing has failed due to backend service exception.';
+  if (code.startsWith('ServiceUnavailable')) return 'The request has failed due to a temporary failure of the server.';
+  return 'The request processing has failed due to some unknown error, exception or failure.';
+}
 
 export const API_VERSION = '2018-01-29';
 
@@ -86,9 +93,9 @@ export async function handleApiRequest(
     }
     countRequest(rt, parsed.action);
     const faults = rt.faults;
-    if ((faults.latencyMs ?? 0) > 0 && appliesTo(faults, parsed.action)) {
+    if (faults.latencyMs > 0 && appliesTo(faults, parsed.action)) {
       recordFault(rt, 'latency', parsed.action);
-      await rt.sleeper.sleep(faults.latencyMs ?? 0);
+      await rt.sleeper.sleep(faults.latencyMs);
     }
     const fault = decideFault(faults, parsed.action, rt.rng);
     if (fault === 'throttle') {
@@ -105,6 +112,7 @@ export async function handleApiRequest(
         'The request has failed due to a temporary failure of the server.',
       );
     }
+    const effects = decideEffects(faults, parsed.action, rt.rng, fault);
     rt.model.settle();
     const operation = OPERATIONS[parsed.action];
     if (!operation) throw new Error(`no handler for ${parsed.action}`);
@@ -117,7 +125,10 @@ export async function handleApiRequest(
         clientIp: req.socket.remoteAddress ?? '127.0.0.1',
         maxPageSize: rt.maxPageSize,
         maxBatch: rt.maxBatch,
+        effects,
       });
+      if (effects.shiftDomains) recordFault(rt, 'pageShift', parsed.action);
+      if (effects.flipNames) recordFault(rt, 'nameFlip', parsed.action);
     } finally {
       // A lost response loses whatever the request produced, error answers included; the effect stays.
       if (fault === 'lose') {
@@ -125,6 +136,13 @@ export async function handleApiRequest(
         recordFault(rt, 'lose', parsed.action);
         req.socket.destroy();
       }
+    }
+    // Executed (the task exists, the effects happen), yet the caller is told it failed.
+    if (effects.executeThenFail) {
+      countRequest(rt, 'executeThenFailed');
+      recordFault(rt, 'executeThenFail', parsed.action);
+      const code = faults.executeThenFailCode;
+      throw new SandboxApiError(faults.executeThenFailStatus, code, executeThenFailMessage(code));
     }
     sendJson(res, 200, answer, requestId);
   } catch (err) {

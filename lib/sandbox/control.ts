@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { InputError } from '../errors';
-import { normalizeFaults } from './faults';
+import { resolveFaults } from './faults';
 import { sendJson } from './http-util';
 import { type Runtime, snapshotState } from './runtime';
 
@@ -36,7 +36,8 @@ function readClock(body: Record<string, unknown>): { nowMs?: number; advanceMs?:
 
 /**
  * The control surface (no signature, no faults): GET /_sandbox/state, POST /_sandbox/faults (replaces the fault
- * settings), POST /_sandbox/clock ({"now": ms} or {"advanceMs": n}).
+ * settings; answers {"faults": <the complete settings>}, or 400 naming an unknown key or bad value),
+ * POST /_sandbox/clock ({"now": ms} or {"advanceMs": n}).
  */
 export function handleControlRequest(rt: Runtime, req: IncomingMessage, res: ServerResponse, url: URL, body: Buffer) {
   const route = url.pathname;
@@ -45,7 +46,7 @@ export function handleControlRequest(rt: Runtime, req: IncomingMessage, res: Ser
     if (route === '/_sandbox/state' && method === 'GET') {
       sendJson(res, 200, snapshotState(rt));
     } else if (route === '/_sandbox/faults' && method === 'POST') {
-      rt.faults = normalizeFaults(parseJsonObject(body, route), route);
+      rt.faults = resolveFaults(parseJsonObject(body, route), route);
       sendJson(res, 200, { faults: rt.faults });
     } else if (route === '/_sandbox/clock' && method === 'POST') {
       rt.model.setClock(readClock(parseJsonObject(body, route)));

@@ -7,6 +7,7 @@ export type {
   Sandbox,
   SandboxDomainState,
   SandboxFaultRecord,
+  SandboxFaultSettings,
   SandboxFaults,
   SandboxFixture,
   SandboxFixtureDomain,

@@ -36,6 +36,8 @@ export interface DetailRecord {
   years: number;
   currentExpirationDate: number;
   permitPremiumRenew: boolean;
+  /** Also take CurrentExpirationDate = 00:00:00Z of the expiry's UTC day as current (expiryTruncation "day"). */
+  acceptDayExpiry: boolean;
   /** Set once, when the detail completes. */
   outcome?: { ok: boolean; errorMsg: string; failReason?: string; orderId?: string; atMs: number };
 }
@@ -45,6 +47,12 @@ export interface TaskRecord {
   requestId: string;
   action: string;
   createdAtMs: number;
+  /** Details are WAITING_EXECUTE until this instant, then EXECUTING. */
+  startsAtMs: number;
+  /** Details complete (their effects apply) at this instant. */
+  doneAtMs: number;
+  /** First instant the task shows in QueryTaskList. */
+  listedAtMs: number;
   clientIp: string;
   couponNo?: string;
   promotionNo?: string;
@@ -75,10 +83,16 @@ export function domainStatusAt(expiresAtMs: number, nowMs: number): '1' | '2' | 
   return '3';
 }
 
+/** Start of the UTC day of `ms` (what expiryTruncation "day" reports). */
+export function startOfUtcDay(ms: number): number {
+  return Math.floor(ms / DAY_MS) * DAY_MS;
+}
+
 /**
- * The registrar's state: simulated clock, domains, balance and tasks. Task details move
- * waiting -> executing -> done over `taskMs` of simulated time each; their effects are applied lazily, exactly
- * once, in creation order, by {@link SandboxModel.settle} (called on every request and state read).
+ * The registrar's state: simulated clock, domains, balance and tasks. Task details wait `taskMs` (plus any queue
+ * delay the task was created with), execute for `taskMs`, then complete; their effects are applied lazily, exactly
+ * once, in completion-time order (creation order for ties), by {@link SandboxModel.settle} (called on every
+ * request and state read).
  */
 export class SandboxModel {
   balance: number;
@@ -91,8 +105,8 @@ export class SandboxModel {
   private readonly ordered: DomainRecord[] = [];
   private simBaseMs: number;
   private realBaseMs: number;
-  /** Index of the first task that may still have unfinished details. */
-  private firstOpenTask = 0;
+  /** Tasks whose details have not completed yet, in creation order. */
+  private openTasks: TaskRecord[] = [];
 
   constructor(opts: ModelOptions) {
     this.balance = opts.balance;
@@ -100,22 +114,27 @@ export class SandboxModel {
     this.rejectStaleExpiry = opts.rejectStaleExpiry;
     this.simBaseMs = opts.nowMs;
     this.realBaseMs = Date.now();
-    opts.domains.forEach((d, seq) => {
-      const premium = d.premium ?? false;
-      const rec: DomainRecord = {
-        domainName: d.domainName,
-        instanceId: d.instanceId ?? `S${String(seq + 1).padStart(12, '0')}`,
-        expiresAtMs: d.expiresAtMs,
-        registeredAtMs: d.registeredAtMs ?? addYearsUtc(d.expiresAtMs, -1),
-        premium,
-        price: d.price ?? priceOf(d.domainName, premium),
-        seq,
-        ...(d.groupName !== undefined ? { groupName: d.groupName } : {}),
-        ...(d.groupId !== undefined ? { groupId: d.groupId } : {}),
-      };
-      this.byKey.set(domainKey(d.domainName), rec);
-      this.ordered.push(rec);
-    });
+    for (const d of opts.domains) this.addDomain(d);
+  }
+
+  /** Adds a domain to the account (last in order of addition); the caller makes sure the name is new. */
+  addDomain(d: SandboxFixtureDomain): DomainRecord {
+    const seq = this.ordered.length;
+    const premium = d.premium ?? false;
+    const rec: DomainRecord = {
+      domainName: d.domainName,
+      instanceId: d.instanceId ?? `S${String(seq + 1).padStart(12, '0')}`,
+      expiresAtMs: d.expiresAtMs,
+      registeredAtMs: d.registeredAtMs ?? addYearsUtc(d.expiresAtMs, -1),
+      premium,
+      price: d.price ?? priceOf(d.domainName, premium),
+      seq,
+      ...(d.groupName !== undefined ? { groupName: d.groupName } : {}),
+      ...(d.groupId !== undefined ? { groupId: d.groupId } : {}),
+    };
+    this.byKey.set(domainKey(d.domainName), rec);
+    this.ordered.push(rec);
+    return rec;
   }
 
   /** Simulated time, epoch ms: runs with real time from the last clock setting. */
@@ -141,7 +160,10 @@ export class SandboxModel {
     return this.byKey.get(domainKey(name));
   }
 
-  /** Accepts a renewal task: records every item as a submission and returns the new task. */
+  /**
+   * Accepts a renewal task: records every item as a submission and returns the new task. `delayMs` is extra queue
+   * time before it executes, `listLagMs` how long it stays out of QueryTaskList (both simulated ms).
+   */
   createTask(input: {
     action: string;
     requestId: string;
@@ -149,15 +171,22 @@ export class SandboxModel {
     items: readonly RenewItemInput[];
     couponNo?: string;
     promotionNo?: string;
+    delayMs?: number;
+    listLagMs?: number;
+    acceptDayExpiry?: boolean;
   }): TaskRecord {
     this.settle();
     const atMs = this.now();
     const taskNo = randomUUID();
+    const startsAtMs = atMs + (input.delayMs ?? 0) + this.taskMs;
     const task: TaskRecord = {
       taskNo,
       requestId: input.requestId,
       action: input.action,
       createdAtMs: atMs,
+      startsAtMs,
+      doneAtMs: startsAtMs + this.taskMs,
+      listedAtMs: atMs + (input.listLagMs ?? 0),
       clientIp: input.clientIp,
       ...(input.couponNo !== undefined ? { couponNo: input.couponNo } : {}),
       ...(input.promotionNo !== undefined ? { promotionNo: input.promotionNo } : {}),
@@ -168,9 +197,11 @@ export class SandboxModel {
         years: item.years,
         currentExpirationDate: item.currentExpirationDate,
         permitPremiumRenew: item.permitPremiumRenew,
+        acceptDayExpiry: input.acceptDayExpiry ?? false,
       })),
     };
     this.tasks.push(task);
+    this.openTasks.push(task);
     for (const item of input.items) {
       this.submissions.push({
         domainName: item.domainName,
@@ -186,21 +217,23 @@ export class SandboxModel {
   /** Status of a detail at `nowMs` (completed details keep their outcome even if the clock goes back). */
   detailStatus(task: TaskRecord, detail: DetailRecord, nowMs: number): DetailStatus {
     if (detail.outcome) return detail.outcome.ok ? 'EXECUTE_SUCCESS' : 'EXECUTE_FAILURE';
-    return nowMs - task.createdAtMs < this.taskMs ? 'WAITING_EXECUTE' : 'EXECUTING';
+    return nowMs < task.startsAtMs ? 'WAITING_EXECUTE' : 'EXECUTING';
   }
 
-  /** Applies every detail whose executing stage has ended by now, exactly once, in creation order. */
+  /**
+   * Applies every detail whose executing stage has ended by now, exactly once, in order of completion time
+   * (creation order for ties: a queue delay or jitter can make a later task complete first).
+   */
   settle(): void {
     const nowMs = this.now();
-    for (let i = this.firstOpenTask; i < this.tasks.length; i++) {
-      const task = this.tasks[i] as TaskRecord;
-      const doneAtMs = task.createdAtMs + 2 * this.taskMs;
-      // Tasks are created in time order and share taskMs, so the first one not yet due ends the scan.
-      if (doneAtMs > nowMs) break;
+    const due = this.openTasks.filter((t) => t.doneAtMs <= nowMs);
+    if (due.length === 0) return;
+    this.openTasks = this.openTasks.filter((t) => t.doneAtMs > nowMs);
+    // Array.prototype.sort is stable: ties keep creation order.
+    for (const task of due.sort((a, b) => a.doneAtMs - b.doneAtMs)) {
       for (const detail of task.details) {
-        if (!detail.outcome) detail.outcome = this.execute(task, detail, doneAtMs);
+        if (!detail.outcome) detail.outcome = this.execute(task, detail, task.doneAtMs);
       }
-      this.firstOpenTask = i + 1;
     }
   }
 
@@ -220,7 +253,10 @@ export class SandboxModel {
         `Domain ${domain.domainName} is a premium domain; set PermitPremiumRenew=true to renew it.`,
       );
     }
-    if (this.rejectStaleExpiry && detail.currentExpirationDate !== domain.expiresAtMs) {
+    const current =
+      detail.currentExpirationDate === domain.expiresAtMs ||
+      (detail.acceptDayExpiry && detail.currentExpirationDate === startOfUtcDay(domain.expiresAtMs));
+    if (this.rejectStaleExpiry && !current) {
       return fail(
         'The current expiration date does not match.',
         `CurrentExpirationDate ${detail.currentExpirationDate} differs from the domain's expiration date ${domain.expiresAtMs}.`,
@@ -276,6 +312,9 @@ export class SandboxModel {
       requestId: t.requestId,
       action: t.action,
       createdAtMs: t.createdAtMs,
+      startsAtMs: t.startsAtMs,
+      doneAtMs: t.doneAtMs,
+      listedAtMs: t.listedAtMs,
       ...(t.couponNo !== undefined ? { couponNo: t.couponNo } : {}),
       ...(t.promotionNo !== undefined ? { promotionNo: t.promotionNo } : {}),
       details: t.details.map((d) => {

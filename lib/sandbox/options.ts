@@ -1,7 +1,7 @@
 import { InputError } from '../errors';
-import { normalizeFaults } from './faults';
+import { resolveFaults } from './faults';
 import { generatePortfolio } from './generator';
-import type { SandboxFaults, SandboxFixture, SandboxFixtureDomain, SandboxOptions } from './types';
+import type { SandboxFaultSettings, SandboxFixture, SandboxFixtureDomain, SandboxOptions } from './types';
 
 /** SandboxOptions with defaults applied and values checked. */
 export interface ResolvedOptions {
@@ -15,7 +15,7 @@ export interface ResolvedOptions {
   maxPageSize: number;
   balance: number;
   rejectStaleExpiry: boolean;
-  faults: SandboxFaults;
+  faults: SandboxFaultSettings;
   domains: SandboxFixtureDomain[];
 }
 
@@ -74,7 +74,7 @@ export function resolveOptions(o: SandboxOptions): ResolvedOptions {
     maxPageSize: checkInt('maxPageSize', o.maxPageSize, 1, 100_000, 100),
     balance: checkNumber('balance', o.balance ?? o.fixture?.balance, 0, 1e9),
     rejectStaleExpiry: o.rejectStaleExpiry ?? true,
-    faults: normalizeFaults(o.faults ?? {}, 'sandbox option faults'),
+    faults: resolveFaults(o.faults ?? {}, 'sandbox option faults'),
     domains,
   };
 }

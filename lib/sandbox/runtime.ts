@@ -3,7 +3,7 @@ import type { SandboxModel } from './model';
 import type { NonceCache } from './nonces';
 import type { Prng } from './prng';
 import type { Sleeper } from './sleeper';
-import type { SandboxFaultRecord, SandboxFaults, SandboxRequestCounts, SandboxState } from './types';
+import type { SandboxFaultRecord, SandboxFaultSettings, SandboxRequestCounts, SandboxState } from './types';
 
 /** Keep at most this many fault records in the state (the counters keep counting). */
 const MAX_FAULT_RECORDS = 10_000;
@@ -15,7 +15,7 @@ export interface Runtime {
   nonces: NonceCache;
   /** Dice for faults (seeded, separate from generation). */
   rng: Prng;
-  faults: SandboxFaults;
+  faults: SandboxFaultSettings;
   counts: SandboxRequestCounts;
   faultsInjected: SandboxFaultRecord[];
   sleeper: Sleeper;
@@ -25,7 +25,7 @@ export interface Runtime {
 
 /** Fresh counters. */
 export function createCounts(): SandboxRequestCounts {
-  return { total: 0, lost: 0, throttled: 0, errored: 0, authFailed: 0 };
+  return { total: 0, lost: 0, throttled: 0, errored: 0, authFailed: 0, executeThenFailed: 0 };
 }
 
 /** Adds one to a counter. */

@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo, Socket } from 'node:net';
 import { handleApiRequest } from './api-handler';
 import { CONTROL_PREFIX, handleControlRequest } from './control';
-import { normalizeFaults } from './faults';
+import { resolveFaults } from './faults';
 import { readBody, sendJson } from './http-util';
 import { SandboxModel } from './model';
 import { NonceCache } from './nonces';
@@ -82,7 +82,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     now: () => rt.model.now(),
     setClock: (c) => rt.model.setClock(c),
     setFaults: (f) => {
-      rt.faults = normalizeFaults(f);
+      rt.faults = resolveFaults(f);
+      return structuredClone(rt.faults);
     },
     state: () => snapshotState(rt),
     close: () => {

@@ -1,5 +1,10 @@
 /** Public types of the sandbox registrar (see lib/sandbox/index.ts for the entry point). */
 
+/**
+ * Fault settings (all optional; see lib/sandbox/README.md "Faults"). `actions` restricts every other key to the
+ * listed API Actions (absent or null: all). The four request outcomes (throttle, error, lose, executeThenFail) share
+ * one seeded draw per request, so their rates must sum to at most 1.
+ */
 export interface SandboxFaults {
   /** Delay before every API answer, ms. */
   latencyMs?: number;
@@ -9,9 +14,30 @@ export interface SandboxFaults {
   errorRate?: number;
   /** Fraction 0-1 of API requests executed whose answer is then dropped (socket destroyed). */
   loseRate?: number;
-  /** restrict the random faults to these Actions (default: all API actions) */
-  actions?: string[];
+  /** Fraction 0-1 of API requests executed (effects happen, e.g. the task is created) that then answer an error. */
+  executeThenFailRate?: number;
+  /** Code of that error (default `InternalError.Backend`). */
+  executeThenFailCode?: string;
+  /** HTTP status of that error, 400-599 (default 400); 5xx only for codes starting InternalError/ServiceUnavailable. */
+  executeThenFailStatus?: number;
+  /** Simulated ms a new task waits in the queue (WAITING_EXECUTE) before it starts executing (default 0). */
+  taskQueueMs?: number;
+  /** Simulated ms after its creation before a new task first shows in QueryTaskList (default 0). */
+  taskListLagMs?: number;
+  /** Extra queue time per new task, seeded uniform 0..taskJitterMs simulated ms: tasks finish out of order. */
+  taskJitterMs?: number;
+  /** `day`: domain look-ups report the expiry cut down to 00:00:00Z of its UTC day (default `none`). */
+  expiryTruncation?: 'none' | 'day';
+  /** Fraction 0-1 of QueryDomainList pages that give IDNs in the other form (Unicode <-> punycode). */
+  nameFormFlipRate?: number;
+  /** Fraction 0-1 of QueryDomainList requests during which a new domain is added (items slide between pages). */
+  pageShiftRate?: number;
+  /** Restrict the faults to these Actions (default, or null: all API actions). */
+  actions?: string[] | null;
 }
+
+/** The complete fault settings in force (every key, defaults filled in): echoed by POST /_sandbox/faults. */
+export type SandboxFaultSettings = Required<Omit<SandboxFaults, 'actions'>> & { actions: string[] | null };
 
 export interface SandboxFixtureDomain {
   domainName: string;
@@ -80,6 +106,12 @@ export interface SandboxTaskState {
   requestId: string;
   action: string;
   createdAtMs: number;
+  /** Sim time its details start executing (after taskMs, taskQueueMs and jitter waiting), epoch ms. */
+  startsAtMs: number;
+  /** Sim time its details complete and their effects apply, epoch ms. */
+  doneAtMs: number;
+  /** Sim time it first shows in QueryTaskList (createdAtMs + taskListLagMs), epoch ms. */
+  listedAtMs: number;
   couponNo?: string;
   promotionNo?: string;
   details: SandboxTaskDetailState[];
@@ -122,10 +154,12 @@ export type SandboxRequestCounts = {
   errored: number;
   /** Refused by the key, signature, timestamp or nonce checks. */
   authFailed: number;
+  /** Executed, then answered with the executeThenFail error. */
+  executeThenFailed: number;
 } & Record<string, number>;
 
 export interface SandboxFaultRecord {
-  kind: 'latency' | 'throttle' | 'error' | 'lose';
+  kind: 'latency' | 'throttle' | 'error' | 'lose' | 'executeThenFail' | 'pageShift' | 'nameFlip';
   action: string;
   /** Sim time, epoch ms. */
   atMs: number;
@@ -140,7 +174,7 @@ export interface SandboxState {
   renewals: SandboxRenewal[];
   requests: SandboxRequestCounts;
   faultsInjected: SandboxFaultRecord[];
-  faults: SandboxFaults;
+  faults: SandboxFaultSettings;
 }
 
 export interface Sandbox {
@@ -150,7 +184,8 @@ export interface Sandbox {
   accessKeySecret: string;
   now(): number; // simulated time, epoch ms
   setClock(c: { nowMs?: number; advanceMs?: number }): void;
-  setFaults(f: SandboxFaults): void; // replaces the fault settings
+  /** Replaces the fault settings (throws InputError for an unknown key or a bad value); returns them complete. */
+  setFaults(f: SandboxFaults): SandboxFaultSettings;
   state(): SandboxState; // JSON-serialisable snapshot (also GET /_sandbox/state)
   close(): Promise<void>; // stops listening, destroys open sockets
 }

@@ -1,3 +1,4 @@
+import type { RequestEffects } from '../faults';
 import type { SandboxModel } from '../model';
 import type { Params } from '../params';
 
@@ -10,6 +11,8 @@ export interface OpContext {
   clientIp: string;
   maxPageSize: number;
   maxBatch: number;
+  /** What the fault settings do to this request (queue delay, list lag, truncation, name flip, page shift). */
+  effects: RequestEffects;
 }
 
 /** An operation: returns the JSON body of a 200 answer or throws SandboxApiError. */

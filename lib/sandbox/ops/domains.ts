@@ -1,5 +1,6 @@
-import { daysUntil, formatDisplayDate } from '../dates';
-import { type DomainRecord, domainStatusAt } from '../model';
+import { domainToASCII, domainToUnicode } from 'node:url';
+import { addYearsUtc, daysUntil, formatDisplayDate } from '../dates';
+import { type DomainRecord, domainStatusAt, startOfUtcDay } from '../model';
 import { optionalInt, optionalString, paginate, requirePaging, requireString } from '../params';
 import { domainKey, domainTypeOf } from '../tld';
 import { invalidParameter, SandboxApiError } from '../wire';
@@ -7,22 +8,36 @@ import type { OpContext } from './context';
 
 const DNS = ['dns1.hichina.com', 'dns2.hichina.com'];
 
-function describeExpiry(d: DomainRecord, nowMs: number) {
+/**
+ * The expiry fields. Under expiryTruncation "day" the reported expiry (ExpirationDate, ExpirationDateLong,
+ * ExpirationCurrDateDiff) is 00:00:00Z of its UTC day; the statuses are the registrar's own, from the exact expiry.
+ */
+function describeExpiry(d: DomainRecord, nowMs: number, truncate: boolean) {
+  const reported = truncate ? startOfUtcDay(d.expiresAtMs) : d.expiresAtMs;
   return {
-    ExpirationDate: formatDisplayDate(d.expiresAtMs),
-    ExpirationDateLong: d.expiresAtMs,
-    ExpirationCurrDateDiff: daysUntil(d.expiresAtMs, nowMs),
+    ExpirationDate: formatDisplayDate(reported),
+    ExpirationDateLong: reported,
+    ExpirationCurrDateDiff: daysUntil(reported, nowMs),
     ExpirationDateStatus: d.expiresAtMs < nowMs ? '2' : '1',
     DomainStatus: domainStatusAt(d.expiresAtMs, nowMs),
   };
 }
 
+/** An IDN in its other spelling (Unicode <-> punycode, via node:url); other names unchanged. */
+export function otherNameForm(name: string): string {
+  const ascii = domainToASCII(name);
+  if (!ascii) return name;
+  if (ascii !== name.toLowerCase()) return ascii;
+  if (!ascii.split('.').some((label) => label.startsWith('xn--'))) return name;
+  return domainToUnicode(ascii) || name;
+}
+
 /** One `Data.Domain[]` item of QueryDomainList. */
-function toListItem(d: DomainRecord, nowMs: number): Record<string, unknown> {
+function toListItem(d: DomainRecord, nowMs: number, ctx: OpContext): Record<string, unknown> {
   return {
-    DomainName: d.domainName,
+    DomainName: ctx.effects.flipNames ? otherNameForm(d.domainName) : d.domainName,
     InstanceId: d.instanceId,
-    ...describeExpiry(d, nowMs),
+    ...describeExpiry(d, nowMs, ctx.effects.truncateExpiry),
     DomainAuditStatus: 'SUCCEED',
     RegistrationDate: formatDisplayDate(d.registeredAtMs),
     RegistrationDateLong: d.registeredAtMs,
@@ -64,6 +79,28 @@ function inRange(v: number, from: number | undefined, to: number | undefined): b
   return (from === undefined || v >= from) && (to === undefined || v <= to);
 }
 
+function clamp(v: number, from: number | undefined, to: number | undefined): number {
+  const low = from === undefined ? v : Math.max(v, from);
+  return to === undefined ? low : Math.min(low, to);
+}
+
+/**
+ * pageShiftRate: someone registers a domain while the client pages. `page-shift-N.com`, registered now and
+ * expiring a year later, each clamped into the request's registration/expiry ranges so that the listing includes
+ * it: with the default order (newest first) it lands at the front and every later item slides one place.
+ */
+function insertShiftDomain(
+  ctx: OpContext,
+  nowMs: number,
+  range: Record<'startExp' | 'endExp' | 'startReg' | 'endReg', number | undefined>,
+): void {
+  const registeredAtMs = clamp(nowMs, range.startReg, range.endReg);
+  const expiresAtMs = clamp(addYearsUtc(registeredAtMs, 1), range.startExp, range.endExp);
+  let n = 1;
+  while (ctx.model.findDomain(`page-shift-${n}.com`)) n++;
+  ctx.model.addDomain({ domainName: `page-shift-${n}.com`, expiresAtMs, registeredAtMs });
+}
+
 /**
  * QueryDomainList. Filters: Start/EndExpirationDate and Start/EndRegistrationDate (inclusive, epoch ms),
  * DomainName (case-insensitive substring: UNCONFIRMED upstream), QueryType (1 = DomainStatus 1, 2 = DomainStatus 2),
@@ -86,6 +123,7 @@ export function queryDomainList(ctx: OpContext): Record<string, unknown> {
   const productType = optionalString(p, 'ProductDomainType');
   const order = readOrder(ctx);
   const nowMs = ctx.model.now();
+  if (ctx.effects.shiftDomains) insertShiftDomain(ctx, nowMs, { startExp, endExp, startReg, endReg });
   const matches = ctx.model
     .listDomains()
     .filter(
@@ -100,7 +138,7 @@ export function queryDomainList(ctx: OpContext): Record<string, unknown> {
     )
     .sort(order);
   const { page, meta } = paginate(matches, pageNum, pageSize);
-  return { RequestId: ctx.requestId, ...meta, Data: { Domain: page.map((d) => toListItem(d, nowMs)) } };
+  return { RequestId: ctx.requestId, ...meta, Data: { Domain: page.map((d) => toListItem(d, nowMs, ctx)) } };
 }
 
 /** QueryDomainByDomainName: a flat object; unknown domain -> 400 DomainNotExist. */
@@ -115,7 +153,7 @@ export function queryDomainByDomainName(ctx: OpContext): Record<string, unknown>
     DomainName: d.domainName,
     InstanceId: d.instanceId,
     UserId: '1234567890123456',
-    ...describeExpiry(d, nowMs),
+    ...describeExpiry(d, nowMs, ctx.effects.truncateExpiry),
     RegistrationDate: formatDisplayDate(d.registeredAtMs),
     RegistrationDateLong: d.registeredAtMs,
     DomainType: domainTypeOf(d.domainName),

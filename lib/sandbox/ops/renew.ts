@@ -61,6 +61,9 @@ function submit(ctx: OpContext, action: string, items: RenewItemInput[]): Record
     clientIp: ctx.clientIp,
     items,
     ...readDiscounts(ctx.params),
+    delayMs: ctx.effects.taskDelayMs,
+    listLagMs: ctx.effects.taskListLagMs,
+    acceptDayExpiry: ctx.effects.acceptDayExpiry,
   });
   return { RequestId: ctx.requestId, TaskNo: task.taskNo };
 }

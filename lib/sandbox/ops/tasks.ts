@@ -18,14 +18,22 @@ function taskStatus(ctx: OpContext, task: TaskRecord, nowMs: number): { status: 
   return { status: 'EXECUTING', code: 2 };
 }
 
-/** QueryTaskList: the account's tasks, newest first; BeginCreateTime/EndCreateTime inclusive epoch ms. */
+/**
+ * QueryTaskList: the account's tasks, newest first; BeginCreateTime/EndCreateTime inclusive epoch ms. A task
+ * created under taskListLagMs is absent until its listedAtMs.
+ */
 export function queryTaskList(ctx: OpContext): Record<string, unknown> {
   const { pageNum, pageSize } = requirePaging(ctx.params, ctx.maxPageSize);
   const begin = optionalInt(ctx.params, 'BeginCreateTime');
   const end = optionalInt(ctx.params, 'EndCreateTime');
   const nowMs = ctx.model.now();
   const tasks = ctx.model.tasks
-    .filter((t) => (begin === undefined || t.createdAtMs >= begin) && (end === undefined || t.createdAtMs <= end))
+    .filter(
+      (t) =>
+        t.listedAtMs <= nowMs &&
+        (begin === undefined || t.createdAtMs >= begin) &&
+        (end === undefined || t.createdAtMs <= end),
+    )
     .reverse();
   const { page, meta } = paginate(tasks, pageNum, pageSize);
   const items = page.map((t) => {
@@ -63,9 +71,7 @@ function toDetailItem(ctx: OpContext, task: TaskRecord, d: DetailRecord, nowMs: 
     ...(d.outcome?.orderId !== undefined ? { TaskResult: d.outcome.orderId } : {}),
     TryCount: started ? 1 : 0,
     CreateTime: formatDisplayDate(task.createdAtMs),
-    UpdateTime: formatDisplayDate(
-      d.outcome?.atMs ?? (started ? task.createdAtMs + ctx.model.taskMs : task.createdAtMs),
-    ),
+    UpdateTime: formatDisplayDate(d.outcome?.atMs ?? (started ? task.startsAtMs : task.createdAtMs)),
   };
 }
 
