@@ -16,15 +16,40 @@ const USAGE = `usage: autorenew sandbox [options]
   --throttle-rate F      fraction 0-1 answered 400 Throttling.User (not executed)
   --error-rate F         fraction 0-1 answered 503 ServiceUnavailable (not executed)
   --lose-rate F          fraction 0-1 executed, then the connection is dropped without an answer
+                         (throttle + error + lose rates: at most 1; one seeded draw per request decides)
+  --execute-then-fail-rate F
+                         fraction 0-1 of the requests not refused/lost that execute (the renewal task is created
+                         and later runs) and then answer an error instead of the result
+  --execute-then-fail-code CODE
+                         that error's Code (default InternalError.Backend)
+  --execute-then-fail-status N
+                         its HTTP status, 400-599 (default 400; 5xx only with an InternalError*/ServiceUnavailable*
+                         code)
+  --task-queue-ms N      simulated ms a new task stays queued (WAITING_EXECUTE, expiry unchanged) before it runs
+  --task-list-lag-ms N   simulated ms after creation before a new task shows in QueryTaskList
+  --task-jitter-ms N     extra queue time per new task, seeded uniform 0..N simulated ms: tasks finish out of order
+  --expiry-truncation T  none (default) or day: QueryDomainList/QueryDomainByDomainName report each expiry at
+                         00:00:00Z of its UTC day (ExpirationDateLong, ExpirationDate, ExpirationCurrDateDiff)
+  --name-form-flip-rate F
+                         fraction 0-1 of QueryDomainList pages giving IDNs in the other form (Unicode <-> punycode)
+  --page-shift-rate F    fraction 0-1 of QueryDomainList requests during which a new domain (page-shift-N.com) is
+                         added first, so items slide between pages
+  --fault-actions LIST   comma-separated Actions the faults apply to (default: all), e.g.
+                         SaveBatchTaskForCreatingOrderRenew,QueryTaskList
   --task-ms N            simulated ms a task detail spends waiting and again executing (default 60000)
   --max-batch N          max OrderRenewParam entries per call (default 100)
   --max-page-size N      max PageSize of QueryDomainList/QueryTaskList (default 100)
   --balance CNY          account balance (default 1000000000)
-Control: GET /_sandbox/state, POST /_sandbox/faults {"throttleRate":0.1,...}, POST /_sandbox/clock {"advanceMs":n}
+Control: GET /_sandbox/state, POST /_sandbox/clock {"advanceMs":n} or {"now":ms},
+  POST /_sandbox/faults {"throttleRate":0.1,...} replaces the faults and echoes the complete settings; keys:
+  latencyMs throttleRate errorRate loseRate executeThenFailRate executeThenFailCode executeThenFailStatus
+  taskQueueMs taskListLagMs taskJitterMs expiryTruncation nameFormFlipRate pageShiftRate actions (unknown key: 400)
 
 examples:
   npx autorenew sandbox --domains 200 --seed 7
-  npx autorenew sandbox --port 0 --fixture portfolio.json --lose-rate 0.2 --task-ms 1000`;
+  npx autorenew sandbox --port 0 --fixture portfolio.json --lose-rate 0.2 --task-ms 1000
+  npx autorenew sandbox --execute-then-fail-rate 0.3 --task-list-lag-ms 120000 \
+    --fault-actions SaveBatchTaskForCreatingOrderRenew`;
 
 const OPTIONS = {
   port: { type: 'string' },
@@ -37,6 +62,16 @@ const OPTIONS = {
   'throttle-rate': { type: 'string' },
   'error-rate': { type: 'string' },
   'lose-rate': { type: 'string' },
+  'execute-then-fail-rate': { type: 'string' },
+  'execute-then-fail-code': { type: 'string' },
+  'execute-then-fail-status': { type: 'string' },
+  'task-queue-ms': { type: 'string' },
+  'task-list-lag-ms': { type: 'string' },
+  'task-jitter-ms': { type: 'string' },
+  'expiry-truncation': { type: 'string' },
+  'name-form-flip-rate': { type: 'string' },
+  'page-shift-rate': { type: 'string' },
+  'fault-actions': { type: 'string' },
   'task-ms': { type: 'string' },
   'max-batch': { type: 'string' },
   'max-page-size': { type: 'string' },
@@ -63,6 +98,49 @@ function toNumber(flag: string, raw: string | undefined, kind: 'int' | 'fraction
   return n;
 }
 
+/** Numeric fault flags: flag -> [fault key, kind]. */
+const NUMERIC_FAULT_FLAGS = {
+  'latency-ms': ['latencyMs', 'number'],
+  'throttle-rate': ['throttleRate', 'fraction'],
+  'error-rate': ['errorRate', 'fraction'],
+  'lose-rate': ['loseRate', 'fraction'],
+  'execute-then-fail-rate': ['executeThenFailRate', 'fraction'],
+  'execute-then-fail-status': ['executeThenFailStatus', 'int'],
+  'task-queue-ms': ['taskQueueMs', 'number'],
+  'task-list-lag-ms': ['taskListLagMs', 'number'],
+  'task-jitter-ms': ['taskJitterMs', 'number'],
+  'name-form-flip-rate': ['nameFormFlipRate', 'fraction'],
+  'page-shift-rate': ['pageShiftRate', 'fraction'],
+} as const satisfies Record<string, readonly [keyof SandboxFaults, 'int' | 'fraction' | 'number']>;
+
+/** The fault flags as SandboxFaults (only those given); startSandbox checks the combination. */
+function parseFaultFlags(values: Record<string, string | boolean | undefined>): SandboxFaults {
+  const faults: Record<string, unknown> = {};
+  for (const [flag, [key, kind]] of Object.entries(NUMERIC_FAULT_FLAGS)) {
+    const n = toNumber(flag, values[flag] as string | undefined, kind);
+    if (n !== undefined) faults[key] = n;
+  }
+  const code = values['execute-then-fail-code'];
+  if (typeof code === 'string') faults.executeThenFailCode = code;
+  const truncation = values['expiry-truncation'];
+  if (typeof truncation === 'string') {
+    if (truncation !== 'none' && truncation !== 'day') {
+      throw new InputError(`sandbox: --expiry-truncation must be "none" or "day", got "${truncation}"`);
+    }
+    faults.expiryTruncation = truncation;
+  }
+  const actions = values['fault-actions'];
+  if (typeof actions === 'string') {
+    const list = actions
+      .split(',')
+      .map((a) => a.trim())
+      .filter((a) => a !== '');
+    if (list.length === 0) throw new InputError('sandbox: --fault-actions must list at least one Action');
+    faults.actions = list;
+  }
+  return faults as SandboxFaults;
+}
+
 async function readFixture(path: string, cwd: string): Promise<SandboxFixture> {
   const full = isAbsolute(path) ? path : resolve(cwd, path);
   let text: string;
@@ -87,15 +165,7 @@ export async function parseSandboxArgs(args: readonly string[], cwd: string): Pr
     throw new InputError(`sandbox: ${(err as Error).message}`);
   }
   if (values.help) return 'help';
-  const faults: SandboxFaults = {};
-  const latencyMs = toNumber('latency-ms', values['latency-ms'], 'number');
-  const throttleRate = toNumber('throttle-rate', values['throttle-rate'], 'fraction');
-  const errorRate = toNumber('error-rate', values['error-rate'], 'fraction');
-  const loseRate = toNumber('lose-rate', values['lose-rate'], 'fraction');
-  if (latencyMs !== undefined) faults.latencyMs = latencyMs;
-  if (throttleRate !== undefined) faults.throttleRate = throttleRate;
-  if (errorRate !== undefined) faults.errorRate = errorRate;
-  if (loseRate !== undefined) faults.loseRate = loseRate;
+  const faults = parseFaultFlags(values);
   const numbers = {
     port: toNumber('port', values.port, 'int') ?? DEFAULT_PORT,
     domains: toNumber('domains', values.domains, 'int'),

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { type CliIO, EXIT } from '../../lib/commands/io';
-import { runSandbox, sandboxCommand } from '../../lib/commands/sandbox';
+import { parseSandboxArgs, runSandbox, sandboxCommand } from '../../lib/commands/sandbox';
 import { signedCall } from '../helpers/sandbox-request';
 
 function captureIO(): CliIO & { lines: string[]; errors: string[] } {
@@ -81,7 +81,70 @@ test('the real command stops on SIGTERM', async () => {
 test('--help prints usage', async () => {
   const io = captureIO();
   expect(await runSandbox(['--help'], io, () => Promise.resolve())).toBe(EXIT.ok);
-  expect(io.lines.join('\n')).toContain('--lose-rate');
+  const help = io.lines.join('\n');
+  for (const flag of [
+    '--lose-rate',
+    '--execute-then-fail-rate',
+    '--execute-then-fail-code',
+    '--execute-then-fail-status',
+    '--task-queue-ms',
+    '--task-list-lag-ms',
+    '--task-jitter-ms',
+    '--expiry-truncation',
+    '--name-form-flip-rate',
+    '--page-shift-rate',
+    '--fault-actions',
+  ]) {
+    expect(help).toContain(flag);
+  }
+  expect(help).toContain('executeThenFailRate');
+});
+
+test('partial-fault flags become fault settings, served as given', async () => {
+  const args = [
+    '--execute-then-fail-rate',
+    '0.5',
+    '--execute-then-fail-code',
+    'InternalError',
+    '--execute-then-fail-status',
+    '500',
+    '--task-queue-ms',
+    '60000',
+    '--task-list-lag-ms',
+    '30000',
+    '--task-jitter-ms',
+    '5000',
+    '--expiry-truncation',
+    'day',
+    '--name-form-flip-rate',
+    '0.2',
+    '--page-shift-rate',
+    '0.1',
+    '--fault-actions',
+    'SaveBatchTaskForCreatingOrderRenew, QueryDomainList',
+  ];
+  const expected = {
+    executeThenFailRate: 0.5,
+    executeThenFailCode: 'InternalError',
+    executeThenFailStatus: 500,
+    taskQueueMs: 60_000,
+    taskListLagMs: 30_000,
+    taskJitterMs: 5000,
+    expiryTruncation: 'day',
+    nameFormFlipRate: 0.2,
+    pageShiftRate: 0.1,
+    actions: ['SaveBatchTaskForCreatingOrderRenew', 'QueryDomainList'],
+  };
+  const options = await parseSandboxArgs(args, process.cwd());
+  expect(options).toMatchObject({ faults: expected });
+  const io = captureIO();
+  const stop = deferred();
+  const run = runSandbox(['--port', '0', '--domains', '3', ...args], io, () => stop.promise);
+  const [, url] = await waitForLine(io, /listening on (http:\/\/127\.0\.0\.1:\d+)/);
+  const state = (await (await fetch(`${url}/_sandbox/state`)).json()) as { faults: Record<string, unknown> };
+  expect(state.faults).toEqual({ latencyMs: 0, throttleRate: 0, errorRate: 0, loseRate: 0, ...expected });
+  stop.resolve();
+  expect(await run).toBe(EXIT.ok);
 });
 
 test.each([
@@ -92,6 +155,14 @@ test.each([
   [['--bogus'], /Unknown option '--bogus'/],
   [['--fixture', 'bad-portfolio.json'], /domains\[0\]\.expiresAtMs must be epoch milliseconds/],
   [['--throttle-rate', '0.6', '--lose-rate', '0.6'], /must not exceed 1/],
+  [['--execute-then-fail-rate', '2'], /--execute-then-fail-rate must be a fraction/],
+  [['--task-queue-ms=-5'], /--task-queue-ms must be a number >= 0/],
+  [['--task-list-lag-ms', 'soon'], /--task-list-lag-ms must be a number >= 0/],
+  [['--expiry-truncation', 'hour'], /--expiry-truncation must be "none" or "day"/],
+  [['--page-shift-rate', '1.1'], /--page-shift-rate must be a fraction/],
+  [['--execute-then-fail-status', '503', '--execute-then-fail-code', 'Throttling.User'], /executeThenFailStatus 503/],
+  [['--execute-then-fail-code', 'two words'], /executeThenFailCode must be an error code/],
+  [['--fault-actions', ' , '], /--fault-actions must list at least one Action/],
 ])('bad flags %p -> message and exit 1', async (args, message) => {
   const io = captureIO();
   expect(await runSandbox(args, io, () => Promise.resolve())).toBe(EXIT.invalidInput);
