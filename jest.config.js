@@ -1,10 +1,32 @@
-/** @type {import('jest').Config} */
-module.exports = {
+// Three projects, each runnable alone: `npm run test:unit` (pure logic, no servers), `npm run test:integration`
+// (real servers and processes on 127.0.0.1) and `npm run test:reliability` (faults, crashes, concurrency).
+// `npm test` runs typecheck, lint and all three.
+//
+// Timeouts are sized for a loaded 2-core machine, not an idle one: no test asserts on wall-clock time (budgets live
+// in `npm run bench`), so a generous timeout only decides how long a hung test takes to be reported. Each project
+// sets its default through test/helpers/project-timeout.ts; files that spawn processes or package bundles raise it
+// further with jest.setTimeout at their top.
+
+const shared = {
   testEnvironment: 'node',
   transform: { '^.+\\.(t|j)sx?$': ['@swc/jest', { jsc: { target: 'es2022' } }] },
-  testMatch: ['<rootDir>/test/**/*.test.ts'],
-  testTimeout: 30000,
   setupFiles: ['<rootDir>/test/helpers/env.ts'],
+  setupFilesAfterEnv: ['<rootDir>/test/helpers/project-timeout.ts'],
+};
+
+/** @param {string} name @param {number} timeoutMs */
+function project(name, timeoutMs) {
+  return {
+    ...shared,
+    displayName: name,
+    testMatch: [`<rootDir>/test/${name}/**/*.test.ts`],
+    globals: { PROJECT_TEST_TIMEOUT_MS: timeoutMs },
+  };
+}
+
+/** @type {import('jest').Config} */
+module.exports = {
+  projects: [project('unit', 30_000), project('integration', 60_000), project('reliability', 120_000)],
   maxWorkers: 2,
   reporters: ['default', '<rootDir>/test/helpers/summary-reporter.js'],
 };

@@ -1,4 +1,5 @@
 import { cpus, platform, release, totalmem } from 'node:os';
+import { type BudgetResult, measureBudgets } from './budgets';
 import { type BundleReport, measureBundles } from './bundles';
 import { bundleChild } from './child';
 import type { BenchOptions } from './options';
@@ -11,6 +12,8 @@ export interface BenchReport {
   settings: BenchSettings & { baseline: boolean };
   sizes: SizeReport[];
   bundles?: BundleReport & { limitBytes: number; allUnderLimit: boolean };
+  /** The wall-clock budgets moved out of `npm test` (bench/budgets.ts). */
+  budgets?: BudgetResult[];
   /** Every acceptance check of every size (and the bundles) passed. */
   passed: boolean;
 }
@@ -83,14 +86,18 @@ export async function runBench(
     };
     progress('bundles measured');
   }
+  const budgets = options.budgets ? await measureBudgets(progress) : undefined;
   const passed =
-    sizes.every((s) => Object.values(s.acceptance).every(Boolean)) && (bundles ? bundles.allUnderLimit : true);
+    sizes.every((s) => Object.values(s.acceptance).every(Boolean)) &&
+    (bundles ? bundles.allUnderLimit : true) &&
+    (budgets ?? []).every((b) => b.passed);
   return {
     startedAt,
     machine: describeMachine(),
     settings: { ...settings, baseline: options.baseline },
     sizes,
     ...(bundles ? { bundles } : {}),
+    ...(budgets ? { budgets } : {}),
     passed,
   };
 }

@@ -8,6 +8,8 @@ export interface BenchOptions extends BenchSettings {
   baseline: boolean;
   /** Also measure the handler bundles (default true). */
   bundles: boolean;
+  /** Also check the wall-clock budgets of bench/budgets.ts: planning, packaging (default true). */
+  budgets: boolean;
   /** `node -e require()` runs per bundle. */
   loadRuns: number;
   /** Where to write the JSON results; undefined = do not write. */
@@ -27,6 +29,7 @@ export const DEFAULT_OPTIONS: BenchOptions = {
   seed: 7,
   baseline: true,
   bundles: true,
+  budgets: true,
   loadRuns: 20,
   out: 'bench/results.json',
 };
@@ -42,6 +45,7 @@ export const USAGE = `npm run bench -- [flags]
   --load-runs 20           node -e require() runs per bundle
   --no-baseline            skip the naive baseline
   --no-bundles             skip the bundle measurements
+  --no-budgets             skip the wall-clock budgets (planning 10 000 domains, packaging)
   --out bench/results.json where to write the results ('-' = nowhere)`;
 
 function readNumber(flag: string, text: string | undefined, min: number, max: number, integer: boolean): number {
@@ -99,6 +103,9 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
         break;
       case '--no-bundles':
         o.bundles = false;
+        break;
+      case '--no-budgets':
+        o.budgets = false;
         break;
       case '--out': {
         const out = next();

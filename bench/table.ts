@@ -71,6 +71,14 @@ export function formatReport(report: BenchReport): string {
       ),
     );
   }
+  if (report.budgets) {
+    lines.push(
+      '',
+      row(['budget', 'measured ms', 'limit ms']),
+      row(['---', '---', '---']),
+      ...report.budgets.map((b) => row([b.what, b.measuredMs.toFixed(0), String(b.limitMs)])),
+    );
+  }
   lines.push('', ...formatAcceptance(report));
   return lines.join('\n');
 }
@@ -90,6 +98,9 @@ function formatAcceptance(report: BenchReport): string[] {
   }
   if (report.bundles) {
     out.push(`bundles < ${(LIMITS.bundleBytes / 1e6).toFixed(0)} MB ${mark(report.bundles.allUnderLimit)}`);
+  }
+  for (const b of report.budgets ?? []) {
+    out.push(`${b.name} ${b.measuredMs.toFixed(0)} ms < ${b.limitMs} ms ${mark(b.passed)}`);
   }
   out.push(report.passed ? 'bench: all acceptance checks passed' : 'bench: SOME ACCEPTANCE CHECKS FAILED');
   return out;

@@ -22,16 +22,17 @@ export interface RunResult {
 /**
  * Copies the packaging inputs of the repository into a fresh temp directory, so tests never touch the real
  * dist/ or .serverless/ that other work may be using.
+ * @param root the repository root (the bench passes its own: bundled, this file's __dirname is not its own)
  * @returns the directory; remove it with removeTree
  */
-export async function copyPackagingTree(): Promise<string> {
+export async function copyPackagingTree(root = REPO_ROOT): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'autorenew-deploy-'));
   for (const entry of TREE) {
-    await cp(join(REPO_ROOT, entry), join(dir, entry), { recursive: true }).catch((err: NodeJS.ErrnoException) => {
+    await cp(join(root, entry), join(dir, entry), { recursive: true }).catch((err: NodeJS.ErrnoException) => {
       if (err.code !== 'ENOENT') throw err;
     });
   }
-  await symlink(join(REPO_ROOT, 'node_modules'), join(dir, 'node_modules'), 'dir');
+  await symlink(join(root, 'node_modules'), join(dir, 'node_modules'), 'dir');
   const defaultPolicy = join(dir, 'policies', 'default.json');
   await readFile(defaultPolicy).catch(async () => {
     await mkdir(join(dir, 'policies'), { recursive: true });

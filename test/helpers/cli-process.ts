@@ -56,11 +56,15 @@ export function runCliProcess(args: readonly string[], env: Record<string, strin
   return spawnCli(args, env, cwd).done;
 }
 
-/** Polls `predicate` every few ms until it holds; throws after `timeoutMs` naming `what`. */
-export async function waitUntil(predicate: () => boolean, what: string, timeoutMs = 15_000): Promise<void> {
-  const started = Date.now();
-  while (!predicate()) {
-    if (Date.now() - started > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
+/**
+ * Waits until `predicate` holds, checking it after each turn of the event loop's timers: every 5 ms at first, backing
+ * off to every 100 ms. Gives up after `attempts` checks (default 1 500: about 140 s idle, longer under load)
+ * with an error naming `what`. Bounded by a count of checks, not a deadline, so a slow machine only makes it wait
+ * longer; prefer awaiting an event where the code under test offers one.
+ */
+export async function waitUntil(predicate: () => boolean, what: string, attempts = 1_500): Promise<void> {
+  for (let attempt = 0; !predicate(); attempt++) {
+    if (attempt >= attempts) throw new Error(`gave up after ${attempts} checks waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, Math.min(100, 5 * 2 ** Math.floor(attempt / 20))));
   }
 }

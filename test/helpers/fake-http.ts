@@ -1,11 +1,20 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 
-/** One scripted answer of the fake server. */
+/**
+ * One scripted answer of the fake server. `delayMs` holds it for a time; `after` holds it until a promise settles
+ * (both: the later of the two), so a test can release answers on an event instead of a clock.
+ */
 export type FakeStep =
-  | { status?: number; body: string | object; headers?: Record<string, string>; delayMs?: number }
+  | {
+      status?: number;
+      body: string | object;
+      headers?: Record<string, string>;
+      delayMs?: number;
+      after?: Promise<unknown>;
+    }
   /** Read the request, then destroy the socket without answering (a "lost response"). */
-  | { destroy: true; delayMs?: number };
+  | { destroy: true; delayMs?: number; after?: Promise<unknown> };
 
 /** A request as the fake server received it; `params` is the decoded form body merged over the query string. */
 export interface FakeRequest {
@@ -73,13 +82,14 @@ export async function startFakeHttp(script: FakeStep[] = []): Promise<FakeHttpSe
       res.writeHead(step.status ?? 200, { 'content-type': 'application/json;charset=utf-8', ...step.headers });
       res.end(text);
     };
+    if (step.after) await step.after.catch(() => undefined);
     if (step.delayMs) {
       const timer = setTimeout(() => {
         timers.delete(timer);
         if (!req.socket.destroyed) act();
       }, step.delayMs);
       timers.add(timer);
-    } else {
+    } else if (!req.socket.destroyed) {
       act();
     }
   }

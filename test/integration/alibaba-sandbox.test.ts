@@ -17,7 +17,9 @@ function createRegistrar(extra: { maxAttempts?: number } = {}): Registrar {
       get: async () => ({ accessKeyId: sandbox.accessKeyId, accessKeySecret: sandbox.accessKeySecret }),
       refresh: async () => ({ accessKeyId: sandbox.accessKeyId, accessKeySecret: sandbox.accessKeySecret }),
     },
-    timeoutMs: 2000,
+    // No test here relies on the client's timeout; a short one only turns a stall of a loaded machine into a retry
+    // or an ambiguous submit, and a red test.
+    timeoutMs: 30_000,
     qps: 200,
     // Real backoff shape, compressed 20x so the test stays fast.
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms / 20)),

@@ -1,19 +1,23 @@
 import { runBench } from '../../bench/bench';
 import { CONFIRM, DETAIL, LIST, SUBMIT, SUBMIT_SINGLE } from '../../bench/minimum';
 import { DEFAULT_OPTIONS } from '../../bench/options';
+import { PROCESS_TEST_TIMEOUT_MS } from '../helpers/timeouts';
 
+// Bundles the job for a child process and forks it twice (job and baseline): sized for a loaded machine.
+jest.setTimeout(PROCESS_TEST_TIMEOUT_MS);
+
+// Functional only: how long the run takes is the bench's business (`npm run bench` checks wall time against the
+// critical path, and the budgets of bench/budgets.ts), never a limit inside `npm test`.
 describe('bench smoke (N = 100, no latency)', () => {
   it('runs the real jobs and the naive baseline with exactly the minimum calls', async () => {
-    const started = Date.now();
     const report = await runBench({
       ...DEFAULT_OPTIONS,
       sizes: [100],
       latencyMs: 0,
       qps: 10_000,
       bundles: false,
+      budgets: false,
     });
-    const elapsedMs = Date.now() - started;
-    expect(elapsedMs).toBeLessThan(10_000);
 
     const [size] = report.sizes;
     if (!size) throw new Error('no size reported');
@@ -31,5 +35,5 @@ describe('bench smoke (N = 100, no latency)', () => {
     expect(size.baseline?.calls).toEqual({ [LIST]: 1, [SUBMIT_SINGLE]: 10, [DETAIL]: 10 });
     expect(size.baseline?.renewed).toBe(10);
     expect(size.baseline?.sandboxRenewals).toBe(10);
-  }, 20_000);
+  });
 });

@@ -104,14 +104,28 @@ describe('progress on slow steps', () => {
   };
   const slow = () => new Promise<string>((r) => setTimeout(() => r('done'), 120));
 
+  // Fake timers: the step ends when the test says so, and time moves only when the test moves it, so the lines
+  // are exact and a busy machine cannot reorder the threshold and the end of the step.
   it('on a terminal: a label once the step outlasts the threshold, then elapsed time; stops when done', async () => {
-    const tty = io(true);
-    expect(await withProgress(tty.value, 'listing', slow, 50)).toBe('done');
-    expect(tty.errors[0]).toBe('listing…');
-    expect(tty.errors.length).toBeGreaterThanOrEqual(2);
-    const seen = tty.errors.length;
-    await new Promise((r) => setTimeout(r, 120));
-    expect(tty.errors).toHaveLength(seen);
+    jest.useFakeTimers();
+    try {
+      const tty = io(true);
+      let finish: (value: string) => void = () => undefined;
+      const step = () => new Promise<string>((r) => (finish = r));
+      const running = withProgress(tty.value, 'listing', step, 1000);
+      jest.advanceTimersByTime(999);
+      expect(tty.errors).toEqual([]);
+      jest.advanceTimersByTime(1);
+      expect(tty.errors).toEqual(['listing…']);
+      jest.advanceTimersByTime(1000);
+      expect(tty.errors).toEqual(['listing…', '  listing: 2 s']);
+      finish('done');
+      expect(await running).toBe('done');
+      jest.advanceTimersByTime(10_000);
+      expect(tty.errors).toEqual(['listing…', '  listing: 2 s']);
+    } finally {
+      jest.useRealTimers();
+    }
   });
 
   it('silent for fast steps and on pipes; errors pass through', async () => {

@@ -5,9 +5,12 @@ import { join, resolve } from 'node:path';
 import { EXIT } from '../../lib/commands/io';
 import { type Sandbox, startSandbox } from '../../lib/sandbox';
 import { createTestFixture, DAY_MS, SANDBOX_NOW_MS } from '../helpers/sandbox-fixture';
+import { PROCESS_TEST_TIMEOUT_MS } from '../helpers/timeouts';
 
 // Drives `node bin/autorenew.js` as a subprocess, the way an operator does: a sandbox registrar started here,
-// an embedded ledger in a temporary directory, the console notifier. Each start bundles the CLI (~0.4 s).
+// an embedded ledger in a temporary directory, the console notifier. Each start bundles the CLI (~0.4 s idle, many
+// times that on a loaded machine), so tests get the timeout of files that spawn processes.
+jest.setTimeout(PROCESS_TEST_TIMEOUT_MS);
 
 const ROOT = resolve(__dirname, '..', '..');
 const AT = new Date(SANDBOX_NOW_MS).toISOString().slice(0, 10);

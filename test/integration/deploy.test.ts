@@ -14,9 +14,12 @@ import {
   runNode,
 } from '../helpers/cfn-package';
 import { listZipEntries } from '../helpers/cfn-zip';
+import { PROCESS_TEST_TIMEOUT_MS } from '../helpers/timeouts';
 
-// Packaging really runs (esbuild + osls, offline) in temp copies of the repository: ~3 s each, two in parallel.
-jest.setTimeout(120_000);
+// Packaging really runs (esbuild + osls, offline) in temp copies of the repository: ~3 s each idle, several in
+// parallel, many times that on a loaded machine. How long packaging may take is a budget of `npm run bench`
+// (bench/budgets.ts), not an assertion here.
+jest.setTimeout(PROCESS_TEST_TIMEOUT_MS);
 
 const OSLS = 'node_modules/osls/bin/serverless.js';
 const PARAMS = [
@@ -135,7 +138,6 @@ describe('package (no parameters)', () => {
     expect(defaultRun.output).toContain('> validate policy policies/default.json');
     expect(defaultRun.output).toContain('dist/table-resource.json (from lib/ledger/table.ts)');
     expect(defaultRun.output).toMatch(/package finished in \d+ ms/);
-    expect(defaultRun.ms).toBeLessThan(60_000);
   });
 
   test('functions: runtime, architecture, memory, timeout, handler, own role, policy path', () => {

@@ -11,6 +11,7 @@ import { type Sandbox, startSandbox } from '../../lib/sandbox';
 import { type FakeSecretsManager, startFakeSecretsManager } from '../helpers/fake-secrets-manager';
 import { FAUXQS_CLIENT_CONFIG, type FauxqsHandle, startFauxqs } from '../helpers/fauxqs';
 import { type LocalDynamo, startDynalite } from '../helpers/ledger-dynalite';
+import { START_HOOK_TIMEOUT_MS } from '../helpers/timeouts';
 
 const DAY_MS = 86_400_000;
 
@@ -84,7 +85,7 @@ describe('Lambda handlers end to end (loopback AWS stand-ins + sandbox)', () => 
     logSpy = jest.spyOn(console, 'log').mockImplementation((line: unknown) => {
       logs.push(String(line));
     });
-  });
+  }, START_HOOK_TIMEOUT_MS);
 
   afterAll(async () => {
     logSpy?.mockRestore();
@@ -108,7 +109,8 @@ describe('Lambda handlers end to end (loopback AWS stand-ins + sandbox)', () => 
         .sort(),
     ).toEqual(['due-one.com', 'due-two.cn']);
 
-    await new Promise((r) => setTimeout(r, 250));
+    // Both tasks finish 2 x taskMs after their submit on the sandbox's clock: move it on rather than sleep.
+    sandbox.setClock({ advanceMs: 60_000 });
     const check = await checkHandler({}, context('req-check-1'));
     expect(check).toMatchObject({ renewed: 2, failed: 0, errors: 0, notified: true });
 

@@ -9,6 +9,10 @@ import { openEmbeddedLedger, openLedgerFromEnv } from '../../lib/ledger/embedded
 import { LOCK_FILE } from '../../lib/ledger/lock';
 import type { Batch } from '../../lib/ledger/port';
 import { type LocalDynamo, startDynalite } from '../helpers/ledger-dynalite';
+import { PROCESS_TEST_TIMEOUT_MS } from '../helpers/timeouts';
+
+// Bundles a holder script with esbuild and runs it as a second process: sized for a loaded machine.
+jest.setTimeout(PROCESS_TEST_TIMEOUT_MS);
 
 const ROOT = resolve(__dirname, '../..');
 const T0 = Date.UTC(2030, 0, 1);

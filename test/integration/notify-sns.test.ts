@@ -5,6 +5,7 @@ import type { Digest, RenderedMessage } from '../../lib/notify/port';
 import { createSnsNotifier } from '../../lib/notify/sns';
 import { renderDigest } from '../../lib/renewal/report';
 import { FAUXQS_CLIENT_CONFIG, type FauxqsHandle, startFauxqs } from '../helpers/fauxqs';
+import { START_HOOK_TIMEOUT_MS } from '../helpers/timeouts';
 
 /** The SNS envelope an SQS subscriber receives when raw delivery is off. */
 interface Envelope {
@@ -69,7 +70,7 @@ beforeAll(async () => {
       Attributes: { FilterPolicy: JSON.stringify({ severity: ['alert'] }) },
     }),
   );
-});
+}, START_HOOK_TIMEOUT_MS);
 
 afterAll(async () => {
   sns?.destroy();

@@ -3,6 +3,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
+import { PROCESS_TEST_TIMEOUT_MS, START_HOOK_TIMEOUT_MS, START_WAIT_MS } from '../helpers/timeouts';
+
+// Two real processes (the sandbox and the CLI, each bundled on start): sized for a loaded machine.
+jest.setTimeout(PROCESS_TEST_TIMEOUT_MS);
 
 const ROOT = resolve(__dirname, '../..');
 const BIN = join(ROOT, 'bin/autorenew.js');
@@ -29,7 +33,10 @@ describe('autorenew plan against autorenew sandbox --domains 500', () => {
     });
     endpoint = await new Promise<string>((resolvePromise, reject) => {
       let out = '';
-      const timer = setTimeout(() => reject(new Error(`sandbox did not start: ${out}`)), 15_000);
+      const timer = setTimeout(
+        () => reject(new Error(`autorenew sandbox did not report its port within ${START_WAIT_MS / 1000} s: ${out}`)),
+        START_WAIT_MS,
+      );
       sandbox.stdout?.on('data', (chunk: Buffer) => {
         out += chunk.toString();
         const match = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
@@ -38,8 +45,19 @@ describe('autorenew plan against autorenew sandbox --domains 500', () => {
           resolvePromise(match[1]);
         }
       });
+      sandbox.stderr?.on('data', (chunk: Buffer) => {
+        out += chunk.toString();
+      });
+      sandbox.once('error', (err) => {
+        clearTimeout(timer);
+        reject(err);
+      });
+      sandbox.once('exit', (code, signal) => {
+        clearTimeout(timer);
+        reject(new Error(`autorenew sandbox exited (code ${code}, signal ${signal}) before listening: ${out}`));
+      });
     });
-  });
+  }, START_HOOK_TIMEOUT_MS);
 
   afterAll(async () => {
     if (sandbox && sandbox.exitCode === null) {

@@ -115,7 +115,9 @@ describe('renew against a registrar with malformed answers (scripted loopback se
         endpoint: fake.url,
         credentials: { get: async () => creds, refresh: async () => creds },
         maxAttempts: 2,
-        timeoutMs: 2_000,
+        // Far above any answer of the loopback fake (no test here relies on the client's timeout): a stall of a
+        // loaded machine must not turn into a retry or an ambiguous submit.
+        timeoutMs: 30_000,
         qps: 10_000,
         sleep: async () => {},
       }),

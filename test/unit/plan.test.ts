@@ -348,11 +348,10 @@ describe('planRenewals: per-run cap and batches', () => {
     });
   });
 
-  test('scales: 10 000 domains planned in well under a second', () => {
+  // How fast (under a second) is a budget of `npm run bench` (bench/budgets.ts), not an assertion here.
+  test('scales: 10 000 domains, capped at 5 000 renewals in batches of 1 000', () => {
     const domains = Array.from({ length: 10_000 }, (_, i) => domain(`d${i}.com`, NOW + (i % 60) * DAY_MS));
-    const started = performance.now();
     const p = plan(domains, { limits: { maxDomainsPerRun: 5000, maxBatchSize: 1000 } });
-    expect(performance.now() - started).toBeLessThan(1000);
     expect(p.totals.renew).toBe(5000);
     expect(p.batches).toHaveLength(5);
   });
