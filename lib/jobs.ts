@@ -6,6 +6,7 @@ import { DEFAULT_SMS_EVENTS, NOTIFY_EVENTS, type Policy } from './policy/schema'
 import { type CheckSummary, runCheck } from './renewal/check';
 import type { JobDeps } from './renewal/deps';
 import { deliverNotices } from './renewal/notices';
+import type { SettleRules } from './renewal/reconcile';
 import { renderDigest } from './renewal/report';
 import { type RenewRun, runRenew } from './renewal/submit';
 import { collectLapseWarnings } from './renewal/will-lapse';
@@ -112,7 +113,7 @@ export async function executeRenew(
 /** The check job as scheduled; throws JobFailedError when a batch could not be checked or a notice not sent. */
 export async function executeCheck(
   deps: JobDeps,
-  options: { policy: Policy; runId?: string; safeDelayMs?: number },
+  options: { policy: Policy; runId?: string; safeDelayMs?: number; rules?: SettleRules },
 ): Promise<CheckSummary> {
   const runId = options.runId ?? randomUUID();
   const startedAtMs = deps.clock.now();

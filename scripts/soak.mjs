@@ -1,5 +1,7 @@
-// Soak: the chaos scenario of test/reliability (crashes, overlapping and duplicate runs, registrar faults) for
-// simulated years. Usage: node scripts/soak.mjs [--years 10] [--seed 1] [--domains 120]
+// Soak: the chaos scenario of test/reliability (crashes, overlapping and duplicate runs, registrar faults, and the
+// partial faults of issue 12: transient ledger errors, executed-then-failed paid calls, queued and lagging tasks,
+// out-of-order tasks, truncated expiries, IDN form flips, shifting pages) for simulated years.
+// Usage: node scripts/soak.mjs [--years 10] [--seed 1] [--domains 30] [--step-hours 24]
 // Exit 1 when any money-safety check fails (the seed is printed so the run can be repeated exactly).
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -11,14 +13,18 @@ const { values } = parseArgs({
   options: {
     years: { type: 'string', default: '10' },
     seed: { type: 'string', default: '1' },
-    domains: { type: 'string', default: '120' },
+    domains: { type: 'string', default: '30' },
+    'step-hours': { type: 'string', default: '24' },
   },
 });
 const years = Number(values.years);
 const seed = Number(values.seed);
 const domains = Number(values.domains);
-if (!(years > 0) || !Number.isInteger(seed) || !Number.isInteger(domains) || domains < 3) {
-  console.error('usage: node scripts/soak.mjs [--years N (>0)] [--seed INT] [--domains INT (>=3)]');
+const stepHours = Number(values['step-hours']);
+if (!(years > 0) || !Number.isInteger(seed) || !Number.isInteger(domains) || domains < 3 || !(stepHours > 0)) {
+  console.error(
+    'usage: node scripts/soak.mjs [--years N (>0)] [--seed INT] [--domains INT (>=3)] [--step-hours H (>0)]',
+  );
   process.exit(1);
 }
 
@@ -28,6 +34,7 @@ const report = await runChaos({
   seed,
   days,
   domains,
+  stepHours,
   spreadDays: 365,
   onDay: (day) => {
     if (day % 365 === 0 && day > 0) process.stderr.write(`  year ${day / 365} done\n`);
@@ -44,20 +51,31 @@ const rows = [
   ['faults injected: throttled', report.faultsInjected.throttled],
   ['faults injected: 5xx', report.faultsInjected.errored],
   ['faults injected: lost responses', report.faultsInjected.lost],
+  ['faults injected: executed, then an error', report.partial.executeThenFail],
+  ['faults injected: transient ledger errors', report.partial.ledgerFaults],
   ['submissions accepted', report.submissions],
   ['renewals executed', report.renewals],
   ['failure notices', report.failureNotices],
-  ['duplicates found', report.duplicates.length + report.doubleRenewals.length],
-  ['lost tasks', report.lostTasks.length],
-  ['silently lapsed domains', report.silentlyLapsed.length],
-  ['unnotified / repeated failures', report.unnotifiedFailures.length + report.repeatedFailureNotices.length],
-  ['open batches after drain', report.openAtEnd],
   ['wall time (s)', (report.elapsedMs / 1000).toFixed(1)],
 ];
-const width = Math.max(...rows.map(([k]) => String(k).length));
+// The money-safety table of issue 12: every measure must be 0.
+const safety = [
+  ['duplicate renewals', report.duplicates.length + report.doubleRenewals.length],
+  ['lost TaskNos', report.lostTasks.length],
+  ['silent lapses (expired, never alerted)', report.silentlyLapsed.length],
+  ['false "renewed"', report.falseRenewed.length],
+  ['orphaned claims', report.orphanedClaims.length + report.repairs.length],
+  ['unnotified / repeated failures', report.unnotifiedFailures.length + report.repeatedFailureNotices.length],
+  ['open batches after drain', report.openAtEnd],
+];
+const width = Math.max(...[...rows, ...safety].map(([k]) => String(k).length));
 console.log(`| ${'measure'.padEnd(width)} | value |`);
 console.log(`| ${'-'.repeat(width)} | ----- |`);
 for (const [k, v] of rows) console.log(`| ${String(k).padEnd(width)} | ${v} |`);
+console.log('');
+console.log(`| ${'money-safety measure'.padEnd(width)} | value | required |`);
+console.log(`| ${'-'.repeat(width)} | ----- | -------- |`);
+for (const [k, v] of safety) console.log(`| ${String(k).padEnd(width)} | ${v} | 0 |`);
 if (violations.length > 0 || report.openAtEnd > 0) {
   console.error(`SOAK FAILED (seed ${seed}; repeat with --seed ${seed} --years ${years}):`);
   for (const v of violations) console.error(`  ${v}`);

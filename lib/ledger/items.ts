@@ -85,6 +85,31 @@ export function toClaimItem(claim: Claim, writeId: string): Item {
   });
 }
 
+/**
+ * Bytes the entries of one batch item may take. DynamoDB's item limit is 400 KB; 1 000 entries with 253-character
+ * names take about 300 KB before any message, so long per-entry failure texts are shortened, then dropped (the
+ * claims and the batch error keep the text), so that a batch item can always be written.
+ */
+export const MAX_ENTRIES_BYTES = 340_000;
+const SHORT_MESSAGE_CHARS = 60;
+
+function entriesBytes(entries: readonly Item[]): number {
+  return Buffer.byteLength(JSON.stringify(entries));
+}
+
+/** Entries as stored: names lower-cased, and messages bounded so the item fits (see MAX_ENTRIES_BYTES). */
+export function boundEntries(entries: readonly BatchEntry[]): Item[] {
+  let out: Item[] = entries.map((e) => dropUndefined({ ...e, domain: e.domain.toLowerCase() }));
+  if (entriesBytes(out) <= MAX_ENTRIES_BYTES) return out;
+  out = out.map((e) =>
+    typeof e.message === 'string' && e.message.length > SHORT_MESSAGE_CHARS
+      ? { ...e, message: `${e.message.slice(0, SHORT_MESSAGE_CHARS - 3)}...` }
+      : e,
+  );
+  if (entriesBytes(out) <= MAX_ENTRIES_BYTES) return out;
+  return out.map(({ message: _m, ...e }) => e);
+}
+
 /** Full batch item, with the open-index attributes while open and the TTL attribute once finished. */
 export function toBatchItem(batch: Batch, writeId: string): Item {
   const open = isBatchOpen(batch);
@@ -101,7 +126,7 @@ export function toBatchItem(batch: Batch, writeId: string): Item {
     updatedAtMs: batch.updatedAtMs,
     couponNo: batch.couponNo,
     promotionNo: batch.promotionNo,
-    entries: batch.entries.map((e) => dropUndefined({ ...e, domain: e.domain.toLowerCase() })),
+    entries: boundEntries(batch.entries),
     submitStartedAtMs: batch.submitStartedAtMs,
     taskNo: batch.taskNo,
     requestId: batch.requestId,

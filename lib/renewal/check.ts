@@ -6,9 +6,14 @@ import { applyToClaims, isLive, transitions } from './claims';
 import { readCurrentExpiries } from './confirm';
 import type { JobDeps } from './deps';
 import { normalizeDomain } from './domain-name';
-import { judgeExpiry } from './expiry';
 import { deliverNotices } from './notices';
-import { reconcileBatch, recordMoved, SAFE_RECONCILE_DELAY_MS } from './reconcile';
+import {
+  DEFAULT_SETTLE_RULES,
+  reconcileBatch,
+  recordMoved,
+  SAFE_RECONCILE_DELAY_MS,
+  type SettleRules,
+} from './reconcile';
 import { sweepOrphanedClaims } from './sweep';
 import { boundText } from './text';
 
@@ -45,8 +50,9 @@ export interface CheckSummary {
  */
 export async function runCheck(
   deps: JobDeps,
-  options: { policy: Policy; runId: string; safeDelayMs?: number },
+  options: { policy: Policy; runId: string; safeDelayMs?: number; rules?: SettleRules },
 ): Promise<CheckSummary> {
+  const rules = options.rules ?? DEFAULT_SETTLE_RULES;
   const { policy, runId } = options;
   const log = deps.log.child({ runId, job: 'check' });
   const open = await deps.ledger.listOpenBatches();
@@ -82,7 +88,7 @@ export async function runCheck(
   // 1. Settle unknown/stale batches and read the task details of submitted ones (each batch isolated).
   const progress: { batch: Batch; details?: Map<string, TaskDetail> }[] = [];
   for (const batch of open) {
-    const read = await isolated(batch, () => readBatch(deps, policy, batch, summary, delay));
+    const read = await isolated(batch, () => readBatch(deps, policy, batch, summary, delay, rules));
     // On failure the batch may have been saved meanwhile (e.g. adopted, then the detail read failed): re-read it
     // so the stuck check below works on the stored version.
     progress.push(read ?? { batch: (await deps.ledger.getBatch(batch.batchId).catch(() => undefined)) ?? batch });
@@ -104,18 +110,23 @@ export async function runCheck(
   const after: Batch[] = [];
   for (const { batch, details } of progress) {
     const done = await isolated(batch, async () => {
-      const recorded = details ? await recordResults(deps, policy, batch, details, expiries, summary) : batch;
+      const recorded = details ? await recordResults(deps, policy, batch, details, expiries, summary, rules) : batch;
       return flagStuck(deps, policy, recorded, summary);
     });
     const fresh = done ?? (await deps.ledger.getBatch(batch.batchId).catch(() => undefined));
     if (fresh) after.push(fresh);
   }
-  // 4. Sweep for live claims left under a closed or missing batch (a failed write, an older version): repair.
+  // 4. Once a UTC day, sweep for live claims left under a closed or missing batch (an older version, a hand edit, a
+  // TTL deletion; a failed write no longer closes a batch): repair them. Daily, because it reads every claim.
   try {
-    const open = new Set(after.filter((b) => b.status !== 'CLOSED').map((b) => b.batchId));
-    const repaired = await sweepOrphanedClaims(deps, policy, { runId, openBatchIds: open });
-    summary.orphaned += repaired.count;
-    after.push(...repaired.batches);
+    const mark = `sweep#${new Date(deps.clock.now()).toISOString().slice(0, 10)}`;
+    if (!(await deps.ledger.getMarks([mark])).has(mark)) {
+      const open = new Set(after.filter((b) => b.status !== 'CLOSED').map((b) => b.batchId));
+      const repaired = await sweepOrphanedClaims(deps, policy, { runId, openBatchIds: open });
+      summary.orphaned += repaired.count;
+      after.push(...repaired.batches);
+      await deps.ledger.putMarks([mark], deps.clock.now());
+    }
   } catch (err) {
     summary.errors += 1;
     log.error('orphan sweep failed; retried next run', describeError(err));
@@ -142,10 +153,11 @@ async function readBatch(
   batch: Batch,
   summary: CheckSummary,
   safeDelayMs: number,
+  rules: SettleRules,
 ): Promise<{ batch: Batch; details?: Map<string, TaskDetail> }> {
   let current = batch;
   if (current.status === 'UNKNOWN' || current.status === 'INTENT') {
-    const result = await reconcileBatch(deps, current, policy, safeDelayMs);
+    const result = await reconcileBatch(deps, current, policy, safeDelayMs, rules);
     current = result.batch;
     if (result.kind === 'adopted') summary.adopted += 1;
     if (result.kind === 'released') summary.released += result.released;
@@ -192,6 +204,7 @@ async function recordResults(
   details: ReadonlyMap<string, TaskDetail>,
   expiries: ReadonlyMap<string, number>,
   summary: CheckSummary,
+  rules: SettleRules,
 ): Promise<Batch> {
   const taskNo = batch.taskNo ?? '';
   const entries: BatchEntry[] = [];
@@ -215,7 +228,7 @@ async function recordResults(
     }
     // Success is only a fact once the registrar shows about old + years.
     const current = expiries.get(name);
-    const verdict = current === undefined ? 'unchanged' : judgeExpiry(entry.expiryMs, entry.years, current);
+    const verdict = current === undefined ? 'unchanged' : rules.judgeExpiry(entry.expiryMs, entry.years, current);
     if (verdict === 'renewed' && current !== undefined) {
       renewed.set(entry.domain, current);
       entries.push({ ...entry, outcome: 'RENEWED', newExpiryMs: current });

@@ -20,6 +20,20 @@ export const RELEASE_READ_GAP_MS = HOUR_MS;
 /** A task created this long before the recorded submit start may still be ours (clock skew between us and Alibaba). */
 export const TASK_CLOCK_SKEW_MS = 10 * 60_000;
 
+/**
+ * The rules check settles by. Production always uses DEFAULT_SETTLE_RULES (with the policy's releaseAfterHours);
+ * the chaos suite swaps single rules for weaker ones to show it catches the holes they would reopen (TEST-ONLY).
+ */
+export interface SettleRules {
+  /** Minimum gap between the two empty task-list reads a release needs, ms. */
+  releaseReadGapMs: number;
+  /** Overrides limits.releaseAfterHours (TEST-ONLY; the policy never allows less than 24 h). */
+  releaseAfterMs?: number;
+  judgeExpiry: typeof judgeExpiry;
+}
+
+export const DEFAULT_SETTLE_RULES: SettleRules = { releaseReadGapMs: RELEASE_READ_GAP_MS, judgeExpiry };
+
 export type ReconcileResult =
   | { kind: 'waiting'; batch: Batch }
   | { kind: 'adopted'; batch: Batch }
@@ -50,6 +64,7 @@ export async function reconcileBatch(
   batch: Batch,
   policy: Policy,
   safeDelayMs: number,
+  rules: SettleRules = DEFAULT_SETTLE_RULES,
 ): Promise<ReconcileResult> {
   const now = deps.clock.now();
   const log = deps.log.child({ batchId: batch.batchId, runId: batch.runId });
@@ -84,9 +99,9 @@ export async function reconcileBatch(
   // An empty read: it counts towards the release rule.
   const reads = [...(batch.emptyTaskReadsAtMs ?? []), now].slice(-10);
   let current = await deps.ledger.saveBatch({ ...batch, emptyTaskReadsAtMs: reads, updatedAtMs: now });
-  const releaseAt = startedAt + policy.limits.releaseAfterHours * HOUR_MS;
+  const releaseAt = startedAt + (rules.releaseAfterMs ?? policy.limits.releaseAfterHours * HOUR_MS);
   const spread = Math.max(...reads) - Math.min(...reads);
-  if (now < releaseAt || spread < RELEASE_READ_GAP_MS) {
+  if (now < releaseAt || spread < rules.releaseReadGapMs) {
     current = await flagLapseRisk(deps, current, releaseAt, now);
     return { kind: 'waiting', batch: current };
   }
@@ -97,7 +112,7 @@ export async function reconcileBatch(
   for (const entry of current.entries.filter((e) => !e.outcome)) {
     try {
       const info = await deps.registrar.getDomain(entry.domain);
-      const verdict = judgeExpiry(entry.expiryMs, entry.years, info.expiresAtMs);
+      const verdict = rules.judgeExpiry(entry.expiryMs, entry.years, info.expiresAtMs);
       if (verdict === 'unchanged') unchanged.push(entry);
       else if (verdict === 'renewed') renewed.set(entry.domain, info.expiresAtMs);
       else moved.push({ domain: entry.domain, expiryMs: info.expiresAtMs });

@@ -1,5 +1,7 @@
 import type { Batch, Claim, Ledger } from '../../lib/ledger/port';
 import type { RenderedMessage } from '../../lib/notify/port';
+import { isLive } from '../../lib/renewal/claims';
+import { normalizeDomain } from '../../lib/renewal/domain-name';
 import type { SandboxState } from '../../lib/sandbox';
 
 /**
@@ -114,4 +116,62 @@ export function failedEntries(ledger: LedgerSnapshot): NoticeKey[] {
   return ledger.batches.flatMap((b) =>
     b.entries.filter((e) => e.outcome === 'FAILED').map((e) => `${e.domain}|${b.batchId}`),
   );
+}
+
+/** Digest sections that tell a person a domain needs them (or may lapse). */
+const ALERT_HEAD = /^(Failed|Will lapse|Expiry moved unexpectedly|Stuck|Unknown outcome) \(\d+\):/;
+
+/** Normalised names listed in any alerting section of a rendered digest email. */
+export function alertedDomainsOf(message: RenderedMessage): string[] {
+  const names: string[] = [];
+  let inAlert = false;
+  for (const line of message.email.split('\n')) {
+    if (line === '') inAlert = false;
+    else if (ALERT_HEAD.test(line)) inAlert = true;
+    else if (inAlert) {
+      const m = /^- (.+?): expiry /.exec(line);
+      if (m?.[1]) names.push(normalizeDomain(m[1]));
+    }
+  }
+  return names;
+}
+
+/** RENEWED claims with no executed renewal of that (domain, expiry) at the registrar: `domain#expiry` keys. */
+export function falseRenewals(state: SandboxState, ledger: LedgerSnapshot): string[] {
+  const submittedExpiry = new Map<string, number>();
+  for (const task of state.tasks) {
+    for (const d of task.details)
+      submittedExpiry.set(`${task.taskNo}|${normalizeDomain(d.domainName)}`, d.currentExpirationDate);
+  }
+  const renewed = new Set<string>();
+  for (const r of state.renewals) {
+    const name = normalizeDomain(r.domainName);
+    renewed.add(`${name}#${r.fromExpiryMs}`);
+    const submitted = submittedExpiry.get(`${r.taskNo}|${name}`);
+    if (submitted !== undefined) renewed.add(`${name}#${submitted}`);
+  }
+  return ledger.claims
+    .filter((c) => c.status === 'RENEWED' && !renewed.has(`${normalizeDomain(c.domain)}#${c.expiryMs}`))
+    .map((c) => `${c.domain}#${c.expiryMs}`);
+}
+
+/** Live claims whose batch is closed or missing: `domain#expiry` keys. */
+export function orphanedClaims(ledger: LedgerSnapshot): string[] {
+  const open = new Set(ledger.batches.filter((b) => b.status !== 'CLOSED').map((b) => b.batchId));
+  return ledger.claims.filter((c) => isLive(c) && !open.has(c.batchId)).map((c) => `${c.domain}#${c.expiryMs}`);
+}
+
+/** Names in the "Repaired" section of a digest: claims the orphan sweep had to repair. */
+export function repairedDomainsOf(message: RenderedMessage): string[] {
+  const names: string[] = [];
+  let inRepaired = false;
+  for (const line of message.email.split('\n')) {
+    if (line === '') inRepaired = false;
+    else if (/^Repaired \(\d+\):/.test(line)) inRepaired = true;
+    else if (inRepaired) {
+      const m = /^- (.+?): expiry /.exec(line);
+      if (m?.[1]) names.push(normalizeDomain(m[1]));
+    }
+  }
+  return names;
 }

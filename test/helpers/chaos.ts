@@ -1,17 +1,25 @@
 import { randomUUID } from 'node:crypto';
+import { AmbiguousOutcomeError, LedgerConflictError, LedgerError, RejectedFinalError } from '../../lib/errors';
 import { executeCheck, executeRenew } from '../../lib/jobs';
-import type { ClaimRequest, ClaimResult, Ledger } from '../../lib/ledger/port';
+import type { Claim, ClaimRequest, ClaimResult, Ledger } from '../../lib/ledger/port';
 import { createLogger } from '../../lib/log';
 import type { Notifier, RenderedMessage } from '../../lib/notify/port';
-import type { SandboxFixtureDomain } from '../../lib/sandbox';
+import type { Registrar } from '../../lib/registrar';
+import { normalizeDomain } from '../../lib/renewal/domain-name';
+import { DEFAULT_SETTLE_RULES, type SettleRules } from '../../lib/renewal/reconcile';
+import type { SandboxFaults, SandboxFixtureDomain } from '../../lib/sandbox';
 import {
+  alertedDomainsOf,
   doubleRenewals,
   failedEntries,
   failedKeysOf,
+  falseRenewals,
   illegalResubmissions,
   lostTasks,
   type NoticeKey,
+  orphanedClaims,
   readLedger,
+  repairedDomainsOf,
 } from './chaos-checks';
 import { type CrashController, createCrashController, SimulatedCrash, wrapCrashable } from './chaos-crash';
 import { startWorld } from './world';
@@ -39,8 +47,33 @@ export interface ChaosOptions {
   faultRate?: number;
   /** TEST-ONLY fault switch: the ledger's claim ignores its condition (proves the checks can fail). */
   breakClaims?: boolean;
+  /**
+   * Partial faults a crash cannot model (issue 12), default on: ledger calls that fail once with a non-conditional
+   * error, paid calls that execute then answer an error, queued tasks (minutes to days), a lagging task list, tasks
+   * finishing out of order, look-ups truncated to the day, listings flipping IDN forms, pages shifting.
+   */
+  partialFaults?: boolean;
+  /** Probability a ledger call fails with a transient error when partial faults are on (default 0.01). */
+  ledgerFaultRate?: number;
+  /** TEST-ONLY switches that reopen the holes of issue 12 items 1-5 (proves the suite catches each). */
+  holes?: Holes;
+  /** Registrar faults for every step instead of random ones (targets one kind of fault). */
+  profile?: SandboxFaults;
   /** Called once per simulated day (for the soak's progress line). */
   onDay?: (day: number) => void;
+}
+
+export interface Holes {
+  /** Item 1: a claim write that fails is swallowed (the batch is then closed over a live claim). */
+  swallowClaimWrites?: boolean;
+  /** Item 2: release on the first empty read after the old 20-minute delay. */
+  releaseOnFirstRead?: boolean;
+  /** Item 3: adoption ignores task creation times and the TaskNos the ledger knows. */
+  adoptAnyTask?: boolean;
+  /** Item 4: any different expiry counts as renewed. */
+  renewedOnAnyMove?: boolean;
+  /** Item 5: an unlisted 4xx answer to the paid call counts as a refusal (nothing executed). */
+  unlisted4xxFinal?: boolean;
 }
 
 export interface ChaosReport {
@@ -67,8 +100,17 @@ export interface ChaosReport {
   /** Failures notified more than once, beyond the at-least-once repeat a crash right after a publish allows. */
   repeatedFailureNotices: NoticeKey[];
   failureNotices: number;
+  /** RENEWED claims with no executed renewal of that (domain, expiry) at the registrar. */
+  falseRenewed: string[];
+  /** Live claims whose batch is closed or missing after the drain. */
+  orphanedClaims: string[];
+  /** Claims check had to repair (a healthy run never leaves one behind): `domain` per repair notice line. */
+  repairs: string[];
+  partial: { ledgerFaults: number; executeThenFail: number };
   /** Batches still open after the final drain. */
   openAtEnd: number;
+  /** One line per batch still open after the drain (status, entries, pending notices, error). */
+  openDetail: string[];
   elapsedMs: number;
 }
 
@@ -109,6 +151,79 @@ export function breakClaimCondition(ledger: Ledger): Ledger {
   };
 }
 
+/** A ledger whose calls fail at random with a transient, non-conditional error (the call before and after succeed). */
+export function flakyAtRandom(
+  ledger: Ledger,
+  rng: () => number,
+  rate: number,
+  count: { n: number; off?: boolean },
+): Ledger {
+  const out = {} as Record<string, unknown>;
+  for (const key of Object.keys(ledger) as (keyof Ledger)[]) {
+    const fn = ledger[key] as unknown as (...a: unknown[]) => Promise<unknown>;
+    if (typeof fn !== 'function') continue;
+    out[key] = async (...args: unknown[]) => {
+      if (!count.off && rng() < rate) {
+        count.n += 1;
+        throw new LedgerError(`ledger ${key} failed (chaos: transient fault)`);
+      }
+      return fn.apply(ledger, args);
+    };
+  }
+  return out as unknown as Ledger;
+}
+
+/** Item 1 hole: claim writes that fail are swallowed, as markClaims once did. */
+export function swallowClaimWrites(ledger: Ledger): Ledger {
+  return {
+    ...ledger,
+    async saveClaim(claim: Claim) {
+      try {
+        return await ledger.saveClaim(claim);
+      } catch (err) {
+        if (err instanceof LedgerConflictError) throw err;
+        return claim;
+      }
+    },
+  };
+}
+
+/** Item 3 hole: the ledger forgets the TaskNos it knows, and tasks lose their creation times. */
+export function forgetTaskNos(ledger: Ledger): Ledger {
+  const strip = (c: Claim): Claim => {
+    const { previousTaskNos: _p, ...rest } = c;
+    return rest;
+  };
+  return {
+    ...ledger,
+    listClaimsForDomain: async (d) =>
+      (await ledger.listClaimsForDomain(d)).map((c) => ({ ...strip(c), taskNo: undefined as never })),
+    getClaims: async (k) => (await ledger.getClaims(k)).map(strip),
+  };
+}
+
+export function withHoles(registrar: Registrar, holes: Holes): Registrar {
+  return {
+    ...registrar,
+    listTasks: holes.adoptAnyTask
+      ? async (r) => (await registrar.listTasks(r)).map(({ createdAtMs: _c, ...t }) => t)
+      : registrar.listTasks,
+    submitRenewBatch: holes.unlisted4xxFinal
+      ? async (req) => {
+          try {
+            return await registrar.submitRenewBatch(req);
+          } catch (err) {
+            const status = err instanceof AmbiguousOutcomeError ? err.context.httpStatus : undefined;
+            if (err instanceof AmbiguousOutcomeError && status !== undefined && status >= 400 && status < 500) {
+              throw new RejectedFinalError(err.message, err.context);
+            }
+            throw err;
+          }
+        }
+      : registrar.submitRenewBatch,
+  };
+}
+
 function buildPortfolio(
   o: Required<Pick<ChaosOptions, 'domains' | 'failingDomains'>>,
   startMs: number,
@@ -118,7 +233,8 @@ function buildPortfolio(
   for (let i = 0; i < o.domains; i++) {
     const failing = i < o.failingDomains;
     domains.push({
-      domainName: failing ? `pricey${i}.com` : `chaos${i}.com`,
+      // Every 7th name is an IDN, so listings that flip between Unicode and punycode are exercised.
+      domainName: failing ? `pricey${i}.com` : i % 7 === 3 ? `混沌${i}.中国` : `chaos${i}.com`,
       // Expiries from 2 days to spreadDays ahead, at odd times of day.
       expiresAtMs: startMs + 2 * DAY_MS + Math.floor(((spreadDays - 2) * DAY_MS * i) / o.domains) + i * 37_000,
       ...(failing ? { price: 1e12 } : {}),
@@ -152,7 +268,24 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       limits: { maxBatchSize: 7, maxDomainsPerRun: 10_000, maxAttempts: 3, retryAfterHours: 24 },
     },
   });
-  const ledger = options.breakClaims ? breakClaimCondition(world.ledger) : world.ledger;
+  const holes = options.holes ?? {};
+  const partial = options.partialFaults ?? true;
+  const ledgerFaults: { n: number; off?: boolean } = { n: 0 };
+  let ledger: Ledger = options.breakClaims ? breakClaimCondition(world.ledger) : world.ledger;
+  if (partial) ledger = flakyAtRandom(ledger, rng, options.ledgerFaultRate ?? 0.01, ledgerFaults);
+  if (holes.swallowClaimWrites) ledger = swallowClaimWrites(ledger);
+  if (holes.adoptAnyTask) ledger = forgetTaskNos(ledger);
+  const registrar = withHoles(world.registrar, holes);
+  const rules: SettleRules = {
+    ...DEFAULT_SETTLE_RULES,
+    ...(holes.releaseOnFirstRead ? { releaseAfterMs: 20 * 60_000, releaseReadGapMs: 0 } : {}),
+    ...(holes.renewedOnAnyMove
+      ? {
+          judgeExpiry: (old: number, _y: number, now: number): 'unchanged' | 'renewed' =>
+            now === old ? 'unchanged' : 'renewed',
+        }
+      : {}),
+  };
   const crashRate = options.crashRate ?? 0.3;
   const overlapRate = options.overlapRate ?? 0.3;
   const faultRate = options.faultRate ?? 0.5;
@@ -172,7 +305,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     };
     const deps = world.deps({
       ledger: wrapCrashable(ledger, ctl, 'ledger'),
-      registrar: wrapCrashable(world.registrar, ctl, 'registrar'),
+      registrar: wrapCrashable(registrar, ctl, 'registrar'),
       notifier: wrapCrashable(notifier, ctl, 'notifier'),
       log,
       newId: randomUUID,
@@ -189,7 +322,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
         await executeRenew(deps, { policy: world.policy, dryRun: false });
       } else {
         report.checkRuns += 1;
-        await executeCheck(deps, { policy: world.policy });
+        await executeCheck(deps, { policy: world.policy, rules });
       }
     } catch (err) {
       if (!ctl.dead && !(err instanceof SimulatedCrash)) report.failedRuns += 1;
@@ -197,13 +330,28 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     if (ctl.dead) report.crashes += 1;
   }
 
-  function randomFaults() {
+  function randomFaults(): SandboxFaults {
+    if (options.profile) return options.profile;
     if (rng() >= faultRate) return {};
-    return {
+    const classic = {
       latencyMs: Math.floor(rng() * 3),
       throttleRate: rng() * 0.2,
       errorRate: rng() * 0.1,
       loseRate: rng() * 0.1,
+    };
+    if (!partial) return classic;
+    return {
+      ...classic,
+      executeThenFailRate: rng() * 0.15,
+      executeThenFailStatus: rng() < 0.5 ? 400 : 503,
+      executeThenFailCode: 'InternalError.Backend',
+      // Most tasks wait minutes; some wait in the queue for up to two days.
+      taskQueueMs: rng() < 0.2 ? Math.floor(rng() * 2 * DAY_MS) : Math.floor(rng() * 30 * 60_000),
+      taskListLagMs: Math.floor(rng() * 2 * HOUR_MS),
+      taskJitterMs: Math.floor(rng() * 6 * HOUR_MS),
+      expiryTruncation: rng() < 0.1 ? ('day' as const) : ('none' as const),
+      nameFormFlipRate: rng() * 0.5,
+      pageShiftRate: rng() < 0.1 ? 0.05 : 0,
     };
   }
 
@@ -222,13 +370,17 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
         if (rng() < 0.1) await runJob('check', true); // a duplicate delivery of the schedule
       }
     }
-    // Drain: no faults, no crashes; let tasks finish and unknown submits pass the safe delay.
+    // Drain: no faults, no crashes; let queued tasks finish and unknown submits meet the release rule (24 h, two
+    // reads 1 h apart): checks every 2 h for 3 days.
     world.sandbox.setFaults({});
+    ledgerFaults.off = true;
     const endMs = startMs + options.days * DAY_MS;
-    for (let i = 0; i < 4; i++) {
-      world.sandbox.setClock({ nowMs: endMs + (i + 1) * HOUR_MS });
+    const drainSteps = partial || holes.releaseOnFirstRead ? 36 : 4;
+    for (let i = 0; i < drainSteps; i++) {
+      world.sandbox.setClock({ nowMs: endMs + (i + 1) * 2 * HOUR_MS });
       await runJob('check', false);
     }
+    const openAtEnd = await world.ledger.listOpenBatches();
     const state = world.sandbox.state();
     const names = state.domains.map((d) => d.domainName);
     const snapshot = await readLedger(world.ledger, names);
@@ -243,7 +395,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       }
     }
     const failed = failedEntries(snapshot);
-    const notifiedDomains = new Set([...noticeCounts.keys()].map((k) => k.split('|')[0]));
+    const alerted = new Set(published.flatMap(({ message }) => alertedDomainsOf(message)));
     const nowMs = state.nowMs;
     return {
       seed: options.seed,
@@ -260,12 +412,20 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       doubleRenewals: doubleRenewals(state),
       lostTasks: lostTasks(state, snapshot),
       silentlyLapsed: state.domains
-        .filter((d) => d.expiresAtMs < nowMs && !notifiedDomains.has(d.domainName.toLowerCase()))
+        .filter((d) => d.expiresAtMs < nowMs && !alerted.has(normalizeDomain(d.domainName)))
         .map((d) => d.domainName),
       unnotifiedFailures: failed.filter((k) => !noticeCounts.has(k)),
       repeatedFailureNotices: [...noticeCounts].filter(([k, n]) => n > 1 + (excused.get(k) ?? 0)).map(([k]) => k),
       failureNotices: [...noticeCounts.values()].reduce((a, b) => a + b, 0),
-      openAtEnd: (await world.ledger.listOpenBatches()).length,
+      falseRenewed: falseRenewals(state, snapshot),
+      orphanedClaims: orphanedClaims(snapshot),
+      repairs: published.flatMap(({ message }) => repairedDomainsOf(message)),
+      partial: { ledgerFaults: ledgerFaults.n, executeThenFail: state.requests.executeThenFailed ?? 0 },
+      openAtEnd: openAtEnd.length,
+      openDetail: openAtEnd.map(
+        (b) =>
+          `${b.status} ${b.entries.map((e) => `${e.domain}=${e.outcome ?? 'open'}`).join(' ')} pending=[${b.pendingNotices.join(',')}] sent=[${b.sentNotices.join(',')}] start=${b.submitStartedAtMs} created=${b.createdAtMs} reads=${b.emptyTaskReadsAtMs?.length ?? 0} moved=${JSON.stringify(b.movedExpiries ?? [])} ${b.error?.message ?? ''}`,
+      ),
       elapsedMs: Date.now() - started,
     };
   } finally {
@@ -285,5 +445,8 @@ export function describeViolations(r: ChaosReport): string[] {
   add('silently lapsed domains', r.silentlyLapsed);
   add('unnotified failures', r.unnotifiedFailures);
   add('repeated failure notices', r.repeatedFailureNotices);
+  add('false renewed', r.falseRenewed);
+  add('orphaned claims', r.orphanedClaims);
+  add('claims left live under a closed batch (repaired by the sweep)', r.repairs);
   return out;
 }

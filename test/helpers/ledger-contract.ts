@@ -492,6 +492,63 @@ export function describeLedgerContract(name: string, server: LedgerServer): void
       });
     });
 
+    describe('issue 12 additions', () => {
+      test('a batch of 1 000 entries with 253-character names and long failure texts fits in one item', async () => {
+        const ledger = table.createLedger();
+        const label = (i: number) => `${String(i).padStart(4, '0')}${'x'.repeat(59)}`;
+        const name = (i: number) => `${label(i)}.${'a'.repeat(63)}.${'b'.repeat(63)}.${'c'.repeat(57)}.com`;
+        expect(name(1)).toHaveLength(253);
+        const entries = Array.from({ length: 1000 }, (_, i) => ({
+          domain: name(i),
+          expiryMs: T0 + i,
+          years: 10,
+          permitPremium: false,
+          outcome: 'FAILED' as const,
+          newExpiryMs: T0 + 10 * 365 * DAY_MS,
+          message: `the registrar reported: ${'a long and untrusted failure reason '.repeat(8)}`,
+        }));
+        const stored = await ledger.putBatchIntent(batchIntent({ entries }));
+        const read = await ledger.getBatch(stored.batchId);
+        expect(read?.entries).toHaveLength(1000);
+        expect(read?.entries[999]?.domain).toBe(name(999));
+        expect(read?.entries.every((e) => e.outcome === 'FAILED')).toBe(true);
+        // Saving it again (as every update does) works too.
+        await expect(ledger.saveBatch({ ...stored, status: 'CLOSED', closedAtMs: T0 })).resolves.toMatchObject({
+          version: 2,
+        });
+      });
+
+      test('listLiveClaims returns exactly the CLAIMED, SUBMITTED and UNKNOWN claims', async () => {
+        const ledger = table.createLedger();
+        const live = await mustClaim(ledger, claimRequest(uniqueDomain('Live')));
+        const done = await mustClaim(ledger, claimRequest(uniqueDomain('Done')));
+        await ledger.saveClaim({ ...done, status: 'RENEWED', newExpiryMs: T0 + 400 * DAY_MS });
+        const unknown = await mustClaim(ledger, claimRequest(uniqueDomain('Unknown')));
+        await ledger.saveClaim({ ...unknown, status: 'UNKNOWN' });
+        const found = (await ledger.listLiveClaims()).map((c) => c.domain).sort();
+        expect(found).toEqual([live.domain, unknown.domain].sort());
+      });
+
+      test('takeBudget: overlapping takers never pass the cap together; returnBudget gives back', async () => {
+        const ledger = table.createLedger();
+        const take = (amount: number) =>
+          ledger.takeBudget({ name: 'domains', period: 'd1', amount, cap: 10, nowMs: T0 });
+        const granted = await Promise.all([take(4), take(4), take(4), take(4)]);
+        expect(granted.reduce((a, b) => a + b, 0)).toBe(10);
+        expect(await take(1)).toBe(0);
+        await ledger.returnBudget({ name: 'domains', period: 'd1', amount: 3, nowMs: T0 });
+        expect(await take(5)).toBe(3);
+        expect(await ledger.takeBudget({ name: 'domains', period: 'd2', amount: 50, cap: 10, nowMs: T0 })).toBe(10);
+      });
+
+      test('marks: absent until put, then present', async () => {
+        const ledger = table.createLedger();
+        expect(await ledger.getMarks(['a', 'b'])).toEqual(new Set());
+        await ledger.putMarks(['a'], T0);
+        expect(await ledger.getMarks(['a', 'b'])).toEqual(new Set(['a']));
+      });
+    });
+
     test('SDK failures surface as LedgerError naming the table and operation', async () => {
       const ledger = createDynamoLedger({ tableName: 'no-such-table', client });
       const read = ledger.getBatch('x');

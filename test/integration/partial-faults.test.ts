@@ -64,6 +64,8 @@ describe('issue 12: money safety under partial failure', () => {
       await world.ledger.saveClaim({ ...claim, status: 'CLAIMED', newExpiryMs: undefined as never });
       world.notifier.sent.length = 0;
 
+      // The sweep runs once a UTC day: the next day's check finds it.
+      world.sandbox.setClock({ advanceMs: DAY_MS });
       const summary = await runCheck(world.deps(), { policy: world.policy, runId: 'c2' });
       expect(summary.orphaned).toBe(1);
       const repaired = await claimOf(world, 'a.com', expiry);
@@ -71,7 +73,8 @@ describe('issue 12: money safety under partial failure', () => {
       const digest = world.notifier.sent.at(-1);
       expect(digest?.event).toBe('orphaned');
       expect(digest?.email).toContain('a.com');
-      // Repaired once: the next check finds nothing to repair and says nothing.
+      // Repaired once: the next day's sweep finds nothing to repair.
+      world.sandbox.setClock({ advanceMs: DAY_MS });
       const again = await runCheck(world.deps(), { policy: world.policy, runId: 'c3' });
       expect(again.orphaned).toBe(0);
     });
@@ -246,12 +249,42 @@ describe('issue 12: money safety under partial failure', () => {
         world.sandbox.setClock({ advanceMs: advance });
         await executeCheck(world.deps({ registrar }), { policy: world.policy, runId: `c${advance}` }).catch(() => {});
       }
+      // Never "renewed": nothing was bought. The truncated date reads as the same expiry, so it is released.
       const claim = await claimOf(world, 'a.com', expiry);
-      expect(claim?.status).not.toBe('RENEWED');
+      expect(claim?.status).toBe('FAILED');
+      expect(claim?.code).toBe('not-submitted');
       expect(world.sandbox.state().renewals).toHaveLength(0);
-      const moved = world.notifier.sent.find((m) => m.event === 'expiry-moved');
-      expect(moved?.email).toContain('a.com');
       expect(world.notifier.sent.some((m) => /renewed to/i.test(m.email) && m.email.includes('a.com'))).toBe(false);
+    });
+
+    it('an expiry that moved earlier (or by another term) is expiry-moved, and the claim stays open', async () => {
+      const expiry = NOW + 5 * DAY_MS + 7 * HOUR_MS;
+      world = await startWorld({
+        sandbox: {
+          nowMs: NOW,
+          fixture: { domains: [{ domainName: 'a.com', expiresAtMs: expiry }] },
+          faults: { errorRate: 1, actions: [SUBMIT] },
+        },
+      });
+      const moved = {
+        ...world.registrar,
+        getDomain: async (name: string) => ({
+          ...(await world.registrar.getDomain(name)),
+          expiresAtMs: expiry - 3 * DAY_MS,
+        }),
+      };
+      await runRenew(world.deps(), { policy: world.policy, dryRun: false, runId: 'r1' });
+      world.sandbox.setFaults({});
+      for (const advance of [25 * MIN_MS, 2 * HOUR_MS, 23 * HOUR_MS]) {
+        world.sandbox.setClock({ advanceMs: advance });
+        await executeCheck(world.deps({ registrar: moved }), { policy: world.policy, runId: `c${advance}` }).catch(
+          () => {},
+        );
+      }
+      expect((await claimOf(world, 'a.com', expiry))?.status).toBe('UNKNOWN');
+      const alert = world.notifier.sent.find((m) => m.event === 'expiry-moved');
+      expect(alert?.email).toContain('a.com');
+      expect(alert?.severity).toBe('alert');
     });
   });
 
