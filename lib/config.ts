@@ -8,6 +8,11 @@ export interface Config {
   endpoint: string;
   /** Secrets Manager secret id (AUTORENEW_SECRET_ID); absent: local env credentials. */
   secretId?: string;
+  /**
+   * A second secret with a read-only Alibaba key (AUTORENEW_READONLY_SECRET_ID): list and query, never buy. The check
+   * job and `plan` use it when set; absent, they use AUTORENEW_SECRET_ID (whose key can buy).
+   */
+  readOnlySecretId?: string;
   /** DynamoDB table (AUTORENEW_TABLE); absent: embedded ledger. */
   table?: string;
   /** Local DynamoDB endpoint (AUTORENEW_DYNAMODB_ENDPOINT). */
@@ -71,6 +76,7 @@ export function readConfig(env: Env): Readonly<Config> {
   }
   const optional = {
     secretId: readOptional(env, 'AUTORENEW_SECRET_ID'),
+    readOnlySecretId: readOptional(env, 'AUTORENEW_READONLY_SECRET_ID'),
     table: readOptional(env, 'AUTORENEW_TABLE'),
     dynamodbEndpoint: readOptional(env, 'AUTORENEW_DYNAMODB_ENDPOINT'),
     topicArn: readOptional(env, 'AUTORENEW_TOPIC_ARN'),

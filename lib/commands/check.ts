@@ -22,7 +22,7 @@ export const checkCommand: Command = async (args, io) => {
     io.out(CHECK_USAGE);
     return EXIT.ok;
   }
-  const rt = await openLocalRuntime(io, { ...flags, notifyTo: flags.json ? 'err' : 'out' });
+  const rt = await openLocalRuntime(io, { ...flags, notifyTo: flags.json ? 'err' : 'out', alibabaAccess: 'read' });
   try {
     const summary = await withProgress(io, 'checking open batches', () => executeCheck(rt.deps, { policy: rt.policy }));
     if (flags.json) io.out(JSON.stringify(summary, null, 2));

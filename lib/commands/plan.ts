@@ -22,7 +22,12 @@ export const planCommand: Command = async (args, io) => {
     io.out(PLAN_USAGE);
     return EXIT.ok;
   }
-  const rt = await openLocalRuntime(io, { ...flags, atAllowedAnywhere: true, notifyTo: 'err' });
+  const rt = await openLocalRuntime(io, {
+    ...flags,
+    atAllowedAnywhere: true,
+    notifyTo: 'err',
+    alibabaAccess: 'read',
+  });
   try {
     const plan = await withProgress(io, 'listing and planning', () => listAndPlan(rt.deps, rt.policy));
     if (flags.json) io.out(JSON.stringify(planToJson(plan), null, 2));

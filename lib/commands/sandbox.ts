@@ -227,6 +227,9 @@ export async function runSandbox(args: readonly string[], io: CliIO, stop: () =>
   io.out(`Sandbox registrar (Alibaba Domain API 2018-01-29) listening on ${sandbox.url}`);
   io.out(`  AccessKeyId:     ${sandbox.accessKeyId}`);
   io.out(`  AccessKeySecret: ${sandbox.accessKeySecret}`);
+  io.out(
+    `  read-only key (lists and queries; paid calls get 403 Forbidden.RAM): ${sandbox.readOnlyAccessKeyId} / ${sandbox.readOnlyAccessKeySecret}`,
+  );
   io.out(`  ${state.domains.length} domains, balance ${state.balance} CNY`);
   io.out(
     `  use: AUTORENEW_ENDPOINT=${sandbox.url} ALIBABA_CLOUD_ACCESS_KEY_ID=${sandbox.accessKeyId} ALIBABA_CLOUD_ACCESS_KEY_SECRET=${sandbox.accessKeySecret}`,

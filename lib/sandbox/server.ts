@@ -46,6 +46,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       rejectStaleExpiry: o.rejectStaleExpiry,
     }),
     creds: { accessKeyId: o.accessKeyId, accessKeySecret: o.accessKeySecret },
+    readOnlyCreds: { accessKeyId: o.readOnlyAccessKeyId, accessKeySecret: o.readOnlyAccessKeySecret },
     nonces: new NonceCache(),
     rng: createPrng((o.seed ^ FAULT_SEED_SALT) >>> 0),
     faults: o.faults,
@@ -79,6 +80,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     port,
     accessKeyId: o.accessKeyId,
     accessKeySecret: o.accessKeySecret,
+    readOnlyAccessKeyId: o.readOnlyAccessKeyId,
+    readOnlyAccessKeySecret: o.readOnlyAccessKeySecret,
     now: () => rt.model.now(),
     setClock: (c) => rt.model.setClock(c),
     setFaults: (f) => {
