@@ -44,6 +44,7 @@ Control: GET /_sandbox/state, POST /_sandbox/clock {"advanceMs":n} or {"now":ms}
   POST /_sandbox/faults {"throttleRate":0.1,...} replaces the faults and echoes the complete settings; keys:
   latencyMs throttleRate errorRate loseRate executeThenFailRate executeThenFailCode executeThenFailStatus
   taskQueueMs taskListLagMs taskJitterMs expiryTruncation nameFormFlipRate pageShiftRate actions (unknown key: 400)
+  POSTs need Content-Type: application/json; only Host 127.0.0.1, localhost or [::1] is answered.
 
 examples:
   npx autorenew sandbox --domains 200 --seed 7
