@@ -95,6 +95,34 @@ export function readConfig(env: Env): Readonly<Config> {
   return Object.freeze(config);
 }
 
+/**
+ * Inside Lambda the registrar can only be Alibaba's own API: `https://` on a `*.aliyuncs.com` host, no credentials
+ * or port in the URL. Anything else (a typo'd or planted endpoint would receive every signed request, and renew's
+ * paid ones) is a configuration error at cold start, before any call.
+ */
+export function checkLambdaEndpoint(endpoint: string): void {
+  let url: URL | undefined;
+  try {
+    url = new URL(endpoint);
+  } catch {
+    url = undefined;
+  }
+  const host = url?.hostname.toLowerCase() ?? '';
+  const ok =
+    url?.protocol === 'https:' &&
+    url.username === '' &&
+    url.password === '' &&
+    url.port === '' &&
+    /^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+aliyuncs\.com$/.test(host);
+  if (!ok) {
+    throw new InputError(
+      `AUTORENEW_ENDPOINT=${JSON.stringify(endpoint)} is not allowed in Lambda: use https://<name>.aliyuncs.com ` +
+        `(default ${DEFAULT_ENDPOINT}); other endpoints are for the local CLI and the sandbox only`,
+      { path: 'AUTORENEW_ENDPOINT' },
+    );
+  }
+}
+
 /** True when the endpoint is a sandbox on this machine (loopback), where `--at` and fast clocks are allowed. */
 export function isLoopbackEndpoint(endpoint: string): boolean {
   try {

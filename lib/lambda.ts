@@ -1,5 +1,5 @@
 import { systemClock } from './clock';
-import { readConfig } from './config';
+import { checkLambdaEndpoint, readConfig } from './config';
 import { InputError } from './errors';
 import { notifyJobError } from './jobs';
 import { createDynamoLedger } from './ledger/dynamodb';
@@ -57,6 +57,8 @@ export async function prepareLambdaJob(
   let policy: Policy;
   try {
     if (!config.table) throw new InputError('AUTORENEW_TABLE is not set; the stack sets it to the ledger table');
+    // AWS_LAMBDA_RUNTIME_API exists only in a real Lambda sandbox (tests of the handlers run a loopback registrar).
+    if (env.AWS_LAMBDA_RUNTIME_API) checkLambdaEndpoint(config.endpoint);
     policy = await loadPolicyFile(config.policyPath);
   } catch (err) {
     await notifyJobError(
