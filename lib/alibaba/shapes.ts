@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { DomainInfo, ListedDomain, SubmitResult, TaskDetail, TaskDetailState, TaskInfo } from '../registrar';
+import { registrarText } from './errors';
 
 /** A 2xx body that does not have the shape we rely on. The caller turns it into an AmbiguousOutcomeError. */
 export class ShapeError extends Error {}
@@ -154,8 +155,9 @@ export function parseDetailPage(body: unknown): Page<TaskDetail> {
       taskDetailNo: d.TaskDetailNo,
       domainName: d.DomainName,
       state: DETAIL_STATES[d.TaskStatusCode] ?? 'failure',
-      ...(d.ErrorMsg !== undefined ? { errorMsg: d.ErrorMsg } : {}),
-      ...(d.FailReason !== undefined ? { failReason: d.FailReason } : {}),
+      // Free text from the registrar: made safe and bounded here, before it can reach the ledger, logs or emails.
+      ...(d.ErrorMsg !== undefined ? { errorMsg: registrarText(d.ErrorMsg) } : {}),
+      ...(d.FailReason !== undefined ? { failReason: registrarText(d.FailReason) } : {}),
       ...(d.TryCount !== undefined ? { tryCount: d.TryCount } : {}),
     }),
   );
