@@ -538,6 +538,14 @@ describe('package (no parameters)', () => {
       const names = listZipEntries(await readFile(zipPath)).map((e) => e.name);
       expect(names.sort()).toEqual([`dist/${fn}/index.js`, `dist/${fn}/index.js.map`, `dist/${fn}/policy.json`]);
       expect(await readFile(join(defaultDir, 'dist', fn, 'policy.json'), 'utf8')).toBe(policy);
+      // What went into the bundle (its source map lists every input): never the CLI's embedded ledger (dynalite and
+      // its native classic-level), and no package but zod (the AWS SDK is the runtime's, kept external).
+      const map = JSON.parse(await readFile(join(defaultDir, 'dist', fn, 'index.js.map'), 'utf8')) as {
+        sources: string[];
+      };
+      expect(map.sources.filter((src) => /dynalite|classic-level|ledger\/embedded/.test(src))).toEqual([]);
+      const packages = new Set(map.sources.flatMap((src) => /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(src)?.[1] ?? []));
+      expect([...packages]).toEqual(['zod']);
     }
   });
 });
