@@ -1,9 +1,11 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { isValidDomainName } from '../../lib/alibaba/shapes';
 import { runCli } from '../../lib/cli';
 import type { CliIO } from '../../lib/commands/io';
 import { terminalJson, terminalLine, terminalText } from '../../lib/commands/terminal-text';
+import { openLedgerFromEnv } from '../../lib/ledger/embedded';
 import { type Sandbox, startSandbox } from '../../lib/sandbox';
 import { PROCESS_TEST_TIMEOUT_MS } from '../helpers/timeouts';
 
@@ -45,7 +47,7 @@ function unsafeLines(lines: readonly string[]): string[] {
   return lines.flatMap((l) => l.split('\n')).filter((l) => UNSAFE.test(l));
 }
 
-describe('hostile registrar text never reaches the terminal raw (plan, renew, check, status)', () => {
+describe('hostile names from the registrar are rejected at the boundary, naming the request id', () => {
   let sandbox: Sandbox;
   let ledgerDir: string;
   let env: Record<string, string>;
@@ -78,59 +80,119 @@ describe('hostile registrar text never reaches the terminal raw (plan, renew, ch
     if (ledgerDir) await rm(ledgerDir, { recursive: true, force: true });
   });
 
-  async function cli(args: string[], isTTY: boolean) {
+  test.each([
+    [['plan'], true],
+    [['plan', '--json'], false],
+    [['renew'], false],
+    [['renew', '--json'], true],
+    [['check'], false],
+  ])('%j (TTY %s): one safe error line with the request id; nothing listed, nothing bought', async (args, isTTY) => {
     const io = captureIo(env, isTTY);
     const code = await runCli(args, io);
-    return { code, ...io.lines };
-  }
-
-  test('plan: table (TTY), plain lines and JSON carry no unsafe character and no forged line', async () => {
-    for (const isTTY of [true, false]) {
-      const { code, out, err } = await cli(['plan'], isTTY);
+    const all = [...io.lines.out, ...io.lines.err];
+    expect(unsafeLines(all)).toEqual([]);
+    if (args[0] === 'check') {
+      // check lists no domains (it reads open batches, and there are none): nothing to reject, nothing printed raw.
       expect(code).toBe(0);
-      expect(unsafeLines(out)).toEqual([]);
-      expect(unsafeLines(err)).toEqual([]);
-      // The newline in a name did not start a line of its own.
-      expect(out.flatMap((l) => l.split('\n')).some((l) => l.startsWith('FAKE:'))).toBe(false);
-      // Every hostile name is still shown (made visible with '?'), not silently dropped.
-      expect(out.join('\n')).toContain('ansi?[31mred?[0m.com'.slice(0, 12));
+      return;
     }
-    const json = await cli(['plan', '--json'], false);
-    expect(unsafeLines(json.out)).toEqual([]);
-    // JSON keeps the exact names: a consumer parses them back byte for byte.
-    const parsed = JSON.parse(json.out.join('\n')) as { domains?: { domain: string }[] };
-    const names = JSON.stringify(parsed);
-    for (const name of [HOSTILE.bidi, HOSTILE.c1, HOSTILE.zeroWidth, HOSTILE.newline]) {
-      expect(names).toContain(JSON.stringify(name).slice(1, -1));
-    }
+    expect(code).toBe(2);
+    const error = io.lines.err.find((l) => l.includes('is not a valid domain name'));
+    expect(error).toMatch(/QueryDomainList failed: .*DomainName: is not a valid domain name .*RequestId [0-9A-F-]{36}/);
+    // The message names the field, never the hostile value.
+    expect(error).not.toContain('FAKE');
+    expect(sandbox.state().submissions).toEqual([]);
+  });
+});
+
+describe('hostile text already in the ledger never reaches the terminal raw (status, TTY and plain, text and JSON)', () => {
+  let ledgerDir: string;
+  let env: Record<string, string>;
+
+  beforeAll(async () => {
+    ledgerDir = await mkdtemp(join(tmpdir(), 'cli-hostile-ledger-'));
+    env = { PATH: process.env.PATH ?? '', AUTORENEW_LEDGER_DIR: ledgerDir };
+    // Written straight into the embedded ledger, as an older version (or another writer) could have stored it.
+    const { ledger, close } = await openLedgerFromEnv({ AUTORENEW_LEDGER_DIR: ledgerDir });
+    const now = Date.now();
+    await ledger.putBatchIntent({
+      batchId: 'b-hostile',
+      runId: 'r\u001b[2J',
+      attemptId: 'a1',
+      status: 'INTENT',
+      createdAtMs: now,
+      updatedAtMs: now,
+      entries: Object.values(HOSTILE).map((domain, i) => ({
+        domain,
+        expiryMs: now + (i + 3) * DAY_MS,
+        years: 1,
+        permitPremium: false,
+        message: `reason\u009b31m for ${i}\nFAKE: domain=forged.com decision=renew`,
+      })),
+      taskNo: 'T\u202e1',
+      pendingNotices: [],
+      sentNotices: [],
+    });
+    await ledger.recordRun({
+      job: 'check',
+      runId: 'r2',
+      startedAtMs: now,
+      finishedAtMs: now,
+      ok: false,
+      summary: {},
+      error: 'registrar said \u001b]0;owned\u0007\nFAKE: ok',
+    });
+    await close();
   });
 
-  test('renew, check and status (text and JSON) print nothing unsafe, and status shows the stored names', async () => {
-    const renew = await cli(['renew'], false);
-    expect(sandbox.state().submissions.length).toBeGreaterThan(0);
-    expect(unsafeLines(renew.out)).toEqual([]);
-    expect(unsafeLines(renew.err)).toEqual([]);
-    sandbox.setClock({ advanceMs: 60_000 });
-    for (const isTTY of [true, false]) {
-      for (const args of [['check'], ['check', '--json'], ['status'], ['status', '--json']]) {
-        const run = await cli(args, isTTY);
-        expect({ args, isTTY, out: unsafeLines(run.out), err: unsafeLines(run.err) }).toEqual({
-          args,
-          isTTY,
-          out: [],
-          err: [],
-        });
-      }
+  afterAll(async () => {
+    if (ledgerDir) await rm(ledgerDir, { recursive: true, force: true });
+  });
+
+  test.each([
+    [['status'], true],
+    [['status'], false],
+    [['status', '--json'], true],
+    [['status', '--json'], false],
+  ])('%j (TTY %s) prints nothing unsafe and forges no line', async (args, isTTY) => {
+    const io = captureIo(env, isTTY);
+    expect(await runCli(args, io)).toBe(0);
+    expect(unsafeLines([...io.lines.out, ...io.lines.err])).toEqual([]);
+    expect(io.lines.out.flatMap((l) => l.split('\n')).some((l) => /^\s*FAKE/.test(l))).toBe(false);
+    const text = io.lines.out.join('\n');
+    if (args.includes('--json')) {
+      // JSON carries the stored text exactly (the ledger stores names lower-cased), escaped.
+      const parsed = JSON.parse(text) as { recentBatches: { entries: { domain: string }[] }[] };
+      expect(parsed.recentBatches[0]?.entries.map((e) => e.domain)).toEqual(
+        Object.values(HOSTILE).map((n) => n.toLowerCase()),
+      );
+    } else {
+      // Text shows every name, with '?' where an unsafe character was.
+      expect(text).toContain('bidi?moc.elgoog?.com');
+      expect(text).toContain('zero?width.com');
+      expect(text).toContain('nl.com?fake: domain=forged.com');
+      expect(text).toContain('error: registrar said ?]0;owned??FAKE: ok');
     }
-    const status = await cli(['status'], false);
-    const text = status.out.join('\n');
-    expect(text).toContain('bidi?moc.elgoog?.com');
-    expect(text).toContain('zero?width.com');
-    expect(text).not.toMatch(/^FAKE/m);
   });
 });
 
 describe('the sanitisers (switched off, the same lines would be unsafe)', () => {
+  test('every hostile name fails the registrar-boundary check; LDH and IDN names pass', () => {
+    for (const name of Object.values(HOSTILE)) expect(isValidDomainName(name)).toBe(false);
+    for (const name of [
+      'example.com',
+      'WWW.Brand.com',
+      'xn--jvr800e.xn--fiqs8s',
+      '\u4f8b\u5b50.\u4e2d\u56fd',
+      `${'a'.repeat(63)}.com`,
+    ]) {
+      expect(isValidDomainName(name)).toBe(true);
+    }
+    for (const name of ['com', 'a..com', '-a.com', 'a-.com', `${'a'.repeat(64)}.com`, 'a_b.com', 'ex\u00adample.com']) {
+      expect(isValidDomainName(name)).toBe(false);
+    }
+  });
+
   test('terminalLine replaces every unsafe character, newlines included', () => {
     for (const name of Object.values(HOSTILE)) {
       expect(UNSAFE.test(name) || name.length > 253).toBe(true);
