@@ -8,6 +8,7 @@ import type { JobDeps } from './renewal/deps';
 import { deliverNotices } from './renewal/notices';
 import { renderDigest } from './renewal/report';
 import { type RenewRun, runRenew } from './renewal/submit';
+import { collectLapseWarnings } from './renewal/will-lapse';
 
 /** Used for job-level error notices when the policy itself could not be loaded. */
 const FALLBACK_NOTIFY = { events: NOTIFY_EVENTS, smsEvents: DEFAULT_SMS_EVENTS } as const;
@@ -59,7 +60,11 @@ export async function executeRenew(
     if (!options.dryRun) {
       const ids = summary.batches.map((b) => b.batchId).filter((id) => id !== '-');
       const batches = (await Promise.all(ids.map((id) => deps.ledger.getBatch(id)))).flatMap((b) => (b ? [b] : []));
+      const warnings = collectLapseWarnings(run.plan);
+      const sent = await deps.ledger.getMarks(warnings.map((w) => w.mark));
+      const fresh = warnings.filter((w) => !sent.has(w.mark));
       notified = await deliverNotices(deps, options.policy, {
+        extra: { outcomes: fresh.map((w) => w.outcome), marks: fresh.map((w) => w.mark) },
         job: 'renew',
         runId,
         batches,
@@ -71,7 +76,7 @@ export async function executeRenew(
         },
       });
     }
-    const failed = summary.taskNoNotRecorded + summary.errors;
+    const failed = summary.taskNoNotRecorded + summary.errors + (run.stoppedBy ? 1 : 0);
     deps.metrics({ RenewRuns: 1, ...(failed ? { JobErrors: 1 } : {}) });
     await deps.ledger.recordRun({
       job: 'renew',
@@ -90,6 +95,8 @@ export async function executeRenew(
         taskNoNotRecorded: summary.taskNoNotRecorded,
       },
     });
+    // An authorisation failure stopped the run: reported as the run's error (an alert), nothing was counted.
+    if (run.stoppedBy) throw run.stoppedBy;
     if (failed > 0) {
       throw new JobFailedError(
         `renew run ${runId}: ${summary.taskNoNotRecorded} TaskNo(s) not recorded, ${summary.errors} batch(es) failed on our side`,

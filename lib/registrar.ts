@@ -64,8 +64,14 @@ export interface TaskInfo {
   taskNum: number;
   /** WAITING_EXECUTE, EXECUTING, COMPLETE */
   taskStatus: string;
-  /** Display string as sent by the registrar; its time zone is UNCONFIRMED, so never parsed for decisions. */
+  /** Display string as sent by the registrar. */
   createTime: string;
+  /**
+   * createTime read as epoch ms in the adapter's configured time zone (default UTC+8, inferred, UNCONFIRMED);
+   * absent when it does not parse. Used only to keep adoption from taking a task older than the submit: a wrong
+   * zone can stop an adoption (the batch then waits and alerts), never cause a release.
+   */
+  createdAtMs?: number;
 }
 
 /** QueryDomainByDomainName, the fields we use. */
@@ -83,6 +89,8 @@ export interface ListQuery {
 }
 
 export interface Registrar {
+  /** Worst-case duration of one paid call with every retry, timeout and backoff, ms (sizes the run's time margin). */
+  readonly worstCaseCallMs?: number;
   /** Every domain of the account matching the query, all pages. */
   listDomains(query: ListQuery): Promise<ListedDomain[]>;
   getDomain(domainName: string): Promise<DomainInfo>;

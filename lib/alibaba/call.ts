@@ -131,7 +131,7 @@ export function createCaller(deps: CallerDeps): Caller {
       }
       const failure = outcome.failure;
       const code = failure.kind === 'http' ? failure.code : undefined;
-      const failureClass = classifyFailure(failure);
+      const failureClass = classifyFailure(failure, spec.paid);
       const retryAuth = failureClass === 'auth' && !refreshed;
       const retry = retryAuth || (mayRetry(failureClass, spec.paid) && attempt < deps.maxAttempts);
       deps.onCall?.({

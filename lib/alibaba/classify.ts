@@ -26,6 +26,36 @@ const AUTH_PREFIXES = ['InvalidAccessKeyId', 'InvalidSecurityToken'];
 /** Backend failures reported with a 4xx status that may still have executed. */
 const AMBIGUOUS_CODES = new Set(['NetworkIOError']);
 
+/** Authorisation refusals (RAM): nothing executed; the key lacks a permission. */
+const FORBIDDEN_PREFIX = 'Forbidden';
+
+/**
+ * For PAID calls, the only codes that prove the request was refused before it executed (issue 12, item 5):
+ * signature, key and timestamp errors, throttling, missing or invalid parameters, and authorisation refusals.
+ * Every other error answer of a paid call is ambiguous: an order may have been placed (`InternalError.Backend`
+ * with HTTP 400 was seen after an executed renewal).
+ */
+const PAID_REFUSAL_CODES = new Set([
+  'SignatureDoesNotMatch',
+  'IncompleteSignature',
+  'SignatureNonceUsed',
+  'ParameterIllegal',
+]);
+const PAID_REFUSAL_PREFIXES = [
+  'InvalidAccessKeyId',
+  'InvalidSecurityToken',
+  'InvalidTimeStamp',
+  'Throttling',
+  'MissingParameter',
+  'InvalidParameter',
+  FORBIDDEN_PREFIX,
+];
+
+/** Whether an error code proves a paid request was refused before it executed. */
+export function isPaidRefusal(code: string): boolean {
+  return PAID_REFUSAL_CODES.has(code) || PAID_REFUSAL_PREFIXES.some((p) => code === p || code.startsWith(p));
+}
+
 /**
  * Errno codes meaning no connection was ever made, so no request bytes reached the server.
  * Anything else at socket level (ECONNRESET, EPIPE, UND_ERR_SOCKET, unknown) may have happened after sending.
@@ -48,6 +78,7 @@ function isPrefixed(code: string, prefix: string): boolean {
 function classifyCode(code: string): FailureClass | undefined {
   if (isPrefixed(code, 'Throttling') || RETRYABLE_CODES.has(code)) return 'retryable';
   if (AUTH_CODES.has(code) || AUTH_PREFIXES.some((p) => isPrefixed(code, p))) return 'auth';
+  if (isPrefixed(code, FORBIDDEN_PREFIX)) return 'auth';
   if (AMBIGUOUS_CODES.has(code)) return 'ambiguous';
   return undefined;
 }
@@ -56,9 +87,11 @@ function classifyCode(code: string): FailureClass | undefined {
  * Classifies one failed attempt. A known code wins over the status (a `Throttling` code is a refusal whatever the
  * status); then 429 is retryable, 4xx final, and everything else (5xx, 3xx, timeouts, resets) ambiguous.
  */
-export function classifyFailure(failure: AttemptFailure): FailureClass {
+export function classifyFailure(failure: AttemptFailure, paid = false): FailureClass {
   switch (failure.kind) {
     case 'http': {
+      // A paid call's error answer counts as a refusal only on the allow-list; 429 is a gateway refusal.
+      if (paid && failure.httpStatus !== 429 && !(failure.code && isPaidRefusal(failure.code))) return 'ambiguous';
       const byCode = failure.code ? classifyCode(failure.code) : undefined;
       if (byCode) return byCode;
       if (failure.httpStatus === 429) return 'retryable';

@@ -1,6 +1,7 @@
 import { AmbiguousOutcomeError, InputError } from '../errors';
 import type { CredentialsProvider, Registrar, RenewBatchRequest } from '../registrar';
-import { computeBackoffMs } from './backoff';
+import { normalizeDomain } from '../renewal/domain-name';
+import { computeBackoffMs, DEFAULT_BACKOFF } from './backoff';
 import { type CallEvent, createCaller } from './call';
 import { fetchAllPages, InconsistentListingError } from './paginate';
 import {
@@ -11,7 +12,15 @@ import {
   type WireParams,
 } from './params';
 import { createRateLimiter } from './rate-limit';
-import { type Page, parseDetailPage, parseDomainInfo, parseDomainPage, parseSubmit, parseTaskPage } from './shapes';
+import {
+  DEFAULT_DISPLAY_TZ_OFFSET_MINUTES,
+  type Page,
+  parseDetailPage,
+  parseDomainInfo,
+  parseDomainPage,
+  parseSubmit,
+  parseTaskPage,
+} from './shapes';
 
 export interface AlibabaClientOptions {
   /** Default 'https://domain.aliyuncs.com'. */
@@ -41,6 +50,11 @@ export interface AlibabaClientOptions {
   now?: () => number;
   /** Metrics/logging hook, called once per attempt; never receives credentials. */
   onCall?: (e: CallEvent) => void;
+  /**
+   * Zone of the registrar's display times (task CreateTime), minutes east of UTC. Default 480 (UTC+8, inferred from
+   * the API's examples; UNCONFIRMED). Only adoption uses it: a wrong value can delay settling, never cause a release.
+   */
+  displayTimeZoneOffsetMinutes?: number;
 }
 
 /** Whole-listing passes when pages disagree (the account changed while paging). */
@@ -95,6 +109,7 @@ export function createAlibabaRegistrar(options: AlibabaClientOptions): Registrar
   const maxAttempts = requirePositiveInt('maxAttempts', options.maxAttempts ?? 5);
   const timeoutMs = requirePositiveInt('timeoutMs', options.timeoutMs ?? 10_000);
   const qps = options.qps ?? 10;
+  const displayOffset = options.displayTimeZoneOffsetMinutes ?? DEFAULT_DISPLAY_TZ_OFFSET_MINUTES;
   if (!(qps > 0)) throw new InputError(`Alibaba client option qps must be a positive number, got ${qps}.`);
 
   const caller = createCaller({
@@ -140,14 +155,21 @@ export function createAlibabaRegistrar(options: AlibabaClientOptions): Registrar
   }
 
   return {
-    listDomains(query) {
+    // Paid calls are retried only on proven refusals: each attempt can take the timeout plus the longest wait.
+    worstCaseCallMs:
+      maxAttempts * timeoutMs + (maxAttempts - 1) * Math.max(DEFAULT_BACKOFF.capMs, DEFAULT_BACKOFF.maxRetryAfterMs),
+
+    async listDomains(query) {
       const filter = buildListQueryParams(query);
-      return listAll(
+      // Names are normalised here, at the port boundary (lower case, IDNs as punycode), so a listing that switches
+      // between Unicode and punycode can never make two claims for one domain.
+      const listed = await listAll(
         'QueryDomainList',
         (pageNum) => ({ ...filter, ...buildPageParams(pageNum, pageSize) }),
         parseDomainPage,
-        (d) => d.domainName.toLowerCase(),
+        (d) => normalizeDomain(d.domainName),
       );
+      return listed.map((d) => ({ ...d, domainName: normalizeDomain(d.domainName) }));
     },
 
     getDomain(domainName) {
@@ -175,7 +197,7 @@ export function createAlibabaRegistrar(options: AlibabaClientOptions): Registrar
       return listAll(
         'QueryTaskList',
         (pageNum) => ({ ...filter, ...buildPageParams(pageNum, pageSize) }),
-        parseTaskPage,
+        (body) => parseTaskPage(body, displayOffset),
         (t) => t.taskNo,
       );
     },

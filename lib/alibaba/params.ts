@@ -44,6 +44,9 @@ export function buildPageParams(pageNum: number, pageSize: number): WireParams {
 /** QueryDomainList expiry range, epoch ms (the registrar filters by day). */
 export function buildListQueryParams(query: ListQuery): WireParams {
   return {
+    // A stable order (by expiry, oldest first), so pages do not reshuffle between requests.
+    OrderKeyType: 'ExpirationDate',
+    OrderByType: 'ASC',
     ...(query.expiringFromMs !== undefined ? { StartExpirationDate: String(query.expiringFromMs) } : {}),
     ...(query.expiringToMs !== undefined ? { EndExpirationDate: String(query.expiringToMs) } : {}),
   };

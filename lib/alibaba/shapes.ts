@@ -140,8 +140,24 @@ const taskItem = z.object({
 });
 const taskPage = pagedSchema('TaskInfo', taskItem);
 
+function optionalTime(ms: number | undefined): { createdAtMs?: number } {
+  return ms === undefined ? {} : { createdAtMs: ms };
+}
+
+/** Default zone of registrar display times, minutes east of UTC: Beijing (inferred from the API's examples). */
+export const DEFAULT_DISPLAY_TZ_OFFSET_MINUTES = 480;
+
+/** `yyyy-MM-dd HH:mm:ss` in a zone `offsetMinutes` east of UTC -> epoch ms; undefined when it does not parse. */
+export function parseDisplayTime(text: string, offsetMinutes = DEFAULT_DISPLAY_TZ_OFFSET_MINUTES): number | undefined {
+  const m = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})$/.exec(text.trim());
+  if (!m) return undefined;
+  const [, y, mo, d, h, mi, s] = m.map(Number) as [number, number, number, number, number, number, number];
+  const ms = Date.UTC(y, mo - 1, d, h, mi, s) - offsetMinutes * 60_000;
+  return Number.isFinite(ms) ? ms : undefined;
+}
+
 /** QueryTaskList page -> TaskInfo[]. */
-export function parseTaskPage(body: unknown): Page<TaskInfo> {
+export function parseTaskPage(body: unknown, offsetMinutes = DEFAULT_DISPLAY_TZ_OFFSET_MINUTES): Page<TaskInfo> {
   return toPage(
     parseWith(taskPage, body),
     'TaskInfo',
@@ -151,6 +167,7 @@ export function parseTaskPage(body: unknown): Page<TaskInfo> {
       taskNum: t.TaskNum,
       taskStatus: t.TaskStatus,
       createTime: t.CreateTime,
+      ...optionalTime(parseDisplayTime(t.CreateTime, offsetMinutes)),
     }),
   );
 }

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { executeCheck, executeRenew } from '../jobs';
 import { formatPlanTable } from '../renewal/plan-format';
-import { listAndPlan } from '../renewal/submit';
+import { listAndPlan } from '../renewal/plan-listing';
 import { startSandbox } from '../sandbox';
 import { parseFlags } from './args';
 import { buildDemoPortfolio } from './demo-portfolio';

@@ -1,5 +1,5 @@
 import { formatPlanTable, planToJson } from '../renewal/plan-format';
-import { listAndPlan } from '../renewal/submit';
+import { listAndPlan } from '../renewal/plan-listing';
 import { JOB_FLAGS, parseFlags } from './args';
 import { type Command, EXIT } from './io';
 import { openLocalRuntime } from './local-runtime';

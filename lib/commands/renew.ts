@@ -1,5 +1,5 @@
 import { executeRenew } from '../jobs';
-import { listAndPlan } from '../renewal/submit';
+import { listAndPlan } from '../renewal/plan-listing';
 import { JOB_FLAGS, parseFlags } from './args';
 import { isYes, needsConfirmation } from './confirm';
 import { type Command, EXIT } from './io';

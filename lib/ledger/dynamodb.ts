@@ -14,7 +14,9 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { mapWithLimit } from '../concurrency';
 import { type ErrorContext, LedgerConflictError, LedgerError } from '../errors';
+import { TAKEOVER_CLAUSES } from '../renewal/claims';
 import {
+  computeExpiresAt,
   fromBatchItem,
   fromClaimItem,
   fromRunItem,
@@ -24,8 +26,10 @@ import {
   isBatchOpen,
   toBatchItem,
   toBatchKey,
+  toBudgetKey,
   toClaimItem,
   toClaimKey,
+  toMarkKey,
   toRunItem,
   toRunKey,
 } from './items';
@@ -53,6 +57,14 @@ type WriteOutcome =
   | { kind: 'refused'; stored: Item | undefined };
 
 type ConditionalWrite = { kind: 'put'; input: PutCommandInput } | { kind: 'update'; input: UpdateCommandInput };
+
+/** The takeover rule's clauses (renewal/claims.ts), translated one by one into DynamoDB condition syntax. */
+const TAKEOVER_TRANSLATION: Record<(typeof TAKEOVER_CLAUSES)[number]['name'], string> = {
+  failed: '#status = :failed',
+  'attempts-left': '#attempts < :maxAttempts',
+  'backoff-passed': '(attribute_not_exists(#nextEligibleAtMs) OR #nextEligibleAtMs <= :now)',
+};
+export const TAKEOVER_CONDITION = TAKEOVER_CLAUSES.map((c) => TAKEOVER_TRANSLATION[c.name]).join(' AND ');
 
 const BATCH_GET_LIMIT = 100;
 const UNPROCESSED_RETRIES = 8;
@@ -239,9 +251,7 @@ export function createDynamoLedger(options: DynamoLedgerOptions): DynamoLedger {
             '#claimedAtMs = :now, #updatedAtMs = :now, #attempts = if_not_exists(#attempts, :zero), ' +
             '#version = if_not_exists(#version, :zero) + :one ' +
             'REMOVE #taskNo, #newExpiryMs, #code, #message, #nextEligibleAtMs, #expiresAt',
-          ConditionExpression:
-            'attribute_not_exists(#pk) OR (#status = :failed AND #attempts < :maxAttempts AND ' +
-            '(attribute_not_exists(#nextEligibleAtMs) OR #nextEligibleAtMs <= :now))',
+          ConditionExpression: `attribute_not_exists(#pk) OR (${TAKEOVER_CONDITION})`,
           ExpressionAttributeNames: {
             '#pk': TABLE.partitionKey,
             '#type': 'type',
@@ -416,6 +426,127 @@ export function createDynamoLedger(options: DynamoLedgerOptions): DynamoLedger {
         'listClaimsForDomain',
       );
       return items.map(fromClaimItem);
+    },
+
+    async listLiveClaims() {
+      const claims = [];
+      let start: Record<string, unknown> | undefined;
+      do {
+        try {
+          const out = await client().send(
+            new ScanCommand({
+              TableName: tableName,
+              ConsistentRead: true,
+              FilterExpression: '#type = :claim AND #status IN (:c, :s, :u)',
+              ExpressionAttributeNames: { '#type': 'type', '#status': 'status' },
+              ExpressionAttributeValues: {
+                ':claim': ITEM_TYPE.claim,
+                ':c': 'CLAIMED',
+                ':s': 'SUBMITTED',
+                ':u': 'UNKNOWN',
+              },
+              ...(start ? { ExclusiveStartKey: start } : {}),
+            }),
+          );
+          claims.push(...(out.Items ?? []).map(fromClaimItem));
+          start = out.LastEvaluatedKey;
+        } catch (err) {
+          throw wrap('listLiveClaims', err);
+        }
+      } while (start);
+      return claims;
+    },
+
+    async takeBudget(request) {
+      const key = toBudgetKey(request.name, request.period);
+      const context = { action: 'takeBudget' };
+      let want = Math.min(request.amount, request.cap);
+      for (let attempt = 0; attempt < 5 && want > 0; attempt++) {
+        const writeId = newId();
+        const outcome = await writeConditional(
+          {
+            kind: 'update',
+            input: {
+              TableName: tableName,
+              Key: key,
+              UpdateExpression:
+                'SET #type = :type, #writeId = :writeId, #cap = :cap, #updatedAtMs = :now, #expiresAt = :ttl ' +
+                'ADD #used :n',
+              ConditionExpression: 'attribute_not_exists(#used) OR #used <= :room',
+              ExpressionAttributeNames: {
+                '#type': 'type',
+                '#writeId': 'writeId',
+                '#cap': 'cap',
+                '#used': 'used',
+                '#updatedAtMs': 'updatedAtMs',
+                '#expiresAt': TABLE.ttlAttribute,
+              },
+              ExpressionAttributeValues: {
+                ':type': ITEM_TYPE.budget,
+                ':writeId': writeId,
+                ':cap': request.cap,
+                ':now': request.nowMs,
+                ':ttl': computeExpiresAt(request.nowMs),
+                ':n': want,
+                ':room': request.cap - want,
+              },
+            },
+          },
+          key,
+          writeId,
+          'takeBudget',
+          context,
+        );
+        if (outcome.kind !== 'refused') return want;
+        // Not enough room for all of it: take what is left, if anything.
+        const used = typeof outcome.stored?.used === 'number' ? outcome.stored.used : 0;
+        want = Math.min(want, Math.max(0, request.cap - used));
+      }
+      return 0;
+    },
+
+    async returnBudget(request) {
+      try {
+        await client().send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: toBudgetKey(request.name, request.period),
+            UpdateExpression: 'ADD #used :minus',
+            ConditionExpression: 'attribute_exists(#used)',
+            ExpressionAttributeNames: { '#used': 'used' },
+            ExpressionAttributeValues: { ':minus': -request.amount },
+          }),
+        );
+      } catch (err) {
+        throw wrap('returnBudget', err);
+      }
+    },
+
+    async getMarks(keys) {
+      if (keys.length === 0) return new Set();
+      const items = await batchGet(keys.map(toMarkKey), 'getMarks');
+      return new Set(items.map((i) => String(i.key)));
+    },
+
+    async putMarks(keys, nowMs) {
+      await mapWithLimit(keys, 8, async (key) => {
+        try {
+          await client().send(
+            new PutCommand({
+              TableName: tableName,
+              Item: {
+                ...toMarkKey(key),
+                type: ITEM_TYPE.mark,
+                key,
+                atMs: nowMs,
+                [TABLE.ttlAttribute]: computeExpiresAt(nowMs),
+              },
+            }),
+          );
+        } catch (err) {
+          throw wrap('putMarks', err);
+        }
+      });
     },
 
     async recordRun(run: RunRecord) {

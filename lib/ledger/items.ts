@@ -10,7 +10,7 @@ import { TABLE } from './table';
 export type Item = Record<string, unknown>;
 export type ItemKey = { pk: string; sk: string };
 
-export const ITEM_TYPE = { claim: 'claim', batch: 'batch', run: 'run' } as const;
+export const ITEM_TYPE = { claim: 'claim', batch: 'batch', run: 'run', budget: 'budget', mark: 'mark' } as const;
 
 const DAY_S = 86_400;
 
@@ -22,6 +22,16 @@ export function toClaimKey(key: ClaimKey): ItemKey {
 /** Primary key of a batch. */
 export function toBatchKey(batchId: string): ItemKey {
   return { pk: `BATCH#${batchId}`, sk: 'BATCH' };
+}
+
+/** Primary key of a budget counter for one period. */
+export function toBudgetKey(name: string, period: string): ItemKey {
+  return { pk: `BUDGET#${name}`, sk: period };
+}
+
+/** Primary key of a one-time mark. */
+export function toMarkKey(key: string): ItemKey {
+  return { pk: `MARK#${key}`, sk: 'MARK' };
 }
 
 /** Primary key of the last run record of a job. */
@@ -98,6 +108,10 @@ export function toBatchItem(batch: Batch, writeId: string): Item {
     submittedAtMs: batch.submittedAtMs,
     closedAtMs: batch.closedAtMs,
     error: batch.error ? dropUndefined({ ...batch.error }) : undefined,
+    emptyTaskReadsAtMs: batch.emptyTaskReadsAtMs?.length ? [...batch.emptyTaskReadsAtMs] : undefined,
+    movedExpiries: batch.movedExpiries?.length ? batch.movedExpiries.map((m) => ({ ...m })) : undefined,
+    repaired: batch.repaired?.length ? [...batch.repaired] : undefined,
+    stuckNotifiedAtMs: batch.stuckNotifiedAtMs,
     pendingNotices: [...batch.pendingNotices],
     sentNotices: [...batch.sentNotices],
     version: batch.version,
@@ -194,6 +208,17 @@ function fromEntry(entry: unknown, item: Item): BatchEntry {
   };
 }
 
+function numList(item: Item, name: string, what: string): number[] {
+  const v = item[name];
+  return Array.isArray(v) && v.every((n) => typeof n === 'number') ? ([...v] as number[]) : fail(item, what);
+}
+
+function fromMoved(value: unknown, item: Item): { domain: string; expiryMs: number } {
+  if (typeof value !== 'object' || value === null) fail(item, 'moved expiry');
+  const m = value as Item;
+  return { domain: str(m, 'domain', 'moved expiry'), expiryMs: num(m, 'expiryMs', 'moved expiry') };
+}
+
 function fromError(item: Item): Pick<Batch, 'error'> {
   const e = item.error;
   if (typeof e !== 'object' || e === null) return {};
@@ -222,6 +247,10 @@ export function fromBatchItem(item: Item): Batch {
     ...optNum(item, 'submittedAtMs'),
     ...optNum(item, 'closedAtMs'),
     ...fromError(item),
+    ...(Array.isArray(item.emptyTaskReadsAtMs) ? { emptyTaskReadsAtMs: numList(item, 'emptyTaskReadsAtMs', w) } : {}),
+    ...(Array.isArray(item.movedExpiries) ? { movedExpiries: item.movedExpiries.map((m) => fromMoved(m, item)) } : {}),
+    ...(item.repaired !== undefined ? { repaired: strList<string>(item, 'repaired', w) } : {}),
+    ...optNum(item, 'stuckNotifiedAtMs'),
     pendingNotices: strList<PendingNotice>(item, 'pendingNotices', w),
     sentNotices: strList<PendingNotice>(item, 'sentNotices', w),
     version: num(item, 'version', w),

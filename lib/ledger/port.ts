@@ -69,8 +69,20 @@ export interface BatchEntry extends ClaimKey {
   message?: string;
 }
 
-/** Events a batch still has to be notified for (kept until the publish succeeded). */
-export type PendingNotice = 'submitted' | 'final' | 'unknown' | 'stuck';
+/**
+ * Events a batch still has to be notified for (kept until the publish succeeded). `resolved`: an earlier unknown
+ * or stuck batch settled; `expiry-moved`: an expiry moved but not to old + years; `orphaned`: check repaired live
+ * claims this batch had left behind; `lapse-risk`: a domain of an unsettled batch expires before release is allowed.
+ */
+export type PendingNotice =
+  | 'submitted'
+  | 'final'
+  | 'unknown'
+  | 'stuck'
+  | 'resolved'
+  | 'expiry-moved'
+  | 'orphaned'
+  | 'lapse-risk';
 
 export interface Batch {
   batchId: string;
@@ -93,11 +105,32 @@ export interface Batch {
   submittedAtMs?: number;
   closedAtMs?: number;
   error?: { code?: string; message: string; requestId?: string };
+  /**
+   * Empty QueryTaskList reads made while settling an UNKNOWN batch (epoch ms of each read whose range covered the
+   * submit time and found no ORDER_RENEW task with any of the batch's domains). The release rule needs two, 1 h apart.
+   */
+  emptyTaskReadsAtMs?: number[];
+  /** Domains whose expiry moved to something other than old + years, with what was read (epoch ms). */
+  movedExpiries?: { domain: string; expiryMs: number }[];
+  /** Domains whose live claims check repaired (see `orphaned`). */
+  repaired?: string[];
+  /** When the stuck notice was last queued; it is repeated daily while the batch stays open. */
+  stuckNotifiedAtMs?: number;
   /** Notices not yet delivered. The batch stays in the open index while this is non-empty. */
   pendingNotices: PendingNotice[];
   /** Notices delivered, so none is sent twice. */
   sentNotices: PendingNotice[];
   version: number;
+}
+
+export interface BudgetRequest {
+  /** Budget name, e.g. `domains`. */
+  name: string;
+  /** Period the budget is for, e.g. the UTC day `2026-12-02`. */
+  period: string;
+  amount: number;
+  cap: number;
+  nowMs: number;
 }
 
 /** The last run of a job, for `autorenew status`. */
@@ -131,6 +164,22 @@ export interface Ledger {
   getClaims(keys: readonly ClaimKey[]): Promise<Claim[]>;
   /** Every claim of one domain, newest expiry first. */
   listClaimsForDomain(domain: string): Promise<Claim[]>;
+
+  /** Every live claim (CLAIMED, SUBMITTED, UNKNOWN), for check's orphan sweep. A full read of the claims. */
+  listLiveClaims(): Promise<Claim[]>;
+
+  /**
+   * Takes up to `amount` from the budget `name` for `period` (e.g. a UTC day), never letting its use pass `cap`,
+   * with a conditional update so overlapping runs share one budget. Returns how much was granted (0..amount).
+   */
+  takeBudget(request: BudgetRequest): Promise<number>;
+  /** Gives back `amount` taken but not used (best effort: a failure only under-spends). */
+  returnBudget(request: Omit<BudgetRequest, 'cap'>): Promise<void>;
+
+  /** Which of these one-time marks (e.g. a will-lapse notice already sent) exist. */
+  getMarks(keys: readonly string[]): Promise<Set<string>>;
+  /** Records one-time marks; kept for the retention period. */
+  putMarks(keys: readonly string[], nowMs: number): Promise<void>;
 
   recordRun(run: RunRecord): Promise<void>;
   lastRuns(): Promise<RunRecord[]>;

@@ -1,13 +1,16 @@
-import type { Batch, BatchEntry, Claim } from '../ledger/port';
+import type { Batch, BatchEntry } from '../ledger/port';
 import { describeError } from '../log';
 import type { Policy } from '../policy/schema';
 import type { TaskDetail } from '../registrar';
+import { applyToClaims, isLive, transitions } from './claims';
 import { readCurrentExpiries } from './confirm';
 import type { JobDeps } from './deps';
 import { normalizeDomain } from './domain-name';
+import { judgeExpiry } from './expiry';
 import { deliverNotices } from './notices';
-import { reconcileBatch, SAFE_RECONCILE_DELAY_MS } from './reconcile';
-import { markClaims } from './submit';
+import { reconcileBatch, recordMoved, SAFE_RECONCILE_DELAY_MS } from './reconcile';
+import { sweepOrphanedClaims } from './sweep';
+import { boundText } from './text';
 
 const HOUR_MS = 3_600_000;
 
@@ -27,6 +30,8 @@ export interface CheckSummary {
   /** Batches still unknown (too recent to reconcile, or reconciliation not conclusive yet). */
   unknown: number;
   stuck: number;
+  /** Live claims found under a closed or missing batch and repaired. */
+  orphaned: number;
   /** Batches whose processing threw (registrar or ledger trouble); retried next run. */
   errors: number;
   notified: boolean;
@@ -55,6 +60,7 @@ export async function runCheck(
     released: 0,
     unknown: 0,
     stuck: 0,
+    orphaned: 0,
     errors: 0,
     notified: true,
   };
@@ -76,23 +82,24 @@ export async function runCheck(
   // 1. Settle unknown/stale batches and read the task details of submitted ones (each batch isolated).
   const progress: { batch: Batch; details?: Map<string, TaskDetail> }[] = [];
   for (const batch of open) {
-    const read = await isolated(batch, () => readBatch(deps, batch, summary, delay));
+    const read = await isolated(batch, () => readBatch(deps, policy, batch, summary, delay));
     // On failure the batch may have been saved meanwhile (e.g. adopted, then the detail read failed): re-read it
     // so the stuck check below works on the stored version.
     progress.push(read ?? { batch: (await deps.ledger.getBatch(batch.batchId).catch(() => undefined)) ?? batch });
   }
-  // 2. Confirm every reported success in one go: the new expiry must be visible before a renewal counts.
+  // 2. Confirm every reported success in one go: the new expiry must be visible before a renewal counts. A domain
+  // whose look-up fails stays pending alone; the others are confirmed.
   const successes = progress.flatMap(({ batch, details }) =>
     details
       ? batch.entries.filter((e) => !e.outcome && details.get(normalizeDomain(e.domain))?.state === 'success')
       : [],
   );
-  let expiries = new Map<string, number>();
-  try {
-    if (successes.length > 0) expiries = await readCurrentExpiries(deps.registrar, successes);
-  } catch (err) {
-    log.warn('could not confirm new expiries; successes stay pending until the next run', describeError(err));
-  }
+  const expiries =
+    successes.length > 0
+      ? await readCurrentExpiries(deps.registrar, successes, (domain, err) =>
+          log.warn('could not confirm the new expiry; pending until the next run', { domain, ...describeError(err) }),
+        )
+      : new Map<string, number>();
   // 3. Record outcomes, then flag stuck batches (each batch isolated).
   const after: Batch[] = [];
   for (const { batch, details } of progress) {
@@ -102,6 +109,16 @@ export async function runCheck(
     });
     const fresh = done ?? (await deps.ledger.getBatch(batch.batchId).catch(() => undefined));
     if (fresh) after.push(fresh);
+  }
+  // 4. Sweep for live claims left under a closed or missing batch (a failed write, an older version): repair.
+  try {
+    const open = new Set(after.filter((b) => b.status !== 'CLOSED').map((b) => b.batchId));
+    const repaired = await sweepOrphanedClaims(deps, policy, { runId, openBatchIds: open });
+    summary.orphaned += repaired.count;
+    after.push(...repaired.batches);
+  } catch (err) {
+    summary.errors += 1;
+    log.error('orphan sweep failed; retried next run', describeError(err));
   }
   summary.notified = await deliverNotices(deps, policy, {
     job: 'check',
@@ -121,13 +138,14 @@ export async function runCheck(
 /** Reconciles an UNKNOWN/stale batch if due, then reads the task details of a submitted one. */
 async function readBatch(
   deps: JobDeps,
+  policy: Policy,
   batch: Batch,
   summary: CheckSummary,
   safeDelayMs: number,
 ): Promise<{ batch: Batch; details?: Map<string, TaskDetail> }> {
   let current = batch;
   if (current.status === 'UNKNOWN' || current.status === 'INTENT') {
-    const result = await reconcileBatch(deps, current, safeDelayMs);
+    const result = await reconcileBatch(deps, current, policy, safeDelayMs);
     current = result.batch;
     if (result.kind === 'adopted') summary.adopted += 1;
     if (result.kind === 'released') summary.released += result.released;
@@ -139,24 +157,33 @@ async function readBatch(
   return { batch: current, details };
 }
 
-/** Marks a batch stuck once when it has been open longer than notify.stuckAfterHours. */
+/**
+ * Marks a batch stuck when it has been open longer than notify.stuckAfterHours, and again every day while it stays
+ * open: an alert said once and then never again is an alert that can be missed.
+ */
 async function flagStuck(deps: JobDeps, policy: Policy, batch: Batch, summary: CheckSummary): Promise<Batch> {
   if (batch.status === 'CLOSED') return batch;
+  const now = deps.clock.now();
   const since = batch.submitStartedAtMs ?? batch.createdAtMs;
-  if (deps.clock.now() - since < policy.notify.stuckAfterHours * HOUR_MS) return batch;
-  if (batch.pendingNotices.includes('stuck') || batch.sentNotices.includes('stuck')) return batch;
+  if (now - since < policy.notify.stuckAfterHours * HOUR_MS) return batch;
+  if (batch.pendingNotices.includes('stuck')) return batch;
+  const last = batch.stuckNotifiedAtMs ?? (batch.sentNotices.includes('stuck') ? since : undefined);
+  if (last !== undefined && now - last < 24 * HOUR_MS) return batch;
   summary.stuck += 1;
   deps.log.warn('batch stuck', { batchId: batch.batchId, taskNo: batch.taskNo, status: batch.status });
   return deps.ledger.saveBatch({
     ...batch,
     pendingNotices: [...batch.pendingNotices, 'stuck'],
-    updatedAtMs: deps.clock.now(),
+    stuckNotifiedAtMs: now,
+    updatedAtMs: now,
   });
 }
 
 /**
  * Applies task results to a submitted batch: failures become FAILED (retried later within limits); successes become
- * RENEWED only once `expiries` shows the later expiry; waiting/executing stay pending. Claims first, batch second.
+ * RENEWED only once the read-back expiry is about old + years; any other move is `expiry-moved` and stays open for a
+ * person; waiting/executing stay pending. Claims first, batch second: a failed claim write throws, so the batch is
+ * not saved and the step repeats on the next run (no claim is left live under a closed batch).
  */
 async function recordResults(
   deps: JobDeps,
@@ -170,6 +197,7 @@ async function recordResults(
   const entries: BatchEntry[] = [];
   const renewed = new Map<string, number>();
   const failed = new Map<string, string>();
+  const moved: { domain: string; expiryMs: number }[] = [];
   for (const entry of batch.entries) {
     const name = normalizeDomain(entry.domain);
     const detail = details.get(name);
@@ -179,44 +207,42 @@ async function recordResults(
       continue;
     }
     if (detail.state === 'failure') {
-      const message = detail.failReason || detail.errorMsg || 'the registrar reported the renewal failed';
+      // Registrar text is untrusted input: redacted, stripped of control characters, bounded.
+      const message = boundText(detail.failReason || detail.errorMsg || 'the registrar reported the renewal failed');
       failed.set(entry.domain, message);
       entries.push({ ...entry, outcome: 'FAILED', message });
       continue;
     }
-    // Success is only a fact once the registrar shows the later expiry.
+    // Success is only a fact once the registrar shows about old + years.
     const current = expiries.get(name);
-    if (current !== undefined && current > entry.expiryMs) {
+    const verdict = current === undefined ? 'unchanged' : judgeExpiry(entry.expiryMs, entry.years, current);
+    if (verdict === 'renewed' && current !== undefined) {
       renewed.set(entry.domain, current);
       entries.push({ ...entry, outcome: 'RENEWED', newExpiryMs: current });
-    } else {
-      summary.pending += 1;
-      deps.log.warn('task reports success but the expiry has not moved yet', { domain: entry.domain, taskNo });
-      entries.push(entry);
+      continue;
     }
+    summary.pending += 1;
+    if (verdict === 'moved' && current !== undefined) moved.push({ domain: entry.domain, expiryMs: current });
+    else deps.log.warn('task reports success but the expiry has not moved yet', { domain: entry.domain, taskNo });
+    entries.push(entry);
   }
-  if (renewed.size === 0 && failed.size === 0) return batch;
+  let current = moved.length > 0 ? await recordMoved(deps, batch, moved) : batch;
+  if (renewed.size === 0 && failed.size === 0) return current;
 
-  // Claims first: if we crash before the batch is saved, the next run repeats this, and the status guard below
-  // keeps a failure from being counted twice.
   const now = deps.clock.now();
-  const live = (c: Claim) => c.status === 'CLAIMED' || c.status === 'SUBMITTED' || c.status === 'UNKNOWN';
-  await markClaims(
+  await applyToClaims(
     deps,
-    batch,
+    current,
     (c) => {
-      if (!live(c)) return c;
+      if (!isLive(c)) return c;
       const newExpiryMs = renewed.get(c.domain);
-      if (newExpiryMs !== undefined) return { ...c, status: 'RENEWED', taskNo, newExpiryMs };
-      return {
-        ...c,
-        status: 'FAILED',
-        attempts: c.attempts + 1,
-        nextEligibleAtMs: now + policy.limits.retryAfterHours * HOUR_MS,
-        code: 'task-failed',
+      if (newExpiryMs !== undefined) return transitions.confirm(c, { taskNo, newExpiryMs });
+      return transitions.fail(c, {
+        taskNo,
         message: failed.get(c.domain) ?? 'failed',
-        previousTaskNos: [...new Set([...(c.previousTaskNos ?? []), taskNo])],
-      };
+        nowMs: now,
+        retryAfterHours: policy.limits.retryAfterHours,
+      });
     },
     new Set([...renewed.keys(), ...failed.keys()]),
   );
@@ -230,12 +256,13 @@ async function recordResults(
     failed: failed.size,
     done,
   });
-  return deps.ledger.saveBatch({
-    ...batch,
+  current = await deps.ledger.saveBatch({
+    ...current,
     entries,
     updatedAtMs: now,
     ...(done
-      ? { status: 'CLOSED' as const, closedAtMs: now, pendingNotices: [...batch.pendingNotices, 'final' as const] }
+      ? { status: 'CLOSED' as const, closedAtMs: now, pendingNotices: [...current.pendingNotices, 'final' as const] }
       : {}),
   });
+  return current;
 }

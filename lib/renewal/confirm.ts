@@ -57,27 +57,38 @@ export function planConfirmation(entries: readonly Entry[]): ConfirmationPlan {
 
 /**
  * Reads the current expiry of each domain the registrar reported renewed, in few calls (see planConfirmation);
- * a domain a ranged listing did not return (e.g. a registrar that computes the new date differently) is looked up
- * on its own.
+ * a domain a ranged listing did not return (e.g. a registrar that computes the new date differently), or whose
+ * listing failed, is looked up on its own. A failing look-up leaves only that domain out of the result (reported
+ * to `onError`), so one bad domain never holds back the others' confirmations.
  * @returns normalised domain name -> current expiry (epoch ms)
  */
 export async function readCurrentExpiries(
   registrar: Registrar,
   entries: readonly Entry[],
+  onError: (domain: string, err: unknown) => void = () => {},
 ): Promise<Map<string, number>> {
   const plan = planConfirmation(entries);
   const found = new Map<string, number>();
   for (const range of plan.ranges) {
     const wanted = new Set(range.entries.map((e) => normalizeDomain(e.domain)));
-    const listed = await registrar.listDomains({ expiringFromMs: range.fromMs, expiringToMs: range.toMs });
-    for (const d of listed) {
-      const name = normalizeDomain(d.domainName);
-      if (wanted.has(name)) found.set(name, d.expiresAtMs);
+    try {
+      const listed = await registrar.listDomains({ expiringFromMs: range.fromMs, expiringToMs: range.toMs });
+      for (const d of listed) {
+        const name = normalizeDomain(d.domainName);
+        if (wanted.has(name)) found.set(name, d.expiresAtMs);
+      }
+    } catch (err) {
+      onError(`${range.entries.length} domains (ranged listing)`, err);
     }
   }
   for (const e of entries) {
     const name = normalizeDomain(e.domain);
-    if (!found.has(name)) found.set(name, (await registrar.getDomain(e.domain)).expiresAtMs);
+    if (found.has(name)) continue;
+    try {
+      found.set(name, (await registrar.getDomain(e.domain)).expiresAtMs);
+    } catch (err) {
+      onError(e.domain, err);
+    }
   }
   return found;
 }

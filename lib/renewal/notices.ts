@@ -6,8 +6,10 @@ import type { Policy } from '../policy/schema';
 import type { JobDeps } from './deps';
 import { renderDigest } from './report';
 
-/** The per-domain lines one pending notice of a batch contributes to a digest. */
-export function outcomesForNotice(batch: Batch, notice: PendingNotice): DomainOutcome[] {
+const DAY_MS = 86_400_000;
+
+/** The per-domain lines one pending notice of a batch contributes to a digest (`nowMs` for days left). */
+export function outcomesForNotice(batch: Batch, notice: PendingNotice, nowMs: number): DomainOutcome[] {
   const base = (e: Batch['entries'][number]) => ({
     domain: e.domain,
     batchId: batch.batchId,
@@ -15,6 +17,7 @@ export function outcomesForNotice(batch: Batch, notice: PendingNotice): DomainOu
     years: e.years,
     ...(batch.taskNo ? { taskNo: batch.taskNo } : {}),
   });
+  const open = batch.entries.filter((e) => !e.outcome);
   switch (notice) {
     case 'submitted':
       return batch.entries.map((e) => ({ ...base(e), event: 'submitted' }));
@@ -25,9 +28,58 @@ export function outcomesForNotice(batch: Batch, notice: PendingNotice): DomainOu
         reason: batch.error?.message ?? 'submit outcome unknown',
       }));
     case 'stuck':
+      return open.map((e) => ({
+        ...base(e),
+        event: 'stuck',
+        reason: batch.error?.message ?? 'task not finished in time',
+      }));
+    case 'lapse-risk':
+      return open
+        .filter((e) => e.expiryMs - nowMs < 30 * DAY_MS)
+        .map((e) => ({
+          ...base(e),
+          event: 'will-lapse',
+          daysLeft: Math.floor((e.expiryMs - nowMs) / DAY_MS),
+          reason:
+            'a renewal of it has an unknown outcome and cannot be settled safely before it expires: check the console task list and renew by hand if there is none',
+        }));
+    case 'expiry-moved':
+      return (batch.movedExpiries ?? []).flatMap((m) => {
+        const e = batch.entries.find((x) => x.domain === m.domain);
+        return e && !e.outcome
+          ? [
+              {
+                ...base(e),
+                event: 'expiry-moved' as const,
+                newExpiryMs: m.expiryMs,
+                reason: 'expected about old + years',
+              },
+            ]
+          : [];
+      });
+    case 'orphaned':
       return batch.entries
-        .filter((e) => !e.outcome)
-        .map((e) => ({ ...base(e), event: 'stuck', reason: 'task not finished in time' }));
+        .filter((e) => (batch.repaired ?? []).includes(e.domain))
+        .map((e) => ({
+          ...base(e),
+          event: 'orphaned',
+          reason:
+            batch.status === 'CLOSED'
+              ? `claim brought in line with the batch (${e.outcome ?? 'open'})`
+              : 'whether it was bought is unknown: settled by check from the task list',
+        }));
+    case 'resolved':
+      return batch.entries.map((e) => ({
+        ...base(e),
+        event: 'resolved',
+        reason: batch.taskNo
+          ? `its task was found (TaskNo ${batch.taskNo}); the result follows`
+          : e.outcome === 'NOT_SUBMITTED'
+            ? 'nothing was bought; released, the next renew run buys it once'
+            : e.outcome === 'RENEWED'
+              ? 'the expiry shows the renewal'
+              : 'settled',
+      }));
     case 'final':
       return batch.entries.flatMap((e): DomainOutcome[] => {
         if (e.outcome === 'RENEWED') {
@@ -56,14 +108,20 @@ export async function deliverNotices(
     batches: readonly Batch[];
     error?: Digest['error'];
     totals?: Record<string, number>;
+    /** Lines not tied to a batch (will-lapse), and the one-time marks to record once they are published. */
+    extra?: { outcomes: readonly DomainOutcome[]; marks: readonly string[] };
   },
 ): Promise<boolean> {
   const withNotices = input.batches.filter((b) => b.pendingNotices.length > 0);
-  const outcomes = withNotices.flatMap((b) => b.pendingNotices.flatMap((n) => outcomesForNotice(b, n)));
+  const nowMs = deps.clock.now();
+  const outcomes = [
+    ...withNotices.flatMap((b) => b.pendingNotices.flatMap((n) => outcomesForNotice(b, n, nowMs))),
+    ...(input.extra?.outcomes ?? []),
+  ];
   const digest: Digest = {
     job: input.job,
     runId: input.runId,
-    nowMs: deps.clock.now(),
+    nowMs,
     outcomes,
     ...(input.error ? { error: input.error } : {}),
     ...(input.totals ? { totals: input.totals } : {}),
@@ -81,6 +139,12 @@ export async function deliverNotices(
       deps.log.warn('notification failed; it stays pending for the next run', describeError(err));
       return false;
     }
+  }
+  if (input.extra && input.extra.marks.length > 0) {
+    // After the publish: a mark that fails to write only means the notice may be sent again.
+    await deps.ledger.putMarks(input.extra.marks, nowMs).catch((err) => {
+      deps.log.warn('could not record will-lapse notices as sent; they may be sent again', describeError(err));
+    });
   }
   for (const batch of withNotices) await markSent(deps, batch);
   return true;

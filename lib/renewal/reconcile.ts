@@ -1,31 +1,56 @@
-import type { Batch, BatchEntry } from '../ledger/port';
+import type { Batch, BatchEntry, Claim } from '../ledger/port';
+import { describeError } from '../log';
+import type { Policy } from '../policy/schema';
+import type { TaskInfo } from '../registrar';
+import { applyToClaims, isLive, knownTaskNos, transitions } from './claims';
 import type { JobDeps } from './deps';
 import { normalizeDomain } from './domain-name';
-import { markClaims } from './submit';
+import { judgeExpiry } from './expiry';
 
 const DAY_MS = 86_400_000;
+const HOUR_MS = 3_600_000;
 
 /**
- * How long after a submit was started before an UNKNOWN or stale INTENT batch may be settled from the registrar's
- * records. Why 20 minutes is safe: the registrar creates the task before it answers (the TaskNo is in the answer),
- * so a request that executed has a task visible in QueryTaskList by the time its answer would have arrived; our
- * request cannot still be in flight, because the client's timeout (10 s x a few retries) and Lambda's hard limit
- * (15 min) end it. After this delay, "no matching task and an unchanged expiry" proves nothing was bought.
+ * How long after a submit was started before an UNKNOWN or stale INTENT batch is first read against the
+ * registrar's records. A read this early is only a first look: nothing is released on it (see the release rule).
  */
 export const SAFE_RECONCILE_DELAY_MS = 20 * 60_000;
+/** The release rule needs two empty task-list reads at least this far apart, ms. */
+export const RELEASE_READ_GAP_MS = HOUR_MS;
+/** A task created this long before the recorded submit start may still be ours (clock skew between us and Alibaba). */
+export const TASK_CLOCK_SKEW_MS = 10 * 60_000;
 
 export type ReconcileResult =
   | { kind: 'waiting'; batch: Batch }
   | { kind: 'adopted'; batch: Batch }
   | { kind: 'released'; batch: Batch; released: number };
 
+/** One batch's view of the registrar's task list: what may be ours, and what merely touches our domains. */
+interface TaskSearch {
+  /** Tasks created at or after the submit start (minus skew) whose domains are exactly the batch's. */
+  exact: string[];
+  /** Every unknown ORDER_RENEW task in the read range that contains any of the batch's domains. */
+  touching: string[];
+}
+
 /**
- * Settles an UNKNOWN batch or a stale INTENT: adopt the task the submit created if the registrar has one with
- * exactly this batch's domains (and no TaskNo the ledger already knows for them), otherwise, once the safe delay has
- * passed, read each domain's expiry: unchanged -> release the claim as not submitted (the next renew run may buy it
- * once); moved -> record it as renewed. Never resubmits.
+ * Settles an UNKNOWN batch or a stale INTENT (issue 12, items 2 and 3). In order:
+ * 1. A submit that never started is released: nothing can have been bought.
+ * 2. A TaskNo ever seen for this batch (on the batch or its claims) is adopted; such a batch is never released.
+ * 3. The task list is read (±1 day around the submit, since the registrar filters by day): one task created after
+ *    the submit with exactly our domains, and no other unknown task touching them, is adopted. More than one
+ *    candidate: neither adopt nor release; the batch stays and alerts as stuck.
+ * 4. Release needs ALL of: `limits.releaseAfterHours` (>= 24) since the submit started; two empty reads at least
+ *    1 h apart (this one included); and each domain's expiry exactly unchanged. A domain whose expiry reads as
+ *    about old + years is recorded renewed; any other move is `expiry-moved` and stays open for a person.
+ * Never resubmits. Claims are written before the batch, so a failed claim write leaves the batch open.
  */
-export async function reconcileBatch(deps: JobDeps, batch: Batch, safeDelayMs: number): Promise<ReconcileResult> {
+export async function reconcileBatch(
+  deps: JobDeps,
+  batch: Batch,
+  policy: Policy,
+  safeDelayMs: number,
+): Promise<ReconcileResult> {
   const now = deps.clock.now();
   const log = deps.log.child({ batchId: batch.batchId, runId: batch.runId });
   const startedAt = batch.submitStartedAtMs ?? batch.createdAtMs;
@@ -34,85 +59,224 @@ export async function reconcileBatch(deps: JobDeps, batch: Batch, safeDelayMs: n
   if (batch.status === 'INTENT' && batch.submitStartedAtMs === undefined) {
     // The submit never started (we write submitStartedAtMs before the paid call): nothing can have been bought.
     log.warn('stale intent never submitted; releasing its claims');
-    return release(deps, batch, batch.entries, 'the run stopped before submitting');
+    return release(deps, batch, batch.entries, new Map(), 'the run stopped before submitting');
   }
 
-  const taskNo = await findOwnTask(deps, batch, startedAt, now);
-  if (taskNo) {
-    log.warn('adopting the task the lost submit created', { taskNo });
-    const adopted = await deps.ledger.saveBatch({
-      ...batch,
-      status: 'SUBMITTED',
-      taskNo,
-      submittedAtMs: now,
-      updatedAtMs: now,
+  const claims = await deps.ledger.getClaims(batch.entries.map((e) => ({ domain: e.domain, expiryMs: e.expiryMs })));
+  const seen = new Set([
+    ...(batch.taskNo ? [batch.taskNo] : []),
+    ...claims.filter((c) => c.batchId === batch.batchId && c.taskNo).map((c) => c.taskNo as string),
+  ]);
+  if (seen.size === 1) return adopt(deps, batch, [...seen][0] as string, 'its TaskNo was recorded on the claims');
+  if (seen.size > 1) return waitWithAlert(deps, batch, 'stuck', `several TaskNos recorded: ${[...seen].join(', ')}`);
+
+  const search = await searchTasks(deps, batch, startedAt, now, await knownElsewhere(deps, batch, claims));
+  if (search.exact.length === 1 && search.touching.length === 1) {
+    return adopt(deps, batch, search.exact[0] as string, 'found in the task list');
+  }
+  if (search.touching.length > 0) {
+    log.warn('tasks touch this batch, but not exactly one of them can be ours: a person must look', {
+      tasks: search.touching,
     });
-    await markClaims(deps, adopted, (c) => ({ ...c, status: 'SUBMITTED', taskNo }));
-    return { kind: 'adopted', batch: adopted };
+    return waitWithAlert(deps, batch, 'stuck', `candidate tasks ${search.touching.join(', ')}`);
+  }
+
+  // An empty read: it counts towards the release rule.
+  const reads = [...(batch.emptyTaskReadsAtMs ?? []), now].slice(-10);
+  let current = await deps.ledger.saveBatch({ ...batch, emptyTaskReadsAtMs: reads, updatedAtMs: now });
+  const releaseAt = startedAt + policy.limits.releaseAfterHours * HOUR_MS;
+  const spread = Math.max(...reads) - Math.min(...reads);
+  if (now < releaseAt || spread < RELEASE_READ_GAP_MS) {
+    current = await flagLapseRisk(deps, current, releaseAt, now);
+    return { kind: 'waiting', batch: current };
   }
 
   const unchanged: BatchEntry[] = [];
-  const moved = new Map<string, number>();
-  for (const entry of batch.entries) {
-    const info = await deps.registrar.getDomain(entry.domain);
-    if (info.expiresAtMs === entry.expiryMs) unchanged.push(entry);
-    else moved.set(entry.domain, info.expiresAtMs);
+  const renewed = new Map<string, number>();
+  const moved: { domain: string; expiryMs: number }[] = [];
+  for (const entry of current.entries.filter((e) => !e.outcome)) {
+    try {
+      const info = await deps.registrar.getDomain(entry.domain);
+      const verdict = judgeExpiry(entry.expiryMs, entry.years, info.expiresAtMs);
+      if (verdict === 'unchanged') unchanged.push(entry);
+      else if (verdict === 'renewed') renewed.set(entry.domain, info.expiresAtMs);
+      else moved.push({ domain: entry.domain, expiryMs: info.expiresAtMs });
+    } catch (err) {
+      // One domain's look-up failing holds back only that domain; the others are settled.
+      log.warn('expiry look-up failed; this domain waits for the next run', {
+        domain: entry.domain,
+        ...describeError(err),
+      });
+    }
   }
-  log.warn('no task found for the unknown submit', { notRenewed: unchanged.length, expiryMoved: moved.size });
-  return release(deps, batch, unchanged, 'no task was created; released for the next run', moved);
+  if (moved.length > 0) current = await recordMoved(deps, current, moved);
+  log.warn('no task found for the unknown submit after the release rule held', {
+    released: unchanged.length,
+    renewed: renewed.size,
+    moved: moved.length,
+  });
+  return release(deps, current, unchanged, renewed, 'no task was created; released for the next run');
 }
 
-/** Looks for an ORDER_RENEW task whose detail domains are exactly this batch's and that no other claim owns. */
-async function findOwnTask(deps: JobDeps, batch: Batch, startedAt: number, now: number): Promise<string | undefined> {
-  const want = new Set(batch.entries.map((e) => normalizeDomain(e.domain)));
-  const claims = await deps.ledger.getClaims(batch.entries.map((e) => ({ domain: e.domain, expiryMs: e.expiryMs })));
-  const known = new Set(
-    claims.flatMap((c) => [
-      ...(c.previousTaskNos ?? []),
-      ...(c.batchId !== batch.batchId && c.taskNo ? [c.taskNo] : []),
-    ]),
-  );
-  // Task creation times are filtered by day on the registrar side (time zone UNCONFIRMED): widen by a day each way.
-  const tasks = await deps.registrar.listTasks({ fromMs: startedAt - DAY_MS, toMs: now + DAY_MS });
-  for (const task of tasks) {
-    if (task.taskType !== 'ORDER_RENEW' || task.taskNum !== want.size || known.has(task.taskNo)) continue;
-    const details = await deps.registrar.listTaskDetails(task.taskNo);
-    const got = new Set(details.map((d) => normalizeDomain(d.domainName)));
-    if (got.size === want.size && [...want].every((d) => got.has(d))) return task.taskNo;
+/** Every TaskNo the ledger knows for the batch's domains from other claims (any expiry): never adoptable here. */
+async function knownElsewhere(deps: JobDeps, batch: Batch, claims: readonly Claim[]): Promise<Set<string>> {
+  const known = new Set<string>();
+  for (const c of claims) for (const t of c.previousTaskNos ?? []) known.add(t);
+  for (const entry of batch.entries) {
+    for (const c of await deps.ledger.listClaimsForDomain(entry.domain)) {
+      if (c.batchId === batch.batchId) {
+        for (const t of c.previousTaskNos ?? []) known.add(t);
+        continue;
+      }
+      for (const t of knownTaskNos(c)) known.add(t);
+      if (!c.taskNo && isLive(c)) {
+        const other = await deps.ledger.getBatch(c.batchId);
+        if (other?.taskNo) known.add(other.taskNo);
+      }
+    }
   }
-  return undefined;
+  return known;
+}
+
+async function searchTasks(
+  deps: JobDeps,
+  batch: Batch,
+  startedAt: number,
+  now: number,
+  known: ReadonlySet<string>,
+): Promise<TaskSearch> {
+  const want = new Set(batch.entries.map((e) => normalizeDomain(e.domain)));
+  // Creation times are filtered by day on the registrar side, in an UNCONFIRMED zone: widen by a day each way.
+  const tasks = await deps.registrar.listTasks({ fromMs: startedAt - DAY_MS, toMs: now + DAY_MS });
+  const search: TaskSearch = { exact: [], touching: [] };
+  for (const task of tasks) {
+    if (task.taskType !== 'ORDER_RENEW' || known.has(task.taskNo)) continue;
+    const got = new Set((await deps.registrar.listTaskDetails(task.taskNo)).map((d) => normalizeDomain(d.domainName)));
+    if (![...got].some((d) => want.has(d))) continue;
+    search.touching.push(task.taskNo);
+    const exact = got.size === want.size && [...want].every((d) => got.has(d));
+    if (exact && createdAfter(task, startedAt)) search.exact.push(task.taskNo);
+  }
+  return search;
+}
+
+/** A task whose creation time cannot be read is not excluded by it (the other checks still apply). */
+function createdAfter(task: TaskInfo, startedAt: number): boolean {
+  return task.createdAtMs === undefined || task.createdAtMs >= startedAt - TASK_CLOCK_SKEW_MS;
+}
+
+async function adopt(deps: JobDeps, batch: Batch, taskNo: string, how: string): Promise<ReconcileResult> {
+  const now = deps.clock.now();
+  deps.log.warn('adopting the task the lost submit created', { batchId: batch.batchId, taskNo, how });
+  // Claims first: if their write fails, the batch stays UNKNOWN and the next run adopts again (idempotent).
+  await applyToClaims(deps, batch, (c) => (isLive(c) ? transitions.adopt(c, taskNo) : c));
+  const adopted = await deps.ledger.saveBatch({
+    ...batch,
+    status: 'SUBMITTED',
+    taskNo,
+    submittedAtMs: now,
+    updatedAtMs: now,
+    pendingNotices: withResolved(batch),
+  });
+  return { kind: 'adopted', batch: adopted };
+}
+
+/** Someone was told "unknown" or "stuck": they hear how it ended. */
+function withResolved(batch: Batch): Batch['pendingNotices'] {
+  const told = [...batch.pendingNotices, ...batch.sentNotices].some((n) => n === 'unknown' || n === 'stuck');
+  return told && !batch.pendingNotices.includes('resolved')
+    ? [...batch.pendingNotices, 'resolved']
+    : batch.pendingNotices;
+}
+
+async function waitWithAlert(deps: JobDeps, batch: Batch, notice: 'stuck', why: string): Promise<ReconcileResult> {
+  const now = deps.clock.now();
+  // Repeated daily while it lasts, never more often.
+  const recently = batch.stuckNotifiedAtMs !== undefined && now - batch.stuckNotifiedAtMs < DAY_MS;
+  if (batch.pendingNotices.includes(notice) || recently) return { kind: 'waiting', batch };
+  deps.log.warn('unknown batch cannot be settled automatically', { batchId: batch.batchId, why });
+  const saved = await deps.ledger.saveBatch({
+    ...batch,
+    error: { message: `not settled automatically: ${why}` },
+    pendingNotices: [...batch.pendingNotices, notice],
+    stuckNotifiedAtMs: now,
+    updatedAtMs: now,
+  });
+  return { kind: 'waiting', batch: saved };
+}
+
+/** A domain that expires before release is allowed cannot wait for the rule: alert (once per batch) instead. */
+async function flagLapseRisk(deps: JobDeps, batch: Batch, releaseAt: number, now: number): Promise<Batch> {
+  const atRisk = batch.entries.filter((e) => !e.outcome && e.expiryMs < releaseAt);
+  if (atRisk.length === 0) return batch;
+  if (batch.pendingNotices.includes('lapse-risk') || batch.sentNotices.includes('lapse-risk')) return batch;
+  deps.log.error('unknown renewal of a domain that expires before it may be released: a person must act', {
+    batchId: batch.batchId,
+    domains: atRisk.map((e) => e.domain),
+  });
+  return deps.ledger.saveBatch({
+    ...batch,
+    pendingNotices: [...batch.pendingNotices, 'lapse-risk'],
+    updatedAtMs: now,
+  });
+}
+
+/** Records expiries that moved to something other than old + years, alerting once per (domain, value). */
+export async function recordMoved(
+  deps: JobDeps,
+  batch: Batch,
+  moved: readonly { domain: string; expiryMs: number }[],
+): Promise<Batch> {
+  const had = new Set((batch.movedExpiries ?? []).map((m) => `${m.domain}#${m.expiryMs}`));
+  const fresh = moved.filter((m) => !had.has(`${m.domain}#${m.expiryMs}`));
+  if (fresh.length === 0) return batch;
+  deps.log.error('expiry moved, but not to old + years: a person must look', { batchId: batch.batchId, moved: fresh });
+  const others = (batch.movedExpiries ?? []).filter((m) => !fresh.some((f) => f.domain === m.domain));
+  return deps.ledger.saveBatch({
+    ...batch,
+    movedExpiries: [...others, ...fresh],
+    pendingNotices: batch.pendingNotices.includes('expiry-moved')
+      ? batch.pendingNotices
+      : [...batch.pendingNotices, 'expiry-moved'],
+    updatedAtMs: deps.clock.now(),
+  });
 }
 
 async function release(
   deps: JobDeps,
   batch: Batch,
   notSubmitted: readonly BatchEntry[],
+  renewed: ReadonlyMap<string, number>,
   message: string,
-  moved: ReadonlyMap<string, number> = new Map(),
 ): Promise<ReconcileResult> {
   const now = deps.clock.now();
   const releasedSet = new Set(notSubmitted.map((e) => e.domain));
-  await markClaims(deps, batch, (c) => {
-    const newExpiryMs = moved.get(c.domain);
-    if (newExpiryMs !== undefined) {
-      return { ...c, status: 'RENEWED', newExpiryMs, message: 'expiry moved, but no task of ours was found' };
-    }
-    // Not an attempt: nothing reached the registrar, so the domain may be claimed again at once.
-    return { ...c, status: 'FAILED', code: 'not-submitted', message, nextEligibleAtMs: now };
+  const touched = new Set([...releasedSet, ...renewed.keys()]);
+  if (touched.size === 0) return { kind: 'waiting', batch };
+  const renewedNote = 'expiry moved to old + years, though no task of ours was found';
+  await applyToClaims(
+    deps,
+    batch,
+    (c) => {
+      if (!isLive(c)) return c;
+      const newExpiryMs = renewed.get(c.domain);
+      if (newExpiryMs !== undefined) return { ...transitions.confirm(c, { newExpiryMs }), message: renewedNote };
+      return transitions.release(c, { message, nowMs: now });
+    },
+    touched,
+  );
+  const entries = batch.entries.map((e): BatchEntry => {
+    const newExpiryMs = renewed.get(e.domain);
+    if (newExpiryMs !== undefined) return { ...e, outcome: 'RENEWED', newExpiryMs, message: renewedNote };
+    return releasedSet.has(e.domain) ? { ...e, outcome: 'NOT_SUBMITTED', message } : e;
   });
+  const done = entries.every((e) => e.outcome);
   const closed = await deps.ledger.saveBatch({
     ...batch,
-    status: 'CLOSED',
-    closedAtMs: now,
+    entries,
     updatedAtMs: now,
-    entries: batch.entries.map((e) => {
-      const newExpiryMs = moved.get(e.domain);
-      if (newExpiryMs !== undefined) {
-        return { ...e, outcome: 'RENEWED', newExpiryMs, message: 'expiry moved, but no task of ours was found' };
-      }
-      return releasedSet.has(e.domain) ? { ...e, outcome: 'NOT_SUBMITTED', message } : e;
-    }),
-    pendingNotices: [...batch.pendingNotices, 'final'],
+    ...(done ? { status: 'CLOSED' as const, closedAtMs: now } : {}),
+    pendingNotices: done ? [...withResolved(batch), 'final'] : batch.pendingNotices,
   });
   return { kind: 'released', batch: closed, released: notSubmitted.length };
 }

@@ -186,9 +186,13 @@ function formatOutcomeLine(o: DomainOutcome): string {
   const parts = [
     `- ${sanitizeLine(o.domain, MAX_DOMAIN_CHARS) || '(no name)'}: expiry ${formatDateUtc(o.oldExpiryMs)} -> ${next}`,
     ...(o.daysLeft !== undefined ? [`${o.daysLeft} day${o.daysLeft === 1 ? '' : 's'} left`] : []),
-    years,
-    o.taskNo ? `TaskNo ${sanitizeLine(o.taskNo, MAX_ID_CHARS)}` : 'no TaskNo',
-    `batch ${sanitizeLine(o.batchId, MAX_ID_CHARS)}`,
+    ...(o.event === 'will-lapse' && o.batchId === '-'
+      ? [] // not being renewed: no term, task or batch to show
+      : [
+          years,
+          o.taskNo ? `TaskNo ${sanitizeLine(o.taskNo, MAX_ID_CHARS)}` : 'no TaskNo',
+          `batch ${sanitizeLine(o.batchId, MAX_ID_CHARS)}`,
+        ]),
   ];
   const reason = sanitizeLine(o.reason, MAX_REASON_CHARS);
   if (reason) parts.push(`reason: ${reason}`);

@@ -7,16 +7,26 @@ import {
   RejectedRetryableError,
   TaskNoNotRecordedError,
 } from '../errors';
-import type { Batch, BatchEntry, Claim } from '../ledger/port';
+import type { Batch, BatchEntry } from '../ledger/port';
 import { describeError } from '../log';
 import type { Policy } from '../policy/schema';
 import type { SubmitResult } from '../registrar';
-import { claimKey, type InFlightView, type Plan, type PlannedBatch, type Reason } from './decision';
+import { applyToClaims, isLive, transitions } from './claims';
+import type { Plan, PlannedBatch } from './decision';
 import type { JobDeps } from './deps';
-import { listingWindow, planRenewals } from './plan';
+import { normalizeDomain } from './domain-name';
+import { listAndPlan } from './plan-listing';
 import { retryWithBackoff } from './retry';
+import { boundText } from './text';
 
-const HOUR_MS = 3_600_000;
+export { listAndPlan } from './plan-listing';
+
+const DAY_MS = 86_400_000;
+/** Name of the per-UTC-day budget that holds limits.maxDomainsPerRun across overlapping runs. */
+export const DOMAIN_BUDGET = 'domains';
+/** Beyond the paid call's own worst case: intent, claims, submit-start and TaskNo writes with their retries. */
+const LEDGER_MARGIN_MS = 30_000;
+const DEFAULT_CALL_WORST_CASE_MS = 60_000;
 
 /** Per-batch result of a renew run. */
 export interface BatchResult {
@@ -26,6 +36,8 @@ export interface BatchResult {
   taskNo?: string;
   code?: string;
   message?: string;
+  /** An authorisation failure that must stop the run. */
+  stoppedBy?: Error;
 }
 
 export interface RenewSummary {
@@ -45,6 +57,8 @@ export interface RenewSummary {
   skipped: number;
   /** Batches not started because the run was about to time out. */
   batchesLeftForTime: number;
+  /** Domains not submitted because today's maxDomainsPerRun budget was used up by earlier or overlapping runs. */
+  overBudget: number;
   taskNoNotRecorded: number;
   /** Batches that failed on our side (ledger trouble) before anything was sent, or in an unexpected way. */
   errors: number;
@@ -54,67 +68,21 @@ export interface RenewSummary {
 export interface RenewRun {
   plan: Plan;
   summary: RenewSummary;
+  /** Set when an authorisation failure stopped the run: nothing was counted against the domains. */
+  stoppedBy?: Error;
 }
 
-/** Plan reasons decided after the in-flight check: only these domains need their claims read. */
-const AFTER_IN_FLIGHT = new Set<Reason>(['due', 'at-max-term', 'over-run-limit']);
-
-/** Domain -> expiry of every renewal in flight (batches not yet closed), from the ledger's open-batch index. */
-export function renewalsInFlight(open: readonly Batch[]): Map<string, number> {
-  const live = new Map<string, number>();
-  for (const b of open)
-    if (b.status !== 'CLOSED') for (const e of b.entries) if (!e.outcome) live.set(e.domain, e.expiryMs);
-  return live;
+/** The UTC day of `ms`, `yyyy-mm-dd`: the period of the daily domain budget. */
+export function utcDay(ms: number): string {
+  return new Date(Math.floor(ms / DAY_MS) * DAY_MS).toISOString().slice(0, 10);
 }
 
 /**
- * The planner's in-flight view of one listed domain: its claim for the listed expiry, or, belt and braces for M1,
- * any open renewal of the same domain for ANOTHER expiry. The claim key is (domain, listed expiry), so a listing
- * that reported a different expiry for a domain already being renewed (stale or inconsistent) would otherwise make
- * a new key and a second purchase.
+ * How long before the platform's deadline the renew job stops starting batches, ms: the worst case of one batch,
+ * i.e. the paid call with every retry and timeout (from the client) plus the ledger writes around it.
  */
-export function viewOf(
-  listedExpiryMs: number,
-  claim: Claim | undefined,
-  openExpiryMs: number | undefined,
-): InFlightView | undefined {
-  if (openExpiryMs !== undefined && openExpiryMs !== listedExpiryMs) return { status: 'CLAIMED', attempts: 0 };
-  if (!claim) return undefined;
-  return {
-    status: claim.status,
-    attempts: claim.attempts,
-    ...(claim.nextEligibleAtMs !== undefined ? { nextEligibleAtMs: claim.nextEligibleAtMs } : {}),
-  };
-}
-
-/**
- * Lists the candidates and plans: the free part of a run, shared by `plan`, dry runs and `renew`. The open batches
- * are read while the listing runs; a first plan without ledger data finds the domains that reach the in-flight
- * check, only their claims are read (one BatchGet per 100), then the real plan is made.
- */
-export async function listAndPlan(
-  deps: Pick<JobDeps, 'registrar' | 'ledger' | 'clock'>,
-  policy: Policy,
-): Promise<Plan> {
-  const nowMs = deps.clock.now();
-  const window = listingWindow(policy, nowMs);
-  const [domains, open] = await Promise.all([
-    deps.registrar.listDomains({ expiringFromMs: window.fromMs, expiringToMs: window.toMs }),
-    deps.ledger.listOpenBatches(),
-  ]);
-  const draft = planRenewals({ domains, policy, inFlight: new Map(), nowMs });
-  const candidates = draft.decisions.filter((d) => AFTER_IN_FLIGHT.has(d.reason)).map((d) => d.domain);
-  const claims = new Map<string, Claim>();
-  const keys = candidates.map((d) => ({ domain: d.domainName.toLowerCase(), expiryMs: d.expiresAtMs }));
-  for (const c of await deps.ledger.getClaims(keys)) claims.set(claimKey(c.domain, c.expiryMs), c);
-  const live = renewalsInFlight(open);
-  const inFlight = new Map<string, InFlightView>();
-  for (const d of candidates) {
-    const key = claimKey(d.domainName, d.expiresAtMs);
-    const view = viewOf(d.expiresAtMs, claims.get(key), live.get(d.domainName.toLowerCase()));
-    if (view) inFlight.set(key, view);
-  }
-  return inFlight.size === 0 ? draft : planRenewals({ domains, policy, inFlight, nowMs });
+export function computeTimeMarginMs(callWorstCaseMs: number | undefined): number {
+  return (callWorstCaseMs ?? DEFAULT_CALL_WORST_CASE_MS) + LEDGER_MARGIN_MS;
 }
 
 /**
@@ -143,6 +111,7 @@ export async function runRenew(
     deferred: byReason['over-run-limit'] ?? 0,
     skipped: plan.totals.skip,
     batchesLeftForTime: 0,
+    overBudget: 0,
     taskNoNotRecorded: 0,
     errors: 0,
     batches: [],
@@ -150,22 +119,44 @@ export async function runRenew(
   log.info('planned', { listed: summary.listed, renew: summary.planned, batches: plan.batches.length });
   if (options.dryRun) return { plan, summary };
 
-  const margin = options.timeMarginMs ?? 60_000;
-  for (const planned of plan.batches) {
+  const margin = options.timeMarginMs ?? computeTimeMarginMs(deps.registrar.worstCaseCallMs);
+  const day = utcDay(plan.nowMs);
+  let stoppedBy: Error | undefined;
+  for (const [index, planned] of plan.batches.entries()) {
     if (deps.remainingMs && deps.remainingMs() < margin) {
-      summary.batchesLeftForTime = plan.batches.length - summary.batches.length;
+      summary.batchesLeftForTime = plan.batches.length - index;
       log.warn('stopping before the time limit; remaining batches go to the next run', {
         batchesLeft: summary.batchesLeftForTime,
+        marginMs: margin,
       });
       break;
     }
+    // The cap holds per UTC day across overlapping and duplicate runs: take it from the ledger before claiming.
+    const granted = await deps.ledger.takeBudget({
+      name: DOMAIN_BUDGET,
+      period: day,
+      amount: planned.items.length,
+      cap: policy.limits.maxDomainsPerRun,
+      nowMs: deps.clock.now(),
+    });
+    if (granted < planned.items.length) {
+      const left = plan.batches.slice(index + 1).reduce((n, b) => n + b.items.length, 0);
+      summary.overBudget += planned.items.length - granted + left;
+      log.warn('daily domain budget reached; the rest waits for the next UTC day', {
+        day,
+        cap: policy.limits.maxDomainsPerRun,
+        granted,
+      });
+    }
+    if (granted === 0) break;
+    const trimmed = { ...planned, items: planned.items.slice(0, granted) };
     let result: BatchResult;
     try {
-      result = await submitBatch(deps, policy, runId, planned);
+      result = await submitBatch(deps, policy, runId, trimmed, day);
     } catch (err) {
       // Ledger trouble before the paid call (intent, claim, or submit-start write): nothing was sent. Claims taken
-      // stay live until check releases the stale intent, so nothing can be bought twice meanwhile.
-      log.error('batch failed before submitting', { domains: planned.items.length, ...describeError(err) });
+      // stay live until check settles the intent, so nothing can be bought twice meanwhile.
+      log.error('batch failed before submitting', { domains: trimmed.items.length, ...describeError(err) });
       result = { batchId: '-', status: 'error', domains: 0, message: err instanceof Error ? err.message : String(err) };
       summary.errors += 1;
     }
@@ -177,18 +168,23 @@ export async function runRenew(
     }
     if (result.status === 'unknown') summary.unknown += result.domains;
     if (result.status === 'rejected' || result.status === 'not-submitted') summary.rejected += result.domains;
-    if (result.status !== 'error') summary.conflicts += planned.items.length - result.domains;
-    if (result.code === AUTH_STOP) break;
+    if (result.status !== 'error') summary.conflicts += trimmed.items.length - result.domains;
+    if (result.stoppedBy) {
+      stoppedBy = result.stoppedBy;
+      log.error('authorisation refused: stopping the run; nothing was counted against the domains', {
+        batchesLeft: plan.batches.length - index - 1,
+      });
+      break;
+    }
+    if (granted < planned.items.length) break;
   }
-  return { plan, summary };
+  return { plan, summary, ...(stoppedBy ? { stoppedBy } : {}) };
 }
-
-const AUTH_STOP = 'auth-rejected';
 
 /** Claims the batch's domains; returns the claimed entries (others are held by another run). */
 async function claimEntries(deps: JobDeps, policy: Policy, batch: Batch, planned: PlannedBatch): Promise<BatchEntry[]> {
   const claimed = await mapWithLimit(planned.items, LEDGER_CONCURRENCY, async (d): Promise<BatchEntry | undefined> => {
-    const domain = d.domain.domainName.toLowerCase();
+    const domain = normalizeDomain(d.domain.domainName);
     const result = await deps.ledger.claim({
       domain,
       expiryMs: d.domain.expiresAtMs,
@@ -209,19 +205,32 @@ async function claimEntries(deps: JobDeps, policy: Policy, batch: Batch, planned
     });
     return undefined;
   });
-  const entries = claimed.filter((e): e is BatchEntry => e !== undefined);
-  return entries;
+  return claimed.filter((e): e is BatchEntry => e !== undefined);
 }
 
-async function submitBatch(deps: JobDeps, policy: Policy, runId: string, planned: PlannedBatch): Promise<BatchResult> {
+/** Gives back budget taken for domains that were not bought (best effort: a failure only under-spends). */
+async function returnBudget(deps: JobDeps, day: string, amount: number): Promise<void> {
+  if (amount <= 0) return;
+  await deps.ledger.returnBudget({ name: DOMAIN_BUDGET, period: day, amount, nowMs: deps.clock.now() }).catch((err) => {
+    deps.log.warn('could not give back unused budget; today may buy fewer domains', describeError(err));
+  });
+}
+
+async function submitBatch(
+  deps: JobDeps,
+  policy: Policy,
+  runId: string,
+  planned: PlannedBatch,
+  day: string,
+): Promise<BatchResult> {
   const batchId = deps.newId();
   const log = deps.log.child({ runId, batchId });
   const now = deps.clock.now();
   // The intent lists every domain we are about to claim, so that a run dying between its claims and the
   // submit-start write leaves claims the reconciler can find and release (else they stay CLAIMED for ever and the
-  // domain lapses silently). markClaims only touches claims that carry this batchId.
+  // domain lapses silently). Claim transitions only touch claims that carry this batchId.
   const intended: BatchEntry[] = planned.items.map((d) => ({
-    domain: d.domain.domainName.toLowerCase(),
+    domain: normalizeDomain(d.domain.domainName),
     expiryMs: d.domain.expiresAtMs,
     years: d.years ?? 1,
     permitPremium: !!d.permitPremium,
@@ -240,6 +249,7 @@ async function submitBatch(deps: JobDeps, policy: Policy, runId: string, planned
     sentNotices: [],
   });
   const entries = await claimEntries(deps, policy, batch, planned);
+  await returnBudget(deps, day, planned.items.length - entries.length);
   if (entries.length === 0) {
     await deps.ledger.saveBatch({
       ...batch,
@@ -271,7 +281,7 @@ async function submitBatch(deps: JobDeps, policy: Policy, runId: string, planned
       ...(batch.promotionNo !== undefined ? { promotionNo: batch.promotionNo } : {}),
     });
   } catch (err) {
-    return handleSubmitError(deps, policy, batch, err);
+    return handleSubmitError(deps, policy, batch, err, day);
   }
 
   log.info('submitted', { taskNo: submitted.taskNo, requestId: submitted.requestId, domains: entries.length });
@@ -280,14 +290,18 @@ async function submitBatch(deps: JobDeps, policy: Policy, runId: string, planned
     batch = await recordSubmission(deps, batch, submitted);
   } catch (err) {
     // M2: the TaskNo must reach at least one durable place: this ERROR line (CloudWatch Logs), the metric, the
-    // failed invocation (on-failure destination) and the summary.
-    log.error('TaskNo NOT RECORDED in the ledger; record it by hand', {
+    // failed invocation (on-failure destination) and the summary; and, if the ledger takes it there, the claims,
+    // from which check adopts it (a batch whose TaskNo was ever seen is never released).
+    log.error('TaskNo NOT RECORDED on the batch; record it by hand', {
       taskNo: submitted.taskNo,
       requestId: submitted.requestId,
       domains: entries.map((e) => e.domain),
       ...describeError(err),
     });
     deps.metrics({ TaskNoNotRecorded: 1 });
+    await applyToClaims(deps, batch, (c) => (isLive(c) ? transitions.recordSubmit(c, submitted.taskNo) : c)).catch(
+      (claimErr) => log.error('TaskNo not recorded on the claims either', describeError(claimErr)),
+    );
     return { batchId, status: 'not-recorded', domains: entries.length, taskNo: submitted.taskNo };
   }
   // The claims stay CLAIMED: the batch record is the one place that says the submit happened and holds the TaskNo,
@@ -329,21 +343,41 @@ async function recordSubmission(deps: JobDeps, batch: Batch, submitted: SubmitRe
   });
 }
 
-async function handleSubmitError(deps: JobDeps, policy: Policy, batch: Batch, err: unknown): Promise<BatchResult> {
+async function handleSubmitError(
+  deps: JobDeps,
+  policy: Policy,
+  batch: Batch,
+  err: unknown,
+  day: string,
+): Promise<BatchResult> {
   const log = deps.log.child({ runId: batch.runId, batchId: batch.batchId });
   const info = describeError(err);
   const code = err instanceof RejectedFinalError || err instanceof RejectedRetryableError ? err.code : undefined;
   const requestId =
     err instanceof AmbiguousOutcomeError || err instanceof RejectedFinalError ? err.requestId : undefined;
-  const message = err instanceof Error ? err.message : String(err);
+  const message = boundText(err instanceof Error ? err.message : String(err));
   const now = deps.clock.now();
   const error = { message, ...(code ? { code } : {}), ...(requestId ? { requestId } : {}) };
 
   if (err instanceof RejectedFinalError || err instanceof RejectedRetryableError) {
-    // Proven not executed. A final rejection counts as an attempt (so a bad request is not repeated forever);
-    // a retryable one that ran out of retries does not, and the domains may be claimed again right away.
-    const final = err instanceof RejectedFinalError;
-    log.warn(final ? 'submit rejected; nothing bought' : 'submit not accepted (retryable); nothing bought', info);
+    // Proven not executed. A final rejection counts as an attempt (so a bad request is not repeated forever); a
+    // retryable one that ran out of retries does not, nor does an authorisation failure (the key, not the domain,
+    // is at fault: the run stops and alerts). Claims first: if their write fails, the batch stays open and is
+    // settled by check, so no claim is left live under a closed batch.
+    const auth = err instanceof AuthRejectedError;
+    const final = err instanceof RejectedFinalError && !auth;
+    log.warn(final ? 'submit rejected; nothing bought' : 'submit not accepted; nothing bought', info);
+    await applyToClaims(deps, batch, (c) =>
+      isLive(c)
+        ? transitions.reject(c, {
+            final,
+            code: code ?? (final ? 'rejected' : 'not-submitted'),
+            message,
+            nowMs: now,
+            retryAfterHours: policy.limits.retryAfterHours,
+          })
+        : c,
+    );
     await deps.ledger.saveBatch({
       ...batch,
       status: 'CLOSED',
@@ -353,71 +387,31 @@ async function handleSubmitError(deps: JobDeps, policy: Policy, batch: Batch, er
       entries: batch.entries.map((e) => ({ ...e, outcome: final ? 'FAILED' : 'NOT_SUBMITTED', message })),
       pendingNotices: final ? [...batch.pendingNotices, 'final'] : batch.pendingNotices,
     });
-    await markClaims(deps, batch, (c) => ({
-      ...c,
-      status: 'FAILED',
-      attempts: c.attempts + (final ? 1 : 0),
-      nextEligibleAtMs: final ? now + policy.limits.retryAfterHours * HOUR_MS : now,
-      code: code ?? (final ? 'rejected' : 'not-submitted'),
-      message,
-    }));
     if (final) deps.metrics({ RenewalsFailed: batch.entries.length });
+    else await returnBudget(deps, day, batch.entries.length);
     return {
       batchId: batch.batchId,
       status: final ? 'rejected' : 'not-submitted',
       domains: batch.entries.length,
-      ...(err instanceof AuthRejectedError ? { code: AUTH_STOP } : code ? { code } : {}),
+      ...(code ? { code } : {}),
       message,
+      ...(auth ? { stoppedBy: err } : {}),
     };
   }
 
-  // Ambiguous (or an unexpected error after the request may have left): never resend; check reconciles.
-  log.error('submit outcome unknown; claims kept as UNKNOWN for reconciliation', info);
+  // Ambiguous (or an unexpected error after the request may have left): never resend; check reconciles. The batch
+  // first: once it is UNKNOWN, check owns it, and a claim still CLAIMED under it is just as live.
+  log.error('submit outcome unknown; claims kept live for reconciliation', info);
   deps.metrics({ OutcomesUnknown: batch.entries.length });
-  await deps.ledger.saveBatch({
+  const unknown = await deps.ledger.saveBatch({
     ...batch,
     status: 'UNKNOWN',
     updatedAtMs: now,
     error,
     pendingNotices: [...batch.pendingNotices, 'unknown'],
   });
-  await markClaims(deps, batch, (c) => ({ ...c, status: 'UNKNOWN', message }));
+  await applyToClaims(deps, unknown, (c) => (isLive(c) ? transitions.markUnknown(c, message) : c)).catch((claimErr) =>
+    log.warn('claims not marked UNKNOWN; they stay live under the UNKNOWN batch', describeError(claimErr)),
+  );
   return { batchId: batch.batchId, status: 'unknown', domains: batch.entries.length, message };
-}
-
-/**
- * Applies `update` to every claim this batch holds (best effort, re-read on conflict). The batch item is the
- * source of truth; a claim left behind in CLAIMED is still live, so no failure here can cause a second purchase.
- */
-export async function markClaims(
-  deps: Pick<JobDeps, 'ledger' | 'log' | 'clock'>,
-  batch: Batch,
-  update: (c: Claim) => Claim,
-  only?: ReadonlySet<string>,
-): Promise<void> {
-  const keys = batch.entries
-    .filter((e) => !only || only.has(e.domain))
-    .map((e) => ({ domain: e.domain, expiryMs: e.expiryMs }));
-  if (keys.length === 0) return;
-  const claims = await deps.ledger.getClaims(keys);
-  await mapWithLimit(claims, LEDGER_CONCURRENCY, async (claim) => {
-    if (claim.batchId !== batch.batchId) return;
-    for (let attempt = 0; attempt < 3; attempt++) {
-      try {
-        const current = attempt === 0 ? claim : (await deps.ledger.getClaims([claim]))[0];
-        if (!current || current.batchId !== batch.batchId) return;
-        await deps.ledger.saveClaim({ ...update(current), updatedAtMs: deps.clock.now() });
-        return;
-      } catch (err) {
-        if (!(err instanceof LedgerConflictError) || attempt === 2) {
-          deps.log.warn('claim update failed; batch record stays authoritative', {
-            domain: claim.domain,
-            batchId: batch.batchId,
-            ...describeError(err),
-          });
-          return;
-        }
-      }
-    }
-  });
 }

@@ -77,11 +77,12 @@ describe('renew job against the sandbox and a dynalite ledger', () => {
     expect(duplicateSubmissions(world.sandbox)).toEqual([]);
   });
 
-  it('an ambiguous submit that never reached the registrar is released after the safe delay and renewed once later', async () => {
+  it('an ambiguous submit that never reached the registrar is released after the release rule holds and renewed once later', async () => {
     world = await startWorld({
       sandbox: {
         nowMs: NOW,
-        fixture: portfolio(NOW, 4),
+        // 5 to 8 days left: still due after the day the release rule waits.
+        fixture: portfolio(NOW + 4 * 86_400_000, 4),
         faults: { errorRate: 1, actions: ['SaveBatchTaskForCreatingOrderRenew'] },
       },
     });
@@ -92,8 +93,13 @@ describe('renew job against the sandbox and a dynalite ledger', () => {
     const early = await runCheck(world.deps(), { policy: world.policy, runId: 'early' });
     expect(early.unknown).toBe(1);
     expect(early.released).toBe(0);
+    // Reads at +21 min and +2 h are empty, but the release rule also needs 24 h since the submit started.
     world.sandbox.setClock({ advanceMs: 21 * MIN_MS });
-    const check = await runCheck(world.deps(), { policy: world.policy, runId: 'late' });
+    expect((await runCheck(world.deps(), { policy: world.policy, runId: 'late' })).released).toBe(0);
+    world.sandbox.setClock({ advanceMs: 2 * 60 * MIN_MS });
+    expect((await runCheck(world.deps(), { policy: world.policy, runId: 'later' })).released).toBe(0);
+    world.sandbox.setClock({ advanceMs: 22 * 60 * MIN_MS });
+    const check = await runCheck(world.deps(), { policy: world.policy, runId: 'day' });
     expect(check.released).toBe(4);
     expect(world.sandbox.state().submissions).toHaveLength(0);
     const next = await runRenew(world.deps(), { policy: world.policy, dryRun: false, runId: 'retry' });

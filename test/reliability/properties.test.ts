@@ -142,6 +142,11 @@ describe('dry run never pays (fast-check)', () => {
           claim: record('claim'),
           saveClaim: record('saveClaim'),
           listClaimsForDomain: async () => [],
+          listLiveClaims: async () => [],
+          takeBudget: record('takeBudget'),
+          returnBudget: record('returnBudget'),
+          getMarks: async () => new Set(),
+          putMarks: record('putMarks'),
           recordRun: record('recordRun'),
           lastRuns: async () => [],
         };

@@ -27,7 +27,8 @@ describe('classifyFailure', () => {
     ['InvalidSecurityToken.Expired', { kind: 'http', httpStatus: 400, code: 'InvalidSecurityToken.Expired' }, 'auth'],
     ['ParameterIllegal', { kind: 'http', httpStatus: 400, code: 'ParameterIllegal' }, 'final'],
     ['InvalidTimeStamp.Format', { kind: 'http', httpStatus: 400, code: 'InvalidTimeStamp.Format' }, 'final'],
-    ['Forbidden.RAM', { kind: 'http', httpStatus: 403, code: 'Forbidden.RAM' }, 'final'],
+    // An authorisation refusal: the key, not the request, is at fault; the run stops (issue 12, item 8).
+    ['Forbidden.RAM', { kind: 'http', httpStatus: 403, code: 'Forbidden.RAM' }, 'auth'],
     ['DomainNotExist', { kind: 'http', httpStatus: 400, code: 'DomainNotExist' }, 'final'],
     ['ThrottlingX is not a Throttling code', { kind: 'http', httpStatus: 400, code: 'ThrottlingX' }, 'final'],
     ['4xx without code', { kind: 'http', httpStatus: 404 }, 'final'],
@@ -44,5 +45,37 @@ describe('classifyFailure', () => {
   ];
   it.each(cases)('%s -> %s', (_name, failure, expected) => {
     expect(classifyFailure(failure)).toBe(expected);
+  });
+});
+
+// Issue 12, item 5: a paid call's error answer is a refusal only on an allow-list; everything else may have executed.
+describe('classifyFailure for paid calls', () => {
+  const cases: Array<[string, AttemptFailure, FailureClass]> = [
+    [
+      'InternalError.Backend 400 (seen after an executed order)',
+      { kind: 'http', httpStatus: 400, code: 'InternalError.Backend' },
+      'ambiguous',
+    ],
+    ['DomainNotExist 400', { kind: 'http', httpStatus: 400, code: 'DomainNotExist' }, 'ambiguous'],
+    ['4xx without code', { kind: 'http', httpStatus: 404 }, 'ambiguous'],
+    ['TaskIsBeingProcessed', { kind: 'http', httpStatus: 400, code: 'TaskIsBeingProcessed' }, 'ambiguous'],
+    ['Busy', { kind: 'http', httpStatus: 400, code: 'Busy' }, 'ambiguous'],
+    ['NetworkIOError 400', { kind: 'http', httpStatus: 400, code: 'NetworkIOError' }, 'ambiguous'],
+    ['Throttling.User', { kind: 'http', httpStatus: 400, code: 'Throttling.User' }, 'retryable'],
+    ['HTTP 429', { kind: 'http', httpStatus: 429 }, 'retryable'],
+    ['SignatureNonceUsed', { kind: 'http', httpStatus: 400, code: 'SignatureNonceUsed' }, 'retryable'],
+    ['InvalidTimeStamp.Expired', { kind: 'http', httpStatus: 400, code: 'InvalidTimeStamp.Expired' }, 'retryable'],
+    ['SignatureDoesNotMatch', { kind: 'http', httpStatus: 400, code: 'SignatureDoesNotMatch' }, 'auth'],
+    ['InvalidAccessKeyId.NotFound', { kind: 'http', httpStatus: 404, code: 'InvalidAccessKeyId.NotFound' }, 'auth'],
+    ['Forbidden.RAM', { kind: 'http', httpStatus: 403, code: 'Forbidden.RAM' }, 'auth'],
+    ['MissingParameter.DomainName', { kind: 'http', httpStatus: 400, code: 'MissingParameter.DomainName' }, 'final'],
+    ['InvalidParameter', { kind: 'http', httpStatus: 400, code: 'InvalidParameter' }, 'final'],
+    ['ParameterIllegal', { kind: 'http', httpStatus: 400, code: 'ParameterIllegal' }, 'final'],
+    ['500 InternalError', { kind: 'http', httpStatus: 500, code: 'InternalError' }, 'ambiguous'],
+    ['timeout', { kind: 'timeout' }, 'ambiguous'],
+    ['connection refused (never sent)', { kind: 'network', networkCode: 'ECONNREFUSED' }, 'retryable'],
+  ];
+  it.each(cases)('%s -> %s', (_name, failure, expected) => {
+    expect(classifyFailure(failure, true)).toBe(expected);
   });
 });

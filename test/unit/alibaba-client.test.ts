@@ -398,7 +398,15 @@ describe('paged reads', () => {
     });
     expect(calls[0]?.params).toMatchObject({ TaskNo: 'T-1', PageSize: '1000', PageNum: '1' });
     await expect(registrar.listTasks({ fromMs: 5, toMs: 6 })).resolves.toEqual([
-      { taskNo: 'T-1', taskType: 'ORDER_RENEW', taskNum: 4, taskStatus: 'COMPLETE', createTime: '2026-01-01 08:00:00' },
+      {
+        taskNo: 'T-1',
+        taskType: 'ORDER_RENEW',
+        taskNum: 4,
+        taskStatus: 'COMPLETE',
+        createTime: '2026-01-01 08:00:00',
+        // Display time read as UTC+8 (the default zone).
+        createdAtMs: Date.UTC(2026, 0, 1, 0, 0, 0),
+      },
     ]);
     expect(calls[1]?.params).toMatchObject({ BeginCreateTime: '5', EndCreateTime: '6' });
   });

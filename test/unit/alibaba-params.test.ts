@@ -61,8 +61,10 @@ describe('request parameters', () => {
   });
 
   it('maps list and task ranges and caller options', () => {
-    expect(buildListQueryParams({})).toEqual({});
+    expect(buildListQueryParams({})).toEqual({ OrderKeyType: 'ExpirationDate', OrderByType: 'ASC' });
     expect(buildListQueryParams({ expiringFromMs: 10, expiringToMs: 20 })).toEqual({
+      OrderKeyType: 'ExpirationDate',
+      OrderByType: 'ASC',
       StartExpirationDate: '10',
       EndExpirationDate: '20',
     });

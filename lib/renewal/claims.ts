@@ -1,0 +1,172 @@
+import { LEDGER_CONCURRENCY, mapWithLimit } from '../concurrency';
+import { LedgerConflictError } from '../errors';
+import type { Batch, BatchEntry, Claim, ClaimRequest, ClaimStatus } from '../ledger/port';
+import type { JobDeps } from './deps';
+
+/**
+ * The claim state machine: every change of a claim's status is one of these named transitions (DESIGN §5).
+ * A claim is *live* (CLAIMED, SUBMITTED, UNKNOWN) while a renewal of its (domain, expiry) may be in flight; the
+ * planner never buys a live key. Transitions are pure: Claim in, Claim out, time passed in (epoch ms).
+ *
+ *   (none) --claim--> CLAIMED --recordSubmit--> SUBMITTED --confirm--> RENEWED
+ *   FAILED --takeOver--> CLAIMED          SUBMITTED/CLAIMED --fail--> FAILED (counts an attempt)
+ *   CLAIMED --reject--> FAILED             CLAIMED --markUnknown--> UNKNOWN --adopt--> SUBMITTED
+ *   UNKNOWN --release--> FAILED (not-submitted, not an attempt)      any live --repair--> per its batch record
+ */
+
+const HOUR_MS = 3_600_000;
+
+/** Statuses in which a renewal of the key may still be in flight. */
+export const LIVE_STATUSES: readonly ClaimStatus[] = ['CLAIMED', 'SUBMITTED', 'UNKNOWN'];
+
+export function isLive(claim: Pick<Claim, 'status'>): boolean {
+  return LIVE_STATUSES.includes(claim.status);
+}
+
+/**
+ * When an existing claim may be taken over by a new run: every clause must hold. The DynamoDB adapter translates
+ * exactly these clauses into its condition expression (see ledger/dynamodb.ts `TAKEOVER_CONDITION`).
+ */
+export const TAKEOVER_CLAUSES = [
+  {
+    name: 'failed',
+    reason: 'only a FAILED claim is settled: a live one may still be bought, a RENEWED one was',
+    holds: (c: Claim) => c.status === 'FAILED',
+  },
+  {
+    name: 'attempts-left',
+    reason: 'a key that failed maxAttempts times needs a human, not another charge',
+    holds: (c: Claim, r: ClaimRequest) => c.attempts < r.maxAttempts,
+  },
+  {
+    name: 'backoff-passed',
+    reason: 'a failure is retried only after retryAfterHours, so a bad state is not hammered',
+    holds: (c: Claim, r: ClaimRequest) => c.nextEligibleAtMs === undefined || c.nextEligibleAtMs <= r.nowMs,
+  },
+] as const;
+
+/** Whether `request` may take over `existing` (pure mirror of the adapter's condition, for tests and docs). */
+export function mayTakeOver(existing: Claim, request: ClaimRequest): boolean {
+  return TAKEOVER_CLAUSES.every((clause) => clause.holds(existing, request));
+}
+
+/** Every TaskNo this claim has ever been linked to (current and earlier submissions). */
+export function knownTaskNos(claim: Pick<Claim, 'taskNo' | 'previousTaskNos'>): string[] {
+  return [...(claim.taskNo ? [claim.taskNo] : []), ...(claim.previousTaskNos ?? [])];
+}
+
+function withTaskNo(claim: Claim, taskNo: string | undefined): Pick<Claim, 'taskNo' | 'previousTaskNos'> {
+  if (!taskNo) return { ...(claim.taskNo ? { taskNo: claim.taskNo } : {}), ...pick(claim) };
+  const previous = new Set(knownTaskNos(claim));
+  previous.delete(taskNo);
+  return { taskNo, ...(previous.size > 0 ? { previousTaskNos: [...previous] } : {}) };
+}
+
+function asPrevious(claim: Claim, taskNo: string): Pick<Claim, 'previousTaskNos'> {
+  const all = [...new Set([...knownTaskNos(claim), ...(taskNo ? [taskNo] : [])])];
+  return all.length > 0 ? { previousTaskNos: all } : {};
+}
+
+function pick(claim: Claim): Pick<Claim, 'previousTaskNos'> {
+  return claim.previousTaskNos?.length ? { previousTaskNos: [...claim.previousTaskNos] } : {};
+}
+
+/** Drops the fields of a finished state that must not survive into a new one. */
+function base(claim: Claim): Claim {
+  const { code: _c, message: _m, nextEligibleAtMs: _n, newExpiryMs: _x, taskNo: _t, ...rest } = claim;
+  return rest;
+}
+
+export const transitions = {
+  /** The submit answered with a TaskNo: kept on the claim so adoption can never take this task for another key. */
+  recordSubmit: (c: Claim, taskNo: string): Claim => ({ ...base(c), status: 'SUBMITTED', ...withTaskNo(c, taskNo) }),
+  /** The registrar refused the submit before executing it. A final refusal counts an attempt. */
+  reject: (c: Claim, o: { final: boolean; code: string; message: string; nowMs: number; retryAfterHours: number }) => ({
+    ...base(c),
+    status: 'FAILED' as const,
+    attempts: c.attempts + (o.final ? 1 : 0),
+    nextEligibleAtMs: o.final ? o.nowMs + o.retryAfterHours * HOUR_MS : o.nowMs,
+    code: o.code,
+    message: o.message,
+  }),
+  /** The task reported this domain failed: counts an attempt; retried after the backoff. */
+  fail: (c: Claim, o: { taskNo: string; message: string; nowMs: number; retryAfterHours: number }): Claim => ({
+    ...base(c),
+    status: 'FAILED',
+    attempts: c.attempts + 1,
+    nextEligibleAtMs: o.nowMs + o.retryAfterHours * HOUR_MS,
+    code: 'task-failed',
+    message: o.message,
+    // Kept as an earlier TaskNo (a takeover clears `taskNo`), so adoption can never mistake it for a later submit.
+    ...asPrevious(c, o.taskNo),
+  }),
+  /** The new expiry was read back and is about old + years. */
+  confirm: (c: Claim, o: { taskNo?: string; newExpiryMs: number }): Claim => ({
+    ...base(c),
+    status: 'RENEWED',
+    newExpiryMs: o.newExpiryMs,
+    ...withTaskNo(c, o.taskNo),
+  }),
+  /** The submit's answer was lost or ambiguous: it may have been bought. */
+  markUnknown: (c: Claim, message: string): Claim => ({ ...base(c), status: 'UNKNOWN', message }),
+  /** Reconciliation found the one task the lost submit created. */
+  adopt: (c: Claim, taskNo: string): Claim => ({ ...base(c), status: 'SUBMITTED', ...withTaskNo(c, taskNo) }),
+  /** The release rule proved nothing was bought: claimable again at once, and not an attempt. */
+  release: (c: Claim, o: { message: string; nowMs: number }): Claim => ({
+    ...base(c),
+    status: 'FAILED',
+    code: 'not-submitted',
+    message: o.message,
+    nextEligibleAtMs: o.nowMs,
+  }),
+  /** A live claim whose batch is missing: moved under a new UNKNOWN batch that check settles (TaskNo kept). */
+  rehome: (c: Claim, batchId: string): Claim => ({
+    ...c,
+    status: 'UNKNOWN',
+    batchId,
+    message: 'repaired: its batch was closed or missing while it was live',
+  }),
+  /** A live claim left behind by a closed batch: brought in line with what the batch recorded for it. */
+  repair: (c: Claim, batch: Batch, entry: BatchEntry | undefined, o: { nowMs: number; retryAfterHours: number }) => {
+    const taskNo = batch.taskNo;
+    if (entry?.outcome === 'RENEWED' && entry.newExpiryMs !== undefined) {
+      return transitions.confirm(c, { ...(taskNo ? { taskNo } : {}), newExpiryMs: entry.newExpiryMs });
+    }
+    if (entry?.outcome === 'FAILED') {
+      return transitions.fail(c, { taskNo: taskNo ?? '', message: entry.message ?? 'failed', ...o });
+    }
+    return transitions.release(c, { message: entry?.message ?? 'released by repair', nowMs: o.nowMs });
+  },
+} as const;
+
+/**
+ * Applies `transition` to each claim this batch holds (only `domains`, when given). A version conflict re-reads
+ * and re-applies; a claim now held by another batch is left alone. Any other failure THROWS: the caller must not
+ * save or close the batch, so the step repeats on the next run and no claim is orphaned (issue 12, item 1).
+ */
+export async function applyToClaims(
+  deps: Pick<JobDeps, 'ledger' | 'clock'>,
+  batch: Pick<Batch, 'batchId' | 'entries'>,
+  transition: (c: Claim) => Claim,
+  domains?: ReadonlySet<string>,
+): Promise<void> {
+  const keys = batch.entries
+    .filter((e) => !domains || domains.has(e.domain))
+    .map((e) => ({ domain: e.domain, expiryMs: e.expiryMs }));
+  if (keys.length === 0) return;
+  const claims = await deps.ledger.getClaims(keys);
+  await mapWithLimit(claims, LEDGER_CONCURRENCY, async (claim) => {
+    let current: Claim | undefined = claim;
+    for (let attempt = 1; current && current.batchId === batch.batchId; attempt++) {
+      const next = transition(current);
+      if (next === current) return;
+      try {
+        await deps.ledger.saveClaim({ ...next, updatedAtMs: deps.clock.now() });
+        return;
+      } catch (err) {
+        if (!(err instanceof LedgerConflictError) || attempt >= 3) throw err;
+        current = (await deps.ledger.getClaims([claim]))[0];
+      }
+    }
+  });
+}

@@ -1,0 +1,52 @@
+import type { DomainOutcome } from '../notify/port';
+import { type Plan, REASONS, type Reason } from './decision';
+import { normalizeDomain } from './domain-name';
+
+/** Days-left thresholds at which a will-lapse notice is sent, once each per domain and expiry. */
+export const WILL_LAPSE_THRESHOLDS_DAYS: readonly number[] = [1, 3, 7, 30];
+
+/**
+ * Plan reasons that leave a due domain to lapse unless a person acts. `opted-out` is absent on purpose (the policy
+ * says so), as are reasons that retry by themselves (`retry-backoff`, `over-run-limit`) and `in-flight` (check
+ * watches those, and alerts on an unknown outcome that cannot settle before the expiry).
+ */
+export const WILL_LAPSE_REASONS: readonly Reason[] = [
+  'premium',
+  'at-max-term',
+  'max-attempts',
+  'redemption',
+  'past-window',
+];
+
+export interface LapseWarning {
+  outcome: DomainOutcome;
+  /** One-time mark: domain, expiry and threshold. */
+  mark: string;
+}
+
+/**
+ * Pure: a will-lapse line for every due domain the plan will not buy for one of WILL_LAPSE_REASONS, at the smallest
+ * threshold its days left have reached (none beyond 30 days).
+ */
+export function collectLapseWarnings(plan: Plan): LapseWarning[] {
+  const out: LapseWarning[] = [];
+  for (const d of plan.decisions) {
+    if (d.action !== 'skip' || !WILL_LAPSE_REASONS.includes(d.reason)) continue;
+    const threshold = WILL_LAPSE_THRESHOLDS_DAYS.find((t) => d.daysLeft <= t);
+    if (threshold === undefined) continue;
+    const domain = normalizeDomain(d.domain.domainName);
+    out.push({
+      mark: `lapse#${domain}#${d.domain.expiresAtMs}#${threshold}`,
+      outcome: {
+        domain,
+        event: 'will-lapse',
+        batchId: '-',
+        oldExpiryMs: d.domain.expiresAtMs,
+        years: d.years ?? 0,
+        daysLeft: d.daysLeft,
+        reason: `${d.reason}: ${REASONS[d.reason]}${d.rule ? ` (rule ${d.rule})` : ''}`,
+      },
+    });
+  }
+  return out;
+}

@@ -1,0 +1,46 @@
+import { LedgerError } from '../../lib/errors';
+import type { Ledger } from '../../lib/ledger/port';
+import type { Registrar } from '../../lib/registrar';
+
+const DAY_MS = 86_400_000;
+
+/**
+ * A ledger whose chosen calls fail once with a non-conditional error (a throttled or dropped DynamoDB request),
+ * while the calls before and after succeed: the partial fault a crash cannot model. `failOn.saveClaim = [2]` fails
+ * the second saveClaim call. `calls` counts every call by method.
+ */
+export function flakyLedger(
+  inner: Ledger,
+  failOn: Partial<Record<keyof Ledger, number[]>>,
+): Ledger & { calls: Record<string, number>; failures: number } {
+  const calls: Record<string, number> = {};
+  const wrapper = { calls, failures: 0 } as Ledger & { calls: Record<string, number>; failures: number };
+  for (const key of Object.keys(inner) as (keyof Ledger)[]) {
+    const fn = inner[key] as unknown as (...args: unknown[]) => Promise<unknown>;
+    if (typeof fn !== 'function') continue;
+    (wrapper as unknown as Record<string, unknown>)[key] = async (...args: unknown[]) => {
+      calls[key] = (calls[key] ?? 0) + 1;
+      if (failOn[key]?.includes(calls[key])) {
+        wrapper.failures += 1;
+        throw new LedgerError(`ledger ${key} failed (injected transient fault, call ${calls[key]})`);
+      }
+      return fn.apply(inner, args);
+    };
+  }
+  return wrapper;
+}
+
+/** Registrar-side answers nobody expected, layered over a real client: hidden tasks, truncated look-ups. */
+export function strangeRegistrar(
+  inner: Registrar,
+  strange: { hideTasks?: () => boolean; truncateLookups?: boolean },
+): Registrar {
+  return {
+    ...inner,
+    listTasks: async (range) => (strange.hideTasks?.() ? [] : inner.listTasks(range)),
+    getDomain: async (name) => {
+      const info = await inner.getDomain(name);
+      return strange.truncateLookups ? { ...info, expiresAtMs: Math.floor(info.expiresAtMs / DAY_MS) * DAY_MS } : info;
+    },
+  };
+}
