@@ -10,6 +10,7 @@
  * 2. list the method under the job in JOB_LEDGER_CALLS;
  * 3. if the method replaces a RESERVED_ACCESS entry, delete that entry (a unit test says so).
  */
+import { toClaimKey } from './ledger/items';
 import type { Ledger } from './ledger/port';
 
 export const JOBS = ['renew', 'check'] as const;
@@ -17,8 +18,15 @@ export type Job = (typeof JOBS)[number];
 
 export type DynamoAction = 'GetItem' | 'BatchGetItem' | 'PutItem' | 'UpdateItem' | 'DeleteItem' | 'Query' | 'Scan';
 
-/** `table`: the ledger table itself (its items); `openIndex`: the sparse `open-batches` index (TABLE.openIndex). */
-export type LedgerResource = 'table' | 'openIndex';
+/**
+ * `table`: the ledger table's items; `openIndex`: the sparse `open-batches` index (TABLE.openIndex);
+ * `claimPartitions`: the table, but only partitions of claims (`dynamodb:LeadingKeys` = CLAIM_PARTITION_PATTERN),
+ * for queries of one domain's claims: no query of batches, runs, budgets or marks.
+ */
+export type LedgerResource = 'table' | 'openIndex' | 'claimPartitions';
+
+/** The partition keys of claim items (lib/ledger/items.ts toClaimKey), as an IAM StringLike pattern. */
+export const CLAIM_PARTITION_PATTERN = `${toClaimKey({ domain: '', expiryMs: 0 }).pk}*`;
 
 export interface LedgerAccess {
   readonly action: DynamoAction;
@@ -41,7 +49,13 @@ export const LEDGER_METHOD_ACCESS = {
   claim: onTable('UpdateItem', 'GetItem'),
   saveClaim: onTable('PutItem', 'GetItem'),
   getClaims: onTable('BatchGetItem'),
-  listClaimsForDomain: onTable('Query'),
+  listClaimsForDomain: [{ action: 'Query', on: 'claimPartitions' }],
+  listLiveClaims: onTable('Scan'),
+  // A conditional counter update; a refused condition re-reads the item.
+  takeBudget: onTable('UpdateItem', 'GetItem'),
+  returnBudget: onTable('UpdateItem'),
+  getMarks: onTable('BatchGetItem'),
+  putMarks: onTable('PutItem'),
   recordRun: onTable('PutItem', 'GetItem'),
   lastRuns: onTable('Query'),
 } satisfies Record<keyof Ledger, readonly LedgerAccess[]>;
@@ -50,12 +64,35 @@ export type LedgerMethod = keyof typeof LEDGER_METHOD_ACCESS;
 
 /**
  * THE TABLE: the ledger methods each job calls (lib/jobs.ts and lib/renewal/*). Methods only the CLI calls
- * (`listRecentBatches`, `listClaimsForDomain`, `lastRuns` for `autorenew status`) run with the operator's own
- * credentials and are granted to no role: that is why neither role has a table Query or (for now) a Scan.
+ * (`listRecentBatches` and `lastRuns` for `autorenew status`) run with the operator's own credentials and are
+ * granted to no role: no role queries the table except one domain's claims (check's reconciliation).
  */
 export const JOB_LEDGER_CALLS: Record<Job, readonly LedgerMethod[]> = {
-  renew: ['listOpenBatches', 'getClaims', 'claim', 'putBatchIntent', 'saveBatch', 'getBatch', 'saveClaim', 'recordRun'],
-  check: ['listOpenBatches', 'getBatch', 'saveBatch', 'getClaims', 'recordRun'],
+  renew: [
+    'listOpenBatches',
+    'getClaims',
+    'takeBudget',
+    'returnBudget',
+    'claim',
+    'putBatchIntent',
+    'saveBatch',
+    'getBatch',
+    'saveClaim',
+    'getMarks',
+    'putMarks',
+    'recordRun',
+  ],
+  // listLiveClaims: the orphan sweep; listClaimsForDomain: TaskNos known elsewhere when reconciling an UNKNOWN batch.
+  check: [
+    'listOpenBatches',
+    'getBatch',
+    'saveBatch',
+    'getClaims',
+    'saveClaim',
+    'listLiveClaims',
+    'listClaimsForDomain',
+    'recordRun',
+  ],
 };
 
 /** A grant held ahead of the code that will use it, with the reason; the usage test exempts exactly these. */
@@ -70,7 +107,6 @@ export interface ReservedAccess extends LedgerAccess {
 export const RESERVED_ACCESS: Record<Job, readonly ReservedAccess[]> = {
   renew: [],
   check: [
-    { action: 'Scan', on: 'table', for: 'sweep of live claims whose batch is closed or missing' },
     {
       action: 'UpdateItem',
       on: 'table',
@@ -90,6 +126,7 @@ export const SERVICE_ACTIONS = {
 export interface LedgerGrants {
   table: string[];
   openIndex: string[];
+  claimPartitions: string[];
 }
 
 function sortedUnique(values: Iterable<string>): string[] {
@@ -106,13 +143,14 @@ export function ledgerGrants(job: Job): LedgerGrants {
   const all: LedgerAccess[] = [...usedLedgerAccess(job), ...RESERVED_ACCESS[job]];
   const on = (resource: LedgerResource) =>
     sortedUnique(all.filter((a) => a.on === resource).map((a) => `dynamodb:${a.action}`));
-  return { table: on('table'), openIndex: on('openIndex') };
+  return { table: on('table'), openIndex: on('openIndex'), claimPartitions: on('claimPartitions') };
 }
 
 /** The facts scripts/roles.cjs renders (written to dist/iam.json by scripts/iam-facts.mjs). */
 export function describeIamFacts(openIndexName: string) {
   return {
     openIndexName,
+    claimPartitionPattern: CLAIM_PARTITION_PATTERN,
     service: SERVICE_ACTIONS,
     jobs: Object.fromEntries(JOBS.map((job) => [job, ledgerGrants(job)])) as Record<Job, LedgerGrants>,
   };
@@ -120,10 +158,11 @@ export function describeIamFacts(openIndexName: string) {
 
 /** `<service>:<Action>@<where>` strings, the form the usage test compares observed requests in. */
 export function grantKeys(job: Job): string[] {
-  const { table, openIndex } = ledgerGrants(job);
+  const { table, openIndex, claimPartitions } = ledgerGrants(job);
   return sortedUnique([
     ...table.map((a) => `${a}@table`),
     ...openIndex.map((a) => `${a}@openIndex`),
+    ...claimPartitions.map((a) => `${a}@claimPartitions`),
     `${SERVICE_ACTIONS.readSecret}@secret`,
     `${SERVICE_ACTIONS.publish}@topic`,
   ]);

@@ -37,8 +37,9 @@ function secretArn(name) {
 
 /**
  * Builds `{ Resources: { RenewRole, CheckRole } }`.
- * @param {{ openIndexName: string, service: { readSecret: string, publish: string, logs: string[] },
- *   jobs: Record<string, { table: string[], openIndex: string[] }> }} facts dist/iam.json
+ * @param {{ openIndexName: string, claimPartitionPattern: string,
+ *   service: { readSecret: string, publish: string, logs: string[] },
+ *   jobs: Record<string, { table: string[], openIndex: string[], claimPartitions: string[] }> }} facts dist/iam.json
  * @param {{ service: string, stage: string, secretName: string, readOnlySecretName?: string }} params
  *   readOnlySecretName: the read-only Alibaba key check uses instead of the main one (empty: the main one)
  */
@@ -56,6 +57,16 @@ function buildRoles(facts, params) {
       { Sid: 'ReadAlibabaKey', Effect: 'Allow', Action: facts.service.readSecret, Resource: secretArn(secretOf[job]) },
       { Sid: 'LedgerItems', Effect: 'Allow', Action: grants.table, Resource: tableArn },
     ];
+    if (grants.claimPartitions.length > 0) {
+      // Queries of one domain's claims only: every partition key the request touches must be a claim's.
+      Statement.push({
+        Sid: 'LedgerClaimQueries',
+        Effect: 'Allow',
+        Action: grants.claimPartitions,
+        Resource: tableArn,
+        Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [facts.claimPartitionPattern] } },
+      });
+    }
     if (grants.openIndex.length > 0) {
       Statement.push({
         Sid: 'LedgerOpenIndex',

@@ -9,6 +9,8 @@ export interface AwsCall {
   resource: string;
   /** DynamoDB Query/Scan on an index: its name. */
   index?: string;
+  /** DynamoDB Query: the string values of its key condition (the partition key it reads). */
+  keyValues?: string[];
 }
 
 /**
@@ -38,10 +40,14 @@ function dynamoCall(operation: string, body: Record<string, unknown>): AwsCall {
     typeof body.TableName === 'string'
       ? [body.TableName]
       : Object.keys((body.RequestItems as Record<string, unknown> | undefined) ?? {});
+  const values = Object.values((body.ExpressionAttributeValues as Record<string, { S?: unknown }> | undefined) ?? {})
+    .map((v) => v.S)
+    .filter((v): v is string => typeof v === 'string');
   return {
     action: `dynamodb:${operation}`,
     resource: tables.sort().join(','),
     ...(typeof body.IndexName === 'string' ? { index: body.IndexName } : {}),
+    ...(operation === 'Query' ? { keyValues: values } : {}),
   };
 }
 

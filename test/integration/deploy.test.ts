@@ -244,6 +244,7 @@ describe('package (no parameters)', () => {
       expect(statements.every((s) => s.Effect === 'Allow')).toBe(true);
       const s = bySid(statements);
       expect(Object.keys(s).sort()).toEqual([
+        ...(fn === 'check' ? ['LedgerClaimQueries'] : []),
         'LedgerItems',
         'LedgerOpenIndex',
         'PublishAlerts',
@@ -277,8 +278,14 @@ describe('package (no parameters)', () => {
         }
       }
     }
-    // The exact action sets, written out: renew takes claims (UpdateItem); check's Scan and UpdateItem are the
-    // grants lib/iam.ts reserves for the ledger work in progress; neither role queries the table itself.
+    // The exact action sets, written out: renew takes claims and budget (UpdateItem); check scans for live claims
+    // (the orphan sweep) and holds UpdateItem reserved (lib/iam.ts RESERVED_ACCESS); check may query the table only
+    // for claim partitions (reconciliation), renew not at all.
+    expect(bySid(roleStatements(template, 'CheckRole')).LedgerClaimQueries).toMatchObject({
+      Action: ['dynamodb:Query'],
+      Resource: tableArn,
+      Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['DOMAIN#*'] } },
+    });
     const items = (role: string) => asList(bySid(roleStatements(template, role)).LedgerItems?.Action ?? []);
     expect(items('RenewRole')).toEqual([
       'dynamodb:BatchGetItem',

@@ -151,18 +151,14 @@ describe('a read-only Alibaba key for check (AUTORENEW_READONLY_SECRET_ID)', () 
     test('renew given the read-only key is refused with Forbidden.RAM and buys nothing', async () => {
       // Misconfigured on purpose: the buying job pointed at the read-only secret.
       Object.assign(process.env, world.env, { AUTORENEW_SECRET_ID: READ_ONLY });
-      // The registrar refused the batch (a 4xx: proven not executed), so it is rejected, not unknown.
-      await expect(coldHandler('renew')({}, context('ro-renew-bad'))).resolves.toMatchObject({
-        submitted: 0,
-        unknown: 0,
-        rejected: 2,
-      });
+      // The registrar refused the paid call (Forbidden.RAM: an authorisation refusal, proven not executed): the run
+      // stops with that error (and alerts), and nothing is bought.
+      await expect(coldHandler('renew')({}, context('ro-renew-bad'))).rejects.toThrow(/Forbidden\.RAM/);
       const state = world.sandbox.state();
       expect(state.submissions).toEqual([]);
       expect(state.renewals).toEqual([]);
       expect(state.requests.forbidden).toBeGreaterThanOrEqual(1);
       expect(state.requests.SaveBatchTaskForCreatingOrderRenew).toBeGreaterThanOrEqual(1);
-      expect(logs.join('\n')).toContain('Forbidden.RAM');
     });
   });
 

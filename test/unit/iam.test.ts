@@ -1,4 +1,5 @@
 import {
+  CLAIM_PARTITION_PATTERN,
   describeIamFacts,
   JOB_LEDGER_CALLS,
   LEDGER_METHOD_ACCESS,
@@ -6,6 +7,7 @@ import {
   RESERVED_ACCESS,
   usedLedgerAccess,
 } from '../../lib/iam';
+import { toClaimKey } from '../../lib/ledger/items';
 
 interface Statement {
   Sid: string;
@@ -32,28 +34,35 @@ describe('lib/iam.ts: each role from what its job calls', () => {
     expect(ledgerGrants('renew')).toEqual({
       table: ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
       openIndex: ['dynamodb:Query'],
+      claimPartitions: [],
     });
   });
 
-  test('check: the same without a claim take-over, plus the reserved Scan and UpdateItem', () => {
+  test('check: no claim take-over or budget; the sweep Scan, claim-partition queries, UpdateItem reserved', () => {
     expect(ledgerGrants('check')).toEqual({
       table: ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Scan', 'dynamodb:UpdateItem'],
       openIndex: ['dynamodb:Query'],
+      claimPartitions: ['dynamodb:Query'],
     });
-    // What check calls today needs no UpdateItem (no claim is taken over by check) and no Scan: both are held only
-    // for the ledger work in progress, each with its reason.
+    // What check calls today needs no UpdateItem (it takes over no claim and spends no budget): that grant is held
+    // only for the ledger work in progress, with its reason.
     const used = usedLedgerAccess('check').map((a) => a.action);
     expect(used).not.toContain('UpdateItem');
-    expect(used).not.toContain('Scan');
     expect(JOB_LEDGER_CALLS.check).not.toContain('claim');
+    expect(JOB_LEDGER_CALLS.check).not.toContain('takeBudget');
+    expect(RESERVED_ACCESS.check.map((r) => r.action)).toEqual(['UpdateItem']);
     for (const r of RESERVED_ACCESS.check) expect(r.for.length).toBeGreaterThan(10);
+  });
+
+  test('claim-partition queries are limited to the claims’ partition keys (lib/ledger/items.ts)', () => {
+    expect(CLAIM_PARTITION_PATTERN).toBe(`${toClaimKey({ domain: 'x.com', expiryMs: 1 }).pk.replace('x.com', '')}*`);
   });
 
   test('no role queries the table, deletes or scans for the CLI: those methods are the operator’s', () => {
     for (const job of ['renew', 'check'] as const) {
       expect(ledgerGrants(job).table).not.toContain('dynamodb:Query');
       expect(ledgerGrants(job).table).not.toContain('dynamodb:DeleteItem');
-      for (const method of ['listRecentBatches', 'listClaimsForDomain', 'lastRuns'] as const) {
+      for (const method of ['listRecentBatches', 'lastRuns'] as const) {
         expect(JOB_LEDGER_CALLS[job]).not.toContain(method);
       }
     }
@@ -82,9 +91,18 @@ describe('scripts/roles.cjs renders the roles from dist/iam.json facts', () => {
   test('each role gets exactly its job’s ledger actions, split by resource', () => {
     const { Resources } = buildRoles(facts, PARAMS);
     expect(Object.keys(Resources).sort()).toEqual(['CheckRole', 'RenewRole']);
+    expect(statements(Resources.CheckRole).LedgerClaimQueries).toEqual({
+      Sid: 'LedgerClaimQueries',
+      Effect: 'Allow',
+      Action: ['dynamodb:Query'],
+      Resource: { 'Fn::GetAtt': ['LedgerTable', 'Arn'] },
+      Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [CLAIM_PARTITION_PATTERN] } },
+    });
+    expect(statements(Resources.RenewRole).LedgerClaimQueries).toBeUndefined();
     for (const job of ['renew', 'check'] as const) {
       const s = statements(Resources[`${job[0]?.toUpperCase()}${job.slice(1)}Role`]);
       expect(Object.keys(s).sort()).toEqual([
+        ...(job === 'check' ? ['LedgerClaimQueries'] : []),
         'LedgerItems',
         'LedgerOpenIndex',
         'PublishAlerts',
