@@ -7,6 +7,7 @@ import { renewCommand } from './commands/renew';
 import { sandboxCommand } from './commands/sandbox';
 import { schemaCommand } from './commands/schema';
 import { statusCommand } from './commands/status';
+import { terminalLine, terminalText } from './commands/terminal-text';
 import { validateCommand } from './commands/validate';
 import { InputError, ValidationError } from './errors';
 import { formatIssue } from './policy/load';
@@ -40,7 +41,13 @@ examples:
   ALIBABA_CLOUD_ACCESS_KEY_ID=... ALIBABA_CLOUD_ACCESS_KEY_SECRET=... npx autorenew plan`;
 
 /** Runs one CLI invocation and returns its exit code. Errors become one line with the fix (stack with --verbose). */
-export async function runCli(argv: readonly string[], io: CliIO): Promise<number> {
+export async function runCli(argv: readonly string[], rawIo: CliIO): Promise<number> {
+  // Last line of defence: nothing printed reaches the terminal with an escape, bidi or invisible character.
+  const io: CliIO = {
+    ...rawIo,
+    out: (line) => rawIo.out(terminalText(line)),
+    err: (line) => rawIo.err(terminalText(line)),
+  };
   const [name, ...rest] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     io.out(HELP);
@@ -48,16 +55,17 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
   }
   const command = COMMANDS[name];
   if (!command) {
-    io.err(`autorenew: unknown command "${name}"; run autorenew --help`);
+    io.err(terminalLine(`autorenew: unknown command "${name}"; run autorenew --help`));
     return EXIT.invalidInput;
   }
   try {
     return await command.run(rest, io);
   } catch (err) {
     if (err instanceof ValidationError) {
-      for (const issue of err.issues) io.err(redact(formatIssue(issue)));
+      for (const issue of err.issues) io.err(terminalLine(redact(formatIssue(issue))));
     } else {
-      io.err(redact(`autorenew ${name}: ${err instanceof Error ? err.message : String(err)}`));
+      // Messages may quote registrar text: one line, as the README promises.
+      io.err(terminalLine(redact(`autorenew ${name}: ${err instanceof Error ? err.message : String(err)}`)));
     }
     if (rest.includes('--verbose') && err instanceof Error && err.stack) io.err(redact(err.stack));
     if (err instanceof InputError) return EXIT.invalidInput;

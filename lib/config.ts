@@ -8,6 +8,11 @@ export interface Config {
   endpoint: string;
   /** Secrets Manager secret id (AUTORENEW_SECRET_ID); absent: local env credentials. */
   secretId?: string;
+  /**
+   * A second secret with a read-only Alibaba key (AUTORENEW_READONLY_SECRET_ID): list and query, never buy. The check
+   * job and `plan` use it when set; absent, they use AUTORENEW_SECRET_ID (whose key can buy).
+   */
+  readOnlySecretId?: string;
   /** DynamoDB table (AUTORENEW_TABLE); absent: embedded ledger. */
   table?: string;
   /** Local DynamoDB endpoint (AUTORENEW_DYNAMODB_ENDPOINT). */
@@ -71,6 +76,7 @@ export function readConfig(env: Env): Readonly<Config> {
   }
   const optional = {
     secretId: readOptional(env, 'AUTORENEW_SECRET_ID'),
+    readOnlySecretId: readOptional(env, 'AUTORENEW_READONLY_SECRET_ID'),
     table: readOptional(env, 'AUTORENEW_TABLE'),
     dynamodbEndpoint: readOptional(env, 'AUTORENEW_DYNAMODB_ENDPOINT'),
     topicArn: readOptional(env, 'AUTORENEW_TOPIC_ARN'),
@@ -87,6 +93,34 @@ export function readConfig(env: Env): Readonly<Config> {
   for (const [k, v] of Object.entries(optional))
     if (v !== undefined) (config as unknown as Record<string, string>)[k] = v;
   return Object.freeze(config);
+}
+
+/**
+ * Inside Lambda the registrar can only be Alibaba's own API: `https://` on a `*.aliyuncs.com` host, no credentials
+ * or port in the URL. Anything else (a typo'd or planted endpoint would receive every signed request, and renew's
+ * paid ones) is a configuration error at cold start, before any call.
+ */
+export function checkLambdaEndpoint(endpoint: string): void {
+  let url: URL | undefined;
+  try {
+    url = new URL(endpoint);
+  } catch {
+    url = undefined;
+  }
+  const host = url?.hostname.toLowerCase() ?? '';
+  const ok =
+    url?.protocol === 'https:' &&
+    url.username === '' &&
+    url.password === '' &&
+    url.port === '' &&
+    /^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+aliyuncs\.com$/.test(host);
+  if (!ok) {
+    throw new InputError(
+      `AUTORENEW_ENDPOINT=${JSON.stringify(endpoint)} is not allowed in Lambda: use https://<name>.aliyuncs.com ` +
+        `(default ${DEFAULT_ENDPOINT}); other endpoints are for the local CLI and the sandbox only`,
+      { path: 'AUTORENEW_ENDPOINT' },
+    );
+  }
 }
 
 /** True when the endpoint is a sandbox on this machine (loopback), where `--at` and fast clocks are allowed. */

@@ -1,5 +1,5 @@
 import { systemClock } from './clock';
-import { readConfig } from './config';
+import { checkLambdaEndpoint, readConfig } from './config';
 import { InputError } from './errors';
 import { notifyJobError } from './jobs';
 import { createDynamoLedger } from './ledger/dynamodb';
@@ -9,6 +9,7 @@ import type { Policy } from './policy/schema';
 import type { CredentialsProvider } from './registrar';
 import type { JobDeps } from './renewal/deps';
 import { assembleDeps, buildCredentials, buildMetrics, buildNotifier, buildRegistrar } from './runtime';
+import { type AlibabaAccess, selectSecretId } from './secrets';
 
 /** Per container: the secret is cached across warm invocations (max age in lib/secrets.ts), not re-read each run. */
 let containerCredentials: { key: string; provider: CredentialsProvider } | undefined;
@@ -21,12 +22,16 @@ function ledgerFor(table: string) {
   return containerLedger.ledger;
 }
 
-function credentialsFor(config: Parameters<typeof buildCredentials>[0]): CredentialsProvider {
-  const key = config.secretId ?? '(env)';
+function credentialsFor(config: Parameters<typeof buildCredentials>[0], access: AlibabaAccess): CredentialsProvider {
+  // Keyed by the secret, not the access: the same secret (or the env) gives the same key pair.
+  const key = selectSecretId(config, access).secretId ?? '(env)';
   if (containerCredentials?.key !== key)
-    containerCredentials = { key, provider: buildCredentials(config, process.env) };
+    containerCredentials = { key, provider: buildCredentials(config, process.env, access) };
   return containerCredentials.provider;
 }
+
+/** Per container: the "reader holds a key that can buy" warning is logged once, not every hourly run. */
+let warnedSpendingReader = false;
 
 /** The part of Lambda's context object the jobs use. */
 export interface LambdaContext {
@@ -41,7 +46,10 @@ export interface LambdaContext {
 export async function prepareLambdaJob(
   job: 'renew' | 'check',
   context: LambdaContext | undefined,
+  /** `read`: the job only lists and queries, so it takes the read-only Alibaba key when one is configured. */
+  options: { alibabaAccess?: AlibabaAccess } = {},
 ): Promise<{ deps: JobDeps; policy: Policy; dryRun: boolean; runId: string | undefined }> {
+  const access = options.alibabaAccess ?? 'buy';
   const env = process.env;
   const log = createLogger({ fields: { job, ...(context?.awsRequestId ? { requestId: context.awsRequestId } : {}) } });
   const config = readConfig(env);
@@ -49,6 +57,8 @@ export async function prepareLambdaJob(
   let policy: Policy;
   try {
     if (!config.table) throw new InputError('AUTORENEW_TABLE is not set; the stack sets it to the ledger table');
+    // AWS_LAMBDA_RUNTIME_API exists only in a real Lambda sandbox (tests of the handlers run a loopback registrar).
+    if (env.AWS_LAMBDA_RUNTIME_API) checkLambdaEndpoint(config.endpoint);
     policy = await loadPolicyFile(config.policyPath);
   } catch (err) {
     await notifyJobError(
@@ -57,8 +67,15 @@ export async function prepareLambdaJob(
     );
     throw err;
   }
+  if (access === 'read' && selectSecretId(config, access).spends && !warnedSpendingReader) {
+    warnedSpendingReader = true;
+    log.warn(
+      `${job} only reads, yet it uses ${config.secretId}, whose key can buy renewals; give it a read-only key ` +
+        '(AUTORENEW_READONLY_SECRET_ID, the readOnlySecretName deploy parameter, docs/deploy.md)',
+    );
+  }
   const deps = assembleDeps({
-    registrar: buildRegistrar(config, policy, env, credentialsFor(config)),
+    registrar: buildRegistrar(config, policy, env, credentialsFor(config, access)),
     ledger: ledgerFor(config.table),
     notifier,
     clock: systemClock,

@@ -12,13 +12,21 @@ import type { Policy } from './policy/schema';
 import type { CredentialsProvider, Registrar } from './registrar';
 import type { JobDeps } from './renewal/deps';
 import { realSleep } from './renewal/retry';
-import { createEnvCredentials, createSecretsManagerCredentials } from './secrets';
+import { type AlibabaAccess, createEnvCredentials, createSecretsManagerCredentials, selectSecretId } from './secrets';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
-/** Credentials for this config: Secrets Manager when AUTORENEW_SECRET_ID is set, else the local env variables. */
-export function buildCredentials(config: Readonly<Config>, env: Env): CredentialsProvider {
-  return config.secretId ? createSecretsManagerCredentials({ secretId: config.secretId }) : createEnvCredentials(env);
+/**
+ * Credentials for this config: Secrets Manager when a secret is configured for `access` (AUTORENEW_SECRET_ID, or
+ * AUTORENEW_READONLY_SECRET_ID for readers), else the local env variables.
+ */
+export function buildCredentials(
+  config: Readonly<Config>,
+  env: Env,
+  access: AlibabaAccess = 'buy',
+): CredentialsProvider {
+  const { secretId } = selectSecretId(config, access);
+  return secretId ? createSecretsManagerCredentials({ secretId }) : createEnvCredentials(env);
 }
 
 /** The registrar adapter for this config; pass `credentials` to share a cached provider across runs. */

@@ -3,6 +3,21 @@ import { SecretError } from './errors';
 import { registerSecret } from './redact';
 import type { Credentials, CredentialsProvider } from './registrar';
 
+/** What a caller does with the Alibaba key: `read` (list and query: check, plan) or `buy` (renew). */
+export type AlibabaAccess = 'read' | 'buy';
+
+/**
+ * The Secrets Manager secret for `access`: readers take the read-only key when one is configured, otherwise the main
+ * one (which can buy: `spends` says so, for a warning). Buyers always take the main one.
+ */
+export function selectSecretId(
+  config: { secretId?: string | undefined; readOnlySecretId?: string | undefined },
+  access: AlibabaAccess,
+): { secretId: string | undefined; spends: boolean } {
+  if (access === 'read' && config.readOnlySecretId) return { secretId: config.readOnlySecretId, spends: false };
+  return { secretId: config.secretId, spends: config.secretId !== undefined };
+}
+
 /** Parses the secret's JSON `{"accessKeyId","accessKeySecret","securityToken"?}`; errors name the field, never values. */
 export function parseCredentialsSecret(text: string | undefined, secretName: string): Credentials {
   const fix = `store JSON {"accessKeyId": "...", "accessKeySecret": "..."} in secret ${secretName}`;

@@ -5,6 +5,7 @@ import { copyFile, readFile, stat } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { writeIamFacts } from './iam-facts.mjs';
 import { writeMetricNames } from './metric-names.mjs';
 import { writeTableResource } from './table-resource.mjs';
 
@@ -111,6 +112,7 @@ export async function prepareArtifacts(args) {
   console.log('\n> generate deploy facts from lib/');
   console.log(`  ${relative(ROOT, await writeTableResource(ROOT))} (from lib/ledger/table.ts)`);
   console.log(`  ${relative(ROOT, await writeMetricNames(ROOT))} (from lib/metrics.ts)`);
+  console.log(`  ${relative(ROOT, await writeIamFacts(ROOT))} (from lib/iam.ts)`);
 }
 
 /** Runs `osls <command> ...args` from the repository root. */

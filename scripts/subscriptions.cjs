@@ -1,5 +1,6 @@
 // osls variable resolver: `${file(./scripts/subscriptions.cjs)}` in serverless.yml's `resources` list returns one
-// AWS::SNS::Subscription per address in the `alertEmails` / `alertSms` params (comma lists; empty = none).
+// AWS::SNS::Subscription per address in the `alertEmails` / `alertSms` params (comma lists; empty = none); emails
+// also subscribe to the second alarm path (AlertFallbackTopic).
 // Logical ids are derived from the address, not its position, so removing one address never replaces (and
 // un-confirms) the others.
 'use strict';
@@ -54,6 +55,11 @@ function buildSubscriptions(emails, phones) {
     Resources[logicalId('AlertEmail', email)] = {
       Type: 'AWS::SNS::Subscription',
       Properties: { TopicArn: { Ref: 'AlertTopic' }, Protocol: 'email', Endpoint: email },
+    };
+    // The second alarm path (alert delivery failures), which does not depend on the alert topic's key.
+    Resources[logicalId('AlertPathEmail', email)] = {
+      Type: 'AWS::SNS::Subscription',
+      Properties: { TopicArn: { Ref: 'AlertFallbackTopic' }, Protocol: 'email', Endpoint: email },
     };
   }
   for (const phone of smsList) {

@@ -6,9 +6,21 @@ import {
   RejectedFinalError,
   RejectedRetryableError,
 } from '../errors';
+import { sanitizeLine } from '../notify/text/sanitize';
 import type { AttemptFailure, FailureClass } from './classify';
 
 const MAX_SERVER_MESSAGE = 300;
+
+/** Longest registrar text (ErrorMsg, FailReason) kept: far more than any real reason, bounded in the ledger. */
+export const MAX_REGISTRAR_TEXT = 500;
+
+/**
+ * Registrar free text as stored and shown: the project's one sanitiser (controls, C1 such as U+009B CSI, format
+ * characters such as U+202E and U+200B, line and paragraph separators) and a length cap.
+ */
+export function registrarText(value: string, maxChars = MAX_REGISTRAR_TEXT): string {
+  return sanitizeLine(value, maxChars);
+}
 
 /**
  * Makes a registrar message safe to show: drops the echoed string to sign (it contains the AccessKeyId), masks any
@@ -19,9 +31,7 @@ export function sanitizeServerMessage(message: string, secrets: readonly string[
   for (const secret of secrets) {
     if (secret.length >= 4) text = text.split(secret).join('***');
   }
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: stripping control characters is the point
-  text = text.replace(/[\u0000-\u001f\u007f]+/g, ' ').trim();
-  return text.length > MAX_SERVER_MESSAGE ? `${text.slice(0, MAX_SERVER_MESSAGE)}...` : text;
+  return registrarText(text, MAX_SERVER_MESSAGE);
 }
 
 export interface FailureReport {

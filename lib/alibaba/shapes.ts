@@ -1,5 +1,7 @@
+import { domainToASCII } from 'node:url';
 import { z } from 'zod';
 import type { DomainInfo, ListedDomain, SubmitResult, TaskDetail, TaskDetailState, TaskInfo } from '../registrar';
+import { registrarText } from './errors';
 
 /** A 2xx body that does not have the shape we rely on. The caller turns it into an AmbiguousOutcomeError. */
 export class ShapeError extends Error {}
@@ -14,6 +16,28 @@ export interface Page<T> {
 const count = z.number().int().nonnegative();
 const nonEmpty = z.string().min(1);
 const epochMs = z.number().int().safe();
+
+/** Characters no domain name has, in any form: controls, format characters, separators, whitespace. */
+const NOT_IN_NAMES = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\s]/u;
+const LDH_LABEL = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
+
+/**
+ * A registrar domain name we accept: LDH, or an IDN whose ASCII (punycode) form is LDH; at least two labels, at most
+ * 253 characters in ASCII form. Anything else (escapes, newlines, bidi or zero-width characters, 300 characters) is
+ * a shape error, so it never reaches the ledger, a log line, a notification or a terminal.
+ */
+export function isValidDomainName(name: string): boolean {
+  if (NOT_IN_NAMES.test(name)) return false;
+  const ascii = domainToASCII(name.toLowerCase());
+  if (!ascii || ascii.length > 253) return false;
+  const labels = ascii.split('.');
+  return labels.length >= 2 && labels.every((label) => LDH_LABEL.test(label));
+}
+
+// The message names the field (with its path), never the offending value.
+const domainName = z
+  .string()
+  .refine(isValidDomainName, 'is not a valid domain name (LDH or IDN, at most 253 characters)');
 
 function parseWith<S extends z.ZodType>(schema: S, body: unknown): z.output<S> {
   const result = schema.safeParse(body);
@@ -49,7 +73,7 @@ function toPage<T>(
 }
 
 const domainItem = z.object({
-  DomainName: nonEmpty,
+  DomainName: domainName,
   InstanceId: z.string(),
   ExpirationDateLong: epochMs,
   DomainStatus: z.string(),
@@ -82,7 +106,7 @@ export function parseDomainPage(body: unknown): Page<ListedDomain> {
 }
 
 const domainInfo = z.object({
-  DomainName: nonEmpty,
+  DomainName: domainName,
   ExpirationDateLong: epochMs,
   DomainStatus: z.string(),
   Premium: z.boolean().optional(),
@@ -153,7 +177,7 @@ const DETAIL_STATES: readonly TaskDetailState[] = ['waiting', 'executing', 'succ
 const detailItem = z.object({
   TaskNo: nonEmpty,
   TaskDetailNo: nonEmpty,
-  DomainName: nonEmpty,
+  DomainName: domainName,
   TaskStatusCode: z.union([z.literal(0), z.literal(1), z.literal(2), z.literal(3)]),
   ErrorMsg: z.string().optional(),
   FailReason: z.string().optional(),
@@ -171,8 +195,9 @@ export function parseDetailPage(body: unknown): Page<TaskDetail> {
       taskDetailNo: d.TaskDetailNo,
       domainName: d.DomainName,
       state: DETAIL_STATES[d.TaskStatusCode] ?? 'failure',
-      ...(d.ErrorMsg !== undefined ? { errorMsg: d.ErrorMsg } : {}),
-      ...(d.FailReason !== undefined ? { failReason: d.FailReason } : {}),
+      // Free text from the registrar: made safe and bounded here, before it can reach the ledger, logs or emails.
+      ...(d.ErrorMsg !== undefined ? { errorMsg: registrarText(d.ErrorMsg) } : {}),
+      ...(d.FailReason !== undefined ? { failReason: registrarText(d.FailReason) } : {}),
       ...(d.TryCount !== undefined ? { tryCount: d.TryCount } : {}),
     }),
   );

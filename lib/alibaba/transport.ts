@@ -16,7 +16,12 @@ export type ExchangeResult =
       retryAfterMs?: number;
     };
 
+/** Largest answer read: a 1000-item page is well under 1 MB; anything beyond 10 MiB is not a Domain API answer. */
+export const MAX_RESPONSE_BYTES = 10 * 1024 * 1024;
+
 export interface ExchangeOptions {
+  /** Cap on the answer's size (default MAX_RESPONSE_BYTES); a bigger one is not read and counts as an invalid body. */
+  maxBodyBytes?: number;
   endpoint: string;
   timeoutMs: number;
   fetch: typeof fetch;
@@ -44,6 +49,33 @@ function findNetworkCode(error: unknown): string | undefined {
     e = (e as { cause?: unknown }).cause;
   }
   return undefined;
+}
+
+/**
+ * Reads the body as UTF-8 text, at most `maxBytes`; undefined when the answer is bigger (declared or streamed), after
+ * cancelling the rest. Never buffers more than `maxBytes` plus one chunk.
+ */
+async function readCapped(response: Response, maxBytes: number): Promise<string | undefined> {
+  const declared = Number(response.headers.get('content-length'));
+  if (Number.isFinite(declared) && declared > maxBytes) {
+    await response.body?.cancel().catch(() => {});
+    return undefined;
+  }
+  if (!response.body) return '';
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > maxBytes) {
+      await reader.cancel().catch(() => {});
+      return undefined;
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 function parseJson(text: string): unknown {
@@ -74,8 +106,19 @@ export async function exchange(options: ExchangeOptions): Promise<ExchangeResult
       signal: controller.signal,
       redirect: 'manual',
     });
-    const text = await response.text();
+    const maxBytes = options.maxBodyBytes ?? MAX_RESPONSE_BYTES;
+    const text = await readCapped(response, maxBytes);
     const headerRequestId = response.headers.get('x-acs-request-id') ?? undefined;
+    if (text === undefined) {
+      // Not read, so nothing is known of the outcome: an invalid body, which is ambiguous (a paid call is reconciled,
+      // never resent blindly), whatever the status.
+      return {
+        ok: false,
+        failure: { kind: 'invalid-body', httpStatus: response.status },
+        detail: `the answer is larger than ${maxBytes} bytes and was not read`,
+        ...(headerRequestId ? { requestId: headerRequestId } : {}),
+      };
+    }
     const json = parseJson(text);
     const record = isRecord(json) ? json : undefined;
     const requestId = (record && readString(record, 'RequestId')) ?? headerRequestId;

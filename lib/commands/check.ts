@@ -3,6 +3,7 @@ import { JOB_FLAGS, parseFlags } from './args';
 import { type Command, EXIT } from './io';
 import { openLocalRuntime } from './local-runtime';
 import { withProgress } from './progress';
+import { terminalJson } from './terminal-text';
 
 export const CHECK_USAGE = `usage: autorenew check [--policy FILE] [--at DATE] [--json] [--verbose]
 
@@ -22,10 +23,10 @@ export const checkCommand: Command = async (args, io) => {
     io.out(CHECK_USAGE);
     return EXIT.ok;
   }
-  const rt = await openLocalRuntime(io, { ...flags, notifyTo: flags.json ? 'err' : 'out' });
+  const rt = await openLocalRuntime(io, { ...flags, notifyTo: flags.json ? 'err' : 'out', alibabaAccess: 'read' });
   try {
     const summary = await withProgress(io, 'checking open batches', () => executeCheck(rt.deps, { policy: rt.policy }));
-    if (flags.json) io.out(JSON.stringify(summary, null, 2));
+    if (flags.json) io.out(terminalJson(summary));
     else {
       io.out(
         `check run ${summary.runId}: ${summary.openBatches} open batch(es); renewed ${summary.renewed}, failed ${summary.failed}, pending ${summary.pending}, adopted ${summary.adopted}, released ${summary.released}, unknown ${summary.unknown}, stuck ${summary.stuck}`,

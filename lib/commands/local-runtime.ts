@@ -7,7 +7,8 @@ import { createLogger } from '../log';
 import { loadPolicyFile } from '../policy/load';
 import type { Policy } from '../policy/schema';
 import type { JobDeps } from '../renewal/deps';
-import { assembleDeps, buildNotifier, buildRegistrar } from '../runtime';
+import { assembleDeps, buildCredentials, buildNotifier, buildRegistrar } from '../runtime';
+import type { AlibabaAccess } from '../secrets';
 import { parseAt } from './args';
 import type { CliIO } from './io';
 
@@ -35,7 +36,15 @@ export function openLocalLedger(
  */
 export async function openLocalRuntime(
   io: CliIO,
-  options: { policy?: string; at?: string; atAllowedAnywhere?: boolean; verbose?: boolean; notifyTo?: 'out' | 'err' },
+  options: {
+    policy?: string;
+    at?: string;
+    atAllowedAnywhere?: boolean;
+    verbose?: boolean;
+    notifyTo?: 'out' | 'err';
+    /** `read` (plan, check): the read-only key of AUTORENEW_READONLY_SECRET_ID when set. Default `buy`. */
+    alibabaAccess?: AlibabaAccess;
+  },
 ): Promise<LocalRuntime> {
   const env = { ...io.env, ...(options.policy ? { AUTORENEW_POLICY: options.policy } : {}) };
   const config = readConfig(env);
@@ -53,7 +62,7 @@ export async function openLocalRuntime(
   const opened = await openLocalLedger(io, config, env);
   const write = options.notifyTo === 'err' ? io.err : io.out;
   const deps = assembleDeps({
-    registrar: buildRegistrar(config, policy, env),
+    registrar: buildRegistrar(config, policy, env, buildCredentials(config, env, options.alibabaAccess ?? 'buy')),
     ledger: opened.ledger,
     notifier: buildNotifier(config, write),
     clock,

@@ -4,6 +4,7 @@ import { JOB_FLAGS, parseFlags } from './args';
 import { type Command, EXIT } from './io';
 import { openLocalRuntime } from './local-runtime';
 import { withProgress } from './progress';
+import { terminalDeep, terminalJson } from './terminal-text';
 
 export const PLAN_USAGE = `usage: autorenew plan [--policy FILE] [--at DATE] [--json] [--verbose]
 
@@ -22,11 +23,21 @@ export const planCommand: Command = async (args, io) => {
     io.out(PLAN_USAGE);
     return EXIT.ok;
   }
-  const rt = await openLocalRuntime(io, { ...flags, atAllowedAnywhere: true, notifyTo: 'err' });
+  const rt = await openLocalRuntime(io, {
+    ...flags,
+    atAllowedAnywhere: true,
+    notifyTo: 'err',
+    alibabaAccess: 'read',
+  });
   try {
     const plan = await withProgress(io, 'listing and planning', () => listAndPlan(rt.deps, rt.policy));
-    if (flags.json) io.out(JSON.stringify(planToJson(plan), null, 2));
-    else for (const line of formatPlanTable(plan, { width: terminalWidth(io.env), tty: io.isTTY })) io.out(line);
+    // Registrar text (domain names, reasons) is made safe before layout, so truncation never cuts an escape in half.
+    if (flags.json) io.out(terminalJson(planToJson(plan)));
+    else {
+      for (const line of formatPlanTable(terminalDeep(plan), { width: terminalWidth(io.env), tty: io.isTTY })) {
+        io.out(line);
+      }
+    }
     return EXIT.ok;
   } finally {
     await rt.close();

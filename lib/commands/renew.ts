@@ -5,6 +5,7 @@ import { isYes, needsConfirmation } from './confirm';
 import { type Command, EXIT } from './io';
 import { openLocalRuntime } from './local-runtime';
 import { withProgress } from './progress';
+import { terminalDeep, terminalJson } from './terminal-text';
 
 export const RENEW_USAGE = `usage: autorenew renew [--dry-run] [--yes] [--policy FILE] [--at DATE] [--json] [--verbose]
 
@@ -52,12 +53,12 @@ export const renewCommand: Command = async (args, io) => {
     const { summary } = await withProgress(io, dryRun ? 'planning (dry run)' : 'renewing', () =>
       executeRenew(rt.deps, { policy: rt.policy, dryRun }),
     );
-    if (flags.json) io.out(JSON.stringify(summary, null, 2));
+    if (flags.json) io.out(terminalJson(summary));
     else {
       io.out(
         `renew ${summary.dryRun ? '(dry run) ' : ''}run ${summary.runId}: listed ${summary.listed}, planned ${summary.planned}, submitted ${summary.submitted}, unknown ${summary.unknown}, rejected ${summary.rejected}, held elsewhere ${summary.conflicts}, deferred ${summary.deferred}`,
       );
-      for (const b of summary.batches) {
+      for (const b of terminalDeep(summary.batches)) {
         io.out(
           `  batch ${b.batchId}: ${b.status}, ${b.domains} domain(s)${b.taskNo ? `, TaskNo ${b.taskNo}` : ''}${b.message ? ` (${b.message})` : ''}`,
         );

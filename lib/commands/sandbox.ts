@@ -44,6 +44,7 @@ Control: GET /_sandbox/state, POST /_sandbox/clock {"advanceMs":n} or {"now":ms}
   POST /_sandbox/faults {"throttleRate":0.1,...} replaces the faults and echoes the complete settings; keys:
   latencyMs throttleRate errorRate loseRate executeThenFailRate executeThenFailCode executeThenFailStatus
   taskQueueMs taskListLagMs taskJitterMs expiryTruncation nameFormFlipRate pageShiftRate actions (unknown key: 400)
+  POSTs need Content-Type: application/json; only Host 127.0.0.1, localhost or [::1] is answered.
 
 examples:
   npx autorenew sandbox --domains 200 --seed 7
@@ -227,6 +228,9 @@ export async function runSandbox(args: readonly string[], io: CliIO, stop: () =>
   io.out(`Sandbox registrar (Alibaba Domain API 2018-01-29) listening on ${sandbox.url}`);
   io.out(`  AccessKeyId:     ${sandbox.accessKeyId}`);
   io.out(`  AccessKeySecret: ${sandbox.accessKeySecret}`);
+  io.out(
+    `  read-only key (lists and queries; paid calls get 403 Forbidden.RAM): ${sandbox.readOnlyAccessKeyId} / ${sandbox.readOnlyAccessKeySecret}`,
+  );
   io.out(`  ${state.domains.length} domains, balance ${state.balance} CNY`);
   io.out(
     `  use: AUTORENEW_ENDPOINT=${sandbox.url} ALIBABA_CLOUD_ACCESS_KEY_ID=${sandbox.accessKeyId} ALIBABA_CLOUD_ACCESS_KEY_SECRET=${sandbox.accessKeySecret}`,

@@ -2,6 +2,7 @@ import { formatDateUtc } from '../renewal/dates';
 import { parseFlags } from './args';
 import { type Command, EXIT } from './io';
 import { openLocalLedger } from './local-runtime';
+import { terminalDeep, terminalJson } from './terminal-text';
 
 export const STATUS_USAGE = `usage: autorenew status [--limit N] [--json]
 
@@ -33,15 +34,14 @@ export const statusCommand: Command = async (args, io) => {
   // Reads only the ledger: no policy, no registrar credentials needed.
   const { ledger, close } = await openLocalLedger(io);
   try {
-    const [open, runs, recent] = await Promise.all([
-      ledger.listOpenBatches(),
-      ledger.lastRuns(),
-      ledger.listRecentBatches(limit),
-    ]);
+    const stored = await Promise.all([ledger.listOpenBatches(), ledger.lastRuns(), ledger.listRecentBatches(limit)]);
     if (flags.json) {
-      io.out(JSON.stringify({ openBatches: open, lastRuns: runs, recentBatches: recent }, null, 2));
+      const [openBatches, lastRuns, recentBatches] = stored;
+      io.out(terminalJson({ openBatches, lastRuns, recentBatches }));
       return EXIT.ok;
     }
+    // Every stored string (domains, TaskNos, registrar messages, errors) as one printable line.
+    const [open, runs, recent] = terminalDeep(stored);
     io.out(`open batches: ${open.length}`);
     for (const b of open) {
       io.out(

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { type AuthInput, isV3, verifyV1, verifyV3 } from './auth';
+import { type AuthInput, claimedKeyId, isV3, verifyV1, verifyV3 } from './auth';
 import { appliesTo, decideEffects, decideFault } from './faults';
 import { parseForm, sendJson } from './http-util';
 import { OPERATIONS } from './ops';
@@ -15,6 +15,12 @@ function executeThenFailMessage(code: string): string {
 }
 
 export const API_VERSION = '2018-01-29';
+
+/** Actions that spend money: the read-only key's RAM policy has no `domain:CreateOrderRenew`. */
+export const PAID_ACTIONS: ReadonlySet<string> = new Set([
+  'SaveBatchTaskForCreatingOrderRenew',
+  'SaveSingleTaskForCreatingOrderRenew',
+]);
 
 interface Parsed {
   action: string;
@@ -85,13 +91,22 @@ export async function handleApiRequest(
   countRequest(rt, 'total');
   try {
     const parsed = parseRequest(req, url, body);
+    const readOnly = claimedKeyId(parsed.auth, parsed.v3) === rt.readOnlyCreds.accessKeyId;
     try {
-      (parsed.v3 ? verifyV3 : verifyV1)(parsed.auth, rt.creds, rt.nonces, Date.now());
+      (parsed.v3 ? verifyV3 : verifyV1)(parsed.auth, readOnly ? rt.readOnlyCreds : rt.creds, rt.nonces, Date.now());
     } catch (err) {
       countRequest(rt, 'authFailed');
       throw err;
     }
     countRequest(rt, parsed.action);
+    if (readOnly && PAID_ACTIONS.has(parsed.action)) {
+      countRequest(rt, 'forbidden');
+      throw new SandboxApiError(
+        403,
+        'Forbidden.RAM',
+        `User not authorized to operate on the specified resource: the read-only key has no permission for ${parsed.action}.`,
+      );
+    }
     const faults = rt.faults;
     if (faults.latencyMs > 0 && appliesTo(faults, parsed.action)) {
       recordFault(rt, 'latency', parsed.action);

@@ -75,6 +75,12 @@ function useNonce(nonces: NonceCache, nonce: string, realNowMs: number): void {
   }
 }
 
+/** The AccessKeyId a request claims (V1 parameter or V3 `Credential=`), before any verification. */
+export function claimedKeyId(req: AuthInput, v3: boolean): string | undefined {
+  if (!v3) return req.params.AccessKeyId;
+  return /(?:^|[\s,])Credential=([^,\s]+)/.exec(headerValue(req.headers, 'authorization') ?? '')?.[1];
+}
+
 /** True when the request carries a V3 `Authorization: ACS3-HMAC-SHA256 ...` header. */
 export function isV3(headers: IncomingHttpHeaders): boolean {
   return (headerValue(headers, 'authorization') ?? '').startsWith('ACS3-');

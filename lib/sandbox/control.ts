@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { InputError } from '../errors';
 import { resolveFaults } from './faults';
-import { sendJson } from './http-util';
+import { isJsonContentType, sendJson } from './http-util';
 import { type Runtime, snapshotState } from './runtime';
 
 export const CONTROL_PREFIX = '/_sandbox/';
@@ -42,6 +42,14 @@ function readClock(body: Record<string, unknown>): { nowMs?: number; advanceMs?:
 export function handleControlRequest(rt: Runtime, req: IncomingMessage, res: ServerResponse, url: URL, body: Buffer) {
   const route = url.pathname;
   const method = (req.method ?? 'GET').toUpperCase();
+  // Anything but GET changes the sandbox: only with a JSON body, which a web page cannot send without a preflight.
+  if (method !== 'GET' && !isJsonContentType(req.headers['content-type'])) {
+    sendJson(res, 415, {
+      Code: 'UnsupportedMediaType',
+      Message: `${method} ${route} needs Content-Type: application/json (other bodies are refused, unread).`,
+    });
+    return;
+  }
   try {
     if (route === '/_sandbox/state' && method === 'GET') {
       sendJson(res, 200, snapshotState(rt));

@@ -8,6 +8,8 @@ export interface ResolvedOptions {
   port: number;
   accessKeyId: string;
   accessKeySecret: string;
+  readOnlyAccessKeyId: string;
+  readOnlyAccessKeySecret: string;
   seed: number;
   nowMs: number;
   taskMs: number;
@@ -67,6 +69,8 @@ export function resolveOptions(o: SandboxOptions): ResolvedOptions {
     port: checkInt('port', o.port, 0, 65535, 0),
     accessKeyId: o.accessKeyId || 'sandbox-access-key-id',
     accessKeySecret: o.accessKeySecret || 'sandbox-access-key-secret',
+    readOnlyAccessKeyId: o.readOnlyAccessKeyId || 'sandbox-readonly-key-id',
+    readOnlyAccessKeySecret: o.readOnlyAccessKeySecret || 'sandbox-readonly-key-secret',
     seed,
     nowMs,
     taskMs: checkNumber('taskMs', o.taskMs, 0, 60_000),

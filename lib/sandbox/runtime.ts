@@ -12,6 +12,8 @@ const MAX_FAULT_RECORDS = 10_000;
 export interface Runtime {
   model: SandboxModel;
   creds: Credentials;
+  /** The read-only key pair: authenticates like `creds`, refused for paid actions. */
+  readOnlyCreds: Credentials;
   nonces: NonceCache;
   /** Dice for faults (seeded, separate from generation). */
   rng: Prng;

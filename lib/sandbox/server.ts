@@ -3,12 +3,12 @@ import type { AddressInfo, Socket } from 'node:net';
 import { handleApiRequest } from './api-handler';
 import { CONTROL_PREFIX, handleControlRequest } from './control';
 import { resolveFaults } from './faults';
-import { readBody, sendJson } from './http-util';
+import { isLoopbackHost, readBody, sendJson } from './http-util';
 import { SandboxModel } from './model';
 import { NonceCache } from './nonces';
 import { resolveOptions } from './options';
 import { createPrng } from './prng';
-import { createCounts, type Runtime, snapshotState } from './runtime';
+import { countRequest, createCounts, type Runtime, snapshotState } from './runtime';
 import { Sleeper } from './sleeper';
 import type { Sandbox, SandboxOptions } from './types';
 
@@ -16,6 +16,15 @@ import type { Sandbox, SandboxOptions } from './types';
 const FAULT_SEED_SALT = 0x5eed_f00d;
 
 async function dispatch(rt: Runtime, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  // Before anything else (the body is not even read): only requests addressed to a loopback name are answered.
+  if (!isLoopbackHost(req.headers.host)) {
+    countRequest(rt, 'hostRefused');
+    sendJson(res, 403, {
+      Code: 'Forbidden.Host',
+      Message: 'The sandbox answers only requests whose Host is 127.0.0.1, localhost or [::1] (with any port).',
+    });
+    return;
+  }
   let body: Buffer;
   try {
     body = await readBody(req);
@@ -46,6 +55,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       rejectStaleExpiry: o.rejectStaleExpiry,
     }),
     creds: { accessKeyId: o.accessKeyId, accessKeySecret: o.accessKeySecret },
+    readOnlyCreds: { accessKeyId: o.readOnlyAccessKeyId, accessKeySecret: o.readOnlyAccessKeySecret },
     nonces: new NonceCache(),
     rng: createPrng((o.seed ^ FAULT_SEED_SALT) >>> 0),
     faults: o.faults,
@@ -79,6 +89,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     port,
     accessKeyId: o.accessKeyId,
     accessKeySecret: o.accessKeySecret,
+    readOnlyAccessKeyId: o.readOnlyAccessKeyId,
+    readOnlyAccessKeySecret: o.readOnlyAccessKeySecret,
     now: () => rt.model.now(),
     setClock: (c) => rt.model.setClock(c),
     setFaults: (f) => {

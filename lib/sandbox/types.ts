@@ -60,6 +60,9 @@ export interface SandboxOptions {
   port?: number; // default 0
   accessKeyId?: string; // default 'sandbox-access-key-id'
   accessKeySecret?: string; // default 'sandbox-access-key-secret'
+  // A second key pair with a read-only RAM policy: lists and queries work, paid actions get 403 Forbidden.RAM.
+  readOnlyAccessKeyId?: string; // default 'sandbox-readonly-key-id'
+  readOnlyAccessKeySecret?: string; // default 'sandbox-readonly-key-secret'
   domains?: number; // generated portfolio size (default 50)
   seed?: number; // PRNG seed for generation and faults (default 1)
   fixture?: SandboxFixture; // explicit domains instead of generated ones
@@ -182,6 +185,9 @@ export interface Sandbox {
   port: number;
   accessKeyId: string;
   accessKeySecret: string;
+  /** The read-only key pair: refused (403 Forbidden.RAM) for SaveBatch/SaveSingleTaskForCreatingOrderRenew. */
+  readOnlyAccessKeyId: string;
+  readOnlyAccessKeySecret: string;
   now(): number; // simulated time, epoch ms
   setClock(c: { nowMs?: number; advanceMs?: number }): void;
   /** Replaces the fault settings (throws InputError for an unknown key or a bad value); returns them complete. */

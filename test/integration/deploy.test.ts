@@ -1,5 +1,7 @@
+import { spawnSync } from 'node:child_process';
 import { readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { ledgerGrants } from '../../lib/iam';
 import { describeTableSchema, TABLE } from '../../lib/ledger/table';
 import { METRIC_DIMENSION, METRIC_NAMESPACE, METRICS } from '../../lib/metrics';
 import {
@@ -22,6 +24,8 @@ import { PROCESS_TEST_TIMEOUT_MS } from '../helpers/timeouts';
 jest.setTimeout(PROCESS_TEST_TIMEOUT_MS);
 
 const OSLS = 'node_modules/osls/bin/serverless.js';
+/** cfn-lint (Python, installed on the project's machines): absent elsewhere, its test is skipped with a note. */
+const CFN_LINT = spawnSync('cfn-lint', ['--version'], { encoding: 'utf8' }).status === 0;
 const PARAMS = [
   '--stage',
   'prod',
@@ -29,6 +33,7 @@ const PARAMS = [
   '--param=alertSms=+14155550100',
   '--param=renewSchedule=cron(30 1 * * ? *)',
   '--param=qps=4',
+  '--param=readOnlySecretName=aliyun-domain-autorenew/alibaba-readonly',
 ];
 
 interface Statement {
@@ -37,6 +42,7 @@ interface Statement {
   Action: string | string[];
   Resource: unknown;
   Principal?: unknown;
+  Condition?: unknown;
 }
 
 const ref = (id: string) => ({ Ref: id });
@@ -53,6 +59,29 @@ function props(resource: CfnResource): Record<string, unknown> {
 function roleStatements(template: CfnTemplate, roleId: string): Statement[] {
   const policies = props(getResource(template, roleId)).Policies as { PolicyDocument: { Statement: Statement[] } }[];
   return policies.flatMap((p) => p.PolicyDocument.Statement);
+}
+
+/** Whether an IAM action pattern (with * wildcards) covers `action`. */
+function grantsAction(pattern: string, action: string): boolean {
+  return new RegExp(`^${pattern.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`, 'i').test(action);
+}
+
+/**
+ * Allow statements to a service principal without an aws:SourceAccount condition, and KMS grants to roles without
+ * kms:ViaService: the confused-deputy and direct-use gaps the policies must not have. Returns their Sids.
+ */
+function unconditionedServiceGrants(statements: Statement[]): string[] {
+  return statements
+    .filter((st) => st.Effect === 'Allow')
+    .filter((st) => {
+      const principal = (st.Principal ?? {}) as { Service?: unknown; AWS?: unknown };
+      const condition = JSON.stringify(st.Condition ?? {});
+      const isKms = asList(st.Action).some((a) => a.startsWith('kms:'));
+      if (principal.Service) return !condition.includes('"aws:SourceAccount"');
+      if (isKms && JSON.stringify(principal.AWS ?? '').includes('Role')) return !condition.includes('"kms:ViaService"');
+      return false;
+    })
+    .map((st) => st.Sid ?? '?');
 }
 
 function bySid(statements: Statement[]): Record<string, Statement> {
@@ -137,6 +166,7 @@ describe('package (no parameters)', () => {
     expect(defaultRun.output).toContain('> build handlers');
     expect(defaultRun.output).toContain('> validate policy policies/default.json');
     expect(defaultRun.output).toContain('dist/table-resource.json (from lib/ledger/table.ts)');
+    expect(defaultRun.output).toContain('dist/iam.json (from lib/iam.ts)');
     expect(defaultRun.output).toMatch(/package finished in \d+ ms/);
   });
 
@@ -149,7 +179,8 @@ describe('package (no parameters)', () => {
         Runtime: 'nodejs24.x',
         Architectures: ['arm64'],
         Handler: `dist/${fn}/index.handler`,
-        Role: arnOf(`${id}Role`),
+        // Fn::Sub: the reference orders creation without the DependsOn cfn-lint flags (W3005).
+        Role: { 'Fn::Sub': `\${${id}Role.Arn}` },
         ...sizing,
       });
       const env = (f.Environment as { Variables: Record<string, unknown> }).Variables;
@@ -164,10 +195,12 @@ describe('package (no parameters)', () => {
         AUTORENEW_QPS: '',
         AUTORENEW_PAGE_SIZE: '',
       });
-      // Empty clientIp param: the variable is dropped (condition false), not set to ''.
-      expect(env.AUTORENEW_CLIENT_IP).toEqual({ 'Fn::If': ['HasClientIp', '', ref('AWS::NoValue')] });
+      // Empty clientIp param: an empty variable, which lib/config.ts reads as unset (no always-true condition).
+      expect(env.AUTORENEW_CLIENT_IP).toBe('');
     }
-    expect(template.Conditions?.HasClientIp).toEqual({ 'Fn::Not': [{ 'Fn::Equals': ['', ''] }] });
+    expect(template.Conditions).toBeUndefined();
+    // versionFunctions: false: no retained, still invocable AWS::Lambda::Version per deploy.
+    expect(resourcesOfType(template, 'AWS::Lambda::Version')).toEqual({});
     // No shared framework role: each function has its own.
     expect(resourcesOfType(template, 'AWS::IAM::Role')).toEqual({
       RenewRole: expect.anything(),
@@ -202,29 +235,32 @@ describe('package (no parameters)', () => {
     });
   });
 
-  test('IAM: exactly the needed actions, each on its own resource', () => {
+  test('IAM: each role holds exactly its job’s actions (lib/iam.ts), each on its own resource', () => {
     const tableArn = arnOf('LedgerTable');
     const indexArn = { 'Fn::Join': ['/', [tableArn, 'index', TABLE.openIndex.name]] };
-    for (const fn of ['renew', 'check']) {
+    for (const fn of ['renew', 'check'] as const) {
       const role = `${fn[0]?.toUpperCase()}${fn.slice(1)}Role`;
       const statements = roleStatements(template, role);
       expect(statements.every((s) => s.Effect === 'Allow')).toBe(true);
       const s = bySid(statements);
-      expect(Object.keys(s).sort()).toEqual(['PublishAlerts', 'ReadAlibabaKey', 'UseLedger', 'WriteOwnLogs']);
+      expect(Object.keys(s).sort()).toEqual([
+        ...(fn === 'check' ? ['LedgerClaimQueries'] : []),
+        'LedgerItems',
+        'LedgerOpenIndex',
+        'PublishAlerts',
+        'ReadAlibabaKey',
+        'WriteOwnLogs',
+      ]);
       expect(s.ReadAlibabaKey).toMatchObject({
         Action: 'secretsmanager:GetSecretValue',
         Resource: {
           'Fn::Sub': stackArn('secretsmanager', 'secret:aliyun-domain-autorenew/alibaba-??????'),
         },
       });
-      expect(asList(s.UseLedger?.Action ?? []).sort()).toEqual([
-        'dynamodb:BatchGetItem',
-        'dynamodb:GetItem',
-        'dynamodb:PutItem',
-        'dynamodb:Query',
-        'dynamodb:UpdateItem',
-      ]);
-      expect(s.UseLedger?.Resource).toEqual([tableArn, indexArn]);
+      expect(asList(s.LedgerItems?.Action ?? [])).toEqual(ledgerGrants(fn).table);
+      expect(s.LedgerItems?.Resource).toEqual(tableArn);
+      expect(asList(s.LedgerOpenIndex?.Action ?? [])).toEqual(['dynamodb:Query']);
+      expect(s.LedgerOpenIndex?.Resource).toEqual(indexArn);
       expect(s.PublishAlerts).toMatchObject({
         Action: 'sns:Publish',
         Resource: {
@@ -242,6 +278,28 @@ describe('package (no parameters)', () => {
         }
       }
     }
+    // The exact action sets, written out: renew takes claims and budget (UpdateItem); check scans for live claims
+    // (the orphan sweep) and holds UpdateItem reserved (lib/iam.ts RESERVED_ACCESS); check may query the table only
+    // for claim partitions (reconciliation), renew not at all.
+    expect(bySid(roleStatements(template, 'CheckRole')).LedgerClaimQueries).toMatchObject({
+      Action: ['dynamodb:Query'],
+      Resource: tableArn,
+      Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['DOMAIN#*'] } },
+    });
+    const items = (role: string) => asList(bySid(roleStatements(template, role)).LedgerItems?.Action ?? []);
+    expect(items('RenewRole')).toEqual([
+      'dynamodb:BatchGetItem',
+      'dynamodb:GetItem',
+      'dynamodb:PutItem',
+      'dynamodb:UpdateItem',
+    ]);
+    expect(items('CheckRole')).toEqual([
+      'dynamodb:BatchGetItem',
+      'dynamodb:GetItem',
+      'dynamodb:PutItem',
+      'dynamodb:Scan',
+      'dynamodb:UpdateItem',
+    ]);
     // The topic name the roles build by hand is the topic's real name.
     expect(props(getResource(template, 'AlertTopic')).TopicName).toBe('aliyun-domain-autorenew-dev-alerts');
   });
@@ -250,16 +308,134 @@ describe('package (no parameters)', () => {
     expect(props(getResource(template, 'AlertTopic')).KmsMasterKeyId).toEqual(ref('AlertKey'));
     const key = props(getResource(template, 'AlertKey'));
     expect(key.EnableKeyRotation).toBe(true);
-    const s = bySid((key.KeyPolicy as { Statement: Statement[] }).Statement);
+    const statements = (key.KeyPolicy as { Statement: Statement[] }).Statement;
+    const s = bySid(statements);
+    expect(Object.keys(s).sort()).toEqual(['AccountAdministers', 'CloudWatchAlarmsPublish', 'FunctionsPublish']);
     const use = ['kms:Decrypt', 'kms:GenerateDataKey*'];
+    const topicContext = { 'Fn::Sub': stackArn('sns', 'aliyun-domain-autorenew-dev-alerts') };
     expect(s.CloudWatchAlarmsPublish).toMatchObject({ Principal: { Service: 'cloudwatch.amazonaws.com' } });
     expect(asList(s.CloudWatchAlarmsPublish?.Action ?? []).sort()).toEqual(use);
+    expect(s.CloudWatchAlarmsPublish?.Condition).toEqual({
+      StringEquals: {
+        'aws:SourceAccount': ref('AWS::AccountId'),
+        'kms:EncryptionContext:aws:sns:topicArn': topicContext,
+      },
+      ArnLike: { 'aws:SourceArn': { 'Fn::Sub': stackArn('cloudwatch', 'alarm:*') } },
+    });
     expect(s.FunctionsPublish?.Principal).toEqual({ AWS: [arnOf('RenewRole'), arnOf('CheckRole')] });
     expect(asList(s.FunctionsPublish?.Action ?? []).sort()).toEqual(use);
-    // The account administers the key (including its policy) but cannot use it for data.
+    expect(s.FunctionsPublish?.Condition).toEqual({
+      StringEquals: {
+        'kms:ViaService': { 'Fn::Sub': `sns.\${AWS::Region}.amazonaws.com` },
+        'kms:EncryptionContext:aws:sns:topicArn': topicContext,
+      },
+    });
+    // The account administers the key (including its policy) but cannot use it for data, and IAM alone cannot
+    // hand out its use: no kms:CreateGrant (nor a wildcard that includes it).
     const admin = asList(s.AccountAdministers?.Action ?? []);
-    expect(admin).toEqual(expect.arrayContaining(['kms:Put*', 'kms:ScheduleKeyDeletion']));
+    expect(admin).toEqual(expect.arrayContaining(['kms:PutKeyPolicy', 'kms:ScheduleKeyDeletion', 'kms:CreateAlias']));
     expect(admin.some((a) => /Decrypt|Encrypt|GenerateDataKey|ReEncrypt|^kms:\*$/.test(a))).toBe(false);
+    expect(admin.filter((a) => grantsAction(a, 'kms:CreateGrant'))).toEqual([]);
+    expect(unconditionedServiceGrants(statements)).toEqual([]);
+  });
+
+  test('KMS checks have teeth: dropping a condition or widening the admin statement is caught', () => {
+    const statements = (props(getResource(template, 'AlertKey')).KeyPolicy as { Statement: Statement[] }).Statement;
+    const unconditioned = statements.map((st) =>
+      st.Sid === 'CloudWatchAlarmsPublish' ? { ...st, Condition: undefined } : st,
+    );
+    expect(unconditionedServiceGrants(unconditioned)).toEqual(['CloudWatchAlarmsPublish']);
+    const noVia = statements.map((st) => (st.Sid === 'FunctionsPublish' ? { ...st, Condition: undefined } : st));
+    expect(unconditionedServiceGrants(noVia)).toEqual(['FunctionsPublish']);
+    expect(['kms:Create*'].filter((a) => grantsAction(a, 'kms:CreateGrant'))).toEqual(['kms:Create*']);
+  });
+
+  test('topic policy: publish by the two roles and this account’s alarms, subscribe by the account, TLS only', () => {
+    const policy = props(getResource(template, 'AlertTopicPolicy'));
+    expect(policy.Topics).toEqual([ref('AlertTopic')]);
+    const statements = (policy.PolicyDocument as { Statement: Statement[] }).Statement;
+    const s = bySid(statements);
+    expect(Object.keys(s).sort()).toEqual([
+      'AccountSubscribes',
+      'CloudWatchAlarmsPublish',
+      'DenyInsecureTransport',
+      'FunctionsPublish',
+    ]);
+    expect(s.FunctionsPublish).toEqual({
+      Sid: 'FunctionsPublish',
+      Effect: 'Allow',
+      Principal: { AWS: [arnOf('RenewRole'), arnOf('CheckRole')] },
+      Action: 'sns:Publish',
+      Resource: ref('AlertTopic'),
+    });
+    expect(s.CloudWatchAlarmsPublish).toMatchObject({
+      Principal: { Service: 'cloudwatch.amazonaws.com' },
+      Action: 'sns:Publish',
+      Condition: {
+        StringEquals: { 'aws:SourceAccount': ref('AWS::AccountId') },
+        ArnLike: { 'aws:SourceArn': { 'Fn::Sub': stackArn('cloudwatch', 'alarm:*') } },
+      },
+    });
+    expect(s.AccountSubscribes).toMatchObject({
+      Principal: { AWS: { 'Fn::Sub': `arn:\${AWS::Partition}:iam::\${AWS::AccountId}:root` } },
+    });
+    expect(asList(s.AccountSubscribes?.Action ?? [])).not.toContain('sns:Publish');
+    expect(s.DenyInsecureTransport).toMatchObject({
+      Effect: 'Deny',
+      Principal: '*',
+      Action: 'sns:*',
+      Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+    });
+    // Nothing is allowed to everyone, and every service grant carries its account condition.
+    expect(statements.filter((st) => st.Effect === 'Allow' && JSON.stringify(st.Principal).includes('"*"'))).toEqual(
+      [],
+    );
+    expect(unconditionedServiceGrants(statements)).toEqual([]);
+  });
+
+  test('second alarm path: delivery failures alarm a topic that does not depend on AlertKey', () => {
+    const fallback = props(getResource(template, 'AlertFallbackTopic'));
+    expect(fallback.TopicName).toBe('aliyun-domain-autorenew-dev-alert-path');
+    expect(fallback.KmsMasterKeyId).toBeUndefined();
+    expect(JSON.stringify(getResource(template, 'AlertFallbackTopic'))).not.toContain('AlertKey');
+    const policy = (
+      props(getResource(template, 'AlertFallbackTopicPolicy')).PolicyDocument as { Statement: Statement[] }
+    ).Statement;
+    expect(policy.map((st) => st.Sid).sort()).toEqual([
+      'AccountSubscribes',
+      'CloudWatchAlarmsPublish',
+      'DenyInsecureTransport',
+    ]);
+    expect(unconditionedServiceGrants(policy)).toEqual([]);
+    const expected = {
+      RenewDestinationFailuresAlarm: [
+        'AWS/Lambda',
+        'DestinationDeliveryFailures',
+        { Name: 'FunctionName', Value: ref('RenewLambdaFunction') },
+      ],
+      CheckDestinationFailuresAlarm: [
+        'AWS/Lambda',
+        'DestinationDeliveryFailures',
+        { Name: 'FunctionName', Value: ref('CheckLambdaFunction') },
+      ],
+      AlertDeliveryFailuresAlarm: [
+        'AWS/SNS',
+        'NumberOfNotificationsFailed',
+        { Name: 'TopicName', Value: { 'Fn::GetAtt': ['AlertTopic', 'TopicName'] } },
+      ],
+    } as const;
+    for (const [id, [Namespace, MetricName, dimension]] of Object.entries(expected)) {
+      expect(props(getResource(template, id))).toMatchObject({
+        Namespace,
+        MetricName,
+        Dimensions: [dimension],
+        Statistic: 'Sum',
+        Threshold: 1,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        AlarmActions: [ref('AlertFallbackTopic')],
+      });
+    }
+    expect(template.Outputs?.AlertPathTopicArn?.Value).toEqual(ref('AlertFallbackTopic'));
   });
 
   test('ledger table: the shared schema, on-demand, PITR, deletion protection, Retain, TTL', () => {
@@ -279,9 +455,12 @@ describe('package (no parameters)', () => {
     expect(TABLE.ttlAttribute).toBe('expiresAt');
   });
 
-  test('alarms: thresholds, periods, missing-data treatment, all to the alert topic', () => {
+  test('alarms: thresholds, periods, missing-data treatment, all but the alert-path ones to the alert topic', () => {
     const alarms = resourcesOfType(template, 'AWS::CloudWatch::Alarm');
-    for (const alarm of Object.values(alarms)) expect(props(alarm).AlarmActions).toEqual([ref('AlertTopic')]);
+    const alertPath = ['RenewDestinationFailuresAlarm', 'CheckDestinationFailuresAlarm', 'AlertDeliveryFailuresAlarm'];
+    for (const [id, alarm] of Object.entries(alarms)) {
+      expect(props(alarm).AlarmActions).toEqual([ref(alertPath.includes(id) ? 'AlertFallbackTopic' : 'AlertTopic')]);
+    }
     const onError = { Statistic: 'Sum', Period: 300, EvaluationPeriods: 1, Threshold: 1 };
     for (const fn of ['Renew', 'Check']) {
       expect(props(getResource(template, `${fn}ErrorsAlarm`))).toMatchObject({
@@ -340,12 +519,16 @@ describe('package (no parameters)', () => {
       );
       expect(metrics.find((m) => m.Expression)).toMatchObject({ Expression: 'FILL(m0, 0) + FILL(m1, 0)' });
     }
-    expect(Object.keys(alarms)).toHaveLength(8);
+    expect(Object.keys(alarms)).toHaveLength(11);
   });
 
-  test('log groups keep 400 days; outputs name the table and topic', () => {
+  test('log groups keep 400 days and outlive the stack; outputs name the table and topic', () => {
     const groups = resourcesOfType(template, 'AWS::Logs::LogGroup');
     expect(Object.values(groups).map((g) => props(g).RetentionInDays)).toEqual([400, 400]);
+    // They hold the TaskNos TaskNoNotRecordedAlarm tells people to copy from the logs.
+    for (const id of ['RenewLogGroup', 'CheckLogGroup']) {
+      expect(getResource(template, id)).toMatchObject({ DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+    }
     expect(template.Outputs?.LedgerTableName?.Value).toEqual(ref('LedgerTable'));
     expect(template.Outputs?.AlertTopicArn?.Value).toEqual(ref('AlertTopic'));
   });
@@ -362,19 +545,41 @@ describe('package (no parameters)', () => {
       const names = listZipEntries(await readFile(zipPath)).map((e) => e.name);
       expect(names.sort()).toEqual([`dist/${fn}/index.js`, `dist/${fn}/index.js.map`, `dist/${fn}/policy.json`]);
       expect(await readFile(join(defaultDir, 'dist', fn, 'policy.json'), 'utf8')).toBe(policy);
+      // What went into the bundle (its source map lists every input): never the CLI's embedded ledger (dynalite and
+      // its native classic-level), and no package but zod (the AWS SDK is the runtime's, kept external).
+      const map = JSON.parse(await readFile(join(defaultDir, 'dist', fn, 'index.js.map'), 'utf8')) as {
+        sources: string[];
+      };
+      expect(map.sources.filter((src) => /dynalite|classic-level|ledger\/embedded/.test(src))).toEqual([]);
+      const packages = new Set(map.sources.flatMap((src) => /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(src)?.[1] ?? []));
+      expect([...packages]).toEqual(['zod']);
     }
   });
+});
+
+describe('cfn-lint on the packaged templates', () => {
+  // Exit 0: no error (2), warning (4) or informational (8) finding. docs/deploy.md says what was fixed for it.
+  (CFN_LINT ? test : test.skip)('reports nothing, with and without parameters', () => {
+    for (const dir of [defaultDir, paramsDir]) {
+      const lint = spawnSync('cfn-lint', [join(dir, '.serverless', 'cloudformation-template-update-stack.json')], {
+        encoding: 'utf8',
+      });
+      expect({ status: lint.status, output: `${lint.stdout}${lint.stderr}` }).toEqual({ status: 0, output: '' });
+    }
+  });
+  if (!CFN_LINT) test('cfn-lint is not installed here: the lint above was skipped', () => {});
 });
 
 describe('package with parameters', () => {
   test('a comma list of emails gives one unfiltered email subscription each; SMS gets the alert filter', () => {
     const subs = Object.values(resourcesOfType(paramsTemplate, 'AWS::SNS::Subscription')).map(props);
     const emails = subs.filter((s) => s.Protocol === 'email');
-    expect(emails.map((s) => s.Endpoint).sort()).toEqual(['a@example.com', 'b@example.com']);
-    for (const s of emails) {
-      expect(s.TopicArn).toEqual(ref('AlertTopic'));
-      expect(s.FilterPolicy).toBeUndefined();
+    for (const topic of ['AlertTopic', 'AlertFallbackTopic']) {
+      const toTopic = emails.filter((s) => JSON.stringify(s.TopicArn) === JSON.stringify(ref(topic)));
+      expect(toTopic.map((s) => s.Endpoint).sort()).toEqual(['a@example.com', 'b@example.com']);
     }
+    expect(emails).toHaveLength(4);
+    for (const s of emails) expect(s.FilterPolicy).toBeUndefined();
     expect(subs.filter((s) => s.Protocol === 'sms')).toEqual([
       {
         TopicArn: ref('AlertTopic'),
@@ -396,6 +601,27 @@ describe('package with parameters', () => {
       Variables: Record<string, unknown>;
     };
     expect(env.Variables.AUTORENEW_QPS).toBe('4');
+  });
+
+  test('readOnlySecretName: check reads (and may read) only the read-only secret; renew keeps the main one', () => {
+    const envOf = (id: string) =>
+      (props(getResource(paramsTemplate, id)).Environment as { Variables: Record<string, unknown> }).Variables;
+    expect(envOf('CheckLambdaFunction').AUTORENEW_READONLY_SECRET_ID).toBe('aliyun-domain-autorenew/alibaba-readonly');
+    expect(envOf('RenewLambdaFunction').AUTORENEW_READONLY_SECRET_ID).toBeUndefined();
+    const secretOf = (role: string) => bySid(roleStatements(paramsTemplate, role)).ReadAlibabaKey?.Resource;
+    expect(secretOf('CheckRole')).toEqual({
+      'Fn::Sub': stackArn('secretsmanager', 'secret:aliyun-domain-autorenew/alibaba-readonly-??????'),
+    });
+    expect(secretOf('RenewRole')).toEqual({
+      'Fn::Sub': stackArn('secretsmanager', 'secret:aliyun-domain-autorenew/alibaba-??????'),
+    });
+    // Without the parameter, check's variable is empty (lib/config.ts: unset) and it reads the main secret.
+    const defaultEnv = (
+      props(getResource(template, 'CheckLambdaFunction')).Environment as {
+        Variables: Record<string, unknown>;
+      }
+    ).Variables;
+    expect(defaultEnv.AUTORENEW_READONLY_SECRET_ID).toBe('');
   });
 });
 
@@ -436,7 +662,8 @@ describe('subscriptions resolver', () => {
 
   test('empty lists give no resources; blanks and duplicates are dropped', () => {
     expect(buildSubscriptions('', '')).toEqual({ Resources: {} });
-    expect(Object.keys(buildSubscriptions(' , a@example.com,A@example.com ,', '').Resources)).toHaveLength(1);
+    // One address: its subscription to the alert topic and to the second alarm path.
+    expect(Object.keys(buildSubscriptions(' , a@example.com,A@example.com ,', '').Resources)).toHaveLength(2);
   });
 
   test('logical ids depend on the address, not its position', () => {

@@ -25,7 +25,11 @@ const renewDueSoon = {
 };
 
 async function postControl(path: string, body: unknown): Promise<{ status: number; body: Record<string, unknown> }> {
-  const res = await fetch(`${sb.url}/_sandbox/${path}`, { method: 'POST', body: JSON.stringify(body) });
+  const res = await fetch(`${sb.url}/_sandbox/${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
   return { status: res.status, body: (await res.json()) as Record<string, unknown> };
 }
 
@@ -116,7 +120,11 @@ test('control surface: faults and clock over HTTP, validated', async () => {
   const adv = await postControl('clock', { advanceMs: DAY_MS });
   expect((adv.body.nowMs as number) - target).toBeGreaterThanOrEqual(DAY_MS);
   expect(await postControl('clock', { when: 'tomorrow' })).toMatchObject({ status: 400 });
-  const bad = await fetch(`${sb.url}/_sandbox/clock`, { method: 'POST', body: '{not json' });
+  const bad = await fetch(`${sb.url}/_sandbox/clock`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: '{not json',
+  });
   expect(bad.status).toBe(400);
   // 100 days later due-soon.com is 90 days past expiry: in redemption.
   const state = (await (await fetch(`${sb.url}/_sandbox/state`)).json()) as {

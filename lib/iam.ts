@@ -1,0 +1,190 @@
+/**
+ * What each deployed job may call on AWS: the one table the two execution roles are generated from
+ * (scripts/iam-facts.mjs writes dist/iam.json at packaging time, scripts/roles.cjs turns it into the roles of
+ * serverless.yml). test/integration/iam-usage.test.ts runs both Lambda handlers against recording loopback stand-ins
+ * and fails when a job makes a call its role lacks, or when a role holds an action its job never uses.
+ *
+ * To give a job a new ledger call:
+ * 1. declare the DynamoDB requests of the new Ledger method in LEDGER_METHOD_ACCESS (tsc fails until every method of
+ *    the Ledger port is declared there);
+ * 2. list the method under the job in JOB_LEDGER_CALLS;
+ * 3. if the method replaces a RESERVED_ACCESS entry, delete that entry (a unit test says so).
+ */
+import { toClaimKey } from './ledger/items';
+import type { Ledger } from './ledger/port';
+
+export const JOBS = ['renew', 'check'] as const;
+export type Job = (typeof JOBS)[number];
+
+export type DynamoAction = 'GetItem' | 'BatchGetItem' | 'PutItem' | 'UpdateItem' | 'DeleteItem' | 'Query' | 'Scan';
+
+/**
+ * `table`: the ledger table's items; `openIndex`: the sparse `open-batches` index (TABLE.openIndex);
+ * `claimPartitions`: the table, but only partitions of claims (`dynamodb:LeadingKeys` = CLAIM_PARTITION_PATTERN),
+ * for queries of one domain's claims: no query of batches, runs, budgets or marks.
+ */
+export type LedgerResource = 'table' | 'openIndex' | 'claimPartitions';
+
+/** The partition keys of claim items (lib/ledger/items.ts toClaimKey), as an IAM StringLike pattern. */
+export const CLAIM_PARTITION_PATTERN = `${toClaimKey({ domain: '', expiryMs: 0 }).pk}*`;
+
+export interface LedgerAccess {
+  readonly action: DynamoAction;
+  readonly on: LedgerResource;
+}
+
+const onTable = (...actions: DynamoAction[]): LedgerAccess[] => actions.map((action) => ({ action, on: 'table' }));
+
+/**
+ * The DynamoDB requests each method of the DynamoDB ledger (lib/ledger/dynamodb.ts) sends. Every conditional write
+ * re-reads its item (GetItem) after a refused condition, to tell its own retried write from a rival's.
+ */
+export const LEDGER_METHOD_ACCESS = {
+  putBatchIntent: onTable('PutItem', 'GetItem'),
+  saveBatch: onTable('PutItem', 'GetItem'),
+  getBatch: onTable('GetItem'),
+  // The index is KEYS_ONLY: it nominates open batches, BatchGetItem reads them from the table.
+  listOpenBatches: [{ action: 'Query', on: 'openIndex' }, ...onTable('BatchGetItem')],
+  listRecentBatches: onTable('Scan'),
+  claim: onTable('UpdateItem', 'GetItem'),
+  saveClaim: onTable('PutItem', 'GetItem'),
+  getClaims: onTable('BatchGetItem'),
+  listClaimsForDomain: [{ action: 'Query', on: 'claimPartitions' }],
+  listLiveClaims: onTable('Scan'),
+  // A conditional counter update; a refused condition re-reads the item.
+  takeBudget: onTable('UpdateItem', 'GetItem'),
+  returnBudget: onTable('UpdateItem'),
+  getMarks: onTable('BatchGetItem'),
+  putMarks: onTable('PutItem'),
+  recordRun: onTable('PutItem', 'GetItem'),
+  lastRuns: onTable('Query'),
+} satisfies Record<keyof Ledger, readonly LedgerAccess[]>;
+
+export type LedgerMethod = keyof typeof LEDGER_METHOD_ACCESS;
+
+/**
+ * THE TABLE: the ledger methods each job calls (lib/jobs.ts and lib/renewal/*). Methods only the CLI calls
+ * (`listRecentBatches` and `lastRuns` for `autorenew status`) run with the operator's own credentials and are
+ * granted to no role: no role queries the table except one domain's claims (check's reconciliation).
+ */
+export const JOB_LEDGER_CALLS: Record<Job, readonly LedgerMethod[]> = {
+  renew: [
+    'listOpenBatches',
+    'getClaims',
+    'takeBudget',
+    'returnBudget',
+    'claim',
+    'putBatchIntent',
+    'saveBatch',
+    'getBatch',
+    'saveClaim',
+    'getMarks',
+    'putMarks',
+    'recordRun',
+  ],
+  // listLiveClaims: the orphan sweep; listClaimsForDomain: TaskNos known elsewhere when reconciling an UNKNOWN batch.
+  check: [
+    'listOpenBatches',
+    'getBatch',
+    'saveBatch',
+    'getClaims',
+    'saveClaim',
+    'listLiveClaims',
+    'listClaimsForDomain',
+    'recordRun',
+  ],
+};
+
+/** A grant held ahead of the code that will use it, with the reason; the usage test exempts exactly these. */
+export interface ReservedAccess extends LedgerAccess {
+  readonly for: string;
+}
+
+/**
+ * Grants for ledger work in progress (claim sweep, repairs, per-day budget counter, notice markers). Each entry must
+ * name its purpose; once a Ledger method that needs it is listed in JOB_LEDGER_CALLS, the entry must go.
+ */
+export const RESERVED_ACCESS: Record<Job, readonly ReservedAccess[]> = {
+  renew: [],
+  check: [
+    {
+      action: 'UpdateItem',
+      on: 'table',
+      for: 'claim repairs and releases, the per-day budget counter and notice markers',
+    },
+  ],
+};
+
+/** Non-DynamoDB actions every job needs: its Alibaba secret and the alert topic (logs are written by Lambda). */
+export const SERVICE_ACTIONS = {
+  readSecret: 'secretsmanager:GetSecretValue',
+  publish: 'sns:Publish',
+  logs: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+} as const;
+
+/** `dynamodb:<Action>` names a job's role holds, per ledger resource, sorted. */
+export interface LedgerGrants {
+  table: string[];
+  openIndex: string[];
+  claimPartitions: string[];
+}
+
+function sortedUnique(values: Iterable<string>): string[] {
+  return [...new Set(values)].sort();
+}
+
+/** The DynamoDB accesses a job's declared ledger calls need (no reserved grants). */
+export function usedLedgerAccess(job: Job): LedgerAccess[] {
+  return JOB_LEDGER_CALLS[job].flatMap((method) => LEDGER_METHOD_ACCESS[method]);
+}
+
+/** What the job's role is granted on the ledger: its calls' accesses plus its reserved ones. */
+export function ledgerGrants(job: Job): LedgerGrants {
+  const all: LedgerAccess[] = [...usedLedgerAccess(job), ...RESERVED_ACCESS[job]];
+  const on = (resource: LedgerResource) =>
+    sortedUnique(all.filter((a) => a.on === resource).map((a) => `dynamodb:${a.action}`));
+  return { table: on('table'), openIndex: on('openIndex'), claimPartitions: on('claimPartitions') };
+}
+
+/** The facts scripts/roles.cjs renders (written to dist/iam.json by scripts/iam-facts.mjs). */
+export function describeIamFacts(openIndexName: string) {
+  return {
+    openIndexName,
+    claimPartitionPattern: CLAIM_PARTITION_PATTERN,
+    service: SERVICE_ACTIONS,
+    jobs: Object.fromEntries(JOBS.map((job) => [job, ledgerGrants(job)])) as Record<Job, LedgerGrants>,
+  };
+}
+
+/** `<service>:<Action>@<where>` strings, the form the usage test compares observed requests in. */
+export function grantKeys(job: Job): string[] {
+  const { table, openIndex, claimPartitions } = ledgerGrants(job);
+  return sortedUnique([
+    ...table.map((a) => `${a}@table`),
+    ...openIndex.map((a) => `${a}@openIndex`),
+    ...claimPartitions.map((a) => `${a}@claimPartitions`),
+    `${SERVICE_ACTIONS.readSecret}@secret`,
+    `${SERVICE_ACTIONS.publish}@topic`,
+  ]);
+}
+
+/** Reserved grants in the same key form. */
+export function reservedKeys(job: Job): string[] {
+  return sortedUnique(RESERVED_ACCESS[job].map((a) => `dynamodb:${a.action}@${a.on}`));
+}
+
+/**
+ * Compares what a job did with what its role holds: `ungranted` would be AccessDenied in AWS; `unused` is
+ * privilege the job does not need (reserved grants are exempt).
+ */
+export function compareGrants(
+  observed: Iterable<string>,
+  granted: readonly string[],
+  reserved: readonly string[] = [],
+): { ungranted: string[]; unused: string[] } {
+  const seen = new Set(observed);
+  return {
+    ungranted: sortedUnique([...seen].filter((key) => !granted.includes(key))),
+    unused: granted.filter((key) => !seen.has(key) && !reserved.includes(key)),
+  };
+}

@@ -1,0 +1,80 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { classifyFailure } from '../../lib/alibaba/classify';
+import { type ExchangeResult, exchange, MAX_RESPONSE_BYTES } from '../../lib/alibaba/transport';
+
+/** A registrar answer of ~11 MiB: a valid JSON object with a RequestId, streamed (chunked) or with Content-Length. */
+const PADDING = 'x'.repeat(11 * 1024 * 1024);
+const BIG = JSON.stringify({ RequestId: 'REQ-BIG', TaskNo: 'T-1', Padding: PADDING });
+
+let server: Server;
+let url: string;
+let chunksSent = 0;
+
+beforeAll(async () => {
+  server = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      const declared = req.headers['x-test-mode'] === 'declared';
+      res.writeHead(200, {
+        'content-type': 'application/json',
+        'x-acs-request-id': 'REQ-BIG',
+        ...(declared ? { 'content-length': String(Buffer.byteLength(BIG)) } : {}),
+      });
+      // 64 KiB chunks; count how many went out before the client stopped reading.
+      chunksSent = 0;
+      const write = (at: number) => {
+        if (at >= BIG.length || res.destroyed) {
+          res.end();
+          return;
+        }
+        chunksSent += 1;
+        if (res.write(BIG.slice(at, at + 65_536))) setImmediate(() => write(at + 65_536));
+        else res.once('drain', () => write(at + 65_536));
+      };
+      write(0);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+function call(mode: 'streamed' | 'declared', maxBodyBytes?: number): Promise<ExchangeResult> {
+  const fetchWithMode: typeof fetch = (input, init) =>
+    fetch(input, { ...init, headers: { ...(init?.headers as Record<string, string>), 'x-test-mode': mode } });
+  return exchange({
+    endpoint: url,
+    timeoutMs: 60_000,
+    fetch: fetchWithMode,
+    params: { Action: 'SaveBatchTaskForCreatingOrderRenew' },
+    action: 'SaveBatchTaskForCreatingOrderRenew',
+    parseRetryAfter: () => undefined,
+    ...(maxBodyBytes !== undefined ? { maxBodyBytes } : {}),
+  });
+}
+
+describe('answers over 10 MiB are not read and count as ambiguous', () => {
+  test.each(['streamed', 'declared'] as const)('%s: an invalid body naming the request id, ambiguous', async (mode) => {
+    const result = await call(mode);
+    expect(result).toMatchObject({
+      ok: false,
+      failure: { kind: 'invalid-body', httpStatus: 200 },
+      requestId: 'REQ-BIG',
+      detail: `the answer is larger than ${MAX_RESPONSE_BYTES} bytes and was not read`,
+    });
+    // On a paid call that means UNKNOWN: reconciled from the task list, never resubmitted blindly.
+    if (!result.ok) expect(classifyFailure(result.failure)).toBe('ambiguous');
+  });
+
+  test('the cap is what refuses it: switched off (a cap above the size) the same answer parses', async () => {
+    const result = await call('streamed', 64 * 1024 * 1024);
+    expect(result).toMatchObject({ ok: true, requestId: 'REQ-BIG' });
+  });
+
+  test('reading stops at the cap instead of buffering the whole answer', async () => {
+    await call('streamed', 256 * 1024);
+    // 11 MiB is 176 chunks of 64 KiB; the client cancelled long before (socket buffers allow some slack).
+    expect(chunksSent).toBeLessThan(150);
+  });
+});

@@ -1,0 +1,69 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type Sandbox, startSandbox } from '../../lib/sandbox';
+import { type AwsRecorder, startAwsRecorder } from '../helpers/aws-recorder';
+import { type LocalDynamo, startDynalite } from '../helpers/ledger-dynalite';
+import { START_HOOK_TIMEOUT_MS } from '../helpers/timeouts';
+
+type Handler = (
+  event: unknown,
+  context: { awsRequestId: string; getRemainingTimeInMillis(): number },
+) => Promise<unknown>;
+
+/** In a real Lambda (AWS_LAMBDA_RUNTIME_API set), a non-Alibaba endpoint stops the run at cold start. */
+describe('the registrar endpoint inside Lambda', () => {
+  let sandbox: Sandbox;
+  let dynamo: LocalDynamo;
+  let recorder: AwsRecorder;
+  let dir: string;
+  const saved = { ...process.env };
+  let logSpy: jest.SpyInstance;
+
+  beforeAll(async () => {
+    sandbox = await startSandbox({ domains: 5 });
+    dynamo = await startDynalite();
+    recorder = await startAwsRecorder({
+      dynamodb: dynamo.endpoint,
+      secrets: { key: JSON.stringify({ accessKeyId: sandbox.accessKeyId, accessKeySecret: sandbox.accessKeySecret }) },
+    });
+    dir = await mkdtemp(join(tmpdir(), 'lambda-endpoint-'));
+    await writeFile(join(dir, 'policy.json'), '{ "version": 1 }');
+    Object.assign(process.env, {
+      AWS_REGION: 'us-east-1',
+      AWS_ACCESS_KEY_ID: 'test',
+      AWS_SECRET_ACCESS_KEY: 'test',
+      AWS_ENDPOINT_URL_DYNAMODB: recorder.endpoint,
+      AWS_ENDPOINT_URL_SECRETS_MANAGER: recorder.endpoint,
+      AWS_ENDPOINT_URL_SNS: recorder.endpoint,
+      AWS_LAMBDA_FUNCTION_NAME: 'autorenew-endpoint-test',
+      AWS_LAMBDA_RUNTIME_API: '127.0.0.1:9001',
+      AUTORENEW_ENDPOINT: sandbox.url,
+      AUTORENEW_SECRET_ID: 'key',
+      AUTORENEW_TABLE: 'ledger',
+      AUTORENEW_TOPIC_ARN: 'arn:aws:sns:us-east-1:000000000000:alerts',
+      AUTORENEW_POLICY: join(dir, 'policy.json'),
+    });
+    logSpy = jest.spyOn(console, 'log').mockImplementation(() => {});
+  }, START_HOOK_TIMEOUT_MS);
+
+  afterAll(async () => {
+    logSpy?.mockRestore();
+    process.env = saved;
+    await recorder?.stop();
+    await dynamo?.stop();
+    await sandbox?.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  test.each(['renew', 'check'])('%s refuses a loopback http endpoint before any call, and alerts', async (job) => {
+    const from = recorder.calls.length;
+    const { handler } = require(`../../handlers/${job}`) as { handler: Handler };
+    await expect(handler({}, { awsRequestId: `ep-${job}`, getRemainingTimeInMillis: () => 60_000 })).rejects.toThrow(
+      /AUTORENEW_ENDPOINT=.*not allowed in Lambda/,
+    );
+    expect(sandbox.state().requests.total).toBe(0);
+    // No secret read, no ledger touched: only the error notice was published.
+    expect(recorder.calls.slice(from).map((c) => c.action)).toEqual(['sns:Publish']);
+  });
+});

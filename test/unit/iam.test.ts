@@ -1,0 +1,146 @@
+import {
+  CLAIM_PARTITION_PATTERN,
+  describeIamFacts,
+  JOB_LEDGER_CALLS,
+  LEDGER_METHOD_ACCESS,
+  ledgerGrants,
+  RESERVED_ACCESS,
+  usedLedgerAccess,
+} from '../../lib/iam';
+import { toClaimKey } from '../../lib/ledger/items';
+
+interface Statement {
+  Sid: string;
+  Action: string | string[];
+  Resource: unknown;
+}
+interface Role {
+  Properties: { RoleName: unknown; Policies: { PolicyDocument: { Statement: Statement[] } }[] };
+}
+
+const { buildRoles } = require('../../scripts/roles.cjs') as {
+  buildRoles(
+    facts: ReturnType<typeof describeIamFacts>,
+    params: { service: string; stage: string; secretName: string; readOnlySecretName?: string },
+  ): { Resources: Record<string, Role> };
+};
+
+const PARAMS = { service: 'svc', stage: 'dev', secretName: 'svc/alibaba' };
+const statements = (role: Role | undefined) =>
+  Object.fromEntries((role?.Properties.Policies[0]?.PolicyDocument.Statement ?? []).map((s) => [s.Sid, s]));
+
+describe('lib/iam.ts: each role from what its job calls', () => {
+  test('renew: item reads and conditional writes on the table, Query on the open index only', () => {
+    expect(ledgerGrants('renew')).toEqual({
+      table: ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+      openIndex: ['dynamodb:Query'],
+      claimPartitions: [],
+    });
+  });
+
+  test('check: no claim take-over or budget; the sweep Scan, claim-partition queries, UpdateItem reserved', () => {
+    expect(ledgerGrants('check')).toEqual({
+      table: ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Scan', 'dynamodb:UpdateItem'],
+      openIndex: ['dynamodb:Query'],
+      claimPartitions: ['dynamodb:Query'],
+    });
+    // What check calls today needs no UpdateItem (it takes over no claim and spends no budget): that grant is held
+    // only for the ledger work in progress, with its reason.
+    const used = usedLedgerAccess('check').map((a) => a.action);
+    expect(used).not.toContain('UpdateItem');
+    expect(JOB_LEDGER_CALLS.check).not.toContain('claim');
+    expect(JOB_LEDGER_CALLS.check).not.toContain('takeBudget');
+    expect(RESERVED_ACCESS.check.map((r) => r.action)).toEqual(['UpdateItem']);
+    for (const r of RESERVED_ACCESS.check) expect(r.for.length).toBeGreaterThan(10);
+  });
+
+  test('claim-partition queries are limited to the claims’ partition keys (lib/ledger/items.ts)', () => {
+    expect(CLAIM_PARTITION_PATTERN).toBe(`${toClaimKey({ domain: 'x.com', expiryMs: 1 }).pk.replace('x.com', '')}*`);
+  });
+
+  test('no role queries the table, deletes or scans for the CLI: those methods are the operator’s', () => {
+    for (const job of ['renew', 'check'] as const) {
+      expect(ledgerGrants(job).table).not.toContain('dynamodb:Query');
+      expect(ledgerGrants(job).table).not.toContain('dynamodb:DeleteItem');
+      for (const method of ['listRecentBatches', 'lastRuns'] as const) {
+        expect(JOB_LEDGER_CALLS[job]).not.toContain(method);
+      }
+    }
+  });
+
+  test('a reserved grant is not already given by a declared call (delete it once the call exists)', () => {
+    for (const job of ['renew', 'check'] as const) {
+      const used = new Set(usedLedgerAccess(job).map((a) => `${a.action}@${a.on}`));
+      expect(RESERVED_ACCESS[job].filter((r) => used.has(`${r.action}@${r.on}`))).toEqual([]);
+    }
+  });
+
+  test('the derivation follows the table: declaring a call adds exactly its actions', () => {
+    // Switch the protection off: if check called claim(), its grants would include the take-over UpdateItem even
+    // without the reservation. The derivation, not a hand-written list, is what the roles come from.
+    const withClaim = [...JOB_LEDGER_CALLS.check, 'claim'] as const;
+    const actions = new Set(withClaim.flatMap((m) => LEDGER_METHOD_ACCESS[m]).map((a) => a.action));
+    expect(actions.has('UpdateItem')).toBe(true);
+    expect(usedLedgerAccess('check').some((a) => a.action === 'UpdateItem')).toBe(false);
+  });
+});
+
+describe('scripts/roles.cjs renders the roles from dist/iam.json facts', () => {
+  const facts = describeIamFacts('open-batches');
+
+  test('each role gets exactly its job’s ledger actions, split by resource', () => {
+    const { Resources } = buildRoles(facts, PARAMS);
+    expect(Object.keys(Resources).sort()).toEqual(['CheckRole', 'RenewRole']);
+    expect(statements(Resources.CheckRole).LedgerClaimQueries).toEqual({
+      Sid: 'LedgerClaimQueries',
+      Effect: 'Allow',
+      Action: ['dynamodb:Query'],
+      Resource: { 'Fn::GetAtt': ['LedgerTable', 'Arn'] },
+      Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [CLAIM_PARTITION_PATTERN] } },
+    });
+    expect(statements(Resources.RenewRole).LedgerClaimQueries).toBeUndefined();
+    for (const job of ['renew', 'check'] as const) {
+      const s = statements(Resources[`${job[0]?.toUpperCase()}${job.slice(1)}Role`]);
+      expect(Object.keys(s).sort()).toEqual([
+        ...(job === 'check' ? ['LedgerClaimQueries'] : []),
+        'LedgerItems',
+        'LedgerOpenIndex',
+        'PublishAlerts',
+        'ReadAlibabaKey',
+        'WriteOwnLogs',
+      ]);
+      expect(s.LedgerItems?.Action).toEqual(ledgerGrants(job).table);
+      expect(s.LedgerItems?.Resource).toEqual({ 'Fn::GetAtt': ['LedgerTable', 'Arn'] });
+      expect(s.LedgerOpenIndex).toEqual({
+        Sid: 'LedgerOpenIndex',
+        Effect: 'Allow',
+        Action: ['dynamodb:Query'],
+        Resource: { 'Fn::Join': ['/', [{ 'Fn::GetAtt': ['LedgerTable', 'Arn'] }, 'index', 'open-batches']] },
+      });
+    }
+  });
+
+  test('without readOnlySecretName both roles read the main secret; with it, check reads only the read-only one', () => {
+    const secretOf = (resources: Record<string, Role>, id: string) =>
+      (statements(resources[id]).ReadAlibabaKey?.Resource as { 'Fn::Sub': string } | undefined)?.['Fn::Sub'];
+    const one = buildRoles(facts, { ...PARAMS, readOnlySecretName: '' }).Resources;
+    expect(secretOf(one, 'RenewRole')).toMatch(/:secret:svc\/alibaba-\?{6}$/);
+    expect(secretOf(one, 'CheckRole')).toMatch(/:secret:svc\/alibaba-\?{6}$/);
+    const two = buildRoles(facts, { ...PARAMS, readOnlySecretName: 'svc/alibaba-readonly' }).Resources;
+    expect(secretOf(two, 'RenewRole')).toMatch(/:secret:svc\/alibaba-\?{6}$/);
+    expect(secretOf(two, 'CheckRole')).toMatch(/:secret:svc\/alibaba-readonly-\?{6}$/);
+  });
+
+  test('a role without index actions gets no index statement', () => {
+    const noIndex = { ...facts, jobs: { ...facts.jobs, check: { ...facts.jobs.check, openIndex: [] } } };
+    const s = statements(buildRoles(noIndex, PARAMS).Resources.CheckRole);
+    expect(s.LedgerOpenIndex).toBeUndefined();
+  });
+
+  test('a secret name that could break out of the Fn::Sub is refused', () => {
+    expect(() => buildRoles(facts, { ...PARAMS, secretName: 'x}-${AWS::AccountId' })).toThrow(
+      /param "secretName".*not a Secrets Manager secret name/,
+    );
+    expect(() => buildRoles(facts, { ...PARAMS, readOnlySecretName: 'a b' })).toThrow(/readOnlySecretName/);
+  });
+});

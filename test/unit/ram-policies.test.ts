@@ -1,0 +1,44 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+interface RamStatement {
+  Effect: string;
+  Action: string[];
+  Resource: string;
+  Condition?: unknown;
+}
+
+const DOCS = join(__dirname, '..', '..', 'docs');
+const read = (file: string) =>
+  JSON.parse(readFileSync(join(DOCS, file), 'utf8')) as { Version: string; Statement: RamStatement[] };
+const actions = (policy: { Statement: RamStatement[] }) => policy.Statement.flatMap((s) => s.Action);
+/** Any action that could create an order, save a task or renew: what a read-only key must never hold. */
+const SPENDS = /create|save|renew|order|pay|\*/i;
+
+describe('docs/alibaba-ram-policy*.json: the two RAM policies', () => {
+  const renew = read('alibaba-ram-policy.json');
+  const readOnly = read('alibaba-ram-policy-readonly.json');
+
+  test('both parse, allow only domain: actions, and only over TLS', () => {
+    for (const policy of [renew, readOnly]) {
+      expect(policy.Version).toBe('1');
+      for (const statement of policy.Statement) {
+        expect(statement.Effect).toBe('Allow');
+        for (const action of statement.Action) expect(action).toMatch(/^domain:[A-Za-z]+$/);
+        expect(statement.Condition).toEqual({ Bool: { 'acs:SecureTransport': 'true' } });
+      }
+    }
+  });
+
+  test('renew lists, reads tasks and renews; the read-only one only lists and reads tasks', () => {
+    expect(actions(renew).sort()).toEqual([
+      'domain:CreateOrderRenew',
+      'domain:QueryCommonInfo',
+      'domain:QueryDomainTask',
+    ]);
+    expect(actions(readOnly).sort()).toEqual(['domain:QueryCommonInfo', 'domain:QueryDomainTask']);
+    expect(actions(readOnly).filter((a) => SPENDS.test(a))).toEqual([]);
+    // The check has teeth: the renew policy is caught by it.
+    expect(actions(renew).filter((a) => SPENDS.test(a))).toEqual(['domain:CreateOrderRenew']);
+  });
+});
