@@ -106,13 +106,7 @@ export interface ReservedAccess extends LedgerAccess {
  */
 export const RESERVED_ACCESS: Record<Job, readonly ReservedAccess[]> = {
   renew: [],
-  check: [
-    {
-      action: 'UpdateItem',
-      on: 'table',
-      for: 'claim repairs and releases, the per-day budget counter and notice markers',
-    },
-  ],
+  check: [],
 };
 
 /** Non-DynamoDB actions every job needs: its Alibaba secret and the alert topic (logs are written by Lambda). */

@@ -279,7 +279,7 @@ describe('package (no parameters)', () => {
       }
     }
     // The exact action sets, written out: renew takes claims and budget (UpdateItem); check scans for live claims
-    // (the orphan sweep) and holds UpdateItem reserved (lib/iam.ts RESERVED_ACCESS); check may query the table only
+    // (the orphan sweep) and writes whole items only (no UpdateItem); check may query the table only
     // for claim partitions (reconciliation), renew not at all.
     expect(bySid(roleStatements(template, 'CheckRole')).LedgerClaimQueries).toMatchObject({
       Action: ['dynamodb:Query'],
@@ -298,7 +298,6 @@ describe('package (no parameters)', () => {
       'dynamodb:GetItem',
       'dynamodb:PutItem',
       'dynamodb:Scan',
-      'dynamodb:UpdateItem',
     ]);
     // The topic name the roles build by hand is the topic's real name.
     expect(props(getResource(template, 'AlertTopic')).TopicName).toBe('aliyun-domain-autorenew-dev-alerts');
