@@ -57,13 +57,17 @@ export function runCliProcess(args: readonly string[], env: Record<string, strin
 }
 
 /**
- * Waits until `predicate` holds, checking it after each turn of the event loop's timers: every 5 ms at first, backing
- * off to every 100 ms. Gives up after `attempts` checks (default 1 500: about 140 s idle, longer under load)
- * with an error naming `what`. Bounded by a count of checks, not a deadline, so a slow machine only makes it wait
- * longer; prefer awaiting an event where the code under test offers one.
+ * Waits until `predicate` holds (it may be async, e.g. a ledger read), checking it after each turn of the event
+ * loop's timers: every 5 ms at first, backing off to every 100 ms. Gives up after `attempts` checks (default 1 500:
+ * about 140 s idle, longer under load) with an error naming `what`. Bounded by a count of checks, not a deadline, so
+ * a slow machine only makes it wait longer; prefer awaiting an event where the code under test offers one.
  */
-export async function waitUntil(predicate: () => boolean, what: string, attempts = 1_500): Promise<void> {
-  for (let attempt = 0; !predicate(); attempt++) {
+export async function waitUntil(
+  predicate: () => boolean | Promise<boolean>,
+  what: string,
+  attempts = 1_500,
+): Promise<void> {
+  for (let attempt = 0; !(await predicate()); attempt++) {
     if (attempt >= attempts) throw new Error(`gave up after ${attempts} checks waiting for ${what}`);
     await new Promise((r) => setTimeout(r, Math.min(100, 5 * 2 ** Math.floor(attempt / 20))));
   }

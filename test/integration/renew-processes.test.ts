@@ -8,12 +8,17 @@ import { createDynamoLedger, type DynamoLedger } from '../../lib/ledger/dynamodb
 import { type Sandbox, startSandbox } from '../../lib/sandbox';
 import { type CliResult, runCliProcess, spawnCli, waitUntil } from '../helpers/cli-process';
 import { type DynamoDbLocal, startDynamoDbLocal } from '../helpers/dynamodb-local';
+import { PROCESS_TEST_TIMEOUT_MS, START_HOOK_TIMEOUT_MS } from '../helpers/timeouts';
 import { duplicateSubmissions, portfolio } from '../helpers/world';
 
 /**
  * Issue 4 acceptance with real processes: `autorenew renew` children on one DynamoDB Local ledger against a sandbox
  * in this process. rejectStaleExpiry is off, so a double submission would really show up as a double renewal.
  */
+
+// Every step waits on a process's exit or on a bounded poll of the sandbox or the ledger, never on a sleep; the
+// timeouts only decide how long a hung process takes to be reported.
+jest.setTimeout(PROCESS_TEST_TIMEOUT_MS);
 
 const MIN_MS = 60_000;
 const SAVE = 'SaveBatchTaskForCreatingOrderRenew';
@@ -30,7 +35,7 @@ beforeAll(async () => {
     JSON.stringify({ version: 1, limits: { maxDomainsPerRun: 1000, maxBatchSize: 25 } }),
   );
   writeFileSync(join(dir, 'small.json'), JSON.stringify({ version: 1, limits: { maxBatchSize: 5 } }));
-}, 30_000);
+}, START_HOOK_TIMEOUT_MS);
 
 afterAll(async () => {
   await dynamo?.stop();
@@ -119,27 +124,40 @@ describe('renew as real processes on one DynamoDB Local ledger', () => {
     } finally {
       await s.close();
     }
-  }, 40_000);
+  });
 
   type KillPoint = 'during-listing' | 'submit-in-flight' | 'between-batches' | 'after-intent';
 
-  /** Starts a renew process and SIGKILLs it at `point`; the sandbox faults make that point last long enough. */
+  /**
+   * Starts a renew process and SIGKILLs it at `point`. A latency fault holds the request that marks the point at the
+   * sandbox, so the kill lands while that request is held: the hold only has to outlast the lag between the sandbox
+   * counting the request and this poll sending the kill, never the duration of any step.
+   */
   async function killAt(s: Setup, point: KillPoint): Promise<CliResult> {
     const counts = () => s.sandbox.state().requests;
-    if (point === 'during-listing') s.sandbox.setFaults({ latencyMs: 1_500, actions: ['QueryDomainList'] });
-    else s.sandbox.setFaults({ latencyMs: point === 'between-batches' ? 150 : 800, actions: [SAVE] });
+    // A held listing has no effect to wait for after the kill, so its hold can be far longer than any lag (the
+    // sandbox's close releases it); a held submit is waited for below, so its hold is only a comfortable margin.
+    if (point === 'during-listing') s.sandbox.setFaults({ latencyMs: 30_000, actions: ['QueryDomainList'] });
+    else s.sandbox.setFaults({ latencyMs: point === 'between-batches' ? 150 : 2_000, actions: [SAVE] });
     const proc = spawnCli(['renew', '--yes', ...s.at()], s.env);
     if (point === 'during-listing') await waitUntil(() => (counts().QueryDomainList ?? 0) >= 1, 'the listing');
     if (point === 'submit-in-flight') await waitUntil(() => (counts()[SAVE] ?? 0) >= 1, 'the first submit');
     if (point === 'between-batches') await waitUntil(() => (counts()[SAVE] ?? 0) >= 3, 'the third submit');
     // The first batch intent is written: the run is taking its claims (its submit is held by the latency).
-    while (point === 'after-intent' && proc.child.exitCode === null) {
-      if ((await s.ledger.listRecentBatches(5)).length > 0) break;
+    if (point === 'after-intent') {
+      await waitUntil(
+        async () => proc.child.exitCode !== null || (await s.ledger.listRecentBatches(5)).length > 0,
+        'the first batch intent',
+      );
     }
     const result = await proc.kill();
-    // A request the sandbox already received still executes after its latency: let it land.
-    await new Promise((r) => setTimeout(r, 1_000));
     s.sandbox.setFaults({});
+    // A submit the sandbox received before the kill still executes when its hold ends: wait until each one has
+    // created its task (every accepted submit creates exactly one), so what follows sees all the killed run left.
+    await waitUntil(() => {
+      const state = s.sandbox.state();
+      return state.tasks.length >= (state.requests[SAVE] ?? 0);
+    }, "the killed run's held submits to land");
     return result;
   }
 
@@ -160,9 +178,10 @@ describe('renew as real processes on one DynamoDB Local ledger', () => {
         expect({ code: again.code, out: describeRun(again) }).toMatchObject({ code: 0 });
         expect(duplicateSubmissions(s.sandbox)).toEqual([]);
 
-        // Past the safe delay: check adopts or releases the killed run's batches; renew buys what was released.
+        // Past the safe delay: check adopts or releases the killed run's batches (one pass settles every batch);
+        // renew buys what was released and must leave everything else alone; the last check confirms its tasks.
         s.sandbox.setClock({ advanceMs: 25 * MIN_MS });
-        for (const args of [['check'], ['renew', '--yes'], ['check'], ['renew', '--yes']]) {
+        for (const args of [['check'], ['renew', '--yes']]) {
           const r = await runCliProcess([...args, ...s.at()], s.env);
           expect({ args, code: r.code, out: describeRun(r) }).toMatchObject({ code: 0 });
           s.sandbox.setClock({ advanceMs: 5 * MIN_MS });
@@ -180,6 +199,5 @@ describe('renew as real processes on one DynamoDB Local ledger', () => {
         await s.close();
       }
     },
-    30_000,
   );
 });

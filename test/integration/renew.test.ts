@@ -5,6 +5,13 @@ import { duplicateSubmissions, portfolio, startWorld, type World } from '../help
 
 const NOW = Date.UTC(2026, 10, 29, 6, 0, 0);
 const MIN_MS = 60_000;
+/**
+ * For tests whose second run must find the first run's renewals still in flight. A task waits taskMs and then
+ * executes for taskMs of the sandbox's simulated clock, which runs with real time: at the largest taskMs the sandbox
+ * accepts, no task can finish in under 2 minutes, longer than this project's per-test timeout, however slowly
+ * the machine runs. (world.ts's default of 1 s lets a loaded machine finish early tasks between the runs.)
+ */
+const IN_FLIGHT_TASK_MS = 60_000;
 
 describe('renew job against the sandbox and a dynalite ledger', () => {
   let world: World;
@@ -12,7 +19,7 @@ describe('renew job against the sandbox and a dynalite ledger', () => {
 
   it('submits each due domain once; a second run submits nothing (in-flight claims)', async () => {
     world = await startWorld({
-      sandbox: { nowMs: NOW, fixture: portfolio(NOW, 30, 20) },
+      sandbox: { nowMs: NOW, fixture: portfolio(NOW, 30, 20), taskMs: IN_FLIGHT_TASK_MS },
       policy: { limits: { maxBatchSize: 8 } },
     });
     const first = await runRenew(world.deps(), { policy: world.policy, dryRun: false, runId: 'r1' });
@@ -203,7 +210,7 @@ describe('renew job: a listing that disagrees with the ledger about a domain bei
   afterEach(async () => world?.stop());
 
   it('does not buy a domain again when its listed expiry changes while a renewal is in flight or confirmed', async () => {
-    world = await startWorld({ sandbox: { nowMs: NOW, fixture: portfolio(NOW, 1) } });
+    world = await startWorld({ sandbox: { nowMs: NOW, fixture: portfolio(NOW, 1), taskMs: IN_FLIGHT_TASK_MS } });
     const first = await runRenew(world.deps(), { policy: world.policy, dryRun: false, runId: 'r1' });
     expect(first.summary.submitted).toBe(1);
     const listed = (await world.registrar.listDomains({}))[0]!;

@@ -3,18 +3,27 @@ import { type CliIO, EXIT } from '../../lib/commands/io';
 import { parseSandboxArgs, runSandbox, sandboxCommand } from '../../lib/commands/sandbox';
 import { signedCall } from '../helpers/sandbox-request';
 
-function captureIO(): CliIO & { lines: string[]; errors: string[] } {
-  const lines: string[] = [];
-  const errors: string[] = [];
-  return {
-    lines,
-    errors,
-    out: (l) => lines.push(l),
-    err: (l) => errors.push(l),
+interface CapturedIO extends CliIO {
+  lines: string[];
+  errors: string[];
+  /** Called with each line written to out, after it is stored. */
+  onLine?: ((line: string) => void) | undefined;
+}
+
+function captureIO(): CapturedIO {
+  const io: CapturedIO = {
+    lines: [],
+    errors: [],
+    out: (l) => {
+      io.lines.push(l);
+      io.onLine?.(l);
+    },
+    err: (l) => io.errors.push(l),
     isTTY: false,
     env: {},
     cwd: join(__dirname, '..', 'fixtures', 'sandbox'),
   };
+  return io;
 }
 
 function deferred(): { promise: Promise<void>; resolve: () => void } {
@@ -25,15 +34,32 @@ function deferred(): { promise: Promise<void>; resolve: () => void } {
   return { promise, resolve };
 }
 
-async function waitForLine(io: { lines: string[] }, re: RegExp): Promise<RegExpExecArray> {
-  for (let i = 0; i < 200; i++) {
-    for (const line of io.lines) {
+/**
+ * Resolves with the first line (already printed or printed later) that matches `re`: an event, not a poll against
+ * a deadline, so a slow start only takes longer. Rejects, with what was printed, if the command ends without it.
+ */
+function waitForLine(io: CapturedIO, re: RegExp, run: Promise<unknown>): Promise<RegExpExecArray> {
+  return new Promise((resolve, reject) => {
+    const match = (line: string): boolean => {
       const m = re.exec(line);
-      if (m) return m;
-    }
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  throw new Error(`no output line matched ${re}; got ${io.lines.join(' | ')}`);
+      if (m) {
+        io.onLine = undefined;
+        resolve(m);
+      }
+      return !!m;
+    };
+    if (io.lines.some(match)) return;
+    io.onLine = match;
+    run.then(
+      (code) =>
+        reject(
+          new Error(
+            `the command ended (${String(code)}) without a line matching ${re}; got ${io.lines.join(' | ')} ${io.errors.join(' | ')}`,
+          ),
+        ),
+      (err: unknown) => reject(err),
+    );
+  });
 }
 
 test('starts with flags and a fixture, prints endpoint and credentials, serves, stops cleanly', async () => {
@@ -55,7 +81,7 @@ test('starts with flags and a fixture, prints endpoint and credentials, serves, 
     io,
     () => stop.promise,
   );
-  const [, url] = await waitForLine(io, /listening on (http:\/\/127\.0\.0\.1:\d+)/);
+  const [, url] = await waitForLine(io, /listening on (http:\/\/127\.0\.0\.1:\d+)/, run);
   expect(io.lines.join('\n')).toContain('my-id');
   expect(io.lines.join('\n')).toContain('my-secret');
   expect(io.lines.join('\n')).toContain('3 domains, balance 500 CNY');
@@ -71,7 +97,7 @@ test('starts with flags and a fixture, prints endpoint and credentials, serves, 
 test('the real command stops on SIGTERM', async () => {
   const io = captureIO();
   const run = sandboxCommand(['--port', '0', '--domains', '5', '--seed', '7'], io);
-  await waitForLine(io, /Press Ctrl\+C/);
+  await waitForLine(io, /Press Ctrl\+C/, run);
   expect(io.lines.join('\n')).toContain('5 domains');
   process.emit('SIGTERM');
   expect(await run).toBe(EXIT.ok);
@@ -140,7 +166,7 @@ test('partial-fault flags become fault settings, served as given', async () => {
   const io = captureIO();
   const stop = deferred();
   const run = runSandbox(['--port', '0', '--domains', '3', ...args], io, () => stop.promise);
-  const [, url] = await waitForLine(io, /listening on (http:\/\/127\.0\.0\.1:\d+)/);
+  const [, url] = await waitForLine(io, /listening on (http:\/\/127\.0\.0\.1:\d+)/, run);
   const state = (await (await fetch(`${url}/_sandbox/state`)).json()) as { faults: Record<string, unknown> };
   expect(state.faults).toEqual({ latencyMs: 0, throttleRate: 0, errorRate: 0, loseRate: 0, ...expected });
   stop.resolve();
