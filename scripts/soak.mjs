@@ -1,7 +1,7 @@
 // Soak: the chaos scenario of test/reliability (crashes, overlapping and duplicate runs, registrar faults, and the
 // partial faults of issue 12: transient ledger errors, executed-then-failed paid calls, queued and lagging tasks,
 // out-of-order tasks, truncated expiries, IDN form flips, shifting pages) for simulated years.
-// Usage: node scripts/soak.mjs [--years 10] [--seed 1] [--domains 30] [--step-hours 24]
+// Usage: node scripts/soak.mjs [--years 10] [--seed 1] [--domains 30] [--step-hours 48]
 // Exit 1 when any money-safety check fails (the seed is printed so the run can be repeated exactly).
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -14,7 +14,7 @@ const { values } = parseArgs({
     years: { type: 'string', default: '10' },
     seed: { type: 'string', default: '1' },
     domains: { type: 'string', default: '30' },
-    'step-hours': { type: 'string', default: '24' },
+    'step-hours': { type: 'string', default: '48' },
   },
 });
 const years = Number(values.years);

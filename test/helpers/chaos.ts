@@ -357,8 +357,10 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
 
   try {
     const stepsPerDay = Math.max(1, Math.round(DAY_MS / stepMs));
-    for (let day = 0; day < options.days; day++) {
-      options.onDay?.(day);
+    // Steps longer than a day (the soak's) skip days: the jobs then run every `daysPerStep` days.
+    const daysPerStep = Math.max(1, Math.floor(stepMs / DAY_MS));
+    for (let day = 0; day < options.days; day += daysPerStep) {
+      for (let d = day; d < day + daysPerStep; d++) options.onDay?.(d);
       for (let step = 0; step < stepsPerDay; step++) {
         world.sandbox.setClock({ nowMs: startMs + day * DAY_MS + step * stepMs });
         world.sandbox.setFaults(randomFaults());

@@ -17,6 +17,8 @@ describe('check job: results confirmed, failures recorded and retried within lim
     world = await startWorld({
       sandbox: {
         nowMs: NOW,
+        // Tasks take 2 min of simulated time: the manual renewal cannot finish before our run lists, however slow.
+        taskMs: 60_000,
         fixture: {
           balance: 1_000,
           domains: [

@@ -1,7 +1,10 @@
+import { createAlibabaRegistrar } from '../../lib/alibaba';
 import { executeCheck, executeRenew } from '../../lib/jobs';
 import type { Batch } from '../../lib/ledger/port';
+import { registerSecret } from '../../lib/redact';
+import type { Registrar } from '../../lib/registrar';
 import { runCheck } from '../../lib/renewal/check';
-import { runRenew } from '../../lib/renewal/submit';
+import { computeTimeMarginMs, runRenew } from '../../lib/renewal/submit';
 import { flakyLedger, strangeRegistrar } from '../helpers/faulty';
 import { duplicateSubmissions, startWorld, type World } from '../helpers/world';
 
@@ -338,6 +341,192 @@ describe('issue 12: money safety under partial failure', () => {
       world.sandbox.setClock({ advanceMs: DAY_MS });
       await runRenew(world.deps(), { policy: world.policy, dryRun: false, runId: 'r3' });
       expect(world.sandbox.state().submissions.length).toBe(8);
+    });
+  });
+
+  describe('item 8: the smaller holes', () => {
+    const failingLookup = (inner: Registrar, bad: string): Registrar => ({
+      ...inner,
+      getDomain: async (name) => {
+        if (name === bad) throw new Error(`look-up of ${bad} failed (test)`);
+        return inner.getDomain(name);
+      },
+      listDomains: async (q) => (await inner.listDomains(q)).filter((d) => d.domainName !== bad),
+    });
+
+    it('one domain whose look-up throws does not block its batch-mates from being settled', async () => {
+      world = await startWorld({
+        sandbox: {
+          nowMs: NOW,
+          fixture: {
+            domains: [
+              { domainName: 'bad.com', expiresAtMs: NOW + 10 * DAY_MS },
+              { domainName: 'good.com', expiresAtMs: NOW + 10 * DAY_MS + 1000 },
+            ],
+          },
+          faults: { errorRate: 1, actions: [SUBMIT] },
+        },
+      });
+      await runRenew(world.deps(), { policy: world.policy, dryRun: false, runId: 'r1' });
+      world.sandbox.setFaults({});
+      const registrar = failingLookup(world.registrar, 'bad.com');
+      for (const advance of [25 * MIN_MS, 2 * HOUR_MS, 23 * HOUR_MS]) {
+        world.sandbox.setClock({ advanceMs: advance });
+        await runCheck(world.deps({ registrar }), { policy: world.policy, runId: `c${advance}` });
+      }
+      expect((await claimOf(world, 'good.com', NOW + 10 * DAY_MS + 1000))?.status).toBe('FAILED');
+      expect((await claimOf(world, 'bad.com', NOW + 10 * DAY_MS))?.status).toBe('UNKNOWN');
+    });
+
+    it('one failing confirmation look-up leaves only that domain pending', async () => {
+      world = await startWorld({
+        sandbox: {
+          nowMs: NOW,
+          fixture: {
+            domains: [
+              { domainName: 'bad.com', expiresAtMs: NOW + 10 * DAY_MS },
+              { domainName: 'good.com', expiresAtMs: NOW + 10 * DAY_MS + 1000 },
+            ],
+          },
+        },
+      });
+      await runRenew(world.deps(), { policy: world.policy, dryRun: false, runId: 'r1' });
+      world.sandbox.setClock({ advanceMs: 5 * MIN_MS });
+      const registrar = failingLookup(world.registrar, 'bad.com');
+      const check = await runCheck(world.deps({ registrar }), { policy: world.policy, runId: 'c1' });
+      expect(check.renewed).toBe(1);
+      expect((await claimOf(world, 'good.com', NOW + 10 * DAY_MS + 1000))?.status).toBe('RENEWED');
+      expect((await claimOf(world, 'bad.com', NOW + 10 * DAY_MS))?.status).toBe('CLAIMED');
+    });
+
+    it('"stuck" is reported again every day while the task stays unfinished', async () => {
+      world = await startWorld({
+        sandbox: {
+          nowMs: NOW,
+          fixture: { domains: [{ domainName: 'slow.com', expiresAtMs: NOW + 20 * DAY_MS }] },
+          faults: { taskQueueMs: 5 * DAY_MS, actions: [SUBMIT] },
+        },
+      });
+      await executeRenew(world.deps(), { policy: world.policy, dryRun: false, runId: 'r1' });
+      const stuckDigests = () => world.notifier.sent.filter((m) => /Stuck \(1\)/.test(m.email)).length;
+      for (let hour = 1; hour <= 72; hour += 6) {
+        world.sandbox.setClock({ advanceMs: 6 * HOUR_MS });
+        await executeCheck(world.deps(), { policy: world.policy, runId: `c${hour}` }).catch(() => {});
+      }
+      // Stuck after 24 h, then daily: at about 24-30 h, 48-54 h and 72 h.
+      expect(stuckDigests()).toBeGreaterThanOrEqual(2);
+      expect(stuckDigests()).toBeLessThanOrEqual(3);
+    });
+
+    it('the renew time margin covers the worst case of one batch (from the client retry budget)', () => {
+      const registrar = createAlibabaRegistrar({
+        endpoint: 'http://127.0.0.1:9',
+        credentials: {
+          get: async () => ({ accessKeyId: 'x', accessKeySecret: 'y' }),
+          refresh: async () => ({ accessKeyId: 'x', accessKeySecret: 'y' }),
+        },
+      });
+      // 5 attempts x 10 s timeout + 4 waits of up to 30 s, plus the ledger writes: far more than the old 60 s.
+      expect(registrar.worstCaseCallMs).toBe(5 * 10_000 + 4 * 30_000);
+      expect(computeTimeMarginMs(registrar.worstCaseCallMs)).toBeGreaterThan(registrar.worstCaseCallMs ?? 0);
+      expect(computeTimeMarginMs(registrar.worstCaseCallMs)).toBeGreaterThan(60_000);
+    });
+
+    it('a listing that flips an IDN between Unicode and punycode makes one claim, not two', async () => {
+      world = await startWorld({
+        sandbox: {
+          nowMs: NOW,
+          fixture: { domains: [{ domainName: '例子.中国', expiresAtMs: NOW + 10 * DAY_MS }] },
+          faults: { loseRate: 1, actions: [SUBMIT] },
+        },
+      });
+      await runRenew(world.deps(), { policy: world.policy, dryRun: false, runId: 'r1' });
+      world.sandbox.setFaults({ nameFormFlipRate: 1 });
+      await runRenew(world.deps(), { policy: world.policy, dryRun: false, runId: 'r2' });
+      world.sandbox.setFaults({});
+      await runRenew(world.deps(), { policy: world.policy, dryRun: false, runId: 'r3' });
+      expect(world.sandbox.state().submissions).toHaveLength(1);
+      expect(await world.ledger.listClaimsForDomain('xn--fsqu00a.xn--fiqs8s')).toHaveLength(1);
+    });
+
+    it('registrar failure texts are stored and sent bounded, without secrets or control characters', async () => {
+      registerSecret('TOPSECRETVALUE123');
+      world = await startWorld({
+        sandbox: { nowMs: NOW, fixture: { domains: [{ domainName: 'a.com', expiresAtMs: NOW + 10 * DAY_MS }] } },
+      });
+      const hostile = `FAILED \u001b[31mTOPSECRETVALUE123 LTAI5tABCDEFGHIJKLMNOP\r\n${'x'.repeat(2000)}`;
+      const registrar: Registrar = {
+        ...world.registrar,
+        listTaskDetails: async (taskNo) =>
+          (await world.registrar.listTaskDetails(taskNo)).map((d) => ({
+            ...d,
+            state: 'failure' as const,
+            failReason: hostile,
+          })),
+      };
+      await runRenew(world.deps(), { policy: world.policy, dryRun: false, runId: 'r1' });
+      world.sandbox.setClock({ advanceMs: 5 * MIN_MS });
+      await executeCheck(world.deps({ registrar }), { policy: world.policy, runId: 'c1' }).catch(() => {});
+      const claim = await claimOf(world, 'a.com', NOW + 10 * DAY_MS);
+      const batch = (await batches(world))[0];
+      for (const text of [
+        claim?.message ?? '',
+        batch?.entries[0]?.message ?? '',
+        world.notifier.sent.at(-1)?.email ?? '',
+      ]) {
+        expect(text).toContain('FAILED');
+        expect(text).not.toContain('TOPSECRETVALUE123');
+        expect(text).not.toContain('LTAI5tABCDEFGHIJKLMNOP');
+        // biome-ignore lint/suspicious/noControlCharactersInRegex: asserting their absence
+        expect(text).not.toMatch(/[\u0000-\u0009\u000b-\u001f]/);
+      }
+      expect((claim?.message ?? '').length).toBeLessThanOrEqual(300);
+    });
+
+    it('an authorisation failure stops the run at the first batch, counts no attempt, and alerts', async () => {
+      world = await startWorld({
+        sandbox: {
+          nowMs: NOW,
+          fixture: {
+            domains: Array.from({ length: 6 }, (_, i) => ({
+              domainName: `d${i}.com`,
+              expiresAtMs: NOW + (5 + i) * DAY_MS,
+            })),
+          },
+        },
+        policy: { limits: { maxBatchSize: 2 } },
+      });
+      const readOnly = createAlibabaRegistrar({
+        endpoint: world.sandbox.url,
+        credentials: {
+          get: async () => ({
+            accessKeyId: world.sandbox.readOnlyAccessKeyId,
+            accessKeySecret: world.sandbox.readOnlyAccessKeySecret,
+          }),
+          refresh: async () => ({
+            accessKeyId: world.sandbox.readOnlyAccessKeyId,
+            accessKeySecret: world.sandbox.readOnlyAccessKeySecret,
+          }),
+        },
+        sleep: async () => {},
+      });
+      await expect(
+        executeRenew(world.deps({ registrar: readOnly }), { policy: world.policy, dryRun: false, runId: 'r1' }),
+      ).rejects.toThrow(/Forbidden/);
+      const claims = (await Promise.all([0, 1, 2].map((i) => world.ledger.listClaimsForDomain(`d${i}.com`)))).flat();
+      expect(claims).toHaveLength(2); // the first batch only
+      expect(claims.every((c) => c.attempts === 0 && c.status === 'FAILED')).toBe(true);
+      const alert = world.notifier.sent.at(-1);
+      expect(alert?.event).toBe('error');
+      expect(alert?.severity).toBe('alert');
+      // The key is fixed: the next run buys every domain at once (nothing counted, no backoff).
+      await executeRenew(world.deps(), { policy: world.policy, dryRun: false, runId: 'r2' });
+      expect(
+        world.sandbox
+          .state()
+          .submissions.map((x) => x.domainName)
+          .sort(),
+      ).toEqual(['d0.com', 'd1.com', 'd2.com', 'd3.com', 'd4.com', 'd5.com']);
     });
   });
 });
