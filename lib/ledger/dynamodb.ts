@@ -9,6 +9,7 @@ import {
   QueryCommand,
   type QueryCommandInput,
   ScanCommand,
+  type ScanCommandInput,
   UpdateCommand,
   type UpdateCommandInput,
 } from '@aws-sdk/lib-dynamodb';
@@ -237,6 +238,32 @@ export function createDynamoLedger(options: DynamoLedgerOptions): DynamoLedger {
     return items;
   }
 
+  /** A consistent Scan of the whole table with a filter, all pages. */
+  async function scanAll(
+    filter: Pick<ScanCommandInput, 'FilterExpression' | 'ExpressionAttributeNames' | 'ExpressionAttributeValues'>,
+    operation: string,
+  ): Promise<Item[]> {
+    const items: Item[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      try {
+        const out = await client().send(
+          new ScanCommand({
+            TableName: tableName,
+            ConsistentRead: true,
+            ...filter,
+            ...(start ? { ExclusiveStartKey: start } : {}),
+          }),
+        );
+        items.push(...(out.Items ?? []));
+        start = out.LastEvaluatedKey;
+      } catch (err) {
+        throw wrap(operation, err);
+      }
+    } while (start);
+    return items;
+  }
+
   async function claimOnce(request: ClaimRequest, writeId: string): Promise<WriteOutcome> {
     const key = toClaimKey(request);
     return writeConditional(
@@ -358,26 +385,16 @@ export function createDynamoLedger(options: DynamoLedgerOptions): DynamoLedger {
 
     async listRecentBatches(limit) {
       if (limit <= 0) return [];
-      const batches: Batch[] = [];
-      let start: Record<string, unknown> | undefined;
-      do {
-        try {
-          const out = await client().send(
-            new ScanCommand({
-              TableName: tableName,
-              ConsistentRead: true,
-              FilterExpression: '#type = :batch',
-              ExpressionAttributeNames: { '#type': 'type' },
-              ExpressionAttributeValues: { ':batch': ITEM_TYPE.batch },
-              ...(start ? { ExclusiveStartKey: start } : {}),
-            }),
-          );
-          batches.push(...(out.Items ?? []).map(fromBatchItem));
-          start = out.LastEvaluatedKey;
-        } catch (err) {
-          throw wrap('listRecentBatches', err);
-        }
-      } while (start);
+      const batches = (
+        await scanAll(
+          {
+            FilterExpression: '#type = :batch',
+            ExpressionAttributeNames: { '#type': 'type' },
+            ExpressionAttributeValues: { ':batch': ITEM_TYPE.batch },
+          },
+          'listRecentBatches',
+        )
+      ).map(fromBatchItem);
       return batches.sort((a, b) => byCreatedThenId(b, a)).slice(0, limit);
     },
 
@@ -429,32 +446,15 @@ export function createDynamoLedger(options: DynamoLedgerOptions): DynamoLedger {
     },
 
     async listLiveClaims() {
-      const claims = [];
-      let start: Record<string, unknown> | undefined;
-      do {
-        try {
-          const out = await client().send(
-            new ScanCommand({
-              TableName: tableName,
-              ConsistentRead: true,
-              FilterExpression: '#type = :claim AND #status IN (:c, :s, :u)',
-              ExpressionAttributeNames: { '#type': 'type', '#status': 'status' },
-              ExpressionAttributeValues: {
-                ':claim': ITEM_TYPE.claim,
-                ':c': 'CLAIMED',
-                ':s': 'SUBMITTED',
-                ':u': 'UNKNOWN',
-              },
-              ...(start ? { ExclusiveStartKey: start } : {}),
-            }),
-          );
-          claims.push(...(out.Items ?? []).map(fromClaimItem));
-          start = out.LastEvaluatedKey;
-        } catch (err) {
-          throw wrap('listLiveClaims', err);
-        }
-      } while (start);
-      return claims;
+      const items = await scanAll(
+        {
+          FilterExpression: '#type = :claim AND #status IN (:c, :s, :u)',
+          ExpressionAttributeNames: { '#type': 'type', '#status': 'status' },
+          ExpressionAttributeValues: { ':claim': ITEM_TYPE.claim, ':c': 'CLAIMED', ':s': 'SUBMITTED', ':u': 'UNKNOWN' },
+        },
+        'listLiveClaims',
+      );
+      return items.map(fromClaimItem);
     },
 
     async takeBudget(request) {

@@ -121,19 +121,24 @@ export function failedEntries(ledger: LedgerSnapshot): NoticeKey[] {
 /** Digest sections that tell a person a domain needs them (or may lapse). */
 const ALERT_HEAD = /^(Failed|Will lapse|Expiry moved unexpectedly|Stuck|Unknown outcome) \(\d+\):/;
 
-/** Normalised names listed in any alerting section of a rendered digest email. */
-export function alertedDomainsOf(message: RenderedMessage): string[] {
+/** Normalised names listed under the sections whose head matches `head` in a rendered digest email. */
+function namesUnder(message: RenderedMessage, head: RegExp): string[] {
   const names: string[] = [];
-  let inAlert = false;
+  let inside = false;
   for (const line of message.email.split('\n')) {
-    if (line === '') inAlert = false;
-    else if (ALERT_HEAD.test(line)) inAlert = true;
-    else if (inAlert) {
+    if (line === '') inside = false;
+    else if (head.test(line)) inside = true;
+    else if (inside) {
       const m = /^- (.+?): expiry /.exec(line);
       if (m?.[1]) names.push(normalizeDomain(m[1]));
     }
   }
   return names;
+}
+
+/** Normalised names listed in any alerting section of a rendered digest email. */
+export function alertedDomainsOf(message: RenderedMessage): string[] {
+  return namesUnder(message, ALERT_HEAD);
 }
 
 /** RENEWED claims with no executed renewal of that (domain, expiry) at the registrar: `domain#expiry` keys. */
@@ -163,15 +168,5 @@ export function orphanedClaims(ledger: LedgerSnapshot): string[] {
 
 /** Names in the "Repaired" section of a digest: claims the orphan sweep had to repair. */
 export function repairedDomainsOf(message: RenderedMessage): string[] {
-  const names: string[] = [];
-  let inRepaired = false;
-  for (const line of message.email.split('\n')) {
-    if (line === '') inRepaired = false;
-    else if (/^Repaired \(\d+\):/.test(line)) inRepaired = true;
-    else if (inRepaired) {
-      const m = /^- (.+?): expiry /.exec(line);
-      if (m?.[1]) names.push(normalizeDomain(m[1]));
-    }
-  }
-  return names;
+  return namesUnder(message, /^Repaired \(\d+\):/);
 }

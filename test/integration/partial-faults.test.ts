@@ -23,6 +23,11 @@ async function batches(world: World): Promise<Batch[]> {
   return world.ledger.listRecentBatches(100);
 }
 
+/** A world whose paid call answers 503 without executing: ambiguous to us, and in fact nothing is bought. */
+function startWithRefusedSubmit(domains: { domainName: string; expiresAtMs: number }[]): Promise<World> {
+  return startWorld({ sandbox: { nowMs: NOW, fixture: { domains }, faults: { errorRate: 1, actions: [SUBMIT] } } });
+}
+
 async function claimOf(world: World, domain: string, expiryMs: number) {
   return (await world.ledger.getClaims([{ domain, expiryMs }]))[0];
 }
@@ -142,13 +147,7 @@ describe('issue 12: money safety under partial failure', () => {
 
     it('releases only after releaseAfterHours and two empty task-list reads at least 1 h apart', async () => {
       const expiry = NOW + 10 * DAY_MS;
-      world = await startWorld({
-        sandbox: {
-          nowMs: NOW,
-          fixture: { domains: [{ domainName: 'a.com', expiresAtMs: expiry }] },
-          faults: { errorRate: 1, actions: [SUBMIT] }, // 503: ambiguous, and in fact never executed
-        },
-      });
+      world = await startWithRefusedSubmit([{ domainName: 'a.com', expiresAtMs: expiry }]);
       await runRenew(world.deps(), { policy: world.policy, dryRun: false, runId: 'r1' });
       world.sandbox.setFaults({});
       const status = async () => (await claimOf(world, 'a.com', expiry))?.status;
@@ -170,13 +169,7 @@ describe('issue 12: money safety under partial failure', () => {
 
     it('a single late read after 24 h is not enough', async () => {
       const expiry = NOW + 10 * DAY_MS;
-      world = await startWorld({
-        sandbox: {
-          nowMs: NOW,
-          fixture: { domains: [{ domainName: 'a.com', expiresAtMs: expiry }] },
-          faults: { errorRate: 1, actions: [SUBMIT] },
-        },
-      });
+      world = await startWithRefusedSubmit([{ domainName: 'a.com', expiresAtMs: expiry }]);
       await runRenew(world.deps(), { policy: world.policy, dryRun: false, runId: 'r1' });
       world.sandbox.setFaults({});
       world.sandbox.setClock({ advanceMs: 25 * HOUR_MS });
@@ -190,13 +183,7 @@ describe('issue 12: money safety under partial failure', () => {
 
     it('a domain that would lapse before release is allowed is an SMS alert naming it, not a release', async () => {
       const expiry = NOW + 10 * HOUR_MS;
-      world = await startWorld({
-        sandbox: {
-          nowMs: NOW,
-          fixture: { domains: [{ domainName: 'soon.com', expiresAtMs: expiry }] },
-          faults: { errorRate: 1, actions: [SUBMIT] },
-        },
-      });
+      world = await startWithRefusedSubmit([{ domainName: 'soon.com', expiresAtMs: expiry }]);
       await executeRenew(world.deps(), { policy: world.policy, dryRun: false, runId: 'r1' });
       world.sandbox.setFaults({});
       world.sandbox.setClock({ advanceMs: 25 * MIN_MS });
@@ -238,13 +225,7 @@ describe('issue 12: money safety under partial failure', () => {
   describe('item 4: only old + years (±2 days) is "renewed"', () => {
     it('a look-up that reports the expiry truncated to the day is not a renewal', async () => {
       const expiry = NOW + 5 * DAY_MS + 7 * HOUR_MS;
-      world = await startWorld({
-        sandbox: {
-          nowMs: NOW,
-          fixture: { domains: [{ domainName: 'a.com', expiresAtMs: expiry }] },
-          faults: { errorRate: 1, actions: [SUBMIT] },
-        },
-      });
+      world = await startWithRefusedSubmit([{ domainName: 'a.com', expiresAtMs: expiry }]);
       const registrar = strangeRegistrar(world.registrar, { truncateLookups: true });
       await runRenew(world.deps({ registrar }), { policy: world.policy, dryRun: false, runId: 'r1' });
       world.sandbox.setFaults({});
@@ -262,13 +243,7 @@ describe('issue 12: money safety under partial failure', () => {
 
     it('an expiry that moved earlier (or by another term) is expiry-moved, and the claim stays open', async () => {
       const expiry = NOW + 5 * DAY_MS + 7 * HOUR_MS;
-      world = await startWorld({
-        sandbox: {
-          nowMs: NOW,
-          fixture: { domains: [{ domainName: 'a.com', expiresAtMs: expiry }] },
-          faults: { errorRate: 1, actions: [SUBMIT] },
-        },
-      });
+      world = await startWithRefusedSubmit([{ domainName: 'a.com', expiresAtMs: expiry }]);
       const moved = {
         ...world.registrar,
         getDomain: async (name: string) => ({
