@@ -17,7 +17,8 @@ const AFTER_IN_FLIGHT = new Set<Reason>(['due', 'at-max-term', 'over-run-limit']
 export function renewalsInFlight(open: readonly Batch[]): Map<string, number> {
   const live = new Map<string, number>();
   for (const b of open)
-    if (b.status !== 'CLOSED') for (const e of b.entries) if (!e.outcome) live.set(e.domain, e.expiryMs);
+    if (b.status !== 'CLOSED')
+      for (const e of b.entries) if (!e.outcome) live.set(normalizeDomain(e.domain), e.expiryMs);
   return live;
 }
 
@@ -32,7 +33,10 @@ export function viewOf(
   claim: Claim | undefined,
   openExpiryMs: number | undefined,
 ): InFlightView | undefined {
-  if (openExpiryMs !== undefined && openExpiryMs !== listedExpiryMs) return { status: 'CLAIMED', attempts: 0 };
+  // An open batch holds this domain but no claim was found under the listed key: a claim written under another
+  // spelling (an older version keyed IDNs in Unicode) or not written yet by a run in progress. Either way, in flight.
+  if (openExpiryMs !== undefined && (openExpiryMs !== listedExpiryMs || !claim))
+    return { status: 'CLAIMED', attempts: 0 };
   if (!claim) return undefined;
   return {
     status: claim.status,

@@ -1,0 +1,51 @@
+import type { Batch, Claim } from '../../lib/ledger/port';
+import { renewalsInFlight, viewOf } from '../../lib/renewal/plan-listing';
+
+const EXPIRY = Date.UTC(2026, 11, 20, 4, 0, 0);
+
+function openBatch(domain: string, expiryMs: number): Batch {
+  return {
+    batchId: 'b1',
+    runId: 'r1',
+    attemptId: 'r1/b1',
+    status: 'UNKNOWN',
+    createdAtMs: 0,
+    updatedAtMs: 0,
+    entries: [{ domain, expiryMs, years: 1, permitPremium: false }],
+    pendingNotices: [],
+    sentNotices: [],
+    version: 1,
+  };
+}
+
+describe('the planner in-flight view', () => {
+  test('open batches are keyed by the normalised name (an older version stored IDNs in Unicode)', () => {
+    const live = renewalsInFlight([openBatch('例子.中国', EXPIRY)]);
+    expect([...live.keys()]).toEqual(['xn--fsqu00a.xn--fiqs8s']);
+  });
+
+  test.each<[string, number | undefined, Claim | undefined, string | undefined]>([
+    ['nothing open, no claim: not in flight', undefined, undefined, undefined],
+    ['an open renewal of another expiry: in flight', EXPIRY - 1000, undefined, 'CLAIMED'],
+    ['an open renewal of this expiry whose claim is under another key: in flight', EXPIRY, undefined, 'CLAIMED'],
+    [
+      'the claim itself decides when found',
+      EXPIRY,
+      {
+        domain: 'a.com',
+        expiryMs: EXPIRY,
+        status: 'UNKNOWN',
+        batchId: 'b1',
+        attemptId: 'x',
+        attempts: 1,
+        years: 1,
+        claimedAtMs: 0,
+        updatedAtMs: 0,
+        version: 1,
+      },
+      'UNKNOWN',
+    ],
+  ])('%s', (_name, openExpiry, claim, status) => {
+    expect(viewOf(EXPIRY, claim, openExpiry)?.status).toBe(status);
+  });
+});
