@@ -266,6 +266,32 @@ describe('issue 12: money safety under partial failure', () => {
     });
   });
 
+  describe('item 5: an unexpected 4xx on the paid call is not "not executed"', () => {
+    it('an order that executed and answered 400 InternalError.Backend is UNKNOWN and never bought twice', async () => {
+      const expiry = NOW + 10 * DAY_MS;
+      world = await startWorld({
+        sandbox: {
+          nowMs: NOW,
+          fixture: { domains: [{ domainName: 'a.com', expiresAtMs: expiry }] },
+          faults: { executeThenFailRate: 1, taskQueueMs: 3 * HOUR_MS, actions: [SUBMIT] },
+        },
+      });
+      const run = await runRenew(world.deps(), { policy: world.policy, dryRun: false, runId: 'r1' });
+      expect(run.summary.unknown).toBe(1);
+      expect((await claimOf(world, 'a.com', expiry))?.status).toBe('UNKNOWN');
+      world.sandbox.setFaults({});
+      // An hour past the old retry time, and the runs go on: the domain is bought once.
+      for (const runId of ['c1', 'r2', 'c2', 'r3']) {
+        world.sandbox.setClock({ advanceMs: 13 * HOUR_MS });
+        if (runId.startsWith('c')) await runCheck(world.deps(), { policy: world.policy, runId });
+        else await runRenew(world.deps(), { policy: world.policy, dryRun: false, runId });
+      }
+      expect(world.sandbox.state().renewals).toHaveLength(1);
+      expect(duplicateSubmissions(world.sandbox)).toEqual([]);
+      expect((await claimOf(world, 'a.com', expiry))?.status).toBe('RENEWED');
+    });
+  });
+
   describe('item 6: a due domain the planner will not buy gets a will-lapse notice', () => {
     it('a premium domain 5 days before expiry: SMS alert once per threshold', async () => {
       const expiry = NOW + 5 * DAY_MS + 3 * HOUR_MS;
