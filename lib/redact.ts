@@ -9,9 +9,15 @@ export function registerSecret(value: string | undefined): void {
   if (value && value.length >= 4) secrets.add(value);
 }
 
-/** Replace every registered secret in `text` with `***`. */
+/**
+ * Anything shaped like an AccessKeyId, registered or not: Alibaba (`LTAI…`, `STS.…`) and AWS (`AKIA…`, `ASIA…`,
+ * `AROA…`, `AIDA…`). SDK and registrar messages may echo one that was never loaded here.
+ */
+const ACCESS_KEY_ID = /\b(?:LTAI|AKIA|ASIA|AROA|AIDA|STS\.)[A-Za-z0-9]{12,}\b/g;
+
+/** Replace every registered secret, and anything shaped like an AccessKeyId, in `text` with `***`. */
 export function redact(text: string): string {
   let out = text;
   for (const s of secrets) if (out.includes(s)) out = out.split(s).join('***');
-  return out;
+  return out.replace(ACCESS_KEY_ID, '***');
 }

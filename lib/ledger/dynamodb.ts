@@ -15,6 +15,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { mapWithLimit } from '../concurrency';
 import { type ErrorContext, LedgerConflictError, LedgerError } from '../errors';
+import { redact } from '../redact';
 import { TAKEOVER_CLAUSES } from '../renewal/claims';
 import {
   computeExpiresAt,
@@ -70,8 +71,6 @@ export const TAKEOVER_CONDITION = TAKEOVER_CLAUSES.map((c) => TAKEOVER_TRANSLATI
 const BATCH_GET_LIMIT = 100;
 const UNPROCESSED_RETRIES = 8;
 const CLAIM_RACE_RETRIES = 3;
-/** AccessKeyIds must never reach an error message; SDK messages are scrubbed of anything shaped like one. */
-const ACCESS_KEY_ID = /\b(?:AKIA|ASIA)[A-Z0-9]{12,}\b/g;
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
@@ -86,7 +85,8 @@ function isConditionFailure(err: unknown): boolean {
 
 function describeCause(err: unknown): string {
   const text = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
-  return text.replace(ACCESS_KEY_ID, '<redacted>');
+  // AccessKeyIds must never reach an error message: SDK messages go through the one redactor.
+  return redact(text);
 }
 
 function chunk<T>(list: readonly T[], size: number): T[][] {

@@ -1,8 +1,5 @@
 import { redact } from '../redact';
 
-/** Anything shaped like an Alibaba (LTAI…) or AWS (AKIA…/ASIA…) AccessKeyId. */
-const ACCESS_KEY_ID = /\b(?:LTAI|AKIA|ASIA|STS\.)[A-Za-z0-9]{12,}\b/g;
-
 /** Longest text kept on a ledger record or a notice line, characters. */
 export const MAX_STORED_TEXT = 300;
 
@@ -12,7 +9,6 @@ export const MAX_STORED_TEXT = 300;
  */
 export function boundText(text: string, max = MAX_STORED_TEXT): string {
   const clean = redact(text)
-    .replace(ACCESS_KEY_ID, '<redacted>')
     // biome-ignore lint/suspicious/noControlCharactersInRegex: stripping control characters is the point
     .replace(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]+/g, ' ')
     .trim();
