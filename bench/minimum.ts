@@ -52,7 +52,7 @@ export function checkListPages(input: MinimumInput): number {
 }
 
 /**
- * The fewest calls a renew run followed by one check pass can make (DESIGN §8):
+ * The fewest calls a renew run followed by one check pass can make (docs/design.md, Performance minimum):
  * `ceil(N / pageSize)` list pages (at least 1: an empty listing is still one call), `ceil(R_g / maxBatchSize)`
  * submits per coupon group g, `ceil(details / 1000)` detail pages per task, plus the confirmation of every reported
  * success against the domain's new expiry (the check job counts a renewal only then): renewals whose new expiries

@@ -111,7 +111,7 @@ function isLoopback(endpoint: string): boolean {
 }
 
 /**
- * Opens the ledger the environment asks for (DESIGN §7): `AUTORENEW_TABLE` selects DynamoDB (region from
+ * Opens the ledger the environment asks for (lib/config.ts): `AUTORENEW_TABLE` selects DynamoDB (region from
  * `AWS_REGION`, default us-east-1), with `AUTORENEW_DYNAMODB_ENDPOINT` as an endpoint override for a local server,
  * in which case the table is created if missing and, on loopback, fixed dummy credentials are used unless
  * `AWS_ACCESS_KEY_ID` is set. Otherwise the embedded ledger under `AUTORENEW_LEDGER_DIR` (default `.autorenew`).

@@ -1,6 +1,6 @@
 /**
  * The ledger port: the durable record of every renewal attempt (claim) and every submission (batch).
- * It is the guard of money-safety invariants M1 (at most once) and M2 (no lost TaskNo), see DESIGN §2 and §5.
+ * It is the guard of money-safety invariants M1 (at most once) and M2 (no lost TaskNo), see docs/design.md.
  * All times are epoch milliseconds (UTC). Domain names are stored lower-cased.
  *
  * Every write is conditional: new items on non-existence, updates on `version` (optimistic concurrency). Each write

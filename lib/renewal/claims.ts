@@ -4,7 +4,7 @@ import type { Batch, BatchEntry, Claim, ClaimRequest, ClaimStatus } from '../led
 import type { JobDeps } from './deps';
 
 /**
- * The claim state machine: every change of a claim's status is one of these named transitions (DESIGN §5).
+ * The claim state machine: every change of a claim's status is one of these named transitions (docs/design.md).
  * A claim is *live* (CLAIMED, SUBMITTED, UNKNOWN) while a renewal of its (domain, expiry) may be in flight; the
  * planner never buys a live key. Transitions are pure: Claim in, Claim out, time passed in (epoch ms).
  *

@@ -1,7 +1,7 @@
 import type { ListedDomain } from '../registrar';
 
 /**
- * The fixed vocabulary of reasons a decision can carry (DESIGN §4). `due` is the only reason to renew.
+ * The fixed vocabulary of reasons a decision can carry (README: plan reasons). `due` is the only reason to renew.
  */
 export const REASONS = {
   due: 'due within the renewal window',

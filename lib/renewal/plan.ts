@@ -5,7 +5,7 @@ import { addYearsUtc, DAY_MS, daysUntil } from './dates';
 import { claimKey, type Decision, type InFlightView, type Plan, type PlannedBatch, type Reason } from './decision';
 
 /**
- * The planner: pure, no clock, no I/O (DESIGN §3, M3). Plans are free; only `submit` spends.
+ * The planner: pure, no clock, no I/O (docs/design.md, M3). Plans are free; only `submit` spends.
  *
  * Day counting (all epoch ms, UTC): a day is 24 h (`DAY_MS`), never a calendar day.
  * - `daysLeft = floor((expiry - now) / DAY_MS)`: 0 in the last 24 h before expiry, -1 in the first 24 h after it.

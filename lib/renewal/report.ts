@@ -4,7 +4,7 @@ import { domainToGsm7, gsm7Length, toGsm7, truncateGsm7 } from '../notify/text/g
 import { formatDateTimeUtc, formatDateUtc, sanitizeLine, toAsciiLine } from '../notify/text/sanitize';
 
 /**
- * Digest texts (DESIGN §7): one rendered message per job run with a full plain-text email, one GSM-7 SMS line,
+ * Digest texts (docs/design.md, Notices): one rendered message per job run with a full plain-text email, one GSM-7 SMS line,
  * an ASCII subject and a short default text. Pure: no clock, no I/O.
  */
 

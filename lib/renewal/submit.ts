@@ -86,7 +86,7 @@ export function computeTimeMarginMs(callWorstCaseMs: number | undefined): number
 }
 
 /**
- * The renew job (DESIGN §2): plan, then for each batch write the intent, claim each domain, mark the submit as
+ * The renew job (docs/design.md, M1–M4): plan, then for each batch write the intent, claim each domain, mark the submit as
  * started, make the one paid call, and record the TaskNo. Dry run stops after planning: this is the only seam.
  * Batches are isolated: one failing batch never stops the others (except an authentication failure, which would
  * fail them all). Money safety: a claim is taken BEFORE the paid call; an ambiguous call is never resent here.

@@ -8,7 +8,7 @@ import { listingWindow, planRenewals } from '../../lib/renewal/plan';
 
 // Pure checks of the bench's own arithmetic (no servers): the minimum, the critical path and the portfolio.
 describe('bench model', () => {
-  it('counts the minimum per DESIGN §8, per coupon group', () => {
+  it('counts the minimum per docs/design.md (Performance minimum), per coupon group', () => {
     // 1 000 renewals confirmed by two ranged listings of 845 and 1 500 domains: 9 + 15 more list pages.
     expect(
       minimumCalls({

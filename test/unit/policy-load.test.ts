@@ -115,7 +115,7 @@ describe('valid policies', () => {
     expect(Object.isFrozen(p.notify.events)).toBe(true);
   });
 
-  test('the DESIGN §4 example parses; a leading BOM and CRLF line ends are fine', () => {
+  test('the brand-portfolio example parses; a leading BOM and CRLF line ends are fine', () => {
     const text = readFileSync(join(ROOT, 'policies/examples/brand-portfolio.json'), 'utf8');
     const p = parsePolicyText(`\ufeff${text.replace(/\n/g, '\r\n')}`, 'bom.json');
     expect(p.rules.map((r) => r.name)).toEqual(['core-brand', 'brand-group', 'legacy']);
