@@ -1,3 +1,4 @@
+import { domainToUnicode } from 'node:url';
 import type { Digest, DomainOutcome, NotifyEvent, NotifyPolicy, RenderedMessage } from '../notify/port';
 import { ADVICE, type AdviceKind, adviceKindOf } from '../notify/text/advice';
 import { domainToGsm7, gsm7Length, toGsm7, truncateGsm7 } from '../notify/text/gsm7';
@@ -180,11 +181,16 @@ function jsonBytes(line: string): number {
   return Buffer.byteLength(JSON.stringify(line)) - 2 + 2;
 }
 
+/** IDNs are keyed in punycode (normalised at the registrar boundary) but read by people in Unicode. */
+function displayName(name: string): string {
+  return name.includes('xn--') ? domainToUnicode(name) || name : name;
+}
+
 function formatOutcomeLine(o: DomainOutcome): string {
   const next = o.newExpiryMs !== undefined ? formatDateUtc(o.newExpiryMs) : SECTIONS[o.event].noNewExpiry;
   const years = Number.isFinite(o.years) ? `${o.years} year${o.years === 1 ? '' : 's'}` : '? years';
   const parts = [
-    `- ${sanitizeLine(o.domain, MAX_DOMAIN_CHARS) || '(no name)'}: expiry ${formatDateUtc(o.oldExpiryMs)} -> ${next}`,
+    `- ${sanitizeLine(displayName(o.domain), MAX_DOMAIN_CHARS) || '(no name)'}: expiry ${formatDateUtc(o.oldExpiryMs)} -> ${next}`,
     ...(o.daysLeft !== undefined ? [`${o.daysLeft} day${o.daysLeft === 1 ? '' : 's'} left`] : []),
     ...(o.event === 'will-lapse' && o.batchId === '-'
       ? [] // not being renewed: no term, task or batch to show

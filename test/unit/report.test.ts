@@ -362,3 +362,22 @@ describe('renderDigest: any registrar text (property)', () => {
     );
   });
 });
+
+describe('renderDigest: names and will-lapse (issue 12)', () => {
+  test('an IDN keyed in punycode is shown to people in Unicode', () => {
+    const m = render(digest([outcome({ domain: 'xn--fsqu00a.xn--fiqs8s' })]));
+    expect(m.email).toContain('- 例子.中国: expiry');
+  });
+
+  test.each([
+    [8, 'info'],
+    [7, 'alert'],
+    [1, 'alert'],
+  ] as const)('will-lapse with %i days left pages people: %s', (daysLeft, severity) => {
+    const policy: NotifyPolicy = { events: ['will-lapse'], smsEvents: ['will-lapse'] };
+    const m = render(digest([outcome({ event: 'will-lapse', daysLeft, batchId: '-', reason: 'premium' })]), policy);
+    expect(m.severity).toBe(severity);
+    expect(m.email).toContain(`${daysLeft} day${daysLeft === 1 ? '' : 's'} left`);
+    expect(m.email).not.toContain('batch -');
+  });
+});
