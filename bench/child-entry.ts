@@ -62,18 +62,24 @@ async function runJob(req: ChildRequest): Promise<ChildResult> {
   const startupMs = performance.now();
   const startupRssBytes = readPeakRssBytes();
   const t0 = performance.now();
+  const c0 = process.cpuUsage();
   const renew = await executeRenew(deps, { policy, dryRun: false });
+  const renewCpuMs = cpuMsSince(c0);
   const renewMs = performance.now() - t0;
   const renewPeakRssBytes = readPeakRssBytes();
   await sleep(req.gapMs);
   const t1 = performance.now();
+  const c1 = process.cpuUsage();
   const check = await executeCheck(deps, { policy });
+  const checkCpuMs = cpuMsSince(c1);
   const checkMs = performance.now() - t1;
   client.destroy();
   return {
     mode: 'job',
     renewMs,
     checkMs,
+    renewCpuMs,
+    checkCpuMs,
     peakRssBytes: readPeakRssBytes(),
     renewPeakRssBytes,
     startupRssBytes,
@@ -86,6 +92,12 @@ async function runJob(req: ChildRequest): Promise<ChildResult> {
     failed: check.failed,
     problems,
   };
+}
+
+/** CPU time (user + system) since `start`, ms. */
+function cpuMsSince(start: NodeJS.CpuUsage): number {
+  const d = process.cpuUsage(start);
+  return (d.user + d.system) / 1000;
 }
 
 async function runBaseline(req: ChildRequest): Promise<ChildResult> {
@@ -106,17 +118,23 @@ async function runBaseline(req: ChildRequest): Promise<ChildResult> {
   const startupMs = performance.now();
   const startupRssBytes = readPeakRssBytes();
   const t0 = performance.now();
+  const c0 = process.cpuUsage();
   const renew = await runNaiveRenew(caller, policy, req.pageSize, now());
+  const renewCpuMs = cpuMsSince(c0);
   const renewMs = performance.now() - t0;
   const renewPeakRssBytes = readPeakRssBytes();
   await sleep(req.gapMs);
   const t1 = performance.now();
+  const c1 = process.cpuUsage();
   const check = await runNaiveCheck(caller, renew.taskNos);
+  const checkCpuMs = cpuMsSince(c1);
   const checkMs = performance.now() - t1;
   return {
     mode: 'baseline',
     renewMs,
     checkMs,
+    renewCpuMs,
+    checkCpuMs,
     peakRssBytes: readPeakRssBytes(),
     renewPeakRssBytes,
     startupRssBytes,

@@ -32,6 +32,12 @@ export interface ChildResult {
   startupRssBytes: number;
   /** From child start to the first job call, ms (node start, module load, ledger client set-up). */
   startupMs: number;
+  /**
+   * CPU time (user + system) the process spent in the renew and the check run, ms (process.cpuUsage). Load does not
+   * change it much, unlike wall time: the figure that shows a regression on a busy machine.
+   */
+  renewCpuMs: number;
+  checkCpuMs: number;
   listed: number;
   planned: number;
   submitted: number;

@@ -22,6 +22,10 @@ export interface RunReport {
   /** The same per run, to show where local work (ledger writes, CPU) adds time. */
   renewOverCriticalPath: number | null;
   checkOverCriticalPath: number | null;
+  /** CPU time of both runs (user + system), ms; and per listed domain and per renewal, ms. */
+  cpuMs: number;
+  cpuMsPerListed: number | null;
+  cpuMsPerRenewal: number | null;
   peakRssMb: number;
   /** Peak RSS once the code was loaded, before the first call, and when the renew run returned, MiB. */
   startupRssMb: number;
@@ -77,6 +81,9 @@ function describeRun(run: ScenarioRun, expected: CallCounts, path: { renew: numb
     wallOverCriticalPath: ratio(wallMs, total),
     renewOverCriticalPath: ratio(r.renewMs, path.renew),
     checkOverCriticalPath: ratio(r.checkMs, path.check),
+    cpuMs: r.renewCpuMs + r.checkCpuMs,
+    cpuMsPerListed: ratio(r.renewCpuMs + r.checkCpuMs, r.listed),
+    cpuMsPerRenewal: ratio(r.renewCpuMs + r.checkCpuMs, r.submitted),
     peakRssMb: r.peakRssBytes / MB,
     startupRssMb: r.startupRssBytes / MB,
     renewPeakRssMb: r.renewPeakRssBytes / MB,

@@ -4,6 +4,7 @@ import { LIMITS, type SizeReport } from './report';
 
 const s = (ms: number) => (ms / 1000).toFixed(2);
 const x = (v: number | null | undefined) => (typeof v === 'number' && Number.isFinite(v) ? v.toFixed(2) : '-');
+const cpu = (v: number | null | undefined) => (typeof v === 'number' && Number.isFinite(v) ? v.toFixed(2) : '-');
 
 function row(cells: readonly string[]): string {
   return `| ${cells.join(' | ')} |`;
@@ -33,11 +34,13 @@ export function formatReport(report: BenchReport): string {
       'wall s',
       'path s',
       'wall/path',
+      'CPU ms/domain',
+      'CPU ms/renewal',
       'peak RSS MB',
       'naive s',
       'speed-up',
     ]),
-    row(Array.from({ length: 13 }, () => '---')),
+    row(Array.from({ length: 15 }, () => '---')),
   ];
   for (const size of report.sizes) {
     lines.push(
@@ -52,13 +55,19 @@ export function formatReport(report: BenchReport): string {
         s(size.job.wallMs),
         s(size.job.criticalPathMs.total),
         x(size.job.wallOverCriticalPath),
+        cpu(size.job.cpuMsPerListed),
+        cpu(size.job.cpuMsPerRenewal),
         size.job.peakRssMb.toFixed(0),
         size.baseline ? s(size.baseline.wallMs) : '-',
         size.speedUp !== undefined ? `${x(size.speedUp)}x` : '-',
       ]),
     );
   }
-  lines.push('', 'Calls are actual/minimum per Action as counted by the sandbox.');
+  lines.push(
+    '',
+    "Calls are actual/minimum per Action as counted by the sandbox. CPU is the job process's own user + system time",
+    'over both runs (process.cpuUsage), per listed domain and per renewal: unlike wall time, load barely moves it.',
+  );
   if (report.bundles) {
     const b = report.bundles;
     lines.push(
