@@ -63,7 +63,12 @@ export interface Given {
   /** Moves the clock forward (`3d`, `2h`, `90m` or ms). */
   advance(by: string | number): void;
   /** A renew run (not dry) with the policy; run ids are numbered r1, r2, ... */
-  renew(options?: { dryRun?: boolean; policy?: Policy; deps?: Partial<JobDeps> }): Promise<RenewRun>;
+  renew(options?: {
+    dryRun?: boolean;
+    policy?: Policy;
+    deps?: Partial<JobDeps>;
+    timeMarginMs?: number;
+  }): Promise<RenewRun>;
   /** A check run with the policy; run ids c1, c2, ... (`safeDelayMs` as in production unless given). */
   check(options?: { policy?: Policy; safeDelayMs?: number; deps?: Partial<JobDeps> }): Promise<CheckSummary>;
   /** Current expiry of a domain at the registrar. */
@@ -132,7 +137,12 @@ export async function given(options: GivenOptions = {}): Promise<Given> {
     deps,
     advance: (by) => clock.advance(duration(by)),
     renew: (o = {}) =>
-      runRenew(deps(o.deps), { policy: o.policy ?? policy, dryRun: o.dryRun ?? false, runId: `r${++renews}` }),
+      runRenew(deps(o.deps), {
+        policy: o.policy ?? policy,
+        dryRun: o.dryRun ?? false,
+        runId: `r${++renews}`,
+        ...(o.timeMarginMs !== undefined ? { timeMarginMs: o.timeMarginMs } : {}),
+      }),
     check: (o = {}) =>
       runCheck(deps(o.deps), {
         policy: o.policy ?? policy,

@@ -72,6 +72,8 @@ export class MemoryLedgerStore {
 
 export interface MemoryLedger extends Ledger {
   readonly store: MemoryLedgerStore;
+  /** The fault hook; starts as `options.before`, may be set or cleared at any time. */
+  faults: { before?: MemoryLedgerOptions['before'] };
 }
 
 type Outcome = { kind: 'written'; item: Item } | { kind: 'own'; item: Item } | { kind: 'refused'; item?: Item };
@@ -90,7 +92,7 @@ export function createMemoryLedger(options: MemoryLedgerOptions = {}): MemoryLed
   async function enter(operation: LedgerOperation): Promise<void> {
     // Yield, as a network call would, so that concurrent callers interleave between operations.
     await Promise.resolve();
-    await options.before?.(operation);
+    await ledger.faults.before?.(operation);
   }
 
   /**
@@ -124,6 +126,7 @@ export function createMemoryLedger(options: MemoryLedgerOptions = {}): MemoryLed
 
   const ledger: MemoryLedger = {
     store,
+    faults: options.before ? { before: options.before } : {},
 
     async putBatchIntent(batch) {
       await enter('putBatchIntent');
