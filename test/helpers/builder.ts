@@ -6,6 +6,7 @@ import type { Policy } from '../../lib/policy/schema';
 import { type CheckSummary, runCheck } from '../../lib/renewal/check';
 import type { JobDeps } from '../../lib/renewal/deps';
 import { type RenewRun, runRenew } from '../../lib/renewal/submit';
+import { domainKey } from '../../lib/sandbox/tld';
 import { createMemoryLedger, type MemoryLedger } from './memory-ledger';
 import { createMemoryRegistrar, type FakeDomain, type MemoryRegistrar } from './memory-registrar';
 
@@ -149,6 +150,6 @@ export async function given(options: GivenOptions = {}): Promise<Given> {
         runId: `c${++checks}`,
         ...(o.safeDelayMs !== undefined ? { safeDelayMs: o.safeDelayMs } : {}),
       }),
-    expiry: (name) => registrar.domains.get(name.toLowerCase())?.expiresAtMs,
+    expiry: (name) => registrar.domains.get(domainKey(name))?.expiresAtMs,
   };
 }

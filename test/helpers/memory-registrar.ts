@@ -13,6 +13,7 @@ import type {
 } from '../../lib/registrar';
 import { addYearsUtc } from '../../lib/renewal/dates';
 import { domainStatusAt } from '../../lib/sandbox/model';
+import { domainKey } from '../../lib/sandbox/tld';
 
 /**
  * An in-memory fake of the Registrar port for fast job-level tests: a portfolio, a submit that creates a task, and
@@ -59,6 +60,7 @@ export interface FaultHooks {
 }
 
 export interface MemoryRegistrar extends Registrar {
+  /** By domainKey (lower-case ASCII form); change a domain's fields (even its spelling) to change what is listed. */
   readonly domains: Map<string, FakeDomain>;
   readonly tasks: FakeTask[];
   /** Calls made, per operation. */
@@ -69,7 +71,8 @@ export interface MemoryRegistrar extends Registrar {
 }
 
 const SUCCESS = 'The operation is successful.';
-const key = (name: string) => name.toLowerCase();
+/** The registrar's own name equivalence (as the sandbox's): case and IDN form (Unicode or punycode) do not matter. */
+const key = domainKey;
 
 export function createMemoryRegistrar(options: MemoryRegistrarOptions): MemoryRegistrar {
   const { clock } = options;

@@ -115,4 +115,20 @@ describe('partial faults on the fakes', () => {
     expect(alert?.sms).toContain('soon.com');
     expect((await t.ledger.getClaims([{ domain: 'soon.com', expiryMs }]))[0]?.status).toBe('UNKNOWN');
   });
+
+  test('a listing that flips an IDN between Unicode and punycode makes one claim, not two', async () => {
+    const t = await given({ domains: ['例子.中国+10d'] });
+    t.registrar.faults.afterSubmit = () => {
+      throw new AmbiguousOutcomeError('answer lost');
+    };
+    await t.renew();
+    t.registrar.faults = {};
+    const domain = [...t.registrar.domains.values()][0];
+    if (domain) domain.domainName = 'xn--fsqu00a.xn--fiqs8s';
+    await t.renew();
+    if (domain) domain.domainName = '例子.中国';
+    await t.renew();
+    expect(t.registrar.submissions()).toHaveLength(1);
+    expect(await t.ledger.listClaimsForDomain('xn--fsqu00a.xn--fiqs8s')).toHaveLength(1);
+  });
 });
