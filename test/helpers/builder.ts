@@ -78,8 +78,8 @@ export interface Given {
 
 export interface GivenOptions {
   domains?: readonly (string | FakeDomain)[];
-  /** Policy fields merged over `{ version: 1 }`, or a parsed Policy. */
-  policy?: Record<string, unknown> | Policy;
+  /** Policy fields merged over `{ version: 1 }` and validated (a hand-built Policy goes to renew/check instead). */
+  policy?: Record<string, unknown>;
   /** ISO time or epoch ms (default 2026-11-29T06:00Z). */
   now?: string | number;
   /** Simulated ms a task waits and then executes (default 60 s each). */
@@ -90,10 +90,7 @@ export async function given(options: GivenOptions = {}): Promise<Given> {
   const nowMs = typeof options.now === 'number' ? options.now : Date.parse(options.now ?? DEFAULT_NOW);
   if (Number.isNaN(nowMs)) throw new Error(`builder: bad time "${String(options.now)}"`);
   const clock = fixedClock(nowMs);
-  const policy =
-    options.policy && 'limits' in options.policy && 'notify' in options.policy
-      ? (options.policy as Policy)
-      : policyOf(options.policy as Record<string, unknown> | undefined);
+  const policy = policyOf(options.policy);
   const registrar = createMemoryRegistrar({
     clock,
     domains: (options.domains ?? []).map((d) => parseDomain(d, nowMs)),
