@@ -33,7 +33,7 @@ export function duration(text: string | number): number {
 
 export function parseDomain(spec: string | FakeDomain, nowMs: number): FakeDomain {
   if (typeof spec !== 'string') return spec;
-  const m = /^([^\s+]+?)([+-][^\s]+)((?:\s+\w+)*)$/.exec(spec.trim());
+  const m = /^(\S+?)([+-]\d+(?:\.\d+)?[dhms])((?:\s+\w+)*)$/.exec(spec.trim());
   if (!m) throw new Error(`builder: bad domain "${spec}" (use e.g. a.com+10d premium)`);
   const words = new Set((m[3] ?? '').trim().split(/\s+/).filter(Boolean));
   for (const w of words) {

@@ -80,6 +80,10 @@ describe('builder', () => {
       premium: true,
       domainStatus: '2',
     });
+    expect(parseDomain('my-site.co-op.com-1.5d', NOW)).toEqual({
+      domainName: 'my-site.co-op.com',
+      expiresAtMs: NOW - 1.5 * DAY,
+    });
     expect(duration('90m')).toBe(5_400_000);
     expect(() => parseDomain('a.com', NOW)).toThrow(/bad domain/);
     expect(() => parseDomain('a.com+1d shiny', NOW)).toThrow(/unknown domain flag/);
