@@ -12,6 +12,7 @@ import type {
   TaskInfo,
 } from '../../lib/registrar';
 import { addYearsUtc } from '../../lib/renewal/dates';
+import { formatDisplayDate } from '../../lib/sandbox/dates';
 import { domainStatusAt } from '../../lib/sandbox/model';
 import { domainKey } from '../../lib/sandbox/tld';
 
@@ -207,7 +208,8 @@ export function createMemoryRegistrar(options: MemoryRegistrarOptions): MemoryRe
             taskType: 'ORDER_RENEW',
             taskNum: t.request.items.length,
             taskStatus,
-            createTime: new Date(t.createdAtMs).toISOString(),
+            // As the registrar displays it (UTC+8); createdAtMs is what the adapter parses from it.
+            createTime: formatDisplayDate(t.createdAtMs),
             createdAtMs: t.createdAtMs,
           };
         });
