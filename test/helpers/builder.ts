@@ -5,6 +5,7 @@ import { parsePolicyText } from '../../lib/policy/load';
 import type { Policy } from '../../lib/policy/schema';
 import { type CheckSummary, runCheck } from '../../lib/renewal/check';
 import type { JobDeps } from '../../lib/renewal/deps';
+import type { SettleRules } from '../../lib/renewal/reconcile';
 import { type RenewRun, runRenew } from '../../lib/renewal/submit';
 import { domainKey } from '../../lib/sandbox/tld';
 import { createMemoryLedger, type MemoryLedger } from './memory-ledger';
@@ -71,7 +72,13 @@ export interface Given {
     timeMarginMs?: number;
   }): Promise<RenewRun>;
   /** A check run with the policy; run ids c1, c2, ... (`safeDelayMs` as in production unless given). */
-  check(options?: { policy?: Policy; safeDelayMs?: number; deps?: Partial<JobDeps> }): Promise<CheckSummary>;
+  check(options?: {
+    policy?: Policy;
+    safeDelayMs?: number;
+    deps?: Partial<JobDeps>;
+    /** TEST-ONLY weaker settle rules, to show a test catches the hole they reopen. */
+    rules?: SettleRules;
+  }): Promise<CheckSummary>;
   /** Current expiry of a domain at the registrar. */
   expiry(domainName: string): number | undefined;
 }
@@ -146,6 +153,7 @@ export async function given(options: GivenOptions = {}): Promise<Given> {
         policy: o.policy ?? policy,
         runId: `c${++checks}`,
         ...(o.safeDelayMs !== undefined ? { safeDelayMs: o.safeDelayMs } : {}),
+        ...(o.rules ? { rules: o.rules } : {}),
       }),
     expiry: (name) => registrar.domains.get(domainKey(name))?.expiresAtMs,
   };

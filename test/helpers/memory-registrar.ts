@@ -37,6 +37,11 @@ export interface FakeTask {
   taskNo: string;
   requestId: string;
   createdAtMs: number;
+  /** From when listTasks shows it (createdAtMs plus any list lag). */
+  listedAtMs: number;
+  /** When its details start executing (createdAtMs + queue delay + taskMs) and when they complete (+ taskMs). */
+  startsAtMs: number;
+  doneAtMs: number;
   request: RenewBatchRequest;
   /** Per domain: the outcome once the detail has executed. */
   outcomes: Map<string, { ok: boolean; message: string }>;
@@ -58,6 +63,10 @@ export interface FaultHooks {
   afterSubmit?: (result: SubmitResult) => void;
   /** A failure reason for a domain's detail, or undefined to let it execute normally. */
   failDomain?: (domainName: string) => string | undefined;
+  /** Simulated ms a new task stays out of listTasks (the registrar's list lag; default 0). */
+  listLagMs?: () => number;
+  /** Extra simulated ms a new task waits in the registrar's queue before it executes (default 0). */
+  queueMs?: () => number;
 }
 
 export interface MemoryRegistrar extends Registrar {
@@ -99,7 +108,7 @@ export function createMemoryRegistrar(options: MemoryRegistrarOptions): MemoryRe
     if (injected) return { ok: false, message: injected };
     const domain = domains.get(key(item.domainName));
     if (!domain) return { ok: false, message: 'The domain name does not exist.' };
-    if (status(domain, task.createdAtMs + 2 * taskMs) === '2') {
+    if (status(domain, task.doneAtMs) === '2') {
       return { ok: false, message: 'The domain name is in redemption and cannot be renewed.' };
     }
     if (domain.premium && !item.permitPremium)
@@ -111,11 +120,11 @@ export function createMemoryRegistrar(options: MemoryRegistrarOptions): MemoryRe
     return { ok: true, message: SUCCESS };
   }
 
-  /** Applies every detail whose execution has ended by now, exactly once, in task order. */
+  /** Applies every detail whose execution has ended by now, exactly once, in order of completion (ties: creation). */
   function settle(): void {
     const now = clock.now();
-    for (const task of tasks) {
-      if (task.createdAtMs + 2 * taskMs > now) continue;
+    const due = tasks.filter((t) => t.doneAtMs <= now).sort((a, b) => a.doneAtMs - b.doneAtMs);
+    for (const task of due) {
       for (const item of task.request.items) {
         if (!task.outcomes.has(key(item.domainName))) task.outcomes.set(key(item.domainName), execute(task, item));
       }
@@ -139,7 +148,7 @@ export function createMemoryRegistrar(options: MemoryRegistrarOptions): MemoryRe
   function detailState(task: FakeTask, domainName: string): TaskDetail['state'] {
     const outcome = task.outcomes.get(key(domainName));
     if (outcome) return outcome.ok ? 'success' : 'failure';
-    return clock.now() < task.createdAtMs + taskMs ? 'waiting' : 'executing';
+    return clock.now() < task.startsAtMs ? 'waiting' : 'executing';
   }
 
   const registrar: MemoryRegistrar = {
@@ -179,9 +188,13 @@ export function createMemoryRegistrar(options: MemoryRegistrarOptions): MemoryRe
         taskNo: `T-${randomUUID()}`,
         requestId: `R-${randomUUID()}`,
         createdAtMs: clock.now(),
+        listedAtMs: clock.now() + (registrar.faults.listLagMs?.() ?? 0),
+        startsAtMs: clock.now() + (registrar.faults.queueMs?.() ?? 0) + taskMs,
+        doneAtMs: 0,
         request: structuredClone({ ...request, items: [...request.items] }),
         outcomes: new Map(),
       };
+      task.doneAtMs = task.startsAtMs + taskMs;
       tasks.push(task);
       const result = { taskNo: task.taskNo, requestId: task.requestId };
       registrar.faults.afterSubmit?.(result);
@@ -195,7 +208,7 @@ export function createMemoryRegistrar(options: MemoryRegistrarOptions): MemoryRe
       const from = Math.floor(range.fromMs / 86_400_000) * 86_400_000;
       const to = Math.floor(range.toMs / 86_400_000) * 86_400_000 + 86_400_000 - 1;
       return tasks
-        .filter((t) => t.createdAtMs >= from && t.createdAtMs <= to)
+        .filter((t) => t.createdAtMs >= from && t.createdAtMs <= to && t.listedAtMs <= clock.now())
         .map((t) => {
           const states = t.request.items.map((i) => detailState(t, i.domainName));
           const taskStatus = states.every((s) => s === 'success' || s === 'failure')
