@@ -70,6 +70,8 @@ export interface ModelOptions {
   domains: readonly SandboxFixtureDomain[];
   balance: number;
   nowMs: number;
+  /** The simulated clock moves only by setClock (default: it runs with real time). */
+  freezeClock?: boolean;
   taskMs: number;
   rejectStaleExpiry: boolean;
 }
@@ -105,6 +107,7 @@ export class SandboxModel {
   private readonly ordered: DomainRecord[] = [];
   private simBaseMs: number;
   private realBaseMs: number;
+  private readonly frozen: boolean;
   /** Tasks whose details have not completed yet, in creation order. */
   private openTasks: TaskRecord[] = [];
 
@@ -114,6 +117,7 @@ export class SandboxModel {
     this.rejectStaleExpiry = opts.rejectStaleExpiry;
     this.simBaseMs = opts.nowMs;
     this.realBaseMs = Date.now();
+    this.frozen = opts.freezeClock ?? false;
     for (const d of opts.domains) this.addDomain(d);
   }
 
@@ -137,9 +141,9 @@ export class SandboxModel {
     return rec;
   }
 
-  /** Simulated time, epoch ms: runs with real time from the last clock setting. */
+  /** Simulated time, epoch ms: runs with real time from the last clock setting, or stands still if frozen. */
   now(): number {
-    return this.simBaseMs + (Date.now() - this.realBaseMs);
+    return this.frozen ? this.simBaseMs : this.simBaseMs + (Date.now() - this.realBaseMs);
   }
 
   /** Jumps the simulated clock to `nowMs` or moves it by `advanceMs`, then applies due task effects. */

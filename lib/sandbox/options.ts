@@ -12,6 +12,7 @@ export interface ResolvedOptions {
   readOnlyAccessKeySecret: string;
   seed: number;
   nowMs: number;
+  freezeClock: boolean;
   taskMs: number;
   maxBatch: number;
   maxPageSize: number;
@@ -73,6 +74,7 @@ export function resolveOptions(o: SandboxOptions): ResolvedOptions {
     readOnlyAccessKeySecret: o.readOnlyAccessKeySecret || 'sandbox-readonly-key-secret',
     seed,
     nowMs,
+    freezeClock: o.freezeClock ?? false,
     taskMs: checkNumber('taskMs', o.taskMs, 0, 60_000),
     maxBatch: checkInt('maxBatch', o.maxBatch, 1, 100_000, 100),
     maxPageSize: checkInt('maxPageSize', o.maxPageSize, 1, 100_000, 100),

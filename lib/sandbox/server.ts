@@ -51,6 +51,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       domains: o.domains,
       balance: o.balance,
       nowMs: o.nowMs,
+      freezeClock: o.freezeClock,
       taskMs: o.taskMs,
       rejectStaleExpiry: o.rejectStaleExpiry,
     }),

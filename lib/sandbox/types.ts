@@ -67,6 +67,9 @@ export interface SandboxOptions {
   seed?: number; // PRNG seed for generation and faults (default 1)
   fixture?: SandboxFixture; // explicit domains instead of generated ones
   nowMs?: number; // initial simulated time (default Date.now()); the sim clock then runs with real time
+  // true: the simulated clock stands still and moves only by setClock / POST /_sandbox/clock, so task timing is
+  // deterministic however slowly the machine runs (default false: it runs with real time)
+  freezeClock?: boolean;
   taskMs?: number; // ms of simulated time a task detail spends in each of waiting and executing (default 60000)
   maxBatch?: number; // max OrderRenewParam entries (default 100)
   maxPageSize?: number; // max PageSize of QueryDomainList/QueryTaskList (default 100); QueryTaskDetailList max 1000

@@ -7,12 +7,27 @@ import { createDynamoLedger } from '../../lib/ledger/dynamodb';
 import type { Batch, Claim, ClaimRequest, Ledger } from '../../lib/ledger/port';
 import { TABLE } from '../../lib/ledger/table';
 
-/** One fresh ledger table on a DynamoDB-compatible server, and ways to reach it. */
+/** One fresh, empty ledger table (or in-memory store), and ways to reach it. */
 export interface LedgerTable {
-  tableName: string;
-  client: DynamoDBDocumentClient;
   /** A ledger over this table; `newId` is the seam for replaying a write with a known writeId. */
   createLedger(options?: { newId?: () => string }): Ledger;
+  /** The stored item (DynamoDB adapters only: the item layout, the open index's keys and the TTL attribute). */
+  rawItem?(pk: string, sk: string): Promise<Record<string, unknown> | undefined>;
+}
+
+/**
+ * What the contract suite runs against. Everything runs on every backend; the tests of the stored item layout and
+ * of SDK failures run only where `dynamo` is given.
+ */
+export interface LedgerBackend {
+  /** Called before each test; `setup` after the enclosing file's beforeAll (servers are up by then). */
+  fresh(): Promise<LedgerTable>;
+  /** Called once after the suite. */
+  teardown?(): Promise<void> | void;
+  dynamo?: {
+    /** A ledger over a table that does not exist (its calls fail in the SDK). */
+    ledgerOnMissingTable(): Ledger;
+  };
 }
 
 /** A server endpoint for the contract suite; `endpoint` is read after the suite's beforeAll started it. */
@@ -29,6 +44,35 @@ export function createLocalDocumentClient(endpoint: string): DynamoDBDocumentCli
       credentials: { accessKeyId: 'contract', secretAccessKey: 'contract' },
     }),
   );
+}
+
+/** The DynamoDB adapter over a fresh table per test on a DynamoDB-compatible server (dynalite, DynamoDB Local). */
+export function dynamoBackend(server: LedgerServer): LedgerBackend {
+  let client: DynamoDBDocumentClient | undefined;
+  const connect = () => {
+    client ??= createLocalDocumentClient(server.endpoint());
+    return client;
+  };
+  return {
+    async fresh() {
+      const c = connect();
+      const tableName = `ledger-${randomUUID().slice(0, 8)}`;
+      await ensureTable(c, tableName);
+      return {
+        createLedger: (options = {}) =>
+          createDynamoLedger({ tableName, client: c, ...(options.newId ? { newId: options.newId } : {}) }),
+        async rawItem(pk, sk) {
+          const out = await c.send(new GetCommand({ TableName: tableName, Key: { pk, sk }, ConsistentRead: true }));
+          return out.Item;
+        },
+      };
+    },
+    teardown() {
+      client?.destroy();
+      client = undefined;
+    },
+    dynamo: { ledgerOnMissingTable: () => createDynamoLedger({ tableName: 'no-such-table', client: connect() }) },
+  };
 }
 
 const DAY_MS = 86_400_000;
@@ -76,32 +120,19 @@ async function mustClaim(ledger: Ledger, request: ClaimRequest): Promise<Claim> 
  * The ledger contract: every adapter/server pair must pass it unchanged (DESIGN §2 M1/M2, §5).
  * `server.endpoint()` must be valid once the enclosing file's beforeAll has run.
  */
-export function describeLedgerContract(name: string, server: LedgerServer): void {
+export function describeLedgerContract(name: string, backend: LedgerBackend): void {
   describe(`ledger contract: ${name}`, () => {
-    let client: DynamoDBDocumentClient;
     let table: LedgerTable;
 
-    beforeAll(() => {
-      client = createLocalDocumentClient(server.endpoint());
-    });
-    afterAll(() => client.destroy());
-
     beforeEach(async () => {
-      const tableName = `ledger-${randomUUID().slice(0, 8)}`;
-      await ensureTable(client, tableName);
-      table = {
-        tableName,
-        client,
-        createLedger: (options = {}) =>
-          createDynamoLedger({ tableName, client, ...(options.newId ? { newId: options.newId } : {}) }),
-      };
+      table = await backend.fresh();
     });
+    afterAll(() => backend.teardown?.());
 
+    /** Raw reads are for the DynamoDB adapters only; the tests that use them do so under `table.rawItem`. */
     async function rawItem(pk: string, sk: string): Promise<Record<string, unknown> | undefined> {
-      const out = await client.send(
-        new GetCommand({ TableName: table.tableName, Key: { pk, sk }, ConsistentRead: true }),
-      );
-      return out.Item;
+      if (!table.rawItem) throw new Error('raw items are read only on the DynamoDB adapters');
+      return table.rawItem(pk, sk);
     }
 
     function rawClaim(c: Pick<Claim, 'domain' | 'expiryMs'>) {
@@ -126,10 +157,12 @@ export function describeLedgerContract(name: string, server: LedgerServer): void
           updatedAtMs: T0,
           version: 1,
         });
-        const raw = await rawClaim(claim);
-        expect(raw?.type).toBe('claim');
-        expect(typeof raw?.writeId).toBe('string');
-        expect(raw).not.toHaveProperty(TABLE.ttlAttribute);
+        if (table.rawItem) {
+          const raw = await rawClaim(claim);
+          expect(raw?.type).toBe('claim');
+          expect(typeof raw?.writeId).toBe('string');
+          expect(raw).not.toHaveProperty(TABLE.ttlAttribute);
+        }
       });
 
       test('20 concurrent claims of one key: exactly one wins, the others see the winner', async () => {
@@ -172,7 +205,7 @@ export function describeLedgerContract(name: string, server: LedgerServer): void
           code: 'InsufficientBalance',
           message: 'not enough money',
         });
-        expect(await rawClaim(failed)).toHaveProperty(TABLE.ttlAttribute);
+        if (table.rawItem) expect(await rawClaim(failed)).toHaveProperty(TABLE.ttlAttribute);
 
         const early = await ledger.claim(claimRequest(first.domain, { nowMs: eligibleAt - 1 }));
         expect(early).toStrictEqual({ ok: false, existing: failed });
@@ -191,7 +224,7 @@ export function describeLedgerContract(name: string, server: LedgerServer): void
           updatedAtMs: eligibleAt,
           version: failed.version + 1,
         });
-        expect(await rawClaim(taken)).not.toHaveProperty(TABLE.ttlAttribute);
+        if (table.rawItem) expect(await rawClaim(taken)).not.toHaveProperty(TABLE.ttlAttribute);
       });
 
       test('a FAILED claim is refused once attempts reach maxAttempts (both sides of the edge)', async () => {
@@ -286,12 +319,15 @@ export function describeLedgerContract(name: string, server: LedgerServer): void
         const ledger = table.createLedger();
         const key = (b: Batch) => rawItem(`BATCH#${b.batchId}`, 'BATCH');
         const ids = async () => (await ledger.listOpenBatches()).map((b) => b.batchId);
+        const raw = !!table.rawItem;
 
         const intent = await ledger.putBatchIntent(batchIntent());
-        const raw = await key(intent);
-        expect(raw?.openPk).toBe('OPEN');
-        expect(raw?.openSk).toBe(`${new Date(T0).toISOString()}#${intent.batchId}`);
-        expect(raw).not.toHaveProperty(TABLE.ttlAttribute);
+        if (raw) {
+          const item = await key(intent);
+          expect(item?.openPk).toBe('OPEN');
+          expect(item?.openSk).toBe(`${new Date(T0).toISOString()}#${intent.batchId}`);
+          expect(item).not.toHaveProperty(TABLE.ttlAttribute);
+        }
         expect(await ids()).toEqual([intent.batchId]);
 
         const submitted = await ledger.saveBatch({ ...intent, status: 'SUBMITTED', pendingNotices: ['submitted'] });
@@ -303,8 +339,10 @@ export function describeLedgerContract(name: string, server: LedgerServer): void
           pendingNotices: ['final'],
           sentNotices: ['submitted'],
         });
-        expect((await key(closedPending))?.openPk).toBe('OPEN');
-        expect(await key(closedPending)).not.toHaveProperty(TABLE.ttlAttribute);
+        if (raw) {
+          expect((await key(closedPending))?.openPk).toBe('OPEN');
+          expect(await key(closedPending)).not.toHaveProperty(TABLE.ttlAttribute);
+        }
         expect(await ids()).toEqual([intent.batchId]);
 
         const done = await ledger.saveBatch({
@@ -312,14 +350,16 @@ export function describeLedgerContract(name: string, server: LedgerServer): void
           pendingNotices: [],
           sentNotices: ['submitted', 'final'],
         });
-        const doneRaw = await key(done);
-        expect(doneRaw).not.toHaveProperty('openPk');
-        expect(doneRaw).not.toHaveProperty('openSk');
-        expect(doneRaw?.[TABLE.ttlAttribute]).toBe(Math.floor((T0 + DAY_MS) / 1000) + 400 * 86_400);
+        if (raw) {
+          const doneRaw = await key(done);
+          expect(doneRaw).not.toHaveProperty('openPk');
+          expect(doneRaw).not.toHaveProperty('openSk');
+          expect(doneRaw?.[TABLE.ttlAttribute]).toBe(Math.floor((T0 + DAY_MS) / 1000) + 400 * 86_400);
+        }
         expect(await ids()).toEqual([]);
 
         const reopened = await ledger.saveBatch({ ...done, pendingNotices: ['stuck'] });
-        expect(await key(reopened)).not.toHaveProperty(TABLE.ttlAttribute);
+        if (raw) expect(await key(reopened)).not.toHaveProperty(TABLE.ttlAttribute);
         expect(await ids()).toEqual([intent.batchId]);
       });
 
@@ -335,20 +375,23 @@ export function describeLedgerContract(name: string, server: LedgerServer): void
         expect(open[0]).toStrictEqual(made[2]);
       });
 
-      test.each([
-        ['CLAIMED', false],
-        ['SUBMITTED', false],
-        ['UNKNOWN', false],
-        ['RENEWED', true],
-        ['FAILED', true],
-      ] as const)('a %s claim carries the TTL attribute: %s', async (status, ttl) => {
-        const ledger = table.createLedger();
-        const claim = await mustClaim(ledger, claimRequest(uniqueDomain(status)));
-        const saved = await ledger.saveClaim({ ...claim, status, updatedAtMs: T0 + 5000 });
-        const raw = await rawClaim(saved);
-        if (ttl) expect(raw?.[TABLE.ttlAttribute]).toBe(Math.floor((T0 + 5000) / 1000) + 400 * 86_400);
-        else expect(raw).not.toHaveProperty(TABLE.ttlAttribute);
-      });
+      // The stored TTL attribute is the DynamoDB item layout, not part of the port.
+      if (backend.dynamo) {
+        test.each([
+          ['CLAIMED', false],
+          ['SUBMITTED', false],
+          ['UNKNOWN', false],
+          ['RENEWED', true],
+          ['FAILED', true],
+        ] as const)('a %s claim carries the TTL attribute: %s', async (status, ttl) => {
+          const ledger = table.createLedger();
+          const claim = await mustClaim(ledger, claimRequest(uniqueDomain(status)));
+          const saved = await ledger.saveClaim({ ...claim, status, updatedAtMs: T0 + 5000 });
+          const raw = await rawClaim(saved);
+          if (ttl) expect(raw?.[TABLE.ttlAttribute]).toBe(Math.floor((T0 + 5000) / 1000) + 400 * 86_400);
+          else expect(raw).not.toHaveProperty(TABLE.ttlAttribute);
+        });
+      }
     });
 
     describe('reads', () => {
@@ -549,11 +592,13 @@ export function describeLedgerContract(name: string, server: LedgerServer): void
       });
     });
 
-    test('SDK failures surface as LedgerError naming the table and operation', async () => {
-      const ledger = createDynamoLedger({ tableName: 'no-such-table', client });
-      const read = ledger.getBatch('x');
-      await expect(read).rejects.toBeInstanceOf(LedgerError);
-      await expect(read).rejects.toThrow(/no-such-table.*getBatch/);
-    });
+    const { dynamo } = backend;
+    if (dynamo) {
+      test('SDK failures surface as LedgerError naming the table and operation', async () => {
+        const read = dynamo.ledgerOnMissingTable().getBatch('x');
+        await expect(read).rejects.toBeInstanceOf(LedgerError);
+        await expect(read).rejects.toThrow(/no-such-table.*getBatch/);
+      });
+    }
   });
 }

@@ -1,4 +1,4 @@
-import { describeLedgerContract } from '../helpers/ledger-contract';
+import { describeLedgerContract, dynamoBackend } from '../helpers/ledger-contract';
 import { type LocalDynamo, startDynalite } from '../helpers/ledger-dynalite';
 
 let server: LocalDynamo;
@@ -7,4 +7,4 @@ beforeAll(async () => {
 });
 afterAll(() => server.stop());
 
-describeLedgerContract('dynalite (in-process, in memory)', { endpoint: () => server.endpoint });
+describeLedgerContract('dynalite (in-process, in memory)', dynamoBackend({ endpoint: () => server.endpoint }));

@@ -1,5 +1,5 @@
 import { type DynamoDbLocal, startDynamoDbLocal } from '../helpers/dynamodb-local';
-import { describeLedgerContract } from '../helpers/ledger-contract';
+import { describeLedgerContract, dynamoBackend } from '../helpers/ledger-contract';
 import { PROCESS_TEST_TIMEOUT_MS, START_HOOK_TIMEOUT_MS } from '../helpers/timeouts';
 
 // Every call goes to a JVM in another process, slow on a loaded machine.
@@ -13,4 +13,4 @@ beforeAll(async () => {
 }, START_HOOK_TIMEOUT_MS);
 afterAll(() => server?.stop());
 
-describeLedgerContract('DynamoDB Local (Java, in memory)', { endpoint: () => server.endpoint });
+describeLedgerContract('DynamoDB Local (Java, in memory)', dynamoBackend({ endpoint: () => server.endpoint }));

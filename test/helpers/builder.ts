@@ -1,0 +1,160 @@
+import { fixedClock } from '../../lib/clock';
+import { createLogger } from '../../lib/log';
+import type { Notifier, RenderedMessage } from '../../lib/notify/port';
+import { parsePolicyText } from '../../lib/policy/load';
+import type { Policy } from '../../lib/policy/schema';
+import { type CheckSummary, runCheck } from '../../lib/renewal/check';
+import type { JobDeps } from '../../lib/renewal/deps';
+import type { SettleRules } from '../../lib/renewal/reconcile';
+import { type RenewRun, runRenew } from '../../lib/renewal/submit';
+import { domainKey } from '../../lib/sandbox/tld';
+import { createMemoryLedger, type MemoryLedger } from './memory-ledger';
+import { createMemoryRegistrar, type FakeDomain, type MemoryRegistrar } from './memory-registrar';
+
+/**
+ * The fast layer's builder: a portfolio, a policy and a clock in one line, on the in-memory registrar and ledger.
+ *
+ *   const t = await given({ domains: ['a.com+10d', 'b.com+40d'], policy: { limits: { maxBatchSize: 8 } } });
+ *   await t.renew(); t.advance('3m'); await t.check();
+ *
+ * Domains are `name+<n><unit>` (expires that long after `now`; `-` for the past; units d, h, m) with optional
+ * words after a space: `premium`, `redemption`. Objects (FakeDomain) are taken as they are.
+ */
+
+const UNIT_MS = { d: 86_400_000, h: 3_600_000, m: 60_000, s: 1_000 } as const;
+export const DEFAULT_NOW = '2026-11-29T06:00:00Z';
+
+/** `3d`, `-2h`, `90m`, `10s`, or a number of ms. */
+export function duration(text: string | number): number {
+  if (typeof text === 'number') return text;
+  const m = /^([+-]?\d+(?:\.\d+)?)([dhms])$/.exec(text.trim());
+  if (!m) throw new Error(`builder: bad duration "${text}" (use e.g. 10d, -2h, 90m)`);
+  return Math.round(Number(m[1]) * UNIT_MS[m[2] as keyof typeof UNIT_MS]);
+}
+
+export function parseDomain(spec: string | FakeDomain, nowMs: number): FakeDomain {
+  if (typeof spec !== 'string') return spec;
+  const m = /^(\S+?)([+-]\d+(?:\.\d+)?[dhms])((?:\s+\w+)*)$/.exec(spec.trim());
+  if (!m) throw new Error(`builder: bad domain "${spec}" (use e.g. a.com+10d premium)`);
+  const words = new Set((m[3] ?? '').trim().split(/\s+/).filter(Boolean));
+  for (const w of words) {
+    if (w !== 'premium' && w !== 'redemption') throw new Error(`builder: unknown domain flag "${w}" in "${spec}"`);
+  }
+  return {
+    domainName: m[1] as string,
+    expiresAtMs: nowMs + duration(m[2] as string),
+    ...(words.has('premium') ? { premium: true } : {}),
+    ...(words.has('redemption') ? { domainStatus: '2' } : {}),
+  };
+}
+
+export function policyOf(fields: Record<string, unknown> = {}): Policy {
+  return parsePolicyText(JSON.stringify({ version: 1, ...fields }), 'test-policy.json');
+}
+
+export interface Given {
+  policy: Policy;
+  clock: ReturnType<typeof fixedClock>;
+  registrar: MemoryRegistrar;
+  ledger: MemoryLedger;
+  /** Records what it publishes; `failNext` makes the next publishes throw (an SNS outage). */
+  notifier: Notifier & { sent: RenderedMessage[]; failNext: number };
+  logs: string[];
+  /** Job deps on the fakes; overrides win. */
+  deps(overrides?: Partial<JobDeps>): JobDeps;
+  /** Moves the clock forward (`3d`, `2h`, `90m` or ms). */
+  advance(by: string | number): void;
+  /** A renew run (not dry) with the policy; run ids are numbered r1, r2, ... */
+  renew(options?: {
+    dryRun?: boolean;
+    policy?: Policy;
+    deps?: Partial<JobDeps>;
+    timeMarginMs?: number;
+  }): Promise<RenewRun>;
+  /** A check run with the policy; run ids c1, c2, ... (`safeDelayMs` as in production unless given). */
+  check(options?: {
+    policy?: Policy;
+    safeDelayMs?: number;
+    deps?: Partial<JobDeps>;
+    /** TEST-ONLY weaker settle rules, to show a test catches the hole they reopen. */
+    rules?: SettleRules;
+  }): Promise<CheckSummary>;
+  /** Current expiry of a domain at the registrar. */
+  expiry(domainName: string): number | undefined;
+}
+
+export interface GivenOptions {
+  domains?: readonly (string | FakeDomain)[];
+  /** Policy fields merged over `{ version: 1 }` and validated (a hand-built Policy goes to renew/check instead). */
+  policy?: Record<string, unknown>;
+  /** ISO time or epoch ms (default 2026-11-29T06:00Z). */
+  now?: string | number;
+  /** Simulated ms a task waits and then executes (default 60 s each). */
+  taskMs?: number;
+}
+
+export async function given(options: GivenOptions = {}): Promise<Given> {
+  const nowMs = typeof options.now === 'number' ? options.now : Date.parse(options.now ?? DEFAULT_NOW);
+  if (Number.isNaN(nowMs)) throw new Error(`builder: bad time "${String(options.now)}"`);
+  const clock = fixedClock(nowMs);
+  const policy = policyOf(options.policy);
+  const registrar = createMemoryRegistrar({
+    clock,
+    domains: (options.domains ?? []).map((d) => parseDomain(d, nowMs)),
+    ...(options.taskMs !== undefined ? { taskMs: options.taskMs } : {}),
+  });
+  const ledger = createMemoryLedger();
+  const sent: RenderedMessage[] = [];
+  const notifier = {
+    sent,
+    failNext: 0,
+    publish: async (message: RenderedMessage) => {
+      if (notifier.failNext > 0) {
+        notifier.failNext -= 1;
+        throw new Error('SNS unavailable (test outage)');
+      }
+      sent.push(message);
+      return { messageId: String(sent.length) };
+    },
+  };
+  const logs: string[] = [];
+  let ids = 0;
+  let renews = 0;
+  let checks = 0;
+  const deps = (overrides: Partial<JobDeps> = {}): JobDeps => ({
+    registrar,
+    ledger,
+    notifier,
+    clock,
+    log: createLogger({ level: 'debug', sink: (l) => logs.push(l), now: clock.now }),
+    metrics: () => {},
+    newId: () => `id-${++ids}`,
+    sleep: async () => {},
+    ...overrides,
+  });
+  return {
+    policy,
+    clock,
+    registrar,
+    ledger,
+    notifier,
+    logs,
+    deps,
+    advance: (by) => clock.advance(duration(by)),
+    renew: (o = {}) =>
+      runRenew(deps(o.deps), {
+        policy: o.policy ?? policy,
+        dryRun: o.dryRun ?? false,
+        runId: `r${++renews}`,
+        ...(o.timeMarginMs !== undefined ? { timeMarginMs: o.timeMarginMs } : {}),
+      }),
+    check: (o = {}) =>
+      runCheck(deps(o.deps), {
+        policy: o.policy ?? policy,
+        runId: `c${++checks}`,
+        ...(o.safeDelayMs !== undefined ? { safeDelayMs: o.safeDelayMs } : {}),
+        ...(o.rules ? { rules: o.rules } : {}),
+      }),
+    expiry: (name) => registrar.domains.get(domainKey(name))?.expiresAtMs,
+  };
+}

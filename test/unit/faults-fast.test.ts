@@ -1,0 +1,134 @@
+import { AmbiguousOutcomeError, AuthRejectedError } from '../../lib/errors';
+import type { Registrar } from '../../lib/registrar';
+import { given } from '../helpers/builder';
+
+/**
+ * Partial faults on the fast layer: the fakes' fault hooks in place of the sandbox's fault injection and the
+ * flaky-ledger wrapper. The HTTP versions stay in test/integration/partial-faults.test.ts.
+ */
+
+describe('partial faults on the fakes', () => {
+  test('a claim write that fails fails the check step: the batch stays open and the next check finishes it', async () => {
+    const t = await given({ domains: ['a.com+10d'] });
+    const expiryMs = t.expiry('a.com') as number;
+    await t.renew();
+    t.advance('5m');
+    let failures = 0;
+    t.ledger.faults.before = (op) => {
+      if (op === 'saveClaim' && failures++ === 0) throw new Error('ledger throttled (injected)');
+    };
+    const first = await t.check();
+    expect(first.errors).toBe(1);
+    expect((await t.ledger.listOpenBatches()).map((b) => b.status)).toEqual(['SUBMITTED']);
+    expect((await t.ledger.getClaims([{ domain: 'a.com', expiryMs }]))[0]?.status).toBe('CLAIMED');
+    const second = await t.check();
+    expect(second).toMatchObject({ errors: 0, renewed: 1 });
+    expect((await t.ledger.getClaims([{ domain: 'a.com', expiryMs }]))[0]?.status).toBe('RENEWED');
+    expect(await t.ledger.listOpenBatches()).toEqual([]);
+  });
+
+  test('stops starting new batches when the remaining time is under the margin', async () => {
+    const t = await given({ domains: Array.from({ length: 10 }, (_, i) => `d${i}.com+${i + 1}d`) });
+    let left = 200_000;
+    const remainingMs = () => {
+      left -= 50_000; // each batch "takes" 50 s
+      return left;
+    };
+    const policy = { ...t.policy, limits: { ...t.policy.limits, maxBatchSize: 2 } };
+    const run = await t.renew({ policy, deps: { remainingMs }, timeMarginMs: 60_000 });
+    expect(run.summary.batches).toHaveLength(2);
+    expect(run.summary.batchesLeftForTime).toBe(3);
+    expect(t.registrar.submissions()).toHaveLength(4);
+  });
+
+  test('an authorisation failure stops the run at the first batch and counts no attempt; the next run buys all', async () => {
+    const t = await given({
+      domains: Array.from({ length: 6 }, (_, i) => `d${i}.com+${5 + i}d`),
+      policy: { limits: { maxBatchSize: 2 } },
+    });
+    t.registrar.faults.before = (op) => {
+      if (op === 'submitRenewBatch') throw new AuthRejectedError('Forbidden.RAM', { code: 'Forbidden.RAM' });
+    };
+    const run = await t.renew();
+    expect(run.stoppedBy).toBeInstanceOf(AuthRejectedError);
+    const claims = (await Promise.all([0, 1, 2].map((i) => t.ledger.listClaimsForDomain(`d${i}.com`)))).flat();
+    expect(claims).toHaveLength(2);
+    expect(claims.every((c) => c.attempts === 0 && c.status === 'FAILED')).toBe(true);
+    t.registrar.faults = {};
+    await t.renew();
+    expect(
+      t.registrar
+        .submissions()
+        .map((s) => s.domainName)
+        .sort(),
+    ).toEqual(['d0.com', 'd1.com', 'd2.com', 'd3.com', 'd4.com', 'd5.com']);
+  });
+
+  test('one failing confirmation look-up leaves only that domain pending', async () => {
+    const t = await given({ domains: ['bad.com+10d', 'good.com+11d'] });
+    await t.renew();
+    t.advance('5m');
+    // The ranged listing misses bad.com and its own look-up fails.
+    const registrar: Registrar = {
+      ...t.registrar,
+      listDomains: async (q) => (await t.registrar.listDomains(q)).filter((d) => d.domainName !== 'bad.com'),
+      getDomain: async (name) => {
+        if (name === 'bad.com') throw new Error('look-up failed (injected)');
+        return t.registrar.getDomain(name);
+      },
+    };
+    const check = await t.check({ deps: { registrar } });
+    expect(check.renewed).toBe(1);
+    const status = async (d: string) => (await t.ledger.listClaimsForDomain(d))[0]?.status;
+    expect(await status('good.com')).toBe('RENEWED');
+    expect(await status('bad.com')).toBe('CLAIMED');
+    expect((await t.check()).renewed).toBe(1);
+    expect(await status('bad.com')).toBe('RENEWED');
+  });
+
+  test('"stuck" is reported once a day while the task stays unfinished', async () => {
+    const t = await given({ domains: ['slow.com+20d'], taskMs: 5 * 86_400_000 });
+    await t.renew();
+    const stuckAt: number[] = [];
+    for (let hour = 6; hour <= 72; hour += 6) {
+      t.advance('6h');
+      const before = t.notifier.sent.length;
+      const check = await t.check();
+      expect(check.renewed).toBe(0);
+      if (t.notifier.sent.slice(before).some((m) => /Stuck \(1\)/.test(m.email))) stuckAt.push(hour);
+    }
+    expect(stuckAt).toEqual([24, 48, 72]);
+  });
+
+  test('a domain that would lapse before release is allowed is an SMS alert naming it, not a release', async () => {
+    const t = await given({ domains: ['soon.com+10h'] });
+    const expiryMs = t.expiry('soon.com') as number;
+    t.registrar.faults.before = (op) => {
+      if (op === 'submitRenewBatch') throw new AmbiguousOutcomeError('503 after sending');
+    };
+    await t.renew();
+    t.registrar.faults = {};
+    t.advance('25m');
+    await t.check();
+    const alert = t.notifier.sent.find((m) => m.event === 'will-lapse');
+    expect(alert?.severity).toBe('alert');
+    expect(alert?.sms).toContain('soon.com');
+    expect((await t.ledger.getClaims([{ domain: 'soon.com', expiryMs }]))[0]?.status).toBe('UNKNOWN');
+  });
+
+  test('a listing that flips an IDN between Unicode and punycode makes one claim, not two', async () => {
+    const t = await given({ domains: ['例子.中国+10d'] });
+    t.registrar.faults.afterSubmit = () => {
+      throw new AmbiguousOutcomeError('answer lost');
+    };
+    await t.renew();
+    t.registrar.faults = {};
+    const domain = [...t.registrar.domains.values()][0];
+    if (domain) domain.domainName = 'xn--fsqu00a.xn--fiqs8s';
+    await t.renew();
+    if (domain) domain.domainName = '例子.中国';
+    await t.renew();
+    expect(t.registrar.submissions()).toHaveLength(1);
+    expect(await t.ledger.listClaimsForDomain('xn--fsqu00a.xn--fiqs8s')).toHaveLength(1);
+  });
+});

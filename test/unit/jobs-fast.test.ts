@@ -1,0 +1,148 @@
+import { AmbiguousOutcomeError, RejectedRetryableError } from '../../lib/errors';
+import { given } from '../helpers/builder';
+
+/**
+ * Job-level tests on the fast layer (in-memory registrar and ledger, builder). The end-to-end versions of the first
+ * cases, over HTTP against the sandbox and dynalite, stay in test/integration/renew.test.ts and check.test.ts.
+ */
+
+const due = (n: number, prefix = 'd') => Array.from({ length: n }, (_, i) => `${prefix}${i}.com+${1 + (i % 28)}d`);
+const far = (n: number) => Array.from({ length: n }, (_, i) => `far${i}.net+${100 + i}d`);
+
+/** Submissions per (domain, CurrentExpirationDate) that happened more than once: the M1 check. */
+function duplicates(t: Awaited<ReturnType<typeof given>>): string[] {
+  const seen = new Map<string, number>();
+  for (const s of t.registrar.submissions()) {
+    const key = `${s.domainName.toLowerCase()}#${s.currentExpiryMs}`;
+    seen.set(key, (seen.get(key) ?? 0) + 1);
+  }
+  return [...seen].filter(([, n]) => n > 1).map(([k]) => k);
+}
+
+describe('renew on the fakes', () => {
+  test('submits each due domain once in batches; a second run submits nothing (in-flight claims)', async () => {
+    const t = await given({ domains: [...due(30), ...far(20)], policy: { limits: { maxBatchSize: 8 } } });
+    const first = await t.renew();
+    expect(first.summary).toMatchObject({ planned: 30, submitted: 30 });
+    expect(first.summary.batches.map((b) => b.status)).toEqual(['submitted', 'submitted', 'submitted', 'submitted']);
+    const second = await t.renew();
+    expect(second.summary.submitted).toBe(0);
+    expect(second.plan.totals.byReason['in-flight']).toBe(30);
+    expect(t.registrar.calls.submitRenewBatch).toBe(4);
+    const recorded = new Set((await t.ledger.listRecentBatches(50)).map((b) => b.taskNo));
+    for (const task of t.registrar.tasks) expect(recorded.has(task.taskNo)).toBe(true);
+  });
+
+  test('dry run plans but never submits nor writes the ledger', async () => {
+    const t = await given({ domains: due(5) });
+    const run = await t.renew({ dryRun: true });
+    expect(run.summary.planned).toBe(5);
+    expect(t.registrar.calls.submitRenewBatch).toBe(0);
+    expect(t.ledger.store.items.size).toBe(0);
+  });
+
+  test('an unreachable registrar stops the run before any paid call and leaves the ledger unchanged', async () => {
+    const t = await given({ domains: due(3) });
+    t.registrar.faults.before = (op) => {
+      if (op === 'listDomains') throw new RejectedRetryableError('throttled for good', { code: 'Throttling' });
+    };
+    await expect(t.renew()).rejects.toBeInstanceOf(RejectedRetryableError);
+    expect(t.registrar.calls.submitRenewBatch).toBe(0);
+    expect(t.ledger.store.items.size).toBe(0);
+  });
+
+  test('the daily budget holds maxDomainsPerRun across runs of one UTC day, and refills the next day', async () => {
+    const t = await given({ domains: due(12), policy: { limits: { maxDomainsPerRun: 5 } } });
+    const first = await t.renew();
+    expect(first.summary).toMatchObject({ submitted: 5, deferred: 7 });
+    t.advance('1h');
+    const second = await t.renew();
+    expect(second.summary).toMatchObject({ submitted: 0, overBudget: 5 });
+    t.advance('1d');
+    const third = await t.renew();
+    expect(third.summary.submitted).toBe(5);
+    expect(duplicates(t)).toEqual([]);
+  });
+
+  test('overlapping runs share one budget: together they never pass the cap', async () => {
+    const t = await given({ domains: due(20), policy: { limits: { maxDomainsPerRun: 6, maxBatchSize: 2 } } });
+    const runs = await Promise.all([t.renew(), t.renew(), t.renew()]);
+    const submitted = runs.reduce((n, r) => n + r.summary.submitted, 0);
+    expect(submitted).toBe(6);
+    expect(t.registrar.submissions()).toHaveLength(6);
+    expect(duplicates(t)).toEqual([]);
+  });
+});
+
+describe('check on the fakes', () => {
+  test('confirms renewals, records failures with the registrar message, retries after the backoff, then stops', async () => {
+    const t = await given({
+      domains: ['good.com+10d', 'broke.io+11d'],
+      policy: { limits: { maxAttempts: 2, retryAfterHours: 24 } },
+    });
+    t.registrar.faults.failDomain = (d) => (d === 'broke.io' ? 'The account balance is insufficient.' : undefined);
+    const oldGood = t.expiry('good.com') as number;
+    await t.renew();
+    t.advance('5m');
+    const check = await t.check();
+    expect(check).toMatchObject({ renewed: 1, failed: 1 });
+    const [good] = await t.ledger.getClaims([{ domain: 'good.com', expiryMs: oldGood }]);
+    expect(good?.status).toBe('RENEWED');
+    expect(good?.newExpiryMs).toBe(t.expiry('good.com'));
+    const brokeKey = { domain: 'broke.io', expiryMs: t.expiry('broke.io') as number };
+    const [broke] = await t.ledger.getClaims([brokeKey]);
+    expect(broke).toMatchObject({ status: 'FAILED', attempts: 1, message: expect.stringMatching(/balance/i) });
+    const digest = t.notifier.sent.at(-1);
+    expect(digest).toMatchObject({ event: 'failed', severity: 'alert' });
+    expect(digest?.email).toContain('broke.io');
+
+    const tooSoon = await t.renew();
+    expect(tooSoon.plan.decisions.find((d) => d.domain.domainName === 'broke.io')?.reason).toBe('retry-backoff');
+    t.advance('25h');
+    expect((await t.renew()).summary.submitted).toBe(1);
+    t.advance('5m');
+    await t.check();
+    t.advance('25h');
+    const last = await t.renew();
+    expect(last.summary.submitted).toBe(0);
+    expect(last.plan.decisions.find((d) => d.domain.domainName === 'broke.io')?.reason).toBe('max-attempts');
+    expect(t.registrar.submissions().filter((s) => s.domainName === 'broke.io')).toHaveLength(2);
+  });
+
+  test('a digest lost to a notifier outage is delivered on the next run, exactly once', async () => {
+    const t = await given({ domains: due(3) });
+    await t.renew();
+    t.advance('5m');
+    t.notifier.failNext = 10;
+    const failed = await t.check();
+    expect(failed.renewed).toBe(3);
+    expect(failed.notified).toBe(false);
+    const sentBefore = t.notifier.sent.length;
+    t.notifier.failNext = 0;
+    t.advance('1h');
+    await t.check();
+    const renewedDigests = t.notifier.sent.slice(sentBefore).filter((m) => m.email.includes('d0.com'));
+    expect(renewedDigests).toHaveLength(1);
+    t.advance('1h');
+    await t.check();
+    expect(t.notifier.sent.slice(sentBefore).filter((m) => m.email.includes('d0.com'))).toHaveLength(1);
+  });
+
+  test('a lost submit answer leaves the batch UNKNOWN; check adopts the one task after the safe delay and confirms it', async () => {
+    const t = await given({ domains: due(4) });
+    t.registrar.faults.afterSubmit = () => {
+      throw new AmbiguousOutcomeError('socket hang up after the request was sent');
+    };
+    const run = await t.renew();
+    expect(run.summary.unknown).toBe(4);
+    t.registrar.faults = {};
+    expect((await t.renew()).summary.submitted).toBe(0);
+    expect((await t.check()).adopted).toBe(0);
+    t.advance('25m');
+    // The tasks finished long ago (2 min of simulated time): adopted and confirmed in one run.
+    expect(await t.check()).toMatchObject({ adopted: 1, renewed: 4, unknown: 0 });
+    expect(await t.ledger.listOpenBatches()).toEqual([]);
+    expect(t.registrar.submissions()).toHaveLength(4);
+    expect(duplicates(t)).toEqual([]);
+  });
+});
