@@ -1,6 +1,6 @@
 /**
  * The sandbox registrar: a loopback HTTP server speaking the Alibaba Domain API (2018-01-29) with signature
- * checks, simulated time, tasks, balance and fault injection. See DESIGN.md §6 and lib/sandbox/README.md.
+ * checks, simulated time, tasks, balance and fault injection. See lib/sandbox/README.md.
  */
 export { startSandbox } from './server';
 export type {

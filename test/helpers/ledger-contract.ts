@@ -117,7 +117,7 @@ async function mustClaim(ledger: Ledger, request: ClaimRequest): Promise<Claim> 
 }
 
 /**
- * The ledger contract: every adapter/server pair must pass it unchanged (DESIGN §2 M1/M2, §5).
+ * The ledger contract: every adapter/server pair must pass it unchanged (docs/design.md: M1, M2 and the ledger items).
  * `server.endpoint()` must be valid once the enclosing file's beforeAll has run.
  */
 export function describeLedgerContract(name: string, backend: LedgerBackend): void {
