@@ -48,11 +48,14 @@ const SLACK_HEADER_CHARS = 150;
 /** The line that ends a cut message: the email always has everything. */
 export const CUT_POINTER = 'The full digest is in the email; `autorenew status` shows the ledger.';
 
-/** A stable id for a digest's content (not its run id or time), so a re-sent digest is recognised. */
+/**
+ * A stable id for a digest's content (its lines and error; not its job, run id or time), so the same notices
+ * rendered again by a later run are recognised.
+ */
 export function digestId(message: { subject: string; text: string; digest?: Digest }): string {
   const d = message.digest;
   const basis = d
-    ? JSON.stringify({ job: d.job, outcomes: d.outcomes, error: d.error ?? null })
+    ? JSON.stringify({ outcomes: d.outcomes, error: d.error ?? null })
     : JSON.stringify({ subject: message.subject, text: message.text.replace(/^.*\n/, '') });
   return createHash('sha256').update(basis).digest('hex').slice(0, 32);
 }
