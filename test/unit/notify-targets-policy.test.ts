@@ -1,6 +1,8 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { ValidationError } from '../../lib/errors';
 import { formatIssue, parsePolicyText } from '../../lib/policy/load';
-import { NOTIFY_EVENTS, targetEnvStem } from '../../lib/policy/schema';
+import { NOTIFY_EVENTS, TARGET_KINDS, targetEnvStem } from '../../lib/policy/schema';
 
 function issues(notify: unknown): string[] {
   const text = JSON.stringify({ version: 1, notify });
@@ -71,5 +73,21 @@ describe('policy notify.targets', () => {
       'notify.targets[1].name: target name "ops_chat" clashes with notify.targets[0].name (names are compared case-insensitively, "-" as "_"): give each target a unique name',
     ]);
     expect(targetEnvStem('ops-dingtalk')).toBe('AUTORENEW_TARGET_OPS_DINGTALK');
+  });
+});
+
+describe('README "Chat alerts"', () => {
+  const readme = readFileSync(join(__dirname, '..', '..', 'README.md'), 'utf8');
+  const start = readme.indexOf('\n### Chat alerts\n');
+  const section = readme.slice(start, readme.indexOf('\n### ', start + 1));
+
+  it('has a policy example that parses, with one target per kind, and an env example per target', () => {
+    expect(start).toBeGreaterThan(0);
+    const json = /```json\n([\s\S]*?)```/.exec(section)?.[1] ?? '';
+    const policy = parsePolicyText(json, 'README.md');
+    const targets = policy.notify.targets ?? [];
+    expect(new Set(targets.map((t) => t.kind))).toEqual(new Set(TARGET_KINDS));
+    for (const t of targets) expect(section).toContain(`${targetEnvStem(t.name)}_URL=`);
+    for (const kind of TARGET_KINDS) expect(section).toMatch(new RegExp(`^\\| \`${kind}\` \\|`, 'm'));
   });
 });
