@@ -148,7 +148,8 @@ export async function deliverNotices(
       targetsPending = true;
     }
   }
-  if (input.extra && input.extra.marks.length > 0) {
+  // While chat targets are retried, the will-lapse lines are not marked either: the next run includes them again.
+  if (input.extra && input.extra.marks.length > 0 && !targetsPending) {
     // After the publish: a mark that fails to write only means the notice may be sent again.
     await deps.ledger.putMarks(input.extra.marks, nowMs).catch((err) => {
       deps.log.warn('could not record will-lapse notices as sent; they may be sent again', describeError(err));

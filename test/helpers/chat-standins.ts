@@ -136,7 +136,7 @@ const PLATFORM_ERROR: Record<TargetKind, FakeStep> = {
   feishu: json(200, { code: 11232, data: {}, msg: 'frequency limited psm[lark.oapi.app_platform_runtime]appID[1]' }),
   wecom: json(200, { errcode: 45009, errmsg: 'api freq out of limit' }),
   slack: { status: 429, body: 'rate_limited' },
-  webhook: { status: 422, body: { error: 'rejected' } },
+  webhook: { status: 429, body: { error: 'slow down' } },
 };
 
 /** Starts a stand-in for `kind` on 127.0.0.1; `nowMs` is the clock it checks signature times against. */
