@@ -106,6 +106,20 @@ export function deliveryReport(results: readonly DeliveryResult[], maxFailuresPe
   ];
 }
 
+/** A short email-only notice (severity info: no SMS) that a chat target gave up on a digest already emailed. */
+export function givingUpNotice(message: RenderedMessage, report: readonly string[]): RenderedMessage {
+  const names = report.length - 2;
+  const subject = `[autorenew] ${names} chat target${names === 1 ? '' : 's'} did not get a digest`;
+  return {
+    subject,
+    email: [`${subject}: "${message.subject}", emailed earlier.`, ...report].join('\n'),
+    sms: subject,
+    default: subject,
+    event: 'error',
+    severity: 'info',
+  };
+}
+
 export function createFanoutNotifier(options: FanoutOptions): FanoutNotifier {
   const maxFailures = options.maxFailuresPerDay ?? 3;
   let last: DeliveryResult[] = [];
@@ -186,6 +200,16 @@ export function createFanoutNotifier(options: FanoutOptions): FanoutNotifier {
       let primaryResult: { messageId?: string } = {};
       if (marks.has(sentKey('primary'))) {
         results.unshift({ destination: 'primary', kind: 'primary', status: 'already-sent' });
+        // A retry that ends in giving up: the email of this digest went out before, so tell the email readers now.
+        const report = deliveryReport(
+          results.filter((r) => r.status === 'gave-up'),
+          maxFailures,
+        );
+        if (report.length > 0) {
+          await options.primary.publish(givingUpNotice(message, report)).catch((err) => {
+            options.log.warn('could not report the chat delivery failure by email', describeError(err));
+          });
+        }
       } else {
         const report = deliveryReport(results, maxFailures);
         const withReport = report.length > 0 ? { ...message, email: [message.email, ...report].join('\n') } : message;

@@ -179,6 +179,26 @@ describe('fan-out to SNS and every chat target', () => {
     expect(notifier.lastResults()[1]).toMatchObject({ status: 'gave-up', error: expect.stringContaining('310000') });
   });
 
+  it('a retry that gives up is emailed once, as a short info notice (no SMS)', async () => {
+    const marks = memoryMarks();
+    const primary = recordingPrimary();
+    const slackOnly = ALL.filter((t) => t.kind === 'slack');
+    s('slack').mode = 'down';
+    for (let run = 0; run < 3; run++) {
+      await fanout({ marks, primary, targets: slackOnly })
+        .notifier.publish(rendered([outcome()]))
+        .catch(() => undefined);
+      clock.advance(HOUR);
+    }
+    expect(primary.sent.map((m) => m.subject)).toEqual([
+      '[autorenew] 1 failed (check)',
+      '[autorenew] 1 chat target did not get a digest',
+    ]);
+    expect(primary.sent[1]).toMatchObject({ event: 'error', severity: 'info' });
+    expect(primary.sent[1]?.email).toContain('"[autorenew] 1 failed (check)", emailed earlier.');
+    expect(primary.sent[1]?.email).toContain('slack target "team-slack" did not get this digest');
+  });
+
   it('a target without credentials is reported; the others still get theirs', async () => {
     const extra: FanoutTarget = { name: 'nobody', kind: 'wecom', events: [...NOTIFY_EVENTS], minSeverity: 'info' };
     const { notifier, primary } = fanout({ targets: [extra, ...ALL] });
