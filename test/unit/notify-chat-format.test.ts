@@ -76,6 +76,21 @@ describe('formats', () => {
   });
 });
 
+describe('webhook body', () => {
+  it('carries the digest, or only the text when the digest JSON is very large', () => {
+    const digest = { job: 'check' as const, runId: 'r', nowMs: 0, outcomes: [] };
+    expect(
+      JSON.parse(buildChatRequest('webhook', { ...MESSAGE, digest }, { url: 'https://h/x' }, 0).body).digest,
+    ).toEqual(digest);
+    const outcome = { domain: 'd.example', event: 'renewed' as const, batchId: 'b', oldExpiryMs: 0, years: 1 };
+    const huge = { ...digest, outcomes: Array.from({ length: 8000 }, () => outcome) };
+    const body = JSON.parse(buildChatRequest('webhook', { ...MESSAGE, digest: huge }, { url: 'https://h/x' }, 0).body);
+    expect(body.digest).toBeNull();
+    expect(body.digestOmitted).toBe('too large; the text and the email have it');
+    expect(body.text).toBe(MESSAGE.text);
+  });
+});
+
 describe('cutText', () => {
   it('keeps text that fits and cuts long text at a line, saying how much is left and where the rest is', () => {
     expect(cutText('a\nb', 10)).toBe('a\nb');

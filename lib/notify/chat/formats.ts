@@ -42,6 +42,9 @@ export const TEXT_LIMITS: Record<TargetKind, number> = {
   webhook: 200_000, // our own receiver: the whole email text
 };
 
+/** Largest digest JSON the generic webhook body carries (beside its text). */
+export const WEBHOOK_MAX_DIGEST_BYTES = 500_000;
+
 /** Slack's header block takes at most 150 characters. */
 const SLACK_HEADER_CHARS = 150;
 
@@ -204,6 +207,9 @@ export function buildChatRequest(
       return { url: credentials.url, headers: JSON_HEADERS, body: JSON.stringify(body) };
     }
     case 'webhook': {
+      // The digest as data, unless it is very large (thousands of domains): then the receiver gets the text only.
+      const digestJson = message.digest ? JSON.stringify(message.digest) : 'null';
+      const digest = Buffer.byteLength(digestJson) <= WEBHOOK_MAX_DIGEST_BYTES ? (message.digest ?? null) : null;
       const body = JSON.stringify({
         type: message.test ? 'autorenew.test' : 'autorenew.digest',
         version: 1,
@@ -212,7 +218,8 @@ export function buildChatRequest(
         event: message.event,
         severity: message.severity,
         text: bodyText(message, kind),
-        digest: message.digest ?? null,
+        digest,
+        ...(message.digest && !digest ? { digestOmitted: 'too large; the text and the email have it' } : {}),
       });
       const seconds = Math.floor(nowMs / 1000);
       return {
