@@ -108,7 +108,7 @@ it('DingTalk gets exactly the documented body', async () => {
   await sendToTarget({ name: 'd', kind: 'dingtalk' }, creds(s), MESSAGE, { nowMs: NOW });
   expect(s.accepted.at(-1)).toEqual({
     msgtype: 'markdown',
-    markdown: { title: MESSAGE.subject, text: `### ${MESSAGE.subject}\n${MESSAGE.text}` },
+    markdown: { title: MESSAGE.subject, text: `### ${MESSAGE.subject}\n${MESSAGE.text.split('\n').join('  \n')}` },
   });
 });
 

@@ -125,12 +125,12 @@ function slackEscape(text: string): string {
 }
 
 /** Markdown for DingTalk and WeCom: a heading, then the digest lines (a leading `#` would become a heading). */
-function markdown(message: ChatMessage, maxBytes: number): string {
+function markdown(message: ChatMessage, maxBytes: number, lineEnd = ''): string {
   const head = `### ${title(message)}\n`;
   const lines = message.text
     .split('\n')
     .map((l) => l.replace(/^#/, '\\#'))
-    .join('\n');
+    .join(`${lineEnd}\n`);
   return head + cutText(lines, maxBytes - Buffer.byteLength(head));
 }
 
@@ -173,7 +173,8 @@ export function buildChatRequest(
       }
       const body = {
         msgtype: 'markdown',
-        markdown: { title: title(message), text: markdown(message, TEXT_LIMITS.dingtalk) },
+        // DingTalk joins single newlines: two trailing spaces make each digest line its own line.
+        markdown: { title: title(message), text: markdown(message, TEXT_LIMITS.dingtalk, '  ') },
       };
       return { url: url.toString(), headers: JSON_HEADERS, body: JSON.stringify(body) };
     }
