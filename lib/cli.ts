@@ -2,6 +2,7 @@ import { createInterface } from 'node:readline/promises';
 import { checkCommand } from './commands/check';
 import { demoCommand } from './commands/demo';
 import { type CliIO, type Command, EXIT } from './commands/io';
+import { notifyTestCommand } from './commands/notify-test';
 import { planCommand } from './commands/plan';
 import { renewCommand } from './commands/renew';
 import { sandboxCommand } from './commands/sandbox';
@@ -20,6 +21,7 @@ const COMMANDS: Record<string, { run: Command; about: string }> = {
   renew: { run: renewCommand, about: 'run the renew job once (--dry-run to plan only)' },
   check: { run: checkCommand, about: 'run the check job once: confirm results, reconcile, notify' },
   status: { run: statusCommand, about: 'ledger: open batches, last runs, recent outcomes' },
+  'notify-test': { run: notifyTestCommand, about: 'send a harmless test message to each chat target' },
   sandbox: { run: sandboxCommand, about: 'start the sandbox registrar (fake Alibaba Domain API)' },
   schema: { run: schemaCommand, about: 'print the policy JSON Schema' },
 };
@@ -28,7 +30,7 @@ export const HELP = `usage: autorenew <command> [options]    (autorenew <command
 
 commands:
 ${Object.entries(COMMANDS)
-  .map(([name, c]) => `  ${name.padEnd(9)} ${c.about}`)
+  .map(([name, c]) => `  ${name.padEnd(12)} ${c.about}`)
   .join('\n')}
 
 exit codes: 0 ok, 1 invalid input (nothing bought), 2 job failed, 3 renewals failed

@@ -91,6 +91,9 @@ export const JOB_LEDGER_CALLS: Record<Job, readonly LedgerMethod[]> = {
     'saveClaim',
     'listLiveClaims',
     'listClaimsForDomain',
+    // Per-target chat delivery marks (lib/notify/fanout.ts), only when the policy has notify.targets.
+    'getMarks',
+    'putMarks',
     'recordRun',
   ],
 };

@@ -8,7 +8,15 @@ import { loadPolicyFile } from './policy/load';
 import type { Policy } from './policy/schema';
 import type { CredentialsProvider } from './registrar';
 import type { JobDeps } from './renewal/deps';
-import { assembleDeps, buildCredentials, buildMetrics, buildNotifier, buildRegistrar } from './runtime';
+import {
+  assembleDeps,
+  buildCredentials,
+  buildMetrics,
+  buildNotifier,
+  buildRegistrar,
+  buildTargetCredentials,
+  withChatTargets,
+} from './runtime';
 import { type AlibabaAccess, selectSecretId } from './secrets';
 
 /** Per container: the secret is cached across warm invocations (max age in lib/secrets.ts), not re-read each run. */
@@ -74,10 +82,17 @@ export async function prepareLambdaJob(
         '(AUTORENEW_READONLY_SECRET_ID, the readOnlySecretName deploy parameter, docs/deploy.md)',
     );
   }
+  const ledger = ledgerFor(config.table);
   const deps = assembleDeps({
     registrar: buildRegistrar(config, policy, env, credentialsFor(config, access)),
-    ledger: ledgerFor(config.table),
-    notifier,
+    ledger,
+    // SNS plus the policy's chat targets (issue 17); their URLs come from the job's secret (`notifyTargets`).
+    notifier: withChatTargets(notifier, policy, {
+      credentials: buildTargetCredentials(config, env, access),
+      marks: ledger,
+      clock: systemClock,
+      log,
+    }),
     clock: systemClock,
     log,
     metrics: buildMetrics(job, env, systemClock),

@@ -5,7 +5,13 @@ import type { Config } from './config';
 import type { Ledger } from './ledger/port';
 import { createLogger, type Logger } from './log';
 import { formatEmf, type MetricName } from './metrics';
+import {
+  createEnvTargetCredentials,
+  createSecretsManagerTargetCredentials,
+  type TargetCredentialSource,
+} from './notify/chat/credentials';
 import { createConsoleNotifier } from './notify/console';
+import { createFanoutNotifier } from './notify/fanout';
 import type { Notifier } from './notify/port';
 import { createSnsNotifier } from './notify/sns';
 import type { Policy } from './policy/schema';
@@ -49,6 +55,38 @@ export function buildRegistrar(
 /** SNS when AUTORENEW_TOPIC_ARN is set, else the console (printing the email text through `write`). */
 export function buildNotifier(config: Readonly<Config>, write: (line: string) => void): Notifier {
   return config.topicArn ? createSnsNotifier({ topicArn: config.topicArn }) : createConsoleNotifier(write);
+}
+
+/**
+ * Where chat targets' URLs and signing secrets come from: the `notifyTargets` field of the job's Secrets Manager
+ * secret when one is configured for `access`, else AUTORENEW_TARGET_<NAME>_URL / _SECRET in the environment.
+ */
+export function buildTargetCredentials(
+  config: Readonly<Config>,
+  env: Env,
+  access: AlibabaAccess = 'buy',
+): TargetCredentialSource {
+  const { secretId } = selectSecretId(config, access);
+  return secretId ? createSecretsManagerTargetCredentials({ secretId }) : createEnvTargetCredentials(env);
+}
+
+/**
+ * Wraps `primary` (SNS or console) in the chat fan-out when the policy has `notify.targets`; otherwise returns it
+ * as it is. `marks` (the ledger) keeps per-target sent state, so a failed target is retried on the next run.
+ */
+export function withChatTargets(
+  primary: Notifier,
+  policy: Policy,
+  parts: {
+    credentials: TargetCredentialSource;
+    marks: Pick<Ledger, 'getMarks' | 'putMarks'>;
+    clock: Clock;
+    log: Logger;
+  },
+): Notifier {
+  const targets = policy.notify.targets ?? [];
+  if (targets.length === 0) return primary;
+  return createFanoutNotifier({ primary, targets, notify: policy.notify, ...parts });
 }
 
 /** Metrics sink: EMF lines in Lambda (turned into CloudWatch metrics by the platform), nothing elsewhere. */

@@ -7,7 +7,14 @@ import { createLogger } from '../log';
 import { loadPolicyFile } from '../policy/load';
 import type { Policy } from '../policy/schema';
 import type { JobDeps } from '../renewal/deps';
-import { assembleDeps, buildCredentials, buildNotifier, buildRegistrar } from '../runtime';
+import {
+  assembleDeps,
+  buildCredentials,
+  buildNotifier,
+  buildRegistrar,
+  buildTargetCredentials,
+  withChatTargets,
+} from '../runtime';
 import type { AlibabaAccess } from '../secrets';
 import { parseAt } from './args';
 import type { CliIO } from './io';
@@ -61,12 +68,20 @@ export async function openLocalRuntime(
   const policy = await loadPolicyFile(policyPath);
   const opened = await openLocalLedger(io, config, env);
   const write = options.notifyTo === 'err' ? io.err : io.out;
+  const access = options.alibabaAccess ?? 'buy';
+  const log = createLogger({ level: options.verbose ? 'debug' : 'warn', sink: io.err });
   const deps = assembleDeps({
-    registrar: buildRegistrar(config, policy, env, buildCredentials(config, env, options.alibabaAccess ?? 'buy')),
+    registrar: buildRegistrar(config, policy, env, buildCredentials(config, env, access)),
     ledger: opened.ledger,
-    notifier: buildNotifier(config, write),
+    // SNS or console, plus the policy's chat targets (issue 17) when it has any.
+    notifier: withChatTargets(buildNotifier(config, write), policy, {
+      credentials: buildTargetCredentials(config, env, access),
+      marks: opened.ledger,
+      clock,
+      log,
+    }),
     clock,
-    log: createLogger({ level: options.verbose ? 'debug' : 'warn', sink: io.err }),
+    log,
   });
   return { config, policy, deps, close: opened.close };
 }

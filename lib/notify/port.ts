@@ -42,6 +42,8 @@ export interface RenderedMessage {
   default: string;
   event: NotifyEvent /* most severe present */;
   severity: 'info' | 'alert';
+  /** The digest this was rendered from: chat targets re-render it for their own events (lib/notify/fanout.ts). */
+  digest?: Digest;
 }
 
 export interface Notifier {

@@ -235,6 +235,75 @@ const eventList = (what: string) =>
       });
     });
 
+/** Kinds of chat/webhook notification targets (issue 17); each speaks its platform's own message format. */
+export const TARGET_KINDS = ['dingtalk', 'feishu', 'wecom', 'slack', 'webhook'] as const;
+export type TargetKind = (typeof TARGET_KINDS)[number];
+
+/** Severities a digest can have, lowest first: `alert` when an event of `notify.smsEvents` is present. */
+export const SEVERITIES = ['info', 'alert'] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
+/** A target name: it also names its credentials, AUTORENEW_TARGET_<NAME>_URL (upper case, `-` as `_`). */
+export const TARGET_NAME = /^[A-Za-z][A-Za-z0-9_-]{0,39}$/;
+
+/** The environment-variable stem of a target name: `ops-dingtalk` -> `AUTORENEW_TARGET_OPS_DINGTALK`. */
+export function targetEnvStem(name: string): string {
+  return `AUTORENEW_TARGET_${name.toUpperCase().replace(/-/g, '_')}`;
+}
+
+const targetSchema = strict(
+  {
+    name: z
+      .string({ error: (iss) => `must be a target name string such as "ops-dingtalk", ${got(iss.input)}` })
+      .regex(TARGET_NAME, {
+        error: (iss) =>
+          `${describeValue(iss.input)} is not a valid target name: start with a letter, then letters, digits, "-" or "_", at most 40 characters`,
+      })
+      .meta({
+        description:
+          'Unique name; its URL and signing secret come from the credential source (AUTORENEW_TARGET_<NAME>_URL / _SECRET locally, the secret field "notifyTargets" in AWS), never from this file.',
+      }),
+    description: description.optional(),
+    kind: z
+      .enum(TARGET_KINDS, {
+        error: (iss) => `must be one of ${TARGET_KINDS.map((k) => `"${k}"`).join(', ')}, ${got(iss.input)}`,
+      })
+      .meta({
+        description:
+          'Platform: DingTalk robot, Feishu/Lark bot, WeCom group robot, Slack incoming webhook, or a generic signed JSON webhook.',
+      }),
+    events: eventList('chat target')
+      .default([...NOTIFY_EVENTS])
+      .meta({ description: 'Events this target receives (its message lists only these); default all.' }),
+    minSeverity: z
+      .enum(SEVERITIES, { error: (iss) => `must be "info" or "alert", ${got(iss.input)}` })
+      .default('info')
+      .meta({
+        description:
+          '"alert": only digests with an event of notify.smsEvents (what pages people); "info": every digest.',
+      }),
+  },
+  'a target object like {"name": "ops-dingtalk", "kind": "dingtalk"}',
+).meta({ description: 'A chat or webhook destination beside SNS (issue 17).' });
+
+const targetsSchema = z
+  .array(targetSchema, { error: (iss) => `must be a list of target objects, ${got(iss.input)}` })
+  .superRefine((targets, ctx) => {
+    const seen = new Map<string, number>();
+    targets.forEach((target, i) => {
+      const key = targetEnvStem(target.name);
+      const first = seen.get(key);
+      if (first === undefined) seen.set(key, i);
+      else
+        ctx.addIssue({
+          code: 'custom',
+          path: [i, 'name'],
+          message: `target name "${target.name}" clashes with notify.targets[${first}].name (names are compared case-insensitively, "-" as "_"): give each target a unique name`,
+        });
+    });
+  })
+  .meta({ description: 'Chat and webhook targets that get the digest beside SNS.' });
+
 const notifySchema = strict(
   {
     events: eventList('email digest')
@@ -246,6 +315,7 @@ const notifySchema = strict(
     stuckAfterHours: positiveNumber()
       .default(24)
       .meta({ description: 'A submitted batch with no result after this many hours is reported stuck.' }),
+    targets: targetsSchema.optional(),
   },
   'an object like {"events": ["failed"], "stuckAfterHours": 24}',
 ).meta({ description: 'What is announced through SNS.' });

@@ -1,6 +1,7 @@
 import { LedgerConflictError } from '../errors';
 import type { Batch, PendingNotice } from '../ledger/port';
 import { describeError } from '../log';
+import { TargetsPendingError } from '../notify/fanout';
 import type { Digest, DomainOutcome } from '../notify/port';
 import type { Policy } from '../policy/schema';
 import type { JobDeps } from './deps';
@@ -127,6 +128,7 @@ export async function deliverNotices(
     ...(input.totals ? { totals: input.totals } : {}),
   };
   const message = renderDigest(digest, policy.notify);
+  let targetsPending = false;
   if (message) {
     try {
       await deps.notifier.publish(message);
@@ -136,17 +138,24 @@ export async function deliverNotices(
         domains: outcomes.length,
       });
     } catch (err) {
-      deps.log.warn('notification failed; it stays pending for the next run', describeError(err));
-      return false;
+      if (!(err instanceof TargetsPendingError)) {
+        deps.log.warn('notification failed; it stays pending for the next run', describeError(err));
+        return false;
+      }
+      // SNS has it; a chat target failed. The notices stay pending so the next run renders the same digest again,
+      // and the fan-out's marks send it only to the targets that do not have it (lib/notify/fanout.ts).
+      deps.log.warn('notification published; chat targets failed and are retried next run', describeError(err));
+      targetsPending = true;
     }
   }
-  if (input.extra && input.extra.marks.length > 0) {
+  // While chat targets are retried, the will-lapse lines are not marked either: the next run includes them again.
+  if (input.extra && input.extra.marks.length > 0 && !targetsPending) {
     // After the publish: a mark that fails to write only means the notice may be sent again.
     await deps.ledger.putMarks(input.extra.marks, nowMs).catch((err) => {
       deps.log.warn('could not record will-lapse notices as sent; they may be sent again', describeError(err));
     });
   }
-  for (const batch of withNotices) await markSent(deps, batch);
+  if (!targetsPending) for (const batch of withNotices) await markSent(deps, batch);
   return true;
 }
 

@@ -106,6 +106,7 @@ export function renderDigest(digest: Digest, policy: NotifyPolicy): RenderedMess
     ),
     event,
     severity: selection.alerting.some((e) => smsEvents.has(e)) ? 'alert' : 'info',
+    digest,
   };
 }
 

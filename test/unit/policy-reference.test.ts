@@ -34,7 +34,12 @@ describe('policy reference (docs/policy-reference.md)', () => {
     expect(byPath.get('limits.maxDomainsPerRun')).toMatchObject({ defaultValue: '`100`', allowed: '≥ 1' });
     expect(byPath.get('limits.retryAfterHours')).toMatchObject({ type: 'number', allowed: '> 0' });
     expect(byPath.get('lang')?.allowed).toBe('`"en"`, `"zh"`');
-    expect(rows.filter((r) => r.required).map((r) => r.path)).toEqual(['version', 'rules[].name']);
+    expect(rows.filter((r) => r.required).map((r) => r.path)).toEqual([
+      'version',
+      'rules[].name',
+      'notify.targets[].name',
+      'notify.targets[].kind',
+    ]);
   });
 
   it('covers every key used by the shipped policies', () => {

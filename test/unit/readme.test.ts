@@ -56,7 +56,7 @@ describe('README quick start', () => {
 describe('README reference sections', () => {
   it('lists every CLI command and every exit code', () => {
     const cli = section('CLI');
-    const commands = [...HELP.matchAll(/^ {2}(\w+) {2,}/gm)].map((m) => m[1] ?? '');
+    const commands = [...HELP.matchAll(/^ {2}([\w-]+) {2,}/gm)].map((m) => m[1] ?? '');
     expect(commands.length).toBeGreaterThanOrEqual(8);
     const documented = firstCells(cli).map((c) => c.split(' ')[0]);
     for (const c of commands) expect(documented).toContain(c);

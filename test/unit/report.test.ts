@@ -97,6 +97,7 @@ describe('renderDigest: one domain', () => {
       default: 'autorenew check run run-42: 1 failed. First: example.com insufficient balance.',
       event: 'failed',
       severity: 'alert',
+      digest: expect.objectContaining({ runId: 'run-42' }),
     });
   });
 

@@ -1,0 +1,135 @@
+import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { isLoopbackEndpoint } from '../../config';
+import { SecretError } from '../../errors';
+import { targetEnvStem } from '../../policy/schema';
+import { registerSecret } from '../../redact';
+import type { TargetCredentials } from './formats';
+
+/**
+ * Where a chat target's URL and signing secret come from (issue 17). A webhook URL carries its access token, so it is
+ * a credential: never in the policy, never in logs (every value is registered with the redactor when read).
+ */
+export interface TargetCredentialSource {
+  /** The target's URL and secret; throws SecretError (naming the variable or field, never a value) when missing. */
+  get(name: string): Promise<TargetCredentials>;
+}
+
+/** Registers the URL, its query values and its path with the redactor: any part may be the token. */
+function remember(credentials: TargetCredentials): TargetCredentials {
+  registerSecret(credentials.url);
+  registerSecret(credentials.secret);
+  try {
+    const url = new URL(credentials.url);
+    for (const value of url.searchParams.values()) registerSecret(value);
+    for (const part of url.pathname.split('/')) if (part.length >= 16) registerSecret(part);
+  } catch {
+    // checked in checkTargetUrl
+  }
+  return credentials;
+}
+
+/** A target URL must be https (http only to a loopback stand-in), with no user or password in it. */
+export function checkTargetUrl(url: string, where: string): void {
+  let parsed: URL | undefined;
+  try {
+    parsed = new URL(url);
+  } catch {
+    parsed = undefined;
+  }
+  const ok =
+    parsed !== undefined &&
+    parsed.username === '' &&
+    parsed.password === '' &&
+    (parsed.protocol === 'https:' || (parsed.protocol === 'http:' && isLoopbackEndpoint(url)));
+  if (!ok) throw new SecretError(`${where} is not an https:// URL (without user or password)`, { path: where });
+}
+
+/** Local runs: AUTORENEW_TARGET_<NAME>_URL and optional AUTORENEW_TARGET_<NAME>_SECRET. */
+export function createEnvTargetCredentials(env: Readonly<Record<string, string | undefined>>): TargetCredentialSource {
+  return {
+    async get(name) {
+      const stem = targetEnvStem(name);
+      const url = env[`${stem}_URL`]?.trim();
+      if (!url) throw new SecretError(`target "${name}" has no URL: set ${stem}_URL`, { path: `${stem}_URL` });
+      checkTargetUrl(url, `${stem}_URL`);
+      const secret = env[`${stem}_SECRET`]?.trim();
+      return remember({ url, ...(secret ? { secret } : {}) });
+    },
+  };
+}
+
+/**
+ * Parses the `notifyTargets` field of a Secrets Manager secret's JSON:
+ * `{"notifyTargets": {"ops-dingtalk": {"url": "https://...", "secret": "SEC..."}}}`. Errors name fields only.
+ */
+export function parseTargetSecret(text: string | undefined, secretName: string): Record<string, TargetCredentials> {
+  let data: unknown;
+  try {
+    data = JSON.parse(text ?? '');
+  } catch {
+    throw new SecretError(`secret ${secretName} is not valid JSON`);
+  }
+  const field = (data as { notifyTargets?: unknown } | null)?.notifyTargets;
+  if (field === undefined) return {};
+  if (typeof field !== 'object' || field === null || Array.isArray(field)) {
+    throw new SecretError(`secret ${secretName} field "notifyTargets" must be an object of target names`, {
+      path: 'notifyTargets',
+    });
+  }
+  const out: Record<string, TargetCredentials> = {};
+  for (const [name, value] of Object.entries(field as Record<string, unknown>)) {
+    const where = `secret ${secretName} field "notifyTargets.${name}"`;
+    const entry = value as { url?: unknown; secret?: unknown } | null;
+    if (typeof entry !== 'object' || entry === null || typeof entry.url !== 'string' || entry.url.trim() === '') {
+      throw new SecretError(`${where} must be {"url": "https://...", "secret": "..."} (secret optional)`, {
+        path: `notifyTargets.${name}`,
+      });
+    }
+    if (entry.secret !== undefined && typeof entry.secret !== 'string') {
+      throw new SecretError(`${where}.secret must be a string`, { path: `notifyTargets.${name}.secret` });
+    }
+    checkTargetUrl(entry.url.trim(), `${where}.url`);
+    out[name] = remember({ url: entry.url.trim(), ...(entry.secret?.trim() ? { secret: entry.secret.trim() } : {}) });
+  }
+  return out;
+}
+
+/** AWS: the `notifyTargets` field of a Secrets Manager secret (read once per source, on the first `get`). */
+export function createSecretsManagerTargetCredentials(options: {
+  secretId: string;
+  client?: Pick<SecretsManagerClient, 'send'>;
+}): TargetCredentialSource {
+  let loaded: Promise<Record<string, TargetCredentials>> | undefined;
+  const load = async () => {
+    const sdk = await import('@aws-sdk/client-secrets-manager');
+    const client = options.client ?? new sdk.SecretsManagerClient({});
+    try {
+      const out = await client.send(new sdk.GetSecretValueCommand({ SecretId: options.secretId }));
+      return parseTargetSecret(out.SecretString, options.secretId);
+    } catch (err) {
+      if (err instanceof SecretError) throw err;
+      const code = err instanceof Error ? err.name : 'Error';
+      throw new SecretError(`cannot read secret ${options.secretId} for chat targets: ${code}`, { code });
+    }
+  };
+  return {
+    async get(name) {
+      loaded ??= load();
+      let all: Record<string, TargetCredentials>;
+      try {
+        all = await loaded;
+      } catch (err) {
+        loaded = undefined; // the next get tries again
+        throw err;
+      }
+      const found = Object.entries(all).find(([key]) => key.toLowerCase() === name.toLowerCase())?.[1];
+      if (!found) {
+        throw new SecretError(
+          `target "${name}" has no URL: add "notifyTargets": {"${name}": {"url": "https://..."}} to secret ${options.secretId}`,
+          { path: `notifyTargets.${name}` },
+        );
+      }
+      return found;
+    },
+  };
+}

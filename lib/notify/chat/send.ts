@@ -1,0 +1,72 @@
+import { NotifyError } from '../../errors';
+import type { TargetKind } from '../../policy/schema';
+import { redact } from '../../redact';
+import { buildChatRequest, type ChatMessage, readChatAnswer, type TargetCredentials } from './formats';
+
+/** One configured target, as the sender needs it. */
+export interface ChatTarget {
+  name: string;
+  kind: TargetKind;
+}
+
+export interface SendOptions {
+  /** Signing time (epoch ms). */
+  nowMs: number;
+  /** Per request; default 10 s. */
+  timeoutMs?: number;
+  /** Injected for tests; default the global fetch. */
+  fetch?: typeof fetch;
+}
+
+/** Largest answer body read (platform answers are a few hundred bytes). */
+const MAX_ANSWER_BYTES = 16_384;
+
+/** A delivery that failed; `retryable` is false only for answers that will not change by themselves. */
+export class ChatDeliveryError extends NotifyError {
+  readonly retryable: boolean;
+  constructor(message: string, context: NotifyError['context'], retryable: boolean, cause?: unknown) {
+    super(redact(message), context, cause === undefined ? undefined : { cause });
+    this.retryable = retryable;
+  }
+}
+
+async function readCapped(response: Response): Promise<string> {
+  const text = await response.text();
+  return text.length > MAX_ANSWER_BYTES ? text.slice(0, MAX_ANSWER_BYTES) : text;
+}
+
+/**
+ * Sends one message to one target in its platform's format and reads the platform's answer (an HTTP 200 with an
+ * error code is a failure). Throws {@link ChatDeliveryError}; its text names the target, never its URL or secret.
+ */
+export async function sendToTarget(
+  target: ChatTarget,
+  credentials: TargetCredentials,
+  message: ChatMessage,
+  options: SendOptions,
+): Promise<void> {
+  const request = buildChatRequest(target.kind, message, credentials, options.nowMs);
+  const where = `${target.kind} target "${target.name}"`;
+  const doFetch = options.fetch ?? fetch;
+  let response: Response;
+  try {
+    response = await doFetch(request.url, {
+      method: 'POST',
+      headers: request.headers,
+      body: request.body,
+      redirect: 'error',
+      signal: AbortSignal.timeout(options.timeoutMs ?? 10_000),
+    });
+  } catch (err) {
+    const cause = err instanceof Error ? (err.cause instanceof Error ? err.cause.message : err.message) : String(err);
+    throw new ChatDeliveryError(`${where} unreachable: ${cause}`, { action: 'ChatSend', code: 'network' }, true);
+  }
+  const answer = readChatAnswer(target.kind, response.status, await readCapped(response).catch(() => ''));
+  if (!answer.ok) {
+    throw new ChatDeliveryError(
+      `${where} refused the message: ${answer.message}`,
+      { action: 'ChatSend', httpStatus: response.status, ...(answer.code ? { code: answer.code } : {}) },
+      answer.retryable,
+    );
+  }
+}

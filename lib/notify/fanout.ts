@@ -1,0 +1,244 @@
+import type { Clock } from '../clock';
+import { NotifyError } from '../errors';
+import type { Ledger } from '../ledger/port';
+import { describeError, type Logger } from '../log';
+import type { NotifyEvent, Severity, TargetKind } from '../policy/schema';
+import { redact } from '../redact';
+import { renderDigest } from '../renewal/report';
+import type { TargetCredentialSource } from './chat/credentials';
+import { type ChatMessage, digestId } from './chat/formats';
+import { ChatDeliveryError, type SendOptions, sendToTarget } from './chat/send';
+import type { Notifier, NotifyPolicy, RenderedMessage } from './port';
+
+/**
+ * The notifier composite of issue 17: publishes each digest to the primary notifier (SNS, or the console) and to
+ * every chat target, and reports per-destination results.
+ *
+ * Safety, like the SNS path:
+ * - Targets are independent: each is tried, whatever the others (and SNS) do. A dead target never blocks SNS.
+ * - Per-target sent state lives in the ledger's one-time marks, keyed by destination and digest id
+ *   (`notify#sent#<target>#<id>`, the id being the UTC day plus a hash of the digest content). When a target
+ *   failed with a retryable error, publish throws {@link TargetsPendingError} after SNS succeeded: the caller
+ *   (lib/renewal/notices.ts) keeps the batch notices pending, so the next run renders the same digest again; the
+ *   marks then skip SNS and the targets that already have it, and only the failed target gets it.
+ * - A target that failed `maxFailuresPerDay` runs in a UTC day, or refused the message for good (bad token or
+ *   signature), no longer holds notices back that day: its failure is reported in the email instead.
+ * - Every failure is listed at the end of the email digest ("Chat delivery").
+ */
+
+export interface FanoutTarget {
+  name: string;
+  kind: TargetKind;
+  events: readonly NotifyEvent[];
+  minSeverity: Severity;
+}
+
+export type DeliveryStatus = 'sent' | 'already-sent' | 'not-for-it' | 'failed' | 'gave-up';
+
+export interface DeliveryResult {
+  /** `primary` (SNS or console) or the target's name. */
+  destination: string;
+  kind: TargetKind | 'primary';
+  status: DeliveryStatus;
+  /** Failure text (target name and platform answer; never a URL or secret). */
+  error?: string;
+}
+
+export interface FanoutOptions {
+  primary: Notifier;
+  targets: readonly FanoutTarget[];
+  credentials: TargetCredentialSource;
+  /** policy.notify: smsEvents decide a target's per-digest severity. */
+  notify: NotifyPolicy;
+  /** Per-target sent state (the ledger's one-time marks). Without it nothing is remembered or held back. */
+  marks?: Pick<Ledger, 'getMarks' | 'putMarks'>;
+  clock: Clock;
+  log: Logger;
+  /** Failed runs per target and UTC day that hold notices back for a retry; default 3. */
+  maxFailuresPerDay?: number;
+  /** HTTP options for the chat requests (tests inject fetch; default timeout 10 s). */
+  send?: Pick<SendOptions, 'fetch' | 'timeoutMs'>;
+}
+
+/** SNS got the digest, but chat targets failed and are retried on the next run (the notices stay pending). */
+export class TargetsPendingError extends NotifyError {}
+
+export interface FanoutNotifier extends Notifier {
+  /** Results of the last publish, one per destination. */
+  lastResults(): readonly DeliveryResult[];
+}
+
+const SEVERITY_RANK: Record<Severity, number> = { info: 0, alert: 1 };
+
+function utcDay(ms: number): string {
+  return new Date(ms).toISOString().slice(0, 10);
+}
+
+/** The message a target gets: the digest re-rendered for its events, or undefined when nothing is for it. */
+export function messageForTarget(
+  message: RenderedMessage,
+  target: FanoutTarget,
+  notify: NotifyPolicy,
+): RenderedMessage | undefined {
+  const own = message.digest
+    ? renderDigest(message.digest, { events: target.events, smsEvents: notify.smsEvents })
+    : target.events.includes(message.event)
+      ? message
+      : undefined;
+  if (!own || SEVERITY_RANK[own.severity] < SEVERITY_RANK[target.minSeverity]) return undefined;
+  return own;
+}
+
+/** Lines appended to the email when a chat target did not get the digest. */
+export function deliveryReport(results: readonly DeliveryResult[], maxFailuresPerDay: number): string[] {
+  const problems = results.filter((r) => r.status === 'failed' || r.status === 'gave-up');
+  if (problems.length === 0) return [];
+  return [
+    '',
+    'Chat delivery',
+    ...problems.map(
+      (r) =>
+        `- ${r.kind} target "${r.destination}" did not get this digest: ${r.error ?? 'failed'}; ` +
+        (r.status === 'failed'
+          ? 'retried on the next run.'
+          : `not retried today (refused for good, or ${maxFailuresPerDay} failed runs today); run \`autorenew notify-test --target ${r.destination}\` after fixing it.`),
+    ),
+  ];
+}
+
+/** A short email-only notice (severity info: no SMS) that a chat target gave up on a digest already emailed. */
+export function givingUpNotice(message: RenderedMessage, report: readonly string[]): RenderedMessage {
+  const names = report.length - 2;
+  const subject = `[autorenew] ${names} chat target${names === 1 ? '' : 's'} did not get a digest`;
+  return {
+    subject,
+    email: [`${subject}: "${message.subject}", emailed earlier.`, ...report].join('\n'),
+    sms: subject,
+    default: subject,
+    event: 'error',
+    severity: 'info',
+  };
+}
+
+export function createFanoutNotifier(options: FanoutOptions): FanoutNotifier {
+  const maxFailures = options.maxFailuresPerDay ?? 3;
+  let last: DeliveryResult[] = [];
+
+  const readMarks = async (keys: string[]): Promise<Set<string>> => {
+    if (!options.marks || keys.length === 0) return new Set();
+    try {
+      return await options.marks.getMarks(keys);
+    } catch (err) {
+      options.log.warn('could not read chat delivery marks; sending to every target', describeError(err));
+      return new Set();
+    }
+  };
+  const writeMarks = async (keys: string[], nowMs: number): Promise<void> => {
+    if (!options.marks || keys.length === 0) return;
+    await options.marks.putMarks(keys, nowMs).catch((err) => {
+      options.log.warn('could not record chat deliveries; a target may get a digest twice', describeError(err));
+    });
+  };
+
+  return {
+    lastResults: () => last,
+    async publish(message) {
+      const nowMs = options.clock.now();
+      const day = utcDay(nowMs);
+      const id = `${day}-${digestId({ subject: message.subject, text: message.email, ...(message.digest ? { digest: message.digest } : {}) }).slice(0, 24)}`;
+      const sentKey = (dest: string) => `notify#sent#${dest}#${id}`;
+      const failKey = (name: string, k: number) => `notify#fail#${name}#${day}#${k}`;
+      const failKeys = (name: string) => Array.from({ length: maxFailures }, (_, i) => failKey(name, i + 1));
+      const marks = await readMarks([
+        sentKey('primary'),
+        ...options.targets.flatMap((t) => [sentKey(`chat#${t.name}`), ...failKeys(t.name)]),
+      ]);
+      const results: DeliveryResult[] = [];
+      const toMark: string[] = [];
+
+      await Promise.all(
+        options.targets.map(async (target) => {
+          const base = { destination: target.name, kind: target.kind };
+          const own = messageForTarget(message, target, options.notify);
+          if (!own) return results.push({ ...base, status: 'not-for-it' });
+          if (marks.has(sentKey(`chat#${target.name}`))) return results.push({ ...base, status: 'already-sent' });
+          const chat: ChatMessage = {
+            id,
+            subject: own.subject,
+            text: own.email,
+            event: own.event,
+            severity: own.severity,
+            ...(own.digest ? { digest: own.digest } : {}),
+          };
+          try {
+            const credentials = await options.credentials.get(target.name);
+            await sendToTarget(target, credentials, chat, { nowMs, ...(options.send ?? {}) });
+            toMark.push(sentKey(`chat#${target.name}`));
+            return results.push({ ...base, status: 'sent' });
+          } catch (err) {
+            const error = redact(err instanceof Error ? err.message : String(err));
+            const failuresToday = failKeys(target.name).filter((k) => marks.has(k)).length;
+            if (failuresToday < maxFailures) toMark.push(failKey(target.name, failuresToday + 1));
+            // A missing credential or a refusal for good needs a person; a target failing all day stops holding back.
+            const retryable = err instanceof ChatDeliveryError && err.retryable && failuresToday + 1 < maxFailures;
+            options.log.warn('chat target did not get the digest', {
+              target: target.name,
+              kind: target.kind,
+              ...describeError(err),
+              retried: retryable,
+            });
+            return results.push({ ...base, status: retryable ? 'failed' : 'gave-up', error });
+          }
+        }),
+      );
+      results.sort(
+        (a, b) =>
+          options.targets.findIndex((t) => t.name === a.destination) -
+          options.targets.findIndex((t) => t.name === b.destination),
+      );
+
+      let primaryResult: { messageId?: string } = {};
+      if (marks.has(sentKey('primary'))) {
+        results.unshift({ destination: 'primary', kind: 'primary', status: 'already-sent' });
+        // A retry that ends in giving up: the email of this digest went out before, so tell the email readers now.
+        const report = deliveryReport(
+          results.filter((r) => r.status === 'gave-up'),
+          maxFailures,
+        );
+        if (report.length > 0) {
+          await options.primary.publish(givingUpNotice(message, report)).catch((err) => {
+            options.log.warn('could not report the chat delivery failure by email', describeError(err));
+          });
+        }
+      } else {
+        const report = deliveryReport(results, maxFailures);
+        const withReport = report.length > 0 ? { ...message, email: [message.email, ...report].join('\n') } : message;
+        try {
+          primaryResult = await options.primary.publish(withReport);
+        } catch (err) {
+          results.unshift({
+            destination: 'primary',
+            kind: 'primary',
+            status: 'failed',
+            error: redact(err instanceof Error ? err.message : String(err)),
+          });
+          last = results;
+          await writeMarks(toMark, nowMs);
+          throw err;
+        }
+        toMark.push(sentKey('primary'));
+        results.unshift({ destination: 'primary', kind: 'primary', status: 'sent' });
+      }
+      last = results;
+      await writeMarks(toMark, nowMs);
+      const pending = results.filter((r) => r.status === 'failed');
+      if (pending.length > 0 && options.marks) {
+        throw new TargetsPendingError(
+          `digest delivered, but chat target(s) ${pending.map((r) => `"${r.destination}"`).join(', ')} failed; they are retried on the next run`,
+          { action: 'ChatSend' },
+        );
+      }
+      return primaryResult;
+    },
+  };
+}

@@ -1,0 +1,299 @@
+import { fixedClock } from '../../lib/clock';
+import type { Batch, Ledger } from '../../lib/ledger/port';
+import { createLogger } from '../../lib/log';
+import { createEnvTargetCredentials } from '../../lib/notify/chat/credentials';
+import { createFanoutNotifier, type FanoutTarget, TargetsPendingError } from '../../lib/notify/fanout';
+import type { Digest, DomainOutcome, Notifier, RenderedMessage } from '../../lib/notify/port';
+import { parsePolicyText } from '../../lib/policy/load';
+import { NOTIFY_EVENTS, TARGET_KINDS, type TargetKind, targetEnvStem } from '../../lib/policy/schema';
+import { deliverNotices } from '../../lib/renewal/notices';
+import { renderDigest } from '../../lib/renewal/report';
+import { type StandIn, startStandIn } from '../helpers/chat-standins';
+
+const NOW = Date.UTC(2025, 2, 1, 6, 0, 0);
+const HOUR = 3_600_000;
+const POLICY = parsePolicyText('{"version": 1}', 'p.json');
+const SECRETS: Partial<Record<TargetKind, string>> = {
+  dingtalk: 'SECfanout-dingtalk-secret',
+  feishu: 'fanout-feishu-secret',
+  webhook: 'fanout-webhook-secret',
+};
+
+function outcome(over: Partial<DomainOutcome> = {}): DomainOutcome {
+  return {
+    domain: 'example.com',
+    event: 'failed',
+    batchId: 'b-1',
+    oldExpiryMs: NOW + 9 * 86_400_000,
+    years: 1,
+    reason: 'Insufficient balance',
+    ...over,
+  };
+}
+
+function rendered(outcomes: DomainOutcome[]): RenderedMessage {
+  const digest: Digest = { job: 'check', runId: 'r-1', nowMs: NOW, outcomes };
+  const m = renderDigest(digest, POLICY.notify);
+  if (!m) throw new Error('nothing rendered');
+  return m;
+}
+
+function memoryMarks() {
+  const keys = new Set<string>();
+  return {
+    keys,
+    getMarks: async (ks: readonly string[]) => new Set(ks.filter((k) => keys.has(k))),
+    putMarks: async (ks: readonly string[]) => {
+      for (const k of ks) keys.add(k);
+    },
+  };
+}
+
+function recordingPrimary(): Notifier & { sent: RenderedMessage[]; fail: boolean } {
+  const p = {
+    sent: [] as RenderedMessage[],
+    fail: false,
+    async publish(m: RenderedMessage) {
+      if (p.fail) throw new Error('SNS down');
+      p.sent.push(m);
+      return { messageId: `m-${p.sent.length}` };
+    },
+  };
+  return p;
+}
+
+const standIns = new Map<TargetKind, StandIn>();
+const env: Record<string, string> = {};
+let clock = fixedClock(NOW);
+
+beforeAll(async () => {
+  for (const kind of TARGET_KINDS) {
+    const secret = SECRETS[kind];
+    const s = await startStandIn(kind, { ...(secret ? { secret } : {}), nowMs: () => clock.now() });
+    standIns.set(kind, s);
+    env[`${targetEnvStem(`team-${kind}`)}_URL`] = s.url;
+    if (secret) env[`${targetEnvStem(`team-${kind}`)}_SECRET`] = secret;
+  }
+});
+afterAll(async () => {
+  for (const s of standIns.values()) await s.close();
+});
+beforeEach(() => {
+  clock = fixedClock(NOW);
+  for (const s of standIns.values()) {
+    s.mode = 'ok';
+    s.accepted.length = 0;
+  }
+});
+
+const ALL: FanoutTarget[] = TARGET_KINDS.map((kind) => ({
+  name: `team-${kind}`,
+  kind,
+  events: [...NOTIFY_EVENTS],
+  minSeverity: 'info',
+}));
+
+function fanout(over: { targets?: FanoutTarget[]; marks?: ReturnType<typeof memoryMarks>; primary?: Notifier } = {}) {
+  const primary = over.primary ?? recordingPrimary();
+  const marks = over.marks ?? memoryMarks();
+  const notifier = createFanoutNotifier({
+    primary,
+    targets: over.targets ?? ALL,
+    credentials: createEnvTargetCredentials(env),
+    notify: POLICY.notify,
+    marks,
+    clock,
+    log: createLogger({ level: 'error', sink: () => {} }),
+  });
+  return { notifier, primary, marks };
+}
+
+const s = (kind: TargetKind) => standIns.get(kind) as StandIn;
+
+describe('fan-out to SNS and every chat target', () => {
+  it('delivers a digest once to SNS and once to each target in its format; the next run sends nothing again', async () => {
+    const { notifier, primary, marks } = fanout();
+    const message = rendered([outcome()]);
+    await notifier.publish(message);
+    expect((primary as ReturnType<typeof recordingPrimary>).sent).toEqual([message]);
+    for (const kind of TARGET_KINDS) expect(s(kind).accepted).toHaveLength(1);
+    expect(notifier.lastResults().map((r) => `${r.destination}:${r.status}`)).toEqual([
+      'primary:sent',
+      ...TARGET_KINDS.map((k) => `team-${k}:sent`),
+    ]);
+    // Next run renders the same notices (another run id, an hour later): marks skip every destination.
+    clock.advance(HOUR);
+    const again = fanout({ marks, primary });
+    await again.notifier.publish(rendered([outcome()]));
+    expect((primary as ReturnType<typeof recordingPrimary>).sent).toHaveLength(1);
+    for (const kind of TARGET_KINDS) expect(s(kind).accepted).toHaveLength(1);
+    expect(again.notifier.lastResults().every((r) => r.status === 'already-sent')).toBe(true);
+  });
+
+  it('one dead target: SNS and the others get it, the email names it, and the next run delivers only to it', async () => {
+    const { notifier, primary, marks } = fanout();
+    s('feishu').mode = 'down';
+    const err = await notifier.publish(rendered([outcome()])).catch((e) => e);
+    expect(err).toBeInstanceOf(TargetsPendingError);
+    const sent = (primary as ReturnType<typeof recordingPrimary>).sent;
+    expect(sent).toHaveLength(1);
+    expect(sent[0]?.email).toContain('Chat delivery');
+    expect(sent[0]?.email).toContain(
+      '- feishu target "team-feishu" did not get this digest: feishu target "team-feishu" refused the message: HTTP 503',
+    );
+    expect(sent[0]?.email).toContain('retried on the next run.');
+    for (const kind of TARGET_KINDS) expect(s(kind).accepted).toHaveLength(kind === 'feishu' ? 0 : 1);
+
+    s('feishu').mode = 'ok';
+    clock.advance(HOUR);
+    const next = fanout({ marks, primary });
+    await next.notifier.publish(rendered([outcome()]));
+    expect(sent).toHaveLength(1);
+    for (const kind of TARGET_KINDS) expect(s(kind).accepted).toHaveLength(1);
+    expect(next.notifier.lastResults().find((r) => r.destination === 'team-feishu')?.status).toBe('sent');
+  });
+
+  it('a target failing all day stops holding notices back after 3 runs; a refusal for good at once', async () => {
+    const marks = memoryMarks();
+    s('slack').mode = 'down';
+    const statuses: string[] = [];
+    for (let run = 0; run < 3; run++) {
+      const { notifier } = fanout({ marks, targets: ALL.filter((t) => t.kind === 'slack') });
+      await notifier.publish(rendered([outcome()])).catch(() => undefined);
+      statuses.push(notifier.lastResults().find((r) => r.destination === 'team-slack')?.status ?? '');
+      clock.advance(HOUR);
+    }
+    expect(statuses).toEqual(['failed', 'failed', 'gave-up']);
+
+    const wrong = { ...env, [`${targetEnvStem('team-dingtalk')}_SECRET`]: 'SECwrong' };
+    const notifier = createFanoutNotifier({
+      primary: recordingPrimary(),
+      targets: ALL.filter((t) => t.kind === 'dingtalk'),
+      credentials: createEnvTargetCredentials(wrong),
+      notify: POLICY.notify,
+      marks: memoryMarks(),
+      clock,
+      log: createLogger({ level: 'error', sink: () => {} }),
+    });
+    await expect(notifier.publish(rendered([outcome()]))).resolves.toEqual({ messageId: 'm-1' });
+    expect(notifier.lastResults()[1]).toMatchObject({ status: 'gave-up', error: expect.stringContaining('310000') });
+  });
+
+  it('a retry that gives up is emailed once, as a short info notice (no SMS)', async () => {
+    const marks = memoryMarks();
+    const primary = recordingPrimary();
+    const slackOnly = ALL.filter((t) => t.kind === 'slack');
+    s('slack').mode = 'down';
+    for (let run = 0; run < 3; run++) {
+      await fanout({ marks, primary, targets: slackOnly })
+        .notifier.publish(rendered([outcome()]))
+        .catch(() => undefined);
+      clock.advance(HOUR);
+    }
+    expect(primary.sent.map((m) => m.subject)).toEqual([
+      '[autorenew] 1 failed (check)',
+      '[autorenew] 1 chat target did not get a digest',
+    ]);
+    expect(primary.sent[1]).toMatchObject({ event: 'error', severity: 'info' });
+    expect(primary.sent[1]?.email).toContain('"[autorenew] 1 failed (check)", emailed earlier.');
+    expect(primary.sent[1]?.email).toContain('slack target "team-slack" did not get this digest');
+  });
+
+  it('a target without credentials is reported; the others still get theirs', async () => {
+    const extra: FanoutTarget = { name: 'nobody', kind: 'wecom', events: [...NOTIFY_EVENTS], minSeverity: 'info' };
+    const { notifier, primary } = fanout({ targets: [extra, ...ALL] });
+    await notifier.publish(rendered([outcome()]));
+    expect(notifier.lastResults()[1]).toMatchObject({ destination: 'nobody', status: 'gave-up' });
+    expect((primary as ReturnType<typeof recordingPrimary>).sent[0]?.email).toContain(
+      'set AUTORENEW_TARGET_NOBODY_URL',
+    );
+    for (const kind of TARGET_KINDS) expect(s(kind).accepted).toHaveLength(1);
+  });
+
+  it('each target gets only its events and severity', async () => {
+    const targets: FanoutTarget[] = [
+      { name: 'team-wecom', kind: 'wecom', events: ['failed'], minSeverity: 'info' },
+      { name: 'team-slack', kind: 'slack', events: [...NOTIFY_EVENTS], minSeverity: 'alert' },
+    ];
+    const { notifier } = fanout({ targets });
+    await notifier.publish(rendered([outcome(), outcome({ domain: 'ok.example', event: 'renewed', reason: '' })]));
+    const wecom = JSON.stringify(s('wecom').accepted[0]);
+    expect(wecom).toContain('example.com');
+    expect(wecom).not.toContain('ok.example');
+    expect(s('slack').accepted).toHaveLength(1); // failed is an SMS event: alert
+
+    await notifier.publish(rendered([outcome({ domain: 'only-renewed.example', event: 'renewed', reason: '' })]));
+    expect(notifier.lastResults().map((r) => r.status)).toEqual(['sent', 'not-for-it', 'not-for-it']);
+  });
+
+  it('SNS failing throws its error; targets that got the digest are not sent it again on the retry', async () => {
+    const primary = recordingPrimary();
+    primary.fail = true;
+    const { notifier, marks } = fanout({ primary });
+    await expect(notifier.publish(rendered([outcome()]))).rejects.toThrow('SNS down');
+    primary.fail = false;
+    await fanout({ primary, marks }).notifier.publish(rendered([outcome()]));
+    expect(primary.sent).toHaveLength(1);
+    for (const kind of TARGET_KINDS) expect(s(kind).accepted).toHaveLength(1);
+  });
+});
+
+describe('deliverNotices with the fan-out (the jobs path)', () => {
+  function batch(): Batch {
+    return {
+      batchId: 'b-1',
+      runId: 'r',
+      attemptId: 'a',
+      status: 'CLOSED',
+      createdAtMs: NOW - HOUR,
+      updatedAtMs: NOW - HOUR,
+      entries: [
+        {
+          domain: 'example.com',
+          expiryMs: NOW + 9 * 86_400_000,
+          years: 1,
+          permitPremium: false,
+          outcome: 'FAILED',
+          message: 'Insufficient balance',
+        },
+      ],
+      pendingNotices: ['final'],
+      sentNotices: [],
+      version: 1,
+    };
+  }
+
+  it('a failed target keeps the notice pending; the next run delivers it to that target only, then it is sent', async () => {
+    const marks = memoryMarks();
+    const batches = new Map<string, Batch>([['b-1', batch()]]);
+    const ledger = {
+      ...marks,
+      getBatch: async (id: string) => batches.get(id),
+      saveBatch: async (b: Batch) => {
+        batches.set(b.batchId, { ...b, version: b.version + 1 });
+      },
+    } as unknown as Ledger;
+    const primary = recordingPrimary();
+    const log = createLogger({ level: 'error', sink: () => {} });
+    const run = async () => {
+      const { notifier } = fanout({ marks, primary });
+      return deliverNotices({ ledger, notifier, log, clock }, POLICY, {
+        job: 'check',
+        runId: `r-${clock.now()}`,
+        batches: [...batches.values()],
+      });
+    };
+    s('dingtalk').mode = 'platform-error'; // HTTP 200, errcode 130101 (too fast)
+    await expect(run()).resolves.toBe(true);
+    expect(batches.get('b-1')?.pendingNotices).toEqual(['final']);
+    expect(primary.sent).toHaveLength(1);
+
+    s('dingtalk').mode = 'ok';
+    clock.advance(HOUR);
+    await expect(run()).resolves.toBe(true);
+    expect(primary.sent).toHaveLength(1);
+    expect(batches.get('b-1')?.pendingNotices).toEqual([]);
+    expect(batches.get('b-1')?.sentNotices).toEqual(['final']);
+    for (const kind of TARGET_KINDS) expect(s(kind).accepted).toHaveLength(1);
+  });
+});
