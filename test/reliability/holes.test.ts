@@ -16,7 +16,7 @@ const chaosCases: [string, keyof Holes, Parameters<typeof runChaos>[0], RegExp][
   [
     'item 1: swallowed claim writes leave live claims under closed batches',
     'swallowClaimWrites',
-    { seed: 7, days: 30, domains: 40, ledgerFaultRate: 0.1, crashRate: 0 },
+    { seed: 7, days: 20, domains: 30, ledgerFaultRate: 0.1, crashRate: 0 },
     /claims left live under a closed batch/,
   ],
   [
@@ -24,8 +24,8 @@ const chaosCases: [string, keyof Holes, Parameters<typeof runChaos>[0], RegExp][
     'releaseOnFirstRead',
     {
       seed: 7,
-      days: 30,
-      domains: 40,
+      days: 20,
+      domains: 30,
       profile: { loseRate: 0.5, taskListLagMs: 12 * HOUR_MS, taskQueueMs: 12 * HOUR_MS, actions: [SUBMIT] },
     },
     /lost tasks|duplicate submissions|double renewals/,
@@ -35,8 +35,8 @@ const chaosCases: [string, keyof Holes, Parameters<typeof runChaos>[0], RegExp][
     'renewedOnAnyMove',
     {
       seed: 7,
-      days: 30,
-      domains: 40,
+      days: 20,
+      domains: 30,
       profile: { errorRate: 0.5, expiryTruncation: 'day', actions: [SUBMIT, 'QueryDomainByDomainName'] },
     },
     /false renewed/,
@@ -46,8 +46,8 @@ const chaosCases: [string, keyof Holes, Parameters<typeof runChaos>[0], RegExp][
     'unlisted4xxFinal',
     {
       seed: 7,
-      days: 30,
-      domains: 40,
+      days: 20,
+      domains: 30,
       profile: { executeThenFailRate: 0.5, taskQueueMs: 30 * HOUR_MS, actions: [SUBMIT] },
     },
     /lost tasks|duplicate submissions|double renewals/,
