@@ -22,7 +22,15 @@ describe('chaos: money safety under faults, overlaps and crashes', () => {
   });
 
   it('fails when the claim condition is broken (test-only fault switch): duplicates are detected', async () => {
-    const report = await runChaos({ seed: 5, days: 20, domains: 40, overlapRate: 1, crashRate: 0, breakClaims: true });
+    const report = await runChaos({
+      seed: 5,
+      days: 20,
+      domains: 40,
+      overlapRate: 1,
+      crashRate: 0,
+      partialFaults: false,
+      breakClaims: true,
+    });
     expect(report.duplicates.length).toBeGreaterThan(0);
     expect(report.doubleRenewals.length).toBeGreaterThan(0);
     expect(describeViolations(report).join('\n')).toMatch(/duplicate submissions/);
