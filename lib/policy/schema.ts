@@ -2,8 +2,8 @@ import { z } from 'zod';
 import { describeValue } from './describe';
 
 /**
- * The policy file format v1 (DESIGN §4): the single source of truth. `policies/policy.schema.json` is generated from
- * it and the loader validates with it. Every object is strict, so a typo fails loudly; every message says what is
+ * The policy file format v1: the single source of truth. `policies/policy.schema.json` and docs/policy-reference.md
+ * are generated from it and the loader validates with it. Every object is strict, so a typo fails loudly; every message says what is
  * expected and what was found.
  */
 
@@ -218,7 +218,7 @@ const limitsSchema = strict(
       }),
   },
   'an object like {"maxDomainsPerRun": 100}',
-).meta({ description: 'Spending caps (DESIGN M4).' });
+).meta({ description: 'Spending caps (bounded spend, M4 in docs/design.md).' });
 
 const eventList = (what: string) =>
   z

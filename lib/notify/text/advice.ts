@@ -1,9 +1,9 @@
 import type { DomainOutcome } from '../port';
 
 /**
- * What an operator should do about an outcome. The registrar's failure codes for these cases are UNCONFIRMED
- * (alibaba-domain-api.md §errors: only free-text ErrorMsg/FailReason is known), so failure reasons are classified
- * by their text in English and Chinese; an unrecognised reason gets the generic advice, never a wrong one.
+ * What an operator should do about an outcome. The registrar's failure codes for these cases are UNCONFIRMED (the
+ * API documents none: only the free-text ErrorMsg/FailReason is known), so failure reasons are classified by their
+ * text in English and Chinese; an unrecognised reason gets the generic advice, never a wrong one.
  */
 export type AdviceKind =
   | 'balance'
