@@ -1,6 +1,6 @@
 import { InputError } from './errors';
 
-/** Every setting read from the environment, in one place (README: "Running against your own account"). Frozen after parsing. */
+/** Every setting read from the environment, in one place (documented in the README). Frozen after parsing. */
 export interface Config {
   /** Policy file path (AUTORENEW_POLICY), default policies/default.json. */
   policyPath: string;
