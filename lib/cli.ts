@@ -10,6 +10,7 @@ import { schemaCommand } from './commands/schema';
 import { statusCommand } from './commands/status';
 import { terminalLine, terminalText } from './commands/terminal-text';
 import { validateCommand } from './commands/validate';
+import { describeEnvironment } from './config-reference';
 import { InputError, ValidationError } from './errors';
 import { formatIssue } from './policy/load';
 import { redact } from './redact';
@@ -34,8 +35,7 @@ ${Object.entries(COMMANDS)
   .join('\n')}
 
 exit codes: 0 ok, 1 invalid input (nothing bought), 2 job failed, 3 renewals failed
-environment: AUTORENEW_POLICY, AUTORENEW_ENDPOINT, ALIBABA_CLOUD_ACCESS_KEY_ID / _SECRET, AUTORENEW_SECRET_ID,
-  AUTORENEW_TABLE, AUTORENEW_DYNAMODB_ENDPOINT, AUTORENEW_LEDGER_DIR, AUTORENEW_TOPIC_ARN, AUTORENEW_DRY_RUN
+${describeEnvironment()}
 
 examples:
   npx autorenew demo

@@ -1,0 +1,39 @@
+/**
+ * Every environment variable the tool reads, with its meaning: the one list the CLI help is built from and the
+ * README's configuration table is checked against (test/unit/config-reference.test.ts), so they cannot drift.
+ */
+export const ENV_VARS: readonly { names: readonly string[]; meaning: string }[] = [
+  { names: ['AUTORENEW_POLICY'], meaning: 'policy file; default policies/default.json' },
+  { names: ['AUTORENEW_ENDPOINT'], meaning: 'Domain API endpoint; default https://domain.aliyuncs.com' },
+  {
+    names: ['ALIBABA_CLOUD_ACCESS_KEY_ID', 'ALIBABA_CLOUD_ACCESS_KEY_SECRET', 'ALIBABA_CLOUD_SECURITY_TOKEN'],
+    meaning: 'credentials (local runs)',
+  },
+  { names: ['AUTORENEW_SECRET_ID'], meaning: 'Secrets Manager secret with the AccessKey (Lambda)' },
+  { names: ['AUTORENEW_READONLY_SECRET_ID'], meaning: 'optional read-only secret for check and plan' },
+  { names: ['AUTORENEW_TABLE', 'AUTORENEW_DYNAMODB_ENDPOINT'], meaning: 'DynamoDB ledger; absent: embedded ledger' },
+  { names: ['AUTORENEW_LEDGER_DIR'], meaning: 'embedded ledger directory; default .autorenew' },
+  { names: ['AUTORENEW_TOPIC_ARN'], meaning: 'SNS topic; absent: notifications are printed' },
+  { names: ['AUTORENEW_TARGET_<NAME>_URL', 'AUTORENEW_TARGET_<NAME>_SECRET'], meaning: 'chat target URL and secret' },
+  { names: ['AUTORENEW_DRY_RUN'], meaning: 'true: plan and report, never submit' },
+  {
+    names: ['AUTORENEW_QPS', 'AUTORENEW_PAGE_SIZE', 'AUTORENEW_CLIENT_IP'],
+    meaning: 'call budget, page size, UserClientIp',
+  },
+];
+
+/** The help's environment section: every variable, wrapped at about 110 columns. */
+export function describeEnvironment(): string {
+  const words = ENV_VARS.flatMap((v) => v.names);
+  const lines: string[] = [];
+  let line = 'environment:';
+  for (const [i, word] of words.entries()) {
+    const piece = `${word}${i < words.length - 1 ? ',' : ''}`;
+    if (line.length + piece.length + 1 > 110) {
+      lines.push(line);
+      line = ` ${piece}`;
+    } else line = `${line} ${piece}`;
+  }
+  lines.push(line);
+  return lines.join('\n');
+}
