@@ -4,6 +4,7 @@ import { describeError } from './log';
 import type { Notifier } from './notify/port';
 import { DEFAULT_SMS_EVENTS, NOTIFY_EVENTS, type Policy } from './policy/schema';
 import { type CheckSummary, runCheck } from './renewal/check';
+import type { Plan } from './renewal/decision';
 import type { JobDeps } from './renewal/deps';
 import { deliverNotices } from './renewal/notices';
 import { renderPlanDigest } from './renewal/plan-digest';
@@ -51,7 +52,14 @@ export async function notifyJobError(
  */
 export async function executeRenew(
   deps: JobDeps,
-  options: { policy: Policy; dryRun: boolean; runId?: string; timeMarginMs?: number },
+  options: {
+    policy: Policy;
+    dryRun: boolean;
+    runId?: string;
+    timeMarginMs?: number;
+    /** See runRenew: checks the fresh plan before anything is bought (`renew --plan`, a confirmed plan). */
+    guard?: (plan: Plan) => void;
+  },
 ): Promise<RenewRun & { notified: boolean }> {
   const runId = options.runId ?? randomUUID();
   const startedAtMs = deps.clock.now();
