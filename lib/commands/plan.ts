@@ -1,5 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
+import { explainEmptyListing } from '../renewal/empty-plan';
+import { listingWindow } from '../renewal/plan';
 import { createPlanFile } from '../renewal/plan-file';
 import { formatPlanTable, planToJson } from '../renewal/plan-format';
 import { listAndPlan } from '../renewal/plan-listing';
@@ -7,7 +9,7 @@ import { JOB_FLAGS, parseFlags } from './args';
 import { type Command, EXIT } from './io';
 import { openLocalRuntime } from './local-runtime';
 import { withProgress } from './progress';
-import { terminalDeep, terminalJson } from './terminal-text';
+import { terminalDeep, terminalJson, terminalLine } from './terminal-text';
 
 export const PLAN_USAGE = `usage: autorenew plan [--policy FILE] [--at DATE] [--out PLAN.json] [--json] [--verbose]
 
@@ -36,6 +38,12 @@ export const planCommand: Command = async (args, io) => {
   });
   try {
     const plan = await withProgress(io, 'listing and planning', () => listAndPlan(rt.deps, rt.policy));
+    if (plan.decisions.length === 0 && flags.at !== undefined) {
+      // Say why nothing shows: one more free listing, of the whole account, only in this case.
+      const all = await rt.deps.registrar.listDomains({});
+      const window = listingWindow(rt.policy, plan.nowMs);
+      io.err(terminalLine(explainEmptyListing(all, window, { nowMs: plan.nowMs, at: flags.at })));
+    }
     if (flags.out) {
       const file = createPlanFile(plan, { endpoint: rt.config.endpoint, policy: rt.policy });
       await writeFile(resolve(io.cwd, flags.out), `${JSON.stringify(file, null, 2)}\n`, { mode: 0o600 });

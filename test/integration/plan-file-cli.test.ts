@@ -171,4 +171,13 @@ describe('dry-run plan digest and saved plans (CLI subprocess against the sandbo
     expect(otherPolicy.stderr.split('\n')).toContain('  policy: changed since the plan was made');
     expect(paidCalls(sandbox)).toBe(calls);
   });
+
+  it('plan --at before the whole portfolio says why 0 domains show', async () => {
+    const run = await cli(['plan', '--at', '2020-01-01']);
+    expect(run.code).toBe(EXIT.ok);
+    expect(run.stderr.split('\n')).toContain(
+      "0 domains: --at 2020-01-01 is before the whole portfolio; the policy lists expiries 2019-11-02 to 2020-01-31, and the earliest of the account's 8 domain(s) expires 2025-11-17 (redeem-me.net); try --at 2025-10-18 or later",
+    );
+    expect(run.stdout).toMatch(/^totals listed=0 renew=0/m);
+  });
 });
