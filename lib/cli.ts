@@ -1,6 +1,7 @@
 import { createInterface } from 'node:readline/promises';
 import { checkCommand } from './commands/check';
 import { demoCommand } from './commands/demo';
+import { doctorCommand } from './commands/doctor';
 import { type CliIO, type Command, EXIT } from './commands/io';
 import { planCommand } from './commands/plan';
 import { renewCommand } from './commands/renew';
@@ -20,6 +21,7 @@ const COMMANDS: Record<string, { run: Command; about: string }> = {
   renew: { run: renewCommand, about: 'run the renew job once (--dry-run to plan only)' },
   check: { run: checkCommand, about: 'run the check job once: confirm results, reconcile, notify' },
   status: { run: statusCommand, about: 'ledger: open batches, last runs, recent outcomes' },
+  doctor: { run: doctorCommand, about: 'read-only checklist: policy, credentials, endpoint, permissions, ledger' },
   sandbox: { run: sandboxCommand, about: 'start the sandbox registrar (fake Alibaba Domain API)' },
   schema: { run: schemaCommand, about: 'print the policy JSON Schema' },
 };
