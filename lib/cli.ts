@@ -5,6 +5,7 @@ import { doctorCommand } from './commands/doctor';
 import { type CliIO, type Command, EXIT } from './commands/io';
 import { planCommand } from './commands/plan';
 import { renewCommand } from './commands/renew';
+import { retryCommand } from './commands/retry';
 import { sandboxCommand } from './commands/sandbox';
 import { schemaCommand } from './commands/schema';
 import { statusCommand } from './commands/status';
@@ -21,6 +22,7 @@ const COMMANDS: Record<string, { run: Command; about: string }> = {
   renew: { run: renewCommand, about: 'run the renew job once (--dry-run to plan only)' },
   check: { run: checkCommand, about: 'run the check job once: confirm results, reconcile, notify' },
   status: { run: statusCommand, about: 'ledger: open batches, last runs, recent outcomes' },
+  retry: { run: retryCommand, about: 'clear failed attempts and backoff so the next renew run retries' },
   doctor: { run: doctorCommand, about: 'read-only checklist: policy, credentials, endpoint, permissions, ledger' },
   sandbox: { run: sandboxCommand, about: 'start the sandbox registrar (fake Alibaba Domain API)' },
   schema: { run: schemaCommand, about: 'print the policy JSON Schema' },

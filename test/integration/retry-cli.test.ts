@@ -1,0 +1,115 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { EXIT } from '../../lib/commands/io';
+import { needsReset, resetForRetry } from '../../lib/commands/retry';
+import { openLedgerFromEnv } from '../../lib/ledger/embedded';
+import type { Claim } from '../../lib/ledger/port';
+import { runCliProcess } from '../helpers/cli-process';
+import { PROCESS_TEST_TIMEOUT_MS } from '../helpers/timeouts';
+
+// `autorenew retry` (issue 14, a way out of max-attempts) as a subprocess on an embedded ledger.
+jest.setTimeout(PROCESS_TEST_TIMEOUT_MS);
+
+const EXPIRY = Date.UTC(2026, 0, 10);
+const NOW = Date.UTC(2026, 0, 1);
+
+describe('autorenew retry', () => {
+  let dir: string;
+  const env = () => ({ AUTORENEW_LEDGER_DIR: join(dir, 'ledger') });
+
+  async function withLedger<T>(fn: (l: Awaited<ReturnType<typeof openLedgerFromEnv>>['ledger']) => Promise<T>) {
+    const opened = await openLedgerFromEnv(env());
+    try {
+      return await fn(opened.ledger);
+    } finally {
+      await opened.close();
+    }
+  }
+
+  async function seed(domain: string, status: Claim['status'], attempts: number) {
+    await withLedger(async (ledger) => {
+      const r = await ledger.claim({
+        domain,
+        expiryMs: EXPIRY,
+        batchId: `b-${domain}`,
+        attemptId: 'a1',
+        years: 1,
+        nowMs: NOW,
+        maxAttempts: 3,
+      });
+      if (!r.ok) throw new Error('seed claim refused');
+      if (status !== 'CLAIMED') {
+        await ledger.saveClaim({
+          ...r.claim,
+          status,
+          attempts,
+          ...(status === 'FAILED' ? { nextEligibleAtMs: NOW + 86_400_000, message: 'Insufficient balance' } : {}),
+        });
+      }
+    });
+  }
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'autorenew-retry-'));
+    await seed('stuck.com', 'FAILED', 3);
+    await seed('busy.com', 'CLAIMED', 0);
+    await seed('other.net', 'FAILED', 2);
+    await withLedger((ledger) =>
+      ledger
+        .putBatchIntent({
+          batchId: 'b-other.net',
+          runId: 'r',
+          attemptId: 'a1',
+          status: 'CLOSED',
+          createdAtMs: NOW,
+          updatedAtMs: NOW,
+          entries: [{ domain: 'other.net', expiryMs: EXPIRY, years: 1, permitPremium: false, outcome: 'FAILED' }],
+          pendingNotices: [],
+          sentNotices: [],
+        } as never)
+        .then(() => undefined),
+    );
+  });
+
+  afterAll(async () => {
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  it('clears attempts and backoff of a FAILED claim; leaves a live claim alone', async () => {
+    const run = await runCliProcess(['retry', 'STUCK.com', 'busy.com'], env());
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(EXIT.ok);
+    expect(run.stdout.split('\n')).toEqual([
+      'stuck.com (expiry 2026-01-10): 3 failed attempt(s) cleared, backoff cleared; last failure: Insufficient balance',
+      'busy.com: nothing to retry (a renewal is CLAIMED: the check job settles it)',
+      'retry: 1 renewal(s) cleared; the next renew run tries them again if still due',
+      '',
+    ]);
+    const [stuck, busy] = await withLedger((l) =>
+      l.getClaims([
+        { domain: 'stuck.com', expiryMs: EXPIRY },
+        { domain: 'busy.com', expiryMs: EXPIRY },
+      ]),
+    ).then((cs) => [cs.find((c) => c.domain === 'stuck.com'), cs.find((c) => c.domain === 'busy.com')]);
+    expect(stuck).toMatchObject({ status: 'FAILED', attempts: 0, message: 'Insufficient balance' });
+    expect(stuck?.nextEligibleAtMs).toBeUndefined();
+    expect(busy).toMatchObject({ status: 'CLAIMED' });
+  });
+
+  it('--all-failed finds failed domains from recent batches; bad usage exits 1', async () => {
+    const all = await runCliProcess(['retry', '--all-failed'], env());
+    expect(all.code).toBe(EXIT.ok);
+    expect(all.stdout).toContain('other.net (expiry 2026-01-10): 2 failed attempt(s) cleared');
+    expect(all.stdout).toContain('retry: 1 renewal(s) cleared');
+    const bad = await runCliProcess(['retry'], env());
+    expect(bad.code).toBe(EXIT.invalidInput);
+    expect(bad.stderr).toMatch(/^autorenew retry: name domains or give --all-failed/);
+  });
+
+  it('the reset is FAILED-only', () => {
+    const claim = { domain: 'x.com', status: 'RENEWED', attempts: 1 } as Claim;
+    expect(needsReset(claim)).toBe(false);
+    expect(() => resetForRetry(claim, NOW)).toThrow(/only a FAILED claim/);
+  });
+});
