@@ -54,6 +54,12 @@ export function renderPlanDigest(plan: Plan, input: { runId: string; endpoint?: 
       `  ${domainText(d)}  expires ${formatDateUtc(d.domain.expiresAtMs)} (${d.daysLeft} days)  ${d.reason}: ${REASONS[d.reason]}${d.rule ? `  rule ${sanitizeLine(d.rule, MAX_ID_CHARS)}` : ''}`,
     );
   }
+  const needRetry = skipped.filter((d) => d.reason === 'max-attempts').map((d) => domainText(d));
+  if (needRetry.length > 0) {
+    lines.push(
+      `  After fixing the cause of the failures (balance, real-name verification, a permission), run: autorenew retry ${needRetry.slice(0, 5).join(' ')}${needRetry.length > 5 ? ' ...' : ''} (or --all-failed)`,
+    );
+  }
   const byReason = Object.entries(t.byReason)
     .filter(([, count]) => (count ?? 0) > 0)
     .map(([reason, count]) => `${reason} ${count}`);

@@ -83,6 +83,18 @@ describe('renderPlanDigest', () => {
   });
 });
 
+test('max-attempts domains: the digest names the retry command', () => {
+  const stuck = planRenewals({
+    policy,
+    nowMs: NOW,
+    inFlight: new Map([[`plain.com#${NOW + 10 * DAY_MS}`, { status: 'FAILED', attempts: 9 }]]),
+    domains,
+  });
+  const m = renderPlanDigest(stuck, { runId: 'r' });
+  expect(m.email).toMatch(/^ {2}plain\.com .*max-attempts: /m);
+  expect(m.email).toContain('run: autorenew retry plain.com (or --all-failed)');
+});
+
 describe('executeRenew with dryRun publishes the plan digest', () => {
   test('one DRY RUN message, nothing paid, no claim written', async () => {
     const sent: RenderedMessage[] = [];
