@@ -185,7 +185,15 @@ export async function runDoctor(io: CliIO, options: { policy?: string }): Promis
   try {
     config = readConfig(env);
   } catch (err) {
-    return [{ status: 'FAIL', name: 'configuration', detail: message(err), fix: 'correct the variable named above' }];
+    const path = err instanceof AutorenewError ? err.context.path : undefined;
+    return [
+      {
+        status: 'FAIL',
+        name: path === 'AUTORENEW_ENDPOINT' ? 'endpoint' : 'configuration',
+        detail: message(err),
+        fix: `correct ${path ?? 'the variable named above'}; nothing was sent`,
+      },
+    ];
   }
   let policy: Policy | undefined;
   const policyPath = isAbsolute(config.policyPath) ? config.policyPath : resolve(io.cwd, config.policyPath);

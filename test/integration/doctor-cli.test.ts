@@ -131,9 +131,28 @@ describe('autorenew doctor (subprocess against the sandbox)', () => {
       expect.stringMatching(/^FAIL {2}policy: .*unknown key "rule"; did you mean "rules"\?$/),
     );
     expect(lines(clear.stdout)).toContainEqual(
-      'FAIL  endpoint: http://autorenew.invalid is not https; signed requests would travel in clear text',
+      'FAIL  endpoint: AUTORENEW_ENDPOINT="http://autorenew.invalid": plain http is allowed for a loopback sandbox only (127.0.0.1, ::1, localhost); use https:// (e.g. https://domain.aliyuncs.com)',
     );
     expect(clear.stdout).not.toMatch(/QueryDomainList/); // no signed request toward a clear-text endpoint
+  });
+});
+
+describe('plain http to a non-loopback host', () => {
+  it('is refused before any request, for every command that would sign one', async () => {
+    const env = {
+      AUTORENEW_ENDPOINT: 'http://registrar.autorenew.invalid:8787',
+      ALIBABA_CLOUD_ACCESS_KEY_ID: 'id',
+      ALIBABA_CLOUD_ACCESS_KEY_SECRET: 'secret',
+    };
+    const [plan, renew] = await Promise.all([runCli(['plan'], env), runCli(['renew', '--dry-run'], env)]);
+    for (const run of [plan, renew]) {
+      expect(run.code).toBe(EXIT.invalidInput);
+      expect(lines(run.stderr)).toEqual([
+        expect.stringMatching(
+          /^autorenew (plan|renew): AUTORENEW_ENDPOINT="http:\/\/registrar\.autorenew\.invalid:8787": plain http is allowed for a loopback sandbox only/,
+        ),
+      ]);
+    }
   });
 });
 
