@@ -76,6 +76,26 @@ describe('autorenew retry', () => {
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 
+  it('status <domain> shows its whole history, and names retry for a failed one', async () => {
+    // One process at a time: the embedded ledger is held by one process.
+    const other = await runCliProcess(['status', 'Other.NET'], env());
+    const none = await runCliProcess(['status', 'nobody.org'], env());
+    expect(other.stderr).toBe('');
+    expect(other.code).toBe(EXIT.ok);
+    expect(other.stdout.split('\n')).toEqual([
+      'other.net: 1 renewal(s) recorded',
+      expect.stringMatching(
+        /^ {2}expiry 2026-01-10 \+1y: FAILED, 2 failed attempt\(s\), retry after 2026-01-02T00:00:00\.000Z; claimed 2026-01-01T/,
+      ),
+      '    last failure: Insufficient balance',
+      '    batch b-other.net: CLOSED, 1 domain(s), run r, outcome FAILED',
+      '    notices sent: none; pending: none',
+      'after fixing the cause of the failure: autorenew retry other.net',
+      '',
+    ]);
+    expect(none.stdout).toBe('nobody.org: no renewal recorded in this ledger\n');
+  });
+
   it('clears attempts and backoff of a FAILED claim; leaves a live claim alone', async () => {
     const run = await runCliProcess(['retry', 'STUCK.com', 'busy.com'], env());
     expect(run.stderr).toBe('');
