@@ -217,6 +217,14 @@ export async function runDoctor(io: CliIO, options: { policy?: string }): Promis
   checks.push(endpoint);
   const creds = await credentialChecks(config, env, endpoint.status === 'FAIL' ? undefined : policy, Date.now());
   checks.push(...creds.checks);
+  if (config.secretId && !config.readOnlySecretId) {
+    checks.push({
+      status: 'warn',
+      name: 'read-only key',
+      detail: 'check and plan read with the key that can buy (AUTORENEW_SECRET_ID)',
+      fix: 'store a read-only key (docs/alibaba-ram-policy-readonly.json) and set AUTORENEW_READONLY_SECRET_ID (param readOnlySecretName)',
+    });
+  }
   if (policy && creds.domains) {
     const idle = idleRules(policy, creds.domains);
     checks.push(

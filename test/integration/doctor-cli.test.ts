@@ -137,6 +137,30 @@ describe('autorenew doctor (subprocess against the sandbox)', () => {
   });
 });
 
+describe('doctor with a Secrets Manager secret that cannot be read', () => {
+  it('FAIL for the credentials (fix names the secret), warn that there is no read-only key; exit 1', async () => {
+    const run = await runCli(['doctor', '--policy', 'policies/default.json'], {
+      AUTORENEW_SECRET_ID: 'autorenew/alibaba',
+      AWS_REGION: 'us-east-1',
+      AWS_ACCESS_KEY_ID: 'test',
+      AWS_SECRET_ACCESS_KEY: 'test',
+      AWS_MAX_ATTEMPTS: '1',
+      AWS_ENDPOINT_URL_SECRETS_MANAGER: 'http://127.0.0.1:9', // nothing listens: refused, on loopback only
+      AUTORENEW_LEDGER_DIR: join(tmpdir(), `autorenew-doctor-sm-${process.pid}`),
+    });
+    expect(run.code).toBe(EXIT.invalidInput);
+    const out = lines(run.stdout);
+    expect(out).toContainEqual(expect.stringMatching(/^FAIL {2}credentials: /));
+    expect(out).toContainEqual(
+      '      fix: store JSON {"accessKeyId": "...", "accessKeySecret": "..."} in autorenew/alibaba and allow secretsmanager:GetSecretValue on it',
+    );
+    expect(out).toContainEqual(
+      'warn  read-only key: check and plan read with the key that can buy (AUTORENEW_SECRET_ID)',
+    );
+    await rm(join(tmpdir(), `autorenew-doctor-sm-${process.pid}`), { recursive: true, force: true });
+  });
+});
+
 describe('plain http to a non-loopback host', () => {
   it('is refused before any request, for every command that would sign one', async () => {
     const env = {
@@ -175,12 +199,12 @@ describe('doctor helpers', () => {
         version: 1,
         rules: [
           { name: 'all-com', match: ['*.com'] },
-          { name: 'shadowed', match: ['brand.com'] },
+          { name: 'org', match: ['*.org'] },
         ],
       }),
       'p.json',
     );
     const d = { instanceId: 'i', expiresAtMs: 0, domainStatus: '3', premium: false };
-    expect(idleRules(policy, [{ ...d, domainName: 'brand.com' }])).toEqual(['shadowed']);
+    expect(idleRules(policy, [{ ...d, domainName: 'brand.com' }])).toEqual(['org']);
   });
 });
