@@ -143,9 +143,11 @@ async function credentialChecks(
         status: 'FAIL',
         name: label,
         detail: message(err),
-        fix: secretId
-          ? `store JSON {"accessKeyId": "...", "accessKeySecret": "..."} in ${secretId} and allow secretsmanager:GetSecretValue on it`
-          : 'export ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET, or set AUTORENEW_SECRET_ID',
+        fix: !secretId
+          ? 'export ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET, or set AUTORENEW_SECRET_ID'
+          : err instanceof AutorenewError && err.context.code === undefined
+            ? `store JSON {"accessKeyId": "...", "accessKeySecret": "..."} in ${secretId}`
+            : `the secret could not be read: check that ${secretId} exists in AWS_REGION, that these AWS credentials may call secretsmanager:GetSecretValue on it, and that Secrets Manager is reachable`,
       });
       continue;
     }

@@ -7,6 +7,7 @@ import { EXIT } from '../../lib/commands/io';
 import { RejectedFinalError, RejectedRetryableError } from '../../lib/errors';
 import { parsePolicyText } from '../../lib/policy/load';
 import { type Sandbox, startSandbox } from '../../lib/sandbox';
+import { startFakeSecretsManager } from '../helpers/fake-secrets-manager';
 import { createTestFixture, SANDBOX_NOW_MS } from '../helpers/sandbox-fixture';
 import { PROCESS_TEST_TIMEOUT_MS } from '../helpers/timeouts';
 
@@ -150,14 +151,47 @@ describe('doctor with a Secrets Manager secret that cannot be read', () => {
     });
     expect(run.code).toBe(EXIT.invalidInput);
     const out = lines(run.stdout);
-    expect(out).toContainEqual(expect.stringMatching(/^FAIL {2}credentials: /));
+    // The SDK's error name and its message (never a value): here, the refused connection.
     expect(out).toContainEqual(
-      '      fix: store JSON {"accessKeyId": "...", "accessKeySecret": "..."} in autorenew/alibaba and allow secretsmanager:GetSecretValue on it',
+      expect.stringMatching(/^FAIL {2}credentials: cannot read secret autorenew\/alibaba: \w+ \(.*ECONNREFUSED.*\); /),
+    );
+    expect(out).toContainEqual(
+      '      fix: the secret could not be read: check that autorenew/alibaba exists in AWS_REGION, that these AWS credentials may call secretsmanager:GetSecretValue on it, and that Secrets Manager is reachable',
     );
     expect(out).toContainEqual(
       'warn  read-only key: check and plan read with the key that can buy (AUTORENEW_SECRET_ID)',
     );
     await rm(join(tmpdir(), `autorenew-doctor-sm-${process.pid}`), { recursive: true, force: true });
+  });
+});
+
+describe('doctor with a secret missing a field', () => {
+  it('names the field (never a value) and says what JSON to store', async () => {
+    const sm = await startFakeSecretsManager({ 'autorenew/alibaba': JSON.stringify({ accessKeyId: 'LTAI-only' }) });
+    const dir = await mkdtemp(join(tmpdir(), 'autorenew-doctor-field-'));
+    try {
+      const run = await runCli(['doctor', '--policy', 'policies/default.json'], {
+        AUTORENEW_SECRET_ID: 'autorenew/alibaba',
+        AUTORENEW_READONLY_SECRET_ID: 'autorenew/alibaba',
+        AWS_REGION: 'us-east-1',
+        AWS_ACCESS_KEY_ID: 'test',
+        AWS_SECRET_ACCESS_KEY: 'test',
+        AWS_ENDPOINT_URL_SECRETS_MANAGER: sm.endpoint,
+        AUTORENEW_LEDGER_DIR: join(dir, 'ledger'),
+      });
+      expect(run.code).toBe(EXIT.invalidInput);
+      const out = lines(run.stdout);
+      expect(out).toContainEqual(
+        expect.stringMatching(/^FAIL {2}credentials: secret autorenew\/alibaba is missing field "accessKeySecret"/),
+      );
+      expect(out).toContainEqual(
+        '      fix: store JSON {"accessKeyId": "...", "accessKeySecret": "..."} in autorenew/alibaba',
+      );
+      expect(run.stdout).not.toContain('LTAI-only');
+    } finally {
+      await sm.stop();
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
 
