@@ -19,6 +19,22 @@ export interface LocalRuntime {
   close(): Promise<void>;
 }
 
+/**
+ * The simulated time of a sandbox at a loopback endpoint (`GET /_sandbox/clock`), or undefined when the endpoint
+ * does not answer it (not a sandbox, or not running): then the system clock applies. Loopback only, 2 s at most.
+ */
+export async function readSandboxClock(endpoint: string): Promise<number | undefined> {
+  if (!isLoopbackEndpoint(endpoint)) return undefined;
+  try {
+    const res = await fetch(`${endpoint.replace(/\/+$/, '')}/_sandbox/clock`, { signal: AbortSignal.timeout(2_000) });
+    if (!res.ok) return undefined;
+    const body = (await res.json()) as { nowMs?: unknown };
+    return typeof body.nowMs === 'number' && Number.isFinite(body.nowMs) ? body.nowMs : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Opens the ledger the environment names (AUTORENEW_TABLE, or the embedded one under AUTORENEW_LEDGER_DIR). */
 export function openLocalLedger(
   io: CliIO,
@@ -32,7 +48,8 @@ export function openLocalLedger(
  * Builds the CLI-side dependencies: config from the environment, the policy (validated first: M5), the registrar
  * (env credentials or Secrets Manager), the ledger (AUTORENEW_TABLE or the embedded one), the console notifier
  * (or SNS when AUTORENEW_TOPIC_ARN is set). `--at` sets the job clock; outside `plan` it is allowed only against a
- * loopback sandbox, so nobody buys renewals in the real account with a pretend date.
+ * loopback sandbox, so nobody buys renewals in the real account with a pretend date. Without `--at`, a run against a
+ * loopback sandbox uses the sandbox's clock.
  */
 export async function openLocalRuntime(
   io: CliIO,
@@ -56,6 +73,13 @@ export async function openLocalRuntime(
       );
     }
     clock = fixedClock(parseAt(options.at));
+  } else if (isLoopbackEndpoint(config.endpoint)) {
+    // The sandbox clock and --at are one idea: against a loopback sandbox, the run uses the sandbox's time.
+    const sandboxNow = await readSandboxClock(config.endpoint);
+    if (sandboxNow !== undefined) {
+      const offset = sandboxNow - Date.now();
+      clock = { now: () => Date.now() + offset };
+    }
   }
   const policyPath = isAbsolute(config.policyPath) ? config.policyPath : resolve(io.cwd, config.policyPath);
   const policy = await loadPolicyFile(policyPath);

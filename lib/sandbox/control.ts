@@ -54,7 +54,8 @@ function readBalance(body: Record<string, unknown>): { set?: number; add?: numbe
 /**
  * The control surface (no signature, no faults): GET /_sandbox/state, POST /_sandbox/faults (replaces the fault
  * settings; answers {"faults": <the complete settings>}, or 400 naming an unknown key or bad value),
- * POST /_sandbox/clock ({"now": ms} or {"advanceMs": n}), POST /_sandbox/balance ({"set": CNY} or {"add": CNY}: top
+ * GET /_sandbox/clock ({"nowMs": ms}: the CLI's clock against a loopback sandbox unless --at), POST /_sandbox/clock
+ * ({"now": ms} or {"advanceMs": n}), POST /_sandbox/balance ({"set": CNY} or {"add": CNY}: top
  * up or set the account balance, to practise recovering from "insufficient balance"; never below 0).
  */
 export function handleControlRequest(rt: Runtime, req: IncomingMessage, res: ServerResponse, url: URL, body: Buffer) {
@@ -74,6 +75,8 @@ export function handleControlRequest(rt: Runtime, req: IncomingMessage, res: Ser
     } else if (route === '/_sandbox/faults' && method === 'POST') {
       rt.faults = resolveFaults(parseJsonObject(body, route), route);
       sendJson(res, 200, { faults: rt.faults });
+    } else if (route === '/_sandbox/clock' && method === 'GET') {
+      sendJson(res, 200, { nowMs: rt.model.now() });
     } else if (route === '/_sandbox/clock' && method === 'POST') {
       rt.model.setClock(readClock(parseJsonObject(body, route)));
       sendJson(res, 200, { nowMs: rt.model.now() });

@@ -180,4 +180,14 @@ describe('dry-run plan digest and saved plans (CLI subprocess against the sandbo
     );
     expect(run.stdout).toMatch(/^totals listed=0 renew=0/m);
   });
+
+  it('without --at, a run against a loopback sandbox uses the sandbox clock', async () => {
+    const run = await cli(['plan', '--json']);
+    expect(run.code).toBe(EXIT.ok);
+    const now = Date.parse((JSON.parse(run.stdout) as { now: string }).now);
+    // The sandbox's simulated time (runs with real time since it started), not this machine's date.
+    expect(now).toBeGreaterThanOrEqual(sandbox.now() - 600_000);
+    expect(now).toBeLessThanOrEqual(sandbox.now());
+    expect(Math.abs(now - SANDBOX_NOW_MS)).toBeLessThan(DAY_MS);
+  });
 });
