@@ -1,4 +1,5 @@
-import { isAbsolute, resolve } from 'node:path';
+import { mkdir, stat } from 'node:fs/promises';
+import { dirname, isAbsolute, resolve } from 'node:path';
 import { type Clock, fixedClock, systemClock } from '../clock';
 import { type Config, isLoopbackEndpoint, readConfig } from '../config';
 import { InputError } from '../errors';
@@ -35,13 +36,47 @@ export async function readSandboxClock(endpoint: string): Promise<number | undef
   }
 }
 
+/**
+ * Creates the embedded ledger's directory one level at a time (never Node's recursive mkdir, which spins forever
+ * under /proc), so a directory that cannot be made fails at once with the path and the reason.
+ */
+export async function ensureLedgerDir(dir: string): Promise<void> {
+  const missing: string[] = [];
+  for (let cur = resolve(dir); ; cur = dirname(cur)) {
+    const info = await stat(cur).catch((err: NodeJS.ErrnoException) => {
+      if (err.code === 'ENOENT') return undefined;
+      throw new InputError(
+        `AUTORENEW_LEDGER_DIR ${dir}: cannot use ${cur} (${err.code ?? 'error'}); choose a writable directory`,
+      );
+    });
+    if (info) {
+      if (!info.isDirectory()) {
+        throw new InputError(`AUTORENEW_LEDGER_DIR ${dir}: ${cur} is not a directory; choose a writable directory`);
+      }
+      break;
+    }
+    missing.unshift(cur);
+    if (dirname(cur) === cur) break;
+  }
+  for (const path of missing) {
+    await mkdir(path).catch((err: NodeJS.ErrnoException) => {
+      if (err.code === 'EEXIST') return;
+      throw new InputError(
+        `AUTORENEW_LEDGER_DIR ${dir}: cannot create ${path} (${err.code ?? 'error'}); choose a writable directory`,
+      );
+    });
+  }
+}
+
 /** Opens the ledger the environment names (AUTORENEW_TABLE, or the embedded one under AUTORENEW_LEDGER_DIR). */
-export function openLocalLedger(
+export async function openLocalLedger(
   io: CliIO,
   config: Readonly<Config> = readConfig(io.env),
   env: Readonly<Record<string, string | undefined>> = io.env,
 ) {
-  return openLedgerFromEnv({ ...env, AUTORENEW_LEDGER_DIR: resolve(io.cwd, config.ledgerDir) });
+  const dir = resolve(io.cwd, config.ledgerDir);
+  if (!config.table) await ensureLedgerDir(dir);
+  return openLedgerFromEnv({ ...env, AUTORENEW_LEDGER_DIR: dir });
 }
 
 /**

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -132,4 +133,15 @@ describe('autorenew retry', () => {
     expect(needsReset(claim)).toBe(false);
     expect(() => resetForRetry(claim, NOW)).toThrow(/only a FAILED claim/);
   });
+
+  (existsSync('/proc/self') ? it : it.skip)(
+    'a ledger directory that cannot be made fails at once, naming it',
+    async () => {
+      const run = await runCliProcess(['status'], { AUTORENEW_LEDGER_DIR: '/proc/autorenew-ledger' });
+      expect(run.code).toBe(EXIT.invalidInput);
+      expect(run.stderr).toBe(
+        'autorenew status: AUTORENEW_LEDGER_DIR /proc/autorenew-ledger: cannot create /proc/autorenew-ledger (ENOENT); choose a writable directory\n',
+      );
+    },
+  );
 });
