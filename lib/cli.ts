@@ -1,10 +1,12 @@
 import { createInterface } from 'node:readline/promises';
 import { checkCommand } from './commands/check';
 import { demoCommand } from './commands/demo';
+import { doctorCommand } from './commands/doctor';
 import { type CliIO, type Command, EXIT } from './commands/io';
 import { notifyTestCommand } from './commands/notify-test';
 import { planCommand } from './commands/plan';
 import { renewCommand } from './commands/renew';
+import { retryCommand } from './commands/retry';
 import { sandboxCommand } from './commands/sandbox';
 import { schemaCommand } from './commands/schema';
 import { statusCommand } from './commands/status';
@@ -23,6 +25,8 @@ const COMMANDS: Record<string, { run: Command; about: string }> = {
   check: { run: checkCommand, about: 'run the check job once: confirm results, reconcile, notify' },
   status: { run: statusCommand, about: 'ledger: open batches, last runs, recent outcomes' },
   'notify-test': { run: notifyTestCommand, about: 'send a harmless test message to each chat target' },
+  retry: { run: retryCommand, about: 'clear failed attempts and backoff so the next renew run retries' },
+  doctor: { run: doctorCommand, about: 'read-only checklist: policy, credentials, endpoint, permissions, ledger' },
   sandbox: { run: sandboxCommand, about: 'start the sandbox registrar (fake Alibaba Domain API)' },
   schema: { run: schemaCommand, about: 'print the policy JSON Schema' },
 };

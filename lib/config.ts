@@ -74,6 +74,13 @@ export function readConfig(env: Env): Readonly<Config> {
       path: 'AUTORENEW_ENDPOINT',
     });
   }
+  if (url.protocol === 'http:' && !isLoopbackEndpoint(endpoint)) {
+    // Refused before any request: signed requests (and renew's paid ones) must never travel in clear text.
+    throw new InputError(
+      `AUTORENEW_ENDPOINT=${JSON.stringify(endpoint)}: plain http is allowed for a loopback sandbox only (127.0.0.1, ::1, localhost); use https:// (e.g. ${DEFAULT_ENDPOINT})`,
+      { path: 'AUTORENEW_ENDPOINT' },
+    );
+  }
   const optional = {
     secretId: readOptional(env, 'AUTORENEW_SECRET_ID'),
     readOnlySecretId: readOptional(env, 'AUTORENEW_READONLY_SECRET_ID'),

@@ -4,8 +4,10 @@ import { describeError } from './log';
 import type { Notifier } from './notify/port';
 import { DEFAULT_SMS_EVENTS, NOTIFY_EVENTS, type Policy } from './policy/schema';
 import { type CheckSummary, runCheck } from './renewal/check';
+import type { Plan } from './renewal/decision';
 import type { JobDeps } from './renewal/deps';
 import { deliverNotices } from './renewal/notices';
+import { renderPlanDigest } from './renewal/plan-digest';
 import type { SettleRules } from './renewal/reconcile';
 import { renderDigest } from './renewal/report';
 import { type RenewRun, runRenew } from './renewal/submit';
@@ -50,7 +52,14 @@ export async function notifyJobError(
  */
 export async function executeRenew(
   deps: JobDeps,
-  options: { policy: Policy; dryRun: boolean; runId?: string; timeMarginMs?: number },
+  options: {
+    policy: Policy;
+    dryRun: boolean;
+    runId?: string;
+    timeMarginMs?: number;
+    /** See runRenew: checks the fresh plan before anything is bought (`renew --plan`, a confirmed plan). */
+    guard?: (plan: Plan) => void;
+  },
 ): Promise<RenewRun & { notified: boolean }> {
   const runId = options.runId ?? randomUUID();
   const startedAtMs = deps.clock.now();
@@ -58,7 +67,15 @@ export async function executeRenew(
     const run = await runRenew(deps, { ...options, runId });
     const { summary } = run;
     let notified = true;
-    if (!options.dryRun) {
+    if (options.dryRun) {
+      // A dry run publishes its plan digest (marked DRY RUN): what a real run would buy and what it would not.
+      try {
+        await deps.notifier.publish(renderPlanDigest(run.plan, { runId }));
+      } catch (err) {
+        notified = false;
+        deps.log.error('could not publish the dry-run plan digest', describeError(err));
+      }
+    } else {
       const ids = summary.batches.map((b) => b.batchId).filter((id) => id !== '-');
       const batches = (await Promise.all(ids.map((id) => deps.ledger.getBatch(id)))).flatMap((b) => (b ? [b] : []));
       const warnings = collectLapseWarnings(run.plan);

@@ -1,5 +1,6 @@
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SecretError } from './errors';
+import { sanitizeLine } from './notify/text/sanitize';
 import { registerSecret } from './redact';
 import type { Credentials, CredentialsProvider } from './registrar';
 
@@ -84,7 +85,13 @@ export function createSecretsManagerCredentials(options: {
           : name === 'AccessDeniedException'
             ? 'grant secretsmanager:GetSecretValue on it to the function role'
             : 'check the secret and the network';
-      throw new SecretError(`cannot read secret ${options.secretId}: ${name}; ${hint}`, { code: name }, { cause: err });
+      // The SDK's own words (a read that failed carries no secret value), on one bounded line.
+      const said = err instanceof Error ? sanitizeLine(err.message, 200) : '';
+      throw new SecretError(
+        `cannot read secret ${options.secretId}: ${name}${said && said !== name ? ` (${said})` : ''}; ${hint}`,
+        { code: name },
+        { cause: err },
+      );
     }
     const value = parseCredentialsSecret(out.SecretString, options.secretId);
     cached = { value, at: now() };

@@ -56,6 +56,82 @@ export async function resolvePolicyPath(args, root = ROOT) {
   return config.params?.[stage]?.policy ?? config.params?.default?.policy ?? DEFAULT_POLICY;
 }
 
+/** IAM role names (`<stack>-<region>-<job>`, scripts/roles.cjs) may have at most 64 characters. */
+const IAM_NAME_MAX = 64;
+
+function editDistance(a, b) {
+  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i += 1) {
+    let prev = row[0];
+    row[0] = i;
+    for (let j = 1; j <= b.length; j += 1) {
+      const here = row[j];
+      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = here;
+    }
+  }
+  return row[b.length];
+}
+
+/**
+ * Checks the deploy arguments before anything is built (issue 14, deploy guardrails): every `--param` name is one
+ * serverless.yml declares (with a "did you mean"), the stage name fits the IAM name limit, the alert addresses are
+ * valid, and with `--strict` at least one alert email is set (otherwise a warning). Returns the warnings and a
+ * summary of what will be deployed. Throws PipelineError with one line.
+ * @param {readonly string[]} args osls-style arguments
+ * @param {Record<string, unknown>} config serverless.yml, parsed
+ */
+export function checkDeployArgs(args, config) {
+  const { stage = 'dev', params } = parseOslsArgs(args);
+  const strict = args.includes('--strict');
+  const declared = { ...(config.params?.default ?? {}), ...(config.params?.[stage] ?? {}) };
+  const known = Object.keys(declared);
+  for (const name of Object.keys(params)) {
+    if (known.includes(name)) continue;
+    const near = known
+      .map((k) => [k, editDistance(k.toLowerCase(), name.toLowerCase())])
+      .sort((a, b) => a[1] - b[1])[0];
+    const hint = near && near[1] <= 3 ? `did you mean "${near[0]}"? ` : '';
+    throw new PipelineError(`unknown --param "${name}": ${hint}known parameters: ${known.join(', ')} (docs/deploy.md)`);
+  }
+  const value = (name) => String(params[name] ?? declared[name] ?? '');
+  if (!/^[A-Za-z0-9-]+$/.test(stage)) {
+    throw new PipelineError(`stage name ${JSON.stringify(stage)}: use letters, digits and hyphens only`);
+  }
+  const region = value('region') || 'us-east-1';
+  const longest = `${config.service}-${stage}-${region}-renew`;
+  if (longest.length > IAM_NAME_MAX) {
+    throw new PipelineError(
+      `stage name "${stage}" is too long: the IAM role name ${longest} would have ${longest.length} characters (at most ${IAM_NAME_MAX}); use a stage name of at most ${stage.length - (longest.length - IAM_NAME_MAX)} characters`,
+    );
+  }
+  const { buildSubscriptions } = createRequire(import.meta.url)('./subscriptions.cjs');
+  try {
+    buildSubscriptions(value('alertEmails'), value('alertSms'));
+  } catch (err) {
+    throw new PipelineError(err.message);
+  }
+  const emails = value('alertEmails')
+    .split(',')
+    .map((e) => e.trim())
+    .filter(Boolean);
+  const warnings = [];
+  if (emails.length === 0) {
+    const message = 'no alert email: nobody hears of failed renewals; set --param="alertEmails=ops@example.com"';
+    if (strict) throw new PipelineError(`${message} (--strict)`);
+    warnings.push(message);
+  }
+  const summary = [
+    `stage ${stage}, region ${region}`,
+    `schedules: renew ${value('renewSchedule')}, check ${value('checkSchedule')}`,
+    `dryRun ${value('dryRun')}, endpoint ${value('endpoint')}`,
+    `secret ${value('secretName')}${value('readOnlySecretName') ? `, read-only secret ${value('readOnlySecretName')}` : ''}`,
+    `alert emails: ${emails.length ? emails.join(', ') : 'none'}; SMS: ${value('alertSms') || 'none'}`,
+    `policy ${value('policy') || DEFAULT_POLICY}`,
+  ];
+  return { warnings, summary };
+}
+
 /** Runs a command with inherited output; throws PipelineError on a non-zero exit. */
 function run(title, command, args, options = {}) {
   console.log(`\n> ${title}\n  $ ${[relative(ROOT, command) || command, ...args].join(' ')}`);
@@ -102,6 +178,12 @@ async function validatePolicy(policyPath) {
  * @param {readonly string[]} args the osls arguments (for `--stage` and `--param policy=…`)
  */
 export async function prepareArtifacts(args) {
+  const yaml = createRequire(createRequire(join(ROOT, 'package.json')).resolve('osls/package.json'))('js-yaml');
+  const config = yaml.load(await readFile(join(ROOT, 'serverless.yml'), 'utf8')) ?? {};
+  const { warnings, summary } = checkDeployArgs(args, config);
+  console.log('\n> what will be deployed');
+  for (const line of summary) console.log(`  ${line}`);
+  for (const line of warnings) console.log(`  warning: ${line}`);
   run('build handlers', process.execPath, [join(ROOT, 'scripts', 'build.mjs')]);
   const policyPath = await resolvePolicyPath(args);
   const policy = await validatePolicy(policyPath);
@@ -126,7 +208,10 @@ export async function main(command, args) {
   const started = Date.now();
   try {
     await prepareArtifacts(args);
-    runOsls(command, args);
+    runOsls(
+      command,
+      args.filter((a) => a !== '--strict'),
+    );
     console.log(`\n${command} finished in ${Date.now() - started} ms`);
   } catch (err) {
     console.error(`\nerror: ${err instanceof PipelineError ? err.message : (err?.stack ?? err)}`);

@@ -70,6 +70,28 @@ const NOT_SENT_NETWORK_CODES = new Set([
   'UND_ERR_CONNECT_TIMEOUT',
 ]);
 
+/**
+ * TLS verification failures: the handshake failed, so no request bytes were sent, and a resend fails the same way.
+ * A setup error (wrong host, interception, clock): not retried, named in the message.
+ */
+const TLS_SETUP_CODES = new Set([
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+  'CERT_HAS_EXPIRED',
+  'CERT_NOT_YET_VALID',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'CERT_SIGNATURE_FAILURE',
+  'CERT_UNTRUSTED',
+]);
+
+/** Whether a network code is a TLS certificate verification failure (a setup error, never sent, not retried). */
+export function isTlsSetupCode(code: string | undefined): boolean {
+  return code !== undefined && TLS_SETUP_CODES.has(code);
+}
+
 function isPrefixed(code: string, prefix: string): boolean {
   return code === prefix || code.startsWith(`${prefix}.`);
 }
@@ -99,6 +121,7 @@ export function classifyFailure(failure: AttemptFailure, paid = false): FailureC
       return 'ambiguous';
     }
     case 'network':
+      if (isTlsSetupCode(failure.networkCode)) return 'final';
       return failure.networkCode && NOT_SENT_NETWORK_CODES.has(failure.networkCode) ? 'retryable' : 'ambiguous';
     case 'invalid-body':
     case 'timeout':

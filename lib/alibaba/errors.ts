@@ -55,12 +55,18 @@ function describeWhat(failure: AttemptFailure, timeoutMs: number, detail: string
     case 'timeout':
       return `no complete answer within ${timeoutMs} ms`;
     case 'network':
-      return `connection failed (${failure.networkCode ?? detail ?? 'unknown network error'})`;
+      return `connection failed (${detail ?? failure.networkCode ?? 'unknown network error'})`;
   }
 }
 
 function describeAdvice(report: FailureReport): string {
   const tried = report.attempts === 1 ? 'Tried once' : `Tried ${report.attempts} times`;
+  if (report.failure.kind === 'network' && report.failureClass === 'retryable') {
+    return `${tried}; the request was never sent: check the host in AUTORENEW_ENDPOINT, DNS and the network, or try later.`;
+  }
+  if (report.failure.kind === 'network' && report.failureClass === 'final') {
+    return `${tried} (a setup error, not retried; nothing was sent): the endpoint's certificate does not match or verify; check AUTORENEW_ENDPOINT and any TLS-intercepting proxy.`;
+  }
   switch (report.failureClass) {
     case 'retryable':
       return `${tried}; the request was refused before executing: lower the QPS budget or try later.`;

@@ -41,6 +41,43 @@ function readString(record: Record<string, unknown>, key: string): string | unde
 }
 
 /** errno / undici code of a fetch failure (fetch wraps the socket error as `cause`). */
+/** Plain words for a socket-level failure, naming the host (and port): never a value of the request. */
+export function describeNetworkFailure(code: string | undefined, url: string, error?: unknown): string {
+  let host = '?';
+  let port = '';
+  try {
+    const u = new URL(url);
+    host = u.hostname;
+    port = u.port || (u.protocol === 'https:' ? '443' : '80');
+  } catch {
+    // keep '?'
+  }
+  switch (code) {
+    case 'ENOTFOUND':
+    case 'EAI_NONAME':
+      return `DNS lookup failed: no such host ${host} (${code})`;
+    case 'EAI_AGAIN':
+      return `DNS lookup failed for ${host}: the resolver did not answer (${code})`;
+    case 'ECONNREFUSED':
+      return `connection refused by ${host} port ${port} (${code})`;
+    case 'ENETUNREACH':
+    case 'EHOSTUNREACH':
+      return `no route to ${host} (${code})`;
+    case 'UND_ERR_CONNECT_TIMEOUT':
+      return `connecting to ${host} port ${port} timed out (${code})`;
+    case 'ECONNRESET':
+      return `connection to ${host} reset (${code})`;
+    default:
+      break;
+  }
+  if (code && /CERT|TLS|SELF_SIGNED|UNABLE_TO_/.test(code)) {
+    return `TLS certificate of ${host} does not verify (${code})`;
+  }
+  if (code) return `${code} talking to ${host}`;
+  const name = error instanceof Error ? error.name : undefined;
+  return `unknown network error talking to ${host}${name && name !== 'Error' ? ` (${name})` : ''}`;
+}
+
 function findNetworkCode(error: unknown): string | undefined {
   for (let e: unknown = error, depth = 0; isRecord(e) || e instanceof Error; depth++) {
     const code = (e as { code?: unknown }).code;
@@ -154,7 +191,7 @@ export async function exchange(options: ExchangeOptions): Promise<ExchangeResult
     return {
       ok: false,
       failure: { kind: 'network', ...(networkCode ? { networkCode } : {}) },
-      detail: networkCode ?? 'unknown network error',
+      detail: describeNetworkFailure(networkCode, url, error),
     };
   } finally {
     clearTimeout(timer);

@@ -1,4 +1,5 @@
-import { isAbsolute, resolve } from 'node:path';
+import { mkdir, stat } from 'node:fs/promises';
+import { dirname, isAbsolute, resolve } from 'node:path';
 import { type Clock, fixedClock, systemClock } from '../clock';
 import { type Config, isLoopbackEndpoint, readConfig } from '../config';
 import { InputError } from '../errors';
@@ -26,20 +27,71 @@ export interface LocalRuntime {
   close(): Promise<void>;
 }
 
+/**
+ * The simulated time of a sandbox at a loopback endpoint (`GET /_sandbox/clock`), or undefined when the endpoint
+ * does not answer it (not a sandbox, or not running): then the system clock applies. Loopback only, 2 s at most.
+ */
+export async function readSandboxClock(endpoint: string): Promise<number | undefined> {
+  if (!isLoopbackEndpoint(endpoint)) return undefined;
+  try {
+    const res = await fetch(`${endpoint.replace(/\/+$/, '')}/_sandbox/clock`, { signal: AbortSignal.timeout(2_000) });
+    if (!res.ok) return undefined;
+    const body = (await res.json()) as { nowMs?: unknown };
+    return typeof body.nowMs === 'number' && Number.isFinite(body.nowMs) ? body.nowMs : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Creates the embedded ledger's directory one level at a time (never Node's recursive mkdir, which spins forever
+ * under /proc), so a directory that cannot be made fails at once with the path and the reason.
+ */
+export async function ensureLedgerDir(dir: string): Promise<void> {
+  const missing: string[] = [];
+  for (let cur = resolve(dir); ; cur = dirname(cur)) {
+    const info = await stat(cur).catch((err: NodeJS.ErrnoException) => {
+      if (err.code === 'ENOENT') return undefined;
+      throw new InputError(
+        `AUTORENEW_LEDGER_DIR ${dir}: cannot use ${cur} (${err.code ?? 'error'}); choose a writable directory`,
+      );
+    });
+    if (info) {
+      if (!info.isDirectory()) {
+        throw new InputError(`AUTORENEW_LEDGER_DIR ${dir}: ${cur} is not a directory; choose a writable directory`);
+      }
+      break;
+    }
+    missing.unshift(cur);
+    if (dirname(cur) === cur) break;
+  }
+  for (const path of missing) {
+    await mkdir(path).catch((err: NodeJS.ErrnoException) => {
+      if (err.code === 'EEXIST') return;
+      throw new InputError(
+        `AUTORENEW_LEDGER_DIR ${dir}: cannot create ${path} (${err.code ?? 'error'}); choose a writable directory`,
+      );
+    });
+  }
+}
+
 /** Opens the ledger the environment names (AUTORENEW_TABLE, or the embedded one under AUTORENEW_LEDGER_DIR). */
-export function openLocalLedger(
+export async function openLocalLedger(
   io: CliIO,
   config: Readonly<Config> = readConfig(io.env),
   env: Readonly<Record<string, string | undefined>> = io.env,
 ) {
-  return openLedgerFromEnv({ ...env, AUTORENEW_LEDGER_DIR: resolve(io.cwd, config.ledgerDir) });
+  const dir = resolve(io.cwd, config.ledgerDir);
+  if (!config.table) await ensureLedgerDir(dir);
+  return openLedgerFromEnv({ ...env, AUTORENEW_LEDGER_DIR: dir });
 }
 
 /**
  * Builds the CLI-side dependencies: config from the environment, the policy (validated first: M5), the registrar
  * (env credentials or Secrets Manager), the ledger (AUTORENEW_TABLE or the embedded one), the console notifier
  * (or SNS when AUTORENEW_TOPIC_ARN is set). `--at` sets the job clock; outside `plan` it is allowed only against a
- * loopback sandbox, so nobody buys renewals in the real account with a pretend date.
+ * loopback sandbox, so nobody buys renewals in the real account with a pretend date. Without `--at`, a run against a
+ * loopback sandbox uses the sandbox's clock.
  */
 export async function openLocalRuntime(
   io: CliIO,
@@ -63,6 +115,13 @@ export async function openLocalRuntime(
       );
     }
     clock = fixedClock(parseAt(options.at));
+  } else if (isLoopbackEndpoint(config.endpoint)) {
+    // The sandbox clock and --at are one idea: against a loopback sandbox, the run uses the sandbox's time.
+    const sandboxNow = await readSandboxClock(config.endpoint);
+    if (sandboxNow !== undefined) {
+      const offset = sandboxNow - Date.now();
+      clock = { now: () => Date.now() + offset };
+    }
   }
   const policyPath = isAbsolute(config.policyPath) ? config.policyPath : resolve(io.cwd, config.policyPath);
   const policy = await loadPolicyFile(policyPath);

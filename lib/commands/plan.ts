@@ -1,20 +1,27 @@
+import { writeFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { explainEmptyListing } from '../renewal/empty-plan';
+import { listingWindow } from '../renewal/plan';
+import { createPlanFile } from '../renewal/plan-file';
 import { formatPlanTable, planToJson } from '../renewal/plan-format';
 import { listAndPlan } from '../renewal/plan-listing';
 import { JOB_FLAGS, parseFlags } from './args';
 import { type Command, EXIT } from './io';
 import { openLocalRuntime } from './local-runtime';
 import { withProgress } from './progress';
-import { terminalDeep, terminalJson } from './terminal-text';
+import { terminalDeep, terminalJson, terminalLine } from './terminal-text';
 
-export const PLAN_USAGE = `usage: autorenew plan [--policy FILE] [--at DATE] [--json] [--verbose]
+export const PLAN_USAGE = `usage: autorenew plan [--policy FILE] [--at DATE] [--out PLAN.json] [--json] [--verbose]
 
 Dry run: lists the domains in the policy's widest window, decides each one and prints why. Never buys anything.
+--out saves the plan (versioned, hashed) for \`autorenew renew --plan PLAN.json\`, which buys exactly that plan.
 
 examples:
   ALIBABA_CLOUD_ACCESS_KEY_ID=... ALIBABA_CLOUD_ACCESS_KEY_SECRET=... npx autorenew plan
-  npx autorenew plan --policy policies/examples/brand-portfolio.json --at 2027-01-15 --json`;
+  npx autorenew plan --policy policies/examples/brand-portfolio.json --at 2027-01-15 --json
+  npx autorenew plan --out plan.json && npx autorenew renew --plan plan.json`;
 
-const FLAGS = JOB_FLAGS;
+const FLAGS = { ...JOB_FLAGS, out: { type: 'string' } } as const;
 
 /** `plan`: the free part of a run (list + plan), printed as a table, plain lines or JSON. */
 export const planCommand: Command = async (args, io) => {
@@ -31,6 +38,19 @@ export const planCommand: Command = async (args, io) => {
   });
   try {
     const plan = await withProgress(io, 'listing and planning', () => listAndPlan(rt.deps, rt.policy));
+    if (plan.decisions.length === 0 && flags.at !== undefined) {
+      // Say why nothing shows: one more free listing, of the whole account, only in this case.
+      const all = await rt.deps.registrar.listDomains({});
+      const window = listingWindow(rt.policy, plan.nowMs);
+      io.err(terminalLine(explainEmptyListing(all, window, { nowMs: plan.nowMs, at: flags.at })));
+    }
+    if (flags.out) {
+      const file = createPlanFile(plan, { endpoint: rt.config.endpoint, policy: rt.policy });
+      await writeFile(resolve(io.cwd, flags.out), `${JSON.stringify(file, null, 2)}\n`, { mode: 0o600 });
+      io.err(
+        `plan saved to ${flags.out}: ${file.purchases.length} domain(s) to renew, hash ${file.hash.slice(0, 12)}; buy it with autorenew renew --plan ${flags.out}`,
+      );
+    }
     // Registrar text (domain names, reasons) is made safe before layout, so truncation never cuts an escape in half.
     if (flags.json) io.out(terminalJson(planToJson(plan)));
     else {

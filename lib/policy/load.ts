@@ -3,8 +3,10 @@ import { z } from 'zod';
 import { type InputIssue, ValidationError } from '../errors';
 import { suggestKey } from './describe';
 import { JsonSyntaxError, type LocatedJson, parseJsonWithPositions, type SourcePosition } from './json-locate';
+import { matchesGlob } from './match';
 import { formatPath, type PathSegments } from './path';
 import { type Policy, policySchema } from './schema';
+import { findShadowedRules } from './shadow';
 
 /**
  * Parses and validates a policy file's text. Every problem is reported at once, each with its JSON path
@@ -19,9 +21,10 @@ export function parsePolicyText(text: string, file: string): Policy {
     located = parseJsonWithPositions(text);
   } catch (err) {
     if (err instanceof JsonSyntaxError) {
-      throw new ValidationError([{ file, path: '', message: `invalid JSON: ${err.message}`, ...err.position }], {
-        file,
-      });
+      const message = looksLikeYaml(text)
+        ? 'policies are JSON; this looks like YAML: write it as JSON, e.g. {"version": 1, "rules": []}'
+        : `invalid JSON: ${err.message}`;
+      throw new ValidationError([{ file, path: '', message, ...err.position }], { file });
     }
     throw err;
   }
@@ -33,6 +36,17 @@ export function parsePolicyText(text: string, file: string): Policy {
   }));
   const result = policySchema.safeParse(located.value);
   if (!result.success) issues.push(...result.error.issues.flatMap((issue) => toInputIssues(issue, file, located)));
+  else {
+    for (const dead of findShadowedRules(result.data as Policy, matchesGlob)) {
+      const path = `rules[${dead.index}]`;
+      issues.push({
+        file,
+        path,
+        message: `rule "${dead.rule}" can never match: earlier rule${dead.by.length > 1 ? 's' : ''} ${dead.by.map((n) => `"${n}"`).join(', ')} match${dead.by.length > 1 ? '' : 'es'} every domain it would; move it above, or remove it`,
+        ...locate(located, ['rules', dead.index]),
+      });
+    }
+  }
   if (issues.length > 0) throw new ValidationError(sortIssues(issues), { file });
   return deepFreeze(result.data as Policy);
 }
@@ -55,6 +69,16 @@ export async function loadPolicyFile(path: string): Promise<Policy> {
     );
   }
   return parsePolicyText(text, path);
+}
+
+/** A YAML document rather than JSON: a `---` start, or a first meaningful line like `key: value` or `- item`. */
+function looksLikeYaml(text: string): boolean {
+  const first = text
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .find((l) => l !== '' && !l.startsWith('#'));
+  if (first === undefined) return false;
+  return first === '---' || /^[A-Za-z_$][\w$-]*\s*:(\s|$)/.test(first) || /^- /.test(first);
 }
 
 /** `file:line:col path: message` (line and column left out when unknown, path when it is the whole document). */

@@ -16,45 +16,56 @@ const FIXED_COLUMNS = [
   { title: 'batch', width: 5, align: 'right' },
 ] as const;
 const GAP = '  ';
-const MIN_NAME_WIDTH = 10;
+const INDENT = '  ';
 
 /**
  * Renders a plan for humans. TTY: a table (domain, expires as YYYY-MM-DD UTC, whole days left, decision, years,
- * reason, batch) fitted to `width` (long names end in "…"), then one line per batch and a totals line.
+ * reason, batch, rule) when it fits `width`, then one line per batch and a totals line. Domain names and rules are
+ * never cut: when they do not fit beside the other columns, each domain takes its own line with its rule in
+ * parentheses and its cells follow on an indented line (59 columns, so 60-column terminals fit).
  * Not a TTY: one `key=value` line per decision, per batch and for the totals, easy to grep.
  */
 export function formatPlanTable(plan: Plan, options: PlanFormatOptions): string[] {
   return options.tty ? formatTty(plan, options.width) : formatPlain(plan);
 }
 
+function cellsOf(d: Decision): string[] {
+  return [
+    formatDateUtc(d.domain.expiresAtMs),
+    String(d.daysLeft),
+    d.action,
+    d.years === undefined ? '' : String(d.years),
+    d.reason,
+    d.batch === undefined ? '' : String(d.batch),
+  ];
+}
+
 function formatTty(plan: Plan, width: number): string[] {
   const fixed = FIXED_COLUMNS.reduce((sum, c) => sum + c.width + GAP.length, 0);
   const longest = Math.max(6, ...plan.decisions.map((d) => displayWidth(d.domain.domainName)));
-  const nameWidth = Math.max(MIN_NAME_WIDTH, Math.min(longest, width - fixed));
-  const row = (name: string, cells: readonly string[]) =>
-    [
-      pad(truncate(name, nameWidth), nameWidth, 'left'),
-      ...FIXED_COLUMNS.map((c, i) => pad(truncate(cells[i] ?? '', c.width), c.width, c.align)),
-    ]
-      .join(GAP)
-      .trimEnd();
-  const lines = [
-    row(
-      'domain',
-      FIXED_COLUMNS.map((c) => c.title),
-    ),
-  ];
-  for (const d of plan.decisions) {
+  const ruleWidth = Math.max(4, ...plan.decisions.map((d) => displayWidth(d.rule ?? '-')));
+  const cellsRow = (cells: readonly string[]) =>
+    FIXED_COLUMNS.map((c, i) => pad(truncate(cells[i] ?? '', c.width), c.width, c.align)).join(GAP);
+  const lines: string[] = [];
+  if (longest + fixed + GAP.length + ruleWidth <= width) {
+    // One row per domain.
+    const row = (name: string, cells: readonly string[], rule: string) =>
+      [pad(name, longest, 'left'), cellsRow(cells), rule].join(GAP).trimEnd();
     lines.push(
-      row(d.domain.domainName, [
-        formatDateUtc(d.domain.expiresAtMs),
-        String(d.daysLeft),
-        d.action,
-        d.years === undefined ? '' : String(d.years),
-        d.reason,
-        d.batch === undefined ? '' : String(d.batch),
-      ]),
+      row(
+        'domain',
+        FIXED_COLUMNS.map((c) => c.title),
+        'rule',
+      ),
     );
+    for (const d of plan.decisions) lines.push(row(d.domain.domainName, cellsOf(d), d.rule ?? '-'));
+  } else {
+    // Stacked: the whole name (and rule) on one line, the cells below it, indented.
+    lines.push('domain (rule)', `${INDENT}${cellsRow(FIXED_COLUMNS.map((c) => c.title)).trimEnd()}`);
+    for (const d of plan.decisions) {
+      lines.push(`${d.domain.domainName}${d.rule !== undefined ? ` (${d.rule})` : ''}`);
+      lines.push(`${INDENT}${cellsRow(cellsOf(d)).trimEnd()}`);
+    }
   }
   for (const b of plan.batches) {
     const years = b.items.reduce((sum, d) => sum + (d.years ?? 0), 0);

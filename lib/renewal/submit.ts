@@ -93,11 +93,19 @@ export function computeTimeMarginMs(callWorstCaseMs: number | undefined): number
  */
 export async function runRenew(
   deps: JobDeps,
-  options: { policy: Policy; dryRun: boolean; runId: string; timeMarginMs?: number },
+  options: {
+    policy: Policy;
+    dryRun: boolean;
+    runId: string;
+    timeMarginMs?: number;
+    /** Called with the fresh plan before anything is written or bought; throws to stop (e.g. `renew --plan`). */
+    guard?: (plan: Plan) => void;
+  },
 ): Promise<RenewRun> {
   const { policy, runId } = options;
   const log = deps.log.child({ runId, job: 'renew' });
   const plan = await listAndPlan(deps, policy);
+  options.guard?.(plan);
   const byReason = plan.totals.byReason;
   const summary: RenewSummary = {
     runId,

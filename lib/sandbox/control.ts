@@ -34,10 +34,29 @@ function readClock(body: Record<string, unknown>): { nowMs?: number; advanceMs?:
   return { ...(now !== undefined ? { nowMs: now } : {}), ...(advance !== undefined ? { advanceMs: advance } : {}) };
 }
 
+function readBalance(body: Record<string, unknown>): { set?: number; add?: number } {
+  for (const key of Object.keys(body)) {
+    if (key !== 'set' && key !== 'add') {
+      throw new InputError(`/_sandbox/balance: unknown key "${key}"; send {"set": <CNY>} or {"add": <CNY>}`);
+    }
+  }
+  const { set, add } = body;
+  if ((set === undefined) === (add === undefined)) {
+    throw new InputError('/_sandbox/balance: send {"set": <CNY>} or {"add": <CNY>} (one of them)');
+  }
+  const value = set ?? add;
+  if (typeof value !== 'number' || !Number.isFinite(value)) {
+    throw new InputError('/_sandbox/balance: the amount must be a number of CNY');
+  }
+  return set !== undefined ? { set: value } : { add: value };
+}
+
 /**
  * The control surface (no signature, no faults): GET /_sandbox/state, POST /_sandbox/faults (replaces the fault
  * settings; answers {"faults": <the complete settings>}, or 400 naming an unknown key or bad value),
- * POST /_sandbox/clock ({"now": ms} or {"advanceMs": n}).
+ * GET /_sandbox/clock ({"nowMs": ms}: the CLI's clock against a loopback sandbox unless --at), POST /_sandbox/clock
+ * ({"now": ms} or {"advanceMs": n}), POST /_sandbox/balance ({"set": CNY} or {"add": CNY}: top
+ * up or set the account balance, to practise recovering from "insufficient balance"; never below 0).
  */
 export function handleControlRequest(rt: Runtime, req: IncomingMessage, res: ServerResponse, url: URL, body: Buffer) {
   const route = url.pathname;
@@ -56,13 +75,19 @@ export function handleControlRequest(rt: Runtime, req: IncomingMessage, res: Ser
     } else if (route === '/_sandbox/faults' && method === 'POST') {
       rt.faults = resolveFaults(parseJsonObject(body, route), route);
       sendJson(res, 200, { faults: rt.faults });
+    } else if (route === '/_sandbox/clock' && method === 'GET') {
+      sendJson(res, 200, { nowMs: rt.model.now() });
     } else if (route === '/_sandbox/clock' && method === 'POST') {
       rt.model.setClock(readClock(parseJsonObject(body, route)));
       sendJson(res, 200, { nowMs: rt.model.now() });
+    } else if (route === '/_sandbox/balance' && method === 'POST') {
+      const change = readBalance(parseJsonObject(body, route));
+      rt.model.balance = Math.max(0, change.set ?? rt.model.balance + (change.add ?? 0));
+      sendJson(res, 200, { balance: rt.model.balance });
     } else {
       sendJson(res, 404, {
         Code: 'NotFound',
-        Message: `${method} ${route} is not a control route; use GET /_sandbox/state, POST /_sandbox/faults or POST /_sandbox/clock.`,
+        Message: `${method} ${route} is not a control route; use GET /_sandbox/state, POST /_sandbox/faults, POST /_sandbox/clock or POST /_sandbox/balance.`,
       });
     }
   } catch (err) {

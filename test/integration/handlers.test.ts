@@ -28,6 +28,7 @@ describe('Lambda handlers end to end (loopback AWS stand-ins + sandbox)', () => 
   let sqs: SQSClient;
   let queueUrl: string;
   const saved = { ...process.env };
+  let policyPath = '';
   const logs: string[] = [];
   let logSpy: jest.SpyInstance;
 
@@ -66,7 +67,7 @@ describe('Lambda handlers end to end (loopback AWS stand-ins + sandbox)', () => 
     sns.destroy();
 
     const dir = await mkdtemp(join(tmpdir(), 'handlers-'));
-    const policyPath = join(dir, 'policy.json');
+    policyPath = join(dir, 'policy.json');
     await writeFile(policyPath, JSON.stringify({ version: 1, window: { daysBeforeExpiry: 30 } }));
     Object.assign(process.env, {
       AWS_REGION: 'us-east-1',
@@ -155,5 +156,32 @@ describe('Lambda handlers end to end (loopback AWS stand-ins + sandbox)', () => 
     };
     expect(envelope.Subject).toMatch(/error/i);
     expect(envelope.MessageAttributes.severity?.Value).toBe('alert');
+  });
+
+  it('dryRun=true: the renew Lambda publishes the plan digest marked DRY RUN (info) and submits nothing', async () => {
+    Object.assign(process.env, { AUTORENEW_DRY_RUN: 'true', AUTORENEW_POLICY: policyPath });
+    const submissions = sandbox.state().submissions.length;
+    try {
+      const run = await renewHandler({}, context('req-dry'));
+      expect(run).toMatchObject({ dryRun: true, submitted: 0 });
+    } finally {
+      delete process.env.AUTORENEW_DRY_RUN;
+    }
+    expect(sandbox.state().submissions).toHaveLength(submissions);
+    const { Messages = [] } = await sqs.send(
+      new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10 }),
+    );
+    const dry = Messages.map(
+      (m) =>
+        JSON.parse(m.Body ?? '{}') as {
+          Subject: string;
+          Message: string;
+          MessageAttributes: Record<string, { Value: string }>;
+        },
+    ).filter((e) => e.Subject.startsWith('[autorenew] DRY RUN:'));
+    expect(dry).toHaveLength(1);
+    expect(dry[0]?.MessageAttributes.severity?.Value).toBe('info');
+    expect(dry[0]?.Message).toContain('DRY RUN: nothing was bought');
+    expect(dry[0]?.Message).toContain('run req-dry');
   });
 });

@@ -138,3 +138,24 @@ describe('control routes take only application/json', () => {
     expect(isJsonContentType('text/json')).toBe(false);
   });
 });
+
+describe('POST /_sandbox/balance (issue 14: practise recovery)', () => {
+  test('sets or tops up the balance; unknown keys and bad amounts are 400 and change nothing', async () => {
+    const json = { host: host(), 'content-type': 'application/json' };
+    expect(await send('POST', '/_sandbox/balance', json, '{"set":5}')).toMatchObject({
+      status: 200,
+      body: { balance: 5 },
+    });
+    expect(sandbox.state().balance).toBe(5);
+    expect(await send('POST', '/_sandbox/balance', json, '{"add":995}')).toMatchObject({
+      status: 200,
+      body: { balance: 1000 },
+    });
+    for (const bad of ['{"amount":5}', '{"set":"5"}', '{}', '{"set":1,"add":1}']) {
+      const res = await send('POST', '/_sandbox/balance', json, bad);
+      expect(res.status).toBe(400);
+      expect(String(res.body.Message)).toMatch(/^\/_sandbox\/balance: /);
+    }
+    expect(sandbox.state().balance).toBe(1000);
+  });
+});

@@ -44,7 +44,7 @@ describe('Alibaba credentials from Secrets Manager (real SDK client over loopbac
     [
       'missing',
       undefined,
-      /cannot read secret missing: ResourceNotFoundException; create it or fix AUTORENEW_SECRET_ID/,
+      /^cannot read secret missing: ResourceNotFoundException \(.+\); create it or fix AUTORENEW_SECRET_ID$/,
     ],
     ['not-json', 'accessKeyId=x', /secret not-json is not valid JSON/],
     ['no-secret', JSON.stringify({ accessKeyId: 'LTAIx' }), /secret no-secret is missing field "accessKeySecret"/],

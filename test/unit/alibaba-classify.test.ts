@@ -18,6 +18,11 @@ describe('classifyFailure', () => {
     ['HTTP 429 with unknown code', { kind: 'http', httpStatus: 429, code: 'TooMany' }, 'retryable'],
     ['connection refused', { kind: 'network', networkCode: 'ECONNREFUSED' }, 'retryable'],
     ['DNS failure', { kind: 'network', networkCode: 'ENOTFOUND' }, 'retryable'],
+    [
+      'certificate for another host (setup error)',
+      { kind: 'network', networkCode: 'ERR_TLS_CERT_ALTNAME_INVALID' },
+      'final',
+    ],
     ['DNS temporary failure', { kind: 'network', networkCode: 'EAI_AGAIN' }, 'retryable'],
     ['InvalidAccessKeyId.NotFound 404', { kind: 'http', httpStatus: 404, code: 'InvalidAccessKeyId.NotFound' }, 'auth'],
     ['InvalidAccessKeyId.Inactive', { kind: 'http', httpStatus: 400, code: 'InvalidAccessKeyId.Inactive' }, 'auth'],

@@ -248,6 +248,34 @@ describe('retry policy', () => {
     expect(calls).toHaveLength(1);
   });
 
+  it('network failures say what failed and where (issue 14): DNS, refused connection, certificate', async () => {
+    const netError = (code: string) => ({ throws: Object.assign(new TypeError('fetch failed'), { cause: { code } }) });
+    const dns = makeRegistrar(() => netError('ENOTFOUND'));
+    const dnsError = (await dns.registrar.listDomains({}).catch((e: unknown) => e)) as Error;
+    expect(dnsError).toBeInstanceOf(RejectedRetryableError);
+    expect(dnsError.message).toBe(
+      'QueryDomainList failed: connection failed (DNS lookup failed: no such host domain.example.test (ENOTFOUND)). ' +
+        'Tried 5 times; the request was never sent: check the host in AUTORENEW_ENDPOINT, DNS and the network, or try later.',
+    );
+    const refused = makeRegistrar(() => netError('ECONNREFUSED'));
+    const refusedError = (await refused.registrar.listDomains({}).catch((e: unknown) => e)) as Error;
+    expect(refusedError.message).toMatch(/connection refused by domain\.example\.test port 443 \(ECONNREFUSED\)/);
+    expect(refusedError.message).not.toMatch(/QPS|unknown network error/);
+    // A certificate that does not match: a setup error, named, tried once, also for the paid call.
+    const tls = makeRegistrar(() => netError('ERR_TLS_CERT_ALTNAME_INVALID'));
+    const tlsError = (await tls.registrar.listDomains({}).catch((e: unknown) => e)) as Error;
+    expect(tlsError).toBeInstanceOf(RejectedFinalError);
+    expect(tls.calls).toHaveLength(1);
+    expect(tlsError.message).toBe(
+      'QueryDomainList failed: connection failed (TLS certificate of domain.example.test does not verify (ERR_TLS_CERT_ALTNAME_INVALID)). ' +
+        "Tried once (a setup error, not retried; nothing was sent): the endpoint's certificate does not match or verify; check AUTORENEW_ENDPOINT and any TLS-intercepting proxy.",
+    );
+    const paid = makeRegistrar(() => netError('ERR_TLS_CERT_ALTNAME_INVALID'));
+    const paidError = await paid.registrar.submitRenewBatch({ items: [renewItem] }).catch((e: unknown) => e);
+    expect(paidError).toBeInstanceOf(RejectedFinalError);
+    expect(paid.calls).toHaveLength(1);
+  });
+
   it('gives up on throttling after maxAttempts with a message that says what to do', async () => {
     const { registrar, calls, sleeps } = makeRegistrar(() => ({
       ...apiError(400, 'Throttling.User', 'Request was denied due to user flow control.'),

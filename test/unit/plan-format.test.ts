@@ -32,26 +32,59 @@ const plan = planRenewals({
 });
 
 describe('formatPlanTable (TTY)', () => {
-  const lines = formatPlanTable(plan, { width: 80, tty: true });
-
-  test('header, one row per decision, batches and totals; every line fits 80 columns', () => {
-    expect(lines[0]).toBe('domain                 expires      days  decision  years  reason          batch');
-    expect(lines[1]).toBe('brand.com              2026-12-04      5  renew         3  due                 0');
-    expect(lines[2]).toBe('a-really-long-domain…  2026-12-09     10  renew         1  due                 1');
-    expect(lines[3]).toBe('例子.中国              2026-12-11     12  renew         1  due                 2');
-    expect(lines[4]).toBe('later.net              2027-03-09    100  skip             not-due');
-    expect(lines.slice(5)).toEqual([
-      'batch 0: 1 domain, 3 years, coupon C-1',
-      'batch 1: 1 domain, 1 year',
-      'batch 2: 1 domain, 1 year, premium permitted',
-      'total: 4 listed, 3 to renew (5 years) in 3 batches, 1 skipped (not-due 1)',
-    ]);
-    for (const line of lines.slice(0, 5)) expect(displayWidth(line)).toBeLessThanOrEqual(80);
+  const short = planRenewals({
+    policy,
+    nowMs: NOW,
+    inFlight: new Map(),
+    domains: [
+      domain('brand.com', NOW + 5 * DAY_MS),
+      domain('例子.中国', NOW + 12 * DAY_MS, { premium: true }),
+      domain('later.net', NOW + 100 * DAY_MS),
+    ],
   });
 
-  test('wider terminals show whole names', () => {
+  test('header with the rule column, one row per decision, batches and totals; every line fits 80 columns', () => {
+    const lines = formatPlanTable(short, { width: 80, tty: true });
+    expect(lines[0]).toBe('domain     expires      days  decision  years  reason          batch  rule');
+    expect(lines[1]).toBe('brand.com  2026-12-04      5  renew         3  due                 0  brand');
+    expect(lines[2]).toBe('例子.中国  2026-12-11     12  renew         1  due                 1  -');
+    expect(lines[3]).toBe('later.net  2027-03-09    100  skip             not-due                -');
+    expect(lines.slice(4)).toEqual([
+      'batch 0: 1 domain, 3 years, coupon C-1',
+      'batch 1: 1 domain, 1 year, premium permitted',
+      'total: 3 listed, 2 to renew (4 years) in 2 batches, 1 skipped (not-due 1)',
+    ]);
+    for (const line of lines.slice(0, 4)) expect(displayWidth(line)).toBeLessThanOrEqual(80);
+  });
+
+  test('a name too long for one row: each domain on its own line, whole, with its rule; cells below', () => {
+    for (const width of [60, 80]) {
+      const lines = formatPlanTable(plan, { width, tty: true });
+      expect(lines.slice(0, 10)).toEqual([
+        'domain (rule)',
+        '  expires      days  decision  years  reason          batch',
+        'brand.com (brand)',
+        '  2026-12-04      5  renew         3  due                 0',
+        'a-really-long-domain-name-for-a-product-launch-campaign.com',
+        '  2026-12-09     10  renew         1  due                 1',
+        '例子.中国',
+        '  2026-12-11     12  renew         1  due                 2',
+        'later.net',
+        '  2027-03-09    100  skip             not-due',
+      ]);
+      for (const d of plan.decisions) expect(lines.join('\n')).toContain(d.domain.domainName);
+      expect(lines.join('\n')).not.toContain('…');
+      // Only a name itself may pass 60 columns; layout never does.
+      for (const line of lines.filter((l) => l.startsWith('  '))) expect(displayWidth(line)).toBeLessThanOrEqual(60);
+    }
+  });
+
+  test('wider terminals show one row per domain, whole names', () => {
     const wide = formatPlanTable(plan, { width: 140, tty: true });
-    expect(wide[2]).toContain('a-really-long-domain-name-for-a-product-launch-campaign.com  2026-12-09');
+    expect(wide[2]).toBe(
+      'a-really-long-domain-name-for-a-product-launch-campaign.com  2026-12-09     10  renew         1  due                 1  -',
+    );
+    expect(wide[1]).toMatch(/ brand$/);
   });
 });
 

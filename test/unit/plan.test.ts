@@ -165,7 +165,8 @@ describe('planRenewals: rules', () => {
     const p = plan([domain('shop.example.com', due)], {
       rules: [
         { name: 'wide', match: ['*.example.com'], years: 3 },
-        { name: 'narrow', match: ['shop.example.com'], years: 5 },
+        // Not dead (shop.example.org is its own), but shop.example.com goes to the earlier rule.
+        { name: 'narrow', match: ['shop.example.com', 'shop.example.org'], years: 5 },
       ],
     });
     expect(only(p)).toMatchObject({ rule: 'wide', years: 3 });

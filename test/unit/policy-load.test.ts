@@ -261,3 +261,63 @@ describe('policies/policy.schema.json', () => {
     expect(schema.properties.limits?.description).toBeTruthy();
   });
 });
+
+describe('dead rules (issue 14)', () => {
+  const rulesIssues = (rules: unknown[]) => {
+    try {
+      parsePolicyText(JSON.stringify({ version: 1, rules }), 'p.json');
+      return [];
+    } catch (err) {
+      if (err instanceof ValidationError) return err.issues.map((i) => i.message);
+      throw err;
+    }
+  };
+  test('shadowed by *, a suffix glob, a prefix glob or the same group: an error naming the earlier rule', () => {
+    expect(
+      rulesIssues([
+        { name: 'all', match: ['*'] },
+        { name: 'x', groups: ['G'] },
+      ]),
+    ).toEqual([
+      'rule "x" can never match: earlier rule "all" matches every domain it would; move it above, or remove it',
+    ]);
+    expect(
+      rulesIssues([
+        { name: 'cn', match: ['*.cn'] },
+        { name: 'x', match: ['*.com.cn'] },
+      ]),
+    ).toHaveLength(1);
+    expect(
+      rulesIssues([
+        { name: 'b', match: ['brand*'] },
+        { name: 'x', match: ['brand-*.com'] },
+      ]),
+    ).toHaveLength(1);
+  });
+  test('not dead when any of its patterns or groups reaches a domain the earlier rules do not', () => {
+    expect(
+      rulesIssues([
+        { name: 'cn', match: ['*.cn'] },
+        { name: 'x', match: ['*.com'] },
+      ]),
+    ).toEqual([]);
+    expect(
+      rulesIssues([
+        { name: 'a', match: ['a*.com'] },
+        { name: 'x', match: ['*.com'] },
+      ]),
+    ).toEqual([]);
+    expect(
+      rulesIssues([
+        { name: 'g', groups: ['G'] },
+        { name: 'x', groups: ['G', 'H'] },
+      ]),
+    ).toEqual([]);
+    expect(
+      rulesIssues([
+        { name: 'com', match: ['*.com'] },
+        { name: 'x', match: ['a.com'], groups: ['G'] },
+      ]),
+    ).toEqual([]);
+  });
+});

@@ -1,0 +1,287 @@
+import { isAbsolute, resolve } from 'node:path';
+import { type Config, isLoopbackEndpoint, readConfig } from '../config';
+import { AuthRejectedError, AutorenewError, RegistrarError, ValidationError } from '../errors';
+import { formatIssue, loadPolicyFile } from '../policy/load';
+import { resolveRule } from '../policy/match';
+import type { Policy } from '../policy/schema';
+import { redact } from '../redact';
+import type { ListedDomain, Registrar } from '../registrar';
+import { buildCredentials, buildRegistrar } from '../runtime';
+import { type AlibabaAccess, selectSecretId } from '../secrets';
+import { parseFlags } from './args';
+import { type CliIO, type Command, EXIT } from './io';
+import { openLocalLedger } from './local-runtime';
+import { terminalLine } from './terminal-text';
+
+export const DOCTOR_USAGE = `usage: autorenew doctor [--policy FILE] [--verbose]
+
+Read-only checklist of what a run depends on, with a fix for each failure: the policy (valid, rules that match),
+the credentials (env or Secrets Manager, the secret's JSON fields), the endpoint (https, reachable), each registrar
+operation the jobs need (probed with read-only calls: QueryDomainList, QueryTaskList; the paid renewal is never
+called), and the ledger. Buys nothing, writes nothing. Exit 0 when nothing would stop a run, 1 otherwise.
+
+examples:
+  npx autorenew doctor
+  AUTORENEW_SECRET_ID=autorenew/alibaba npx autorenew doctor --policy policies/prod.json`;
+
+const FLAGS = {
+  policy: { type: 'string' },
+  verbose: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+export type CheckStatus = 'ok' | 'warn' | 'FAIL';
+
+export interface DoctorCheck {
+  status: CheckStatus;
+  name: string;
+  detail: string;
+  fix?: string;
+}
+
+/** The RAM action a `Forbidden*` refusal names, e.g. `domain:QueryTaskList`; undefined for other errors. */
+export function forbiddenAction(err: unknown): string | undefined {
+  if (!(err instanceof AutorenewError)) return undefined;
+  const code = err.context.code ?? '';
+  if (!/^Forbidden/.test(code)) return undefined;
+  return `domain:${err.context.action ?? 'unknown'}`;
+}
+
+function message(err: unknown): string {
+  return redact(err instanceof Error ? err.message : String(err));
+}
+
+/** Rules that match no listed domain (shadowed by an earlier rule, or patterns that match nothing). */
+export function idleRules(policy: Policy, domains: readonly ListedDomain[]): string[] {
+  const used = new Set<string>();
+  for (const d of domains) {
+    const rule = resolveRule(policy, d).rule;
+    if (rule !== undefined) used.add(rule);
+  }
+  return policy.rules.map((r) => r.name).filter((name) => !used.has(name));
+}
+
+/** One read-only probe of a registrar operation; a RAM refusal names the missing action. */
+async function probe<T>(
+  name: string,
+  action: string,
+  run: () => Promise<T>,
+  describe: (value: T) => string,
+): Promise<{ check: DoctorCheck; value?: T }> {
+  try {
+    const value = await run();
+    return { check: { status: 'ok', name, detail: `${action} permitted: ${describe(value)}` }, value };
+  } catch (err) {
+    const missing = forbiddenAction(err);
+    if (missing) {
+      return {
+        check: {
+          status: 'FAIL',
+          name,
+          detail: `RAM refused ${action}: the key lacks ${missing}`,
+          fix: `grant ${missing} to the RAM user's policy (docs/deploy.md, step 1)`,
+        },
+      };
+    }
+    if (err instanceof AuthRejectedError) {
+      return {
+        check: {
+          status: 'FAIL',
+          name,
+          detail: message(err),
+          fix: 'the AccessKey pair is wrong, disabled or rotated: check ALIBABA_CLOUD_ACCESS_KEY_ID/_SECRET or the secret',
+        },
+      };
+    }
+    return {
+      check: {
+        status: 'FAIL',
+        name,
+        detail: message(err),
+        fix:
+          err instanceof RegistrarError
+            ? 'check AUTORENEW_ENDPOINT (host, DNS, network) and try again'
+            : 'see the message; run with --verbose for details',
+      },
+    };
+  }
+}
+
+function endpointCheck(config: Readonly<Config>): DoctorCheck {
+  const url = new URL(config.endpoint);
+  if (url.protocol === 'https:') return { status: 'ok', name: 'endpoint', detail: `${config.endpoint} (https)` };
+  if (url.protocol === 'http:' && isLoopbackEndpoint(config.endpoint)) {
+    return { status: 'ok', name: 'endpoint', detail: `${config.endpoint} (loopback sandbox: nothing real is bought)` };
+  }
+  return {
+    status: 'FAIL',
+    name: 'endpoint',
+    detail: `${config.endpoint} is not https; signed requests would travel in clear text`,
+    fix: 'set AUTORENEW_ENDPOINT=https://domain.aliyuncs.com (plain http is for a loopback sandbox only)',
+  };
+}
+
+async function credentialChecks(
+  config: Readonly<Config>,
+  env: CliIO['env'],
+  policy: Policy | undefined,
+  nowMs: number,
+): Promise<{ checks: DoctorCheck[]; domains?: ListedDomain[] }> {
+  const checks: DoctorCheck[] = [];
+  let domains: ListedDomain[] | undefined;
+  const accesses: AlibabaAccess[] = config.readOnlySecretId ? ['buy', 'read'] : ['buy'];
+  for (const access of accesses) {
+    const { secretId } = selectSecretId(config, access);
+    const label = access === 'buy' ? 'credentials' : 'read-only credentials';
+    const source = secretId ? `Secrets Manager secret ${secretId}` : 'ALIBABA_CLOUD_ACCESS_KEY_ID/_SECRET';
+    const provider = buildCredentials(config, env, access);
+    try {
+      await provider.get();
+      checks.push({ status: 'ok', name: label, detail: `resolved from ${source}` });
+    } catch (err) {
+      checks.push({
+        status: 'FAIL',
+        name: label,
+        detail: message(err),
+        fix: !secretId
+          ? 'export ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET, or set AUTORENEW_SECRET_ID'
+          : err instanceof AutorenewError && err.context.code === undefined
+            ? `store JSON {"accessKeyId": "...", "accessKeySecret": "..."} in ${secretId}`
+            : `the secret could not be read: check that ${secretId} exists in AWS_REGION, that these AWS credentials may call secretsmanager:GetSecretValue on it, and that Secrets Manager is reachable`,
+      });
+      continue;
+    }
+    if (!policy) continue;
+    const registrar: Registrar = buildRegistrar(config, policy, env, provider);
+    const who = access === 'buy' ? '' : ' (read-only key)';
+    const list = await probe(
+      `QueryDomainList${who}`,
+      'QueryDomainList',
+      () => registrar.listDomains({}),
+      (all) => `${all.length} domain(s) in the account`,
+    );
+    checks.push(list.check);
+    if (list.value && !domains) domains = list.value;
+    const tasks = await probe(
+      `QueryTaskList${who}`,
+      'QueryTaskList',
+      () => registrar.listTasks({ fromMs: nowMs - 86_400_000, toMs: nowMs }),
+      (t) => `${t.length} task(s) in the last day`,
+    );
+    checks.push(tasks.check);
+  }
+  if (checks.some((c) => c.name.startsWith('QueryDomainList') && c.status === 'ok'))
+    checks.push({
+      status: 'ok',
+      name: 'renewal permission',
+      detail: 'SaveBatchTaskForCreatingOrderRenew is paid: doctor never calls it (the first real renew run does)',
+    });
+  return { checks, ...(domains ? { domains } : {}) };
+}
+
+/** Runs every check, in order; later checks that need an earlier one's result are skipped when it failed. */
+export async function runDoctor(io: CliIO, options: { policy?: string }): Promise<DoctorCheck[]> {
+  const env = { ...io.env, ...(options.policy ? { AUTORENEW_POLICY: options.policy } : {}) };
+  const checks: DoctorCheck[] = [];
+  let config: Readonly<Config>;
+  try {
+    config = readConfig(env);
+  } catch (err) {
+    const path = err instanceof AutorenewError ? err.context.path : undefined;
+    return [
+      {
+        status: 'FAIL',
+        name: path === 'AUTORENEW_ENDPOINT' ? 'endpoint' : 'configuration',
+        detail: message(err),
+        fix: `correct ${path ?? 'the variable named above'}; nothing was sent`,
+      },
+    ];
+  }
+  let policy: Policy | undefined;
+  const policyPath = isAbsolute(config.policyPath) ? config.policyPath : resolve(io.cwd, config.policyPath);
+  try {
+    policy = await loadPolicyFile(policyPath);
+    checks.push({
+      status: 'ok',
+      name: 'policy',
+      detail: `${config.policyPath}: valid (version ${policy.version}, ${policy.rules.length} rule(s))`,
+    });
+  } catch (err) {
+    const detail = err instanceof ValidationError ? err.issues.map((i) => formatIssue(i)).join('; ') : message(err);
+    checks.push({
+      status: 'FAIL',
+      name: 'policy',
+      detail,
+      fix: `fix the file (autorenew validate ${config.policyPath}), or set AUTORENEW_POLICY / --policy`,
+    });
+  }
+  const endpoint = endpointCheck(config);
+  checks.push(endpoint);
+  const creds = await credentialChecks(config, env, endpoint.status === 'FAIL' ? undefined : policy, Date.now());
+  checks.push(...creds.checks);
+  if (config.secretId && !config.readOnlySecretId) {
+    checks.push({
+      status: 'warn',
+      name: 'read-only key',
+      detail: 'check and plan read with the key that can buy (AUTORENEW_SECRET_ID)',
+      fix: 'store a read-only key (docs/alibaba-ram-policy-readonly.json) and set AUTORENEW_READONLY_SECRET_ID (param readOnlySecretName)',
+    });
+  }
+  if (policy && creds.domains) {
+    const idle = idleRules(policy, creds.domains);
+    checks.push(
+      idle.length === 0
+        ? {
+            status: 'ok',
+            name: 'rules',
+            detail: `every rule matches at least one of ${creds.domains.length} domain(s)`,
+          }
+        : {
+            status: 'warn',
+            name: 'rules',
+            detail: `rule(s) matching no domain in the account: ${idle.join(', ')}`,
+            fix: 'check their match patterns and groups, and whether an earlier rule already takes those domains',
+          },
+    );
+  }
+  try {
+    const opened = await openLocalLedger(io, config, env);
+    try {
+      const runs = await opened.ledger.lastRuns();
+      const where = config.table ? `table ${config.table}` : `embedded ledger in ${config.ledgerDir}`;
+      checks.push({ status: 'ok', name: 'ledger', detail: `${where} readable (${runs.length} recorded run(s))` });
+    } finally {
+      await opened.close();
+    }
+  } catch (err) {
+    checks.push({
+      status: 'FAIL',
+      name: 'ledger',
+      detail: message(err),
+      fix: config.table
+        ? 'check AUTORENEW_TABLE, the AWS region and credentials, and dynamodb:GetItem/Query permissions'
+        : 'check AUTORENEW_LEDGER_DIR is a writable directory, and no other run holds the ledger',
+    });
+  }
+  return checks;
+}
+
+/** `doctor`: the read-only checklist. */
+export const doctorCommand: Command = async (args, io) => {
+  const flags = parseFlags('doctor', args, FLAGS, DOCTOR_USAGE);
+  if (flags.help) {
+    io.out(DOCTOR_USAGE);
+    return EXIT.ok;
+  }
+  const checks = await runDoctor(io, flags.policy !== undefined ? { policy: flags.policy } : {});
+  for (const c of checks) {
+    io.out(terminalLine(`${c.status.padEnd(4)}  ${c.name}: ${c.detail}`));
+    if (c.fix && c.status !== 'ok') io.out(terminalLine(`      fix: ${c.fix}`));
+  }
+  const failed = checks.filter((c) => c.status === 'FAIL').length;
+  const warned = checks.filter((c) => c.status === 'warn').length;
+  io.out(
+    `doctor: ${checks.length - failed - warned} ok, ${warned} warning(s), ${failed} failed${failed ? '; a run would stop' : ''}`,
+  );
+  return failed > 0 ? EXIT.invalidInput : EXIT.ok;
+};

@@ -1,0 +1,103 @@
+import { parseArgs } from 'node:util';
+import { InputError } from '../errors';
+import type { Claim } from '../ledger/port';
+import { normalizeDomain } from '../renewal/domain-name';
+import { type Command, EXIT } from './io';
+import { openLocalLedger } from './local-runtime';
+import { terminalLine } from './terminal-text';
+
+export const RETRY_USAGE = `usage: autorenew retry <domain ...> | --all-failed [--recent N]
+
+Clears the failed attempts and the retry backoff of FAILED renewals, so the next renew run tries them again (after
+you fixed the cause: balance, real-name verification, a RAM permission). Only FAILED claims change; a renewal in
+flight or renewed is never touched. Works on the ledger the environment names (the embedded one, or the deployed
+table with AUTORENEW_TABLE). Buys nothing itself; the next renew run does.
+--all-failed takes every FAILED claim of the domains in the last --recent batches (default 1000).
+
+examples:
+  npx autorenew retry example.com
+  AUTORENEW_TABLE=aliyun-domain-autorenew-prod-ledger npx autorenew retry --all-failed`;
+
+/** The reset: a FAILED claim with no attempts counted and no backoff; everything else kept (TaskNos, message). */
+export function resetForRetry(claim: Claim, nowMs: number): Claim {
+  if (claim.status !== 'FAILED') throw new InputError(`${claim.domain}: only a FAILED claim can be retried`);
+  const { nextEligibleAtMs: _backoff, ...rest } = claim;
+  return { ...rest, attempts: 0, updatedAtMs: nowMs };
+}
+
+/** True when a reset would change something. */
+export function needsReset(claim: Claim): boolean {
+  return claim.status === 'FAILED' && (claim.attempts > 0 || claim.nextEligibleAtMs !== undefined);
+}
+
+/** `retry`: reset FAILED claims of the named domains (or of every recently failed domain). */
+export const retryCommand: Command = async (args, io) => {
+  let parsed: ReturnType<typeof parseRetryArgs>;
+  try {
+    parsed = parseRetryArgs(args);
+  } catch (err) {
+    throw new InputError(
+      `${err instanceof Error ? (err.message.split('\n')[0] ?? '') : String(err)}; ${RETRY_USAGE.split('\n')[0]}`,
+    );
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    io.out(RETRY_USAGE);
+    return EXIT.ok;
+  }
+  if ((positionals.length === 0) === !values['all-failed']) {
+    throw new InputError(`name domains or give --all-failed (not both); ${RETRY_USAGE.split('\n')[0]}`);
+  }
+  const recent = values.recent !== undefined ? Number(values.recent) : 1000;
+  if (!Number.isInteger(recent) || recent < 1) throw new InputError('--recent must be a positive integer');
+  const { ledger, close } = await openLocalLedger(io);
+  try {
+    let domains = positionals.map((d) => normalizeDomain(d));
+    if (values['all-failed']) {
+      const batches = await ledger.listRecentBatches(recent);
+      domains = [
+        ...new Set(batches.flatMap((b) => b.entries.filter((e) => e.outcome !== 'RENEWED').map((e) => e.domain))),
+      ];
+    }
+    let reset = 0;
+    for (const domain of domains) {
+      const claims = await ledger.listClaimsForDomain(domain);
+      const failed = claims.filter(needsReset);
+      if (failed.length === 0 && !values['all-failed']) {
+        const live = claims.find((c) => c.status !== 'FAILED' && c.status !== 'RENEWED');
+        io.out(
+          terminalLine(
+            `${domain}: nothing to retry${claims.length === 0 ? ' (no renewal recorded)' : live ? ` (a renewal is ${live.status}: the check job settles it)` : ' (no failed attempts)'}`,
+          ),
+        );
+      }
+      for (const claim of failed) {
+        await ledger.saveClaim(resetForRetry(claim, Date.now()));
+        reset++;
+        io.out(
+          terminalLine(
+            `${claim.domain} (expiry ${new Date(claim.expiryMs).toISOString().slice(0, 10)}): ${claim.attempts} failed attempt(s) cleared${claim.nextEligibleAtMs !== undefined ? ', backoff cleared' : ''}${claim.message ? `; last failure: ${claim.message}` : ''}`,
+          ),
+        );
+      }
+    }
+    io.out(`retry: ${reset} renewal(s) cleared; the next renew run tries them again if still due`);
+    return EXIT.ok;
+  } finally {
+    await close();
+  }
+};
+
+function parseRetryArgs(args: readonly string[]) {
+  return parseArgs({
+    args: [...args],
+    options: {
+      'all-failed': { type: 'boolean' },
+      recent: { type: 'string' },
+      verbose: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    strict: true,
+    allowPositionals: true,
+  });
+}

@@ -1,0 +1,55 @@
+import type { Policy, PolicyRule } from './schema';
+
+/*
+ * Dead rules (issue 14, "Policy sense"): a rule that can never match, because earlier rules match every domain it
+ * would. Rules are first-match, and a domain matches a rule by a `match` glob OR a `groups` entry. The check is
+ * sound, never guessing: a later pattern counts as covered only when an earlier pattern provably matches every name
+ * it can match (the same glob, `*`, a literal name the earlier glob matches, or a `*suffix` / `prefix*` containment).
+ */
+
+function coversGlob(earlier: string, later: string, matches: (pattern: string, name: string) => boolean): boolean {
+  const q = earlier.toLowerCase();
+  const p = later.toLowerCase();
+  if (q === '*' || q === p) return true;
+  if (!p.includes('*')) return matches(q, p);
+  const star = q.indexOf('*');
+  if (star === 0 && !q.slice(1).includes('*')) {
+    const suffix = q.slice(1);
+    return p.endsWith(suffix) && !p.slice(p.length - suffix.length).includes('*');
+  }
+  if (star === q.length - 1 && !q.slice(0, -1).includes('*')) {
+    const prefix = q.slice(0, -1);
+    return p.startsWith(prefix) && !p.slice(0, prefix.length).includes('*');
+  }
+  return false;
+}
+
+/** For each dead rule: its index and the earlier rules that take its domains (the first one named). */
+export function findShadowedRules(
+  policy: Pick<Policy, 'rules'>,
+  matches: (pattern: string, name: string) => boolean,
+): { index: number; rule: string; by: string[] }[] {
+  const dead: { index: number; rule: string; by: string[] }[] = [];
+  policy.rules.forEach((rule: PolicyRule, index) => {
+    const earlier = policy.rules.slice(0, index);
+    const by = new Set<string>();
+    const patterns = rule.match ?? [];
+    const groups = rule.groups ?? [];
+    if (patterns.length === 0 && groups.length === 0) return;
+    for (const p of patterns) {
+      const cover = earlier.find((e) => (e.match ?? []).some((q) => coversGlob(q, p, matches)));
+      if (!cover) return;
+      by.add(cover.name);
+    }
+    for (const g of groups) {
+      const cover = earlier.find(
+        (e) =>
+          (e.groups ?? []).some((h) => h.toLowerCase() === g.toLowerCase()) || (e.match ?? []).some((q) => q === '*'),
+      );
+      if (!cover) return;
+      by.add(cover.name);
+    }
+    dead.push({ index, rule: rule.name, by: [...by] });
+  });
+  return dead;
+}

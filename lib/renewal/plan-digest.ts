@@ -1,0 +1,94 @@
+import type { RenderedMessage } from '../notify/port';
+import { domainToGsm7, truncateGsm7 } from '../notify/text/gsm7';
+import { formatDateTimeUtc, formatDateUtc, sanitizeLine, toAsciiLine } from '../notify/text/sanitize';
+import { type Decision, type Plan, REASONS } from './decision';
+
+/**
+ * The plan digest of a dry run (issue 14): what a real run would buy, batch by batch, with years, coupon and
+ * promotion, the totals, and every due domain it would not buy, with the reason. Pure: no clock, no I/O. It never
+ * imports the paid path; the subject always starts with "DRY RUN" so nobody mistakes it for a purchase.
+ */
+
+const MAX_DOMAIN_CHARS = 253;
+const MAX_ID_CHARS = 100;
+const MAX_SUBJECT_CHARS = 99;
+const MAX_SMS_SEPTETS = 160;
+
+/** The subject prefix of every plan digest. */
+export const DRY_RUN_MARK = 'DRY RUN';
+
+/** A domain is reported as "due but not bought" for every skip reason except not-due (outside every window). */
+export function notBought(plan: Plan): Decision[] {
+  return plan.decisions.filter((d) => d.action === 'skip' && d.reason !== 'not-due');
+}
+
+export function renderPlanDigest(plan: Plan, input: { runId: string; endpoint?: string }): RenderedMessage {
+  const t = plan.totals;
+  const skipped = notBought(plan);
+  const notDue = t.byReason['not-due'] ?? 0;
+  const subject = toAsciiLine(
+    `[autorenew] ${DRY_RUN_MARK}: would renew ${n(t.renew, 'domain')} (${n(t.years, 'year')}), ${skipped.length} due not renewed`,
+    MAX_SUBJECT_CHARS,
+  );
+  const lines: string[] = [
+    `${DRY_RUN_MARK}: nothing was bought. This is what a real renew run would do.`,
+    `Planned at ${formatDateTimeUtc(plan.nowMs)}, run ${sanitizeLine(input.runId, MAX_ID_CHARS)}${input.endpoint ? `, registrar ${sanitizeLine(input.endpoint, MAX_ID_CHARS)}` : ''}.`,
+    '',
+    `Would renew: ${n(t.renew, 'domain')}, ${n(t.years, 'year')} in total, in ${n(plan.batches.length, 'batch', 'batches')}`,
+  ];
+  for (const b of plan.batches) {
+    const years = b.items.reduce((sum, d) => sum + (d.years ?? 0), 0);
+    lines.push(
+      '',
+      `  Batch ${b.index}: ${n(b.items.length, 'domain')}, ${n(years, 'year')}, coupon ${b.couponNo ? sanitizeLine(b.couponNo, MAX_ID_CHARS) : 'none'}, promotion ${b.promotionNo ? sanitizeLine(b.promotionNo, MAX_ID_CHARS) : 'none'}${b.permitPremium ? ', premium permitted' : ''}`,
+    );
+    for (const d of b.items) {
+      lines.push(
+        `    ${domainText(d)}  expires ${formatDateUtc(d.domain.expiresAtMs)} (${d.daysLeft} days)  ${n(d.years ?? 0, 'year')}${d.rule ? `  rule ${sanitizeLine(d.rule, MAX_ID_CHARS)}` : ''}`,
+      );
+    }
+  }
+  lines.push('', `Due but not renewed: ${skipped.length}`);
+  for (const d of skipped) {
+    lines.push(
+      `  ${domainText(d)}  expires ${formatDateUtc(d.domain.expiresAtMs)} (${d.daysLeft} days)  ${d.reason}: ${REASONS[d.reason]}${d.rule ? `  rule ${sanitizeLine(d.rule, MAX_ID_CHARS)}` : ''}`,
+    );
+  }
+  const needRetry = skipped.filter((d) => d.reason === 'max-attempts').map((d) => domainText(d));
+  if (needRetry.length > 0) {
+    lines.push(
+      `  After fixing the cause of the failures (balance, real-name verification, a permission), run: autorenew retry ${needRetry.slice(0, 5).join(' ')}${needRetry.length > 5 ? ' ...' : ''} (or --all-failed)`,
+    );
+  }
+  const byReason = Object.entries(t.byReason)
+    .filter(([, count]) => (count ?? 0) > 0)
+    .map(([reason, count]) => `${reason} ${count}`);
+  lines.push(
+    '',
+    `Totals: listed ${t.listed}, would renew ${t.renew} (${n(t.years, 'year')}) in ${n(plan.batches.length, 'batch', 'batches')}, due not renewed ${skipped.length}, not due ${notDue}${byReason.length ? ` (${byReason.join(', ')})` : ''}`,
+    '',
+    'To go live, deploy with dryRun=false (or run `autorenew renew` without --dry-run).',
+  );
+  const short = `autorenew ${DRY_RUN_MARK}: would renew ${t.renew} domain(s), ${t.years} year(s); ${skipped.length} due not renewed`;
+  const firstDue = plan.batches[0]?.items[0];
+  return {
+    subject,
+    email: lines.join('\n'),
+    sms: truncateGsm7(
+      `${short}${firstDue ? `, first ${domainToGsm7(firstDue.domain.domainName)}` : ''}`,
+      MAX_SMS_SEPTETS,
+    ),
+    default: short,
+    event: 'submitted',
+    // Never an alert: a dry run pages nobody (the SMS subscription takes only severity=alert).
+    severity: 'info',
+  };
+}
+
+function domainText(d: Decision): string {
+  return sanitizeLine(d.domain.domainName, MAX_DOMAIN_CHARS);
+}
+
+function n(count: number, singular: string, plural = `${singular}s`): string {
+  return `${count} ${count === 1 ? singular : plural}`;
+}

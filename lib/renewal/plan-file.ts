@@ -1,0 +1,245 @@
+import { createHash } from 'node:crypto';
+import { InputError } from '../errors';
+import type { Policy } from '../policy/schema';
+import type { Plan } from './decision';
+import { normalizeDomain } from './domain-name';
+import { type PlanJson, planToJson } from './plan-format';
+
+/*
+ * A saved plan (`autorenew plan --out FILE`) and its check before `autorenew renew --plan FILE` buys it. Pure: no
+ * clock, no I/O, never the paid path. The file carries a version and a SHA-256 hash of everything else; `renew`
+ * refuses a file whose hash does not match, one older than the allowed age, one made for another endpoint or
+ * policy, and one whose listing has moved (a domain's expiry or status, or what would be bought).
+ */
+
+export const PLAN_FILE_KIND = 'autorenew-plan';
+export const PLAN_FILE_VERSION = 1;
+/** Default for `renew --max-age`: a plan older than this is refused. */
+export const DEFAULT_PLAN_MAX_AGE_MS = 24 * 3_600_000;
+
+/** One listed domain as the plan saw it. */
+export interface ListedSnapshot {
+  domain: string;
+  instanceId: string;
+  expiresAtMs: number;
+  status: string;
+}
+
+/** What a plan buys, item by item: the part `renew --plan` must find unchanged. */
+export interface PurchaseItem {
+  domain: string;
+  expiresAtMs: number;
+  years: number;
+  couponNo: string | null;
+  promotionNo: string | null;
+  permitPremium: boolean;
+  batch: number;
+}
+
+export interface PlanFile {
+  kind: typeof PLAN_FILE_KIND;
+  version: typeof PLAN_FILE_VERSION;
+  /** ISO 8601 UTC instant the plan was made for, and its epoch ms. */
+  createdAt: string;
+  createdAtMs: number;
+  /** The Domain API endpoint the listing came from. */
+  endpoint: string;
+  /** SHA-256 of the policy as loaded (defaults applied): a changed policy makes a different plan. */
+  policyHash: string;
+  listing: ListedSnapshot[];
+  purchases: PurchaseItem[];
+  /** The plan as `plan --json` prints it, for people and tools. */
+  plan: PlanJson;
+  /** SHA-256 (hex) of the canonical JSON of every other field. */
+  hash: string;
+}
+
+/** Canonical JSON: object keys sorted, so the hash does not depend on key order. */
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+function sha256(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+export function policyHash(policy: Policy): string {
+  return sha256(canonical(policy));
+}
+
+export function listingOf(plan: Plan): ListedSnapshot[] {
+  return plan.decisions.map((d) => ({
+    domain: normalizeDomain(d.domain.domainName),
+    instanceId: d.domain.instanceId,
+    expiresAtMs: d.domain.expiresAtMs,
+    status: d.domain.domainStatus,
+  }));
+}
+
+export function purchasesOf(plan: Plan): PurchaseItem[] {
+  return plan.decisions
+    .filter((d) => d.action === 'renew')
+    .map((d) => ({
+      domain: normalizeDomain(d.domain.domainName),
+      expiresAtMs: d.domain.expiresAtMs,
+      years: d.years ?? 0,
+      couponNo: d.couponNo ?? null,
+      promotionNo: d.promotionNo ?? null,
+      permitPremium: d.permitPremium === true,
+      batch: d.batch ?? -1,
+    }));
+}
+
+export function createPlanFile(plan: Plan, input: { endpoint: string; policy: Policy }): PlanFile {
+  const body: Omit<PlanFile, 'hash'> = {
+    kind: PLAN_FILE_KIND,
+    version: PLAN_FILE_VERSION,
+    createdAt: new Date(plan.nowMs).toISOString(),
+    createdAtMs: plan.nowMs,
+    endpoint: input.endpoint,
+    policyHash: policyHash(input.policy),
+    listing: listingOf(plan),
+    purchases: purchasesOf(plan),
+    plan: planToJson(plan),
+  };
+  return { ...body, hash: sha256(canonical(body)) };
+}
+
+/** Parses and verifies a plan file's text: kind, version and hash. Throws InputError naming the problem. */
+export function parsePlanFile(text: string, source: string): PlanFile {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw new InputError(`${source}: not JSON; make a plan file with autorenew plan --out ${source}`);
+  }
+  const file = value as Partial<PlanFile> | null;
+  if (!file || typeof file !== 'object' || file.kind !== PLAN_FILE_KIND) {
+    throw new InputError(`${source}: not an autorenew plan file; make one with autorenew plan --out ${source}`);
+  }
+  if (file.version !== PLAN_FILE_VERSION) {
+    throw new InputError(
+      `${source}: plan file version ${JSON.stringify(file.version)} is not supported (this autorenew reads version ${PLAN_FILE_VERSION}); make a new plan`,
+    );
+  }
+  const { hash, ...body } = file;
+  if (typeof hash !== 'string' || sha256(canonical(body)) !== hash) {
+    throw new InputError(
+      `${source}: the plan file's hash does not match its content (edited or damaged); make a new plan`,
+    );
+  }
+  if (
+    typeof file.createdAtMs !== 'number' ||
+    !Array.isArray(file.listing) ||
+    !Array.isArray(file.purchases) ||
+    typeof file.endpoint !== 'string' ||
+    typeof file.policyHash !== 'string'
+  ) {
+    throw new InputError(`${source}: the plan file is missing fields; make a new plan`);
+  }
+  return file as PlanFile;
+}
+
+/** Parses `--max-age`: a number with unit s, m, h or d (e.g. 90m, 24h, 2d). */
+export function parseMaxAge(value: string): number {
+  const m = /^(\d+(?:\.\d+)?)\s*(s|m|h|d)$/.exec(value.trim());
+  if (!m) throw new InputError(`--max-age ${JSON.stringify(value)} is not a duration; use e.g. 90m, 24h or 2d`);
+  const unit = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 }[m[2] as 's' | 'm' | 'h' | 'd'];
+  return Number(m[1]) * unit;
+}
+
+function date(ms: number): string {
+  return new Date(ms).toISOString().replace('.000Z', 'Z');
+}
+
+/**
+ * Differences between a saved plan and a fresh one, one human line each; empty when the saved plan still holds.
+ * Checked: the endpoint and the policy; each domain in both listings keeps its expiry and status; the same
+ * domains are bought, each for the same expiry, years, coupon, promotion and batch.
+ */
+export function comparePlans(
+  saved: Pick<PlanFile, 'endpoint' | 'policyHash' | 'listing' | 'purchases'>,
+  fresh: Pick<PlanFile, 'endpoint' | 'policyHash' | 'listing' | 'purchases'>,
+): string[] {
+  const diff: string[] = [];
+  if (saved.endpoint !== fresh.endpoint) diff.push(`endpoint: plan ${saved.endpoint}, now ${fresh.endpoint}`);
+  if (saved.policyHash !== fresh.policyHash) diff.push('policy: changed since the plan was made');
+  const now = new Map(fresh.listing.map((l) => [l.domain, l]));
+  for (const was of saved.listing) {
+    const is = now.get(was.domain);
+    if (!is) continue;
+    if (is.expiresAtMs !== was.expiresAtMs)
+      diff.push(`${was.domain}: expiry ${date(was.expiresAtMs)} -> ${date(is.expiresAtMs)}`);
+    if (is.status !== was.status) diff.push(`${was.domain}: status ${was.status} -> ${is.status}`);
+  }
+  const wasBought = new Map(saved.purchases.map((p) => [p.domain, p]));
+  const isBought = new Map(fresh.purchases.map((p) => [p.domain, p]));
+  for (const [domain, p] of wasBought) {
+    const q = isBought.get(domain);
+    if (!q) {
+      const listed = now.has(domain) ? '' : ' (no longer listed)';
+      diff.push(`${domain}: in the plan, would not be renewed now${listed}`);
+      continue;
+    }
+    for (const key of ['expiresAtMs', 'years', 'couponNo', 'promotionNo', 'permitPremium', 'batch'] as const) {
+      if (p[key] !== q[key]) diff.push(`${domain}: ${key} ${String(p[key])} -> ${String(q[key])}`);
+    }
+  }
+  for (const domain of isBought.keys()) {
+    if (!wasBought.has(domain)) diff.push(`${domain}: not in the plan, would be renewed now`);
+  }
+  return diff;
+}
+
+/** Thrown when a saved or confirmed plan no longer holds; `differences` are shown to the operator. */
+export class PlanMovedError extends InputError {
+  readonly differences: readonly string[];
+  constructor(message: string, differences: readonly string[]) {
+    super(message);
+    this.name = 'PlanMovedError';
+    this.differences = differences;
+  }
+}
+
+/** A guard for the renew job: throws PlanMovedError unless the fresh plan buys exactly what `saved` buys. */
+export function planGuard(
+  saved: Pick<PlanFile, 'endpoint' | 'policyHash' | 'listing' | 'purchases'>,
+  context: { endpoint: string; policy: Policy },
+): (fresh: Plan) => void {
+  return (plan) => {
+    const diff = comparePlans(saved, {
+      endpoint: context.endpoint,
+      policyHash: policyHash(context.policy),
+      listing: listingOf(plan),
+      purchases: purchasesOf(plan),
+    });
+    if (diff.length > 0) {
+      throw new PlanMovedError(
+        `the listing has moved since the plan was made (${diff.length} difference(s)); nothing was bought`,
+        diff,
+      );
+    }
+  };
+}
+
+/** Refuses a plan older than `maxAgeMs` (or dated in the future) at `nowMs`. */
+export function checkPlanAge(file: Pick<PlanFile, 'createdAtMs'>, nowMs: number, maxAgeMs: number): void {
+  const age = nowMs - file.createdAtMs;
+  if (age < -60_000) {
+    throw new InputError(
+      `the plan is dated ${date(file.createdAtMs)}, after now (${date(nowMs)}); make a new plan; nothing was bought`,
+    );
+  }
+  if (age > maxAgeMs) {
+    throw new InputError(
+      `the plan was made ${(age / 3_600_000).toFixed(1)} h ago (${date(file.createdAtMs)}), older than --max-age ${(maxAgeMs / 3_600_000).toFixed(1)} h; make a new plan; nothing was bought`,
+    );
+  }
+}

@@ -1,0 +1,46 @@
+import { spawnSync } from 'node:child_process';
+import { resolve } from 'node:path';
+import { PROCESS_TEST_TIMEOUT_MS } from '../helpers/timeouts';
+
+// Issue 14, deploy guardrails: `npm run package` refuses bad arguments before building anything, in one line.
+jest.setTimeout(PROCESS_TEST_TIMEOUT_MS);
+
+const ROOT = resolve(__dirname, '..', '..');
+
+function packageWith(args: string[]) {
+  const r = spawnSync(process.execPath, ['scripts/package.mjs', ...args], { cwd: ROOT, encoding: 'utf8' });
+  return { code: r.status, out: `${r.stdout}${r.stderr}` };
+}
+
+describe('packaging guardrails', () => {
+  test.each([
+    [
+      'an unknown --param name',
+      ['--param=alertEmail=ops@example.com'],
+      'error: unknown --param "alertEmail": did you mean "alertEmails"? known parameters: ',
+    ],
+    [
+      'a stage name past the IAM limit',
+      ['--stage', 'customer-facing-production-eu'],
+      'error: stage name "customer-facing-production-eu" is too long: the IAM role name aliyun-domain-autorenew-customer-facing-production-eu-us-east-1-renew would have 69 characters (at most 64); use a stage name of at most 24 characters',
+    ],
+    [
+      'an invalid email',
+      ['--param=alertEmails=ops@example.com,not-an-email'],
+      'error: param "alertEmails" has 1 invalid entry ("not-an-email")',
+    ],
+    [
+      'no alert email with --strict',
+      ['--strict'],
+      'error: no alert email: nobody hears of failed renewals; set --param="alertEmails=ops@example.com" (--strict)',
+    ],
+  ])('%s: exit 1, one clean line, nothing built', (_label, args, line) => {
+    const run = packageWith(args);
+    expect(run.code).toBe(1);
+    const lines = run.out.split('\n').filter((l) => l.trim() !== '');
+    expect(lines).toEqual([expect.stringContaining(line)]);
+    expect(lines[0]?.startsWith(line)).toBe(true);
+    expect(run.out).not.toMatch(/\n\s+at /);
+    expect(run.out).not.toContain('> build handlers');
+  });
+});

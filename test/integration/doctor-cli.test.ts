@@ -1,0 +1,244 @@
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { forbiddenAction, idleRules } from '../../lib/commands/doctor';
+import { EXIT } from '../../lib/commands/io';
+import { RejectedFinalError, RejectedRetryableError } from '../../lib/errors';
+import { parsePolicyText } from '../../lib/policy/load';
+import { type Sandbox, startSandbox } from '../../lib/sandbox';
+import { startFakeSecretsManager } from '../helpers/fake-secrets-manager';
+import { createTestFixture, SANDBOX_NOW_MS } from '../helpers/sandbox-fixture';
+import { PROCESS_TEST_TIMEOUT_MS } from '../helpers/timeouts';
+
+// `autorenew doctor` as a subprocess against a sandbox started here (issue 14).
+jest.setTimeout(PROCESS_TEST_TIMEOUT_MS);
+
+const ROOT = resolve(__dirname, '..', '..');
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function cleanEnv(): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(process.env)) {
+    if (v === undefined || /^(AUTORENEW_|ALIBABA_CLOUD_|AWS_)/.test(k)) continue;
+    env[k] = v;
+  }
+  return { ...env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' };
+}
+
+function runCli(args: readonly string[], env: Record<string, string>): Promise<Run> {
+  return new Promise((done, fail) => {
+    const child = spawn(process.execPath, ['bin/autorenew.js', ...args], {
+      cwd: ROOT,
+      env: { ...cleanEnv(), ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => {
+      stdout += c.toString('utf8');
+    });
+    child.stderr.on('data', (c: Buffer) => {
+      stderr += c.toString('utf8');
+    });
+    child.on('error', fail);
+    child.on('close', (code) => done({ code, stdout, stderr }));
+  });
+}
+
+const lines = (text: string) => text.split('\n').filter((l) => l !== '');
+
+describe('autorenew doctor (subprocess against the sandbox)', () => {
+  let sandbox: Sandbox;
+  let dir: string;
+  let policyFile: string;
+  let env: Record<string, string>;
+
+  beforeAll(async () => {
+    sandbox = await startSandbox({ fixture: createTestFixture(), nowMs: SANDBOX_NOW_MS });
+    dir = await mkdtemp(join(tmpdir(), 'autorenew-doctor-'));
+    policyFile = join(dir, 'policy.json');
+    await writeFile(
+      policyFile,
+      JSON.stringify({
+        version: 1,
+        rules: [
+          { name: 'brand', match: ['due-soon.com'] },
+          { name: 'legacy', match: ['*.legacy'], renew: false },
+        ],
+      }),
+    );
+    env = {
+      AUTORENEW_ENDPOINT: sandbox.url,
+      ALIBABA_CLOUD_ACCESS_KEY_ID: sandbox.readOnlyAccessKeyId,
+      ALIBABA_CLOUD_ACCESS_KEY_SECRET: sandbox.readOnlyAccessKeySecret,
+      AUTORENEW_LEDGER_DIR: join(dir, 'ledger'),
+      AUTORENEW_POLICY: policyFile,
+    };
+  });
+
+  afterAll(async () => {
+    await sandbox?.close();
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  it('all clear with the read-only key: every check listed, a dead rule warned about, exit 0, nothing paid', async () => {
+    const run = await runCli(['doctor'], env);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(EXIT.ok);
+    const out = lines(run.stdout);
+    expect(out).toEqual([
+      `ok    policy: ${policyFile}: valid (version 1, 2 rule(s))`,
+      `ok    endpoint: ${sandbox.url} (loopback sandbox: nothing real is bought)`,
+      'ok    credentials: resolved from ALIBABA_CLOUD_ACCESS_KEY_ID/_SECRET',
+      'ok    QueryDomainList: QueryDomainList permitted: 8 domain(s) in the account',
+      expect.stringMatching(/^ok {4}QueryTaskList: QueryTaskList permitted: \d+ task\(s\) in the last day$/),
+      expect.stringMatching(
+        /^ok {4}renewal permission: SaveBatchTaskForCreatingOrderRenew is paid: doctor never calls it/,
+      ),
+      'warn  rules: rule(s) matching no domain in the account: legacy',
+      '      fix: check their match patterns and groups, and whether an earlier rule already takes those domains',
+      expect.stringMatching(/^ok {4}ledger: embedded ledger in .* readable \(0 recorded run\(s\)\)$/),
+      'doctor: 7 ok, 1 warning(s), 0 failed',
+    ]);
+    const requests = sandbox.state().requests;
+    expect(requests.SaveBatchTaskForCreatingOrderRenew ?? 0).toBe(0);
+    expect(requests.SaveSingleTaskForCreatingOrderRenew ?? 0).toBe(0);
+  });
+
+  it('a wrong key, missing credentials, a bad policy, a clear-text endpoint: FAIL with a fix, exit 1', async () => {
+    const [wrongKey, noKey, badPolicy, clear] = await Promise.all([
+      runCli(['doctor'], { ...env, ALIBABA_CLOUD_ACCESS_KEY_SECRET: 'not-the-secret' }),
+      runCli(['doctor'], { ...env, ALIBABA_CLOUD_ACCESS_KEY_ID: '', ALIBABA_CLOUD_ACCESS_KEY_SECRET: '' }),
+      runCli(['doctor', '--policy', 'test/fixtures/policies/invalid/10-unknown-top-key.json'], env),
+      runCli(['doctor'], { ...env, AUTORENEW_ENDPOINT: 'http://autorenew.invalid' }),
+    ]);
+    for (const run of [wrongKey, noKey, badPolicy, clear]) {
+      expect(run.code).toBe(EXIT.invalidInput);
+      expect(lines(run.stdout).at(-1)).toMatch(/^doctor: \d+ ok, \d+ warning\(s\), [1-9]\d* failed; a run would stop$/);
+    }
+    expect(lines(wrongKey.stdout)).toContainEqual(expect.stringMatching(/^FAIL {2}QueryDomainList: /));
+    expect(lines(wrongKey.stdout)).toContainEqual(expect.stringMatching(/^ {6}fix: the AccessKey pair is wrong/));
+    expect(lines(noKey.stdout)).toContainEqual(expect.stringMatching(/^FAIL {2}credentials: .*no Alibaba credentials/));
+    expect(lines(noKey.stdout)).toContainEqual(
+      '      fix: export ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET, or set AUTORENEW_SECRET_ID',
+    );
+    expect(lines(badPolicy.stdout)).toContainEqual(
+      expect.stringMatching(/^FAIL {2}policy: .*unknown key "rule"; did you mean "rules"\?$/),
+    );
+    expect(lines(clear.stdout)).toContainEqual(
+      'FAIL  endpoint: AUTORENEW_ENDPOINT="http://autorenew.invalid": plain http is allowed for a loopback sandbox only (127.0.0.1, ::1, localhost); use https:// (e.g. https://domain.aliyuncs.com)',
+    );
+    expect(clear.stdout).not.toMatch(/QueryDomainList/); // no signed request toward a clear-text endpoint
+  });
+});
+
+describe('doctor with a Secrets Manager secret that cannot be read', () => {
+  it('FAIL for the credentials (fix names the secret), warn that there is no read-only key; exit 1', async () => {
+    const run = await runCli(['doctor', '--policy', 'policies/default.json'], {
+      AUTORENEW_SECRET_ID: 'autorenew/alibaba',
+      AWS_REGION: 'us-east-1',
+      AWS_ACCESS_KEY_ID: 'test',
+      AWS_SECRET_ACCESS_KEY: 'test',
+      AWS_MAX_ATTEMPTS: '1',
+      AWS_ENDPOINT_URL_SECRETS_MANAGER: 'http://127.0.0.1:9', // nothing listens: refused, on loopback only
+      AUTORENEW_LEDGER_DIR: join(tmpdir(), `autorenew-doctor-sm-${process.pid}`),
+    });
+    expect(run.code).toBe(EXIT.invalidInput);
+    const out = lines(run.stdout);
+    // The SDK's error name and its message (never a value): here, the refused connection.
+    expect(out).toContainEqual(
+      expect.stringMatching(/^FAIL {2}credentials: cannot read secret autorenew\/alibaba: \w+ \(.*ECONNREFUSED.*\); /),
+    );
+    expect(out).toContainEqual(
+      '      fix: the secret could not be read: check that autorenew/alibaba exists in AWS_REGION, that these AWS credentials may call secretsmanager:GetSecretValue on it, and that Secrets Manager is reachable',
+    );
+    expect(out).toContainEqual(
+      'warn  read-only key: check and plan read with the key that can buy (AUTORENEW_SECRET_ID)',
+    );
+    await rm(join(tmpdir(), `autorenew-doctor-sm-${process.pid}`), { recursive: true, force: true });
+  });
+});
+
+describe('doctor with a secret missing a field', () => {
+  it('names the field (never a value) and says what JSON to store', async () => {
+    const sm = await startFakeSecretsManager({ 'autorenew/alibaba': JSON.stringify({ accessKeyId: 'LTAI-only' }) });
+    const dir = await mkdtemp(join(tmpdir(), 'autorenew-doctor-field-'));
+    try {
+      const run = await runCli(['doctor', '--policy', 'policies/default.json'], {
+        AUTORENEW_SECRET_ID: 'autorenew/alibaba',
+        AUTORENEW_READONLY_SECRET_ID: 'autorenew/alibaba',
+        AWS_REGION: 'us-east-1',
+        AWS_ACCESS_KEY_ID: 'test',
+        AWS_SECRET_ACCESS_KEY: 'test',
+        AWS_ENDPOINT_URL_SECRETS_MANAGER: sm.endpoint,
+        AUTORENEW_LEDGER_DIR: join(dir, 'ledger'),
+      });
+      expect(run.code).toBe(EXIT.invalidInput);
+      const out = lines(run.stdout);
+      expect(out).toContainEqual(
+        expect.stringMatching(/^FAIL {2}credentials: secret autorenew\/alibaba is missing field "accessKeySecret"/),
+      );
+      expect(out).toContainEqual(
+        '      fix: store JSON {"accessKeyId": "...", "accessKeySecret": "..."} in autorenew/alibaba',
+      );
+      expect(run.stdout).not.toContain('LTAI-only');
+    } finally {
+      await sm.stop();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('plain http to a non-loopback host', () => {
+  it('is refused before any request, for every command that would sign one', async () => {
+    const env = {
+      AUTORENEW_ENDPOINT: 'http://registrar.autorenew.invalid:8787',
+      ALIBABA_CLOUD_ACCESS_KEY_ID: 'id',
+      ALIBABA_CLOUD_ACCESS_KEY_SECRET: 'secret',
+    };
+    const [plan, renew] = await Promise.all([runCli(['plan'], env), runCli(['renew', '--dry-run'], env)]);
+    for (const run of [plan, renew]) {
+      expect(run.code).toBe(EXIT.invalidInput);
+      expect(lines(run.stderr)).toEqual([
+        expect.stringMatching(
+          /^autorenew (plan|renew): AUTORENEW_ENDPOINT="http:\/\/registrar\.autorenew\.invalid:8787": plain http is allowed for a loopback sandbox only/,
+        ),
+      ]);
+    }
+  });
+});
+
+describe('doctor helpers', () => {
+  it('a RAM refusal names the missing action; other errors do not', () => {
+    const forbidden = new RejectedFinalError('QueryTaskList failed: Forbidden.RAM', {
+      code: 'Forbidden.RAM',
+      action: 'QueryTaskList',
+    });
+    expect(forbiddenAction(forbidden)).toBe('domain:QueryTaskList');
+    expect(
+      forbiddenAction(new RejectedRetryableError('busy', { code: 'Throttling.User', action: 'QueryDomainList' })),
+    ).toBe(undefined);
+    expect(forbiddenAction(new Error('x'))).toBe(undefined);
+  });
+
+  it('rules that match no listed domain', () => {
+    const policy = parsePolicyText(
+      JSON.stringify({
+        version: 1,
+        rules: [
+          { name: 'all-com', match: ['*.com'] },
+          { name: 'org', match: ['*.org'] },
+        ],
+      }),
+      'p.json',
+    );
+    const d = { instanceId: 'i', expiresAtMs: 0, domainStatus: '3', premium: false };
+    expect(idleRules(policy, [{ ...d, domainName: 'brand.com' }])).toEqual(['org']);
+  });
+});

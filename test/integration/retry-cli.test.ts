@@ -1,0 +1,147 @@
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { EXIT } from '../../lib/commands/io';
+import { needsReset, resetForRetry } from '../../lib/commands/retry';
+import { openLedgerFromEnv } from '../../lib/ledger/embedded';
+import type { Claim } from '../../lib/ledger/port';
+import { runCliProcess } from '../helpers/cli-process';
+import { PROCESS_TEST_TIMEOUT_MS } from '../helpers/timeouts';
+
+// `autorenew retry` (issue 14, a way out of max-attempts) as a subprocess on an embedded ledger.
+jest.setTimeout(PROCESS_TEST_TIMEOUT_MS);
+
+const EXPIRY = Date.UTC(2026, 0, 10);
+const NOW = Date.UTC(2026, 0, 1);
+
+describe('autorenew retry', () => {
+  let dir: string;
+  const env = () => ({ AUTORENEW_LEDGER_DIR: join(dir, 'ledger') });
+
+  async function withLedger<T>(fn: (l: Awaited<ReturnType<typeof openLedgerFromEnv>>['ledger']) => Promise<T>) {
+    const opened = await openLedgerFromEnv(env());
+    try {
+      return await fn(opened.ledger);
+    } finally {
+      await opened.close();
+    }
+  }
+
+  async function seed(domain: string, status: Claim['status'], attempts: number) {
+    await withLedger(async (ledger) => {
+      const r = await ledger.claim({
+        domain,
+        expiryMs: EXPIRY,
+        batchId: `b-${domain}`,
+        attemptId: 'a1',
+        years: 1,
+        nowMs: NOW,
+        maxAttempts: 3,
+      });
+      if (!r.ok) throw new Error('seed claim refused');
+      if (status !== 'CLAIMED') {
+        await ledger.saveClaim({
+          ...r.claim,
+          status,
+          attempts,
+          ...(status === 'FAILED' ? { nextEligibleAtMs: NOW + 86_400_000, message: 'Insufficient balance' } : {}),
+        });
+      }
+    });
+  }
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'autorenew-retry-'));
+    await seed('stuck.com', 'FAILED', 3);
+    await seed('busy.com', 'CLAIMED', 0);
+    await seed('other.net', 'FAILED', 2);
+    await withLedger((ledger) =>
+      ledger
+        .putBatchIntent({
+          batchId: 'b-other.net',
+          runId: 'r',
+          attemptId: 'a1',
+          status: 'CLOSED',
+          createdAtMs: NOW,
+          updatedAtMs: NOW,
+          entries: [{ domain: 'other.net', expiryMs: EXPIRY, years: 1, permitPremium: false, outcome: 'FAILED' }],
+          pendingNotices: [],
+          sentNotices: [],
+        } as never)
+        .then(() => undefined),
+    );
+  });
+
+  afterAll(async () => {
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  it('status <domain> shows its whole history, and names retry for a failed one', async () => {
+    // One process at a time: the embedded ledger is held by one process.
+    const other = await runCliProcess(['status', 'Other.NET'], env());
+    const none = await runCliProcess(['status', 'nobody.org'], env());
+    expect(other.stderr).toBe('');
+    expect(other.code).toBe(EXIT.ok);
+    expect(other.stdout.split('\n')).toEqual([
+      'other.net: 1 renewal(s) recorded',
+      expect.stringMatching(
+        /^ {2}expiry 2026-01-10 \+1y: FAILED, 2 failed attempt\(s\), retry after 2026-01-02T00:00:00\.000Z; claimed 2026-01-01T/,
+      ),
+      '    last failure: Insufficient balance',
+      '    batch b-other.net: CLOSED, 1 domain(s), run r, outcome FAILED',
+      '    notices sent: none; pending: none',
+      'after fixing the cause of the failure: autorenew retry other.net',
+      '',
+    ]);
+    expect(none.stdout).toBe('nobody.org: no renewal recorded in this ledger\n');
+  });
+
+  it('clears attempts and backoff of a FAILED claim; leaves a live claim alone', async () => {
+    const run = await runCliProcess(['retry', 'STUCK.com', 'busy.com'], env());
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(EXIT.ok);
+    expect(run.stdout.split('\n')).toEqual([
+      'stuck.com (expiry 2026-01-10): 3 failed attempt(s) cleared, backoff cleared; last failure: Insufficient balance',
+      'busy.com: nothing to retry (a renewal is CLAIMED: the check job settles it)',
+      'retry: 1 renewal(s) cleared; the next renew run tries them again if still due',
+      '',
+    ]);
+    const [stuck, busy] = await withLedger((l) =>
+      l.getClaims([
+        { domain: 'stuck.com', expiryMs: EXPIRY },
+        { domain: 'busy.com', expiryMs: EXPIRY },
+      ]),
+    ).then((cs) => [cs.find((c) => c.domain === 'stuck.com'), cs.find((c) => c.domain === 'busy.com')]);
+    expect(stuck).toMatchObject({ status: 'FAILED', attempts: 0, message: 'Insufficient balance' });
+    expect(stuck?.nextEligibleAtMs).toBeUndefined();
+    expect(busy).toMatchObject({ status: 'CLAIMED' });
+  });
+
+  it('--all-failed finds failed domains from recent batches; bad usage exits 1', async () => {
+    const all = await runCliProcess(['retry', '--all-failed'], env());
+    expect(all.code).toBe(EXIT.ok);
+    expect(all.stdout).toContain('other.net (expiry 2026-01-10): 2 failed attempt(s) cleared');
+    expect(all.stdout).toContain('retry: 1 renewal(s) cleared');
+    const bad = await runCliProcess(['retry'], env());
+    expect(bad.code).toBe(EXIT.invalidInput);
+    expect(bad.stderr).toMatch(/^autorenew retry: name domains or give --all-failed/);
+  });
+
+  it('the reset is FAILED-only', () => {
+    const claim = { domain: 'x.com', status: 'RENEWED', attempts: 1 } as Claim;
+    expect(needsReset(claim)).toBe(false);
+    expect(() => resetForRetry(claim, NOW)).toThrow(/only a FAILED claim/);
+  });
+
+  (existsSync('/proc/self') ? it : it.skip)(
+    'a ledger directory that cannot be made fails at once, naming it',
+    async () => {
+      const run = await runCliProcess(['status'], { AUTORENEW_LEDGER_DIR: '/proc/autorenew-ledger' });
+      expect(run.code).toBe(EXIT.invalidInput);
+      expect(run.stderr).toBe(
+        'autorenew status: AUTORENEW_LEDGER_DIR /proc/autorenew-ledger: cannot create /proc/autorenew-ledger (ENOENT); choose a writable directory\n',
+      );
+    },
+  );
+});
