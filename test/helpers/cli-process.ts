@@ -56,6 +56,38 @@ export function runCliProcess(args: readonly string[], env: Record<string, strin
   return spawnCli(args, env, cwd).done;
 }
 
+/** How a command run with {@link runCliInRepo} ended. */
+export interface CliRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** The parent's environment without anything that could point the CLI at a real account, table or topic. */
+export function cleanEnv(): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(process.env)) {
+    if (v === undefined || /^(AUTORENEW_|ALIBABA_CLOUD_|AWS_)/.test(k)) continue;
+    env[k] = v;
+  }
+  return { ...env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' };
+}
+
+/**
+ * Runs `node bin/autorenew.js <args>` from the repository root with {@link cleanEnv} plus `env` (an `undefined` value
+ * removes a variable), to its end.
+ */
+export async function runCliInRepo(
+  args: readonly string[],
+  env: Record<string, string | undefined> = {},
+): Promise<CliRun> {
+  const merged = Object.fromEntries(
+    Object.entries({ ...cleanEnv(), ...env }).filter((e): e is [string, string] => e[1] !== undefined),
+  );
+  const { code, stdout, stderr } = await runCliProcess(args, merged);
+  return { code, stdout, stderr };
+}
+
 /**
  * Waits until `predicate` holds (it may be async, e.g. a ledger read), checking it after each turn of the event
  * loop's timers: every 5 ms at first, backing off to every 100 ms. Gives up after `attempts` checks (default 1 500:

@@ -1,9 +1,9 @@
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { EXIT } from '../../lib/commands/io';
 import { type Sandbox, startSandbox } from '../../lib/sandbox';
+import { runCliInRepo as runCliProcess } from '../helpers/cli-process';
 import { createTestFixture, DAY_MS, SANDBOX_NOW_MS } from '../helpers/sandbox-fixture';
 import { PROCESS_TEST_TIMEOUT_MS } from '../helpers/timeouts';
 
@@ -15,42 +15,6 @@ jest.setTimeout(PROCESS_TEST_TIMEOUT_MS);
 const ROOT = resolve(__dirname, '..', '..');
 const AT = new Date(SANDBOX_NOW_MS).toISOString().slice(0, 10);
 const INVALID = 'test/fixtures/policies/invalid/10-unknown-top-key.json';
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** The parent's environment without anything that could point the CLI at a real account, table or topic. */
-function cleanEnv(): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const [k, v] of Object.entries(process.env)) {
-    if (v === undefined || /^(AUTORENEW_|ALIBABA_CLOUD_|AWS_)/.test(k)) continue;
-    env[k] = v;
-  }
-  return { ...env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' };
-}
-
-function runCliProcess(args: readonly string[], env: Record<string, string | undefined>): Promise<Run> {
-  return new Promise((done, fail) => {
-    const child = spawn(process.execPath, ['bin/autorenew.js', ...args], {
-      cwd: ROOT,
-      env: Object.fromEntries(Object.entries({ ...cleanEnv(), ...env }).filter(([, v]) => v !== undefined)),
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => {
-      stdout += c.toString('utf8');
-    });
-    child.stderr.on('data', (c: Buffer) => {
-      stderr += c.toString('utf8');
-    });
-    child.on('error', fail);
-    child.on('close', (code) => done({ code, stdout, stderr }));
-  });
-}
 
 const lines = (text: string) => text.split('\n').filter((l) => l.trim() !== '');
 

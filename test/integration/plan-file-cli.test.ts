@@ -1,10 +1,10 @@
-import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { EXIT } from '../../lib/commands/io';
 import type { PlanFile } from '../../lib/renewal/plan-file';
 import { type Sandbox, startSandbox } from '../../lib/sandbox';
+import { runCliInRepo as runCli } from '../helpers/cli-process';
 import { createTestFixture, DAY_MS, SANDBOX_NOW_MS } from '../helpers/sandbox-fixture';
 import { PROCESS_TEST_TIMEOUT_MS } from '../helpers/timeouts';
 
@@ -12,43 +12,7 @@ import { PROCESS_TEST_TIMEOUT_MS } from '../helpers/timeouts';
 // a subprocess against a sandbox registrar started here, an embedded ledger in a temporary directory.
 jest.setTimeout(PROCESS_TEST_TIMEOUT_MS);
 
-const ROOT = resolve(__dirname, '..', '..');
 const AT = new Date(SANDBOX_NOW_MS).toISOString();
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function cleanEnv(): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const [k, v] of Object.entries(process.env)) {
-    if (v === undefined || /^(AUTORENEW_|ALIBABA_CLOUD_|AWS_)/.test(k)) continue;
-    env[k] = v;
-  }
-  return { ...env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' };
-}
-
-function runCli(args: readonly string[], env: Record<string, string>): Promise<Run> {
-  return new Promise((done, fail) => {
-    const child = spawn(process.execPath, ['bin/autorenew.js', ...args], {
-      cwd: ROOT,
-      env: { ...cleanEnv(), ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => {
-      stdout += c.toString('utf8');
-    });
-    child.stderr.on('data', (c: Buffer) => {
-      stderr += c.toString('utf8');
-    });
-    child.on('error', fail);
-    child.on('close', (code) => done({ code, stdout, stderr }));
-  });
-}
 
 const paidCalls = (s: Sandbox) =>
   (s.state().requests.SaveBatchTaskForCreatingOrderRenew ?? 0) +
