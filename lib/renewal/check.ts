@@ -1,5 +1,6 @@
 import type { Batch, BatchEntry } from '../ledger/port';
 import { describeError } from '../log';
+import { classifyReason } from '../notify/text/advice';
 import type { Policy } from '../policy/schema';
 import type { TaskDetail } from '../registrar';
 import { applyToClaims, isLive, transitions } from './claims';
@@ -169,6 +170,12 @@ async function readBatch(
   return { batch: current, details };
 }
 
+/** Failure reasons a person fixes outside the tool; they use up no attempt (the text is the only signal we have). */
+function isFixableByPerson(message: string): boolean {
+  const kind = classifyReason(message);
+  return kind === 'balance' || kind === 'real-name';
+}
+
 /**
  * Marks a batch stuck when it has been open longer than notify.stuckAfterHours, and again every day while it stays
  * open: an alert said once and then never again is an alert that can be missed.
@@ -250,11 +257,13 @@ async function recordResults(
       if (!isLive(c)) return c;
       const newExpiryMs = renewed.get(c.domain);
       if (newExpiryMs !== undefined) return transitions.confirm(c, { taskNo, newExpiryMs });
+      const message = failed.get(c.domain) ?? 'failed';
       return transitions.fail(c, {
         taskNo,
-        message: failed.get(c.domain) ?? 'failed',
+        message,
         nowMs: now,
         retryAfterHours: policy.limits.retryAfterHours,
+        fixable: isFixableByPerson(message),
       });
     },
     new Set([...renewed.keys(), ...failed.keys()]),

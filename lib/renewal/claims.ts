@@ -89,13 +89,18 @@ export const transitions = {
     code: o.code,
     message: o.message,
   }),
-  /** The task reported this domain failed: counts an attempt; retried after the backoff. */
-  fail: (c: Claim, o: { taskNo: string; message: string; nowMs: number; retryAfterHours: number }): Claim => ({
+  /** The task reported this domain failed: counts an attempt (unless fixable); retried after the backoff. */
+  fail: (
+    c: Claim,
+    o: { taskNo: string; message: string; nowMs: number; retryAfterHours: number; fixable?: boolean },
+  ): Claim => ({
     ...base(c),
     status: 'FAILED',
-    attempts: c.attempts + 1,
+    // A failure a person fixes outside the tool (balance, real-name verification) is not the renewal's fault: it
+    // uses up no attempt, and the domain is retried after the backoff until the fix is made.
+    attempts: c.attempts + (o.fixable ? 0 : 1),
     nextEligibleAtMs: o.nowMs + o.retryAfterHours * HOUR_MS,
-    code: 'task-failed',
+    code: o.fixable ? 'needs-fix' : 'task-failed',
     message: o.message,
     // Kept as an earlier TaskNo (a takeover clears `taskNo`), so adoption can never mistake it for a later submit.
     ...asPrevious(c, o.taskNo),

@@ -51,8 +51,8 @@ describe('check job: results confirmed, failures recorded and retried within lim
     expect(confirmed).toBeGreaterThan(NOW + 300 * DAY_MS);
 
     const [pricey] = await world.ledger.getClaims([{ domain: 'pricey.io', expiryMs: NOW + 11 * DAY_MS }]);
-    expect(pricey?.status).toBe('FAILED');
-    expect(pricey?.attempts).toBe(1);
+    // An empty balance is for a person to fix: no attempt used up (issue 14); retried after the backoff.
+    expect(pricey).toMatchObject({ status: 'FAILED', attempts: 0, code: 'needs-fix' });
     expect(pricey?.message).toMatch(/balance/i);
     const [raced] = await world.ledger.getClaims([{ domain: 'raced.net', expiryMs: NOW + 12 * DAY_MS }]);
     expect(raced?.status).toBe('FAILED');
@@ -64,20 +64,22 @@ describe('check job: results confirmed, failures recorded and retried within lim
     expect(digest?.email).toContain('pricey.io');
     expect(digest?.email).toMatch(/top up/i);
 
-    // Retries: not before the backoff; then once more; then never again (maxAttempts 2) -> needs a human.
+    // Retries: not before the backoff; then after each backoff, past maxAttempts (2), because a balance is for a
+    // person to fix and uses up no attempt (issue 14). The stale one (raced.net) counted its attempt.
     const tooSoon = await runRenew(world.deps(), { policy: world.policy, dryRun: false, runId: 'r2' });
     expect(tooSoon.plan.decisions.find((d) => d.domain.domainName === 'pricey.io')?.reason).toBe('retry-backoff');
-    world.sandbox.setClock({ advanceMs: 25 * HOUR_MS });
-    const retry = await runRenew(world.deps(), { policy: world.policy, dryRun: false, runId: 'r3' });
-    expect(retry.summary.submitted).toBe(1);
-    world.sandbox.setClock({ advanceMs: 5 * MIN_MS });
-    await runCheck(world.deps(), { policy: world.policy, runId: 'c2' });
-    world.sandbox.setClock({ advanceMs: 25 * HOUR_MS });
-    const last = await runRenew(world.deps(), { policy: world.policy, dryRun: false, runId: 'r4' });
-    expect(last.summary.submitted).toBe(0);
-    expect(last.plan.decisions.find((d) => d.domain.domainName === 'pricey.io')?.reason).toBe('max-attempts');
+    for (const runId of ['r3', 'r4']) {
+      world.sandbox.setClock({ advanceMs: 25 * HOUR_MS });
+      const retry = await runRenew(world.deps(), { policy: world.policy, dryRun: false, runId });
+      expect(retry.summary.submitted).toBe(1);
+      world.sandbox.setClock({ advanceMs: 5 * MIN_MS });
+      await runCheck(world.deps(), { policy: world.policy, runId: `${runId}-check` });
+    }
     const priceySubs = world.sandbox.state().submissions.filter((s) => s.domainName === 'pricey.io');
-    expect(priceySubs).toHaveLength(2);
+    expect(priceySubs).toHaveLength(3);
+    const [stillPricey] = await world.ledger.getClaims([{ domain: 'pricey.io', expiryMs: NOW + 11 * DAY_MS }]);
+    expect(stillPricey).toMatchObject({ status: 'FAILED', attempts: 0 });
+    expect((await world.ledger.getClaims([{ domain: 'raced.net', expiryMs: NOW + 12 * DAY_MS }]))[0]?.attempts).toBe(1);
   });
 
   it('an SNS outage during check delivers the digest on the next run exactly once', async () => {

@@ -80,7 +80,9 @@ describe('check on the fakes', () => {
       domains: ['good.com+10d', 'broke.io+11d'],
       policy: { limits: { maxAttempts: 2, retryAfterHours: 24 } },
     });
-    t.registrar.faults.failDomain = (d) => (d === 'broke.io' ? 'The account balance is insufficient.' : undefined);
+    // A failure of the renewal itself (not one a person fixes, like a balance): it counts an attempt.
+    t.registrar.faults.failDomain = (d) =>
+      d === 'broke.io' ? 'Purchase record exists for the domain name in Aliyun' : undefined;
     const oldGood = t.expiry('good.com') as number;
     await t.renew();
     t.advance('5m');
@@ -91,7 +93,7 @@ describe('check on the fakes', () => {
     expect(good?.newExpiryMs).toBe(t.expiry('good.com'));
     const brokeKey = { domain: 'broke.io', expiryMs: t.expiry('broke.io') as number };
     const [broke] = await t.ledger.getClaims([brokeKey]);
-    expect(broke).toMatchObject({ status: 'FAILED', attempts: 1, message: expect.stringMatching(/balance/i) });
+    expect(broke).toMatchObject({ status: 'FAILED', attempts: 1, message: expect.stringMatching(/purchase record/i) });
     const digest = t.notifier.sent.at(-1);
     expect(digest).toMatchObject({ event: 'failed', severity: 'alert' });
     expect(digest?.email).toContain('broke.io');
