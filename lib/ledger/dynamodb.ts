@@ -223,12 +223,18 @@ export function createDynamoLedger(options: DynamoLedgerOptions): DynamoLedger {
     return items;
   }
 
-  async function queryAll(input: QueryCommandInput, operation: string): Promise<Item[]> {
+  /** Reads every page of a Query or Scan: `send` gets the previous page's LastEvaluatedKey. */
+  async function pageAll(
+    send: (
+      start: Record<string, unknown> | undefined,
+    ) => Promise<{ Items?: Item[] | undefined; LastEvaluatedKey?: Record<string, unknown> | undefined }>,
+    operation: string,
+  ): Promise<Item[]> {
     const items: Item[] = [];
     let start: Record<string, unknown> | undefined;
     do {
       try {
-        const out = await client().send(new QueryCommand({ ...input, ...(start ? { ExclusiveStartKey: start } : {}) }));
+        const out = await send(start);
         items.push(...(out.Items ?? []));
         start = out.LastEvaluatedKey;
       } catch (err) {
@@ -238,30 +244,30 @@ export function createDynamoLedger(options: DynamoLedgerOptions): DynamoLedger {
     return items;
   }
 
+  function queryAll(input: QueryCommandInput, operation: string): Promise<Item[]> {
+    return pageAll(
+      (start) => client().send(new QueryCommand({ ...input, ...(start ? { ExclusiveStartKey: start } : {}) })),
+      operation,
+    );
+  }
+
   /** A consistent Scan of the whole table with a filter, all pages. */
-  async function scanAll(
+  function scanAll(
     filter: Pick<ScanCommandInput, 'FilterExpression' | 'ExpressionAttributeNames' | 'ExpressionAttributeValues'>,
     operation: string,
   ): Promise<Item[]> {
-    const items: Item[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      try {
-        const out = await client().send(
+    return pageAll(
+      (start) =>
+        client().send(
           new ScanCommand({
             TableName: tableName,
             ConsistentRead: true,
             ...filter,
             ...(start ? { ExclusiveStartKey: start } : {}),
           }),
-        );
-        items.push(...(out.Items ?? []));
-        start = out.LastEvaluatedKey;
-      } catch (err) {
-        throw wrap(operation, err);
-      }
-    } while (start);
-    return items;
+        ),
+      operation,
+    );
   }
 
   async function claimOnce(request: ClaimRequest, writeId: string): Promise<WriteOutcome> {
