@@ -10,6 +10,7 @@ import { ensureTable } from '../../lib/ledger/create-table';
 import { type Sandbox, startSandbox } from '../../lib/sandbox';
 import { type FakeSecretsManager, startFakeSecretsManager } from '../helpers/fake-secrets-manager';
 import { FAUXQS_CLIENT_CONFIG, type FauxqsHandle, startFauxqs } from '../helpers/fauxqs';
+import { lambdaEnv } from '../helpers/lambda';
 import { type LocalDynamo, startDynalite } from '../helpers/ledger-dynalite';
 import { START_HOOK_TIMEOUT_MS } from '../helpers/timeouts';
 
@@ -69,20 +70,17 @@ describe('Lambda handlers end to end (loopback AWS stand-ins + sandbox)', () => 
     const dir = await mkdtemp(join(tmpdir(), 'handlers-'));
     policyPath = join(dir, 'policy.json');
     await writeFile(policyPath, JSON.stringify({ version: 1, window: { daysBeforeExpiry: 30 } }));
-    Object.assign(process.env, {
-      AWS_REGION: 'us-east-1',
-      AWS_ACCESS_KEY_ID: 'test',
-      AWS_SECRET_ACCESS_KEY: 'test',
-      AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
-      AWS_ENDPOINT_URL_SECRETS_MANAGER: sm.endpoint,
-      AWS_ENDPOINT_URL_SNS: fauxqs.endpoint,
-      AWS_LAMBDA_FUNCTION_NAME: 'autorenew-test',
-      AUTORENEW_ENDPOINT: sandbox.url,
-      AUTORENEW_SECRET_ID: 'autorenew/alibaba',
-      AUTORENEW_TABLE: 'ledger',
-      AUTORENEW_TOPIC_ARN: topicArn,
-      AUTORENEW_POLICY: policyPath,
-    });
+    Object.assign(
+      process.env,
+      lambdaEnv({
+        aws: { dynamodb: dynamo.endpoint, secretsManager: sm.endpoint, sns: fauxqs.endpoint },
+        registrar: sandbox.url,
+        secretId: 'autorenew/alibaba',
+        topicArn: topicArn,
+        policy: policyPath,
+        functionName: 'autorenew-test',
+      }),
+    );
     logSpy = jest.spyOn(console, 'log').mockImplementation((line: unknown) => {
       logs.push(String(line));
     });

@@ -15,6 +15,7 @@ import { createDynamoLedger } from '../../lib/ledger/dynamodb';
 import { TABLE } from '../../lib/ledger/table';
 import { type Sandbox, startSandbox } from '../../lib/sandbox';
 import { type AwsCall, type AwsRecorder, startAwsRecorder } from '../helpers/aws-recorder';
+import { coldHandler } from '../helpers/lambda';
 import { startDynalite } from '../helpers/ledger-dynalite';
 import { START_HOOK_TIMEOUT_MS } from '../helpers/timeouts';
 
@@ -22,21 +23,6 @@ const DAY_MS = 86_400_000;
 const TABLE_NAME = 'ledger';
 const TOPIC_ARN = 'arn:aws:sns:us-east-1:000000000000:alerts';
 const SECRET = 'autorenew/alibaba';
-
-type Handler = (
-  event: unknown,
-  context: { awsRequestId: string; getRemainingTimeInMillis(): number },
-) => Promise<unknown>;
-
-/** A job's handler in a module registry of its own: its own "container" (no secret or client cached by the other). */
-function coldHandler(job: Job): Handler {
-  let handler: Handler | undefined;
-  jest.isolateModules(() => {
-    handler = (require(`../../handlers/${job}`) as { handler: Handler }).handler;
-  });
-  if (!handler) throw new Error(`handlers/${job} did not load`);
-  return handler;
-}
 
 /** A sandbox with `domains` due in a few days, dynalite with the ledger table, and a recorder for every AWS call. */
 interface World {

@@ -3,13 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Sandbox, startSandbox } from '../../lib/sandbox';
 import { type AwsRecorder, startAwsRecorder } from '../helpers/aws-recorder';
+import { type Handler, lambdaEnv } from '../helpers/lambda';
 import { type LocalDynamo, startDynalite } from '../helpers/ledger-dynalite';
 import { START_HOOK_TIMEOUT_MS } from '../helpers/timeouts';
-
-type Handler = (
-  event: unknown,
-  context: { awsRequestId: string; getRemainingTimeInMillis(): number },
-) => Promise<unknown>;
 
 /** In a real Lambda (AWS_LAMBDA_RUNTIME_API set), a non-Alibaba endpoint stops the run at cold start. */
 describe('the registrar endpoint inside Lambda', () => {
@@ -30,19 +26,15 @@ describe('the registrar endpoint inside Lambda', () => {
     dir = await mkdtemp(join(tmpdir(), 'lambda-endpoint-'));
     await writeFile(join(dir, 'policy.json'), '{ "version": 1 }');
     Object.assign(process.env, {
-      AWS_REGION: 'us-east-1',
-      AWS_ACCESS_KEY_ID: 'test',
-      AWS_SECRET_ACCESS_KEY: 'test',
-      AWS_ENDPOINT_URL_DYNAMODB: recorder.endpoint,
-      AWS_ENDPOINT_URL_SECRETS_MANAGER: recorder.endpoint,
-      AWS_ENDPOINT_URL_SNS: recorder.endpoint,
-      AWS_LAMBDA_FUNCTION_NAME: 'autorenew-endpoint-test',
+      ...lambdaEnv({
+        aws: { dynamodb: recorder.endpoint, secretsManager: recorder.endpoint, sns: recorder.endpoint },
+        registrar: sandbox.url,
+        secretId: 'key',
+        topicArn: 'arn:aws:sns:us-east-1:000000000000:alerts',
+        policy: join(dir, 'policy.json'),
+        functionName: 'autorenew-endpoint-test',
+      }),
       AWS_LAMBDA_RUNTIME_API: '127.0.0.1:9001',
-      AUTORENEW_ENDPOINT: sandbox.url,
-      AUTORENEW_SECRET_ID: 'key',
-      AUTORENEW_TABLE: 'ledger',
-      AUTORENEW_TOPIC_ARN: 'arn:aws:sns:us-east-1:000000000000:alerts',
-      AUTORENEW_POLICY: join(dir, 'policy.json'),
     });
     logSpy = jest.spyOn(console, 'log').mockImplementation(() => {});
   }, START_HOOK_TIMEOUT_MS);

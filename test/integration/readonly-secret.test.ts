@@ -5,6 +5,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ensureTable } from '../../lib/ledger/create-table';
 import { type Sandbox, startSandbox } from '../../lib/sandbox';
 import { type AwsRecorder, startAwsRecorder } from '../helpers/aws-recorder';
+import { coldHandler, lambdaEnv } from '../helpers/lambda';
 import { type LocalDynamo, startDynalite } from '../helpers/ledger-dynalite';
 import { START_HOOK_TIMEOUT_MS } from '../helpers/timeouts';
 
@@ -12,21 +13,7 @@ const DAY_MS = 86_400_000;
 const MAIN = 'autorenew/alibaba';
 const READ_ONLY = 'autorenew/alibaba-readonly';
 
-type Handler = (
-  event: unknown,
-  context: { awsRequestId: string; getRemainingTimeInMillis(): number },
-) => Promise<unknown>;
 const context = (id: string) => ({ awsRequestId: id, getRemainingTimeInMillis: () => 600_000 });
-
-/** A handler in a module registry of its own: a fresh Lambda container (no cached secret, no warned flag). */
-function coldHandler(job: 'renew' | 'check'): Handler {
-  let handler: Handler | undefined;
-  jest.isolateModules(() => {
-    handler = (require(`../../handlers/${job}`) as { handler: Handler }).handler;
-  });
-  if (!handler) throw new Error(`handlers/${job} did not load`);
-  return handler;
-}
 
 /** Sandbox + dynalite + recording AWS stand-ins, with the main and the read-only key as two secrets. */
 interface World {
@@ -68,20 +55,14 @@ async function startWorld(): Promise<World> {
   ddb.destroy();
   const dir = await mkdtemp(join(tmpdir(), 'readonly-'));
   await writeFile(join(dir, 'policy.json'), JSON.stringify({ version: 1, window: { daysBeforeExpiry: 30 } }));
-  const env = {
-    AWS_REGION: 'us-east-1',
-    AWS_ACCESS_KEY_ID: 'test',
-    AWS_SECRET_ACCESS_KEY: 'test',
-    AWS_ENDPOINT_URL_DYNAMODB: recorder.endpoint,
-    AWS_ENDPOINT_URL_SECRETS_MANAGER: recorder.endpoint,
-    AWS_ENDPOINT_URL_SNS: recorder.endpoint,
-    AWS_LAMBDA_FUNCTION_NAME: 'autorenew-readonly-test',
-    AUTORENEW_ENDPOINT: sandbox.url,
-    AUTORENEW_SECRET_ID: MAIN,
-    AUTORENEW_TABLE: 'ledger',
-    AUTORENEW_TOPIC_ARN: 'arn:aws:sns:us-east-1:000000000000:alerts',
-    AUTORENEW_POLICY: join(dir, 'policy.json'),
-  };
+  const env = lambdaEnv({
+    aws: { dynamodb: recorder.endpoint, secretsManager: recorder.endpoint, sns: recorder.endpoint },
+    registrar: sandbox.url,
+    secretId: MAIN,
+    topicArn: 'arn:aws:sns:us-east-1:000000000000:alerts',
+    policy: join(dir, 'policy.json'),
+    functionName: 'autorenew-readonly-test',
+  });
   return { sandbox, dynamo, recorder, dir, env };
 }
 
