@@ -23,6 +23,17 @@ async function batches(world: World): Promise<Batch[]> {
   return world.ledger.listRecentBatches(100);
 }
 
+/** `n` domains d0.com, d1.com, ... due in 5, 6, ... days. */
+function dueDomains(n: number) {
+  return Array.from({ length: n }, (_, i) => ({ domainName: `d${i}.com`, expiresAtMs: NOW + (5 + i) * DAY_MS }));
+}
+
+/** Two batch-mates: bad.com (whose look-up fails in the item 8 tests) and good.com. */
+const BAD_AND_GOOD = [
+  { domainName: 'bad.com', expiresAtMs: NOW + 10 * DAY_MS },
+  { domainName: 'good.com', expiresAtMs: NOW + 10 * DAY_MS + 1000 },
+];
+
 /** A world whose paid call answers 503 without executing: ambiguous to us, and in fact nothing is bought. */
 function startWithRefusedSubmit(domains: { domainName: string; expiresAtMs: number }[]): Promise<World> {
   return startWorld({ sandbox: { nowMs: NOW, fixture: { domains }, faults: { errorRate: 1, actions: [SUBMIT] } } });
@@ -325,10 +336,7 @@ describe('issue 12: money safety under partial failure', () => {
         sandbox: {
           nowMs: NOW,
           fixture: {
-            domains: Array.from({ length: 10 }, (_, i) => ({
-              domainName: `d${i}.com`,
-              expiresAtMs: NOW + (5 + i) * DAY_MS,
-            })),
+            domains: dueDomains(10),
           },
         },
         policy: { limits: { maxDomainsPerRun: 4 } },
@@ -360,10 +368,7 @@ describe('issue 12: money safety under partial failure', () => {
         sandbox: {
           nowMs: NOW,
           fixture: {
-            domains: [
-              { domainName: 'bad.com', expiresAtMs: NOW + 10 * DAY_MS },
-              { domainName: 'good.com', expiresAtMs: NOW + 10 * DAY_MS + 1000 },
-            ],
+            domains: BAD_AND_GOOD,
           },
           faults: { errorRate: 1, actions: [SUBMIT] },
         },
@@ -384,10 +389,7 @@ describe('issue 12: money safety under partial failure', () => {
         sandbox: {
           nowMs: NOW,
           fixture: {
-            domains: [
-              { domainName: 'bad.com', expiresAtMs: NOW + 10 * DAY_MS },
-              { domainName: 'good.com', expiresAtMs: NOW + 10 * DAY_MS + 1000 },
-            ],
+            domains: BAD_AND_GOOD,
           },
         },
       });
@@ -489,10 +491,7 @@ describe('issue 12: money safety under partial failure', () => {
         sandbox: {
           nowMs: NOW,
           fixture: {
-            domains: Array.from({ length: 6 }, (_, i) => ({
-              domainName: `d${i}.com`,
-              expiresAtMs: NOW + (5 + i) * DAY_MS,
-            })),
+            domains: dueDomains(6),
           },
         },
         policy: { limits: { maxBatchSize: 2 } },
