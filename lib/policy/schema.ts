@@ -22,17 +22,13 @@ export const NOTIFY_EVENTS = [
 ] as const;
 export type NotifyEvent = (typeof NOTIFY_EVENTS)[number];
 
-/** Events that also get an SMS unless the policy says otherwise (`will-lapse` only at 7 days left or fewer). */
-export const DEFAULT_SMS_EVENTS: readonly NotifyEvent[] = [
-  'failed',
-  'unknown',
-  'stuck',
-  'error',
-  'will-lapse',
-  'expiry-moved',
-  'resolved',
-  'orphaned',
-];
+/**
+ * Events that also get an SMS unless the policy says otherwise: everything but the routine `submitted` and
+ * `renewed` (`will-lapse` pages only at 7 days left or fewer).
+ */
+export const DEFAULT_SMS_EVENTS: readonly NotifyEvent[] = NOTIFY_EVENTS.filter(
+  (e) => e !== 'submitted' && e !== 'renewed',
+);
 
 /** An unknown submit is never released sooner than this many hours after it started (see docs/design.md). */
 export const MIN_RELEASE_AFTER_HOURS = 24;
