@@ -1,4 +1,4 @@
-import type { Batch, BatchEntry, Claim } from '../ledger/port';
+import type { Batch, BatchEntry } from '../ledger/port';
 import { describeError } from '../log';
 import type { Policy } from '../policy/schema';
 import type { TaskInfo } from '../registrar';
@@ -85,7 +85,7 @@ export async function reconcileBatch(
   if (seen.size === 1) return adopt(deps, batch, [...seen][0] as string, 'its TaskNo was recorded on the claims');
   if (seen.size > 1) return waitWithAlert(deps, batch, 'stuck', `several TaskNos recorded: ${[...seen].join(', ')}`);
 
-  const search = await searchTasks(deps, batch, startedAt, now, await knownElsewhere(deps, batch, claims));
+  const search = await searchTasks(deps, batch, startedAt, now, () => knownElsewhere(deps, batch));
   if (search.exact.length === 1 && search.touching.length === 1) {
     return adopt(deps, batch, search.exact[0] as string, 'found in the task list');
   }
@@ -133,10 +133,12 @@ export async function reconcileBatch(
   return release(deps, current, unchanged, renewed, 'no task was created; released for the next run');
 }
 
-/** Every TaskNo the ledger knows for the batch's domains from other claims (any expiry): never adoptable here. */
-async function knownElsewhere(deps: JobDeps, batch: Batch, claims: readonly Claim[]): Promise<Set<string>> {
+/**
+ * Every TaskNo the ledger knows for the batch's domains (any expiry), except this batch's own: never adoptable here.
+ * One query per domain, so it is read only when the task list has renewal tasks to judge.
+ */
+async function knownElsewhere(deps: JobDeps, batch: Batch): Promise<Set<string>> {
   const known = new Set<string>();
-  for (const c of claims) for (const t of c.previousTaskNos ?? []) known.add(t);
   for (const entry of batch.entries) {
     for (const c of await deps.ledger.listClaimsForDomain(entry.domain)) {
       if (c.batchId === batch.batchId) {
@@ -158,14 +160,18 @@ async function searchTasks(
   batch: Batch,
   startedAt: number,
   now: number,
-  known: ReadonlySet<string>,
+  readKnown: () => Promise<ReadonlySet<string>>,
 ): Promise<TaskSearch> {
   const want = new Set(batch.entries.map((e) => normalizeDomain(e.domain)));
-  // Creation times are filtered by day on the registrar side, in an UNCONFIRMED zone: widen by a day each way.
-  const tasks = await deps.registrar.listTasks({ fromMs: startedAt - DAY_MS, toMs: now + DAY_MS });
   const search: TaskSearch = { exact: [], touching: [] };
-  for (const task of tasks) {
-    if (task.taskType !== 'ORDER_RENEW' || known.has(task.taskNo)) continue;
+  // Creation times are filtered by day on the registrar side, in an UNCONFIRMED zone: widen by a day each way.
+  const renewals = (await deps.registrar.listTasks({ fromMs: startedAt - DAY_MS, toMs: now + DAY_MS })).filter(
+    (t) => t.taskType === 'ORDER_RENEW',
+  );
+  if (renewals.length === 0) return search;
+  const known = await readKnown();
+  for (const task of renewals) {
+    if (known.has(task.taskNo)) continue;
     const got = new Set((await deps.registrar.listTaskDetails(task.taskNo)).map((d) => normalizeDomain(d.domainName)));
     if (![...got].some((d) => want.has(d))) continue;
     search.touching.push(task.taskNo);
