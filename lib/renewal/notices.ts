@@ -1,4 +1,3 @@
-import { LedgerConflictError } from '../errors';
 import type { Batch, PendingNotice } from '../ledger/port';
 import { describeError } from '../log';
 import { TargetsPendingError } from '../notify/fanout';
@@ -159,10 +158,15 @@ export async function deliverNotices(
   return true;
 }
 
+/**
+ * Moves the delivered notices to `sentNotices`. A conflict or a transient ledger error re-reads the batch and tries
+ * again (3 attempts in all): one failed write must not make people get the same digest twice. After that, the
+ * notice may be sent again (at-least-once), never dropped.
+ */
 async function markSent(deps: Pick<JobDeps, 'ledger' | 'log' | 'clock'>, batch: Batch): Promise<void> {
   const delivered = new Set(batch.pendingNotices);
   let current: Batch | undefined = batch;
-  for (let attempt = 0; attempt < 3 && current; attempt++) {
+  for (let attempt = 1; current; attempt++) {
     try {
       await deps.ledger.saveBatch({
         ...current,
@@ -172,14 +176,14 @@ async function markSent(deps: Pick<JobDeps, 'ledger' | 'log' | 'clock'>, batch: 
       });
       return;
     } catch (err) {
-      if (!(err instanceof LedgerConflictError)) {
+      if (attempt >= 3) {
         deps.log.warn('could not mark notice sent; it may be sent again', {
           batchId: batch.batchId,
           ...describeError(err),
         });
         return;
       }
-      current = await deps.ledger.getBatch(batch.batchId);
+      current = await deps.ledger.getBatch(batch.batchId).catch(() => current);
     }
   }
 }

@@ -1,4 +1,5 @@
 import { createAlibabaRegistrar } from '../../lib/alibaba';
+import { LedgerError } from '../../lib/errors';
 import { executeCheck, executeRenew } from '../../lib/jobs';
 import type { Batch } from '../../lib/ledger/port';
 import { registerSecret } from '../../lib/redact';
@@ -419,6 +420,31 @@ describe('issue 12: money safety under partial failure', () => {
       // Stuck after 24 h, then daily: at about 24-30 h, 48-54 h and 72 h.
       expect(stuckDigests()).toBeGreaterThanOrEqual(2);
       expect(stuckDigests()).toBeLessThanOrEqual(3);
+    });
+
+    it('a failed write marking a digest sent is retried: the digest is not sent twice', async () => {
+      world = await startWorld({
+        sandbox: { nowMs: NOW, fixture: { domains: [{ domainName: 'a.com', expiresAtMs: NOW + 10 * DAY_MS }] } },
+      });
+      await executeRenew(world.deps(), { policy: world.policy, dryRun: false, runId: 'r1' });
+      world.sandbox.setClock({ advanceMs: 5 * MIN_MS });
+      // The first write that moves the final notice to sentNotices fails once; the calls around it succeed.
+      let failed = 0;
+      const ledger = {
+        ...world.ledger,
+        saveBatch: async (b: Batch) => {
+          if (failed === 0 && b.sentNotices.includes('final')) {
+            failed += 1;
+            throw new LedgerError('ledger saveBatch failed (injected transient fault)');
+          }
+          return world.ledger.saveBatch(b);
+        },
+      };
+      await executeCheck(world.deps({ ledger }), { policy: world.policy, runId: 'c1' });
+      expect(failed).toBe(1);
+      world.sandbox.setClock({ advanceMs: HOUR_MS });
+      await executeCheck(world.deps(), { policy: world.policy, runId: 'c2' });
+      expect(world.notifier.sent.filter((m) => m.email.includes('Renewed (1)'))).toHaveLength(1);
     });
 
     it('the renew time margin covers the worst case of one batch (from the client retry budget)', () => {
