@@ -1,3 +1,5 @@
+import type { Money } from './money';
+
 /**
  * The registrar port: what the jobs need from the Alibaba Domain API, in our own terms.
  * The Alibaba adapter (lib/alibaba/) implements it over HTTP; tests run it against the sandbox.
@@ -19,6 +21,11 @@ export interface ListedDomain {
   domainType?: string;
   /** DomainAuditStatus (real-name verification): FAILED, SUCCEED, NONAUDIT, AUDITING. */
   auditStatus?: string;
+  /**
+   * AutoRenewEnabled (2018-01-29 listing only): Alibaba's own server-side auto-renew is on, so Alibaba may buy the
+   * renewal too. Its exact meaning is UNCONFIRMED; absent when the registrar does not say.
+   */
+  autoRenewEnabled?: boolean;
 }
 
 /** One domain of a renewal batch. */
@@ -88,6 +95,36 @@ export interface ListQuery {
   expiringToMs?: number;
 }
 
+/** Where a renewal price came from: the registrar's real-time price, CheckDomain's renew fee, or the policy table. */
+export type QuoteSource = 'realtime' | 'checkdomain' | 'table';
+
+/** One domain to price. Prices are always asked for ONE year and multiplied by the years bought (see Quote). */
+export interface QuoteRequest {
+  domainName: string;
+  premium: boolean;
+}
+
+/**
+ * A one-year renewal price. The registrar's docs do not say whether a price for Period N is per year or for the
+ * whole period (UNCONFIRMED), so the port asks for Period 1 only: the same number either way.
+ */
+export interface Quote {
+  domainName: string;
+  perYear: Money;
+  source: Exclude<QuoteSource, 'table'>;
+}
+
+export interface QuoteAnswer {
+  quotes: Quote[];
+  /** Domains the registrar answered for but did not price (e.g. `Avail` not 1), with its words. */
+  unpriced: { domainName: string; why: string }[];
+  /**
+   * Sources found missing or refused during this call (InvalidAction, Forbidden*, …): skipped for the rest of the
+   * call, so a refusal costs one request per run, not one per domain.
+   */
+  unavailable: { source: Exclude<QuoteSource, 'table'>; code: string; message: string }[];
+}
+
 export interface Registrar {
   /** Worst-case duration of one paid call with every retry, timeout and backoff, ms (sizes the run's time margin). */
   readonly worstCaseCallMs?: number;
@@ -100,6 +137,11 @@ export interface Registrar {
   listTasks(range: { fromMs: number; toMs: number }): Promise<TaskInfo[]>;
   /** All details of one task, all pages. */
   listTaskDetails(taskNo: string): Promise<TaskDetail[]>;
+  /**
+   * Free: one-year renewal prices in `currency`, trying the registrar's sources in order (QueryDomainRealTimePrice,
+   * then CheckDomain). Absent when the registrar offers no prices (the policy's table is then the only source).
+   */
+  quoteRenewals?(items: readonly QuoteRequest[], currency: string): Promise<QuoteAnswer>;
 }
 
 /** Alibaba AccessKey credentials. Never log, print or store any field of this. */

@@ -133,6 +133,19 @@ export interface BudgetRequest {
   nowMs: number;
 }
 
+/**
+ * A person's veto on one domain (`autorenew hold`): the planner never buys a held domain while the hold lasts.
+ * Keyed by the domain (normalised: lower case, punycode); one hold per domain, a new one replaces it.
+ */
+export interface Hold {
+  domain: string;
+  /** The hold ends at this instant (epoch ms); absent = until `unhold`. */
+  untilMs?: number;
+  /** Why, in the operator's words (bounded, redacted before storing). */
+  reason?: string;
+  createdAtMs: number;
+}
+
 /** The last run of a job, for `autorenew status`. */
 export interface RunRecord {
   job: 'renew' | 'check';

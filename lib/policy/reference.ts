@@ -8,7 +8,8 @@ import { GLOB_PATTERN } from './schema';
  */
 
 type JsonSchema = {
-  type?: string;
+  /** One type, or several (e.g. an amount: a decimal string or a number). */
+  type?: string | readonly string[];
   const?: unknown;
   enum?: readonly unknown[];
   default?: unknown;
@@ -41,10 +42,11 @@ const UNBOUNDED = 1e6;
 const code = (text: string) => `\`${text}\``;
 
 function renderType(s: JsonSchema): string {
+  if (typeof s.type !== 'string' && s.type) return s.type.join(' or ');
   if (s.const !== undefined) return `${s.type ?? 'value'} (${code(JSON.stringify(s.const))})`;
   if (s.type === 'array') return `list of ${s.items ? renderType(s.items) : 'values'}`;
   if (s.type === 'integer') return 'whole number';
-  return s.type ?? 'any';
+  return typeof s.type === 'string' ? s.type : 'any';
 }
 
 function renderAllowed(s: JsonSchema): string {

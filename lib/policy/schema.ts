@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { minorDigits } from '../money';
 import { describeValue } from './describe';
 
 /**
@@ -181,6 +182,78 @@ const rulesSchema = z
   })
   .meta({ description: 'Ordered rules; the first match wins.' });
 
+/** An amount of money in `money.currency`: a decimal string such as "79.00" or a number, never negative. */
+const AMOUNT = /^\d{1,12}(\.\d+)?$/;
+const amount = (what: string) =>
+  z
+    .union([z.string(), z.number()], {
+      error: (iss) => `must be an amount in money.currency such as "79.00" or 79, ${got(iss.input)}`,
+    })
+    .refine((v) => AMOUNT.test(typeof v === 'number' ? String(v) : v.trim()), {
+      error: (iss) =>
+        `must be an amount of at least 0 such as "79.00" or 79 (digits, at most one ".", no sign or thousands separator), ${got(iss.input)}`,
+    })
+    .meta({ description: what });
+
+/** Per-TLD prices: a TLD without its leading dot, lower case, e.g. `com` or `com.cn`. */
+export const TLD_PATTERN = /^[a-z0-9-]+(\.[a-z0-9-]+)*$/;
+
+const moneySchema = strict(
+  {
+    currency: z
+      .string({ error: (iss) => `must be a currency code such as "CNY" or "USD", ${got(iss.input)}` })
+      .regex(/^[A-Z]{3}$/, {
+        error: (iss) => `must be a three-letter upper-case currency code such as "CNY", ${got(iss.input)}`,
+      })
+      .default('CNY')
+      .meta({
+        description:
+          "The account's currency. Every amount in this file is in it; a balance or quote in another currency stops the run before anything is bought.",
+      }),
+    priceTable: z
+      .record(
+        z.string().regex(TLD_PATTERN, {
+          error: (iss) =>
+            `${describeValue(iss.input)} is not a TLD: write it lower case without the leading dot, e.g. "com" or "com.cn"`,
+        }),
+        amount('One year of renewal in money.currency.'),
+        {
+          error: (iss) =>
+            iss.code === 'invalid_key'
+              ? `${describeValue(iss.input)} is not a TLD: write it lower case without the leading dot, e.g. "com" or "com.cn"`
+              : `must be an object of TLD to one-year price, like {"com": "79.00"}, ${got(iss.input)}`,
+        },
+      )
+      .optional()
+      .meta({
+        description:
+          'One-year renewal price per TLD, used when the registrar gives no price (source "table"); the longest matching TLD wins.',
+      }),
+    unpriced: z
+      .enum(['skip', 'renew'], { error: (iss) => `must be "skip" or "renew", ${got(iss.input)}` })
+      .default('skip')
+      .meta({
+        description:
+          '"skip": a domain no source prices is not bought and an alert says so; "renew": buy it anyway (money limits cannot bound it).',
+      }),
+    balanceUnreadable: z
+      .enum(['stop', 'continue'], { error: (iss) => `must be "stop" or "continue", ${got(iss.input)}` })
+      .default('stop')
+      .meta({
+        description:
+          '"stop": when the balance cannot be read nothing is bought; "continue": buy within the other limits. The digest says which.',
+      }),
+    registrarAutoRenew: z
+      .enum(['skip', 'renew'], { error: (iss) => `must be "skip" or "renew", ${got(iss.input)}` })
+      .default('skip')
+      .meta({
+        description:
+          'A domain with Alibaba\'s own auto-renew on: "skip" (it may be bought by Alibaba too; reported) or "renew".',
+      }),
+  },
+  'an object like {"currency": "CNY", "priceTable": {"com": "79.00"}}',
+).meta({ description: 'Prices, balance and currency: what is checked before any money is spent.' });
+
 const limitsSchema = strict(
   {
     maxDomainsPerRun: positiveInt()
@@ -212,6 +285,16 @@ const limitsSchema = strict(
           'A submit whose outcome is unknown is released for a new attempt only this many hours after it started ' +
           '(at least 24), after two empty task-list reads an hour apart and with every expiry unchanged.',
       }),
+    maxPricePerDomain: amount(
+      'No domain whose renewal (price x years) costs more than this is bought; it is skipped as over-price.',
+    ).optional(),
+    maxSpendPerRun: amount('One run buys at most this much; the rest is deferred, soonest expiry first.').optional(),
+    maxSpendPerMonth: amount(
+      'All runs of a UTC calendar month together buy at most this much (a ledger counter, safe across overlapping runs).',
+    ).optional(),
+    minBalanceAfter: amount(
+      'Keep at least this much cash in the account; what would go below it is deferred.',
+    ).optional(),
   },
   'an object like {"maxDomainsPerRun": 100}',
 ).meta({ description: 'Spending caps (bounded spend, M4 in docs/design.md).' });
@@ -341,6 +424,7 @@ export const policySchema = strict(
     rules: rulesSchema.default([]),
     limits: limitsSchema.prefault({}),
     notify: notifySchema.prefault({}),
+    money: moneySchema.prefault({}),
   },
   'a JSON object like {"version": 1}',
 ).superRefine((policy, ctx) => {
@@ -362,6 +446,21 @@ export const policySchema = strict(
         `raise limits.maxYearsAhead to at least ${Math.min(10, years + (daysBefore > 0 ? 1 : 0))}`,
     });
   };
+  const digits = minorDigits(policy.money.currency);
+  const checkAmount = (value: string | number | undefined, path: (string | number)[]) => {
+    if (value === undefined) return;
+    const fraction = (String(value).trim().split('.')[1] ?? '').replace(/0+$/, '');
+    if (fraction.length > digits)
+      ctx.addIssue({
+        code: 'custom',
+        path,
+        message: `${describeValue(value)} has more decimals than ${policy.money.currency} has (${digits}); write it exactly, amounts are never rounded`,
+      });
+  };
+  for (const key of ['maxPricePerDomain', 'maxSpendPerRun', 'maxSpendPerMonth', 'minBalanceAfter'] as const)
+    checkAmount(policy.limits[key], ['limits', key]);
+  for (const [tld, price] of Object.entries(policy.money.priceTable ?? {}))
+    checkAmount(price, ['money', 'priceTable', tld]);
   if (policy.defaults.renew) {
     check(policy.defaults.years, policy.window.daysBeforeExpiry, ['defaults', 'years'], 'defaults');
   }

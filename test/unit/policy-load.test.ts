@@ -109,6 +109,7 @@ describe('valid policies', () => {
         smsEvents: [...DEFAULT_SMS_EVENTS],
         stuckAfterHours: 24,
       },
+      money: { currency: 'CNY', unpriced: 'skip', balanceUnreadable: 'stop', registrarAutoRenew: 'skip' },
     });
     expect(Object.isFrozen(p)).toBe(true);
     expect(Object.isFrozen(p.limits)).toBe(true);
@@ -130,7 +131,7 @@ describe('error reporting', () => {
       '2:13 version: must be 1 (the only policy format version), got 3',
       '3:10 lang: must be "en" or "zh", got "de"',
       '4:29 limits.maxBatchSize: must be a whole number from 1 to 1000, got 0',
-      '4:32 limits.foo: unknown key "foo"; allowed keys: maxDomainsPerRun, maxYearsAhead, maxBatchSize, allowPremium, maxAttempts, retryAfterHours, releaseAfterHours',
+      '4:32 limits.foo: unknown key "foo"; allowed keys: maxDomainsPerRun, maxYearsAhead, maxBatchSize, allowPremium, maxAttempts, retryAfterHours, releaseAfterHours, maxPricePerDomain, maxSpendPerRun, maxSpendPerMonth, minBalanceAfter',
     ]);
   });
 
@@ -159,6 +160,31 @@ describe('error reporting', () => {
       parsePolicyText('{"version": 1, "defaults": {"renew": false}, "limits": {"maxYearsAhead": 1}}', 'p.json').defaults
         .renew,
     ).toBe(false);
+  });
+
+  test('money amounts: decimal strings or numbers, never negative, never more decimals than the currency', () => {
+    const ok = parsePolicyText(
+      '{"version": 1, "limits": {"maxPricePerDomain": "120.50", "maxSpendPerMonth": 3000}, "money": {"priceTable": {"com": 79, "com.cn": "38.00"}}}',
+      'p.json',
+    );
+    expect(ok.limits.maxPricePerDomain).toBe('120.50');
+    expect(ok.money.priceTable).toEqual({ com: 79, 'com.cn': '38.00' });
+    expect(
+      issuesOf(
+        '{"version": 1, "limits": {"maxSpendPerRun": -5}, "money": {"priceTable": {".com": 1, "net": "1,000"}}}',
+      ).map((i) => `${i.path}: ${i.message}`),
+    ).toEqual([
+      expect.stringMatching(/^limits\.maxSpendPerRun: must be an amount of at least 0/),
+      expect.stringMatching(/^money\.priceTable\["\.com"\]: "\.com" is not a TLD/),
+      expect.stringMatching(/^money\.priceTable\.net: must be an amount/),
+    ]);
+    expect(issuesOf('{"version": 1, "limits": {"minBalanceAfter": "1.234"}}').map((i) => i.message)).toEqual([
+      expect.stringMatching(/^"1\.234" has more decimals than CNY has \(2\)/),
+    ]);
+    expect(issuesOf('{"version": 1, "money": {"currency": "JPY"}, "limits": {"maxSpendPerRun": "10.5"}}')).toEqual([
+      expect.objectContaining({ path: 'limits.maxSpendPerRun' }),
+    ]);
+    expect(issuesOf('{"version": 1, "money": {"currency": "cny"}}').map((i) => i.path)).toEqual(['money.currency']);
   });
 
   test('releaseAfterHours is never below 24', () => {
@@ -207,7 +233,7 @@ describe('error reporting', () => {
 
   test('keys that are not identifiers are quoted in paths', () => {
     expect(issuesOf('{"version": 1, "my key": 1}').map(short)).toEqual([
-      '1:16 ["my key"]: unknown key "my key"; allowed keys: $schema, description, version, lang, window, defaults, rules, limits, notify',
+      '1:16 ["my key"]: unknown key "my key"; allowed keys: $schema, description, version, lang, window, defaults, rules, limits, notify, money',
     ]);
   });
 });
