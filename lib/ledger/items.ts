@@ -1,4 +1,5 @@
 import { LedgerError } from '../errors';
+import type { Money } from '../money';
 import type { Batch, BatchEntry, Claim, ClaimKey, PendingNotice, RunRecord } from './port';
 import { TABLE } from './table';
 
@@ -227,10 +228,20 @@ function fromEntry(entry: unknown, item: Item): BatchEntry {
     expiryMs: num(e, 'expiryMs', w),
     years: num(e, 'years', w),
     permitPremium: e.permitPremium === true,
+    ...priceOf(e),
     ...(typeof e.outcome === 'string' ? { outcome: e.outcome as NonNullable<BatchEntry['outcome']> } : {}),
     ...optNum(e, 'newExpiryMs'),
     ...optStr(e, 'message'),
   };
+}
+
+/** A stored entry price: integer minor units and a currency, or nothing (older items have none). */
+function priceOf(e: Item): { price?: Money } {
+  const p = e.price as Item | undefined;
+  if (typeof p !== 'object' || p === null) return {};
+  return Number.isSafeInteger(p.minor) && typeof p.currency === 'string'
+    ? { price: { minor: p.minor as number, currency: p.currency } }
+    : {};
 }
 
 function numList(item: Item, name: string, what: string): number[] {

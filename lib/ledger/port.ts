@@ -8,6 +8,8 @@
  * adapter re-reads the item and recognises its own write instead of reporting a conflict.
  */
 
+import type { Money } from '../money';
+
 /**
  * CLAIMED covers "claimed, and possibly submitted": the renew job does not write each claim again after the submit,
  * because the batch record (status, TaskNo) already says so and a CLAIMED claim is just as live. SUBMITTED is set
@@ -64,6 +66,8 @@ export type EntryOutcome = 'RENEWED' | 'FAILED' | 'NOT_SUBMITTED';
 export interface BatchEntry extends ClaimKey {
   years: number;
   permitPremium: boolean;
+  /** What this renewal was quoted to cost (price x years), when a source priced it. */
+  price?: Money;
   outcome?: EntryOutcome;
   newExpiryMs?: number;
   message?: string;

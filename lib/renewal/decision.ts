@@ -1,4 +1,5 @@
-import type { ListedDomain } from '../registrar';
+import type { Money } from '../money';
+import type { ListedDomain, QuoteSource } from '../registrar';
 
 /**
  * The fixed vocabulary of reasons a decision can carry (README: plan reasons). `due` is the only reason to renew.
@@ -15,6 +16,14 @@ export const REASONS = {
   'over-run-limit': 'over limits.maxDomainsPerRun; deferred to a later run',
   'retry-backoff': 'last attempt failed; waiting for the retry backoff',
   'max-attempts': 'failed limits.maxAttempts times; needs a human',
+  held: 'held by a person (autorenew hold); never bought while the hold lasts',
+  'registrar-auto-renew': 'Alibaba\'s own auto-renew is on for it; money.registrarAutoRenew is "skip"',
+  'renewing-elsewhere': 'a renewal task not made by this deployment is waiting or running for it at the registrar',
+  unpriced: 'no price from the registrar or money.priceTable; money.unpriced is "skip"',
+  'over-price': 'its renewal costs more than limits.maxPricePerDomain',
+  'over-spend': 'over limits.maxSpendPerRun; deferred to a later run',
+  'low-balance': 'the balance (less limits.minBalanceAfter) does not cover it; deferred until topped up',
+  'balance-unknown': 'the balance could not be read and money.balanceUnreadable is "stop"',
 } as const;
 
 export type Reason = keyof typeof REASONS;
@@ -48,6 +57,26 @@ export interface Decision {
   permitPremium?: boolean;
   /** Index into Plan.batches. Present iff action is renew. */
   batch?: number;
+  /** What the renewal costs (one-year price x years), when a source priced it. */
+  price?: Money;
+  priceSource?: QuoteSource;
+}
+
+/** The money side of a plan: prices, balance and what was deferred for money. All amounts in one currency. */
+export interface PlanMoney {
+  currency: string;
+  /** Sum of the priced renew decisions. */
+  total: Money;
+  /** Renew decisions bought without a price (money.unpriced "renew"): not in `total`, not bounded by money limits. */
+  unpricedRenewing: number;
+  balance:
+    | { state: 'read'; availableCash: Money; after: Money }
+    | { state: 'unreadable'; message: string; stopped: boolean }
+    | { state: 'not-checked' };
+  /** Domains deferred for money (over-spend, low-balance), with what they cost and when the first one expires. */
+  deferred?: { count: number; total: Money; earliestExpiryMs: number; topUp?: Money };
+  /** Registrar price sources found missing or refused this run (each tried once). */
+  unavailableSources: { source: string; code: string }[];
 }
 
 export interface PlannedBatch {
@@ -65,4 +94,6 @@ export interface Plan {
   decisions: Decision[];
   batches: PlannedBatch[];
   totals: { listed: number; renew: number; skip: number; years: number; byReason: Partial<Record<Reason, number>> };
+  /** Present once prices were gathered (renew and plan runs), absent on a plan made without them. */
+  money?: PlanMoney;
 }

@@ -1,9 +1,16 @@
-import type { Batch, Claim } from '../ledger/port';
+import type { Balance } from '../billing/port';
+import { InputError } from '../errors';
+import type { Batch, Claim, Hold } from '../ledger/port';
+import { describeError } from '../log';
 import type { Policy } from '../policy/schema';
+import type { ListedDomain } from '../registrar';
 import { claimKey, type InFlightView, type Plan, type Reason } from './decision';
 import type { JobDeps } from './deps';
 import { normalizeDomain } from './domain-name';
+import { findRenewingElsewhere } from './foreign-tasks';
 import { listingWindow, planRenewals } from './plan';
+import { applyMoney, type BalanceReading } from './plan-money';
+import { collectPrices } from './pricing';
 
 /*
  * The free part of a run: list and plan. `plan`, dry runs and the demo import this module only, never the paid
@@ -11,7 +18,7 @@ import { listingWindow, planRenewals } from './plan';
  */
 
 /** Plan reasons decided after the in-flight check: only these domains need their claims read. */
-const AFTER_IN_FLIGHT = new Set<Reason>(['due', 'at-max-term', 'over-run-limit']);
+const AFTER_IN_FLIGHT = new Set<Reason>(['due', 'at-max-term', 'over-run-limit', 'renewing-elsewhere']);
 
 /** Domain -> expiry of every renewal in flight (batches not yet closed), from the ledger's open-batch index. */
 export function renewalsInFlight(open: readonly Batch[]): Map<string, number> {
@@ -51,16 +58,71 @@ export function viewOf(
  * check, only their claims are read (one BatchGet per 100), then the real plan is made.
  */
 export async function listAndPlan(
-  deps: Pick<JobDeps, 'registrar' | 'ledger' | 'clock'>,
+  deps: Pick<JobDeps, 'registrar' | 'ledger' | 'clock' | 'billing' | 'log'>,
   policy: Policy,
 ): Promise<Plan> {
   const nowMs = deps.clock.now();
   const window = listingWindow(policy, nowMs);
-  const [domains, open] = await Promise.all([
+  const [domains, open, held] = await Promise.all([
     deps.registrar.listDomains({ expiringFromMs: window.fromMs, expiringToMs: window.toMs }),
     deps.ledger.listOpenBatches(),
+    readActiveHolds(deps.ledger, nowMs),
   ]);
-  const draft = planRenewals({ domains, policy, inFlight: new Map(), nowMs });
+  const ledgerPlan = await planWithLedger(deps, policy, domains, open, held, nowMs);
+  if (ledgerPlan.totals.renew === 0) return ledgerPlan;
+  // Only when something would be bought: someone else's queued renewal, prices and the balance (free reads).
+  const elsewhere = await findRenewingElsewhere(deps.registrar, open, nowMs);
+  const plan =
+    elsewhere.size === 0 ? ledgerPlan : await planWithLedger(deps, policy, domains, open, held, nowMs, elsewhere);
+  if (plan.totals.renew === 0) return plan;
+  const [book, balance] = await Promise.all([collectPrices(deps, policy, plan.decisions), readBalance(deps, policy)]);
+  return applyMoney(plan, policy, { prices: book.prices, balance, unavailableSources: book.unavailable });
+}
+
+/** Held domains whose hold lasts beyond `nowMs` (epoch ms). */
+async function readActiveHolds(ledger: JobDeps['ledger'], nowMs: number): Promise<Set<string>> {
+  const holds = (await (ledger as MaybeHolds).listHolds?.()) ?? [];
+  return new Set(holds.filter((h) => h.untilMs === undefined || h.untilMs > nowMs).map((h) => h.domain));
+}
+type MaybeHolds = { listHolds?: () => Promise<Hold[]> };
+
+/**
+ * The balance for the money pass: undefined without a billing port (tests that leave money out), `unreadable` when
+ * the read fails. A balance in another currency than the policy's stops the run: amounts are never converted.
+ */
+async function readBalance(
+  deps: Pick<JobDeps, 'billing' | 'log'>,
+  policy: Policy,
+): Promise<BalanceReading | undefined> {
+  if (!deps.billing) return undefined;
+  let balance: Balance;
+  try {
+    balance = await deps.billing.readBalance();
+  } catch (err) {
+    deps.log.warn('the account balance could not be read', describeError(err));
+    return { state: 'unreadable', message: err instanceof Error ? err.message : String(err) };
+  }
+  if (balance.availableCash.currency !== policy.money.currency) {
+    throw new InputError(
+      `The account balance is in ${balance.availableCash.currency} but the policy's money.currency is ${policy.money.currency}; nothing was bought. Set money.currency to ${balance.availableCash.currency}.`,
+      ...(balance.requestId ? [{ requestId: balance.requestId }] : []),
+    );
+  }
+  return { state: 'read', availableCash: balance.availableCash };
+}
+
+/** The plan with the ledger's view: a draft finds the domains that reach the in-flight check, only their claims are read. */
+async function planWithLedger(
+  deps: Pick<JobDeps, 'ledger'>,
+  policy: Policy,
+  domains: readonly ListedDomain[],
+  open: readonly Batch[],
+  held: ReadonlySet<string>,
+  nowMs: number,
+  renewingElsewhere?: ReadonlySet<string>,
+): Promise<Plan> {
+  const base = { domains, policy, nowMs, held, ...(renewingElsewhere ? { renewingElsewhere } : {}) };
+  const draft = planRenewals({ ...base, inFlight: new Map() });
   const candidates = draft.decisions.filter((d) => AFTER_IN_FLIGHT.has(d.reason)).map((d) => d.domain);
   const claims = new Map<string, Claim>();
   const keys = candidates.map((d) => ({ domain: normalizeDomain(d.domainName), expiryMs: d.expiresAtMs }));
@@ -72,5 +134,5 @@ export async function listAndPlan(
     const view = viewOf(d.expiresAtMs, claims.get(key), live.get(normalizeDomain(d.domainName)));
     if (view) inFlight.set(key, view);
   }
-  return inFlight.size === 0 ? draft : planRenewals({ domains, policy, inFlight, nowMs });
+  return inFlight.size === 0 ? draft : planRenewals({ ...base, inFlight });
 }

@@ -3,6 +3,7 @@ import type { Policy } from '../policy/schema';
 import type { ListedDomain } from '../registrar';
 import { addYearsUtc, DAY_MS, daysUntil } from './dates';
 import { claimKey, type Decision, type InFlightView, type Plan, type PlannedBatch, type Reason } from './decision';
+import { normalizeDomain } from './domain-name';
 
 /**
  * The planner: pure, no clock, no I/O (docs/design.md, M3). Plans are free; only `submit` spends.
@@ -26,12 +27,16 @@ export interface PlanInput {
   inFlight: ReadonlyMap<string, InFlightView>;
   /** The planning instant, epoch ms. */
   nowMs: number;
+  /** Domains (normalised) held by a person now: never bought (`autorenew hold`). */
+  held?: ReadonlySet<string>;
+  /** Domains (normalised) that a renewal task not made by this deployment holds at the registrar right now. */
+  renewingElsewhere?: ReadonlySet<string>;
 }
 
 /**
  * Decides for every listed domain whether to renew it now, for how many years and in which batch, with a reason.
- * Check order: redemption, rule, opted-out, due window, premium, ledger (in-flight, max-attempts, retry-backoff),
- * max term, then the per-run cap (renewables sorted soonest expiry first; the rest are over-run-limit).
+ * Check order: redemption, rule, opted-out, due window, held, premium, registrar auto-renew, ledger (in-flight,
+ * max-attempts, retry-backoff), renewing elsewhere, max term, then the per-run cap (renewables sorted soonest expiry first; the rest are over-run-limit).
  * Decisions come out soonest expiry first (ties by name); batches group equal (coupon, promotion, permitPremium),
  * hold at most `maxBatchSize` items and are ordered by their soonest expiry.
  */
@@ -87,7 +92,10 @@ function decideOne(domain: ListedDomain, input: PlanInput, duplicate: boolean): 
   if (!settings.renew) return no('opted-out');
   if (expiry - nowMs > settings.daysBeforeExpiry * DAY_MS) return no('not-due');
   if (nowMs - expiry > settings.daysAfterExpiry * DAY_MS) return no('past-window');
+  const name = normalizeDomain(domain.domainName);
+  if (input.held?.has(name)) return no('held');
   if (domain.premium && !policy.limits.allowPremium) return no('premium');
+  if (domain.autoRenewEnabled && policy.money.registrarAutoRenew === 'skip') return no('registrar-auto-renew');
   if (duplicate) return no('in-flight');
 
   const view = input.inFlight.get(claimKey(domain.domainName, expiry));
@@ -96,6 +104,8 @@ function decideOne(domain: ListedDomain, input: PlanInput, duplicate: boolean): 
     if (view.attempts >= policy.limits.maxAttempts) return no('max-attempts');
     if (view.nextEligibleAtMs !== undefined && view.nextEligibleAtMs > nowMs) return no('retry-backoff');
   }
+  // After the ledger: a task of our own shows up as in-flight above, so only someone else's is left here.
+  if (input.renewingElsewhere?.has(name)) return no('renewing-elsewhere');
 
   const years = capYears(expiry, settings.years, nowMs, policy.limits.maxYearsAhead);
   if (years === 0) return no('at-max-term');
@@ -143,7 +153,11 @@ function compareText(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-function buildBatches(decisions: Decision[], maxBatchSize: number): PlannedBatch[] {
+/**
+ * Groups renew decisions into batches: equal (coupon, promotion, permitPremium), at most `maxBatchSize` each,
+ * ordered by their soonest expiry. Sets each decision's `batch`.
+ */
+export function buildBatches(decisions: Decision[], maxBatchSize: number): PlannedBatch[] {
   const groups = new Map<string, Decision[]>();
   for (const d of decisions) {
     if (d.action !== 'renew') continue;
@@ -172,7 +186,8 @@ function buildBatches(decisions: Decision[], maxBatchSize: number): PlannedBatch
   });
 }
 
-function countTotals(decisions: readonly Decision[]): Plan['totals'] {
+/** Counts of a plan's decisions: listed, renew, skip, years and per reason. */
+export function countTotals(decisions: readonly Decision[]): Plan['totals'] {
   const byReason: Partial<Record<Reason, number>> = {};
   let renew = 0;
   let years = 0;

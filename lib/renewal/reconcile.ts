@@ -6,6 +6,7 @@ import { applyToClaims, isLive, knownTaskNos, transitions } from './claims';
 import type { JobDeps } from './deps';
 import { normalizeDomain } from './domain-name';
 import { judgeExpiry } from './expiry';
+import { isRenewalTask } from './foreign-tasks';
 
 const DAY_MS = 86_400_000;
 const HOUR_MS = 3_600_000;
@@ -166,7 +167,7 @@ async function searchTasks(
   const search: TaskSearch = { exact: [], touching: [] };
   // Creation times are filtered by day on the registrar side, in an UNCONFIRMED zone: widen by a day each way.
   const renewals = (await deps.registrar.listTasks({ fromMs: startedAt - DAY_MS, toMs: now + DAY_MS })).filter(
-    (t) => t.taskType === 'ORDER_RENEW',
+    isRenewalTask,
   );
   if (renewals.length === 0) return search;
   const known = await readKnown();

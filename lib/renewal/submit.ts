@@ -11,6 +11,7 @@ import type { Batch, BatchEntry } from '../ledger/port';
 import { describeError } from '../log';
 import type { Policy } from '../policy/schema';
 import type { SubmitResult } from '../registrar';
+import { type BudgetPeriods, budgetPeriods, costOf, giveBack, takeBatchBudget } from './budgets';
 import { applyToClaims, isLive, transitions } from './claims';
 import type { Plan, PlannedBatch } from './decision';
 import type { JobDeps } from './deps';
@@ -21,9 +22,6 @@ import { boundText } from './text';
 
 export { listAndPlan } from './plan-listing';
 
-const DAY_MS = 86_400_000;
-/** Name of the per-UTC-day budget that holds limits.maxDomainsPerRun across overlapping runs. */
-export const DOMAIN_BUDGET = 'domains';
 /** Beyond the paid call's own worst case: intent, claims, submit-start and TaskNo writes with their retries. */
 const LEDGER_MARGIN_MS = 30_000;
 const DEFAULT_CALL_WORST_CASE_MS = 60_000;
@@ -59,6 +57,8 @@ export interface RenewSummary {
   batchesLeftForTime: number;
   /** Domains not submitted because today's maxDomainsPerRun budget was used up by earlier or overlapping runs. */
   overBudget: number;
+  /** Domains not submitted because this month's maxSpendPerMonth was used up by earlier or overlapping runs. */
+  overMonthSpend: number;
   taskNoNotRecorded: number;
   /** Batches that failed on our side (ledger trouble) before anything was sent, or in an unexpected way. */
   errors: number;
@@ -70,11 +70,6 @@ export interface RenewRun {
   summary: RenewSummary;
   /** Set when an authorisation failure stopped the run: nothing was counted against the domains. */
   stoppedBy?: Error;
-}
-
-/** The UTC day of `ms`, `yyyy-mm-dd`: the period of the daily domain budget. */
-export function utcDay(ms: number): string {
-  return new Date(Math.floor(ms / DAY_MS) * DAY_MS).toISOString().slice(0, 10);
 }
 
 /**
@@ -116,10 +111,11 @@ export async function runRenew(
     unknown: 0,
     rejected: 0,
     conflicts: 0,
-    deferred: byReason['over-run-limit'] ?? 0,
+    deferred: (byReason['over-run-limit'] ?? 0) + (byReason['over-spend'] ?? 0) + (byReason['low-balance'] ?? 0),
     skipped: plan.totals.skip,
     batchesLeftForTime: 0,
     overBudget: 0,
+    overMonthSpend: 0,
     taskNoNotRecorded: 0,
     errors: 0,
     batches: [],
@@ -128,7 +124,7 @@ export async function runRenew(
   if (options.dryRun) return { plan, summary };
 
   const margin = options.timeMarginMs ?? computeTimeMarginMs(deps.registrar.worstCaseCallMs);
-  const day = utcDay(plan.nowMs);
+  const periods = budgetPeriods(policy, plan.nowMs);
   let stoppedBy: Error | undefined;
   for (const [index, planned] of plan.batches.entries()) {
     if (deps.remainingMs && deps.remainingMs() < margin) {
@@ -139,28 +135,27 @@ export async function runRenew(
       });
       break;
     }
-    // The cap holds per UTC day across overlapping and duplicate runs: take it from the ledger before claiming.
-    const granted = await deps.ledger.takeBudget({
-      name: DOMAIN_BUDGET,
-      period: day,
-      amount: planned.items.length,
-      cap: policy.limits.maxDomainsPerRun,
-      nowMs: deps.clock.now(),
-    });
+    // The caps hold per UTC day (count) and month (money) across overlapping and duplicate runs: taken from the
+    // ledger before claiming.
+    const grant = await takeBatchBudget(deps, policy, periods, planned);
+    const granted = grant.items;
     if (granted < planned.items.length) {
       const left = plan.batches.slice(index + 1).reduce((n, b) => n + b.items.length, 0);
-      summary.overBudget += planned.items.length - granted + left;
-      log.warn('daily domain budget reached; the rest waits for the next UTC day', {
-        day,
-        cap: policy.limits.maxDomainsPerRun,
-        granted,
-      });
+      const over = planned.items.length - granted + left;
+      if (grant.limitedBy === 'month-spend') summary.overMonthSpend += over;
+      else summary.overBudget += over;
+      log.warn(
+        grant.limitedBy === 'month-spend'
+          ? "this month's spending budget is reached; the rest waits for the next month or a higher cap"
+          : 'daily domain budget reached; the rest waits for the next UTC day',
+        { day: periods.day, month: periods.month, granted },
+      );
     }
     if (granted === 0) break;
     const trimmed = { ...planned, items: planned.items.slice(0, granted) };
     let result: BatchResult;
     try {
-      result = await submitBatch(deps, policy, runId, trimmed, day);
+      result = await submitBatch(deps, policy, runId, trimmed, periods);
     } catch (err) {
       // Ledger trouble before the paid call (intent, claim, or submit-start write): nothing was sent. Claims taken
       // stay live until check settles the intent, so nothing can be bought twice meanwhile.
@@ -203,7 +198,13 @@ async function claimEntries(deps: JobDeps, policy: Policy, batch: Batch, planned
       maxAttempts: policy.limits.maxAttempts,
     });
     if (result.ok) {
-      return { domain, expiryMs: d.domain.expiresAtMs, years: d.years ?? 1, permitPremium: !!d.permitPremium };
+      return {
+        domain,
+        expiryMs: d.domain.expiresAtMs,
+        years: d.years ?? 1,
+        permitPremium: !!d.permitPremium,
+        ...(d.price ? { price: d.price } : {}),
+      };
     }
     deps.log.info('claim held elsewhere; not submitting', {
       domain,
@@ -216,20 +217,12 @@ async function claimEntries(deps: JobDeps, policy: Policy, batch: Batch, planned
   return claimed.filter((e): e is BatchEntry => e !== undefined);
 }
 
-/** Gives back budget taken for domains that were not bought (best effort: a failure only under-spends). */
-async function returnBudget(deps: JobDeps, day: string, amount: number): Promise<void> {
-  if (amount <= 0) return;
-  await deps.ledger.returnBudget({ name: DOMAIN_BUDGET, period: day, amount, nowMs: deps.clock.now() }).catch((err) => {
-    deps.log.warn('could not give back unused budget; today may buy fewer domains', describeError(err));
-  });
-}
-
 async function submitBatch(
   deps: JobDeps,
   policy: Policy,
   runId: string,
   planned: PlannedBatch,
-  day: string,
+  periods: BudgetPeriods,
 ): Promise<BatchResult> {
   const batchId = deps.newId();
   const log = deps.log.child({ runId, batchId });
@@ -242,6 +235,7 @@ async function submitBatch(
     expiryMs: d.domain.expiresAtMs,
     years: d.years ?? 1,
     permitPremium: !!d.permitPremium,
+    ...(d.price ? { price: d.price } : {}),
   }));
   let batch = await deps.ledger.putBatchIntent({
     batchId,
@@ -257,7 +251,10 @@ async function submitBatch(
     sentNotices: [],
   });
   const entries = await claimEntries(deps, policy, batch, planned);
-  await returnBudget(deps, day, planned.items.length - entries.length);
+  await giveBack(deps, periods, {
+    count: planned.items.length - entries.length,
+    spend: costOf(intended) - costOf(entries),
+  });
   if (entries.length === 0) {
     await deps.ledger.saveBatch({
       ...batch,
@@ -289,7 +286,7 @@ async function submitBatch(
       ...(batch.promotionNo !== undefined ? { promotionNo: batch.promotionNo } : {}),
     });
   } catch (err) {
-    return handleSubmitError(deps, policy, batch, err, day);
+    return handleSubmitError(deps, policy, batch, err, periods);
   }
 
   log.info('submitted', { taskNo: submitted.taskNo, requestId: submitted.requestId, domains: entries.length });
@@ -356,7 +353,7 @@ async function handleSubmitError(
   policy: Policy,
   batch: Batch,
   err: unknown,
-  day: string,
+  periods: BudgetPeriods,
 ): Promise<BatchResult> {
   const log = deps.log.child({ runId: batch.runId, batchId: batch.batchId });
   const info = describeError(err);
@@ -395,8 +392,9 @@ async function handleSubmitError(
       entries: batch.entries.map((e) => ({ ...e, outcome: final ? 'FAILED' : 'NOT_SUBMITTED', message })),
       pendingNotices: final ? [...batch.pendingNotices, 'final'] : batch.pendingNotices,
     });
+    // Proven not executed, so nothing was charged: the money goes back either way, the count only when not final.
     if (final) deps.metrics({ RenewalsFailed: batch.entries.length });
-    else await returnBudget(deps, day, batch.entries.length);
+    await giveBack(deps, periods, { count: final ? 0 : batch.entries.length, spend: costOf(batch.entries) });
     return {
       batchId: batch.batchId,
       status: final ? 'rejected' : 'not-submitted',

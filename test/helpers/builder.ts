@@ -1,5 +1,8 @@
+import type { Billing } from '../../lib/billing/port';
 import { fixedClock } from '../../lib/clock';
+import { RejectedFinalError } from '../../lib/errors';
 import { createLogger } from '../../lib/log';
+import { type Money, parseMoney } from '../../lib/money';
 import type { Notifier, RenderedMessage } from '../../lib/notify/port';
 import { parsePolicyText } from '../../lib/policy/load';
 import type { Policy } from '../../lib/policy/schema';
@@ -18,7 +21,7 @@ import { createMemoryRegistrar, type FakeDomain, type MemoryRegistrar } from './
  *   await t.renew(); t.advance('3m'); await t.check();
  *
  * Domains are `name+<n><unit>` (expires that long after `now`; `-` for the past; units d, h, m) with optional
- * words after a space: `premium`, `redemption`. Objects (FakeDomain) are taken as they are.
+ * words after a space: `premium`, `redemption`, `autorenew` (Alibaba's own auto-renew on). Objects (FakeDomain) are taken as they are.
  */
 
 const UNIT_MS = { d: 86_400_000, h: 3_600_000, m: 60_000, s: 1_000 } as const;
@@ -38,13 +41,15 @@ export function parseDomain(spec: string | FakeDomain, nowMs: number): FakeDomai
   if (!m) throw new Error(`builder: bad domain "${spec}" (use e.g. a.com+10d premium)`);
   const words = new Set((m[3] ?? '').trim().split(/\s+/).filter(Boolean));
   for (const w of words) {
-    if (w !== 'premium' && w !== 'redemption') throw new Error(`builder: unknown domain flag "${w}" in "${spec}"`);
+    if (w !== 'premium' && w !== 'redemption' && w !== 'autorenew')
+      throw new Error(`builder: unknown domain flag "${w}" in "${spec}"`);
   }
   return {
     domainName: m[1] as string,
     expiresAtMs: nowMs + duration(m[2] as string),
     ...(words.has('premium') ? { premium: true } : {}),
     ...(words.has('redemption') ? { domainStatus: '2' } : {}),
+    ...(words.has('autorenew') ? { autoRenewEnabled: true } : {}),
   };
 }
 
@@ -81,6 +86,8 @@ export interface Given {
   }): Promise<CheckSummary>;
   /** Current expiry of a domain at the registrar. */
   expiry(domainName: string): number | undefined;
+  /** Present when `balance` was given. */
+  billing?: MemoryBilling;
 }
 
 export interface GivenOptions {
@@ -91,6 +98,15 @@ export interface GivenOptions {
   now?: string | number;
   /** Simulated ms a task waits and then executes (default 60 s each). */
   taskMs?: number;
+  /** The account's cash balance in CNY (e.g. "4455.00"): adds a billing port; absent = no balance check. */
+  balance?: string | number;
+}
+
+/** An in-memory billing port: the balance as set; `failing` makes reads throw (BSS refused or down). */
+export interface MemoryBilling extends Billing {
+  cash: Money;
+  failing: boolean;
+  reads: number;
 }
 
 export async function given(options: GivenOptions = {}): Promise<Given> {
@@ -104,6 +120,7 @@ export async function given(options: GivenOptions = {}): Promise<Given> {
     ...(options.taskMs !== undefined ? { taskMs: options.taskMs } : {}),
   });
   const ledger = createMemoryLedger();
+  const billing = options.balance === undefined ? undefined : createMemoryBilling(options.balance);
   const sent: RenderedMessage[] = [];
   const notifier = {
     sent,
@@ -124,6 +141,7 @@ export async function given(options: GivenOptions = {}): Promise<Given> {
   const deps = (overrides: Partial<JobDeps> = {}): JobDeps => ({
     registrar,
     ledger,
+    ...(billing ? { billing } : {}),
     notifier,
     clock,
     log: createLogger({ level: 'debug', sink: (l) => logs.push(l), now: clock.now }),
@@ -156,5 +174,21 @@ export async function given(options: GivenOptions = {}): Promise<Given> {
         ...(o.rules ? { rules: o.rules } : {}),
       }),
     expiry: (name) => registrar.domains.get(domainKey(name))?.expiresAtMs,
+    ...(billing ? { billing } : {}),
   };
+}
+
+export function createMemoryBilling(balance: string | number, currency = 'CNY'): MemoryBilling {
+  const billing: MemoryBilling = {
+    cash: parseMoney(balance, currency, 'test balance'),
+    failing: false,
+    reads: 0,
+    async readBalance() {
+      billing.reads += 1;
+      if (billing.failing)
+        throw new RejectedFinalError('QueryAccountBalance refused (test)', { code: 'NotAuthorized' });
+      return { availableCash: billing.cash, requestId: `bal-${billing.reads}` };
+    },
+  };
+  return billing;
 }

@@ -5,6 +5,7 @@ import type {
   DomainInfo,
   ListedDomain,
   ListQuery,
+  QuoteAnswer,
   Registrar,
   RenewBatchRequest,
   SubmitResult,
@@ -14,7 +15,7 @@ import type {
 import { addYearsUtc } from '../../lib/renewal/dates';
 import { formatDisplayDate } from '../../lib/sandbox/dates';
 import { domainStatusAt } from '../../lib/sandbox/model';
-import { domainKey } from '../../lib/sandbox/tld';
+import { domainKey, priceOf } from '../../lib/sandbox/tld';
 
 /**
  * An in-memory fake of the Registrar port for fast job-level tests: a portfolio, a submit that creates a task, and
@@ -29,9 +30,19 @@ export interface FakeDomain {
   premium?: boolean;
   /** Overrides the status computed from the expiry (e.g. '2' for redemption). */
   domainStatus?: string;
+  /** One-year price in minor units of the registrar's currency; default the sandbox's TLD list price. */
+  priceMinor?: number;
+  /** Alibaba's own auto-renew is on (AutoRenewEnabled). */
+  autoRenewEnabled?: boolean;
 }
 
-export type RegistrarOperation = 'listDomains' | 'getDomain' | 'submitRenewBatch' | 'listTasks' | 'listTaskDetails';
+export type RegistrarOperation =
+  | 'listDomains'
+  | 'getDomain'
+  | 'submitRenewBatch'
+  | 'listTasks'
+  | 'listTaskDetails'
+  | 'quoteRenewals';
 
 export interface FakeTask {
   taskNo: string;
@@ -54,6 +65,8 @@ export interface MemoryRegistrarOptions {
   taskMs?: number;
   /** The registrar refuses a detail whose CurrentExpirationDate is not the domain's expiry (default true). */
   rejectStaleExpiry?: boolean;
+  /** The account's currency (quotes are only given in it). Default CNY. */
+  currency?: string;
 }
 
 export interface FaultHooks {
@@ -67,6 +80,8 @@ export interface FaultHooks {
   listLagMs?: () => number;
   /** Extra simulated ms a new task waits in the registrar's queue before it executes (default 0). */
   queueMs?: () => number;
+  /** Both registrar price sources refuse (as for a key without the permission): every domain is unpriced. */
+  quotesRefused?: boolean;
 }
 
 export interface MemoryRegistrar extends Registrar {
@@ -96,7 +111,9 @@ export function createMemoryRegistrar(options: MemoryRegistrarOptions): MemoryRe
     submitRenewBatch: 0,
     listTasks: 0,
     listTaskDetails: 0,
+    quoteRenewals: 0,
   };
+  const currency = options.currency ?? 'CNY';
 
   function enter(operation: RegistrarOperation, arg: unknown): void {
     calls[operation] += 1;
@@ -142,6 +159,7 @@ export function createMemoryRegistrar(options: MemoryRegistrarOptions): MemoryRe
       expiresAtMs: domain.expiresAtMs,
       domainStatus: status(domain, clock.now()),
       premium: domain.premium ?? false,
+      ...(domain.autoRenewEnabled !== undefined ? { autoRenewEnabled: domain.autoRenewEnabled } : {}),
     };
   }
 
@@ -244,6 +262,32 @@ export function createMemoryRegistrar(options: MemoryRegistrarOptions): MemoryRe
           ...(outcome && !outcome.ok ? { failReason: outcome.message } : {}),
         };
       });
+    },
+
+    async quoteRenewals(items, wanted): Promise<QuoteAnswer> {
+      enter('quoteRenewals', items);
+      if (registrar.faults.quotesRefused) {
+        const refused = { code: 'Forbidden.RAM', message: 'not authorised' };
+        return {
+          quotes: [],
+          unpriced: [],
+          unavailable: [
+            { source: 'realtime', ...refused },
+            { source: 'checkdomain', ...refused },
+          ],
+        };
+      }
+      const answer: QuoteAnswer = { quotes: [], unpriced: [], unavailable: [] };
+      for (const item of items) {
+        const domain = domains.get(key(item.domainName));
+        if (!domain || wanted !== currency) {
+          answer.unpriced.push({ domainName: item.domainName, why: domain ? `no price in ${wanted}` : 'not found' });
+          continue;
+        }
+        const minor = domain.priceMinor ?? priceOf(domain.domainName, domain.premium ?? false) * 100;
+        answer.quotes.push({ domainName: item.domainName, perYear: { minor, currency }, source: 'realtime' });
+      }
+      return answer;
     },
 
     submissions() {

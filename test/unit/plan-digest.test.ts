@@ -107,6 +107,16 @@ describe('executeRenew with dryRun publishes the plan digest', () => {
       {
         registrar: {
           listDomains: async () => domains,
+          listTasks: async () => [],
+          quoteRenewals: async (items: { domainName: string }[]) => ({
+            quotes: items.map((i) => ({
+              domainName: i.domainName,
+              perYear: { minor: 7900, currency: 'CNY' },
+              source: 'realtime',
+            })),
+            unpriced: [],
+            unavailable: [],
+          }),
           renewBatch: never('renewBatch'),
         } as never,
         ledger: {

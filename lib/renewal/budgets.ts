@@ -1,0 +1,123 @@
+import type { BatchEntry } from '../ledger/port';
+import { describeError } from '../log';
+import type { Policy } from '../policy/schema';
+import type { PlannedBatch } from './decision';
+import type { JobDeps } from './deps';
+import { policyAmount } from './plan-money';
+
+/**
+ * The ledger-held budgets of the renew job: a count of domains per UTC day (limits.maxDomainsPerRun) and money per
+ * UTC calendar month (limits.maxSpendPerMonth). Both are taken with a conditional update BEFORE any claim, so
+ * overlapping and duplicate runs share one budget; what is not bought is given back (best effort: a failed give-back
+ * only under-spends).
+ */
+
+const DAY_MS = 86_400_000;
+/** Name of the per-UTC-day budget that holds limits.maxDomainsPerRun across overlapping runs. */
+export const DOMAIN_BUDGET = 'domains';
+/** Name of the per-month money budget, per currency (integer minor units). */
+export const spendBudgetName = (currency: string): string => `spend-${currency}`;
+
+/** The UTC day of `ms`, `yyyy-mm-dd`: the period of the daily domain budget. */
+export function utcDay(ms: number): string {
+  return new Date(Math.floor(ms / DAY_MS) * DAY_MS).toISOString().slice(0, 10);
+}
+
+/** The UTC calendar month of `ms`, `yyyy-mm`: the period of the monthly money budget. */
+export function utcMonth(ms: number): string {
+  return new Date(ms).toISOString().slice(0, 7);
+}
+
+/** The periods one run's budgets are taken in (fixed at planning time, so a run crossing midnight uses one day). */
+export interface BudgetPeriods {
+  day: string;
+  month: string;
+  currency: string;
+}
+
+export function budgetPeriods(policy: Policy, nowMs: number): BudgetPeriods {
+  return { day: utcDay(nowMs), month: utcMonth(nowMs), currency: policy.money.currency };
+}
+
+/** Minor units a batch's priced entries cost together (unpriced ones count 0: money.unpriced "renew"). */
+export function costOf(entries: readonly Pick<BatchEntry, 'price'>[]): number {
+  return entries.reduce((sum, e) => sum + (e.price?.minor ?? 0), 0);
+}
+
+export interface Grant {
+  /** How many of the batch's items (a prefix, in priority order) may be bought. */
+  items: number;
+  /** What stopped the rest, when something did. */
+  limitedBy?: 'day-count' | 'month-spend';
+}
+
+/**
+ * Takes the count and the money a batch needs. Returns how many of its items (a prefix) may be bought; what was
+ * taken for the others is given back at once.
+ */
+export async function takeBatchBudget(
+  deps: Pick<JobDeps, 'ledger' | 'clock' | 'log'>,
+  policy: Policy,
+  periods: BudgetPeriods,
+  planned: PlannedBatch,
+): Promise<Grant> {
+  const count = await deps.ledger.takeBudget({
+    name: DOMAIN_BUDGET,
+    period: periods.day,
+    amount: planned.items.length,
+    cap: policy.limits.maxDomainsPerRun,
+    nowMs: deps.clock.now(),
+  });
+  let grant: Grant = count < planned.items.length ? { items: count, limitedBy: 'day-count' } : { items: count };
+  const cap = policyAmount(policy, policy.limits.maxSpendPerMonth, 'limits.maxSpendPerMonth');
+  if (!cap || grant.items === 0) return grant;
+  const items = planned.items.slice(0, grant.items);
+  const wanted = costOf(items);
+  if (wanted === 0) return grant;
+  const granted = await deps.ledger.takeBudget({
+    name: spendBudgetName(periods.currency),
+    period: periods.month,
+    amount: wanted,
+    cap: cap.minor,
+    nowMs: deps.clock.now(),
+  });
+  if (granted < wanted) {
+    // The longest prefix that fits what was granted; the rest of the grant goes straight back.
+    let kept = 0;
+    let cost = 0;
+    for (const d of items) {
+      const next = cost + (d.price?.minor ?? 0);
+      if (next > granted) break;
+      cost = next;
+      kept++;
+    }
+    await giveBack(deps, periods, { count: grant.items - kept, spend: granted - cost });
+    grant = { items: kept, limitedBy: 'month-spend' };
+  }
+  return grant;
+}
+
+/** Gives back budget taken for domains that were not bought. Best effort: a failure only under-spends. */
+export async function giveBack(
+  deps: Pick<JobDeps, 'ledger' | 'clock' | 'log'>,
+  periods: BudgetPeriods,
+  amounts: { count: number; spend: number },
+): Promise<void> {
+  const nowMs = deps.clock.now();
+  const calls: Promise<void>[] = [];
+  if (amounts.count > 0)
+    calls.push(deps.ledger.returnBudget({ name: DOMAIN_BUDGET, period: periods.day, amount: amounts.count, nowMs }));
+  if (amounts.spend > 0)
+    calls.push(
+      deps.ledger.returnBudget({
+        name: spendBudgetName(periods.currency),
+        period: periods.month,
+        amount: amounts.spend,
+        nowMs,
+      }),
+    );
+  for (const result of await Promise.allSettled(calls)) {
+    if (result.status === 'rejected')
+      deps.log.warn('could not give back unused budget; this period may buy less', describeError(result.reason));
+  }
+}

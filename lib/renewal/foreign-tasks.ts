@@ -1,0 +1,49 @@
+import type { Batch } from '../ledger/port';
+import type { Registrar, TaskInfo } from '../registrar';
+import { DAY_MS } from './dates';
+import { normalizeDomain } from './domain-name';
+
+/**
+ * Renewals made outside this deployment (the console, Alibaba's own auto-renew, a second stack on the same account)
+ * that are still waiting in the registrar's queue: the expiry has not moved yet, so without this look the run would
+ * buy the same domain again. Free calls only.
+ */
+
+/** How far back the task list is read, days. A queued task older than this is taken as finished or failed. */
+export const FOREIGN_TASK_LOOKBACK_DAYS = 7;
+
+/** The registrar's task type of a renewal order (QueryTaskList TaskType). */
+const RENEW_TASK_TYPE = 'ORDER_RENEW';
+const FINISHED_TASK_STATUS = 'COMPLETE';
+
+/** True for a renewal task (QueryTaskList). */
+export function isRenewalTask(task: TaskInfo): boolean {
+  return task.taskType === RENEW_TASK_TYPE;
+}
+
+/**
+ * Domains (normalised) that an unfinished renewal task not recorded in our open batches holds right now: every
+ * renewal task of the last {@link FOREIGN_TASK_LOOKBACK_DAYS} days (one paged listing) that is not COMPLETE and not
+ * ours, and of its details those still waiting or executing (one detail read per such task; usually none).
+ * @param nowMs epoch ms
+ */
+export async function findRenewingElsewhere(
+  registrar: Pick<Registrar, 'listTasks' | 'listTaskDetails'>,
+  open: readonly Batch[],
+  nowMs: number,
+): Promise<Set<string>> {
+  const ours = new Set(open.flatMap((b) => (b.taskNo ? [b.taskNo] : [])));
+  // Creation times are filtered by day in an UNCONFIRMED zone: the range is widened by a day at the end.
+  const tasks = await registrar.listTasks({
+    fromMs: nowMs - FOREIGN_TASK_LOOKBACK_DAYS * DAY_MS,
+    toMs: nowMs + DAY_MS,
+  });
+  const held = new Set<string>();
+  for (const task of tasks) {
+    if (!isRenewalTask(task) || task.taskStatus === FINISHED_TASK_STATUS || ours.has(task.taskNo)) continue;
+    for (const detail of await registrar.listTaskDetails(task.taskNo)) {
+      if (detail.state === 'waiting' || detail.state === 'executing') held.add(normalizeDomain(detail.domainName));
+    }
+  }
+  return held;
+}

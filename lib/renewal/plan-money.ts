@@ -1,0 +1,150 @@
+import { addMoney, type Money, parseMoney, timesMoney, zeroMoney } from '../money';
+import type { Policy } from '../policy/schema';
+import type { QuoteSource } from '../registrar';
+import { daysUntil } from './dates';
+import type { Decision, Plan, PlanMoney, Reason } from './decision';
+import { normalizeDomain } from './domain-name';
+import { buildBatches, countTotals } from './plan';
+
+/**
+ * The money pass of the planner (docs/design.md, "Money"): pure, no clock, no I/O. It prices every renew decision,
+ * skips what no source prices (money.unpriced "skip") or what costs more than limits.maxPricePerDomain, then buys
+ * in priority order within limits.maxSpendPerRun and the balance less limits.minBalanceAfter, deferring what does
+ * not fit. All sums are integer minor units.
+ */
+
+/** A one-year price of a domain and where it came from. */
+export interface PricedDomain {
+  perYear: Money;
+  source: QuoteSource;
+}
+
+/** The balance as the renew job could read it. */
+export type BalanceReading = { state: 'read'; availableCash: Money } | { state: 'unreadable'; message: string };
+
+export interface MoneyInput {
+  /** One-year prices by normalised domain name, in the policy's currency. */
+  prices: ReadonlyMap<string, PricedDomain>;
+  /** Undefined when no balance check is configured (no billing port): never on a real run. */
+  balance: BalanceReading | undefined;
+  unavailableSources?: readonly { source: string; code: string }[];
+}
+
+/** Reasons a due domain is deferred for money: it would be bought if there were more money or a higher cap. */
+export const MONEY_DEFERRALS: readonly Reason[] = ['over-spend', 'low-balance'];
+
+/** A policy amount in its currency, exactly (validated by the schema already). */
+export function policyAmount(policy: Policy, value: string | number | undefined, where: string): Money | undefined {
+  return value === undefined ? undefined : parseMoney(value, policy.money.currency, `policy ${where}`);
+}
+
+/**
+ * Applies prices, balance and the money limits to a plan (see the module comment). Priority: soonest expiry first,
+ * then the rule's order in the policy (domains without a rule last), then the name. A domain that does not fit is
+ * deferred and later, cheaper ones are still considered: the run buys as much of what is due as the money allows.
+ * @returns a new plan; `money.deferred.topUp` is what the balance lacks to buy every deferred domain
+ */
+export function applyMoney(plan: Plan, policy: Policy, input: MoneyInput): Plan {
+  const currency = policy.money.currency;
+  const maxPrice = policyAmount(policy, policy.limits.maxPricePerDomain, 'limits.maxPricePerDomain');
+  const maxRun = policyAmount(policy, policy.limits.maxSpendPerRun, 'limits.maxSpendPerRun');
+  const reserve = policyAmount(policy, policy.limits.minBalanceAfter, 'limits.minBalanceAfter') ?? zeroMoney(currency);
+  const balance = input.balance;
+  const stopForBalance = balance?.state === 'unreadable' && policy.money.balanceUnreadable === 'stop';
+  const ruleOrder = new Map(policy.rules.map((r, i) => [r.name, i]));
+  const skip = (d: Decision, reason: Reason, price?: PricedDomain): Decision => {
+    const { years: _y, couponNo: _c, promotionNo: _p, permitPremium: _pp, batch: _b, ...rest } = d;
+    return {
+      ...rest,
+      action: 'skip',
+      reason,
+      ...(price && d.years ? { price: timesMoney(price.perYear, d.years), priceSource: price.source } : {}),
+    };
+  };
+
+  const decisions = [...plan.decisions];
+  const order = decisions
+    .map((d, i) => ({ d, i }))
+    .filter(({ d }) => d.action === 'renew')
+    .sort(
+      (a, b) =>
+        a.d.domain.expiresAtMs - b.d.domain.expiresAtMs ||
+        rank(ruleOrder, a.d.rule) - rank(ruleOrder, b.d.rule) ||
+        a.i - b.i,
+    );
+  let spent = zeroMoney(currency);
+  let unpricedRenewing = 0;
+  let deferredTotal = zeroMoney(currency);
+  let deferredCount = 0;
+  let deferredForBalance = zeroMoney(currency);
+  let earliest = Number.POSITIVE_INFINITY;
+  const room = balance?.state === 'read' ? addMoney(balance.availableCash, { minor: -reserve.minor, currency }) : null;
+  for (const { d, i } of order) {
+    const priced = input.prices.get(normalizeDomain(d.domain.domainName));
+    if (stopForBalance) {
+      decisions[i] = skip(d, 'balance-unknown', priced);
+      continue;
+    }
+    if (!priced) {
+      if (policy.money.unpriced === 'skip') decisions[i] = skip(d, 'unpriced');
+      else unpricedRenewing++;
+      continue;
+    }
+    const price = timesMoney(priced.perYear, d.years ?? 1);
+    if (maxPrice && price.minor > maxPrice.minor) {
+      decisions[i] = skip(d, 'over-price', priced);
+      continue;
+    }
+    const after = spent.minor + price.minor;
+    const overRun = maxRun !== undefined && after > maxRun.minor;
+    const overBalance = room !== null && after > room.minor;
+    if (overRun || overBalance) {
+      decisions[i] = skip(d, overBalance ? 'low-balance' : 'over-spend', priced);
+      deferredCount++;
+      deferredTotal = addMoney(deferredTotal, price);
+      if (overBalance) deferredForBalance = addMoney(deferredForBalance, price);
+      earliest = Math.min(earliest, d.domain.expiresAtMs);
+      continue;
+    }
+    spent = addMoney(spent, price);
+    decisions[i] = { ...d, price, priceSource: priced.source };
+  }
+  const money: PlanMoney = {
+    currency,
+    total: spent,
+    unpricedRenewing,
+    balance:
+      balance === undefined
+        ? { state: 'not-checked' }
+        : balance.state === 'read'
+          ? { state: 'read', availableCash: balance.availableCash, after: addMoney(balance.availableCash, neg(spent)) }
+          : { state: 'unreadable', message: balance.message, stopped: stopForBalance },
+    unavailableSources: [...(input.unavailableSources ?? [])],
+  };
+  if (deferredCount > 0) {
+    // What the account lacks to buy everything planned: this run's spend, the deferred, and the reserve kept.
+    const lack =
+      room !== null && deferredForBalance.minor > 0 ? spent.minor + deferredForBalance.minor - room.minor : 0;
+    money.deferred = {
+      count: deferredCount,
+      total: deferredTotal,
+      earliestExpiryMs: earliest,
+      ...(lack > 0 ? { topUp: { minor: lack, currency } } : {}),
+    };
+  }
+  const batches = buildBatches(decisions, policy.limits.maxBatchSize);
+  return { ...plan, decisions, batches, totals: countTotals(decisions), money };
+}
+
+/** Days from `nowMs` to the first deferred domain's expiry, for messages (negative once expired). */
+export function daysToDeadline(money: PlanMoney, nowMs: number): number | undefined {
+  return money.deferred ? daysUntil(money.deferred.earliestExpiryMs, nowMs) : undefined;
+}
+
+function rank(order: ReadonlyMap<string, number>, rule: string | undefined): number {
+  return rule === undefined ? Number.MAX_SAFE_INTEGER : (order.get(rule) ?? Number.MAX_SAFE_INTEGER);
+}
+
+function neg(m: Money): Money {
+  return { minor: -m.minor, currency: m.currency };
+}

@@ -1,0 +1,80 @@
+import { InputError } from '../errors';
+import { describeError, type Logger } from '../log';
+import { formatMoney, type Money, parseMoney } from '../money';
+import type { Policy } from '../policy/schema';
+import type { QuoteSource, Registrar } from '../registrar';
+import type { Decision } from './decision';
+import { normalizeDomain } from './domain-name';
+import type { PricedDomain } from './plan-money';
+
+/**
+ * Prices for the domains a run would buy (free calls only): the registrar's sources first (real-time price, then
+ * CheckDomain, inside the adapter), then the policy's per-TLD table. A quote in another currency than the policy's
+ * stops the run before anything is bought: amounts are never converted.
+ */
+
+export interface PriceBook {
+  prices: Map<string, PricedDomain>;
+  unavailable: { source: Exclude<QuoteSource, 'table'>; code: string }[];
+}
+
+/**
+ * The policy table's one-year price for a domain: the longest TLD key that ends the name (`com.cn` before `cn`).
+ * @returns undefined when no key matches
+ */
+export function priceFromTable(domainName: string, policy: Policy): Money | undefined {
+  const table = policy.money.priceTable;
+  if (!table) return undefined;
+  const labels = normalizeDomain(domainName).split('.');
+  for (let i = 1; i < labels.length; i++) {
+    const tld = labels.slice(i).join('.');
+    const value = table[tld];
+    if (value !== undefined) return parseMoney(value, policy.money.currency, `policy money.priceTable.${tld}`);
+  }
+  return undefined;
+}
+
+/**
+ * Prices every renew decision of a plan. A registrar that cannot quote at all (error, or no quote operation) leaves
+ * the table as the only source; that only makes domains unpriced, never bought without a price check.
+ */
+export async function collectPrices(
+  deps: { registrar: Registrar; log: Logger },
+  policy: Policy,
+  decisions: readonly Decision[],
+): Promise<PriceBook> {
+  const currency = policy.money.currency;
+  const wanted = new Map<string, Decision>();
+  for (const d of decisions) if (d.action === 'renew') wanted.set(normalizeDomain(d.domain.domainName), d);
+  const book: PriceBook = { prices: new Map(), unavailable: [] };
+  if (wanted.size === 0) return book;
+  if (deps.registrar.quoteRenewals) {
+    try {
+      const answer = await deps.registrar.quoteRenewals(
+        [...wanted.values()].map((d) => ({ domainName: d.domain.domainName, premium: d.domain.premium })),
+        currency,
+      );
+      for (const q of answer.quotes) {
+        if (q.perYear.currency !== currency) {
+          throw new InputError(
+            `${q.domainName}: the registrar quoted ${formatMoney(q.perYear)} but the policy's money.currency is ${currency}; nothing was bought. Set money.currency to the account's currency.`,
+            { domain: q.domainName },
+          );
+        }
+        book.prices.set(normalizeDomain(q.domainName), { perYear: q.perYear, source: q.source });
+      }
+      book.unavailable = answer.unavailable.map((u) => ({ source: u.source, code: u.code }));
+      for (const u of answer.unavailable)
+        deps.log.warn('price source unavailable; the next source is used this run', { source: u.source, code: u.code });
+    } catch (err) {
+      if (err instanceof InputError) throw err;
+      deps.log.warn('registrar prices could not be read; only money.priceTable prices this run', describeError(err));
+    }
+  }
+  for (const [name, d] of wanted) {
+    if (book.prices.has(name)) continue;
+    const perYear = priceFromTable(d.domain.domainName, policy);
+    if (perYear) book.prices.set(name, { perYear, source: 'table' });
+  }
+  return book;
+}

@@ -1,0 +1,160 @@
+import { InputError } from '../../lib/errors';
+import { formatMoney } from '../../lib/money';
+import { given } from '../helpers/builder';
+
+/**
+ * Money before the charge (issue 15), on the fast layer: prices, balance, money limits, someone else's queued
+ * renewal and Alibaba's own auto-renew. Prices are the sandbox list (per year): .com 69, .net 79, .io 398 CNY.
+ */
+
+const names = (subs: { domainName: string }[]) => subs.map((s) => s.domainName).sort();
+
+describe('the balance covers only part of what is due', () => {
+  test('buys the covered part in priority order (soonest expiry first) and says how much to top up, by when', async () => {
+    // Due: a.com 5d (69), b.io 6d (398), c.net 8d (79), d.com 9d (69). Balance 220: a.com, then b.io does not fit,
+    // c.net fits (148), d.com fits (217).
+    const t = await given({ domains: ['a.com+5d', 'b.io+6d', 'c.net+8d', 'd.com+9d'], balance: '220.00' });
+    const run = await t.renew();
+    expect(names(t.registrar.submissions())).toEqual(['a.com', 'c.net', 'd.com']);
+    const deferred = run.plan.decisions.filter((d) => d.reason === 'low-balance').map((d) => d.domain.domainName);
+    expect(deferred).toEqual(['b.io']);
+    const money = run.plan.money;
+    expect(money?.total).toEqual({ minor: 21700, currency: 'CNY' });
+    expect(money?.balance).toEqual({
+      state: 'read',
+      availableCash: { minor: 22000, currency: 'CNY' },
+      after: { minor: 300, currency: 'CNY' },
+    });
+    // Everything due costs 615; the balance is 220: top up 395 before b.io's expiry.
+    expect(money?.deferred).toEqual({
+      count: 1,
+      total: { minor: 39800, currency: 'CNY' },
+      earliestExpiryMs: t.registrar.domains.get('b.io')?.expiresAtMs,
+      topUp: { minor: 39500, currency: 'CNY' },
+    });
+    expect(run.summary.deferred).toBe(1);
+  });
+
+  test('minBalanceAfter keeps a reserve: the top-up includes it', async () => {
+    const t = await given({
+      domains: ['a.com+5d', 'b.com+6d'],
+      balance: 150,
+      policy: { limits: { minBalanceAfter: '20' } },
+    });
+    const run = await t.renew();
+    expect(names(t.registrar.submissions())).toEqual(['a.com']);
+    expect(run.plan.money?.deferred?.topUp).toEqual({ minor: 800, currency: 'CNY' }); // 69+69+20-150
+  });
+
+  test('a balance that cannot be read stops the buying by default, and the plan says why', async () => {
+    const t = await given({ domains: ['a.com+5d'], balance: 1000 });
+    (t.billing as NonNullable<typeof t.billing>).failing = true;
+    const run = await t.renew();
+    expect(t.registrar.submissions()).toEqual([]);
+    expect(run.plan.decisions[0]?.reason).toBe('balance-unknown');
+    expect(run.plan.money?.balance).toMatchObject({ state: 'unreadable', stopped: true });
+    const goOn = await t.renew({
+      policy: { ...t.policy, money: { ...t.policy.money, balanceUnreadable: 'continue' } },
+    });
+    expect(names(t.registrar.submissions())).toEqual(['a.com']);
+    expect(goOn.plan.money?.balance).toMatchObject({ state: 'unreadable', stopped: false });
+  });
+
+  test('a balance in another currency stops the run before any paid call', async () => {
+    const t = await given({ domains: ['a.com+5d'], balance: 1000 });
+    (t.billing as NonNullable<typeof t.billing>).cash = { minor: 100000, currency: 'USD' };
+    await expect(t.renew()).rejects.toThrow(InputError);
+    await expect(t.renew()).rejects.toThrow(/balance is in USD but the policy's money\.currency is CNY/);
+    expect(t.registrar.calls.submitRenewBatch).toBe(0);
+  });
+});
+
+describe('money limits', () => {
+  test('no paid call is ever made for a domain whose price is above maxPricePerDomain', async () => {
+    const t = await given({
+      domains: ['cheap.com+5d', 'dear.io+5d', { domainName: 'gold.com', expiresAtMs: 0, premium: true }],
+      policy: { limits: { maxPricePerDomain: '300', allowPremium: true } },
+    });
+    t.registrar.domains.get('gold.com')!.expiresAtMs = t.clock.now() + 3 * 86_400_000;
+    const run = await t.renew();
+    expect(names(t.registrar.submissions())).toEqual(['cheap.com']);
+    const over = run.plan.decisions.filter((d) => d.reason === 'over-price');
+    expect(over.map((d) => [d.domain.domainName, d.price && formatMoney(d.price)])).toEqual([
+      ['gold.com', '1380.00 CNY'],
+      ['dear.io', '398.00 CNY'],
+    ]);
+  });
+
+  test('maxSpendPerRun defers the rest to a later run', async () => {
+    const t = await given({
+      domains: ['a.com+5d', 'b.com+6d', 'c.com+7d'],
+      policy: { limits: { maxSpendPerRun: 140 } },
+    });
+    const run = await t.renew();
+    expect(names(t.registrar.submissions())).toEqual(['a.com', 'b.com']);
+    expect(run.plan.decisions.find((d) => d.domain.domainName === 'c.com')?.reason).toBe('over-spend');
+    expect(run.plan.money?.deferred).toMatchObject({ count: 1, total: { minor: 6900 } });
+    expect(run.plan.money?.deferred?.topUp).toBeUndefined(); // money is not what is missing
+  });
+
+  test('5 overlapping runs never spend more than maxSpendPerMonth together', async () => {
+    const domains = Array.from({ length: 12 }, (_, i) => `d${String(i).padStart(2, '0')}.com+${5 + i}d`);
+    const t = await given({ domains, policy: { limits: { maxSpendPerMonth: '500', maxBatchSize: 2 } } });
+    await Promise.all(Array.from({ length: 5 }, () => t.renew()));
+    const spent = t.registrar.submissions().length * 69;
+    expect(spent).toBeLessThanOrEqual(500);
+    expect(t.registrar.submissions().length).toBe(7); // 7 x 69 = 483: the budget is used, not wasted
+    // The next month has a fresh budget.
+    t.advance('3d'); // 2026-12-02: a new UTC month
+    await t.renew();
+    expect(t.registrar.submissions().length).toBe(12);
+  });
+
+  test('unpriced domains are skipped by default; the policy table prices them when the registrar cannot', async () => {
+    const t = await given({ domains: ['a.com+5d', 'b.org+5d'] });
+    t.registrar.faults.quotesRefused = true;
+    const run = await t.renew();
+    expect(t.registrar.submissions()).toEqual([]);
+    expect(run.plan.decisions.map((d) => d.reason)).toEqual(['unpriced', 'unpriced']);
+    expect(run.plan.money?.unavailableSources.map((u) => u.source)).toEqual(['realtime', 'checkdomain']);
+    const tabled = await t.renew({
+      policy: { ...t.policy, money: { ...t.policy.money, priceTable: { com: '75.50' } } },
+    });
+    expect(names(t.registrar.submissions())).toEqual(['a.com']);
+    expect(tabled.plan.decisions.find((d) => d.domain.domainName === 'a.com')).toMatchObject({
+      price: { minor: 7550, currency: 'CNY' },
+      priceSource: 'table',
+    });
+    expect(tabled.plan.decisions.find((d) => d.domain.domainName === 'b.org')?.reason).toBe('unpriced');
+  });
+});
+
+describe("someone else's renewal", () => {
+  test('a renewal submitted outside the tool and still queued is never bought a second time', async () => {
+    const t = await given({ domains: ['a.com+5d', 'b.com+5d'] });
+    t.registrar.faults.queueMs = () => 6 * 3_600_000; // waits in the registrar's queue for 6 h
+    await t.registrar.submitRenewBatch({
+      items: [{ domainName: 'a.com', years: 1, currentExpiryMs: t.expiry('a.com') as number, permitPremium: false }],
+    });
+    const run = await t.renew();
+    expect(run.plan.decisions.find((d) => d.domain.domainName === 'a.com')?.reason).toBe('renewing-elsewhere');
+    expect(t.registrar.submissions().filter((s) => s.domainName === 'a.com')).toHaveLength(1);
+    expect(t.registrar.submissions().filter((s) => s.domainName === 'b.com')).toHaveLength(1);
+    // Once their task is done, the expiry has moved a year and the domain is no longer due.
+    const before = t.expiry('a.com') as number;
+    t.advance('7h');
+    const later = await t.renew();
+    expect(t.expiry('a.com')).toBeGreaterThan(before + 360 * 86_400_000);
+    expect(later.plan.decisions.find((d) => d.domain.domainName === 'a.com' && d.action === 'renew')).toBeUndefined();
+    expect(t.registrar.submissions().filter((s) => s.domainName === 'a.com')).toHaveLength(1);
+  });
+
+  test("Alibaba's own auto-renew: skipped by default, bought when the policy says so", async () => {
+    const t = await given({ domains: ['a.com+5d autorenew'] });
+    const run = await t.renew();
+    expect(run.plan.decisions[0]?.reason).toBe('registrar-auto-renew');
+    expect(t.registrar.submissions()).toEqual([]);
+    await t.renew({ policy: { ...t.policy, money: { ...t.policy.money, registrarAutoRenew: 'renew' } } });
+    expect(names(t.registrar.submissions())).toEqual(['a.com']);
+  });
+});
