@@ -1,11 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { AutorenewError, InputError, JobFailedError } from './errors';
+import type { Batch } from './ledger/port';
 import { describeError } from './log';
 import type { Notifier } from './notify/port';
 import { DEFAULT_SMS_EVENTS, NOTIFY_EVENTS, type Policy } from './policy/schema';
+import { costOf } from './renewal/budgets';
 import { type CheckSummary, runCheck } from './renewal/check';
 import type { Plan } from './renewal/decision';
 import type { JobDeps } from './renewal/deps';
+import { collectMoneyNotices, describeMoney } from './renewal/money-notices';
 import { deliverNotices } from './renewal/notices';
 import { renderPlanDigest } from './renewal/plan-digest';
 import type { SettleRules } from './renewal/reconcile';
@@ -79,10 +82,18 @@ export async function executeRenew(
       const ids = summary.batches.map((b) => b.batchId).filter((id) => id !== '-');
       const batches = (await Promise.all(ids.map((id) => deps.ledger.getBatch(id)))).flatMap((b) => (b ? [b] : []));
       const warnings = collectLapseWarnings(run.plan);
-      const sent = await deps.ledger.getMarks(warnings.map((w) => w.mark));
+      const money = collectMoneyNotices(run.plan);
+      const sent = await deps.ledger.getMarks([...warnings.map((w) => w.mark), ...(money.mark ? [money.mark] : [])]);
+      const deferredNow = money.mark && !sent.has(money.mark) ? money.outcomes : [];
+      // A domain with a deferred line this time needs no will-lapse line beside it (that says the days left too).
+      const deferredNames = new Set(deferredNow.map((o) => o.domain));
       const fresh = warnings.filter((w) => !sent.has(w.mark));
+      const lapse = fresh.filter((w) => !deferredNames.has(w.outcome.domain));
       notified = await deliverNotices(deps, options.policy, {
-        extra: { outcomes: fresh.map((w) => w.outcome), marks: fresh.map((w) => w.mark) },
+        extra: {
+          outcomes: [...lapse.map((w) => w.outcome), ...deferredNow],
+          marks: [...fresh.map((w) => w.mark), ...(deferredNow.length > 0 && money.mark ? [money.mark] : [])],
+        },
         job: 'renew',
         runId,
         batches,
@@ -91,8 +102,11 @@ export async function executeRenew(
           planned: summary.planned,
           deferred: summary.deferred,
           skipped: summary.skipped,
+          ...(summary.overMonthSpend ? { overMonthSpend: summary.overMonthSpend } : {}),
         },
+        notes: describeMoney(run.plan.money, submittedCost(batches)),
       });
+      recordMoneyMetrics(deps, run.plan, submittedCost(batches));
     }
     const failed = summary.taskNoNotRecorded + summary.errors + (run.stoppedBy ? 1 : 0);
     deps.metrics({ RenewRuns: 1, ...(failed ? { JobErrors: 1 } : {}) });
@@ -125,6 +139,26 @@ export async function executeRenew(
     await failRun(deps, 'renew', runId, startedAtMs, err, options.policy);
     throw err;
   }
+}
+
+/** Quoted cost of what this run sent (batches that reached the submit), integer minor units. */
+function submittedCost(batches: readonly Batch[]): number {
+  return batches.filter((b) => b.submitStartedAtMs !== undefined).reduce((sum, b) => sum + costOf(b.entries), 0);
+}
+
+/**
+ * Money metrics, integer minor units of the policy's currency: what was planned and sent, the balance, and what the
+ * balance lacks for everything due (the low-balance alarm fires when that is above 0).
+ */
+function recordMoneyMetrics(deps: JobDeps, plan: Plan, submitted: number): void {
+  const money = plan.money;
+  if (!money) return;
+  deps.metrics({
+    SpendQuoted: money.total.minor,
+    SpendSubmitted: submitted,
+    TopUpNeeded: money.deferred?.topUp?.minor ?? 0,
+    ...(money.balance.state === 'read' ? { Balance: money.balance.availableCash.minor } : {}),
+  });
 }
 
 /** The check job as scheduled; throws JobFailedError when a batch could not be checked or a notice not sent. */

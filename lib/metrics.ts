@@ -14,6 +14,11 @@ export const METRICS = {
   outcomesUnknown: 'OutcomesUnknown',
   taskNoNotRecorded: 'TaskNoNotRecorded',
   jobErrors: 'JobErrors',
+  /** Money, in integer minor units of the policy's currency (fen for CNY): planned, sent, balance, shortfall. */
+  spendQuoted: 'SpendQuoted',
+  spendSubmitted: 'SpendSubmitted',
+  balance: 'Balance',
+  topUpNeeded: 'TopUpNeeded',
 } as const;
 
 export type MetricName = (typeof METRICS)[keyof typeof METRICS];

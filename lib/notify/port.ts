@@ -5,6 +5,7 @@
 
 export type { NotifyEvent } from '../policy/schema';
 
+import type { Money } from '../money';
 import type { NotifyEvent } from '../policy/schema';
 
 export interface DomainOutcome {
@@ -18,6 +19,8 @@ export interface DomainOutcome {
   /** will-lapse: whole days until expiry (negative once expired). */
   daysLeft?: number;
   /** registrar message/code or our reason, e.g. 'Insufficient balance' */ reason?: string;
+  /** What the renewal was quoted to cost (price x years), when known. */
+  price?: Money;
 }
 
 export interface Digest {
@@ -28,6 +31,8 @@ export interface Digest {
   /** set when the job failed as a whole (bad policy, bad secret, registrar unreachable) */
   error?: { message: string; fix?: string };
   /** e.g. deferred/skipped counts from the plan, shown as totals */ totals?: Record<string, number>;
+  /** Run-level lines shown under the heading (money: spend, balance, what to top up). */
+  notes?: string[];
 }
 
 export interface NotifyPolicy {

@@ -17,6 +17,7 @@ export const NOTIFY_EVENTS = [
   'stuck',
   'error',
   'will-lapse',
+  'deferred',
   'expiry-moved',
   'resolved',
   'orphaned',

@@ -16,6 +16,7 @@ export function outcomesForNotice(batch: Batch, notice: PendingNotice, nowMs: nu
     oldExpiryMs: e.expiryMs,
     years: e.years,
     ...(batch.taskNo ? { taskNo: batch.taskNo } : {}),
+    ...(e.price ? { price: e.price } : {}),
   });
   const open = batch.entries.filter((e) => !e.outcome);
   switch (notice) {
@@ -108,6 +109,7 @@ export async function deliverNotices(
     batches: readonly Batch[];
     error?: Digest['error'];
     totals?: Record<string, number>;
+    notes?: string[];
     /** Lines not tied to a batch (will-lapse), and the one-time marks to record once they are published. */
     extra?: { outcomes: readonly DomainOutcome[]; marks: readonly string[] };
   },
@@ -125,6 +127,7 @@ export async function deliverNotices(
     outcomes,
     ...(input.error ? { error: input.error } : {}),
     ...(input.totals ? { totals: input.totals } : {}),
+    ...(input.notes?.length ? { notes: input.notes } : {}),
   };
   const message = renderDigest(digest, policy.notify);
   let targetsPending = false;

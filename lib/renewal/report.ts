@@ -1,4 +1,5 @@
 import { domainToUnicode } from 'node:url';
+import { formatMoney } from '../money';
 import type { Digest, DomainOutcome, NotifyEvent, NotifyPolicy, RenderedMessage } from '../notify/port';
 import { ADVICE, type AdviceKind, adviceKindOf } from '../notify/text/advice';
 import { domainToGsm7, gsm7Length, toGsm7, truncateGsm7 } from '../notify/text/gsm7';
@@ -17,6 +18,7 @@ export const SEVERITY_ORDER: readonly NotifyEvent[] = [
   'orphaned',
   'expiry-moved',
   'will-lapse',
+  'deferred',
   'unknown',
   'failed',
   'stuck',
@@ -42,6 +44,7 @@ const MAX_REASON_CHARS = 300;
 const MAX_ID_CHARS = 100;
 const MAX_ERROR_CHARS = 1000;
 const MAX_TOTALS = 50;
+const MAX_NOTES = 10;
 const NAMES_PER_ADVICE = 3;
 
 const SECTIONS: Record<OutcomeEvent, { title: string; blurb: string; noNewExpiry: string }> = {
@@ -58,6 +61,12 @@ const SECTIONS: Record<OutcomeEvent, { title: string; blurb: string; noNewExpiry
     title: 'Will lapse',
     blurb: 'due, but this tool is not renewing them; renew by hand or change the policy',
     noNewExpiry: 'lapses',
+  },
+  deferred: {
+    title: 'Not bought for money',
+    blurb:
+      'due, but not bought this run: balance, price or a money limit (the reason says which); retried every run until bought',
+    noNewExpiry: 'deferred',
   },
   'expiry-moved': {
     title: 'Expiry moved unexpectedly',
@@ -151,6 +160,8 @@ function firstProblem(selection: Selection): DomainOutcome | undefined {
 function shortLabel(outcome: DomainOutcome): string {
   const kind = adviceKindOf(outcome);
   if (kind === 'other-failure') return sanitizeLine(outcome.reason, 40) || 'failed';
+  // The first deferred line carries the top-up sentence: the one thing the SMS must say.
+  if (kind === 'deferred') return sanitizeLine(outcome.reason?.split(';')[0], 90) || 'not bought: money';
   if (kind) return ADVICE[kind].smsLabel;
   return outcome.event === 'renewed' && outcome.newExpiryMs !== undefined
     ? `renewed to ${formatDateUtc(outcome.newExpiryMs)}`
@@ -193,7 +204,8 @@ function formatOutcomeLine(o: DomainOutcome): string {
   const parts = [
     `- ${sanitizeLine(displayName(o.domain), MAX_DOMAIN_CHARS) || '(no name)'}: expiry ${formatDateUtc(o.oldExpiryMs)} -> ${next}`,
     ...(o.daysLeft !== undefined ? [`${o.daysLeft} day${o.daysLeft === 1 ? '' : 's'} left`] : []),
-    ...(o.event === 'will-lapse' && o.batchId === '-'
+    ...(o.price ? [`${o.event === 'renewed' ? 'cost' : 'quoted'} ${formatMoney(o.price)}`] : []),
+    ...((o.event === 'will-lapse' || o.event === 'deferred') && o.batchId === '-'
       ? [] // not being renewed: no term, task or batch to show
       : [
           years,
@@ -242,6 +254,8 @@ function renderEmail(digest: Digest, selection: Selection, counts: string): stri
     '',
   ];
   if (selection.error) header.push(`Job error: ${sanitizeLine(selection.error.message, MAX_ERROR_CHARS)}`, '');
+  const notes = (digest.notes ?? []).slice(0, MAX_NOTES).map((n) => sanitizeLine(n, MAX_ERROR_CHARS));
+  if (notes.length > 0) header.push(...notes, '');
   const advice = renderAdvice(selection);
   const footer = [
     ...renderTotals(digest.totals),

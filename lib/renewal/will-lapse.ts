@@ -1,6 +1,7 @@
 import type { DomainOutcome } from '../notify/port';
 import { type Plan, REASONS, type Reason } from './decision';
 import { normalizeDomain } from './domain-name';
+import { MONEY_REASONS } from './money-notices';
 
 /** Days-left thresholds at which a will-lapse notice is sent, once each per domain and expiry. */
 export const WILL_LAPSE_THRESHOLDS_DAYS: readonly number[] = [1, 3, 7, 30];
@@ -16,6 +17,10 @@ export const WILL_LAPSE_REASONS: readonly Reason[] = [
   'max-attempts',
   'redemption',
   'past-window',
+  'held',
+  // Alibaba's own auto-renew is UNCONFIRMED to buy it: warn at the thresholds all the same.
+  'registrar-auto-renew',
+  ...MONEY_REASONS,
 ];
 
 export interface LapseWarning {

@@ -15,6 +15,7 @@ export type AdviceKind =
   | 'unknown'
   | 'stuck'
   | 'will-lapse'
+  | 'deferred'
   | 'expiry-moved'
   | 'orphaned';
 
@@ -67,6 +68,11 @@ export const ADVICE: Record<AdviceKind, Advice> = {
     smsLabel: 'stuck',
     todo: 'look at these renewals in the Alibaba Cloud console task list; the check job keeps watching them and reminds you daily until they finish.',
   },
+  deferred: {
+    title: 'Not bought for money',
+    smsLabel: 'not bought: money',
+    todo: 'top up the account by the amount named above, or raise the money limit named in the reason (limits.* in the policy), or give the domain a price (money.priceTable); the next renew run buys them.',
+  },
   'will-lapse': {
     title: 'Will lapse',
     smsLabel: 'will lapse',
@@ -109,6 +115,8 @@ export function adviceKindOf(outcome: DomainOutcome): AdviceKind | undefined {
       return 'stuck';
     case 'will-lapse':
       return 'will-lapse';
+    case 'deferred':
+      return 'deferred';
     case 'expiry-moved':
       return 'expiry-moved';
     case 'orphaned':
