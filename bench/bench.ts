@@ -82,7 +82,7 @@ export async function runBench(
     bundles = {
       ...measured,
       limitBytes: LIMITS.bundleBytes,
-      allUnderLimit: measured.bundles.every((b) => b.bytes < LIMITS.bundleBytes),
+      allUnderLimit: measured.bundles.every((b) => b.bytes <= LIMITS.bundleBytes),
     };
     progress('bundles measured');
   }

@@ -4,7 +4,9 @@ import type { BenchPortfolio } from './portfolio';
 import type { ScenarioRun } from './scenario';
 
 /** Acceptance limits of issue 8. */
-export const LIMITS = { wallOverPath: 1.3, peakRssMb: 150, rssAtN: 10_000, bundleBytes: 1_000_000 } as const;
+// bundleBytes: issue 19's target for each handler bundle (KB = 1024 bytes); `npm test` guards 200 KB, a size check
+// that holds on any machine, and the bench holds the tighter target.
+export const LIMITS = { wallOverPath: 1.3, peakRssMb: 150, rssAtN: 10_000, bundleBytes: 150 * 1024 } as const;
 
 const MB = 1024 * 1024;
 

@@ -106,7 +106,7 @@ function formatAcceptance(report: BenchReport): string[] {
     );
   }
   if (report.bundles) {
-    out.push(`bundles < ${(LIMITS.bundleBytes / 1e6).toFixed(0)} MB ${mark(report.bundles.allUnderLimit)}`);
+    out.push(`bundles <= ${LIMITS.bundleBytes / 1024} KB ${mark(report.bundles.allUnderLimit)}`);
   }
   for (const b of report.budgets ?? []) {
     out.push(`${b.name} ${b.measuredMs.toFixed(0)} ms < ${b.limitMs} ms ${mark(b.passed)}`);

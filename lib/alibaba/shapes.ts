@@ -1,5 +1,6 @@
 import { domainToASCII } from 'node:url';
-import { z } from 'zod';
+import { en } from 'zod/locales';
+import * as z from 'zod/mini';
 import type { DomainInfo, ListedDomain, SubmitResult, TaskDetail, TaskDetailState, TaskInfo } from '../registrar';
 import { registrarText } from './errors';
 
@@ -13,9 +14,11 @@ export interface Page<T> {
   totalPages: number;
 }
 
-const count = z.number().int().nonnegative();
-const nonEmpty = z.string().min(1);
-const epochMs = z.number().int().safe();
+// `z.int()` used as a check is what classic `.int()` does: a non-number still reads "expected number".
+const count = z.number().check(z.int(), z.nonnegative());
+const nonEmpty = z.string().check(z.minLength(1));
+// The int check also bounds to safe integers (classic `.int().safe()` ran it twice).
+const epochMs = z.number().check(z.int());
 
 /** Characters no domain name has, in any form: controls, format characters, separators, whitespace. */
 const NOT_IN_NAMES = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\s]/u;
@@ -37,10 +40,16 @@ export function isValidDomainName(name: string): boolean {
 // The message names the field (with its path), never the offending value.
 const domainName = z
   .string()
-  .refine(isValidDomainName, 'is not a valid domain name (LDH or IDN, at most 253 characters)');
+  .check(z.refine(isValidDomainName, 'is not a valid domain name (LDH or IDN, at most 253 characters)'));
 
-function parseWith<S extends z.ZodType>(schema: S, body: unknown): z.output<S> {
-  const result = schema.safeParse(body);
+/**
+ * English messages ("Invalid input: expected string, received undefined") for the issues above: zod/mini loads no
+ * locale, and a bare "Invalid input" would not say what was wrong. Per parse, so no global config is changed.
+ */
+const { localeError } = en();
+
+function parseWith<S extends z.ZodMiniType>(schema: S, body: unknown): z.output<S> {
+  const result = schema.safeParse(body, { error: localeError });
   if (result.success) return result.data;
   const issue = result.error.issues[0];
   const path = issue?.path.length ? issue.path.join('.') : 'body';
@@ -51,14 +60,11 @@ function parseWith<S extends z.ZodType>(schema: S, body: unknown): z.output<S> {
  * A paged body: totals plus `Data.<itemKey>` (an array). A missing `Data` or item key is read as an empty page
  * (the empty-list shape is UNCONFIRMED); the total check of the pager catches a page that lost its items.
  */
-function pagedSchema<I extends z.ZodType>(itemKey: string, item: I) {
+function pagedSchema<I extends z.ZodMiniType>(itemKey: string, item: I) {
   return z.object({
     TotalItemNum: count,
     TotalPageNum: count,
-    Data: z
-      .object({ [itemKey]: z.array(item).optional() })
-      .optional()
-      .nullable(),
+    Data: z.nullable(z.optional(z.object({ [itemKey]: z.optional(z.array(item)) }))),
   });
 }
 
@@ -77,11 +83,11 @@ const domainItem = z.object({
   InstanceId: z.string(),
   ExpirationDateLong: epochMs,
   DomainStatus: z.string(),
-  Premium: z.boolean().optional(),
-  DomainGroupId: z.string().optional(),
-  DomainGroupName: z.string().optional(),
-  DomainType: z.string().optional(),
-  DomainAuditStatus: z.string().optional(),
+  Premium: z.optional(z.boolean()),
+  DomainGroupId: z.optional(z.string()),
+  DomainGroupName: z.optional(z.string()),
+  DomainType: z.optional(z.string()),
+  DomainAuditStatus: z.optional(z.string()),
 });
 const domainPage = pagedSchema('Domain', domainItem);
 
@@ -109,7 +115,7 @@ const domainInfo = z.object({
   DomainName: domainName,
   ExpirationDateLong: epochMs,
   DomainStatus: z.string(),
-  Premium: z.boolean().optional(),
+  Premium: z.optional(z.boolean()),
 });
 
 /** QueryDomainByDomainName (flat body) -> DomainInfo. */
@@ -179,9 +185,9 @@ const detailItem = z.object({
   TaskDetailNo: nonEmpty,
   DomainName: domainName,
   TaskStatusCode: z.union([z.literal(0), z.literal(1), z.literal(2), z.literal(3)]),
-  ErrorMsg: z.string().optional(),
-  FailReason: z.string().optional(),
-  TryCount: count.optional(),
+  ErrorMsg: z.optional(z.string()),
+  FailReason: z.optional(z.string()),
+  TryCount: z.optional(count),
 });
 const detailPage = pagedSchema('TaskDetail', detailItem);
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { toJSONSchema } from 'zod/mini';
 import { policySchema } from './schema';
 
 /**
@@ -7,7 +7,7 @@ import { policySchema } from './schema';
  * Uses the input side: keys with defaults are optional.
  */
 export function buildPolicyJsonSchema(): Record<string, unknown> {
-  const generated = z.toJSONSchema(policySchema, { io: 'input', target: 'draft-2020-12' }) as Record<string, unknown>;
+  const generated = toJSONSchema(policySchema, { io: 'input', target: 'draft-2020-12' }) as Record<string, unknown>;
   const { $schema, ...rest } = generated;
   return {
     $schema,

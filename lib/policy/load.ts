@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { z } from 'zod';
+import type * as z from 'zod/mini';
 import { type InputIssue, ValidationError } from '../errors';
 import { suggestKey } from './describe';
 import { JsonSyntaxError, type LocatedJson, parseJsonWithPositions, type SourcePosition } from './json-locate';
@@ -115,20 +115,26 @@ function locate(located: LocatedJson, path: PathSegments): SourcePosition | Reco
 function allowedKeysAt(path: PathSegments): string[] {
   let schema: z.core.$ZodType | undefined = policySchema;
   for (const seg of path) {
-    schema = unwrap(schema);
-    if (schema instanceof z.ZodObject) schema = (schema.shape as Record<string, z.core.$ZodType>)[String(seg)];
-    else if (schema instanceof z.ZodArray) schema = schema.element as z.core.$ZodType;
+    const def: z.core.$ZodTypeDef | undefined = unwrap(schema)?._zod.def;
+    if (def?.type === 'object') schema = (def as z.core.$ZodObjectDef).shape[String(seg)];
+    else if (def?.type === 'array') schema = (def as z.core.$ZodArrayDef).element;
     else return [];
   }
-  schema = unwrap(schema);
-  return schema instanceof z.ZodObject ? Object.keys(schema.shape) : [];
+  const def = unwrap(schema)?._zod.def;
+  return def?.type === 'object' ? Object.keys((def as z.core.$ZodObjectDef).shape) : [];
 }
 
+/**
+ * The schema under optional/default/prefault/pipe wrappers. Reads the definition's `type` rather than `instanceof`,
+ * so it works for any zod API (classic or mini) and pulls no class into the bundle.
+ */
 function unwrap(schema: z.core.$ZodType | undefined): z.core.$ZodType | undefined {
   let s = schema;
   for (;;) {
-    if (s instanceof z.ZodOptional || s instanceof z.ZodDefault || s instanceof z.ZodPrefault) s = s.unwrap();
-    else if (s instanceof z.ZodPipe) s = s.in;
+    const def = s?._zod.def;
+    if (def?.type === 'optional' || def?.type === 'default' || def?.type === 'prefault')
+      s = (def as z.core.$ZodOptionalDef).innerType;
+    else if (def?.type === 'pipe') s = (def as z.core.$ZodPipeDef).in;
     else return s;
   }
 }

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { minorDigits } from '../money';
 import { describeValue } from './describe';
 
@@ -6,6 +6,10 @@ import { describeValue } from './describe';
  * The policy file format v1: the single source of truth. `policies/policy.schema.json` and docs/policy-reference.md
  * are generated from it and the loader validates with it. Every object is strict, so a typo fails loudly; every message says what is
  * expected and what was found.
+ *
+ * Written with zod/mini (functions instead of methods: `z.optional(x)`, `x.check(z.regex(...))`) because every cold
+ * start loads it: classic zod was ~440 KB of a ~550 KB handler bundle, zod/mini is ~31 KB (issue 19). The core, the
+ * messages and the generated JSON Schema are the same.
  */
 
 /** Events a notification can be sent for. */
@@ -40,19 +44,27 @@ export const MAX_DAYS_AFTER_EXPIRY = 30;
 
 const got = (input: unknown): string => (input === undefined ? 'but it is missing' : `got ${describeValue(input)}`);
 
+/**
+ * Documents a schema for the generated JSON Schema and reference. zod/mini has no `.meta()` method; the `meta` check
+ * registers a clone in the global registry exactly as classic `.meta()` does, so a shared schema keeps no stray text.
+ */
+const doc = <T extends z.ZodMiniType>(schema: T, description: string): T => schema.check(z.meta({ description }));
+
 function intRange(min: number, max: number, what = 'a whole number') {
   const message = (iss: { input?: unknown }) => `must be ${what} from ${min} to ${max}, ${got(iss.input)}`;
-  return z.int({ error: message }).min(min, { error: message }).max(max, { error: message });
+  return z.int({ error: message }).check(z.minimum(min, { error: message }), z.maximum(max, { error: message }));
 }
 
 function positiveInt() {
   const message = (iss: { input?: unknown }) => `must be a whole number of at least 1, ${got(iss.input)}`;
-  return z.int({ error: message }).min(1, { error: message }).max(Number.MAX_SAFE_INTEGER, { error: message });
+  return z
+    .int({ error: message })
+    .check(z.minimum(1, { error: message }), z.maximum(Number.MAX_SAFE_INTEGER, { error: message }));
 }
 
 function positiveNumber() {
   const message = (iss: { input?: unknown }) => `must be a number greater than 0, ${got(iss.input)}`;
-  return z.number({ error: message }).gt(0, { error: message }).max(1e6, { error: message });
+  return z.number({ error: message }).check(z.gt(0, { error: message }), z.maximum(1e6, { error: message }));
 }
 
 function bool() {
@@ -61,12 +73,13 @@ function bool() {
 
 function text(what: string) {
   const message = (iss: { input?: unknown }) => `must be ${what}, ${got(iss.input)}`;
-  return z.string({ error: message }).regex(/\S/, { error: message });
+  return z.string({ error: message }).check(z.regex(/\S/, { error: message }));
 }
 
-const description = z
-  .string({ error: (iss) => `must be a string (a comment for humans), ${got(iss.input)}` })
-  .meta({ description: 'Free text for humans; ignored by the tool (JSON has no comments).' });
+const description = doc(
+  z.string({ error: (iss) => `must be a string (a comment for humans), ${got(iss.input)}` }),
+  'Free text for humans; ignored by the tool (JSON has no comments).',
+);
 
 /** Strict object whose wrong-type message names the expected shape. Unknown keys are reported by the loader. */
 function strict<T extends z.core.$ZodLooseShape>(shape: T, what: string) {
@@ -80,71 +93,85 @@ export const GLOB_PATTERN = /^[\p{L}\p{M}\p{N}.*-]+$/u;
 
 const glob = z
   .string({ error: (iss) => `must be a domain pattern string such as "*.example.com", ${got(iss.input)}` })
-  .regex(GLOB_PATTERN, {
-    error: (iss) =>
-      `${describeValue(iss.input)} is not a valid domain pattern: use only letters, digits, "-", "." and "*" (e.g. "*.example.com")`,
-  });
+  .check(
+    z.regex(GLOB_PATTERN, {
+      error: (iss) =>
+        `${describeValue(iss.input)} is not a valid domain pattern: use only letters, digits, "-", "." and "*" (e.g. "*.example.com")`,
+    }),
+  );
 
-const daysBefore = () =>
-  intRange(0, 365).meta({ description: 'Renew when the domain expires within this many days (24 h each).' });
+const daysBefore = () => doc(intRange(0, 365), 'Renew when the domain expires within this many days (24 h each).');
 const daysAfter = () =>
-  intRange(0, MAX_DAYS_AFTER_EXPIRY).meta({
-    description: 'Still renew this many days after expiry (grace period, at most 30; later needs redemption).',
-  });
-const years = () => intRange(1, 10).meta({ description: 'Years to renew for, reduced to fit limits.maxYearsAhead.' });
-const coupon = () => text('a non-empty coupon number string').meta({ description: 'CouponNo sent with the batch.' });
-const promotion = () =>
-  text('a non-empty promotion number string').meta({ description: 'PromotionNo sent with the batch.' });
+  doc(
+    intRange(0, MAX_DAYS_AFTER_EXPIRY),
+    'Still renew this many days after expiry (grace period, at most 30; later needs redemption).',
+  );
+const years = () => doc(intRange(1, 10), 'Years to renew for, reduced to fit limits.maxYearsAhead.');
+const coupon = () => doc(text('a non-empty coupon number string'), 'CouponNo sent with the batch.');
+const promotion = () => doc(text('a non-empty promotion number string'), 'PromotionNo sent with the batch.');
 
 const windowShape = {
-  daysBeforeExpiry: daysBefore().default(30),
-  daysAfterExpiry: daysAfter().default(0),
+  daysBeforeExpiry: z._default(daysBefore(), 30),
+  daysAfterExpiry: z._default(daysAfter(), 0),
 };
 
-const windowSchema = strict(windowShape, 'an object like {"daysBeforeExpiry": 30, "daysAfterExpiry": 0}').meta({
-  description: 'When a domain is due: expiry - now <= daysBeforeExpiry days and now - expiry <= daysAfterExpiry days.',
-});
+const windowSchema = doc(
+  strict(windowShape, 'an object like {"daysBeforeExpiry": 30, "daysAfterExpiry": 0}'),
+  'When a domain is due: expiry - now <= daysBeforeExpiry days and now - expiry <= daysAfterExpiry days.',
+);
 
-const partialWindowSchema = strict(
-  { daysBeforeExpiry: daysBefore().optional(), daysAfterExpiry: daysAfter().optional() },
-  'an object like {"daysBeforeExpiry": 90}',
-).meta({ description: 'Overrides of the top-level window for this rule.' });
+const partialWindowSchema = doc(
+  strict(
+    { daysBeforeExpiry: z.optional(daysBefore()), daysAfterExpiry: z.optional(daysAfter()) },
+    'an object like {"daysBeforeExpiry": 90}',
+  ),
+  'Overrides of the top-level window for this rule.',
+);
 
-const defaultsSchema = strict(
-  {
-    renew: bool().default(true).meta({ description: 'Renew domains no rule opts out.' }),
-    years: years().default(1),
-    coupon: coupon().optional(),
-    promotion: promotion().optional(),
-  },
-  'an object like {"renew": true, "years": 1}',
-).meta({ description: 'Settings for domains no rule matches, and the base every rule overrides.' });
+const defaultsSchema = doc(
+  strict(
+    {
+      renew: doc(z._default(bool(), true), 'Renew domains no rule opts out.'),
+      years: z._default(years(), 1),
+      coupon: z.optional(coupon()),
+      promotion: z.optional(promotion()),
+    },
+    'an object like {"renew": true, "years": 1}',
+  ),
+  'Settings for domains no rule matches, and the base every rule overrides.',
+);
 
-const nonEmptyList = <T extends z.ZodType>(item: T, what: string) =>
-  z
-    .array(item, { error: (iss) => `must be a list of ${what}, ${got(iss.input)}` })
-    .min(1, { error: `must list at least one ${what.replace(/s$/, '')}; remove the key instead of leaving it empty` });
+const nonEmptyList = <T extends z.ZodMiniType>(item: T, what: string) =>
+  z.array(item, { error: (iss) => `must be a list of ${what}, ${got(iss.input)}` }).check(
+    z.minLength(1, {
+      error: `must list at least one ${what.replace(/s$/, '')}; remove the key instead of leaving it empty`,
+    }),
+  );
 
-const ruleSchema = strict(
-  {
-    name: text('a non-empty rule name').meta({ description: 'Unique name, shown in plans and notifications.' }),
-    description: description.optional(),
-    match: nonEmptyList(glob, 'domain patterns')
-      .optional()
-      .meta({ description: 'Case-insensitive globs over the whole name; `*` matches any run of characters.' }),
-    groups: nonEmptyList(text('a non-empty group name'), 'domain group names')
-      .optional()
-      .meta({ description: 'Alibaba domain group names (case-insensitive).' }),
-    renew: bool().optional().meta({ description: 'false: let matching domains lapse.' }),
-    years: years().optional(),
-    window: partialWindowSchema.optional(),
-    coupon: coupon().optional(),
-    promotion: promotion().optional(),
-  },
-  'a rule object like {"name": "brand", "match": ["*.example.com"], "years": 2}',
-)
-  .meta({ description: 'The first rule whose match or groups fits a domain wins; its fields override defaults.' })
-  .superRefine((rule, ctx) => {
+const ruleSchema = doc(
+  strict(
+    {
+      name: doc(text('a non-empty rule name'), 'Unique name, shown in plans and notifications.'),
+      description: z.optional(description),
+      match: doc(
+        z.optional(nonEmptyList(glob, 'domain patterns')),
+        'Case-insensitive globs over the whole name; `*` matches any run of characters.',
+      ),
+      groups: doc(
+        z.optional(nonEmptyList(text('a non-empty group name'), 'domain group names')),
+        'Alibaba domain group names (case-insensitive).',
+      ),
+      renew: doc(z.optional(bool()), 'false: let matching domains lapse.'),
+      years: z.optional(years()),
+      window: z.optional(partialWindowSchema),
+      coupon: z.optional(coupon()),
+      promotion: z.optional(promotion()),
+    },
+    'a rule object like {"name": "brand", "match": ["*.example.com"], "years": 2}',
+  ),
+  'The first rule whose match or groups fits a domain wins; its fields override defaults.',
+).check(
+  z.superRefine((rule, ctx) => {
     if (rule.match === undefined && rule.groups === undefined) {
       ctx.addIssue({
         code: 'custom',
@@ -163,142 +190,164 @@ const ruleSchema = strict(
         }
       }
     }
-  });
+  }),
+);
 
-const rulesSchema = z
-  .array(ruleSchema, { error: (iss) => `must be a list of rule objects, ${got(iss.input)}` })
-  .superRefine((rules, ctx) => {
-    const seen = new Map<string, number>();
-    rules.forEach((rule, i) => {
-      const key = rule.name.toLowerCase();
-      const first = seen.get(key);
-      if (first === undefined) seen.set(key, i);
-      else
-        ctx.addIssue({
-          code: 'custom',
-          path: [i, 'name'],
-          message: `duplicate rule name "${rule.name}" (also rules[${first}].name): give each rule a unique name`,
-        });
-    });
-  })
-  .meta({ description: 'Ordered rules; the first match wins.' });
+const rulesSchema = doc(
+  z.array(ruleSchema, { error: (iss) => `must be a list of rule objects, ${got(iss.input)}` }).check(
+    z.superRefine((rules, ctx) => {
+      const seen = new Map<string, number>();
+      rules.forEach((rule, i) => {
+        const key = rule.name.toLowerCase();
+        const first = seen.get(key);
+        if (first === undefined) seen.set(key, i);
+        else
+          ctx.addIssue({
+            code: 'custom',
+            path: [i, 'name'],
+            message: `duplicate rule name "${rule.name}" (also rules[${first}].name): give each rule a unique name`,
+          });
+      });
+    }),
+  ),
+  'Ordered rules; the first match wins.',
+);
 
 /** An amount of money in `money.currency`: a decimal string such as "79.00" or a number, never negative. */
 const AMOUNT = /^\d{1,12}(\.\d+)?$/;
 const amount = (what: string) =>
-  z
-    .union([z.string(), z.number()], {
-      error: (iss) => `must be an amount in money.currency such as "79.00" or 79, ${got(iss.input)}`,
-    })
-    .refine((v) => AMOUNT.test(typeof v === 'number' ? String(v) : v.trim()), {
-      error: (iss) =>
-        `must be an amount of at least 0 such as "79.00" or 79 (digits, at most one ".", no sign or thousands separator), ${got(iss.input)}`,
-    })
-    .meta({ description: what });
+  doc(
+    z
+      .union([z.string(), z.number()], {
+        error: (iss) => `must be an amount in money.currency such as "79.00" or 79, ${got(iss.input)}`,
+      })
+      .check(
+        z.refine((v) => AMOUNT.test(typeof v === 'number' ? String(v) : v.trim()), {
+          error: (iss) =>
+            `must be an amount of at least 0 such as "79.00" or 79 (digits, at most one ".", no sign or thousands separator), ${got(iss.input)}`,
+        }),
+      ),
+    what,
+  );
 
 /** Per-TLD prices: a TLD without its leading dot, lower case, e.g. `com` or `com.cn`. */
 export const TLD_PATTERN = /^[a-z0-9-]+(\.[a-z0-9-]+)*$/;
 
-const moneySchema = strict(
-  {
-    currency: z
-      .string({ error: (iss) => `must be a currency code such as "CNY" or "USD", ${got(iss.input)}` })
-      .regex(/^[A-Z]{3}$/, {
-        error: (iss) => `must be a three-letter upper-case currency code such as "CNY", ${got(iss.input)}`,
-      })
-      .default('CNY')
-      .meta({
-        description:
-          "The account's currency. Every amount in this file is in it; a balance or quote in another currency stops the run before anything is bought.",
-      }),
-    priceTable: z
-      .record(
-        z.string().regex(TLD_PATTERN, {
-          error: (iss) =>
-            `${describeValue(iss.input)} is not a TLD: write it lower case without the leading dot, e.g. "com" or "com.cn"`,
-        }),
-        amount('One year of renewal in money.currency.'),
-        {
-          error: (iss) =>
-            iss.code === 'invalid_key'
-              ? `${describeValue(iss.input)} is not a TLD: write it lower case without the leading dot, e.g. "com" or "com.cn"`
-              : `must be an object of TLD to one-year price, like {"com": "79.00"}, ${got(iss.input)}`,
-        },
-      )
-      .optional()
-      .meta({
-        description:
-          'One-year renewal price per TLD, used when the registrar gives no price (source "table"); the longest matching TLD wins.',
-      }),
-    unpriced: z
-      .enum(['skip', 'renew'], { error: (iss) => `must be "skip" or "renew", ${got(iss.input)}` })
-      .default('skip')
-      .meta({
-        description:
-          '"skip": a domain no source prices is not bought and an alert says so; "renew": buy it anyway (money limits cannot bound it).',
-      }),
-    balanceUnreadable: z
-      .enum(['stop', 'continue'], { error: (iss) => `must be "stop" or "continue", ${got(iss.input)}` })
-      .default('stop')
-      .meta({
-        description:
-          '"stop": when the balance cannot be read nothing is bought; "continue": buy within the other limits. The digest says which.',
-      }),
-    registrarAutoRenew: z
-      .enum(['skip', 'renew'], { error: (iss) => `must be "skip" or "renew", ${got(iss.input)}` })
-      .default('skip')
-      .meta({
-        description:
-          'A domain with Alibaba\'s own auto-renew on: "skip" (it may be bought by Alibaba too; reported) or "renew".',
-      }),
-  },
-  'an object like {"currency": "CNY", "priceTable": {"com": "79.00"}}',
-).meta({ description: 'Prices, balance and currency: what is checked before any money is spent.' });
+const notTld = (input: unknown) =>
+  `${describeValue(input)} is not a TLD: write it lower case without the leading dot, e.g. "com" or "com.cn"`;
 
-const limitsSchema = strict(
-  {
-    maxDomainsPerRun: positiveInt()
-      .default(100)
-      .meta({ description: 'At most this many domains are renewed per run; the rest wait, soonest expiry first.' }),
-    maxYearsAhead: intRange(1, 10)
-      .default(10)
-      .meta({ description: 'A renewal never moves expiry more than this many years past now.' }),
-    maxBatchSize: intRange(1, 1000)
-      .default(100)
-      .meta({ description: 'Domains per SaveBatchTaskForCreatingOrderRenew call.' }),
-    allowPremium: bool().default(false).meta({ description: 'Renew premium domains (sends PermitPremiumRenew=true).' }),
-    maxAttempts: intRange(1, 10)
-      .default(3)
-      .meta({ description: 'Failed submissions of one domain+expiry before a human is needed.' }),
-    retryAfterHours: positiveNumber()
-      .default(24)
-      .meta({ description: 'Wait this many hours after a failed submission before retrying.' }),
-    releaseAfterHours: z
-      .number({ error: (iss) => `must be a number of hours of at least ${MIN_RELEASE_AFTER_HOURS}, ${got(iss.input)}` })
-      .min(MIN_RELEASE_AFTER_HOURS, {
-        error: (iss) =>
-          `must be at least ${MIN_RELEASE_AFTER_HOURS} hours (a task can wait in the registrar's queue for hours), ${got(iss.input)}`,
-      })
-      .max(24 * 30, { error: (iss) => `must be at most 720 hours (30 days), ${got(iss.input)}` })
-      .default(MIN_RELEASE_AFTER_HOURS)
-      .meta({
-        description:
-          'A submit whose outcome is unknown is released for a new attempt only this many hours after it started ' +
+const moneySchema = doc(
+  strict(
+    {
+      currency: doc(
+        z._default(
+          z.string({ error: (iss) => `must be a currency code such as "CNY" or "USD", ${got(iss.input)}` }).check(
+            z.regex(/^[A-Z]{3}$/, {
+              error: (iss) => `must be a three-letter upper-case currency code such as "CNY", ${got(iss.input)}`,
+            }),
+          ),
+          'CNY',
+        ),
+        "The account's currency. Every amount in this file is in it; a balance or quote in another currency stops the run before anything is bought.",
+      ),
+      priceTable: doc(
+        z.optional(
+          z.record(
+            z.string().check(z.regex(TLD_PATTERN, { error: (iss) => notTld(iss.input) })),
+            amount('One year of renewal in money.currency.'),
+            {
+              error: (iss) =>
+                iss.code === 'invalid_key'
+                  ? notTld(iss.input)
+                  : `must be an object of TLD to one-year price, like {"com": "79.00"}, ${got(iss.input)}`,
+            },
+          ),
+        ),
+        'One-year renewal price per TLD, used when the registrar gives no price (source "table"); the longest matching TLD wins.',
+      ),
+      unpriced: doc(
+        z._default(
+          z.enum(['skip', 'renew'], { error: (iss) => `must be "skip" or "renew", ${got(iss.input)}` }),
+          'skip',
+        ),
+        '"skip": a domain no source prices is not bought and an alert says so; "renew": buy it anyway (money limits cannot bound it).',
+      ),
+      balanceUnreadable: doc(
+        z._default(
+          z.enum(['stop', 'continue'], { error: (iss) => `must be "stop" or "continue", ${got(iss.input)}` }),
+          'stop',
+        ),
+        '"stop": when the balance cannot be read nothing is bought; "continue": buy within the other limits. The digest says which.',
+      ),
+      registrarAutoRenew: doc(
+        z._default(
+          z.enum(['skip', 'renew'], { error: (iss) => `must be "skip" or "renew", ${got(iss.input)}` }),
+          'skip',
+        ),
+        'A domain with Alibaba\'s own auto-renew on: "skip" (it may be bought by Alibaba too; reported) or "renew".',
+      ),
+    },
+    'an object like {"currency": "CNY", "priceTable": {"com": "79.00"}}',
+  ),
+  'Prices, balance and currency: what is checked before any money is spent.',
+);
+
+const limitsSchema = doc(
+  strict(
+    {
+      maxDomainsPerRun: doc(
+        z._default(positiveInt(), 100),
+        'At most this many domains are renewed per run; the rest wait, soonest expiry first.',
+      ),
+      maxYearsAhead: doc(
+        z._default(intRange(1, 10), 10),
+        'A renewal never moves expiry more than this many years past now.',
+      ),
+      maxBatchSize: doc(z._default(intRange(1, 1000), 100), 'Domains per SaveBatchTaskForCreatingOrderRenew call.'),
+      allowPremium: doc(z._default(bool(), false), 'Renew premium domains (sends PermitPremiumRenew=true).'),
+      maxAttempts: doc(
+        z._default(intRange(1, 10), 3),
+        'Failed submissions of one domain+expiry before a human is needed.',
+      ),
+      retryAfterHours: doc(
+        z._default(positiveNumber(), 24),
+        'Wait this many hours after a failed submission before retrying.',
+      ),
+      releaseAfterHours: doc(
+        z._default(
+          z
+            .number({
+              error: (iss) => `must be a number of hours of at least ${MIN_RELEASE_AFTER_HOURS}, ${got(iss.input)}`,
+            })
+            .check(
+              z.minimum(MIN_RELEASE_AFTER_HOURS, {
+                error: (iss) =>
+                  `must be at least ${MIN_RELEASE_AFTER_HOURS} hours (a task can wait in the registrar's queue for hours), ${got(iss.input)}`,
+              }),
+              z.maximum(24 * 30, { error: (iss) => `must be at most 720 hours (30 days), ${got(iss.input)}` }),
+            ),
+          MIN_RELEASE_AFTER_HOURS,
+        ),
+        'A submit whose outcome is unknown is released for a new attempt only this many hours after it started ' +
           '(at least 24), after two empty task-list reads an hour apart and with every expiry unchanged.',
-      }),
-    maxPricePerDomain: amount(
-      'No domain whose renewal (price x years) costs more than this is bought; it is skipped as over-price.',
-    ).optional(),
-    maxSpendPerRun: amount('One run buys at most this much; the rest is deferred, soonest expiry first.').optional(),
-    maxSpendPerMonth: amount(
-      'All runs of a UTC calendar month together buy at most this much (a ledger counter, safe across overlapping runs).',
-    ).optional(),
-    minBalanceAfter: amount(
-      'Keep at least this much cash in the account; what would go below it is deferred.',
-    ).optional(),
-  },
-  'an object like {"maxDomainsPerRun": 100}',
-).meta({ description: 'Spending caps (bounded spend, M4 in docs/design.md).' });
+      ),
+      maxPricePerDomain: z.optional(
+        amount('No domain whose renewal (price x years) costs more than this is bought; it is skipped as over-price.'),
+      ),
+      maxSpendPerRun: z.optional(amount('One run buys at most this much; the rest is deferred, soonest expiry first.')),
+      maxSpendPerMonth: z.optional(
+        amount(
+          'All runs of a UTC calendar month together buy at most this much (a ledger counter, safe across overlapping runs).',
+        ),
+      ),
+      minBalanceAfter: z.optional(
+        amount('Keep at least this much cash in the account; what would go below it is deferred.'),
+      ),
+    },
+    'an object like {"maxDomainsPerRun": 100}',
+  ),
+  'Spending caps (bounded spend, M4 in docs/design.md).',
+);
 
 const eventList = (what: string) =>
   z
@@ -308,12 +357,14 @@ const eventList = (what: string) =>
       }),
       { error: (iss) => `must be a list of event names (${what}), ${got(iss.input)}` },
     )
-    .superRefine((events, ctx) => {
-      events.forEach((e, i) => {
-        if (events.indexOf(e) !== i)
-          ctx.addIssue({ code: 'custom', path: [i], message: `duplicate event "${e}"; list each event once` });
-      });
-    });
+    .check(
+      z.superRefine((events, ctx) => {
+        events.forEach((e, i) => {
+          if (events.indexOf(e) !== i)
+            ctx.addIssue({ code: 'custom', path: [i], message: `duplicate event "${e}"; list each event once` });
+        });
+      }),
+    );
 
 /** Kinds of chat/webhook notification targets (issue 17); each speaks its platform's own message format. */
 export const TARGET_KINDS = ['dingtalk', 'feishu', 'wecom', 'slack', 'webhook'] as const;
@@ -331,147 +382,159 @@ export function targetEnvStem(name: string): string {
   return `AUTORENEW_TARGET_${name.toUpperCase().replace(/-/g, '_')}`;
 }
 
-const targetSchema = strict(
-  {
-    name: z
-      .string({ error: (iss) => `must be a target name string such as "ops-dingtalk", ${got(iss.input)}` })
-      .regex(TARGET_NAME, {
-        error: (iss) =>
-          `${describeValue(iss.input)} is not a valid target name: start with a letter, then letters, digits, "-" or "_", at most 40 characters`,
-      })
-      .meta({
-        description:
-          'Unique name; its URL and signing secret come from the credential source (AUTORENEW_TARGET_<NAME>_URL / _SECRET locally, the secret field "notifyTargets" in AWS), never from this file.',
-      }),
-    description: description.optional(),
-    kind: z
-      .enum(TARGET_KINDS, {
-        error: (iss) => `must be one of ${TARGET_KINDS.map((k) => `"${k}"`).join(', ')}, ${got(iss.input)}`,
-      })
-      .meta({
-        description:
-          'Platform: DingTalk robot, Feishu/Lark bot, WeCom group robot, Slack incoming webhook, or a generic signed JSON webhook.',
-      }),
-    events: eventList('chat target')
-      .default([...NOTIFY_EVENTS])
-      .meta({ description: 'Events this target receives (its message lists only these); default all.' }),
-    minSeverity: z
-      .enum(SEVERITIES, { error: (iss) => `must be "info" or "alert", ${got(iss.input)}` })
-      .default('info')
-      .meta({
-        description:
-          '"alert": only digests with an event of notify.smsEvents (what pages people); "info": every digest.',
-      }),
-  },
-  'a target object like {"name": "ops-dingtalk", "kind": "dingtalk"}',
-).meta({ description: 'A chat or webhook destination beside SNS (issue 17).' });
+const targetSchema = doc(
+  strict(
+    {
+      name: doc(
+        z.string({ error: (iss) => `must be a target name string such as "ops-dingtalk", ${got(iss.input)}` }).check(
+          z.regex(TARGET_NAME, {
+            error: (iss) =>
+              `${describeValue(iss.input)} is not a valid target name: start with a letter, then letters, digits, "-" or "_", at most 40 characters`,
+          }),
+        ),
+        'Unique name; its URL and signing secret come from the credential source (AUTORENEW_TARGET_<NAME>_URL / _SECRET locally, the secret field "notifyTargets" in AWS), never from this file.',
+      ),
+      description: z.optional(description),
+      kind: doc(
+        z.enum(TARGET_KINDS, {
+          error: (iss) => `must be one of ${TARGET_KINDS.map((k) => `"${k}"`).join(', ')}, ${got(iss.input)}`,
+        }),
+        'Platform: DingTalk robot, Feishu/Lark bot, WeCom group robot, Slack incoming webhook, or a generic signed JSON webhook.',
+      ),
+      events: doc(
+        z._default(eventList('chat target'), [...NOTIFY_EVENTS]),
+        'Events this target receives (its message lists only these); default all.',
+      ),
+      minSeverity: doc(
+        z._default(z.enum(SEVERITIES, { error: (iss) => `must be "info" or "alert", ${got(iss.input)}` }), 'info'),
+        '"alert": only digests with an event of notify.smsEvents (what pages people); "info": every digest.',
+      ),
+    },
+    'a target object like {"name": "ops-dingtalk", "kind": "dingtalk"}',
+  ),
+  'A chat or webhook destination beside SNS (issue 17).',
+);
 
-const targetsSchema = z
-  .array(targetSchema, { error: (iss) => `must be a list of target objects, ${got(iss.input)}` })
-  .superRefine((targets, ctx) => {
-    const seen = new Map<string, number>();
-    targets.forEach((target, i) => {
-      const key = targetEnvStem(target.name);
-      const first = seen.get(key);
-      if (first === undefined) seen.set(key, i);
-      else
-        ctx.addIssue({
-          code: 'custom',
-          path: [i, 'name'],
-          message: `target name "${target.name}" clashes with notify.targets[${first}].name (names are compared case-insensitively, "-" as "_"): give each target a unique name`,
-        });
-    });
-  })
-  .meta({ description: 'Chat and webhook targets that get the digest beside SNS.' });
+const targetsSchema = doc(
+  z.array(targetSchema, { error: (iss) => `must be a list of target objects, ${got(iss.input)}` }).check(
+    z.superRefine((targets, ctx) => {
+      const seen = new Map<string, number>();
+      targets.forEach((target, i) => {
+        const key = targetEnvStem(target.name);
+        const first = seen.get(key);
+        if (first === undefined) seen.set(key, i);
+        else
+          ctx.addIssue({
+            code: 'custom',
+            path: [i, 'name'],
+            message: `target name "${target.name}" clashes with notify.targets[${first}].name (names are compared case-insensitively, "-" as "_"): give each target a unique name`,
+          });
+      });
+    }),
+  ),
+  'Chat and webhook targets that get the digest beside SNS.',
+);
 
-const notifySchema = strict(
-  {
-    events: eventList('email digest')
-      .default([...NOTIFY_EVENTS])
-      .meta({ description: 'Events published to the topic (email gets the full digest).' }),
-    smsEvents: eventList('SMS line')
-      .default([...DEFAULT_SMS_EVENTS])
-      .meta({ description: 'Events that also get a one-line SMS.' }),
-    stuckAfterHours: positiveNumber()
-      .default(24)
-      .meta({ description: 'A submitted batch with no result after this many hours is reported stuck.' }),
-    targets: targetsSchema.optional(),
-  },
-  'an object like {"events": ["failed"], "stuckAfterHours": 24}',
-).meta({ description: 'What is announced through SNS.' });
+const notifySchema = doc(
+  strict(
+    {
+      events: doc(
+        z._default(eventList('email digest'), [...NOTIFY_EVENTS]),
+        'Events published to the topic (email gets the full digest).',
+      ),
+      smsEvents: doc(
+        z._default(eventList('SMS line'), [...DEFAULT_SMS_EVENTS]),
+        'Events that also get a one-line SMS.',
+      ),
+      stuckAfterHours: doc(
+        z._default(positiveNumber(), 24),
+        'A submitted batch with no result after this many hours is reported stuck.',
+      ),
+      targets: z.optional(targetsSchema),
+    },
+    'an object like {"events": ["failed"], "stuckAfterHours": 24}',
+  ),
+  'What is announced through SNS.',
+);
 
 /** The zod schema of a v1 policy file. */
 export const policySchema = strict(
   {
-    $schema: z
-      .string({ error: (iss) => `must be a string (path or URL of policy.schema.json), ${got(iss.input)}` })
-      .optional()
-      .meta({ description: 'JSON Schema for editors, e.g. "./policy.schema.json".' }),
-    description: description.optional(),
-    version: z
-      .literal(1, {
+    $schema: doc(
+      z.optional(
+        z.string({ error: (iss) => `must be a string (path or URL of policy.schema.json), ${got(iss.input)}` }),
+      ),
+      'JSON Schema for editors, e.g. "./policy.schema.json".',
+    ),
+    description: z.optional(description),
+    version: doc(
+      z.literal(1, {
         error: (iss) =>
           iss.input === undefined
             ? 'is required: add "version": 1 at the top level'
             : `must be 1 (the only policy format version), ${got(iss.input)}`,
-      })
-      .meta({ description: 'Policy format version; must be 1.' }),
-    lang: z
-      .enum(['en', 'zh'], { error: (iss) => `must be "en" or "zh", ${got(iss.input)}` })
-      .optional()
-      .meta({ description: 'Language of registrar error messages (the API Lang parameter); default "en".' }),
-    window: windowSchema.prefault({}),
-    defaults: defaultsSchema.prefault({}),
-    rules: rulesSchema.default([]),
-    limits: limitsSchema.prefault({}),
-    notify: notifySchema.prefault({}),
-    money: moneySchema.prefault({}),
+      }),
+      'Policy format version; must be 1.',
+    ),
+    lang: doc(
+      z.optional(z.enum(['en', 'zh'], { error: (iss) => `must be "en" or "zh", ${got(iss.input)}` })),
+      'Language of registrar error messages (the API Lang parameter); default "en".',
+    ),
+    window: z.prefault(windowSchema, {}),
+    defaults: z.prefault(defaultsSchema, {}),
+    rules: z._default(rulesSchema, []),
+    limits: z.prefault(limitsSchema, {}),
+    notify: z.prefault(notifySchema, {}),
+    money: z.prefault(moneySchema, {}),
   },
   'a JSON object like {"version": 1}',
-).superRefine((policy, ctx) => {
-  // A renewal of `years` decided `daysBeforeExpiry` days ahead lands up to years + that window past now; if that
-  // cannot fit under maxYearsAhead, every not-yet-expired domain is `at-max-term` and lapses.
-  const max = policy.limits.maxYearsAhead;
-  const check = (years: number, daysBefore: number, path: (string | number)[], who: string) => {
-    // Values already reported out of range are not judged again.
-    const sane = [years, daysBefore, max].every(Number.isInteger) && years >= 1 && years <= 10 && max >= 1 && max <= 10;
-    const allowed = daysBefore > 0 ? max - 1 : max;
-    if (!sane || years <= allowed) return;
-    ctx.addIssue({
-      code: 'custom',
-      path,
-      message:
-        `${who} renews for ${years} year(s) up to ${daysBefore} days before expiry, which cannot fit within ` +
-        `limits.maxYearsAhead ${max}: every domain it covers would be skipped as at-max-term and lapse; ` +
-        (allowed > 0 ? `set years to at most ${allowed} or ` : '') +
-        `raise limits.maxYearsAhead to at least ${Math.min(10, years + (daysBefore > 0 ? 1 : 0))}`,
-    });
-  };
-  const digits = minorDigits(policy.money.currency);
-  const checkAmount = (value: string | number | undefined, path: (string | number)[]) => {
-    if (value === undefined) return;
-    const fraction = (String(value).trim().split('.')[1] ?? '').replace(/0+$/, '');
-    if (fraction.length > digits)
+).check(
+  z.superRefine((policy, ctx) => {
+    // A renewal of `years` decided `daysBeforeExpiry` days ahead lands up to years + that window past now; if that
+    // cannot fit under maxYearsAhead, every not-yet-expired domain is `at-max-term` and lapses.
+    const max = policy.limits.maxYearsAhead;
+    const check = (years: number, daysBefore: number, path: (string | number)[], who: string) => {
+      // Values already reported out of range are not judged again.
+      const sane =
+        [years, daysBefore, max].every(Number.isInteger) && years >= 1 && years <= 10 && max >= 1 && max <= 10;
+      const allowed = daysBefore > 0 ? max - 1 : max;
+      if (!sane || years <= allowed) return;
       ctx.addIssue({
         code: 'custom',
         path,
-        message: `${describeValue(value)} has more decimals than ${policy.money.currency} has (${digits}); write it exactly, amounts are never rounded`,
+        message:
+          `${who} renews for ${years} year(s) up to ${daysBefore} days before expiry, which cannot fit within ` +
+          `limits.maxYearsAhead ${max}: every domain it covers would be skipped as at-max-term and lapse; ` +
+          (allowed > 0 ? `set years to at most ${allowed} or ` : '') +
+          `raise limits.maxYearsAhead to at least ${Math.min(10, years + (daysBefore > 0 ? 1 : 0))}`,
       });
-  };
-  for (const key of ['maxPricePerDomain', 'maxSpendPerRun', 'maxSpendPerMonth', 'minBalanceAfter'] as const)
-    checkAmount(policy.limits[key], ['limits', key]);
-  for (const [tld, price] of Object.entries(policy.money.priceTable ?? {}))
-    checkAmount(price, ['money', 'priceTable', tld]);
-  if (policy.defaults.renew) {
-    check(policy.defaults.years, policy.window.daysBeforeExpiry, ['defaults', 'years'], 'defaults');
-  }
-  policy.rules.forEach((rule, i) => {
-    if (!(rule.renew ?? policy.defaults.renew)) return;
-    const daysBefore = rule.window?.daysBeforeExpiry ?? policy.window.daysBeforeExpiry;
-    const path = rule.years !== undefined ? ['rules', i, 'years'] : ['rules', i];
-    check(rule.years ?? policy.defaults.years, daysBefore, path, `rule "${rule.name}"`);
-  });
-});
+    };
+    const digits = minorDigits(policy.money.currency);
+    const checkAmount = (value: string | number | undefined, path: (string | number)[]) => {
+      if (value === undefined) return;
+      const fraction = (String(value).trim().split('.')[1] ?? '').replace(/0+$/, '');
+      if (fraction.length > digits)
+        ctx.addIssue({
+          code: 'custom',
+          path,
+          message: `${describeValue(value)} has more decimals than ${policy.money.currency} has (${digits}); write it exactly, amounts are never rounded`,
+        });
+    };
+    for (const key of ['maxPricePerDomain', 'maxSpendPerRun', 'maxSpendPerMonth', 'minBalanceAfter'] as const)
+      checkAmount(policy.limits[key], ['limits', key]);
+    for (const [tld, price] of Object.entries(policy.money.priceTable ?? {}))
+      checkAmount(price, ['money', 'priceTable', tld]);
+    if (policy.defaults.renew) {
+      check(policy.defaults.years, policy.window.daysBeforeExpiry, ['defaults', 'years'], 'defaults');
+    }
+    policy.rules.forEach((rule, i) => {
+      if (!(rule.renew ?? policy.defaults.renew)) return;
+      const daysBefore = rule.window?.daysBeforeExpiry ?? policy.window.daysBeforeExpiry;
+      const path = rule.years !== undefined ? ['rules', i, 'years'] : ['rules', i];
+      check(rule.years ?? policy.defaults.years, daysBefore, path, `rule "${rule.name}"`);
+    });
+  }),
+);
 
 type DeepReadonly<T> = T extends readonly (infer U)[]
   ? readonly DeepReadonly<U>[]

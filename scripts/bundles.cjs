@@ -1,0 +1,38 @@
+// The esbuild options of every bundle, in one place: scripts/build.mjs builds with them and the bundle-size guard
+// (test/integration/bundle-size.test.ts) builds the same handlers in memory with them, so the guard measures exactly
+// what is deployed. CommonJS so both an .mjs script and a jest test can load it.
+'use strict';
+
+/** Bundle name (dist/<name>/index.js) -> entry point. */
+const ENTRIES = { renew: 'handlers/renew.ts', check: 'handlers/check.ts', cli: 'lib/cli.ts' };
+
+/** The Lambda handlers (serverless.yml `handler: dist/<name>/index.handler`); `cli` is not deployed. */
+const HANDLERS = ['renew', 'check'];
+
+/**
+ * esbuild options for bundle `name`, written to `dist/<name>/index.js` under `root`.
+ * @param {string} name a key of ENTRIES
+ * @param {string} [root] the repository (default: the working directory, as `npm run build` runs)
+ */
+function bundleOptions(name, root = process.cwd()) {
+  const entry = ENTRIES[name];
+  if (entry === undefined) throw new Error(`unknown bundle "${name}"; known: ${Object.keys(ENTRIES).join(', ')}`);
+  return {
+    absWorkingDir: root,
+    entryPoints: [entry],
+    outfile: `dist/${name}/index.js`,
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    minify: true,
+    sourcemap: 'linked',
+    // The CLI runs from the repository and may load dev-time packages (dynalite); handlers are self-contained.
+    // Handlers use the AWS SDK v3 that the nodejs24.x runtime ships (bundling the SDK would add ~600 KB to each).
+    ...(name === 'cli' ? { packages: 'external' } : { external: ['@aws-sdk/*', '@smithy/*'] }),
+    legalComments: 'none',
+    metafile: false,
+  };
+}
+
+module.exports = { ENTRIES, HANDLERS, bundleOptions };
