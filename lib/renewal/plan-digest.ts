@@ -1,7 +1,9 @@
+import { formatMoney } from '../money';
 import type { RenderedMessage } from '../notify/port';
 import { domainToGsm7, truncateGsm7 } from '../notify/text/gsm7';
 import { formatDateTimeUtc, formatDateUtc, sanitizeLine, toAsciiLine } from '../notify/text/sanitize';
 import { type Decision, type Plan, REASONS } from './decision';
+import { describeMoney } from './money-notices';
 
 /**
  * The plan digest of a dry run (issue 14): what a real run would buy, batch by batch, with years, coupon and
@@ -36,22 +38,26 @@ export function renderPlanDigest(plan: Plan, input: { runId: string; endpoint?: 
     '',
     `Would renew: ${n(t.renew, 'domain')}, ${n(t.years, 'year')} in total, in ${n(plan.batches.length, 'batch', 'batches')}`,
   ];
+  lines.push(...describeMoney(plan.money));
   for (const b of plan.batches) {
     const years = b.items.reduce((sum, d) => sum + (d.years ?? 0), 0);
+    const cost = plan.money
+      ? `, ${formatMoney({ minor: b.items.reduce((sum, d) => sum + (d.price?.minor ?? 0), 0), currency: plan.money.currency })}`
+      : '';
     lines.push(
       '',
-      `  Batch ${b.index}: ${n(b.items.length, 'domain')}, ${n(years, 'year')}, coupon ${b.couponNo ? sanitizeLine(b.couponNo, MAX_ID_CHARS) : 'none'}, promotion ${b.promotionNo ? sanitizeLine(b.promotionNo, MAX_ID_CHARS) : 'none'}${b.permitPremium ? ', premium permitted' : ''}`,
+      `  Batch ${b.index}: ${n(b.items.length, 'domain')}, ${n(years, 'year')}${cost}, coupon ${b.couponNo ? sanitizeLine(b.couponNo, MAX_ID_CHARS) : 'none'}, promotion ${b.promotionNo ? sanitizeLine(b.promotionNo, MAX_ID_CHARS) : 'none'}${b.permitPremium ? ', premium permitted' : ''}`,
     );
     for (const d of b.items) {
       lines.push(
-        `    ${domainText(d)}  expires ${formatDateUtc(d.domain.expiresAtMs)} (${d.daysLeft} days)  ${n(d.years ?? 0, 'year')}${d.rule ? `  rule ${sanitizeLine(d.rule, MAX_ID_CHARS)}` : ''}`,
+        `    ${domainText(d)}  expires ${formatDateUtc(d.domain.expiresAtMs)} (${d.daysLeft} days)  ${n(d.years ?? 0, 'year')}${priceOf(d)}${d.rule ? `  rule ${sanitizeLine(d.rule, MAX_ID_CHARS)}` : ''}`,
       );
     }
   }
   lines.push('', `Due but not renewed: ${skipped.length}`);
   for (const d of skipped) {
     lines.push(
-      `  ${domainText(d)}  expires ${formatDateUtc(d.domain.expiresAtMs)} (${d.daysLeft} days)  ${d.reason}: ${REASONS[d.reason]}${d.rule ? `  rule ${sanitizeLine(d.rule, MAX_ID_CHARS)}` : ''}`,
+      `  ${domainText(d)}  expires ${formatDateUtc(d.domain.expiresAtMs)} (${d.daysLeft} days)  ${d.reason}: ${REASONS[d.reason]}${priceOf(d)}${d.rule ? `  rule ${sanitizeLine(d.rule, MAX_ID_CHARS)}` : ''}`,
     );
   }
   const needRetry = skipped.filter((d) => d.reason === 'max-attempts').map((d) => domainText(d));
@@ -83,6 +89,10 @@ export function renderPlanDigest(plan: Plan, input: { runId: string; endpoint?: 
     // Never an alert: a dry run pages nobody (the SMS subscription takes only severity=alert).
     severity: 'info',
   };
+}
+
+function priceOf(d: Decision): string {
+  return d.price ? `  ${formatMoney(d.price)} (${d.priceSource ?? 'quoted'})` : '';
 }
 
 function domainText(d: Decision): string {

@@ -1,5 +1,7 @@
+import { formatMoney, type Money } from '../money';
 import { formatDateUtc } from './dates';
-import { type Decision, type Plan, REASONS, type Reason } from './decision';
+import { type Decision, type Plan, type PlanMoney, REASONS, type Reason } from './decision';
+import { describeMoney } from './money-notices';
 
 /** How the plan is shown: a table for a terminal of `width` columns, or `key=value` lines for pipes. */
 export interface PlanFormatOptions {
@@ -7,14 +9,24 @@ export interface PlanFormatOptions {
   tty: boolean;
 }
 
-const FIXED_COLUMNS = [
-  { title: 'expires', width: 10, align: 'left' },
-  { title: 'days', width: 5, align: 'right' },
-  { title: 'decision', width: 8, align: 'left' },
-  { title: 'years', width: 5, align: 'right' },
-  { title: 'reason', width: 14, align: 'left' },
-  { title: 'batch', width: 5, align: 'right' },
-] as const;
+interface Column {
+  title: string;
+  width: number;
+  align: 'left' | 'right';
+}
+
+/** The cell columns; the reason column is as wide as the longest reason shown (never cut). */
+function columnsFor(plan: Plan): Column[] {
+  const reason = Math.max(14, ...plan.decisions.map((d) => d.reason.length));
+  return [
+    { title: 'expires', width: 10, align: 'left' },
+    { title: 'days', width: 5, align: 'right' },
+    { title: 'decision', width: 8, align: 'left' },
+    { title: 'years', width: 5, align: 'right' },
+    { title: 'reason', width: reason, align: 'left' },
+    { title: 'batch', width: 5, align: 'right' },
+  ];
+}
 const GAP = '  ';
 const INDENT = '  ';
 
@@ -40,8 +52,16 @@ function cellsOf(d: Decision): string[] {
   ];
 }
 
+/** `69.00 CNY realtime`: what a renewal costs and where the price came from, or '' when unpriced. */
+function priceText(d: Decision): string {
+  return d.price ? `${formatMoney(d.price)} ${d.priceSource ?? ''}`.trimEnd() : '';
+}
+
 function formatTty(plan: Plan, width: number): string[] {
-  const fixed = FIXED_COLUMNS.reduce((sum, c) => sum + c.width + GAP.length, 0);
+  const FIXED_COLUMNS = columnsFor(plan);
+  const money = plan.money !== undefined;
+  const priceWidth = money ? Math.max(5, ...plan.decisions.map((d) => displayWidth(priceText(d)))) : 0;
+  const fixed = FIXED_COLUMNS.reduce((sum, c) => sum + c.width + GAP.length, 0) + (money ? priceWidth + GAP.length : 0);
   const longest = Math.max(6, ...plan.decisions.map((d) => displayWidth(d.domain.domainName)));
   const ruleWidth = Math.max(4, ...plan.decisions.map((d) => displayWidth(d.rule ?? '-')));
   const cellsRow = (cells: readonly string[]) =>
@@ -49,21 +69,25 @@ function formatTty(plan: Plan, width: number): string[] {
   const lines: string[] = [];
   if (longest + fixed + GAP.length + ruleWidth <= width) {
     // One row per domain.
-    const row = (name: string, cells: readonly string[], rule: string) =>
-      [pad(name, longest, 'left'), cellsRow(cells), rule].join(GAP).trimEnd();
+    const row = (name: string, cells: readonly string[], price: string, rule: string) =>
+      [pad(name, longest, 'left'), cellsRow(cells), ...(money ? [pad(price, priceWidth, 'left')] : []), rule]
+        .join(GAP)
+        .trimEnd();
     lines.push(
       row(
         'domain',
         FIXED_COLUMNS.map((c) => c.title),
+        'price',
         'rule',
       ),
     );
-    for (const d of plan.decisions) lines.push(row(d.domain.domainName, cellsOf(d), d.rule ?? '-'));
+    for (const d of plan.decisions) lines.push(row(d.domain.domainName, cellsOf(d), priceText(d), d.rule ?? '-'));
   } else {
     // Stacked: the whole name (and rule) on one line, the cells below it, indented.
     lines.push('domain (rule)', `${INDENT}${cellsRow(FIXED_COLUMNS.map((c) => c.title)).trimEnd()}`);
     for (const d of plan.decisions) {
-      lines.push(`${d.domain.domainName}${d.rule !== undefined ? ` (${d.rule})` : ''}`);
+      const price = priceText(d);
+      lines.push(`${d.domain.domainName}${d.rule !== undefined ? ` (${d.rule})` : ''}${price ? `  ${price}` : ''}`);
       lines.push(`${INDENT}${cellsRow(cellsOf(d)).trimEnd()}`);
     }
   }
@@ -74,8 +98,9 @@ function formatTty(plan: Plan, width: number): string[] {
       b.promotionNo !== undefined ? `promotion ${b.promotionNo}` : '',
       b.permitPremium ? 'premium permitted' : '',
     ].filter((s) => s !== '');
+    const cost = plan.money ? `, ${formatMoney(batchCost(b.items, plan.money.currency))}` : '';
     lines.push(
-      `batch ${b.index}: ${count(b.items.length, 'domain')}, ${count(years, 'year')}${extras.length ? `, ${extras.join(', ')}` : ''}`,
+      `batch ${b.index}: ${count(b.items.length, 'domain')}, ${count(years, 'year')}${cost}${extras.length ? `, ${extras.join(', ')}` : ''}`,
     );
   }
   const t = plan.totals;
@@ -85,7 +110,13 @@ function formatTty(plan: Plan, width: number): string[] {
   lines.push(
     `total: ${t.listed} listed, ${t.renew} to renew (${count(t.years, 'year')}) in ${count(plan.batches.length, 'batch', 'batches')}, ${t.skip} skipped${skipped.length ? ` (${skipped.join(', ')})` : ''}`,
   );
+  lines.push(...describeMoney(plan.money).map((l) => l.replace(/^Money: /, 'money: ')));
   return lines;
+}
+
+/** What a batch's priced items cost together. */
+function batchCost(items: readonly Decision[], currency: string): Money {
+  return { minor: items.reduce((sum, d) => sum + (d.price?.minor ?? 0), 0), currency };
 }
 
 function formatPlain(plan: Plan): string[] {
@@ -99,6 +130,9 @@ function formatPlain(plan: Plan): string[] {
       `reason=${d.reason}`,
       `batch=${d.batch ?? '-'}`,
       `rule=${d.rule ?? '-'}`,
+      ...(plan.money
+        ? [`price=${d.price ? formatMoney(d.price).replace(' ', '') : '-'}`, `source=${d.priceSource ?? '-'}`]
+        : []),
     ].join(' '),
   );
   for (const b of plan.batches) {
@@ -110,6 +144,7 @@ function formatPlain(plan: Plan): string[] {
         `coupon=${b.couponNo ?? '-'}`,
         `promotion=${b.promotionNo ?? '-'}`,
         `permitPremium=${b.permitPremium}`,
+        ...(plan.money ? [`cost=${formatMoney(batchCost(b.items, plan.money.currency)).replace(' ', '')}`] : []),
       ].join(' '),
     );
   }
@@ -123,9 +158,22 @@ function formatPlain(plan: Plan): string[] {
       `years=${t.years}`,
       `batches=${plan.batches.length}`,
       ...reasonCounts(plan).map(([reason, n]) => `${reason}=${n}`),
+      ...(plan.money ? moneyPairs(plan.money) : []),
     ].join(' '),
   );
   return lines;
+}
+
+function moneyPairs(m: PlanMoney): string[] {
+  const amount = (x: Money) => formatMoney(x).replace(' ', '');
+  return [
+    `cost=${amount(m.total)}`,
+    ...(m.balance.state === 'read'
+      ? [`balanceBefore=${amount(m.balance.availableCash)}`, `balanceAfter=${amount(m.balance.after)}`]
+      : [`balance=${m.balance.state}`]),
+    ...(m.deferred ? [`deferred=${m.deferred.count}`, `deferredCost=${amount(m.deferred.total)}`] : []),
+    ...(m.deferred?.topUp ? [`topUp=${amount(m.deferred.topUp)}`] : []),
+  ];
 }
 
 /** JSON form of a plan (`plan --json`). Keys are always present (null when not applicable); times are UTC. */
@@ -151,7 +199,18 @@ export interface PlanJson {
     /** Domain names, soonest expiry first. */
     domains: string[];
     years: number;
+    /** What the batch's priced domains cost together; null when the plan has no prices. */
+    cost: MoneyJson | null;
   }[];
+  /** Prices and balance; null when nothing was due (no prices were read). */
+  money: {
+    currency: string;
+    total: MoneyJson;
+    unpricedRenewing: number;
+    balance: { state: 'read' | 'unreadable' | 'not-checked'; before: MoneyJson | null; after: MoneyJson | null };
+    deferred: { count: number; total: MoneyJson; topUp: MoneyJson | null; earliestExpiry: string } | null;
+    unavailableSources: { source: string; code: string }[];
+  } | null;
   decisions: {
     domain: string;
     instanceId: string;
@@ -169,7 +228,21 @@ export interface PlanJson {
     promotionNo: string | null;
     permitPremium: boolean | null;
     batch: number | null;
+    /** Price x years, when priced, and where the price came from. */
+    price: MoneyJson | null;
+    priceSource: string | null;
   }[];
+}
+
+/** An amount in JSON: integer minor units and the currency, plus the decimal text for people. */
+export interface MoneyJson {
+  minor: number;
+  currency: string;
+  text: string;
+}
+
+function moneyJson(m: Money): MoneyJson {
+  return { minor: m.minor, currency: m.currency, text: formatMoney(m) };
 }
 
 /** The stable JSON shape of {@link PlanJson}: same keys in the same order for every plan. */
@@ -188,8 +261,33 @@ export function planToJson(plan: Plan): PlanJson {
       permitPremium: b.permitPremium,
       domains: b.items.map((d) => d.domain.domainName),
       years: b.items.reduce((sum, d) => sum + (d.years ?? 0), 0),
+      cost: plan.money ? moneyJson(batchCost(b.items, plan.money.currency)) : null,
     })),
+    money: plan.money ? planMoneyJson(plan.money) : null,
     decisions: plan.decisions.map(decisionToJson),
+  };
+}
+
+function planMoneyJson(m: PlanMoney): NonNullable<PlanJson['money']> {
+  const b = m.balance;
+  return {
+    currency: m.currency,
+    total: moneyJson(m.total),
+    unpricedRenewing: m.unpricedRenewing,
+    balance: {
+      state: b.state,
+      before: b.state === 'read' ? moneyJson(b.availableCash) : null,
+      after: b.state === 'read' ? moneyJson(b.after) : null,
+    },
+    deferred: m.deferred
+      ? {
+          count: m.deferred.count,
+          total: moneyJson(m.deferred.total),
+          topUp: m.deferred.topUp ? moneyJson(m.deferred.topUp) : null,
+          earliestExpiry: new Date(m.deferred.earliestExpiryMs).toISOString(),
+        }
+      : null,
+    unavailableSources: m.unavailableSources,
   };
 }
 
@@ -209,6 +307,8 @@ function decisionToJson(d: Decision): PlanJson['decisions'][number] {
     promotionNo: d.promotionNo ?? null,
     permitPremium: d.permitPremium ?? null,
     batch: d.batch ?? null,
+    price: d.price ? moneyJson(d.price) : null,
+    priceSource: d.priceSource ?? null,
   };
 }
 

@@ -4,6 +4,7 @@ import { DAY_MS } from '../../lib/renewal/dates';
 import { REASONS } from '../../lib/renewal/decision';
 import { planRenewals } from '../../lib/renewal/plan';
 import { displayWidth, formatPlanTable, planToJson, truncate } from '../../lib/renewal/plan-format';
+import { applyMoney } from '../../lib/renewal/plan-money';
 
 const NOW = Date.UTC(2026, 10, 29);
 
@@ -117,6 +118,7 @@ describe('planToJson', () => {
       permitPremium: false,
       domains: ['brand.com'],
       years: 3,
+      cost: null,
     });
     expect(json.decisions[3]).toEqual({
       domain: 'later.net',
@@ -133,9 +135,51 @@ describe('planToJson', () => {
       promotionNo: null,
       permitPremium: null,
       batch: null,
+      price: null,
+      priceSource: null,
     });
+    expect(json.money).toBeNull();
     for (const d of json.decisions) expect(Object.keys(d)).toEqual(Object.keys(json.decisions[3] ?? {}));
     expect(JSON.parse(JSON.stringify(json))).toEqual(json);
+  });
+});
+
+describe('a plan with prices and a balance', () => {
+  const cny = (minor: number) => ({ minor, currency: 'CNY' });
+  const priced = applyMoney(plan, policy, {
+    prices: new Map([
+      ['brand.com', { perYear: cny(6900), source: 'realtime' as const }],
+      ['a-really-long-domain-name-for-a-product-launch-campaign.com', { perYear: cny(6900), source: 'table' as const }],
+      ['xn--fsqu00a.xn--fiqs8s', { perYear: cny(78000), source: 'checkdomain' as const }],
+    ]),
+    balance: { state: 'read', availableCash: cny(40000) },
+  });
+
+  test('the table shows each price and its source, the batch costs, and the balance before and after', () => {
+    const lines = formatPlanTable(priced, { width: 200, tty: true });
+    expect(lines[0]).toMatch(/^domain +expires .* batch +price +rule$/);
+    expect(lines.find((l) => l.startsWith('brand.com'))).toMatch(/ 207\.00 CNY realtime +brand$/);
+    expect(lines).toContain('batch 0: 1 domain, 3 years, 207.00 CNY, coupon C-1');
+    expect(lines).toContain('money: planned 276.00 CNY; balance 400.00 CNY before, 124.00 CNY after the plan.');
+    // 例子.中国 costs 780 and does not fit what is left: deferred, with the top-up it needs.
+    expect(lines.find((l) => l.startsWith('例子.中国'))).toMatch(/skip .*low-balance .* 780\.00 CNY checkdomain/);
+    expect(lines).toContain('money: 1 domain (780.00 CNY) deferred: top up 656.00 CNY before 2026-12-11.');
+  });
+
+  test('plain lines and JSON carry minor units and the currency', () => {
+    const plain = formatPlanTable(priced, { width: 80, tty: false });
+    expect(plain[0]).toMatch(/ price=207\.00CNY source=realtime$/);
+    expect(plain.at(-1)).toMatch(
+      / cost=276\.00CNY balanceBefore=400\.00CNY balanceAfter=124\.00CNY deferred=1 deferredCost=780\.00CNY topUp=656\.00CNY$/,
+    );
+    const json = planToJson(priced);
+    expect(json.decisions[0]?.price).toEqual({ minor: 20700, currency: 'CNY', text: '207.00 CNY' });
+    expect(json.money).toMatchObject({
+      currency: 'CNY',
+      total: { minor: 27600 },
+      balance: { state: 'read', before: { minor: 40000 }, after: { minor: 12400 } },
+      deferred: { count: 1, topUp: { minor: 65600 } },
+    });
   });
 });
 
