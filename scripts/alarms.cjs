@@ -60,6 +60,28 @@ function buildAlarms(metrics) {
       },
     };
   }
+  // Money: the renew run reports what the balance lacks for everything due in its window (TopUpNeeded, in minor
+  // units); any amount above 0 means domains are being deferred and will lapse without a top-up.
+  const topUp = metrics.names.topUpNeeded;
+  if (typeof topUp !== 'string')
+    throw new Error('lib/metrics.ts METRICS has no "topUpNeeded": update scripts/alarms.cjs');
+  Resources[`${topUp}Alarm`] = {
+    Type: 'AWS::CloudWatch::Alarm',
+    Properties: {
+      AlarmDescription:
+        'The account balance does not cover the renewals due within the renewal window (30 days by default); domains are deferred. Top up by the amount in the renew digest.',
+      Namespace: metrics.namespace,
+      MetricName: topUp,
+      Dimensions: [{ Name: metrics.dimension, Value: 'renew' }],
+      Statistic: 'Maximum',
+      Period: 86400,
+      EvaluationPeriods: 1,
+      Threshold: 0,
+      ComparisonOperator: 'GreaterThanThreshold',
+      TreatMissingData: 'notBreaching',
+      AlarmActions: [{ Ref: 'AlertTopic' }],
+    },
+  };
   return { Resources };
 }
 
