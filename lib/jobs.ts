@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { AutorenewError, InputError, JobFailedError } from './errors';
+import { InputError, JobFailedError } from './errors';
 import type { Batch } from './ledger/port';
 import { describeError } from './log';
 import type { Notifier } from './notify/port';
@@ -22,9 +22,6 @@ const FALLBACK_NOTIFY = { events: NOTIFY_EVENTS, smsEvents: DEFAULT_SMS_EVENTS }
 /** A fix for the operator, by error class (never by message text). */
 function fixFor(err: unknown): string {
   if (err instanceof InputError) return 'correct the input named in the message; nothing was bought';
-  if (err instanceof AutorenewError && err.name === 'TaskNoNotRecordedError') {
-    return 'copy the TaskNo from the logs into the ledger; the check job cannot see that batch';
-  }
   return 'see the logs for the run id; the next scheduled run retries';
 }
 
