@@ -9,6 +9,7 @@ import { type CheckSummary, runCheck } from './renewal/check';
 import type { Plan } from './renewal/decision';
 import type { JobDeps } from './renewal/deps';
 import { collectMoneyNotices, describeMoney } from './renewal/money-notices';
+import { collectUpcoming } from './renewal/notice';
 import { deliverNotices } from './renewal/notices';
 import { renderPlanDigest } from './renewal/plan-digest';
 import type { SettleRules } from './renewal/reconcile';
@@ -86,10 +87,16 @@ export async function executeRenew(
       const deferredNames = new Set(deferredNow.map((o) => o.domain));
       const fresh = warnings.filter((w) => !sent.has(w.mark));
       const lapse = fresh.filter((w) => !deferredNames.has(w.outcome.domain));
+      const upcoming = collectUpcoming(run.plan);
       notified = await deliverNotices(deps, options.policy, {
         extra: {
-          outcomes: [...lapse.map((w) => w.outcome), ...deferredNow],
-          marks: [...fresh.map((w) => w.mark), ...(deferredNow.length > 0 && money.mark ? [money.mark] : [])],
+          outcomes: [...lapse.map((w) => w.outcome), ...deferredNow, ...upcoming.outcomes],
+          // The notice marks are written only once the digest is out: their time starts the notice period.
+          marks: [
+            ...fresh.map((w) => w.mark),
+            ...(deferredNow.length > 0 && money.mark ? [money.mark] : []),
+            ...upcoming.marks,
+          ],
         },
         job: 'renew',
         runId,
@@ -101,7 +108,7 @@ export async function executeRenew(
           skipped: summary.skipped,
           ...(summary.overMonthSpend ? { overMonthSpend: summary.overMonthSpend } : {}),
         },
-        notes: describeMoney(run.plan.money, submittedCost(batches)),
+        notes: [...describeMoney(run.plan.money, submittedCost(batches)), ...describeUrgent(run.plan)],
       });
       recordMoneyMetrics(deps, run.plan, submittedCost(batches));
     }
@@ -136,6 +143,16 @@ export async function executeRenew(
     await failRun(deps, 'renew', runId, startedAtMs, err, options.policy);
     throw err;
   }
+}
+
+/** Domains bought before their advance notice ran its course, because they would have lapsed first. */
+function describeUrgent(plan: Plan): string[] {
+  const urgent = plan.decisions.filter((d) => d.action === 'renew' && d.withoutFullNotice);
+  if (urgent.length === 0) return [];
+  const names = urgent.map((d) => d.domain.domainName);
+  return [
+    `Bought without the full advance notice, because they would lapse first: ${names.slice(0, 10).join(', ')}${names.length > 10 ? ` and ${names.length - 10} more` : ''}.`,
+  ];
 }
 
 /** Quoted cost of what this run sent (batches that reached the submit), integer minor units. */

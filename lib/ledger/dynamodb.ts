@@ -529,9 +529,9 @@ export function createDynamoLedger(options: DynamoLedgerOptions): DynamoLedger {
     },
 
     async getMarks(keys) {
-      if (keys.length === 0) return new Set();
+      if (keys.length === 0) return new Map();
       const items = await batchGet(keys.map(toMarkKey), 'getMarks');
-      return new Set(items.map((i) => String(i.key)));
+      return new Map(items.map((i) => [String(i.key), typeof i.atMs === 'number' ? i.atMs : 0]));
     },
 
     async putMarks(keys, nowMs) {

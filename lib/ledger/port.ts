@@ -193,8 +193,8 @@ export interface Ledger {
   /** Gives back `amount` taken but not used (best effort: a failure only under-spends). */
   returnBudget(request: Omit<BudgetRequest, 'cap'>): Promise<void>;
 
-  /** Which of these one-time marks (e.g. a will-lapse notice already sent) exist. */
-  getMarks(keys: readonly string[]): Promise<Set<string>>;
+  /** Which of these one-time marks (e.g. a will-lapse notice already sent) exist, with when each was put (ms). */
+  getMarks(keys: readonly string[]): Promise<Map<string, number>>;
   /** Records one-time marks; kept for the retention period. */
   putMarks(keys: readonly string[], nowMs: number): Promise<void>;
 

@@ -124,7 +124,7 @@ export function createFanoutNotifier(options: FanoutOptions): FanoutNotifier {
   const maxFailures = options.maxFailuresPerDay ?? 3;
   let last: DeliveryResult[] = [];
 
-  const readMarks = async (keys: string[]): Promise<Set<string>> => {
+  const readMarks = async (keys: string[]): Promise<ReadonlySet<string> | ReadonlyMap<string, number>> => {
     if (!options.marks || keys.length === 0) return new Set();
     try {
       return await options.marks.getMarks(keys);

@@ -22,6 +22,7 @@ export const NOTIFY_EVENTS = [
   'error',
   'will-lapse',
   'deferred',
+  'upcoming',
   'expiry-moved',
   'resolved',
   'orphaned',
@@ -29,11 +30,11 @@ export const NOTIFY_EVENTS = [
 export type NotifyEvent = (typeof NOTIFY_EVENTS)[number];
 
 /**
- * Events that also get an SMS unless the policy says otherwise: everything but the routine `submitted` and
- * `renewed` (`will-lapse` pages only at 7 days left or fewer).
+ * Events that also get an SMS unless the policy says otherwise: everything but the routine `submitted`,
+ * `renewed` and `upcoming` (`will-lapse` pages only at 7 days left or fewer).
  */
 export const DEFAULT_SMS_EVENTS: readonly NotifyEvent[] = NOTIFY_EVENTS.filter(
-  (e) => e !== 'submitted' && e !== 'renewed',
+  (e) => e !== 'submitted' && e !== 'renewed' && e !== 'upcoming',
 );
 
 /** An unknown submit is never released sooner than this many hours after it started (see docs/design.md). */
@@ -449,6 +450,10 @@ const notifySchema = doc(
       stuckAfterHours: doc(
         z._default(positiveNumber(), 24),
         'A submitted batch with no result after this many hours is reported stuck.',
+      ),
+      advanceDays: doc(
+        z._default(intRange(0, 60), 7),
+        'Advance notice: a domain is announced in an "upcoming" digest and bought only after the notice has been out this many days (time to `autorenew hold` it); one that would lapse first is bought at once, and the digest says why. 0: no notice.',
       ),
       targets: z.optional(targetsSchema),
     },

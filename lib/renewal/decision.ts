@@ -24,6 +24,7 @@ export const REASONS = {
   'over-spend': 'over limits.maxSpendPerRun; deferred to a later run',
   'low-balance': 'the balance (less limits.minBalanceAfter) does not cover it; deferred until topped up',
   'balance-unknown': 'the balance could not be read and money.balanceUnreadable is "stop"',
+  'awaiting-notice': 'announced in an upcoming digest; bought once the notice has been out notify.advanceDays days',
 } as const;
 
 export type Reason = keyof typeof REASONS;
@@ -58,6 +59,25 @@ export interface Decision {
   /** Index into Plan.batches. Present iff action is renew. */
   batch?: number;
   /** What the renewal costs (one-year price x years), when a source priced it. */
+  price?: Money;
+  priceSource?: QuoteSource;
+  /** awaiting-notice: when the notice period ends (epoch ms). */
+  buyFromMs?: number;
+  /** renew: bought before its notice had been out notify.advanceDays days, because it would lapse first. */
+  withoutFullNotice?: boolean;
+}
+
+/**
+ * A renewal the advance notice announces: a domain waiting for its notice, or one that will come due within
+ * notify.advanceDays. `noticedAtMs` is when its notice went out; absent = not announced yet.
+ */
+export interface UpcomingRenewal {
+  domain: ListedDomain;
+  years: number;
+  rule?: string;
+  /** The earliest it will be bought (epoch ms): due and the notice period over. */
+  buyFromMs: number;
+  noticedAtMs?: number;
   price?: Money;
   priceSource?: QuoteSource;
 }
@@ -96,4 +116,6 @@ export interface Plan {
   totals: { listed: number; renew: number; skip: number; years: number; byReason: Partial<Record<Reason, number>> };
   /** Present once prices were gathered (renew and plan runs), absent on a plan made without them. */
   money?: PlanMoney;
+  /** Renewals the advance notice covers (empty when notify.advanceDays is 0), soonest purchase first. */
+  upcoming: UpcomingRenewal[];
 }

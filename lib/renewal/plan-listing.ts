@@ -8,6 +8,7 @@ import { claimKey, type InFlightView, type Plan, type Reason } from './decision'
 import type { JobDeps } from './deps';
 import { normalizeDomain } from './domain-name';
 import { findRenewingElsewhere } from './foreign-tasks';
+import { readNotices } from './notice';
 import { listingWindow, planRenewals } from './plan';
 import { applyMoney, type BalanceReading } from './plan-money';
 import { collectPrices } from './pricing';
@@ -18,7 +19,13 @@ import { collectPrices } from './pricing';
  */
 
 /** Plan reasons decided after the in-flight check: only these domains need their claims read. */
-const AFTER_IN_FLIGHT = new Set<Reason>(['due', 'at-max-term', 'over-run-limit', 'renewing-elsewhere']);
+const AFTER_IN_FLIGHT = new Set<Reason>([
+  'due',
+  'at-max-term',
+  'over-run-limit',
+  'renewing-elsewhere',
+  'awaiting-notice',
+]);
 
 /** Domain -> expiry of every renewal in flight (batches not yet closed), from the ledger's open-batch index. */
 export function renewalsInFlight(open: readonly Batch[]): Map<string, number> {
@@ -69,13 +76,18 @@ export async function listAndPlan(
     readActiveHolds(deps.ledger, nowMs),
   ]);
   const ledgerPlan = await planWithLedger(deps, policy, domains, open, held, nowMs);
-  if (ledgerPlan.totals.renew === 0) return ledgerPlan;
-  // Only when something would be bought: someone else's queued renewal, prices and the balance (free reads).
-  const elsewhere = await findRenewingElsewhere(deps.registrar, open, nowMs);
-  const plan =
-    elsewhere.size === 0 ? ledgerPlan : await planWithLedger(deps, policy, domains, open, held, nowMs, elsewhere);
-  if (plan.totals.renew === 0) return plan;
-  const [book, balance] = await Promise.all([collectPrices(deps, policy, plan.decisions), readBalance(deps, policy)]);
+  // Only when something would be bought (or announced): someone else's queued renewal, prices and the balance.
+  let plan = ledgerPlan;
+  if (ledgerPlan.totals.renew > 0) {
+    const elsewhere = await findRenewingElsewhere(deps.registrar, open, nowMs);
+    if (elsewhere.size > 0) plan = await planWithLedger(deps, policy, domains, open, held, nowMs, elsewhere);
+  }
+  if (plan.totals.renew === 0 && plan.upcoming.length === 0) return plan;
+  const buying = plan.decisions.filter((d) => d.action === 'renew').map((d) => d.domain);
+  const [book, balance] = await Promise.all([
+    collectPrices(deps, policy, [...buying, ...plan.upcoming.map((u) => u.domain)]),
+    buying.length > 0 ? readBalance(deps, policy) : Promise.resolve(undefined),
+  ]);
   return applyMoney(plan, policy, { prices: book.prices, balance, unavailableSources: book.unavailable });
 }
 
@@ -126,7 +138,10 @@ async function planWithLedger(
   const candidates = draft.decisions.filter((d) => AFTER_IN_FLIGHT.has(d.reason)).map((d) => d.domain);
   const claims = new Map<string, Claim>();
   const keys = candidates.map((d) => ({ domain: normalizeDomain(d.domainName), expiryMs: d.expiresAtMs }));
-  for (const c of await deps.ledger.getClaims(keys)) claims.set(claimKey(c.domain, c.expiryMs), c);
+  // Notices matter for what would be bought now and for what the notice announces ahead of its due date.
+  const announced = policy.notify.advanceDays > 0 ? [...candidates, ...draft.upcoming.map((u) => u.domain)] : [];
+  const [found, notices] = await Promise.all([deps.ledger.getClaims(keys), readNotices(deps.ledger, announced)]);
+  for (const c of found) claims.set(claimKey(c.domain, c.expiryMs), c);
   const live = renewalsInFlight(open);
   const inFlight = new Map<string, InFlightView>();
   for (const d of candidates) {
@@ -134,5 +149,5 @@ async function planWithLedger(
     const view = viewOf(d.expiresAtMs, claims.get(key), live.get(normalizeDomain(d.domainName)));
     if (view) inFlight.set(key, view);
   }
-  return inFlight.size === 0 ? draft : planRenewals({ ...base, inFlight });
+  return inFlight.size === 0 && notices.size === 0 ? draft : planRenewals({ ...base, inFlight, notices });
 }

@@ -133,7 +133,12 @@ export function applyMoney(plan: Plan, policy: Policy, input: MoneyInput): Plan 
     };
   }
   const batches = buildBatches(decisions, policy.limits.maxBatchSize);
-  return { ...plan, decisions, batches, totals: countTotals(decisions), money };
+  // The advance notice shows what each announced renewal will cost.
+  const upcoming = plan.upcoming.map((u) => {
+    const priced = input.prices.get(normalizeDomain(u.domain.domainName));
+    return priced ? { ...u, price: timesMoney(priced.perYear, u.years), priceSource: priced.source } : u;
+  });
+  return { ...plan, decisions, batches, totals: countTotals(decisions), money, upcoming };
 }
 
 /** Days from `nowMs` to the first deferred domain's expiry, for messages (negative once expired). */

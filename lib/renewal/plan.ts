@@ -2,7 +2,15 @@ import { resolveRule } from '../policy/match';
 import type { Policy } from '../policy/schema';
 import type { ListedDomain } from '../registrar';
 import { addYearsUtc, DAY_MS, daysUntil } from './dates';
-import { claimKey, type Decision, type InFlightView, type Plan, type PlannedBatch, type Reason } from './decision';
+import {
+  claimKey,
+  type Decision,
+  type InFlightView,
+  type Plan,
+  type PlannedBatch,
+  type Reason,
+  type UpcomingRenewal,
+} from './decision';
 import { normalizeDomain } from './domain-name';
 
 /**
@@ -31,6 +39,8 @@ export interface PlanInput {
   held?: ReadonlySet<string>;
   /** Domains (normalised) that a renewal task not made by this deployment holds at the registrar right now. */
   renewingElsewhere?: ReadonlySet<string>;
+  /** When each renewal's advance notice went out (epoch ms), by {@link claimKey}(domain, expiry). */
+  notices?: ReadonlyMap<string, number>;
 }
 
 /**
@@ -44,13 +54,15 @@ export function planRenewals(input: PlanInput): Plan {
   const { policy, nowMs } = input;
   const sorted = [...input.domains].sort(compareDomains);
   const seen = new Set<string>();
+  const upcoming: UpcomingRenewal[] = [];
   const decisions = sorted.map((domain) => {
     const name = domain.domainName.toLowerCase();
     // The same name listed twice must never be bought twice in one run.
     const duplicate = seen.has(name);
     seen.add(name);
-    return decideOne(domain, input, duplicate);
+    return decideOne(domain, input, duplicate, upcoming);
   });
+  upcoming.sort((a, b) => a.buyFromMs - b.buyFromMs || a.domain.expiresAtMs - b.domain.expiresAtMs);
 
   let renewing = 0;
   for (const [i, d] of decisions.entries()) {
@@ -60,7 +72,7 @@ export function planRenewals(input: PlanInput): Plan {
   }
 
   const batches = buildBatches(decisions, policy.limits.maxBatchSize);
-  return { nowMs, decisions, batches, totals: countTotals(decisions) };
+  return { nowMs, decisions, batches, totals: countTotals(decisions), upcoming };
 }
 
 /** Days back a listing reaches past expiry even when no rule renews expired domains, so lapsed ones are reported. */
@@ -69,7 +81,7 @@ export const REPORT_EXPIRED_DAYS = 2 * GRACE_DAYS;
 /**
  * The expiry range one listing must cover so that every rule's window is included (both ends inclusive), and far
  * enough back that domains past the window or in redemption show up in the plan as skipped (with their reason).
- * @returns epoch ms: `now - max(daysAfterExpiry, 60)` days to `now + max(daysBeforeExpiry)` days
+ * @returns epoch ms: `now - max(daysAfterExpiry, 60)` days to `now + max(daysBeforeExpiry) + advanceDays` days
  */
 export function listingWindow(policy: Policy, nowMs: number): { fromMs: number; toMs: number } {
   let before = policy.window.daysBeforeExpiry;
@@ -78,19 +90,38 @@ export function listingWindow(policy: Policy, nowMs: number): { fromMs: number; 
     before = Math.max(before, rule.window?.daysBeforeExpiry ?? 0);
     after = Math.max(after, rule.window?.daysAfterExpiry ?? 0);
   }
-  return { fromMs: nowMs - after * DAY_MS, toMs: nowMs + before * DAY_MS };
+  // The advance notice announces renewals that come due within notify.advanceDays: they must be listed too.
+  return { fromMs: nowMs - after * DAY_MS, toMs: nowMs + (before + policy.notify.advanceDays) * DAY_MS };
 }
 
-function decideOne(domain: ListedDomain, input: PlanInput, duplicate: boolean): Decision {
+function decideOne(domain: ListedDomain, input: PlanInput, duplicate: boolean, upcoming: UpcomingRenewal[]): Decision {
   const { policy, nowMs } = input;
   const expiry = domain.expiresAtMs;
   const settings = resolveRule(policy, domain);
   const rule = settings.rule;
   const no = (reason: Reason) => skip(domain, reason, nowMs, rule);
+  const advanceMs = policy.notify.advanceDays * DAY_MS;
+  const noticedAtMs = advanceMs > 0 ? input.notices?.get(claimKey(domain.domainName, expiry)) : undefined;
+  const announce = (years: number, buyFromMs: number) =>
+    upcoming.push({
+      domain,
+      years,
+      buyFromMs,
+      ...(rule !== undefined ? { rule } : {}),
+      ...(noticedAtMs !== undefined ? { noticedAtMs } : {}),
+    });
 
   if (domain.domainStatus === '2' || nowMs - expiry > GRACE_DAYS * DAY_MS) return no('redemption');
   if (!settings.renew) return no('opted-out');
-  if (expiry - nowMs > settings.daysBeforeExpiry * DAY_MS) return no('not-due');
+  const dueAtMs = expiry - settings.daysBeforeExpiry * DAY_MS;
+  if (nowMs < dueAtMs) {
+    // Comes due within the notice period: announce it now, so its notice has run its course when it is due.
+    if (advanceMs > 0 && dueAtMs - nowMs <= advanceMs && !(domain.premium && !policy.limits.allowPremium)) {
+      const years = capYears(expiry, settings.years, dueAtMs, policy.limits.maxYearsAhead);
+      if (years > 0) announce(years, Math.max(dueAtMs, (noticedAtMs ?? nowMs) + advanceMs));
+    }
+    return no('not-due');
+  }
   if (nowMs - expiry > settings.daysAfterExpiry * DAY_MS) return no('past-window');
   const name = normalizeDomain(domain.domainName);
   if (input.held?.has(name)) return no('held');
@@ -109,6 +140,19 @@ function decideOne(domain: ListedDomain, input: PlanInput, duplicate: boolean): 
 
   const years = capYears(expiry, settings.years, nowMs, policy.limits.maxYearsAhead);
   if (years === 0) return no('at-max-term');
+  let withoutFullNotice = false;
+  if (advanceMs > 0) {
+    const buyFromMs = (noticedAtMs ?? nowMs) + advanceMs;
+    if (noticedAtMs === undefined || nowMs < buyFromMs) {
+      // Waiting out the notice must not cost the domain: if the first daily run after it ends could come after
+      // the expiry, buy now and say so.
+      if (buyFromMs + DAY_MS <= expiry) {
+        announce(years, buyFromMs);
+        return { ...no('awaiting-notice'), buyFromMs };
+      }
+      withoutFullNotice = true;
+    }
+  }
   return {
     domain,
     action: 'renew',
@@ -119,6 +163,7 @@ function decideOne(domain: ListedDomain, input: PlanInput, duplicate: boolean): 
     ...(settings.coupon !== undefined ? { couponNo: settings.coupon } : {}),
     ...(settings.promotion !== undefined ? { promotionNo: settings.promotion } : {}),
     permitPremium: domain.premium,
+    ...(withoutFullNotice ? { withoutFullNotice } : {}),
   };
 }
 

@@ -2,8 +2,7 @@ import { InputError } from '../errors';
 import { describeError, type Logger } from '../log';
 import { formatMoney, type Money, parseMoney } from '../money';
 import type { Policy } from '../policy/schema';
-import type { QuoteSource, Registrar } from '../registrar';
-import type { Decision } from './decision';
+import type { ListedDomain, QuoteSource, Registrar } from '../registrar';
 import { normalizeDomain } from './domain-name';
 import type { PricedDomain } from './plan-money';
 
@@ -35,23 +34,23 @@ export function priceFromTable(domainName: string, policy: Policy): Money | unde
 }
 
 /**
- * Prices every renew decision of a plan. A registrar that cannot quote at all (error, or no quote operation) leaves
+ * Prices the given domains (what a run would buy, and what its advance notice announces). A registrar that cannot quote at all (error, or no quote operation) leaves
  * the table as the only source; that only makes domains unpriced, never bought without a price check.
  */
 export async function collectPrices(
   deps: { registrar: Registrar; log: Logger },
   policy: Policy,
-  decisions: readonly Decision[],
+  domains: readonly ListedDomain[],
 ): Promise<PriceBook> {
   const currency = policy.money.currency;
-  const wanted = new Map<string, Decision>();
-  for (const d of decisions) if (d.action === 'renew') wanted.set(normalizeDomain(d.domain.domainName), d);
+  const wanted = new Map<string, ListedDomain>();
+  for (const d of domains) wanted.set(normalizeDomain(d.domainName), d);
   const book: PriceBook = { prices: new Map(), unavailable: [] };
   if (wanted.size === 0) return book;
   if (deps.registrar.quoteRenewals) {
     try {
       const answer = await deps.registrar.quoteRenewals(
-        [...wanted.values()].map((d) => ({ domainName: d.domain.domainName, premium: d.domain.premium })),
+        [...wanted.values()].map((d) => ({ domainName: d.domainName, premium: d.premium })),
         currency,
       );
       for (const q of answer.quotes) {
@@ -73,7 +72,7 @@ export async function collectPrices(
   }
   for (const [name, d] of wanted) {
     if (book.prices.has(name)) continue;
-    const perYear = priceFromTable(d.domain.domainName, policy);
+    const perYear = priceFromTable(d.domainName, policy);
     if (perYear) book.prices.set(name, { perYear, source: 'table' });
   }
   return book;

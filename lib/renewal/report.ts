@@ -25,6 +25,7 @@ export const SEVERITY_ORDER: readonly NotifyEvent[] = [
   'resolved',
   'submitted',
   'renewed',
+  'upcoming',
 ];
 
 /** A will-lapse line pages people (SMS) only this close to expiry; earlier notices go to email only. */
@@ -67,6 +68,12 @@ const SECTIONS: Record<OutcomeEvent, { title: string; blurb: string; noNewExpiry
     blurb:
       'due, but not bought this run: balance, price or a money limit (the reason says which); retried every run until bought',
     noNewExpiry: 'deferred',
+  },
+  upcoming: {
+    title: 'Upcoming renewals',
+    blurb:
+      'these will be bought from the date shown (the advance notice); to stop one, run `autorenew hold <domain>` before then',
+    noNewExpiry: 'upcoming',
   },
   'expiry-moved': {
     title: 'Expiry moved unexpectedly',

@@ -53,8 +53,13 @@ export function parseDomain(spec: string | FakeDomain, nowMs: number): FakeDomai
   };
 }
 
+/**
+ * A validated policy from `fields` over `{ version: 1 }`. The advance notice is off unless the test sets
+ * `notify.advanceDays`: tests about buying buy on the first run; tests about the notice say so.
+ */
 export function policyOf(fields: Record<string, unknown> = {}): Policy {
-  return parsePolicyText(JSON.stringify({ version: 1, ...fields }), 'test-policy.json');
+  const notify = { advanceDays: 0, ...((fields.notify as Record<string, unknown> | undefined) ?? {}) };
+  return parsePolicyText(JSON.stringify({ version: 1, ...fields, notify }), 'test-policy.json');
 }
 
 export interface Given {

@@ -584,11 +584,11 @@ export function describeLedgerContract(name: string, backend: LedgerBackend): vo
         expect(await ledger.takeBudget({ name: 'domains', period: 'd2', amount: 50, cap: 10, nowMs: T0 })).toBe(10);
       });
 
-      test('marks: absent until put, then present', async () => {
+      test('marks: absent until put, then present with the time they were put', async () => {
         const ledger = table.createLedger();
-        expect(await ledger.getMarks(['a', 'b'])).toEqual(new Set());
+        expect(await ledger.getMarks(['a', 'b'])).toEqual(new Map());
         await ledger.putMarks(['a'], T0);
-        expect(await ledger.getMarks(['a', 'b'])).toEqual(new Set(['a']));
+        expect(await ledger.getMarks(['a', 'b'])).toEqual(new Map([['a', T0]]));
       });
     });
 

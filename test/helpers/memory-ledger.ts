@@ -273,7 +273,12 @@ export function createMemoryLedger(options: MemoryLedgerOptions = {}): MemoryLed
 
     async getMarks(keys) {
       await enter('getMarks');
-      return new Set(keys.filter((k) => store.get(toMarkKey(k)) !== undefined));
+      const found = new Map<string, number>();
+      for (const k of keys) {
+        const item = store.get(toMarkKey(k));
+        if (item) found.set(k, typeof item.atMs === 'number' ? item.atMs : 0);
+      }
+      return found;
     },
 
     async putMarks(keys, nowMs) {

@@ -42,7 +42,7 @@ function memoryMarks() {
   const keys = new Set<string>();
   return {
     keys,
-    getMarks: async (ks: readonly string[]) => new Set(ks.filter((k) => keys.has(k))),
+    getMarks: async (ks: readonly string[]) => new Map(ks.filter((k) => keys.has(k)).map((k) => [k, 0])),
     putMarks: async (ks: readonly string[]) => {
       for (const k of ks) keys.add(k);
     },

@@ -145,7 +145,7 @@ describe('dry run never pays (fast-check)', () => {
           listLiveClaims: async () => [],
           takeBudget: record('takeBudget'),
           returnBudget: record('returnBudget'),
-          getMarks: async () => new Set(),
+          getMarks: async () => new Map(),
           putMarks: record('putMarks'),
           recordRun: record('recordRun'),
           lastRuns: async () => [],

@@ -18,6 +18,7 @@ function domain(domainName: string, expiresAtMs: number, extra: Partial<ListedDo
 const policy = parsePolicyText(
   JSON.stringify({
     version: 1,
+    notify: { advanceDays: 0 },
     rules: [
       { name: 'brand', match: ['brand.com'], years: 3, coupon: 'C-1' },
       { name: 'legacy', match: ['old.net'], renew: false },

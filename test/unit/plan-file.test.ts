@@ -1,4 +1,3 @@
-import { parsePolicyText } from '../../lib/policy/load';
 import type { ListedDomain } from '../../lib/registrar';
 import { DAY_MS } from '../../lib/renewal/dates';
 import { planRenewals } from '../../lib/renewal/plan';
@@ -11,9 +10,10 @@ import {
   parsePlanFile,
   planGuard,
 } from '../../lib/renewal/plan-file';
+import { policyOf } from '../helpers/builder';
 
 const NOW = Date.UTC(2026, 10, 29);
-const policy = parsePolicyText(JSON.stringify({ version: 1 }), 'p.json');
+const policy = policyOf();
 const d = (domainName: string, days: number, extra: Partial<ListedDomain> = {}): ListedDomain => ({
   domainName,
   instanceId: `S-${domainName}`,

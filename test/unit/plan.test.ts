@@ -1,15 +1,15 @@
-import { parsePolicyText } from '../../lib/policy/load';
 import type { Policy } from '../../lib/policy/schema';
 import type { ListedDomain } from '../../lib/registrar';
 import { addYearsUtc, DAY_MS, daysUntil } from '../../lib/renewal/dates';
 import { claimKey, type Decision, type InFlightView, type Plan } from '../../lib/renewal/decision';
 import { listingWindow, planRenewals } from '../../lib/renewal/plan';
+import { policyOf } from '../helpers/builder';
 
 const NOW = Date.UTC(2026, 10, 29, 5, 45, 30);
 const HOUR_MS = 3_600_000;
 
 function policy(fields: Record<string, unknown> = {}) {
-  return parsePolicyText(JSON.stringify({ version: 1, ...fields }), 'test-policy.json');
+  return policyOf(fields);
 }
 
 /**
@@ -346,6 +346,7 @@ describe('planRenewals: per-run cap and batches', () => {
       decisions: [],
       batches: [],
       totals: { listed: 0, renew: 0, skip: 0, years: 0, byReason: {} },
+      upcoming: [],
     });
   });
 

@@ -108,6 +108,7 @@ describe('valid policies', () => {
         events: [...NOTIFY_EVENTS],
         smsEvents: [...DEFAULT_SMS_EVENTS],
         stuckAfterHours: 24,
+        advanceDays: 7,
       },
       money: { currency: 'CNY', unpriced: 'skip', balanceUnreadable: 'stop', registrarAutoRenew: 'skip' },
     });

@@ -1,0 +1,56 @@
+import type { Ledger } from '../ledger/port';
+import type { DomainOutcome } from '../notify/port';
+import { formatDateUtc } from '../notify/text/sanitize';
+import type { ListedDomain } from '../registrar';
+import { claimKey, type Plan } from './decision';
+import { normalizeDomain } from './domain-name';
+
+/**
+ * The advance notice (issue 15, notify.advanceDays): a renewal is announced once per domain and expiry in an
+ * `upcoming` digest, and the planner buys it only once the notice has been out the full period (a domain that
+ * would lapse first is bought at once). The notice is a one-time ledger mark whose time is when it went out.
+ */
+
+/** The one-time mark of a renewal's notice. */
+export function noticeMark(domain: string, expiryMs: number): string {
+  return `notice#${normalizeDomain(domain)}#${expiryMs}`;
+}
+
+/**
+ * When the notices of these domains went out, by {@link claimKey}(domain, expiry): one BatchGet per 100 marks.
+ * @returns epoch ms per renewal that has been announced
+ */
+export async function readNotices(
+  ledger: Pick<Ledger, 'getMarks'>,
+  domains: readonly ListedDomain[],
+): Promise<Map<string, number>> {
+  if (domains.length === 0) return new Map();
+  const keys = new Map(domains.map((d) => [noticeMark(d.domainName, d.expiresAtMs), d]));
+  const found = await ledger.getMarks([...keys.keys()]);
+  const notices = new Map<string, number>();
+  for (const [mark, atMs] of found) {
+    const d = keys.get(mark);
+    if (d) notices.set(claimKey(d.domainName, d.expiresAtMs), atMs);
+  }
+  return notices;
+}
+
+/**
+ * The `upcoming` lines of a run: every renewal the plan announces that has no notice out yet, with its price and
+ * the date it will be bought from, and the marks to record once they are published. Pure.
+ */
+export function collectUpcoming(plan: Plan): { outcomes: DomainOutcome[]; marks: string[] } {
+  const fresh = plan.upcoming.filter((u) => u.noticedAtMs === undefined);
+  return {
+    outcomes: fresh.map((u) => ({
+      domain: normalizeDomain(u.domain.domainName),
+      event: 'upcoming',
+      batchId: '-',
+      oldExpiryMs: u.domain.expiresAtMs,
+      years: u.years,
+      reason: `to be bought from ${formatDateUtc(u.buyFromMs)}; to stop it: autorenew hold ${normalizeDomain(u.domain.domainName)}`,
+      ...(u.price ? { price: u.price } : {}),
+    })),
+    marks: fresh.map((u) => noticeMark(u.domain.domainName, u.domain.expiresAtMs)),
+  };
+}
