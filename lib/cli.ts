@@ -2,6 +2,8 @@ import { createInterface } from 'node:readline/promises';
 import { checkCommand } from './commands/check';
 import { demoCommand } from './commands/demo';
 import { doctorCommand } from './commands/doctor';
+import { holdCommand } from './commands/hold';
+import { holdsCommand } from './commands/holds';
 import { type CliIO, type Command, EXIT } from './commands/io';
 import { notifyTestCommand } from './commands/notify-test';
 import { planCommand } from './commands/plan';
@@ -11,6 +13,7 @@ import { sandboxCommand } from './commands/sandbox';
 import { schemaCommand } from './commands/schema';
 import { statusCommand } from './commands/status';
 import { terminalLine, terminalText } from './commands/terminal-text';
+import { unholdCommand } from './commands/unhold';
 import { validateCommand } from './commands/validate';
 import { describeEnvironment } from './config-reference';
 import { InputError, ValidationError } from './errors';
@@ -26,6 +29,9 @@ const COMMANDS: Record<string, { run: Command; about: string }> = {
   status: { run: statusCommand, about: 'ledger: open batches, last runs, recent outcomes' },
   'notify-test': { run: notifyTestCommand, about: 'send a harmless test message to each chat target' },
   retry: { run: retryCommand, about: 'clear failed attempts and backoff so the next renew run retries' },
+  hold: { run: holdCommand, about: 'veto renewing domains (--until DATE, --reason TEXT): never bought while held' },
+  unhold: { run: unholdCommand, about: 'remove the holds of domains' },
+  holds: { run: holdsCommand, about: 'list the holds: until when, why, expired or not' },
   doctor: { run: doctorCommand, about: 'read-only checklist: policy, credentials, endpoint, permissions, ledger' },
   sandbox: { run: sandboxCommand, about: 'start the sandbox registrar (fake Alibaba Domain API)' },
   schema: { run: schemaCommand, about: 'print the policy JSON Schema' },
