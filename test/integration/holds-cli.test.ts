@@ -5,6 +5,7 @@ import { EXIT } from '../../lib/commands/io';
 import { openLedgerFromEnv } from '../../lib/ledger/embedded';
 import type { Hold } from '../../lib/ledger/port';
 import { runCliProcess } from '../helpers/cli-process';
+import { startDynalite } from '../helpers/ledger-dynalite';
 import { PROCESS_TEST_TIMEOUT_MS } from '../helpers/timeouts';
 
 // `autorenew hold`, `unhold` and `holds` (issue 15, the veto) as subprocesses on an embedded ledger. The dates are
@@ -172,5 +173,30 @@ describe('autorenew hold / unhold / holds', () => {
     expect(top.stdout).toMatch(/^ {2}hold {2,}veto/m);
     expect(top.stdout).toMatch(/^ {2}unhold {2,}/m);
     expect(top.stdout).toMatch(/^ {2}holds {2,}/m);
+  });
+});
+
+describe('autorenew hold / unhold / holds against a DynamoDB table (AUTORENEW_TABLE)', () => {
+  it('writes and reads holds in the table the environment names', async () => {
+    const dynamo = await startDynalite();
+    try {
+      // A loopback endpoint: the CLI creates the table and uses dummy credentials (lib/ledger/embedded.ts).
+      const env = { AUTORENEW_TABLE: 'ops-ledger', AUTORENEW_DYNAMODB_ENDPOINT: dynamo.endpoint };
+      const held = await runCliProcess(['hold', 'table.com', '--reason', 'audit'], env);
+      expect(held.stderr).toBe('');
+      expect(held.code).toBe(EXIT.ok);
+      const listed = JSON.parse((await runCliProcess(['holds', '--json'], env)).stdout) as { holds: Hold[] };
+      expect(listed.holds).toEqual([expect.objectContaining({ domain: 'table.com', reason: 'audit', expired: false })]);
+      const removed = await runCliProcess(['unhold', 'table.com'], env);
+      expect(removed.stdout).toContain('table.com: hold removed');
+      const opened = await openLedgerFromEnv(env);
+      try {
+        expect(await opened.ledger.listHolds()).toEqual([]);
+      } finally {
+        await opened.close();
+      }
+    } finally {
+      await dynamo.stop();
+    }
   });
 });
