@@ -2,6 +2,7 @@ import { createInterface } from 'node:readline/promises';
 import { checkCommand } from './commands/check';
 import { demoCommand } from './commands/demo';
 import { doctorCommand } from './commands/doctor';
+import { forecastCommand } from './commands/forecast';
 import { holdCommand } from './commands/hold';
 import { holdsCommand } from './commands/holds';
 import { type CliIO, type Command, EXIT } from './commands/io';
@@ -24,6 +25,7 @@ const COMMANDS: Record<string, { run: Command; about: string }> = {
   demo: { run: demoCommand, about: 'whole cycle on a sandbox: plan, renew, check (what `npm start` runs)' },
   validate: { run: validateCommand, about: 'validate policy files' },
   plan: { run: planCommand, about: 'dry run: every domain with its decision and reason; buys nothing' },
+  forecast: { run: forecastCommand, about: 'renewals and their cost month by month (--csv, --json, --ics FILE)' },
   renew: { run: renewCommand, about: 'run the renew job once (--dry-run to plan only)' },
   check: { run: checkCommand, about: 'run the check job once: confirm results, reconcile, notify' },
   status: { run: statusCommand, about: 'ledger: open batches, last runs, recent outcomes' },
