@@ -1,14 +1,13 @@
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { InputError, RegistrarError } from '../errors';
-import type { Policy } from '../policy/schema';
-import type { ListedDomain, Quote, Registrar } from '../registrar';
+import { InputError } from '../errors';
 import { normalizeDomain } from '../renewal/domain-name';
-import { type Forecast, forecastListingRange, forecastRenewals, MAX_FORECAST_MONTHS } from '../renewal/forecast';
+import { forecastListingRange, forecastRenewals, MAX_FORECAST_MONTHS } from '../renewal/forecast';
 import { forecastToCsv, forecastToJson, formatForecastTable } from '../renewal/forecast-format';
 import { formatForecastIcs } from '../renewal/forecast-ics';
+import { fetchForecastQuotes } from '../renewal/forecast-quotes';
 import { JOB_FLAGS, parseFlags } from './args';
-import { type CliIO, type Command, EXIT } from './io';
+import { type Command, EXIT } from './io';
 import { openLocalRuntime } from './local-runtime';
 import { withProgress } from './progress';
 import { terminalDeep, terminalJson, terminalLine } from './terminal-text';
@@ -18,7 +17,8 @@ export const FORECAST_USAGE = `usage: autorenew forecast [--months 12] [--json|-
 Month by month (UTC calendar months, the current one included), the renewals the renew job will buy under the
 policy and what they cost: a table with a bar chart, then each month's domains. A renewal is planned on
 expiry - window.daysBeforeExpiry of its rule (or today when already due) and counted in that month, when the money
-is spent; renewals that come due again within the horizon are projected. Prices: the registrar's quotes when it
+is spent; renewals that come due again within the horizon are projected; a held domain (autorenew hold) is bought
+only once its hold ends, if still in its window. Prices: the registrar's quotes when it
 gives them, else the policy's money.priceTable (one year per TLD, longest TLD wins) times the years; a domain with
 neither is "unpriced" and not in the totals. Lists domains, buys nothing.
 --months N   months to cover, 1-${MAX_FORECAST_MONTHS} (default 12)
@@ -43,36 +43,6 @@ export function parseMonths(value: string | undefined): number {
   return months;
 }
 
-/**
- * One-year quotes from the registrar for the domains the table-only forecast would renew, when it offers quotes.
- * A registrar that cannot quote is not fatal here: the forecast falls back to the price table and says so.
- */
-async function fetchQuotes(
-  registrar: Registrar,
-  domains: readonly ListedDomain[],
-  draft: Forecast,
-  policy: Policy,
-  io: CliIO,
-): Promise<Map<string, Quote> | undefined> {
-  if (!registrar.quoteRenewals) return undefined;
-  const wanted = new Set(draft.renewals.map((r) => r.domain));
-  if (wanted.size === 0) return undefined;
-  const items = domains
-    .filter((d) => wanted.has(normalizeDomain(d.domainName)))
-    .map((d) => ({ domainName: d.domainName, premium: d.premium }));
-  try {
-    const answer = await registrar.quoteRenewals(items, policy.money.currency);
-    for (const u of answer.unavailable) {
-      io.err(terminalLine(`forecast: price source ${u.source} unavailable (${u.code}); using the next source`));
-    }
-    return new Map(answer.quotes.map((q) => [normalizeDomain(q.domainName), q]));
-  } catch (err) {
-    if (!(err instanceof RegistrarError)) throw err;
-    io.err(terminalLine(`forecast: the registrar gave no quotes (${err.message}); prices from money.priceTable`));
-    return undefined;
-  }
-}
-
 /** `forecast`: the renewals of the coming months and their cost. Free: lists and quotes, never buys. */
 export const forecastCommand: Command = async (args, io) => {
   const flags = parseFlags('forecast', args, FLAGS, FORECAST_USAGE);
@@ -95,8 +65,17 @@ export const forecastCommand: Command = async (args, io) => {
     const domains = await withProgress(io, 'listing', () =>
       registrar.listDomains({ expiringFromMs: range.fromMs, expiringToMs: range.toMs }),
     );
-    const input = { domains, policy: rt.policy, nowMs, months };
-    const quotes = await fetchQuotes(registrar, domains, forecastRenewals(input), rt.policy, io);
+    // Held domains are not bought while the hold lasts (autorenew hold), so they cost nothing then.
+    const holds = await rt.deps.ledger.listHolds();
+    const input = { domains, policy: rt.policy, holds, nowMs, months };
+    const draft = forecastRenewals(input);
+    const wanted = new Set(draft.renewals.map((r) => r.domain));
+    const { quotes, warnings } = await fetchForecastQuotes(
+      registrar,
+      domains.filter((d) => wanted.has(normalizeDomain(d.domainName))),
+      rt.policy.money.currency,
+    );
+    for (const w of warnings) io.err(terminalLine(`forecast: ${w}`));
     const forecast = forecastRenewals({ ...input, ...(quotes ? { quotes } : {}) });
     if (flags.ics) {
       const file = resolve(io.cwd, flags.ics);

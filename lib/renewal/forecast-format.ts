@@ -76,7 +76,7 @@ export function formatForecastTable(forecast: Forecast, options: { tty: boolean 
     }
   }
   if (forecast.skipped.length > 0) {
-    lines.push('', `not renewed by policy (${forecast.skipped.length}):`);
+    lines.push('', `not renewed (the policy's reason, or held) (${forecast.skipped.length}):`);
     for (const s of forecast.skipped) {
       lines.push(`  ${s.domain}  expires ${formatDateUtc(s.expiresAtMs)}  ${s.reason}`);
     }

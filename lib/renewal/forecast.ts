@@ -1,10 +1,12 @@
 import { InputError } from '../errors';
+import type { Hold } from '../ledger/port';
 import { addMoney, type Money, timesMoney, zeroMoney } from '../money';
 import { resolveRule } from '../policy/match';
 import type { Policy } from '../policy/schema';
 import type { ListedDomain, Quote, QuoteSource } from '../registrar';
 import { addYearsUtc, DAY_MS } from './dates';
 import { normalizeDomain } from './domain-name';
+import { isHoldExpired } from './hold-time';
 import { capYears, GRACE_DAYS } from './plan';
 import { findTablePrice } from './price-table';
 
@@ -17,6 +19,8 @@ export interface ForecastInput {
   policy: Policy;
   /** One-year registrar quotes by normalised domain name; the policy's `money.priceTable` prices the others. */
   quotes?: ReadonlyMap<string, Quote>;
+  /** The ledger's holds (`autorenew hold`): nothing is bought while a domain's hold lasts. */
+  holds?: readonly Hold[];
   /** The forecast's "now", epoch ms (UTC). */
   nowMs: number;
   /** Calendar months (UTC) to cover, the current one included: 1..MAX_FORECAST_MONTHS. */
@@ -48,7 +52,7 @@ export interface ForecastRenewal {
   unpriced?: string;
 }
 
-export type ForecastSkipReason = 'opted-out' | 'premium' | 'redemption' | 'past-window' | 'at-max-term';
+export type ForecastSkipReason = 'opted-out' | 'premium' | 'redemption' | 'past-window' | 'at-max-term' | 'held';
 
 export interface ForecastMonth {
   /** `YYYY-MM` (UTC). */
@@ -72,7 +76,7 @@ export interface Forecast {
   renewals: ForecastRenewal[];
   total: Money;
   unpriced: number;
-  /** Domains due within the horizon that the policy will not buy, with the planner's reason. */
+  /** Domains due within the horizon that will not be bought (the policy's reason, or `held`). */
   skipped: { domain: string; expiresAtMs: number; reason: ForecastSkipReason }[];
 }
 
@@ -128,8 +132,9 @@ function priceOf(
  * A domain's first renewal is planned at `expiry - window.daysBeforeExpiry` of its rule (or now, when already due);
  * years are the rule's, capped by `limits.maxYearsAhead` as the planner caps them on that day; later renewals are
  * projected from `expiry + years` while they fall in the horizon. Domains the planner would skip (opted out, premium
- * not allowed, in redemption, past the window, at the maximum term) are listed in `skipped`. Money is integer
- * minor units; a total is the exact sum of its renewals' prices.
+ * not allowed, in redemption, past the window, at the maximum term) are listed in `skipped`. A renewal planned while
+ * the domain's hold lasts moves to the day the hold ends, when the domain is still in its window then; otherwise it
+ * is skipped as `held`. Money is integer minor units; a total is the exact sum of its renewals' prices.
  */
 export function forecastRenewals(input: ForecastInput): Forecast {
   const { policy, nowMs, months } = input;
@@ -141,6 +146,7 @@ export function forecastRenewals(input: ForecastInput): Forecast {
   const renewals: ForecastRenewal[] = [];
   const skipped: Forecast['skipped'] = [];
   const seen = new Set<string>();
+  const holds = new Map((input.holds ?? []).map((h) => [h.domain.toLowerCase(), h]));
   for (const domain of input.domains) {
     const name = normalizeDomain(domain.domainName);
     if (seen.has(name)) continue;
@@ -158,9 +164,20 @@ export function forecastRenewals(input: ForecastInput): Forecast {
     else {
       const price = priceOf(domain, name, input);
       let exp = expiry;
+      const hold = holds.get(name);
       for (let cycle = 0; ; cycle++) {
-        const renewAtMs = Math.max(nowMs, exp - before);
+        let renewAtMs = Math.max(nowMs, exp - before);
         if (renewAtMs >= toMs) break;
+        if (hold && !isHoldExpired(hold, renewAtMs)) {
+          // Nothing is bought while the hold lasts; the day it ends, the domain is bought if still in its window.
+          const windowEndMs = exp + settings.daysAfterExpiry * DAY_MS;
+          if (hold.untilMs === undefined || hold.untilMs > windowEndMs) {
+            skipped.push({ domain: name, expiresAtMs: exp, reason: 'held' });
+            break;
+          }
+          renewAtMs = hold.untilMs;
+          if (renewAtMs >= toMs) break;
+        }
         const years = capYears(exp, settings.years, renewAtMs, policy.limits.maxYearsAhead);
         if (years === 0) {
           if (cycle === 0) skip('at-max-term');

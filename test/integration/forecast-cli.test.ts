@@ -153,6 +153,18 @@ describe('autorenew forecast against the sandbox', () => {
     expect(events.find((e) => e.summary === 'skip.com expires')?.startDate.toString()).toBe('2027-01-05');
   });
 
+  it('a held domain is not in the totals: listed as held (hold written with autorenew hold)', async () => {
+    const held = await runCliProcess(['hold', 'brand.com', '--reason', 'selling'], env);
+    expect(held.code).toBe(EXIT.ok);
+    const f = JSON.parse((await runCliProcess(['forecast', '--months', '6', '--json'], env)).stdout) as JsonForecast;
+    expect(f.months.flatMap((m) => m.renewals.map((r) => r.domain))).not.toContain('brand.com');
+    expect(f.skipped.map((s) => [s.domain, s.reason])).toEqual([
+      ['skip.com', 'opted-out'],
+      ['brand.com', 'held'],
+    ]);
+    expect(f.total.minor).toBe(7900 + 3500 + 2990);
+  });
+
   it.each([
     [['forecast', '--months', '0'], /--months "0": give a whole number from 1 to 120/],
     [['forecast', '--months', 'twelve'], /--months "twelve"/],

@@ -1,8 +1,10 @@
-import { InputError } from '../../lib/errors';
+import { InputError, RejectedFinalError } from '../../lib/errors';
+import type { Hold } from '../../lib/ledger/port';
 import type { Money } from '../../lib/money';
 import { parsePolicyText } from '../../lib/policy/load';
-import type { ListedDomain, Quote } from '../../lib/registrar';
+import type { ListedDomain, Quote, Registrar } from '../../lib/registrar';
 import { type Forecast, forecastListingRange, forecastRenewals } from '../../lib/renewal/forecast';
+import { fetchForecastQuotes } from '../../lib/renewal/forecast-quotes';
 import { findTablePrice } from '../../lib/renewal/price-table';
 
 // Every date is a literal: "now" is 2026-12-02 10:00 UTC.
@@ -243,5 +245,116 @@ describe('forecastRenewals', () => {
     expect(new Date(range.fromMs).toISOString()).toBe('2026-11-02T10:00:00.000Z');
     // 2027-12-01 (the horizon's end) + 90 days, through a leap February.
     expect(new Date(range.toMs).toISOString()).toBe('2028-02-29T00:00:00.000Z');
+  });
+});
+
+describe('forecastRenewals with holds (autorenew hold)', () => {
+  const hold = (domain: string, until?: string): Hold => ({
+    domain,
+    ...(until ? { untilMs: at(until) } : {}),
+    createdAtMs: NOW - 1,
+  });
+
+  test.each<[string, Hold, (string | number)[][], string[]]>([
+    ['a hold until unhold: never bought, listed as held', hold('a.com'), [], ['a.com held']],
+    [
+      'a hold ending before the renewal day changes nothing',
+      hold('a.com', '2026-12-10T00:00:00Z'),
+      [['a.com', '2027-01-15', '2027-01', 1, 7900, 'table']],
+      [],
+    ],
+    [
+      'a hold ending inside the window: bought the day it ends',
+      hold('a.com', '2027-02-01T00:00:00Z'),
+      [['a.com', '2027-02-01', '2027-02', 1, 7900, 'table']],
+      [],
+    ],
+    [
+      'a hold ending after the window closes (expiry, daysAfterExpiry 0): held, not bought',
+      hold('a.com', '2027-02-15T00:00:01Z'),
+      [],
+      ['a.com held'],
+    ],
+    [
+      'a hold of another domain changes nothing',
+      hold('b.com'),
+      [['a.com', '2027-01-15', '2027-01', 1, 7900, 'table']],
+      [],
+    ],
+  ])('%s', (_what, h, expected, skipped) => {
+    const f = forecastRenewals({
+      domains: [domain('a.com', '2027-02-14T00:00:00Z')],
+      policy: policy(),
+      holds: [h],
+      nowMs: NOW,
+      months: 6,
+    });
+    expect(rows(f)).toEqual(expected);
+    expect(f.skipped.map((s) => `${s.domain} ${s.reason}`)).toEqual(skipped);
+  });
+
+  test('an expired hold (its end before now) is ignored', () => {
+    const f = forecastRenewals({
+      domains: [domain('soon.com', '2026-12-20T00:00:00Z')],
+      policy: policy(),
+      holds: [hold('soon.com', '2026-12-01T00:00:00Z')],
+      nowMs: NOW,
+      months: 1,
+    });
+    expect(rows(f)).toEqual([['soon.com', '2026-12-02', '2026-12', 1, 7900, 'table']]);
+  });
+});
+
+describe('fetchForecastQuotes: registrar quotes when it offers them', () => {
+  const domains = [
+    domain('A.com', '2027-01-15T00:00:00Z'),
+    domain('gold.com', '2027-01-16T00:00:00Z', { premium: true }),
+  ];
+
+  test('a registrar without quoteRenewals: no quotes, no warning (the table prices)', async () => {
+    expect(await fetchForecastQuotes({}, domains, 'CNY')).toEqual({ warnings: [] });
+  });
+
+  test('quotes keyed by normalised name; the premium flag is passed; unavailable sources become warnings', async () => {
+    const asked: unknown[] = [];
+    const registrar: Pick<Registrar, 'quoteRenewals'> = {
+      quoteRenewals: async (items, currency) => {
+        asked.push({ items, currency });
+        return {
+          quotes: [{ domainName: 'A.COM', perYear: cny(6500), source: 'checkdomain' }],
+          unpriced: [{ domainName: 'gold.com', why: 'Avail 0' }],
+          unavailable: [{ source: 'realtime', code: 'InvalidAction.NotFound', message: 'no such action' }],
+        };
+      },
+    };
+    const out = await fetchForecastQuotes(registrar, domains, 'CNY');
+    expect(asked).toEqual([
+      {
+        items: [
+          { domainName: 'A.com', premium: false },
+          { domainName: 'gold.com', premium: true },
+        ],
+        currency: 'CNY',
+      },
+    ]);
+    expect([...(out.quotes ?? new Map()).keys()]).toEqual(['a.com']);
+    expect(out.warnings).toEqual(['price source realtime unavailable (InvalidAction.NotFound); tried the next one']);
+  });
+
+  test('a registrar error falls back to the table with a warning; any other error fails', async () => {
+    const refusing = {
+      quoteRenewals: async (): Promise<never> => {
+        throw new RejectedFinalError('Forbidden.RAM: not allowed', { code: 'Forbidden.RAM' });
+      },
+    };
+    const out = await fetchForecastQuotes(refusing, domains, 'CNY');
+    expect(out.quotes).toBeUndefined();
+    expect(out.warnings).toEqual([expect.stringMatching(/^the registrar gave no quotes \(Forbidden\.RAM/)]);
+    const broken = {
+      quoteRenewals: async (): Promise<never> => {
+        throw new TypeError('bug');
+      },
+    };
+    await expect(fetchForecastQuotes(broken, domains, 'CNY')).rejects.toBeInstanceOf(TypeError);
   });
 });
