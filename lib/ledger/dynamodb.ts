@@ -76,8 +76,11 @@ export const TAKEOVER_CONDITION = TAKEOVER_CLAUSES.map((c) => TAKEOVER_TRANSLATI
 const BATCH_GET_LIMIT = 100;
 const UNPROCESSED_RETRIES = 8;
 const CLAIM_RACE_RETRIES = 3;
-/** Read-modify-write rounds of the holds item before giving up (only rival `hold`/`unhold` commands race). */
-const HOLD_WRITE_RETRIES = 5;
+/**
+ * Read-modify-write rounds of the holds item before giving up. Only rival `hold`/`unhold` commands race, and each
+ * lost round means a rival's write succeeded, so a writer among N concurrent ones loses at most N - 1 times.
+ */
+const HOLD_WRITE_RETRIES = 10;
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
