@@ -79,7 +79,12 @@ export const forecastCommand: Command = async (args, io) => {
     const forecast = forecastRenewals({ ...input, ...(quotes ? { quotes } : {}) });
     if (flags.ics) {
       const file = resolve(io.cwd, flags.ics);
-      await writeFile(file, formatForecastIcs(forecast, nowMs));
+      // DTSTAMP is when the file was made (wall clock), not the forecast's "now", which --at may move.
+      await writeFile(file, formatForecastIcs(forecast, Date.now())).catch((err: NodeJS.ErrnoException) => {
+        throw new InputError(
+          `--ics ${flags.ics}: cannot write ${file} (${err.code ?? 'error'}); choose a writable path`,
+        );
+      });
       io.err(terminalLine(`forecast: ${forecast.renewals.length} renewal(s) written to ${flags.ics} (iCalendar)`));
     }
     // Registrar text (domain names) is made safe before layout.

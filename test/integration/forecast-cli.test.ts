@@ -169,6 +169,7 @@ describe('autorenew forecast against the sandbox', () => {
     [['forecast', '--months', '0'], /--months "0": give a whole number from 1 to 120/],
     [['forecast', '--months', 'twelve'], /--months "twelve"/],
     [['forecast', '--json', '--csv'], /--json and --csv: choose one/],
+    [['forecast', '--ics', '/nonexistent-dir/x.ics'], /--ics \/nonexistent-dir\/x\.ics: cannot write .*\(ENOENT\)/],
   ])('%j: exit 1 with one clear line', async (args, message) => {
     const run = await runCliProcess(args, env);
     expect(run.code).toBe(EXIT.invalidInput);
