@@ -2,6 +2,9 @@ import { createInterface } from 'node:readline/promises';
 import { checkCommand } from './commands/check';
 import { demoCommand } from './commands/demo';
 import { doctorCommand } from './commands/doctor';
+import { forecastCommand } from './commands/forecast';
+import { holdCommand } from './commands/hold';
+import { holdsCommand } from './commands/holds';
 import { type CliIO, type Command, EXIT } from './commands/io';
 import { notifyTestCommand } from './commands/notify-test';
 import { planCommand } from './commands/plan';
@@ -11,6 +14,7 @@ import { sandboxCommand } from './commands/sandbox';
 import { schemaCommand } from './commands/schema';
 import { statusCommand } from './commands/status';
 import { terminalLine, terminalText } from './commands/terminal-text';
+import { unholdCommand } from './commands/unhold';
 import { validateCommand } from './commands/validate';
 import { describeEnvironment } from './config-reference';
 import { InputError, ValidationError } from './errors';
@@ -21,11 +25,15 @@ const COMMANDS: Record<string, { run: Command; about: string }> = {
   demo: { run: demoCommand, about: 'whole cycle on a sandbox: plan, renew, check (what `npm start` runs)' },
   validate: { run: validateCommand, about: 'validate policy files' },
   plan: { run: planCommand, about: 'dry run: every domain with its decision and reason; buys nothing' },
+  forecast: { run: forecastCommand, about: 'renewals and their cost month by month (--csv, --json, --ics FILE)' },
   renew: { run: renewCommand, about: 'run the renew job once (--dry-run to plan only)' },
   check: { run: checkCommand, about: 'run the check job once: confirm results, reconcile, notify' },
   status: { run: statusCommand, about: 'ledger: open batches, last runs, recent outcomes' },
   'notify-test': { run: notifyTestCommand, about: 'send a harmless test message to each chat target' },
   retry: { run: retryCommand, about: 'clear failed attempts and backoff so the next renew run retries' },
+  hold: { run: holdCommand, about: 'veto renewing domains (--until DATE, --reason TEXT): never bought while held' },
+  unhold: { run: unholdCommand, about: 'remove the holds of domains' },
+  holds: { run: holdsCommand, about: 'list the holds: until when, why, expired or not' },
   doctor: { run: doctorCommand, about: 'read-only checklist: policy, credentials, endpoint, permissions, ledger' },
   sandbox: { run: sandboxCommand, about: 'start the sandbox registrar (fake Alibaba Domain API)' },
   schema: { run: schemaCommand, about: 'print the policy JSON Schema' },

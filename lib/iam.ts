@@ -58,14 +58,20 @@ export const LEDGER_METHOD_ACCESS = {
   putMarks: onTable('PutItem'),
   recordRun: onTable('PutItem', 'GetItem'),
   lastRuns: onTable('Query'),
+  // Every hold lives in one item (lib/ledger/items.ts toHoldsKey): a consistent GetItem reads them all, so the renew
+  // job needs no Query or Scan for them. Writes are versioned replacements of that item (re-read on a refusal).
+  putHold: onTable('PutItem', 'GetItem'),
+  deleteHold: onTable('PutItem', 'GetItem'),
+  listHolds: onTable('GetItem'),
 } satisfies Record<keyof Ledger, readonly LedgerAccess[]>;
 
 export type LedgerMethod = keyof typeof LEDGER_METHOD_ACCESS;
 
 /**
  * THE TABLE: the ledger methods each job calls (lib/jobs.ts and lib/renewal/*). Methods only the CLI calls
- * (`listRecentBatches` and `lastRuns` for `autorenew status`) run with the operator's own credentials and are
- * granted to no role: no role queries the table except one domain's claims (check's reconciliation).
+ * (`listRecentBatches` and `lastRuns` for `autorenew status`, `putHold` and `deleteHold` for `autorenew hold` and
+ * `unhold`) run with the operator's own credentials and are granted to no role: no role queries the table except
+ * one domain's claims (check's reconciliation).
  */
 export const JOB_LEDGER_CALLS: Record<Job, readonly LedgerMethod[]> = {
   renew: [
@@ -81,6 +87,8 @@ export const JOB_LEDGER_CALLS: Record<Job, readonly LedgerMethod[]> = {
     'getMarks',
     'putMarks',
     'recordRun',
+    // The planner never buys a held domain (`autorenew hold`): one GetItem per run.
+    'listHolds',
   ],
   // listLiveClaims: the orphan sweep; listClaimsForDomain: TaskNos known elsewhere when reconciling an UNKNOWN batch.
   check: [

@@ -21,10 +21,32 @@ export function parseFlags<T extends OptionSpec>(
   args: readonly string[],
   options: T,
   usage: string,
-): { [K in keyof T]?: T[K]['type'] extends 'boolean' ? boolean : string } {
+): FlagValues<T> {
+  return parseCommandLine(command, args, options, usage, false).values;
+}
+
+type FlagValues<T extends OptionSpec> = { [K in keyof T]?: T[K]['type'] extends 'boolean' ? boolean : string };
+
+/** Like {@link parseFlags}, but the command also takes positional arguments (e.g. domain names). */
+export function parseFlagsAndArgs<T extends OptionSpec>(
+  command: string,
+  args: readonly string[],
+  options: T,
+  usage: string,
+): { values: FlagValues<T>; positionals: string[] } {
+  return parseCommandLine(command, args, options, usage, true);
+}
+
+function parseCommandLine<T extends OptionSpec>(
+  command: string,
+  args: readonly string[],
+  options: T,
+  usage: string,
+  allowPositionals: boolean,
+): { values: FlagValues<T>; positionals: string[] } {
   try {
-    const { values } = parseArgs({ args: [...args], options, strict: true, allowPositionals: false });
-    return values as { [K in keyof T]?: T[K]['type'] extends 'boolean' ? boolean : string };
+    const { values, positionals } = parseArgs({ args: [...args], options, strict: true, allowPositionals });
+    return { values: values as FlagValues<T>, positionals };
   } catch (err) {
     const message = err instanceof Error ? (err.message.split('\n')[0] ?? '') : String(err);
     const usageLine = usage.split('\n')[0] ?? '';

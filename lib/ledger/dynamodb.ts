@@ -21,21 +21,26 @@ import {
   computeExpiresAt,
   fromBatchItem,
   fromClaimItem,
+  fromHoldsItem,
   fromRunItem,
   ITEM_TYPE,
   type Item,
   type ItemKey,
   isBatchOpen,
+  removeHold,
+  replaceHold,
   toBatchItem,
   toBatchKey,
   toBudgetKey,
   toClaimItem,
   toClaimKey,
+  toHoldsItem,
+  toHoldsKey,
   toMarkKey,
   toRunItem,
   toRunKey,
 } from './items';
-import type { Batch, ClaimKey, ClaimRequest, ClaimResult, Ledger, RunRecord } from './port';
+import type { Batch, ClaimKey, ClaimRequest, ClaimResult, Hold, Ledger, RunRecord } from './port';
 import { TABLE } from './table';
 
 export interface DynamoLedgerOptions {
@@ -71,6 +76,11 @@ export const TAKEOVER_CONDITION = TAKEOVER_CLAUSES.map((c) => TAKEOVER_TRANSLATI
 const BATCH_GET_LIMIT = 100;
 const UNPROCESSED_RETRIES = 8;
 const CLAIM_RACE_RETRIES = 3;
+/**
+ * Read-modify-write rounds of the holds item before giving up. Only rival `hold`/`unhold` commands race, and each
+ * lost round means a rival's write succeeded, so a writer among N concurrent ones loses at most N - 1 times.
+ */
+const HOLD_WRITE_RETRIES = 10;
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
@@ -331,6 +341,58 @@ export function createDynamoLedger(options: DynamoLedgerOptions): DynamoLedger {
     );
   }
 
+  async function readHolds(operation: string): Promise<{ holds: Hold[]; version: number } | undefined> {
+    const item = await getItem(toHoldsKey(), operation, {});
+    return item ? fromHoldsItem(item) : undefined;
+  }
+
+  /**
+   * Applies `change` to the holds item: a consistent read, then a write conditional on the version read (or on the
+   * item's absence), repeated when a rival command wrote in between. `change` returns undefined for "no change".
+   * Returns true when something was written.
+   */
+  async function changeHolds(
+    change: (holds: readonly Hold[]) => Hold[] | undefined,
+    operation: string,
+    context: ErrorContext,
+  ): Promise<boolean> {
+    for (let attempt = 1; attempt <= HOLD_WRITE_RETRIES; attempt++) {
+      const stored = await readHolds(operation);
+      const next = change(stored?.holds ?? []);
+      if (next === undefined) return false;
+      const item = toHoldsItem(next, (stored?.version ?? 0) + 1, newId());
+      if (stored) {
+        try {
+          await putVersioned(item, stored.version, operation, context);
+          return true;
+        } catch (err) {
+          if (err instanceof LedgerConflictError) continue;
+          throw err;
+        }
+      }
+      const outcome = await writeConditional(
+        {
+          kind: 'put',
+          input: {
+            TableName: tableName,
+            Item: item,
+            ConditionExpression: 'attribute_not_exists(#pk)',
+            ExpressionAttributeNames: { '#pk': TABLE.partitionKey },
+          },
+        },
+        toHoldsKey(),
+        String(item.writeId),
+        operation,
+        context,
+      );
+      if (outcome.kind !== 'refused') return true;
+    }
+    throw new LedgerConflictError(
+      `ledger table ${tableName}: ${operation} kept losing to concurrent hold changes; run it again`,
+      { action: operation, ...context },
+    );
+  }
+
   const ledger: DynamoLedger = {
     async putBatchIntent(batch) {
       const context = { batchId: batch.batchId };
@@ -588,6 +650,25 @@ export function createDynamoLedger(options: DynamoLedgerOptions): DynamoLedger {
         'lastRuns',
       );
       return items.map(fromRunItem);
+    },
+
+    async putHold(hold) {
+      await changeHolds((holds) => replaceHold(holds, hold), 'putHold', { domain: hold.domain.toLowerCase() });
+    },
+
+    async deleteHold(domain) {
+      return changeHolds(
+        (holds) => {
+          const next = removeHold(holds, domain);
+          return next.length === holds.length ? undefined : next;
+        },
+        'deleteHold',
+        { domain: domain.toLowerCase() },
+      );
+    },
+
+    async listHolds() {
+      return (await readHolds('listHolds'))?.holds ?? [];
     },
 
     destroy() {

@@ -1,17 +1,25 @@
-import { LedgerError } from '../errors';
+import { InputError, LedgerError } from '../errors';
 import type { Money } from '../money';
-import type { Batch, BatchEntry, Claim, ClaimKey, PendingNotice, RunRecord } from './port';
+import type { Batch, BatchEntry, Claim, ClaimKey, Hold, PendingNotice, RunRecord } from './port';
 import { TABLE } from './table';
 
 /**
  * The ledger's item layout: pure mapping between port records and DynamoDB items (document-client shape).
- * Keys: claims `DOMAIN#<domain>` / `EXP#<expiryMs, 15 digits>`, batches `BATCH#<id>` / `BATCH`, runs `RUN` / `<job>`.
+ * Keys: claims `DOMAIN#<domain>` / `EXP#<expiryMs, 15 digits>`, batches `BATCH#<id>` / `BATCH`, runs `RUN` / `<job>`,
+ * every hold in one item `HOLD` / `HOLD`.
  */
 
 export type Item = Record<string, unknown>;
 export type ItemKey = { pk: string; sk: string };
 
-export const ITEM_TYPE = { claim: 'claim', batch: 'batch', run: 'run', budget: 'budget', mark: 'mark' } as const;
+export const ITEM_TYPE = {
+  claim: 'claim',
+  batch: 'batch',
+  run: 'run',
+  budget: 'budget',
+  mark: 'mark',
+  hold: 'hold',
+} as const;
 
 const DAY_S = 86_400;
 
@@ -38,6 +46,83 @@ export function toMarkKey(key: string): ItemKey {
 /** Primary key of the last run record of a job. */
 export function toRunKey(job: RunRecord['job']): ItemKey {
   return { pk: 'RUN', sk: job };
+}
+
+/**
+ * Primary key of the one item that holds every hold. One item, not one per domain: the renew job reads all holds on
+ * every run with a strongly consistent GetItem its role already has (no Scan, no Query grant, no index lag), and a
+ * hold written before a run starts is always seen by it.
+ */
+export function toHoldsKey(): ItemKey {
+  return { pk: 'HOLD', sk: 'HOLD' };
+}
+
+/**
+ * Bytes the holds may take in their item (DynamoDB's item limit is 400 KB). A hold with a short reason is about
+ * 100 bytes, at most about 1.1 KB (a 253-character name and a reason of MAX_HOLD_REASON 4-byte characters), so
+ * thousands of holds fit, and at least 300 in the worst case.
+ */
+export const MAX_HOLDS_BYTES = 350_000;
+/** Longest reason stored on a hold, characters. */
+export const MAX_HOLD_REASON = 200;
+
+/** The holds with `hold` added, replacing any hold of its domain (lower-cased), sorted by domain. */
+export function replaceHold(holds: readonly Hold[], hold: Hold): Hold[] {
+  const domain = hold.domain.toLowerCase();
+  return sortHolds([...holds.filter((h) => h.domain !== domain), { ...hold, domain }]);
+}
+
+/** The holds without the one of `domain` (lower-cased); the same list when there is none. */
+export function removeHold(holds: readonly Hold[], domain: string): Hold[] {
+  const name = domain.toLowerCase();
+  return holds.filter((h) => h.domain !== name);
+}
+
+/** Sorted by domain in code-unit order (names are ASCII after normalisation, so this is alphabetical). */
+function sortHolds(holds: Hold[]): Hold[] {
+  return holds.sort((a, b) => (a.domain < b.domain ? -1 : a.domain > b.domain ? 1 : 0));
+}
+
+/**
+ * The holds item at `version`. Throws InputError (nothing is written) when the holds would not fit in one item,
+ * see MAX_HOLDS_BYTES.
+ */
+export function toHoldsItem(holds: readonly Hold[], version: number, writeId: string): Item {
+  const stored = sortHolds(
+    holds.map(
+      (h): Hold => ({
+        domain: h.domain.toLowerCase(),
+        ...(h.untilMs !== undefined ? { untilMs: h.untilMs } : {}),
+        ...(h.reason !== undefined ? { reason: h.reason } : {}),
+        createdAtMs: h.createdAtMs,
+      }),
+    ),
+  );
+  const bytes = Buffer.byteLength(JSON.stringify(stored));
+  if (bytes > MAX_HOLDS_BYTES) {
+    throw new InputError(
+      `the ledger's holds would take ${bytes} bytes, more than the ${MAX_HOLDS_BYTES} one item can keep ` +
+        `(${stored.length} holds); remove holds you no longer need (autorenew unhold) or give shorter reasons`,
+    );
+  }
+  return { ...toHoldsKey(), type: ITEM_TYPE.hold, writeId, holds: stored, version };
+}
+
+/** Holds (sorted by domain) and the item's version from the stored holds item. */
+export function fromHoldsItem(item: Item): { holds: Hold[]; version: number } {
+  const w = 'holds item';
+  if (item.type !== ITEM_TYPE.hold || !Array.isArray(item.holds)) fail(item, w);
+  const holds = item.holds.map((value: unknown): Hold => {
+    if (typeof value !== 'object' || value === null) fail(item, w);
+    const h = value as Item;
+    return {
+      domain: str(h, 'domain', w),
+      ...optNum(h, 'untilMs'),
+      ...optStr(h, 'reason'),
+      createdAtMs: num(h, 'createdAtMs', w),
+    };
+  });
+  return { holds: sortHolds(holds), version: num(item, 'version', w) };
 }
 
 /** TTL value (epoch SECONDS): `finishedRetentionDays` after `fromMs` (epoch ms). */

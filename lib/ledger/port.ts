@@ -200,4 +200,11 @@ export interface Ledger {
 
   recordRun(run: RunRecord): Promise<void>;
   lastRuns(): Promise<RunRecord[]>;
+
+  /** Stores a hold, replacing any hold of the same domain. */
+  putHold(hold: Hold): Promise<void>;
+  /** Removes a domain's hold; true when there was one. */
+  deleteHold(domain: string): Promise<boolean>;
+  /** Every hold, expired ones included (the caller compares `untilMs` with its clock), sorted by domain. */
+  listHolds(): Promise<Hold[]>;
 }

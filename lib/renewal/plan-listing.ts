@@ -1,6 +1,6 @@
 import type { Balance } from '../billing/port';
 import { InputError } from '../errors';
-import type { Batch, Claim, Hold } from '../ledger/port';
+import type { Batch, Claim } from '../ledger/port';
 import { describeError } from '../log';
 import type { Policy } from '../policy/schema';
 import type { ListedDomain } from '../registrar';
@@ -93,10 +93,9 @@ export async function listAndPlan(
 
 /** Held domains whose hold lasts beyond `nowMs` (epoch ms). */
 async function readActiveHolds(ledger: JobDeps['ledger'], nowMs: number): Promise<Set<string>> {
-  const holds = (await (ledger as MaybeHolds).listHolds?.()) ?? [];
+  const holds = await ledger.listHolds();
   return new Set(holds.filter((h) => h.untilMs === undefined || h.untilMs > nowMs).map((h) => h.domain));
 }
-type MaybeHolds = { listHolds?: () => Promise<Hold[]> };
 
 /**
  * The balance for the money pass: undefined without a billing port (tests that leave money out), `unreadable` when

@@ -167,8 +167,12 @@ function decideOne(domain: ListedDomain, input: PlanInput, duplicate: boolean, u
   };
 }
 
-/** Largest whole number of years <= `wanted` keeping `expiry + years` within `now + maxYearsAhead` years; may be 0. */
-function capYears(expiryMs: number, wanted: number, nowMs: number, maxYearsAhead: number): number {
+/**
+ * Largest whole number of years <= `wanted` keeping `expiry + years` within `now + maxYearsAhead` years; may be 0.
+ * @param expiryMs epoch ms (UTC)
+ * @param nowMs epoch ms (UTC): when the renewal is bought
+ */
+export function capYears(expiryMs: number, wanted: number, nowMs: number, maxYearsAhead: number): number {
   const limit = addYearsUtc(nowMs, maxYearsAhead);
   let years = wanted;
   while (years > 0 && addYearsUtc(expiryMs, years) > limit) years--;

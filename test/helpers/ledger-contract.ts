@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
-import { LedgerConflictError, LedgerError } from '../../lib/errors';
+import { InputError, LedgerConflictError, LedgerError } from '../../lib/errors';
 import { ensureTable } from '../../lib/ledger/create-table';
 import { createDynamoLedger } from '../../lib/ledger/dynamodb';
 import type { Batch, Claim, ClaimRequest, Ledger } from '../../lib/ledger/port';
@@ -590,6 +590,76 @@ export function describeLedgerContract(name: string, backend: LedgerBackend): vo
         await ledger.putMarks(['a'], T0);
         expect(await ledger.getMarks(['a', 'b'])).toEqual(new Map([['a', T0]]));
       });
+    });
+
+    describe('holds (issue 15: the veto)', () => {
+      test('put, replace, list in domain order; absent fields stay absent; untilMs round-trips', async () => {
+        const ledger = table.createLedger();
+        expect(await ledger.listHolds()).toEqual([]);
+        await ledger.putHold({ domain: 'zeta.com', createdAtMs: T0 });
+        await ledger.putHold({
+          domain: 'Alpha.COM',
+          untilMs: T0 + 40 * DAY_MS + 123,
+          reason: 'selling it',
+          createdAtMs: T0,
+        });
+        await ledger.putHold({ domain: 'xn--bcher-kva.de', untilMs: T0 - 1, createdAtMs: T0 - DAY_MS });
+        expect(await ledger.listHolds()).toEqual([
+          { domain: 'alpha.com', untilMs: T0 + 40 * DAY_MS + 123, reason: 'selling it', createdAtMs: T0 },
+          // Expired holds are listed too: the caller compares untilMs with its clock.
+          { domain: 'xn--bcher-kva.de', untilMs: T0 - 1, createdAtMs: T0 - DAY_MS },
+          { domain: 'zeta.com', createdAtMs: T0 },
+        ]);
+        // A new hold of the same domain replaces the old one whole (its reason and end do not linger).
+        await ledger.putHold({ domain: 'alpha.com', createdAtMs: T0 + DAY_MS });
+        const after = await ledger.listHolds();
+        expect(after.map((h) => h.domain)).toEqual(['alpha.com', 'xn--bcher-kva.de', 'zeta.com']);
+        expect(after[0]).toEqual({ domain: 'alpha.com', createdAtMs: T0 + DAY_MS });
+      });
+
+      test('delete: true for a held domain (any case), false for a missing one, also on an empty ledger', async () => {
+        const ledger = table.createLedger();
+        expect(await ledger.deleteHold('nothing.com')).toBe(false);
+        await ledger.putHold({ domain: 'a.com', createdAtMs: T0 });
+        await ledger.putHold({ domain: 'b.com', reason: 'keep', createdAtMs: T0 });
+        expect(await ledger.deleteHold('A.com')).toBe(true);
+        expect(await ledger.deleteHold('a.com')).toBe(false);
+        expect(await ledger.deleteHold('c.com')).toBe(false);
+        expect(await ledger.listHolds()).toEqual([{ domain: 'b.com', reason: 'keep', createdAtMs: T0 }]);
+        expect(await ledger.deleteHold('b.com')).toBe(true);
+        expect(await ledger.listHolds()).toEqual([]);
+      });
+
+      test('concurrent holds of different domains from two ledgers all survive', async () => {
+        const [one, two] = [table.createLedger(), table.createLedger()];
+        const domains = Array.from({ length: 8 }, (_, i) => `d${i}.com`);
+        await Promise.all(domains.map((domain, i) => (i % 2 ? one : two).putHold({ domain, createdAtMs: T0 + i })));
+        expect((await one.listHolds()).map((h) => h.domain)).toEqual(domains);
+      });
+
+      test('holds that would not fit in one item are refused with InputError, nothing written', async () => {
+        const ledger = table.createLedger();
+        await ledger.putHold({ domain: 'kept.com', createdAtMs: T0 });
+        const huge = ledger.putHold({ domain: 'huge.com', reason: 'x'.repeat(360_000), createdAtMs: T0 });
+        await expect(huge).rejects.toBeInstanceOf(InputError);
+        expect(await ledger.listHolds()).toEqual([{ domain: 'kept.com', createdAtMs: T0 }]);
+      });
+
+      if (backend.dynamo) {
+        test('every hold lives in the one item HOLD/HOLD (read by the renew job with one GetItem)', async () => {
+          const ledger = table.createLedger();
+          await ledger.putHold({ domain: 'b.com', createdAtMs: T0 });
+          await ledger.putHold({ domain: 'a.com', untilMs: T0 + DAY_MS, createdAtMs: T0 });
+          expect(await rawItem('HOLD', 'HOLD')).toMatchObject({
+            type: 'hold',
+            version: 2,
+            holds: [
+              { domain: 'a.com', untilMs: T0 + DAY_MS, createdAtMs: T0 },
+              { domain: 'b.com', createdAtMs: T0 },
+            ],
+          });
+        });
+      }
     });
 
     const { dynamo } = backend;

@@ -4,21 +4,26 @@ import {
   computeExpiresAt,
   fromBatchItem,
   fromClaimItem,
+  fromHoldsItem,
   fromRunItem,
   ITEM_TYPE,
   type Item,
   type ItemKey,
   isBatchOpen,
+  removeHold,
+  replaceHold,
   toBatchItem,
   toBatchKey,
   toBudgetKey,
   toClaimItem,
   toClaimKey,
+  toHoldsItem,
+  toHoldsKey,
   toMarkKey,
   toRunItem,
   toRunKey,
 } from '../../lib/ledger/items';
-import type { Batch, ClaimResult, Ledger } from '../../lib/ledger/port';
+import type { Batch, ClaimResult, Hold, Ledger } from '../../lib/ledger/port';
 import { TABLE } from '../../lib/ledger/table';
 import { mayTakeOver } from '../../lib/renewal/claims';
 
@@ -122,6 +127,16 @@ export function createMemoryLedger(options: MemoryLedgerOptions = {}): MemoryLed
         `(expected version ${expected}, found ${found}); re-read it and decide again`,
       { action: operation },
     );
+  }
+
+  /** The adapter's read-modify-write of the one holds item, in one step (nothing interleaves in memory). */
+  function changeHolds(change: (holds: readonly Hold[]) => Hold[] | undefined): boolean {
+    const stored = store.get(toHoldsKey());
+    const current = stored ? fromHoldsItem(stored) : { holds: [], version: 0 };
+    const next = change(current.holds);
+    if (next === undefined) return false;
+    store.put(toHoldsItem(next, current.version + 1, newId()));
+    return true;
   }
 
   const ledger: MemoryLedger = {
@@ -306,6 +321,25 @@ export function createMemoryLedger(options: MemoryLedgerOptions = {}): MemoryLed
     async lastRuns() {
       await enter('lastRuns');
       return store.all((i) => i.pk === toRunKey('renew').pk).map(fromRunItem);
+    },
+
+    async putHold(hold) {
+      await enter('putHold');
+      changeHolds((holds) => replaceHold(holds, hold));
+    },
+
+    async deleteHold(domain) {
+      await enter('deleteHold');
+      return changeHolds((holds) => {
+        const next = removeHold(holds, domain);
+        return next.length === holds.length ? undefined : next;
+      });
+    },
+
+    async listHolds() {
+      await enter('listHolds');
+      const stored = store.get(toHoldsKey());
+      return stored ? fromHoldsItem(stored).holds : [];
     },
   };
   return ledger;

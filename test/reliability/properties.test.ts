@@ -149,6 +149,9 @@ describe('dry run never pays (fast-check)', () => {
           putMarks: record('putMarks'),
           recordRun: record('recordRun'),
           lastRuns: async () => [],
+          putHold: record('putHold'),
+          deleteHold: record('deleteHold'),
+          listHolds: async () => [],
         };
         const run = await runRenew(
           {

@@ -66,6 +66,15 @@ describe('lib/iam.ts: each role from what its job calls', () => {
     }
   });
 
+  test('holds: renew reads them with the GetItem it already holds; writing holds is the operator’s alone', () => {
+    expect(JOB_LEDGER_CALLS.renew).toContain('listHolds');
+    expect(LEDGER_METHOD_ACCESS.listHolds).toEqual([{ action: 'GetItem', on: 'table' }]);
+    for (const job of ['renew', 'check'] as const) {
+      expect(JOB_LEDGER_CALLS[job]).not.toContain('putHold');
+      expect(JOB_LEDGER_CALLS[job]).not.toContain('deleteHold');
+    }
+  });
+
   test('a reserved grant is not already given by a declared call (delete it once the call exists)', () => {
     for (const job of ['renew', 'check'] as const) {
       const used = new Set(usedLedgerAccess(job).map((a) => `${a.action}@${a.on}`));

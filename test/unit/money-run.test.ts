@@ -1,5 +1,7 @@
 import { InputError } from '../../lib/errors';
 import { formatMoney } from '../../lib/money';
+import { REASONS } from '../../lib/renewal/decision';
+import { collectLapseWarnings } from '../../lib/renewal/will-lapse';
 import { given } from '../helpers/builder';
 
 /**
@@ -156,5 +158,24 @@ describe("someone else's renewal", () => {
     expect(t.registrar.submissions()).toEqual([]);
     await t.renew({ policy: { ...t.policy, money: { ...t.policy.money, registrarAutoRenew: 'renew' } } });
     expect(names(t.registrar.submissions())).toEqual(['a.com']);
+  });
+});
+
+describe('holds (the veto)', () => {
+  test('a held domain is never bought while the hold lasts, and is warned about as it nears expiry', async () => {
+    const t = await given({ domains: ['a.com+6d', 'b.com+6d'] });
+    const until = t.clock.now() + 3 * 86_400_000;
+    await t.ledger.putHold({ domain: 'a.com', untilMs: until, reason: 'moving to another registrar', createdAtMs: 0 });
+    const run = await t.renew();
+    expect(run.plan.decisions.find((d) => d.domain.domainName === 'a.com')?.reason).toBe('held');
+    expect(t.registrar.submissions().map((s) => s.domainName)).toEqual(['b.com']);
+    expect(collectLapseWarnings(run.plan).map((w) => [w.outcome.domain, w.outcome.reason])).toEqual([
+      ['a.com', `held: ${REASONS.held}`],
+    ]);
+    expect(await t.ledger.listHolds()).toEqual([expect.objectContaining({ domain: 'a.com', untilMs: until })]);
+    // The hold ends: the next run buys it.
+    t.advance('3d');
+    await t.renew();
+    expect(t.registrar.submissions().map((s) => s.domainName)).toEqual(['b.com', 'a.com']);
   });
 });

@@ -122,6 +122,7 @@ describe('executeRenew with dryRun publishes the plan digest', () => {
         } as never,
         ledger: {
           listOpenBatches: async () => [],
+          listHolds: async () => [],
           getClaims: async () => [],
           getBatch: async () => undefined,
           getMarks: async () => new Set(),

@@ -1,0 +1,98 @@
+import { writeFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { InputError } from '../errors';
+import { normalizeDomain } from '../renewal/domain-name';
+import { forecastListingRange, forecastRenewals, MAX_FORECAST_MONTHS } from '../renewal/forecast';
+import { forecastToCsv, forecastToJson, formatForecastTable } from '../renewal/forecast-format';
+import { formatForecastIcs } from '../renewal/forecast-ics';
+import { fetchForecastQuotes } from '../renewal/forecast-quotes';
+import { JOB_FLAGS, parseFlags } from './args';
+import { type Command, EXIT } from './io';
+import { openLocalRuntime } from './local-runtime';
+import { withProgress } from './progress';
+import { terminalDeep, terminalJson, terminalLine } from './terminal-text';
+
+export const FORECAST_USAGE = `usage: autorenew forecast [--months 12] [--json|--csv] [--ics FILE] [--policy FILE] [--at DATE]
+
+Month by month (UTC calendar months, the current one included), the renewals the renew job will buy under the
+policy and what they cost: a table with a bar chart, then each month's domains. A renewal is planned on
+expiry - window.daysBeforeExpiry of its rule (or today when already due) and counted in that month, when the money
+is spent; renewals that come due again within the horizon are projected; a held domain (autorenew hold) is bought
+only once its hold ends, if still in its window. Prices: the registrar's quotes when it
+gives them, else the policy's money.priceTable (one year per TLD, longest TLD wins) times the years; a domain with
+neither is "unpriced" and not in the totals. Lists domains, buys nothing.
+--months N   months to cover, 1-${MAX_FORECAST_MONTHS} (default 12)
+--json       money as integer minor units with the currency
+--csv        one row per renewal
+--ics FILE   also write an iCalendar file: an all-day event per expiry and per planned renewal day
+
+examples:
+  npx autorenew forecast
+  npx autorenew forecast --months 24 --csv > renewals.csv
+  npx autorenew forecast --ics renewals.ics`;
+
+const FLAGS = { ...JOB_FLAGS, months: { type: 'string' }, csv: { type: 'boolean' }, ics: { type: 'string' } } as const;
+
+/** Parses `--months`: a whole number from 1 to MAX_FORECAST_MONTHS. */
+export function parseMonths(value: string | undefined): number {
+  if (value === undefined) return 12;
+  const months = /^\d+$/.test(value.trim()) ? Number(value) : Number.NaN;
+  if (!Number.isInteger(months) || months < 1 || months > MAX_FORECAST_MONTHS) {
+    throw new InputError(`--months ${JSON.stringify(value)}: give a whole number from 1 to ${MAX_FORECAST_MONTHS}`);
+  }
+  return months;
+}
+
+/** `forecast`: the renewals of the coming months and their cost. Free: lists and quotes, never buys. */
+export const forecastCommand: Command = async (args, io) => {
+  const flags = parseFlags('forecast', args, FLAGS, FORECAST_USAGE);
+  if (flags.help) {
+    io.out(FORECAST_USAGE);
+    return EXIT.ok;
+  }
+  if (flags.json && flags.csv) throw new InputError(`--json and --csv: choose one; ${FORECAST_USAGE.split('\n')[0]}`);
+  const months = parseMonths(flags.months);
+  const rt = await openLocalRuntime(io, {
+    ...flags,
+    atAllowedAnywhere: true,
+    notifyTo: 'err',
+    alibabaAccess: 'read',
+  });
+  try {
+    const { registrar, clock } = rt.deps;
+    const nowMs = clock.now();
+    const range = forecastListingRange(rt.policy, nowMs, months);
+    const domains = await withProgress(io, 'listing', () =>
+      registrar.listDomains({ expiringFromMs: range.fromMs, expiringToMs: range.toMs }),
+    );
+    // Held domains are not bought while the hold lasts (autorenew hold), so they cost nothing then.
+    const holds = await rt.deps.ledger.listHolds();
+    const input = { domains, policy: rt.policy, holds, nowMs, months };
+    const draft = forecastRenewals(input);
+    const wanted = new Set(draft.renewals.map((r) => r.domain));
+    const { quotes, warnings } = await fetchForecastQuotes(
+      registrar,
+      domains.filter((d) => wanted.has(normalizeDomain(d.domainName))),
+      rt.policy.money.currency,
+    );
+    for (const w of warnings) io.err(terminalLine(`forecast: ${w}`));
+    const forecast = forecastRenewals({ ...input, ...(quotes ? { quotes } : {}) });
+    if (flags.ics) {
+      const file = resolve(io.cwd, flags.ics);
+      // DTSTAMP is when the file was made (wall clock), not the forecast's "now", which --at may move.
+      await writeFile(file, formatForecastIcs(forecast, Date.now())).catch((err: NodeJS.ErrnoException) => {
+        throw new InputError(
+          `--ics ${flags.ics}: cannot write ${file} (${err.code ?? 'error'}); choose a writable path`,
+        );
+      });
+      io.err(terminalLine(`forecast: ${forecast.renewals.length} renewal(s) written to ${flags.ics} (iCalendar)`));
+    }
+    // Registrar text (domain names) is made safe before layout.
+    if (flags.json) io.out(terminalJson(forecastToJson(forecast)));
+    else if (flags.csv) for (const line of forecastToCsv(terminalDeep(forecast))) io.out(line);
+    else for (const line of formatForecastTable(terminalDeep(forecast), { tty: io.isTTY })) io.out(line);
+    return EXIT.ok;
+  } finally {
+    await rt.close();
+  }
+};

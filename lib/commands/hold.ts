@@ -1,0 +1,75 @@
+import { InputError } from '../errors';
+import { MAX_HOLD_REASON } from '../ledger/items';
+import type { Hold } from '../ledger/port';
+import { describeHoldEnd, parseHoldUntil } from '../renewal/hold-time';
+import { boundText } from '../renewal/text';
+import { parseFlagsAndArgs } from './args';
+import { parseDomainArgs } from './domain-args';
+import { type Command, EXIT } from './io';
+import { openLocalLedger } from './local-runtime';
+import { terminalLine } from './terminal-text';
+
+export const HOLD_USAGE = `usage: autorenew hold <domain ...> [--until DATE] [--reason TEXT]
+
+Vetoes the renewal of these domains: the renew job never buys a held domain while the hold lasts (it is planned as
+held and stays in the will-lapse alerts). A new hold of a domain replaces its old one. Writes the ledger the
+environment names (the embedded one, or the deployed table with AUTORENEW_TABLE and your AWS credentials).
+--until DATE   a UTC day, held through its end (2027-01-31), or a timestamp with its zone (2027-01-31T08:00:00Z);
+               must be in the future; without it the hold lasts until autorenew unhold
+--reason TEXT  why, shown by autorenew holds (at most ${MAX_HOLD_REASON} characters; control characters and
+               anything shaped like an access key are removed)
+
+examples:
+  npx autorenew hold example.com --reason "transferring to another registrar"
+  npx autorenew hold old-brand.com old-brand.net --until 2027-03-31
+  AUTORENEW_TABLE=aliyun-domain-autorenew-prod-ledger npx autorenew hold example.com`;
+
+const FLAGS = {
+  until: { type: 'string' },
+  reason: { type: 'string' },
+  verbose: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+/** `hold`: writes a hold per named domain; every argument is checked before the first write. */
+export const holdCommand: Command = async (args, io) => {
+  const { values, positionals } = parseFlagsAndArgs('hold', args, FLAGS, HOLD_USAGE);
+  if (values.help) {
+    io.out(HOLD_USAGE);
+    return EXIT.ok;
+  }
+  if (positionals.length === 0) throw new InputError(`name at least one domain; ${HOLD_USAGE.split('\n')[0]}`);
+  const nowMs = Date.now();
+  const domains = parseDomainArgs(positionals);
+  const untilMs = values.until !== undefined ? parseHoldUntil(values.until, nowMs) : undefined;
+  // The reason lands in the ledger and on terminals: bounded, stripped of control characters and redacted; runs of
+  // spaces become one, so a reason cannot fake a column of the holds table.
+  const reason =
+    values.reason !== undefined
+      ? boundText(boundText(values.reason, Number.MAX_SAFE_INTEGER).replace(/ {2,}/g, ' '), MAX_HOLD_REASON)
+      : '';
+  const { ledger, close } = await openLocalLedger(io);
+  try {
+    const before = new Map((await ledger.listHolds()).map((h) => [h.domain, h]));
+    for (const domain of domains) {
+      const hold: Hold = {
+        domain,
+        ...(untilMs !== undefined ? { untilMs } : {}),
+        ...(reason ? { reason } : {}),
+        createdAtMs: nowMs,
+      };
+      await ledger.putHold(hold);
+      const old = before.get(domain);
+      io.out(
+        terminalLine(
+          `${domain}: held ${describeHoldEnd(untilMs)}${reason ? ` (${reason})` : ''}` +
+            `${old ? `; replaces the hold ${describeHoldEnd(old.untilMs)}` : ''}`,
+        ),
+      );
+    }
+    io.out(`hold: ${domains.length} domain(s) held; the renew job will not buy them (autorenew unhold to undo)`);
+    return EXIT.ok;
+  } finally {
+    await close();
+  }
+};

@@ -1,0 +1,45 @@
+import { InputError } from '../errors';
+import { parseFlagsAndArgs } from './args';
+import { parseDomainArgs } from './domain-args';
+import { type Command, EXIT } from './io';
+import { openLocalLedger } from './local-runtime';
+import { terminalLine } from './terminal-text';
+
+export const UNHOLD_USAGE = `usage: autorenew unhold <domain ...>
+
+Removes the holds of these domains (autorenew hold), so the renew job may buy them again when they are due. Says
+for each whether a hold was removed. Works on the ledger the environment names (the embedded one, or the deployed
+table with AUTORENEW_TABLE and your AWS credentials).
+
+examples:
+  npx autorenew unhold example.com
+  AUTORENEW_TABLE=aliyun-domain-autorenew-prod-ledger npx autorenew unhold example.com example.net`;
+
+const FLAGS = {
+  verbose: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+/** `unhold`: deletes the hold of each named domain; every argument is checked before the first write. */
+export const unholdCommand: Command = async (args, io) => {
+  const { values, positionals } = parseFlagsAndArgs('unhold', args, FLAGS, UNHOLD_USAGE);
+  if (values.help) {
+    io.out(UNHOLD_USAGE);
+    return EXIT.ok;
+  }
+  if (positionals.length === 0) throw new InputError(`name at least one domain; ${UNHOLD_USAGE.split('\n')[0]}`);
+  const domains = parseDomainArgs(positionals);
+  const { ledger, close } = await openLocalLedger(io);
+  try {
+    let removed = 0;
+    for (const domain of domains) {
+      const had = await ledger.deleteHold(domain);
+      if (had) removed++;
+      io.out(terminalLine(`${domain}: ${had ? 'hold removed' : 'was not held (nothing to remove)'}`));
+    }
+    io.out(`unhold: ${removed} hold(s) removed`);
+    return EXIT.ok;
+  } finally {
+    await close();
+  }
+};

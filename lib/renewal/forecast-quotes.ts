@@ -1,0 +1,32 @@
+import { RegistrarError } from '../errors';
+import type { ListedDomain, Quote, Registrar } from '../registrar';
+import { normalizeDomain } from './domain-name';
+
+/**
+ * One-year registrar quotes for the forecast, keyed by normalised domain name, when the registrar offers quotes
+ * (`quoteRenewals` may be absent: then the policy's price table is the only source). Free: quoting buys nothing.
+ * A registrar that cannot quote is not fatal for a forecast: it falls back to the table, and a warning says so.
+ * @param domains the domains the forecast renews (only these are quoted)
+ * @param currency the policy's currency (`money.currency`)
+ */
+export async function fetchForecastQuotes(
+  registrar: Pick<Registrar, 'quoteRenewals'>,
+  domains: readonly ListedDomain[],
+  currency: string,
+): Promise<{ quotes?: Map<string, Quote>; warnings: string[] }> {
+  if (!registrar.quoteRenewals || domains.length === 0) return { warnings: [] };
+  try {
+    const answer = await registrar.quoteRenewals(
+      domains.map((d) => ({ domainName: d.domainName, premium: d.premium })),
+      currency,
+    );
+    return {
+      quotes: new Map(answer.quotes.map((q) => [normalizeDomain(q.domainName), q])),
+      warnings: answer.unavailable.map((u) => `price source ${u.source} unavailable (${u.code}); tried the next one`),
+    };
+  } catch (err) {
+    // Only the registrar's own failures fall back; a bug or a ledger error still fails the command.
+    if (!(err instanceof RegistrarError)) throw err;
+    return { warnings: [`the registrar gave no quotes (${err.message}); prices from money.priceTable`] };
+  }
+}

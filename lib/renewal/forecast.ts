@@ -1,0 +1,225 @@
+import { InputError } from '../errors';
+import type { Hold } from '../ledger/port';
+import { addMoney, type Money, timesMoney, zeroMoney } from '../money';
+import { resolveRule } from '../policy/match';
+import type { Policy } from '../policy/schema';
+import type { ListedDomain, Quote, QuoteSource } from '../registrar';
+import { addYearsUtc, DAY_MS } from './dates';
+import { normalizeDomain } from './domain-name';
+import { isHoldExpired } from './hold-time';
+import { capYears, GRACE_DAYS } from './plan';
+import { findTablePrice } from './price-table';
+
+/** Longest forecast, months: ten years, the longest term a registrar sells. */
+export const MAX_FORECAST_MONTHS = 120;
+
+export interface ForecastInput {
+  /** The account's domains (a listing covering at least the horizon, see {@link forecastListingRange}). */
+  domains: readonly ListedDomain[];
+  policy: Policy;
+  /** One-year registrar quotes by normalised domain name; the policy's `money.priceTable` prices the others. */
+  quotes?: ReadonlyMap<string, Quote>;
+  /** The ledger's holds (`autorenew hold`): nothing is bought while a domain's hold lasts. */
+  holds?: readonly Hold[];
+  /** The forecast's "now", epoch ms (UTC). */
+  nowMs: number;
+  /** Calendar months (UTC) to cover, the current one included: 1..MAX_FORECAST_MONTHS. */
+  months: number;
+}
+
+/** One renewal the renew job is expected to buy within the horizon. */
+export interface ForecastRenewal {
+  /** Normalised (lower case, punycode). */
+  domain: string;
+  rule?: string;
+  /** The expiry this renewal extends, epoch ms (UTC). */
+  expiresAtMs: number;
+  /**
+   * When the renew job is expected to buy it: `expiry - window.daysBeforeExpiry` of its rule, or now when that has
+   * passed already (the domain is due today). Epoch ms (UTC). The money is spent then, so months group by it.
+   */
+  renewAtMs: number;
+  /** `YYYY-MM` (UTC) of `renewAtMs`. */
+  month: string;
+  years: number;
+  /** 0: the renewal of the current expiry; 1, 2, ...: later ones projected within the horizon (expiry + years). */
+  cycle: number;
+  /** Price of the whole renewal (one-year price × years), absent when unpriced. */
+  price?: Money;
+  perYear?: Money;
+  source?: QuoteSource;
+  /** Why there is no price. */
+  unpriced?: string;
+}
+
+export type ForecastSkipReason = 'opted-out' | 'premium' | 'redemption' | 'past-window' | 'at-max-term' | 'held';
+
+export interface ForecastMonth {
+  /** `YYYY-MM` (UTC). */
+  month: string;
+  /** First instant of the month, epoch ms (UTC). */
+  startMs: number;
+  renewals: ForecastRenewal[];
+  /** Sum of the priced renewals' prices. */
+  total: Money;
+  unpriced: number;
+}
+
+export interface Forecast {
+  nowMs: number;
+  /** The horizon [fromMs, toMs), epoch ms (UTC): now to the start of the month after the last one. */
+  fromMs: number;
+  toMs: number;
+  currency: string;
+  months: ForecastMonth[];
+  /** Every renewal, by renewAtMs, then domain, then cycle. */
+  renewals: ForecastRenewal[];
+  total: Money;
+  unpriced: number;
+  /** Domains due within the horizon that will not be bought (the policy's reason, or `held`). */
+  skipped: { domain: string; expiresAtMs: number; reason: ForecastSkipReason }[];
+}
+
+/** First instant (epoch ms, UTC) of the calendar month `offset` months after the one holding `ms`. */
+function monthStartUtc(ms: number, offset: number): number {
+  const d = new Date(ms);
+  return Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + offset, 1);
+}
+
+function monthKey(ms: number): string {
+  return new Date(ms).toISOString().slice(0, 7);
+}
+
+/**
+ * The expiry range a listing must cover for a forecast (both ends inclusive, epoch ms UTC): domains in grace or
+ * redemption are due now; a domain expiring up to the widest `daysBeforeExpiry` after the horizon comes due inside it.
+ */
+export function forecastListingRange(policy: Policy, nowMs: number, months: number): { fromMs: number; toMs: number } {
+  let before = policy.window.daysBeforeExpiry;
+  let after = Math.max(policy.window.daysAfterExpiry, GRACE_DAYS);
+  for (const rule of policy.rules) {
+    before = Math.max(before, rule.window?.daysBeforeExpiry ?? 0);
+    after = Math.max(after, rule.window?.daysAfterExpiry ?? 0);
+  }
+  return { fromMs: nowMs - after * DAY_MS, toMs: monthStartUtc(nowMs, months) + before * DAY_MS };
+}
+
+/**
+ * The one-year price of a domain: the registrar's quote when there is one in the policy's currency, else the
+ * policy's table (never for a premium name: a table price is for standard names), else the reason there is none.
+ */
+function priceOf(
+  domain: ListedDomain,
+  name: string,
+  input: ForecastInput,
+): { perYear: Money; source: QuoteSource } | { unpriced: string } {
+  const { currency } = input.policy.money;
+  const quote = input.quotes?.get(name);
+  if (quote) {
+    if (quote.perYear.currency === currency) return { perYear: quote.perYear, source: quote.source };
+    return { unpriced: `quoted in ${quote.perYear.currency}, the policy's currency is ${currency}` };
+  }
+  if (domain.premium) return { unpriced: 'premium: no registrar quote, and the price table is for standard names' };
+  const table = findTablePrice(input.policy, name);
+  if (table) return { perYear: table, source: 'table' };
+  return { unpriced: 'no registrar quote and no money.priceTable entry for its TLD' };
+}
+
+/**
+ * Forecasts the renewals the renew job will buy in the next `months` UTC calendar months (the current one included)
+ * under the policy, and what they cost. Pure: a function of its input only.
+ *
+ * A domain's first renewal is planned at `expiry - window.daysBeforeExpiry` of its rule (or now, when already due);
+ * years are the rule's, capped by `limits.maxYearsAhead` as the planner caps them on that day; later renewals are
+ * projected from `expiry + years` while they fall in the horizon. Domains the planner would skip (opted out, premium
+ * not allowed, in redemption, past the window, at the maximum term) are listed in `skipped`. A renewal planned while
+ * the domain's hold lasts moves to the day the hold ends, when the domain is still in its window then; otherwise it
+ * is skipped as `held`. Money is integer minor units; a total is the exact sum of its renewals' prices.
+ */
+export function forecastRenewals(input: ForecastInput): Forecast {
+  const { policy, nowMs, months } = input;
+  if (!Number.isInteger(months) || months < 1 || months > MAX_FORECAST_MONTHS) {
+    throw new InputError(`--months must be a whole number from 1 to ${MAX_FORECAST_MONTHS}, got ${months}`);
+  }
+  const { currency } = policy.money;
+  const toMs = monthStartUtc(nowMs, months);
+  const renewals: ForecastRenewal[] = [];
+  const skipped: Forecast['skipped'] = [];
+  const seen = new Set<string>();
+  const holds = new Map((input.holds ?? []).map((h) => [h.domain.toLowerCase(), h]));
+  for (const domain of input.domains) {
+    const name = normalizeDomain(domain.domainName);
+    if (seen.has(name)) continue;
+    seen.add(name);
+    const settings = resolveRule(policy, domain);
+    const before = settings.daysBeforeExpiry * DAY_MS;
+    const expiry = domain.expiresAtMs;
+    if (Math.max(nowMs, expiry - before) >= toMs) continue;
+    const skip = (reason: ForecastSkipReason) => skipped.push({ domain: name, expiresAtMs: expiry, reason });
+    // The planner's order of reasons (lib/renewal/plan.ts decideOne).
+    if (domain.domainStatus === '2' || nowMs - expiry > GRACE_DAYS * DAY_MS) skip('redemption');
+    else if (!settings.renew) skip('opted-out');
+    else if (nowMs - expiry > settings.daysAfterExpiry * DAY_MS) skip('past-window');
+    else if (domain.premium && !policy.limits.allowPremium) skip('premium');
+    else {
+      const price = priceOf(domain, name, input);
+      let exp = expiry;
+      const hold = holds.get(name);
+      for (let cycle = 0; ; cycle++) {
+        let renewAtMs = Math.max(nowMs, exp - before);
+        if (renewAtMs >= toMs) break;
+        if (hold && !isHoldExpired(hold, renewAtMs)) {
+          // Nothing is bought while the hold lasts; the day it ends, the domain is bought if still in its window.
+          const windowEndMs = exp + settings.daysAfterExpiry * DAY_MS;
+          if (hold.untilMs === undefined || hold.untilMs > windowEndMs) {
+            skipped.push({ domain: name, expiresAtMs: exp, reason: 'held' });
+            break;
+          }
+          renewAtMs = hold.untilMs;
+          if (renewAtMs >= toMs) break;
+        }
+        const years = capYears(exp, settings.years, renewAtMs, policy.limits.maxYearsAhead);
+        if (years === 0) {
+          if (cycle === 0) skip('at-max-term');
+          break;
+        }
+        renewals.push({
+          domain: name,
+          ...(settings.rule !== undefined ? { rule: settings.rule } : {}),
+          expiresAtMs: exp,
+          renewAtMs,
+          month: monthKey(renewAtMs),
+          years,
+          cycle,
+          ...('perYear' in price
+            ? { price: timesMoney(price.perYear, years), perYear: price.perYear, source: price.source }
+            : { unpriced: price.unpriced }),
+        });
+        exp = addYearsUtc(exp, years);
+      }
+    }
+  }
+  renewals.sort(
+    (a, b) =>
+      a.renewAtMs - b.renewAtMs || (a.domain < b.domain ? -1 : a.domain > b.domain ? 1 : 0) || a.cycle - b.cycle,
+  );
+  const buckets: ForecastMonth[] = Array.from({ length: months }, (_, i) => {
+    const startMs = monthStartUtc(nowMs, i);
+    return { month: monthKey(startMs), startMs, renewals: [], total: zeroMoney(currency), unpriced: 0 };
+  });
+  const byMonth = new Map(buckets.map((b) => [b.month, b]));
+  let total = zeroMoney(currency);
+  let unpriced = 0;
+  for (const r of renewals) {
+    const bucket = byMonth.get(r.month) as ForecastMonth;
+    bucket.renewals.push(r);
+    if (r.price) {
+      bucket.total = addMoney(bucket.total, r.price);
+      total = addMoney(total, r.price);
+    } else {
+      bucket.unpriced++;
+      unpriced++;
+    }
+  }
+  return { nowMs, fromMs: nowMs, toMs, currency, months: buckets, renewals, total, unpriced, skipped };
+}
