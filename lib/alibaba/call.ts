@@ -23,9 +23,12 @@ export interface CallEvent {
 
 export interface CallerDeps {
   endpoint: string;
+  /** The product's API version sent as `Version`; default the Domain API's (2018-01-29). */
+  version?: string;
   credentials: CredentialsProvider;
   timeoutMs: number;
-  caller: CallerParams;
+  /** Lang / UserClientIp, sent with every call (Domain API); absent: none (BSS takes no Lang). */
+  caller?: CallerParams;
   maxAttempts: number;
   limiter: RateLimiter;
   fetch: typeof fetch;
@@ -77,13 +80,13 @@ function mayRetry(failureClass: FailureClass, paid: boolean): boolean {
 
 /** Creates the retrying caller shared by all operations of one registrar instance. */
 export function createCaller(deps: CallerDeps): Caller {
-  const callerParams = buildCallerParams(deps.caller);
+  const callerParams = deps.caller ? buildCallerParams(deps.caller) : {};
 
   async function attemptOnce<T>(spec: CallSpec<T>, credentials: Credentials): Promise<AttemptOutcome<T>> {
     const unsigned: WireParams = {
       ...callerParams,
       ...spec.params,
-      ...buildCommonParams(spec.action, credentials, newNonce(), deps.now()),
+      ...buildCommonParams(spec.action, credentials, newNonce(), deps.now(), deps.version),
     };
     const params = { ...unsigned, Signature: signV1('POST', unsigned, credentials.accessKeySecret) };
     const result = await exchange({

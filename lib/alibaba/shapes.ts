@@ -39,7 +39,8 @@ const domainName = z
   .string()
   .refine(isValidDomainName, 'is not a valid domain name (LDH or IDN, at most 253 characters)');
 
-function parseWith<S extends z.ZodType>(schema: S, body: unknown): z.output<S> {
+/** Parses `body` with a zod schema; throws ShapeError naming the first bad field (never its value). */
+export function parseWith<S extends z.ZodType>(schema: S, body: unknown): z.output<S> {
   const result = schema.safeParse(body);
   if (result.success) return result.data;
   const issue = result.error.issues[0];
@@ -82,6 +83,7 @@ const domainItem = z.object({
   DomainGroupName: z.string().optional(),
   DomainType: z.string().optional(),
   DomainAuditStatus: z.string().optional(),
+  AutoRenewEnabled: z.boolean().optional(),
 });
 const domainPage = pagedSchema('Domain', domainItem);
 
@@ -101,6 +103,7 @@ export function parseDomainPage(body: unknown): Page<ListedDomain> {
       ...(d.DomainGroupName ? { groupName: d.DomainGroupName } : {}),
       ...(d.DomainType ? { domainType: d.DomainType } : {}),
       ...(d.DomainAuditStatus ? { auditStatus: d.DomainAuditStatus } : {}),
+      ...(d.AutoRenewEnabled !== undefined ? { autoRenewEnabled: d.AutoRenewEnabled } : {}),
     }),
   );
 }
