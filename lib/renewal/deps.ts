@@ -1,3 +1,4 @@
+import type { Billing } from '../billing/port';
 import type { Clock } from '../clock';
 import type { Ledger } from '../ledger/port';
 import type { Logger } from '../log';
@@ -8,6 +9,8 @@ import type { Registrar } from '../registrar';
 /** Everything the jobs touch of the outside world; handlers and the CLI build it, tests inject their own. */
 export interface JobDeps {
   registrar: Registrar;
+  /** The account balance (BSS), read before spending; absent: no balance check is possible. */
+  billing?: Billing;
   ledger: Ledger;
   notifier: Notifier;
   clock: Clock;
