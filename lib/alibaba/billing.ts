@@ -52,6 +52,7 @@ export function createAlibabaBilling(options: AlibabaBillingOptions): Billing {
   const caller = createCaller({
     endpoint: options.endpoint ?? DEFAULT_BSS_ENDPOINT,
     version: BSS_API_VERSION,
+    endpointSetting: 'AUTORENEW_BSS_ENDPOINT',
     credentials: options.credentials,
     timeoutMs: positiveInt('timeoutMs', options.timeoutMs ?? 10_000),
     maxAttempts: positiveInt('maxAttempts', options.maxAttempts ?? 5),

@@ -25,6 +25,8 @@ export interface CallerDeps {
   endpoint: string;
   /** The product's API version sent as `Version`; default the Domain API's (2018-01-29). */
   version?: string;
+  /** The setting that names `endpoint`, quoted in error advice (default AUTORENEW_ENDPOINT). */
+  endpointSetting?: string;
   credentials: CredentialsProvider;
   timeoutMs: number;
   /** Lang / UserClientIp, sent with every call (Domain API); absent: none (BSS takes no Lang). */
@@ -162,6 +164,7 @@ export function createCaller(deps: CallerDeps): Caller {
         attempts: attempt,
         paid: spec.paid,
         timeoutMs: deps.timeoutMs,
+        ...(deps.endpointSetting ? { endpointSetting: deps.endpointSetting } : {}),
         context: {
           ...spec.context,
           action: spec.action,

@@ -1,7 +1,9 @@
 import { createAlibabaBilling, createAlibabaRegistrar } from '../../lib/alibaba';
 import { createCaller } from '../../lib/alibaba/call';
+import { readConfig } from '../../lib/config';
 import { AuthRejectedError, RejectedFinalError } from '../../lib/errors';
 import type { QuoteAnswer, QuoteRequest, Registrar } from '../../lib/registrar';
+import { buildBilling } from '../../lib/runtime';
 import { type Sandbox, type SandboxFaults, type SandboxOptions, startSandbox } from '../../lib/sandbox';
 
 const DAY_MS = 86_400_000;
@@ -186,6 +188,17 @@ describe('readBalance (BSS QueryAccountBalance 2017-12-14) against the sandbox',
     sandbox.setClock({ advanceMs: 10_000 });
     expect((await billing.readBalance()).availableCash).toEqual({ minor: 100050 - 2 * 1622, currency: 'CNY' });
     expect(requestsOf('QueryAccountBalance')).toBe(2);
+  });
+
+  it('a local run against a loopback sandbox reads the balance from the sandbox itself (config + buildBilling)', async () => {
+    await start({ balance: 42.42 });
+    const env = {
+      AUTORENEW_ENDPOINT: sandbox.url,
+      ALIBABA_CLOUD_ACCESS_KEY_ID: sandbox.accessKeyId,
+      ALIBABA_CLOUD_ACCESS_KEY_SECRET: sandbox.accessKeySecret,
+    };
+    const billing = buildBilling(readConfig(env), env);
+    expect((await billing.readBalance()).availableCash).toEqual({ minor: 4242, currency: 'CNY' });
   });
 
   it('reads a negative balance and an account in another currency; the read-only key may read it', async () => {
