@@ -6,6 +6,10 @@ export const ENV_VARS: readonly { names: readonly string[]; meaning: string }[] 
   { names: ['AUTORENEW_POLICY'], meaning: 'policy file; default policies/default.json' },
   { names: ['AUTORENEW_ENDPOINT'], meaning: 'Domain API endpoint; default https://domain.aliyuncs.com' },
   {
+    names: ['AUTORENEW_BSS_ENDPOINT'],
+    meaning: 'BSS OpenAPI endpoint (balance); default https://business.aliyuncs.com, or the sandbox',
+  },
+  {
     names: ['ALIBABA_CLOUD_ACCESS_KEY_ID', 'ALIBABA_CLOUD_ACCESS_KEY_SECRET', 'ALIBABA_CLOUD_SECURITY_TOKEN'],
     meaning: 'credentials (local runs)',
   },
@@ -20,6 +24,7 @@ export const ENV_VARS: readonly { names: readonly string[]; meaning: string }[] 
     names: ['AUTORENEW_QPS', 'AUTORENEW_PAGE_SIZE', 'AUTORENEW_CLIENT_IP'],
     meaning: 'call budget, page size, UserClientIp',
   },
+  { names: ['AUTORENEW_QUOTE_CHUNK'], meaning: 'domains per QueryDomainRealTimePrice request; default 20' },
 ];
 
 /** The help's environment section: every variable, wrapped at about 110 columns. */

@@ -29,9 +29,18 @@ export interface Config {
   qps: number;
   /** AUTORENEW_PAGE_SIZE: QueryDomainList page size (the API's maximum is UNCONFIRMED). */
   pageSize: number;
+  /**
+   * BSS OpenAPI endpoint for the balance (AUTORENEW_BSS_ENDPOINT). Default https://business.aliyuncs.com; when
+   * AUTORENEW_ENDPOINT is a loopback sandbox and this is unset, the sandbox itself (it serves both products).
+   */
+  bssEndpoint: string;
+  /** AUTORENEW_QUOTE_CHUNK: domains per QueryDomainRealTimePrice request (default 20; the API's limit is undocumented). */
+  quoteChunk: number;
 }
 
 export const DEFAULT_ENDPOINT = 'https://domain.aliyuncs.com';
+/** BSS OpenAPI, China site (the international site is https://business.ap-southeast-1.aliyuncs.com). */
+export const DEFAULT_BSS_ENDPOINT = 'https://business.aliyuncs.com';
 export const DEFAULT_POLICY = 'policies/default.json';
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -53,6 +62,41 @@ function readNumber(env: Env, name: string, fallback: number, min: number, max: 
   return n;
 }
 
+function readInteger(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const n = readNumber(env, name, fallback, min, max);
+  if (!Number.isInteger(n)) {
+    throw new InputError(`${name}=${JSON.stringify(env[name])} must be a whole number from ${min} to ${max}`, {
+      path: name,
+    });
+  }
+  return n;
+}
+
+/**
+ * An API endpoint from `name` (or `fallback`): a URL, `https://`, or plain `http://` to a loopback sandbox only —
+ * signed requests (and renew's paid ones) never travel in clear text. Refused before any request.
+ */
+function readEndpoint(env: Env, name: string, fallback: string): string {
+  const endpoint = readOptional(env, name) ?? fallback;
+  const example = name === 'AUTORENEW_BSS_ENDPOINT' ? DEFAULT_BSS_ENDPOINT : DEFAULT_ENDPOINT;
+  let url: URL;
+  try {
+    url = new URL(endpoint);
+  } catch {
+    throw new InputError(`${name}=${JSON.stringify(endpoint)} is not a URL; use e.g. ${example}`, { path: name });
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw new InputError(`${name} must start with https:// (or http:// for a loopback sandbox)`, { path: name });
+  }
+  if (url.protocol === 'http:' && !isLoopbackEndpoint(endpoint)) {
+    throw new InputError(
+      `${name}=${JSON.stringify(endpoint)}: plain http is allowed for a loopback sandbox only (127.0.0.1, ::1, localhost); use https:// (e.g. ${example})`,
+      { path: name },
+    );
+  }
+  return endpoint;
+}
+
 function readOptional(env: Env, name: string): string | undefined {
   const v = env[name]?.trim();
   return v ? v : undefined;
@@ -60,27 +104,12 @@ function readOptional(env: Env, name: string): string | undefined {
 
 /** Parses and validates the environment once; throws InputError naming the variable and the fix. */
 export function readConfig(env: Env): Readonly<Config> {
-  const endpoint = readOptional(env, 'AUTORENEW_ENDPOINT') ?? DEFAULT_ENDPOINT;
-  let url: URL;
-  try {
-    url = new URL(endpoint);
-  } catch {
-    throw new InputError(`AUTORENEW_ENDPOINT=${JSON.stringify(endpoint)} is not a URL; use e.g. ${DEFAULT_ENDPOINT}`, {
-      path: 'AUTORENEW_ENDPOINT',
-    });
-  }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    throw new InputError('AUTORENEW_ENDPOINT must start with https:// (or http:// for a loopback sandbox)', {
-      path: 'AUTORENEW_ENDPOINT',
-    });
-  }
-  if (url.protocol === 'http:' && !isLoopbackEndpoint(endpoint)) {
-    // Refused before any request: signed requests (and renew's paid ones) must never travel in clear text.
-    throw new InputError(
-      `AUTORENEW_ENDPOINT=${JSON.stringify(endpoint)}: plain http is allowed for a loopback sandbox only (127.0.0.1, ::1, localhost); use https:// (e.g. ${DEFAULT_ENDPOINT})`,
-      { path: 'AUTORENEW_ENDPOINT' },
-    );
-  }
+  const endpoint = readEndpoint(env, 'AUTORENEW_ENDPOINT', DEFAULT_ENDPOINT);
+  const bssEndpoint = readEndpoint(
+    env,
+    'AUTORENEW_BSS_ENDPOINT',
+    isLoopbackEndpoint(endpoint) ? endpoint : DEFAULT_BSS_ENDPOINT,
+  );
   const optional = {
     secretId: readOptional(env, 'AUTORENEW_SECRET_ID'),
     readOnlySecretId: readOptional(env, 'AUTORENEW_READONLY_SECRET_ID'),
@@ -96,6 +125,8 @@ export function readConfig(env: Env): Readonly<Config> {
     dryRun: readBool(env, 'AUTORENEW_DRY_RUN'),
     qps: readNumber(env, 'AUTORENEW_QPS', 10, 0.1, 1000),
     pageSize: readNumber(env, 'AUTORENEW_PAGE_SIZE', 100, 1, 1000),
+    bssEndpoint: bssEndpoint.replace(/\/+$/, ''),
+    quoteChunk: readInteger(env, 'AUTORENEW_QUOTE_CHUNK', 20, 1, 100),
   };
   for (const [k, v] of Object.entries(optional))
     if (v !== undefined) (config as unknown as Record<string, string>)[k] = v;
@@ -107,7 +138,7 @@ export function readConfig(env: Env): Readonly<Config> {
  * or port in the URL. Anything else (a typo'd or planted endpoint would receive every signed request, and renew's
  * paid ones) is a configuration error at cold start, before any call.
  */
-export function checkLambdaEndpoint(endpoint: string): void {
+export function checkLambdaEndpoint(endpoint: string, name = 'AUTORENEW_ENDPOINT'): void {
   let url: URL | undefined;
   try {
     url = new URL(endpoint);
@@ -123,9 +154,9 @@ export function checkLambdaEndpoint(endpoint: string): void {
     /^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+aliyuncs\.com$/.test(host);
   if (!ok) {
     throw new InputError(
-      `AUTORENEW_ENDPOINT=${JSON.stringify(endpoint)} is not allowed in Lambda: use https://<name>.aliyuncs.com ` +
-        `(default ${DEFAULT_ENDPOINT}); other endpoints are for the local CLI and the sandbox only`,
-      { path: 'AUTORENEW_ENDPOINT' },
+      `${name}=${JSON.stringify(endpoint)} is not allowed in Lambda: use https://<name>.aliyuncs.com ` +
+        `(default ${name === 'AUTORENEW_BSS_ENDPOINT' ? DEFAULT_BSS_ENDPOINT : DEFAULT_ENDPOINT}); other endpoints are for the local CLI and the sandbox only`,
+      { path: name },
     );
   }
 }

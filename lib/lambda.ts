@@ -10,6 +10,7 @@ import type { CredentialsProvider } from './registrar';
 import type { JobDeps } from './renewal/deps';
 import {
   assembleDeps,
+  buildBilling,
   buildCredentials,
   buildMetrics,
   buildNotifier,
@@ -66,7 +67,10 @@ export async function prepareLambdaJob(
   try {
     if (!config.table) throw new InputError('AUTORENEW_TABLE is not set; the stack sets it to the ledger table');
     // AWS_LAMBDA_RUNTIME_API exists only in a real Lambda sandbox (tests of the handlers run a loopback registrar).
-    if (env.AWS_LAMBDA_RUNTIME_API) checkLambdaEndpoint(config.endpoint);
+    if (env.AWS_LAMBDA_RUNTIME_API) {
+      checkLambdaEndpoint(config.endpoint);
+      checkLambdaEndpoint(config.bssEndpoint, 'AUTORENEW_BSS_ENDPOINT');
+    }
     policy = await loadPolicyFile(config.policyPath);
   } catch (err) {
     await notifyJobError(
@@ -83,8 +87,10 @@ export async function prepareLambdaJob(
     );
   }
   const ledger = ledgerFor(config.table);
+  const credentials = credentialsFor(config, access);
   const deps = assembleDeps({
-    registrar: buildRegistrar(config, policy, env, credentialsFor(config, access)),
+    registrar: buildRegistrar(config, policy, env, credentials),
+    billing: buildBilling(config, env, credentials),
     ledger,
     // SNS plus the policy's chat targets (issue 17); their URLs come from the job's secret (`notifyTargets`).
     notifier: withChatTargets(notifier, policy, {

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { createAlibabaRegistrar } from './alibaba';
+import { createAlibabaBilling, createAlibabaRegistrar } from './alibaba';
+import type { Billing } from './billing/port';
 import type { Clock } from './clock';
 import type { Config } from './config';
 import type { Ledger } from './ledger/port';
@@ -48,8 +49,21 @@ export function buildRegistrar(
     lang: policy.lang ?? 'en',
     qps: config.qps,
     pageSize: config.pageSize,
+    quoteChunkSize: config.quoteChunk,
     ...(config.clientIp ? { userClientIp: config.clientIp } : {}),
   });
+}
+
+/**
+ * The billing adapter (BSS QueryAccountBalance at AUTORENEW_BSS_ENDPOINT) with the registrar's credentials: pass
+ * the same provider so one key (and one secret read) serves both.
+ */
+export function buildBilling(
+  config: Readonly<Config>,
+  env: Env,
+  credentials: CredentialsProvider = buildCredentials(config, env),
+): Billing {
+  return createAlibabaBilling({ endpoint: config.bssEndpoint, credentials, qps: config.qps });
 }
 
 /** SNS when AUTORENEW_TOPIC_ARN is set, else the console (printing the email text through `write`). */
@@ -98,6 +112,7 @@ export function buildMetrics(job: string, env: Env, clock: Clock): JobDeps['metr
 /** Assembles the job dependencies from already-built adapters. */
 export function assembleDeps(parts: {
   registrar: Registrar;
+  billing?: Billing;
   ledger: Ledger;
   notifier: Notifier;
   clock: Clock;
@@ -107,6 +122,7 @@ export function assembleDeps(parts: {
 }): JobDeps {
   return {
     registrar: parts.registrar,
+    ...(parts.billing ? { billing: parts.billing } : {}),
     ledger: parts.ledger,
     notifier: parts.notifier,
     clock: parts.clock,

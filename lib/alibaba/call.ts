@@ -23,9 +23,14 @@ export interface CallEvent {
 
 export interface CallerDeps {
   endpoint: string;
+  /** The product's API version sent as `Version`; default the Domain API's (2018-01-29). */
+  version?: string;
+  /** The setting that names `endpoint`, quoted in error advice (default AUTORENEW_ENDPOINT). */
+  endpointSetting?: string;
   credentials: CredentialsProvider;
   timeoutMs: number;
-  caller: CallerParams;
+  /** Lang / UserClientIp, sent with every call (Domain API); absent: none (BSS takes no Lang). */
+  caller?: CallerParams;
   maxAttempts: number;
   limiter: RateLimiter;
   fetch: typeof fetch;
@@ -77,13 +82,13 @@ function mayRetry(failureClass: FailureClass, paid: boolean): boolean {
 
 /** Creates the retrying caller shared by all operations of one registrar instance. */
 export function createCaller(deps: CallerDeps): Caller {
-  const callerParams = buildCallerParams(deps.caller);
+  const callerParams = deps.caller ? buildCallerParams(deps.caller) : {};
 
   async function attemptOnce<T>(spec: CallSpec<T>, credentials: Credentials): Promise<AttemptOutcome<T>> {
     const unsigned: WireParams = {
       ...callerParams,
       ...spec.params,
-      ...buildCommonParams(spec.action, credentials, newNonce(), deps.now()),
+      ...buildCommonParams(spec.action, credentials, newNonce(), deps.now(), deps.version),
     };
     const params = { ...unsigned, Signature: signV1('POST', unsigned, credentials.accessKeySecret) };
     const result = await exchange({
@@ -159,6 +164,7 @@ export function createCaller(deps: CallerDeps): Caller {
         attempts: attempt,
         paid: spec.paid,
         timeoutMs: deps.timeoutMs,
+        ...(deps.endpointSetting ? { endpointSetting: deps.endpointSetting } : {}),
         context: {
           ...spec.context,
           action: spec.action,

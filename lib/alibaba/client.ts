@@ -11,6 +11,7 @@ import {
   buildTaskRangeParams,
   type WireParams,
 } from './params';
+import { DEFAULT_QUOTE_CHUNK, quoteRenewals } from './quotes';
 import { createRateLimiter } from './rate-limit';
 import {
   DEFAULT_DISPLAY_TZ_OFFSET_MINUTES,
@@ -37,6 +38,8 @@ export interface AlibabaClientOptions {
   pageSize?: number;
   /** QueryTaskDetailList page size. Default 1000 (the documented maximum). */
   detailPageSize?: number;
+  /** Domains per QueryDomainRealTimePrice request (quoteRenewals). Default 20 (the API's limit is undocumented). */
+  quoteChunkSize?: number;
   /** Pages after the first fetched concurrently. Default 4. */
   listConcurrency?: number;
   /** Client-side call budget, calls per second, shared by all calls of this registrar. Default 10. */
@@ -106,6 +109,7 @@ export function createAlibabaRegistrar(options: AlibabaClientOptions): Registrar
   const pageSize = requirePositiveInt('pageSize', options.pageSize ?? 100);
   const detailPageSize = requirePositiveInt('detailPageSize', options.detailPageSize ?? 1000);
   const concurrency = requirePositiveInt('listConcurrency', options.listConcurrency ?? 4);
+  const quoteChunkSize = requirePositiveInt('quoteChunkSize', options.quoteChunkSize ?? DEFAULT_QUOTE_CHUNK);
   const maxAttempts = requirePositiveInt('maxAttempts', options.maxAttempts ?? 5);
   const timeoutMs = requirePositiveInt('timeoutMs', options.timeoutMs ?? 10_000);
   const qps = options.qps ?? 10;
@@ -210,6 +214,10 @@ export function createAlibabaRegistrar(options: AlibabaClientOptions): Registrar
         (d) => d.taskDetailNo,
         { taskNo },
       );
+    },
+
+    quoteRenewals(items, currency) {
+      return quoteRenewals(caller, items, currency, quoteChunkSize);
     },
   };
 }

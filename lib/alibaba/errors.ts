@@ -44,6 +44,8 @@ export interface FailureReport {
   context: ErrorContext;
   serverMessage?: string;
   detail?: string;
+  /** The setting that names the endpoint, for the advice (default AUTORENEW_ENDPOINT). */
+  endpointSetting?: string;
 }
 
 function describeWhat(failure: AttemptFailure, timeoutMs: number, detail: string | undefined): string {
@@ -62,10 +64,10 @@ function describeWhat(failure: AttemptFailure, timeoutMs: number, detail: string
 function describeAdvice(report: FailureReport): string {
   const tried = report.attempts === 1 ? 'Tried once' : `Tried ${report.attempts} times`;
   if (report.failure.kind === 'network' && report.failureClass === 'retryable') {
-    return `${tried}; the request was never sent: check the host in AUTORENEW_ENDPOINT, DNS and the network, or try later.`;
+    return `${tried}; the request was never sent: check the host in ${report.endpointSetting ?? 'AUTORENEW_ENDPOINT'}, DNS and the network, or try later.`;
   }
   if (report.failure.kind === 'network' && report.failureClass === 'final') {
-    return `${tried} (a setup error, not retried; nothing was sent): the endpoint's certificate does not match or verify; check AUTORENEW_ENDPOINT and any TLS-intercepting proxy.`;
+    return `${tried} (a setup error, not retried; nothing was sent): the endpoint's certificate does not match or verify; check ${report.endpointSetting ?? 'AUTORENEW_ENDPOINT'} and any TLS-intercepting proxy.`;
   }
   switch (report.failureClass) {
     case 'retryable':

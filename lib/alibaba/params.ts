@@ -4,6 +4,9 @@ import { formatTimestamp } from './sign';
 /** Domain API version this client speaks. */
 export const API_VERSION = '2018-01-29';
 
+/** BSS OpenAPI (billing) version of QueryAccountBalance. */
+export const BSS_API_VERSION = '2017-12-14';
+
 /** Request parameters as sent on the wire: every scalar already a string. */
 export type WireParams = Record<string, string>;
 
@@ -15,12 +18,19 @@ export interface CallerParams {
 
 /**
  * The V1 common parameters of one attempt (without `Signature`). Nonce and timestamp are per attempt, so a resent
- * request is a new request for the gateway's replay and skew checks.
+ * request is a new request for the gateway's replay and skew checks. `version` is the product's API version
+ * (default the Domain API's).
  */
-export function buildCommonParams(action: string, credentials: Credentials, nonce: string, nowMs: number): WireParams {
+export function buildCommonParams(
+  action: string,
+  credentials: Credentials,
+  nonce: string,
+  nowMs: number,
+  version: string = API_VERSION,
+): WireParams {
   return {
     Action: action,
-    Version: API_VERSION,
+    Version: version,
     Format: 'JSON',
     AccessKeyId: credentials.accessKeyId,
     SignatureMethod: 'HMAC-SHA1',
@@ -79,4 +89,18 @@ export function buildRenewParams(request: RenewBatchRequest): WireParams {
     params.PromotionNo = request.promotionNo;
   }
   return params;
+}
+
+/**
+ * QueryDomainRealTimePrice parameters: `Currency` and `DomainItem` as ONE JSON string (the SDK's "json" array style,
+ * PascalCase keys), never flattened. Always `Action` renew and `Period` 1: the port asks one-year prices.
+ */
+export function buildRealtimePriceParams(domainNames: readonly string[], currency: string): WireParams {
+  const items = domainNames.map((DomainName) => ({ Action: 'renew', DomainName, Period: 1 }));
+  return { Currency: currency, DomainItem: JSON.stringify(items) };
+}
+
+/** CheckDomain parameters asking the one-year renew fee in `currency`. */
+export function buildCheckDomainFeeParams(domainName: string, currency: string): WireParams {
+  return { DomainName: domainName, FeeCommand: 'renew', FeePeriod: '1', FeeCurrency: currency };
 }

@@ -48,7 +48,8 @@ const domainName = z
  */
 const { localeError } = en();
 
-function parseWith<S extends z.ZodMiniType>(schema: S, body: unknown): z.output<S> {
+/** Parses `body` with a zod schema; throws ShapeError naming the first bad field (never its value). */
+export function parseWith<S extends z.ZodMiniType>(schema: S, body: unknown): z.output<S> {
   const result = schema.safeParse(body, { error: localeError });
   if (result.success) return result.data;
   const issue = result.error.issues[0];
@@ -88,6 +89,7 @@ const domainItem = z.object({
   DomainGroupName: z.optional(z.string()),
   DomainType: z.optional(z.string()),
   DomainAuditStatus: z.optional(z.string()),
+  AutoRenewEnabled: z.optional(z.boolean()),
 });
 const domainPage = pagedSchema('Domain', domainItem);
 
@@ -107,6 +109,7 @@ export function parseDomainPage(body: unknown): Page<ListedDomain> {
       ...(d.DomainGroupName ? { groupName: d.DomainGroupName } : {}),
       ...(d.DomainType ? { domainType: d.DomainType } : {}),
       ...(d.DomainAuditStatus ? { auditStatus: d.DomainAuditStatus } : {}),
+      ...(d.AutoRenewEnabled !== undefined ? { autoRenewEnabled: d.AutoRenewEnabled } : {}),
     }),
   );
 }

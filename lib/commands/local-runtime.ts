@@ -10,6 +10,7 @@ import type { Policy } from '../policy/schema';
 import type { JobDeps } from '../renewal/deps';
 import {
   assembleDeps,
+  buildBilling,
   buildCredentials,
   buildNotifier,
   buildRegistrar,
@@ -129,8 +130,11 @@ export async function openLocalRuntime(
   const write = options.notifyTo === 'err' ? io.err : io.out;
   const access = options.alibabaAccess ?? 'buy';
   const log = createLogger({ level: options.verbose ? 'debug' : 'warn', sink: io.err });
+  const credentials = buildCredentials(config, env, access);
   const deps = assembleDeps({
-    registrar: buildRegistrar(config, policy, env, buildCredentials(config, env, access)),
+    registrar: buildRegistrar(config, policy, env, credentials),
+    // AUTORENEW_BSS_ENDPOINT defaults to the sandbox itself when AUTORENEW_ENDPOINT is a loopback sandbox.
+    billing: buildBilling(config, env, credentials),
     ledger: opened.ledger,
     // SNS or console, plus the policy's chat targets (issue 17) when it has any.
     notifier: withChatTargets(buildNotifier(config, write), policy, {

@@ -36,14 +36,18 @@ const USAGE = `usage: autorenew sandbox [options]
                          added first, so items slide between pages
   --fault-actions LIST   comma-separated Actions the faults apply to (default: all), e.g.
                          SaveBatchTaskForCreatingOrderRenew,QueryTaskList
+  --refuse LIST          switch Actions off, comma-separated Action=how (how: InvalidAction, Forbidden or
+                         SuccessFalse), e.g. QueryDomainRealTimePrice=InvalidAction,QueryAccountBalance=Forbidden
   --task-ms N            simulated ms a task detail spends waiting and again executing (default 60000)
   --max-batch N          max OrderRenewParam entries per call (default 100)
   --max-page-size N      max PageSize of QueryDomainList/QueryTaskList (default 100)
-  --balance CNY          account balance (default 1000000000)
+  --balance AMOUNT       account balance, two decimals at most (default 1000000000)
+  --currency CODE        account currency of the balance and all prices (default CNY; never converted)
 Control: GET /_sandbox/state, POST /_sandbox/clock {"advanceMs":n} or {"now":ms},
   POST /_sandbox/faults {"throttleRate":0.1,...} replaces the faults and echoes the complete settings; keys:
   latencyMs throttleRate errorRate loseRate executeThenFailRate executeThenFailCode executeThenFailStatus
-  taskQueueMs taskListLagMs taskJitterMs expiryTruncation nameFormFlipRate pageShiftRate actions (unknown key: 400)
+  taskQueueMs taskListLagMs taskJitterMs expiryTruncation nameFormFlipRate pageShiftRate refusals actions
+  (unknown key: 400)
   POSTs need Content-Type: application/json; only Host 127.0.0.1, localhost or [::1] is answered.
 
 examples:
@@ -73,6 +77,8 @@ const OPTIONS = {
   'name-form-flip-rate': { type: 'string' },
   'page-shift-rate': { type: 'string' },
   'fault-actions': { type: 'string' },
+  refuse: { type: 'string' },
+  currency: { type: 'string' },
   'task-ms': { type: 'string' },
   'max-batch': { type: 'string' },
   'max-page-size': { type: 'string' },
@@ -139,6 +145,20 @@ function parseFaultFlags(values: Record<string, string | boolean | undefined>): 
     if (list.length === 0) throw new InputError('sandbox: --fault-actions must list at least one Action');
     faults.actions = list;
   }
+  const refuse = values.refuse;
+  if (typeof refuse === 'string') {
+    const refusals: Record<string, string> = {};
+    for (const entry of refuse.split(',').map((e) => e.trim())) {
+      const [action, how] = entry.split('=');
+      if (!action || !how) {
+        throw new InputError(
+          `sandbox: --refuse entries are Action=how, e.g. CheckDomain=InvalidAction; got "${entry}"`,
+        );
+      }
+      refusals[action] = how;
+    }
+    faults.refusals = refusals;
+  }
   return faults as SandboxFaults;
 }
 
@@ -183,6 +203,7 @@ export async function parseSandboxArgs(args: readonly string[], cwd: string): Pr
   if (values['access-key-id'] !== undefined) options.accessKeyId = values['access-key-id'];
   if (values['access-key-secret'] !== undefined) options.accessKeySecret = values['access-key-secret'];
   if (values.fixture !== undefined) options.fixture = await readFixture(values.fixture, cwd);
+  if (values.currency !== undefined) options.currency = values.currency;
   return options;
 }
 
@@ -231,7 +252,7 @@ export async function runSandbox(args: readonly string[], io: CliIO, stop: () =>
   io.out(
     `  read-only key (lists and queries; paid calls get 403 Forbidden.RAM): ${sandbox.readOnlyAccessKeyId} / ${sandbox.readOnlyAccessKeySecret}`,
   );
-  io.out(`  ${state.domains.length} domains, balance ${state.balance} CNY`);
+  io.out(`  ${state.domains.length} domains, balance ${state.balance} ${state.currency}`);
   io.out(
     `  use: AUTORENEW_ENDPOINT=${sandbox.url} ALIBABA_CLOUD_ACCESS_KEY_ID=${sandbox.accessKeyId} ALIBABA_CLOUD_ACCESS_KEY_SECRET=${sandbox.accessKeySecret}`,
   );

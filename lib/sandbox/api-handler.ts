@@ -2,10 +2,11 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { type AuthInput, claimedKeyId, isV3, verifyV1, verifyV3 } from './auth';
 import { appliesTo, decideEffects, decideFault } from './faults';
 import { parseForm, sendJson } from './http-util';
-import { OPERATIONS } from './ops';
+import { DOMAIN_VERSION, OPERATIONS_BY_VERSION, type Operation } from './ops';
 import type { Params } from './params';
 import { countRequest, type Runtime, recordFault } from './runtime';
-import { buildErrorBody, createRequestId, missingParameter, SandboxApiError } from './wire';
+import type { SandboxRefusal } from './types';
+import { buildErrorBody, buildSuccessFalseBody, createRequestId, missingParameter, SandboxApiError } from './wire';
 
 /** Messages of the executeThenFail error by code family (the gateway's usual wording). */
 function executeThenFailMessage(code: string): string {
@@ -14,7 +15,8 @@ function executeThenFailMessage(code: string): string {
   return 'The request processing has failed due to some unknown error, exception or failure.';
 }
 
-export const API_VERSION = '2018-01-29';
+/** The Domain API version (BSS 2017-12-14 is served too: see OPERATIONS_BY_VERSION). */
+export const API_VERSION = DOMAIN_VERSION;
 
 /** Actions that spend money: the read-only key's RAM policy has no `domain:CreateOrderRenew`. */
 export const PAID_ACTIONS: ReadonlySet<string> = new Set([
@@ -24,6 +26,8 @@ export const PAID_ACTIONS: ReadonlySet<string> = new Set([
 
 interface Parsed {
   action: string;
+  version: string;
+  operation: Operation;
   /** Parameters handed to the operation: query + form body. */
   params: Params;
   auth: AuthInput;
@@ -50,30 +54,52 @@ function parseRequest(req: IncomingMessage, url: URL, body: Buffer): Parsed {
   const version = v3 ? headerOf(req, 'x-acs-version') : params.Version;
   if (!action) throw missingParameter(v3 ? 'x-acs-action' : 'Action');
   if (!version) throw missingParameter(v3 ? 'x-acs-version' : 'Version');
-  if (version !== API_VERSION) {
+  const operations = Object.hasOwn(OPERATIONS_BY_VERSION, version) ? OPERATIONS_BY_VERSION[version] : undefined;
+  if (!operations) {
     throw new SandboxApiError(
       400,
       'NoSuchVersion',
-      `Specified api version ${version} is not valid; use ${API_VERSION}.`,
+      `Specified api version ${version} is not valid; use ${Object.keys(OPERATIONS_BY_VERSION).join(' or ')}.`,
     );
   }
   const format = params.Format;
   if (format !== undefined && !['json', 'xml'].includes(format.toLowerCase())) {
     throw new SandboxApiError(400, 'InvalidParameter.Format', `Specified parameter Format "${format}" is not valid.`);
   }
-  if (!Object.hasOwn(OPERATIONS, action)) {
-    throw new SandboxApiError(
-      404,
-      'InvalidAction.NotFound',
-      `Specified api ${action} is not found, please check your url and method.`,
-    );
-  }
+  const operation = Object.hasOwn(operations, action) ? operations[action] : undefined;
+  if (!operation) throw invalidAction(action);
   return {
     action,
+    version,
+    operation,
     params,
     v3,
     auth: { method, path: url.pathname, headers: req.headers, params: v3 ? query : params, rawBody: body },
   };
+}
+
+function invalidAction(action: string): SandboxApiError {
+  return new SandboxApiError(
+    404,
+    'InvalidAction.NotFound',
+    `Specified api ${action} is not found, please check your url and method.`,
+  );
+}
+
+/**
+ * A switched-off Action (faults.refusals): 404 InvalidAction.NotFound, 403 Forbidden.RAM, or an HTTP 200 body with
+ * Success:false (returned, for the caller to send). Nothing executes.
+ */
+function refuse(how: SandboxRefusal, parsed: Parsed, requestId: string): Record<string, unknown> {
+  if (how === 'InvalidAction') throw invalidAction(parsed.action);
+  if (how === 'Forbidden') {
+    throw new SandboxApiError(
+      403,
+      'Forbidden.RAM',
+      `User not authorized to operate on the specified resource: no permission for ${parsed.action}.`,
+    );
+  }
+  return buildSuccessFalseBody(requestId, parsed.version);
 }
 
 /**
@@ -108,6 +134,12 @@ export async function handleApiRequest(
       );
     }
     const faults = rt.faults;
+    const refusal = faults.refusals && Object.hasOwn(faults.refusals, parsed.action) && faults.refusals[parsed.action];
+    if (refusal) {
+      countRequest(rt, 'refused');
+      sendJson(res, 200, refuse(refusal, parsed, requestId), requestId);
+      return;
+    }
     if (faults.latencyMs > 0 && appliesTo(faults, parsed.action)) {
       recordFault(rt, 'latency', parsed.action);
       await rt.sleeper.sleep(faults.latencyMs);
@@ -129,8 +161,7 @@ export async function handleApiRequest(
     }
     const effects = decideEffects(faults, parsed.action, rt.rng, fault);
     rt.model.settle();
-    const operation = OPERATIONS[parsed.action];
-    if (!operation) throw new Error(`no handler for ${parsed.action}`);
+    const operation = parsed.operation;
     let answer: Record<string, unknown>;
     try {
       answer = operation({

@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { InputError } from '../errors';
 import { resolveFaults } from './faults';
 import { isJsonContentType, sendJson } from './http-util';
+import { isAmount, toCents } from './model';
 import { type Runtime, snapshotState } from './runtime';
 
 export const CONTROL_PREFIX = '/_sandbox/';
@@ -45,8 +46,8 @@ function readBalance(body: Record<string, unknown>): { set?: number; add?: numbe
     throw new InputError('/_sandbox/balance: send {"set": <CNY>} or {"add": <CNY>} (one of them)');
   }
   const value = set ?? add;
-  if (typeof value !== 'number' || !Number.isFinite(value)) {
-    throw new InputError('/_sandbox/balance: the amount must be a number of CNY');
+  if (typeof value !== 'number' || !Number.isFinite(value) || !isAmount(value)) {
+    throw new InputError('/_sandbox/balance: the amount must be a number of CNY with at most two decimals');
   }
   return set !== undefined ? { set: value } : { add: value };
 }
@@ -82,7 +83,8 @@ export function handleControlRequest(rt: Runtime, req: IncomingMessage, res: Ser
       sendJson(res, 200, { nowMs: rt.model.now() });
     } else if (route === '/_sandbox/balance' && method === 'POST') {
       const change = readBalance(parseJsonObject(body, route));
-      rt.model.balance = Math.max(0, change.set ?? rt.model.balance + (change.add ?? 0));
+      const cents = change.set !== undefined ? toCents(change.set) : rt.model.balanceCents + toCents(change.add ?? 0);
+      rt.model.balanceCents = Math.max(0, cents);
       sendJson(res, 200, { balance: rt.model.balance });
     } else {
       sendJson(res, 404, {

@@ -1,6 +1,6 @@
 import { InputError } from '../errors';
 import type { Prng } from './prng';
-import type { SandboxFaultSettings, SandboxFaults } from './types';
+import type { SandboxFaultSettings, SandboxFaults, SandboxRefusal } from './types';
 
 /** The outcome of one request's fault draw (executeThenFail is decided after it, see decideEffects). */
 export type FaultDecision = 'throttle' | 'error' | 'lose' | 'none';
@@ -20,6 +20,7 @@ export const FAULT_KEYS = [
   'expiryTruncation',
   'nameFormFlipRate',
   'pageShiftRate',
+  'refusals',
   'actions',
 ] as const satisfies readonly (keyof SandboxFaults)[];
 
@@ -45,8 +46,12 @@ export const NO_FAULTS: Readonly<SandboxFaultSettings> = Object.freeze({
   expiryTruncation: 'none',
   nameFormFlipRate: 0,
   pageShiftRate: 0,
+  refusals: null,
   actions: null,
 });
+
+/** The ways a switched-off Action can refuse (SandboxFaults.refusals). */
+export const REFUSALS: readonly SandboxRefusal[] = ['InvalidAction', 'Forbidden', 'SuccessFalse'];
 
 /** The rates that share one draw per request (their sum must not exceed 1). */
 const OUTCOME_RATE_KEYS = ['throttleRate', 'errorRate', 'loseRate'] as const;
@@ -134,6 +139,20 @@ export function normalizeFaults(input: SandboxFaults, where = 'faults'): Sandbox
       throw new InputError(`${where}.expiryTruncation must be "none" or "day", got ${JSON.stringify(truncation)}`);
     }
     out.expiryTruncation = truncation as NonNullable<SandboxFaults['expiryTruncation']>;
+  }
+  const refusals = f.refusals;
+  if (refusals !== undefined && refusals !== null) {
+    if (typeof refusals !== 'object' || Array.isArray(refusals)) {
+      throw new InputError(`${where}.refusals must be an object such as {"CheckDomain": "InvalidAction"} (or null)`);
+    }
+    for (const [action, how] of Object.entries(refusals)) {
+      if (!(REFUSALS as readonly unknown[]).includes(how)) {
+        throw new InputError(
+          `${where}.refusals.${action} must be one of ${REFUSALS.map((r) => `"${r}"`).join(', ')}, got ${JSON.stringify(how)}`,
+        );
+      }
+    }
+    out.refusals = { ...(refusals as Record<string, SandboxRefusal>) };
   }
   const actions = f.actions;
   if (actions !== undefined && actions !== null) {

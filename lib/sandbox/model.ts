@@ -23,8 +23,12 @@ export interface DomainRecord {
   premium: boolean;
   groupName?: string;
   groupId?: string;
-  /** CNY per year. */
+  /** Price per year in the account currency. */
   price: number;
+  /** The same in hundredths (fen, cents): what the model computes with, so money stays exact. */
+  priceCents: number;
+  /** Alibaba's own auto-renew flag, when the fixture sets one. */
+  autoRenewEnabled?: boolean;
   /** Position in the account (order of addition), for the default sort. */
   seq: number;
 }
@@ -68,7 +72,10 @@ export interface RenewItemInput {
 
 export interface ModelOptions {
   domains: readonly SandboxFixtureDomain[];
+  /** In the account currency (two decimals at most; may be negative). */
   balance: number;
+  /** ISO 4217 code of the account (default CNY). */
+  currency?: string;
   nowMs: number;
   /** The simulated clock moves only by setClock (default: it runs with real time). */
   freezeClock?: boolean;
@@ -97,7 +104,9 @@ export function startOfUtcDay(ms: number): number {
  * request and state read).
  */
 export class SandboxModel {
-  balance: number;
+  /** The account balance in hundredths of the account currency (fen, cents): integer, exact, may be negative. */
+  balanceCents: number;
+  readonly currency: string;
   readonly taskMs: number;
   readonly rejectStaleExpiry: boolean;
   readonly tasks: TaskRecord[] = [];
@@ -112,7 +121,8 @@ export class SandboxModel {
   private openTasks: TaskRecord[] = [];
 
   constructor(opts: ModelOptions) {
-    this.balance = opts.balance;
+    this.balanceCents = toCents(opts.balance);
+    this.currency = opts.currency ?? 'CNY';
     this.taskMs = opts.taskMs;
     this.rejectStaleExpiry = opts.rejectStaleExpiry;
     this.simBaseMs = opts.nowMs;
@@ -121,18 +131,30 @@ export class SandboxModel {
     for (const d of opts.domains) this.addDomain(d);
   }
 
+  /** The balance in the account currency (a number; the model itself keeps exact cents). */
+  get balance(): number {
+    return this.balanceCents / 100;
+  }
+
+  set balance(amount: number) {
+    this.balanceCents = toCents(amount);
+  }
+
   /** Adds a domain to the account (last in order of addition); the caller makes sure the name is new. */
   addDomain(d: SandboxFixtureDomain): DomainRecord {
     const seq = this.ordered.length;
     const premium = d.premium ?? false;
+    const price = d.price ?? priceOf(d.domainName, premium);
     const rec: DomainRecord = {
       domainName: d.domainName,
       instanceId: d.instanceId ?? `S${String(seq + 1).padStart(12, '0')}`,
       expiresAtMs: d.expiresAtMs,
       registeredAtMs: d.registeredAtMs ?? addYearsUtc(d.expiresAtMs, -1),
       premium,
-      price: d.price ?? priceOf(d.domainName, premium),
+      price,
+      priceCents: toCents(price),
       seq,
+      ...(d.autoRenewEnabled !== undefined ? { autoRenewEnabled: d.autoRenewEnabled } : {}),
       ...(d.groupName !== undefined ? { groupName: d.groupName } : {}),
       ...(d.groupId !== undefined ? { groupId: d.groupId } : {}),
     };
@@ -273,14 +295,14 @@ export class SandboxModel {
         `Renewing ${domain.domainName} by ${detail.years} years would put its expiration more than ${MAX_TERM_YEARS} years ahead.`,
       );
     }
-    const cost = domain.price * detail.years;
-    if (cost > this.balance) {
+    const costCents = domain.priceCents * detail.years;
+    if (costCents > this.balanceCents) {
       return fail(
         'The account balance is insufficient.',
-        `Renewing ${domain.domainName} costs ${cost} CNY; the balance is ${this.balance} CNY.`,
+        `Renewing ${domain.domainName} costs ${formatCents(costCents)} ${this.currency}; the balance is ${formatCents(this.balanceCents)} ${this.currency}.`,
       );
     }
-    this.balance -= cost;
+    this.balanceCents -= costCents;
     this.renewals.push({
       domainName: domain.domainName,
       years: detail.years,
@@ -339,6 +361,25 @@ export class SandboxModel {
       }),
     }));
   }
+}
+
+/** Whether `amount` has at most two decimals and fits exactly in integer hundredths. */
+export function isAmount(amount: number): boolean {
+  return Math.abs(amount) < 1e13 && /^-?\d+(?:\.\d{1,2})?$/.test(String(amount));
+}
+
+/** An amount in the account currency -> integer hundredths, read through its decimal text (never float sums). */
+export function toCents(amount: number): number {
+  const m = /^(-?)(\d+)(?:\.(\d{1,2}))?$/.exec(String(amount));
+  if (!m) throw new RangeError(`not an amount with at most two decimals: ${amount}`);
+  const cents = Number(m[2]) * 100 + Number((m[3] ?? '').padEnd(2, '0'));
+  return m[1] === '-' ? -cents : cents;
+}
+
+/** Hundredths -> a two-decimal string such as `-11.19` (the BSS style). */
+export function formatCents(cents: number): string {
+  const abs = Math.abs(cents);
+  return `${cents < 0 ? '-' : ''}${Math.floor(abs / 100)}.${String(abs % 100).padStart(2, '0')}`;
 }
 
 /** TaskDetail numbering: 0 waiting, 1 executing, 2 success, 3 failure. */

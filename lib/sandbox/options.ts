@@ -1,6 +1,7 @@
 import { InputError } from '../errors';
 import { resolveFaults } from './faults';
 import { generatePortfolio } from './generator';
+import { isAmount } from './model';
 import type { SandboxFaultSettings, SandboxFixture, SandboxFixtureDomain, SandboxOptions } from './types';
 
 /** SandboxOptions with defaults applied and values checked. */
@@ -17,6 +18,7 @@ export interface ResolvedOptions {
   maxBatch: number;
   maxPageSize: number;
   balance: number;
+  currency: string;
   rejectStaleExpiry: boolean;
   faults: SandboxFaultSettings;
   domains: SandboxFixtureDomain[];
@@ -38,6 +40,23 @@ function checkNumber(name: string, v: number | undefined, min: number, dflt: num
   return v;
 }
 
+/** The account balance: an amount with at most two decimals, negative allowed (an account in debt). */
+function checkBalance(v: number | undefined): number {
+  if (v === undefined) return 1e9;
+  if (typeof v !== 'number' || !isAmount(v)) {
+    throw new InputError(`sandbox option balance must be an amount with at most two decimals, got ${String(v)}`);
+  }
+  return v;
+}
+
+function checkCurrency(v: string | undefined): string {
+  if (v === undefined) return 'CNY';
+  if (typeof v !== 'string' || !/^[A-Z]{3}$/.test(v)) {
+    throw new InputError(`sandbox option currency must be an ISO 4217 code such as "CNY" or "USD", got ${String(v)}`);
+  }
+  return v;
+}
+
 /** Checks a fixture: every domain has a name and a numeric expiry, names are unique (case-insensitive). */
 export function validateFixture(fixture: SandboxFixture, where = 'fixture'): SandboxFixtureDomain[] {
   if (!fixture || !Array.isArray(fixture.domains)) throw new InputError(`${where}: "domains" must be an array`);
@@ -50,12 +69,18 @@ export function validateFixture(fixture: SandboxFixture, where = 'fixture'): San
     if (typeof d.expiresAtMs !== 'number' || !Number.isFinite(d.expiresAtMs)) {
       throw new InputError(`${at}.expiresAtMs must be epoch milliseconds (a number)`);
     }
+    if (d.price !== undefined && (typeof d.price !== 'number' || d.price <= 0 || !isAmount(d.price))) {
+      throw new InputError(`${at}.price must be a positive amount with at most two decimals`);
+    }
+    if (d.autoRenewEnabled !== undefined && typeof d.autoRenewEnabled !== 'boolean') {
+      throw new InputError(`${at}.autoRenewEnabled must be true or false`);
+    }
     const key = d.domainName.toLowerCase();
     if (seen.has(key)) throw new InputError(`${at}.domainName "${d.domainName}" appears twice`);
     seen.add(key);
   });
-  if (fixture.balance !== undefined && (typeof fixture.balance !== 'number' || fixture.balance < 0)) {
-    throw new InputError(`${where}: balance must be a number >= 0`);
+  if (fixture.balance !== undefined && (typeof fixture.balance !== 'number' || !isAmount(fixture.balance))) {
+    throw new InputError(`${where}: balance must be an amount with at most two decimals (may be negative)`);
   }
   return fixture.domains.map((d) => ({ ...d }));
 }
@@ -78,7 +103,8 @@ export function resolveOptions(o: SandboxOptions): ResolvedOptions {
     taskMs: checkNumber('taskMs', o.taskMs, 0, 60_000),
     maxBatch: checkInt('maxBatch', o.maxBatch, 1, 100_000, 100),
     maxPageSize: checkInt('maxPageSize', o.maxPageSize, 1, 100_000, 100),
-    balance: checkNumber('balance', o.balance ?? o.fixture?.balance, 0, 1e9),
+    balance: checkBalance(o.balance ?? o.fixture?.balance),
+    currency: checkCurrency(o.currency),
     rejectStaleExpiry: o.rejectStaleExpiry ?? true,
     faults: resolveFaults(o.faults ?? {}, 'sandbox option faults'),
     domains,

@@ -47,6 +47,7 @@ export function snapshotState(rt: Runtime): SandboxState {
   return structuredClone({
     nowMs: rt.model.now(),
     balance: rt.model.balance,
+    currency: rt.model.currency,
     domains: rt.model.snapshotDomains(),
     tasks: rt.model.snapshotTasks(),
     submissions: rt.model.submissions,

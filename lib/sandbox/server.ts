@@ -50,6 +50,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     model: new SandboxModel({
       domains: o.domains,
       balance: o.balance,
+      currency: o.currency,
       nowMs: o.nowMs,
       freezeClock: o.freezeClock,
       taskMs: o.taskMs,

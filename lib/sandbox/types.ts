@@ -32,12 +32,24 @@ export interface SandboxFaults {
   nameFormFlipRate?: number;
   /** Fraction 0-1 of QueryDomainList requests during which a new domain is added (items slide between pages). */
   pageShiftRate?: number;
+  /**
+   * Actions switched off, each with how it refuses (price and balance sources, for fallbacks): `InvalidAction`
+   * (404 InvalidAction.NotFound), `Forbidden` (403 Forbidden.RAM), `SuccessFalse` (HTTP 200 with Success:false).
+   * Keyed by Action, so `actions` does not restrict it. Not executed; counted under the Action.
+   */
+  refusals?: Record<string, SandboxRefusal> | null;
   /** Restrict the faults to these Actions (default, or null: all API actions). */
   actions?: string[] | null;
 }
 
+/** How a refused Action answers (see SandboxFaults.refusals). */
+export type SandboxRefusal = 'InvalidAction' | 'Forbidden' | 'SuccessFalse';
+
 /** The complete fault settings in force (every key, defaults filled in): echoed by POST /_sandbox/faults. */
-export type SandboxFaultSettings = Required<Omit<SandboxFaults, 'actions'>> & { actions: string[] | null };
+export type SandboxFaultSettings = Required<Omit<SandboxFaults, 'actions' | 'refusals'>> & {
+  actions: string[] | null;
+  refusals: Record<string, SandboxRefusal> | null;
+};
 
 export interface SandboxFixtureDomain {
   domainName: string;
@@ -47,8 +59,10 @@ export interface SandboxFixtureDomain {
   groupId?: string;
   registeredAtMs?: number;
   instanceId?: string;
-  /** Renewal price per year in CNY; default from the TLD price list. */
+  /** Renewal price per year in the account currency (two decimals at most); default from the TLD price list. */
   price?: number;
+  /** Alibaba's own auto-renew flag: QueryDomainList answers `AutoRenewEnabled` only when this is set. */
+  autoRenewEnabled?: boolean;
 }
 
 export interface SandboxFixture {
@@ -73,7 +87,9 @@ export interface SandboxOptions {
   taskMs?: number; // ms of simulated time a task detail spends in each of waiting and executing (default 60000)
   maxBatch?: number; // max OrderRenewParam entries (default 100)
   maxPageSize?: number; // max PageSize of QueryDomainList/QueryTaskList (default 100); QueryTaskDetailList max 1000
-  balance?: number; // account balance in CNY (default 1e9)
+  balance?: number; // account balance in the account currency, two decimals at most, may be negative (default 1e9)
+  // ISO 4217 code of the account (default 'CNY'): QueryAccountBalance Data.Currency and the currency of all prices
+  currency?: string;
   rejectStaleExpiry?: boolean; // a task whose CurrentExpirationDate != the domain's expiry at execution fails (default true)
   faults?: SandboxFaults;
 }
@@ -173,7 +189,9 @@ export interface SandboxFaultRecord {
 
 export interface SandboxState {
   nowMs: number;
+  /** Account balance in `currency` (exact to the cent: kept in hundredths internally). */
   balance: number;
+  currency: string;
   domains: SandboxDomainState[];
   tasks: SandboxTaskState[];
   submissions: SandboxSubmission[];

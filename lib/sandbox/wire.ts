@@ -34,6 +34,29 @@ export function buildErrorBody(requestId: string, code: string, message: string)
   };
 }
 
+/**
+ * An HTTP 200 answer saying the operation did not run: the Domain API's `{Success:false, ErrorCode, ErrorMsg}`
+ * (QueryDomainRealTimePrice's model), or BSS's `{Success:false, Code, Message}` for version 2017-12-14.
+ */
+export function buildSuccessFalseBody(requestId: string, version: string): Record<string, unknown> {
+  if (version === '2017-12-14') {
+    return {
+      RequestId: requestId,
+      Success: false,
+      Code: 'NotApplicable',
+      Message: 'This API is not applicable for caller.',
+    };
+  }
+  return {
+    RequestId: requestId,
+    Success: false,
+    HttpStatusCode: 200,
+    ErrorCode: '3002',
+    ErrorMsg: '非法参数', // "invalid parameter", the model's example
+    Synchro: false,
+  };
+}
+
 /** 400 `MissingParameter` naming the parameter. */
 export function missingParameter(name: string): SandboxApiError {
   return new SandboxApiError(400, 'MissingParameter', `${name} is mandatory for this action.`);

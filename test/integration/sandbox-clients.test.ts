@@ -96,6 +96,59 @@ describe('@alicloud/pop-core (V1 HMAC-SHA1)', () => {
   });
 });
 
+describe('@alicloud/pop-core: price and balance operations', () => {
+  test('QueryDomainRealTimePrice with DomainItem as one JSON string (the SDK style), and CheckDomain renew fees', async () => {
+    const DomainItem = JSON.stringify([
+      { Action: 'renew', DomainName: 'fancy.com', Period: 1 },
+      { Action: 'renew', DomainName: 'redeem-me.net', Period: 1 },
+    ]);
+    const prices = await popClient().request<{ Success: boolean; Module: { DomainPrices: unknown[] } }>(
+      'QueryDomainRealTimePrice',
+      { Currency: 'CNY', DomainItem },
+      { method: 'POST' },
+    );
+    expect(prices.Success).toBe(true);
+    expect(prices.Module.DomainPrices).toEqual([
+      expect.objectContaining({ DomainName: 'fancy.com', Avail: 1, Price: 5000, Currency: 'CNY', Premium: true }),
+      expect.objectContaining({ DomainName: 'redeem-me.net', Avail: 0, Reason: '不可续费' }),
+    ]);
+    const fee = await popClient().request<Record<string, unknown>>(
+      'CheckDomain',
+      { DomainName: 'far-away.com', FeeCommand: 'renew', FeePeriod: 1, FeeCurrency: 'CNY' },
+      { method: 'POST' },
+    );
+    expect(fee).toMatchObject({ Avail: '0', Premium: 'false', Reason: 'In use' });
+    expect(fee.StaticPriceInfo).toEqual({
+      PriceInfo: [
+        { action: 'activate', money: 69, period: 12 },
+        { action: 'renew', money: 69, period: 12 },
+      ],
+    });
+  });
+
+  test('QueryAccountBalance under BSS version 2017-12-14 on the same port', async () => {
+    const bss = new RPCClient({
+      accessKeyId: sandbox.accessKeyId,
+      accessKeySecret: sandbox.accessKeySecret,
+      endpoint: sandbox.url,
+      apiVersion: '2017-12-14',
+    } as RPCClient.Config);
+    const body = await bss.request<{ Code: string; Data: Record<string, string> }>(
+      'QueryAccountBalance',
+      {},
+      {
+        method: 'POST',
+      },
+    );
+    expect(body.Code).toBe('200');
+    expect(body.Data.AvailableCashAmount).toMatch(/^-?\d+\.\d{2}$/);
+    expect(body.Data.Currency).toBe('CNY');
+    await expect(popClient().request('QueryAccountBalance', {}, { method: 'POST' })).rejects.toMatchObject({
+      code: 'InvalidAction.NotFound',
+    });
+  });
+});
+
 describe('@alicloud/openapi-client callApi', () => {
   test.each([
     ['V3 (ACS3-HMAC-SHA256, default)', undefined],

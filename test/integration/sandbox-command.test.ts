@@ -148,6 +148,8 @@ test('partial-fault flags become fault settings, served as given', async () => {
     '0.1',
     '--fault-actions',
     'SaveBatchTaskForCreatingOrderRenew, QueryDomainList',
+    '--refuse',
+    'QueryDomainRealTimePrice=InvalidAction, QueryAccountBalance=SuccessFalse',
   ];
   const expected = {
     executeThenFailRate: 0.5,
@@ -159,6 +161,7 @@ test('partial-fault flags become fault settings, served as given', async () => {
     expiryTruncation: 'day',
     nameFormFlipRate: 0.2,
     pageShiftRate: 0.1,
+    refusals: { QueryDomainRealTimePrice: 'InvalidAction', QueryAccountBalance: 'SuccessFalse' },
     actions: ['SaveBatchTaskForCreatingOrderRenew', 'QueryDomainList'],
   };
   const options = await parseSandboxArgs(args, process.cwd());
@@ -189,6 +192,9 @@ test.each([
   [['--execute-then-fail-status', '503', '--execute-then-fail-code', 'Throttling.User'], /executeThenFailStatus 503/],
   [['--execute-then-fail-code', 'two words'], /executeThenFailCode must be an error code/],
   [['--fault-actions', ' , '], /--fault-actions must list at least one Action/],
+  [['--refuse', 'CheckDomain'], /--refuse entries are Action=how/],
+  [['--refuse', 'CheckDomain=Sometimes'], /refusals\.CheckDomain must be one of/],
+  [['--currency', 'yuan'], /currency must be an ISO 4217 code/],
 ])('bad flags %p -> message and exit 1', async (args, message) => {
   const io = captureIO();
   expect(await runSandbox(args, io, () => Promise.resolve())).toBe(EXIT.invalidInput);

@@ -518,6 +518,7 @@ describe('partial faults', () => {
           expiryTruncation: 'day',
           nameFormFlipRate: 0,
           pageShiftRate: 0,
+          refusals: null,
           actions: ['QueryDomainList'],
         },
       },

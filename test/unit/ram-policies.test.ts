@@ -19,24 +19,28 @@ describe('docs/alibaba-ram-policy*.json: the two RAM policies', () => {
   const renew = read('alibaba-ram-policy.json');
   const readOnly = read('alibaba-ram-policy-readonly.json');
 
-  test('both parse, allow only domain: actions, and only over TLS', () => {
+  test('both parse, allow only domain: and the balance read (bss:/bssapi:), and only over TLS', () => {
     for (const policy of [renew, readOnly]) {
       expect(policy.Version).toBe('1');
       for (const statement of policy.Statement) {
         expect(statement.Effect).toBe('Allow');
-        for (const action of statement.Action) expect(action).toMatch(/^domain:[A-Za-z]+$/);
+        for (const action of statement.Action) expect(action).toMatch(/^(?:domain|bss|bssapi):[A-Za-z]+$/);
         expect(statement.Condition).toEqual({ Bool: { 'acs:SecureTransport': 'true' } });
       }
     }
   });
 
   test('renew lists, reads tasks and renews; the read-only one only lists and reads tasks', () => {
-    expect(actions(renew).sort()).toEqual([
-      'domain:CreateOrderRenew',
+    // The balance: bss:DescribeAcccount (sic, current pages) or bssapi:QueryAccountBalance (older pages), both listed.
+    const reads = [
+      'bss:DescribeAcccount',
+      'bssapi:QueryAccountBalance',
       'domain:QueryCommonInfo',
+      'domain:QueryDomain',
       'domain:QueryDomainTask',
-    ]);
-    expect(actions(readOnly).sort()).toEqual(['domain:QueryCommonInfo', 'domain:QueryDomainTask']);
+    ];
+    expect(actions(renew).sort()).toEqual([...reads, 'domain:CreateOrderRenew'].sort());
+    expect(actions(readOnly).sort()).toEqual(reads);
     expect(actions(readOnly).filter((a) => SPENDS.test(a))).toEqual([]);
     // The check has teeth: the renew policy is caught by it.
     expect(actions(renew).filter((a) => SPENDS.test(a))).toEqual(['domain:CreateOrderRenew']);

@@ -48,6 +48,8 @@ function toListItem(d: DomainRecord, nowMs: number, ctx: OpContext): Record<stri
     Remark: '',
     ...(d.groupId !== undefined ? { DomainGroupId: d.groupId } : {}),
     ...(d.groupName !== undefined ? { DomainGroupName: d.groupName } : {}),
+    // Only when the fixture sets it: the field is in the SDK model, not in the published metadata.
+    ...(d.autoRenewEnabled !== undefined ? { AutoRenewEnabled: d.autoRenewEnabled } : {}),
     ResourceGroupId: 'rg-sandbox',
     Ccompany: 'Sandbox Holder Co., Ltd.',
     ChgholderStatus: '0',

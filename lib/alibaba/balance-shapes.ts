@@ -1,0 +1,45 @@
+import { z } from 'zod/mini';
+import type { Balance } from '../billing/port';
+import { InputError } from '../errors';
+import { parseCurrency, parseMoney } from '../money';
+import { type RefusedAnswer, readRefusal } from './price-shapes';
+import { parseWith, ShapeError } from './shapes';
+
+/** QueryAccountBalance (BSS OpenAPI 2017-12-14): `Code` "200", `Success`, `Data` amounts as decimal strings. */
+const balanceBody = z.object({
+  Code: z.optional(z.nullable(z.string())),
+  Success: z.optional(z.nullable(z.boolean())),
+  Data: z.object({
+    AvailableCashAmount: z.union([z.string(), z.number()]),
+    Currency: z.string(),
+  }),
+});
+
+/**
+ * QueryAccountBalance body -> the cash balance (exact, may be negative), or the refusal when the answer says
+ * `Success:false` or a `Code` other than "200". Throws ShapeError for a body without a readable amount or currency
+ * (an amount is never guessed).
+ */
+export function parseAccountBalance(body: unknown): Omit<Balance, 'requestId'> | RefusedAnswer {
+  const record = (body ?? {}) as Record<string, unknown>;
+  const refused = readRefusal(body);
+  if (refused) return refused;
+  if (typeof record.Code === 'string' && record.Code !== '200') {
+    const message = typeof record.Message === 'string' ? record.Message : `Code ${record.Code}`;
+    return { refused: { code: record.Code, message } };
+  }
+  const parsed = parseWith(balanceBody, body);
+  try {
+    const currency = parseCurrency(parsed.Data.Currency, 'QueryAccountBalance Data.Currency');
+    return {
+      availableCash: parseMoney(
+        parsed.Data.AvailableCashAmount,
+        currency,
+        'QueryAccountBalance Data.AvailableCashAmount',
+      ),
+    };
+  } catch (error) {
+    if (error instanceof InputError) throw new ShapeError(error.message);
+    throw error;
+  }
+}

@@ -1,0 +1,203 @@
+import { z } from 'zod/mini';
+import { InputError } from '../errors';
+import { type Money, parseMoney } from '../money';
+import { registrarText } from './errors';
+import { parseWith } from './shapes';
+
+/**
+ * The two price answers of the Domain API (QueryDomainRealTimePrice, CheckDomain with FeeCommand=renew), read into
+ * plain values, and the rules that turn one answered item into a one-year price or a reason why not. Money is read
+ * exactly (lib/money.ts), never through float arithmetic.
+ */
+
+/** An HTTP 200 answer that says the operation did not run (`Success:false` with ErrorCode/ErrorMsg). */
+export interface RefusedAnswer {
+  refused: { code: string; message: string };
+}
+
+/** One `Module.DomainPrices[]` item, as answered. */
+export interface RealtimePriceItem {
+  domainName: string;
+  /** `Price`: a number in the sample (16.22); a decimal string is read the same way. */
+  price?: number | string;
+  currency?: string;
+  /** `Avail`: 1 is read as "can be renewed at this price" (the only documented example; UNCONFIRMED). */
+  avail?: number | string;
+  premium?: boolean;
+  reason?: string;
+}
+
+export type RealtimePriceAnswer = RefusedAnswer | { items: RealtimePriceItem[] };
+
+const amount = z.union([z.number(), z.string()]);
+const flag = z.union([z.boolean(), z.string(), z.number()]);
+/** An optional field that may also come back as null. */
+const maybe = <S extends z.ZodMiniType>(schema: S) => z.optional(z.nullable(schema));
+
+const refusal = z.object({
+  Success: z.literal(false),
+  ErrorCode: maybe(z.union([z.string(), z.number()])),
+  ErrorMsg: maybe(z.string()),
+  Code: maybe(z.string()),
+  Message: maybe(z.string()),
+});
+
+const realtimeBody = z.object({
+  Success: z.optional(z.boolean()),
+  Module: maybe(
+    z.object({
+      DomainPrices: maybe(
+        z.array(
+          z.object({
+            DomainName: z.string(),
+            Price: maybe(amount),
+            Currency: maybe(z.string()),
+            Avail: maybe(z.union([z.number(), z.string()])),
+            Premium: maybe(flag),
+            Reason: maybe(z.string()),
+          }),
+        ),
+      ),
+    }),
+  ),
+});
+
+/** `Success:false` answers -> the refusal (code and sanitised message); undefined for any other body. */
+export function readRefusal(body: unknown): RefusedAnswer | undefined {
+  const r = refusal.safeParse(body);
+  if (!r.success) return undefined;
+  const code = String(r.data.ErrorCode ?? r.data.Code ?? 'Success:false');
+  const message = registrarText(r.data.ErrorMsg ?? r.data.Message ?? 'the answer says Success:false', 300);
+  return { refused: { code, message } };
+}
+
+function readFlag(value: boolean | string | number | null | undefined): boolean | undefined {
+  if (value === undefined || value === null) return undefined;
+  return value === true || value === 'true' || value === 1 || value === '1';
+}
+
+/**
+ * QueryDomainRealTimePrice body -> its items, or the refusal when it says `Success:false`. Throws ShapeError when
+ * the body is neither (the caller then counts the chunk as unanswered).
+ */
+export function parseRealtimePrices(body: unknown): RealtimePriceAnswer {
+  const refused = readRefusal(body);
+  if (refused) return refused;
+  const parsed = parseWith(realtimeBody, body);
+  const items = (parsed.Module?.DomainPrices ?? []).map((p): RealtimePriceItem => {
+    const premium = readFlag(p.Premium);
+    return {
+      domainName: p.DomainName,
+      ...(p.Price !== undefined && p.Price !== null ? { price: p.Price } : {}),
+      ...(p.Currency ? { currency: p.Currency } : {}),
+      ...(p.Avail !== undefined && p.Avail !== null ? { avail: p.Avail } : {}),
+      ...(premium !== undefined ? { premium } : {}),
+      ...(p.Reason ? { reason: registrarText(p.Reason, 200) } : {}),
+    };
+  });
+  return { items };
+}
+
+/** A one-year price, or why there is none (plain words for the operator). */
+export type PriceReading = { perYear: Money } | { why: string };
+
+/** Reads money exactly; a malformed or over-precise amount is a reason, never a rounded number. */
+function readAmount(value: unknown, currency: string, where: string): PriceReading {
+  try {
+    const perYear = parseMoney(value, currency, where);
+    if (perYear.minor <= 0) return { why: `${where} is ${JSON.stringify(value)}, not a positive price` };
+    return { perYear };
+  } catch (error) {
+    if (error instanceof InputError) return { why: error.message };
+    throw error;
+  }
+}
+
+/**
+ * One realtime item -> its one-year price in `currency`. Not a price: `Avail` other than 1 (with the registrar's
+ * `Reason`), no `Price`, a price in another currency (never converted), or an amount that does not read exactly.
+ */
+export function readRealtimePrice(item: RealtimePriceItem, currency: string): PriceReading {
+  if (item.avail === undefined || String(item.avail) !== '1') {
+    return {
+      why: `QueryDomainRealTimePrice: Avail ${item.avail ?? 'absent'}${item.reason ? ` (${item.reason})` : ''}`,
+    };
+  }
+  if (item.price === undefined) {
+    return { why: `QueryDomainRealTimePrice: no Price${item.reason ? ` (${item.reason})` : ''}` };
+  }
+  if (item.currency !== undefined && item.currency.toUpperCase() !== currency) {
+    return { why: `QueryDomainRealTimePrice answered in ${item.currency}, not the ${currency} asked for; not used` };
+  }
+  return readAmount(item.price, currency, 'QueryDomainRealTimePrice Price');
+}
+
+/** CheckDomain with FeeCommand=renew, the fields that may carry a renew fee. */
+export interface CheckDomainFee {
+  domainName?: string;
+  /** `StaticPriceInfo.PriceInfo[]` rows (lower-case keys on the wire); `money` in yuan, `period` in months. */
+  rows: { action?: string; money?: number | string; period?: number | string }[];
+  /** `Price`: documented as the premium REGISTRATION price; read as the renew fee only as a last resort. */
+  price?: number | string;
+  reason?: string;
+}
+
+export type CheckDomainAnswer = RefusedAnswer | { fee: CheckDomainFee };
+
+const checkDomainBody = z.object({
+  DomainName: maybe(z.string()),
+  Price: maybe(amount),
+  Reason: maybe(z.string()),
+  StaticPriceInfo: maybe(
+    z.object({
+      PriceInfo: maybe(
+        z.array(
+          z.object({
+            action: maybe(z.string()),
+            money: maybe(amount),
+            period: maybe(z.union([z.number(), z.string()])),
+          }),
+        ),
+      ),
+    }),
+  ),
+});
+
+/** CheckDomain body -> the fee fields, or the refusal when it says `Success:false`; ShapeError for anything else. */
+export function parseCheckDomainFee(body: unknown): CheckDomainAnswer {
+  const refused = readRefusal(body);
+  if (refused) return refused;
+  const b = parseWith(checkDomainBody, body);
+  const rows = (b.StaticPriceInfo?.PriceInfo ?? []).map((r) => ({
+    ...(r.action ? { action: r.action } : {}),
+    ...(r.money !== undefined && r.money !== null ? { money: r.money } : {}),
+    ...(r.period !== undefined && r.period !== null ? { period: r.period } : {}),
+  }));
+  return {
+    fee: {
+      ...(b.DomainName ? { domainName: b.DomainName } : {}),
+      rows,
+      ...(b.Price !== undefined && b.Price !== null ? { price: b.Price } : {}),
+      ...(b.Reason ? { reason: registrarText(b.Reason, 200) } : {}),
+    },
+  };
+}
+
+/** Months in the one-year row of StaticPriceInfo (its `period` is in months). */
+const ONE_YEAR_MONTHS = 12;
+
+/**
+ * CheckDomain's one-year renew fee in `currency`: the `StaticPriceInfo` row with action `renew` and period 12, else
+ * a positive `Price`. UNCONFIRMED: that CheckDomain prices the renewal of a domain the caller owns at all, that
+ * `renew` rows exist (only `activate` is documented), and that `Price` (documented as the premium registration
+ * price) is the renew fee. The amounts are read in the currency asked for (FeeCurrency); the docs call `money`
+ * yuan, so an account asking another currency gets only what the answer itself confirms (UNCONFIRMED).
+ */
+export function readCheckDomainPrice(fee: CheckDomainFee, currency: string): PriceReading {
+  const row = fee.rows.find(
+    (r) => r.action?.toLowerCase() === 'renew' && Number(r.period) === ONE_YEAR_MONTHS && r.money !== undefined,
+  );
+  if (row) return readAmount(row.money, currency, 'CheckDomain StaticPriceInfo renew money');
+  if (fee.price !== undefined && Number(fee.price) > 0) return readAmount(fee.price, currency, 'CheckDomain Price');
+  return { why: `CheckDomain: no renew price${fee.reason ? ` (${fee.reason})` : ''}` };
+}

@@ -1,0 +1,155 @@
+import { InputError, RegistrarError, RejectedFinalError } from '../errors';
+import { parseCurrency } from '../money';
+import type { Quote, QuoteAnswer, QuoteRequest, QuoteSource } from '../registrar';
+import { normalizeDomain } from '../renewal/domain-name';
+import type { Caller } from './call';
+import { buildCheckDomainFeeParams, buildRealtimePriceParams } from './params';
+import {
+  type PriceReading,
+  parseCheckDomainFee,
+  parseRealtimePrices,
+  readCheckDomainPrice,
+  readRealtimePrice,
+} from './price-shapes';
+
+type Source = Exclude<QuoteSource, 'table'>;
+type Unavailable = QuoteAnswer['unavailable'][number];
+
+/** Default domains per QueryDomainRealTimePrice request (its DomainItem limit is undocumented). */
+export const DEFAULT_QUOTE_CHUNK = 20;
+
+/** What one pricing call keeps while it runs. */
+interface QuoteRun {
+  currency: string;
+  /** Still unpriced, by normalised name: the requested spelling and the reasons gathered so far. */
+  open: Map<string, { domainName: string; whys: string[] }>;
+  quotes: Quote[];
+  unavailable: Unavailable[];
+}
+
+/** Splits a list into chunks of at most `size`. */
+function chunk<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+/** Records a refusal of `source` once: the rest of the call skips it. */
+function markUnavailable(run: QuoteRun, source: Source, code: string, message: string): void {
+  if (!run.unavailable.some((u) => u.source === source)) run.unavailable.push({ source, code, message });
+}
+
+function isUnavailable(run: QuoteRun, source: Source): boolean {
+  return run.unavailable.some((u) => u.source === source);
+}
+
+/** A price found: the domain leaves the open set. */
+function settle(run: QuoteRun, key: string, reading: PriceReading, source: Source): void {
+  const entry = run.open.get(key);
+  if (!entry) return;
+  if ('perYear' in reading) {
+    run.quotes.push({ domainName: entry.domainName, perYear: reading.perYear, source });
+    run.open.delete(key);
+  } else entry.whys.push(reading.why);
+}
+
+/**
+ * A failed call of a price source: a refusal (InvalidAction, Forbidden*, UnsupportedOperation, bad parameters:
+ * anything that proves the request did not run and will not) switches the source off for the rest of the call;
+ * any other registrar failure (throttled after retries, no usable answer) counts for this request only. A quote is
+ * free, so nothing is ever at stake in either case.
+ */
+function noteFailure(run: QuoteRun, source: Source, keys: readonly string[], error: unknown): void {
+  if (!(error instanceof RegistrarError)) throw error;
+  if (error instanceof RejectedFinalError) {
+    markUnavailable(run, source, error.code ?? 'refused', error.message);
+    return;
+  }
+  for (const key of keys) run.open.get(key)?.whys.push(`${source}: ${error.message}`);
+}
+
+/** Source 1: QueryDomainRealTimePrice, `chunkSize` domains per request, in order; stops at the first refusal. */
+async function priceRealtime(caller: Caller, run: QuoteRun, chunkSize: number): Promise<void> {
+  for (const keys of chunk([...run.open.keys()], chunkSize)) {
+    if (isUnavailable(run, 'realtime')) return;
+    const names = keys.map((k) => run.open.get(k)?.domainName ?? k);
+    try {
+      const answer = await caller.call({
+        action: 'QueryDomainRealTimePrice',
+        params: buildRealtimePriceParams(names, run.currency),
+        parse: parseRealtimePrices,
+        paid: false,
+      });
+      if ('refused' in answer) {
+        markUnavailable(run, 'realtime', answer.refused.code, answer.refused.message);
+        return;
+      }
+      const answered = new Set<string>();
+      for (const item of answer.items) {
+        const key = normalizeDomain(item.domainName);
+        if (!keys.includes(key) || answered.has(key)) continue;
+        answered.add(key);
+        settle(run, key, readRealtimePrice(item, run.currency), 'realtime');
+      }
+      for (const key of keys) {
+        if (!answered.has(key)) run.open.get(key)?.whys.push('QueryDomainRealTimePrice: not in the answer');
+      }
+    } catch (error) {
+      noteFailure(run, 'realtime', keys, error);
+    }
+  }
+}
+
+/** Source 2: CheckDomain (FeeCommand=renew), one request per domain still open; stops at the first refusal. */
+async function priceCheckDomain(caller: Caller, run: QuoteRun): Promise<void> {
+  for (const [key, entry] of [...run.open.entries()]) {
+    if (isUnavailable(run, 'checkdomain')) return;
+    try {
+      const answer = await caller.call({
+        action: 'CheckDomain',
+        params: buildCheckDomainFeeParams(entry.domainName, run.currency),
+        parse: parseCheckDomainFee,
+        paid: false,
+        context: { domain: entry.domainName },
+      });
+      if ('refused' in answer) {
+        markUnavailable(run, 'checkdomain', answer.refused.code, answer.refused.message);
+        return;
+      }
+      settle(run, key, readCheckDomainPrice(answer.fee, run.currency), 'checkdomain');
+    } catch (error) {
+      noteFailure(run, 'checkdomain', [key], error);
+    }
+  }
+}
+
+/**
+ * One-year renewal prices in `currency` (ISO code): QueryDomainRealTimePrice first (Period 1, `chunkSize` domains
+ * per request), then CheckDomain for the domains it did not price. A source refused once is skipped for the rest of
+ * the call and listed in `unavailable`; every requested domain ends in `quotes` or `unpriced`, once (duplicates
+ * and spelling variants of one name count once, under the first spelling).
+ */
+export async function quoteRenewals(
+  caller: Caller,
+  items: readonly QuoteRequest[],
+  currencyInput: string,
+  chunkSize: number,
+): Promise<QuoteAnswer> {
+  const currency = parseCurrency(currencyInput, 'quoteRenewals currency');
+  if (!Number.isInteger(chunkSize) || chunkSize < 1) {
+    throw new InputError(`quoteRenewals: the chunk size must be a positive integer, got ${chunkSize}`);
+  }
+  const run: QuoteRun = { currency, open: new Map(), quotes: [], unavailable: [] };
+  for (const item of items) {
+    const key = normalizeDomain(item.domainName);
+    if (!run.open.has(key)) run.open.set(key, { domainName: item.domainName, whys: [] });
+  }
+  if (run.open.size > 0) await priceRealtime(caller, run, chunkSize);
+  if (run.open.size > 0) await priceCheckDomain(caller, run);
+  const skipped = run.unavailable.map((u) => `${u.source} unavailable (${u.code})`);
+  const unpriced = [...run.open.values()].map((e) => ({
+    domainName: e.domainName,
+    why: [...e.whys, ...skipped].join('; ') || 'no price source answered',
+  }));
+  return { quotes: run.quotes, unpriced, unavailable: run.unavailable };
+}

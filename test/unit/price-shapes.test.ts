@@ -1,0 +1,137 @@
+import { parseAccountBalance } from '../../lib/alibaba/balance-shapes';
+import {
+  parseCheckDomainFee,
+  parseRealtimePrices,
+  readCheckDomainPrice,
+  readRealtimePrice,
+} from '../../lib/alibaba/price-shapes';
+import { ShapeError } from '../../lib/alibaba/shapes';
+
+const item = (extra: Record<string, unknown>) => ({
+  RequestId: 'R',
+  Success: true,
+  Module: { DomainPrices: [{ DomainName: 'a.com', Action: 'renew', Period: 1, Currency: 'CNY', ...extra }] },
+});
+
+function readFirst(body: unknown, currency = 'CNY') {
+  const answer = parseRealtimePrices(body);
+  if ('refused' in answer) throw new Error('refused');
+  const first = answer.items[0];
+  if (!first) throw new Error('no item');
+  return readRealtimePrice(first, currency);
+}
+
+describe('QueryDomainRealTimePrice answers', () => {
+  test('Success:false at HTTP 200 is a refusal with its code and message', () => {
+    expect(
+      parseRealtimePrices({
+        RequestId: 'R',
+        Success: false,
+        ErrorCode: '3002',
+        ErrorMsg: '非法参数',
+        HttpStatusCode: 200,
+      }),
+    ).toEqual({ refused: { code: '3002', message: '非法参数' } });
+    expect(parseRealtimePrices({ RequestId: 'R', Success: false })).toEqual({
+      refused: { code: 'Success:false', message: 'the answer says Success:false' },
+    });
+  });
+
+  test('prices are read exactly, from numbers and decimal strings', () => {
+    expect(readFirst(item({ Price: 16.22, Avail: 1 }))).toEqual({ perYear: { minor: 1622, currency: 'CNY' } });
+    expect(readFirst(item({ Price: '1286.10', Avail: '1' }))).toEqual({ perYear: { minor: 128610, currency: 'CNY' } });
+    expect(readFirst(item({ Price: 0.1, Avail: 1 }))).toEqual({ perYear: { minor: 10, currency: 'CNY' } });
+  });
+
+  test('Avail other than 1, no Price, zero, too many decimals or another currency: no price, with the reason', () => {
+    expect(readFirst(item({ Price: 69, Avail: 0, Reason: '不可续费' }))).toEqual({
+      why: 'QueryDomainRealTimePrice: Avail 0 (不可续费)',
+    });
+    expect(readFirst(item({ Price: 69 }))).toEqual({ why: 'QueryDomainRealTimePrice: Avail absent' });
+    expect(readFirst(item({ Avail: 1 }))).toEqual({ why: 'QueryDomainRealTimePrice: no Price' });
+    expect(readFirst(item({ Avail: 1, Price: 0 }))).toEqual({ why: expect.stringMatching(/not a positive price/) });
+    expect(readFirst(item({ Avail: 1, Price: 16.225 }))).toEqual({ why: expect.stringMatching(/never rounded/) });
+    expect(readFirst(item({ Avail: 1, Price: '1,286.00' }))).toEqual({ why: expect.stringMatching(/decimal amount/) });
+    expect(readFirst(item({ Avail: 1, Price: 10, Currency: 'USD' }))).toEqual({
+      why: 'QueryDomainRealTimePrice answered in USD, not the CNY asked for; not used',
+    });
+  });
+
+  test('a body without the expected shape is a ShapeError (the chunk counts as unanswered)', () => {
+    expect(() => parseRealtimePrices({ RequestId: 'R', Module: { DomainPrices: [{ Price: 1 }] } })).toThrow(ShapeError);
+    expect(() => parseRealtimePrices({ RequestId: 'R', Module: { DomainPrices: 'x' } })).toThrow(ShapeError);
+    expect(parseRealtimePrices({ RequestId: 'R', Success: true })).toEqual({ items: [] });
+  });
+});
+
+describe('CheckDomain renew fee', () => {
+  const fee = (body: Record<string, unknown>) => {
+    const answer = parseCheckDomainFee({ RequestId: 'R', DomainName: 'a.com', Avail: '0', Premium: 'false', ...body });
+    if ('refused' in answer) throw new Error('refused');
+    return readCheckDomainPrice(answer.fee, 'CNY');
+  };
+
+  test('the renew row of 12 months wins; lower-case keys; money in yuan', () => {
+    const rows = [
+      { action: 'activate', money: 55, period: 12 },
+      { action: 'renew', money: 138, period: 24 },
+      { action: 'renew', money: 69, period: 12 },
+    ];
+    expect(fee({ StaticPriceInfo: { PriceInfo: rows }, Price: 1286 })).toEqual({
+      perYear: { minor: 6900, currency: 'CNY' },
+    });
+  });
+
+  test('else a positive Price (UNCONFIRMED that it is the renew fee); else no price with the reason', () => {
+    expect(
+      fee({ Price: 1286, StaticPriceInfo: { PriceInfo: [{ action: 'activate', money: 55, period: 12 }] } }),
+    ).toEqual({ perYear: { minor: 128600, currency: 'CNY' } });
+    expect(fee({ Price: 0, Reason: 'In use' })).toEqual({ why: 'CheckDomain: no renew price (In use)' });
+    expect(fee({})).toEqual({ why: 'CheckDomain: no renew price' });
+  });
+
+  test('Success:false is a refusal', () => {
+    expect(parseCheckDomainFee({ RequestId: 'R', Success: false, ErrorCode: 'X', ErrorMsg: 'no' })).toEqual({
+      refused: { code: 'X', message: 'no' },
+    });
+  });
+});
+
+describe('QueryAccountBalance', () => {
+  const body = (data: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({
+    RequestId: 'R',
+    Code: '200',
+    Message: 'success',
+    Success: true,
+    Data: { AvailableAmount: '1000.19', CreditAmount: '1000.00', ...data },
+    ...extra,
+  });
+
+  test('reads AvailableCashAmount exactly (a string, may be negative) in Data.Currency', () => {
+    expect(parseAccountBalance(body({ AvailableCashAmount: '-11.19', Currency: 'CNY' }))).toEqual({
+      availableCash: { minor: -1119, currency: 'CNY' },
+    });
+    expect(parseAccountBalance(body({ AvailableCashAmount: '0.19', Currency: 'usd' }))).toEqual({
+      availableCash: { minor: 19, currency: 'USD' },
+    });
+    expect(parseAccountBalance(body({ AvailableCashAmount: '1200.00', Currency: 'JPY' }))).toEqual({
+      availableCash: { minor: 1200, currency: 'JPY' },
+    });
+  });
+
+  test('Success:false or a Code other than 200 is a refusal', () => {
+    expect(parseAccountBalance({ RequestId: 'R', Success: false, Code: 'NotApplicable', Message: 'no' })).toEqual({
+      refused: { code: 'NotApplicable', message: 'no' },
+    });
+    expect(parseAccountBalance({ RequestId: 'R', Code: 'InternalError', Message: 'x' })).toEqual({
+      refused: { code: 'InternalError', message: 'x' },
+    });
+  });
+
+  test('an unreadable amount or currency is a ShapeError, never a guess', () => {
+    expect(() => parseAccountBalance(body({ AvailableCashAmount: '1,000.00', Currency: 'CNY' }))).toThrow(ShapeError);
+    expect(() => parseAccountBalance(body({ AvailableCashAmount: '1.005', Currency: 'CNY' }))).toThrow(ShapeError);
+    expect(() => parseAccountBalance(body({ AvailableCashAmount: '1.00', Currency: 'yuan' }))).toThrow(ShapeError);
+    expect(() => parseAccountBalance(body({ Currency: 'CNY' }))).toThrow(ShapeError);
+  });
+});

@@ -1,0 +1,92 @@
+import type { Caller, CallSpec } from '../../lib/alibaba/call';
+import { quoteRenewals } from '../../lib/alibaba/quotes';
+import { AmbiguousOutcomeError, InputError, RejectedRetryableError } from '../../lib/errors';
+
+/** A caller answering from a script: one function per call, in order; records what was asked. */
+function scriptedCaller(script: ((spec: CallSpec<unknown>) => Record<string, unknown>)[]) {
+  const calls: { action: string; params: Record<string, string> }[] = [];
+  const caller: Caller = {
+    async call<T>(spec: CallSpec<T>): Promise<T> {
+      calls.push({ action: spec.action, params: spec.params });
+      const step = script.shift();
+      if (!step) throw new Error(`unexpected call ${spec.action}`);
+      return spec.parse(step(spec as CallSpec<unknown>));
+    },
+  };
+  return { caller, calls };
+}
+
+const renewRow = (money: number) => ({ StaticPriceInfo: { PriceInfo: [{ action: 'renew', money, period: 12 }] } });
+
+describe('quoteRenewals (the source order, with a scripted caller)', () => {
+  test('sends DomainItem as one JSON string with Period 1, and CheckDomain with FeeCommand renew, FeePeriod 1', async () => {
+    const { caller, calls } = scriptedCaller([
+      () => ({ RequestId: 'R', Success: true, Module: { DomainPrices: [] } }),
+      () => ({ RequestId: 'R', ...renewRow(69) }),
+    ]);
+    const answer = await quoteRenewals(caller, [{ domainName: 'A.com', premium: false }], 'cny', 20);
+    expect(calls).toEqual([
+      {
+        action: 'QueryDomainRealTimePrice',
+        params: { Currency: 'CNY', DomainItem: '[{"Action":"renew","DomainName":"A.com","Period":1}]' },
+      },
+      {
+        action: 'CheckDomain',
+        params: { DomainName: 'A.com', FeeCommand: 'renew', FeePeriod: '1', FeeCurrency: 'CNY' },
+      },
+    ]);
+    expect(answer).toEqual({
+      quotes: [{ domainName: 'A.com', perYear: { minor: 6900, currency: 'CNY' }, source: 'checkdomain' }],
+      unpriced: [],
+      unavailable: [],
+    });
+  });
+
+  test('an unanswered chunk (ambiguous, or throttled after retries) sends its domains on, without switching the source off', async () => {
+    const { caller, calls } = scriptedCaller([
+      () => {
+        throw new AmbiguousOutcomeError('QueryDomainRealTimePrice failed: no usable answer');
+      },
+      () => ({
+        RequestId: 'R',
+        Module: { DomainPrices: [{ DomainName: 'C.COM', Price: 39, Avail: 1, Currency: 'CNY' }] },
+      }),
+      () => ({ RequestId: 'R', ...renewRow(11) }),
+      () => {
+        throw new RejectedRetryableError('CheckDomain failed: Throttling');
+      },
+    ]);
+    const answer = await quoteRenewals(
+      caller,
+      ['a.com', 'b.com', 'c.com', 'a.com', 'A.COM'].map((domainName) => ({ domainName, premium: false })),
+      'CNY',
+      2,
+    );
+    expect(calls.map((c) => c.action)).toEqual([
+      'QueryDomainRealTimePrice',
+      'QueryDomainRealTimePrice',
+      'CheckDomain',
+      'CheckDomain',
+    ]);
+    expect(answer.unavailable).toEqual([]);
+    expect(answer.quotes).toEqual([
+      { domainName: 'c.com', perYear: { minor: 3900, currency: 'CNY' }, source: 'realtime' },
+      { domainName: 'a.com', perYear: { minor: 1100, currency: 'CNY' }, source: 'checkdomain' },
+    ]);
+    expect(answer.unpriced).toEqual([
+      { domainName: 'b.com', why: expect.stringMatching(/realtime: .*no usable answer; checkdomain: .*Throttling/) },
+    ]);
+  });
+
+  test('refuses a bad currency or chunk size before any call', async () => {
+    const { caller, calls } = scriptedCaller([]);
+    await expect(quoteRenewals(caller, [{ domainName: 'a.com', premium: false }], 'yuan', 20)).rejects.toThrow(
+      InputError,
+    );
+    await expect(quoteRenewals(caller, [{ domainName: 'a.com', premium: false }], 'CNY', 0)).rejects.toThrow(
+      InputError,
+    );
+    expect(calls).toEqual([]);
+    expect(await quoteRenewals(caller, [], 'CNY', 20)).toEqual({ quotes: [], unpriced: [], unavailable: [] });
+  });
+});
