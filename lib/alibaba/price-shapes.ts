@@ -190,8 +190,8 @@ const ONE_YEAR_MONTHS = 12;
  * CheckDomain's one-year renew fee in `currency`: the `StaticPriceInfo` row with action `renew` and period 12, else
  * a positive `Price`. UNCONFIRMED: that CheckDomain prices the renewal of a domain the caller owns at all, that
  * `renew` rows exist (only `activate` is documented), and that `Price` (documented as the premium registration
- * price) is the renew fee. The amounts are read in the currency asked for (FeeCurrency); the docs call `money`
- * yuan, so an account asking another currency gets only what the answer itself confirms (UNCONFIRMED).
+ * price) is the renew fee. The amounts are read in the currency asked for as `FeeCurrency` (the docs call `money`
+ * yuan and give `Price` no unit: also UNCONFIRMED).
  */
 export function readCheckDomainPrice(fee: CheckDomainFee, currency: string): PriceReading {
   const row = fee.rows.find(

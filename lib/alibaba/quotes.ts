@@ -127,7 +127,8 @@ async function priceCheckDomain(caller: Caller, run: QuoteRun): Promise<void> {
  * One-year renewal prices in `currency` (ISO code): QueryDomainRealTimePrice first (Period 1, `chunkSize` domains
  * per request), then CheckDomain for the domains it did not price. A source refused once is skipped for the rest of
  * the call and listed in `unavailable`; every requested domain ends in `quotes` or `unpriced`, once (duplicates
- * and spelling variants of one name count once, under the first spelling).
+ * and spelling variants of one name count once, under the first spelling). `QuoteRequest.premium` is not sent: both
+ * answers price premium names themselves. Requests go one after another, under the caller's QPS budget.
  */
 export async function quoteRenewals(
   caller: Caller,

@@ -2,11 +2,25 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { type AuthInput, claimedKeyId, isV3, verifyV1, verifyV3 } from './auth';
 import { appliesTo, decideEffects, decideFault } from './faults';
 import { parseForm, sendJson } from './http-util';
-import { DOMAIN_VERSION, OPERATIONS_BY_VERSION, type Operation } from './ops';
+import { BSS_VERSION, DOMAIN_VERSION, OPERATIONS_BY_VERSION, type Operation } from './ops';
 import type { Params } from './params';
 import { countRequest, type Runtime, recordFault } from './runtime';
 import type { SandboxRefusal } from './types';
-import { buildErrorBody, buildSuccessFalseBody, createRequestId, missingParameter, SandboxApiError } from './wire';
+import {
+  buildErrorBody,
+  buildSuccessFalseBody,
+  createRequestId,
+  missingParameter,
+  type Product,
+  SandboxApiError,
+} from './wire';
+
+/** The product (for error bodies' HostId and Recommend link) of an API version. */
+function productOf(version: string): Product {
+  return version === BSS_VERSION
+    ? { host: 'business.aliyuncs.com', name: 'BssOpenApi' }
+    : { host: 'domain.aliyuncs.com', name: 'Domain' };
+}
 
 /** Messages of the executeThenFail error by code family (the gateway's usual wording). */
 function executeThenFailMessage(code: string): string {
@@ -114,9 +128,12 @@ export async function handleApiRequest(
   body: Buffer,
 ): Promise<void> {
   const requestId = createRequestId();
+  // Error bodies name the product's host; Domain until the request's Version says otherwise.
+  let product = productOf(DOMAIN_VERSION);
   countRequest(rt, 'total');
   try {
     const parsed = parseRequest(req, url, body);
+    product = productOf(parsed.version);
     const readOnly = claimedKeyId(parsed.auth, parsed.v3) === rt.readOnlyCreds.accessKeyId;
     try {
       (parsed.v3 ? verifyV3 : verifyV1)(parsed.auth, readOnly ? rt.readOnlyCreds : rt.creds, rt.nonces, Date.now());
@@ -193,7 +210,7 @@ export async function handleApiRequest(
     sendJson(res, 200, answer, requestId);
   } catch (err) {
     if (err instanceof SandboxApiError) {
-      sendJson(res, err.status, buildErrorBody(requestId, err.apiCode, err.message), requestId);
+      sendJson(res, err.status, buildErrorBody(requestId, err.apiCode, err.message, product), requestId);
       return;
     }
     sendJson(
@@ -203,6 +220,7 @@ export async function handleApiRequest(
         requestId,
         'InternalError',
         'The request processing has failed due to some unknown error, exception or failure.',
+        product,
       ),
       requestId,
     );

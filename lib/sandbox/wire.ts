@@ -23,14 +23,25 @@ export function createRequestId(): string {
   return randomUUID().toUpperCase();
 }
 
-/** The JSON error body the gateway sends: `{RequestId, HostId, Code, Message, Recommend}`. */
-export function buildErrorBody(requestId: string, code: string, message: string): Record<string, string> {
+/** The product an answer comes from: its public host (`HostId`) and its name in troubleshooting links. */
+export interface Product {
+  host: string;
+  name: string;
+}
+
+/** The JSON error body the gateway sends: `{RequestId, HostId, Code, Message, Recommend}` (default: Domain). */
+export function buildErrorBody(
+  requestId: string,
+  code: string,
+  message: string,
+  product: Product = { host: HOST_ID, name: 'Domain' },
+): Record<string, string> {
   return {
     RequestId: requestId,
-    HostId: HOST_ID,
+    HostId: product.host,
     Code: code,
     Message: message,
-    Recommend: `https://api.aliyun.com/troubleshoot?q=${encodeURIComponent(code)}&product=Domain&requestId=${requestId}`,
+    Recommend: `https://api.aliyun.com/troubleshoot?q=${encodeURIComponent(code)}&product=${product.name}&requestId=${requestId}`,
   };
 }
 
