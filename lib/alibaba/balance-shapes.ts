@@ -1,4 +1,4 @@
-import { z } from 'zod/mini';
+import * as z from 'zod/mini';
 import type { Balance } from '../billing/port';
 import { InputError } from '../errors';
 import { parseCurrency, parseMoney } from '../money';

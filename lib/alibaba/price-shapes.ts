@@ -1,4 +1,4 @@
-import { z } from 'zod/mini';
+import * as z from 'zod/mini';
 import { InputError } from '../errors';
 import { type Money, parseMoney } from '../money';
 import { registrarText } from './errors';

@@ -4,8 +4,8 @@ const DAY_MS = 86_400_000;
 
 /**
  * A small, realistic mixed portfolio relative to `nowMs`: due and not due, expired within the grace period,
- * in redemption, premium, several TLDs and groups, an IDN, and one domain priced above the account balance so its
- * renewal fails for insufficient balance.
+ * in redemption, premium, several TLDs and groups, an IDN, one domain with Alibaba's own auto-renew on (skipped),
+ * one the demo puts on hold, and one priced above the account balance, so it is deferred with a top-up message.
  */
 export function buildDemoPortfolio(nowMs: number): SandboxFixture {
   const at = (days: number) => nowMs + Math.round(days * DAY_MS);
@@ -21,6 +21,7 @@ export function buildDemoPortfolio(nowMs: number): SandboxFixture {
       { domainName: 'acme-labs.io', expiresAtMs: at(-3), groupName: 'Legacy' },
       { domainName: 'old-campaign.com', expiresAtMs: at(-45), groupName: 'Legacy' },
       { domainName: 'gold.xyz', expiresAtMs: at(10), premium: true },
+      { domainName: 'acme-app.com', expiresAtMs: at(18), autoRenewEnabled: true },
       { domainName: 'big-ticket.io', expiresAtMs: at(15), price: 100_000 },
       { domainName: 'summer-sale.xyz', expiresAtMs: at(200), groupName: 'Marketing' },
       { domainName: 'acme.net', expiresAtMs: at(400), groupName: 'Brand' },

@@ -2,8 +2,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { executeCheck, executeRenew } from '../jobs';
+import { noticeDaysOf } from '../renewal/notice';
 import { formatPlanTable } from '../renewal/plan-format';
 import { listAndPlan } from '../renewal/plan-listing';
+import type { RenewSummary } from '../renewal/submit';
 import { startSandbox } from '../sandbox';
 import { parseFlags } from './args';
 import { buildDemoPortfolio } from './demo-portfolio';
@@ -13,9 +15,11 @@ import { terminalWidth } from './plan';
 
 export const DEMO_USAGE = `usage: autorenew demo [--policy FILE] [--verbose]
 
-The whole cycle with no accounts: starts the sandbox registrar with a mixed portfolio, an embedded ledger in a
-temporary directory and the console notifier; prints the plan, renews, checks until every batch is final, prints
-the digest and a summary, then stops everything it started.
+The whole cycle with no accounts: starts the sandbox registrar with a mixed portfolio and a balance, an embedded
+ledger in a temporary directory and the console notifier; holds one domain, prints the priced plan, renews (the
+advance notice goes out), lets the notice period pass on the sandbox's clock, renews within the balance (a domain
+it cannot afford is deferred with a top-up message), checks until every batch is final, prints the digests and a
+summary, then stops everything it started.
 
 examples:
   npm start
@@ -26,6 +30,15 @@ const FLAGS = {
   verbose: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
+
+const DAY_MS = 86_400_000;
+/** The domain the demo puts on hold (see lib/commands/demo-portfolio.ts). */
+const DEMO_HELD = 'acme-events.org';
+
+function describeRun(summary: RenewSummary | undefined): string {
+  if (!summary) return '';
+  return `planned ${summary.planned}, submitted ${summary.submitted} domain(s) in ${summary.batches.length} batch(es); unknown ${summary.unknown}, rejected ${summary.rejected}, deferred ${summary.deferred}`;
+}
 
 /** Simulated ms a sandbox task spends in each stage: fast, so the demo finishes in seconds. */
 const TASK_MS = 400;
@@ -56,30 +69,46 @@ export const demoCommand: Command = async (args, io) => {
   try {
     const rt = await openLocalRuntime({ ...io, env }, { ...flags });
     try {
+      // The jobs follow the sandbox's simulated clock, so the demo can let a week pass in an instant.
+      const deps = { ...rt.deps, clock: { now: () => sandbox.now() } };
       io.out(
-        `sandbox registrar at ${sandbox.url} with ${sandbox.state().domains.length} domains; ledger in ${ledgerDir}`,
+        `sandbox registrar at ${sandbox.url} with ${sandbox.state().domains.length} domains and a balance of ${sandbox.state().balance} CNY; ledger in ${ledgerDir}`,
       );
+      // A person vetoes one renewal (autorenew hold): it is planned as held and never bought.
+      await deps.ledger.putHold({
+        domain: DEMO_HELD,
+        reason: 'brand retired; let it lapse',
+        createdAtMs: deps.clock.now(),
+      });
+      io.out(`held ${DEMO_HELD} (as \`autorenew hold ${DEMO_HELD}\` would)`);
       io.out('');
       io.out('== plan (free: nothing is bought) ==');
-      const plan = await listAndPlan(rt.deps, rt.policy);
+      const plan = await listAndPlan(deps, rt.policy);
       for (const line of formatPlanTable(plan, { width: terminalWidth(io.env), tty: io.isTTY })) io.out(line);
 
+      const runs = [];
       io.out('');
-      io.out('== renew ==');
-      const { summary } = await executeRenew(rt.deps, { policy: rt.policy, dryRun: false });
-      io.out(
-        `submitted ${summary.submitted} domain(s) in ${summary.batches.length} batch(es); unknown ${summary.unknown}, rejected ${summary.rejected}`,
-      );
+      io.out('== renew, day 1: the advance notice goes out; only what would lapse first is bought ==');
+      runs.push(await executeRenew(deps, { policy: rt.policy, dryRun: false }));
+      io.out(describeRun(runs[0]?.summary));
+      const noticeDays = noticeDaysOf(rt.policy);
+      if (noticeDays > 0) {
+        sandbox.setClock({ advanceMs: noticeDays * DAY_MS });
+        io.out('');
+        io.out(`== renew, ${noticeDays} days later: the notice has run its course; bought within the balance ==`);
+        runs.push(await executeRenew(deps, { policy: rt.policy, dryRun: false }));
+        io.out(describeRun(runs[1]?.summary));
+      }
 
       io.out('');
       io.out('== check (until every batch is final) ==');
       let renewed = 0;
       let failed = 0;
       for (let poll = 1; poll <= MAX_POLLS; poll++) {
-        const result = await executeCheck(rt.deps, { policy: rt.policy });
+        const result = await executeCheck(deps, { policy: rt.policy });
         renewed += result.renewed;
         failed += result.failed;
-        const open = (await rt.deps.ledger.listOpenBatches()).filter((b) => b.status !== 'CLOSED');
+        const open = (await deps.ledger.listOpenBatches()).filter((b) => b.status !== 'CLOSED');
         if (open.length === 0) break;
         io.out(
           `  waiting for the registrar: ${result.pending} domain(s) in ${open.length} task(s) still running (check ${poll})`,
@@ -87,9 +116,10 @@ export const demoCommand: Command = async (args, io) => {
         await new Promise((r) => setTimeout(r, POLL_MS));
       }
       const state = sandbox.state();
+      const planned = runs.reduce((n, r) => n + r.summary.planned, 0);
       io.out('');
       io.out(
-        `demo done: ${plan.totals.listed} domains listed, ${plan.totals.renew} planned, ${renewed} renewed, ${failed} failed, ${plan.totals.skip} skipped; the sandbox executed ${state.renewals.length} renewal(s) and holds ${state.submissions.length} submission(s)`,
+        `demo done: ${plan.totals.listed} domains listed, ${planned} planned, ${renewed} renewed, ${failed} failed, ${plan.totals.listed - planned} skipped; the sandbox executed ${state.renewals.length} renewal(s) and holds ${state.submissions.length} submission(s)`,
       );
       return EXIT.ok;
     } finally {

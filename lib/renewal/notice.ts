@@ -1,6 +1,7 @@
 import type { Ledger } from '../ledger/port';
 import type { DomainOutcome } from '../notify/port';
 import { formatDateUtc } from '../notify/text/sanitize';
+import type { Policy } from '../policy/schema';
 import type { ListedDomain } from '../registrar';
 import { claimKey, type Plan } from './decision';
 import { normalizeDomain } from './domain-name';
@@ -10,6 +11,14 @@ import { normalizeDomain } from './domain-name';
  * `upcoming` digest, and the planner buys it only once the notice has been out the full period (a domain that
  * would lapse first is bought at once). The notice is a one-time ledger mark whose time is when it went out.
  */
+
+/**
+ * The notice period in days: notify.advanceDays, or 0 when the policy does not publish `upcoming` (notify.events):
+ * a notice nobody receives gives nobody time to veto, and must not hold purchases back until they would lapse.
+ */
+export function noticeDaysOf(policy: Pick<Policy, 'notify'>): number {
+  return policy.notify.events.includes('upcoming') ? policy.notify.advanceDays : 0;
+}
 
 /** The one-time mark of a renewal's notice. */
 export function noticeMark(domain: string, expiryMs: number): string {

@@ -8,7 +8,7 @@ import { claimKey, type InFlightView, type Plan, type Reason } from './decision'
 import type { JobDeps } from './deps';
 import { normalizeDomain } from './domain-name';
 import { findRenewingElsewhere } from './foreign-tasks';
-import { readNotices } from './notice';
+import { noticeDaysOf, readNotices } from './notice';
 import { listingWindow, planRenewals } from './plan';
 import { applyMoney, type BalanceReading } from './plan-money';
 import { collectPrices } from './pricing';
@@ -138,7 +138,7 @@ async function planWithLedger(
   const claims = new Map<string, Claim>();
   const keys = candidates.map((d) => ({ domain: normalizeDomain(d.domainName), expiryMs: d.expiresAtMs }));
   // Notices matter for what would be bought now and for what the notice announces ahead of its due date.
-  const announced = policy.notify.advanceDays > 0 ? [...candidates, ...draft.upcoming.map((u) => u.domain)] : [];
+  const announced = noticeDaysOf(policy) > 0 ? [...candidates, ...draft.upcoming.map((u) => u.domain)] : [];
   const [found, notices] = await Promise.all([deps.ledger.getClaims(keys), readNotices(deps.ledger, announced)]);
   for (const c of found) claims.set(claimKey(c.domain, c.expiryMs), c);
   const live = renewalsInFlight(open);

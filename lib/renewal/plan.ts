@@ -12,6 +12,7 @@ import {
   type UpcomingRenewal,
 } from './decision';
 import { normalizeDomain } from './domain-name';
+import { noticeDaysOf } from './notice';
 
 /**
  * The planner: pure, no clock, no I/O (docs/design.md, M3). Plans are free; only `submit` spends.
@@ -91,7 +92,7 @@ export function listingWindow(policy: Policy, nowMs: number): { fromMs: number; 
     after = Math.max(after, rule.window?.daysAfterExpiry ?? 0);
   }
   // The advance notice announces renewals that come due within notify.advanceDays: they must be listed too.
-  return { fromMs: nowMs - after * DAY_MS, toMs: nowMs + (before + policy.notify.advanceDays) * DAY_MS };
+  return { fromMs: nowMs - after * DAY_MS, toMs: nowMs + (before + noticeDaysOf(policy)) * DAY_MS };
 }
 
 function decideOne(domain: ListedDomain, input: PlanInput, duplicate: boolean, upcoming: UpcomingRenewal[]): Decision {
@@ -100,7 +101,7 @@ function decideOne(domain: ListedDomain, input: PlanInput, duplicate: boolean, u
   const settings = resolveRule(policy, domain);
   const rule = settings.rule;
   const no = (reason: Reason) => skip(domain, reason, nowMs, rule);
-  const advanceMs = policy.notify.advanceDays * DAY_MS;
+  const advanceMs = noticeDaysOf(policy) * DAY_MS;
   const noticedAtMs = advanceMs > 0 ? input.notices?.get(claimKey(domain.domainName, expiry)) : undefined;
   const announce = (years: number, buyFromMs: number) =>
     upcoming.push({

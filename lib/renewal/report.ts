@@ -212,7 +212,7 @@ function formatOutcomeLine(o: DomainOutcome): string {
     `- ${sanitizeLine(displayName(o.domain), MAX_DOMAIN_CHARS) || '(no name)'}: expiry ${formatDateUtc(o.oldExpiryMs)} -> ${next}`,
     ...(o.daysLeft !== undefined ? [`${o.daysLeft} day${o.daysLeft === 1 ? '' : 's'} left`] : []),
     ...(o.price ? [`${o.event === 'renewed' ? 'cost' : 'quoted'} ${formatMoney(o.price)}`] : []),
-    ...((o.event === 'will-lapse' || o.event === 'deferred') && o.batchId === '-'
+    ...((o.event === 'will-lapse' || o.event === 'deferred' || o.event === 'upcoming') && o.batchId === '-'
       ? [] // not being renewed: no term, task or batch to show
       : [
           years,

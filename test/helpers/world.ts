@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createAlibabaRegistrar } from '../../lib/alibaba';
+import { createAlibabaBilling } from '../../lib/alibaba/billing';
 import { ensureTable } from '../../lib/ledger/create-table';
 import { createDynamoLedger, type DynamoLedger } from '../../lib/ledger/dynamodb';
 import { createLogger } from '../../lib/log';
@@ -49,7 +50,9 @@ export interface World {
 
 /** Builds a policy from fields merged over a v1 skeleton. */
 export function testPolicy(fields: Record<string, unknown> = {}): Policy {
-  return parsePolicyText(JSON.stringify({ version: 1, ...fields }), 'test-policy.json');
+  // The advance notice is off unless a test sets it, as in test/helpers/builder.ts policyOf.
+  const notify = { advanceDays: 0, ...((fields.notify as Record<string, unknown> | undefined) ?? {}) };
+  return parsePolicyText(JSON.stringify({ version: 1, ...fields, notify }), 'test-policy.json');
 }
 
 export async function startWorld(
@@ -79,6 +82,18 @@ export async function startWorld(
     timeoutMs: 5_000,
     sleep: async () => {},
   });
+  // The balance is read from the sandbox too (BSS under its own version on the same port), as a real run does.
+  const billing = createAlibabaBilling({
+    endpoint: sandbox.url,
+    credentials: {
+      get: async () => ({ accessKeyId: sandbox.accessKeyId, accessKeySecret: sandbox.accessKeySecret }),
+      refresh: async () => ({ accessKeyId: sandbox.accessKeyId, accessKeySecret: sandbox.accessKeySecret }),
+    },
+    qps: 10_000,
+    maxAttempts: 8,
+    timeoutMs: 5_000,
+    sleep: async () => {},
+  });
   const notifier = createCapturingNotifier();
   const logs: string[] = [];
   const policy = testPolicy(options.policy);
@@ -91,6 +106,7 @@ export async function startWorld(
     policy,
     deps: (overrides = {}) => ({
       registrar,
+      billing,
       ledger,
       notifier,
       clock: { now: () => sandbox.now() },
@@ -106,6 +122,14 @@ export async function startWorld(
       await dynamo.stop();
     },
   };
+}
+
+/**
+ * A deps override whose balance read says there is plenty: the read is stale (the money went elsewhere before the
+ * charge), so the registrar itself refuses for insufficient balance. For tests of that registrar-side failure.
+ */
+export function staleBalance(minor = 10_000_000): Pick<JobDeps, 'billing'> {
+  return { billing: { readBalance: async () => ({ availableCash: { minor, currency: 'CNY' } }) } };
 }
 
 const DAY_MS = 86_400_000;

@@ -26,7 +26,7 @@ describe('autorenew CLI as a subprocess (sandbox + embedded ledger)', () => {
     runCliProcess(args, { ...env, ...extra });
 
   beforeAll(async () => {
-    // 3 000 CNY: enough for the cheap due domains, not for pricey.io (4 000 CNY), whose renewal then fails.
+    // 3 000 CNY: enough for the cheap due domains, not for pricey.io (4 000 CNY): it is deferred before any charge.
     sandbox = await startSandbox({ fixture: { ...createTestFixture(), balance: 3000 }, nowMs: SANDBOX_NOW_MS });
     ledgerDir = await mkdtemp(join(tmpdir(), 'autorenew-cli-'));
     env = {
@@ -34,6 +34,8 @@ describe('autorenew CLI as a subprocess (sandbox + embedded ledger)', () => {
       ALIBABA_CLOUD_ACCESS_KEY_ID: sandbox.accessKeyId,
       ALIBABA_CLOUD_ACCESS_KEY_SECRET: sandbox.accessKeySecret,
       AUTORENEW_LEDGER_DIR: ledgerDir,
+      // The default policy with the advance notice off: these runs buy what is due on the first run.
+      AUTORENEW_POLICY: 'test/fixtures/policies/buy-when-due.json',
     };
   });
 
@@ -85,11 +87,20 @@ describe('autorenew CLI as a subprocess (sandbox + embedded ledger)', () => {
     const renewing = planned.decisions.filter((d: { action: string }) => d.action === 'renew');
     expect(renewing.map((d: { domain: string }) => d.domain).sort()).toEqual(
       // Names are normalised at the registrar boundary: IDNs in punycode.
-      ['due-soon.com', 'in-grace.cn', 'pricey.io', 'xn--fsqu00a.xn--fiqs8s'].sort(),
+      ['due-soon.com', 'in-grace.cn', 'xn--fsqu00a.xn--fiqs8s'].sort(),
     );
-    expect(planned.totals).toMatchObject({ renew: 4, batches: 1 });
-    expect(planned.totals.byReason).toMatchObject({ due: 4, premium: 1, redemption: 1 });
-    expect(planned.batches[0].domains).toHaveLength(4);
+    expect(planned.totals).toMatchObject({ renew: 3, batches: 1 });
+    expect(planned.totals.byReason).toMatchObject({ due: 3, 'low-balance': 1, premium: 1, redemption: 1 });
+    expect(planned.batches[0].domains).toHaveLength(3);
+    // Money before the charge: each price, the balance before and after, and what pricey.io needs topped up.
+    const costs = renewing.map((d: { price: { minor: number } }) => d.price.minor);
+    const spend = costs.reduce((a: number, b: number) => a + b, 0);
+    expect(planned.money).toMatchObject({
+      currency: 'CNY',
+      total: { minor: spend },
+      balance: { state: 'read', before: { minor: 300_000 }, after: { minor: 300_000 - spend } },
+      deferred: { count: 1, total: { minor: 400_000 }, topUp: { minor: spend + 400_000 - 300_000 } },
+    });
     for (const d of planned.decisions) expect(Object.keys(d)).toContain('reasonText');
     // M3: plans are free.
     expect(sandbox.state().requests.SaveBatchTaskForCreatingOrderRenew ?? 0).toBe(0);
@@ -97,25 +108,29 @@ describe('autorenew CLI as a subprocess (sandbox + embedded ledger)', () => {
     // Not a terminal: no question is asked, the run goes ahead (as in CI and Lambda).
     const renew = await cli(['renew', '--at', AT]);
     expect(renew.code).toBe(EXIT.ok);
-    expect(renew.stdout).toMatch(/listed \d+, planned 4, submitted 4, unknown 0, rejected 0/);
-    expect(sandbox.state().submissions).toHaveLength(4);
+    expect(renew.stdout).toMatch(/listed \d+, planned 3, submitted 3, unknown 0, rejected 0/);
+    expect(sandbox.state().submissions).toHaveLength(3);
+    expect(sandbox.state().submissions.map((x) => x.domainName)).not.toContain('pricey.io');
     const taskNo = sandbox.state().tasks[0]?.taskNo;
     expect(renew.stdout).toContain(`TaskNo ${taskNo}`);
+    expect(renew.stdout).toMatch(/1 domain \(4000\.00 CNY\) deferred: top up \d+\.00 CNY before/);
 
-    // Let the registrar finish the task (sandbox clock), then check.
+    // While the task waits in the registrar's queue, the money goes elsewhere: the balance drops to 40 CNY, so at
+    // most one of the three can still be paid for when it executes.
+    await fetch(`${sandbox.url}/_sandbox/balance`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ set: 40 }),
+    });
     sandbox.setClock({ advanceMs: DAY_MS });
     const check = await cli(['check', '--json', '--at', AT]);
     expect(check.code).toBe(EXIT.renewalsFailed);
     const checked = JSON.parse(check.stdout);
-    expect(checked).toMatchObject({ openBatches: 1, renewed: 3, failed: 1, pending: 0, unknown: 0 });
-    expect(
-      sandbox
-        .state()
-        .renewals.map((r) => r.domainName)
-        .sort(),
-    ).toEqual(['due-soon.com', 'in-grace.cn', '例子.中国'].sort());
+    const renewedNow = sandbox.state().renewals.map((r) => r.domainName);
+    expect(renewedNow.length).toBeLessThanOrEqual(1);
+    expect(checked).toMatchObject({ openBatches: 1, renewed: renewedNow.length, failed: 3 - renewedNow.length });
+    expect(checked).toMatchObject({ pending: 0, unknown: 0 });
     // With --json the digest goes to stderr, so stdout stays machine-readable.
-    expect(check.stderr).toContain('pricey.io');
     expect(check.stderr).toMatch(/Insufficient balance/);
 
     const status = await cli(['status', '--json']);
@@ -126,22 +141,21 @@ describe('autorenew CLI as a subprocess (sandbox + embedded ledger)', () => {
     const outcomes = ledger.recentBatches.flatMap((b: { entries: { domain: string; outcome?: string }[] }) =>
       b.entries.map((e) => `${e.domain}=${e.outcome}`),
     );
-    expect(outcomes.sort()).toEqual(
-      ['due-soon.com=RENEWED', 'in-grace.cn=RENEWED', 'pricey.io=FAILED', 'xn--fsqu00a.xn--fiqs8s=RENEWED'].sort(),
-    );
+    expect(outcomes).toHaveLength(3);
+    expect(outcomes.filter((o: string) => o.endsWith('=FAILED'))).toHaveLength(3 - renewedNow.length);
     expect(ledger.recentBatches[0].taskNo).toBe(taskNo);
 
-    // A second run the same day buys nothing: renewed domains moved out of the window, the failure waits.
+    // A second run the same day buys nothing: the failures wait for their backoff, pricey.io for money.
     const again = await cli(['renew', '--at', AT]);
     expect(again.code).toBe(EXIT.ok);
     expect(again.stdout).toMatch(/submitted 0,/);
-    expect(sandbox.state().submissions).toHaveLength(4);
+    expect(sandbox.state().submissions).toHaveLength(3);
 
     const text = await cli(['status']);
     expect(text.code).toBe(EXIT.ok);
     expect(text.stdout).toMatch(/^open batches: 0$/m);
     expect(text.stdout).toMatch(/^last renew: .* ok /m);
-    expect(text.stdout).toMatch(/^ {2}pricey\.io \d{4}-\d{2}-\d{2} \+1y FAILED/m);
+    expect(text.stdout).toMatch(/^ {2}\S+ \d{4}-\d{2}-\d{2} \+1y FAILED/m);
   });
 
   it('demo runs the whole cycle on its own sandbox: exit 0, summary counts consistent', async () => {
@@ -156,10 +170,16 @@ describe('autorenew CLI as a subprocess (sandbox + embedded ledger)', () => {
     expect(planned).toBeGreaterThan(0);
     expect((planned ?? 0) + (skipped ?? 0)).toBe(listed);
     expect((renewed ?? 0) + (failed ?? 0)).toBe(planned);
-    expect(failed).toBe(1); // big-ticket.io costs more than the demo balance
+    // big-ticket.io costs more than the demo balance: deferred with a top-up message, never sent to the registrar.
+    expect(failed).toBe(0);
+    expect(demo.stdout).toMatch(/1 domain \(100000\.00 CNY\) deferred: top up \d+\.00 CNY before \d{4}-\d{2}-\d{2}/);
     expect(executed).toBe(renewed);
     expect(submissions).toBe(planned);
     expect(demo.stdout).toContain('== plan (free: nothing is bought) ==');
+    // The advance notice precedes the purchases, the held domain is never bought, Alibaba's auto-renew is left alone.
+    expect(demo.stdout).toMatch(/^Upcoming renewals \(\d+\): /m);
+    expect(demo.stdout).toMatch(/acme-events\.org: .*reason: held: /);
+    expect(demo.stdout).toMatch(/acme-app\.com: .*reason: registrar-auto-renew: /);
     expect(demo.stdout).toContain('What to do');
   });
 

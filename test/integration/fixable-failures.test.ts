@@ -1,6 +1,6 @@
 import { runCheck } from '../../lib/renewal/check';
 import { runRenew } from '../../lib/renewal/submit';
-import { startWorld, type World } from '../helpers/world';
+import { staleBalance, startWorld, type World } from '../helpers/world';
 
 /**
  * Issue 14: after maxAttempts a domain was abandoned although its failure was one a person fixes (an empty
@@ -24,7 +24,8 @@ describe('a failure a person can fix uses up no attempt', () => {
     for (let day = 0; day < 3; day++) {
       // A day and an hour apart: past the 24 h backoff each time.
       world.sandbox.setClock({ nowMs: NOW + day * (DAY_MS + HOUR_MS) + 60_000 });
-      const run = await runRenew(world.deps(), { policy: world.policy, dryRun: false, runId: `r${day}` });
+      // The balance read is stale, so the registrar is asked and refuses (the pre-check is tested in money tests).
+      const run = await runRenew(world.deps(staleBalance()), { policy: world.policy, dryRun: false, runId: `r${day}` });
       expect(run.summary.submitted).toBe(1);
       world.sandbox.setClock({ advanceMs: 10 * 60_000 });
       await runCheck(world.deps(), { policy: world.policy, runId: `c${day}` });

@@ -86,7 +86,7 @@ describe('Lambda handlers with chat targets', () => {
       JSON.stringify({
         version: 1,
         window: { daysBeforeExpiry: 30 },
-        notify: { targets: TARGET_KINDS.map((kind) => ({ name: `team-${kind}`, kind })) },
+        notify: { advanceDays: 0, targets: TARGET_KINDS.map((kind) => ({ name: `team-${kind}`, kind })) },
       }),
     );
     Object.assign(

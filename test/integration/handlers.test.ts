@@ -69,7 +69,10 @@ describe('Lambda handlers end to end (loopback AWS stand-ins + sandbox)', () => 
 
     const dir = await mkdtemp(join(tmpdir(), 'handlers-'));
     policyPath = join(dir, 'policy.json');
-    await writeFile(policyPath, JSON.stringify({ version: 1, window: { daysBeforeExpiry: 30 } }));
+    await writeFile(
+      policyPath,
+      JSON.stringify({ version: 1, window: { daysBeforeExpiry: 30 }, notify: { advanceDays: 0 } }),
+    );
     Object.assign(
       process.env,
       lambdaEnv({

@@ -119,7 +119,10 @@ describe('IAM: every granted action is used, every used action is granted', () =
     const now = Date.now();
     dir = await mkdtemp(join(tmpdir(), 'iam-usage-'));
     const policyPath = join(dir, 'policy.json');
-    await writeFile(policyPath, JSON.stringify({ version: 1, window: { daysBeforeExpiry: 30 } }));
+    await writeFile(
+      policyPath,
+      JSON.stringify({ version: 1, window: { daysBeforeExpiry: 30 }, notify: { advanceDays: 0 } }),
+    );
     Object.assign(process.env, {
       AWS_REGION: 'us-east-1',
       AWS_ACCESS_KEY_ID: 'test',

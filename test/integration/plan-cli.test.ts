@@ -82,12 +82,12 @@ describe('autorenew plan against autorenew sandbox --domains 500', () => {
         ALIBABA_CLOUD_ACCESS_KEY_ID: 'sandbox-access-key-id',
         ALIBABA_CLOUD_ACCESS_KEY_SECRET: 'sandbox-access-key-secret',
         AUTORENEW_LEDGER_DIR: ledgerDir,
-        AUTORENEW_POLICY: join(ROOT, 'policies/default.json'),
+        AUTORENEW_POLICY: join(ROOT, 'test/fixtures/policies/buy-when-due.json'),
       },
     });
     const plan = JSON.parse(stdout) as { totals: { renew: number; listed: number } };
 
-    // Independent count for policies/default.json: within 30 days before or 30 days after expiry, not in
+    // Independent count for the default policy (advance notice off): within 30 days before or 30 days after expiry, not in
     // redemption, not premium; the per-run cap (100) is far above what 500 generated domains bring.
     const now = before.nowMs;
     const due = before.domains.filter(

@@ -54,7 +54,10 @@ async function startWorld(): Promise<World> {
   await ensureTable(ddb, 'ledger');
   ddb.destroy();
   const dir = await mkdtemp(join(tmpdir(), 'readonly-'));
-  await writeFile(join(dir, 'policy.json'), JSON.stringify({ version: 1, window: { daysBeforeExpiry: 30 } }));
+  await writeFile(
+    join(dir, 'policy.json'),
+    JSON.stringify({ version: 1, window: { daysBeforeExpiry: 30 }, notify: { advanceDays: 0 } }),
+  );
   const env = lambdaEnv({
     aws: { dynamodb: recorder.endpoint, secretsManager: recorder.endpoint, sns: recorder.endpoint },
     registrar: sandbox.url,

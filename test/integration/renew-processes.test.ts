@@ -32,9 +32,12 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'autorenew-proc-'));
   writeFileSync(
     join(dir, 'policy.json'),
-    JSON.stringify({ version: 1, limits: { maxDomainsPerRun: 1000, maxBatchSize: 25 } }),
+    JSON.stringify({ version: 1, limits: { maxDomainsPerRun: 1000, maxBatchSize: 25 }, notify: { advanceDays: 0 } }),
   );
-  writeFileSync(join(dir, 'small.json'), JSON.stringify({ version: 1, limits: { maxBatchSize: 5 } }));
+  writeFileSync(
+    join(dir, 'small.json'),
+    JSON.stringify({ version: 1, limits: { maxBatchSize: 5 }, notify: { advanceDays: 0 } }),
+  );
 }, START_HOOK_TIMEOUT_MS);
 
 afterAll(async () => {

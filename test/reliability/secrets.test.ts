@@ -29,7 +29,10 @@ beforeAll(async () => {
     taskMs: 1_000,
   });
   dir = mkdtempSync(join(tmpdir(), 'autorenew-secrets-'));
-  writeFileSync(join(dir, 'policy.json'), JSON.stringify({ version: 1, limits: { maxBatchSize: 3 } }));
+  writeFileSync(
+    join(dir, 'policy.json'),
+    JSON.stringify({ version: 1, limits: { maxBatchSize: 3 }, notify: { advanceDays: 0 } }),
+  );
 });
 
 afterAll(async () => {
