@@ -4,6 +4,7 @@ import { performance } from 'node:perf_hooks';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createAlibabaRegistrar } from '../lib/alibaba';
+import { createAlibabaBilling } from '../lib/alibaba/billing';
 import { createCaller } from '../lib/alibaba/call';
 import { createRateLimiter } from '../lib/alibaba/rate-limit';
 import { systemClock } from '../lib/clock';
@@ -52,6 +53,8 @@ async function runJob(req: ChildRequest): Promise<ChildResult> {
       pageSize: req.pageSize,
       listConcurrency: req.listConcurrency,
     }),
+    // The balance is read before buying, as in production (BSS on the sandbox's port).
+    billing: createAlibabaBilling({ endpoint: req.endpoint, credentials: credentialsOf(req), qps: req.qps }),
     ledger: createDynamoLedger({ tableName: req.tableName, client }),
     // The digest is rendered as in production; publishing is the only part left out (no SNS here).
     notifier: { publish: async () => ({}) },

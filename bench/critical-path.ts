@@ -43,11 +43,21 @@ export function criticalPathMs(steps: readonly Step[], timing: ScheduleTiming): 
   return t;
 }
 
-/** The job's steps: renew = list page 1, the other pages c at a time, then one submit after another. */
-export function renewSteps(listPages: number, submits: number, concurrency: number): Step[] {
+/**
+ * The job's steps: renew = list page 1, the other pages c at a time, then the pre-flight (the task-list page, then
+ * the price calls one after another; the balance read runs beside them on its own API), then one submit after
+ * another.
+ */
+export function renewSteps(
+  listPages: number,
+  submits: number,
+  concurrency: number,
+  preflight: { taskPages: number; quotes: number } = { taskPages: 0, quotes: 0 },
+): Step[] {
   return [
     { kind: 'sequential', calls: Math.min(1, listPages) },
     { kind: 'parallel', calls: Math.max(0, listPages - 1), concurrency },
+    { kind: 'sequential', calls: preflight.taskPages + preflight.quotes },
     { kind: 'sequential', calls: submits },
   ];
 }

@@ -6,6 +6,15 @@ export const SUBMIT = 'SaveBatchTaskForCreatingOrderRenew';
 export const SUBMIT_SINGLE = 'SaveSingleTaskForCreatingOrderRenew';
 export const DETAIL = 'QueryTaskDetailList';
 export const CONFIRM = 'QueryDomainByDomainName';
+/** The pre-flight reads before any purchase (issue 15): prices, balance, and renewal tasks made elsewhere. */
+export const QUOTE = 'QueryDomainRealTimePrice';
+export const BALANCE = 'QueryAccountBalance';
+export const TASK_LIST = 'QueryTaskList';
+
+/** Domains priced per QueryDomainRealTimePrice call (AUTORENEW_QUOTE_CHUNK default). */
+export { DEFAULT_QUOTE_CHUNK } from '../lib/alibaba/quotes';
+
+import { DEFAULT_QUOTE_CHUNK } from '../lib/alibaba/quotes';
 
 /** The registrar's QueryTaskDetailList page size (documented maximum). */
 export const DETAIL_PAGE_SIZE = 1000;
@@ -22,6 +31,8 @@ export interface MinimumInput {
   groups: readonly number[];
   pageSize: number;
   maxBatchSize: number;
+  /** Domains per price call; default DEFAULT_QUOTE_CHUNK. */
+  quoteChunk?: number;
   /**
    * How check confirms the renewals (lib/renewal/confirm.ts): domains returned per ranged listing, and single
    * look-ups. Absent: R single look-ups below CONFIRM_BY_LISTING_FROM, else one listing returning exactly the R.
@@ -58,13 +69,25 @@ export function checkListPages(input: MinimumInput): number {
  * success against the domain's new expiry (the check job counts a renewal only then): renewals whose new expiries
  * cluster are read with one ranged QueryDomainList each (`ceil(K / pageSize)` pages for the K domains in the range),
  * small clusters with one QueryDomainByDomainName each (lib/renewal/confirm.ts planConfirmation). One check pass:
- * the bench starts check after every task finished.
+ * the bench starts check after every task finished. Before buying, when anything is due (R > 0), the pre-flight
+ * reads: one QueryTaskList page (renewals made elsewhere; the bench account has no earlier tasks, so no detail
+ * reads), `ceil(R / quoteChunk)` QueryDomainRealTimePrice calls and one QueryAccountBalance.
  */
 export function minimumCalls(input: MinimumInput): CallCounts {
   const tasks = expectedTaskSizes(input.groups, input.maxBatchSize);
   const confirmPages = checkListPages(input);
   const singles = confirmationOf(input).singles;
+  const renewals = input.groups.reduce((a, b) => a + b, 0);
+  const preflight =
+    renewals > 0
+      ? {
+          [TASK_LIST]: 1,
+          [QUOTE]: Math.ceil(renewals / (input.quoteChunk ?? DEFAULT_QUOTE_CHUNK)),
+          [BALANCE]: 1,
+        }
+      : {};
   return {
+    ...preflight,
     [LIST]: Math.max(1, Math.ceil(input.listed / input.pageSize)) + confirmPages,
     [SUBMIT]: tasks.length,
     [DETAIL]: tasks.reduce((sum, size) => sum + Math.ceil(size / DETAIL_PAGE_SIZE), 0),

@@ -1,5 +1,5 @@
 import { checkSteps, criticalPathMs, renewSteps, type ScheduleTiming } from './critical-path';
-import { type CallCounts, CONFIRM, DETAIL, LIST, SUBMIT, SUBMIT_SINGLE, totalCalls } from './minimum';
+import { type CallCounts, CONFIRM, DETAIL, LIST, QUOTE, SUBMIT, SUBMIT_SINGLE, TASK_LIST, totalCalls } from './minimum';
 import type { BenchPortfolio } from './portfolio';
 import type { ScenarioRun } from './scenario';
 
@@ -102,7 +102,13 @@ function describeRun(run: ScenarioRun, expected: CallCounts, path: { renew: numb
 export function jobCriticalPath(minimum: CallCounts, timing: ScheduleTiming, concurrency: number, checkListPages = 0) {
   const renewListPages = (minimum[LIST] ?? 0) - checkListPages;
   return {
-    renew: criticalPathMs(renewSteps(renewListPages, minimum[SUBMIT] ?? 0, concurrency), timing),
+    renew: criticalPathMs(
+      renewSteps(renewListPages, minimum[SUBMIT] ?? 0, concurrency, {
+        taskPages: minimum[TASK_LIST] ?? 0,
+        quotes: minimum[QUOTE] ?? 0,
+      }),
+      timing,
+    ),
     check: criticalPathMs(checkSteps(minimum[DETAIL] ?? 0, minimum[CONFIRM] ?? 0, checkListPages, concurrency), timing),
   };
 }

@@ -1,5 +1,5 @@
 import { checkSteps, criticalPathMs, renewSteps } from '../../bench/critical-path';
-import { CONFIRM, DETAIL, LIST, minimumCalls, SUBMIT } from '../../bench/minimum';
+import { BALANCE, CONFIRM, DETAIL, LIST, minimumCalls, QUOTE, SUBMIT, TASK_LIST } from '../../bench/minimum';
 import { parseBenchArgs } from '../../bench/options';
 import { buildPortfolio } from '../../bench/portfolio';
 import { InputError } from '../../lib/errors';
@@ -22,12 +22,19 @@ describe('bench model', () => {
       [LIST]: 124,
       [SUBMIT]: 10,
       [DETAIL]: 10,
+      // The pre-flight: one task-list page, 1 000 / 20 price calls, one balance read.
+      [TASK_LIST]: 1,
+      [QUOTE]: 50,
+      [BALANCE]: 1,
     });
     // Without a portfolio-specific plan: one listing returning exactly the 101 renewed domains (2 pages).
     expect(minimumCalls({ listed: 150, groups: [101], pageSize: 100, maxBatchSize: 1000 })).toEqual({
       [LIST]: 4,
       [SUBMIT]: 1,
       [DETAIL]: 1,
+      [TASK_LIST]: 1,
+      [QUOTE]: 6,
+      [BALANCE]: 1,
     });
     // Small clusters are looked up one domain at a time.
     expect(
@@ -43,8 +50,16 @@ describe('bench model', () => {
       [SUBMIT]: 1,
       [DETAIL]: 1,
       [CONFIRM]: 9,
+      [TASK_LIST]: 1,
+      [QUOTE]: 1,
+      [BALANCE]: 1,
     });
-    expect(minimumCalls({ listed: 0, groups: [], pageSize: 100, maxBatchSize: 100 })[LIST]).toBe(1);
+    // Nothing due: no pre-flight reads at all.
+    expect(minimumCalls({ listed: 0, groups: [], pageSize: 100, maxBatchSize: 100 })).toEqual({
+      [LIST]: 1,
+      [SUBMIT]: 0,
+      [DETAIL]: 0,
+    });
   });
 
   it('replays the ideal schedule: latency-bound without a budget, budget-bound with one', () => {

@@ -1,5 +1,5 @@
 import { runBench } from '../../bench/bench';
-import { CONFIRM, DETAIL, LIST, SUBMIT, SUBMIT_SINGLE } from '../../bench/minimum';
+import { BALANCE, CONFIRM, DETAIL, LIST, QUOTE, SUBMIT, SUBMIT_SINGLE, TASK_LIST } from '../../bench/minimum';
 import { DEFAULT_OPTIONS } from '../../bench/options';
 import { PROCESS_TEST_TIMEOUT_MS } from '../helpers/timeouts';
 
@@ -25,7 +25,16 @@ describe('bench smoke (N = 100, no latency)', () => {
     expect(size.portfolio).toMatchObject({ listed: 100, renewals: 10, byGroup: [8, 2], lapsed: 2, notDue: 88 });
     // The 10 renewals' new expiries form clusters smaller than 10 (8 one-year, 2 two-year), so check confirms
     // each with its own QueryDomainByDomainName rather than a ranged listing.
-    expect(size.job.expected).toEqual({ [LIST]: 1, [SUBMIT]: 2, [DETAIL]: 2, [CONFIRM]: 10 });
+    // Before buying: one task-list page, one price call (10 domains, 20 per call) and one balance read.
+    expect(size.job.expected).toEqual({
+      [LIST]: 1,
+      [SUBMIT]: 2,
+      [DETAIL]: 2,
+      [CONFIRM]: 10,
+      [TASK_LIST]: 1,
+      [QUOTE]: 1,
+      [BALANCE]: 1,
+    });
     expect(size.job.calls).toEqual(size.job.expected);
     expect(size.acceptance.callsAtMinimum).toBe(true);
     expect(size.acceptance.allRenewed).toBe(true);

@@ -32,6 +32,8 @@ describe('dry-run plan digest and saved plans (CLI subprocess against the sandbo
       ALIBABA_CLOUD_ACCESS_KEY_ID: sandbox.accessKeyId,
       ALIBABA_CLOUD_ACCESS_KEY_SECRET: sandbox.accessKeySecret,
       AUTORENEW_LEDGER_DIR: join(dir, 'ledger'),
+      // The default policy with the advance notice off: a renew run buys what is due.
+      AUTORENEW_POLICY: 'test/fixtures/policies/buy-when-due.json',
     };
   });
 
