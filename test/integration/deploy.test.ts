@@ -518,7 +518,29 @@ describe('package (no parameters)', () => {
       );
       expect(metrics.find((m) => m.Expression)).toMatchObject({ Expression: 'FILL(m0, 0) + FILL(m1, 0)' });
     }
-    expect(Object.keys(alarms)).toHaveLength(11);
+    // Money: the balance does not cover what is due (the renew run's TopUpNeeded, in minor units, above 0).
+    expect(props(getResource(template, `${METRICS.topUpNeeded}Alarm`))).toMatchObject({
+      MetricName: METRICS.topUpNeeded,
+      Dimensions: [{ Name: METRIC_DIMENSION, Value: 'renew' }],
+      Statistic: 'Maximum',
+      Threshold: 0,
+      ComparisonOperator: 'GreaterThanThreshold',
+      TreatMissingData: 'notBreaching',
+      AlarmActions: [{ Ref: 'AlertTopic' }],
+    });
+    expect(Object.keys(alarms)).toHaveLength(12);
+  });
+
+  test('a dashboard of renewals, failures, spend and balance, naming the emitted metrics', () => {
+    const dashboard = props(getResource(template, 'RenewalsDashboard'));
+    const body = JSON.parse(
+      String((dashboard.DashboardBody as { 'Fn::Sub': string })['Fn::Sub']).replace(
+        '$' + '{AWS::Region}',
+        'cn-hangzhou',
+      ),
+    ) as { widgets: { properties: { metrics: string[][] } }[] };
+    const names = body.widgets.flatMap((w) => w.properties.metrics.map((m) => m[1]));
+    expect(names).toEqual(expect.arrayContaining([METRICS.spendSubmitted, METRICS.balance, METRICS.renewalsFailed]));
   });
 
   test('log groups keep 400 days and outlive the stack; outputs name the table and topic', () => {
