@@ -22,7 +22,7 @@ import {
   repairedDomainsOf,
 } from './chaos-checks';
 import { type CrashController, createCrashController, SimulatedCrash, wrapCrashable } from './chaos-crash';
-import { startWorld } from './world';
+import { staleBalance, startWorld } from './world';
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
@@ -293,7 +293,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   const published: { message: RenderedMessage; ctl: CrashController }[] = [];
   const log = createLogger({ level: 'error', sink: () => {} });
 
-  function runDeps(crash: boolean, maxCall: number) {
+  function runDeps(crash: boolean, maxCall: number, stale = false) {
     const ctl = createCrashController(
       crash ? { atCall: 1 + Math.floor(rng() * maxCall), afterEffect: rng() < 0.5 } : undefined,
     );
@@ -309,13 +309,17 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       notifier: wrapCrashable(notifier, ctl, 'notifier'),
       log,
       newId: randomUUID,
+      ...(stale ? staleBalance(1e15) : {}),
     });
     return { deps, ctl };
   }
 
   async function runJob(job: 'renew' | 'check', allowCrash: boolean): Promise<void> {
     // A check with nothing open makes ~3 calls; a renew ~20 per batch.
-    const { deps, ctl } = runDeps(allowCrash && rng() < crashRate, job === 'renew' ? 60 : 8);
+    // Every other renew run reads a stale balance (the money went elsewhere before the charge): both the pre-check
+    // (deferred, never sent) and the registrar's own refusal for balance (failed, notified) are exercised.
+    const stale = job === 'renew' && report.renewRuns % 2 === 0;
+    const { deps, ctl } = runDeps(allowCrash && rng() < crashRate, job === 'renew' ? 60 : 8, stale);
     try {
       if (job === 'renew') {
         report.renewRuns += 1;

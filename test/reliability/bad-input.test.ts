@@ -131,10 +131,16 @@ describe('renew against a registrar with malformed answers (scripted loopback se
     };
   }
 
-  /** Answers by Action: listing from `listing`, submits from `submit` (default: a good TaskNo). */
+  /**
+   * Answers by Action: listing from `listing`, submits from `submit` (default: a good TaskNo); the pre-flight's task
+   * list is empty (nothing renewed elsewhere) and the price sources are refused (the policy's table prices).
+   */
   function script(listing: () => FakeStep, submit?: () => FakeStep) {
     fake.respondWith((req) => {
       if (req.params.Action === 'QueryDomainList') return listing();
+      if (req.params.Action === 'QueryTaskList') {
+        return { body: { RequestId: randomUUID(), TotalItemNum: 0, TotalPageNum: 0, CurrentPageNum: 1, Data: {} } };
+      }
       if (req.params.Action === 'SaveBatchTaskForCreatingOrderRenew') {
         return submit ? submit() : { body: { RequestId: randomUUID(), TaskNo: randomUUID() } };
       }
@@ -143,7 +149,8 @@ describe('renew against a registrar with malformed answers (scripted loopback se
   }
 
   const saves = () => fake.requests.filter((r) => r.params.Action === 'SaveBatchTaskForCreatingOrderRenew').length;
-  const policy = testPolicy({ limits: { maxBatchSize: 5 } });
+  const priceTable = { com: 69 };
+  const policy = testPolicy({ limits: { maxBatchSize: 5 }, money: { priceTable } });
 
   const badListings: [string, () => FakeStep][] = [
     ['truncated JSON', () => ({ body: JSON.stringify(page([domainItem('a.com', 3)])).slice(0, 60) })],
@@ -168,10 +175,26 @@ describe('renew against a registrar with malformed answers (scripted loopback se
     expect(notifier.sent.map((m) => m.event)).toEqual(['error']);
   });
 
+  it('a task list that cannot be read (renewals made elsewhere unknown): nothing is bought, and people are told', async () => {
+    fake.respondWith((req) => {
+      if (req.params.Action === 'QueryDomainList') return { body: page([domainItem('a.com', 3)]) };
+      if (req.params.Action === 'QueryTaskList') return { body: '<html>502 Bad Gateway</html>' };
+      return { status: 404, body: { RequestId: 'x', Code: 'InvalidAction', Message: 'not scripted' } };
+    });
+    const notifier = createCapturingNotifier();
+    await expect(executeRenew(deps(notifier), { policy, dryRun: false })).rejects.toThrow(/QueryTaskList/);
+    expect(saves()).toBe(0);
+    expect(await ledger.listRecentBatches(10)).toEqual([]);
+    expect(notifier.sent.map((m) => m.event)).toEqual(['error']);
+  });
+
   it('a huge page of 5 000 domains (over maxDomainsPerRun) is capped, each domain bought at most once', async () => {
     const items = Array.from({ length: 5_000 }, (_, i) => domainItem(`bulk${i}.com`, 1 + (i % 25)));
     script(() => ({ body: page(items) }));
-    const run = await executeRenew(deps(), { policy: testPolicy({ limits: { maxDomainsPerRun: 30 } }), dryRun: false });
+    const run = await executeRenew(deps(), {
+      policy: testPolicy({ limits: { maxDomainsPerRun: 30 }, money: { priceTable } }),
+      dryRun: false,
+    });
     expect(run.summary.submitted).toBe(30);
     const sent = fake.requests
       .filter((r) => r.params.Action === 'SaveBatchTaskForCreatingOrderRenew')
