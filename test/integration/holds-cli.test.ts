@@ -1,24 +1,35 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { EXIT } from '../../lib/commands/io';
+import { runCli } from '../../lib/cli';
+import { type CliIO, EXIT } from '../../lib/commands/io';
 import { openLedgerFromEnv } from '../../lib/ledger/embedded';
 import type { Hold } from '../../lib/ledger/port';
 import { runCliProcess } from '../helpers/cli-process';
 import { startDynalite } from '../helpers/ledger-dynalite';
 import { PROCESS_TEST_TIMEOUT_MS } from '../helpers/timeouts';
 
-// `autorenew hold`, `unhold` and `holds` (issue 15, the veto) as subprocesses on an embedded ledger. The dates are
+// `autorenew hold`, `unhold` and `holds` (issue 15, the veto) on an embedded ledger. The dates are
 // far in the future or the past, so no assertion depends on the wall clock.
 jest.setTimeout(PROCESS_TEST_TIMEOUT_MS);
 
+const ROOT = join(__dirname, '..', '..');
 const FAR = '2999-01-31';
 const FAR_END = Date.UTC(2999, 1, 1);
 
 describe('autorenew hold / unhold / holds', () => {
   let dir: string;
   const env = () => ({ AUTORENEW_LEDGER_DIR: join(dir, 'ledger') });
-  const cli = (...args: string[]) => runCliProcess(args, env());
+  // In process (runCli, the same entry point as bin/autorenew.js): a subprocess per call cost a minute of suite
+  // time. The table test and the help test below still run the real binary.
+  const cli = async (...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> => {
+    const out: string[] = [];
+    const err: string[] = [];
+    const io: CliIO = { out: (l) => out.push(l), err: (l) => err.push(l), isTTY: false, env: env(), cwd: ROOT };
+    const code = await runCli(args, io);
+    const text = (lines: string[]) => lines.map((l) => `${l}\n`).join('');
+    return { code, stdout: text(out), stderr: text(err) };
+  };
 
   async function storedHolds(): Promise<Hold[]> {
     const opened = await openLedgerFromEnv(env());
@@ -169,7 +180,8 @@ describe('autorenew hold / unhold / holds', () => {
       expect(run.code).toBe(EXIT.ok);
       expect(run.stdout).toMatch(new RegExp(`^usage: autorenew ${name}\\b`));
     }
-    const top = await cli('--help');
+    // The real binary, once: the commands are wired into bin/autorenew.js.
+    const top = await runCliProcess(['--help'], env());
     expect(top.stdout).toMatch(/^ {2}hold {2,}veto/m);
     expect(top.stdout).toMatch(/^ {2}unhold {2,}/m);
     expect(top.stdout).toMatch(/^ {2}holds {2,}/m);
