@@ -88,3 +88,4 @@ function buildAlarms(metrics) {
 /** osls entry point; this file lives in <root>/scripts. */
 module.exports = async () => buildAlarms(readMetrics(join(__dirname, '..')));
 module.exports.buildAlarms = buildAlarms;
+module.exports.readMetrics = readMetrics;

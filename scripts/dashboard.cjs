@@ -3,8 +3,8 @@
 // dist/metrics.json (generated from lib/metrics.ts), so the dashboard cannot name a metric the jobs never emit.
 // Money metrics are integer minor units of the policy's currency (fen for CNY): divide by 100 to read yuan.
 'use strict';
-const { readFileSync } = require('node:fs');
 const { join } = require('node:path');
+const { readMetrics } = require('./alarms.cjs');
 
 /** Widget title -> [metric key in lib/metrics.ts METRICS, job, statistic][] */
 const WIDGETS = [
@@ -39,15 +39,6 @@ const WIDGETS = [
     ],
   ],
 ];
-
-function readMetrics(root) {
-  const file = join(root, 'dist', 'metrics.json');
-  try {
-    return JSON.parse(readFileSync(file, 'utf8'));
-  } catch (err) {
-    throw new Error(`cannot read ${file} (${err.code ?? err.message}): run "npm run package", which generates it`);
-  }
-}
 
 /** The dashboard body (CloudWatch's JSON): one time-series widget per WIDGETS entry, daily points. */
 function buildDashboardBody(metrics) {

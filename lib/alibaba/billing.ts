@@ -1,9 +1,9 @@
 import type { Billing } from '../billing/port';
 import { InputError, RejectedFinalError } from '../errors';
 import { redact } from '../redact';
-import type { CredentialsProvider } from '../registrar';
 import { parseAccountBalance } from './balance-shapes';
-import { type CallEvent, createCaller } from './call';
+import { createCaller } from './call';
+import type { AlibabaClientOptions } from './client';
 import { registrarText } from './errors';
 import { BSS_API_VERSION } from './params';
 import { createRateLimiter } from './rate-limit';
@@ -13,24 +13,14 @@ export const DEFAULT_BSS_ENDPOINT = 'https://business.aliyuncs.com';
 /** BSS OpenAPI endpoint of the international site (the account's site decides; UNCONFIRMED which one must be used). */
 export const INTL_BSS_ENDPOINT = 'https://business.ap-southeast-1.aliyuncs.com';
 
-export interface AlibabaBillingOptions {
+/** The domain client's transport options (same credentials, budget, retries and hooks), with the BSS endpoint. */
+export type AlibabaBillingOptions = Pick<
+  AlibabaClientOptions,
+  'credentials' | 'timeoutMs' | 'qps' | 'maxAttempts' | 'fetch' | 'sleep' | 'random' | 'now' | 'onCall'
+> & {
   /** Default {@link DEFAULT_BSS_ENDPOINT}. */
   endpoint?: string;
-  credentials: CredentialsProvider;
-  /** Per request (send + whole answer), ms. Default 10000. */
-  timeoutMs?: number;
-  /** Client-side call budget, calls per second. Default 10. */
-  qps?: number;
-  /** Attempts per call including the first. Default 5. */
-  maxAttempts?: number;
-  fetch?: typeof fetch;
-  sleep?: (ms: number) => Promise<void>;
-  random?: () => number;
-  /** Epoch ms. */
-  now?: () => number;
-  /** Metrics/logging hook, called once per attempt; never receives credentials. */
-  onCall?: (e: CallEvent) => void;
-}
+};
 
 function positiveInt(name: string, value: number): number {
   if (!Number.isInteger(value) || value < 1) {

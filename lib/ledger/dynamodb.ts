@@ -148,6 +148,17 @@ export function createDynamoLedger(options: DynamoLedgerOptions): DynamoLedger {
   }
 
   /** Sends one conditional write; on a condition failure re-reads the item to tell our own retry from a rival. */
+  /** Creates an item that must not exist yet (recognising a retried write of our own by its writeId). */
+  function putIfAbsent(item: Item, key: ItemKey, operation: string, context: ErrorContext): Promise<WriteOutcome> {
+    const input = {
+      TableName: tableName,
+      Item: item,
+      ConditionExpression: 'attribute_not_exists(#pk)',
+      ExpressionAttributeNames: { '#pk': TABLE.partitionKey },
+    };
+    return writeConditional({ kind: 'put', input }, key, String(item.writeId), operation, context);
+  }
+
   async function writeConditional(
     write: ConditionalWrite,
     key: ItemKey,
@@ -370,21 +381,7 @@ export function createDynamoLedger(options: DynamoLedgerOptions): DynamoLedger {
           throw err;
         }
       }
-      const outcome = await writeConditional(
-        {
-          kind: 'put',
-          input: {
-            TableName: tableName,
-            Item: item,
-            ConditionExpression: 'attribute_not_exists(#pk)',
-            ExpressionAttributeNames: { '#pk': TABLE.partitionKey },
-          },
-        },
-        toHoldsKey(),
-        String(item.writeId),
-        operation,
-        context,
-      );
+      const outcome = await putIfAbsent(item, toHoldsKey(), operation, context);
       if (outcome.kind !== 'refused') return true;
     }
     throw new LedgerConflictError(
@@ -398,21 +395,7 @@ export function createDynamoLedger(options: DynamoLedgerOptions): DynamoLedger {
       const context = { batchId: batch.batchId };
       const item = toBatchItem({ ...batch, version: 1 }, newId());
       const key = toBatchKey(batch.batchId);
-      const outcome = await writeConditional(
-        {
-          kind: 'put',
-          input: {
-            TableName: tableName,
-            Item: item,
-            ConditionExpression: 'attribute_not_exists(#pk)',
-            ExpressionAttributeNames: { '#pk': TABLE.partitionKey },
-          },
-        },
-        key,
-        String(item.writeId),
-        'putBatchIntent',
-        context,
-      );
+      const outcome = await putIfAbsent(item, key, 'putBatchIntent', context);
       if (outcome.kind === 'written') return fromBatchItem(item);
       if (outcome.kind === 'own') return fromBatchItem(outcome.stored);
       throw new LedgerError(

@@ -71,29 +71,18 @@ export async function startWorld(
   const tableName = `ledger-${randomUUID().slice(0, 8)}`;
   await ensureTable(client, tableName);
   const ledger = createDynamoLedger({ tableName, client });
-  const registrar = createAlibabaRegistrar({
+  const key = { accessKeyId: sandbox.accessKeyId, accessKeySecret: sandbox.accessKeySecret };
+  const clientOptions = {
     endpoint: sandbox.url,
-    credentials: {
-      get: async () => ({ accessKeyId: sandbox.accessKeyId, accessKeySecret: sandbox.accessKeySecret }),
-      refresh: async () => ({ accessKeyId: sandbox.accessKeyId, accessKeySecret: sandbox.accessKeySecret }),
-    },
+    credentials: { get: async () => key, refresh: async () => key },
     qps: 10_000,
     maxAttempts: 8,
     timeoutMs: 5_000,
     sleep: async () => {},
-  });
+  };
+  const registrar = createAlibabaRegistrar(clientOptions);
   // The balance is read from the sandbox too (BSS under its own version on the same port), as a real run does.
-  const billing = createAlibabaBilling({
-    endpoint: sandbox.url,
-    credentials: {
-      get: async () => ({ accessKeyId: sandbox.accessKeyId, accessKeySecret: sandbox.accessKeySecret }),
-      refresh: async () => ({ accessKeyId: sandbox.accessKeyId, accessKeySecret: sandbox.accessKeySecret }),
-    },
-    qps: 10_000,
-    maxAttempts: 8,
-    timeoutMs: 5_000,
-    sleep: async () => {},
-  });
+  const billing = createAlibabaBilling(clientOptions);
   const notifier = createCapturingNotifier();
   const logs: string[] = [];
   const policy = testPolicy(options.policy);
