@@ -1,12 +1,13 @@
 import { isAbsolute, resolve } from 'node:path';
 import { type Config, isLoopbackEndpoint, readConfig } from '../config';
 import { AuthRejectedError, AutorenewError, RegistrarError, ValidationError } from '../errors';
+import { formatMoney } from '../money';
 import { formatIssue, loadPolicyFile } from '../policy/load';
 import { resolveRule } from '../policy/match';
 import type { Policy } from '../policy/schema';
 import { redact } from '../redact';
 import type { ListedDomain, Registrar } from '../registrar';
-import { buildCredentials, buildRegistrar } from '../runtime';
+import { buildBilling, buildCredentials, buildRegistrar } from '../runtime';
 import { type AlibabaAccess, selectSecretId } from '../secrets';
 import { parseFlags } from './args';
 import { type CliIO, type Command, EXIT } from './io';
@@ -169,6 +170,7 @@ async function credentialChecks(
       (t) => `${t.length} task(s) in the last day`,
     );
     checks.push(tasks.check);
+    if (access === 'buy') checks.push(...(await moneyChecks(config, env, provider, policy, list.value)));
   }
   if (checks.some((c) => c.name.startsWith('QueryDomainList') && c.status === 'ok'))
     checks.push({
@@ -177,6 +179,66 @@ async function credentialChecks(
       detail: 'SaveBatchTaskForCreatingOrderRenew is paid: doctor never calls it (the first real renew run does)',
     });
   return { checks, ...(domains ? { domains } : {}) };
+}
+
+/**
+ * The money pre-flight (issue 15), read-only: the balance is readable and in the policy's currency, and the
+ * registrar prices one listed domain (else the policy's table must, or domains are skipped as unpriced).
+ */
+async function moneyChecks(
+  config: Readonly<Config>,
+  env: CliIO['env'],
+  provider: ReturnType<typeof buildCredentials>,
+  policy: Policy,
+  domains: ListedDomain[] | undefined,
+): Promise<DoctorCheck[]> {
+  const checks: DoctorCheck[] = [];
+  const billing = buildBilling(config, env, provider);
+  const balance = await probe(
+    'balance',
+    'QueryAccountBalance',
+    () => billing.readBalance(),
+    (b) => formatMoney(b.availableCash),
+  );
+  if (balance.check.status === 'FAIL') {
+    balance.check.fix = `${balance.check.fix ?? ''}; the RAM action is bss:DescribeAcccount (or bssapi:QueryAccountBalance), the endpoint AUTORENEW_BSS_ENDPOINT (${config.bssEndpoint}). Until it reads, money.balanceUnreadable decides (default: buy nothing)`;
+  }
+  checks.push(balance.check);
+  if (balance.value && balance.value.availableCash.currency !== policy.money.currency) {
+    checks.push({
+      status: 'FAIL',
+      name: 'currency',
+      detail: `the account is in ${balance.value.availableCash.currency}, the policy's money.currency is ${policy.money.currency}: a run would stop before buying`,
+      fix: `set money.currency to ${balance.value.availableCash.currency} (and its amounts)`,
+    });
+  }
+  // A domain that can be renewed at its list price: one in redemption or premium may rightly have no renew price.
+  const sample = domains?.find((d) => d.domainStatus !== '2' && !d.premium) ?? domains?.[0];
+  const registrar = buildRegistrar(config, policy, env, provider);
+  if (sample && registrar.quoteRenewals) {
+    const quote = registrar.quoteRenewals;
+    const priced = await probe(
+      'prices',
+      'QueryDomainRealTimePrice / CheckDomain',
+      () => quote([{ domainName: sample.domainName, premium: sample.premium }], policy.money.currency),
+      (a) =>
+        a.quotes[0]
+          ? `${sample.domainName} costs ${formatMoney(a.quotes[0].perYear)} a year (${a.quotes[0].source})`
+          : `no price for ${sample.domainName}${a.unavailable.length ? ` (refused: ${a.unavailable.map((u) => `${u.source} ${u.code}`).join(', ')})` : ''}`,
+    );
+    const unpriced = priced.value && priced.value.quotes.length === 0;
+    checks.push(
+      unpriced && !policy.money.priceTable
+        ? {
+            status: 'warn',
+            name: 'prices',
+            detail: priced.check.detail,
+            fix: 'add money.priceTable (one-year price per TLD) to the policy, or domains no source prices are skipped as unpriced',
+          }
+        : priced.check,
+    );
+  }
+  return checks;
 }
 
 /** Runs every check, in order; later checks that need an earlier one's result are skipped when it failed. */

@@ -61,17 +61,45 @@ describe('autorenew doctor (subprocess against the sandbox)', () => {
       'ok    credentials: resolved from ALIBABA_CLOUD_ACCESS_KEY_ID/_SECRET',
       'ok    QueryDomainList: QueryDomainList permitted: 8 domain(s) in the account',
       expect.stringMatching(/^ok {4}QueryTaskList: QueryTaskList permitted: \d+ task\(s\) in the last day$/),
+      // Money before the charge: the balance reads in the policy's currency, and the registrar prices a domain.
+      'ok    balance: QueryAccountBalance permitted: 1000000000.00 CNY',
+      'ok    prices: QueryDomainRealTimePrice / CheckDomain permitted: in-grace.cn costs 39.00 CNY a year (realtime)',
       expect.stringMatching(
         /^ok {4}renewal permission: SaveBatchTaskForCreatingOrderRenew is paid: doctor never calls it/,
       ),
       'warn  rules: rule(s) matching no domain in the account: legacy',
       '      fix: check their match patterns and groups, and whether an earlier rule already takes those domains',
       expect.stringMatching(/^ok {4}ledger: embedded ledger in .* readable \(0 recorded run\(s\)\)$/),
-      'doctor: 7 ok, 1 warning(s), 0 failed',
+      'doctor: 9 ok, 1 warning(s), 0 failed',
     ]);
     const requests = sandbox.state().requests;
     expect(requests.SaveBatchTaskForCreatingOrderRenew ?? 0).toBe(0);
     expect(requests.SaveSingleTaskForCreatingOrderRenew ?? 0).toBe(0);
+  });
+
+  it('money: a refused balance read names the RAM action; a policy in another currency than the account fails', async () => {
+    const refusing = await startSandbox({
+      fixture: createTestFixture(),
+      nowMs: SANDBOX_NOW_MS,
+      faults: { refusals: { QueryAccountBalance: 'Forbidden' } },
+    });
+    try {
+      const usd = join(dir, 'usd.json');
+      await writeFile(usd, JSON.stringify({ version: 1, money: { currency: 'USD' } }));
+      const [refused, otherCurrency] = await Promise.all([
+        runCli(['doctor'], { ...env, AUTORENEW_ENDPOINT: refusing.url }),
+        runCli(['doctor', '--policy', usd], env),
+      ]);
+      expect(refused.code).toBe(EXIT.invalidInput);
+      expect(lines(refused.stdout)).toContainEqual(expect.stringMatching(/^FAIL {2}balance: /));
+      expect(lines(refused.stdout)).toContainEqual(expect.stringMatching(/fix: .*bss:DescribeAcccount/));
+      expect(otherCurrency.code).toBe(EXIT.invalidInput);
+      expect(lines(otherCurrency.stdout)).toContainEqual(
+        "FAIL  currency: the account is in CNY, the policy's money.currency is USD: a run would stop before buying",
+      );
+    } finally {
+      await refusing.close();
+    }
   });
 
   it('a wrong key, missing credentials, a bad policy, a clear-text endpoint: FAIL with a fix, exit 1', async () => {
