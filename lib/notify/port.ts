@@ -21,6 +21,12 @@ export interface DomainOutcome {
   /** registrar message/code or our reason, e.g. 'Insufficient balance' */ reason?: string;
   /** What the renewal was quoted to cost (price x years), when known. */
   price?: Money;
+  /**
+   * failed: where the automatic retries stand after this failure (from the claim): `attempts` of `maxAttempts`
+   * used, and whether the next run retries (`retrying`), retries for the last time (`last`), has stopped (`stopped`),
+   * or retries without using an attempt until a person fixes the cause (`after-fix`).
+   */
+  retry?: { attempts: number; maxAttempts: number; state: 'retrying' | 'last' | 'stopped' | 'after-fix' };
 }
 
 export interface Digest {

@@ -3,6 +3,9 @@ import { LedgerConflictError } from '../errors';
 import type { Batch, BatchEntry, Claim, ClaimRequest, ClaimStatus } from '../ledger/port';
 import type { JobDeps } from './deps';
 
+/** Claim code of a failure a person can fix (balance, real-name, a permission): it uses up no attempt. */
+export const FIXABLE_CODE = 'needs-fix';
+
 /**
  * The claim state machine: every change of a claim's status is one of these named transitions (docs/design.md).
  * A claim is *live* (CLAIMED, SUBMITTED, UNKNOWN) while a renewal of its (domain, expiry) may be in flight; the
@@ -100,7 +103,7 @@ export const transitions = {
     // uses up no attempt, and the domain is retried after the backoff until the fix is made.
     attempts: c.attempts + (o.fixable ? 0 : 1),
     nextEligibleAtMs: o.nowMs + o.retryAfterHours * HOUR_MS,
-    code: o.fixable ? 'needs-fix' : 'task-failed',
+    code: o.fixable ? FIXABLE_CODE : 'task-failed',
     message: o.message,
     // Kept as an earlier TaskNo (a takeover clears `taskNo`), so adoption can never mistake it for a later submit.
     ...asPrevious(c, o.taskNo),

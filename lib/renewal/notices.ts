@@ -1,8 +1,9 @@
-import type { Batch, PendingNotice } from '../ledger/port';
+import type { Batch, Claim, PendingNotice } from '../ledger/port';
 import { describeError } from '../log';
 import { TargetsPendingError } from '../notify/fanout';
 import type { Digest, DomainOutcome } from '../notify/port';
 import type { Policy } from '../policy/schema';
+import { FIXABLE_CODE } from './claims';
 import type { JobDeps } from './deps';
 import { renderDigest } from './report';
 
@@ -95,6 +96,42 @@ export function outcomesForNotice(batch: Batch, notice: PendingNotice, nowMs: nu
 }
 
 /**
+ * Adds to every `failed` line where its automatic retries stand, read from its claim, so the digest's words are
+ * true at every attempt ("the next failure stops automatic retries" only when it does). Best effort: a failed read
+ * leaves the lines as they are.
+ */
+async function withRetryState(
+  deps: Pick<JobDeps, 'ledger' | 'log'>,
+  policy: Policy,
+  outcomes: DomainOutcome[],
+): Promise<DomainOutcome[]> {
+  const failed = outcomes.filter((o) => o.event === 'failed');
+  if (failed.length === 0) return outcomes;
+  let claims: Claim[];
+  try {
+    claims = await deps.ledger.getClaims(failed.map((o) => ({ domain: o.domain, expiryMs: o.oldExpiryMs })));
+  } catch (err) {
+    deps.log.warn('could not read attempt counts for the digest', describeError(err));
+    return outcomes;
+  }
+  const byKey = new Map(claims.map((c) => [`${c.domain}#${c.expiryMs}`, c]));
+  const max = policy.limits.maxAttempts;
+  return outcomes.map((o) => {
+    const claim = o.event === 'failed' ? byKey.get(`${o.domain}#${o.oldExpiryMs}`) : undefined;
+    if (claim?.status !== 'FAILED') return o;
+    const state =
+      claim.code === FIXABLE_CODE
+        ? 'after-fix'
+        : claim.attempts >= max
+          ? 'stopped'
+          : claim.attempts === max - 1
+            ? 'last'
+            : 'retrying';
+    return { ...o, retry: { attempts: claim.attempts, maxAttempts: max, state } };
+  });
+}
+
+/**
  * Publishes ONE digest covering every pending notice of `batches` (plus a job-level error, if any), then moves the
  * notices to `sentNotices`. A failed publish leaves them pending for the next run. Delivery is at-least-once: a crash
  * between the publish and the ledger write re-sends that digest once; a notice is never dropped.
@@ -116,10 +153,10 @@ export async function deliverNotices(
 ): Promise<boolean> {
   const withNotices = input.batches.filter((b) => b.pendingNotices.length > 0);
   const nowMs = deps.clock.now();
-  const outcomes = [
+  const outcomes = await withRetryState(deps, policy, [
     ...withNotices.flatMap((b) => b.pendingNotices.flatMap((n) => outcomesForNotice(b, n, nowMs))),
     ...(input.extra?.outcomes ?? []),
-  ];
+  ]);
   const digest: Digest = {
     job: input.job,
     runId: input.runId,

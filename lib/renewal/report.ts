@@ -222,7 +222,23 @@ function formatOutcomeLine(o: DomainOutcome): string {
   ];
   const reason = sanitizeLine(o.reason, MAX_REASON_CHARS);
   if (reason) parts.push(`reason: ${reason}`);
+  if (o.retry) parts.push(describeRetry(o.domain, o.retry));
   return parts.join(', ');
+}
+
+/** Where a failed renewal's automatic retries stand, in words that are true at this attempt. */
+function describeRetry(domain: string, r: NonNullable<DomainOutcome['retry']>): string {
+  const used = `attempt ${r.attempts} of ${r.maxAttempts} failed`;
+  switch (r.state) {
+    case 'after-fix':
+      return 'no attempt used (a person must fix the cause): retried after the backoff until it succeeds';
+    case 'retrying':
+      return `${used}; retried after the backoff`;
+    case 'last':
+      return `${used}; the next run makes the last attempt: the next failure stops automatic retries`;
+    case 'stopped':
+      return `${used}: automatic retries stopped; fix the cause, then run: autorenew retry ${sanitizeLine(domain, MAX_DOMAIN_CHARS)}`;
+  }
 }
 
 function renderAdvice(selection: Selection): string[] {

@@ -56,7 +56,7 @@ export const ADVICE: Record<AdviceKind, Advice> = {
   'other-failure': {
     title: 'Other failures',
     smsLabel: 'failed',
-    todo: 'read the reason above; failed renewals are retried by the next run after a backoff, up to the attempt limit. If one keeps failing, renew it by hand in the console.',
+    todo: 'read the reason above; failed renewals are retried by the next run after a backoff, up to limits.maxAttempts (each line says where it stands). Once retries stop, fix the cause and run `autorenew retry <domain>` (or `--all-failed`), or renew it by hand in the console.',
   },
   unknown: {
     title: 'Unknown outcome',
