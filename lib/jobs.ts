@@ -9,7 +9,7 @@ import { type CheckSummary, runCheck } from './renewal/check';
 import type { Plan } from './renewal/decision';
 import type { JobDeps } from './renewal/deps';
 import { collectMoneyNotices, describeMoney } from './renewal/money-notices';
-import { collectUpcoming } from './renewal/notice';
+import { collectElsewhere, collectUpcoming } from './renewal/notice';
 import { deliverNotices } from './renewal/notices';
 import { renderPlanDigest } from './renewal/plan-digest';
 import type { SettleRules } from './renewal/reconcile';
@@ -88,14 +88,18 @@ export async function executeRenew(
       const fresh = warnings.filter((w) => !sent.has(w.mark));
       const lapse = fresh.filter((w) => !deferredNames.has(w.outcome.domain));
       const upcoming = collectUpcoming(run.plan);
+      const elsewhere = collectElsewhere(run.plan);
+      const elsewhereSent = await deps.ledger.getMarks(elsewhere.marks);
+      const elsewhereNew = elsewhere.outcomes.filter((_, i) => !elsewhereSent.has(elsewhere.marks[i] as string));
       notified = await deliverNotices(deps, options.policy, {
         extra: {
-          outcomes: [...lapse.map((w) => w.outcome), ...deferredNow, ...upcoming.outcomes],
+          outcomes: [...lapse.map((w) => w.outcome), ...deferredNow, ...upcoming.outcomes, ...elsewhereNew],
           // The notice marks are written only once the digest is out: their time starts the notice period.
           marks: [
             ...fresh.map((w) => w.mark),
             ...(deferredNow.length > 0 && money.mark ? [money.mark] : []),
             ...upcoming.marks,
+            ...elsewhere.marks.filter((m) => !elsewhereSent.has(m)),
           ],
         },
         job: 'renew',

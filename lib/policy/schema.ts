@@ -23,6 +23,7 @@ export const NOTIFY_EVENTS = [
   'will-lapse',
   'deferred',
   'upcoming',
+  'elsewhere',
   'expiry-moved',
   'resolved',
   'orphaned',
@@ -31,10 +32,10 @@ export type NotifyEvent = (typeof NOTIFY_EVENTS)[number];
 
 /**
  * Events that also get an SMS unless the policy says otherwise: everything but the routine `submitted`,
- * `renewed` and `upcoming` (`will-lapse` pages only at 7 days left or fewer).
+ * `renewed`, `upcoming` and `elsewhere` (`will-lapse` pages only at 7 days left or fewer).
  */
 export const DEFAULT_SMS_EVENTS: readonly NotifyEvent[] = NOTIFY_EVENTS.filter(
-  (e) => e !== 'submitted' && e !== 'renewed' && e !== 'upcoming',
+  (e) => e !== 'submitted' && e !== 'renewed' && e !== 'upcoming' && e !== 'elsewhere',
 );
 
 /** An unknown submit is never released sooner than this many hours after it started (see docs/design.md). */

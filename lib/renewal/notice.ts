@@ -45,6 +45,26 @@ export async function readNotices(
 }
 
 /**
+ * The `elsewhere` lines of a run: each due domain skipped because someone else's renewal of it is queued or running,
+ * once per domain and expiry (the mark). Pure.
+ */
+export function collectElsewhere(plan: Plan): { outcomes: DomainOutcome[]; marks: string[] } {
+  const skipped = plan.decisions.filter((d) => d.reason === 'renewing-elsewhere');
+  return {
+    outcomes: skipped.map((d) => ({
+      domain: normalizeDomain(d.domain.domainName),
+      event: 'elsewhere',
+      batchId: '-',
+      oldExpiryMs: d.domain.expiresAtMs,
+      years: 0,
+      daysLeft: d.daysLeft,
+      reason: 'not bought here; if that renewal fails, the next run buys it',
+    })),
+    marks: skipped.map((d) => `elsewhere#${normalizeDomain(d.domain.domainName)}#${d.domain.expiresAtMs}`),
+  };
+}
+
+/**
  * The `upcoming` lines of a run: every renewal the plan announces that has no notice out yet, with its price and
  * the date it will be bought from, and the marks to record once they are published. Pure.
  */

@@ -26,6 +26,7 @@ export const SEVERITY_ORDER: readonly NotifyEvent[] = [
   'submitted',
   'renewed',
   'upcoming',
+  'elsewhere',
 ];
 
 /** A will-lapse line pages people (SMS) only this close to expiry; earlier notices go to email only. */
@@ -74,6 +75,12 @@ const SECTIONS: Record<OutcomeEvent, { title: string; blurb: string; noNewExpiry
     blurb:
       'these will be bought from the date shown (the advance notice); to stop one, run `autorenew hold <domain>` before then',
     noNewExpiry: 'upcoming',
+  },
+  elsewhere: {
+    title: 'Being renewed elsewhere',
+    blurb:
+      "a renewal this deployment did not make (the console, Alibaba's auto-renew, another stack) is queued or running at the registrar: not bought here",
+    noNewExpiry: 'elsewhere',
   },
   'expiry-moved': {
     title: 'Expiry moved unexpectedly',
@@ -212,7 +219,7 @@ function formatOutcomeLine(o: DomainOutcome): string {
     `- ${sanitizeLine(displayName(o.domain), MAX_DOMAIN_CHARS) || '(no name)'}: expiry ${formatDateUtc(o.oldExpiryMs)} -> ${next}`,
     ...(o.daysLeft !== undefined ? [`${o.daysLeft} day${o.daysLeft === 1 ? '' : 's'} left`] : []),
     ...(o.price ? [`${o.event === 'renewed' ? 'cost' : 'quoted'} ${formatMoney(o.price)}`] : []),
-    ...((o.event === 'will-lapse' || o.event === 'deferred' || o.event === 'upcoming') && o.batchId === '-'
+    ...(o.batchId === '-' && ['will-lapse', 'deferred', 'upcoming', 'elsewhere'].includes(o.event)
       ? [] // not being renewed: no term, task or batch to show
       : [
           years,

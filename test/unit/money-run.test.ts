@@ -1,4 +1,5 @@
 import { InputError } from '../../lib/errors';
+import { executeRenew } from '../../lib/jobs';
 import { formatMoney } from '../../lib/money';
 import { REASONS } from '../../lib/renewal/decision';
 import { collectLapseWarnings } from '../../lib/renewal/will-lapse';
@@ -149,6 +150,21 @@ describe("someone else's renewal", () => {
     expect(t.expiry('a.com')).toBeGreaterThan(before + 360 * 86_400_000);
     expect(later.plan.decisions.find((d) => d.domain.domainName === 'a.com' && d.action === 'renew')).toBeUndefined();
     expect(t.registrar.submissions().filter((s) => s.domainName === 'a.com')).toHaveLength(1);
+  });
+
+  test('the digest says so, once per domain and expiry', async () => {
+    const t = await given({ domains: ['a.com+5d', 'b.com+5d'] });
+    t.registrar.faults.queueMs = () => 6 * 3_600_000;
+    await t.registrar.submitRenewBatch({
+      items: [{ domainName: 'a.com', years: 1, currentExpiryMs: t.expiry('a.com') as number, permitPremium: false }],
+    });
+    await executeRenew(t.deps(), { policy: t.policy, dryRun: false, runId: 'e1' });
+    const email = t.notifier.sent.at(-1)?.email ?? '';
+    expect(email).toMatch(/^Being renewed elsewhere \(1\): /m);
+    expect(email).toMatch(/^- a\.com: expiry .* -> elsewhere, 5 days left, reason: not bought here/m);
+    t.advance('1h');
+    await executeRenew(t.deps(), { policy: t.policy, dryRun: false, runId: 'e2' });
+    expect(t.notifier.sent.filter((m) => /Being renewed elsewhere/.test(m.email))).toHaveLength(1);
   });
 
   test("Alibaba's own auto-renew: skipped by default, bought when the policy says so", async () => {
