@@ -174,7 +174,7 @@ function recordMoneyMetrics(deps: JobDeps, plan: Plan, submitted: number): void 
   deps.metrics({
     SpendQuoted: money.total.minor,
     SpendSubmitted: submitted,
-    TopUpNeeded: money.deferred?.topUp?.minor ?? 0,
+    TopUpNeeded: money.shortfall?.minor ?? 0,
     ...(money.balance.state === 'read' ? { Balance: money.balance.availableCash.minor } : {}),
   });
 }

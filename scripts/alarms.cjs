@@ -60,7 +60,7 @@ function buildAlarms(metrics) {
       },
     };
   }
-  // Money: the renew run reports what the balance lacks for everything due in its window (TopUpNeeded, in minor
+  // Money: the renew run reports what the balance lacks for everything due and announced (TopUpNeeded, in minor
   // units); any amount above 0 means domains are being deferred and will lapse without a top-up.
   const topUp = metrics.names.topUpNeeded;
   if (typeof topUp !== 'string')
@@ -69,7 +69,7 @@ function buildAlarms(metrics) {
     Type: 'AWS::CloudWatch::Alarm',
     Properties: {
       AlarmDescription:
-        'The account balance does not cover the renewals due within the renewal window (30 days by default); domains are deferred. Top up by the amount in the renew digest.',
+        'The account balance does not cover the renewals due now and announced as upcoming (37 days by default); domains are or will be deferred. Top up: the renew digest says how much.',
       Namespace: metrics.namespace,
       MetricName: topUp,
       Dimensions: [{ Name: metrics.dimension, Value: 'renew' }],

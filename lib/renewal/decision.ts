@@ -95,6 +95,11 @@ export interface PlanMoney {
     | { state: 'not-checked' };
   /** Domains deferred for money (over-spend, low-balance), with what they cost and when the first one expires. */
   deferred?: { count: number; total: Money; earliestExpiryMs: number; topUp?: Money };
+  /**
+   * What the balance (less minBalanceAfter) lacks to cover everything due now and everything the advance notice
+   * announces (priced), after this run's spend: the TopUpNeeded metric. Absent when the balance was not read.
+   */
+  shortfall?: Money;
   /** Registrar price sources found missing or refused this run (each tried once). */
   unavailableSources: { source: string; code: string }[];
 }

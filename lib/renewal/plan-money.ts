@@ -42,7 +42,8 @@ export function policyAmount(policy: Policy, value: string | number | undefined,
  * Applies prices, balance and the money limits to a plan (see the module comment). Priority: soonest expiry first,
  * then the rule's order in the policy (domains without a rule last), then the name. A domain that does not fit is
  * deferred and later, cheaper ones are still considered: the run buys as much of what is due as the money allows.
- * @returns a new plan; `money.deferred.topUp` is what the balance lacks to buy every deferred domain
+ * @returns a new plan; `money.deferred.topUp` is what the balance lacks to buy every deferred domain, and
+ *   `money.shortfall` what it lacks to cover the announced (upcoming) renewals too
  */
 export function applyMoney(plan: Plan, policy: Policy, input: MoneyInput): Plan {
   const currency = policy.money.currency;
@@ -138,6 +139,13 @@ export function applyMoney(plan: Plan, policy: Policy, input: MoneyInput): Plan 
     const priced = input.prices.get(normalizeDomain(u.domain.domainName));
     return priced ? { ...u, price: timesMoney(priced.perYear, u.years), priceSource: priced.source } : u;
   });
+  if (room !== null) {
+    const announced = upcoming.reduce((sum, u) => sum + (u.price?.minor ?? 0), 0);
+    money.shortfall = {
+      minor: Math.max(0, spent.minor + deferredForBalance.minor + announced - room.minor),
+      currency,
+    };
+  }
   return { ...plan, decisions, batches, totals: countTotals(decisions), money, upcoming };
 }
 

@@ -87,6 +87,15 @@ describe('advance notice', () => {
     expect(t.registrar.submissions().map((s) => s.domainName)).toEqual(['a.com']);
   });
 
+  test('the balance must also cover what is announced: the shortfall behind the TopUpNeeded alarm', async () => {
+    const t = await given({ domains: ['a.com+20d', 'b.com+5d'], balance: 100, policy: notice });
+    const run = await executeRenew(t.deps(), { policy: t.policy, dryRun: false, runId: 's1' });
+    // b.com (69) is bought now; a.com (69) is announced: 138 against 100.
+    expect(t.registrar.submissions().map((s) => s.domainName)).toEqual(['b.com']);
+    expect(run.plan.money?.deferred).toBeUndefined();
+    expect(run.plan.money?.shortfall).toEqual({ minor: 3800, currency: 'CNY' });
+  });
+
   test('advanceDays 0 buys as soon as due, with no upcoming digest', async () => {
     const t = await given({ domains: ['a.com+20d'], policy: { notify: { advanceDays: 0 } } });
     await executeRenew(t.deps(), { policy: t.policy, dryRun: false, runId: 'z' });

@@ -36,6 +36,8 @@ describe('the balance covers only part of what is due', () => {
       topUp: { minor: 39500, currency: 'CNY' },
     });
     expect(run.summary.deferred).toBe(1);
+    // Nothing is announced (no notice in this policy): the shortfall for the alarm is the same top-up.
+    expect(money?.shortfall).toEqual({ minor: 39500, currency: 'CNY' });
   });
 
   test('minBalanceAfter keeps a reserve: the top-up includes it', async () => {
