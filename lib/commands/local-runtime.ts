@@ -2,7 +2,7 @@ import { mkdir, stat } from 'node:fs/promises';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { type Clock, fixedClock, systemClock } from '../clock';
 import { type Config, isLoopbackEndpoint, readConfig } from '../config';
-import { InputError } from '../errors';
+import { InputError, LedgerInUseError } from '../errors';
 import { openLedgerFromEnv } from '../ledger/embedded';
 import { createLogger } from '../log';
 import { loadPolicyFile } from '../policy/load';
@@ -76,7 +76,15 @@ export async function ensureLedgerDir(dir: string): Promise<void> {
   }
 }
 
-/** Opens the ledger the environment names (AUTORENEW_TABLE, or the embedded one under AUTORENEW_LEDGER_DIR). */
+/** How long a command waits for an embedded ledger another local run holds: polls, each LOCK_POLL_MS apart. */
+export const LOCK_WAIT_POLLS = 240;
+const LOCK_POLL_MS = 500;
+
+/**
+ * Opens the ledger the environment names (AUTORENEW_TABLE, or the embedded one under AUTORENEW_LEDGER_DIR). The
+ * embedded one takes one process at a time: while another local run holds it, this command says so on stderr once
+ * and waits for it (up to 2 minutes), so `status` or `plan` beside a running `renew` works as soon as it ends.
+ */
 export async function openLocalLedger(
   io: CliIO,
   config: Readonly<Config> = readConfig(io.env),
@@ -84,7 +92,15 @@ export async function openLocalLedger(
 ) {
   const dir = resolve(io.cwd, config.ledgerDir);
   if (!config.table) await ensureLedgerDir(dir);
-  return openLedgerFromEnv({ ...env, AUTORENEW_LEDGER_DIR: dir });
+  for (let poll = 0; ; poll++) {
+    try {
+      return await openLedgerFromEnv({ ...env, AUTORENEW_LEDGER_DIR: dir });
+    } catch (err) {
+      if (!(err instanceof LedgerInUseError) || poll >= LOCK_WAIT_POLLS) throw err;
+      if (poll === 0) io.err(`${err.message.split(';')[0]}; waiting up to 2 minutes for it to finish`);
+      await new Promise((done) => setTimeout(done, LOCK_POLL_MS));
+    }
+  }
 }
 
 /**

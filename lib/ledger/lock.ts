@@ -15,12 +15,22 @@ interface LockOwner {
   pid: number;
   startedAt: string;
   token: string;
+  /** What holds it, for people: e.g. `autorenew renew` (the command name only, never its arguments). */
+  label?: string;
 }
 
 function parseOwner(text: string): LockOwner | undefined {
-  const [pid, startedAt, token] = text.split('\n');
+  const [pid, startedAt, token, label] = text.split('\n');
   const n = Number(pid);
-  return Number.isInteger(n) && n > 0 ? { pid: n, startedAt: startedAt ?? '?', token: token ?? '' } : undefined;
+  return Number.isInteger(n) && n > 0
+    ? { pid: n, startedAt: startedAt ?? '?', token: token ?? '', ...(label ? { label } : {}) }
+    : undefined;
+}
+
+/** The command this process runs, for the lock file: `autorenew <command>` (no arguments: they may be private). */
+function describeSelf(): string {
+  const command = (process.argv[2] ?? '').replace(/[^a-z-]/gi, '').slice(0, 20);
+  return command ? `autorenew ${command}` : 'autorenew';
 }
 
 async function readOwner(path: string): Promise<LockOwner | undefined> {
@@ -44,7 +54,7 @@ export function isProcessAlive(pid: number): boolean {
 
 function inUse(dir: string, owner: LockOwner): LedgerInUseError {
   return new LedgerInUseError(
-    `ledger in use: ${dir} is locked by process ${owner.pid} (started ${owner.startedAt}); ` +
+    `ledger in use: ${dir} is locked by process ${owner.pid} (started ${owner.startedAt}${owner.label ? `, ${owner.label}` : ''}); ` +
       'wait for it to finish or set AUTORENEW_LEDGER_DIR to another directory',
   );
 }
@@ -58,9 +68,14 @@ function inUse(dir: string, owner: LockOwner): LedgerInUseError {
  */
 export async function acquireDirLock(dir: string): Promise<DirLock> {
   const path = join(dir, LOCK_FILE);
-  const me: LockOwner = { pid: process.pid, startedAt: new Date().toISOString(), token: randomUUID() };
+  const me: LockOwner = {
+    pid: process.pid,
+    startedAt: new Date().toISOString(),
+    token: randomUUID(),
+    label: describeSelf(),
+  };
   const temp = join(dir, `${LOCK_FILE}.${me.token}.tmp`);
-  await writeFile(temp, `${me.pid}\n${me.startedAt}\n${me.token}\n`);
+  await writeFile(temp, `${me.pid}\n${me.startedAt}\n${me.token}\n${me.label}\n`);
   try {
     for (let attempt = 0; attempt < 5; attempt++) {
       try {
