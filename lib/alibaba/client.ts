@@ -1,6 +1,6 @@
 import { AmbiguousOutcomeError, InputError } from '../errors';
-import type { CredentialsProvider, Registrar, RenewBatchRequest } from '../registrar';
-import { normalizeDomain } from '../renewal/domain-name';
+import { normalizeDomain } from '../registrar/domain-name';
+import type { CredentialsProvider, Registrar, RenewBatchRequest } from '../registrar/port';
 import { computeBackoffMs, DEFAULT_BACKOFF } from './backoff';
 import { type CallEvent, createCaller } from './call';
 import { fetchAllPages, InconsistentListingError } from './paginate';

@@ -1,7 +1,7 @@
 import { InputError, RegistrarError, RejectedFinalError } from '../errors';
 import { parseCurrency } from '../money';
-import type { Quote, QuoteAnswer, QuoteRequest, QuoteSource } from '../registrar';
-import { normalizeDomain } from '../renewal/domain-name';
+import { normalizeDomain } from '../registrar/domain-name';
+import type { Quote, QuoteAnswer, QuoteRequest, QuoteSource } from '../registrar/port';
 import type { Caller } from './call';
 import { buildCheckDomainFeeParams, buildRealtimePriceParams } from './params';
 import {

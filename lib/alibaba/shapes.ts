@@ -1,7 +1,7 @@
 import { domainToASCII } from 'node:url';
 import { en } from 'zod/locales';
 import * as z from 'zod/mini';
-import type { DomainInfo, ListedDomain, SubmitResult, TaskDetail, TaskDetailState, TaskInfo } from '../registrar';
+import type { DomainInfo, ListedDomain, SubmitResult, TaskDetail, TaskDetailState, TaskInfo } from '../registrar/port';
 import { registrarText } from './errors';
 
 /** A 2xx body that does not have the shape we rely on. The caller turns it into an AmbiguousOutcomeError. */

@@ -6,7 +6,7 @@ import { formatIssue, loadPolicyFile } from '../policy/load';
 import { resolveRule } from '../policy/match';
 import type { Policy } from '../policy/schema';
 import { redact } from '../redact';
-import type { ListedDomain, Registrar } from '../registrar';
+import type { ListedDomain, Registrar } from '../registrar/port';
 import { buildBilling, buildCredentials, buildRegistrar } from '../runtime';
 import { type AlibabaAccess, selectSecretId } from '../secrets';
 import { parseFlags } from './args';

@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { InputError } from '../errors';
-import { normalizeDomain } from '../renewal/domain-name';
+import { normalizeDomain } from '../registrar/domain-name';
 import { forecastListingRange, forecastRenewals, MAX_FORECAST_MONTHS } from '../renewal/forecast';
 import { forecastToCsv, forecastToJson, formatForecastTable } from '../renewal/forecast-format';
 import { formatForecastIcs } from '../renewal/forecast-ics';

@@ -2,11 +2,11 @@ import type { Batch, BatchEntry } from '../ledger/port';
 import { describeError } from '../log';
 import { classifyReason } from '../notify/text/advice';
 import type { Policy } from '../policy/schema';
-import type { TaskDetail } from '../registrar';
+import { normalizeDomain } from '../registrar/domain-name';
+import type { TaskDetail } from '../registrar/port';
 import { applyToClaims, isLive, transitions } from './claims';
 import { readCurrentExpiries } from './confirm';
 import type { JobDeps } from './deps';
-import { normalizeDomain } from './domain-name';
 import { deliverNotices } from './notices';
 import {
   DEFAULT_SETTLE_RULES,

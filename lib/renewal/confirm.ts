@@ -1,7 +1,7 @@
 import type { BatchEntry } from '../ledger/port';
-import type { Registrar } from '../registrar';
+import { normalizeDomain } from '../registrar/domain-name';
+import type { Registrar } from '../registrar/port';
 import { addYearsUtc } from './dates';
-import { normalizeDomain } from './domain-name';
 
 const DAY_MS = 86_400_000;
 

@@ -1,5 +1,5 @@
 import type { Money } from '../money';
-import type { ListedDomain, QuoteSource } from '../registrar';
+import type { ListedDomain, QuoteSource } from '../registrar/port';
 
 /**
  * The fixed vocabulary of reasons a decision can carry (README: plan reasons). `due` is the only reason to renew.

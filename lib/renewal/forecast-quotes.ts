@@ -1,6 +1,6 @@
 import { RegistrarError } from '../errors';
-import type { ListedDomain, Quote, Registrar } from '../registrar';
-import { normalizeDomain } from './domain-name';
+import { normalizeDomain } from '../registrar/domain-name';
+import type { ListedDomain, Quote, Registrar } from '../registrar/port';
 
 /**
  * One-year registrar quotes for the forecast, keyed by normalised domain name, when the registrar offers quotes

@@ -1,7 +1,7 @@
 import type { Batch } from '../ledger/port';
-import type { Registrar, TaskInfo } from '../registrar';
+import { normalizeDomain } from '../registrar/domain-name';
+import type { Registrar, TaskInfo } from '../registrar/port';
 import { DAY_MS } from './dates';
-import { normalizeDomain } from './domain-name';
 
 /**
  * Renewals made outside this deployment (the console, Alibaba's own auto-renew, a second stack on the same account)

@@ -2,9 +2,9 @@ import { createHash } from 'node:crypto';
 import { formatMoney } from '../money';
 import type { DomainOutcome } from '../notify/port';
 import { formatDateUtc } from '../notify/text/sanitize';
+import { normalizeDomain } from '../registrar/domain-name';
 import { utcDay } from './budgets';
 import { type Plan, type PlanMoney, REASONS, type Reason } from './decision';
-import { normalizeDomain } from './domain-name';
 
 /**
  * What people are told about money after a renew run (issue 15): one `deferred` line per due domain that was not

@@ -2,9 +2,9 @@ import type { Ledger } from '../ledger/port';
 import type { DomainOutcome } from '../notify/port';
 import { formatDateUtc } from '../notify/text/sanitize';
 import type { Policy } from '../policy/schema';
-import type { ListedDomain } from '../registrar';
+import { normalizeDomain } from '../registrar/domain-name';
+import type { ListedDomain } from '../registrar/port';
 import { claimKey, type Plan } from './decision';
-import { normalizeDomain } from './domain-name';
 
 /**
  * The advance notice (issue 15, notify.advanceDays): a renewal is announced once per domain and expiry in an

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { InputError } from '../errors';
 import type { Policy } from '../policy/schema';
+import { normalizeDomain } from '../registrar/domain-name';
 import type { Plan } from './decision';
-import { normalizeDomain } from './domain-name';
 import { type PlanJson, planToJson } from './plan-format';
 
 /*

@@ -1,9 +1,9 @@
 import { addMoney, type Money, parseMoney, timesMoney, zeroMoney } from '../money';
 import type { Policy } from '../policy/schema';
-import type { QuoteSource } from '../registrar';
+import { normalizeDomain } from '../registrar/domain-name';
+import type { QuoteSource } from '../registrar/port';
 import { daysUntil } from './dates';
 import type { Decision, Plan, PlanMoney, Reason } from './decision';
-import { normalizeDomain } from './domain-name';
 import { buildBatches, countTotals } from './plan';
 
 /**

@@ -1,6 +1,7 @@
 import { resolveRule } from '../policy/match';
 import type { Policy } from '../policy/schema';
-import type { ListedDomain } from '../registrar';
+import { normalizeDomain } from '../registrar/domain-name';
+import type { ListedDomain } from '../registrar/port';
 import { addYearsUtc, DAY_MS, daysUntil } from './dates';
 import {
   claimKey,
@@ -11,7 +12,6 @@ import {
   type Reason,
   type UpcomingRenewal,
 } from './decision';
-import { normalizeDomain } from './domain-name';
 import { noticeDaysOf } from './notice';
 
 /**

@@ -1,6 +1,6 @@
 import { type Money, parseMoney } from '../money';
 import type { Policy } from '../policy/schema';
-import { normalizeDomain } from './domain-name';
+import { normalizeDomain } from '../registrar/domain-name';
 
 /**
  * The policy's one-year price for `domainName` from `money.priceTable`: the longest TLD key the name ends with wins

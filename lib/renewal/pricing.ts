@@ -2,8 +2,8 @@ import { InputError } from '../errors';
 import { describeError, type Logger } from '../log';
 import { formatMoney, type Money, parseMoney } from '../money';
 import type { Policy } from '../policy/schema';
-import type { ListedDomain, QuoteSource, Registrar } from '../registrar';
-import { normalizeDomain } from './domain-name';
+import { normalizeDomain } from '../registrar/domain-name';
+import type { ListedDomain, QuoteSource, Registrar } from '../registrar/port';
 import type { PricedDomain } from './plan-money';
 
 /**

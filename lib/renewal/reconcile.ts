@@ -1,10 +1,10 @@
 import type { Batch, BatchEntry } from '../ledger/port';
 import { describeError } from '../log';
 import type { Policy } from '../policy/schema';
-import type { TaskInfo } from '../registrar';
+import { normalizeDomain } from '../registrar/domain-name';
+import type { TaskInfo } from '../registrar/port';
 import { applyToClaims, isLive, knownTaskNos, transitions } from './claims';
 import type { JobDeps } from './deps';
-import { normalizeDomain } from './domain-name';
 import { judgeExpiry } from './expiry';
 import { isRenewalTask } from './foreign-tasks';
 

@@ -10,12 +10,12 @@ import {
 import type { Batch, BatchEntry } from '../ledger/port';
 import { describeError } from '../log';
 import type { Policy } from '../policy/schema';
-import type { SubmitResult } from '../registrar';
+import { normalizeDomain } from '../registrar/domain-name';
+import type { SubmitResult } from '../registrar/port';
 import { type BudgetPeriods, budgetPeriods, costOf, giveBack, takeBatchBudget } from './budgets';
 import { applyToClaims, isLive, transitions } from './claims';
 import type { Plan, PlannedBatch } from './decision';
 import type { JobDeps } from './deps';
-import { normalizeDomain } from './domain-name';
 import { listAndPlan } from './plan-listing';
 import { retryWithBackoff } from './retry';
 import { boundText } from './text';

@@ -1,6 +1,6 @@
 import type { DomainOutcome } from '../notify/port';
+import { normalizeDomain } from '../registrar/domain-name';
 import { type Plan, REASONS, type Reason } from './decision';
-import { normalizeDomain } from './domain-name';
 import { MONEY_REASONS } from './money-notices';
 
 /** Days-left thresholds at which a will-lapse notice is sent, once each per domain and expiry. */

@@ -11,7 +11,7 @@ import type {
   SubmitResult,
   TaskDetail,
   TaskInfo,
-} from '../../lib/registrar';
+} from '../../lib/registrar/port';
 import { addYearsUtc } from '../../lib/renewal/dates';
 import { formatDisplayDate } from '../../lib/sandbox/dates';
 import { domainStatusAt } from '../../lib/sandbox/model';

@@ -1,4 +1,4 @@
-import type { Registrar } from '../../lib/registrar';
+import type { Registrar } from '../../lib/registrar/port';
 
 /**
  * The registrar contract: what the jobs rely on from the Registrar port, in the port's vocabulary. It runs against

@@ -1,6 +1,6 @@
 import { createAlibabaRegistrar } from '../../lib/alibaba';
 import { AmbiguousOutcomeError, RejectedRetryableError } from '../../lib/errors';
-import type { Registrar } from '../../lib/registrar';
+import type { Registrar } from '../../lib/registrar/port';
 import { type FakeHttpServer, startFakeHttp } from '../helpers/fake-http';
 
 const credentials = {

@@ -3,7 +3,7 @@ import { LedgerError } from '../../lib/errors';
 import { executeCheck, executeRenew } from '../../lib/jobs';
 import type { Batch } from '../../lib/ledger/port';
 import { registerSecret } from '../../lib/redact';
-import type { Registrar } from '../../lib/registrar';
+import type { Registrar } from '../../lib/registrar/port';
 import { runCheck } from '../../lib/renewal/check';
 import { computeTimeMarginMs, runRenew } from '../../lib/renewal/submit';
 import { flakyLedger, strangeRegistrar } from '../helpers/faulty';

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import type { Ledger } from '../../lib/ledger/port';
 import { createLogger } from '../../lib/log';
 import type { Policy } from '../../lib/policy/schema';
-import type { ListedDomain, Registrar } from '../../lib/registrar';
+import type { ListedDomain, Registrar } from '../../lib/registrar/port';
 import { addYearsUtc, DAY_MS } from '../../lib/renewal/dates';
 import type { InFlightView } from '../../lib/renewal/decision';
 import { planRenewals } from '../../lib/renewal/plan';

@@ -9,7 +9,7 @@ import {
   RejectedFinalError,
   RejectedRetryableError,
 } from '../../lib/errors';
-import type { Credentials, CredentialsProvider } from '../../lib/registrar';
+import type { Credentials, CredentialsProvider } from '../../lib/registrar/port';
 
 const KEY_ID = 'LTAI5tUnitTestKeyId01';
 const SECRET = 'unit/test+secret=value';

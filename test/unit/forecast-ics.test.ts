@@ -1,6 +1,6 @@
 import ICAL from 'ical.js';
 import { parsePolicyText } from '../../lib/policy/load';
-import type { ListedDomain } from '../../lib/registrar';
+import type { ListedDomain } from '../../lib/registrar/port';
 import { forecastRenewals } from '../../lib/renewal/forecast';
 import { escapeIcsText, foldIcsLine, formatForecastIcs } from '../../lib/renewal/forecast-ics';
 

@@ -2,7 +2,7 @@ import { InputError, RejectedFinalError } from '../../lib/errors';
 import type { Hold } from '../../lib/ledger/port';
 import type { Money } from '../../lib/money';
 import { parsePolicyText } from '../../lib/policy/load';
-import type { ListedDomain, Quote, Registrar } from '../../lib/registrar';
+import type { ListedDomain, Quote, Registrar } from '../../lib/registrar/port';
 import { type Forecast, forecastListingRange, forecastRenewals } from '../../lib/renewal/forecast';
 import { fetchForecastQuotes } from '../../lib/renewal/forecast-quotes';
 import { findTablePrice } from '../../lib/renewal/price-table';

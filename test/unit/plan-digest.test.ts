@@ -4,7 +4,7 @@ import { executeRenew } from '../../lib/jobs';
 import { createLogger } from '../../lib/log';
 import type { RenderedMessage } from '../../lib/notify/port';
 import { parsePolicyText } from '../../lib/policy/load';
-import type { ListedDomain } from '../../lib/registrar';
+import type { ListedDomain } from '../../lib/registrar/port';
 import { DAY_MS } from '../../lib/renewal/dates';
 import { planRenewals } from '../../lib/renewal/plan';
 import { notBought, renderPlanDigest } from '../../lib/renewal/plan-digest';

@@ -1,4 +1,4 @@
-import type { ListedDomain } from '../../lib/registrar';
+import type { ListedDomain } from '../../lib/registrar/port';
 import { DAY_MS } from '../../lib/renewal/dates';
 import { planRenewals } from '../../lib/renewal/plan';
 import {

@@ -1,5 +1,5 @@
 import { parsePolicyText } from '../../lib/policy/load';
-import type { ListedDomain } from '../../lib/registrar';
+import type { ListedDomain } from '../../lib/registrar/port';
 import { DAY_MS } from '../../lib/renewal/dates';
 import { REASONS } from '../../lib/renewal/decision';
 import { planRenewals } from '../../lib/renewal/plan';

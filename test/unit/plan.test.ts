@@ -1,5 +1,5 @@
 import type { Policy } from '../../lib/policy/schema';
-import type { ListedDomain } from '../../lib/registrar';
+import type { ListedDomain } from '../../lib/registrar/port';
 import { addYearsUtc, DAY_MS, daysUntil } from '../../lib/renewal/dates';
 import { claimKey, type Decision, type InFlightView, type Plan } from '../../lib/renewal/decision';
 import { listingWindow, planRenewals } from '../../lib/renewal/plan';

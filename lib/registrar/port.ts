@@ -1,4 +1,4 @@
-import type { Money } from './money';
+import type { Money } from '../money';
 
 /**
  * The registrar port: what the jobs need from the Alibaba Domain API, in our own terms.
