@@ -41,7 +41,7 @@ export function measurePlan(): BudgetResult {
     domainName: `d${i}.com`,
     instanceId: `S-d${i}.com`,
     expiresAtMs: nowMs + (i % 60) * DAY_MS,
-    domainStatus: '3',
+    standing: 'normal' as const,
     premium: false,
   }));
   const times: number[] = [];

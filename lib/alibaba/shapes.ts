@@ -3,6 +3,7 @@ import { en } from 'zod/locales';
 import * as z from 'zod/mini';
 import type { DomainInfo, ListedDomain, SubmitResult, TaskDetail, TaskDetailState, TaskInfo } from '../registrar/port';
 import { registrarText } from './errors';
+import { standingOf, taskFinished, taskKindOf } from './vocabulary';
 
 /** A 2xx body that does not have the shape we rely on. The caller turns it into an AmbiguousOutcomeError. */
 export class ShapeError extends Error {}
@@ -103,7 +104,7 @@ export function parseDomainPage(body: unknown): Page<ListedDomain> {
       domainName: d.DomainName,
       instanceId: d.InstanceId,
       expiresAtMs: d.ExpirationDateLong,
-      domainStatus: d.DomainStatus,
+      standing: standingOf(d.DomainStatus),
       premium: d.Premium ?? false,
       ...(d.DomainGroupId ? { groupId: d.DomainGroupId } : {}),
       ...(d.DomainGroupName ? { groupName: d.DomainGroupName } : {}),
@@ -127,7 +128,7 @@ export function parseDomainInfo(body: unknown): DomainInfo {
   return {
     domainName: d.DomainName,
     expiresAtMs: d.ExpirationDateLong,
-    domainStatus: d.DomainStatus,
+    standing: standingOf(d.DomainStatus),
     premium: d.Premium ?? false,
   };
 }
@@ -172,9 +173,9 @@ export function parseTaskPage(body: unknown, offsetMinutes = DEFAULT_DISPLAY_TZ_
     'TaskInfo',
     (t: z.output<typeof taskItem>): TaskInfo => ({
       taskNo: t.TaskNo,
-      taskType: t.TaskType,
+      kind: taskKindOf(t.TaskType),
       taskNum: t.TaskNum,
-      taskStatus: t.TaskStatus,
+      finished: taskFinished(t.TaskStatus),
       createTime: t.CreateTime,
       ...optionalTime(parseDisplayTime(t.CreateTime, offsetMinutes)),
     }),

@@ -213,7 +213,7 @@ async function moneyChecks(
     });
   }
   // A domain that can be renewed at its list price: one in redemption or premium may rightly have no renew price.
-  const sample = domains?.find((d) => d.domainStatus !== '2' && !d.premium) ?? domains?.[0];
+  const sample = domains?.find((d) => d.standing !== 'redemption' && !d.premium) ?? domains?.[0];
   const registrar = buildRegistrar(config, policy, env, provider);
   if (sample && registrar.quoteRenewals) {
     const quote = registrar.quoteRenewals;

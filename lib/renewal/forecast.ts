@@ -157,7 +157,7 @@ export function forecastRenewals(input: ForecastInput): Forecast {
     if (Math.max(nowMs, expiry - before) >= toMs) continue;
     const skip = (reason: ForecastSkipReason) => skipped.push({ domain: name, expiresAtMs: expiry, reason });
     // The planner's order of reasons (lib/renewal/plan.ts decideOne).
-    if (domain.domainStatus === '2' || nowMs - expiry > GRACE_DAYS * DAY_MS) skip('redemption');
+    if (domain.standing === 'redemption' || nowMs - expiry > GRACE_DAYS * DAY_MS) skip('redemption');
     else if (!settings.renew) skip('opted-out');
     else if (nowMs - expiry > settings.daysAfterExpiry * DAY_MS) skip('past-window');
     else if (domain.premium && !policy.limits.allowPremium) skip('premium');

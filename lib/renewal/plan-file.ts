@@ -22,6 +22,7 @@ export interface ListedSnapshot {
   domain: string;
   instanceId: string;
   expiresAtMs: number;
+  /** The domain's standing (registrar port vocabulary: normal, renewal-due, redemption, other). */
   status: string;
 }
 
@@ -79,7 +80,7 @@ export function listingOf(plan: Plan): ListedSnapshot[] {
     domain: normalizeDomain(d.domain.domainName),
     instanceId: d.domain.instanceId,
     expiresAtMs: d.domain.expiresAtMs,
-    status: d.domain.domainStatus,
+    status: d.domain.standing,
   }));
 }
 

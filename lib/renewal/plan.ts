@@ -112,7 +112,7 @@ function decideOne(domain: ListedDomain, input: PlanInput, duplicate: boolean, u
       ...(noticedAtMs !== undefined ? { noticedAtMs } : {}),
     });
 
-  if (domain.domainStatus === '2' || nowMs - expiry > GRACE_DAYS * DAY_MS) return no('redemption');
+  if (domain.standing === 'redemption' || nowMs - expiry > GRACE_DAYS * DAY_MS) return no('redemption');
   if (!settings.renew) return no('opted-out');
   const dueAtMs = expiry - settings.daysBeforeExpiry * DAY_MS;
   if (nowMs < dueAtMs) {

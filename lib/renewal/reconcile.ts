@@ -44,7 +44,7 @@ export type ReconcileResult =
 interface TaskSearch {
   /** Tasks created at or after the submit start (minus skew) whose domains are exactly the batch's. */
   exact: string[];
-  /** Every unknown ORDER_RENEW task in the read range that contains any of the batch's domains. */
+  /** Every unknown renewal task in the read range that contains any of the batch's domains. */
   touching: string[];
 }
 

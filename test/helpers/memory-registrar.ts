@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
+import { standingOf } from '../../lib/alibaba/vocabulary';
 import type { Clock } from '../../lib/clock';
 import { RejectedFinalError } from '../../lib/errors';
 import type {
   DomainInfo,
+  DomainStanding,
   ListedDomain,
   ListQuery,
   QuoteAnswer,
@@ -28,8 +30,8 @@ export interface FakeDomain {
   domainName: string;
   expiresAtMs: number;
   premium?: boolean;
-  /** Overrides the status computed from the expiry (e.g. '2' for redemption). */
-  domainStatus?: string;
+  /** Overrides the standing computed from the expiry (e.g. 'redemption'). */
+  standing?: DomainStanding;
   /** One-year price in minor units of the registrar's currency; default the sandbox's TLD list price. */
   priceMinor?: number;
   /** Alibaba's own auto-renew is on (AutoRenewEnabled). */
@@ -125,7 +127,7 @@ export function createMemoryRegistrar(options: MemoryRegistrarOptions): MemoryRe
     if (injected) return { ok: false, message: injected };
     const domain = domains.get(key(item.domainName));
     if (!domain) return { ok: false, message: 'The domain name does not exist.' };
-    if (status(domain, task.doneAtMs) === '2') {
+    if (standing(domain, task.doneAtMs) === 'redemption') {
       return { ok: false, message: 'The domain name is in redemption and cannot be renewed.' };
     }
     if (domain.premium && !item.permitPremium)
@@ -148,8 +150,9 @@ export function createMemoryRegistrar(options: MemoryRegistrarOptions): MemoryRe
     }
   }
 
-  function status(domain: FakeDomain, atMs: number): string {
-    return domain.domainStatus ?? domainStatusAt(domain.expiresAtMs, atMs);
+  function standing(domain: FakeDomain, atMs: number): DomainStanding {
+    // The sandbox's life-cycle model gives Alibaba's code; the adapter's mapping turns it into the port's word.
+    return domain.standing ?? standingOf(domainStatusAt(domain.expiresAtMs, atMs));
   }
 
   function listed(domain: FakeDomain): ListedDomain {
@@ -157,7 +160,7 @@ export function createMemoryRegistrar(options: MemoryRegistrarOptions): MemoryRe
       domainName: domain.domainName,
       instanceId: `S${key(domain.domainName)}`,
       expiresAtMs: domain.expiresAtMs,
-      domainStatus: status(domain, clock.now()),
+      standing: standing(domain, clock.now()),
       premium: domain.premium ?? false,
       ...(domain.autoRenewEnabled !== undefined ? { autoRenewEnabled: domain.autoRenewEnabled } : {}),
     };
@@ -229,16 +232,11 @@ export function createMemoryRegistrar(options: MemoryRegistrarOptions): MemoryRe
         .filter((t) => t.createdAtMs >= from && t.createdAtMs <= to && t.listedAtMs <= clock.now())
         .map((t) => {
           const states = t.request.items.map((i) => detailState(t, i.domainName));
-          const taskStatus = states.every((s) => s === 'success' || s === 'failure')
-            ? 'COMPLETE'
-            : states.every((s) => s === 'waiting')
-              ? 'WAITING_EXECUTE'
-              : 'EXECUTING';
           return {
             taskNo: t.taskNo,
-            taskType: 'ORDER_RENEW',
+            kind: 'renewal',
             taskNum: t.request.items.length,
-            taskStatus,
+            finished: states.every((s) => s === 'success' || s === 'failure'),
             // As the registrar displays it (UTC+8); createdAtMs is what the adapter parses from it.
             createTime: formatDisplayDate(t.createdAtMs),
             createdAtMs: t.createdAtMs,

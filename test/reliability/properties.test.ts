@@ -20,7 +20,7 @@ const domainArb: fc.Arbitrary<ListedDomain> = fc.record({
   domainName: fc.constantFrom('a.com', 'B.com', 'b.com', 'c.cn', 'brand.example.cn', 'old-x.net', 'z.org', '例子.中国'),
   instanceId: fc.string(),
   expiresAtMs: fc.integer({ min: NOW - 80 * DAY_MS, max: NOW + 400 * DAY_MS }),
-  domainStatus: fc.constantFrom('1', '2', '3'),
+  standing: fc.constantFrom('renewal-due', 'redemption', 'normal', 'other'),
   premium: fc.boolean(),
   groupName: fc.constantFrom('Brand', 'Other'),
 });

@@ -7,7 +7,7 @@ const d = (domainName: string, days: number): ListedDomain => ({
   domainName,
   instanceId: domainName,
   expiresAtMs: NOW + days * DAY_MS,
-  domainStatus: '3',
+  standing: 'normal' as const,
   premium: false,
 });
 const window = { fromMs: NOW - 60 * DAY_MS, toMs: NOW + 30 * DAY_MS };

@@ -26,7 +26,7 @@ function domain(domainName: string, expiry: string): ListedDomain {
     domainName,
     instanceId: `S-${domainName}`,
     expiresAtMs: Date.parse(expiry),
-    domainStatus: '3',
+    standing: 'normal' as const,
     premium: false,
   };
 }

@@ -28,7 +28,7 @@ function domain(domainName: string, expiry: string, extra: Partial<ListedDomain>
     domainName,
     instanceId: `S-${domainName}`,
     expiresAtMs: at(expiry),
-    domainStatus: '3',
+    standing: 'normal' as const,
     premium: false,
     ...extra,
   };

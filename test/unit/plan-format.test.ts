@@ -9,7 +9,14 @@ import { applyMoney } from '../../lib/renewal/plan-money';
 const NOW = Date.UTC(2026, 10, 29);
 
 function domain(domainName: string, expiresAtMs: number, extra: Partial<ListedDomain> = {}): ListedDomain {
-  return { domainName, instanceId: `S-${domainName}`, expiresAtMs, domainStatus: '3', premium: false, ...extra };
+  return {
+    domainName,
+    instanceId: `S-${domainName}`,
+    expiresAtMs,
+    standing: 'normal' as const,
+    premium: false,
+    ...extra,
+  };
 }
 
 const policy = parsePolicyText(

@@ -22,7 +22,14 @@ function uncheckedLimits(fields: Record<string, unknown>, limits: Partial<Policy
 }
 
 function domain(domainName: string, expiresAtMs: number, extra: Partial<ListedDomain> = {}): ListedDomain {
-  return { domainName, instanceId: `S-${domainName}`, expiresAtMs, domainStatus: '3', premium: false, ...extra };
+  return {
+    domainName,
+    instanceId: `S-${domainName}`,
+    expiresAtMs,
+    standing: 'normal' as const,
+    premium: false,
+    ...extra,
+  };
 }
 
 function plan(
@@ -72,7 +79,7 @@ describe('planRenewals: window edges (24 h days, epoch ms)', () => {
 
   test('DomainStatus 2 is redemption even inside the window, before any rule', () => {
     const d = only(
-      plan([domain('a.com', NOW + DAY_MS, { domainStatus: '2' })], {
+      plan([domain('a.com', NOW + DAY_MS, { standing: 'redemption' as const })], {
         rules: [{ name: 'lapse', match: ['*'], renew: false }],
       }),
     );
