@@ -1,6 +1,7 @@
 import { domainToASCII } from 'node:url';
 import { en } from 'zod/locales';
 import * as z from 'zod/mini';
+import { normalizeDomain } from '../registrar/domain-name';
 import type { DomainInfo, ListedDomain, SubmitResult, TaskDetail, TaskDetailState, TaskInfo } from '../registrar/port';
 import { registrarText } from './errors';
 import { standingOf, taskFinished, taskKindOf } from './vocabulary';
@@ -101,7 +102,7 @@ export function parseDomainPage(body: unknown): Page<ListedDomain> {
     parsed,
     'Domain',
     (d: z.output<typeof domainItem>): ListedDomain => ({
-      domainName: d.DomainName,
+      domainName: normalizeDomain(d.DomainName),
       instanceId: d.InstanceId,
       expiresAtMs: d.ExpirationDateLong,
       standing: standingOf(d.DomainStatus),
@@ -126,7 +127,7 @@ const domainInfo = z.object({
 export function parseDomainInfo(body: unknown): DomainInfo {
   const d = parseWith(domainInfo, body);
   return {
-    domainName: d.DomainName,
+    domainName: normalizeDomain(d.DomainName),
     expiresAtMs: d.ExpirationDateLong,
     standing: standingOf(d.DomainStatus),
     premium: d.Premium ?? false,
@@ -203,7 +204,7 @@ export function parseDetailPage(body: unknown): Page<TaskDetail> {
     (d: z.output<typeof detailItem>): TaskDetail => ({
       taskNo: d.TaskNo,
       taskDetailNo: d.TaskDetailNo,
-      domainName: d.DomainName,
+      domainName: normalizeDomain(d.DomainName),
       state: DETAIL_STATES[d.TaskStatusCode] ?? 'failure',
       // Free text from the registrar: made safe and bounded here, before it can reach the ledger, logs or emails.
       ...(d.ErrorMsg !== undefined ? { errorMsg: registrarText(d.ErrorMsg) } : {}),

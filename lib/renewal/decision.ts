@@ -38,9 +38,9 @@ export interface InFlightView {
   nextEligibleAtMs?: number;
 }
 
-/** Key of a claim and of the in-flight map: lower-cased domain + '#' + expiry ms. */
+/** Key of a claim and of the in-flight map: the (normalised) domain + '#' + expiry ms. */
 export function claimKey(domainName: string, expiresAtMs: number): string {
-  return `${domainName.toLowerCase()}#${expiresAtMs}`;
+  return `${domainName}#${expiresAtMs}`;
 }
 
 export interface Decision {

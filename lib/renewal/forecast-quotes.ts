@@ -1,5 +1,4 @@
 import { RegistrarError } from '../errors';
-import { normalizeDomain } from '../registrar/domain-name';
 import type { ListedDomain, Quote, Registrar } from '../registrar/port';
 
 /**
@@ -21,7 +20,7 @@ export async function fetchForecastQuotes(
       currency,
     );
     return {
-      quotes: new Map(answer.quotes.map((q) => [normalizeDomain(q.domainName), q])),
+      quotes: new Map(answer.quotes.map((q) => [q.domainName, q])),
       warnings: answer.unavailable.map((u) => `price source ${u.source} unavailable (${u.code}); tried the next one`),
     };
   } catch (err) {

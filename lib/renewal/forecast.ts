@@ -3,7 +3,6 @@ import type { Hold } from '../ledger/port';
 import { addMoney, type Money, timesMoney, zeroMoney } from '../money';
 import { resolveRule } from '../policy/match';
 import type { Policy } from '../policy/schema';
-import { normalizeDomain } from '../registrar/domain-name';
 import type { ListedDomain, Quote, QuoteSource } from '../registrar/port';
 import { addYearsUtc, DAY_MS } from './dates';
 import { isHoldExpired } from './hold-time';
@@ -146,9 +145,9 @@ export function forecastRenewals(input: ForecastInput): Forecast {
   const renewals: ForecastRenewal[] = [];
   const skipped: Forecast['skipped'] = [];
   const seen = new Set<string>();
-  const holds = new Map((input.holds ?? []).map((h) => [h.domain.toLowerCase(), h]));
+  const holds = new Map((input.holds ?? []).map((h) => [h.domain, h]));
   for (const domain of input.domains) {
-    const name = normalizeDomain(domain.domainName);
+    const name = domain.domainName;
     if (seen.has(name)) continue;
     seen.add(name);
     const settings = resolveRule(policy, domain);

@@ -1,5 +1,4 @@
 import type { Batch } from '../ledger/port';
-import { normalizeDomain } from '../registrar/domain-name';
 import type { Registrar, TaskInfo } from '../registrar/port';
 import { DAY_MS } from './dates';
 
@@ -38,7 +37,7 @@ export async function findRenewingElsewhere(
   for (const task of tasks) {
     if (!isRenewalTask(task) || task.finished || ours.has(task.taskNo)) continue;
     for (const detail of await registrar.listTaskDetails(task.taskNo)) {
-      if (detail.state === 'waiting' || detail.state === 'executing') held.add(normalizeDomain(detail.domainName));
+      if (detail.state === 'waiting' || detail.state === 'executing') held.add(detail.domainName);
     }
   }
   return held;

@@ -2,7 +2,6 @@ import { createHash } from 'node:crypto';
 import { formatMoney } from '../money';
 import type { DomainOutcome } from '../notify/port';
 import { formatDateUtc } from '../notify/text/sanitize';
-import { normalizeDomain } from '../registrar/domain-name';
 import { utcDay } from './budgets';
 import { type Plan, type PlanMoney, REASONS, type Reason } from './decision';
 
@@ -69,7 +68,7 @@ export function collectMoneyNotices(plan: Plan): { outcomes: DomainOutcome[]; ma
   const outcomes = held.map((d, i): DomainOutcome => {
     const why = `${d.reason}: ${REASONS[d.reason]}`;
     return {
-      domain: normalizeDomain(d.domain.domainName),
+      domain: d.domain.domainName,
       event: 'deferred',
       batchId: '-',
       oldExpiryMs: d.domain.expiresAtMs,

@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import { InputError } from '../errors';
 import type { Policy } from '../policy/schema';
-import { normalizeDomain } from '../registrar/domain-name';
 import type { Plan } from './decision';
 import { type PlanJson, planToJson } from './plan-format';
 
@@ -77,7 +76,7 @@ export function policyHash(policy: Policy): string {
 
 export function listingOf(plan: Plan): ListedSnapshot[] {
   return plan.decisions.map((d) => ({
-    domain: normalizeDomain(d.domain.domainName),
+    domain: d.domain.domainName,
     instanceId: d.domain.instanceId,
     expiresAtMs: d.domain.expiresAtMs,
     status: d.domain.standing,
@@ -88,7 +87,7 @@ export function purchasesOf(plan: Plan): PurchaseItem[] {
   return plan.decisions
     .filter((d) => d.action === 'renew')
     .map((d) => ({
-      domain: normalizeDomain(d.domain.domainName),
+      domain: d.domain.domainName,
       expiresAtMs: d.domain.expiresAtMs,
       years: d.years ?? 0,
       couponNo: d.couponNo ?? null,

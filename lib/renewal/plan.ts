@@ -1,6 +1,5 @@
 import { resolveRule } from '../policy/match';
 import type { Policy } from '../policy/schema';
-import { normalizeDomain } from '../registrar/domain-name';
 import type { ListedDomain } from '../registrar/port';
 import { addYearsUtc, DAY_MS, daysUntil } from './dates';
 import {
@@ -57,7 +56,7 @@ export function planRenewals(input: PlanInput): Plan {
   const seen = new Set<string>();
   const upcoming: UpcomingRenewal[] = [];
   const decisions = sorted.map((domain) => {
-    const name = domain.domainName.toLowerCase();
+    const name = domain.domainName;
     // The same name listed twice must never be bought twice in one run.
     const duplicate = seen.has(name);
     seen.add(name);
@@ -124,7 +123,7 @@ function decideOne(domain: ListedDomain, input: PlanInput, duplicate: boolean, u
     return no('not-due');
   }
   if (nowMs - expiry > settings.daysAfterExpiry * DAY_MS) return no('past-window');
-  const name = normalizeDomain(domain.domainName);
+  const name = domain.domainName;
   if (input.held?.has(name)) return no('held');
   if (domain.premium && !policy.limits.allowPremium) return no('premium');
   if (domain.autoRenewEnabled && policy.money.registrarAutoRenew === 'skip') return no('registrar-auto-renew');
@@ -192,10 +191,7 @@ function skip(domain: ListedDomain, reason: Reason, nowMs: number, rule: string 
 
 function compareDomains(a: ListedDomain, b: ListedDomain): number {
   return (
-    a.expiresAtMs - b.expiresAtMs ||
-    compareText(a.domainName.toLowerCase(), b.domainName.toLowerCase()) ||
-    compareText(a.domainName, b.domainName) ||
-    compareText(a.instanceId, b.instanceId)
+    a.expiresAtMs - b.expiresAtMs || compareText(a.domainName, b.domainName) || compareText(a.instanceId, b.instanceId)
   );
 }
 

@@ -1,5 +1,4 @@
 import type { DomainOutcome } from '../notify/port';
-import { normalizeDomain } from '../registrar/domain-name';
 import { type Plan, REASONS, type Reason } from './decision';
 import { MONEY_REASONS } from './money-notices';
 
@@ -39,7 +38,7 @@ export function collectLapseWarnings(plan: Plan): LapseWarning[] {
     if (d.action !== 'skip' || !WILL_LAPSE_REASONS.includes(d.reason)) continue;
     const threshold = WILL_LAPSE_THRESHOLDS_DAYS.find((t) => d.daysLeft <= t);
     if (threshold === undefined) continue;
-    const domain = normalizeDomain(d.domain.domainName);
+    const domain = d.domain.domainName;
     out.push({
       mark: `lapse#${domain}#${d.domain.expiresAtMs}#${threshold}`,
       outcome: {

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { standingOf } from '../../lib/alibaba/vocabulary';
 import type { Clock } from '../../lib/clock';
 import { RejectedFinalError } from '../../lib/errors';
+import { normalizeDomain } from '../../lib/registrar/domain-name';
 import type {
   DomainInfo,
   DomainStanding,
@@ -22,7 +23,8 @@ import { domainKey, priceOf } from '../../lib/sandbox/tld';
 /**
  * An in-memory fake of the Registrar port for fast job-level tests: a portfolio, a submit that creates a task, and
  * tasks that settle on the injected clock (each detail waits `taskMs`, executes for `taskMs`, then succeeds or fails,
- * as the sandbox does). It speaks the port's vocabulary directly: no HTTP, signing, paging or retries; those are
+ * as the sandbox does). It speaks the port's vocabulary directly (standings, task kinds, and names normalised as the
+ * port promises, however a test spells them): no HTTP, signing, paging or retries; those are
  * the Alibaba adapter's and are tested against the sandbox.
  */
 
@@ -157,7 +159,7 @@ export function createMemoryRegistrar(options: MemoryRegistrarOptions): MemoryRe
 
   function listed(domain: FakeDomain): ListedDomain {
     return {
-      domainName: domain.domainName,
+      domainName: normalizeDomain(domain.domainName),
       instanceId: `S${key(domain.domainName)}`,
       expiresAtMs: domain.expiresAtMs,
       standing: standing(domain, clock.now()),
@@ -254,7 +256,7 @@ export function createMemoryRegistrar(options: MemoryRegistrarOptions): MemoryRe
         return {
           taskNo,
           taskDetailNo: `${taskNo}-${i}`,
-          domainName: item.domainName,
+          domainName: normalizeDomain(item.domainName),
           state: detailState(task, item.domainName),
           ...(outcome ? { errorMsg: outcome.message } : {}),
           ...(outcome && !outcome.ok ? { failReason: outcome.message } : {}),
@@ -279,11 +281,18 @@ export function createMemoryRegistrar(options: MemoryRegistrarOptions): MemoryRe
       for (const item of items) {
         const domain = domains.get(key(item.domainName));
         if (!domain || wanted !== currency) {
-          answer.unpriced.push({ domainName: item.domainName, why: domain ? `no price in ${wanted}` : 'not found' });
+          answer.unpriced.push({
+            domainName: normalizeDomain(item.domainName),
+            why: domain ? `no price in ${wanted}` : 'not found',
+          });
           continue;
         }
         const minor = domain.priceMinor ?? priceOf(domain.domainName, domain.premium ?? false) * 100;
-        answer.quotes.push({ domainName: item.domainName, perYear: { minor, currency }, source: 'realtime' });
+        answer.quotes.push({
+          domainName: normalizeDomain(item.domainName),
+          perYear: { minor, currency },
+          source: 'realtime',
+        });
       }
       return answer;
     },

@@ -73,6 +73,37 @@ export function describeRegistrarContract(name: string, backend: RegistrarBacken
       expect(all.find((d) => d.domainName === 'lapsed.com')?.standing).toBe('redemption');
     });
 
+    test('every name the port returns is normalised (lower case, IDNs as punycode), however it is spelt', async () => {
+      // Normalised names are what the jobs key claims by: a second spelling reaching them would be a second claim.
+      world = await backend.create({
+        nowMs: NOW,
+        taskMs: TASK_MS,
+        domains: [
+          { domainName: 'Mixed.COM', expiresAtMs: NOW + 10 * DAY },
+          { domainName: '例子.cn', expiresAtMs: NOW + 12 * DAY },
+        ],
+      });
+      const r = world.registrar;
+      const names = ['mixed.com', 'xn--fsqu00a.cn'];
+      expect((await r.listDomains({})).map((d) => d.domainName).sort()).toEqual(names);
+      expect((await r.getDomain('MIXED.com')).domainName).toBe('mixed.com');
+      expect((await r.getDomain('例子.cn')).domainName).toBe('xn--fsqu00a.cn');
+      const { taskNo } = await r.submitRenewBatch({
+        items: [item('Mixed.Com', NOW + 10 * DAY), item('例子.cn', NOW + 12 * DAY)],
+      });
+      expect((await r.listTaskDetails(taskNo)).map((d) => d.domainName).sort()).toEqual(names);
+      if (r.quoteRenewals) {
+        const answer = await r.quoteRenewals(
+          [
+            { domainName: 'MIXED.com', premium: false },
+            { domainName: '例子.cn', premium: false },
+          ],
+          'CNY',
+        );
+        expect([...answer.quotes, ...answer.unpriced].map((q) => q.domainName).sort()).toEqual(names);
+      }
+    });
+
     test('getDomain is case-insensitive; an unknown domain is an error', async () => {
       const r = await start();
       expect(await r.getDomain('ALPHA.com')).toMatchObject({ expiresAtMs: NOW + 10 * DAY, premium: false });

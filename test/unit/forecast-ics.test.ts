@@ -37,7 +37,7 @@ const forecast = forecastRenewals({
     domain('a.com', '2027-01-15T08:00:00Z'),
     domain('brand.cn', '2027-02-20T00:00:00Z'),
     domain('old.com', '2027-01-20T00:00:00Z'),
-    domain('Bücher.com', '2027-03-01T00:00:00Z'),
+    domain('xn--bcher-kva.com', '2027-03-01T00:00:00Z'),
     domain(LONG, '2027-04-10T00:00:00Z'),
   ],
   policy,

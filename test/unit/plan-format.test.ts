@@ -158,7 +158,8 @@ describe('a plan with prices and a balance', () => {
     prices: new Map([
       ['brand.com', { perYear: cny(6900), source: 'realtime' as const }],
       ['a-really-long-domain-name-for-a-product-launch-campaign.com', { perYear: cny(6900), source: 'table' as const }],
-      ['xn--fsqu00a.xn--fiqs8s', { perYear: cny(78000), source: 'checkdomain' as const }],
+      // Keyed by the name as listed (the planner compares names as the port gives them; this listing is Unicode).
+      ['例子.中国', { perYear: cny(78000), source: 'checkdomain' as const }],
     ]),
     balance: { state: 'read', availableCash: cny(40000) },
   });
