@@ -1,7 +1,7 @@
 import type { Caller } from '../lib/alibaba/call';
 import { parseDetailPage, parseDomainPage, parseSubmit } from '../lib/alibaba/shapes';
 import type { Policy } from '../lib/policy/schema';
-import type { ListedDomain } from '../lib/registrar';
+import type { ListedDomain } from '../lib/registrar/port';
 import { listingWindow, planRenewals } from '../lib/renewal/plan';
 import { DETAIL, LIST, SUBMIT_SINGLE } from './minimum';
 

@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { parsePolicyText } from '../lib/policy/load';
-import type { ListedDomain } from '../lib/registrar';
+import type { ListedDomain } from '../lib/registrar/port';
 import { DAY_MS } from '../lib/renewal/dates';
 import { planRenewals } from '../lib/renewal/plan';
 import { copyPackagingTree, removeTree, runNode } from '../test/helpers/cfn-package';
@@ -41,7 +41,7 @@ export function measurePlan(): BudgetResult {
     domainName: `d${i}.com`,
     instanceId: `S-d${i}.com`,
     expiresAtMs: nowMs + (i % 60) * DAY_MS,
-    domainStatus: '3',
+    standing: 'normal' as const,
     premium: false,
   }));
   const times: number[] = [];

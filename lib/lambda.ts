@@ -6,7 +6,7 @@ import { createDynamoLedger } from './ledger/dynamodb';
 import { createLogger } from './log';
 import { loadPolicyFile } from './policy/load';
 import type { Policy } from './policy/schema';
-import type { CredentialsProvider } from './registrar';
+import type { CredentialsProvider } from './registrar/port';
 import type { JobDeps } from './renewal/deps';
 import {
   assembleDeps,

@@ -16,7 +16,7 @@ import { createFanoutNotifier } from './notify/fanout';
 import type { Notifier } from './notify/port';
 import { createSnsNotifier } from './notify/sns';
 import type { Policy } from './policy/schema';
-import type { CredentialsProvider, Registrar } from './registrar';
+import type { CredentialsProvider, Registrar } from './registrar/port';
 import type { JobDeps } from './renewal/deps';
 import { realSleep } from './renewal/retry';
 import { type AlibabaAccess, createEnvCredentials, createSecretsManagerCredentials, selectSecretId } from './secrets';

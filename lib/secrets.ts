@@ -2,7 +2,7 @@ import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SecretError } from './errors';
 import { sanitizeLine } from './notify/text/sanitize';
 import { registerSecret } from './redact';
-import type { Credentials, CredentialsProvider } from './registrar';
+import type { Credentials, CredentialsProvider } from './registrar/port';
 
 /** What a caller does with the Alibaba key: `read` (list and query: check, plan) or `buy` (renew). */
 export type AlibabaAccess = 'read' | 'buy';

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { ErrorContext } from '../errors';
-import type { Credentials, CredentialsProvider } from '../registrar';
+import type { Credentials, CredentialsProvider } from '../registrar/port';
 import { computeBackoffMs, parseRetryAfterMs } from './backoff';
 import { type AttemptFailure, classifyFailure, type FailureClass } from './classify';
 import { buildRegistrarError, sanitizeServerMessage } from './errors';

@@ -1,6 +1,6 @@
 import { AmbiguousOutcomeError, InputError } from '../errors';
-import type { CredentialsProvider, Registrar, RenewBatchRequest } from '../registrar';
-import { normalizeDomain } from '../renewal/domain-name';
+import { normalizeDomain } from '../registrar/domain-name';
+import type { CredentialsProvider, Registrar, RenewBatchRequest } from '../registrar/port';
 import { computeBackoffMs, DEFAULT_BACKOFF } from './backoff';
 import { type CallEvent, createCaller } from './call';
 import { fetchAllPages, InconsistentListingError } from './paginate';
@@ -92,7 +92,8 @@ function validateRenewRequest(request: RenewBatchRequest): void {
         context,
       );
     }
-    const key = item.domainName.toLowerCase();
+    // Callers send names as the port gave them; any other spelling of one domain is still the same domain.
+    const key = normalizeDomain(item.domainName);
     if (names.has(key)) throw new InputError(`${where} appears twice in one batch; nothing was sent.`, context);
     names.add(key);
   }
@@ -165,15 +166,14 @@ export function createAlibabaRegistrar(options: AlibabaClientOptions): Registrar
 
     async listDomains(query) {
       const filter = buildListQueryParams(query);
-      // Names are normalised here, at the port boundary (lower case, IDNs as punycode), so a listing that switches
-      // between Unicode and punycode can never make two claims for one domain.
-      const listed = await listAll(
+      // parseDomainPage normalises the names (lower case, IDNs as punycode), so a listing whose pages switch between
+      // Unicode and punycode keys one domain once here and can never make two claims for it downstream.
+      return await listAll(
         'QueryDomainList',
         (pageNum) => ({ ...filter, ...buildPageParams(pageNum, pageSize) }),
         parseDomainPage,
-        (d) => normalizeDomain(d.domainName),
+        (d) => d.domainName,
       );
-      return listed.map((d) => ({ ...d, domainName: normalizeDomain(d.domainName) }));
     },
 
     getDomain(domainName) {

@@ -1,4 +1,4 @@
-import type { Credentials, ListQuery, RenewBatchRequest } from '../registrar';
+import type { Credentials, ListQuery, RenewBatchRequest } from '../registrar/port';
 import { formatTimestamp } from './sign';
 
 /** Domain API version this client speaks. */

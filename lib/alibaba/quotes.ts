@@ -1,7 +1,7 @@
 import { InputError, RegistrarError, RejectedFinalError } from '../errors';
 import { parseCurrency } from '../money';
-import type { Quote, QuoteAnswer, QuoteRequest, QuoteSource } from '../registrar';
-import { normalizeDomain } from '../renewal/domain-name';
+import { normalizeDomain } from '../registrar/domain-name';
+import type { Quote, QuoteAnswer, QuoteRequest, QuoteSource } from '../registrar/port';
 import type { Caller } from './call';
 import { buildCheckDomainFeeParams, buildRealtimePriceParams } from './params';
 import {
@@ -48,7 +48,7 @@ function settle(run: QuoteRun, key: string, reading: PriceReading, source: Sourc
   const entry = run.open.get(key);
   if (!entry) return;
   if ('perYear' in reading) {
-    run.quotes.push({ domainName: entry.domainName, perYear: reading.perYear, source });
+    run.quotes.push({ domainName: key, perYear: reading.perYear, source });
     run.open.delete(key);
   } else entry.whys.push(reading.why);
 }
@@ -127,7 +127,7 @@ async function priceCheckDomain(caller: Caller, run: QuoteRun): Promise<void> {
  * One-year renewal prices in `currency` (ISO code): QueryDomainRealTimePrice first (Period 1, `chunkSize` domains
  * per request), then CheckDomain for the domains it did not price. A source refused once is skipped for the rest of
  * the call and listed in `unavailable`; every requested domain ends in `quotes` or `unpriced`, once (duplicates
- * and spelling variants of one name count once, under the first spelling). `QuoteRequest.premium` is not sent: both
+ * and spelling variants of one name count once, under the normalised name; the first spelling is the one sent). `QuoteRequest.premium` is not sent: both
  * answers price premium names themselves. Requests go one after another, under the caller's QPS budget.
  */
 export async function quoteRenewals(
@@ -148,8 +148,8 @@ export async function quoteRenewals(
   if (run.open.size > 0) await priceRealtime(caller, run, chunkSize);
   if (run.open.size > 0) await priceCheckDomain(caller, run);
   const skipped = run.unavailable.map((u) => `${u.source} unavailable (${u.code})`);
-  const unpriced = [...run.open.values()].map((e) => ({
-    domainName: e.domainName,
+  const unpriced = [...run.open.entries()].map(([key, e]) => ({
+    domainName: key,
     why: [...e.whys, ...skipped].join('; ') || 'no price source answered',
   }));
   return { quotes: run.quotes, unpriced, unavailable: run.unavailable };

@@ -1,8 +1,10 @@
 import { domainToASCII } from 'node:url';
 import { en } from 'zod/locales';
 import * as z from 'zod/mini';
-import type { DomainInfo, ListedDomain, SubmitResult, TaskDetail, TaskDetailState, TaskInfo } from '../registrar';
+import { normalizeDomain } from '../registrar/domain-name';
+import type { DomainInfo, ListedDomain, SubmitResult, TaskDetail, TaskDetailState, TaskInfo } from '../registrar/port';
 import { registrarText } from './errors';
+import { standingOf, taskFinished, taskKindOf } from './vocabulary';
 
 /** A 2xx body that does not have the shape we rely on. The caller turns it into an AmbiguousOutcomeError. */
 export class ShapeError extends Error {}
@@ -100,10 +102,10 @@ export function parseDomainPage(body: unknown): Page<ListedDomain> {
     parsed,
     'Domain',
     (d: z.output<typeof domainItem>): ListedDomain => ({
-      domainName: d.DomainName,
+      domainName: normalizeDomain(d.DomainName),
       instanceId: d.InstanceId,
       expiresAtMs: d.ExpirationDateLong,
-      domainStatus: d.DomainStatus,
+      standing: standingOf(d.DomainStatus),
       premium: d.Premium ?? false,
       ...(d.DomainGroupId ? { groupId: d.DomainGroupId } : {}),
       ...(d.DomainGroupName ? { groupName: d.DomainGroupName } : {}),
@@ -125,9 +127,9 @@ const domainInfo = z.object({
 export function parseDomainInfo(body: unknown): DomainInfo {
   const d = parseWith(domainInfo, body);
   return {
-    domainName: d.DomainName,
+    domainName: normalizeDomain(d.DomainName),
     expiresAtMs: d.ExpirationDateLong,
-    domainStatus: d.DomainStatus,
+    standing: standingOf(d.DomainStatus),
     premium: d.Premium ?? false,
   };
 }
@@ -172,9 +174,9 @@ export function parseTaskPage(body: unknown, offsetMinutes = DEFAULT_DISPLAY_TZ_
     'TaskInfo',
     (t: z.output<typeof taskItem>): TaskInfo => ({
       taskNo: t.TaskNo,
-      taskType: t.TaskType,
+      kind: taskKindOf(t.TaskType),
       taskNum: t.TaskNum,
-      taskStatus: t.TaskStatus,
+      finished: taskFinished(t.TaskStatus),
       createTime: t.CreateTime,
       ...optionalTime(parseDisplayTime(t.CreateTime, offsetMinutes)),
     }),
@@ -202,7 +204,7 @@ export function parseDetailPage(body: unknown): Page<TaskDetail> {
     (d: z.output<typeof detailItem>): TaskDetail => ({
       taskNo: d.TaskNo,
       taskDetailNo: d.TaskDetailNo,
-      domainName: d.DomainName,
+      domainName: normalizeDomain(d.DomainName),
       state: DETAIL_STATES[d.TaskStatusCode] ?? 'failure',
       // Free text from the registrar: made safe and bounded here, before it can reach the ledger, logs or emails.
       ...(d.ErrorMsg !== undefined ? { errorMsg: registrarText(d.ErrorMsg) } : {}),

@@ -6,7 +6,7 @@ import { formatIssue, loadPolicyFile } from '../policy/load';
 import { resolveRule } from '../policy/match';
 import type { Policy } from '../policy/schema';
 import { redact } from '../redact';
-import type { ListedDomain, Registrar } from '../registrar';
+import type { ListedDomain, Registrar } from '../registrar/port';
 import { buildBilling, buildCredentials, buildRegistrar } from '../runtime';
 import { type AlibabaAccess, selectSecretId } from '../secrets';
 import { parseFlags } from './args';
@@ -213,7 +213,7 @@ async function moneyChecks(
     });
   }
   // A domain that can be renewed at its list price: one in redemption or premium may rightly have no renew price.
-  const sample = domains?.find((d) => d.domainStatus !== '2' && !d.premium) ?? domains?.[0];
+  const sample = domains?.find((d) => d.standing !== 'redemption' && !d.premium) ?? domains?.[0];
   const registrar = buildRegistrar(config, policy, env, provider);
   if (sample && registrar.quoteRenewals) {
     const quote = registrar.quoteRenewals;

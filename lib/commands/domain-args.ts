@@ -1,6 +1,6 @@
 import { isValidDomainName } from '../alibaba/shapes';
 import { InputError } from '../errors';
-import { normalizeDomain } from '../renewal/domain-name';
+import { normalizeDomain } from '../registrar/domain-name';
 
 /**
  * Domain names given on the command line, normalised (lower case, punycode) through the project's one normaliser,

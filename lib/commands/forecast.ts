@@ -1,7 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { InputError } from '../errors';
-import { normalizeDomain } from '../renewal/domain-name';
 import { forecastListingRange, forecastRenewals, MAX_FORECAST_MONTHS } from '../renewal/forecast';
 import { forecastToCsv, forecastToJson, formatForecastTable } from '../renewal/forecast-format';
 import { formatForecastIcs } from '../renewal/forecast-ics';
@@ -72,7 +71,7 @@ export const forecastCommand: Command = async (args, io) => {
     const wanted = new Set(draft.renewals.map((r) => r.domain));
     const { quotes, warnings } = await fetchForecastQuotes(
       registrar,
-      domains.filter((d) => wanted.has(normalizeDomain(d.domainName))),
+      domains.filter((d) => wanted.has(d.domainName)),
       rt.policy.money.currency,
     );
     for (const w of warnings) io.err(terminalLine(`forecast: ${w}`));

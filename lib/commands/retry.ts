@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { InputError } from '../errors';
 import type { Claim } from '../ledger/port';
-import { normalizeDomain } from '../renewal/domain-name';
+import { normalizeDomain } from '../registrar/domain-name';
 import { type Command, EXIT } from './io';
 import { openLocalLedger } from './local-runtime';
 import { terminalLine } from './terminal-text';

@@ -1,6 +1,6 @@
 import type { Ledger } from '../ledger/port';
+import { normalizeDomain } from '../registrar/domain-name';
 import { formatDateUtc } from '../renewal/dates';
-import { normalizeDomain } from '../renewal/domain-name';
 import { parseFlags } from './args';
 import { type CliIO, type Command, EXIT } from './io';
 import { openLocalLedger } from './local-runtime';

@@ -1,5 +1,6 @@
 import { InputError, LedgerError } from '../errors';
 import type { Money } from '../money';
+import { normalizeDomain } from '../registrar/domain-name';
 import type { Batch, BatchEntry, Claim, ClaimKey, Hold, PendingNotice, RunRecord } from './port';
 import { TABLE } from './table';
 
@@ -309,7 +310,9 @@ function fromEntry(entry: unknown, item: Item): BatchEntry {
   const e = entry as Item;
   const w = 'batch entry';
   return {
-    domain: str(e, 'domain', w),
+    // Stored data is the one place a name can enter in another form: an older version wrote IDNs in Unicode.
+    // Read here in the form every other name has (the registrar port's), so an open batch still blocks a re-buy.
+    domain: normalizeDomain(str(e, 'domain', w)),
     expiryMs: num(e, 'expiryMs', w),
     years: num(e, 'years', w),
     permitPremium: e.permitPremium === true,

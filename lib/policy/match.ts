@@ -1,5 +1,5 @@
 import { domainToASCII, domainToUnicode } from 'node:url';
-import type { ListedDomain } from '../registrar';
+import type { ListedDomain } from '../registrar/port';
 import type { Policy, PolicyRule } from './schema';
 
 /** The settings that apply to one domain: `defaults` overridden by the first matching rule. */

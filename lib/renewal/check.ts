@@ -2,11 +2,10 @@ import type { Batch, BatchEntry } from '../ledger/port';
 import { describeError } from '../log';
 import { classifyReason } from '../notify/text/advice';
 import type { Policy } from '../policy/schema';
-import type { TaskDetail } from '../registrar';
+import type { TaskDetail } from '../registrar/port';
 import { applyToClaims, isLive, transitions } from './claims';
 import { readCurrentExpiries } from './confirm';
 import type { JobDeps } from './deps';
-import { normalizeDomain } from './domain-name';
 import { deliverNotices } from './notices';
 import {
   DEFAULT_SETTLE_RULES,
@@ -97,9 +96,7 @@ export async function runCheck(
   // 2. Confirm every reported success in one go: the new expiry must be visible before a renewal counts. A domain
   // whose look-up fails stays pending alone; the others are confirmed.
   const successes = progress.flatMap(({ batch, details }) =>
-    details
-      ? batch.entries.filter((e) => !e.outcome && details.get(normalizeDomain(e.domain))?.state === 'success')
-      : [],
+    details ? batch.entries.filter((e) => !e.outcome && details.get(e.domain)?.state === 'success') : [],
   );
   const expiries =
     successes.length > 0
@@ -166,7 +163,7 @@ async function readBatch(
   }
   if (current.status !== 'SUBMITTED' || !current.taskNo) return { batch: current };
   const details = new Map<string, TaskDetail>();
-  for (const d of await deps.registrar.listTaskDetails(current.taskNo)) details.set(normalizeDomain(d.domainName), d);
+  for (const d of await deps.registrar.listTaskDetails(current.taskNo)) details.set(d.domainName, d);
   return { batch: current, details };
 }
 
@@ -219,7 +216,7 @@ async function recordResults(
   const failed = new Map<string, string>();
   const moved: { domain: string; expiryMs: number }[] = [];
   for (const entry of batch.entries) {
-    const name = normalizeDomain(entry.domain);
+    const name = entry.domain;
     const detail = details.get(name);
     if (entry.outcome || !detail || detail.state === 'waiting' || detail.state === 'executing') {
       if (!entry.outcome) summary.pending += 1;

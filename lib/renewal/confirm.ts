@@ -1,7 +1,6 @@
 import type { BatchEntry } from '../ledger/port';
-import type { Registrar } from '../registrar';
+import type { Registrar } from '../registrar/port';
 import { addYearsUtc } from './dates';
-import { normalizeDomain } from './domain-name';
 
 const DAY_MS = 86_400_000;
 
@@ -70,19 +69,18 @@ export async function readCurrentExpiries(
   const plan = planConfirmation(entries);
   const found = new Map<string, number>();
   for (const range of plan.ranges) {
-    const wanted = new Set(range.entries.map((e) => normalizeDomain(e.domain)));
+    const wanted = new Set(range.entries.map((e) => e.domain));
     try {
       const listed = await registrar.listDomains({ expiringFromMs: range.fromMs, expiringToMs: range.toMs });
       for (const d of listed) {
-        const name = normalizeDomain(d.domainName);
-        if (wanted.has(name)) found.set(name, d.expiresAtMs);
+        if (wanted.has(d.domainName)) found.set(d.domainName, d.expiresAtMs);
       }
     } catch (err) {
       onError(`${range.entries.length} domains (ranged listing)`, err);
     }
   }
   for (const e of entries) {
-    const name = normalizeDomain(e.domain);
+    const name = e.domain;
     if (found.has(name)) continue;
     try {
       found.set(name, (await registrar.getDomain(e.domain)).expiresAtMs);

@@ -1,5 +1,5 @@
 import type { Money } from '../money';
-import type { ListedDomain, QuoteSource } from '../registrar';
+import type { ListedDomain, QuoteSource } from '../registrar/port';
 
 /**
  * The fixed vocabulary of reasons a decision can carry (README: plan reasons). `due` is the only reason to renew.
@@ -38,9 +38,9 @@ export interface InFlightView {
   nextEligibleAtMs?: number;
 }
 
-/** Key of a claim and of the in-flight map: lower-cased domain + '#' + expiry ms. */
+/** Key of a claim and of the in-flight map: the (normalised) domain + '#' + expiry ms. */
 export function claimKey(domainName: string, expiresAtMs: number): string {
-  return `${domainName.toLowerCase()}#${expiresAtMs}`;
+  return `${domainName}#${expiresAtMs}`;
 }
 
 export interface Decision {

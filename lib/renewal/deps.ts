@@ -4,7 +4,7 @@ import type { Ledger } from '../ledger/port';
 import type { Logger } from '../log';
 import type { MetricName } from '../metrics';
 import type { Notifier } from '../notify/port';
-import type { Registrar } from '../registrar';
+import type { Registrar } from '../registrar/port';
 
 /** Everything the jobs touch of the outside world; handlers and the CLI build it, tests inject their own. */
 export interface JobDeps {

@@ -1,4 +1,4 @@
-import type { ListedDomain } from '../registrar';
+import type { ListedDomain } from '../registrar/port';
 import { formatDateUtc } from './dates';
 
 /**

@@ -1,6 +1,5 @@
 import { RegistrarError } from '../errors';
-import type { ListedDomain, Quote, Registrar } from '../registrar';
-import { normalizeDomain } from './domain-name';
+import type { ListedDomain, Quote, Registrar } from '../registrar/port';
 
 /**
  * One-year registrar quotes for the forecast, keyed by normalised domain name, when the registrar offers quotes
@@ -21,7 +20,7 @@ export async function fetchForecastQuotes(
       currency,
     );
     return {
-      quotes: new Map(answer.quotes.map((q) => [normalizeDomain(q.domainName), q])),
+      quotes: new Map(answer.quotes.map((q) => [q.domainName, q])),
       warnings: answer.unavailable.map((u) => `price source ${u.source} unavailable (${u.code}); tried the next one`),
     };
   } catch (err) {

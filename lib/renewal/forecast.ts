@@ -3,9 +3,8 @@ import type { Hold } from '../ledger/port';
 import { addMoney, type Money, timesMoney, zeroMoney } from '../money';
 import { resolveRule } from '../policy/match';
 import type { Policy } from '../policy/schema';
-import type { ListedDomain, Quote, QuoteSource } from '../registrar';
+import type { ListedDomain, Quote, QuoteSource } from '../registrar/port';
 import { addYearsUtc, DAY_MS } from './dates';
-import { normalizeDomain } from './domain-name';
 import { isHoldExpired } from './hold-time';
 import { capYears, GRACE_DAYS } from './plan';
 import { findTablePrice } from './price-table';
@@ -146,9 +145,9 @@ export function forecastRenewals(input: ForecastInput): Forecast {
   const renewals: ForecastRenewal[] = [];
   const skipped: Forecast['skipped'] = [];
   const seen = new Set<string>();
-  const holds = new Map((input.holds ?? []).map((h) => [h.domain.toLowerCase(), h]));
+  const holds = new Map((input.holds ?? []).map((h) => [h.domain, h]));
   for (const domain of input.domains) {
-    const name = normalizeDomain(domain.domainName);
+    const name = domain.domainName;
     if (seen.has(name)) continue;
     seen.add(name);
     const settings = resolveRule(policy, domain);
@@ -157,7 +156,7 @@ export function forecastRenewals(input: ForecastInput): Forecast {
     if (Math.max(nowMs, expiry - before) >= toMs) continue;
     const skip = (reason: ForecastSkipReason) => skipped.push({ domain: name, expiresAtMs: expiry, reason });
     // The planner's order of reasons (lib/renewal/plan.ts decideOne).
-    if (domain.domainStatus === '2' || nowMs - expiry > GRACE_DAYS * DAY_MS) skip('redemption');
+    if (domain.standing === 'redemption' || nowMs - expiry > GRACE_DAYS * DAY_MS) skip('redemption');
     else if (!settings.renew) skip('opted-out');
     else if (nowMs - expiry > settings.daysAfterExpiry * DAY_MS) skip('past-window');
     else if (domain.premium && !policy.limits.allowPremium) skip('premium');

@@ -1,7 +1,6 @@
 import type { Batch } from '../ledger/port';
-import type { Registrar, TaskInfo } from '../registrar';
+import type { Registrar, TaskInfo } from '../registrar/port';
 import { DAY_MS } from './dates';
-import { normalizeDomain } from './domain-name';
 
 /**
  * Renewals made outside this deployment (the console, Alibaba's own auto-renew, a second stack on the same account)
@@ -12,18 +11,14 @@ import { normalizeDomain } from './domain-name';
 /** How far back the task list is read, days. A queued task older than this is taken as finished or failed. */
 export const FOREIGN_TASK_LOOKBACK_DAYS = 7;
 
-/** The registrar's task type of a renewal order (QueryTaskList TaskType). */
-const RENEW_TASK_TYPE = 'ORDER_RENEW';
-const FINISHED_TASK_STATUS = 'COMPLETE';
-
-/** True for a renewal task (QueryTaskList). */
+/** True for a renewal order's task. */
 export function isRenewalTask(task: TaskInfo): boolean {
-  return task.taskType === RENEW_TASK_TYPE;
+  return task.kind === 'renewal';
 }
 
 /**
  * Domains (normalised) that an unfinished renewal task not recorded in our open batches holds right now: every
- * renewal task of the last {@link FOREIGN_TASK_LOOKBACK_DAYS} days (one paged listing) that is not COMPLETE and not
+ * renewal task of the last {@link FOREIGN_TASK_LOOKBACK_DAYS} days (one paged listing) that is not finished and not
  * ours, and of its details those still waiting or executing (one detail read per such task; usually none).
  * @param nowMs epoch ms
  */
@@ -40,9 +35,9 @@ export async function findRenewingElsewhere(
   });
   const held = new Set<string>();
   for (const task of tasks) {
-    if (!isRenewalTask(task) || task.taskStatus === FINISHED_TASK_STATUS || ours.has(task.taskNo)) continue;
+    if (!isRenewalTask(task) || task.finished || ours.has(task.taskNo)) continue;
     for (const detail of await registrar.listTaskDetails(task.taskNo)) {
-      if (detail.state === 'waiting' || detail.state === 'executing') held.add(normalizeDomain(detail.domainName));
+      if (detail.state === 'waiting' || detail.state === 'executing') held.add(detail.domainName);
     }
   }
   return held;

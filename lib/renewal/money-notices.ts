@@ -4,7 +4,6 @@ import type { DomainOutcome } from '../notify/port';
 import { formatDateUtc } from '../notify/text/sanitize';
 import { utcDay } from './budgets';
 import { type Plan, type PlanMoney, REASONS, type Reason } from './decision';
-import { normalizeDomain } from './domain-name';
 
 /**
  * What people are told about money after a renew run (issue 15): one `deferred` line per due domain that was not
@@ -69,7 +68,7 @@ export function collectMoneyNotices(plan: Plan): { outcomes: DomainOutcome[]; ma
   const outcomes = held.map((d, i): DomainOutcome => {
     const why = `${d.reason}: ${REASONS[d.reason]}`;
     return {
-      domain: normalizeDomain(d.domain.domainName),
+      domain: d.domain.domainName,
       event: 'deferred',
       batchId: '-',
       oldExpiryMs: d.domain.expiresAtMs,

@@ -2,9 +2,8 @@ import type { Ledger } from '../ledger/port';
 import type { DomainOutcome } from '../notify/port';
 import { formatDateUtc } from '../notify/text/sanitize';
 import type { Policy } from '../policy/schema';
-import type { ListedDomain } from '../registrar';
+import type { ListedDomain } from '../registrar/port';
 import { claimKey, type Plan } from './decision';
-import { normalizeDomain } from './domain-name';
 
 /**
  * The advance notice (issue 15, notify.advanceDays): a renewal is announced once per domain and expiry in an
@@ -22,7 +21,7 @@ export function noticeDaysOf(policy: Pick<Policy, 'notify'>): number {
 
 /** The one-time mark of a renewal's notice. */
 export function noticeMark(domain: string, expiryMs: number): string {
-  return `notice#${normalizeDomain(domain)}#${expiryMs}`;
+  return `notice#${domain}#${expiryMs}`;
 }
 
 /**
@@ -72,12 +71,12 @@ export function collectUpcoming(plan: Plan): { outcomes: DomainOutcome[]; marks:
   const fresh = plan.upcoming.filter((u) => u.noticedAtMs === undefined);
   return {
     outcomes: fresh.map((u) => ({
-      domain: normalizeDomain(u.domain.domainName),
+      domain: u.domain.domainName,
       event: 'upcoming',
       batchId: '-',
       oldExpiryMs: u.domain.expiresAtMs,
       years: u.years,
-      reason: `to be bought from ${formatDateUtc(u.buyFromMs)}; to stop it: autorenew hold ${normalizeDomain(u.domain.domainName)}`,
+      reason: `to be bought from ${formatDateUtc(u.buyFromMs)}; to stop it: autorenew hold ${u.domain.domainName}`,
       ...(u.price ? { price: u.price } : {}),
     })),
     marks: fresh.map((u) => noticeMark(u.domain.domainName, u.domain.expiresAtMs)),

@@ -2,7 +2,6 @@ import { createHash } from 'node:crypto';
 import { InputError } from '../errors';
 import type { Policy } from '../policy/schema';
 import type { Plan } from './decision';
-import { normalizeDomain } from './domain-name';
 import { type PlanJson, planToJson } from './plan-format';
 
 /*
@@ -22,6 +21,7 @@ export interface ListedSnapshot {
   domain: string;
   instanceId: string;
   expiresAtMs: number;
+  /** The domain's standing (registrar port vocabulary: normal, renewal-due, redemption, other). */
   status: string;
 }
 
@@ -76,10 +76,10 @@ export function policyHash(policy: Policy): string {
 
 export function listingOf(plan: Plan): ListedSnapshot[] {
   return plan.decisions.map((d) => ({
-    domain: normalizeDomain(d.domain.domainName),
+    domain: d.domain.domainName,
     instanceId: d.domain.instanceId,
     expiresAtMs: d.domain.expiresAtMs,
-    status: d.domain.domainStatus,
+    status: d.domain.standing,
   }));
 }
 
@@ -87,7 +87,7 @@ export function purchasesOf(plan: Plan): PurchaseItem[] {
   return plan.decisions
     .filter((d) => d.action === 'renew')
     .map((d) => ({
-      domain: normalizeDomain(d.domain.domainName),
+      domain: d.domain.domainName,
       expiresAtMs: d.domain.expiresAtMs,
       years: d.years ?? 0,
       couponNo: d.couponNo ?? null,

@@ -3,10 +3,9 @@ import { InputError } from '../errors';
 import type { Batch, Claim } from '../ledger/port';
 import { describeError } from '../log';
 import type { Policy } from '../policy/schema';
-import type { ListedDomain } from '../registrar';
+import type { ListedDomain } from '../registrar/port';
 import { claimKey, type InFlightView, type Plan, type Reason } from './decision';
 import type { JobDeps } from './deps';
-import { normalizeDomain } from './domain-name';
 import { findRenewingElsewhere } from './foreign-tasks';
 import { noticeDaysOf, readNotices } from './notice';
 import { listingWindow, planRenewals } from './plan';
@@ -31,8 +30,7 @@ const AFTER_IN_FLIGHT = new Set<Reason>([
 export function renewalsInFlight(open: readonly Batch[]): Map<string, number> {
   const live = new Map<string, number>();
   for (const b of open)
-    if (b.status !== 'CLOSED')
-      for (const e of b.entries) if (!e.outcome) live.set(normalizeDomain(e.domain), e.expiryMs);
+    if (b.status !== 'CLOSED') for (const e of b.entries) if (!e.outcome) live.set(e.domain, e.expiryMs);
   return live;
 }
 
@@ -136,7 +134,7 @@ async function planWithLedger(
   const draft = planRenewals({ ...base, inFlight: new Map() });
   const candidates = draft.decisions.filter((d) => AFTER_IN_FLIGHT.has(d.reason)).map((d) => d.domain);
   const claims = new Map<string, Claim>();
-  const keys = candidates.map((d) => ({ domain: normalizeDomain(d.domainName), expiryMs: d.expiresAtMs }));
+  const keys = candidates.map((d) => ({ domain: d.domainName, expiryMs: d.expiresAtMs }));
   // Notices matter for what would be bought now and for what the notice announces ahead of its due date.
   const announced = noticeDaysOf(policy) > 0 ? [...candidates, ...draft.upcoming.map((u) => u.domain)] : [];
   const [found, notices] = await Promise.all([deps.ledger.getClaims(keys), readNotices(deps.ledger, announced)]);
@@ -145,7 +143,7 @@ async function planWithLedger(
   const inFlight = new Map<string, InFlightView>();
   for (const d of candidates) {
     const key = claimKey(d.domainName, d.expiresAtMs);
-    const view = viewOf(d.expiresAtMs, claims.get(key), live.get(normalizeDomain(d.domainName)));
+    const view = viewOf(d.expiresAtMs, claims.get(key), live.get(d.domainName));
     if (view) inFlight.set(key, view);
   }
   return inFlight.size === 0 && notices.size === 0 ? draft : planRenewals({ ...base, inFlight, notices });

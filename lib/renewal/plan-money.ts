@@ -1,9 +1,8 @@
 import { addMoney, type Money, parseMoney, timesMoney, zeroMoney } from '../money';
 import type { Policy } from '../policy/schema';
-import type { QuoteSource } from '../registrar';
+import type { QuoteSource } from '../registrar/port';
 import { daysUntil } from './dates';
 import type { Decision, Plan, PlanMoney, Reason } from './decision';
-import { normalizeDomain } from './domain-name';
 import { buildBatches, countTotals } from './plan';
 
 /**
@@ -81,7 +80,7 @@ export function applyMoney(plan: Plan, policy: Policy, input: MoneyInput): Plan 
   let earliest = Number.POSITIVE_INFINITY;
   const room = balance?.state === 'read' ? addMoney(balance.availableCash, { minor: -reserve.minor, currency }) : null;
   for (const { d, i } of order) {
-    const priced = input.prices.get(normalizeDomain(d.domain.domainName));
+    const priced = input.prices.get(d.domain.domainName);
     if (stopForBalance) {
       decisions[i] = skip(d, 'balance-unknown', priced);
       continue;
@@ -136,7 +135,7 @@ export function applyMoney(plan: Plan, policy: Policy, input: MoneyInput): Plan 
   const batches = buildBatches(decisions, policy.limits.maxBatchSize);
   // The advance notice shows what each announced renewal will cost.
   const upcoming = plan.upcoming.map((u) => {
-    const priced = input.prices.get(normalizeDomain(u.domain.domainName));
+    const priced = input.prices.get(u.domain.domainName);
     return priced ? { ...u, price: timesMoney(priced.perYear, u.years), priceSource: priced.source } : u;
   });
   if (room !== null) {

@@ -1,6 +1,6 @@
 import { resolveRule } from '../policy/match';
 import type { Policy } from '../policy/schema';
-import type { ListedDomain } from '../registrar';
+import type { ListedDomain } from '../registrar/port';
 import { addYearsUtc, DAY_MS, daysUntil } from './dates';
 import {
   claimKey,
@@ -11,7 +11,6 @@ import {
   type Reason,
   type UpcomingRenewal,
 } from './decision';
-import { normalizeDomain } from './domain-name';
 import { noticeDaysOf } from './notice';
 
 /**
@@ -57,7 +56,7 @@ export function planRenewals(input: PlanInput): Plan {
   const seen = new Set<string>();
   const upcoming: UpcomingRenewal[] = [];
   const decisions = sorted.map((domain) => {
-    const name = domain.domainName.toLowerCase();
+    const name = domain.domainName;
     // The same name listed twice must never be bought twice in one run.
     const duplicate = seen.has(name);
     seen.add(name);
@@ -112,7 +111,7 @@ function decideOne(domain: ListedDomain, input: PlanInput, duplicate: boolean, u
       ...(noticedAtMs !== undefined ? { noticedAtMs } : {}),
     });
 
-  if (domain.domainStatus === '2' || nowMs - expiry > GRACE_DAYS * DAY_MS) return no('redemption');
+  if (domain.standing === 'redemption' || nowMs - expiry > GRACE_DAYS * DAY_MS) return no('redemption');
   if (!settings.renew) return no('opted-out');
   const dueAtMs = expiry - settings.daysBeforeExpiry * DAY_MS;
   if (nowMs < dueAtMs) {
@@ -124,7 +123,7 @@ function decideOne(domain: ListedDomain, input: PlanInput, duplicate: boolean, u
     return no('not-due');
   }
   if (nowMs - expiry > settings.daysAfterExpiry * DAY_MS) return no('past-window');
-  const name = normalizeDomain(domain.domainName);
+  const name = domain.domainName;
   if (input.held?.has(name)) return no('held');
   if (domain.premium && !policy.limits.allowPremium) return no('premium');
   if (domain.autoRenewEnabled && policy.money.registrarAutoRenew === 'skip') return no('registrar-auto-renew');
@@ -192,10 +191,7 @@ function skip(domain: ListedDomain, reason: Reason, nowMs: number, rule: string 
 
 function compareDomains(a: ListedDomain, b: ListedDomain): number {
   return (
-    a.expiresAtMs - b.expiresAtMs ||
-    compareText(a.domainName.toLowerCase(), b.domainName.toLowerCase()) ||
-    compareText(a.domainName, b.domainName) ||
-    compareText(a.instanceId, b.instanceId)
+    a.expiresAtMs - b.expiresAtMs || compareText(a.domainName, b.domainName) || compareText(a.instanceId, b.instanceId)
   );
 }
 

@@ -1,6 +1,5 @@
 import { type Money, parseMoney } from '../money';
 import type { Policy } from '../policy/schema';
-import { normalizeDomain } from './domain-name';
 
 /**
  * The policy's one-year price for `domainName` from `money.priceTable`: the longest TLD key the name ends with wins
@@ -10,7 +9,7 @@ import { normalizeDomain } from './domain-name';
 export function findTablePrice(policy: Policy, domainName: string): Money | undefined {
   const table = policy.money.priceTable;
   if (!table) return undefined;
-  const name = normalizeDomain(domainName).replace(/\.$/, '');
+  const name = domainName.replace(/\.$/, '');
   let best: string | undefined;
   for (const tld of Object.keys(table)) {
     // A whole-label suffix only: "com" matches "x.com", never "x.dotcom".

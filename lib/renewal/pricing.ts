@@ -2,8 +2,7 @@ import { InputError } from '../errors';
 import { describeError, type Logger } from '../log';
 import { formatMoney, type Money, parseMoney } from '../money';
 import type { Policy } from '../policy/schema';
-import type { ListedDomain, QuoteSource, Registrar } from '../registrar';
-import { normalizeDomain } from './domain-name';
+import type { ListedDomain, QuoteSource, Registrar } from '../registrar/port';
 import type { PricedDomain } from './plan-money';
 
 /**
@@ -24,7 +23,7 @@ export interface PriceBook {
 export function priceFromTable(domainName: string, policy: Policy): Money | undefined {
   const table = policy.money.priceTable;
   if (!table) return undefined;
-  const labels = normalizeDomain(domainName).split('.');
+  const labels = domainName.split('.');
   for (let i = 1; i < labels.length; i++) {
     const tld = labels.slice(i).join('.');
     const value = table[tld];
@@ -44,7 +43,7 @@ export async function collectPrices(
 ): Promise<PriceBook> {
   const currency = policy.money.currency;
   const wanted = new Map<string, ListedDomain>();
-  for (const d of domains) wanted.set(normalizeDomain(d.domainName), d);
+  for (const d of domains) wanted.set(d.domainName, d);
   const book: PriceBook = { prices: new Map(), unavailable: [] };
   if (wanted.size === 0) return book;
   if (deps.registrar.quoteRenewals) {
@@ -60,7 +59,7 @@ export async function collectPrices(
             { domain: q.domainName },
           );
         }
-        book.prices.set(normalizeDomain(q.domainName), { perYear: q.perYear, source: q.source });
+        book.prices.set(q.domainName, { perYear: q.perYear, source: q.source });
       }
       book.unavailable = answer.unavailable.map((u) => ({ source: u.source, code: u.code }));
       for (const u of answer.unavailable)

@@ -1,10 +1,9 @@
 import type { Batch, BatchEntry } from '../ledger/port';
 import { describeError } from '../log';
 import type { Policy } from '../policy/schema';
-import type { TaskInfo } from '../registrar';
+import type { TaskInfo } from '../registrar/port';
 import { applyToClaims, isLive, knownTaskNos, transitions } from './claims';
 import type { JobDeps } from './deps';
-import { normalizeDomain } from './domain-name';
 import { judgeExpiry } from './expiry';
 import { isRenewalTask } from './foreign-tasks';
 
@@ -44,7 +43,7 @@ export type ReconcileResult =
 interface TaskSearch {
   /** Tasks created at or after the submit start (minus skew) whose domains are exactly the batch's. */
   exact: string[];
-  /** Every unknown ORDER_RENEW task in the read range that contains any of the batch's domains. */
+  /** Every unknown renewal task in the read range that contains any of the batch's domains. */
   touching: string[];
 }
 
@@ -163,7 +162,7 @@ async function searchTasks(
   now: number,
   readKnown: () => Promise<ReadonlySet<string>>,
 ): Promise<TaskSearch> {
-  const want = new Set(batch.entries.map((e) => normalizeDomain(e.domain)));
+  const want = new Set(batch.entries.map((e) => e.domain));
   const search: TaskSearch = { exact: [], touching: [] };
   // Creation times are filtered by day on the registrar side, in an UNCONFIRMED zone: widen by a day each way.
   const renewals = (await deps.registrar.listTasks({ fromMs: startedAt - DAY_MS, toMs: now + DAY_MS })).filter(
@@ -173,7 +172,7 @@ async function searchTasks(
   const known = await readKnown();
   for (const task of renewals) {
     if (known.has(task.taskNo)) continue;
-    const got = new Set((await deps.registrar.listTaskDetails(task.taskNo)).map((d) => normalizeDomain(d.domainName)));
+    const got = new Set((await deps.registrar.listTaskDetails(task.taskNo)).map((d) => d.domainName));
     if (![...got].some((d) => want.has(d))) continue;
     search.touching.push(task.taskNo);
     const exact = got.size === want.size && [...want].every((d) => got.has(d));

@@ -10,12 +10,11 @@ import {
 import type { Batch, BatchEntry } from '../ledger/port';
 import { describeError } from '../log';
 import type { Policy } from '../policy/schema';
-import type { SubmitResult } from '../registrar';
+import type { SubmitResult } from '../registrar/port';
 import { type BudgetPeriods, budgetPeriods, costOf, giveBack, takeBatchBudget } from './budgets';
 import { applyToClaims, isLive, transitions } from './claims';
 import type { Plan, PlannedBatch } from './decision';
 import type { JobDeps } from './deps';
-import { normalizeDomain } from './domain-name';
 import { listAndPlan } from './plan-listing';
 import { retryWithBackoff } from './retry';
 import { boundText } from './text';
@@ -187,7 +186,7 @@ export async function runRenew(
 /** Claims the batch's domains; returns the claimed entries (others are held by another run). */
 async function claimEntries(deps: JobDeps, policy: Policy, batch: Batch, planned: PlannedBatch): Promise<BatchEntry[]> {
   const claimed = await mapWithLimit(planned.items, LEDGER_CONCURRENCY, async (d): Promise<BatchEntry | undefined> => {
-    const domain = normalizeDomain(d.domain.domainName);
+    const domain = d.domain.domainName;
     const result = await deps.ledger.claim({
       domain,
       expiryMs: d.domain.expiresAtMs,
@@ -231,7 +230,7 @@ async function submitBatch(
   // submit-start write leaves claims the reconciler can find and release (else they stay CLAIMED for ever and the
   // domain lapses silently). Claim transitions only touch claims that carry this batchId.
   const intended: BatchEntry[] = planned.items.map((d) => ({
-    domain: normalizeDomain(d.domain.domainName),
+    domain: d.domain.domainName,
     expiryMs: d.domain.expiresAtMs,
     years: d.years ?? 1,
     permitPremium: !!d.permitPremium,

@@ -1,6 +1,5 @@
 import type { DomainOutcome } from '../notify/port';
 import { type Plan, REASONS, type Reason } from './decision';
-import { normalizeDomain } from './domain-name';
 import { MONEY_REASONS } from './money-notices';
 
 /** Days-left thresholds at which a will-lapse notice is sent, once each per domain and expiry. */
@@ -39,7 +38,7 @@ export function collectLapseWarnings(plan: Plan): LapseWarning[] {
     if (d.action !== 'skip' || !WILL_LAPSE_REASONS.includes(d.reason)) continue;
     const threshold = WILL_LAPSE_THRESHOLDS_DAYS.find((t) => d.daysLeft <= t);
     if (threshold === undefined) continue;
-    const domain = normalizeDomain(d.domain.domainName);
+    const domain = d.domain.domainName;
     out.push({
       mark: `lapse#${domain}#${d.domain.expiresAtMs}#${threshold}`,
       outcome: {

@@ -48,7 +48,7 @@ export function parseDomain(spec: string | FakeDomain, nowMs: number): FakeDomai
     domainName: m[1] as string,
     expiresAtMs: nowMs + duration(m[2] as string),
     ...(words.has('premium') ? { premium: true } : {}),
-    ...(words.has('redemption') ? { domainStatus: '2' } : {}),
+    ...(words.has('redemption') ? { standing: 'redemption' as const } : {}),
     ...(words.has('autorenew') ? { autoRenewEnabled: true } : {}),
   };
 }

@@ -1,7 +1,7 @@
 import type { Batch, Claim, Ledger } from '../../lib/ledger/port';
 import type { RenderedMessage } from '../../lib/notify/port';
+import { normalizeDomain } from '../../lib/registrar/domain-name';
 import { isLive } from '../../lib/renewal/claims';
-import { normalizeDomain } from '../../lib/renewal/domain-name';
 import type { SandboxState } from '../../lib/sandbox';
 
 /**

@@ -4,8 +4,8 @@ import { executeCheck, executeRenew } from '../../lib/jobs';
 import type { Claim, ClaimRequest, ClaimResult, Ledger } from '../../lib/ledger/port';
 import { createLogger } from '../../lib/log';
 import type { Notifier, RenderedMessage } from '../../lib/notify/port';
-import type { Registrar } from '../../lib/registrar';
-import { normalizeDomain } from '../../lib/renewal/domain-name';
+import { normalizeDomain } from '../../lib/registrar/domain-name';
+import type { Registrar } from '../../lib/registrar/port';
 import { DEFAULT_SETTLE_RULES, type SettleRules } from '../../lib/renewal/reconcile';
 import type { SandboxFaults, SandboxFixtureDomain } from '../../lib/sandbox';
 import {

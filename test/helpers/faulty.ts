@@ -1,6 +1,6 @@
 import { LedgerError } from '../../lib/errors';
 import type { Ledger } from '../../lib/ledger/port';
-import type { Registrar } from '../../lib/registrar';
+import type { Registrar } from '../../lib/registrar/port';
 
 const DAY_MS = 86_400_000;
 

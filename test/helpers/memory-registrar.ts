@@ -1,8 +1,11 @@
 import { randomUUID } from 'node:crypto';
+import { standingOf } from '../../lib/alibaba/vocabulary';
 import type { Clock } from '../../lib/clock';
 import { RejectedFinalError } from '../../lib/errors';
+import { normalizeDomain } from '../../lib/registrar/domain-name';
 import type {
   DomainInfo,
+  DomainStanding,
   ListedDomain,
   ListQuery,
   QuoteAnswer,
@@ -11,7 +14,7 @@ import type {
   SubmitResult,
   TaskDetail,
   TaskInfo,
-} from '../../lib/registrar';
+} from '../../lib/registrar/port';
 import { addYearsUtc } from '../../lib/renewal/dates';
 import { formatDisplayDate } from '../../lib/sandbox/dates';
 import { domainStatusAt } from '../../lib/sandbox/model';
@@ -20,7 +23,8 @@ import { domainKey, priceOf } from '../../lib/sandbox/tld';
 /**
  * An in-memory fake of the Registrar port for fast job-level tests: a portfolio, a submit that creates a task, and
  * tasks that settle on the injected clock (each detail waits `taskMs`, executes for `taskMs`, then succeeds or fails,
- * as the sandbox does). It speaks the port's vocabulary directly: no HTTP, signing, paging or retries; those are
+ * as the sandbox does). It speaks the port's vocabulary directly (standings, task kinds, and names normalised as the
+ * port promises, however a test spells them): no HTTP, signing, paging or retries; those are
  * the Alibaba adapter's and are tested against the sandbox.
  */
 
@@ -28,8 +32,8 @@ export interface FakeDomain {
   domainName: string;
   expiresAtMs: number;
   premium?: boolean;
-  /** Overrides the status computed from the expiry (e.g. '2' for redemption). */
-  domainStatus?: string;
+  /** Overrides the standing computed from the expiry (e.g. 'redemption'). */
+  standing?: DomainStanding;
   /** One-year price in minor units of the registrar's currency; default the sandbox's TLD list price. */
   priceMinor?: number;
   /** Alibaba's own auto-renew is on (AutoRenewEnabled). */
@@ -125,7 +129,7 @@ export function createMemoryRegistrar(options: MemoryRegistrarOptions): MemoryRe
     if (injected) return { ok: false, message: injected };
     const domain = domains.get(key(item.domainName));
     if (!domain) return { ok: false, message: 'The domain name does not exist.' };
-    if (status(domain, task.doneAtMs) === '2') {
+    if (standing(domain, task.doneAtMs) === 'redemption') {
       return { ok: false, message: 'The domain name is in redemption and cannot be renewed.' };
     }
     if (domain.premium && !item.permitPremium)
@@ -148,16 +152,17 @@ export function createMemoryRegistrar(options: MemoryRegistrarOptions): MemoryRe
     }
   }
 
-  function status(domain: FakeDomain, atMs: number): string {
-    return domain.domainStatus ?? domainStatusAt(domain.expiresAtMs, atMs);
+  function standing(domain: FakeDomain, atMs: number): DomainStanding {
+    // The sandbox's life-cycle model gives Alibaba's code; the adapter's mapping turns it into the port's word.
+    return domain.standing ?? standingOf(domainStatusAt(domain.expiresAtMs, atMs));
   }
 
   function listed(domain: FakeDomain): ListedDomain {
     return {
-      domainName: domain.domainName,
+      domainName: normalizeDomain(domain.domainName),
       instanceId: `S${key(domain.domainName)}`,
       expiresAtMs: domain.expiresAtMs,
-      domainStatus: status(domain, clock.now()),
+      standing: standing(domain, clock.now()),
       premium: domain.premium ?? false,
       ...(domain.autoRenewEnabled !== undefined ? { autoRenewEnabled: domain.autoRenewEnabled } : {}),
     };
@@ -229,16 +234,11 @@ export function createMemoryRegistrar(options: MemoryRegistrarOptions): MemoryRe
         .filter((t) => t.createdAtMs >= from && t.createdAtMs <= to && t.listedAtMs <= clock.now())
         .map((t) => {
           const states = t.request.items.map((i) => detailState(t, i.domainName));
-          const taskStatus = states.every((s) => s === 'success' || s === 'failure')
-            ? 'COMPLETE'
-            : states.every((s) => s === 'waiting')
-              ? 'WAITING_EXECUTE'
-              : 'EXECUTING';
           return {
             taskNo: t.taskNo,
-            taskType: 'ORDER_RENEW',
+            kind: 'renewal',
             taskNum: t.request.items.length,
-            taskStatus,
+            finished: states.every((s) => s === 'success' || s === 'failure'),
             // As the registrar displays it (UTC+8); createdAtMs is what the adapter parses from it.
             createTime: formatDisplayDate(t.createdAtMs),
             createdAtMs: t.createdAtMs,
@@ -256,7 +256,7 @@ export function createMemoryRegistrar(options: MemoryRegistrarOptions): MemoryRe
         return {
           taskNo,
           taskDetailNo: `${taskNo}-${i}`,
-          domainName: item.domainName,
+          domainName: normalizeDomain(item.domainName),
           state: detailState(task, item.domainName),
           ...(outcome ? { errorMsg: outcome.message } : {}),
           ...(outcome && !outcome.ok ? { failReason: outcome.message } : {}),
@@ -281,11 +281,18 @@ export function createMemoryRegistrar(options: MemoryRegistrarOptions): MemoryRe
       for (const item of items) {
         const domain = domains.get(key(item.domainName));
         if (!domain || wanted !== currency) {
-          answer.unpriced.push({ domainName: item.domainName, why: domain ? `no price in ${wanted}` : 'not found' });
+          answer.unpriced.push({
+            domainName: normalizeDomain(item.domainName),
+            why: domain ? `no price in ${wanted}` : 'not found',
+          });
           continue;
         }
         const minor = domain.priceMinor ?? priceOf(domain.domainName, domain.premium ?? false) * 100;
-        answer.quotes.push({ domainName: item.domainName, perYear: { minor, currency }, source: 'realtime' });
+        answer.quotes.push({
+          domainName: normalizeDomain(item.domainName),
+          perYear: { minor, currency },
+          source: 'realtime',
+        });
       }
       return answer;
     },

@@ -1,4 +1,4 @@
-import type { Registrar } from '../../lib/registrar';
+import type { Registrar } from '../../lib/registrar/port';
 
 /**
  * The registrar contract: what the jobs rely on from the Registrar port, in the port's vocabulary. It runs against
@@ -60,17 +60,48 @@ export function describeRegistrarContract(name: string, backend: RegistrarBacken
       permitPremium: over.permitPremium ?? false,
     });
 
-    test('listDomains: the expiry range is inclusive; statuses and premium flags as the registrar reports', async () => {
+    test("listDomains: the expiry range is inclusive; standings and premium flags in the port's words", async () => {
       const r = await start();
       const listed = await r.listDomains({ expiringFromMs: NOW + 10 * DAY, expiringToMs: NOW + 20 * DAY });
       expect(listed.map((d) => d.domainName).sort()).toEqual(['alpha.com', 'beta.net', 'gold.com']);
       const alpha = listed.find((d) => d.domainName === 'alpha.com');
-      expect(alpha).toMatchObject({ expiresAtMs: NOW + 10 * DAY, domainStatus: '1', premium: false });
+      expect(alpha).toMatchObject({ expiresAtMs: NOW + 10 * DAY, standing: 'renewal-due', premium: false });
       expect(listed.find((d) => d.domainName === 'gold.com')?.premium).toBe(true);
       const all = await r.listDomains({});
       expect(all).toHaveLength(5);
-      expect(all.find((d) => d.domainName === 'later.org')?.domainStatus).toBe('3');
-      expect(all.find((d) => d.domainName === 'lapsed.com')?.domainStatus).toBe('2');
+      expect(all.find((d) => d.domainName === 'later.org')?.standing).toBe('normal');
+      expect(all.find((d) => d.domainName === 'lapsed.com')?.standing).toBe('redemption');
+    });
+
+    test('every name the port returns is normalised (lower case, IDNs as punycode), however it is spelt', async () => {
+      // Normalised names are what the jobs key claims by: a second spelling reaching them would be a second claim.
+      world = await backend.create({
+        nowMs: NOW,
+        taskMs: TASK_MS,
+        domains: [
+          { domainName: 'Mixed.COM', expiresAtMs: NOW + 10 * DAY },
+          { domainName: '例子.cn', expiresAtMs: NOW + 12 * DAY },
+        ],
+      });
+      const r = world.registrar;
+      const names = ['mixed.com', 'xn--fsqu00a.cn'];
+      expect((await r.listDomains({})).map((d) => d.domainName).sort()).toEqual(names);
+      expect((await r.getDomain('MIXED.com')).domainName).toBe('mixed.com');
+      expect((await r.getDomain('例子.cn')).domainName).toBe('xn--fsqu00a.cn');
+      const { taskNo } = await r.submitRenewBatch({
+        items: [item('Mixed.Com', NOW + 10 * DAY), item('例子.cn', NOW + 12 * DAY)],
+      });
+      expect((await r.listTaskDetails(taskNo)).map((d) => d.domainName).sort()).toEqual(names);
+      if (r.quoteRenewals) {
+        const answer = await r.quoteRenewals(
+          [
+            { domainName: 'MIXED.com', premium: false },
+            { domainName: '例子.cn', premium: false },
+          ],
+          'CNY',
+        );
+        expect([...answer.quotes, ...answer.unpriced].map((q) => q.domainName).sort()).toEqual(names);
+      }
     });
 
     test('getDomain is case-insensitive; an unknown domain is an error', async () => {
@@ -79,7 +110,7 @@ export function describeRegistrarContract(name: string, backend: RegistrarBacken
       await expect(r.getDomain('absent.com')).rejects.toThrow();
     });
 
-    test('a submit creates one ORDER_RENEW task whose details wait, execute, then succeed and move the expiry', async () => {
+    test('a submit creates one renewal task whose details wait, execute, then succeed and move the expiry', async () => {
       const r = await start();
       const { taskNo } = await r.submitRenewBatch({
         items: [item('alpha.com', NOW + 10 * DAY, { years: 2 }), item('beta.net', NOW + 20 * DAY)],
@@ -92,19 +123,19 @@ export function describeRegistrarContract(name: string, backend: RegistrarBacken
       ]);
       const tasks = await r.listTasks({ fromMs: NOW - DAY, toMs: NOW + DAY });
       expect(tasks).toHaveLength(1);
-      expect(tasks[0]).toMatchObject({ taskNo, taskType: 'ORDER_RENEW', taskNum: 2, taskStatus: 'WAITING_EXECUTE' });
+      expect(tasks[0]).toMatchObject({ taskNo, kind: 'renewal', taskNum: 2, finished: false });
       expect(tasks[0]?.createdAtMs).toBe(NOW - (NOW % 1000));
 
       world.advance(TASK_MS);
       expect((await states()).map(([, s]) => s)).toEqual(['executing', 'executing']);
       expect((await r.getDomain('alpha.com')).expiresAtMs).toBe(NOW + 10 * DAY);
-      expect((await r.listTasks({ fromMs: NOW, toMs: NOW }))[0]?.taskStatus).toBe('EXECUTING');
+      expect((await r.listTasks({ fromMs: NOW, toMs: NOW }))[0]?.finished).toBe(false);
 
       world.advance(TASK_MS);
       expect((await states()).map(([, s]) => s)).toEqual(['success', 'success']);
       expect((await r.getDomain('alpha.com')).expiresAtMs).toBe(Date.UTC(2028, 11, 9, 6));
       expect((await r.getDomain('beta.net')).expiresAtMs).toBe(Date.UTC(2027, 11, 19, 6));
-      expect((await r.listTasks({ fromMs: NOW, toMs: NOW }))[0]?.taskStatus).toBe('COMPLETE');
+      expect((await r.listTasks({ fromMs: NOW, toMs: NOW }))[0]?.finished).toBe(true);
       expect(await r.listTasks({ fromMs: NOW + 3 * DAY, toMs: NOW + 4 * DAY })).toEqual([]);
     });
 

@@ -9,7 +9,7 @@ import { createLogger } from '../../lib/log';
 import type { Notifier, RenderedMessage } from '../../lib/notify/port';
 import { parsePolicyText } from '../../lib/policy/load';
 import type { Policy } from '../../lib/policy/schema';
-import type { Registrar } from '../../lib/registrar';
+import type { Registrar } from '../../lib/registrar/port';
 import type { JobDeps } from '../../lib/renewal/deps';
 import { type Sandbox, type SandboxOptions, startSandbox } from '../../lib/sandbox';
 import { startDynalite } from './ledger-dynalite';

@@ -1,6 +1,6 @@
 import { createAlibabaRegistrar } from '../../lib/alibaba';
 import { AmbiguousOutcomeError, RejectedRetryableError } from '../../lib/errors';
-import type { Registrar } from '../../lib/registrar';
+import type { Registrar } from '../../lib/registrar/port';
 import { type FakeHttpServer, startFakeHttp } from '../helpers/fake-http';
 
 const credentials = {
@@ -67,7 +67,7 @@ describe('Alibaba client over real HTTP (loopback fake server)', () => {
     await expect(registrar.getDomain('example.com')).resolves.toEqual({
       domainName: 'example.com',
       expiresAtMs: 1767225600000,
-      domainStatus: '3',
+      standing: 'normal',
       premium: false,
     });
     expect(server.requests).toHaveLength(3);

@@ -1,8 +1,8 @@
 import { createAlibabaRegistrar } from '../../lib/alibaba';
 import type { CallEvent } from '../../lib/alibaba/call';
 import { AmbiguousOutcomeError } from '../../lib/errors';
-import type { Registrar } from '../../lib/registrar';
-import { normalizeDomain } from '../../lib/renewal/domain-name';
+import { normalizeDomain } from '../../lib/registrar/domain-name';
+import type { Registrar } from '../../lib/registrar/port';
 import { type Sandbox, startSandbox } from '../../lib/sandbox';
 
 const DAY_MS = 86_400_000;

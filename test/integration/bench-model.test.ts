@@ -81,7 +81,7 @@ describe('bench model', () => {
     expect(listed).toHaveLength(1000);
     expect(p.fixture.domains).toHaveLength(2000);
     const plan = planRenewals({
-      domains: listed.map((d) => ({ ...d, instanceId: d.domainName, domainStatus: '3', premium: false })),
+      domains: listed.map((d) => ({ ...d, instanceId: d.domainName, standing: 'normal' as const, premium: false })),
       policy,
       inFlight: new Map(),
       nowMs,

@@ -229,7 +229,7 @@ describe('doctor helpers', () => {
       }),
       'p.json',
     );
-    const d = { instanceId: 'i', expiresAtMs: 0, domainStatus: '3', premium: false };
+    const d = { instanceId: 'i', expiresAtMs: 0, standing: 'normal' as const, premium: false };
     expect(idleRules(policy, [{ ...d, domainName: 'brand.com' }])).toEqual(['org']);
   });
 });

@@ -3,7 +3,7 @@ import { LedgerError } from '../../lib/errors';
 import { executeCheck, executeRenew } from '../../lib/jobs';
 import type { Batch } from '../../lib/ledger/port';
 import { registerSecret } from '../../lib/redact';
-import type { Registrar } from '../../lib/registrar';
+import type { Registrar } from '../../lib/registrar/port';
 import { runCheck } from '../../lib/renewal/check';
 import { computeTimeMarginMs, runRenew } from '../../lib/renewal/submit';
 import { flakyLedger, strangeRegistrar } from '../helpers/faulty';
@@ -461,11 +461,16 @@ describe('issue 12: money safety under partial failure', () => {
       expect(computeTimeMarginMs(registrar.worstCaseCallMs)).toBeGreaterThan(60_000);
     });
 
-    it('a listing that flips an IDN between Unicode and punycode makes one claim, not two', async () => {
+    it('a listing that flips an IDN between Unicode and punycode, beside a mixed-case name, makes one claim each', async () => {
       world = await startWorld({
         sandbox: {
           nowMs: NOW,
-          fixture: { domains: [{ domainName: '例子.中国', expiresAtMs: NOW + 10 * DAY_MS }] },
+          fixture: {
+            domains: [
+              { domainName: '例子.中国', expiresAtMs: NOW + 10 * DAY_MS },
+              { domainName: 'Shop.COM', expiresAtMs: NOW + 10 * DAY_MS },
+            ],
+          },
           faults: { loseRate: 1, actions: [SUBMIT] },
         },
       });
@@ -474,8 +479,10 @@ describe('issue 12: money safety under partial failure', () => {
       await runRenew(world.deps(), { policy: world.policy, dryRun: false, runId: 'r2' });
       world.sandbox.setFaults({});
       await runRenew(world.deps(), { policy: world.policy, dryRun: false, runId: 'r3' });
-      expect(world.sandbox.state().submissions).toHaveLength(1);
+      // One submission per domain: the lost answer's batch blocks every later run under the one normalised name.
+      expect(world.sandbox.state().submissions).toHaveLength(2);
       expect(await world.ledger.listClaimsForDomain('xn--fsqu00a.xn--fiqs8s')).toHaveLength(1);
+      expect(await world.ledger.listClaimsForDomain('shop.com')).toHaveLength(1);
     });
 
     it('registrar failure texts are stored and sent bounded, without secrets or control characters', async () => {

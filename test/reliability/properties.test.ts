@@ -2,7 +2,8 @@ import fc from 'fast-check';
 import type { Ledger } from '../../lib/ledger/port';
 import { createLogger } from '../../lib/log';
 import type { Policy } from '../../lib/policy/schema';
-import type { ListedDomain, Registrar } from '../../lib/registrar';
+import { normalizeDomain } from '../../lib/registrar/domain-name';
+import type { ListedDomain, Registrar } from '../../lib/registrar/port';
 import { addYearsUtc, DAY_MS } from '../../lib/renewal/dates';
 import type { InFlightView } from '../../lib/renewal/decision';
 import { planRenewals } from '../../lib/renewal/plan';
@@ -16,11 +17,14 @@ import { testPolicy } from '../helpers/world';
 const NOW = Date.UTC(2026, 5, 15, 8, 30);
 
 const domainArb: fc.Arbitrary<ListedDomain> = fc.record({
-  // A small name space, so duplicate listings (the same name twice) happen too.
-  domainName: fc.constantFrom('a.com', 'B.com', 'b.com', 'c.cn', 'brand.example.cn', 'old-x.net', 'z.org', '例子.中国'),
+  // A small name space, so duplicate listings (the same name twice) happen too. Spelt as the registrar may spell
+  // them, then normalised as the registrar port promises (so 'B.com' and 'b.com' are one domain listed twice).
+  domainName: fc
+    .constantFrom('a.com', 'B.com', 'b.com', 'c.cn', 'brand.example.cn', 'old-x.net', 'z.org', '例子.中国')
+    .map(normalizeDomain),
   instanceId: fc.string(),
   expiresAtMs: fc.integer({ min: NOW - 80 * DAY_MS, max: NOW + 400 * DAY_MS }),
-  domainStatus: fc.constantFrom('1', '2', '3'),
+  standing: fc.constantFrom('renewal-due', 'redemption', 'normal', 'other'),
   premium: fc.boolean(),
   groupName: fc.constantFrom('Brand', 'Other'),
 });

@@ -9,7 +9,7 @@ import {
   RejectedFinalError,
   RejectedRetryableError,
 } from '../../lib/errors';
-import type { Credentials, CredentialsProvider } from '../../lib/registrar';
+import type { Credentials, CredentialsProvider } from '../../lib/registrar/port';
 
 const KEY_ID = 'LTAI5tUnitTestKeyId01';
 const SECRET = 'unit/test+secret=value';
@@ -304,7 +304,7 @@ describe('retry policy', () => {
     await expect(registrar.getDomain('a.com')).resolves.toEqual({
       domainName: 'a.com',
       expiresAtMs: 1767225600000,
-      domainStatus: '3',
+      standing: 'normal',
       premium: true,
     });
     expect(calls).toHaveLength(2);
@@ -346,7 +346,7 @@ describe('paged reads', () => {
       domainName: 'd7.com',
       instanceId: 'S7',
       expiresAtMs: 1767225600007,
-      domainStatus: '3',
+      standing: 'normal',
       premium: false,
       groupId: 'g1',
       groupName: 'Group',
@@ -428,9 +428,9 @@ describe('paged reads', () => {
     await expect(registrar.listTasks({ fromMs: 5, toMs: 6 })).resolves.toEqual([
       {
         taskNo: 'T-1',
-        taskType: 'ORDER_RENEW',
+        kind: 'renewal',
         taskNum: 4,
-        taskStatus: 'COMPLETE',
+        finished: true,
         createTime: '2026-01-01 08:00:00',
         // Display time read as UTC+8 (the default zone).
         createdAtMs: Date.UTC(2026, 0, 1, 0, 0, 0),

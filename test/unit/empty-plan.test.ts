@@ -1,4 +1,4 @@
-import type { ListedDomain } from '../../lib/registrar';
+import type { ListedDomain } from '../../lib/registrar/port';
 import { DAY_MS } from '../../lib/renewal/dates';
 import { explainEmptyListing } from '../../lib/renewal/empty-plan';
 
@@ -7,7 +7,7 @@ const d = (domainName: string, days: number): ListedDomain => ({
   domainName,
   instanceId: domainName,
   expiresAtMs: NOW + days * DAY_MS,
-  domainStatus: '3',
+  standing: 'normal' as const,
   premium: false,
 });
 const window = { fromMs: NOW - 60 * DAY_MS, toMs: NOW + 30 * DAY_MS };

@@ -21,8 +21,8 @@ describe('memory registrar', () => {
     expect(await state()).toEqual(['waiting']);
     expect((await r.listTasks({ fromMs: NOW, toMs: NOW }))[0]).toMatchObject({
       taskNo,
-      taskType: 'ORDER_RENEW',
-      taskStatus: 'WAITING_EXECUTE',
+      kind: 'renewal',
+      finished: false,
       createdAtMs: NOW,
     });
     clock.advance(1_000);
@@ -31,7 +31,7 @@ describe('memory registrar', () => {
     clock.advance(1_000);
     expect(await state()).toEqual(['success']);
     expect((await r.getDomain('A.COM')).expiresAtMs).toBe(Date.UTC(2028, 10, 30, 6));
-    expect((await r.listTasks({ fromMs: NOW, toMs: NOW }))[0]?.taskStatus).toBe('COMPLETE');
+    expect((await r.listTasks({ fromMs: NOW, toMs: NOW }))[0]?.finished).toBe(true);
     expect(await r.listTasks({ fromMs: NOW + 2 * DAY, toMs: NOW + 3 * DAY })).toEqual([]);
   });
 
@@ -78,7 +78,7 @@ describe('builder', () => {
       domainName: 'b.io',
       expiresAtMs: NOW - 2 * 3_600_000,
       premium: true,
-      domainStatus: '2',
+      standing: 'redemption',
     });
     expect(parseDomain('my-site.co-op.com-1.5d', NOW)).toEqual({
       domainName: 'my-site.co-op.com',

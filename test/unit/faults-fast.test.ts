@@ -1,5 +1,5 @@
 import { AmbiguousOutcomeError, AuthRejectedError } from '../../lib/errors';
-import type { Registrar } from '../../lib/registrar';
+import type { Registrar } from '../../lib/registrar/port';
 import { given } from '../helpers/builder';
 
 /**

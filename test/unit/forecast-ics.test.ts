@@ -1,6 +1,6 @@
 import ICAL from 'ical.js';
 import { parsePolicyText } from '../../lib/policy/load';
-import type { ListedDomain } from '../../lib/registrar';
+import type { ListedDomain } from '../../lib/registrar/port';
 import { forecastRenewals } from '../../lib/renewal/forecast';
 import { escapeIcsText, foldIcsLine, formatForecastIcs } from '../../lib/renewal/forecast-ics';
 
@@ -26,7 +26,7 @@ function domain(domainName: string, expiry: string): ListedDomain {
     domainName,
     instanceId: `S-${domainName}`,
     expiresAtMs: Date.parse(expiry),
-    domainStatus: '3',
+    standing: 'normal' as const,
     premium: false,
   };
 }
@@ -37,7 +37,7 @@ const forecast = forecastRenewals({
     domain('a.com', '2027-01-15T08:00:00Z'),
     domain('brand.cn', '2027-02-20T00:00:00Z'),
     domain('old.com', '2027-01-20T00:00:00Z'),
-    domain('Bücher.com', '2027-03-01T00:00:00Z'),
+    domain('xn--bcher-kva.com', '2027-03-01T00:00:00Z'),
     domain(LONG, '2027-04-10T00:00:00Z'),
   ],
   policy,

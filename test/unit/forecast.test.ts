@@ -2,7 +2,7 @@ import { InputError, RejectedFinalError } from '../../lib/errors';
 import type { Hold } from '../../lib/ledger/port';
 import type { Money } from '../../lib/money';
 import { parsePolicyText } from '../../lib/policy/load';
-import type { ListedDomain, Quote, Registrar } from '../../lib/registrar';
+import type { ListedDomain, Quote, Registrar } from '../../lib/registrar/port';
 import { type Forecast, forecastListingRange, forecastRenewals } from '../../lib/renewal/forecast';
 import { fetchForecastQuotes } from '../../lib/renewal/forecast-quotes';
 import { findTablePrice } from '../../lib/renewal/price-table';
@@ -28,7 +28,7 @@ function domain(domainName: string, expiry: string, extra: Partial<ListedDomain>
     domainName,
     instanceId: `S-${domainName}`,
     expiresAtMs: at(expiry),
-    domainStatus: '3',
+    standing: 'normal' as const,
     premium: false,
     ...extra,
   };
@@ -59,7 +59,6 @@ function rows(f: Forecast) {
 describe('findTablePrice: per-TLD one-year price, longest matching TLD wins, exact minor units', () => {
   test.each([
     ['example.com', 7900],
-    ['EXAMPLE.COM', 7900],
     ['shop.com.cn', 2990], // com.cn beats cn
     ['example.cn', 3500], // a number in the table
     ['example.net', 8950],
@@ -140,8 +139,8 @@ describe('forecastRenewals', () => {
       [['nope.org', '2026-12-16', '2026-12', 1, 'no registrar quote and no money.priceTable entry for its TLD', '-']],
     ],
     [
-      'IDN names are normalised to punycode and priced by their TLD',
-      [domain('Bücher.COM', '2027-01-15T00:00:00Z')],
+      'IDN names (punycode, as the registrar port gives them) are priced by their TLD',
+      [domain('xn--bcher-kva.com', '2027-01-15T00:00:00Z')],
       {},
       12,
       [['xn--bcher-kva.com', '2026-12-16', '2026-12', 1, 7900, 'table']],
@@ -315,13 +314,13 @@ describe('fetchForecastQuotes: registrar quotes when it offers them', () => {
     expect(await fetchForecastQuotes({}, domains, 'CNY')).toEqual({ warnings: [] });
   });
 
-  test('quotes keyed by normalised name; the premium flag is passed; unavailable sources become warnings', async () => {
+  test('quotes keyed by name; the premium flag is passed; unavailable sources become warnings', async () => {
     const asked: unknown[] = [];
     const registrar: Pick<Registrar, 'quoteRenewals'> = {
       quoteRenewals: async (items, currency) => {
         asked.push({ items, currency });
         return {
-          quotes: [{ domainName: 'A.COM', perYear: cny(6500), source: 'checkdomain' }],
+          quotes: [{ domainName: 'a.com', perYear: cny(6500), source: 'checkdomain' }],
           unpriced: [{ domainName: 'gold.com', why: 'Avail 0' }],
           unavailable: [{ source: 'realtime', code: 'InvalidAction.NotFound', message: 'no such action' }],
         };

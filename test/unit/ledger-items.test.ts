@@ -119,6 +119,12 @@ describe('item round trips', () => {
     expect(fromBatchItem(toBatchItem(batch, 'w'))).toStrictEqual(batch);
   });
 
+  test('a batch entry an older version stored with its IDN in Unicode reads back normalised (punycode)', () => {
+    // An open batch must block a re-buy of its domain: the planner compares it with the port's normalised names.
+    const legacy = { ...toBatchItem(batch, 'w'), entries: [{ domain: '例子.中国', expiryMs: 1, years: 1 }] };
+    expect(fromBatchItem(legacy).entries.map((e) => e.domain)).toEqual(['xn--fsqu00a.xn--fiqs8s']);
+  });
+
   test('run records round-trip', () => {
     const run = { job: 'renew' as const, runId: 'r', startedAtMs: 1, finishedAtMs: 2, ok: true, summary: { n: 1 } };
     expect(fromRunItem(toRunItem(run, 'w'))).toStrictEqual(run);

@@ -1,4 +1,4 @@
-import type { ListedDomain } from '../../lib/registrar';
+import type { ListedDomain } from '../../lib/registrar/port';
 import { DAY_MS } from '../../lib/renewal/dates';
 import { planRenewals } from '../../lib/renewal/plan';
 import {
@@ -18,7 +18,7 @@ const d = (domainName: string, days: number, extra: Partial<ListedDomain> = {}):
   domainName,
   instanceId: `S-${domainName}`,
   expiresAtMs: NOW + days * DAY_MS,
-  domainStatus: '3',
+  standing: 'normal' as const,
   premium: false,
   ...extra,
 });
@@ -44,12 +44,12 @@ describe('plan file', () => {
 
   test('an expiry, a status or the due set moved: each difference named', () => {
     const moved = createPlanFile(
-      plan([d('a.com', 370), d('b.com', 10, { domainStatus: '2' }), d('c.com', 200), d('new.com', 3)]),
+      plan([d('a.com', 370), d('b.com', 10, { standing: 'redemption' as const }), d('c.com', 200), d('new.com', 3)]),
       { endpoint: 'https://x', policy },
     );
     expect(comparePlans(file, moved)).toEqual([
       'a.com: expiry 2026-12-04T00:00:00Z -> 2027-12-04T00:00:00Z',
-      'b.com: status 3 -> 2',
+      'b.com: status normal -> redemption',
       'a.com: in the plan, would not be renewed now',
       'b.com: in the plan, would not be renewed now',
       'new.com: not in the plan, would be renewed now',

@@ -1,5 +1,5 @@
 import { parsePolicyText } from '../../lib/policy/load';
-import type { ListedDomain } from '../../lib/registrar';
+import type { ListedDomain } from '../../lib/registrar/port';
 import { DAY_MS } from '../../lib/renewal/dates';
 import { REASONS } from '../../lib/renewal/decision';
 import { planRenewals } from '../../lib/renewal/plan';
@@ -9,7 +9,14 @@ import { applyMoney } from '../../lib/renewal/plan-money';
 const NOW = Date.UTC(2026, 10, 29);
 
 function domain(domainName: string, expiresAtMs: number, extra: Partial<ListedDomain> = {}): ListedDomain {
-  return { domainName, instanceId: `S-${domainName}`, expiresAtMs, domainStatus: '3', premium: false, ...extra };
+  return {
+    domainName,
+    instanceId: `S-${domainName}`,
+    expiresAtMs,
+    standing: 'normal' as const,
+    premium: false,
+    ...extra,
+  };
 }
 
 const policy = parsePolicyText(
@@ -151,7 +158,8 @@ describe('a plan with prices and a balance', () => {
     prices: new Map([
       ['brand.com', { perYear: cny(6900), source: 'realtime' as const }],
       ['a-really-long-domain-name-for-a-product-launch-campaign.com', { perYear: cny(6900), source: 'table' as const }],
-      ['xn--fsqu00a.xn--fiqs8s', { perYear: cny(78000), source: 'checkdomain' as const }],
+      // Keyed by the name as listed (the planner compares names as the port gives them; this listing is Unicode).
+      ['例子.中国', { perYear: cny(78000), source: 'checkdomain' as const }],
     ]),
     balance: { state: 'read', availableCash: cny(40000) },
   });

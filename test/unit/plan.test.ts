@@ -1,5 +1,5 @@
 import type { Policy } from '../../lib/policy/schema';
-import type { ListedDomain } from '../../lib/registrar';
+import type { ListedDomain } from '../../lib/registrar/port';
 import { addYearsUtc, DAY_MS, daysUntil } from '../../lib/renewal/dates';
 import { claimKey, type Decision, type InFlightView, type Plan } from '../../lib/renewal/decision';
 import { listingWindow, planRenewals } from '../../lib/renewal/plan';
@@ -22,7 +22,14 @@ function uncheckedLimits(fields: Record<string, unknown>, limits: Partial<Policy
 }
 
 function domain(domainName: string, expiresAtMs: number, extra: Partial<ListedDomain> = {}): ListedDomain {
-  return { domainName, instanceId: `S-${domainName}`, expiresAtMs, domainStatus: '3', premium: false, ...extra };
+  return {
+    domainName,
+    instanceId: `S-${domainName}`,
+    expiresAtMs,
+    standing: 'normal' as const,
+    premium: false,
+    ...extra,
+  };
 }
 
 function plan(
@@ -72,7 +79,7 @@ describe('planRenewals: window edges (24 h days, epoch ms)', () => {
 
   test('DomainStatus 2 is redemption even inside the window, before any rule', () => {
     const d = only(
-      plan([domain('a.com', NOW + DAY_MS, { domainStatus: '2' })], {
+      plan([domain('a.com', NOW + DAY_MS, { standing: 'redemption' as const })], {
         rules: [{ name: 'lapse', match: ['*'], renew: false }],
       }),
     );
@@ -227,7 +234,7 @@ describe('planRenewals: rules', () => {
 describe('planRenewals: ledger view (in-flight, backoff, max attempts)', () => {
   const expiry = NOW + 3 * DAY_MS;
   const run = (view: InFlightView) =>
-    only(plan([domain('Example.COM', expiry)], {}, new Map([[claimKey('example.com', expiry), view]])));
+    only(plan([domain('example.com', expiry)], {}, new Map([[claimKey('example.com', expiry), view]])));
 
   test.each([
     ['CLAIMED', { status: 'CLAIMED', attempts: 0 }, 'skip', 'in-flight'],
@@ -258,10 +265,11 @@ describe('planRenewals: ledger view (in-flight, backoff, max attempts)', () => {
   });
 
   test('the same name listed twice is bought once', () => {
-    const p = plan([domain('a.com', expiry), domain('A.com', expiry)]);
-    expect(p.decisions.map((d) => [d.domain.domainName, d.action, d.reason])).toEqual([
-      ['A.com', 'renew', 'due'],
-      ['a.com', 'skip', 'in-flight'],
+    // Two instances under one name (the port gives names normalised, so 'A.com' and 'a.com' arrive as this).
+    const p = plan([domain('a.com', expiry), domain('a.com', expiry, { instanceId: 'S-second' })]);
+    expect(p.decisions.map((d) => [d.domain.instanceId, d.action, d.reason])).toEqual([
+      ['S-a.com', 'renew', 'due'],
+      ['S-second', 'skip', 'in-flight'],
     ]);
   });
 });
@@ -328,12 +336,12 @@ describe('planRenewals: per-run cap and batches', () => {
     const domains = [
       domain('b.com', NOW + DAY_MS),
       domain('a.com', NOW + DAY_MS),
-      domain('C.com', NOW + DAY_MS),
+      domain('c.com', NOW + DAY_MS),
       domain('z.com', NOW),
       domain('late.com', NOW + 20 * DAY_MS),
     ];
     const first = plan(domains, { limits: { maxBatchSize: 2 } });
-    expect(first.decisions.map((d) => d.domain.domainName)).toEqual(['z.com', 'a.com', 'b.com', 'C.com', 'late.com']);
+    expect(first.decisions.map((d) => d.domain.domainName)).toEqual(['z.com', 'a.com', 'b.com', 'c.com', 'late.com']);
     for (const order of [[...domains].reverse(), [domains[2], domains[4], domains[0], domains[3], domains[1]]]) {
       const again = plan(order as ListedDomain[], { limits: { maxBatchSize: 2 } });
       expect(again).toEqual(first);

@@ -36,7 +36,8 @@ describe('quoteRenewals (the source order, with a scripted caller)', () => {
       },
     ]);
     expect(answer).toEqual({
-      quotes: [{ domainName: 'A.com', perYear: { minor: 6900, currency: 'CNY' }, source: 'checkdomain' }],
+      // Sent as asked, returned normalised (the port's promise).
+      quotes: [{ domainName: 'a.com', perYear: { minor: 6900, currency: 'CNY' }, source: 'checkdomain' }],
       unpriced: [],
       unavailable: [],
     });

@@ -1,20 +1,38 @@
-import type { Money } from './money';
+import type { Money } from '../money';
 
 /**
  * The registrar port: what the jobs need from the Alibaba Domain API, in our own terms.
- * The Alibaba adapter (lib/alibaba/) implements it over HTTP; tests run it against the sandbox.
+ * The Alibaba adapter (lib/alibaba/) implements it over HTTP and maps the registrar's status codes and task types
+ * into this vocabulary; tests run it against the sandbox and an in-memory fake (test/helpers/memory-registrar.ts).
  * All times are epoch milliseconds (UTC).
+ *
+ * Every domain name the port returns is normalised (lower case, IDNs as punycode; see ./domain-name.ts), so the
+ * jobs compare, key and claim names as given. Two spellings of one domain must never reach the ledger as two keys:
+ * that would be two claims, and two purchases.
  */
+
+/** Where a domain stands in its life cycle, in our terms. */
+export type DomainStanding =
+  /** Registered, not yet in the renewal window. */
+  | 'normal'
+  /** In the renewal window or its grace period: renewable at the renewal price. */
+  | 'renewal-due'
+  /** In redemption: a renewal order cannot restore it (redemption is a separate, dearer order). */
+  | 'redemption'
+  /** Any state the registrar reports that we do not know. */
+  | 'other';
+
+/** What a registrar task does: a renewal order, or anything else (transfers, contact changes, …). */
+export type TaskKind = 'renewal' | 'other';
 
 /** A domain as listed by QueryDomainList. */
 export interface ListedDomain {
-  /** As the registrar spells it (may be upper case or an IDN in Unicode or punycode). */
+  /** Normalised: lower case, IDNs as punycode (however the registrar spelt it). */
   domainName: string;
   instanceId: string;
   /** ExpirationDateLong: the value to send as CurrentExpirationDate. */
   expiresAtMs: number;
-  /** DomainStatus: '1' needs renewal, '2' needs redemption, '3' normal (other values passed through). */
-  domainStatus: string;
+  standing: DomainStanding;
   premium: boolean;
   groupId?: string;
   groupName?: string;
@@ -56,6 +74,7 @@ export type TaskDetailState = 'waiting' | 'executing' | 'success' | 'failure';
 export interface TaskDetail {
   taskNo: string;
   taskDetailNo: string;
+  /** Normalised: lower case, IDNs as punycode. */
   domainName: string;
   state: TaskDetailState;
   /** ErrorMsg (also set on success: "The operation is successful."). */
@@ -67,10 +86,10 @@ export interface TaskDetail {
 /** One task of the account (QueryTaskList). */
 export interface TaskInfo {
   taskNo: string;
-  taskType: string;
+  kind: TaskKind;
   taskNum: number;
-  /** WAITING_EXECUTE, EXECUTING, COMPLETE */
-  taskStatus: string;
+  /** Every detail has executed (succeeded or failed); false while any still waits or executes. */
+  finished: boolean;
   /** Display string as sent by the registrar. */
   createTime: string;
   /**
@@ -83,9 +102,10 @@ export interface TaskInfo {
 
 /** QueryDomainByDomainName, the fields we use. */
 export interface DomainInfo {
+  /** Normalised: lower case, IDNs as punycode. */
   domainName: string;
   expiresAtMs: number;
-  domainStatus: string;
+  standing: DomainStanding;
   premium: boolean;
 }
 
@@ -109,6 +129,7 @@ export interface QuoteRequest {
  * whole period (UNCONFIRMED), so the port asks for Period 1 only: the same number either way.
  */
 export interface Quote {
+  /** Normalised: lower case, IDNs as punycode. */
   domainName: string;
   perYear: Money;
   source: Exclude<QuoteSource, 'table'>;
@@ -117,7 +138,7 @@ export interface Quote {
 export interface QuoteAnswer {
   quotes: Quote[];
   /** Domains the registrar answered for but did not price (e.g. `Avail` not 1), with its words. */
-  unpriced: { domainName: string; why: string }[];
+  unpriced: { /** Normalised. */ domainName: string; why: string }[];
   /**
    * Sources found missing or refused during this call (InvalidAction, Forbidden*, …): skipped for the rest of the
    * call, so a refusal costs one request per run, not one per domain.

@@ -1,0 +1,31 @@
+import type { DomainStanding, TaskKind } from '../registrar/port';
+
+/**
+ * Alibaba's status codes and task types, mapped into the registrar port's vocabulary. The only place the jobs'
+ * words meet the registrar's: nothing outside the adapter sees a DomainStatus code or a TaskType.
+ */
+
+/** QueryDomainList / QueryDomainByDomainName DomainStatus: '1' needs renewal, '2' needs redemption, '3' normal. */
+const STANDING_BY_CODE: Readonly<Record<string, DomainStanding>> = {
+  '1': 'renewal-due',
+  '2': 'redemption',
+  '3': 'normal',
+};
+
+/** A DomainStatus code in our terms; an unknown code is 'other' (the planner then treats it as it treats normal). */
+export function standingOf(domainStatus: string): DomainStanding {
+  return STANDING_BY_CODE[domainStatus] ?? 'other';
+}
+
+/** QueryTaskList TaskType of a renewal order. */
+const RENEW_TASK_TYPE = 'ORDER_RENEW';
+/** QueryTaskList TaskStatus once every detail has run (the others: WAITING_EXECUTE, EXECUTING). */
+const FINISHED_TASK_STATUS = 'COMPLETE';
+
+export function taskKindOf(taskType: string): TaskKind {
+  return taskType === RENEW_TASK_TYPE ? 'renewal' : 'other';
+}
+
+export function taskFinished(taskStatus: string): boolean {
+  return taskStatus === FINISHED_TASK_STATUS;
+}
