@@ -51,7 +51,7 @@ export function collectElsewhere(plan: Plan): { outcomes: DomainOutcome[]; marks
   const skipped = plan.decisions.filter((d) => d.reason === 'renewing-elsewhere');
   return {
     outcomes: skipped.map((d) => ({
-      domain: normalizeDomain(d.domain.domainName),
+      domain: d.domain.domainName,
       event: 'elsewhere',
       batchId: '-',
       oldExpiryMs: d.domain.expiresAtMs,
@@ -59,7 +59,7 @@ export function collectElsewhere(plan: Plan): { outcomes: DomainOutcome[]; marks
       daysLeft: d.daysLeft,
       reason: 'not bought here; if that renewal fails, the next run buys it',
     })),
-    marks: skipped.map((d) => `elsewhere#${normalizeDomain(d.domain.domainName)}#${d.domain.expiresAtMs}`),
+    marks: skipped.map((d) => `elsewhere#${d.domain.domainName}#${d.domain.expiresAtMs}`),
   };
 }
 
