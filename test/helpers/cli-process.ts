@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { resolve } from 'node:path';
+import { runCli } from '../../lib/cli';
 
 const ROOT = resolve(__dirname, '..', '..');
 const BIN = resolve(ROOT, 'bin', 'autorenew.js');
@@ -54,6 +55,29 @@ export function spawnCli(args: readonly string[], env: Record<string, string>, c
 /** Runs one CLI command to its end. */
 export function runCliProcess(args: readonly string[], env: Record<string, string>, cwd?: string): Promise<CliResult> {
   return spawnCli(args, env, cwd).done;
+}
+
+/**
+ * Runs one `autorenew` command in this process through runCli (the entry point bin/autorenew.js calls), with the
+ * same env a child would get and no TTY. About a hundred times cheaper than a child; use it where the test is about
+ * what the command does, not about the process (its exit, signals or a crash).
+ */
+export async function runCliInProcess(
+  args: readonly string[],
+  env: Record<string, string>,
+  cwd = ROOT,
+): Promise<CliResult> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await runCli(args, {
+    out: (l) => out.push(l),
+    err: (l) => err.push(l),
+    isTTY: false,
+    env: { PATH: process.env.PATH ?? '', ...env },
+    cwd,
+  });
+  const text = (lines: string[]) => lines.map((l) => `${l}\n`).join('');
+  return { code, signal: null, stdout: text(out), stderr: text(err) };
 }
 
 /** How a command run with {@link runCliInRepo} ended. */
