@@ -113,6 +113,21 @@ export async function runCliInRepo(
 }
 
 /**
+ * {@link runCliInRepo} in this process: the same env (the parent's, cleaned, plus `env`) given to runCli as the
+ * command's env, no TTY. For tests about what a command does rather than about the process it runs in.
+ */
+export async function runCliInRepoInProcess(
+  args: readonly string[],
+  env: Record<string, string | undefined> = {},
+): Promise<CliRun> {
+  const merged = Object.fromEntries(
+    Object.entries({ ...cleanEnv(), ...env }).filter((e): e is [string, string] => e[1] !== undefined),
+  );
+  const { code, stdout, stderr } = await runCliInProcess(args, merged);
+  return { code, stdout, stderr };
+}
+
+/**
  * Waits until `predicate` holds (it may be async, e.g. a ledger read), checking it after each turn of the event
  * loop's timers: every 5 ms at first, backing off to every 100 ms. Gives up after `attempts` checks (default 1 500:
  * about 140 s idle, longer under load) with an error naming `what`. Bounded by a count of checks, not a deadline, so
