@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { resolve } from 'node:path';
+import { runCli } from '../../lib/cli';
 
 const ROOT = resolve(__dirname, '..', '..');
 const BIN = resolve(ROOT, 'bin', 'autorenew.js');
@@ -56,6 +57,29 @@ export function runCliProcess(args: readonly string[], env: Record<string, strin
   return spawnCli(args, env, cwd).done;
 }
 
+/**
+ * Runs one `autorenew` command in this process through runCli (the entry point bin/autorenew.js calls), with the
+ * same env a child would get and no TTY. About a hundred times cheaper than a child; use it where the test is about
+ * what the command does, not about the process (its exit, signals or a crash).
+ */
+export async function runCliInProcess(
+  args: readonly string[],
+  env: Record<string, string>,
+  cwd = ROOT,
+): Promise<CliResult> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await runCli(args, {
+    out: (l) => out.push(l),
+    err: (l) => err.push(l),
+    isTTY: false,
+    env: { PATH: process.env.PATH ?? '', ...env },
+    cwd,
+  });
+  const text = (lines: string[]) => lines.map((l) => `${l}\n`).join('');
+  return { code, signal: null, stdout: text(out), stderr: text(err) };
+}
+
 /** How a command run with {@link runCliInRepo} ended. */
 export interface CliRun {
   code: number | null;
@@ -85,6 +109,21 @@ export async function runCliInRepo(
     Object.entries({ ...cleanEnv(), ...env }).filter((e): e is [string, string] => e[1] !== undefined),
   );
   const { code, stdout, stderr } = await runCliProcess(args, merged);
+  return { code, stdout, stderr };
+}
+
+/**
+ * {@link runCliInRepo} in this process: the same env (the parent's, cleaned, plus `env`) given to runCli as the
+ * command's env, no TTY. For tests about what a command does rather than about the process it runs in.
+ */
+export async function runCliInRepoInProcess(
+  args: readonly string[],
+  env: Record<string, string | undefined> = {},
+): Promise<CliRun> {
+  const merged = Object.fromEntries(
+    Object.entries({ ...cleanEnv(), ...env }).filter((e): e is [string, string] => e[1] !== undefined),
+  );
+  const { code, stdout, stderr } = await runCliInProcess(args, merged);
   return { code, stdout, stderr };
 }
 

@@ -3,13 +3,14 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { EXIT } from '../../lib/commands/io';
 import { type Sandbox, startSandbox } from '../../lib/sandbox';
-import { runCliInRepo as runCliProcess } from '../helpers/cli-process';
+import { runCliInRepoInProcess, runCliInRepo as runCliProcess } from '../helpers/cli-process';
 import { createTestFixture, DAY_MS, SANDBOX_NOW_MS } from '../helpers/sandbox-fixture';
 import { PROCESS_TEST_TIMEOUT_MS } from '../helpers/timeouts';
 
-// Drives `node bin/autorenew.js` as a subprocess, the way an operator does: a sandbox registrar started here,
-// an embedded ledger in a temporary directory, the console notifier. Each start bundles the CLI (~0.4 s idle, many
-// times that on a loaded machine), so tests get the timeout of files that spawn processes.
+// Drives `autorenew` the way an operator does: a sandbox registrar started here, an embedded ledger in a temporary
+// directory, the console notifier. The bad-input runs, the first renew (no terminal, so no question), demo and
+// --help run `node bin/autorenew.js` as a subprocess; the other commands run in process through runCli (the entry point the
+// binary calls), a subprocess start-up (~1-2 s on a loaded machine) cheaper each.
 jest.setTimeout(PROCESS_TEST_TIMEOUT_MS);
 
 const ROOT = resolve(__dirname, '..', '..');
@@ -18,11 +19,13 @@ const INVALID = 'test/fixtures/policies/invalid/10-unknown-top-key.json';
 
 const lines = (text: string) => text.split('\n').filter((l) => l.trim() !== '');
 
-describe('autorenew CLI as a subprocess (sandbox + embedded ledger)', () => {
+describe('autorenew CLI (sandbox + embedded ledger)', () => {
   let sandbox: Sandbox;
   let ledgerDir: string;
   let env: Record<string, string>;
   const cli = (args: readonly string[], extra: Record<string, string | undefined> = {}) =>
+    runCliInRepoInProcess(args, { ...env, ...extra });
+  const cliProcess = (args: readonly string[], extra: Record<string, string | undefined> = {}) =>
     runCliProcess(args, { ...env, ...extra });
 
   beforeAll(async () => {
@@ -45,13 +48,15 @@ describe('autorenew CLI as a subprocess (sandbox + embedded ledger)', () => {
   });
 
   it('rejects bad input with exit 1, one line naming the problem, and no registrar call', async () => {
+    // Real processes (six at once): how each error reaches stderr is the point, and in jest's sandbox an error from
+    // node's own parseArgs is not an instance of the test realm's TypeError, so in process it would print differently.
     const [unknownFlag, unknownCommand, atRemote, badPolicy, badLimit, validate] = await Promise.all([
-      cli(['plan', '--bogus']),
-      cli(['renwe']),
-      cli(['renew', '--at', AT, '--yes'], { AUTORENEW_ENDPOINT: 'https://domain.aliyuncs.com' }),
-      cli(['renew', '--yes', '--at', AT], { AUTORENEW_POLICY: INVALID }),
-      cli(['status', '--limit', '0']),
-      cli(['validate', 'policies/default.json', INVALID]),
+      cliProcess(['plan', '--bogus']),
+      cliProcess(['renwe']),
+      cliProcess(['renew', '--at', AT, '--yes'], { AUTORENEW_ENDPOINT: 'https://domain.aliyuncs.com' }),
+      cliProcess(['renew', '--yes', '--at', AT], { AUTORENEW_POLICY: INVALID }),
+      cliProcess(['status', '--limit', '0']),
+      cliProcess(['validate', 'policies/default.json', INVALID]),
     ]);
     for (const run of [unknownFlag, unknownCommand, atRemote, badPolicy, badLimit, validate]) {
       expect(run.code).toBe(EXIT.invalidInput);
@@ -105,8 +110,8 @@ describe('autorenew CLI as a subprocess (sandbox + embedded ledger)', () => {
     // M3: plans are free.
     expect(sandbox.state().requests.SaveBatchTaskForCreatingOrderRenew ?? 0).toBe(0);
 
-    // Not a terminal: no question is asked, the run goes ahead (as in CI and Lambda).
-    const renew = await cli(['renew', '--at', AT]);
+    // Not a terminal: no question is asked, the run goes ahead (as in CI and Lambda). A real process, stdin a pipe.
+    const renew = await cliProcess(['renew', '--at', AT]);
     expect(renew.code).toBe(EXIT.ok);
     expect(renew.stdout).toMatch(/listed \d+, planned 3, submitted 3, unknown 0, rejected 0/);
     expect(sandbox.state().submissions).toHaveLength(3);

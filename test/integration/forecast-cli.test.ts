@@ -5,11 +5,12 @@ import ICAL from 'ical.js';
 import { EXIT } from '../../lib/commands/io';
 import { FORECAST_CSV_HEADER } from '../../lib/renewal/forecast-format';
 import { type Sandbox, startSandbox } from '../../lib/sandbox';
-import { runCliProcess } from '../helpers/cli-process';
+import { runCliInProcess, runCliProcess } from '../helpers/cli-process';
 import { PROCESS_TEST_TIMEOUT_MS } from '../helpers/timeouts';
 
-// `autorenew forecast` (issue 15) as a subprocess against a sandbox with a frozen clock on 127.0.0.1: the CLI takes
-// the sandbox's time, so every date below is a literal.
+// `autorenew forecast` (issue 15) against a sandbox with a frozen clock on 127.0.0.1: the CLI takes the sandbox's
+// time, so every date below is a literal. The table test runs the real binary; the others run in process through
+// runCli (the entry point bin/autorenew.js calls), a subprocess start-up cheaper each.
 jest.setTimeout(PROCESS_TEST_TIMEOUT_MS);
 
 const NOW = Date.UTC(2026, 11, 2, 10);
@@ -89,7 +90,7 @@ describe('autorenew forecast against the sandbox', () => {
   });
 
   it('--json: totals equal the sum of the domains’ prices, in integer minor units', async () => {
-    const run = await runCliProcess(['forecast', '--months', '6', '--json'], env);
+    const run = await runCliInProcess(['forecast', '--months', '6', '--json'], env);
     expect(run.stderr).toBe(SOURCES_REFUSED);
     expect(run.code).toBe(EXIT.ok);
     const f = JSON.parse(run.stdout) as JsonForecast;
@@ -140,7 +141,7 @@ describe('autorenew forecast against the sandbox', () => {
 
   it('--csv: one row per renewal; --ics FILE: a calendar a real parser reads', async () => {
     const ics = join(dir, 'renewals.ics');
-    const run = await runCliProcess(['forecast', '--months', '6', '--csv', '--ics', ics], env);
+    const run = await runCliInProcess(['forecast', '--months', '6', '--csv', '--ics', ics], env);
     expect(run.code).toBe(EXIT.ok);
     expect(run.stderr).toBe(`${SOURCES_REFUSED}forecast: 5 renewal(s) written to ${ics} (iCalendar)\n`);
     const rows = run.stdout.trimEnd().split('\n');
@@ -161,9 +162,9 @@ describe('autorenew forecast against the sandbox', () => {
   });
 
   it('a held domain is not in the totals: listed as held (hold written with autorenew hold)', async () => {
-    const held = await runCliProcess(['hold', 'brand.com', '--reason', 'selling'], env);
+    const held = await runCliInProcess(['hold', 'brand.com', '--reason', 'selling'], env);
     expect(held.code).toBe(EXIT.ok);
-    const f = JSON.parse((await runCliProcess(['forecast', '--months', '6', '--json'], env)).stdout) as JsonForecast;
+    const f = JSON.parse((await runCliInProcess(['forecast', '--months', '6', '--json'], env)).stdout) as JsonForecast;
     expect(f.months.flatMap((m) => m.renewals.map((r) => r.domain))).not.toContain('brand.com');
     expect(f.skipped.map((s) => [s.domain, s.reason])).toEqual([
       ['skip.com', 'opted-out'],
@@ -178,7 +179,7 @@ describe('autorenew forecast against the sandbox', () => {
     [['forecast', '--json', '--csv'], /--json and --csv: choose one/],
     [['forecast', '--ics', '/nonexistent-dir/x.ics'], /--ics \/nonexistent-dir\/x\.ics: cannot write .*\(ENOENT\)/],
   ])('%j: exit 1 with one clear line', async (args, message) => {
-    const run = await runCliProcess(args, env);
+    const run = await runCliInProcess(args, env);
     expect(run.code).toBe(EXIT.invalidInput);
     expect(run.stdout).toBe('');
     // The last line is the error; before it, at most the notes about refused price sources.

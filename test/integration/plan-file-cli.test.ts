@@ -4,12 +4,14 @@ import { join } from 'node:path';
 import { EXIT } from '../../lib/commands/io';
 import type { PlanFile } from '../../lib/renewal/plan-file';
 import { type Sandbox, startSandbox } from '../../lib/sandbox';
-import { runCliInRepo as runCli } from '../helpers/cli-process';
+import { runCliInRepo as runCli, runCliInRepoInProcess } from '../helpers/cli-process';
 import { createTestFixture, DAY_MS, SANDBOX_NOW_MS } from '../helpers/sandbox-fixture';
 import { PROCESS_TEST_TIMEOUT_MS } from '../helpers/timeouts';
 
-// Issue 14: the dry-run plan digest, and `plan --out` / `renew --plan`, driven as an operator would: `autorenew` as
-// a subprocess against a sandbox registrar started here, an embedded ledger in a temporary directory.
+// Issue 14: the dry-run plan digest, and `plan --out` / `renew --plan`, driven as an operator would: `autorenew`
+// against a sandbox registrar started here, an embedded ledger in a temporary directory. Commands run in process
+// through runCli (the entry point bin/autorenew.js calls), each a subprocess start-up cheaper; the changed-policy
+// refusal still runs the real binary.
 jest.setTimeout(PROCESS_TEST_TIMEOUT_MS);
 
 const AT = new Date(SANDBOX_NOW_MS).toISOString();
@@ -22,7 +24,7 @@ describe('dry-run plan digest and saved plans (CLI subprocess against the sandbo
   let sandbox: Sandbox;
   let dir: string;
   let env: Record<string, string>;
-  const cli = (args: readonly string[]) => runCli(args, env);
+  const cli = (args: readonly string[]) => runCliInRepoInProcess(args, env);
 
   beforeAll(async () => {
     sandbox = await startSandbox({ fixture: { ...createTestFixture(), balance: 100_000 }, nowMs: SANDBOX_NOW_MS });

@@ -6,10 +6,12 @@ import { EXIT } from '../../lib/commands/io';
 import { needsReset, resetForRetry } from '../../lib/commands/retry';
 import { openLedgerFromEnv } from '../../lib/ledger/embedded';
 import type { Claim } from '../../lib/ledger/port';
-import { runCliProcess } from '../helpers/cli-process';
+import { runCliInProcess, runCliProcess } from '../helpers/cli-process';
 import { PROCESS_TEST_TIMEOUT_MS } from '../helpers/timeouts';
 
-// `autorenew retry` (issue 14, a way out of max-attempts) as a subprocess on an embedded ledger.
+// `autorenew retry` (issue 14, a way out of max-attempts) on an embedded ledger. The retry of named domains runs
+// the real binary; the other commands run in process through runCli (the entry point bin/autorenew.js calls), a
+// subprocess start-up cheaper each.
 jest.setTimeout(PROCESS_TEST_TIMEOUT_MS);
 
 const EXPIRY = Date.UTC(2026, 0, 10);
@@ -78,9 +80,9 @@ describe('autorenew retry', () => {
   });
 
   it('status <domain> shows its whole history, and names retry for a failed one', async () => {
-    // One process at a time: the embedded ledger is held by one process.
-    const other = await runCliProcess(['status', 'Other.NET'], env());
-    const none = await runCliProcess(['status', 'nobody.org'], env());
+    // One run at a time: the embedded ledger is held by one opener.
+    const other = await runCliInProcess(['status', 'Other.NET'], env());
+    const none = await runCliInProcess(['status', 'nobody.org'], env());
     expect(other.stderr).toBe('');
     expect(other.code).toBe(EXIT.ok);
     expect(other.stdout.split('\n')).toEqual([
@@ -119,11 +121,11 @@ describe('autorenew retry', () => {
   });
 
   it('--all-failed finds failed domains from recent batches; bad usage exits 1', async () => {
-    const all = await runCliProcess(['retry', '--all-failed'], env());
+    const all = await runCliInProcess(['retry', '--all-failed'], env());
     expect(all.code).toBe(EXIT.ok);
     expect(all.stdout).toContain('other.net (expiry 2026-01-10): 2 failed attempt(s) cleared');
     expect(all.stdout).toContain('retry: 1 renewal(s) cleared');
-    const bad = await runCliProcess(['retry'], env());
+    const bad = await runCliInProcess(['retry'], env());
     expect(bad.code).toBe(EXIT.invalidInput);
     expect(bad.stderr).toMatch(/^autorenew retry: name domains or give --all-failed/);
   });
@@ -137,7 +139,7 @@ describe('autorenew retry', () => {
   (existsSync('/proc/self') ? it : it.skip)(
     'a ledger directory that cannot be made fails at once, naming it',
     async () => {
-      const run = await runCliProcess(['status'], { AUTORENEW_LEDGER_DIR: '/proc/autorenew-ledger' });
+      const run = await runCliInProcess(['status'], { AUTORENEW_LEDGER_DIR: '/proc/autorenew-ledger' });
       expect(run.code).toBe(EXIT.invalidInput);
       expect(run.stderr).toBe(
         'autorenew status: AUTORENEW_LEDGER_DIR /proc/autorenew-ledger: cannot create /proc/autorenew-ledger (ENOENT); choose a writable directory\n',

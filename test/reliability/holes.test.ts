@@ -12,11 +12,13 @@ import { startWorld, type World } from '../helpers/world';
 const SUBMIT = 'SaveBatchTaskForCreatingOrderRenew';
 const HOUR_MS = 3_600_000;
 
+// Ten simulated days per run (was 20): each hole is still caught with the switch and absent without it; the longest
+// fault in these profiles (a 30-hour queue) is well inside the span.
 const chaosCases: [string, keyof Holes, Parameters<typeof runChaos>[0], RegExp][] = [
   [
     'item 1: swallowed claim writes leave live claims under closed batches',
     'swallowClaimWrites',
-    { seed: 7, days: 20, domains: 30, ledgerFaultRate: 0.1, crashRate: 0 },
+    { seed: 7, days: 10, domains: 30, ledgerFaultRate: 0.1, crashRate: 0 },
     /claims left live under a closed batch/,
   ],
   [
@@ -24,7 +26,7 @@ const chaosCases: [string, keyof Holes, Parameters<typeof runChaos>[0], RegExp][
     'releaseOnFirstRead',
     {
       seed: 7,
-      days: 20,
+      days: 10,
       domains: 30,
       profile: { loseRate: 0.5, taskListLagMs: 12 * HOUR_MS, taskQueueMs: 12 * HOUR_MS, actions: [SUBMIT] },
     },
@@ -35,7 +37,7 @@ const chaosCases: [string, keyof Holes, Parameters<typeof runChaos>[0], RegExp][
     'renewedOnAnyMove',
     {
       seed: 7,
-      days: 20,
+      days: 10,
       domains: 30,
       profile: { errorRate: 0.5, expiryTruncation: 'day', actions: [SUBMIT, 'QueryDomainByDomainName'] },
     },
@@ -46,7 +48,7 @@ const chaosCases: [string, keyof Holes, Parameters<typeof runChaos>[0], RegExp][
     'unlisted4xxFinal',
     {
       seed: 7,
-      days: 20,
+      days: 10,
       domains: 30,
       profile: { executeThenFailRate: 0.5, taskQueueMs: 30 * HOUR_MS, actions: [SUBMIT] },
     },
