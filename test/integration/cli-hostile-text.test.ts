@@ -6,6 +6,7 @@ import { runCli } from '../../lib/cli';
 import type { CliIO } from '../../lib/commands/io';
 import { terminalJson, terminalLine, terminalText } from '../../lib/commands/terminal-text';
 import { openLedgerFromEnv } from '../../lib/ledger/embedded';
+import { normalizeDomain } from '../../lib/registrar/domain-name';
 import { type Sandbox, startSandbox } from '../../lib/sandbox';
 import { PROCESS_TEST_TIMEOUT_MS } from '../helpers/timeouts';
 
@@ -161,15 +162,16 @@ describe('hostile text already in the ledger never reaches the terminal raw (sta
     expect(io.lines.out.flatMap((l) => l.split('\n')).some((l) => /^\s*FAKE/.test(l))).toBe(false);
     const text = io.lines.out.join('\n');
     if (args.includes('--json')) {
-      // JSON carries the stored text exactly (the ledger stores names lower-cased), escaped.
+      // JSON carries the stored names as the ledger reads them (normalised: lower case, IDNA mapping, which drops
+      // the zero-width space), escaped.
       const parsed = JSON.parse(text) as { recentBatches: { entries: { domain: string }[] }[] };
       expect(parsed.recentBatches[0]?.entries.map((e) => e.domain)).toEqual(
-        Object.values(HOSTILE).map((n) => n.toLowerCase()),
+        Object.values(HOSTILE).map((n) => normalizeDomain(n)),
       );
     } else {
       // Text shows every name, with '?' where an unsafe character was.
       expect(text).toContain('bidi?moc.elgoog?.com');
-      expect(text).toContain('zero?width.com');
+      expect(text).toContain('zerowidth.com'); // IDNA mapping drops the zero-width space when the ledger reads it
       expect(text).toContain('nl.com?fake: domain=forged.com');
       expect(text).toContain('error: registrar said ?]0;owned??FAKE: ok');
     }
