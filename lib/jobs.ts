@@ -8,14 +8,13 @@ import { costOf } from './renewal/budgets';
 import { type CheckSummary, runCheck } from './renewal/check';
 import type { Plan } from './renewal/decision';
 import type { JobDeps } from './renewal/deps';
-import { collectMoneyNotices, describeMoney } from './renewal/money-notices';
-import { collectElsewhere, collectUpcoming } from './renewal/notice';
+import { describeMoney } from './renewal/money-notices';
 import { deliverNotices } from './renewal/notices';
 import { renderPlanDigest } from './renewal/plan-digest';
 import type { SettleRules } from './renewal/reconcile';
 import { renderDigest } from './renewal/report';
+import { marksToRead, selectRunLines } from './renewal/run-notices';
 import { type RenewRun, runRenew } from './renewal/submit';
-import { collectLapseWarnings } from './renewal/will-lapse';
 
 /** Used for job-level error notices when the policy itself could not be loaded. */
 const FALLBACK_NOTIFY = { events: NOTIFY_EVENTS, smsEvents: DEFAULT_SMS_EVENTS } as const;
@@ -79,29 +78,10 @@ export async function executeRenew(
     } else {
       const ids = summary.batches.map((b) => b.batchId).filter((id) => id !== '-');
       const batches = (await Promise.all(ids.map((id) => deps.ledger.getBatch(id)))).flatMap((b) => (b ? [b] : []));
-      const warnings = collectLapseWarnings(run.plan);
-      const money = collectMoneyNotices(run.plan);
-      const sent = await deps.ledger.getMarks([...warnings.map((w) => w.mark), ...(money.mark ? [money.mark] : [])]);
-      const deferredNow = money.mark && !sent.has(money.mark) ? money.outcomes : [];
-      // A domain with a deferred line this time needs no will-lapse line beside it (that says the days left too).
-      const deferredNames = new Set(deferredNow.map((o) => o.domain));
-      const fresh = warnings.filter((w) => !sent.has(w.mark));
-      const lapse = fresh.filter((w) => !deferredNames.has(w.outcome.domain));
-      const upcoming = collectUpcoming(run.plan);
-      const elsewhere = collectElsewhere(run.plan);
-      const elsewhereSent = await deps.ledger.getMarks(elsewhere.marks);
-      const elsewhereNew = elsewhere.outcomes.filter((_, i) => !elsewhereSent.has(elsewhere.marks[i] as string));
+      const sent = await deps.ledger.getMarks(marksToRead(run.plan));
+      // The notice marks are written only once the digest is out: their time starts the notice period.
       notified = await deliverNotices(deps, options.policy, {
-        extra: {
-          outcomes: [...lapse.map((w) => w.outcome), ...deferredNow, ...upcoming.outcomes, ...elsewhereNew],
-          // The notice marks are written only once the digest is out: their time starts the notice period.
-          marks: [
-            ...fresh.map((w) => w.mark),
-            ...(deferredNow.length > 0 && money.mark ? [money.mark] : []),
-            ...upcoming.marks,
-            ...elsewhere.marks.filter((m) => !elsewhereSent.has(m)),
-          ],
-        },
+        extra: selectRunLines(run.plan, sent),
         job: 'renew',
         runId,
         batches,

@@ -33,10 +33,17 @@ export interface BudgetPeriods {
   day: string;
   month: string;
   currency: string;
+  /** limits.maxSpendPerMonth is set: only then is money taken (and given back). */
+  spendCapped: boolean;
 }
 
 export function budgetPeriods(policy: Policy, nowMs: number): BudgetPeriods {
-  return { day: utcDay(nowMs), month: utcMonth(nowMs), currency: policy.money.currency };
+  return {
+    day: utcDay(nowMs),
+    month: utcMonth(nowMs),
+    currency: policy.money.currency,
+    spendCapped: policy.limits.maxSpendPerMonth !== undefined,
+  };
 }
 
 /** Minor units a batch's priced entries cost together (unpriced ones count 0: money.unpriced "renew"). */
@@ -107,7 +114,8 @@ export async function giveBack(
   const calls: Promise<void>[] = [];
   if (amounts.count > 0)
     calls.push(deps.ledger.returnBudget({ name: DOMAIN_BUDGET, period: periods.day, amount: amounts.count, nowMs }));
-  if (amounts.spend > 0)
+  // Without a monthly cap no money was taken: giving some back would only fail against a counter never made.
+  if (amounts.spend > 0 && periods.spendCapped)
     calls.push(
       deps.ledger.returnBudget({
         name: spendBudgetName(periods.currency),

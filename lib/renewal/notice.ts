@@ -43,42 +43,50 @@ export async function readNotices(
   return notices;
 }
 
+/** A digest line not tied to a batch, with the one-time mark recorded once it has been published. */
+export interface MarkedLine {
+  outcome: DomainOutcome;
+  mark: string;
+}
+
 /**
  * The `elsewhere` lines of a run: each due domain skipped because someone else's renewal of it is queued or running,
  * once per domain and expiry (the mark). Pure.
  */
-export function collectElsewhere(plan: Plan): { outcomes: DomainOutcome[]; marks: string[] } {
-  const skipped = plan.decisions.filter((d) => d.reason === 'renewing-elsewhere');
-  return {
-    outcomes: skipped.map((d) => ({
-      domain: d.domain.domainName,
-      event: 'elsewhere',
-      batchId: '-',
-      oldExpiryMs: d.domain.expiresAtMs,
-      years: 0,
-      daysLeft: d.daysLeft,
-      reason: 'not bought here; if that renewal fails, the next run buys it',
-    })),
-    marks: skipped.map((d) => `elsewhere#${d.domain.domainName}#${d.domain.expiresAtMs}`),
-  };
+export function collectElsewhere(plan: Plan): MarkedLine[] {
+  return plan.decisions
+    .filter((d) => d.reason === 'renewing-elsewhere')
+    .map((d) => ({
+      outcome: {
+        domain: d.domain.domainName,
+        event: 'elsewhere',
+        batchId: '-',
+        oldExpiryMs: d.domain.expiresAtMs,
+        years: 0,
+        daysLeft: d.daysLeft,
+        reason: 'not bought here; if that renewal fails, the next run buys it',
+      },
+      mark: `elsewhere#${d.domain.domainName}#${d.domain.expiresAtMs}`,
+    }));
 }
 
 /**
  * The `upcoming` lines of a run: every renewal the plan announces that has no notice out yet, with its price and
- * the date it will be bought from, and the marks to record once they are published. Pure.
+ * the date it will be bought from; its mark, recorded once published, starts the notice period. Pure.
  */
-export function collectUpcoming(plan: Plan): { outcomes: DomainOutcome[]; marks: string[] } {
-  const fresh = plan.upcoming.filter((u) => u.noticedAtMs === undefined);
-  return {
-    outcomes: fresh.map((u) => ({
-      domain: u.domain.domainName,
-      event: 'upcoming',
-      batchId: '-',
-      oldExpiryMs: u.domain.expiresAtMs,
-      years: u.years,
-      reason: `to be bought from ${formatDateUtc(u.buyFromMs)}; to stop it: autorenew hold ${u.domain.domainName}`,
-      ...(u.price ? { price: u.price } : {}),
-    })),
-    marks: fresh.map((u) => noticeMark(u.domain.domainName, u.domain.expiresAtMs)),
-  };
+export function collectUpcoming(plan: Plan): MarkedLine[] {
+  return plan.upcoming
+    .filter((u) => u.noticedAtMs === undefined)
+    .map((u) => ({
+      outcome: {
+        domain: u.domain.domainName,
+        event: 'upcoming',
+        batchId: '-',
+        oldExpiryMs: u.domain.expiresAtMs,
+        years: u.years,
+        reason: `to be bought from ${formatDateUtc(u.buyFromMs)}; to stop it: autorenew hold ${u.domain.domainName}`,
+        ...(u.price ? { price: u.price } : {}),
+      },
+      mark: noticeMark(u.domain.domainName, u.domain.expiresAtMs),
+    }));
 }

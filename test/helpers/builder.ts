@@ -6,6 +6,7 @@ import { type Money, parseMoney } from '../../lib/money';
 import type { Notifier, RenderedMessage } from '../../lib/notify/port';
 import { parsePolicyText } from '../../lib/policy/load';
 import type { Policy } from '../../lib/policy/schema';
+import type { ListedDomain } from '../../lib/registrar/port';
 import { type CheckSummary, runCheck } from '../../lib/renewal/check';
 import type { JobDeps } from '../../lib/renewal/deps';
 import type { SettleRules } from '../../lib/renewal/reconcile';
@@ -57,6 +58,11 @@ export function parseDomain(spec: string | FakeDomain, nowMs: number): FakeDomai
  * A validated policy from `fields` over `{ version: 1 }`. The advance notice is off unless the test sets
  * `notify.advanceDays`: tests about buying buy on the first run; tests about the notice say so.
  */
+/** A listed domain as the registrar port returns it: normal standing, not premium, unless `extra` says otherwise. */
+export function listedDomain(domainName: string, expiresAtMs: number, extra: Partial<ListedDomain> = {}): ListedDomain {
+  return { domainName, instanceId: `S-${domainName}`, expiresAtMs, standing: 'normal', premium: false, ...extra };
+}
+
 export function policyOf(fields: Record<string, unknown> = {}): Policy {
   const notify = { advanceDays: 0, ...((fields.notify as Record<string, unknown> | undefined) ?? {}) };
   return parsePolicyText(JSON.stringify({ version: 1, ...fields, notify }), 'test-policy.json');

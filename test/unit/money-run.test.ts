@@ -1,4 +1,4 @@
-import { InputError } from '../../lib/errors';
+import { InputError, RejectedFinalError } from '../../lib/errors';
 import { executeRenew } from '../../lib/jobs';
 import { formatMoney } from '../../lib/money';
 import { REASONS } from '../../lib/renewal/decision';
@@ -195,5 +195,29 @@ describe('holds (the veto)', () => {
     t.advance('3d');
     await t.renew();
     expect(t.registrar.submissions().map((s) => s.domainName)).toEqual(['b.com', 'a.com']);
+  });
+});
+
+describe('budgets given back', () => {
+  test('without a monthly cap no money is taken, so none is given back (no failing write, no warning)', async () => {
+    const t = await given({ domains: ['a.com+5d'] });
+    t.registrar.faults.before = (op) => {
+      if (op === 'submitRenewBatch') throw new RejectedFinalError('refused (test)', { code: 'InvalidParameter' });
+    };
+    const run = await t.renew();
+    expect(run.summary.rejected).toBe(1);
+    expect(t.logs.filter((l) => /could not give back/.test(l))).toEqual([]);
+  });
+
+  test('with a monthly cap, a refused batch gives its money back: the next run can spend it', async () => {
+    const t = await given({ domains: ['a.com+5d'], policy: { limits: { maxSpendPerMonth: '69' } } });
+    t.registrar.faults.before = (op) => {
+      if (op === 'submitRenewBatch') throw new RejectedFinalError('refused (test)', { code: 'InvalidParameter' });
+    };
+    await t.renew();
+    t.registrar.faults = {};
+    t.advance('25h');
+    await t.renew();
+    expect(t.registrar.submissions().map((s) => s.domainName)).toEqual(['a.com']);
   });
 });

@@ -4,23 +4,12 @@ import { executeRenew } from '../../lib/jobs';
 import { createLogger } from '../../lib/log';
 import type { RenderedMessage } from '../../lib/notify/port';
 import { parsePolicyText } from '../../lib/policy/load';
-import type { ListedDomain } from '../../lib/registrar/port';
 import { DAY_MS } from '../../lib/renewal/dates';
 import { planRenewals } from '../../lib/renewal/plan';
 import { notBought, renderPlanDigest } from '../../lib/renewal/plan-digest';
+import { listedDomain as domain } from '../helpers/builder';
 
 const NOW = Date.UTC(2026, 10, 29);
-
-function domain(domainName: string, expiresAtMs: number, extra: Partial<ListedDomain> = {}): ListedDomain {
-  return {
-    domainName,
-    instanceId: `S-${domainName}`,
-    expiresAtMs,
-    standing: 'normal' as const,
-    premium: false,
-    ...extra,
-  };
-}
 
 const policy = parsePolicyText(
   JSON.stringify({

@@ -1,23 +1,12 @@
 import { parsePolicyText } from '../../lib/policy/load';
-import type { ListedDomain } from '../../lib/registrar/port';
 import { DAY_MS } from '../../lib/renewal/dates';
 import { REASONS } from '../../lib/renewal/decision';
 import { planRenewals } from '../../lib/renewal/plan';
 import { displayWidth, formatPlanTable, planToJson, truncate } from '../../lib/renewal/plan-format';
 import { applyMoney } from '../../lib/renewal/plan-money';
+import { listedDomain as domain } from '../helpers/builder';
 
 const NOW = Date.UTC(2026, 10, 29);
-
-function domain(domainName: string, expiresAtMs: number, extra: Partial<ListedDomain> = {}): ListedDomain {
-  return {
-    domainName,
-    instanceId: `S-${domainName}`,
-    expiresAtMs,
-    standing: 'normal' as const,
-    premium: false,
-    ...extra,
-  };
-}
 
 const policy = parsePolicyText(
   JSON.stringify({

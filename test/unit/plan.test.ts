@@ -3,7 +3,7 @@ import type { ListedDomain } from '../../lib/registrar/port';
 import { addYearsUtc, DAY_MS, daysUntil } from '../../lib/renewal/dates';
 import { claimKey, type Decision, type InFlightView, type Plan } from '../../lib/renewal/decision';
 import { listingWindow, planRenewals } from '../../lib/renewal/plan';
-import { policyOf } from '../helpers/builder';
+import { listedDomain as domain, policyOf } from '../helpers/builder';
 
 const NOW = Date.UTC(2026, 10, 29, 5, 45, 30);
 const HOUR_MS = 3_600_000;
@@ -19,17 +19,6 @@ function policy(fields: Record<string, unknown> = {}) {
 function uncheckedLimits(fields: Record<string, unknown>, limits: Partial<Policy['limits']>): Policy {
   const p = policy(fields);
   return { ...p, limits: { ...p.limits, ...limits } };
-}
-
-function domain(domainName: string, expiresAtMs: number, extra: Partial<ListedDomain> = {}): ListedDomain {
-  return {
-    domainName,
-    instanceId: `S-${domainName}`,
-    expiresAtMs,
-    standing: 'normal' as const,
-    premium: false,
-    ...extra,
-  };
 }
 
 function plan(

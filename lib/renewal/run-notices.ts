@@ -1,0 +1,52 @@
+import type { DomainOutcome } from '../notify/port';
+import type { Plan } from './decision';
+import { collectMoneyNotices } from './money-notices';
+import { collectElsewhere, collectUpcoming } from './notice';
+import { collectLapseWarnings } from './will-lapse';
+
+/**
+ * The renew digest's lines that no batch carries: will-lapse warnings, the money deferral, the advance notice and
+ * renewals made elsewhere, each sent once (a one-time mark per line or group). Pure: the caller reads the marks of
+ * {@link marksToRead} in one call and records the returned `marks` once the digest is out.
+ */
+
+/** Every mark whose presence decides whether a line is sent again. The upcoming lines need none: the plan knows. */
+export function marksToRead(plan: Plan): string[] {
+  const money = collectMoneyNotices(plan);
+  return [
+    ...collectLapseWarnings(plan).map((w) => w.mark),
+    ...(money.mark ? [money.mark] : []),
+    ...collectElsewhere(plan).map((l) => l.mark),
+  ];
+}
+
+/**
+ * The lines to send this run, given the marks already recorded, and the marks to record after the publish. A domain
+ * with a deferred line needs no will-lapse line beside it (that says the days left too); its will-lapse mark is
+ * recorded all the same, so the warning is not sent later for a threshold the deferral already covered.
+ */
+export function selectRunLines(
+  plan: Plan,
+  sent: { has(mark: string): boolean },
+): { outcomes: DomainOutcome[]; marks: string[] } {
+  const money = collectMoneyNotices(plan);
+  const deferred = money.mark && !sent.has(money.mark) ? money.outcomes : [];
+  const deferredNames = new Set(deferred.map((o) => o.domain));
+  const warnings = collectLapseWarnings(plan).filter((w) => !sent.has(w.mark));
+  const elsewhere = collectElsewhere(plan).filter((l) => !sent.has(l.mark));
+  const upcoming = collectUpcoming(plan);
+  return {
+    outcomes: [
+      ...warnings.filter((w) => !deferredNames.has(w.outcome.domain)).map((w) => w.outcome),
+      ...deferred,
+      ...upcoming.map((l) => l.outcome),
+      ...elsewhere.map((l) => l.outcome),
+    ],
+    marks: [
+      ...warnings.map((w) => w.mark),
+      ...(deferred.length > 0 && money.mark ? [money.mark] : []),
+      ...upcoming.map((l) => l.mark),
+      ...elsewhere.map((l) => l.mark),
+    ],
+  };
+}
