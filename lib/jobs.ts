@@ -14,7 +14,7 @@ import { renderPlanDigest } from './renewal/plan-digest';
 import type { SettleRules } from './renewal/reconcile';
 import { renderDigest } from './renewal/report';
 import { marksToRead, selectRunLines } from './renewal/run-notices';
-import { type RenewRun, runRenew } from './renewal/submit';
+import { type RenewRun, runRenew } from './renewal/run-renew';
 
 /** Used for job-level error notices when the policy itself could not be loaded. */
 const FALLBACK_NOTIFY = { events: NOTIFY_EVENTS, smsEvents: DEFAULT_SMS_EVENTS } as const;

@@ -5,7 +5,7 @@ import { executeCheck, executeRenew } from '../jobs';
 import { noticeDaysOf } from '../renewal/notice';
 import { formatPlanTable } from '../renewal/plan-format';
 import { listAndPlan } from '../renewal/plan-listing';
-import type { RenewSummary } from '../renewal/submit';
+import type { RenewSummary } from '../renewal/run-renew';
 import { startSandbox } from '../sandbox';
 import { parseFlags } from './args';
 import { buildDemoPortfolio } from './demo-portfolio';

@@ -10,7 +10,7 @@ import type { ListedDomain } from '../../lib/registrar/port';
 import { type CheckSummary, runCheck } from '../../lib/renewal/check';
 import type { JobDeps } from '../../lib/renewal/deps';
 import type { SettleRules } from '../../lib/renewal/reconcile';
-import { type RenewRun, runRenew } from '../../lib/renewal/submit';
+import { type RenewRun, runRenew } from '../../lib/renewal/run-renew';
 import { domainKey } from '../../lib/sandbox/tld';
 import { createMemoryLedger, type MemoryLedger } from './memory-ledger';
 import { createMemoryRegistrar, type FakeDomain, type MemoryRegistrar } from './memory-registrar';

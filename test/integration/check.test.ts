@@ -1,6 +1,6 @@
 import { executeCheck, executeRenew } from '../../lib/jobs';
 import { runCheck } from '../../lib/renewal/check';
-import { runRenew } from '../../lib/renewal/submit';
+import { runRenew } from '../../lib/renewal/run-renew';
 import { signedCall } from '../helpers/sandbox-request';
 import { duplicateSubmissions, staleBalance, startWorld, type World } from '../helpers/world';
 

@@ -1,5 +1,5 @@
 import { runCheck } from '../../lib/renewal/check';
-import { runRenew } from '../../lib/renewal/submit';
+import { runRenew } from '../../lib/renewal/run-renew';
 import { staleBalance, startWorld, type World } from '../helpers/world';
 
 /**

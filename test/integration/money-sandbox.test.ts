@@ -1,4 +1,4 @@
-import { runRenew } from '../../lib/renewal/submit';
+import { runRenew } from '../../lib/renewal/run-renew';
 import { priceOf } from '../../lib/sandbox/tld';
 import { startWorld, type World } from '../helpers/world';
 

@@ -5,7 +5,7 @@ import type { Batch } from '../../lib/ledger/port';
 import { registerSecret } from '../../lib/redact';
 import type { Registrar } from '../../lib/registrar/port';
 import { runCheck } from '../../lib/renewal/check';
-import { computeTimeMarginMs, runRenew } from '../../lib/renewal/submit';
+import { computeTimeMarginMs, runRenew } from '../../lib/renewal/run-renew';
 import { flakyLedger, strangeRegistrar } from '../helpers/faulty';
 import { duplicateSubmissions, startWorld, type World } from '../helpers/world';
 

@@ -1,6 +1,6 @@
 import { executeRenew } from '../../lib/jobs';
 import { runCheck } from '../../lib/renewal/check';
-import { runRenew } from '../../lib/renewal/submit';
+import { runRenew } from '../../lib/renewal/run-renew';
 import { duplicateSubmissions, portfolio, startWorld, type World } from '../helpers/world';
 
 const NOW = Date.UTC(2026, 10, 29, 6, 0, 0);

@@ -1,5 +1,5 @@
 import { runCheck } from '../../lib/renewal/check';
-import { runRenew } from '../../lib/renewal/submit';
+import { runRenew } from '../../lib/renewal/run-renew';
 import { portfolio, startWorld, type World } from '../helpers/world';
 
 const NOW = Date.UTC(2026, 10, 29, 6, 0, 0);

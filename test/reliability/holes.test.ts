@@ -1,5 +1,5 @@
 import { runCheck } from '../../lib/renewal/check';
-import { runRenew } from '../../lib/renewal/submit';
+import { runRenew } from '../../lib/renewal/run-renew';
 import { describeViolations, forgetTaskNos, type Holes, runChaos, withHoles } from '../helpers/chaos';
 import { startWorld, type World } from '../helpers/world';
 

@@ -7,7 +7,7 @@ import type { ListedDomain, Registrar } from '../../lib/registrar/port';
 import { addYearsUtc, DAY_MS } from '../../lib/renewal/dates';
 import type { InFlightView } from '../../lib/renewal/decision';
 import { planRenewals } from '../../lib/renewal/plan';
-import { runRenew } from '../../lib/renewal/submit';
+import { runRenew } from '../../lib/renewal/run-renew';
 import { type Sandbox, startSandbox } from '../../lib/sandbox';
 import { signedCall } from '../helpers/sandbox-request';
 import { testPolicy } from '../helpers/world';

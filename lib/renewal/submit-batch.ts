@@ -11,19 +11,12 @@ import type { Batch, BatchEntry } from '../ledger/port';
 import { describeError } from '../log';
 import type { Policy } from '../policy/schema';
 import type { SubmitResult } from '../registrar/port';
-import { type BudgetPeriods, budgetPeriods, costOf, giveBack, takeBatchBudget } from './budgets';
+import { type BudgetPeriods, costOf, giveBack } from './budgets';
 import { applyToClaims, isLive, transitions } from './claims';
-import type { Plan, PlannedBatch } from './decision';
+import type { PlannedBatch } from './decision';
 import type { JobDeps } from './deps';
-import { listAndPlan } from './plan-listing';
 import { retryWithBackoff } from './retry';
 import { boundText } from './text';
-
-export { listAndPlan } from './plan-listing';
-
-/** Beyond the paid call's own worst case: intent, claims, submit-start and TaskNo writes with their retries. */
-const LEDGER_MARGIN_MS = 30_000;
-const DEFAULT_CALL_WORST_CASE_MS = 60_000;
 
 /** Per-batch result of a renew run. */
 export interface BatchResult {
@@ -35,152 +28,6 @@ export interface BatchResult {
   message?: string;
   /** An authorisation failure that must stop the run. */
   stoppedBy?: Error;
-}
-
-export interface RenewSummary {
-  runId: string;
-  dryRun: boolean;
-  listed: number;
-  planned: number;
-  /** Domains in batches the registrar accepted. */
-  submitted: number;
-  /** Domains whose submit outcome is unknown (reconciled by check). */
-  unknown: number;
-  /** Domains in batches the registrar refused (nothing bought). */
-  rejected: number;
-  /** Domains another run held the claim for (not submitted by us). */
-  conflicts: number;
-  deferred: number;
-  skipped: number;
-  /** Batches not started because the run was about to time out. */
-  batchesLeftForTime: number;
-  /** Domains not submitted because today's maxDomainsPerRun budget was used up by earlier or overlapping runs. */
-  overBudget: number;
-  /** Domains not submitted because this month's maxSpendPerMonth was used up by earlier or overlapping runs. */
-  overMonthSpend: number;
-  taskNoNotRecorded: number;
-  /** Batches that failed on our side (ledger trouble) before anything was sent, or in an unexpected way. */
-  errors: number;
-  batches: BatchResult[];
-}
-
-export interface RenewRun {
-  plan: Plan;
-  summary: RenewSummary;
-  /** Set when an authorisation failure stopped the run: nothing was counted against the domains. */
-  stoppedBy?: Error;
-}
-
-/**
- * How long before the platform's deadline the renew job stops starting batches, ms: the worst case of one batch,
- * i.e. the paid call with every retry and timeout (from the client) plus the ledger writes around it.
- */
-export function computeTimeMarginMs(callWorstCaseMs: number | undefined): number {
-  return (callWorstCaseMs ?? DEFAULT_CALL_WORST_CASE_MS) + LEDGER_MARGIN_MS;
-}
-
-/**
- * The renew job (docs/design.md, M1–M4): plan, then for each batch write the intent, claim each domain, mark the submit as
- * started, make the one paid call, and record the TaskNo. Dry run stops after planning: this is the only seam.
- * Batches are isolated: one failing batch never stops the others (except an authentication failure, which would
- * fail them all). Money safety: a claim is taken BEFORE the paid call; an ambiguous call is never resent here.
- */
-export async function runRenew(
-  deps: JobDeps,
-  options: {
-    policy: Policy;
-    dryRun: boolean;
-    runId: string;
-    timeMarginMs?: number;
-    /** Called with the fresh plan before anything is written or bought; throws to stop (e.g. `renew --plan`). */
-    guard?: (plan: Plan) => void;
-  },
-): Promise<RenewRun> {
-  const { policy, runId } = options;
-  const log = deps.log.child({ runId, job: 'renew' });
-  const plan = await listAndPlan(deps, policy);
-  options.guard?.(plan);
-  const byReason = plan.totals.byReason;
-  const summary: RenewSummary = {
-    runId,
-    dryRun: options.dryRun,
-    listed: plan.totals.listed,
-    planned: plan.totals.renew,
-    submitted: 0,
-    unknown: 0,
-    rejected: 0,
-    conflicts: 0,
-    deferred: (byReason['over-run-limit'] ?? 0) + (byReason['over-spend'] ?? 0) + (byReason['low-balance'] ?? 0),
-    skipped: plan.totals.skip,
-    batchesLeftForTime: 0,
-    overBudget: 0,
-    overMonthSpend: 0,
-    taskNoNotRecorded: 0,
-    errors: 0,
-    batches: [],
-  };
-  log.info('planned', { listed: summary.listed, renew: summary.planned, batches: plan.batches.length });
-  if (options.dryRun) return { plan, summary };
-
-  const margin = options.timeMarginMs ?? computeTimeMarginMs(deps.registrar.worstCaseCallMs);
-  const periods = budgetPeriods(policy, plan.nowMs);
-  let stoppedBy: Error | undefined;
-  for (const [index, planned] of plan.batches.entries()) {
-    if (deps.remainingMs && deps.remainingMs() < margin) {
-      summary.batchesLeftForTime = plan.batches.length - index;
-      log.warn('stopping before the time limit; remaining batches go to the next run', {
-        batchesLeft: summary.batchesLeftForTime,
-        marginMs: margin,
-      });
-      break;
-    }
-    // The caps hold per UTC day (count) and month (money) across overlapping and duplicate runs: taken from the
-    // ledger before claiming.
-    const grant = await takeBatchBudget(deps, policy, periods, planned);
-    const granted = grant.items;
-    if (granted < planned.items.length) {
-      const left = plan.batches.slice(index + 1).reduce((n, b) => n + b.items.length, 0);
-      const over = planned.items.length - granted + left;
-      if (grant.limitedBy === 'month-spend') summary.overMonthSpend += over;
-      else summary.overBudget += over;
-      log.warn(
-        grant.limitedBy === 'month-spend'
-          ? "this month's spending budget is reached; the rest waits for the next month or a higher cap"
-          : 'daily domain budget reached; the rest waits for the next UTC day',
-        { day: periods.day, month: periods.month, granted },
-      );
-    }
-    if (granted === 0) break;
-    const trimmed = { ...planned, items: planned.items.slice(0, granted) };
-    let result: BatchResult;
-    try {
-      result = await submitBatch(deps, policy, runId, trimmed, periods);
-    } catch (err) {
-      // Ledger trouble before the paid call (intent, claim, or submit-start write): nothing was sent. Claims taken
-      // stay live until check settles the intent, so nothing can be bought twice meanwhile.
-      log.error('batch failed before submitting', { domains: trimmed.items.length, ...describeError(err) });
-      result = { batchId: '-', status: 'error', domains: 0, message: err instanceof Error ? err.message : String(err) };
-      summary.errors += 1;
-    }
-    summary.batches.push(result);
-    if (result.status === 'submitted') summary.submitted += result.domains;
-    if (result.status === 'not-recorded') {
-      summary.submitted += result.domains;
-      summary.taskNoNotRecorded += 1;
-    }
-    if (result.status === 'unknown') summary.unknown += result.domains;
-    if (result.status === 'rejected' || result.status === 'not-submitted') summary.rejected += result.domains;
-    if (result.status !== 'error') summary.conflicts += trimmed.items.length - result.domains;
-    if (result.stoppedBy) {
-      stoppedBy = result.stoppedBy;
-      log.error('authorisation refused: stopping the run; nothing was counted against the domains', {
-        batchesLeft: plan.batches.length - index - 1,
-      });
-      break;
-    }
-    if (granted < planned.items.length) break;
-  }
-  return { plan, summary, ...(stoppedBy ? { stoppedBy } : {}) };
 }
 
 /** Claims the batch's domains; returns the claimed entries (others are held by another run). */
@@ -216,7 +63,12 @@ async function claimEntries(deps: JobDeps, policy: Policy, batch: Batch, planned
   return claimed.filter((e): e is BatchEntry => e !== undefined);
 }
 
-async function submitBatch(
+/**
+ * The paid step of one batch (docs/design.md, M1 and M2): write the intent, claim each domain, mark the submit as
+ * started, make the one paid call, and record the TaskNo. A claim is durable BEFORE the paid call; an ambiguous
+ * call is never resent here (check reconciles it). Throws only for ledger trouble before the paid call.
+ */
+export async function submitBatch(
   deps: JobDeps,
   policy: Policy,
   runId: string,
