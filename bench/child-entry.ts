@@ -8,11 +8,11 @@ import { createAlibabaBilling } from '../lib/alibaba/billing';
 import { createCaller } from '../lib/alibaba/call';
 import { createRateLimiter } from '../lib/alibaba/rate-limit';
 import { systemClock } from '../lib/clock';
+import { assembleDeps } from '../lib/compose/adapters';
 import { executeCheck, executeRenew } from '../lib/jobs';
 import { createDynamoLedger } from '../lib/ledger/dynamodb';
 import { createLogger } from '../lib/log';
 import { parsePolicyText } from '../lib/policy/load';
-import { assembleDeps } from '../lib/runtime';
 import { runNaiveCheck, runNaiveRenew } from './baseline';
 import type { ChildMessage, ChildRequest, ChildResult } from './protocol';
 

@@ -19,10 +19,10 @@ import { DEFAULT_QUOTE_CHUNK } from '../lib/alibaba/quotes';
 /** The registrar's QueryTaskDetailList page size (documented maximum). */
 export const DETAIL_PAGE_SIZE = 1000;
 
-/** From this many renewals on, check confirms them with one ranged listing (lib/renewal/confirm.ts). */
-export { CONFIRM_BY_LISTING_FROM } from '../lib/renewal/confirm';
+/** From this many renewals on, check confirms them with one ranged listing (lib/renewal/confirm-expiry.ts). */
+export { CONFIRM_BY_LISTING_FROM } from '../lib/renewal/confirm-expiry';
 
-import { CONFIRM_BY_LISTING_FROM } from '../lib/renewal/confirm';
+import { CONFIRM_BY_LISTING_FROM } from '../lib/renewal/confirm-expiry';
 
 export interface MinimumInput {
   /** Listed domains (N). */
@@ -34,7 +34,7 @@ export interface MinimumInput {
   /** Domains per price call; default DEFAULT_QUOTE_CHUNK. */
   quoteChunk?: number;
   /**
-   * How check confirms the renewals (lib/renewal/confirm.ts): domains returned per ranged listing, and single
+   * How check confirms the renewals (lib/renewal/confirm-expiry.ts): domains returned per ranged listing, and single
    * look-ups. Absent: R single look-ups below CONFIRM_BY_LISTING_FROM, else one listing returning exactly the R.
    */
   confirmation?: { rangeSizes: readonly number[]; singles: number };
@@ -68,7 +68,7 @@ export function checkListPages(input: MinimumInput): number {
  * submits per coupon group g, `ceil(details / 1000)` detail pages per task, plus the confirmation of every reported
  * success against the domain's new expiry (the check job counts a renewal only then): renewals whose new expiries
  * cluster are read with one ranged QueryDomainList each (`ceil(K / pageSize)` pages for the K domains in the range),
- * small clusters with one QueryDomainByDomainName each (lib/renewal/confirm.ts planConfirmation). One check pass:
+ * small clusters with one QueryDomainByDomainName each (lib/renewal/confirm-expiry.ts planConfirmation). One check pass:
  * the bench starts check after every task finished. Before buying, when anything is due (R > 0), the pre-flight
  * reads: one QueryTaskList page (renewals made elsewhere; the bench account has no earlier tasks, so no detail
  * reads), `ceil(R / quoteChunk)` QueryDomainRealTimePrice calls and one QueryAccountBalance.

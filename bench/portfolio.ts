@@ -1,4 +1,4 @@
-import { planConfirmation } from '../lib/renewal/confirm';
+import { planConfirmation } from '../lib/renewal/confirm-expiry';
 import { addYearsUtc } from '../lib/renewal/dates';
 import type { SandboxFixture, SandboxFixtureDomain } from '../lib/sandbox';
 
@@ -34,7 +34,7 @@ export interface BenchPortfolio {
   /** Policy file text (v1). */
   policyText: string;
   /**
-   * How the check job confirms this run's renewals (lib/renewal/confirm.ts planConfirmation): per ranged listing the
+   * How the check job confirms this run's renewals (lib/renewal/confirm-expiry.ts planConfirmation): per ranged listing the
    * number of domains it returns (every domain whose post-renewal expiry lies in the range), and the single look-ups.
    */
   confirmation: { rangeSizes: number[]; singles: number };

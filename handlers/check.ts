@@ -1,6 +1,7 @@
 // Composition root of the scheduled check job: build dependencies, run the job once, report.
+
+import { type LambdaContext, prepareLambdaJob } from '../lib/compose/lambda';
 import { executeCheck } from '../lib/jobs';
-import { type LambdaContext, prepareLambdaJob } from '../lib/lambda';
 
 /**
  * Scheduled check: confirms task results, reconciles unknown submissions, notifies people once. It only lists and

@@ -68,7 +68,7 @@ export const LEDGER_METHOD_ACCESS = {
 export type LedgerMethod = keyof typeof LEDGER_METHOD_ACCESS;
 
 /**
- * THE TABLE: the ledger methods each job calls (lib/jobs.ts and lib/renewal/*). Methods only the CLI calls
+ * THE TABLE: the ledger methods each job calls (lib/jobs/ and lib/renewal/*). Methods only the CLI calls
  * (`listRecentBatches` and `lastRuns` for `autorenew status`, `putHold` and `deleteHold` for `autorenew hold` and
  * `unhold`) run with the operator's own credentials and are granted to no role: no role queries the table except
  * one domain's claims (check's reconciliation).

@@ -1,7 +1,8 @@
+import { openLocalRuntime } from '../compose/local';
 import { executeCheck } from '../jobs';
+import { CHECK_COUNTS, formatCounts } from '../jobs/counts';
 import { JOB_FLAGS, parseFlags } from './args';
 import { type Command, EXIT } from './io';
-import { openLocalRuntime } from './local-runtime';
 import { withProgress } from './progress';
 import { terminalJson } from './terminal-text';
 
@@ -28,9 +29,7 @@ export const checkCommand: Command = async (args, io) => {
     const summary = await withProgress(io, 'checking open batches', () => executeCheck(rt.deps, { policy: rt.policy }));
     if (flags.json) io.out(terminalJson(summary));
     else {
-      io.out(
-        `check run ${summary.runId}: ${summary.openBatches} open batch(es); renewed ${summary.renewed}, failed ${summary.failed}, pending ${summary.pending}, adopted ${summary.adopted}, released ${summary.released}, unknown ${summary.unknown}, stuck ${summary.stuck}`,
-      );
+      io.out(`check run ${summary.runId}: ${formatCounts(CHECK_COUNTS, summary, 8)}`);
     }
     return summary.failed > 0 ? EXIT.renewalsFailed : EXIT.ok;
   } finally {

@@ -1,6 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { openLocalRuntime } from '../compose/local';
 import { executeCheck, executeRenew } from '../jobs';
 import { noticeDaysOf } from '../renewal/notice';
 import { formatPlanTable } from '../renewal/plan-format';
@@ -10,7 +11,6 @@ import { startSandbox } from '../sandbox';
 import { parseFlags } from './args';
 import { buildDemoPortfolio } from './demo-portfolio';
 import { type Command, EXIT } from './io';
-import { openLocalRuntime } from './local-runtime';
 import { terminalWidth } from './plan';
 
 export const DEMO_USAGE = `usage: autorenew demo [--policy FILE] [--verbose]

@@ -1,4 +1,6 @@
 import { isAbsolute, resolve } from 'node:path';
+import { buildBilling, buildCredentials, buildRegistrar } from '../compose/adapters';
+import { openLocalLedger } from '../compose/local';
 import { type Config, isLoopbackEndpoint, readConfig } from '../config';
 import { AuthRejectedError, AutorenewError, RegistrarError, ValidationError } from '../errors';
 import { formatMoney } from '../money';
@@ -7,11 +9,9 @@ import { resolveRule } from '../policy/match';
 import type { Policy } from '../policy/schema';
 import { redact } from '../redact';
 import type { ListedDomain, Registrar } from '../registrar/port';
-import { buildBilling, buildCredentials, buildRegistrar } from '../runtime';
 import { type AlibabaAccess, selectSecretId } from '../secrets';
 import { parseFlags } from './args';
 import { type CliIO, type Command, EXIT } from './io';
-import { openLocalLedger } from './local-runtime';
 import { terminalLine } from './terminal-text';
 
 export const DOCTOR_USAGE = `usage: autorenew doctor [--policy FILE] [--verbose]

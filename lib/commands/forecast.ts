@@ -1,5 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
+import { openLocalRuntime } from '../compose/local';
 import { InputError } from '../errors';
 import { forecastListingRange, forecastRenewals, MAX_FORECAST_MONTHS } from '../renewal/forecast';
 import { forecastToCsv, forecastToJson, formatForecastTable } from '../renewal/forecast-format';
@@ -7,7 +8,6 @@ import { formatForecastIcs } from '../renewal/forecast-ics';
 import { fetchForecastQuotes } from '../renewal/forecast-quotes';
 import { JOB_FLAGS, parseFlags } from './args';
 import { type Command, EXIT } from './io';
-import { openLocalRuntime } from './local-runtime';
 import { withProgress } from './progress';
 import { terminalDeep, terminalJson, terminalLine } from './terminal-text';
 

@@ -1,3 +1,4 @@
+import { openLocalLedger } from '../compose/local';
 import { InputError } from '../errors';
 import { MAX_HOLD_REASON } from '../ledger/items';
 import type { Hold } from '../ledger/port';
@@ -6,7 +7,6 @@ import { boundText } from '../renewal/text';
 import { parseFlagsAndArgs } from './args';
 import { parseDomainArgs } from './domain-args';
 import { type Command, EXIT } from './io';
-import { openLocalLedger } from './local-runtime';
 import { terminalLine } from './terminal-text';
 
 export const HOLD_USAGE = `usage: autorenew hold <domain ...> [--until DATE] [--reason TEXT]

@@ -1,9 +1,9 @@
+import { openLocalLedger } from '../compose/local';
 import type { Hold } from '../ledger/port';
 import { describeHoldEnd, isHoldExpired } from '../renewal/hold-time';
 import { parseFlags } from './args';
 import { formatColumns } from './columns';
 import { type Command, EXIT } from './io';
-import { openLocalLedger } from './local-runtime';
 import { terminalDeep, terminalJson } from './terminal-text';
 
 export const HOLDS_USAGE = `usage: autorenew holds [--json]

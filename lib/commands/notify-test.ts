@@ -1,4 +1,5 @@
 import { isAbsolute, resolve } from 'node:path';
+import { buildTargetCredentials } from '../compose/adapters';
 import { readConfig } from '../config';
 import { InputError } from '../errors';
 import type { ChatMessage } from '../notify/chat/formats';
@@ -6,7 +7,6 @@ import { sendToTarget } from '../notify/chat/send';
 import { formatDateTimeUtc } from '../notify/text/sanitize';
 import { loadPolicyFile } from '../policy/load';
 import { redact } from '../redact';
-import { buildTargetCredentials } from '../runtime';
 import { parseFlags } from './args';
 import { type Command, EXIT } from './io';
 import { terminalJson, terminalLine } from './terminal-text';

@@ -1,5 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
+import { openLocalRuntime } from '../compose/local';
 import { explainEmptyListing } from '../renewal/empty-plan';
 import { listingWindow } from '../renewal/plan';
 import { createPlanFile } from '../renewal/plan-file';
@@ -7,7 +8,6 @@ import { formatPlanTable, planToJson } from '../renewal/plan-format';
 import { listAndPlan } from '../renewal/plan-listing';
 import { JOB_FLAGS, parseFlags } from './args';
 import { type Command, EXIT } from './io';
-import { openLocalRuntime } from './local-runtime';
 import { withProgress } from './progress';
 import { terminalDeep, terminalJson, terminalLine } from './terminal-text';
 

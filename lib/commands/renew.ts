@@ -1,7 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
+import { openLocalRuntime } from '../compose/local';
 import { InputError } from '../errors';
 import { executeRenew } from '../jobs';
+import { formatCounts, RENEW_COUNTS } from '../jobs/counts';
 import {
   checkPlanAge,
   createPlanFile,
@@ -14,9 +16,8 @@ import {
 } from '../renewal/plan-file';
 import { listAndPlan } from '../renewal/plan-listing';
 import { JOB_FLAGS, parseFlags } from './args';
-import { isYes, needsConfirmation } from './confirm';
+import { isYes, needsConfirmation } from './ask-before-buying';
 import { type CliIO, type Command, EXIT } from './io';
-import { openLocalRuntime } from './local-runtime';
 import { withProgress } from './progress';
 import { terminalDeep, terminalJson, terminalLine } from './terminal-text';
 
@@ -122,7 +123,7 @@ export const renewCommand: Command = async (args, io) => {
     if (flags.json) io.out(terminalJson(summary));
     else {
       io.out(
-        `renew ${summary.dryRun ? '(dry run) ' : ''}run ${summary.runId}: listed ${summary.listed}, planned ${summary.planned}, submitted ${summary.submitted}, unknown ${summary.unknown}, rejected ${summary.rejected}, held elsewhere ${summary.conflicts}, deferred ${summary.deferred}`,
+        `renew ${summary.dryRun ? '(dry run) ' : ''}run ${summary.runId}: ${formatCounts(RENEW_COUNTS, summary, 7)}`,
       );
       for (const b of terminalDeep(summary.batches)) {
         io.out(

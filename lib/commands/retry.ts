@@ -1,9 +1,9 @@
 import { parseArgs } from 'node:util';
+import { openLocalLedger } from '../compose/local';
 import { InputError } from '../errors';
 import type { Claim } from '../ledger/port';
 import { normalizeDomain } from '../registrar/domain-name';
 import { type Command, EXIT } from './io';
-import { openLocalLedger } from './local-runtime';
 import { terminalLine } from './terminal-text';
 
 export const RETRY_USAGE = `usage: autorenew retry <domain ...> | --all-failed [--recent N]

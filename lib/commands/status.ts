@@ -1,9 +1,9 @@
+import { openLocalLedger } from '../compose/local';
 import type { Ledger } from '../ledger/port';
 import { normalizeDomain } from '../registrar/domain-name';
 import { formatDateUtc } from '../renewal/dates';
 import { parseFlags } from './args';
 import { type CliIO, type Command, EXIT } from './io';
-import { openLocalLedger } from './local-runtime';
 import { terminalDeep, terminalJson } from './terminal-text';
 
 export const STATUS_USAGE = `usage: autorenew status [domain] [--limit N] [--json]

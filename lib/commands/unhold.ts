@@ -1,8 +1,8 @@
+import { openLocalLedger } from '../compose/local';
 import { InputError } from '../errors';
 import { parseFlagsAndArgs } from './args';
 import { parseDomainArgs } from './domain-args';
 import { type Command, EXIT } from './io';
-import { openLocalLedger } from './local-runtime';
 import { terminalLine } from './terminal-text';
 
 export const UNHOLD_USAGE = `usage: autorenew unhold <domain ...>

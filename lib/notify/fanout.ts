@@ -4,7 +4,7 @@ import type { Ledger } from '../ledger/port';
 import { describeError, type Logger } from '../log';
 import type { NotifyEvent, Severity, TargetKind } from '../policy/schema';
 import { redact } from '../redact';
-import { renderDigest } from '../renewal/report';
+import { renderDigest } from '../renewal/digest';
 import type { TargetCredentialSource } from './chat/credentials';
 import { type ChatMessage, digestId } from './chat/formats';
 import { ChatDeliveryError, type SendOptions, sendToTarget } from './chat/send';

@@ -1,5 +1,5 @@
 /**
- * The notifier port: what the jobs hand to people. `lib/renewal/report.ts` renders a {@link Digest} into a
+ * The notifier port: what the jobs hand to people. `lib/renewal/digest.ts` renders a {@link Digest} into a
  * {@link RenderedMessage}; adapters (SNS, console) publish it. All times are epoch milliseconds (UTC).
  */
 

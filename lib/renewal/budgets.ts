@@ -1,9 +1,9 @@
 import type { BatchEntry } from '../ledger/port';
 import { describeError } from '../log';
 import type { Policy } from '../policy/schema';
-import type { PlannedBatch } from './decision';
 import type { JobDeps } from './deps';
 import { policyAmount } from './plan-money';
+import type { PlannedBatch } from './plan-types';
 
 /**
  * The ledger-held budgets of the renew job: a count of domains per UTC day (limits.maxDomainsPerRun) and money per

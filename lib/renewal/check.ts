@@ -4,9 +4,8 @@ import { classifyReason } from '../notify/text/advice';
 import type { Policy } from '../policy/schema';
 import type { TaskDetail } from '../registrar/port';
 import { applyToClaims, isLive, transitions } from './claims';
-import { readCurrentExpiries } from './confirm';
+import { readCurrentExpiries } from './confirm-expiry';
 import type { JobDeps } from './deps';
-import { deliverNotices } from './notices';
 import {
   DEFAULT_SETTLE_RULES,
   reconcileBatch,
@@ -39,19 +38,24 @@ export interface CheckSummary {
   orphaned: number;
   /** Batches whose processing threw (registrar or ledger trouble); retried next run. */
   errors: number;
-  notified: boolean;
+}
+
+/** What a check run found: its counts, and every batch it saw, as stored after the run (for the digest). */
+export interface CheckRun {
+  summary: CheckSummary;
+  batches: Batch[];
 }
 
 /**
  * The check job: turns open batches into facts. Submitted batches are read from QueryTaskDetailList; successes are
  * confirmed from the domains' expiries (one ranged listing for many, see confirm.ts) before they count; failures are
  * recorded (the planner retries them within limits); UNKNOWN and stale intents are reconciled. Each batch is
- * isolated; one digest is published at the end.
+ * isolated. People are told by the caller (jobs/check.ts), from the batches returned.
  */
 export async function runCheck(
   deps: JobDeps,
   options: { policy: Policy; runId: string; safeDelayMs?: number; rules?: SettleRules },
-): Promise<CheckSummary> {
+): Promise<CheckRun> {
   const rules = options.rules ?? DEFAULT_SETTLE_RULES;
   const { policy, runId } = options;
   const log = deps.log.child({ runId, job: 'check' });
@@ -68,7 +72,6 @@ export async function runCheck(
     stuck: 0,
     orphaned: 0,
     errors: 0,
-    notified: true,
   };
   const delay = options.safeDelayMs ?? SAFE_RECONCILE_DELAY_MS;
   const isolated = async <T>(batch: Batch, step: () => Promise<T>): Promise<T | undefined> => {
@@ -129,19 +132,8 @@ export async function runCheck(
     summary.errors += 1;
     log.error('orphan sweep failed; retried next run', describeError(err));
   }
-  summary.notified = await deliverNotices(deps, policy, {
-    job: 'check',
-    runId,
-    batches: after,
-  });
-  deps.metrics({
-    CheckRuns: 1,
-    RenewalsConfirmed: summary.renewed,
-    RenewalsFailed: summary.failed,
-    OutcomesUnknown: summary.unknown,
-  });
   log.info('check finished', { ...summary });
-  return summary;
+  return { summary, batches: after };
 }
 
 /** Reconciles an UNKNOWN/stale batch if due, then reads the task details of a submitted one. */

@@ -3,7 +3,7 @@ import { formatMoney } from '../money';
 import type { DomainOutcome } from '../notify/port';
 import { formatDateUtc } from '../notify/text/sanitize';
 import { utcDay } from './budgets';
-import { type Plan, type PlanMoney, REASONS, type Reason } from './decision';
+import { type Plan, type PlanMoney, REASONS, type Reason } from './plan-types';
 
 /**
  * What people are told about money after a renew run (issue 15): one `deferred` line per due domain that was not

@@ -3,7 +3,7 @@ import type { DomainOutcome } from '../notify/port';
 import { formatDateUtc } from '../notify/text/sanitize';
 import type { Policy } from '../policy/schema';
 import type { ListedDomain } from '../registrar/port';
-import { claimKey, type Plan } from './decision';
+import { claimKey, type Plan } from './plan-types';
 
 /**
  * The advance notice (issue 15, notify.advanceDays): a renewal is announced once per domain and expiry in an

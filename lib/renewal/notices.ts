@@ -5,7 +5,7 @@ import type { Digest, DomainOutcome } from '../notify/port';
 import type { Policy } from '../policy/schema';
 import { FIXABLE_CODE } from './claims';
 import type { JobDeps } from './deps';
-import { renderDigest } from './report';
+import { renderDigest } from './digest';
 
 const DAY_MS = 86_400_000;
 

@@ -2,8 +2,8 @@ import { formatMoney } from '../money';
 import type { RenderedMessage } from '../notify/port';
 import { domainToGsm7, truncateGsm7 } from '../notify/text/gsm7';
 import { formatDateTimeUtc, formatDateUtc, sanitizeLine, toAsciiLine } from '../notify/text/sanitize';
-import { type Decision, type Plan, REASONS } from './decision';
 import { describeMoney } from './money-notices';
+import { type Decision, type Plan, REASONS } from './plan-types';
 
 /**
  * The plan digest of a dry run (issue 14): what a real run would buy, batch by batch, with years, coupon and

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { InputError } from '../errors';
 import type { Policy } from '../policy/schema';
-import type { Plan } from './decision';
 import { type PlanJson, planToJson } from './plan-format';
+import type { Plan } from './plan-types';
 
 /*
  * A saved plan (`autorenew plan --out FILE`) and its check before `autorenew renew --plan FILE` buys it. Pure: no

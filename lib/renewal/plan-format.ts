@@ -1,7 +1,7 @@
 import { formatMoney, type Money } from '../money';
 import { formatDateUtc } from './dates';
-import { type Decision, type Plan, type PlanMoney, REASONS, type Reason } from './decision';
 import { describeMoney } from './money-notices';
+import { type Decision, type Plan, type PlanMoney, REASONS, type Reason } from './plan-types';
 
 /** How the plan is shown: a table for a terminal of `width` columns, or `key=value` lines for pipes. */
 export interface PlanFormatOptions {

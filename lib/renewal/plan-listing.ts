@@ -4,17 +4,17 @@ import type { Batch, Claim } from '../ledger/port';
 import { describeError } from '../log';
 import type { Policy } from '../policy/schema';
 import type { ListedDomain } from '../registrar/port';
-import { claimKey, type InFlightView, type Plan, type Reason } from './decision';
 import type { JobDeps } from './deps';
 import { findRenewingElsewhere } from './foreign-tasks';
 import { noticeDaysOf, readNotices } from './notice';
 import { listingWindow, planRenewals } from './plan';
 import { applyMoney, type BalanceReading } from './plan-money';
+import { claimKey, type InFlightView, type Plan, type Reason } from './plan-types';
 import { collectPrices } from './pricing';
 
 /*
  * The free part of a run: list and plan. `plan`, dry runs and the demo import this module only, never the paid
- * path (submit.ts), so "plans are free" (M3) holds by structure.
+ * path (submit-batch.ts), so "plans are free" (M3) holds by structure.
  */
 
 /** Plan reasons decided after the in-flight check: only these domains need their claims read. */

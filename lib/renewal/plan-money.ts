@@ -2,8 +2,8 @@ import { addMoney, type Money, parseMoney, timesMoney, zeroMoney } from '../mone
 import type { Policy } from '../policy/schema';
 import type { QuoteSource } from '../registrar/port';
 import { daysUntil } from './dates';
-import type { Decision, Plan, PlanMoney, Reason } from './decision';
 import { buildBatches, countTotals } from './plan';
+import type { Decision, Plan, PlanMoney, Reason } from './plan-types';
 
 /**
  * The money pass of the planner (docs/design.md, "Money"): pure, no clock, no I/O. It prices every renew decision,

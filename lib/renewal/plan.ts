@@ -2,6 +2,7 @@ import { resolveRule } from '../policy/match';
 import type { Policy } from '../policy/schema';
 import type { ListedDomain } from '../registrar/port';
 import { addYearsUtc, DAY_MS, daysUntil } from './dates';
+import { noticeDaysOf } from './notice';
 import {
   claimKey,
   type Decision,
@@ -10,8 +11,7 @@ import {
   type PlannedBatch,
   type Reason,
   type UpcomingRenewal,
-} from './decision';
-import { noticeDaysOf } from './notice';
+} from './plan-types';
 
 /**
  * The planner: pure, no clock, no I/O (docs/design.md, M3). Plans are free; only `submit` spends.

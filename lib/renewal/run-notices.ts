@@ -1,7 +1,7 @@
 import type { DomainOutcome } from '../notify/port';
-import type { Plan } from './decision';
 import { collectMoneyNotices } from './money-notices';
 import { collectElsewhere, collectUpcoming } from './notice';
+import type { Plan } from './plan-types';
 import { collectLapseWarnings } from './will-lapse';
 
 /**

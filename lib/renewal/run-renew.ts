@@ -1,9 +1,9 @@
 import { describeError } from '../log';
 import type { Policy } from '../policy/schema';
 import { budgetPeriods, takeBatchBudget } from './budgets';
-import type { Plan } from './decision';
 import type { JobDeps } from './deps';
 import { listAndPlan } from './plan-listing';
+import type { Plan } from './plan-types';
 import { type BatchResult, submitBatch } from './submit-batch';
 
 /** Beyond the paid call's own worst case: intent, claims, submit-start and TaskNo writes with their retries. */

@@ -13,8 +13,8 @@ import type { Policy } from '../policy/schema';
 import type { SubmitResult } from '../registrar/port';
 import { type BudgetPeriods, costOf, giveBack } from './budgets';
 import { applyToClaims, isLive, transitions } from './claims';
-import type { PlannedBatch } from './decision';
 import type { JobDeps } from './deps';
+import type { PlannedBatch } from './plan-types';
 import { retryWithBackoff } from './retry';
 import { boundText } from './text';
 

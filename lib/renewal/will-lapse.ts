@@ -1,6 +1,6 @@
 import type { DomainOutcome } from '../notify/port';
-import { type Plan, REASONS, type Reason } from './decision';
 import { MONEY_REASONS } from './money-notices';
+import { type Plan, REASONS, type Reason } from './plan-types';
 
 /** Days-left thresholds at which a will-lapse notice is sent, once each per domain and expiry. */
 export const WILL_LAPSE_THRESHOLDS_DAYS: readonly number[] = [1, 3, 7, 30];

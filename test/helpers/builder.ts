@@ -7,11 +7,12 @@ import type { Notifier, RenderedMessage } from '../../lib/notify/port';
 import { parsePolicyText } from '../../lib/policy/load';
 import type { Policy } from '../../lib/policy/schema';
 import type { ListedDomain } from '../../lib/registrar/port';
-import { type CheckSummary, runCheck } from '../../lib/renewal/check';
+import type { CheckSummary } from '../../lib/renewal/check';
 import type { JobDeps } from '../../lib/renewal/deps';
 import type { SettleRules } from '../../lib/renewal/reconcile';
 import { type RenewRun, runRenew } from '../../lib/renewal/run-renew';
 import { domainKey } from '../../lib/sandbox/tld';
+import { checkOnce } from './check-once';
 import { createMemoryLedger, type MemoryLedger } from './memory-ledger';
 import { createMemoryRegistrar, type FakeDomain, type MemoryRegistrar } from './memory-registrar';
 
@@ -94,7 +95,7 @@ export interface Given {
     deps?: Partial<JobDeps>;
     /** TEST-ONLY weaker settle rules, to show a test catches the hole they reopen. */
     rules?: SettleRules;
-  }): Promise<CheckSummary>;
+  }): Promise<CheckSummary & { notified: boolean }>;
   /** Current expiry of a domain at the registrar. */
   expiry(domainName: string): number | undefined;
   /** Present when `balance` was given. */
@@ -178,7 +179,7 @@ export async function given(options: GivenOptions = {}): Promise<Given> {
         ...(o.timeMarginMs !== undefined ? { timeMarginMs: o.timeMarginMs } : {}),
       }),
     check: (o = {}) =>
-      runCheck(deps(o.deps), {
+      checkOnce(deps(o.deps), {
         policy: o.policy ?? policy,
         runId: `c${++checks}`,
         ...(o.safeDelayMs !== undefined ? { safeDelayMs: o.safeDelayMs } : {}),

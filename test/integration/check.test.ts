@@ -1,6 +1,6 @@
 import { executeCheck, executeRenew } from '../../lib/jobs';
-import { runCheck } from '../../lib/renewal/check';
 import { runRenew } from '../../lib/renewal/run-renew';
+import { checkOnce } from '../helpers/check-once';
 import { signedCall } from '../helpers/sandbox-request';
 import { duplicateSubmissions, staleBalance, startWorld, type World } from '../helpers/world';
 
@@ -44,7 +44,7 @@ describe('check job: results confirmed, failures recorded and retried within lim
     const first = await runRenew(world.deps(stale), { policy: world.policy, dryRun: false, runId: 'r1' });
     expect(first.plan.decisions.find((d) => d.domain.domainName === 'raced.net')?.reason).toBe('renewing-elsewhere');
     world.sandbox.setClock({ advanceMs: 5 * MIN_MS });
-    const check = await runCheck(world.deps(), { policy: world.policy, runId: 'c1' });
+    const check = await checkOnce(world.deps(), { policy: world.policy, runId: 'c1' });
     expect(check.renewed).toBe(1);
     expect(check.failed).toBe(1);
 
@@ -77,7 +77,7 @@ describe('check job: results confirmed, failures recorded and retried within lim
       const retry = await runRenew(world.deps(stale), { policy: world.policy, dryRun: false, runId });
       expect(retry.summary.submitted).toBe(1);
       world.sandbox.setClock({ advanceMs: 5 * MIN_MS });
-      await runCheck(world.deps(), { policy: world.policy, runId: `${runId}-check` });
+      await checkOnce(world.deps(), { policy: world.policy, runId: `${runId}-check` });
     }
     const priceySubs = world.sandbox.state().submissions.filter((s) => s.domainName === 'pricey.io');
     expect(priceySubs).toHaveLength(3);
@@ -159,7 +159,7 @@ describe('check job: results confirmed, failures recorded and retried within lim
     const run = await runRenew(world.deps({ registrar }), { policy: world.policy, dryRun: false, runId: 'p1' });
     expect(run.summary.submitted).toBe(1);
     world.sandbox.setClock({ advanceMs: 5 * MIN_MS });
-    const check = await runCheck(world.deps(), { policy: world.policy, runId: 'p2' });
+    const check = await checkOnce(world.deps(), { policy: world.policy, runId: 'p2' });
     expect(check.failed).toBe(1);
     const [claim] = await world.ledger.getClaims([{ domain: 'gem.com', expiryMs: NOW + 5 * DAY_MS }]);
     expect(claim?.status).toBe('FAILED');
@@ -187,7 +187,7 @@ describe('check job: confirming many renewals', () => {
         (await world.registrar.listDomains(q)).filter((d) => d.domainName !== 'bulk0.com'),
     };
     const before = world.sandbox.state().requests;
-    const check = await runCheck(world.deps({ registrar }), { policy: world.policy, runId: 'bulk-check' });
+    const check = await checkOnce(world.deps({ registrar }), { policy: world.policy, runId: 'bulk-check' });
     expect(check.renewed).toBe(12);
     const after = world.sandbox.state().requests;
     expect((after.QueryDomainList ?? 0) - (before.QueryDomainList ?? 0)).toBe(1);

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { runCli } from '../../lib/cli';
-import { type ConfirmInput, isYes, needsConfirmation } from '../../lib/commands/confirm';
+import { type ConfirmInput, isYes, needsConfirmation } from '../../lib/commands/ask-before-buying';
 import { type CliIO, EXIT } from '../../lib/commands/io';
 import { withProgress } from '../../lib/commands/progress';
 import { startSandbox } from '../../lib/sandbox';

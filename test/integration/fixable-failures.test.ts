@@ -1,5 +1,5 @@
-import { runCheck } from '../../lib/renewal/check';
 import { runRenew } from '../../lib/renewal/run-renew';
+import { checkOnce } from '../helpers/check-once';
 import { staleBalance, startWorld, type World } from '../helpers/world';
 
 /**
@@ -28,7 +28,7 @@ describe('a failure a person can fix uses up no attempt', () => {
       const run = await runRenew(world.deps(staleBalance()), { policy: world.policy, dryRun: false, runId: `r${day}` });
       expect(run.summary.submitted).toBe(1);
       world.sandbox.setClock({ advanceMs: 10 * 60_000 });
-      await runCheck(world.deps(), { policy: world.policy, runId: `c${day}` });
+      await checkOnce(world.deps(), { policy: world.policy, runId: `c${day}` });
       expect(await claim()).toMatchObject({ status: 'FAILED', attempts: 0, code: 'needs-fix' });
     }
     const topUp = await fetch(`${world.sandbox.url}/_sandbox/balance`, {
@@ -40,7 +40,7 @@ describe('a failure a person can fix uses up no attempt', () => {
     world.sandbox.setClock({ nowMs: NOW + 3 * (DAY_MS + HOUR_MS) + 60_000 });
     await runRenew(world.deps(), { policy: world.policy, dryRun: false, runId: 'r-after-top-up' });
     world.sandbox.setClock({ advanceMs: 10 * 60_000 });
-    await runCheck(world.deps(), { policy: world.policy, runId: 'c-after-top-up' });
+    await checkOnce(world.deps(), { policy: world.policy, runId: 'c-after-top-up' });
     expect((await claim())?.status).toBe('RENEWED');
     expect(world.sandbox.state().renewals).toHaveLength(1);
   });
@@ -62,7 +62,7 @@ describe('a failure a person can fix uses up no attempt', () => {
     };
     await runRenew(world.deps({ registrar }), { policy: world.policy, dryRun: false, runId: 'r1' });
     world.sandbox.setClock({ advanceMs: 10 * 60_000 });
-    await runCheck(world.deps(), { policy: world.policy, runId: 'c1' });
+    await checkOnce(world.deps(), { policy: world.policy, runId: 'c1' });
     const [failed] = await world.ledger.getClaims([{ domain: 'a.com', expiryMs: expiry - 1000 }]);
     expect(failed).toMatchObject({ status: 'FAILED', attempts: 1, code: 'task-failed' });
   });

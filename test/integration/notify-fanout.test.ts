@@ -6,8 +6,8 @@ import { createFanoutNotifier, type FanoutTarget, TargetsPendingError } from '..
 import type { Digest, DomainOutcome, Notifier, RenderedMessage } from '../../lib/notify/port';
 import { parsePolicyText } from '../../lib/policy/load';
 import { NOTIFY_EVENTS, TARGET_KINDS, type TargetKind, targetEnvStem } from '../../lib/policy/schema';
+import { renderDigest } from '../../lib/renewal/digest';
 import { deliverNotices } from '../../lib/renewal/notices';
-import { renderDigest } from '../../lib/renewal/report';
 import { type StandIn, startStandIn } from '../helpers/chat-standins';
 
 const NOW = Date.UTC(2025, 2, 1, 6, 0, 0);

@@ -3,7 +3,7 @@ import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, S
 import { NotifyError } from '../../lib/errors';
 import type { Digest, RenderedMessage } from '../../lib/notify/port';
 import { createSnsNotifier } from '../../lib/notify/sns';
-import { renderDigest } from '../../lib/renewal/report';
+import { renderDigest } from '../../lib/renewal/digest';
 import { FAUXQS_CLIENT_CONFIG, type FauxqsHandle, startFauxqs } from '../helpers/fauxqs';
 import { START_HOOK_TIMEOUT_MS } from '../helpers/timeouts';
 

@@ -4,8 +4,8 @@ import { executeCheck, executeRenew } from '../../lib/jobs';
 import type { Batch } from '../../lib/ledger/port';
 import { registerSecret } from '../../lib/redact';
 import type { Registrar } from '../../lib/registrar/port';
-import { runCheck } from '../../lib/renewal/check';
 import { computeTimeMarginMs, runRenew } from '../../lib/renewal/run-renew';
+import { checkOnce } from '../helpers/check-once';
 import { flakyLedger, strangeRegistrar } from '../helpers/faulty';
 import { duplicateSubmissions, startWorld, type World } from '../helpers/world';
 
@@ -57,14 +57,14 @@ describe('issue 12: money safety under partial failure', () => {
       await runRenew(world.deps(), { policy: world.policy, dryRun: false, runId: 'r1' });
       world.sandbox.setClock({ advanceMs: 5 * MIN_MS });
       const flaky = flakyLedger(world.ledger, { saveClaim: [1] });
-      const first = await runCheck(world.deps({ ledger: flaky }), { policy: world.policy, runId: 'c1' });
+      const first = await checkOnce(world.deps({ ledger: flaky }), { policy: world.policy, runId: 'c1' });
       expect(flaky.failures).toBe(1);
       expect(first.errors).toBe(1);
       const [open] = await world.ledger.listOpenBatches();
       expect(open?.status).toBe('SUBMITTED');
       expect((await claimOf(world, 'a.com', expiry))?.status).toBe('CLAIMED');
 
-      const second = await runCheck(world.deps(), { policy: world.policy, runId: 'c2' });
+      const second = await checkOnce(world.deps(), { policy: world.policy, runId: 'c2' });
       expect(second.errors).toBe(0);
       expect((await claimOf(world, 'a.com', expiry))?.status).toBe('RENEWED');
       expect((await batches(world))[0]?.status).toBe('CLOSED');
@@ -77,7 +77,7 @@ describe('issue 12: money safety under partial failure', () => {
       });
       await runRenew(world.deps(), { policy: world.policy, dryRun: false, runId: 'r1' });
       world.sandbox.setClock({ advanceMs: 5 * MIN_MS });
-      await runCheck(world.deps(), { policy: world.policy, runId: 'c1' });
+      await checkOnce(world.deps(), { policy: world.policy, runId: 'c1' });
       // The state an older version (or a hand edit) leaves: batch closed as renewed, claim still CLAIMED.
       const claim = await claimOf(world, 'a.com', expiry);
       if (!claim) throw new Error('no claim');
@@ -86,7 +86,7 @@ describe('issue 12: money safety under partial failure', () => {
 
       // The sweep runs once a UTC day: the next day's check finds it.
       world.sandbox.setClock({ advanceMs: DAY_MS });
-      const summary = await runCheck(world.deps(), { policy: world.policy, runId: 'c2' });
+      const summary = await checkOnce(world.deps(), { policy: world.policy, runId: 'c2' });
       expect(summary.orphaned).toBe(1);
       const repaired = await claimOf(world, 'a.com', expiry);
       expect(repaired?.status).toBe('RENEWED');
@@ -95,7 +95,7 @@ describe('issue 12: money safety under partial failure', () => {
       expect(digest?.email).toContain('a.com');
       // Repaired once: the next day's sweep finds nothing to repair.
       world.sandbox.setClock({ advanceMs: DAY_MS });
-      const again = await runCheck(world.deps(), { policy: world.policy, runId: 'c3' });
+      const again = await checkOnce(world.deps(), { policy: world.policy, runId: 'c3' });
       expect(again.orphaned).toBe(0);
     });
 
@@ -114,7 +114,7 @@ describe('issue 12: money safety under partial failure', () => {
         maxAttempts: 3,
       });
       expect(taken.ok).toBe(true);
-      const summary = await runCheck(world.deps(), { policy: world.policy, runId: 'c1' });
+      const summary = await checkOnce(world.deps(), { policy: world.policy, runId: 'c1' });
       expect(summary.orphaned).toBe(1);
       expect(world.notifier.sent.at(-1)?.event).toBe('orphaned');
       // Now held by a reconciliation batch that check owns: it will be settled by the release rule.
@@ -143,15 +143,15 @@ describe('issue 12: money safety under partial failure', () => {
       world.sandbox.setFaults({});
       for (let i = 0; i < 4; i++) {
         world.sandbox.setClock({ advanceMs: 25 * MIN_MS });
-        await runCheck(deps(), { policy: world.policy, runId: `c${i}` });
+        await checkOnce(deps(), { policy: world.policy, runId: `c${i}` });
         await runRenew(deps(), { policy: world.policy, dryRun: false, runId: `r${i + 2}` });
       }
       expect(world.sandbox.state().submissions).toHaveLength(1);
       hidden = false;
       world.sandbox.setClock({ advanceMs: 6 * HOUR_MS });
-      const check = await runCheck(deps(), { policy: world.policy, runId: 'late' });
+      const check = await checkOnce(deps(), { policy: world.policy, runId: 'late' });
       expect(check.adopted).toBe(1);
-      await runCheck(deps(), { policy: world.policy, runId: 'late2' });
+      await checkOnce(deps(), { policy: world.policy, runId: 'late2' });
       expect((await claimOf(world, 'a.com', expiry))?.status).toBe('RENEWED');
       expect(duplicateSubmissions(world.sandbox)).toEqual([]);
       expect(world.sandbox.state().renewals).toHaveLength(1);
@@ -166,12 +166,12 @@ describe('issue 12: money safety under partial failure', () => {
       // Many reads, but all within the first day: no release.
       for (let i = 0; i < 5; i++) {
         world.sandbox.setClock({ advanceMs: 4 * HOUR_MS });
-        await runCheck(world.deps(), { policy: world.policy, runId: `c${i}` });
+        await checkOnce(world.deps(), { policy: world.policy, runId: `c${i}` });
         expect(await status()).toBe('UNKNOWN');
       }
       // 24 h passed, but only one read since the last: still, the earlier reads count once they are 1 h apart.
       world.sandbox.setClock({ advanceMs: 5 * HOUR_MS });
-      const released = await runCheck(world.deps(), { policy: world.policy, runId: 'c-day' });
+      const released = await checkOnce(world.deps(), { policy: world.policy, runId: 'c-day' });
       expect(released.released).toBe(1);
       expect(await status()).toBe('FAILED');
       // The person who got the "unknown" alert hears how it ended.
@@ -185,12 +185,12 @@ describe('issue 12: money safety under partial failure', () => {
       await runRenew(world.deps(), { policy: world.policy, dryRun: false, runId: 'r1' });
       world.sandbox.setFaults({});
       world.sandbox.setClock({ advanceMs: 25 * HOUR_MS });
-      const first = await runCheck(world.deps(), { policy: world.policy, runId: 'c1' });
+      const first = await checkOnce(world.deps(), { policy: world.policy, runId: 'c1' });
       expect(first.released).toBe(0);
       world.sandbox.setClock({ advanceMs: 30 * MIN_MS });
-      expect((await runCheck(world.deps(), { policy: world.policy, runId: 'c2' })).released).toBe(0);
+      expect((await checkOnce(world.deps(), { policy: world.policy, runId: 'c2' })).released).toBe(0);
       world.sandbox.setClock({ advanceMs: 31 * MIN_MS });
-      expect((await runCheck(world.deps(), { policy: world.policy, runId: 'c3' })).released).toBe(1);
+      expect((await checkOnce(world.deps(), { policy: world.policy, runId: 'c3' })).released).toBe(1);
     });
 
     it('a domain that would lapse before release is allowed is an SMS alert naming it, not a release', async () => {
@@ -217,7 +217,7 @@ describe('issue 12: money safety under partial failure', () => {
       });
       await runRenew(world.deps(), { policy: world.policy, dryRun: false, runId: 'r1' });
       world.sandbox.setClock({ advanceMs: 5 * MIN_MS });
-      await runCheck(world.deps(), { policy: world.policy, runId: 'c1' });
+      await checkOnce(world.deps(), { policy: world.policy, runId: 'c1' });
       const first = await claimOf(world, 'a.com', expiry);
       expect(first?.status).toBe('RENEWED');
       const oldTask = first?.taskNo;
@@ -226,7 +226,7 @@ describe('issue 12: money safety under partial failure', () => {
       await runRenew(world.deps(), { policy: world.policy, dryRun: false, runId: 'r2' });
       world.sandbox.setFaults({});
       world.sandbox.setClock({ advanceMs: 25 * MIN_MS });
-      const check = await runCheck(world.deps(), { policy: world.policy, runId: 'c2' });
+      const check = await checkOnce(world.deps(), { policy: world.policy, runId: 'c2' });
       expect(check.adopted).toBe(0);
       const second = (await batches(world)).find((b) => b.runId === 'r2');
       expect(second?.taskNo).toBeUndefined();
@@ -295,7 +295,7 @@ describe('issue 12: money safety under partial failure', () => {
       // An hour past the old retry time, and the runs go on: the domain is bought once.
       for (const runId of ['c1', 'r2', 'c2', 'r3']) {
         world.sandbox.setClock({ advanceMs: 13 * HOUR_MS });
-        if (runId.startsWith('c')) await runCheck(world.deps(), { policy: world.policy, runId });
+        if (runId.startsWith('c')) await checkOnce(world.deps(), { policy: world.policy, runId });
         else await runRenew(world.deps(), { policy: world.policy, dryRun: false, runId });
       }
       expect(world.sandbox.state().renewals).toHaveLength(1);
@@ -379,7 +379,7 @@ describe('issue 12: money safety under partial failure', () => {
       const registrar = failingLookup(world.registrar, 'bad.com');
       for (const advance of [25 * MIN_MS, 2 * HOUR_MS, 23 * HOUR_MS]) {
         world.sandbox.setClock({ advanceMs: advance });
-        await runCheck(world.deps({ registrar }), { policy: world.policy, runId: `c${advance}` });
+        await checkOnce(world.deps({ registrar }), { policy: world.policy, runId: `c${advance}` });
       }
       expect((await claimOf(world, 'good.com', NOW + 10 * DAY_MS + 1000))?.status).toBe('FAILED');
       expect((await claimOf(world, 'bad.com', NOW + 10 * DAY_MS))?.status).toBe('UNKNOWN');
@@ -397,7 +397,7 @@ describe('issue 12: money safety under partial failure', () => {
       await runRenew(world.deps(), { policy: world.policy, dryRun: false, runId: 'r1' });
       world.sandbox.setClock({ advanceMs: 5 * MIN_MS });
       const registrar = failingLookup(world.registrar, 'bad.com');
-      const check = await runCheck(world.deps({ registrar }), { policy: world.policy, runId: 'c1' });
+      const check = await checkOnce(world.deps({ registrar }), { policy: world.policy, runId: 'c1' });
       expect(check.renewed).toBe(1);
       expect((await claimOf(world, 'good.com', NOW + 10 * DAY_MS + 1000))?.status).toBe('RENEWED');
       expect((await claimOf(world, 'bad.com', NOW + 10 * DAY_MS))?.status).toBe('CLAIMED');

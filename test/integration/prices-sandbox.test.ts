@@ -1,9 +1,9 @@
 import { createAlibabaBilling, createAlibabaRegistrar } from '../../lib/alibaba';
 import { createCaller } from '../../lib/alibaba/call';
+import { buildBilling } from '../../lib/compose/adapters';
 import { readConfig } from '../../lib/config';
 import { AuthRejectedError, RejectedFinalError } from '../../lib/errors';
 import type { QuoteAnswer, QuoteRequest, Registrar } from '../../lib/registrar/port';
-import { buildBilling } from '../../lib/runtime';
 import { type Sandbox, type SandboxFaults, type SandboxOptions, startSandbox } from '../../lib/sandbox';
 
 const DAY_MS = 86_400_000;

@@ -1,6 +1,6 @@
 import { executeRenew } from '../../lib/jobs';
-import { runCheck } from '../../lib/renewal/check';
 import { runRenew } from '../../lib/renewal/run-renew';
+import { checkOnce } from '../helpers/check-once';
 import { duplicateSubmissions, portfolio, startWorld, type World } from '../helpers/world';
 
 const NOW = Date.UTC(2026, 10, 29, 6, 0, 0);
@@ -67,7 +67,7 @@ describe('renew job against the sandbox and a dynalite ledger', () => {
 
     world.sandbox.setFaults({});
     world.sandbox.setClock({ advanceMs: 25 * MIN_MS });
-    const check = await runCheck(world.deps(), { policy: world.policy, runId: 'c1' });
+    const check = await checkOnce(world.deps(), { policy: world.policy, runId: 'c1' });
     expect(check.adopted).toBe(unknown.length);
     const taskNos = new Set(world.sandbox.state().tasks.map((t) => t.taskNo));
     for (const b of unknown) {
@@ -76,7 +76,7 @@ describe('renew job against the sandbox and a dynalite ledger', () => {
     }
     // After every task finished, every due domain renewed exactly once.
     world.sandbox.setClock({ advanceMs: 10 * MIN_MS });
-    await runCheck(world.deps(), { policy: world.policy, runId: 'c2' });
+    await checkOnce(world.deps(), { policy: world.policy, runId: 'c2' });
     await runRenew(world.deps(), { policy: world.policy, dryRun: false, runId: 'after' });
     const renewals = world.sandbox.state().renewals;
     expect(renewals).toHaveLength(60);
@@ -97,22 +97,22 @@ describe('renew job against the sandbox and a dynalite ledger', () => {
     expect(run.summary.unknown).toBe(4);
     world.sandbox.setFaults({});
     // Too early: nothing is settled yet.
-    const early = await runCheck(world.deps(), { policy: world.policy, runId: 'early' });
+    const early = await checkOnce(world.deps(), { policy: world.policy, runId: 'early' });
     expect(early.unknown).toBe(1);
     expect(early.released).toBe(0);
     // Reads at +21 min and +2 h are empty, but the release rule also needs 24 h since the submit started.
     world.sandbox.setClock({ advanceMs: 21 * MIN_MS });
-    expect((await runCheck(world.deps(), { policy: world.policy, runId: 'late' })).released).toBe(0);
+    expect((await checkOnce(world.deps(), { policy: world.policy, runId: 'late' })).released).toBe(0);
     world.sandbox.setClock({ advanceMs: 2 * 60 * MIN_MS });
-    expect((await runCheck(world.deps(), { policy: world.policy, runId: 'later' })).released).toBe(0);
+    expect((await checkOnce(world.deps(), { policy: world.policy, runId: 'later' })).released).toBe(0);
     world.sandbox.setClock({ advanceMs: 22 * 60 * MIN_MS });
-    const check = await runCheck(world.deps(), { policy: world.policy, runId: 'day' });
+    const check = await checkOnce(world.deps(), { policy: world.policy, runId: 'day' });
     expect(check.released).toBe(4);
     expect(world.sandbox.state().submissions).toHaveLength(0);
     const next = await runRenew(world.deps(), { policy: world.policy, dryRun: false, runId: 'retry' });
     expect(next.summary.submitted).toBe(4);
     world.sandbox.setClock({ advanceMs: 10 * MIN_MS });
-    await runCheck(world.deps(), { policy: world.policy, runId: 'done' });
+    await checkOnce(world.deps(), { policy: world.policy, runId: 'done' });
     expect(world.sandbox.state().renewals).toHaveLength(4);
     expect(duplicateSubmissions(world.sandbox)).toEqual([]);
     expect(world.notifier.sent.map((m) => m.event)).toContain('unknown');
@@ -127,7 +127,7 @@ describe('renew job against the sandbox and a dynalite ledger', () => {
     expect(run.summary.submitted).toBe(40);
     expect(world.sandbox.state().requests.throttled).toBeGreaterThan(0);
     world.sandbox.setClock({ advanceMs: 5 * MIN_MS });
-    const check = await runCheck(world.deps(), { policy: world.policy, runId: 'thr-c' });
+    const check = await checkOnce(world.deps(), { policy: world.policy, runId: 'thr-c' });
     expect(check.renewed).toBe(40);
     expect(world.sandbox.state().renewals).toHaveLength(40);
     expect(duplicateSubmissions(world.sandbox)).toEqual([]);
@@ -198,7 +198,7 @@ describe('renew job against the sandbox and a dynalite ledger', () => {
     expect(duplicateSubmissions(world.sandbox)).toEqual([]);
     // And the check job recovers the TaskNo from the registrar once the safe delay has passed.
     world.sandbox.setClock({ advanceMs: 21 * MIN_MS });
-    const check = await runCheck(world.deps(), { policy: world.policy, runId: 'recover' });
+    const check = await checkOnce(world.deps(), { policy: world.policy, runId: 'recover' });
     expect(check.adopted).toBe(1);
     const recorded = (await world.ledger.listRecentBatches(10)).map((b) => b.taskNo);
     expect(recorded).toContain(taskNo);

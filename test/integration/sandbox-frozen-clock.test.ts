@@ -1,5 +1,5 @@
-import { runCheck } from '../../lib/renewal/check';
 import { runRenew } from '../../lib/renewal/run-renew';
+import { checkOnce } from '../helpers/check-once';
 import { portfolio, startWorld, type World } from '../helpers/world';
 
 const NOW = Date.UTC(2026, 10, 29, 6, 0, 0);
@@ -17,7 +17,7 @@ describe('sandbox with a frozen clock', () => {
     const first = await runRenew(world.deps(), { policy: world.policy, dryRun: false, runId: 'r1' });
     expect(first.summary.submitted).toBe(6);
     expect(world.sandbox.now()).toBe(NOW);
-    const pending = await runCheck(world.deps(), { policy: world.policy, runId: 'c1' });
+    const pending = await checkOnce(world.deps(), { policy: world.policy, runId: 'c1' });
     expect(pending).toMatchObject({ renewed: 0, pending: 6 });
     const states = world.sandbox.state().tasks.flatMap((t) => t.details.map((d) => d.status));
     expect(new Set(states)).toEqual(new Set(['WAITING_EXECUTE']));
@@ -26,7 +26,7 @@ describe('sandbox with a frozen clock', () => {
     );
 
     world.sandbox.setClock({ advanceMs: 2_000 });
-    const done = await runCheck(world.deps(), { policy: world.policy, runId: 'c2' });
+    const done = await checkOnce(world.deps(), { policy: world.policy, runId: 'c2' });
     expect(done.renewed).toBe(6);
     expect(world.sandbox.state().renewals).toHaveLength(6);
   });

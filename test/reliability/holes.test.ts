@@ -1,6 +1,6 @@
-import { runCheck } from '../../lib/renewal/check';
 import { runRenew } from '../../lib/renewal/run-renew';
 import { describeViolations, forgetTaskNos, type Holes, runChaos, withHoles } from '../helpers/chaos';
+import { checkOnce } from '../helpers/check-once';
 import { startWorld, type World } from '../helpers/world';
 
 /**
@@ -84,12 +84,12 @@ describe('reopened holes are caught (issue 12)', () => {
         );
       await runRenew(deps(), { policy: world.policy, dryRun: false, runId: 'r1' });
       world.sandbox.setClock({ advanceMs: 5 * 60_000 });
-      await runCheck(deps(), { policy: world.policy, runId: 'c1' });
+      await checkOnce(deps(), { policy: world.policy, runId: 'c1' });
       world.sandbox.setFaults({ errorRate: 1, actions: [SUBMIT] });
       await runRenew(deps(), { policy: world.policy, dryRun: false, runId: 'r2' });
       world.sandbox.setFaults({});
       world.sandbox.setClock({ advanceMs: 25 * 60_000 });
-      return (await runCheck(deps(), { policy: world.policy, runId: 'c2' })).adopted;
+      return (await checkOnce(deps(), { policy: world.policy, runId: 'c2' })).adopted;
     }
 
     it('with the switch, the old successful task is adopted (caught); without it, nothing is', async () => {

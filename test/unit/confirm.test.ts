@@ -1,4 +1,4 @@
-import { CONFIRM_RANGE_SLACK_MS, planConfirmation } from '../../lib/renewal/confirm';
+import { CONFIRM_RANGE_SLACK_MS, planConfirmation } from '../../lib/renewal/confirm-expiry';
 
 const DAY_MS = 86_400_000;
 const T = Date.UTC(2026, 11, 1);

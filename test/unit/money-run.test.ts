@@ -1,7 +1,7 @@
 import { InputError, RejectedFinalError } from '../../lib/errors';
 import { executeRenew } from '../../lib/jobs';
 import { formatMoney } from '../../lib/money';
-import { REASONS } from '../../lib/renewal/decision';
+import { REASONS } from '../../lib/renewal/plan-types';
 import { collectLapseWarnings } from '../../lib/renewal/will-lapse';
 import { given } from '../helpers/builder';
 

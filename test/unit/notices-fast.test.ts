@@ -1,7 +1,7 @@
 import { executeRenew } from '../../lib/jobs';
 import { given } from '../helpers/builder';
 
-/** Renew's notices on the fast layer (delivered by the scheduled job, lib/jobs.ts). */
+/** Renew's notices on the fast layer (delivered by the scheduled job, lib/jobs/). */
 describe('renew notices on the fakes', () => {
   test('a premium domain 5 days before expiry: one SMS alert per threshold, not one per run', async () => {
     const t = await given({ domains: ['prem.com+5d premium'] });

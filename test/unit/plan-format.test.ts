@@ -1,9 +1,9 @@
 import { parsePolicyText } from '../../lib/policy/load';
 import { DAY_MS } from '../../lib/renewal/dates';
-import { REASONS } from '../../lib/renewal/decision';
 import { planRenewals } from '../../lib/renewal/plan';
 import { displayWidth, formatPlanTable, planToJson, truncate } from '../../lib/renewal/plan-format';
 import { applyMoney } from '../../lib/renewal/plan-money';
+import { REASONS } from '../../lib/renewal/plan-types';
 import { listedDomain as domain } from '../helpers/builder';
 
 const NOW = Date.UTC(2026, 10, 29);

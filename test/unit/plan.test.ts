@@ -1,8 +1,8 @@
 import type { Policy } from '../../lib/policy/schema';
 import type { ListedDomain } from '../../lib/registrar/port';
 import { addYearsUtc, DAY_MS, daysUntil } from '../../lib/renewal/dates';
-import { claimKey, type Decision, type InFlightView, type Plan } from '../../lib/renewal/decision';
 import { listingWindow, planRenewals } from '../../lib/renewal/plan';
+import { claimKey, type Decision, type InFlightView, type Plan } from '../../lib/renewal/plan-types';
 import { listedDomain as domain, policyOf } from '../helpers/builder';
 
 const NOW = Date.UTC(2026, 10, 29, 5, 45, 30);

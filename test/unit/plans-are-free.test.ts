@@ -3,7 +3,7 @@ import { dirname, join, resolve } from 'node:path';
 
 // Money safety (plans are free, M3) by structure: what plans, previews and checks never reaches the paid path.
 const ROOT = resolve(__dirname, '..', '..');
-const PAID = join(ROOT, 'lib', 'renewal', 'submit.ts');
+const PAID = join(ROOT, 'lib', 'renewal', 'submit-batch.ts');
 
 /** Every project file statically imported (relative imports, `import`/`export ... from` and `import()`). */
 function reachable(entry: string): Set<string> {

@@ -4,7 +4,7 @@ import { HELP } from '../../lib/cli';
 import { EXIT } from '../../lib/commands/io';
 import { METRIC_DIMENSION, METRIC_NAMESPACE, METRICS } from '../../lib/metrics';
 import { NOTIFY_EVENTS } from '../../lib/policy/schema';
-import { REASONS } from '../../lib/renewal/decision';
+import { REASONS } from '../../lib/renewal/plan-types';
 
 // The README is the operator's manual: these tests keep it in step with the code it describes.
 

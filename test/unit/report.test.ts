@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import type { Digest, DomainOutcome, NotifyEvent, NotifyPolicy } from '../../lib/notify/port';
 import { gsm7Length, isGsm7 } from '../../lib/notify/text/gsm7';
-import { renderDigest } from '../../lib/renewal/report';
+import { renderDigest } from '../../lib/renewal/digest';
 
 const ALL: readonly NotifyEvent[] = ['submitted', 'renewed', 'failed', 'unknown', 'stuck', 'error'];
 const POLICY: NotifyPolicy = { events: ALL, smsEvents: ['failed', 'unknown', 'stuck', 'error'] };

@@ -1,6 +1,8 @@
 import { mkdir, stat } from 'node:fs/promises';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { type Clock, fixedClock, systemClock } from '../clock';
+import { parseAt } from '../commands/args';
+import type { CliIO } from '../commands/io';
 import { type Config, isLoopbackEndpoint, readConfig } from '../config';
 import { InputError, LedgerInUseError } from '../errors';
 import { openLedgerFromEnv } from '../ledger/embedded';
@@ -8,6 +10,7 @@ import { createLogger } from '../log';
 import { loadPolicyFile } from '../policy/load';
 import type { Policy } from '../policy/schema';
 import type { JobDeps } from '../renewal/deps';
+import type { AlibabaAccess } from '../secrets';
 import {
   assembleDeps,
   buildBilling,
@@ -16,10 +19,7 @@ import {
   buildRegistrar,
   buildTargetCredentials,
   withChatTargets,
-} from '../runtime';
-import type { AlibabaAccess } from '../secrets';
-import { parseAt } from './args';
-import type { CliIO } from './io';
+} from './adapters';
 
 export interface LocalRuntime {
   config: Readonly<Config>;

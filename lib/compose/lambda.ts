@@ -1,13 +1,14 @@
-import { systemClock } from './clock';
-import { checkLambdaEndpoint, readConfig } from './config';
-import { InputError } from './errors';
-import { notifyJobError } from './jobs';
-import { createDynamoLedger } from './ledger/dynamodb';
-import { createLogger } from './log';
-import { loadPolicyFile } from './policy/load';
-import type { Policy } from './policy/schema';
-import type { CredentialsProvider } from './registrar/port';
-import type { JobDeps } from './renewal/deps';
+import { systemClock } from '../clock';
+import { checkLambdaEndpoint, readConfig } from '../config';
+import { InputError } from '../errors';
+import { notifyJobError } from '../jobs';
+import { createDynamoLedger } from '../ledger/dynamodb';
+import { createLogger } from '../log';
+import { loadPolicyFile } from '../policy/load';
+import type { Policy } from '../policy/schema';
+import type { CredentialsProvider } from '../registrar/port';
+import type { JobDeps } from '../renewal/deps';
+import { type AlibabaAccess, selectSecretId } from '../secrets';
 import {
   assembleDeps,
   buildBilling,
@@ -17,8 +18,7 @@ import {
   buildRegistrar,
   buildTargetCredentials,
   withChatTargets,
-} from './runtime';
-import { type AlibabaAccess, selectSecretId } from './secrets';
+} from './adapters';
 
 /** Per container: the secret is cached across warm invocations (max age in lib/secrets.ts), not re-read each run. */
 let containerCredentials: { key: string; provider: CredentialsProvider } | undefined;

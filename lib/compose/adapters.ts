@@ -1,25 +1,25 @@
 import { randomUUID } from 'node:crypto';
-import { createAlibabaBilling, createAlibabaRegistrar } from './alibaba';
-import type { Billing } from './billing/port';
-import type { Clock } from './clock';
-import type { Config } from './config';
-import type { Ledger } from './ledger/port';
-import { createLogger, type Logger } from './log';
-import { formatEmf, type MetricName } from './metrics';
+import { createAlibabaBilling, createAlibabaRegistrar } from '../alibaba';
+import type { Billing } from '../billing/port';
+import type { Clock } from '../clock';
+import type { Config } from '../config';
+import type { Ledger } from '../ledger/port';
+import { createLogger, type Logger } from '../log';
+import { formatEmf, type MetricName } from '../metrics';
 import {
   createEnvTargetCredentials,
   createSecretsManagerTargetCredentials,
   type TargetCredentialSource,
-} from './notify/chat/credentials';
-import { createConsoleNotifier } from './notify/console';
-import { createFanoutNotifier } from './notify/fanout';
-import type { Notifier } from './notify/port';
-import { createSnsNotifier } from './notify/sns';
-import type { Policy } from './policy/schema';
-import type { CredentialsProvider, Registrar } from './registrar/port';
-import type { JobDeps } from './renewal/deps';
-import { realSleep } from './renewal/retry';
-import { type AlibabaAccess, createEnvCredentials, createSecretsManagerCredentials, selectSecretId } from './secrets';
+} from '../notify/chat/credentials';
+import { createConsoleNotifier } from '../notify/console';
+import { createFanoutNotifier } from '../notify/fanout';
+import type { Notifier } from '../notify/port';
+import { createSnsNotifier } from '../notify/sns';
+import type { Policy } from '../policy/schema';
+import type { CredentialsProvider, Registrar } from '../registrar/port';
+import type { JobDeps } from '../renewal/deps';
+import { realSleep } from '../renewal/retry';
+import { type AlibabaAccess, createEnvCredentials, createSecretsManagerCredentials, selectSecretId } from '../secrets';
 
 type Env = Readonly<Record<string, string | undefined>>;
 

@@ -1,0 +1,123 @@
+import { randomUUID } from 'node:crypto';
+import type { Batch } from '../ledger/port';
+import type { Policy } from '../policy/schema';
+import { costOf } from '../renewal/budgets';
+import type { JobDeps } from '../renewal/deps';
+import { describeMoney } from '../renewal/money-notices';
+import { renderPlanDigest } from '../renewal/plan-digest';
+import type { Plan } from '../renewal/plan-types';
+import { marksToRead, selectRunLines } from '../renewal/run-notices';
+import { type RenewRun, runRenew } from '../renewal/run-renew';
+import { pickCounts, RENEW_COUNTS } from './counts';
+import { type RunReport, reportRun, reportRunFailure } from './report-run';
+
+/**
+ * The renew job as scheduled: run (renewal/run-renew.ts), then report it (report-run.ts): the digest of its
+ * batches, or in a dry run the plan digest marked DRY RUN; metrics; the run record.
+ * Throws JobFailedError at the end when a TaskNo was not recorded or a batch failed on our side.
+ */
+export async function executeRenew(
+  deps: JobDeps,
+  options: {
+    policy: Policy;
+    dryRun: boolean;
+    runId?: string;
+    /** How long before the platform's deadline to stop starting batches, ms. */
+    timeMarginMs?: number;
+    /** See runRenew: checks the fresh plan before anything is bought (`renew --plan`, a confirmed plan). */
+    guard?: (plan: Plan) => void;
+  },
+): Promise<RenewRun & { notified: boolean }> {
+  const runId = options.runId ?? randomUUID();
+  const startedAtMs = deps.clock.now();
+  try {
+    const run = await runRenew(deps, { ...options, runId });
+    const report = options.dryRun ? dryRunReport(run) : await liveReport(deps, run);
+    const { notified } = await reportRun(deps, options.policy, { ...report, runId, startedAtMs });
+    return { ...run, notified };
+  } catch (err) {
+    await reportRunFailure(deps, { job: 'renew', runId, startedAtMs, policy: options.policy }, err);
+    throw err;
+  }
+}
+
+type Report = Omit<RunReport, 'runId' | 'startedAtMs'>;
+
+/** A dry run publishes its plan digest: what a real run would buy and what it would not. It records no money. */
+function dryRunReport(run: RenewRun): Report {
+  return {
+    job: 'renew',
+    notices: { kind: 'message', message: renderPlanDigest(run.plan, { runId: run.summary.runId }) },
+    requireDelivery: false,
+    counts: pickCounts(RENEW_COUNTS, run.summary),
+    metrics: {},
+    failures: [],
+  };
+}
+
+async function liveReport(deps: JobDeps, run: RenewRun): Promise<Report> {
+  const { summary, plan } = run;
+  // The batches as stored: the ledger, not this run's memory, says which notices are still pending.
+  const ids = summary.batches.map((b) => b.batchId).filter((id) => id !== '-');
+  const batches = (await Promise.all(ids.map((id) => deps.ledger.getBatch(id)))).flatMap((b) => (b ? [b] : []));
+  const sent = await deps.ledger.getMarks(marksToRead(plan));
+  const submitted = submittedCost(batches);
+  return {
+    job: 'renew',
+    notices: {
+      kind: 'digest',
+      input: {
+        // The notice marks are written only once the digest is out: their time starts the notice period.
+        extra: selectRunLines(plan, sent),
+        batches,
+        totals: {
+          listed: summary.listed,
+          planned: summary.planned,
+          deferred: summary.deferred,
+          skipped: summary.skipped,
+          ...(summary.overMonthSpend ? { overMonthSpend: summary.overMonthSpend } : {}),
+        },
+        notes: [...describeMoney(plan.money, submitted), ...describeUrgent(plan)],
+      },
+    },
+    // A renew digest that did not go out stays pending on its batches: the next check sends it.
+    requireDelivery: false,
+    counts: pickCounts(RENEW_COUNTS, summary),
+    metrics: moneyMetrics(plan, submitted),
+    failures: [
+      ...(summary.taskNoNotRecorded ? [`${summary.taskNoNotRecorded} TaskNo(s) not recorded`] : []),
+      ...(summary.errors ? [`${summary.errors} batch(es) failed on our side`] : []),
+    ],
+    ...(run.stoppedBy ? { stoppedBy: run.stoppedBy } : {}),
+  };
+}
+
+/** Domains bought before their advance notice ran its course, because they would have lapsed first. */
+function describeUrgent(plan: Plan): string[] {
+  const urgent = plan.decisions.filter((d) => d.action === 'renew' && d.withoutFullNotice);
+  if (urgent.length === 0) return [];
+  const names = urgent.map((d) => d.domain.domainName);
+  return [
+    `Bought without the full advance notice, because they would lapse first: ${names.slice(0, 10).join(', ')}${names.length > 10 ? ` and ${names.length - 10} more` : ''}.`,
+  ];
+}
+
+/** Quoted cost of what this run sent (batches that reached the submit), integer minor units. */
+function submittedCost(batches: readonly Batch[]): number {
+  return batches.filter((b) => b.submitStartedAtMs !== undefined).reduce((sum, b) => sum + costOf(b.entries), 0);
+}
+
+/**
+ * Money metrics, integer minor units of the policy's currency: what was planned and sent, the balance, and what the
+ * balance lacks for everything due (the low-balance alarm fires when that is above 0).
+ */
+function moneyMetrics(plan: Plan, submitted: number): Record<string, number> {
+  const money = plan.money;
+  if (!money) return {};
+  return {
+    SpendQuoted: money.total.minor,
+    SpendSubmitted: submitted,
+    TopUpNeeded: money.shortfall?.minor ?? 0,
+    ...(money.balance.state === 'read' ? { Balance: money.balance.availableCash.minor } : {}),
+  };
+}

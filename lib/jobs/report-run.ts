@@ -1,0 +1,152 @@
+import { InputError, JobFailedError } from '../errors';
+import { describeError } from '../log';
+import type { Notifier, RenderedMessage } from '../notify/port';
+import { DEFAULT_SMS_EVENTS, NOTIFY_EVENTS, type Policy } from '../policy/schema';
+import type { JobDeps } from '../renewal/deps';
+import { renderDigest } from '../renewal/digest';
+import { deliverNotices } from '../renewal/notices';
+
+type Job = 'renew' | 'check';
+type DeliverInput = Parameters<typeof deliverNotices>[2];
+
+/** Used for job-level error notices when the policy itself could not be loaded. */
+const FALLBACK_NOTIFY = { events: NOTIFY_EVENTS, smsEvents: DEFAULT_SMS_EVENTS } as const;
+
+/** What a finished run tells people and records: the one shape both jobs hand to {@link reportRun}. */
+export interface RunReport {
+  job: Job;
+  runId: string;
+  /** When the run started, ms since the epoch (UTC). */
+  startedAtMs: number;
+  /**
+   * What people are told: the pending notices of these batches plus extra lines (one digest, notices moved to sent
+   * once it is out), or a message rendered beforehand (the dry run's plan digest, which changes nothing).
+   */
+  notices:
+    | { kind: 'digest'; input: Omit<DeliverInput, 'job' | 'runId'> }
+    | { kind: 'message'; message: RenderedMessage };
+  /** Whether an undelivered notice fails the run (check: yes, it is retried next run; renew: its check sends it). */
+  requireDelivery: boolean;
+  /** The run's counts, stored in the run record (fields from counts.ts). */
+  counts: Record<string, number>;
+  /** Metrics of this run beside the heartbeat (`RenewRuns` / `CheckRuns`) and `JobErrors`. */
+  metrics: Record<string, number>;
+  /** What failed on our side, one phrase each ("2 TaskNo(s) not recorded"); empty when nothing did. */
+  failures: string[];
+  /** An error that stopped the run (an authorisation refusal): reported as the run's error after recording. */
+  stoppedBy?: Error;
+}
+
+/**
+ * The one place a finished run is reported, for both jobs: deliver its notices, record its metrics (heartbeat,
+ * `JobErrors` when anything failed), write its run record; then fail loudly — the stopping error, or a
+ * JobFailedError naming every failure. Returns whether the notices went out.
+ */
+export async function reportRun(deps: JobDeps, policy: Policy, report: RunReport): Promise<{ notified: boolean }> {
+  const notified = await deliver(deps, policy, report);
+  const failures = [...report.failures];
+  if (report.requireDelivery && !notified) failures.push('notification not delivered (retried next run)');
+  const ok = failures.length === 0 && !report.stoppedBy;
+  deps.metrics({ [heartbeatOf(report.job)]: 1, ...report.metrics, ...(ok ? {} : { JobErrors: 1 }) });
+  await deps.ledger.recordRun({
+    job: report.job,
+    runId: report.runId,
+    startedAtMs: report.startedAtMs,
+    finishedAtMs: deps.clock.now(),
+    ok,
+    summary: report.counts,
+    ...(report.stoppedBy ? { error: report.stoppedBy.message } : {}),
+  });
+  if (report.stoppedBy) {
+    // An authorisation failure stopped the run: reported as the run's error (an alert), nothing was counted.
+    deps.log.error(`${report.job} job stopped`, { runId: report.runId, ...describeError(report.stoppedBy) });
+    await notifyJobError(
+      { notifier: deps.notifier, log: deps.log, now: deps.clock.now() },
+      { job: report.job, runId: report.runId, error: report.stoppedBy, policy },
+    );
+    reported.add(report.stoppedBy);
+    throw report.stoppedBy;
+  }
+  if (failures.length > 0) throw new JobFailedError(`${report.job} run ${report.runId}: ${failures.join(', ')}`);
+  return { notified };
+}
+
+async function deliver(deps: JobDeps, policy: Policy, report: RunReport): Promise<boolean> {
+  if (report.notices.kind === 'digest') {
+    return deliverNotices(deps, policy, { ...report.notices.input, job: report.job, runId: report.runId });
+  }
+  try {
+    await deps.notifier.publish(report.notices.message);
+    return true;
+  } catch (err) {
+    deps.log.error(`could not publish the ${report.job} run's message`, { runId: report.runId, ...describeError(err) });
+    return false;
+  }
+}
+
+function heartbeatOf(job: Job): string {
+  return job === 'renew' ? 'RenewRuns' : 'CheckRuns';
+}
+
+/**
+ * Reports a run that failed as a whole (threw before {@link reportRun}): logs it, counts `JobErrors` and the
+ * heartbeat, publishes an `error` notice, and writes a failed run record. A JobFailedError was reported already.
+ * Best effort throughout: the original error is the one the caller rethrows.
+ */
+export async function reportRunFailure(
+  deps: JobDeps,
+  run: { job: Job; runId: string; startedAtMs: number; policy: Policy },
+  err: unknown,
+): Promise<void> {
+  if (err instanceof JobFailedError || isReported(err)) return;
+  deps.log.error(`${run.job} job failed`, { runId: run.runId, ...describeError(err) });
+  deps.metrics({ JobErrors: 1, [heartbeatOf(run.job)]: 1 });
+  await notifyJobError(
+    { notifier: deps.notifier, log: deps.log, now: deps.clock.now() },
+    { job: run.job, runId: run.runId, error: err, policy: run.policy },
+  );
+  await deps.ledger
+    .recordRun({
+      job: run.job,
+      runId: run.runId,
+      startedAtMs: run.startedAtMs,
+      finishedAtMs: deps.clock.now(),
+      ok: false,
+      summary: {},
+      error: err instanceof Error ? err.message : String(err),
+    })
+    .catch(() => {});
+}
+
+/** Stopping errors {@link reportRun} recorded and announced before throwing them. */
+const reported = new WeakSet<object>();
+function isReported(err: unknown): boolean {
+  return typeof err === 'object' && err !== null && reported.has(err);
+}
+
+/** A fix for the operator, by error class (never by message text). */
+function fixFor(err: unknown): string {
+  if (err instanceof InputError) return 'correct the input named in the message; nothing was bought';
+  return 'see the logs for the run id; the next scheduled run retries';
+}
+
+/**
+ * Publishes an `error` notice for a job that failed as a whole. Best effort: a failure here is logged, not thrown,
+ * so the original error is the one reported.
+ */
+export async function notifyJobError(
+  deps: { notifier: Notifier; log: JobDeps['log']; now: number },
+  input: { job: Job; runId: string; error: unknown; policy?: Policy },
+): Promise<void> {
+  const message = input.error instanceof Error ? input.error.message : String(input.error);
+  const rendered = renderDigest(
+    { job: input.job, runId: input.runId, nowMs: deps.now, outcomes: [], error: { message, fix: fixFor(input.error) } },
+    input.policy?.notify ?? FALLBACK_NOTIFY,
+  );
+  if (!rendered) return;
+  try {
+    await deps.notifier.publish(rendered);
+  } catch (err) {
+    deps.log.error('could not publish the job error notice', describeError(err));
+  }
+}
