@@ -56,11 +56,12 @@ examples:
 
 /** Runs one CLI invocation and returns its exit code. Errors become one line with the fix (stack with --verbose). */
 export async function runCli(argv: readonly string[], rawIo: CliIO): Promise<number> {
-  // Last line of defence: nothing printed reaches the terminal with an escape, bidi or invisible character.
+  // Last line of defence: nothing printed reaches the terminal with a credential (the one redactor), an escape, a
+  // bidi or an invisible character.
   const io: CliIO = {
     ...rawIo,
-    out: (line) => rawIo.out(terminalText(line)),
-    err: (line) => rawIo.err(terminalText(line)),
+    out: (line) => rawIo.out(terminalText(redact(line))),
+    err: (line) => rawIo.err(terminalText(redact(line))),
   };
   const [name, ...rest] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
@@ -76,12 +77,12 @@ export async function runCli(argv: readonly string[], rawIo: CliIO): Promise<num
     return await command.run(rest, io);
   } catch (err) {
     if (err instanceof ValidationError) {
-      for (const issue of err.issues) io.err(terminalLine(redact(formatIssue(issue))));
+      for (const issue of err.issues) io.err(terminalLine(formatIssue(issue)));
     } else {
       // Messages may quote registrar text: one line, as the README promises.
-      io.err(terminalLine(redact(`autorenew ${name}: ${err instanceof Error ? err.message : String(err)}`)));
+      io.err(terminalLine(`autorenew ${name}: ${err instanceof Error ? err.message : String(err)}`));
     }
-    if (rest.includes('--verbose') && err instanceof Error && err.stack) io.err(redact(err.stack));
+    if (rest.includes('--verbose') && err instanceof Error && err.stack) io.err(err.stack);
     if (err instanceof InputError) return EXIT.invalidInput;
     return EXIT.jobFailed;
   }

@@ -1,3 +1,4 @@
+import { redact } from '../redact';
 import type { Notifier } from './port';
 
 /**
@@ -7,8 +8,8 @@ import type { Notifier } from './port';
 export function createConsoleNotifier(write: (line: string) => void): Notifier {
   return {
     async publish(message) {
-      write(`Subject: ${message.subject}`);
-      for (const line of message.email.split('\n')) write(line);
+      write(redact(`Subject: ${message.subject}`));
+      for (const line of redact(message.email).split('\n')) write(line);
       return {};
     },
   };

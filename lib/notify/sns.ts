@@ -1,5 +1,6 @@
 import { PublishCommand, type PublishCommandInput, SNSClient, type SNSClientConfig } from '@aws-sdk/client-sns';
 import { NotifyError } from '../errors';
+import { redact } from '../redact';
 import type { Notifier, RenderedMessage } from './port';
 
 /** SNS's limit for the message plus its attributes, in bytes. */
@@ -22,8 +23,13 @@ export function buildPublishInput(topicArn: string, message: RenderedMessage): P
   return {
     TopicArn: topicArn,
     MessageStructure: 'json',
-    Message: JSON.stringify({ default: message.default, email: message.email, sms: message.sms }),
-    Subject: message.subject,
+    // Every text passes the one redactor on its way out: a registrar or SDK message quoted in a digest may carry a key.
+    Message: JSON.stringify({
+      default: redact(message.default),
+      email: redact(message.email),
+      sms: redact(message.sms),
+    }),
+    Subject: redact(message.subject),
     MessageAttributes: {
       event: { DataType: 'String', StringValue: message.event },
       severity: { DataType: 'String', StringValue: message.severity },
@@ -55,13 +61,11 @@ export function createSnsNotifier(options: SnsNotifierOptions): Notifier {
   };
 }
 
-// SDK error texts can quote the caller's identity; an AccessKeyId must never reach logs or notifications.
-const ACCESS_KEY_ID = /\b(?:AKIA|ASIA|AROA|AIDA)[A-Z0-9]{12,}\b/g;
-
 function wrapPublishError(topicArn: string, error: unknown): NotifyError {
   const meta = (error as { $metadata?: { requestId?: string; httpStatusCode?: number } } | null)?.$metadata;
   const code = error instanceof Error ? error.name : undefined;
-  const detail = (error instanceof Error ? error.message : String(error)).replace(ACCESS_KEY_ID, '[redacted]');
+  // SDK error texts can quote the caller's identity: through the one redactor.
+  const detail = redact(error instanceof Error ? error.message : String(error));
   return new NotifyError(
     `SNS Publish to ${topicArn} failed${code ? ` (${code})` : ''}: ${detail}. Check AUTORENEW_TOPIC_ARN, the function's sns:Publish permission (and kms:GenerateDataKey*/kms:Decrypt for an encrypted topic); the next check run retries the notification.`,
     {

@@ -1,0 +1,61 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { runCli } from '../../lib/cli';
+import type { CliIO } from '../../lib/commands/io';
+import { createConsoleNotifier } from '../../lib/notify/console';
+import type { RenderedMessage } from '../../lib/notify/port';
+import { buildPublishInput } from '../../lib/notify/sns';
+import { redact, registerSecret } from '../../lib/redact';
+
+const ROOT = join(__dirname, '..', '..');
+const SHAPED = 'LTAI5tQz8VwXyZ1234567890'; // an Alibaba AccessKeyId shape, never registered
+const AWS_SHAPED = 'AKIAABCDEFGHIJKLMNOP';
+const REGISTERED = 'registered-secret-value-9f3a';
+
+function message(text: string): RenderedMessage {
+  return {
+    subject: `subject ${text}`,
+    email: `email ${text}`,
+    sms: `sms ${text}`,
+    default: `default ${text}`,
+    event: 'failed',
+    severity: 'alert',
+  };
+}
+
+describe('one way to scrub secrets: every exit passes the one redactor', () => {
+  beforeAll(() => registerSecret(REGISTERED));
+
+  test('the redactor masks registered values and AccessKeyId shapes of both clouds', () => {
+    expect(redact(`a ${SHAPED} b ${AWS_SHAPED} c ${REGISTERED}`)).toBe('a *** b *** c ***');
+  });
+
+  test('SNS: subject, email, SMS and default texts of a notification', () => {
+    const input = buildPublishInput('arn:aws:sns:eu-west-1:123456789012:t', message(`${SHAPED} ${REGISTERED}`));
+    const published = `${input.Subject} ${input.Message}`;
+    expect(published).not.toContain(SHAPED);
+    expect(published).not.toContain(REGISTERED);
+    expect(published).toContain('***');
+  });
+
+  test('console notifier (local runs)', async () => {
+    const lines: string[] = [];
+    await createConsoleNotifier((l) => lines.push(l)).publish(message(`${AWS_SHAPED} ${REGISTERED}`));
+    expect(lines.join('\n')).not.toMatch(new RegExp(`${AWS_SHAPED}|${REGISTERED}`));
+  });
+
+  test('CLI output: what a command prints, and the error line', async () => {
+    const out: string[] = [];
+    const io: CliIO = { out: (l) => out.push(l), err: (l) => out.push(l), isTTY: false, env: {}, cwd: ROOT };
+    // `validate` echoes the path it was given in its error: a path that is a key shape must not reach the terminal.
+    await runCli(['validate', `/nonexistent/${SHAPED}.json`], io);
+    expect(out.join('\n')).toContain('***');
+    expect(out.join('\n')).not.toContain(SHAPED);
+  });
+
+  test('no module keeps its own AccessKeyId pattern: the redactor is the only one', () => {
+    for (const file of ['lib/notify/sns.ts', 'lib/ledger/dynamodb.ts', 'lib/compose/lambda.ts', 'lib/log.ts']) {
+      expect(readFileSync(join(ROOT, file), 'utf8')).not.toMatch(/AKIA\||LTAI\|/);
+    }
+  });
+});
