@@ -4,10 +4,22 @@
  */
 export const ENV_VARS: readonly { names: readonly string[]; meaning: string }[] = [
   { names: ['AUTORENEW_POLICY'], meaning: 'policy file; default policies/default.json' },
-  { names: ['AUTORENEW_ENDPOINT'], meaning: 'Domain API endpoint; default https://domain.aliyuncs.com' },
+  {
+    names: ['AUTORENEW_SITE'],
+    meaning: "the account's Alibaba Cloud site: cn (default) or intl; picks the defaults of the next three",
+  },
+  {
+    names: ['AUTORENEW_ENDPOINT'],
+    meaning: 'Domain API endpoint; default https://domain.aliyuncs.com (intl: https://domain-intl.aliyuncs.com)',
+  },
+  {
+    names: ['AUTORENEW_API_VERSION'],
+    meaning: 'Domain API version sent; default 2018-01-29 (intl: 2017-12-18)',
+  },
   {
     names: ['AUTORENEW_BSS_ENDPOINT'],
-    meaning: 'BSS OpenAPI endpoint (balance); default https://business.aliyuncs.com, or the sandbox',
+    meaning:
+      'BSS OpenAPI endpoint (balance); default https://business.aliyuncs.com (intl: https://business.ap-southeast-1.aliyuncs.com), or the sandbox',
   },
   {
     names: ['ALIBABA_CLOUD_ACCESS_KEY_ID', 'ALIBABA_CLOUD_ACCESS_KEY_SECRET', 'ALIBABA_CLOUD_SECURITY_TOKEN'],

@@ -1,3 +1,4 @@
+import { dialectOf, SITE_PROFILES, SITES, type Site } from './alibaba/sites';
 import { InputError } from './errors';
 
 /** Every setting read from the environment, in one place (documented in the README). Frozen after parsing. */
@@ -36,11 +37,16 @@ export interface Config {
   bssEndpoint: string;
   /** AUTORENEW_QUOTE_CHUNK: domains per QueryDomainRealTimePrice request (default 20; the API's limit is undocumented). */
   quoteChunk: number;
+  /** AUTORENEW_SITE: the Alibaba Cloud site of the account, `cn` (default) or `intl`; picks the endpoint defaults. */
+  site: Site;
+  /** AUTORENEW_API_VERSION: the Domain API version sent; default the site's (cn 2018-01-29, intl 2017-12-18). */
+  apiVersion: string;
 }
 
-export const DEFAULT_ENDPOINT = 'https://domain.aliyuncs.com';
-/** BSS OpenAPI, China site (the international site is https://business.ap-southeast-1.aliyuncs.com). */
-export const DEFAULT_BSS_ENDPOINT = 'https://business.aliyuncs.com';
+/** Domain API, China site (each site's defaults: lib/alibaba/sites.ts). */
+export const DEFAULT_ENDPOINT = SITE_PROFILES.cn.endpoint;
+/** BSS OpenAPI, China site. */
+export const DEFAULT_BSS_ENDPOINT = SITE_PROFILES.cn.bssEndpoint;
 export const DEFAULT_POLICY = 'policies/default.json';
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -102,13 +108,28 @@ function readOptional(env: Env, name: string): string | undefined {
   return v ? v : undefined;
 }
 
+function readSite(env: Env): Site {
+  const raw = readOptional(env, 'AUTORENEW_SITE') ?? 'cn';
+  const site = SITES.find((s) => s === raw.toLowerCase());
+  if (!site) {
+    throw new InputError(
+      `AUTORENEW_SITE=${JSON.stringify(raw)} is not an Alibaba Cloud site; use cn (China site, the default) or intl (international site)`,
+      { path: 'AUTORENEW_SITE' },
+    );
+  }
+  return site;
+}
+
 /** Parses and validates the environment once; throws InputError naming the variable and the fix. */
 export function readConfig(env: Env): Readonly<Config> {
-  const endpoint = readEndpoint(env, 'AUTORENEW_ENDPOINT', DEFAULT_ENDPOINT);
+  const site = readSite(env);
+  const profile = SITE_PROFILES[site];
+  const apiVersion = dialectOf(readOptional(env, 'AUTORENEW_API_VERSION') ?? profile.apiVersion).version;
+  const endpoint = readEndpoint(env, 'AUTORENEW_ENDPOINT', profile.endpoint);
   const bssEndpoint = readEndpoint(
     env,
     'AUTORENEW_BSS_ENDPOINT',
-    isLoopbackEndpoint(endpoint) ? endpoint : DEFAULT_BSS_ENDPOINT,
+    isLoopbackEndpoint(endpoint) ? endpoint : profile.bssEndpoint,
   );
   const optional = {
     secretId: readOptional(env, 'AUTORENEW_SECRET_ID'),
@@ -127,6 +148,8 @@ export function readConfig(env: Env): Readonly<Config> {
     pageSize: readNumber(env, 'AUTORENEW_PAGE_SIZE', 100, 1, 1000),
     bssEndpoint: bssEndpoint.replace(/\/+$/, ''),
     quoteChunk: readInteger(env, 'AUTORENEW_QUOTE_CHUNK', 20, 1, 100),
+    site,
+    apiVersion,
   };
   for (const [k, v] of Object.entries(optional))
     if (v !== undefined) (config as unknown as Record<string, string>)[k] = v;

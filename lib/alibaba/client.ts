@@ -22,10 +22,13 @@ import {
   parseSubmit,
   parseTaskPage,
 } from './shapes';
+import { type Dialect, dialectOf, SITE_PROFILES } from './sites';
 
 export interface AlibabaClientOptions {
   /** Default 'https://domain.aliyuncs.com'. */
   endpoint?: string;
+  /** Domain API version sent as `Version` (sites.ts DIALECTS); default 2018-01-29. Picks the fields used. */
+  apiVersion?: string;
   /** On an auth rejection `refresh()` is called once and the request resent once. */
   credentials: CredentialsProvider;
   /** Per request (send + whole answer), ms. Default 10000. */
@@ -75,7 +78,7 @@ function defaultSleep(ms: number): Promise<void> {
 }
 
 /** Rejects a malformed renew batch before anything is sent (M5: bad input buys nothing). */
-function validateRenewRequest(request: RenewBatchRequest): void {
+function validateRenewRequest(request: RenewBatchRequest, dialect: Dialect): void {
   const action = 'SaveBatchTaskForCreatingOrderRenew';
   if (request.items.length === 0) throw new InputError(`${action}: the batch is empty; nothing was sent.`, { action });
   const names = new Set<string>();
@@ -89,6 +92,14 @@ function validateRenewRequest(request: RenewBatchRequest): void {
     if (!Number.isSafeInteger(item.currentExpiryMs) || item.currentExpiryMs <= 0) {
       throw new InputError(
         `${where}: currentExpiryMs must be epoch ms, got ${item.currentExpiryMs}; nothing was sent.`,
+        context,
+      );
+    }
+    if (item.permitPremium && !dialect.permitPremiumRenew) {
+      // What the registrar does with a premium renewal it was not told to permit is UNCONFIRMED on this version:
+      // a permit we cannot send is refused rather than dropped.
+      throw new InputError(
+        `${where}: the policy permits a premium renewal, but Domain API ${dialect.version} has no PermitPremiumRenew; nothing was sent. Remove permitPremium from the rule for this account, or set AUTORENEW_API_VERSION=2018-01-29 if the endpoint serves it.`,
         context,
       );
     }
@@ -117,8 +128,10 @@ export function createAlibabaRegistrar(options: AlibabaClientOptions): Registrar
   const displayOffset = options.displayTimeZoneOffsetMinutes ?? DEFAULT_DISPLAY_TZ_OFFSET_MINUTES;
   if (!(qps > 0)) throw new InputError(`Alibaba client option qps must be a positive number, got ${qps}.`);
 
+  const dialect = dialectOf(options.apiVersion ?? SITE_PROFILES.cn.apiVersion, 'Alibaba client option apiVersion');
   const caller = createCaller({
-    endpoint: options.endpoint ?? 'https://domain.aliyuncs.com',
+    endpoint: options.endpoint ?? SITE_PROFILES.cn.endpoint,
+    version: dialect.version,
     credentials: options.credentials,
     timeoutMs,
     caller: { lang: options.lang ?? 'en', ...(options.userClientIp ? { userClientIp: options.userClientIp } : {}) },
@@ -187,10 +200,10 @@ export function createAlibabaRegistrar(options: AlibabaClientOptions): Registrar
     },
 
     async submitRenewBatch(request) {
-      validateRenewRequest(request);
+      validateRenewRequest(request, dialect);
       return caller.call({
         action: 'SaveBatchTaskForCreatingOrderRenew',
-        params: buildRenewParams(request),
+        params: buildRenewParams(request, dialect),
         parse: parseSubmit,
         paid: true,
       });
@@ -217,7 +230,10 @@ export function createAlibabaRegistrar(options: AlibabaClientOptions): Registrar
     },
 
     quoteRenewals(items, currency) {
-      return quoteRenewals(caller, items, currency, quoteChunkSize);
+      return quoteRenewals(caller, items, currency, {
+        chunkSize: quoteChunkSize,
+        realTimePrice: dialect.realTimePrice,
+      });
     },
   };
 }

@@ -1,5 +1,6 @@
 import type { Credentials, ListQuery, RenewBatchRequest } from '../registrar/port';
 import { formatTimestamp } from './sign';
+import type { Dialect } from './sites';
 
 /** Domain API version this client speaks. */
 export const API_VERSION = '2018-01-29';
@@ -68,17 +69,18 @@ export function buildTaskRangeParams(range: { fromMs: number; toMs: number }): W
 }
 
 /**
- * SaveBatchTaskForCreatingOrderRenew parameters: `OrderRenewParam.N.*` flattened 1-based; coupon and promotion
- * only when set (with their `Use*` switch).
+ * SaveBatchTaskForCreatingOrderRenew parameters: `OrderRenewParam.N.*` flattened 1-based; `PermitPremiumRenew` only
+ * in a version that has it (the client refuses a premium permit it cannot send); coupon and promotion only when set
+ * (with their `Use*` switch).
  */
-export function buildRenewParams(request: RenewBatchRequest): WireParams {
+export function buildRenewParams(request: RenewBatchRequest, dialect: Dialect): WireParams {
   const params: WireParams = {};
   request.items.forEach((item, index) => {
     const prefix = `OrderRenewParam.${index + 1}`;
     params[`${prefix}.DomainName`] = item.domainName;
     params[`${prefix}.SubscriptionDuration`] = String(item.years);
     params[`${prefix}.CurrentExpirationDate`] = String(item.currentExpiryMs);
-    params[`${prefix}.PermitPremiumRenew`] = String(item.permitPremium);
+    if (dialect.permitPremiumRenew) params[`${prefix}.PermitPremiumRenew`] = String(item.permitPremium);
   });
   if (request.couponNo !== undefined) {
     params.UseCoupon = 'true';

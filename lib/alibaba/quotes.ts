@@ -134,8 +134,14 @@ export async function quoteRenewals(
   caller: Caller,
   items: readonly QuoteRequest[],
   currencyInput: string,
-  chunkSize: number,
+  source: {
+    /** Domains per QueryDomainRealTimePrice request. */
+    chunkSize: number;
+    /** The API version has QueryDomainRealTimePrice (sites.ts); without it, CheckDomain is the first source. */
+    realTimePrice: boolean;
+  },
 ): Promise<QuoteAnswer> {
+  const { chunkSize } = source;
   const currency = parseCurrency(currencyInput, 'quoteRenewals currency');
   if (!Number.isInteger(chunkSize) || chunkSize < 1) {
     throw new InputError(`quoteRenewals: the chunk size must be a positive integer, got ${chunkSize}`);
@@ -145,7 +151,7 @@ export async function quoteRenewals(
     const key = normalizeDomain(item.domainName);
     if (!run.open.has(key)) run.open.set(key, { domainName: item.domainName, whys: [] });
   }
-  if (run.open.size > 0) await priceRealtime(caller, run, chunkSize);
+  if (run.open.size > 0 && source.realTimePrice) await priceRealtime(caller, run, chunkSize);
   if (run.open.size > 0) await priceCheckDomain(caller, run);
   const skipped = run.unavailable.map((u) => `${u.source} unavailable (${u.code})`);
   const unpriced = [...run.open.entries()].map(([key, e]) => ({

@@ -119,7 +119,8 @@ export function parseDomainPage(body: unknown): Page<ListedDomain> {
 const domainInfo = z.object({
   DomainName: domainName,
   ExpirationDateLong: epochMs,
-  DomainStatus: z.string(),
+  // Absent on Domain-intl 2017-12-18 (sites.ts): the look-up is read for the expiry, which every version has.
+  DomainStatus: z.optional(z.string()),
   Premium: z.optional(z.boolean()),
 });
 
@@ -129,7 +130,7 @@ export function parseDomainInfo(body: unknown): DomainInfo {
   return {
     domainName: normalizeDomain(d.DomainName),
     expiresAtMs: d.ExpirationDateLong,
-    standing: standingOf(d.DomainStatus),
+    ...(d.DomainStatus !== undefined ? { standing: standingOf(d.DomainStatus) } : {}),
     premium: d.Premium ?? false,
   };
 }

@@ -45,6 +45,7 @@ export function buildRegistrar(
 ): Registrar {
   return createAlibabaRegistrar({
     endpoint: config.endpoint,
+    apiVersion: config.apiVersion,
     credentials,
     lang: policy.lang ?? 'en',
     qps: config.qps,

@@ -105,7 +105,8 @@ export interface DomainInfo {
   /** Normalised: lower case, IDNs as punycode. */
   domainName: string;
   expiresAtMs: number;
-  standing: DomainStanding;
+  /** Absent when the registrar's answer does not say (the intl API version's look-up has no status). */
+  standing?: DomainStanding;
   premium: boolean;
 }
 

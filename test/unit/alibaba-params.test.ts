@@ -5,15 +5,21 @@ import {
   buildRenewParams,
   buildTaskRangeParams,
 } from '../../lib/alibaba/params';
+import { dialectOf } from '../../lib/alibaba/sites';
+
+const CN = dialectOf('2018-01-29');
 
 describe('request parameters', () => {
   it('flattens renew items 1-based with scalars as strings', () => {
-    const params = buildRenewParams({
-      items: [
-        { domainName: 'a.com', years: 1, currentExpiryMs: 1767225600000, permitPremium: false },
-        { domainName: 'b.cn', years: 10, currentExpiryMs: 1767312000000, permitPremium: true },
-      ],
-    });
+    const params = buildRenewParams(
+      {
+        items: [
+          { domainName: 'a.com', years: 1, currentExpiryMs: 1767225600000, permitPremium: false },
+          { domainName: 'b.cn', years: 10, currentExpiryMs: 1767312000000, permitPremium: true },
+        ],
+      },
+      CN,
+    );
     expect(params).toEqual({
       'OrderRenewParam.1.DomainName': 'a.com',
       'OrderRenewParam.1.SubscriptionDuration': '1',
@@ -26,11 +32,18 @@ describe('request parameters', () => {
     });
   });
 
+  it('sends no PermitPremiumRenew in a version that lacks it (Domain-intl 2017-12-18)', () => {
+    const item = { domainName: 'a.com', years: 1, currentExpiryMs: 1, permitPremium: false };
+    const params = buildRenewParams({ items: [item] }, dialectOf('2017-12-18'));
+    expect(Object.keys(params).some((k) => k.includes('PermitPremiumRenew'))).toBe(false);
+    expect(params['OrderRenewParam.1.DomainName']).toBe('a.com');
+  });
+
   it('sends coupon and promotion only when set', () => {
     const item = { domainName: 'a.com', years: 1, currentExpiryMs: 1, permitPremium: false };
-    expect(buildRenewParams({ items: [item] })).not.toHaveProperty('UseCoupon');
-    expect(buildRenewParams({ items: [item] })).not.toHaveProperty('UsePromotion');
-    expect(buildRenewParams({ items: [item], couponNo: 'C1', promotionNo: 'P2' })).toMatchObject({
+    expect(buildRenewParams({ items: [item] }, CN)).not.toHaveProperty('UseCoupon');
+    expect(buildRenewParams({ items: [item] }, CN)).not.toHaveProperty('UsePromotion');
+    expect(buildRenewParams({ items: [item], couponNo: 'C1', promotionNo: 'P2' }, CN)).toMatchObject({
       UseCoupon: 'true',
       CouponNo: 'C1',
       UsePromotion: 'true',

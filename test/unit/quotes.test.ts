@@ -19,12 +19,27 @@ function scriptedCaller(script: ((spec: CallSpec<unknown>) => Record<string, unk
 const renewRow = (money: number) => ({ StaticPriceInfo: { PriceInfo: [{ action: 'renew', money, period: 12 }] } });
 
 describe('quoteRenewals (the source order, with a scripted caller)', () => {
+  test('a version without QueryDomainRealTimePrice (intl) asks CheckDomain first, and reads its Price', async () => {
+    const { caller, calls } = scriptedCaller([() => ({ RequestId: 'R', DomainName: 'a.com', Price: 12.5 })]);
+    const answer = await quoteRenewals(caller, [{ domainName: 'a.com', premium: false }], 'USD', {
+      chunkSize: 20,
+      realTimePrice: false,
+    });
+    expect(calls.map((c) => c.action)).toEqual(['CheckDomain']);
+    expect(answer.quotes).toEqual([
+      { domainName: 'a.com', perYear: { minor: 1250, currency: 'USD' }, source: 'checkdomain' },
+    ]);
+  });
+
   test('sends DomainItem as one JSON string with Period 1, and CheckDomain with FeeCommand renew, FeePeriod 1', async () => {
     const { caller, calls } = scriptedCaller([
       () => ({ RequestId: 'R', Success: true, Module: { DomainPrices: [] } }),
       () => ({ RequestId: 'R', ...renewRow(69) }),
     ]);
-    const answer = await quoteRenewals(caller, [{ domainName: 'A.com', premium: false }], 'cny', 20);
+    const answer = await quoteRenewals(caller, [{ domainName: 'A.com', premium: false }], 'cny', {
+      chunkSize: 20,
+      realTimePrice: true,
+    });
     expect(calls).toEqual([
       {
         action: 'QueryDomainRealTimePrice',
@@ -61,7 +76,7 @@ describe('quoteRenewals (the source order, with a scripted caller)', () => {
       caller,
       ['a.com', 'b.com', 'c.com', 'a.com', 'A.COM'].map((domainName) => ({ domainName, premium: false })),
       'CNY',
-      2,
+      { chunkSize: 2, realTimePrice: true },
     );
     expect(calls.map((c) => c.action)).toEqual([
       'QueryDomainRealTimePrice',
@@ -81,13 +96,17 @@ describe('quoteRenewals (the source order, with a scripted caller)', () => {
 
   test('refuses a bad currency or chunk size before any call', async () => {
     const { caller, calls } = scriptedCaller([]);
-    await expect(quoteRenewals(caller, [{ domainName: 'a.com', premium: false }], 'yuan', 20)).rejects.toThrow(
-      InputError,
-    );
-    await expect(quoteRenewals(caller, [{ domainName: 'a.com', premium: false }], 'CNY', 0)).rejects.toThrow(
-      InputError,
-    );
+    await expect(
+      quoteRenewals(caller, [{ domainName: 'a.com', premium: false }], 'yuan', { chunkSize: 20, realTimePrice: true }),
+    ).rejects.toThrow(InputError);
+    await expect(
+      quoteRenewals(caller, [{ domainName: 'a.com', premium: false }], 'CNY', { chunkSize: 0, realTimePrice: true }),
+    ).rejects.toThrow(InputError);
     expect(calls).toEqual([]);
-    expect(await quoteRenewals(caller, [], 'CNY', 20)).toEqual({ quotes: [], unpriced: [], unavailable: [] });
+    expect(await quoteRenewals(caller, [], 'CNY', { chunkSize: 20, realTimePrice: true })).toEqual({
+      quotes: [],
+      unpriced: [],
+      unavailable: [],
+    });
   });
 });
