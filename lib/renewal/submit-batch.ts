@@ -2,6 +2,7 @@ import { LEDGER_CONCURRENCY, mapWithLimit } from '../concurrency';
 import {
   AmbiguousOutcomeError,
   AuthRejectedError,
+  InputError,
   LedgerConflictError,
   RejectedFinalError,
   RejectedRetryableError,
@@ -208,20 +209,28 @@ async function handleSubmitError(
 ): Promise<BatchResult> {
   const log = deps.log.child({ runId: batch.runId, batchId: batch.batchId });
   const info = describeError(err);
-  const code = err instanceof RejectedFinalError || err instanceof RejectedRetryableError ? err.code : undefined;
+  const code =
+    err instanceof RejectedFinalError || err instanceof RejectedRetryableError
+      ? err.code
+      : err instanceof InputError
+        ? 'not-sent'
+        : undefined;
   const requestId =
     err instanceof AmbiguousOutcomeError || err instanceof RejectedFinalError ? err.requestId : undefined;
   const message = boundText(err instanceof Error ? err.message : String(err));
   const now = deps.clock.now();
   const error = { message, ...(code ? { code } : {}), ...(requestId ? { requestId } : {}) };
 
-  if (err instanceof RejectedFinalError || err instanceof RejectedRetryableError) {
+  // The registrar adapter throws InputError only before sending (a request it cannot express or will not send):
+  // proven not executed, and final, like a refusal.
+  const notSent = err instanceof InputError;
+  if (err instanceof RejectedFinalError || err instanceof RejectedRetryableError || notSent) {
     // Proven not executed. A final rejection counts as an attempt (so a bad request is not repeated forever); a
     // retryable one that ran out of retries does not, nor does an authorisation failure (the key, not the domain,
     // is at fault: the run stops and alerts). Claims first: if their write fails, the batch stays open and is
     // settled by check, so no claim is left live under a closed batch.
     const auth = err instanceof AuthRejectedError;
-    const final = err instanceof RejectedFinalError && !auth;
+    const final = (err instanceof RejectedFinalError && !auth) || notSent;
     log.warn(final ? 'submit rejected; nothing bought' : 'submit not accepted; nothing bought', info);
     await applyToClaims(deps, batch, (c) =>
       isLive(c)

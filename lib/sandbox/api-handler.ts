@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { type AuthInput, claimedKeyId, isV3, verifyV1, verifyV3 } from './auth';
 import { appliesTo, decideEffects, decideFault } from './faults';
 import { parseForm, sendJson } from './http-util';
-import { BSS_VERSION, DOMAIN_VERSION, OPERATIONS_BY_VERSION, type Operation } from './ops';
+import { BSS_VERSION, DOMAIN_VERSION, INTL_VERSION, OPERATIONS_BY_VERSION, type Operation } from './ops';
 import type { Params } from './params';
 import { countRequest, type Runtime, recordFault } from './runtime';
 import type { SandboxRefusal } from './types';
@@ -17,9 +17,9 @@ import {
 
 /** The product (for error bodies' HostId and Recommend link) of an API version. */
 function productOf(version: string): Product {
-  return version === BSS_VERSION
-    ? { host: 'business.aliyuncs.com', name: 'BssOpenApi' }
-    : { host: 'domain.aliyuncs.com', name: 'Domain' };
+  if (version === BSS_VERSION) return { host: 'business.aliyuncs.com', name: 'BssOpenApi' };
+  if (version === INTL_VERSION) return { host: 'domain-intl.aliyuncs.com', name: 'Domain-intl' };
+  return { host: 'domain.aliyuncs.com', name: 'Domain' };
 }
 
 /** Messages of the executeThenFail error by code family (the gateway's usual wording). */

@@ -56,7 +56,12 @@ export function testPolicy(fields: Record<string, unknown> = {}): Policy {
 }
 
 export async function startWorld(
-  options: { sandbox?: SandboxOptions; policy?: Record<string, unknown> } = {},
+  options: {
+    sandbox?: SandboxOptions;
+    policy?: Record<string, unknown>;
+    /** Registrar client options over the defaults (e.g. `apiVersion`, a recording `fetch`). */
+    client?: { apiVersion?: string; fetch?: typeof fetch };
+  } = {},
 ): Promise<World> {
   const sandbox = await startSandbox({ taskMs: 1_000, ...options.sandbox });
   const dynamo = await startDynalite();
@@ -79,6 +84,7 @@ export async function startWorld(
     maxAttempts: 8,
     timeoutMs: 5_000,
     sleep: async () => {},
+    ...options.client,
   };
   const registrar = createAlibabaRegistrar(clientOptions);
   // The balance is read from the sandbox too (BSS under its own version on the same port), as a real run does.

@@ -1,6 +1,7 @@
 import { queryAccountBalance } from './balance';
 import type { Operation } from './context';
 import { queryDomainByDomainName, queryDomainList } from './domains';
+import { INTL_VERSION, intlOperations } from './intl';
 import { checkDomain, queryDomainRealTimePrice } from './prices';
 import { saveBatchRenew, saveSingleRenew } from './renew';
 import { queryTaskDetailList, queryTaskList } from './tasks';
@@ -30,7 +31,9 @@ export const BSS_OPERATIONS: Readonly<Record<string, Operation>> = {
 /** Operations by API version: the request's `Version` picks the product. */
 export const OPERATIONS_BY_VERSION: Readonly<Record<string, Readonly<Record<string, Operation>>>> = {
   [DOMAIN_VERSION]: OPERATIONS,
+  [INTL_VERSION]: intlOperations(OPERATIONS),
   [BSS_VERSION]: BSS_OPERATIONS,
 };
 
 export type { OpContext, Operation } from './context';
+export { INTL_VERSION } from './intl';

@@ -1,0 +1,100 @@
+import { executeCheck, executeRenew } from '../../lib/jobs';
+import { INTL_VERSION } from '../../lib/sandbox/ops';
+import { signedCall } from '../helpers/sandbox-request';
+import { duplicateSubmissions, startWorld, type World } from '../helpers/world';
+
+// The international site end to end: the client speaks Domain-intl 2017-12-18 to a sandbox serving that version's
+// model (no PermitPremiumRenew, no QueryDomainRealTimePrice, no StaticPriceInfo, a look-up without DomainStatus).
+const NOW = Date.UTC(2026, 10, 29, 6, 0, 0);
+const DAY_MS = 86_400_000;
+const MIN_MS = 60_000;
+
+/** A fetch that records the Version and Action of every request the client sends (form body or query string). */
+function recordingFetch(seen: { version: string; action: string; body: string }[]): typeof fetch {
+  return async (input, init) => {
+    const url = new URL(String(input));
+    const body = typeof init?.body === 'string' ? init.body : '';
+    const params = new URLSearchParams(body || url.search);
+    seen.push({ version: params.get('Version') ?? '', action: params.get('Action') ?? '', body });
+    return fetch(input, init);
+  };
+}
+
+describe('the international site (Domain-intl 2017-12-18) against the sandbox', () => {
+  let world: World;
+  afterEach(async () => world?.stop());
+
+  it('lists, quotes through CheckDomain, submits without PermitPremiumRenew, reads details, confirms the expiry', async () => {
+    const seen: { version: string; action: string; body: string }[] = [];
+    world = await startWorld({
+      sandbox: {
+        nowMs: NOW,
+        taskMs: 60_000,
+        currency: 'USD',
+        fixture: {
+          balance: 500,
+          domains: [
+            { domainName: 'one.com', expiresAtMs: NOW + 5 * DAY_MS, price: 12.5 },
+            { domainName: 'two.net', expiresAtMs: NOW + 6 * DAY_MS, price: 14 },
+            { domainName: 'later.org', expiresAtMs: NOW + 200 * DAY_MS },
+          ],
+        },
+      },
+      policy: { money: { currency: 'USD' } },
+      client: { apiVersion: INTL_VERSION, fetch: recordingFetch(seen) },
+    });
+
+    const renew = await executeRenew(world.deps(), { policy: world.policy, dryRun: false });
+    expect(renew.summary.submitted).toBe(2);
+    // Priced by CheckDomain's Price in the account's currency (there is no QueryDomainRealTimePrice on intl).
+    expect(renew.plan.money?.total).toEqual({ minor: 2650, currency: 'USD' });
+    const actions = new Set(seen.map((s) => s.action));
+    expect(actions.has('QueryDomainRealTimePrice')).toBe(false);
+    expect(actions.has('CheckDomain')).toBe(true);
+    // Every Domain API request spoke the intl version; the balance went to BSS under its own version.
+    expect(new Set(seen.filter((s) => s.action !== 'QueryAccountBalance').map((s) => s.version))).toEqual(
+      new Set([INTL_VERSION]),
+    );
+    const submit = seen.find((s) => s.action === 'SaveBatchTaskForCreatingOrderRenew');
+    expect(submit?.body).not.toContain('PermitPremiumRenew');
+
+    // The tasks run; check reads the details and confirms each new expiry from a look-up that has no DomainStatus.
+    world.sandbox.setClock({ advanceMs: 5 * MIN_MS });
+    const lookup = await signedCall(
+      world.sandbox,
+      'QueryDomainByDomainName',
+      { DomainName: 'one.com' },
+      { version: INTL_VERSION },
+    );
+    expect(lookup.body).not.toHaveProperty('DomainStatus');
+    const check = await executeCheck(world.deps(), { policy: world.policy });
+    expect(check.renewed).toBe(2);
+    expect(seen.some((s) => s.action === 'QueryTaskDetailList')).toBe(true);
+    expect(duplicateSubmissions(world.sandbox)).toEqual([]);
+  });
+
+  it('a premium domain on intl is refused before sending (no PermitPremiumRenew to send), the others are bought', async () => {
+    world = await startWorld({
+      sandbox: {
+        nowMs: NOW,
+        fixture: {
+          domains: [
+            { domainName: 'plain.com', expiresAtMs: NOW + 5 * DAY_MS },
+            { domainName: 'gem.com', expiresAtMs: NOW + 5 * DAY_MS, premium: true },
+          ],
+        },
+      },
+      // Premium renewals allowed by the policy: on cn the permit is sent; intl has no field to send it in.
+      policy: { limits: { allowPremium: true } },
+      client: { apiVersion: INTL_VERSION },
+    });
+    const renew = await executeRenew(world.deps(), { policy: world.policy, dryRun: false });
+    expect(world.sandbox.state().submissions.map((s) => s.domainName)).toEqual(['plain.com']);
+    const refused = renew.summary.batches.find((b: { status: string }) => b.status === 'rejected');
+    expect(refused?.message).toMatch(/gem\.com.*PermitPremiumRenew.*nothing was sent/);
+    // Told, as a failure a person must act on.
+    expect(world.notifier.sent.some((m) => m.email.includes('gem.com') && m.email.includes('PermitPremiumRenew'))).toBe(
+      true,
+    );
+  });
+});
