@@ -30,7 +30,7 @@ const AMBIGUOUS_CODES = new Set(['NetworkIOError']);
 const FORBIDDEN_PREFIX = 'Forbidden';
 
 /**
- * For PAID calls, the only codes that prove the request was refused before it executed (issue 12, item 5):
+ * For PAID calls, the only codes that prove the request was refused before it executed:
  * signature, key and timestamp errors, throttling, missing or invalid parameters, and authorisation refusals.
  * Every other error answer of a paid call is ambiguous: an order may have been placed (`InternalError.Backend`
  * with HTTP 400 was seen after an executed renewal).

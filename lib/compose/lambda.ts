@@ -92,7 +92,7 @@ export async function prepareLambdaJob(
     registrar: buildRegistrar(config, policy, env, credentials),
     billing: buildBilling(config, env, credentials),
     ledger,
-    // SNS plus the policy's chat targets (issue 17); their URLs come from the job's secret (`notifyTargets`).
+    // SNS plus the policy's chat targets; their URLs come from the job's secret (`notifyTargets`).
     notifier: withChatTargets(notifier, policy, {
       credentials: buildTargetCredentials(config, env, access),
       marks: ledger,

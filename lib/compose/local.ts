@@ -152,7 +152,7 @@ export async function openLocalRuntime(
     // AUTORENEW_BSS_ENDPOINT defaults to the sandbox itself when AUTORENEW_ENDPOINT is a loopback sandbox.
     billing: buildBilling(config, env, credentials),
     ledger: opened.ledger,
-    // SNS or console, plus the policy's chat targets (issue 17) when it has any.
+    // SNS or console, plus the policy's chat targets when it has any.
     notifier: withChatTargets(buildNotifier(config, write), policy, {
       credentials: buildTargetCredentials(config, env, access),
       marks: opened.ledger,

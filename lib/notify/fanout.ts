@@ -11,7 +11,7 @@ import { ChatDeliveryError, type SendOptions, sendToTarget } from './chat/send';
 import type { Notifier, NotifyPolicy, RenderedMessage } from './port';
 
 /**
- * The notifier composite of issue 17: publishes each digest to the primary notifier (SNS, or the console) and to
+ * The notifier composite: publishes each digest to the primary notifier (SNS, or the console) and to
  * every chat target, and reports per-destination results.
  *
  * Safety, like the SNS path:

@@ -8,7 +8,7 @@ import { describeValue } from './describe';
  * expected and what was found.
  *
  * Written with zod/mini (functions instead of methods: `z.optional(x)`, `x.check(z.regex(...))`) because every cold
- * start loads it: classic zod was ~440 KB of a ~550 KB handler bundle, zod/mini is ~31 KB (issue 19). The core, the
+ * start loads it: classic zod was ~440 KB of a ~550 KB handler bundle, zod/mini is ~31 KB. The core, the
  * messages and the generated JSON Schema are the same.
  */
 
@@ -368,7 +368,7 @@ const eventList = (what: string) =>
       }),
     );
 
-/** Kinds of chat/webhook notification targets (issue 17); each speaks its platform's own message format. */
+/** Kinds of chat/webhook notification targets; each speaks its platform's own message format. */
 export const TARGET_KINDS = ['dingtalk', 'feishu', 'wecom', 'slack', 'webhook'] as const;
 export type TargetKind = (typeof TARGET_KINDS)[number];
 
@@ -414,7 +414,7 @@ const targetSchema = doc(
     },
     'a target object like {"name": "ops-dingtalk", "kind": "dingtalk"}',
   ),
-  'A chat or webhook destination beside SNS (issue 17).',
+  'A chat or webhook destination beside SNS.',
 );
 
 const targetsSchema = doc(

@@ -1,7 +1,7 @@
 import type { Policy, PolicyRule } from './schema';
 
 /*
- * Dead rules (issue 14, "Policy sense"): a rule that can never match, because earlier rules match every domain it
+ * Dead rules: a rule that can never match, because earlier rules match every domain it
  * would. Rules are first-match, and a domain matches a rule by a `match` glob OR a `groups` entry. The check is
  * sound, never guessing: a later pattern counts as covered only when an earlier pattern provably matches every name
  * it can match (the same glob, `*`, a literal name the earlier glob matches, or a `*suffix` / `prefix*` containment).

@@ -150,7 +150,7 @@ export const transitions = {
 /**
  * Applies `transition` to each claim this batch holds (only `domains`, when given). A version conflict re-reads
  * and re-applies; a claim now held by another batch is left alone. Any other failure THROWS: the caller must not
- * save or close the batch, so the step repeats on the next run and no claim is orphaned (issue 12, item 1).
+ * save or close the batch, so the step repeats on the next run and no claim is orphaned.
  */
 export async function applyToClaims(
   deps: Pick<JobDeps, 'ledger' | 'clock'>,

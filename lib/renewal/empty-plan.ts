@@ -2,7 +2,7 @@ import type { ListedDomain } from '../registrar/port';
 import { formatDateUtc } from './dates';
 
 /**
- * Why a plan listed no domain at all (issue 14: `--at` before the whole portfolio used to show 0 silently). Pure:
+ * Why a plan listed no domain at all (`--at` before the whole portfolio). Pure:
  * given the listing window that came back empty and every domain of the account, one line saying why and what
  * date would show some.
  */

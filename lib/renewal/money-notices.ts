@@ -6,7 +6,7 @@ import { utcDay } from './budgets';
 import { type Plan, type PlanMoney, REASONS, type Reason } from './plan-types';
 
 /**
- * What people are told about money after a renew run (issue 15): one `deferred` line per due domain that was not
+ * What people are told about money after a renew run: one `deferred` line per due domain that was not
  * bought for money (balance, price, a money limit), the first one carrying the top-up sentence, and run-level notes
  * with the spend and the balance. Pure: no clock, no I/O.
  */

@@ -6,7 +6,7 @@ import type { ListedDomain } from '../registrar/port';
 import { claimKey, type Plan } from './plan-types';
 
 /**
- * The advance notice (issue 15, notify.advanceDays): a renewal is announced once per domain and expiry in an
+ * The advance notice (notify.advanceDays): a renewal is announced once per domain and expiry in an
  * `upcoming` digest, and the planner buys it only once the notice has been out the full period (a domain that
  * would lapse first is bought at once). The notice is a one-time ledger mark whose time is when it went out.
  */

@@ -6,7 +6,7 @@ import { describeMoney } from './money-notices';
 import { type Decision, type Plan, REASONS } from './plan-types';
 
 /**
- * The plan digest of a dry run (issue 14): what a real run would buy, batch by batch, with years, coupon and
+ * The plan digest of a dry run: what a real run would buy, batch by batch, with years, coupon and
  * promotion, the totals, and every due domain it would not buy, with the reason. Pure: no clock, no I/O. It never
  * imports the paid path; the subject always starts with "DRY RUN" so nobody mistakes it for a purchase.
  */

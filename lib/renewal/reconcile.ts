@@ -48,7 +48,7 @@ interface TaskSearch {
 }
 
 /**
- * Settles an UNKNOWN batch or a stale INTENT (issue 12, items 2 and 3). In order:
+ * Settles an UNKNOWN batch or a stale INTENT. In order:
  * 1. A submit that never started is released: nothing can have been bought.
  * 2. A TaskNo ever seen for this batch (on the batch or its claims) is adopted; such a batch is never released.
  * 3. The task list is read (±1 day around the submit, since the registrar filters by day): one task created after

@@ -4,7 +4,7 @@ import { isLive, transitions } from './claims';
 import type { JobDeps } from './deps';
 
 /**
- * Finds live claims whose batch is closed or missing and repairs them (issue 12, item 1). Such a claim makes the
+ * Finds live claims whose batch is closed or missing and repairs them. Such a claim makes the
  * planner skip its domain as `in-flight` until it lapses, so it must never be left alone:
  * - batch CLOSED with an outcome for the domain: the claim is brought in line with that outcome;
  * - batch missing, or closed without an outcome for the domain: whether it was bought is not known, so the claim is

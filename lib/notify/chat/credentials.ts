@@ -6,7 +6,7 @@ import { registerSecret } from '../../redact';
 import type { TargetCredentials } from './formats';
 
 /**
- * Where a chat target's URL and signing secret come from (issue 17). A webhook URL carries its access token, so it is
+ * Where a chat target's URL and signing secret come from. A webhook URL carries its access token, so it is
  * a credential: never in the policy, never in logs (every value is registered with the redactor when read).
  */
 export interface TargetCredentialSource {

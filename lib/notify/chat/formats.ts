@@ -3,7 +3,7 @@ import type { TargetKind } from '../../policy/schema';
 import type { Digest, NotifyEvent } from '../port';
 
 /**
- * Chat and webhook message formats (issue 17): one builder per platform, pure (no clock, no I/O), and one reader of
+ * Chat and webhook message formats: one builder per platform, pure (no clock, no I/O), and one reader of
  * each platform's answer (several answer HTTP 200 with an error code in the body).
  */
 
