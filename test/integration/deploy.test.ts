@@ -34,6 +34,7 @@ const PARAMS = [
   '--param=renewSchedule=cron(30 1 * * ? *)',
   '--param=qps=4',
   '--param=readOnlySecretName=aliyun-domain-autorenew/alibaba-readonly',
+  '--param=alibabaAccount=1234567890123456',
 ];
 
 interface Statement {
@@ -552,6 +553,32 @@ describe('package (no parameters)', () => {
     }
     expect(template.Outputs?.LedgerTableName?.Value).toEqual(ref('LedgerTable'));
     expect(template.Outputs?.AlertTopicArn?.Value).toEqual(ref('AlertTopic'));
+  });
+
+  test('outputs record the settings doctor --stage reads and which Alibaba account the stack serves', () => {
+    const values = (t: CfnTemplate) =>
+      Object.fromEntries(Object.entries(t.Outputs ?? {}).map(([k, v]) => [k, (v as { Value: unknown }).Value]));
+    // No alibabaAccount param: the secret stands for the account; empty settings get no output.
+    expect(values(template)).toMatchObject({
+      SecretName: 'aliyun-domain-autorenew/alibaba',
+      Endpoint: 'https://domain.aliyuncs.com',
+      DryRun: 'false',
+      RenewSchedule: 'cron(0 2 * * ? *)',
+      CheckSchedule: 'rate(1 hour)',
+      AlibabaAccount: 'secret:aliyun-domain-autorenew/alibaba',
+    });
+    expect(values(template).ReadOnlySecretName).toBeUndefined();
+    expect(values(template).BssEndpoint).toBeUndefined();
+    expect(values(paramsTemplate)).toMatchObject({
+      AlibabaAccount: '1234567890123456',
+      ReadOnlySecretName: 'aliyun-domain-autorenew/alibaba-readonly',
+      RenewSchedule: 'cron(30 1 * * ? *)',
+    });
+    expect(paramsRun.output).toContain('Alibaba account 1234567890123456');
+    expect(defaultRun.output).toContain(
+      'Alibaba account secret:aliyun-domain-autorenew/alibaba (set --param="alibabaAccount=<account UID>" to name it)',
+    );
+    expect(defaultRun.output).toContain('policy rules (first match wins): ');
   });
 
   test('no subscriptions without the alertEmails/alertSms params', () => {
