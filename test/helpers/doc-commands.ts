@@ -50,7 +50,7 @@ function toCommand(text: string, from: DocCommand['from']): DocCommand {
   return { text: text.replace(/\s+/g, ' ').trim(), env, argv: words, from };
 }
 
-const PROGRAMS = /^(?:[A-Z_][A-Z0-9_]*=\S*\s+)*(?:aws|npm|npx|cfn-lint)\s/;
+const PROGRAMS = /^(?:[A-Z_][A-Z0-9_]*=\S*\s+)*(?:aws|npm|npx|cfn-lint)\s\S/;
 
 /** Every command of the guide, in document order within each kind (blocks first, then inline spans). */
 export function docCommands(markdown: string): DocCommand[] {
@@ -64,10 +64,12 @@ export function docCommands(markdown: string): DocCommand[] {
       for (const part of line.split(/;\s+/)) commands.push(toCommand(part, 'block'));
     }
   }
-  const prose = markdown.replace(blocks, '');
+  // Every fenced block (json, yaml, ...) out first: its backticks would pair up wrongly with the prose's.
+  const prose = markdown.replace(/^ *```[\s\S]*?^ *```/gm, '');
   for (const m of prose.matchAll(/`([^`]+)`/g)) {
     const span = (m[1] ?? '').replace(/\s+/g, ' ').trim();
-    if (PROGRAMS.test(`${span} `)) commands.push(toCommand(span, 'inline'));
+    // A bare program name (`cfn-lint`, `npm`) is a mention, not a command.
+    if (PROGRAMS.test(`${span} `) && span.includes(' ')) commands.push(toCommand(span, 'inline'));
   }
   return commands;
 }
