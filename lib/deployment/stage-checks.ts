@@ -44,7 +44,11 @@ export function outputsCheck(facts: StageFacts): DoctorCheck {
     (k) => facts[k] === undefined,
   );
   if (missing.length === 0) {
-    return { status: 'ok', name: 'stack outputs', detail: `table ${facts.table}, topic ${facts.topicArn}` };
+    const schedules =
+      facts.renewSchedule || facts.checkSchedule
+        ? `; schedules: renew ${facts.renewSchedule ?? '?'}, check ${facts.checkSchedule ?? '?'}`
+        : '';
+    return { status: 'ok', name: 'stack outputs', detail: `table ${facts.table}, topic ${facts.topicArn}${schedules}` };
   }
   return {
     status: missing.includes('table') ? 'FAIL' : 'warn',

@@ -137,7 +137,7 @@ describe('autorenew doctor --stage (subprocess, every AWS service a loopback sta
     const out = lines(run.stdout);
     expect(out.slice(0, 4)).toEqual([
       'ok    stack: aliyun-domain-autorenew-prod in us-east-1: UPDATE_COMPLETE',
-      `ok    stack outputs: table aliyun-domain-autorenew-prod-ledger, topic ${topicArn}`,
+      `ok    stack outputs: table aliyun-domain-autorenew-prod-ledger, topic ${topicArn}; schedules: renew cron(0 2 * * ? *), check rate(1 hour)`,
       'ok    dry run: dryRun=false: renew buys what is due',
       'warn  alibaba account: aliyun-domain-autorenew-eu also buy(s) for 1234567890123456: each stack has its own ledger, so at most once holds per stack, not per account',
     ]);
