@@ -72,9 +72,12 @@ export function stageEnv(facts: StageFacts): Record<string, string> {
   return env;
 }
 
-/** A stack that failed or is being changed cannot be trusted to run as deployed. */
+/**
+ * A stack being changed, or whose last update was rolled back (it runs the deploy before), is a warning; one that
+ * failed to create, failed to roll back or is being deleted cannot run as deployed.
+ */
 export function stackStatusLevel(status: string): 'ok' | 'warn' | 'FAIL' {
-  if (/_IN_PROGRESS$/.test(status)) return 'warn';
+  if (/_IN_PROGRESS$/.test(status) || status === 'UPDATE_ROLLBACK_COMPLETE') return 'warn';
   if (status === 'CREATE_COMPLETE' || status === 'UPDATE_COMPLETE' || status === 'IMPORT_COMPLETE') return 'ok';
   return 'FAIL';
 }

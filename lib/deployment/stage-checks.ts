@@ -31,9 +31,11 @@ export function stackCheck(stage: string, region: string, stack: StackSummary | 
       ? {}
       : {
           fix:
-            level === 'warn'
-              ? 'a deploy or rollback is in progress: run doctor again when it has finished'
-              : 'the last deploy failed: read the stack events (aws cloudformation describe-stack-events) and deploy again',
+            stack.status === 'UPDATE_ROLLBACK_COMPLETE'
+              ? 'the last deploy failed and was rolled back (the stage runs the deploy before it): read the stack events (aws cloudformation describe-stack-events) and deploy again'
+              : level === 'warn'
+                ? 'a deploy or rollback is in progress: run doctor again when it has finished'
+                : 'the stack cannot run as deployed: read the stack events (aws cloudformation describe-stack-events) and deploy again',
         }),
   };
 }

@@ -100,7 +100,7 @@ describe('autorenew doctor --stage (subprocess, every AWS service a loopback sta
       // qa: dry run, a table that does not exist, a topic with no confirmed email; its own account.
       {
         name: 'aliyun-domain-autorenew-qa',
-        status: 'UPDATE_ROLLBACK_COMPLETE',
+        status: 'ROLLBACK_COMPLETE',
         outputs: outputs({
           [OUTPUT.table]: 'aliyun-domain-autorenew-qa-ledger',
           [OUTPUT.topicArn]: pendingTopicArn,
@@ -161,10 +161,10 @@ describe('autorenew doctor --stage (subprocess, every AWS service a loopback sta
     expect(run.stdout).not.toContain(sandbox.accessKeyId);
   });
 
-  it('qa: a failed update, a missing table, no confirmed email, dry run: FAIL with fixes, exit 1, no table made', async () => {
+  it('qa: a failed creation, a missing table, no confirmed email, dry run: FAIL with fixes, exit 1, no table made', async () => {
     const run = await runCli(['doctor', '--stage', 'qa'], env);
     const out = lines(run.stdout);
-    expect(out).toContainEqual('FAIL  stack: aliyun-domain-autorenew-qa in us-east-1: UPDATE_ROLLBACK_COMPLETE');
+    expect(out).toContainEqual('FAIL  stack: aliyun-domain-autorenew-qa in us-east-1: ROLLBACK_COMPLETE');
     expect(out).toContainEqual(
       'warn  dry run: deployed with dryRun=true: renew plans and sends the plan digest, and buys nothing',
     );

@@ -64,10 +64,10 @@ describe('a stack read as a stage', () => {
     });
   });
 
-  it('stack states: settled ok, in progress warn, failed or rolled back FAIL', () => {
+  it('stack states: settled ok; in progress or an update rolled back warn; failed creation or rollback FAIL', () => {
     expect(['CREATE_COMPLETE', 'UPDATE_COMPLETE'].map(stackStatusLevel)).toEqual(['ok', 'ok']);
-    expect(stackStatusLevel('UPDATE_IN_PROGRESS')).toBe('warn');
-    expect(['UPDATE_ROLLBACK_COMPLETE', 'ROLLBACK_COMPLETE', 'CREATE_FAILED'].map(stackStatusLevel)).toEqual([
+    expect(['UPDATE_IN_PROGRESS', 'UPDATE_ROLLBACK_COMPLETE'].map(stackStatusLevel)).toEqual(['warn', 'warn']);
+    expect(['ROLLBACK_COMPLETE', 'CREATE_FAILED', 'UPDATE_ROLLBACK_FAILED'].map(stackStatusLevel)).toEqual([
       'FAIL',
       'FAIL',
       'FAIL',
