@@ -1,11 +1,19 @@
-import { describeLedgerTable, describeTopic } from '../deployment/aws-resources';
+import { describeLedgerTable, describeScheduleRule, describeTopic } from '../deployment/aws-resources';
 import { cloudFormationStackReader } from '../deployment/cloudformation';
-import { type StackReader, type StageFacts, stackNameFor, stageEnv, stageFacts } from '../deployment/stack';
+import {
+  type StackReader,
+  type StageFacts,
+  scheduleRuleName,
+  stackNameFor,
+  stageEnv,
+  stageFacts,
+} from '../deployment/stack';
 import {
   dryRunCheck,
   outputsCheck,
   recentRunsCheck,
   sameAccountCheck,
+  scheduleCheck,
   stackCheck,
   tableCheck,
   topicCheck,
@@ -66,9 +74,21 @@ export async function readStage(io: CliIO, stage: string, reader?: StackReader):
   return { stage, checks, facts, env: stageEnv(facts) };
 }
 
-/** The stage's own resources, read-only: the ledger table's schema and index, the alert topic's subscriptions. */
+/**
+ * The stage's own resources, read-only: the two schedule rules' state, the ledger table's schema and index, the
+ * alert topic's subscriptions.
+ */
 export async function stageResourceChecks(view: StageView, env: CliIO['env']): Promise<DoctorCheck[]> {
   const checks: DoctorCheck[] = [];
+  for (const job of ['renew', 'check'] as const) {
+    const name = scheduleRuleName(view.stage, job);
+    try {
+      const rule = await describeScheduleRule(stageRegion(env), name);
+      if (view.facts) checks.push(scheduleCheck(job, name, rule, view.facts));
+    } catch (err) {
+      checks.push({ status: 'warn', name: `${job} schedule`, detail: message(err), fix: 'see the message' });
+    }
+  }
   const { table, topicArn } = view.facts ?? {};
   if (table) {
     try {

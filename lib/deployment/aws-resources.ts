@@ -100,3 +100,25 @@ export async function describeTopic(topicArn: string): Promise<TopicFacts | unde
     client.destroy();
   }
 }
+
+/**
+ * DescribeRule of an EventBridge rule (read-only; region from AWS_REGION as doctor's, endpoint as the SDK resolves
+ * it, e.g. AWS_ENDPOINT_URL_EVENTBRIDGE): its state (`ENABLED`, `DISABLED`, ...) and schedule. Undefined when the
+ * rule does not exist.
+ */
+export async function describeScheduleRule(
+  region: string,
+  name: string,
+): Promise<{ state: string; schedule?: string } | undefined> {
+  const sdk = await import('@aws-sdk/client-eventbridge');
+  const client = new sdk.EventBridgeClient({ region });
+  try {
+    const out = await client.send(new sdk.DescribeRuleCommand({ Name: name }));
+    return { state: out.State ?? 'UNKNOWN', ...(out.ScheduleExpression ? { schedule: out.ScheduleExpression } : {}) };
+  } catch (err) {
+    if (err instanceof Error && err.name === 'ResourceNotFoundException') return undefined;
+    throw readError(`schedule rule ${name}`, err, 'check the AWS credentials and events:DescribeRule');
+  } finally {
+    client.destroy();
+  }
+}

@@ -12,6 +12,11 @@ export function stackNameFor(stage: string): string {
   return `${SERVICE}-${stage}`;
 }
 
+/** The EventBridge rule that schedules a job (serverless.yml names it). */
+export function scheduleRuleName(stage: string, job: 'renew' | 'check'): string {
+  return `${stackNameFor(stage)}-${job}-schedule`;
+}
+
 /** Output names of a deployed stack (serverless.yml `Outputs` and scripts/outputs.cjs). */
 export const OUTPUT = {
   table: 'LedgerTableName',

@@ -203,3 +203,34 @@ export function sameAccountCheck(facts: StageFacts, all: readonly StackSummary[]
     fix: 'keep one buying stage per Alibaba account: remove the other stack, or deploy one of them with dryRun=true (docs/deploy.md, "Two stacks, one Alibaba account")',
   };
 }
+
+/** A job's schedule rule exists and is enabled (a disabled rule never runs the job; nothing else says so). */
+export function scheduleCheck(
+  job: 'renew' | 'check',
+  name: string,
+  rule: { state: string; schedule?: string } | undefined,
+  facts: StageFacts,
+): DoctorCheck {
+  const check = `${job} schedule`;
+  if (!rule) {
+    // Stacks deployed before the rules were named (no AlibabaAccount output either) have generated names.
+    const older = facts.alibabaAccount === undefined;
+    return {
+      status: older ? 'warn' : 'FAIL',
+      name: check,
+      detail: older
+        ? `no rule named ${name}: the stack was deployed by an older version, which did not name its rules`
+        : `rule ${name} does not exist: ${job} never runs`,
+      fix: 'deploy the stage again (npm run deploy): the stack creates and names the rule',
+    };
+  }
+  if (rule.state !== 'ENABLED') {
+    return {
+      status: 'FAIL',
+      name: check,
+      detail: `rule ${name} is ${rule.state}: ${job} does not run`,
+      fix: `enable it: aws events enable-rule --name ${name}`,
+    };
+  }
+  return { status: 'ok', name: check, detail: `rule ${name} enabled${rule.schedule ? `: ${rule.schedule}` : ''}` };
+}

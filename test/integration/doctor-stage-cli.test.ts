@@ -9,6 +9,7 @@ import { createDynamoLedger } from '../../lib/ledger/dynamodb';
 import { type Sandbox, startSandbox } from '../../lib/sandbox';
 import { runCliInRepo as runCli } from '../helpers/cli-process';
 import { type FakeCloudFormation, startFakeCloudFormation } from '../helpers/fake-cloudformation';
+import { type FakeEventBridge, startFakeEventBridge } from '../helpers/fake-eventbridge';
 import { type FakeSecretsManager, startFakeSecretsManager } from '../helpers/fake-secrets-manager';
 import { FAUXQS_CLIENT_CONFIG, type FauxqsHandle, startFauxqs } from '../helpers/fauxqs';
 import { type LocalDynamo, startDynalite } from '../helpers/ledger-dynalite';
@@ -29,6 +30,7 @@ describe('autorenew doctor --stage (subprocess, every AWS service a loopback sta
   let sns: FauxqsHandle;
   let secrets: FakeSecretsManager;
   let cfn: FakeCloudFormation;
+  let events: FakeEventBridge;
   let dir: string;
   let env: Record<string, string>;
   let topicArn: string;
@@ -110,6 +112,12 @@ describe('autorenew doctor --stage (subprocess, every AWS service a loopback sta
       },
     ];
     cfn = await startFakeCloudFormation(stacks);
+    // prod's rules are enabled; qa's renew rule was disabled by hand and its check rule is gone.
+    events = await startFakeEventBridge({
+      'aliyun-domain-autorenew-prod-renew-schedule': { state: 'ENABLED', schedule: 'cron(0 2 * * ? *)' },
+      'aliyun-domain-autorenew-prod-check-schedule': { state: 'ENABLED', schedule: 'rate(1 hour)' },
+      'aliyun-domain-autorenew-qa-renew-schedule': { state: 'DISABLED', schedule: 'cron(0 2 * * ? *)' },
+    });
     dir = await mkdtemp(join(tmpdir(), 'autorenew-doctor-stage-'));
     await writeFile(join(dir, 'policy.json'), JSON.stringify({ version: 1 }));
     env = {
@@ -118,6 +126,7 @@ describe('autorenew doctor --stage (subprocess, every AWS service a loopback sta
       AWS_SECRET_ACCESS_KEY: 'test',
       AWS_MAX_ATTEMPTS: '1',
       AWS_ENDPOINT_URL_CLOUDFORMATION: cfn.endpoint,
+      AWS_ENDPOINT_URL_EVENTBRIDGE: events.endpoint,
       AWS_ENDPOINT_URL_SNS: sns.endpoint,
       AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets.endpoint,
       AUTORENEW_DYNAMODB_ENDPOINT: dynamo.endpoint,
@@ -127,7 +136,7 @@ describe('autorenew doctor --stage (subprocess, every AWS service a loopback sta
   }, START_HOOK_TIMEOUT_MS);
 
   afterAll(async () => {
-    await Promise.all([sandbox?.close(), dynamo?.stop(), sns?.stop(), secrets?.stop(), cfn?.stop()]);
+    await Promise.all([sandbox?.close(), dynamo?.stop(), sns?.stop(), secrets?.stop(), cfn?.stop(), events?.stop()]);
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 
@@ -148,6 +157,12 @@ describe('autorenew doctor --stage (subprocess, every AWS service a loopback sta
     expect(out).toContainEqual(
       'ok    ledger table: table aliyun-domain-autorenew-prod-ledger (ACTIVE): keys and index open-batches as expected',
     );
+    expect(out).toContainEqual(
+      'ok    renew schedule: rule aliyun-domain-autorenew-prod-renew-schedule enabled: cron(0 2 * * ? *)',
+    );
+    expect(out).toContainEqual(
+      'ok    check schedule: rule aliyun-domain-autorenew-prod-check-schedule enabled: rate(1 hour)',
+    );
     expect(out).toContainEqual('ok    alert topic: 1 confirmed email subscription(s)');
     expect(out).toContainEqual(expect.stringMatching(/^ok {4}last renew run: finished \S+ \(1 h ago\)$/));
     expect(out).toContainEqual(
@@ -161,7 +176,7 @@ describe('autorenew doctor --stage (subprocess, every AWS service a loopback sta
     expect(run.stdout).not.toContain(sandbox.accessKeyId);
   });
 
-  it('qa: a failed creation, a missing table, no confirmed email, dry run: FAIL with fixes, exit 1, no table made', async () => {
+  it('qa: a failed creation, a disabled and a missing schedule, a missing table, no confirmed email, dry run: FAIL with fixes, exit 1, no table made', async () => {
     const run = await runCli(['doctor', '--stage', 'qa'], env);
     const out = lines(run.stdout);
     expect(out).toContainEqual('FAIL  stack: aliyun-domain-autorenew-qa in us-east-1: ROLLBACK_COMPLETE');
@@ -175,6 +190,15 @@ describe('autorenew doctor --stage (subprocess, every AWS service a loopback sta
       'ok    alibaba account: serves secret:autorenew/alibaba; no other stack in this region serves it',
     );
     expect(out).toContainEqual('FAIL  ledger table: table aliyun-domain-autorenew-qa-ledger does not exist');
+    expect(out).toContainEqual(
+      'FAIL  renew schedule: rule aliyun-domain-autorenew-qa-renew-schedule is DISABLED: renew does not run',
+    );
+    expect(out).toContainEqual(
+      '      fix: enable it: aws events enable-rule --name aliyun-domain-autorenew-qa-renew-schedule',
+    );
+    expect(out).toContainEqual(
+      'FAIL  check schedule: rule aliyun-domain-autorenew-qa-check-schedule does not exist: check never runs',
+    );
     expect(out).toContainEqual(
       'warn  alert topic: no confirmed email subscription (0 pending): nobody hears of failed renewals',
     );
