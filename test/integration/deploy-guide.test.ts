@@ -24,6 +24,7 @@ import { type StandIn, startStandIn } from '../helpers/chat-standins';
 import { type CliResult, runCliProcess } from '../helpers/cli-process';
 import { type DocCommand, docCommands } from '../helpers/doc-commands';
 import { type FakeCloudFormation, startFakeCloudFormation } from '../helpers/fake-cloudformation';
+import { type FakeEventBridge, startFakeEventBridge } from '../helpers/fake-eventbridge';
 import { type FakeSecretsManager, startFakeSecretsManager } from '../helpers/fake-secrets-manager';
 import { FAUXQS_CLIENT_CONFIG, type FauxqsHandle, startFauxqs } from '../helpers/fauxqs';
 import { type LocalDynamo, startDynalite } from '../helpers/ledger-dynalite';
@@ -75,6 +76,7 @@ describe(`${GUIDE}: every command`, () => {
   let sns: FauxqsHandle;
   let secrets: FakeSecretsManager;
   let cfn: FakeCloudFormation;
+  let events: FakeEventBridge;
   let webhook: StandIn;
   let cwd: string;
   const trees = new Map<string, string>();
@@ -152,6 +154,15 @@ describe(`${GUIDE}: every command`, () => {
     outputs[OUTPUT.endpoint] = sandbox.url; // the registrar of this test
     const stack: StackSummary = { name: stackNameFor('prod'), status: 'CREATE_COMPLETE', outputs };
     cfn = await startFakeCloudFormation([{ name: 'unrelated', status: 'CREATE_COMPLETE', outputs: {} }, stack]);
+    // The schedule rules the template names, enabled as a deploy leaves them.
+    events = await startFakeEventBridge(
+      Object.fromEntries(
+        Object.values(resourcesOfType(template, 'AWS::Events::Rule')).map((r) => [
+          String(r.Properties?.Name),
+          { state: String(r.Properties?.State ?? 'ENABLED'), schedule: String(r.Properties?.ScheduleExpression) },
+        ]),
+      ),
+    );
 
     secrets.secrets.set(
       SECRET,
@@ -174,6 +185,7 @@ describe(`${GUIDE}: every command`, () => {
       AWS_SECRET_ACCESS_KEY: 'test',
       AWS_MAX_ATTEMPTS: '1',
       AWS_ENDPOINT_URL_CLOUDFORMATION: cfn.endpoint,
+      AWS_ENDPOINT_URL_EVENTBRIDGE: events.endpoint,
       AWS_ENDPOINT_URL_SNS: sns.endpoint,
       AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets.endpoint,
       AUTORENEW_DYNAMODB_ENDPOINT: dynamo.endpoint,
@@ -198,6 +210,7 @@ describe(`${GUIDE}: every command`, () => {
       sns?.stop(),
       secrets?.stop(),
       cfn?.stop(),
+      events?.stop(),
       webhook?.close(),
       ...[...trees.values()].map(removeTree),
     ]);
@@ -232,6 +245,8 @@ describe(`${GUIDE}: every command`, () => {
     expect(stageRuns[0]).toContain('warn  dry run: deployed with dryRun=true');
     expect(stageRuns[0]).toContain('ok    alibaba account: serves 1234567890123456');
     expect(stageRuns[1]).toContain('ok    dry run: dryRun=false: renew buys what is due');
+    for (const run of stageRuns)
+      expect(run).toMatch(/^ok {4}renew schedule: rule aliyun-domain-autorenew-prod-renew-schedule enabled/m);
     expect(outputOf(/notify-test/)[0]).toMatch(/ops-webhook/);
     expect(webhook.accepted.length).toBeGreaterThan(0);
     expect(sandbox.state().requests.SaveSingleTaskForCreatingOrderRenew ?? 0).toBe(0);

@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { scheduleRuleName } from '../../lib/deployment/stack';
 import { ledgerGrants } from '../../lib/iam';
 import { describeTableSchema, TABLE } from '../../lib/ledger/table';
 import { METRIC_DIMENSION, METRIC_NAMESPACE, METRICS } from '../../lib/metrics';
@@ -645,6 +646,9 @@ describe('package with parameters', () => {
       (r) => props(r).ScheduleExpression,
     );
     expect(expressions.sort()).toEqual(['cron(30 1 * * ? *)', 'rate(1 hour)']);
+    // Named, so `doctor --stage` can read their state (lib/deployment/stack.ts, scheduleRuleName).
+    const names = Object.values(resourcesOfType(paramsTemplate, 'AWS::Events::Rule')).map((r) => props(r).Name);
+    expect(names.sort()).toEqual([scheduleRuleName('prod', 'check'), scheduleRuleName('prod', 'renew')]);
     const env = props(getResource(paramsTemplate, 'RenewLambdaFunction')).Environment as {
       Variables: Record<string, unknown>;
     };

@@ -2,7 +2,7 @@ import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-clo
 import { mockClient } from 'aws-sdk-client-mock';
 import { cloudFormationStackReader } from '../../lib/deployment/cloudformation';
 import { OUTPUT, stackStatusLevel, stageEnv, stageFacts } from '../../lib/deployment/stack';
-import { sameAccountCheck, tableCheck } from '../../lib/deployment/stage-checks';
+import { sameAccountCheck, scheduleCheck, tableCheck } from '../../lib/deployment/stage-checks';
 import { DeploymentReadError } from '../../lib/errors';
 
 // The CloudFormation adapter at the SDK level (the CLI test drives it over the wire against a loopback stand-in),
@@ -83,6 +83,19 @@ describe('a stack read as a stage', () => {
       detail: expect.stringMatching(/^c also buy\(s\) for 42: /),
     });
     expect(sameAccountCheck(stageFacts(stack('a', {})), all).status).toBe('warn');
+  });
+
+  it('a missing schedule rule FAILs, unless the stack predates named rules (then a warning)', () => {
+    const current = stageFacts(stack('a', { AlibabaAccount: '42' }));
+    const older = stageFacts(stack('a', {}));
+    expect(scheduleCheck('renew', 'r', undefined, current).status).toBe('FAIL');
+    expect(scheduleCheck('renew', 'r', undefined, older).status).toBe('warn');
+    expect(scheduleCheck('renew', 'r', { state: 'DISABLED' }, current).status).toBe('FAIL');
+    expect(scheduleCheck('renew', 'r', { state: 'ENABLED', schedule: 'rate(1 day)' }, current)).toEqual({
+      status: 'ok',
+      name: 'renew schedule',
+      detail: 'rule r enabled: rate(1 day)',
+    });
   });
 
   it('a table with another key schema or without the open-batches index is not a ledger', () => {
