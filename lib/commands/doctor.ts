@@ -26,8 +26,8 @@ called), and the ledger. Buys nothing, writes nothing. Exit 0 when nothing would
 
 --stage NAME checks a deployed stage instead: it reads the stack aliyun-domain-autorenew-NAME (AWS credentials,
 AWS_REGION) and uses its outputs (ledger table, alert topic, secret, endpoint); adds the stack's state, dry run,
-the table's key schema and index, confirmed email subscriptions, the last renew and check runs, and other stacks of
-the region serving the same Alibaba account. Pass --policy with the file that was deployed.
+the schedule rules, the table's key schema and index, confirmed email subscriptions, the last renew and check runs,
+and other stacks of the region serving the same Alibaba account. Pass --policy with the file that was deployed.
 
 examples:
   npx autorenew doctor
