@@ -34,9 +34,12 @@ const COMMANDS: Record<string, { run: Command; about: string }> = {
   hold: { run: holdCommand, about: 'veto renewing domains (--until DATE, --reason TEXT): never bought while held' },
   unhold: { run: unholdCommand, about: 'remove the holds of domains' },
   holds: { run: holdsCommand, about: 'list the holds: until when, why, expired or not' },
-  doctor: { run: doctorCommand, about: 'read-only checklist: policy, credentials, endpoint, permissions, ledger' },
+  doctor: {
+    run: doctorCommand,
+    about: 'read-only checklist: policy, credentials, endpoint, permissions, ledger; --stage NAME: a deployed stage',
+  },
   sandbox: { run: sandboxCommand, about: 'start the sandbox registrar (fake Alibaba Domain API)' },
-  schema: { run: schemaCommand, about: 'print the policy JSON Schema' },
+  schema: { run: schemaCommand, about: 'print the policy JSON Schema (--path: where its file is)' },
 };
 
 export const HELP = `usage: autorenew <command> [options]    (autorenew <command> --help for details)

@@ -103,3 +103,6 @@ export class JobFailedError extends AutorenewError {}
 
 /** A versioned ledger write lost to a concurrent writer: re-read and decide again. */
 export class LedgerConflictError extends LedgerError {}
+
+/** A deployed stage could not be read from AWS (CloudFormation, or a resource its outputs name). CLI exit code 2. */
+export class DeploymentReadError extends AutorenewError {}

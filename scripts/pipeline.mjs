@@ -111,6 +111,13 @@ export function checkDeployArgs(args, config) {
   } catch (err) {
     throw new PipelineError(err.message);
   }
+  const { alibabaAccountLabel } = createRequire(import.meta.url)('./outputs.cjs');
+  let account;
+  try {
+    account = alibabaAccountLabel(value('alibabaAccount'), value('secretName'));
+  } catch (err) {
+    throw new PipelineError(err.message);
+  }
   const emails = value('alertEmails')
     .split(',')
     .map((e) => e.trim())
@@ -126,6 +133,7 @@ export function checkDeployArgs(args, config) {
     `schedules: renew ${value('renewSchedule')}, check ${value('checkSchedule')}`,
     `dryRun ${value('dryRun')}, endpoint ${value('endpoint')}`,
     `secret ${value('secretName')}${value('readOnlySecretName') ? `, read-only secret ${value('readOnlySecretName')}` : ''}`,
+    `Alibaba account ${account}${value('alibabaAccount') ? '' : ' (set --param="alibabaAccount=<account UID>" to name it)'}`,
     `alert emails: ${emails.length ? emails.join(', ') : 'none'}; SMS: ${value('alertSms') || 'none'}`,
     `policy ${value('policy') || DEFAULT_POLICY}`,
   ];
@@ -187,6 +195,10 @@ export async function prepareArtifacts(args) {
   run('build handlers', process.execPath, [join(ROOT, 'scripts', 'build.mjs')]);
   const policyPath = await resolvePolicyPath(args);
   const policy = await validatePolicy(policyPath);
+  const rules = JSON.parse(await readFile(policy, 'utf8')).rules ?? [];
+  console.log(
+    `  policy rules (first match wins): ${rules.length ? rules.map((r) => `${r.name}${r.renew === false ? ' (never renew)' : ''}`).join(', ') : 'none (defaults for every domain)'}`,
+  );
   for (const fn of FUNCTIONS) {
     await copyFile(policy, join(ROOT, 'dist', fn, 'policy.json'));
     console.log(`  copied ${policyPath} -> dist/${fn}/policy.json`);

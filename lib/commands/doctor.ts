@@ -2,6 +2,7 @@ import { isAbsolute, resolve } from 'node:path';
 import { buildBilling, buildCredentials, buildRegistrar } from '../compose/adapters';
 import { openLocalLedger } from '../compose/local';
 import { type Config, isLoopbackEndpoint, readConfig } from '../config';
+import type { StackReader } from '../deployment/stack';
 import { AuthRejectedError, AutorenewError, RegistrarError, ValidationError } from '../errors';
 import { formatMoney } from '../money';
 import { formatIssue, loadPolicyFile } from '../policy/load';
@@ -11,34 +12,36 @@ import { redact } from '../redact';
 import type { ListedDomain, Registrar } from '../registrar/port';
 import { type AlibabaAccess, selectSecretId } from '../secrets';
 import { parseFlags } from './args';
+import type { DoctorCheck } from './checklist';
+import { readStage, type StageView, stageResourceChecks, stageRunChecks } from './doctor-stage';
 import { type CliIO, type Command, EXIT } from './io';
 import { terminalLine } from './terminal-text';
 
-export const DOCTOR_USAGE = `usage: autorenew doctor [--policy FILE] [--verbose]
+export const DOCTOR_USAGE = `usage: autorenew doctor [--policy FILE] [--stage NAME] [--verbose]
 
 Read-only checklist of what a run depends on, with a fix for each failure: the policy (valid, rules that match),
 the credentials (env or Secrets Manager, the secret's JSON fields), the endpoint (https, reachable), each registrar
 operation the jobs need (probed with read-only calls: QueryDomainList, QueryTaskList; the paid renewal is never
 called), and the ledger. Buys nothing, writes nothing. Exit 0 when nothing would stop a run, 1 otherwise.
 
+--stage NAME checks a deployed stage instead: it reads the stack aliyun-domain-autorenew-NAME (AWS credentials,
+AWS_REGION) and uses its outputs (ledger table, alert topic, secret, endpoint); adds the stack's state, dry run,
+the schedule rules, the table's key schema and index, confirmed email subscriptions, the last renew and check runs,
+and other stacks of the region serving the same Alibaba account. Pass --policy with the file that was deployed.
+
 examples:
   npx autorenew doctor
+  AWS_REGION=us-east-1 npx autorenew doctor --stage prod --policy policies/prod.json
   AUTORENEW_SECRET_ID=autorenew/alibaba npx autorenew doctor --policy policies/prod.json`;
 
 const FLAGS = {
   policy: { type: 'string' },
+  stage: { type: 'string' },
   verbose: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
-export type CheckStatus = 'ok' | 'warn' | 'FAIL';
-
-export interface DoctorCheck {
-  status: CheckStatus;
-  name: string;
-  detail: string;
-  fix?: string;
-}
+export type { CheckStatus, DoctorCheck } from './checklist';
 
 /** The RAM action a `Forbidden*` refusal names, e.g. `domain:QueryTaskList`; undefined for other errors. */
 export function forbiddenAction(err: unknown): string | undefined {
@@ -241,16 +244,29 @@ async function moneyChecks(
   return checks;
 }
 
-/** Runs every check, in order; later checks that need an earlier one's result are skipped when it failed. */
-export async function runDoctor(io: CliIO, options: { policy?: string }): Promise<DoctorCheck[]> {
-  const env = { ...io.env, ...(options.policy ? { AUTORENEW_POLICY: options.policy } : {}) };
+/**
+ * Runs every check, in order; later checks that need an earlier one's result are skipped when it failed. With
+ * `stage`, the deployed stage's stack is read first and its outputs replace the environment's settings.
+ */
+export async function runDoctor(
+  io: CliIO,
+  options: { policy?: string; stage?: string; stacks?: StackReader },
+): Promise<DoctorCheck[]> {
   const checks: DoctorCheck[] = [];
+  let view: StageView | undefined;
+  if (options.stage !== undefined) {
+    view = await readStage(io, options.stage, options.stacks);
+    checks.push(...view.checks);
+    if (!view.env) return checks;
+  }
+  const env = { ...io.env, ...(view?.env ?? {}), ...(options.policy ? { AUTORENEW_POLICY: options.policy } : {}) };
   let config: Readonly<Config>;
   try {
     config = readConfig(env);
   } catch (err) {
     const path = err instanceof AutorenewError ? err.context.path : undefined;
     return [
+      ...checks,
       {
         status: 'FAIL',
         name: path === 'AUTORENEW_ENDPOINT' ? 'endpoint' : 'configuration',
@@ -306,10 +322,16 @@ export async function runDoctor(io: CliIO, options: { policy?: string }): Promis
           },
     );
   }
+  const resources = view ? await stageResourceChecks(view, env) : [];
+  checks.push(...resources);
+  // A missing or foreign table is already a FAIL; opening it as a ledger could only repeat that (or, against a local
+  // endpoint override, create it: doctor writes nothing).
+  if (resources.some((c) => c.name === 'ledger table' && c.status === 'FAIL')) return checks;
   try {
     const opened = await openLocalLedger(io, config, env);
     try {
       const runs = await opened.ledger.lastRuns();
+      if (view) checks.push(...stageRunChecks(view, runs, Date.now()));
       const where = config.table ? `table ${config.table}` : `embedded ledger in ${config.ledgerDir}`;
       checks.push({ status: 'ok', name: 'ledger', detail: `${where} readable (${runs.length} recorded run(s))` });
     } finally {
@@ -335,7 +357,10 @@ export const doctorCommand: Command = async (args, io) => {
     io.out(DOCTOR_USAGE);
     return EXIT.ok;
   }
-  const checks = await runDoctor(io, flags.policy !== undefined ? { policy: flags.policy } : {});
+  const checks = await runDoctor(io, {
+    ...(flags.policy !== undefined ? { policy: flags.policy } : {}),
+    ...(flags.stage !== undefined ? { stage: flags.stage } : {}),
+  });
   for (const c of checks) {
     io.out(terminalLine(`${c.status.padEnd(4)}  ${c.name}: ${c.detail}`));
     if (c.fix && c.status !== 'ok') io.out(terminalLine(`      fix: ${c.fix}`));

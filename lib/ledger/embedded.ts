@@ -111,6 +111,21 @@ function isLoopback(endpoint: string): boolean {
 }
 
 /**
+ * The DynamoDB client settings of a configured table: region `AWS_REGION` (default us-east-1), the endpoint
+ * override `AUTORENEW_DYNAMODB_ENDPOINT`, and on a loopback override fixed dummy credentials unless
+ * `AWS_ACCESS_KEY_ID` is set.
+ */
+export function dynamoClientConfigFromEnv(env: Readonly<Record<string, string | undefined>>): DynamoDBClientConfig {
+  const endpoint = env.AUTORENEW_DYNAMODB_ENDPOINT?.trim();
+  const useDummyCredentials = endpoint !== undefined && isLoopback(endpoint) && !env.AWS_ACCESS_KEY_ID;
+  return {
+    region: env.AWS_REGION?.trim() || DEFAULT_REGION,
+    ...(endpoint ? { endpoint } : {}),
+    ...(useDummyCredentials ? { credentials: LOCAL_CREDENTIALS } : {}),
+  };
+}
+
+/**
  * Opens the ledger the environment asks for (lib/config.ts): `AUTORENEW_TABLE` selects DynamoDB (region from
  * `AWS_REGION`, default us-east-1), with `AUTORENEW_DYNAMODB_ENDPOINT` as an endpoint override for a local server,
  * in which case the table is created if missing and, on loopback, fixed dummy credentials are used unless
@@ -123,12 +138,7 @@ export async function openLedgerFromEnv(env: Readonly<Record<string, string | un
     return { ledger: embedded.ledger, close: embedded.close };
   }
   const endpoint = env.AUTORENEW_DYNAMODB_ENDPOINT?.trim();
-  const useDummyCredentials = endpoint !== undefined && isLoopback(endpoint) && !env.AWS_ACCESS_KEY_ID;
-  const client = buildDocumentClient({
-    region: env.AWS_REGION?.trim() || DEFAULT_REGION,
-    ...(endpoint ? { endpoint } : {}),
-    ...(useDummyCredentials ? { credentials: LOCAL_CREDENTIALS } : {}),
-  });
+  const client = buildDocumentClient(dynamoClientConfigFromEnv(env));
   try {
     if (endpoint) await ensureTable(client, tableName);
   } catch (err) {

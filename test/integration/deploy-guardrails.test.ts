@@ -30,6 +30,11 @@ describe('packaging guardrails', () => {
       'error: param "alertEmails" has 1 invalid entry ("not-an-email")',
     ],
     [
+      'an AccessKeyId as the Alibaba account',
+      ['--param=alibabaAccount=LTAI5tNOTAREALKEY000'],
+      'error: param "alibabaAccount" looks like an AccessKeyId: never put a key in a stack parameter',
+    ],
+    [
       'no alert email with --strict',
       ['--strict'],
       'error: no alert email: nobody hears of failed renewals; set --param="alertEmails=ops@example.com" (--strict)',
@@ -42,5 +47,6 @@ describe('packaging guardrails', () => {
     expect(lines[0]?.startsWith(line)).toBe(true);
     expect(run.out).not.toMatch(/\n\s+at /);
     expect(run.out).not.toContain('> build handlers');
+    expect(run.out).not.toContain('LTAI5t'); // a key-shaped value is never echoed
   });
 });

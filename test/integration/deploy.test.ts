@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { scheduleRuleName } from '../../lib/deployment/stack';
 import { ledgerGrants } from '../../lib/iam';
 import { describeTableSchema, TABLE } from '../../lib/ledger/table';
 import { METRIC_DIMENSION, METRIC_NAMESPACE, METRICS } from '../../lib/metrics';
@@ -34,6 +35,7 @@ const PARAMS = [
   '--param=renewSchedule=cron(30 1 * * ? *)',
   '--param=qps=4',
   '--param=readOnlySecretName=aliyun-domain-autorenew/alibaba-readonly',
+  '--param=alibabaAccount=1234567890123456',
 ];
 
 interface Statement {
@@ -554,6 +556,32 @@ describe('package (no parameters)', () => {
     expect(template.Outputs?.AlertTopicArn?.Value).toEqual(ref('AlertTopic'));
   });
 
+  test('outputs record the settings doctor --stage reads and which Alibaba account the stack serves', () => {
+    const values = (t: CfnTemplate) =>
+      Object.fromEntries(Object.entries(t.Outputs ?? {}).map(([k, v]) => [k, (v as { Value: unknown }).Value]));
+    // No alibabaAccount param: the secret stands for the account; empty settings get no output.
+    expect(values(template)).toMatchObject({
+      SecretName: 'aliyun-domain-autorenew/alibaba',
+      Endpoint: 'https://domain.aliyuncs.com',
+      DryRun: 'false',
+      RenewSchedule: 'cron(0 2 * * ? *)',
+      CheckSchedule: 'rate(1 hour)',
+      AlibabaAccount: 'secret:aliyun-domain-autorenew/alibaba',
+    });
+    expect(values(template).ReadOnlySecretName).toBeUndefined();
+    expect(values(template).BssEndpoint).toBeUndefined();
+    expect(values(paramsTemplate)).toMatchObject({
+      AlibabaAccount: '1234567890123456',
+      ReadOnlySecretName: 'aliyun-domain-autorenew/alibaba-readonly',
+      RenewSchedule: 'cron(30 1 * * ? *)',
+    });
+    expect(paramsRun.output).toContain('Alibaba account 1234567890123456');
+    expect(defaultRun.output).toContain(
+      'Alibaba account secret:aliyun-domain-autorenew/alibaba (set --param="alibabaAccount=<account UID>" to name it)',
+    );
+    expect(defaultRun.output).toContain('policy rules (first match wins): ');
+  });
+
   test('no subscriptions without the alertEmails/alertSms params', () => {
     expect(resourcesOfType(template, 'AWS::SNS::Subscription')).toEqual({});
   });
@@ -618,6 +646,9 @@ describe('package with parameters', () => {
       (r) => props(r).ScheduleExpression,
     );
     expect(expressions.sort()).toEqual(['cron(30 1 * * ? *)', 'rate(1 hour)']);
+    // Named, so `doctor --stage` can read their state (lib/deployment/stack.ts, scheduleRuleName).
+    const names = Object.values(resourcesOfType(paramsTemplate, 'AWS::Events::Rule')).map((r) => props(r).Name);
+    expect(names.sort()).toEqual([scheduleRuleName('prod', 'check'), scheduleRuleName('prod', 'renew')]);
     const env = props(getResource(paramsTemplate, 'RenewLambdaFunction')).Environment as {
       Variables: Record<string, unknown>;
     };

@@ -1,0 +1,113 @@
+import { describeLedgerTable, describeScheduleRule, describeTopic } from '../deployment/aws-resources';
+import { cloudFormationStackReader } from '../deployment/cloudformation';
+import {
+  type StackReader,
+  type StageFacts,
+  scheduleRuleName,
+  stackNameFor,
+  stageEnv,
+  stageFacts,
+} from '../deployment/stack';
+import {
+  dryRunCheck,
+  outputsCheck,
+  recentRunsCheck,
+  sameAccountCheck,
+  scheduleCheck,
+  stackCheck,
+  tableCheck,
+  topicCheck,
+} from '../deployment/stage-checks';
+import { InputError } from '../errors';
+import type { RunRecord } from '../ledger/port';
+import { redact } from '../redact';
+import type { DoctorCheck } from './checklist';
+import type { CliIO } from './io';
+
+/** What `doctor --stage` learnt from the stack: its checks, and the environment the functions run with. */
+export interface StageView {
+  stage: string;
+  checks: DoctorCheck[];
+  /** Absent when the stack could not be read: the local checks would then test the wrong things. */
+  facts?: StageFacts;
+  env?: Record<string, string>;
+}
+
+const message = (err: unknown) => redact(err instanceof Error ? err.message : String(err));
+
+/** The region doctor reads the stack in: AWS_REGION, else AWS_DEFAULT_REGION, else serverless.yml's us-east-1. */
+export function stageRegion(env: CliIO['env']): string {
+  return env.AWS_REGION?.trim() || env.AWS_DEFAULT_REGION?.trim() || 'us-east-1';
+}
+
+/**
+ * Reads the stage's stack (DescribeStacks, read-only) and checks what the stack itself says: it exists and is
+ * settled, its outputs, dry run, and whether another stack of the region serves the same Alibaba account.
+ */
+export async function readStage(io: CliIO, stage: string, reader?: StackReader): Promise<StageView> {
+  if (!/^[A-Za-z0-9-]{1,64}$/.test(stage)) {
+    throw new InputError(`--stage ${JSON.stringify(stage)}: a stage name has letters, digits and hyphens only`);
+  }
+  const region = stageRegion(io.env);
+  const stacks = reader ?? cloudFormationStackReader({ region });
+  let all: Awaited<ReturnType<StackReader['listStacks']>>;
+  try {
+    all = await stacks.listStacks();
+  } catch (err) {
+    return {
+      stage,
+      checks: [
+        {
+          status: 'FAIL',
+          name: 'stack',
+          detail: message(err),
+          fix: 'run doctor with AWS credentials of the account (AWS_PROFILE or AWS_ACCESS_KEY_ID) and AWS_REGION of the stage',
+        },
+      ],
+    };
+  }
+  const stack = all.find((s) => s.name === stackNameFor(stage));
+  const checks = [stackCheck(stage, region, stack)];
+  if (!stack) return { stage, checks };
+  const facts = stageFacts(stack);
+  checks.push(outputsCheck(facts), dryRunCheck(stage, facts), sameAccountCheck(facts, all));
+  return { stage, checks, facts, env: stageEnv(facts) };
+}
+
+/**
+ * The stage's own resources, read-only: the two schedule rules' state, the ledger table's schema and index, the
+ * alert topic's subscriptions.
+ */
+export async function stageResourceChecks(view: StageView, env: CliIO['env']): Promise<DoctorCheck[]> {
+  const checks: DoctorCheck[] = [];
+  for (const job of ['renew', 'check'] as const) {
+    const name = scheduleRuleName(view.stage, job);
+    try {
+      const rule = await describeScheduleRule(stageRegion(env), name);
+      if (view.facts) checks.push(scheduleCheck(job, name, rule, view.facts));
+    } catch (err) {
+      checks.push({ status: 'warn', name: `${job} schedule`, detail: message(err), fix: 'see the message' });
+    }
+  }
+  const { table, topicArn } = view.facts ?? {};
+  if (table) {
+    try {
+      checks.push(tableCheck(table, await describeLedgerTable(env, table)));
+    } catch (err) {
+      checks.push({ status: 'FAIL', name: 'ledger table', detail: message(err), fix: 'see the message' });
+    }
+  }
+  if (topicArn) {
+    try {
+      checks.push(topicCheck(topicArn, await describeTopic(topicArn)));
+    } catch (err) {
+      checks.push({ status: 'warn', name: 'alert topic', detail: message(err), fix: 'see the message' });
+    }
+  }
+  return checks;
+}
+
+/** The last renew and check runs recorded in the stage's ledger. */
+export function stageRunChecks(view: StageView, runs: readonly RunRecord[], nowMs: number): DoctorCheck[] {
+  return recentRunsCheck(view.stage, runs, nowMs);
+}

@@ -1,0 +1,100 @@
+/**
+ * A deployed stage as `autorenew doctor --stage` sees it: the CloudFormation stack osls creates for a stage
+ * (`aliyun-domain-autorenew-<stage>`) and the outputs serverless.yml and scripts/outputs.cjs give it. Pure: the
+ * port (`StackReader`) is implemented by lib/deployment/cloudformation.ts and by tests.
+ */
+
+/** The osls service name (serverless.yml `service:`); the stack of stage S is `<SERVICE>-<S>`. */
+export const SERVICE = 'aliyun-domain-autorenew';
+
+/** The stack osls deploys for a stage. */
+export function stackNameFor(stage: string): string {
+  return `${SERVICE}-${stage}`;
+}
+
+/** The EventBridge rule that schedules a job (serverless.yml names it). */
+export function scheduleRuleName(stage: string, job: 'renew' | 'check'): string {
+  return `${stackNameFor(stage)}-${job}-schedule`;
+}
+
+/** Output names of a deployed stack (serverless.yml `Outputs` and scripts/outputs.cjs). */
+export const OUTPUT = {
+  table: 'LedgerTableName',
+  topicArn: 'AlertTopicArn',
+  secretName: 'SecretName',
+  readOnlySecretName: 'ReadOnlySecretName',
+  endpoint: 'Endpoint',
+  bssEndpoint: 'BssEndpoint',
+  dryRun: 'DryRun',
+  renewSchedule: 'RenewSchedule',
+  checkSchedule: 'CheckSchedule',
+  alibabaAccount: 'AlibabaAccount',
+} as const;
+
+/** One stack of the account and region, as DescribeStacks lists it. */
+export interface StackSummary {
+  name: string;
+  /** e.g. CREATE_COMPLETE, UPDATE_ROLLBACK_COMPLETE. */
+  status: string;
+  outputs: Readonly<Record<string, string>>;
+}
+
+/** Read-only access to the stacks of one AWS account and region. */
+export interface StackReader {
+  /** Every stack of the region (DescribeStacks, all pages); deleted stacks are not listed. */
+  listStacks(): Promise<StackSummary[]>;
+}
+
+/** What doctor needs from a deployed stage; a field is absent when the stack has no such output. */
+export type StageFacts = { stackName: string; status: string } & Partial<Record<keyof typeof OUTPUT, string>>;
+
+/** Reads a stack's outputs into named facts. */
+export function stageFacts(stack: StackSummary): StageFacts {
+  const facts: StageFacts = { stackName: stack.name, status: stack.status };
+  for (const [key, output] of Object.entries(OUTPUT) as [keyof typeof OUTPUT, string][]) {
+    const value = stack.outputs[output];
+    if (value !== undefined && value !== '') facts[key] = value;
+  }
+  return facts;
+}
+
+/**
+ * The environment a deployed function runs with, as far as the outputs tell it (serverless.yml `environment`):
+ * doctor runs its local checks with these over the caller's environment. The policy is not an output; doctor
+ * uses `--policy` (the file that was packaged).
+ */
+export function stageEnv(facts: StageFacts): Record<string, string> {
+  const env: Record<string, string> = {};
+  const set = (name: string, value: string | undefined) => {
+    if (value !== undefined) env[name] = value;
+  };
+  set('AUTORENEW_TABLE', facts.table);
+  set('AUTORENEW_TOPIC_ARN', facts.topicArn);
+  set('AUTORENEW_SECRET_ID', facts.secretName);
+  set('AUTORENEW_READONLY_SECRET_ID', facts.readOnlySecretName);
+  set('AUTORENEW_ENDPOINT', facts.endpoint);
+  set('AUTORENEW_BSS_ENDPOINT', facts.bssEndpoint);
+  return env;
+}
+
+/**
+ * A stack being changed, or whose last update was rolled back (it runs the deploy before), is a warning; one that
+ * failed to create, failed to roll back or is being deleted cannot run as deployed.
+ */
+export function stackStatusLevel(status: string): 'ok' | 'warn' | 'FAIL' {
+  if (/_IN_PROGRESS$/.test(status) || status === 'UPDATE_ROLLBACK_COMPLETE') return 'warn';
+  if (status === 'CREATE_COMPLETE' || status === 'UPDATE_COMPLETE' || status === 'IMPORT_COMPLETE') return 'ok';
+  return 'FAIL';
+}
+
+/** Other stacks of the region whose `AlibabaAccount` output equals this one's (sorted by name), and whether each is a dry run. */
+export function stacksServingSameAccount(
+  ours: StageFacts,
+  all: readonly StackSummary[],
+): { name: string; dryRun: boolean }[] {
+  if (ours.alibabaAccount === undefined) return [];
+  return all
+    .filter((s) => s.name !== ours.stackName && s.outputs[OUTPUT.alibabaAccount] === ours.alibabaAccount)
+    .map((s) => ({ name: s.name, dryRun: s.outputs[OUTPUT.dryRun] === 'true' }))
+    .sort((a, b) => a.name.localeCompare(b.name));
+}
