@@ -114,7 +114,9 @@ const promotion = () => doc(text('a non-empty promotion number string'), 'Promot
 
 const windowShape = {
   daysBeforeExpiry: z._default(daysBefore(), 30),
-  daysAfterExpiry: z._default(daysAfter(), 0),
+  // The grace period: a domain that expired despite the policy (a failed or late renewal) is still rescued at the
+  // renewal price. Equal to policies/default.json and the README (test/unit/policy-defaults.test.ts).
+  daysAfterExpiry: z._default(daysAfter(), 30),
 };
 
 const windowSchema = doc(

@@ -14,7 +14,8 @@ const cny = (minor: number): Money => ({ minor, currency: 'CNY' });
 
 const BASE = {
   version: 1,
-  window: { daysBeforeExpiry: 30 },
+  // No grace period: the cases below are written for a window that closes at expiry.
+  window: { daysBeforeExpiry: 30, daysAfterExpiry: 0 },
   limits: { maxYearsAhead: 10 },
   money: { currency: 'CNY', priceTable: { com: '79.00', cn: 35, 'com.cn': '29.9', net: '89.50' } },
 };

@@ -56,8 +56,8 @@ describe('planRenewals: window edges (24 h days, epoch ms)', () => {
     expect(d.batch).toBe(action === 'renew' ? 0 : undefined);
   });
 
-  test('daysAfterExpiry 0 (the default): expired 1 ms ago is past-window', () => {
-    expect(only(plan([domain('example.com', NOW - 1)])).reason).toBe('past-window');
+  test('daysAfterExpiry 0: expired 1 ms ago is past-window', () => {
+    expect(only(plan([domain('example.com', NOW - 1)], { window: { daysAfterExpiry: 0 } })).reason).toBe('past-window');
   });
 
   test('daysAfterExpiry 30: expired exactly 30 days ago is still due; 1 ms later it is redemption', () => {

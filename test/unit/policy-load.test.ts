@@ -92,7 +92,7 @@ describe('valid policies', () => {
     const p = parsePolicyText('{"version": 1}', 'min.json');
     expect(p).toEqual({
       version: 1,
-      window: { daysBeforeExpiry: 30, daysAfterExpiry: 0 },
+      window: { daysBeforeExpiry: 30, daysAfterExpiry: 30 },
       defaults: { renew: true, years: 1 },
       rules: [],
       limits: {

@@ -30,7 +30,7 @@ describe('policy reference (docs/policy-reference.md)', () => {
     const byPath = new Map(rows.map((r) => [r.path, r]));
     expect(byPath.get('version')).toMatchObject({ required: true, type: 'number (`1`)' });
     expect(byPath.get('rules[].name')).toMatchObject({ required: true });
-    expect(byPath.get('window.daysAfterExpiry')).toMatchObject({ defaultValue: '`0`', allowed: '0–30' });
+    expect(byPath.get('window.daysAfterExpiry')).toMatchObject({ defaultValue: '`30`', allowed: '0–30' });
     expect(byPath.get('limits.maxDomainsPerRun')).toMatchObject({ defaultValue: '`100`', allowed: '≥ 1' });
     expect(byPath.get('limits.retryAfterHours')).toMatchObject({ type: 'number', allowed: '> 0' });
     expect(byPath.get('lang')?.allowed).toBe('`"en"`, `"zh"`');
