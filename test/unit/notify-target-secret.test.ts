@@ -52,4 +52,19 @@ describe('notifyTargets in the Secrets Manager secret', () => {
       'target "ops" has no URL: add "notifyTargets": {"ops": {"url": "https://..."}} to secret autorenew/alibaba',
     );
   });
+
+  it('a secret that cannot be read says the SDK error name and its message, never a value', async () => {
+    const failure = Object.assign(new Error('Region is missing'), { name: 'RegionMissingError' });
+    const source = createSecretsManagerTargetCredentials({
+      secretId: 'autorenew/alibaba',
+      client: {
+        send: async () => {
+          throw failure;
+        },
+      } as never,
+    });
+    await expect(source.get('ops')).rejects.toThrow(
+      /cannot read secret autorenew\/alibaba for chat targets: RegionMissingError \(Region is missing\); check the secret, the region/,
+    );
+  });
 });

@@ -3,6 +3,7 @@ import { isLoopbackEndpoint } from '../../config';
 import { SecretError } from '../../errors';
 import { targetEnvStem } from '../../policy/schema';
 import { registerSecret } from '../../redact';
+import { sanitizeLine } from '../text/sanitize';
 import type { TargetCredentials } from './formats';
 
 /**
@@ -109,7 +110,13 @@ export function createSecretsManagerTargetCredentials(options: {
     } catch (err) {
       if (err instanceof SecretError) throw err;
       const code = err instanceof Error ? err.name : 'Error';
-      throw new SecretError(`cannot read secret ${options.secretId} for chat targets: ${code}`, { code });
+      // The SDK's own words too (a read that failed carries no secret value; the redactor masks any key id).
+      const said = err instanceof Error ? sanitizeLine(err.message, 200) : '';
+      throw new SecretError(
+        `cannot read secret ${options.secretId} for chat targets: ${code}${said && said !== code ? ` (${said})` : ''}; check the secret, the region (AWS_REGION) and the network`,
+        { code },
+        { cause: err },
+      );
     }
   };
   return {
