@@ -1,6 +1,8 @@
 // The bench's job process: runs the real renew and check jobs (or the naive baseline) once against the sandbox
 // and reports its timings and peak RSS to the parent. Bundled by bench/child.ts, started with fork().
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { writeHeapSnapshot } from 'node:v8';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createAlibabaRegistrar } from '../lib/alibaba';
@@ -14,13 +16,28 @@ import { createLogger } from '../lib/log';
 import { parsePolicyText } from '../lib/policy/load';
 import { assembleDeps } from '../lib/runtime';
 import { runNaiveCheck, runNaiveRenew } from './baseline';
-import type { ChildMessage, ChildRequest, ChildResult } from './protocol';
+import type { ChildMessage, ChildRequest, ChildResult, LiveMemory } from './protocol';
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** Peak RSS in bytes: Linux reports maxRSS in KiB. */
 function readPeakRssBytes(): number {
   return process.resourceUsage().maxRSS * 1024;
+}
+
+/** Live memory after a full GC (the child runs with --expose-gc under `memoryProbe`). */
+function liveMemory(): LiveMemory {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (!gc) throw new Error('the memory probe needs --expose-gc');
+  gc();
+  const m = process.memoryUsage();
+  return {
+    rss: m.rss,
+    heapUsed: m.heapUsed,
+    heapTotal: m.heapTotal,
+    external: m.external,
+    arrayBuffers: m.arrayBuffers,
+  };
 }
 
 function credentialsOf(req: ChildRequest) {
@@ -64,20 +81,33 @@ async function runJob(req: ChildRequest): Promise<ChildResult> {
   const policy = parsePolicyText(req.policyText, 'bench-policy.json');
   const startupMs = performance.now();
   const startupRssBytes = readPeakRssBytes();
+  const liveStart = req.memoryProbe ? liveMemory() : undefined;
+  const snapshots: string[] = [];
+  const snapshot = (name: string) => {
+    if (req.heapSnapshotDir) snapshots.push(writeHeapSnapshot(join(req.heapSnapshotDir, `${name}.heapsnapshot`)));
+  };
   const t0 = performance.now();
   const c0 = process.cpuUsage();
   const renew = await executeRenew(deps, { policy, dryRun: false });
   const renewCpuMs = cpuMsSince(c0);
   const renewMs = performance.now() - t0;
   const renewPeakRssBytes = readPeakRssBytes();
+  const liveAfterRenew = req.memoryProbe ? liveMemory() : undefined;
+  snapshot('after-renew');
   await sleep(req.gapMs);
   const t1 = performance.now();
   const c1 = process.cpuUsage();
   const check = await executeCheck(deps, { policy });
   const checkCpuMs = cpuMsSince(c1);
   const checkMs = performance.now() - t1;
+  const liveAfterCheck = req.memoryProbe ? liveMemory() : undefined;
+  snapshot('after-check');
   client.destroy();
   return {
+    ...(liveStart && liveAfterRenew && liveAfterCheck
+      ? { live: { start: liveStart, afterRenew: liveAfterRenew, afterCheck: liveAfterCheck } }
+      : {}),
+    ...(snapshots.length > 0 ? { heapSnapshots: snapshots } : {}),
     mode: 'job',
     renewMs,
     checkMs,

@@ -41,13 +41,21 @@ export function childEnv(): NodeJS.ProcessEnv {
 }
 
 /**
+ * Extra Node flags for the job process from BENCH_CHILD_NODE_ARGS (space-separated), for profiling by hand, e.g.
+ * `--cpu-prof --cpu-prof-dir=/tmp/prof` or `--max-semi-space-size=4` (flags NODE_OPTIONS refuses).
+ */
+function extraExecArgv(): string[] {
+  return (process.env.BENCH_CHILD_NODE_ARGS ?? '').split(' ').filter((a) => a.length > 0);
+}
+
+/**
  * Runs one job (or baseline) in a fresh Node process and resolves with its measurements; rejects when the child
  * reports an error, exits without a result or runs longer than `timeoutMs`.
  */
 export function runChild(bundle: ChildBundle, request: ChildRequest, timeoutMs = 15 * 60_000): Promise<ChildResult> {
   return new Promise((done, fail) => {
     const child = fork(bundle.file, [], {
-      execArgv: [],
+      execArgv: [...(request.memoryProbe ? ['--expose-gc'] : []), ...extraExecArgv()],
       env: childEnv(),
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });

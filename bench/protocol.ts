@@ -17,6 +17,23 @@ export interface ChildRequest {
   listConcurrency: number;
   /** Pause between the renew and the check run, ms (lets the sandbox's tasks finish). */
   gapMs: number;
+  /**
+   * Opt-in memory probe (`--memory-probe`): the child runs with --expose-gc and reports the live heap after a
+   * forced GC at start, after renew and after check. The forced collections lower the peak RSS a little, so the
+   * acceptance figures come from runs without it.
+   */
+  memoryProbe?: boolean;
+  /** Opt-in (`--heap-snapshot DIR`): v8.writeHeapSnapshot into DIR after renew and after check. */
+  heapSnapshotDir?: string;
+}
+
+/** Live memory after a forced GC (process.memoryUsage()), bytes. */
+export interface LiveMemory {
+  rss: number;
+  heapUsed: number;
+  heapTotal: number;
+  external: number;
+  arrayBuffers: number;
 }
 
 /** Measured by the child; times in ms, memory in bytes. */
@@ -46,6 +63,10 @@ export interface ChildResult {
   failed: number;
   /** Log lines at warn/error level (a clean run has none). */
   problems: string[];
+  /** With `memoryProbe` only: live memory after a forced GC at start, after renew and after check. */
+  live?: { start: LiveMemory; afterRenew: LiveMemory; afterCheck: LiveMemory };
+  /** With `heapSnapshotDir` only: the snapshot files written. */
+  heapSnapshots?: string[];
 }
 
 export type ChildMessage = { kind: 'result'; result: ChildResult } | { kind: 'error'; message: string };

@@ -1,6 +1,7 @@
 import { checkSteps, criticalPathMs, renewSteps, type ScheduleTiming } from './critical-path';
 import { type CallCounts, CONFIRM, DETAIL, LIST, QUOTE, SUBMIT, SUBMIT_SINGLE, TASK_LIST, totalCalls } from './minimum';
 import type { BenchPortfolio } from './portfolio';
+import type { LiveMemory } from './protocol';
 import type { ScenarioRun } from './scenario';
 
 /** Acceptance limits of issue 8. */
@@ -33,6 +34,9 @@ export interface RunReport {
   startupRssMb: number;
   renewPeakRssMb: number;
   startupMs: number;
+  /** `--memory-probe` only: live memory after a forced GC (MiB) at start, after renew and after check. */
+  liveMb?: Record<'start' | 'afterRenew' | 'afterCheck', { rss: number; heapUsed: number; external: number }>;
+  heapSnapshots?: string[];
   renewed: number;
   failed: number;
   pending: number;
@@ -68,6 +72,11 @@ function ratio(a: number, b: number): number | null {
   return b > 0 ? a / b : null;
 }
 
+function liveInMb(live: NonNullable<ScenarioRun['result']['live']>): NonNullable<RunReport['liveMb']> {
+  const mb = (m: LiveMemory) => ({ rss: m.rss / MB, heapUsed: m.heapUsed / MB, external: m.external / MB });
+  return { start: mb(live.start), afterRenew: mb(live.afterRenew), afterCheck: mb(live.afterCheck) };
+}
+
 function describeRun(run: ScenarioRun, expected: CallCounts, path: { renew: number; check: number }): RunReport {
   const r = run.result;
   const wallMs = r.renewMs + r.checkMs;
@@ -90,6 +99,8 @@ function describeRun(run: ScenarioRun, expected: CallCounts, path: { renew: numb
     startupRssMb: r.startupRssBytes / MB,
     renewPeakRssMb: r.renewPeakRssBytes / MB,
     startupMs: r.startupMs,
+    ...(r.live ? { liveMb: liveInMb(r.live) } : {}),
+    ...(r.heapSnapshots ? { heapSnapshots: r.heapSnapshots } : {}),
     renewed: r.renewed,
     failed: r.failed,
     pending: r.pending,

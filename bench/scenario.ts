@@ -24,6 +24,10 @@ export interface BenchSettings {
   shares: PortfolioShares;
   /** Sandbox PRNG seed (the same for the job's and the baseline's sandbox). */
   seed: number;
+  /** Opt-in: live memory after forced GCs in the job process (`--memory-probe`). */
+  memoryProbe?: boolean;
+  /** Opt-in: heap snapshots of the job process into this directory (`--heap-snapshot DIR`). */
+  heapSnapshotDir?: string;
 }
 
 export interface ScenarioRun {
@@ -90,6 +94,8 @@ export async function runScenario(
       pageSize: settings.pageSize,
       listConcurrency: settings.listConcurrency,
       gapMs: 20,
+      ...(mode === 'job' && settings.memoryProbe ? { memoryProbe: true } : {}),
+      ...(mode === 'job' && settings.heapSnapshotDir ? { heapSnapshotDir: settings.heapSnapshotDir } : {}),
     });
     const state = sandbox.state();
     return { portfolio, result, calls: apiCounts(state.requests), sandboxRenewals: state.renewals.length };

@@ -37,10 +37,11 @@ export function formatReport(report: BenchReport): string {
       'CPU ms/domain',
       'CPU ms/renewal',
       'peak RSS MB',
+      'start RSS MB',
       'naive s',
       'speed-up',
     ]),
-    row(Array.from({ length: 15 }, () => '---')),
+    row(Array.from({ length: 16 }, () => '---')),
   ];
   for (const size of report.sizes) {
     lines.push(
@@ -58,6 +59,7 @@ export function formatReport(report: BenchReport): string {
         cpu(size.job.cpuMsPerListed),
         cpu(size.job.cpuMsPerRenewal),
         size.job.peakRssMb.toFixed(0),
+        size.job.startupRssMb.toFixed(0),
         size.baseline ? s(size.baseline.wallMs) : '-',
         size.speedUp !== undefined ? `${x(size.speedUp)}x` : '-',
       ]),
@@ -67,7 +69,27 @@ export function formatReport(report: BenchReport): string {
     '',
     "Calls are actual/minimum per Action as counted by the sandbox. CPU is the job process's own user + system time",
     'over both runs (process.cpuUsage), per listed domain and per renewal: unlike wall time, load barely moves it.',
+    'Start RSS is the job process once its code, the AWS SDK and its clients are loaded, before the first call.',
   );
+  const probed = report.sizes.filter((size) => size.job.liveMb);
+  if (probed.length > 0) {
+    lines.push(
+      '',
+      row(['N', 'live heap MB start', 'after renew', 'after check', 'RSS MB after GC (check)', 'external MB']),
+      row(Array.from({ length: 6 }, () => '---')),
+      ...probed.map((size) => {
+        const l = size.job.liveMb as NonNullable<typeof size.job.liveMb>;
+        return row([
+          String(size.n),
+          l.start.heapUsed.toFixed(1),
+          l.afterRenew.heapUsed.toFixed(1),
+          l.afterCheck.heapUsed.toFixed(1),
+          l.afterCheck.rss.toFixed(0),
+          l.afterCheck.external.toFixed(1),
+        ]);
+      }),
+    );
+  }
   if (report.bundles) {
     const b = report.bundles;
     lines.push(
