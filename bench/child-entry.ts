@@ -82,6 +82,14 @@ async function runJob(req: ChildRequest): Promise<ChildResult> {
   const startupMs = performance.now();
   const startupRssBytes = readPeakRssBytes();
   const liveStart = req.memoryProbe ? liveMemory() : undefined;
+  // Under the probe, process.memoryUsage() every 20 ms: which part of the RSS makes its peak.
+  const peak = { rss: 0, heapTotal: 0, heapUsed: 0, external: 0, arrayBuffers: 0 };
+  const sampler = req.memoryProbe
+    ? setInterval(() => {
+        const m = process.memoryUsage();
+        if (m.rss > peak.rss) Object.assign(peak, m);
+      }, 20)
+    : undefined;
   const snapshots: string[] = [];
   const snapshot = (name: string) => {
     if (req.heapSnapshotDir) snapshots.push(writeHeapSnapshot(join(req.heapSnapshotDir, `${name}.heapsnapshot`)));
@@ -100,12 +108,13 @@ async function runJob(req: ChildRequest): Promise<ChildResult> {
   const check = await executeCheck(deps, { policy });
   const checkCpuMs = cpuMsSince(c1);
   const checkMs = performance.now() - t1;
+  if (sampler) clearInterval(sampler);
   const liveAfterCheck = req.memoryProbe ? liveMemory() : undefined;
   snapshot('after-check');
   client.destroy();
   return {
     ...(liveStart && liveAfterRenew && liveAfterCheck
-      ? { live: { start: liveStart, afterRenew: liveAfterRenew, afterCheck: liveAfterCheck } }
+      ? { live: { start: liveStart, afterRenew: liveAfterRenew, afterCheck: liveAfterCheck, atPeakRss: peak } }
       : {}),
     ...(snapshots.length > 0 ? { heapSnapshots: snapshots } : {}),
     mode: 'job',

@@ -63,8 +63,11 @@ export interface ChildResult {
   failed: number;
   /** Log lines at warn/error level (a clean run has none). */
   problems: string[];
-  /** With `memoryProbe` only: live memory after a forced GC at start, after renew and after check. */
-  live?: { start: LiveMemory; afterRenew: LiveMemory; afterCheck: LiveMemory };
+  /**
+   * With `memoryProbe` only: live memory after a forced GC at start, after renew and after check; and
+   * process.memoryUsage() at the highest RSS seen by a 20 ms sampler (no GC forced).
+   */
+  live?: { start: LiveMemory; afterRenew: LiveMemory; afterCheck: LiveMemory; atPeakRss: LiveMemory };
   /** With `heapSnapshotDir` only: the snapshot files written. */
   heapSnapshots?: string[];
 }

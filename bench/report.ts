@@ -35,7 +35,10 @@ export interface RunReport {
   renewPeakRssMb: number;
   startupMs: number;
   /** `--memory-probe` only: live memory after a forced GC (MiB) at start, after renew and after check. */
-  liveMb?: Record<'start' | 'afterRenew' | 'afterCheck', { rss: number; heapUsed: number; external: number }>;
+  liveMb?: Record<
+    'start' | 'afterRenew' | 'afterCheck' | 'atPeakRss',
+    { rss: number; heapUsed: number; heapTotal: number; external: number }
+  >;
   heapSnapshots?: string[];
   renewed: number;
   failed: number;
@@ -73,8 +76,18 @@ function ratio(a: number, b: number): number | null {
 }
 
 function liveInMb(live: NonNullable<ScenarioRun['result']['live']>): NonNullable<RunReport['liveMb']> {
-  const mb = (m: LiveMemory) => ({ rss: m.rss / MB, heapUsed: m.heapUsed / MB, external: m.external / MB });
-  return { start: mb(live.start), afterRenew: mb(live.afterRenew), afterCheck: mb(live.afterCheck) };
+  const mb = (m: LiveMemory) => ({
+    rss: m.rss / MB,
+    heapUsed: m.heapUsed / MB,
+    heapTotal: m.heapTotal / MB,
+    external: m.external / MB,
+  });
+  return {
+    start: mb(live.start),
+    afterRenew: mb(live.afterRenew),
+    afterCheck: mb(live.afterCheck),
+    atPeakRss: mb(live.atPeakRss),
+  };
 }
 
 function describeRun(run: ScenarioRun, expected: CallCounts, path: { renew: number; check: number }): RunReport {

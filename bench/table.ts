@@ -75,8 +75,18 @@ export function formatReport(report: BenchReport): string {
   if (probed.length > 0) {
     lines.push(
       '',
-      row(['N', 'live heap MB start', 'after renew', 'after check', 'RSS MB after GC (check)', 'external MB']),
-      row(Array.from({ length: 6 }, () => '---')),
+      row([
+        'N',
+        'live heap MB start',
+        'after renew',
+        'after check',
+        'RSS MB after GC (check)',
+        'at peak RSS: RSS MB',
+        'heap total MB',
+        'heap used MB',
+        'external MB',
+      ]),
+      row(Array.from({ length: 9 }, () => '---')),
       ...probed.map((size) => {
         const l = size.job.liveMb as NonNullable<typeof size.job.liveMb>;
         return row([
@@ -85,7 +95,10 @@ export function formatReport(report: BenchReport): string {
           l.afterRenew.heapUsed.toFixed(1),
           l.afterCheck.heapUsed.toFixed(1),
           l.afterCheck.rss.toFixed(0),
-          l.afterCheck.external.toFixed(1),
+          l.atPeakRss.rss.toFixed(0),
+          l.atPeakRss.heapTotal.toFixed(0),
+          l.atPeakRss.heapUsed.toFixed(0),
+          l.atPeakRss.external.toFixed(1),
         ]);
       }),
     );
