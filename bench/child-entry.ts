@@ -40,6 +40,39 @@ function liveMemory(): LiveMemory {
   };
 }
 
+/**
+ * Opt-in (BENCH_TRACE=1): counts and times every ledger and registrar method; one stderr line per method at exit
+ * (calls, summed ms, first start and last end in ms since the wrap).
+ */
+function traceCalls(...targets: object[]): void {
+  const origin = performance.now();
+  const trace = new Map<string, { n: number; ms: number; first: number; last: number }>();
+  for (const target of targets as Record<string, unknown>[]) {
+    for (const [name, fn] of Object.entries(target)) {
+      if (typeof fn !== 'function') continue;
+      target[name] = async (...args: unknown[]) => {
+        const start = performance.now();
+        try {
+          return await (fn as (...a: unknown[]) => Promise<unknown>).apply(target, args);
+        } finally {
+          const end = performance.now();
+          const r = trace.get(name) ?? { n: 0, ms: 0, first: start - origin, last: 0 };
+          r.n += 1;
+          r.ms += end - start;
+          r.last = end - origin;
+          trace.set(name, r);
+        }
+      };
+    }
+  }
+  process.on('exit', () => {
+    for (const [name, r] of trace)
+      process.stderr.write(
+        `trace ${name}: ${r.n} calls, ${r.ms.toFixed(0)} ms summed, ${r.first.toFixed(0)}..${r.last.toFixed(0)} ms\n`,
+      );
+  });
+}
+
 function credentialsOf(req: ChildRequest) {
   const creds = { accessKeyId: req.accessKeyId, accessKeySecret: req.accessKeySecret };
   return { get: async () => creds, refresh: async () => creds };
@@ -79,6 +112,7 @@ async function runJob(req: ChildRequest): Promise<ChildResult> {
     log,
   });
   const policy = parsePolicyText(req.policyText, 'bench-policy.json');
+  if (process.env.BENCH_TRACE) traceCalls(deps.ledger, deps.registrar);
   const startupMs = performance.now();
   const startupRssBytes = readPeakRssBytes();
   const liveStart = req.memoryProbe ? liveMemory() : undefined;
@@ -94,27 +128,49 @@ async function runJob(req: ChildRequest): Promise<ChildResult> {
   const snapshot = (name: string) => {
     if (req.heapSnapshotDir) snapshots.push(writeHeapSnapshot(join(req.heapSnapshotDir, `${name}.heapsnapshot`)));
   };
-  const t0 = performance.now();
-  const c0 = process.cpuUsage();
-  const renew = await executeRenew(deps, { policy, dryRun: false });
-  const renewCpuMs = cpuMsSince(c0);
-  const renewMs = performance.now() - t0;
-  const renewPeakRssBytes = readPeakRssBytes();
-  const liveAfterRenew = req.memoryProbe ? liveMemory() : undefined;
-  snapshot('after-renew');
-  await sleep(req.gapMs);
-  const t1 = performance.now();
-  const c1 = process.cpuUsage();
-  const check = await executeCheck(deps, { policy });
-  const checkCpuMs = cpuMsSince(c1);
-  const checkMs = performance.now() - t1;
+  // Renew and check run in separate processes by default, as the two Lambda functions do (`req.job`): each
+  // process's peak RSS is then one function's own.
+  const job = req.job ?? 'both';
+  let renew: Awaited<ReturnType<typeof executeRenew>> | undefined;
+  let renewMs = 0;
+  let renewCpuMs = 0;
+  let renewPeakRssBytes = 0;
+  let liveAfterRenew: LiveMemory | undefined;
+  if (job !== 'check') {
+    const t0 = performance.now();
+    const c0 = process.cpuUsage();
+    renew = await executeRenew(deps, { policy, dryRun: false });
+    renewCpuMs = cpuMsSince(c0);
+    renewMs = performance.now() - t0;
+    renewPeakRssBytes = readPeakRssBytes();
+    liveAfterRenew = req.memoryProbe ? liveMemory() : undefined;
+    snapshot('after-renew');
+  }
+  let check: Awaited<ReturnType<typeof executeCheck>> | undefined;
+  let checkMs = 0;
+  let checkCpuMs = 0;
+  if (job !== 'renew') {
+    if (job === 'both') await sleep(req.gapMs);
+    const t1 = performance.now();
+    const c1 = process.cpuUsage();
+    check = await executeCheck(deps, { policy });
+    checkCpuMs = cpuMsSince(c1);
+    checkMs = performance.now() - t1;
+  }
   if (sampler) clearInterval(sampler);
-  const liveAfterCheck = req.memoryProbe ? liveMemory() : undefined;
-  snapshot('after-check');
+  const liveAfterCheck = req.memoryProbe && job !== 'renew' ? liveMemory() : undefined;
+  if (job !== 'renew') snapshot('after-check');
   client.destroy();
   return {
-    ...(liveStart && liveAfterRenew && liveAfterCheck
-      ? { live: { start: liveStart, afterRenew: liveAfterRenew, afterCheck: liveAfterCheck, atPeakRss: peak } }
+    ...(liveStart && sampler
+      ? {
+          live: {
+            start: liveStart,
+            ...(liveAfterRenew ? { afterRenew: liveAfterRenew } : {}),
+            ...(liveAfterCheck ? { afterCheck: liveAfterCheck } : {}),
+            atPeakRss: peak,
+          },
+        }
       : {}),
     ...(snapshots.length > 0 ? { heapSnapshots: snapshots } : {}),
     mode: 'job',
@@ -124,14 +180,15 @@ async function runJob(req: ChildRequest): Promise<ChildResult> {
     checkCpuMs,
     peakRssBytes: readPeakRssBytes(),
     renewPeakRssBytes,
+    checkPeakRssBytes: job === 'renew' ? 0 : readPeakRssBytes(),
     startupRssBytes,
     startupMs,
-    listed: renew.summary.listed,
-    planned: renew.summary.planned,
-    submitted: renew.summary.submitted,
-    renewed: check.renewed,
-    pending: check.pending,
-    failed: check.failed,
+    listed: renew?.summary.listed ?? 0,
+    planned: renew?.summary.planned ?? 0,
+    submitted: renew?.summary.submitted ?? 0,
+    renewed: check?.renewed ?? 0,
+    pending: check?.pending ?? 0,
+    failed: check?.failed ?? 0,
     problems,
   };
 }
@@ -179,6 +236,7 @@ async function runBaseline(req: ChildRequest): Promise<ChildResult> {
     checkCpuMs,
     peakRssBytes: readPeakRssBytes(),
     renewPeakRssBytes,
+    checkPeakRssBytes: readPeakRssBytes(),
     startupRssBytes,
     startupMs,
     listed: renew.listed,

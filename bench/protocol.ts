@@ -25,6 +25,11 @@ export interface ChildRequest {
   memoryProbe?: boolean;
   /** Opt-in (`--heap-snapshot DIR`): v8.writeHeapSnapshot into DIR after renew and after check. */
   heapSnapshotDir?: string;
+  /**
+   * Job mode: which job this process runs. The bench runs `renew` and then `check` in two processes, as the two
+   * Lambda functions do (each peak RSS is one function's); `both` (the default) runs them in one.
+   */
+  job?: 'renew' | 'check' | 'both';
 }
 
 /** Live memory after a forced GC (process.memoryUsage()), bytes. */
@@ -43,8 +48,10 @@ export interface ChildResult {
   checkMs: number;
   /** Peak resident set size of the child process (process.resourceUsage().maxRSS), bytes. */
   peakRssBytes: number;
-  /** Peak RSS when the renew run returned, bytes. */
+  /** Peak RSS when the renew run returned (0 when this process did not run it), bytes. */
   renewPeakRssBytes: number;
+  /** Peak RSS of the process that ran check, when check returned (0 when this process did not run it), bytes. */
+  checkPeakRssBytes: number;
   /** Peak RSS once the code was loaded, before the first job call, bytes. */
   startupRssBytes: number;
   /** From child start to the first job call, ms (node start, module load, ledger client set-up). */
@@ -67,7 +74,7 @@ export interface ChildResult {
    * With `memoryProbe` only: live memory after a forced GC at start, after renew and after check; and
    * process.memoryUsage() at the highest RSS seen by a 20 ms sampler (no GC forced).
    */
-  live?: { start: LiveMemory; afterRenew: LiveMemory; afterCheck: LiveMemory; atPeakRss: LiveMemory };
+  live?: { start: LiveMemory; afterRenew?: LiveMemory; afterCheck?: LiveMemory; atPeakRss: LiveMemory };
   /** With `heapSnapshotDir` only: the snapshot files written. */
   heapSnapshots?: string[];
 }

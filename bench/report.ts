@@ -33,6 +33,8 @@ export interface RunReport {
   /** Peak RSS once the code was loaded, before the first call, and when the renew run returned, MiB. */
   startupRssMb: number;
   renewPeakRssMb: number;
+  /** Peak RSS of the check process (the job runs renew and check in two processes, as the two functions do). */
+  checkPeakRssMb: number;
   startupMs: number;
   /** `--memory-probe` only: live memory after a forced GC (MiB) at start, after renew and after check. */
   liveMb?: Record<
@@ -76,6 +78,7 @@ function ratio(a: number, b: number): number | null {
 }
 
 function liveInMb(live: NonNullable<ScenarioRun['result']['live']>): NonNullable<RunReport['liveMb']> {
+  const none = { rss: 0, heapUsed: 0, heapTotal: 0, external: 0, arrayBuffers: 0 };
   const mb = (m: LiveMemory) => ({
     rss: m.rss / MB,
     heapUsed: m.heapUsed / MB,
@@ -84,8 +87,8 @@ function liveInMb(live: NonNullable<ScenarioRun['result']['live']>): NonNullable
   });
   return {
     start: mb(live.start),
-    afterRenew: mb(live.afterRenew),
-    afterCheck: mb(live.afterCheck),
+    afterRenew: mb(live.afterRenew ?? none),
+    afterCheck: mb(live.afterCheck ?? none),
     atPeakRss: mb(live.atPeakRss),
   };
 }
@@ -111,6 +114,7 @@ function describeRun(run: ScenarioRun, expected: CallCounts, path: { renew: numb
     peakRssMb: r.peakRssBytes / MB,
     startupRssMb: r.startupRssBytes / MB,
     renewPeakRssMb: r.renewPeakRssBytes / MB,
+    checkPeakRssMb: r.checkPeakRssBytes / MB,
     startupMs: r.startupMs,
     ...(r.live ? { liveMb: liveInMb(r.live) } : {}),
     ...(r.heapSnapshots ? { heapSnapshots: r.heapSnapshots } : {}),

@@ -36,7 +36,7 @@ export function formatReport(report: BenchReport): string {
       'wall/path',
       'CPU ms/domain',
       'CPU ms/renewal',
-      'peak RSS MB',
+      'peak RSS MB renew/check',
       'start RSS MB',
       'naive s',
       'speed-up',
@@ -58,7 +58,7 @@ export function formatReport(report: BenchReport): string {
         x(size.job.wallOverCriticalPath),
         cpu(size.job.cpuMsPerListed),
         cpu(size.job.cpuMsPerRenewal),
-        size.job.peakRssMb.toFixed(0),
+        `${size.job.renewPeakRssMb.toFixed(0)}/${size.job.checkPeakRssMb.toFixed(0)}`,
         size.job.startupRssMb.toFixed(0),
         size.baseline ? s(size.baseline.wallMs) : '-',
         size.speedUp !== undefined ? `${x(size.speedUp)}x` : '-',
@@ -69,7 +69,8 @@ export function formatReport(report: BenchReport): string {
     '',
     "Calls are actual/minimum per Action as counted by the sandbox. CPU is the job process's own user + system time",
     'over both runs (process.cpuUsage), per listed domain and per renewal: unlike wall time, load barely moves it.',
-    'Start RSS is the job process once its code, the AWS SDK and its clients are loaded, before the first call.',
+    "Renew and check run in two processes, as the two functions do; peak RSS is each one's maxRSS. Start RSS is a",
+    'job process once its code, the AWS SDK and its clients are loaded, before the first call.',
   );
   const probed = report.sizes.filter((size) => size.job.liveMb);
   if (probed.length > 0) {
