@@ -1,10 +1,9 @@
+import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import dynalite from 'dynalite';
 import { ensureTable } from '../lib/ledger/create-table';
 import { startSandbox } from '../lib/sandbox';
-import { type ChildBundle, runChild } from './child';
+import { type ChildBundle, childEnv, runChild } from './child';
 import { baselineCalls, type CallCounts, checkListPages, minimumCalls } from './minimum';
 import { type BenchPortfolio, buildPortfolio, type PortfolioShares } from './portfolio';
 import type { ChildResult } from './protocol';
@@ -43,13 +42,34 @@ function apiCounts(requests: Record<string, number>): CallCounts {
   return Object.fromEntries(Object.entries(requests).filter(([k, v]) => !fixed.has(k) && v > 0));
 }
 
+/** Starts dynalite in its own process; resolves with its port. */
+const LEDGER_SERVER_SCRIPT = `
+const server = require('dynalite')({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+server.listen(0, '127.0.0.1', () => process.send({ port: server.address().port }));
+process.on('disconnect', () => process.exit(0));
+`;
+
 async function startLedgerServer(): Promise<{ endpoint: string; tableName: string; stop(): Promise<void> }> {
-  // In-memory dynalite in the bench process: the job process talks to it over HTTP, as a Lambda talks to DynamoDB,
-  // so the job's peak RSS is its own.
-  const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
-  await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
-  const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  // In-memory dynalite in a process of its own: the job process talks to it over HTTP, as a Lambda talks to
+  // DynamoDB, so the job's peak RSS is its own; and its CPU (dynalite parses every condition expression with a
+  // slow PEG parser: most of the bench's own CPU at N = 10 000) is not added to the sandbox's process.
+  const server = spawn(process.execPath, ['-e', LEDGER_SERVER_SCRIPT], {
+    env: childEnv(),
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const port = await new Promise<number>((ok, fail) => {
+    server.once('message', (m: { port: number }) => ok(m.port));
+    server.once('error', fail);
+    server.once('exit', (code) => fail(new Error(`the bench ledger (dynalite) exited with ${code} before listening`)));
+  });
+  const endpoint = `http://127.0.0.1:${port}`;
   const tableName = `bench-${randomUUID().slice(0, 8)}`;
+  const stop = () =>
+    new Promise<void>((ok) => {
+      if (server.exitCode !== null) return ok();
+      server.once('exit', () => ok());
+      server.kill();
+    });
   const client = new DynamoDBClient({
     endpoint,
     region: 'us-east-1',
@@ -57,10 +77,13 @@ async function startLedgerServer(): Promise<{ endpoint: string; tableName: strin
   });
   try {
     await ensureTable(client, tableName);
+  } catch (err) {
+    await stop();
+    throw err;
   } finally {
     client.destroy();
   }
-  return { endpoint, tableName, stop: () => new Promise<void>((ok) => server.close(() => ok())) };
+  return { endpoint, tableName, stop };
 }
 
 const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
