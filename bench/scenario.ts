@@ -146,6 +146,9 @@ export async function runScenario(
   });
   const ledger = mode === 'job' ? await startLedgerServer() : undefined;
   try {
+    // 15 minutes (a Lambda's limit) plus 20 ms per listed domain: the bench's own stand-ins (dynalite's condition
+    // parser, the sandbox's listing) grow faster than the job, and N = 100 000 on a shared 2-core machine needs it.
+    const timeoutMs = 15 * 60_000 + n * 20;
     const request = {
       mode,
       endpoint: sandbox.url,
@@ -165,10 +168,10 @@ export async function runScenario(
     const result =
       mode === 'job'
         ? mergeJobRuns(
-            await runChild(bundle, { ...request, job: 'renew' }),
-            await pause(request.gapMs).then(() => runChild(bundle, { ...request, job: 'check' })),
+            await runChild(bundle, { ...request, job: 'renew' }, timeoutMs),
+            await pause(request.gapMs).then(() => runChild(bundle, { ...request, job: 'check' }, timeoutMs)),
           )
-        : await runChild(bundle, request);
+        : await runChild(bundle, request, timeoutMs);
     const state = sandbox.state();
     return { portfolio, result, calls: apiCounts(state.requests), sandboxRenewals: state.renewals.length };
   } finally {
