@@ -47,6 +47,8 @@ export async function runBench(
     maxBatchSize: options.maxBatchSize,
     shares: options.shares,
     seed: options.seed,
+    ...(options.memoryProbe ? { memoryProbe: true } : {}),
+    ...(options.heapSnapshotDir ? { heapSnapshotDir: options.heapSnapshotDir } : {}),
   };
   const timing = { latencyMs: options.latencyMs, qps: options.qps };
   const bundle = bundleChild();

@@ -1,6 +1,8 @@
 // The bench's job process: runs the real renew and check jobs (or the naive baseline) once against the sandbox
 // and reports its timings and peak RSS to the parent. Bundled by bench/child.ts, started with fork().
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { writeHeapSnapshot } from 'node:v8';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createAlibabaRegistrar } from '../lib/alibaba';
@@ -14,13 +16,61 @@ import { createDynamoLedger } from '../lib/ledger/dynamodb';
 import { createLogger } from '../lib/log';
 import { parsePolicyText } from '../lib/policy/load';
 import { runNaiveCheck, runNaiveRenew } from './baseline';
-import type { ChildMessage, ChildRequest, ChildResult } from './protocol';
+import type { ChildMessage, ChildRequest, ChildResult, LiveMemory } from './protocol';
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** Peak RSS in bytes: Linux reports maxRSS in KiB. */
 function readPeakRssBytes(): number {
   return process.resourceUsage().maxRSS * 1024;
+}
+
+/** Live memory after a full GC (the child runs with --expose-gc under `memoryProbe`). */
+function liveMemory(): LiveMemory {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (!gc) throw new Error('the memory probe needs --expose-gc');
+  gc();
+  const m = process.memoryUsage();
+  return {
+    rss: m.rss,
+    heapUsed: m.heapUsed,
+    heapTotal: m.heapTotal,
+    external: m.external,
+    arrayBuffers: m.arrayBuffers,
+  };
+}
+
+/**
+ * Opt-in (BENCH_TRACE=1): counts and times every ledger and registrar method; one stderr line per method at exit
+ * (calls, summed ms, first start and last end in ms since the wrap).
+ */
+function traceCalls(...targets: object[]): void {
+  const origin = performance.now();
+  const trace = new Map<string, { n: number; ms: number; first: number; last: number }>();
+  for (const target of targets as Record<string, unknown>[]) {
+    for (const [name, fn] of Object.entries(target)) {
+      if (typeof fn !== 'function') continue;
+      target[name] = async (...args: unknown[]) => {
+        const start = performance.now();
+        try {
+          return await (fn as (...a: unknown[]) => Promise<unknown>).apply(target, args);
+        } finally {
+          const end = performance.now();
+          const r = trace.get(name) ?? { n: 0, ms: 0, first: start - origin, last: 0 };
+          r.n += 1;
+          r.ms += end - start;
+          r.last = end - origin;
+          trace.set(name, r);
+        }
+      };
+    }
+  }
+  process.on('exit', () => {
+    for (const [name, r] of trace)
+      process.stderr.write(
+        `trace ${name}: ${r.n} calls, ${r.ms.toFixed(0)} ms summed, ${r.first.toFixed(0)}..${r.last.toFixed(0)} ms\n`,
+      );
+  });
 }
 
 function credentialsOf(req: ChildRequest) {
@@ -62,22 +112,67 @@ async function runJob(req: ChildRequest): Promise<ChildResult> {
     log,
   });
   const policy = parsePolicyText(req.policyText, 'bench-policy.json');
+  if (process.env.BENCH_TRACE) traceCalls(deps.ledger, deps.registrar);
   const startupMs = performance.now();
   const startupRssBytes = readPeakRssBytes();
-  const t0 = performance.now();
-  const c0 = process.cpuUsage();
-  const renew = await executeRenew(deps, { policy, dryRun: false });
-  const renewCpuMs = cpuMsSince(c0);
-  const renewMs = performance.now() - t0;
-  const renewPeakRssBytes = readPeakRssBytes();
-  await sleep(req.gapMs);
-  const t1 = performance.now();
-  const c1 = process.cpuUsage();
-  const check = await executeCheck(deps, { policy });
-  const checkCpuMs = cpuMsSince(c1);
-  const checkMs = performance.now() - t1;
+  const liveStart = req.memoryProbe ? liveMemory() : undefined;
+  // Under the probe, process.memoryUsage() every 20 ms: which part of the RSS makes its peak.
+  const peak = { rss: 0, heapTotal: 0, heapUsed: 0, external: 0, arrayBuffers: 0 };
+  const sampler = req.memoryProbe
+    ? setInterval(() => {
+        const m = process.memoryUsage();
+        if (m.rss > peak.rss) Object.assign(peak, m);
+      }, 20)
+    : undefined;
+  const snapshots: string[] = [];
+  const snapshot = (name: string) => {
+    if (req.heapSnapshotDir) snapshots.push(writeHeapSnapshot(join(req.heapSnapshotDir, `${name}.heapsnapshot`)));
+  };
+  // Renew and check run in separate processes by default, as the two Lambda functions do (`req.job`): each
+  // process's peak RSS is then one function's own.
+  const job = req.job ?? 'both';
+  let renew: Awaited<ReturnType<typeof executeRenew>> | undefined;
+  let renewMs = 0;
+  let renewCpuMs = 0;
+  let renewPeakRssBytes = 0;
+  let liveAfterRenew: LiveMemory | undefined;
+  if (job !== 'check') {
+    const t0 = performance.now();
+    const c0 = process.cpuUsage();
+    renew = await executeRenew(deps, { policy, dryRun: false });
+    renewCpuMs = cpuMsSince(c0);
+    renewMs = performance.now() - t0;
+    renewPeakRssBytes = readPeakRssBytes();
+    liveAfterRenew = req.memoryProbe ? liveMemory() : undefined;
+    snapshot('after-renew');
+  }
+  let check: Awaited<ReturnType<typeof executeCheck>> | undefined;
+  let checkMs = 0;
+  let checkCpuMs = 0;
+  if (job !== 'renew') {
+    if (job === 'both') await sleep(req.gapMs);
+    const t1 = performance.now();
+    const c1 = process.cpuUsage();
+    check = await executeCheck(deps, { policy });
+    checkCpuMs = cpuMsSince(c1);
+    checkMs = performance.now() - t1;
+  }
+  if (sampler) clearInterval(sampler);
+  const liveAfterCheck = req.memoryProbe && job !== 'renew' ? liveMemory() : undefined;
+  if (job !== 'renew') snapshot('after-check');
   client.destroy();
   return {
+    ...(liveStart && sampler
+      ? {
+          live: {
+            start: liveStart,
+            ...(liveAfterRenew ? { afterRenew: liveAfterRenew } : {}),
+            ...(liveAfterCheck ? { afterCheck: liveAfterCheck } : {}),
+            atPeakRss: peak,
+          },
+        }
+      : {}),
+    ...(snapshots.length > 0 ? { heapSnapshots: snapshots } : {}),
     mode: 'job',
     renewMs,
     checkMs,
@@ -85,14 +180,15 @@ async function runJob(req: ChildRequest): Promise<ChildResult> {
     checkCpuMs,
     peakRssBytes: readPeakRssBytes(),
     renewPeakRssBytes,
+    checkPeakRssBytes: job === 'renew' ? 0 : readPeakRssBytes(),
     startupRssBytes,
     startupMs,
-    listed: renew.summary.listed,
-    planned: renew.summary.planned,
-    submitted: renew.summary.submitted,
-    renewed: check.renewed,
-    pending: check.pending,
-    failed: check.failed,
+    listed: renew?.summary.listed ?? 0,
+    planned: renew?.summary.planned ?? 0,
+    submitted: renew?.summary.submitted ?? 0,
+    renewed: check?.renewed ?? 0,
+    pending: check?.pending ?? 0,
+    failed: check?.failed ?? 0,
     problems,
   };
 }
@@ -140,6 +236,7 @@ async function runBaseline(req: ChildRequest): Promise<ChildResult> {
     checkCpuMs,
     peakRssBytes: readPeakRssBytes(),
     renewPeakRssBytes,
+    checkPeakRssBytes: readPeakRssBytes(),
     startupRssBytes,
     startupMs,
     listed: renew.listed,

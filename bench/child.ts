@@ -1,5 +1,5 @@
 import { fork } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { buildSync } from 'esbuild';
@@ -41,13 +41,49 @@ export function childEnv(): NodeJS.ProcessEnv {
 }
 
 /**
+ * The Node flags a function runs with in production: NODE_OPTIONS from its `environment` in serverless.yml, else
+ * the provider's. The job process gets the same flags (the heap sizes decide much of the peak RSS), so the bench
+ * measures the memory the deployed function will see. A plain text read: the file's shape is fixed by the tests.
+ */
+export function functionNodeOptions(
+  fn: 'renew' | 'check',
+  yml = readFileSync(join(REPO_ROOT, 'serverless.yml'), 'utf8'),
+): string[] {
+  const lines = yml.split('\n');
+  const functionsAt = lines.indexOf('functions:');
+  const start = lines.findIndex((l, i) => i > functionsAt && l === `  ${fn}:`);
+  let own: string | undefined;
+  for (let i = start + 1; start > 0 && i < lines.length && !/^ {0,2}\S/.test(lines[i] as string); i++) {
+    const m = /^ {6}NODE_OPTIONS: (.*)$/.exec(lines[i] as string);
+    if (m) own = m[1];
+  }
+  const provider = lines
+    .slice(0, functionsAt)
+    .map((l) => /^ {4}NODE_OPTIONS: (.*)$/.exec(l)?.[1])
+    .find(Boolean);
+  return (own ?? provider ?? '').split(' ').filter((a) => a.length > 0);
+}
+
+/**
+ * Extra Node flags for the job process from BENCH_CHILD_NODE_ARGS (space-separated), for profiling by hand, e.g.
+ * `--cpu-prof --cpu-prof-dir=/tmp/prof` or `--max-semi-space-size=4` (flags NODE_OPTIONS refuses).
+ */
+function extraExecArgv(): string[] {
+  return (process.env.BENCH_CHILD_NODE_ARGS ?? '').split(' ').filter((a) => a.length > 0);
+}
+
+/**
  * Runs one job (or baseline) in a fresh Node process and resolves with its measurements; rejects when the child
  * reports an error, exits without a result or runs longer than `timeoutMs`.
  */
 export function runChild(bundle: ChildBundle, request: ChildRequest, timeoutMs = 15 * 60_000): Promise<ChildResult> {
   return new Promise((done, fail) => {
     const child = fork(bundle.file, [], {
-      execArgv: [],
+      execArgv: [
+        ...(request.mode === 'job' && request.job && request.job !== 'both' ? functionNodeOptions(request.job) : []),
+        ...(request.memoryProbe ? ['--expose-gc'] : []),
+        ...extraExecArgv(),
+      ],
       env: childEnv(),
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });

@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { InputError } from '../lib/errors';
 import { DEFAULT_SHARES } from './portfolio';
 import type { BenchSettings } from './scenario';
@@ -46,7 +47,9 @@ export const USAGE = `npm run bench -- [flags]
   --no-baseline            skip the naive baseline
   --no-bundles             skip the bundle measurements
   --no-budgets             skip the wall-clock budgets (planning 10 000 domains, packaging)
-  --out bench/results.json where to write the results ('-' = nowhere)`;
+  --out bench/results.json where to write the results ('-' = nowhere)
+  --memory-probe           job process with --expose-gc: live heap after a forced GC at start, after renew, after check
+  --heap-snapshot DIR      job process writes a V8 heap snapshot into DIR after renew and after check`;
 
 function readNumber(flag: string, text: string | undefined, min: number, max: number, integer: boolean): number {
   const value = Number(text);
@@ -107,6 +110,15 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
       case '--no-budgets':
         o.budgets = false;
         break;
+      case '--memory-probe':
+        o.memoryProbe = true;
+        break;
+      case '--heap-snapshot': {
+        const dir = next();
+        if (!dir) throw new InputError(`bench: --heap-snapshot needs a directory. ${USAGE}`);
+        o.heapSnapshotDir = resolve(dir);
+        break;
+      }
       case '--out': {
         const out = next();
         if (!out) throw new InputError(`bench: --out needs a file name or '-'. ${USAGE}`);

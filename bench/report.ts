@@ -1,6 +1,7 @@
 import { checkSteps, criticalPathMs, renewSteps, type ScheduleTiming } from './critical-path';
 import { type CallCounts, CONFIRM, DETAIL, LIST, QUOTE, SUBMIT, SUBMIT_SINGLE, TASK_LIST, totalCalls } from './minimum';
 import type { BenchPortfolio } from './portfolio';
+import type { LiveMemory } from './protocol';
 import type { ScenarioRun } from './scenario';
 
 /** Acceptance limits of issue 8. */
@@ -32,7 +33,15 @@ export interface RunReport {
   /** Peak RSS once the code was loaded, before the first call, and when the renew run returned, MiB. */
   startupRssMb: number;
   renewPeakRssMb: number;
+  /** Peak RSS of the check process (the job runs renew and check in two processes, as the two functions do). */
+  checkPeakRssMb: number;
   startupMs: number;
+  /** `--memory-probe` only: live memory after a forced GC (MiB) at start, after renew and after check. */
+  liveMb?: Record<
+    'start' | 'afterRenew' | 'afterCheck' | 'atPeakRss',
+    { rss: number; heapUsed: number; heapTotal: number; external: number }
+  >;
+  heapSnapshots?: string[];
   renewed: number;
   failed: number;
   pending: number;
@@ -68,6 +77,22 @@ function ratio(a: number, b: number): number | null {
   return b > 0 ? a / b : null;
 }
 
+function liveInMb(live: NonNullable<ScenarioRun['result']['live']>): NonNullable<RunReport['liveMb']> {
+  const none = { rss: 0, heapUsed: 0, heapTotal: 0, external: 0, arrayBuffers: 0 };
+  const mb = (m: LiveMemory) => ({
+    rss: m.rss / MB,
+    heapUsed: m.heapUsed / MB,
+    heapTotal: m.heapTotal / MB,
+    external: m.external / MB,
+  });
+  return {
+    start: mb(live.start),
+    afterRenew: mb(live.afterRenew ?? none),
+    afterCheck: mb(live.afterCheck ?? none),
+    atPeakRss: mb(live.atPeakRss),
+  };
+}
+
 function describeRun(run: ScenarioRun, expected: CallCounts, path: { renew: number; check: number }): RunReport {
   const r = run.result;
   const wallMs = r.renewMs + r.checkMs;
@@ -89,7 +114,10 @@ function describeRun(run: ScenarioRun, expected: CallCounts, path: { renew: numb
     peakRssMb: r.peakRssBytes / MB,
     startupRssMb: r.startupRssBytes / MB,
     renewPeakRssMb: r.renewPeakRssBytes / MB,
+    checkPeakRssMb: r.checkPeakRssBytes / MB,
     startupMs: r.startupMs,
+    ...(r.live ? { liveMb: liveInMb(r.live) } : {}),
+    ...(r.heapSnapshots ? { heapSnapshots: r.heapSnapshots } : {}),
     renewed: r.renewed,
     failed: r.failed,
     pending: r.pending,

@@ -1,10 +1,9 @@
+import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import dynalite from 'dynalite';
 import { ensureTable } from '../lib/ledger/create-table';
 import { startSandbox } from '../lib/sandbox';
-import { type ChildBundle, runChild } from './child';
+import { type ChildBundle, childEnv, runChild } from './child';
 import { baselineCalls, type CallCounts, checkListPages, minimumCalls } from './minimum';
 import { type BenchPortfolio, buildPortfolio, type PortfolioShares } from './portfolio';
 import type { ChildResult } from './protocol';
@@ -24,6 +23,10 @@ export interface BenchSettings {
   shares: PortfolioShares;
   /** Sandbox PRNG seed (the same for the job's and the baseline's sandbox). */
   seed: number;
+  /** Opt-in: live memory after forced GCs in the job process (`--memory-probe`). */
+  memoryProbe?: boolean;
+  /** Opt-in: heap snapshots of the job process into this directory (`--heap-snapshot DIR`). */
+  heapSnapshotDir?: string;
 }
 
 export interface ScenarioRun {
@@ -39,13 +42,34 @@ function apiCounts(requests: Record<string, number>): CallCounts {
   return Object.fromEntries(Object.entries(requests).filter(([k, v]) => !fixed.has(k) && v > 0));
 }
 
+/** Starts dynalite in its own process; resolves with its port. */
+const LEDGER_SERVER_SCRIPT = `
+const server = require('dynalite')({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+server.listen(0, '127.0.0.1', () => process.send({ port: server.address().port }));
+process.on('disconnect', () => process.exit(0));
+`;
+
 async function startLedgerServer(): Promise<{ endpoint: string; tableName: string; stop(): Promise<void> }> {
-  // In-memory dynalite in the bench process: the job process talks to it over HTTP, as a Lambda talks to DynamoDB,
-  // so the job's peak RSS is its own.
-  const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
-  await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
-  const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  // In-memory dynalite in a process of its own: the job process talks to it over HTTP, as a Lambda talks to
+  // DynamoDB, so the job's peak RSS is its own; and its CPU (dynalite parses every condition expression with a
+  // slow PEG parser: most of the bench's own CPU at N = 10 000) is not added to the sandbox's process.
+  const server = spawn(process.execPath, ['-e', LEDGER_SERVER_SCRIPT], {
+    env: childEnv(),
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const port = await new Promise<number>((ok, fail) => {
+    server.once('message', (m: { port: number }) => ok(m.port));
+    server.once('error', fail);
+    server.once('exit', (code) => fail(new Error(`the bench ledger (dynalite) exited with ${code} before listening`)));
+  });
+  const endpoint = `http://127.0.0.1:${port}`;
   const tableName = `bench-${randomUUID().slice(0, 8)}`;
+  const stop = () =>
+    new Promise<void>((ok) => {
+      if (server.exitCode !== null) return ok();
+      server.once('exit', () => ok());
+      server.kill();
+    });
   const client = new DynamoDBClient({
     endpoint,
     region: 'us-east-1',
@@ -53,10 +77,53 @@ async function startLedgerServer(): Promise<{ endpoint: string; tableName: strin
   });
   try {
     await ensureTable(client, tableName);
+  } catch (err) {
+    await stop();
+    throw err;
   } finally {
     client.destroy();
   }
-  return { endpoint, tableName, stop: () => new Promise<void>((ok) => server.close(() => ok())) };
+  return { endpoint, tableName, stop };
+}
+
+const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** One job result from the renew process and the check process. */
+export function mergeJobRuns(renew: ChildResult, check: ChildResult): ChildResult {
+  const live =
+    renew.live && check.live
+      ? {
+          live: {
+            start: renew.live.start,
+            ...(renew.live.afterRenew ? { afterRenew: renew.live.afterRenew } : {}),
+            ...(check.live.afterCheck ? { afterCheck: check.live.afterCheck } : {}),
+            atPeakRss:
+              renew.live.atPeakRss.rss >= check.live.atPeakRss.rss ? renew.live.atPeakRss : check.live.atPeakRss,
+          },
+        }
+      : {};
+  const snapshots = [...(renew.heapSnapshots ?? []), ...(check.heapSnapshots ?? [])];
+  return {
+    ...live,
+    ...(snapshots.length > 0 ? { heapSnapshots: snapshots } : {}),
+    mode: 'job',
+    renewMs: renew.renewMs,
+    checkMs: check.checkMs,
+    renewCpuMs: renew.renewCpuMs,
+    checkCpuMs: check.checkCpuMs,
+    peakRssBytes: Math.max(renew.peakRssBytes, check.peakRssBytes),
+    renewPeakRssBytes: renew.renewPeakRssBytes,
+    checkPeakRssBytes: check.checkPeakRssBytes,
+    startupRssBytes: Math.max(renew.startupRssBytes, check.startupRssBytes),
+    startupMs: Math.max(renew.startupMs, check.startupMs),
+    listed: renew.listed,
+    planned: renew.planned,
+    submitted: renew.submitted,
+    renewed: check.renewed,
+    pending: check.pending,
+    failed: check.failed,
+    problems: [...renew.problems, ...check.problems],
+  };
 }
 
 /** Runs the real jobs (or the naive baseline) once against a fresh sandbox holding a fresh portfolio of `n`. */
@@ -79,7 +146,10 @@ export async function runScenario(
   });
   const ledger = mode === 'job' ? await startLedgerServer() : undefined;
   try {
-    const result = await runChild(bundle, {
+    // 15 minutes (a Lambda's limit) plus 20 ms per listed domain: the bench's own stand-ins (dynalite's condition
+    // parser, the sandbox's listing) grow faster than the job, and N = 100 000 on a shared 2-core machine needs it.
+    const timeoutMs = 15 * 60_000 + n * 20;
+    const request = {
       mode,
       endpoint: sandbox.url,
       accessKeyId: sandbox.accessKeyId,
@@ -90,7 +160,18 @@ export async function runScenario(
       pageSize: settings.pageSize,
       listConcurrency: settings.listConcurrency,
       gapMs: 20,
-    });
+      ...(mode === 'job' && settings.memoryProbe ? { memoryProbe: true } : {}),
+      ...(mode === 'job' && settings.heapSnapshotDir ? { heapSnapshotDir: settings.heapSnapshotDir } : {}),
+    };
+    // The job: renew, then check in a second process, as the two Lambda functions run (each with its own peak RSS).
+    // The ledger and the registrar live in this process, so the check sees what renew wrote.
+    const result =
+      mode === 'job'
+        ? mergeJobRuns(
+            await runChild(bundle, { ...request, job: 'renew' }, timeoutMs),
+            await pause(request.gapMs).then(() => runChild(bundle, { ...request, job: 'check' }, timeoutMs)),
+          )
+        : await runChild(bundle, request, timeoutMs);
     const state = sandbox.state();
     return { portfolio, result, calls: apiCounts(state.requests), sandboxRenewals: state.renewals.length };
   } finally {

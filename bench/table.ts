@@ -36,11 +36,12 @@ export function formatReport(report: BenchReport): string {
       'wall/path',
       'CPU ms/domain',
       'CPU ms/renewal',
-      'peak RSS MB',
+      'peak RSS MB renew/check',
+      'start RSS MB',
       'naive s',
       'speed-up',
     ]),
-    row(Array.from({ length: 15 }, () => '---')),
+    row(Array.from({ length: 16 }, () => '---')),
   ];
   for (const size of report.sizes) {
     lines.push(
@@ -57,7 +58,8 @@ export function formatReport(report: BenchReport): string {
         x(size.job.wallOverCriticalPath),
         cpu(size.job.cpuMsPerListed),
         cpu(size.job.cpuMsPerRenewal),
-        size.job.peakRssMb.toFixed(0),
+        `${size.job.renewPeakRssMb.toFixed(0)}/${size.job.checkPeakRssMb.toFixed(0)}`,
+        size.job.startupRssMb.toFixed(0),
         size.baseline ? s(size.baseline.wallMs) : '-',
         size.speedUp !== undefined ? `${x(size.speedUp)}x` : '-',
       ]),
@@ -67,7 +69,41 @@ export function formatReport(report: BenchReport): string {
     '',
     "Calls are actual/minimum per Action as counted by the sandbox. CPU is the job process's own user + system time",
     'over both runs (process.cpuUsage), per listed domain and per renewal: unlike wall time, load barely moves it.',
+    "Renew and check run in two processes, as the two functions do; peak RSS is each one's maxRSS. Start RSS is a",
+    'job process once its code, the AWS SDK and its clients are loaded, before the first call.',
   );
+  const probed = report.sizes.filter((size) => size.job.liveMb);
+  if (probed.length > 0) {
+    lines.push(
+      '',
+      row([
+        'N',
+        'live heap MB start',
+        'after renew',
+        'after check',
+        'RSS MB after GC (check)',
+        'at peak RSS: RSS MB',
+        'heap total MB',
+        'heap used MB',
+        'external MB',
+      ]),
+      row(Array.from({ length: 9 }, () => '---')),
+      ...probed.map((size) => {
+        const l = size.job.liveMb as NonNullable<typeof size.job.liveMb>;
+        return row([
+          String(size.n),
+          l.start.heapUsed.toFixed(1),
+          l.afterRenew.heapUsed.toFixed(1),
+          l.afterCheck.heapUsed.toFixed(1),
+          l.afterCheck.rss.toFixed(0),
+          l.atPeakRss.rss.toFixed(0),
+          l.atPeakRss.heapTotal.toFixed(0),
+          l.atPeakRss.heapUsed.toFixed(0),
+          l.atPeakRss.external.toFixed(1),
+        ]);
+      }),
+    );
+  }
   if (report.bundles) {
     const b = report.bundles;
     lines.push(

@@ -1,3 +1,4 @@
+import { mapWithLimit } from '../concurrency';
 import type { Batch, BatchEntry } from '../ledger/port';
 import { describeError } from '../log';
 import { classifyReason } from '../notify/text/advice';
@@ -17,6 +18,11 @@ import { sweepOrphanedClaims } from './sweep';
 import { boundText } from './text';
 
 const HOUR_MS = 3_600_000;
+/**
+ * Batches whose outcomes are recorded at once (step 3); each writes its claims LEDGER_CONCURRENCY at a time, so at
+ * most 4 x 16 ledger writes are in flight.
+ */
+const BATCHES_IN_PARALLEL = 4;
 
 export interface CheckSummary {
   runId: string;
@@ -107,16 +113,17 @@ export async function runCheck(
           log.warn('could not confirm the new expiry; pending until the next run', { domain, ...describeError(err) }),
         )
       : new Map<string, number>();
-  // 3. Record outcomes, then flag stuck batches (each batch isolated).
-  const after: Batch[] = [];
-  for (const { batch, details } of progress) {
+  // 3. Record outcomes, then flag stuck batches (each batch isolated). Ledger work only, no registrar call: the
+  // batches are recorded a few at a time. Batches never share a claim (a transition touches only claims carrying
+  // its batchId), and each keeps its own order: claims first, then the batch.
+  const recorded = await mapWithLimit(progress, BATCHES_IN_PARALLEL, async ({ batch, details }) => {
     const done = await isolated(batch, async () => {
       const recorded = details ? await recordResults(deps, policy, batch, details, expiries, summary, rules) : batch;
       return flagStuck(deps, policy, recorded, summary);
     });
-    const fresh = done ?? (await deps.ledger.getBatch(batch.batchId).catch(() => undefined));
-    if (fresh) after.push(fresh);
-  }
+    return done ?? (await deps.ledger.getBatch(batch.batchId).catch(() => undefined));
+  });
+  const after = recorded.filter((b): b is Batch => b !== undefined);
   // 4. Once a UTC day, sweep for live claims left under a closed or missing batch (an older version, a hand edit, a
   // TTL deletion; a failed write no longer closes a batch): repair them. Daily, because it reads every claim.
   try {

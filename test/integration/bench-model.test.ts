@@ -1,3 +1,4 @@
+import { functionNodeOptions } from '../../bench/child';
 import { checkSteps, criticalPathMs, renewSteps } from '../../bench/critical-path';
 import { BALANCE, CONFIRM, DETAIL, LIST, minimumCalls, QUOTE, SUBMIT, TASK_LIST } from '../../bench/minimum';
 import { parseBenchArgs } from '../../bench/options';
@@ -98,5 +99,24 @@ describe('bench model', () => {
     expect(() => parseBenchArgs(['--qps', '0'])).toThrow(InputError);
     expect(() => parseBenchArgs(['--qps', '0'])).toThrow(/--qps must be a number from 0.1/);
     expect(() => parseBenchArgs(['--fast'])).toThrow(/unknown flag --fast/);
+  });
+
+  it("runs each job process with its function's NODE_OPTIONS from serverless.yml", () => {
+    const yml = [
+      'provider:',
+      '  environment:',
+      '    NODE_OPTIONS: --enable-source-maps',
+      'functions:',
+      '  renew:',
+      '    environment:',
+      '      NODE_OPTIONS: --enable-source-maps --max-semi-space-size=1',
+      '    memorySize: 512',
+      '  check:',
+      '    memorySize: 256',
+    ].join('\n');
+    expect(functionNodeOptions('renew', yml)).toEqual(['--enable-source-maps', '--max-semi-space-size=1']);
+    expect(functionNodeOptions('check', yml)).toEqual(['--enable-source-maps']);
+    // The real file: both functions carry the heap flags the bench measured (see the comment there).
+    for (const fn of ['renew', 'check'] as const) expect(functionNodeOptions(fn)).toContain('--max-semi-space-size=1');
   });
 });
