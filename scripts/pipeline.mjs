@@ -174,7 +174,7 @@ async function validatePolicy(policyPath) {
 }
 
 /**
- * Everything before osls: build, validate the policy, copy it next to each handler, generate the deploy facts.
+ * Everything before osls: validate the policy, build, copy the policy next to each handler, generate the deploy facts.
  * @param {readonly string[]} args the osls arguments (for `--stage` and `--param policy=…`)
  */
 export async function prepareArtifacts(args) {
@@ -184,9 +184,10 @@ export async function prepareArtifacts(args) {
   console.log('\n> what will be deployed');
   for (const line of summary) console.log(`  ${line}`);
   for (const line of warnings) console.log(`  warning: ${line}`);
-  run('build handlers', process.execPath, [join(ROOT, 'scripts', 'build.mjs')]);
+  // The policy first: a bad one stops the run before anything is built.
   const policyPath = await resolvePolicyPath(args);
   const policy = await validatePolicy(policyPath);
+  run('build handlers', process.execPath, [join(ROOT, 'scripts', 'build.mjs')]);
   for (const fn of FUNCTIONS) {
     await copyFile(policy, join(ROOT, 'dist', fn, 'policy.json'));
     console.log(`  copied ${policyPath} -> dist/${fn}/policy.json`);
