@@ -2,8 +2,8 @@
 // instead of leaving one file running alone. Jest's own sequencer does this only from its cache of earlier
 // durations; on a fresh clone (CI) it falls back to file size, which put the 40-line chaos file, one of the longest,
 // near the end. Here a file's estimate is its cached duration when jest has one, else the figure below (seconds
-// measured per project on a lightly loaded 2-core machine; only their order matters), else 0; ties go by file size, largest first.
-// Files that failed last time still come first, as with jest's default.
+// measured per project on a lightly loaded 2-core machine; only their order matters), else 0; ties go by file size,
+// largest first. Files that failed last time still come first, as with jest's default.
 const { relative } = require('node:path');
 const Sequencer = require('@jest/test-sequencer').default;
 
