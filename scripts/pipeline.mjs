@@ -182,7 +182,7 @@ async function validatePolicy(policyPath) {
 }
 
 /**
- * Everything before osls: build, validate the policy, copy it next to each handler, generate the deploy facts.
+ * Everything before osls: validate the policy, build, copy the policy next to each handler, generate the deploy facts.
  * @param {readonly string[]} args the osls arguments (for `--stage` and `--param policy=…`)
  */
 export async function prepareArtifacts(args) {
@@ -192,13 +192,14 @@ export async function prepareArtifacts(args) {
   console.log('\n> what will be deployed');
   for (const line of summary) console.log(`  ${line}`);
   for (const line of warnings) console.log(`  warning: ${line}`);
-  run('build handlers', process.execPath, [join(ROOT, 'scripts', 'build.mjs')]);
+  // The policy first: a bad one stops the run before anything is built.
   const policyPath = await resolvePolicyPath(args);
   const policy = await validatePolicy(policyPath);
   const rules = JSON.parse(await readFile(policy, 'utf8')).rules ?? [];
   console.log(
     `  policy rules (first match wins): ${rules.length ? rules.map((r) => `${r.name}${r.renew === false ? ' (never renew)' : ''}`).join(', ') : 'none (defaults for every domain)'}`,
   );
+  run('build handlers', process.execPath, [join(ROOT, 'scripts', 'build.mjs')]);
   for (const fn of FUNCTIONS) {
     await copyFile(policy, join(ROOT, 'dist', fn, 'policy.json'));
     console.log(`  copied ${policyPath} -> dist/${fn}/policy.json`);

@@ -59,6 +59,8 @@ export interface ChaosOptions {
   holes?: Holes;
   /** Registrar faults for every step instead of random ones (targets one kind of fault). */
   profile?: SandboxFaults;
+  /** The ledger behind the jobs: the DynamoDB adapter on dynalite (default) or the in-memory fake (see startWorld). */
+  ledger?: 'dynalite' | 'memory';
   /** Called once per simulated day (for the soak's progress line). */
   onDay?: (day: number) => void;
 }
@@ -267,6 +269,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       window: { daysBeforeExpiry: 30, daysAfterExpiry: 0 },
       limits: { maxBatchSize: 7, maxDomainsPerRun: 10_000, maxAttempts: 3, retryAfterHours: 24 },
     },
+    ...(options.ledger ? { ledger: options.ledger } : {}),
   });
   const holes = options.holes ?? {};
   const partial = options.partialFaults ?? true;

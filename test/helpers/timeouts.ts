@@ -9,3 +9,9 @@ export const START_HOOK_TIMEOUT_MS = START_WAIT_MS + 30_000;
 
 /** Per-test timeout of files that spawn processes or package bundles (set with jest.setTimeout at their top). */
 export const PROCESS_TEST_TIMEOUT_MS = 120_000;
+
+/**
+ * Timeout of a beforeAll that runs several packaging chains at once (test/integration/deploy.test.ts): each chain is
+ * one or two osls runs, CPU-bound, so on a machine loaded many times over they take minutes. Bounds a hang only.
+ */
+export const PACKAGING_HOOK_TIMEOUT_MS = 360_000;

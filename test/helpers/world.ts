@@ -4,7 +4,8 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createAlibabaRegistrar } from '../../lib/alibaba';
 import { createAlibabaBilling } from '../../lib/alibaba/billing';
 import { ensureTable } from '../../lib/ledger/create-table';
-import { createDynamoLedger, type DynamoLedger } from '../../lib/ledger/dynamodb';
+import { createDynamoLedger } from '../../lib/ledger/dynamodb';
+import type { Ledger } from '../../lib/ledger/port';
 import { createLogger } from '../../lib/log';
 import type { Notifier, RenderedMessage } from '../../lib/notify/port';
 import { parsePolicyText } from '../../lib/policy/load';
@@ -12,7 +13,8 @@ import type { Policy } from '../../lib/policy/schema';
 import type { Registrar } from '../../lib/registrar/port';
 import type { JobDeps } from '../../lib/renewal/deps';
 import { type Sandbox, type SandboxOptions, startSandbox } from '../../lib/sandbox';
-import { startDynalite } from './ledger-dynalite';
+import { type LocalDynamo, startDynalite } from './ledger-dynalite';
+import { createMemoryLedger } from './memory-ledger';
 
 /** A notifier that records what it publishes; `failNext` makes the next publishes throw (an SNS outage). */
 export interface CapturingNotifier extends Notifier {
@@ -36,10 +38,13 @@ export function createCapturingNotifier(): CapturingNotifier {
   return n;
 }
 
-/** One in-process world: sandbox registrar + dynalite ledger + real client + capturing notifier, one clock. */
+/**
+ * One in-process world: sandbox registrar + ledger + real client + capturing notifier, one clock. The ledger is the
+ * DynamoDB adapter on dynalite unless `ledger: 'memory'` is asked for (the fake that passes the same contract suite).
+ */
 export interface World {
   sandbox: Sandbox;
-  ledger: DynamoLedger;
+  ledger: Ledger;
   registrar: Registrar;
   notifier: CapturingNotifier;
   logs: string[];
@@ -55,16 +60,10 @@ export function testPolicy(fields: Record<string, unknown> = {}): Policy {
   return parsePolicyText(JSON.stringify({ version: 1, ...fields, notify }), 'test-policy.json');
 }
 
-export async function startWorld(
-  options: {
-    sandbox?: SandboxOptions;
-    policy?: Record<string, unknown>;
-    /** Registrar client options over the defaults (e.g. `apiVersion`, a recording `fetch`). */
-    client?: { apiVersion?: string; fetch?: typeof fetch };
-  } = {},
-): Promise<World> {
-  const sandbox = await startSandbox({ taskMs: 1_000, ...options.sandbox });
-  const dynamo = await startDynalite();
+/** The world's ledger and how to stop it. */
+async function startLedger(kind: 'dynalite' | 'memory'): Promise<{ ledger: Ledger; stop(): Promise<void> }> {
+  if (kind === 'memory') return { ledger: createMemoryLedger(), stop: async () => {} };
+  const dynamo: LocalDynamo = await startDynalite();
   const client = DynamoDBDocumentClient.from(
     new DynamoDBClient({
       endpoint: dynamo.endpoint,
@@ -75,7 +74,31 @@ export async function startWorld(
   );
   const tableName = `ledger-${randomUUID().slice(0, 8)}`;
   await ensureTable(client, tableName);
-  const ledger = createDynamoLedger({ tableName, client });
+  return {
+    ledger: createDynamoLedger({ tableName, client }),
+    stop: async () => {
+      client.destroy();
+      await dynamo.stop();
+    },
+  };
+}
+
+export async function startWorld(
+  options: {
+    sandbox?: SandboxOptions;
+    policy?: Record<string, unknown>;
+    /**
+     * 'dynalite' (default): the DynamoDB adapter over HTTP, end to end. 'memory': the in-memory fake of the port,
+     * several times cheaper per call, for long simulations whose subject is the jobs, not the adapter.
+     */
+    ledger?: 'dynalite' | 'memory';
+    /** Registrar client options over the defaults (e.g. `apiVersion`, a recording `fetch`). */
+    client?: { apiVersion?: string; fetch?: typeof fetch };
+  } = {},
+): Promise<World> {
+  const sandbox = await startSandbox({ taskMs: 1_000, ...options.sandbox });
+  const store = await startLedger(options.ledger ?? 'dynalite');
+  const ledger = store.ledger;
   const key = { accessKeyId: sandbox.accessKeyId, accessKeySecret: sandbox.accessKeySecret };
   const clientOptions = {
     endpoint: sandbox.url,
@@ -112,9 +135,8 @@ export async function startWorld(
       ...overrides,
     }),
     stop: async () => {
-      client.destroy();
       await sandbox.close();
-      await dynamo.stop();
+      await store.stop();
     },
   };
 }

@@ -17,7 +17,7 @@ import {
   runNode,
 } from '../helpers/cfn-package';
 import { listZipEntries } from '../helpers/cfn-zip';
-import { PROCESS_TEST_TIMEOUT_MS } from '../helpers/timeouts';
+import { PACKAGING_HOOK_TIMEOUT_MS, PROCESS_TEST_TIMEOUT_MS } from '../helpers/timeouts';
 
 // Packaging really runs (esbuild + osls, offline) in temp copies of the repository: ~3 s each idle, several in
 // parallel, many times that on a loaded machine. How long packaging may take is a budget of `npm run bench`
@@ -146,18 +146,17 @@ beforeAll(async () => {
     if (paramsRun.code !== 0) throw new Error(`package with params failed:\n${paramsRun.output}`);
     paramsTemplate = await readTemplate(paramsDir);
   };
+  // A bad policy stops packaging before the build (asserted below), so the three runs share one tree at once.
   const policyChain = async () => {
-    const invalid = await packageWithPolicy(
-      policyDir,
-      'policies/typo.json',
-      '{\n  "version": 1,\n  "defualts": {}\n}\n',
-    );
-    const broken = await packageWithPolicy(policyDir, 'policies/broken.json', '{ "version": 1, ');
-    const missing = await packageWithPolicy(policyDir, 'policies/nope.json', undefined);
+    const [invalid, broken, missing] = await Promise.all([
+      packageWithPolicy(policyDir, 'policies/typo.json', '{\n  "version": 1,\n  "defualts": {}\n}\n'),
+      packageWithPolicy(policyDir, 'policies/broken.json', '{ "version": 1, '),
+      packageWithPolicy(policyDir, 'policies/nope.json', undefined),
+    ]);
     policyRuns = { invalid, broken, missing };
   };
   await Promise.all([defaultChain(), paramsChain(), policyChain()]);
-});
+}, PACKAGING_HOOK_TIMEOUT_MS);
 
 afterAll(async () => {
   await Promise.all([defaultDir, paramsDir, policyDir].filter(Boolean).map(removeTree));
@@ -608,13 +607,13 @@ describe('package (no parameters)', () => {
 
 describe('cfn-lint on the packaged templates', () => {
   // Exit 0: no error (2), warning (4) or informational (8) finding. docs/deploy.md says what was fixed for it.
+  // One cfn-lint run over both templates (its start-up is most of its cost); a finding names its file.
   (CFN_LINT ? test : test.skip)('reports nothing, with and without parameters', () => {
-    for (const dir of [defaultDir, paramsDir]) {
-      const lint = spawnSync('cfn-lint', [join(dir, '.serverless', 'cloudformation-template-update-stack.json')], {
-        encoding: 'utf8',
-      });
-      expect({ status: lint.status, output: `${lint.stdout}${lint.stderr}` }).toEqual({ status: 0, output: '' });
-    }
+    const templates = [defaultDir, paramsDir].map((dir) =>
+      join(dir, '.serverless', 'cloudformation-template-update-stack.json'),
+    );
+    const lint = spawnSync('cfn-lint', templates, { encoding: 'utf8' });
+    expect({ status: lint.status, output: `${lint.stdout}${lint.stderr}` }).toEqual({ status: 0, output: '' });
   });
   if (!CFN_LINT) test('cfn-lint is not installed here: the lint above was skipped', () => {});
 });
@@ -694,6 +693,8 @@ describe('packaging refuses bad input', () => {
     expect(run.output).toContain('defualts');
     expect(run.output).toContain('error: policy file policies/typo.json is invalid');
     expect(run.output).not.toContain('> osls package');
+    // Nothing is built for a policy that cannot ship.
+    expect(run.output).not.toContain('> build handlers');
     expect(run.code).toBe(1);
   });
 
@@ -704,6 +705,7 @@ describe('packaging refuses bad input', () => {
     expect(missing.code).toBe(1);
     expect(missing.output).toContain('error: policy file policies/nope.json not found');
     expect(missing.output).not.toContain('> osls package');
+    for (const run of [broken, missing]) expect(run.output).not.toContain('> build handlers');
   });
 });
 

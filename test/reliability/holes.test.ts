@@ -18,7 +18,8 @@ const chaosCases: [string, keyof Holes, Parameters<typeof runChaos>[0], RegExp][
   [
     'item 1: swallowed claim writes leave live claims under closed batches',
     'swallowClaimWrites',
-    { seed: 7, days: 10, domains: 30, ledgerFaultRate: 0.1, crashRate: 0 },
+    // On dynalite: this seed's interleaving of ledger faults reaches the hole there, not on the memory ledger.
+    { seed: 7, days: 10, domains: 30, ledgerFaultRate: 0.1, crashRate: 0, ledger: 'dynalite' },
     /claims left live under a closed batch/,
   ],
   [
@@ -57,10 +58,13 @@ const chaosCases: [string, keyof Holes, Parameters<typeof runChaos>[0], RegExp][
 ];
 
 describe('reopened holes are caught (issue 12)', () => {
+  // The switches live in the jobs' inputs (ledger and registrar wrappers, settle rules), so unless a case names
+  // dynalite its runs use the in-memory ledger (same contract suite as the DynamoDB adapter; a sixth of the CPU).
   it.each(chaosCases)('%s', async (_name, hole, options, expected) => {
-    const broken = await runChaos({ ...options, holes: { [hole]: true } });
+    const run = { ledger: 'memory' as const, ...options };
+    const broken = await runChaos({ ...run, holes: { [hole]: true } });
     expect(describeViolations(broken).join('\n')).toMatch(expected);
-    const control = await runChaos(options);
+    const control = await runChaos(run);
     expect({ violations: describeViolations(control), open: control.openDetail }).toEqual({ violations: [], open: [] });
   });
 
