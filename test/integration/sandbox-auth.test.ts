@@ -90,7 +90,7 @@ describe('V1 gateway checks', () => {
   });
 
   test('a wrong Version gives NoSuchVersion', async () => {
-    const res = await signedCall(sandbox, 'QueryDomainList', LIST, { version: '2017-12-18' });
+    const res = await signedCall(sandbox, 'QueryDomainList', LIST, { version: '2016-01-01' });
     expect(res.status).toBe(400);
     expectErrorBody(res.body, 'NoSuchVersion');
   });
