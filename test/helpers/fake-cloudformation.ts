@@ -1,6 +1,5 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { StackSummary } from '../../lib/deployment/stack';
+import { startStandin } from './aws-standin';
 
 /**
  * A loopback stand-in for CloudFormation's DescribeStacks (no emulator exists on npm or apt). It speaks the wire
@@ -28,37 +27,24 @@ function stackXml(s: StackSummary): string {
 
 export async function startFakeCloudFormation(stacks: StackSummary[], pageSize = 2): Promise<FakeCloudFormation> {
   const requests: string[] = [];
-  const server: Server = createServer((req, res) => {
-    let body = '';
-    req.on('data', (c: Buffer) => {
-      body += c.toString('utf8');
-    });
-    req.on('end', () => {
-      const form = new URLSearchParams(body);
-      const action = form.get('Action') ?? '';
-      requests.push(action);
-      res.setHeader('content-type', 'text/xml');
-      if (action !== 'DescribeStacks') {
-        res.statusCode = 400;
-        res.end(
-          `<ErrorResponse><Error><Type>Sender</Type><Code>InvalidAction</Code><Message>${xml(action)} is not served here</Message></Error><RequestId>fake</RequestId></ErrorResponse>`,
-        );
-        return;
-      }
-      const start = Number(form.get('NextToken') ?? '0');
-      const page = stacks.slice(start, start + pageSize);
-      const next = start + pageSize < stacks.length ? `<NextToken>${start + pageSize}</NextToken>` : '';
+  const server = await startStandin(({ body }, res) => {
+    const form = new URLSearchParams(body);
+    const action = form.get('Action') ?? '';
+    requests.push(action);
+    res.setHeader('content-type', 'text/xml');
+    if (action !== 'DescribeStacks') {
+      res.statusCode = 400;
       res.end(
-        `<DescribeStacksResponse xmlns="http://cloudformation.amazonaws.com/doc/2010-05-15/"><DescribeStacksResult><Stacks>${page.map(stackXml).join('')}</Stacks>${next}</DescribeStacksResult><ResponseMetadata><RequestId>fake</RequestId></ResponseMetadata></DescribeStacksResponse>`,
+        `<ErrorResponse><Error><Type>Sender</Type><Code>InvalidAction</Code><Message>${xml(action)} is not served here</Message></Error><RequestId>fake</RequestId></ErrorResponse>`,
       );
-    });
+      return;
+    }
+    const start = Number(form.get('NextToken') ?? '0');
+    const page = stacks.slice(start, start + pageSize);
+    const next = start + pageSize < stacks.length ? `<NextToken>${start + pageSize}</NextToken>` : '';
+    res.end(
+      `<DescribeStacksResponse xmlns="http://cloudformation.amazonaws.com/doc/2010-05-15/"><DescribeStacksResult><Stacks>${page.map(stackXml).join('')}</Stacks>${next}</DescribeStacksResult><ResponseMetadata><RequestId>fake</RequestId></ResponseMetadata></DescribeStacksResponse>`,
+    );
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    endpoint: `http://127.0.0.1:${port}`,
-    stacks,
-    requests,
-    stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
+  return { ...server, stacks, requests };
 }
