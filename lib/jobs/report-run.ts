@@ -9,6 +9,9 @@ import { deliverNotices } from '../renewal/notices';
 type Job = 'renew' | 'check';
 type DeliverInput = Parameters<typeof deliverNotices>[2];
 
+/** Stopping errors {@link reportRun} recorded and announced before throwing them. */
+const reported = new WeakSet<object>();
+
 /** Used for job-level error notices when the policy itself could not be loaded. */
 const FALLBACK_NOTIFY = { events: NOTIFY_EVENTS, smsEvents: DEFAULT_SMS_EVENTS } as const;
 
@@ -118,8 +121,6 @@ export async function reportRunFailure(
     .catch(() => {});
 }
 
-/** Stopping errors {@link reportRun} recorded and announced before throwing them. */
-const reported = new WeakSet<object>();
 function isReported(err: unknown): boolean {
   return typeof err === 'object' && err !== null && reported.has(err);
 }
