@@ -328,7 +328,8 @@ export async function runDoctor(
   // endpoint override, create it: doctor writes nothing).
   if (resources.some((c) => c.name === 'ledger table' && c.status === 'FAIL')) return checks;
   try {
-    const opened = await openLocalLedger(io, config, env);
+    // Read-only: a table missing at a local endpoint override is reported, never created.
+    const opened = await openLocalLedger(io, config, env, { createTable: false });
     try {
       const runs = await opened.ledger.lastRuns();
       if (view) checks.push(...stageRunChecks(view, runs, Date.now()));

@@ -89,12 +89,13 @@ export async function openLocalLedger(
   io: CliIO,
   config: Readonly<Config> = readConfig(io.env),
   env: Readonly<Record<string, string | undefined>> = io.env,
+  options: { createTable?: boolean } = {},
 ) {
   const dir = resolve(io.cwd, config.ledgerDir);
   if (!config.table) await ensureLedgerDir(dir);
   for (let poll = 0; ; poll++) {
     try {
-      return await openLedgerFromEnv({ ...env, AUTORENEW_LEDGER_DIR: dir });
+      return await openLedgerFromEnv({ ...env, AUTORENEW_LEDGER_DIR: dir }, options);
     } catch (err) {
       if (!(err instanceof LedgerInUseError) || poll >= LOCK_WAIT_POLLS) throw err;
       if (poll === 0) io.err(`${err.message.split(';')[0]}; waiting up to 2 minutes for it to finish`);

@@ -128,10 +128,16 @@ export function dynamoClientConfigFromEnv(env: Readonly<Record<string, string | 
 /**
  * Opens the ledger the environment asks for (lib/config.ts): `AUTORENEW_TABLE` selects DynamoDB (region from
  * `AWS_REGION`, default us-east-1), with `AUTORENEW_DYNAMODB_ENDPOINT` as an endpoint override for a local server,
- * in which case the table is created if missing and, on loopback, fixed dummy credentials are used unless
+ * in which case the table is created if missing (unless `createTable` is false) and, on loopback, fixed dummy credentials are used unless
  * `AWS_ACCESS_KEY_ID` is set. Otherwise the embedded ledger under `AUTORENEW_LEDGER_DIR` (default `.autorenew`).
  */
-export async function openLedgerFromEnv(env: Readonly<Record<string, string | undefined>>): Promise<OpenLedger> {
+export async function openLedgerFromEnv(
+  env: Readonly<Record<string, string | undefined>>,
+  options: {
+    /** Create a missing table at a local endpoint override (default true); read-only callers (doctor) pass false. */
+    createTable?: boolean;
+  } = {},
+): Promise<OpenLedger> {
   const tableName = env.AUTORENEW_TABLE?.trim();
   if (!tableName) {
     const embedded = await openEmbeddedLedger({ dir: env.AUTORENEW_LEDGER_DIR?.trim() || DEFAULT_LEDGER_DIR });
@@ -140,7 +146,7 @@ export async function openLedgerFromEnv(env: Readonly<Record<string, string | un
   const endpoint = env.AUTORENEW_DYNAMODB_ENDPOINT?.trim();
   const client = buildDocumentClient(dynamoClientConfigFromEnv(env));
   try {
-    if (endpoint) await ensureTable(client, tableName);
+    if (endpoint && options.createTable !== false) await ensureTable(client, tableName);
   } catch (err) {
     client.destroy();
     throw err;

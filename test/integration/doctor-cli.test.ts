@@ -1,6 +1,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { forbiddenAction, idleRules } from '../../lib/commands/doctor';
 import { EXIT } from '../../lib/commands/io';
 import { RejectedFinalError, RejectedRetryableError } from '../../lib/errors';
@@ -8,6 +9,7 @@ import { parsePolicyText } from '../../lib/policy/load';
 import { type Sandbox, startSandbox } from '../../lib/sandbox';
 import { runCliInRepoInProcess as inProcess, runCliInRepo as runCli } from '../helpers/cli-process';
 import { startFakeSecretsManager } from '../helpers/fake-secrets-manager';
+import { startDynalite } from '../helpers/ledger-dynalite';
 import { createTestFixture, SANDBOX_NOW_MS } from '../helpers/sandbox-fixture';
 import { PROCESS_TEST_TIMEOUT_MS } from '../helpers/timeouts';
 
@@ -128,6 +130,35 @@ describe('autorenew doctor (subprocess against the sandbox)', () => {
       'FAIL  endpoint: AUTORENEW_ENDPOINT="http://autorenew.invalid": plain http is allowed for a loopback sandbox only (127.0.0.1, ::1, localhost); use https:// (e.g. https://domain.aliyuncs.com)',
     );
     expect(clear.stdout).not.toMatch(/QueryDomainList/); // no signed request toward a clear-text endpoint
+  });
+});
+
+describe('doctor is read-only toward a local DynamoDB endpoint', () => {
+  it('a missing table is a FAIL with a fix, and doctor does not create it', async () => {
+    const sandbox = await startSandbox({ fixture: createTestFixture(), nowMs: SANDBOX_NOW_MS });
+    const dynamo = await startDynalite();
+    try {
+      const run = await inProcess(['doctor'], {
+        AUTORENEW_ENDPOINT: sandbox.url,
+        ALIBABA_CLOUD_ACCESS_KEY_ID: sandbox.readOnlyAccessKeyId,
+        ALIBABA_CLOUD_ACCESS_KEY_SECRET: sandbox.readOnlyAccessKeySecret,
+        AUTORENEW_TABLE: 'never-created',
+        AUTORENEW_DYNAMODB_ENDPOINT: dynamo.endpoint,
+        AWS_REGION: 'us-east-1',
+      });
+      expect(run.code).toBe(EXIT.invalidInput);
+      expect(lines(run.stdout)).toContainEqual(expect.stringMatching(/^FAIL {2}ledger: /));
+      const raw = new DynamoDBClient({
+        region: 'us-east-1',
+        endpoint: dynamo.endpoint,
+        credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+      });
+      expect((await raw.send(new ListTablesCommand({}))).TableNames).toEqual([]);
+      raw.destroy();
+    } finally {
+      await sandbox.close();
+      await dynamo.stop();
+    }
   });
 });
 
