@@ -99,7 +99,7 @@ function validateRenewRequest(request: RenewBatchRequest, dialect: Dialect): voi
       // What the registrar does with a premium renewal it was not told to permit is UNCONFIRMED on this version:
       // a permit we cannot send is refused rather than dropped.
       throw new InputError(
-        `${where}: the policy permits a premium renewal, but Domain API ${dialect.version} has no PermitPremiumRenew; nothing was sent. Remove permitPremium from the rule for this account, or set AUTORENEW_API_VERSION=2018-01-29 if the endpoint serves it.`,
+        `${where}: a premium renewal (the policy's limits.allowPremium), but Domain API ${dialect.version} has no PermitPremiumRenew; nothing was sent. Renew it by hand in the console, or set AUTORENEW_API_VERSION=2018-01-29 if the endpoint serves it.`,
         context,
       );
     }
