@@ -6,6 +6,7 @@ import {
   LedgerConflictError,
   RejectedFinalError,
   RejectedRetryableError,
+  SecretError,
   TaskNoNotRecordedError,
 } from '../errors';
 import type { Batch, BatchEntry } from '../ledger/port';
@@ -221,8 +222,8 @@ async function handleSubmitError(
   const now = deps.clock.now();
   const error = { message, ...(code ? { code } : {}), ...(requestId ? { requestId } : {}) };
 
-  // The registrar adapter throws InputError only before sending (a request it cannot express or will not send):
-  // proven not executed, and final, like a refusal.
+  // The registrar adapter throws InputError only before sending: proven not executed. A request it cannot express
+  // is final, like a refusal; a secret it cannot read is for a person to fix and uses up no attempt.
   const notSent = err instanceof InputError;
   if (err instanceof RejectedFinalError || err instanceof RejectedRetryableError || notSent) {
     // Proven not executed. A final rejection counts as an attempt (so a bad request is not repeated forever); a
@@ -230,7 +231,7 @@ async function handleSubmitError(
     // is at fault: the run stops and alerts). Claims first: if their write fails, the batch stays open and is
     // settled by check, so no claim is left live under a closed batch.
     const auth = err instanceof AuthRejectedError;
-    const final = (err instanceof RejectedFinalError && !auth) || notSent;
+    const final = (err instanceof RejectedFinalError && !auth) || (notSent && !(err instanceof SecretError));
     log.warn(final ? 'submit rejected; nothing bought' : 'submit not accepted; nothing bought', info);
     await applyToClaims(deps, batch, (c) =>
       isLive(c)

@@ -1,4 +1,4 @@
-import { AmbiguousOutcomeError, RejectedRetryableError } from '../../lib/errors';
+import { AmbiguousOutcomeError, InputError, RejectedRetryableError, SecretError } from '../../lib/errors';
 import { given } from '../helpers/builder';
 
 /**
@@ -49,6 +49,31 @@ describe('renew on the fakes', () => {
     await expect(t.renew()).rejects.toBeInstanceOf(RejectedRetryableError);
     expect(t.registrar.calls.submitRenewBatch).toBe(0);
     expect(t.ledger.store.items.size).toBe(0);
+  });
+
+  test('a request the adapter refuses to send is FAILED and final; a secret it cannot read uses up no attempt', async () => {
+    const t = await given({ domains: due(1) });
+    t.registrar.faults.before = (op) => {
+      if (op === 'submitRenewBatch') throw new InputError('item 1 (d0.com): cannot be expressed; nothing was sent.');
+    };
+    const refused = await t.renew();
+    expect(refused.summary.batches.map((b) => b.status)).toEqual(['rejected']);
+    // Closed at once (never UNKNOWN), with the failure notice pending for the digest.
+    expect((await t.ledger.listOpenBatches()).map((b) => [b.status, b.pendingNotices])).toEqual([
+      ['CLOSED', ['final']],
+    ]);
+
+    const u = await given({ domains: due(1) });
+    u.registrar.faults.before = (op) => {
+      if (op === 'submitRenewBatch') throw new SecretError('cannot read secret autorenew/alibaba: Throttling');
+    };
+    const notSent = await u.renew();
+    // A person fixes the secret: nothing was sent, no attempt is counted, the domain is retried.
+    expect(notSent.summary.batches.map((b) => b.status)).toEqual(['not-submitted']);
+    expect(u.registrar.calls.submitRenewBatch).toBe(1);
+    u.registrar.faults.before = () => {};
+    u.advance('1d');
+    expect((await u.renew()).summary.submitted).toBe(1);
   });
 
   test('the daily budget holds maxDomainsPerRun across runs of one UTC day, and refills the next day', async () => {
