@@ -34,3 +34,26 @@ export function sendAmzJson(res: ServerResponse, status: number, payload: unknow
   res.writeHead(status, { 'content-type': 'application/x-amz-json-1.1' });
   res.end(JSON.stringify(payload));
 }
+
+/**
+ * The environment that points the AWS SDK (and the ledger) of a CLI run at loopback stand-ins: dummy credentials,
+ * one attempt, and each service's endpoint.
+ */
+export function standinAwsEnv(endpoints: {
+  cloudformation: string;
+  eventbridge: string;
+  sns: string;
+  secretsManager: string;
+  dynamodb: string;
+}): Record<string, string> {
+  return {
+    AWS_ACCESS_KEY_ID: 'test',
+    AWS_SECRET_ACCESS_KEY: 'test',
+    AWS_MAX_ATTEMPTS: '1',
+    AWS_ENDPOINT_URL_CLOUDFORMATION: endpoints.cloudformation,
+    AWS_ENDPOINT_URL_EVENTBRIDGE: endpoints.eventbridge,
+    AWS_ENDPOINT_URL_SNS: endpoints.sns,
+    AWS_ENDPOINT_URL_SECRETS_MANAGER: endpoints.secretsManager,
+    AUTORENEW_DYNAMODB_ENDPOINT: endpoints.dynamodb,
+  };
+}

@@ -9,6 +9,7 @@ import { OUTPUT, type StackSummary, stackNameFor } from '../../lib/deployment/st
 import { ensureTable } from '../../lib/ledger/create-table';
 import { type Sandbox, startSandbox } from '../../lib/sandbox';
 import { parseCredentialsSecret } from '../../lib/secrets';
+import { standinAwsEnv } from '../helpers/aws-standin';
 import {
   type CfnTemplate,
   copyPackagingTree,
@@ -181,14 +182,13 @@ describe(`${GUIDE}: every command`, () => {
       JSON.stringify({ version: 1, notify: { targets: [{ name: 'ops-webhook', kind: 'webhook' }] } }),
     );
     const base: Record<string, string> = {
-      AWS_ACCESS_KEY_ID: 'test',
-      AWS_SECRET_ACCESS_KEY: 'test',
-      AWS_MAX_ATTEMPTS: '1',
-      AWS_ENDPOINT_URL_CLOUDFORMATION: cfn.endpoint,
-      AWS_ENDPOINT_URL_EVENTBRIDGE: events.endpoint,
-      AWS_ENDPOINT_URL_SNS: sns.endpoint,
-      AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets.endpoint,
-      AUTORENEW_DYNAMODB_ENDPOINT: dynamo.endpoint,
+      ...standinAwsEnv({
+        cloudformation: cfn.endpoint,
+        eventbridge: events.endpoint,
+        sns: sns.endpoint,
+        secretsManager: secrets.endpoint,
+        dynamodb: dynamo.endpoint,
+      }),
       AUTORENEW_ENDPOINT: sandbox.url,
       AUTORENEW_LEDGER_DIR: join(cwd, '.autorenew'),
       AUTORENEW_POLICY: join(cwd, 'targets.json'),

@@ -7,6 +7,7 @@ import { OUTPUT, type StackSummary } from '../../lib/deployment/stack';
 import { ensureTable } from '../../lib/ledger/create-table';
 import { createDynamoLedger } from '../../lib/ledger/dynamodb';
 import { type Sandbox, startSandbox } from '../../lib/sandbox';
+import { standinAwsEnv } from '../helpers/aws-standin';
 import { runCliInRepo as runCli } from '../helpers/cli-process';
 import { type FakeCloudFormation, startFakeCloudFormation } from '../helpers/fake-cloudformation';
 import { type FakeEventBridge, startFakeEventBridge } from '../helpers/fake-eventbridge';
@@ -122,14 +123,13 @@ describe('autorenew doctor --stage (subprocess, every AWS service a loopback sta
     await writeFile(join(dir, 'policy.json'), JSON.stringify({ version: 1 }));
     env = {
       AWS_REGION: 'us-east-1',
-      AWS_ACCESS_KEY_ID: 'test',
-      AWS_SECRET_ACCESS_KEY: 'test',
-      AWS_MAX_ATTEMPTS: '1',
-      AWS_ENDPOINT_URL_CLOUDFORMATION: cfn.endpoint,
-      AWS_ENDPOINT_URL_EVENTBRIDGE: events.endpoint,
-      AWS_ENDPOINT_URL_SNS: sns.endpoint,
-      AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets.endpoint,
-      AUTORENEW_DYNAMODB_ENDPOINT: dynamo.endpoint,
+      ...standinAwsEnv({
+        cloudformation: cfn.endpoint,
+        eventbridge: events.endpoint,
+        sns: sns.endpoint,
+        secretsManager: secrets.endpoint,
+        dynamodb: dynamo.endpoint,
+      }),
       AUTORENEW_POLICY: join(dir, 'policy.json'),
       AUTORENEW_LEDGER_DIR: join(dir, 'unused-embedded-ledger'),
     };
