@@ -10,7 +10,7 @@
  * 2. list the method under the job in JOB_LEDGER_CALLS;
  * 3. if the method replaces a RESERVED_ACCESS entry, delete that entry (a unit test says so).
  */
-import { toClaimKey } from './ledger/items';
+import { claimPrefix, keyspaceOf } from './ledger/items';
 import type { Ledger } from './ledger/port';
 
 export const JOBS = ['renew', 'check'] as const;
@@ -20,13 +20,28 @@ export type DynamoAction = 'GetItem' | 'BatchGetItem' | 'PutItem' | 'UpdateItem'
 
 /**
  * `table`: the ledger table's items; `openIndex`: the sparse `open-batches` index (TABLE.openIndex);
- * `claimPartitions`: the table, but only partitions of claims (`dynamodb:LeadingKeys` = CLAIM_PARTITION_PATTERN),
+ * `claimPartitions`: the table, but only partitions of claims (`dynamodb:LeadingKeys` in CLAIM_PARTITION_PATTERNS),
  * for queries of one domain's claims: no query of batches, runs, budgets or marks.
  */
 export type LedgerResource = 'table' | 'openIndex' | 'claimPartitions';
 
-/** The partition keys of claim items (lib/ledger/items.ts toClaimKey), as an IAM StringLike pattern. */
-export const CLAIM_PARTITION_PATTERN = `${toClaimKey({ domain: '', expiryMs: 0 }).pk}*`;
+/**
+ * The partition keys of claim items (lib/ledger/items.ts toClaimKey), as IAM StringLike patterns: the unnamed
+ * account's (`DOMAIN#*`) and every named account's (`ACCT#*#DOMAIN#*`).
+ */
+export const CLAIM_PARTITION_PATTERNS: readonly string[] = [
+  `${claimPrefix(keyspaceOf(''))}*`,
+  `${claimPrefix(keyspaceOf('*'))}*`,
+];
+
+/** IAM's StringLike: `*` is any run of characters, `?` any one; everything else literal. */
+export function matchesStringLike(pattern: string, value: string): boolean {
+  const re = pattern
+    .replace(/[.+^${}()|[\]\\#]/g, '\\$&')
+    .replace(/\*/g, '.*')
+    .replace(/\?/g, '.');
+  return new RegExp(`^${re}$`, 's').test(value);
+}
 
 export interface LedgerAccess {
   readonly action: DynamoAction;
@@ -155,7 +170,7 @@ export function ledgerGrants(job: Job): LedgerGrants {
 export function describeIamFacts(openIndexName: string) {
   return {
     openIndexName,
-    claimPartitionPattern: CLAIM_PARTITION_PATTERN,
+    claimPartitionPatterns: [...CLAIM_PARTITION_PATTERNS],
     service: SERVICE_ACTIONS,
     jobs: Object.fromEntries(JOBS.map((job) => [job, ledgerGrants(job)])) as Record<Job, LedgerGrants>,
   };

@@ -37,7 +37,7 @@ function secretArn(name) {
 
 /**
  * Builds `{ Resources: { RenewRole, CheckRole } }`.
- * @param {{ openIndexName: string, claimPartitionPattern: string,
+ * @param {{ openIndexName: string, claimPartitionPatterns: string[],
  *   service: { readSecret: string, publish: string, logs: string[] },
  *   jobs: Record<string, { table: string[], openIndex: string[], claimPartitions: string[] }> }} facts dist/iam.json
  * @param {{ service: string, stage: string, secretName: string, readOnlySecretName?: string }} params
@@ -64,7 +64,7 @@ function buildRoles(facts, params) {
         Effect: 'Allow',
         Action: grants.claimPartitions,
         Resource: tableArn,
-        Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [facts.claimPartitionPattern] } },
+        Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': facts.claimPartitionPatterns } },
       });
     }
     if (grants.openIndex.length > 0) {

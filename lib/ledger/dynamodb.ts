@@ -18,6 +18,8 @@ import { type ErrorContext, LedgerConflictError, LedgerError } from '../errors';
 import { redact } from '../redact';
 import { TAKEOVER_CLAUSES } from '../renewal/claims';
 import {
+  batchPrefix,
+  claimPrefix,
   computeExpiresAt,
   fromBatchItem,
   fromClaimItem,
@@ -27,6 +29,7 @@ import {
   type Item,
   type ItemKey,
   isBatchOpen,
+  keyspaceOf,
   removeHold,
   replaceHold,
   toBatchItem,
@@ -50,6 +53,11 @@ export interface DynamoLedgerOptions {
   clientConfig?: DynamoDBClientConfig;
   /** Source of fresh write ids (default: random UUIDs). Tests inject it to replay a write with the same id. */
   newId?: () => string;
+  /**
+   * The Alibaba account whose items this ledger reads and writes (lib/ledger/items.ts Keyspace); default '' = the
+   * unnamed account, whose keys are those of the single-account version.
+   */
+  account?: string;
 }
 
 /** The DynamoDB ledger; `destroy()` frees the client it built itself (an injected client is left alone). */
@@ -117,6 +125,7 @@ function byCreatedThenId(a: Batch, b: Batch): number {
  */
 export function createDynamoLedger(options: DynamoLedgerOptions): DynamoLedger {
   const { tableName } = options;
+  const ks = keyspaceOf(options.account ?? '');
   const newId = options.newId ?? randomUUID;
   let built: DynamoDBDocumentClient | undefined;
 
@@ -292,7 +301,7 @@ export function createDynamoLedger(options: DynamoLedgerOptions): DynamoLedger {
   }
 
   async function claimOnce(request: ClaimRequest, writeId: string): Promise<WriteOutcome> {
-    const key = toClaimKey(request);
+    const key = toClaimKey(request, ks);
     return writeConditional(
       {
         kind: 'update',
@@ -353,7 +362,7 @@ export function createDynamoLedger(options: DynamoLedgerOptions): DynamoLedger {
   }
 
   async function readHolds(operation: string): Promise<{ holds: Hold[]; version: number } | undefined> {
-    const item = await getItem(toHoldsKey(), operation, {});
+    const item = await getItem(toHoldsKey(ks), operation, {});
     return item ? fromHoldsItem(item) : undefined;
   }
 
@@ -371,7 +380,7 @@ export function createDynamoLedger(options: DynamoLedgerOptions): DynamoLedger {
       const stored = await readHolds(operation);
       const next = change(stored?.holds ?? []);
       if (next === undefined) return false;
-      const item = toHoldsItem(next, (stored?.version ?? 0) + 1, newId());
+      const item = toHoldsItem(next, (stored?.version ?? 0) + 1, newId(), ks);
       if (stored) {
         try {
           await putVersioned(item, stored.version, operation, context);
@@ -381,7 +390,7 @@ export function createDynamoLedger(options: DynamoLedgerOptions): DynamoLedger {
           throw err;
         }
       }
-      const outcome = await putIfAbsent(item, toHoldsKey(), operation, context);
+      const outcome = await putIfAbsent(item, toHoldsKey(ks), operation, context);
       if (outcome.kind !== 'refused') return true;
     }
     throw new LedgerConflictError(
@@ -393,8 +402,8 @@ export function createDynamoLedger(options: DynamoLedgerOptions): DynamoLedger {
   const ledger: DynamoLedger = {
     async putBatchIntent(batch) {
       const context = { batchId: batch.batchId };
-      const item = toBatchItem({ ...batch, version: 1 }, newId());
-      const key = toBatchKey(batch.batchId);
+      const item = toBatchItem({ ...batch, version: 1 }, newId(), ks);
+      const key = toBatchKey(batch.batchId, ks);
       const outcome = await putIfAbsent(item, key, 'putBatchIntent', context);
       if (outcome.kind === 'written') return fromBatchItem(item);
       if (outcome.kind === 'own') return fromBatchItem(outcome.stored);
@@ -405,12 +414,12 @@ export function createDynamoLedger(options: DynamoLedgerOptions): DynamoLedger {
     },
 
     async saveBatch(batch) {
-      const item = toBatchItem({ ...batch, version: batch.version + 1 }, newId());
+      const item = toBatchItem({ ...batch, version: batch.version + 1 }, newId(), ks);
       return fromBatchItem(await putVersioned(item, batch.version, 'saveBatch', { batchId: batch.batchId }));
     },
 
     async getBatch(batchId) {
-      const item = await getItem(toBatchKey(batchId), 'getBatch', { batchId });
+      const item = await getItem(toBatchKey(batchId, ks), 'getBatch', { batchId });
       return item ? fromBatchItem(item) : undefined;
     },
 
@@ -423,7 +432,7 @@ export function createDynamoLedger(options: DynamoLedgerOptions): DynamoLedger {
           IndexName: openIndex.name,
           KeyConditionExpression: '#openPk = :open',
           ExpressionAttributeNames: { '#openPk': openIndex.partitionKey },
-          ExpressionAttributeValues: { ':open': openIndex.openValue },
+          ExpressionAttributeValues: { ':open': ks.openValue },
         },
         'listOpenBatches',
       );
@@ -439,9 +448,9 @@ export function createDynamoLedger(options: DynamoLedgerOptions): DynamoLedger {
       const batches = (
         await scanAll(
           {
-            FilterExpression: '#type = :batch',
-            ExpressionAttributeNames: { '#type': 'type' },
-            ExpressionAttributeValues: { ':batch': ITEM_TYPE.batch },
+            FilterExpression: '#type = :batch AND begins_with(#pk, :prefix)',
+            ExpressionAttributeNames: { '#type': 'type', '#pk': TABLE.partitionKey },
+            ExpressionAttributeValues: { ':batch': ITEM_TYPE.batch, ':prefix': batchPrefix(ks) },
           },
           'listRecentBatches',
         )
@@ -458,7 +467,7 @@ export function createDynamoLedger(options: DynamoLedgerOptions): DynamoLedger {
         if (outcome.kind === 'refused' && outcome.stored) return { ok: false, existing: fromClaimItem(outcome.stored) };
         if (outcome.kind === 'written') {
           // No ALL_NEW attributes came back: read what we wrote.
-          const stored = await getItem(toClaimKey(request), 'claim', { domain: request.domain });
+          const stored = await getItem(toClaimKey(request, ks), 'claim', { domain: request.domain });
           if (stored) return { ok: true, claim: fromClaimItem(stored) };
         }
         // Refused but the item is gone (deleted in between): the condition may hold now, so try again.
@@ -472,12 +481,15 @@ export function createDynamoLedger(options: DynamoLedgerOptions): DynamoLedger {
     },
 
     async saveClaim(claim) {
-      const item = toClaimItem({ ...claim, version: claim.version + 1 }, newId());
+      const item = toClaimItem({ ...claim, version: claim.version + 1 }, newId(), ks);
       return fromClaimItem(await putVersioned(item, claim.version, 'saveClaim', { domain: claim.domain }));
     },
 
     async getClaims(keys: readonly ClaimKey[]) {
-      const items = await batchGet(keys.map(toClaimKey), 'getClaims');
+      const items = await batchGet(
+        keys.map((k) => toClaimKey(k, ks)),
+        'getClaims',
+      );
       return items.map(fromClaimItem);
     },
 
@@ -487,7 +499,7 @@ export function createDynamoLedger(options: DynamoLedgerOptions): DynamoLedger {
           TableName: tableName,
           KeyConditionExpression: '#pk = :pk',
           ExpressionAttributeNames: { '#pk': TABLE.partitionKey },
-          ExpressionAttributeValues: { ':pk': toClaimKey({ domain, expiryMs: 0 }).pk },
+          ExpressionAttributeValues: { ':pk': toClaimKey({ domain, expiryMs: 0 }, ks).pk },
           ConsistentRead: true,
           ScanIndexForward: false,
         },
@@ -499,9 +511,15 @@ export function createDynamoLedger(options: DynamoLedgerOptions): DynamoLedger {
     async listLiveClaims() {
       const items = await scanAll(
         {
-          FilterExpression: '#type = :claim AND #status IN (:c, :s, :u)',
-          ExpressionAttributeNames: { '#type': 'type', '#status': 'status' },
-          ExpressionAttributeValues: { ':claim': ITEM_TYPE.claim, ':c': 'CLAIMED', ':s': 'SUBMITTED', ':u': 'UNKNOWN' },
+          FilterExpression: '#type = :claim AND begins_with(#pk, :prefix) AND #status IN (:c, :s, :u)',
+          ExpressionAttributeNames: { '#type': 'type', '#status': 'status', '#pk': TABLE.partitionKey },
+          ExpressionAttributeValues: {
+            ':claim': ITEM_TYPE.claim,
+            ':prefix': claimPrefix(ks),
+            ':c': 'CLAIMED',
+            ':s': 'SUBMITTED',
+            ':u': 'UNKNOWN',
+          },
         },
         'listLiveClaims',
       );
@@ -509,7 +527,7 @@ export function createDynamoLedger(options: DynamoLedgerOptions): DynamoLedger {
     },
 
     async takeBudget(request) {
-      const key = toBudgetKey(request.name, request.period);
+      const key = toBudgetKey(request.name, request.period, ks, request.shared);
       const context = { action: 'takeBudget' };
       let want = Math.min(request.amount, request.cap);
       for (let attempt = 0; attempt < 5 && want > 0; attempt++) {
@@ -561,7 +579,7 @@ export function createDynamoLedger(options: DynamoLedgerOptions): DynamoLedger {
         await client().send(
           new UpdateCommand({
             TableName: tableName,
-            Key: toBudgetKey(request.name, request.period),
+            Key: toBudgetKey(request.name, request.period, ks, request.shared),
             UpdateExpression: 'ADD #used :minus',
             ConditionExpression: 'attribute_exists(#used)',
             ExpressionAttributeNames: { '#used': 'used' },
@@ -575,7 +593,10 @@ export function createDynamoLedger(options: DynamoLedgerOptions): DynamoLedger {
 
     async getMarks(keys) {
       if (keys.length === 0) return new Map();
-      const items = await batchGet(keys.map(toMarkKey), 'getMarks');
+      const items = await batchGet(
+        keys.map((k) => toMarkKey(k, ks)),
+        'getMarks',
+      );
       return new Map(items.map((i) => [String(i.key), typeof i.atMs === 'number' ? i.atMs : 0]));
     },
 
@@ -586,7 +607,7 @@ export function createDynamoLedger(options: DynamoLedgerOptions): DynamoLedger {
             new PutCommand({
               TableName: tableName,
               Item: {
-                ...toMarkKey(key),
+                ...toMarkKey(key, ks),
                 type: ITEM_TYPE.mark,
                 key,
                 atMs: nowMs,
@@ -601,7 +622,7 @@ export function createDynamoLedger(options: DynamoLedgerOptions): DynamoLedger {
     },
 
     async recordRun(run: RunRecord) {
-      const item = toRunItem(run, newId());
+      const item = toRunItem(run, newId(), ks);
       // Refused means a newer run of the job is already recorded: keep it (this is the "last run" record).
       await writeConditional(
         {
@@ -614,7 +635,7 @@ export function createDynamoLedger(options: DynamoLedgerOptions): DynamoLedger {
             ExpressionAttributeValues: { ':startedAtMs': run.startedAtMs },
           },
         },
-        toRunKey(run.job),
+        toRunKey(run.job, ks),
         String(item.writeId),
         'recordRun',
         {},
@@ -627,7 +648,7 @@ export function createDynamoLedger(options: DynamoLedgerOptions): DynamoLedger {
           TableName: tableName,
           KeyConditionExpression: '#pk = :pk',
           ExpressionAttributeNames: { '#pk': TABLE.partitionKey },
-          ExpressionAttributeValues: { ':pk': toRunKey('renew').pk },
+          ExpressionAttributeValues: { ':pk': toRunKey('renew', ks).pk },
           ConsistentRead: true,
         },
         'lastRuns',

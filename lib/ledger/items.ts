@@ -7,7 +7,7 @@ import { TABLE } from './table';
 /**
  * The ledger's item layout: pure mapping between port records and DynamoDB items (document-client shape).
  * Keys: claims `DOMAIN#<domain>` / `EXP#<expiryMs, 15 digits>`, batches `BATCH#<id>` / `BATCH`, runs `RUN` / `<job>`,
- * every hold in one item `HOLD` / `HOLD`.
+ * every hold in one item `HOLD` / `HOLD`; a named account's keys carry its prefix `ACCT#<name>#` (see Keyspace).
  */
 
 export type Item = Record<string, unknown>;
@@ -24,38 +24,79 @@ export const ITEM_TYPE = {
 
 const DAY_S = 86_400;
 
+/**
+ * Where one account's items live in the table: every partition key carries the account's prefix, and its open
+ * batches their own open-index partition. The unnamed account ('') keeps the keys of the single-account version
+ * (no prefix, open value `OPEN`), so a ledger written before accounts existed is read and extended as it is, with
+ * no migration. Names are lower-case letters, digits and hyphens (lib/accounts.ts), so no prefix is another's.
+ */
+export interface Keyspace {
+  /** The account's name; '' for the unnamed account. */
+  readonly account: string;
+  /** Prepended to every partition key: '' or `ACCT#<name>#`. */
+  readonly prefix: string;
+  /** The open index's partition value of this account's open batches. */
+  readonly openValue: string;
+}
+
+/** The keyspace of `account` ('' = the unnamed account: today's keys). */
+export function keyspaceOf(account: string): Keyspace {
+  return account === ''
+    ? { account, prefix: '', openValue: TABLE.openIndex.openValue }
+    : { account, prefix: `ACCT#${account}#`, openValue: `${TABLE.openIndex.openValue}#${account}` };
+}
+
+/** The unnamed account's keyspace: the keys of the single-account version. */
+export const DEFAULT_KEYSPACE: Keyspace = keyspaceOf('');
+
+/** Partition-key prefix of every claim of the keyspace (for scans and the IAM pattern). */
+export function claimPrefix(ks: Keyspace = DEFAULT_KEYSPACE): string {
+  return `${ks.prefix}DOMAIN#`;
+}
+
 /** Primary key of the claim for (domain, expiry ms); the domain is lower-cased. */
-export function toClaimKey(key: ClaimKey): ItemKey {
-  return { pk: `DOMAIN#${key.domain.toLowerCase()}`, sk: `EXP#${String(key.expiryMs).padStart(15, '0')}` };
+export function toClaimKey(key: ClaimKey, ks: Keyspace = DEFAULT_KEYSPACE): ItemKey {
+  return {
+    pk: `${claimPrefix(ks)}${key.domain.toLowerCase()}`,
+    sk: `EXP#${String(key.expiryMs).padStart(15, '0')}`,
+  };
+}
+
+/** Partition-key prefix of every batch of the keyspace. */
+export function batchPrefix(ks: Keyspace = DEFAULT_KEYSPACE): string {
+  return `${ks.prefix}BATCH#`;
 }
 
 /** Primary key of a batch. */
-export function toBatchKey(batchId: string): ItemKey {
-  return { pk: `BATCH#${batchId}`, sk: 'BATCH' };
-}
-
-/** Primary key of a budget counter for one period. */
-export function toBudgetKey(name: string, period: string): ItemKey {
-  return { pk: `BUDGET#${name}`, sk: period };
-}
-
-/** Primary key of a one-time mark. */
-export function toMarkKey(key: string): ItemKey {
-  return { pk: `MARK#${key}`, sk: 'MARK' };
-}
-
-/** Primary key of the last run record of a job. */
-export function toRunKey(job: RunRecord['job']): ItemKey {
-  return { pk: 'RUN', sk: job };
+export function toBatchKey(batchId: string, ks: Keyspace = DEFAULT_KEYSPACE): ItemKey {
+  return { pk: `${batchPrefix(ks)}${batchId}`, sk: 'BATCH' };
 }
 
 /**
- * Primary key of the one item that holds every hold. One item, not one per domain: the renew job reads all holds on
- * every run with a strongly consistent GetItem its role already has (no Scan, no Query grant, no index lag), and a
- * hold written before a run starts is always seen by it.
+ * Primary key of a budget counter for one period. `shared`: the one counter every account of the table draws
+ * from (the global cap on top of each account's own), outside every account's keyspace.
  */
-export function toHoldsKey(): ItemKey {
-  return { pk: 'HOLD', sk: 'HOLD' };
+export function toBudgetKey(name: string, period: string, ks: Keyspace = DEFAULT_KEYSPACE, shared = false): ItemKey {
+  return { pk: shared ? `ALL#BUDGET#${name}` : `${ks.prefix}BUDGET#${name}`, sk: period };
+}
+
+/** Primary key of a one-time mark. */
+export function toMarkKey(key: string, ks: Keyspace = DEFAULT_KEYSPACE): ItemKey {
+  return { pk: `${ks.prefix}MARK#${key}`, sk: 'MARK' };
+}
+
+/** Primary key of the last run record of a job. */
+export function toRunKey(job: RunRecord['job'], ks: Keyspace = DEFAULT_KEYSPACE): ItemKey {
+  return { pk: `${ks.prefix}RUN`, sk: job };
+}
+
+/**
+ * Primary key of the one item that holds every hold of an account. One item, not one per domain: the renew job
+ * reads all holds on every run with a strongly consistent GetItem its role already has (no Scan, no Query grant,
+ * no index lag), and a hold written before a run starts is always seen by it.
+ */
+export function toHoldsKey(ks: Keyspace = DEFAULT_KEYSPACE): ItemKey {
+  return { pk: `${ks.prefix}HOLD`, sk: 'HOLD' };
 }
 
 /**
@@ -88,7 +129,12 @@ function sortHolds(holds: Hold[]): Hold[] {
  * The holds item at `version`. Throws InputError (nothing is written) when the holds would not fit in one item,
  * see MAX_HOLDS_BYTES.
  */
-export function toHoldsItem(holds: readonly Hold[], version: number, writeId: string): Item {
+export function toHoldsItem(
+  holds: readonly Hold[],
+  version: number,
+  writeId: string,
+  ks: Keyspace = DEFAULT_KEYSPACE,
+): Item {
   const stored = sortHolds(
     holds.map(
       (h): Hold => ({
@@ -106,7 +152,7 @@ export function toHoldsItem(holds: readonly Hold[], version: number, writeId: st
         `(${stored.length} holds); remove holds you no longer need (autorenew unhold) or give shorter reasons`,
     );
   }
-  return { ...toHoldsKey(), type: ITEM_TYPE.hold, writeId, holds: stored, version };
+  return { ...toHoldsKey(ks), type: ITEM_TYPE.hold, writeId, holds: stored, version };
 }
 
 /** Holds (sorted by domain) and the item's version from the stored holds item. */
@@ -147,9 +193,9 @@ function dropUndefined<T extends Item>(item: T): T {
 }
 
 /** Full claim item, including keys, type, writeId and (for finished claims) the TTL attribute. */
-export function toClaimItem(claim: Claim, writeId: string): Item {
+export function toClaimItem(claim: Claim, writeId: string, ks: Keyspace = DEFAULT_KEYSPACE): Item {
   return dropUndefined({
-    ...toClaimKey(claim),
+    ...toClaimKey(claim, ks),
     type: ITEM_TYPE.claim,
     writeId,
     domain: claim.domain.toLowerCase(),
@@ -198,11 +244,11 @@ export function boundEntries(entries: readonly BatchEntry[]): Item[] {
 }
 
 /** Full batch item, with the open-index attributes while open and the TTL attribute once finished. */
-export function toBatchItem(batch: Batch, writeId: string): Item {
+export function toBatchItem(batch: Batch, writeId: string, ks: Keyspace = DEFAULT_KEYSPACE): Item {
   const open = isBatchOpen(batch);
   const { openIndex, ttlAttribute } = TABLE;
   return dropUndefined({
-    ...toBatchKey(batch.batchId),
+    ...toBatchKey(batch.batchId, ks),
     type: ITEM_TYPE.batch,
     writeId,
     batchId: batch.batchId,
@@ -227,16 +273,16 @@ export function toBatchItem(batch: Batch, writeId: string): Item {
     pendingNotices: [...batch.pendingNotices],
     sentNotices: [...batch.sentNotices],
     version: batch.version,
-    [openIndex.partitionKey]: open ? openIndex.openValue : undefined,
+    [openIndex.partitionKey]: open ? ks.openValue : undefined,
     [openIndex.sortKey]: open ? `${new Date(batch.createdAtMs).toISOString()}#${batch.batchId}` : undefined,
     [ttlAttribute]: open ? undefined : computeExpiresAt(batch.closedAtMs ?? batch.updatedAtMs),
   });
 }
 
 /** Run record item (the last run of a job). */
-export function toRunItem(run: RunRecord, writeId: string): Item {
+export function toRunItem(run: RunRecord, writeId: string, ks: Keyspace = DEFAULT_KEYSPACE): Item {
   return dropUndefined({
-    ...toRunKey(run.job),
+    ...toRunKey(run.job, ks),
     type: ITEM_TYPE.run,
     writeId,
     job: run.job,

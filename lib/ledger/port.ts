@@ -135,6 +135,8 @@ export interface BudgetRequest {
   amount: number;
   cap: number;
   nowMs: number;
+  /** The one budget every account of the ledger shares (the global cap), instead of this account's own. */
+  shared?: boolean;
 }
 
 /**

@@ -10,7 +10,7 @@ import { TABLE } from '../../lib/ledger/table';
 /** One fresh, empty ledger table (or in-memory store), and ways to reach it. */
 export interface LedgerTable {
   /** A ledger over this table; `newId` is the seam for replaying a write with a known writeId. */
-  createLedger(options?: { newId?: () => string }): Ledger;
+  createLedger(options?: { newId?: () => string; account?: string }): Ledger;
   /** The stored item (DynamoDB adapters only: the item layout, the open index's keys and the TTL attribute). */
   rawItem?(pk: string, sk: string): Promise<Record<string, unknown> | undefined>;
 }
@@ -60,7 +60,12 @@ export function dynamoBackend(server: LedgerServer): LedgerBackend {
       await ensureTable(c, tableName);
       return {
         createLedger: (options = {}) =>
-          createDynamoLedger({ tableName, client: c, ...(options.newId ? { newId: options.newId } : {}) }),
+          createDynamoLedger({
+            tableName,
+            client: c,
+            ...(options.newId ? { newId: options.newId } : {}),
+            ...(options.account !== undefined ? { account: options.account } : {}),
+          }),
         async rawItem(pk, sk) {
           const out = await c.send(new GetCommand({ TableName: tableName, Key: { pk, sk }, ConsistentRead: true }));
           return out.Item;
@@ -589,6 +594,62 @@ export function describeLedgerContract(name: string, backend: LedgerBackend): vo
         expect(await ledger.getMarks(['a', 'b'])).toEqual(new Map());
         await ledger.putMarks(['a'], T0);
         expect(await ledger.getMarks(['a', 'b'])).toEqual(new Map([['a', T0]]));
+      });
+    });
+
+    describe('accounts: one table, a keyspace each', () => {
+      test('the same domain in two accounts is two claims; each account sees only its own claims', async () => {
+        const cn = table.createLedger({ account: 'cn-main' });
+        const intl = table.createLedger({ account: 'intl' });
+        const domain = uniqueDomain('Moved');
+        const a = await mustClaim(cn, claimRequest(domain));
+        const b = await mustClaim(intl, claimRequest(domain));
+        expect(a.batchId).not.toBe(b.batchId);
+        expect((await cn.listClaimsForDomain(domain)).map((c) => c.batchId)).toEqual([a.batchId]);
+        expect((await intl.getClaims([a])).map((c) => c.batchId)).toEqual([b.batchId]);
+        expect((await cn.listLiveClaims()).map((c) => c.batchId)).toEqual([a.batchId]);
+        expect(await table.createLedger().listLiveClaims()).toEqual([]);
+      });
+
+      test('batches, runs, holds, marks and budgets are per account; a shared budget spans them', async () => {
+        const cn = table.createLedger({ account: 'cn-main' });
+        const intl = table.createLedger({ account: 'intl' });
+        const batch = await cn.putBatchIntent(batchIntent());
+        expect(await intl.getBatch(batch.batchId)).toBeUndefined();
+        expect((await cn.listOpenBatches()).map((b) => b.batchId)).toEqual([batch.batchId]);
+        expect(await intl.listOpenBatches()).toEqual([]);
+        expect(await table.createLedger().listOpenBatches()).toEqual([]);
+        expect(await intl.listRecentBatches(5)).toEqual([]);
+        await cn.recordRun({ job: 'renew', runId: 'r1', startedAtMs: T0, finishedAtMs: T0, ok: true, summary: {} });
+        expect(await intl.lastRuns()).toEqual([]);
+        expect((await cn.lastRuns()).map((r) => r.runId)).toEqual(['r1']);
+        await cn.putHold({ domain: 'held.com', createdAtMs: T0 });
+        expect(await intl.listHolds()).toEqual([]);
+        await cn.putMarks(['m'], T0);
+        expect(await intl.getMarks(['m'])).toEqual(new Map());
+        const take = (l: Ledger, amount: number, shared?: boolean) =>
+          l.takeBudget({ name: 'domains', period: 'd1', amount, cap: 5, nowMs: T0, ...(shared ? { shared } : {}) });
+        expect(await take(cn, 5)).toBe(5);
+        expect(await take(intl, 5)).toBe(5);
+        expect(await take(cn, 3, true)).toBe(3);
+        expect(await take(intl, 3, true)).toBe(2);
+      });
+
+      test('the unnamed account keeps the keys of the single-account version', async () => {
+        if (!table.rawItem) return;
+        const ledger = table.createLedger({ account: '' });
+        const claim = await mustClaim(ledger, claimRequest(uniqueDomain('Legacy')));
+        expect(await rawClaim(claim)).toMatchObject({ domain: claim.domain, status: 'CLAIMED' });
+        const named = await mustClaim(table.createLedger({ account: 'x' }), claimRequest(uniqueDomain('Named')));
+        expect(await rawClaim(named)).toBeUndefined();
+        const pk = `ACCT#x#DOMAIN#${named.domain}`;
+        expect(await rawItem(pk, `EXP#${String(named.expiryMs).padStart(15, '0')}`)).toMatchObject({
+          status: 'CLAIMED',
+        });
+        const batch = await ledger.putBatchIntent(batchIntent());
+        expect(await rawItem(`BATCH#${batch.batchId}`, 'BATCH')).toMatchObject({
+          [TABLE.openIndex.partitionKey]: 'OPEN',
+        });
       });
     });
 

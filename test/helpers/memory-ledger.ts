@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { LedgerConflictError, LedgerError } from '../../lib/errors';
 import {
+  batchPrefix,
+  claimPrefix,
   computeExpiresAt,
   fromBatchItem,
   fromClaimItem,
@@ -10,6 +12,7 @@ import {
   type Item,
   type ItemKey,
   isBatchOpen,
+  keyspaceOf,
   removeHold,
   replaceHold,
   toBatchItem,
@@ -47,6 +50,8 @@ export interface MemoryLedgerOptions {
    * make the operation fail without touching the store, e.g. `(op) => { if (op === 'saveBatch') throw ... }`.
    */
   before?: (operation: LedgerOperation) => void | Promise<void>;
+  /** The account whose keyspace this ledger uses (lib/ledger/items.ts Keyspace); default '' = the unnamed one. */
+  account?: string;
 }
 
 /** The "table": items by primary key. */
@@ -93,6 +98,7 @@ function byCreatedThenId(a: Batch, b: Batch): number {
 export function createMemoryLedger(options: MemoryLedgerOptions = {}): MemoryLedger {
   const store = options.store ?? new MemoryLedgerStore();
   const newId = options.newId ?? randomUUID;
+  const ks = keyspaceOf(options.account ?? '');
 
   async function enter(operation: LedgerOperation): Promise<void> {
     // Yield, as a network call would, so that concurrent callers interleave between operations.
@@ -131,11 +137,11 @@ export function createMemoryLedger(options: MemoryLedgerOptions = {}): MemoryLed
 
   /** The adapter's read-modify-write of the one holds item, in one step (nothing interleaves in memory). */
   function changeHolds(change: (holds: readonly Hold[]) => Hold[] | undefined): boolean {
-    const stored = store.get(toHoldsKey());
+    const stored = store.get(toHoldsKey(ks));
     const current = stored ? fromHoldsItem(stored) : { holds: [], version: 0 };
     const next = change(current.holds);
     if (next === undefined) return false;
-    store.put(toHoldsItem(next, current.version + 1, newId()));
+    store.put(toHoldsItem(next, current.version + 1, newId(), ks));
     return true;
   }
 
@@ -145,8 +151,8 @@ export function createMemoryLedger(options: MemoryLedgerOptions = {}): MemoryLed
 
     async putBatchIntent(batch) {
       await enter('putBatchIntent');
-      const item = toBatchItem({ ...batch, version: 1 }, newId());
-      const outcome: Outcome = writeConditional(toBatchKey(batch.batchId), String(item.writeId), (stored) =>
+      const item = toBatchItem({ ...batch, version: 1 }, newId(), ks);
+      const outcome: Outcome = writeConditional(toBatchKey(batch.batchId, ks), String(item.writeId), (stored) =>
         stored ? undefined : item,
       );
       if (outcome.kind !== 'refused') return fromBatchItem(outcome.item);
@@ -158,20 +164,20 @@ export function createMemoryLedger(options: MemoryLedgerOptions = {}): MemoryLed
 
     async saveBatch(batch) {
       await enter('saveBatch');
-      const item = toBatchItem({ ...batch, version: batch.version + 1 }, newId());
+      const item = toBatchItem({ ...batch, version: batch.version + 1 }, newId(), ks);
       return fromBatchItem(putVersioned(item, batch.version, 'saveBatch'));
     },
 
     async getBatch(batchId) {
       await enter('getBatch');
-      const item = store.get(toBatchKey(batchId));
+      const item = store.get(toBatchKey(batchId, ks));
       return item ? fromBatchItem(item) : undefined;
     },
 
     async listOpenBatches() {
       await enter('listOpenBatches');
       return store
-        .all((i) => i.type === ITEM_TYPE.batch)
+        .all((i) => i.type === ITEM_TYPE.batch && i[TABLE.openIndex.partitionKey] === ks.openValue)
         .map(fromBatchItem)
         .filter(isBatchOpen)
         .sort(byCreatedThenId);
@@ -181,7 +187,7 @@ export function createMemoryLedger(options: MemoryLedgerOptions = {}): MemoryLed
       await enter('listRecentBatches');
       if (limit <= 0) return [];
       return store
-        .all((i) => i.type === ITEM_TYPE.batch)
+        .all((i) => i.type === ITEM_TYPE.batch && String(i.pk).startsWith(batchPrefix(ks)))
         .map(fromBatchItem)
         .sort((a, b) => byCreatedThenId(b, a))
         .slice(0, limit);
@@ -191,7 +197,7 @@ export function createMemoryLedger(options: MemoryLedgerOptions = {}): MemoryLed
       await enter('claim');
       const writeId = newId();
       const domain = request.domain.toLowerCase();
-      const outcome: Outcome = writeConditional(toClaimKey(request), writeId, (stored) => {
+      const outcome: Outcome = writeConditional(toClaimKey(request, ks), writeId, (stored) => {
         if (stored && !mayTakeOver(fromClaimItem(stored), request)) return undefined;
         // The adapter's UpdateExpression: SET these, keep attempts and previousTaskNos, REMOVE the result fields.
         const {
@@ -205,7 +211,7 @@ export function createMemoryLedger(options: MemoryLedgerOptions = {}): MemoryLed
         } = stored ?? {};
         return {
           ...kept,
-          ...toClaimKey(request),
+          ...toClaimKey(request, ks),
           type: ITEM_TYPE.claim,
           domain,
           expiryMs: request.expiryMs,
@@ -226,13 +232,13 @@ export function createMemoryLedger(options: MemoryLedgerOptions = {}): MemoryLed
 
     async saveClaim(claim) {
       await enter('saveClaim');
-      const item = toClaimItem({ ...claim, version: claim.version + 1 }, newId());
+      const item = toClaimItem({ ...claim, version: claim.version + 1 }, newId(), ks);
       return fromClaimItem(putVersioned(item, claim.version, 'saveClaim'));
     },
 
     async getClaims(keys) {
       await enter('getClaims');
-      const unique = new Map(keys.map((k) => [MemoryLedgerStore.key(toClaimKey(k)), toClaimKey(k)]));
+      const unique = new Map(keys.map((k) => [MemoryLedgerStore.key(toClaimKey(k, ks)), toClaimKey(k, ks)]));
       return [...unique.values()].flatMap((k) => {
         const item = store.get(k);
         return item ? [fromClaimItem(item)] : [];
@@ -241,7 +247,7 @@ export function createMemoryLedger(options: MemoryLedgerOptions = {}): MemoryLed
 
     async listClaimsForDomain(domain) {
       await enter('listClaimsForDomain');
-      const { pk } = toClaimKey({ domain, expiryMs: 0 });
+      const { pk } = toClaimKey({ domain, expiryMs: 0 }, ks);
       return store
         .all((i) => i.pk === pk)
         .reverse()
@@ -251,12 +257,14 @@ export function createMemoryLedger(options: MemoryLedgerOptions = {}): MemoryLed
     async listLiveClaims() {
       await enter('listLiveClaims');
       const live = new Set<unknown>(['CLAIMED', 'SUBMITTED', 'UNKNOWN']);
-      return store.all((i) => i.type === ITEM_TYPE.claim && live.has(i.status)).map(fromClaimItem);
+      return store
+        .all((i) => i.type === ITEM_TYPE.claim && String(i.pk).startsWith(claimPrefix(ks)) && live.has(i.status))
+        .map(fromClaimItem);
     },
 
     async takeBudget(request) {
       await enter('takeBudget');
-      const key = toBudgetKey(request.name, request.period);
+      const key = toBudgetKey(request.name, request.period, ks, request.shared);
       const used = store.get(key)?.used;
       const room = request.cap - (typeof used === 'number' ? used : 0);
       const want = Math.max(0, Math.min(request.amount, request.cap, room));
@@ -275,7 +283,7 @@ export function createMemoryLedger(options: MemoryLedgerOptions = {}): MemoryLed
 
     async returnBudget(request) {
       await enter('returnBudget');
-      const key = toBudgetKey(request.name, request.period);
+      const key = toBudgetKey(request.name, request.period, ks, request.shared);
       const stored = store.get(key);
       // The adapter's condition `attribute_exists(used)`: its failure surfaces as an error there too.
       if (typeof stored?.used !== 'number') {
@@ -290,7 +298,7 @@ export function createMemoryLedger(options: MemoryLedgerOptions = {}): MemoryLed
       await enter('getMarks');
       const found = new Map<string, number>();
       for (const k of keys) {
-        const item = store.get(toMarkKey(k));
+        const item = store.get(toMarkKey(k, ks));
         if (item) found.set(k, typeof item.atMs === 'number' ? item.atMs : 0);
       }
       return found;
@@ -300,7 +308,7 @@ export function createMemoryLedger(options: MemoryLedgerOptions = {}): MemoryLed
       await enter('putMarks');
       for (const key of keys) {
         store.put({
-          ...toMarkKey(key),
+          ...toMarkKey(key, ks),
           type: ITEM_TYPE.mark,
           key,
           atMs: nowMs,
@@ -311,16 +319,16 @@ export function createMemoryLedger(options: MemoryLedgerOptions = {}): MemoryLed
 
     async recordRun(run) {
       await enter('recordRun');
-      const item = toRunItem(run, newId());
+      const item = toRunItem(run, newId(), ks);
       // Refused means a newer run of the job is already recorded: keep it.
-      writeConditional(toRunKey(run.job), String(item.writeId), (stored) =>
+      writeConditional(toRunKey(run.job, ks), String(item.writeId), (stored) =>
         !stored || (stored.startedAtMs as number) <= run.startedAtMs ? item : undefined,
       );
     },
 
     async lastRuns() {
       await enter('lastRuns');
-      return store.all((i) => i.pk === toRunKey('renew').pk).map(fromRunItem);
+      return store.all((i) => i.pk === toRunKey('renew', ks).pk).map(fromRunItem);
     },
 
     async putHold(hold) {
@@ -338,7 +346,7 @@ export function createMemoryLedger(options: MemoryLedgerOptions = {}): MemoryLed
 
     async listHolds() {
       await enter('listHolds');
-      const stored = store.get(toHoldsKey());
+      const stored = store.get(toHoldsKey(ks));
       return stored ? fromHoldsItem(stored).holds : [];
     },
   };

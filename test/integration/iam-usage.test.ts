@@ -3,10 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
-  CLAIM_PARTITION_PATTERN,
+  CLAIM_PARTITION_PATTERNS,
   compareGrants,
   grantKeys,
   type Job,
+  matchesStringLike,
   RESERVED_ACCESS,
   reservedKeys,
 } from '../../lib/iam';
@@ -93,8 +94,9 @@ describe('IAM: every granted action is used, every used action is granted', () =
       if (call.resource !== TABLE_NAME) return `${call.action}@table:${call.resource}`;
       if (call.index === undefined) {
         // A Query whose key values are all claim partitions: what the LeadingKeys condition allows.
-        const prefix = CLAIM_PARTITION_PATTERN.slice(0, -1);
-        const claimsOnly = call.keyValues?.length && call.keyValues.every((v) => v.startsWith(prefix));
+        const claimsOnly =
+          call.keyValues?.length &&
+          call.keyValues.every((v) => CLAIM_PARTITION_PATTERNS.some((p) => matchesStringLike(p, v)));
         return `${call.action}@${call.action === 'dynamodb:Query' && claimsOnly ? 'claimPartitions' : 'table'}`;
       }
       return call.index === TABLE.openIndex.name ? `${call.action}@openIndex` : `${call.action}@index:${call.index}`;

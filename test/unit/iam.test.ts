@@ -1,13 +1,14 @@
 import {
-  CLAIM_PARTITION_PATTERN,
+  CLAIM_PARTITION_PATTERNS,
   describeIamFacts,
   JOB_LEDGER_CALLS,
   LEDGER_METHOD_ACCESS,
   ledgerGrants,
+  matchesStringLike,
   RESERVED_ACCESS,
   usedLedgerAccess,
 } from '../../lib/iam';
-import { toClaimKey } from '../../lib/ledger/items';
+import { keyspaceOf, toBatchKey, toClaimKey, toHoldsKey, toMarkKey, toRunKey } from '../../lib/ledger/items';
 
 interface Statement {
   Sid: string;
@@ -53,7 +54,13 @@ describe('lib/iam.ts: each role from what its job calls', () => {
   });
 
   test('claim-partition queries are limited to the claims’ partition keys (lib/ledger/items.ts)', () => {
-    expect(CLAIM_PARTITION_PATTERN).toBe(`${toClaimKey({ domain: 'x.com', expiryMs: 1 }).pk.replace('x.com', '')}*`);
+    const allowed = (pk: string) => CLAIM_PARTITION_PATTERNS.some((p) => matchesStringLike(p, pk));
+    for (const account of ['', 'cn-main', 'intl-2']) {
+      const ks = keyspaceOf(account);
+      expect(allowed(toClaimKey({ domain: 'x.com', expiryMs: 1 }, ks).pk)).toBe(true);
+      for (const pk of [toBatchKey('b', ks).pk, toRunKey('renew', ks).pk, toHoldsKey(ks).pk, toMarkKey('m', ks).pk])
+        expect(allowed(pk)).toBe(false);
+    }
   });
 
   test('no role queries the table, deletes or scans for the CLI: those methods are the operator’s', () => {
@@ -103,7 +110,7 @@ describe('scripts/roles.cjs renders the roles from dist/iam.json facts', () => {
       Effect: 'Allow',
       Action: ['dynamodb:Query'],
       Resource: { 'Fn::GetAtt': ['LedgerTable', 'Arn'] },
-      Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [CLAIM_PARTITION_PATTERN] } },
+      Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': CLAIM_PARTITION_PATTERNS } },
     });
     expect(statements(Resources.RenewRole).LedgerClaimQueries).toBeUndefined();
     for (const job of ['renew', 'check'] as const) {
