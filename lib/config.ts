@@ -1,3 +1,4 @@
+import { type Account, PER_ACCOUNT_VARIABLES, parseAccounts } from './accounts';
 import { dialectOf, SITE_PROFILES, SITES, type Site } from './alibaba/sites';
 import { InputError } from './errors';
 
@@ -41,6 +42,13 @@ export interface Config {
   site: Site;
   /** AUTORENEW_API_VERSION: the Domain API version sent; default the site's (cn 2018-01-29, intl 2017-12-18). */
   apiVersion: string;
+  /**
+   * The accounts served (AUTORENEW_ACCOUNTS, lib/accounts.ts), never empty. Without AUTORENEW_ACCOUNTS: one unnamed
+   * account built from the settings above. With it, the settings above describe the first account.
+   */
+  accounts: readonly Readonly<Account>[];
+  /** AUTORENEW_GLOBAL_MAX_DOMAINS: domains per UTC day across all accounts, on top of each account's own cap. */
+  globalMaxDomains?: number;
 }
 
 /** Domain API, China site (each site's defaults: lib/alibaba/sites.ts). */
@@ -83,8 +91,12 @@ function readInteger(env: Env, name: string, fallback: number, min: number, max:
  * signed requests (and renew's paid ones) never travel in clear text. Refused before any request.
  */
 function readEndpoint(env: Env, name: string, fallback: string): string {
-  const endpoint = readOptional(env, name) ?? fallback;
   const example = name === 'AUTORENEW_BSS_ENDPOINT' ? DEFAULT_BSS_ENDPOINT : DEFAULT_ENDPOINT;
+  return checkEndpoint(readOptional(env, name) ?? fallback, name, example);
+}
+
+/** An endpoint's value checked (see readEndpoint); `name` says where it was set, `example` a right one. */
+function checkEndpoint(endpoint: string, name: string, example: string): string {
   let url: URL;
   try {
     url = new URL(endpoint);
@@ -120,6 +132,20 @@ function readSite(env: Env): Site {
   return site;
 }
 
+/** The accounts: AUTORENEW_ACCOUNTS, or the one unnamed account of the single-account settings. */
+function readAccounts(env: Env, single: Account): Account[] {
+  const raw = readOptional(env, 'AUTORENEW_ACCOUNTS');
+  if (raw === undefined) return [single];
+  const clash = PER_ACCOUNT_VARIABLES.find((name) => readOptional(env, name) !== undefined);
+  if (clash) {
+    throw new InputError(
+      `${clash} is set together with AUTORENEW_ACCOUNTS; with accounts each entry carries its own site, endpoints, API version and secrets: move it into the account and unset ${clash}`,
+      { path: clash },
+    );
+  }
+  return parseAccounts(raw, checkEndpoint, isLoopbackEndpoint);
+}
+
 /** Parses and validates the environment once; throws InputError naming the variable and the fix. */
 export function readConfig(env: Env): Readonly<Config> {
   const site = readSite(env);
@@ -150,9 +176,32 @@ export function readConfig(env: Env): Readonly<Config> {
     quoteChunk: readInteger(env, 'AUTORENEW_QUOTE_CHUNK', 20, 1, 100),
     site,
     apiVersion,
+    accounts: [],
   };
   for (const [k, v] of Object.entries(optional))
     if (v !== undefined) (config as unknown as Record<string, string>)[k] = v;
+  const accounts = readAccounts(env, {
+    name: '',
+    site,
+    endpoint: config.endpoint,
+    bssEndpoint: config.bssEndpoint,
+    apiVersion,
+    ...(config.secretId ? { secretId: config.secretId } : {}),
+    ...(config.readOnlySecretId ? { readOnlySecretId: config.readOnlySecretId } : {}),
+  });
+  const first = accounts[0] as Account;
+  // The single-account settings describe the first account, for the commands that serve one account.
+  Object.assign(config, {
+    site: first.site,
+    endpoint: first.endpoint,
+    bssEndpoint: first.bssEndpoint,
+    apiVersion: first.apiVersion,
+    accounts: Object.freeze(accounts.map((a) => Object.freeze(a))),
+  });
+  if (first.secretId) config.secretId = first.secretId;
+  if (first.readOnlySecretId) config.readOnlySecretId = first.readOnlySecretId;
+  if (readOptional(env, 'AUTORENEW_GLOBAL_MAX_DOMAINS') !== undefined)
+    config.globalMaxDomains = readInteger(env, 'AUTORENEW_GLOBAL_MAX_DOMAINS', 0, 1, 100_000);
   return Object.freeze(config);
 }
 
