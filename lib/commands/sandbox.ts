@@ -2,14 +2,26 @@ import { readFile } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { InputError } from '../errors';
-import { type SandboxFaults, type SandboxFixture, type SandboxOptions, startSandbox } from '../sandbox';
+import {
+  type SandboxAccountOptions,
+  type SandboxFaults,
+  type SandboxFixture,
+  type SandboxOptions,
+  startSandbox,
+} from '../sandbox';
+
+/** A --fixture file: the primary account's portfolio, plus optional extra accounts. */
+type FixtureFile = SandboxFixture & { accounts?: SandboxAccountOptions[] };
+
 import { type CliIO, type Command, EXIT } from './io';
 
 const USAGE = `usage: autorenew sandbox [options]
   --port N               listen on 127.0.0.1:N (default 8787; 0 = any free port)
   --domains N            generated portfolio size (default 50)
   --seed N               seed for the portfolio and the fault dice (default 1)
-  --fixture FILE         JSON {"domains":[{"domainName","expiresAtMs",...}],"balance"?} instead of generated domains
+  --fixture FILE         JSON {"domains":[{"domainName","expiresAtMs",...}],"balance"?} instead of generated domains;
+                         may add "accounts":[{"name","accessKeyId","accessKeySecret",...}]: extra accounts, each
+                         with its own domains/fixture, balance and currency (see lib/sandbox/README.md)
   --access-key-id ID     (default sandbox-access-key-id)
   --access-key-secret S  (default sandbox-access-key-secret)
   --latency-ms N         delay before every API answer
@@ -162,7 +174,7 @@ function parseFaultFlags(values: Record<string, string | boolean | undefined>): 
   return faults as SandboxFaults;
 }
 
-async function readFixture(path: string, cwd: string): Promise<SandboxFixture> {
+async function readFixture(path: string, cwd: string): Promise<FixtureFile> {
   const full = isAbsolute(path) ? path : resolve(cwd, path);
   let text: string;
   try {
@@ -171,7 +183,7 @@ async function readFixture(path: string, cwd: string): Promise<SandboxFixture> {
     throw new InputError(`sandbox: cannot read --fixture ${path}; check the path`, { file: path });
   }
   try {
-    return JSON.parse(text) as SandboxFixture;
+    return JSON.parse(text) as FixtureFile;
   } catch {
     throw new InputError(`sandbox: --fixture ${path} is not valid JSON`, { file: path });
   }
@@ -202,7 +214,12 @@ export async function parseSandboxArgs(args: readonly string[], cwd: string): Pr
   }
   if (values['access-key-id'] !== undefined) options.accessKeyId = values['access-key-id'];
   if (values['access-key-secret'] !== undefined) options.accessKeySecret = values['access-key-secret'];
-  if (values.fixture !== undefined) options.fixture = await readFixture(values.fixture, cwd);
+  if (values.fixture !== undefined) {
+    // The file's "accounts" are extra accounts (startSandbox checks them); the rest is the primary's portfolio.
+    const { accounts, ...fixture } = await readFixture(values.fixture, cwd);
+    options.fixture = fixture;
+    if (accounts !== undefined) options.accounts = accounts;
+  }
   if (values.currency !== undefined) options.currency = values.currency;
   return options;
 }
@@ -253,10 +270,18 @@ export async function runSandbox(args: readonly string[], io: CliIO, stop: () =>
     `  read-only key (lists and queries; paid calls get 403 Forbidden.RAM): ${sandbox.readOnlyAccessKeyId} / ${sandbox.readOnlyAccessKeySecret}`,
   );
   io.out(`  ${state.domains.length} domains, balance ${state.balance} ${state.currency}`);
+  for (const account of sandbox.accounts.slice(1)) {
+    const own = sandbox.state(account.name);
+    io.out(
+      `  account "${account.name}": ${account.accessKeyId} / ${account.accessKeySecret} (read-only ${account.readOnlyAccessKeyId} / ${account.readOnlyAccessKeySecret}), ${own.domains.length} domains, balance ${own.balance} ${own.currency}`,
+    );
+  }
   io.out(
     `  use: AUTORENEW_ENDPOINT=${sandbox.url} ALIBABA_CLOUD_ACCESS_KEY_ID=${sandbox.accessKeyId} ALIBABA_CLOUD_ACCESS_KEY_SECRET=${sandbox.accessKeySecret}`,
   );
-  io.out(`  control: GET ${sandbox.url}/_sandbox/state, POST /_sandbox/faults, POST /_sandbox/clock`);
+  io.out(
+    `  control: GET ${sandbox.url}/_sandbox/state[?account=NAME], POST /_sandbox/faults, POST /_sandbox/clock, POST /_sandbox/balance[?account=NAME]`,
+  );
   io.out('Press Ctrl+C to stop.');
   await stop();
   await sandbox.close();

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { type Account, findAccountByKeyId } from './accounts';
 import { type AuthInput, claimedKeyId, isV3, verifyV1, verifyV3 } from './auth';
 import { appliesTo, decideEffects, decideFault } from './faults';
 import { parseForm, sendJson } from './http-util';
@@ -134,9 +135,14 @@ export async function handleApiRequest(
   try {
     const parsed = parseRequest(req, url, body);
     product = productOf(parsed.version);
-    const readOnly = claimedKeyId(parsed.auth, parsed.v3) === rt.readOnlyCreds.accessKeyId;
+    // The key id picks the account (and whether it is its read-only key). An unknown one is checked against the
+    // primary key pair, so that it fails exactly as before: InvalidAccessKeyId.NotFound, after the timestamp check.
+    const found = findAccountByKeyId(rt.accounts, claimedKeyId(parsed.auth, parsed.v3));
+    const account = found?.account ?? (rt.accounts[0] as Account);
+    const readOnly = found?.readOnly ?? false;
     try {
-      (parsed.v3 ? verifyV3 : verifyV1)(parsed.auth, readOnly ? rt.readOnlyCreds : rt.creds, rt.nonces, Date.now());
+      const creds = readOnly ? account.readOnlyCreds : account.creds;
+      (parsed.v3 ? verifyV3 : verifyV1)(parsed.auth, creds, rt.nonces, Date.now());
     } catch (err) {
       countRequest(rt, 'authFailed');
       throw err;
@@ -177,12 +183,13 @@ export async function handleApiRequest(
       );
     }
     const effects = decideEffects(faults, parsed.action, rt.rng, fault);
-    rt.model.settle();
+    const model = account.model;
+    model.settle();
     const operation = parsed.operation;
     let answer: Record<string, unknown>;
     try {
       answer = operation({
-        model: rt.model,
+        model,
         params: parsed.params,
         requestId,
         clientIp: req.socket.remoteAddress ?? '127.0.0.1',

@@ -1,9 +1,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { InputError } from '../errors';
+import { UnknownAccountError } from './accounts';
 import { resolveFaults } from './faults';
 import { isJsonContentType, sendJson } from './http-util';
-import { isAmount, toCents } from './model';
-import { type Runtime, snapshotState } from './runtime';
+import { isAmount } from './model';
+import { changeBalance, type Runtime, setSharedClock, snapshotState } from './runtime';
 
 export const CONTROL_PREFIX = '/_sandbox/';
 
@@ -35,7 +36,8 @@ function readClock(body: Record<string, unknown>): { nowMs?: number; advanceMs?:
   return { ...(now !== undefined ? { nowMs: now } : {}), ...(advance !== undefined ? { advanceMs: advance } : {}) };
 }
 
-function readBalance(body: Record<string, unknown>): { set?: number; add?: number } {
+/** Reads `{"set": amount}` or `{"add": amount}` (POST /_sandbox/balance, sandbox.setBalance). */
+export function readBalance(body: Record<string, unknown>): { set?: number; add?: number } {
   for (const key of Object.keys(body)) {
     if (key !== 'set' && key !== 'add') {
       throw new InputError(`/_sandbox/balance: unknown key "${key}"; send {"set": <CNY>} or {"add": <CNY>}`);
@@ -58,6 +60,8 @@ function readBalance(body: Record<string, unknown>): { set?: number; add?: numbe
  * GET /_sandbox/clock ({"nowMs": ms}: the CLI's clock against a loopback sandbox unless --at), POST /_sandbox/clock
  * ({"now": ms} or {"advanceMs": n}), POST /_sandbox/balance ({"set": CNY} or {"add": CNY}: top
  * up or set the account balance, to practise recovering from "insufficient balance"; never below 0).
+ * State and balance address the primary account, or another with `?account=NAME` (unknown: 404); the clock and
+ * the faults are shared by all accounts.
  */
 export function handleControlRequest(rt: Runtime, req: IncomingMessage, res: ServerResponse, url: URL, body: Buffer) {
   const route = url.pathname;
@@ -70,22 +74,21 @@ export function handleControlRequest(rt: Runtime, req: IncomingMessage, res: Ser
     });
     return;
   }
+  const account = url.searchParams.get('account') ?? undefined;
   try {
     if (route === '/_sandbox/state' && method === 'GET') {
-      sendJson(res, 200, snapshotState(rt));
+      sendJson(res, 200, snapshotState(rt, account));
     } else if (route === '/_sandbox/faults' && method === 'POST') {
       rt.faults = resolveFaults(parseJsonObject(body, route), route);
       sendJson(res, 200, { faults: rt.faults });
     } else if (route === '/_sandbox/clock' && method === 'GET') {
-      sendJson(res, 200, { nowMs: rt.model.now() });
+      sendJson(res, 200, { nowMs: rt.clock.now() });
     } else if (route === '/_sandbox/clock' && method === 'POST') {
-      rt.model.setClock(readClock(parseJsonObject(body, route)));
-      sendJson(res, 200, { nowMs: rt.model.now() });
+      setSharedClock(rt, readClock(parseJsonObject(body, route)));
+      sendJson(res, 200, { nowMs: rt.clock.now() });
     } else if (route === '/_sandbox/balance' && method === 'POST') {
-      const change = readBalance(parseJsonObject(body, route));
-      const cents = change.set !== undefined ? toCents(change.set) : rt.model.balanceCents + toCents(change.add ?? 0);
-      rt.model.balanceCents = Math.max(0, cents);
-      sendJson(res, 200, { balance: rt.model.balance });
+      const balance = changeBalance(rt, readBalance(parseJsonObject(body, route)), account);
+      sendJson(res, 200, { balance });
     } else {
       sendJson(res, 404, {
         Code: 'NotFound',
@@ -93,6 +96,10 @@ export function handleControlRequest(rt: Runtime, req: IncomingMessage, res: Ser
       });
     }
   } catch (err) {
+    if (err instanceof UnknownAccountError) {
+      sendJson(res, 404, { Code: 'NotFound', Message: `${route}?account=: ${err.message}` });
+      return;
+    }
     const message = err instanceof InputError ? err.message : 'control request failed';
     sendJson(res, 400, { Code: 'InvalidParameter', Message: message });
   }

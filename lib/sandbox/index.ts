@@ -5,6 +5,8 @@
 export { startSandbox } from './server';
 export type {
   Sandbox,
+  SandboxAccount,
+  SandboxAccountOptions,
   SandboxDomainState,
   SandboxFaultRecord,
   SandboxFaultSettings,

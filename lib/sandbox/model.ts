@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { SimClock } from './clock';
 import { addYearsUtc, DAY_MS } from './dates';
 import { domainKey, priceOf } from './tld';
 import type {
@@ -79,6 +80,8 @@ export interface ModelOptions {
   nowMs: number;
   /** The simulated clock moves only by setClock (default: it runs with real time). */
   freezeClock?: boolean;
+  /** A clock shared with other accounts; when given, `nowMs` and `freezeClock` are ignored. */
+  clock?: SimClock;
   taskMs: number;
   rejectStaleExpiry: boolean;
 }
@@ -114,9 +117,8 @@ export class SandboxModel {
   readonly renewals: SandboxRenewal[] = [];
   private readonly byKey = new Map<string, DomainRecord>();
   private readonly ordered: DomainRecord[] = [];
-  private simBaseMs: number;
-  private realBaseMs: number;
-  private readonly frozen: boolean;
+  /** Possibly shared with the other accounts of the sandbox. */
+  readonly clock: SimClock;
   /** Tasks whose details have not completed yet, in creation order. */
   private openTasks: TaskRecord[] = [];
 
@@ -125,9 +127,7 @@ export class SandboxModel {
     this.currency = opts.currency ?? 'CNY';
     this.taskMs = opts.taskMs;
     this.rejectStaleExpiry = opts.rejectStaleExpiry;
-    this.simBaseMs = opts.nowMs;
-    this.realBaseMs = Date.now();
-    this.frozen = opts.freezeClock ?? false;
+    this.clock = opts.clock ?? new SimClock(opts.nowMs, opts.freezeClock ?? false);
     for (const d of opts.domains) this.addDomain(d);
   }
 
@@ -165,14 +165,15 @@ export class SandboxModel {
 
   /** Simulated time, epoch ms: runs with real time from the last clock setting, or stands still if frozen. */
   now(): number {
-    return this.frozen ? this.simBaseMs : this.simBaseMs + (Date.now() - this.realBaseMs);
+    return this.clock.now();
   }
 
-  /** Jumps the simulated clock to `nowMs` or moves it by `advanceMs`, then applies due task effects. */
+  /**
+   * Jumps the simulated clock to `nowMs` or moves it by `advanceMs`, then applies due task effects (of this model;
+   * other models sharing the clock apply theirs at their next request or state read).
+   */
   setClock(c: { nowMs?: number; advanceMs?: number }): void {
-    const base = c.nowMs ?? this.now();
-    this.simBaseMs = base + (c.advanceMs ?? 0);
-    this.realBaseMs = Date.now();
+    this.clock.set(c);
     this.settle();
   }
 

@@ -1,4 +1,5 @@
 import { InputError } from '../errors';
+import { type ResolvedAccount, resolveAccounts } from './accounts-options';
 import { resolveFaults } from './faults';
 import { generatePortfolio } from './generator';
 import { isAmount } from './model';
@@ -7,6 +8,8 @@ import type { SandboxFaultSettings, SandboxFixture, SandboxFixtureDomain, Sandbo
 /** SandboxOptions with defaults applied and values checked. */
 export interface ResolvedOptions {
   port: number;
+  /** '' (the primary account). */
+  name: string;
   accessKeyId: string;
   accessKeySecret: string;
   readOnlyAccessKeyId: string;
@@ -22,9 +25,11 @@ export interface ResolvedOptions {
   rejectStaleExpiry: boolean;
   faults: SandboxFaultSettings;
   domains: SandboxFixtureDomain[];
+  /** The extra accounts (options.accounts), checked, portfolios built. */
+  accounts: ResolvedAccount[];
 }
 
-function checkInt(name: string, v: number | undefined, min: number, max: number, dflt: number): number {
+export function checkInt(name: string, v: number | undefined, min: number, max: number, dflt: number): number {
   if (v === undefined) return dflt;
   if (!Number.isInteger(v) || v < min || v > max) {
     throw new InputError(`sandbox option ${name} must be an integer from ${min} to ${max}, got ${String(v)}`);
@@ -41,18 +46,19 @@ function checkNumber(name: string, v: number | undefined, min: number, dflt: num
 }
 
 /** The account balance: an amount with at most two decimals, negative allowed (an account in debt). */
-function checkBalance(v: number | undefined): number {
+export function checkBalance(v: number | undefined, name = 'sandbox option balance'): number {
   if (v === undefined) return 1e9;
   if (typeof v !== 'number' || !isAmount(v)) {
-    throw new InputError(`sandbox option balance must be an amount with at most two decimals, got ${String(v)}`);
+    throw new InputError(`${name} must be an amount with at most two decimals, got ${String(v)}`);
   }
   return v;
 }
 
-function checkCurrency(v: string | undefined): string {
+/** The account currency: an ISO 4217 code (default CNY). */
+export function checkCurrency(v: string | undefined, name = 'sandbox option currency'): string {
   if (v === undefined) return 'CNY';
   if (typeof v !== 'string' || !/^[A-Z]{3}$/.test(v)) {
-    throw new InputError(`sandbox option currency must be an ISO 4217 code such as "CNY" or "USD", got ${String(v)}`);
+    throw new InputError(`${name} must be an ISO 4217 code such as "CNY" or "USD", got ${String(v)}`);
   }
   return v;
 }
@@ -91,12 +97,17 @@ export function resolveOptions(o: SandboxOptions): ResolvedOptions {
   const seed = checkInt('seed', o.seed, 0, 2 ** 32 - 1, 1);
   const count = checkInt('domains', o.domains, 0, 1_000_000, 50);
   const domains = o.fixture ? validateFixture(o.fixture) : generatePortfolio(count, seed, nowMs);
-  return {
-    port: checkInt('port', o.port, 0, 65535, 0),
+  const primary = {
+    name: '',
     accessKeyId: o.accessKeyId || 'sandbox-access-key-id',
     accessKeySecret: o.accessKeySecret || 'sandbox-access-key-secret',
     readOnlyAccessKeyId: o.readOnlyAccessKeyId || 'sandbox-readonly-key-id',
     readOnlyAccessKeySecret: o.readOnlyAccessKeySecret || 'sandbox-readonly-key-secret',
+  };
+  return {
+    port: checkInt('port', o.port, 0, 65535, 0),
+    ...primary,
+    accounts: resolveAccounts(o.accounts, primary, seed, nowMs),
     seed,
     nowMs,
     freezeClock: o.freezeClock ?? false,

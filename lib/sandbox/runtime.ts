@@ -1,5 +1,6 @@
-import type { Credentials } from './auth';
-import type { SandboxModel } from './model';
+import { type Account, findAccountByName } from './accounts';
+import type { SimClock } from './clock';
+import { toCents } from './model';
 import type { NonceCache } from './nonces';
 import type { Prng } from './prng';
 import type { Sleeper } from './sleeper';
@@ -10,10 +11,10 @@ const MAX_FAULT_RECORDS = 10_000;
 
 /** Everything one running sandbox holds; shared by the API handler and the control routes. */
 export interface Runtime {
-  model: SandboxModel;
-  creds: Credentials;
-  /** The read-only key pair: authenticates like `creds`, refused for paid actions. */
-  readOnlyCreds: Credentials;
+  /** The primary account first, then options.accounts in order; each request is routed by its AccessKeyId. */
+  accounts: Account[];
+  /** Shared by every account's model. */
+  clock: SimClock;
   nonces: NonceCache;
   /** Dice for faults (seeded, separate from generation). */
   rng: Prng;
@@ -23,6 +24,20 @@ export interface Runtime {
   sleeper: Sleeper;
   maxPageSize: number;
   maxBatch: number;
+}
+
+/** Moves the shared clock, then applies every account's task effects due by the new time. */
+export function setSharedClock(rt: Runtime, c: { nowMs?: number; advanceMs?: number }): void {
+  rt.clock.set(c);
+  for (const account of rt.accounts) account.model.settle();
+}
+
+/** Sets (`set`) or tops up (`add`) an account's balance, never below 0 this way; returns the new balance. */
+export function changeBalance(rt: Runtime, change: { set?: number; add?: number }, accountName?: string): number {
+  const model = findAccountByName(rt.accounts, accountName).model;
+  const cents = change.set !== undefined ? toCents(change.set) : model.balanceCents + toCents(change.add ?? 0);
+  model.balanceCents = Math.max(0, cents);
+  return model.balance;
 }
 
 /** Fresh counters. */
@@ -38,20 +53,24 @@ export function countRequest(rt: Runtime, key: string): void {
 /** Remembers an injected fault. */
 export function recordFault(rt: Runtime, kind: SandboxFaultRecord['kind'], action: string): void {
   if (rt.faultsInjected.length >= MAX_FAULT_RECORDS) rt.faultsInjected.shift();
-  rt.faultsInjected.push({ kind, action, atMs: rt.model.now() });
+  rt.faultsInjected.push({ kind, action, atMs: rt.clock.now() });
 }
 
-/** A JSON-serialisable snapshot, after applying every task effect due by now. */
-export function snapshotState(rt: Runtime): SandboxState {
-  rt.model.settle();
+/**
+ * A JSON-serialisable snapshot of one account (absent or '': the primary), after applying every task effect due by
+ * now. Request counters and faults are sandbox-wide. Throws UnknownAccountError for an unknown name.
+ */
+export function snapshotState(rt: Runtime, accountName?: string): SandboxState {
+  const model = findAccountByName(rt.accounts, accountName).model;
+  model.settle();
   return structuredClone({
-    nowMs: rt.model.now(),
-    balance: rt.model.balance,
-    currency: rt.model.currency,
-    domains: rt.model.snapshotDomains(),
-    tasks: rt.model.snapshotTasks(),
-    submissions: rt.model.submissions,
-    renewals: rt.model.renewals,
+    nowMs: model.now(),
+    balance: model.balance,
+    currency: model.currency,
+    domains: model.snapshotDomains(),
+    tasks: model.snapshotTasks(),
+    submissions: model.submissions,
+    renewals: model.renewals,
     requests: rt.counts,
     faultsInjected: rt.faultsInjected,
     faults: rt.faults,

@@ -1,16 +1,18 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import type { Account } from './accounts';
 import { handleApiRequest } from './api-handler';
-import { CONTROL_PREFIX, handleControlRequest } from './control';
+import { SimClock } from './clock';
+import { CONTROL_PREFIX, handleControlRequest, readBalance } from './control';
 import { resolveFaults } from './faults';
 import { isLoopbackHost, readBody, sendJson } from './http-util';
 import { SandboxModel } from './model';
 import { NonceCache } from './nonces';
-import { resolveOptions } from './options';
+import { type ResolvedOptions, resolveOptions } from './options';
 import { createPrng } from './prng';
-import { countRequest, createCounts, type Runtime, snapshotState } from './runtime';
+import { changeBalance, countRequest, createCounts, type Runtime, setSharedClock, snapshotState } from './runtime';
 import { Sleeper } from './sleeper';
-import type { Sandbox, SandboxOptions } from './types';
+import type { Sandbox, SandboxAccount, SandboxOptions } from './types';
 
 /** Decorrelates the fault dice from the portfolio generator, which uses the seed itself. */
 const FAULT_SEED_SALT = 0x5eed_f00d;
@@ -40,24 +42,49 @@ async function dispatch(rt: Runtime, req: IncomingMessage, res: ServerResponse):
   await handleApiRequest(rt, req, res, url, body);
 }
 
+/** One account's model on the shared clock; the primary's values come from the top-level options. */
+function createAccount(
+  a: Pick<ResolvedOptions, 'domains' | 'balance' | 'currency'> & SandboxAccount,
+  o: ResolvedOptions,
+  clock: SimClock,
+): Account {
+  return {
+    name: a.name,
+    creds: { accessKeyId: a.accessKeyId, accessKeySecret: a.accessKeySecret },
+    readOnlyCreds: { accessKeyId: a.readOnlyAccessKeyId, accessKeySecret: a.readOnlyAccessKeySecret },
+    model: new SandboxModel({
+      domains: a.domains,
+      balance: a.balance,
+      currency: a.currency,
+      nowMs: o.nowMs,
+      clock,
+      taskMs: o.taskMs,
+      rejectStaleExpiry: o.rejectStaleExpiry,
+    }),
+  };
+}
+
+/** The key pairs of an account, as `sandbox.accounts` lists them. */
+function describeAccount(a: Account): SandboxAccount {
+  return {
+    name: a.name,
+    accessKeyId: a.creds.accessKeyId,
+    accessKeySecret: a.creds.accessKeySecret,
+    readOnlyAccessKeyId: a.readOnlyCreds.accessKeyId,
+    readOnlyAccessKeySecret: a.readOnlyCreds.accessKeySecret,
+  };
+}
+
 /**
  * Starts the sandbox registrar on 127.0.0.1 (`port` 0 = any free port) and resolves once it listens.
  * Throws InputError for bad options (before listening).
  */
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   const o = resolveOptions(options);
+  const clock = new SimClock(o.nowMs, o.freezeClock);
   const rt: Runtime = {
-    model: new SandboxModel({
-      domains: o.domains,
-      balance: o.balance,
-      currency: o.currency,
-      nowMs: o.nowMs,
-      freezeClock: o.freezeClock,
-      taskMs: o.taskMs,
-      rejectStaleExpiry: o.rejectStaleExpiry,
-    }),
-    creds: { accessKeyId: o.accessKeyId, accessKeySecret: o.accessKeySecret },
-    readOnlyCreds: { accessKeyId: o.readOnlyAccessKeyId, accessKeySecret: o.readOnlyAccessKeySecret },
+    accounts: [o, ...o.accounts].map((a) => createAccount(a, o, clock)),
+    clock,
     nonces: new NonceCache(),
     rng: createPrng((o.seed ^ FAULT_SEED_SALT) >>> 0),
     faults: o.faults,
@@ -93,13 +120,15 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     accessKeySecret: o.accessKeySecret,
     readOnlyAccessKeyId: o.readOnlyAccessKeyId,
     readOnlyAccessKeySecret: o.readOnlyAccessKeySecret,
-    now: () => rt.model.now(),
-    setClock: (c) => rt.model.setClock(c),
+    accounts: rt.accounts.map(describeAccount),
+    now: () => rt.clock.now(),
+    setClock: (c) => setSharedClock(rt, c),
     setFaults: (f) => {
       rt.faults = resolveFaults(f);
       return structuredClone(rt.faults);
     },
-    state: () => snapshotState(rt),
+    state: (account) => snapshotState(rt, account),
+    setBalance: (change, account) => changeBalance(rt, readBalance({ ...change }), account),
     close: () => {
       closing ??= new Promise<void>((resolve) => {
         rt.sleeper.releaseAll();

@@ -70,6 +70,35 @@ export interface SandboxFixture {
   balance?: number;
 }
 
+/**
+ * One extra account of a sandbox (besides the primary one the top-level options describe): its own key pairs,
+ * portfolio, balance, currency and tasks; the clock, faults and limits are shared. Requests are routed to it by the
+ * AccessKeyId they are signed with.
+ */
+export interface SandboxAccountOptions {
+  /** ^[a-z0-9][a-z0-9-]{0,31}$, unique: `?account=NAME` on the control routes, `sandbox.state(NAME)`. */
+  name: string;
+  accessKeyId: string;
+  accessKeySecret: string;
+  /** Default `<accessKeyId>-readonly` / `<accessKeySecret>-readonly`. */
+  readOnlyAccessKeyId?: string;
+  readOnlyAccessKeySecret?: string;
+  domains?: number; // generated portfolio size (default 50)
+  seed?: number; // generation seed of this portfolio (default: the sandbox seed + the account's position)
+  fixture?: SandboxFixture; // explicit domains instead of generated ones
+  balance?: number; // default 1e9 (or fixture.balance)
+  currency?: string; // default 'CNY'
+}
+
+/** The key pairs of one account, as `sandbox.accounts` lists them (primary first, named ''). */
+export interface SandboxAccount {
+  name: string;
+  accessKeyId: string;
+  accessKeySecret: string;
+  readOnlyAccessKeyId: string;
+  readOnlyAccessKeySecret: string;
+}
+
 export interface SandboxOptions {
   port?: number; // default 0
   accessKeyId?: string; // default 'sandbox-access-key-id'
@@ -92,6 +121,8 @@ export interface SandboxOptions {
   currency?: string;
   rejectStaleExpiry?: boolean; // a task whose CurrentExpirationDate != the domain's expiry at execution fails (default true)
   faults?: SandboxFaults;
+  // Extra accounts besides the primary one above (see SandboxAccountOptions and README "Several accounts").
+  accounts?: SandboxAccountOptions[];
 }
 
 export type DetailStatus = 'WAITING_EXECUTE' | 'EXECUTING' | 'EXECUTE_SUCCESS' | 'EXECUTE_FAILURE';
@@ -213,6 +244,14 @@ export interface Sandbox {
   setClock(c: { nowMs?: number; advanceMs?: number }): void;
   /** Replaces the fault settings (throws InputError for an unknown key or a bad value); returns them complete. */
   setFaults(f: SandboxFaults): SandboxFaultSettings;
-  state(): SandboxState; // JSON-serialisable snapshot (also GET /_sandbox/state)
+  /** Every account's key pairs: the primary first (name ''), then `options.accounts` in order. */
+  accounts: SandboxAccount[];
+  /**
+   * JSON-serialisable snapshot (also GET /_sandbox/state[?account=NAME]) of the primary account, or of the account
+   * named `account` (throws InputError for an unknown name). Request counters and faults are sandbox-wide.
+   */
+  state(account?: string): SandboxState;
+  /** Sets (`set`) or tops up (`add`) an account's balance like POST /_sandbox/balance; returns the new balance. */
+  setBalance(change: { set?: number; add?: number }, account?: string): number;
   close(): Promise<void>; // stops listening, destroys open sockets
 }

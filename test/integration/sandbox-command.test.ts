@@ -94,6 +94,22 @@ test('starts with flags and a fixture, prints endpoint and credentials, serves, 
   await expect(fetch(`${url}/_sandbox/state`)).rejects.toThrow();
 });
 
+test('a fixture file with "accounts" starts those accounts too, prints their keys, routes by key id', async () => {
+  const io = captureIO();
+  const stop = deferred();
+  const run = runSandbox(['--port', '0', '--fixture', 'two-accounts.json'], io, () => stop.promise);
+  const [, url] = await waitForLine(io, /listening on (http:\/\/127\.0\.0\.1:\d+)/, run);
+  await waitForLine(io, /Press Ctrl\+C/, run);
+  expect(io.lines.join('\n')).toContain('1 domains, balance 500 CNY');
+  expect(io.lines.join('\n')).toContain('account "intl": intl-id / intl-secret');
+  expect(io.lines.join('\n')).toContain('2 domains, balance 40 USD');
+  const sb = { url: url as string, accessKeyId: 'intl-id', accessKeySecret: 'intl-secret' };
+  const res = await signedCall(sb, 'QueryDomainList', { PageNum: 1, PageSize: 10 });
+  expect(res.body.TotalItemNum).toBe(2);
+  stop.resolve();
+  expect(await run).toBe(EXIT.ok);
+});
+
 test('the real command stops on SIGTERM', async () => {
   const io = captureIO();
   const run = sandboxCommand(['--port', '0', '--domains', '5', '--seed', '7'], io);
