@@ -5,6 +5,10 @@
 export const ENV_VARS: readonly { names: readonly string[]; meaning: string }[] = [
   { names: ['AUTORENEW_POLICY'], meaning: 'policy file; default policies/default.json' },
   {
+    names: ['AUTORENEW_ACCOUNTS'],
+    meaning: 'accounts as a JSON array or a file (lib/accounts.ts); this version serves one unnamed account',
+  },
+  {
     names: ['AUTORENEW_SITE'],
     meaning: "the account's Alibaba Cloud site: cn (default) or intl; picks the defaults of the next three",
   },

@@ -47,8 +47,6 @@ export interface Config {
    * account built from the settings above. With it, the settings above describe the first account.
    */
   accounts: readonly Readonly<Account>[];
-  /** AUTORENEW_GLOBAL_MAX_DOMAINS: domains per UTC day across all accounts, on top of each account's own cap. */
-  globalMaxDomains?: number;
 }
 
 /** Domain API, China site (each site's defaults: lib/alibaba/sites.ts). */
@@ -146,6 +144,20 @@ function readAccounts(env: Env, single: Account): Account[] {
   return parseAccounts(raw, checkEndpoint, isLoopbackEndpoint);
 }
 
+/**
+ * The jobs and commands serve one account, the unnamed one, until the per-account run (its ledger keyspace, budgets
+ * and digest sections) is wired in: a list they would serve only in part is refused, so no account is silently left
+ * unrenewed and no named account's claims are written under the unnamed account's keys.
+ */
+function checkServedAccounts(accounts: readonly Account[]): void {
+  const first = accounts[0] as Account;
+  if (accounts.length === 1 && first.name === '') return;
+  throw new InputError(
+    `AUTORENEW_ACCOUNTS lists ${accounts.length} account(s)${first.name ? ` (first named "${first.name}")` : ''}; this version serves one unnamed account per deployment: give a single entry with "name": "" or deploy one stack per account`,
+    { path: 'AUTORENEW_ACCOUNTS' },
+  );
+}
+
 /** Parses and validates the environment once; throws InputError naming the variable and the fix. */
 export function readConfig(env: Env): Readonly<Config> {
   const site = readSite(env);
@@ -200,8 +212,7 @@ export function readConfig(env: Env): Readonly<Config> {
   });
   if (first.secretId) config.secretId = first.secretId;
   if (first.readOnlySecretId) config.readOnlySecretId = first.readOnlySecretId;
-  if (readOptional(env, 'AUTORENEW_GLOBAL_MAX_DOMAINS') !== undefined)
-    config.globalMaxDomains = readInteger(env, 'AUTORENEW_GLOBAL_MAX_DOMAINS', 0, 1, 100_000);
+  checkServedAccounts(accounts);
   return Object.freeze(config);
 }
 

@@ -1,0 +1,74 @@
+import { labelOf, selectAccounts } from '../../lib/accounts';
+import { readConfig } from '../../lib/config';
+import { InputError } from '../../lib/errors';
+
+const accounts = (list: unknown) => ({ AUTORENEW_ACCOUNTS: JSON.stringify(list) });
+
+describe('AUTORENEW_ACCOUNTS (lib/accounts.ts)', () => {
+  test('without it: one unnamed account from the single-account settings', () => {
+    const config = readConfig({ AUTORENEW_SITE: 'intl', AUTORENEW_SECRET_ID: 's1' });
+    expect(config.accounts).toEqual([
+      {
+        name: '',
+        site: 'intl',
+        endpoint: 'https://domain-intl.aliyuncs.com',
+        bssEndpoint: 'https://business.ap-southeast-1.aliyuncs.com',
+        apiVersion: '2017-12-18',
+        secretId: 's1',
+      },
+    ]);
+    expect(labelOf(config.accounts[0] as { name: string })).toBe('default');
+  });
+
+  test('one unnamed entry: its settings become the configuration', () => {
+    const config = readConfig(accounts([{ name: '', site: 'intl', secretId: 'x', apiVersion: '2018-01-29' }]));
+    expect(config).toMatchObject({ site: 'intl', secretId: 'x', apiVersion: '2018-01-29' });
+  });
+
+  test.each([
+    ['not JSON', '[', /not valid JSON/],
+    ['empty list', '[]', /non-empty JSON array/],
+    ['unknown key', JSON.stringify([{ name: '', sercretId: 'x' }]), /unknown key "sercretId"/],
+    ['bad name', JSON.stringify([{ name: 'Bad_Name' }]), /\[0\]\.name/],
+    ['bad site', JSON.stringify([{ site: 'eu' }]), /\[0\]\.site/],
+    ['bad version', JSON.stringify([{ apiVersion: '2020-01-01' }]), /\[0\]\.apiVersion/],
+    ['plain http endpoint', JSON.stringify([{ endpoint: 'http://example.invalid' }]), /\[0\]\.endpoint/],
+    [
+      'same secret twice',
+      JSON.stringify([
+        { name: 'a', secretId: 's' },
+        { name: 'b', secretId: 's' },
+      ]),
+      /same secret s as AUTORENEW_ACCOUNTS\[0\]/,
+    ],
+    ['half a key pair', JSON.stringify([{ accessKeyIdEnv: 'A_ID' }]), /together/],
+    [
+      'two accounts (not served yet)',
+      JSON.stringify([
+        { name: 'a', secretId: 's1' },
+        { name: 'b', secretId: 's2' },
+      ]),
+      /serves one unnamed account/,
+    ],
+    ['one named account (not served yet)', JSON.stringify([{ name: 'a', secretId: 's1' }]), /first named "a"/],
+  ])('%s is refused before any call, naming where', (_what, raw, message) => {
+    expect(() => readConfig({ AUTORENEW_ACCOUNTS: raw })).toThrow(InputError);
+    expect(() => readConfig({ AUTORENEW_ACCOUNTS: raw })).toThrow(message);
+  });
+
+  test('a single-account variable beside AUTORENEW_ACCOUNTS is refused (it would be ignored)', () => {
+    expect(() => readConfig({ ...accounts([{ name: '' }]), AUTORENEW_SECRET_ID: 's' })).toThrow(
+      /AUTORENEW_SECRET_ID is set together with AUTORENEW_ACCOUNTS/,
+    );
+  });
+
+  test('--account picks by name or label; an unknown name lists the accounts', () => {
+    const list = [
+      { name: '', site: 'cn', endpoint: 'e', bssEndpoint: 'b', apiVersion: 'v' },
+      { name: 'intl', site: 'intl', endpoint: 'e', bssEndpoint: 'b', apiVersion: 'v' },
+    ] as const;
+    expect(selectAccounts(list, 'default').map((a) => a.name)).toEqual(['']);
+    expect(selectAccounts(list, undefined)).toHaveLength(2);
+    expect(() => selectAccounts(list, 'nope')).toThrow(/the accounts are default, intl/);
+  });
+});
