@@ -285,7 +285,7 @@ describe('package (no parameters)', () => {
     expect(bySid(roleStatements(template, 'CheckRole')).LedgerClaimQueries).toMatchObject({
       Action: ['dynamodb:Query'],
       Resource: tableArn,
-      Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['DOMAIN#*'] } },
+      Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['DOMAIN#*', 'ACCT#*#DOMAIN#*'] } },
     });
     const items = (role: string) => asList(bySid(roleStatements(template, role)).LedgerItems?.Action ?? []);
     expect(items('RenewRole')).toEqual([
