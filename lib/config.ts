@@ -151,6 +151,13 @@ function readAccounts(env: Env, single: Account): Account[] {
  */
 function checkServedAccounts(accounts: readonly Account[]): void {
   const first = accounts[0] as Account;
+  // Key variables and an own policy are not read yet either: ignoring them could use another account's key.
+  if (first.keyEnv || first.policyPath) {
+    throw new InputError(
+      `AUTORENEW_ACCOUNTS[0]: accessKeyIdEnv/accessKeySecretEnv and policy are not served yet; use ALIBABA_CLOUD_ACCESS_KEY_ID/_SECRET (or secretId) and AUTORENEW_POLICY`,
+      { path: 'AUTORENEW_ACCOUNTS[0]' },
+    );
+  }
   if (accounts.length === 1 && first.name === '') return;
   throw new InputError(
     `AUTORENEW_ACCOUNTS lists ${accounts.length} account(s)${first.name ? ` (first named "${first.name}")` : ''}; this version serves one unnamed account per deployment: give a single entry with "name": "" or deploy one stack per account`,

@@ -50,6 +50,11 @@ describe('AUTORENEW_ACCOUNTS (lib/accounts.ts)', () => {
       ]),
       /serves one unnamed account/,
     ],
+    [
+      'key variables (not served yet: another key could be used)',
+      JSON.stringify([{ name: '', accessKeyIdEnv: 'A_ID', accessKeySecretEnv: 'A_SECRET' }]),
+      /not served yet/,
+    ],
     ['one named account (not served yet)', JSON.stringify([{ name: 'a', secretId: 's1' }]), /first named "a"/],
   ])('%s is refused before any call, naming where', (_what, raw, message) => {
     expect(() => readConfig({ AUTORENEW_ACCOUNTS: raw })).toThrow(InputError);
