@@ -34,15 +34,6 @@ export const CLAIM_PARTITION_PATTERNS: readonly string[] = [
   `${claimPrefix(keyspaceOf('*'))}*`,
 ];
 
-/** IAM's StringLike: `*` is any run of characters, `?` any one; everything else literal. */
-export function matchesStringLike(pattern: string, value: string): boolean {
-  const re = pattern
-    .replace(/[.+^${}()|[\]\\#]/g, '\\$&')
-    .replace(/\*/g, '.*')
-    .replace(/\?/g, '.');
-  return new RegExp(`^${re}$`, 's').test(value);
-}
-
 export interface LedgerAccess {
   readonly action: DynamoAction;
   readonly on: LedgerResource;

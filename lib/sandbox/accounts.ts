@@ -3,7 +3,7 @@ import type { Credentials } from './auth';
 import type { SandboxModel } from './model';
 
 /** One Alibaba account the sandbox serves: its key pairs and its own model (the clock is shared). */
-export interface Account {
+export interface ModelAccount {
   /** '' for the primary account. */
   name: string;
   creds: Credentials;
@@ -14,9 +14,9 @@ export interface Account {
 
 /** The account a request's key id belongs to, and whether it is that account's read-only key. */
 export function findAccountByKeyId(
-  accounts: readonly Account[],
+  accounts: readonly ModelAccount[],
   keyId: string | undefined,
-): { account: Account; readOnly: boolean } | undefined {
+): { account: ModelAccount; readOnly: boolean } | undefined {
   for (const account of accounts) {
     if (keyId === account.creds.accessKeyId) return { account, readOnly: false };
     if (keyId === account.readOnlyCreds.accessKeyId) return { account, readOnly: true };
@@ -28,8 +28,8 @@ export function findAccountByKeyId(
  * The account named `name` (absent or '': the primary, first). Throws InputError naming the known accounts, which
  * the control routes answer as 404.
  */
-export function findAccountByName(accounts: readonly Account[], name: string | undefined): Account {
-  const primary = accounts[0] as Account;
+export function findAccountByName(accounts: readonly ModelAccount[], name: string | undefined): ModelAccount {
+  const primary = accounts[0] as ModelAccount;
   if (name === undefined || name === '') return primary;
   const account = accounts.find((a) => a.name === name);
   if (!account) {

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { type Account, findAccountByKeyId } from './accounts';
+import { findAccountByKeyId, type ModelAccount } from './accounts';
 import { type AuthInput, claimedKeyId, isV3, verifyV1, verifyV3 } from './auth';
 import { appliesTo, decideEffects, decideFault } from './faults';
 import { parseForm, sendJson } from './http-util';
@@ -138,7 +138,7 @@ export async function handleApiRequest(
     // The key id picks the account (and whether it is its read-only key). An unknown one is checked against the
     // primary key pair, so that it fails exactly as before: InvalidAccessKeyId.NotFound, after the timestamp check.
     const found = findAccountByKeyId(rt.accounts, claimedKeyId(parsed.auth, parsed.v3));
-    const account = found?.account ?? (rt.accounts[0] as Account);
+    const account = found?.account ?? (rt.accounts[0] as ModelAccount);
     const readOnly = found?.readOnly ?? false;
     try {
       const creds = readOnly ? account.readOnlyCreds : account.creds;

@@ -1,4 +1,4 @@
-import { type Account, findAccountByName } from './accounts';
+import { findAccountByName, type ModelAccount } from './accounts';
 import type { SimClock } from './clock';
 import { toCents } from './model';
 import type { NonceCache } from './nonces';
@@ -12,7 +12,7 @@ const MAX_FAULT_RECORDS = 10_000;
 /** Everything one running sandbox holds; shared by the API handler and the control routes. */
 export interface Runtime {
   /** The primary account first, then options.accounts in order; each request is routed by its AccessKeyId. */
-  accounts: Account[];
+  accounts: ModelAccount[];
   /** Shared by every account's model. */
   clock: SimClock;
   nonces: NonceCache;

@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import type { Account } from './accounts';
+import type { ModelAccount } from './accounts';
 import { handleApiRequest } from './api-handler';
 import { SimClock } from './clock';
 import { CONTROL_PREFIX, handleControlRequest, readBalance } from './control';
@@ -47,7 +47,7 @@ function createAccount(
   a: Pick<ResolvedOptions, 'domains' | 'balance' | 'currency'> & SandboxAccount,
   o: ResolvedOptions,
   clock: SimClock,
-): Account {
+): ModelAccount {
   return {
     name: a.name,
     creds: { accessKeyId: a.accessKeyId, accessKeySecret: a.accessKeySecret },
@@ -65,7 +65,7 @@ function createAccount(
 }
 
 /** The key pairs of an account, as `sandbox.accounts` lists them. */
-function describeAccount(a: Account): SandboxAccount {
+function describeAccount(a: ModelAccount): SandboxAccount {
   return {
     name: a.name,
     accessKeyId: a.creds.accessKeyId,

@@ -7,7 +7,6 @@ import {
   compareGrants,
   grantKeys,
   type Job,
-  matchesStringLike,
   RESERVED_ACCESS,
   reservedKeys,
 } from '../../lib/iam';
@@ -16,6 +15,7 @@ import { createDynamoLedger } from '../../lib/ledger/dynamodb';
 import { TABLE } from '../../lib/ledger/table';
 import { type Sandbox, startSandbox } from '../../lib/sandbox';
 import { type AwsCall, type AwsRecorder, startAwsRecorder } from '../helpers/aws-recorder';
+import { matchesStringLike } from '../helpers/iam-string-like';
 import { coldHandler } from '../helpers/lambda';
 import { startDynalite } from '../helpers/ledger-dynalite';
 import { START_HOOK_TIMEOUT_MS } from '../helpers/timeouts';

@@ -4,11 +4,11 @@ import {
   JOB_LEDGER_CALLS,
   LEDGER_METHOD_ACCESS,
   ledgerGrants,
-  matchesStringLike,
   RESERVED_ACCESS,
   usedLedgerAccess,
 } from '../../lib/iam';
 import { keyspaceOf, toBatchKey, toClaimKey, toHoldsKey, toMarkKey, toRunKey } from '../../lib/ledger/items';
+import { matchesStringLike } from '../helpers/iam-string-like';
 
 interface Statement {
   Sid: string;
