@@ -1,14 +1,18 @@
-// Composition root of the scheduled renew job: build dependencies, run the job once, report.
+// Composition root of the scheduled renew job: build dependencies, run the job once per account, report.
 
 import { type LambdaContext, prepareLambdaJob } from '../lib/compose/lambda';
 import { executeRenew } from '../lib/jobs';
+import { mergeAccountResults, runAccounts, throwIfAnyFailed } from '../lib/jobs/accounts';
 import { pickCounts, RENEW_COUNTS } from '../lib/jobs/counts';
 
-/** Scheduled renew: lists due domains, submits renewals at most once each, records every TaskNo. */
+/** Scheduled renew: lists due domains, submits renewals at most once each, records every TaskNo; per account. */
 export async function handler(_event: unknown, context?: LambdaContext) {
-  const { deps, policy, dryRun, runId } = await prepareLambdaJob('renew', context);
-  const { summary } = await executeRenew(deps, { policy, dryRun, ...(runId ? { runId } : {}) });
-  const result = { runId: summary.runId, dryRun: summary.dryRun, ...pickCounts(RENEW_COUNTS, summary) };
-  deps.log.info('renew finished', result);
+  const { jobs, room, dryRun, runId, log } = await prepareLambdaJob('renew', context);
+  const results = await runAccounts(room, jobs, ({ deps, policy, global }) =>
+    executeRenew(deps, { policy, dryRun, runId, ...(global ? { global } : {}) }),
+  );
+  const counts = throwIfAnyFailed('renew', runId, results).map((run) => pickCounts(RENEW_COUNTS, run.summary));
+  const result = { runId, dryRun, ...mergeAccountResults(jobs, counts) };
+  log.info('renew finished', result);
   return result;
 }

@@ -6,7 +6,11 @@ export const ENV_VARS: readonly { names: readonly string[]; meaning: string }[] 
   { names: ['AUTORENEW_POLICY'], meaning: 'policy file; default policies/default.json' },
   {
     names: ['AUTORENEW_ACCOUNTS'],
-    meaning: 'accounts as a JSON array or a file (lib/accounts.ts); this version serves one unnamed account',
+    meaning: 'several accounts, as a JSON array or a file (README, Several accounts)',
+  },
+  {
+    names: ['AUTORENEW_GLOBAL_MAX_DOMAINS'],
+    meaning: 'optional cap on domains bought per UTC day across all accounts, shared fairly',
   },
   {
     names: ['AUTORENEW_SITE'],

@@ -47,6 +47,11 @@ export interface Config {
    * account built from the settings above. With it, the settings above describe the first account.
    */
   accounts: readonly Readonly<Account>[];
+  /**
+   * AUTORENEW_GLOBAL_MAX_DOMAINS: domains per UTC day across all accounts, on top of each policy's own
+   * limits.maxDomainsPerRun, shared max-min fairly among the accounts of a run (lib/jobs/accounts.ts). Absent: none.
+   */
+  globalMaxDomains?: number;
 }
 
 /** Domain API, China site (each site's defaults: lib/alibaba/sites.ts). */
@@ -144,27 +149,6 @@ function readAccounts(env: Env, single: Account): Account[] {
   return parseAccounts(raw, checkEndpoint, isLoopbackEndpoint);
 }
 
-/**
- * The jobs and commands serve one account, the unnamed one, until the per-account run (its ledger keyspace, budgets
- * and digest sections) is wired in: a list they would serve only in part is refused, so no account is silently left
- * unrenewed and no named account's claims are written under the unnamed account's keys.
- */
-function checkServedAccounts(accounts: readonly Account[]): void {
-  const first = accounts[0] as Account;
-  // Key variables and an own policy are not read yet either: ignoring them could use another account's key.
-  if (first.keyEnv || first.policyPath) {
-    throw new InputError(
-      `AUTORENEW_ACCOUNTS[0]: accessKeyIdEnv/accessKeySecretEnv and policy are not served yet; use ALIBABA_CLOUD_ACCESS_KEY_ID/_SECRET (or secretId) and AUTORENEW_POLICY`,
-      { path: 'AUTORENEW_ACCOUNTS[0]' },
-    );
-  }
-  if (accounts.length === 1 && first.name === '') return;
-  throw new InputError(
-    `AUTORENEW_ACCOUNTS lists ${accounts.length} account(s)${first.name ? ` (first named "${first.name}")` : ''}; this version serves one unnamed account per deployment: give a single entry with "name": "" or deploy one stack per account`,
-    { path: 'AUTORENEW_ACCOUNTS' },
-  );
-}
-
 /** Parses and validates the environment once; throws InputError naming the variable and the fix. */
 export function readConfig(env: Env): Readonly<Config> {
   const site = readSite(env);
@@ -193,6 +177,9 @@ export function readConfig(env: Env): Readonly<Config> {
     pageSize: readNumber(env, 'AUTORENEW_PAGE_SIZE', 100, 1, 1000),
     bssEndpoint: bssEndpoint.replace(/\/+$/, ''),
     quoteChunk: readInteger(env, 'AUTORENEW_QUOTE_CHUNK', 20, 1, 100),
+    ...(readOptional(env, 'AUTORENEW_GLOBAL_MAX_DOMAINS') !== undefined
+      ? { globalMaxDomains: readInteger(env, 'AUTORENEW_GLOBAL_MAX_DOMAINS', 0, 1, 100_000) }
+      : {}),
     site,
     apiVersion,
     accounts: [],
@@ -219,7 +206,6 @@ export function readConfig(env: Env): Readonly<Config> {
   });
   if (first.secretId) config.secretId = first.secretId;
   if (first.readOnlySecretId) config.readOnlySecretId = first.readOnlySecretId;
-  checkServedAccounts(accounts);
   return Object.freeze(config);
 }
 

@@ -23,11 +23,22 @@ export const METRICS = {
 
 export type MetricName = (typeof METRICS)[keyof typeof METRICS];
 
-/** Dimension set used by every metric: the job name only (one stack per account keeps names unique). */
+/** The dimension every metric has: the job. The alarms watch this one, so they cover every account. */
 export const METRIC_DIMENSION = 'Job';
+/** The second dimension of a named account's metrics (AUTORENEW_ACCOUNTS), for per-account graphs. */
+export const ACCOUNT_DIMENSION = 'Account';
 
-/** One EMF document for `values` (Count unit), timestamped `nowMs`. */
-export function formatEmf(job: string, values: Partial<Record<MetricName, number>>, nowMs: number): string {
+/**
+ * One EMF document for `values` (Count unit), timestamped `nowMs`. A named account's values are emitted under two
+ * dimension sets, `[Job]` and `[Job, Account]`: the per-job metric (the alarms') sums all accounts, the other
+ * tells them apart. The unnamed account (`account` '' or absent) emits `[Job]` only, as a single-account stack did.
+ */
+export function formatEmf(
+  job: string,
+  values: Partial<Record<MetricName, number>>,
+  nowMs: number,
+  account = '',
+): string {
   const names = Object.keys(values) as MetricName[];
   return JSON.stringify({
     _aws: {
@@ -35,12 +46,13 @@ export function formatEmf(job: string, values: Partial<Record<MetricName, number
       CloudWatchMetrics: [
         {
           Namespace: METRIC_NAMESPACE,
-          Dimensions: [[METRIC_DIMENSION]],
+          Dimensions: account ? [[METRIC_DIMENSION], [METRIC_DIMENSION, ACCOUNT_DIMENSION]] : [[METRIC_DIMENSION]],
           Metrics: names.map((Name) => ({ Name, Unit: 'Count' })),
         },
       ],
     },
     [METRIC_DIMENSION]: job,
+    ...(account ? { [ACCOUNT_DIMENSION]: account } : {}),
     ...values,
   });
 }

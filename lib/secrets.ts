@@ -104,20 +104,37 @@ export function createSecretsManagerCredentials(options: {
   };
 }
 
-/** Credentials from ALIBABA_CLOUD_ACCESS_KEY_ID / _SECRET / ALIBABA_CLOUD_SECURITY_TOKEN (local runs). */
-export function createEnvCredentials(env: Readonly<Record<string, string | undefined>>): CredentialsProvider {
+/** The environment variables a local run reads an Alibaba key from (an account's `accessKeyIdEnv` etc.). */
+export interface KeyEnvNames {
+  id: string;
+  secret: string;
+  token?: string;
+}
+
+const DEFAULT_KEY_ENV: KeyEnvNames = {
+  id: 'ALIBABA_CLOUD_ACCESS_KEY_ID',
+  secret: 'ALIBABA_CLOUD_ACCESS_KEY_SECRET',
+  token: 'ALIBABA_CLOUD_SECURITY_TOKEN',
+};
+
+/**
+ * Credentials from ALIBABA_CLOUD_ACCESS_KEY_ID / _SECRET / ALIBABA_CLOUD_SECURITY_TOKEN (local runs), or from the
+ * variables an account names (`names`).
+ */
+export function createEnvCredentials(
+  env: Readonly<Record<string, string | undefined>>,
+  names: KeyEnvNames = DEFAULT_KEY_ENV,
+): CredentialsProvider {
   const read = async (): Promise<Credentials> => {
-    const id = env.ALIBABA_CLOUD_ACCESS_KEY_ID?.trim();
-    const secret = env.ALIBABA_CLOUD_ACCESS_KEY_SECRET?.trim();
-    const missing = [!id && 'ALIBABA_CLOUD_ACCESS_KEY_ID', !secret && 'ALIBABA_CLOUD_ACCESS_KEY_SECRET'].filter(
-      Boolean,
-    );
+    const id = env[names.id]?.trim();
+    const secret = env[names.secret]?.trim();
+    const missing = [!id && names.id, !secret && names.secret].filter(Boolean);
     if (missing.length > 0 || !id || !secret) {
       throw new SecretError(
-        `no Alibaba credentials: ${missing.join(' and ')} not set; export them, or set AUTORENEW_SECRET_ID to a Secrets Manager secret`,
+        `no Alibaba credentials: ${missing.join(' and ')} not set; export them, or set ${names === DEFAULT_KEY_ENV ? 'AUTORENEW_SECRET_ID' : "the account's secretId"} to a Secrets Manager secret`,
       );
     }
-    const token = env.ALIBABA_CLOUD_SECURITY_TOKEN?.trim();
+    const token = names.token ? env[names.token]?.trim() : undefined;
     registerSecret(id);
     registerSecret(secret);
     registerSecret(token);

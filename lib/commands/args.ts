@@ -4,6 +4,8 @@ import { InputError } from '../errors';
 /** Flags every job command accepts (plan, renew, check): the policy, a pretend date, JSON output, verbosity, help. */
 export const JOB_FLAGS = {
   policy: { type: 'string' },
+  /** One of AUTORENEW_ACCOUNTS by name (README, Several accounts). */
+  account: { type: 'string' },
   at: { type: 'string' },
   json: { type: 'boolean' },
   verbose: { type: 'boolean' },

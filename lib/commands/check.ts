@@ -1,5 +1,6 @@
-import { openLocalRuntime } from '../compose/local';
+import { openLocalAccounts } from '../compose/local';
 import { executeCheck } from '../jobs';
+import { mergeAccountResults, runAccounts, throwIfAnyFailed } from '../jobs/accounts';
 import { CHECK_COUNTS, formatCounts } from '../jobs/counts';
 import { JOB_FLAGS, parseFlags } from './args';
 import { type Command, EXIT } from './io';
@@ -24,14 +25,26 @@ export const checkCommand: Command = async (args, io) => {
     io.out(CHECK_USAGE);
     return EXIT.ok;
   }
-  const rt = await openLocalRuntime(io, { ...flags, notifyTo: flags.json ? 'err' : 'out', alibabaAccess: 'read' });
+  const rt = await openLocalAccounts(io, {
+    ...flags,
+    job: 'check',
+    notifyTo: flags.json ? 'err' : 'out',
+    alibabaAccess: 'read',
+  });
   try {
-    const summary = await withProgress(io, 'checking open batches', () => executeCheck(rt.deps, { policy: rt.policy }));
-    if (flags.json) io.out(terminalJson(summary));
+    const results = await withProgress(io, 'checking open batches', () =>
+      runAccounts(rt.room, rt.jobs, (job) => executeCheck(job.deps, { policy: job.policy, runId: rt.runId })),
+    );
+    const summaries = throwIfAnyFailed('check', rt.runId, results);
+    if (flags.json) io.out(terminalJson(mergeAccountResults(rt.jobs, summaries)));
     else {
-      io.out(`check run ${summary.runId}: ${formatCounts(CHECK_COUNTS, summary, 8)}`);
+      for (const [i, summary] of summaries.entries()) {
+        const job = rt.jobs[i];
+        const account = rt.jobs.length > 1 || job?.account.name ? `account ${job?.label}: ` : '';
+        io.out(`${account}check run ${summary.runId}: ${formatCounts(CHECK_COUNTS, summary, 8)}`);
+      }
     }
-    return summary.failed > 0 ? EXIT.renewalsFailed : EXIT.ok;
+    return summaries.some((summary) => summary.failed > 0) ? EXIT.renewalsFailed : EXIT.ok;
   } finally {
     await rt.close();
   }

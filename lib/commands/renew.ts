@@ -1,8 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { openLocalRuntime } from '../compose/local';
+import type { AccountJob } from '../compose/accounts';
+import { openLocalAccounts } from '../compose/local';
+import { isLoopbackEndpoint } from '../config';
 import { InputError } from '../errors';
 import { executeRenew } from '../jobs';
+import { mergeAccountResults, runAccounts, throwIfAnyFailed } from '../jobs/accounts';
 import { formatCounts, RENEW_COUNTS } from '../jobs/counts';
 import {
   checkPlanAge,
@@ -15,6 +18,7 @@ import {
   planGuard,
 } from '../renewal/plan-file';
 import { listAndPlan } from '../renewal/plan-listing';
+import type { RenewSummary } from '../renewal/run-renew';
 import { JOB_FLAGS, parseFlags } from './args';
 import { isYes, needsConfirmation } from './ask-before-buying';
 import { type CliIO, type Command, EXIT } from './io';
@@ -72,66 +76,96 @@ export const renewCommand: Command = async (args, io) => {
     }
     saved = parsePlanFile(text, flags.plan);
   }
-  const rt = await openLocalRuntime(io, { ...flags, notifyTo: flags.json ? 'err' : 'out' });
+  const rt = await openLocalAccounts(io, { ...flags, job: 'renew', notifyTo: flags.json ? 'err' : 'out' });
   try {
+    if (saved && rt.jobs.length > 1) {
+      throw new InputError(
+        `a plan file is one account's plan; ${rt.jobs.length} accounts are configured: pass --account NAME with --plan`,
+        { path: '--account' },
+      );
+    }
     const dryRun = !!flags['dry-run'] || rt.config.dryRun;
-    const context = { endpoint: rt.config.endpoint, policy: rt.policy };
+    const contextOf = (job: AccountJob) => ({ endpoint: job.config.endpoint, policy: job.policy });
+    /** The plan each account's run must match before it buys (a saved or a confirmed one), by account label. */
+    const plans = new Map<string, PlanFile>();
     if (saved) {
-      checkPlanAge(saved, rt.deps.clock.now(), maxAgeMs);
+      const job = rt.jobs[0] as AccountJob;
+      checkPlanAge(saved, job.deps.clock.now(), maxAgeMs);
       // Checked here first, so a moved listing is shown before any question; checked again inside the run.
       const fresh = await withProgress(io, 'listing and comparing with the plan', () =>
-        listAndPlan(rt.deps, rt.policy),
+        listAndPlan(job.deps, job.policy),
       );
       try {
-        planGuard(saved, context)(fresh);
+        planGuard(saved, contextOf(job))(fresh);
       } catch (err) {
         if (err instanceof PlanMovedError) return printRefusal(io, err);
         throw err;
       }
+      plans.set(job.label, saved);
     }
+    const where = rt.jobs.map((j) => j.config.endpoint).join(', ');
     const confirm = needsConfirmation({
       dryRun,
       yes: !!flags.yes,
       canAsk: !!io.ask,
-      endpoint: rt.config.endpoint,
+      // Any account at a real registrar means real money: ask.
+      endpoint: rt.config.accounts.find((a) => !isLoopbackEndpoint(a.endpoint))?.endpoint ?? rt.config.endpoint,
       env: io.env,
     });
     if (confirm && io.ask) {
-      if (!saved) {
+      for (const job of rt.jobs) {
+        if (plans.has(job.label)) continue;
         // The plan confirmed is the plan bought: the run refuses if its own listing differs from this one.
-        const plan = await withProgress(io, 'listing and planning', () => listAndPlan(rt.deps, rt.policy));
-        saved = createPlanFile(plan, context);
+        const plan = await withProgress(io, 'listing and planning', () => listAndPlan(job.deps, job.policy));
+        plans.set(job.label, createPlanFile(plan, contextOf(job)));
       }
-      const years = saved.purchases.reduce((sum, p) => sum + p.years, 0);
+      const purchases = [...plans.values()].flatMap((p) => p.purchases);
+      const years = purchases.reduce((sum, p) => sum + p.years, 0);
+      const accounts =
+        rt.jobs.length > 1 ? ` in ${rt.jobs.length} accounts (${rt.jobs.map((j) => j.label).join(', ')})` : '';
       const answer = await io.ask(
-        `Renew ${saved.purchases.length} domain(s) for ${years} year(s) in total at ${rt.config.endpoint}? This is paid and cannot be refunded. [y/N] `,
+        `Renew ${purchases.length} domain(s) for ${years} year(s) in total${accounts} at ${where}? This is paid and cannot be refunded. [y/N] `,
       );
       if (!isYes(answer)) {
         io.out('cancelled; nothing was submitted');
         return EXIT.ok;
       }
     }
-    let summary: Awaited<ReturnType<typeof executeRenew>>['summary'];
+    let summaries: RenewSummary[];
     try {
-      ({ summary } = await withProgress(io, dryRun ? 'planning (dry run)' : 'renewing', () =>
-        executeRenew(rt.deps, { policy: rt.policy, dryRun, ...(saved ? { guard: planGuard(saved, context) } : {}) }),
-      ));
+      const results = await withProgress(io, dryRun ? 'planning (dry run)' : 'renewing', () =>
+        runAccounts(rt.room, rt.jobs, (job) => {
+          const plan = plans.get(job.label);
+          return executeRenew(job.deps, {
+            policy: job.policy,
+            dryRun,
+            runId: rt.runId,
+            ...(plan ? { guard: planGuard(plan, contextOf(job)) } : {}),
+            ...(job.global ? { global: job.global } : {}),
+          });
+        }),
+      );
+      summaries = throwIfAnyFailed('renew', rt.runId, results).map((r) => r.summary);
     } catch (err) {
       if (err instanceof PlanMovedError) return printRefusal(io, err);
       throw err;
     }
-    if (flags.json) io.out(terminalJson(summary));
+    if (flags.json) io.out(terminalJson(mergeAccountResults(rt.jobs, summaries)));
     else {
-      io.out(
-        `renew ${summary.dryRun ? '(dry run) ' : ''}run ${summary.runId}: ${formatCounts(RENEW_COUNTS, summary, 7)}`,
-      );
-      for (const b of terminalDeep(summary.batches)) {
+      for (const [i, summary] of summaries.entries()) {
+        const job = rt.jobs[i] as AccountJob;
+        const account = rt.jobs.length > 1 || job.account.name ? `account ${job.label}: ` : '';
         io.out(
-          `  batch ${b.batchId}: ${b.status}, ${b.domains} domain(s)${b.taskNo ? `, TaskNo ${b.taskNo}` : ''}${b.message ? ` (${b.message})` : ''}`,
+          `${account}renew ${summary.dryRun ? '(dry run) ' : ''}run ${summary.runId}: ${formatCounts(RENEW_COUNTS, summary, 7)}`,
         );
+        for (const b of terminalDeep(summary.batches)) {
+          io.out(
+            `  batch ${b.batchId}: ${b.status}, ${b.domains} domain(s)${b.taskNo ? `, TaskNo ${b.taskNo}` : ''}${b.message ? ` (${b.message})` : ''}`,
+          );
+        }
       }
     }
-    return summary.rejected > 0 ? EXIT.renewalsFailed : EXIT.ok;
+    return summaries.some((summary) => summary.rejected > 0) ? EXIT.renewalsFailed : EXIT.ok;
   } finally {
     await rt.close();
   }

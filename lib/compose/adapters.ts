@@ -19,7 +19,13 @@ import type { Policy } from '../policy/schema';
 import type { CredentialsProvider, Registrar } from '../registrar/port';
 import type { JobDeps } from '../renewal/deps';
 import { realSleep } from '../renewal/retry';
-import { type AlibabaAccess, createEnvCredentials, createSecretsManagerCredentials, selectSecretId } from '../secrets';
+import {
+  type AlibabaAccess,
+  createEnvCredentials,
+  createSecretsManagerCredentials,
+  type KeyEnvNames,
+  selectSecretId,
+} from '../secrets';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -31,9 +37,12 @@ export function buildCredentials(
   config: Readonly<Config>,
   env: Env,
   access: AlibabaAccess = 'buy',
+  /** An account's own key variables (AUTORENEW_ACCOUNTS accessKeyIdEnv...), read when it has no secret. */
+  keyEnv?: KeyEnvNames,
 ): CredentialsProvider {
   const { secretId } = selectSecretId(config, access);
-  return secretId ? createSecretsManagerCredentials({ secretId }) : createEnvCredentials(env);
+  if (secretId) return createSecretsManagerCredentials({ secretId });
+  return keyEnv ? createEnvCredentials(env, keyEnv) : createEnvCredentials(env);
 }
 
 /** The registrar adapter for this config; pass `credentials` to share a cached provider across runs. */
@@ -104,10 +113,13 @@ export function withChatTargets(
   return createFanoutNotifier({ primary, targets, notify: policy.notify, ...parts });
 }
 
-/** Metrics sink: EMF lines in Lambda (turned into CloudWatch metrics by the platform), nothing elsewhere. */
-export function buildMetrics(job: string, env: Env, clock: Clock): JobDeps['metrics'] {
+/**
+ * Metrics sink: EMF lines in Lambda (turned into CloudWatch metrics by the platform), nothing elsewhere. A named
+ * `account` adds the Account dimension (lib/metrics.ts).
+ */
+export function buildMetrics(job: string, env: Env, clock: Clock, account = ''): JobDeps['metrics'] {
   if (!env.AWS_LAMBDA_FUNCTION_NAME) return () => {};
-  return (values: Partial<Record<MetricName, number>>) => console.log(formatEmf(job, values, clock.now()));
+  return (values: Partial<Record<MetricName, number>>) => console.log(formatEmf(job, values, clock.now(), account));
 }
 
 /** Assembles the job dependencies from already-built adapters. */

@@ -1,46 +1,49 @@
+import { randomUUID } from 'node:crypto';
+import type { Account } from '../accounts';
 import { systemClock } from '../clock';
-import { checkLambdaEndpoint, readConfig } from '../config';
+import { type Config, checkLambdaEndpoint, readConfig } from '../config';
 import { InputError } from '../errors';
 import { notifyJobError } from '../jobs';
+import type { AccountsRoom } from '../jobs/accounts';
 import { createDynamoLedger } from '../ledger/dynamodb';
-import { createLogger } from '../log';
+import type { Ledger } from '../ledger/port';
+import { createLogger, type Logger } from '../log';
 import { loadPolicyFile } from '../policy/load';
 import type { Policy } from '../policy/schema';
 import type { CredentialsProvider } from '../registrar/port';
-import type { JobDeps } from '../renewal/deps';
 import { type AlibabaAccess, selectSecretId } from '../secrets';
-import {
-  assembleDeps,
-  buildBilling,
-  buildCredentials,
-  buildMetrics,
-  buildNotifier,
-  buildRegistrar,
-  buildTargetCredentials,
-  withChatTargets,
-} from './adapters';
+import { type AccountJob, composeAccounts, configForAccount, policyPathsOf } from './accounts';
+import { buildCredentials, buildMetrics, buildNotifier } from './adapters';
 
-/** Per container: the secret is cached across warm invocations (max age in lib/secrets.ts), not re-read each run. */
-let containerCredentials: { key: string; provider: CredentialsProvider } | undefined;
+/** Per container: each secret is cached across warm invocations (max age in lib/secrets.ts), not re-read each run. */
+const containerCredentials = new Map<string, CredentialsProvider>();
 
-/** Per container: one DynamoDB client (kept-alive connections) per table. */
-let containerLedger: { table: string; ledger: ReturnType<typeof createDynamoLedger> } | undefined;
+/** Per container: one ledger (and DynamoDB client, kept-alive connections) per table and account. */
+const containerLedgers = new Map<string, Ledger>();
 
-function ledgerFor(table: string) {
-  if (containerLedger?.table !== table) containerLedger = { table, ledger: createDynamoLedger({ tableName: table }) };
-  return containerLedger.ledger;
+function ledgerFor(table: string, account: string): Ledger {
+  const key = `${table}\n${account}`;
+  let ledger = containerLedgers.get(key);
+  if (!ledger) {
+    ledger = createDynamoLedger({ tableName: table, account });
+    containerLedgers.set(key, ledger);
+  }
+  return ledger;
 }
 
-function credentialsFor(config: Parameters<typeof buildCredentials>[0], access: AlibabaAccess): CredentialsProvider {
-  // Keyed by the secret, not the access: the same secret (or the env) gives the same key pair.
-  const key = selectSecretId(config, access).secretId ?? '(env)';
-  if (containerCredentials?.key !== key)
-    containerCredentials = { key, provider: buildCredentials(config, process.env, access) };
-  return containerCredentials.provider;
+function credentialsFor(config: Readonly<Config>, account: Readonly<Account>, access: AlibabaAccess) {
+  // Keyed by the secret, not the access: the same secret (or the same env variables) gives the same key pair.
+  const key = selectSecretId(config, access).secretId ?? `(env)${account.keyEnv?.id ?? ''}`;
+  let provider = containerCredentials.get(key);
+  if (!provider) {
+    provider = buildCredentials(config, process.env, access, account.keyEnv);
+    containerCredentials.set(key, provider);
+  }
+  return provider;
 }
 
 /** Per container: the "reader holds a key that can buy" warning is logged once, not every hourly run. */
-let warnedSpendingReader = false;
+const warnedSpendingReaders = new Set<string>();
 
 /** The part of Lambda's context object the jobs use. */
 export interface LambdaContext {
@@ -48,61 +51,74 @@ export interface LambdaContext {
   getRemainingTimeInMillis(): number;
 }
 
+/** What a scheduled run works on: every account's part, the room they meet in, and the run's settings. */
+export interface LambdaRun {
+  jobs: AccountJob[];
+  room: AccountsRoom;
+  dryRun: boolean;
+  runId: string;
+  log: Logger;
+}
+
 /**
- * Builds the Lambda-side dependencies (DynamoDB table, Secrets Manager, SNS, EMF metrics) after validating config
- * and policy — before anything could be bought (M5). A bad config or policy is reported as an `error` notice.
+ * Builds the Lambda-side dependencies (DynamoDB table, Secrets Manager, SNS, EMF metrics) of every account after
+ * validating config and every policy — before anything could be bought (M5). A bad config or policy is reported as
+ * an `error` notice and stops the whole run: it is the operator's input, not one account's outage.
  */
 export async function prepareLambdaJob(
   job: 'renew' | 'check',
   context: LambdaContext | undefined,
   /** `read`: the job only lists and queries, so it takes the read-only Alibaba key when one is configured. */
   options: { alibabaAccess?: AlibabaAccess } = {},
-): Promise<{ deps: JobDeps; policy: Policy; dryRun: boolean; runId: string | undefined }> {
+): Promise<LambdaRun> {
   const access = options.alibabaAccess ?? 'buy';
   const env = process.env;
+  const runId = context?.awsRequestId ?? randomUUID();
   const log = createLogger({ fields: { job, ...(context?.awsRequestId ? { requestId: context.awsRequestId } : {}) } });
   const config = readConfig(env);
-  const notifier = buildNotifier(config, (line) => console.log(line));
-  let policy: Policy;
+  const primary = buildNotifier(config, (line) => console.log(line));
+  const policies = new Map<string, Policy>();
   try {
     if (!config.table) throw new InputError('AUTORENEW_TABLE is not set; the stack sets it to the ledger table');
     // AWS_LAMBDA_RUNTIME_API exists only in a real Lambda sandbox (tests of the handlers run a loopback registrar).
     if (env.AWS_LAMBDA_RUNTIME_API) {
-      checkLambdaEndpoint(config.endpoint);
-      checkLambdaEndpoint(config.bssEndpoint, 'AUTORENEW_BSS_ENDPOINT');
+      for (const account of config.accounts) {
+        checkLambdaEndpoint(account.endpoint);
+        checkLambdaEndpoint(account.bssEndpoint, 'AUTORENEW_BSS_ENDPOINT');
+      }
     }
-    policy = await loadPolicyFile(config.policyPath);
+    for (const path of policyPathsOf(config)) policies.set(path, await loadPolicyFile(path));
   } catch (err) {
-    await notifyJobError(
-      { notifier, log, now: systemClock.now() },
-      { job, runId: context?.awsRequestId ?? '-', error: err },
-    );
+    await notifyJobError({ notifier: primary, log, now: systemClock.now() }, { job, runId, error: err });
     throw err;
   }
-  if (access === 'read' && selectSecretId(config, access).spends && !warnedSpendingReader) {
-    warnedSpendingReader = true;
-    log.warn(
-      `${job} only reads, yet it uses ${config.secretId}, whose key can buy renewals; give it a read-only key ` +
-        '(AUTORENEW_READONLY_SECRET_ID, the readOnlySecretName deploy parameter, docs/deploy.md)',
-    );
-  }
-  const ledger = ledgerFor(config.table);
-  const credentials = credentialsFor(config, access);
-  const deps = assembleDeps({
-    registrar: buildRegistrar(config, policy, env, credentials),
-    billing: buildBilling(config, env, credentials),
-    ledger,
-    // SNS plus the policy's chat targets; their URLs come from the job's secret (`notifyTargets`).
-    notifier: withChatTargets(notifier, policy, {
-      credentials: buildTargetCredentials(config, env, access),
-      marks: ledger,
-      clock: systemClock,
-      log,
-    }),
+  for (const account of config.accounts) warnSpendingReader(job, configForAccount(config, account), access, log);
+  const table = config.table as string;
+  const { room, jobs } = composeAccounts({
+    job,
+    runId,
+    config,
+    env,
+    access,
+    policies,
+    ledgerFor: (account) => ledgerFor(table, account),
+    primary,
     clock: systemClock,
     log,
-    metrics: buildMetrics(job, env, systemClock),
+    metricsFor: (account) => buildMetrics(job, env, systemClock, account),
+    credentialsFor: (accountConfig, account) => credentialsFor(accountConfig, account, access),
     ...(context ? { remainingMs: () => context.getRemainingTimeInMillis() } : {}),
   });
-  return { deps, policy, dryRun: config.dryRun, runId: context?.awsRequestId };
+  return { jobs, room, dryRun: config.dryRun, runId, log };
+}
+
+/** Per container and secret: the "reader holds a key that can buy" warning is logged once, not every hourly run. */
+function warnSpendingReader(job: string, config: Readonly<Config>, access: AlibabaAccess, log: Logger): void {
+  if (access !== 'read' || !selectSecretId(config, access).spends || !config.secretId) return;
+  if (warnedSpendingReaders.has(config.secretId)) return;
+  warnedSpendingReaders.add(config.secretId);
+  log.warn(
+    `${job} only reads, yet it uses ${config.secretId}, whose key can buy renewals; give it a read-only key ` +
+      "(AUTORENEW_READONLY_SECRET_ID or the account's readOnlySecretId, the readOnlySecretName deploy parameter, docs/deploy.md)",
+  );
 }

@@ -1,25 +1,21 @@
+import { randomUUID } from 'node:crypto';
 import { mkdir, stat } from 'node:fs/promises';
 import { dirname, isAbsolute, resolve } from 'node:path';
+import { type Account, selectAccounts } from '../accounts';
 import { type Clock, fixedClock, systemClock } from '../clock';
 import { parseAt } from '../commands/args';
 import type { CliIO } from '../commands/io';
 import { type Config, isLoopbackEndpoint, readConfig } from '../config';
 import { InputError, LedgerInUseError } from '../errors';
+import type { AccountsRoom } from '../jobs/accounts';
 import { openLedgerFromEnv } from '../ledger/embedded';
 import { createLogger } from '../log';
 import { loadPolicyFile } from '../policy/load';
 import type { Policy } from '../policy/schema';
 import type { JobDeps } from '../renewal/deps';
 import type { AlibabaAccess } from '../secrets';
-import {
-  assembleDeps,
-  buildBilling,
-  buildCredentials,
-  buildNotifier,
-  buildRegistrar,
-  buildTargetCredentials,
-  withChatTargets,
-} from './adapters';
+import { type AccountJob, composeAccounts, configForAccount, policyPathsOf } from './accounts';
+import { buildNotifier } from './adapters';
 
 export interface LocalRuntime {
   config: Readonly<Config>;
@@ -104,64 +100,109 @@ export async function openLocalLedger(
   }
 }
 
-/**
- * Builds the CLI-side dependencies: config from the environment, the policy (validated first: M5), the registrar
- * (env credentials or Secrets Manager), the ledger (AUTORENEW_TABLE or the embedded one), the console notifier
- * (or SNS when AUTORENEW_TOPIC_ARN is set). `--at` sets the job clock; outside `plan` it is allowed only against a
- * loopback sandbox, so nobody buys renewals in the real account with a pretend date. Without `--at`, a run against a
- * loopback sandbox uses the sandbox's clock.
- */
-export async function openLocalRuntime(
-  io: CliIO,
-  options: {
-    policy?: string;
-    at?: string;
-    atAllowedAnywhere?: boolean;
-    verbose?: boolean;
-    notifyTo?: 'out' | 'err';
-    /** `read` (plan, check): the read-only key of AUTORENEW_READONLY_SECRET_ID when set. Default `buy`. */
-    alibabaAccess?: AlibabaAccess;
-  },
-): Promise<LocalRuntime> {
-  const env = { ...io.env, ...(options.policy ? { AUTORENEW_POLICY: options.policy } : {}) };
-  const config = readConfig(env);
-  let clock: Clock = systemClock;
+interface LocalOptions {
+  policy?: string;
+  at?: string;
+  atAllowedAnywhere?: boolean;
+  verbose?: boolean;
+  notifyTo?: 'out' | 'err';
+  /** `read` (plan, check): the read-only key of AUTORENEW_READONLY_SECRET_ID when set. Default `buy`. */
+  alibabaAccess?: AlibabaAccess;
+  /** `--account NAME`: only this one of AUTORENEW_ACCOUNTS. */
+  account?: string;
+  /** The job run over the accounts, named in a several-account digest. Default `renew`. */
+  job?: 'renew' | 'check';
+}
+
+/** The job clock of a local run: `--at`, else a loopback sandbox's simulated time, else the system clock. */
+async function selectClock(config: Readonly<Config>, options: LocalOptions): Promise<Clock> {
   if (options.at !== undefined) {
-    if (!options.atAllowedAnywhere && !isLoopbackEndpoint(config.endpoint)) {
+    if (!options.atAllowedAnywhere && !config.accounts.every((a) => isLoopbackEndpoint(a.endpoint))) {
       throw new InputError(
         '--at is only allowed against a loopback sandbox endpoint (AUTORENEW_ENDPOINT=http://127.0.0.1:...)',
       );
     }
-    clock = fixedClock(parseAt(options.at));
-  } else if (isLoopbackEndpoint(config.endpoint)) {
+    return fixedClock(parseAt(options.at));
+  }
+  if (isLoopbackEndpoint(config.endpoint)) {
     // The sandbox clock and --at are one idea: against a loopback sandbox, the run uses the sandbox's time.
     const sandboxNow = await readSandboxClock(config.endpoint);
     if (sandboxNow !== undefined) {
       const offset = sandboxNow - Date.now();
-      clock = { now: () => Date.now() + offset };
+      return { now: () => Date.now() + offset };
     }
   }
-  const policyPath = isAbsolute(config.policyPath) ? config.policyPath : resolve(io.cwd, config.policyPath);
-  const policy = await loadPolicyFile(policyPath);
+  return systemClock;
+}
+
+/** Every policy file the accounts use, loaded and validated (M5), keyed by the path as configured. */
+async function loadPolicies(io: CliIO, config: Readonly<Config>): Promise<Map<string, Policy>> {
+  const policies = new Map<string, Policy>();
+  for (const path of policyPathsOf(config)) {
+    policies.set(path, await loadPolicyFile(isAbsolute(path) ? path : resolve(io.cwd, path)));
+  }
+  return policies;
+}
+
+/** The config with only the accounts `--account` picks (all when it is absent). */
+function pickAccounts(config: Readonly<Config>, account: string | undefined): Readonly<Config> {
+  if (account === undefined) return config;
+  const accounts = selectAccounts(config.accounts, account);
+  return Object.freeze({ ...configForAccount(config, accounts[0] as Account), accounts: Object.freeze(accounts) });
+}
+
+/**
+ * Builds the CLI-side dependencies of one account: config from the environment, the policy (validated first: M5),
+ * the registrar (env credentials or Secrets Manager), the ledger (AUTORENEW_TABLE or the embedded one, in the
+ * account's keyspace), the console notifier (or SNS when AUTORENEW_TOPIC_ARN is set). With several accounts
+ * configured, `--account NAME` says which. `--at` sets the job clock; outside `plan` it is allowed only against a
+ * loopback sandbox, so nobody buys renewals in the real account with a pretend date. Without `--at`, a run against
+ * a loopback sandbox uses the sandbox's clock.
+ */
+export async function openLocalRuntime(io: CliIO, options: LocalOptions): Promise<LocalRuntime> {
+  const all = await openLocalAccounts(io, options);
+  if (all.jobs.length > 1) {
+    await all.close();
+    throw new InputError(
+      `${all.jobs.length} accounts are configured (${all.jobs.map((j) => j.label).join(', ')}); pass --account NAME to say which one`,
+      { path: '--account' },
+    );
+  }
+  const job = all.jobs[0] as AccountJob;
+  return { config: job.config, policy: job.policy, deps: job.deps, close: all.close };
+}
+
+/** Every configured account's part of one local run (or the one `--account` picks), and the room they meet in. */
+export interface LocalAccountsRuntime {
+  config: Readonly<Config>;
+  jobs: AccountJob[];
+  room: AccountsRoom;
+  runId: string;
+  close(): Promise<void>;
+}
+
+/** Like {@link openLocalRuntime}, for every account at once: what `renew` and `check` run over. */
+export async function openLocalAccounts(io: CliIO, options: LocalOptions): Promise<LocalAccountsRuntime> {
+  const env = { ...io.env, ...(options.policy ? { AUTORENEW_POLICY: options.policy } : {}) };
+  const config = pickAccounts(readConfig(env), options.account);
+  const clock = await selectClock(config, options);
+  const policies = await loadPolicies(io, config);
   const opened = await openLocalLedger(io, config, env);
   const write = options.notifyTo === 'err' ? io.err : io.out;
-  const access = options.alibabaAccess ?? 'buy';
   const log = createLogger({ level: options.verbose ? 'debug' : 'warn', sink: io.err });
-  const credentials = buildCredentials(config, env, access);
-  const deps = assembleDeps({
-    registrar: buildRegistrar(config, policy, env, credentials),
-    // AUTORENEW_BSS_ENDPOINT defaults to the sandbox itself when AUTORENEW_ENDPOINT is a loopback sandbox.
-    billing: buildBilling(config, env, credentials),
-    ledger: opened.ledger,
-    // SNS or console, plus the policy's chat targets when it has any.
-    notifier: withChatTargets(buildNotifier(config, write), policy, {
-      credentials: buildTargetCredentials(config, env, access),
-      marks: opened.ledger,
-      clock,
-      log,
-    }),
+  const runId = randomUUID();
+  const { room, jobs } = composeAccounts({
+    job: options.job ?? 'renew',
+    runId,
+    config,
+    env,
+    access: options.alibabaAccess ?? 'buy',
+    policies,
+    ledgerFor: (account) => opened.forAccount(account),
+    // SNS or console, plus each policy's chat targets when it has any.
+    primary: buildNotifier(config, write),
     clock,
     log,
   });
-  return { config, policy, deps, close: opened.close };
+  return { config, jobs, room, runId, close: opened.close };
 }

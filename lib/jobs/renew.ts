@@ -26,6 +26,8 @@ export async function executeRenew(
     timeMarginMs?: number;
     /** See runRenew: checks the fresh plan before anything is bought (`renew --plan`, a confirmed plan). */
     guard?: (plan: Plan) => void;
+    /** See runRenew: the global cap across accounts and this account's fair share of it. */
+    global?: { cap: number; share: (demand: number) => Promise<number> };
   },
 ): Promise<RenewRun & { notified: boolean }> {
   const runId = options.runId ?? randomUUID();

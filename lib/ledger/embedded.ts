@@ -23,7 +23,10 @@ const DEFAULT_REGION = 'us-east-1';
 const LOCAL_CREDENTIALS = { accessKeyId: 'autorenewlocal', secretAccessKey: 'autorenewlocal' };
 
 export interface OpenLedger {
+  /** The unnamed account's ledger (the single-account keys). */
   ledger: Ledger;
+  /** The same table as a named account sees it (its keyspace, lib/ledger/items.ts); '' = `ledger`. */
+  forAccount(account: string): Ledger;
   close(): Promise<void>;
 }
 
@@ -82,6 +85,8 @@ export async function openEmbeddedLedger(options: { dir: string }): Promise<Embe
     let closed: Promise<void> | undefined;
     return {
       ledger,
+      forAccount: (account) =>
+        account === '' ? ledger : createDynamoLedger({ tableName: EMBEDDED_TABLE, client: opened, account }),
       endpoint,
       close() {
         closed ??= (async () => {
@@ -141,7 +146,7 @@ export async function openLedgerFromEnv(
   const tableName = env.AUTORENEW_TABLE?.trim();
   if (!tableName) {
     const embedded = await openEmbeddedLedger({ dir: env.AUTORENEW_LEDGER_DIR?.trim() || DEFAULT_LEDGER_DIR });
-    return { ledger: embedded.ledger, close: embedded.close };
+    return { ledger: embedded.ledger, forAccount: embedded.forAccount, close: embedded.close };
   }
   const endpoint = env.AUTORENEW_DYNAMODB_ENDPOINT?.trim();
   const client = buildDocumentClient(dynamoClientConfigFromEnv(env));
@@ -151,8 +156,10 @@ export async function openLedgerFromEnv(
     client.destroy();
     throw err;
   }
+  const ledger = createDynamoLedger({ tableName, client });
   return {
-    ledger: createDynamoLedger({ tableName, client }),
+    ledger,
+    forAccount: (account) => (account === '' ? ledger : createDynamoLedger({ tableName, client, account })),
     close: async () => client.destroy(),
   };
 }

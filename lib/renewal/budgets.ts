@@ -35,15 +35,27 @@ export interface BudgetPeriods {
   currency: string;
   /** limits.maxSpendPerMonth is set: only then is money taken (and given back). */
   spendCapped: boolean;
+  /** A global count cap across accounts applies: the count is taken from (and given back to) it too. */
+  globalCapped?: boolean;
 }
 
-export function budgetPeriods(policy: Policy, nowMs: number): BudgetPeriods {
+export function budgetPeriods(policy: Policy, nowMs: number, options: { globalCapped?: boolean } = {}): BudgetPeriods {
   return {
     day: utcDay(nowMs),
     month: utcMonth(nowMs),
     currency: policy.money.currency,
     spendCapped: policy.limits.maxSpendPerMonth !== undefined,
+    ...(options.globalCapped ? { globalCapped: true } : {}),
   };
+}
+
+/**
+ * This run's part of the global cap (AUTORENEW_GLOBAL_MAX_DOMAINS): `cap` domains per UTC day across every account
+ * of the ledger, of which this account may take at most `left` more in this run (its fair share, see fairShares).
+ */
+export interface GlobalShare {
+  cap: number;
+  left: number;
 }
 
 /** Minor units a batch's priced entries cost together (unpriced ones count 0: money.unpriced "renew"). */
@@ -55,7 +67,7 @@ export interface Grant {
   /** How many of the batch's items (a prefix, in priority order) may be bought. */
   items: number;
   /** What stopped the rest, when something did. */
-  limitedBy?: 'day-count' | 'month-spend';
+  limitedBy?: 'day-count' | 'global-count' | 'month-spend';
 }
 
 /**
@@ -67,6 +79,7 @@ export async function takeBatchBudget(
   policy: Policy,
   periods: BudgetPeriods,
   planned: PlannedBatch,
+  global?: GlobalShare,
 ): Promise<Grant> {
   const count = await deps.ledger.takeBudget({
     name: DOMAIN_BUDGET,
@@ -76,6 +89,26 @@ export async function takeBatchBudget(
     nowMs: deps.clock.now(),
   });
   let grant: Grant = count < planned.items.length ? { items: count, limitedBy: 'day-count' } : { items: count };
+  if (global && grant.items > 0) {
+    // This account's fair share first, then the shared counter, which holds across overlapping runs.
+    const wanted = Math.min(grant.items, global.left);
+    const taken =
+      wanted === 0
+        ? 0
+        : await deps.ledger.takeBudget({
+            name: DOMAIN_BUDGET,
+            period: periods.day,
+            amount: wanted,
+            cap: global.cap,
+            nowMs: deps.clock.now(),
+            shared: true,
+          });
+    global.left -= taken;
+    if (taken < grant.items) {
+      await giveBack(deps, { ...periods, globalCapped: false }, { count: grant.items - taken, spend: 0 });
+      grant = { items: taken, limitedBy: 'global-count' };
+    }
+  }
   const cap = policyAmount(policy, policy.limits.maxSpendPerMonth, 'limits.maxSpendPerMonth');
   if (!cap || grant.items === 0) return grant;
   const items = planned.items.slice(0, grant.items);
@@ -99,6 +132,7 @@ export async function takeBatchBudget(
       kept++;
     }
     await giveBack(deps, periods, { count: grant.items - kept, spend: granted - cost });
+    if (global && periods.globalCapped) global.left += grant.items - kept;
     grant = { items: kept, limitedBy: 'month-spend' };
   }
   return grant;
@@ -114,6 +148,16 @@ export async function giveBack(
   const calls: Promise<void>[] = [];
   if (amounts.count > 0)
     calls.push(deps.ledger.returnBudget({ name: DOMAIN_BUDGET, period: periods.day, amount: amounts.count, nowMs }));
+  if (amounts.count > 0 && periods.globalCapped)
+    calls.push(
+      deps.ledger.returnBudget({
+        name: DOMAIN_BUDGET,
+        period: periods.day,
+        amount: amounts.count,
+        nowMs,
+        shared: true,
+      }),
+    );
   // Without a monthly cap no money was taken: giving some back would only fail against a counter never made.
   if (amounts.spend > 0 && periods.spendCapped)
     calls.push(
@@ -127,5 +171,27 @@ export async function giveBack(
   for (const result of await Promise.allSettled(calls)) {
     if (result.status === 'rejected')
       deps.log.warn('could not give back unused budget; this period may buy less', describeError(result.reason));
+  }
+}
+
+/**
+ * Max-min fair shares of a count cap among accounts (the global cap, AUTORENEW_GLOBAL_MAX_DOMAINS): nobody gets
+ * more than it asked for, and what one account does not need is shared among the others, so the first account
+ * in the list cannot take the whole cap. Integer shares; leftover units go one at a time in list order.
+ */
+export function fairShares(demands: readonly { label: string; demand: number }[], cap: number): Map<string, number> {
+  const shares = new Map(demands.map((d) => [d.label, 0]));
+  let left = Math.max(0, Math.floor(cap));
+  for (;;) {
+    const wanting = demands.filter((d) => (shares.get(d.label) ?? 0) < d.demand);
+    if (left === 0 || wanting.length === 0) return shares;
+    const each = Math.max(1, Math.floor(left / wanting.length));
+    for (const d of wanting) {
+      const has = shares.get(d.label) ?? 0;
+      const give = Math.min(each, d.demand - has, left);
+      shares.set(d.label, has + give);
+      left -= give;
+      if (left === 0) break;
+    }
   }
 }

@@ -1,6 +1,6 @@
 import { describeError } from '../log';
 import type { Policy } from '../policy/schema';
-import { budgetPeriods, takeBatchBudget } from './budgets';
+import { budgetPeriods, type GlobalShare, takeBatchBudget } from './budgets';
 import type { JobDeps } from './deps';
 import { listAndPlan } from './plan-listing';
 import type { Plan } from './plan-types';
@@ -67,6 +67,11 @@ export async function runRenew(
     timeMarginMs?: number;
     /** Called with the fresh plan before anything is written or bought; throws to stop (e.g. `renew --plan`). */
     guard?: (plan: Plan) => void;
+    /**
+     * The global cap across accounts (AUTORENEW_GLOBAL_MAX_DOMAINS, domains per UTC day) and how this account learns
+     * its fair share of it for the domains it plans to buy (lib/jobs/accounts.ts). Absent: no global cap.
+     */
+    global?: { cap: number; share: (demand: number) => Promise<number> };
   },
 ): Promise<RenewRun> {
   const { policy, runId } = options;
@@ -96,7 +101,10 @@ export async function runRenew(
   if (options.dryRun) return { plan, summary };
 
   const margin = options.timeMarginMs ?? computeTimeMarginMs(deps.registrar.worstCaseCallMs);
-  const periods = budgetPeriods(policy, plan.nowMs);
+  const periods = budgetPeriods(policy, plan.nowMs, { globalCapped: options.global !== undefined });
+  const global: GlobalShare | undefined = options.global
+    ? { cap: options.global.cap, left: await options.global.share(plan.totals.renew) }
+    : undefined;
   let stoppedBy: Error | undefined;
   for (const [index, planned] of plan.batches.entries()) {
     if (deps.remainingMs && deps.remainingMs() < margin) {
@@ -109,7 +117,7 @@ export async function runRenew(
     }
     // The caps hold per UTC day (count) and month (money) across overlapping and duplicate runs: taken from the
     // ledger before claiming.
-    const grant = await takeBatchBudget(deps, policy, periods, planned);
+    const grant = await takeBatchBudget(deps, policy, periods, planned, global);
     const granted = grant.items;
     if (granted < planned.items.length) {
       const left = plan.batches.slice(index + 1).reduce((n, b) => n + b.items.length, 0);
@@ -119,7 +127,9 @@ export async function runRenew(
       log.warn(
         grant.limitedBy === 'month-spend'
           ? "this month's spending budget is reached; the rest waits for the next month or a higher cap"
-          : 'daily domain budget reached; the rest waits for the next UTC day',
+          : grant.limitedBy === 'global-count'
+            ? "this account's share of the global daily cap (AUTORENEW_GLOBAL_MAX_DOMAINS) is used; the rest waits for the next UTC day"
+            : 'daily domain budget reached; the rest waits for the next UTC day',
         { day: periods.day, month: periods.month, granted },
       );
     }

@@ -42,23 +42,34 @@ describe('AUTORENEW_ACCOUNTS (lib/accounts.ts)', () => {
       /same secret s as AUTORENEW_ACCOUNTS\[0\]/,
     ],
     ['half a key pair', JSON.stringify([{ accessKeyIdEnv: 'A_ID' }]), /together/],
-    [
-      'two accounts (not served yet)',
-      JSON.stringify([
-        { name: 'a', secretId: 's1' },
-        { name: 'b', secretId: 's2' },
-      ]),
-      /serves one unnamed account/,
-    ],
-    [
-      'key variables (not served yet: another key could be used)',
-      JSON.stringify([{ name: '', accessKeyIdEnv: 'A_ID', accessKeySecretEnv: 'A_SECRET' }]),
-      /not served yet/,
-    ],
-    ['one named account (not served yet)', JSON.stringify([{ name: 'a', secretId: 's1' }]), /first named "a"/],
+    ['global cap of 0', JSON.stringify([{ name: '' }]), /AUTORENEW_GLOBAL_MAX_DOMAINS/],
   ])('%s is refused before any call, naming where', (_what, raw, message) => {
-    expect(() => readConfig({ AUTORENEW_ACCOUNTS: raw })).toThrow(InputError);
-    expect(() => readConfig({ AUTORENEW_ACCOUNTS: raw })).toThrow(message);
+    const env = {
+      AUTORENEW_ACCOUNTS: raw,
+      ...(_what.startsWith('global') ? { AUTORENEW_GLOBAL_MAX_DOMAINS: '0' } : {}),
+    };
+    expect(() => readConfig(env)).toThrow(InputError);
+    expect(() => readConfig(env)).toThrow(message);
+  });
+
+  test('several accounts, each with its own key (secret or variables) and policy, are all served', () => {
+    const config = readConfig({
+      ...accounts([
+        { name: 'cn-main', secretId: 's1' },
+        { name: 'intl', site: 'intl', accessKeyIdEnv: 'INTL_ID', accessKeySecretEnv: 'INTL_SECRET', policy: 'p.json' },
+      ]),
+      AUTORENEW_GLOBAL_MAX_DOMAINS: '40',
+    });
+    expect(config.accounts.map((a) => [a.name, a.site, a.apiVersion])).toEqual([
+      ['cn-main', 'cn', '2018-01-29'],
+      ['intl', 'intl', '2017-12-18'],
+    ]);
+    expect(config.accounts[1]).toMatchObject({
+      keyEnv: { id: 'INTL_ID', secret: 'INTL_SECRET' },
+      policyPath: 'p.json',
+    });
+    expect(config.globalMaxDomains).toBe(40);
+    expect(readConfig({}).globalMaxDomains).toBeUndefined();
   });
 
   test('a single-account variable beside AUTORENEW_ACCOUNTS is refused (it would be ignored)', () => {

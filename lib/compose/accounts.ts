@@ -1,0 +1,124 @@
+import { type Account, labelOf } from '../accounts';
+import type { Clock } from '../clock';
+import type { Config } from '../config';
+import { type AccountsRoom, createAccountsRoom } from '../jobs/accounts';
+import type { Ledger } from '../ledger/port';
+import type { Logger } from '../log';
+import type { Notifier } from '../notify/port';
+import type { Policy } from '../policy/schema';
+import type { CredentialsProvider } from '../registrar/port';
+import type { JobDeps } from '../renewal/deps';
+import type { AlibabaAccess } from '../secrets';
+import {
+  assembleDeps,
+  buildBilling,
+  buildCredentials,
+  buildRegistrar,
+  buildTargetCredentials,
+  withChatTargets,
+} from './adapters';
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/**
+ * The config as one account sees it: its site, endpoints, API version, secrets and policy in the single-account
+ * fields every builder reads, and `accounts` holding just it.
+ */
+export function configForAccount(config: Readonly<Config>, account: Readonly<Account>): Readonly<Config> {
+  const { secretId: _s, readOnlySecretId: _r, ...rest } = config;
+  return Object.freeze({
+    ...rest,
+    site: account.site,
+    endpoint: account.endpoint,
+    bssEndpoint: account.bssEndpoint,
+    apiVersion: account.apiVersion,
+    policyPath: account.policyPath ?? config.policyPath,
+    ...(account.secretId ? { secretId: account.secretId } : {}),
+    ...(account.readOnlySecretId ? { readOnlySecretId: account.readOnlySecretId } : {}),
+    accounts: Object.freeze([account]),
+  });
+}
+
+/** One account's part of a run: its name for people, its dependencies and its policy. */
+export interface AccountJob {
+  label: string;
+  account: Readonly<Account>;
+  config: Readonly<Config>;
+  deps: JobDeps;
+  policy: Policy;
+  /** The global cap and how this account learns its share of it; absent without AUTORENEW_GLOBAL_MAX_DOMAINS. */
+  global?: { cap: number; share: (demand: number) => Promise<number> };
+}
+
+/**
+ * Builds every account's dependencies for one run and the room they meet in (lib/jobs/accounts.ts): per account
+ * its own registrar and billing (its endpoints, API version and key), its ledger keyspace, its policy, a logger
+ * and metrics naming it, and a notifier that hands its digest to the room (plus its policy's chat targets).
+ * `credentialsFor` lets Lambda keep one cached provider per secret across warm runs.
+ */
+export function composeAccounts(parts: {
+  job: 'renew' | 'check';
+  runId: string;
+  config: Readonly<Config>;
+  env: Env;
+  access: AlibabaAccess;
+  policies: ReadonlyMap<string, Policy>;
+  ledgerFor: (account: string) => Ledger;
+  primary: Notifier;
+  clock: Clock;
+  log: Logger;
+  metricsFor?: (account: string) => JobDeps['metrics'];
+  credentialsFor?: (config: Readonly<Config>, account: Readonly<Account>) => CredentialsProvider;
+  remainingMs?: () => number;
+}): { room: AccountsRoom; jobs: AccountJob[] } {
+  const accounts = parts.config.accounts;
+  const room = createAccountsRoom({
+    job: parts.job,
+    runId: parts.runId,
+    labels: accounts.map(labelOf),
+    primary: parts.primary,
+    log: parts.log,
+    ...(parts.config.globalMaxDomains !== undefined ? { globalCap: parts.config.globalMaxDomains } : {}),
+    passThrough: accounts.length === 1 && accounts[0]?.name === '',
+  });
+  const jobs = accounts.map((account): AccountJob => {
+    const label = labelOf(account);
+    const config = configForAccount(parts.config, account);
+    const policy = parts.policies.get(config.policyPath) as Policy;
+    const ledger = parts.ledgerFor(account.name);
+    const log = account.name ? parts.log.child({ account: label }) : parts.log;
+    const credentials =
+      parts.credentialsFor?.(config, account) ?? buildCredentials(config, parts.env, parts.access, account.keyEnv);
+    const deps = assembleDeps({
+      registrar: buildRegistrar(config, policy, parts.env, credentials),
+      billing: buildBilling(config, parts.env, credentials),
+      ledger,
+      notifier: withChatTargets(room.notifierFor(label), policy, {
+        credentials: buildTargetCredentials(config, parts.env, parts.access),
+        marks: ledger,
+        clock: parts.clock,
+        log,
+      }),
+      clock: parts.clock,
+      log,
+      ...(parts.metricsFor ? { metrics: parts.metricsFor(account.name) } : {}),
+      ...(parts.remainingMs ? { remainingMs: parts.remainingMs } : {}),
+    });
+    const share = room.shareFor(label);
+    const cap = parts.config.globalMaxDomains;
+    return {
+      label,
+      account,
+      config,
+      deps,
+      policy,
+      ...(share && cap !== undefined ? { global: { cap, share } } : {}),
+    };
+  });
+  return { room, jobs };
+}
+
+/** The distinct policy files the accounts use (each account's own, else the deployment's), in order. */
+export function policyPathsOf(config: Readonly<Config>): string[] {
+  return [...new Set(config.accounts.map((a) => a.policyPath ?? config.policyPath))];
+}

@@ -1,0 +1,193 @@
+import { JobFailedError } from '../errors';
+import type { Logger } from '../log';
+import { describeError } from '../log';
+import type { Notifier, RenderedMessage } from '../notify/port';
+import { type AccountPart, combineAccountParts } from '../renewal/account-digest';
+import { fairShares } from '../renewal/budgets';
+
+/**
+ * A run over several accounts (docs/design.md, Accounts): each account runs on its own (its own registrar, key,
+ * ledger keyspace, policy) and concurrently, so one account's bad key or outage only fails its own part. The room
+ * is where they meet, twice:
+ * - notices: every account's digest is held until each account has either handed one over or finished, then all
+ *   go out as one message with a section per account. Each account's publish resolves only once that message is
+ *   out, so its notices are marked sent only then (a failed publish keeps them pending, as for one account);
+ * - the global cap: each account states its demand once it has planned, and gets a max-min fair share of the cap
+ *   when every account has stated one or is past planning, so the first in the list cannot take it all.
+ */
+export interface AccountsRoom {
+  /** The notifier an account's job publishes through. */
+  notifierFor(label: string): Notifier;
+  /** The account's share of the global count cap for `demand` domains; undefined: no global cap. */
+  shareFor(label: string): ((demand: number) => Promise<number>) | undefined;
+  /** The account's job has finished (ok or not): it waits for nothing more. */
+  done(label: string): void;
+}
+
+interface Seat {
+  state: 'running' | 'publishing' | 'done';
+  /** Planned (stated a demand) or past planning: the global cap can be shared without waiting for it. */
+  planned: boolean;
+  demand: number;
+  pending?: { message: RenderedMessage; resolve: (r: { messageId?: string }) => void; reject: (e: unknown) => void };
+}
+
+/**
+ * The room of one run. With one unnamed account it is a pass-through: its message goes out exactly as rendered.
+ * `globalCap`: domains per UTC day across all accounts (AUTORENEW_GLOBAL_MAX_DOMAINS), shared max-min fairly.
+ */
+export function createAccountsRoom(options: {
+  job: 'renew' | 'check';
+  runId: string;
+  labels: readonly string[];
+  primary: Notifier;
+  log: Logger;
+  globalCap?: number;
+  /** True when the one account is the unnamed one: its messages are published unchanged. */
+  passThrough?: boolean;
+}): AccountsRoom {
+  const seats = new Map<string, Seat>(
+    options.labels.map((l) => [l, { state: 'running', planned: false, demand: 0 } satisfies Seat]),
+  );
+  let round = 0;
+  let shares: Promise<Map<string, number>> | undefined;
+  let settleShares: ((s: Map<string, number>) => void) | undefined;
+
+  function seat(label: string): Seat {
+    const s = seats.get(label);
+    if (!s) throw new Error(`account ${label} is not part of this run`);
+    return s;
+  }
+
+  function settle(): void {
+    const all = [...seats.values()];
+    if (settleShares && all.every((s) => s.planned || s.state !== 'running')) {
+      const resolve = settleShares;
+      settleShares = undefined;
+      resolve(
+        fairShares(
+          [...seats].map(([label, s]) => ({ label, demand: s.demand })),
+          options.globalCap ?? 0,
+        ),
+      );
+    }
+    if (all.some((s) => s.state === 'running') || !all.some((s) => s.state === 'publishing')) return;
+    void flush();
+  }
+
+  async function flush(): Promise<void> {
+    const waiting = [...seats].filter(([, s]) => s.state === 'publishing');
+    const first = round === 0;
+    round += 1;
+    const parts: AccountPart[] = [...seats]
+      .filter(([, s]) => first || s.state === 'publishing')
+      .map(([label, s]) => ({ label, ...(s.pending ? { message: s.pending.message } : {}) }));
+    const pending = waiting.map(([, s]) => {
+      const p = s.pending as NonNullable<Seat['pending']>;
+      delete s.pending;
+      s.state = 'running';
+      return p;
+    });
+    try {
+      const message =
+        options.passThrough && pending.length === 1
+          ? (pending[0] as (typeof pending)[number]).message
+          : combineAccountParts(options.job, options.runId, parts);
+      const result = message ? await options.primary.publish(message) : {};
+      for (const p of pending) p.resolve(result);
+    } catch (err) {
+      options.log.error('could not publish the accounts digest', describeError(err));
+      for (const p of pending) p.reject(err);
+    }
+  }
+
+  return {
+    notifierFor(label) {
+      const s = seat(label);
+      return {
+        publish(message) {
+          return new Promise((resolve, reject) => {
+            s.state = 'publishing';
+            s.planned = true;
+            s.pending = { message, resolve, reject };
+            settle();
+          });
+        },
+      };
+    },
+    shareFor(label) {
+      if (options.globalCap === undefined) return undefined;
+      const s = seat(label);
+      return async (demand) => {
+        s.demand = Math.max(0, demand);
+        s.planned = true;
+        shares ??= new Promise((resolve) => {
+          settleShares = resolve;
+        });
+        const waitFor = shares;
+        settle();
+        return (await waitFor).get(label) ?? 0;
+      };
+    },
+    done(label) {
+      seat(label).state = 'done';
+      settle();
+    },
+  };
+}
+
+/** One account's outcome in a run over accounts. */
+export type AccountResult<T> = { label: string; ok: true; value: T } | { label: string; ok: false; error: unknown };
+
+/**
+ * Runs `run` for every account concurrently; one account's failure never stops the others. Each account's own job
+ * reports its failure (notice, run record, metrics) as it would alone; this returns every account's outcome.
+ */
+export async function runAccounts<P extends { label: string }, T>(
+  room: AccountsRoom,
+  parts: readonly P[],
+  run: (part: P) => Promise<T>,
+): Promise<AccountResult<T>[]> {
+  return Promise.all(
+    parts.map(async (part): Promise<AccountResult<T>> => {
+      try {
+        return { label: part.label, ok: true, value: await run(part) };
+      } catch (error) {
+        return { label: part.label, ok: false, error };
+      } finally {
+        room.done(part.label);
+      }
+    }),
+  );
+}
+
+/**
+ * Fails loudly at the end when any account failed: one account alone rethrows its own error as before; several
+ * throw one JobFailedError naming each failed account and its error.
+ */
+export function throwIfAnyFailed<T>(job: string, runId: string, results: readonly AccountResult<T>[]): T[] {
+  const failed = results.filter((r) => !r.ok);
+  if (failed.length === 0) return results.map((r) => (r as { value: T }).value);
+  if (results.length === 1) throw (failed[0] as { error: unknown }).error;
+  const what = failed
+    .map((r) => `${r.label}: ${r.error instanceof Error ? r.error.message : String(r.error)}`)
+    .join('; ');
+  throw new JobFailedError(
+    `${job} run ${runId}: ${failed.length} of ${results.length} account(s) failed (${what})`,
+    {},
+    {
+      cause: failed.map((r) => (r as { error: unknown }).error),
+    },
+  );
+}
+
+/**
+ * What a handler returns: one unnamed account's own result as it always was, else one entry per account by name.
+ */
+export function mergeAccountResults<T extends object>(
+  parts: readonly { label: string; account: { name: string } }[],
+  values: readonly T[],
+): T | { accounts: Record<string, T> } {
+  if (parts.length === 1 && parts[0]?.account.name === '') return values[0] as T;
+  return { accounts: Object.fromEntries(parts.map((p, i) => [p.label, values[i] as T])) };
+}

@@ -1,0 +1,90 @@
+import type { RenderedMessage } from '../notify/port';
+import { gsm7Length, toGsm7, truncateGsm7 } from '../notify/text/gsm7';
+import { sanitizeLine, toAsciiLine, truncateChars } from '../notify/text/sanitize';
+import { MAX_EMAIL_BYTES, SEVERITY_ORDER } from './digest';
+
+/**
+ * One message for a run over several accounts (docs/design.md, Accounts): every account's own rendered digest
+ * becomes a section of one email, headed by the account's name, so people read one view across accounts. Pure.
+ */
+
+/** One account's part of a run's notice: its rendered digest, or none when it had nothing to say. */
+export interface AccountPart {
+  /** The account's name as shown to people (`default` for the unnamed one). */
+  label: string;
+  message?: RenderedMessage;
+}
+
+const MAX_SUBJECT_CHARS = 99;
+const MAX_SMS_SEPTETS = 160;
+const MAX_DEFAULT_CHARS = 600;
+
+function severityRank(message: RenderedMessage): number {
+  const rank = SEVERITY_ORDER.indexOf(message.event);
+  return (message.severity === 'alert' ? 0 : 100) + (rank < 0 ? 99 : rank);
+}
+
+/** Cuts `text` to at most `maxBytes` UTF-8 bytes at a line end, saying what was cut. */
+function fitEmail(text: string, maxBytes: number, label: string): string {
+  if (Buffer.byteLength(JSON.stringify(text)) <= maxBytes) return text;
+  const kept: string[] = [];
+  let used = 200;
+  for (const line of text.split('\n')) {
+    const bytes = Buffer.byteLength(JSON.stringify(line));
+    if (used + bytes > maxBytes) break;
+    used += bytes;
+    kept.push(line);
+  }
+  kept.push(`(cut to fit one message; run \`npx autorenew status --account ${label}\` for the rest)`);
+  return kept.join('\n');
+}
+
+/**
+ * Combines the accounts' parts of one run into one message, or undefined when no account has anything to say.
+ * Sections come in the accounts' order; an account with nothing to say gets a one-line section, so the email
+ * shows every account. The SMS names the accounts that page people, most severe first; `severity` is `alert` when
+ * any part is, `event` the most severe present.
+ */
+export function combineAccountParts(
+  job: 'renew' | 'check',
+  runId: string,
+  parts: readonly AccountPart[],
+): RenderedMessage | undefined {
+  const present = parts.flatMap((p) => (p.message ? [{ label: p.label, message: p.message }] : []));
+  if (present.length === 0) return undefined;
+  const ranked = [...present].sort((a, b) => severityRank(a.message) - severityRank(b.message));
+  const top = ranked[0] as (typeof ranked)[number];
+  const alerting = ranked.filter((p) => p.message.severity === 'alert');
+  const others = present.length - 1;
+
+  const budget = Math.floor((MAX_EMAIL_BYTES - 2_000) / parts.length);
+  const email = [
+    `autorenew ${sanitizeLine(job, 20)} run ${sanitizeLine(runId, 100)}: ${parts.length} account(s): ${parts.map((p) => sanitizeLine(p.label, 40)).join(', ')}`,
+    '',
+    ...parts.flatMap((p) => [
+      `==== Account ${sanitizeLine(p.label, 40)} ====`,
+      p.message ? fitEmail(p.message.email, budget, p.label) : 'Nothing to report for this account in this run.',
+      '',
+    ]),
+  ].join('\n');
+
+  const smsSource = alerting[0] ?? top;
+  const more = alerting.length > 1 ? ` (+${alerting.length - 1} more account(s) alerting)` : '';
+  const moreSeptets = gsm7Length(toGsm7(more));
+  const sms = truncateGsm7(
+    `${truncateGsm7(toGsm7(`[${smsSource.label}] ${smsSource.message.sms}`), MAX_SMS_SEPTETS - moreSeptets)}${toGsm7(more)}`,
+    MAX_SMS_SEPTETS,
+  );
+
+  return {
+    subject: toAsciiLine(`[${top.label}${others > 0 ? ` +${others}` : ''}] ${top.message.subject}`, MAX_SUBJECT_CHARS),
+    email,
+    sms,
+    default: truncateChars(
+      present.map((p) => `[${sanitizeLine(p.label, 40)}] ${p.message.default}`).join(' | '),
+      MAX_DEFAULT_CHARS,
+    ),
+    event: top.message.event,
+    severity: alerting.length > 0 ? 'alert' : 'info',
+  };
+}
