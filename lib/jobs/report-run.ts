@@ -1,4 +1,4 @@
-import { InputError, JobFailedError } from '../errors';
+import { AuthRejectedError, InputError, JobFailedError } from '../errors';
 import { describeError } from '../log';
 import type { Notifier, RenderedMessage } from '../notify/port';
 import { DEFAULT_SMS_EVENTS, NOTIFY_EVENTS, type Policy } from '../policy/schema';
@@ -128,6 +128,9 @@ function isReported(err: unknown): boolean {
 /** A fix for the operator, by error class (never by message text). */
 function fixFor(err: unknown): string {
   if (err instanceof InputError) return 'correct the input named in the message; nothing was bought';
+  if (err instanceof AuthRejectedError) {
+    return "the account's AccessKey was refused: check that the key in its secret (or key variables) is current and enabled and that its RAM policy allows the Domain API (docs/deploy.md); nothing was bought";
+  }
   return 'see the logs for the run id; the next scheduled run retries';
 }
 
