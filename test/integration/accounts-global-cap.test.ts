@@ -1,0 +1,85 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type Sandbox, startSandbox } from '../../lib/sandbox';
+import { runCliInProcess } from '../helpers/cli-process';
+import { PROCESS_TEST_TIMEOUT_MS } from '../helpers/timeouts';
+
+jest.setTimeout(PROCESS_TEST_TIMEOUT_MS);
+
+const NOW = Date.UTC(2026, 11, 3, 6, 0, 0);
+const DAY_MS = 86_400_000;
+
+/**
+ * The global cap (AUTORENEW_GLOBAL_MAX_DOMAINS) over accounts run concurrently: shared max-min fairly, so the first
+ * account in the list, with far more due, cannot take the whole day's cap; and it holds across runs of the day.
+ */
+describe('the global daily cap across accounts', () => {
+  let sandbox: Sandbox;
+  let dir: string;
+
+  beforeAll(async () => {
+    const due = (prefix: string, n: number) =>
+      Array.from({ length: n }, (_, i) => ({ domainName: `${prefix}-${i}.com`, expiresAtMs: NOW + (3 + i) * DAY_MS }));
+    sandbox = await startSandbox({
+      nowMs: NOW,
+      freezeClock: true,
+      fixture: { balance: 100_000, domains: due('big', 20) },
+      accounts: [
+        {
+          name: 'small',
+          accessKeyId: 'small-id',
+          accessKeySecret: 'small-secret',
+          fixture: { domains: due('small', 4) },
+        },
+        {
+          name: 'third',
+          accessKeyId: 'third-id',
+          accessKeySecret: 'third-secret',
+          fixture: { domains: due('third', 1) },
+        },
+      ],
+    });
+    dir = await mkdtemp(join(tmpdir(), 'accounts-cap-'));
+    await writeFile(
+      join(dir, 'policy.json'),
+      JSON.stringify({ version: 1, window: { daysBeforeExpiry: 30 }, notify: { advanceDays: 0 } }),
+    );
+  });
+
+  afterAll(async () => {
+    await sandbox?.close();
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  it('the first account does not take the whole cap; leftovers go to who needs them; the next run buys none', async () => {
+    const env = {
+      AUTORENEW_LEDGER_DIR: join(dir, 'ledger'),
+      AUTORENEW_POLICY: join(dir, 'policy.json'),
+      AUTORENEW_GLOBAL_MAX_DOMAINS: '9',
+      AUTORENEW_ACCOUNTS: JSON.stringify([
+        { name: 'big', endpoint: sandbox.url, accessKeyIdEnv: 'BIG_ID', accessKeySecretEnv: 'BIG_SECRET' },
+        { name: 'small', endpoint: sandbox.url, accessKeyIdEnv: 'SMALL_ID', accessKeySecretEnv: 'SMALL_SECRET' },
+        { name: 'third', endpoint: sandbox.url, accessKeyIdEnv: 'THIRD_ID', accessKeySecretEnv: 'THIRD_SECRET' },
+      ]),
+      BIG_ID: sandbox.accessKeyId,
+      BIG_SECRET: sandbox.accessKeySecret,
+      SMALL_ID: 'small-id',
+      SMALL_SECRET: 'small-secret',
+      THIRD_ID: 'third-id',
+      THIRD_SECRET: 'third-secret',
+    };
+    const run = await runCliInProcess(['renew', '--yes', '--json'], env);
+    expect(run.code).toBe(0);
+    const bought = (account?: string) => sandbox.state(account).submissions.length;
+    // Demands 20, 4, 1 over a cap of 9: third gets its 1, small and big share the rest (4 each).
+    expect([bought(), bought('small'), bought('third')]).toEqual([4, 4, 1]);
+    const summary = JSON.parse(run.stdout) as { accounts: Record<string, { overBudget: number }> };
+    expect(summary.accounts.big?.overBudget).toBe(16);
+
+    // The cap is per UTC day across runs: a second run the same day buys nothing more.
+    const again = await runCliInProcess(['renew', '--yes', '--json'], env);
+    expect(again.code).toBe(0);
+    expect([bought(), bought('small'), bought('third')]).toEqual([4, 4, 1]);
+  });
+});
