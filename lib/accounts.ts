@@ -124,8 +124,10 @@ function readAccount(value: unknown, index: number, readEndpoint: EndpointReader
     });
   }
   const profile = SITE_PROFILES[site];
-  const apiVersion = dialectOf(optionalString(entry, 'apiVersion', where) ?? profile.apiVersion, `${where}.apiVersion`)
-    .version;
+  const apiVersion = dialectOf(
+    optionalString(entry, 'apiVersion', where) ?? profile.apiVersion,
+    `${where}.apiVersion`,
+  ).version;
   const endpoint = readEndpoint(
     optionalString(entry, 'endpoint', where) ?? profile.endpoint,
     `${where}.endpoint`,
