@@ -79,4 +79,14 @@ describe('packaging guardrails: the accounts param', () => {
     expect(run.out).not.toMatch(/\n\s+at /);
     expect(run.out).not.toContain('> build handlers');
   });
+
+  test('alibabaAccount with accounts: one entry per account, else refused before the build', () => {
+    const two = '[{"name": "", "secretId": "a/cn"}, {"name": "shop", "site": "intl", "secretId": "a/intl"}]';
+    const run = packageWith([`--param=accounts=${two}`, '--param=alibabaAccount=1234567890123456']);
+    expect(run.code).toBe(1);
+    expect(run.out).toContain(
+      'error: param "alibabaAccount" has 1 entry for 2 accounts: give one account UID (or label) per account',
+    );
+    expect(run.out).not.toContain('> build handlers');
+  });
 });
