@@ -1,10 +1,11 @@
 // The steps shared by `npm run package` and `npm run deploy`: bundle, validate and bundle the policy, generate the
 // deploy facts (table resource, metric names), then hand over to osls. Each step prints what it does.
 import { spawnSync } from 'node:child_process';
-import { copyFile, readFile, stat } from 'node:fs/promises';
+import { copyFile, mkdir, readFile, stat } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { AccountsError, bundledPolicyName, readDeployAccounts, writeAccountsFile } from './accounts.mjs';
 import { writeIamFacts } from './iam-facts.mjs';
 import { writeMetricNames } from './metric-names.mjs';
 import { writeTableResource } from './table-resource.mjs';
@@ -48,12 +49,23 @@ function splitOnce(text, sep) {
  * `params.default.policy` in serverless.yml, else policies/default.json. Relative to the repository root.
  */
 export async function resolvePolicyPath(args, root = ROOT) {
+  return (await resolveParam(args, 'policy', root)) || DEFAULT_POLICY;
+}
+
+/**
+ * The value osls will resolve for param `name`: `--param name=…`, else `params.<stage>.name`, else
+ * `params.default.name` in serverless.yml, else ''. A YAML list (e.g. stage `accounts`) comes back as JSON text,
+ * as scripts/accounts-env.cjs reads it.
+ */
+export async function resolveParam(args, name, root = ROOT) {
   const { stage = 'dev', params } = parseOslsArgs(args);
-  if (params.policy) return params.policy;
+  if (params[name] !== undefined) return params[name];
   // js-yaml is what osls itself parses serverless.yml with; resolve it through osls so hoisting does not matter.
   const yaml = createRequire(createRequire(join(root, 'package.json')).resolve('osls/package.json'))('js-yaml');
   const config = yaml.load(await readFile(join(root, 'serverless.yml'), 'utf8')) ?? {};
-  return config.params?.[stage]?.policy ?? config.params?.default?.policy ?? DEFAULT_POLICY;
+  const value = config.params?.[stage]?.[name] ?? config.params?.default?.[name];
+  const { paramText } = createRequire(import.meta.url)('./accounts-env.cjs');
+  return paramText(value);
 }
 
 /** IAM role names (`<stack>-<region>-<job>`, scripts/roles.cjs) may have at most 64 characters. */
@@ -112,9 +124,11 @@ export function checkDeployArgs(args, config) {
     throw new PipelineError(err.message);
   }
   const { alibabaAccountLabel } = createRequire(import.meta.url)('./outputs.cjs');
+  // With the `accounts` param the account labels are checked once the accounts are read (prepareArtifacts).
+  const several = value('accounts').trim() !== '';
   let account;
   try {
-    account = alibabaAccountLabel(value('alibabaAccount'), value('secretName'));
+    account = several ? '' : alibabaAccountLabel(value('alibabaAccount'), value('secretName'));
   } catch (err) {
     throw new PipelineError(err.message);
   }
@@ -132,8 +146,12 @@ export function checkDeployArgs(args, config) {
     `stage ${stage}, region ${region}`,
     `schedules: renew ${value('renewSchedule')}, check ${value('checkSchedule')}`,
     `dryRun ${value('dryRun')}, endpoint ${value('endpoint')}`,
-    `secret ${value('secretName')}${value('readOnlySecretName') ? `, read-only secret ${value('readOnlySecretName')}` : ''}`,
-    `Alibaba account ${account}${value('alibabaAccount') ? '' : ' (set --param="alibabaAccount=<account UID>" to name it)'}`,
+    ...(several
+      ? ['accounts: from the "accounts" param (listed below once read)']
+      : [
+          `secret ${value('secretName')}${value('readOnlySecretName') ? `, read-only secret ${value('readOnlySecretName')}` : ''}`,
+          `Alibaba account ${account}${value('alibabaAccount') ? '' : ' (set --param="alibabaAccount=<account UID>" to name it)'}`,
+        ]),
     `alert emails: ${emails.length ? emails.join(', ') : 'none'}; SMS: ${value('alertSms') || 'none'}`,
     `policy ${value('policy') || DEFAULT_POLICY}`,
   ];
@@ -199,15 +217,53 @@ export async function prepareArtifacts(args) {
   console.log(
     `  policy rules (first match wins): ${rules.length ? rules.map((r) => `${r.name}${r.renew === false ? ' (never renew)' : ''}`).join(', ') : 'none (defaults for every domain)'}`,
   );
+  const accountsParam = await resolveParam(args, 'accounts');
+  const accounts = await readAccounts(accountsParam, args);
+  const accountPolicies = [];
+  for (const account of accounts.filter((a) => a.policyPath)) {
+    accountPolicies.push([account, await validatePolicy(account.policyPath)]);
+  }
   run('build handlers', process.execPath, [join(ROOT, 'scripts', 'build.mjs')]);
   for (const fn of FUNCTIONS) {
     await copyFile(policy, join(ROOT, 'dist', fn, 'policy.json'));
     console.log(`  copied ${policyPath} -> dist/${fn}/policy.json`);
+    for (const [account, file] of accountPolicies) {
+      await mkdir(join(ROOT, 'dist', fn, 'policies'), { recursive: true });
+      await copyFile(file, join(ROOT, 'dist', fn, bundledPolicyName(account)));
+      console.log(`  copied ${account.policyPath} -> dist/${fn}/${bundledPolicyName(account)}`);
+    }
   }
   console.log('\n> generate deploy facts from lib/');
+  console.log(
+    `  ${relative(ROOT, await writeAccountsFile(ROOT, accountsParam, accounts))} (from the "accounts" param)`,
+  );
   console.log(`  ${relative(ROOT, await writeTableResource(ROOT))} (from lib/ledger/table.ts)`);
   console.log(`  ${relative(ROOT, await writeMetricNames(ROOT))} (from lib/metrics.ts)`);
   console.log(`  ${relative(ROOT, await writeIamFacts(ROOT))} (from lib/iam.ts)`);
+}
+
+/**
+ * The accounts of the `accounts` param (none when it is empty), checked for Lambda, with what the stack will record
+ * as its AlibabaAccount; throws PipelineError with one line.
+ */
+async function readAccounts(param, args) {
+  if (param.trim() === '') return [];
+  console.log('\n> read accounts (param "accounts")');
+  try {
+    const accounts = await readDeployAccounts(param, ROOT);
+    const { alibabaAccountLabel } = createRequire(import.meta.url)('./outputs.cjs');
+    const label = alibabaAccountLabel(await resolveParam(args, 'alibabaAccount'), '', accounts);
+    for (const a of accounts) {
+      console.log(
+        `  ${a.name === '' ? 'default (unnamed: the ledger items of the single-account deployment)' : a.name}: site ${a.site}, secret ${a.secretId}${a.readOnlySecretId ? `, read-only secret ${a.readOnlySecretId}` : ''}, policy ${a.policyPath ?? "the deployment's"}`,
+      );
+    }
+    console.log(`  Alibaba accounts ${label}`);
+    return accounts;
+  } catch (err) {
+    if (err instanceof AccountsError || /^param "/.test(err.message)) throw new PipelineError(err.message);
+    throw err;
+  }
 }
 
 /** Runs `osls <command> ...args` from the repository root. */

@@ -5,6 +5,7 @@
 'use strict';
 const { readFileSync } = require('node:fs');
 const { join } = require('node:path');
+const { readAccountsFacts } = require('./accounts-env.cjs');
 
 const JOBS = ['renew', 'check'];
 // Secrets Manager names: letters, digits and /_+=.@- (the name lands inside an Fn::Sub, so nothing else may pass).
@@ -36,17 +37,41 @@ function secretArn(name) {
 }
 
 /**
+ * The secret names each job's role may read. One account: renew the main secret, check the read-only one (else the
+ * main one). With accounts: renew every account's secretId, check each account's readOnlySecretId or else its
+ * secretId, in the accounts' order, each once.
+ * @returns {{ renew: string[], check: string[] }}
+ */
+function secretsOf(params) {
+  const accounts = params.accounts ?? [];
+  if (accounts.length === 0) {
+    const main = checkSecretName('secretName', params.secretName);
+    const readOnly = params.readOnlySecretName ? checkSecretName('readOnlySecretName', params.readOnlySecretName) : '';
+    return { renew: [main], check: [readOnly || main] };
+  }
+  const names = (pick) => [
+    ...new Set(accounts.map((a, i) => checkSecretName(`accounts[${i}] (${a.name || 'default'})`, pick(a)))),
+  ];
+  return { renew: names((a) => a.secretId), check: names((a) => a.readOnlySecretId || a.secretId) };
+}
+
+/** One secret: its ARN pattern, as before accounts; several: the list. */
+function secretResource(names) {
+  return names.length === 1 ? secretArn(names[0]) : names.map(secretArn);
+}
+
+/**
  * Builds `{ Resources: { RenewRole, CheckRole } }`.
  * @param {{ openIndexName: string, claimPartitionPatterns: string[],
  *   service: { readSecret: string, publish: string, logs: string[] },
  *   jobs: Record<string, { table: string[], openIndex: string[], claimPartitions: string[] }> }} facts dist/iam.json
- * @param {{ service: string, stage: string, secretName: string, readOnlySecretName?: string }} params
- *   readOnlySecretName: the read-only Alibaba key check uses instead of the main one (empty: the main one)
+ * @param {{ service: string, stage: string, secretName: string, readOnlySecretName?: string,
+ *   accounts?: { name: string, secretId: string, readOnlySecretId?: string }[] }} params
+ *   readOnlySecretName: the read-only Alibaba key check uses instead of the main one (empty: the main one);
+ *   accounts: dist/accounts.json's (the `accounts` param), which replace both secret params
  */
 function buildRoles(facts, params) {
-  const main = checkSecretName('secretName', params.secretName);
-  const readOnly = params.readOnlySecretName ? checkSecretName('readOnlySecretName', params.readOnlySecretName) : '';
-  const secretOf = { renew: main, check: readOnly || main };
+  const secretOf = secretsOf(params);
   const topicName = `${params.service}-${params.stage}-alerts`;
   const tableArn = { 'Fn::GetAtt': ['LedgerTable', 'Arn'] };
   const Resources = {};
@@ -54,7 +79,12 @@ function buildRoles(facts, params) {
     const grants = facts.jobs[job];
     if (!grants) throw new Error(`dist/iam.json has no grants for job "${job}": update lib/iam.ts`);
     const Statement = [
-      { Sid: 'ReadAlibabaKey', Effect: 'Allow', Action: facts.service.readSecret, Resource: secretArn(secretOf[job]) },
+      {
+        Sid: 'ReadAlibabaKey',
+        Effect: 'Allow',
+        Action: facts.service.readSecret,
+        Resource: secretResource(secretOf[job]),
+      },
       { Sid: 'LedgerItems', Effect: 'Allow', Action: grants.table, Resource: tableArn },
     ];
     if (grants.claimPartitions.length > 0) {
@@ -115,5 +145,6 @@ module.exports = async ({ resolveVariable }) =>
     stage: await resolveVariable('sls:stage'),
     secretName: await resolveVariable('param:secretName'),
     readOnlySecretName: await resolveVariable('param:readOnlySecretName'),
+    accounts: readAccountsFacts(await resolveVariable('param:accounts'))?.accounts ?? [],
   });
 module.exports.buildRoles = buildRoles;

@@ -29,6 +29,8 @@ export const OUTPUT = {
   renewSchedule: 'RenewSchedule',
   checkSchedule: 'CheckSchedule',
   alibabaAccount: 'AlibabaAccount',
+  /** With the `accounts` param: the accounts' JSON (no policies), in place of the four single-account outputs. */
+  accounts: 'Accounts',
 } as const;
 
 /** One stack of the account and region, as DescribeStacks lists it. */
@@ -74,6 +76,7 @@ export function stageEnv(facts: StageFacts): Record<string, string> {
   set('AUTORENEW_READONLY_SECRET_ID', facts.readOnlySecretName);
   set('AUTORENEW_ENDPOINT', facts.endpoint);
   set('AUTORENEW_BSS_ENDPOINT', facts.bssEndpoint);
+  set('AUTORENEW_ACCOUNTS', facts.accounts);
   return env;
 }
 
@@ -87,14 +90,28 @@ export function stackStatusLevel(status: string): 'ok' | 'warn' | 'FAIL' {
   return 'FAIL';
 }
 
-/** Other stacks of the region whose `AlibabaAccount` output equals this one's (sorted by name), and whether each is a dry run. */
+/** The entries of an `AlibabaAccount` output: one account, or a comma list with one entry per account (`accounts`). */
+export function accountEntries(output: string | undefined): string[] {
+  return (output ?? '')
+    .split(',')
+    .map((e) => e.trim())
+    .filter((e) => e !== '');
+}
+
+/**
+ * Other stacks of the region whose `AlibabaAccount` output shares an entry with this one's (sorted by name), and
+ * whether each is a dry run.
+ */
 export function stacksServingSameAccount(
   ours: StageFacts,
   all: readonly StackSummary[],
 ): { name: string; dryRun: boolean }[] {
-  if (ours.alibabaAccount === undefined) return [];
+  const mine = new Set(accountEntries(ours.alibabaAccount));
+  if (mine.size === 0) return [];
   return all
-    .filter((s) => s.name !== ours.stackName && s.outputs[OUTPUT.alibabaAccount] === ours.alibabaAccount)
+    .filter(
+      (s) => s.name !== ours.stackName && accountEntries(s.outputs[OUTPUT.alibabaAccount]).some((e) => mine.has(e)),
+    )
     .map((s) => ({ name: s.name, dryRun: s.outputs[OUTPUT.dryRun] === 'true' }))
     .sort((a, b) => a.name.localeCompare(b.name));
 }

@@ -50,3 +50,43 @@ describe('packaging guardrails', () => {
     expect(run.out).not.toContain('LTAI5t'); // a key-shaped value is never echoed
   });
 });
+
+// The `accounts` param is read after the summary and the policy check, before anything is built.
+describe('packaging guardrails: the accounts param', () => {
+  test.each([
+    ['bad JSON', '[{"name": "cn-main", "secretId": "a/b",}]', 'error: param "accounts": accounts is not valid JSON ('],
+    [
+      'an account without secretId',
+      '[{"name": "intl-shop", "site": "intl"}]',
+      'error: param "accounts": account "intl-shop" (accounts[0]) has no secretId: in Lambda every account reads its key from Secrets Manager; add "secretId": "<secret name>"',
+    ],
+    [
+      'key variables meant for local runs',
+      '[{"name": "cn-main", "secretId": "a/b", "accessKeyIdEnv": "K", "accessKeySecretEnv": "S"}]',
+      'error: param "accounts": account "cn-main" (accounts[0]) names key variables',
+    ],
+    [
+      'an endpoint the Lambda would refuse',
+      '[{"name": "cn-main", "secretId": "a/b", "endpoint": "https://example.com"}]',
+      'error: param "accounts": accounts[0].endpoint="https://example.com" is not allowed in Lambda',
+    ],
+  ])('%s: exit 1, one clean error line, nothing built', (_label, accounts, line) => {
+    const run = packageWith([`--param=accounts=${accounts}`]);
+    expect(run.code).toBe(1);
+    const errors = run.out.split('\n').filter((l) => l.startsWith('error: '));
+    expect(errors).toEqual([expect.stringContaining(line)]);
+    expect(errors[0]?.startsWith(line)).toBe(true);
+    expect(run.out).not.toMatch(/\n\s+at /);
+    expect(run.out).not.toContain('> build handlers');
+  });
+
+  test('alibabaAccount with accounts: one entry per account, else refused before the build', () => {
+    const two = '[{"name": "", "secretId": "a/cn"}, {"name": "shop", "site": "intl", "secretId": "a/intl"}]';
+    const run = packageWith([`--param=accounts=${two}`, '--param=alibabaAccount=1234567890123456']);
+    expect(run.code).toBe(1);
+    expect(run.out).toContain(
+      'error: param "alibabaAccount" has 1 entry for 2 accounts: give one account UID (or label) per account',
+    );
+    expect(run.out).not.toContain('> build handlers');
+  });
+});

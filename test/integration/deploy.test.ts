@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { readConfig } from '../../lib/config';
 import { scheduleRuleName } from '../../lib/deployment/stack';
 import { ledgerGrants } from '../../lib/iam';
 import { describeTableSchema, TABLE } from '../../lib/ledger/table';
@@ -37,6 +38,13 @@ const PARAMS = [
   '--param=readOnlySecretName=aliyun-domain-autorenew/alibaba-readonly',
   '--param=alibabaAccount=1234567890123456',
 ];
+
+/** Two accounts through `--param accounts=<JSON>`: the legacy unnamed cn one and an intl one with its own policy. */
+const ACCOUNTS = [
+  { name: '', site: 'cn', secretId: 'autorenew/cn', readOnlySecretId: 'autorenew/cn-readonly' },
+  { name: 'intl-shop', site: 'intl', secretId: 'autorenew/intl', policy: 'policies/intl-shop.json' },
+];
+const INTL_POLICY = '{ "version": 1, "defaults": { "years": 2 } }\n';
 
 interface Statement {
   Sid?: string;
@@ -102,6 +110,9 @@ function resourceTexts(resource: unknown): string[] {
 let defaultDir: string;
 let paramsDir: string;
 let policyDir: string;
+let accountsDir: string;
+let accountsRun: RunResult;
+let accountsTemplate: CfnTemplate;
 let defaultRun: RunResult;
 let paramsRun: RunResult;
 let typoRun: RunResult;
@@ -127,7 +138,8 @@ async function packageWithTypo(dir: string): Promise<RunResult> {
 // Every packaging run starts here, as concurrent chains (each tree is only used by one run at a time), so the file
 // takes about as long as its slowest chain; the tests below only assert.
 beforeAll(async () => {
-  [defaultDir, paramsDir, policyDir] = await Promise.all([
+  [defaultDir, paramsDir, policyDir, accountsDir] = await Promise.all([
+    copyPackagingTree(),
     copyPackagingTree(),
     copyPackagingTree(),
     copyPackagingTree(),
@@ -155,11 +167,17 @@ beforeAll(async () => {
     ]);
     policyRuns = { invalid, broken, missing };
   };
-  await Promise.all([defaultChain(), paramsChain(), policyChain()]);
+  const accountsChain = async () => {
+    await writeFile(join(accountsDir, 'policies', 'intl-shop.json'), INTL_POLICY);
+    accountsRun = await runNode(accountsDir, 'scripts/package.mjs', [`--param=accounts=${JSON.stringify(ACCOUNTS)}`]);
+    if (accountsRun.code !== 0) throw new Error(`package with accounts failed:\n${accountsRun.output}`);
+    accountsTemplate = await readTemplate(accountsDir);
+  };
+  await Promise.all([defaultChain(), paramsChain(), policyChain(), accountsChain()]);
 }, PACKAGING_HOOK_TIMEOUT_MS);
 
 afterAll(async () => {
-  await Promise.all([defaultDir, paramsDir, policyDir].filter(Boolean).map(removeTree));
+  await Promise.all([defaultDir, paramsDir, policyDir, accountsDir].filter(Boolean).map(removeTree));
 });
 
 describe('package (no parameters)', () => {
@@ -285,6 +303,7 @@ describe('package (no parameters)', () => {
     expect(bySid(roleStatements(template, 'CheckRole')).LedgerClaimQueries).toMatchObject({
       Action: ['dynamodb:Query'],
       Resource: tableArn,
+      // The unnamed account's claims and each named account's (lib/accounts.ts, lib/ledger/items.ts keyspaces).
       Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['DOMAIN#*', 'ACCT#*#DOMAIN#*'] } },
     });
     const items = (role: string) => asList(bySid(roleStatements(template, role)).LedgerItems?.Action ?? []);
@@ -608,8 +627,8 @@ describe('package (no parameters)', () => {
 describe('cfn-lint on the packaged templates', () => {
   // Exit 0: no error (2), warning (4) or informational (8) finding. docs/deploy.md says what was fixed for it.
   // One cfn-lint run over both templates (its start-up is most of its cost); a finding names its file.
-  (CFN_LINT ? test : test.skip)('reports nothing, with and without parameters', () => {
-    const templates = [defaultDir, paramsDir].map((dir) =>
+  (CFN_LINT ? test : test.skip)('reports nothing, with and without parameters (and with accounts)', () => {
+    const templates = [defaultDir, paramsDir, accountsDir].map((dir) =>
       join(dir, '.serverless', 'cloudformation-template-update-stack.json'),
     );
     const lint = spawnSync('cfn-lint', templates, { encoding: 'utf8' });
@@ -673,6 +692,91 @@ describe('package with parameters', () => {
       }
     ).Variables;
     expect(defaultEnv.AUTORENEW_READONLY_SECRET_ID).toBe('');
+  });
+});
+
+describe('package with two accounts (param accounts)', () => {
+  const envOf = (id: string) =>
+    (props(getResource(accountsTemplate, id)).Environment as { Variables: Record<string, unknown> }).Variables;
+  const secretArn = (name: string) => ({ 'Fn::Sub': stackArn('secretsmanager', `secret:${name}-??????`) });
+
+  test('each function gets AUTORENEW_ACCOUNTS with both accounts and empty single-account variables', () => {
+    for (const fn of ['renew', 'check'] as const) {
+      const env = envOf(`${fn[0]?.toUpperCase()}${fn.slice(1)}LambdaFunction`);
+      for (const name of ['AUTORENEW_ENDPOINT', 'AUTORENEW_BSS_ENDPOINT', 'AUTORENEW_SECRET_ID']) {
+        expect({ name, value: env[name] }).toEqual({ name, value: '' });
+      }
+      const accounts = JSON.parse(String(env.AUTORENEW_ACCOUNTS)) as Record<string, unknown>[];
+      expect(accounts).toEqual([
+        {
+          name: '',
+          site: 'cn',
+          endpoint: 'https://domain.aliyuncs.com',
+          bssEndpoint: 'https://business.aliyuncs.com',
+          apiVersion: '2018-01-29',
+          secretId: 'autorenew/cn',
+          // renew's role may not read the read-only secret, so renew is not told of it (as without accounts).
+          ...(fn === 'check' ? { readOnlySecretId: 'autorenew/cn-readonly' } : {}),
+        },
+        {
+          name: 'intl-shop',
+          site: 'intl',
+          endpoint: 'https://domain-intl.aliyuncs.com',
+          bssEndpoint: 'https://business.ap-southeast-1.aliyuncs.com',
+          apiVersion: '2017-12-18',
+          secretId: 'autorenew/intl',
+          policy: `/var/task/dist/${fn}/policies/intl-shop.json`,
+        },
+      ]);
+      // The Lambda's own reader accepts exactly this environment (no single-account variable next to the list).
+      const strings = Object.fromEntries(
+        Object.entries(env).filter((e): e is [string, string] => typeof e[1] === 'string'),
+      );
+      expect(readConfig(strings).accounts.map((a) => [a.name, a.site, a.secretId])).toEqual([
+        ['', 'cn', 'autorenew/cn'],
+        ['intl-shop', 'intl', 'autorenew/intl'],
+      ]);
+    }
+    expect(envOf('CheckLambdaFunction').AUTORENEW_READONLY_SECRET_ID).toBe('');
+    // Without the param the list is empty (unset) and the single-account settings are as before.
+    const defaultEnv = (
+      props(getResource(template, 'RenewLambdaFunction')).Environment as {
+        Variables: Record<string, unknown>;
+      }
+    ).Variables;
+    expect(defaultEnv.AUTORENEW_ACCOUNTS).toBe('');
+    expect(defaultEnv.AUTORENEW_SECRET_ID).toBe('aliyun-domain-autorenew/alibaba');
+  });
+
+  test('the account policy is validated and bundled in each zip next to the deployment’s', async () => {
+    expect(accountsRun.output).toContain('> validate policy policies/intl-shop.json');
+    for (const fn of ['renew', 'check']) {
+      const names = listZipEntries(await readFile(join(accountsDir, '.serverless', `${fn}.zip`))).map((e) => e.name);
+      expect(names.sort()).toEqual([
+        `dist/${fn}/index.js`,
+        `dist/${fn}/index.js.map`,
+        `dist/${fn}/policies/intl-shop.json`,
+        `dist/${fn}/policy.json`,
+      ]);
+      expect(await readFile(join(accountsDir, 'dist', fn, 'policies', 'intl-shop.json'), 'utf8')).toBe(INTL_POLICY);
+    }
+  });
+
+  test('renew may read exactly both main secrets; check the read-only one or else the main one', () => {
+    const secretsOf = (role: string) => bySid(roleStatements(accountsTemplate, role)).ReadAlibabaKey?.Resource;
+    expect(secretsOf('RenewRole')).toEqual([secretArn('autorenew/cn'), secretArn('autorenew/intl')]);
+    expect(secretsOf('CheckRole')).toEqual([secretArn('autorenew/cn-readonly'), secretArn('autorenew/intl')]);
+    // The unused single-account secret param grants nothing.
+    expect(JSON.stringify(accountsTemplate.Resources.RenewRole)).not.toContain('aliyun-domain-autorenew/alibaba');
+  });
+
+  test('outputs: the accounts for doctor --stage, one AlibabaAccount entry per account, no single-account ones', () => {
+    const outputs = accountsTemplate.Outputs ?? {};
+    expect(outputs.AlibabaAccount?.Value).toBe('secret:autorenew/cn,secret:autorenew/intl');
+    expect(JSON.parse(String(outputs.Accounts?.Value)).map((a: { name: string }) => a.name)).toEqual(['', 'intl-shop']);
+    expect(outputs.SecretName).toBeUndefined();
+    expect(outputs.Endpoint).toBeUndefined();
+    expect(template.Outputs?.Accounts).toBeUndefined();
   });
 });
 

@@ -2,7 +2,7 @@ import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-clo
 import { mockClient } from 'aws-sdk-client-mock';
 import { cloudFormationStackReader } from '../../lib/deployment/cloudformation';
 import { OUTPUT, stackStatusLevel, stageEnv, stageFacts } from '../../lib/deployment/stack';
-import { sameAccountCheck, scheduleCheck, tableCheck } from '../../lib/deployment/stage-checks';
+import { outputsCheck, sameAccountCheck, scheduleCheck, tableCheck } from '../../lib/deployment/stage-checks';
 import { DeploymentReadError } from '../../lib/errors';
 
 // The CloudFormation adapter at the SDK level (the CLI test drives it over the wire against a loopback stand-in),
@@ -83,6 +83,24 @@ describe('a stack read as a stage', () => {
       detail: expect.stringMatching(/^c also buy\(s\) for 42: /),
     });
     expect(sameAccountCheck(stageFacts(stack('a', {})), all).status).toBe('warn');
+  });
+
+  it('a stack with several accounts (comma list) shares an account with any stack naming one of its entries', () => {
+    const ours = stageFacts(
+      stack('a', { AlibabaAccount: 'secret:svc/cn,secret:svc/intl', Accounts: '[{"name":""}]', DryRun: 'false' }),
+    );
+    const single = stack('b', { AlibabaAccount: 'secret:svc/intl' });
+    const other = stack('c', { AlibabaAccount: 'secret:svc/cn-other' });
+    expect(sameAccountCheck(ours, [other]).status).toBe('ok');
+    expect(sameAccountCheck(ours, [other, single])).toMatchObject({
+      status: 'warn',
+      detail: expect.stringMatching(/^b also buy\(s\) for /),
+    });
+    // Its accounts reach doctor's local checks; no SecretName output is expected of it.
+    expect(stageEnv(ours)).toEqual({ AUTORENEW_ACCOUNTS: '[{"name":""}]' });
+    expect(outputsCheck({ ...ours, table: 't', topicArn: 'x' }).status).toBe('ok');
+    const { accounts: _accounts, ...withoutAccounts } = ours;
+    expect(outputsCheck({ ...withoutAccounts, table: 't', topicArn: 'x' }).status).toBe('warn');
   });
 
   it('a missing schedule rule FAILs, unless the stack predates named rules (then a warning)', () => {

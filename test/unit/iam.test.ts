@@ -22,7 +22,13 @@ interface Role {
 const { buildRoles } = require('../../scripts/roles.cjs') as {
   buildRoles(
     facts: ReturnType<typeof describeIamFacts>,
-    params: { service: string; stage: string; secretName: string; readOnlySecretName?: string },
+    params: {
+      service: string;
+      stage: string;
+      secretName: string;
+      readOnlySecretName?: string;
+      accounts?: { name: string; secretId: string; readOnlySecretId?: string }[];
+    },
   ): { Resources: Record<string, Role> };
 };
 
@@ -143,6 +149,42 @@ describe('scripts/roles.cjs renders the roles from dist/iam.json facts', () => {
     const two = buildRoles(facts, { ...PARAMS, readOnlySecretName: 'svc/alibaba-readonly' }).Resources;
     expect(secretOf(two, 'RenewRole')).toMatch(/:secret:svc\/alibaba-\?{6}$/);
     expect(secretOf(two, 'CheckRole')).toMatch(/:secret:svc\/alibaba-readonly-\?{6}$/);
+  });
+
+  test('with accounts: renew reads every account’s secret, check each read-only one or else the main one', () => {
+    const arn = (name: string) => ({
+      'Fn::Sub': `arn:\${AWS::Partition}:secretsmanager:\${AWS::Region}:\${AWS::AccountId}:secret:${name}-??????`,
+    });
+    const accounts = [
+      { name: '', secretId: 'svc/cn', readOnlySecretId: 'svc/cn-readonly' },
+      { name: 'intl-shop', secretId: 'svc/intl' },
+      { name: 'cn-second', secretId: 'svc/cn2', readOnlySecretId: 'svc/cn2-readonly' },
+    ];
+    // The single-account params are ignored once accounts are given.
+    const { Resources } = buildRoles(facts, { ...PARAMS, readOnlySecretName: 'svc/ignored', accounts });
+    expect(statements(Resources.RenewRole).ReadAlibabaKey?.Resource).toEqual([
+      arn('svc/cn'),
+      arn('svc/intl'),
+      arn('svc/cn2'),
+    ]);
+    expect(statements(Resources.CheckRole).ReadAlibabaKey?.Resource).toEqual([
+      arn('svc/cn-readonly'),
+      arn('svc/intl'),
+      arn('svc/cn2-readonly'),
+    ]);
+    // No wildcard beyond Secrets Manager's six-character suffix.
+    for (const role of [Resources.RenewRole, Resources.CheckRole]) {
+      for (const r of (statements(role).ReadAlibabaKey?.Resource ?? []) as { 'Fn::Sub': string }[]) {
+        expect(r['Fn::Sub'].replace(/-\?{6}$/, '')).not.toMatch(/[*?]/);
+      }
+    }
+    // An empty list is the single account, unchanged (one ARN, not a list).
+    const single = buildRoles(facts, { ...PARAMS, accounts: [] }).Resources;
+    expect(statements(single.RenewRole).ReadAlibabaKey?.Resource).toEqual(arn('svc/alibaba'));
+    expect(statements(single.CheckRole).ReadAlibabaKey?.Resource).toEqual(arn('svc/alibaba'));
+    expect(() => buildRoles(facts, { ...PARAMS, accounts: [{ name: 'x', secretId: 'a}-${AWS::AccountId' }] })).toThrow(
+      /accounts\[0\] \(x\).*not a Secrets Manager secret name/,
+    );
   });
 
   test('a role without index actions gets no index statement', () => {

@@ -46,3 +46,26 @@ describe('docs/alibaba-ram-policy*.json: the two RAM policies', () => {
     expect(actions(renew).filter((a) => SPENDS.test(a))).toEqual(['domain:CreateOrderRenew']);
   });
 });
+
+describe('docs/alibaba-ram-policy-intl*.json: the international site’s policies', () => {
+  const intl = read('alibaba-ram-policy-intl.json');
+  const intlReadOnly = read('alibaba-ram-policy-intl-readonly.json');
+
+  test('TLS only; the read-only one can spend nothing', () => {
+    for (const policy of [intl, intlReadOnly]) {
+      expect(policy.Version).toBe('1');
+      for (const statement of policy.Statement) {
+        expect(statement.Effect).toBe('Allow');
+        expect(statement.Condition).toEqual({ Bool: { 'acs:SecureTransport': 'true' } });
+      }
+    }
+    expect(actions(intlReadOnly).filter((a) => SPENDS.test(a))).toEqual([]);
+    expect(actions(intl).filter((a) => SPENDS.test(a))).toEqual(['domain:CreateOrderRenew']);
+  });
+
+  test('the same action names as the China site’s (no source names intl-specific ones, docs/deploy.md)', () => {
+    // When Alibaba documents different names for Domain-intl, this test must be changed together with the doc.
+    expect(actions(intl).sort()).toEqual(actions(read('alibaba-ram-policy.json')).sort());
+    expect(actions(intlReadOnly).sort()).toEqual(actions(read('alibaba-ram-policy-readonly.json')).sort());
+  });
+});
