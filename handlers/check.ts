@@ -10,6 +10,6 @@ import { mergeAccountResults, runAccounts, throwIfAnyFailed } from '../lib/jobs/
  */
 export async function handler(_event: unknown, context?: LambdaContext) {
   const { jobs, room, runId } = await prepareLambdaJob('check', context, { alibabaAccess: 'read' });
-  const results = await runAccounts(room, jobs, ({ deps, policy }) => executeCheck(deps, { policy, runId }));
+  const results = await runAccounts(room, runId, jobs, ({ deps, policy }) => executeCheck(deps, { policy, runId }));
   return mergeAccountResults(jobs, throwIfAnyFailed('check', runId, results));
 }

@@ -8,7 +8,7 @@ import { pickCounts, RENEW_COUNTS } from '../lib/jobs/counts';
 /** Scheduled renew: lists due domains, submits renewals at most once each, records every TaskNo; per account. */
 export async function handler(_event: unknown, context?: LambdaContext) {
   const { jobs, room, dryRun, runId, log } = await prepareLambdaJob('renew', context);
-  const results = await runAccounts(room, jobs, ({ deps, policy, global }) =>
+  const results = await runAccounts(room, runId, jobs, ({ deps, policy, global }) =>
     executeRenew(deps, { policy, dryRun, runId, ...(global ? { global } : {}) }),
   );
   const counts = throwIfAnyFailed('renew', runId, results).map((run) => pickCounts(RENEW_COUNTS, run.summary));

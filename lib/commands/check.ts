@@ -33,7 +33,7 @@ export const checkCommand: Command = async (args, io) => {
   });
   try {
     const results = await withProgress(io, 'checking open batches', () =>
-      runAccounts(rt.room, rt.jobs, (job) => executeCheck(job.deps, { policy: job.policy, runId: rt.runId })),
+      runAccounts(rt.room, rt.runId, rt.jobs, (job) => executeCheck(job.deps, { policy: job.policy, runId: rt.runId })),
     );
     const summaries = throwIfAnyFailed('check', rt.runId, results);
     if (flags.json) io.out(terminalJson(mergeAccountResults(rt.jobs, summaries)));

@@ -29,3 +29,19 @@ export function buildDemoPortfolio(nowMs: number): SandboxFixture {
     ],
   };
 }
+
+/**
+ * The demo's second account, on the international site (USD): one due domain priced by CheckDomain, one due later
+ * in the window, one not due.
+ */
+export function buildIntlPortfolio(nowMs: number): SandboxFixture {
+  const at = (days: number) => nowMs + Math.round(days * DAY_MS);
+  return {
+    balance: 200,
+    domains: [
+      { domainName: 'acme-global.com', expiresAtMs: at(6), price: 12.5 },
+      { domainName: 'acme-global.net', expiresAtMs: at(21), price: 14 },
+      { domainName: 'acme-global.org', expiresAtMs: at(300) },
+    ],
+  };
+}

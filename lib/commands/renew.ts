@@ -134,7 +134,7 @@ export const renewCommand: Command = async (args, io) => {
     let summaries: RenewSummary[];
     try {
       const results = await withProgress(io, dryRun ? 'planning (dry run)' : 'renewing', () =>
-        runAccounts(rt.room, rt.jobs, (job) => {
+        runAccounts(rt.room, rt.runId, rt.jobs, (job) => {
           const plan = plans.get(job.label);
           return executeRenew(job.deps, {
             policy: job.policy,

@@ -22,6 +22,8 @@ export interface AccountsRoom {
   shareFor(label: string): ((demand: number) => Promise<number>) | undefined;
   /** The account's job has finished (ok or not): it waits for nothing more. */
   done(label: string): void;
+  /** Starts a new run in the same room (the demo runs several): every account running again, no shares yet. */
+  begin(runId: string): void;
 }
 
 interface Seat {
@@ -50,6 +52,7 @@ export function createAccountsRoom(options: {
     options.labels.map((l) => [l, { state: 'running', planned: false, demand: 0 } satisfies Seat]),
   );
   let round = 0;
+  let runId = options.runId;
   let shares: Promise<Map<string, number>> | undefined;
   let settleShares: ((s: Map<string, number>) => void) | undefined;
 
@@ -92,7 +95,7 @@ export function createAccountsRoom(options: {
       const message =
         options.passThrough && pending.length === 1
           ? (pending[0] as (typeof pending)[number]).message
-          : combineAccountParts(options.job, options.runId, parts);
+          : combineAccountParts(options.job, runId, parts);
       const result = message ? await options.primary.publish(message) : {};
       for (const p of pending) p.resolve(result);
     } catch (err) {
@@ -133,6 +136,14 @@ export function createAccountsRoom(options: {
       seat(label).state = 'done';
       settle();
     },
+    begin(next) {
+      if ([...seats.values()].some((s) => s.pending)) throw new Error('a run is still publishing in this room');
+      runId = next;
+      round = 0;
+      shares = undefined;
+      settleShares = undefined;
+      for (const s of seats.values()) Object.assign(s, { state: 'running', planned: false, demand: 0 });
+    },
   };
 }
 
@@ -140,14 +151,17 @@ export function createAccountsRoom(options: {
 export type AccountResult<T> = { label: string; ok: true; value: T } | { label: string; ok: false; error: unknown };
 
 /**
- * Runs `run` for every account concurrently; one account's failure never stops the others. Each account's own job
- * reports its failure (notice, run record, metrics) as it would alone; this returns every account's outcome.
+ * Runs `run` for every account concurrently, as run `runId` of the room; one account's failure never stops the
+ * others. Each account's own job reports its failure (notice, run record, metrics) as it would alone; this returns
+ * every account's outcome.
  */
 export async function runAccounts<P extends { label: string }, T>(
   room: AccountsRoom,
+  runId: string,
   parts: readonly P[],
   run: (part: P) => Promise<T>,
 ): Promise<AccountResult<T>[]> {
+  room.begin(runId);
   return Promise.all(
     parts.map(async (part): Promise<AccountResult<T>> => {
       try {

@@ -52,6 +52,8 @@ export function combineAccountParts(
 ): RenderedMessage | undefined {
   const present = parts.flatMap((p) => (p.message ? [{ label: p.label, message: p.message }] : []));
   if (present.length === 0) return undefined;
+  // The parts' own digests say which job they are (a room can serve several runs, e.g. the demo's).
+  const ownJob = present.find((p) => p.message.digest)?.message.digest?.job ?? job;
   const ranked = [...present].sort((a, b) => severityRank(a.message) - severityRank(b.message));
   const top = ranked[0] as (typeof ranked)[number];
   const alerting = ranked.filter((p) => p.message.severity === 'alert');
@@ -59,7 +61,7 @@ export function combineAccountParts(
 
   const budget = Math.floor((MAX_EMAIL_BYTES - 2_000) / parts.length);
   const email = [
-    `autorenew ${sanitizeLine(job, 20)} run ${sanitizeLine(runId, 100)}: ${parts.length} account(s): ${parts.map((p) => sanitizeLine(p.label, 40)).join(', ')}`,
+    `autorenew ${sanitizeLine(ownJob, 20)} run ${sanitizeLine(runId, 100)}: ${parts.length} account(s): ${parts.map((p) => sanitizeLine(p.label, 40)).join(', ')}`,
     '',
     ...parts.flatMap((p) => [
       `==== Account ${sanitizeLine(p.label, 40)} ====`,

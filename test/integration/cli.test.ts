@@ -180,7 +180,12 @@ describe('autorenew CLI (sandbox + embedded ledger)', () => {
     expect(demo.stdout).toMatch(/1 domain \(100000\.00 CNY\) deferred: top up \d+\.00 CNY before \d{4}-\d{2}-\d{2}/);
     expect(executed).toBe(renewed);
     expect(submissions).toBe(planned);
-    expect(demo.stdout).toContain('== plan (free: nothing is bought) ==');
+    expect(demo.stdout).toContain('== plan, account cn (free: nothing is bought) ==');
+    // Two accounts, one per site, in one run: each renewal's digest and check's has a section per account.
+    expect(demo.stdout).toContain('== plan, account intl (free: nothing is bought) ==');
+    expect(demo.stdout).toMatch(/acme-global\.com: .*cost 12\.50 USD/);
+    expect(demo.stdout).toMatch(/^autorenew renew run \S+: 2 account\(s\): cn, intl$/m);
+    expect(demo.stdout).toMatch(/^==== Account intl ====$/m);
     // The advance notice precedes the purchases, the held domain is never bought, Alibaba's auto-renew is left alone.
     expect(demo.stdout).toMatch(/^Upcoming renewals \(\d+\): /m);
     expect(demo.stdout).toMatch(/acme-events\.org: .*reason: held: /);

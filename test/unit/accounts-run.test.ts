@@ -178,7 +178,7 @@ describe('the accounts room', () => {
       log: quietLog,
       globalCap: 5,
     });
-    const results = await runAccounts(room, [{ label: 'a' }, { label: 'bad' }], async (part) => {
+    const results = await runAccounts(room, 'r1', [{ label: 'a' }, { label: 'bad' }], async (part) => {
       if (part.label === 'bad') {
         await room.notifierFor('bad').publish(errorMessage);
         throw new Error('InvalidAccessKeyId.NotFound');
