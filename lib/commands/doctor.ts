@@ -1,4 +1,6 @@
 import { isAbsolute, resolve } from 'node:path';
+import { labelOf } from '../accounts';
+import { configForAccount } from '../compose/accounts';
 import { buildBilling, buildCredentials, buildRegistrar } from '../compose/adapters';
 import { openLocalLedger } from '../compose/local';
 import { type Config, isLoopbackEndpoint, readConfig } from '../config';
@@ -10,7 +12,7 @@ import { resolveRule } from '../policy/match';
 import type { Policy } from '../policy/schema';
 import { redact } from '../redact';
 import type { ListedDomain, Registrar } from '../registrar/port';
-import { type AlibabaAccess, selectSecretId } from '../secrets';
+import { type AlibabaAccess, type KeyEnvNames, selectSecretId } from '../secrets';
 import { parseFlags } from './args';
 import type { DoctorCheck } from './checklist';
 import { readStage, type StageView, stageResourceChecks, stageRunChecks } from './doctor-stage';
@@ -130,6 +132,7 @@ async function credentialChecks(
   env: CliIO['env'],
   policy: Policy | undefined,
   nowMs: number,
+  keyEnv?: KeyEnvNames,
 ): Promise<{ checks: DoctorCheck[]; domains?: ListedDomain[] }> {
   const checks: DoctorCheck[] = [];
   let domains: ListedDomain[] | undefined;
@@ -137,8 +140,12 @@ async function credentialChecks(
   for (const access of accesses) {
     const { secretId } = selectSecretId(config, access);
     const label = access === 'buy' ? 'credentials' : 'read-only credentials';
-    const source = secretId ? `Secrets Manager secret ${secretId}` : 'ALIBABA_CLOUD_ACCESS_KEY_ID/_SECRET';
-    const provider = buildCredentials(config, env, access);
+    const keyVars = keyEnv ? `${keyEnv.id}/${keyEnv.secret}` : 'ALIBABA_CLOUD_ACCESS_KEY_ID/_SECRET';
+    const keyPair = keyEnv
+      ? `${keyEnv.id} and ${keyEnv.secret}`
+      : 'ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET';
+    const source = secretId ? `Secrets Manager secret ${secretId}` : keyVars;
+    const provider = buildCredentials(config, env, access, keyEnv);
     try {
       await provider.get();
       checks.push({ status: 'ok', name: label, detail: `resolved from ${source}` });
@@ -148,7 +155,7 @@ async function credentialChecks(
         name: label,
         detail: message(err),
         fix: !secretId
-          ? 'export ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET, or set AUTORENEW_SECRET_ID'
+          ? `export ${keyPair}, or set ${keyEnv ? "the account's secretId" : 'AUTORENEW_SECRET_ID'}`
           : err instanceof AutorenewError && err.context.code === undefined
             ? `store JSON {"accessKeyId": "...", "accessKeySecret": "..."} in ${secretId}`
             : `the secret could not be read: check that ${secretId} exists in AWS_REGION, that these AWS credentials may call secretsmanager:GetSecretValue on it, and that Secrets Manager is reachable`,
@@ -244,6 +251,69 @@ async function moneyChecks(
   return checks;
 }
 
+/** The checks of one account (its config as configForAccount gives it), appended to `checks`. */
+async function accountChecks(
+  io: CliIO,
+  config: Readonly<Config>,
+  env: CliIO['env'],
+  keyEnv: KeyEnvNames | undefined,
+  checks: DoctorCheck[],
+): Promise<void> {
+  let policy: Policy | undefined;
+  const policyPath = isAbsolute(config.policyPath) ? config.policyPath : resolve(io.cwd, config.policyPath);
+  try {
+    policy = await loadPolicyFile(policyPath);
+    checks.push({
+      status: 'ok',
+      name: 'policy',
+      detail: `${config.policyPath}: valid (version ${policy.version}, ${policy.rules.length} rule(s))`,
+    });
+  } catch (err) {
+    const detail = err instanceof ValidationError ? err.issues.map((i) => formatIssue(i)).join('; ') : message(err);
+    checks.push({
+      status: 'FAIL',
+      name: 'policy',
+      detail,
+      fix: `fix the file (autorenew validate ${config.policyPath}), or set AUTORENEW_POLICY / --policy`,
+    });
+  }
+  const endpoint = endpointCheck(config);
+  checks.push(endpoint);
+  const creds = await credentialChecks(
+    config,
+    env,
+    endpoint.status === 'FAIL' ? undefined : policy,
+    Date.now(),
+    keyEnv,
+  );
+  checks.push(...creds.checks);
+  if (config.secretId && !config.readOnlySecretId) {
+    checks.push({
+      status: 'warn',
+      name: 'read-only key',
+      detail: 'check and plan read with the key that can buy (AUTORENEW_SECRET_ID)',
+      fix: 'store a read-only key (docs/alibaba-ram-policy-readonly.json) and set AUTORENEW_READONLY_SECRET_ID (param readOnlySecretName)',
+    });
+  }
+  if (policy && creds.domains) {
+    const idle = idleRules(policy, creds.domains);
+    checks.push(
+      idle.length === 0
+        ? {
+            status: 'ok',
+            name: 'rules',
+            detail: `every rule matches at least one of ${creds.domains.length} domain(s)`,
+          }
+        : {
+            status: 'warn',
+            name: 'rules',
+            detail: `rule(s) matching no domain in the account: ${idle.join(', ')}`,
+            fix: 'check their match patterns and groups, and whether an earlier rule already takes those domains',
+          },
+    );
+  }
+}
+
 /**
  * Runs every check, in order; later checks that need an earlier one's result are skipped when it failed. With
  * `stage`, the deployed stage's stack is read first and its outputs replace the environment's settings.
@@ -275,52 +345,13 @@ export async function runDoctor(
       },
     ];
   }
-  let policy: Policy | undefined;
-  const policyPath = isAbsolute(config.policyPath) ? config.policyPath : resolve(io.cwd, config.policyPath);
-  try {
-    policy = await loadPolicyFile(policyPath);
-    checks.push({
-      status: 'ok',
-      name: 'policy',
-      detail: `${config.policyPath}: valid (version ${policy.version}, ${policy.rules.length} rule(s))`,
-    });
-  } catch (err) {
-    const detail = err instanceof ValidationError ? err.issues.map((i) => formatIssue(i)).join('; ') : message(err);
-    checks.push({
-      status: 'FAIL',
-      name: 'policy',
-      detail,
-      fix: `fix the file (autorenew validate ${config.policyPath}), or set AUTORENEW_POLICY / --policy`,
-    });
-  }
-  const endpoint = endpointCheck(config);
-  checks.push(endpoint);
-  const creds = await credentialChecks(config, env, endpoint.status === 'FAIL' ? undefined : policy, Date.now());
-  checks.push(...creds.checks);
-  if (config.secretId && !config.readOnlySecretId) {
-    checks.push({
-      status: 'warn',
-      name: 'read-only key',
-      detail: 'check and plan read with the key that can buy (AUTORENEW_SECRET_ID)',
-      fix: 'store a read-only key (docs/alibaba-ram-policy-readonly.json) and set AUTORENEW_READONLY_SECRET_ID (param readOnlySecretName)',
-    });
-  }
-  if (policy && creds.domains) {
-    const idle = idleRules(policy, creds.domains);
-    checks.push(
-      idle.length === 0
-        ? {
-            status: 'ok',
-            name: 'rules',
-            detail: `every rule matches at least one of ${creds.domains.length} domain(s)`,
-          }
-        : {
-            status: 'warn',
-            name: 'rules',
-            detail: `rule(s) matching no domain in the account: ${idle.join(', ')}`,
-            fix: 'check their match patterns and groups, and whether an earlier rule already takes those domains',
-          },
-    );
+  // Each account is checked on its own: its policy, endpoint, key, listing and money (names prefixed with it).
+  const several = config.accounts.length > 1 || config.accounts.some((a) => a.name !== '');
+  for (const account of config.accounts) {
+    const named = several ? `[${labelOf(account)}] ` : '';
+    const before = checks.length;
+    await accountChecks(io, configForAccount(config, account), env, account.keyEnv, checks);
+    for (const c of checks.slice(before)) c.name = `${named}${c.name}`;
   }
   const resources = view ? await stageResourceChecks(view, env) : [];
   checks.push(...resources);

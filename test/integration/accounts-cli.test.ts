@@ -14,7 +14,7 @@ const DAY_MS = 86_400_000;
  * The global cap (AUTORENEW_GLOBAL_MAX_DOMAINS) over accounts run concurrently: shared max-min fairly, so the first
  * account in the list, with far more due, cannot take the whole day's cap; and it holds across runs of the day.
  */
-describe('the global daily cap across accounts', () => {
+describe('several accounts on the CLI (global cap, doctor)', () => {
   let sandbox: Sandbox;
   let dir: string;
 
@@ -50,6 +50,30 @@ describe('the global daily cap across accounts', () => {
   afterAll(async () => {
     await sandbox?.close();
     if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  it('doctor checks each account on its own, naming it: a wrong key in one fails only its lines', async () => {
+    const run = await runCliInProcess(['doctor'], {
+      AUTORENEW_LEDGER_DIR: join(dir, 'doctor-ledger'),
+      AUTORENEW_POLICY: join(dir, 'policy.json'),
+      AUTORENEW_ACCOUNTS: JSON.stringify([
+        { name: 'big', endpoint: sandbox.url, accessKeyIdEnv: 'BIG_ID', accessKeySecretEnv: 'BIG_SECRET' },
+        { name: 'small', endpoint: sandbox.url, accessKeyIdEnv: 'SMALL_ID', accessKeySecretEnv: 'SMALL_SECRET' },
+      ]),
+      BIG_ID: sandbox.accessKeyId,
+      BIG_SECRET: sandbox.accessKeySecret,
+      SMALL_ID: 'small-id',
+      SMALL_SECRET: 'not-the-secret',
+    });
+    const lines = run.stdout.split('\n');
+    expect(run.code).toBe(1);
+    expect(lines).toContain('ok    [big] credentials: resolved from BIG_ID/BIG_SECRET');
+    expect(lines).toContainEqual(
+      expect.stringMatching(/^ok {4}\[big\] QueryDomainList: .*20 domain\(s\) in the account$/),
+    );
+    expect(lines).toContainEqual(expect.stringMatching(/^FAIL {2}\[small\] QueryDomainList: /));
+    expect(lines.filter((l) => l.startsWith('FAIL')).every((l) => l.includes('[small]'))).toBe(true);
+    expect(run.stdout).not.toContain('not-the-secret');
   });
 
   it('the first account does not take the whole cap; leftovers go to who needs them; the next run buys none', async () => {
