@@ -1,28 +1,16 @@
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
-import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { ensureTable } from '../../lib/ledger/create-table';
 import { createDynamoLedger } from '../../lib/ledger/dynamodb';
 import { type Sandbox, startSandbox } from '../../lib/sandbox';
 import { INTL_VERSION } from '../../lib/sandbox/ops';
-import { type FakeSecretsManager, startFakeSecretsManager } from '../helpers/fake-secrets-manager';
-import { FAUXQS_CLIENT_CONFIG, type FauxqsHandle, startFauxqs } from '../helpers/fauxqs';
+import { type AwsStandIns, type SnsEnvelope, startAwsStandIns } from '../helpers/aws-standins';
 import { coldHandler, lambdaEnv } from '../helpers/lambda';
-import { type LocalDynamo, startDynalite } from '../helpers/ledger-dynalite';
 import { START_HOOK_TIMEOUT_MS } from '../helpers/timeouts';
 
 const NOW = Date.UTC(2026, 11, 3, 6, 0, 0);
 const DAY_MS = 86_400_000;
 const at = (days: number) => NOW + days * DAY_MS;
-
-interface SnsBody {
-  Subject: string;
-  Message: string;
-  MessageAttributes?: Record<string, { Value: string }>;
-}
 
 /**
  * Several accounts in one deployment, through the Lambda handlers as deployed (AWS stand-ins on loopback, the
@@ -32,27 +20,13 @@ interface SnsBody {
  */
 describe('several accounts in one deployment (cn, intl, and a wrong secret)', () => {
   let sandbox: Sandbox;
-  let dynamo: LocalDynamo;
-  let sm: FakeSecretsManager;
-  let fauxqs: FauxqsHandle;
-  let sqs: SQSClient;
-  let queueUrl: string;
+  let aws: AwsStandIns;
   const saved = { ...process.env };
   const logs: string[] = [];
   let logSpy: jest.SpyInstance;
   const context = (id: string) => ({ awsRequestId: id, getRemainingTimeInMillis: () => 600_000 });
 
-  async function received(): Promise<SnsBody[]> {
-    const out: SnsBody[] = [];
-    for (let i = 0; i < 10; i++) {
-      const { Messages = [] } = await sqs.send(
-        new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10 }),
-      );
-      if (Messages.length === 0) break;
-      out.push(...Messages.map((m) => JSON.parse(m.Body ?? '{}') as SnsBody));
-    }
-    return out;
-  }
+  const received = () => aws.received();
 
   beforeAll(async () => {
     sandbox = await startSandbox({
@@ -87,8 +61,7 @@ describe('several accounts in one deployment (cn, intl, and a wrong secret)', ()
         },
       ],
     });
-    dynamo = await startDynalite();
-    sm = await startFakeSecretsManager({
+    aws = await startAwsStandIns({
       'autorenew/cn-main': JSON.stringify({
         accessKeyId: sandbox.accessKeyId,
         accessKeySecret: sandbox.accessKeySecret,
@@ -96,20 +69,6 @@ describe('several accounts in one deployment (cn, intl, and a wrong secret)', ()
       'autorenew/intl': JSON.stringify({ accessKeyId: 'intl-key-id', accessKeySecret: 'intl-key-secret' }),
       'autorenew/broken': JSON.stringify({ accessKeyId: 'not-a-real-key', accessKeySecret: 'wrong-secret' }),
     });
-    fauxqs = await startFauxqs();
-    const awsConfig = { region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } };
-    const ddb = new DynamoDBClient({ ...awsConfig, endpoint: dynamo.endpoint });
-    await ensureTable(ddb, 'ledger');
-    ddb.destroy();
-    const sns = new SNSClient({ ...FAUXQS_CLIENT_CONFIG, endpoint: fauxqs.endpoint });
-    sqs = new SQSClient({ ...FAUXQS_CLIENT_CONFIG, endpoint: fauxqs.endpoint });
-    const topicArn = (await sns.send(new CreateTopicCommand({ Name: 'alerts' }))).TopicArn ?? '';
-    queueUrl = (await sqs.send(new CreateQueueCommand({ QueueName: 'mail' }))).QueueUrl ?? '';
-    const { Attributes } = await sqs.send(
-      new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['QueueArn'] }),
-    );
-    await sns.send(new SubscribeCommand({ TopicArn: topicArn, Protocol: 'sqs', Endpoint: Attributes?.QueueArn ?? '' }));
-    sns.destroy();
 
     const dir = await mkdtemp(join(tmpdir(), 'accounts-'));
     const cnPolicy = join(dir, 'cn.json');
@@ -135,10 +94,10 @@ describe('several accounts in one deployment (cn, intl, and a wrong secret)', ()
       }),
     );
     const env = lambdaEnv({
-      aws: { dynamodb: dynamo.endpoint, secretsManager: sm.endpoint, sns: fauxqs.endpoint },
+      aws: aws.endpoints,
       registrar: sandbox.url,
       secretId: 'unused',
-      topicArn,
+      topicArn: aws.topicArn,
       policy: cnPolicy,
       functionName: 'autorenew-test',
     });
@@ -168,10 +127,7 @@ describe('several accounts in one deployment (cn, intl, and a wrong secret)', ()
   afterAll(async () => {
     logSpy?.mockRestore();
     process.env = saved;
-    sqs?.destroy();
-    await fauxqs?.stop();
-    await sm?.stop();
-    await dynamo?.stop();
+    await aws?.stop();
     await sandbox?.close();
   });
 
@@ -190,7 +146,7 @@ describe('several accounts in one deployment (cn, intl, and a wrong secret)', ()
 
     const messages = await received();
     expect(messages).toHaveLength(1);
-    const [digest] = messages as [SnsBody];
+    const [digest] = messages as [SnsEnvelope];
     const email = (JSON.parse(digest.Message) as { email: string; sms: string }).email;
     expect(email.match(/^==== Account /gm)).toEqual(['==== Account ', '==== Account ', '==== Account ']);
     const section = (name: string) => email.slice(email.indexOf(`==== Account ${name} ====`)).split('\n==== ')[0] ?? '';
@@ -242,7 +198,7 @@ describe('several accounts in one deployment (cn, intl, and a wrong secret)', ()
         tableName: 'ledger',
         account,
         clientConfig: {
-          endpoint: dynamo.endpoint,
+          endpoint: aws.dynamo.endpoint,
           region: 'us-east-1',
           credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
         },
