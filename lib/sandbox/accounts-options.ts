@@ -1,6 +1,6 @@
 import { InputError } from '../errors';
 import { generatePortfolio } from './generator';
-import { checkBalance, checkCurrency, checkInt, validateFixture } from './options';
+import { checkBalance, checkCurrency, checkInt, validateFixture } from './option-checks';
 import type { SandboxAccount, SandboxAccountOptions, SandboxFixtureDomain } from './types';
 
 /** An extra account with its portfolio built and its values checked. */
