@@ -23,6 +23,8 @@ export interface Account {
   readOnlySecretId?: string;
   /** Local runs without a secret: the names of the environment variables holding this account's key. */
   keyEnv?: { id: string; secret: string; token?: string };
+  /** Local runs: a profile of the Alibaba Cloud CLI's config file (`aliyun configure --profile NAME`). */
+  profile?: { name: string; file?: string };
   /** This account's own policy file; absent: the deployment's (AUTORENEW_POLICY). */
   policyPath?: string;
 }
@@ -55,6 +57,8 @@ const FIELDS = [
   'accessKeyIdEnv',
   'accessKeySecretEnv',
   'securityTokenEnv',
+  'profile',
+  'profileFile',
   'policy',
 ] as const;
 
@@ -146,6 +150,18 @@ function readAccount(value: unknown, index: number, readEndpoint: EndpointReader
       path: `${where}.accessKeyIdEnv`,
     });
   }
+  const profileName = optionalString(entry, 'profile', where);
+  const profileFile = optionalString(entry, 'profileFile', where);
+  if (profileFile !== undefined && profileName === undefined) {
+    throw new InputError(`${where}.profileFile needs profile (the profile's name in that file)`, {
+      path: `${where}.profileFile`,
+    });
+  }
+  if (profileName !== undefined && id !== undefined) {
+    throw new InputError(`${where}: give one key source, profile or accessKeyIdEnv/accessKeySecretEnv, not both`, {
+      path: `${where}.profile`,
+    });
+  }
   const account: Account = {
     name: rawName,
     site,
@@ -159,6 +175,7 @@ function readAccount(value: unknown, index: number, readEndpoint: EndpointReader
   if (secretId) account.secretId = secretId;
   if (readOnlySecretId) account.readOnlySecretId = readOnlySecretId;
   if (id && secret) account.keyEnv = { id, secret, ...(token ? { token } : {}) };
+  if (profileName) account.profile = { name: profileName, ...(profileFile ? { file: profileFile } : {}) };
   if (policyPath) account.policyPath = policyPath;
   return account;
 }
@@ -181,11 +198,13 @@ function checkDistinct(accounts: readonly Account[]): void {
     claim(`name:${a.name}`, i, a.name === '' ? 'empty name (one unnamed account at most)' : `name "${a.name}"`);
     if (a.secretId) claim(`secret:${a.secretId}`, i, `secret ${a.secretId}`);
     if (a.keyEnv) claim(`env:${a.keyEnv.id}`, i, `key variable ${a.keyEnv.id}`);
+    if (a.profile) claim(`profile:${a.profile.file ?? ''}#${a.profile.name}`, i, `profile ${a.profile.name}`);
   }
-  if (accounts.length > 1 && accounts.some((a) => !a.secretId && !a.keyEnv)) {
-    const i = accounts.findIndex((a) => !a.secretId && !a.keyEnv);
+  const keyless = (a: Account) => !a.secretId && !a.keyEnv && !a.profile;
+  if (accounts.length > 1 && accounts.some(keyless)) {
+    const i = accounts.findIndex(keyless);
     throw new InputError(
-      `AUTORENEW_ACCOUNTS[${i}] names no key: with several accounts each needs secretId (Secrets Manager) or accessKeyIdEnv and accessKeySecretEnv (local runs)`,
+      `AUTORENEW_ACCOUNTS[${i}] names no key: with several accounts each needs secretId (Secrets Manager), or on the CLI accessKeyIdEnv and accessKeySecretEnv or profile (an Alibaba Cloud CLI profile)`,
       { path: `AUTORENEW_ACCOUNTS[${i}]` },
     );
   }

@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SecretError } from './errors';
 import { sanitizeLine } from './notify/text/sanitize';
@@ -138,6 +139,64 @@ export function createEnvCredentials(
     registerSecret(id);
     registerSecret(secret);
     registerSecret(token);
+    return { accessKeyId: id, accessKeySecret: secret, ...(token ? { securityToken: token } : {}) };
+  };
+  return { get: read, refresh: read };
+}
+
+/** Where the Alibaba Cloud CLI keeps its profiles (`aliyun configure`), under the home directory. */
+export const ALIYUN_CLI_CONFIG = '.aliyun/config.json';
+
+/**
+ * Credentials from a profile of the Alibaba Cloud CLI's config file (`{"profiles": [{"name", "mode",
+ * "access_key_id", "access_key_secret", "sts_token"}]}`), for local runs: modes `AK` and `StsToken` only (the others
+ * need a sign-in this tool does not do). Read at each `get`, so a refreshed file is picked up. Errors name the file,
+ * the profile and the fix, never a value.
+ */
+export function createProfileCredentials(options: { name: string; file: string }): CredentialsProvider {
+  const { name, file } = options;
+  const read = async (): Promise<Credentials> => {
+    let text: string;
+    try {
+      text = await readFile(file, 'utf8');
+    } catch (err) {
+      throw new SecretError(
+        `cannot read the Alibaba Cloud CLI config ${file} (${(err as NodeJS.ErrnoException).code ?? 'error'}) for profile ${name}; run \`aliyun configure --profile ${name}\`, or give the account accessKeyIdEnv/accessKeySecretEnv`,
+      );
+    }
+    let profiles: unknown;
+    try {
+      profiles = (JSON.parse(text) as { profiles?: unknown }).profiles;
+    } catch {
+      throw new SecretError(
+        `the Alibaba Cloud CLI config ${file} is not valid JSON; repair it with \`aliyun configure\``,
+      );
+    }
+    const list = Array.isArray(profiles) ? (profiles as Record<string, unknown>[]) : [];
+    const found = list.find((p) => p && typeof p === 'object' && p.name === name);
+    if (!found) {
+      const names = list.map((p) => (typeof p?.name === 'string' ? sanitizeLine(p.name, 40) : '?')).join(', ');
+      throw new SecretError(
+        `${file} has no profile ${name}${names ? ` (it has ${names})` : ''}; run \`aliyun configure --profile ${name}\``,
+      );
+    }
+    const mode = typeof found.mode === 'string' ? found.mode : 'AK';
+    if (mode !== 'AK' && mode !== 'StsToken') {
+      throw new SecretError(
+        `profile ${name} in ${file} is of mode ${sanitizeLine(mode, 30)}; only AK and StsToken profiles hold a key this tool can use: give the account an AK profile or accessKeyIdEnv/accessKeySecretEnv`,
+      );
+    }
+    const id = typeof found.access_key_id === 'string' ? found.access_key_id.trim() : '';
+    const secret = typeof found.access_key_secret === 'string' ? found.access_key_secret.trim() : '';
+    const token = typeof found.sts_token === 'string' ? found.sts_token.trim() : '';
+    if (!id || !secret || (mode === 'StsToken' && !token)) {
+      throw new SecretError(
+        `profile ${name} in ${file} lacks ${!id ? 'access_key_id' : !secret ? 'access_key_secret' : 'sts_token'}; run \`aliyun configure --profile ${name}\``,
+      );
+    }
+    registerSecret(id);
+    registerSecret(secret);
+    registerSecret(token || undefined);
     return { accessKeyId: id, accessKeySecret: secret, ...(token ? { securityToken: token } : {}) };
   };
   return { get: read, refresh: read };

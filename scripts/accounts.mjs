@@ -47,9 +47,9 @@ export async function readDeployAccounts(raw, root) {
         `param "accounts": ${where(a, i)} has no secretId: in Lambda every account reads its key from Secrets Manager; add "secretId": "<secret name>" (docs/deploy.md, "Adding a second account")`,
       );
     }
-    if (a.keyEnv) {
+    if (a.keyEnv || a.profile) {
       throw new AccountsError(
-        `param "accounts": ${where(a, i)} names key variables (accessKeyIdEnv...): they are for local runs; a Lambda has no such variables, remove them and keep secretId`,
+        `param "accounts": ${where(a, i)} names ${a.profile ? 'an Alibaba Cloud CLI profile' : 'key variables (accessKeyIdEnv...)'}: they are for local runs; a Lambda has no such ${a.profile ? 'file' : 'variables'}, remove them and keep secretId`,
       );
     }
     for (const [field, value] of [

@@ -1,5 +1,5 @@
 import { isAbsolute, resolve } from 'node:path';
-import { labelOf } from '../accounts';
+import { type Account, labelOf } from '../accounts';
 import { configForAccount } from '../compose/accounts';
 import { buildBilling, buildCredentials, buildRegistrar } from '../compose/adapters';
 import { openLocalLedger } from '../compose/local';
@@ -132,8 +132,9 @@ async function credentialChecks(
   env: CliIO['env'],
   policy: Policy | undefined,
   nowMs: number,
-  keyEnv?: KeyEnvNames,
+  source: Pick<Account, 'keyEnv' | 'profile'> = {},
 ): Promise<{ checks: DoctorCheck[]; domains?: ListedDomain[] }> {
+  const { keyEnv } = source;
   const checks: DoctorCheck[] = [];
   let domains: ListedDomain[] | undefined;
   const accesses: AlibabaAccess[] = config.readOnlySecretId ? ['buy', 'read'] : ['buy'];
@@ -144,21 +145,25 @@ async function credentialChecks(
     const keyPair = keyEnv
       ? `${keyEnv.id} and ${keyEnv.secret}`
       : 'ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET';
-    const source = secretId ? `Secrets Manager secret ${secretId}` : keyVars;
-    const provider = buildCredentials(config, env, access, keyEnv);
+    const local = source.profile ? `Alibaba Cloud CLI profile ${source.profile.name}` : keyVars;
+    const from = secretId ? `Secrets Manager secret ${secretId}` : local;
+    const provider = buildCredentials(config, env, access, source);
     try {
       await provider.get();
-      checks.push({ status: 'ok', name: label, detail: `resolved from ${source}` });
+      checks.push({ status: 'ok', name: label, detail: `resolved from ${from}` });
     } catch (err) {
       checks.push({
         status: 'FAIL',
         name: label,
         detail: message(err),
-        fix: !secretId
-          ? `export ${keyPair}, or set ${keyEnv ? "the account's secretId" : 'AUTORENEW_SECRET_ID'}`
-          : err instanceof AutorenewError && err.context.code === undefined
-            ? `store JSON {"accessKeyId": "...", "accessKeySecret": "..."} in ${secretId}`
-            : `the secret could not be read: check that ${secretId} exists in AWS_REGION, that these AWS credentials may call secretsmanager:GetSecretValue on it, and that Secrets Manager is reachable`,
+        fix:
+          source.profile && !secretId
+            ? `run \`aliyun configure --profile ${source.profile.name}\` (an AK profile), or give the account accessKeyIdEnv/accessKeySecretEnv`
+            : !secretId
+              ? `export ${keyPair}, or set ${keyEnv ? "the account's secretId" : 'AUTORENEW_SECRET_ID'}`
+              : err instanceof AutorenewError && err.context.code === undefined
+                ? `store JSON {"accessKeyId": "...", "accessKeySecret": "..."} in ${secretId}`
+                : `the secret could not be read: check that ${secretId} exists in AWS_REGION, that these AWS credentials may call secretsmanager:GetSecretValue on it, and that Secrets Manager is reachable`,
       });
       continue;
     }
@@ -256,7 +261,7 @@ async function accountChecks(
   io: CliIO,
   config: Readonly<Config>,
   env: CliIO['env'],
-  keyEnv: KeyEnvNames | undefined,
+  source: Pick<Account, 'keyEnv' | 'profile'>,
   checks: DoctorCheck[],
 ): Promise<void> {
   let policy: Policy | undefined;
@@ -284,7 +289,7 @@ async function accountChecks(
     env,
     endpoint.status === 'FAIL' ? undefined : policy,
     Date.now(),
-    keyEnv,
+    source,
   );
   checks.push(...creds.checks);
   if (config.secretId && !config.readOnlySecretId) {
@@ -350,7 +355,7 @@ export async function runDoctor(
   for (const account of config.accounts) {
     const named = several ? `[${labelOf(account)}] ` : '';
     const before = checks.length;
-    await accountChecks(io, configForAccount(config, account), env, account.keyEnv, checks);
+    await accountChecks(io, configForAccount(config, account), env, account, checks);
     for (const c of checks.slice(before)) c.name = `${named}${c.name}`;
   }
   const resources = view ? await stageResourceChecks(view, env) : [];

@@ -88,7 +88,7 @@ export function composeAccounts(parts: {
     const ledger = parts.ledgerFor(account.name);
     const log = account.name ? parts.log.child({ account: label }) : parts.log;
     const credentials =
-      parts.credentialsFor?.(config, account) ?? buildCredentials(config, parts.env, parts.access, account.keyEnv);
+      parts.credentialsFor?.(config, account) ?? buildCredentials(config, parts.env, parts.access, account);
     const deps = assembleDeps({
       registrar: buildRegistrar(config, policy, parts.env, credentials),
       billing: buildBilling(config, parts.env, credentials),

@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
 import { createAlibabaBilling, createAlibabaRegistrar } from '../alibaba';
 import type { Billing } from '../billing/port';
 import type { Clock } from '../clock';
@@ -20,8 +22,10 @@ import type { CredentialsProvider, Registrar } from '../registrar/port';
 import type { JobDeps } from '../renewal/deps';
 import { realSleep } from '../renewal/retry';
 import {
+  ALIYUN_CLI_CONFIG,
   type AlibabaAccess,
   createEnvCredentials,
+  createProfileCredentials,
   createSecretsManagerCredentials,
   type KeyEnvNames,
   selectSecretId,
@@ -37,12 +41,16 @@ export function buildCredentials(
   config: Readonly<Config>,
   env: Env,
   access: AlibabaAccess = 'buy',
-  /** An account's own key variables (AUTORENEW_ACCOUNTS accessKeyIdEnv...), read when it has no secret. */
-  keyEnv?: KeyEnvNames,
+  /** An account's own key source (AUTORENEW_ACCOUNTS accessKeyIdEnv... or profile), read when it has no secret. */
+  source: { keyEnv?: KeyEnvNames; profile?: { name: string; file?: string } } = {},
 ): CredentialsProvider {
   const { secretId } = selectSecretId(config, access);
   if (secretId) return createSecretsManagerCredentials({ secretId });
-  return keyEnv ? createEnvCredentials(env, keyEnv) : createEnvCredentials(env);
+  if (source.profile) {
+    const file = source.profile.file ?? join(env.HOME ?? homedir(), ALIYUN_CLI_CONFIG);
+    return createProfileCredentials({ name: source.profile.name, file });
+  }
+  return source.keyEnv ? createEnvCredentials(env, source.keyEnv) : createEnvCredentials(env);
 }
 
 /** The registrar adapter for this config; pass `credentials` to share a cached provider across runs. */

@@ -36,7 +36,7 @@ function credentialsFor(config: Readonly<Config>, account: Readonly<Account>, ac
   const key = selectSecretId(config, access).secretId ?? `(env)${account.keyEnv?.id ?? ''}`;
   let provider = containerCredentials.get(key);
   if (!provider) {
-    provider = buildCredentials(config, process.env, access, account.keyEnv);
+    provider = buildCredentials(config, process.env, access, account);
     containerCredentials.set(key, provider);
   }
   return provider;
@@ -83,6 +83,12 @@ export async function prepareLambdaJob(
     // AWS_LAMBDA_RUNTIME_API exists only in a real Lambda sandbox (tests of the handlers run a loopback registrar).
     if (env.AWS_LAMBDA_RUNTIME_API) {
       for (const account of config.accounts) {
+        if (account.profile) {
+          throw new InputError(
+            `account ${account.name || 'default'}: an Alibaba Cloud CLI profile is for local runs; in Lambda give it secretId`,
+            { path: 'AUTORENEW_ACCOUNTS' },
+          );
+        }
         checkLambdaEndpoint(account.endpoint);
         checkLambdaEndpoint(account.bssEndpoint, 'AUTORENEW_BSS_ENDPOINT');
       }

@@ -53,21 +53,29 @@ describe('several accounts on the CLI (global cap, doctor)', () => {
   });
 
   it('doctor checks each account on its own, naming it: a wrong key in one fails only its lines', async () => {
+    // big's key comes from an Alibaba Cloud CLI profile file, small's from named variables (with a wrong secret).
+    const profileFile = join(dir, 'aliyun-config.json');
+    await writeFile(
+      profileFile,
+      JSON.stringify({
+        profiles: [
+          { name: 'big', mode: 'AK', access_key_id: sandbox.accessKeyId, access_key_secret: sandbox.accessKeySecret },
+        ],
+      }),
+    );
     const run = await runCliInProcess(['doctor'], {
       AUTORENEW_LEDGER_DIR: join(dir, 'doctor-ledger'),
       AUTORENEW_POLICY: join(dir, 'policy.json'),
       AUTORENEW_ACCOUNTS: JSON.stringify([
-        { name: 'big', endpoint: sandbox.url, accessKeyIdEnv: 'BIG_ID', accessKeySecretEnv: 'BIG_SECRET' },
+        { name: 'big', endpoint: sandbox.url, profile: 'big', profileFile },
         { name: 'small', endpoint: sandbox.url, accessKeyIdEnv: 'SMALL_ID', accessKeySecretEnv: 'SMALL_SECRET' },
       ]),
-      BIG_ID: sandbox.accessKeyId,
-      BIG_SECRET: sandbox.accessKeySecret,
       SMALL_ID: 'small-id',
       SMALL_SECRET: 'not-the-secret',
     });
     const lines = run.stdout.split('\n');
     expect(run.code).toBe(1);
-    expect(lines).toContain('ok    [big] credentials: resolved from BIG_ID/BIG_SECRET');
+    expect(lines).toContain('ok    [big] credentials: resolved from Alibaba Cloud CLI profile big');
     expect(lines).toContainEqual(
       expect.stringMatching(/^ok {4}\[big\] QueryDomainList: .*20 domain\(s\) in the account$/),
     );

@@ -88,3 +88,29 @@ describe('AUTORENEW_ACCOUNTS (lib/accounts.ts)', () => {
     expect(() => selectAccounts(list, 'nope')).toThrow(/the accounts are default, intl/);
   });
 });
+
+describe('an account key from an Alibaba Cloud CLI profile (local runs)', () => {
+  test('profile and profileFile are read; two accounts on one profile, or a profile beside key variables, are refused', () => {
+    const config = readConfig(
+      accounts([
+        { name: 'a', profile: 'shop', profileFile: '/tmp/x.json' },
+        { name: 'b', profile: 'other' },
+      ]),
+    );
+    expect(config.accounts.map((a) => a.profile)).toEqual([{ name: 'shop', file: '/tmp/x.json' }, { name: 'other' }]);
+    expect(() =>
+      readConfig(
+        accounts([
+          { name: 'a', profile: 'shop' },
+          { name: 'b', profile: 'shop' },
+        ]),
+      ),
+    ).toThrow(/same profile shop as AUTORENEW_ACCOUNTS\[0\]/);
+    expect(() =>
+      readConfig(accounts([{ name: 'a', profile: 'p', accessKeyIdEnv: 'I', accessKeySecretEnv: 'S' }])),
+    ).toThrow(/one key source/);
+    expect(() => readConfig(accounts([{ name: 'a', profileFile: '/tmp/x.json' }]))).toThrow(
+      /profileFile needs profile/,
+    );
+  });
+});
