@@ -108,13 +108,28 @@ describe('IAM: every granted action is used, every used action is granted', () =
     return call.action;
   }
 
-  /** Runs a job's handler as a fresh container against `world`, recording its AWS requests for `job`. */
-  async function run(world: World, job: Job, id: string) {
+  /**
+   * Runs a job's handler as a fresh container against `world`, recording its AWS requests for `job`. `account`: as
+   * the one named account of AUTORENEW_ACCOUNTS (its own ledger keyspace) instead of the single-account variables.
+   */
+  async function run(world: World, job: Job, id: string, account?: string) {
+    const before = { ...process.env };
     Object.assign(process.env, world.env);
-    const from = world.recorder.calls.length;
-    const result = await coldHandler(job)({}, { awsRequestId: id, getRemainingTimeInMillis: () => 600_000 });
-    observed[job].push(...world.recorder.calls.slice(from));
-    return result;
+    if (account) {
+      process.env.AUTORENEW_ACCOUNTS = JSON.stringify([
+        { name: account, secretId: SECRET, endpoint: world.env.AUTORENEW_ENDPOINT },
+      ]);
+      delete process.env.AUTORENEW_SECRET_ID;
+      delete process.env.AUTORENEW_ENDPOINT;
+    }
+    try {
+      const from = world.recorder.calls.length;
+      const result = await coldHandler(job)({}, { awsRequestId: id, getRemainingTimeInMillis: () => 600_000 });
+      observed[job].push(...world.recorder.calls.slice(from));
+      return result;
+    } finally {
+      process.env = before;
+    }
   }
 
   beforeAll(async () => {
@@ -169,6 +184,25 @@ describe('IAM: every granted action is used, every used action is granted', () =
     } finally {
       clock.mockRestore();
     }
+
+    // 3. The same for a named account (AUTORENEW_ACCOUNTS): every item under its own keyspace (ACCT#shop#...), and
+    // the reconciliation's claim query must still be within the claim partitions the role allows.
+    const named = await startWorld(['named-one.com'], now);
+    worlds.push(named);
+    named.sandbox.setFaults({ loseRate: 1, actions: ['SaveBatchTaskForCreatingOrderRenew'] });
+    await expect(run(named, 'renew', 'iam-renew-named', 'shop')).resolves.toMatchObject({
+      accounts: { shop: { unknown: 1 } },
+    });
+    named.sandbox.setFaults({});
+    const namedClock = jest.spyOn(Date, 'now').mockImplementation(() => realNow() + 30 * 60_000);
+    try {
+      await expect(run(named, 'check', 'iam-check-named', 'shop')).resolves.toMatchObject({
+        accounts: { shop: { errors: 0 } },
+      });
+    } finally {
+      namedClock.mockRestore();
+    }
+    expect(named.recorder.calls.some((c) => c.keyValues?.some((v) => v.startsWith('ACCT#shop#DOMAIN#')))).toBe(true);
   }, START_HOOK_TIMEOUT_MS);
 
   afterAll(async () => {
