@@ -62,6 +62,7 @@ export function combineAccountParts(
   const budget = Math.floor((MAX_EMAIL_BYTES - 2_000) / parts.length);
   const email = [
     `autorenew ${sanitizeLine(ownJob, 20)} run ${sanitizeLine(runId, 100)}: ${parts.length} account(s): ${parts.map((p) => sanitizeLine(p.label, 40)).join(', ')}`,
+    `The commands below act on one account: add --account NAME (e.g. autorenew hold example.com --account ${sanitizeLine(parts[0]?.label ?? 'NAME', 40)}).`,
     '',
     ...parts.flatMap((p) => [
       `==== Account ${sanitizeLine(p.label, 40)} ====`,
