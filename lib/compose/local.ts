@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { mkdir, stat } from 'node:fs/promises';
 import { dirname, isAbsolute, resolve } from 'node:path';
-import { type Account, selectAccounts } from '../accounts';
+import { type Account, labelOf, selectAccounts } from '../accounts';
 import { type Clock, fixedClock, systemClock } from '../clock';
 import { parseAt } from '../commands/args';
 import type { CliIO } from '../commands/io';
@@ -144,6 +144,11 @@ async function loadPolicies(io: CliIO, config: Readonly<Config>): Promise<Map<st
   return policies;
 }
 
+/** The environment a local run reads: the process's, with `--policy` as AUTORENEW_POLICY. */
+function localEnv(io: CliIO, options: LocalOptions): CliIO['env'] {
+  return { ...io.env, ...(options.policy ? { AUTORENEW_POLICY: options.policy } : {}) };
+}
+
 /** The config with only the accounts `--account` picks (all when it is absent). */
 function pickAccounts(config: Readonly<Config>, account: string | undefined): Readonly<Config> {
   if (account === undefined) return config;
@@ -160,14 +165,15 @@ function pickAccounts(config: Readonly<Config>, account: string | undefined): Re
  * a loopback sandbox uses the sandbox's clock.
  */
 export async function openLocalRuntime(io: CliIO, options: LocalOptions): Promise<LocalRuntime> {
-  const all = await openLocalAccounts(io, options);
-  if (all.jobs.length > 1) {
-    await all.close();
+  // Refused before the ledger is opened or any policy read: a command of one account must be told which.
+  const { accounts } = pickAccounts(readConfig(localEnv(io, options)), options.account);
+  if (accounts.length > 1) {
     throw new InputError(
-      `${all.jobs.length} accounts are configured (${all.jobs.map((j) => j.label).join(', ')}); pass --account NAME to say which one`,
+      `${accounts.length} accounts are configured (${accounts.map(labelOf).join(', ')}); pass --account NAME to say which one`,
       { path: '--account' },
     );
   }
+  const all = await openLocalAccounts(io, options);
   const job = all.jobs[0] as AccountJob;
   return { config: job.config, policy: job.policy, deps: job.deps, close: all.close };
 }
@@ -183,7 +189,7 @@ export interface LocalAccountsRuntime {
 
 /** Like {@link openLocalRuntime}, for every account at once: what `renew` and `check` run over. */
 export async function openLocalAccounts(io: CliIO, options: LocalOptions): Promise<LocalAccountsRuntime> {
-  const env = { ...io.env, ...(options.policy ? { AUTORENEW_POLICY: options.policy } : {}) };
+  const env = localEnv(io, options);
   const config = pickAccounts(readConfig(env), options.account);
   const clock = await selectClock(config, options);
   const policies = await loadPolicies(io, config);
