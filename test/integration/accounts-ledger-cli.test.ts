@@ -112,7 +112,11 @@ describe('ledger commands under several accounts', () => {
   });
 
   it('hold, unhold and retry without --account are refused, naming the accounts, and write nothing', async () => {
-    for (const args of [['hold', 'x.com', '--reason', 'moving'], ['unhold', 'x.com'], ['retry', 'x.com']]) {
+    for (const args of [
+      ['hold', 'x.com', '--reason', 'moving'],
+      ['unhold', 'x.com'],
+      ['retry', 'x.com'],
+    ]) {
       const run = await runCliInProcess(args, env);
       expect({ args, code: run.code }).toEqual({ args, code: EXIT.invalidInput });
       expect(run.stdout).toBe('');
