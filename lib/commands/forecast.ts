@@ -11,7 +11,7 @@ import { type Command, EXIT } from './io';
 import { withProgress } from './progress';
 import { terminalDeep, terminalJson, terminalLine } from './terminal-text';
 
-export const FORECAST_USAGE = `usage: autorenew forecast [--months 12] [--json|--csv] [--ics FILE] [--policy FILE] [--at DATE]
+export const FORECAST_USAGE = `usage: autorenew forecast [--months 12] [--json|--csv] [--ics FILE] [--policy FILE] [--account NAME] [--at DATE]
 
 Month by month (UTC calendar months, the current one included), the renewals the renew job will buy under the
 policy and what they cost: a table with a bar chart, then each month's domains. A renewal is planned on
@@ -24,6 +24,8 @@ neither is "unpriced" and not in the totals. Lists domains, buys nothing.
 --json       money as integer minor units with the currency
 --csv        one row per renewal
 --ics FILE   also write an iCalendar file: an all-day event per expiry and per planned renewal day
+--account NAME  one of AUTORENEW_ACCOUNTS; required when several are configured. A named account is shown (the
+             table's first line, an "account" field in JSON, an account column in CSV)
 
 examples:
   npx autorenew forecast
@@ -86,10 +88,23 @@ export const forecastCommand: Command = async (args, io) => {
       });
       io.err(terminalLine(`forecast: ${forecast.renewals.length} renewal(s) written to ${flags.ics} (iCalendar)`));
     }
+    // A named account is shown; a lone unnamed account's forecast looks as it always has.
+    const name = rt.config.accounts[0]?.name ?? '';
+    const account = name === '' ? undefined : name;
     // Registrar text (domain names) is made safe before layout.
-    if (flags.json) io.out(terminalJson(forecastToJson(forecast)));
-    else if (flags.csv) for (const line of forecastToCsv(terminalDeep(forecast))) io.out(line);
-    else for (const line of formatForecastTable(terminalDeep(forecast), { tty: io.isTTY })) io.out(line);
+    if (flags.json) {
+      const json = forecastToJson(forecast);
+      io.out(terminalJson(account !== undefined ? { account, ...json } : json));
+    } else if (flags.csv) {
+      // Account names are lower-case letters, digits and hyphens: a plain CSV cell.
+      for (const [i, line] of forecastToCsv(terminalDeep(forecast)).entries()) {
+        io.out(account === undefined ? line : `${i === 0 ? 'account' : account},${line}`);
+      }
+    } else {
+      for (const [i, line] of formatForecastTable(terminalDeep(forecast), { tty: io.isTTY }).entries()) {
+        io.out(account !== undefined && i === 0 ? `account ${account}: ${line}` : line);
+      }
+    }
     return EXIT.ok;
   } finally {
     await rt.close();

@@ -1,4 +1,4 @@
-import { openLocalLedger } from '../compose/local';
+import { onlyAccount, openAccountLedgers } from '../compose/account-ledgers';
 import { InputError } from '../errors';
 import { MAX_HOLD_REASON } from '../ledger/items';
 import type { Hold } from '../ledger/port';
@@ -9,7 +9,7 @@ import { parseDomainArgs } from './domain-args';
 import { type Command, EXIT } from './io';
 import { terminalLine } from './terminal-text';
 
-export const HOLD_USAGE = `usage: autorenew hold <domain ...> [--until DATE] [--reason TEXT]
+export const HOLD_USAGE = `usage: autorenew hold <domain ...> [--until DATE] [--reason TEXT] [--account NAME]
 
 Vetoes the renewal of these domains: the renew job never buys a held domain while the hold lasts (it is planned as
 held and stays in the will-lapse alerts). A new hold of a domain replaces its old one. Writes the ledger the
@@ -18,6 +18,8 @@ environment names (the embedded one, or the deployed table with AUTORENEW_TABLE 
                must be in the future; without it the hold lasts until autorenew unhold
 --reason TEXT  why, shown by autorenew holds (at most ${MAX_HOLD_REASON} characters; control characters and
                anything shaped like an access key are removed)
+--account NAME one of AUTORENEW_ACCOUNTS; required when several are configured (a hold in another account's
+               keyspace would not stop this account's renewal)
 
 examples:
   npx autorenew hold example.com --reason "transferring to another registrar"
@@ -27,6 +29,7 @@ examples:
 const FLAGS = {
   until: { type: 'string' },
   reason: { type: 'string' },
+  account: { type: 'string' },
   verbose: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -48,7 +51,9 @@ export const holdCommand: Command = async (args, io) => {
     values.reason !== undefined
       ? boundText(boundText(values.reason, Number.MAX_SAFE_INTEGER).replace(/ {2,}/g, ' '), MAX_HOLD_REASON)
       : '';
-  const { ledger, close } = await openLocalLedger(io);
+  const opened = await openAccountLedgers(io, { account: values.account, write: true });
+  const { ledger, label } = onlyAccount(opened);
+  const where = opened.labelled ? ` in account ${label}` : '';
   try {
     const before = new Map((await ledger.listHolds()).map((h) => [h.domain, h]));
     for (const domain of domains) {
@@ -67,9 +72,11 @@ export const holdCommand: Command = async (args, io) => {
         ),
       );
     }
-    io.out(`hold: ${domains.length} domain(s) held; the renew job will not buy them (autorenew unhold to undo)`);
+    io.out(
+      `hold: ${domains.length} domain(s) held${where}; the renew job will not buy them (autorenew unhold to undo)`,
+    );
     return EXIT.ok;
   } finally {
-    await close();
+    await opened.close();
   }
 };

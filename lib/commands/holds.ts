@@ -1,4 +1,4 @@
-import { openLocalLedger } from '../compose/local';
+import { openAccountLedgers } from '../compose/account-ledgers';
 import type { Hold } from '../ledger/port';
 import { describeHoldEnd, isHoldExpired } from '../renewal/hold-time';
 import { parseFlags } from './args';
@@ -6,23 +6,29 @@ import { formatColumns } from './columns';
 import { type Command, EXIT } from './io';
 import { terminalDeep, terminalJson } from './terminal-text';
 
-export const HOLDS_USAGE = `usage: autorenew holds [--json]
+export const HOLDS_USAGE = `usage: autorenew holds [--account NAME] [--json]
 
 Lists every hold in the ledger (autorenew hold): domain, until when, reason, when it was made, and whether it has
 expired (an expired hold no longer stops a renewal; autorenew unhold removes it). Reads only.
+With several accounts (AUTORENEW_ACCOUNTS), every account's holds with an account column (an "account" field in
+JSON); --account NAME shows only that account's.
 
 examples:
   npx autorenew holds
   AUTORENEW_TABLE=aliyun-domain-autorenew-prod-ledger npx autorenew holds --json`;
 
 const FLAGS = {
+  account: { type: 'string' },
   json: { type: 'boolean' },
   verbose: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
+/** A hold and, when the output names accounts, the account it is in (`default` for the unnamed one). */
+export type AccountHold = Hold & { account?: string };
+
 /** One hold as `holds --json` prints it: the stored fields plus readable times and the expiry at `nowMs`. */
-export interface HoldJson extends Hold {
+export interface HoldJson extends AccountHold {
   until: string | null;
   createdAt: string;
   expired: boolean;
@@ -31,7 +37,7 @@ export interface HoldJson extends Hold {
 /**
  * The JSON form of the holds at `nowMs` (epoch ms, UTC): stored fields kept exact, ISO times added.
  */
-export function holdsToJson(holds: readonly Hold[], nowMs: number): { nowMs: number; holds: HoldJson[] } {
+export function holdsToJson(holds: readonly AccountHold[], nowMs: number): { nowMs: number; holds: HoldJson[] } {
   return {
     nowMs,
     holds: holds.map((h) => ({
@@ -44,11 +50,14 @@ export function holdsToJson(holds: readonly Hold[], nowMs: number): { nowMs: num
 }
 
 /**
- * The holds as table lines at `nowMs` (epoch ms, UTC); the caller has made every field printable.
+ * The holds as table lines at `nowMs` (epoch ms, UTC); the caller has made every field printable. An `account`
+ * column comes first when the holds carry their account.
  */
-export function formatHoldsTable(holds: readonly Hold[], nowMs: number): string[] {
+export function formatHoldsTable(holds: readonly AccountHold[], nowMs: number): string[] {
   if (holds.length === 0) return ['no holds: the renew job may buy every due domain'];
+  const labelled = holds.some((h) => h.account !== undefined);
   const rows = holds.map((h) => [
+    ...(labelled ? [h.account ?? ''] : []),
     h.domain,
     describeHoldEnd(h.untilMs),
     new Date(h.createdAtMs).toISOString().slice(0, 16).replace('T', ' '),
@@ -57,7 +66,7 @@ export function formatHoldsTable(holds: readonly Hold[], nowMs: number): string[
   ]);
   const active = holds.filter((h) => !isHoldExpired(h, nowMs)).length;
   return [
-    ...formatColumns(['domain', 'held', 'created (UTC)', 'state', 'reason'], rows),
+    ...formatColumns([...(labelled ? ['account'] : []), 'domain', 'held', 'created (UTC)', 'state', 'reason'], rows),
     `${holds.length} hold(s), ${active} active`,
   ];
 }
@@ -69,9 +78,12 @@ export const holdsCommand: Command = async (args, io) => {
     io.out(HOLDS_USAGE);
     return EXIT.ok;
   }
-  const { ledger, close } = await openLocalLedger(io);
+  const opened = await openAccountLedgers(io, { account: flags.account });
   try {
-    const holds = await ledger.listHolds();
+    const holds: AccountHold[] = [];
+    for (const { label, ledger } of opened.accounts) {
+      for (const h of await ledger.listHolds()) holds.push(opened.labelled ? { account: label, ...h } : h);
+    }
     const nowMs = Date.now();
     if (flags.json) {
       io.out(terminalJson(holdsToJson(holds, nowMs)));
@@ -80,6 +92,6 @@ export const holdsCommand: Command = async (args, io) => {
     for (const line of formatHoldsTable(terminalDeep(holds), nowMs)) io.out(line);
     return EXIT.ok;
   } finally {
-    await close();
+    await opened.close();
   }
 };

@@ -1,18 +1,19 @@
 import { parseArgs } from 'node:util';
-import { openLocalLedger } from '../compose/local';
+import { onlyAccount, openAccountLedgers } from '../compose/account-ledgers';
 import { InputError } from '../errors';
 import type { Claim } from '../ledger/port';
 import { normalizeDomain } from '../registrar/domain-name';
 import { type Command, EXIT } from './io';
 import { terminalLine } from './terminal-text';
 
-export const RETRY_USAGE = `usage: autorenew retry <domain ...> | --all-failed [--recent N]
+export const RETRY_USAGE = `usage: autorenew retry <domain ...> | --all-failed [--recent N] [--account NAME]
 
 Clears the failed attempts and the retry backoff of FAILED renewals, so the next renew run tries them again (after
 you fixed the cause: balance, real-name verification, a RAM permission). Only FAILED claims change; a renewal in
 flight or renewed is never touched. Works on the ledger the environment names (the embedded one, or the deployed
 table with AUTORENEW_TABLE). Buys nothing itself; the next renew run does.
 --all-failed takes every FAILED claim of the domains in the last --recent batches (default 1000).
+--account NAME: one of AUTORENEW_ACCOUNTS; required when several are configured.
 
 examples:
   npx autorenew retry example.com
@@ -50,7 +51,9 @@ export const retryCommand: Command = async (args, io) => {
   }
   const recent = values.recent !== undefined ? Number(values.recent) : 1000;
   if (!Number.isInteger(recent) || recent < 1) throw new InputError('--recent must be a positive integer');
-  const { ledger, close } = await openLocalLedger(io);
+  const opened = await openAccountLedgers(io, { account: values.account, write: true });
+  const { ledger, label } = onlyAccount(opened);
+  const where = opened.labelled ? ` in account ${label}` : '';
   try {
     let domains = positionals.map((d) => normalizeDomain(d));
     if (values['all-failed']) {
@@ -81,10 +84,10 @@ export const retryCommand: Command = async (args, io) => {
         );
       }
     }
-    io.out(`retry: ${reset} renewal(s) cleared; the next renew run tries them again if still due`);
+    io.out(`retry: ${reset} renewal(s) cleared${where}; the next renew run tries them again if still due`);
     return EXIT.ok;
   } finally {
-    await close();
+    await opened.close();
   }
 };
 
@@ -94,6 +97,7 @@ function parseRetryArgs(args: readonly string[]) {
     options: {
       'all-failed': { type: 'boolean' },
       recent: { type: 'string' },
+      account: { type: 'string' },
       verbose: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },

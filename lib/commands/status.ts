@@ -1,16 +1,17 @@
-import { openLocalLedger } from '../compose/local';
-import type { Ledger } from '../ledger/port';
+import { type AccountLedger, openAccountLedgers } from '../compose/account-ledgers';
 import { normalizeDomain } from '../registrar/domain-name';
 import { formatDateUtc } from '../renewal/dates';
 import { parseFlags } from './args';
 import { type CliIO, type Command, EXIT } from './io';
 import { terminalDeep, terminalJson } from './terminal-text';
 
-export const STATUS_USAGE = `usage: autorenew status [domain] [--limit N] [--json]
+export const STATUS_USAGE = `usage: autorenew status [domain] [--account NAME] [--limit N] [--json]
 
 Shows the ledger: open batches, the last run of each job, and recent outcomes. Reads only.
 With a domain: its whole history, every claim (expiry, status, attempts, backoff, TaskNos, last failure) with the
 batch that holds it (status, TaskNo, outcome, notices sent and pending).
+With several accounts (AUTORENEW_ACCOUNTS), every account's, each line starting with the account (an "account"
+field in JSON); --account NAME shows only that account's (--limit counts per account).
 
 examples:
   npx autorenew status
@@ -18,6 +19,7 @@ examples:
   npx autorenew status example.com`;
 
 const FLAGS = {
+  account: { type: 'string' },
   limit: { type: 'string' },
   json: { type: 'boolean' },
   verbose: { type: 'boolean' },
@@ -38,10 +40,30 @@ export const statusCommand: Command = async (args, io) => {
     return EXIT.invalidInput;
   }
   // Reads only the ledger: no policy, no registrar credentials needed.
-  const { ledger, close } = await openLocalLedger(io);
+  const opened = await openAccountLedgers(io, { account: flags.account });
   try {
-    if (domainArg !== undefined) return await domainHistory(ledger, normalizeDomain(domainArg), io, !!flags.json);
-    const stored = await Promise.all([ledger.listOpenBatches(), ledger.lastRuns(), ledger.listRecentBatches(limit)]);
+    if (domainArg !== undefined) {
+      return await domainHistory(opened.accounts, opened.labelled, normalizeDomain(domainArg), io, !!flags.json);
+    }
+    const { labelled } = opened;
+    // One account's rows with its name first when the output names accounts (several, or a named one).
+    const tag = <T extends object>(label: string, rows: T[]): (T & { account?: string })[] =>
+      labelled ? rows.map((r) => ({ account: label, ...r })) : rows;
+    const perAccount = await Promise.all(
+      opened.accounts.map(async ({ label, ledger }) => {
+        const [o, r, b] = await Promise.all([
+          ledger.listOpenBatches(),
+          ledger.lastRuns(),
+          ledger.listRecentBatches(limit),
+        ]);
+        return { label, open: tag(label, o), runs: tag(label, r), recent: tag(label, b) };
+      }),
+    );
+    const stored = [
+      perAccount.flatMap((a) => a.open),
+      perAccount.flatMap((a) => a.runs),
+      perAccount.flatMap((a) => a.recent),
+    ] as const;
     if (flags.json) {
       const [openBatches, lastRuns, recentBatches] = stored;
       io.out(terminalJson({ openBatches, lastRuns, recentBatches }));
@@ -49,10 +71,12 @@ export const statusCommand: Command = async (args, io) => {
     }
     // Every stored string (domains, TaskNos, registrar messages, errors) as one printable line.
     const [open, runs, recent] = terminalDeep(stored);
+    const width = Math.max(0, ...opened.accounts.map((a) => a.label.length));
+    const col = (row: { account?: string }) => (labelled ? `${(row.account ?? '').padEnd(width)}  ` : '');
     io.out(`open batches: ${open.length}`);
     for (const b of open) {
       io.out(
-        `  ${b.batchId} ${b.status} ${b.entries.length} domain(s)${b.taskNo ? ` TaskNo ${b.taskNo}` : ''} since ${formatDateUtc(b.createdAtMs)}${b.pendingNotices.length ? ` (notices pending: ${b.pendingNotices.join(',')})` : ''}`,
+        `  ${col(b)}${b.batchId} ${b.status} ${b.entries.length} domain(s)${b.taskNo ? ` TaskNo ${b.taskNo}` : ''} since ${formatDateUtc(b.createdAtMs)}${b.pendingNotices.length ? ` (notices pending: ${b.pendingNotices.join(',')})` : ''}`,
       );
     }
     for (const r of runs) {
@@ -60,37 +84,66 @@ export const statusCommand: Command = async (args, io) => {
         .map(([k, v]) => `${k}=${v}`)
         .join(' ');
       io.out(
-        `last ${r.job}: ${new Date(r.finishedAtMs).toISOString()} ${r.ok ? 'ok' : 'FAILED'} ${counts}${r.error ? ` error: ${r.error}` : ''}`,
+        `${col(r)}last ${r.job}: ${new Date(r.finishedAtMs).toISOString()} ${r.ok ? 'ok' : 'FAILED'} ${counts}${r.error ? ` error: ${r.error}` : ''}`,
       );
     }
     io.out(`recent outcomes (${recent.length} batch(es)):`);
     for (const b of recent) {
       for (const e of b.entries) {
         io.out(
-          `  ${e.domain} ${formatDateUtc(e.expiryMs)} +${e.years}y ${e.outcome ?? b.status}${e.newExpiryMs ? ` -> ${formatDateUtc(e.newExpiryMs)}` : ''}${e.message ? ` (${e.message})` : ''}`,
+          `  ${col(b)}${e.domain} ${formatDateUtc(e.expiryMs)} +${e.years}y ${e.outcome ?? b.status}${e.newExpiryMs ? ` -> ${formatDateUtc(e.newExpiryMs)}` : ''}${e.message ? ` (${e.message})` : ''}`,
         );
       }
     }
     return EXIT.ok;
   } finally {
-    await close();
+    await opened.close();
   }
 };
 
-/** `status <domain>`: every claim of the domain, newest expiry first, each with the batch that holds it. */
-async function domainHistory(ledger: Ledger, domain: string, io: CliIO, json: boolean): Promise<number> {
-  const claims = await ledger.listClaimsForDomain(domain);
-  const batches = await Promise.all(claims.map((c) => ledger.getBatch(c.batchId)));
+/**
+ * `status <domain>`: every claim of the domain, newest expiry first, each with the batch that holds it; per account
+ * (each claim entry with its `account` in JSON) when the output names accounts.
+ */
+async function domainHistory(
+  accounts: readonly AccountLedger[],
+  labelled: boolean,
+  domain: string,
+  io: CliIO,
+  json: boolean,
+): Promise<number> {
+  const found = await Promise.all(
+    accounts.map(async ({ label, ledger }) => {
+      const claims = await ledger.listClaimsForDomain(domain);
+      const batches = await Promise.all(claims.map((c) => ledger.getBatch(c.batchId)));
+      return { label, claims, batches };
+    }),
+  );
   if (json) {
-    io.out(terminalJson({ domain, claims: claims.map((claim, i) => ({ claim, batch: batches[i] ?? null })) }));
+    const claims = found.flatMap(({ label, claims, batches }) =>
+      claims.map((claim, i) => ({ ...(labelled ? { account: label } : {}), claim, batch: batches[i] ?? null })),
+    );
+    io.out(terminalJson({ domain, claims }));
     return EXIT.ok;
   }
+  for (const { label, claims, batches } of found) {
+    accountHistory(labelled ? label : undefined, domain, claims, batches, io);
+  }
+  return EXIT.ok;
+}
+
+type Claims = Awaited<ReturnType<AccountLedger['ledger']['listClaimsForDomain']>>;
+type Batches = Awaited<ReturnType<AccountLedger['ledger']['getBatch']>>[];
+
+/** One account's part of `status <domain>`; `label` names the account when the output names accounts. */
+function accountHistory(label: string | undefined, domain: string, claims: Claims, batches: Batches, io: CliIO) {
+  const prefix = label !== undefined ? `account ${label}: ` : '';
   const safe = terminalDeep({ claims, batches });
   if (safe.claims.length === 0) {
-    io.out(`${terminalDeep(domain)}: no renewal recorded in this ledger`);
-    return EXIT.ok;
+    io.out(`${prefix}${terminalDeep(domain)}: no renewal recorded in this ledger`);
+    return;
   }
-  io.out(`${terminalDeep(domain)}: ${safe.claims.length} renewal(s) recorded`);
+  io.out(`${prefix}${terminalDeep(domain)}: ${safe.claims.length} renewal(s) recorded`);
   for (const [i, c] of safe.claims.entries()) {
     const b = safe.batches[i];
     const taskNos = [...(c.taskNo ? [c.taskNo] : []), ...(c.previousTaskNos ?? [])];
@@ -112,7 +165,7 @@ async function domainHistory(ledger: Ledger, domain: string, io: CliIO, json: bo
     );
   }
   if (safe.claims.some((c) => c.status === 'FAILED' && c.attempts > 0)) {
-    io.out(`after fixing the cause of the failure: autorenew retry ${terminalDeep(domain)}`);
+    const which = label !== undefined ? ` --account ${label}` : '';
+    io.out(`after fixing the cause of the failure: autorenew retry ${terminalDeep(domain)}${which}`);
   }
-  return EXIT.ok;
 }

@@ -1,21 +1,23 @@
-import { openLocalLedger } from '../compose/local';
+import { onlyAccount, openAccountLedgers } from '../compose/account-ledgers';
 import { InputError } from '../errors';
 import { parseFlagsAndArgs } from './args';
 import { parseDomainArgs } from './domain-args';
 import { type Command, EXIT } from './io';
 import { terminalLine } from './terminal-text';
 
-export const UNHOLD_USAGE = `usage: autorenew unhold <domain ...>
+export const UNHOLD_USAGE = `usage: autorenew unhold <domain ...> [--account NAME]
 
 Removes the holds of these domains (autorenew hold), so the renew job may buy them again when they are due. Says
 for each whether a hold was removed. Works on the ledger the environment names (the embedded one, or the deployed
 table with AUTORENEW_TABLE and your AWS credentials).
+--account NAME one of AUTORENEW_ACCOUNTS; required when several are configured
 
 examples:
   npx autorenew unhold example.com
   AUTORENEW_TABLE=aliyun-domain-autorenew-prod-ledger npx autorenew unhold example.com example.net`;
 
 const FLAGS = {
+  account: { type: 'string' },
   verbose: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -29,7 +31,9 @@ export const unholdCommand: Command = async (args, io) => {
   }
   if (positionals.length === 0) throw new InputError(`name at least one domain; ${UNHOLD_USAGE.split('\n')[0]}`);
   const domains = parseDomainArgs(positionals);
-  const { ledger, close } = await openLocalLedger(io);
+  const opened = await openAccountLedgers(io, { account: values.account, write: true });
+  const { ledger, label } = onlyAccount(opened);
+  const where = opened.labelled ? ` in account ${label}` : '';
   try {
     let removed = 0;
     for (const domain of domains) {
@@ -37,9 +41,9 @@ export const unholdCommand: Command = async (args, io) => {
       if (had) removed++;
       io.out(terminalLine(`${domain}: ${had ? 'hold removed' : 'was not held (nothing to remove)'}`));
     }
-    io.out(`unhold: ${removed} hold(s) removed`);
+    io.out(`unhold: ${removed} hold(s) removed${where}`);
     return EXIT.ok;
   } finally {
-    await close();
+    await opened.close();
   }
 };

@@ -7,6 +7,8 @@ import { type Decision, type Plan, type PlanMoney, REASONS, type Reason } from '
 export interface PlanFormatOptions {
   width: number;
   tty: boolean;
+  /** The account the plan is for, shown first on every line (an `account` column) when set. */
+  account?: string;
 }
 
 interface Column {
@@ -38,7 +40,14 @@ const INDENT = '  ';
  * Not a TTY: one `key=value` line per decision, per batch and for the totals, easy to grep.
  */
 export function formatPlanTable(plan: Plan, options: PlanFormatOptions): string[] {
-  return options.tty ? formatTty(plan, options.width) : formatPlain(plan);
+  const { account } = options;
+  if (account === undefined) return options.tty ? formatTty(plan, options.width) : formatPlain(plan);
+  if (!options.tty) return formatPlain(plan).map((l) => `account=${account} ${l}`);
+  // The account as the first column: the table is laid out in the width left beside it.
+  const header = pad('account', Math.max(7, displayWidth(account)), 'left');
+  const cell = pad(account, header.length, 'left');
+  const lines = formatTty(plan, Math.max(60, options.width - header.length - GAP.length));
+  return lines.map((l, i) => `${i === 0 ? header : cell}${GAP}${l}`);
 }
 
 function cellsOf(d: Decision): string[] {

@@ -1,0 +1,60 @@
+import { type Account, labelOf, selectAccounts } from '../accounts';
+import type { CliIO } from '../commands/io';
+import { readConfig } from '../config';
+import { InputError } from '../errors';
+import type { Ledger } from '../ledger/port';
+import { openLocalLedger } from './local';
+
+/** One account's view of the ledger: how it is named to people, the account, and its keyspace. */
+export interface AccountLedger {
+  /** `default` for the unnamed account, else its name. */
+  label: string;
+  account: Readonly<Account>;
+  ledger: Ledger;
+}
+
+/** The ledgers of the accounts a ledger-only command (status, holds, hold, unhold, retry) works on. */
+export interface AccountLedgers {
+  accounts: AccountLedger[];
+  /** True when the output should name the account: more than one shown, or the one shown is named. */
+  labelled: boolean;
+  close(): Promise<void>;
+}
+
+/**
+ * Opens the ledger the environment names once and returns the keyspace of each account `--account NAME` picks
+ * (every configured account when absent). `write`: the command changes the ledger (hold, unhold, retry), so with
+ * several accounts configured `--account` is required: a hold written under another account's keys would not stop
+ * the renewal it was meant to stop. Refused before the ledger is opened, so nothing is written.
+ */
+export async function openAccountLedgers(
+  io: CliIO,
+  options: { account?: string | undefined; write?: boolean } = {},
+): Promise<AccountLedgers> {
+  const config = readConfig(io.env);
+  if (options.write && options.account === undefined && config.accounts.length > 1) {
+    throw new InputError(
+      `${config.accounts.length} accounts are configured (${config.accounts.map(labelOf).join(', ')}); ` +
+        'pass --account NAME to say which one; nothing was written',
+      { path: '--account' },
+    );
+  }
+  const picked = selectAccounts(config.accounts, options.account);
+  const opened = await openLocalLedger(io, config);
+  return {
+    accounts: picked.map((account) => ({
+      label: labelOf(account),
+      account,
+      ledger: opened.forAccount(account.name),
+    })),
+    labelled: picked.length > 1 || picked.some((a) => a.name !== ''),
+    close: opened.close,
+  };
+}
+
+/** The one account a write works on (openAccountLedgers with `write` leaves exactly one). */
+export function onlyAccount(opened: AccountLedgers): AccountLedger {
+  const [first, ...rest] = opened.accounts;
+  if (!first || rest.length > 0) throw new Error('openAccountLedgers: a write needs exactly one account');
+  return first;
+}
