@@ -12,7 +12,7 @@ import { resolveRule } from '../policy/match';
 import type { Policy } from '../policy/schema';
 import { redact } from '../redact';
 import type { ListedDomain, Registrar } from '../registrar/port';
-import { type AlibabaAccess, type KeyEnvNames, selectSecretId } from '../secrets';
+import { type AlibabaAccess, selectSecretId } from '../secrets';
 import { parseFlags } from './args';
 import type { DoctorCheck } from './checklist';
 import { readStage, type StageView, stageResourceChecks, stageRunChecks } from './doctor-stage';
@@ -367,10 +367,19 @@ export async function runDoctor(
     // Read-only: a table missing at a local endpoint override is reported, never created.
     const opened = await openLocalLedger(io, config, env, { createTable: false });
     try {
-      const runs = await opened.ledger.lastRuns();
-      if (view) checks.push(...stageRunChecks(view, runs, Date.now()));
       const where = config.table ? `table ${config.table}` : `embedded ledger in ${config.ledgerDir}`;
-      checks.push({ status: 'ok', name: 'ledger', detail: `${where} readable (${runs.length} recorded run(s))` });
+      // Each account's runs live in its own keyspace: the stage's last-run checks hold for every account.
+      for (const account of config.accounts) {
+        const named = several ? `[${labelOf(account)}] ` : '';
+        const runs = await opened.forAccount(account.name).lastRuns();
+        if (view)
+          checks.push(...stageRunChecks(view, runs, Date.now()).map((c) => ({ ...c, name: `${named}${c.name}` })));
+        checks.push({
+          status: 'ok',
+          name: `${named}ledger`,
+          detail: `${where} readable (${runs.length} recorded run(s))`,
+        });
+      }
     } finally {
       await opened.close();
     }
