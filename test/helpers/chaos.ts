@@ -374,7 +374,9 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     {
       name: '',
       label: 'default',
-      ledger: faultyLedger(world.ledger, rng),
+      // Two accounts: each its own stream of ledger faults (the parts run concurrently, and a stream shared with the
+      // schedule would tie the whole scenario to how their calls interleave); one account: the schedule's, as always.
+      ledger: faultyLedger(world.ledger, two ? createRng(options.seed ^ 0x27d4eb2f) : rng),
       registrar: withHoles(world.registrar, holes),
       plainLedger: world.ledger,
     },
@@ -384,8 +386,6 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     accounts.push({
       name: 'b',
       label: 'b',
-      // Its own stream of ledger faults: the accounts run concurrently, and one shared stream would tie the
-      // scenario to how their calls interleave.
       ledger: faultyLedger(b.ledger, createRng(options.seed ^ 0x5bd1e995)),
       registrar: withHoles(b.registrar, holes),
       billing: b.billing,
