@@ -60,6 +60,9 @@ const rows = [
   ['renew runs', report.renewRuns],
   ['check runs', report.checkRuns],
   ['crashes (in-process)', report.crashes],
+  ...(report.processCrashes !== undefined
+    ? [['  of which the whole process (both accounts)', report.processCrashes]]
+    : []),
   ['runs failed on their own', report.failedRuns],
   ['faults injected: throttled', report.faultsInjected.throttled],
   ['faults injected: 5xx', report.faultsInjected.errored],
@@ -71,7 +74,7 @@ const rows = [
   ...(report.perAccount ?? []).map((a) => [`  of which account ${a.label}`, a.renewals]),
   ...(report.globalCap
     ? [
-        ['renew runs under a global cap', report.globalCap.runs],
+        ['renew runs under a global daily cap', report.globalCap.runs],
         ['domains deferred by the global cap', report.globalCap.deferred],
       ]
     : []),
@@ -87,6 +90,7 @@ const safety = [
   ['orphaned claims', report.orphanedClaims.length + report.repairs.length],
   ['unnotified / repeated failures', report.unnotifiedFailures.length + report.repeatedFailureNotices.length],
   ['open batches after drain', report.openAtEnd],
+  ...(report.globalCapExceeded ? [['days over the global daily cap', report.globalCapExceeded.length]] : []),
 ];
 const width = Math.max(...[...rows, ...safety].map(([k]) => String(k).length));
 console.log(`| ${'measure'.padEnd(width)} | value |`);

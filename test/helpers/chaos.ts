@@ -137,6 +137,10 @@ export interface ChaosReport {
    * later day because the cap (or an account's share of it) was used.
    */
   globalCap?: { runs: number; deferred: number };
+  /** Two accounts: days with a global cap on which the accounts together submitted more domains than the cap. */
+  globalCapExceeded?: string[];
+  /** Two accounts: runs in which the whole process died (both parts and the room's publish; in `crashes` too). */
+  processCrashes?: number;
   elapsedMs: number;
 }
 
@@ -408,20 +412,26 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   const globalCapRate = options.globalCapRate ?? 0.3;
   const report = { renewRuns: 0, checkRuns: 0, crashes: 0, failedRuns: 0 };
   const globalCapped = { runs: 0, deferred: 0 };
+  let processCrashes = 0;
+  /** Two accounts: the global daily cap of each simulated day that had one (all its renew runs share it). */
+  const capOfDay = new Map<number, number>();
   /** What reached people, per account (a combined digest is split into its accounts' sections). */
   const published: { account: string; message: RenderedMessage; ctl: CrashController }[] = [];
   const log = createLogger({ level: 'error', sink: () => {} });
 
+  /** A run's crash switch: armed at a random call among the first `maxCall` when `crash`. */
+  function crashSwitch(crash: boolean, maxCall: number): CrashController {
+    return createCrashController(
+      crash ? { atCall: 1 + Math.floor(rng() * maxCall), afterEffect: rng() < 0.5 } : undefined,
+    );
+  }
+
   function runDeps(
     account: ChaosAccount,
-    crash: boolean,
-    maxCall: number,
+    ctl: CrashController,
     stale: boolean,
     notifierOf: (ctl: CrashController) => Notifier,
   ) {
-    const ctl = createCrashController(
-      crash ? { atCall: 1 + Math.floor(rng() * maxCall), afterEffect: rng() < 0.5 } : undefined,
-    );
     const deps = world.deps({
       ledger: wrapCrashable(account.ledger, ctl, 'ledger'),
       registrar: wrapCrashable(account.registrar, ctl, 'registrar'),
@@ -434,14 +444,15 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     return { deps, ctl };
   }
 
-  async function runJob(job: 'renew' | 'check', allowCrash: boolean): Promise<void> {
-    if (two) return runJobOverAccounts(job, allowCrash);
+  async function runJob(job: 'renew' | 'check', allowCrash: boolean, globalCap?: number): Promise<void> {
+    if (two) return runJobOverAccounts(job, allowCrash, globalCap);
     // A check with nothing open makes ~3 calls; a renew ~20 per batch.
     // Every other renew run reads a stale balance (the money went elsewhere before the charge): both the pre-check
     // (deferred, never sent) and the registrar's own refusal for balance (failed, notified) are exercised.
     const stale = job === 'renew' && report.renewRuns % 2 === 0;
     const account = accounts[0] as ChaosAccount;
-    const { deps, ctl } = runDeps(account, allowCrash && rng() < crashRate, job === 'renew' ? 60 : 8, stale, (c) => ({
+    const ctl = crashSwitch(allowCrash && rng() < crashRate, job === 'renew' ? 60 : 8);
+    const { deps } = runDeps(account, ctl, stale, (c) => ({
       publish: async (message) => {
         published.push({ account: account.label, message, ctl: c });
         return {};
@@ -464,17 +475,19 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   /**
    * One scheduled run over both accounts, as handlers/renew.ts and handlers/check.ts do it: one room, each account's
    * part concurrently with its own ports and crash switch (a part that dies leaves the other running), one combined
-   * message to the recording notifier. Some renew runs have a global daily cap across the accounts.
+   * message to the recording notifier. Sometimes the whole process dies instead (a Lambda timeout or OOM): one switch
+   * for both parts and the room's publish. `globalCap`: the day's global daily cap across the accounts, if any.
    */
-  async function runJobOverAccounts(job: 'renew' | 'check', allowCrash: boolean): Promise<void> {
+  async function runJobOverAccounts(job: 'renew' | 'check', allowCrash: boolean, globalCap?: number): Promise<void> {
     const stale = job === 'renew' && report.renewRuns % 2 === 0;
     if (job === 'renew') report.renewRuns += 1;
     else report.checkRuns += 1;
     const runId = randomUUID();
-    const globalCap = job === 'renew' && rng() < globalCapRate ? 2 + Math.floor(rng() * 20) : undefined;
     if (globalCap !== undefined) globalCapped.runs += 1;
+    const maxCall = job === 'renew' ? 60 : 8;
+    const processCrash = allowCrash && rng() < crashRate / 3 ? crashSwitch(true, 2 * maxCall) : undefined;
     const ctls = new Map<string, CrashController>();
-    const primary: Notifier = {
+    const recorder: Notifier = {
       publish: async (message) => {
         const sections = accountSections(message);
         if (sections.length === 0) published.push({ account: '(no section)', message, ctl: createCrashController() });
@@ -488,6 +501,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
         return {};
       },
     };
+    const primary = processCrash ? wrapCrashable(recorder, processCrash, 'notifier') : recorder;
     const room = createAccountsRoom({
       job,
       runId,
@@ -497,9 +511,8 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       ...(globalCap !== undefined ? { globalCap } : {}),
     });
     const parts = accounts.map((account) => {
-      const { deps, ctl } = runDeps(account, allowCrash && rng() < crashRate, job === 'renew' ? 60 : 8, stale, () =>
-        room.notifierFor(account.label),
-      );
+      const ctl = processCrash ?? crashSwitch(allowCrash && rng() < crashRate, maxCall);
+      const { deps } = runDeps(account, ctl, stale, () => room.notifierFor(account.label));
       ctls.set(account.label, ctl);
       const share = room.shareFor(account.label);
       return {
@@ -525,9 +538,13 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     for (const result of results) {
       const ctl = ctls.get(result.label) as CrashController;
       if (!result.ok && !ctl.dead && !(result.error instanceof SimulatedCrash)) report.failedRuns += 1;
-      if (ctl.dead) report.crashes += 1;
+      if (ctl.dead && !processCrash) report.crashes += 1;
       const summary = result.ok ? (result.value as Partial<RenewRun>).summary : undefined;
       if (globalCap !== undefined && summary) globalCapped.deferred += summary.overBudget;
+    }
+    if (processCrash?.dead) {
+      report.crashes += 1;
+      processCrashes += 1;
     }
   }
 
@@ -566,8 +583,10 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
         world.sandbox.setClock({ nowMs: startMs + day * DAY_MS + step * stepMs });
         world.sandbox.setFaults(randomFaults());
         if (step === 0) {
-          if (rng() < overlapRate) await Promise.all([runJob('renew', true), runJob('renew', true)]);
-          else await runJob('renew', true);
+          const cap = two && rng() < globalCapRate ? 2 + Math.floor(rng() * 20) : undefined;
+          if (cap !== undefined) capOfDay.set(day, cap);
+          if (rng() < overlapRate) await Promise.all([runJob('renew', true, cap), runJob('renew', true, cap)]);
+          else await runJob('renew', true, cap);
         }
         await runJob('check', true);
         if (rng() < 0.1) await runJob('check', true); // a duplicate delivery of the schedule
@@ -585,8 +604,13 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     }
     const openAtEnd = (await Promise.all(accounts.map((a) => a.plainLedger.listOpenBatches()))).flat();
     const perAccount: AccountChecks[] = [];
+    const submittedOnDay = new Map<number, number>();
     for (const account of accounts) {
       const state = account.name === '' ? world.sandbox.state() : world.sandbox.state(account.name);
+      for (const s of state.submissions) {
+        const day = Math.floor((s.atMs - startMs) / DAY_MS);
+        submittedOnDay.set(day, (submittedOnDay.get(day) ?? 0) + 1);
+      }
       const names = state.domains.map((d) => d.domainName);
       const snapshot = await readLedger(account.plainLedger, names);
       const mine = published.filter((p) => p.account === account.label);
@@ -634,6 +658,10 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
               failureNotices: a.failureNotices,
             })),
             globalCap: globalCapped,
+            globalCapExceeded: [...capOfDay]
+              .filter(([day, cap]) => (submittedOnDay.get(day) ?? 0) > cap)
+              .map(([day, cap]) => `day ${day}: ${submittedOnDay.get(day)} submitted, cap ${cap}`),
+            processCrashes,
           }
         : {}),
       elapsedMs: Date.now() - started,
@@ -712,5 +740,6 @@ export function describeViolations(r: ChaosReport): string[] {
   add('false renewed', r.falseRenewed);
   add('orphaned claims', r.orphanedClaims);
   add('claims left live under a closed batch (repaired by the sweep)', r.repairs);
+  add('global daily cap exceeded', r.globalCapExceeded ?? []);
   return out;
 }

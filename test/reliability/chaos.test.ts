@@ -54,10 +54,11 @@ describe('chaos: money safety under faults, overlaps and crashes', () => {
 
   // Two Alibaba accounts (issue: "The chaos suite runs with two accounts"): every scheduled run, duplicate and
   // overlapping deliveries included, runs both accounts through one accounts room, each part with its own crash
-  // switch; some renew runs under a global daily cap. Account b holds a few of the primary's names with the same
+  // switch (sometimes one for the whole process); some days have a global daily cap, checked against what both
+  // accounts submitted that day. Account b holds a few of the primary's names with the same
   // expiry (one failing only in the primary, one only in b): each is its own renewal in its own account.
-  it('two accounts, seed 11 on the memory ledger: no violation in either account, both renew', async () => {
-    const report = await runChaos({ seed: 11, days: 20, domains: 30, ledger: 'memory', accounts: 2 });
+  it('two accounts, seed 15 on the memory ledger: no violation in either account, both renew', async () => {
+    const report = await runChaos({ seed: 15, days: 20, domains: 30, ledger: 'memory', accounts: 2 });
     expect({ violations: describeViolations(report), openAtEnd: report.openAtEnd }).toEqual({
       violations: [],
       openAtEnd: 0,
@@ -70,7 +71,9 @@ describe('chaos: money safety under faults, overlaps and crashes', () => {
     expect(primary?.failureNotices).toBeGreaterThan(0);
     expect(b?.failureNotices).toBeGreaterThan(0);
     expect(report.crashes).toBeGreaterThan(5);
-    expect(report.globalCap?.runs).toBeGreaterThan(0);
+    expect(report.processCrashes).toBeGreaterThan(0);
+    // The global cap really held domains back for a later day (and was never exceeded: no violation above).
+    expect(report.globalCap?.deferred).toBeGreaterThan(0);
   });
 
   it('fails when account b writes in the primary keyspace (test-only fault switch): the accounts are confused', async () => {
