@@ -583,7 +583,8 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
         world.sandbox.setClock({ nowMs: startMs + day * DAY_MS + step * stepMs });
         world.sandbox.setFaults(randomFaults());
         if (step === 0) {
-          const cap = two && rng() < globalCapRate ? 2 + Math.floor(rng() * 20) : undefined;
+          // Mostly small caps (1 to 20, skewed low), so that a slow portfolio (the soak's) meets them too.
+          const cap = two && rng() < globalCapRate ? 1 + Math.floor(rng() * rng() * 20) : undefined;
           if (cap !== undefined) capOfDay.set(day, cap);
           if (rng() < overlapRate) await Promise.all([runJob('renew', true, cap), runJob('renew', true, cap)]);
           else await runJob('renew', true, cap);
