@@ -72,11 +72,14 @@ export interface ChaosOptions {
    * Alibaba accounts (default 1, the scenario as it always was). 2: a second sandbox account `b` with its own
    * portfolio (a few names also held by the primary, with the same expiry), its own key, client and ledger keyspace;
    * every scheduled run (and every duplicate or overlapping delivery) runs both accounts through one accounts room
-   * (lib/jobs/accounts.ts), each with its own crash switch, and one combined digest per run; the checks run per
-   * account and the report's violations are labelled `account:`.
+   * (lib/jobs/accounts.ts), each with its own crash switch (sometimes one for the whole process), and one combined
+   * digest per run; the checks run per account and the report's violations are labelled `account:`.
    */
   accounts?: 1 | 2;
-  /** Two accounts: probability a renew run has a global daily cap across the accounts (default 0.3). */
+  /**
+   * Two accounts: probability a simulated day has a global daily cap across the accounts (AUTORENEW_GLOBAL_MAX_DOMAINS,
+   * 1 to 20 domains, skewed small), which all its renew runs share (default 0.3).
+   */
   globalCapRate?: number;
   /** TEST-ONLY fault switch (two accounts): account b's ledger uses the primary's keyspace ('' instead of 'b'). */
   sharedKeyspace?: boolean;
