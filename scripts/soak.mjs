@@ -1,7 +1,9 @@
 // Soak: the chaos scenario of test/reliability (crashes, overlapping and duplicate runs, registrar faults, and the
 // partial faults of issue 12: transient ledger errors, executed-then-failed paid calls, queued and lagging tasks,
 // out-of-order tasks, truncated expiries, IDN form flips, shifting pages) for simulated years.
-// Usage: node scripts/soak.mjs [--years 10] [--seed 1] [--domains 30] [--step-hours 48]
+// Usage: node scripts/soak.mjs [--years 10] [--seed 1] [--domains 30] [--step-hours 48] [--accounts 1|2]
+// --accounts 2: two Alibaba accounts (the second with its own portfolio, key and ledger keyspace, a few names shared
+// with the first), every run over both through one accounts room; the checks run per account (domains per account).
 // Exit 1 when any money-safety check fails (the seed is printed so the run can be repeated exactly).
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -15,15 +17,24 @@ const { values } = parseArgs({
     seed: { type: 'string', default: '1' },
     domains: { type: 'string', default: '30' },
     'step-hours': { type: 'string', default: '48' },
+    accounts: { type: 'string', default: '1' },
   },
 });
 const years = Number(values.years);
 const seed = Number(values.seed);
 const domains = Number(values.domains);
 const stepHours = Number(values['step-hours']);
-if (!(years > 0) || !Number.isInteger(seed) || !Number.isInteger(domains) || domains < 3 || !(stepHours > 0)) {
+const accounts = Number(values.accounts);
+if (
+  !(years > 0) ||
+  !Number.isInteger(seed) ||
+  !Number.isInteger(domains) ||
+  domains < 3 ||
+  !(stepHours > 0) ||
+  (accounts !== 1 && accounts !== 2)
+) {
   console.error(
-    'usage: node scripts/soak.mjs [--years N (>0)] [--seed INT] [--domains INT (>=3)] [--step-hours H (>0)]',
+    'usage: node scripts/soak.mjs [--years N (>0)] [--seed INT] [--domains INT (>=3)] [--step-hours H (>0)] [--accounts 1|2]',
   );
   process.exit(1);
 }
@@ -36,6 +47,7 @@ const report = await runChaos({
   domains,
   stepHours,
   spreadDays: 365,
+  ...(accounts === 2 ? { accounts: 2 } : {}),
   onDay: (day) => {
     if (day % 365 === 0 && day > 0) process.stderr.write(`  year ${day / 365} done\n`);
   },
@@ -43,10 +55,14 @@ const report = await runChaos({
 const violations = describeViolations(report);
 const rows = [
   ['seed', report.seed],
+  ...(accounts === 2 ? [['accounts', accounts]] : []),
   ['simulated days', report.days],
   ['renew runs', report.renewRuns],
   ['check runs', report.checkRuns],
   ['crashes (in-process)', report.crashes],
+  ...(report.processCrashes !== undefined
+    ? [['  of which the whole process (both accounts)', report.processCrashes]]
+    : []),
   ['runs failed on their own', report.failedRuns],
   ['faults injected: throttled', report.faultsInjected.throttled],
   ['faults injected: 5xx', report.faultsInjected.errored],
@@ -55,6 +71,13 @@ const rows = [
   ['faults injected: transient ledger errors', report.partial.ledgerFaults],
   ['submissions accepted', report.submissions],
   ['renewals executed', report.renewals],
+  ...(report.perAccount ?? []).map((a) => [`  of which account ${a.label}`, a.renewals]),
+  ...(report.globalCap
+    ? [
+        ['renew runs under a global daily cap', report.globalCap.runs],
+        ['domains deferred by the global cap', report.globalCap.deferred],
+      ]
+    : []),
   ['failure notices', report.failureNotices],
   ['wall time (s)', (report.elapsedMs / 1000).toFixed(1)],
 ];
@@ -67,6 +90,7 @@ const safety = [
   ['orphaned claims', report.orphanedClaims.length + report.repairs.length],
   ['unnotified / repeated failures', report.unnotifiedFailures.length + report.repeatedFailureNotices.length],
   ['open batches after drain', report.openAtEnd],
+  ...(report.globalCapExceeded ? [['days over the global daily cap', report.globalCapExceeded.length]] : []),
 ];
 const width = Math.max(...[...rows, ...safety].map(([k]) => String(k).length));
 console.log(`| ${'measure'.padEnd(width)} | value |`);
@@ -77,7 +101,8 @@ console.log(`| ${'money-safety measure'.padEnd(width)} | value | required |`);
 console.log(`| ${'-'.repeat(width)} | ----- | -------- |`);
 for (const [k, v] of safety) console.log(`| ${String(k).padEnd(width)} | ${v} | 0 |`);
 if (violations.length > 0 || report.openAtEnd > 0) {
-  console.error(`SOAK FAILED (seed ${seed}; repeat with --seed ${seed} --years ${years}):`);
+  const again = `--seed ${seed} --years ${years}${accounts === 2 ? ' --accounts 2' : ''}`;
+  console.error(`SOAK FAILED (seed ${seed}; repeat with ${again}):`);
   for (const v of violations) console.error(`  ${v}`);
   process.exit(1);
 }

@@ -111,6 +111,23 @@ export function failedKeysOf(message: RenderedMessage): NoticeKey[] {
   return keys;
 }
 
+const ACCOUNT_HEAD = /^==== Account (.+) ====$/;
+
+/**
+ * The accounts' sections of a combined digest (lib/renewal/account-digest.ts combineAccountParts), each as a message
+ * of its own with just its section's lines, so a notice is credited to the account whose section lists it (the same
+ * name can be in two accounts). Empty for a message without section heads.
+ */
+export function accountSections(message: RenderedMessage): { label: string; message: RenderedMessage }[] {
+  const sections: { label: string; lines: string[] }[] = [];
+  for (const line of message.email.split('\n')) {
+    const head = ACCOUNT_HEAD.exec(line);
+    if (head) sections.push({ label: head[1] as string, lines: [] });
+    else sections.at(-1)?.lines.push(line);
+  }
+  return sections.map((s) => ({ label: s.label, message: { ...message, email: s.lines.join('\n') } }));
+}
+
 /** FAILED batch entries of the ledger as notice keys: each must be notified. */
 export function failedEntries(ledger: LedgerSnapshot): NoticeKey[] {
   return ledger.batches.flatMap((b) =>

@@ -1,20 +1,25 @@
 import { randomUUID } from 'node:crypto';
 import { AmbiguousOutcomeError, LedgerConflictError, LedgerError, RejectedFinalError } from '../../lib/errors';
 import { executeCheck, executeRenew } from '../../lib/jobs';
+import { createAccountsRoom, runAccounts } from '../../lib/jobs/accounts';
 import type { Claim, ClaimRequest, ClaimResult, Ledger } from '../../lib/ledger/port';
 import { createLogger } from '../../lib/log';
 import type { Notifier, RenderedMessage } from '../../lib/notify/port';
 import { normalizeDomain } from '../../lib/registrar/domain-name';
 import type { Registrar } from '../../lib/registrar/port';
+import type { JobDeps } from '../../lib/renewal/deps';
 import { DEFAULT_SETTLE_RULES, type SettleRules } from '../../lib/renewal/reconcile';
-import type { SandboxFaults, SandboxFixtureDomain } from '../../lib/sandbox';
+import type { RenewRun } from '../../lib/renewal/run-renew';
+import type { SandboxFaults, SandboxFixtureDomain, SandboxState } from '../../lib/sandbox';
 import {
+  accountSections,
   alertedDomainsOf,
   doubleRenewals,
   failedEntries,
   failedKeysOf,
   falseRenewals,
   illegalResubmissions,
+  type LedgerSnapshot,
   lostTasks,
   type NoticeKey,
   orphanedClaims,
@@ -63,6 +68,21 @@ export interface ChaosOptions {
   ledger?: 'dynalite' | 'memory';
   /** Called once per simulated day (for the soak's progress line). */
   onDay?: (day: number) => void;
+  /**
+   * Alibaba accounts (default 1, the scenario as it always was). 2: a second sandbox account `b` with its own
+   * portfolio (a few names also held by the primary, with the same expiry), its own key, client and ledger keyspace;
+   * every scheduled run (and every duplicate or overlapping delivery) runs both accounts through one accounts room
+   * (lib/jobs/accounts.ts), each with its own crash switch (sometimes one for the whole process), and one combined
+   * digest per run; the checks run per account and the report's violations are labelled `account:`.
+   */
+  accounts?: 1 | 2;
+  /**
+   * Two accounts: probability a simulated day has a global daily cap across the accounts (AUTORENEW_GLOBAL_MAX_DOMAINS,
+   * 1 to 20 domains, skewed small), which all its renew runs share (default 0.3).
+   */
+  globalCapRate?: number;
+  /** TEST-ONLY fault switch (two accounts): account b's ledger uses the primary's keyspace ('' instead of 'b'). */
+  sharedKeyspace?: boolean;
 }
 
 export interface Holes {
@@ -113,6 +133,17 @@ export interface ChaosReport {
   openAtEnd: number;
   /** One line per batch still open after the drain (status, entries, pending notices, error). */
   openDetail: string[];
+  /** Two accounts: each account's own figures (runs, crashes and violations above are over both). */
+  perAccount?: { label: string; submissions: number; renewals: number; failureNotices: number }[];
+  /**
+   * Two accounts: renew runs under a global daily cap across the accounts, and the domains those runs left for a
+   * later day because the cap (or an account's share of it) was used.
+   */
+  globalCap?: { runs: number; deferred: number };
+  /** Two accounts: days with a global cap on which the accounts together submitted more domains than the cap. */
+  globalCapExceeded?: string[];
+  /** Two accounts: runs in which the whole process died (both parts and the room's publish; in `crashes` too). */
+  processCrashes?: number;
   elapsedMs: number;
 }
 
@@ -230,19 +261,63 @@ function buildPortfolio(
   o: Required<Pick<ChaosOptions, 'domains' | 'failingDomains'>>,
   startMs: number,
   spreadDays: number,
+  /** Name prefix (the second account's portfolio) and an offset of its expiries, ms. */
+  variant: { prefix: string; offsetMs: number } = { prefix: '', offsetMs: 0 },
 ) {
   const domains: SandboxFixtureDomain[] = [];
+  const p = variant.prefix;
   for (let i = 0; i < o.domains; i++) {
     const failing = i < o.failingDomains;
     domains.push({
       // Every 7th name is an IDN, so listings that flip between Unicode and punycode are exercised.
-      domainName: failing ? `pricey${i}.com` : i % 7 === 3 ? `混沌${i}.中国` : `chaos${i}.com`,
+      domainName: failing ? `${p}pricey${i}.com` : i % 7 === 3 ? `混沌${p}${i}.中国` : `${p}chaos${i}.com`,
       // Expiries from 2 days to spreadDays ahead, at odd times of day.
-      expiresAtMs: startMs + 2 * DAY_MS + Math.floor(((spreadDays - 2) * DAY_MS * i) / o.domains) + i * 37_000,
+      expiresAtMs:
+        startMs + 2 * DAY_MS + Math.floor(((spreadDays - 2) * DAY_MS * i) / o.domains) + i * 37_000 + variant.offsetMs,
       ...(failing ? { price: 1e12 } : {}),
     });
   }
   return { domains, balance: 1e11 };
+}
+
+/**
+ * The second account's portfolio: the same generator under the prefix `b`, expiries a few hours later, and the last
+ * few entries replaced by names the primary also holds, with the primary's exact expiry (same claim key in two
+ * keyspaces): one that fails in the primary but renews in b, one that renews in the primary but fails in b, and
+ * two (one an IDN) that renew in both. Each must be its own renewal in its own account, never confused.
+ */
+function secondPortfolio(
+  primary: SandboxFixtureDomain[],
+  o: Required<Pick<ChaosOptions, 'domains' | 'failingDomains'>>,
+  startMs: number,
+  spreadDays: number,
+) {
+  const own = buildPortfolio(o, startMs, spreadDays, { prefix: 'b', offsetMs: 5 * HOUR_MS + 1_234 });
+  const normal = primary.filter((d) => d.price === undefined);
+  const pick = (pred: (d: SandboxFixtureDomain) => boolean) => normal.find(pred);
+  const shared: SandboxFixtureDomain[] = [];
+  const failingInPrimary = primary.find((d) => d.price !== undefined);
+  if (failingInPrimary)
+    shared.push({ domainName: failingInPrimary.domainName, expiresAtMs: failingInPrimary.expiresAtMs });
+  const ascii = normal.filter((d) => /^[a-z0-9.-]+$/.test(d.domainName));
+  const failingInB = ascii[0];
+  if (failingInB) shared.push({ ...failingInB, price: 1e12 });
+  for (const d of ascii.slice(1, 2)) shared.push({ ...d });
+  const idn = pick((d) => !/^[a-z0-9.-]+$/.test(d.domainName));
+  if (idn) shared.push({ ...idn });
+  const keep = Math.max(o.failingDomains, own.domains.length - shared.length);
+  return { domains: [...own.domains.slice(0, keep), ...shared], balance: own.balance };
+}
+
+/** One account of a chaos run: its sandbox name, label in digests, and ports (wrapped with the run's faults). */
+interface ChaosAccount {
+  name: string;
+  label: string;
+  ledger: Ledger;
+  registrar: Registrar;
+  billing?: JobDeps['billing'];
+  /** The unwrapped ledger view, for the final snapshot. */
+  plainLedger: Ledger;
 }
 
 /**
@@ -258,13 +333,34 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   const startMs = Date.UTC(2026, 0, 1);
   const domainCount = options.domains ?? 60;
   const failingDomains = options.failingDomains ?? 2;
-  const fixture = buildPortfolio(
-    { domains: domainCount, failingDomains },
-    startMs,
-    options.spreadDays ?? Math.min(options.days, 365),
-  );
+  const spreadDays = options.spreadDays ?? Math.min(options.days, 365);
+  const fixture = buildPortfolio({ domains: domainCount, failingDomains }, startMs, spreadDays);
+  const two = options.accounts === 2;
   const world = await startWorld({
-    sandbox: { nowMs: startMs, seed: options.seed, fixture, rejectStaleExpiry: false, taskMs: 60_000 },
+    sandbox: {
+      nowMs: startMs,
+      seed: options.seed,
+      fixture,
+      rejectStaleExpiry: false,
+      taskMs: 60_000,
+      ...(two
+        ? {
+            accounts: [
+              {
+                name: 'b',
+                accessKeyId: 'chaos-b-key-id',
+                accessKeySecret: 'chaos-b-key-secret',
+                fixture: secondPortfolio(
+                  fixture.domains,
+                  { domains: domainCount, failingDomains },
+                  startMs,
+                  spreadDays,
+                ),
+              },
+            ],
+          }
+        : {}),
+    },
     policy: {
       window: { daysBeforeExpiry: 30, daysAfterExpiry: 0 },
       limits: { maxBatchSize: 7, maxDomainsPerRun: 10_000, maxAttempts: 3, retryAfterHours: 24 },
@@ -274,11 +370,35 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   const holes = options.holes ?? {};
   const partial = options.partialFaults ?? true;
   const ledgerFaults: { n: number; off?: boolean } = { n: 0 };
-  let ledger: Ledger = options.breakClaims ? breakClaimCondition(world.ledger) : world.ledger;
-  if (partial) ledger = flakyAtRandom(ledger, rng, options.ledgerFaultRate ?? 0.01, ledgerFaults);
-  if (holes.swallowClaimWrites) ledger = swallowClaimWrites(ledger);
-  if (holes.adoptAnyTask) ledger = forgetTaskNos(ledger);
-  const registrar = withHoles(world.registrar, holes);
+  const faultyLedger = (base: Ledger, random: () => number): Ledger => {
+    let ledger: Ledger = options.breakClaims ? breakClaimCondition(base) : base;
+    if (partial) ledger = flakyAtRandom(ledger, random, options.ledgerFaultRate ?? 0.01, ledgerFaults);
+    if (holes.swallowClaimWrites) ledger = swallowClaimWrites(ledger);
+    if (holes.adoptAnyTask) ledger = forgetTaskNos(ledger);
+    return ledger;
+  };
+  const accounts: ChaosAccount[] = [
+    {
+      name: '',
+      label: 'default',
+      // Two accounts: each its own stream of ledger faults (the parts run concurrently, and a stream shared with the
+      // schedule would tie the whole scenario to how their calls interleave); one account: the schedule's, as always.
+      ledger: faultyLedger(world.ledger, two ? createRng(options.seed ^ 0x27d4eb2f) : rng),
+      registrar: withHoles(world.registrar, holes),
+      plainLedger: world.ledger,
+    },
+  ];
+  if (two) {
+    const b = world.account('b', options.sharedKeyspace ? '' : 'b');
+    accounts.push({
+      name: 'b',
+      label: 'b',
+      ledger: faultyLedger(b.ledger, createRng(options.seed ^ 0x5bd1e995)),
+      registrar: withHoles(b.registrar, holes),
+      billing: b.billing,
+      plainLedger: b.ledger,
+    });
+  }
   const rules: SettleRules = {
     ...DEFAULT_SETTLE_RULES,
     ...(holes.releaseOnFirstRead ? { releaseAfterMs: 20 * 60_000, releaseReadGapMs: 0 } : {}),
@@ -292,37 +412,55 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   const crashRate = options.crashRate ?? 0.3;
   const overlapRate = options.overlapRate ?? 0.3;
   const faultRate = options.faultRate ?? 0.5;
+  const globalCapRate = options.globalCapRate ?? 0.3;
   const report = { renewRuns: 0, checkRuns: 0, crashes: 0, failedRuns: 0 };
-  const published: { message: RenderedMessage; ctl: CrashController }[] = [];
+  const globalCapped = { runs: 0, deferred: 0 };
+  let processCrashes = 0;
+  /** Two accounts: the global daily cap of each simulated day that had one (all its renew runs share it). */
+  const capOfDay = new Map<number, number>();
+  /** What reached people, per account (a combined digest is split into its accounts' sections). */
+  const published: { account: string; message: RenderedMessage; ctl: CrashController }[] = [];
   const log = createLogger({ level: 'error', sink: () => {} });
 
-  function runDeps(crash: boolean, maxCall: number, stale = false) {
-    const ctl = createCrashController(
+  /** A run's crash switch: armed at a random call among the first `maxCall` when `crash`. */
+  function crashSwitch(crash: boolean, maxCall: number): CrashController {
+    return createCrashController(
       crash ? { atCall: 1 + Math.floor(rng() * maxCall), afterEffect: rng() < 0.5 } : undefined,
     );
-    const notifier: Notifier = {
-      publish: async (message) => {
-        published.push({ message, ctl });
-        return {};
-      },
-    };
+  }
+
+  function runDeps(
+    account: ChaosAccount,
+    ctl: CrashController,
+    stale: boolean,
+    notifierOf: (ctl: CrashController) => Notifier,
+  ) {
     const deps = world.deps({
-      ledger: wrapCrashable(ledger, ctl, 'ledger'),
-      registrar: wrapCrashable(registrar, ctl, 'registrar'),
-      notifier: wrapCrashable(notifier, ctl, 'notifier'),
+      ledger: wrapCrashable(account.ledger, ctl, 'ledger'),
+      registrar: wrapCrashable(account.registrar, ctl, 'registrar'),
+      notifier: wrapCrashable(notifierOf(ctl), ctl, 'notifier'),
       log,
       newId: randomUUID,
+      ...(account.billing ? { billing: account.billing } : {}),
       ...(stale ? staleBalance(1e15) : {}),
     });
     return { deps, ctl };
   }
 
-  async function runJob(job: 'renew' | 'check', allowCrash: boolean): Promise<void> {
+  async function runJob(job: 'renew' | 'check', allowCrash: boolean, globalCap?: number): Promise<void> {
+    if (two) return runJobOverAccounts(job, allowCrash, globalCap);
     // A check with nothing open makes ~3 calls; a renew ~20 per batch.
     // Every other renew run reads a stale balance (the money went elsewhere before the charge): both the pre-check
     // (deferred, never sent) and the registrar's own refusal for balance (failed, notified) are exercised.
     const stale = job === 'renew' && report.renewRuns % 2 === 0;
-    const { deps, ctl } = runDeps(allowCrash && rng() < crashRate, job === 'renew' ? 60 : 8, stale);
+    const account = accounts[0] as ChaosAccount;
+    const ctl = crashSwitch(allowCrash && rng() < crashRate, job === 'renew' ? 60 : 8);
+    const { deps } = runDeps(account, ctl, stale, (c) => ({
+      publish: async (message) => {
+        published.push({ account: account.label, message, ctl: c });
+        return {};
+      },
+    }));
     try {
       if (job === 'renew') {
         report.renewRuns += 1;
@@ -335,6 +473,82 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       if (!ctl.dead && !(err instanceof SimulatedCrash)) report.failedRuns += 1;
     }
     if (ctl.dead) report.crashes += 1;
+  }
+
+  /**
+   * One scheduled run over both accounts, as handlers/renew.ts and handlers/check.ts do it: one room, each account's
+   * part concurrently with its own ports and crash switch (a part that dies leaves the other running), one combined
+   * message to the recording notifier. Sometimes the whole process dies instead (a Lambda timeout or OOM): one switch
+   * for both parts and the room's publish. `globalCap`: the day's global daily cap across the accounts, if any.
+   */
+  async function runJobOverAccounts(job: 'renew' | 'check', allowCrash: boolean, globalCap?: number): Promise<void> {
+    const stale = job === 'renew' && report.renewRuns % 2 === 0;
+    if (job === 'renew') report.renewRuns += 1;
+    else report.checkRuns += 1;
+    const runId = randomUUID();
+    if (globalCap !== undefined) globalCapped.runs += 1;
+    const maxCall = job === 'renew' ? 60 : 8;
+    const processCrash = allowCrash && rng() < crashRate / 3 ? crashSwitch(true, 2 * maxCall) : undefined;
+    const ctls = new Map<string, CrashController>();
+    const recorder: Notifier = {
+      publish: async (message) => {
+        const sections = accountSections(message);
+        if (sections.length === 0) published.push({ account: '(no section)', message, ctl: createCrashController() });
+        for (const section of sections) {
+          published.push({
+            account: section.label,
+            message: section.message,
+            ctl: ctls.get(section.label) ?? createCrashController(),
+          });
+        }
+        return {};
+      },
+    };
+    const primary = processCrash ? wrapCrashable(recorder, processCrash, 'notifier') : recorder;
+    const room = createAccountsRoom({
+      job,
+      runId,
+      labels: accounts.map((a) => a.label),
+      primary,
+      log,
+      ...(globalCap !== undefined ? { globalCap } : {}),
+    });
+    const parts = accounts.map((account) => {
+      const ctl = processCrash ?? crashSwitch(allowCrash && rng() < crashRate, maxCall);
+      const { deps } = runDeps(account, ctl, stale, () => room.notifierFor(account.label));
+      ctls.set(account.label, ctl);
+      const share = room.shareFor(account.label);
+      return {
+        label: account.label,
+        deps,
+        ...(share && globalCap !== undefined ? { global: { cap: globalCap, share } } : {}),
+      };
+    });
+    const results = await runAccounts(
+      room,
+      runId,
+      parts,
+      (part): Promise<unknown> =>
+        job === 'renew'
+          ? executeRenew(part.deps, {
+              policy: world.policy,
+              dryRun: false,
+              runId,
+              ...(part.global ? { global: part.global } : {}),
+            })
+          : executeCheck(part.deps, { policy: world.policy, rules, runId }),
+    );
+    for (const result of results) {
+      const ctl = ctls.get(result.label) as CrashController;
+      if (!result.ok && !ctl.dead && !(result.error instanceof SimulatedCrash)) report.failedRuns += 1;
+      if (ctl.dead && !processCrash) report.crashes += 1;
+      const summary = result.ok ? (result.value as Partial<RenewRun>).summary : undefined;
+      if (globalCap !== undefined && summary) globalCapped.deferred += summary.overBudget;
+    }
+    if (processCrash?.dead) {
+      report.crashes += 1;
+      processCrashes += 1;
+    }
   }
 
   function randomFaults(): SandboxFaults {
@@ -372,8 +586,11 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
         world.sandbox.setClock({ nowMs: startMs + day * DAY_MS + step * stepMs });
         world.sandbox.setFaults(randomFaults());
         if (step === 0) {
-          if (rng() < overlapRate) await Promise.all([runJob('renew', true), runJob('renew', true)]);
-          else await runJob('renew', true);
+          // Mostly small caps (1 to 20, skewed low), so that a slow portfolio (the soak's) meets them too.
+          const cap = two && rng() < globalCapRate ? 1 + Math.floor(rng() * rng() * 20) : undefined;
+          if (cap !== undefined) capOfDay.set(day, cap);
+          if (rng() < overlapRate) await Promise.all([runJob('renew', true, cap), runJob('renew', true, cap)]);
+          else await runJob('renew', true, cap);
         }
         await runJob('check', true);
         if (rng() < 0.1) await runJob('check', true); // a duplicate delivery of the schedule
@@ -389,57 +606,127 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       world.sandbox.setClock({ nowMs: endMs + (i + 1) * 2 * HOUR_MS });
       await runJob('check', false);
     }
-    const openAtEnd = await world.ledger.listOpenBatches();
-    const state = world.sandbox.state();
-    const names = state.domains.map((d) => d.domainName);
-    const snapshot = await readLedger(world.ledger, names);
-
-    const noticeCounts = new Map<NoticeKey, number>();
-    const excused = new Map<NoticeKey, number>();
-    for (const { message, ctl } of published) {
-      for (const key of failedKeysOf(message)) {
-        noticeCounts.set(key, (noticeCounts.get(key) ?? 0) + 1);
-        // At-least-once delivery: a run that dies after its publish, before marking it sent, repeats it once.
-        if (ctl.dead) excused.set(key, (excused.get(key) ?? 0) + 1);
+    const openAtEnd = (await Promise.all(accounts.map((a) => a.plainLedger.listOpenBatches()))).flat();
+    const perAccount: AccountChecks[] = [];
+    const submittedOnDay = new Map<number, number>();
+    for (const account of accounts) {
+      const state = account.name === '' ? world.sandbox.state() : world.sandbox.state(account.name);
+      for (const s of state.submissions) {
+        const day = Math.floor((s.atMs - startMs) / DAY_MS);
+        submittedOnDay.set(day, (submittedOnDay.get(day) ?? 0) + 1);
       }
+      const names = state.domains.map((d) => d.domainName);
+      const snapshot = await readLedger(account.plainLedger, names);
+      const mine = published.filter((p) => p.account === account.label);
+      perAccount.push(checkAccount(account.label, state, snapshot, mine));
     }
-    const failed = failedEntries(snapshot);
-    const alerted = new Set(published.flatMap(({ message }) => alertedDomainsOf(message)));
-    const nowMs = state.nowMs;
+    // Notices nobody can attribute to an account (a combined message without account sections).
+    const unattributed = published.filter((p) => !accounts.some((a) => a.label === p.account));
+    const label = (a: AccountChecks, list: readonly string[]) => (two ? list.map((x) => `${a.label}:${x}`) : list);
+    const all = (pick: (a: AccountChecks) => readonly string[]) => perAccount.flatMap((a) => label(a, pick(a)));
+    const state = world.sandbox.state();
     return {
       seed: options.seed,
       days: options.days,
       ...report,
+      // Request counters are sandbox-wide (every account's requests).
       faultsInjected: {
         throttled: state.requests.throttled,
         errored: state.requests.errored,
         lost: state.requests.lost,
       },
-      submissions: state.submissions.length,
-      renewals: state.renewals.length,
-      duplicates: illegalResubmissions(state),
-      doubleRenewals: doubleRenewals(state),
-      lostTasks: lostTasks(state, snapshot),
-      silentlyLapsed: state.domains
-        .filter((d) => d.expiresAtMs < nowMs && !alerted.has(normalizeDomain(d.domainName)))
-        .map((d) => d.domainName),
-      unnotifiedFailures: failed.filter((k) => !noticeCounts.has(k)),
-      repeatedFailureNotices: [...noticeCounts].filter(([k, n]) => n > 1 + (excused.get(k) ?? 0)).map(([k]) => k),
-      failureNotices: [...noticeCounts.values()].reduce((a, b) => a + b, 0),
-      falseRenewed: falseRenewals(state, snapshot),
-      orphanedClaims: orphanedClaims(snapshot),
-      repairs: published.flatMap(({ message }) => repairedDomainsOf(message)),
+      submissions: perAccount.reduce((n, a) => n + a.submissions, 0),
+      renewals: perAccount.reduce((n, a) => n + a.renewals, 0),
+      duplicates: all((a) => a.duplicates),
+      doubleRenewals: all((a) => a.doubleRenewals),
+      lostTasks: all((a) => a.lostTasks),
+      silentlyLapsed: all((a) => a.silentlyLapsed),
+      unnotifiedFailures: all((a) => a.unnotifiedFailures),
+      repeatedFailureNotices: all((a) => a.repeatedFailureNotices),
+      failureNotices: perAccount.reduce((n, a) => n + a.failureNotices, 0),
+      falseRenewed: all((a) => a.falseRenewed),
+      orphanedClaims: all((a) => a.orphanedClaims),
+      repairs: [...all((a) => a.repairs), ...unattributed.map((p) => `${p.account}:${p.message.subject}`)],
       partial: { ledgerFaults: ledgerFaults.n, executeThenFail: state.requests.executeThenFailed ?? 0 },
       openAtEnd: openAtEnd.length,
       openDetail: openAtEnd.map(
         (b) =>
           `${b.status} ${b.entries.map((e) => `${e.domain}=${e.outcome ?? 'open'}`).join(' ')} pending=[${b.pendingNotices.join(',')}] sent=[${b.sentNotices.join(',')}] start=${b.submitStartedAtMs} created=${b.createdAtMs} reads=${b.emptyTaskReadsAtMs?.length ?? 0} moved=${JSON.stringify(b.movedExpiries ?? [])} ${b.error?.message ?? ''}`,
       ),
+      ...(two
+        ? {
+            perAccount: perAccount.map((a) => ({
+              label: a.label,
+              submissions: a.submissions,
+              renewals: a.renewals,
+              failureNotices: a.failureNotices,
+            })),
+            globalCap: globalCapped,
+            globalCapExceeded: [...capOfDay]
+              .filter(([day, cap]) => (submittedOnDay.get(day) ?? 0) > cap)
+              .map(([day, cap]) => `day ${day}: ${submittedOnDay.get(day)} submitted, cap ${cap}`),
+            processCrashes,
+          }
+        : {}),
       elapsedMs: Date.now() - started,
     };
   } finally {
     await world.stop();
   }
+}
+
+/** The checks of one account: its sandbox records, its ledger keyspace, and the notices of its own sections. */
+interface AccountChecks {
+  label: string;
+  submissions: number;
+  renewals: number;
+  duplicates: string[];
+  doubleRenewals: string[];
+  lostTasks: string[];
+  silentlyLapsed: string[];
+  unnotifiedFailures: NoticeKey[];
+  repeatedFailureNotices: NoticeKey[];
+  failureNotices: number;
+  falseRenewed: string[];
+  orphanedClaims: string[];
+  repairs: string[];
+}
+
+function checkAccount(
+  label: string,
+  state: SandboxState,
+  snapshot: LedgerSnapshot,
+  published: readonly { message: RenderedMessage; ctl: CrashController }[],
+): AccountChecks {
+  const noticeCounts = new Map<NoticeKey, number>();
+  const excused = new Map<NoticeKey, number>();
+  for (const { message, ctl } of published) {
+    for (const key of failedKeysOf(message)) {
+      noticeCounts.set(key, (noticeCounts.get(key) ?? 0) + 1);
+      // At-least-once delivery: a run that dies after its publish, before marking it sent, repeats it once.
+      if (ctl.dead) excused.set(key, (excused.get(key) ?? 0) + 1);
+    }
+  }
+  const failed = failedEntries(snapshot);
+  const alerted = new Set(published.flatMap(({ message }) => alertedDomainsOf(message)));
+  const nowMs = state.nowMs;
+  return {
+    label,
+    submissions: state.submissions.length,
+    renewals: state.renewals.length,
+    duplicates: illegalResubmissions(state),
+    doubleRenewals: doubleRenewals(state),
+    lostTasks: lostTasks(state, snapshot),
+    silentlyLapsed: state.domains
+      .filter((d) => d.expiresAtMs < nowMs && !alerted.has(normalizeDomain(d.domainName)))
+      .map((d) => d.domainName),
+    unnotifiedFailures: failed.filter((k) => !noticeCounts.has(k)),
+    repeatedFailureNotices: [...noticeCounts].filter(([k, n]) => n > 1 + (excused.get(k) ?? 0)).map(([k]) => k),
+    failureNotices: [...noticeCounts.values()].reduce((a, b) => a + b, 0),
+    falseRenewed: falseRenewals(state, snapshot),
+    orphanedClaims: orphanedClaims(snapshot),
+    repairs: published.flatMap(({ message }) => repairedDomainsOf(message)),
+  };
 }
 
 /** One line per violation kind, empty when the run was clean; for assertion messages. */
@@ -457,5 +744,6 @@ export function describeViolations(r: ChaosReport): string[] {
   add('false renewed', r.falseRenewed);
   add('orphaned claims', r.orphanedClaims);
   add('claims left live under a closed batch (repaired by the sweep)', r.repairs);
+  add('global daily cap exceeded', r.globalCapExceeded ?? []);
   return out;
 }

@@ -50,6 +50,12 @@ export interface World {
   logs: string[];
   policy: Policy;
   deps(overrides?: Partial<JobDeps>): JobDeps;
+  /**
+   * Another sandbox account's side of the world (sandbox option `accounts`): a registrar and billing client signed
+   * with that account's key, and a ledger view of the same table (store) in the keyspace `ledgerAccount` (default:
+   * the account's own name; '' is the unnamed account's legacy keys).
+   */
+  account(name: string, ledgerAccount?: string): Pick<JobDeps, 'registrar' | 'billing' | 'ledger'>;
   stop(): Promise<void>;
 }
 
@@ -61,8 +67,13 @@ export function testPolicy(fields: Record<string, unknown> = {}): Policy {
 }
 
 /** The world's ledger and how to stop it. */
-async function startLedger(kind: 'dynalite' | 'memory'): Promise<{ ledger: Ledger; stop(): Promise<void> }> {
-  if (kind === 'memory') return { ledger: createMemoryLedger(), stop: async () => {} };
+async function startLedger(
+  kind: 'dynalite' | 'memory',
+): Promise<{ ledger: Ledger; viewFor(account: string): Ledger; stop(): Promise<void> }> {
+  if (kind === 'memory') {
+    const ledger = createMemoryLedger();
+    return { ledger, viewFor: (account) => createMemoryLedger({ store: ledger.store, account }), stop: async () => {} };
+  }
   const dynamo: LocalDynamo = await startDynalite();
   const client = DynamoDBDocumentClient.from(
     new DynamoDBClient({
@@ -76,6 +87,7 @@ async function startLedger(kind: 'dynalite' | 'memory'): Promise<{ ledger: Ledge
   await ensureTable(client, tableName);
   return {
     ledger: createDynamoLedger({ tableName, client }),
+    viewFor: (account) => createDynamoLedger({ tableName, client, account }),
     stop: async () => {
       client.destroy();
       await dynamo.stop();
@@ -112,6 +124,17 @@ export async function startWorld(
   const registrar = createAlibabaRegistrar(clientOptions);
   // The balance is read from the sandbox too (BSS under its own version on the same port), as a real run does.
   const billing = createAlibabaBilling(clientOptions);
+  const account = (name: string, ledgerAccount = name) => {
+    const a = sandbox.accounts.find((x) => x.name === name);
+    if (!a) throw new Error(`test setup: no sandbox account named ${JSON.stringify(name)}`);
+    const own = { accessKeyId: a.accessKeyId, accessKeySecret: a.accessKeySecret };
+    const options = { ...clientOptions, credentials: { get: async () => own, refresh: async () => own } };
+    return {
+      registrar: createAlibabaRegistrar(options),
+      billing: createAlibabaBilling(options),
+      ledger: store.viewFor(ledgerAccount),
+    };
+  };
   const notifier = createCapturingNotifier();
   const logs: string[] = [];
   const policy = testPolicy(options.policy);
@@ -134,6 +157,7 @@ export async function startWorld(
       sleep: async () => {},
       ...overrides,
     }),
+    account,
     stop: async () => {
       await sandbox.close();
       await store.stop();
