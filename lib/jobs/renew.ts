@@ -6,7 +6,7 @@ import type { JobDeps } from '../renewal/deps';
 import { describeMoney } from '../renewal/money-notices';
 import { renderPlanDigest } from '../renewal/plan-digest';
 import type { Plan } from '../renewal/plan-types';
-import { marksToRead, selectRunLines } from '../renewal/run-notices';
+import { collectHeldBack, marksToRead, selectRunLines } from '../renewal/run-notices';
 import { type RenewRun, runRenew } from '../renewal/run-renew';
 import { pickCounts, RENEW_COUNTS } from './counts';
 import { type RunReport, reportRun, reportRunFailure } from './report-run';
@@ -70,13 +70,14 @@ async function liveReport(deps: JobDeps, run: RenewRun): Promise<Report> {
       kind: 'digest',
       input: {
         // The notice marks are written only once the digest is out: their time starts the notice period.
-        extra: selectRunLines(plan, sent),
+        extra: withHeldBack(selectRunLines(plan, sent), collectHeldBack(run.heldBack)),
         batches,
         totals: {
           listed: summary.listed,
           planned: summary.planned,
           deferred: summary.deferred,
           skipped: summary.skipped,
+          ...(summary.overBudget ? { overBudget: summary.overBudget } : {}),
           ...(summary.overMonthSpend ? { overMonthSpend: summary.overMonthSpend } : {}),
         },
         notes: [...describeMoney(plan.money, submitted), ...describeUrgent(plan)],
@@ -92,6 +93,16 @@ async function liveReport(deps: JobDeps, run: RenewRun): Promise<Report> {
     ],
     ...(run.stoppedBy ? { stoppedBy: run.stoppedBy } : {}),
   };
+}
+
+/** The run's lines plus the held-back ones, a domain once (a held-back line replaces its will-lapse warning). */
+function withHeldBack(
+  lines: ReturnType<typeof selectRunLines>,
+  heldBack: ReturnType<typeof collectHeldBack>,
+): ReturnType<typeof selectRunLines> {
+  if (heldBack.length === 0) return lines;
+  const names = new Set(heldBack.map((o) => o.domain));
+  return { ...lines, outcomes: [...lines.outcomes.filter((o) => !names.has(o.domain)), ...heldBack] };
 }
 
 /** Domains bought before their advance notice ran its course, because they would have lapsed first. */

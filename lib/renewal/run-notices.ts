@@ -2,6 +2,7 @@ import type { DomainOutcome } from '../notify/port';
 import { collectMoneyNotices } from './money-notices';
 import { collectElsewhere, collectUpcoming } from './notice';
 import type { Plan } from './plan-types';
+import type { HeldBack } from './run-renew';
 import { collectLapseWarnings } from './will-lapse';
 
 /**
@@ -49,4 +50,31 @@ export function selectRunLines(
       ...elsewhere.map((l) => l.mark),
     ],
   };
+}
+
+const HELD_BACK_REASONS: Record<HeldBack['limitedBy'], string> = {
+  'day-count':
+    "today's domain budget (limits.maxDomainsPerRun, per UTC day across runs) is used; the next UTC day's run buys it, or raise the limit to buy it sooner",
+  'global-count':
+    "this account's share of today's cap across accounts (AUTORENEW_GLOBAL_MAX_DOMAINS) is used; the next UTC day's run buys it, or raise the cap to buy it sooner",
+  'month-spend':
+    "this month's spending cap (limits.maxSpendPerMonth) is reached; the first run of next month buys it, or raise the cap to buy it sooner",
+};
+
+/**
+ * One `deferred` line per planned renewal a ledger-held budget kept out of this run: the planner could not know
+ * (the budget is shared with earlier and overlapping runs, and with other accounts), so the run says it. Every run
+ * that holds a domain back says so: it may lapse before the budget's next period.
+ */
+export function collectHeldBack(heldBack: readonly HeldBack[]): DomainOutcome[] {
+  return heldBack.map(({ decision: d, limitedBy }) => ({
+    domain: d.domain.domainName,
+    event: 'deferred',
+    batchId: '-',
+    oldExpiryMs: d.domain.expiresAtMs,
+    years: d.years ?? 0,
+    daysLeft: d.daysLeft,
+    reason: `not bought this run: ${HELD_BACK_REASONS[limitedBy]}`,
+    ...(d.price ? { price: d.price } : {}),
+  }));
 }

@@ -1,9 +1,9 @@
 import { describeError } from '../log';
 import type { Policy } from '../policy/schema';
-import { budgetPeriods, type GlobalShare, takeBatchBudget } from './budgets';
+import { budgetPeriods, type GlobalShare, type Grant, takeBatchBudget } from './budgets';
 import type { JobDeps } from './deps';
 import { listAndPlan } from './plan-listing';
-import type { Plan } from './plan-types';
+import type { Decision, Plan } from './plan-types';
 import { type BatchResult, submitBatch } from './submit-batch';
 
 /** Beyond the paid call's own worst case: intent, claims, submit-start and TaskNo writes with their retries. */
@@ -37,9 +37,17 @@ export interface RenewSummary {
   batches: BatchResult[];
 }
 
+/** A planned renewal a ledger-held budget kept out of this run, and which one (budgets.ts Grant). */
+export interface HeldBack {
+  decision: Decision;
+  limitedBy: NonNullable<Grant['limitedBy']>;
+}
+
 export interface RenewRun {
   plan: Plan;
   summary: RenewSummary;
+  /** What the budgets held back this run (named in the digest: it may lapse before the next period). */
+  heldBack: HeldBack[];
   /** Set when an authorisation failure stopped the run: nothing was counted against the domains. */
   stoppedBy?: Error;
 }
@@ -98,7 +106,8 @@ export async function runRenew(
     batches: [],
   };
   log.info('planned', { listed: summary.listed, renew: summary.planned, batches: plan.batches.length });
-  if (options.dryRun) return { plan, summary };
+  const heldBack: HeldBack[] = [];
+  if (options.dryRun) return { plan, summary, heldBack };
 
   const margin = options.timeMarginMs ?? computeTimeMarginMs(deps.registrar.worstCaseCallMs);
   const periods = budgetPeriods(policy, plan.nowMs, { globalCapped: options.global !== undefined });
@@ -120,8 +129,10 @@ export async function runRenew(
     const grant = await takeBatchBudget(deps, policy, periods, planned, global);
     const granted = grant.items;
     if (granted < planned.items.length) {
-      const left = plan.batches.slice(index + 1).reduce((n, b) => n + b.items.length, 0);
-      const over = planned.items.length - granted + left;
+      const later = plan.batches.slice(index + 1).flatMap((b) => b.items);
+      const limitedBy = grant.limitedBy ?? 'day-count';
+      for (const decision of [...planned.items.slice(granted), ...later]) heldBack.push({ decision, limitedBy });
+      const over = planned.items.length - granted + later.length;
       if (grant.limitedBy === 'month-spend') summary.overMonthSpend += over;
       else summary.overBudget += over;
       log.warn(
@@ -163,5 +174,5 @@ export async function runRenew(
     }
     if (granted < planned.items.length) break;
   }
-  return { plan, summary, ...(stoppedBy ? { stoppedBy } : {}) };
+  return { plan, summary, heldBack, ...(stoppedBy ? { stoppedBy } : {}) };
 }

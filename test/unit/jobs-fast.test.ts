@@ -173,3 +173,22 @@ describe('check on the fakes', () => {
     expect(duplicates(t)).toEqual([]);
   });
 });
+
+describe('what the ledger-held budgets hold back is named to people', () => {
+  test("a domain held back by today's domain budget (used by an earlier run) is a deferred line with the fix", async () => {
+    const { executeRenew } = await import('../../lib/jobs');
+    const t = await given({ domains: ['early.com+5d'], policy: { limits: { maxDomainsPerRun: 1 } } });
+    await executeRenew(t.deps(), { policy: t.policy, dryRun: false, runId: 'r1' });
+    // A second domain comes due the same UTC day: the plan allows it, the day's budget does not.
+    t.registrar.domains.set('late.com', { domainName: 'late.com', expiresAtMs: t.clock.now() + 36 * 3_600_000 });
+    const run = await executeRenew(t.deps(), { policy: t.policy, dryRun: false, runId: 'r2' });
+    expect([run.summary.submitted, run.summary.overBudget]).toEqual([0, 1]);
+    expect(run.heldBack.map((h) => [h.decision.domain.domainName, h.limitedBy])).toEqual([['late.com', 'day-count']]);
+    const digest = t.notifier.sent.at(-1);
+    expect(digest?.email).toMatch(
+      /late\.com: .*reason: not bought this run: today's domain budget \(limits\.maxDomainsPerRun/,
+    );
+    expect(digest?.email).toContain('overBudget 1');
+    expect(digest?.severity).toBe('alert');
+  });
+});
