@@ -7,7 +7,7 @@ import { ensureTable } from '../../lib/ledger/create-table';
 import { createDynamoLedger, type DynamoLedger } from '../../lib/ledger/dynamodb';
 import { type Sandbox, startSandbox } from '../../lib/sandbox';
 import { type CliResult, runCliInProcess, runCliProcess, spawnCli, waitUntil } from '../helpers/cli-process';
-import { type DynamoDbLocal, startDynamoDbLocal } from '../helpers/dynamodb-local';
+import { type DynamoDbLocal, dynamoDbLocalForFile } from '../helpers/dynamodb-local';
 import { PROCESS_TEST_TIMEOUT_MS, START_HOOK_TIMEOUT_MS } from '../helpers/timeouts';
 import { duplicateSubmissions, portfolio } from '../helpers/world';
 
@@ -28,7 +28,7 @@ let dir: string;
 let tableSeq = 0;
 
 beforeAll(async () => {
-  dynamo = await startDynamoDbLocal();
+  dynamo = await dynamoDbLocalForFile();
   dir = mkdtempSync(join(tmpdir(), 'autorenew-proc-'));
   // Batches of 5 over 50 domains: ten batches for five processes to race for (300 in batches of 25 gave twelve, 100
   // in batches of 10 gave ten at twice the DynamoDB Local writes).
