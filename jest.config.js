@@ -34,6 +34,9 @@ const integration = {
 /** @type {import('jest').Config} */
 module.exports = {
   projects: [project('unit', 30_000), project('integration', 60_000, integration), project('reliability', 120_000)],
+  // A bundle cache for the `autorenew` child processes, one fresh directory per run (test/helpers/global-setup.ts).
+  globalSetup: '<rootDir>/test/helpers/global-setup.ts',
+  globalTeardown: '<rootDir>/test/helpers/global-teardown.ts',
   maxWorkers: 2,
   // The longest files first (known figures on a fresh clone, jest's cached durations after): no lone file at the end.
   testSequencer: '<rootDir>/test/helpers/longest-first-sequencer.js',
