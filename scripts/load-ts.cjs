@@ -4,7 +4,8 @@
 //
 // With LOAD_TS_CACHE_DIR set (the test runs set it to a fresh directory per run: they start the CLI as a child
 // process many times), a bundle is kept there with the content hash of every file it was built from, and reused
-// while each of those files is unchanged. Unset (the default), nothing is cached.
+// while each of those files is unchanged. Paths are relative to the working directory, as esbuild's are, so a copy
+// of the repository (the packaging tests' trees) reuses the same bundle. Unset (the default), nothing is cached.
 'use strict';
 const crypto = require('node:crypto');
 const fs = require('node:fs');
@@ -35,7 +36,7 @@ function readCached(cacheFile) {
   for (const [input, hash] of Object.entries(entry.inputs)) {
     let content;
     try {
-      content = fs.readFileSync(input);
+      content = fs.readFileSync(path.resolve(input));
     } catch {
       return undefined;
     }
@@ -47,12 +48,14 @@ function readCached(cacheFile) {
 /** Bundles `file`; with a cache file, records the bundle and its inputs' hashes there (atomically). */
 function build(file, cacheFile) {
   const started = Date.now();
-  const out = require('esbuild').buildSync({ entryPoints: [file], ...OPTIONS, metafile: cacheFile !== undefined });
+  const cache = cacheFile === undefined ? {} : { metafile: true, absWorkingDir: process.cwd() };
+  const out = require('esbuild').buildSync({ entryPoints: [file], ...OPTIONS, ...cache });
   const code = out.outputFiles[0].text;
   if (cacheFile === undefined) return code;
+  // The metafile's input paths are relative to absWorkingDir, the working directory.
   const inputs = {};
   const paths = Object.keys(out.metafile.inputs).map((input) => path.resolve(input));
-  for (const input of paths) inputs[input] = sha1(fs.readFileSync(input));
+  for (const input of paths) inputs[path.relative(process.cwd(), input)] = sha1(fs.readFileSync(input));
   // A file changed while it was bundled or hashed (or just before: file times are coarse), so the bundle may not
   // match the hashes: it is not kept.
   if (paths.some((input) => fs.statSync(input).mtimeMs >= started - 1000)) return code;
@@ -72,7 +75,8 @@ function bundle(file) {
   const dir = process.env.LOAD_TS_CACHE_DIR;
   if (!dir) return build(file, undefined);
   const { version } = require('esbuild/package.json');
-  const cacheFile = path.join(dir, `${sha1(JSON.stringify([file, version, OPTIONS]))}.json`);
+  const entry = path.relative(process.cwd(), file);
+  const cacheFile = path.join(dir, `${sha1(JSON.stringify([entry, version, OPTIONS]))}.json`);
   return readCached(cacheFile) ?? build(file, cacheFile);
 }
 

@@ -52,6 +52,29 @@ describe('load-ts bundle cache', () => {
     expect(loadTsSync(join(dir, 'entry.ts')).value).toBe(6);
   });
 
+  test('a copy of the sources with the same content, run from its own root, reuses the bundle', () => {
+    writeDep(1);
+    const copy = mkdtempSync(join(tmpdir(), 'load-ts-copy-'));
+    const cwd = process.cwd();
+    try {
+      process.chdir(dir);
+      expect(loadTsSync(join(dir, 'entry.ts')).value).toBe(2);
+      const [kept] = readdirSync(cache);
+      const file = join(cache, kept as string);
+      const entry = JSON.parse(readFileSync(file, 'utf8')) as { code: string };
+      writeFileSync(file, JSON.stringify({ ...entry, code: entry.code.replace('base + 1', 'base + 100') }));
+      for (const name of ['entry.ts', 'dep.ts']) writeFileSync(join(copy, name), readFileSync(join(dir, name)));
+      process.chdir(copy);
+      expect(loadTsSync(join(copy, 'entry.ts')).value).toBe(101);
+      // The copy's own change is seen.
+      writeFileSync(join(copy, 'dep.ts'), 'export const base = 7;\n');
+      expect(loadTsSync(join(copy, 'entry.ts')).value).toBe(8);
+    } finally {
+      process.chdir(cwd);
+      rmSync(copy, { recursive: true, force: true });
+    }
+  });
+
   test('a bundle of files changed within the last second is not kept', () => {
     writeDep(1, new Date());
     expect(loadTsSync(join(dir, 'entry.ts')).value).toBe(2);
