@@ -14,19 +14,29 @@ const shared = {
   setupFilesAfterEnv: ['<rootDir>/test/helpers/project-timeout.ts'],
 };
 
-/** @param {string} name @param {number} timeoutMs */
-function project(name, timeoutMs) {
+/** @param {string} name @param {number} timeoutMs @param {object} [extra] */
+function project(name, timeoutMs, extra = {}) {
   return {
     ...shared,
     displayName: name,
     testMatch: [`<rootDir>/test/${name}/**/*.test.ts`],
     globals: { PROJECT_TEST_TIMEOUT_MS: timeoutMs },
+    ...extra,
   };
 }
 
+// One DynamoDB Local for the run's files that use it, started in the background (test/helpers/dynamodb-local-shared.ts).
+const integration = {
+  globalSetup: '<rootDir>/test/helpers/integration-global-setup.ts',
+  globalTeardown: '<rootDir>/test/helpers/integration-global-teardown.ts',
+};
+
 /** @type {import('jest').Config} */
 module.exports = {
-  projects: [project('unit', 30_000), project('integration', 60_000), project('reliability', 120_000)],
+  projects: [project('unit', 30_000), project('integration', 60_000, integration), project('reliability', 120_000)],
+  // A bundle cache for the `autorenew` child processes, one fresh directory per run (test/helpers/global-setup.ts).
+  globalSetup: '<rootDir>/test/helpers/global-setup.ts',
+  globalTeardown: '<rootDir>/test/helpers/global-teardown.ts',
   maxWorkers: 2,
   // The longest files first (known figures on a fresh clone, jest's cached durations after): no lone file at the end.
   testSequencer: '<rootDir>/test/helpers/longest-first-sequencer.js',

@@ -28,9 +28,12 @@ export interface RunResult {
 export async function copyPackagingTree(root = REPO_ROOT): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'autorenew-deploy-'));
   for (const entry of TREE) {
-    await cp(join(root, entry), join(dir, entry), { recursive: true }).catch((err: NodeJS.ErrnoException) => {
-      if (err.code !== 'ENOENT') throw err;
-    });
+    // Timestamps kept: scripts/load-ts.cjs's test cache (LOAD_TS_CACHE_DIR) keeps no bundle of just-changed files.
+    await cp(join(root, entry), join(dir, entry), { recursive: true, preserveTimestamps: true }).catch(
+      (err: NodeJS.ErrnoException) => {
+        if (err.code !== 'ENOENT') throw err;
+      },
+    );
   }
   await symlink(join(root, 'node_modules'), join(dir, 'node_modules'), 'dir');
   const defaultPolicy = join(dir, 'policies', 'default.json');

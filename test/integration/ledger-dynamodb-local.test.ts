@@ -1,4 +1,4 @@
-import { type DynamoDbLocal, startDynamoDbLocal } from '../helpers/dynamodb-local';
+import { type DynamoDbLocal, dynamoDbLocalForFile } from '../helpers/dynamodb-local';
 import { describeLedgerContract, dynamoBackend } from '../helpers/ledger-contract';
 import { PROCESS_TEST_TIMEOUT_MS, START_HOOK_TIMEOUT_MS } from '../helpers/timeouts';
 
@@ -7,7 +7,7 @@ jest.setTimeout(PROCESS_TEST_TIMEOUT_MS);
 
 let server: DynamoDbLocal;
 beforeAll(async () => {
-  server = await startDynamoDbLocal();
+  server = await dynamoDbLocalForFile();
   // Kept visible on purpose: the startup time is a number the project tracks (~3 s idle; reported, not asserted).
   process.stdout.write(`DynamoDB Local accepted connections after ${server.startupMs} ms\n`);
 }, START_HOOK_TIMEOUT_MS);
