@@ -3,7 +3,7 @@ import { formatMoney } from '../money';
 import type { DomainOutcome } from '../notify/port';
 import { formatDateUtc } from '../notify/text/sanitize';
 import { utcDay } from './budgets';
-import { type Plan, type PlanMoney, REASONS, type Reason } from './plan-types';
+import { type Decision, type Plan, type PlanMoney, REASONS, type Reason } from './plan-types';
 
 /**
  * What people are told about money after a renew run: one `deferred` line per due domain that was not
@@ -67,18 +67,23 @@ export function collectMoneyNotices(plan: Plan): { outcomes: DomainOutcome[]; ma
   const deferral = plan.money ? describeDeferral(plan.money) : undefined;
   const outcomes = held.map((d, i): DomainOutcome => {
     const why = `${d.reason}: ${REASONS[d.reason]}`;
-    return {
-      domain: d.domain.domainName,
-      event: 'deferred',
-      batchId: '-',
-      oldExpiryMs: d.domain.expiresAtMs,
-      years: d.years ?? 0,
-      daysLeft: d.daysLeft,
-      reason: i === 0 && deferral ? `${deferral}; ${why}` : why,
-      ...(d.price ? { price: d.price } : {}),
-    };
+    return deferredOutcome(d, i === 0 && deferral ? `${deferral}; ${why}` : why);
   });
   const names = outcomes.map((o) => `${o.domain}#${o.oldExpiryMs}`).join(',');
   const digest = createHash('sha256').update(names).digest('hex').slice(0, 16);
   return { outcomes, mark: `deferred#${utcDay(plan.nowMs)}#${digest}` };
+}
+
+/** A `deferred` line for a due domain not bought this run, with why and what to do. */
+export function deferredOutcome(d: Decision, reason: string): DomainOutcome {
+  return {
+    domain: d.domain.domainName,
+    event: 'deferred',
+    batchId: '-',
+    oldExpiryMs: d.domain.expiresAtMs,
+    years: d.years ?? 0,
+    daysLeft: d.daysLeft,
+    reason,
+    ...(d.price ? { price: d.price } : {}),
+  };
 }

@@ -1,5 +1,5 @@
 import type { DomainOutcome } from '../notify/port';
-import { collectMoneyNotices } from './money-notices';
+import { collectMoneyNotices, deferredOutcome } from './money-notices';
 import { collectElsewhere, collectUpcoming } from './notice';
 import type { Plan } from './plan-types';
 import type { HeldBack } from './run-renew';
@@ -67,14 +67,7 @@ const HELD_BACK_REASONS: Record<HeldBack['limitedBy'], string> = {
  * that holds a domain back says so: it may lapse before the budget's next period.
  */
 export function collectHeldBack(heldBack: readonly HeldBack[]): DomainOutcome[] {
-  return heldBack.map(({ decision: d, limitedBy }) => ({
-    domain: d.domain.domainName,
-    event: 'deferred',
-    batchId: '-',
-    oldExpiryMs: d.domain.expiresAtMs,
-    years: d.years ?? 0,
-    daysLeft: d.daysLeft,
-    reason: `not bought this run: ${HELD_BACK_REASONS[limitedBy]}`,
-    ...(d.price ? { price: d.price } : {}),
-  }));
+  return heldBack.map(({ decision, limitedBy }) =>
+    deferredOutcome(decision, `not bought this run: ${HELD_BACK_REASONS[limitedBy]}`),
+  );
 }

@@ -676,21 +676,21 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
 }
 
 /** The checks of one account: its sandbox records, its ledger keyspace, and the notices of its own sections. */
-interface AccountChecks {
-  label: string;
-  submissions: number;
-  renewals: number;
-  duplicates: string[];
-  doubleRenewals: string[];
-  lostTasks: string[];
-  silentlyLapsed: string[];
-  unnotifiedFailures: NoticeKey[];
-  repeatedFailureNotices: NoticeKey[];
-  failureNotices: number;
-  falseRenewed: string[];
-  orphanedClaims: string[];
-  repairs: string[];
-}
+type AccountChecks = { label: string } & Pick<
+  ChaosReport,
+  | 'submissions'
+  | 'renewals'
+  | 'duplicates'
+  | 'doubleRenewals'
+  | 'lostTasks'
+  | 'silentlyLapsed'
+  | 'unnotifiedFailures'
+  | 'repeatedFailureNotices'
+  | 'failureNotices'
+  | 'falseRenewed'
+  | 'orphanedClaims'
+  | 'repairs'
+>;
 
 function checkAccount(
   label: string,

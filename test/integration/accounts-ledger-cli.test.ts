@@ -5,7 +5,7 @@ import { EXIT } from '../../lib/commands/io';
 import { openLedgerFromEnv } from '../../lib/ledger/embedded';
 import type { Hold } from '../../lib/ledger/port';
 import { type Sandbox, startSandbox } from '../../lib/sandbox';
-import { INTL_VERSION } from '../../lib/sandbox/ops';
+import { INTL_KEY, twoAccountEnv } from '../helpers/accounts-env';
 import { runCliInProcess } from '../helpers/cli-process';
 import { PROCESS_TEST_TIMEOUT_MS } from '../helpers/timeouts';
 
@@ -58,8 +58,7 @@ describe('ledger commands under several accounts', () => {
       accounts: [
         {
           name: 'intl',
-          accessKeyId: 'intl-key-id',
-          accessKeySecret: 'intl-key-secret',
+          ...INTL_KEY,
           currency: 'USD',
           fixture: {
             domains: [
@@ -87,22 +86,7 @@ describe('ledger commands under several accounts', () => {
     env = {
       ...ledgerEnv(),
       AUTORENEW_POLICY: join(dir, 'policy.json'),
-      AUTORENEW_ACCOUNTS: JSON.stringify([
-        { name: '', endpoint: sandbox.url, accessKeyIdEnv: 'CN_ID', accessKeySecretEnv: 'CN_SECRET' },
-        {
-          name: 'intl',
-          site: 'intl',
-          endpoint: sandbox.url,
-          apiVersion: INTL_VERSION,
-          accessKeyIdEnv: 'INTL_ID',
-          accessKeySecretEnv: 'INTL_SECRET',
-          policy: join(dir, 'intl.json'),
-        },
-      ]),
-      CN_ID: sandbox.accessKeyId,
-      CN_SECRET: sandbox.accessKeySecret,
-      INTL_ID: 'intl-key-id',
-      INTL_SECRET: 'intl-key-secret',
+      ...twoAccountEnv(sandbox, join(dir, 'intl.json')),
     };
   });
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openLedgerFromEnv } from '../../lib/ledger/embedded';
 import { type Sandbox, startSandbox } from '../../lib/sandbox';
-import { INTL_VERSION } from '../../lib/sandbox/ops';
+import { INTL_KEY, twoAccountEnv } from '../helpers/accounts-env';
 import { runCliInProcess } from '../helpers/cli-process';
 import { PROCESS_TEST_TIMEOUT_MS } from '../helpers/timeouts';
 
@@ -37,8 +37,7 @@ describe('upgrade: a single-account ledger under several accounts', () => {
       accounts: [
         {
           name: 'intl',
-          accessKeyId: 'intl-key-id',
-          accessKeySecret: 'intl-key-secret',
+          ...INTL_KEY,
           currency: 'USD',
           fixture: { domains: [{ domainName: 'first.com', expiresAtMs: at(9), price: 11 }] },
         },
@@ -84,22 +83,7 @@ describe('upgrade: a single-account ledger under several accounts', () => {
     // After: the same deployment lists itself as the unnamed account, plus a new intl account.
     const after = {
       ...base,
-      AUTORENEW_ACCOUNTS: JSON.stringify([
-        { name: '', endpoint: sandbox.url, accessKeyIdEnv: 'CN_ID', accessKeySecretEnv: 'CN_SECRET' },
-        {
-          name: 'intl',
-          site: 'intl',
-          endpoint: sandbox.url,
-          apiVersion: INTL_VERSION,
-          accessKeyIdEnv: 'INTL_ID',
-          accessKeySecretEnv: 'INTL_SECRET',
-          policy: join(dir, 'intl.json'),
-        },
-      ]),
-      CN_ID: sandbox.accessKeyId,
-      CN_SECRET: sandbox.accessKeySecret,
-      INTL_ID: 'intl-key-id',
-      INTL_SECRET: 'intl-key-secret',
+      ...twoAccountEnv(sandbox, join(dir, 'intl.json')),
     };
     const renew = await runCliInProcess(['renew', '--yes', '--json'], after);
     expect(renew.code).toBe(0);
