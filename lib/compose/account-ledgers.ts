@@ -40,6 +40,8 @@ export async function openAccountLedgers(
     );
   }
   const picked = selectAccounts(config.accounts, options.account);
+  // Checked before the ledger is opened, so onlyAccount below cannot fail with the ledger held.
+  if (options.write && picked.length !== 1) throw new Error('openAccountLedgers: a write needs exactly one account');
   const opened = await openLocalLedger(io, config);
   return {
     accounts: picked.map((account) => ({
@@ -52,7 +54,7 @@ export async function openAccountLedgers(
   };
 }
 
-/** The one account a write works on (openAccountLedgers with `write` leaves exactly one). */
+/** The one account a write works on (openAccountLedgers with `write` has checked there is exactly one). */
 export function onlyAccount(opened: AccountLedgers): AccountLedger {
   const [first, ...rest] = opened.accounts;
   if (!first || rest.length > 0) throw new Error('openAccountLedgers: a write needs exactly one account');
