@@ -29,6 +29,14 @@ export interface Account {
   policyPath?: string;
 }
 
+/**
+ * Whether what people see must name the accounts: several of them, or a named one. One unnamed account is what a
+ * single-account deployment always was, and its messages and output stay exactly as they were.
+ */
+export function namesAccounts(accounts: readonly Pick<Account, 'name'>[]): boolean {
+  return accounts.length > 1 || accounts.some((a) => a.name !== '');
+}
+
 /** How an account is named to people: its name, or `default` for the unnamed one. */
 export function labelOf(account: Pick<Account, 'name'>): string {
   return account.name === '' ? 'default' : account.name;

@@ -1,3 +1,4 @@
+import { namesAccounts } from '../accounts';
 import { openLocalAccounts } from '../compose/local';
 import { executeCheck } from '../jobs';
 import { mergeAccountResults, runAccounts, throwIfAnyFailed } from '../jobs/accounts';
@@ -40,7 +41,7 @@ export const checkCommand: Command = async (args, io) => {
     else {
       for (const [i, summary] of summaries.entries()) {
         const job = rt.jobs[i];
-        const account = rt.jobs.length > 1 || job?.account.name ? `account ${job?.label}: ` : '';
+        const account = namesAccounts(rt.config.accounts) ? `account ${job?.label}: ` : '';
         io.out(`${account}check run ${summary.runId}: ${formatCounts(CHECK_COUNTS, summary, 8)}`);
       }
     }

@@ -1,5 +1,5 @@
 import { isAbsolute, resolve } from 'node:path';
-import { type Account, labelOf } from '../accounts';
+import { type Account, labelOf, namesAccounts } from '../accounts';
 import { configForAccount } from '../compose/accounts';
 import { buildBilling, buildCredentials, buildRegistrar } from '../compose/adapters';
 import { openLocalLedger } from '../compose/local';
@@ -351,7 +351,7 @@ export async function runDoctor(
     ];
   }
   // Each account is checked on its own: its policy, endpoint, key, listing and money (names prefixed with it).
-  const several = config.accounts.length > 1 || config.accounts.some((a) => a.name !== '');
+  const several = namesAccounts(config.accounts);
   for (const account of config.accounts) {
     const named = several ? `[${labelOf(account)}] ` : '';
     const before = checks.length;

@@ -1,5 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
+import { namesAccounts } from '../accounts';
 import type { AccountJob } from '../compose/accounts';
 import { openLocalAccounts } from '../compose/local';
 import { InputError } from '../errors';
@@ -50,7 +51,7 @@ export const planCommand: Command = async (args, io) => {
       );
     }
     // Named accounts are shown by name; the plan of a lone unnamed account looks as it always has.
-    const labelled = rt.jobs.length > 1 || rt.jobs.some((j) => j.account.name !== '');
+    const labelled = namesAccounts(rt.config.accounts);
     const plans: Plan[] = [];
     for (const job of rt.jobs) {
       const what = labelled ? `listing and planning (account ${job.label})` : 'listing and planning';

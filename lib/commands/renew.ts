@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
+import { namesAccounts } from '../accounts';
 import type { AccountJob } from '../compose/accounts';
 import { openLocalAccounts } from '../compose/local';
 import { isLoopbackEndpoint } from '../config';
@@ -154,7 +155,7 @@ export const renewCommand: Command = async (args, io) => {
     else {
       for (const [i, summary] of summaries.entries()) {
         const job = rt.jobs[i] as AccountJob;
-        const account = rt.jobs.length > 1 || job.account.name ? `account ${job.label}: ` : '';
+        const account = namesAccounts(rt.config.accounts) ? `account ${job.label}: ` : '';
         io.out(
           `${account}renew ${summary.dryRun ? '(dry run) ' : ''}run ${summary.runId}: ${formatCounts(RENEW_COUNTS, summary, 7)}`,
         );

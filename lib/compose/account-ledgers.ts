@@ -1,4 +1,4 @@
-import { type Account, labelOf, selectAccounts } from '../accounts';
+import { type Account, labelOf, namesAccounts, selectAccounts } from '../accounts';
 import type { CliIO } from '../commands/io';
 import { readConfig } from '../config';
 import { InputError } from '../errors';
@@ -49,7 +49,7 @@ export async function openAccountLedgers(
       account,
       ledger: opened.forAccount(account.name),
     })),
-    labelled: picked.length > 1 || picked.some((a) => a.name !== ''),
+    labelled: namesAccounts(picked),
     close: opened.close,
   };
 }

@@ -1,4 +1,4 @@
-import { type Account, labelOf } from '../accounts';
+import { type Account, labelOf, namesAccounts } from '../accounts';
 import type { Clock } from '../clock';
 import type { Config } from '../config';
 import { type AccountsRoom, createAccountsRoom } from '../jobs/accounts';
@@ -79,7 +79,7 @@ export function composeAccounts(parts: {
     primary: parts.primary,
     log: parts.log,
     ...(parts.config.globalMaxDomains !== undefined ? { globalCap: parts.config.globalMaxDomains } : {}),
-    passThrough: accounts.length === 1 && accounts[0]?.name === '',
+    passThrough: !namesAccounts(accounts),
   });
   const jobs = accounts.map((account): AccountJob => {
     const label = labelOf(account);

@@ -1,3 +1,4 @@
+import { namesAccounts } from '../accounts';
 import { JobFailedError } from '../errors';
 import type { Logger } from '../log';
 import { describeError } from '../log';
@@ -202,6 +203,6 @@ export function mergeAccountResults<T extends object>(
   parts: readonly { label: string; account: { name: string } }[],
   values: readonly T[],
 ): T | { accounts: Record<string, T> } {
-  if (parts.length === 1 && parts[0]?.account.name === '') return values[0] as T;
+  if (!namesAccounts(parts.map((p) => p.account))) return values[0] as T;
   return { accounts: Object.fromEntries(parts.map((p, i) => [p.label, values[i] as T])) };
 }
