@@ -118,7 +118,9 @@ export const SHARED_DYNAMODB_LOCAL_ENV = 'AUTORENEW_TEST_DYNAMODB_LOCAL_DIR';
 export async function dynamoDbLocalForFile(): Promise<DynamoDbLocal> {
   const dir = process.env[SHARED_DYNAMODB_LOCAL_ENV];
   if (!dir) return startDynamoDbLocal();
-  for (;;) {
+  // Bounded: the shared start writes ready.json or failed.txt within its own start-up wait; a run whose global setup
+  // died writes neither, and this says so instead of hanging until the hook's timeout.
+  for (let poll = 0; poll < SHARED_READY_POLLS; poll++) {
     const failed = join(dir, 'failed.txt');
     if (existsSync(failed)) throw new Error(readFileSync(failed, 'utf8'));
     const ready = join(dir, 'ready.json');
@@ -131,4 +133,10 @@ export async function dynamoDbLocalForFile(): Promise<DynamoDbLocal> {
     }
     await new Promise((r) => setTimeout(r, 50));
   }
+  throw new Error(
+    `the run's shared DynamoDB Local (${dir}) never became ready: no ready.json or failed.txt; run the file alone to start its own`,
+  );
 }
+
+/** Polls of the shared DynamoDB Local's ready file, 50 ms apart: beyond its own generous start-up wait. */
+const SHARED_READY_POLLS = 6_000;
