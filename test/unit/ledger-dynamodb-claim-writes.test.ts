@@ -1,0 +1,86 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
+import 'aws-sdk-client-mock-jest';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { createDynamoLedger } from '../../lib/ledger/dynamodb';
+import type { ClaimRequest } from '../../lib/ledger/port';
+
+// Which writes a claim sends (the contract on three real adapters proves what they do): a first claim is one plain
+// conditional put; only a key that already holds an item pays for the takeover update.
+const REQUEST: ClaimRequest = {
+  domain: 'Example.com',
+  expiryMs: Date.UTC(2027, 0, 15),
+  batchId: 'b-1',
+  attemptId: 'run-1/b-1',
+  years: 1,
+  nowMs: Date.UTC(2026, 11, 3),
+  maxAttempts: 3,
+};
+
+const conditionFailed = () =>
+  new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} });
+
+describe('claim writes of the DynamoDB ledger', () => {
+  const ddb = mockClient(DynamoDBDocumentClient);
+  beforeEach(() => ddb.reset());
+  const ledger = () =>
+    createDynamoLedger({
+      tableName: 't',
+      client: DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'us-east-1' })),
+      newId: () => 'w-1',
+    });
+
+  test('a first claim is one conditional put of the whole claim, and no update', async () => {
+    ddb.on(PutCommand).resolves({});
+    const result = await ledger().claim(REQUEST);
+    expect(result).toStrictEqual({
+      ok: true,
+      claim: {
+        domain: 'example.com',
+        expiryMs: REQUEST.expiryMs,
+        status: 'CLAIMED',
+        batchId: 'b-1',
+        attemptId: 'run-1/b-1',
+        attempts: 0,
+        years: 1,
+        claimedAtMs: REQUEST.nowMs,
+        updatedAtMs: REQUEST.nowMs,
+        version: 1,
+      },
+    });
+    expect(ddb).toHaveReceivedCommandTimes(PutCommand, 1);
+    expect(ddb).toHaveReceivedCommandTimes(UpdateCommand, 0);
+    const input = ddb.commandCalls(PutCommand)[0]?.args[0].input;
+    expect(input?.ConditionExpression).toBe('attribute_not_exists(#pk)');
+    expect(input?.Item).toMatchObject({ type: 'claim', writeId: 'w-1', status: 'CLAIMED', version: 1, attempts: 0 });
+  });
+
+  test('a key that holds an item goes on to the takeover update with the same writeId', async () => {
+    ddb.on(PutCommand).rejects(conditionFailed());
+    ddb.on(UpdateCommand).resolves({
+      Attributes: {
+        pk: 'DOMAIN#example.com',
+        sk: 'EXP#001800000000000',
+        type: 'claim',
+        writeId: 'w-1',
+        domain: 'example.com',
+        expiryMs: REQUEST.expiryMs,
+        status: 'CLAIMED',
+        batchId: 'b-1',
+        attemptId: 'run-1/b-1',
+        attempts: 1,
+        years: 1,
+        claimedAtMs: REQUEST.nowMs,
+        updatedAtMs: REQUEST.nowMs,
+        version: 3,
+      },
+    });
+    const result = await ledger().claim(REQUEST);
+    expect(result.ok && result.claim.version).toBe(3);
+    expect(ddb).toHaveReceivedCommandTimes(PutCommand, 1);
+    expect(ddb).toHaveReceivedCommandTimes(UpdateCommand, 1);
+    expect(ddb.commandCalls(UpdateCommand)[0]?.args[0].input.ExpressionAttributeValues?.[':writeId']).toBe('w-1');
+    expect(ddb).toHaveReceivedCommandTimes(GetCommand, 0);
+  });
+});
