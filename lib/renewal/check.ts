@@ -1,5 +1,5 @@
 import { mapWithLimit } from '../concurrency';
-import type { Batch, BatchEntry } from '../ledger/port';
+import type { Batch, BatchEntry, Claim } from '../ledger/port';
 import { describeError } from '../log';
 import { classifyReason } from '../notify/text/advice';
 import type { Policy } from '../policy/schema';
@@ -7,6 +7,7 @@ import type { TaskDetail } from '../registrar/port';
 import { applyToClaims, isLive, transitions } from './claims';
 import { readCurrentExpiries } from './confirm-expiry';
 import type { JobDeps } from './deps';
+import { claimKey } from './plan-types';
 import {
   DEFAULT_SETTLE_RULES,
   reconcileBatch,
@@ -107,18 +108,24 @@ export async function runCheck(
   const successes = progress.flatMap(({ batch, details }) =>
     details ? batch.entries.filter((e) => !e.outcome && details.get(e.domain)?.state === 'success') : [],
   );
-  const expiries =
+  // The claims step 3 writes are read while the confirmation listing is in flight (ledger reads off the critical
+  // path); a claim that changes in between fails its versioned save and is re-read there.
+  const [expiries, known] = await Promise.all([
     successes.length > 0
-      ? await readCurrentExpiries(deps.registrar, successes, (domain, err) =>
+      ? readCurrentExpiries(deps.registrar, successes, (domain, err) =>
           log.warn('could not confirm the new expiry; pending until the next run', { domain, ...describeError(err) }),
         )
-      : new Map<string, number>();
+      : new Map<string, number>(),
+    prefetchClaims(deps, progress, log),
+  ]);
   // 3. Record outcomes, then flag stuck batches (each batch isolated). Ledger work only, no registrar call: the
   // batches are recorded a few at a time. Batches never share a claim (a transition touches only claims carrying
   // its batchId), and each keeps its own order: claims first, then the batch.
   const recorded = await mapWithLimit(progress, BATCHES_IN_PARALLEL, async ({ batch, details }) => {
     const done = await isolated(batch, async () => {
-      const recorded = details ? await recordResults(deps, policy, batch, details, expiries, summary, rules) : batch;
+      const recorded = details
+        ? await recordResults(deps, policy, batch, details, expiries, summary, rules, known)
+        : batch;
       return flagStuck(deps, policy, recorded, summary);
     });
     return done ?? (await deps.ledger.getBatch(batch.batchId).catch(() => undefined));
@@ -176,6 +183,35 @@ function isFixableByPerson(message: string): boolean {
  * Marks a batch stuck when it has been open longer than notify.stuckAfterHours, and again every day while it stays
  * open: an alert said once and then never again is an alert that can be missed.
  */
+/**
+ * The claims of every entry whose task reported a result (success or failure), read in one go; keyed by
+ * claimKey. Best effort: a failed read leaves the map empty and each batch reads its own claims as before.
+ */
+async function prefetchClaims(
+  deps: JobDeps,
+  progress: readonly { batch: Batch; details?: ReadonlyMap<string, TaskDetail> }[],
+  log: JobDeps['log'],
+): Promise<ReadonlyMap<string, Claim>> {
+  const keys = progress.flatMap(({ batch, details }) =>
+    details
+      ? batch.entries
+          .filter((e) => {
+            const state = details.get(e.domain)?.state;
+            return !e.outcome && (state === 'success' || state === 'failure');
+          })
+          .map((e) => ({ domain: e.domain, expiryMs: e.expiryMs }))
+      : [],
+  );
+  if (keys.length === 0) return new Map();
+  try {
+    const claims = await deps.ledger.getClaims(keys);
+    return new Map(claims.map((c) => [claimKey(c.domain, c.expiryMs), c]));
+  } catch (err) {
+    log.warn('claims not read ahead; each batch reads its own', describeError(err));
+    return new Map();
+  }
+}
+
 async function flagStuck(deps: JobDeps, policy: Policy, batch: Batch, summary: CheckSummary): Promise<Batch> {
   if (batch.status === 'CLOSED') return batch;
   const now = deps.clock.now();
@@ -208,6 +244,7 @@ async function recordResults(
   expiries: ReadonlyMap<string, number>,
   summary: CheckSummary,
   rules: SettleRules,
+  known: ReadonlyMap<string, Claim>,
 ): Promise<Batch> {
   const taskNo = batch.taskNo ?? '';
   const entries: BatchEntry[] = [];
@@ -263,6 +300,7 @@ async function recordResults(
       });
     },
     new Set([...renewed.keys(), ...failed.keys()]),
+    known,
   );
   summary.renewed += renewed.size;
   summary.failed += failed.size;

@@ -2,6 +2,7 @@ import { LEDGER_CONCURRENCY, mapWithLimit } from '../concurrency';
 import { LedgerConflictError } from '../errors';
 import type { Batch, BatchEntry, Claim, ClaimRequest, ClaimStatus } from '../ledger/port';
 import type { JobDeps } from './deps';
+import { claimKey } from './plan-types';
 
 /** Claim code of a failure a person can fix (balance, real-name, a permission): it uses up no attempt. */
 export const FIXABLE_CODE = 'needs-fix';
@@ -150,19 +151,23 @@ export const transitions = {
 /**
  * Applies `transition` to each claim this batch holds (only `domains`, when given). A version conflict re-reads
  * and re-applies; a claim now held by another batch is left alone. Any other failure THROWS: the caller must not
- * save or close the batch, so the step repeats on the next run and no claim is orphaned.
+ * save or close the batch, so the step repeats on the next run and no claim is orphaned. `known` (by claimKey) are
+ * claims read earlier: used instead of a read, since a stale one fails its versioned save and is re-read.
  */
 export async function applyToClaims(
   deps: Pick<JobDeps, 'ledger' | 'clock'>,
   batch: Pick<Batch, 'batchId' | 'entries'>,
   transition: (c: Claim) => Claim,
   domains?: ReadonlySet<string>,
+  known?: ReadonlyMap<string, Claim>,
 ): Promise<void> {
   const keys = batch.entries
     .filter((e) => !domains || domains.has(e.domain))
     .map((e) => ({ domain: e.domain, expiryMs: e.expiryMs }));
   if (keys.length === 0) return;
-  const claims = await deps.ledger.getClaims(keys);
+  const unknown = keys.filter((k) => !known?.has(claimKey(k.domain, k.expiryMs)));
+  const read = unknown.length > 0 ? await deps.ledger.getClaims(unknown) : [];
+  const claims = [...keys.flatMap((k) => known?.get(claimKey(k.domain, k.expiryMs)) ?? []), ...read];
   await mapWithLimit(claims, LEDGER_CONCURRENCY, async (claim) => {
     let current: Claim | undefined = claim;
     for (let attempt = 1; current && current.batchId === batch.batchId; attempt++) {

@@ -562,4 +562,43 @@ describe('issue 12: money safety under partial failure', () => {
       ).toEqual(['d0.com', 'd1.com', 'd2.com', 'd3.com', 'd4.com', 'd5.com']);
     });
   });
+
+  describe('issue 19: check reads the claims ahead, during the confirmation listing', () => {
+    it('a read-ahead that fails costs nothing: each batch reads its own claims and everything is confirmed', async () => {
+      world = await startWorld({ sandbox: { nowMs: NOW, fixture: { domains: dueDomains(3) } } });
+      await runRenew(world.deps(), { policy: world.policy, dryRun: false, runId: 'r1' });
+      world.sandbox.setClock({ advanceMs: 5 * MIN_MS });
+      const flaky = flakyLedger(world.ledger, { getClaims: [1] });
+      const run = await checkOnce(world.deps({ ledger: flaky }), { policy: world.policy, runId: 'c1' });
+      expect(flaky.failures).toBe(1);
+      expect(run).toMatchObject({ errors: 0, renewed: 3 });
+      for (const d of dueDomains(3))
+        expect((await claimOf(world, d.domainName, d.expiresAtMs))?.status).toBe('RENEWED');
+    });
+
+    it('a claim changed after the read-ahead fails its versioned save, is re-read and still confirmed', async () => {
+      world = await startWorld({ sandbox: { nowMs: NOW, fixture: { domains: dueDomains(2) } } });
+      await runRenew(world.deps(), { policy: world.policy, dryRun: false, runId: 'r1' });
+      world.sandbox.setClock({ advanceMs: 5 * MIN_MS });
+      const inner = world.ledger;
+      let touched = 0;
+      // Another writer bumps every claim right after the first read: the read-ahead hands out stale versions.
+      const racing = {
+        ...inner,
+        getClaims: async (keys: Parameters<typeof inner.getClaims>[0]) => {
+          const read = await inner.getClaims(keys);
+          if (touched === 0) for (const c of read) touched += (await inner.saveClaim({ ...c })) ? 1 : 0;
+          return read;
+        },
+      };
+      const run = await checkOnce(world.deps({ ledger: racing }), { policy: world.policy, runId: 'c1' });
+      expect(touched).toBe(2);
+      expect(run).toMatchObject({ errors: 0, renewed: 2 });
+      for (const d of dueDomains(2)) {
+        const claim = await claimOf(world, d.domainName, d.expiresAtMs);
+        expect(claim?.status).toBe('RENEWED');
+        expect(claim?.version).toBe(3);
+      }
+    });
+  });
 });
