@@ -29,7 +29,14 @@ function bundleOptions(name, root = process.cwd()) {
     sourcemap: 'linked',
     // The CLI runs from the repository and may load dev-time packages (dynalite); handlers are self-contained.
     // Handlers use the AWS SDK v3 that the nodejs24.x runtime ships (bundling the SDK would add ~600 KB to each).
-    ...(name === 'cli' ? { packages: 'external' } : { external: ['@aws-sdk/*', '@smithy/*'] }),
+    ...(name === 'cli'
+      ? { packages: 'external' }
+      : {
+          external: ['@aws-sdk/*', '@smithy/*'],
+          // The SDK is loaded at first use with `await import(...)`. Compiled to require(), so it resolves like
+          // every other require: through NODE_PATH to the runtime's SDK, which an ES-module import would not search.
+          supported: { 'dynamic-import': false },
+        }),
     legalComments: 'none',
     metafile: false,
   };

@@ -1,22 +1,17 @@
 import { randomUUID } from 'node:crypto';
-import { ConditionalCheckFailedException, DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
-import {
-  BatchGetCommand,
+import type { DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
+import type {
   DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  type PutCommandInput,
-  QueryCommand,
-  type QueryCommandInput,
-  ScanCommand,
-  type ScanCommandInput,
-  UpdateCommand,
-  type UpdateCommandInput,
+  PutCommandInput,
+  QueryCommandInput,
+  ScanCommandInput,
+  UpdateCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { mapWithLimit } from '../concurrency';
 import { type ErrorContext, LedgerConflictError, LedgerError } from '../errors';
 import { redact } from '../redact';
 import { TAKEOVER_CLAUSES } from '../renewal/claims';
+import { createLedgerSdk } from './dynamodb-client';
 import {
   batchPrefix,
   claimPrefix,
@@ -96,8 +91,8 @@ function sleep(ms: number): Promise<void> {
 
 function isConditionFailure(err: unknown): boolean {
   return (
-    err instanceof ConditionalCheckFailedException ||
-    (err instanceof Error && err.name === 'ConditionalCheckFailedException')
+    // By name: the SDK's exception class is loaded with the SDK, at the first call (dynamodb-client.ts).
+    err instanceof Error && err.name === 'ConditionalCheckFailedException'
   );
 }
 
@@ -127,15 +122,7 @@ export function createDynamoLedger(options: DynamoLedgerOptions): DynamoLedger {
   const { tableName } = options;
   const ks = keyspaceOf(options.account ?? '');
   const newId = options.newId ?? randomUUID;
-  let built: DynamoDBDocumentClient | undefined;
-
-  function client(): DynamoDBDocumentClient {
-    if (options.client) return options.client;
-    built ??= DynamoDBDocumentClient.from(new DynamoDBClient(options.clientConfig ?? {}), {
-      marshallOptions: { removeUndefinedValues: true },
-    });
-    return built;
-  }
+  const sdk = createLedgerSdk(options);
 
   function wrap(operation: string, err: unknown, context: ErrorContext = {}): LedgerError {
     if (err instanceof LedgerError) return err;
@@ -149,7 +136,7 @@ export function createDynamoLedger(options: DynamoLedgerOptions): DynamoLedger {
 
   async function getItem(key: ItemKey, operation: string, context: ErrorContext): Promise<Item | undefined> {
     try {
-      const out = await client().send(new GetCommand({ TableName: tableName, Key: key, ConsistentRead: true }));
+      const out = await sdk.get({ TableName: tableName, Key: key, ConsistentRead: true });
       return out.Item;
     } catch (err) {
       throw wrap(operation, err, context);
@@ -177,10 +164,10 @@ export function createDynamoLedger(options: DynamoLedgerOptions): DynamoLedger {
   ): Promise<WriteOutcome> {
     try {
       if (write.kind === 'put') {
-        await client().send(new PutCommand(write.input));
+        await sdk.put(write.input);
         return { kind: 'written' };
       }
-      const out = await client().send(new UpdateCommand(write.input));
+      const out = await sdk.update(write.input);
       return out.Attributes ? { kind: 'written', attributes: out.Attributes } : { kind: 'written' };
     } catch (err) {
       if (!isConditionFailure(err)) throw wrap(operation, err, context);
@@ -238,9 +225,7 @@ export function createDynamoLedger(options: DynamoLedgerOptions): DynamoLedger {
         }
         if (attempt > 0) await sleep(Math.min(1000, 25 * 2 ** attempt));
         try {
-          const out = await client().send(
-            new BatchGetCommand({ RequestItems: { [tableName]: { Keys: pending, ConsistentRead: true } } }),
-          );
+          const out = await sdk.batchGet({ RequestItems: { [tableName]: { Keys: pending, ConsistentRead: true } } });
           found.push(...(out.Responses?.[tableName] ?? []));
           pending = out.UnprocessedKeys?.[tableName]?.Keys ?? [];
         } catch (err) {
@@ -275,10 +260,7 @@ export function createDynamoLedger(options: DynamoLedgerOptions): DynamoLedger {
   }
 
   function queryAll(input: QueryCommandInput, operation: string): Promise<Item[]> {
-    return pageAll(
-      (start) => client().send(new QueryCommand({ ...input, ...(start ? { ExclusiveStartKey: start } : {}) })),
-      operation,
-    );
+    return pageAll((start) => sdk.query({ ...input, ...(start ? { ExclusiveStartKey: start } : {}) }), operation);
   }
 
   /** A consistent Scan of the whole table with a filter, all pages. */
@@ -288,14 +270,12 @@ export function createDynamoLedger(options: DynamoLedgerOptions): DynamoLedger {
   ): Promise<Item[]> {
     return pageAll(
       (start) =>
-        client().send(
-          new ScanCommand({
-            TableName: tableName,
-            ConsistentRead: true,
-            ...filter,
-            ...(start ? { ExclusiveStartKey: start } : {}),
-          }),
-        ),
+        sdk.scan({
+          TableName: tableName,
+          ConsistentRead: true,
+          ...filter,
+          ...(start ? { ExclusiveStartKey: start } : {}),
+        }),
       operation,
     );
   }
@@ -326,14 +306,12 @@ export function createDynamoLedger(options: DynamoLedgerOptions): DynamoLedger {
       ks,
     );
     try {
-      await client().send(
-        new PutCommand({
-          TableName: tableName,
-          Item: item,
-          ConditionExpression: 'attribute_not_exists(#pk)',
-          ExpressionAttributeNames: { '#pk': TABLE.partitionKey },
-        }),
-      );
+      await sdk.put({
+        TableName: tableName,
+        Item: item,
+        ConditionExpression: 'attribute_not_exists(#pk)',
+        ExpressionAttributeNames: { '#pk': TABLE.partitionKey },
+      });
       return { kind: 'written', attributes: item };
     } catch (err) {
       if (isConditionFailure(err)) return undefined;
@@ -619,16 +597,14 @@ export function createDynamoLedger(options: DynamoLedgerOptions): DynamoLedger {
 
     async returnBudget(request) {
       try {
-        await client().send(
-          new UpdateCommand({
-            TableName: tableName,
-            Key: toBudgetKey(request.name, request.period, ks, request.shared),
-            UpdateExpression: 'ADD #used :minus',
-            ConditionExpression: 'attribute_exists(#used)',
-            ExpressionAttributeNames: { '#used': 'used' },
-            ExpressionAttributeValues: { ':minus': -request.amount },
-          }),
-        );
+        await sdk.update({
+          TableName: tableName,
+          Key: toBudgetKey(request.name, request.period, ks, request.shared),
+          UpdateExpression: 'ADD #used :minus',
+          ConditionExpression: 'attribute_exists(#used)',
+          ExpressionAttributeNames: { '#used': 'used' },
+          ExpressionAttributeValues: { ':minus': -request.amount },
+        });
       } catch (err) {
         throw wrap('returnBudget', err);
       }
@@ -646,18 +622,16 @@ export function createDynamoLedger(options: DynamoLedgerOptions): DynamoLedger {
     async putMarks(keys, nowMs) {
       await mapWithLimit(keys, 8, async (key) => {
         try {
-          await client().send(
-            new PutCommand({
-              TableName: tableName,
-              Item: {
-                ...toMarkKey(key, ks),
-                type: ITEM_TYPE.mark,
-                key,
-                atMs: nowMs,
-                [TABLE.ttlAttribute]: computeExpiresAt(nowMs),
-              },
-            }),
-          );
+          await sdk.put({
+            TableName: tableName,
+            Item: {
+              ...toMarkKey(key, ks),
+              type: ITEM_TYPE.mark,
+              key,
+              atMs: nowMs,
+              [TABLE.ttlAttribute]: computeExpiresAt(nowMs),
+            },
+          });
         } catch (err) {
           throw wrap('putMarks', err);
         }
@@ -719,8 +693,7 @@ export function createDynamoLedger(options: DynamoLedgerOptions): DynamoLedger {
     },
 
     destroy() {
-      built?.destroy();
-      built = undefined;
+      sdk.destroy();
     },
   };
   return ledger;

@@ -1,4 +1,4 @@
-import { PublishCommand, type PublishCommandInput, SNSClient, type SNSClientConfig } from '@aws-sdk/client-sns';
+import type { PublishCommandInput, SNSClient, SNSClientConfig } from '@aws-sdk/client-sns';
 import { NotifyError } from '../errors';
 import { redact } from '../redact';
 import type { Notifier, RenderedMessage } from './port';
@@ -50,9 +50,11 @@ export function createSnsNotifier(options: SnsNotifierOptions): Notifier {
           { action: 'Publish' },
         );
       }
-      client ??= new SNSClient(options.clientConfig ?? {});
       try {
-        const output = await client.send(new PublishCommand(input));
+        // The SDK is required at the first publish, not when the handler loads (see ledger/dynamodb-client.ts).
+        const sdk = await import('@aws-sdk/client-sns');
+        client ??= new sdk.SNSClient(options.clientConfig ?? {});
+        const output = await client.send(new sdk.PublishCommand(input));
         return output.MessageId ? { messageId: output.MessageId } : {};
       } catch (error) {
         throw wrapPublishError(options.topicArn, error);

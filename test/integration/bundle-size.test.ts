@@ -1,4 +1,7 @@
-import { resolve } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { build } from 'esbuild';
 import { biggestInputs, overBudgetMessage } from '../helpers/bundle-inputs';
 import { PROCESS_TEST_TIMEOUT_MS } from '../helpers/timeouts';
@@ -33,5 +36,38 @@ describe('handler bundle size', () => {
         ? 'within budget'
         : overBudgetMessage(name, bytes, BUDGET_BYTES, biggestInputs(result.metafile, options.outfile));
     expect(verdict).toBe('within budget');
+  });
+});
+
+describe('handler bundle load', () => {
+  // The SDK is required at its first use (ledger/dynamodb-client.ts, notify/sns.ts, secrets.ts), so loading the
+  // bundle (the cold start's share) is our code alone; and compiled to require(), which resolves through NODE_PATH
+  // to the runtime's SDK as the top-level requires did (an ES-module import() would not search there).
+  it.each(HANDLERS)('%s requires no package when it loads, and loads the SDK with require()', async (name) => {
+    const options = bundleOptions(name, ROOT);
+    const result = await build({ ...options, write: false });
+    const output = result.outputFiles.find((f) => f.path === resolve(ROOT, options.outfile));
+    if (output === undefined) throw new Error(`esbuild wrote no ${options.outfile}`);
+    expect(output.text).toContain('require("@aws-sdk/lib-dynamodb")');
+    expect(output.text).not.toMatch(/import\(\s*["']@aws-sdk/);
+    const dir = mkdtempSync(join(tmpdir(), 'autorenew-load-'));
+    try {
+      const file = join(dir, 'index.js');
+      writeFileSync(file, output.text);
+      const probe = [
+        "const Module = require('node:module');",
+        'const seen = new Set();',
+        'const original = Module.prototype.require;',
+        'Module.prototype.require = function (id) { seen.add(id); return original.apply(this, arguments); };',
+        `const handler = require(${JSON.stringify(file)});`,
+        "if (typeof handler.handler !== 'function') throw new Error('no handler export');",
+        `console.log(JSON.stringify([...seen].filter((id) => !Module.isBuiltin(id) && id !== ${JSON.stringify(file)})));`,
+      ].join('\n');
+      const run = spawnSync(process.execPath, ['-e', probe], { encoding: 'utf8' });
+      expect(run.stderr).toBe('');
+      expect(JSON.parse(run.stdout)).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
