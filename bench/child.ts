@@ -26,6 +26,8 @@ export function bundleChild(): ChildBundle {
     target: 'node20',
     format: 'cjs',
     packages: 'external',
+    // import() of a package becomes require(): resolved through NODE_PATH like every other require.
+    supported: { 'dynamic-import': false },
     logLevel: 'silent',
   });
   return { file, dispose: () => rmSync(dir, { recursive: true, force: true }) };

@@ -18,6 +18,8 @@ const OPTIONS = {
   target: 'node20',
   format: 'cjs',
   packages: 'external',
+  // import() of a package becomes require(): resolved through NODE_PATH like every other require.
+  supported: { 'dynamic-import': false },
   sourcemap: 'inline',
   write: false,
   logLevel: 'silent',

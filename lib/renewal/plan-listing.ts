@@ -65,6 +65,13 @@ export function viewOf(
 export async function listAndPlan(
   deps: Pick<JobDeps, 'registrar' | 'ledger' | 'clock' | 'billing' | 'log'>,
   policy: Policy,
+  options: {
+    /**
+     * Called with the plan before its money pass (prices, balance, limits), when it renews anything: the renew
+     * job takes its claims meanwhile (claim-ahead.ts). The money pass only removes renewals from this draft.
+     */
+    onDraft?: (draft: Plan) => void;
+  } = {},
 ): Promise<Plan> {
   const nowMs = deps.clock.now();
   const window = listingWindow(policy, nowMs);
@@ -81,6 +88,7 @@ export async function listAndPlan(
     if (elsewhere.size > 0) plan = await planWithLedger(deps, policy, domains, open, held, nowMs, elsewhere);
   }
   if (plan.totals.renew === 0 && plan.upcoming.length === 0) return plan;
+  if (plan.totals.renew > 0) options.onDraft?.(plan);
   const buying = plan.decisions.filter((d) => d.action === 'renew').map((d) => d.domain);
   const [book, balance] = await Promise.all([
     collectPrices(deps, policy, [...buying, ...plan.upcoming.map((u) => u.domain)]),

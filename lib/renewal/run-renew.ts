@@ -1,10 +1,11 @@
 import { describeError } from '../log';
 import type { Policy } from '../policy/schema';
 import { budgetPeriods, type GlobalShare, type Grant, takeBatchBudget } from './budgets';
+import { type BatchWork, createClaimAhead } from './claim-ahead';
 import type { JobDeps } from './deps';
 import { listAndPlan } from './plan-listing';
 import type { Decision, Plan } from './plan-types';
-import { type BatchResult, submitBatch } from './submit-batch';
+import { type BatchResult, releaseUnsent, sendPrepared, submitBatch, toEntry } from './submit-batch';
 
 /** Beyond the paid call's own worst case: intent, claims, submit-start and TaskNo writes with their retries. */
 const LEDGER_MARGIN_MS = 30_000;
@@ -84,7 +85,16 @@ export async function runRenew(
 ): Promise<RenewRun> {
   const { policy, runId } = options;
   const log = deps.log.child({ runId, job: 'renew' });
-  const plan = await listAndPlan(deps, policy);
+  // Claims are taken while the money pass runs, except in a dry run (nothing is written) and under a guard (a
+  // person sees the final plan before anything is written).
+  const ahead = options.dryRun || options.guard ? undefined : createClaimAhead(deps, policy, runId);
+  let plan: Plan;
+  try {
+    plan = await listAndPlan(deps, policy, ahead ? { onDraft: (draft) => ahead.start(draft) } : {});
+  } catch (err) {
+    await ahead?.abandon('the run stopped before buying anything');
+    throw err;
+  }
   options.guard?.(plan);
   const byReason = plan.totals.byReason;
   const summary: RenewSummary = {
@@ -111,25 +121,59 @@ export async function runRenew(
 
   const margin = options.timeMarginMs ?? computeTimeMarginMs(deps.registrar.worstCaseCallMs);
   const periods = budgetPeriods(policy, plan.nowMs, { globalCapped: options.global !== undefined });
-  const global: GlobalShare | undefined = options.global
-    ? { cap: options.global.cap, left: await options.global.share(plan.totals.renew) }
-    : undefined;
+  let global: GlobalShare | undefined;
+  try {
+    global = options.global
+      ? { cap: options.global.cap, left: await options.global.share(plan.totals.renew) }
+      : undefined;
+  } catch (err) {
+    await ahead?.abandon('the run stopped before buying anything');
+    throw err;
+  }
+  const { work, conflicts } = ahead
+    ? await ahead.finish(plan)
+    : { work: plan.batches.map((planned): BatchWork => ({ planned })), conflicts: 0 };
+  summary.conflicts += conflicts;
+  /** Gives back what the batches from `from` on hold and will not send (best effort: see releaseUnsent). */
+  const releaseFrom = async (from: number, message: string) => {
+    for (const w of work.slice(from)) {
+      if (!w.prepared) continue;
+      await releaseUnsent(deps, w.prepared, w.planned.items.map(toEntry), message, true).catch((err) =>
+        log.warn('claims taken ahead not released; check releases them with their intent', describeError(err)),
+      );
+    }
+  };
   let stoppedBy: Error | undefined;
-  for (const [index, planned] of plan.batches.entries()) {
+  for (const [index, w] of work.entries()) {
+    const planned = w.planned;
     if (deps.remainingMs && deps.remainingMs() < margin) {
-      summary.batchesLeftForTime = plan.batches.length - index;
+      summary.batchesLeftForTime = work.length - index;
       log.warn('stopping before the time limit; remaining batches go to the next run', {
         batchesLeft: summary.batchesLeftForTime,
         marginMs: margin,
       });
+      await releaseFrom(index, 'the run stopped before its time limit; the next run buys it');
       break;
     }
+    if (w.error !== undefined) {
+      log.error('batch failed before submitting', { domains: planned.items.length, ...describeError(w.error) });
+      const message = w.error instanceof Error ? w.error.message : String(w.error);
+      summary.batches.push({ batchId: w.prepared?.batchId ?? '-', status: 'error', domains: 0, message });
+      summary.errors += 1;
+      continue;
+    }
     // The caps hold per UTC day (count) and month (money) across overlapping and duplicate runs: taken from the
-    // ledger before claiming.
-    const grant = await takeBatchBudget(deps, policy, periods, planned, global);
+    // ledger before sending (before claiming, when the batch is not prepared ahead).
+    let grant: Grant = { items: 0 };
+    try {
+      if (planned.items.length > 0) grant = await takeBatchBudget(deps, policy, periods, planned, global);
+    } catch (err) {
+      await releaseFrom(index, 'the run stopped before buying it');
+      throw err;
+    }
     const granted = grant.items;
     if (granted < planned.items.length) {
-      const later = plan.batches.slice(index + 1).flatMap((b) => b.items);
+      const later = work.slice(index + 1).flatMap((b) => b.planned.items);
       const limitedBy = grant.limitedBy ?? 'day-count';
       for (const decision of [...planned.items.slice(granted), ...later]) heldBack.push({ decision, limitedBy });
       const over = planned.items.length - granted + later.length;
@@ -143,12 +187,22 @@ export async function runRenew(
             : 'daily domain budget reached; the rest waits for the next UTC day',
         { day: periods.day, month: periods.month, granted },
       );
+      const message = 'held back by a budget; a later run buys it';
+      await releaseFrom(index + 1, message);
+      if (w.prepared) {
+        const rest = planned.items.slice(granted).map(toEntry);
+        await releaseUnsent(deps, w.prepared, rest, message, granted === 0).catch((err) =>
+          log.warn('claims held back not released; they are settled with their batch', describeError(err)),
+        );
+      }
     }
-    if (granted === 0) break;
+    if (granted === 0 && planned.items.length > 0) break;
     const trimmed = { ...planned, items: planned.items.slice(0, granted) };
     let result: BatchResult;
     try {
-      result = await submitBatch(deps, policy, runId, trimmed, periods);
+      result = w.prepared
+        ? await sendPrepared(deps, policy, runId, w.prepared, trimmed.items.map(toEntry), periods)
+        : await submitBatch(deps, policy, runId, trimmed, periods);
     } catch (err) {
       // Ledger trouble before the paid call (intent, claim, or submit-start write): nothing was sent. Claims taken
       // stay live until check settles the intent, so nothing can be bought twice meanwhile.
@@ -168,8 +222,9 @@ export async function runRenew(
     if (result.stoppedBy) {
       stoppedBy = result.stoppedBy;
       log.error('authorisation refused: stopping the run; nothing was counted against the domains', {
-        batchesLeft: plan.batches.length - index - 1,
+        batchesLeft: work.length - index - 1,
       });
+      await releaseFrom(index + 1, 'the run stopped on an authorisation refusal; the next run buys it');
       break;
     }
     if (granted < planned.items.length) break;

@@ -32,6 +32,17 @@ export interface BatchResult {
   stoppedBy?: Error;
 }
 
+/** The batch entry of a planned renewal (what the intent, the claims and the submit record carry). */
+export function toEntry(d: PlannedBatch['items'][number]): BatchEntry {
+  return {
+    domain: d.domain.domainName,
+    expiryMs: d.domain.expiresAtMs,
+    years: d.years ?? 1,
+    permitPremium: !!d.permitPremium,
+    ...(d.price ? { price: d.price } : {}),
+  };
+}
+
 /** Claims the batch's domains; returns the claimed entries (others are held by another run). */
 async function claimEntries(deps: JobDeps, policy: Policy, batch: Batch, planned: PlannedBatch): Promise<BatchEntry[]> {
   const claimed = await mapWithLimit(planned.items, LEDGER_CONCURRENCY, async (d): Promise<BatchEntry | undefined> => {
@@ -45,15 +56,7 @@ async function claimEntries(deps: JobDeps, policy: Policy, batch: Batch, planned
       nowMs: deps.clock.now(),
       maxAttempts: policy.limits.maxAttempts,
     });
-    if (result.ok) {
-      return {
-        domain,
-        expiryMs: d.domain.expiresAtMs,
-        years: d.years ?? 1,
-        permitPremium: !!d.permitPremium,
-        ...(d.price ? { price: d.price } : {}),
-      };
-    }
+    if (result.ok) return toEntry(d);
     deps.log.info('claim held elsewhere; not submitting', {
       domain,
       batchId: batch.batchId,
@@ -63,6 +66,72 @@ async function claimEntries(deps: JobDeps, policy: Policy, batch: Batch, planned
     return undefined;
   });
   return claimed.filter((e): e is BatchEntry => e !== undefined);
+}
+
+/** A batch whose intent is written and whose domains are claimed, not yet sent. */
+export interface PreparedBatch {
+  /** The INTENT batch as stored (its entries list every domain the preparation tried to claim). */
+  batch: Batch;
+  /** The entries whose claims this run holds, in plan order (the others are held by another run). */
+  claimed: BatchEntry[];
+}
+
+/**
+ * The free half of a batch (docs/design.md, M1): write the intent, then claim each domain. Nothing is sent. Throws
+ * only for ledger trouble; claims taken stay live under the INTENT batch, which check's reconciler releases.
+ */
+export async function prepareBatch(
+  deps: JobDeps,
+  policy: Policy,
+  runId: string,
+  planned: PlannedBatch,
+): Promise<PreparedBatch> {
+  const batchId = deps.newId();
+  const now = deps.clock.now();
+  // The intent lists every domain we are about to claim, so that a run dying between its claims and the
+  // submit-start write leaves claims the reconciler can find and release (else they stay CLAIMED for ever and the
+  // domain lapses silently). Claim transitions only touch claims that carry this batchId.
+  const batch = await deps.ledger.putBatchIntent({
+    batchId,
+    runId,
+    attemptId: `${runId}/${batchId}`,
+    status: 'INTENT',
+    createdAtMs: now,
+    updatedAtMs: now,
+    ...(planned.couponNo !== undefined ? { couponNo: planned.couponNo } : {}),
+    ...(planned.promotionNo !== undefined ? { promotionNo: planned.promotionNo } : {}),
+    entries: planned.items.map(toEntry),
+    pendingNotices: [],
+    sentNotices: [],
+  });
+  return { batch, claimed: await claimEntries(deps, policy, batch, planned) };
+}
+
+/**
+ * Gives back claims a prepared batch will not send (dropped by the money pass, held back by a budget, or left when
+ * the run stopped): FAILED `not-submitted`, claimable again at once, no attempt counted. Claims first; with
+ * `close`, the batch is then closed with no entries (nothing of it was sent). Throws on ledger trouble: a claim
+ * left live stays under an INTENT batch (check's reconciler releases it) or under a sent batch (the daily sweep
+ * releases it once that batch closes), so nothing can be bought twice meanwhile.
+ */
+export async function releaseUnsent(
+  deps: JobDeps,
+  batch: Batch,
+  entries: readonly BatchEntry[],
+  message: string,
+  close: boolean,
+): Promise<void> {
+  const nowMs = deps.clock.now();
+  if (entries.length > 0) {
+    await applyToClaims(
+      deps,
+      batch,
+      (c) => (isLive(c) ? transitions.release(c, { message, nowMs }) : c),
+      new Set(entries.map((e) => e.domain)),
+    );
+  }
+  if (close)
+    await deps.ledger.saveBatch({ ...batch, entries: [], status: 'CLOSED', closedAtMs: nowMs, updatedAtMs: nowMs });
 }
 
 /**
@@ -77,40 +146,31 @@ export async function submitBatch(
   planned: PlannedBatch,
   periods: BudgetPeriods,
 ): Promise<BatchResult> {
-  const batchId = deps.newId();
-  const log = deps.log.child({ runId, batchId });
-  const now = deps.clock.now();
-  // The intent lists every domain we are about to claim, so that a run dying between its claims and the
-  // submit-start write leaves claims the reconciler can find and release (else they stay CLAIMED for ever and the
-  // domain lapses silently). Claim transitions only touch claims that carry this batchId.
-  const intended: BatchEntry[] = planned.items.map((d) => ({
-    domain: d.domain.domainName,
-    expiryMs: d.domain.expiresAtMs,
-    years: d.years ?? 1,
-    permitPremium: !!d.permitPremium,
-    ...(d.price ? { price: d.price } : {}),
-  }));
-  let batch = await deps.ledger.putBatchIntent({
-    batchId,
-    runId,
-    attemptId: `${runId}/${batchId}`,
-    status: 'INTENT',
-    createdAtMs: now,
-    updatedAtMs: now,
-    ...(planned.couponNo !== undefined ? { couponNo: planned.couponNo } : {}),
-    ...(planned.promotionNo !== undefined ? { promotionNo: planned.promotionNo } : {}),
-    entries: intended,
-    pendingNotices: [],
-    sentNotices: [],
-  });
-  const entries = await claimEntries(deps, policy, batch, planned);
+  const prepared = await prepareBatch(deps, policy, runId, planned);
   await giveBack(deps, periods, {
-    count: planned.items.length - entries.length,
-    spend: costOf(intended) - costOf(entries),
+    count: planned.items.length - prepared.claimed.length,
+    spend: costOf(prepared.batch.entries) - costOf(prepared.claimed),
   });
+  return sendPrepared(deps, policy, runId, prepared.batch, prepared.claimed, periods);
+}
+
+/**
+ * Sends a prepared batch: `entries` (claimed by this run, priced) are what is bought. No entries: the batch is
+ * closed, nothing sent. Otherwise the submit start is made durable, then the one paid call, then the TaskNo.
+ */
+export async function sendPrepared(
+  deps: JobDeps,
+  policy: Policy,
+  runId: string,
+  prepared: Batch,
+  entries: readonly BatchEntry[],
+  periods: BudgetPeriods,
+): Promise<BatchResult> {
+  const { batchId } = prepared;
+  const log = deps.log.child({ runId, batchId });
   if (entries.length === 0) {
     await deps.ledger.saveBatch({
-      ...batch,
+      ...prepared,
       entries: [],
       status: 'CLOSED',
       closedAtMs: deps.clock.now(),
@@ -119,9 +179,9 @@ export async function submitBatch(
     return { batchId, status: 'empty', domains: 0 };
   }
   // Durable before the paid call: from here on the reconciler assumes the request may have reached the registrar.
-  batch = await deps.ledger.saveBatch({
-    ...batch,
-    entries,
+  let batch = await deps.ledger.saveBatch({
+    ...prepared,
+    entries: [...entries],
     submitStartedAtMs: deps.clock.now(),
     updatedAtMs: deps.clock.now(),
   });

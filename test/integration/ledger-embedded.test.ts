@@ -133,6 +133,8 @@ openEmbeddedLedger({ dir }).then(async (open) => {
         platform: 'node',
         format: 'cjs',
         packages: 'external',
+        // import() of a package becomes require(): resolved through NODE_PATH like every other require.
+        supported: { 'dynamic-import': false },
         logLevel: 'silent',
       });
     });

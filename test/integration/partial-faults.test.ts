@@ -546,9 +546,12 @@ describe('issue 12: money safety under partial failure', () => {
       await expect(
         executeRenew(world.deps({ registrar: readOnly }), { policy: world.policy, dryRun: false, runId: 'r1' }),
       ).rejects.toThrow(/Forbidden/);
+      // The first batch was refused; claims taken ahead for the later batches are released, none is left live.
       const claims = (await Promise.all([0, 1, 2].map((i) => world.ledger.listClaimsForDomain(`d${i}.com`)))).flat();
-      expect(claims).toHaveLength(2); // the first batch only
       expect(claims.every((c) => c.attempts === 0 && c.status === 'FAILED')).toBe(true);
+      expect(claims.filter((c) => c.code === 'Forbidden.RAM').map((c) => c.domain)).toEqual(['d0.com', 'd1.com']);
+      expect(claims.filter((c) => c.code !== 'Forbidden.RAM').every((c) => c.code === 'not-submitted')).toBe(true);
+      expect((await world.ledger.listOpenBatches()).filter((b) => b.status !== 'CLOSED')).toEqual([]);
       const alert = world.notifier.sent.at(-1);
       expect(alert?.event).toBe('error');
       expect(alert?.severity).toBe('alert');

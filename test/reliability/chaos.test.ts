@@ -67,9 +67,10 @@ describe('chaos: money safety under faults, overlaps and crashes', () => {
     expect([primary?.label, b?.label]).toEqual(['default', 'b']);
     expect(primary?.renewals).toBeGreaterThanOrEqual(25);
     expect(b?.renewals).toBeGreaterThanOrEqual(25);
-    // Each account's failures were notified in its own section.
-    expect(primary?.failureNotices).toBeGreaterThan(0);
-    expect(b?.failureNotices).toBeGreaterThan(0);
+    // Failures were notified (each in its account's section: an uncredited failure is a violation above). How many
+    // fall to each account varies between runs: the two accounts' requests interleave on one sandbox, whose fault
+    // draws they share (1 run in ~12 gave one account none), so the count is over both.
+    expect((primary?.failureNotices ?? 0) + (b?.failureNotices ?? 0)).toBeGreaterThan(0);
     expect(report.crashes).toBeGreaterThan(5);
     expect(report.processCrashes).toBeGreaterThan(0);
     // The global cap really held domains back for a later day (and was never exceeded: no violation above).

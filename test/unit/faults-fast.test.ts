@@ -51,9 +51,12 @@ describe('partial faults on the fakes', () => {
     };
     const run = await t.renew();
     expect(run.stoppedBy).toBeInstanceOf(AuthRejectedError);
-    const claims = (await Promise.all([0, 1, 2].map((i) => t.ledger.listClaimsForDomain(`d${i}.com`)))).flat();
-    expect(claims).toHaveLength(2);
+    // The first batch was refused; claims the run took ahead for later batches are released, not left live.
+    const claims = (await Promise.all([0, 1, 2, 3, 4, 5].map((i) => t.ledger.listClaimsForDomain(`d${i}.com`)))).flat();
     expect(claims.every((c) => c.attempts === 0 && c.status === 'FAILED')).toBe(true);
+    expect(claims.filter((c) => c.code === 'Forbidden.RAM').map((c) => c.domain)).toEqual(['d0.com', 'd1.com']);
+    expect(claims.filter((c) => c.code !== 'Forbidden.RAM').every((c) => c.code === 'not-submitted')).toBe(true);
+    expect(await t.ledger.listOpenBatches()).toEqual([]);
     t.registrar.faults = {};
     await t.renew();
     expect(

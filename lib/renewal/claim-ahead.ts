@@ -1,0 +1,117 @@
+import type { Batch, BatchEntry } from '../ledger/port';
+import { describeError } from '../log';
+import type { Policy } from '../policy/schema';
+import type { JobDeps } from './deps';
+import { claimKey, type Decision, type Plan, type PlannedBatch } from './plan-types';
+import { type PreparedBatch, prepareBatch, releaseUnsent } from './submit-batch';
+
+/**
+ * Claims taken ahead (issue 19): the renew job writes its intents and claims while the money pass waits for the
+ * registrar's prices and the balance, instead of after it, so the ledger writes leave the critical path. Nothing
+ * is sent before the final plan: a claim is only a reservation, and every claim the final plan does not buy is
+ * released (FAILED `not-submitted`, claimable again at once, no attempt). The batches keep their draft membership:
+ * a final batch is its draft batch less what the money pass dropped (the money pass only removes domains and never
+ * changes a batch's coupon, promotion or premium grouping).
+ */
+
+/** One batch of the run's work: what to buy, and its prepared INTENT batch (absent: prepare it when sending). */
+export interface BatchWork {
+  planned: PlannedBatch;
+  prepared?: Batch;
+  /** The ledger error that stopped its preparation: the batch fails, nothing of it is sent. */
+  error?: unknown;
+}
+
+export interface ClaimAhead {
+  /** listAndPlan's `onDraft`: starts preparing the draft plan's batches one after another, in the background. */
+  start(draft: Plan): void;
+  /**
+   * Waits for the preparations and turns them into the run's work against the final plan: each prepared batch
+   * keeps the claimed domains the final plan still buys (priced), the rest of its claims are released; a final
+   * domain no draft batch held (none, by construction) gets a batch of its own, prepared when sent.
+   * @returns the work in plan order, and how many domains another run held the claim for
+   */
+  finish(plan: Plan): Promise<{ work: BatchWork[]; conflicts: number }>;
+  /** Releases every prepared claim and closes the batches: the run failed before buying anything. */
+  abandon(message: string): Promise<void>;
+}
+
+type Outcome = { draft: PlannedBatch; prepared?: PreparedBatch; error?: unknown };
+
+const keyOf = (e: Pick<BatchEntry, 'domain' | 'expiryMs'>) => claimKey(e.domain, e.expiryMs);
+const decisionKey = (d: Decision) => claimKey(d.domain.domainName, d.domain.expiresAtMs);
+
+/** Creates the claim-ahead of one renew run (`runId`); `start` may be called at most once. */
+export function createClaimAhead(deps: JobDeps, policy: Policy, runId: string): ClaimAhead {
+  const log = deps.log.child({ runId, job: 'renew' });
+  let outcomes: Promise<Outcome[]> = Promise.resolve([]);
+  return {
+    start(draft) {
+      // One batch after another (each claims LEDGER_CONCURRENCY at a time), so the ledger sees the same bounded
+      // load as before; a batch whose preparation fails is reported, the next ones are still prepared.
+      outcomes = (async () => {
+        const done: Outcome[] = [];
+        for (const planned of draft.batches) {
+          try {
+            done.push({ draft: planned, prepared: await prepareBatch(deps, policy, runId, planned) });
+          } catch (error) {
+            done.push({ draft: planned, error });
+          }
+        }
+        return done;
+      })();
+    },
+
+    async finish(plan) {
+      const final = new Map(plan.decisions.filter((d) => d.action === 'renew').map((d) => [decisionKey(d), d]));
+      const covered = new Set<string>();
+      const work: BatchWork[] = [];
+      let conflicts = 0;
+      for (const { draft, prepared, error } of await outcomes) {
+        for (const d of draft.items) covered.add(decisionKey(d));
+        const items = (entries: readonly Pick<BatchEntry, 'domain' | 'expiryMs'>[]) =>
+          entries.flatMap((e) => final.get(keyOf(e)) ?? []);
+        if (!prepared) {
+          work.push({ planned: { ...draft, items: items(draft.items.map(toKey)) }, error });
+          continue;
+        }
+        conflicts += draft.items.length - prepared.claimed.length;
+        const dropped = prepared.claimed.filter((e) => !final.has(keyOf(e)));
+        try {
+          if (dropped.length > 0) {
+            await releaseUnsent(
+              deps,
+              prepared.batch,
+              dropped,
+              'not bought by this run: its money pass left it out',
+              false,
+            );
+          }
+          work.push({ planned: { ...draft, items: items(prepared.claimed) }, prepared: prepared.batch });
+        } catch (err) {
+          // Not sent: the batch stays INTENT and check's reconciler releases all its claims.
+          log.warn('claims the money pass left out were not released; the batch is not sent', describeError(err));
+          work.push({ planned: { ...draft, items: items(prepared.claimed) }, error: err });
+        }
+      }
+      for (const b of plan.batches) {
+        const rest = b.items.filter((d) => !covered.has(decisionKey(d)));
+        if (rest.length > 0) work.push({ planned: { ...b, items: rest } });
+      }
+      return { work, conflicts };
+    },
+
+    async abandon(message) {
+      for (const { prepared } of await outcomes) {
+        if (!prepared) continue;
+        await releaseUnsent(deps, prepared.batch, prepared.claimed, message, true).catch((err) =>
+          log.warn('claims taken ahead not released; check releases them with their intent', describeError(err)),
+        );
+      }
+    },
+  };
+}
+
+function toKey(d: Decision): Pick<BatchEntry, 'domain' | 'expiryMs'> {
+  return { domain: d.domain.domainName, expiryMs: d.domain.expiresAtMs };
+}
