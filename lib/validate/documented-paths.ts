@@ -7,13 +7,13 @@ import type { Schema } from './schema';
  */
 export function listDocumentedPaths(schema: Schema, path = ''): string[] {
   const own = schema.doc ? [path] : [];
-  const join = (key: string) => (path ? `${path}.${key}` : key);
+  const joinPath = (key: string) => (path ? `${path}.${key}` : key);
   const children = schema.shape
-    ? Object.entries(schema.shape).flatMap(([key, child]) => listDocumentedPaths(child, join(key)))
+    ? Object.entries(schema.shape).flatMap(([key, child]) => listDocumentedPaths(child, joinPath(key)))
     : schema.kind === 'array'
       ? listDocumentedPaths(schema.inner!, `${path}[]`)
       : schema.kind === 'record'
-        ? listDocumentedPaths(schema.inner!, join('*'))
+        ? listDocumentedPaths(schema.inner!, joinPath('*'))
         : schema.inner
           ? listDocumentedPaths(schema.inner, path)
           : (schema.options ?? []).flatMap((option) => listDocumentedPaths(option, path));

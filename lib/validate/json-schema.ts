@@ -20,7 +20,7 @@ export function buildJsonSchema(schema: Schema, describe: Describe): JsonSchema 
   return { $schema: 'https://json-schema.org/draft/2020-12/schema', ...describeNode(schema, '', describe) };
 }
 
-const join = (prefix: string, key: string) => (prefix ? `${prefix}.${key}` : key);
+const joinPath = (prefix: string, key: string) => (prefix ? `${prefix}.${key}` : key);
 
 /** Whether an object key with this schema may be left out of the input. */
 const mayBeAbsent = (s: Schema) => s.kind === 'optional' || s.kind === 'default' || s.kind === 'prefault';
@@ -67,7 +67,7 @@ function describeNode(s: Schema, path: string, describe: Describe): JsonSchema {
       const shape = s.shape!;
       out.type = 'object';
       out.properties = Object.fromEntries(
-        Object.entries(shape).map(([key, child]) => [key, describeNode(child, join(path, key), describe)]),
+        Object.entries(shape).map(([key, child]) => [key, describeNode(child, joinPath(path, key), describe)]),
       );
       const required = Object.keys(shape).filter((key) => !mayBeAbsent(shape[key]!));
       if (required.length > 0) out.required = required;
@@ -77,7 +77,7 @@ function describeNode(s: Schema, path: string, describe: Describe): JsonSchema {
     case 'record':
       out.type = 'object';
       out.propertyNames = describeNode(s.key!, path, describe);
-      out.additionalProperties = describeNode(inner, join(path, '*'), describe);
+      out.additionalProperties = describeNode(inner, joinPath(path, '*'), describe);
       break;
     case 'nullable':
       throw new Error(`${path || 'the root'}: nullable has no JSON Schema form here (not needed by any schema yet)`);

@@ -12,7 +12,7 @@ export function nameType(input: unknown): string {
 }
 
 /** A wrong type: "Invalid input: expected string, received undefined". */
-export const wrongType = (expected: string, input: unknown): string =>
+export const describeWrongType = (expected: string, input: unknown): string =>
   `Invalid input: expected ${expected}, received ${nameType(input)}`;
 
 /** What a size is counted in, for lengths. */
@@ -22,7 +22,7 @@ const UNITS: Record<string, string> = { string: 'characters', array: 'items' };
  * Out of range: "Too small: expected number to be >=0", "Too small: expected string to have >=1 characters".
  * @param origin what was measured: `number`, `int`, `string` or `array`
  */
-export function outOfRange(small: boolean, origin: string, limit: number, inclusive: boolean): string {
+export function describeRange(small: boolean, origin: string, limit: number, inclusive: boolean): string {
   const bound = `${small ? '>' : '<'}${inclusive ? '=' : ''}${limit}`;
   const unit = UNITS[origin];
   return `Too ${small ? 'small' : 'big'}: expected ${origin} to ${unit ? `have ${bound} ${unit}` : `be ${bound}`}`;

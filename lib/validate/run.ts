@@ -1,5 +1,5 @@
 import type { ErrorMap, Issue, IssueCode, Path } from './issue';
-import { nameType, outOfRange, wrongType } from './messages';
+import { describeRange, describeWrongType, nameType } from './messages';
 import type { Check, Schema } from './schema';
 
 /*
@@ -60,12 +60,12 @@ export function runSchema(schema: Schema, value: unknown, path: Path, issues: Is
       break;
     case 'array':
       if (Array.isArray(value)) out = Array.from(value, (item, i) => runSchema(inner!, item, [...path, i], issues));
-      else fail('invalid_type', wrongType(kind, value));
+      else fail('invalid_type', describeWrongType(kind, value));
       break;
     case 'object':
     case 'record':
       if (isObject(value)) out = parseEntries(schema, value, path, issues);
-      else fail('invalid_type', wrongType(kind, value));
+      else fail('invalid_type', describeWrongType(kind, value));
       break;
     case 'union': {
       // The first option without issues wins; the others' issues are dropped, the union's own is reported.
@@ -78,8 +78,9 @@ export function runSchema(schema: Schema, value: unknown, path: Path, issues: Is
       break;
     }
     default:
+      // string, number, boolean: the kind is the `typeof`; NaN and Infinity are not numbers (JSON has neither).
       if (typeof value !== kind || (typeof value === 'number' && !Number.isFinite(value)))
-        fail('invalid_type', wrongType(kind, value));
+        fail('invalid_type', describeWrongType(kind, value));
   }
   let aborted = hasFatal(issues, start);
   for (const check of schema.checks ?? []) {
@@ -130,25 +131,25 @@ function runCheck(check: Check, value: unknown, path: Path, issues: Issue[], sch
   const n = value as number;
   switch (check.kind) {
     case 'int':
-      if (!Number.isInteger(n)) fail('invalid_type', wrongType('int', value), true);
+      if (!Number.isInteger(n)) fail('invalid_type', describeWrongType('int', value), true);
       // zod's int also bounds to safe integers, as a range issue (the value is still a number).
       else if (!Number.isSafeInteger(n))
         n > 0
-          ? fail('too_big', outOfRange(false, 'int', Number.MAX_SAFE_INTEGER, true))
-          : fail('too_small', outOfRange(true, 'int', Number.MIN_SAFE_INTEGER, true));
+          ? fail('too_big', describeRange(false, 'int', Number.MAX_SAFE_INTEGER, true))
+          : fail('too_small', describeRange(true, 'int', Number.MIN_SAFE_INTEGER, true));
       return;
     case 'min':
-      if (!(n >= check.value)) fail('too_small', outOfRange(true, 'number', check.value, true));
+      if (!(n >= check.value)) fail('too_small', describeRange(true, 'number', check.value, true));
       return;
     case 'gt':
-      if (!(n > check.value)) fail('too_small', outOfRange(true, 'number', check.value, false));
+      if (!(n > check.value)) fail('too_small', describeRange(true, 'number', check.value, false));
       return;
     case 'max':
-      if (!(n <= check.value)) fail('too_big', outOfRange(false, 'number', check.value, true));
+      if (!(n <= check.value)) fail('too_big', describeRange(false, 'number', check.value, true));
       return;
     case 'minLength':
       if ([...(value as string)].length < check.value)
-        fail('too_small', outOfRange(true, nameType(value), check.value, true));
+        fail('too_small', describeRange(true, nameType(value), check.value, true));
       return;
     case 'regex':
       check.pattern.lastIndex = 0;
