@@ -1,17 +1,19 @@
-import * as z from 'zod/mini';
 import type { Balance } from '../billing/port';
 import { InputError } from '../errors';
 import { parseCurrency, parseMoney } from '../money';
+import { object, union } from '../validate/containers';
+import { boolean, number, string } from '../validate/scalars';
+import { nullable, optional } from '../validate/wrappers';
 import { type RefusedAnswer, readRefusal } from './price-shapes';
 import { parseWith, ShapeError } from './shapes';
 
 /** QueryAccountBalance (BSS OpenAPI 2017-12-14): `Code` "200", `Success`, `Data` amounts as decimal strings. */
-const balanceBody = z.object({
-  Code: z.optional(z.nullable(z.string())),
-  Success: z.optional(z.nullable(z.boolean())),
-  Data: z.object({
-    AvailableCashAmount: z.union([z.string(), z.number()]),
-    Currency: z.string(),
+const balanceBody = object({
+  Code: optional(nullable(string())),
+  Success: optional(nullable(boolean())),
+  Data: object({
+    AvailableCashAmount: union([string(), number()]),
+    Currency: string(),
   }),
 });
 

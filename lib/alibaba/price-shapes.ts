@@ -1,6 +1,10 @@
-import * as z from 'zod/mini';
 import { InputError } from '../errors';
 import { type Money, parseMoney } from '../money';
+import { array, object, union } from '../validate/containers';
+import { safeParse } from '../validate/parse';
+import { boolean, literal, number, string } from '../validate/scalars';
+import type { Schema } from '../validate/schema';
+import { nullable, optional } from '../validate/wrappers';
 import { registrarText } from './errors';
 import { parseWith } from './shapes';
 
@@ -29,32 +33,32 @@ export interface RealtimePriceItem {
 
 export type RealtimePriceAnswer = RefusedAnswer | { items: RealtimePriceItem[] };
 
-const amount = z.union([z.number(), z.string()]);
-const flag = z.union([z.boolean(), z.string(), z.number()]);
+const amount = union([number(), string()]);
+const flag = union([boolean(), string(), number()]);
 /** An optional field that may also come back as null. */
-const maybe = <S extends z.ZodMiniType>(schema: S) => z.optional(z.nullable(schema));
+const maybe = <S extends Schema>(schema: S) => optional(nullable(schema));
 
-const refusal = z.object({
-  Success: z.literal(false),
-  ErrorCode: maybe(z.union([z.string(), z.number()])),
-  ErrorMsg: maybe(z.string()),
-  Code: maybe(z.string()),
-  Message: maybe(z.string()),
+const refusal = object({
+  Success: literal(false),
+  ErrorCode: maybe(union([string(), number()])),
+  ErrorMsg: maybe(string()),
+  Code: maybe(string()),
+  Message: maybe(string()),
 });
 
-const realtimeBody = z.object({
-  Success: z.optional(z.boolean()),
+const realtimeBody = object({
+  Success: optional(boolean()),
   Module: maybe(
-    z.object({
+    object({
       DomainPrices: maybe(
-        z.array(
-          z.object({
-            DomainName: z.string(),
+        array(
+          object({
+            DomainName: string(),
             Price: maybe(amount),
-            Currency: maybe(z.string()),
-            Avail: maybe(z.union([z.number(), z.string()])),
+            Currency: maybe(string()),
+            Avail: maybe(union([number(), string()])),
             Premium: maybe(flag),
-            Reason: maybe(z.string()),
+            Reason: maybe(string()),
           }),
         ),
       ),
@@ -64,7 +68,7 @@ const realtimeBody = z.object({
 
 /** `Success:false` answers -> the refusal (code and sanitised message); undefined for any other body. */
 export function readRefusal(body: unknown): RefusedAnswer | undefined {
-  const r = refusal.safeParse(body);
+  const r = safeParse(refusal, body);
   if (!r.success) return undefined;
   const code = String(r.data.ErrorCode ?? r.data.Code ?? 'Success:false');
   const message = registrarText(r.data.ErrorMsg ?? r.data.Message ?? 'the answer says Success:false', 300);
@@ -144,18 +148,18 @@ export interface CheckDomainFee {
 
 export type CheckDomainAnswer = RefusedAnswer | { fee: CheckDomainFee };
 
-const checkDomainBody = z.object({
-  DomainName: maybe(z.string()),
+const checkDomainBody = object({
+  DomainName: maybe(string()),
   Price: maybe(amount),
-  Reason: maybe(z.string()),
+  Reason: maybe(string()),
   StaticPriceInfo: maybe(
-    z.object({
+    object({
       PriceInfo: maybe(
-        z.array(
-          z.object({
-            action: maybe(z.string()),
+        array(
+          object({
+            action: maybe(string()),
             money: maybe(amount),
-            period: maybe(z.union([z.number(), z.string()])),
+            period: maybe(union([number(), string()])),
           }),
         ),
       ),

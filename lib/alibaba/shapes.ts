@@ -1,8 +1,12 @@
 import { domainToASCII } from 'node:url';
-import { en } from 'zod/locales';
-import * as z from 'zod/mini';
 import { normalizeDomain } from '../registrar/domain-name';
 import type { DomainInfo, ListedDomain, SubmitResult, TaskDetail, TaskDetailState, TaskInfo } from '../registrar/port';
+import { min, minLength, refine, withChecks } from '../validate/checks';
+import { array, object, union } from '../validate/containers';
+import { safeParse } from '../validate/parse';
+import { boolean, int, literal, string } from '../validate/scalars';
+import type { Output, Schema } from '../validate/schema';
+import { nullable, optional } from '../validate/wrappers';
 import { registrarText } from './errors';
 import { standingOf, taskFinished, taskKindOf } from './vocabulary';
 
@@ -16,11 +20,10 @@ export interface Page<T> {
   totalPages: number;
 }
 
-// `z.int()` used as a check is what classic `.int()` does: a non-number still reads "expected number".
-const count = z.number().check(z.int(), z.nonnegative());
-const nonEmpty = z.string().check(z.minLength(1));
-// The int check also bounds to safe integers (classic `.int().safe()` ran it twice).
-const epochMs = z.number().check(z.int());
+// A non-number reads "expected number", a fraction "expected int"; the int check also bounds to safe integers.
+const count = withChecks(int(), min(0));
+const nonEmpty = withChecks(string(), minLength(1));
+const epochMs = int();
 
 /** Characters no domain name has, in any form: controls, format characters, separators, whitespace. */
 const NOT_IN_NAMES = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\s]/u;
@@ -40,21 +43,19 @@ export function isValidDomainName(name: string): boolean {
 }
 
 // The message names the field (with its path), never the offending value.
-const domainName = z
-  .string()
-  .check(z.refine(isValidDomainName, 'is not a valid domain name (LDH or IDN, at most 253 characters)'));
+const domainName = withChecks(
+  string(),
+  refine(isValidDomainName, 'is not a valid domain name (LDH or IDN, at most 253 characters)'),
+);
 
 /**
- * English messages ("Invalid input: expected string, received undefined") for the issues above: zod/mini loads no
- * locale, and a bare "Invalid input" would not say what was wrong. Per parse, so no global config is changed.
+ * Parses `body` with a schema; throws ShapeError naming the first bad field (never its value). The messages are the
+ * kit's English defaults ("Invalid input: expected string, received undefined"), worded as zod's were.
  */
-const { localeError } = en();
-
-/** Parses `body` with a zod schema; throws ShapeError naming the first bad field (never its value). */
-export function parseWith<S extends z.ZodMiniType>(schema: S, body: unknown): z.output<S> {
-  const result = schema.safeParse(body, { error: localeError });
+export function parseWith<S extends Schema>(schema: S, body: unknown): Output<S> {
+  const result = safeParse(schema, body);
   if (result.success) return result.data;
-  const issue = result.error.issues[0];
+  const issue = result.issues[0];
   const path = issue?.path.length ? issue.path.join('.') : 'body';
   throw new ShapeError(`${path}: ${issue?.message ?? 'unexpected shape'}`);
 }
@@ -63,11 +64,11 @@ export function parseWith<S extends z.ZodMiniType>(schema: S, body: unknown): z.
  * A paged body: totals plus `Data.<itemKey>` (an array). A missing `Data` or item key is read as an empty page
  * (the empty-list shape is UNCONFIRMED); the total check of the pager catches a page that lost its items.
  */
-function pagedSchema<I extends z.ZodMiniType>(itemKey: string, item: I) {
-  return z.object({
+function pagedSchema<I extends Schema>(itemKey: string, item: I) {
+  return object({
     TotalItemNum: count,
     TotalPageNum: count,
-    Data: z.nullable(z.optional(z.object({ [itemKey]: z.optional(z.array(item)) }))),
+    Data: optional(nullable(object({ [itemKey]: optional(array(item)) }))),
   });
 }
 
@@ -81,17 +82,17 @@ function toPage<T>(
   return { items: raw.map((r) => map(r as never)), totalItems: body.TotalItemNum, totalPages: body.TotalPageNum };
 }
 
-const domainItem = z.object({
+const domainItem = object({
   DomainName: domainName,
-  InstanceId: z.string(),
+  InstanceId: string(),
   ExpirationDateLong: epochMs,
-  DomainStatus: z.string(),
-  Premium: z.optional(z.boolean()),
-  DomainGroupId: z.optional(z.string()),
-  DomainGroupName: z.optional(z.string()),
-  DomainType: z.optional(z.string()),
-  DomainAuditStatus: z.optional(z.string()),
-  AutoRenewEnabled: z.optional(z.boolean()),
+  DomainStatus: string(),
+  Premium: optional(boolean()),
+  DomainGroupId: optional(string()),
+  DomainGroupName: optional(string()),
+  DomainType: optional(string()),
+  DomainAuditStatus: optional(string()),
+  AutoRenewEnabled: optional(boolean()),
 });
 const domainPage = pagedSchema('Domain', domainItem);
 
@@ -101,7 +102,7 @@ export function parseDomainPage(body: unknown): Page<ListedDomain> {
   return toPage(
     parsed,
     'Domain',
-    (d: z.output<typeof domainItem>): ListedDomain => ({
+    (d: Output<typeof domainItem>): ListedDomain => ({
       domainName: normalizeDomain(d.DomainName),
       instanceId: d.InstanceId,
       expiresAtMs: d.ExpirationDateLong,
@@ -116,12 +117,12 @@ export function parseDomainPage(body: unknown): Page<ListedDomain> {
   );
 }
 
-const domainInfo = z.object({
+const domainInfo = object({
   DomainName: domainName,
   ExpirationDateLong: epochMs,
   // Absent on Domain-intl 2017-12-18 (sites.ts): the look-up is read for the expiry, which every version has.
-  DomainStatus: z.optional(z.string()),
-  Premium: z.optional(z.boolean()),
+  DomainStatus: optional(string()),
+  Premium: optional(boolean()),
 });
 
 /** QueryDomainByDomainName (flat body) -> DomainInfo. */
@@ -135,7 +136,7 @@ export function parseDomainInfo(body: unknown): DomainInfo {
   };
 }
 
-const submitBody = z.object({ RequestId: nonEmpty, TaskNo: nonEmpty });
+const submitBody = object({ RequestId: nonEmpty, TaskNo: nonEmpty });
 
 /** SaveBatchTaskForCreatingOrderRenew -> TaskNo + RequestId; a body without TaskNo is invalid. */
 export function parseSubmit(body: unknown): SubmitResult {
@@ -143,12 +144,12 @@ export function parseSubmit(body: unknown): SubmitResult {
   return { taskNo: s.TaskNo, requestId: s.RequestId };
 }
 
-const taskItem = z.object({
+const taskItem = object({
   TaskNo: nonEmpty,
-  TaskType: z.string(),
+  TaskType: string(),
   TaskNum: count,
-  TaskStatus: z.string(),
-  CreateTime: z.string(),
+  TaskStatus: string(),
+  CreateTime: string(),
 });
 const taskPage = pagedSchema('TaskInfo', taskItem);
 
@@ -173,7 +174,7 @@ export function parseTaskPage(body: unknown, offsetMinutes = DEFAULT_DISPLAY_TZ_
   return toPage(
     parseWith(taskPage, body),
     'TaskInfo',
-    (t: z.output<typeof taskItem>): TaskInfo => ({
+    (t: Output<typeof taskItem>): TaskInfo => ({
       taskNo: t.TaskNo,
       kind: taskKindOf(t.TaskType),
       taskNum: t.TaskNum,
@@ -186,14 +187,14 @@ export function parseTaskPage(body: unknown, offsetMinutes = DEFAULT_DISPLAY_TZ_
 
 const DETAIL_STATES: readonly TaskDetailState[] = ['waiting', 'executing', 'success', 'failure'];
 
-const detailItem = z.object({
+const detailItem = object({
   TaskNo: nonEmpty,
   TaskDetailNo: nonEmpty,
   DomainName: domainName,
-  TaskStatusCode: z.union([z.literal(0), z.literal(1), z.literal(2), z.literal(3)]),
-  ErrorMsg: z.optional(z.string()),
-  FailReason: z.optional(z.string()),
-  TryCount: z.optional(count),
+  TaskStatusCode: union([literal(0), literal(1), literal(2), literal(3)]),
+  ErrorMsg: optional(string()),
+  FailReason: optional(string()),
+  TryCount: optional(count),
 });
 const detailPage = pagedSchema('TaskDetail', detailItem);
 
@@ -202,7 +203,7 @@ export function parseDetailPage(body: unknown): Page<TaskDetail> {
   return toPage(
     parseWith(detailPage, body),
     'TaskDetail',
-    (d: z.output<typeof detailItem>): TaskDetail => ({
+    (d: Output<typeof detailItem>): TaskDetail => ({
       taskNo: d.TaskNo,
       taskDetailNo: d.TaskDetailNo,
       domainName: normalizeDomain(d.DomainName),

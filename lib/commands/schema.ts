@@ -6,7 +6,7 @@ import { type CliIO, type Command, EXIT } from './io';
 
 export const SCHEMA_USAGE = `usage: autorenew schema [--path | --url]
 
-Prints the policy JSON Schema (draft 2020-12), generated from the zod schema the loader validates with.
+Prints the policy JSON Schema (draft 2020-12), generated from the policy schema the loader validates with.
 --path prints the absolute path of the installed schema file (policies/policy.schema.json) instead, and --url its
 file:// URL: put either in a policy's "$schema" to get completion in an editor from any folder.
 

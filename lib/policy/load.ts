@@ -1,6 +1,8 @@
 import { readFile } from 'node:fs/promises';
-import type * as z from 'zod/mini';
 import { type InputIssue, ValidationError } from '../errors';
+import type { Issue } from '../validate/issue';
+import { safeParse } from '../validate/parse';
+import type { Schema } from '../validate/schema';
 import { suggestKey } from './describe';
 import { JsonSyntaxError, type LocatedJson, parseJsonWithPositions, type SourcePosition } from './json-locate';
 import { matchesGlob } from './match';
@@ -34,8 +36,8 @@ export function parsePolicyText(text: string, file: string): Policy {
     message: 'duplicate key: JSON keeps only the last one; remove the other',
     ...d.position,
   }));
-  const result = policySchema.safeParse(located.value);
-  if (!result.success) issues.push(...result.error.issues.flatMap((issue) => toInputIssues(issue, file, located)));
+  const result = safeParse(policySchema, located.value);
+  if (!result.success) issues.push(...result.issues.flatMap((issue) => toInputIssues(issue, file, located)));
   else {
     for (const dead of findShadowedRules(result.data as Policy, matchesGlob)) {
       const path = `rules[${dead.index}]`;
@@ -47,7 +49,7 @@ export function parsePolicyText(text: string, file: string): Policy {
       });
     }
   }
-  if (issues.length > 0) throw new ValidationError(sortIssues(issues), { file });
+  if (issues.length > 0 || !result.success) throw new ValidationError(sortIssues(issues), { file });
   return deepFreeze(result.data as Policy);
 }
 
@@ -87,10 +89,10 @@ export function formatIssue(issue: InputIssue): string {
   return issue.path === '' ? `${where}: ${issue.message}` : `${where} ${issue.path}: ${issue.message}`;
 }
 
-function toInputIssues(issue: z.core.$ZodIssue, file: string, located: LocatedJson): InputIssue[] {
+function toInputIssues(issue: Issue, file: string, located: LocatedJson): InputIssue[] {
   if (issue.code === 'unrecognized_keys') {
     const allowed = allowedKeysAt(issue.path);
-    return issue.keys.map((key) => {
+    return (issue.keys ?? []).map((key) => {
       const path = formatPath([...issue.path, key]);
       const hint = suggestKey(key, allowed);
       const message = hint
@@ -113,30 +115,21 @@ function locate(located: LocatedJson, path: PathSegments): SourcePosition | Reco
 
 /** Keys the schema accepts for the object at `path`. */
 function allowedKeysAt(path: PathSegments): string[] {
-  let schema: z.core.$ZodType | undefined = policySchema;
+  let schema: Schema | undefined = unwrap(policySchema);
   for (const seg of path) {
-    const def: z.core.$ZodTypeDef | undefined = unwrap(schema)?._zod.def;
-    if (def?.type === 'object') schema = (def as z.core.$ZodObjectDef).shape[String(seg)];
-    else if (def?.type === 'array') schema = (def as z.core.$ZodArrayDef).element;
+    if (schema?.kind === 'object') schema = schema.shape![String(seg)];
+    else if (schema?.kind === 'array') schema = schema.inner;
     else return [];
+    schema = unwrap(schema);
   }
-  const def = unwrap(schema)?._zod.def;
-  return def?.type === 'object' ? Object.keys((def as z.core.$ZodObjectDef).shape) : [];
+  return schema?.kind === 'object' ? Object.keys(schema.shape!) : [];
 }
 
-/**
- * The schema under optional/default/prefault/pipe wrappers. Reads the definition's `type` rather than `instanceof`,
- * so it works for any zod API (classic or mini) and pulls no class into the bundle.
- */
-function unwrap(schema: z.core.$ZodType | undefined): z.core.$ZodType | undefined {
+/** The schema under optional/default/prefault wrappers. */
+function unwrap(schema: Schema | undefined): Schema | undefined {
   let s = schema;
-  for (;;) {
-    const def = s?._zod.def;
-    if (def?.type === 'optional' || def?.type === 'default' || def?.type === 'prefault')
-      s = (def as z.core.$ZodOptionalDef).innerType;
-    else if (def?.type === 'pipe') s = (def as z.core.$ZodPipeDef).in;
-    else return s;
-  }
+  while (s?.kind === 'optional' || s?.kind === 'default' || s?.kind === 'prefault') s = s.inner;
+  return s;
 }
 
 function sortIssues(issues: InputIssue[]): InputIssue[] {

@@ -3,7 +3,7 @@ import { GLOB_PATTERN } from './schema';
 
 /**
  * The policy reference (docs/policy-reference.md), rendered from the JSON Schema that is itself generated from the
- * zod schema: every field's path, type, default, allowed values and description come from the one source of truth,
+ * policy schema (lib/policy/schema.ts, descriptions from lib/policy/descriptions.ts): every field's path, type, default, allowed values and description come from the one source of truth,
  * so the reference cannot drift from what the loader accepts. A unit test fails when the committed file is stale.
  */
 

@@ -1,5 +1,10 @@
-import * as z from 'zod/mini';
 import { minorDigits } from '../money';
+import { gt, max, min, minLength, refine, regex, withChecks, withCustomCheck } from '../validate/checks';
+import { array, record, strictObject, union } from '../validate/containers';
+import type { ErrorMap } from '../validate/issue';
+import { boolean, int, literal, number, oneOf, string } from '../validate/scalars';
+import type { Output, Schema, Shape } from '../validate/schema';
+import { documented as doc, optional, prefault, withDefault } from '../validate/wrappers';
 import { describeValue } from './describe';
 
 /**
@@ -7,9 +12,9 @@ import { describeValue } from './describe';
  * are generated from it and the loader validates with it. Every object is strict, so a typo fails loudly; every message says what is
  * expected and what was found.
  *
- * Written with zod/mini (functions instead of methods: `z.optional(x)`, `x.check(z.regex(...))`) because every cold
- * start loads it: classic zod was ~440 KB of a ~550 KB handler bundle, zod/mini is ~31 KB. The core, the
- * messages and the generated JSON Schema are the same.
+ * Written with the project's own small schema kit (lib/validate) because every cold start loads it: zod/mini was
+ * ~31 KB of a ~185 KB handler bundle, the kit is a few KB. The descriptions the generated docs show are kept in
+ * ./descriptions.ts, keyed by path: `doc(...)` marks the node each one belongs to, so the handlers carry no doc text.
  */
 
 /** Events a notification can be sent for. */
@@ -46,192 +51,148 @@ export const MAX_DAYS_AFTER_EXPIRY = 30;
 
 const got = (input: unknown): string => (input === undefined ? 'but it is missing' : `got ${describeValue(input)}`);
 
-/**
- * Documents a schema for the generated JSON Schema and reference. zod/mini has no `.meta()` method; the `meta` check
- * registers a clone in the global registry exactly as classic `.meta()` does, so a shared schema keeps no stray text.
- */
-const doc = <T extends z.ZodMiniType>(schema: T, description: string): T => schema.check(z.meta({ description }));
+/** `must be <what>, got <value>` (or `but it is missing`) for every issue of a schema. */
+const mustBe =
+  (what: string): ErrorMap =>
+  ({ input }) =>
+    `must be ${what}, ${got(input)}`;
 
-function intRange(min: number, max: number, what = 'a whole number') {
-  const message = (iss: { input?: unknown }) => `must be ${what} from ${min} to ${max}, ${got(iss.input)}`;
-  return z.int({ error: message }).check(z.minimum(min, { error: message }), z.maximum(max, { error: message }));
+function intRange(low: number, high: number, what = 'a whole number') {
+  return withChecks(int(mustBe(`${what} from ${low} to ${high}`)), min(low), max(high));
 }
 
 function positiveInt() {
-  const message = (iss: { input?: unknown }) => `must be a whole number of at least 1, ${got(iss.input)}`;
-  return z
-    .int({ error: message })
-    .check(z.minimum(1, { error: message }), z.maximum(Number.MAX_SAFE_INTEGER, { error: message }));
+  return withChecks(int(mustBe('a whole number of at least 1')), min(1), max(Number.MAX_SAFE_INTEGER));
 }
 
 function positiveNumber() {
-  const message = (iss: { input?: unknown }) => `must be a number greater than 0, ${got(iss.input)}`;
-  return z.number({ error: message }).check(z.gt(0, { error: message }), z.maximum(1e6, { error: message }));
+  return withChecks(number(mustBe('a number greater than 0')), gt(0), max(1e6));
 }
 
-function bool() {
-  return z.boolean({ error: (iss) => `must be true or false, ${got(iss.input)}` });
-}
+const bool = () => boolean(mustBe('true or false'));
 
-function text(what: string) {
-  const message = (iss: { input?: unknown }) => `must be ${what}, ${got(iss.input)}`;
-  return z.string({ error: message }).check(z.regex(/\S/, { error: message }));
-}
+const text = (what: string) => withChecks(string(mustBe(what)), regex(/\S/));
 
-const description = doc(
-  z.string({ error: (iss) => `must be a string (a comment for humans), ${got(iss.input)}` }),
-  'Free text for humans; ignored by the tool (JSON has no comments).',
-);
+const description = doc(string(mustBe('a string (a comment for humans)')));
 
 /** Strict object whose wrong-type message names the expected shape. Unknown keys are reported by the loader. */
-function strict<T extends z.core.$ZodLooseShape>(shape: T, what: string) {
-  return z.strictObject(shape, {
-    error: (iss) => (iss.code === 'unrecognized_keys' ? undefined : `must be ${what}, ${got(iss.input)}`),
-  });
-}
+const strict = <S extends Shape>(shape: S, what: string) =>
+  strictObject(shape, ({ code, input }) =>
+    code === 'unrecognized_keys' ? undefined : `must be ${what}, ${got(input)}`,
+  );
 
 /** A glob over a whole domain name: letters (any script, for IDN), digits, `-`, `.` and `*`. */
 export const GLOB_PATTERN = /^[\p{L}\p{M}\p{N}.*-]+$/u;
 
-const glob = z
-  .string({ error: (iss) => `must be a domain pattern string such as "*.example.com", ${got(iss.input)}` })
-  .check(
-    z.regex(GLOB_PATTERN, {
-      error: (iss) =>
-        `${describeValue(iss.input)} is not a valid domain pattern: use only letters, digits, "-", "." and "*" (e.g. "*.example.com")`,
-    }),
-  );
+const glob = withChecks(
+  string(mustBe('a domain pattern string such as "*.example.com"')),
+  regex(
+    GLOB_PATTERN,
+    ({ input }) =>
+      `${describeValue(input)} is not a valid domain pattern: use only letters, digits, "-", "." and "*" (e.g. "*.example.com")`,
+  ),
+);
 
-const daysBefore = () => doc(intRange(0, 365), 'Renew when the domain expires within this many days (24 h each).');
-const daysAfter = () =>
-  doc(
-    intRange(0, MAX_DAYS_AFTER_EXPIRY),
-    'Still renew this many days after expiry (grace period, at most 30; later needs redemption).',
-  );
-const years = () => doc(intRange(1, 10), 'Years to renew for, reduced to fit limits.maxYearsAhead.');
-const coupon = () => doc(text('a non-empty coupon number string'), 'CouponNo sent with the batch.');
-const promotion = () => doc(text('a non-empty promotion number string'), 'PromotionNo sent with the batch.');
-
-const windowShape = {
-  daysBeforeExpiry: z._default(daysBefore(), 30),
-  // The grace period: a domain that expired despite the policy (a failed or late renewal) is still rescued at the
-  // renewal price. Equal to policies/default.json and the README (test/unit/policy-defaults.test.ts).
-  daysAfterExpiry: z._default(daysAfter(), 30),
-};
+const daysBefore = () => doc(intRange(0, 365));
+const daysAfter = () => doc(intRange(0, MAX_DAYS_AFTER_EXPIRY));
+const years = () => doc(intRange(1, 10));
+const coupon = () => doc(text('a non-empty coupon number string'));
+const promotion = () => doc(text('a non-empty promotion number string'));
 
 const windowSchema = doc(
-  strict(windowShape, 'an object like {"daysBeforeExpiry": 30, "daysAfterExpiry": 0}'),
-  'When a domain is due: expiry - now <= daysBeforeExpiry days and now - expiry <= daysAfterExpiry days.',
+  strict(
+    {
+      daysBeforeExpiry: withDefault(daysBefore(), 30),
+      // The grace period: a domain that expired despite the policy (a failed or late renewal) is still rescued at
+      // the renewal price. Equal to policies/default.json and the README (test/unit/policy-defaults.test.ts).
+      daysAfterExpiry: withDefault(daysAfter(), 30),
+    },
+    'an object like {"daysBeforeExpiry": 30, "daysAfterExpiry": 0}',
+  ),
 );
 
 const partialWindowSchema = doc(
   strict(
-    { daysBeforeExpiry: z.optional(daysBefore()), daysAfterExpiry: z.optional(daysAfter()) },
+    { daysBeforeExpiry: optional(daysBefore()), daysAfterExpiry: optional(daysAfter()) },
     'an object like {"daysBeforeExpiry": 90}',
   ),
-  'Overrides of the top-level window for this rule.',
 );
 
 const defaultsSchema = doc(
   strict(
     {
-      renew: doc(z._default(bool(), true), 'Renew domains no rule opts out.'),
-      years: z._default(years(), 1),
-      coupon: z.optional(coupon()),
-      promotion: z.optional(promotion()),
+      renew: doc(withDefault(bool(), true)),
+      years: withDefault(years(), 1),
+      coupon: optional(coupon()),
+      promotion: optional(promotion()),
     },
     'an object like {"renew": true, "years": 1}',
   ),
-  'Settings for domains no rule matches, and the base every rule overrides.',
 );
 
-const nonEmptyList = <T extends z.ZodMiniType>(item: T, what: string) =>
-  z.array(item, { error: (iss) => `must be a list of ${what}, ${got(iss.input)}` }).check(
-    z.minLength(1, {
-      error: `must list at least one ${what.replace(/s$/, '')}; remove the key instead of leaving it empty`,
-    }),
+const nonEmptyList = <S extends Schema>(item: S, what: string) =>
+  withChecks(
+    array(item, mustBe(`a list of ${what}`)),
+    minLength(1, `must list at least one ${what.replace(/s$/, '')}; remove the key instead of leaving it empty`),
   );
 
-const ruleSchema = doc(
-  strict(
-    {
-      name: doc(text('a non-empty rule name'), 'Unique name, shown in plans and notifications.'),
-      description: z.optional(description),
-      match: doc(
-        z.optional(nonEmptyList(glob, 'domain patterns')),
-        'Case-insensitive globs over the whole name; `*` matches any run of characters.',
-      ),
-      groups: doc(
-        z.optional(nonEmptyList(text('a non-empty group name'), 'domain group names')),
-        'Alibaba domain group names (case-insensitive).',
-      ),
-      renew: doc(z.optional(bool()), 'false: let matching domains lapse.'),
-      years: z.optional(years()),
-      window: z.optional(partialWindowSchema),
-      coupon: z.optional(coupon()),
-      promotion: z.optional(promotion()),
-    },
-    'a rule object like {"name": "brand", "match": ["*.example.com"], "years": 2}',
+const ruleSchema = withCustomCheck(
+  doc(
+    strict(
+      {
+        name: doc(text('a non-empty rule name')),
+        description: optional(description),
+        match: doc(optional(nonEmptyList(glob, 'domain patterns'))),
+        groups: doc(optional(nonEmptyList(text('a non-empty group name'), 'domain group names'))),
+        renew: doc(optional(bool())),
+        years: optional(years()),
+        window: optional(partialWindowSchema),
+        coupon: optional(coupon()),
+        promotion: optional(promotion()),
+      },
+      'a rule object like {"name": "brand", "match": ["*.example.com"], "years": 2}',
+    ),
   ),
-  'The first rule whose match or groups fits a domain wins; its fields override defaults.',
-).check(
-  z.superRefine((rule, ctx) => {
+  (rule, report) => {
     if (rule.match === undefined && rule.groups === undefined) {
-      ctx.addIssue({
-        code: 'custom',
-        path: [],
-        message: `rule "${rule.name}" matches nothing: add "match" (domain patterns) or "groups" (group names)`,
-      });
+      report([], `rule "${rule.name}" matches nothing: add "match" (domain patterns) or "groups" (group names)`);
     }
     if (rule.renew === false) {
       for (const key of ['years', 'coupon', 'promotion'] as const) {
         if (rule[key] !== undefined) {
-          ctx.addIssue({
-            code: 'custom',
-            path: [key],
-            message: `contradicts "renew": false in rule "${rule.name}": remove "${key}" or the "renew": false`,
-          });
+          report([key], `contradicts "renew": false in rule "${rule.name}": remove "${key}" or the "renew": false`);
         }
       }
     }
-  }),
+  },
 );
 
-const rulesSchema = doc(
-  z.array(ruleSchema, { error: (iss) => `must be a list of rule objects, ${got(iss.input)}` }).check(
-    z.superRefine((rules, ctx) => {
-      const seen = new Map<string, number>();
-      rules.forEach((rule, i) => {
-        const key = rule.name.toLowerCase();
-        const first = seen.get(key);
-        if (first === undefined) seen.set(key, i);
-        else
-          ctx.addIssue({
-            code: 'custom',
-            path: [i, 'name'],
-            message: `duplicate rule name "${rule.name}" (also rules[${first}].name): give each rule a unique name`,
-          });
-      });
-    }),
-  ),
-  'Ordered rules; the first match wins.',
-);
+const rulesSchema = withCustomCheck(doc(array(ruleSchema, mustBe('a list of rule objects'))), (rules, report) => {
+  const seen = new Map<string, number>();
+  rules.forEach((rule, i) => {
+    const key = rule.name.toLowerCase();
+    const first = seen.get(key);
+    if (first === undefined) seen.set(key, i);
+    else
+      report(
+        [i, 'name'],
+        `duplicate rule name "${rule.name}" (also rules[${first}].name): give each rule a unique name`,
+      );
+  });
+});
 
 /** An amount of money in `money.currency`: a decimal string such as "79.00" or a number, never negative. */
 const AMOUNT = /^\d{1,12}(\.\d+)?$/;
-const amount = (what: string) =>
+const amount = () =>
   doc(
-    z
-      .union([z.string(), z.number()], {
-        error: (iss) => `must be an amount in money.currency such as "79.00" or 79, ${got(iss.input)}`,
-      })
-      .check(
-        z.refine((v) => AMOUNT.test(typeof v === 'number' ? String(v) : v.trim()), {
-          error: (iss) =>
-            `must be an amount of at least 0 such as "79.00" or 79 (digits, at most one ".", no sign or thousands separator), ${got(iss.input)}`,
-        }),
+    withChecks(
+      union([string(), number()], mustBe('an amount in money.currency such as "79.00" or 79')),
+      refine(
+        (v: string | number) => AMOUNT.test(typeof v === 'number' ? String(v) : v.trim()),
+        ({ input }) =>
+          `must be an amount of at least 0 such as "79.00" or 79 (digits, at most one ".", no sign or thousands separator), ${got(input)}`,
       ),
-    what,
+    ),
   );
 
 /** Per-TLD prices: a TLD without its leading dot, lower case, e.g. `com` or `com.cn`. */
@@ -244,131 +205,74 @@ const moneySchema = doc(
   strict(
     {
       currency: doc(
-        z._default(
-          z.string({ error: (iss) => `must be a currency code such as "CNY" or "USD", ${got(iss.input)}` }).check(
-            z.regex(/^[A-Z]{3}$/, {
-              error: (iss) => `must be a three-letter upper-case currency code such as "CNY", ${got(iss.input)}`,
-            }),
+        withDefault(
+          withChecks(
+            string(mustBe('a currency code such as "CNY" or "USD"')),
+            regex(/^[A-Z]{3}$/, mustBe('a three-letter upper-case currency code such as "CNY"')),
           ),
           'CNY',
         ),
-        "The account's currency. Every amount in this file is in it; a balance or quote in another currency stops the run before anything is bought.",
       ),
       priceTable: doc(
-        z.optional(
-          z.record(
-            z.string().check(z.regex(TLD_PATTERN, { error: (iss) => notTld(iss.input) })),
-            amount('One year of renewal in money.currency.'),
-            {
-              error: (iss) =>
-                iss.code === 'invalid_key'
-                  ? notTld(iss.input)
-                  : `must be an object of TLD to one-year price, like {"com": "79.00"}, ${got(iss.input)}`,
-            },
+        optional(
+          record(withChecks(string(), regex(TLD_PATTERN)), amount(), ({ code, input }) =>
+            code === 'invalid_key'
+              ? notTld(input)
+              : `must be an object of TLD to one-year price, like {"com": "79.00"}, ${got(input)}`,
           ),
         ),
-        'One-year renewal price per TLD, used when the registrar gives no price (source "table"); the longest matching TLD wins.',
       ),
-      unpriced: doc(
-        z._default(
-          z.enum(['skip', 'renew'], { error: (iss) => `must be "skip" or "renew", ${got(iss.input)}` }),
-          'skip',
-        ),
-        '"skip": a domain no source prices is not bought and an alert says so; "renew": buy it anyway (money limits cannot bound it).',
-      ),
-      balanceUnreadable: doc(
-        z._default(
-          z.enum(['stop', 'continue'], { error: (iss) => `must be "stop" or "continue", ${got(iss.input)}` }),
-          'stop',
-        ),
-        '"stop": when the balance cannot be read nothing is bought; "continue": buy within the other limits. The digest says which.',
-      ),
-      registrarAutoRenew: doc(
-        z._default(
-          z.enum(['skip', 'renew'], { error: (iss) => `must be "skip" or "renew", ${got(iss.input)}` }),
-          'skip',
-        ),
-        'A domain with Alibaba\'s own auto-renew on: "skip" (it may be bought by Alibaba too; reported) or "renew".',
-      ),
+      unpriced: doc(withDefault(oneOf(['skip', 'renew'], mustBe('"skip" or "renew"')), 'skip')),
+      balanceUnreadable: doc(withDefault(oneOf(['stop', 'continue'], mustBe('"stop" or "continue"')), 'stop')),
+      registrarAutoRenew: doc(withDefault(oneOf(['skip', 'renew'], mustBe('"skip" or "renew"')), 'skip')),
     },
     'an object like {"currency": "CNY", "priceTable": {"com": "79.00"}}',
   ),
-  'Prices, balance and currency: what is checked before any money is spent.',
 );
 
 const limitsSchema = doc(
   strict(
     {
-      maxDomainsPerRun: doc(
-        z._default(positiveInt(), 100),
-        'At most this many domains are renewed per run; the rest wait, soonest expiry first.',
-      ),
-      maxYearsAhead: doc(
-        z._default(intRange(1, 10), 10),
-        'A renewal never moves expiry more than this many years past now.',
-      ),
-      maxBatchSize: doc(z._default(intRange(1, 1000), 100), 'Domains per SaveBatchTaskForCreatingOrderRenew call.'),
-      allowPremium: doc(z._default(bool(), false), 'Renew premium domains (sends PermitPremiumRenew=true).'),
-      maxAttempts: doc(
-        z._default(intRange(1, 10), 3),
-        'Failed submissions of one domain+expiry before a human is needed.',
-      ),
-      retryAfterHours: doc(
-        z._default(positiveNumber(), 24),
-        'Wait this many hours after a failed submission before retrying.',
-      ),
+      maxDomainsPerRun: doc(withDefault(positiveInt(), 100)),
+      maxYearsAhead: doc(withDefault(intRange(1, 10), 10)),
+      maxBatchSize: doc(withDefault(intRange(1, 1000), 100)),
+      allowPremium: doc(withDefault(bool(), false)),
+      maxAttempts: doc(withDefault(intRange(1, 10), 3)),
+      retryAfterHours: doc(withDefault(positiveNumber(), 24)),
       releaseAfterHours: doc(
-        z._default(
-          z
-            .number({
-              error: (iss) => `must be a number of hours of at least ${MIN_RELEASE_AFTER_HOURS}, ${got(iss.input)}`,
-            })
-            .check(
-              z.minimum(MIN_RELEASE_AFTER_HOURS, {
-                error: (iss) =>
-                  `must be at least ${MIN_RELEASE_AFTER_HOURS} hours (a task can wait in the registrar's queue for hours), ${got(iss.input)}`,
-              }),
-              z.maximum(24 * 30, { error: (iss) => `must be at most 720 hours (30 days), ${got(iss.input)}` }),
+        withDefault(
+          withChecks(
+            number(mustBe(`a number of hours of at least ${MIN_RELEASE_AFTER_HOURS}`)),
+            min(
+              MIN_RELEASE_AFTER_HOURS,
+              mustBe(`at least ${MIN_RELEASE_AFTER_HOURS} hours (a task can wait in the registrar's queue for hours)`),
             ),
+            max(24 * 30, mustBe('at most 720 hours (30 days)')),
+          ),
           MIN_RELEASE_AFTER_HOURS,
         ),
-        'A submit whose outcome is unknown is released for a new attempt only this many hours after it started ' +
-          '(at least 24), after two empty task-list reads an hour apart and with every expiry unchanged.',
       ),
-      maxPricePerDomain: z.optional(
-        amount('No domain whose renewal (price x years) costs more than this is bought; it is skipped as over-price.'),
-      ),
-      maxSpendPerRun: z.optional(amount('One run buys at most this much; the rest is deferred, soonest expiry first.')),
-      maxSpendPerMonth: z.optional(
-        amount(
-          'All runs of a UTC calendar month together buy at most this much (a ledger counter, safe across overlapping runs).',
-        ),
-      ),
-      minBalanceAfter: z.optional(
-        amount('Keep at least this much cash in the account; what would go below it is deferred.'),
-      ),
+      maxPricePerDomain: optional(amount()),
+      maxSpendPerRun: optional(amount()),
+      maxSpendPerMonth: optional(amount()),
+      minBalanceAfter: optional(amount()),
     },
     'an object like {"maxDomainsPerRun": 100}',
   ),
-  'Spending caps (bounded spend, M4 in docs/design.md).',
 );
 
 const eventList = (what: string) =>
-  z
-    .array(
-      z.enum(NOTIFY_EVENTS, {
-        error: (iss) => `must be one of ${NOTIFY_EVENTS.map((e) => `"${e}"`).join(', ')}, ${got(iss.input)}`,
-      }),
-      { error: (iss) => `must be a list of event names (${what}), ${got(iss.input)}` },
-    )
-    .check(
-      z.superRefine((events, ctx) => {
-        events.forEach((e, i) => {
-          if (events.indexOf(e) !== i)
-            ctx.addIssue({ code: 'custom', path: [i], message: `duplicate event "${e}"; list each event once` });
-        });
-      }),
-    );
+  withCustomCheck(
+    array(
+      oneOf(NOTIFY_EVENTS, mustBe(`one of ${NOTIFY_EVENTS.map((e) => `"${e}"`).join(', ')}`)),
+      mustBe(`a list of event names (${what})`),
+    ),
+    (events, report) => {
+      events.forEach((e, i) => {
+        if (events.indexOf(e) !== i) report([i], `duplicate event "${e}"; list each event once`);
+      });
+    },
+  );
 
 /** Kinds of chat/webhook notification targets; each speaks its platform's own message format. */
 export const TARGET_KINDS = ['dingtalk', 'feishu', 'wecom', 'slack', 'webhook'] as const;
@@ -390,159 +294,118 @@ const targetSchema = doc(
   strict(
     {
       name: doc(
-        z.string({ error: (iss) => `must be a target name string such as "ops-dingtalk", ${got(iss.input)}` }).check(
-          z.regex(TARGET_NAME, {
-            error: (iss) =>
-              `${describeValue(iss.input)} is not a valid target name: start with a letter, then letters, digits, "-" or "_", at most 40 characters`,
-          }),
+        withChecks(
+          string(mustBe('a target name string such as "ops-dingtalk"')),
+          regex(
+            TARGET_NAME,
+            ({ input }) =>
+              `${describeValue(input)} is not a valid target name: start with a letter, then letters, digits, "-" or "_", at most 40 characters`,
+          ),
         ),
-        'Unique name; its URL and signing secret come from the credential source (AUTORENEW_TARGET_<NAME>_URL / _SECRET locally, the secret field "notifyTargets" in AWS), never from this file.',
       ),
-      description: z.optional(description),
-      kind: doc(
-        z.enum(TARGET_KINDS, {
-          error: (iss) => `must be one of ${TARGET_KINDS.map((k) => `"${k}"`).join(', ')}, ${got(iss.input)}`,
-        }),
-        'Platform: DingTalk robot, Feishu/Lark bot, WeCom group robot, Slack incoming webhook, or a generic signed JSON webhook.',
-      ),
-      events: doc(
-        z._default(eventList('chat target'), [...NOTIFY_EVENTS]),
-        'Events this target receives (its message lists only these); default all.',
-      ),
-      minSeverity: doc(
-        z._default(z.enum(SEVERITIES, { error: (iss) => `must be "info" or "alert", ${got(iss.input)}` }), 'info'),
-        '"alert": only digests with an event of notify.smsEvents (what pages people); "info": every digest.',
-      ),
+      description: optional(description),
+      kind: doc(oneOf(TARGET_KINDS, mustBe(`one of ${TARGET_KINDS.map((k) => `"${k}"`).join(', ')}`))),
+      events: doc(withDefault(eventList('chat target'), [...NOTIFY_EVENTS])),
+      minSeverity: doc(withDefault(oneOf(SEVERITIES, mustBe('"info" or "alert"')), 'info')),
     },
     'a target object like {"name": "ops-dingtalk", "kind": "dingtalk"}',
   ),
-  'A chat or webhook destination beside SNS.',
 );
 
-const targetsSchema = doc(
-  z.array(targetSchema, { error: (iss) => `must be a list of target objects, ${got(iss.input)}` }).check(
-    z.superRefine((targets, ctx) => {
-      const seen = new Map<string, number>();
-      targets.forEach((target, i) => {
-        const key = targetEnvStem(target.name);
-        const first = seen.get(key);
-        if (first === undefined) seen.set(key, i);
-        else
-          ctx.addIssue({
-            code: 'custom',
-            path: [i, 'name'],
-            message: `target name "${target.name}" clashes with notify.targets[${first}].name (names are compared case-insensitively, "-" as "_"): give each target a unique name`,
-          });
-      });
-    }),
-  ),
-  'Chat and webhook targets that get the digest beside SNS.',
+const targetsSchema = withCustomCheck(
+  doc(array(targetSchema, mustBe('a list of target objects'))),
+  (targets, report) => {
+    const seen = new Map<string, number>();
+    targets.forEach((target, i) => {
+      const key = targetEnvStem(target.name);
+      const first = seen.get(key);
+      if (first === undefined) seen.set(key, i);
+      else
+        report(
+          [i, 'name'],
+          `target name "${target.name}" clashes with notify.targets[${first}].name (names are compared case-insensitively, "-" as "_"): give each target a unique name`,
+        );
+    });
+  },
 );
 
 const notifySchema = doc(
   strict(
     {
-      events: doc(
-        z._default(eventList('email digest'), [...NOTIFY_EVENTS]),
-        'Events published to the topic (email gets the full digest).',
-      ),
-      smsEvents: doc(
-        z._default(eventList('SMS line'), [...DEFAULT_SMS_EVENTS]),
-        'Events that also get a one-line SMS.',
-      ),
-      stuckAfterHours: doc(
-        z._default(positiveNumber(), 24),
-        'A submitted batch with no result after this many hours is reported stuck.',
-      ),
-      advanceDays: doc(
-        z._default(intRange(0, 60), 7),
-        'Advance notice: a domain is announced in an "upcoming" digest and bought only after the notice has been out this many days (time to `autorenew hold` it); one that would lapse first is bought at once, and the digest says why. 0: no notice.',
-      ),
-      targets: z.optional(targetsSchema),
+      events: doc(withDefault(eventList('email digest'), [...NOTIFY_EVENTS])),
+      smsEvents: doc(withDefault(eventList('SMS line'), [...DEFAULT_SMS_EVENTS])),
+      stuckAfterHours: doc(withDefault(positiveNumber(), 24)),
+      advanceDays: doc(withDefault(intRange(0, 60), 7)),
+      targets: optional(targetsSchema),
     },
     'an object like {"events": ["failed"], "stuckAfterHours": 24}',
   ),
-  'What is announced through SNS.',
 );
 
-/** The zod schema of a v1 policy file. */
-export const policySchema = strict(
+const policyShape = strict(
   {
-    $schema: doc(
-      z.optional(
-        z.string({ error: (iss) => `must be a string (path or URL of policy.schema.json), ${got(iss.input)}` }),
-      ),
-      'JSON Schema for editors, e.g. "./policy.schema.json".',
-    ),
-    description: z.optional(description),
+    $schema: doc(optional(string(mustBe('a string (path or URL of policy.schema.json)')))),
+    description: optional(description),
     version: doc(
-      z.literal(1, {
-        error: (iss) =>
-          iss.input === undefined
-            ? 'is required: add "version": 1 at the top level'
-            : `must be 1 (the only policy format version), ${got(iss.input)}`,
-      }),
-      'Policy format version; must be 1.',
+      literal(1, ({ input }) =>
+        input === undefined
+          ? 'is required: add "version": 1 at the top level'
+          : `must be 1 (the only policy format version), ${got(input)}`,
+      ),
     ),
-    lang: doc(
-      z.optional(z.enum(['en', 'zh'], { error: (iss) => `must be "en" or "zh", ${got(iss.input)}` })),
-      'Language of registrar error messages (the API Lang parameter); default "en".',
-    ),
-    window: z.prefault(windowSchema, {}),
-    defaults: z.prefault(defaultsSchema, {}),
-    rules: z._default(rulesSchema, []),
-    limits: z.prefault(limitsSchema, {}),
-    notify: z.prefault(notifySchema, {}),
-    money: z.prefault(moneySchema, {}),
+    lang: doc(optional(oneOf(['en', 'zh'], mustBe('"en" or "zh"')))),
+    window: prefault(windowSchema, {}),
+    defaults: prefault(defaultsSchema, {}),
+    rules: withDefault(rulesSchema, []),
+    limits: prefault(limitsSchema, {}),
+    notify: prefault(notifySchema, {}),
+    money: prefault(moneySchema, {}),
   },
   'a JSON object like {"version": 1}',
-).check(
-  z.superRefine((policy, ctx) => {
-    // A renewal of `years` decided `daysBeforeExpiry` days ahead lands up to years + that window past now; if that
-    // cannot fit under maxYearsAhead, every not-yet-expired domain is `at-max-term` and lapses.
-    const max = policy.limits.maxYearsAhead;
-    const check = (years: number, daysBefore: number, path: (string | number)[], who: string) => {
-      // Values already reported out of range are not judged again.
-      const sane =
-        [years, daysBefore, max].every(Number.isInteger) && years >= 1 && years <= 10 && max >= 1 && max <= 10;
-      const allowed = daysBefore > 0 ? max - 1 : max;
-      if (!sane || years <= allowed) return;
-      ctx.addIssue({
-        code: 'custom',
-        path,
-        message:
-          `${who} renews for ${years} year(s) up to ${daysBefore} days before expiry, which cannot fit within ` +
-          `limits.maxYearsAhead ${max}: every domain it covers would be skipped as at-max-term and lapse; ` +
-          (allowed > 0 ? `set years to at most ${allowed} or ` : '') +
-          `raise limits.maxYearsAhead to at least ${Math.min(10, years + (daysBefore > 0 ? 1 : 0))}`,
-      });
-    };
-    const digits = minorDigits(policy.money.currency);
-    const checkAmount = (value: string | number | undefined, path: (string | number)[]) => {
-      if (value === undefined) return;
-      const fraction = (String(value).trim().split('.')[1] ?? '').replace(/0+$/, '');
-      if (fraction.length > digits)
-        ctx.addIssue({
-          code: 'custom',
-          path,
-          message: `${describeValue(value)} has more decimals than ${policy.money.currency} has (${digits}); write it exactly, amounts are never rounded`,
-        });
-    };
-    for (const key of ['maxPricePerDomain', 'maxSpendPerRun', 'maxSpendPerMonth', 'minBalanceAfter'] as const)
-      checkAmount(policy.limits[key], ['limits', key]);
-    for (const [tld, price] of Object.entries(policy.money.priceTable ?? {}))
-      checkAmount(price, ['money', 'priceTable', tld]);
-    if (policy.defaults.renew) {
-      check(policy.defaults.years, policy.window.daysBeforeExpiry, ['defaults', 'years'], 'defaults');
-    }
-    policy.rules.forEach((rule, i) => {
-      if (!(rule.renew ?? policy.defaults.renew)) return;
-      const daysBefore = rule.window?.daysBeforeExpiry ?? policy.window.daysBeforeExpiry;
-      const path = rule.years !== undefined ? ['rules', i, 'years'] : ['rules', i];
-      check(rule.years ?? policy.defaults.years, daysBefore, path, `rule "${rule.name}"`);
-    });
-  }),
 );
+
+/** The schema of a v1 policy file. */
+export const policySchema = withCustomCheck(policyShape, (policy, report) => {
+  // A renewal of `years` decided `daysBeforeExpiry` days ahead lands up to years + that window past now; if that
+  // cannot fit under maxYearsAhead, every not-yet-expired domain is `at-max-term` and lapses.
+  const max = policy.limits.maxYearsAhead;
+  const check = (years: number, daysBefore: number, path: (string | number)[], who: string) => {
+    // Values already reported out of range are not judged again.
+    const sane = [years, daysBefore, max].every(Number.isInteger) && years >= 1 && years <= 10 && max >= 1 && max <= 10;
+    const allowed = daysBefore > 0 ? max - 1 : max;
+    if (!sane || years <= allowed) return;
+    report(
+      path,
+      `${who} renews for ${years} year(s) up to ${daysBefore} days before expiry, which cannot fit within ` +
+        `limits.maxYearsAhead ${max}: every domain it covers would be skipped as at-max-term and lapse; ` +
+        (allowed > 0 ? `set years to at most ${allowed} or ` : '') +
+        `raise limits.maxYearsAhead to at least ${Math.min(10, years + (daysBefore > 0 ? 1 : 0))}`,
+    );
+  };
+  const digits = minorDigits(policy.money.currency);
+  const checkAmount = (value: string | number | undefined, path: (string | number)[]) => {
+    if (value === undefined) return;
+    const fraction = (String(value).trim().split('.')[1] ?? '').replace(/0+$/, '');
+    if (fraction.length > digits)
+      report(
+        path,
+        `${describeValue(value)} has more decimals than ${policy.money.currency} has (${digits}); write it exactly, amounts are never rounded`,
+      );
+  };
+  for (const key of ['maxPricePerDomain', 'maxSpendPerRun', 'maxSpendPerMonth', 'minBalanceAfter'] as const)
+    checkAmount(policy.limits[key], ['limits', key]);
+  for (const [tld, price] of Object.entries(policy.money.priceTable ?? {}))
+    checkAmount(price, ['money', 'priceTable', tld]);
+  if (policy.defaults.renew) {
+    check(policy.defaults.years, policy.window.daysBeforeExpiry, ['defaults', 'years'], 'defaults');
+  }
+  policy.rules.forEach((rule, i) => {
+    if (!(rule.renew ?? policy.defaults.renew)) return;
+    const daysBefore = rule.window?.daysBeforeExpiry ?? policy.window.daysBeforeExpiry;
+    const path = rule.years !== undefined ? ['rules', i, 'years'] : ['rules', i];
+    check(rule.years ?? policy.defaults.years, daysBefore, path, `rule "${rule.name}"`);
+  });
+});
 
 type DeepReadonly<T> = T extends readonly (infer U)[]
   ? readonly DeepReadonly<U>[]
@@ -551,5 +414,5 @@ type DeepReadonly<T> = T extends readonly (infer U)[]
     : T;
 
 /** A parsed, validated policy with every default filled in. Deep-frozen. */
-export type Policy = DeepReadonly<z.output<typeof policySchema>>;
+export type Policy = DeepReadonly<Output<typeof policySchema>>;
 export type PolicyRule = Policy['rules'][number];

@@ -270,7 +270,7 @@ describe('JSON locator', () => {
 });
 
 describe('policies/policy.schema.json', () => {
-  test('is up to date with the zod schema (regenerate: npx autorenew schema > policies/policy.schema.json)', () => {
+  test('is up to date with the policy schema (regenerate: npx autorenew schema > policies/policy.schema.json)', () => {
     const onDisk = readFileSync(join(ROOT, 'policies', 'policy.schema.json'), 'utf8');
     expect(onDisk).toBe(`${JSON.stringify(buildPolicyJsonSchema(), null, 2)}\n`);
   });
