@@ -151,6 +151,7 @@ export function createAlibabaRegistrar(options: AlibabaClientOptions): Registrar
     parse: (body: unknown) => Page<T>,
     keyOf: (item: T) => string,
     context: { taskNo?: string } = {},
+    onPage?: (items: readonly T[]) => void,
   ): Promise<T[]> {
     for (let pass = 1; ; pass++) {
       try {
@@ -158,6 +159,7 @@ export function createAlibabaRegistrar(options: AlibabaClientOptions): Registrar
           (pageNum) => caller.call({ action, params: params(pageNum), parse, paid: false, context }),
           concurrency,
           keyOf,
+          onPage,
         );
       } catch (error) {
         if (!(error instanceof InconsistentListingError)) throw error;
@@ -186,6 +188,8 @@ export function createAlibabaRegistrar(options: AlibabaClientOptions): Registrar
         (pageNum) => ({ ...filter, ...buildPageParams(pageNum, pageSize) }),
         parseDomainPage,
         (d) => d.domainName,
+        {},
+        query.onPage,
       );
     },
 

@@ -15,8 +15,11 @@ export async function fetchAllPages<T>(
   fetchPage: (pageNum: number) => Promise<Page<T>>,
   concurrency: number,
   keyOf: (item: T) => string,
+  /** Sees each page's items as it arrives (page order not guaranteed), before the totals are checked. */
+  onPage?: (items: readonly T[]) => void,
 ): Promise<T[]> {
   const first = await fetchPage(1);
+  onPage?.(first.items);
   const totalPages = first.totalPages;
   if (totalPages > MAX_PAGES) throw new InconsistentListingError(`TotalPageNum ${totalPages} exceeds ${MAX_PAGES}`);
   const pages: Page<T>[] = [first];
@@ -26,7 +29,9 @@ export async function fetchAllPages<T>(
     while (!failed && nextPage <= totalPages) {
       const pageNum = nextPage++;
       try {
-        pages[pageNum - 1] = await fetchPage(pageNum);
+        const page = await fetchPage(pageNum);
+        pages[pageNum - 1] = page;
+        onPage?.(page.items);
       } catch (error) {
         failed = true;
         throw error;

@@ -114,6 +114,12 @@ export interface DomainInfo {
 export interface ListQuery {
   expiringFromMs?: number;
   expiringToMs?: number;
+  /**
+   * Called with each page's domains as it arrives, before the listing as a whole is checked (its totals may still
+   * fail it): for work on single domains that need not wait for the last page, such as reading back a renewed
+   * expiry. An adapter without pages calls it once with everything.
+   */
+  onPage?: (domains: readonly ListedDomain[]) => void;
 }
 
 /** Where a renewal price came from: the registrar's real-time price, CheckDomain's renew fee, or the policy table. */

@@ -1,4 +1,4 @@
-import { mapWithLimit } from '../concurrency';
+import { LEDGER_CONCURRENCY, mapWithLimit } from '../concurrency';
 import type { Batch, BatchEntry, Claim } from '../ledger/port';
 import { describeError } from '../log';
 import { classifyReason } from '../notify/text/advice';
@@ -108,16 +108,23 @@ export async function runCheck(
   const successes = progress.flatMap(({ batch, details }) =>
     details ? batch.entries.filter((e) => !e.outcome && details.get(e.domain)?.state === 'success') : [],
   );
-  // The claims step 3 writes are read while the confirmation listing is in flight (ledger reads off the critical
-  // path); a claim that changes in between fails its versioned save and is re-read there.
-  const [expiries, known] = await Promise.all([
+  // Ledger work off the critical path: the claims step 3 writes are read while the confirmation listing is in
+  // flight, and a renewal is confirmed on its claim as soon as its page shows the new expiry. Step 3 then finds
+  // those claims settled; a claim that changed in between fails its versioned save and is re-read there.
+  const knownReady = prefetchClaims(deps, progress, log);
+  const early = confirmEarly(deps, progress, knownReady, rules, log);
+  const expiries =
     successes.length > 0
-      ? readCurrentExpiries(deps.registrar, successes, (domain, err) =>
-          log.warn('could not confirm the new expiry; pending until the next run', { domain, ...describeError(err) }),
+      ? await readCurrentExpiries(
+          deps.registrar,
+          successes,
+          (domain, err) =>
+            log.warn('could not confirm the new expiry; pending until the next run', { domain, ...describeError(err) }),
+          early.found,
         )
-      : new Map<string, number>(),
-    prefetchClaims(deps, progress, log),
-  ]);
+      : new Map<string, number>();
+  await early.settled();
+  const known = await knownReady;
   // 3. Record outcomes, then flag stuck batches (each batch isolated). Ledger work only, no registrar call: the
   // batches are recorded a few at a time. Batches never share a claim (a transition touches only claims carrying
   // its batchId), and each keeps its own order: claims first, then the batch.
@@ -184,6 +191,77 @@ function isFixableByPerson(message: string): boolean {
  * open: an alert said once and then never again is an alert that can be missed.
  */
 /**
+ * Confirms renewals on their claims while the expiries are still being read: `found` takes each expiry as it
+ * arrives; a renewal whose new expiry is about old + years gets its claim saved RENEWED at once (LEDGER_CONCURRENCY
+ * at a time), and the saved claim replaces the read-ahead one in `known`. Best effort: a failed save is only
+ * logged, and step 3 applies the same transition to whatever the claim then is. `settled` waits for every save.
+ */
+function confirmEarly(
+  deps: JobDeps,
+  progress: readonly { batch: Batch; details?: ReadonlyMap<string, TaskDetail> }[],
+  knownReady: Promise<Map<string, Claim>>,
+  rules: SettleRules,
+  log: JobDeps['log'],
+): { found: (domain: string, expiryMs: number) => void; settled: () => Promise<void> } {
+  const waiting = new Map<string, { batch: Batch; entry: BatchEntry }[]>();
+  for (const { batch, details } of progress) {
+    if (!details) continue;
+    for (const entry of batch.entries) {
+      if (entry.outcome || details.get(entry.domain)?.state !== 'success') continue;
+      waiting.set(entry.domain, [...(waiting.get(entry.domain) ?? []), { batch, entry }]);
+    }
+  }
+  const queue: (() => Promise<void>)[] = [];
+  const running: Promise<void>[] = [];
+  let active = 0;
+  const pump = () => {
+    while (active < LEDGER_CONCURRENCY && queue.length > 0) {
+      const task = queue.shift() as () => Promise<void>;
+      active += 1;
+      running.push(
+        task().finally(() => {
+          active -= 1;
+          pump();
+        }),
+      );
+    }
+  };
+  const save = async (batch: Batch, entry: BatchEntry, newExpiryMs: number) => {
+    const known = await knownReady;
+    const key = claimKey(entry.domain, entry.expiryMs);
+    const claim = known.get(key);
+    if (!claim || claim.batchId !== batch.batchId || !isLive(claim)) return;
+    try {
+      const next = transitions.confirm(claim, { taskNo: batch.taskNo ?? '', newExpiryMs });
+      known.set(key, await deps.ledger.saveClaim({ ...next, updatedAtMs: deps.clock.now() }));
+    } catch (err) {
+      log.debug('renewal not confirmed early; the batch step confirms it', {
+        domain: entry.domain,
+        ...describeError(err),
+      });
+    }
+  };
+  return {
+    found(domain, expiryMs) {
+      for (const { batch, entry } of waiting.get(domain) ?? []) {
+        if (rules.judgeExpiry(entry.expiryMs, entry.years, expiryMs) !== 'renewed') continue;
+        queue.push(() => save(batch, entry, expiryMs));
+      }
+      pump();
+    },
+    async settled() {
+      // Tasks started later by `finally` are pushed onto `running` while we wait: loop until none is left.
+      let seen = 0;
+      while (seen < running.length) {
+        const started = running.slice(seen);
+        seen = running.length;
+        await Promise.all(started);
+      }
+    },
+  };
+}
+
+/**
  * The claims of every entry whose task reported a result (success or failure), read in one go; keyed by
  * claimKey. Best effort: a failed read leaves the map empty and each batch reads its own claims as before.
  */
@@ -191,7 +269,7 @@ async function prefetchClaims(
   deps: JobDeps,
   progress: readonly { batch: Batch; details?: ReadonlyMap<string, TaskDetail> }[],
   log: JobDeps['log'],
-): Promise<ReadonlyMap<string, Claim>> {
+): Promise<Map<string, Claim>> {
   const keys = progress.flatMap(({ batch, details }) =>
     details
       ? batch.entries

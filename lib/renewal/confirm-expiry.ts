@@ -57,24 +57,32 @@ export function planConfirmation(entries: readonly Entry[]): ConfirmationPlan {
 /**
  * Reads the current expiry of each domain the registrar reported renewed, in few calls (see planConfirmation);
  * a domain a ranged listing did not return (e.g. a registrar that computes the new date differently), or whose
- * listing failed, is looked up on its own. A failing look-up leaves only that domain out of the result (reported
- * to `onError`), so one bad domain never holds back the others' confirmations.
+ * listing failed before its page came, is looked up on its own (a page that came counts: it is the registrar's
+ * answer for its domains, even when a later page makes the listing as a whole fail). A failing look-up leaves only that domain out of the result (reported
+ * to `onError`), so one bad domain never holds back the others' confirmations. `onFound` sees each expiry as soon
+ * as it is read (a ranged listing's page at a time), for work that need not wait for the whole read.
  * @returns normalised domain name -> current expiry (epoch ms)
  */
 export async function readCurrentExpiries(
   registrar: Registrar,
   entries: readonly Entry[],
   onError: (domain: string, err: unknown) => void = () => {},
+  onFound: (domain: string, expiryMs: number) => void = () => {},
 ): Promise<Map<string, number>> {
   const plan = planConfirmation(entries);
   const found = new Map<string, number>();
+  const take = (domain: string, expiryMs: number) => {
+    if (found.get(domain) === expiryMs) return;
+    found.set(domain, expiryMs);
+    onFound(domain, expiryMs);
+  };
   for (const range of plan.ranges) {
     const wanted = new Set(range.entries.map((e) => e.domain));
+    const keep = (listed: readonly { domainName: string; expiresAtMs: number }[]) => {
+      for (const d of listed) if (wanted.has(d.domainName)) take(d.domainName, d.expiresAtMs);
+    };
     try {
-      const listed = await registrar.listDomains({ expiringFromMs: range.fromMs, expiringToMs: range.toMs });
-      for (const d of listed) {
-        if (wanted.has(d.domainName)) found.set(d.domainName, d.expiresAtMs);
-      }
+      keep(await registrar.listDomains({ expiringFromMs: range.fromMs, expiringToMs: range.toMs, onPage: keep }));
     } catch (err) {
       onError(`${range.entries.length} domains (ranged listing)`, err);
     }
@@ -83,7 +91,7 @@ export async function readCurrentExpiries(
     const name = e.domain;
     if (found.has(name)) continue;
     try {
-      found.set(name, (await registrar.getDomain(e.domain)).expiresAtMs);
+      take(name, (await registrar.getDomain(e.domain)).expiresAtMs);
     } catch (err) {
       onError(e.domain, err);
     }

@@ -184,10 +184,12 @@ export function createMemoryRegistrar(options: MemoryRegistrarOptions): MemoryRe
     async listDomains(query: ListQuery) {
       enter('listDomains', query);
       settle();
-      return [...domains.values()]
+      const found = [...domains.values()]
         .filter((d) => query.expiringFromMs === undefined || d.expiresAtMs >= query.expiringFromMs)
         .filter((d) => query.expiringToMs === undefined || d.expiresAtMs <= query.expiringToMs)
         .map(listed);
+      query.onPage?.(found);
+      return found;
     },
 
     async getDomain(domainName): Promise<DomainInfo> {

@@ -56,9 +56,10 @@ describe('issue 12: money safety under partial failure', () => {
       });
       await runRenew(world.deps(), { policy: world.policy, dryRun: false, runId: 'r1' });
       world.sandbox.setClock({ advanceMs: 5 * MIN_MS });
-      const flaky = flakyLedger(world.ledger, { saveClaim: [1] });
+      // Both writes of the claim fail: the early confirmation (best effort) and the batch step's.
+      const flaky = flakyLedger(world.ledger, { saveClaim: [1, 2] });
       const first = await checkOnce(world.deps({ ledger: flaky }), { policy: world.policy, runId: 'c1' });
-      expect(flaky.failures).toBe(1);
+      expect(flaky.failures).toBe(2);
       expect(first.errors).toBe(1);
       const [open] = await world.ledger.listOpenBatches();
       expect(open?.status).toBe('SUBMITTED');
@@ -577,6 +578,20 @@ describe('issue 12: money safety under partial failure', () => {
       expect(run).toMatchObject({ errors: 0, renewed: 3 });
       for (const d of dueDomains(3))
         expect((await claimOf(world, d.domainName, d.expiresAtMs))?.status).toBe('RENEWED');
+    });
+
+    it('a failed early confirmation is redone by the batch step in the same run', async () => {
+      world = await startWorld({ sandbox: { nowMs: NOW, fixture: { domains: dueDomains(2) } } });
+      await runRenew(world.deps(), { policy: world.policy, dryRun: false, runId: 'r1' });
+      world.sandbox.setClock({ advanceMs: 5 * MIN_MS });
+      const flaky = flakyLedger(world.ledger, { saveClaim: [1] });
+      const run = await checkOnce(world.deps({ ledger: flaky }), { policy: world.policy, runId: 'c1' });
+      expect(flaky.failures).toBe(1);
+      expect(flaky.calls.saveClaim).toBe(3);
+      expect(run).toMatchObject({ errors: 0, renewed: 2 });
+      for (const d of dueDomains(2))
+        expect((await claimOf(world, d.domainName, d.expiresAtMs))?.status).toBe('RENEWED');
+      expect((await batches(world))[0]?.status).toBe('CLOSED');
     });
 
     it('a claim changed after the read-ahead fails its versioned save, is re-read and still confirmed', async () => {

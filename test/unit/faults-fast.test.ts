@@ -15,7 +15,8 @@ describe('partial faults on the fakes', () => {
     t.advance('5m');
     let failures = 0;
     t.ledger.faults.before = (op) => {
-      if (op === 'saveClaim' && failures++ === 0) throw new Error('ledger throttled (injected)');
+      // Both writes of the claim fail: the early confirmation (best effort) and the batch step's.
+      if (op === 'saveClaim' && failures++ < 2) throw new Error('ledger throttled (injected)');
     };
     const first = await t.check();
     expect(first.errors).toBe(1);
