@@ -168,7 +168,7 @@ async function credentialChecks(
       continue;
     }
     if (!policy) continue;
-    const registrar: Registrar = buildRegistrar(config, policy, env, provider);
+    const registrar: Registrar = buildRegistrar(config, policy, provider);
     const who = access === 'buy' ? '' : ' (read-only key)';
     const list = await probe(
       `QueryDomainList${who}`,
@@ -185,7 +185,7 @@ async function credentialChecks(
       (t) => `${t.length} task(s) in the last day`,
     );
     checks.push(tasks.check);
-    if (access === 'buy') checks.push(...(await moneyChecks(config, env, provider, policy, list.value)));
+    if (access === 'buy') checks.push(...(await moneyChecks(config, provider, policy, list.value)));
   }
   if (checks.some((c) => c.name.startsWith('QueryDomainList') && c.status === 'ok'))
     checks.push({
@@ -202,13 +202,12 @@ async function credentialChecks(
  */
 async function moneyChecks(
   config: Readonly<Config>,
-  env: CliIO['env'],
   provider: ReturnType<typeof buildCredentials>,
   policy: Policy,
   domains: ListedDomain[] | undefined,
 ): Promise<DoctorCheck[]> {
   const checks: DoctorCheck[] = [];
-  const billing = buildBilling(config, env, provider);
+  const billing = buildBilling(config, provider);
   const balance = await probe(
     'balance',
     'QueryAccountBalance',
@@ -229,7 +228,7 @@ async function moneyChecks(
   }
   // A domain that can be renewed at its list price: one in redemption or premium may rightly have no renew price.
   const sample = domains?.find((d) => d.standing !== 'redemption' && !d.premium) ?? domains?.[0];
-  const registrar = buildRegistrar(config, policy, env, provider);
+  const registrar = buildRegistrar(config, policy, provider);
   if (sample && registrar.quoteRenewals) {
     const quote = registrar.quoteRenewals;
     const priced = await probe(

@@ -4,19 +4,13 @@ import type { Config } from '../config';
 import { type AccountsRoom, createAccountsRoom } from '../jobs/accounts';
 import type { Ledger } from '../ledger/port';
 import type { Logger } from '../log';
+import type { TargetCredentialSource } from '../notify/chat/credentials';
 import type { Notifier } from '../notify/port';
 import type { Policy } from '../policy/schema';
 import type { CredentialsProvider } from '../registrar/port';
 import type { JobDeps } from '../renewal/deps';
 import type { AlibabaAccess } from '../secrets';
-import {
-  assembleDeps,
-  buildBilling,
-  buildCredentials,
-  buildRegistrar,
-  buildTargetCredentials,
-  withChatTargets,
-} from './adapters';
+import { assembleDeps, buildBilling, buildRegistrar, withChatTargets } from './adapters';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -54,7 +48,8 @@ export interface AccountJob {
  * Builds every account's dependencies for one run and the room they meet in (lib/jobs/accounts.ts): per account
  * its own registrar and billing (its endpoints, API version and key), its ledger keyspace, its policy, a logger
  * and metrics naming it, and a notifier that hands its digest to the room (plus its policy's chat targets).
- * `credentialsFor` lets Lambda keep one cached provider per secret across warm runs.
+ * `credentialsFor` gives each account its key source: Lambda reads Secrets Manager only (one cached provider per
+ * secret across warm runs); the CLI also reads key variables and CLI profiles (adapters.ts buildCredentials).
  */
 export function composeAccounts(parts: {
   job: 'renew' | 'check';
@@ -68,7 +63,9 @@ export function composeAccounts(parts: {
   clock: Clock;
   log: Logger;
   metricsFor?: (account: string) => JobDeps['metrics'];
-  credentialsFor?: (config: Readonly<Config>, account: Readonly<Account>) => CredentialsProvider;
+  credentialsFor: (config: Readonly<Config>, account: Readonly<Account>) => CredentialsProvider;
+  /** Where the account's chat targets' URLs and signing secrets come from. */
+  targetCredentialsFor: (config: Readonly<Config>) => TargetCredentialSource;
   remainingMs?: () => number;
 }): { room: AccountsRoom; jobs: AccountJob[] } {
   const accounts = parts.config.accounts;
@@ -87,14 +84,13 @@ export function composeAccounts(parts: {
     const policy = parts.policies.get(config.policyPath) as Policy;
     const ledger = parts.ledgerFor(account.name);
     const log = account.name ? parts.log.child({ account: label }) : parts.log;
-    const credentials =
-      parts.credentialsFor?.(config, account) ?? buildCredentials(config, parts.env, parts.access, account);
+    const credentials = parts.credentialsFor(config, account);
     const deps = assembleDeps({
-      registrar: buildRegistrar(config, policy, parts.env, credentials),
-      billing: buildBilling(config, parts.env, credentials),
+      registrar: buildRegistrar(config, policy, credentials),
+      billing: buildBilling(config, credentials),
       ledger,
       notifier: withChatTargets(room.notifierFor(label), policy, {
-        credentials: buildTargetCredentials(config, parts.env, parts.access),
+        credentials: parts.targetCredentialsFor(config),
         marks: ledger,
         clock: parts.clock,
         log,

@@ -54,12 +54,7 @@ export function buildCredentials(
 }
 
 /** The registrar adapter for this config; pass `credentials` to share a cached provider across runs. */
-export function buildRegistrar(
-  config: Readonly<Config>,
-  policy: Policy,
-  env: Env,
-  credentials: CredentialsProvider = buildCredentials(config, env),
-): Registrar {
+export function buildRegistrar(config: Readonly<Config>, policy: Policy, credentials: CredentialsProvider): Registrar {
   return createAlibabaRegistrar({
     endpoint: config.endpoint,
     apiVersion: config.apiVersion,
@@ -76,11 +71,7 @@ export function buildRegistrar(
  * The billing adapter (BSS QueryAccountBalance at AUTORENEW_BSS_ENDPOINT) with the registrar's credentials: pass
  * the same provider so one key (and one secret read) serves both.
  */
-export function buildBilling(
-  config: Readonly<Config>,
-  env: Env,
-  credentials: CredentialsProvider = buildCredentials(config, env),
-): Billing {
+export function buildBilling(config: Readonly<Config>, credentials: CredentialsProvider): Billing {
   return createAlibabaBilling({ endpoint: config.bssEndpoint, credentials, qps: config.qps });
 }
 

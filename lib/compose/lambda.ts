@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import type { Account } from '../accounts';
 import { systemClock } from '../clock';
 import { type Config, checkLambdaEndpoint, readConfig } from '../config';
 import { InputError } from '../errors';
@@ -8,12 +7,13 @@ import type { AccountsRoom } from '../jobs/accounts';
 import { createDynamoLedger } from '../ledger/dynamodb';
 import type { Ledger } from '../ledger/port';
 import { createLogger, type Logger } from '../log';
+import { createSecretsManagerTargetCredentials } from '../notify/chat/credentials';
 import { loadPolicyFile } from '../policy/load';
 import type { Policy } from '../policy/schema';
 import type { CredentialsProvider } from '../registrar/port';
-import { type AlibabaAccess, selectSecretId } from '../secrets';
+import { type AlibabaAccess, createSecretsManagerCredentials, selectSecretId } from '../secrets';
 import { type AccountJob, composeAccounts, configForAccount, policyPathsOf } from './accounts';
-import { buildCredentials, buildMetrics, buildNotifier } from './adapters';
+import { buildMetrics, buildNotifier } from './adapters';
 
 /** Per container: each secret is cached across warm invocations (max age in lib/secrets.ts), not re-read each run. */
 const containerCredentials = new Map<string, CredentialsProvider>();
@@ -31,13 +31,13 @@ function ledgerFor(table: string, account: string): Ledger {
   return ledger;
 }
 
-function credentialsFor(config: Readonly<Config>, account: Readonly<Account>, access: AlibabaAccess) {
-  // Keyed by the secret, not the access: the same secret (or the same env variables) gives the same key pair.
-  const key = selectSecretId(config, access).secretId ?? `(env)${account.keyEnv?.id ?? ''}`;
-  let provider = containerCredentials.get(key);
+function credentialsFor(config: Readonly<Config>, access: AlibabaAccess): CredentialsProvider {
+  // Checked for every account before anything runs (prepareLambdaJob); here for the type.
+  const secretId = selectSecretId(config, access).secretId as string;
+  let provider = containerCredentials.get(secretId);
   if (!provider) {
-    provider = buildCredentials(config, process.env, access, account);
-    containerCredentials.set(key, provider);
+    provider = createSecretsManagerCredentials({ secretId });
+    containerCredentials.set(secretId, provider);
   }
   return provider;
 }
@@ -93,6 +93,16 @@ export async function prepareLambdaJob(
         checkLambdaEndpoint(account.bssEndpoint, 'AUTORENEW_BSS_ENDPOINT');
       }
     }
+    // In Lambda the Alibaba key comes from Secrets Manager only: keys in environment variables or CLI profiles
+    // are for local runs (and a Lambda's environment is readable by anyone who can read its configuration).
+    for (const account of config.accounts) {
+      if (!selectSecretId(configForAccount(config, account), access).secretId) {
+        throw new InputError(
+          `account ${account.name || 'default'}: no secret for its Alibaba key; in Lambda set AUTORENEW_SECRET_ID (or the account's secretId in AUTORENEW_ACCOUNTS) to a Secrets Manager secret`,
+          { path: account.name ? 'AUTORENEW_ACCOUNTS' : 'AUTORENEW_SECRET_ID' },
+        );
+      }
+    }
     for (const path of policyPathsOf(config)) policies.set(path, await loadPolicyFile(path));
   } catch (err) {
     await notifyJobError({ notifier: primary, log, now: systemClock.now() }, { job, runId, error: err });
@@ -112,7 +122,10 @@ export async function prepareLambdaJob(
     clock: systemClock,
     log,
     metricsFor: (account) => buildMetrics(job, env, systemClock, account),
-    credentialsFor: (accountConfig, account) => credentialsFor(accountConfig, account, access),
+    credentialsFor: (accountConfig) => credentialsFor(accountConfig, access),
+    // The chat targets' URLs live in the same secret (field notifyTargets).
+    targetCredentialsFor: (accountConfig) =>
+      createSecretsManagerTargetCredentials({ secretId: selectSecretId(accountConfig, access).secretId as string }),
     ...(context ? { remainingMs: () => context.getRemainingTimeInMillis() } : {}),
   });
   return { jobs, room, dryRun: config.dryRun, runId, log };

@@ -15,7 +15,7 @@ import type { Policy } from '../policy/schema';
 import type { JobDeps } from '../renewal/deps';
 import type { AlibabaAccess } from '../secrets';
 import { type AccountJob, composeAccounts, configForAccount, policyPathsOf } from './accounts';
-import { buildNotifier } from './adapters';
+import { buildCredentials, buildNotifier, buildTargetCredentials } from './adapters';
 
 export interface LocalRuntime {
   config: Readonly<Config>;
@@ -205,6 +205,9 @@ export async function openLocalAccounts(io: CliIO, options: LocalOptions): Promi
     access: options.alibabaAccess ?? 'buy',
     policies,
     ledgerFor: (account) => opened.forAccount(account),
+    credentialsFor: (accountConfig, account) =>
+      buildCredentials(accountConfig, env, options.alibabaAccess ?? 'buy', account),
+    targetCredentialsFor: (accountConfig) => buildTargetCredentials(accountConfig, env, options.alibabaAccess ?? 'buy'),
     // SNS or console, plus each policy's chat targets when it has any.
     primary: buildNotifier(config, write),
     clock,

@@ -61,8 +61,11 @@ async function liveReport(deps: JobDeps, run: RenewRun): Promise<Report> {
   const { summary, plan } = run;
   // The batches as stored: the ledger, not this run's memory, says which notices are still pending.
   const ids = summary.batches.map((b) => b.batchId).filter((id) => id !== '-');
-  const batches = (await Promise.all(ids.map((id) => deps.ledger.getBatch(id)))).flatMap((b) => (b ? [b] : []));
-  const sent = await deps.ledger.getMarks(marksToRead(plan));
+  const [stored, sent] = await Promise.all([
+    Promise.all(ids.map((id) => deps.ledger.getBatch(id))),
+    deps.ledger.getMarks(marksToRead(plan)),
+  ]);
+  const batches = stored.flatMap((b) => (b ? [b] : []));
   const submitted = submittedCost(batches);
   return {
     job: 'renew',

@@ -1,43 +1,43 @@
 import type { DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 import type {
   BatchGetCommandInput,
+  BatchGetCommandOutput,
   DynamoDBDocumentClient,
   GetCommandInput,
+  GetCommandOutput,
   PutCommandInput,
+  PutCommandOutput,
   QueryCommandInput,
+  QueryCommandOutput,
   ScanCommandInput,
+  ScanCommandOutput,
   UpdateCommandInput,
+  UpdateCommandOutput,
 } from '@aws-sdk/lib-dynamodb';
 
-type DocLib = typeof import('@aws-sdk/lib-dynamodb');
+/** The document-client commands the ledger sends: input and output of each. */
+interface Commands {
+  Get: [GetCommandInput, GetCommandOutput];
+  Put: [PutCommandInput, PutCommandOutput];
+  Update: [UpdateCommandInput, UpdateCommandOutput];
+  BatchGet: [BatchGetCommandInput, BatchGetCommandOutput];
+  Query: [QueryCommandInput, QueryCommandOutput];
+  Scan: [ScanCommandInput, ScanCommandOutput];
+}
 
 /**
- * The six DynamoDB operations the ledger sends, over a document client loaded on first use. The AWS SDK is
- * required at the first call, not when the handler bundle loads: a cold start that fails on its configuration or
- * policy never pays for it, and the bundle's own load time is measured without it (bench/README.md).
+ * The DynamoDB operations the ledger sends, over a document client loaded on first use. The AWS SDK is required at
+ * the first call, not when the handler bundle loads: a cold start that fails on its configuration or policy never
+ * pays for it, and the bundle's own load time is measured without it (bench/README.md).
  */
 export interface LedgerSdk {
-  get(input: GetCommandInput): ReturnType<typeof sendGet>;
-  put(input: PutCommandInput): ReturnType<typeof sendPut>;
-  update(input: UpdateCommandInput): ReturnType<typeof sendUpdate>;
-  batchGet(input: BatchGetCommandInput): ReturnType<typeof sendBatchGet>;
-  query(input: QueryCommandInput): ReturnType<typeof sendQuery>;
-  scan(input: ScanCommandInput): ReturnType<typeof sendScan>;
+  send<C extends keyof Commands>(command: C, input: Commands[C][0]): Promise<Commands[C][1]>;
   /** Frees the client it built itself; an injected client is left alone. */
   destroy(): void;
 }
 
-interface Loaded {
-  lib: DocLib;
-  client: DynamoDBDocumentClient;
-}
-
-const sendGet = (l: Loaded, input: GetCommandInput) => l.client.send(new l.lib.GetCommand(input));
-const sendPut = (l: Loaded, input: PutCommandInput) => l.client.send(new l.lib.PutCommand(input));
-const sendUpdate = (l: Loaded, input: UpdateCommandInput) => l.client.send(new l.lib.UpdateCommand(input));
-const sendBatchGet = (l: Loaded, input: BatchGetCommandInput) => l.client.send(new l.lib.BatchGetCommand(input));
-const sendQuery = (l: Loaded, input: QueryCommandInput) => l.client.send(new l.lib.QueryCommand(input));
-const sendScan = (l: Loaded, input: ScanCommandInput) => l.client.send(new l.lib.ScanCommand(input));
+type Loaded = { lib: typeof import('@aws-sdk/lib-dynamodb'); client: DynamoDBDocumentClient };
+type AnyCommand = Parameters<DynamoDBDocumentClient['send']>[0];
 
 /**
  * Creates the ledger's SDK seam: `client` when given (tests, shared clients), else one built on the first call
@@ -60,13 +60,12 @@ export function createLedgerSdk(options: {
       return { lib, client: built };
     })());
   return {
-    get: async (input) => sendGet(await load(), input),
-    put: async (input) => sendPut(await load(), input),
-    update: async (input) => sendUpdate(await load(), input),
-    batchGet: async (input) => sendBatchGet(await load(), input),
-    query: async (input) => sendQuery(await load(), input),
-    scan: async (input) => sendScan(await load(), input),
-    destroy: () => {
+    async send(command, input) {
+      const { lib, client } = await load();
+      const Command = lib[`${command}Command`] as unknown as new (input: unknown) => AnyCommand;
+      return (await client.send(new Command(input))) as never;
+    },
+    destroy() {
       built?.destroy();
       built = undefined;
       loading = undefined;

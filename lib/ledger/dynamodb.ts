@@ -89,6 +89,11 @@ function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
+/** `#name` placeholders for attributes stored under their own names (`namesOf('a')` = `{ '#a': 'a' }`). */
+function namesOf(...names: string[]): Record<string, string> {
+  return Object.fromEntries(names.map((n) => [`#${n}`, n]));
+}
+
 function isConditionFailure(err: unknown): boolean {
   return (
     // By name: the SDK's exception class is loaded with the SDK, at the first call (dynamodb-client.ts).
@@ -136,7 +141,7 @@ export function createDynamoLedger(options: DynamoLedgerOptions): DynamoLedger {
 
   async function getItem(key: ItemKey, operation: string, context: ErrorContext): Promise<Item | undefined> {
     try {
-      const out = await sdk.get({ TableName: tableName, Key: key, ConsistentRead: true });
+      const out = await sdk.send('Get', { TableName: tableName, Key: key, ConsistentRead: true });
       return out.Item;
     } catch (err) {
       throw wrap(operation, err, context);
@@ -164,10 +169,10 @@ export function createDynamoLedger(options: DynamoLedgerOptions): DynamoLedger {
   ): Promise<WriteOutcome> {
     try {
       if (write.kind === 'put') {
-        await sdk.put(write.input);
+        await sdk.send('Put', write.input);
         return { kind: 'written' };
       }
-      const out = await sdk.update(write.input);
+      const out = await sdk.send('Update', write.input);
       return out.Attributes ? { kind: 'written', attributes: out.Attributes } : { kind: 'written' };
     } catch (err) {
       if (!isConditionFailure(err)) throw wrap(operation, err, context);
@@ -225,7 +230,9 @@ export function createDynamoLedger(options: DynamoLedgerOptions): DynamoLedger {
         }
         if (attempt > 0) await sleep(Math.min(1000, 25 * 2 ** attempt));
         try {
-          const out = await sdk.batchGet({ RequestItems: { [tableName]: { Keys: pending, ConsistentRead: true } } });
+          const out = await sdk.send('BatchGet', {
+            RequestItems: { [tableName]: { Keys: pending, ConsistentRead: true } },
+          });
           found.push(...(out.Responses?.[tableName] ?? []));
           pending = out.UnprocessedKeys?.[tableName]?.Keys ?? [];
         } catch (err) {
@@ -260,7 +267,10 @@ export function createDynamoLedger(options: DynamoLedgerOptions): DynamoLedger {
   }
 
   function queryAll(input: QueryCommandInput, operation: string): Promise<Item[]> {
-    return pageAll((start) => sdk.query({ ...input, ...(start ? { ExclusiveStartKey: start } : {}) }), operation);
+    return pageAll(
+      (start) => sdk.send('Query', { ...input, ...(start ? { ExclusiveStartKey: start } : {}) }),
+      operation,
+    );
   }
 
   /** A consistent Scan of the whole table with a filter, all pages. */
@@ -270,7 +280,7 @@ export function createDynamoLedger(options: DynamoLedgerOptions): DynamoLedger {
   ): Promise<Item[]> {
     return pageAll(
       (start) =>
-        sdk.scan({
+        sdk.send('Scan', {
           TableName: tableName,
           ConsistentRead: true,
           ...filter,
@@ -306,7 +316,7 @@ export function createDynamoLedger(options: DynamoLedgerOptions): DynamoLedger {
       ks,
     );
     try {
-      await sdk.put({
+      await sdk.send('Put', {
         TableName: tableName,
         Item: item,
         ConditionExpression: 'attribute_not_exists(#pk)',
@@ -338,24 +348,26 @@ export function createDynamoLedger(options: DynamoLedgerOptions): DynamoLedger {
           ConditionExpression: `attribute_not_exists(#pk) OR (${TAKEOVER_CONDITION})`,
           ExpressionAttributeNames: {
             '#pk': TABLE.partitionKey,
-            '#type': 'type',
-            '#writeId': 'writeId',
-            '#domain': 'domain',
-            '#expiryMs': 'expiryMs',
-            '#status': 'status',
-            '#batchId': 'batchId',
-            '#attemptId': 'attemptId',
-            '#years': 'years',
-            '#claimedAtMs': 'claimedAtMs',
-            '#updatedAtMs': 'updatedAtMs',
-            '#attempts': 'attempts',
-            '#version': 'version',
-            '#taskNo': 'taskNo',
-            '#newExpiryMs': 'newExpiryMs',
-            '#code': 'code',
-            '#message': 'message',
-            '#nextEligibleAtMs': 'nextEligibleAtMs',
             '#expiresAt': TABLE.ttlAttribute,
+            ...namesOf(
+              'type',
+              'writeId',
+              'domain',
+              'expiryMs',
+              'status',
+              'batchId',
+              'attemptId',
+              'years',
+              'claimedAtMs',
+              'updatedAtMs',
+              'attempts',
+              'version',
+              'taskNo',
+              'newExpiryMs',
+              'code',
+              'message',
+              'nextEligibleAtMs',
+            ),
           },
           ExpressionAttributeValues: {
             ':type': ITEM_TYPE.claim,
@@ -564,12 +576,8 @@ export function createDynamoLedger(options: DynamoLedgerOptions): DynamoLedger {
                 'ADD #used :n',
               ConditionExpression: 'attribute_not_exists(#used) OR #used <= :room',
               ExpressionAttributeNames: {
-                '#type': 'type',
-                '#writeId': 'writeId',
-                '#cap': 'cap',
-                '#used': 'used',
-                '#updatedAtMs': 'updatedAtMs',
                 '#expiresAt': TABLE.ttlAttribute,
+                ...namesOf('type', 'writeId', 'cap', 'used', 'updatedAtMs'),
               },
               ExpressionAttributeValues: {
                 ':type': ITEM_TYPE.budget,
@@ -597,7 +605,7 @@ export function createDynamoLedger(options: DynamoLedgerOptions): DynamoLedger {
 
     async returnBudget(request) {
       try {
-        await sdk.update({
+        await sdk.send('Update', {
           TableName: tableName,
           Key: toBudgetKey(request.name, request.period, ks, request.shared),
           UpdateExpression: 'ADD #used :minus',
@@ -622,7 +630,7 @@ export function createDynamoLedger(options: DynamoLedgerOptions): DynamoLedger {
     async putMarks(keys, nowMs) {
       await mapWithLimit(keys, 8, async (key) => {
         try {
-          await sdk.put({
+          await sdk.send('Put', {
             TableName: tableName,
             Item: {
               ...toMarkKey(key, ks),

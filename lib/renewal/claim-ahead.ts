@@ -69,29 +69,25 @@ export function createClaimAhead(deps: JobDeps, policy: Policy, runId: string): 
       let conflicts = 0;
       for (const { draft, prepared, error } of await outcomes) {
         for (const d of draft.items) covered.add(decisionKey(d));
-        const items = (entries: readonly Pick<BatchEntry, 'domain' | 'expiryMs'>[]) =>
-          entries.flatMap((e) => final.get(keyOf(e)) ?? []);
         if (!prepared) {
-          work.push({ planned: { ...draft, items: items(draft.items.map(toKey)) }, error });
+          work.push({ planned: { ...draft, items: draft.items.filter((d) => final.has(decisionKey(d))) }, error });
           continue;
         }
         conflicts += draft.items.length - prepared.claimed.length;
+        const planned = { ...draft, items: prepared.claimed.flatMap((e) => final.get(keyOf(e)) ?? []) };
         const dropped = prepared.claimed.filter((e) => !final.has(keyOf(e)));
-        try {
-          if (dropped.length > 0) {
-            await releaseUnsent(
-              deps,
-              prepared.batch,
-              dropped,
-              'not bought by this run: its money pass left it out',
-              false,
-            );
-          }
-          work.push({ planned: { ...draft, items: items(prepared.claimed) }, prepared: prepared.batch });
-        } catch (err) {
+        const failed =
+          dropped.length === 0
+            ? undefined
+            : await releaseUnsent(deps, prepared.batch, dropped, 'left out by the money pass', false).then(
+                () => undefined,
+                (err: unknown) => err ?? new Error('release failed'),
+              );
+        if (failed === undefined) work.push({ planned, prepared: prepared.batch });
+        else {
           // Not sent: the batch stays INTENT and check's reconciler releases all its claims.
-          log.warn('claims the money pass left out were not released; the batch is not sent', describeError(err));
-          work.push({ planned: { ...draft, items: items(prepared.claimed) }, error: err });
+          log.warn('claims the money pass left out were not released; the batch is not sent', describeError(failed));
+          work.push({ planned, error: failed });
         }
       }
       for (const b of plan.batches) {
@@ -110,8 +106,4 @@ export function createClaimAhead(deps: JobDeps, policy: Policy, runId: string): 
       }
     },
   };
-}
-
-function toKey(d: Decision): Pick<BatchEntry, 'domain' | 'expiryMs'> {
-  return { domain: d.domain.domainName, expiryMs: d.domain.expiresAtMs };
 }

@@ -143,6 +143,13 @@ export async function runRenew(
       );
     }
   };
+  // Ledger trouble before the paid call (intent, claim, or submit-start write): nothing was sent. Claims taken stay
+  // live until check settles the intent, so nothing can be bought twice meanwhile.
+  const failedBatch = (err: unknown, domains: number): BatchResult => {
+    log.error('batch failed before submitting', { domains, ...describeError(err) });
+    summary.errors += 1;
+    return { batchId: '-', status: 'error', domains: 0, message: err instanceof Error ? err.message : String(err) };
+  };
   let stoppedBy: Error | undefined;
   for (const [index, w] of work.entries()) {
     const planned = w.planned;
@@ -156,10 +163,7 @@ export async function runRenew(
       break;
     }
     if (w.error !== undefined) {
-      log.error('batch failed before submitting', { domains: planned.items.length, ...describeError(w.error) });
-      const message = w.error instanceof Error ? w.error.message : String(w.error);
-      summary.batches.push({ batchId: w.prepared?.batchId ?? '-', status: 'error', domains: 0, message });
-      summary.errors += 1;
+      summary.batches.push(failedBatch(w.error, planned.items.length));
       continue;
     }
     // The caps hold per UTC day (count) and month (money) across overlapping and duplicate runs: taken from the
@@ -204,11 +208,7 @@ export async function runRenew(
         ? await sendPrepared(deps, policy, runId, w.prepared, trimmed.items.map(toEntry), periods)
         : await submitBatch(deps, policy, runId, trimmed, periods);
     } catch (err) {
-      // Ledger trouble before the paid call (intent, claim, or submit-start write): nothing was sent. Claims taken
-      // stay live until check settles the intent, so nothing can be bought twice meanwhile.
-      log.error('batch failed before submitting', { domains: trimmed.items.length, ...describeError(err) });
-      result = { batchId: '-', status: 'error', domains: 0, message: err instanceof Error ? err.message : String(err) };
-      summary.errors += 1;
+      result = failedBatch(err, trimmed.items.length);
     }
     summary.batches.push(result);
     if (result.status === 'submitted') summary.submitted += result.domains;

@@ -181,10 +181,14 @@ describe('check job: confirming many renewals', () => {
     await runRenew(world.deps(), { policy: world.policy, dryRun: false, runId: 'bulk' });
     world.sandbox.setClock({ advanceMs: 5 * MIN_MS });
     // A registrar whose date filter misses one domain (e.g. a different day boundary).
+    const miss = <T extends { domainName: string }>(listed: readonly T[]) =>
+      listed.filter((d) => d.domainName !== 'bulk0.com');
     const registrar = {
       ...world.registrar,
-      listDomains: async (q: Parameters<typeof world.registrar.listDomains>[0]) =>
-        (await world.registrar.listDomains(q)).filter((d) => d.domainName !== 'bulk0.com'),
+      listDomains: async (q: Parameters<typeof world.registrar.listDomains>[0]) => {
+        const onPage = q.onPage;
+        return miss(await world.registrar.listDomains({ ...q, ...(onPage ? { onPage: (p) => onPage(miss(p)) } : {}) }));
+      },
     };
     const before = world.sandbox.state().requests;
     const check = await checkOnce(world.deps({ registrar }), { policy: world.policy, runId: 'bulk-check' });

@@ -159,6 +159,28 @@ describe('Lambda handlers end to end (loopback AWS stand-ins + sandbox)', () => 
     expect(envelope.MessageAttributes.severity?.Value).toBe('alert');
   });
 
+  it('an account without a secret stops the run before any call: in Lambda the key comes from Secrets Manager only', async () => {
+    process.env.AUTORENEW_SECRET_ID = '';
+    process.env.ALIBABA_CLOUD_ACCESS_KEY_ID = 'LTAI5tSANDBOXKEY00000000';
+    process.env.ALIBABA_CLOUD_ACCESS_KEY_SECRET = 'not-used';
+    const before = sandbox.state().requests.total;
+    try {
+      await expect(renewHandler({}, context('req-nosecret'))).rejects.toThrow(/no secret for its Alibaba key/);
+    } finally {
+      process.env.AUTORENEW_SECRET_ID = saved.AUTORENEW_SECRET_ID ?? 'autorenew/alibaba';
+      delete process.env.ALIBABA_CLOUD_ACCESS_KEY_ID;
+      delete process.env.ALIBABA_CLOUD_ACCESS_KEY_SECRET;
+    }
+    expect(sandbox.state().requests.total).toBe(before);
+    const { Messages = [] } = await sqs.send(
+      new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10 }),
+    );
+    const envelope = JSON.parse(Messages[0]?.Body ?? '{}') as { Subject: string; Message: string };
+    expect(envelope.Subject).toMatch(/error/i);
+    expect(envelope.Message).toContain('AUTORENEW_SECRET_ID');
+    expect(envelope.Message).not.toContain('LTAI5tSANDBOXKEY');
+  });
+
   it('dryRun=true: the renew Lambda publishes the plan digest marked DRY RUN (info) and submits nothing', async () => {
     Object.assign(process.env, { AUTORENEW_DRY_RUN: 'true', AUTORENEW_POLICY: policyPath });
     const submissions = sandbox.state().submissions.length;

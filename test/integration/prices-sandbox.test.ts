@@ -1,6 +1,6 @@
 import { createAlibabaBilling, createAlibabaRegistrar } from '../../lib/alibaba';
 import { createCaller } from '../../lib/alibaba/call';
-import { buildBilling } from '../../lib/compose/adapters';
+import { buildBilling, buildCredentials } from '../../lib/compose/adapters';
 import { readConfig } from '../../lib/config';
 import { AuthRejectedError, RejectedFinalError } from '../../lib/errors';
 import type { QuoteAnswer, QuoteRequest, Registrar } from '../../lib/registrar/port';
@@ -197,7 +197,7 @@ describe('readBalance (BSS QueryAccountBalance 2017-12-14) against the sandbox',
       ALIBABA_CLOUD_ACCESS_KEY_ID: sandbox.accessKeyId,
       ALIBABA_CLOUD_ACCESS_KEY_SECRET: sandbox.accessKeySecret,
     };
-    const billing = buildBilling(readConfig(env), env);
+    const billing = buildBilling(readConfig(env), buildCredentials(readConfig(env), env));
     expect((await billing.readBalance()).availableCash).toEqual({ minor: 4242, currency: 'CNY' });
   });
 
