@@ -7,7 +7,7 @@ import type {
   ScanCommandInput,
   UpdateCommandInput,
 } from '@aws-sdk/lib-dynamodb';
-import { mapWithLimit } from '../concurrency';
+import { LEDGER_CONCURRENCY, mapWithLimit } from '../concurrency';
 import { type ErrorContext, LedgerConflictError, LedgerError } from '../errors';
 import { redact } from '../redact';
 import { TAKEOVER_CLAUSES } from '../renewal/claims';
@@ -628,7 +628,7 @@ export function createDynamoLedger(options: DynamoLedgerOptions): DynamoLedger {
     },
 
     async putMarks(keys, nowMs) {
-      await mapWithLimit(keys, 8, async (key) => {
+      await mapWithLimit(keys, LEDGER_CONCURRENCY, async (key) => {
         try {
           await sdk.send('Put', {
             TableName: tableName,

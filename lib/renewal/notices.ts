@@ -187,14 +187,19 @@ export async function deliverNotices(
       targetsPending = true;
     }
   }
-  // While chat targets are retried, the will-lapse lines are not marked either: the next run includes them again.
-  if (input.extra && input.extra.marks.length > 0 && !targetsPending) {
-    // After the publish: a mark that fails to write only means the notice may be sent again.
-    await deps.ledger.putMarks(input.extra.marks, nowMs).catch((err) => {
-      deps.log.warn('could not record will-lapse notices as sent; they may be sent again', describeError(err));
-    });
-  }
-  if (!targetsPending) for (const batch of withNotices) await markSent(deps, batch);
+  // While chat targets are retried, nothing is marked sent: the next run includes it all again. After the publish,
+  // the marks and each batch's sent notices are separate items, written together; a write that fails only means
+  // that notice may be sent again.
+  if (targetsPending) return true;
+  const marks = input.extra?.marks ?? [];
+  await Promise.all([
+    marks.length > 0
+      ? deps.ledger.putMarks(marks, nowMs).catch((err) => {
+          deps.log.warn('could not record will-lapse notices as sent; they may be sent again', describeError(err));
+        })
+      : undefined,
+    ...withNotices.map((batch) => markSent(deps, batch)),
+  ]);
   return true;
 }
 
