@@ -16,7 +16,15 @@ import type { Ledger } from './ledger/port';
 export const JOBS = ['renew', 'check'] as const;
 export type Job = (typeof JOBS)[number];
 
-export type DynamoAction = 'GetItem' | 'BatchGetItem' | 'PutItem' | 'UpdateItem' | 'DeleteItem' | 'Query' | 'Scan';
+export type DynamoAction =
+  | 'GetItem'
+  | 'BatchGetItem'
+  | 'PutItem'
+  | 'BatchWriteItem'
+  | 'UpdateItem'
+  | 'DeleteItem'
+  | 'Query'
+  | 'Scan';
 
 /**
  * `table`: the ledger table's items; `openIndex`: the sparse `open-batches` index (TABLE.openIndex);
@@ -52,7 +60,8 @@ export const LEDGER_METHOD_ACCESS = {
   // The index is KEYS_ONLY: it nominates open batches, BatchGetItem reads them from the table.
   listOpenBatches: [{ action: 'Query', on: 'openIndex' }, ...onTable('BatchGetItem')],
   listRecentBatches: onTable('Scan'),
-  claim: onTable('UpdateItem', 'GetItem'),
+  // A first claim is a conditional put; a key that holds an item is taken over by a conditional update.
+  claim: onTable('PutItem', 'UpdateItem', 'GetItem'),
   saveClaim: onTable('PutItem', 'GetItem'),
   getClaims: onTable('BatchGetItem'),
   listClaimsForDomain: [{ action: 'Query', on: 'claimPartitions' }],
@@ -61,7 +70,7 @@ export const LEDGER_METHOD_ACCESS = {
   takeBudget: onTable('UpdateItem', 'GetItem'),
   returnBudget: onTable('UpdateItem'),
   getMarks: onTable('BatchGetItem'),
-  putMarks: onTable('PutItem'),
+  putMarks: onTable('BatchWriteItem'),
   recordRun: onTable('PutItem', 'GetItem'),
   lastRuns: onTable('Query'),
   // Every hold lives in one item (lib/ledger/items.ts toHoldsKey): a consistent GetItem reads them all, so the renew

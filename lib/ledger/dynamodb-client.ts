@@ -2,6 +2,8 @@ import type { DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 import type {
   BatchGetCommandInput,
   BatchGetCommandOutput,
+  BatchWriteCommandInput,
+  BatchWriteCommandOutput,
   DynamoDBDocumentClient,
   GetCommandInput,
   GetCommandOutput,
@@ -21,6 +23,7 @@ interface Commands {
   Put: [PutCommandInput, PutCommandOutput];
   Update: [UpdateCommandInput, UpdateCommandOutput];
   BatchGet: [BatchGetCommandInput, BatchGetCommandOutput];
+  BatchWrite: [BatchWriteCommandInput, BatchWriteCommandOutput];
   Query: [QueryCommandInput, QueryCommandOutput];
   Scan: [ScanCommandInput, ScanCommandOutput];
 }

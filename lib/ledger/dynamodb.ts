@@ -7,7 +7,7 @@ import type {
   ScanCommandInput,
   UpdateCommandInput,
 } from '@aws-sdk/lib-dynamodb';
-import { LEDGER_CONCURRENCY, mapWithLimit } from '../concurrency';
+import { mapWithLimit } from '../concurrency';
 import { type ErrorContext, LedgerConflictError, LedgerError } from '../errors';
 import { redact } from '../redact';
 import { TAKEOVER_CLAUSES } from '../renewal/claims';
@@ -78,6 +78,8 @@ export const TAKEOVER_CONDITION = TAKEOVER_CLAUSES.map((c) => TAKEOVER_TRANSLATI
 
 const BATCH_GET_LIMIT = 100;
 const UNPROCESSED_RETRIES = 8;
+/** DynamoDB's limit of requests in one BatchWriteItem. */
+const BATCH_WRITE_LIMIT = 25;
 const CLAIM_RACE_RETRIES = 3;
 /**
  * Read-modify-write rounds of the holds item before giving up. Only rival `hold`/`unhold` commands race, and each
@@ -628,20 +630,36 @@ export function createDynamoLedger(options: DynamoLedgerOptions): DynamoLedger {
     },
 
     async putMarks(keys, nowMs) {
-      await mapWithLimit(keys, LEDGER_CONCURRENCY, async (key) => {
-        try {
-          await sdk.send('Put', {
-            TableName: tableName,
-            Item: {
-              ...toMarkKey(key, ks),
-              type: ITEM_TYPE.mark,
-              key,
-              atMs: nowMs,
-              [TABLE.ttlAttribute]: computeExpiresAt(nowMs),
-            },
-          });
-        } catch (err) {
-          throw wrap('putMarks', err);
+      // Marks are plain puts (no condition, a later time simply wins), so 25 go in one BatchWriteItem; a key twice
+      // in one request is refused by DynamoDB, hence the Set.
+      const requests = [...new Set(keys)].map((key) => ({
+        PutRequest: {
+          Item: {
+            ...toMarkKey(key, ks),
+            type: ITEM_TYPE.mark,
+            key,
+            atMs: nowMs,
+            [TABLE.ttlAttribute]: computeExpiresAt(nowMs),
+          },
+        },
+      }));
+      await mapWithLimit(chunk(requests, BATCH_WRITE_LIMIT), BATCH_GET_CONCURRENCY, async (part) => {
+        let pending: typeof part = part;
+        for (let attempt = 0; pending.length > 0; attempt++) {
+          if (attempt > UNPROCESSED_RETRIES) {
+            throw new LedgerError(
+              `ledger table ${tableName}: putMarks left ${pending.length} marks unwritten after ` +
+                `${UNPROCESSED_RETRIES} retries (throttled); retry the run later`,
+              { action: 'putMarks' },
+            );
+          }
+          if (attempt > 0) await sleep(Math.min(1000, 25 * 2 ** attempt));
+          try {
+            const out = await sdk.send('BatchWrite', { RequestItems: { [tableName]: pending } });
+            pending = (out.UnprocessedItems?.[tableName] ?? []) as typeof part;
+          } catch (err) {
+            throw wrap('putMarks', err);
+          }
         }
       });
     },

@@ -309,12 +309,14 @@ describe('package (no parameters)', () => {
     const items = (role: string) => asList(bySid(roleStatements(template, role)).LedgerItems?.Action ?? []);
     expect(items('RenewRole')).toEqual([
       'dynamodb:BatchGetItem',
+      'dynamodb:BatchWriteItem',
       'dynamodb:GetItem',
       'dynamodb:PutItem',
       'dynamodb:UpdateItem',
     ]);
     expect(items('CheckRole')).toEqual([
       'dynamodb:BatchGetItem',
+      'dynamodb:BatchWriteItem',
       'dynamodb:GetItem',
       'dynamodb:PutItem',
       'dynamodb:Scan',

@@ -154,9 +154,11 @@ describe('IAM: every granted action is used, every used action is granted', () =
 
     // 1. The everyday path: renew lists, takes budget, claims and submits two due domains; check confirms both.
     // An overlapping check run that started later is already recorded, so check's recordRun is refused and re-reads
-    // the item (GetItem), the path every conditional write takes on a refusal.
-    const everyday = await startWorld(['due-one.com', 'due-two.cn'], now);
+    // the item (GetItem), the path every conditional write takes on a refusal. A third due domain is held: its
+    // will-lapse line is marked sent (BatchWriteItem) once the digest is out.
+    const everyday = await startWorld(['due-one.com', 'due-two.cn', 'held-three.com'], now);
     worlds.push(everyday);
+    await everyday.ledger.putHold({ domain: 'held-three.com', createdAtMs: now });
     const later = Date.UTC(2100, 0, 1);
     await everyday.ledger.recordRun({
       job: 'check',

@@ -39,7 +39,13 @@ const statements = (role: Role | undefined) =>
 describe('lib/iam.ts: each role from what its job calls', () => {
   test('renew: item reads and conditional writes on the table, Query on the open index only', () => {
     expect(ledgerGrants('renew')).toEqual({
-      table: ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+      table: [
+        'dynamodb:BatchGetItem',
+        'dynamodb:BatchWriteItem',
+        'dynamodb:GetItem',
+        'dynamodb:PutItem',
+        'dynamodb:UpdateItem',
+      ],
       openIndex: ['dynamodb:Query'],
       claimPartitions: [],
     });
@@ -47,7 +53,13 @@ describe('lib/iam.ts: each role from what its job calls', () => {
 
   test('check: no claim take-over or budget, so no UpdateItem; the sweep Scan and claim-partition queries', () => {
     expect(ledgerGrants('check')).toEqual({
-      table: ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Scan'],
+      table: [
+        'dynamodb:BatchGetItem',
+        'dynamodb:BatchWriteItem',
+        'dynamodb:GetItem',
+        'dynamodb:PutItem',
+        'dynamodb:Scan',
+      ],
       openIndex: ['dynamodb:Query'],
       claimPartitions: ['dynamodb:Query'],
     });
