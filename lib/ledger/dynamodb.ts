@@ -216,35 +216,48 @@ export function createDynamoLedger(options: DynamoLedgerOptions): DynamoLedger {
 
   const BATCH_GET_CONCURRENCY = 4;
 
-  async function batchGet(keys: readonly ItemKey[], operation: string): Promise<Item[]> {
-    const unique = [...new Map(keys.map((k) => [`${k.pk}\u0000${k.sk}`, k])).values()];
-    // Chunks of 100 keys are read a few at a time: a listing of thousands of domains needs tens of them.
-    const parts = await mapWithLimit(chunk(unique, BATCH_GET_LIMIT), BATCH_GET_CONCURRENCY, async (part) => {
-      const found: Item[] = [];
-      let pending: Record<string, unknown>[] = part;
+  /**
+   * Sends `requests` in chunks of `size`, BATCH_GET_CONCURRENCY chunks at a time; `send` returns what the table
+   * left unprocessed (throttling), which is sent again with backoff, at most UNPROCESSED_RETRIES times.
+   */
+  async function sendInChunks<R>(
+    requests: readonly R[],
+    size: number,
+    operation: string,
+    send: (chunk: R[]) => Promise<R[]>,
+  ): Promise<void> {
+    await mapWithLimit(chunk(requests, size), BATCH_GET_CONCURRENCY, async (part) => {
+      let pending = part;
       for (let attempt = 0; pending.length > 0; attempt++) {
         if (attempt > UNPROCESSED_RETRIES) {
           throw new LedgerError(
-            `ledger table ${tableName}: ${operation} left ${pending.length} keys unprocessed after ` +
+            `ledger table ${tableName}: ${operation} left ${pending.length} requests unprocessed after ` +
               `${UNPROCESSED_RETRIES} retries (throttled); retry the run later`,
             { action: operation },
           );
         }
         if (attempt > 0) await sleep(Math.min(1000, 25 * 2 ** attempt));
         try {
-          const out = await sdk.send('BatchGet', {
-            RequestItems: { [tableName]: { Keys: pending, ConsistentRead: true } },
-          });
-          found.push(...(out.Responses?.[tableName] ?? []));
-          pending = out.UnprocessedKeys?.[tableName]?.Keys ?? [];
+          pending = await send(pending);
         } catch (err) {
           throw wrap(operation, err);
         }
       }
-      return found;
     });
-    const items = parts.flat();
-    return items;
+  }
+
+  async function batchGet(keys: readonly ItemKey[], operation: string): Promise<Item[]> {
+    const unique = [...new Map(keys.map((k) => [`${k.pk}\u0000${k.sk}`, k])).values()];
+    // Chunks of 100 keys are read a few at a time: a listing of thousands of domains needs tens of them.
+    const found: Item[] = [];
+    await sendInChunks<Record<string, unknown>>(unique, BATCH_GET_LIMIT, operation, async (pending) => {
+      const out = await sdk.send('BatchGet', {
+        RequestItems: { [tableName]: { Keys: pending, ConsistentRead: true } },
+      });
+      found.push(...(out.Responses?.[tableName] ?? []));
+      return out.UnprocessedKeys?.[tableName]?.Keys ?? [];
+    });
+    return found;
   }
 
   /** Reads every page of a Query or Scan: `send` gets the previous page's LastEvaluatedKey. */
@@ -643,24 +656,9 @@ export function createDynamoLedger(options: DynamoLedgerOptions): DynamoLedger {
           },
         },
       }));
-      await mapWithLimit(chunk(requests, BATCH_WRITE_LIMIT), BATCH_GET_CONCURRENCY, async (part) => {
-        let pending: typeof part = part;
-        for (let attempt = 0; pending.length > 0; attempt++) {
-          if (attempt > UNPROCESSED_RETRIES) {
-            throw new LedgerError(
-              `ledger table ${tableName}: putMarks left ${pending.length} marks unwritten after ` +
-                `${UNPROCESSED_RETRIES} retries (throttled); retry the run later`,
-              { action: 'putMarks' },
-            );
-          }
-          if (attempt > 0) await sleep(Math.min(1000, 25 * 2 ** attempt));
-          try {
-            const out = await sdk.send('BatchWrite', { RequestItems: { [tableName]: pending } });
-            pending = (out.UnprocessedItems?.[tableName] ?? []) as typeof part;
-          } catch (err) {
-            throw wrap('putMarks', err);
-          }
-        }
+      await sendInChunks(requests, BATCH_WRITE_LIMIT, 'putMarks', async (pending) => {
+        const out = await sdk.send('BatchWrite', { RequestItems: { [tableName]: pending } });
+        return (out.UnprocessedItems?.[tableName] ?? []) as typeof pending;
       });
     },
 

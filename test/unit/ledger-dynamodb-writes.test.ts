@@ -1,5 +1,11 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchWriteCommand,
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -21,7 +27,7 @@ const REQUEST: ClaimRequest = {
 const conditionFailed = () =>
   new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} });
 
-describe('claim writes of the DynamoDB ledger', () => {
+describe('writes of the DynamoDB ledger', () => {
   const ddb = mockClient(DynamoDBDocumentClient);
   beforeEach(() => ddb.reset());
   const ledger = () =>
@@ -82,5 +88,23 @@ describe('claim writes of the DynamoDB ledger', () => {
     expect(ddb).toHaveReceivedCommandTimes(UpdateCommand, 1);
     expect(ddb.commandCalls(UpdateCommand)[0]?.args[0].input.ExpressionAttributeValues?.[':writeId']).toBe('w-1');
     expect(ddb).toHaveReceivedCommandTimes(GetCommand, 0);
+  });
+
+  test('marks go 25 to a BatchWriteItem, each key once; what the table leaves unprocessed is sent again', async () => {
+    const keys = Array.from({ length: 30 }, (_, i) => `lapse#d${i}.com`);
+    let first = true;
+    ddb.on(BatchWriteCommand).callsFake((input: { RequestItems: Record<string, unknown[]> }) => {
+      const sent = input.RequestItems.t ?? [];
+      // The first request of 25 comes back with one item unprocessed (throttled).
+      if (first && sent.length === 25) {
+        first = false;
+        return { UnprocessedItems: { t: sent.slice(0, 1) } };
+      }
+      return {};
+    });
+    await ledger().putMarks([...keys, keys[0] as string], Date.UTC(2026, 11, 3));
+    const sizes = ddb.commandCalls(BatchWriteCommand).map((c) => c.args[0].input.RequestItems?.t?.length);
+    expect(sizes.sort((a, b) => (a ?? 0) - (b ?? 0))).toEqual([1, 5, 25]);
+    expect(ddb).toHaveReceivedCommandTimes(PutCommand, 0);
   });
 });
