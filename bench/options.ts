@@ -13,6 +13,11 @@ export interface BenchOptions extends BenchSettings {
   budgets: boolean;
   /** `node -e require()` runs per bundle. */
   loadRuns: number;
+  /**
+   * Job runs per size, each on a fresh sandbox and ledger; the run with the median wall time is reported (the
+   * others' wall/path and CPU are listed), so one noisy moment on a shared machine neither fails nor flatters it.
+   */
+  repeat: number;
   /** Where to write the JSON results; undefined = do not write. */
   out?: string;
   /** Print the usage and stop. */
@@ -32,6 +37,7 @@ export const DEFAULT_OPTIONS: BenchOptions = {
   bundles: true,
   budgets: true,
   loadRuns: 20,
+  repeat: 3,
   out: 'bench/results.json',
 };
 
@@ -44,6 +50,7 @@ export const USAGE = `npm run bench -- [flags]
   --max-batch 100          domains per renew batch
   --due-share 0.1          share of listed domains renewed
   --load-runs 20           node -e require() runs per bundle
+  --repeat 3               job runs per size; the median (by wall time) is reported
   --no-baseline            skip the naive baseline
   --no-bundles             skip the bundle measurements
   --no-budgets             skip the wall-clock budgets (planning 10 000 domains, packaging)
@@ -97,6 +104,9 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
         break;
       case '--load-runs':
         o.loadRuns = readNumber(flag, next(), 1, 1000, true);
+        break;
+      case '--repeat':
+        o.repeat = readNumber(flag, next(), 1, 99, true);
         break;
       case '--help':
         o.help = true;

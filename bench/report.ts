@@ -81,6 +81,8 @@ export interface SizeReport {
   /** Baseline wall / job wall. */
   speedUp?: number;
   acceptance: { callsAtMinimum: boolean; wallWithinLimit: boolean; rssUnderLimit?: boolean; allRenewed: boolean };
+  /** Every job run of this size (`--repeat`), fastest first: `job` is the median one. */
+  repeats?: { wallOverCriticalPath: number | null; cpuMsPerRenewal: number | null }[];
 }
 
 function sameCounts(a: CallCounts, b: CallCounts): boolean {
@@ -179,13 +181,19 @@ export function describeSize(input: {
   baselineExpected: CallCounts;
   timing: ScheduleTiming;
   concurrency: number;
+  /** Every job run of this size, `job` among them (`--repeat`). */
+  repeats?: readonly ScenarioRun[];
 }): SizeReport {
   const p = input.portfolio;
-  const job = describeRun(
-    input.job,
-    input.minimum,
-    jobCriticalPath(input.minimum, input.timing, input.concurrency, input.checkListPages ?? 0),
-  );
+  const path = jobCriticalPath(input.minimum, input.timing, input.concurrency, input.checkListPages ?? 0);
+  const job = describeRun(input.job, input.minimum, path);
+  const repeats =
+    input.repeats && input.repeats.length > 1
+      ? input.repeats
+          .map((r) => describeRun(r, input.minimum, path))
+          .sort((a, b) => a.wallMs - b.wallMs)
+          .map((r) => ({ wallOverCriticalPath: r.wallOverCriticalPath, cpuMsPerRenewal: r.cpuMsPerRenewal }))
+      : undefined;
   const baseline = input.baseline
     ? describeRun(input.baseline, input.baselineExpected, baselineCriticalPath(input.baselineExpected, input.timing))
     : undefined;
@@ -203,6 +211,7 @@ export function describeSize(input: {
     },
     job,
     ...(baseline ? { baseline, speedUp: baseline.wallMs / job.wallMs } : {}),
+    ...(repeats ? { repeats } : {}),
     acceptance: {
       callsAtMinimum: sameCounts(job.calls, input.minimum),
       wallWithinLimit: job.wallOverCriticalPath !== null && job.wallOverCriticalPath <= wallLimitFor(input.timing.qps),

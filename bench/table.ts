@@ -140,6 +140,11 @@ function formatAcceptance(report: BenchReport): string[] {
           : '') +
         `; all ${size.portfolio.renewals} renewed ${mark(a.allRenewed)}`,
     );
+    if (size.repeats) {
+      out.push(
+        `  N=${size.n} runs (fastest first; the median is reported): wall/path ${size.repeats.map((r) => x(r.wallOverCriticalPath)).join(', ')}; CPU ms/renewal ${size.repeats.map((r) => x(r.cpuMsPerRenewal)).join(', ')}`,
+      );
+    }
   }
   if (report.bundles) {
     out.push(
