@@ -27,3 +27,47 @@ export async function mapWithLimit<T, R>(
   if (failure) throw failure.error;
   return results;
 }
+
+/** Runs pushed tasks at most `limit` at a time; `drain` waits for them all. */
+export interface TaskQueue {
+  push(task: () => Promise<void>): void;
+  /** Resolves once every task pushed so far, and any pushed while it waits, has settled. */
+  drain(): Promise<void>;
+}
+
+/**
+ * A queue for work that arrives over time (mapWithLimit is for a list known up front): each pushed task starts as
+ * soon as fewer than `limit` are running. Tasks should catch their own errors: a rejection rejects `drain`.
+ */
+export function createTaskQueue(limit: number): TaskQueue {
+  const waiting: (() => Promise<void>)[] = [];
+  const started: Promise<void>[] = [];
+  let active = 0;
+  const pump = () => {
+    while (active < limit && waiting.length > 0) {
+      const task = waiting.shift() as () => Promise<void>;
+      active += 1;
+      started.push(
+        task().finally(() => {
+          active -= 1;
+          pump();
+        }),
+      );
+    }
+  };
+  return {
+    push(task) {
+      waiting.push(task);
+      pump();
+    },
+    async drain() {
+      // Tasks a finishing task starts are added to `started` while we wait: loop until none is left.
+      let seen = 0;
+      while (seen < started.length) {
+        const batch = started.slice(seen);
+        seen = started.length;
+        await Promise.all(batch);
+      }
+    },
+  };
+}

@@ -1,4 +1,4 @@
-import { LEDGER_CONCURRENCY, mapWithLimit } from '../concurrency';
+import { createTaskQueue, LEDGER_CONCURRENCY, mapWithLimit } from '../concurrency';
 import type { Batch, BatchEntry, Claim } from '../ledger/port';
 import { describeError } from '../log';
 import { classifyReason } from '../notify/text/advice';
@@ -105,14 +105,19 @@ export async function runCheck(
   }
   // 2. Confirm every reported success in one go: the new expiry must be visible before a renewal counts. A domain
   // whose look-up fails stays pending alone; the others are confirmed.
-  const successes = progress.flatMap(({ batch, details }) =>
-    details ? batch.entries.filter((e) => !e.outcome && details.get(e.domain)?.state === 'success') : [],
+  const succeeded = progress.flatMap(({ batch, details }) =>
+    details
+      ? batch.entries
+          .filter((e) => !e.outcome && details.get(e.domain)?.state === 'success')
+          .map((entry) => ({ batch, entry }))
+      : [],
   );
+  const successes = succeeded.map((s) => s.entry);
   // Ledger work off the critical path: the claims step 3 writes are read while the confirmation listing is in
   // flight, and a renewal is confirmed on its claim as soon as its page shows the new expiry. Step 3 then finds
   // those claims settled; a claim that changed in between fails its versioned save and is re-read there.
   const knownReady = prefetchClaims(deps, progress, log);
-  const early = confirmEarly(deps, progress, knownReady, rules, log);
+  const early = confirmEarly(deps, succeeded, knownReady, rules, log);
   const expiries =
     successes.length > 0
       ? await readCurrentExpiries(
@@ -198,34 +203,14 @@ function isFixableByPerson(message: string): boolean {
  */
 function confirmEarly(
   deps: JobDeps,
-  progress: readonly { batch: Batch; details?: ReadonlyMap<string, TaskDetail> }[],
+  succeeded: readonly { batch: Batch; entry: BatchEntry }[],
   knownReady: Promise<Map<string, Claim>>,
   rules: SettleRules,
   log: JobDeps['log'],
 ): { found: (domain: string, expiryMs: number) => void; settled: () => Promise<void> } {
   const waiting = new Map<string, { batch: Batch; entry: BatchEntry }[]>();
-  for (const { batch, details } of progress) {
-    if (!details) continue;
-    for (const entry of batch.entries) {
-      if (entry.outcome || details.get(entry.domain)?.state !== 'success') continue;
-      waiting.set(entry.domain, [...(waiting.get(entry.domain) ?? []), { batch, entry }]);
-    }
-  }
-  const queue: (() => Promise<void>)[] = [];
-  const running: Promise<void>[] = [];
-  let active = 0;
-  const pump = () => {
-    while (active < LEDGER_CONCURRENCY && queue.length > 0) {
-      const task = queue.shift() as () => Promise<void>;
-      active += 1;
-      running.push(
-        task().finally(() => {
-          active -= 1;
-          pump();
-        }),
-      );
-    }
-  };
+  for (const s of succeeded) waiting.set(s.entry.domain, [...(waiting.get(s.entry.domain) ?? []), s]);
+  const queue = createTaskQueue(LEDGER_CONCURRENCY);
   const save = async (batch: Batch, entry: BatchEntry, newExpiryMs: number) => {
     const known = await knownReady;
     const key = claimKey(entry.domain, entry.expiryMs);
@@ -247,17 +232,8 @@ function confirmEarly(
         if (rules.judgeExpiry(entry.expiryMs, entry.years, expiryMs) !== 'renewed') continue;
         queue.push(() => save(batch, entry, expiryMs));
       }
-      pump();
     },
-    async settled() {
-      // Tasks started later by `finally` are pushed onto `running` while we wait: loop until none is left.
-      let seen = 0;
-      while (seen < running.length) {
-        const started = running.slice(seen);
-        seen = running.length;
-        await Promise.all(started);
-      }
-    },
+    settled: () => queue.drain(),
   };
 }
 
