@@ -5,6 +5,9 @@ import { join, resolve } from 'node:path';
 import { buildSync } from 'esbuild';
 import type { ChildMessage, ChildRequest, ChildResult } from './protocol';
 
+// The options every Node bundle of the project shares (scripts/bundles.cjs).
+const { NODE_BUNDLE } = require('../scripts/bundles.cjs') as { NODE_BUNDLE: Record<string, unknown> };
+
 /** The repository root (every bench module lives directly in bench/, also when bundled by bench/run.js). */
 export const REPO_ROOT = resolve(__dirname, '..');
 
@@ -21,13 +24,8 @@ export function bundleChild(): ChildBundle {
   buildSync({
     entryPoints: [join(REPO_ROOT, 'bench', 'child-entry.ts')],
     outfile: file,
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'cjs',
+    ...NODE_BUNDLE,
     packages: 'external',
-    // import() of a package becomes require(): resolved through NODE_PATH like every other require.
-    supported: { 'dynamic-import': false },
     logLevel: 'silent',
   });
   return { file, dispose: () => rmSync(dir, { recursive: true, force: true }) };

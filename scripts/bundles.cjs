@@ -6,6 +6,20 @@
 /** Bundle name (dist/<name>/index.js) -> entry point. */
 const ENTRIES = { renew: 'handlers/renew.ts', check: 'handlers/check.ts', cli: 'lib/cli.ts' };
 
+/**
+ * What every Node bundle of the project shares (handlers, the CLI's in-memory bundle in load-ts.cjs, the bench's job
+ * process, test helpers): CommonJS for Node 20, and `import()` of a package compiled to `require()`, so a package
+ * loaded at first use (the AWS SDK) resolves through NODE_PATH like every other require; an ES-module `import()`
+ * does not search NODE_PATH, where the Lambda runtime keeps its SDK.
+ */
+const NODE_BUNDLE = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  supported: { 'dynamic-import': false },
+};
+
 /** The Lambda handlers (serverless.yml `handler: dist/<name>/index.handler`); `cli` is not deployed. */
 const HANDLERS = ['renew', 'check'];
 
@@ -18,28 +32,18 @@ function bundleOptions(name, root = process.cwd()) {
   const entry = ENTRIES[name];
   if (entry === undefined) throw new Error(`unknown bundle "${name}"; known: ${Object.keys(ENTRIES).join(', ')}`);
   return {
+    ...NODE_BUNDLE,
     absWorkingDir: root,
     entryPoints: [entry],
     outfile: `dist/${name}/index.js`,
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'cjs',
     minify: true,
     sourcemap: 'linked',
     // The CLI runs from the repository and may load dev-time packages (dynalite); handlers are self-contained.
     // Handlers use the AWS SDK v3 that the nodejs24.x runtime ships (bundling the SDK would add ~600 KB to each).
-    ...(name === 'cli'
-      ? { packages: 'external' }
-      : {
-          external: ['@aws-sdk/*', '@smithy/*'],
-          // The SDK is loaded at first use with `await import(...)`. Compiled to require(), so it resolves like
-          // every other require: through NODE_PATH to the runtime's SDK, which an ES-module import would not search.
-          supported: { 'dynamic-import': false },
-        }),
+    ...(name === 'cli' ? { packages: 'external' } : { external: ['@aws-sdk/*', '@smithy/*'] }),
     legalComments: 'none',
     metafile: false,
   };
 }
 
-module.exports = { ENTRIES, HANDLERS, bundleOptions };
+module.exports = { ENTRIES, HANDLERS, NODE_BUNDLE, bundleOptions };

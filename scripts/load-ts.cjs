@@ -13,13 +13,8 @@ const path = require('node:path');
 const Module = require('node:module');
 
 const OPTIONS = {
-  bundle: true,
-  platform: 'node',
-  target: 'node20',
-  format: 'cjs',
+  ...require('./bundles.cjs').NODE_BUNDLE,
   packages: 'external',
-  // import() of a package becomes require(): resolved through NODE_PATH like every other require.
-  supported: { 'dynamic-import': false },
   sourcemap: 'inline',
   write: false,
   logLevel: 'silent',

@@ -11,6 +11,9 @@ import type { Batch } from '../../lib/ledger/port';
 import { type LocalDynamo, startDynalite } from '../helpers/ledger-dynalite';
 import { PROCESS_TEST_TIMEOUT_MS } from '../helpers/timeouts';
 
+// The options every Node bundle of the project shares (scripts/bundles.cjs).
+const { NODE_BUNDLE } = require('../../scripts/bundles.cjs') as { NODE_BUNDLE: Record<string, unknown> };
+
 // Bundles a holder script with esbuild and runs it as a second process: sized for a loaded machine.
 jest.setTimeout(PROCESS_TEST_TIMEOUT_MS);
 
@@ -129,12 +132,8 @@ openEmbeddedLedger({ dir }).then(async (open) => {
       await build({
         entryPoints: [entry],
         outfile: script,
-        bundle: true,
-        platform: 'node',
-        format: 'cjs',
+        ...NODE_BUNDLE,
         packages: 'external',
-        // import() of a package becomes require(): resolved through NODE_PATH like every other require.
-        supported: { 'dynamic-import': false },
         logLevel: 'silent',
       });
     });
