@@ -3,8 +3,6 @@
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { writeHeapSnapshot } from 'node:v8';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createAlibabaRegistrar } from '../lib/alibaba';
 import { createAlibabaBilling } from '../lib/alibaba/billing';
 import { createCaller } from '../lib/alibaba/call';
@@ -87,14 +85,15 @@ async function runJob(req: ChildRequest): Promise<ChildResult> {
       if (problems.length < 20) problems.push(line);
     },
   });
-  const client = DynamoDBDocumentClient.from(
-    new DynamoDBClient({
+  // The ledger's own HTTP client, as the deployed functions use it (no injected SDK client).
+  const ledger = createDynamoLedger({
+    tableName: req.tableName,
+    clientConfig: {
       endpoint: req.dynamoEndpoint,
       region: 'us-east-1',
       credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' },
-    }),
-    { marshallOptions: { removeUndefinedValues: true } },
-  );
+    },
+  });
   const deps = assembleDeps({
     registrar: createAlibabaRegistrar({
       endpoint: req.endpoint,
@@ -105,7 +104,7 @@ async function runJob(req: ChildRequest): Promise<ChildResult> {
     }),
     // The balance is read before buying, as in production (BSS on the sandbox's port).
     billing: createAlibabaBilling({ endpoint: req.endpoint, credentials: credentialsOf(req), qps: req.qps }),
-    ledger: createDynamoLedger({ tableName: req.tableName, client }),
+    ledger,
     // The digest is rendered as in production; publishing is the only part left out (no SNS here).
     notifier: { publish: async () => ({}) },
     clock: systemClock,
@@ -160,7 +159,7 @@ async function runJob(req: ChildRequest): Promise<ChildResult> {
   if (sampler) clearInterval(sampler);
   const liveAfterCheck = req.memoryProbe && job !== 'renew' ? liveMemory() : undefined;
   if (job !== 'renew') snapshot('after-check');
-  client.destroy();
+  ledger.destroy();
   return {
     ...(liveStart && sampler
       ? {

@@ -1,4 +1,3 @@
-import type { DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 import type {
   BatchGetCommandInput,
   BatchGetCommandOutput,
@@ -16,6 +15,7 @@ import type {
   UpdateCommandInput,
   UpdateCommandOutput,
 } from '@aws-sdk/lib-dynamodb';
+import { createHttpLedgerSdk, type HttpLedgerConfig } from './dynamodb-http';
 
 /** The document-client commands the ledger sends: input and output of each. */
 interface Commands {
@@ -43,34 +43,29 @@ type Loaded = { lib: typeof import('@aws-sdk/lib-dynamodb'); client: DynamoDBDoc
 type AnyCommand = Parameters<DynamoDBDocumentClient['send']>[0];
 
 /**
- * Creates the ledger's SDK seam: `client` when given (tests, shared clients), else one built on the first call
- * from `clientConfig`, with undefined attributes dropped on the way in.
+ * The ledger's DynamoDB seam: over `client` when one is given (the embedded ledger, local servers, tests), else
+ * over the ledger's own HTTP client (dynamodb-http.ts) configured by `clientConfig` and the environment, as a
+ * deployed function runs.
  */
 export function createLedgerSdk(options: {
   client?: DynamoDBDocumentClient;
-  clientConfig?: DynamoDBClientConfig;
+  clientConfig?: HttpLedgerConfig;
 }): LedgerSdk {
+  return options.client ? overDocumentClient(options.client) : createHttpLedgerSdk(options.clientConfig);
+}
+
+/** The seam over an AWS SDK document client (its command classes loaded at the first call); never destroys it. */
+function overDocumentClient(client: DynamoDBDocumentClient): LedgerSdk {
   let loading: Promise<Loaded> | undefined;
-  let built: DynamoDBDocumentClient | undefined;
   const load = (): Promise<Loaded> =>
-    (loading ??= (async () => {
-      const lib = await import('@aws-sdk/lib-dynamodb');
-      if (options.client) return { lib, client: options.client };
-      const { DynamoDBClient } = await import('@aws-sdk/client-dynamodb');
-      built = lib.DynamoDBDocumentClient.from(new DynamoDBClient(options.clientConfig ?? {}), {
-        marshallOptions: { removeUndefinedValues: true },
-      });
-      return { lib, client: built };
-    })());
+    (loading ??= (async () => ({ lib: await import('@aws-sdk/lib-dynamodb'), client }))());
   return {
     async send(command, input) {
-      const { lib, client } = await load();
+      const { lib } = await load();
       const Command = lib[`${command}Command`] as unknown as new (input: unknown) => AnyCommand;
       return (await client.send(new Command(input))) as never;
     },
     destroy() {
-      built?.destroy();
-      built = undefined;
       loading = undefined;
     },
   };

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import type { DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 import type {
   DynamoDBDocumentClient,
   PutCommandInput,
@@ -12,6 +11,7 @@ import { type ErrorContext, LedgerConflictError, LedgerError } from '../errors';
 import { redact } from '../redact';
 import { TAKEOVER_CLAUSES } from '../renewal/claims';
 import { createLedgerSdk } from './dynamodb-client';
+import type { HttpLedgerConfig } from './dynamodb-http';
 import {
   batchPrefix,
   claimPrefix,
@@ -43,9 +43,10 @@ import { TABLE } from './table';
 
 export interface DynamoLedgerOptions {
   tableName: string;
-  /** A ready document client; when absent one is built on first use from `clientConfig`. */
+  /** A ready AWS SDK document client; when absent the ledger's own HTTP client is used (dynamodb-http.ts). */
   client?: DynamoDBDocumentClient;
-  clientConfig?: DynamoDBClientConfig;
+  /** Endpoint, region and credentials of the HTTP client; each defaults from the environment. */
+  clientConfig?: HttpLedgerConfig;
   /** Source of fresh write ids (default: random UUIDs). Tests inject it to replay a write with the same id. */
   newId?: () => string;
   /**

@@ -3,7 +3,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { InputError, LedgerConflictError, LedgerError } from '../../lib/errors';
 import { ensureTable } from '../../lib/ledger/create-table';
-import { createDynamoLedger } from '../../lib/ledger/dynamodb';
+import { createDynamoLedger, type DynamoLedger } from '../../lib/ledger/dynamodb';
 import type { Batch, Claim, ClaimRequest, Ledger } from '../../lib/ledger/port';
 import { TABLE } from '../../lib/ledger/table';
 
@@ -46,12 +46,31 @@ export function createLocalDocumentClient(endpoint: string): DynamoDBDocumentCli
   );
 }
 
-/** The DynamoDB adapter over a fresh table per test on a DynamoDB-compatible server (dynalite, DynamoDB Local). */
-export function dynamoBackend(server: LedgerServer): LedgerBackend {
+/**
+ * The DynamoDB adapter over a fresh table per test on a DynamoDB-compatible server (dynalite, DynamoDB Local),
+ * talking through an injected AWS SDK document client (`sdk`, as the embedded ledger does) or through the ledger's
+ * own HTTP client (`http`, lib/ledger/dynamodb-http.ts, as a deployed function does).
+ */
+export function dynamoBackend(server: LedgerServer, transport: 'sdk' | 'http' = 'sdk'): LedgerBackend {
   let client: DynamoDBDocumentClient | undefined;
+  const built: DynamoLedger[] = [];
   const connect = () => {
     client ??= createLocalDocumentClient(server.endpoint());
     return client;
+  };
+  const over = (c: DynamoDBDocumentClient) =>
+    transport === 'sdk'
+      ? { client: c }
+      : {
+          clientConfig: {
+            endpoint: server.endpoint(),
+            region: 'us-east-1',
+            credentials: { accessKeyId: 'contract', secretAccessKey: 'contract' },
+          },
+        };
+  const track = (ledger: DynamoLedger) => {
+    built.push(ledger);
+    return ledger;
   };
   return {
     async fresh() {
@@ -60,12 +79,14 @@ export function dynamoBackend(server: LedgerServer): LedgerBackend {
       await ensureTable(c, tableName);
       return {
         createLedger: (options = {}) =>
-          createDynamoLedger({
-            tableName,
-            client: c,
-            ...(options.newId ? { newId: options.newId } : {}),
-            ...(options.account !== undefined ? { account: options.account } : {}),
-          }),
+          track(
+            createDynamoLedger({
+              tableName,
+              ...over(c),
+              ...(options.newId ? { newId: options.newId } : {}),
+              ...(options.account !== undefined ? { account: options.account } : {}),
+            }),
+          ),
         async rawItem(pk, sk) {
           const out = await c.send(new GetCommand({ TableName: tableName, Key: { pk, sk }, ConsistentRead: true }));
           return out.Item;
@@ -73,10 +94,13 @@ export function dynamoBackend(server: LedgerServer): LedgerBackend {
       };
     },
     teardown() {
+      for (const ledger of built.splice(0)) ledger.destroy();
       client?.destroy();
       client = undefined;
     },
-    dynamo: { ledgerOnMissingTable: () => createDynamoLedger({ tableName: 'no-such-table', client: connect() }) },
+    dynamo: {
+      ledgerOnMissingTable: () => track(createDynamoLedger({ tableName: 'no-such-table', ...over(connect()) })),
+    },
   };
 }
 

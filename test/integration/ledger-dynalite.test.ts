@@ -7,4 +7,11 @@ beforeAll(async () => {
 });
 afterAll(() => server.stop());
 
-describeLedgerContract('dynalite (in-process, in memory)', dynamoBackend({ endpoint: () => server.endpoint }));
+describeLedgerContract(
+  'dynalite (in-process, in memory, AWS SDK document client)',
+  dynamoBackend({ endpoint: () => server.endpoint }),
+);
+describeLedgerContract(
+  'dynalite (in-process, in memory, the ledger HTTP client)',
+  dynamoBackend({ endpoint: () => server.endpoint }, 'http'),
+);

@@ -13,4 +13,11 @@ beforeAll(async () => {
 }, START_HOOK_TIMEOUT_MS);
 afterAll(() => server?.stop());
 
-describeLedgerContract('DynamoDB Local (Java, in memory)', dynamoBackend({ endpoint: () => server.endpoint }));
+describeLedgerContract(
+  'DynamoDB Local (Java, in memory, AWS SDK document client)',
+  dynamoBackend({ endpoint: () => server.endpoint }),
+);
+describeLedgerContract(
+  'DynamoDB Local (Java, in memory, the ledger HTTP client)',
+  dynamoBackend({ endpoint: () => server.endpoint }, 'http'),
+);

@@ -1,0 +1,241 @@
+import type { Agent as HttpAgent, IncomingMessage, RequestOptions } from 'node:http';
+import { fromAttributeMap, toAttributeMap } from './attribute-values';
+import type { LedgerSdk } from './dynamodb-client';
+import { type AwsCredentials, signRequest } from './sigv4';
+
+/**
+ * Where and as whom the ledger talks to DynamoDB over its own HTTP client. Each field defaults from the environment
+ * a Lambda function runs in: `endpoint` from AWS_ENDPOINT_URL_DYNAMODB or AWS_ENDPOINT_URL, else the region's
+ * public endpoint; `region` from AWS_REGION or AWS_DEFAULT_REGION; `credentials` from AWS_ACCESS_KEY_ID,
+ * AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN (the execution role's, which Lambda sets).
+ */
+export interface HttpLedgerConfig {
+  endpoint?: string;
+  region?: string;
+  credentials?: AwsCredentials;
+  /** Attempts per request, first included (default 3, the AWS SDK's). */
+  maxAttempts?: number;
+  /** Per attempt: no response within this long aborts it (retried), ms; default 5 000. */
+  timeoutMs?: number;
+  env?: Readonly<Record<string, string | undefined>>;
+  /** Backoff between attempts (tests inject one that does not wait). */
+  sleep?: (ms: number) => Promise<void>;
+  /** Signing time source, ms (tests pin it). */
+  now?: () => number;
+}
+
+const DEFAULT_ATTEMPTS = 3;
+const DEFAULT_TIMEOUT_MS = 5_000;
+const BACKOFF_BASE_MS = 100;
+const THROTTLE_BASE_MS = 500;
+const BACKOFF_CAP_MS = 20_000;
+
+/** The AWS SDK's throttling error names (standard retry mode): retried with a longer backoff. */
+const THROTTLING = new Set([
+  'ProvisionedThroughputExceededException',
+  'RequestLimitExceeded',
+  'ThrottlingException',
+  'Throttling',
+  'LimitExceededException',
+  'TooManyRequestsException',
+  'TransactionInProgressException',
+]);
+/** Network failures worth another attempt (the request may or may not have been applied: the ledger's writeId tells). */
+const NETWORK_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'EAI_AGAIN', 'TimeoutError']);
+
+/** DynamoDB's answer to a request it refused: `name` is the exception type, as the AWS SDK names it. */
+export class DynamoServiceError extends Error {
+  readonly $metadata: { httpStatusCode: number; requestId?: string };
+  constructor(name: string, message: string, statusCode: number, requestId: string | undefined) {
+    super(message);
+    this.name = name;
+    this.$metadata = { httpStatusCode: statusCode, ...(requestId ? { requestId } : {}) };
+  }
+}
+
+type Json = Record<string, unknown>;
+type Convert = (map: never) => Json;
+
+/** Fields that hold one item, key or value map, and fields that hold a list of them (RequestItems' `Keys`). */
+const ITEM_FIELDS = new Set([
+  'Key',
+  'Item',
+  'ExpressionAttributeValues',
+  'ExclusiveStartKey',
+  'Attributes',
+  'LastEvaluatedKey',
+]);
+const LIST_FIELDS = new Set(['Keys', 'Items']);
+
+/**
+ * Converts the item-bearing fields of a request or response between plain values and typed JSON, wherever they
+ * sit (RequestItems, UnprocessedKeys and UnprocessedItems nest them under the table name); `Responses` holds a list
+ * of items per table. Item contents are converted whole, never walked as structure.
+ */
+function convertFields(value: unknown, convert: Convert): unknown {
+  if (Array.isArray(value)) return value.map((v) => convertFields(v, convert));
+  if (typeof value !== 'object' || value === null) return value;
+  const out: Json = {};
+  for (const [field, v] of Object.entries(value)) {
+    out[field] = ITEM_FIELDS.has(field)
+      ? convert(v as never)
+      : LIST_FIELDS.has(field)
+        ? (v as never[]).map(convert)
+        : field === 'Responses'
+          ? Object.fromEntries(Object.entries(v as Json).map(([t, items]) => [t, (items as never[]).map(convert)]))
+          : convertFields(v, convert);
+  }
+  return out;
+}
+
+const ACTIONS: Record<string, string> = {
+  Get: 'GetItem',
+  Put: 'PutItem',
+  Update: 'UpdateItem',
+  BatchGet: 'BatchGetItem',
+  BatchWrite: 'BatchWriteItem',
+  Query: 'Query',
+  Scan: 'Scan',
+};
+
+/** The public endpoint of DynamoDB in `region` (China regions live under amazonaws.com.cn). */
+export function publicEndpoint(region: string): string {
+  return `https://dynamodb.${region}.amazonaws.com${region.startsWith('cn-') ? '.cn' : ''}`;
+}
+
+function isRetryable(err: unknown): { retry: boolean; throttled: boolean } {
+  if (err instanceof DynamoServiceError) {
+    const throttled = THROTTLING.has(err.name);
+    return { retry: throttled || err.$metadata.httpStatusCode >= 500, throttled };
+  }
+  const code = (err as { code?: unknown } | undefined)?.code;
+  return { retry: typeof code === 'string' && NETWORK_CODES.has(code), throttled: false };
+}
+
+function readBody(res: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    res.on('data', (c: Buffer) => chunks.push(c));
+    res.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    res.on('error', reject);
+  });
+}
+
+/**
+ * The ledger's DynamoDB seam over Node's own HTTP client: the same document-client commands and shapes as the AWS
+ * SDK path, at about a quarter of its CPU per request (bench/README.md): signed with SigV4 (sigv4.ts), the values
+ * marshalled by attribute-values.ts, JSON protocol 1.0. Like the SDK's standard retry mode it retries throttling,
+ * 5xx answers and network failures (3 attempts, jittered exponential backoff); a retried write the table had
+ * already applied is recognised by the ledger's writeId (dynamodb.ts). This is what a deployed function uses; local
+ * runs and tests that inject a document client keep the SDK path.
+ */
+export function createHttpLedgerSdk(config: HttpLedgerConfig = {}): LedgerSdk {
+  const env = config.env ?? process.env;
+  const attempts = config.maxAttempts ?? DEFAULT_ATTEMPTS;
+  const timeoutMs = config.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const sleep = config.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const now = config.now ?? Date.now;
+  let transport:
+    | { url: URL; region: string; agent: HttpAgent; request: typeof import('node:http').request }
+    | undefined;
+
+  const setUp = async () => {
+    if (transport) return transport;
+    const region = config.region ?? (env.AWS_REGION?.trim() || env.AWS_DEFAULT_REGION?.trim());
+    if (!region) throw new Error('no AWS region for the ledger table: set AWS_REGION');
+    const url = new URL(
+      config.endpoint ??
+        (env.AWS_ENDPOINT_URL_DYNAMODB?.trim() || env.AWS_ENDPOINT_URL?.trim() || publicEndpoint(region)),
+    );
+    // Loaded here, not at import: a handler that stops on its configuration never pays for it.
+    const http = url.protocol === 'https:' ? await import('node:https') : await import('node:http');
+    transport = { url, region, agent: new http.Agent({ keepAlive: true, maxSockets: 50 }), request: http.request };
+    return transport;
+  };
+
+  const credentialsOf = (): AwsCredentials => {
+    if (config.credentials) return config.credentials;
+    const accessKeyId = env.AWS_ACCESS_KEY_ID;
+    const secretAccessKey = env.AWS_SECRET_ACCESS_KEY;
+    if (!accessKeyId || !secretAccessKey) {
+      throw new Error('no AWS credentials for the ledger table: AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are unset');
+    }
+    const sessionToken = env.AWS_SESSION_TOKEN;
+    return { accessKeyId, secretAccessKey, ...(sessionToken ? { sessionToken } : {}) };
+  };
+
+  const attempt = async (action: string, body: string): Promise<Json> => {
+    const { url, region, agent, request } = await setUp();
+    const headers = signRequest({
+      method: 'POST',
+      host: url.host,
+      path: '/',
+      query: '',
+      headers: {
+        'content-type': 'application/x-amz-json-1.0',
+        'x-amz-target': `DynamoDB_20120810.${action}`,
+      },
+      body,
+      region,
+      service: 'dynamodb',
+      credentials: credentialsOf(),
+      nowMs: now(),
+    });
+    const options: RequestOptions = {
+      protocol: url.protocol,
+      hostname: url.hostname,
+      port: url.port || undefined,
+      path: url.pathname,
+      method: 'POST',
+      agent,
+      headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) },
+    };
+    return new Promise<Json>((resolve, reject) => {
+      const req = request(options, (res) => {
+        readBody(res).then((text) => {
+          const requestId = res.headers['x-amzn-requestid'] as string | undefined;
+          let parsed: Json = {};
+          try {
+            parsed = text ? (JSON.parse(text) as Json) : {};
+          } catch {
+            // A body that is not JSON (a proxy's error page) is described by its status below.
+          }
+          if (res.statusCode === 200) return resolve(parsed);
+          const type = String(parsed.__type ?? `HTTP ${res.statusCode}`);
+          const message = String(parsed.message ?? parsed.Message ?? `DynamoDB answered HTTP ${res.statusCode}`);
+          reject(
+            new DynamoServiceError(type.slice(type.lastIndexOf('#') + 1), message, res.statusCode ?? 0, requestId),
+          );
+        }, reject);
+      });
+      req.setTimeout(timeoutMs, () =>
+        req.destroy(
+          Object.assign(new Error(`no answer from DynamoDB within ${timeoutMs} ms`), { code: 'TimeoutError' }),
+        ),
+      );
+      req.on('error', reject);
+      req.end(body);
+    });
+  };
+
+  return {
+    async send(command, input) {
+      const action = ACTIONS[command] as string;
+      const body = JSON.stringify(convertFields(input, toAttributeMap as Convert));
+      for (let n = 1; ; n++) {
+        try {
+          return convertFields(await attempt(action, body), fromAttributeMap as Convert) as never;
+        } catch (err) {
+          const { retry, throttled } = isRetryable(err);
+          if (!retry || n >= attempts) throw err;
+          const ceiling = Math.min(BACKOFF_CAP_MS, (throttled ? THROTTLE_BASE_MS : BACKOFF_BASE_MS) * 2 ** (n - 1));
+          await sleep(Math.random() * ceiling);
+        }
+      }
+    },
+    destroy() {
+      transport?.agent.destroy();
+      transport = undefined;
+    },
+  };
+}

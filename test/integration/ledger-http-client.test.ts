@@ -1,0 +1,245 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingHttpHeaders, request, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { LedgerError } from '../../lib/errors';
+import { ensureTable } from '../../lib/ledger/create-table';
+import { createDynamoLedger } from '../../lib/ledger/dynamodb';
+import { createHttpLedgerSdk, DynamoServiceError, publicEndpoint } from '../../lib/ledger/dynamodb-http';
+import { createLocalDocumentClient } from '../helpers/ledger-contract';
+import { type LocalDynamo, startDynalite } from '../helpers/ledger-dynalite';
+
+/**
+ * The ledger's own DynamoDB client (lib/ledger/dynamodb-http.ts) against dynalite behind a loopback proxy that
+ * injects the partial faults a real network has: a 5xx, throttling, an answer lost after the write was applied, an
+ * answer that never comes. The backoff sleeps are recorded, not waited.
+ */
+type Fault = 'pass' | '500' | 'throttle' | 'apply-then-drop' | 'hang';
+
+let dynamo: LocalDynamo;
+let proxy: Server;
+let proxyUrl: string;
+let faults: Fault[] = [];
+const seen: { target: string; headers: IncomingHttpHeaders; fault: Fault }[] = [];
+const TABLE = 'http-client';
+const CREDENTIALS = { accessKeyId: 'AKIAHTTPCLIENTTEST1', secretAccessKey: 'http-client-secret' };
+
+function forward(headers: IncomingHttpHeaders, body: Buffer): Promise<{ status: number; text: string }> {
+  const target = new URL(dynamo.endpoint);
+  return new Promise((resolve, reject) => {
+    const req = request({ hostname: target.hostname, port: target.port, method: 'POST', path: '/', headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString() }));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+beforeAll(async () => {
+  dynamo = await startDynalite();
+  const client = createLocalDocumentClient(dynamo.endpoint);
+  await ensureTable(client, TABLE);
+  client.destroy();
+  proxy = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', async () => {
+      const fault = faults.shift() ?? 'pass';
+      seen.push({ target: String(req.headers['x-amz-target']), headers: req.headers, fault });
+      if (fault === 'hang') return; // never answered; the client's timeout ends it
+      if (fault === '500') {
+        res.writeHead(500, { 'content-type': 'application/x-amz-json-1.0' });
+        res.end(JSON.stringify({ __type: 'com.amazonaws.dynamodb.v20120810#InternalServerError', message: 'boom' }));
+        return;
+      }
+      if (fault === 'throttle') {
+        res.writeHead(400, { 'content-type': 'application/x-amz-json-1.0' });
+        res.end(
+          JSON.stringify({
+            __type: 'com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException',
+            message: 'slow down',
+          }),
+        );
+        return;
+      }
+      const answer = await forward(req.headers, Buffer.concat(chunks));
+      if (fault === 'apply-then-drop') {
+        req.socket.destroy(); // the table applied the write; its answer is lost
+        return;
+      }
+      res.writeHead(answer.status, { 'content-type': 'application/x-amz-json-1.0', 'x-amzn-requestid': 'REQ-1' });
+      res.end(answer.text);
+    });
+  });
+  await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+  proxyUrl = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+});
+
+afterAll(async () => {
+  proxy.closeAllConnections();
+  await new Promise<void>((resolve) => proxy.close(() => resolve()));
+  await dynamo.stop();
+});
+
+beforeEach(() => {
+  faults = [];
+  seen.length = 0;
+});
+
+function clientWith(over: { maxAttempts?: number; timeoutMs?: number } = {}) {
+  const sleeps: number[] = [];
+  const sdk = createHttpLedgerSdk({
+    endpoint: proxyUrl,
+    region: 'us-east-1',
+    credentials: CREDENTIALS,
+    sleep: async (ms) => {
+      sleeps.push(ms);
+    },
+    ...over,
+  });
+  return { sdk, sleeps };
+}
+
+const key = () => ({ pk: `TEST#${randomUUID()}`, sk: 'ITEM' });
+
+describe("the ledger's HTTP client", () => {
+  test('a 5xx answer is retried after a backoff, and the write lands once', async () => {
+    const { sdk, sleeps } = clientWith();
+    const k = key();
+    faults = ['500'];
+    await sdk.send('Put', { TableName: TABLE, Item: { ...k, n: 1, list: ['a'], skip: undefined } });
+    const read = await sdk.send('Get', { TableName: TABLE, Key: k, ConsistentRead: true });
+    expect(read.Item).toStrictEqual({ ...k, n: 1, list: ['a'] });
+    expect(seen.map((s) => `${s.target} ${s.fault}`)).toStrictEqual([
+      'DynamoDB_20120810.PutItem 500',
+      'DynamoDB_20120810.PutItem pass',
+      'DynamoDB_20120810.GetItem pass',
+    ]);
+    expect(sleeps).toHaveLength(1);
+    expect(sleeps[0]).toBeLessThanOrEqual(100);
+    sdk.destroy();
+  });
+
+  test('throttling is retried with the longer backoff; after the last attempt the error is thrown by name', async () => {
+    const { sdk, sleeps } = clientWith();
+    faults = ['throttle', 'throttle', 'throttle'];
+    const err = await sdk.send('Get', { TableName: TABLE, Key: key() }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(DynamoServiceError);
+    expect((err as DynamoServiceError).name).toBe('ProvisionedThroughputExceededException');
+    expect((err as DynamoServiceError).$metadata.httpStatusCode).toBe(400);
+    expect(seen).toHaveLength(3);
+    expect(sleeps).toHaveLength(2);
+    expect(Math.max(...sleeps)).toBeLessThanOrEqual(1000);
+    sdk.destroy();
+  });
+
+  test('a refusal is not retried: the condition failure reaches the ledger under its AWS name', async () => {
+    const { sdk } = clientWith();
+    const k = key();
+    await sdk.send('Put', { TableName: TABLE, Item: { ...k, version: 1 } });
+    const err = await sdk
+      .send('Put', {
+        TableName: TABLE,
+        Item: { ...k, version: 2 },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      })
+      .catch((e: unknown) => e);
+    expect((err as Error).name).toBe('ConditionalCheckFailedException');
+    expect(seen.filter((s) => s.target.endsWith('PutItem'))).toHaveLength(2);
+    sdk.destroy();
+  });
+
+  test('an answer that never comes times out and is retried', async () => {
+    const { sdk, sleeps } = clientWith({ timeoutMs: 100, maxAttempts: 2 });
+    faults = ['hang'];
+    const k = key();
+    await sdk.send('Put', { TableName: TABLE, Item: k });
+    expect(seen.map((s) => s.fault)).toStrictEqual(['hang', 'pass']);
+    expect(sleeps).toHaveLength(1);
+    faults = ['hang', 'hang'];
+    const err = await sdk.send('Get', { TableName: TABLE, Key: k }).catch((e: unknown) => e);
+    expect((err as { code?: string }).code).toBe('TimeoutError');
+    expect((err as Error).message).toMatch(/no answer from DynamoDB within 100 ms/);
+    sdk.destroy();
+  });
+
+  test('a claim whose answer is lost after the table applied it is recognised as ours on the retry (M1)', async () => {
+    const ledger = createDynamoLedger({
+      tableName: TABLE,
+      clientConfig: { endpoint: proxyUrl, region: 'us-east-1', credentials: CREDENTIALS, sleep: async () => {} },
+    });
+    faults = ['apply-then-drop'];
+    const domain = `lost-${randomUUID().slice(0, 8)}.com`;
+    const result = await ledger.claim({
+      domain,
+      expiryMs: Date.UTC(2030, 0, 1),
+      batchId: 'b-1',
+      attemptId: 'r/b-1',
+      years: 1,
+      nowMs: Date.UTC(2029, 11, 1),
+      maxAttempts: 3,
+    });
+    expect(result.ok).toBe(true);
+    // Applied, answer lost; the retried put is refused (an item exists), so the takeover update is tried with the
+    // same writeId and refused too (the claim is live); the re-read finds our own writeId.
+    expect(seen.map((s) => `${s.target.split('.')[1]} ${s.fault}`)).toStrictEqual([
+      'PutItem apply-then-drop',
+      'PutItem pass',
+      'UpdateItem pass',
+      'GetItem pass',
+    ]);
+    const [claim] = await ledger.getClaims([{ domain, expiryMs: Date.UTC(2030, 0, 1) }]);
+    expect(claim).toMatchObject({ domain, status: 'CLAIMED', batchId: 'b-1', version: 1 });
+    ledger.destroy();
+  });
+
+  test('a missing table is a LedgerError naming the table and the AWS error, without the key', async () => {
+    const ledger = createDynamoLedger({
+      tableName: 'no-such-table',
+      clientConfig: { endpoint: proxyUrl, region: 'us-east-1', credentials: CREDENTIALS },
+    });
+    const err = await ledger.getClaims([{ domain: 'a.com', expiryMs: 1 }]).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(LedgerError);
+    expect((err as Error).message).toMatch(/ledger table no-such-table: .*ResourceNotFoundException/);
+    expect((err as Error).message).not.toContain(CREDENTIALS.accessKeyId);
+    expect(seen).toHaveLength(1);
+    ledger.destroy();
+  });
+
+  test('endpoint, region and credentials default from the environment a function runs in', async () => {
+    const sdk = createHttpLedgerSdk({
+      env: {
+        AWS_REGION: 'eu-west-1',
+        AWS_ENDPOINT_URL_DYNAMODB: proxyUrl,
+        AWS_ACCESS_KEY_ID: 'ASIAENVIRONMENTKEY1',
+        AWS_SECRET_ACCESS_KEY: 'env-secret',
+        AWS_SESSION_TOKEN: 'env-token',
+      },
+    });
+    await sdk.send('Get', { TableName: TABLE, Key: key() });
+    const headers = seen[0]?.headers ?? {};
+    expect(headers['x-amz-security-token']).toBe('env-token');
+    expect(String(headers.authorization)).toMatch(
+      /^AWS4-HMAC-SHA256 Credential=ASIAENVIRONMENTKEY1\/\d{8}\/eu-west-1\/dynamodb\/aws4_request, SignedHeaders=content-type;host;x-amz-date;x-amz-security-token;x-amz-target, Signature=[0-9a-f]{64}$/,
+    );
+    sdk.destroy();
+  });
+
+  test('no region or no credentials: a clear error before anything is sent', async () => {
+    const noRegion = createHttpLedgerSdk({ env: { AWS_ACCESS_KEY_ID: 'A', AWS_SECRET_ACCESS_KEY: 'B' } });
+    await expect(noRegion.send('Get', { TableName: TABLE, Key: key() })).rejects.toThrow(/set AWS_REGION/);
+    const noKeys = createHttpLedgerSdk({ env: { AWS_REGION: 'us-east-1', AWS_ENDPOINT_URL_DYNAMODB: proxyUrl } });
+    await expect(noKeys.send('Get', { TableName: TABLE, Key: key() })).rejects.toThrow(
+      /AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are unset/,
+    );
+    expect(seen).toHaveLength(0);
+    noRegion.destroy();
+    noKeys.destroy();
+  });
+
+  test("the public endpoint is the region's, under amazonaws.com.cn in China", () => {
+    expect(publicEndpoint('us-east-1')).toBe('https://dynamodb.us-east-1.amazonaws.com');
+    expect(publicEndpoint('cn-northwest-1')).toBe('https://dynamodb.cn-northwest-1.amazonaws.com.cn');
+  });
+});
