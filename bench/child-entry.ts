@@ -1,5 +1,6 @@
 // The bench's job process: runs the real renew and check jobs (or the naive baseline) once against the sandbox
 // and reports its timings and peak RSS to the parent. Bundled by bench/child.ts, started with fork().
+
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { writeHeapSnapshot } from 'node:v8';
@@ -9,6 +10,7 @@ import { createCaller } from '../lib/alibaba/call';
 import { createRateLimiter } from '../lib/alibaba/rate-limit';
 import { systemClock } from '../lib/clock';
 import { assembleDeps } from '../lib/compose/adapters';
+import { createHttpPost } from '../lib/http-post';
 import { executeCheck, executeRenew } from '../lib/jobs';
 import { createDynamoLedger } from '../lib/ledger/dynamodb';
 import { createLogger } from '../lib/log';
@@ -207,7 +209,7 @@ async function runBaseline(req: ChildRequest): Promise<ChildResult> {
     caller: { lang: 'en' },
     maxAttempts: 5,
     limiter: createRateLimiter(req.qps, now, sleep),
-    fetch: globalThis.fetch,
+    post: createHttpPost().post,
     sleep,
     random: Math.random,
     now,

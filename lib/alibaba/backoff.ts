@@ -28,8 +28,8 @@ export function computeBackoffMs(
 }
 
 /** Parses `x-acs-retry-after` (milliseconds, as Darabonba SDKs read it); undefined when absent or not positive. */
-export function parseRetryAfterMs(header: string | null): number | undefined {
-  if (header === null) return undefined;
+export function parseRetryAfterMs(header: string | undefined): number | undefined {
+  if (header === undefined) return undefined;
   const value = Number(header.trim());
   return Number.isFinite(value) && value > 0 ? value : undefined;
 }

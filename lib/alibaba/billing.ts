@@ -1,5 +1,6 @@
 import type { Billing } from '../billing/port';
 import { InputError, RejectedFinalError } from '../errors';
+import { createHttpPost } from '../http-post';
 import { redact } from '../redact';
 import { parseAccountBalance } from './balance-shapes';
 import { createCaller } from './call';
@@ -16,7 +17,7 @@ export const INTL_BSS_ENDPOINT = 'https://business.ap-southeast-1.aliyuncs.com';
 /** The domain client's transport options (same credentials, budget, retries and hooks), with the BSS endpoint. */
 export type AlibabaBillingOptions = Pick<
   AlibabaClientOptions,
-  'credentials' | 'timeoutMs' | 'qps' | 'maxAttempts' | 'fetch' | 'sleep' | 'random' | 'now' | 'onCall'
+  'credentials' | 'timeoutMs' | 'qps' | 'maxAttempts' | 'post' | 'sleep' | 'random' | 'now' | 'onCall'
 > & {
   /** Default {@link DEFAULT_BSS_ENDPOINT}. */
   endpoint?: string;
@@ -47,7 +48,7 @@ export function createAlibabaBilling(options: AlibabaBillingOptions): Billing {
     timeoutMs: positiveInt('timeoutMs', options.timeoutMs ?? 10_000),
     maxAttempts: positiveInt('maxAttempts', options.maxAttempts ?? 5),
     limiter: createRateLimiter(qps, now, sleep),
-    fetch: options.fetch ?? globalThis.fetch,
+    post: options.post ?? createHttpPost().post,
     sleep,
     random: options.random ?? Math.random,
     now,

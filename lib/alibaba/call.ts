@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { ErrorContext } from '../errors';
+import type { HttpPost } from '../http-post';
 import type { Credentials, CredentialsProvider } from '../registrar/port';
 import { computeBackoffMs, parseRetryAfterMs } from './backoff';
 import { type AttemptFailure, classifyFailure, type FailureClass } from './classify';
@@ -33,7 +34,7 @@ export interface CallerDeps {
   caller?: CallerParams;
   maxAttempts: number;
   limiter: RateLimiter;
-  fetch: typeof fetch;
+  post: HttpPost;
   sleep: (ms: number) => Promise<void>;
   random: () => number;
   now: () => number;
@@ -94,7 +95,7 @@ export function createCaller(deps: CallerDeps): Caller {
     const result = await exchange({
       endpoint: deps.endpoint,
       timeoutMs: deps.timeoutMs,
-      fetch: deps.fetch,
+      post: deps.post,
       params,
       action: spec.action,
       parseRetryAfter: parseRetryAfterMs,

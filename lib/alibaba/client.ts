@@ -1,4 +1,5 @@
 import { AmbiguousOutcomeError, InputError } from '../errors';
+import { createHttpPost, type HttpPost } from '../http-post';
 import { normalizeDomain } from '../registrar/domain-name';
 import type { CredentialsProvider, Registrar, RenewBatchRequest } from '../registrar/port';
 import { computeBackoffMs, DEFAULT_BACKOFF } from './backoff';
@@ -49,7 +50,8 @@ export interface AlibabaClientOptions {
   qps?: number;
   /** Attempts per call including the first. Default 5. */
   maxAttempts?: number;
-  fetch?: typeof fetch;
+  /** The HTTP exchange; default Node's HTTP client with keep-alive (lib/http-post.ts). Tests inject their own. */
+  post?: HttpPost;
   sleep?: (ms: number) => Promise<void>;
   random?: () => number;
   /** Epoch ms; used for request timestamps, rate limiting and durations. */
@@ -137,7 +139,7 @@ export function createAlibabaRegistrar(options: AlibabaClientOptions): Registrar
     caller: { lang: options.lang ?? 'en', ...(options.userClientIp ? { userClientIp: options.userClientIp } : {}) },
     maxAttempts,
     limiter: createRateLimiter(qps, now, sleep),
-    fetch: options.fetch ?? globalThis.fetch,
+    post: options.post ?? createHttpPost().post,
     sleep,
     random,
     now,

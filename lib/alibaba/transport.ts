@@ -1,3 +1,4 @@
+import { type HttpPost, HttpTimeoutError } from '../http-post';
 import type { AttemptFailure } from './classify';
 import type { WireParams } from './params';
 import { canonicalizeQuery } from './sign';
@@ -24,11 +25,12 @@ export interface ExchangeOptions {
   maxBodyBytes?: number;
   endpoint: string;
   timeoutMs: number;
-  fetch: typeof fetch;
+  /** The HTTP exchange (lib/http-post.ts; tests inject their own). */
+  post: HttpPost;
   /** Parameters including `Signature`; sent as a form body so nothing lands in URLs or access logs. */
   params: WireParams;
   action: string;
-  parseRetryAfter: (header: string | null) => number | undefined;
+  parseRetryAfter: (header: string | undefined) => number | undefined;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -88,33 +90,6 @@ function findNetworkCode(error: unknown): string | undefined {
   return undefined;
 }
 
-/**
- * Reads the body as UTF-8 text, at most `maxBytes`; undefined when the answer is bigger (declared or streamed), after
- * cancelling the rest. Never buffers more than `maxBytes` plus one chunk.
- */
-async function readCapped(response: Response, maxBytes: number): Promise<string | undefined> {
-  const declared = Number(response.headers.get('content-length'));
-  if (Number.isFinite(declared) && declared > maxBytes) {
-    await response.body?.cancel().catch(() => {});
-    return undefined;
-  }
-  if (!response.body) return '';
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > maxBytes) {
-      await reader.cancel().catch(() => {});
-      return undefined;
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks).toString('utf8');
-}
-
 function parseJson(text: string): unknown {
   try {
     return JSON.parse(text);
@@ -128,24 +103,23 @@ function parseJson(text: string): unknown {
  * Never throws: every outcome is returned for the caller to classify.
  */
 export async function exchange(options: ExchangeOptions): Promise<ExchangeResult> {
-  const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(), options.timeoutMs);
   const url = `${options.endpoint.replace(/\/+$/, '')}/`;
+  const maxBytes = options.maxBodyBytes ?? MAX_RESPONSE_BYTES;
   try {
-    const response = await options.fetch(url, {
-      method: 'POST',
+    // Redirects are not followed: a 3xx is an answer like any other non-2xx.
+    const response = await options.post({
+      url,
       headers: {
         'content-type': 'application/x-www-form-urlencoded',
         accept: 'application/json',
         'x-acs-action': options.action,
       },
       body: canonicalizeQuery(options.params),
-      signal: controller.signal,
-      redirect: 'manual',
+      timeoutMs: options.timeoutMs,
+      maxBytes,
     });
-    const maxBytes = options.maxBodyBytes ?? MAX_RESPONSE_BYTES;
-    const text = await readCapped(response, maxBytes);
-    const headerRequestId = response.headers.get('x-acs-request-id') ?? undefined;
+    const text = response.text;
+    const headerRequestId = response.header('x-acs-request-id');
     if (text === undefined) {
       // Not read, so nothing is known of the outcome: an invalid body, which is ambiguous (a paid call is reconciled,
       // never resent blindly), whatever the status.
@@ -177,7 +151,7 @@ export async function exchange(options: ExchangeOptions): Promise<ExchangeResult
     }
     const code = record ? readString(record, 'Code') : undefined;
     const serverMessage = record ? readString(record, 'Message') : undefined;
-    const retryAfterMs = options.parseRetryAfter(response.headers.get('x-acs-retry-after'));
+    const retryAfterMs = options.parseRetryAfter(response.header('x-acs-retry-after'));
     return {
       ok: false,
       failure: { kind: 'http', httpStatus: response.status, ...(code ? { code } : {}) },
@@ -186,14 +160,12 @@ export async function exchange(options: ExchangeOptions): Promise<ExchangeResult
       ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
     };
   } catch (error) {
-    if (controller.signal.aborted) return { ok: false, failure: { kind: 'timeout' } };
+    if (error instanceof HttpTimeoutError) return { ok: false, failure: { kind: 'timeout' } };
     const networkCode = findNetworkCode(error);
     return {
       ok: false,
       failure: { kind: 'network', ...(networkCode ? { networkCode } : {}) },
       detail: describeNetworkFailure(networkCode, url, error),
     };
-  } finally {
-    clearTimeout(timer);
   }
 }

@@ -3,6 +3,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createAlibabaRegistrar } from '../../lib/alibaba';
 import { createAlibabaBilling } from '../../lib/alibaba/billing';
+import type { HttpPost } from '../../lib/http-post';
 import { ensureTable } from '../../lib/ledger/create-table';
 import { createDynamoLedger } from '../../lib/ledger/dynamodb';
 import type { Ledger } from '../../lib/ledger/port';
@@ -104,8 +105,8 @@ export async function startWorld(
      * several times cheaper per call, for long simulations whose subject is the jobs, not the adapter.
      */
     ledger?: 'dynalite' | 'memory';
-    /** Registrar client options over the defaults (e.g. `apiVersion`, a recording `fetch`). */
-    client?: { apiVersion?: string; fetch?: typeof fetch };
+    /** Registrar client options over the defaults (e.g. `apiVersion`, a recording `post`). */
+    client?: { apiVersion?: string; post?: HttpPost };
   } = {},
 ): Promise<World> {
   const sandbox = await startSandbox({ taskMs: 1_000, ...options.sandbox });

@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { classifyFailure } from '../../lib/alibaba/classify';
 import { type ExchangeResult, exchange, MAX_RESPONSE_BYTES } from '../../lib/alibaba/transport';
+import { createHttpPost, type HttpPost } from '../../lib/http-post';
 
 /** A registrar answer of ~11 MiB: a valid JSON object with a RequestId, streamed (chunked) or with Content-Length. */
 const PADDING = 'x'.repeat(11 * 1024 * 1024);
@@ -10,11 +11,13 @@ const BIG = JSON.stringify({ RequestId: 'REQ-BIG', TaskNo: 'T-1', Padding: PADDI
 let server: Server;
 let url: string;
 let chunksSent = 0;
+const { post, destroy } = createHttpPost();
 
 beforeAll(async () => {
   server = createServer((req, res) => {
     req.resume();
     req.on('end', () => {
+      if (req.headers['x-test-mode'] === 'hang') return; // never answered
       const declared = req.headers['x-test-mode'] === 'declared';
       res.writeHead(200, {
         'content-type': 'application/json',
@@ -38,15 +41,23 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 });
-afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+afterAll(async () => {
+  destroy();
+  server.closeAllConnections();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+});
 
-function call(mode: 'streamed' | 'declared', maxBodyBytes?: number): Promise<ExchangeResult> {
-  const fetchWithMode: typeof fetch = (input, init) =>
-    fetch(input, { ...init, headers: { ...(init?.headers as Record<string, string>), 'x-test-mode': mode } });
+function call(
+  mode: 'streamed' | 'declared' | 'hang',
+  maxBodyBytes?: number,
+  timeoutMs = 60_000,
+): Promise<ExchangeResult> {
+  const postWithMode: HttpPost = (request) =>
+    post({ ...request, headers: { ...request.headers, 'x-test-mode': mode } });
   return exchange({
     endpoint: url,
-    timeoutMs: 60_000,
-    fetch: fetchWithMode,
+    timeoutMs,
+    post: postWithMode,
     params: { Action: 'SaveBatchTaskForCreatingOrderRenew' },
     action: 'SaveBatchTaskForCreatingOrderRenew',
     parseRetryAfter: () => undefined,
@@ -76,5 +87,33 @@ describe('answers over 10 MiB are not read and count as ambiguous', () => {
     await call('streamed', 256 * 1024);
     // 11 MiB is 176 chunks of 64 KiB; the client cancelled long before (socket buffers allow some slack).
     expect(chunksSent).toBeLessThan(150);
+  });
+});
+
+describe("the registrar's HTTP exchange (Node's HTTP client, lib/http-post.ts)", () => {
+  test('no answer within the timeout is a timeout (ambiguous on a paid call), not a network failure', async () => {
+    const result = await call('hang', undefined, 100);
+    expect(result).toStrictEqual({ ok: false, failure: { kind: 'timeout' } });
+    if (!result.ok) expect(classifyFailure(result.failure)).toBe('ambiguous');
+  });
+
+  test('a refused connection is a network failure naming the host, port and code', async () => {
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const { port } = closed.address() as AddressInfo;
+    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    const result = await exchange({
+      endpoint: `http://127.0.0.1:${port}`,
+      timeoutMs: 60_000,
+      post,
+      params: { Action: 'QueryDomainList' },
+      action: 'QueryDomainList',
+      parseRetryAfter: () => undefined,
+    });
+    expect(result).toStrictEqual({
+      ok: false,
+      failure: { kind: 'network', networkCode: 'ECONNREFUSED' },
+      detail: `connection refused by 127.0.0.1 port ${port} (ECONNREFUSED)`,
+    });
   });
 });

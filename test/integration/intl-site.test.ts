@@ -1,3 +1,4 @@
+import { createHttpPost, type HttpPost } from '../../lib/http-post';
 import { executeCheck, executeRenew } from '../../lib/jobs';
 import { INTL_VERSION } from '../../lib/sandbox/ops';
 import { signedCall } from '../helpers/sandbox-request';
@@ -9,14 +10,13 @@ const NOW = Date.UTC(2026, 10, 29, 6, 0, 0);
 const DAY_MS = 86_400_000;
 const MIN_MS = 60_000;
 
-/** A fetch that records the Version and Action of every request the client sends (form body or query string). */
-function recordingFetch(seen: { version: string; action: string; body: string }[]): typeof fetch {
-  return async (input, init) => {
-    const url = new URL(String(input));
-    const body = typeof init?.body === 'string' ? init.body : '';
-    const params = new URLSearchParams(body || url.search);
-    seen.push({ version: params.get('Version') ?? '', action: params.get('Action') ?? '', body });
-    return fetch(input, init);
+/** An HTTP exchange that records the Version and Action of every request the client sends (form body). */
+function recordingPost(seen: { version: string; action: string; body: string }[]): HttpPost {
+  const { post } = createHttpPost();
+  return async (request) => {
+    const params = new URLSearchParams(request.body);
+    seen.push({ version: params.get('Version') ?? '', action: params.get('Action') ?? '', body: request.body });
+    return post(request);
   };
 }
 
@@ -41,7 +41,7 @@ describe('the international site (Domain-intl 2017-12-18) against the sandbox', 
         },
       },
       policy: { money: { currency: 'USD' } },
-      client: { apiVersion: INTL_VERSION, fetch: recordingFetch(seen) },
+      client: { apiVersion: INTL_VERSION, post: recordingPost(seen) },
     });
 
     const renew = await executeRenew(world.deps(), { policy: world.policy, dryRun: false });

@@ -3,6 +3,7 @@ import { createCaller } from '../../lib/alibaba/call';
 import { buildBilling, buildCredentials } from '../../lib/compose/adapters';
 import { readConfig } from '../../lib/config';
 import { AuthRejectedError, RejectedFinalError } from '../../lib/errors';
+import { createHttpPost } from '../../lib/http-post';
 import type { QuoteAnswer, QuoteRequest, Registrar } from '../../lib/registrar/port';
 import { type Sandbox, type SandboxFaults, type SandboxOptions, startSandbox } from '../../lib/sandbox';
 
@@ -237,7 +238,7 @@ describe('readBalance (BSS QueryAccountBalance 2017-12-14) against the sandbox',
       timeoutMs: 30_000,
       maxAttempts: 1,
       limiter: { acquire: async () => {} },
-      fetch: globalThis.fetch,
+      post: createHttpPost().post,
       sleep: async () => {},
       random: () => 0,
       now: Date.now,

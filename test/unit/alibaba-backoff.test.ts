@@ -15,7 +15,7 @@ describe('backoff', () => {
     expect(parseRetryAfterMs(' 2000 ')).toBe(2000);
     expect(parseRetryAfterMs('0')).toBeUndefined();
     expect(parseRetryAfterMs('soon')).toBeUndefined();
-    expect(parseRetryAfterMs(null)).toBeUndefined();
+    expect(parseRetryAfterMs(undefined)).toBeUndefined();
   });
 });
 

@@ -10,6 +10,7 @@ import {
   RejectedRetryableError,
 } from '../../lib/errors';
 import type { Credentials, CredentialsProvider } from '../../lib/registrar/port';
+import { postViaFetch } from '../helpers/fetch-post';
 
 const KEY_ID = 'LTAI5tUnitTestKeyId01';
 const SECRET = 'unit/test+secret=value';
@@ -74,7 +75,7 @@ function makeRegistrar(
   const registrar = createAlibabaRegistrar({
     endpoint: 'https://domain.example.test',
     credentials: extra.credentials ?? staticCredentials({ accessKeyId: KEY_ID, accessKeySecret: SECRET }).provider,
-    fetch: stub.fetchImpl,
+    post: postViaFetch(stub.fetchImpl),
     sleep: async (ms) => {
       sleeps.push(ms);
       t += ms;

@@ -1,0 +1,100 @@
+import type { Agent, IncomingMessage } from 'node:http';
+
+/** One POST: the whole body is sent, the whole answer read (at most `maxBytes`) within `timeoutMs`. */
+export interface HttpRequest {
+  url: string;
+  headers: Readonly<Record<string, string>>;
+  body: string;
+  /** The exchange is abandoned when no answer is complete within this long, ms. */
+  timeoutMs: number;
+  /** A larger answer (declared or streamed) is not read: `text` is undefined. */
+  maxBytes: number;
+}
+
+export interface HttpAnswer {
+  status: number;
+  /** A response header by lower-case name. */
+  header(name: string): string | undefined;
+  /** The body as UTF-8; undefined when it was larger than `maxBytes` (the rest was not read). */
+  text: string | undefined;
+}
+
+/** Sends one request. Throws HttpTimeoutError on timeout, or the socket's error (its `code`: ECONNREFUSED, ...). */
+export type HttpPost = (request: HttpRequest) => Promise<HttpAnswer>;
+
+/** No complete answer within the request's timeout. */
+export class HttpTimeoutError extends Error {
+  readonly code = 'TimeoutError';
+}
+
+/**
+ * A POST over Node's own HTTP client with keep-alive connections (one agent per scheme, made at first use). Not
+ * `fetch`: its first call loads undici, ~40 ms of every cold start here, and each call costs more CPU
+ * (bench/README.md). `destroy` closes the kept connections.
+ */
+export function createHttpPost(): { post: HttpPost; destroy(): void } {
+  const agents = new Map<string, Agent>();
+  const post: HttpPost = async (request) => {
+    const url = new URL(request.url);
+    const http = url.protocol === 'https:' ? await import('node:https') : await import('node:http');
+    let agent = agents.get(url.protocol);
+    if (!agent) {
+      agent = new http.Agent({ keepAlive: true, maxSockets: 50 });
+      agents.set(url.protocol, agent);
+    }
+    return new Promise<HttpAnswer>((resolve, reject) => {
+      const req = http.request(
+        url,
+        {
+          method: 'POST',
+          agent,
+          headers: { ...request.headers, 'content-length': String(Buffer.byteLength(request.body)) },
+        },
+        (res) => readCapped(res, request.maxBytes).then(resolve, reject),
+      );
+      // Rejected here, not through the socket's error: a timeout must read as one, never as a reset.
+      const timer = setTimeout(() => {
+        reject(new HttpTimeoutError(`no answer within ${request.timeoutMs} ms`));
+        req.destroy();
+      }, request.timeoutMs);
+      req.on('close', () => clearTimeout(timer));
+      req.on('error', reject);
+      req.end(request.body);
+    });
+  };
+  return {
+    post,
+    destroy() {
+      for (const agent of agents.values()) agent.destroy();
+      agents.clear();
+    },
+  };
+}
+
+/** Reads the answer, at most `maxBytes`: beyond that (declared or streamed) the connection is dropped unread. */
+function readCapped(res: IncomingMessage, maxBytes: number): Promise<HttpAnswer> {
+  const answer = (text: string | undefined): HttpAnswer => ({
+    status: res.statusCode ?? 0,
+    header: (name) => {
+      const value = res.headers[name];
+      return Array.isArray(value) ? value.join(', ') : value;
+    },
+    text,
+  });
+  return new Promise((resolve, reject) => {
+    const tooBig = () => {
+      res.destroy();
+      resolve(answer(undefined));
+    };
+    if (Number(res.headers['content-length']) > maxBytes) return tooBig();
+    const chunks: Buffer[] = [];
+    let size = 0;
+    res.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > maxBytes) return tooBig();
+      chunks.push(chunk);
+    });
+    res.on('end', () => resolve(answer(Buffer.concat(chunks).toString('utf8'))));
+    res.on('error', reject);
+  });
+}
