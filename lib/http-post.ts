@@ -54,7 +54,7 @@ export function createHttpPost(): { post: HttpPost; destroy(): void } {
       );
       // Rejected here, not through the socket's error: a timeout must read as one, never as a reset.
       const timer = setTimeout(() => {
-        reject(new HttpTimeoutError(`no answer within ${request.timeoutMs} ms`));
+        reject(new HttpTimeoutError(`no answer from ${url.host} within ${request.timeoutMs} ms`));
         req.destroy();
       }, request.timeoutMs);
       req.on('close', () => clearTimeout(timer));

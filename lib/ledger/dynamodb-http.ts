@@ -1,4 +1,4 @@
-import type { Agent as HttpAgent, IncomingMessage, RequestOptions } from 'node:http';
+import { createHttpPost } from '../http-post';
 import { fromAttributeMap, toAttributeMap } from './attribute-values';
 import type { LedgerSdk } from './dynamodb-client';
 import { type AwsCredentials, signRequest } from './sigv4';
@@ -29,6 +29,8 @@ const DEFAULT_TIMEOUT_MS = 5_000;
 const BACKOFF_BASE_MS = 100;
 const THROTTLE_BASE_MS = 500;
 const BACKOFF_CAP_MS = 20_000;
+/** Far above any answer DynamoDB gives (a BatchGetItem returns at most 16 MB). */
+const MAX_ANSWER_BYTES = 32 * 1024 * 1024;
 
 /** The AWS SDK's throttling error names (standard retry mode): retried with a longer backoff. */
 const THROTTLING = new Set([
@@ -112,15 +114,6 @@ function isRetryable(err: unknown): { retry: boolean; throttled: boolean } {
   return { retry: typeof code === 'string' && NETWORK_CODES.has(code), throttled: false };
 }
 
-function readBody(res: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    res.on('data', (c: Buffer) => chunks.push(c));
-    res.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    res.on('error', reject);
-  });
-}
-
 /**
  * The ledger's DynamoDB seam over Node's own HTTP client: the same document-client commands and shapes as the AWS
  * SDK path, at about a quarter of its CPU per request (bench/README.md): signed with SigV4 (sigv4.ts), the values
@@ -135,11 +128,10 @@ export function createHttpLedgerSdk(config: HttpLedgerConfig = {}): LedgerSdk {
   const timeoutMs = config.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const sleep = config.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const now = config.now ?? Date.now;
-  let transport:
-    | { url: URL; region: string; agent: HttpAgent; request: typeof import('node:http').request }
-    | undefined;
+  let transport: { url: URL; region: string } | undefined;
+  const http = createHttpPost();
 
-  const setUp = async () => {
+  const setUp = () => {
     if (transport) return transport;
     const region = config.region ?? (env.AWS_REGION?.trim() || env.AWS_DEFAULT_REGION?.trim());
     if (!region) throw new Error('no AWS region for the ledger table: set AWS_REGION');
@@ -147,9 +139,7 @@ export function createHttpLedgerSdk(config: HttpLedgerConfig = {}): LedgerSdk {
       config.endpoint ??
         (env.AWS_ENDPOINT_URL_DYNAMODB?.trim() || env.AWS_ENDPOINT_URL?.trim() || publicEndpoint(region)),
     );
-    // Loaded here, not at import: a handler that stops on its configuration never pays for it.
-    const http = url.protocol === 'https:' ? await import('node:https') : await import('node:http');
-    transport = { url, region, agent: new http.Agent({ keepAlive: true, maxSockets: 50 }), request: http.request };
+    transport = { url, region };
     return transport;
   };
 
@@ -165,7 +155,7 @@ export function createHttpLedgerSdk(config: HttpLedgerConfig = {}): LedgerSdk {
   };
 
   const attempt = async (action: string, body: string): Promise<Json> => {
-    const { url, region, agent, request } = await setUp();
+    const { url, region } = setUp();
     const headers = signRequest({
       method: 'POST',
       host: url.host,
@@ -181,41 +171,22 @@ export function createHttpLedgerSdk(config: HttpLedgerConfig = {}): LedgerSdk {
       credentials: credentialsOf(),
       nowMs: now(),
     });
-    const options: RequestOptions = {
-      protocol: url.protocol,
-      hostname: url.hostname,
-      port: url.port || undefined,
-      path: url.pathname,
-      method: 'POST',
-      agent,
-      headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) },
-    };
-    return new Promise<Json>((resolve, reject) => {
-      const req = request(options, (res) => {
-        readBody(res).then((text) => {
-          const requestId = res.headers['x-amzn-requestid'] as string | undefined;
-          let parsed: Json = {};
-          try {
-            parsed = text ? (JSON.parse(text) as Json) : {};
-          } catch {
-            // A body that is not JSON (a proxy's error page) is described by its status below.
-          }
-          if (res.statusCode === 200) return resolve(parsed);
-          const type = String(parsed.__type ?? `HTTP ${res.statusCode}`);
-          const message = String(parsed.message ?? parsed.Message ?? `DynamoDB answered HTTP ${res.statusCode}`);
-          reject(
-            new DynamoServiceError(type.slice(type.lastIndexOf('#') + 1), message, res.statusCode ?? 0, requestId),
-          );
-        }, reject);
-      });
-      req.setTimeout(timeoutMs, () =>
-        req.destroy(
-          Object.assign(new Error(`no answer from DynamoDB within ${timeoutMs} ms`), { code: 'TimeoutError' }),
-        ),
-      );
-      req.on('error', reject);
-      req.end(body);
-    });
+    const res = await http.post({ url: url.href, headers, body, timeoutMs, maxBytes: MAX_ANSWER_BYTES });
+    let parsed: Json = {};
+    try {
+      parsed = res.text ? (JSON.parse(res.text) as Json) : {};
+    } catch {
+      // A body that is not JSON (a proxy's error page) is described by its status below.
+    }
+    if (res.status === 200 && res.text !== undefined) return parsed;
+    const type = String(parsed.__type ?? `HTTP ${res.status}`);
+    const message = String(parsed.message ?? parsed.Message ?? `DynamoDB answered HTTP ${res.status}`);
+    throw new DynamoServiceError(
+      type.slice(type.lastIndexOf('#') + 1),
+      message,
+      res.status,
+      res.header('x-amzn-requestid'),
+    );
   };
 
   return {
@@ -234,7 +205,7 @@ export function createHttpLedgerSdk(config: HttpLedgerConfig = {}): LedgerSdk {
       }
     },
     destroy() {
-      transport?.agent.destroy();
+      http.destroy();
       transport = undefined;
     },
   };
