@@ -5,7 +5,7 @@ import { type BatchWork, createClaimAhead } from './claim-ahead';
 import type { JobDeps } from './deps';
 import { listAndPlan } from './plan-listing';
 import type { Decision, Plan } from './plan-types';
-import { type BatchResult, releaseUnsent, sendPrepared, submitBatch, toEntry } from './submit-batch';
+import { type BatchResult, releaseUnsent, type SentBatch, sendPrepared, submitBatch, toEntry } from './submit-batch';
 
 /** Beyond the paid call's own worst case: intent, claims, submit-start and TaskNo writes with their retries. */
 const LEDGER_MARGIN_MS = 30_000;
@@ -151,6 +151,9 @@ export async function runRenew(
     return { batchId: '-', status: 'error', domains: 0, message: err instanceof Error ? err.message : String(err) };
   };
   let stoppedBy: Error | undefined;
+  // Each sent batch's TaskNo is written while the next batch is sent (M2 still holds per batch: submitBatch.ts);
+  // the results are counted, in plan order, once all are written.
+  const sent: { settled: Promise<BatchResult>; planned: number }[] = [];
   for (const [index, w] of work.entries()) {
     const planned = w.planned;
     if (deps.remainingMs && deps.remainingMs() < margin) {
@@ -163,7 +166,7 @@ export async function runRenew(
       break;
     }
     if (w.error !== undefined) {
-      summary.batches.push(failedBatch(w.error, planned.items.length));
+      sent.push({ settled: Promise.resolve(failedBatch(w.error, planned.items.length)), planned: 0 });
       continue;
     }
     // The caps hold per UTC day (count) and month (money) across overlapping and duplicate runs: taken from the
@@ -202,14 +205,27 @@ export async function runRenew(
     }
     if (granted === 0 && planned.items.length > 0) break;
     const trimmed = { ...planned, items: planned.items.slice(0, granted) };
-    let result: BatchResult;
+    let batch: SentBatch;
     try {
-      result = w.prepared
+      batch = w.prepared
         ? await sendPrepared(deps, policy, runId, w.prepared, trimmed.items.map(toEntry), periods)
         : await submitBatch(deps, policy, runId, trimmed, periods);
     } catch (err) {
-      result = failedBatch(err, trimmed.items.length);
+      batch = { settled: Promise.resolve(failedBatch(err, trimmed.items.length)) };
     }
+    sent.push({ settled: batch.settled, planned: trimmed.items.length });
+    if (batch.stoppedBy) {
+      stoppedBy = batch.stoppedBy;
+      log.error('authorisation refused: stopping the run; nothing was counted against the domains', {
+        batchesLeft: work.length - index - 1,
+      });
+      await releaseFrom(index + 1, 'the run stopped on an authorisation refusal; the next run buys it');
+      break;
+    }
+    if (granted < planned.items.length) break;
+  }
+  for (const { settled, planned } of sent) {
+    const result = await settled;
     summary.batches.push(result);
     if (result.status === 'submitted') summary.submitted += result.domains;
     if (result.status === 'not-recorded') {
@@ -218,16 +234,7 @@ export async function runRenew(
     }
     if (result.status === 'unknown') summary.unknown += result.domains;
     if (result.status === 'rejected' || result.status === 'not-submitted') summary.rejected += result.domains;
-    if (result.status !== 'error') summary.conflicts += trimmed.items.length - result.domains;
-    if (result.stoppedBy) {
-      stoppedBy = result.stoppedBy;
-      log.error('authorisation refused: stopping the run; nothing was counted against the domains', {
-        batchesLeft: work.length - index - 1,
-      });
-      await releaseFrom(index + 1, 'the run stopped on an authorisation refusal; the next run buys it');
-      break;
-    }
-    if (granted < planned.items.length) break;
+    if (result.status !== 'error') summary.conflicts += planned - result.domains;
   }
   return { plan, summary, heldBack, ...(stoppedBy ? { stoppedBy } : {}) };
 }

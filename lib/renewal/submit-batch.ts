@@ -32,6 +32,22 @@ export interface BatchResult {
   stoppedBy?: Error;
 }
 
+/**
+ * A batch the run has finished sending: `settled` resolves with its result once everything after the paid call is
+ * written (the TaskNo; at once when nothing was bought) and never rejects, so the run can send the next batch while
+ * this one's TaskNo is written. `stoppedBy` is known as soon as the registrar answered.
+ */
+export interface SentBatch {
+  settled: Promise<BatchResult>;
+  /** An authorisation refusal that must stop the run. */
+  stoppedBy?: Error;
+}
+
+const sentNow = (result: BatchResult): SentBatch => ({
+  settled: Promise.resolve(result),
+  ...(result.stoppedBy ? { stoppedBy: result.stoppedBy } : {}),
+});
+
 /** The batch entry of a planned renewal (what the intent, the claims and the submit record carry). */
 export function toEntry(d: PlannedBatch['items'][number]): BatchEntry {
   return {
@@ -145,7 +161,7 @@ export async function submitBatch(
   runId: string,
   planned: PlannedBatch,
   periods: BudgetPeriods,
-): Promise<BatchResult> {
+): Promise<SentBatch> {
   const prepared = await prepareBatch(deps, policy, runId, planned);
   await giveBack(deps, periods, {
     count: planned.items.length - prepared.claimed.length,
@@ -156,7 +172,9 @@ export async function submitBatch(
 
 /**
  * Sends a prepared batch: `entries` (claimed by this run, priced) are what is bought. No entries: the batch is
- * closed, nothing sent. Otherwise the submit start is made durable, then the one paid call, then the TaskNo.
+ * closed, nothing sent. Otherwise the submit start is made durable, then the one paid call; the TaskNo is written
+ * after it, in `settled` (with its retries), while the caller goes on. Throws only for ledger trouble before the
+ * paid call.
  */
 export async function sendPrepared(
   deps: JobDeps,
@@ -165,7 +183,7 @@ export async function sendPrepared(
   prepared: Batch,
   entries: readonly BatchEntry[],
   periods: BudgetPeriods,
-): Promise<BatchResult> {
+): Promise<SentBatch> {
   const { batchId } = prepared;
   const log = deps.log.child({ runId, batchId });
   if (entries.length === 0) {
@@ -176,10 +194,10 @@ export async function sendPrepared(
       closedAtMs: deps.clock.now(),
       updatedAtMs: deps.clock.now(),
     });
-    return { batchId, status: 'empty', domains: 0 };
+    return sentNow({ batchId, status: 'empty', domains: 0 });
   }
   // Durable before the paid call: from here on the reconciler assumes the request may have reached the registrar.
-  let batch = await deps.ledger.saveBatch({
+  const batch = await deps.ledger.saveBatch({
     ...prepared,
     entries: [...entries],
     submitStartedAtMs: deps.clock.now(),
@@ -199,13 +217,35 @@ export async function sendPrepared(
       ...(batch.promotionNo !== undefined ? { promotionNo: batch.promotionNo } : {}),
     });
   } catch (err) {
-    return handleSubmitError(deps, policy, batch, err, periods);
+    return sentNow(await handleSubmitError(deps, policy, batch, err, periods));
   }
 
   log.info('submitted', { taskNo: submitted.taskNo, requestId: submitted.requestId, domains: entries.length });
   deps.metrics({ RenewalsSubmitted: entries.length });
+  const notRecorded: BatchResult = {
+    batchId,
+    status: 'not-recorded',
+    domains: entries.length,
+    taskNo: submitted.taskNo,
+  };
+  // Attached here, before anything else runs: a rejection can never go unhandled while the caller sends on.
+  return { settled: recordTaskNo(deps, batch, entries, submitted).catch(() => notRecorded) };
+}
+
+/**
+ * Records the TaskNo of a sent batch (M2). Never rejects: a TaskNo the ledger does not take is logged and counted
+ * (`not-recorded`), and written to the claims if the ledger takes that.
+ */
+async function recordTaskNo(
+  deps: JobDeps,
+  batch: Batch,
+  entries: readonly BatchEntry[],
+  submitted: SubmitResult,
+): Promise<BatchResult> {
+  const { batchId } = batch;
+  const log = deps.log.child({ runId: batch.runId, batchId });
   try {
-    batch = await recordSubmission(deps, batch, submitted);
+    await recordSubmission(deps, batch, submitted);
   } catch (err) {
     // M2: the TaskNo must reach at least one durable place: this ERROR line (CloudWatch Logs), the metric, the
     // failed invocation (on-failure destination) and the summary; and, if the ledger takes it there, the claims,

@@ -205,6 +205,64 @@ describe('renew job against the sandbox and a dynalite ledger', () => {
   });
 });
 
+describe('renew job: the TaskNo is written while the next batch is sent', () => {
+  let world: World;
+  afterEach(async () => world?.stop());
+
+  it('sends the next batch before the first TaskNo write ends; that write failing holds nothing back', async () => {
+    world = await startWorld({
+      sandbox: { nowMs: NOW, fixture: portfolio(NOW, 4), taskMs: IN_FLIGHT_TASK_MS },
+      policy: { limits: { maxBatchSize: 2 } },
+    });
+    const events: string[] = [];
+    let secondSubmitStarted!: () => void;
+    const secondSubmit = new Promise<void>((resolve) => {
+      secondSubmitStarted = resolve;
+    });
+    let submits = 0;
+    const registrar = {
+      ...world.registrar,
+      submitRenewBatch: async (request: Parameters<typeof world.registrar.submitRenewBatch>[0]) => {
+        submits += 1;
+        events.push(`submit ${submits}`);
+        if (submits === 2) secondSubmitStarted();
+        return world.registrar.submitRenewBatch(request);
+      },
+    };
+    // The first batch's TaskNo write is held until the second submit has started (a slow, then failing, write:
+    // the partial fault), and fails on every retry; every other write goes through.
+    const ledger = world.ledger;
+    let firstBatchId: string | undefined;
+    const slow = Object.create(ledger) as typeof ledger;
+    slow.saveBatch = async (batch) => {
+      if (batch.status === 'SUBMITTED' && (firstBatchId ??= batch.batchId) === batch.batchId) {
+        events.push('first TaskNo write');
+        await secondSubmit;
+        throw new Error('DynamoDB unavailable (test)');
+      }
+      return ledger.saveBatch(batch);
+    };
+    const run = await runRenew(world.deps({ registrar, ledger: slow }), {
+      policy: world.policy,
+      dryRun: false,
+      runId: 'pipelined',
+    });
+    expect(events.slice(0, 3)).toEqual(['submit 1', 'first TaskNo write', 'submit 2']);
+    // Results in plan order: the first batch's TaskNo not recorded (logged, counted), the second recorded.
+    const tasks = world.sandbox.state().tasks.map((t) => t.taskNo);
+    expect(run.summary.batches.map((b) => [b.status, b.taskNo])).toEqual([
+      ['not-recorded', tasks[0]],
+      ['submitted', tasks[1]],
+    ]);
+    expect(run.summary.taskNoNotRecorded).toBe(1);
+    expect(run.summary.submitted).toBe(4);
+    expect(world.logs.find((l) => l.includes('TaskNo NOT RECORDED'))).toContain(`"taskNo":"${tasks[0]}"`);
+    const recorded = (await world.ledger.listRecentBatches(10)).map((b) => b.taskNo);
+    expect(recorded).toContain(tasks[1]);
+    expect(duplicateSubmissions(world.sandbox)).toEqual([]);
+  });
+});
+
 describe('renew job: a listing that disagrees with the ledger about a domain being renewed', () => {
   let world: World;
   afterEach(async () => world?.stop());
