@@ -1,6 +1,6 @@
 import type { Balance } from '../billing/port';
 import { InputError } from '../errors';
-import type { Batch, Claim } from '../ledger/port';
+import type { Batch, Claim, ClaimKey } from '../ledger/port';
 import { describeError } from '../log';
 import type { Policy } from '../policy/schema';
 import type { ListedDomain } from '../registrar/port';
@@ -75,17 +75,19 @@ export async function listAndPlan(
 ): Promise<Plan> {
   const nowMs = deps.clock.now();
   const window = listingWindow(policy, nowMs);
+  const ahead = createClaimReadAhead(deps.ledger, policy, nowMs);
   const [domains, open, held] = await Promise.all([
-    deps.registrar.listDomains({ expiringFromMs: window.fromMs, expiringToMs: window.toMs }),
+    deps.registrar.listDomains({ expiringFromMs: window.fromMs, expiringToMs: window.toMs, onPage: ahead.onPage }),
     deps.ledger.listOpenBatches(),
     readActiveHolds(deps.ledger, nowMs),
   ]);
-  const ledgerPlan = await planWithLedger(deps, policy, domains, open, held, nowMs);
+  const known = await ahead.settled();
+  const ledgerPlan = await planWithLedger(deps, policy, domains, open, held, nowMs, undefined, known);
   // Only when something would be bought (or announced): someone else's queued renewal, prices and the balance.
   let plan = ledgerPlan;
   if (ledgerPlan.totals.renew > 0) {
     const elsewhere = await findRenewingElsewhere(deps.registrar, open, nowMs);
-    if (elsewhere.size > 0) plan = await planWithLedger(deps, policy, domains, open, held, nowMs, elsewhere);
+    if (elsewhere.size > 0) plan = await planWithLedger(deps, policy, domains, open, held, nowMs, elsewhere, known);
   }
   if (plan.totals.renew === 0 && plan.upcoming.length === 0) return plan;
   if (plan.totals.renew > 0) options.onDraft?.(plan);
@@ -95,6 +97,61 @@ export async function listAndPlan(
     buying.length > 0 ? readBalance(deps, policy) : Promise.resolve(undefined),
   ]);
   return applyMoney(plan, policy, { prices: book.prices, balance, unavailableSources: book.unavailable });
+}
+
+/** Claims read ahead: the keys read (found or not) and the claims found, by claimKey. */
+interface KnownClaims {
+  read: ReadonlySet<string>;
+  found: ReadonlyMap<string, Claim>;
+}
+
+/** Keys gathered before a read is sent while the listing runs: a quarter of a BatchGet. */
+const READ_AHEAD_KEYS = 25;
+
+/**
+ * Reads claims while the listing runs: each page is planned alone (no ledger data, no holds), and the claims of its
+ * domains that reach the in-flight check are read, READ_AHEAD_KEYS at a time. Page by page that is a superset of the
+ * final candidates (a held or twice-listed domain may be read for nothing), so the plan then reads only the few keys
+ * left. Best effort: a failed read leaves its keys to the plan's own read. The claim write stays M1's guard; this
+ * only moves a read off the critical path.
+ */
+function createClaimReadAhead(ledger: JobDeps['ledger'], policy: Policy, nowMs: number) {
+  const queued = new Set<string>();
+  const read = new Set<string>();
+  const found = new Map<string, Claim>();
+  const reads: Promise<void>[] = [];
+  let pending: ClaimKey[] = [];
+  const send = (keys: ClaimKey[]) =>
+    reads.push(
+      ledger.getClaims(keys).then(
+        (claims) => {
+          for (const k of keys) read.add(claimKey(k.domain, k.expiryMs));
+          for (const c of claims) found.set(claimKey(c.domain, c.expiryMs), c);
+        },
+        () => {},
+      ),
+    );
+  return {
+    onPage(page: readonly ListedDomain[]): void {
+      const draft = planRenewals({ domains: page, policy, nowMs, held: new Set(), inFlight: new Map() });
+      for (const d of draft.decisions) {
+        if (!AFTER_IN_FLIGHT.has(d.reason)) continue;
+        const key = claimKey(d.domain.domainName, d.domain.expiresAtMs);
+        if (queued.has(key)) continue;
+        queued.add(key);
+        pending.push({ domain: d.domain.domainName, expiryMs: d.domain.expiresAtMs });
+      }
+      if (pending.length >= READ_AHEAD_KEYS) {
+        send(pending);
+        pending = [];
+      }
+    },
+    /** Waits for the reads sent; the keys still gathered are left to the plan's own read. */
+    async settled(): Promise<KnownClaims> {
+      await Promise.all(reads);
+      return { read, found };
+    },
+  };
 }
 
 /** Held domains whose hold lasts beyond `nowMs` (epoch ms). */
@@ -137,12 +194,15 @@ async function planWithLedger(
   held: ReadonlySet<string>,
   nowMs: number,
   renewingElsewhere?: ReadonlySet<string>,
+  known: KnownClaims = { read: new Set(), found: new Map() },
 ): Promise<Plan> {
   const base = { domains, policy, nowMs, held, ...(renewingElsewhere ? { renewingElsewhere } : {}) };
   const draft = planRenewals({ ...base, inFlight: new Map() });
   const candidates = draft.decisions.filter((d) => AFTER_IN_FLIGHT.has(d.reason)).map((d) => d.domain);
-  const claims = new Map<string, Claim>();
-  const keys = candidates.map((d) => ({ domain: d.domainName, expiryMs: d.expiresAtMs }));
+  const claims = new Map<string, Claim>(known.found);
+  const keys = candidates
+    .filter((d) => !known.read.has(claimKey(d.domainName, d.expiresAtMs)))
+    .map((d) => ({ domain: d.domainName, expiryMs: d.expiresAtMs }));
   // Notices matter for what would be bought now and for what the notice announces ahead of its due date.
   const announced = noticeDaysOf(policy) > 0 ? [...candidates, ...draft.upcoming.map((u) => u.domain)] : [];
   const [found, notices] = await Promise.all([deps.ledger.getClaims(keys), readNotices(deps.ledger, announced)]);
