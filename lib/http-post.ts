@@ -22,6 +22,8 @@ export interface HttpAnswer {
 /** Sends one request. Throws HttpTimeoutError on timeout, or the socket's error (its `code`: ECONNREFUSED, ...). */
 export type HttpPost = (request: HttpRequest) => Promise<HttpAnswer>;
 
+const IDLE_SOCKET_MS = 4_000;
+
 /** No complete answer within the request's timeout. */
 export class HttpTimeoutError extends Error {
   readonly code = 'TimeoutError';
@@ -39,7 +41,9 @@ export function createHttpPost(): { post: HttpPost; destroy(): void } {
     const http = url.protocol === 'https:' ? await import('node:https') : await import('node:http');
     let agent = agents.get(url.protocol);
     if (!agent) {
-      agent = new http.Agent({ keepAlive: true, maxSockets: 50 });
+      // An idle connection is closed after 4 s (as undici's default): a server closing one just as it is reused
+      // would fail a request that may be a paid call.
+      agent = new http.Agent({ keepAlive: true, maxSockets: 50, timeout: IDLE_SOCKET_MS });
       agents.set(url.protocol, agent);
     }
     return new Promise<HttpAnswer>((resolve, reject) => {

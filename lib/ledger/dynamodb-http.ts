@@ -69,10 +69,14 @@ const ITEM_FIELDS = new Set([
 ]);
 const LIST_FIELDS = new Set(['Keys', 'Items']);
 
+/** Fields that map a table name to its requests or results: the names are table names, never walked as fields. */
+const BY_TABLE = new Set(['RequestItems', 'UnprocessedKeys', 'UnprocessedItems', 'Responses']);
+
 /**
  * Converts the item-bearing fields of a request or response between plain values and typed JSON, wherever they
  * sit (RequestItems, UnprocessedKeys and UnprocessedItems nest them under the table name); `Responses` holds a list
- * of items per table. Item contents are converted whole, never walked as structure.
+ * of items per table. Item contents are converted whole, never walked as structure, and a table named like a field
+ * (`Items`) stays a table name.
  */
 function convertFields(value: unknown, convert: Convert): unknown {
   if (Array.isArray(value)) return value.map((v) => convertFields(v, convert));
@@ -83,8 +87,13 @@ function convertFields(value: unknown, convert: Convert): unknown {
       ? convert(v as never)
       : LIST_FIELDS.has(field)
         ? (v as never[]).map(convert)
-        : field === 'Responses'
-          ? Object.fromEntries(Object.entries(v as Json).map(([t, items]) => [t, (items as never[]).map(convert)]))
+        : BY_TABLE.has(field)
+          ? Object.fromEntries(
+              Object.entries(v as Json).map(([table, x]) => [
+                table,
+                field === 'Responses' ? (x as never[]).map(convert) : convertFields(x, convert),
+              ]),
+            )
           : convertFields(v, convert);
   }
   return out;

@@ -238,6 +238,22 @@ describe("the ledger's HTTP client", () => {
     noKeys.destroy();
   });
 
+  test('batch reads and writes carry items under the table name, even a table named like a field', async () => {
+    const client = createLocalDocumentClient(dynamo.endpoint);
+    await ensureTable(client, 'Items');
+    client.destroy();
+    const { sdk } = clientWith();
+    const keys = [key(), key()];
+    const written = await sdk.send('BatchWrite', {
+      RequestItems: { Items: keys.map((k, i) => ({ PutRequest: { Item: { ...k, n: i, tags: ['a'] } } })) },
+    });
+    expect(written.UnprocessedItems ?? {}).toStrictEqual({});
+    const read = await sdk.send('BatchGet', { RequestItems: { Items: { Keys: keys, ConsistentRead: true } } });
+    const items = (read.Responses?.Items ?? []).sort((a, b) => Number(a.n) - Number(b.n));
+    expect(items).toStrictEqual(keys.map((k, i) => ({ ...k, n: i, tags: ['a'] })));
+    sdk.destroy();
+  });
+
   test("the public endpoint is the region's, under amazonaws.com.cn in China", () => {
     expect(publicEndpoint('us-east-1')).toBe('https://dynamodb.us-east-1.amazonaws.com');
     expect(publicEndpoint('cn-northwest-1')).toBe('https://dynamodb.cn-northwest-1.amazonaws.com.cn');
