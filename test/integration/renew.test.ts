@@ -235,7 +235,8 @@ describe('renew job: the TaskNo is written while the next batch is sent', () => 
     let firstBatchId: string | undefined;
     const slow = Object.create(ledger) as typeof ledger;
     slow.saveBatch = async (batch) => {
-      if (batch.status === 'SUBMITTED' && (firstBatchId ??= batch.batchId) === batch.batchId) {
+      if (batch.status === 'SUBMITTED') firstBatchId ??= batch.batchId;
+      if (batch.status === 'SUBMITTED' && firstBatchId === batch.batchId) {
         events.push('first TaskNo write');
         await secondSubmit;
         throw new Error('DynamoDB unavailable (test)');
