@@ -70,7 +70,8 @@ export function formatReport(report: BenchReport): string {
     "Calls are actual/minimum per Action as counted by the sandbox. CPU is the job process's own user + system time",
     'over both runs (process.cpuUsage), per listed domain and per renewal: unlike wall time, load barely moves it.',
     "Renew and check run in two processes, as the two functions do; peak RSS is each one's maxRSS. Start RSS is a",
-    'job process once its code, the AWS SDK and its clients are loaded, before the first call.',
+    'job process once its code is loaded and its clients built, before the first call (no AWS SDK: the ledger has',
+    'its own HTTP client; nothing is published and the keys are given, so SNS and Secrets Manager are not loaded).',
   );
   const probed = report.sizes.filter((size) => size.job.liveMb);
   if (probed.length > 0) {
