@@ -154,75 +154,12 @@ export async function runRenew(
   // Each sent batch's TaskNo is written while the next batch is sent (M2 still holds per batch: submitBatch.ts);
   // the results are counted, in plan order, once all are written.
   const sent: { settled: Promise<BatchResult>; planned: number }[] = [];
-  for (const [index, w] of work.entries()) {
-    const planned = w.planned;
-    if (deps.remainingMs && deps.remainingMs() < margin) {
-      summary.batchesLeftForTime = work.length - index;
-      log.warn('stopping before the time limit; remaining batches go to the next run', {
-        batchesLeft: summary.batchesLeftForTime,
-        marginMs: margin,
-      });
-      await releaseFrom(index, 'the run stopped before its time limit; the next run buys it');
-      break;
-    }
-    if (w.error !== undefined) {
-      sent.push({ settled: Promise.resolve(failedBatch(w.error, planned.items.length)), planned: 0 });
-      continue;
-    }
-    // The caps hold per UTC day (count) and month (money) across overlapping and duplicate runs: taken from the
-    // ledger before sending (before claiming, when the batch is not prepared ahead).
-    let grant: Grant = { items: 0 };
-    try {
-      if (planned.items.length > 0) grant = await takeBatchBudget(deps, policy, periods, planned, global);
-    } catch (err) {
-      await releaseFrom(index, 'the run stopped before buying it');
-      throw err;
-    }
-    const granted = grant.items;
-    if (granted < planned.items.length) {
-      const later = work.slice(index + 1).flatMap((b) => b.planned.items);
-      const limitedBy = grant.limitedBy ?? 'day-count';
-      for (const decision of [...planned.items.slice(granted), ...later]) heldBack.push({ decision, limitedBy });
-      const over = planned.items.length - granted + later.length;
-      if (grant.limitedBy === 'month-spend') summary.overMonthSpend += over;
-      else summary.overBudget += over;
-      log.warn(
-        grant.limitedBy === 'month-spend'
-          ? "this month's spending budget is reached; the rest waits for the next month or a higher cap"
-          : grant.limitedBy === 'global-count'
-            ? "this account's share of the global daily cap (AUTORENEW_GLOBAL_MAX_DOMAINS) is used; the rest waits for the next UTC day"
-            : 'daily domain budget reached; the rest waits for the next UTC day',
-        { day: periods.day, month: periods.month, granted },
-      );
-      const message = 'held back by a budget; a later run buys it';
-      await releaseFrom(index + 1, message);
-      if (w.prepared) {
-        const rest = planned.items.slice(granted).map(toEntry);
-        await releaseUnsent(deps, w.prepared, rest, message, granted === 0).catch((err) =>
-          log.warn('claims held back not released; they are settled with their batch', describeError(err)),
-        );
-      }
-    }
-    if (granted === 0 && planned.items.length > 0) break;
-    const trimmed = { ...planned, items: planned.items.slice(0, granted) };
-    let batch: SentBatch;
-    try {
-      batch = w.prepared
-        ? await sendPrepared(deps, policy, runId, w.prepared, trimmed.items.map(toEntry), periods)
-        : await submitBatch(deps, policy, runId, trimmed, periods);
-    } catch (err) {
-      batch = { settled: Promise.resolve(failedBatch(err, trimmed.items.length)) };
-    }
-    sent.push({ settled: batch.settled, planned: trimmed.items.length });
-    if (batch.stoppedBy) {
-      stoppedBy = batch.stoppedBy;
-      log.error('authorisation refused: stopping the run; nothing was counted against the domains', {
-        batchesLeft: work.length - index - 1,
-      });
-      await releaseFrom(index + 1, 'the run stopped on an authorisation refusal; the next run buys it');
-      break;
-    }
-    if (granted < planned.items.length) break;
+  try {
+    await sendAll();
+  } finally {
+    // No way out of the run (a budget failure throws) leaves a TaskNo write in flight: a function is frozen once
+    // it returns. `settled` never rejects.
+    await Promise.all(sent.map((s) => s.settled));
   }
   for (const { settled, planned } of sent) {
     const result = await settled;
@@ -237,4 +174,78 @@ export async function runRenew(
     if (result.status !== 'error') summary.conflicts += planned - result.domains;
   }
   return { plan, summary, heldBack, ...(stoppedBy ? { stoppedBy } : {}) };
+
+  /** Takes each batch's budget and sends it, in plan order, until the work, the time or the budget runs out. */
+  async function sendAll(): Promise<void> {
+    for (const [index, w] of work.entries()) {
+      const planned = w.planned;
+      if (deps.remainingMs && deps.remainingMs() < margin) {
+        summary.batchesLeftForTime = work.length - index;
+        log.warn('stopping before the time limit; remaining batches go to the next run', {
+          batchesLeft: summary.batchesLeftForTime,
+          marginMs: margin,
+        });
+        await releaseFrom(index, 'the run stopped before its time limit; the next run buys it');
+        break;
+      }
+      if (w.error !== undefined) {
+        sent.push({ settled: Promise.resolve(failedBatch(w.error, planned.items.length)), planned: 0 });
+        continue;
+      }
+      // The caps hold per UTC day (count) and month (money) across overlapping and duplicate runs: taken from the
+      // ledger before sending (before claiming, when the batch is not prepared ahead).
+      let grant: Grant = { items: 0 };
+      try {
+        if (planned.items.length > 0) grant = await takeBatchBudget(deps, policy, periods, planned, global);
+      } catch (err) {
+        await releaseFrom(index, 'the run stopped before buying it');
+        throw err;
+      }
+      const granted = grant.items;
+      if (granted < planned.items.length) {
+        const later = work.slice(index + 1).flatMap((b) => b.planned.items);
+        const limitedBy = grant.limitedBy ?? 'day-count';
+        for (const decision of [...planned.items.slice(granted), ...later]) heldBack.push({ decision, limitedBy });
+        const over = planned.items.length - granted + later.length;
+        if (grant.limitedBy === 'month-spend') summary.overMonthSpend += over;
+        else summary.overBudget += over;
+        log.warn(
+          grant.limitedBy === 'month-spend'
+            ? "this month's spending budget is reached; the rest waits for the next month or a higher cap"
+            : grant.limitedBy === 'global-count'
+              ? "this account's share of the global daily cap (AUTORENEW_GLOBAL_MAX_DOMAINS) is used; the rest waits for the next UTC day"
+              : 'daily domain budget reached; the rest waits for the next UTC day',
+          { day: periods.day, month: periods.month, granted },
+        );
+        const message = 'held back by a budget; a later run buys it';
+        await releaseFrom(index + 1, message);
+        if (w.prepared) {
+          const rest = planned.items.slice(granted).map(toEntry);
+          await releaseUnsent(deps, w.prepared, rest, message, granted === 0).catch((err) =>
+            log.warn('claims held back not released; they are settled with their batch', describeError(err)),
+          );
+        }
+      }
+      if (granted === 0 && planned.items.length > 0) break;
+      const trimmed = { ...planned, items: planned.items.slice(0, granted) };
+      let batch: SentBatch;
+      try {
+        batch = w.prepared
+          ? await sendPrepared(deps, policy, runId, w.prepared, trimmed.items.map(toEntry), periods)
+          : await submitBatch(deps, policy, runId, trimmed, periods);
+      } catch (err) {
+        batch = { settled: Promise.resolve(failedBatch(err, trimmed.items.length)) };
+      }
+      sent.push({ settled: batch.settled, planned: trimmed.items.length });
+      if (batch.stoppedBy) {
+        stoppedBy = batch.stoppedBy;
+        log.error('authorisation refused: stopping the run; nothing was counted against the domains', {
+          batchesLeft: work.length - index - 1,
+        });
+        await releaseFrom(index + 1, 'the run stopped on an authorisation refusal; the next run buys it');
+        break;
+      }
+      if (granted < planned.items.length) break;
+    }
+  }
 }

@@ -1,0 +1,32 @@
+import type { Ledger } from '../../lib/ledger/port';
+import { given } from '../helpers/builder';
+
+/**
+ * Renew writes each batch's TaskNo while it sends the next (lib/renewal/run-renew.ts): whatever way the run ends,
+ * it never returns, or throws, while one of those writes is still in flight (a function is frozen once it returns).
+ */
+
+/** Lets the event loop turn `n` times: a ledger write that is slow but does land. */
+async function turns(n: number): Promise<void> {
+  for (let i = 0; i < n; i++) await new Promise((resolve) => setImmediate(resolve));
+}
+
+describe('the TaskNo written while the next batch is sent', () => {
+  test('a budget failure after a sent batch throws only once that batch TaskNo is written', async () => {
+    const t = await given({ domains: ['a.com+5d', 'b.com+6d'], policy: { limits: { maxBatchSize: 1 } } });
+    const ledger = Object.create(t.ledger) as Ledger;
+    ledger.saveBatch = async (batch) => {
+      if (batch.status === 'SUBMITTED') await turns(20);
+      return t.ledger.saveBatch(batch);
+    };
+    ledger.takeBudget = async (request) => {
+      if (t.registrar.submissions().length > 0) throw new Error('DynamoDB unavailable (test)');
+      return t.ledger.takeBudget(request);
+    };
+    await expect(t.renew({ deps: { ledger } })).rejects.toThrow(/DynamoDB unavailable/);
+    const [task] = t.registrar.tasks;
+    expect(t.registrar.submissions().map((s) => s.domainName)).toEqual(['a.com']);
+    const batches = await t.ledger.listRecentBatches(10);
+    expect(batches.find((b) => b.taskNo === task?.taskNo)).toMatchObject({ status: 'SUBMITTED' });
+  });
+});
