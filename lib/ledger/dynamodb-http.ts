@@ -43,7 +43,15 @@ const THROTTLING = new Set([
   'TransactionInProgressException',
 ]);
 /** Network failures worth another attempt (the request may or may not have been applied: the ledger's writeId tells). */
-const NETWORK_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'EAI_AGAIN', 'TimeoutError']);
+const NETWORK_CODES = new Set([
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EAI_AGAIN',
+  'TimeoutError',
+  'InvalidResponse',
+]);
 
 /** DynamoDB's answer to a request it refused: `name` is the exception type, as the AWS SDK names it. */
 export class DynamoServiceError extends Error {
@@ -181,13 +189,21 @@ export function createHttpLedgerSdk(config: HttpLedgerConfig = {}): LedgerSdk {
       nowMs: now(),
     });
     const res = await http.post({ url: url.href, headers, body, timeoutMs, maxBytes: MAX_ANSWER_BYTES });
-    let parsed: Json = {};
+    let parsed: Json | undefined;
     try {
-      parsed = res.text ? (JSON.parse(res.text) as Json) : {};
+      const value: unknown = JSON.parse(res.text ?? '');
+      if (typeof value === 'object' && value !== null && !Array.isArray(value)) parsed = value as Json;
     } catch {
-      // A body that is not JSON (a proxy's error page) is described by its status below.
+      // Not JSON (a proxy's error page, a cut answer): described below.
     }
-    if (res.status === 200 && res.text !== undefined) return parsed;
+    if (res.status === 200 && parsed) return parsed;
+    if (res.status === 200) {
+      // Never read as an empty result (a claim that is not there): retried like a lost answer, then thrown.
+      throw Object.assign(new Error('DynamoDB answered HTTP 200 with a body that is not a JSON object'), {
+        code: 'InvalidResponse',
+      });
+    }
+    parsed ??= {};
     const type = String(parsed.__type ?? `HTTP ${res.status}`);
     const message = String(parsed.message ?? parsed.Message ?? `DynamoDB answered HTTP ${res.status}`);
     throw new DynamoServiceError(

@@ -133,13 +133,18 @@ function createClaimReadAhead(ledger: JobDeps['ledger'], policy: Policy, nowMs: 
     );
   return {
     onPage(page: readonly ListedDomain[]): void {
-      const draft = planRenewals({ domains: page, policy, nowMs, held: new Set(), inFlight: new Map() });
-      for (const d of draft.decisions) {
-        if (!AFTER_IN_FLIGHT.has(d.reason)) continue;
-        const key = claimKey(d.domain.domainName, d.domain.expiresAtMs);
-        if (queued.has(key)) continue;
-        queued.add(key);
-        pending.push({ domain: d.domain.domainName, expiryMs: d.domain.expiresAtMs });
+      // Nothing here may fail the listing: a page that cannot be planned alone is left to the plan's own read.
+      try {
+        const draft = planRenewals({ domains: page, policy, nowMs, held: new Set(), inFlight: new Map() });
+        for (const d of draft.decisions) {
+          if (!AFTER_IN_FLIGHT.has(d.reason)) continue;
+          const key = claimKey(d.domain.domainName, d.domain.expiresAtMs);
+          if (queued.has(key)) continue;
+          queued.add(key);
+          pending.push({ domain: d.domain.domainName, expiryMs: d.domain.expiresAtMs });
+        }
+      } catch {
+        return;
       }
       if (pending.length >= READ_AHEAD_KEYS) {
         send(pending);

@@ -13,7 +13,7 @@ import { type LocalDynamo, startDynalite } from '../helpers/ledger-dynalite';
  * injects the partial faults a real network has: a 5xx, throttling, an answer lost after the write was applied, an
  * answer that never comes. The backoff sleeps are recorded, not waited.
  */
-type Fault = 'pass' | '500' | 'throttle' | 'apply-then-drop' | 'hang';
+type Fault = 'pass' | '500' | 'throttle' | 'apply-then-drop' | 'hang' | 'garbled';
 
 let dynamo: LocalDynamo;
 let proxy: Server;
@@ -48,6 +48,11 @@ beforeAll(async () => {
       const fault = faults.shift() ?? 'pass';
       seen.push({ target: String(req.headers['x-amz-target']), headers: req.headers, fault });
       if (fault === 'hang') return; // never answered; the client's timeout ends it
+      if (fault === 'garbled') {
+        res.writeHead(200, { 'content-type': 'application/x-amz-json-1.0' });
+        res.end('<html>gateway</html>');
+        return;
+      }
       if (fault === '500') {
         res.writeHead(500, { 'content-type': 'application/x-amz-json-1.0' });
         res.end(JSON.stringify({ __type: 'com.amazonaws.dynamodb.v20120810#InternalServerError', message: 'boom' }));
@@ -147,6 +152,21 @@ describe("the ledger's HTTP client", () => {
       .catch((e: unknown) => e);
     expect((err as Error).name).toBe('ConditionalCheckFailedException');
     expect(seen.filter((s) => s.target.endsWith('PutItem'))).toHaveLength(2);
+    sdk.destroy();
+  });
+
+  test('a 200 whose body is not JSON is never read as an empty result: retried, then thrown', async () => {
+    const { sdk, sleeps } = clientWith();
+    const k = key();
+    await sdk.send('Put', { TableName: TABLE, Item: { ...k, n: 7 } });
+    faults = ['garbled'];
+    const read = await sdk.send('Get', { TableName: TABLE, Key: k, ConsistentRead: true });
+    expect(read.Item).toStrictEqual({ ...k, n: 7 });
+    expect(sleeps).toHaveLength(1);
+    faults = ['garbled', 'garbled', 'garbled'];
+    const err = await sdk.send('Get', { TableName: TABLE, Key: k }).catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'InvalidResponse' });
+    expect((err as Error).message).toMatch(/HTTP 200 with a body that is not a JSON object/);
     sdk.destroy();
   });
 
