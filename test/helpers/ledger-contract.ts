@@ -146,6 +146,19 @@ async function mustClaim(ledger: Ledger, request: ClaimRequest): Promise<Claim> 
 }
 
 /**
+ * The contract on a DynamoDB-compatible server through both of the adapter's clients: the AWS SDK's document client
+ * (the embedded ledger's) and the ledger's own HTTP client (a deployed function's).
+ */
+export function describeDynamoContract(name: string, server: LedgerServer): void {
+  for (const [transport, over] of [
+    ['sdk', 'AWS SDK document client'],
+    ['http', 'the ledger HTTP client'],
+  ] as const) {
+    describeLedgerContract(`${name}, ${over}`, dynamoBackend(server, transport));
+  }
+}
+
+/**
  * The ledger contract: every adapter/server pair must pass it unchanged (docs/design.md: M1, M2 and the ledger items).
  * `server.endpoint()` must be valid once the enclosing file's beforeAll has run.
  */

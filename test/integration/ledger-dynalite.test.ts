@@ -1,4 +1,4 @@
-import { describeLedgerContract, dynamoBackend } from '../helpers/ledger-contract';
+import { describeDynamoContract } from '../helpers/ledger-contract';
 import { type LocalDynamo, startDynalite } from '../helpers/ledger-dynalite';
 
 let server: LocalDynamo;
@@ -7,11 +7,4 @@ beforeAll(async () => {
 });
 afterAll(() => server.stop());
 
-describeLedgerContract(
-  'dynalite (in-process, in memory, AWS SDK document client)',
-  dynamoBackend({ endpoint: () => server.endpoint }),
-);
-describeLedgerContract(
-  'dynalite (in-process, in memory, the ledger HTTP client)',
-  dynamoBackend({ endpoint: () => server.endpoint }, 'http'),
-);
+describeDynamoContract('dynalite (in-process, in memory)', { endpoint: () => server.endpoint });

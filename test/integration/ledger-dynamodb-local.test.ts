@@ -1,5 +1,5 @@
 import { type DynamoDbLocal, dynamoDbLocalForFile } from '../helpers/dynamodb-local';
-import { describeLedgerContract, dynamoBackend } from '../helpers/ledger-contract';
+import { describeDynamoContract } from '../helpers/ledger-contract';
 import { PROCESS_TEST_TIMEOUT_MS, START_HOOK_TIMEOUT_MS } from '../helpers/timeouts';
 
 // Every call goes to a JVM in another process, slow on a loaded machine.
@@ -13,11 +13,4 @@ beforeAll(async () => {
 }, START_HOOK_TIMEOUT_MS);
 afterAll(() => server?.stop());
 
-describeLedgerContract(
-  'DynamoDB Local (Java, in memory, AWS SDK document client)',
-  dynamoBackend({ endpoint: () => server.endpoint }),
-);
-describeLedgerContract(
-  'DynamoDB Local (Java, in memory, the ledger HTTP client)',
-  dynamoBackend({ endpoint: () => server.endpoint }, 'http'),
-);
+describeDynamoContract('DynamoDB Local (Java, in memory)', { endpoint: () => server.endpoint });
