@@ -11,6 +11,8 @@ export interface BenchReport {
   machine: { cpus: number; cpuModel: string; memoryGb: number; node: string; os: string };
   settings: BenchSettings & { baseline: boolean };
   sizes: SizeReport[];
+  /** The same sizes again without a call budget (options.unbudgeted), against the looser wall/path limit. */
+  unbudgeted?: { qps: number; sizes: SizeReport[] };
   bundles?: BundleReport & { limitBytes: number; allUnderLimit: boolean };
   /** The wall-clock budgets moved out of `npm test` (bench/budgets.ts). */
   budgets?: BudgetResult[];
@@ -50,36 +52,17 @@ export async function runBench(
     ...(options.memoryProbe ? { memoryProbe: true } : {}),
     ...(options.heapSnapshotDir ? { heapSnapshotDir: options.heapSnapshotDir } : {}),
   };
-  const timing = { latencyMs: options.latencyMs, qps: options.qps };
   const bundle = bundleChild();
-  const sizes: SizeReport[] = [];
+  let sizes: SizeReport[];
+  let unbudgeted: BenchReport['unbudgeted'];
   try {
-    for (const n of options.sizes) {
-      const runs: Awaited<ReturnType<typeof runScenario>>[] = [];
-      for (let i = 0; i < options.repeat; i++) {
-        const run = await runScenario('job', n, settings, bundle);
-        progress(`N=${n}: job ${((run.result.renewMs + run.result.checkMs) / 1000).toFixed(1)} s`);
-        runs.push(run);
-      }
-      const job = pickMedianRun(runs);
-      const baseline = options.baseline ? await runScenario('baseline', n, settings, bundle) : undefined;
-      if (baseline) {
-        progress(`N=${n}: baseline ${((baseline.result.renewMs + baseline.result.checkMs) / 1000).toFixed(1)} s`);
-      }
-      const expected = expectedCalls(job.portfolio, settings);
-      sizes.push(
-        describeSize({
-          portfolio: job.portfolio,
-          job,
-          ...(baseline ? { baseline } : {}),
-          minimum: expected.minimum,
-          checkListPages: expected.checkListPages,
-          baselineExpected: expected.baseline,
-          timing,
-          concurrency: options.listConcurrency,
-          repeats: runs,
-        }),
+    sizes = await measureSizes(options, settings, bundle, options.baseline, progress);
+    if (options.unbudgeted && options.qps < LIMITS.noBudgetQps) {
+      const qps = LIMITS.noBudgetQps;
+      const free = await measureSizes(options, { ...settings, qps }, bundle, false, (line) =>
+        progress(`QPS ${qps} ${line}`),
       );
+      unbudgeted = { qps, sizes: free };
     }
   } finally {
     bundle.dispose();
@@ -98,7 +81,7 @@ export async function runBench(
   }
   const budgets = options.budgets ? await measureBudgets(progress) : undefined;
   const passed =
-    sizes.every((s) => Object.values(s.acceptance).every(Boolean)) &&
+    [...sizes, ...(unbudgeted?.sizes ?? [])].every((s) => Object.values(s.acceptance).every(Boolean)) &&
     (bundles ? bundles.allUnderLimit : true) &&
     (budgets ?? []).every((b) => b.passed);
   return {
@@ -106,10 +89,51 @@ export async function runBench(
     machine: describeMachine(),
     settings: { ...settings, baseline: options.baseline },
     sizes,
+    ...(unbudgeted ? { unbudgeted } : {}),
     ...(bundles ? { bundles } : {}),
     ...(budgets ? { budgets } : {}),
     passed,
   };
+}
+
+/** Runs each size `options.repeat` times (and the baseline once, with `baseline`) and describes it. */
+async function measureSizes(
+  options: BenchOptions,
+  settings: BenchSettings,
+  bundle: ReturnType<typeof bundleChild>,
+  baseline: boolean,
+  progress: (line: string) => void,
+): Promise<SizeReport[]> {
+  const timing = { latencyMs: settings.latencyMs, qps: settings.qps };
+  const sizes: SizeReport[] = [];
+  for (const n of options.sizes) {
+    const runs: Awaited<ReturnType<typeof runScenario>>[] = [];
+    for (let i = 0; i < options.repeat; i++) {
+      const run = await runScenario('job', n, settings, bundle);
+      progress(`N=${n}: job ${((run.result.renewMs + run.result.checkMs) / 1000).toFixed(1)} s`);
+      runs.push(run);
+    }
+    const job = pickMedianRun(runs);
+    const naive = baseline ? await runScenario('baseline', n, settings, bundle) : undefined;
+    if (naive) {
+      progress(`N=${n}: baseline ${((naive.result.renewMs + naive.result.checkMs) / 1000).toFixed(1)} s`);
+    }
+    const expected = expectedCalls(job.portfolio, settings);
+    sizes.push(
+      describeSize({
+        portfolio: job.portfolio,
+        job,
+        ...(naive ? { baseline: naive } : {}),
+        minimum: expected.minimum,
+        checkListPages: expected.checkListPages,
+        baselineExpected: expected.baseline,
+        timing,
+        concurrency: options.listConcurrency,
+        repeats: runs,
+      }),
+    );
+  }
+  return sizes;
 }
 
 /** The run with the median wall time (renew + check); with an even count, the lower of the two middle ones. */

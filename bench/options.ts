@@ -11,6 +11,11 @@ export interface BenchOptions extends BenchSettings {
   bundles: boolean;
   /** Also check the wall-clock budgets of bench/budgets.ts: planning, packaging (default true). */
   budgets: boolean;
+  /**
+   * Also run every size again without a call budget (QPS LIMITS.noBudgetQps, no baseline), against issue 19's
+   * looser wall/path limit (default true; nothing to add when `qps` is already that high).
+   */
+  unbudgeted: boolean;
   /** `node -e require()` runs per bundle. */
   loadRuns: number;
   /**
@@ -36,6 +41,7 @@ export const DEFAULT_OPTIONS: BenchOptions = {
   baseline: true,
   bundles: true,
   budgets: true,
+  unbudgeted: true,
   loadRuns: 20,
   repeat: 3,
   out: 'bench/results.json',
@@ -54,6 +60,7 @@ export const USAGE = `npm run bench -- [flags]
   --no-baseline            skip the naive baseline
   --no-bundles             skip the bundle measurements
   --no-budgets             skip the wall-clock budgets (planning 10 000 domains, packaging)
+  --no-unbudgeted          skip the second pass of every size without a call budget (QPS 1000)
   --out bench/results.json where to write the results ('-' = nowhere)
   --memory-probe           job process with --expose-gc: live heap after a forced GC at start, after renew, after check
   --heap-snapshot DIR      job process writes a V8 heap snapshot into DIR after renew and after check`;
@@ -119,6 +126,9 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
         break;
       case '--no-budgets':
         o.budgets = false;
+        break;
+      case '--no-unbudgeted':
+        o.unbudgeted = false;
         break;
       case '--memory-probe':
         o.memoryProbe = true;

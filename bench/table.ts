@@ -15,14 +15,9 @@ function callCell(size: SizeReport, action: string): string {
 }
 
 /** The results as Markdown tables (stdout and the README). */
-export function formatReport(report: BenchReport): string {
-  const st = report.settings;
-  const m = report.machine;
+/** The per-size table: calls against the minimum, wall against the critical path, CPU, memory, the baseline. */
+function sizesTable(sizes: readonly SizeReport[]): string[] {
   const lines = [
-    `Machine: ${m.cpus} x ${m.cpuModel}, ${m.memoryGb} GB, Node ${m.node}, ${m.os}; ${report.startedAt}`,
-    `Settings: latency ${st.latencyMs} ms per call, QPS budget ${st.qps} calls/s (job and baseline), page size ${st.pageSize}, ` +
-      `list concurrency ${st.listConcurrency}, max batch ${st.maxBatchSize}, due share ${st.shares.due}`,
-    '',
     row([
       'N',
       'R',
@@ -43,7 +38,7 @@ export function formatReport(report: BenchReport): string {
     ]),
     row(Array.from({ length: 16 }, () => '---')),
   ];
-  for (const size of report.sizes) {
+  for (const size of sizes) {
     lines.push(
       row([
         String(size.n),
@@ -63,6 +58,27 @@ export function formatReport(report: BenchReport): string {
         size.baseline ? s(size.baseline.wallMs) : '-',
         size.speedUp !== undefined ? `${x(size.speedUp)}x` : '-',
       ]),
+    );
+  }
+  return lines;
+}
+
+export function formatReport(report: BenchReport): string {
+  const st = report.settings;
+  const m = report.machine;
+  const lines = [
+    `Machine: ${m.cpus} x ${m.cpuModel}, ${m.memoryGb} GB, Node ${m.node}, ${m.os}; ${report.startedAt}`,
+    `Settings: latency ${st.latencyMs} ms per call, QPS budget ${st.qps} calls/s (job and baseline), page size ${st.pageSize}, ` +
+      `list concurrency ${st.listConcurrency}, max batch ${st.maxBatchSize}, due share ${st.shares.due}`,
+    '',
+    ...sizesTable(report.sizes),
+  ];
+  if (report.unbudgeted) {
+    lines.push(
+      '',
+      `Without a call budget (QPS ${report.unbudgeted.qps} calls/s, same latency, no baseline):`,
+      '',
+      ...sizesTable(report.unbudgeted.sizes),
     );
   }
   lines.push(
@@ -132,19 +148,25 @@ export function formatReport(report: BenchReport): string {
 function formatAcceptance(report: BenchReport): string[] {
   const out: string[] = [];
   const mark = (ok: boolean) => (ok ? 'PASS' : 'FAIL');
-  for (const size of report.sizes) {
-    const a = size.acceptance;
-    out.push(
-      `N=${size.n}: calls = minimum ${mark(a.callsAtMinimum)}; wall/path ${x(size.job.wallOverCriticalPath)} <= ${wallLimitFor(report.settings.qps)} ${mark(a.wallWithinLimit)}` +
-        (a.rssUnderLimit !== undefined
-          ? `; peak RSS ${size.job.peakRssMb.toFixed(0)} MB <= ${LIMITS.peakRssMb} MB ${mark(a.rssUnderLimit)}`
-          : '') +
-        `; all ${size.portfolio.renewals} renewed ${mark(a.allRenewed)}`,
-    );
-    if (size.repeats) {
+  const passes = [
+    { prefix: '', qps: report.settings.qps, sizes: report.sizes },
+    ...(report.unbudgeted ? [{ prefix: `QPS ${report.unbudgeted.qps} `, ...report.unbudgeted }] : []),
+  ];
+  for (const { prefix, qps, sizes } of passes) {
+    for (const size of sizes) {
+      const a = size.acceptance;
       out.push(
-        `  N=${size.n} runs (fastest first; the median is reported): wall/path ${size.repeats.map((r) => x(r.wallOverCriticalPath)).join(', ')}; CPU ms/renewal ${size.repeats.map((r) => x(r.cpuMsPerRenewal)).join(', ')}`,
+        `${prefix}N=${size.n}: calls = minimum ${mark(a.callsAtMinimum)}; wall/path ${x(size.job.wallOverCriticalPath)} <= ${wallLimitFor(qps)} ${mark(a.wallWithinLimit)}` +
+          (a.rssUnderLimit !== undefined
+            ? `; peak RSS ${size.job.peakRssMb.toFixed(0)} MB <= ${LIMITS.peakRssMb} MB ${mark(a.rssUnderLimit)}`
+            : '') +
+          `; all ${size.portfolio.renewals} renewed ${mark(a.allRenewed)}`,
       );
+      if (size.repeats) {
+        out.push(
+          `  ${prefix}N=${size.n} runs (fastest first; the median is reported): wall/path ${size.repeats.map((r) => x(r.wallOverCriticalPath)).join(', ')}; CPU ms/renewal ${size.repeats.map((r) => x(r.cpuMsPerRenewal)).join(', ')}`,
+        );
+      }
     }
   }
   if (report.bundles) {

@@ -49,4 +49,34 @@ describe('bench smoke (N = 100, no latency)', () => {
     expect(size.baseline?.renewed).toBe(10);
     expect(size.baseline?.sandboxRenewals).toBe(10);
   });
+
+  it('measures every size again without a call budget, unless the run already has none', async () => {
+    // Already unbudgeted (QPS 10 000): no second pass.
+    const free = await runBench({
+      ...DEFAULT_OPTIONS,
+      sizes: [100],
+      latencyMs: 0,
+      qps: 10_000,
+      baseline: false,
+      bundles: false,
+      budgets: false,
+      repeat: 1,
+    });
+    expect(free.unbudgeted).toBeUndefined();
+    const report = await runBench({
+      ...DEFAULT_OPTIONS,
+      sizes: [100],
+      latencyMs: 0,
+      qps: 100,
+      baseline: false,
+      bundles: false,
+      budgets: false,
+      repeat: 1,
+    });
+    expect(report.unbudgeted?.qps).toBe(1000);
+    const [size] = report.unbudgeted?.sizes ?? [];
+    expect(size?.job.calls).toEqual(size?.job.expected);
+    expect(size?.acceptance.allRenewed).toBe(true);
+    expect(size?.baseline).toBeUndefined();
+  });
 });
