@@ -1,6 +1,5 @@
 // The bench's job process: runs the real renew and check jobs (or the naive baseline) once against the sandbox
 // and reports its timings and peak RSS to the parent. Bundled by bench/child.ts, started with fork().
-
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { writeHeapSnapshot } from 'node:v8';

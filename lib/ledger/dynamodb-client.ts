@@ -29,13 +29,13 @@ interface Commands {
 }
 
 /**
- * The DynamoDB operations the ledger sends, over a document client loaded on first use. The AWS SDK is required at
- * the first call, not when the handler bundle loads: a cold start that fails on its configuration or policy never
- * pays for it, and the bundle's own load time is measured without it (bench/README.md).
+ * The DynamoDB operations the ledger sends, in the document client's shapes (plain values): over an injected AWS SDK
+ * document client, whose command classes are required at the first call, or over the ledger's own HTTP client
+ * (dynamodb-http.ts), which loads no SDK at all.
  */
 export interface LedgerSdk {
   send<C extends keyof Commands>(command: C, input: Commands[C][0]): Promise<Commands[C][1]>;
-  /** Frees the client it built itself; an injected client is left alone. */
+  /** Closes the HTTP client's kept connections; an injected client is left alone. */
   destroy(): void;
 }
 

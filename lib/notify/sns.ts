@@ -51,7 +51,8 @@ export function createSnsNotifier(options: SnsNotifierOptions): Notifier {
         );
       }
       try {
-        // The SDK is required at the first publish, not when the handler loads (see ledger/dynamodb-client.ts).
+        // The SDK is required at the first publish, not when the handler loads: a cold start that stops on its
+        // configuration never pays for it (bench/README.md, Bundles).
         const sdk = await import('@aws-sdk/client-sns');
         client ??= new sdk.SNSClient(options.clientConfig ?? {});
         const output = await client.send(new sdk.PublishCommand(input));
