@@ -100,6 +100,9 @@ export function startOfUtcDay(ms: number): number {
   return Math.floor(ms / DAY_MS) * DAY_MS;
 }
 
+/** Distinct domain queries {@link SandboxModel.memoDomains} keeps (a run pages through one or two at a time). */
+const MEMO_QUERIES = 8;
+
 /**
  * The registrar's state: simulated clock, domains, balance and tasks. Task details wait `taskMs` (plus any queue
  * delay the task was created with), execute for `taskMs`, then complete; their effects are applied lazily, exactly
@@ -121,6 +124,10 @@ export class SandboxModel {
   readonly clock: SimClock;
   /** Tasks whose details have not completed yet, in creation order. */
   private openTasks: TaskRecord[] = [];
+  /** Bumped by every change to a domain record (added, expiry moved): what {@link memoDomains} keys on. */
+  private revision = 0;
+  /** The last few domain queries and their results, valid while `revision` holds. */
+  private readonly queryMemo = new Map<string, { revision: number; result: readonly DomainRecord[] }>();
 
   constructor(opts: ModelOptions) {
     this.balanceCents = toCents(opts.balance);
@@ -160,6 +167,7 @@ export class SandboxModel {
     };
     this.byKey.set(domainKey(d.domainName), rec);
     this.ordered.push(rec);
+    this.revision++;
     return rec;
   }
 
@@ -180,6 +188,21 @@ export class SandboxModel {
   /** Domains in the order they were added to the account. */
   listDomains(): readonly DomainRecord[] {
     return this.ordered;
+  }
+
+  /**
+   * The result of `compute` for query `key` (every parameter the result depends on, simulated time included if it
+   * does), computed again only after a domain changed. A client pages through one query: without this each page
+   * filtered and sorted the whole account again, ~8 ms of the sandbox's CPU per page at 10 000 domains, taken from
+   * the job under test on the same cores.
+   */
+  memoDomains(key: string, compute: () => readonly DomainRecord[]): readonly DomainRecord[] {
+    const hit = this.queryMemo.get(key);
+    if (hit && hit.revision === this.revision) return hit.result;
+    const result = compute();
+    if (this.queryMemo.size >= MEMO_QUERIES) this.queryMemo.clear();
+    this.queryMemo.set(key, { revision: this.revision, result });
+    return result;
   }
 
   /** Case-insensitive lookup; Unicode and punycode spellings of an IDN find the same domain. */
@@ -313,6 +336,7 @@ export class SandboxModel {
       atMs,
     });
     domain.expiresAtMs = toExpiryMs;
+    this.revision++;
     return { ok: true, errorMsg: SUCCESS_MSG, orderId: String(200_000_000_000 + this.renewals.length), atMs };
   }
 

@@ -90,6 +90,71 @@ describe('QueryDomainList', () => {
   });
 });
 
+describe('QueryDomainList over a changing account', () => {
+  // Pages of one query share one filtered, sorted result (memoised per query); a renewal, an added domain or, for
+  // QueryType, the clock must still show on the next call.
+  let own: Sandbox;
+  beforeEach(async () => {
+    own = await startSandbox({ fixture: createTestFixture(), nowMs: SANDBOX_NOW_MS, taskMs: 60_000 });
+  });
+  afterEach(async () => {
+    await own.close();
+  });
+  const names = (body: { Data: { Domain: DomainItem[] } }) => body.Data.Domain.map((d) => d.DomainName);
+  const window = {
+    PageNum: 1,
+    PageSize: 10,
+    StartExpirationDate: SANDBOX_NOW_MS + 5 * DAY_MS,
+    EndExpirationDate: SANDBOX_NOW_MS + 30 * DAY_MS,
+    OrderKeyType: 'ExpirationDate',
+    OrderByType: 'ASC',
+  };
+
+  test('a renewal moves the domain out of the next identical query, and its expiry with it', async () => {
+    expect(names((await signedCall(own, 'QueryDomainList', window)).body)).toEqual([
+      'due-soon.com',
+      '例子.中国',
+      'fancy.com',
+      'pricey.io',
+    ]);
+    const submit = await signedCall(
+      own,
+      'SaveBatchTaskForCreatingOrderRenew',
+      {
+        'OrderRenewParam.1.DomainName': 'due-soon.com',
+        'OrderRenewParam.1.SubscriptionDuration': 1,
+        'OrderRenewParam.1.CurrentExpirationDate': SANDBOX_NOW_MS + 10 * DAY_MS,
+      },
+      { method: 'POST' },
+    );
+    expect(submit.status).toBe(200);
+    own.setClock({ advanceMs: 3 * 60_000 });
+    const after = await signedCall(own, 'QueryDomainList', window);
+    expect(names(after.body)).toEqual(['例子.中国', 'fancy.com', 'pricey.io']);
+    expect(after.body.TotalItemNum).toBe(3);
+    const moved = await signedCall(own, 'QueryDomainList', { PageNum: 1, PageSize: 10, DomainName: 'due-soon' });
+    expect(moved.body.Data.Domain[0].ExpirationDateLong).toBe(Date.UTC(2027, 0, 11));
+  });
+
+  test('a domain registered between two pages of one query shows on the next page (pageShiftRate)', async () => {
+    const first = await signedCall(own, 'QueryDomainList', { ...window, PageSize: 2 });
+    expect(first.body.TotalItemNum).toBe(4);
+    own.setFaults({ pageShiftRate: 1 });
+    const second = await signedCall(own, 'QueryDomainList', { ...window, PageSize: 2, PageNum: 2 });
+    expect(second.body.TotalItemNum).toBe(5);
+  });
+
+  test('QueryType follows the clock for the same query', async () => {
+    const query = { PageNum: 1, PageSize: 10, QueryType: 2 };
+    expect(names((await signedCall(own, 'QueryDomainList', query)).body)).toEqual(['redeem-me.net']);
+    own.setClock({ advanceMs: 35 * DAY_MS });
+    expect(names((await signedCall(own, 'QueryDomainList', query)).body).sort()).toEqual([
+      'in-grace.cn',
+      'redeem-me.net',
+    ]);
+  });
+});
+
 describe('QueryDomainByDomainName', () => {
   test('returns a flat object; IDNs are found by Unicode and punycode', async () => {
     const uni = await signedCall(sandbox, 'QueryDomainByDomainName', { DomainName: '例子.中国' });

@@ -126,19 +126,35 @@ export function queryDomainList(ctx: OpContext): Record<string, unknown> {
   const order = readOrder(ctx);
   const nowMs = ctx.model.now();
   if (ctx.effects.shiftDomains) insertShiftDomain(ctx, nowMs, { startExp, endExp, startReg, endReg });
-  const matches = ctx.model
-    .listDomains()
-    .filter(
-      (d) =>
-        inRange(d.expiresAtMs, startExp, endExp) &&
-        inRange(d.registeredAtMs, startReg, endReg) &&
-        (queryType === undefined || domainStatusAt(d.expiresAtMs, nowMs) === queryType) &&
-        (nameNeedles.length === 0 ||
-          nameNeedles.some((n) => d.domainName.toLowerCase().includes(n) || domainKey(d.domainName).includes(n))) &&
-        (groupId === undefined || d.groupId === groupId) &&
-        (productType === undefined || domainTypeOf(d.domainName) === productType),
-    )
-    .sort(order);
+  // Every parameter but the page picks the result; the time only through QueryType (a domain's status).
+  const queryKey = JSON.stringify([
+    startExp,
+    endExp,
+    startReg,
+    endReg,
+    queryType,
+    queryType === undefined ? undefined : nowMs,
+    nameFilter,
+    groupId,
+    productType,
+    optionalString(p, 'OrderKeyType'),
+    optionalString(p, 'OrderByType'),
+  ]);
+  const matches = ctx.model.memoDomains(queryKey, () =>
+    ctx.model
+      .listDomains()
+      .filter(
+        (d) =>
+          inRange(d.expiresAtMs, startExp, endExp) &&
+          inRange(d.registeredAtMs, startReg, endReg) &&
+          (queryType === undefined || domainStatusAt(d.expiresAtMs, nowMs) === queryType) &&
+          (nameNeedles.length === 0 ||
+            nameNeedles.some((n) => d.domainName.toLowerCase().includes(n) || domainKey(d.domainName).includes(n))) &&
+          (groupId === undefined || d.groupId === groupId) &&
+          (productType === undefined || domainTypeOf(d.domainName) === productType),
+      )
+      .sort(order),
+  );
   const { page, meta } = paginate(matches, pageNum, pageSize);
   return { RequestId: ctx.requestId, ...meta, Data: { Domain: page.map((d) => toListItem(d, nowMs, ctx)) } };
 }
