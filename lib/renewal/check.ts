@@ -80,6 +80,10 @@ export async function runCheck(
     orphaned: 0,
     errors: 0,
   };
+  // 4, its read. Once a UTC day the live claims are read for the orphan sweep, beside the registrar calls of steps
+  // 1-2 rather than after step 3: the Scan reads every claim of the account, and the repairs need only what it finds
+  // under a batch that was not open when the run began (each one is re-read before it is repaired).
+  const sweepRead = readForSweep(deps);
   const delay = options.safeDelayMs ?? SAFE_RECONCILE_DELAY_MS;
   const isolated = async <T>(batch: Batch, step: () => Promise<T>): Promise<T | undefined> => {
     try {
@@ -144,15 +148,18 @@ export async function runCheck(
   });
   const after = recorded.filter((b): b is Batch => b !== undefined);
   // 4. Once a UTC day, sweep for live claims left under a closed or missing batch (an older version, a hand edit, a
-  // TTL deletion; a failed write no longer closes a batch): repair them. Daily, because it reads every claim.
+  // TTL deletion; a failed write no longer closes a batch): repair them. Daily, because it reads every claim. Only
+  // claims under a batch not open at the start are suspects: step 3 settles claims before it closes their batch, and
+  // a claim left live by this run is the next day's sweep's.
   try {
-    const mark = `sweep#${new Date(deps.clock.now()).toISOString().slice(0, 10)}`;
-    if (!(await deps.ledger.getMarks([mark])).has(mark)) {
-      const open = new Set(after.filter((b) => b.status !== 'CLOSED').map((b) => b.batchId));
-      const repaired = await sweepOrphanedClaims(deps, policy, { runId, openBatchIds: open });
+    const read = await sweepRead;
+    if (read instanceof Error) throw read;
+    if (read) {
+      const openAtStart = new Set(open.map((b) => b.batchId));
+      const repaired = await sweepOrphanedClaims(deps, policy, { runId, openBatchIds: openAtStart, live: read.live });
       summary.orphaned += repaired.count;
       after.push(...repaired.batches);
-      await deps.ledger.putMarks([mark], deps.clock.now());
+      await deps.ledger.putMarks([read.mark], deps.clock.now());
     }
   } catch (err) {
     summary.errors += 1;
@@ -160,6 +167,20 @@ export async function runCheck(
   }
   log.info('check finished', { ...summary });
   return { summary, batches: after };
+}
+
+/**
+ * The orphan sweep's read, if today's sweep has not run yet (mark `sweep#<UTC date>`): the live claims. Never
+ * rejects (it runs beside other work): a failure is returned, for step 4 to count.
+ */
+async function readForSweep(deps: JobDeps): Promise<{ mark: string; live: Claim[] } | undefined | Error> {
+  try {
+    const mark = `sweep#${new Date(deps.clock.now()).toISOString().slice(0, 10)}`;
+    if ((await deps.ledger.getMarks([mark])).has(mark)) return undefined;
+    return { mark, live: await deps.ledger.listLiveClaims() };
+  } catch (err) {
+    return err instanceof Error ? err : new Error(String(err));
+  }
 }
 
 /** Reconciles an UNKNOWN/stale batch if due, then reads the task details of a submitted one. */

@@ -15,10 +15,10 @@ import type { JobDeps } from './deps';
 export async function sweepOrphanedClaims(
   deps: JobDeps,
   policy: Policy,
-  input: { runId: string; openBatchIds: ReadonlySet<string> },
+  /** `live`: every live claim (Ledger.listLiveClaims), read by the caller. */
+  input: { runId: string; openBatchIds: ReadonlySet<string>; live: readonly Claim[] },
 ): Promise<{ count: number; batches: Batch[] }> {
-  const live = await deps.ledger.listLiveClaims();
-  const suspects = live.filter((c) => !input.openBatchIds.has(c.batchId));
+  const suspects = input.live.filter((c) => !input.openBatchIds.has(c.batchId));
   const byBatch = new Map<string, Claim[]>();
   for (const c of suspects) byBatch.set(c.batchId, [...(byBatch.get(c.batchId) ?? []), c]);
   const out: Batch[] = [];

@@ -100,6 +100,39 @@ describe('issue 12: money safety under partial failure', () => {
       expect(again.orphaned).toBe(0);
     });
 
+    it("the day's sweep reads the claims beside the task-detail reads, and re-reads nothing this run settled", async () => {
+      world = await startWorld({ sandbox: { nowMs: NOW, fixture: { domains: dueDomains(3) } } });
+      await runRenew(world.deps(), { policy: world.policy, dryRun: false, runId: 'r1' });
+      world.sandbox.setClock({ advanceMs: 5 * MIN_MS });
+      // The detail read is held until the sweep's Scan has gone out: with the Scan after step 3 (as before) the run
+      // never gets there, and the test fails on its timeout.
+      let scanSent: () => void = () => {};
+      const scanning = new Promise<void>((resolve) => {
+        scanSent = resolve;
+      });
+      const counted = flakyLedger(world.ledger, {});
+      const ledger = {
+        ...counted,
+        listLiveClaims: async () => {
+          scanSent();
+          return counted.listLiveClaims();
+        },
+      };
+      const inner = world.deps().registrar;
+      const registrar: Registrar = {
+        ...inner,
+        listTaskDetails: async (taskNo) => {
+          await scanning;
+          return inner.listTaskDetails(taskNo);
+        },
+      };
+      const summary = await checkOnce(world.deps({ ledger, registrar }), { policy: world.policy, runId: 'c1' });
+      expect(summary).toMatchObject({ renewed: 3, orphaned: 0, errors: 0 });
+      // The batch this run closed had live claims when the Scan ran: none of them is a suspect to re-read.
+      expect(counted.calls.getBatch ?? 0).toBe(0);
+      expect((await batches(world))[0]?.status).toBe('CLOSED');
+    });
+
     it('a live claim whose batch is missing is reconciled, not left in-flight for ever', async () => {
       const expiry = NOW + 10 * DAY_MS;
       world = await startWorld({
