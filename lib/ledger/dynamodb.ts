@@ -75,6 +75,24 @@ const TAKEOVER_TRANSLATION: Record<(typeof TAKEOVER_CLAUSES)[number]['name'], st
   'attempts-left': '#attempts < :maxAttempts',
   'backoff-passed': '(attribute_not_exists(#nextEligibleAtMs) OR #nextEligibleAtMs <= :now)',
 };
+/**
+ * Budget counters change by ADD, which a retry would apply twice (an answer lost after DynamoDB applied it, then
+ * re-sent by the client): a give-back counted twice lets a run spend past its cap (M4). Each change therefore
+ * appends its id to the item's `applied` list on the condition that the id is not there yet, so the replay is
+ * refused and recognised. ~40 bytes per change on a per-day or per-month item: DynamoDB's 400 KB item limit is
+ * ~9 000 changes away, and a write refused for size fails the take (nothing bought), not the cap.
+ */
+const APPEND_APPLIED = '#applied = list_append(if_not_exists(#applied, :none), :mine)';
+const NOT_APPLIED = 'NOT contains(#applied, :writeId)';
+
+function appliedValues(writeId: string): Record<string, unknown> {
+  return { ':none': [], ':mine': [writeId], ':writeId': writeId };
+}
+
+function hasApplied(stored: Item | undefined, writeId: string): boolean {
+  return Array.isArray(stored?.applied) && stored.applied.includes(writeId);
+}
+
 export const TAKEOVER_CONDITION = TAKEOVER_CLAUSES.map((c) => TAKEOVER_TRANSLATION[c.name]).join(' AND ');
 
 const BATCH_GET_LIMIT = 100;
@@ -588,12 +606,12 @@ export function createDynamoLedger(options: DynamoLedgerOptions): DynamoLedger {
               TableName: tableName,
               Key: key,
               UpdateExpression:
-                'SET #type = :type, #writeId = :writeId, #cap = :cap, #updatedAtMs = :now, #expiresAt = :ttl ' +
-                'ADD #used :n',
-              ConditionExpression: 'attribute_not_exists(#used) OR #used <= :room',
+                'SET #type = :type, #writeId = :writeId, #cap = :cap, #updatedAtMs = :now, #expiresAt = :ttl, ' +
+                `${APPEND_APPLIED} ADD #used :n`,
+              ConditionExpression: `(attribute_not_exists(#used) OR #used <= :room) AND ${NOT_APPLIED}`,
               ExpressionAttributeNames: {
                 '#expiresAt': TABLE.ttlAttribute,
-                ...namesOf('type', 'writeId', 'cap', 'used', 'updatedAtMs'),
+                ...namesOf('type', 'writeId', 'cap', 'used', 'updatedAtMs', 'applied'),
               },
               ExpressionAttributeValues: {
                 ':type': ITEM_TYPE.budget,
@@ -603,6 +621,7 @@ export function createDynamoLedger(options: DynamoLedgerOptions): DynamoLedger {
                 ':ttl': computeExpiresAt(request.nowMs),
                 ':n': want,
                 ':room': request.cap - want,
+                ...appliedValues(writeId),
               },
             },
           },
@@ -611,7 +630,7 @@ export function createDynamoLedger(options: DynamoLedgerOptions): DynamoLedger {
           'takeBudget',
           context,
         );
-        if (outcome.kind !== 'refused') return want;
+        if (outcome.kind !== 'refused' || hasApplied(outcome.stored, writeId)) return want;
         // Not enough room for all of it: take what is left, if anything.
         const used = typeof outcome.stored?.used === 'number' ? outcome.stored.used : 0;
         want = Math.min(want, Math.max(0, request.cap - used));
@@ -620,16 +639,20 @@ export function createDynamoLedger(options: DynamoLedgerOptions): DynamoLedger {
     },
 
     async returnBudget(request) {
+      const key = toBudgetKey(request.name, request.period, ks, request.shared);
+      const writeId = newId();
       try {
         await sdk.send('Update', {
           TableName: tableName,
-          Key: toBudgetKey(request.name, request.period, ks, request.shared),
-          UpdateExpression: 'ADD #used :minus',
-          ConditionExpression: 'attribute_exists(#used)',
-          ExpressionAttributeNames: { '#used': 'used' },
-          ExpressionAttributeValues: { ':minus': -request.amount },
+          Key: key,
+          UpdateExpression: `SET ${APPEND_APPLIED} ADD #used :minus`,
+          ConditionExpression: `attribute_exists(#used) AND ${NOT_APPLIED}`,
+          ExpressionAttributeNames: namesOf('used', 'applied'),
+          ExpressionAttributeValues: { ':minus': -request.amount, ...appliedValues(writeId) },
         });
       } catch (err) {
+        // Refused: either the counter is missing, or this very give-back was applied and its answer lost (retried).
+        if (isConditionFailure(err) && hasApplied(await getItem(key, 'returnBudget', {}), writeId)) return;
         throw wrap('returnBudget', err);
       }
     },

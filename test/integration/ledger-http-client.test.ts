@@ -214,6 +214,39 @@ describe("the ledger's HTTP client", () => {
     ledger.destroy();
   });
 
+  test('a budget take whose answer is lost is counted once, not twice', async () => {
+    const ledger = createDynamoLedger({
+      tableName: TABLE,
+      clientConfig: { endpoint: proxyUrl, region: 'us-east-1', credentials: CREDENTIALS, sleep: async () => {} },
+    });
+    const budget = { name: `take-${randomUUID().slice(0, 8)}`, period: '2029-12-01', cap: 20, nowMs: 0 };
+    faults = ['apply-then-drop'];
+    expect(await ledger.takeBudget({ ...budget, amount: 6 })).toBe(6);
+    expect(seen[0]?.fault).toBe('apply-then-drop');
+    // The replay of the applied ADD (room for it: 6 <= 20 - 6) was refused and recognised: 14 of 20 are left, not 8.
+    expect(await ledger.takeBudget({ ...budget, amount: 20 })).toBe(14);
+    ledger.destroy();
+  });
+
+  test('a budget give-back whose answer is lost is given back once: the cap still holds (M4)', async () => {
+    const ledger = createDynamoLedger({
+      tableName: TABLE,
+      clientConfig: { endpoint: proxyUrl, region: 'us-east-1', credentials: CREDENTIALS, sleep: async () => {} },
+    });
+    const budget = { name: `spend-${randomUUID().slice(0, 8)}`, period: '2029-12', cap: 10_000, nowMs: 0 };
+    expect(await ledger.takeBudget({ ...budget, amount: 10_000 })).toBe(10_000);
+    faults = ['apply-then-drop'];
+    await ledger.returnBudget({ name: budget.name, period: budget.period, amount: 4_000, nowMs: 0 });
+    expect(seen.filter((s) => s.target.endsWith('UpdateItem')).map((s) => s.fault)).toStrictEqual([
+      'pass',
+      'apply-then-drop',
+      'pass',
+    ]);
+    // 4 000 came back once: a replayed give-back would leave room for 8 000, spend the cap does not allow.
+    expect(await ledger.takeBudget({ ...budget, amount: 10_000 })).toBe(4_000);
+    ledger.destroy();
+  });
+
   test('a missing table is a LedgerError naming the table and the AWS error, without the key', async () => {
     const ledger = createDynamoLedger({
       tableName: 'no-such-table',
