@@ -30,6 +30,14 @@ export class HttpTimeoutError extends Error {
 }
 
 /**
+ * The timeout ended the request before its connection was made (TCP, and TLS for https): no byte of it can have
+ * reached the server, so a paid call may be sent again. Node's HTTP client has no connect timeout of its own.
+ */
+export class HttpConnectTimeoutError extends Error {
+  readonly code = 'CONNECT_TIMEOUT';
+}
+
+/**
  * A POST over Node's own HTTP client with keep-alive connections (one agent per scheme, made at first use). Not
  * `fetch`: its first call loads undici, ~40 ms of every cold start here, and each call costs more CPU
  * (bench/README.md). `destroy` closes the kept connections.
@@ -56,9 +64,20 @@ export function createHttpPost(): { post: HttpPost; destroy(): void } {
         },
         (res) => readCapped(res, request.maxBytes).then(resolve, reject),
       );
+      // Whether the connection this request goes out on was ever made: a kept-alive one was; a new one once TCP
+      // (and, for https, TLS) is up. Until then the request sits in the socket's buffer, unsent.
+      let connected = false;
+      req.on('socket', (socket) => {
+        if (req.reusedSocket || !socket.connecting) connected = true;
+        else socket.once(url.protocol === 'https:' ? 'secureConnect' : 'connect', () => (connected = true));
+      });
       // Rejected here, not through the socket's error: a timeout must read as one, never as a reset.
       const timer = setTimeout(() => {
-        reject(new HttpTimeoutError(`no answer from ${url.host} within ${request.timeoutMs} ms`));
+        reject(
+          connected
+            ? new HttpTimeoutError(`no answer from ${url.host} within ${request.timeoutMs} ms`)
+            : new HttpConnectTimeoutError(`no connection to ${url.host} within ${request.timeoutMs} ms`),
+        );
         req.destroy();
       }, request.timeoutMs);
       req.on('close', () => clearTimeout(timer));

@@ -66,6 +66,7 @@ export function describeNetworkFailure(code: string | undefined, url: string, er
     case 'EHOSTUNREACH':
       return `no route to ${host} (${code})`;
     case 'UND_ERR_CONNECT_TIMEOUT':
+    case 'CONNECT_TIMEOUT':
       return `connecting to ${host} port ${port} timed out (${code})`;
     case 'ECONNRESET':
       return `connection to ${host} reset (${code})`;

@@ -50,6 +50,7 @@ const NETWORK_CODES = new Set([
   'ETIMEDOUT',
   'EAI_AGAIN',
   'TimeoutError',
+  'CONNECT_TIMEOUT',
   'InvalidResponse',
 ]);
 

@@ -1,5 +1,5 @@
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { type AddressInfo, createServer as createTcpServer, type Socket } from 'node:net';
 import { classifyFailure } from '../../lib/alibaba/classify';
 import { type ExchangeResult, exchange, MAX_RESPONSE_BYTES } from '../../lib/alibaba/transport';
 import { createHttpPost, type HttpPost } from '../../lib/http-post';
@@ -95,6 +95,34 @@ describe("the registrar's HTTP exchange (Node's HTTP client, lib/http-post.ts)",
     const result = await call('hang', undefined, 100);
     expect(result).toStrictEqual({ ok: false, failure: { kind: 'timeout' } });
     if (!result.ok) expect(classifyFailure(result.failure)).toBe('ambiguous');
+  });
+
+  test('a connection never made within the timeout is "not sent": a paid call is retried, never UNKNOWN', async () => {
+    // TCP is accepted but the TLS handshake is never answered: no request byte can have left the client.
+    const held: Socket[] = [];
+    const silent = createTcpServer((socket) => held.push(socket));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const { port } = silent.address() as AddressInfo;
+    try {
+      const result = await exchange({
+        endpoint: `https://127.0.0.1:${port}`,
+        timeoutMs: 100,
+        post,
+        params: { Action: 'SaveBatchTaskForCreatingOrderRenew' },
+        action: 'SaveBatchTaskForCreatingOrderRenew',
+        parseRetryAfter: () => undefined,
+      });
+      expect(result).toStrictEqual({
+        ok: false,
+        failure: { kind: 'network', networkCode: 'CONNECT_TIMEOUT' },
+        detail: `connecting to 127.0.0.1 port ${port} timed out (CONNECT_TIMEOUT)`,
+      });
+      if (!result.ok) expect(classifyFailure(result.failure)).toBe('retryable');
+      expect(held).toHaveLength(1);
+    } finally {
+      for (const socket of held) socket.destroy();
+      await new Promise<void>((resolve) => silent.close(() => resolve()));
+    }
   });
 
   test('a refused connection is a network failure naming the host, port and code', async () => {
