@@ -9,6 +9,12 @@ export interface HttpRequest {
   timeoutMs: number;
   /** A larger answer (declared or streamed) is not read: `text` is undefined. */
   maxBytes: number;
+  /**
+   * A connection of its own, closed after the answer, instead of a kept-alive one: for a call that must not be
+   * resent, since a server closing an idle connection just as the request is written on it leaves the outcome
+   * unknowable.
+   */
+  fresh?: boolean;
 }
 
 export interface HttpAnswer {
@@ -59,7 +65,7 @@ export function createHttpPost(): { post: HttpPost; destroy(): void } {
         url,
         {
           method: 'POST',
-          agent,
+          agent: request.fresh ? false : agent,
           headers: { ...request.headers, 'content-length': String(Buffer.byteLength(request.body)) },
         },
         (res) => readCapped(res, request.maxBytes).then(resolve, reject),

@@ -99,6 +99,7 @@ export function createCaller(deps: CallerDeps): Caller {
       params,
       action: spec.action,
       parseRetryAfter: parseRetryAfterMs,
+      paid: spec.paid,
     });
     if (!result.ok) {
       const { ok: _ok, ...rest } = result;

@@ -31,6 +31,8 @@ export interface ExchangeOptions {
   params: WireParams;
   action: string;
   parseRetryAfter: (header: string | undefined) => number | undefined;
+  /** A paid call: sent on a connection of its own (HttpRequest.fresh). */
+  paid?: boolean;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -118,6 +120,7 @@ export async function exchange(options: ExchangeOptions): Promise<ExchangeResult
       body: canonicalizeQuery(options.params),
       timeoutMs: options.timeoutMs,
       maxBytes,
+      ...(options.paid ? { fresh: true } : {}),
     });
     const text = response.text;
     const headerRequestId = response.header('x-acs-request-id');

@@ -23,6 +23,8 @@ export interface FakeRequest {
   headers: IncomingMessage['headers'];
   body: string;
   params: Record<string, string>;
+  /** Which connection it came on: 1 for the server's first, 2 for its second, ... */
+  connection: number;
 }
 
 export interface FakeHttpServer {
@@ -57,6 +59,7 @@ export async function startFakeHttp(script: FakeStep[] = []): Promise<FakeHttpSe
   let handler: ((req: FakeRequest, index: number) => FakeStep) | undefined;
   const requests: FakeRequest[] = [];
   const sockets = new Set<Socket>();
+  const connectionOf = new WeakMap<Socket, number>();
   const timers = new Set<NodeJS.Timeout>();
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -68,6 +71,7 @@ export async function startFakeHttp(script: FakeStep[] = []): Promise<FakeHttpSe
       headers: req.headers,
       body,
       params: parseParams(url, body),
+      connection: connectionOf.get(req.socket) ?? 0,
     };
     const index = requests.push(request) - 1;
     const step: FakeStep = handler
@@ -97,7 +101,9 @@ export async function startFakeHttp(script: FakeStep[] = []): Promise<FakeHttpSe
   const server = createServer((req, res) => {
     handle(req, res).catch(() => req.socket.destroy());
   });
+  let connections = 0;
   server.on('connection', (socket) => {
+    connectionOf.set(socket, ++connections);
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
   });

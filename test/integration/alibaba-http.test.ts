@@ -42,6 +42,21 @@ beforeEach(async () => {
 });
 afterEach(() => server.close());
 
+test('the paid call goes out on a connection of its own, closed after it; reads share kept-alive ones', async () => {
+  // A kept-alive connection the server closes just as the paid call is written on it would leave its outcome
+  // unknowable (an UNKNOWN batch): the paid call never reuses one, and its own is closed after the answer.
+  server.enqueue({ body: domainOk }, { body: { RequestId: 'R-S', TaskNo: 'T-1' } }, { body: domainOk });
+  await registrar.getDomain('example.com');
+  await registrar.submitRenewBatch(renew);
+  await registrar.getDomain('example.com');
+  const [read, paid, again] = server.requests;
+  expect(paid?.params.Action).toBe('SaveBatchTaskForCreatingOrderRenew');
+  expect(paid?.connection).not.toBe(read?.connection);
+  expect(paid?.headers.connection).toBe('close');
+  expect(again?.connection).toBe(read?.connection);
+  expect(read?.headers.connection).toBe('keep-alive');
+});
+
 describe('Alibaba client over real HTTP (loopback fake server)', () => {
   it('a response slower than the timeout is ambiguous (paid call sent once)', async () => {
     // The answer (a success) is held far past the timeout, so only the client's own timeout can end the call: no
