@@ -24,7 +24,11 @@ export function toAttribute(value: unknown): AttributeValue | undefined {
   if (value === undefined) return undefined;
   if (value === null) return { NULL: true };
   if (typeof value === 'string') return { S: value };
-  if (typeof value === 'number') return Number.isFinite(value) ? { N: String(value) } : unsupported(String(value));
+  if (typeof value === 'number') {
+    // Beyond 2^53 a number is not what was meant (the SDK's marshaller refuses it too).
+    if (!Number.isFinite(value) || Math.abs(value) > Number.MAX_SAFE_INTEGER) return unsupported(String(value));
+    return { N: String(value) };
+  }
   if (typeof value === 'boolean') return { BOOL: value };
   if (Array.isArray(value)) {
     return { L: value.map((v) => toAttribute(v) ?? unsupported('undefined inside a list')) };

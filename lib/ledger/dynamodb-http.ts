@@ -177,7 +177,8 @@ export function createHttpLedgerSdk(config: HttpLedgerConfig = {}): LedgerSdk {
     const headers = signRequest({
       method: 'POST',
       host: url.host,
-      path: '/',
+      // What is sent is signed: an endpoint may carry a path (a proxy's).
+      path: url.pathname,
       query: '',
       headers: {
         'content-type': 'application/x-amz-json-1.0',

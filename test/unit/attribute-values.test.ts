@@ -37,6 +37,10 @@ describe('attribute values (DynamoDB typed JSON)', () => {
   test('what the ledger never stores is refused, not written wrongly', () => {
     expect(() => toAttribute(Number.NaN)).toThrow(/cannot store NaN/);
     expect(() => toAttribute(Number.POSITIVE_INFINITY)).toThrow(/cannot store Infinity/);
+    // Past 2^53 the number is no longer the one meant: the SDK refuses it, and so does this.
+    expect(() => marshall({ n: 2 ** 53 + 2 })).toThrow();
+    expect(() => toAttribute(2 ** 53 + 2)).toThrow(/cannot store 9007199254740994/);
+    expect(toAttribute(Number.MAX_SAFE_INTEGER)).toStrictEqual({ N: '9007199254740991' });
     expect(() => toAttribute(new Date(0))).toThrow(/cannot store object/);
     expect(() => toAttribute([undefined])).toThrow(/undefined inside a list/);
     expect(() => toAttribute(() => 1)).toThrow(/cannot store function/);
