@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { SecretReader } from './aws/secrets-manager';
 import { SecretError } from './errors';
 import { sanitizeLine } from './notify/text/sanitize';
 import { registerSecret } from './redact';
@@ -57,27 +58,48 @@ export function parseCredentialsSecret(text: string | undefined, secretName: str
   return creds;
 }
 
+/** Where a secret is read from: the functions' own HTTP client (`read`), or the AWS SDK's client. */
+export interface SecretSource {
+  /** GetSecretValue over lib/aws/secrets-manager.ts: what a deployed function passes (no SDK loaded). */
+  read?: SecretReader;
+  /** An SDK client to use (tests); without `read` or `client`, one is built at the first read (the CLI's). */
+  client?: Pick<SecretsManagerClient, 'send'>;
+}
+
+/**
+ * The SecretString reader of `source`: its `read`, else over the AWS SDK (its client, or one built at the first
+ * read with the SDK's credential chain: profiles and SSO, as the CLI needs). A refusal keeps its AWS name.
+ */
+export function secretReaderOf(source: SecretSource): SecretReader {
+  if (source.read) return source.read;
+  let client = source.client;
+  return async (secretId) => {
+    const sdk = await import('@aws-sdk/client-secrets-manager');
+    client ??= new sdk.SecretsManagerClient({});
+    return (await client.send(new sdk.GetSecretValueCommand({ SecretId: secretId }))).SecretString;
+  };
+}
+
 /**
  * Credentials from AWS Secrets Manager, cached per container for `maxAgeMs` (default 5 min, like the AWS extension),
- * refreshed on demand after an authentication error. The client is built lazily.
+ * refreshed on demand after an authentication error. Nothing is read or built before the first `get`.
  */
-export function createSecretsManagerCredentials(options: {
-  secretId: string;
-  client?: Pick<SecretsManagerClient, 'send'>;
-  maxAgeMs?: number;
-  now?: () => number;
-}): CredentialsProvider {
+export function createSecretsManagerCredentials(
+  options: SecretSource & {
+    secretId: string;
+    maxAgeMs?: number;
+    now?: () => number;
+  },
+): CredentialsProvider {
   const maxAgeMs = options.maxAgeMs ?? 5 * 60_000;
   const now = options.now ?? Date.now;
-  let client = options.client;
+  const read = secretReaderOf(options);
   let cached: { value: Credentials; at: number } | undefined;
 
   const fetchSecret = async (): Promise<Credentials> => {
-    const sdk = await import('@aws-sdk/client-secrets-manager');
-    client ??= new sdk.SecretsManagerClient({});
-    let out: { SecretString?: string | undefined };
+    let text: string | undefined;
     try {
-      out = await client.send(new sdk.GetSecretValueCommand({ SecretId: options.secretId }));
+      text = await read(options.secretId);
     } catch (err) {
       const name = err instanceof Error ? err.name : 'Error';
       const hint =
@@ -86,7 +108,7 @@ export function createSecretsManagerCredentials(options: {
           : name === 'AccessDeniedException'
             ? 'grant secretsmanager:GetSecretValue on it to the function role'
             : 'check the secret and the network';
-      // The SDK's own words (a read that failed carries no secret value), on one bounded line.
+      // The service's own words (a read that failed carries no secret value), on one bounded line.
       const said = err instanceof Error ? sanitizeLine(err.message, 200) : '';
       throw new SecretError(
         `cannot read secret ${options.secretId}: ${name}${said && said !== name ? ` (${said})` : ''}; ${hint}`,
@@ -94,7 +116,7 @@ export function createSecretsManagerCredentials(options: {
         { cause: err },
       );
     }
-    const value = parseCredentialsSecret(out.SecretString, options.secretId);
+    const value = parseCredentialsSecret(text, options.secretId);
     cached = { value, at: now() };
     return value;
   };

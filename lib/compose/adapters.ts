@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { createAlibabaBilling, createAlibabaRegistrar } from '../alibaba';
+import type { SnsPublish } from '../aws/sns';
 import type { Billing } from '../billing/port';
 import type { Clock } from '../clock';
 import type { Config } from '../config';
@@ -75,9 +76,17 @@ export function buildBilling(config: Readonly<Config>, credentials: CredentialsP
   return createAlibabaBilling({ endpoint: config.bssEndpoint, credentials, qps: config.qps });
 }
 
-/** SNS when AUTORENEW_TOPIC_ARN is set, else the console (printing the email text through `write`). */
-export function buildNotifier(config: Readonly<Config>, write: (line: string) => void): Notifier {
-  return config.topicArn ? createSnsNotifier({ topicArn: config.topicArn }) : createConsoleNotifier(write);
+/**
+ * SNS when AUTORENEW_TOPIC_ARN is set, else the console (printing the email text through `write`). `publish`: the
+ * functions' own SNS client, built only if SNS is used (lib/compose/lambda.ts); else the SDK's.
+ */
+export function buildNotifier(
+  config: Readonly<Config>,
+  write: (line: string) => void,
+  publish?: () => SnsPublish,
+): Notifier {
+  if (!config.topicArn) return createConsoleNotifier(write);
+  return createSnsNotifier({ topicArn: config.topicArn, ...(publish ? { publish: publish() } : {}) });
 }
 
 /**

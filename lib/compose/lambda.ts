@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { createHttpSecretReader, type SecretReader } from '../aws/secrets-manager';
+import { createHttpSnsPublish, type SnsPublish } from '../aws/sns';
 import { systemClock } from '../clock';
 import { type Config, checkLambdaEndpoint, readConfig } from '../config';
 import { InputError } from '../errors';
@@ -14,6 +16,17 @@ import type { CredentialsProvider } from '../registrar/port';
 import { type AlibabaAccess, createSecretsManagerCredentials, selectSecretId } from '../secrets';
 import { type AccountJob, composeAccounts, configForAccount, policyPathsOf } from './accounts';
 import { buildMetrics, buildNotifier } from './adapters';
+
+/**
+ * Per container, built at first use: Secrets Manager and SNS over the project's own HTTP client, as the ledger
+ * talks to DynamoDB (lib/aws/client.ts): a function loads no AWS SDK (its SNS and Secrets Manager clients cost ~40 ms
+ * and ~15 MB of every cold start) and does not depend on the runtime's SDK version. Keys from the role's AWS_*
+ * variables; the CLI keeps the SDK for its credential chain.
+ */
+let containerSecretReader: SecretReader | undefined;
+let containerSnsPublish: SnsPublish | undefined;
+const secretReader = (): SecretReader => (containerSecretReader ??= createHttpSecretReader());
+const snsPublish = (): SnsPublish => (containerSnsPublish ??= createHttpSnsPublish());
 
 /** Per container: each secret is cached across warm invocations (max age in lib/secrets.ts), not re-read each run. */
 const containerCredentials = new Map<string, CredentialsProvider>();
@@ -36,7 +49,7 @@ function credentialsFor(config: Readonly<Config>, access: AlibabaAccess): Creden
   const secretId = selectSecretId(config, access).secretId as string;
   let provider = containerCredentials.get(secretId);
   if (!provider) {
-    provider = createSecretsManagerCredentials({ secretId });
+    provider = createSecretsManagerCredentials({ secretId, read: secretReader() });
     containerCredentials.set(secretId, provider);
   }
   return provider;
@@ -76,7 +89,7 @@ export async function prepareLambdaJob(
   const runId = context?.awsRequestId ?? randomUUID();
   const log = createLogger({ fields: { job, ...(context?.awsRequestId ? { requestId: context.awsRequestId } : {}) } });
   const config = readConfig(env);
-  const primary = buildNotifier(config, (line) => console.log(line));
+  const primary = buildNotifier(config, (line) => console.log(line), snsPublish);
   const policies = new Map<string, Policy>();
   try {
     if (!config.table) throw new InputError('AUTORENEW_TABLE is not set; the stack sets it to the ledger table');
@@ -125,7 +138,10 @@ export async function prepareLambdaJob(
     credentialsFor: (accountConfig) => credentialsFor(accountConfig, access),
     // The chat targets' URLs live in the same secret (field notifyTargets).
     targetCredentialsFor: (accountConfig) =>
-      createSecretsManagerTargetCredentials({ secretId: selectSecretId(accountConfig, access).secretId as string }),
+      createSecretsManagerTargetCredentials({
+        secretId: selectSecretId(accountConfig, access).secretId as string,
+        read: secretReader(),
+      }),
     ...(context ? { remainingMs: () => context.getRemainingTimeInMillis() } : {}),
   });
   return { jobs, room, dryRun: config.dryRun, runId, log };

@@ -10,7 +10,7 @@ import { ensureTable } from '../../lib/ledger/create-table';
 import { type Sandbox, startSandbox } from '../../lib/sandbox';
 import { type FakeSecretsManager, startFakeSecretsManager } from '../helpers/fake-secrets-manager';
 import { FAUXQS_CLIENT_CONFIG, type FauxqsHandle, startFauxqs } from '../helpers/fauxqs';
-import { lambdaEnv } from '../helpers/lambda';
+import { coldHandler, lambdaEnv } from '../helpers/lambda';
 import { type LocalDynamo, startDynalite } from '../helpers/ledger-dynalite';
 import { START_HOOK_TIMEOUT_MS } from '../helpers/timeouts';
 
@@ -206,5 +206,29 @@ describe('Lambda handlers end to end (loopback AWS stand-ins + sandbox)', () => 
     expect(dry[0]?.MessageAttributes.severity?.Value).toBe('info');
     expect(dry[0]?.Message).toContain('DRY RUN: nothing was bought');
     expect(dry[0]?.Message).toContain('run req-dry');
+  });
+  it('a function loads no AWS SDK: a cold renew reads its secret and publishes with every SDK client unloadable', async () => {
+    const sdks = ['@aws-sdk/client-sns', '@aws-sdk/client-secrets-manager', '@aws-sdk/client-dynamodb'];
+    for (const name of [...sdks, '@aws-sdk/lib-dynamodb']) {
+      jest.doMock(name, () => {
+        throw new Error(`${name} was loaded by a handler`);
+      });
+    }
+    Object.assign(process.env, { AUTORENEW_DRY_RUN: 'true' });
+    const reads = sm.requests.length;
+    try {
+      const run = await coldHandler('renew')({}, context('req-no-sdk'));
+      expect(run).toMatchObject({ dryRun: true });
+    } finally {
+      delete process.env.AUTORENEW_DRY_RUN;
+      for (const name of [...sdks, '@aws-sdk/lib-dynamodb']) jest.dontMock(name);
+    }
+    // A fresh container: the secret was read again, over the functions' own client.
+    expect(sm.requests.length).toBe(reads + 1);
+    const { Messages = [] } = await sqs.send(
+      new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10 }),
+    );
+    const published = Messages.map((m) => JSON.parse(m.Body ?? '{}') as { Message: string });
+    expect(published.filter((e) => e.Message.includes('run req-no-sdk'))).toHaveLength(1);
   });
 });

@@ -1,6 +1,6 @@
 import { createHash, createHmac } from 'node:crypto';
 import { SignatureV4 } from '@smithy/signature-v4';
-import { type AwsCredentials, signRequest } from '../../lib/ledger/sigv4';
+import { type AwsCredentials, signRequest } from '../../lib/aws/sigv4';
 
 function toBytes(data: string | ArrayBuffer | ArrayBufferView): string | Uint8Array {
   if (typeof data === 'string') return data;

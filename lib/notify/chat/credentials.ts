@@ -1,8 +1,8 @@
-import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { isLoopbackEndpoint } from '../../config';
 import { SecretError } from '../../errors';
 import { targetEnvStem } from '../../policy/schema';
 import { registerSecret } from '../../redact';
+import { type SecretSource, secretReaderOf } from '../../secrets';
 import { sanitizeLine } from '../text/sanitize';
 import type { TargetCredentials } from './formats';
 
@@ -96,17 +96,14 @@ export function parseTargetSecret(text: string | undefined, secretName: string):
 }
 
 /** AWS: the `notifyTargets` field of a Secrets Manager secret (read once per source, on the first `get`). */
-export function createSecretsManagerTargetCredentials(options: {
-  secretId: string;
-  client?: Pick<SecretsManagerClient, 'send'>;
-}): TargetCredentialSource {
+export function createSecretsManagerTargetCredentials(
+  options: SecretSource & { secretId: string },
+): TargetCredentialSource {
   let loaded: Promise<Record<string, TargetCredentials>> | undefined;
+  const read = secretReaderOf(options);
   const load = async () => {
-    const sdk = await import('@aws-sdk/client-secrets-manager');
-    const client = options.client ?? new sdk.SecretsManagerClient({});
     try {
-      const out = await client.send(new sdk.GetSecretValueCommand({ SecretId: options.secretId }));
-      return parseTargetSecret(out.SecretString, options.secretId);
+      return parseTargetSecret(await read(options.secretId), options.secretId);
     } catch (err) {
       if (err instanceof SecretError) throw err;
       const code = err instanceof Error ? err.name : 'Error';

@@ -11,7 +11,7 @@ export interface SignInput {
   method: string;
   /** The request's host header (with the port when it is not the scheme's default). */
   host: string;
-  /** The URI path, already URI-encoded; DynamoDB uses `/`. */
+  /** The URI path, already URI-encoded; usually `/`. */
   path: string;
   /** The canonical query string (names and values encoded, sorted); '' for none. */
   query: string;
@@ -29,14 +29,18 @@ const hex = (data: string) => createHash('sha256').update(data, 'utf8').digest('
 const hmac = (key: string | Buffer, data: string) => createHmac('sha256', key).update(data, 'utf8').digest();
 
 /** One derived key per secret, day, region and service: recomputing it costs four HMACs per request. */
-let cachedKey: { id: string; key: Buffer } | undefined;
+const cachedKeys = new Map<string, Buffer>();
 
 function signingKey(secret: string, day: string, region: string, service: string): Buffer {
   const id = `${secret}\n${day}\n${region}\n${service}`;
-  if (cachedKey?.id !== id) {
-    cachedKey = { id, key: hmac(hmac(hmac(hmac(`AWS4${secret}`, day), region), service), 'aws4_request') };
+  let key = cachedKeys.get(id);
+  if (!key) {
+    // A new day, key or service: the old keys are of no further use (a function signs for two or three services).
+    if (cachedKeys.size >= 8) cachedKeys.clear();
+    key = hmac(hmac(hmac(hmac(`AWS4${secret}`, day), region), service), 'aws4_request');
+    cachedKeys.set(id, key);
   }
-  return cachedKey.key;
+  return key;
 }
 
 /**
