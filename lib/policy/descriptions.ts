@@ -77,7 +77,7 @@ export const POLICY_DESCRIPTIONS: Readonly<Record<string, string>> = {
     'One-year renewal price per TLD, used when the registrar gives no price (source "table"); the longest matching TLD wins.',
   'money.priceTable.*': 'One year of renewal in money.currency.',
   'money.unpriced':
-    '"skip": a domain no source prices is not bought and an alert says so; "renew": buy it anyway (money limits cannot bound it).',
+    '"skip": a domain no source prices is not bought and an alert says so; "renew": buy it anyway (money limits cannot bound it), except a premium domain, which is never bought without a registrar price.',
   'money.balanceUnreadable':
     '"stop": when the balance cannot be read nothing is bought; "continue": buy within the other limits. The digest says which.',
   'money.registrarAutoRenew':

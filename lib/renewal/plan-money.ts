@@ -86,7 +86,8 @@ export function applyMoney(plan: Plan, policy: Policy, input: MoneyInput): Plan 
       continue;
     }
     if (!priced) {
-      if (policy.money.unpriced === 'skip') decisions[i] = skip(d, 'unpriced');
+      // "renew" buys an ordinary name at about its TLD's price; a premium one's price is unknowable: never unpriced.
+      if (policy.money.unpriced === 'skip' || d.domain.premium) decisions[i] = skip(d, 'unpriced');
       else unpricedRenewing++;
       continue;
     }

@@ -70,7 +70,9 @@ export async function collectPrices(
     }
   }
   for (const [name, d] of wanted) {
-    if (book.prices.has(name)) continue;
+    // The table holds a TLD's ordinary price; a premium name can cost a hundred times that, and every money limit
+    // would be checked against the wrong amount. Without a registrar price a premium domain stays unpriced.
+    if (book.prices.has(name) || d.premium) continue;
     const perYear = priceFromTable(d.domainName, policy);
     if (perYear) book.prices.set(name, { perYear, source: 'table' });
   }

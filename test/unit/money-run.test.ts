@@ -134,6 +134,25 @@ describe('money limits', () => {
   });
 });
 
+describe('a premium domain without a registrar price', () => {
+  test("is never priced from money.priceTable (an ordinary TLD's price) nor bought unpriced: the caps could not hold", async () => {
+    // The registrar's price calls are refused; the table prices .com at 79; the premium name costs far more.
+    const t = await given({
+      domains: ['gold.com+5d premium', 'plain.com+5d'],
+      policy: {
+        limits: { allowPremium: true, maxPricePerDomain: '300' },
+        money: { priceTable: { com: '79' }, unpriced: 'renew' },
+      },
+    });
+    t.registrar.faults.quotesRefused = true;
+    const run = await t.renew();
+    expect(names(t.registrar.submissions())).toEqual(['plain.com']);
+    const gold = run.plan.decisions.find((d) => d.domain.domainName === 'gold.com');
+    expect(gold).toMatchObject({ action: 'skip', reason: 'unpriced' });
+    expect(gold?.price).toBeUndefined();
+  });
+});
+
 describe("someone else's renewal", () => {
   test('a renewal submitted outside the tool and still queued is never bought a second time', async () => {
     const t = await given({ domains: ['a.com+5d', 'b.com+5d'] });
