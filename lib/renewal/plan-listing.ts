@@ -4,6 +4,7 @@ import type { Batch, Claim, ClaimKey } from '../ledger/port';
 import { describeError } from '../log';
 import type { Policy } from '../policy/schema';
 import type { ListedDomain } from '../registrar/port';
+import { isLive } from './claims';
 import type { JobDeps } from './deps';
 import { findRenewingElsewhere } from './foreign-tasks';
 import { noticeDaysOf, readNotices } from './notice';
@@ -45,9 +46,11 @@ export function viewOf(
   claim: Claim | undefined,
   openExpiryMs: number | undefined,
 ): InFlightView | undefined {
-  // An open batch holds this domain but no claim was found under the listed key: a claim written under another
-  // spelling (an older version keyed IDNs in Unicode) or not written yet by a run in progress. Either way, in flight.
-  if (openExpiryMs !== undefined && (openExpiryMs !== listedExpiryMs || !claim))
+  // An open batch holds this domain but no live claim was found under the listed key: a claim written under
+  // another spelling (an older version keyed IDNs in Unicode), not written yet by a run in progress, or settled by a
+  // writer that lost a race with the batch (a release of an intent that was being sent). In flight until the
+  // batch itself records an outcome for it.
+  if (openExpiryMs !== undefined && (openExpiryMs !== listedExpiryMs || !claim || !isLive(claim)))
     return { status: 'CLAIMED', attempts: 0 };
   if (!claim) return undefined;
   return {

@@ -57,7 +57,8 @@ interface TaskSearch {
  * 4. Release needs ALL of: `limits.releaseAfterHours` (>= 24) since the submit started; two empty reads at least
  *    1 h apart (this one included); and each domain's expiry exactly unchanged. A domain whose expiry reads as
  *    about old + years is recorded renewed; any other move is `expiry-moved` and stays open for a person.
- * Never resubmits. Claims are written before the batch, so a failed claim write leaves the batch open.
+ * Never resubmits. A release fences the batch (a version-checked write) before its claims, then records it; a failed
+ * claim write leaves the batch open.
  */
 export async function reconcileBatch(
   deps: JobDeps,
@@ -189,7 +190,9 @@ function createdAfter(task: TaskInfo, startedAt: number): boolean {
 async function adopt(deps: JobDeps, batch: Batch, taskNo: string, how: string): Promise<ReconcileResult> {
   const now = deps.clock.now();
   deps.log.warn('adopting the task the lost submit created', { batchId: batch.batchId, taskNo, how });
-  // Claims first: if their write fails, the batch stays UNKNOWN and the next run adopts again (idempotent).
+  // Claims first: if their write fails, the batch stays UNKNOWN and the next run adopts again (idempotent). A
+  // release racing this one fenced the batch first, so this batch write then fails, and the release leaves every
+  // claim that got the TaskNo live, for the next run to adopt.
   await applyToClaims(deps, batch, (c) => (isLive(c) ? transitions.adopt(c, taskNo) : c));
   const adopted = await deps.ledger.saveBatch({
     ...batch,
@@ -263,6 +266,14 @@ export async function recordMoved(
   });
 }
 
+/**
+ * Releases and records: a version-checked write of the batch first (the fence: unchanged but for its version), then
+ * the claims, then the batch's outcome. A renew run that started this intent's submit meanwhile, or another check
+ * that adopted a task for it, wrote the batch, so the fence fails and no claim is touched (before, the claims were
+ * released first and only the batch write failed: the domain could be bought twice; review 2026-12-03). A claim
+ * that carries a TaskNo is never released (a task was seen for it): its entry stays open, and the next run adopts
+ * the task. A failed claim write leaves the batch open, so the step repeats.
+ */
 async function release(
   deps: JobDeps,
   batch: Batch,
@@ -271,33 +282,46 @@ async function release(
   message: string,
 ): Promise<ReconcileResult> {
   const now = deps.clock.now();
-  const releasedSet = new Set(notSubmitted.map((e) => e.domain));
-  const touched = new Set([...releasedSet, ...renewed.keys()]);
+  const touched = new Set([...notSubmitted.map((e) => e.domain), ...renewed.keys()]);
   if (touched.size === 0) return { kind: 'waiting', batch };
+  const fenced = await deps.ledger.saveBatch({ ...batch, updatedAtMs: now });
   const renewedNote = 'expiry moved to old + years, though no task of ours was found';
+  // The last decision per domain: applyToClaims re-applies the transition to a re-read claim after a conflict.
+  const keptLive = new Map<string, boolean>();
   await applyToClaims(
     deps,
-    batch,
+    fenced,
     (c) => {
+      keptLive.set(c.domain, false);
       if (!isLive(c)) return c;
       const newExpiryMs = renewed.get(c.domain);
       if (newExpiryMs !== undefined) return { ...transitions.confirm(c, { newExpiryMs }), message: renewedNote };
+      if (c.taskNo) {
+        deps.log.error('not releasing a claim that carries a TaskNo; the next run adopts its task', {
+          batchId: batch.batchId,
+          domain: c.domain,
+          taskNo: c.taskNo,
+        });
+        keptLive.set(c.domain, true);
+        return c;
+      }
       return transitions.release(c, { message, nowMs: now });
     },
     touched,
   );
-  const entries = batch.entries.map((e): BatchEntry => {
+  const stillHeld = new Set([...keptLive].filter(([, kept]) => kept).map(([domain]) => domain));
+  const entries = fenced.entries.map((e): BatchEntry => {
     const newExpiryMs = renewed.get(e.domain);
     if (newExpiryMs !== undefined) return { ...e, outcome: 'RENEWED', newExpiryMs, message: renewedNote };
-    return releasedSet.has(e.domain) ? { ...e, outcome: 'NOT_SUBMITTED', message } : e;
+    return touched.has(e.domain) && !stillHeld.has(e.domain) ? { ...e, outcome: 'NOT_SUBMITTED', message } : e;
   });
   const done = entries.every((e) => e.outcome);
   const closed = await deps.ledger.saveBatch({
-    ...batch,
+    ...fenced,
     entries,
     updatedAtMs: now,
     ...(done ? { status: 'CLOSED' as const, closedAtMs: now } : {}),
-    pendingNotices: done ? [...withResolved(batch), 'final'] : batch.pendingNotices,
+    pendingNotices: done ? [...withResolved(fenced), 'final'] : fenced.pendingNotices,
   });
-  return { kind: 'released', batch: closed, released: notSubmitted.length };
+  return { kind: 'released', batch: closed, released: notSubmitted.filter((e) => !stillHeld.has(e.domain)).length };
 }

@@ -33,7 +33,8 @@ export async function sweepOrphanedClaims(
       const fresh = (await deps.ledger.getClaims([claim]))[0];
       if (!fresh || !isLive(fresh) || fresh.batchId !== batchId) continue;
       const entry = batch?.entries.find((e) => e.domain === fresh.domain && e.expiryMs === fresh.expiryMs);
-      if (!batch || !entry?.outcome) {
+      // A claim that carries a TaskNo is never released by repair (a task was seen for it): re-homed, check adopts.
+      if (!batch || !entry?.outcome || (entry.outcome === 'NOT_SUBMITTED' && fresh.taskNo)) {
         homeless.push(fresh);
         continue;
       }

@@ -1,10 +1,12 @@
 import { createAlibabaRegistrar } from '../../lib/alibaba';
 import { LedgerError } from '../../lib/errors';
 import { executeCheck, executeRenew } from '../../lib/jobs';
-import type { Batch } from '../../lib/ledger/port';
+import type { Batch, Ledger } from '../../lib/ledger/port';
 import { registerSecret } from '../../lib/redact';
 import type { Registrar } from '../../lib/registrar/port';
+import { reconcileBatch } from '../../lib/renewal/reconcile';
 import { computeTimeMarginMs, runRenew } from '../../lib/renewal/run-renew';
+import { sweepOrphanedClaims } from '../../lib/renewal/sweep';
 import { checkOnce } from '../helpers/check-once';
 import { flakyLedger, strangeRegistrar } from '../helpers/faulty';
 import { duplicateSubmissions, startWorld, type World } from '../helpers/world';
@@ -156,6 +158,100 @@ describe('issue 12: money safety under partial failure', () => {
       const open = await world.ledger.listOpenBatches();
       expect(open.map((b) => b.batchId)).toContain(claim?.batchId);
       expect(claim?.status).toBe('UNKNOWN');
+    });
+  });
+
+  describe('a settle that races another writer of the same batch (review 2026-12-03)', () => {
+    const expiry = NOW + 10 * DAY_MS;
+    const entry = { domain: 'a.com', expiryMs: expiry, years: 1, permitPremium: false };
+    async function withClaimedBatch(status: 'INTENT' | 'UNKNOWN', fields: Partial<Batch> = {}): Promise<Batch> {
+      world = await startWorld({
+        sandbox: { nowMs: NOW, fixture: { domains: [{ domainName: 'a.com', expiresAtMs: expiry }] } },
+      });
+      const claimed = await world.ledger.claim({
+        domain: 'a.com',
+        expiryMs: expiry,
+        batchId: 'b-race',
+        attemptId: 'r/b-race',
+        years: 1,
+        nowMs: NOW - 2 * DAY_MS,
+        maxAttempts: 3,
+      });
+      expect(claimed.ok).toBe(true);
+      return world.ledger.putBatchIntent({
+        batchId: 'b-race',
+        runId: 'r',
+        attemptId: 'r/b-race',
+        status,
+        createdAtMs: NOW - 2 * DAY_MS,
+        updatedAtMs: NOW - 2 * DAY_MS,
+        entries: [entry],
+        pendingNotices: [],
+        sentNotices: [],
+        ...fields,
+      });
+    }
+
+    it('a stale intent whose submit a renew run started meanwhile is not released: its claim stays live', async () => {
+      const stale = await withClaimedBatch('INTENT');
+      // The renew run (a long CLI run) writes the submit start, then sends; check still holds the copy it listed.
+      await world.ledger.saveBatch({ ...stale, submitStartedAtMs: NOW, updatedAtMs: NOW });
+      await expect(reconcileBatch(world.deps(), stale, world.policy, 20 * MIN_MS)).rejects.toThrow(/version/);
+      expect((await claimOf(world, 'a.com', expiry))?.status).toBe('CLAIMED');
+    });
+
+    it('a release that races an adoption keeps the TaskNo on the claim and the batch open; the next run adopts', async () => {
+      const unknown = await withClaimedBatch('UNKNOWN', {
+        submitStartedAtMs: NOW - 2 * DAY_MS,
+        emptyTaskReadsAtMs: [NOW - 2 * HOUR_MS],
+      });
+      // Another check run finds the task T and writes it on the claim while this one records its empty read.
+      let adoptedElsewhere = false;
+      const racing: Ledger = {
+        ...world.ledger,
+        saveBatch: async (batch) => {
+          if (!adoptedElsewhere) {
+            adoptedElsewhere = true;
+            const claim = await claimOf(world, 'a.com', expiry);
+            if (!claim) throw new Error('no claim');
+            await world.ledger.saveClaim({ ...claim, status: 'SUBMITTED', taskNo: 'T-ELSEWHERE' });
+          }
+          return world.ledger.saveBatch(batch);
+        },
+      };
+      const result = await reconcileBatch(world.deps({ ledger: racing }), unknown, world.policy, 20 * MIN_MS);
+      expect(result).toMatchObject({ kind: 'released', released: 0 });
+      expect(await claimOf(world, 'a.com', expiry)).toMatchObject({ status: 'SUBMITTED', taskNo: 'T-ELSEWHERE' });
+      const [open] = await world.ledger.listOpenBatches();
+      expect(open).toMatchObject({ batchId: 'b-race', status: 'UNKNOWN' });
+      expect(open?.entries[0]?.outcome).toBeUndefined();
+      // The next run sees the TaskNo on the claim and adopts it.
+      const next = await reconcileBatch(world.deps(), open as Batch, world.policy, 20 * MIN_MS);
+      expect(next).toMatchObject({ kind: 'adopted', batch: { status: 'SUBMITTED', taskNo: 'T-ELSEWHERE' } });
+    });
+
+    it('the sweep never releases a claim that carries a TaskNo: it re-homes it for adoption', async () => {
+      const unknown = await withClaimedBatch('UNKNOWN', { submitStartedAtMs: NOW - 2 * DAY_MS });
+      // The state an older version could leave: the batch closed as not submitted, its claim holding a TaskNo.
+      const claim = await claimOf(world, 'a.com', expiry);
+      if (!claim) throw new Error('no claim');
+      await world.ledger.saveClaim({ ...claim, status: 'SUBMITTED', taskNo: 'T-SEEN' });
+      await world.ledger.saveBatch({
+        ...unknown,
+        status: 'CLOSED',
+        closedAtMs: NOW,
+        entries: [{ ...entry, outcome: 'NOT_SUBMITTED' }],
+      });
+      const live = await world.ledger.listLiveClaims();
+      const swept = await sweepOrphanedClaims(world.deps(), world.policy, {
+        runId: 'c',
+        openBatchIds: new Set(),
+        live,
+      });
+      expect(swept.count).toBe(1);
+      const rehomed = await claimOf(world, 'a.com', expiry);
+      expect(rehomed).toMatchObject({ status: 'UNKNOWN', taskNo: 'T-SEEN' });
+      expect(rehomed?.batchId).not.toBe('b-race');
     });
   });
 

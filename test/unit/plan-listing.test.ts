@@ -42,6 +42,27 @@ describe('the planner in-flight view', () => {
       },
       'UNKNOWN',
     ],
+    [
+      // A release that raced a send (review 2026-12-03): the claim says FAILED, the open batch lists the domain
+      // without an outcome. The batch may have been sent: in flight until check settles it.
+      'an open batch entry without an outcome outweighs a finished claim of the same key: in flight',
+      EXPIRY,
+      {
+        domain: 'a.com',
+        expiryMs: EXPIRY,
+        status: 'FAILED',
+        code: 'not-submitted',
+        nextEligibleAtMs: 0,
+        batchId: 'b1',
+        attemptId: 'x',
+        attempts: 0,
+        years: 1,
+        claimedAtMs: 0,
+        updatedAtMs: 0,
+        version: 2,
+      },
+      'CLAIMED',
+    ],
   ])('%s', (_name, openExpiry, claim, status) => {
     expect(viewOf(EXPIRY, claim, openExpiry)?.status).toBe(status);
   });
