@@ -52,7 +52,8 @@ interface TaskSearch {
  * 1. A submit that never started is released: nothing can have been bought.
  * 2. A TaskNo ever seen for this batch (on the batch or its claims) is adopted; such a batch is never released.
  * 3. The task list is read (±1 day around the submit, since the registrar filters by day): one task created after
- *    the submit with exactly our domains, and no other unknown task touching them, is adopted. More than one
+ *    the submit with exactly our domains, and no other unknown task touching them, is adopted. A task whose details
+ *    are fewer than its TaskNum counts as touching them (it may be ours). More than one
  *    candidate: neither adopt nor release; the batch stays and alerts as stuck.
  * 4. Release needs ALL of: `limits.releaseAfterHours` (>= 24) since the submit started; two empty reads at least
  *    1 h apart (this one included); and each domain's expiry exactly unchanged. A domain whose expiry reads as
@@ -174,6 +175,12 @@ async function searchTasks(
   for (const task of renewals) {
     if (known.has(task.taskNo)) continue;
     const got = new Set((await deps.registrar.listTaskDetails(task.taskNo)).map((d) => d.domainName));
+    if (got.size < task.taskNum) {
+      // Fewer details than the task holds (details lagging, or an answer cut short): what it renews is not known,
+      // so it may be ours. Never read as "not ours", which would count towards a release (review 2026-12-03).
+      search.touching.push(task.taskNo);
+      continue;
+    }
     if (![...got].some((d) => want.has(d))) continue;
     search.touching.push(task.taskNo);
     const exact = got.size === want.size && [...want].every((d) => got.has(d));

@@ -30,14 +30,16 @@ export function flakyLedger(
   return wrapper;
 }
 
-/** Registrar-side answers nobody expected, layered over a real client: hidden tasks, truncated look-ups. */
+/** Registrar-side answers nobody expected, layered over a real client: hidden tasks, task details, truncated look-ups. */
 export function strangeRegistrar(
   inner: Registrar,
-  strange: { hideTasks?: () => boolean; truncateLookups?: boolean },
+  strange: { hideTasks?: () => boolean; truncateLookups?: boolean; noDetails?: () => boolean },
 ): Registrar {
   return {
     ...inner,
     listTasks: async (range) => (strange.hideTasks?.() ? [] : inner.listTasks(range)),
+    // A task listed whose details are not (yet) readable: an empty detail list.
+    listTaskDetails: async (taskNo) => (strange.noDetails?.() ? [] : inner.listTaskDetails(taskNo)),
     getDomain: async (name) => {
       const info = await inner.getDomain(name);
       return strange.truncateLookups ? { ...info, expiresAtMs: Math.floor(info.expiresAtMs / DAY_MS) * DAY_MS } : info;
