@@ -155,7 +155,8 @@ export async function runCheck(
     const read = await sweepRead;
     if (read instanceof Error) throw read;
     if (read) {
-      const openAtStart = new Set(open.map((b) => b.batchId));
+      // A CLOSED batch is listed while a notice of it is pending: it holds no claim, so it shields none.
+      const openAtStart = new Set(open.filter((b) => b.status !== 'CLOSED').map((b) => b.batchId));
       const repaired = await sweepOrphanedClaims(deps, policy, { runId, openBatchIds: openAtStart, live: read.live });
       summary.orphaned += repaired.count;
       after.push(...repaired.batches);

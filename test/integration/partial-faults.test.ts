@@ -102,6 +102,26 @@ describe('issue 12: money safety under partial failure', () => {
       expect(again.orphaned).toBe(0);
     });
 
+    it('a closed batch whose notice is still pending does not hide a live claim from the sweep', async () => {
+      const expiry = NOW + 10 * DAY_MS;
+      world = await startWorld({
+        sandbox: { nowMs: NOW, fixture: { domains: [{ domainName: 'a.com', expiresAtMs: expiry }] } },
+      });
+      await runRenew(world.deps(), { policy: world.policy, dryRun: false, runId: 'r1' });
+      world.sandbox.setClock({ advanceMs: 5 * MIN_MS });
+      // The notifier is down: the batch closes, its "final" notice stays pending (it stays in the open index).
+      const down = { publish: async () => Promise.reject(new Error('SNS down')) };
+      await checkOnce(world.deps({ notifier: down }), { policy: world.policy, runId: 'c1' }).catch(() => undefined);
+      const [closed] = await world.ledger.listOpenBatches();
+      expect(closed).toMatchObject({ status: 'CLOSED', pendingNotices: expect.arrayContaining(['final']) });
+      const claim = await claimOf(world, 'a.com', expiry);
+      if (!claim) throw new Error('no claim');
+      await world.ledger.saveClaim({ ...claim, status: 'CLAIMED', newExpiryMs: undefined as never });
+      world.sandbox.setClock({ advanceMs: DAY_MS });
+      await checkOnce(world.deps({ notifier: down }), { policy: world.policy, runId: 'c2' }).catch(() => undefined);
+      expect((await claimOf(world, 'a.com', expiry))?.status).toBe('RENEWED');
+    });
+
     it("the day's sweep reads the claims beside the task-detail reads, and re-reads nothing this run settled", async () => {
       world = await startWorld({ sandbox: { nowMs: NOW, fixture: { domains: dueDomains(3) } } });
       await runRenew(world.deps(), { policy: world.policy, dryRun: false, runId: 'r1' });
