@@ -41,7 +41,8 @@ export interface RenewSummary {
 /** A planned renewal a ledger-held budget kept out of this run, and which one (budgets.ts Grant). */
 export interface HeldBack {
   decision: Decision;
-  limitedBy: NonNullable<Grant['limitedBy']>;
+  /** A budget, or `time`: the run stopped starting batches before the function's time limit. */
+  limitedBy: NonNullable<Grant['limitedBy']> | 'time';
 }
 
 export interface RenewRun {
@@ -185,6 +186,11 @@ export async function runRenew(
           batchesLeft: summary.batchesLeftForTime,
           marginMs: margin,
         });
+        // Named in the digest like a budget's hold-back: a run that runs out of time every day would otherwise let
+        // the domains at the end of its plan lapse with nothing but a log line (review 2026-12-03).
+        for (const left of work.slice(index)) {
+          for (const decision of left.planned.items) heldBack.push({ decision, limitedBy: 'time' });
+        }
         await releaseFrom(index, 'the run stopped before its time limit; the next run buys it');
         break;
       }

@@ -1,5 +1,6 @@
 import { AmbiguousOutcomeError, AuthRejectedError } from '../../lib/errors';
 import type { Registrar } from '../../lib/registrar/port';
+import { collectHeldBack } from '../../lib/renewal/run-notices';
 import { given } from '../helpers/builder';
 
 /**
@@ -40,6 +41,13 @@ describe('partial faults on the fakes', () => {
     expect(run.summary.batches).toHaveLength(2);
     expect(run.summary.batchesLeftForTime).toBe(3);
     expect(t.registrar.submissions()).toHaveLength(4);
+    // The six domains left are named: held back by the time limit, in the digest as deferred (an alert by default).
+    expect(run.heldBack.map((h) => [h.decision.domain.domainName, h.limitedBy])).toEqual(
+      ['d4.com', 'd5.com', 'd6.com', 'd7.com', 'd8.com', 'd9.com'].map((d) => [d, 'time']),
+    );
+    const lines = collectHeldBack(run.heldBack);
+    expect(lines[0]).toMatchObject({ domain: 'd4.com', event: 'deferred' });
+    expect(lines[0]?.reason).toMatch(/time limit/);
   });
 
   test('an authorisation failure stops the run at the first batch and counts no attempt; the next run buys all', async () => {
