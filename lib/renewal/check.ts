@@ -155,9 +155,7 @@ export async function runCheck(
     const read = await sweepRead;
     if (read instanceof Error) throw read;
     if (read) {
-      // A CLOSED batch is listed while a notice of it is pending: it holds no claim, so it shields none.
-      const openAtStart = new Set(open.filter((b) => b.status !== 'CLOSED').map((b) => b.batchId));
-      const repaired = await sweepOrphanedClaims(deps, policy, { runId, openBatchIds: openAtStart, live: read.live });
+      const repaired = await sweepOrphanedClaims(deps, policy, { runId, open, live: read.live });
       summary.orphaned += repaired.count;
       after.push(...repaired.batches);
       await deps.ledger.putMarks([read.mark], deps.clock.now());

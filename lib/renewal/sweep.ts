@@ -9,16 +9,66 @@ import type { JobDeps } from './deps';
  * - batch CLOSED with an outcome for the domain: the claim is brought in line with that outcome;
  * - batch missing, or closed without an outcome for the domain: whether it was bought is not known, so the claim is
  *   moved under a new UNKNOWN batch that check then settles by the release rule (never released on one read).
- * Every repair is an `orphaned` notice.
+ * Every repair is an `orphaned` notice. Also, a live claim under an open batch whose submit started without it is
+ * released (logged; the renew digest named the domain deferred when it was held back).
  * @returns how many claims were repaired and the batches that carry the notices
  */
 export async function sweepOrphanedClaims(
   deps: JobDeps,
   policy: Policy,
-  /** `live`: every live claim (Ledger.listLiveClaims), read by the caller. */
-  input: { runId: string; openBatchIds: ReadonlySet<string>; live: readonly Claim[] },
+  /** `live`: every live claim (Ledger.listLiveClaims); `open`: the batches open when the run began. */
+  input: { runId: string; open: readonly Batch[]; live: readonly Claim[] },
 ): Promise<{ count: number; batches: Batch[] }> {
-  const suspects = input.live.filter((c) => !input.openBatchIds.has(c.batchId));
+  // A CLOSED batch is listed while a notice of it is pending: it holds no claim, so it shields none.
+  const open = new Map(input.open.filter((b) => b.status !== 'CLOSED').map((b) => [b.batchId, b]));
+  const strays = input.live.filter((c) => isStray(c, open.get(c.batchId)));
+  const count = strays.length > 0 ? await releaseStrays(deps, strays) : 0;
+  const found = await repairOrphans(
+    deps,
+    policy,
+    input.runId,
+    input.live.filter((c) => !open.has(c.batchId)),
+  );
+  return { count: count + found.count, batches: found.batches };
+}
+
+/**
+ * A live claim under a batch whose submit started but that does not list it: the paid call carried exactly the
+ * batch's entries, so it was provably not sent (a hold-back or money-pass release that failed left it). Left alone,
+ * the planner would skip the domain as in flight for as long as the batch stays open.
+ */
+function isStray(claim: Claim, batch: Batch | undefined): boolean {
+  return (
+    batch !== undefined &&
+    batch.submitStartedAtMs !== undefined &&
+    !batch.entries.some((e) => e.domain === claim.domain && e.expiryMs === claim.expiryMs)
+  );
+}
+
+/** Releases stray claims (each re-checked against a fresh read of its claim and batch); returns how many. */
+async function releaseStrays(deps: JobDeps, strays: readonly Claim[]): Promise<number> {
+  let count = 0;
+  for (const claim of strays) {
+    const [fresh] = await deps.ledger.getClaims([claim]);
+    if (!fresh || !isLive(fresh) || fresh.batchId !== claim.batchId || fresh.taskNo) continue;
+    if (!isStray(fresh, await deps.ledger.getBatch(fresh.batchId))) continue;
+    const nowMs = deps.clock.now();
+    await deps.ledger.saveClaim({
+      ...transitions.release(fresh, { message: 'held back and not sent with its batch; released by the sweep', nowMs }),
+      updatedAtMs: nowMs,
+    });
+    deps.log.error('released a live claim its batch did not send', { batchId: fresh.batchId, domain: fresh.domain });
+    count += 1;
+  }
+  return count;
+}
+
+async function repairOrphans(
+  deps: JobDeps,
+  policy: Policy,
+  runId: string,
+  suspects: readonly Claim[],
+): Promise<{ count: number; batches: Batch[] }> {
   const byBatch = new Map<string, Claim[]>();
   for (const c of suspects) byBatch.set(c.batchId, [...(byBatch.get(c.batchId) ?? []), c]);
   const out: Batch[] = [];
@@ -62,7 +112,7 @@ export async function sweepOrphanedClaims(
       count += repaired.length;
     }
     if (homeless.length > 0) {
-      out.push(await rehome(deps, input.runId, batchId, homeless));
+      out.push(await rehome(deps, runId, batchId, homeless));
       count += homeless.length;
     }
   }

@@ -122,6 +122,35 @@ describe('issue 12: money safety under partial failure', () => {
       expect((await claimOf(world, 'a.com', expiry))?.status).toBe('RENEWED');
     });
 
+    it('a held-back claim whose release failed is released by the sweep while its sent batch stays open', async () => {
+      world = await startWorld({
+        sandbox: { nowMs: NOW, taskMs: 3 * DAY_MS, fixture: { domains: dueDomains(2) } },
+        policy: { limits: { maxDomainsPerRun: 2 } },
+      });
+      // An earlier run today used one of the two: the ledger's budget grants d0 only, after both were claimed ahead;
+      // the release of d1's claim fails once.
+      await world.ledger.takeBudget({ name: 'domains', period: '2026-11-29', amount: 1, cap: 2, nowMs: NOW });
+      const flaky = flakyLedger(world.ledger, { saveClaim: [1] });
+      await runRenew(world.deps({ ledger: flaky }), { policy: world.policy, dryRun: false, runId: 'r1' });
+      expect(flaky.failures).toBe(1);
+      const [sent] = await world.ledger.listOpenBatches();
+      expect(sent?.entries.map((e) => e.domain)).toEqual(['d0.com']);
+      const d1 = { domain: 'd1.com', expiryMs: NOW + 6 * DAY_MS };
+      expect((await world.ledger.getClaims([d1]))[0]).toMatchObject({ status: 'CLAIMED', batchId: sent?.batchId });
+      // The next day's check sweeps: the batch is still open (its task queued for days), the stray claim released.
+      world.sandbox.setClock({ advanceMs: DAY_MS });
+      const summary = await checkOnce(world.deps(), { policy: world.policy, runId: 'c1' });
+      expect(summary.orphaned).toBe(1);
+      expect((await world.ledger.getClaims([d1]))[0]).toMatchObject({ status: 'FAILED', code: 'not-submitted' });
+      await runRenew(world.deps(), { policy: world.policy, dryRun: false, runId: 'r2' });
+      expect(
+        world.sandbox
+          .state()
+          .submissions.map((s) => s.domainName)
+          .sort(),
+      ).toEqual(['d0.com', 'd1.com']);
+    });
+
     it("the day's sweep reads the claims beside the task-detail reads, and re-reads nothing this run settled", async () => {
       world = await startWorld({ sandbox: { nowMs: NOW, fixture: { domains: dueDomains(3) } } });
       await runRenew(world.deps(), { policy: world.policy, dryRun: false, runId: 'r1' });
@@ -265,7 +294,7 @@ describe('issue 12: money safety under partial failure', () => {
       const live = await world.ledger.listLiveClaims();
       const swept = await sweepOrphanedClaims(world.deps(), world.policy, {
         runId: 'c',
-        openBatchIds: new Set(),
+        open: [],
         live,
       });
       expect(swept.count).toBe(1);
