@@ -41,7 +41,7 @@ export function describeMoney(money: PlanMoney | undefined, submittedCost?: numb
   const b = money.balance;
   const balance =
     b.state === 'read'
-      ? `; balance ${formatMoney(b.availableCash)} before, ${formatMoney(b.after)} after the plan`
+      ? `; balance ${formatMoney(b.availableCash)} before, ${formatMoney(b.after)} after the plan${b.committed ? ` and ${formatMoney(b.committed)} of renewals sent earlier and not charged yet` : ''}`
       : b.state === 'unreadable'
         ? `; the balance could not be read (${b.message})${b.stopped ? ': nothing was bought (money.balanceUnreadable is "stop")' : ': bought without it (money.balanceUnreadable is "continue")'}`
         : '';

@@ -2,6 +2,7 @@ import type { Balance } from '../billing/port';
 import { InputError } from '../errors';
 import type { Batch, Claim, ClaimKey } from '../ledger/port';
 import { describeError } from '../log';
+import type { Money } from '../money';
 import type { Policy } from '../policy/schema';
 import type { ListedDomain } from '../registrar/port';
 import { isLive } from './claims';
@@ -95,10 +96,12 @@ export async function listAndPlan(
   if (plan.totals.renew === 0 && plan.upcoming.length === 0) return plan;
   if (plan.totals.renew > 0) options.onDraft?.(plan);
   const buying = plan.decisions.filter((d) => d.action === 'renew').map((d) => d.domain);
-  const [book, balance] = await Promise.all([
+  const [book, read] = await Promise.all([
     collectPrices(deps, policy, [...buying, ...plan.upcoming.map((u) => u.domain)]),
     buying.length > 0 ? readBalance(deps, policy) : Promise.resolve(undefined),
   ]);
+  const committed = committedSpend(open, policy.money.currency);
+  const balance = read?.state === 'read' && committed.minor > 0 ? { ...read, committed } : read;
   return applyMoney(plan, policy, { prices: book.prices, balance, unavailableSources: book.unavailable });
 }
 
@@ -166,6 +169,22 @@ function createClaimReadAhead(ledger: JobDeps['ledger'], policy: Policy, nowMs: 
 async function readActiveHolds(ledger: JobDeps['ledger'], nowMs: number): Promise<Set<string>> {
   const holds = await ledger.listHolds();
   return new Set(holds.filter((h) => h.untilMs === undefined || h.untilMs > nowMs).map((h) => h.domain));
+}
+
+/**
+ * What earlier runs sent that the registrar may not have charged yet: the quoted price of every entry without an
+ * outcome in an open batch whose submit started (a renewal task is charged when it executes, which can be hours
+ * later; until then the balance still shows the money). Counting it keeps minBalanceAfter true across runs (review
+ * 2026-12-03: a second run the same day spent the same balance again). If the registrar charged at the order
+ * instead, this only holds back more than needed, and the digest shows the amount.
+ */
+export function committedSpend(open: readonly Batch[], currency: string): Money {
+  let minor = 0;
+  for (const b of open) {
+    if (b.status === 'CLOSED' || b.submitStartedAtMs === undefined) continue;
+    for (const e of b.entries) if (!e.outcome && e.price?.currency === currency) minor += e.price.minor;
+  }
+  return { minor, currency };
 }
 
 /**

@@ -19,7 +19,14 @@ export interface PricedDomain {
 }
 
 /** The balance as the renew job could read it. */
-export type BalanceReading = { state: 'read'; availableCash: Money } | { state: 'unreadable'; message: string };
+export type BalanceReading =
+  | {
+      state: 'read';
+      availableCash: Money;
+      /** Sent by earlier runs, still open and not charged yet as far as we know: spoken for (absent when none). */
+      committed?: Money;
+    }
+  | { state: 'unreadable'; message: string };
 
 export interface MoneyInput {
   /** One-year prices by normalised domain name, in the policy's currency. */
@@ -78,7 +85,10 @@ export function applyMoney(plan: Plan, policy: Policy, input: MoneyInput): Plan 
   let deferredCount = 0;
   let deferredForBalance = zeroMoney(currency);
   let earliest = Number.POSITIVE_INFINITY;
-  const room = balance?.state === 'read' ? addMoney(balance.availableCash, { minor: -reserve.minor, currency }) : null;
+  const room =
+    balance?.state === 'read'
+      ? addMoney(balance.availableCash, { minor: -reserve.minor - (balance.committed?.minor ?? 0), currency })
+      : null;
   for (const { d, i } of order) {
     const priced = input.prices.get(d.domain.domainName);
     if (stopForBalance) {
@@ -118,7 +128,12 @@ export function applyMoney(plan: Plan, policy: Policy, input: MoneyInput): Plan 
       balance === undefined
         ? { state: 'not-checked' }
         : balance.state === 'read'
-          ? { state: 'read', availableCash: balance.availableCash, after: addMoney(balance.availableCash, neg(spent)) }
+          ? {
+              state: 'read',
+              availableCash: balance.availableCash,
+              ...(balance.committed ? { committed: balance.committed } : {}),
+              after: addMoney(balance.availableCash, neg(addMoney(spent, balance.committed ?? zeroMoney(currency)))),
+            }
           : { state: 'unreadable', message: balance.message, stopped: stopForBalance },
     unavailableSources: [...(input.unavailableSources ?? [])],
   };

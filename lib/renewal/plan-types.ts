@@ -90,7 +90,14 @@ export interface PlanMoney {
   /** Renew decisions bought without a price (money.unpriced "renew"): not in `total`, not bounded by money limits. */
   unpricedRenewing: number;
   balance:
-    | { state: 'read'; availableCash: Money; after: Money }
+    | {
+        state: 'read';
+        availableCash: Money;
+        /** What runs before sent and the registrar may not have charged yet: spoken for (absent when none). */
+        committed?: Money;
+        /** The balance after this run's spend and what is committed. */
+        after: Money;
+      }
     | { state: 'unreadable'; message: string; stopped: boolean }
     | { state: 'not-checked' };
   /** Domains deferred for money (over-spend, low-balance), with what they cost and when the first one expires. */

@@ -1,6 +1,7 @@
 import { InputError, RejectedFinalError } from '../../lib/errors';
 import { executeRenew } from '../../lib/jobs';
 import { formatMoney } from '../../lib/money';
+import { describeMoney } from '../../lib/renewal/money-notices';
 import { REASONS } from '../../lib/renewal/plan-types';
 import { collectLapseWarnings } from '../../lib/renewal/will-lapse';
 import { given } from '../helpers/builder';
@@ -49,6 +50,32 @@ describe('the balance covers only part of what is due', () => {
     const run = await t.renew();
     expect(names(t.registrar.submissions())).toEqual(['a.com']);
     expect(run.plan.money?.deferred?.topUp).toEqual({ minor: 800, currency: 'CNY' }); // 69+69+20-150
+  });
+
+  test('minBalanceAfter counts what earlier runs sent and the registrar has not charged yet', async () => {
+    // 69 each; the balance covers two plus the reserve. The first run's tasks wait in the queue (not charged yet),
+    // so a second run the same day reads the same balance: it must not spend it again.
+    const t = await given({
+      domains: ['a.com+5d', 'b.com+6d', 'c.com+7d', 'd.com+8d'],
+      balance: '158',
+      policy: { limits: { minBalanceAfter: '20' } },
+    });
+    t.registrar.faults.queueMs = () => 6 * 3_600_000;
+    await t.renew({ policy: { ...t.policy, limits: { ...t.policy.limits, maxDomainsPerRun: 2 } } });
+    expect(names(t.registrar.submissions())).toEqual(['a.com', 'b.com']);
+    const second = await t.renew();
+    expect(names(t.registrar.submissions())).toEqual(['a.com', 'b.com']);
+    expect(second.plan.decisions.filter((d) => d.reason === 'low-balance').map((d) => d.domain.domainName)).toEqual([
+      'c.com',
+      'd.com',
+    ]);
+    expect(second.plan.money?.balance).toMatchObject({
+      committed: { minor: 13800, currency: 'CNY' },
+      after: { minor: 2000, currency: 'CNY' },
+    });
+    expect(describeMoney(second.plan.money)).toEqual(
+      expect.arrayContaining([expect.stringMatching(/138\.00 CNY of renewals sent earlier and not charged yet/)]),
+    );
   });
 
   test('a balance that cannot be read stops the buying by default, and the plan says why', async () => {
