@@ -206,12 +206,14 @@ export async function deliverNotices(
 /**
  * Moves the delivered notices to `sentNotices`. A conflict or a transient ledger error re-reads the batch and tries
  * again (3 attempts in all): one failed write must not make people get the same digest twice. After that, the
- * notice may be sent again (at-least-once), never dropped.
+ * notice may be sent again (at-least-once), never dropped. A notice another run added to meanwhile (a new moved
+ * expiry, a new repair under the same pending kind) stays pending: its new lines were not in this digest.
  */
 async function markSent(deps: Pick<JobDeps, 'ledger' | 'log' | 'clock'>, batch: Batch): Promise<void> {
-  const delivered = new Set(batch.pendingNotices);
   let current: Batch | undefined = batch;
   for (let attempt = 1; current; attempt++) {
+    const published = current;
+    const delivered = new Set(batch.pendingNotices.filter((n) => publishedWhole(n, batch, published)));
     try {
       await deps.ledger.saveBatch({
         ...current,
@@ -231,4 +233,17 @@ async function markSent(deps: Pick<JobDeps, 'ledger' | 'log' | 'clock'>, batch: 
       current = await deps.ledger.getBatch(batch.batchId).catch(() => current);
     }
   }
+}
+
+/** Whether the digest rendered from `rendered` carried everything notice `n` of the stored batch `now` says. */
+function publishedWhole(n: PendingNotice, rendered: Batch, now: Batch): boolean {
+  if (n === 'expiry-moved') {
+    const shown = new Set((rendered.movedExpiries ?? []).map((m) => `${m.domain}#${m.expiryMs}`));
+    return (now.movedExpiries ?? []).every((m) => shown.has(`${m.domain}#${m.expiryMs}`));
+  }
+  if (n === 'orphaned') {
+    const shown = new Set(rendered.repaired ?? []);
+    return (now.repaired ?? []).every((d) => shown.has(d));
+  }
+  return true;
 }
