@@ -394,8 +394,15 @@ export const policySchema = withCustomCheck(policyShape, (policy, report) => {
   };
   for (const key of ['maxPricePerDomain', 'maxSpendPerRun', 'maxSpendPerMonth', 'minBalanceAfter'] as const)
     checkAmount(policy.limits[key], ['limits', key]);
-  for (const [tld, price] of Object.entries(policy.money.priceTable ?? {}))
+  for (const [tld, price] of Object.entries(policy.money.priceTable ?? {})) {
     checkAmount(price, ['money', 'priceTable', tld]);
+    // A price of 0 would pass every money limit while the registrar charges the real price (M5).
+    if (Number(String(price).trim()) === 0)
+      report(
+        ['money', 'priceTable', tld],
+        `${describeValue(price)} is not a renewal price: every .${tld} domain would pass the money limits at 0; write the one-year price, or remove the key`,
+      );
+  }
   if (policy.defaults.renew) {
     check(policy.defaults.years, policy.window.daysBeforeExpiry, ['defaults', 'years'], 'defaults');
   }
