@@ -213,6 +213,7 @@ export function toClaimItem(claim: Claim, writeId: string, ks: Keyspace = DEFAUL
     newExpiryMs: claim.newExpiryMs,
     code: claim.code,
     message: claim.message,
+    alone: claim.alone ? true : undefined,
     version: claim.version,
     [TABLE.ttlAttribute]: isClaimFinished(claim) ? computeExpiresAt(claim.updatedAtMs) : undefined,
   });
@@ -347,6 +348,7 @@ export function fromClaimItem(item: Item): Claim {
     ...optNum(item, 'newExpiryMs'),
     ...optStr(item, 'code'),
     ...optStr(item, 'message'),
+    ...(item.alone === true ? { alone: true } : {}),
     version: num(item, 'version', w),
   };
 }

@@ -44,6 +44,11 @@ export interface Claim extends ClaimKey {
   /** Registrar code or our reason for the last failure, e.g. `InsufficientBalance` or `not-submitted`. */
   code?: string;
   message?: string;
+  /**
+   * Refused with the rest of a batch of several: whose fault it was is not known, so the next submit of this key
+   * goes in a batch of its own (and that one counts an attempt if refused).
+   */
+  alone?: boolean;
   /** Optimistic-concurrency version; set by the adapter. */
   version: number;
 }

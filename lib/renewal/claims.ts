@@ -84,11 +84,18 @@ function base(claim: Claim): Claim {
 export const transitions = {
   /** The submit answered with a TaskNo: kept on the claim so adoption can never take this task for another key. */
   recordSubmit: (c: Claim, taskNo: string): Claim => ({ ...base(c), status: 'SUBMITTED', ...withTaskNo(c, taskNo) }),
-  /** The registrar refused the submit before executing it. A final refusal counts an attempt. */
-  reject: (c: Claim, o: { final: boolean; code: string; message: string; nowMs: number; retryAfterHours: number }) => ({
+  /**
+   * The registrar refused the submit before executing it. A final refusal counts an attempt, except one of a batch
+   * of several (`shared`): then it is not known whose fault it was, and the key is retried in a batch of its own.
+   */
+  reject: (
+    c: Claim,
+    o: { final: boolean; shared?: boolean; code: string; message: string; nowMs: number; retryAfterHours: number },
+  ) => ({
     ...base(c),
     status: 'FAILED' as const,
-    attempts: c.attempts + (o.final ? 1 : 0),
+    attempts: c.attempts + (o.final && !o.shared ? 1 : 0),
+    ...(o.final && o.shared ? { alone: true } : {}),
     nextEligibleAtMs: o.final ? o.nowMs + o.retryAfterHours * HOUR_MS : o.nowMs,
     code: o.code,
     message: o.message,

@@ -58,6 +58,7 @@ export function viewOf(
     status: claim.status,
     attempts: claim.attempts,
     ...(claim.nextEligibleAtMs !== undefined ? { nextEligibleAtMs: claim.nextEligibleAtMs } : {}),
+    ...(claim.alone ? { alone: true } : {}),
   };
 }
 

@@ -36,6 +36,8 @@ export interface InFlightView {
   attempts: number;
   /** When a FAILED claim may be tried again (epoch ms). */
   nextEligibleAtMs?: number;
+  /** Refused with a batch of several: its next submit goes in a batch of its own (Claim.alone). */
+  alone?: boolean;
 }
 
 /** Key of a claim and of the in-flight map: the (normalised) domain + '#' + expiry ms. */
@@ -65,6 +67,8 @@ export interface Decision {
   buyFromMs?: number;
   /** renew: bought before its notice had been out notify.advanceDays days, because it would lapse first. */
   withoutFullNotice?: boolean;
+  /** renew: in a batch of its own (its claim was refused with a batch of several). */
+  alone?: boolean;
 }
 
 /**

@@ -164,6 +164,7 @@ function decideOne(domain: ListedDomain, input: PlanInput, duplicate: boolean, u
     ...(settings.promotion !== undefined ? { promotionNo: settings.promotion } : {}),
     permitPremium: domain.premium,
     ...(withoutFullNotice ? { withoutFullNotice } : {}),
+    ...(view?.alone ? { alone: true } : {}),
   };
 }
 
@@ -207,7 +208,12 @@ export function buildBatches(decisions: Decision[], maxBatchSize: number): Plann
   const groups = new Map<string, Decision[]>();
   for (const d of decisions) {
     if (d.action !== 'renew') continue;
-    const key = JSON.stringify([d.couponNo ?? null, d.promotionNo ?? null, d.permitPremium === true]);
+    const key = JSON.stringify([
+      d.couponNo ?? null,
+      d.promotionNo ?? null,
+      d.permitPremium === true,
+      d.alone ? d.domain.domainName : null,
+    ]);
     const list = groups.get(key);
     if (list) list.push(d);
     else groups.set(key, [d]);

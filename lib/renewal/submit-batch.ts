@@ -337,6 +337,7 @@ async function handleSubmitError(
       isLive(c)
         ? transitions.reject(c, {
             final,
+            shared: batch.entries.length > 1,
             code: code ?? (final ? 'rejected' : 'not-submitted'),
             message,
             nowMs: now,

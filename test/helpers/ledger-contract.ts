@@ -517,6 +517,20 @@ export function describeLedgerContract(name: string, backend: LedgerBackend): vo
         expect(stored?.taskNo).toBeUndefined();
       });
 
+      test('a claim to be retried alone keeps the flag through a takeover (it is submitted in a batch of its own)', async () => {
+        const ledger = table.createLedger();
+        const claim = await mustClaim(ledger, claimRequest(uniqueDomain('alone')));
+        await ledger.saveClaim({ ...claim, status: 'FAILED', alone: true, nextEligibleAtMs: T0 });
+        expect((await ledger.getClaims([claim]))[0]?.alone).toBe(true);
+        const again = await ledger.claim({
+          ...claimRequest(claim.domain),
+          batchId: 'b-2',
+          attemptId: 'a-2',
+          nowMs: T0 + 1,
+        });
+        expect(again).toMatchObject({ ok: true, claim: { status: 'CLAIMED', alone: true } });
+      });
+
       test('a claim with every optional field', async () => {
         const ledger = table.createLedger();
         const claim = await mustClaim(ledger, claimRequest(uniqueDomain('full')));
@@ -530,6 +544,7 @@ export function describeLedgerContract(name: string, backend: LedgerBackend): vo
           newExpiryMs: T0 + 400 * DAY_MS,
           code: 'OK',
           message: 'renewed: 中文 ok',
+          alone: true,
           updatedAtMs: T0 + 9,
         };
         const saved = await ledger.saveClaim(full);

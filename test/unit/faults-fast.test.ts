@@ -1,5 +1,5 @@
-import { AmbiguousOutcomeError, AuthRejectedError } from '../../lib/errors';
-import type { Registrar } from '../../lib/registrar/port';
+import { AmbiguousOutcomeError, AuthRejectedError, RejectedFinalError } from '../../lib/errors';
+import type { Registrar, RenewBatchRequest } from '../../lib/registrar/port';
 import { collectHeldBack } from '../../lib/renewal/run-notices';
 import { given } from '../helpers/builder';
 
@@ -48,6 +48,39 @@ describe('partial faults on the fakes', () => {
     const lines = collectHeldBack(run.heldBack);
     expect(lines[0]).toMatchObject({ domain: 'd4.com', event: 'deferred' });
     expect(lines[0]?.reason).toMatch(/time limit/);
+  });
+
+  test('a batch refused for one of its domains does not hold back its batch-mates: each is retried alone', async () => {
+    const t = await given({ domains: ['bad.com+5d', 'good1.com+6d', 'good2.com+7d'] });
+    // The registrar refuses any batch that holds bad.com (say, a domain in a state that cannot be renewed).
+    t.registrar.faults.before = (op, arg) => {
+      if (op !== 'submitRenewBatch') return;
+      if ((arg as RenewBatchRequest).items.some((i) => i.domainName === 'bad.com')) {
+        throw new RejectedFinalError('InvalidParameter.DomainName: bad.com cannot be renewed', {
+          code: 'InvalidParameter.DomainName',
+        });
+      }
+    };
+    await t.renew();
+    const claims = async () =>
+      (await Promise.all(['bad.com', 'good1.com', 'good2.com'].map((d) => t.ledger.listClaimsForDomain(d)))).flat();
+    // Refused together: whose fault it was is not known, so no attempt is counted yet.
+    expect((await claims()).map((c) => [c.domain, c.status, c.attempts])).toEqual([
+      ['bad.com', 'FAILED', 0],
+      ['good1.com', 'FAILED', 0],
+      ['good2.com', 'FAILED', 0],
+    ]);
+    t.advance('25h');
+    await t.renew();
+    // Each alone: the two good ones are bought; bad.com, refused alone, uses an attempt.
+    expect(
+      t.registrar
+        .submissions()
+        .map((s) => s.domainName)
+        .sort(),
+    ).toEqual(['good1.com', 'good2.com']);
+    const bad = (await claims()).find((c) => c.domain === 'bad.com');
+    expect(bad).toMatchObject({ status: 'FAILED', attempts: 1 });
   });
 
   test('an authorisation failure stops the run at the first batch and counts no attempt; the next run buys all', async () => {
