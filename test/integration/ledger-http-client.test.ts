@@ -108,6 +108,14 @@ function clientWith(over: { maxAttempts?: number; timeoutMs?: number } = {}) {
 
 const key = () => ({ pk: `TEST#${randomUUID()}`, sk: 'ITEM' });
 
+/** The ledger over its HTTP client through the fault proxy; backoffs recorded, not waited. */
+function proxiedLedger() {
+  return createDynamoLedger({
+    tableName: TABLE,
+    clientConfig: { endpoint: proxyUrl, region: 'us-east-1', credentials: CREDENTIALS, sleep: async () => {} },
+  });
+}
+
 describe("the ledger's HTTP client", () => {
   test('a 5xx answer is retried after a backoff, and the write lands once', async () => {
     const { sdk, sleeps } = clientWith();
@@ -185,10 +193,7 @@ describe("the ledger's HTTP client", () => {
   });
 
   test('a claim whose answer is lost after the table applied it is recognised as ours on the retry (M1)', async () => {
-    const ledger = createDynamoLedger({
-      tableName: TABLE,
-      clientConfig: { endpoint: proxyUrl, region: 'us-east-1', credentials: CREDENTIALS, sleep: async () => {} },
-    });
+    const ledger = proxiedLedger();
     faults = ['apply-then-drop'];
     const domain = `lost-${randomUUID().slice(0, 8)}.com`;
     const result = await ledger.claim({
@@ -215,10 +220,7 @@ describe("the ledger's HTTP client", () => {
   });
 
   test('a budget take whose answer is lost is counted once, not twice', async () => {
-    const ledger = createDynamoLedger({
-      tableName: TABLE,
-      clientConfig: { endpoint: proxyUrl, region: 'us-east-1', credentials: CREDENTIALS, sleep: async () => {} },
-    });
+    const ledger = proxiedLedger();
     const budget = { name: `take-${randomUUID().slice(0, 8)}`, period: '2029-12-01', cap: 20, nowMs: 0 };
     faults = ['apply-then-drop'];
     expect(await ledger.takeBudget({ ...budget, amount: 6 })).toBe(6);
@@ -229,10 +231,7 @@ describe("the ledger's HTTP client", () => {
   });
 
   test('a budget give-back whose answer is lost is given back once: the cap still holds (M4)', async () => {
-    const ledger = createDynamoLedger({
-      tableName: TABLE,
-      clientConfig: { endpoint: proxyUrl, region: 'us-east-1', credentials: CREDENTIALS, sleep: async () => {} },
-    });
+    const ledger = proxiedLedger();
     const budget = { name: `spend-${randomUUID().slice(0, 8)}`, period: '2029-12', cap: 10_000, nowMs: 0 };
     expect(await ledger.takeBudget({ ...budget, amount: 10_000 })).toBe(10_000);
     faults = ['apply-then-drop'];
