@@ -1,4 +1,5 @@
 import { createHttpPost, type HttpAnswer } from '../http-post';
+import { registerSecret } from '../redact';
 import { type AwsCredentials, signRequest } from './sigv4';
 
 /**
@@ -100,7 +101,7 @@ function isRetryable(err: unknown): { retry: boolean; throttled: boolean } {
 
 export interface AwsClient {
   /**
-   * Signs and POSTs `body` to the service's endpoint (path `/`), then `read`s the answer: `read` returns the result
+   * Signs and POSTs `body` to the service's endpoint (its path, usually `/`), then `read`s the answer: `read` returns the result
    * or throws (an AwsServiceError for a refusal, `invalidResponse` for an unreadable 200). Throttling, 5xx and
    * network failures are retried like the AWS SDK's standard mode (3 attempts, jittered exponential backoff).
    */
@@ -147,6 +148,9 @@ export function createAwsClient(service: AwsService, config: AwsClientConfig = {
       );
     }
     const sessionToken = env.AWS_SESSION_TOKEN;
+    // An AWS error text may quote what was signed (the token among it): never in a log line or a digest.
+    registerSecret(secretAccessKey);
+    registerSecret(sessionToken);
     return { accessKeyId, secretAccessKey, ...(sessionToken ? { sessionToken } : {}) };
   };
 

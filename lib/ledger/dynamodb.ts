@@ -77,20 +77,29 @@ const TAKEOVER_TRANSLATION: Record<(typeof TAKEOVER_CLAUSES)[number]['name'], st
 };
 /**
  * Budget counters change by ADD, which a retry would apply twice (an answer lost after DynamoDB applied it, then
- * re-sent by the client): a give-back counted twice lets a run spend past its cap (M4). Each change therefore
- * appends its id to the item's `applied` list on the condition that the id is not there yet, so the replay is
- * refused and recognised. ~40 bytes per change on a per-day or per-month item: DynamoDB's 400 KB item limit is
- * ~9 000 changes away, and a write refused for size fails the take (nothing bought), not the cap.
+ * re-sent by the client): a give-back counted twice lets a run spend past its cap (M4). Each change therefore writes
+ * its id into one of APPLIED_SLOTS attributes of the item (picked by the id) on the condition that the slot does not
+ * hold that id already, so the replay is refused and recognised. Slots, not a growing list: the item stays under
+ * ~3 KB however many changes a month brings. A replay comes within seconds; another change landing in the same slot
+ * in between (1 in 64 per change in that window) would let it through.
  */
-const APPEND_APPLIED = '#applied = list_append(if_not_exists(#applied, :none), :mine)';
-const NOT_APPLIED = 'NOT contains(#applied, :writeId)';
+const APPLIED_SLOTS = 64;
+const APPLY_ONCE = '#slot = :writeId';
+const NOT_APPLIED = '(attribute_not_exists(#slot) OR #slot <> :writeId)';
 
-function appliedValues(writeId: string): Record<string, unknown> {
-  return { ':none': [], ':mine': [writeId], ':writeId': writeId };
+/** The attribute that records change `writeId` on a budget item. */
+function appliedSlot(writeId: string): string {
+  let h = 0;
+  for (let i = 0; i < writeId.length; i++) h = (h * 31 + writeId.charCodeAt(i)) >>> 0;
+  return `applied${h % APPLIED_SLOTS}`;
+}
+
+function appliedNames(writeId: string): Record<string, string> {
+  return { '#slot': appliedSlot(writeId) };
 }
 
 function hasApplied(stored: Item | undefined, writeId: string): boolean {
-  return Array.isArray(stored?.applied) && stored.applied.includes(writeId);
+  return stored?.[appliedSlot(writeId)] === writeId;
 }
 
 export const TAKEOVER_CONDITION = TAKEOVER_CLAUSES.map((c) => TAKEOVER_TRANSLATION[c.name]).join(' AND ');
@@ -607,11 +616,12 @@ export function createDynamoLedger(options: DynamoLedgerOptions): DynamoLedger {
               Key: key,
               UpdateExpression:
                 'SET #type = :type, #writeId = :writeId, #cap = :cap, #updatedAtMs = :now, #expiresAt = :ttl, ' +
-                `${APPEND_APPLIED} ADD #used :n`,
+                `${APPLY_ONCE} ADD #used :n`,
               ConditionExpression: `(attribute_not_exists(#used) OR #used <= :room) AND ${NOT_APPLIED}`,
               ExpressionAttributeNames: {
                 '#expiresAt': TABLE.ttlAttribute,
-                ...namesOf('type', 'writeId', 'cap', 'used', 'updatedAtMs', 'applied'),
+                ...namesOf('type', 'writeId', 'cap', 'used', 'updatedAtMs'),
+                ...appliedNames(writeId),
               },
               ExpressionAttributeValues: {
                 ':type': ITEM_TYPE.budget,
@@ -621,7 +631,6 @@ export function createDynamoLedger(options: DynamoLedgerOptions): DynamoLedger {
                 ':ttl': computeExpiresAt(request.nowMs),
                 ':n': want,
                 ':room': request.cap - want,
-                ...appliedValues(writeId),
               },
             },
           },
@@ -645,10 +654,10 @@ export function createDynamoLedger(options: DynamoLedgerOptions): DynamoLedger {
         await sdk.send('Update', {
           TableName: tableName,
           Key: key,
-          UpdateExpression: `SET ${APPEND_APPLIED} ADD #used :minus`,
+          UpdateExpression: `SET ${APPLY_ONCE} ADD #used :minus`,
           ConditionExpression: `attribute_exists(#used) AND ${NOT_APPLIED}`,
-          ExpressionAttributeNames: namesOf('used', 'applied'),
-          ExpressionAttributeValues: { ':minus': -request.amount, ...appliedValues(writeId) },
+          ExpressionAttributeNames: { ...namesOf('used'), ...appliedNames(writeId) },
+          ExpressionAttributeValues: { ':minus': -request.amount, ':writeId': writeId },
         });
       } catch (err) {
         // Refused: either the counter is missing, or this very give-back was applied and its answer lost (retried).

@@ -42,16 +42,22 @@ export function renewalsInFlight(open: readonly Batch[]): Map<string, number> {
  * that reported a different expiry for a domain already being renewed (stale or inconsistent) would otherwise make
  * a new key and a second purchase.
  */
+/** A finished claim that is not a registrar's refusal: released (`not-submitted`), or renewed or failed by a task. */
+function isReleasedUnder(claim: Claim): boolean {
+  return !isLive(claim) && !(claim.status === 'FAILED' && claim.code !== 'not-submitted' && !claim.taskNo);
+}
+
 export function viewOf(
   listedExpiryMs: number,
   claim: Claim | undefined,
   openExpiryMs: number | undefined,
 ): InFlightView | undefined {
   // An open batch holds this domain but no live claim was found under the listed key: a claim written under
-  // another spelling (an older version keyed IDNs in Unicode), not written yet by a run in progress, or settled by a
-  // writer that lost a race with the batch (a release of an intent that was being sent). In flight until the
-  // batch itself records an outcome for it.
-  if (openExpiryMs !== undefined && (openExpiryMs !== listedExpiryMs || !claim || !isLive(claim)))
+  // another spelling (an older version keyed IDNs in Unicode), not written yet by a run in progress, or released
+  // by a writer that lost a race with the batch (a release of an intent that was being sent). In flight until the
+  // batch itself records an outcome for it. A claim the registrar refused (FAILED with its code) is not such a
+  // trace: the refusal proved nothing was executed, and it is retried as usual.
+  if (openExpiryMs !== undefined && (openExpiryMs !== listedExpiryMs || !claim || isReleasedUnder(claim)))
     return { status: 'CLAIMED', attempts: 0 };
   if (!claim) return undefined;
   return {

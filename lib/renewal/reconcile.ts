@@ -174,10 +174,12 @@ async function searchTasks(
   const known = await readKnown();
   for (const task of renewals) {
     if (known.has(task.taskNo)) continue;
-    const got = new Set((await deps.registrar.listTaskDetails(task.taskNo)).map((d) => d.domainName));
-    if (got.size < task.taskNum) {
-      // Fewer details than the task holds (details lagging, or an answer cut short): what it renews is not known,
-      // so it may be ours. Never read as "not ours", which would count towards a release (review 2026-12-03).
+    const details = await deps.registrar.listTaskDetails(task.taskNo);
+    const got = new Set(details.map((d) => d.domainName));
+    if (details.length < task.taskNum && createdAfter(task, startedAt)) {
+      // Fewer details than the task holds (details lagging, or an answer cut short) for a task that may be ours by
+      // its creation time: what it renews is not known. Never read as "not ours", which would count towards a
+      // release (review 2026-12-03).
       search.touching.push(task.taskNo);
       continue;
     }
@@ -197,10 +199,10 @@ function createdAfter(task: TaskInfo, startedAt: number): boolean {
 async function adopt(deps: JobDeps, batch: Batch, taskNo: string, how: string): Promise<ReconcileResult> {
   const now = deps.clock.now();
   deps.log.warn('adopting the task the lost submit created', { batchId: batch.batchId, taskNo, how });
-  // Claims first: if their write fails, the batch stays UNKNOWN and the next run adopts again (idempotent). A
-  // release racing this one fenced the batch first, so this batch write then fails, and the release leaves every
-  // claim that got the TaskNo live, for the next run to adopt.
-  await applyToClaims(deps, batch, (c) => (isLive(c) ? transitions.adopt(c, taskNo) : c));
+  // The batch first, version-checked: it is the fence, as in release. Whichever of a release and an adoption of the
+  // same batch writes it first wins; the other's write fails before it touched a claim (review 2026-12-03: with
+  // the claims first, a release could free a claim between an adoption's claim writes). A SUBMITTED batch over
+  // claims still UNKNOWN is just as live; if their write fails, the results step settles them from the batch.
   const adopted = await deps.ledger.saveBatch({
     ...batch,
     status: 'SUBMITTED',
@@ -209,6 +211,7 @@ async function adopt(deps: JobDeps, batch: Batch, taskNo: string, how: string): 
     updatedAtMs: now,
     pendingNotices: withResolved(batch),
   });
+  await applyToClaims(deps, batch, (c) => (isLive(c) ? transitions.adopt(c, taskNo) : c));
   return { kind: 'adopted', batch: adopted };
 }
 

@@ -246,6 +246,25 @@ describe("the ledger's HTTP client", () => {
     ledger.destroy();
   });
 
+  test('a budget item stays small however many changes it sees: the ids live in 64 slots', async () => {
+    const ledger = proxiedLedger();
+    const budget = { name: `many-${randomUUID().slice(0, 8)}`, period: '2029-12', cap: 1_000, nowMs: 0 };
+    for (let i = 0; i < 150; i++) expect(await ledger.takeBudget({ ...budget, amount: 1 })).toBe(1);
+    await ledger.returnBudget({ name: budget.name, period: budget.period, amount: 50, nowMs: 0 });
+    expect(await ledger.takeBudget({ ...budget, amount: 1_000 })).toBe(900);
+    const { sdk } = clientWith();
+    const stored = await sdk.send('Get', {
+      TableName: TABLE,
+      Key: { pk: `BUDGET#${budget.name}`, sk: budget.period },
+      ConsistentRead: true,
+    });
+    const slots = Object.keys(stored.Item ?? {}).filter((k) => k.startsWith('applied'));
+    expect(slots.length).toBeGreaterThan(10);
+    expect(slots.length).toBeLessThanOrEqual(64);
+    sdk.destroy();
+    ledger.destroy();
+  });
+
   test('a missing table is a LedgerError naming the table and the AWS error, without the key', async () => {
     const ledger = createDynamoLedger({
       tableName: 'no-such-table',

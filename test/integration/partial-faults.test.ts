@@ -279,6 +279,18 @@ describe('issue 12: money safety under partial failure', () => {
       expect(next).toMatchObject({ kind: 'adopted', batch: { status: 'SUBMITTED', taskNo: 'T-ELSEWHERE' } });
     });
 
+    it('an adoption from a copy another settle has fenced touches no claim', async () => {
+      const stale = await withClaimedBatch('UNKNOWN', { submitStartedAtMs: NOW - 2 * DAY_MS });
+      // A TaskNo on the claim (an adoption whose batch write failed earlier): this run adopts it from its copy...
+      const claim = await claimOf(world, 'a.com', expiry);
+      if (!claim) throw new Error('no claim');
+      const withTask = await world.ledger.saveClaim({ ...claim, taskNo: 'T-1' });
+      // ...after a rival settle fenced the batch (its version moved on).
+      await world.ledger.saveBatch({ ...stale, updatedAtMs: NOW });
+      await expect(reconcileBatch(world.deps(), stale, world.policy, 20 * MIN_MS)).rejects.toThrow(/version/);
+      expect(await claimOf(world, 'a.com', expiry)).toStrictEqual(withTask);
+    });
+
     it('the sweep never releases a claim that carries a TaskNo: it re-homes it for adoption', async () => {
       const unknown = await withClaimedBatch('UNKNOWN', { submitStartedAtMs: NOW - 2 * DAY_MS });
       // The state an older version could leave: the batch closed as not submitted, its claim holding a TaskNo.

@@ -63,6 +63,26 @@ describe('the planner in-flight view', () => {
       },
       'CLAIMED',
     ],
+    [
+      // A refusal proved nothing was executed: its claim decides, even while the batch record still lacks it.
+      'a claim the registrar refused, under an open entry, is retried as usual',
+      EXPIRY,
+      {
+        domain: 'a.com',
+        expiryMs: EXPIRY,
+        status: 'FAILED',
+        code: 'InvalidParameter',
+        nextEligibleAtMs: 0,
+        batchId: 'b1',
+        attemptId: 'x',
+        attempts: 1,
+        years: 1,
+        claimedAtMs: 0,
+        updatedAtMs: 0,
+        version: 2,
+      },
+      'FAILED',
+    ],
   ])('%s', (_name, openExpiry, claim, status) => {
     expect(viewOf(EXPIRY, claim, openExpiry)?.status).toBe(status);
   });
