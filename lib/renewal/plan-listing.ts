@@ -6,8 +6,9 @@ import type { Money } from '../money';
 import type { Policy } from '../policy/schema';
 import type { ListedDomain } from '../registrar/port';
 import { isLive } from './claims';
+import { DAY_MS } from './dates';
 import type { JobDeps } from './deps';
-import { findRenewingElsewhere } from './foreign-tasks';
+import { FOREIGN_TASK_LOOKBACK_DAYS, findRenewingElsewhere } from './foreign-tasks';
 import { noticeDaysOf, readNotices } from './notice';
 import { listingWindow, planRenewals } from './plan';
 import { applyMoney, type BalanceReading } from './plan-money';
@@ -107,7 +108,7 @@ export async function listAndPlan(
     collectPrices(deps, policy, [...buying, ...plan.upcoming.map((u) => u.domain)]),
     buying.length > 0 ? readBalance(deps, policy) : Promise.resolve(undefined),
   ]);
-  const committed = committedSpend(open, policy.money.currency);
+  const committed = committedSpend(open, policy.money.currency, nowMs);
   const balance = read?.state === 'read' && committed.minor > 0 ? { ...read, committed } : read;
   return applyMoney(plan, policy, { prices: book.prices, balance, unavailableSources: book.unavailable });
 }
@@ -183,12 +184,16 @@ async function readActiveHolds(ledger: JobDeps['ledger'], nowMs: number): Promis
  * outcome in an open batch whose submit started (a renewal task is charged when it executes, which can be hours
  * later; until then the balance still shows the money). Counting it keeps minBalanceAfter true across runs (review
  * 2026-12-03: a second run the same day spent the same balance again). If the registrar charged at the order
- * instead, this only holds back more than needed, and the digest shows the amount.
+ * instead, this only holds back more than needed, and the digest shows the amount. A submit older than
+ * FOREIGN_TASK_LOOKBACK_DAYS is taken as charged or failed by now (as a queued task of someone else's is), so a
+ * batch stuck for a person to settle does not hold the balance back for ever.
+ * @param nowMs epoch ms
  */
-export function committedSpend(open: readonly Batch[], currency: string): Money {
+export function committedSpend(open: readonly Batch[], currency: string, nowMs: number): Money {
   let minor = 0;
+  const since = nowMs - FOREIGN_TASK_LOOKBACK_DAYS * DAY_MS;
   for (const b of open) {
-    if (b.status === 'CLOSED' || b.submitStartedAtMs === undefined) continue;
+    if (b.status === 'CLOSED' || b.submitStartedAtMs === undefined || b.submitStartedAtMs < since) continue;
     for (const e of b.entries) if (!e.outcome && e.price?.currency === currency) minor += e.price.minor;
   }
   return { minor, currency };

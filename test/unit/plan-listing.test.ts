@@ -1,5 +1,5 @@
 import type { Batch, Claim } from '../../lib/ledger/port';
-import { viewOf } from '../../lib/renewal/plan-listing';
+import { committedSpend, viewOf } from '../../lib/renewal/plan-listing';
 
 const EXPIRY = Date.UTC(2026, 11, 20, 4, 0, 0);
 
@@ -85,5 +85,29 @@ describe('the planner in-flight view', () => {
     ],
   ])('%s', (_name, openExpiry, claim, status) => {
     expect(viewOf(EXPIRY, claim, openExpiry)?.status).toBe(status);
+  });
+});
+
+describe('money committed by earlier sends (minBalanceAfter)', () => {
+  const NOW = Date.UTC(2026, 11, 3, 6, 0, 0);
+  const DAY = 86_400_000;
+  const price = (minor: number) => ({ minor, currency: 'CNY' });
+  const batch = (over: Partial<Batch>): Batch => ({
+    ..._openBatch('a.com', EXPIRY),
+    entries: [
+      { domain: 'a.com', expiryMs: EXPIRY, years: 1, permitPremium: false, price: price(6900) },
+      { domain: 'b.com', expiryMs: EXPIRY, years: 1, permitPremium: false, price: price(7900), outcome: 'RENEWED' },
+    ],
+    ...over,
+  });
+
+  test.each<[string, Partial<Batch>, number]>([
+    ['sent an hour ago, one entry without an outcome: its price', { submitStartedAtMs: NOW - 3_600_000 }, 6900],
+    ['an intent never sent: nothing', { status: 'INTENT' }, 0],
+    ['closed: nothing', { status: 'CLOSED', submitStartedAtMs: NOW - 3_600_000 }, 0],
+    ['sent 6 days ago: still', { submitStartedAtMs: NOW - 6 * DAY }, 6900],
+    ['sent 8 days ago: taken as charged or failed by now', { submitStartedAtMs: NOW - 8 * DAY }, 0],
+  ])('%s', (_name, over, minor) => {
+    expect(committedSpend([batch(over)], 'CNY', NOW)).toEqual(price(minor));
   });
 });
