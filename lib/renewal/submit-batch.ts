@@ -333,27 +333,16 @@ async function handleSubmitError(
     const auth = err instanceof AuthRejectedError;
     const final = (err instanceof RejectedFinalError && !auth) || (notSent && !(err instanceof SecretError));
     log.warn(final ? 'submit rejected; nothing bought' : 'submit not accepted; nothing bought', info);
-    await applyToClaims(deps, batch, (c) =>
-      isLive(c)
-        ? transitions.reject(c, {
-            final,
-            shared: batch.entries.length > 1,
-            code: code ?? (final ? 'rejected' : 'not-submitted'),
-            message,
-            nowMs: now,
-            retryAfterHours: policy.limits.retryAfterHours,
-          })
-        : c,
-    );
-    await deps.ledger.saveBatch({
-      ...batch,
-      status: 'CLOSED',
-      closedAtMs: now,
-      updatedAtMs: now,
-      error,
-      entries: batch.entries.map((e) => ({ ...e, outcome: final ? 'FAILED' : 'NOT_SUBMITTED', message })),
-      pendingNotices: final ? [...batch.pendingNotices, 'final'] : batch.pendingNotices,
-    });
+    try {
+      await recordRefusal(deps, policy, batch, { final, code, message, now, error });
+    } catch (writeErr) {
+      // An authorisation refusal stops the run even when it could not be recorded: every later batch would go out
+      // with the same refused key (review 2026-12-03). The batch stays as it is: check settles it (nothing bought).
+      if (!auth) throw writeErr;
+      log.error('the authorisation refusal could not be recorded; the run stops anyway', describeError(writeErr));
+      await giveBack(deps, periods, { count: batch.entries.length, spend: costOf(batch.entries) });
+      return { batchId: batch.batchId, status: 'error', domains: batch.entries.length, message, stoppedBy: err };
+    }
     // Proven not executed, so nothing was charged: the money goes back either way, the count only when not final.
     if (final) deps.metrics({ RenewalsFailed: batch.entries.length });
     await giveBack(deps, periods, { count: final ? 0 : batch.entries.length, spend: costOf(batch.entries) });
@@ -382,4 +371,35 @@ async function handleSubmitError(
     log.warn('claims not marked UNKNOWN; they stay live under the UNKNOWN batch', describeError(claimErr)),
   );
   return { batchId: batch.batchId, status: 'unknown', domains: batch.entries.length, message };
+}
+
+/** Records a proven refusal: claims first (an attempt when final), then the batch, closed. Throws on a failed write. */
+async function recordRefusal(
+  deps: JobDeps,
+  policy: Policy,
+  batch: Batch,
+  o: { final: boolean; code: string | undefined; message: string; now: number; error: NonNullable<Batch['error']> },
+): Promise<void> {
+  const { final, code, message, now, error } = o;
+  await applyToClaims(deps, batch, (c) =>
+    isLive(c)
+      ? transitions.reject(c, {
+          final,
+          shared: batch.entries.length > 1,
+          code: code ?? (final ? 'rejected' : 'not-submitted'),
+          message,
+          nowMs: now,
+          retryAfterHours: policy.limits.retryAfterHours,
+        })
+      : c,
+  );
+  await deps.ledger.saveBatch({
+    ...batch,
+    status: 'CLOSED',
+    closedAtMs: now,
+    updatedAtMs: now,
+    error,
+    entries: batch.entries.map((e) => ({ ...e, outcome: final ? 'FAILED' : 'NOT_SUBMITTED', message })),
+    pendingNotices: final ? [...batch.pendingNotices, 'final'] : batch.pendingNotices,
+  });
 }

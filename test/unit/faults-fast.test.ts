@@ -83,6 +83,30 @@ describe('partial faults on the fakes', () => {
     expect(bad).toMatchObject({ status: 'FAILED', attempts: 1 });
   });
 
+  test('an authorisation refusal stops the run even when recording it fails (one failed ledger write)', async () => {
+    const t = await given({
+      domains: Array.from({ length: 6 }, (_, i) => `d${i}.com+${5 + i}d`),
+      policy: { limits: { maxBatchSize: 2 } },
+    });
+    let submits = 0;
+    t.registrar.faults.before = (op) => {
+      if (op !== 'submitRenewBatch') return;
+      submits += 1;
+      throw new AuthRejectedError('Forbidden.RAM', { code: 'Forbidden.RAM' });
+    };
+    let failed = false;
+    t.ledger.faults.before = (op) => {
+      if (op === 'saveClaim' && !failed) {
+        failed = true;
+        throw new Error('DynamoDB throttled (test)');
+      }
+    };
+    const run = await t.renew();
+    expect(run.stoppedBy).toBeInstanceOf(AuthRejectedError);
+    // One paid call with the refused key, not one per batch.
+    expect(submits).toBe(1);
+  });
+
   test('an authorisation failure stops the run at the first batch and counts no attempt; the next run buys all', async () => {
     const t = await given({
       domains: Array.from({ length: 6 }, (_, i) => `d${i}.com+${5 + i}d`),
