@@ -21,66 +21,38 @@ function _openBatch(domain: string, expiryMs: number): Batch {
 describe('the planner in-flight view', () => {
   // Legacy batches with IDNs in Unicode are normalised where they are read: test/unit/ledger-items.test.ts.
 
+  const claimOf = (over: Partial<Claim>): Claim => ({
+    domain: 'a.com',
+    expiryMs: EXPIRY,
+    status: 'UNKNOWN',
+    batchId: 'b1',
+    attemptId: 'x',
+    attempts: 1,
+    years: 1,
+    claimedAtMs: 0,
+    updatedAtMs: 0,
+    version: 1,
+    ...over,
+  });
+
   test.each<[string, number | undefined, Claim | undefined, string | undefined]>([
     ['nothing open, no claim: not in flight', undefined, undefined, undefined],
     ['an open renewal of another expiry: in flight', EXPIRY - 1000, undefined, 'CLAIMED'],
     ['an open renewal of this expiry whose claim is under another key: in flight', EXPIRY, undefined, 'CLAIMED'],
-    [
-      'the claim itself decides when found',
-      EXPIRY,
-      {
-        domain: 'a.com',
-        expiryMs: EXPIRY,
-        status: 'UNKNOWN',
-        batchId: 'b1',
-        attemptId: 'x',
-        attempts: 1,
-        years: 1,
-        claimedAtMs: 0,
-        updatedAtMs: 0,
-        version: 1,
-      },
-      'UNKNOWN',
-    ],
+    ['the claim itself decides when found', EXPIRY, claimOf({}), 'UNKNOWN'],
     [
       // A release that raced a send (review 2026-12-03): the claim says FAILED, the open batch lists the domain
       // without an outcome. The batch may have been sent: in flight until check settles it.
-      'an open batch entry without an outcome outweighs a finished claim of the same key: in flight',
+      'an open batch entry without an outcome outweighs a released claim of the same key: in flight',
       EXPIRY,
-      {
-        domain: 'a.com',
-        expiryMs: EXPIRY,
-        status: 'FAILED',
-        code: 'not-submitted',
-        nextEligibleAtMs: 0,
-        batchId: 'b1',
-        attemptId: 'x',
-        attempts: 0,
-        years: 1,
-        claimedAtMs: 0,
-        updatedAtMs: 0,
-        version: 2,
-      },
+      claimOf({ status: 'FAILED', code: 'not-submitted', nextEligibleAtMs: 0, attempts: 0, version: 2 }),
       'CLAIMED',
     ],
     [
       // A refusal proved nothing was executed: its claim decides, even while the batch record still lacks it.
       'a claim the registrar refused, under an open entry, is retried as usual',
       EXPIRY,
-      {
-        domain: 'a.com',
-        expiryMs: EXPIRY,
-        status: 'FAILED',
-        code: 'InvalidParameter',
-        nextEligibleAtMs: 0,
-        batchId: 'b1',
-        attemptId: 'x',
-        attempts: 1,
-        years: 1,
-        claimedAtMs: 0,
-        updatedAtMs: 0,
-        version: 2,
-      },
+      claimOf({ status: 'FAILED', code: 'InvalidParameter', nextEligibleAtMs: 0, version: 2 }),
       'FAILED',
     ],
   ])('%s', (_name, openExpiry, claim, status) => {
