@@ -1,4 +1,4 @@
-import type { Batch, Claim } from '../ledger/port';
+import type { Batch, BatchEntry, Claim } from '../ledger/port';
 import type { Policy } from '../policy/schema';
 import { isLive, transitions } from './claims';
 import type { JobDeps } from './deps';
@@ -77,7 +77,7 @@ async function repairOrphans(
     const batch = await deps.ledger.getBatch(batchId);
     if (batch && batch.status !== 'CLOSED') continue; // opened since the listing: it is being handled
     const now = deps.clock.now();
-    const repaired: string[] = [];
+    const repairs: { claim: Claim; entry: BatchEntry }[] = [];
     const homeless: Claim[] = [];
     for (const claim of claims) {
       const fresh = (await deps.ledger.getClaims([claim]))[0];
@@ -88,19 +88,18 @@ async function repairOrphans(
         homeless.push(fresh);
         continue;
       }
-      await deps.ledger.saveClaim({
-        ...transitions.repair(fresh, batch, entry, { nowMs: now, retryAfterHours: policy.limits.retryAfterHours }),
-        updatedAtMs: now,
-      });
-      repaired.push(fresh.domain);
+      repairs.push({ claim: fresh, entry });
     }
+    const repaired = repairs.map((r) => r.claim.domain);
     deps.log.error('repaired live claims left under a closed or missing batch', {
       batchId,
       batchFound: !!batch,
       repaired,
       reconciling: homeless.map((c) => c.domain),
     });
-    if (repaired.length > 0 && batch) {
+    if (repairs.length > 0 && batch) {
+      // The alert first, then the repairs: a failed write then leaves the claims live for the next day's sweep,
+      // which repairs and alerts again; the other way round a lost alert was never repeated (review 2026-12-03).
       out.push(
         await deps.ledger.saveBatch({
           ...batch,
@@ -109,7 +108,13 @@ async function repairOrphans(
           updatedAtMs: now,
         }),
       );
-      count += repaired.length;
+      for (const { claim, entry } of repairs) {
+        await deps.ledger.saveClaim({
+          ...transitions.repair(claim, batch, entry, { nowMs: now, retryAfterHours: policy.limits.retryAfterHours }),
+          updatedAtMs: now,
+        });
+      }
+      count += repairs.length;
     }
     if (homeless.length > 0) {
       out.push(await rehome(deps, runId, batchId, homeless));

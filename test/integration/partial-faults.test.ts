@@ -184,6 +184,32 @@ describe('issue 12: money safety under partial failure', () => {
       expect((await batches(world))[0]?.status).toBe('CLOSED');
     });
 
+    it('a sweep whose alert cannot be written repairs nothing that day: the repair and its alert come together', async () => {
+      const expiry = NOW + 10 * DAY_MS;
+      world = await startWorld({
+        sandbox: { nowMs: NOW, fixture: { domains: [{ domainName: 'a.com', expiresAtMs: expiry }] } },
+      });
+      await runRenew(world.deps(), { policy: world.policy, dryRun: false, runId: 'r1' });
+      world.sandbox.setClock({ advanceMs: 5 * MIN_MS });
+      await checkOnce(world.deps(), { policy: world.policy, runId: 'c1' });
+      const claim = await claimOf(world, 'a.com', expiry);
+      if (!claim) throw new Error('no claim');
+      await world.ledger.saveClaim({ ...claim, status: 'CLAIMED', newExpiryMs: undefined as never });
+      world.notifier.sent.length = 0;
+      // The next day's sweep: the write of its alert on the batch fails once.
+      world.sandbox.setClock({ advanceMs: DAY_MS });
+      const flaky = flakyLedger(world.ledger, { saveBatch: [1] });
+      const failed = await checkOnce(world.deps({ ledger: flaky }), { policy: world.policy, runId: 'c2' });
+      expect(failed.errors).toBe(1);
+      expect((await claimOf(world, 'a.com', expiry))?.status).toBe('CLAIMED');
+      // The day after, both happen.
+      world.sandbox.setClock({ advanceMs: DAY_MS });
+      const summary = await checkOnce(world.deps(), { policy: world.policy, runId: 'c3' });
+      expect(summary.orphaned).toBe(1);
+      expect((await claimOf(world, 'a.com', expiry))?.status).toBe('RENEWED');
+      expect(world.notifier.sent.some((m) => m.event === 'orphaned' && m.email.includes('a.com'))).toBe(true);
+    });
+
     it('a live claim whose batch is missing is reconciled, not left in-flight for ever', async () => {
       const expiry = NOW + 10 * DAY_MS;
       world = await startWorld({
