@@ -128,7 +128,13 @@ async function repairOrphans(
 async function rehome(deps: JobDeps, runId: string, lostBatchId: string, claims: readonly Claim[]): Promise<Batch> {
   const now = deps.clock.now();
   const batchId = deps.newId();
-  const batch = await deps.ledger.putBatchIntent({
+  // The claims first, then their new batch: a failed write in between leaves claims under a batch that does not
+  // exist yet, which the next day's sweep re-homes again; the other way round it left a batch announcing domains
+  // whose claims it never held, and a second one the next day (review 2026-12-03).
+  for (const claim of claims) {
+    await deps.ledger.saveClaim({ ...transitions.rehome(claim, batchId), updatedAtMs: now });
+  }
+  return deps.ledger.putBatchIntent({
     batchId,
     runId,
     attemptId: `${runId}/${batchId}`,
@@ -142,8 +148,4 @@ async function rehome(deps: JobDeps, runId: string, lostBatchId: string, claims:
     pendingNotices: ['orphaned'],
     sentNotices: [],
   });
-  for (const claim of claims) {
-    await deps.ledger.saveClaim({ ...transitions.rehome(claim, batch.batchId), updatedAtMs: now });
-  }
-  return batch;
 }

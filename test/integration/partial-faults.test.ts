@@ -210,6 +210,26 @@ describe('issue 12: money safety under partial failure', () => {
       expect(world.notifier.sent.some((m) => m.event === 'orphaned' && m.email.includes('a.com'))).toBe(true);
     });
 
+    it('a re-homing whose claim write fails leaves no batch behind; the next day it is done once', async () => {
+      const expiry = NOW + 10 * DAY_MS;
+      world = await startWorld({
+        sandbox: { nowMs: NOW, fixture: { domains: [{ domainName: 'a.com', expiresAtMs: expiry }] } },
+      });
+      const request = { domain: 'a.com', expiryMs: expiry, years: 1, nowMs: NOW, maxAttempts: 3 };
+      expect((await world.ledger.claim({ ...request, batchId: 'gone', attemptId: 'x/gone' })).ok).toBe(true);
+      const flaky = flakyLedger(world.ledger, { saveClaim: [1] });
+      const failed = await checkOnce(world.deps({ ledger: flaky }), { policy: world.policy, runId: 'c1' });
+      expect(failed.errors).toBe(1);
+      // No batch announces a domain whose claim it does not hold.
+      expect(await world.ledger.listOpenBatches()).toEqual([]);
+      world.sandbox.setClock({ advanceMs: DAY_MS });
+      const summary = await checkOnce(world.deps(), { policy: world.policy, runId: 'c2' });
+      expect(summary.orphaned).toBe(1);
+      const open = await world.ledger.listOpenBatches();
+      expect(open).toHaveLength(1);
+      expect((await claimOf(world, 'a.com', expiry))?.batchId).toBe(open[0]?.batchId);
+    });
+
     it('a live claim whose batch is missing is reconciled, not left in-flight for ever', async () => {
       const expiry = NOW + 10 * DAY_MS;
       world = await startWorld({
