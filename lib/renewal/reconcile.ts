@@ -95,7 +95,11 @@ export async function reconcileBatch(
     log.warn('tasks touch this batch, but not exactly one of them can be ours: a person must look', {
       tasks: search.touching,
     });
-    return waitWithAlert(deps, batch, 'stuck', `candidate tasks ${search.touching.join(', ')}`);
+    // The empty reads before this one no longer count towards a release: a task touched the batch since.
+    const cleared = batch.emptyTaskReadsAtMs?.length
+      ? await deps.ledger.saveBatch({ ...batch, emptyTaskReadsAtMs: [], updatedAtMs: now })
+      : batch;
+    return waitWithAlert(deps, cleared, 'stuck', `candidate tasks ${search.touching.join(', ')}`);
   }
 
   // An empty read: it counts towards the release rule.

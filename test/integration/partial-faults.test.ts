@@ -261,7 +261,15 @@ describe('issue 12: money safety under partial failure', () => {
     const entry = { domain: 'a.com', expiryMs: expiry, years: 1, permitPremium: false };
     async function withClaimedBatch(status: 'INTENT' | 'UNKNOWN', fields: Partial<Batch> = {}): Promise<Batch> {
       world = await startWorld({
-        sandbox: { nowMs: NOW, fixture: { domains: [{ domainName: 'a.com', expiresAtMs: expiry }] } },
+        sandbox: {
+          nowMs: NOW,
+          fixture: {
+            domains: [
+              { domainName: 'a.com', expiresAtMs: expiry },
+              { domainName: 'b.com', expiresAtMs: NOW + 20 * DAY_MS },
+            ],
+          },
+        },
       });
       const claimed = await world.ledger.claim({
         domain: 'a.com',
@@ -335,6 +343,24 @@ describe('issue 12: money safety under partial failure', () => {
       await world.ledger.saveBatch({ ...stale, updatedAtMs: NOW });
       await expect(reconcileBatch(world.deps(), stale, world.policy, 20 * MIN_MS)).rejects.toThrow(/version/);
       expect(await claimOf(world, 'a.com', expiry)).toStrictEqual(withTask);
+    });
+
+    it('a task that touches the batch wipes the empty reads before it: they no longer count towards a release', async () => {
+      const unknown = await withClaimedBatch('UNKNOWN', {
+        submitStartedAtMs: NOW - 2 * DAY_MS,
+        emptyTaskReadsAtMs: [NOW - 2 * HOUR_MS],
+      });
+      // Someone else's queued renewal of a.com with another domain: it touches the batch, it is not exactly ours.
+      world.sandbox.setFaults({ taskQueueMs: 3 * DAY_MS });
+      await world.registrar.submitRenewBatch({
+        items: [
+          { domainName: 'a.com', years: 1, currentExpiryMs: expiry, permitPremium: false },
+          { domainName: 'b.com', years: 1, currentExpiryMs: NOW + 20 * DAY_MS, permitPremium: false },
+        ],
+      });
+      const result = await reconcileBatch(world.deps(), unknown, world.policy, 20 * MIN_MS);
+      expect(result.kind).toBe('waiting');
+      expect((await world.ledger.getBatch('b-race'))?.emptyTaskReadsAtMs ?? []).toEqual([]);
     });
 
     it('the sweep never releases a claim that carries a TaskNo: it re-homes it for adoption', async () => {
