@@ -207,8 +207,10 @@ async function adopt(deps: JobDeps, batch: Batch, taskNo: string, how: string): 
   // same batch writes it first wins; the other's write fails before it touched a claim (review 2026-12-03: with
   // the claims first, a release could free a claim between an adoption's claim writes). A SUBMITTED batch over
   // claims still UNKNOWN is just as live; if their write fails, the results step settles them from the batch.
+  // Why it could not be settled is over: a later stuck alert (task not finished in time) must not repeat it.
+  const { error: _settled, ...rest } = batch;
   const adopted = await deps.ledger.saveBatch({
-    ...batch,
+    ...rest,
     status: 'SUBMITTED',
     taskNo,
     submittedAtMs: now,

@@ -307,6 +307,7 @@ describe('issue 12: money safety under partial failure', () => {
       const unknown = await withClaimedBatch('UNKNOWN', {
         submitStartedAtMs: NOW - 2 * DAY_MS,
         emptyTaskReadsAtMs: [NOW - 2 * HOUR_MS],
+        error: { message: 'not settled automatically: candidate tasks T-OLD' },
       });
       // Another check run finds the task T and writes it on the claim while this one records its empty read.
       let adoptedElsewhere = false;
@@ -331,6 +332,8 @@ describe('issue 12: money safety under partial failure', () => {
       // The next run sees the TaskNo on the claim and adopts it.
       const next = await reconcileBatch(world.deps(), open as Batch, world.policy, 20 * MIN_MS);
       expect(next).toMatchObject({ kind: 'adopted', batch: { status: 'SUBMITTED', taskNo: 'T-ELSEWHERE' } });
+      // The reason it could not be settled is over: a later stuck alert must not repeat it.
+      expect((await world.ledger.getBatch('b-race'))?.error).toBeUndefined();
     });
 
     it('an adoption from a copy another settle has fenced touches no claim', async () => {
