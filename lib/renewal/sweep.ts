@@ -1,5 +1,6 @@
 import type { Batch, BatchEntry, Claim } from '../ledger/port';
 import type { Policy } from '../policy/schema';
+import { normalizeDomain } from '../registrar/domain-name';
 import { isLive, transitions } from './claims';
 import type { JobDeps } from './deps';
 
@@ -38,10 +39,12 @@ export async function sweepOrphanedClaims(
  * the planner would skip the domain as in flight for as long as the batch stays open.
  */
 function isStray(claim: Claim, batch: Batch | undefined): boolean {
+  // Entries are read normalised; a claim an older version wrote may spell an IDN in Unicode: compare one form.
+  const domain = normalizeDomain(claim.domain);
   return (
     batch !== undefined &&
     batch.submitStartedAtMs !== undefined &&
-    !batch.entries.some((e) => e.domain === claim.domain && e.expiryMs === claim.expiryMs)
+    !batch.entries.some((e) => e.domain === domain && e.expiryMs === claim.expiryMs)
   );
 }
 

@@ -366,6 +366,32 @@ describe('issue 12: money safety under partial failure', () => {
       expect((await world.ledger.getBatch('b-race'))?.emptyTaskReadsAtMs ?? []).toEqual([]);
     });
 
+    it('a claim an older version spelt in Unicode is not taken for a stray of its sent batch', async () => {
+      world = await startWorld({ sandbox: { nowMs: NOW, fixture: { domains: [] } } });
+      const idn = '例子.中国';
+      const request = { domain: idn, expiryMs: expiry, years: 1, nowMs: NOW, maxAttempts: 3 };
+      expect((await world.ledger.claim({ ...request, batchId: 'b-idn', attemptId: 'r/b-idn' })).ok).toBe(true);
+      await world.ledger.putBatchIntent({
+        batchId: 'b-idn',
+        runId: 'r',
+        attemptId: 'r/b-idn',
+        status: 'SUBMITTED',
+        taskNo: 'T-IDN',
+        submitStartedAtMs: NOW,
+        createdAtMs: NOW,
+        updatedAtMs: NOW,
+        entries: [{ domain: idn, expiryMs: expiry, years: 1, permitPremium: false }],
+        pendingNotices: [],
+        sentNotices: [],
+      });
+      const open = await world.ledger.listOpenBatches();
+      expect(open[0]?.entries[0]?.domain).toBe('xn--fsqu00a.xn--fiqs8s');
+      const live = await world.ledger.listLiveClaims();
+      const swept = await sweepOrphanedClaims(world.deps(), world.policy, { runId: 'c', open, live });
+      expect(swept.count).toBe(0);
+      expect((await world.ledger.listLiveClaims()).map((c) => c.status)).toEqual(['CLAIMED']);
+    });
+
     it('the sweep never releases a claim that carries a TaskNo: it re-homes it for adoption', async () => {
       const unknown = await withClaimedBatch('UNKNOWN', { submitStartedAtMs: NOW - 2 * DAY_MS });
       // The state an older version could leave: the batch closed as not submitted, its claim holding a TaskNo.
