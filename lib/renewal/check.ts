@@ -148,9 +148,9 @@ export async function runCheck(
   });
   const after = recorded.filter((b): b is Batch => b !== undefined);
   // 4. Once a UTC day, sweep for live claims left under a closed or missing batch (an older version, a hand edit, a
-  // TTL deletion; a failed write no longer closes a batch): repair them. Daily, because it reads every claim. Only
-  // claims under a batch not open at the start are suspects: step 3 settles claims before it closes their batch, and
-  // a claim left live by this run is the next day's sweep's.
+  // TTL deletion; a failed write no longer closes a batch): repair them. Daily, because it reads every claim. The
+  // suspects are claims under a batch not open at the start (step 3 settles claims before it closes their batch, and
+  // a claim left live by this run is the next day's sweep's), and claims an open, sent batch does not list (sweep.ts).
   try {
     const read = await sweepRead;
     if (read instanceof Error) throw read;

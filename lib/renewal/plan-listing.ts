@@ -38,16 +38,19 @@ export function renewalsInFlight(open: readonly Batch[]): Map<string, number> {
 }
 
 /**
+ * A finished claim that does not decide by itself under an open entry: released (`not-submitted`) or renewed. A
+ * FAILED claim with another code (a refusal, a task's failure: nothing more can happen for it) decides as usual.
+ */
+function isReleasedUnder(claim: Claim): boolean {
+  return !isLive(claim) && !(claim.status === 'FAILED' && claim.code !== 'not-submitted' && !claim.taskNo);
+}
+
+/**
  * The planner's in-flight view of one listed domain: its claim for the listed expiry, or, belt and braces for M1,
  * any open renewal of the same domain for ANOTHER expiry. The claim key is (domain, listed expiry), so a listing
  * that reported a different expiry for a domain already being renewed (stale or inconsistent) would otherwise make
  * a new key and a second purchase.
  */
-/** A finished claim that is not a registrar's refusal: released (`not-submitted`), or renewed or failed by a task. */
-function isReleasedUnder(claim: Claim): boolean {
-  return !isLive(claim) && !(claim.status === 'FAILED' && claim.code !== 'not-submitted' && !claim.taskNo);
-}
-
 export function viewOf(
   listedExpiryMs: number,
   claim: Claim | undefined,
