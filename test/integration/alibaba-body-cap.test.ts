@@ -1,3 +1,4 @@
+import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import { type AddressInfo, createServer as createTcpServer, type Socket } from 'node:net';
 import { classifyFailure } from '../../lib/alibaba/classify';
@@ -92,7 +93,8 @@ describe('answers over 10 MiB are not read and count as ambiguous', () => {
 
 describe("the registrar's HTTP exchange (Node's HTTP client, lib/http-post.ts)", () => {
   test('no answer within the timeout is a timeout (ambiguous on a paid call), not a network failure', async () => {
-    const result = await call('hang', undefined, 100);
+    // 1 s: a timeout before the connection is made would read as CONNECT_TIMEOUT (not sent) instead.
+    const result = await call('hang', undefined, 1_000);
     expect(result).toStrictEqual({ ok: false, failure: { kind: 'timeout' } });
     if (!result.ok) expect(classifyFailure(result.failure)).toBe('ambiguous');
   });
@@ -118,6 +120,8 @@ describe("the registrar's HTTP exchange (Node's HTTP client, lib/http-post.ts)",
         detail: `connecting to 127.0.0.1 port ${port} timed out (CONNECT_TIMEOUT)`,
       });
       if (!result.ok) expect(classifyFailure(result.failure)).toBe('retryable');
+      // TCP was accepted (the stall is the TLS handshake's): waited for as an event, not a time.
+      if (held.length === 0) await once(silent, 'connection');
       expect(held).toHaveLength(1);
     } finally {
       for (const socket of held) socket.destroy();

@@ -179,7 +179,9 @@ describe("the ledger's HTTP client", () => {
   });
 
   test('an answer that never comes times out and is retried', async () => {
-    const { sdk, sleeps } = clientWith({ timeoutMs: 100, maxAttempts: 2 });
+    // 1 s, not less: a timeout that fires before the connection is made reads as CONNECT_TIMEOUT (not sent), and a
+    // busy machine can stall a loopback connect for a good part of 100 ms.
+    const { sdk, sleeps } = clientWith({ timeoutMs: 1_000, maxAttempts: 2 });
     faults = ['hang'];
     const k = key();
     await sdk.send('Put', { TableName: TABLE, Item: k });
@@ -188,7 +190,7 @@ describe("the ledger's HTTP client", () => {
     faults = ['hang', 'hang'];
     const err = await sdk.send('Get', { TableName: TABLE, Key: k }).catch((e: unknown) => e);
     expect((err as { code?: string }).code).toBe('TimeoutError');
-    expect((err as Error).message).toMatch(/no answer from 127\.0\.0\.1:\d+ within 100 ms/);
+    expect((err as Error).message).toMatch(/no answer from 127\.0\.0\.1:\d+ within 1000 ms/);
     sdk.destroy();
   });
 
