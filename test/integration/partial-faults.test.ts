@@ -50,6 +50,25 @@ describe('issue 12: money safety under partial failure', () => {
   let world: World;
   afterEach(async () => world?.stop());
 
+  /**
+   * a.com renewed and confirmed, then its claim set back to CLAIMED: the state an older version (or a hand edit)
+   * leaves, a live claim under a closed batch. Returns the claim's expiry; the notifier starts empty.
+   */
+  async function liveClaimUnderClosedBatch(): Promise<number> {
+    const expiry = NOW + 10 * DAY_MS;
+    world = await startWorld({
+      sandbox: { nowMs: NOW, fixture: { domains: [{ domainName: 'a.com', expiresAtMs: expiry }] } },
+    });
+    await runRenew(world.deps(), { policy: world.policy, dryRun: false, runId: 'r1' });
+    world.sandbox.setClock({ advanceMs: 5 * MIN_MS });
+    await checkOnce(world.deps(), { policy: world.policy, runId: 'c1' });
+    const claim = await claimOf(world, 'a.com', expiry);
+    if (!claim) throw new Error('no claim');
+    await world.ledger.saveClaim({ ...claim, status: 'CLAIMED', newExpiryMs: undefined as never });
+    world.notifier.sent.length = 0;
+    return expiry;
+  }
+
   describe('item 1: a transient claim write never orphans a claim', () => {
     it('a claim write that fails fails the step: the batch stays open and the next check finishes it', async () => {
       const expiry = NOW + 10 * DAY_MS;
@@ -74,18 +93,7 @@ describe('issue 12: money safety under partial failure', () => {
     });
 
     it('check sweeps a live claim whose batch is closed, repairs it from the batch and alerts', async () => {
-      const expiry = NOW + 10 * DAY_MS;
-      world = await startWorld({
-        sandbox: { nowMs: NOW, fixture: { domains: [{ domainName: 'a.com', expiresAtMs: expiry }] } },
-      });
-      await runRenew(world.deps(), { policy: world.policy, dryRun: false, runId: 'r1' });
-      world.sandbox.setClock({ advanceMs: 5 * MIN_MS });
-      await checkOnce(world.deps(), { policy: world.policy, runId: 'c1' });
-      // The state an older version (or a hand edit) leaves: batch closed as renewed, claim still CLAIMED.
-      const claim = await claimOf(world, 'a.com', expiry);
-      if (!claim) throw new Error('no claim');
-      await world.ledger.saveClaim({ ...claim, status: 'CLAIMED', newExpiryMs: undefined as never });
-      world.notifier.sent.length = 0;
+      const expiry = await liveClaimUnderClosedBatch();
 
       // The sweep runs once a UTC day: the next day's check finds it.
       world.sandbox.setClock({ advanceMs: DAY_MS });
@@ -185,17 +193,7 @@ describe('issue 12: money safety under partial failure', () => {
     });
 
     it('a sweep whose alert cannot be written repairs nothing that day: the repair and its alert come together', async () => {
-      const expiry = NOW + 10 * DAY_MS;
-      world = await startWorld({
-        sandbox: { nowMs: NOW, fixture: { domains: [{ domainName: 'a.com', expiresAtMs: expiry }] } },
-      });
-      await runRenew(world.deps(), { policy: world.policy, dryRun: false, runId: 'r1' });
-      world.sandbox.setClock({ advanceMs: 5 * MIN_MS });
-      await checkOnce(world.deps(), { policy: world.policy, runId: 'c1' });
-      const claim = await claimOf(world, 'a.com', expiry);
-      if (!claim) throw new Error('no claim');
-      await world.ledger.saveClaim({ ...claim, status: 'CLAIMED', newExpiryMs: undefined as never });
-      world.notifier.sent.length = 0;
+      const expiry = await liveClaimUnderClosedBatch();
       // The next day's sweep: the write of its alert on the batch fails once.
       world.sandbox.setClock({ advanceMs: DAY_MS });
       const flaky = flakyLedger(world.ledger, { saveBatch: [1] });
