@@ -16,29 +16,43 @@ export function isRenewalTask(task: TaskInfo): boolean {
   return task.kind === 'renewal';
 }
 
+/** What someone else's unfinished renewal tasks hold right now. */
+export interface RenewingElsewhere {
+  /** Domains (normalised) that a waiting or executing detail of such a task names. */
+  held: Set<string>;
+  /**
+   * TaskNos of such tasks whose details read fewer than their TaskNum (details lagging, or an answer cut short):
+   * what they renew is not known, so any due domain may be one of theirs.
+   */
+  unread: string[];
+}
+
 /**
- * Domains (normalised) that an unfinished renewal task not recorded in our open batches holds right now: every
- * renewal task of the last {@link FOREIGN_TASK_LOOKBACK_DAYS} days (one paged listing) that is not finished and not
- * ours, and of its details those still waiting or executing (one detail read per such task; usually none).
+ * What unfinished renewal tasks not recorded in our open batches hold right now: every renewal task of the last
+ * {@link FOREIGN_TASK_LOOKBACK_DAYS} days (one paged listing) that is not finished and not ours, and of its details
+ * those still waiting or executing (one detail read per such task; usually none).
  * @param nowMs epoch ms
  */
 export async function findRenewingElsewhere(
   registrar: Pick<Registrar, 'listTasks' | 'listTaskDetails'>,
   open: readonly Batch[],
   nowMs: number,
-): Promise<Set<string>> {
+): Promise<RenewingElsewhere> {
   const ours = new Set(open.flatMap((b) => (b.taskNo ? [b.taskNo] : [])));
   // Creation times are filtered by day in an UNCONFIRMED zone: the range is widened by a day at the end.
   const tasks = await registrar.listTasks({
     fromMs: nowMs - FOREIGN_TASK_LOOKBACK_DAYS * DAY_MS,
     toMs: nowMs + DAY_MS,
   });
-  const held = new Set<string>();
+  const found: RenewingElsewhere = { held: new Set(), unread: [] };
   for (const task of tasks) {
     if (!isRenewalTask(task) || task.finished || ours.has(task.taskNo)) continue;
-    for (const detail of await registrar.listTaskDetails(task.taskNo)) {
-      if (detail.state === 'waiting' || detail.state === 'executing') held.add(detail.domainName);
+    const details = await registrar.listTaskDetails(task.taskNo);
+    // Read as holding only the details listed, a short answer would let the run buy the rest a second time.
+    if (details.length < task.taskNum) found.unread.push(task.taskNo);
+    for (const detail of details) {
+      if (detail.state === 'waiting' || detail.state === 'executing') found.held.add(detail.domainName);
     }
   }
-  return held;
+  return found;
 }

@@ -51,11 +51,11 @@ export interface MarkedLine {
 
 /**
  * The `elsewhere` lines of a run: each due domain skipped because someone else's renewal of it is queued or running,
- * once per domain and expiry (the mark). Pure.
+ * or may be (a task whose details read short), once per domain, expiry and reason (the mark). Pure.
  */
 export function collectElsewhere(plan: Plan): MarkedLine[] {
   return plan.decisions
-    .filter((d) => d.reason === 'renewing-elsewhere')
+    .filter((d) => d.reason === 'renewing-elsewhere' || d.reason === 'elsewhere-unread')
     .map((d) => ({
       outcome: {
         domain: d.domain.domainName,
@@ -64,9 +64,12 @@ export function collectElsewhere(plan: Plan): MarkedLine[] {
         oldExpiryMs: d.domain.expiresAtMs,
         years: 0,
         daysLeft: d.daysLeft,
-        reason: 'not bought here; if that renewal fails, the next run buys it',
+        reason:
+          d.reason === 'renewing-elsewhere'
+            ? 'not bought here; if that renewal fails, the next run buys it'
+            : "someone else's unfinished renewal task lists fewer domains than it holds and may hold it: nothing is bought until it reads in full; look the task up in the console",
       },
-      mark: `elsewhere#${d.domain.domainName}#${d.domain.expiresAtMs}`,
+      mark: `${d.reason === 'renewing-elsewhere' ? 'elsewhere' : d.reason}#${d.domain.domainName}#${d.domain.expiresAtMs}`,
     }));
 }
 

@@ -8,7 +8,7 @@ import type { ListedDomain } from '../registrar/port';
 import { isLive } from './claims';
 import { DAY_MS } from './dates';
 import type { JobDeps } from './deps';
-import { FOREIGN_TASK_LOOKBACK_DAYS, findRenewingElsewhere } from './foreign-tasks';
+import { FOREIGN_TASK_LOOKBACK_DAYS, findRenewingElsewhere, type RenewingElsewhere } from './foreign-tasks';
 import { noticeDaysOf, readNotices } from './notice';
 import { listingWindow, planRenewals } from './plan';
 import { applyMoney, type BalanceReading } from './plan-money';
@@ -26,6 +26,7 @@ const AFTER_IN_FLIGHT = new Set<Reason>([
   'at-max-term',
   'over-run-limit',
   'renewing-elsewhere',
+  'elsewhere-unread',
   'awaiting-notice',
 ]);
 
@@ -102,7 +103,12 @@ export async function listAndPlan(
   let plan = ledgerPlan;
   if (ledgerPlan.totals.renew > 0) {
     const elsewhere = await findRenewingElsewhere(deps.registrar, open, nowMs);
-    if (elsewhere.size > 0) plan = await planWithLedger(deps, policy, domains, open, held, nowMs, elsewhere, known);
+    if (elsewhere.unread.length > 0)
+      deps.log.warn("someone else's unfinished renewal tasks list fewer details than they hold: nothing is bought", {
+        taskNos: elsewhere.unread,
+      });
+    if (elsewhere.held.size > 0 || elsewhere.unread.length > 0)
+      plan = await planWithLedger(deps, policy, domains, open, held, nowMs, elsewhere, known);
   }
   if (plan.totals.renew === 0 && plan.upcoming.length === 0) return plan;
   if (plan.totals.renew > 0) options.onDraft?.(plan);
@@ -235,10 +241,16 @@ async function planWithLedger(
   open: readonly Batch[],
   held: ReadonlySet<string>,
   nowMs: number,
-  renewingElsewhere?: ReadonlySet<string>,
+  elsewhere?: RenewingElsewhere,
   known: KnownClaims = { read: new Set(), found: new Map() },
 ): Promise<Plan> {
-  const base = { domains, policy, nowMs, held, ...(renewingElsewhere ? { renewingElsewhere } : {}) };
+  const base = {
+    domains,
+    policy,
+    nowMs,
+    held,
+    ...(elsewhere ? { renewingElsewhere: elsewhere.held, elsewhereUnread: elsewhere.unread.length > 0 } : {}),
+  };
   const draft = planRenewals({ ...base, inFlight: new Map() });
   const candidates = draft.decisions.filter((d) => AFTER_IN_FLIGHT.has(d.reason)).map((d) => d.domain);
   const claims = new Map<string, Claim>(known.found);

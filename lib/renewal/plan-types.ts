@@ -19,6 +19,8 @@ export const REASONS = {
   held: 'held by a person (autorenew hold); never bought while the hold lasts',
   'registrar-auto-renew': 'Alibaba\'s own auto-renew is on for it; money.registrarAutoRenew is "skip"',
   'renewing-elsewhere': 'a renewal task not made by this deployment is waiting or running for it at the registrar',
+  'elsewhere-unread':
+    'a renewal task not made by this deployment is unfinished and its domain list reads short: it may hold this one',
   unpriced: 'no price from the registrar or money.priceTable; money.unpriced is "skip"',
   'over-price': 'its renewal costs more than limits.maxPricePerDomain',
   'over-spend': 'over limits.maxSpendPerRun; deferred to a later run',

@@ -39,6 +39,11 @@ export interface PlanInput {
   held?: ReadonlySet<string>;
   /** Domains (normalised) that a renewal task not made by this deployment holds at the registrar right now. */
   renewingElsewhere?: ReadonlySet<string>;
+  /**
+   * True when such a task's details read fewer than it holds: it may hold any due domain, so none is bought
+   * (`elsewhere-unread`) until they read in full.
+   */
+  elsewhereUnread?: boolean;
   /** When each renewal's advance notice went out (epoch ms), by {@link claimKey}(domain, expiry). */
   notices?: ReadonlyMap<string, number>;
 }
@@ -137,6 +142,7 @@ function decideOne(domain: ListedDomain, input: PlanInput, duplicate: boolean, u
   }
   // After the ledger: a task of our own shows up as in-flight above, so only someone else's is left here.
   if (input.renewingElsewhere?.has(name)) return no('renewing-elsewhere');
+  if (input.elsewhereUnread) return no('elsewhere-unread');
 
   const years = capYears(expiry, settings.years, nowMs, policy.limits.maxYearsAhead);
   if (years === 0) return no('at-max-term');

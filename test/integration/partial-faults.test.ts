@@ -474,6 +474,44 @@ describe('issue 12: money safety under partial failure', () => {
       expect(world.notifier.sent.some((m) => m.event === 'stuck' && m.email.includes('a.com'))).toBe(true);
     });
 
+    it("someone else's queued renewal whose details cannot be read yet holds back every renewal, with a warning", async () => {
+      const expiry = NOW + 5 * DAY_MS;
+      world = await startWorld({
+        sandbox: {
+          nowMs: NOW,
+          taskMs: 6 * HOUR_MS, // the console's renewal waits in the queue: the expiry has not moved yet
+          fixture: {
+            domains: [
+              { domainName: 'a.com', expiresAtMs: expiry },
+              { domainName: 'b.com', expiresAtMs: expiry },
+            ],
+          },
+        },
+      });
+      await world.registrar.submitRenewBatch({
+        items: [{ domainName: 'a.com', years: 1, currentExpiryMs: expiry, permitPremium: false }],
+      });
+      let unreadable = true;
+      const registrar = strangeRegistrar(world.registrar, { noDetails: () => unreadable });
+      const run = await executeRenew(world.deps({ registrar }), { policy: world.policy, dryRun: false, runId: 'r1' });
+      // Which domains that task renews is not known: buying any of them could buy it twice.
+      expect(world.sandbox.state().submissions).toHaveLength(1);
+      const reasons = Object.fromEntries(run.plan.decisions.map((d) => [d.domain.domainName, d.reason]));
+      expect(reasons).toEqual({ 'a.com': 'elsewhere-unread', 'b.com': 'elsewhere-unread' });
+      const email = world.notifier.sent.at(-1)?.email ?? '';
+      expect(email).toMatch(/^- b\.com: .*elsewhere.*may hold it/m);
+      // Once its details read in full, only the domain it really holds is left to it.
+      unreadable = false;
+      world.sandbox.setClock({ advanceMs: HOUR_MS });
+      await executeRenew(world.deps({ registrar }), { policy: world.policy, dryRun: false, runId: 'r2' });
+      expect(
+        world.sandbox
+          .state()
+          .submissions.map((s) => s.domainName)
+          .sort(),
+      ).toEqual(['a.com', 'b.com']);
+    });
+
     it('releases only after releaseAfterHours and two empty task-list reads at least 1 h apart', async () => {
       const expiry = NOW + 10 * DAY_MS;
       world = await startWithRefusedSubmit([{ domainName: 'a.com', expiresAtMs: expiry }]);
