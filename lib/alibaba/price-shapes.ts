@@ -29,6 +29,10 @@ export interface RealtimePriceItem {
   avail?: number | string;
   premium?: boolean;
   reason?: string;
+  /** `Action` echoed: the price is for this action (`renew` asked for). */
+  action?: string;
+  /** `Period` echoed: the price is for this many years (1 asked for; the unit is UNCONFIRMED, so only 1 is read). */
+  period?: number | string;
 }
 
 export type RealtimePriceAnswer = RefusedAnswer | { items: RealtimePriceItem[] };
@@ -54,6 +58,8 @@ const realtimeBody = object({
         array(
           object({
             DomainName: string(),
+            Action: maybe(string()),
+            Period: maybe(union([number(), string()])),
             Price: maybe(amount),
             Currency: maybe(string()),
             Avail: maybe(union([number(), string()])),
@@ -92,6 +98,10 @@ export function parseRealtimePrices(body: unknown): RealtimePriceAnswer {
     const premium = readFlag(p.Premium);
     return {
       domainName: p.DomainName,
+      ...(p.Action ? { action: registrarText(p.Action, 40) } : {}),
+      ...(p.Period !== undefined && p.Period !== null
+        ? { period: typeof p.Period === 'string' ? registrarText(p.Period, 20) : p.Period }
+        : {}),
       ...(p.Price !== undefined && p.Price !== null ? { price: p.Price } : {}),
       ...(p.Currency ? { currency: p.Currency } : {}),
       ...(p.Avail !== undefined && p.Avail !== null ? { avail: p.Avail } : {}),
@@ -119,7 +129,8 @@ function readAmount(value: unknown, currency: string, where: string): PriceReadi
 
 /**
  * One realtime item -> its one-year price in `currency`. Not a price: `Avail` other than 1 (with the registrar's
- * `Reason`), no `Price`, a price in another currency (never converted), or an amount that does not read exactly.
+ * `Reason`), no `Price`, an `Action` other than renew or a `Period` other than 1 echoed, a price in another currency
+ * (never converted), or an amount that does not read exactly.
  */
 export function readRealtimePrice(item: RealtimePriceItem, currency: string): PriceReading {
   if (item.avail === undefined || String(item.avail) !== '1') {
@@ -129,6 +140,16 @@ export function readRealtimePrice(item: RealtimePriceItem, currency: string): Pr
   }
   if (item.price === undefined) {
     return { why: `QueryDomainRealTimePrice: no Price${item.reason ? ` (${item.reason})` : ''}` };
+  }
+  // An echo of another action (a registration price) or term would be checked against the limits as one year's
+  // renewal: wrong by a factor nobody knows.
+  if (item.action !== undefined && item.action.toLowerCase() !== 'renew') {
+    return { why: `QueryDomainRealTimePrice: the price is for Action "${item.action}", not renew; not used` };
+  }
+  if (item.period !== undefined && String(item.period) !== '1') {
+    return {
+      why: `QueryDomainRealTimePrice: the price is for Period ${item.period}, not the 1 year asked for; not used`,
+    };
   }
   if (item.currency !== undefined && item.currency.toUpperCase() !== currency) {
     return { why: `QueryDomainRealTimePrice answered in ${item.currency}, not the ${currency} asked for; not used` };

@@ -57,6 +57,24 @@ describe('QueryDomainRealTimePrice answers', () => {
     });
   });
 
+  test.each([
+    [{ Action: 'activate' }, 'QueryDomainRealTimePrice: the price is for Action "activate", not renew; not used'],
+    [{ Period: 2 }, 'QueryDomainRealTimePrice: the price is for Period 2, not the 1 year asked for; not used'],
+    [{ Period: '12' }, 'QueryDomainRealTimePrice: the price is for Period 12, not the 1 year asked for; not used'],
+  ])(
+    'a price for another action or period than the one asked for is not a one-year renewal price: %j',
+    (extra, why) => {
+      expect(readFirst(item({ Price: 69, Avail: 1, ...extra }))).toEqual({ why });
+    },
+  );
+
+  test('Action and Period may be absent, or spelt in another case', () => {
+    const body = item({ Price: 69, Avail: 1, Action: 'RENEW', Period: '1' });
+    expect(readFirst(body)).toEqual({ perYear: { minor: 6900, currency: 'CNY' } });
+    const bare = { RequestId: 'R', Module: { DomainPrices: [{ DomainName: 'a.com', Price: 69, Avail: 1 }] } };
+    expect(readFirst(bare)).toEqual({ perYear: { minor: 6900, currency: 'CNY' } });
+  });
+
   test('a body without the expected shape is a ShapeError (the chunk counts as unanswered)', () => {
     expect(() => parseRealtimePrices({ RequestId: 'R', Module: { DomainPrices: [{ Price: 1 }] } })).toThrow(ShapeError);
     expect(() => parseRealtimePrices({ RequestId: 'R', Module: { DomainPrices: 'x' } })).toThrow(ShapeError);
