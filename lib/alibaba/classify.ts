@@ -33,14 +33,10 @@ const FORBIDDEN_PREFIX = 'Forbidden';
  * For PAID calls, the only codes that prove the request was refused before it executed:
  * signature, key and timestamp errors, throttling, missing or invalid parameters, and authorisation refusals.
  * Every other error answer of a paid call is ambiguous: an order may have been placed (`InternalError.Backend`
- * with HTTP 400 was seen after an executed renewal).
+ * with HTTP 400 was seen after an executed renewal). `SignatureNonceUsed` is not a refusal here: each attempt signs
+ * a fresh nonce, so it means an earlier copy of the same bytes reached the gateway, and that copy may have executed.
  */
-const PAID_REFUSAL_CODES = new Set([
-  'SignatureDoesNotMatch',
-  'IncompleteSignature',
-  'SignatureNonceUsed',
-  'ParameterIllegal',
-]);
+const PAID_REFUSAL_CODES = new Set(['SignatureDoesNotMatch', 'IncompleteSignature', 'ParameterIllegal']);
 const PAID_REFUSAL_PREFIXES = [
   'InvalidAccessKeyId',
   'InvalidSecurityToken',

@@ -68,7 +68,9 @@ describe('classifyFailure for paid calls', () => {
     ['NetworkIOError 400', { kind: 'http', httpStatus: 400, code: 'NetworkIOError' }, 'ambiguous'],
     ['Throttling.User', { kind: 'http', httpStatus: 400, code: 'Throttling.User' }, 'retryable'],
     ['HTTP 429', { kind: 'http', httpStatus: 429 }, 'retryable'],
-    ['SignatureNonceUsed', { kind: 'http', httpStatus: 400, code: 'SignatureNonceUsed' }, 'retryable'],
+    // Every attempt signs a fresh nonce: "used" means a copy of these very bytes reached the gateway before, and that
+    // copy may have executed (review 2026-12-03).
+    ['SignatureNonceUsed', { kind: 'http', httpStatus: 400, code: 'SignatureNonceUsed' }, 'ambiguous'],
     ['InvalidTimeStamp.Expired', { kind: 'http', httpStatus: 400, code: 'InvalidTimeStamp.Expired' }, 'retryable'],
     ['SignatureDoesNotMatch', { kind: 'http', httpStatus: 400, code: 'SignatureDoesNotMatch' }, 'auth'],
     ['InvalidAccessKeyId.NotFound', { kind: 'http', httpStatus: 404, code: 'InvalidAccessKeyId.NotFound' }, 'auth'],
