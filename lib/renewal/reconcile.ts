@@ -180,10 +180,10 @@ async function searchTasks(
     if (known.has(task.taskNo)) continue;
     const details = await deps.registrar.listTaskDetails(task.taskNo);
     const got = new Set(details.map((d) => d.domainName));
-    if (details.length < task.taskNum && createdAfter(task, startedAt)) {
-      // Fewer details than the task holds (details lagging, or an answer cut short) for a task that may be ours by
-      // its creation time: what it renews is not known. Never read as "not ours", which would count towards a
-      // release (review 2026-12-03).
+    if (details.length < task.taskNum) {
+      // Fewer details than the task holds (details lagging, or an answer cut short): what it renews is not known.
+      // Never read as "not ours", which would count towards a release. Whatever its creation time says: that is
+      // read in an UNCONFIRMED zone, and a release must never rest on it (review 2026-12-03).
       search.touching.push(task.taskNo);
       continue;
     }

@@ -1,6 +1,6 @@
 import { LedgerError } from '../../lib/errors';
 import type { Ledger } from '../../lib/ledger/port';
-import type { Registrar } from '../../lib/registrar/port';
+import type { Registrar, TaskInfo } from '../../lib/registrar/port';
 
 const DAY_MS = 86_400_000;
 
@@ -33,11 +33,21 @@ export function flakyLedger(
 /** Registrar-side answers nobody expected, layered over a real client: hidden tasks, task details, truncated look-ups. */
 export function strangeRegistrar(
   inner: Registrar,
-  strange: { hideTasks?: () => boolean; truncateLookups?: boolean; noDetails?: () => boolean },
+  strange: {
+    hideTasks?: () => boolean;
+    truncateLookups?: boolean;
+    noDetails?: () => boolean;
+    /** Added to every task's creation time, ms: a display zone read wrong. */
+    shiftCreatedMs?: number;
+  },
 ): Registrar {
+  const shift = (task: TaskInfo): TaskInfo =>
+    strange.shiftCreatedMs && task.createdAtMs !== undefined
+      ? { ...task, createdAtMs: task.createdAtMs + strange.shiftCreatedMs }
+      : task;
   return {
     ...inner,
-    listTasks: async (range) => (strange.hideTasks?.() ? [] : inner.listTasks(range)),
+    listTasks: async (range) => (strange.hideTasks?.() ? [] : (await inner.listTasks(range)).map(shift)),
     // A task listed whose details are not (yet) readable: an empty detail list.
     listTaskDetails: async (taskNo) => (strange.noDetails?.() ? [] : inner.listTaskDetails(taskNo)),
     getDomain: async (name) => {

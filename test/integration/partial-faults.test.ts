@@ -447,32 +447,40 @@ describe('issue 12: money safety under partial failure', () => {
       expect(world.sandbox.state().renewals).toHaveLength(1);
     });
 
-    it('a listed task whose details cannot be read yet is never taken for not ours: no release, a stuck alert', async () => {
-      const expiry = NOW + 10 * DAY_MS;
-      world = await startWorld({
-        sandbox: {
-          nowMs: NOW,
-          taskMs: 30 * HOUR_MS, // queued for longer than the release rule waits: the expiry stays unchanged
-          fixture: { domains: [{ domainName: 'a.com', expiresAtMs: expiry }] },
-          faults: { loseRate: 1, actions: [SUBMIT] },
-        },
-      });
-      const registrar = strangeRegistrar(world.registrar, { noDetails: () => true });
-      const deps = () => world.deps({ registrar });
-      await runRenew(deps(), { policy: world.policy, dryRun: false, runId: 'r1' });
-      world.sandbox.setFaults({});
-      for (let i = 0; i < 14; i++) {
-        world.sandbox.setClock({ advanceMs: 2 * HOUR_MS });
-        await checkOnce(deps(), { policy: world.policy, runId: `c${i}` });
-        await runRenew(deps(), { policy: world.policy, dryRun: false, runId: `r${i + 2}` });
-      }
-      // 28 h after the submit, two empty-looking reads far apart: a release would have bought it again.
-      expect(world.sandbox.state().submissions).toHaveLength(1);
-      const [open] = await world.ledger.listOpenBatches();
-      expect(open?.status).toBe('UNKNOWN');
-      expect((await claimOf(world, 'a.com', expiry))?.batchId).toBe(open?.batchId);
-      expect(world.notifier.sent.some((m) => m.event === 'stuck' && m.email.includes('a.com'))).toBe(true);
-    });
+    // Also when its creation time reads 8 h early (a display zone read wrong): a release never rests on creation
+    // times (review 2026-12-03).
+    it.each([
+      ['', 0],
+      [', even when its creation time reads 8 h before the submit', -8 * HOUR_MS],
+    ])(
+      'a listed task whose details cannot be read yet is never taken for not ours%s: no release, a stuck alert',
+      async (_name, shiftCreatedMs) => {
+        const expiry = NOW + 10 * DAY_MS;
+        world = await startWorld({
+          sandbox: {
+            nowMs: NOW,
+            taskMs: 30 * HOUR_MS, // queued for longer than the release rule waits: the expiry stays unchanged
+            fixture: { domains: [{ domainName: 'a.com', expiresAtMs: expiry }] },
+            faults: { loseRate: 1, actions: [SUBMIT] },
+          },
+        });
+        const registrar = strangeRegistrar(world.registrar, { noDetails: () => true, shiftCreatedMs });
+        const deps = () => world.deps({ registrar });
+        await runRenew(deps(), { policy: world.policy, dryRun: false, runId: 'r1' });
+        world.sandbox.setFaults({});
+        for (let i = 0; i < 14; i++) {
+          world.sandbox.setClock({ advanceMs: 2 * HOUR_MS });
+          await checkOnce(deps(), { policy: world.policy, runId: `c${i}` });
+          await runRenew(deps(), { policy: world.policy, dryRun: false, runId: `r${i + 2}` });
+        }
+        // 28 h after the submit, two empty-looking reads far apart: a release would have bought it again.
+        expect(world.sandbox.state().submissions).toHaveLength(1);
+        const [open] = await world.ledger.listOpenBatches();
+        expect(open?.status).toBe('UNKNOWN');
+        expect((await claimOf(world, 'a.com', expiry))?.batchId).toBe(open?.batchId);
+        expect(world.notifier.sent.some((m) => m.event === 'stuck' && m.email.includes('a.com'))).toBe(true);
+      },
+    );
 
     it("someone else's queued renewal whose details cannot be read yet holds back every renewal, with a warning", async () => {
       const expiry = NOW + 5 * DAY_MS;
