@@ -65,7 +65,16 @@ async function liveReport(deps: JobDeps, run: RenewRun): Promise<Report> {
     Promise.all(ids.map((id) => deps.ledger.getBatch(id))),
     deps.ledger.getMarks(marksToRead(plan)),
   ]);
-  const batches = stored.flatMap((b) => (b ? [b] : []));
+  // An unknown outcome whose UNKNOWN write failed: its stored batch (as the submit start left it) carries no notice,
+  // so the alert is added here; once published it is marked sent on that batch. The run also fails loudly.
+  const unrecorded = new Map(summary.batches.filter((b) => b.notRecorded).map((b) => [b.batchId, b]));
+  const batches = stored.flatMap((b) => {
+    const lost = b && unrecorded.get(b.batchId);
+    if (!b || !lost || b.pendingNotices.includes('unknown')) return b ? [b] : [];
+    return [
+      { ...b, pendingNotices: [...b.pendingNotices, 'unknown' as const], error: { message: lost.message ?? '' } },
+    ];
+  });
   const submitted = submittedCost(batches);
   return {
     job: 'renew',
@@ -93,6 +102,9 @@ async function liveReport(deps: JobDeps, run: RenewRun): Promise<Report> {
     failures: [
       ...(summary.taskNoNotRecorded ? [`${summary.taskNoNotRecorded} TaskNo(s) not recorded`] : []),
       ...(summary.errors ? [`${summary.errors} batch(es) failed on our side`] : []),
+      ...(unrecorded.size
+        ? [`${unrecorded.size} batch(es) with an unknown outcome not recorded as such on the ledger`]
+        : []),
     ],
     ...(run.stoppedBy ? { stoppedBy: run.stoppedBy } : {}),
   };

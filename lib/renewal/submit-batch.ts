@@ -30,6 +30,8 @@ export interface BatchResult {
   message?: string;
   /** An authorisation failure that must stop the run. */
   stoppedBy?: Error;
+  /** `unknown` only: the batch could not be marked UNKNOWN (it stays as the submit start left it, for check). */
+  notRecorded?: boolean;
 }
 
 /**
@@ -360,13 +362,24 @@ async function handleSubmitError(
   // first: once it is UNKNOWN, check owns it, and a claim still CLAIMED under it is just as live.
   log.error('submit outcome unknown; claims kept live for reconciliation', info);
   deps.metrics({ OutcomesUnknown: batch.entries.length });
-  const unknown = await deps.ledger.saveBatch({
-    ...batch,
-    status: 'UNKNOWN',
-    updatedAtMs: now,
-    error,
-    pendingNotices: [...batch.pendingNotices, 'unknown'],
-  });
+  let unknown: Batch;
+  try {
+    unknown = await deps.ledger.saveBatch({
+      ...batch,
+      status: 'UNKNOWN',
+      updatedAtMs: now,
+      error,
+      pendingNotices: [...batch.pendingNotices, 'unknown'],
+    });
+  } catch (writeErr) {
+    // After the paid call: never "failed before submitting", which could lead a person to renew it by hand while
+    // the registrar holds the order. The durable submit start already makes check settle the batch as uncertain.
+    log.error('submit outcome unknown and not recorded as such; check settles the batch from its submit start', {
+      ...describeError(writeErr),
+      domains: batch.entries.map((e) => e.domain),
+    });
+    return { batchId: batch.batchId, status: 'unknown', domains: batch.entries.length, message, notRecorded: true };
+  }
   await applyToClaims(deps, unknown, (c) => (isLive(c) ? transitions.markUnknown(c, message) : c)).catch((claimErr) =>
     log.warn('claims not marked UNKNOWN; they stay live under the UNKNOWN batch', describeError(claimErr)),
   );

@@ -748,6 +748,39 @@ describe('issue 12: money safety under partial failure', () => {
       expect((await claimOf(world, 'bad.com', NOW + 10 * DAY_MS))?.status).toBe('UNKNOWN');
     });
 
+    it('an unknown outcome whose UNKNOWN write fails is reported as unknown, never as failed before the call', async () => {
+      const expiry = NOW + 10 * DAY_MS;
+      world = await startWithRefusedSubmit([{ domainName: 'a.com', expiresAtMs: expiry }]);
+      // saveBatch 1 makes the submit start durable; 2, after the ambiguous paid call, would mark the batch UNKNOWN.
+      const flaky = flakyLedger(world.ledger, { saveBatch: [2] });
+      const run = await runRenew(world.deps({ ledger: flaky }), { policy: world.policy, dryRun: false, runId: 'r1' });
+      expect(flaky.failures).toBe(1);
+      // A person told "failed on our side" may renew it by hand while the registrar still holds the order.
+      expect(run.summary).toMatchObject({ unknown: 1, errors: 0 });
+      const [result] = run.summary.batches;
+      expect(result).toMatchObject({ status: 'unknown', domains: 1, notRecorded: true });
+      expect(result?.batchId).not.toBe('-');
+      // The batch stays as the submit start left it: check settles it from there; the claim stays live.
+      const [open] = await world.ledger.listOpenBatches();
+      expect(open).toMatchObject({ batchId: result?.batchId, status: 'INTENT' });
+      expect(open?.submitStartedAtMs).toBeDefined();
+      expect((await claimOf(world, 'a.com', expiry))?.status).toBe('CLAIMED');
+    });
+
+    it('the job says so in the digest and fails loudly', async () => {
+      world = await startWithRefusedSubmit([{ domainName: 'a.com', expiresAtMs: NOW + 10 * DAY_MS }]);
+      const flaky = flakyLedger(world.ledger, { saveBatch: [2] });
+      await expect(
+        executeRenew(world.deps({ ledger: flaky }), { policy: world.policy, dryRun: false, runId: 'r1' }),
+      ).rejects.toThrow(/unknown outcome not recorded/);
+      const alert = world.notifier.sent.at(-1);
+      expect(alert).toMatchObject({ event: 'unknown', severity: 'alert' });
+      expect(alert?.email).toMatch(/^Unknown outcome \(1\): [^]*^- a\.com: .*MAY have executed: do not resubmit/m);
+      // Marked sent on the batch as the submit start left it: the next digest does not repeat it.
+      const [open] = await world.ledger.listOpenBatches();
+      expect(open).toMatchObject({ status: 'INTENT', sentNotices: ['unknown'], pendingNotices: [] });
+    });
+
     it('one failing confirmation look-up leaves only that domain pending', async () => {
       world = await startWorld({
         sandbox: {
