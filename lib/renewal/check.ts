@@ -137,14 +137,15 @@ export async function runCheck(
   // 3. Record outcomes, then flag stuck batches (each batch isolated). Ledger work only, no registrar call: the
   // batches are recorded a few at a time. Batches never share a claim (a transition touches only claims carrying
   // its batchId), and each keeps its own order: claims first, then the batch.
+  const reread = (batch: Batch) => deps.ledger.getBatch(batch.batchId).catch(() => undefined);
   const recorded = await mapWithLimit(progress, BATCHES_IN_PARALLEL, async ({ batch, details }) => {
-    const done = await isolated(batch, async () => {
-      const recorded = details
-        ? await recordResults(deps, policy, batch, details, expiries, summary, rules, known)
-        : batch;
-      return flagStuck(deps, policy, recorded, summary);
-    });
-    return done ?? (await deps.ledger.getBatch(batch.batchId).catch(() => undefined));
+    const settled = details
+      ? await isolated(batch, () => recordResults(deps, policy, batch, details, expiries, summary, rules, known))
+      : batch;
+    // Flagged even when its results step failed: a step that fails every run must not silence the stuck alert
+    // (review 2026-12-03), which is then all that names its domains.
+    const current = settled ?? (await reread(batch)) ?? batch;
+    return (await isolated(current, () => flagStuck(deps, policy, current, summary))) ?? (await reread(batch));
   });
   const after = recorded.filter((b): b is Batch => b !== undefined);
   // 4. Once a UTC day, sweep for live claims left under a closed or missing batch (an older version, a hand edit, a

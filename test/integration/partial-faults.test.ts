@@ -92,6 +92,25 @@ describe('issue 12: money safety under partial failure', () => {
       expect((await batches(world))[0]?.status).toBe('CLOSED');
     });
 
+    it("a results step that fails every run does not silence the batch's stuck alert", async () => {
+      const expiry = NOW + 10 * DAY_MS;
+      world = await startWorld({
+        sandbox: { nowMs: NOW, fixture: { domains: [{ domainName: 'a.com', expiresAtMs: expiry }] } },
+      });
+      await runRenew(world.deps(), { policy: world.policy, dryRun: false, runId: 'r1' });
+      // Every claim write fails (a claim item an older version wrote that no longer parses, a hand edit...).
+      const always = Array.from({ length: 100 }, (_, i) => i + 1);
+      const flaky = flakyLedger(world.ledger, { saveClaim: always });
+      for (const [i, advance] of [5 * MIN_MS, 25 * HOUR_MS].entries()) {
+        world.sandbox.setClock({ advanceMs: advance });
+        const summary = await checkOnce(world.deps({ ledger: flaky }), { policy: world.policy, runId: `c${i}` });
+        expect(summary.errors).toBe(1);
+      }
+      const [open] = await world.ledger.listOpenBatches();
+      expect(open?.status).toBe('SUBMITTED');
+      expect(open?.pendingNotices.includes('stuck') || open?.sentNotices.includes('stuck')).toBe(true);
+    });
+
     it('check sweeps a live claim whose batch is closed, repairs it from the batch and alerts', async () => {
       const expiry = await liveClaimUnderClosedBatch();
 
