@@ -85,7 +85,10 @@ async function repairOrphans(
     for (const claim of claims) {
       const fresh = (await deps.ledger.getClaims([claim]))[0];
       if (!fresh || !isLive(fresh) || fresh.batchId !== batchId) continue;
-      const entry = batch?.entries.find((e) => e.domain === fresh.domain && e.expiryMs === fresh.expiryMs);
+      // Entries are read normalised; an older version's claim may spell an IDN in Unicode (review 2026-12-03: it
+      // was re-homed every day, adopted from the same task, and re-homed again).
+      const domain = normalizeDomain(fresh.domain);
+      const entry = batch?.entries.find((e) => e.domain === domain && e.expiryMs === fresh.expiryMs);
       // A claim that carries a TaskNo is never released by repair (a task was seen for it): re-homed, check adopts.
       if (!batch || !entry?.outcome || (entry.outcome === 'NOT_SUBMITTED' && fresh.taskNo)) {
         homeless.push(fresh);
@@ -93,7 +96,8 @@ async function repairOrphans(
       }
       repairs.push({ claim: fresh, entry });
     }
-    const repaired = repairs.map((r) => r.claim.domain);
+    // As the entries spell them: the `orphaned` notice picks its lines by these names.
+    const repaired = repairs.map((r) => r.entry.domain);
     deps.log.error('repaired live claims left under a closed or missing batch', {
       batchId,
       batchFound: !!batch,

@@ -4,6 +4,7 @@ import { executeCheck, executeRenew } from '../../lib/jobs';
 import type { Batch, Ledger } from '../../lib/ledger/port';
 import { registerSecret } from '../../lib/redact';
 import type { Registrar } from '../../lib/registrar/port';
+import { outcomesForNotice } from '../../lib/renewal/notices';
 import { reconcileBatch } from '../../lib/renewal/reconcile';
 import { computeTimeMarginMs, runRenew } from '../../lib/renewal/run-renew';
 import { sweepOrphanedClaims } from '../../lib/renewal/sweep';
@@ -407,6 +408,40 @@ describe('issue 12: money safety under partial failure', () => {
       const swept = await sweepOrphanedClaims(world.deps(), world.policy, { runId: 'c', open, live });
       expect(swept.count).toBe(0);
       expect((await world.ledger.listLiveClaims()).map((c) => c.status)).toEqual(['CLAIMED']);
+    });
+
+    it('a claim an older version spelt in Unicode, live under its closed batch, is repaired from it, not re-homed', async () => {
+      world = await startWorld({ sandbox: { nowMs: NOW, fixture: { domains: [] } } });
+      const idn = '例子.中国';
+      const request = { domain: idn, expiryMs: expiry, years: 1, nowMs: NOW, maxAttempts: 3 };
+      expect((await world.ledger.claim({ ...request, batchId: 'b-idn', attemptId: 'r/b-idn' })).ok).toBe(true);
+      // Check closed the batch from its task (its claim reads use the punycode key, so they missed this one).
+      const closed = await world.ledger.putBatchIntent({
+        batchId: 'b-idn',
+        runId: 'r',
+        attemptId: 'r/b-idn',
+        status: 'CLOSED',
+        taskNo: 'T-IDN',
+        submitStartedAtMs: NOW,
+        closedAtMs: NOW,
+        createdAtMs: NOW,
+        updatedAtMs: NOW,
+        entries: [{ domain: idn, expiryMs: expiry, years: 1, permitPremium: false, outcome: 'RENEWED' }],
+        pendingNotices: [],
+        sentNotices: ['final'],
+      });
+      expect(closed.status).toBe('CLOSED');
+      const live = await world.ledger.listLiveClaims();
+      const swept = await sweepOrphanedClaims(world.deps(), world.policy, { runId: 'c', open: [], live });
+      // Re-homed, it would be adopted from the same old task, closed, and re-homed again every day, with an alert.
+      expect(swept.batches.map((b) => b.batchId)).toEqual(['b-idn']);
+      expect(await world.ledger.listLiveClaims()).toEqual([]);
+      // No new batch; the repair's alert names the domain.
+      const open = await world.ledger.listOpenBatches();
+      expect(open.map((b) => [b.batchId, b.status, b.pendingNotices])).toEqual([['b-idn', 'CLOSED', ['orphaned']]]);
+      expect(outcomesForNotice(open[0] as Batch, 'orphaned', NOW).map((o) => o.domain)).toEqual([
+        'xn--fsqu00a.xn--fiqs8s',
+      ]);
     });
 
     it('the sweep never releases a claim that carries a TaskNo: it re-homes it for adoption', async () => {
