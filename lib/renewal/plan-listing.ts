@@ -117,7 +117,10 @@ export async function listAndPlan(
     collectPrices(deps, policy, [...buying, ...plan.upcoming.map((u) => u.domain)]),
     buying.length > 0 ? readBalance(deps, policy) : Promise.resolve(undefined),
   ]);
-  const committed = committedSpend(open, policy.money.currency, nowMs);
+  // Sent and not charged yet, as of now: an overlapping run may have sent since the open batches were read at the
+  // start (review 2026-12-03: two runs spent the same balance). One more read, only when a balance was read.
+  const sentSince = read?.state === 'read' ? await deps.ledger.listOpenBatches() : open;
+  const committed = committedSpend(sentSince, policy.money.currency, nowMs);
   const balance = read?.state === 'read' && committed.minor > 0 ? { ...read, committed } : read;
   return applyMoney(plan, policy, { prices: book.prices, balance, unavailableSources: book.unavailable });
 }

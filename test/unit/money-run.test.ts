@@ -78,6 +78,47 @@ describe('the balance covers only part of what is due', () => {
     );
   });
 
+  test('minBalanceAfter holds against an overlapping run that sends while this one lists and prices', async () => {
+    // 69 each; the balance covers two plus the reserve. Run B reads the open batches, then, while its listing is
+    // in flight, run A buys a.com and b.com (queued: not charged yet). B must count A's sends, not only those it
+    // saw at its start (review 2026-12-03).
+    const t = await given({
+      domains: ['a.com+5d', 'b.com+6d', 'c.com+7d', 'd.com+8d'],
+      balance: '158',
+      policy: { limits: { minBalanceAfter: '20' } },
+    });
+    t.registrar.faults.queueMs = () => 6 * 3_600_000;
+    let openRead = () => {};
+    const opened = new Promise<void>((resolve) => {
+      openRead = resolve;
+    });
+    const ledger = {
+      ...t.ledger,
+      listOpenBatches: async () => {
+        const open = await t.ledger.listOpenBatches();
+        openRead();
+        return open;
+      },
+    };
+    let runA: Promise<unknown> | undefined;
+    const registrar = {
+      ...t.registrar,
+      listDomains: async (query: Parameters<typeof t.registrar.listDomains>[0]) => {
+        await opened;
+        runA ??= t.renew({ policy: { ...t.policy, limits: { ...t.policy.limits, maxDomainsPerRun: 2 } } });
+        await runA;
+        return t.registrar.listDomains(query);
+      },
+    };
+    const b = await t.renew({ deps: { ledger, registrar } });
+    expect(names(t.registrar.submissions())).toEqual(['a.com', 'b.com']);
+    expect(b.plan.decisions.filter((d) => d.reason === 'low-balance').map((d) => d.domain.domainName)).toEqual([
+      'c.com',
+      'd.com',
+    ]);
+    expect(b.plan.money?.balance).toMatchObject({ committed: { minor: 13800, currency: 'CNY' } });
+  });
+
   test('a balance that cannot be read stops the buying by default, and the plan says why', async () => {
     const t = await given({ domains: ['a.com+5d'], balance: 1000 });
     (t.billing as NonNullable<typeof t.billing>).failing = true;
