@@ -162,6 +162,8 @@ export interface CheckDomainFee {
   domainName?: string;
   /** `StaticPriceInfo.PriceInfo[]` rows (lower-case keys on the wire); `money` in yuan, `period` in months. */
   rows: { action?: string; money?: number | string; period?: number | string }[];
+  /** `Premium` ("true"/"false" on the wire) said true. */
+  premium?: boolean;
   /** `Price`: documented as the premium REGISTRATION price; read as the renew fee only as a last resort. */
   price?: number | string;
   reason?: string;
@@ -171,6 +173,7 @@ export type CheckDomainAnswer = RefusedAnswer | { fee: CheckDomainFee };
 
 const checkDomainBody = object({
   DomainName: maybe(string()),
+  Premium: maybe(flag),
   Price: maybe(amount),
   Reason: maybe(string()),
   StaticPriceInfo: maybe(
@@ -201,6 +204,7 @@ export function parseCheckDomainFee(body: unknown): CheckDomainAnswer {
   return {
     fee: {
       ...(b.DomainName ? { domainName: b.DomainName } : {}),
+      ...(readFlag(b.Premium) ? { premium: true } : {}),
       rows,
       ...(b.Price !== undefined && b.Price !== null ? { price: b.Price } : {}),
       ...(b.Reason ? { reason: registrarText(b.Reason, 200) } : {}),

@@ -44,11 +44,11 @@ function isUnavailable(run: QuoteRun, source: Source): boolean {
 }
 
 /** A price found: the domain leaves the open set. */
-function settle(run: QuoteRun, key: string, reading: PriceReading, source: Source): void {
+function settle(run: QuoteRun, key: string, reading: PriceReading, source: Source, premium?: boolean): void {
   const entry = run.open.get(key);
   if (!entry) return;
   if ('perYear' in reading) {
-    run.quotes.push({ domainName: key, perYear: reading.perYear, source });
+    run.quotes.push({ domainName: key, perYear: reading.perYear, source, ...(premium ? { premium: true } : {}) });
     run.open.delete(key);
   } else entry.whys.push(reading.why);
 }
@@ -89,7 +89,7 @@ async function priceRealtime(caller: Caller, run: QuoteRun, chunkSize: number): 
         const key = normalizeDomain(item.domainName);
         if (!keys.includes(key) || answered.has(key)) continue;
         answered.add(key);
-        settle(run, key, readRealtimePrice(item, run.currency), 'realtime');
+        settle(run, key, readRealtimePrice(item, run.currency), 'realtime', item.premium);
       }
       for (const key of keys) {
         if (!answered.has(key)) run.open.get(key)?.whys.push('QueryDomainRealTimePrice: not in the answer');
@@ -116,7 +116,7 @@ async function priceCheckDomain(caller: Caller, run: QuoteRun): Promise<void> {
         markUnavailable(run, 'checkdomain', answer.refused.code, answer.refused.message);
         return;
       }
-      settle(run, key, readCheckDomainPrice(answer.fee, run.currency), 'checkdomain');
+      settle(run, key, readCheckDomainPrice(answer.fee, run.currency), 'checkdomain', answer.fee.premium);
     } catch (error) {
       noteFailure(run, 'checkdomain', [key], error);
     }

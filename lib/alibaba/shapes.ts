@@ -108,6 +108,7 @@ export function parseDomainPage(body: unknown): Page<ListedDomain> {
       expiresAtMs: d.ExpirationDateLong,
       standing: standingOf(d.DomainStatus),
       premium: d.Premium ?? false,
+      ...(d.Premium === undefined ? { premiumUnstated: true as const } : {}),
       ...(d.DomainGroupId ? { groupId: d.DomainGroupId } : {}),
       ...(d.DomainGroupName ? { groupName: d.DomainGroupName } : {}),
       ...(d.DomainType ? { domainType: d.DomainType } : {}),
@@ -133,6 +134,7 @@ export function parseDomainInfo(body: unknown): DomainInfo {
     expiresAtMs: d.ExpirationDateLong,
     ...(d.DomainStatus !== undefined ? { standing: standingOf(d.DomainStatus) } : {}),
     premium: d.Premium ?? false,
+    ...(d.Premium === undefined ? { premiumUnstated: true as const } : {}),
   };
 }
 

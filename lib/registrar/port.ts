@@ -34,6 +34,11 @@ export interface ListedDomain {
   expiresAtMs: number;
   standing: DomainStanding;
   premium: boolean;
+  /**
+   * The answer did not say (no `Premium` field, which both API versions document): `premium` reads false, but the
+   * name is never priced from `money.priceTable` nor bought unpriced, as if it were premium.
+   */
+  premiumUnstated?: true;
   groupId?: string;
   groupName?: string;
   domainType?: string;
@@ -108,6 +113,8 @@ export interface DomainInfo {
   /** Absent when the registrar's answer does not say (the intl API version's look-up has no status). */
   standing?: DomainStanding;
   premium: boolean;
+  /** As {@link ListedDomain.premiumUnstated}. */
+  premiumUnstated?: true;
 }
 
 /** Expiry range for listing, epoch ms, both inclusive. */
@@ -140,6 +147,8 @@ export interface Quote {
   domainName: string;
   perYear: Money;
   source: Exclude<QuoteSource, 'table'>;
+  /** The price answer said the name is premium (whatever the listing said). */
+  premium?: true;
 }
 
 export interface QuoteAnswer {

@@ -119,6 +119,11 @@ function priceOf(
     return { unpriced: `quoted in ${quote.perYear.currency}, the policy's currency is ${currency}` };
   }
   if (domain.premium) return { unpriced: 'premium: no registrar quote, and the price table is for standard names' };
+  if (domain.premiumUnstated)
+    return {
+      unpriced:
+        'the listing does not say whether it is premium: no registrar quote, and the table is for standard names',
+    };
   const table = findTablePrice(input.policy, name);
   if (table) return { perYear: table, source: 'table' };
   return { unpriced: 'no registrar quote and no money.priceTable entry for its TLD' };

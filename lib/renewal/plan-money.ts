@@ -16,6 +16,8 @@ import type { Decision, Plan, PlanMoney, Reason } from './plan-types';
 export interface PricedDomain {
   perYear: Money;
   source: QuoteSource;
+  /** The registrar's price answer said premium. */
+  premium?: true;
 }
 
 /** The balance as the renew job could read it. */
@@ -97,8 +99,15 @@ export function applyMoney(plan: Plan, policy: Policy, input: MoneyInput): Plan 
     }
     if (!priced) {
       // "renew" buys an ordinary name at about its TLD's price; a premium one's price is unknowable: never unpriced.
-      if (policy.money.unpriced === 'skip' || d.domain.premium) decisions[i] = skip(d, 'unpriced');
+      if (policy.money.unpriced === 'skip' || d.domain.premium || d.domain.premiumUnstated)
+        decisions[i] = skip(d, 'unpriced');
       else unpricedRenewing++;
+      continue;
+    }
+    // The price answer knows better than a listing that said "not premium" (review 2026-12-03): on the
+    // international site no PermitPremiumRenew flag would stop the order.
+    if (priced.premium && !d.domain.premium && !policy.limits.allowPremium) {
+      decisions[i] = skip(d, 'premium', priced);
       continue;
     }
     const price = timesMoney(priced.perYear, d.years ?? 1);

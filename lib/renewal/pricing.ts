@@ -59,7 +59,11 @@ export async function collectPrices(
             { domain: q.domainName },
           );
         }
-        book.prices.set(q.domainName, { perYear: q.perYear, source: q.source });
+        book.prices.set(q.domainName, {
+          perYear: q.perYear,
+          source: q.source,
+          ...(q.premium ? { premium: true } : {}),
+        });
       }
       book.unavailable = answer.unavailable.map((u) => ({ source: u.source, code: u.code }));
       for (const u of answer.unavailable)
@@ -71,8 +75,9 @@ export async function collectPrices(
   }
   for (const [name, d] of wanted) {
     // The table holds a TLD's ordinary price; a premium name can cost a hundred times that, and every money limit
-    // would be checked against the wrong amount. Without a registrar price a premium domain stays unpriced.
-    if (book.prices.has(name) || d.premium) continue;
+    // would be checked against the wrong amount. Without a registrar price a premium domain stays unpriced, and so
+    // does one whose listing did not say (review 2026-12-03).
+    if (book.prices.has(name) || d.premium || d.premiumUnstated) continue;
     const perYear = priceFromTable(d.domainName, policy);
     if (perYear) book.prices.set(name, { perYear, source: 'table' });
   }

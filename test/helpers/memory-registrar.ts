@@ -294,6 +294,7 @@ export function createMemoryRegistrar(options: MemoryRegistrarOptions): MemoryRe
           domainName: normalizeDomain(item.domainName),
           perYear: { minor, currency },
           source: 'realtime',
+          ...(domain.premium ? { premium: true as const } : {}),
         });
       }
       return answer;

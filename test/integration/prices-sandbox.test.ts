@@ -101,6 +101,16 @@ describe('quoteRenewals against the sandbox', () => {
     expect(requestsOf('CheckDomain')).toBe(2);
   });
 
+  it.each([
+    ['QueryDomainRealTimePrice', {}, 'realtime'],
+    ['CheckDomain', { faults: { refusals: { QueryDomainRealTimePrice: 'InvalidAction' as const } } }, 'checkdomain'],
+  ])('a quote from %s carries its Premium flag: only gold.com is premium', async (_action, options, source) => {
+    await start(options);
+    const answer = await registrarFor(sandbox).quoteRenewals!(FIVE, 'CNY');
+    expect(answer.quotes.map((q) => q.source)).toEqual(FIVE.map(() => source));
+    expect(answer.quotes.filter((q) => q.premium).map((q) => q.domainName)).toEqual(['gold.com']);
+  });
+
   it('chunks the realtime requests: quoteChunkSize 2 over 5 domains is 3 requests', async () => {
     await start();
     const answer = await registrarFor(sandbox, { quoteChunkSize: 2 }).quoteRenewals!(FIVE, 'CNY');

@@ -219,6 +219,41 @@ describe('a premium domain without a registrar price', () => {
     expect(gold).toMatchObject({ action: 'skip', reason: 'unpriced' });
     expect(gold?.price).toBeUndefined();
   });
+
+  test('a price answer that says premium wins over a listing that said not: allowPremium false skips it', async () => {
+    const t = await given({ domains: ['gold.com+5d premium', 'plain.com+5d'] });
+    const registrar = {
+      ...t.registrar,
+      listDomains: async (query: Parameters<typeof t.registrar.listDomains>[0]) =>
+        (await t.registrar.listDomains(query)).map((d) => ({ ...d, premium: false })),
+    };
+    const run = await t.renew({ deps: { registrar } });
+    expect(names(t.registrar.submissions())).toEqual(['plain.com']);
+    expect(run.plan.decisions.find((d) => d.domain.domainName === 'gold.com')).toMatchObject({
+      action: 'skip',
+      reason: 'premium',
+    });
+  });
+
+  test('a listing that does not say whether a name is premium is treated the same way (review 2026-12-03)', async () => {
+    const t = await given({
+      domains: ['gold.com+5d premium', 'plain.com+5d'],
+      policy: { limits: { maxPricePerDomain: '300' }, money: { priceTable: { com: '79' }, unpriced: 'renew' } },
+    });
+    t.registrar.faults.quotesRefused = true;
+    // The answer left `Premium` out: gold.com reads as not premium, and allowPremium (false) cannot skip it.
+    const registrar = {
+      ...t.registrar,
+      listDomains: async (query: Parameters<typeof t.registrar.listDomains>[0]) =>
+        (await t.registrar.listDomains(query)).map((d) => ({ ...d, premium: false, premiumUnstated: true as const })),
+    };
+    const run = await t.renew({ deps: { registrar } });
+    expect(t.registrar.submissions()).toEqual([]);
+    expect(run.plan.decisions.map((d) => [d.domain.domainName, d.reason])).toEqual([
+      ['gold.com', 'unpriced'],
+      ['plain.com', 'unpriced'],
+    ]);
+  });
 });
 
 describe("someone else's renewal", () => {

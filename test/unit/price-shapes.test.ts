@@ -5,7 +5,7 @@ import {
   readCheckDomainPrice,
   readRealtimePrice,
 } from '../../lib/alibaba/price-shapes';
-import { ShapeError } from '../../lib/alibaba/shapes';
+import { parseDomainInfo, parseDomainPage, ShapeError } from '../../lib/alibaba/shapes';
 
 const item = (extra: Record<string, unknown>) => ({
   RequestId: 'R',
@@ -151,5 +151,21 @@ describe('QueryAccountBalance', () => {
     expect(() => parseAccountBalance(body({ AvailableCashAmount: '1.005', Currency: 'CNY' }))).toThrow(ShapeError);
     expect(() => parseAccountBalance(body({ AvailableCashAmount: '1.00', Currency: 'yuan' }))).toThrow(ShapeError);
     expect(() => parseAccountBalance(body({ Currency: 'CNY' }))).toThrow(ShapeError);
+  });
+});
+
+describe('whether a listed domain is premium', () => {
+  const listed = (extra: Record<string, unknown>) => {
+    const item = { DomainName: 'a.com', InstanceId: 'S1', ExpirationDateLong: 1767225600000, DomainStatus: '3' };
+    const body = { RequestId: 'R', TotalItemNum: 1, TotalPageNum: 1, Data: { Domain: [{ ...item, ...extra }] } };
+    return parseDomainPage(body).items[0];
+  };
+
+  test('is read from Premium; an answer without it says "not stated", never a plain "no"', () => {
+    expect(listed({ Premium: true })).toMatchObject({ premium: true });
+    expect(listed({ Premium: false })).not.toHaveProperty('premiumUnstated');
+    expect(listed({})).toMatchObject({ premium: false, premiumUnstated: true });
+    const info = parseDomainInfo({ RequestId: 'R', DomainName: 'a.com', ExpirationDateLong: 1767225600000 });
+    expect(info).toMatchObject({ premium: false, premiumUnstated: true });
   });
 });
