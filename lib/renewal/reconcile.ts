@@ -221,9 +221,14 @@ async function adopt(deps: JobDeps, batch: Batch, taskNo: string, how: string): 
   return { kind: 'adopted', batch: adopted };
 }
 
-/** Someone was told "unknown" or "stuck": they hear how it ended. */
+/**
+ * Someone was told "unknown", "stuck" or, for a batch the sweep re-homed, "orphaned" (whether it was bought is
+ * unknown): they hear how it ended.
+ */
 function withResolved(batch: Batch): Batch['pendingNotices'] {
-  const told = [...batch.pendingNotices, ...batch.sentNotices].some((n) => n === 'unknown' || n === 'stuck');
+  const told = [...batch.pendingNotices, ...batch.sentNotices].some(
+    (n) => n === 'unknown' || n === 'stuck' || n === 'orphaned',
+  );
   return told && !batch.pendingNotices.includes('resolved')
     ? [...batch.pendingNotices, 'resolved']
     : batch.pendingNotices;

@@ -271,6 +271,15 @@ describe('issue 12: money safety under partial failure', () => {
       const open = await world.ledger.listOpenBatches();
       expect(open.map((b) => b.batchId)).toContain(claim?.batchId);
       expect(claim?.status).toBe('UNKNOWN');
+      // The alert said "whether it was bought is unknown": once the release rule holds, the person hears how it
+      // ended (review 2026-12-03: a re-homed batch closed without a word).
+      for (const [i, advance] of [2 * HOUR_MS, 23 * HOUR_MS].entries()) {
+        world.sandbox.setClock({ advanceMs: advance });
+        await checkOnce(world.deps(), { policy: world.policy, runId: `c${i + 2}` });
+      }
+      expect((await claimOf(world, 'a.com', expiry))?.status).toBe('FAILED');
+      const resolved = world.notifier.sent.find((m) => /^Resolved \(1\)/m.test(m.email));
+      expect(resolved?.email).toMatch(/^- a\.com: /m);
     });
   });
 
