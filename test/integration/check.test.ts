@@ -156,7 +156,9 @@ describe('check job: results confirmed, failures recorded and retried within lim
       listDomains: async (q: Parameters<typeof world.registrar.listDomains>[0]) =>
         (await world.registrar.listDomains(q)).map((d) => ({ ...d, premium: false })),
     };
-    const run = await runRenew(world.deps({ registrar }), { policy: world.policy, dryRun: false, runId: 'p1' });
+    // allowPremium: otherwise the price answer's Premium flag already holds it back (plan-money.ts).
+    const policy = { ...world.policy, limits: { ...world.policy.limits, allowPremium: true } };
+    const run = await runRenew(world.deps({ registrar }), { policy, dryRun: false, runId: 'p1' });
     expect(run.summary.submitted).toBe(1);
     world.sandbox.setClock({ advanceMs: 5 * MIN_MS });
     const check = await checkOnce(world.deps(), { policy: world.policy, runId: 'p2' });

@@ -838,7 +838,8 @@ describe('issue 12: money safety under partial failure', () => {
       ).rejects.toThrow(/unknown outcome not recorded/);
       const alert = world.notifier.sent.at(-1);
       expect(alert).toMatchObject({ event: 'unknown', severity: 'alert' });
-      expect(alert?.email).toMatch(/^Unknown outcome \(1\): [^]*^- a\.com: .*MAY have executed: do not resubmit/m);
+      expect(alert?.email).toMatch(/^Unknown outcome \(1\): /m);
+      expect(alert?.email).toMatch(/^- a\.com: .*MAY have executed: do not resubmit/m);
       // Marked sent on the batch as the submit start left it: the next digest does not repeat it.
       const [open] = await world.ledger.listOpenBatches();
       expect(open).toMatchObject({ status: 'INTENT', sentNotices: ['unknown'], pendingNotices: [] });
