@@ -21,8 +21,11 @@ export const DEFAULT_QUOTE_CHUNK = 20;
 /** What one pricing call keeps while it runs. */
 interface QuoteRun {
   currency: string;
-  /** Still unpriced, by normalised name: the requested spelling and the reasons gathered so far. */
-  open: Map<string, { domainName: string; whys: string[] }>;
+  /**
+   * Still unpriced, by normalised name: the requested spelling, the reasons gathered so far, and whether an answer
+   * called it premium (kept even when that answer gave no usable price).
+   */
+  open: Map<string, { domainName: string; whys: string[]; premium?: boolean }>;
   quotes: Quote[];
   unavailable: Unavailable[];
 }
@@ -47,8 +50,9 @@ function isUnavailable(run: QuoteRun, source: Source): boolean {
 function settle(run: QuoteRun, key: string, reading: PriceReading, source: Source, premium?: boolean): void {
   const entry = run.open.get(key);
   if (!entry) return;
+  if (premium) entry.premium = true;
   if ('perYear' in reading) {
-    run.quotes.push({ domainName: key, perYear: reading.perYear, source, ...(premium ? { premium: true } : {}) });
+    run.quotes.push({ domainName: key, perYear: reading.perYear, source, ...(entry.premium ? { premium: true } : {}) });
     run.open.delete(key);
   } else entry.whys.push(reading.why);
 }
@@ -157,6 +161,7 @@ export async function quoteRenewals(
   const unpriced = [...run.open.entries()].map(([key, e]) => ({
     domainName: key,
     why: [...e.whys, ...skipped].join('; ') || 'no price source answered',
+    ...(e.premium ? { premium: true as const } : {}),
   }));
   return { quotes: run.quotes, unpriced, unavailable: run.unavailable };
 }

@@ -154,7 +154,12 @@ export interface Quote {
 export interface QuoteAnswer {
   quotes: Quote[];
   /** Domains the registrar answered for but did not price (e.g. `Avail` not 1), with its words. */
-  unpriced: { /** Normalised. */ domainName: string; why: string }[];
+  unpriced: {
+    /** Normalised. */ domainName: string;
+    why: string;
+    /** An answer called it premium, without a usable price. */
+    premium?: true;
+  }[];
   /**
    * Sources found missing or refused during this call (InvalidAction, Forbidden*, …): skipped for the rest of the
    * call, so a refusal costs one request per run, not one per domain.

@@ -122,7 +122,12 @@ export async function listAndPlan(
   const sentSince = read?.state === 'read' ? await deps.ledger.listOpenBatches() : open;
   const committed = committedSpend(sentSince, policy.money.currency, nowMs);
   const balance = read?.state === 'read' && committed.minor > 0 ? { ...read, committed } : read;
-  return applyMoney(plan, policy, { prices: book.prices, balance, unavailableSources: book.unavailable });
+  return applyMoney(plan, policy, {
+    prices: book.prices,
+    premium: book.premium,
+    balance,
+    unavailableSources: book.unavailable,
+  });
 }
 
 /** Claims read ahead: the keys read (found or not) and the claims found, by claimKey. */

@@ -16,8 +16,6 @@ import type { Decision, Plan, PlanMoney, Reason } from './plan-types';
 export interface PricedDomain {
   perYear: Money;
   source: QuoteSource;
-  /** The registrar's price answer said premium. */
-  premium?: true;
 }
 
 /** The balance as the renew job could read it. */
@@ -33,6 +31,8 @@ export type BalanceReading =
 export interface MoneyInput {
   /** One-year prices by normalised domain name, in the policy's currency. */
   prices: ReadonlyMap<string, PricedDomain>;
+  /** Names a registrar price answer called premium, priced or not (normalised). */
+  premium?: ReadonlySet<string>;
   /** Undefined when no balance check is configured (no billing port): never on a real run. */
   balance: BalanceReading | undefined;
   unavailableSources?: readonly { source: string; code: string }[];
@@ -97,17 +97,18 @@ export function applyMoney(plan: Plan, policy: Policy, input: MoneyInput): Plan 
       decisions[i] = skip(d, 'balance-unknown', priced);
       continue;
     }
-    if (!priced) {
-      // "renew" buys an ordinary name at about its TLD's price; a premium one's price is unknowable: never unpriced.
-      if (policy.money.unpriced === 'skip' || d.domain.premium || d.domain.premiumUnstated)
-        decisions[i] = skip(d, 'unpriced');
-      else unpricedRenewing++;
+    // A price answer knows better than a listing that said "not premium" (review 2026-12-03): on the
+    // international site no PermitPremiumRenew flag would stop the order.
+    const saidPremium = input.premium?.has(d.domain.domainName) ?? false;
+    if (saidPremium && !d.domain.premium && !policy.limits.allowPremium) {
+      decisions[i] = skip(d, 'premium', priced);
       continue;
     }
-    // The price answer knows better than a listing that said "not premium" (review 2026-12-03): on the
-    // international site no PermitPremiumRenew flag would stop the order.
-    if (priced.premium && !d.domain.premium && !policy.limits.allowPremium) {
-      decisions[i] = skip(d, 'premium', priced);
+    if (!priced) {
+      // "renew" buys an ordinary name at about its TLD's price; a premium one's price is unknowable: never unpriced.
+      const mayBePremium = d.domain.premium || d.domain.premiumUnstated || saidPremium;
+      if (policy.money.unpriced === 'skip' || mayBePremium) decisions[i] = skip(d, 'unpriced');
+      else unpricedRenewing++;
       continue;
     }
     const price = timesMoney(priced.perYear, d.years ?? 1);

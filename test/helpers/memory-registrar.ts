@@ -86,6 +86,8 @@ export interface FaultHooks {
   queueMs?: () => number;
   /** Both registrar price sources refuse (as for a key without the permission): every domain is unpriced. */
   quotesRefused?: boolean;
+  /** Every price answer has no usable price (Avail 0), and says Premium as the domain is. */
+  quotesUnusable?: boolean;
 }
 
 export interface MemoryRegistrar extends Registrar {
@@ -282,6 +284,11 @@ export function createMemoryRegistrar(options: MemoryRegistrarOptions): MemoryRe
       const answer: QuoteAnswer = { quotes: [], unpriced: [], unavailable: [] };
       for (const item of items) {
         const domain = domains.get(key(item.domainName));
+        if (domain && registrar.faults.quotesUnusable) {
+          const premium = domain.premium ? { premium: true as const } : {};
+          answer.unpriced.push({ domainName: normalizeDomain(item.domainName), why: 'Avail 0', ...premium });
+          continue;
+        }
         if (!domain || wanted !== currency) {
           answer.unpriced.push({
             domainName: normalizeDomain(item.domainName),

@@ -235,6 +235,31 @@ describe('a premium domain without a registrar price', () => {
     });
   });
 
+  test('so does a price answer that says premium without a usable price: never the table price, never unpriced', async () => {
+    const t = await given({
+      domains: ['gold.com+5d premium', 'plain.com+5d'],
+      policy: {
+        limits: { allowPremium: true, maxPricePerDomain: '300' },
+        money: { priceTable: { com: '79' }, unpriced: 'renew' },
+      },
+    });
+    t.registrar.faults.quotesUnusable = true;
+    const registrar = {
+      ...t.registrar,
+      listDomains: async (query: Parameters<typeof t.registrar.listDomains>[0]) =>
+        (await t.registrar.listDomains(query)).map((d) => ({ ...d, premium: false })),
+    };
+    const run = await t.renew({ deps: { registrar } });
+    expect(names(t.registrar.submissions())).toEqual(['plain.com']);
+    expect(run.plan.decisions.find((d) => d.domain.domainName === 'gold.com')).toMatchObject({ reason: 'unpriced' });
+    // Without allowPremium it is simply premium.
+    const strict = await t.renew({
+      deps: { registrar },
+      policy: { ...t.policy, limits: { ...t.policy.limits, allowPremium: false } },
+    });
+    expect(strict.plan.decisions.find((d) => d.domain.domainName === 'gold.com')).toMatchObject({ reason: 'premium' });
+  });
+
   test('a listing that does not say whether a name is premium is treated the same way (review 2026-12-03)', async () => {
     const t = await given({
       domains: ['gold.com+5d premium', 'plain.com+5d'],
