@@ -27,26 +27,35 @@ export interface RenewingElsewhere {
   unread: string[];
 }
 
+/** The TaskNos these batches carry. */
+export function taskNosOf(batches: readonly Batch[]): Set<string> {
+  return new Set(batches.flatMap((b) => (b.taskNo ? [b.taskNo] : [])));
+}
+
 /**
  * What unfinished renewal tasks not recorded in our open batches hold right now: every renewal task of the last
  * {@link FOREIGN_TASK_LOOKBACK_DAYS} days (one paged listing) that is not finished and not ours, and of its details
- * those still waiting or executing (one detail read per such task; usually none).
+ * those still waiting or executing (one detail read per such task; usually none). When any such task is found, our
+ * TaskNos are read again first (`readOurs`): an overlapping run of ours may have sent and recorded one since.
  * @param nowMs epoch ms
  */
 export async function findRenewingElsewhere(
   registrar: Pick<Registrar, 'listTasks' | 'listTaskDetails'>,
-  open: readonly Batch[],
+  known: ReadonlySet<string>,
   nowMs: number,
+  readOurs: () => Promise<ReadonlySet<string>> = async () => known,
 ): Promise<RenewingElsewhere> {
-  const ours = new Set(open.flatMap((b) => (b.taskNo ? [b.taskNo] : [])));
   // Creation times are filtered by day in an UNCONFIRMED zone: the range is widened by a day at the end.
   const tasks = await registrar.listTasks({
     fromMs: nowMs - FOREIGN_TASK_LOOKBACK_DAYS * DAY_MS,
     toMs: nowMs + DAY_MS,
   });
   const found: RenewingElsewhere = { held: new Set(), unread: [] };
-  for (const task of tasks) {
-    if (!isRenewalTask(task) || task.finished || ours.has(task.taskNo)) continue;
+  const unknown = tasks.filter((t) => isRenewalTask(t) && !t.finished && !known.has(t.taskNo));
+  if (unknown.length === 0) return found;
+  const ours = new Set([...known, ...(await readOurs())]);
+  for (const task of unknown) {
+    if (ours.has(task.taskNo)) continue;
     const details = await registrar.listTaskDetails(task.taskNo);
     // Read as holding only the details listed, a short answer would let the run buy the rest a second time.
     if (details.length < task.taskNum) found.unread.push(task.taskNo);

@@ -8,7 +8,7 @@ import type { ListedDomain } from '../registrar/port';
 import { isLive } from './claims';
 import { DAY_MS } from './dates';
 import type { JobDeps } from './deps';
-import { FOREIGN_TASK_LOOKBACK_DAYS, findRenewingElsewhere, type RenewingElsewhere } from './foreign-tasks';
+import { FOREIGN_TASK_LOOKBACK_DAYS, findRenewingElsewhere, type RenewingElsewhere, taskNosOf } from './foreign-tasks';
 import { noticeDaysOf, readNotices } from './notice';
 import { listingWindow, planRenewals } from './plan';
 import { applyMoney, type BalanceReading } from './plan-money';
@@ -102,7 +102,12 @@ export async function listAndPlan(
   // Only when something would be bought (or announced): someone else's queued renewal, prices and the balance.
   let plan = ledgerPlan;
   if (ledgerPlan.totals.renew > 0) {
-    const elsewhere = await findRenewingElsewhere(deps.registrar, open, nowMs);
+    // Ours: TaskNos on the open batches and on the candidates' claims (an adoption whose batch write failed).
+    const ours = taskNosOf(open);
+    for (const c of known.found.values()) if (c.taskNo) ours.add(c.taskNo);
+    const elsewhere = await findRenewingElsewhere(deps.registrar, ours, nowMs, async () =>
+      taskNosOf(await deps.ledger.listOpenBatches()),
+    );
     if (elsewhere.unread.length > 0)
       deps.log.warn("someone else's unfinished renewal tasks list fewer details than they hold: nothing is bought", {
         taskNos: elsewhere.unread,

@@ -180,10 +180,12 @@ async function searchTasks(
     if (known.has(task.taskNo)) continue;
     const details = await deps.registrar.listTaskDetails(task.taskNo);
     const got = new Set(details.map((d) => d.domainName));
-    if (details.length < task.taskNum) {
+    if (details.length < task.taskNum && !task.finished) {
       // Fewer details than the task holds (details lagging, or an answer cut short): what it renews is not known.
       // Never read as "not ours", which would count towards a release. Whatever its creation time says: that is
-      // read in an UNCONFIRMED zone, and a release must never rest on it (review 2026-12-03).
+      // read in an UNCONFIRMED zone, and a release must never rest on it (review 2026-12-03). A finished task is
+      // not held against the batch: had it renewed one of ours, the expiry moved, and the release rule needs it
+      // unchanged (without this, one task that always reads short would hold every batch near it for good).
       search.touching.push(task.taskNo);
       continue;
     }

@@ -583,6 +583,26 @@ describe('issue 12: money safety under partial failure', () => {
       ).toEqual(['a.com', 'b.com']);
     });
 
+    it('a finished task whose details read short does not hold a release: the unchanged expiry decides', async () => {
+      const expiry = NOW + 10 * DAY_MS;
+      world = await startWithRefusedSubmit([
+        { domainName: 'a.com', expiresAtMs: expiry },
+        { domainName: 'b.com', expiresAtMs: NOW + 200 * DAY_MS },
+      ]);
+      await runRenew(world.deps(), { policy: world.policy, dryRun: false, runId: 'r1' });
+      world.sandbox.setFaults({});
+      // Someone else's renewal of b.com, long finished; its details no longer read in full.
+      await world.registrar.submitRenewBatch({
+        items: [{ domainName: 'b.com', years: 1, currentExpiryMs: NOW + 200 * DAY_MS, permitPremium: false }],
+      });
+      const registrar = strangeRegistrar(world.registrar, { noDetails: () => true });
+      for (const advance of [25 * MIN_MS, 2 * HOUR_MS, 23 * HOUR_MS]) {
+        world.sandbox.setClock({ advanceMs: advance });
+        await checkOnce(world.deps({ registrar }), { policy: world.policy, runId: `c${advance}` });
+      }
+      expect((await claimOf(world, 'a.com', expiry))?.status).toBe('FAILED');
+    });
+
     it('releases only after releaseAfterHours and two empty task-list reads at least 1 h apart', async () => {
       const expiry = NOW + 10 * DAY_MS;
       world = await startWithRefusedSubmit([{ domainName: 'a.com', expiresAtMs: expiry }]);

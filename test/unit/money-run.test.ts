@@ -316,6 +316,44 @@ describe("someone else's renewal", () => {
     expect(t.notifier.sent.filter((m) => /Being renewed elsewhere/.test(m.email))).toHaveLength(1);
   });
 
+  test("an overlapping run's task, recorded after this run read its open batches, is not someone else's", async () => {
+    // Run A buys a.com and b.com while run B lists; A's task details read short to B (lagging): were it taken for
+    // someone else's, B would hold back every renewal and warn that each may lapse (review 2026-12-03).
+    const t = await given({ domains: ['a.com+5d', 'b.com+6d', 'c.com+7d', 'd.com+8d'] });
+    t.registrar.faults.queueMs = () => 6 * 3_600_000;
+    let openRead = () => {};
+    const opened = new Promise<void>((resolve) => {
+      openRead = resolve;
+    });
+    const ledger = {
+      ...t.ledger,
+      listOpenBatches: async () => {
+        const open = await t.ledger.listOpenBatches();
+        openRead();
+        return open;
+      },
+    };
+    let runA: Promise<unknown> | undefined;
+    const registrar = {
+      ...t.registrar,
+      listDomains: async (query: Parameters<typeof t.registrar.listDomains>[0]) => {
+        await opened;
+        runA ??= t.renew({ policy: { ...t.policy, limits: { ...t.policy.limits, maxDomainsPerRun: 2 } } });
+        await runA;
+        return t.registrar.listDomains(query);
+      },
+      listTaskDetails: async () => [],
+    };
+    const b = await t.renew({ deps: { ledger, registrar } });
+    expect(b.plan.decisions.map((d) => [d.domain.domainName, d.reason])).toEqual([
+      ['a.com', 'in-flight'],
+      ['b.com', 'in-flight'],
+      ['c.com', 'due'],
+      ['d.com', 'due'],
+    ]);
+    expect(names(t.registrar.submissions())).toEqual(['a.com', 'b.com', 'c.com', 'd.com']);
+  });
+
   test("Alibaba's own auto-renew: skipped by default, bought when the policy says so", async () => {
     const t = await given({ domains: ['a.com+5d autorenew'] });
     const run = await t.renew();
