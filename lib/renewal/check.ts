@@ -1,10 +1,9 @@
 import { createTaskQueue, LEDGER_CONCURRENCY, mapWithLimit } from '../concurrency';
 import type { Batch, BatchEntry, Claim } from '../ledger/port';
 import { describeError } from '../log';
-import { classifyReason } from '../notify/text/advice';
 import type { Policy } from '../policy/schema';
 import type { TaskDetail } from '../registrar/port';
-import { applyToClaims, isLive, transitions } from './claims';
+import { applyToClaims, isFixableByPerson, isLive, transitions } from './claims';
 import { readCurrentExpiries } from './confirm-expiry';
 import type { JobDeps } from './deps';
 import { claimKey } from './plan-types';
@@ -204,12 +203,6 @@ async function readBatch(
   const details = new Map<string, TaskDetail>();
   for (const d of await deps.registrar.listTaskDetails(current.taskNo)) details.set(d.domainName, d);
   return { batch: current, details };
-}
-
-/** Failure reasons a person fixes outside the tool; they use up no attempt (the text is the only signal we have). */
-function isFixableByPerson(message: string): boolean {
-  const kind = classifyReason(message);
-  return kind === 'balance' || kind === 'real-name';
 }
 
 /**

@@ -1,6 +1,7 @@
 import { LEDGER_CONCURRENCY, mapWithLimit } from '../concurrency';
 import { LedgerConflictError } from '../errors';
 import type { Batch, BatchEntry, Claim, ClaimRequest, ClaimStatus } from '../ledger/port';
+import { classifyReason } from '../notify/text/advice';
 import type { JobDeps } from './deps';
 import { claimKey } from './plan-types';
 
@@ -149,11 +150,18 @@ export const transitions = {
       return transitions.confirm(c, { ...(taskNo ? { taskNo } : {}), newExpiryMs: entry.newExpiryMs });
     }
     if (entry?.outcome === 'FAILED') {
-      return transitions.fail(c, { taskNo: taskNo ?? '', message: entry.message ?? 'failed', ...o });
+      const message = entry.message ?? 'failed';
+      return transitions.fail(c, { taskNo: taskNo ?? '', message, fixable: isFixableByPerson(message), ...o });
     }
     return transitions.release(c, { message: entry?.message ?? 'released by repair', nowMs: o.nowMs });
   },
 } as const;
+
+/** Failure reasons a person fixes outside the tool; they use up no attempt (the text is the only signal we have). */
+export function isFixableByPerson(message: string): boolean {
+  const kind = classifyReason(message);
+  return kind === 'balance' || kind === 'real-name';
+}
 
 /**
  * Applies `transition` to each claim this batch holds (only `domains`, when given). A version conflict re-reads

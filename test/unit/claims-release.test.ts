@@ -1,5 +1,5 @@
 import { AmbiguousOutcomeError } from '../../lib/errors';
-import type { Claim, ClaimStatus } from '../../lib/ledger/port';
+import type { Batch, Claim, ClaimStatus } from '../../lib/ledger/port';
 import { isLive, transitions } from '../../lib/renewal/claims';
 import { addYearsUtc } from '../../lib/renewal/dates';
 import { type Given, given } from '../helpers/builder';
@@ -101,6 +101,21 @@ describe('release rule', () => {
  */
 describe('claim transitions and the takeover rule', () => {
   const RETRY_H = 24;
+  const repairEntry = { domain: 'k.com', expiryMs: T0 + 30 * 86_400_000, years: 1, permitPremium: false };
+  const repairBatch: Batch = {
+    version: 1,
+    batchId: 'b1',
+    runId: 'r',
+    attemptId: 'a1',
+    status: 'CLOSED',
+    taskNo: 'T-1',
+    createdAtMs: T0,
+    updatedAtMs: T0,
+    entries: [],
+    pendingNotices: [],
+    sentNotices: [],
+  };
+  const repairAt = (nowMs: number) => ({ nowMs, retryAfterHours: RETRY_H });
   const cases: {
     name: string;
     from: ClaimStatus;
@@ -182,6 +197,37 @@ describe('claim transitions and the takeover rule', () => {
       to: 'FAILED',
       attempts: 0,
       takeNow: true,
+      takeAfterBackoff: true,
+    },
+    {
+      name: 'repair (the batch recorded a task failure)',
+      from: 'SUBMITTED',
+      apply: (c, now) =>
+        transitions.repair(
+          c,
+          repairBatch,
+          { ...repairEntry, outcome: 'FAILED' as const, message: 'Domain is locked' },
+          repairAt(now),
+        ),
+      to: 'FAILED',
+      attempts: 1,
+      takeNow: false,
+      takeAfterBackoff: true,
+    },
+    {
+      // As when check records it (review 2026-12-03): a balance or real-name failure uses up no attempt.
+      name: 'repair (the batch recorded a failure a person fixes)',
+      from: 'SUBMITTED',
+      apply: (c, now) =>
+        transitions.repair(
+          c,
+          repairBatch,
+          { ...repairEntry, outcome: 'FAILED' as const, message: 'InsufficientBalance' },
+          repairAt(now),
+        ),
+      to: 'FAILED',
+      attempts: 0,
+      takeNow: false,
       takeAfterBackoff: true,
     },
     {
