@@ -18,6 +18,11 @@ export interface DomainOutcome {
   taskNo?: string;
   /** will-lapse: whole days until expiry (negative once expired). */
   daysLeft?: number;
+  /**
+   * will-lapse: pages people whatever `daysLeft` says (an unknown renewal that cannot be settled before the
+   * expiry: said once, so it must not be an email only).
+   */
+  urgent?: true;
   /** registrar message/code or our reason, e.g. 'Insufficient balance' */ reason?: string;
   /** What the renewal was quoted to cost (price x years), when known. */
   price?: Money;

@@ -150,7 +150,7 @@ function selectContent(digest: Digest, policy: NotifyPolicy): Selection | undefi
 }
 
 function lapsesSoon(groups: ReadonlyMap<OutcomeEvent, DomainOutcome[]>): boolean {
-  return (groups.get('will-lapse') ?? []).some((o) => (o.daysLeft ?? 0) <= WILL_LAPSE_SMS_DAYS);
+  return (groups.get('will-lapse') ?? []).some((o) => o.urgent || (o.daysLeft ?? 0) <= WILL_LAPSE_SMS_DAYS);
 }
 
 /** Soonest old expiry first, then by name, so digests read like `plan`. */

@@ -42,6 +42,7 @@ export function outcomesForNotice(batch: Batch, notice: PendingNotice, nowMs: nu
           ...base(e),
           event: 'will-lapse',
           daysLeft: Math.floor((e.expiryMs - nowMs) / DAY_MS),
+          urgent: true,
           reason:
             'a renewal of it has an unknown outcome and cannot be settled safely before it expires: check the console task list and renew by hand if there is none',
         }));

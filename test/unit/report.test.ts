@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import type { Digest, DomainOutcome, NotifyEvent, NotifyPolicy } from '../../lib/notify/port';
 import { gsm7Length, isGsm7 } from '../../lib/notify/text/gsm7';
 import { renderDigest } from '../../lib/renewal/digest';
+import { outcomesForNotice } from '../../lib/renewal/notices';
 
 const ALL: readonly NotifyEvent[] = ['submitted', 'renewed', 'failed', 'unknown', 'stuck', 'error'];
 const POLICY: NotifyPolicy = { events: ALL, smsEvents: ['failed', 'unknown', 'stuck', 'error'] };
@@ -380,5 +381,25 @@ describe('renderDigest: names and will-lapse (issue 12)', () => {
     expect(m.severity).toBe(severity);
     expect(m.email).toContain(`${daysLeft} day${daysLeft === 1 ? '' : 's'} left`);
     expect(m.email).not.toContain('batch -');
+  });
+
+  test('a lapse-risk line (an unknown renewal that cannot be settled before expiry) pages whatever the days left', () => {
+    // With limits.releaseAfterHours above 7 days, such a line can carry 8-29 days left; it is sent once per batch.
+    const policy: NotifyPolicy = { events: ['will-lapse'], smsEvents: ['will-lapse'] };
+    const batch = {
+      version: 1,
+      batchId: 'b1',
+      runId: 'r',
+      attemptId: 'a',
+      status: 'UNKNOWN' as const,
+      createdAtMs: NOW,
+      updatedAtMs: NOW,
+      entries: [{ domain: 'a.com', expiryMs: NOW + 20 * 86_400_000, years: 1, permitPremium: false }],
+      pendingNotices: ['lapse-risk' as const],
+      sentNotices: [],
+    };
+    const lines = outcomesForNotice(batch, 'lapse-risk', NOW);
+    expect(lines.map((l) => [l.domain, l.daysLeft])).toEqual([['a.com', 20]]);
+    expect(render(digest(lines), policy).severity).toBe('alert');
   });
 });
