@@ -1,10 +1,11 @@
 import { InputError, RejectedFinalError } from '../../lib/errors';
 import { executeRenew } from '../../lib/jobs';
 import { formatMoney } from '../../lib/money';
+import type { JobDeps } from '../../lib/renewal/deps';
 import { describeMoney } from '../../lib/renewal/money-notices';
 import { REASONS } from '../../lib/renewal/plan-types';
 import { collectLapseWarnings } from '../../lib/renewal/will-lapse';
-import { given } from '../helpers/builder';
+import { type Given, given } from '../helpers/builder';
 
 /**
  * Money before the charge (issue 15), on the fast layer: prices, balance, money limits, someone else's queued
@@ -12,6 +13,39 @@ import { given } from '../helpers/builder';
  */
 
 const names = (subs: { domainName: string }[]) => subs.map((s) => s.domainName).sort();
+
+/**
+ * Deps for a run B that another run A overlaps: once B has read its open batches, and while B's listing is in
+ * flight, A (maxDomainsPerRun 2) runs to the end: it buys the two soonest domains, whose tasks wait 6 h in the
+ * queue (not charged yet).
+ */
+function overlappedByRunA(t: Given): Pick<JobDeps, 'ledger' | 'registrar'> {
+  t.registrar.faults.queueMs = () => 6 * 3_600_000;
+  let openRead = () => {};
+  const opened = new Promise<void>((resolve) => {
+    openRead = resolve;
+  });
+  let runA: Promise<unknown> | undefined;
+  return {
+    ledger: {
+      ...t.ledger,
+      listOpenBatches: async () => {
+        const open = await t.ledger.listOpenBatches();
+        openRead();
+        return open;
+      },
+    },
+    registrar: {
+      ...t.registrar,
+      listDomains: async (query) => {
+        await opened;
+        runA ??= t.renew({ policy: { ...t.policy, limits: { ...t.policy.limits, maxDomainsPerRun: 2 } } });
+        await runA;
+        return t.registrar.listDomains(query);
+      },
+    },
+  };
+}
 
 describe('the balance covers only part of what is due', () => {
   test('buys the covered part in priority order (soonest expiry first) and says how much to top up, by when', async () => {
@@ -87,30 +121,7 @@ describe('the balance covers only part of what is due', () => {
       balance: '158',
       policy: { limits: { minBalanceAfter: '20' } },
     });
-    t.registrar.faults.queueMs = () => 6 * 3_600_000;
-    let openRead = () => {};
-    const opened = new Promise<void>((resolve) => {
-      openRead = resolve;
-    });
-    const ledger = {
-      ...t.ledger,
-      listOpenBatches: async () => {
-        const open = await t.ledger.listOpenBatches();
-        openRead();
-        return open;
-      },
-    };
-    let runA: Promise<unknown> | undefined;
-    const registrar = {
-      ...t.registrar,
-      listDomains: async (query: Parameters<typeof t.registrar.listDomains>[0]) => {
-        await opened;
-        runA ??= t.renew({ policy: { ...t.policy, limits: { ...t.policy.limits, maxDomainsPerRun: 2 } } });
-        await runA;
-        return t.registrar.listDomains(query);
-      },
-    };
-    const b = await t.renew({ deps: { ledger, registrar } });
+    const b = await t.renew({ deps: overlappedByRunA(t) });
     expect(names(t.registrar.submissions())).toEqual(['a.com', 'b.com']);
     expect(b.plan.decisions.filter((d) => d.reason === 'low-balance').map((d) => d.domain.domainName)).toEqual([
       'c.com',
@@ -320,31 +331,8 @@ describe("someone else's renewal", () => {
     // Run A buys a.com and b.com while run B lists; A's task details read short to B (lagging): were it taken for
     // someone else's, B would hold back every renewal and warn that each may lapse (review 2026-12-03).
     const t = await given({ domains: ['a.com+5d', 'b.com+6d', 'c.com+7d', 'd.com+8d'] });
-    t.registrar.faults.queueMs = () => 6 * 3_600_000;
-    let openRead = () => {};
-    const opened = new Promise<void>((resolve) => {
-      openRead = resolve;
-    });
-    const ledger = {
-      ...t.ledger,
-      listOpenBatches: async () => {
-        const open = await t.ledger.listOpenBatches();
-        openRead();
-        return open;
-      },
-    };
-    let runA: Promise<unknown> | undefined;
-    const registrar = {
-      ...t.registrar,
-      listDomains: async (query: Parameters<typeof t.registrar.listDomains>[0]) => {
-        await opened;
-        runA ??= t.renew({ policy: { ...t.policy, limits: { ...t.policy.limits, maxDomainsPerRun: 2 } } });
-        await runA;
-        return t.registrar.listDomains(query);
-      },
-      listTaskDetails: async () => [],
-    };
-    const b = await t.renew({ deps: { ledger, registrar } });
+    const deps = overlappedByRunA(t);
+    const b = await t.renew({ deps: { ...deps, registrar: { ...deps.registrar, listTaskDetails: async () => [] } } });
     expect(b.plan.decisions.map((d) => [d.domain.domainName, d.reason])).toEqual([
       ['a.com', 'in-flight'],
       ['b.com', 'in-flight'],
