@@ -1,6 +1,7 @@
 import { InputError, RejectedFinalError } from '../../lib/errors';
 import { executeRenew } from '../../lib/jobs';
 import { formatMoney } from '../../lib/money';
+import type { ListedDomain } from '../../lib/registrar/port';
 import type { JobDeps } from '../../lib/renewal/deps';
 import { describeMoney } from '../../lib/renewal/money-notices';
 import { REASONS } from '../../lib/renewal/plan-types';
@@ -213,15 +214,26 @@ describe('money limits', () => {
   });
 });
 
+/** The listing reports every domain with these fields (a listing that lost or dropped a flag). */
+function listingSays(t: Given, fields: Partial<ListedDomain>): Given['registrar'] {
+  return {
+    ...t.registrar,
+    listDomains: async (query) => (await t.registrar.listDomains(query)).map((d) => ({ ...d, ...fields })),
+  };
+}
+
+/** Premium allowed up to 300, the table prices .com at 79, and unpriced names are bought. */
+const PREMIUM_ALLOWED_TABLE_PRICED = {
+  limits: { allowPremium: true, maxPricePerDomain: '300' },
+  money: { priceTable: { com: '79' }, unpriced: 'renew' },
+};
+
 describe('a premium domain without a registrar price', () => {
   test("is never priced from money.priceTable (an ordinary TLD's price) nor bought unpriced: the caps could not hold", async () => {
     // The registrar's price calls are refused; the table prices .com at 79; the premium name costs far more.
     const t = await given({
       domains: ['gold.com+5d premium', 'plain.com+5d'],
-      policy: {
-        limits: { allowPremium: true, maxPricePerDomain: '300' },
-        money: { priceTable: { com: '79' }, unpriced: 'renew' },
-      },
+      policy: PREMIUM_ALLOWED_TABLE_PRICED,
     });
     t.registrar.faults.quotesRefused = true;
     const run = await t.renew();
@@ -233,11 +245,7 @@ describe('a premium domain without a registrar price', () => {
 
   test('a price answer that says premium wins over a listing that said not: allowPremium false skips it', async () => {
     const t = await given({ domains: ['gold.com+5d premium', 'plain.com+5d'] });
-    const registrar = {
-      ...t.registrar,
-      listDomains: async (query: Parameters<typeof t.registrar.listDomains>[0]) =>
-        (await t.registrar.listDomains(query)).map((d) => ({ ...d, premium: false })),
-    };
+    const registrar = listingSays(t, { premium: false });
     const run = await t.renew({ deps: { registrar } });
     expect(names(t.registrar.submissions())).toEqual(['plain.com']);
     expect(run.plan.decisions.find((d) => d.domain.domainName === 'gold.com')).toMatchObject({
@@ -249,17 +257,10 @@ describe('a premium domain without a registrar price', () => {
   test('so does a price answer that says premium without a usable price: never the table price, never unpriced', async () => {
     const t = await given({
       domains: ['gold.com+5d premium', 'plain.com+5d'],
-      policy: {
-        limits: { allowPremium: true, maxPricePerDomain: '300' },
-        money: { priceTable: { com: '79' }, unpriced: 'renew' },
-      },
+      policy: PREMIUM_ALLOWED_TABLE_PRICED,
     });
     t.registrar.faults.quotesUnusable = true;
-    const registrar = {
-      ...t.registrar,
-      listDomains: async (query: Parameters<typeof t.registrar.listDomains>[0]) =>
-        (await t.registrar.listDomains(query)).map((d) => ({ ...d, premium: false })),
-    };
+    const registrar = listingSays(t, { premium: false });
     const run = await t.renew({ deps: { registrar } });
     expect(names(t.registrar.submissions())).toEqual(['plain.com']);
     expect(run.plan.decisions.find((d) => d.domain.domainName === 'gold.com')).toMatchObject({ reason: 'unpriced' });
@@ -278,11 +279,7 @@ describe('a premium domain without a registrar price', () => {
     });
     t.registrar.faults.quotesRefused = true;
     // The answer left `Premium` out: gold.com reads as not premium, and allowPremium (false) cannot skip it.
-    const registrar = {
-      ...t.registrar,
-      listDomains: async (query: Parameters<typeof t.registrar.listDomains>[0]) =>
-        (await t.registrar.listDomains(query)).map((d) => ({ ...d, premium: false, premiumUnstated: true as const })),
-    };
+    const registrar = listingSays(t, { premium: false, premiumUnstated: true });
     const run = await t.renew({ deps: { registrar } });
     expect(t.registrar.submissions()).toEqual([]);
     expect(run.plan.decisions.map((d) => [d.domain.domainName, d.reason])).toEqual([
