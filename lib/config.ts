@@ -241,7 +241,8 @@ export function checkLambdaEndpoint(endpoint: string, name = 'AUTORENEW_ENDPOINT
 export function isLoopbackEndpoint(endpoint: string): boolean {
   try {
     const host = new URL(endpoint).hostname;
-    return host === 'localhost' || host === '[::1]' || host === '::1' || /^127\./.test(host);
+    // An IPv4 literal in 127/8 only: `127.0.0.1.example.com` is a DNS name that can point anywhere.
+    return host === 'localhost' || host === '[::1]' || host === '::1' || /^127(?:\.\d{1,3}){3}$/.test(host);
   } catch {
     return false;
   }

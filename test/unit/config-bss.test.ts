@@ -1,4 +1,4 @@
-import { checkLambdaEndpoint, readConfig } from '../../lib/config';
+import { checkLambdaEndpoint, isLoopbackEndpoint, readConfig } from '../../lib/config';
 import { InputError } from '../../lib/errors';
 
 describe('AUTORENEW_BSS_ENDPOINT and AUTORENEW_QUOTE_CHUNK', () => {
@@ -30,6 +30,22 @@ describe('AUTORENEW_BSS_ENDPOINT and AUTORENEW_QUOTE_CHUNK', () => {
       expect(() => readConfig(env)).toThrow(Object.keys(env)[0] as string);
     }
     expect(readConfig({ AUTORENEW_QUOTE_CHUNK: '5' }).quoteChunk).toBe(5);
+  });
+
+  test.each([
+    ['http://127.0.0.1:9', true],
+    ['http://127.8.9.10', true],
+    ['http://localhost:8080', true],
+    ['http://[::1]:8080', true],
+    // DNS names that merely start like a loopback address are anywhere (review 2026-12-03): plain http, no
+    // confirmation before buying and a pretend clock would all go to them.
+    ['http://127.0.0.1.example.com', false],
+    ['http://127.evil.test', false],
+    ['http://127.0.0.1.nip.io', false],
+    ['http://localhost.example.com', false],
+  ])('%s is loopback: %s', (endpoint, loopback) => {
+    expect(isLoopbackEndpoint(endpoint)).toBe(loopback);
+    if (!loopback) expect(() => readConfig({ AUTORENEW_ENDPOINT: endpoint })).toThrow(/AUTORENEW_ENDPOINT/);
   });
 
   test('in Lambda the BSS endpoint must be an aliyuncs.com host too', () => {
