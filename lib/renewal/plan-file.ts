@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { InputError } from '../errors';
+import { formatMoney, type Money } from '../money';
 import type { Policy } from '../policy/schema';
 import { type PlanJson, planToJson } from './plan-format';
 import type { Plan } from './plan-types';
@@ -12,7 +13,8 @@ import type { Plan } from './plan-types';
  */
 
 export const PLAN_FILE_KIND = 'autorenew-plan';
-export const PLAN_FILE_VERSION = 1;
+/** 2 (2026-12-03): each purchase carries its price, which bounds what `renew --plan` pays. */
+export const PLAN_FILE_VERSION = 2;
 /** Default for `renew --max-age`: a plan older than this is refused. */
 export const DEFAULT_PLAN_MAX_AGE_MS = 24 * 3_600_000;
 
@@ -34,6 +36,8 @@ export interface PurchaseItem {
   promotionNo: string | null;
   permitPremium: boolean;
   batch: number;
+  /** The price the plan showed for it (years included), or null when unpriced: the most `renew --plan` pays. */
+  price: Money | null;
 }
 
 export interface PlanFile {
@@ -94,6 +98,7 @@ export function purchasesOf(plan: Plan): PurchaseItem[] {
       promotionNo: d.promotionNo ?? null,
       permitPremium: d.permitPremium === true,
       batch: d.batch ?? -1,
+      price: d.price ?? null,
     }));
 }
 
@@ -162,7 +167,8 @@ function date(ms: number): string {
 /**
  * Differences between a saved plan and a fresh one, one human line each; empty when the saved plan still holds.
  * Checked: the endpoint and the policy; each domain in both listings keeps its expiry and status; the same
- * domains are bought, each for the same expiry, years, coupon, promotion and batch.
+ * domains are bought, each for the same expiry, years, coupon, promotion and batch, at no more than the price the
+ * plan showed.
  */
 export function comparePlans(
   saved: Pick<PlanFile, 'endpoint' | 'policyHash' | 'listing' | 'purchases'>,
@@ -190,6 +196,10 @@ export function comparePlans(
     }
     for (const key of ['expiresAtMs', 'years', 'couponNo', 'promotionNo', 'permitPremium', 'batch'] as const) {
       if (p[key] !== q[key]) diff.push(`${domain}: ${key} ${String(p[key])} -> ${String(q[key])}`);
+    }
+    // The price shown bounds the price paid: dearer, in another currency, or unknown now is a difference.
+    if (p.price && !(q.price && q.price.currency === p.price.currency && q.price.minor <= p.price.minor)) {
+      diff.push(`${domain}: price ${formatMoney(p.price)} -> ${q.price ? formatMoney(q.price) : 'none'}`);
     }
   }
   for (const domain of isBought.keys()) {

@@ -31,8 +31,8 @@ describe('plan file', () => {
     const text = JSON.stringify(file);
     expect(parsePlanFile(text, 'p.json')).toEqual(file);
     expect(() => parsePlanFile(text.replace('"a.com"', '"z.com"'), 'p.json')).toThrow(/hash does not match/);
-    expect(() => parsePlanFile(JSON.stringify({ ...file, version: 2 }), 'p.json')).toThrow(
-      /version 2 is not supported/,
+    expect(() => parsePlanFile(JSON.stringify({ ...file, version: 1 }), 'p.json')).toThrow(
+      /version 1 is not supported/,
     );
     expect(() => parsePlanFile('{', 'p.json')).toThrow(/not JSON/);
     expect(() => parsePlanFile('{"kind":"other"}', 'p.json')).toThrow(/not an autorenew plan file/);
@@ -55,6 +55,30 @@ describe('plan file', () => {
       'new.com: not in the plan, would be renewed now',
     ]);
     expect(() => planGuard(file, { endpoint: 'https://y', policy })(plan(base))).toThrow(PlanMovedError);
+  });
+
+  test('a price above the one the plan showed, or no price where it had one, is a difference; a lower one is not', () => {
+    // The plan a person approved bound the price too (review 2026-12-03: it was bought at whatever today's was).
+    const priced = (minor: number | undefined) => {
+      const p = plan(base);
+      return {
+        ...p,
+        decisions: p.decisions.map((x) =>
+          x.domain.domainName === 'a.com' && minor !== undefined ? { ...x, price: { minor, currency: 'CNY' } } : x,
+        ),
+      };
+    };
+    const approved = createPlanFile(priced(6900), { endpoint: 'https://x', policy });
+    const guard = planGuard(approved, { endpoint: 'https://x', policy });
+    expect(() => guard(priced(6900))).not.toThrow();
+    expect(() => guard(priced(5900))).not.toThrow();
+    expect(comparePlans(approved, createPlanFile(priced(69000), { endpoint: 'https://x', policy }))).toEqual([
+      'a.com: price 69.00 CNY -> 690.00 CNY',
+    ]);
+    expect(comparePlans(approved, createPlanFile(priced(undefined), { endpoint: 'https://x', policy }))).toEqual([
+      'a.com: price 69.00 CNY -> none',
+    ]);
+    expect(() => guard(priced(6901))).toThrow(PlanMovedError);
   });
 
   test('age: refused past --max-age and when dated in the future', () => {
