@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { dialectOf, SITE_PROFILES, SITES, type Site } from './alibaba/sites';
 import { InputError } from './errors';
+import { JsonSyntaxError, type LocatedJson, parseJsonWithPositions } from './policy/json-locate';
 
 /**
  * One Alibaba Cloud account the deployment serves. The unnamed account ('') is what a deployment without
@@ -208,6 +209,18 @@ function checkDistinct(accounts: readonly Account[]): void {
     if (a.keyEnv) claim(`env:${a.keyEnv.id}`, i, `key variable ${a.keyEnv.id}`);
     if (a.profile) claim(`profile:${a.profile.file ?? ''}#${a.profile.name}`, i, `profile ${a.profile.name}`);
   }
+  // A read-only secret that is another account's secret would run that account's plan and check with the other
+  // account's key (one that can buy).
+  for (const [i, a] of accounts.entries()) {
+    const ro = a.readOnlySecretId;
+    const j = accounts.findIndex((b, k) => k !== i && (b.secretId === ro || b.readOnlySecretId === ro));
+    if (ro && j >= 0) {
+      throw new InputError(
+        `AUTORENEW_ACCOUNTS[${i}] has the read-only secret ${ro}, which AUTORENEW_ACCOUNTS[${j}] also names; each account reads its own keys`,
+        { path: `AUTORENEW_ACCOUNTS[${i}].readOnlySecretId` },
+      );
+    }
+  }
   const keyless = (a: Account) => !a.secretId && !a.keyEnv && !a.profile;
   if (accounts.length > 1 && accounts.some(keyless)) {
     const i = accounts.findIndex(keyless);
@@ -229,14 +242,24 @@ export function parseAccounts(
   isLoopback: (endpoint: string) => boolean,
 ): Account[] {
   const { text, where } = sourceOf(raw);
-  let data: unknown;
+  let located: LocatedJson;
   try {
-    data = JSON.parse(text);
+    located = parseJsonWithPositions(text);
   } catch (err) {
-    throw new InputError(`${where} is not valid JSON (${(err as Error).message}); give a JSON array of accounts`, {
+    if (!(err instanceof JsonSyntaxError)) throw err;
+    throw new InputError(`${where} is not valid JSON (${err.message}); give a JSON array of accounts`, {
       path: 'AUTORENEW_ACCOUNTS',
     });
   }
+  // JSON keeps the last of two equal keys silently: a second "policy" or "secretId" would win unseen.
+  const twice = located.duplicates[0];
+  if (twice) {
+    throw new InputError(
+      `AUTORENEW_ACCOUNTS${twice.path} appears twice: JSON keeps only the last one; remove the other (${where}, line ${twice.position.line})`,
+      { path: `AUTORENEW_ACCOUNTS${twice.path}` },
+    );
+  }
+  const data: unknown = located.value;
   if (!Array.isArray(data) || data.length === 0) {
     throw new InputError(`${where} must be a non-empty JSON array of accounts`, { path: 'AUTORENEW_ACCOUNTS' });
   }

@@ -72,6 +72,24 @@ describe('AUTORENEW_ACCOUNTS (lib/accounts.ts)', () => {
     expect(readConfig({}).globalMaxDomains).toBeUndefined();
   });
 
+  test('a key twice in one entry is refused, naming it: JSON keeps the last one silently (review 2026-12-03)', () => {
+    const raw = '[{"name":"cn","secretId":"strict","policy":"strict.json","policy":"loose.json"}]';
+    expect(() => readConfig({ AUTORENEW_ACCOUNTS: raw })).toThrow(
+      /AUTORENEW_ACCOUNTS\[0\]\.policy appears twice: JSON keeps only the last one; remove the other/,
+    );
+  });
+
+  test("an account's read-only secret may not be another account's secret (its plan and check would use that key)", () => {
+    const list = [
+      { name: 'a', secretId: 'sa' },
+      { name: 'b', secretId: 'sb', readOnlySecretId: 'sa' },
+    ];
+    expect(() => readConfig(accounts(list))).toThrow(
+      /AUTORENEW_ACCOUNTS\[1\].*read-only secret sa.*AUTORENEW_ACCOUNTS\[0\]/,
+    );
+    expect(readConfig(accounts([list[0], { ...list[1], readOnlySecretId: 'sb-ro' }])).accounts).toHaveLength(2);
+  });
+
   test('a single-account variable beside AUTORENEW_ACCOUNTS is refused (it would be ignored)', () => {
     expect(() => readConfig({ ...accounts([{ name: '' }]), AUTORENEW_SECRET_ID: 's' })).toThrow(
       /AUTORENEW_SECRET_ID is set together with AUTORENEW_ACCOUNTS/,
