@@ -1,6 +1,6 @@
 import { isAbsolute, resolve } from 'node:path';
 import { type Account, labelOf, namesAccounts } from '../accounts';
-import { configForAccount } from '../compose/accounts';
+import { checkPolicyFlag, configForAccount } from '../compose/accounts';
 import { buildBilling, buildCredentials, buildRegistrar } from '../compose/adapters';
 import { openLocalLedger } from '../compose/local';
 import { type Config, isLoopbackEndpoint, readConfig } from '../config';
@@ -337,6 +337,7 @@ export async function runDoctor(
   let config: Readonly<Config>;
   try {
     config = readConfig(env);
+    checkPolicyFlag(config.accounts, options.policy);
   } catch (err) {
     const path = err instanceof AutorenewError ? err.context.path : undefined;
     return [

@@ -1,6 +1,8 @@
+import { resolve } from 'node:path';
 import { type Account, labelOf, namesAccounts } from '../accounts';
 import type { Clock } from '../clock';
 import type { Config } from '../config';
+import { InputError } from '../errors';
 import { type AccountsRoom, createAccountsRoom } from '../jobs/accounts';
 import type { Ledger } from '../ledger/port';
 import type { Logger } from '../log';
@@ -31,6 +33,21 @@ export function configForAccount(config: Readonly<Config>, account: Readonly<Acc
     ...(account.readOnlySecretId ? { readOnlySecretId: account.readOnlySecretId } : {}),
     accounts: Object.freeze([account]),
   });
+}
+
+/**
+ * `--policy FILE` against the accounts a command runs: refused for an account that names its own policy, which
+ * would win silently, so the run would buy under another policy than the one the person passed.
+ */
+export function checkPolicyFlag(accounts: readonly Account[], flag: string | undefined): void {
+  if (flag === undefined) return;
+  const own = accounts.find((a) => a.policyPath !== undefined && resolve(a.policyPath) !== resolve(flag));
+  if (own) {
+    throw new InputError(
+      `--policy ${flag} does not apply to account ${labelOf(own)}, whose own policy is ${own.policyPath} (AUTORENEW_ACCOUNTS); drop --policy, or that account's "policy"`,
+      { path: '--policy' },
+    );
+  }
 }
 
 /** One account's part of a run: its name for people, its dependencies and its policy. */

@@ -14,7 +14,7 @@ import { loadPolicyFile } from '../policy/load';
 import type { Policy } from '../policy/schema';
 import type { JobDeps } from '../renewal/deps';
 import type { AlibabaAccess } from '../secrets';
-import { type AccountJob, composeAccounts, configForAccount, policyPathsOf } from './accounts';
+import { type AccountJob, checkPolicyFlag, composeAccounts, configForAccount, policyPathsOf } from './accounts';
 import { buildCredentials, buildNotifier, buildTargetCredentials } from './adapters';
 
 export interface LocalRuntime {
@@ -167,6 +167,7 @@ function pickAccounts(config: Readonly<Config>, account: string | undefined): Re
 export async function openLocalRuntime(io: CliIO, options: LocalOptions): Promise<LocalRuntime> {
   // Refused before the ledger is opened or any policy read: a command of one account must be told which.
   const { accounts } = pickAccounts(readConfig(localEnv(io, options)), options.account);
+  checkPolicyFlag(accounts, options.policy);
   if (accounts.length > 1) {
     throw new InputError(
       `${accounts.length} accounts are configured (${accounts.map(labelOf).join(', ')}); pass --account NAME to say which one`,
@@ -191,6 +192,7 @@ export interface LocalAccountsRuntime {
 export async function openLocalAccounts(io: CliIO, options: LocalOptions): Promise<LocalAccountsRuntime> {
   const env = localEnv(io, options);
   const config = pickAccounts(readConfig(env), options.account);
+  checkPolicyFlag(config.accounts, options.policy);
   const clock = await selectClock(config, options);
   const policies = await loadPolicies(io, config);
   const opened = await openLocalLedger(io, config, env);

@@ -114,4 +114,33 @@ describe('several accounts on the CLI (global cap, doctor)', () => {
     expect(again.code).toBe(0);
     expect([bought(), bought('small'), bought('third')]).toEqual([4, 4, 1]);
   });
+
+  it('--policy for an account that names its own policy is refused: it would be ignored (review 2026-12-03)', async () => {
+    const env = {
+      AUTORENEW_LEDGER_DIR: join(dir, 'ledger-policy'),
+      AUTORENEW_ACCOUNTS: JSON.stringify([
+        {
+          name: 'small',
+          endpoint: sandbox.url,
+          accessKeyIdEnv: 'SMALL_ID',
+          accessKeySecretEnv: 'SMALL_SECRET',
+          policy: join(dir, 'policy.json'),
+        },
+      ]),
+      SMALL_ID: 'small-id',
+      SMALL_SECRET: 'small-secret',
+    };
+    const strict = join(dir, 'strict.json');
+    await writeFile(strict, JSON.stringify({ version: 1, defaults: { renew: false } }));
+    for (const args of [
+      ['plan', '--policy', strict],
+      ['renew', '--yes', '--policy', strict],
+    ]) {
+      const run = await runCliInProcess(args, env);
+      expect({ args, code: run.code }).toEqual({ args, code: 1 });
+      expect(run.stderr).toContain(`--policy ${strict} does not apply to account small`);
+    }
+    // The account's own policy, named again, is fine.
+    expect((await runCliInProcess(['plan', '--policy', join(dir, 'policy.json')], env)).code).toBe(0);
+  });
 });
