@@ -68,7 +68,8 @@ export const LEDGER_METHOD_ACCESS = {
   listLiveClaims: onTable('Scan'),
   // A conditional counter update; a refused condition re-reads the item.
   takeBudget: onTable('UpdateItem', 'GetItem'),
-  returnBudget: onTable('UpdateItem'),
+  // A refused give-back re-reads the item: its own lost answer, applied already (the applied slots).
+  returnBudget: onTable('UpdateItem', 'GetItem'),
   getMarks: onTable('BatchGetItem'),
   putMarks: onTable('BatchWriteItem'),
   recordRun: onTable('PutItem', 'GetItem'),
