@@ -14,14 +14,20 @@ export interface ConfirmInput {
 }
 
 /**
- * True when `renew` must ask "are you sure" first: a paid run against a non-loopback (real) registrar, started by a
- * person at a terminal without --yes. Not on a pipe or in CI (no one could answer), not in Lambda (scheduled runs),
- * not against a loopback sandbox (nothing real is bought).
+ * How `renew` confirms a paid run against a non-loopback (real) registrar without --yes: `ask` a person at a
+ * terminal; without one (a pipe, `| tee`, cron, CI) `needs-yes`: refused until --yes says so (before 2026-12-03
+ * such a run bought without asking). `none` with --yes or a dry run, in Lambda (scheduled runs) and against a
+ * loopback sandbox (nothing real is bought).
  */
+export function confirmationFor(input: ConfirmInput): 'none' | 'ask' | 'needs-yes' {
+  if (input.dryRun || input.yes || input.env.AWS_LAMBDA_FUNCTION_NAME) return 'none';
+  if (isLoopbackEndpoint(input.endpoint)) return 'none';
+  return input.canAsk ? 'ask' : 'needs-yes';
+}
+
+/** True when `renew` must ask "are you sure" first (see {@link confirmationFor}). */
 export function needsConfirmation(input: ConfirmInput): boolean {
-  if (input.dryRun || input.yes || !input.canAsk) return false;
-  if (input.env.AWS_LAMBDA_FUNCTION_NAME) return false;
-  return !isLoopbackEndpoint(input.endpoint);
+  return confirmationFor(input) === 'ask';
 }
 
 /** True for an answer that confirms: y or yes, any case, surrounding spaces ignored. Anything else cancels. */

@@ -8,12 +8,14 @@ import { InputError } from '../errors';
 import { executeRenew } from '../jobs';
 import { mergeAccountResults, runAccounts, throwIfAnyFailed } from '../jobs/accounts';
 import { formatCounts, RENEW_COUNTS } from '../jobs/counts';
+import { formatMoney } from '../money';
 import {
   checkPlanAge,
   createPlanFile,
   DEFAULT_PLAN_MAX_AGE_MS,
   type PlanFile,
   PlanMovedError,
+  type PurchaseItem,
   parseMaxAge,
   parsePlanFile,
   planGuard,
@@ -21,7 +23,7 @@ import {
 import { listAndPlan } from '../renewal/plan-listing';
 import type { RenewSummary } from '../renewal/run-renew';
 import { JOB_FLAGS, parseFlags } from './args';
-import { isYes, needsConfirmation } from './ask-before-buying';
+import { confirmationFor, isYes } from './ask-before-buying';
 import { type CliIO, type Command, EXIT } from './io';
 import { withProgress } from './progress';
 import { terminalDeep, terminalJson, terminalLine } from './terminal-text';
@@ -105,7 +107,7 @@ export const renewCommand: Command = async (args, io) => {
       plans.set(job.label, saved);
     }
     const where = rt.jobs.map((j) => j.config.endpoint).join(', ');
-    const confirm = needsConfirmation({
+    const confirm = confirmationFor({
       dryRun,
       yes: !!flags.yes,
       canAsk: !!io.ask,
@@ -113,7 +115,13 @@ export const renewCommand: Command = async (args, io) => {
       endpoint: rt.config.accounts.find((a) => !isLoopbackEndpoint(a.endpoint))?.endpoint ?? rt.config.endpoint,
       env: io.env,
     });
-    if (confirm && io.ask) {
+    if (confirm === 'needs-yes') {
+      throw new InputError(
+        `renew would buy real renewals at ${where} and there is no terminal to ask on: pass --yes to confirm (or --dry-run to see the plan); nothing was bought`,
+        { path: '--yes' },
+      );
+    }
+    if (confirm === 'ask' && io.ask) {
       for (const job of rt.jobs) {
         if (plans.has(job.label)) continue;
         // The plan confirmed is the plan bought: the run refuses if its own listing differs from this one.
@@ -125,7 +133,7 @@ export const renewCommand: Command = async (args, io) => {
       const accounts =
         rt.jobs.length > 1 ? ` in ${rt.jobs.length} accounts (${rt.jobs.map((j) => j.label).join(', ')})` : '';
       const answer = await io.ask(
-        `Renew ${purchases.length} domain(s) for ${years} year(s) in total${accounts} at ${where}? This is paid and cannot be refunded. [y/N] `,
+        `Renew ${purchases.length} domain(s) for ${years} year(s) in total${accounts} at ${where}${describeCost(purchases)}? This is paid and cannot be refunded. [y/N] `,
       );
       if (!isYes(answer)) {
         io.out('cancelled; nothing was submitted');
@@ -171,3 +179,16 @@ export const renewCommand: Command = async (args, io) => {
     await rt.close();
   }
 };
+
+/** `, quoted 276.00 CNY` (per currency), and how many have no price: what the person is asked to pay. */
+export function describeCost(purchases: readonly PurchaseItem[]): string {
+  const sums = new Map<string, number>();
+  for (const p of purchases) if (p.price) sums.set(p.price.currency, (sums.get(p.price.currency) ?? 0) + p.price.minor);
+  const quoted = [...sums].map(([currency, minor]) => formatMoney({ minor, currency }));
+  const unpriced = purchases.filter((p) => !p.price).length;
+  const parts = [
+    ...(quoted.length ? [`quoted ${quoted.join(' + ')}`] : []),
+    ...(unpriced ? [`${unpriced} unpriced`] : []),
+  ];
+  return parts.length ? `, ${parts.join(', ')}` : '';
+}

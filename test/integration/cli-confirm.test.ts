@@ -2,9 +2,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { runCli } from '../../lib/cli';
-import { type ConfirmInput, isYes, needsConfirmation } from '../../lib/commands/ask-before-buying';
+import { type ConfirmInput, confirmationFor, isYes, needsConfirmation } from '../../lib/commands/ask-before-buying';
 import { type CliIO, EXIT } from '../../lib/commands/io';
 import { withProgress } from '../../lib/commands/progress';
+import { describeCost } from '../../lib/commands/renew';
 import { startSandbox } from '../../lib/sandbox';
 import { createTestFixture, SANDBOX_NOW_MS } from '../helpers/sandbox-fixture';
 
@@ -28,6 +29,40 @@ describe('renew asks before buying from a real registrar', () => {
     expect(needsConfirmation({ ...base, ...change })).toBe(expected);
   });
 
+  it('with no terminal to ask on, a paid run at a real registrar needs --yes (review 2026-12-03)', () => {
+    expect(confirmationFor({ ...base, canAsk: false })).toBe('needs-yes');
+    expect(confirmationFor({ ...base, canAsk: false, yes: true })).toBe('none');
+    expect(confirmationFor({ ...base, canAsk: false, dryRun: true })).toBe('none');
+    expect(confirmationFor({ ...base, canAsk: false, endpoint: 'http://127.0.0.1:8787' })).toBe('none');
+    expect(confirmationFor({ ...base, canAsk: false, env: { AWS_LAMBDA_FUNCTION_NAME: 'f' } })).toBe('none');
+  });
+
+  it('the question names what the person pays: the quoted total per currency, and how many are unpriced', () => {
+    const item = {
+      domain: 'a.com',
+      expiresAtMs: 0,
+      years: 1,
+      couponNo: null,
+      promotionNo: null,
+      permitPremium: false,
+      batch: 0,
+    };
+    const cny = (minor: number) => ({ minor, currency: 'CNY' });
+    expect(
+      describeCost([
+        { ...item, price: cny(6900) },
+        { ...item, price: cny(13800) },
+      ]),
+    ).toBe(', quoted 207.00 CNY');
+    expect(
+      describeCost([
+        { ...item, price: cny(6900) },
+        { ...item, price: null },
+      ]),
+    ).toBe(', quoted 69.00 CNY, 1 unpriced');
+    expect(describeCost([])).toBe('');
+  });
+
   it('only y / yes confirms', () => {
     for (const a of ['y', 'Y', 'yes', ' YES \n']) expect(isYes(a)).toBe(true);
     for (const a of ['', 'n', 'no', 'yep', 'y es', 'sure']) expect(isYes(a)).toBe(false);
@@ -49,6 +84,23 @@ describe('runCli in process', () => {
       ...(ask ? { ask } : {}),
     };
   }
+
+  it('renew at a real registrar with no terminal (a pipe, cron) and no --yes is refused before any call; exit 1', async () => {
+    const ledgerDir = await mkdtemp(join(tmpdir(), 'autorenew-confirm-'));
+    try {
+      const io = captureIO({
+        AUTORENEW_ENDPOINT: 'https://domain.aliyuncs.invalid',
+        ALIBABA_CLOUD_ACCESS_KEY_ID: 'LTAI-test-id',
+        ALIBABA_CLOUD_ACCESS_KEY_SECRET: 'test-secret',
+        AUTORENEW_LEDGER_DIR: ledgerDir,
+      });
+      const code = await runCli(['renew'], { ...io, isTTY: false });
+      expect(code).toBe(EXIT.invalidInput);
+      expect(io.err_.join('\n')).toMatch(/no terminal to ask on: pass --yes to confirm .*nothing was bought/);
+    } finally {
+      await rm(ledgerDir, { recursive: true, force: true });
+    }
+  });
 
   it('a terminal renew against the loopback sandbox does not ask; exit 0', async () => {
     const sandbox = await startSandbox({ fixture: createTestFixture(), nowMs: SANDBOX_NOW_MS });
