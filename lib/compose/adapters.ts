@@ -81,7 +81,7 @@ export function buildBilling(config: Readonly<Config>, credentials: CredentialsP
  * functions' own SNS client, built only if SNS is used (lib/compose/lambda.ts); else the SDK's.
  */
 export function buildNotifier(
-  config: Readonly<Config>,
+  config: Readonly<Pick<Config, 'topicArn'>>,
   write: (line: string) => void,
   publish?: () => SnsPublish,
 ): Notifier {

@@ -88,7 +88,17 @@ export async function prepareLambdaJob(
   const env = process.env;
   const runId = context?.awsRequestId ?? randomUUID();
   const log = createLogger({ fields: { job, ...(context?.awsRequestId ? { requestId: context.awsRequestId } : {}) } });
-  const config = readConfig(env);
+  let config: Readonly<Config>;
+  try {
+    config = readConfig(env);
+  } catch (err) {
+    // A setting readConfig refuses: the alert goes to the topic the stack set, read on its own (before 2026-12-03
+    // no notifier existed yet, so only the generic Errors alarm said anything).
+    const topicArn = env.AUTORENEW_TOPIC_ARN?.trim();
+    const fallback = buildNotifier(topicArn ? { topicArn } : {}, (line) => console.log(line), snsPublish);
+    await notifyJobError({ notifier: fallback, log, now: systemClock.now() }, { job, runId, error: err });
+    throw err;
+  }
   const primary = buildNotifier(config, (line) => console.log(line), snsPublish);
   const policies = new Map<string, Policy>();
   try {

@@ -58,4 +58,23 @@ describe('the registrar endpoint inside Lambda', () => {
     // No secret read, no ledger touched: only the error notice was published.
     expect(recorder.calls.slice(from).map((c) => c.action)).toEqual(['sns:Publish']);
   });
+
+  // review 2026-12-03: a value readConfig refuses stopped the run before any notifier existed: no error notice.
+  test.each(['renew', 'check'])('%s with a malformed setting (AUTORENEW_DRY_RUN=ture) alerts too', async (job) => {
+    const from = recorder.calls.length;
+    process.env.AUTORENEW_DRY_RUN = 'ture';
+    try {
+      const { handler } = require(`../../handlers/${job}`) as { handler: Handler };
+      await expect(handler({}, { awsRequestId: `cfg-${job}`, getRemainingTimeInMillis: () => 60_000 })).rejects.toThrow(
+        /AUTORENEW_DRY_RUN/,
+      );
+    } finally {
+      delete process.env.AUTORENEW_DRY_RUN;
+    }
+    expect(sandbox.state().requests.total).toBe(0);
+    // The error notice, to the topic the stack set (the only call: nothing else could be built).
+    expect(recorder.calls.slice(from)).toEqual([
+      { action: 'sns:Publish', resource: 'arn:aws:sns:us-east-1:000000000000:alerts' },
+    ]);
+  });
 });
