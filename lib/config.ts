@@ -174,7 +174,7 @@ export function readConfig(env: Env): Readonly<Config> {
     ledgerDir: readOptional(env, 'AUTORENEW_LEDGER_DIR') ?? '.autorenew',
     dryRun: readBool(env, 'AUTORENEW_DRY_RUN'),
     qps: readNumber(env, 'AUTORENEW_QPS', 10, 0.1, 1000),
-    pageSize: readNumber(env, 'AUTORENEW_PAGE_SIZE', 100, 1, 1000),
+    pageSize: readInteger(env, 'AUTORENEW_PAGE_SIZE', 100, 1, 1000),
     bssEndpoint: bssEndpoint.replace(/\/+$/, ''),
     quoteChunk: readInteger(env, 'AUTORENEW_QUOTE_CHUNK', 20, 1, 100),
     ...(readOptional(env, 'AUTORENEW_GLOBAL_MAX_DOMAINS') !== undefined

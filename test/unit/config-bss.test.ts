@@ -25,6 +25,7 @@ describe('AUTORENEW_BSS_ENDPOINT and AUTORENEW_QUOTE_CHUNK', () => {
       { AUTORENEW_QUOTE_CHUNK: '0' },
       { AUTORENEW_QUOTE_CHUNK: '2.5' },
       { AUTORENEW_QUOTE_CHUNK: '101' },
+      { AUTORENEW_PAGE_SIZE: '50.5' },
     ]) {
       expect(() => readConfig(env)).toThrow(InputError);
       expect(() => readConfig(env)).toThrow(Object.keys(env)[0] as string);
