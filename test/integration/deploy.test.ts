@@ -482,36 +482,54 @@ describe('package (no parameters)', () => {
     for (const [id, alarm] of Object.entries(alarms)) {
       expect(props(alarm).AlarmActions).toEqual([ref(alertPath.includes(id) ? 'AlertFallbackTopic' : 'AlertTopic')]);
     }
-    const onError = { Statistic: 'Sum', Period: 300, EvaluationPeriods: 1, Threshold: 1 };
-    for (const fn of ['Renew', 'Check']) {
+    // One error point anywhere in a window longer than the function's timeout (15 min renew, 5 min check): a
+    // timed-out run's point may be stamped with its start.
+    const onError = { Statistic: 'Sum', Period: 300, DatapointsToAlarm: 1, Threshold: 1 };
+    for (const [fn, periods] of [
+      ['Renew', 4],
+      ['Check', 2],
+    ] as const) {
       expect(props(getResource(template, `${fn}ErrorsAlarm`))).toMatchObject({
         Namespace: 'AWS/Lambda',
         MetricName: 'Errors',
         Dimensions: [{ Name: 'FunctionName', Value: ref(`${fn}LambdaFunction`) }],
         ComparisonOperator: 'GreaterThanOrEqualToThreshold',
         TreatMissingData: 'notBreaching',
+        EvaluationPeriods: periods,
         ...onError,
       });
     }
-    expect(props(getResource(template, 'RenewHeartbeatAlarm'))).toMatchObject({
-      Namespace: METRIC_NAMESPACE,
-      MetricName: METRICS.renewRuns,
-      Dimensions: [{ Name: METRIC_DIMENSION, Value: 'renew' }],
-      Statistic: 'Sum',
-      Period: 86400,
-      EvaluationPeriods: 2,
-      Threshold: 1,
-      ComparisonOperator: 'LessThanThreshold',
-      TreatMissingData: 'breaching',
-    });
-    expect(props(getResource(template, 'CheckHeartbeatAlarm'))).toMatchObject({
-      MetricName: METRICS.checkRuns,
-      Dimensions: [{ Name: METRIC_DIMENSION, Value: 'check' }],
-      Period: 86400,
-      EvaluationPeriods: 1,
-      ComparisonOperator: 'LessThanThreshold',
-      TreatMissingData: 'breaching',
-    });
+    // Heartbeats: the daily run count with missing days filled with 0, so a stopped schedule breaches at once
+    // (the raw metric let CloudWatch judge older real points and ignore the missing ones).
+    for (const [name, job, metric, periods] of [
+      ['RenewHeartbeatAlarm', 'renew', METRICS.renewRuns, 2],
+      ['CheckHeartbeatAlarm', 'check', METRICS.checkRuns, 1],
+    ] as const) {
+      const alarm = props(getResource(template, name));
+      expect(alarm).toMatchObject({
+        EvaluationPeriods: periods,
+        Threshold: 1,
+        ComparisonOperator: 'LessThanThreshold',
+        TreatMissingData: 'breaching',
+      });
+      expect(alarm).not.toHaveProperty('MetricName');
+      expect(alarm.Metrics).toEqual([
+        {
+          Id: 'runs',
+          ReturnData: false,
+          MetricStat: {
+            Metric: {
+              Namespace: METRIC_NAMESPACE,
+              MetricName: metric,
+              Dimensions: [{ Name: METRIC_DIMENSION, Value: job }],
+            },
+            Period: 86400,
+            Stat: 'Sum',
+          },
+        },
+        { Id: 'heartbeat', Label: `${job} runs per day`, Expression: 'FILL(runs, 0)', ReturnData: true },
+      ]);
+    }
     for (const name of [
       METRICS.renewalsFailed,
       METRICS.outcomesUnknown,
