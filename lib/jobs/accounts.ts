@@ -3,7 +3,7 @@ import { JobFailedError } from '../errors';
 import type { Logger } from '../log';
 import { describeError } from '../log';
 import type { Notifier, RenderedMessage } from '../notify/port';
-import { type AccountPart, combineAccountParts } from '../renewal/account-digest';
+import { type AccountPart, accountEmailBudget, combineAccountParts } from '../renewal/account-digest';
 import { fairShares } from '../renewal/budgets';
 
 /**
@@ -109,6 +109,8 @@ export function createAccountsRoom(options: {
     notifierFor(label) {
       const s = seat(label);
       return {
+        // Accounts share one combined message; only a lone unnamed account's is published unchanged.
+        ...(options.passThrough ? {} : { maxEmailBytes: accountEmailBudget(seats.size) }),
         publish(message) {
           return new Promise((resolve, reject) => {
             s.state = 'publishing';

@@ -141,6 +141,7 @@ export function createFanoutNotifier(options: FanoutOptions): FanoutNotifier {
   };
 
   return {
+    ...(options.primary.maxEmailBytes !== undefined ? { maxEmailBytes: options.primary.maxEmailBytes } : {}),
     lastResults: () => last,
     async publish(message) {
       const nowMs = options.clock.now();

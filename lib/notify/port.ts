@@ -60,8 +60,18 @@ export interface RenderedMessage {
   severity: 'info' | 'alert';
   /** The digest this was rendered from: chat targets re-render it for their own events (lib/notify/fanout.ts). */
   digest?: Digest;
+  /**
+   * Lines the email could not list (its size limit; counted as "N more not listed"): their one-time marks and their
+   * batch notices are not recorded as sent, so a later digest carries them.
+   */
+  unlisted?: readonly DomainOutcome[];
 }
 
 export interface Notifier {
   publish(message: RenderedMessage): Promise<{ messageId?: string }>;
+  /**
+   * The email bytes one digest may use on this notifier (an account's share of a combined message); absent: the
+   * whole message limit.
+   */
+  readonly maxEmailBytes?: number;
 }

@@ -24,7 +24,15 @@ function severityRank(message: RenderedMessage): number {
   return (message.severity === 'alert' ? 0 : 100) + (rank < 0 ? 99 : rank);
 }
 
-/** Cuts `text` to at most `maxBytes` UTF-8 bytes at a line end, saying what was cut. */
+/**
+ * The email bytes each account's digest may use in a message combining `accounts` accounts: each account renders
+ * within it (so what it cannot list it knows, and keeps pending), and the combined message never has to cut.
+ */
+export function accountEmailBudget(accounts: number): number {
+  return Math.floor((MAX_EMAIL_BYTES - 2_000) / Math.max(1, accounts)) - 300;
+}
+
+/** Cuts `text` to at most `maxBytes` UTF-8 bytes at a line end, saying what was cut (a safety net only). */
 function fitEmail(text: string, maxBytes: number, label: string): string {
   if (Buffer.byteLength(JSON.stringify(text)) <= maxBytes) return text;
   const kept: string[] = [];

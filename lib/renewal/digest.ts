@@ -112,16 +112,23 @@ interface Selection {
  * Render a digest for the events the policy wants (`policy.events`); undefined when nothing is left to say.
  * `severity` is 'alert' iff an event in `policy.smsEvents` is present (the SMS subscription filters on it).
  */
-export function renderDigest(digest: Digest, policy: NotifyPolicy): RenderedMessage | undefined {
+export function renderDigest(
+  digest: Digest,
+  policy: NotifyPolicy,
+  /** The email's size limit, UTF-8 bytes as JSON (default the whole message's). */
+  maxEmailBytes = MAX_EMAIL_BYTES,
+): RenderedMessage | undefined {
   const selection = selectContent(digest, policy);
   const event = selection?.present[0];
   if (!selection || event === undefined) return undefined;
   const smsEvents = new Set(policy.smsEvents);
   const counts = formatCounts(selection);
   const job = sanitizeLine(digest.job, 20);
+  const email = renderEmail(digest, selection, counts, maxEmailBytes);
   return {
+    ...(email.unlisted.length > 0 ? { unlisted: email.unlisted } : {}),
     subject: toAsciiLine(`[autorenew] ${counts} (${job})`, MAX_SUBJECT_CHARS),
-    email: renderEmail(digest, selection, counts),
+    email: email.text,
     sms: renderSms(selection, counts),
     default: sanitizeLine(
       `autorenew ${job} run ${sanitizeLine(digest.runId, MAX_ID_CHARS)}: ${counts}. ${describeFirst(selection)}`,
@@ -278,7 +285,12 @@ function renderTotals(totals: Record<string, number> | undefined): string[] {
   return entries.length > 0 ? [`Totals: ${entries.join(', ')}`, ''] : [];
 }
 
-function renderEmail(digest: Digest, selection: Selection, counts: string): string {
+function renderEmail(
+  digest: Digest,
+  selection: Selection,
+  counts: string,
+  maxBytes: number,
+): { text: string; unlisted: DomainOutcome[] } {
   const header = [
     `autorenew ${sanitizeLine(digest.job, 20)} run ${sanitizeLine(digest.runId, MAX_ID_CHARS)} at ${formatDateTimeUtc(digest.nowMs)}: ${counts}`,
     '',
@@ -296,8 +308,9 @@ function renderEmail(digest: Digest, selection: Selection, counts: string): stri
     (e) => `${SECTIONS[e].title} (${selection.groups.get(e)?.length ?? 0}): ${SECTIONS[e].blurb}`,
   );
   // Domain lines fill what the fixed parts leave of the budget; the rest is counted, not listed.
-  let budget = MAX_EMAIL_BYTES - [...header, ...footer, ...sectionHeads].reduce((sum, l) => sum + jsonBytes(l), 0);
+  let budget = maxBytes - [...header, ...footer, ...sectionHeads].reduce((sum, l) => sum + jsonBytes(l), 0);
   const body: string[] = [];
+  const unlisted: DomainOutcome[] = [];
   for (const event of OUTCOME_ORDER) {
     const group = selection.groups.get(event);
     if (!group) continue;
@@ -311,9 +324,10 @@ function renderEmail(digest: Digest, selection: Selection, counts: string): stri
       listed += 1;
     }
     if (listed < group.length) {
+      unlisted.push(...group.slice(listed));
       body.push(`- ... and ${group.length - listed} more not listed (message size limit); see \`autorenew status\`.`);
     }
     body.push('');
   }
-  return [...header, ...body, ...footer].join('\n');
+  return { text: [...header, ...body, ...footer].join('\n'), unlisted };
 }

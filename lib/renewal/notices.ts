@@ -6,6 +6,7 @@ import type { Policy } from '../policy/schema';
 import { FIXABLE_CODE } from './claims';
 import type { JobDeps } from './deps';
 import { renderDigest } from './digest';
+import type { LineMark } from './run-notices';
 
 const DAY_MS = 86_400_000;
 
@@ -149,7 +150,7 @@ export async function deliverNotices(
     totals?: Record<string, number>;
     notes?: string[];
     /** Lines not tied to a batch (will-lapse), and the one-time marks to record once they are published. */
-    extra?: { outcomes: readonly DomainOutcome[]; marks: readonly string[] };
+    extra?: { outcomes: readonly DomainOutcome[]; marks: readonly LineMark[] };
   },
 ): Promise<boolean> {
   const withNotices = input.batches.filter((b) => b.pendingNotices.length > 0);
@@ -167,7 +168,7 @@ export async function deliverNotices(
     ...(input.totals ? { totals: input.totals } : {}),
     ...(input.notes?.length ? { notes: input.notes } : {}),
   };
-  const message = renderDigest(digest, policy.notify);
+  const message = renderDigest(digest, policy.notify, deps.notifier.maxEmailBytes);
   let targetsPending = false;
   if (message) {
     try {
@@ -192,16 +193,29 @@ export async function deliverNotices(
   // the marks and each batch's sent notices are separate items, written together; a write that fails only means
   // that notice may be sent again.
   if (targetsPending) return true;
-  const marks = input.extra?.marks ?? [];
+  // What the email could not list for size is not recorded as told: its marks stay unwritten and its batch notices
+  // pending, so a later digest carries it (review 2026-12-03: an upcoming line cut this way still started its notice
+  // period, and the domain was bought without anyone having seen it named).
+  const cut = new Set((message?.unlisted ?? []).map(lineKey));
+  const listed = (o: DomainOutcome) => !cut.has(lineKey(o));
+  if (cut.size > 0) deps.log.warn('the digest could not list every line; the rest stay pending', { lines: cut.size });
+  const marks = (input.extra?.marks ?? []).filter((m) => m.covers.every(listed)).map((m) => m.mark);
   await Promise.all([
     marks.length > 0
       ? deps.ledger.putMarks(marks, nowMs).catch((err) => {
           deps.log.warn('could not record will-lapse notices as sent; they may be sent again', describeError(err));
         })
       : undefined,
-    ...withNotices.map((batch) => markSent(deps, batch)),
+    ...withNotices.map((batch) =>
+      markSent(deps, batch, (n) => cut.size === 0 || outcomesForNotice(batch, n, nowMs).every(listed)),
+    ),
   ]);
   return true;
+}
+
+/** Identifies one digest line across the copies made while rendering. */
+function lineKey(o: DomainOutcome): string {
+  return `${o.event}\u0000${o.domain}\u0000${o.batchId}\u0000${o.oldExpiryMs}`;
 }
 
 /**
@@ -210,11 +224,18 @@ export async function deliverNotices(
  * notice may be sent again (at-least-once), never dropped. A notice another run added to meanwhile (a new moved
  * expiry, a new repair under the same pending kind) stays pending: its new lines were not in this digest.
  */
-async function markSent(deps: Pick<JobDeps, 'ledger' | 'log' | 'clock'>, batch: Batch): Promise<void> {
+async function markSent(
+  deps: Pick<JobDeps, 'ledger' | 'log' | 'clock'>,
+  batch: Batch,
+  /** Whether every line of notice `n` was listed in the email. */
+  listedWhole: (n: PendingNotice) => boolean,
+): Promise<void> {
   let current: Batch | undefined = batch;
   for (let attempt = 1; current; attempt++) {
     const published = current;
-    const delivered = new Set(batch.pendingNotices.filter((n) => publishedWhole(n, batch, published)));
+    const delivered = new Set(
+      batch.pendingNotices.filter((n) => listedWhole(n) && publishedWhole(n, batch, published)),
+    );
     try {
       await deps.ledger.saveBatch({
         ...current,

@@ -22,32 +22,45 @@ export function marksToRead(plan: Plan): string[] {
 }
 
 /**
+ * A one-time mark and the lines it stands for: recorded once the digest is out with every one of them listed (a
+ * line the email could not list for size keeps its mark unwritten, so a later digest carries it).
+ */
+export interface LineMark {
+  mark: string;
+  covers: readonly DomainOutcome[];
+}
+
+/**
  * The lines to send this run, given the marks already recorded, and the marks to record after the publish. A domain
- * with a deferred line needs no will-lapse line beside it (that says the days left too); its will-lapse mark is
- * recorded all the same, so the warning is not sent later for a threshold the deferral already covered.
+ * deferred for money keeps its will-lapse line beside the deferred one (review 2026-12-03: the deferred line replaced
+ * it, so a destination that does not take `deferred` never heard the domain would lapse, and the warning's mark was
+ * written all the same).
  */
 export function selectRunLines(
   plan: Plan,
   sent: { has(mark: string): boolean },
-): { outcomes: DomainOutcome[]; marks: string[] } {
+): { outcomes: DomainOutcome[]; marks: LineMark[] } {
   const money = collectMoneyNotices(plan);
   const deferred = money.mark && !sent.has(money.mark) ? money.outcomes : [];
-  const deferredNames = new Set(deferred.map((o) => o.domain));
   const warnings = collectLapseWarnings(plan).filter((w) => !sent.has(w.mark));
   const elsewhere = collectElsewhere(plan).filter((l) => !sent.has(l.mark));
   const upcoming = collectUpcoming(plan);
+  const own = (line: { mark: string; outcome: DomainOutcome }): LineMark => ({
+    mark: line.mark,
+    covers: [line.outcome],
+  });
   return {
     outcomes: [
-      ...warnings.filter((w) => !deferredNames.has(w.outcome.domain)).map((w) => w.outcome),
+      ...warnings.map((w) => w.outcome),
       ...deferred,
       ...upcoming.map((l) => l.outcome),
       ...elsewhere.map((l) => l.outcome),
     ],
     marks: [
-      ...warnings.map((w) => w.mark),
-      ...(deferred.length > 0 && money.mark ? [money.mark] : []),
-      ...upcoming.map((l) => l.mark),
-      ...elsewhere.map((l) => l.mark),
+      ...warnings.map(own),
+      ...(deferred.length > 0 && money.mark ? [{ mark: money.mark, covers: deferred }] : []),
+      ...upcoming.map(own),
+      ...elsewhere.map(own),
     ],
   };
 }

@@ -25,6 +25,17 @@ describe('renew notices on the fakes', () => {
     expect(t.registrar.calls.submitRenewBatch).toBe(0);
   });
 
+  test('a domain deferred for money 3 days before expiry is warned about even where deferred lines are not wanted', async () => {
+    // Review 2026-12-03: the deferred line replaced the will-lapse one, so a digest without `deferred` said nothing.
+    const events = ['submitted', 'renewed', 'failed', 'unknown', 'stuck', 'error', 'will-lapse', 'expiry-moved'];
+    const t = await given({ domains: ['a.com+3d'], balance: '10', policy: { notify: { events } } });
+    await executeRenew(t.deps(), { policy: t.policy, dryRun: false, runId: 'r1' });
+    const message = t.notifier.sent.at(-1);
+    expect(message).toMatchObject({ event: 'will-lapse', severity: 'alert' });
+    expect(message?.email).toMatch(/^- a\.com: .*3 days left/m);
+    expect(message?.sms).toContain('a.com');
+  });
+
   test('a submitted batch is announced once; the run record says what happened', async () => {
     const t = await given({ domains: ['a.com+10d', 'b.com+12d'] });
     await executeRenew(t.deps(), { policy: t.policy, dryRun: false, runId: 'r1' });
