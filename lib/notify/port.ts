@@ -61,8 +61,8 @@ export interface RenderedMessage {
   /** The digest this was rendered from: chat targets re-render it for their own events (lib/notify/fanout.ts). */
   digest?: Digest;
   /**
-   * Lines the email could not list (its size limit; counted as "N more not listed"): their one-time marks and their
-   * batch notices are not recorded as sent, so a later digest carries them.
+   * Lines the email could not list (its size limit; counted as "N more not listed"): their one-time marks are not
+   * recorded, so a later digest names them first.
    */
   unlisted?: readonly DomainOutcome[];
 }

@@ -193,12 +193,14 @@ export async function deliverNotices(
   // the marks and each batch's sent notices are separate items, written together; a write that fails only means
   // that notice may be sent again.
   if (targetsPending) return true;
-  // What the email could not list for size is not recorded as told: its marks stay unwritten and its batch notices
-  // pending, so a later digest carries it (review 2026-12-03: an upcoming line cut this way still started its notice
-  // period, and the domain was bought without anyone having seen it named).
+  // A one-time mark whose line the email could not list for size stays unwritten, so a later digest names it first
+  // (review 2026-12-03: an upcoming line cut this way still started its notice period, and the domain was bought
+  // without anyone having seen it named). Each listed line's mark is written, so the rest move up: it converges.
+  // Batch notices are marked sent as before: their cut lines are counted in the email ("see autorenew status"), and
+  // a notice too big for any one email would otherwise repeat every run.
   const cut = new Set((message?.unlisted ?? []).map(lineKey));
   const listed = (o: DomainOutcome) => !cut.has(lineKey(o));
-  if (cut.size > 0) deps.log.warn('the digest could not list every line; the rest stay pending', { lines: cut.size });
+  if (cut.size > 0) deps.log.warn('the digest could not list every line', { lines: cut.size });
   const marks = (input.extra?.marks ?? []).filter((m) => m.covers.every(listed)).map((m) => m.mark);
   await Promise.all([
     marks.length > 0
@@ -206,9 +208,7 @@ export async function deliverNotices(
           deps.log.warn('could not record will-lapse notices as sent; they may be sent again', describeError(err));
         })
       : undefined,
-    ...withNotices.map((batch) =>
-      markSent(deps, batch, (n) => cut.size === 0 || outcomesForNotice(batch, n, nowMs).every(listed)),
-    ),
+    ...withNotices.map((batch) => markSent(deps, batch)),
   ]);
   return true;
 }
@@ -224,18 +224,11 @@ function lineKey(o: DomainOutcome): string {
  * notice may be sent again (at-least-once), never dropped. A notice another run added to meanwhile (a new moved
  * expiry, a new repair under the same pending kind) stays pending: its new lines were not in this digest.
  */
-async function markSent(
-  deps: Pick<JobDeps, 'ledger' | 'log' | 'clock'>,
-  batch: Batch,
-  /** Whether every line of notice `n` was listed in the email. */
-  listedWhole: (n: PendingNotice) => boolean,
-): Promise<void> {
+async function markSent(deps: Pick<JobDeps, 'ledger' | 'log' | 'clock'>, batch: Batch): Promise<void> {
   let current: Batch | undefined = batch;
   for (let attempt = 1; current; attempt++) {
     const published = current;
-    const delivered = new Set(
-      batch.pendingNotices.filter((n) => listedWhole(n) && publishedWhole(n, batch, published)),
-    );
+    const delivered = new Set(batch.pendingNotices.filter((n) => publishedWhole(n, batch, published)));
     try {
       await deps.ledger.saveBatch({
         ...current,
