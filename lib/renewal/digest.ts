@@ -129,7 +129,7 @@ export function renderDigest(
     ...(email.unlisted.length > 0 ? { unlisted: email.unlisted } : {}),
     subject: toAsciiLine(`[autorenew] ${counts} (${job})`, MAX_SUBJECT_CHARS),
     email: email.text,
-    sms: renderSms(selection, counts),
+    sms: renderSms(selection, counts, smsEvents),
     default: sanitizeLine(
       `autorenew ${job} run ${sanitizeLine(digest.runId, MAX_ID_CHARS)}: ${counts}. ${describeFirst(selection)}`,
       MAX_DEFAULT_CHARS,
@@ -157,7 +157,12 @@ function selectContent(digest: Digest, policy: NotifyPolicy): Selection | undefi
 }
 
 function lapsesSoon(groups: ReadonlyMap<OutcomeEvent, DomainOutcome[]>): boolean {
-  return (groups.get('will-lapse') ?? []).some((o) => o.urgent || (o.daysLeft ?? 0) <= WILL_LAPSE_SMS_DAYS);
+  return (groups.get('will-lapse') ?? []).some(lapsesSoonLine);
+}
+
+/** A will-lapse line that pages people: close to its expiry, or urgent whatever the days left. */
+function lapsesSoonLine(o: DomainOutcome): boolean {
+  return o.urgent === true || (o.daysLeft ?? 0) <= WILL_LAPSE_SMS_DAYS;
 }
 
 /** Soonest old expiry first, then by name, so digests read like `plan`. */
@@ -172,7 +177,19 @@ function formatCounts(selection: Selection): string {
     .join(', ');
 }
 
-function firstProblem(selection: Selection): DomainOutcome | undefined {
+/**
+ * The line a short text names: the first of the most severe event present, or with `paging` (the SMS events) the
+ * first line that pages people, so the SMS names why it was sent (review 2026-12-03: an email-only line took it).
+ */
+function firstProblem(selection: Selection, paging?: ReadonlySet<NotifyEvent>): DomainOutcome | undefined {
+  if (paging) {
+    for (const event of OUTCOME_ORDER) {
+      if (!paging.has(event) || !selection.alerting.includes(event)) continue;
+      const group = selection.groups.get(event) ?? [];
+      const first = event === 'will-lapse' ? group.find(lapsesSoonLine) : group[0];
+      if (first) return first;
+    }
+  }
   const event = OUTCOME_ORDER.find((e) => selection.groups.has(e));
   return event ? selection.groups.get(event)?.[0] : undefined;
 }
@@ -195,10 +212,10 @@ function describeFirst(selection: Selection): string {
   return first ? `First: ${sanitizeLine(first.domain, 80)} ${shortLabel(first)}.` : '';
 }
 
-function renderSms(selection: Selection, counts: string): string {
+function renderSms(selection: Selection, counts: string, paging: ReadonlySet<NotifyEvent>): string {
   const head = toGsm7(`autorenew: ${counts}.`);
   const tail = ' See email.';
-  const first = firstProblem(selection);
+  const first = firstProblem(selection, paging);
   const detail = selection.error
     ? toGsm7(`Error: ${sanitizeLine(selection.error.message, 200)}.`)
     : first

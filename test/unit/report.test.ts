@@ -383,6 +383,32 @@ describe('renderDigest: names and will-lapse (issue 12)', () => {
     expect(m.email).not.toContain('batch -');
   });
 
+  test('the SMS names a line that pages people, not a more severe one that does not', () => {
+    // Review 2026-12-03: a held domain's 25-day will-lapse (email only) took the SMS from the top-up line.
+    const m = render(
+      digest([
+        outcome({
+          domain: 'held.com',
+          event: 'will-lapse',
+          daysLeft: 25,
+          batchId: '-',
+          reason: 'held: a person holds it',
+        }),
+        outcome({
+          domain: 'short.com',
+          event: 'deferred',
+          batchId: '-',
+          reason: 'top up 395.00 CNY by 2025-03-05; low-balance',
+        }),
+      ]),
+      { events: ['will-lapse', 'deferred'], smsEvents: ['will-lapse', 'deferred'] },
+    );
+    expect(m.severity).toBe('alert');
+    expect(m.sms).toContain('short.com');
+    expect(m.sms).toContain('top up 395.00 CNY');
+    expect(m.sms).not.toContain('held.com');
+  });
+
   test('a lapse-risk line (an unknown renewal that cannot be settled before expiry) pages whatever the days left', () => {
     // With limits.releaseAfterHours above 7 days, such a line can carry 8-29 days left; it is sent once per batch.
     const policy: NotifyPolicy = { events: ['will-lapse'], smsEvents: ['will-lapse'] };
