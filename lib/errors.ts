@@ -58,6 +58,9 @@ export class ValidationError extends InputError {
 /** The Alibaba credentials (secret or env) are missing or malformed. */
 export class SecretError extends InputError {}
 
+/** A secret that could not be read this time (network, throttling, a service error): the next run may read it. */
+export class SecretUnreadableError extends SecretError {}
+
 /**
  * A Domain API call failed. Subclasses say whether the request could have executed:
  * only {@link RejectedRetryableError} and {@link RejectedFinalError} prove it did not.

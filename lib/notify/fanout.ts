@@ -1,5 +1,5 @@
 import type { Clock } from '../clock';
-import { NotifyError } from '../errors';
+import { NotifyError, SecretUnreadableError } from '../errors';
 import type { Ledger } from '../ledger/port';
 import { describeError, type Logger } from '../log';
 import type { NotifyEvent, Severity, TargetKind } from '../policy/schema';
@@ -181,7 +181,9 @@ export function createFanoutNotifier(options: FanoutOptions): FanoutNotifier {
             const failuresToday = failKeys(target.name).filter((k) => marks.has(k)).length;
             if (failuresToday < maxFailures) toMark.push(failKey(target.name, failuresToday + 1));
             // A missing credential or a refusal for good needs a person; a target failing all day stops holding back.
-            const retryable = err instanceof ChatDeliveryError && err.retryable && failuresToday + 1 < maxFailures;
+            // A secret that could not be read this time may be read next run (review 2026-12-03: it gave up).
+            const passing = (err instanceof ChatDeliveryError && err.retryable) || err instanceof SecretUnreadableError;
+            const retryable = passing && failuresToday + 1 < maxFailures;
             options.log.warn('chat target did not get the digest', {
               target: target.name,
               kind: target.kind,

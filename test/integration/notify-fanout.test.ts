@@ -1,7 +1,8 @@
 import { fixedClock } from '../../lib/clock';
+import { SecretUnreadableError } from '../../lib/errors';
 import type { Batch, Ledger } from '../../lib/ledger/port';
 import { createLogger } from '../../lib/log';
-import { createEnvTargetCredentials } from '../../lib/notify/chat/credentials';
+import { createEnvTargetCredentials, type TargetCredentialSource } from '../../lib/notify/chat/credentials';
 import { createFanoutNotifier, type FanoutTarget, TargetsPendingError } from '../../lib/notify/fanout';
 import type { Digest, DomainOutcome, Notifier, RenderedMessage } from '../../lib/notify/port';
 import { parsePolicyText } from '../../lib/policy/load';
@@ -208,6 +209,45 @@ describe('fan-out to SNS and every chat target', () => {
       'set AUTORENEW_TARGET_NOBODY_URL',
     );
     for (const kind of TARGET_KINDS) expect(s(kind).accepted).toHaveLength(1);
+  });
+
+  it('a chat secret that cannot be read for a moment (throttled, network) is retried next run, not given up', async () => {
+    // Review 2026-12-03: the read failure read as "no credentials for good": every target gave up on the digest.
+    const marks = memoryMarks();
+    const primary = recordingPrimary();
+    const real = createEnvTargetCredentials(env);
+    let down = true;
+    const flaky: TargetCredentialSource = {
+      get: async (name) => {
+        if (down) throw new SecretUnreadableError('cannot read secret chat for chat targets: ThrottlingException');
+        return real.get(name);
+      },
+    };
+    const make = () =>
+      createFanoutNotifier({
+        primary,
+        targets: ALL,
+        credentials: flaky,
+        notify: POLICY.notify,
+        marks,
+        clock,
+        log: createLogger({ level: 'error', sink: () => {} }),
+      });
+    const first = make();
+    const err = await first.publish(rendered([outcome()])).catch((e) => e);
+    expect(err).toBeInstanceOf(TargetsPendingError);
+    expect(
+      first
+        .lastResults()
+        .filter((r) => r.kind !== 'primary')
+        .map((r) => r.status),
+    ).toEqual(TARGET_KINDS.map(() => 'failed'));
+    down = false;
+    clock.advance(HOUR);
+    const next = make();
+    await next.publish(rendered([outcome()]));
+    for (const kind of TARGET_KINDS) expect(s(kind).accepted).toHaveLength(1);
+    expect(primary.sent).toHaveLength(1);
   });
 
   it('each target gets only its events and severity', async () => {

@@ -1,5 +1,5 @@
 import { isLoopbackEndpoint } from '../../config';
-import { SecretError } from '../../errors';
+import { SecretError, SecretUnreadableError } from '../../errors';
 import { targetEnvStem } from '../../policy/schema';
 import { registerSecret } from '../../redact';
 import { type SecretSource, secretReaderOf } from '../../secrets';
@@ -109,7 +109,7 @@ export function createSecretsManagerTargetCredentials(
       const code = err instanceof Error ? err.name : 'Error';
       // The SDK's own words too (a read that failed carries no secret value; the redactor masks any key id).
       const said = err instanceof Error ? sanitizeLine(err.message, 200) : '';
-      throw new SecretError(
+      throw new SecretUnreadableError(
         `cannot read secret ${options.secretId} for chat targets: ${code}${said && said !== code ? ` (${said})` : ''}; check the secret, the region (AWS_REGION) and the network`,
         { code },
         { cause: err },
