@@ -64,6 +64,19 @@ describe('formats', () => {
     });
   });
 
+  it.each(['wecom', 'dingtalk'] as const)(
+    '%s: registrar text cannot become a link, an image or markup (review 2026-12-03)',
+    (kind) => {
+      const hostile =
+        '- a.com: reason: [renew here](https://evil.example) ![x](https://evil.example/p.png) <font color="red">';
+      const req = buildChatRequest(kind, { ...MESSAGE, text: hostile }, { url: 'https://h/x' }, 0);
+      const body = JSON.stringify(JSON.parse(req.body));
+      expect(body).not.toMatch(/\]\(/);
+      expect(body).not.toContain('<font');
+      expect(body).toContain('renew here'); // the words are kept
+    },
+  );
+
   it('Slack: header block, the digest as a code section, text fallback; <!channel> cannot ping anybody', () => {
     const req = buildChatRequest('slack', { ...MESSAGE, text: 'a <!channel> & ```b```' }, { url: 'https://h/x' }, 0);
     expect(JSON.parse(req.body)).toEqual({

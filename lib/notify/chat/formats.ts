@@ -124,12 +124,18 @@ function slackEscape(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/```/g, "'''");
 }
 
+/**
+ * Brackets and `<` in text a registrar wrote would make links, images or markup in DingTalk's and WeCom's markdown
+ * (`[renew here](https://...)`, `<font>`): shown as look-alikes instead, the words kept.
+ */
+const MARKDOWN_LOOKALIKE: Record<string, string> = { '[': '［', ']': '］', '<': '‹' };
+
 /** Markdown for DingTalk and WeCom: a heading, then the digest lines (a leading `#` would become a heading). */
 function markdown(message: ChatMessage, maxBytes: number, lineEnd = ''): string {
   const head = `### ${title(message)}\n`;
   const lines = message.text
     .split('\n')
-    .map((l) => l.replace(/^#/, '\\#'))
+    .map((l) => l.replace(/^#/, '\\#').replace(/[[\]<]/g, (c) => MARKDOWN_LOOKALIKE[c] ?? c))
     .join(`${lineEnd}\n`);
   return head + cutText(lines, maxBytes - Buffer.byteLength(head));
 }
