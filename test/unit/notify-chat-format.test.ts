@@ -158,10 +158,23 @@ describe('readChatAnswer: an HTTP 200 is not enough', () => {
 });
 
 describe('digestId', () => {
-  it('depends on the content, not on the run id or time', () => {
-    const digest = { job: 'check' as const, runId: 'a', nowMs: 1, outcomes: [] };
+  const line = { domain: 'a.com', event: 'failed' as const, batchId: 'b', oldExpiryMs: 0, years: 1 };
+
+  it('of pending notices depends on their content, not on the run id or time (a later run renders them again)', () => {
+    const digest = { job: 'check' as const, runId: 'a', nowMs: 1, outcomes: [line] };
     const a = digestId({ ...MESSAGE, digest });
     expect(digestId({ ...MESSAGE, digest: { ...digest, runId: 'b', nowMs: 2 } })).toBe(a);
     expect(digestId({ ...MESSAGE, digest: { ...digest, error: { message: 'x' } } })).not.toBe(a);
+  });
+
+  it('differs by job, and for a run error by run: an error that comes back is told again (review 2026-12-03)', () => {
+    const error = { job: 'renew' as const, runId: 'a', nowMs: 1, outcomes: [], error: { message: 'throttled' } };
+    const a = digestId({ ...MESSAGE, digest: error });
+    expect(digestId({ ...MESSAGE, digest: { ...error, job: 'check' } })).not.toBe(a);
+    expect(digestId({ ...MESSAGE, digest: { ...error, runId: 'b' } })).not.toBe(a);
+    const lines = { job: 'renew' as const, runId: 'a', nowMs: 1, outcomes: [line] };
+    expect(digestId({ ...MESSAGE, digest: { ...lines, job: 'check' } })).not.toBe(
+      digestId({ ...MESSAGE, digest: lines }),
+    );
   });
 });
