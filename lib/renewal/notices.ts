@@ -94,6 +94,10 @@ export function outcomesForNotice(batch: Batch, notice: PendingNotice, nowMs: nu
         if (e.outcome === 'FAILED') return [{ ...base(e), event: 'failed', reason: e.message ?? 'failed' }];
         return []; // NOT_SUBMITTED: nothing was bought and the next run retries; nothing for a human to do
       });
+    default:
+      // A notice name this version does not know (a rollback, a hand edit): no lines, rather than an undefined one
+      // that would stop every later digest.
+      return [];
   }
 }
 

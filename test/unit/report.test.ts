@@ -409,6 +409,22 @@ describe('renderDigest: names and will-lapse (issue 12)', () => {
     expect(m.sms).not.toContain('held.com');
   });
 
+  test('a notice name this version does not know (a rollback) gives no lines instead of breaking the digest', () => {
+    const batch = {
+      version: 1,
+      batchId: 'b1',
+      runId: 'r',
+      attemptId: 'a',
+      status: 'CLOSED' as const,
+      createdAtMs: NOW,
+      updatedAtMs: NOW,
+      entries: [{ domain: 'a.com', expiryMs: NOW, years: 1, permitPremium: false }],
+      pendingNotices: [],
+      sentNotices: [],
+    };
+    expect(outcomesForNotice(batch, 'from-a-newer-version' as never, NOW)).toEqual([]);
+  });
+
   test('a lapse-risk line (an unknown renewal that cannot be settled before expiry) pages whatever the days left', () => {
     // With limits.releaseAfterHours above 7 days, such a line can carry 8-29 days left; it is sent once per batch.
     const policy: NotifyPolicy = { events: ['will-lapse'], smsEvents: ['will-lapse'] };
