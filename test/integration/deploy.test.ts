@@ -451,10 +451,13 @@ describe('package (no parameters)', () => {
         MetricName,
         Dimensions: [dimension],
         Statistic: 'Sum',
+        Period: 300,
+        EvaluationPeriods: 1,
         Threshold: 1,
         ComparisonOperator: 'GreaterThanOrEqualToThreshold',
         AlarmActions: [ref('AlertFallbackTopic')],
       });
+      expect(props(getResource(template, id))).not.toHaveProperty('DatapointsToAlarm');
     }
     expect(template.Outputs?.AlertPathTopicArn?.Value).toEqual(ref('AlertFallbackTopic'));
   });
@@ -501,13 +504,15 @@ describe('package (no parameters)', () => {
     }
     // Heartbeats: the daily run count with missing days filled with 0, so a stopped schedule breaches at once
     // (the raw metric let CloudWatch judge older real points and ignore the missing ones).
-    for (const [name, job, metric, periods] of [
-      ['RenewHeartbeatAlarm', 'renew', METRICS.renewRuns, 2],
-      ['CheckHeartbeatAlarm', 'check', METRICS.checkRuns, 1],
+    // Check: 6-hour buckets, all four of the day empty (the bucket in progress may be judged before its first run).
+    for (const [name, job, metric, periods, period, label] of [
+      ['RenewHeartbeatAlarm', 'renew', METRICS.renewRuns, 2, 86400, 'renew runs per day'],
+      ['CheckHeartbeatAlarm', 'check', METRICS.checkRuns, 4, 21600, 'check runs per 6 hours'],
     ] as const) {
       const alarm = props(getResource(template, name));
       expect(alarm).toMatchObject({
         EvaluationPeriods: periods,
+        ...(job === 'check' ? { DatapointsToAlarm: 4 } : {}),
         Threshold: 1,
         ComparisonOperator: 'LessThanThreshold',
         TreatMissingData: 'breaching',
@@ -523,11 +528,11 @@ describe('package (no parameters)', () => {
               MetricName: metric,
               Dimensions: [{ Name: METRIC_DIMENSION, Value: job }],
             },
-            Period: 86400,
+            Period: period,
             Stat: 'Sum',
           },
         },
-        { Id: 'heartbeat', Label: `${job} runs per day`, Expression: 'FILL(runs, 0)', ReturnData: true },
+        { Id: 'heartbeat', Label: label, Expression: 'FILL(runs, 0)', ReturnData: true },
       ]);
     }
     for (const name of [
