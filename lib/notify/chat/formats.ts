@@ -52,18 +52,18 @@ const SLACK_HEADER_CHARS = 150;
 export const CUT_POINTER = 'The full digest is in the email; `autorenew status` shows the ledger.';
 
 /**
- * A stable id for a digest's content (its job, lines and error; not its run id or time), so the same notices
- * rendered again by a later run are recognised. A run error without lines is never rendered again from the ledger:
- * its run id is part of the id, so an error that comes back later the same day is told again.
+ * A stable id for a digest's content (its lines and error; not its job, run id or time), so the same notices
+ * rendered again by a later run, of either job (a renew digest's retry goes out with the next check), are
+ * recognised. A run error without lines is never rendered again from the ledger: its job and run are part of the
+ * id, so an error that comes back later the same day is told again.
  */
 export function digestId(message: { subject: string; text: string; digest?: Digest }): string {
   const d = message.digest;
   const basis = d
     ? JSON.stringify({
-        job: d.job,
         outcomes: d.outcomes,
         error: d.error ?? null,
-        ...(d.outcomes.length === 0 ? { runId: d.runId } : {}),
+        ...(d.outcomes.length === 0 ? { job: d.job, runId: d.runId } : {}),
       })
     : JSON.stringify({ subject: message.subject, text: message.text.replace(/^.*\n/, '') });
   return createHash('sha256').update(basis).digest('hex').slice(0, 32);
