@@ -99,6 +99,17 @@ function isRetryable(err: unknown): { retry: boolean; throttled: boolean } {
   return { retry: typeof code === 'string' && NETWORK_CODES.has(code), throttled: false };
 }
 
+/**
+ * Whether a failed AWS call may pass if made again later: throttling, a 5xx or a network failure, from this client
+ * or the SDK's (both carry the AWS error name and `$metadata`). A refusal (access denied, not found) does not.
+ */
+export function isPassingAwsFailure(err: unknown): boolean {
+  if (isRetryable(err).retry) return true;
+  const e = err as { name?: unknown; $metadata?: { httpStatusCode?: unknown } } | undefined;
+  const status = e?.$metadata?.httpStatusCode;
+  return (typeof e?.name === 'string' && THROTTLING.has(e.name)) || (typeof status === 'number' && status >= 500);
+}
+
 export interface AwsClient {
   /**
    * Signs and POSTs `body` to the service's endpoint (its path, usually `/`), then `read`s the answer: `read` returns the result

@@ -1,4 +1,5 @@
-import { SecretError } from '../../lib/errors';
+import { AwsServiceError } from '../../lib/aws/client';
+import { SecretError, SecretUnreadableError } from '../../lib/errors';
 import { createSecretsManagerTargetCredentials, parseTargetSecret } from '../../lib/notify/chat/credentials';
 import { redact } from '../../lib/redact';
 
@@ -41,6 +42,36 @@ describe('notifyTargets in the Secrets Manager secret', () => {
     ],
   ])('%s -> a SecretError naming the field, never the value', (text, message) => {
     expect(() => parseTargetSecret(text, 's')).toThrow(new SecretError(message));
+  });
+
+  it.each([
+    ['ThrottlingException', 400, true],
+    ['InternalServiceError', 500, true],
+    ['AccessDeniedException', 400, false],
+    ['ResourceNotFoundException', 400, false],
+    ['DecryptionFailure', 400, false],
+  ])('a read refused with %s (HTTP %i) may pass next run: %s', async (name, status, passing) => {
+    // Review 2026-12-03: only a failure that may pass is retried; a refusal for good needs a person at once.
+    const failure = new AwsServiceError(name, 'refused', status, 'req-1');
+    const source = createSecretsManagerTargetCredentials({
+      secretId: 'autorenew/alibaba',
+      read: async () => {
+        throw failure;
+      },
+    });
+    const err = await source.get('ops').catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(SecretError);
+    expect(err instanceof SecretUnreadableError).toBe(passing);
+  });
+
+  it('a network failure reading it may pass next run', async () => {
+    const source = createSecretsManagerTargetCredentials({
+      secretId: 'autorenew/alibaba',
+      read: async () => {
+        throw Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
+      },
+    });
+    expect(await source.get('ops').catch((e: unknown) => e)).toBeInstanceOf(SecretUnreadableError);
   });
 
   it('a target missing from the secret names where to add it', async () => {

@@ -1,3 +1,4 @@
+import { isPassingAwsFailure } from '../../aws/client';
 import { isLoopbackEndpoint } from '../../config';
 import { SecretError, SecretUnreadableError } from '../../errors';
 import { targetEnvStem } from '../../policy/schema';
@@ -109,7 +110,9 @@ export function createSecretsManagerTargetCredentials(
       const code = err instanceof Error ? err.name : 'Error';
       // The SDK's own words too (a read that failed carries no secret value; the redactor masks any key id).
       const said = err instanceof Error ? sanitizeLine(err.message, 200) : '';
-      throw new SecretUnreadableError(
+      // A failure that may pass (throttling, 5xx, network) is retried next run; a refusal needs a person now.
+      const Failure = isPassingAwsFailure(err) ? SecretUnreadableError : SecretError;
+      throw new Failure(
         `cannot read secret ${options.secretId} for chat targets: ${code}${said && said !== code ? ` (${said})` : ''}; check the secret, the region (AWS_REGION) and the network`,
         { code },
         { cause: err },
