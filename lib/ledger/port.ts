@@ -83,15 +83,17 @@ export interface BatchEntry extends ClaimKey {
  * or stuck batch settled; `expiry-moved`: an expiry moved but not to old + years; `orphaned`: check repaired live
  * claims this batch had left behind; `lapse-risk`: a domain of an unsettled batch expires before release is allowed.
  */
-export type PendingNotice =
-  | 'submitted'
-  | 'final'
-  | 'unknown'
-  | 'stuck'
-  | 'resolved'
-  | 'expiry-moved'
-  | 'orphaned'
-  | 'lapse-risk';
+export const PENDING_NOTICES = [
+  'submitted',
+  'final',
+  'unknown',
+  'stuck',
+  'resolved',
+  'expiry-moved',
+  'orphaned',
+  'lapse-risk',
+] as const;
+export type PendingNotice = (typeof PENDING_NOTICES)[number];
 
 export interface Batch {
   batchId: string;

@@ -1,4 +1,4 @@
-import type { Batch, Claim, PendingNotice } from '../ledger/port';
+import { type Batch, type Claim, PENDING_NOTICES, type PendingNotice } from '../ledger/port';
 import { describeError } from '../log';
 import { TargetsPendingError } from '../notify/fanout';
 import type { Digest, DomainOutcome } from '../notify/port';
@@ -96,7 +96,7 @@ export function outcomesForNotice(batch: Batch, notice: PendingNotice, nowMs: nu
       });
     default:
       // A notice name this version does not know (a rollback, a hand edit): no lines, rather than an undefined one
-      // that would stop every later digest.
+      // that would stop every later digest; it stays pending for the version that wrote it (markSent).
       return [];
   }
 }
@@ -256,6 +256,7 @@ async function markSent(deps: Pick<JobDeps, 'ledger' | 'log' | 'clock'>, batch: 
 
 /** Whether the digest rendered from `rendered` carried everything notice `n` of the stored batch `now` says. */
 function publishedWhole(n: PendingNotice, rendered: Batch, now: Batch): boolean {
+  if (!(PENDING_NOTICES as readonly string[]).includes(n)) return false; // not rendered by this version: kept
   if (n === 'expiry-moved') {
     const shown = new Set((rendered.movedExpiries ?? []).map((m) => `${m.domain}#${m.expiryMs}`));
     return (now.movedExpiries ?? []).every((m) => shown.has(`${m.domain}#${m.expiryMs}`));

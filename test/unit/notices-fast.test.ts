@@ -1,4 +1,5 @@
 import { executeRenew } from '../../lib/jobs';
+import { deliverNotices } from '../../lib/renewal/notices';
 import { given } from '../helpers/builder';
 
 /** Renew's notices on the fast layer (delivered by the scheduled job, lib/jobs/). */
@@ -34,6 +35,27 @@ describe('renew notices on the fakes', () => {
     expect(message).toMatchObject({ event: 'will-lapse', severity: 'alert' });
     expect(message?.email).toMatch(/^- a\.com: .*3 days left/m);
     expect(message?.sms).toContain('a.com');
+  });
+
+  test('a notice name this version does not know stays pending for the version that wrote it (a rollback)', async () => {
+    const t = await given({ domains: [] });
+    const stored = await t.ledger.putBatchIntent({
+      batchId: 'b-new',
+      runId: 'r',
+      attemptId: 'r/b-new',
+      status: 'CLOSED',
+      createdAtMs: 0,
+      updatedAtMs: 0,
+      entries: [{ domain: 'a.com', expiryMs: 0, years: 1, permitPremium: false, outcome: 'RENEWED' }],
+      pendingNotices: ['from-a-newer-version' as never, 'final'],
+      sentNotices: [],
+    });
+    expect(await deliverNotices(t.deps(), t.policy, { job: 'check', runId: 'c1', batches: [stored] })).toBe(true);
+    expect(t.notifier.sent.at(-1)?.email).toMatch(/^- a\.com: /m);
+    expect(await t.ledger.getBatch('b-new')).toMatchObject({
+      pendingNotices: ['from-a-newer-version'],
+      sentNotices: ['final'],
+    });
   });
 
   test('a submitted batch is announced once; the run record says what happened', async () => {
