@@ -31,10 +31,12 @@ import { terminalDeep, terminalJson, terminalLine } from './terminal-text';
 export const RENEW_USAGE = `usage: autorenew renew [--dry-run] [--yes] [--plan PLAN.json [--max-age 24h]] [--policy FILE] [--at DATE] [--json] [--verbose]
 
 Runs the renew job once: plan, claim each due domain in the ledger, submit batch renewals, record every TaskNo.
-This spends money against a real account. It asks for confirmation on a terminal unless --yes.
+This spends money against a real account. It asks for confirmation on a terminal unless --yes; with no terminal
+(a pipe, cron, CI) it refuses, buying nothing (exit 1), unless --yes.
 --dry-run buys nothing and prints the plan digest (subject "DRY RUN"): what would be bought, and what would not, why.
 --plan buys exactly a plan saved by \`autorenew plan --out\`: it refuses, buying nothing (exit 1) and showing the
-difference, if the listing has moved since (an expiry, a status, what would be bought), if the policy or endpoint
+difference, if the listing has moved since (an expiry, a status, what would be bought, a higher price), if the
+policy or endpoint
 changed, or if the plan is older than --max-age (default 24h; units s, m, h, d).
 --at is accepted only against a loopback sandbox.
 
