@@ -36,8 +36,7 @@ This spends money against a real account. It asks for confirmation on a terminal
 --dry-run buys nothing and prints the plan digest (subject "DRY RUN"): what would be bought, and what would not, why.
 --plan buys exactly a plan saved by \`autorenew plan --out\`: it refuses, buying nothing (exit 1) and showing the
 difference, if the listing has moved since (an expiry, a status, what would be bought, a higher price), if the
-policy or endpoint
-changed, or if the plan is older than --max-age (default 24h; units s, m, h, d).
+policy or endpoint changed, or if the plan is older than --max-age (default 24h; units s, m, h, d).
 --at is accepted only against a loopback sandbox.
 
 examples:
