@@ -21,8 +21,8 @@ import type { Notifier, NotifyPolicy, RenderedMessage } from './port';
  *   failed with a retryable error, publish throws {@link TargetsPendingError} after SNS succeeded: the caller
  *   (lib/renewal/notices.ts) keeps the batch notices pending, so the next run renders the same digest again; the
  *   marks then skip SNS and the targets that already have it, and only the failed target gets it.
- * - A target that failed `maxFailuresPerDay` runs in a UTC day, or refused the message for good (bad token or
- *   signature), no longer holds notices back that day: its failure is reported in the email instead.
+ * - A target that failed `maxFailuresPerDay` runs over the last three UTC days, or refused the message for good
+ *   (bad token or signature), no longer holds notices back: its failure is reported in the email instead.
  * - Every failure is listed at the end of the email digest ("Chat delivery").
  */
 
@@ -54,7 +54,7 @@ export interface FanoutOptions {
   marks?: Pick<Ledger, 'getMarks' | 'putMarks'>;
   clock: Clock;
   log: Logger;
-  /** Failed runs per target and UTC day that hold notices back for a retry; default 3. */
+  /** Failed runs per target (over the last three UTC days) that hold notices back for a retry; default 3. */
   maxFailuresPerDay?: number;
   /** HTTP options for the chat requests (tests inject fetch; default timeout 10 s). */
   send?: Pick<SendOptions, 'fetch' | 'timeoutMs'>;
@@ -69,6 +69,11 @@ export interface FanoutNotifier extends Notifier {
 }
 
 const SEVERITY_RANK: Record<Severity, number> = { info: 0, alert: 1 };
+
+const DAY_MS = 86_400_000;
+
+/** UTC days over which a target's failed runs are counted towards giving up (today and the two before). */
+const FAIL_WINDOW_DAYS = 3;
 
 function utcDay(ms: number): string {
   return new Date(ms).toISOString().slice(0, 10);
@@ -101,7 +106,7 @@ export function deliveryReport(results: readonly DeliveryResult[], maxFailuresPe
         `- ${r.kind} target "${r.destination}" did not get this digest: ${r.error ?? 'failed'}; ` +
         (r.status === 'failed'
           ? 'retried on the next run.'
-          : `not retried today (refused for good, or ${maxFailuresPerDay} failed runs today); run \`autorenew notify-test --target ${r.destination}\` after fixing it.`),
+          : `not retried today (refused for good, or ${maxFailuresPerDay} failed runs in the last three days); run \`autorenew notify-test --target ${r.destination}\` after fixing it.`),
     ),
   ];
 }
@@ -148,11 +153,16 @@ export function createFanoutNotifier(options: FanoutOptions): FanoutNotifier {
       const day = utcDay(nowMs);
       const id = `${day}-${digestId({ subject: message.subject, text: message.email, ...(message.digest ? { digest: message.digest } : {}) }).slice(0, 24)}`;
       const sentKey = (dest: string) => `notify#sent#${dest}#${id}`;
-      const failKey = (name: string, k: number) => `notify#fail#${name}#${day}#${k}`;
+      const failKey = (name: string, k: number, on = day) => `notify#fail#${name}#${on}#${k}`;
       const failKeys = (name: string) => Array.from({ length: maxFailures }, (_, i) => failKey(name, i + 1));
+      // Failures count over the last FAIL_WINDOW_DAYS UTC days, not one: renew publishes once a day, and counted
+      // per day a target failing every run never stopped holding its one-time marks back (review 2026-12-03).
+      const windowDays = Array.from({ length: FAIL_WINDOW_DAYS }, (_, i) => utcDay(nowMs - i * DAY_MS));
+      const windowKeys = (name: string) =>
+        windowDays.flatMap((on) => Array.from({ length: maxFailures }, (_, i) => failKey(name, i + 1, on)));
       const marks = await readMarks([
         sentKey('primary'),
-        ...options.targets.flatMap((t) => [sentKey(`chat#${t.name}`), ...failKeys(t.name)]),
+        ...options.targets.flatMap((t) => [sentKey(`chat#${t.name}`), ...windowKeys(t.name)]),
       ]);
       const results: DeliveryResult[] = [];
       const toMark: string[] = [];
@@ -179,11 +189,12 @@ export function createFanoutNotifier(options: FanoutOptions): FanoutNotifier {
           } catch (err) {
             const error = redact(err instanceof Error ? err.message : String(err));
             const failuresToday = failKeys(target.name).filter((k) => marks.has(k)).length;
+            const failuresLately = windowKeys(target.name).filter((k) => marks.has(k)).length;
             if (failuresToday < maxFailures) toMark.push(failKey(target.name, failuresToday + 1));
             // A missing credential or a refusal for good needs a person; a target failing all day stops holding back.
             // A secret that could not be read this time may be read next run (review 2026-12-03: it gave up).
             const passing = (err instanceof ChatDeliveryError && err.retryable) || err instanceof SecretUnreadableError;
-            const retryable = passing && failuresToday + 1 < maxFailures;
+            const retryable = passing && failuresLately + 1 < maxFailures;
             options.log.warn('chat target did not get the digest', {
               target: target.name,
               kind: target.kind,

@@ -154,6 +154,22 @@ describe('fan-out to SNS and every chat target', () => {
     expect(next.notifier.lastResults().find((r) => r.destination === 'team-feishu')?.status).toBe('sent');
   });
 
+  it('a target that fails once a day (renew alone publishes) stops holding notices back on the third day', async () => {
+    // Review 2026-12-03: counted per UTC day, a once-a-day publisher never reached 3: renew's one-time marks were
+    // never written, so the same warnings went out every day and upcoming notices never started.
+    const marks = memoryMarks();
+    s('slack').mode = 'down';
+    const statuses: string[] = [];
+    for (let day = 0; day < 3; day++) {
+      const { notifier } = fanout({ marks, targets: ALL.filter((t) => t.kind === 'slack') });
+      await notifier.publish(rendered([outcome({ domain: `d${day}.com` })])).catch(() => undefined);
+      statuses.push(notifier.lastResults().find((r) => r.destination === 'team-slack')?.status ?? '');
+      clock.advance(24 * HOUR);
+    }
+    expect(statuses).toEqual(['failed', 'failed', 'gave-up']);
+    s('slack').mode = 'ok';
+  });
+
   it('a target failing all day stops holding notices back after 3 runs; a refusal for good at once', async () => {
     const marks = memoryMarks();
     s('slack').mode = 'down';
