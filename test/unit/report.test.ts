@@ -383,6 +383,22 @@ describe('renderDigest: names and will-lapse (issue 12)', () => {
     expect(m.email).not.toContain('batch -');
   });
 
+  test('a long recurring section cannot cut the lines that start notice periods: part of the email is kept for them', () => {
+    // Review 2026-12-03: 900 held-back deferred lines every run cut every upcoming line, every run, so no notice
+    // period ever started.
+    const deferred = Array.from({ length: 3000 }, (_, i) =>
+      outcome({ domain: `held-back-${i}.com`, event: 'deferred', batchId: '-', reason: 'held back by a budget' }),
+    );
+    const upcoming = Array.from({ length: 20 }, (_, i) =>
+      outcome({ domain: `soon-${i}.com`, event: 'upcoming', batchId: '-', reason: 'to be bought from 2025-03-20' }),
+    );
+    const m = render(digest([...deferred, ...upcoming]), { events: ['deferred', 'upcoming'], smsEvents: [] });
+    for (let i = 0; i < 20; i++) expect(m.email).toContain(`- soon-${i}.com: `);
+    expect(m.unlisted?.length).toBeGreaterThan(0);
+    expect(m.unlisted?.every((o) => o.event === 'deferred')).toBe(true);
+    expect(Buffer.byteLength(JSON.stringify(m.email))).toBeLessThan(SNS_LIMIT);
+  });
+
   test('the SMS names a line that pages people, not a more severe one that does not', () => {
     // Review 2026-12-03: a held domain's 25-day will-lapse (email only) took the SMS from the top-up line.
     const m = render(
