@@ -105,10 +105,21 @@ function isRetryable(err: unknown): { retry: boolean; throttled: boolean } {
  */
 export function isPassingAwsFailure(err: unknown): boolean {
   if (isRetryable(err).retry) return true;
-  const e = err as { name?: unknown; $metadata?: { httpStatusCode?: unknown } } | undefined;
+  const e = err as { name?: unknown; code?: unknown; $metadata?: { httpStatusCode?: unknown } } | undefined;
   const status = e?.$metadata?.httpStatusCode;
-  return (typeof e?.name === 'string' && THROTTLING.has(e.name)) || (typeof status === 'number' && status >= 500);
+  const name = typeof e?.name === 'string' ? e.name : '';
+  const code = typeof e?.code === 'string' ? e.code : '';
+  return (
+    THROTTLING.has(name) ||
+    PASSING_NAMES.has(name) ||
+    PASSING_NETWORK_CODES.has(code) ||
+    (typeof status === 'number' && (status >= 500 || status === 429))
+  );
 }
+
+/** Failures that may pass beyond those the client retries itself: DNS and routing trouble, the SDK's timeout. */
+const PASSING_NETWORK_CODES = new Set(['ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_FAIL', 'EAI_AGAIN']);
+const PASSING_NAMES = new Set(['TimeoutError', 'RequestTimeout', 'RequestTimeoutException']);
 
 export interface AwsClient {
   /**

@@ -21,7 +21,7 @@ import type { Notifier, NotifyPolicy, RenderedMessage } from './port';
  *   failed with a retryable error, publish throws {@link TargetsPendingError} after SNS succeeded: the caller
  *   (lib/renewal/notices.ts) keeps the batch notices pending, so the next run renders the same digest again; the
  *   marks then skip SNS and the targets that already have it, and only the failed target gets it.
- * - A target that failed `maxFailuresPerDay` runs over the last three UTC days, or refused the message for good
+ * - A target that failed `maxFailuresPerDay` runs since its last delivery (up to three UTC days back), or refused the message for good
  *   (bad token or signature), no longer holds notices back: its failure is reported in the email instead.
  * - Every failure is listed at the end of the email digest ("Chat delivery").
  */
@@ -54,7 +54,7 @@ export interface FanoutOptions {
   marks?: Pick<Ledger, 'getMarks' | 'putMarks'>;
   clock: Clock;
   log: Logger;
-  /** Failed runs per target (over the last three UTC days) that hold notices back for a retry; default 3. */
+  /** Failed runs per target since its last delivery (up to three UTC days back) that hold notices back; default 3. */
   maxFailuresPerDay?: number;
   /** HTTP options for the chat requests (tests inject fetch; default timeout 10 s). */
   send?: Pick<SendOptions, 'fetch' | 'timeoutMs'>;
@@ -106,7 +106,7 @@ export function deliveryReport(results: readonly DeliveryResult[], maxFailuresPe
         `- ${r.kind} target "${r.destination}" did not get this digest: ${r.error ?? 'failed'}; ` +
         (r.status === 'failed'
           ? 'retried on the next run.'
-          : `not retried today (refused for good, or ${maxFailuresPerDay} failed runs in the last three days); run \`autorenew notify-test --target ${r.destination}\` after fixing it.`),
+          : `not retried (refused for good, or ${maxFailuresPerDay} failed runs since it last got a digest); run \`autorenew notify-test --target ${r.destination}\` after fixing it.`),
     ),
   ];
 }
@@ -155,15 +155,29 @@ export function createFanoutNotifier(options: FanoutOptions): FanoutNotifier {
       const sentKey = (dest: string) => `notify#sent#${dest}#${id}`;
       const failKey = (name: string, k: number, on = day) => `notify#fail#${name}#${on}#${k}`;
       const failKeys = (name: string) => Array.from({ length: maxFailures }, (_, i) => failKey(name, i + 1));
-      // Failures count over the last FAIL_WINDOW_DAYS UTC days, not one: renew publishes once a day, and counted
-      // per day a target failing every run never stopped holding its one-time marks back (review 2026-12-03).
+      // Failures count since the target's last delivery, over up to FAIL_WINDOW_DAYS UTC days, not one day: renew
+      // publishes once a day, and counted per day a target failing every run never stopped holding renew's one-time
+      // marks back (review 2026-12-03). A day with a delivery (`ok` mark) ends the count, so yesterday's outage of a
+      // target that has worked since does not make it give up early today.
       const windowDays = Array.from({ length: FAIL_WINDOW_DAYS }, (_, i) => utcDay(nowMs - i * DAY_MS));
-      const windowKeys = (name: string) =>
-        windowDays.flatMap((on) => Array.from({ length: maxFailures }, (_, i) => failKey(name, i + 1, on)));
+      const okKey = (name: string, on: string) => `notify#ok#${name}#${on}`;
+      const dayKeys = (name: string, on: string) =>
+        Array.from({ length: maxFailures }, (_, i) => failKey(name, i + 1, on));
       const marks = await readMarks([
         sentKey('primary'),
-        ...options.targets.flatMap((t) => [sentKey(`chat#${t.name}`), ...windowKeys(t.name)]),
+        ...options.targets.flatMap((t) => [
+          sentKey(`chat#${t.name}`),
+          ...windowDays.flatMap((on) => [...dayKeys(t.name, on), ...(on === day ? [] : [okKey(t.name, on)])]),
+        ]),
       ]);
+      const failedSinceDelivery = (name: string): number => {
+        let count = 0;
+        for (const on of windowDays) {
+          if (on !== day && marks.has(okKey(name, on))) break;
+          count += dayKeys(name, on).filter((k) => marks.has(k)).length;
+        }
+        return count;
+      };
       const results: DeliveryResult[] = [];
       const toMark: string[] = [];
 
@@ -184,12 +198,12 @@ export function createFanoutNotifier(options: FanoutOptions): FanoutNotifier {
           try {
             const credentials = await options.credentials.get(target.name);
             await sendToTarget(target, credentials, chat, { nowMs, ...(options.send ?? {}) });
-            toMark.push(sentKey(`chat#${target.name}`));
+            toMark.push(sentKey(`chat#${target.name}`), okKey(target.name, day));
             return results.push({ ...base, status: 'sent' });
           } catch (err) {
             const error = redact(err instanceof Error ? err.message : String(err));
             const failuresToday = failKeys(target.name).filter((k) => marks.has(k)).length;
-            const failuresLately = windowKeys(target.name).filter((k) => marks.has(k)).length;
+            const failuresLately = failedSinceDelivery(target.name);
             if (failuresToday < maxFailures) toMark.push(failKey(target.name, failuresToday + 1));
             // A missing credential or a refusal for good needs a person; a target failing all day stops holding back.
             // A secret that could not be read this time may be read next run (review 2026-12-03: it gave up).

@@ -31,6 +31,8 @@ export const SEVERITY_ORDER: readonly NotifyEvent[] = [
 
 /** Sections whose lines carry one-time marks and come last by severity: part of the email is kept for them. */
 const MARKED_LAST: readonly OutcomeEvent[] = ['upcoming', 'elsewhere'];
+/** Sections that leave that part to them: lines that recur every run, or routine ones. */
+const YIELDING: readonly OutcomeEvent[] = ['deferred', 'resolved', 'submitted', 'renewed'];
 
 /** A will-lapse line pages people (SMS) only this close to expiry; earlier notices go to email only. */
 export const WILL_LAPSE_SMS_DAYS = 7;
@@ -330,8 +332,8 @@ function renderEmail(
   // Domain lines fill what the fixed parts leave of the budget; the rest is counted, not listed.
   let budget = maxBytes - [...header, ...footer, ...sectionHeads].reduce((sum, l) => sum + jsonBytes(l), 0);
   // The last sections by severity carry one-time marks (an upcoming line starts its notice period once listed): up
-  // to a quarter of the room is kept for them, so a long section that recurs every run (held-back deferred lines)
-  // cannot cut them every run.
+  // to a quarter of the room is kept for them from the sections that recur every run (held-back deferred lines) or
+  // are routine, so those cannot cut them every run. Severe sections (failed, unknown, will-lapse...) keep it all.
   const markedBytes = MARKED_LAST.flatMap((e) => selection.groups.get(e) ?? []).reduce(
     (sum, o) => sum + jsonBytes(formatOutcomeLine(o)),
     0,
@@ -343,11 +345,12 @@ function renderEmail(
     const group = selection.groups.get(event);
     if (!group) continue;
     if (MARKED_LAST.includes(event)) reserve = 0;
+    const kept = YIELDING.includes(event) ? reserve : 0;
     body.push(`${SECTIONS[event].title} (${group.length}): ${SECTIONS[event].blurb}`);
     let listed = 0;
     for (const outcome of group) {
       const line = formatOutcomeLine(outcome);
-      if (jsonBytes(line) > budget - reserve - 200) break;
+      if (jsonBytes(line) > budget - kept - 200) break;
       budget -= jsonBytes(line);
       body.push(line);
       listed += 1;

@@ -170,6 +170,26 @@ describe('fan-out to SNS and every chat target', () => {
     s('slack').mode = 'ok';
   });
 
+  it("yesterday's outage of a target that has delivered since does not make it give up early today", async () => {
+    const marks = memoryMarks();
+    const only = ALL.filter((t) => t.kind === 'slack');
+    const publish = async (domain: string) => {
+      const { notifier } = fanout({ marks, targets: only });
+      await notifier.publish(rendered([outcome({ domain })])).catch(() => undefined);
+      return notifier.lastResults().find((r) => r.destination === 'team-slack')?.status;
+    };
+    s('slack').mode = 'down';
+    expect([await publish('a.com'), await publish('b.com')]).toEqual(['failed', 'failed']);
+    s('slack').mode = 'ok';
+    clock.advance(HOUR);
+    expect(await publish('c.com')).toBe('sent');
+    clock.advance(24 * HOUR);
+    s('slack').mode = 'down';
+    // Counted since the delivery: this is the first failure, retried next run (not given up on the spot).
+    expect(await publish('d.com')).toBe('failed');
+    s('slack').mode = 'ok';
+  });
+
   it('a target failing all day stops holding notices back after 3 runs; a refusal for good at once', async () => {
     const marks = memoryMarks();
     s('slack').mode = 'down';

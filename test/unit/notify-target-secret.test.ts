@@ -64,11 +64,17 @@ describe('notifyTargets in the Secrets Manager secret', () => {
     expect(err instanceof SecretUnreadableError).toBe(passing);
   });
 
-  it('a network failure reading it may pass next run', async () => {
+  it.each([
+    ['ECONNRESET', { code: 'ECONNRESET' }],
+    ['ENOTFOUND', { code: 'ENOTFOUND' }],
+    ['EHOSTUNREACH', { code: 'EHOSTUNREACH' }],
+    ["the SDK's TimeoutError", { name: 'TimeoutError' }],
+    ['HTTP 429 under another name', { name: 'TooManyRequestsException', $metadata: { httpStatusCode: 429 } }],
+  ])('a network failure or a busy service reading it may pass next run: %s', async (_name, shape) => {
     const source = createSecretsManagerTargetCredentials({
       secretId: 'autorenew/alibaba',
       read: async () => {
-        throw Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
+        throw Object.assign(new Error('failed'), shape);
       },
     });
     expect(await source.get('ops').catch((e: unknown) => e)).toBeInstanceOf(SecretUnreadableError);

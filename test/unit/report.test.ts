@@ -399,6 +399,16 @@ describe('renderDigest: names and will-lapse (issue 12)', () => {
     expect(Buffer.byteLength(JSON.stringify(m.email))).toBeLessThan(SNS_LIMIT);
   });
 
+  test('that part is taken only from recurring and routine sections: severe lines are never cut for it', () => {
+    const failed = Array.from({ length: 1500 }, (_, i) => outcome({ domain: `failed-${i}.com` }));
+    const upcoming = Array.from({ length: 400 }, (_, i) =>
+      outcome({ domain: `soon-${i}.com`, event: 'upcoming', batchId: '-', reason: 'to be bought from 2025-03-20' }),
+    );
+    const m = render(digest([...failed, ...upcoming]), { events: ['failed', 'upcoming'], smsEvents: [] });
+    for (const i of [0, 749, 1499]) expect(m.email).toContain(`- failed-${i}.com: `);
+    expect(m.unlisted?.every((o) => o.event === 'upcoming')).toBe(true);
+  });
+
   test('the SMS names a line that pages people, not a more severe one that does not', () => {
     // Review 2026-12-03: a held domain's 25-day will-lapse (email only) took the SMS from the top-up line.
     const m = render(
