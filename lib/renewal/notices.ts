@@ -233,6 +233,7 @@ async function markSent(deps: Pick<JobDeps, 'ledger' | 'log' | 'clock'>, batch: 
   for (let attempt = 1; current; attempt++) {
     const published = current;
     const delivered = new Set(batch.pendingNotices.filter((n) => publishedWhole(n, batch, published)));
+    if (delivered.size === 0) return; // nothing to move (e.g. only a name this version does not render): no write
     try {
       await deps.ledger.saveBatch({
         ...current,
