@@ -118,7 +118,7 @@ export function isPassingAwsFailure(err: unknown): boolean {
 }
 
 /** Failures that may pass beyond those the client retries itself: DNS and routing trouble, the SDK's timeout. */
-const PASSING_NETWORK_CODES = new Set(['ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_FAIL', 'EAI_AGAIN']);
+const PASSING_NETWORK_CODES = new Set(['ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_FAIL']);
 const PASSING_NAMES = new Set(['TimeoutError', 'RequestTimeout', 'RequestTimeoutException']);
 
 export interface AwsClient {

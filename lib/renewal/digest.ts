@@ -334,10 +334,10 @@ function renderEmail(
   // The last sections by severity carry one-time marks (an upcoming line starts its notice period once listed): up
   // to a quarter of the room is kept for them from the sections that recur every run (held-back deferred lines) or
   // are routine, so those cannot cut them every run. Severe sections (failed, unknown, will-lapse...) keep it all.
-  const markedBytes = MARKED_LAST.flatMap((e) => selection.groups.get(e) ?? []).reduce(
-    (sum, o) => sum + jsonBytes(formatOutcomeLine(o)),
-    0,
+  const marked = new Map(
+    MARKED_LAST.flatMap((e) => selection.groups.get(e) ?? []).map((o) => [o, formatOutcomeLine(o)]),
   );
+  const markedBytes = [...marked.values()].reduce((sum, line) => sum + jsonBytes(line), 0);
   let reserve = Math.min(markedBytes, Math.floor(budget / 4));
   const body: string[] = [];
   const unlisted: DomainOutcome[] = [];
@@ -349,7 +349,7 @@ function renderEmail(
     body.push(`${SECTIONS[event].title} (${group.length}): ${SECTIONS[event].blurb}`);
     let listed = 0;
     for (const outcome of group) {
-      const line = formatOutcomeLine(outcome);
+      const line = marked.get(outcome) ?? formatOutcomeLine(outcome);
       if (jsonBytes(line) > budget - kept - 200) break;
       budget -= jsonBytes(line);
       body.push(line);
