@@ -8,6 +8,21 @@ import { given } from '../helpers/builder';
  * flaky-ledger wrapper. The HTTP versions stay in test/integration/partial-faults.test.ts.
  */
 
+/** Six due domains in batches of two; every paid call is refused with Forbidden.RAM. `submits` counts the calls. */
+async function sixRefusedInBatchesOfTwo() {
+  const t = await given({
+    domains: Array.from({ length: 6 }, (_, i) => `d${i}.com+${5 + i}d`),
+    policy: { limits: { maxBatchSize: 2 } },
+  });
+  let submits = 0;
+  t.registrar.faults.before = (op) => {
+    if (op !== 'submitRenewBatch') return;
+    submits += 1;
+    throw new AuthRejectedError('Forbidden.RAM', { code: 'Forbidden.RAM' });
+  };
+  return { t, submits: () => submits };
+}
+
 describe('partial faults on the fakes', () => {
   test('a claim write that fails fails the check step: the batch stays open and the next check finishes it', async () => {
     const t = await given({ domains: ['a.com+10d'] });
@@ -84,16 +99,7 @@ describe('partial faults on the fakes', () => {
   });
 
   test('an authorisation refusal stops the run even when recording it fails (one failed ledger write)', async () => {
-    const t = await given({
-      domains: Array.from({ length: 6 }, (_, i) => `d${i}.com+${5 + i}d`),
-      policy: { limits: { maxBatchSize: 2 } },
-    });
-    let submits = 0;
-    t.registrar.faults.before = (op) => {
-      if (op !== 'submitRenewBatch') return;
-      submits += 1;
-      throw new AuthRejectedError('Forbidden.RAM', { code: 'Forbidden.RAM' });
-    };
+    const { t, submits } = await sixRefusedInBatchesOfTwo();
     let failed = false;
     t.ledger.faults.before = (op) => {
       if (op === 'saveClaim' && !failed) {
@@ -104,17 +110,11 @@ describe('partial faults on the fakes', () => {
     const run = await t.renew();
     expect(run.stoppedBy).toBeInstanceOf(AuthRejectedError);
     // One paid call with the refused key, not one per batch.
-    expect(submits).toBe(1);
+    expect(submits()).toBe(1);
   });
 
   test('an authorisation failure stops the run at the first batch and counts no attempt; the next run buys all', async () => {
-    const t = await given({
-      domains: Array.from({ length: 6 }, (_, i) => `d${i}.com+${5 + i}d`),
-      policy: { limits: { maxBatchSize: 2 } },
-    });
-    t.registrar.faults.before = (op) => {
-      if (op === 'submitRenewBatch') throw new AuthRejectedError('Forbidden.RAM', { code: 'Forbidden.RAM' });
-    };
+    const { t } = await sixRefusedInBatchesOfTwo();
     const run = await t.renew();
     expect(run.stoppedBy).toBeInstanceOf(AuthRejectedError);
     // The first batch was refused; claims the run took ahead for later batches are released, not left live.
