@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { InputError } from '../errors';
+import { parseUtcDateOrInstant } from '../renewal/hold-time';
 
 /** Flags every job command accepts (plan, renew, check): the policy, a pretend date, JSON output, verbosity, help. */
 export const JOB_FLAGS = {
@@ -56,10 +57,16 @@ function parseCommandLine<T extends OptionSpec>(
   }
 }
 
-/** Parses `--at` (ISO date or date-time, UTC) into epoch ms. */
+/**
+ * Parses `--at`: a UTC day (its midnight) or a timestamp with its zone.
+ * @returns epoch ms (UTC)
+ * @throws InputError for anything else, a rolled-over date (2027-02-30) or a zone-less time included
+ */
 export function parseAt(value: string): number {
-  const ms = Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T00:00:00Z` : value);
-  if (!Number.isFinite(ms))
-    throw new InputError(`--at ${JSON.stringify(value)} is not a date; use e.g. 2027-01-31 or 2027-01-31T08:00:00Z`);
-  return ms;
+  const parsed = parseUtcDateOrInstant(value);
+  if (parsed === undefined)
+    throw new InputError(
+      `--at ${JSON.stringify(value)} is not a date; use e.g. 2027-01-31 or 2027-01-31T08:00:00Z (a timestamp names its zone)`,
+    );
+  return parsed.ms;
 }

@@ -14,6 +14,21 @@ function isCalendarDate(year: number, month: number, day: number): boolean {
 }
 
 /**
+ * Reads a UTC day (`2027-01-31`: its midnight) or an ISO 8601 timestamp that names its zone, strictly: no rolled-over
+ * dates (2027-02-30), no zone-less local times.
+ * @param value the text (surrounding blanks ignored)
+ * @returns the instant, epoch ms (UTC), and whether only a day was given; undefined when the text is neither
+ */
+export function parseUtcDateOrInstant(value: string): { ms: number; dateOnly: boolean } | undefined {
+  const text = value.trim();
+  const dateOnly = DATE_ONLY.exec(text);
+  const fields = dateOnly ?? TIMESTAMP.exec(text);
+  if (!fields || !isCalendarDate(Number(fields[1]), Number(fields[2]), Number(fields[3]))) return undefined;
+  const ms = dateOnly ? Date.UTC(Number(fields[1]), Number(fields[2]) - 1, Number(fields[3])) : Date.parse(text);
+  return Number.isFinite(ms) ? { ms, dateOnly: dateOnly !== null } : undefined;
+}
+
+/**
  * Parses the end of a hold (`autorenew hold --until`).
  * - `YYYY-MM-DD`: the hold covers that whole UTC day, so it ends at the next UTC midnight (a person who writes
  *   "until the 31st" means the 31st included).
@@ -24,17 +39,9 @@ function isCalendarDate(year: number, month: number, day: number): boolean {
  * @throws InputError when the text is not such a date, or the end is not in the future
  */
 export function parseHoldUntil(value: string, nowMs: number): number {
-  const text = value.trim();
   const shown = JSON.stringify(value);
-  let endMs = Number.NaN;
-  const dateOnly = DATE_ONLY.exec(text);
-  const stamp = dateOnly ? null : TIMESTAMP.exec(text);
-  const fields = dateOnly ?? stamp;
-  if (fields && isCalendarDate(Number(fields[1]), Number(fields[2]), Number(fields[3]))) {
-    endMs = dateOnly
-      ? Date.UTC(Number(fields[1]), Number(fields[2]) - 1, Number(fields[3])) + DAY_MS
-      : Date.parse(text);
-  }
+  const parsed = parseUtcDateOrInstant(value);
+  const endMs = parsed === undefined ? Number.NaN : parsed.ms + (parsed.dateOnly ? DAY_MS : 0);
   if (!Number.isFinite(endMs)) {
     throw new InputError(
       `--until ${shown} is not a date; use a UTC day (2027-01-31: held through that day) ` +
