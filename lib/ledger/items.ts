@@ -220,27 +220,41 @@ export function toClaimItem(claim: Claim, writeId: string, ks: Keyspace = DEFAUL
 }
 
 /**
- * Bytes the entries of one batch item may take. DynamoDB's item limit is 400 KB; 1 000 entries with 253-character
- * names take about 300 KB before any message, so long per-entry failure texts are shortened, then dropped (the
- * claims and the batch error keep the text), so that a batch item can always be written.
+ * Bytes (as JSON, which over-counts DynamoDB's own measure) that the lists of one batch item naming domains may take
+ * together: entries, movedExpiries and repaired. DynamoDB's item limit is 400 KB; the rest of the item (ids, the error
+ * text bounded to 300 characters, ten empty-read times, notices) takes a few KB. The planner bounds every batch by
+ * this (batchEntryCostBytes), and long per-entry failure texts are shortened, then dropped (the claims and the batch
+ * error keep the text), so that a batch item can always be written.
  */
-export const MAX_ENTRIES_BYTES = 340_000;
+export const MAX_BATCH_LISTS_BYTES = 360_000;
 const SHORT_MESSAGE_CHARS = 60;
 
-function entriesBytes(entries: readonly Item[]): number {
-  return Buffer.byteLength(JSON.stringify(entries));
+/**
+ * The most bytes one domain can take in its batch's lists, without a message: its entry with every field set (174
+ * bytes besides the name), a moved expiry (39) and a repaired name (3), with room to spare.
+ * @param domain the domain name as listed
+ */
+export function batchEntryCostBytes(domain: string): number {
+  return 3 * Buffer.byteLength(domain) + 240;
 }
 
-/** Entries as stored: names lower-cased, and messages bounded so the item fits (see MAX_ENTRIES_BYTES). */
-export function boundEntries(entries: readonly BatchEntry[]): Item[] {
+function jsonBytes(value: unknown): number {
+  return value === undefined ? 0 : Buffer.byteLength(JSON.stringify(value));
+}
+
+/**
+ * Entries as stored: names lower-cased, and messages bounded so that the entries fit in `budget` bytes (the lists'
+ * share left by movedExpiries and repaired; see MAX_BATCH_LISTS_BYTES).
+ */
+export function boundEntries(entries: readonly BatchEntry[], budget = MAX_BATCH_LISTS_BYTES): Item[] {
   let out: Item[] = entries.map((e) => dropUndefined({ ...e, domain: e.domain.toLowerCase() }));
-  if (entriesBytes(out) <= MAX_ENTRIES_BYTES) return out;
+  if (jsonBytes(out) <= budget) return out;
   out = out.map((e) =>
     typeof e.message === 'string' && e.message.length > SHORT_MESSAGE_CHARS
       ? { ...e, message: `${e.message.slice(0, SHORT_MESSAGE_CHARS - 3)}...` }
       : e,
   );
-  if (entriesBytes(out) <= MAX_ENTRIES_BYTES) return out;
+  if (jsonBytes(out) <= budget) return out;
   return out.map(({ message: _m, ...e }) => e);
 }
 
@@ -248,6 +262,8 @@ export function boundEntries(entries: readonly BatchEntry[]): Item[] {
 export function toBatchItem(batch: Batch, writeId: string, ks: Keyspace = DEFAULT_KEYSPACE): Item {
   const open = isBatchOpen(batch);
   const { openIndex, ttlAttribute } = TABLE;
+  const moved = batch.movedExpiries?.length ? batch.movedExpiries.map((m) => ({ ...m })) : undefined;
+  const repaired = batch.repaired?.length ? [...batch.repaired] : undefined;
   return dropUndefined({
     ...toBatchKey(batch.batchId, ks),
     type: ITEM_TYPE.batch,
@@ -260,7 +276,7 @@ export function toBatchItem(batch: Batch, writeId: string, ks: Keyspace = DEFAUL
     updatedAtMs: batch.updatedAtMs,
     couponNo: batch.couponNo,
     promotionNo: batch.promotionNo,
-    entries: boundEntries(batch.entries),
+    entries: boundEntries(batch.entries, MAX_BATCH_LISTS_BYTES - jsonBytes(moved) - jsonBytes(repaired)),
     submitStartedAtMs: batch.submitStartedAtMs,
     taskNo: batch.taskNo,
     requestId: batch.requestId,
@@ -268,8 +284,8 @@ export function toBatchItem(batch: Batch, writeId: string, ks: Keyspace = DEFAUL
     closedAtMs: batch.closedAtMs,
     error: batch.error ? dropUndefined({ ...batch.error }) : undefined,
     emptyTaskReadsAtMs: batch.emptyTaskReadsAtMs?.length ? [...batch.emptyTaskReadsAtMs] : undefined,
-    movedExpiries: batch.movedExpiries?.length ? batch.movedExpiries.map((m) => ({ ...m })) : undefined,
-    repaired: batch.repaired?.length ? [...batch.repaired] : undefined,
+    movedExpiries: moved,
+    repaired,
     stuckNotifiedAtMs: batch.stuckNotifiedAtMs,
     pendingNotices: [...batch.pendingNotices],
     sentNotices: [...batch.sentNotices],

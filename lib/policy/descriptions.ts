@@ -41,7 +41,8 @@ export const POLICY_DESCRIPTIONS: Readonly<Record<string, string>> = {
   limits: 'Spending caps (bounded spend, M4 in docs/design.md).',
   'limits.maxDomainsPerRun': 'At most this many domains are renewed per run; the rest wait, soonest expiry first.',
   'limits.maxYearsAhead': 'A renewal never moves expiry more than this many years past now.',
-  'limits.maxBatchSize': 'Domains per SaveBatchTaskForCreatingOrderRenew call.',
+  'limits.maxBatchSize':
+    'Most domains per SaveBatchTaskForCreatingOrderRenew call (a batch of very long names holds fewer, ~360 at 253 characters, so that its ledger record fits).',
   'limits.allowPremium': 'Renew premium domains (sends PermitPremiumRenew=true).',
   'limits.maxAttempts': 'Failed submissions of one domain+expiry before a human is needed.',
   'limits.retryAfterHours': 'Wait this many hours after a failed submission before retrying.',

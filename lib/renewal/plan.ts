@@ -1,3 +1,4 @@
+import { batchEntryCostBytes, MAX_BATCH_LISTS_BYTES } from '../ledger/items';
 import { resolveRule } from '../policy/match';
 import type { Policy } from '../policy/schema';
 import type { ListedDomain } from '../registrar/port';
@@ -207,8 +208,9 @@ function compareText(a: string, b: string): number {
 }
 
 /**
- * Groups renew decisions into batches: equal (coupon, promotion, permitPremium), at most `maxBatchSize` each,
- * ordered by their soonest expiry. Sets each decision's `batch`.
+ * Groups renew decisions into batches: equal (coupon, promotion, permitPremium), at most `maxBatchSize` each and
+ * no more names than a batch's ledger item can hold (MAX_BATCH_LISTS_BYTES: ~360 of the longest names), ordered by
+ * their soonest expiry. Sets each decision's `batch`.
  */
 export function buildBatches(decisions: Decision[], maxBatchSize: number): PlannedBatch[] {
   const groups = new Map<string, Decision[]>();
@@ -227,7 +229,19 @@ export function buildBatches(decisions: Decision[], maxBatchSize: number): Plann
   const chunks: Decision[][] = [];
   // Map order is first-seen order over expiry-sorted decisions, so each group's chunks are already in expiry order.
   for (const items of groups.values()) {
-    for (let i = 0; i < items.length; i += maxBatchSize) chunks.push(items.slice(i, i + maxBatchSize));
+    let chunk: Decision[] = [];
+    let bytes = 0;
+    for (const item of items) {
+      const cost = batchEntryCostBytes(item.domain.domainName);
+      if (chunk.length > 0 && (chunk.length >= maxBatchSize || bytes + cost > MAX_BATCH_LISTS_BYTES)) {
+        chunks.push(chunk);
+        chunk = [];
+        bytes = 0;
+      }
+      chunk.push(item);
+      bytes += cost;
+    }
+    if (chunk.length > 0) chunks.push(chunk);
   }
   const order = new Map(decisions.map((d, i) => [d, i]));
   chunks.sort((a, b) => (order.get(a[0] as Decision) ?? 0) - (order.get(b[0] as Decision) ?? 0));

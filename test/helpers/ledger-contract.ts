@@ -4,6 +4,7 @@ import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { InputError, LedgerConflictError, LedgerError } from '../../lib/errors';
 import { ensureTable } from '../../lib/ledger/create-table';
 import { createDynamoLedger, type DynamoLedger } from '../../lib/ledger/dynamodb';
+import { batchEntryCostBytes, MAX_BATCH_LISTS_BYTES } from '../../lib/ledger/items';
 import type { Batch, Claim, ClaimRequest, Ledger } from '../../lib/ledger/port';
 import { TABLE } from '../../lib/ledger/table';
 
@@ -616,6 +617,37 @@ export function describeLedgerContract(name: string, backend: LedgerBackend): vo
         await expect(ledger.saveBatch({ ...stored, status: 'CLOSED', closedAtMs: T0 })).resolves.toMatchObject({
           version: 2,
         });
+      });
+
+      test('the largest batch the planner makes of 253-character names fits with every list full', async () => {
+        const ledger = table.createLedger();
+        const label = (i: number) => `${String(i).padStart(4, '0')}${'x'.repeat(59)}`;
+        const name = (i: number) => `${label(i)}.${'a'.repeat(63)}.${'b'.repeat(63)}.${'c'.repeat(57)}.com`;
+        const count = Math.floor(MAX_BATCH_LISTS_BYTES / batchEntryCostBytes(name(0)));
+        const entries = Array.from({ length: count }, (_, i) => ({
+          domain: name(i),
+          expiryMs: T0 + i,
+          years: 10,
+          permitPremium: true,
+          price: { minor: 99_999_999_999, currency: 'CNY' },
+          outcome: 'NOT_SUBMITTED' as const,
+          newExpiryMs: T0 + 10 * 365 * DAY_MS,
+          message: `the registrar reported: ${'a long and untrusted failure reason '.repeat(8)}`,
+        }));
+        const stored = await ledger.putBatchIntent(batchIntent({ entries }));
+        const full = await ledger.saveBatch({
+          ...stored,
+          status: 'CLOSED',
+          closedAtMs: T0,
+          movedExpiries: entries.map((e) => ({ domain: e.domain, expiryMs: T0 + 20 * 365 * DAY_MS })),
+          repaired: entries.map((e) => e.domain),
+          pendingNotices: ['expiry-moved', 'orphaned'],
+        });
+        const read = await ledger.getBatch(full.batchId);
+        expect(read?.entries).toHaveLength(count);
+        expect(read?.movedExpiries).toHaveLength(count);
+        expect(read?.repaired).toHaveLength(count);
+        expect(read?.entries[count - 1]?.price).toEqual({ minor: 99_999_999_999, currency: 'CNY' });
       });
 
       test('listLiveClaims returns exactly the CLAIMED, SUBMITTED and UNKNOWN claims', async () => {

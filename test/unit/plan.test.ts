@@ -1,3 +1,4 @@
+import { batchEntryCostBytes, MAX_BATCH_LISTS_BYTES } from '../../lib/ledger/items';
 import type { Policy } from '../../lib/policy/schema';
 import type { ListedDomain } from '../../lib/registrar/port';
 import { addYearsUtc, DAY_MS, daysUntil } from '../../lib/renewal/dates';
@@ -335,6 +336,23 @@ describe('planRenewals: per-run cap and batches', () => {
       const again = plan(order as ListedDomain[], { limits: { maxBatchSize: 2 } });
       expect(again).toEqual(first);
     }
+  });
+
+  test('a batch is also bounded by what its ledger item can hold: 253-character names split a 1 000-domain batch', () => {
+    const label = (i: number) => `${String(i).padStart(4, '0')}${'x'.repeat(59)}`;
+    const long = (i: number) => `${label(i)}.${'a'.repeat(63)}.${'b'.repeat(63)}.${'c'.repeat(57)}.com`;
+    const domains = Array.from({ length: 1000 }, (_, i) => domain(long(i), NOW + DAY_MS));
+    const p = plan(domains, { limits: { maxDomainsPerRun: 1000, maxBatchSize: 1000 } });
+    expect(p.totals.renew).toBe(1000);
+    for (const b of p.batches) {
+      const bytes = b.items.reduce((sum, d) => sum + batchEntryCostBytes(d.domain.domainName), 0);
+      expect(bytes).toBeLessThanOrEqual(MAX_BATCH_LISTS_BYTES);
+    }
+    expect(p.batches.length).toBe(Math.ceil(1000 / Math.floor(MAX_BATCH_LISTS_BYTES / batchEntryCostBytes(long(0)))));
+    expect(p.batches.flatMap((b) => b.items.map((d) => d.domain.domainName))).toEqual(domains.map((d) => d.domainName));
+    // Ordinary names keep whole batches of 1 000.
+    const short = Array.from({ length: 1000 }, (_, i) => domain(`shop-${i}.example.com`, NOW + DAY_MS));
+    expect(plan(short, { limits: { maxDomainsPerRun: 1000, maxBatchSize: 1000 } }).batches).toHaveLength(1);
   });
 
   test('an empty listing gives an empty plan', () => {
