@@ -161,9 +161,14 @@ export function createDynamoLedger(options: DynamoLedgerOptions): DynamoLedger {
 
   function wrap(operation: string, err: unknown, context: ErrorContext = {}): LedgerError {
     if (err instanceof LedgerError) return err;
+    // A ValidationException is the request itself refused (an item over 400 KB, a malformed value): no table,
+    // region or permission fix helps, and the write did not happen.
+    const invalid = err instanceof Error && err.name === 'ValidationException';
     return new LedgerError(
       `ledger table ${tableName}: ${operation} failed (${describeCause(err)}); ` +
-        'check that the table exists and that the region, endpoint and IAM permissions are right',
+        (invalid
+          ? 'the table refused the request itself and wrote nothing; report this with the message (a bug, not a setting)'
+          : 'check that the table exists and that the region, endpoint and IAM permissions are right'),
       { action: operation, ...context },
       { cause: err },
     );

@@ -650,6 +650,30 @@ export function describeLedgerContract(name: string, backend: LedgerBackend): vo
         expect(read?.entries[count - 1]?.price).toEqual({ minor: 99_999_999_999, currency: 'CNY' });
       });
 
+      test('a batch item too big for the table is refused as a bug, not as a table or permission problem', async () => {
+        const ledger = table.createLedger();
+        const name = (i: number) =>
+          `${String(i).padStart(4, '0')}${'x'.repeat(59)}.${'a'.repeat(63)}.${'b'.repeat(63)}.com`;
+        const entries = Array.from({ length: 2000 }, (_, i) => ({
+          domain: name(i),
+          expiryMs: T0,
+          years: 1,
+          permitPremium: false,
+        }));
+        const intent = batchIntent({ entries });
+        const refused = await ledger.putBatchIntent(intent).then(
+          () => undefined,
+          (err: unknown) => err,
+        );
+        if (backend.dynamo) {
+          expect(refused).toBeInstanceOf(LedgerError);
+          expect(String((refused as Error).message)).toMatch(
+            /putBatchIntent failed \(ValidationException[^)]*\); the table refused the request itself and wrote nothing; report this/,
+          );
+          expect(await ledger.getBatch(intent.batchId)).toBeUndefined();
+        } else expect(refused).toBeUndefined(); // the memory fake has no size limit
+      });
+
       test('listLiveClaims returns exactly the CLAIMED, SUBMITTED and UNKNOWN claims', async () => {
         const ledger = table.createLedger();
         const live = await mustClaim(ledger, claimRequest(uniqueDomain('Live')));
