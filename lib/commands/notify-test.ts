@@ -1,21 +1,25 @@
 import { isAbsolute, resolve } from 'node:path';
+import { type Account, labelOf, namesAccounts, selectAccounts } from '../accounts';
+import { checkPolicyFlag, configForAccount } from '../compose/accounts';
 import { buildTargetCredentials } from '../compose/adapters';
-import { readConfig } from '../config';
+import { type Config, readConfig } from '../config';
 import { InputError } from '../errors';
 import type { ChatMessage } from '../notify/chat/formats';
 import { sendToTarget } from '../notify/chat/send';
 import { formatDateTimeUtc } from '../notify/text/sanitize';
 import { loadPolicyFile } from '../policy/load';
+import type { Policy } from '../policy/schema';
 import { redact } from '../redact';
 import { parseFlags } from './args';
 import { type Command, EXIT } from './io';
 import { terminalJson, terminalLine } from './terminal-text';
 
-export const NOTIFY_TEST_USAGE = `usage: autorenew notify-test [--target NAME] [--policy FILE] [--json]
+export const NOTIFY_TEST_USAGE = `usage: autorenew notify-test [--target NAME] [--account NAME] [--policy FILE] [--json]
 
 Sends a harmless test message to each chat target of the policy's notify.targets (or only --target NAME) and
 prints each result. Nothing is renewed and nothing goes to SNS. URLs and secrets come from
 AUTORENEW_TARGET_<NAME>_URL / _SECRET, or from the "notifyTargets" field of AUTORENEW_SECRET_ID's secret.
+With AUTORENEW_ACCOUNTS, each account's own policy and secret are used (or only --account NAME's).
 Exit code 0 when every target took the message, 2 when one did not.
 
 examples:
@@ -24,13 +28,18 @@ examples:
 
 const FLAGS = {
   target: { type: 'string' },
+  account: { type: 'string' },
   policy: { type: 'string' },
   json: { type: 'boolean' },
   verbose: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
+type PolicyTarget = NonNullable<Policy['notify']['targets']>[number];
+
 export interface NotifyTestResult {
+  /** The account, when the configuration names accounts. */
+  account?: string;
   target: string;
   kind: string;
   ok: boolean;
@@ -46,29 +55,39 @@ export const notifyTestCommand: Command = async (args, io) => {
   }
   const env = { ...io.env, ...(flags.policy ? { AUTORENEW_POLICY: flags.policy } : {}) };
   const config = readConfig(env);
-  const policyPath = isAbsolute(config.policyPath) ? config.policyPath : resolve(io.cwd, config.policyPath);
-  const policy = await loadPolicyFile(policyPath);
-  const all = policy.notify.targets ?? [];
-  if (all.length === 0) {
-    throw new InputError(`${config.policyPath} has no notify.targets; add one (README "Chat alerts") and run again`);
+  const accounts = selectAccounts(config.accounts, flags.account);
+  checkPolicyFlag(accounts, flags.policy);
+  const named = namesAccounts(config.accounts);
+  const sends: { account: Account; config: Readonly<Config>; target: PolicyTarget }[] = [];
+  const configured: string[] = [];
+  const empty: string[] = [];
+  for (const account of accounts) {
+    const own = configForAccount(config, account);
+    const policyPath = isAbsolute(own.policyPath) ? own.policyPath : resolve(io.cwd, own.policyPath);
+    const targets = (await loadPolicyFile(policyPath)).notify.targets ?? [];
+    if (targets.length === 0) empty.push(named ? `${own.policyPath} (account ${labelOf(account)})` : own.policyPath);
+    for (const target of targets) {
+      configured.push(named ? `${labelOf(account)}: ${target.name}` : target.name);
+      if (!flags.target || target.name.toLowerCase() === flags.target.toLowerCase())
+        sends.push({ account, config: own, target });
+    }
   }
-  const targets = flags.target ? all.filter((t) => t.name.toLowerCase() === flags.target?.toLowerCase()) : all;
-  if (targets.length === 0) {
-    throw new InputError(
-      `no target "${flags.target}" in notify.targets; configured: ${all.map((t) => t.name).join(', ')}`,
-    );
+  if (configured.length === 0) {
+    throw new InputError(`${empty.join(', ')} has no notify.targets; add one (README "Chat alerts") and run again`);
   }
-  // The check job's access: its secret (or the read-only one) holds the URLs in AWS.
-  const credentials = buildTargetCredentials(config, env, 'read');
+  if (sends.length === 0) {
+    throw new InputError(`no target "${flags.target}" in notify.targets; configured: ${configured.join(', ')}`);
+  }
   const nowMs = Date.now();
   const results: NotifyTestResult[] = await Promise.all(
-    targets.map(async (target): Promise<NotifyTestResult> => {
+    sends.map(async ({ account, config: own, target }): Promise<NotifyTestResult> => {
+      const who = { ...(named ? { account: labelOf(account) } : {}), target: target.name, kind: target.kind };
       const message: ChatMessage = {
         id: `test-${nowMs}`,
         subject: '[autorenew] test message',
         text: [
           `This is a test message from \`autorenew notify-test\` at ${formatDateTimeUtc(nowMs)}.`,
-          `Target "${target.name}" (${target.kind}) is set up: domain renewal digests for the events ${target.events.join(', ')} (severity ${target.minSeverity} and above) will arrive here.`,
+          `Target "${target.name}" (${target.kind})${named ? ` of account ${labelOf(account)}` : ''} is set up: domain renewal digests for the events ${target.events.join(', ')} (severity ${target.minSeverity} and above) will arrive here.`,
           'Nothing was renewed; nothing needs doing.',
         ].join('\n'),
         event: 'renewed',
@@ -76,11 +95,13 @@ export const notifyTestCommand: Command = async (args, io) => {
         test: true,
       };
       try {
+        // The check job's access: its secret (or the read-only one) holds the URLs in AWS.
+        const credentials = buildTargetCredentials(own, env, 'read');
         await sendToTarget(target, await credentials.get(target.name), message, { nowMs });
-        return { target: target.name, kind: target.kind, ok: true };
+        return { ...who, ok: true };
       } catch (err) {
         const error = redact(err instanceof Error ? err.message : String(err));
-        return { target: target.name, kind: target.kind, ok: false, error };
+        return { ...who, ok: false, error };
       }
     }),
   );
@@ -88,7 +109,8 @@ export const notifyTestCommand: Command = async (args, io) => {
     io.out(terminalJson({ results }));
   } else {
     for (const r of results) {
-      io.out(terminalLine(r.ok ? `ok    ${r.target} (${r.kind})` : `FAIL  ${r.target} (${r.kind}): ${r.error}`));
+      const name = `${r.account ? `${r.account}: ` : ''}${r.target} (${r.kind})`;
+      io.out(terminalLine(r.ok ? `ok    ${name}` : `FAIL  ${name}: ${r.error}`));
     }
   }
   return results.every((r) => r.ok) ? EXIT.ok : EXIT.jobFailed;

@@ -82,6 +82,53 @@ describe('autorenew notify-test', () => {
     expect(out.join('\n')).not.toContain('a-wrong-feishu-secret');
   });
 
+  it("several accounts: each account's own policy's targets, named by account; --account picks one", async () => {
+    writeFileSync(
+      join(dir, 'intl.json'),
+      JSON.stringify({ version: 1, notify: { targets: [{ name: 'team-slack', kind: 'slack' }] } }),
+    );
+    const accounts = {
+      AUTORENEW_POLICY: 'empty.json',
+      AUTORENEW_ACCOUNTS: JSON.stringify([
+        { name: '', endpoint: 'http://127.0.0.1:9', accessKeyIdEnv: 'CN_ID', accessKeySecretEnv: 'CN_SECRET' },
+        {
+          name: 'intl',
+          endpoint: 'http://127.0.0.1:9',
+          accessKeyIdEnv: 'I_ID',
+          accessKeySecretEnv: 'I_S',
+          policy: 'intl.json',
+        },
+        {
+          name: 'shop',
+          endpoint: 'http://127.0.0.1:9',
+          accessKeyIdEnv: 'S_ID',
+          accessKeySecretEnv: 'S_S',
+          policy: 'policy.json',
+        },
+      ]),
+    };
+    const slack = standIns.find((s) => s.kind === 'slack') as StandIn;
+    const before = slack.accepted.length;
+    const all = await run([], accounts);
+    expect(all.err).toEqual([]);
+    expect(all.out).toEqual([
+      'ok    intl: team-slack (slack)',
+      ...TARGET_KINDS.map((k) => `ok    shop: team-${k} (${k})`),
+    ]);
+    expect(all.code).toBe(0);
+    expect(slack.accepted.length).toBe(before + 2);
+
+    const one = await run(['--account', 'intl', '--json'], accounts);
+    expect(JSON.parse(one.out.join('\n'))).toEqual({
+      results: [{ account: 'intl', target: 'team-slack', kind: 'slack', ok: true }],
+    });
+    const none = await run(['--account', 'default'], accounts);
+    expect(none.code).toBe(1);
+    expect(none.err[0]).toContain('empty.json (account default) has no notify.targets');
+    const wrong = await run(['--account', 'nope'], accounts);
+    expect(wrong.err[0]).toContain('--account "nope" is not a configured account');
+  });
+
   it('unknown target, no targets, missing URL', async () => {
     const unknown = await run(['--target', 'nope']);
     expect(unknown.code).toBe(1);
