@@ -109,8 +109,9 @@ function classifyCode(code: string): FailureClass | undefined {
 export function classifyFailure(failure: AttemptFailure, paid = false): FailureClass {
   switch (failure.kind) {
     case 'http': {
-      // A paid call's error answer counts as a refusal only on the allow-list; 429 is a gateway refusal.
-      if (paid && failure.httpStatus !== 429 && !(failure.code && isPaidRefusal(failure.code))) return 'ambiguous';
+      // A paid call's error answer counts as a refusal only on the allow-list; a bare 429 (no code) is the gateway's
+      // throttling refusal, but a 429 naming another code is that code's answer and may follow an execution.
+      if (paid && (failure.code ? !isPaidRefusal(failure.code) : failure.httpStatus !== 429)) return 'ambiguous';
       const byCode = failure.code ? classifyCode(failure.code) : undefined;
       if (byCode) return byCode;
       if (failure.httpStatus === 429) return 'retryable';

@@ -68,6 +68,12 @@ describe('classifyFailure for paid calls', () => {
     ['NetworkIOError 400', { kind: 'http', httpStatus: 400, code: 'NetworkIOError' }, 'ambiguous'],
     ['Throttling.User', { kind: 'http', httpStatus: 400, code: 'Throttling.User' }, 'retryable'],
     ['HTTP 429', { kind: 'http', httpStatus: 429 }, 'retryable'],
+    ['HTTP 429 Throttling.User', { kind: 'http', httpStatus: 429, code: 'Throttling.User' }, 'retryable'],
+    // A 429 whose body names another code is that code's answer: only the allow-list proves nothing executed.
+    ['HTTP 429 SignatureNonceUsed', { kind: 'http', httpStatus: 429, code: 'SignatureNonceUsed' }, 'ambiguous'],
+    ['HTTP 429 TaskIsBeingProcessed', { kind: 'http', httpStatus: 429, code: 'TaskIsBeingProcessed' }, 'ambiguous'],
+    ['HTTP 429 InternalError', { kind: 'http', httpStatus: 429, code: 'InternalError' }, 'ambiguous'],
+    ['HTTP 429 unknown code', { kind: 'http', httpStatus: 429, code: 'TooMany' }, 'ambiguous'],
     // Every attempt signs a fresh nonce: "used" means a copy of these very bytes reached the gateway before, and that
     // copy may have executed (review 2026-12-03).
     ['SignatureNonceUsed', { kind: 'http', httpStatus: 400, code: 'SignatureNonceUsed' }, 'ambiguous'],
