@@ -88,12 +88,19 @@ async function priceRealtime(caller: Caller, run: QuoteRun, chunkSize: number): 
         markUnavailable(run, 'realtime', answer.refused.code, answer.refused.message);
         return;
       }
-      const answered = new Set<string>();
+      const answered = new Map<string, (typeof answer.items)[number][]>();
       for (const item of answer.items) {
         const key = normalizeDomain(item.domainName);
-        if (!keys.includes(key) || answered.has(key)) continue;
-        answered.add(key);
-        settle(run, key, readRealtimePrice(item, run.currency), 'realtime', item.premium);
+        if (keys.includes(key)) answered.set(key, [...(answered.get(key) ?? []), item]);
+      }
+      for (const [key, named] of answered) {
+        // One name answered more than once: the same reading is one answer; different ones are no price at all
+        // (which would be the renewal's?), and a premium flag in any of them counts.
+        const readings = named.map((item) => JSON.stringify(readRealtimePrice(item, run.currency)));
+        const reading: PriceReading = readings.every((r) => r === readings[0])
+          ? readRealtimePrice(named[0] as (typeof named)[number], run.currency)
+          : { why: `QueryDomainRealTimePrice: answered ${named.length} times, differently` };
+        settle(run, key, reading, 'realtime', named.some((item) => item.premium));
       }
       for (const key of keys) {
         if (!answered.has(key)) run.open.get(key)?.whys.push('QueryDomainRealTimePrice: not in the answer');

@@ -94,6 +94,40 @@ describe('quoteRenewals (the source order, with a scripted caller)', () => {
     ]);
   });
 
+  test('one name answered twice with different prices is not priced by that answer, and a premium flag in either counts', async () => {
+    const { caller } = scriptedCaller([
+      () => ({
+        RequestId: 'R',
+        Module: {
+          DomainPrices: [
+            { DomainName: 'a.com', Price: 16.22, Avail: 1, Currency: 'CNY' },
+            { DomainName: 'A.COM', Price: 1622, Avail: 1, Currency: 'CNY', Premium: true },
+            { DomainName: 'b.com', Price: 39, Avail: 1, Currency: 'CNY' },
+            { DomainName: 'b.com', Price: 39, Avail: 1, Currency: 'CNY' },
+          ],
+        },
+      }),
+      () => ({ RequestId: 'R', DomainName: 'a.com', Reason: 'In use' }),
+    ]);
+    const answer = await quoteRenewals(
+      caller,
+      ['a.com', 'b.com'].map((domainName) => ({ domainName, premium: false })),
+      'CNY',
+      { chunkSize: 20, realTimePrice: true },
+    );
+    // The same answer twice is one answer.
+    expect(answer.quotes).toEqual([
+      { domainName: 'b.com', perYear: { minor: 3900, currency: 'CNY' }, source: 'realtime' },
+    ]);
+    expect(answer.unpriced).toEqual([
+      {
+        domainName: 'a.com',
+        why: expect.stringMatching(/QueryDomainRealTimePrice: answered 2 times, differently/),
+        premium: true,
+      },
+    ]);
+  });
+
   test('refuses a bad currency or chunk size before any call', async () => {
     const { caller, calls } = scriptedCaller([]);
     await expect(
