@@ -12,7 +12,7 @@ const STANDING_BY_CODE: Readonly<Record<string, DomainStanding>> = {
   '3': 'normal',
 };
 
-/** A DomainStatus code in our terms; an unknown code is 'other' (the planner then treats it as it treats normal). */
+/** A DomainStatus code in our terms; an unknown code is 'other' (the planner never buys it: `unknown-status`). */
 export function standingOf(domainStatus: string): DomainStanding {
   return STANDING_BY_CODE[domainStatus] ?? 'other';
 }

@@ -17,6 +17,8 @@ export const REASONS = {
   'retry-backoff': 'last attempt failed; waiting for the retry backoff',
   'max-attempts': 'failed limits.maxAttempts times; needs a human',
   held: 'held by a person (autorenew hold); never bought while the hold lasts',
+  'unknown-status':
+    'the registrar lists it with a status this tool does not know (e.g. transferring out); never bought while it does',
   'registrar-auto-renew': 'Alibaba\'s own auto-renew is on for it; money.registrarAutoRenew is "skip"',
   'renewing-elsewhere': 'a renewal task not made by this deployment is waiting or running for it at the registrar',
   'elsewhere-unread':

@@ -131,6 +131,8 @@ function decideOne(domain: ListedDomain, input: PlanInput, duplicate: boolean, u
   if (nowMs - expiry > settings.daysAfterExpiry * DAY_MS) return no('past-window');
   const name = domain.domainName;
   if (input.held?.has(name)) return no('held');
+  // Any DomainStatus but normal, renewal-due (and redemption, above): perhaps leaving the account. Never guessed.
+  if (domain.standing === 'other') return no('unknown-status');
   if (domain.premium && !policy.limits.allowPremium) return no('premium');
   if (domain.autoRenewEnabled && policy.money.registrarAutoRenew === 'skip') return no('registrar-auto-renew');
   if (duplicate) return no('in-flight');

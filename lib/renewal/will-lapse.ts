@@ -17,6 +17,7 @@ export const WILL_LAPSE_REASONS: readonly Reason[] = [
   'redemption',
   'past-window',
   'held',
+  'unknown-status',
   // Alibaba's own auto-renew is UNCONFIRMED to buy it: warn at the thresholds all the same.
   'registrar-auto-renew',
   // Held back while someone else's task reads short: if it never reads in full, a person must look.

@@ -4,6 +4,7 @@ import type { ListedDomain } from '../../lib/registrar/port';
 import { addYearsUtc, DAY_MS, daysUntil } from '../../lib/renewal/dates';
 import { listingWindow, planRenewals } from '../../lib/renewal/plan';
 import { claimKey, type Decision, type InFlightView, type Plan } from '../../lib/renewal/plan-types';
+import { collectLapseWarnings } from '../../lib/renewal/will-lapse';
 import { listedDomain as domain, policyOf } from '../helpers/builder';
 
 const NOW = Date.UTC(2026, 10, 29, 5, 45, 30);
@@ -153,6 +154,22 @@ describe('planRenewals: premium', () => {
       ['plain.com', 'renew', false, 1],
     ]);
     expect(p.batches.map((b) => b.permitPremium)).toEqual([true, false]);
+  });
+});
+
+describe('planRenewals: a DomainStatus this tool does not know', () => {
+  // ScrollDomainList documents 4 = transferring out among others; the pre-flight reference says skip any other value.
+  test.each([
+    ['other', 'due', 'skip', 'unknown-status'],
+    ['other', 'not due', 'skip', 'not-due'],
+    ['normal', 'due', 'renew', 'due'],
+    ['renewal-due', 'due', 'renew', 'due'],
+  ] as const)('standing %s, %s -> %s (%s), with a will-lapse line when due', (standing, when, action, reason) => {
+    const expiry = when === 'due' ? NOW + 3 * DAY_MS : NOW + 200 * DAY_MS;
+    const p = plan([domain('moving.com', expiry, { standing })]);
+    expect(only(p)).toMatchObject({ action, reason });
+    const warned = collectLapseWarnings(p).map((w) => w.outcome.reason?.split(':')[0]);
+    expect(warned).toEqual(reason === 'unknown-status' ? ['unknown-status'] : []);
   });
 });
 
