@@ -22,8 +22,16 @@ export const WILL_LAPSE_REASONS: readonly Reason[] = [
   'registrar-auto-renew',
   // Held back while someone else's task reads short: if it never reads in full, a person must look.
   'elsewhere-unread',
+  // Someone else's task still waiting close to the expiry may never run (stalled, cancelled): see LATE_REASONS.
+  'renewing-elsewhere',
   ...MONEY_REASONS,
 ];
+
+/**
+ * Reasons warned about only from this many days left: a renewal elsewhere normally finishes within hours, so a
+ * warning at 30 days would cry wolf on every console renewal; one still waiting 3 days before the expiry is not.
+ */
+const LATE_REASONS: Partial<Record<Reason, number>> = { 'renewing-elsewhere': 3 };
 
 export interface LapseWarning {
   outcome: DomainOutcome;
@@ -40,7 +48,7 @@ export function collectLapseWarnings(plan: Plan): LapseWarning[] {
   for (const d of plan.decisions) {
     if (d.action !== 'skip' || !WILL_LAPSE_REASONS.includes(d.reason)) continue;
     const threshold = WILL_LAPSE_THRESHOLDS_DAYS.find((t) => d.daysLeft <= t);
-    if (threshold === undefined) continue;
+    if (threshold === undefined || threshold > (LATE_REASONS[d.reason] ?? Number.POSITIVE_INFINITY)) continue;
     const domain = d.domain.domainName;
     out.push({
       mark: `lapse#${domain}#${d.domain.expiresAtMs}#${threshold}`,

@@ -324,6 +324,25 @@ describe("someone else's renewal", () => {
     expect(t.notifier.sent.filter((m) => /Being renewed elsewhere/.test(m.email))).toHaveLength(1);
   });
 
+  test('a task of theirs still waiting 3 days before the expiry gets will-lapse lines (it may never run)', async () => {
+    const t = await given({ domains: ['a.com+5d'] });
+    t.registrar.faults.queueMs = () => 30 * 86_400_000; // stalled in the queue (or cancelled, which reads the same)
+    await t.registrar.submitRenewBatch({
+      items: [{ domainName: 'a.com', years: 1, currentExpiryMs: t.expiry('a.com') as number, permitPremium: false }],
+    });
+    const lapseLines = () => t.notifier.sent.filter((m) => /^Will lapse/m.test(m.email)).length;
+    await executeRenew(t.deps(), { policy: t.policy, dryRun: false, runId: 'day5' });
+    expect(lapseLines()).toBe(0); // an ordinary renewal elsewhere, minutes or hours from done: no alarm yet
+    t.advance('2d');
+    await executeRenew(t.deps(), { policy: t.policy, dryRun: false, runId: 'day3' });
+    expect(lapseLines()).toBe(1);
+    expect(t.notifier.sent.at(-1)?.email).toMatch(/^- a\.com: .*3 days left, reason: renewing-elsewhere/m);
+    t.advance('2d');
+    await executeRenew(t.deps(), { policy: t.policy, dryRun: false, runId: 'day1' });
+    expect(lapseLines()).toBe(2);
+    expect(t.registrar.submissions().filter((s) => s.domainName === 'a.com')).toHaveLength(1);
+  });
+
   test("an overlapping run's task, recorded after this run read its open batches, is not someone else's", async () => {
     // Run A buys a.com and b.com while run B lists; A's task details read short to B (lagging): were it taken for
     // someone else's, B would hold back every renewal and warn that each may lapse (review 2026-12-03).
