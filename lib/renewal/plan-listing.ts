@@ -62,8 +62,9 @@ export function viewOf(
   // by a writer that lost a race with the batch (a release of an intent that was being sent). In flight until the
   // batch itself records an outcome for it. A claim the registrar refused (FAILED with its code) is not such a
   // trace: the refusal proved nothing was executed, and it is retried as usual.
-  if (openExpiryMs !== undefined && (openExpiryMs !== listedExpiryMs || !claim || isReleasedUnder(claim)))
-    return { status: 'CLAIMED', attempts: 0 };
+  if (openExpiryMs !== undefined && openExpiryMs !== listedExpiryMs)
+    return { status: 'CLAIMED', attempts: 0, otherExpiry: true };
+  if (openExpiryMs !== undefined && (!claim || isReleasedUnder(claim))) return { status: 'CLAIMED', attempts: 0 };
   if (!claim) return undefined;
   return {
     status: claim.status,

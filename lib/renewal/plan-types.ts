@@ -13,6 +13,8 @@ export const REASONS = {
   premium: 'premium domain and limits.allowPremium is false',
   redemption: 'past the grace period: needs redemption, which this tool never buys',
   'in-flight': 'a renewal for this expiry is already claimed, submitted or unknown',
+  'open-batch':
+    'a renewal this tool sent for an earlier expiry is still unsettled (see stuck, unknown or expiry-moved); never bought twice',
   'over-run-limit': 'over limits.maxDomainsPerRun; deferred to a later run',
   'retry-backoff': 'last attempt failed; waiting for the retry backoff',
   'max-attempts': 'failed limits.maxAttempts times; needs a human',
@@ -42,6 +44,8 @@ export interface InFlightView {
   nextEligibleAtMs?: number;
   /** Refused with a batch of several: its next submit goes in a batch of its own (Claim.alone). */
   alone?: boolean;
+  /** Held by an open batch entry for ANOTHER expiry of the domain (its outcome never settled): `open-batch`. */
+  otherExpiry?: true;
 }
 
 /** Key of a claim and of the in-flight map: the (normalised) domain + '#' + expiry ms. */

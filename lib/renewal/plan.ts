@@ -139,6 +139,7 @@ function decideOne(domain: ListedDomain, input: PlanInput, duplicate: boolean, u
 
   const view = input.inFlight.get(claimKey(domain.domainName, expiry));
   if (view) {
+    if (view.otherExpiry) return no('open-batch');
     if (view.status !== 'FAILED') return no('in-flight');
     if (view.attempts >= policy.limits.maxAttempts) return no('max-attempts');
     if (view.nextEligibleAtMs !== undefined && view.nextEligibleAtMs > nowMs) return no('retry-backoff');

@@ -18,6 +18,8 @@ export const WILL_LAPSE_REASONS: readonly Reason[] = [
   'past-window',
   'held',
   'unknown-status',
+  // An earlier expiry's renewal never settled and the domain is due again: only a person can end that.
+  'open-batch',
   // Alibaba's own auto-renew is UNCONFIRMED to buy it: warn at the thresholds all the same.
   'registrar-auto-renew',
   // Held back while someone else's task reads short: if it never reads in full, a person must look.

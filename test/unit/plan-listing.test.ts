@@ -57,6 +57,8 @@ describe('the planner in-flight view', () => {
     ],
   ])('%s', (_name, openExpiry, claim, status) => {
     expect(viewOf(EXPIRY, claim, openExpiry)?.status).toBe(status);
+    // Only an open entry for another expiry is marked: the planner names it apart (open-batch) and warns.
+    expect(viewOf(EXPIRY, claim, openExpiry)?.otherExpiry).toBe(openExpiry === EXPIRY - 1000 ? true : undefined);
   });
 });
 

@@ -258,8 +258,25 @@ describe('planRenewals: ledger view (in-flight, backoff, max attempts)', () => {
     ['FAILED in backoff', { status: 'FAILED', attempts: 1, nextEligibleAtMs: NOW + 1 }, 'skip', 'retry-backoff'],
     ['FAILED, backoff ends now', { status: 'FAILED', attempts: 2, nextEligibleAtMs: NOW }, 'renew', 'due'],
     ['FAILED, no backoff time', { status: 'FAILED', attempts: 1 }, 'renew', 'due'],
+    // An open batch of ours for ANOTHER expiry (its outcome never settled): never bought twice, and people are told.
+    ['open for another expiry', { status: 'CLAIMED', attempts: 0, otherExpiry: true }, 'skip', 'open-batch'],
   ] as const)('%s -> %s %s', (_label, view, action, reason) => {
     expect(run(view)).toMatchObject({ action, reason });
+  });
+
+  test('held by an open batch for another expiry: will-lapse lines at the thresholds; plain in-flight: none', () => {
+    const views: InFlightView[] = [
+      { status: 'CLAIMED', attempts: 0, otherExpiry: true },
+      { status: 'SUBMITTED', attempts: 0 },
+    ];
+    expect(
+      views.map(
+        (view) =>
+          collectLapseWarnings(
+            plan([domain('example.com', expiry)], {}, new Map([[claimKey('example.com', expiry), view]])),
+          ).length,
+      ),
+    ).toEqual([1, 0]);
   });
 
   test('a claim for another expiry of the same domain does not block', () => {
