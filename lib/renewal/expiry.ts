@@ -4,17 +4,26 @@ import { addYearsUtc, DAY_MS } from './dates';
 export const RENEWED_TOLERANCE_MS = 2 * DAY_MS;
 
 /**
- * The same UTC date where one of the two readings is cut to 00:00:00.000 (a registrar that reports dates truncated
- * to the day): no renewal moves an expiry by less than a day, so this is the same expiry, read coarsely.
+ * Day boundaries a registrar may cut dates to: UTC, and UTC+8 (the API's sample ExpirationDateLong is 00:00 in
+ * Beijing; which one Alibaba uses is UNCONFIRMED), as offsets east of UTC, ms.
+ */
+const DAY_ZONES_MS = [0, 8 * 3_600_000];
+
+/**
+ * The same date, in UTC or UTC+8, where one of the two readings is cut to that zone's 00:00:00.000 (a registrar
+ * that reports dates truncated to the day): no renewal moves an expiry by less than a day, so this is the same
+ * expiry, read coarsely.
  */
 function isSameDayTruncated(a: number, b: number): boolean {
-  const day = (ms: number) => Math.floor(ms / DAY_MS);
-  return day(a) === day(b) && (a % DAY_MS === 0 || b % DAY_MS === 0);
+  return DAY_ZONES_MS.some((zone) => {
+    const [x, y] = [a + zone, b + zone];
+    return Math.floor(x / DAY_MS) === Math.floor(y / DAY_MS) && (x % DAY_MS === 0 || y % DAY_MS === 0);
+  });
 }
 
 /**
  * What a read-back expiry says about a renewal of `years` from `oldMs` (all epoch ms, UTC):
- * - `unchanged`: the old expiry (exactly, or the same UTC date with one reading truncated to the day); a queued
+ * - `unchanged`: the old expiry (exactly, or the same UTC or UTC+8 date with one reading truncated to that day); a queued
  *   task also leaves it so, so this alone is no evidence that nothing was bought;
  * - `renewed`: about old + years (±2 days), the only reading that counts as bought;
  * - `moved`: anything else (earlier, a truncated date, another term): a person must look.
