@@ -235,10 +235,11 @@ export function createAlibabaRegistrar(options: AlibabaClientOptions): Registrar
       );
     },
 
-    quoteRenewals(items, currency) {
+    quoteRenewals(items, currency, options) {
       return quoteRenewals(caller, items, currency, {
         chunkSize: quoteChunkSize,
         realTimePrice: dialect.realTimePrice,
+        ...(options?.useCheckDomainPrice ? { useCheckDomainPrice: true } : {}),
       });
     },
   };

@@ -216,17 +216,24 @@ export function parseCheckDomainFee(body: unknown): CheckDomainAnswer {
 const ONE_YEAR_MONTHS = 12;
 
 /**
- * CheckDomain's one-year renew fee in `currency`: the `StaticPriceInfo` row with action `renew` and period 12, else
- * a positive `Price`. UNCONFIRMED: that CheckDomain prices the renewal of a domain the caller owns at all, that
- * `renew` rows exist (only `activate` is documented), and that `Price` (documented as the premium registration
- * price) is the renew fee. The amounts are read in the currency asked for as `FeeCurrency` (the docs call `money`
- * yuan and give `Price` no unit: also UNCONFIRMED).
+ * CheckDomain's one-year renew fee in `currency`: the `StaticPriceInfo` row with action `renew` and period 12, else,
+ * only with `usePrice` (policy money.checkDomainPrice "use"), a positive `Price`. UNCONFIRMED: that CheckDomain
+ * prices the renewal of a domain the caller owns at all, that `renew` rows exist (only `activate` is documented),
+ * and that `Price` (documented as the premium REGISTRATION price, so by default not read) is the renew fee. The
+ * amounts are read in the currency asked for as `FeeCurrency` (the docs call `money` yuan and give `Price` no unit:
+ * also UNCONFIRMED).
  */
-export function readCheckDomainPrice(fee: CheckDomainFee, currency: string): PriceReading {
+export function readCheckDomainPrice(fee: CheckDomainFee, currency: string, usePrice = false): PriceReading {
   const row = fee.rows.find(
     (r) => r.action?.toLowerCase() === 'renew' && Number(r.period) === ONE_YEAR_MONTHS && r.money !== undefined,
   );
   if (row) return readAmount(row.money, currency, 'CheckDomain StaticPriceInfo renew money');
-  if (fee.price !== undefined && Number(fee.price) > 0) return readAmount(fee.price, currency, 'CheckDomain Price');
-  return { why: `CheckDomain: no renew price${fee.reason ? ` (${fee.reason})` : ''}` };
+  const positive = fee.price !== undefined && Number(fee.price) > 0;
+  if (positive && usePrice) return readAmount(fee.price, currency, 'CheckDomain Price');
+  const why = `CheckDomain: no renew price${fee.reason ? ` (${fee.reason})` : ''}`;
+  return {
+    why: positive
+      ? `${why}; its Price (${String(fee.price)}) is not read as one unless money.checkDomainPrice is "use"`
+      : why,
+  };
 }

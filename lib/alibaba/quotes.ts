@@ -100,7 +100,13 @@ async function priceRealtime(caller: Caller, run: QuoteRun, chunkSize: number): 
         const reading: PriceReading = readings.every((r) => r === readings[0])
           ? readRealtimePrice(named[0] as (typeof named)[number], run.currency)
           : { why: `QueryDomainRealTimePrice: answered ${named.length} times, differently` };
-        settle(run, key, reading, 'realtime', named.some((item) => item.premium));
+        settle(
+          run,
+          key,
+          reading,
+          'realtime',
+          named.some((item) => item.premium),
+        );
       }
       for (const key of keys) {
         if (!answered.has(key)) run.open.get(key)?.whys.push('QueryDomainRealTimePrice: not in the answer');
@@ -112,7 +118,7 @@ async function priceRealtime(caller: Caller, run: QuoteRun, chunkSize: number): 
 }
 
 /** Source 2: CheckDomain (FeeCommand=renew), one request per domain still open; stops at the first refusal. */
-async function priceCheckDomain(caller: Caller, run: QuoteRun): Promise<void> {
+async function priceCheckDomain(caller: Caller, run: QuoteRun, usePrice: boolean): Promise<void> {
   for (const [key, entry] of [...run.open.entries()]) {
     if (isUnavailable(run, 'checkdomain')) return;
     try {
@@ -127,7 +133,7 @@ async function priceCheckDomain(caller: Caller, run: QuoteRun): Promise<void> {
         markUnavailable(run, 'checkdomain', answer.refused.code, answer.refused.message);
         return;
       }
-      settle(run, key, readCheckDomainPrice(answer.fee, run.currency), 'checkdomain', answer.fee.premium);
+      settle(run, key, readCheckDomainPrice(answer.fee, run.currency, usePrice), 'checkdomain', answer.fee.premium);
     } catch (error) {
       noteFailure(run, 'checkdomain', [key], error);
     }
@@ -150,6 +156,8 @@ export async function quoteRenewals(
     chunkSize: number;
     /** The API version has QueryDomainRealTimePrice (sites.ts); without it, CheckDomain is the first source. */
     realTimePrice: boolean;
+    /** Read CheckDomain's Price as a renewal price (policy money.checkDomainPrice "use"). */
+    useCheckDomainPrice?: boolean;
   },
 ): Promise<QuoteAnswer> {
   const { chunkSize } = source;
@@ -163,7 +171,7 @@ export async function quoteRenewals(
     if (!run.open.has(key)) run.open.set(key, { domainName: item.domainName, whys: [] });
   }
   if (run.open.size > 0 && source.realTimePrice) await priceRealtime(caller, run, chunkSize);
-  if (run.open.size > 0) await priceCheckDomain(caller, run);
+  if (run.open.size > 0) await priceCheckDomain(caller, run, source.useCheckDomainPrice === true);
   const skipped = run.unavailable.map((u) => `${u.source} unavailable (${u.code})`);
   const unpriced = [...run.open.entries()].map(([key, e]) => ({
     domainName: key,

@@ -85,7 +85,13 @@ export const demoCommand: Command = async (args, io) => {
     const notice = noticeDaysOf(await loadPolicyFile(cnPolicy));
     await writeFile(
       intlPolicy,
-      JSON.stringify({ version: 1, money: { currency: 'USD' }, notify: { advanceDays: notice } }),
+      // The sandbox answers intl renew fees in CheckDomain's Price, so the demo's policy reads it (README, The
+      // international site: a real account checks one such price against the console first).
+      JSON.stringify({
+        version: 1,
+        money: { currency: 'USD', checkDomainPrice: 'use' },
+        notify: { advanceDays: notice },
+      }),
     );
     const env = {
       ...io.env,

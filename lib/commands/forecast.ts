@@ -6,6 +6,7 @@ import { forecastListingRange, forecastRenewals, MAX_FORECAST_MONTHS } from '../
 import { forecastToCsv, forecastToJson, formatForecastTable } from '../renewal/forecast-format';
 import { formatForecastIcs } from '../renewal/forecast-ics';
 import { fetchForecastQuotes } from '../renewal/forecast-quotes';
+import { quoteOptionsOf } from '../renewal/pricing';
 import { JOB_FLAGS, parseFlags } from './args';
 import { type Command, EXIT } from './io';
 import { withProgress } from './progress';
@@ -75,6 +76,7 @@ export const forecastCommand: Command = async (args, io) => {
       registrar,
       domains.filter((d) => wanted.has(d.domainName)),
       rt.policy.money.currency,
+      quoteOptionsOf(rt.policy),
     );
     for (const w of warnings) io.err(terminalLine(`forecast: ${w}`));
     const forecast = forecastRenewals({ ...input, ...(quotes ? { quotes } : {}) });

@@ -81,6 +81,8 @@ export const POLICY_DESCRIPTIONS: Readonly<Record<string, string>> = {
     '"skip": a domain no source prices is not bought and an alert says so; "renew": buy it anyway (money limits cannot bound it), except a premium domain, which is never bought without a registrar price.',
   'money.balanceUnreadable':
     '"stop": when the balance cannot be read nothing is bought; "continue": buy within the other limits. The digest says which.',
+  'money.checkDomainPrice':
+    'CheckDomain\'s Price is documented only as a premium word\'s registration price: "ignore" (only a renew row of its price list prices; else the next source) or "use" (a positive Price counts as one year of renewal: UNCONFIRMED, check one against the console first).',
   'money.registrarAutoRenew':
     'A domain with Alibaba\'s own auto-renew on: "skip" (it may be bought by Alibaba too; reported) or "renew".',
 };

@@ -225,6 +225,7 @@ const moneySchema = doc(
       unpriced: doc(withDefault(oneOf(['skip', 'renew'], mustBe('"skip" or "renew"')), 'skip')),
       balanceUnreadable: doc(withDefault(oneOf(['stop', 'continue'], mustBe('"stop" or "continue"')), 'stop')),
       registrarAutoRenew: doc(withDefault(oneOf(['skip', 'renew'], mustBe('"skip" or "renew"')), 'skip')),
+      checkDomainPrice: doc(withDefault(oneOf(['ignore', 'use'], mustBe('"ignore" or "use"')), 'ignore')),
     },
     'an object like {"currency": "CNY", "priceTable": {"com": "79.00"}}',
   ),

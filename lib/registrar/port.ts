@@ -183,7 +183,13 @@ export interface Registrar {
    * Free: one-year renewal prices in `currency`, trying the registrar's sources in order (QueryDomainRealTimePrice,
    * then CheckDomain). Absent when the registrar offers no prices (the policy's table is then the only source).
    */
-  quoteRenewals?(items: readonly QuoteRequest[], currency: string): Promise<QuoteAnswer>;
+  quoteRenewals?(items: readonly QuoteRequest[], currency: string, options?: QuoteOptions): Promise<QuoteAnswer>;
+}
+
+/** How quotes are read (policy `money`). */
+export interface QuoteOptions {
+  /** Read CheckDomain's `Price` (documented as a premium registration price) as a renewal price. Default false. */
+  useCheckDomainPrice?: boolean;
 }
 
 /** Alibaba AccessKey credentials. Never log, print or store any field of this. */

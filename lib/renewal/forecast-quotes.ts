@@ -1,5 +1,5 @@
 import { RegistrarError } from '../errors';
-import type { ListedDomain, Quote, Registrar } from '../registrar/port';
+import type { ListedDomain, Quote, QuoteOptions, Registrar } from '../registrar/port';
 
 /**
  * One-year registrar quotes for the forecast, keyed by normalised domain name, when the registrar offers quotes
@@ -7,17 +7,20 @@ import type { ListedDomain, Quote, Registrar } from '../registrar/port';
  * A registrar that cannot quote is not fatal for a forecast: it falls back to the table, and a warning says so.
  * @param domains the domains the forecast renews (only these are quoted)
  * @param currency the policy's currency (`money.currency`)
+ * @param options how quotes are read (`quoteOptionsOf(policy)`)
  */
 export async function fetchForecastQuotes(
   registrar: Pick<Registrar, 'quoteRenewals'>,
   domains: readonly ListedDomain[],
   currency: string,
+  options: QuoteOptions = {},
 ): Promise<{ quotes?: Map<string, Quote>; warnings: string[] }> {
   if (!registrar.quoteRenewals || domains.length === 0) return { warnings: [] };
   try {
     const answer = await registrar.quoteRenewals(
       domains.map((d) => ({ domainName: d.domainName, premium: d.premium })),
       currency,
+      options,
     );
     return {
       quotes: new Map(answer.quotes.map((q) => [q.domainName, q])),

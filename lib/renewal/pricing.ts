@@ -2,7 +2,7 @@ import { InputError } from '../errors';
 import { describeError, type Logger } from '../log';
 import { formatMoney, type Money, parseMoney } from '../money';
 import type { Policy } from '../policy/schema';
-import type { ListedDomain, QuoteSource, Registrar } from '../registrar/port';
+import type { ListedDomain, QuoteOptions, QuoteSource, Registrar } from '../registrar/port';
 import type { PricedDomain } from './plan-money';
 
 /**
@@ -16,6 +16,11 @@ export interface PriceBook {
   /** Names a registrar price answer called premium, priced or not (normalised). */
   premium: Set<string>;
   unavailable: { source: Exclude<QuoteSource, 'table'>; code: string }[];
+}
+
+/** How the registrar's quotes are read under `policy` (money.checkDomainPrice). */
+export function quoteOptionsOf(policy: Policy): QuoteOptions {
+  return policy.money.checkDomainPrice === 'use' ? { useCheckDomainPrice: true } : {};
 }
 
 /**
@@ -53,6 +58,7 @@ export async function collectPrices(
       const answer = await deps.registrar.quoteRenewals(
         [...wanted.values()].map((d) => ({ domainName: d.domainName, premium: d.premium })),
         currency,
+        quoteOptionsOf(policy),
       );
       for (const q of answer.quotes) {
         if (q.perYear.currency !== currency) {

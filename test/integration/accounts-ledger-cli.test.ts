@@ -80,7 +80,7 @@ describe('ledger commands under several accounts', () => {
         version: 1,
         window: { daysBeforeExpiry: 30 },
         notify: { advanceDays: 0 },
-        money: { currency: 'USD' },
+        money: { currency: 'USD', checkDomainPrice: 'use' }, // the sandbox's intl renew fee is CheckDomain's Price
       }),
     );
     env = {

@@ -89,7 +89,7 @@ describe('several accounts in one deployment (cn, intl, and a wrong secret)', ()
         version: 1,
         window: { daysBeforeExpiry: 30 },
         notify: { advanceDays: 0 },
-        money: { currency: 'USD' },
+        money: { currency: 'USD', checkDomainPrice: 'use' }, // the sandbox's intl renew fee is CheckDomain's Price
         rules: [{ name: 'longer', match: ['intl-*.com'], years: 2 }],
       }),
     );

@@ -40,7 +40,8 @@ describe('the international site (Domain-intl 2017-12-18) against the sandbox', 
           ],
         },
       },
-      policy: { money: { currency: 'USD' } },
+      // The sandbox answers the intl renew fee in CheckDomain's Price, which is read only when the policy says so.
+      policy: { money: { currency: 'USD', checkDomainPrice: 'use' } },
       client: { apiVersion: INTL_VERSION, post: recordingPost(seen) },
     });
 
@@ -73,6 +74,24 @@ describe('the international site (Domain-intl 2017-12-18) against the sandbox', 
     expect(duplicateSubmissions(world.sandbox)).toEqual([]);
   });
 
+  it("by default CheckDomain's Price prices nothing: without a price table, nothing is bought and people are told", async () => {
+    world = await startWorld({
+      sandbox: {
+        nowMs: NOW,
+        currency: 'USD',
+        fixture: { balance: 500, domains: [{ domainName: 'one.com', expiresAtMs: NOW + 5 * DAY_MS, price: 12.5 }] },
+      },
+      policy: { money: { currency: 'USD' } },
+      client: { apiVersion: INTL_VERSION },
+    });
+    const renew = await executeRenew(world.deps(), { policy: world.policy, dryRun: false });
+    expect(world.sandbox.state().submissions).toEqual([]);
+    expect(renew.plan.decisions.map((d) => [d.domain.domainName, d.reason])).toEqual([['one.com', 'unpriced']]);
+    expect(world.notifier.sent.at(-1)?.email).toMatch(
+      /^- one\.com: .* reason: unpriced: no price from the registrar or money\.priceTable/m,
+    );
+  });
+
   it('a premium domain on intl is refused before sending (no PermitPremiumRenew to send), the others are bought', async () => {
     world = await startWorld({
       sandbox: {
@@ -85,7 +104,7 @@ describe('the international site (Domain-intl 2017-12-18) against the sandbox', 
         },
       },
       // Premium renewals allowed by the policy: on cn the permit is sent; intl has no field to send it in.
-      policy: { limits: { allowPremium: true } },
+      policy: { limits: { allowPremium: true }, money: { checkDomainPrice: 'use' } },
       client: { apiVersion: INTL_VERSION },
     });
     const renew = await executeRenew(world.deps(), { policy: world.policy, dryRun: false });

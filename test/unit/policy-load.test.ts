@@ -110,7 +110,13 @@ describe('valid policies', () => {
         stuckAfterHours: 24,
         advanceDays: 7,
       },
-      money: { currency: 'CNY', unpriced: 'skip', balanceUnreadable: 'stop', registrarAutoRenew: 'skip' },
+      money: {
+        currency: 'CNY',
+        unpriced: 'skip',
+        balanceUnreadable: 'stop',
+        registrarAutoRenew: 'skip',
+        checkDomainPrice: 'ignore',
+      },
     });
     expect(Object.isFrozen(p)).toBe(true);
     expect(Object.isFrozen(p.limits)).toBe(true);

@@ -83,10 +83,10 @@ describe('QueryDomainRealTimePrice answers', () => {
 });
 
 describe('CheckDomain renew fee', () => {
-  const fee = (body: Record<string, unknown>) => {
+  const fee = (body: Record<string, unknown>, usePrice = true) => {
     const answer = parseCheckDomainFee({ RequestId: 'R', DomainName: 'a.com', Avail: '0', Premium: 'false', ...body });
     if ('refused' in answer) throw new Error('refused');
-    return readCheckDomainPrice(answer.fee, 'CNY');
+    return readCheckDomainPrice(answer.fee, 'CNY', usePrice);
   };
 
   test('the renew row of 12 months wins; lower-case keys; money in yuan', () => {
@@ -100,7 +100,21 @@ describe('CheckDomain renew fee', () => {
     });
   });
 
-  test('else a positive Price (UNCONFIRMED that it is the renew fee); else no price with the reason', () => {
+  test('Price is documented as a premium registration price: by default it prices nothing (money.checkDomainPrice)', () => {
+    const activateOnly = { StaticPriceInfo: { PriceInfo: [{ action: 'activate', money: 55, period: 12 }] } };
+    expect(fee({ Price: 7, Reason: 'In use', ...activateOnly }, false)).toEqual({
+      why: 'CheckDomain: no renew price (In use); its Price (7) is not read as one unless money.checkDomainPrice is "use"',
+    });
+    expect(fee({}, false)).toEqual({ why: 'CheckDomain: no renew price' });
+    // A renew row still prices.
+    expect(
+      fee({ Price: 7, StaticPriceInfo: { PriceInfo: [{ action: 'renew', money: 69, period: 12 }] } }, false),
+    ).toEqual({
+      perYear: { minor: 6900, currency: 'CNY' },
+    });
+  });
+
+  test('with money.checkDomainPrice "use": else a positive Price (UNCONFIRMED that it is the renew fee); else no price with the reason', () => {
     expect(
       fee({ Price: 1286, StaticPriceInfo: { PriceInfo: [{ action: 'activate', money: 55, period: 12 }] } }),
     ).toEqual({ perYear: { minor: 128600, currency: 'CNY' } });

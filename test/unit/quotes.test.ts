@@ -24,11 +24,20 @@ describe('quoteRenewals (the source order, with a scripted caller)', () => {
     const answer = await quoteRenewals(caller, [{ domainName: 'a.com', premium: false }], 'USD', {
       chunkSize: 20,
       realTimePrice: false,
+      useCheckDomainPrice: true,
     });
     expect(calls.map((c) => c.action)).toEqual(['CheckDomain']);
     expect(answer.quotes).toEqual([
       { domainName: 'a.com', perYear: { minor: 1250, currency: 'USD' }, source: 'checkdomain' },
     ]);
+    // By default its Price (documented as a premium registration price) prices nothing.
+    const strict = scriptedCaller([() => ({ RequestId: 'R', DomainName: 'a.com', Price: 12.5 })]);
+    const unpriced = await quoteRenewals(strict.caller, [{ domainName: 'a.com', premium: false }], 'USD', {
+      chunkSize: 20,
+      realTimePrice: false,
+    });
+    expect(unpriced.quotes).toEqual([]);
+    expect(unpriced.unpriced[0]?.why).toMatch(/not read as one unless money\.checkDomainPrice is "use"/);
   });
 
   test('sends DomainItem as one JSON string with Period 1, and CheckDomain with FeeCommand renew, FeePeriod 1', async () => {
