@@ -8,6 +8,7 @@ import type { ListedDomain } from '../registrar/port';
 import { isLive } from './claims';
 import { DAY_MS } from './dates';
 import type { JobDeps } from './deps';
+import { RENEWED_TOLERANCE_MS } from './expiry';
 import { FOREIGN_TASK_LOOKBACK_DAYS, findRenewingElsewhere, type RenewingElsewhere, taskNosOf } from './foreign-tasks';
 import { noticeDaysOf, readNotices } from './notice';
 import { listingWindow, planRenewals } from './plan';
@@ -62,9 +63,10 @@ export function viewOf(
   // by a writer that lost a race with the batch (a release of an intent that was being sent). In flight until the
   // batch itself records an outcome for it. A claim the registrar refused (FAILED with its code) is not such a
   // trace: the refusal proved nothing was executed, and it is retried as usual.
-  if (openExpiryMs !== undefined && openExpiryMs !== listedExpiryMs)
-    return { status: 'CLAIMED', attempts: 0, otherExpiry: true };
-  if (openExpiryMs !== undefined && (!claim || isReleasedUnder(claim))) return { status: 'CLAIMED', attempts: 0 };
+  if (openExpiryMs !== undefined && Math.abs(openExpiryMs - listedExpiryMs) > RENEWED_TOLERANCE_MS)
+    return { status: 'CLAIMED', attempts: 0, otherExpiry: true }; // an earlier cycle's renewal, never settled
+  if (openExpiryMs !== undefined && (openExpiryMs !== listedExpiryMs || !claim || isReleasedUnder(claim)))
+    return { status: 'CLAIMED', attempts: 0 }; // this renewal, read a little differently (rounding, a stale cache)
   if (!claim) return undefined;
   return {
     status: claim.status,
