@@ -65,7 +65,7 @@ export function selectRunLines(
   };
 }
 
-const HELD_BACK_REASONS: Record<HeldBack['limitedBy'], string> = {
+const HELD_BACK_REASONS: Record<Exclude<HeldBack['limitedBy'], 'refused' | 'not-sent'>, string> = {
   'day-count':
     "today's domain budget (limits.maxDomainsPerRun, per UTC day across runs) is used; the next UTC day's run buys it, or raise the limit to buy it sooner",
   'global-count':
@@ -81,7 +81,16 @@ const HELD_BACK_REASONS: Record<HeldBack['limitedBy'], string> = {
  * that holds a domain back says so: it may lapse before the budget's next period.
  */
 export function collectHeldBack(heldBack: readonly HeldBack[]): DomainOutcome[] {
-  return heldBack.map(({ decision, limitedBy }) =>
-    deferredOutcome(decision, `not bought this run: ${HELD_BACK_REASONS[limitedBy]}`),
+  return heldBack.map(({ decision, limitedBy, detail }) =>
+    deferredOutcome(
+      decision,
+      `not bought this run: ${
+        limitedBy === 'refused'
+          ? `the order was not accepted (${detail}); nothing was bought, the next run tries again`
+          : limitedBy === 'not-sent'
+            ? `its batch failed before the order was sent (${detail}); nothing was bought, the next run tries again (if this repeats, see the function's logs)`
+            : HELD_BACK_REASONS[limitedBy]
+      }`,
+    ),
   );
 }

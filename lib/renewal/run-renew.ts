@@ -41,8 +41,14 @@ export interface RenewSummary {
 /** A planned renewal a ledger-held budget kept out of this run, and which one (budgets.ts Grant). */
 export interface HeldBack {
   decision: Decision;
-  /** A budget, or `time`: the run stopped starting batches before the function's time limit. */
-  limitedBy: NonNullable<Grant['limitedBy']> | 'time';
+  /**
+   * A budget; `time`: the run stopped starting batches before the function's time limit; `refused`: the registrar
+   * did not accept the order this run (a passing refusal, nothing bought); `not-sent`: its batch failed on our
+   * side before the order was sent.
+   */
+  limitedBy: NonNullable<Grant['limitedBy']> | 'time' | 'refused' | 'not-sent';
+  /** What the registrar or the ledger said (`refused`, `not-sent`). */
+  detail?: string;
 }
 
 export interface RenewRun {
@@ -154,7 +160,7 @@ export async function runRenew(
   let stoppedBy: Error | undefined;
   // Each sent batch's TaskNo is written while the next batch is sent (M2 still holds per batch: submitBatch.ts);
   // the results are counted, in plan order, once all are written.
-  const sent: { settled: Promise<BatchResult>; planned: number }[] = [];
+  const sent: { settled: Promise<BatchResult>; planned: number; items: readonly Decision[]; draft?: true }[] = [];
   try {
     await sendAll();
   } finally {
@@ -162,9 +168,16 @@ export async function runRenew(
     // it returns. `settled` never rejects.
     await Promise.all(sent.map((s) => s.settled));
   }
-  for (const { settled, planned } of sent) {
+  for (const { settled, planned, items, draft } of sent) {
     const result = await settled;
     summary.batches.push(result);
+    // Not bought this run, for a reason the plan could not know: named in the digest like a budget's hold-back, so
+    // a domain with a day left is not left to lapse with nothing but a log line (review 2026-12-03).
+    const notSent = result.status === 'error' && (draft || result.batchId === '-');
+    if (result.status === 'not-submitted' || notSent) {
+      const limitedBy = notSent ? 'not-sent' : 'refused';
+      for (const decision of items) heldBack.push({ decision, limitedBy, detail: result.message ?? '' });
+    }
     if (result.status === 'submitted') summary.submitted += result.domains;
     if (result.status === 'not-recorded') {
       summary.submitted += result.domains;
@@ -195,7 +208,12 @@ export async function runRenew(
         break;
       }
       if (w.error !== undefined) {
-        sent.push({ settled: Promise.resolve(failedBatch(w.error, planned.items.length)), planned: 0 });
+        sent.push({
+          settled: Promise.resolve(failedBatch(w.error, planned.items.length)),
+          planned: 0,
+          items: planned.items,
+          draft: true,
+        });
         continue;
       }
       // The caps hold per UTC day (count) and month (money) across overlapping and duplicate runs: taken from the
@@ -242,7 +260,7 @@ export async function runRenew(
       } catch (err) {
         batch = { settled: Promise.resolve(failedBatch(err, trimmed.items.length)) };
       }
-      sent.push({ settled: batch.settled, planned: trimmed.items.length });
+      sent.push({ settled: batch.settled, planned: trimmed.items.length, items: trimmed.items });
       if (batch.stoppedBy) {
         stoppedBy = batch.stoppedBy;
         log.error('authorisation refused: stopping the run; nothing was counted against the domains', {

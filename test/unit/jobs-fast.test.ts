@@ -1,4 +1,5 @@
 import { AmbiguousOutcomeError, InputError, RejectedRetryableError, SecretError } from '../../lib/errors';
+import { executeRenew } from '../../lib/jobs';
 import { given } from '../helpers/builder';
 
 /**
@@ -74,6 +75,36 @@ describe('renew on the fakes', () => {
     u.registrar.faults.before = () => {};
     u.advance('1d');
     expect((await u.renew()).summary.submitted).toBe(1);
+  });
+
+  test('a batch not sent this run names its domains in the digest: refused for now, or our ledger failed first', async () => {
+    // Throttled on every attempt: nothing was bought, and a domain with a day left must not go unmentioned.
+    const t = await given({ domains: ['a.com+1d'] });
+    t.registrar.faults.before = (op) => {
+      if (op === 'submitRenewBatch')
+        throw new RejectedRetryableError('submit failed after 5 attempts: Throttling.User');
+    };
+    const refused = await executeRenew(t.deps(), { policy: t.policy, dryRun: false, runId: 'throttled' });
+    expect(refused.summary.batches.map((b) => b.status)).toEqual(['not-submitted']);
+    expect(t.notifier.sent.at(-1)?.email).toMatch(
+      /^- a\.com: .* reason: not bought this run: the order was not accepted \(submit failed after 5 attempts: Throttling\.User\); nothing was bought/m,
+    );
+
+    // The ledger refuses the intent write: the batch fails on our side before sending, and its domain is named.
+    const u = await given({ domains: ['b.com+1d'] });
+    const put = u.ledger.putBatchIntent.bind(u.ledger);
+    u.ledger.putBatchIntent = async () => {
+      throw new Error('ProvisionedThroughputExceededException');
+    };
+    const failed = await executeRenew(u.deps(), { policy: u.policy, dryRun: false, runId: 'ledger' }).catch(
+      (err: unknown) => err,
+    );
+    u.ledger.putBatchIntent = put;
+    expect(u.registrar.calls.submitRenewBatch).toBe(0);
+    expect(String(failed)).toMatch(/failed on our side/);
+    expect(u.notifier.sent.at(-1)?.email).toMatch(
+      /^- b\.com: .* reason: not bought this run: its batch failed before the order was sent \(ProvisionedThroughputExceededException\)/m,
+    );
   });
 
   test('the daily budget holds maxDomainsPerRun across runs of one UTC day, and refills the next day', async () => {
