@@ -72,7 +72,7 @@ const SECTIONS: Record<OutcomeEvent, { title: string; blurb: string; noNewExpiry
   deferred: {
     title: 'Not bought for money',
     blurb:
-      'due, but not bought this run: balance, price or a money limit (the reason says which); retried every run until bought',
+      'due, but not bought this run: balance, price, a limit, time, or an order not accepted (the reason says which); retried every run until bought',
     noNewExpiry: 'deferred',
   },
   upcoming: {
