@@ -125,11 +125,26 @@ function isReported(err: unknown): boolean {
   return typeof err === 'object' && err !== null && reported.has(err);
 }
 
-/** A fix for the operator, by error class (never by message text). */
+/**
+ * An authorisation refusal's account-state codes (shared/alibaba-domain-api.md): the account, not the key, is
+ * refused, so the AccessKey advice would send a person the wrong way.
+ */
+const ACCOUNT_STATE_FIXES: Readonly<Record<string, string>> = {
+  'Forbidden.RiskControl':
+    "Alibaba's risk control refused the order: sign in to the console, read the account's security notices and clear them (or ask Alibaba support)",
+  'Forbidden.UserVerification':
+    "the account's real-name verification is not complete: finish it in the console (Account, Real-name verification)",
+};
+
+/** A fix for the operator, by error class and code (never by message text). */
 function fixFor(err: unknown): string {
   if (err instanceof InputError) return 'correct the input named in the message; nothing was bought';
   if (err instanceof AuthRejectedError) {
-    return "the account's AccessKey was refused: check that the key in its secret (or key variables) is current and enabled and that its RAM policy allows the Domain API (docs/deploy.md); nothing was bought";
+    const fix =
+      ACCOUNT_STATE_FIXES[err.code ?? ''] ??
+      "the account's AccessKey was refused: check that the key in its secret (or key variables) is current and enabled and that its RAM policy allows the Domain API (docs/deploy.md)";
+    // The refusal may come after earlier batches of the run were bought: never claim that nothing was.
+    return `${fix}; the refused order and the rest of the run were not sent (batches sent before it are in this run's digest); the next run tries again`;
   }
   return 'see the logs for the run id; the next scheduled run retries';
 }

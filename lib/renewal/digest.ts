@@ -70,7 +70,7 @@ const SECTIONS: Record<OutcomeEvent, { title: string; blurb: string; noNewExpiry
     noNewExpiry: 'lapses',
   },
   deferred: {
-    title: 'Not bought for money',
+    title: 'Not bought this run',
     blurb:
       'due, but not bought this run: balance, price, a limit, time, or an order not accepted (the reason says which); retried every run until bought',
     noNewExpiry: 'deferred',
@@ -204,7 +204,7 @@ function shortLabel(outcome: DomainOutcome): string {
   const kind = adviceKindOf(outcome);
   if (kind === 'other-failure') return sanitizeLine(outcome.reason, 40) || 'failed';
   // The first deferred line carries the top-up sentence: the one thing the SMS must say.
-  if (kind === 'deferred') return sanitizeLine(outcome.reason?.split(';')[0], 90) || 'not bought: money';
+  if (kind === 'deferred') return sanitizeLine(outcome.reason?.split(';')[0], 90) || 'not bought';
   if (kind) return ADVICE[kind].smsLabel;
   return outcome.event === 'renewed' && outcome.newExpiryMs !== undefined
     ? `renewed to ${formatDateUtc(outcome.newExpiryMs)}`

@@ -136,7 +136,7 @@ export function failedEntries(ledger: LedgerSnapshot): NoticeKey[] {
 }
 
 /** Digest sections that tell a person a domain needs them (or may lapse). */
-const ALERT_HEAD = /^(Failed|Will lapse|Not bought for money|Expiry moved unexpectedly|Stuck|Unknown outcome) \(\d+\):/;
+const ALERT_HEAD = /^(Failed|Will lapse|Not bought this run|Expiry moved unexpectedly|Stuck|Unknown outcome) \(\d+\):/;
 
 /** Normalised names listed under the sections whose head matches `head` in a rendered digest email. */
 function namesUnder(message: RenderedMessage, head: RegExp): string[] {

@@ -1,4 +1,5 @@
 import { AmbiguousOutcomeError, AuthRejectedError, RejectedFinalError } from '../../lib/errors';
+import { executeRenew } from '../../lib/jobs';
 import type { Registrar, RenewBatchRequest } from '../../lib/registrar/port';
 import { collectHeldBack } from '../../lib/renewal/run-notices';
 import { given } from '../helpers/builder';
@@ -131,6 +132,23 @@ describe('partial faults on the fakes', () => {
         .map((s) => s.domainName)
         .sort(),
     ).toEqual(['d0.com', 'd1.com', 'd2.com', 'd3.com', 'd4.com', 'd5.com']);
+  });
+
+  test('a refusal after a batch was bought never says "nothing was bought", and names an account-state refusal', async () => {
+    const t = await given({ domains: ['a.com+5d', 'b.com+6d'], policy: { limits: { maxBatchSize: 1 } } });
+    let submits = 0;
+    t.registrar.faults.before = (op) => {
+      if (op === 'submitRenewBatch' && ++submits === 2)
+        throw new AuthRejectedError('risk control refused the order', { code: 'Forbidden.RiskControl' });
+    };
+    const stopped = await executeRenew(t.deps(), { policy: t.policy, dryRun: false, runId: 'r1' }).catch((e) => e);
+    expect(stopped).toBeInstanceOf(AuthRejectedError);
+    expect(t.registrar.submissions().map((s) => s.domainName)).toEqual(['a.com']);
+    const alert = t.notifier.sent.map((m) => m.email).find((e) => /^Job error: /m.test(e)) ?? '';
+    expect(alert).not.toMatch(/nothing was bought/);
+    expect(alert).toMatch(/batches sent before it are in this run's digest/);
+    expect(alert).toMatch(/Alibaba's risk control/);
+    expect(alert).not.toMatch(/AccessKey/);
   });
 
   test('one failing confirmation look-up leaves only that domain pending', async () => {

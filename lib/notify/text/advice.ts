@@ -69,9 +69,9 @@ export const ADVICE: Record<AdviceKind, Advice> = {
     todo: 'look at these renewals in the Alibaba Cloud console task list; the check job keeps watching them and reminds you daily until they finish.',
   },
   deferred: {
-    title: 'Not bought for money',
-    smsLabel: 'not bought: money',
-    todo: 'top up the account by the amount named above, or raise the money limit named in the reason (limits.* in the policy), or give the domain a price (money.priceTable); the next renew run buys them.',
+    title: 'Not bought this run',
+    smsLabel: 'not bought',
+    todo: 'top up the account by the amount named above, or raise the money limit named in the reason (limits.* in the policy), or give the domain a price (money.priceTable); a line naming the time limit or an order not accepted needs nothing unless it repeats; the next renew run buys them.',
   },
   'will-lapse': {
     title: 'Will lapse',
