@@ -266,6 +266,10 @@ export async function runRenew(
         log.error('authorisation refused: stopping the run; nothing was counted against the domains', {
           batchesLeft: work.length - index - 1,
         });
+        for (const left of work.slice(index + 1)) {
+          for (const decision of left.planned.items)
+            heldBack.push({ decision, limitedBy: 'refused', detail: batch.stoppedBy.message });
+        }
         await releaseFrom(index + 1, 'the run stopped on an authorisation refusal; the next run buys it');
         break;
       }

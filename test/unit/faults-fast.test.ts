@@ -135,7 +135,7 @@ describe('partial faults on the fakes', () => {
   });
 
   test('a refusal after a batch was bought never says "nothing was bought", and names an account-state refusal', async () => {
-    const t = await given({ domains: ['a.com+5d', 'b.com+6d'], policy: { limits: { maxBatchSize: 1 } } });
+    const t = await given({ domains: ['a.com+5d', 'b.com+6d', 'c.com+7d'], policy: { limits: { maxBatchSize: 1 } } });
     let submits = 0;
     t.registrar.faults.before = (op) => {
       if (op === 'submitRenewBatch' && ++submits === 2)
@@ -149,6 +149,10 @@ describe('partial faults on the fakes', () => {
     expect(alert).toMatch(/batches sent before it are in this run's digest/);
     expect(alert).toMatch(/Alibaba's risk control/);
     expect(alert).not.toMatch(/AccessKey/);
+    // The refused batch's domain and the one never sent are both named in the run's digest.
+    const digest = t.notifier.sent.map((m) => m.email).find((e) => e.includes('Submitted (1)')) ?? '';
+    expect(digest).toMatch(/^- b\.com: .*not accepted \(risk control refused the order\)/m);
+    expect(digest).toMatch(/^- c\.com: .*not accepted \(risk control refused the order\)/m);
   });
 
   test('one failing confirmation look-up leaves only that domain pending', async () => {
