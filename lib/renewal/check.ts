@@ -107,11 +107,13 @@ export async function runCheck(
     progress.push(read ?? { batch: (await deps.ledger.getBatch(batch.batchId).catch(() => undefined)) ?? batch });
   }
   // 2. Confirm every reported success in one go: the new expiry must be visible before a renewal counts. A domain
-  // whose look-up fails stays pending alone; the others are confirmed.
+  // whose look-up fails stays pending alone; the others are confirmed. A domain the task's details do not list at
+  // all is looked up too: at about old + years it was renewed, whatever the details say (review 2026-12-03: a
+  // detail row that never shows left a bought renewal open for good, and its domain blocked at the next expiry).
   const succeeded = progress.flatMap(({ batch, details }) =>
     details
       ? batch.entries
-          .filter((e) => !e.outcome && details.get(e.domain)?.state === 'success')
+          .filter((e) => !e.outcome && (details.get(e.domain)?.state ?? 'success') === 'success')
           .map((entry) => ({ batch, entry }))
       : [],
   );
@@ -322,6 +324,15 @@ async function recordResults(
   for (const entry of batch.entries) {
     const name = entry.domain;
     const detail = details.get(name);
+    if (!entry.outcome && !detail) {
+      // Not in the task's details (lagging, or never shown): only a read-back of about old + years settles it.
+      const current = expiries.get(name);
+      if (current !== undefined && rules.judgeExpiry(entry.expiryMs, entry.years, current) === 'renewed') {
+        renewed.set(entry.domain, current);
+        entries.push({ ...entry, outcome: 'RENEWED', newExpiryMs: current });
+        continue;
+      }
+    }
     if (entry.outcome || !detail || detail.state === 'waiting' || detail.state === 'executing') {
       if (!entry.outcome) summary.pending += 1;
       entries.push(entry);

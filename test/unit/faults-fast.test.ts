@@ -155,6 +155,45 @@ describe('partial faults on the fakes', () => {
     expect(digest).toMatch(/^- c\.com: .*not accepted \(risk control refused the order\)/m);
   });
 
+  test('our task whose details never list one of its domains: that renewal is confirmed from its expiry', async () => {
+    const t = await given({ domains: ['a.com+10d', 'b.com+11d'] });
+    const [a, b] = [t.expiry('a.com') as number, t.expiry('b.com') as number];
+    await t.renew();
+    t.advance('1h');
+    const details = t.registrar.listTaskDetails.bind(t.registrar);
+    const short: Registrar = {
+      ...t.registrar,
+      listTaskDetails: async (taskNo) => (await details(taskNo)).filter((d) => d.domainName !== 'b.com'),
+    };
+    const run = await t.check({ deps: { registrar: short } });
+    expect(run).toMatchObject({ renewed: 2, pending: 0 });
+    const claims = [...(await t.ledger.listClaimsForDomain('a.com')), ...(await t.ledger.listClaimsForDomain('b.com'))];
+    expect(claims.map((c) => [c.domain, c.status, c.expiryMs])).toEqual([
+      ['a.com', 'RENEWED', a],
+      ['b.com', 'RENEWED', b],
+    ]);
+    expect(await t.ledger.listOpenBatches()).toEqual([]);
+  });
+
+  test('a domain missing from the details whose expiry has not moved stays pending (its task may be queued)', async () => {
+    const t = await given({ domains: ['a.com+10d', 'b.com+11d'] });
+    t.registrar.faults.queueMs = () => 3 * 86_400_000; // the task waits in the registrar's queue
+    await t.renew();
+    t.advance('1h');
+    const details = t.registrar.listTaskDetails.bind(t.registrar);
+    const short: Registrar = {
+      ...t.registrar,
+      listTaskDetails: async (taskNo) => (await details(taskNo)).filter((d) => d.domainName !== 'b.com'),
+    };
+    const run = await t.check({ deps: { registrar: short } });
+    expect(run).toMatchObject({ renewed: 0, pending: 2 });
+    const [b] = await t.ledger.listClaimsForDomain('b.com');
+    expect(['CLAIMED', 'SUBMITTED']).toContain(b?.status); // still live: neither renewed nor released
+    // Once the queue runs, the missing row no longer matters: the expiry says it.
+    t.advance('3d');
+    expect(await t.check({ deps: { registrar: short } })).toMatchObject({ renewed: 2, pending: 0 });
+  });
+
   test('one failing confirmation look-up leaves only that domain pending', async () => {
     const t = await given({ domains: ['bad.com+10d', 'good.com+11d'] });
     await t.renew();
