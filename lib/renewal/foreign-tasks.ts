@@ -4,21 +4,32 @@ import { DAY_MS } from './dates';
 
 /**
  * Renewals made outside this deployment (the console, Alibaba's own auto-renew, a second stack on the same account)
- * that are still waiting in the registrar's queue: the expiry has not moved yet, so without this look the run would
- * buy the same domain again. Free calls only.
+ * that are still waiting in the registrar's queue, or have just succeeded: the listed expiry has not moved yet, so
+ * without this look the run would buy the same domain again. Free calls only.
  */
 
 /** How far back the task list is read, days. A queued task older than this is taken as finished or failed. */
 export const FOREIGN_TASK_LOOKBACK_DAYS = 7;
+
+/**
+ * A finished renewal task created less than this long ago still holds the domains its details say succeeded: the
+ * listing may show the old expiry for a while after a renewal executed (our own check waits for it too), and a run
+ * that reads it then would buy the same expiry again. Bounded, so a success that never shows cannot block a domain
+ * for the whole lookback. ms; creation times are read in an UNCONFIRMED zone, hence a day more than needed.
+ */
+export const JUST_RENEWED_MS = 2 * DAY_MS;
 
 /** True for a renewal order's task. */
 export function isRenewalTask(task: TaskInfo): boolean {
   return task.kind === 'renewal';
 }
 
-/** What someone else's unfinished renewal tasks hold right now. */
+/** What someone else's unfinished (or just finished) renewal tasks hold right now. */
 export interface RenewingElsewhere {
-  /** Domains (normalised) that a waiting or executing detail of such a task names. */
+  /**
+   * Domains (normalised) that a waiting or executing detail of such a task names, or a succeeded detail of one that
+   * finished within JUST_RENEWED_MS.
+   */
   held: Set<string>;
   /**
    * TaskNos of such tasks whose details read fewer than their TaskNum (details lagging, or an answer cut short):
@@ -51,16 +62,21 @@ export async function findRenewingElsewhere(
     toMs: nowMs + DAY_MS,
   });
   const found: RenewingElsewhere = { held: new Set(), unread: [] };
-  const unknown = tasks.filter((t) => isRenewalTask(t) && !t.finished && !known.has(t.taskNo));
+  // A finished task without a parsable creation time counts as recent: holding a domain a day too long is safer
+  // than buying it twice.
+  const recent = (t: TaskInfo) => t.createdAtMs === undefined || nowMs - t.createdAtMs < JUST_RENEWED_MS;
+  const unknown = tasks.filter((t) => isRenewalTask(t) && (!t.finished || recent(t)) && !known.has(t.taskNo));
   if (unknown.length === 0) return found;
   const ours = new Set([...known, ...(await readOurs())]);
   for (const task of unknown) {
     if (ours.has(task.taskNo)) continue;
     const details = await registrar.listTaskDetails(task.taskNo);
-    // Read as holding only the details listed, a short answer would let the run buy the rest a second time.
-    if (details.length < task.taskNum) found.unread.push(task.taskNo);
+    // Read as holding only the details listed, a short answer would let the run buy the rest a second time. A
+    // finished task renews nothing more: only its succeeded rows matter.
+    if (!task.finished && details.length < task.taskNum) found.unread.push(task.taskNo);
     for (const detail of details) {
-      if (detail.state === 'waiting' || detail.state === 'executing') found.held.add(detail.domainName);
+      if (task.finished ? detail.state === 'success' : detail.state === 'waiting' || detail.state === 'executing')
+        found.held.add(detail.domainName);
     }
   }
   return found;

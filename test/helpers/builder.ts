@@ -112,6 +112,11 @@ export interface GivenOptions {
   taskMs?: number;
   /** The account's cash balance in CNY (e.g. "4455.00"): adds a billing port; absent = no balance check. */
   balance?: string | number;
+  /**
+   * false: the registrar executes an order whose CurrentExpirationDate is stale (whether Alibaba refuses one is
+   * UNCONFIRMED), so a second purchase of one expiry shows as a second renewal. Default true.
+   */
+  rejectStaleExpiry?: boolean;
 }
 
 /** An in-memory billing port: the balance as set; `failing` makes reads throw (BSS refused or down). */
@@ -130,6 +135,7 @@ export async function given(options: GivenOptions = {}): Promise<Given> {
     clock,
     domains: (options.domains ?? []).map((d) => parseDomain(d, nowMs)),
     ...(options.taskMs !== undefined ? { taskMs: options.taskMs } : {}),
+    ...(options.rejectStaleExpiry !== undefined ? { rejectStaleExpiry: options.rejectStaleExpiry } : {}),
   });
   const ledger = createMemoryLedger();
   const billing = options.balance === undefined ? undefined : createMemoryBilling(options.balance);

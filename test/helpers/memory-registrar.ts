@@ -84,6 +84,8 @@ export interface FaultHooks {
   listLagMs?: () => number;
   /** Extra simulated ms a new task waits in the registrar's queue before it executes (default 0). */
   queueMs?: () => number;
+  /** Simulated ms the listing and look-ups keep showing the old expiry after a renewal executed (default 0). */
+  expiryLagMs?: () => number;
   /** Both registrar price sources refuse (as for a key without the permission): every domain is unpriced. */
   quotesRefused?: boolean;
   /** Every price answer has no usable price (Avail 0), and says Premium as the domain is. */
@@ -126,6 +128,9 @@ export function createMemoryRegistrar(options: MemoryRegistrarOptions): MemoryRe
     registrar.faults.before?.(operation, arg);
   }
 
+  /** Expiries still shown after a renewal moved them (faults.expiryLagMs): by domain key. */
+  const shownBefore = new Map<string, { expiresAtMs: number; untilMs: number }>();
+
   function execute(task: FakeTask, item: RenewBatchRequest['items'][number]): { ok: boolean; message: string } {
     const injected = registrar.faults.failDomain?.(item.domainName);
     if (injected) return { ok: false, message: injected };
@@ -139,6 +144,9 @@ export function createMemoryRegistrar(options: MemoryRegistrarOptions): MemoryRe
     if (rejectStale && item.currentExpiryMs !== domain.expiresAtMs) {
       return { ok: false, message: 'The current expiration date does not match.' };
     }
+    const lag = registrar.faults.expiryLagMs?.() ?? 0;
+    if (lag > 0)
+      shownBefore.set(key(item.domainName), { expiresAtMs: domain.expiresAtMs, untilMs: task.doneAtMs + lag });
     domain.expiresAtMs = addYearsUtc(domain.expiresAtMs, item.years);
     return { ok: true, message: SUCCESS };
   }
@@ -160,10 +168,11 @@ export function createMemoryRegistrar(options: MemoryRegistrarOptions): MemoryRe
   }
 
   function listed(domain: FakeDomain): ListedDomain {
+    const lagging = shownBefore.get(key(domain.domainName));
     return {
       domainName: normalizeDomain(domain.domainName),
       instanceId: `S${key(domain.domainName)}`,
-      expiresAtMs: domain.expiresAtMs,
+      expiresAtMs: lagging && clock.now() < lagging.untilMs ? lagging.expiresAtMs : domain.expiresAtMs,
       standing: standing(domain, clock.now()),
       premium: domain.premium ?? false,
       ...(domain.autoRenewEnabled !== undefined ? { autoRenewEnabled: domain.autoRenewEnabled } : {}),
@@ -186,10 +195,11 @@ export function createMemoryRegistrar(options: MemoryRegistrarOptions): MemoryRe
     async listDomains(query: ListQuery) {
       enter('listDomains', query);
       settle();
+      // Filtered on the expiry the listing shows (a lagging one included), as the registrar's own filter would.
       const found = [...domains.values()]
+        .map(listed)
         .filter((d) => query.expiringFromMs === undefined || d.expiresAtMs >= query.expiringFromMs)
-        .filter((d) => query.expiringToMs === undefined || d.expiresAtMs <= query.expiringToMs)
-        .map(listed);
+        .filter((d) => query.expiringToMs === undefined || d.expiresAtMs <= query.expiringToMs);
       query.onPage?.(found);
       return found;
     },

@@ -324,6 +324,25 @@ describe("someone else's renewal", () => {
     expect(t.notifier.sent.filter((m) => /Being renewed elsewhere/.test(m.email))).toHaveLength(1);
   });
 
+  test('their renewal that has just succeeded, while the listing still shows the old expiry, is not bought again', async () => {
+    const t = await given({ domains: ['a.com+5d'], rejectStaleExpiry: false });
+    const old = t.expiry('a.com') as number;
+    t.registrar.faults.expiryLagMs = () => 6 * 3_600_000;
+    await t.registrar.submitRenewBatch({
+      items: [{ domainName: 'a.com', years: 1, currentExpiryMs: old, permitPremium: false }],
+    });
+    t.advance('10m'); // their task has run; the listing shows the old expiry for 6 hours more
+    expect((await t.registrar.listDomains({}))[0]?.expiresAtMs).toBe(old);
+    const run = await executeRenew(t.deps(), { policy: t.policy, dryRun: false, runId: 'lagging' });
+    expect(run.plan.decisions.find((d) => d.domain.domainName === 'a.com')?.reason).toBe('renewing-elsewhere');
+    expect(t.registrar.submissions().filter((s) => s.domainName === 'a.com')).toHaveLength(1);
+    t.advance('7h');
+    const later = await executeRenew(t.deps(), { policy: t.policy, dryRun: false, runId: 'caught-up' });
+    // The listing now shows the new expiry: a year away, outside the window, so not even listed.
+    expect(later.plan.decisions.find((d) => d.domain.domainName === 'a.com')).toBeUndefined();
+    expect(t.registrar.submissions().filter((s) => s.domainName === 'a.com')).toHaveLength(1);
+  });
+
   test('a task of theirs still waiting 3 days before the expiry gets will-lapse lines (it may never run)', async () => {
     const t = await given({ domains: ['a.com+5d'] });
     t.registrar.faults.queueMs = () => 30 * 86_400_000; // stalled in the queue (or cancelled, which reads the same)
