@@ -3,8 +3,7 @@ import { type Money, parseMoney } from '../money';
 import { array, object, union } from '../validate/containers';
 import { safeParse } from '../validate/parse';
 import { boolean, literal, number, string } from '../validate/scalars';
-import type { Schema } from '../validate/schema';
-import { nullable, optional } from '../validate/wrappers';
+import { maybe, optional } from '../validate/wrappers';
 import { registrarText } from './errors';
 import { parseWith } from './shapes';
 
@@ -39,8 +38,6 @@ export type RealtimePriceAnswer = RefusedAnswer | { items: RealtimePriceItem[] }
 
 const amount = union([number(), string()]);
 const flag = union([boolean(), string(), number()]);
-/** An optional field that may also come back as null. */
-const maybe = <S extends Schema>(schema: S) => optional(nullable(schema));
 
 const refusal = object({
   Success: literal(false),

@@ -6,7 +6,7 @@ import { array, object, union } from '../validate/containers';
 import { safeParse } from '../validate/parse';
 import { boolean, int, literal, string } from '../validate/scalars';
 import type { Output, Schema } from '../validate/schema';
-import { nullable, optional } from '../validate/wrappers';
+import { maybe, nullable, optional } from '../validate/wrappers';
 import { registrarText } from './errors';
 import { standingOf, taskFinished, taskKindOf } from './vocabulary';
 
@@ -87,12 +87,12 @@ const domainItem = object({
   InstanceId: string(),
   ExpirationDateLong: epochMs,
   DomainStatus: string(),
-  Premium: optional(boolean()),
-  DomainGroupId: optional(string()),
-  DomainGroupName: optional(string()),
-  DomainType: optional(string()),
-  DomainAuditStatus: optional(string()),
-  AutoRenewEnabled: optional(boolean()),
+  Premium: maybe(boolean()),
+  DomainGroupId: maybe(string()),
+  DomainGroupName: maybe(string()),
+  DomainType: maybe(string()),
+  DomainAuditStatus: maybe(string()),
+  AutoRenewEnabled: maybe(boolean()),
 });
 const domainPage = pagedSchema('Domain', domainItem);
 
@@ -108,12 +108,12 @@ export function parseDomainPage(body: unknown): Page<ListedDomain> {
       expiresAtMs: d.ExpirationDateLong,
       standing: standingOf(d.DomainStatus),
       premium: d.Premium ?? false,
-      ...(d.Premium === undefined ? { premiumUnstated: true as const } : {}),
+      ...(d.Premium == null ? { premiumUnstated: true as const } : {}),
       ...(d.DomainGroupId ? { groupId: d.DomainGroupId } : {}),
       ...(d.DomainGroupName ? { groupName: d.DomainGroupName } : {}),
       ...(d.DomainType ? { domainType: d.DomainType } : {}),
       ...(d.DomainAuditStatus ? { auditStatus: d.DomainAuditStatus } : {}),
-      ...(d.AutoRenewEnabled !== undefined ? { autoRenewEnabled: d.AutoRenewEnabled } : {}),
+      ...(d.AutoRenewEnabled != null ? { autoRenewEnabled: d.AutoRenewEnabled } : {}),
     }),
   );
 }
@@ -122,8 +122,8 @@ const domainInfo = object({
   DomainName: domainName,
   ExpirationDateLong: epochMs,
   // Absent on Domain-intl 2017-12-18 (sites.ts): the look-up is read for the expiry, which every version has.
-  DomainStatus: optional(string()),
-  Premium: optional(boolean()),
+  DomainStatus: maybe(string()),
+  Premium: maybe(boolean()),
 });
 
 /** QueryDomainByDomainName (flat body) -> DomainInfo. */
@@ -132,9 +132,9 @@ export function parseDomainInfo(body: unknown): DomainInfo {
   return {
     domainName: normalizeDomain(d.DomainName),
     expiresAtMs: d.ExpirationDateLong,
-    ...(d.DomainStatus !== undefined ? { standing: standingOf(d.DomainStatus) } : {}),
+    ...(d.DomainStatus != null ? { standing: standingOf(d.DomainStatus) } : {}),
     premium: d.Premium ?? false,
-    ...(d.Premium === undefined ? { premiumUnstated: true as const } : {}),
+    ...(d.Premium == null ? { premiumUnstated: true as const } : {}),
   };
 }
 
@@ -194,9 +194,9 @@ const detailItem = object({
   TaskDetailNo: nonEmpty,
   DomainName: domainName,
   TaskStatusCode: union([literal(0), literal(1), literal(2), literal(3)]),
-  ErrorMsg: optional(string()),
-  FailReason: optional(string()),
-  TryCount: optional(count),
+  ErrorMsg: maybe(string()),
+  FailReason: maybe(string()),
+  TryCount: maybe(count),
 });
 const detailPage = pagedSchema('TaskDetail', detailItem);
 
@@ -211,9 +211,9 @@ export function parseDetailPage(body: unknown): Page<TaskDetail> {
       domainName: normalizeDomain(d.DomainName),
       state: DETAIL_STATES[d.TaskStatusCode] ?? 'failure',
       // Free text from the registrar: made safe and bounded here, before it can reach the ledger, logs or emails.
-      ...(d.ErrorMsg !== undefined ? { errorMsg: registrarText(d.ErrorMsg) } : {}),
-      ...(d.FailReason !== undefined ? { failReason: registrarText(d.FailReason) } : {}),
-      ...(d.TryCount !== undefined ? { tryCount: d.TryCount } : {}),
+      ...(d.ErrorMsg != null ? { errorMsg: registrarText(d.ErrorMsg) } : {}),
+      ...(d.FailReason != null ? { failReason: registrarText(d.FailReason) } : {}),
+      ...(d.TryCount != null ? { tryCount: d.TryCount } : {}),
     }),
   );
 }

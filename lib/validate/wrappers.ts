@@ -9,6 +9,9 @@ export const optional = <S extends Schema>(inner: S): Schema<Output<S> | undefin
 /** `inner`, or `null`. */
 export const nullable = <S extends Schema>(inner: S): Schema<Output<S> | null, false> => ({ kind: 'nullable', inner });
 
+/** A field that may be absent or null (registrar answers: a serialiser that writes null for "no value"). */
+export const maybe = <S extends Schema>(inner: S) => optional(nullable(inner));
+
 /** `inner`, or `fallback` when absent. The fallback is not validated (it is typed) and is copied on use. */
 export const withDefault = <S extends Schema>(inner: S, fallback: Output<S>): Schema<Output<S>, false> => ({
   kind: 'default',

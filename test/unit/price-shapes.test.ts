@@ -5,7 +5,7 @@ import {
   readCheckDomainPrice,
   readRealtimePrice,
 } from '../../lib/alibaba/price-shapes';
-import { parseDomainInfo, parseDomainPage, ShapeError } from '../../lib/alibaba/shapes';
+import { parseDetailPage, parseDomainInfo, parseDomainPage, ShapeError } from '../../lib/alibaba/shapes';
 
 const item = (extra: Record<string, unknown>) => ({
   RequestId: 'R',
@@ -174,6 +174,45 @@ describe('whether a listed domain is premium', () => {
     const body = { RequestId: 'R', TotalItemNum: 1, TotalPageNum: 1, Data: { Domain: [{ ...item, ...extra }] } };
     return parseDomainPage(body).items[0];
   };
+
+  test('an optional field sent as null reads as absent, not as a broken page (one item must not stop a listing)', () => {
+    expect(listed({ Premium: null, AutoRenewEnabled: null, DomainGroupName: null })).toEqual({
+      domainName: 'a.com',
+      instanceId: 'S1',
+      expiresAtMs: 1767225600000,
+      standing: 'normal',
+      premium: false,
+      premiumUnstated: true,
+    });
+    const info = parseDomainInfo({
+      RequestId: 'R',
+      DomainName: 'a.com',
+      ExpirationDateLong: 1767225600000,
+      Premium: null,
+    });
+    expect(info).toMatchObject({ premium: false, premiumUnstated: true });
+    const details = parseDetailPage({
+      RequestId: 'R',
+      TotalItemNum: 1,
+      TotalPageNum: 1,
+      Data: {
+        TaskDetail: [
+          {
+            TaskNo: 'T',
+            TaskDetailNo: 'D',
+            DomainName: 'a.com',
+            TaskStatusCode: 1,
+            ErrorMsg: null,
+            FailReason: null,
+            TryCount: null,
+          },
+        ],
+      },
+    });
+    expect(details.items[0]).toMatchObject({ domainName: 'a.com', state: 'executing' });
+    // A required field stays required.
+    expect(() => listed({ DomainStatus: null })).toThrow(ShapeError);
+  });
 
   test('is read from Premium; an answer without it says "not stated", never a plain "no"', () => {
     expect(listed({ Premium: true })).toMatchObject({ premium: true });
