@@ -87,7 +87,7 @@ export type LedgerMethod = keyof typeof LEDGER_METHOD_ACCESS;
  * THE TABLE: the ledger methods each job calls (lib/jobs/ and lib/renewal/*). Methods only the CLI calls
  * (`listRecentBatches` and `lastRuns` for `autorenew status`, `putHold` and `deleteHold` for `autorenew hold` and
  * `unhold`) run with the operator's own credentials and are granted to no role: no role queries the table except
- * one domain's claims (check's reconciliation).
+ * one domain's claims (check's reconciliation; renew's look at a just-finished task).
  */
 export const JOB_LEDGER_CALLS: Record<Job, readonly LedgerMethod[]> = {
   renew: [
@@ -105,6 +105,8 @@ export const JOB_LEDGER_CALLS: Record<Job, readonly LedgerMethod[]> = {
     'recordRun',
     // The planner never buys a held domain (`autorenew hold`): one GetItem per run.
     'listHolds',
+    // A just-finished renewal task of a domain the run would buy: ours if one of the domain's claims carries it.
+    'listClaimsForDomain',
   ],
   // listLiveClaims: the orphan sweep; listClaimsForDomain: TaskNos known elsewhere when reconciling an UNKNOWN batch.
   check: [

@@ -38,6 +38,16 @@ export interface RenewingElsewhere {
   unread: string[];
 }
 
+/**
+ * How a just-finished task's succeeded rows are judged: only for `wanted` domains (the ones the run would buy; all
+ * when absent), and not when the domain's own claims carry the task's TaskNo (`taskNosOfDomain`: a renewal of ours
+ * whose batch is closed, such as last cycle's, is not someone else's).
+ */
+export interface FinishedTaskCheck {
+  wanted?: ReadonlySet<string>;
+  taskNosOfDomain?: (domain: string) => Promise<ReadonlySet<string>>;
+}
+
 /** The TaskNos these batches carry. */
 export function taskNosOf(batches: readonly Batch[]): Set<string> {
   return new Set(batches.flatMap((b) => (b.taskNo ? [b.taskNo] : [])));
@@ -55,6 +65,7 @@ export async function findRenewingElsewhere(
   known: ReadonlySet<string>,
   nowMs: number,
   readOurs: () => Promise<ReadonlySet<string>> = async () => known,
+  finished: FinishedTaskCheck = {},
 ): Promise<RenewingElsewhere> {
   // Creation times are filtered by day in an UNCONFIRMED zone: the range is widened by a day at the end.
   const tasks = await registrar.listTasks({
@@ -62,9 +73,9 @@ export async function findRenewingElsewhere(
     toMs: nowMs + DAY_MS,
   });
   const found: RenewingElsewhere = { held: new Set(), unread: [] };
-  // A finished task without a parsable creation time counts as recent: holding a domain a day too long is safer
-  // than buying it twice.
-  const recent = (t: TaskInfo) => t.createdAtMs === undefined || nowMs - t.createdAtMs < JUST_RENEWED_MS;
+  // A finished task whose creation time does not parse is not taken as recent: held, its domains would wait out the
+  // whole lookback (7 days), long enough to lapse; the rule only covers the listing's short lag.
+  const recent = (t: TaskInfo) => t.createdAtMs !== undefined && nowMs - t.createdAtMs < JUST_RENEWED_MS;
   const unknown = tasks.filter((t) => isRenewalTask(t) && (!t.finished || recent(t)) && !known.has(t.taskNo));
   if (unknown.length === 0) return found;
   const ours = new Set([...known, ...(await readOurs())]);
@@ -75,8 +86,13 @@ export async function findRenewingElsewhere(
     // finished task renews nothing more: only its succeeded rows matter.
     if (!task.finished && details.length < task.taskNum) found.unread.push(task.taskNo);
     for (const detail of details) {
-      if (task.finished ? detail.state === 'success' : detail.state === 'waiting' || detail.state === 'executing')
-        found.held.add(detail.domainName);
+      if (!task.finished) {
+        if (detail.state === 'waiting' || detail.state === 'executing') found.held.add(detail.domainName);
+        continue;
+      }
+      if (detail.state !== 'success' || (finished.wanted && !finished.wanted.has(detail.domainName))) continue;
+      const claimed = (await finished.taskNosOfDomain?.(detail.domainName)) ?? new Set<string>();
+      if (!claimed.has(task.taskNo)) found.held.add(detail.domainName);
     }
   }
   return found;

@@ -108,8 +108,17 @@ export async function listAndPlan(
     // Ours: TaskNos on the open batches and on the candidates' claims (an adoption whose batch write failed).
     const ours = taskNosOf(open);
     for (const c of known.found.values()) if (c.taskNo) ours.add(c.taskNo);
-    const elsewhere = await findRenewingElsewhere(deps.registrar, ours, nowMs, async () =>
-      taskNosOf(await deps.ledger.listOpenBatches()),
+    const wanted = new Set(ledgerPlan.decisions.filter((d) => d.action === 'renew').map((d) => d.domain.domainName));
+    const elsewhere = await findRenewingElsewhere(
+      deps.registrar,
+      ours,
+      nowMs,
+      async () => taskNosOf(await deps.ledger.listOpenBatches()),
+      {
+        wanted,
+        taskNosOfDomain: async (domain) =>
+          new Set((await deps.ledger.listClaimsForDomain(domain)).flatMap((c) => (c.taskNo ? [c.taskNo] : []))),
+      },
     );
     if (elsewhere.unread.length > 0)
       deps.log.warn("someone else's unfinished renewal tasks list fewer details than they hold: nothing is bought", {

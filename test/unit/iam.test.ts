@@ -37,7 +37,7 @@ const statements = (role: Role | undefined) =>
   Object.fromEntries((role?.Properties.Policies[0]?.PolicyDocument.Statement ?? []).map((s) => [s.Sid, s]));
 
 describe('lib/iam.ts: each role from what its job calls', () => {
-  test('renew: item reads and conditional writes on the table, Query on the open index only', () => {
+  test('renew: item reads and conditional writes on the table, Query on the open index and claim partitions', () => {
     expect(ledgerGrants('renew')).toEqual({
       table: [
         'dynamodb:BatchGetItem',
@@ -47,7 +47,7 @@ describe('lib/iam.ts: each role from what its job calls', () => {
         'dynamodb:UpdateItem',
       ],
       openIndex: ['dynamodb:Query'],
-      claimPartitions: [],
+      claimPartitions: ['dynamodb:Query'],
     });
   });
 
@@ -123,18 +123,19 @@ describe('scripts/roles.cjs renders the roles from dist/iam.json facts', () => {
   test('each role gets exactly its job’s ledger actions, split by resource', () => {
     const { Resources } = buildRoles(facts, PARAMS);
     expect(Object.keys(Resources).sort()).toEqual(['CheckRole', 'RenewRole']);
-    expect(statements(Resources.CheckRole).LedgerClaimQueries).toEqual({
-      Sid: 'LedgerClaimQueries',
-      Effect: 'Allow',
-      Action: ['dynamodb:Query'],
-      Resource: { 'Fn::GetAtt': ['LedgerTable', 'Arn'] },
-      Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': CLAIM_PARTITION_PATTERNS } },
-    });
-    expect(statements(Resources.RenewRole).LedgerClaimQueries).toBeUndefined();
+    for (const role of [Resources.CheckRole, Resources.RenewRole]) {
+      expect(statements(role).LedgerClaimQueries).toEqual({
+        Sid: 'LedgerClaimQueries',
+        Effect: 'Allow',
+        Action: ['dynamodb:Query'],
+        Resource: { 'Fn::GetAtt': ['LedgerTable', 'Arn'] },
+        Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': CLAIM_PARTITION_PATTERNS } },
+      });
+    }
     for (const job of ['renew', 'check'] as const) {
       const s = statements(Resources[`${job[0]?.toUpperCase()}${job.slice(1)}Role`]);
       expect(Object.keys(s).sort()).toEqual([
-        ...(job === 'check' ? ['LedgerClaimQueries'] : []),
+        'LedgerClaimQueries',
         'LedgerItems',
         'LedgerOpenIndex',
         'PublishAlerts',
