@@ -1,5 +1,6 @@
 import { createInterface } from 'node:readline/promises';
 import { checkCommand } from './commands/check';
+import { closeBatchCommand } from './commands/close-batch';
 import { demoCommand } from './commands/demo';
 import { doctorCommand } from './commands/doctor';
 import { forecastCommand } from './commands/forecast';
@@ -31,6 +32,10 @@ const COMMANDS: Record<string, { run: Command; about: string }> = {
   status: { run: statusCommand, about: 'ledger: open batches, last runs, recent outcomes' },
   'notify-test': { run: notifyTestCommand, about: 'send a harmless test message to each chat target' },
   retry: { run: retryCommand, about: 'clear failed attempts and backoff so the next renew run retries' },
+  'close-batch': {
+    run: closeBatchCommand,
+    about: 'close a batch check cannot settle (--reason TEXT --yes), releasing its renewals',
+  },
   hold: { run: holdCommand, about: 'veto renewing domains (--until DATE, --reason TEXT): never bought while held' },
   unhold: { run: unholdCommand, about: 'remove the holds of domains' },
   holds: { run: holdsCommand, about: 'list the holds: until when, why, expired or not' },

@@ -4,6 +4,7 @@ import { TargetsPendingError } from '../notify/fanout';
 import type { Digest, DomainOutcome } from '../notify/port';
 import type { Policy } from '../policy/schema';
 import { FIXABLE_CODE } from './claims';
+import { CLOSED_BY_HAND } from './close-batch';
 import type { JobDeps } from './deps';
 import { renderDigest } from './digest';
 import type { LineMark } from './run-notices';
@@ -76,13 +77,16 @@ export function outcomesForNotice(batch: Batch, notice: PendingNotice, nowMs: nu
       return batch.entries.map((e) => ({
         ...base(e),
         event: 'resolved',
-        reason: batch.taskNo
-          ? `its task was found (TaskNo ${batch.taskNo}); the result follows`
-          : e.outcome === 'NOT_SUBMITTED'
-            ? 'nothing was bought; released, the next renew run buys it once'
-            : e.outcome === 'RENEWED'
-              ? 'the expiry shows the renewal'
-              : 'settled',
+        reason:
+          batch.error?.code === CLOSED_BY_HAND && e.outcome === 'NOT_SUBMITTED'
+            ? `${batch.error.message}; released, the next renew run buys it if it is due`
+            : batch.taskNo
+              ? `its task was found (TaskNo ${batch.taskNo}); the result follows`
+              : e.outcome === 'NOT_SUBMITTED'
+                ? 'nothing was bought; released, the next renew run buys it once'
+                : e.outcome === 'RENEWED'
+                  ? 'the expiry shows the renewal'
+                  : 'settled',
       }));
     case 'final':
       return batch.entries.flatMap((e): DomainOutcome[] => {

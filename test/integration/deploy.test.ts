@@ -263,7 +263,7 @@ describe('package (no parameters)', () => {
       expect(statements.every((s) => s.Effect === 'Allow')).toBe(true);
       const s = bySid(statements);
       expect(Object.keys(s).sort()).toEqual([
-        ...(fn === 'check' ? ['LedgerClaimQueries'] : []),
+        'LedgerClaimQueries',
         'LedgerItems',
         'LedgerOpenIndex',
         'PublishAlerts',

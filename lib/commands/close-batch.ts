@@ -1,0 +1,77 @@
+import { onlyAccount, openAccountLedgers } from '../compose/account-ledgers';
+import { InputError } from '../errors';
+import { closeBatchByHand } from '../renewal/close-batch';
+import { formatDateUtc } from '../renewal/dates';
+import { parseFlagsAndArgs } from './args';
+import { type Command, EXIT } from './io';
+import { terminalLine } from './terminal-text';
+
+export const CLOSE_BATCH_USAGE = `usage: autorenew close-batch <batch-id> --reason TEXT [--yes] [--account NAME]
+
+A person's way out of a batch the check job cannot settle (reported stuck, unknown or expiry-moved every day):
+its domain was transferred out or deleted, its task was cancelled, or you renewed it by hand. Look in the Alibaba
+Cloud console task list first: only when nothing of the batch is waiting or running there any more, close it.
+Its unsettled renewals are released (no attempt counted): the next renew run buys a domain that is due and not
+held, so hold one first (autorenew hold) if it must not be bought. Without --yes it only says what it would do.
+Works on the ledger the environment names (the embedded one, or the deployed table with AUTORENEW_TABLE).
+--account NAME: one of AUTORENEW_ACCOUNTS; required when several are configured.
+
+examples:
+  npx autorenew status                     # the open batches and their ids
+  npx autorenew close-batch 5d0c8e2a-... --reason "transferred out in the console on 2027-01-04" --yes`;
+
+const FLAGS = {
+  reason: { type: 'string' },
+  yes: { type: 'boolean' },
+  account: { type: 'string' },
+  verbose: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+/** `close-batch <batch-id> --reason TEXT --yes`: close a batch check cannot settle, releasing what it holds. */
+export const closeBatchCommand: Command = async (args, io) => {
+  const { values, positionals } = parseFlagsAndArgs('close-batch', args, FLAGS, CLOSE_BATCH_USAGE);
+  if (values.help) {
+    io.out(CLOSE_BATCH_USAGE);
+    return EXIT.ok;
+  }
+  const [batchId, ...extra] = positionals;
+  if (!batchId || extra.length > 0) {
+    throw new InputError(`name exactly one batch id; ${CLOSE_BATCH_USAGE.split('\n')[0]}`);
+  }
+  const reason = values.reason?.trim();
+  if (!reason) {
+    throw new InputError(
+      '--reason TEXT is required: say what you saw in the console (it is kept on the ledger and in the digest); nothing was written',
+      { path: '--reason' },
+    );
+  }
+  const opened = await openAccountLedgers(io, { account: values.account, write: true });
+  const { ledger, label } = onlyAccount(opened);
+  const where = opened.labelled ? ` (account ${label})` : '';
+  try {
+    const result = await closeBatchByHand(ledger, batchId, reason, Date.now(), values.yes === true);
+    if (!result.open) {
+      io.out(terminalLine(`batch ${batchId}${where} is closed already; nothing to do`));
+      return EXIT.ok;
+    }
+    for (const e of result.unsettled) {
+      io.out(
+        terminalLine(
+          `${e.domain} (expiry ${formatDateUtc(e.expiryMs)}): ${values.yes ? 'released' : 'would be released'}; the next renew run buys it if it is due and not held`,
+        ),
+      );
+    }
+    if (!values.yes) {
+      throw new InputError(
+        `batch ${batchId}${where} (${result.batch.status}${result.batch.taskNo ? `, TaskNo ${result.batch.taskNo}` : ''}) was not closed: check the console task list, then add --yes; nothing was written`,
+      );
+    }
+    io.out(
+      terminalLine(`close-batch: batch ${batchId}${where} closed, ${result.unsettled.length} renewal(s) released`),
+    );
+    return EXIT.ok;
+  } finally {
+    await opened.close();
+  }
+};

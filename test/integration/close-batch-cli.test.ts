@@ -1,0 +1,104 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { EXIT } from '../../lib/commands/io';
+import { openLedgerFromEnv } from '../../lib/ledger/embedded';
+import { runCliInProcess } from '../helpers/cli-process';
+
+// `autorenew close-batch` on an embedded ledger, in process (runCli, the entry point bin/autorenew.js calls).
+const EXPIRY = Date.UTC(2026, 0, 10);
+const NOW = Date.UTC(2026, 0, 1);
+
+describe('autorenew close-batch', () => {
+  let dir: string;
+  const env = () => ({ AUTORENEW_LEDGER_DIR: join(dir, 'ledger') });
+
+  async function withLedger<T>(fn: (l: Awaited<ReturnType<typeof openLedgerFromEnv>>['ledger']) => Promise<T>) {
+    const opened = await openLedgerFromEnv(env());
+    try {
+      return await fn(opened.ledger);
+    } finally {
+      await opened.close();
+    }
+  }
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'autorenew-close-'));
+    await withLedger(async (ledger) => {
+      const claimed = await ledger.claim({
+        domain: 'gone.com',
+        expiryMs: EXPIRY,
+        batchId: 'b-stuck',
+        attemptId: 'a1',
+        years: 1,
+        nowMs: NOW,
+        maxAttempts: 3,
+      });
+      if (!claimed.ok) throw new Error('seed claim refused');
+      await ledger.saveClaim({ ...claimed.claim, status: 'UNKNOWN', taskNo: 'T-old', message: 'answer lost' });
+      await ledger.putBatchIntent({
+        batchId: 'b-stuck',
+        runId: 'r',
+        attemptId: 'a1',
+        status: 'INTENT',
+        createdAtMs: NOW,
+        updatedAtMs: NOW,
+        entries: [{ domain: 'gone.com', expiryMs: EXPIRY, years: 1, permitPremium: false }],
+        pendingNotices: [],
+        sentNotices: [],
+      });
+      const stored = await ledger.getBatch('b-stuck');
+      if (stored) await ledger.saveBatch({ ...stored, status: 'UNKNOWN', pendingNotices: ['unknown'] });
+    });
+  });
+
+  afterAll(async () => {
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  it('refuses without a reason or a known batch; without --yes it only says what it would do', async () => {
+    const noReason = await runCliInProcess(['close-batch', 'b-stuck'], env());
+    expect(noReason.code).toBe(EXIT.invalidInput);
+    expect(noReason.stderr).toMatch(/^autorenew close-batch: --reason TEXT is required: .*nothing was written/);
+    const unknown = await runCliInProcess(['close-batch', 'b-nope', '--reason', 'x', '--yes'], env());
+    expect(unknown.code).toBe(EXIT.invalidInput);
+    expect(unknown.stderr).toMatch(/no batch "b-nope" in the ledger; `autorenew status` lists the open ones/);
+
+    const preview = await runCliInProcess(['close-batch', 'b-stuck', '--reason', 'transferred out'], env());
+    expect(preview.code).toBe(EXIT.invalidInput);
+    expect(preview.stdout).toBe(
+      'gone.com (expiry 2026-01-10): would be released; the next renew run buys it if it is due and not held\n',
+    );
+    expect(preview.stderr).toMatch(
+      /batch b-stuck \(UNKNOWN\) was not closed: check the console task list, then add --yes/,
+    );
+    expect(await withLedger(async (l) => (await l.getBatch('b-stuck'))?.status)).toBe('UNKNOWN');
+  });
+
+  it('--yes releases the claim (its TaskNo kept as an earlier one) and closes the batch with a resolved notice', async () => {
+    const run = await runCliInProcess(['close-batch', 'b-stuck', '--reason', 'transferred out', '--yes'], env());
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(EXIT.ok);
+    expect(run.stdout.split('\n')).toEqual([
+      'gone.com (expiry 2026-01-10): released; the next renew run buys it if it is due and not held',
+      'close-batch: batch b-stuck closed, 1 renewal(s) released',
+      '',
+    ]);
+    const [batch, claims] = await withLedger(
+      async (l) => [await l.getBatch('b-stuck'), await l.listClaimsForDomain('gone.com')] as const,
+    );
+    // The pending `unknown` alert is obsolete once a person closed the batch: `resolved` says what happened.
+    expect(batch).toMatchObject({ status: 'CLOSED', pendingNotices: ['resolved'] });
+    expect(claims).toEqual([
+      expect.objectContaining({
+        status: 'FAILED',
+        code: 'not-submitted',
+        attempts: 0,
+        previousTaskNos: ['T-old'],
+        message: 'closed by hand: transferred out',
+      }),
+    ]);
+    const again = await runCliInProcess(['close-batch', 'b-stuck', '--reason', 'x', '--yes'], env());
+    expect(again.stdout).toBe('batch b-stuck is closed already; nothing to do\n');
+  });
+});
