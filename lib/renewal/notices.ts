@@ -32,11 +32,24 @@ export function outcomesForNotice(batch: Batch, notice: PendingNotice, nowMs: nu
         reason: batch.error?.message ?? 'submit outcome unknown',
       }));
     case 'stuck':
-      return open.map((e) => ({
-        ...base(e),
-        event: 'stuck',
-        reason: batch.error?.message ?? 'task not finished in time',
-      }));
+      return open.map((e) => {
+        // Close to the expiry a stuck task is urgent: the line says how close (review 2026-12-03).
+        const daysLeft = Math.floor((e.expiryMs - nowMs) / DAY_MS);
+        const why = batch.error?.message ?? 'task not finished in time';
+        const when =
+          daysLeft < 0
+            ? `it expired ${-daysLeft} day${daysLeft === -1 ? '' : 's'} ago`
+            : `it expires in ${daysLeft} day${daysLeft === 1 ? '' : 's'}`;
+        return {
+          ...base(e),
+          event: 'stuck' as const,
+          ...(daysLeft <= STUCK_DAYS_SHOWN ? { daysLeft } : {}),
+          reason:
+            daysLeft <= STUCK_URGENT_DAYS
+              ? `${why}; ${when}: look the task up in the console task list now`
+              : why,
+        };
+      });
     case 'lapse-risk':
       return open
         .filter((e) => e.expiryMs - nowMs < 30 * DAY_MS)
@@ -258,6 +271,10 @@ async function markSent(deps: Pick<JobDeps, 'ledger' | 'log' | 'clock'>, batch: 
     }
   }
 }
+
+/** A stuck line shows its days left within this many days of the expiry, and says to look now within the other. */
+const STUCK_DAYS_SHOWN = 30;
+const STUCK_URGENT_DAYS = 7;
 
 /** Whether the digest rendered from `rendered` carried everything notice `n` of the stored batch `now` says. */
 function publishedWhole(n: PendingNotice, rendered: Batch, now: Batch): boolean {

@@ -230,6 +230,22 @@ describe('partial faults on the fakes', () => {
     expect(stuckAt).toEqual([24, 48, 72]);
   });
 
+  test('a stuck line close to the expiry says how close, and what to look at', async () => {
+    const t = await given({ domains: ['slow.com+4d'], taskMs: 10 * 86_400_000 });
+    await t.renew();
+    t.advance('25h');
+    await t.check();
+    const line =
+      t.notifier.sent
+        .at(-1)
+        ?.email.split('\n')
+        .find((l) => l.startsWith('- slow.com')) ?? '';
+    expect(line).toMatch(/2 days left/);
+    expect(line).toMatch(
+      /reason: task not finished in time; it expires in 2 days: look the task up in the console task list now/,
+    );
+  });
+
   test('a domain that would lapse before release is allowed is an SMS alert naming it, not a release', async () => {
     const t = await given({ domains: ['soon.com+10h'] });
     const expiryMs = t.expiry('soon.com') as number;
