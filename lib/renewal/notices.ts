@@ -45,9 +45,7 @@ export function outcomesForNotice(batch: Batch, notice: PendingNotice, nowMs: nu
           event: 'stuck' as const,
           ...(daysLeft <= STUCK_DAYS_SHOWN ? { daysLeft } : {}),
           reason:
-            daysLeft <= STUCK_URGENT_DAYS
-              ? `${why}; ${when}: look the task up in the console task list now`
-              : why,
+            daysLeft <= STUCK_URGENT_DAYS ? `${why}; ${when}: look the task up in the console task list now` : why,
         };
       });
     case 'lapse-risk':

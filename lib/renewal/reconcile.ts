@@ -45,6 +45,8 @@ interface TaskSearch {
   exact: string[];
   /** Every unknown renewal task in the read range that contains any of the batch's domains. */
   touching: string[];
+  /** Those of `touching` not finished yet: something may still execute for the batch while any is left. */
+  unfinished: string[];
 }
 
 /**
@@ -99,7 +101,14 @@ export async function reconcileBatch(
     const cleared = batch.emptyTaskReadsAtMs?.length
       ? await deps.ledger.saveBatch({ ...batch, emptyTaskReadsAtMs: [], updatedAtMs: now })
       : batch;
-    return waitWithAlert(deps, cleared, 'stuck', `candidate tasks ${search.touching.join(', ')}`);
+    // Every task touching it has finished, so nothing more will execute for it: a domain whose expiry reads about
+    // old + years was renewed (by one of them; whose does not matter) and is recorded so. Before, such a batch
+    // stayed UNKNOWN for good, stuck daily, holding the domain at its next expiry (review 2026-12-03). The others
+    // still wait for a person.
+    const renewed = search.unfinished.length === 0 ? await readRenewed(deps, cleared, rules, log) : new Map();
+    const settled = renewed.size > 0 ? (await release(deps, cleared, [], renewed, 'settled')).batch : cleared;
+    if (settled.status === 'CLOSED') return { kind: 'released', batch: settled, released: 0 };
+    return waitWithAlert(deps, settled, 'stuck', `candidate tasks ${search.touching.join(', ')}`);
   }
 
   // An empty read: it counts towards the release rule.
@@ -139,6 +148,29 @@ export async function reconcileBatch(
   return release(deps, current, unchanged, renewed, 'no task was created; released for the next run');
 }
 
+/** The unsettled entries whose expiry reads about old + years (a failed look-up leaves its entry out). */
+async function readRenewed(
+  deps: JobDeps,
+  batch: Batch,
+  rules: SettleRules,
+  log: JobDeps['log'],
+): Promise<Map<string, number>> {
+  const renewed = new Map<string, number>();
+  for (const entry of batch.entries.filter((e) => !e.outcome)) {
+    try {
+      const info = await deps.registrar.getDomain(entry.domain);
+      if (rules.judgeExpiry(entry.expiryMs, entry.years, info.expiresAtMs) === 'renewed')
+        renewed.set(entry.domain, info.expiresAtMs);
+    } catch (err) {
+      log.warn('expiry look-up failed; this domain waits for the next run', {
+        domain: entry.domain,
+        ...describeError(err),
+      });
+    }
+  }
+  return renewed;
+}
+
 /**
  * Every TaskNo the ledger knows for the batch's domains (any expiry), except this batch's own: never adoptable here.
  * One query per domain, so it is read only when the task list has renewal tasks to judge.
@@ -169,7 +201,7 @@ async function searchTasks(
   readKnown: () => Promise<ReadonlySet<string>>,
 ): Promise<TaskSearch> {
   const want = new Set(batch.entries.map((e) => e.domain));
-  const search: TaskSearch = { exact: [], touching: [] };
+  const search: TaskSearch = { exact: [], touching: [], unfinished: [] };
   // Creation times are filtered by day on the registrar side, in an UNCONFIRMED zone: widen by a day each way.
   const renewals = (await deps.registrar.listTasks({ fromMs: startedAt - DAY_MS, toMs: now + DAY_MS })).filter(
     isRenewalTask,
@@ -187,10 +219,12 @@ async function searchTasks(
       // not held against the batch: had it renewed one of ours, the expiry moved, and the release rule needs it
       // unchanged (without this, one task that always reads short would hold every batch near it for good).
       search.touching.push(task.taskNo);
+      search.unfinished.push(task.taskNo);
       continue;
     }
     if (![...got].some((d) => want.has(d))) continue;
     search.touching.push(task.taskNo);
+    if (!task.finished) search.unfinished.push(task.taskNo);
     const exact = got.size === want.size && [...want].every((d) => got.has(d));
     if (exact && createdAfter(task, startedAt)) search.exact.push(task.taskNo);
   }

@@ -75,10 +75,12 @@ describe('release rule', () => {
     );
   });
 
-  test('a task touching the domain that cannot be ours: neither adopted nor released, reported stuck', async () => {
+  test('an unfinished task touching the domain that cannot be ours: neither adopted nor released, reported stuck', async () => {
     const t = await unknownSubmit();
-    // Someone's task, created before our submit started (beyond the clock-skew allowance).
+    // Someone's task, created before our submit started (beyond the clock-skew allowance), still queued. (Once every
+    // touching task has finished, an expiry at old + years settles it: faults-fast.test.ts.)
     t.clock.set(T0 - HOUR);
+    t.registrar.faults.queueMs = () => 10 * 24 * HOUR;
     await t.registrar.submitRenewBatch({
       items: [{ domainName: 'x.com', years: 1, currentExpiryMs: t.oldExpiry, permitPremium: false }],
     });

@@ -230,6 +230,27 @@ describe('partial faults on the fakes', () => {
     expect(stuckAt).toEqual([24, 48, 72]);
   });
 
+  test('an unknown submit touched by two tasks, both finished, is settled from the expiry once it shows the renewal', async () => {
+    const t = await given({ domains: ['a.com+10d'] });
+    const old = t.expiry('a.com') as number;
+    t.registrar.faults.afterSubmit = () => {
+      throw new AmbiguousOutcomeError('answer lost after the order was placed (test)');
+    };
+    await t.renew();
+    t.registrar.faults = {};
+    // Someone renews it by hand meanwhile (refused by the registrar: its CurrentExpirationDate is stale by then).
+    await t.registrar.submitRenewBatch({
+      items: [{ domainName: 'a.com', years: 1, currentExpiryMs: old, permitPremium: false }],
+    });
+    t.advance('1h');
+    const first = await t.check();
+    expect(first).toMatchObject({ renewed: 0 });
+    // Both tasks finished: nothing more will run for it, and the expiry reads old + 1 year.
+    expect((await t.ledger.listClaimsForDomain('a.com')).map((c) => c.status)).toEqual(['RENEWED']);
+    expect(await t.ledger.listOpenBatches()).toEqual([]);
+    expect(t.registrar.submissions()).toHaveLength(2);
+  });
+
   test('a stuck line close to the expiry says how close, and what to look at', async () => {
     const t = await given({ domains: ['slow.com+4d'], taskMs: 10 * 86_400_000 });
     await t.renew();
