@@ -12,7 +12,8 @@ A person's way out of a batch the check job cannot settle (reported stuck, unkno
 its domain was transferred out or deleted, its task was cancelled, or you renewed it by hand. Look in the Alibaba
 Cloud console task list first: only when nothing of the batch is waiting or running there any more, close it.
 Its unsettled renewals are released (no attempt counted): the next renew run buys a domain that is due and not
-held, so hold one first (autorenew hold) if it must not be bought. Without --yes it only says what it would do.
+held, so hold one first (autorenew hold) if it must not be bought. Without --yes it only says what it would do
+(exit 1). A batch less than a day old, or an intent, is refused: the check job settles those by itself.
 Works on the ledger the environment names (the embedded one, or the deployed table with AUTORENEW_TABLE).
 --account NAME: one of AUTORENEW_ACCOUNTS; required when several are configured.
 
@@ -55,21 +56,22 @@ export const closeBatchCommand: Command = async (args, io) => {
       io.out(terminalLine(`batch ${batchId}${where} is closed already; nothing to do`));
       return EXIT.ok;
     }
-    for (const e of result.unsettled) {
-      io.out(
-        terminalLine(
-          `${e.domain} (expiry ${formatDateUtc(e.expiryMs)}): ${values.yes ? 'released' : 'would be released'}; the next renew run buys it if it is due and not held`,
-        ),
-      );
+    for (const { entry, action } of result.unsettled) {
+      const what =
+        action === 'renewed'
+          ? 'renewed meanwhile (its claim was confirmed): recorded so'
+          : action === 'settled'
+            ? 'no live claim left (settled elsewhere); nothing to release'
+            : `${values.yes ? 'released' : 'would be released'}; the next renew run buys it if it is due and not held`;
+      io.out(terminalLine(`${entry.domain} (expiry ${formatDateUtc(entry.expiryMs)}): ${what}`));
     }
     if (!values.yes) {
       throw new InputError(
         `batch ${batchId}${where} (${result.batch.status}${result.batch.taskNo ? `, TaskNo ${result.batch.taskNo}` : ''}) was not closed: check the console task list, then add --yes; nothing was written`,
       );
     }
-    io.out(
-      terminalLine(`close-batch: batch ${batchId}${where} closed, ${result.unsettled.length} renewal(s) released`),
-    );
+    const released = result.unsettled.filter((u) => u.action === 'released').length;
+    io.out(terminalLine(`close-batch: batch ${batchId}${where} closed, ${released} renewal(s) released`));
     return EXIT.ok;
   } finally {
     await opened.close();

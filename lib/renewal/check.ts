@@ -366,9 +366,14 @@ async function recordResults(
     deps,
     current,
     (c) => {
-      if (!isLive(c)) return c;
       const newExpiryMs = renewed.get(c.domain);
-      if (newExpiryMs !== undefined) return transitions.confirm(c, { taskNo, newExpiryMs });
+      // A claim of this batch released meanwhile (a person's close-batch racing this step) whose renewal the task
+      // and the expiry now show: confirmed all the same, else the released key could be bought again (review
+      // 2026-12-03). Confirming buys nothing; RENEWED ends the key.
+      const releasedHere = c.status === 'FAILED' && c.code === 'not-submitted';
+      if (newExpiryMs !== undefined && (isLive(c) || releasedHere))
+        return transitions.confirm(c, { taskNo, newExpiryMs });
+      if (!isLive(c)) return c;
       const message = failed.get(c.domain) ?? 'failed';
       return transitions.fail(c, {
         taskNo,

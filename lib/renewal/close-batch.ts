@@ -1,36 +1,54 @@
 import { InputError } from '../errors';
 import type { Batch, BatchEntry, Ledger } from '../ledger/port';
 import { isLive, transitions } from './claims';
+import { DAY_MS } from './dates';
 import { boundText } from './text';
 
 /** Batch error code of a batch a person closed (`autorenew close-batch`): its `resolved` line says so. */
 export const CLOSED_BY_HAND = 'closed-by-hand';
 
+/**
+ * A batch younger than this (since its submit started) is refused: check settles a young one by itself, and a
+ * renew run may still be sending it (a close in between reopened nothing and let the next run buy again). ms.
+ */
+export const MIN_CLOSE_AGE_MS = DAY_MS;
+
 /** Notices about an unsettled batch that a close by hand makes obsolete. */
 const SUPERSEDED: ReadonlySet<string> = new Set(['unknown', 'stuck', 'lapse-risk']);
+
+/** What the close does (or would do) to one unsettled entry, read from its claim. */
+export interface ClosedEntry {
+  entry: BatchEntry;
+  /** `released`: its live claim is freed; `renewed`: its claim was confirmed meanwhile; `settled`: no live claim. */
+  action: 'released' | 'renewed' | 'settled';
+}
 
 export interface CloseBatchResult {
   batch: Batch;
   /** The entries that had no outcome: what the close settles (or would settle, without `write`). */
-  unsettled: BatchEntry[];
+  unsettled: ClosedEntry[];
   /** False when the batch was closed already: nothing to do. */
   open: boolean;
 }
 
+type CloseLedger = Pick<Ledger, 'getBatch' | 'listClaimsForDomain' | 'saveClaim' | 'saveBatch'>;
+
 /**
  * A person's way out of a batch that check cannot settle (its domain transferred out, a task cancelled, two tasks
  * touching it): they have looked in the console and nothing more will happen at the registrar for its unsettled
- * entries. Each live claim of those entries is released (FAILED `not-submitted`, no attempt, claimable at once:
- * the next renew run buys the domain if it is due and not held), then the batch is closed with a `resolved`
- * notice. Claims first, as everywhere: until the batch is closed its open entry still holds the domain. Run again
- * after a failed write, it finishes the job.
+ * entries. Each live claim of those entries is released (FAILED `not-submitted`, no attempt, claimable at once: the
+ * next renew run buys the domain if it is due and not held; the batch's TaskNo goes to its earlier ones, so no
+ * reconciliation adopts that task for it later), then the batch is closed with a `resolved` notice, and `final` when
+ * some entries had settled before (their renewed and failed lines were waiting for the close). A claim confirmed
+ * meanwhile keeps its entry renewed. Claims first, as everywhere: until the batch is closed its open entry still
+ * holds the domain, and a check that settles the batch meanwhile makes the batch write fail (versioned): run again.
  * @param reason the person's words, kept on the claims and the batch
  * @param nowMs epoch ms
  * @param write false: only says what it would do
- * @throws InputError when there is no such batch
+ * @throws InputError when there is no such batch, or it is an intent or younger than a day (check's to settle)
  */
 export async function closeBatchByHand(
-  ledger: Pick<Ledger, 'getBatch' | 'listClaimsForDomain' | 'saveClaim' | 'saveBatch'>,
+  ledger: CloseLedger,
   batchId: string,
   reason: string,
   nowMs: number,
@@ -42,32 +60,57 @@ export async function closeBatchByHand(
       `no batch ${JSON.stringify(batchId)} in the ledger; \`autorenew status\` lists the open ones; nothing was written`,
     );
   }
-  const unsettled = batch.entries.filter((e) => !e.outcome);
-  if (batch.status === 'CLOSED') return { batch, unsettled, open: false };
-  if (!write) return { batch, unsettled, open: true };
+  if (batch.status === 'CLOSED') return { batch, unsettled: [], open: false };
+  const sinceMs = batch.submitStartedAtMs ?? batch.createdAtMs;
+  if (batch.status === 'INTENT' || nowMs - sinceMs < MIN_CLOSE_AGE_MS) {
+    throw new InputError(
+      `batch ${batchId} is ${batch.status === 'INTENT' ? 'an intent (its order may be being sent right now)' : 'less than a day old'}: the check job settles it by itself; close only a batch reported stuck for a day or more; nothing was written`,
+    );
+  }
   const message = boundText(`closed by hand: ${reason}`);
-  for (const entry of unsettled) {
-    const claims = await ledger.listClaimsForDomain(entry.domain);
-    for (const claim of claims) {
-      if (claim.expiryMs !== entry.expiryMs || claim.batchId !== batch.batchId || !isLive(claim)) continue;
-      // A TaskNo it carried is kept among the earlier ones, so no later reconciliation adopts that task for it.
-      const previous = [...new Set([...(claim.previousTaskNos ?? []), ...(claim.taskNo ? [claim.taskNo] : [])])];
+  const unsettled: ClosedEntry[] = [];
+  const renewedAt = new Map<string, number>();
+  for (const entry of batch.entries.filter((e) => !e.outcome)) {
+    const claims = (await ledger.listClaimsForDomain(entry.domain)).filter(
+      (c) => c.expiryMs === entry.expiryMs && c.batchId === batch.batchId,
+    );
+    const renewed = claims.find((c) => c.status === 'RENEWED' && c.newExpiryMs !== undefined);
+    if (renewed?.newExpiryMs !== undefined) {
+      renewedAt.set(entry.domain, renewed.newExpiryMs);
+      unsettled.push({ entry, action: 'renewed' });
+      continue;
+    }
+    const live = claims.filter(isLive);
+    unsettled.push({ entry, action: live.length > 0 ? 'released' : 'settled' });
+    if (!write) continue;
+    for (const claim of live) {
+      const previous = [claim.previousTaskNos ?? [], claim.taskNo ?? [], batch.taskNo ?? []].flat();
       await ledger.saveClaim({
         ...transitions.release(claim, { message, nowMs }),
-        ...(previous.length > 0 ? { previousTaskNos: previous } : {}),
+        ...(previous.length > 0 ? { previousTaskNos: [...new Set(previous)] } : {}),
         updatedAtMs: nowMs,
       });
     }
   }
+  if (!write) return { batch, unsettled, open: true };
+  const entries = batch.entries.map((e): BatchEntry => {
+    if (e.outcome) return e;
+    const newExpiryMs = renewedAt.get(e.domain);
+    return newExpiryMs !== undefined
+      ? { ...e, outcome: 'RENEWED', newExpiryMs }
+      : { ...e, outcome: 'NOT_SUBMITTED', message };
+  });
+  const settledBefore = batch.entries.some((e) => e.outcome === 'RENEWED' || e.outcome === 'FAILED');
+  const kept = batch.pendingNotices.filter((n) => !SUPERSEDED.has(n) && n !== 'resolved' && n !== 'final');
   const closed = await ledger.saveBatch({
     ...batch,
     status: 'CLOSED',
     closedAtMs: nowMs,
     updatedAtMs: nowMs,
     error: { code: CLOSED_BY_HAND, message },
-    entries: batch.entries.map((e) => (e.outcome ? e : { ...e, outcome: 'NOT_SUBMITTED', message })),
+    entries,
     // The person has looked: an alert still waiting to go out about the open state would now be wrong.
-    pendingNotices: [...batch.pendingNotices.filter((n) => !SUPERSEDED.has(n) && n !== 'resolved'), 'resolved'],
+    pendingNotices: [...kept, 'resolved', ...(settledBefore || renewedAt.size > 0 ? ['final' as const] : [])],
   });
   return { batch: closed, unsettled, open: true };
 }

@@ -85,19 +85,27 @@ export function outcomesForNotice(batch: Batch, notice: PendingNotice, nowMs: nu
               : 'whether it was bought is unknown: settled by check from the task list',
         }));
     case 'resolved':
+      if (batch.error?.code === CLOSED_BY_HAND) {
+        // Closed by a person: a line for each entry they released; the others' lines come with `final`.
+        const byHand = batch.error.message;
+        return batch.entries
+          .filter((e) => e.outcome === 'NOT_SUBMITTED' && e.message === byHand)
+          .map((e) => ({
+            ...base(e),
+            event: 'resolved',
+            reason: `${byHand}; released, the next renew run buys it if it is due`,
+          }));
+      }
       return batch.entries.map((e) => ({
         ...base(e),
         event: 'resolved',
-        reason:
-          batch.error?.code === CLOSED_BY_HAND && e.outcome === 'NOT_SUBMITTED'
-            ? `${batch.error.message}; released, the next renew run buys it if it is due`
-            : batch.taskNo
-              ? `its task was found (TaskNo ${batch.taskNo}); the result follows`
-              : e.outcome === 'NOT_SUBMITTED'
-                ? 'nothing was bought; released, the next renew run buys it once'
-                : e.outcome === 'RENEWED'
-                  ? 'the expiry shows the renewal'
-                  : 'settled',
+        reason: batch.taskNo
+          ? `its task was found (TaskNo ${batch.taskNo}); the result follows`
+          : e.outcome === 'NOT_SUBMITTED'
+            ? 'nothing was bought; released, the next renew run buys it once'
+            : e.outcome === 'RENEWED'
+              ? 'the expiry shows the renewal'
+              : 'settled',
       }));
     case 'final':
       return batch.entries.flatMap((e): DomainOutcome[] => {

@@ -14,9 +14,12 @@ describe('closeBatchByHand (autorenew close-batch): a way out of a batch check c
     const [open] = await t.ledger.listOpenBatches();
     expect(open?.status).toBe('UNKNOWN');
     const batchId = open?.batchId as string;
+    // Younger than a day: check's to settle (a renew run may even be sending it).
+    await expect(closeBatchByHand(t.ledger, batchId, 'x', t.clock.now(), true)).rejects.toThrow(/less than a day old/);
+    t.advance('25h');
 
     const preview = await closeBatchByHand(t.ledger, batchId, 'cancelled in the console', t.clock.now(), false);
-    expect(preview.unsettled.map((e) => e.domain)).toEqual(['a.com']);
+    expect(preview.unsettled.map((u) => [u.entry.domain, u.action])).toEqual([['a.com', 'released']]);
     expect((await t.ledger.getBatch(batchId))?.status).toBe('UNKNOWN');
     expect((await t.ledger.listClaimsForDomain('a.com')).map((c) => c.status)).toEqual(['UNKNOWN']);
 
@@ -41,6 +44,72 @@ describe('closeBatchByHand (autorenew close-batch): a way out of a batch check c
     const again = await t.renew();
     expect(again.summary.submitted).toBe(1);
     expect(t.registrar.submissions().map((s) => s.domainName)).toEqual(['a.com']);
+  });
+
+  test('a batch part-settled before the close: the renewed line goes out with it, the released one says closed by hand', async () => {
+    const t = await given({ domains: ['a.com+10d', 'b.com+11d'] });
+    // b.com's detail row never shows and its expiry never moves (say its order was cancelled): a.com renews.
+    t.registrar.faults.failDomain = (d) => (d === 'b.com' ? 'cancelled' : undefined);
+    await t.renew();
+    t.advance('5m');
+    const details = t.registrar.listTaskDetails.bind(t.registrar);
+    const run = async () =>
+      t.check({
+        deps: {
+          registrar: {
+            ...t.registrar,
+            listTaskDetails: async (no) => (await details(no)).filter((d) => d.domainName !== 'b.com'),
+          },
+        },
+      });
+    expect(await run()).toMatchObject({ renewed: 1, pending: 1 });
+    t.advance('25h');
+    await run();
+    const [open] = await t.ledger.listOpenBatches();
+    const closed = await closeBatchByHand(t.ledger, open?.batchId as string, 'order cancelled', t.clock.now(), true);
+    expect(closed.batch.pendingNotices).toEqual(expect.arrayContaining(['resolved', 'final']));
+    expect(closed.batch.pendingNotices).not.toContain('stuck');
+    await executeCheck(t.deps(), { policy: t.policy, runId: 'after' });
+    const email = t.notifier.sent.at(-1)?.email ?? '';
+    expect(email).toMatch(/^- a\.com: .* -> 20\d\d-\d\d-\d\d/m); // the renewed line
+    expect(email).toMatch(/^- b\.com: .*closed by hand: order cancelled; released/m);
+    expect(email).not.toMatch(/the result follows/);
+  });
+
+  test('a check that confirms the renewal after a close released its claim (a race) confirms the claim too', async () => {
+    const t = await given({ domains: ['a.com+10d'] });
+    await t.renew();
+    // close-batch released the claim, then lost its batch write to this check (versioned): the claim is FAILED.
+    const [claim] = await t.ledger.listClaimsForDomain('a.com');
+    if (!claim) throw new Error('no claim');
+    await t.ledger.saveClaim({
+      ...claim,
+      status: 'FAILED',
+      code: 'not-submitted',
+      message: 'closed by hand: x',
+      nextEligibleAtMs: t.clock.now(),
+    });
+    t.advance('5m');
+    expect(await t.check()).toMatchObject({ renewed: 1 });
+    expect((await t.ledger.listClaimsForDomain('a.com')).map((c) => c.status)).toEqual(['RENEWED']);
+    // So the next run does not buy it again (the listing now shows the new expiry anyway).
+    expect((await t.renew()).summary.submitted).toBe(0);
+  });
+
+  test('an intent is refused (its order may be being sent right now)', async () => {
+    const t = await given({ domains: ['a.com+10d'] });
+    await t.ledger.putBatchIntent({
+      batchId: 'b-intent',
+      runId: 'r',
+      attemptId: 'a',
+      status: 'INTENT',
+      createdAtMs: t.clock.now() - 3 * 86_400_000,
+      updatedAtMs: t.clock.now(),
+      entries: [{ domain: 'a.com', expiryMs: t.expiry('a.com') as number, years: 1, permitPremium: false }],
+      pendingNotices: [],
+      sentNotices: [],
+    });
+    await expect(closeBatchByHand(t.ledger, 'b-intent', 'x', t.clock.now(), true)).rejects.toThrow(/is an intent/);
   });
 
   test('an unknown batch id is an InputError that writes nothing', async () => {
