@@ -229,7 +229,7 @@ export function createAlibabaRegistrar(options: AlibabaClientOptions): Registrar
       return listAll(
         'QueryTaskDetailList',
         (pageNum) => ({ TaskNo: taskNo, ...buildPageParams(pageNum, detailPageSize) }),
-        parseDetailPage,
+        (body) => parseDetailPage(body, displayOffset),
         (d) => d.taskDetailNo,
         { taskNo },
       );

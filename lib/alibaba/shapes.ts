@@ -159,6 +159,10 @@ function optionalTime(ms: number | undefined): { createdAtMs?: number } {
   return ms === undefined ? {} : { createdAtMs: ms };
 }
 
+function optionalUpdated(ms: number | undefined): { updatedAtMs?: number } {
+  return ms === undefined ? {} : { updatedAtMs: ms };
+}
+
 /** Default zone of registrar display times, minutes east of UTC: Beijing (inferred from the API's examples). */
 export const DEFAULT_DISPLAY_TZ_OFFSET_MINUTES = 480;
 
@@ -197,11 +201,15 @@ const detailItem = object({
   ErrorMsg: maybe(string()),
   FailReason: maybe(string()),
   TryCount: maybe(count),
+  UpdateTime: maybe(string()),
 });
 const detailPage = pagedSchema('TaskDetail', detailItem);
 
-/** QueryTaskDetailList page -> TaskDetail[] (TaskStatusCode 0/1/2/3 -> waiting/executing/success/failure). */
-export function parseDetailPage(body: unknown): Page<TaskDetail> {
+/**
+ * QueryTaskDetailList page -> TaskDetail[] (TaskStatusCode 0/1/2/3 -> waiting/executing/success/failure);
+ * `UpdateTime` read in the display zone (`offsetMinutes` east of UTC, as for task creation times).
+ */
+export function parseDetailPage(body: unknown, offsetMinutes = DEFAULT_DISPLAY_TZ_OFFSET_MINUTES): Page<TaskDetail> {
   return toPage(
     parseWith(detailPage, body),
     'TaskDetail',
@@ -214,6 +222,7 @@ export function parseDetailPage(body: unknown): Page<TaskDetail> {
       ...(d.ErrorMsg != null ? { errorMsg: registrarText(d.ErrorMsg) } : {}),
       ...(d.FailReason != null ? { failReason: registrarText(d.FailReason) } : {}),
       ...(d.TryCount != null ? { tryCount: d.TryCount } : {}),
+      ...optionalUpdated(d.UpdateTime == null ? undefined : parseDisplayTime(d.UpdateTime, offsetMinutes)),
     }),
   );
 }

@@ -65,7 +65,7 @@ export async function reportRun(deps: JobDeps, policy: Policy, report: RunReport
     deps.log.error(`${report.job} job stopped`, { runId: report.runId, ...describeError(report.stoppedBy) });
     await notifyJobError(
       { notifier: deps.notifier, log: deps.log, now: deps.clock.now() },
-      { job: report.job, runId: report.runId, error: report.stoppedBy, policy },
+      { job: report.job, runId: report.runId, error: report.stoppedBy, policy, midRun: true },
     );
     reported.add(report.stoppedBy);
     throw report.stoppedBy;
@@ -131,20 +131,25 @@ function isReported(err: unknown): boolean {
  */
 const ACCOUNT_STATE_FIXES: Readonly<Record<string, string>> = {
   'Forbidden.RiskControl':
-    "Alibaba's risk control refused the order: sign in to the console, read the account's security notices and clear them (or ask Alibaba support)",
+    "Alibaba's risk control refused the request: sign in to the console, read the account's security notices and clear them (or ask Alibaba support)",
   'Forbidden.UserVerification':
     "the account's real-name verification is not complete: finish it in the console (Account, Real-name verification)",
 };
 
-/** A fix for the operator, by error class and code (never by message text). */
-function fixFor(err: unknown): string {
+/**
+ * A fix for the operator, by error class and code (never by message text). `midRun`: the error stopped a renew run
+ * at a paid call, after which batches sent before it may have been bought.
+ */
+function fixFor(err: unknown, midRun: boolean): string {
   if (err instanceof InputError) return 'correct the input named in the message; nothing was bought';
   if (err instanceof AuthRejectedError) {
     const fix =
       ACCOUNT_STATE_FIXES[err.code ?? ''] ??
       "the account's AccessKey was refused: check that the key in its secret (or key variables) is current and enabled and that its RAM policy allows the Domain API (docs/deploy.md)";
-    // The refusal may come after earlier batches of the run were bought: never claim that nothing was.
-    return `${fix}; the refused order and the rest of the run were not sent (batches sent before it are in this run's digest); the next run tries again`;
+    // A refusal after earlier batches of the run were bought: never claim that nothing was.
+    return midRun
+      ? `${fix}; the refused order and the rest of the run were not sent (batches sent before it are in this run's digest); the next run tries again`
+      : `${fix}; nothing was bought`;
   }
   return 'see the logs for the run id; the next scheduled run retries';
 }
@@ -155,11 +160,17 @@ function fixFor(err: unknown): string {
  */
 export async function notifyJobError(
   deps: { notifier: Notifier; log: JobDeps['log']; now: number },
-  input: { job: Job; runId: string; error: unknown; policy?: Policy },
+  input: { job: Job; runId: string; error: unknown; policy?: Policy; midRun?: boolean },
 ): Promise<void> {
   const message = input.error instanceof Error ? input.error.message : String(input.error);
   const rendered = renderDigest(
-    { job: input.job, runId: input.runId, nowMs: deps.now, outcomes: [], error: { message, fix: fixFor(input.error) } },
+    {
+      job: input.job,
+      runId: input.runId,
+      nowMs: deps.now,
+      outcomes: [],
+      error: { message, fix: fixFor(input.error, input.midRun === true) },
+    },
     input.policy?.notify ?? FALLBACK_NOTIFY,
   );
   if (!rendered) return;

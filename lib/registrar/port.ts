@@ -86,6 +86,11 @@ export interface TaskDetail {
   errorMsg?: string;
   failReason?: string;
   tryCount?: number;
+  /**
+   * UpdateTime (its last execution) read as epoch ms in the adapter's display zone (UNCONFIRMED, as createdAtMs);
+   * absent when it does not parse. Used only to tell a renewal that just ran elsewhere (foreign-tasks.ts).
+   */
+  updatedAtMs?: number;
 }
 
 /** One task of the account (QueryTaskList). */
@@ -99,8 +104,9 @@ export interface TaskInfo {
   createTime: string;
   /**
    * createTime read as epoch ms in the adapter's configured time zone (default UTC+8, inferred, UNCONFIRMED);
-   * absent when it does not parse. Used only to keep adoption from taking a task older than the submit: a wrong
-   * zone can stop an adoption (the batch then waits and alerts), never cause a release.
+   * absent when it does not parse. Used to keep adoption from taking a task older than the submit (a wrong zone can
+   * stop an adoption, the batch then waits and alerts, never cause a release), and as the fallback time of a
+   * detail without UpdateTime when telling a renewal that just ran elsewhere (foreign-tasks.ts).
    */
   createdAtMs?: number;
 }

@@ -12,10 +12,10 @@ import { DAY_MS } from './dates';
 export const FOREIGN_TASK_LOOKBACK_DAYS = 7;
 
 /**
- * A finished renewal task created less than this long ago still holds the domains its details say succeeded: the
- * listing may show the old expiry for a while after a renewal executed (our own check waits for it too), and a run
- * that reads it then would buy the same expiry again. Bounded, so a success that never shows cannot block a domain
- * for the whole lookback. ms; creation times are read in an UNCONFIRMED zone, hence a day more than needed.
+ * A renewal detail that succeeded less than this long ago (its UpdateTime, else its task's creation) still holds its
+ * domain: the listing may show the old expiry for a while after a renewal executed (our own check waits for it too),
+ * and a run that reads it then would buy the same expiry again. Bounded, so a success that never shows cannot block a
+ * domain for the whole lookback. ms; display times are read in an UNCONFIRMED zone, hence a day more than needed.
  */
 export const JUST_RENEWED_MS = 2 * DAY_MS;
 
@@ -26,11 +26,10 @@ export function isRenewalTask(task: TaskInfo): boolean {
 
 /** What someone else's unfinished (or just finished) renewal tasks hold right now. */
 export interface RenewingElsewhere {
-  /**
-   * Domains (normalised) that a waiting or executing detail of such a task names, or a succeeded detail of one that
-   * finished within JUST_RENEWED_MS.
-   */
+  /** Domains (normalised) that a waiting or executing detail of such a task names. */
   held: Set<string>;
+  /** Domains that a detail of such a task renewed within JUST_RENEWED_MS (the listing may not show it yet). */
+  renewed: Set<string>;
   /**
    * TaskNos of such tasks whose details read fewer than their TaskNum (details lagging, or an answer cut short):
    * what they renew is not known, so any due domain may be one of theirs.
@@ -72,11 +71,12 @@ export async function findRenewingElsewhere(
     fromMs: nowMs - FOREIGN_TASK_LOOKBACK_DAYS * DAY_MS,
     toMs: nowMs + DAY_MS,
   });
-  const found: RenewingElsewhere = { held: new Set(), unread: [] };
-  // A finished task whose creation time does not parse is not taken as recent: held, its domains would wait out the
-  // whole lookback (7 days), long enough to lapse; the rule only covers the listing's short lag.
-  const recent = (t: TaskInfo) => t.createdAtMs !== undefined && nowMs - t.createdAtMs < JUST_RENEWED_MS;
-  const unknown = tasks.filter((t) => isRenewalTask(t) && (!t.finished || recent(t)) && !known.has(t.taskNo));
+  const found: RenewingElsewhere = { held: new Set(), renewed: new Set(), unread: [] };
+  // Every finished task of the lookback is read: one that waited days in the queue may have run minutes ago. Its
+  // rows are judged by when they ran (UpdateTime), else by the task's creation; a row with neither readable is not
+  // recent: held, its domain would wait out the whole lookback (7 days), long enough to lapse.
+  const ranRecently = (at: number | undefined) => at !== undefined && nowMs - at < JUST_RENEWED_MS;
+  const unknown = tasks.filter((t) => isRenewalTask(t) && !known.has(t.taskNo));
   if (unknown.length === 0) return found;
   const ours = new Set([...known, ...(await readOurs())]);
   for (const task of unknown) {
@@ -91,8 +91,9 @@ export async function findRenewingElsewhere(
         continue;
       }
       if (detail.state !== 'success' || (finished.wanted && !finished.wanted.has(detail.domainName))) continue;
+      if (!ranRecently(detail.updatedAtMs ?? task.createdAtMs)) continue;
       const claimed = (await finished.taskNosOfDomain?.(detail.domainName)) ?? new Set<string>();
-      if (!claimed.has(task.taskNo)) found.held.add(detail.domainName);
+      if (!claimed.has(task.taskNo)) found.renewed.add(detail.domainName);
     }
   }
   return found;

@@ -55,7 +55,9 @@ export interface MarkedLine {
  */
 export function collectElsewhere(plan: Plan): MarkedLine[] {
   return plan.decisions
-    .filter((d) => d.reason === 'renewing-elsewhere' || d.reason === 'elsewhere-unread')
+    .filter(
+      (d) => d.reason === 'renewing-elsewhere' || d.reason === 'renewed-elsewhere' || d.reason === 'elsewhere-unread',
+    )
     .map((d) => ({
       outcome: {
         domain: d.domain.domainName,
@@ -67,7 +69,9 @@ export function collectElsewhere(plan: Plan): MarkedLine[] {
         reason:
           d.reason === 'renewing-elsewhere'
             ? 'not bought here; if that renewal fails, the next run buys it'
-            : "someone else's unfinished renewal task lists fewer domains than it holds and may hold it: nothing is bought until it reads in full; look the task up in the console",
+            : d.reason === 'renewed-elsewhere'
+              ? 'renewed by that task; not bought again while the listing catches up'
+              : "someone else's unfinished renewal task lists fewer domains than it holds and may hold it: nothing is bought until it reads in full; look the task up in the console",
       },
       mark: `${d.reason === 'renewing-elsewhere' ? 'elsewhere' : d.reason}#${d.domain.domainName}#${d.domain.expiresAtMs}`,
     }));

@@ -27,6 +27,7 @@ const AFTER_IN_FLIGHT = new Set<Reason>([
   'at-max-term',
   'over-run-limit',
   'renewing-elsewhere',
+  'renewed-elsewhere',
   'elsewhere-unread',
   'awaiting-notice',
 ]);
@@ -108,7 +109,12 @@ export async function listAndPlan(
     // Ours: TaskNos on the open batches and on the candidates' claims (an adoption whose batch write failed).
     const ours = taskNosOf(open);
     for (const c of known.found.values()) if (c.taskNo) ours.add(c.taskNo);
-    const wanted = new Set(ledgerPlan.decisions.filter((d) => d.action === 'renew').map((d) => d.domain.domainName));
+    // What the run may buy once held domains free their run-cap slots: `over-run-limit` ones move up (review).
+    const wanted = new Set(
+      ledgerPlan.decisions
+        .filter((d) => d.action === 'renew' || d.reason === 'over-run-limit')
+        .map((d) => d.domain.domainName),
+    );
     const elsewhere = await findRenewingElsewhere(
       deps.registrar,
       ours,
@@ -124,7 +130,7 @@ export async function listAndPlan(
       deps.log.warn("someone else's unfinished renewal tasks list fewer details than they hold: nothing is bought", {
         taskNos: elsewhere.unread,
       });
-    if (elsewhere.held.size > 0 || elsewhere.unread.length > 0)
+    if (elsewhere.held.size > 0 || elsewhere.renewed.size > 0 || elsewhere.unread.length > 0)
       plan = await planWithLedger(deps, policy, domains, open, held, nowMs, elsewhere, known);
   }
   if (plan.totals.renew === 0 && plan.upcoming.length === 0) return plan;
@@ -274,7 +280,13 @@ async function planWithLedger(
     policy,
     nowMs,
     held,
-    ...(elsewhere ? { renewingElsewhere: elsewhere.held, elsewhereUnread: elsewhere.unread.length > 0 } : {}),
+    ...(elsewhere
+      ? {
+          renewingElsewhere: elsewhere.held,
+          renewedElsewhere: elsewhere.renewed,
+          elsewhereUnread: elsewhere.unread.length > 0,
+        }
+      : {}),
   };
   const draft = planRenewals({ ...base, inFlight: new Map() });
   const candidates = draft.decisions.filter((d) => AFTER_IN_FLIGHT.has(d.reason)).map((d) => d.domain);

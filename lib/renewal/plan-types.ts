@@ -22,8 +22,9 @@ export const REASONS = {
   'unknown-status':
     'the registrar lists it with a status this tool does not know (e.g. transferring out); never bought while it does',
   'registrar-auto-renew': 'Alibaba\'s own auto-renew is on for it; money.registrarAutoRenew is "skip"',
-  'renewing-elsewhere':
-    'a renewal task not made by this deployment is waiting, running or just succeeded for it at the registrar',
+  'renewing-elsewhere': 'a renewal task not made by this deployment is waiting or running for it at the registrar',
+  'renewed-elsewhere':
+    'a renewal task not made by this deployment renewed it in the last 2 days; the listing still shows the old expiry',
   'elsewhere-unread':
     'a renewal task not made by this deployment is unfinished and its domain list reads short: it may hold this one',
   unpriced: 'no price from the registrar or money.priceTable; money.unpriced is "skip"',

@@ -40,6 +40,8 @@ export interface PlanInput {
   held?: ReadonlySet<string>;
   /** Domains (normalised) that a renewal task not made by this deployment holds at the registrar right now. */
   renewingElsewhere?: ReadonlySet<string>;
+  /** Domains someone else's renewal task renewed in the last 2 days, while the listing shows the old expiry. */
+  renewedElsewhere?: ReadonlySet<string>;
   /**
    * True when such a task's details read fewer than it holds: it may hold any due domain, so none is bought
    * (`elsewhere-unread`) until they read in full.
@@ -146,6 +148,7 @@ function decideOne(domain: ListedDomain, input: PlanInput, duplicate: boolean, u
   }
   // After the ledger: a task of our own shows up as in-flight above, so only someone else's is left here.
   if (input.renewingElsewhere?.has(name)) return no('renewing-elsewhere');
+  if (input.renewedElsewhere?.has(name)) return no('renewed-elsewhere');
   if (input.elsewhereUnread) return no('elsewhere-unread');
 
   const years = capYears(expiry, settings.years, nowMs, policy.limits.maxYearsAhead);

@@ -65,7 +65,7 @@ export function selectRunLines(
   };
 }
 
-const HELD_BACK_REASONS: Record<Exclude<HeldBack['limitedBy'], 'refused' | 'not-sent'>, string> = {
+const HELD_BACK_REASONS: Record<Exclude<HeldBack['limitedBy'], 'refused' | 'not-sent' | 'stopped'>, string> = {
   'day-count':
     "today's domain budget (limits.maxDomainsPerRun, per UTC day across runs) is used; the next UTC day's run buys it, or raise the limit to buy it sooner",
   'global-count':
@@ -88,8 +88,10 @@ export function collectHeldBack(heldBack: readonly HeldBack[]): DomainOutcome[] 
         limitedBy === 'refused'
           ? `the order was not accepted (${detail}); nothing was bought, the next run tries again`
           : limitedBy === 'not-sent'
-            ? `its batch failed before the order was sent (${detail}); nothing was bought, the next run tries again (if this repeats, see the function's logs)`
-            : HELD_BACK_REASONS[limitedBy]
+            ? `its batch failed on our side (${detail}); nothing was bought, the next run tries again (if this repeats, see the function's logs)`
+            : limitedBy === 'stopped'
+              ? `the run stopped on the error in this run's alert (${detail}); nothing was bought, it is bought once that is fixed`
+              : HELD_BACK_REASONS[limitedBy]
       }`,
     ),
   );

@@ -44,9 +44,9 @@ export interface HeldBack {
   /**
    * A budget; `time`: the run stopped starting batches before the function's time limit; `refused`: the registrar
    * did not accept the order this run (a passing refusal, nothing bought); `not-sent`: its batch failed on our
-   * side before the order was sent.
+   * side; `stopped`: an authorisation refusal stopped the run (its alert says what to fix).
    */
-  limitedBy: NonNullable<Grant['limitedBy']> | 'time' | 'refused' | 'not-sent';
+  limitedBy: NonNullable<Grant['limitedBy']> | 'time' | 'refused' | 'not-sent' | 'stopped';
   /** What the registrar or the ledger said (`refused`, `not-sent`). */
   detail?: string;
 }
@@ -174,8 +174,8 @@ export async function runRenew(
     // Not bought this run, for a reason the plan could not know: named in the digest like a budget's hold-back, so
     // a domain with a day left is not left to lapse with nothing but a log line (review 2026-12-03).
     const notSent = result.status === 'error' && (draft || result.batchId === '-');
-    if (result.status === 'not-submitted' || notSent) {
-      const limitedBy = notSent ? 'not-sent' : 'refused';
+    if (result.status === 'not-submitted' || notSent || (result.status === 'error' && result.stoppedBy)) {
+      const limitedBy = result.stoppedBy ? 'stopped' : notSent ? 'not-sent' : 'refused';
       for (const decision of items) heldBack.push({ decision, limitedBy, detail: result.message ?? '' });
     }
     if (result.status === 'submitted') summary.submitted += result.domains;
@@ -266,9 +266,12 @@ export async function runRenew(
         log.error('authorisation refused: stopping the run; nothing was counted against the domains', {
           batchesLeft: work.length - index - 1,
         });
-        for (const left of work.slice(index + 1)) {
-          for (const decision of left.planned.items)
-            heldBack.push({ decision, limitedBy: 'refused', detail: batch.stoppedBy.message });
+        // Named once: a budget that held back part of this batch has named the later ones already.
+        if (granted === planned.items.length) {
+          for (const left of work.slice(index + 1)) {
+            for (const decision of left.planned.items)
+              heldBack.push({ decision, limitedBy: 'stopped', detail: batch.stoppedBy.message });
+          }
         }
         await releaseFrom(index + 1, 'the run stopped on an authorisation refusal; the next run buys it');
         break;

@@ -241,6 +241,14 @@ export function withHoles(registrar: Registrar, holes: Holes): Registrar {
     listTasks: holes.adoptAnyTask
       ? async (r) => (await registrar.listTasks(r)).map(({ createdAtMs: _c, ...t }) => t)
       : registrar.listTasks,
+    // Every task time unreadable, the detail rows' too (else a just-finished task of ours whose TaskNo the ledger
+    // forgot would hold its domain as renewed elsewhere, and the run would send nothing to adopt).
+    ...(holes.adoptAnyTask
+      ? {
+          listTaskDetails: async (no: string) =>
+            (await registrar.listTaskDetails(no)).map(({ updatedAtMs: _u, ...d }) => d),
+        }
+      : {}),
     submitRenewBatch: holes.unlisted4xxFinal
       ? async (req) => {
           try {

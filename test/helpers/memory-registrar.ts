@@ -274,6 +274,7 @@ export function createMemoryRegistrar(options: MemoryRegistrarOptions): MemoryRe
           state: detailState(task, item.domainName),
           ...(outcome ? { errorMsg: outcome.message } : {}),
           ...(outcome && !outcome.ok ? { failReason: outcome.message } : {}),
+          ...(outcome ? { updatedAtMs: task.doneAtMs } : {}),
         };
       });
     },

@@ -151,8 +151,26 @@ describe('partial faults on the fakes', () => {
     expect(alert).not.toMatch(/AccessKey/);
     // The refused batch's domain and the one never sent are both named in the run's digest.
     const digest = t.notifier.sent.map((m) => m.email).find((e) => e.includes('Submitted (1)')) ?? '';
-    expect(digest).toMatch(/^- b\.com: .*not accepted \(risk control refused the order\)/m);
-    expect(digest).toMatch(/^- c\.com: .*not accepted \(risk control refused the order\)/m);
+    for (const d of ['b', 'c'])
+      expect(digest).toMatch(
+        new RegExp(
+          `^- ${d}\\.com: .*the run stopped on the error in this run's alert \\(risk control refused the order\\)`,
+          'm',
+        ),
+      );
+  });
+
+  test('a key refused before any order (at the listing): the alert says nothing was bought, and names no order', async () => {
+    const t = await given({ domains: ['a.com+5d'] });
+    t.registrar.faults.before = (op) => {
+      if (op === 'listDomains') throw new AuthRejectedError('key refused', { code: 'InvalidAccessKeyId.NotFound' });
+    };
+    await expect(executeRenew(t.deps(), { policy: t.policy, dryRun: false, runId: 'r1' })).rejects.toThrow(
+      AuthRejectedError,
+    );
+    const alert = t.notifier.sent.map((m) => m.email).find((e) => /^Job error: /m.test(e)) ?? '';
+    expect(alert).toMatch(/AccessKey was refused: .*; nothing was bought/);
+    expect(alert).not.toMatch(/refused order/);
   });
 
   test('our task whose details never list one of its domains: that renewal is confirmed from its expiry', async () => {

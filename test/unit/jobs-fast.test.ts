@@ -103,7 +103,7 @@ describe('renew on the fakes', () => {
     expect(u.registrar.calls.submitRenewBatch).toBe(0);
     expect(String(failed)).toMatch(/failed on our side/);
     expect(u.notifier.sent.at(-1)?.email).toMatch(
-      /^- b\.com: .* reason: not bought this run: its batch failed before the order was sent \(ProvisionedThroughputExceededException\)/m,
+      /^- b\.com: .* reason: not bought this run: its batch failed on our side \(ProvisionedThroughputExceededException\)/m,
     );
   });
 

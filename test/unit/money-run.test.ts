@@ -325,7 +325,7 @@ describe("someone else's renewal", () => {
   });
 
   test('their renewal that has just succeeded, while the listing still shows the old expiry, is not bought again', async () => {
-    const t = await given({ domains: ['a.com+5d'], rejectStaleExpiry: false });
+    const t = await given({ domains: ['a.com+2d'], rejectStaleExpiry: false });
     const old = t.expiry('a.com') as number;
     t.registrar.faults.expiryLagMs = () => 6 * 3_600_000;
     await t.registrar.submitRenewBatch({
@@ -334,13 +334,55 @@ describe("someone else's renewal", () => {
     t.advance('10m'); // their task has run; the listing shows the old expiry for 6 hours more
     expect((await t.registrar.listDomains({}))[0]?.expiresAtMs).toBe(old);
     const run = await executeRenew(t.deps(), { policy: t.policy, dryRun: false, runId: 'lagging' });
-    expect(run.plan.decisions.find((d) => d.domain.domainName === 'a.com')?.reason).toBe('renewing-elsewhere');
+    expect(run.plan.decisions.find((d) => d.domain.domainName === 'a.com')?.reason).toBe('renewed-elsewhere');
     expect(t.registrar.submissions().filter((s) => s.domainName === 'a.com')).toHaveLength(1);
+    // Already renewed: an "elsewhere" line, never a will-lapse alarm, even 2 days before the old expiry.
+    expect(t.notifier.sent.at(-1)?.email).toMatch(/^- a\.com: .*renewed by that task; not bought again/m);
+    expect(t.notifier.sent.some((m) => /^Will lapse/m.test(m.email))).toBe(false);
     t.advance('7h');
     const later = await executeRenew(t.deps(), { policy: t.policy, dryRun: false, runId: 'caught-up' });
     // The listing now shows the new expiry: a year away, outside the window, so not even listed.
     expect(later.plan.decisions.find((d) => d.domain.domainName === 'a.com')).toBeUndefined();
     expect(t.registrar.submissions().filter((s) => s.domainName === 'a.com')).toHaveLength(1);
+  });
+
+  test('their bulk renewal that just ran holds every domain it renewed, beyond the run cap too', async () => {
+    // The first plan buys a.com and defers b.com (over-run-limit); held a.com frees the slot for b.com (review).
+    const t = await given({
+      domains: ['a.com+5d', 'b.com+6d'],
+      rejectStaleExpiry: false,
+      policy: { limits: { maxDomainsPerRun: 1 } },
+    });
+    t.registrar.faults.expiryLagMs = () => 6 * 3_600_000;
+    await t.registrar.submitRenewBatch({
+      items: ['a.com', 'b.com'].map((d) => ({
+        domainName: d,
+        years: 1,
+        currentExpiryMs: t.expiry(d) as number,
+        permitPremium: false,
+      })),
+    });
+    t.advance('10m');
+    const run = await executeRenew(t.deps(), { policy: t.policy, dryRun: false, runId: 'capped' });
+    expect(run.plan.decisions.map((d) => [d.domain.domainName, d.reason])).toEqual([
+      ['a.com', 'renewed-elsewhere'],
+      ['b.com', 'renewed-elsewhere'],
+    ]);
+    expect(t.registrar.submissions()).toHaveLength(2);
+  });
+
+  test('their task that waited days in the queue and just ran holds its domains (judged by when it ran)', async () => {
+    const t = await given({ domains: ['a.com+8d'], rejectStaleExpiry: false });
+    t.registrar.faults.queueMs = () => 3 * 86_400_000;
+    t.registrar.faults.expiryLagMs = () => 6 * 3_600_000;
+    await t.registrar.submitRenewBatch({
+      items: [{ domainName: 'a.com', years: 1, currentExpiryMs: t.expiry('a.com') as number, permitPremium: false }],
+    });
+    t.advance('3d');
+    t.advance('10m'); // it ran minutes ago, 3 days after it was created; the listing still shows the old expiry
+    const run = await executeRenew(t.deps(), { policy: t.policy, dryRun: false, runId: 'stalled' });
+    expect(run.plan.decisions.find((d) => d.domain.domainName === 'a.com')?.reason).toBe('renewed-elsewhere');
+    expect(t.registrar.submissions()).toHaveLength(1);
   });
 
   test('a task of theirs still waiting 3 days before the expiry gets will-lapse lines (it may never run)', async () => {
