@@ -12,6 +12,7 @@ import { resolveRule } from '../policy/match';
 import type { Policy } from '../policy/schema';
 import { redact } from '../redact';
 import type { ListedDomain, Registrar } from '../registrar/port';
+import { quoteOptionsOf } from '../renewal/pricing';
 import { type AlibabaAccess, selectSecretId } from '../secrets';
 import { parseFlags } from './args';
 import type { DoctorCheck } from './checklist';
@@ -234,11 +235,16 @@ async function moneyChecks(
     const priced = await probe(
       'prices',
       'QueryDomainRealTimePrice / CheckDomain',
-      () => quote([{ domainName: sample.domainName, premium: sample.premium }], policy.money.currency),
+      () =>
+        quote(
+          [{ domainName: sample.domainName, premium: sample.premium }],
+          policy.money.currency,
+          quoteOptionsOf(policy),
+        ),
       (a) =>
         a.quotes[0]
           ? `${sample.domainName} costs ${formatMoney(a.quotes[0].perYear)} a year (${a.quotes[0].source})`
-          : `no price for ${sample.domainName}${a.unavailable.length ? ` (refused: ${a.unavailable.map((u) => `${u.source} ${u.code}`).join(', ')})` : ''}`,
+          : `no price for ${sample.domainName}${a.unpriced[0] ? `: ${a.unpriced[0].why}` : ''}${a.unavailable.length ? ` (refused: ${a.unavailable.map((u) => `${u.source} ${u.code}`).join(', ')})` : ''}`,
     );
     const unpriced = priced.value && priced.value.quotes.length === 0;
     checks.push(
@@ -247,7 +253,7 @@ async function moneyChecks(
             status: 'warn',
             name: 'prices',
             detail: priced.check.detail,
-            fix: 'add money.priceTable (one-year price per TLD) to the policy, or domains no source prices are skipped as unpriced',
+            fix: `add money.priceTable (one-year price per TLD) to the policy, or domains no source prices are skipped as unpriced${policy.money.checkDomainPrice === 'ignore' ? '; or, once you have compared CheckDomain\'s Price with the console\'s renewal price, money.checkDomainPrice "use"' : ''}`,
           }
         : priced.check,
     );

@@ -54,6 +54,17 @@ describe('autorenew doctor (subprocess against the sandbox)', () => {
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 
+  it("an intl account: CheckDomain's Price is not read by default; the warning shows it and names the switch", async () => {
+    const run = await runCli(['doctor'], { ...env, AUTORENEW_SITE: 'intl', AUTORENEW_API_VERSION: '2017-12-18' });
+    const prices = lines(run.stdout).filter((l) => l.includes('prices:'));
+    expect(prices).toEqual([
+      expect.stringMatching(
+        /^warn {2}prices: .*no price for .*: CheckDomain: no renew price.*its Price \(.*\) is not read as one unless money\.checkDomainPrice is "use"/,
+      ),
+    ]);
+    expect(run.stdout).toMatch(/money\.checkDomainPrice "use"/);
+  });
+
   it('all clear with the read-only key: every check listed, a dead rule warned about, exit 0, nothing paid', async () => {
     const run = await runCli(['doctor'], env);
     expect(run.stderr).toBe('');
