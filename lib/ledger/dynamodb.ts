@@ -161,13 +161,13 @@ export function createDynamoLedger(options: DynamoLedgerOptions): DynamoLedger {
 
   function wrap(operation: string, err: unknown, context: ErrorContext = {}): LedgerError {
     if (err instanceof LedgerError) return err;
-    // A ValidationException is the request itself refused (an item over 400 KB, a malformed value): no table,
-    // region or permission fix helps, and the write did not happen.
+    // A ValidationException is the request itself refused: an item over 400 KB, a malformed value (a bug), or a
+    // table whose key schema or index is not this tool's (a setting). Nothing was written either way.
     const invalid = err instanceof Error && err.name === 'ValidationException';
     return new LedgerError(
       `ledger table ${tableName}: ${operation} failed (${describeCause(err)}); ` +
         (invalid
-          ? 'the table refused the request itself and wrote nothing; report this with the message (a bug, not a setting)'
+          ? "the table refused the request as invalid and nothing was written: check that AUTORENEW_TABLE is this tool's table (its key schema and open-batches index); if it is, report this with the message (an item over 400 KB is a bug)"
           : 'check that the table exists and that the region, endpoint and IAM permissions are right'),
       { action: operation, ...context },
       { cause: err },

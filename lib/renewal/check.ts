@@ -110,13 +110,21 @@ export async function runCheck(
   // whose look-up fails stays pending alone; the others are confirmed. A domain the task's details do not list at
   // all is looked up too: at about old + years it was renewed, whatever the details say (review 2026-12-03: a
   // detail row that never shows left a bought renewal open for good, and its domain blocked at the next expiry).
-  const succeeded = progress.flatMap(({ batch, details }) =>
-    details
-      ? batch.entries
-          .filter((e) => !e.outcome && (details.get(e.domain)?.state ?? 'success') === 'success')
-          .map((entry) => ({ batch, entry }))
-      : [],
-  );
+  // Such an entry is looked up only once its task has shown rows and all of them have run, or once the batch is
+  // past notify.stuckAfterHours: a fresh task whose rows simply lag costs no look-up per domain every hour.
+  const lookUpUnlisted = (batch: Batch, details: ReadonlyMap<string, TaskDetail>) =>
+    (details.size > 0 && [...details.values()].every((d) => d.state === 'success' || d.state === 'failure')) ||
+    deps.clock.now() - (batch.submitStartedAtMs ?? batch.createdAtMs) >= policy.notify.stuckAfterHours * HOUR_MS;
+  const succeeded = progress.flatMap(({ batch, details }) => {
+    if (!details) return [];
+    const unlisted = lookUpUnlisted(batch, details);
+    return batch.entries
+      .filter((e) => {
+        const state = details.get(e.domain)?.state;
+        return !e.outcome && (state === 'success' || (state === undefined && unlisted));
+      })
+      .map((entry) => ({ batch, entry }));
+  });
   const successes = succeeded.map((s) => s.entry);
   // Ledger work off the critical path: the claims step 3 writes are read while the confirmation listing is in
   // flight, and a renewal is confirmed on its claim as soon as its page shows the new expiry. Step 3 then finds

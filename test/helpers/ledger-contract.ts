@@ -668,7 +668,7 @@ export function describeLedgerContract(name: string, backend: LedgerBackend): vo
         if (backend.dynamo) {
           expect(refused).toBeInstanceOf(LedgerError);
           expect(String((refused as Error).message)).toMatch(
-            /putBatchIntent failed \(ValidationException[^)]*\); the table refused the request itself and wrote nothing; report this/,
+            /putBatchIntent failed \(ValidationException[^)]*\); the table refused the request as invalid and nothing was written: check that AUTORENEW_TABLE is this tool's table .*report this/,
           );
           expect(await ledger.getBatch(intent.batchId)).toBeUndefined();
         } else expect(refused).toBeUndefined(); // the memory fake has no size limit

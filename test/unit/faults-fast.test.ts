@@ -193,6 +193,22 @@ describe('partial faults on the fakes', () => {
     expect(await t.ledger.listOpenBatches()).toEqual([]);
   });
 
+  test('a fresh task whose details lag costs no look-up: only a task that has run, or a stuck batch, gets them', async () => {
+    const t = await given({ domains: ['a.com+10d', 'b.com+11d'] });
+    await t.renew();
+    t.advance('5m');
+    const none: Registrar = { ...t.registrar, listTaskDetails: async () => [] };
+    const before = { ...t.registrar.calls };
+    expect(await t.check({ deps: { registrar: none } })).toMatchObject({ renewed: 0, pending: 2 });
+    expect([t.registrar.calls.getDomain, t.registrar.calls.listDomains]).toEqual([
+      before.getDomain,
+      before.listDomains,
+    ]);
+    // Past notify.stuckAfterHours (24 h): looked up, and confirmed from the expiry.
+    t.advance('24h');
+    expect(await t.check({ deps: { registrar: none } })).toMatchObject({ renewed: 2, pending: 0 });
+  });
+
   test('a domain missing from the details whose expiry has not moved stays pending (its task may be queued)', async () => {
     const t = await given({ domains: ['a.com+10d', 'b.com+11d'] });
     t.registrar.faults.queueMs = () => 3 * 86_400_000; // the task waits in the registrar's queue
