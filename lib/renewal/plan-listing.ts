@@ -124,6 +124,11 @@ export async function listAndPlan(
         wanted,
         taskNosOfDomain: async (domain) =>
           new Set((await deps.ledger.listClaimsForDomain(domain)).flatMap((c) => (c.taskNo ? [c.taskNo] : []))),
+        onUnread: (taskNo, err) =>
+          deps.log.warn("a finished renewal task's details could not be read; skipped", {
+            taskNo,
+            ...describeError(err),
+          }),
       },
     );
     if (elsewhere.unread.length > 0)
