@@ -51,7 +51,8 @@ export const POLICY_DESCRIPTIONS: Readonly<Record<string, string>> = {
     '(at least 24), after two empty task-list reads an hour apart and with every expiry unchanged.',
   'limits.maxPricePerDomain':
     'No domain whose renewal (price x years) costs more than this is bought; it is skipped as over-price.',
-  'limits.maxSpendPerRun': 'One run buys at most this much; the rest is deferred, soonest expiry first.',
+  'limits.maxSpendPerRun':
+    'One run buys at most this much, and the runs of one UTC day together too (a duplicate or overlapping run shares it); the rest is deferred, soonest expiry first.',
   'limits.maxSpendPerMonth':
     'All runs of a UTC calendar month together buy at most this much (a ledger counter, safe across overlapping runs).',
   'limits.minBalanceAfter': 'Keep at least this much cash in the account; what would go below it is deferred.',

@@ -6,16 +6,16 @@ import { policyAmount } from './plan-money';
 import type { PlannedBatch } from './plan-types';
 
 /**
- * The ledger-held budgets of the renew job: a count of domains per UTC day (limits.maxDomainsPerRun) and money per
- * UTC calendar month (limits.maxSpendPerMonth). Both are taken with a conditional update BEFORE any claim, so
- * overlapping and duplicate runs share one budget; what is not bought is given back (best effort: a failed give-back
- * only under-spends).
+ * The ledger-held budgets of the renew job: a count of domains per UTC day (limits.maxDomainsPerRun), money per UTC
+ * day (limits.maxSpendPerRun) and money per UTC calendar month (limits.maxSpendPerMonth). Each is taken with a
+ * conditional update BEFORE any claim, so overlapping and duplicate runs share one budget; what is not bought is
+ * given back (best effort: a failed give-back only under-spends).
  */
 
 const DAY_MS = 86_400_000;
 /** Name of the per-UTC-day budget that holds limits.maxDomainsPerRun across overlapping runs. */
 export const DOMAIN_BUDGET = 'domains';
-/** Name of the per-month money budget, per currency (integer minor units). */
+/** Name of the money budgets, per currency (integer minor units): per UTC day (`yyyy-mm-dd`) and month (`yyyy-mm`). */
 export const spendBudgetName = (currency: string): string => `spend-${currency}`;
 
 /** The UTC day of `ms`, `yyyy-mm-dd`: the period of the daily domain budget. */
@@ -33,8 +33,10 @@ export interface BudgetPeriods {
   day: string;
   month: string;
   currency: string;
-  /** limits.maxSpendPerMonth is set: only then is money taken (and given back). */
+  /** limits.maxSpendPerMonth is set: only then is money taken from the month (and given back). */
   spendCapped: boolean;
+  /** limits.maxSpendPerRun is set: money is taken from the UTC day too (and given back). */
+  daySpendCapped?: boolean;
   /** A global count cap across accounts applies: the count is taken from (and given back to) it too. */
   globalCapped?: boolean;
 }
@@ -45,6 +47,7 @@ export function budgetPeriods(policy: Policy, nowMs: number, options: { globalCa
     month: utcMonth(nowMs),
     currency: policy.money.currency,
     spendCapped: policy.limits.maxSpendPerMonth !== undefined,
+    ...(policy.limits.maxSpendPerRun !== undefined ? { daySpendCapped: true } : {}),
     ...(options.globalCapped ? { globalCapped: true } : {}),
   };
 }
@@ -67,7 +70,7 @@ export interface Grant {
   /** How many of the batch's items (a prefix, in priority order) may be bought. */
   items: number;
   /** What stopped the rest, when something did. */
-  limitedBy?: 'day-count' | 'global-count' | 'month-spend';
+  limitedBy?: 'day-count' | 'global-count' | 'day-spend' | 'month-spend';
 }
 
 /**
@@ -109,31 +112,49 @@ export async function takeBatchBudget(
       grant = { items: taken, limitedBy: 'global-count' };
     }
   }
-  const cap = policyAmount(policy, policy.limits.maxSpendPerMonth, 'limits.maxSpendPerMonth');
-  if (!cap || grant.items === 0) return grant;
-  const items = planned.items.slice(0, grant.items);
-  const wanted = costOf(items);
-  if (wanted === 0) return grant;
-  const granted = await deps.ledger.takeBudget({
-    name: spendBudgetName(periods.currency),
-    period: periods.month,
-    amount: wanted,
-    cap: cap.minor,
-    nowMs: deps.clock.now(),
-  });
-  if (granted < wanted) {
-    // The longest prefix that fits what was granted; the rest of the grant goes straight back.
-    let kept = 0;
-    let cost = 0;
-    for (const d of items) {
-      const next = cost + (d.price?.minor ?? 0);
-      if (next > granted) break;
-      cost = next;
-      kept++;
+  // Money, per UTC day (maxSpendPerRun: a duplicate delivery or a CLI run the same day is not a fresh run's worth,
+  // review 2026-12-03) then per month. A step that trims the batch gives back what the earlier steps took for the
+  // items it drops.
+  const steps = [
+    { key: 'day', period: periods.day, limit: policy.limits.maxSpendPerRun, path: 'limits.maxSpendPerRun' },
+    { key: 'month', period: periods.month, limit: policy.limits.maxSpendPerMonth, path: 'limits.maxSpendPerMonth' },
+  ] as const;
+  const taken: ('day' | 'month')[] = [];
+  for (const step of steps) {
+    const cap = policyAmount(policy, step.limit, step.path);
+    if (!cap || grant.items === 0) continue;
+    const items = planned.items.slice(0, grant.items);
+    const wanted = costOf(items);
+    if (wanted === 0) continue;
+    const granted = await deps.ledger.takeBudget({
+      name: spendBudgetName(periods.currency),
+      period: step.period,
+      amount: wanted,
+      cap: cap.minor,
+      nowMs: deps.clock.now(),
+    });
+    if (granted < wanted) {
+      // The longest prefix that fits what was granted; the rest of the grant goes straight back.
+      let kept = 0;
+      let cost = 0;
+      for (const d of items) {
+        const next = cost + (d.price?.minor ?? 0);
+        if (next > granted) break;
+        cost = next;
+        kept++;
+      }
+      const back = (key: 'day' | 'month') =>
+        key === step.key ? granted - cost : taken.includes(key) ? wanted - cost : 0;
+      await giveBack(deps, periods, {
+        count: grant.items - kept,
+        spend: 0,
+        daySpend: back('day'),
+        monthSpend: back('month'),
+      });
+      if (global && periods.globalCapped) global.left += grant.items - kept;
+      grant = { items: kept, limitedBy: step.key === 'day' ? 'day-spend' : 'month-spend' };
     }
-    await giveBack(deps, periods, { count: grant.items - kept, spend: granted - cost });
-    if (global && periods.globalCapped) global.left += grant.items - kept;
-    grant = { items: kept, limitedBy: 'month-spend' };
+    taken.push(step.key);
   }
   return grant;
 }
@@ -142,8 +163,17 @@ export async function takeBatchBudget(
 export async function giveBack(
   deps: Pick<JobDeps, 'ledger' | 'clock' | 'log'>,
   periods: BudgetPeriods,
-  amounts: { count: number; spend: number },
+  amounts: {
+    count: number;
+    /** Minor units taken from every money budget that applies (the day's and the month's). */
+    spend: number;
+    /** Per budget instead of `spend`, when they were taken in different amounts. */
+    daySpend?: number;
+    monthSpend?: number;
+  },
 ): Promise<void> {
+  const daySpend = amounts.daySpend ?? amounts.spend;
+  const monthSpend = amounts.monthSpend ?? amounts.spend;
   const nowMs = deps.clock.now();
   const calls: Promise<void>[] = [];
   if (amounts.count > 0)
@@ -158,13 +188,22 @@ export async function giveBack(
         shared: true,
       }),
     );
-  // Without a monthly cap no money was taken: giving some back would only fail against a counter never made.
-  if (amounts.spend > 0 && periods.spendCapped)
+  // Without a cap no money was taken: giving some back would only fail against a counter never made.
+  if (daySpend > 0 && periods.daySpendCapped)
+    calls.push(
+      deps.ledger.returnBudget({
+        name: spendBudgetName(periods.currency),
+        period: periods.day,
+        amount: daySpend,
+        nowMs,
+      }),
+    );
+  if (monthSpend > 0 && periods.spendCapped)
     calls.push(
       deps.ledger.returnBudget({
         name: spendBudgetName(periods.currency),
         period: periods.month,
-        amount: amounts.spend,
+        amount: monthSpend,
         nowMs,
       }),
     );

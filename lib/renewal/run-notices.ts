@@ -70,6 +70,8 @@ const HELD_BACK_REASONS: Record<Exclude<HeldBack['limitedBy'], 'refused' | 'not-
     "today's domain budget (limits.maxDomainsPerRun, per UTC day across runs) is used; the next UTC day's run buys it, or raise the limit to buy it sooner",
   'global-count':
     "this account's share of today's cap across accounts (AUTORENEW_GLOBAL_MAX_DOMAINS) is used; the next UTC day's run buys it, or raise the cap to buy it sooner",
+  'day-spend':
+    "today's spending cap (limits.maxSpendPerRun, per UTC day across runs) is used; the next UTC day's run buys it, or raise the cap to buy it sooner",
   'month-spend':
     "this month's spending cap (limits.maxSpendPerMonth) is reached; the first run of next month buys it, or raise the cap to buy it sooner",
   time: "the run reached its time limit before buying it; the next run buys it (if this repeats, the run has more to do than its timeout allows: see the function's duration in its logs)",

@@ -238,7 +238,9 @@ export async function runRenew(
             ? "this month's spending budget is reached; the rest waits for the next month or a higher cap"
             : grant.limitedBy === 'global-count'
               ? "this account's share of the global daily cap (AUTORENEW_GLOBAL_MAX_DOMAINS) is used; the rest waits for the next UTC day"
-              : 'daily domain budget reached; the rest waits for the next UTC day',
+              : grant.limitedBy === 'day-spend'
+                ? "today's spending cap (maxSpendPerRun, across the day's runs) is reached; the rest waits for the next UTC day"
+                : 'daily domain budget reached; the rest waits for the next UTC day',
           { day: periods.day, month: periods.month, granted },
         );
         const message = 'held back by a budget; a later run buys it';

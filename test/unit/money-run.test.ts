@@ -195,6 +195,21 @@ describe('money limits', () => {
     expect(t.registrar.submissions().length).toBe(12);
   });
 
+  test('maxSpendPerRun holds across the runs of one UTC day (a duplicate delivery, a CLI run), like the domain count', async () => {
+    const domains = Array.from({ length: 4 }, (_, i) => `d${i}.com+${5 + i}d`);
+    const t = await given({ domains, policy: { limits: { maxSpendPerRun: '150', maxBatchSize: 1 } } });
+    await t.renew(); // 2 x 69 = 138
+    const second = await t.renew(); // sequential, same UTC day: the day's 150 has 12 left
+    expect(t.registrar.submissions().length * 69).toBeLessThanOrEqual(150);
+    expect(t.registrar.submissions()).toHaveLength(2);
+    expect(second.heldBack.map((h) => h.limitedBy)).toEqual(['day-spend', 'day-spend']);
+    await Promise.all([t.renew(), t.renew(), t.renew()]);
+    expect(t.registrar.submissions()).toHaveLength(2);
+    t.advance('1d'); // a new UTC day: a fresh 150
+    await t.renew();
+    expect(t.registrar.submissions()).toHaveLength(4);
+  });
+
   test('unpriced domains are skipped by default; the policy table prices them when the registrar cannot', async () => {
     const t = await given({ domains: ['a.com+5d', 'b.org+5d'] });
     t.registrar.faults.quotesRefused = true;
