@@ -23,6 +23,8 @@ export interface DomainOutcome {
    * expiry: said once, so it must not be an email only).
    */
   urgent?: true;
+  /** deferred: shown, but does not page people by itself (a hold-back far from its expiry). */
+  quiet?: true;
   /** registrar message/code or our reason, e.g. 'Insufficient balance' */ reason?: string;
   /** What the renewal was quoted to cost (price x years), when known. */
   price?: Money;

@@ -158,7 +158,11 @@ function selectContent(digest: Digest, policy: NotifyPolicy): Selection | undefi
   if (!error && groups.size === 0) return undefined;
   for (const group of groups.values()) group.sort(compareOutcomes);
   const present = SEVERITY_ORDER.filter((e) => (e === 'error' ? error !== undefined : groups.has(e)));
-  return { groups, error, present, alerting: present.filter((e) => e !== 'will-lapse' || lapsesSoon(groups)) };
+  const pages = (e: OutcomeEvent | 'error') =>
+    e === 'will-lapse'
+      ? lapsesSoon(groups)
+      : e !== 'deferred' || (groups.get('deferred') ?? []).some((o) => o.quiet !== true);
+  return { groups, error, present, alerting: present.filter(pages) };
 }
 
 function lapsesSoon(groups: ReadonlyMap<OutcomeEvent, DomainOutcome[]>): boolean {
@@ -191,7 +195,7 @@ function firstProblem(selection: Selection, paging?: ReadonlySet<NotifyEvent>): 
     for (const event of OUTCOME_ORDER) {
       if (!paging.has(event) || !selection.alerting.includes(event)) continue;
       const group = selection.groups.get(event) ?? [];
-      const first = event === 'will-lapse' ? group.find(lapsesSoonLine) : group[0];
+      const first = event === 'will-lapse' ? group.find(lapsesSoonLine) : group.find((o) => o.quiet !== true);
       if (first) return first;
     }
   }

@@ -1,4 +1,5 @@
 import type { DomainOutcome } from '../notify/port';
+import { WILL_LAPSE_SMS_DAYS } from './digest';
 import { collectMoneyNotices, deferredOutcome } from './money-notices';
 import { collectElsewhere, collectUpcoming } from './notice';
 import type { Plan } from './plan-types';
@@ -78,13 +79,15 @@ const HELD_BACK_REASONS: Record<Exclude<HeldBack['limitedBy'], 'refused' | 'not-
 };
 
 /**
- * One `deferred` line per planned renewal a ledger-held budget kept out of this run: the planner could not know
- * (the budget is shared with earlier and overlapping runs, and with other accounts), so the run says it. Every run
- * that holds a domain back says so: it may lapse before the budget's next period.
+ * One line per planned renewal this run did not buy for a reason the planner could not know (a ledger-held budget
+ * shared with other runs and accounts, the time limit, a refused or unsent order): every run that holds a domain
+ * back says so. Within WILL_LAPSE_SMS_DAYS of its expiry it is a `will-lapse` line (it pages, and reaches the
+ * destinations that take will-lapse); further out a `deferred` line that is shown but pages no one by itself
+ * (`quiet`): a passing hold-back 25 days out must not page every day (review 2026-12-03).
  */
 export function collectHeldBack(heldBack: readonly HeldBack[]): DomainOutcome[] {
-  return heldBack.map(({ decision, limitedBy, detail }) =>
-    deferredOutcome(
+  return heldBack.map(({ decision, limitedBy, detail }) => {
+    const line = deferredOutcome(
       decision,
       `not bought this run: ${
         limitedBy === 'refused'
@@ -95,6 +98,7 @@ export function collectHeldBack(heldBack: readonly HeldBack[]): DomainOutcome[] 
               ? `the run stopped on the error in this run's alert (${detail}); nothing was bought, it is bought once that is fixed`
               : HELD_BACK_REASONS[limitedBy]
       }`,
-    ),
-  );
+    );
+    return decision.daysLeft <= WILL_LAPSE_SMS_DAYS ? { ...line, event: 'will-lapse' } : { ...line, quiet: true };
+  });
 }

@@ -107,6 +107,28 @@ describe('renew on the fakes', () => {
     );
   });
 
+  test('a held-back renewal close to its expiry is a will-lapse line that pages; one far from it is shown but pages no one', async () => {
+    const t = await given({ domains: ['near.com+2d', 'far.com+25d'] });
+    t.registrar.faults.before = (op) => {
+      if (op === 'submitRenewBatch')
+        throw new RejectedRetryableError('submit failed after 5 attempts: Throttling.User');
+    };
+    await executeRenew(t.deps(), { policy: t.policy, dryRun: false, runId: 'both' });
+    const both = t.notifier.sent.at(-1);
+    expect(both?.email).toMatch(
+      /^Will lapse \(1\)[\s\S]*^- near\.com: .*not bought this run: the order was not accepted/m,
+    );
+    expect(both?.email).toMatch(/^Not bought this run \(1\)[\s\S]*^- far\.com: /m);
+    expect(both?.severity).toBe('alert');
+    expect(both?.sms).toMatch(/near\.com/);
+
+    const u = await given({ domains: ['far.com+25d'] });
+    u.registrar.faults.before = t.registrar.faults.before;
+    await executeRenew(u.deps(), { policy: u.policy, dryRun: false, runId: 'far' });
+    expect(u.notifier.sent.at(-1)?.email).toMatch(/^- far\.com: .*not bought this run/m);
+    expect(u.notifier.sent.at(-1)?.severity).toBe('info'); // a passing refusal 25 days out: no page every day
+  });
+
   test('the daily budget holds maxDomainsPerRun across runs of one UTC day, and refills the next day', async () => {
     const t = await given({ domains: due(12), policy: { limits: { maxDomainsPerRun: 5 } } });
     const first = await t.renew();
