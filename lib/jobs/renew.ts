@@ -95,8 +95,10 @@ async function liveReport(deps: JobDeps, run: RenewRun): Promise<Report> {
         notes: [...describeMoney(plan.money, submitted), ...describeUrgent(plan)],
       },
     },
-    // A renew digest that did not go out stays pending on its batches: the next check sends it.
-    requireDelivery: false,
+    // A digest that did not go out fails the run loudly (JobErrors): its batch lines stay pending for the next check,
+    // but its will-lapse, deferred, upcoming and elsewhere lines live in this run's plan only (review 2026-12-03: an
+    // SNS hiccup delayed a 1-day will-lapse SMS by a day with no alarm). The next renew run sends them again.
+    requireDelivery: true,
     counts: pickCounts(RENEW_COUNTS, summary),
     metrics: moneyMetrics(plan, submitted),
     failures: [

@@ -136,7 +136,7 @@ describe('advance notice', () => {
   test('a notice that could not be published starts no notice period: nothing is bought on its strength', async () => {
     const t = await world(['a.com+20d']);
     t.notifier.failNext = 1;
-    await t.run();
+    await expect(t.run()).rejects.toThrow(/notification not delivered/); // loudly: an alarm, not silence
     expect(t.upcoming()).toEqual([]);
     t.advance('7d');
     await t.run(); // the notice goes out now

@@ -47,12 +47,17 @@ describe('one report for both jobs', () => {
     expect([m.sum('CheckRuns'), m.sum('JobErrors')]).toEqual([1, 1]);
   });
 
-  test('a renew digest that cannot go out does not fail the run: its notices stay pending for check', async () => {
+  test('a renew digest that cannot go out fails the run loudly after buying; its batch notices stay pending for check', async () => {
+    // Its will-lapse, deferred, upcoming and elsewhere lines live in the run's plan only: an alarm, not silence.
     const t = await given({ domains: due(2) });
     t.notifier.failNext = 10;
-    const run = await executeRenew(t.deps(), { policy: t.policy, dryRun: false, runId: 'r1' });
-    expect(run.notified).toBe(false);
-    expect((await t.ledger.lastRuns()).find((r) => r.runId === 'r1')).toMatchObject({ ok: true });
+    const m = recordingMetrics();
+    await expect(
+      executeRenew(t.deps({ metrics: m.metrics }), { policy: t.policy, dryRun: false, runId: 'r1' }),
+    ).rejects.toThrow(/notification not delivered/);
+    expect(t.registrar.submissions()).toHaveLength(2);
+    expect((await t.ledger.lastRuns()).find((r) => r.runId === 'r1')).toMatchObject({ ok: false });
+    expect(m.sum('JobErrors')).toBe(1);
     const pending = (await t.ledger.listOpenBatches()).flatMap((b) => b.pendingNotices);
     expect(pending).toContain('submitted');
   });
