@@ -84,7 +84,7 @@ const SECTIONS: Record<OutcomeEvent, { title: string; blurb: string; noNewExpiry
   elsewhere: {
     title: 'Being renewed elsewhere',
     blurb:
-      "a renewal this deployment did not make (the console, Alibaba's auto-renew, another stack) is queued or running at the registrar: not bought here",
+      "a renewal this deployment did not make (the console, Alibaba's auto-renew, another stack) is queued, running or has just run at the registrar: not bought here",
     noNewExpiry: 'elsewhere',
   },
   'expiry-moved': {
@@ -94,7 +94,7 @@ const SECTIONS: Record<OutcomeEvent, { title: string; blurb: string; noNewExpiry
   },
   resolved: {
     title: 'Resolved',
-    blurb: 'an earlier unknown outcome is now settled',
+    blurb: 'an earlier unknown, stuck or open renewal is now settled (adopted, released, or closed by a person)',
     noNewExpiry: 'unchanged',
   },
   orphaned: {

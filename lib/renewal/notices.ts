@@ -5,11 +5,10 @@ import type { Digest, DomainOutcome } from '../notify/port';
 import type { Policy } from '../policy/schema';
 import { FIXABLE_CODE } from './claims';
 import { CLOSED_BY_HAND } from './close-batch';
+import { DAY_MS, formatDateUtc } from './dates';
 import type { JobDeps } from './deps';
 import { renderDigest } from './digest';
 import type { LineMark } from './run-notices';
-
-const DAY_MS = 86_400_000;
 
 /** The per-domain lines one pending notice of a batch contributes to a digest (`nowMs` for days left). */
 export function outcomesForNotice(batch: Batch, notice: PendingNotice, nowMs: number): DomainOutcome[] {
@@ -34,8 +33,12 @@ export function outcomesForNotice(batch: Batch, notice: PendingNotice, nowMs: nu
     case 'stuck':
       return open.map((e) => {
         // Close to the expiry a stuck task is urgent: the line says how close (review 2026-12-03).
-        const daysLeft = Math.floor((e.expiryMs - nowMs) / DAY_MS);
-        const why = batch.error?.message ?? 'task not finished in time';
+        // An entry whose expiry moved oddly counts down to the expiry the registrar now shows, and says so.
+        const moved = batch.movedExpiries?.find((m) => m.domain === e.domain);
+        const daysLeft = Math.floor(((moved?.expiryMs ?? e.expiryMs) - nowMs) / DAY_MS);
+        const why = moved
+          ? `its expiry moved to ${formatDateUtc(moved.expiryMs)}, not to old + years: look at the domain in the console, then close the batch (autorenew close-batch)`
+          : (batch.error?.message ?? 'task not finished in time');
         const when =
           daysLeft < 0
             ? `it expired ${-daysLeft} day${daysLeft === -1 ? '' : 's'} ago`

@@ -285,6 +285,25 @@ describe('partial faults on the fakes', () => {
     expect(t.registrar.submissions()).toHaveLength(2);
   });
 
+  test('a stuck entry whose expiry moved oddly counts down to the expiry shown, and says it moved', async () => {
+    const t = await given({ domains: ['m.com+6d'] });
+    const old = t.expiry('m.com') as number;
+    await t.renew();
+    t.advance('5m');
+    // The task runs (expiry old + 1 year), then the registrar shows 3 years on: expiry-moved, the entry stays open.
+    t.registrar.faults.before = (op) => {
+      const d = t.registrar.domains.get('m.com');
+      if ((op === 'listDomains' || op === 'getDomain') && d) d.expiresAtMs = old + 3 * 365 * 86_400_000;
+    };
+    await t.check();
+    t.advance('25h');
+    await t.check(); // stuck
+    const lines = t.notifier.sent.flatMap((m) => m.email.split('\n')).filter((l) => l.startsWith('- m.com'));
+    const stuck = lines.find((l) => l.includes('its expiry moved to')) ?? lines.join('\n');
+    expect(stuck).toMatch(/its expiry moved to 20\d\d-\d\d-\d\d, not to old \+ years: .*autorenew close-batch/);
+    expect(lines.join('\n')).not.toMatch(/it expires in \d+ days?: look the task up/);
+  });
+
   test('a stuck line close to the expiry says how close, and what to look at', async () => {
     const t = await given({ domains: ['slow.com+4d'], taskMs: 10 * 86_400_000 });
     await t.renew();
