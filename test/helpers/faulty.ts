@@ -56,3 +56,12 @@ export function strangeRegistrar(
     },
   };
 }
+
+/** The registrar with one domain's rows missing from every task's details (rows lagging, or never shown). */
+export function hidingDetailRows(registrar: Registrar, domainName: string): Registrar {
+  return {
+    ...registrar,
+    listTaskDetails: async (taskNo) =>
+      (await registrar.listTaskDetails(taskNo)).filter((d) => d.domainName !== domainName),
+  };
+}

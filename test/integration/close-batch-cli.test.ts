@@ -2,8 +2,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EXIT } from '../../lib/commands/io';
-import { openLedgerFromEnv } from '../../lib/ledger/embedded';
+import type { Ledger } from '../../lib/ledger/port';
 import { runCliInProcess } from '../helpers/cli-process';
+import { withEmbeddedLedger } from '../helpers/embedded-ledger';
 
 // `autorenew close-batch` on an embedded ledger, in process (runCli, the entry point bin/autorenew.js calls).
 const EXPIRY = Date.UTC(2026, 0, 10);
@@ -13,14 +14,7 @@ describe('autorenew close-batch', () => {
   let dir: string;
   const env = () => ({ AUTORENEW_LEDGER_DIR: join(dir, 'ledger') });
 
-  async function withLedger<T>(fn: (l: Awaited<ReturnType<typeof openLedgerFromEnv>>['ledger']) => Promise<T>) {
-    const opened = await openLedgerFromEnv(env());
-    try {
-      return await fn(opened.ledger);
-    } finally {
-      await opened.close();
-    }
-  }
+  const withLedger = <T>(fn: (l: Ledger) => Promise<T>) => withEmbeddedLedger(env(), fn);
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'autorenew-close-'));

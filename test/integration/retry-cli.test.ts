@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EXIT } from '../../lib/commands/io';
 import { needsReset, resetForRetry } from '../../lib/commands/retry';
-import { openLedgerFromEnv } from '../../lib/ledger/embedded';
-import type { Claim } from '../../lib/ledger/port';
+import type { Claim, Ledger } from '../../lib/ledger/port';
 import { runCliInProcess, runCliProcess } from '../helpers/cli-process';
+import { withEmbeddedLedger } from '../helpers/embedded-ledger';
 import { PROCESS_TEST_TIMEOUT_MS } from '../helpers/timeouts';
 
 // `autorenew retry` (issue 14, a way out of max-attempts) on an embedded ledger. The retry of named domains runs
@@ -21,14 +21,7 @@ describe('autorenew retry', () => {
   let dir: string;
   const env = () => ({ AUTORENEW_LEDGER_DIR: join(dir, 'ledger') });
 
-  async function withLedger<T>(fn: (l: Awaited<ReturnType<typeof openLedgerFromEnv>>['ledger']) => Promise<T>) {
-    const opened = await openLedgerFromEnv(env());
-    try {
-      return await fn(opened.ledger);
-    } finally {
-      await opened.close();
-    }
-  }
+  const withLedger = <T>(fn: (l: Ledger) => Promise<T>) => withEmbeddedLedger(env(), fn);
 
   async function seed(domain: string, status: Claim['status'], attempts: number) {
     await withLedger(async (ledger) => {

@@ -2,6 +2,7 @@ import { AmbiguousOutcomeError, InputError } from '../../lib/errors';
 import { executeCheck } from '../../lib/jobs';
 import { closeBatchByHand } from '../../lib/renewal/close-batch';
 import { given } from '../helpers/builder';
+import { hidingDetailRows } from '../helpers/faulty';
 
 describe('closeBatchByHand (autorenew close-batch): a way out of a batch check cannot settle', () => {
   test('a preview writes nothing; the close releases the claims, closes the batch, says so once, and the domain is bought', async () => {
@@ -52,16 +53,7 @@ describe('closeBatchByHand (autorenew close-batch): a way out of a batch check c
     t.registrar.faults.failDomain = (d) => (d === 'b.com' ? 'cancelled' : undefined);
     await t.renew();
     t.advance('5m');
-    const details = t.registrar.listTaskDetails.bind(t.registrar);
-    const run = async () =>
-      t.check({
-        deps: {
-          registrar: {
-            ...t.registrar,
-            listTaskDetails: async (no) => (await details(no)).filter((d) => d.domainName !== 'b.com'),
-          },
-        },
-      });
+    const run = async () => t.check({ deps: { registrar: hidingDetailRows(t.registrar, 'b.com') } });
     expect(await run()).toMatchObject({ renewed: 1, pending: 1 });
     t.advance('25h');
     await run();

@@ -3,6 +3,7 @@ import { executeRenew } from '../../lib/jobs';
 import type { Registrar, RenewBatchRequest } from '../../lib/registrar/port';
 import { collectHeldBack } from '../../lib/renewal/run-notices';
 import { given } from '../helpers/builder';
+import { hidingDetailRows } from '../helpers/faulty';
 
 /**
  * Partial faults on the fast layer: the fakes' fault hooks in place of the sandbox's fault injection and the
@@ -178,11 +179,7 @@ describe('partial faults on the fakes', () => {
     const [a, b] = [t.expiry('a.com') as number, t.expiry('b.com') as number];
     await t.renew();
     t.advance('1h');
-    const details = t.registrar.listTaskDetails.bind(t.registrar);
-    const short: Registrar = {
-      ...t.registrar,
-      listTaskDetails: async (taskNo) => (await details(taskNo)).filter((d) => d.domainName !== 'b.com'),
-    };
+    const short = hidingDetailRows(t.registrar, 'b.com');
     const run = await t.check({ deps: { registrar: short } });
     expect(run).toMatchObject({ renewed: 2, pending: 0 });
     const claims = [...(await t.ledger.listClaimsForDomain('a.com')), ...(await t.ledger.listClaimsForDomain('b.com'))];
@@ -214,11 +211,7 @@ describe('partial faults on the fakes', () => {
     t.registrar.faults.queueMs = () => 3 * 86_400_000; // the task waits in the registrar's queue
     await t.renew();
     t.advance('1h');
-    const details = t.registrar.listTaskDetails.bind(t.registrar);
-    const short: Registrar = {
-      ...t.registrar,
-      listTaskDetails: async (taskNo) => (await details(taskNo)).filter((d) => d.domainName !== 'b.com'),
-    };
+    const short = hidingDetailRows(t.registrar, 'b.com');
     const run = await t.check({ deps: { registrar: short } });
     expect(run).toMatchObject({ renewed: 0, pending: 2 });
     const [b] = await t.ledger.listClaimsForDomain('b.com');
