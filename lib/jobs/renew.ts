@@ -14,7 +14,8 @@ import { type RunReport, reportRun, reportRunFailure } from './report-run';
 /**
  * The renew job as scheduled: run (renewal/run-renew.ts), then report it (report-run.ts): the digest of its
  * batches, or in a dry run the plan digest marked DRY RUN; metrics; the run record.
- * Throws JobFailedError at the end when a TaskNo was not recorded or a batch failed on our side.
+ * Throws JobFailedError at the end when a TaskNo was not recorded, a batch failed on our side, or the digest did not
+ * go out (its message says how many domains were submitted all the same).
  */
 export async function executeRenew(
   deps: JobDeps,

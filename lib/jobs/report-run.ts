@@ -28,7 +28,7 @@ export interface RunReport {
   notices:
     | { kind: 'digest'; input: Omit<DeliverInput, 'job' | 'runId'> }
     | { kind: 'message'; message: RenderedMessage };
-  /** Whether an undelivered notice fails the run (check: yes, it is retried next run; renew: its check sends it). */
+  /** Whether an undelivered notice fails the run (both live jobs: its lines are sent again by the next run). */
   requireDelivery: boolean;
   /** The run's counts, stored in the run record (fields from counts.ts). */
   counts: Record<string, number>;
@@ -70,7 +70,12 @@ export async function reportRun(deps: JobDeps, policy: Policy, report: RunReport
     reported.add(report.stoppedBy);
     throw report.stoppedBy;
   }
-  if (failures.length > 0) throw new JobFailedError(`${report.job} run ${report.runId}: ${failures.join(', ')}`);
+  if (failures.length > 0) {
+    // A renew run may fail this way after buying: say so, so no one reads the failure as "nothing was bought".
+    const bought = report.counts.submitted ?? 0;
+    const note = bought > 0 ? `; ${bought} domain(s) were submitted (autorenew status lists them)` : '';
+    throw new JobFailedError(`${report.job} run ${report.runId}: ${failures.join(', ')}${note}`);
+  }
   return { notified };
 }
 

@@ -1,4 +1,4 @@
-import { RegistrarError } from '../errors';
+import { AmbiguousOutcomeError, RejectedRetryableError } from '../errors';
 import type { Batch } from '../ledger/port';
 import type { Registrar, TaskDetail, TaskInfo } from '../registrar/port';
 import { DAY_MS } from './dates';
@@ -94,7 +94,9 @@ export async function findRenewingElsewhere(
     } catch (err) {
       // A finished task's rows only guard against a lagging listing (narrow), and most are our own closed batches':
       // one unreadable must not stop the day's renewals. An unfinished task's stays fatal: it may be queued.
-      if (!task.finished || !(err instanceof RegistrarError)) throw err;
+      // Only a passing failure (throttled after retries, no usable answer) is skipped; a refusal still stops the run.
+      const passing = err instanceof RejectedRetryableError || err instanceof AmbiguousOutcomeError;
+      if (!task.finished || !passing) throw err;
       finished.onUnread?.(task.taskNo, err);
       continue;
     }

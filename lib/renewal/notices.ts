@@ -33,9 +33,9 @@ export function outcomesForNotice(batch: Batch, notice: PendingNotice, nowMs: nu
     case 'stuck':
       return open.map((e) => {
         // Close to the expiry a stuck task is urgent: the line says how close (review 2026-12-03).
-        // An entry whose expiry moved oddly counts down to the expiry the registrar now shows, and says so.
+        // An entry whose expiry moved oddly says so, with no countdown to an expiry that is no longer the one shown.
         const moved = batch.movedExpiries?.find((m) => m.domain === e.domain);
-        const daysLeft = Math.floor(((moved?.expiryMs ?? e.expiryMs) - nowMs) / DAY_MS);
+        const daysLeft = moved ? Number.POSITIVE_INFINITY : Math.floor((e.expiryMs - nowMs) / DAY_MS);
         const why = moved
           ? `its expiry moved to ${formatDateUtc(moved.expiryMs)}, not to old + years: look at the domain in the console, then close the batch (autorenew close-batch)`
           : (batch.error?.message ?? 'task not finished in time');

@@ -29,7 +29,7 @@ export const REASONS = {
     'a renewal task not made by this deployment is unfinished and its domain list reads short: it may hold this one',
   unpriced: 'no price from the registrar or money.priceTable; money.unpriced is "skip"',
   'over-price': 'its renewal costs more than limits.maxPricePerDomain',
-  'over-spend': 'over limits.maxSpendPerRun; deferred to a later run',
+  'over-spend': 'over limits.maxSpendPerRun (one run, and one UTC day across runs); deferred to a later run or day',
   'low-balance': 'the balance (less limits.minBalanceAfter) does not cover it; deferred until topped up',
   'balance-unknown': 'the balance could not be read and money.balanceUnreadable is "stop"',
   'awaiting-notice': 'announced in an upcoming digest; bought once the notice has been out notify.advanceDays days',

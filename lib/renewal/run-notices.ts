@@ -79,11 +79,11 @@ const HELD_BACK_REASONS: Record<Exclude<HeldBack['limitedBy'], 'refused' | 'not-
 };
 
 /**
- * One line per planned renewal this run did not buy for a reason the planner could not know (a ledger-held budget
- * shared with other runs and accounts, the time limit, a refused or unsent order): every run that holds a domain
- * back says so. Within WILL_LAPSE_SMS_DAYS of its expiry it is a `will-lapse` line (it pages, and reaches the
- * destinations that take will-lapse); further out a `deferred` line that is shown but pages no one by itself
- * (`quiet`): a passing hold-back 25 days out must not page every day (review 2026-12-03).
+ * One `deferred` line per planned renewal this run did not buy for a reason the planner could not know (a
+ * ledger-held budget shared with other runs and accounts, the time limit, a refused or unsent order): every run that
+ * holds a domain back says so. Within WILL_LAPSE_SMS_DAYS of its expiry it pages; further out it is shown but pages
+ * no one by itself (`quiet`): a passing hold-back 25 days out must not page every day (review 2026-12-03). Never a
+ * `will-lapse` line: that section says to renew by hand, and the next run buys it.
  */
 export function collectHeldBack(heldBack: readonly HeldBack[]): DomainOutcome[] {
   return heldBack.map(({ decision, limitedBy, detail }) => {
@@ -99,6 +99,6 @@ export function collectHeldBack(heldBack: readonly HeldBack[]): DomainOutcome[] 
               : HELD_BACK_REASONS[limitedBy]
       }`,
     );
-    return decision.daysLeft <= WILL_LAPSE_SMS_DAYS ? { ...line, event: 'will-lapse' } : { ...line, quiet: true };
+    return decision.daysLeft <= WILL_LAPSE_SMS_DAYS ? line : { ...line, quiet: true };
   });
 }

@@ -63,7 +63,8 @@ describe('partial faults on the fakes', () => {
       ['d4.com', 'd5.com', 'd6.com', 'd7.com', 'd8.com', 'd9.com'].map((d) => [d, 'time']),
     );
     const lines = collectHeldBack(run.heldBack);
-    expect(lines[0]).toMatchObject({ domain: 'd4.com', event: 'will-lapse' }); // 5 days left: it pages
+    expect(lines[0]).toMatchObject({ domain: 'd4.com', event: 'deferred' }); // 5 days left: it pages (not quiet)
+    expect(lines[0]?.quiet).toBeUndefined();
     expect(lines[0]?.reason).toMatch(/time limit/);
   });
 

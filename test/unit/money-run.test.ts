@@ -2,6 +2,7 @@ import { InputError, RejectedFinalError, RejectedRetryableError } from '../../li
 import { executeRenew } from '../../lib/jobs';
 import { formatMoney } from '../../lib/money';
 import type { ListedDomain } from '../../lib/registrar/port';
+import { spendBudgetName, utcDay, utcMonth } from '../../lib/renewal/budgets';
 import type { JobDeps } from '../../lib/renewal/deps';
 import { describeMoney } from '../../lib/renewal/money-notices';
 import { REASONS } from '../../lib/renewal/plan-types';
@@ -208,6 +209,21 @@ describe('money limits', () => {
     t.advance('1d'); // a new UTC day: a fresh 150
     await t.renew();
     expect(t.registrar.submissions()).toHaveLength(4);
+  });
+
+  test('day and month spend together: a month trim gives back to the day what the dropped domain took', async () => {
+    const domains = Array.from({ length: 4 }, (_, i) => `d${i}.com+${5 + i}d`);
+    const t = await given({
+      domains,
+      policy: { limits: { maxSpendPerRun: '150', maxSpendPerMonth: '100', maxBatchSize: 2 } },
+    });
+    await t.renew(); // plans 2 x 69 = 138 within the day's 150; the month's 100 keeps one
+    expect(t.registrar.submissions()).toHaveLength(1);
+    // What is left in each counter: exactly its cap less the one domain bought (69.00 CNY).
+    const room = (period: string, cap: number) =>
+      t.ledger.takeBudget({ name: spendBudgetName('CNY'), period, amount: 1_000_000, cap, nowMs: t.clock.now() });
+    expect(await room(utcDay(t.clock.now()), 15_000)).toBe(15_000 - 6_900);
+    expect(await room(utcMonth(t.clock.now()), 10_000)).toBe(10_000 - 6_900);
   });
 
   test('unpriced domains are skipped by default; the policy table prices them when the registrar cannot', async () => {

@@ -54,7 +54,9 @@ describe('one report for both jobs', () => {
     const m = recordingMetrics();
     await expect(
       executeRenew(t.deps({ metrics: m.metrics }), { policy: t.policy, dryRun: false, runId: 'r1' }),
-    ).rejects.toThrow(/notification not delivered/);
+    ).rejects.toThrow(
+      /notification not delivered \(retried next run\); 2 domain\(s\) were submitted \(autorenew status lists them\)/,
+    );
     expect(t.registrar.submissions()).toHaveLength(2);
     expect((await t.ledger.lastRuns()).find((r) => r.runId === 'r1')).toMatchObject({ ok: false });
     expect(m.sum('JobErrors')).toBe(1);
