@@ -110,16 +110,17 @@ export function parseRealtimePrices(body: unknown): RealtimePriceAnswer {
 }
 
 /** A one-year price, or why there is none (plain words for the operator). */
-export type PriceReading = { perYear: Money } | { why: string };
+/** A price, or why not; `suspect`: a price was stated but cannot be used (see QuoteAnswer.unpriced). */
+export type PriceReading = { perYear: Money } | { why: string; suspect?: true };
 
 /** Reads money exactly; a malformed or over-precise amount is a reason, never a rounded number. */
 function readAmount(value: unknown, currency: string, where: string): PriceReading {
   try {
     const perYear = parseMoney(value, currency, where);
-    if (perYear.minor <= 0) return { why: `${where} is ${JSON.stringify(value)}, not a positive price` };
+    if (perYear.minor <= 0) return { why: `${where} is ${JSON.stringify(value)}, not a positive price`, suspect: true };
     return { perYear };
   } catch (error) {
-    if (error instanceof InputError) return { why: error.message };
+    if (error instanceof InputError) return { why: error.message, suspect: true };
     throw error;
   }
 }

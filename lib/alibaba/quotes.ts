@@ -25,7 +25,7 @@ interface QuoteRun {
    * Still unpriced, by normalised name: the requested spelling, the reasons gathered so far, and whether an answer
    * called it premium (kept even when that answer gave no usable price).
    */
-  open: Map<string, { domainName: string; whys: string[]; premium?: boolean }>;
+  open: Map<string, { domainName: string; whys: string[]; premium?: boolean; suspect?: boolean }>;
   quotes: Quote[];
   unavailable: Unavailable[];
 }
@@ -54,7 +54,10 @@ function settle(run: QuoteRun, key: string, reading: PriceReading, source: Sourc
   if ('perYear' in reading) {
     run.quotes.push({ domainName: key, perYear: reading.perYear, source, ...(entry.premium ? { premium: true } : {}) });
     run.open.delete(key);
-  } else entry.whys.push(reading.why);
+  } else {
+    entry.whys.push(reading.why);
+    if (reading.suspect) entry.suspect = true;
+  }
 }
 
 /**
@@ -99,7 +102,7 @@ async function priceRealtime(caller: Caller, run: QuoteRun, chunkSize: number): 
         const readings = named.map((item) => JSON.stringify(readRealtimePrice(item, run.currency)));
         const reading: PriceReading = readings.every((r) => r === readings[0])
           ? readRealtimePrice(named[0] as (typeof named)[number], run.currency)
-          : { why: `QueryDomainRealTimePrice: answered ${named.length} times, differently` };
+          : { why: `QueryDomainRealTimePrice: answered ${named.length} times, differently`, suspect: true };
         settle(
           run,
           key,
@@ -177,6 +180,7 @@ export async function quoteRenewals(
     domainName: key,
     why: [...e.whys, ...skipped].join('; ') || 'no price source answered',
     ...(e.premium ? { premium: true as const } : {}),
+    ...(e.suspect ? { suspect: true as const } : {}),
   }));
   return { quotes: run.quotes, unpriced, unavailable: run.unavailable };
 }

@@ -165,6 +165,11 @@ export interface QuoteAnswer {
     why: string;
     /** An answer called it premium, without a usable price. */
     premium?: true;
+    /**
+     * An answer stated a price that cannot be used (one name priced twice, differently; an amount that does not read
+     * exactly or is not positive): never replaced by the policy table's, which could be far below it.
+     */
+    suspect?: true;
   }[];
   /**
    * Sources found missing or refused during this call (InvalidAction, Forbidden*, …): skipped for the rest of the

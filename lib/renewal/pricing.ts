@@ -15,6 +15,8 @@ export interface PriceBook {
   prices: Map<string, PricedDomain>;
   /** Names a registrar price answer called premium, priced or not (normalised). */
   premium: Set<string>;
+  /** Names an answer priced in a way that cannot be used (QuoteAnswer.unpriced `suspect`): never from the table. */
+  suspect: Set<string>;
   unavailable: { source: Exclude<QuoteSource, 'table'>; code: string }[];
 }
 
@@ -51,7 +53,7 @@ export async function collectPrices(
   const currency = policy.money.currency;
   const wanted = new Map<string, ListedDomain>();
   for (const d of domains) wanted.set(d.domainName, d);
-  const book: PriceBook = { prices: new Map(), premium: new Set(), unavailable: [] };
+  const book: PriceBook = { prices: new Map(), premium: new Set(), suspect: new Set(), unavailable: [] };
   if (wanted.size === 0) return book;
   if (deps.registrar.quoteRenewals) {
     try {
@@ -70,7 +72,10 @@ export async function collectPrices(
         book.prices.set(q.domainName, { perYear: q.perYear, source: q.source });
         if (q.premium) book.premium.add(q.domainName);
       }
-      for (const u of answer.unpriced) if (u.premium) book.premium.add(u.domainName);
+      for (const u of answer.unpriced) {
+        if (u.premium) book.premium.add(u.domainName);
+        if (u.suspect) book.suspect.add(u.domainName);
+      }
       book.unavailable = answer.unavailable.map((u) => ({ source: u.source, code: u.code }));
       for (const u of answer.unavailable)
         deps.log.warn('price source unavailable; the next source is used this run', { source: u.source, code: u.code });
@@ -82,9 +87,11 @@ export async function collectPrices(
   for (const [name, d] of wanted) {
     // The table holds a TLD's ordinary price; a premium name can cost a hundred times that, and every money limit
     // would be checked against the wrong amount. Without a registrar price a premium domain stays unpriced, and so
-    // does one whose listing did not say, or that a price answer called premium without a usable price (review
-    // 2026-12-03).
-    if (book.prices.has(name) || d.premium || d.premiumUnstated || book.premium.has(name)) continue;
+    // does one whose listing did not say, or that a price answer called premium without a usable price, or that an
+    // answer priced in a way that cannot be used (twice, differently; an amount that does not read): review
+    // 2026-12-03.
+    if (book.prices.has(name) || d.premium || d.premiumUnstated || book.premium.has(name) || book.suspect.has(name))
+      continue;
     const perYear = priceFromTable(d.domainName, policy);
     if (perYear) book.prices.set(name, { perYear, source: 'table' });
   }

@@ -226,6 +226,39 @@ describe('money limits', () => {
     expect(await room(utcMonth(t.clock.now()), 10_000)).toBe(10_000 - 6_900);
   });
 
+  test('a price the registrar stated but that cannot be used is never replaced by the policy table', async () => {
+    // The answer names gold.com twice, 79.00 and 12 000.00: the table's 79.00 would pass every money limit.
+    const t = await given({
+      domains: ['gold.com+5d', 'plain.com+5d'],
+      policy: { money: { priceTable: { com: '79.00' } } },
+    });
+    const quote = t.registrar.quoteRenewals?.bind(t.registrar);
+    const registrar = {
+      ...t.registrar,
+      quoteRenewals: async (...args: Parameters<NonNullable<typeof quote>>) => {
+        const answer = await (quote as NonNullable<typeof quote>)(...args);
+        return {
+          ...answer,
+          quotes: answer.quotes.filter((q) => q.domainName !== 'gold.com'),
+          unpriced: [
+            ...answer.unpriced,
+            {
+              domainName: 'gold.com',
+              why: 'QueryDomainRealTimePrice: answered 2 times, differently',
+              suspect: true as const,
+            },
+          ],
+        };
+      },
+    };
+    const run = await t.renew({ deps: { registrar } });
+    expect(run.plan.decisions.map((d) => [d.domain.domainName, d.reason])).toEqual([
+      ['gold.com', 'unpriced'],
+      ['plain.com', 'due'],
+    ]);
+    expect(names(t.registrar.submissions())).toEqual(['plain.com']);
+  });
+
   test('unpriced domains are skipped by default; the policy table prices them when the registrar cannot', async () => {
     const t = await given({ domains: ['a.com+5d', 'b.org+5d'] });
     t.registrar.faults.quotesRefused = true;
