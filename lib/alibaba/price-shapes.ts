@@ -117,7 +117,8 @@ export type PriceReading = { perYear: Money } | { why: string; suspect?: true };
 function readAmount(value: unknown, currency: string, where: string): PriceReading {
   try {
     const perYear = parseMoney(value, currency, where);
-    if (perYear.minor <= 0) return { why: `${where} is ${JSON.stringify(value)}, not a positive price`, suspect: true };
+    // Zero reads as "no price" (an UNCONFIRMED way to say none), not as a hidden one: the table may price it.
+    if (perYear.minor <= 0) return { why: `${where} is ${JSON.stringify(value)}, not a positive price` };
     return { perYear };
   } catch (error) {
     if (error instanceof InputError) return { why: error.message, suspect: true };

@@ -102,7 +102,16 @@ async function priceRealtime(caller: Caller, run: QuoteRun, chunkSize: number): 
         const readings = named.map((item) => JSON.stringify(readRealtimePrice(item, run.currency)));
         const reading: PriceReading = readings.every((r) => r === readings[0])
           ? readRealtimePrice(named[0] as (typeof named)[number], run.currency)
-          : { why: `QueryDomainRealTimePrice: answered ${named.length} times, differently`, suspect: true };
+          : {
+              why: `QueryDomainRealTimePrice: answered ${named.length} times, differently`,
+              // Suspect only when some row stated a price (rows that all say "no price" in different words are not).
+              ...(named.some((item) => {
+                const r = readRealtimePrice(item, run.currency);
+                return 'perYear' in r || r.suspect === true;
+              })
+                ? { suspect: true as const }
+                : {}),
+            };
         settle(
           run,
           key,

@@ -247,15 +247,24 @@ async function moneyChecks(
           : `no price for ${sample.domainName}${a.unpriced[0] ? `: ${a.unpriced[0].why}` : ''}${a.unavailable.length ? ` (refused: ${a.unavailable.map((u) => `${u.source} ${u.code}`).join(', ')})` : ''}`,
     );
     const unpriced = priced.value && priced.value.quotes.length === 0;
+    // A stated price that cannot be used is never replaced by the table: a warning even with one (price-unusable).
+    const unusable = priced.value?.unpriced[0]?.suspect === true;
     checks.push(
-      unpriced && !policy.money.priceTable
+      unusable
         ? {
             status: 'warn',
             name: 'prices',
             detail: priced.check.detail,
-            fix: `add money.priceTable (one-year price per TLD) to the policy, or domains no source prices are skipped as unpriced${policy.money.checkDomainPrice === 'ignore' ? '; or, once you have compared CheckDomain\'s Price with the console\'s renewal price, money.checkDomainPrice "use"' : ''}`,
+            fix: 'the registrar stated a price that cannot be used; such a domain is never bought (price-unusable): compare with the renewal price in the console',
           }
-        : priced.check,
+        : unpriced && !policy.money.priceTable
+          ? {
+              status: 'warn',
+              name: 'prices',
+              detail: priced.check.detail,
+              fix: `add money.priceTable (one-year price per TLD) to the policy, or domains no source prices are skipped as unpriced${policy.money.checkDomainPrice === 'ignore' ? '; or, once you have compared CheckDomain\'s Price with the console\'s renewal price, money.checkDomainPrice "use"' : ''}`,
+            }
+          : priced.check,
     );
   }
   return checks;

@@ -17,6 +17,7 @@ export const MONEY_REASONS: readonly Reason[] = [
   'over-spend',
   'balance-unknown',
   'unpriced',
+  'price-unusable',
   'over-price',
 ];
 

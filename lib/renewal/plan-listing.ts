@@ -153,6 +153,7 @@ export async function listAndPlan(
   return applyMoney(plan, policy, {
     prices: book.prices,
     premium: book.premium,
+    suspect: book.suspect,
     balance,
     unavailableSources: book.unavailable,
   });

@@ -33,6 +33,8 @@ export interface MoneyInput {
   prices: ReadonlyMap<string, PricedDomain>;
   /** Names a registrar price answer called premium, priced or not (normalised). */
   premium?: ReadonlySet<string>;
+  /** Names an answer priced in a way that cannot be used (QuoteAnswer.unpriced `suspect`): never bought unpriced. */
+  suspect?: ReadonlySet<string>;
   /** Undefined when no balance check is configured (no billing port): never on a real run. */
   balance: BalanceReading | undefined;
   unavailableSources?: readonly { source: string; code: string }[];
@@ -105,9 +107,11 @@ export function applyMoney(plan: Plan, policy: Policy, input: MoneyInput): Plan 
       continue;
     }
     if (!priced) {
-      // "renew" buys an ordinary name at about its TLD's price; a premium one's price is unknowable: never unpriced.
+      // "renew" buys an ordinary name at about its TLD's price; a premium one's price is unknowable, and so is one
+      // whose stated price could not be used: never unpriced (review 2026-12-03).
       const mayBePremium = d.domain.premium || d.domain.premiumUnstated || saidPremium;
-      if (policy.money.unpriced === 'skip' || mayBePremium) decisions[i] = skip(d, 'unpriced');
+      if (input.suspect?.has(d.domain.domainName)) decisions[i] = skip(d, 'price-unusable');
+      else if (policy.money.unpriced === 'skip' || mayBePremium) decisions[i] = skip(d, 'unpriced');
       else unpricedRenewing++;
       continue;
     }

@@ -28,6 +28,8 @@ export const REASONS = {
   'elsewhere-unread':
     'a renewal task not made by this deployment is unfinished and its domain list reads short: it may hold this one',
   unpriced: 'no price from the registrar or money.priceTable; money.unpriced is "skip"',
+  'price-unusable':
+    'the registrar stated a price that cannot be used (priced twice, differently, or an amount that does not read); money.priceTable is not used for it: compare with the renewal price in the console and renew by hand',
   'over-price': 'its renewal costs more than limits.maxPricePerDomain',
   'over-spend': 'over limits.maxSpendPerRun (one run, and one UTC day across runs); deferred to a later run or day',
   'low-balance': 'the balance (less limits.minBalanceAfter) does not cover it; deferred until topped up',

@@ -253,10 +253,27 @@ describe('money limits', () => {
     };
     const run = await t.renew({ deps: { registrar } });
     expect(run.plan.decisions.map((d) => [d.domain.domainName, d.reason])).toEqual([
-      ['gold.com', 'unpriced'],
+      ['gold.com', 'price-unusable'],
       ['plain.com', 'due'],
     ]);
     expect(names(t.registrar.submissions())).toEqual(['plain.com']);
+    // Not bought unpriced either, even where the policy buys unpriced domains: no limit could bound it.
+    const u = await given({
+      domains: ['gold.com+5d'],
+      policy: { money: { unpriced: 'renew', priceTable: { com: '79.00' } } },
+    });
+    const uQuote = u.registrar.quoteRenewals?.bind(u.registrar);
+    const suspectGold = {
+      ...u.registrar,
+      quoteRenewals: async (...args: Parameters<NonNullable<typeof uQuote>>) => ({
+        ...(await (uQuote as NonNullable<typeof uQuote>)(...args)),
+        quotes: [],
+        unpriced: [{ domainName: 'gold.com', why: 'answered 2 times, differently', suspect: true as const }],
+      }),
+    };
+    const unpricedRun = await u.renew({ deps: { registrar: suspectGold } });
+    expect(unpricedRun.plan.decisions.map((d) => d.reason)).toEqual(['price-unusable']);
+    expect(u.registrar.submissions()).toEqual([]);
   });
 
   test('unpriced domains are skipped by default; the policy table prices them when the registrar cannot', async () => {
