@@ -72,14 +72,14 @@ export const forecastCommand: Command = async (args, io) => {
     const input = { domains, policy: rt.policy, holds, nowMs, months };
     const draft = forecastRenewals(input);
     const wanted = new Set(draft.renewals.map((r) => r.domain));
-    const { quotes, warnings } = await fetchForecastQuotes(
+    const { quotes, unusable, warnings } = await fetchForecastQuotes(
       registrar,
       domains.filter((d) => wanted.has(d.domainName)),
       rt.policy.money.currency,
       quoteOptionsOf(rt.policy),
     );
     for (const w of warnings) io.err(terminalLine(`forecast: ${w}`));
-    const forecast = forecastRenewals({ ...input, ...(quotes ? { quotes } : {}) });
+    const forecast = forecastRenewals({ ...input, ...(quotes ? { quotes } : {}), ...(unusable ? { unusable } : {}) });
     if (flags.ics) {
       const file = resolve(io.cwd, flags.ics);
       // DTSTAMP is when the file was made (wall clock), not the forecast's "now", which --at may move.

@@ -14,7 +14,7 @@ export async function fetchForecastQuotes(
   domains: readonly ListedDomain[],
   currency: string,
   options: QuoteOptions = {},
-): Promise<{ quotes?: Map<string, Quote>; warnings: string[] }> {
+): Promise<{ quotes?: Map<string, Quote>; unusable?: Map<string, string>; warnings: string[] }> {
   if (!registrar.quoteRenewals || domains.length === 0) return { warnings: [] };
   try {
     const answer = await registrar.quoteRenewals(
@@ -24,6 +24,8 @@ export async function fetchForecastQuotes(
     );
     return {
       quotes: new Map(answer.quotes.map((q) => [q.domainName, q])),
+      // A stated price that cannot be used: never replaced by the table's (price-unusable), so not forecast either.
+      unusable: new Map(answer.unpriced.filter((u) => u.suspect).map((u) => [u.domainName, u.why])),
       warnings: answer.unavailable.map((u) => `price source ${u.source} unavailable (${u.code}); tried the next one`),
     };
   } catch (err) {

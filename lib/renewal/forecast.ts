@@ -18,6 +18,8 @@ export interface ForecastInput {
   policy: Policy;
   /** One-year registrar quotes by normalised domain name; the policy's `money.priceTable` prices the others. */
   quotes?: ReadonlyMap<string, Quote>;
+  /** Names the registrar stated a price for that cannot be used (price-unusable), with why: never from the table. */
+  unusable?: ReadonlyMap<string, string>;
   /** The ledger's holds (`autorenew hold`): nothing is bought while a domain's hold lasts. */
   holds?: readonly Hold[];
   /** The forecast's "now", epoch ms (UTC). */
@@ -118,6 +120,8 @@ function priceOf(
     if (quote.perYear.currency === currency) return { perYear: quote.perYear, source: quote.source };
     return { unpriced: `quoted in ${quote.perYear.currency}, the policy's currency is ${currency}` };
   }
+  const unusable = input.unusable?.get(name);
+  if (unusable) return { unpriced: `the registrar stated a price that cannot be used (${unusable})` };
   if (domain.premium) return { unpriced: 'premium: no registrar quote, and the price table is for standard names' };
   if (domain.premiumUnstated)
     return {

@@ -199,6 +199,24 @@ describe('forecastRenewals', () => {
     expect(f.unpriced).toBe(2);
   });
 
+  test('a name the registrar priced in a way that cannot be used is not priced from the table (price-unusable)', () => {
+    const f = forecastRenewals({
+      domains: [domain('gold.com', '2027-01-16T00:00:00Z'), domain('plain.com', '2027-01-17T00:00:00Z')],
+      policy: policy({ money: { priceTable: { com: '79.00' } } }),
+      nowMs: NOW,
+      months: 12,
+      unusable: new Map([['gold.com', 'QueryDomainRealTimePrice: answered 2 times, differently']]),
+    });
+    expect(rows(f).map((r) => [r[0], r[4], r[5]])).toEqual([
+      [
+        'gold.com',
+        'the registrar stated a price that cannot be used (QueryDomainRealTimePrice: answered 2 times, differently)',
+        '-',
+      ],
+      ['plain.com', 7900, 'table'],
+    ]);
+  });
+
   test('totals: every month and the whole equal the exact sum of their renewals’ prices (integer minor units)', () => {
     const names = ['a.com', 'b.net', 'c.cn', 'd.com.cn', 'e.org', 'f.com'];
     const domains = names.flatMap((n, i) => [
