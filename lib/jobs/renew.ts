@@ -83,7 +83,7 @@ async function liveReport(deps: JobDeps, run: RenewRun): Promise<Report> {
       kind: 'digest',
       input: {
         // The notice marks are written only once the digest is out: their time starts the notice period.
-        extra: withHeldBack(selectRunLines(plan, sent), collectHeldBack(run.heldBack)),
+        extra: withHeldBack(selectRunLines(plan, sent), collectHeldBack(run.heldBack, plan.nowMs)),
         batches,
         totals: {
           listed: summary.listed,

@@ -1,4 +1,5 @@
 import type { DomainOutcome } from '../notify/port';
+import { formatDateUtc } from './dates';
 import { WILL_LAPSE_SMS_DAYS } from './digest';
 import { collectMoneyNotices, deferredOutcome } from './money-notices';
 import { collectElsewhere, collectUpcoming } from './notice';
@@ -82,11 +83,14 @@ const HELD_BACK_REASONS: Record<Exclude<HeldBack['limitedBy'], 'refused' | 'not-
  * One `deferred` line per planned renewal this run did not buy for a reason the planner could not know (a
  * ledger-held budget shared with other runs and accounts, the time limit, a refused or unsent order): every run that
  * holds a domain back says so. Within WILL_LAPSE_SMS_DAYS of its expiry it pages; further out it is shown but pages
- * no one by itself (`quiet`): a passing hold-back 25 days out must not page every day (review 2026-12-03). Never a
- * `will-lapse` line: that section says to renew by hand, and the next run buys it.
+ * no one by itself (`quiet`): a passing hold-back 25 days out must not page every day (review 2026-12-03). A
+ * budget's hold-back whose next period starts at or after the expiry (this month's spending on the 29th, a domain
+ * expiring on the 30th) also gets a `will-lapse` line: only a person can buy it in time. Otherwise never one: that
+ * section says to renew by hand, and the next run buys it.
+ * @param nowMs the run's time, epoch ms (UTC)
  */
-export function collectHeldBack(heldBack: readonly HeldBack[]): DomainOutcome[] {
-  return heldBack.map(({ decision, limitedBy, detail }) => {
+export function collectHeldBack(heldBack: readonly HeldBack[], nowMs: number): DomainOutcome[] {
+  return heldBack.flatMap(({ decision, limitedBy, detail }): DomainOutcome[] => {
     const line = deferredOutcome(
       decision,
       `not bought this run: ${
@@ -99,6 +103,25 @@ export function collectHeldBack(heldBack: readonly HeldBack[]): DomainOutcome[] 
               : HELD_BACK_REASONS[limitedBy]
       }`,
     );
-    return decision.daysLeft <= WILL_LAPSE_SMS_DAYS ? line : { ...line, quiet: true };
+    const deferred: DomainOutcome = decision.daysLeft <= WILL_LAPSE_SMS_DAYS ? line : { ...line, quiet: true as const };
+    const next = nextBudgetPeriodMs(limitedBy, nowMs);
+    if (next === undefined || next < decision.domain.expiresAtMs) return [deferred];
+    return [
+      deferred,
+      {
+        ...line,
+        event: 'will-lapse',
+        reason: `not bought this run (${limitedBy}); the next chance, ${formatDateUtc(next)}, is after it expires: renew it by hand or raise the limit`,
+      },
+    ];
   });
+}
+
+/** When a budget that held a renewal back next has room: the next UTC day or month; undefined for other causes. */
+function nextBudgetPeriodMs(limitedBy: HeldBack['limitedBy'], nowMs: number): number | undefined {
+  const now = new Date(nowMs);
+  if (limitedBy === 'month-spend') return Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1);
+  if (limitedBy === 'day-count' || limitedBy === 'global-count' || limitedBy === 'day-spend')
+    return Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + 1);
+  return undefined;
 }

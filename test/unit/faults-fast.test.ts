@@ -62,7 +62,7 @@ describe('partial faults on the fakes', () => {
     expect(run.heldBack.map((h) => [h.decision.domain.domainName, h.limitedBy])).toEqual(
       ['d4.com', 'd5.com', 'd6.com', 'd7.com', 'd8.com', 'd9.com'].map((d) => [d, 'time']),
     );
-    const lines = collectHeldBack(run.heldBack);
+    const lines = collectHeldBack(run.heldBack, run.plan.nowMs);
     expect(lines[0]).toMatchObject({ domain: 'd4.com', event: 'deferred' }); // 5 days left: it pages (not quiet)
     expect(lines[0]?.quiet).toBeUndefined();
     expect(lines[0]?.reason).toMatch(/time limit/);

@@ -211,6 +211,21 @@ describe('money limits', () => {
     expect(t.registrar.submissions()).toHaveLength(4);
   });
 
+  test('held back by a budget whose next period starts after the expiry: also a will-lapse line (a person must act)', async () => {
+    // 2026-11-29 06:00: this month's spending is used up; a.com expires 2026-11-30, before December's budget.
+    const t = await given({ domains: ['a.com+1d', 'b.com+5d'], policy: { limits: { maxSpendPerMonth: '69' } } });
+    await t.ledger.takeBudget({ name: spendBudgetName('CNY'), period: '2026-11', amount: 6900, cap: 6900, nowMs: 0 });
+    await executeRenew(t.deps(), { policy: t.policy, dryRun: false, runId: 'r' });
+    expect(t.registrar.submissions()).toEqual([]);
+    const email = t.notifier.sent.at(-1)?.email ?? '';
+    expect(email).toMatch(/^Will lapse \(1\)/m);
+    expect(email).toMatch(
+      /^- a\.com: .*the next chance, 2026-12-01, is after it expires: renew it by hand or raise the limit/m,
+    );
+    expect(email).toMatch(/^- b\.com: .*not bought this run: this month's spending cap/m); // December comes in time
+    expect(email).not.toMatch(/^- b\.com: .*renew it by hand/m);
+  });
+
   test('day and month spend together: a month trim gives back to the day what the dropped domain took', async () => {
     const domains = Array.from({ length: 4 }, (_, i) => `d${i}.com+${5 + i}d`);
     const t = await given({
