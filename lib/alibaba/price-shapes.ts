@@ -117,8 +117,13 @@ export type PriceReading = { perYear: Money } | { why: string; suspect?: true };
 function readAmount(value: unknown, currency: string, where: string): PriceReading {
   try {
     const perYear = parseMoney(value, currency, where);
-    // Zero reads as "no price" (an UNCONFIRMED way to say none), not as a hidden one: the table may price it.
-    if (perYear.minor <= 0) return { why: `${where} is ${JSON.stringify(value)}, not a positive price` };
+    // Zero reads as "no price" (an UNCONFIRMED way to say none), not as a hidden one: the table may price it. A
+    // negative amount is no price anyone meant: suspect.
+    if (perYear.minor <= 0)
+      return {
+        why: `${where} is ${JSON.stringify(value)}, not a positive price`,
+        ...(perYear.minor < 0 ? { suspect: true as const } : {}),
+      };
     return { perYear };
   } catch (error) {
     if (error instanceof InputError) return { why: error.message, suspect: true };

@@ -113,7 +113,10 @@ async function liveReport(deps: JobDeps, run: RenewRun): Promise<Report> {
   };
 }
 
-/** The run's lines plus the held-back ones, a domain once (a held-back line replaces its will-lapse warning). */
+/**
+ * The run's lines plus the held-back ones: a held-back domain's own lines (collectHeldBack: its deferred line, and a
+ * will-lapse line when the budget's next period comes too late) replace any other line of it.
+ */
 function withHeldBack(
   lines: ReturnType<typeof selectRunLines>,
   heldBack: ReturnType<typeof collectHeldBack>,

@@ -1,5 +1,5 @@
 import type { DomainOutcome } from '../notify/port';
-import { formatDateUtc } from './dates';
+import { DAY_MS, formatDateUtc } from './dates';
 import { WILL_LAPSE_SMS_DAYS } from './digest';
 import { collectMoneyNotices, deferredOutcome } from './money-notices';
 import { collectElsewhere, collectUpcoming } from './notice';
@@ -104,8 +104,11 @@ export function collectHeldBack(heldBack: readonly HeldBack[], nowMs: number): D
       }`,
     );
     const deferred: DomainOutcome = decision.daysLeft <= WILL_LAPSE_SMS_DAYS ? line : { ...line, quiet: true as const };
+    // The next run comes some time in the next period (the schedule is daily): a day's margin, as the planner keeps.
+    // A domain already past its expiry is bought within its grace by a later run: its deferred line pages.
     const next = nextBudgetPeriodMs(limitedBy, nowMs);
-    if (next === undefined || next < decision.domain.expiresAtMs) return [deferred];
+    const expiry = decision.domain.expiresAtMs;
+    if (next === undefined || expiry <= nowMs || next + DAY_MS <= expiry) return [deferred];
     return [
       deferred,
       {

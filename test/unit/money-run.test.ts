@@ -6,8 +6,10 @@ import { spendBudgetName, utcDay, utcMonth } from '../../lib/renewal/budgets';
 import type { JobDeps } from '../../lib/renewal/deps';
 import { describeMoney } from '../../lib/renewal/money-notices';
 import { REASONS } from '../../lib/renewal/plan-types';
+import { collectHeldBack } from '../../lib/renewal/run-notices';
+import type { HeldBack } from '../../lib/renewal/run-renew';
 import { collectLapseWarnings } from '../../lib/renewal/will-lapse';
-import { type Given, given } from '../helpers/builder';
+import { type Given, given, listedDomain } from '../helpers/builder';
 
 /**
  * Money before the charge (issue 15), on the fast layer: prices, balance, money limits, someone else's queued
@@ -224,6 +226,46 @@ describe('money limits', () => {
     );
     expect(email).toMatch(/^- b\.com: .*not bought this run: this month's spending cap/m); // December comes in time
     expect(email).not.toMatch(/^- b\.com: .*renew it by hand/m);
+  });
+
+  test('the next period must leave a day for the next run; an expired domain keeps its paging deferred line only', async () => {
+    const held = (domain: string, expiresAtMs: number, daysLeft: number, limitedBy: HeldBack['limitedBy']) =>
+      collectHeldBack(
+        [
+          {
+            decision: { domain: listedDomain(domain, expiresAtMs), action: 'renew', reason: 'due', daysLeft, years: 1 },
+            limitedBy,
+          },
+        ],
+        Date.parse('2026-11-29T23:59:00Z'),
+      ).map((o) => o.event);
+    // Expires 00:30 the next day: the next UTC day starts before it, but the daily run comes after it.
+    expect(held('a.com', Date.parse('2026-11-30T00:30:00Z'), 0, 'day-count')).toEqual(['deferred', 'will-lapse']);
+    // Two days on: the next day's run has time.
+    expect(held('b.com', Date.parse('2026-12-01T12:00:00Z'), 1, 'day-count')).toEqual(['deferred']);
+    // Already expired (within its grace): a later run buys it; no "renew by hand".
+    expect(held('c.com', Date.parse('2026-11-28T00:00:00Z'), -2, 'month-spend')).toEqual(['deferred']);
+    // A December month cap, on the last day: January 1 comes after a January 1 expiry.
+    expect(
+      collectHeldBack(
+        [
+          {
+            decision: {
+              domain: listedDomain('d.com', Date.parse('2027-01-01T06:00:00Z')),
+              action: 'renew',
+              reason: 'due',
+              daysLeft: 0,
+              years: 1,
+            },
+            limitedBy: 'month-spend',
+          },
+        ],
+        Date.parse('2026-12-31T02:00:00Z'),
+      ).map((o) => o.reason),
+    ).toEqual([
+      expect.stringMatching(/this month's spending cap/),
+      expect.stringMatching(/the next chance, 2027-01-01, is after it expires/),
+    ]);
   });
 
   test('day and month spend together: a month trim gives back to the day what the dropped domain took', async () => {
