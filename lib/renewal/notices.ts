@@ -35,10 +35,15 @@ export function outcomesForNotice(batch: Batch, notice: PendingNotice, nowMs: nu
         // Close to the expiry a stuck task is urgent: the line says how close (review 2026-12-03).
         // An entry whose expiry moved oddly says so, with no countdown to an expiry that is no longer the one shown.
         const moved = batch.movedExpiries?.find((m) => m.domain === e.domain);
-        const daysLeft = moved ? Number.POSITIVE_INFINITY : Math.floor((e.expiryMs - nowMs) / DAY_MS);
-        const why = moved
-          ? `its expiry moved to ${formatDateUtc(moved.expiryMs)}, not to old + years: look at the domain in the console, then close the batch (autorenew close-batch)`
-          : (batch.error?.message ?? 'task not finished in time');
+        if (moved) {
+          return {
+            ...base(e),
+            event: 'stuck' as const,
+            reason: `its expiry moved to ${formatDateUtc(moved.expiryMs)}, not to old + years: look at the domain in the console, then close the batch (autorenew close-batch)`,
+          };
+        }
+        const daysLeft = Math.floor((e.expiryMs - nowMs) / DAY_MS);
+        const why = batch.error?.message ?? 'task not finished in time';
         const when =
           daysLeft < 0
             ? `it expired ${-daysLeft} day${daysLeft === -1 ? '' : 's'} ago`

@@ -10,6 +10,13 @@ import { hidingDetailRows } from '../helpers/faulty';
  * flaky-ledger wrapper. The HTTP versions stay in test/integration/partial-faults.test.ts.
  */
 
+/** The domains the registrar received in paid calls, sorted. */
+const submittedNames = (t: Awaited<ReturnType<typeof given>>) =>
+  t.registrar
+    .submissions()
+    .map((s) => s.domainName)
+    .sort();
+
 /** Six due domains in batches of two; every paid call is refused with Forbidden.RAM. `submits` counts the calls. */
 async function sixRefusedInBatchesOfTwo() {
   const t = await given({
@@ -91,12 +98,7 @@ describe('partial faults on the fakes', () => {
     t.advance('25h');
     await t.renew();
     // Each alone: the two good ones are bought; bad.com, refused alone, uses an attempt.
-    expect(
-      t.registrar
-        .submissions()
-        .map((s) => s.domainName)
-        .sort(),
-    ).toEqual(['good1.com', 'good2.com']);
+    expect(submittedNames(t)).toEqual(['good1.com', 'good2.com']);
     const bad = (await claims()).find((c) => c.domain === 'bad.com');
     expect(bad).toMatchObject({ status: 'FAILED', attempts: 1 });
   });
@@ -128,12 +130,7 @@ describe('partial faults on the fakes', () => {
     expect(await t.ledger.listOpenBatches()).toEqual([]);
     t.registrar.faults = {};
     await t.renew();
-    expect(
-      t.registrar
-        .submissions()
-        .map((s) => s.domainName)
-        .sort(),
-    ).toEqual(['d0.com', 'd1.com', 'd2.com', 'd3.com', 'd4.com', 'd5.com']);
+    expect(submittedNames(t)).toEqual(['d0.com', 'd1.com', 'd2.com', 'd3.com', 'd4.com', 'd5.com']);
   });
 
   test('a refusal after a batch was bought never says "nothing was bought", and names an account-state refusal', async () => {
