@@ -20,6 +20,16 @@ export const FOREIGN_TASK_LOOKBACK_DAYS = 7;
  */
 export const JUST_RENEWED_MS = 2 * DAY_MS;
 
+/**
+ * The ledger mark a buying run puts when it sees someone else's renewal task unfinished (its time: when last seen
+ * so). Once the task is done, its rows are read on every buying run while it is in the task list's lookback, however
+ * long ago it was made, and judged by when they ran: a task that waited days in the queue and ran just before a run
+ * whose listing lags is not bought again.
+ */
+export function queuedTaskMark(taskNo: string): string {
+  return `queued-task:${taskNo}`;
+}
+
 /** True for a renewal order's task. */
 export function isRenewalTask(task: TaskInfo): boolean {
   return task.kind === 'renewal';
@@ -36,6 +46,8 @@ export interface RenewingElsewhere {
    * what they renew is not known, so any due domain may be one of theirs.
    */
   unread: string[];
+  /** TaskNos of such tasks not finished yet: a buying run marks them (queuedTaskMark) for when they are done. */
+  queued: string[];
 }
 
 /**
@@ -48,6 +60,11 @@ export interface FinishedTaskCheck {
   taskNosOfDomain?: (domain: string) => Promise<ReadonlySet<string>>;
   /** A finished task whose details could not be read (after the client's retries): skipped, reported here. */
   onUnread?: (taskNo: string, err: Error) => void;
+  /**
+   * When a run last saw each of these finished tasks unfinished (epoch ms; the queuedTaskMark marks), for those
+   * it did: their rows are read too. Absent: only creation times say which finished tasks are read.
+   */
+  seenQueued?: (taskNos: readonly string[]) => Promise<ReadonlyMap<string, number>>;
 }
 
 /** The TaskNos these batches carry. */
@@ -74,16 +91,20 @@ export async function findRenewingElsewhere(
     fromMs: nowMs - FOREIGN_TASK_LOOKBACK_DAYS * DAY_MS,
     toMs: nowMs + DAY_MS,
   });
-  const found: RenewingElsewhere = { held: new Set(), renewed: new Set(), unread: [] };
+  const found: RenewingElsewhere = { held: new Set(), renewed: new Set(), unread: [], queued: [] };
   // A finished task is read only when created within JUST_RENEWED_MS: reading every finished task of the lookback
   // (our own closed batches' among them) cost a detail call each on every buying run and, measured in the chaos
   // suite, renewals. Its rows are judged by when they ran (UpdateTime), else by the task's creation; a task or row
   // with no readable time is not recent: held, its domain would wait out the whole lookback, long enough to lapse.
-  // Left open: a task that waited more than 2 days in the queue and ran just before a run whose listing lags.
+  // A task made earlier is read when a run saw it unfinished (queuedTaskMark): it waited in the queue and ran since,
+  // maybe minutes ago. One mark read per run, for the finished tasks of the lookback (ours mostly); only someone
+  // else's tasks seen queued carry a mark, so the detail reads stay as few as such tasks.
   const ranRecently = (at: number | undefined) => at !== undefined && nowMs - at < JUST_RENEWED_MS;
-  const unknown = tasks.filter(
-    (t) => isRenewalTask(t) && !known.has(t.taskNo) && (!t.finished || ranRecently(t.createdAtMs)),
-  );
+  const renewals = tasks.filter((t) => isRenewalTask(t) && !known.has(t.taskNo));
+  const older = renewals.filter((t) => t.finished && !ranRecently(t.createdAtMs)).map((t) => t.taskNo);
+  const seen = older.length > 0 && finished.seenQueued ? await finished.seenQueued(older) : new Map<string, number>();
+  const seenAt = (task: TaskInfo) => seen.get(task.taskNo);
+  const unknown = renewals.filter((t) => !t.finished || ranRecently(t.createdAtMs) || seenAt(t) !== undefined);
   if (unknown.length === 0) return found;
   const ours = new Set([...known, ...(await readOurs())]);
   for (const task of unknown) {
@@ -103,13 +124,16 @@ export async function findRenewingElsewhere(
     // Read as holding only the details listed, a short answer would let the run buy the rest a second time. A
     // finished task renews nothing more: only its succeeded rows matter.
     if (!task.finished && details.length < task.taskNum) found.unread.push(task.taskNo);
+    if (!task.finished) found.queued.push(task.taskNo);
+    // It ran after it was last seen unfinished: that bounds a row with no readable time of its own.
+    const ranAfter = Math.max(task.createdAtMs ?? Number.NEGATIVE_INFINITY, seenAt(task) ?? Number.NEGATIVE_INFINITY);
     for (const detail of details) {
       if (!task.finished) {
         if (detail.state === 'waiting' || detail.state === 'executing') found.held.add(detail.domainName);
         continue;
       }
       if (detail.state !== 'success' || (finished.wanted && !finished.wanted.has(detail.domainName))) continue;
-      if (!ranRecently(detail.updatedAtMs ?? task.createdAtMs)) continue;
+      if (!ranRecently(detail.updatedAtMs ?? (Number.isFinite(ranAfter) ? ranAfter : undefined))) continue;
       const claimed = (await finished.taskNosOfDomain?.(detail.domainName)) ?? new Set<string>();
       if (!claimed.has(task.taskNo)) found.renewed.add(detail.domainName);
     }

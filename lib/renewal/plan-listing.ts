@@ -9,7 +9,13 @@ import { isLive } from './claims';
 import { DAY_MS } from './dates';
 import type { JobDeps } from './deps';
 import { RENEWED_TOLERANCE_MS } from './expiry';
-import { FOREIGN_TASK_LOOKBACK_DAYS, findRenewingElsewhere, type RenewingElsewhere, taskNosOf } from './foreign-tasks';
+import {
+  FOREIGN_TASK_LOOKBACK_DAYS,
+  findRenewingElsewhere,
+  queuedTaskMark,
+  type RenewingElsewhere,
+  taskNosOf,
+} from './foreign-tasks';
 import { noticeDaysOf, readNotices } from './notice';
 import { listingWindow, planRenewals } from './plan';
 import { applyMoney, type BalanceReading } from './plan-money';
@@ -91,6 +97,11 @@ export async function listAndPlan(
      * job takes its claims meanwhile (claim-ahead.ts). The money pass only removes renewals from this draft.
      */
     onDraft?: (draft: Plan) => void;
+    /**
+     * Called with someone else's unfinished renewal tasks seen (TaskNos), for the renew job to mark them
+     * (foreign-tasks.ts queuedTaskMark): the plan itself writes nothing.
+     */
+    onQueuedElsewhere?: (taskNos: readonly string[]) => void;
   } = {},
 ): Promise<Plan> {
   const nowMs = deps.clock.now();
@@ -129,8 +140,17 @@ export async function listAndPlan(
             taskNo,
             ...describeError(err),
           }),
+        seenQueued: async (taskNos) => {
+          const marks = await deps.ledger.getMarks(taskNos.map(queuedTaskMark));
+          return new Map(
+            taskNos.flatMap((no) =>
+              marks.has(queuedTaskMark(no)) ? [[no, marks.get(queuedTaskMark(no)) as number]] : [],
+            ),
+          );
+        },
       },
     );
+    if (elsewhere.queued.length > 0) options.onQueuedElsewhere?.(elsewhere.queued);
     if (elsewhere.unread.length > 0)
       deps.log.warn("someone else's unfinished renewal tasks list fewer details than they hold: nothing is bought", {
         taskNos: elsewhere.unread,

@@ -3,6 +3,7 @@ import type { Policy } from '../policy/schema';
 import { budgetPeriods, type GlobalShare, type Grant, takeBatchBudget } from './budgets';
 import { type BatchWork, createClaimAhead } from './claim-ahead';
 import type { JobDeps } from './deps';
+import { queuedTaskMark } from './foreign-tasks';
 import { listAndPlan } from './plan-listing';
 import type { Decision, Plan } from './plan-types';
 import { type BatchResult, releaseUnsent, type SentBatch, sendPrepared, submitBatch, toEntry } from './submit-batch';
@@ -96,13 +97,29 @@ export async function runRenew(
   // person sees the final plan before anything is written).
   const ahead = options.dryRun || options.guard ? undefined : createClaimAhead(deps, policy, runId);
   let plan: Plan;
+  let queuedElsewhere: readonly string[] = [];
   try {
-    plan = await listAndPlan(deps, policy, ahead ? { onDraft: (draft) => ahead.start(draft) } : {});
+    plan = await listAndPlan(deps, policy, {
+      ...(ahead ? { onDraft: (draft: Plan) => ahead.start(draft) } : {}),
+      onQueuedElsewhere: (taskNos) => {
+        queuedElsewhere = taskNos;
+      },
+    });
   } catch (err) {
     await ahead?.abandon('the run stopped before buying anything');
     throw err;
   }
   options.guard?.(plan);
+  if (!options.dryRun && queuedElsewhere.length > 0) {
+    // Remembered for when they are done (foreign-tasks.ts): lost, a task that waited days and then ran while the
+    // listing lags could be bought again; this run holds its domains either way, so it goes on with a warning.
+    await deps.ledger.putMarks(queuedElsewhere.map(queuedTaskMark), plan.nowMs).catch((err) =>
+      log.warn("someone else's queued renewal tasks not marked; a later run may not see them finish", {
+        taskNos: queuedElsewhere,
+        ...describeError(err),
+      }),
+    );
+  }
   const byReason = plan.totals.byReason;
   const summary: RenewSummary = {
     runId,

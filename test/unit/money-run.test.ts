@@ -484,6 +484,36 @@ describe("someone else's renewal", () => {
     expect(t.registrar.submissions().filter((s) => s.domainName === 'a.com')).toHaveLength(1);
   });
 
+  test('their renewal that waited days in the queue and has just run is not bought again while the listing lags', async () => {
+    // Seen queued by a run (held), it runs 3 days after it was made: made too long ago to be read as "just finished"
+    // by its creation, the run that saw it queued remembers it (a ledger mark) and its rows are read once it is done.
+    const t = await given({ domains: ['a.com+10d'], rejectStaleExpiry: false });
+    t.registrar.faults.queueMs = () => 3 * 86_400_000;
+    t.registrar.faults.expiryLagMs = () => 6 * 3_600_000;
+    await t.registrar.submitRenewBatch({
+      items: [{ domainName: 'a.com', years: 1, currentExpiryMs: t.expiry('a.com') as number, permitPremium: false }],
+    });
+    const first = await executeRenew(t.deps(), { policy: t.policy, dryRun: false, runId: 'queued' });
+    expect(first.plan.decisions.find((d) => d.domain.domainName === 'a.com')?.reason).toBe('renewing-elsewhere');
+    t.advance('3d');
+    t.advance('10m'); // their task has run; the listing shows the old expiry for 6 hours more
+    const run = await executeRenew(t.deps(), { policy: t.policy, dryRun: false, runId: 'lagging' });
+    expect(run.plan.decisions.find((d) => d.domain.domainName === 'a.com')?.reason).toBe('renewed-elsewhere');
+    expect(t.registrar.submissions().filter((s) => s.domainName === 'a.com')).toHaveLength(1);
+  });
+
+  test('a dry run that sees their queued renewal writes nothing', async () => {
+    const t = await given({ domains: ['a.com+10d'] });
+    t.registrar.faults.queueMs = () => 3 * 86_400_000;
+    await t.registrar.submitRenewBatch({
+      items: [{ domainName: 'a.com', years: 1, currentExpiryMs: t.expiry('a.com') as number, permitPremium: false }],
+    });
+    const putMarks = jest.spyOn(t.ledger, 'putMarks');
+    const run = await executeRenew(t.deps(), { policy: t.policy, dryRun: true, runId: 'dry' });
+    expect(run.plan.decisions.find((d) => d.domain.domainName === 'a.com')?.reason).toBe('renewing-elsewhere');
+    expect(putMarks).not.toHaveBeenCalled();
+  });
+
   test('their bulk renewal that just ran holds every domain it renewed, beyond the run cap too', async () => {
     // The first plan buys a.com and defers b.com (over-run-limit); held a.com frees the slot for b.com (review).
     const t = await given({
