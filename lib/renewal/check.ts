@@ -15,6 +15,7 @@ import {
   type SettleRules,
 } from './reconcile';
 import { sweepOrphanedClaims } from './sweep';
+import { rowsByDomain } from './task-rows';
 import { boundText } from './text';
 
 const HOUR_MS = 3_600_000;
@@ -210,9 +211,7 @@ async function readBatch(
     if (result.kind === 'waiting') summary.unknown += 1;
   }
   if (current.status !== 'SUBMITTED' || !current.taskNo) return { batch: current };
-  const details = new Map<string, TaskDetail>();
-  for (const d of await deps.registrar.listTaskDetails(current.taskNo)) details.set(d.domainName, d);
-  return { batch: current, details };
+  return { batch: current, details: rowsByDomain(await deps.registrar.listTaskDetails(current.taskNo)) };
 }
 
 /**

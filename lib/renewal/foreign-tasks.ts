@@ -2,6 +2,7 @@ import { AmbiguousOutcomeError, RejectedRetryableError } from '../errors';
 import type { Batch } from '../ledger/port';
 import type { Registrar, TaskDetail, TaskInfo } from '../registrar/port';
 import { DAY_MS } from './dates';
+import { rowsByDomain } from './task-rows';
 
 /**
  * Renewals made outside this deployment (the console, Alibaba's own auto-renew, a second stack on the same account)
@@ -123,7 +124,7 @@ export async function findRenewingElsewhere(
     }
     // Read as holding only the details listed, a short answer would let the run buy the rest a second time. A
     // finished task renews nothing more: only its succeeded rows matter.
-    if (!task.finished && details.length < task.taskNum) found.unread.push(task.taskNo);
+    if (!task.finished && rowsByDomain(details).size < task.taskNum) found.unread.push(task.taskNo);
     if (!task.finished) found.queued.push(task.taskNo);
     // It ran after it was last seen unfinished: that bounds a row with no readable time of its own.
     const ranAfter = Math.max(task.createdAtMs ?? Number.NEGATIVE_INFINITY, seenAt(task) ?? Number.NEGATIVE_INFINITY);

@@ -6,6 +6,7 @@ import { applyToClaims, isLive, knownTaskNos, transitions } from './claims';
 import type { JobDeps } from './deps';
 import { judgeExpiry } from './expiry';
 import { isRenewalTask } from './foreign-tasks';
+import { rowsByDomain } from './task-rows';
 
 const DAY_MS = 86_400_000;
 const HOUR_MS = 3_600_000;
@@ -211,8 +212,8 @@ async function searchTasks(
   for (const task of renewals) {
     if (known.has(task.taskNo)) continue;
     const details = await deps.registrar.listTaskDetails(task.taskNo);
-    const got = new Set(details.map((d) => d.domainName));
-    if (details.length < task.taskNum && !task.finished) {
+    const got = new Set(rowsByDomain(details).keys());
+    if (got.size < task.taskNum && !task.finished) {
       // Fewer details than the task holds (details lagging, or an answer cut short): what it renews is not known.
       // Never read as "not ours", which would count towards a release. Whatever its creation time says: that is
       // read in an UNCONFIRMED zone, and a release must never rest on it (review 2026-12-03). A finished task is

@@ -1,6 +1,6 @@
 import { LedgerError } from '../../lib/errors';
 import type { Ledger } from '../../lib/ledger/port';
-import type { Registrar, TaskInfo } from '../../lib/registrar/port';
+import type { Registrar, TaskDetail, TaskInfo } from '../../lib/registrar/port';
 
 const DAY_MS = 86_400_000;
 
@@ -54,6 +54,28 @@ export function strangeRegistrar(
       const info = await inner.getDomain(name);
       return strange.truncateLookups ? { ...info, expiresAtMs: Math.floor(info.expiresAtMs / DAY_MS) * DAY_MS } : info;
     },
+  };
+}
+
+/**
+ * The registrar with a second row for one domain in every task's details that lists it: a copy of its row with
+ * another TaskDetailNo and `state` (a retry's row, or an answer that repeats a domain), after the real one, or
+ * instead of `replacing` (another domain's row, so the rows still number TaskNum).
+ */
+export function duplicatingDetailRow(
+  registrar: Registrar,
+  domainName: string,
+  state: TaskDetail['state'],
+  replacing?: string,
+): Registrar {
+  return {
+    ...registrar,
+    listTaskDetails: async (taskNo) =>
+      (await registrar.listTaskDetails(taskNo)).flatMap((d) => {
+        if (d.domainName === replacing) return [];
+        if (d.domainName !== domainName) return [d];
+        return [d, { ...d, taskDetailNo: `${d.taskDetailNo}-again`, state }];
+      }),
   };
 }
 

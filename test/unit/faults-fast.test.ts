@@ -3,7 +3,7 @@ import { executeRenew } from '../../lib/jobs';
 import type { Registrar, RenewBatchRequest } from '../../lib/registrar/port';
 import { collectHeldBack } from '../../lib/renewal/run-notices';
 import { given } from '../helpers/builder';
-import { hidingDetailRows } from '../helpers/faulty';
+import { duplicatingDetailRow, hidingDetailRows } from '../helpers/faulty';
 
 /**
  * Partial faults on the fast layer: the fakes' fault hooks in place of the sandbox's fault injection and the
@@ -217,6 +217,28 @@ describe('partial faults on the fakes', () => {
     // Once the queue runs, the missing row no longer matters: the expiry says it.
     t.advance('3d');
     expect(await t.check({ deps: { registrar: short } })).toMatchObject({ renewed: 2, pending: 0 });
+  });
+
+  test('a domain listed twice in its task, succeeded and failed, is a renewal to confirm, not a failure', async () => {
+    const t = await given({ domains: ['a.com+10d', 'b.com+11d'] });
+    await t.renew();
+    t.advance('1h');
+    const twice = duplicatingDetailRow(t.registrar, 'a.com', 'failure');
+    const run = await t.check({ deps: { registrar: twice } });
+    expect(run).toMatchObject({ renewed: 2, failed: 0, pending: 0 });
+    const [a] = await t.ledger.listClaimsForDomain('a.com');
+    expect(a?.status).toBe('RENEWED');
+  });
+
+  test('a domain listed twice, one row still waiting, stays pending: nothing is read as failed', async () => {
+    const t = await given({ domains: ['a.com+10d', 'b.com+11d'] });
+    t.registrar.faults.queueMs = () => 3 * 86_400_000; // the task waits in the registrar's queue
+    await t.renew();
+    t.advance('1h');
+    const pending = duplicatingDetailRow(t.registrar, 'a.com', 'failure'); // [waiting, failure]
+    expect(await t.check({ deps: { registrar: pending } })).toMatchObject({ renewed: 0, failed: 0, pending: 2 });
+    const [a] = await t.ledger.listClaimsForDomain('a.com');
+    expect(['CLAIMED', 'SUBMITTED']).toContain(a?.status); // still live: neither failed nor released
   });
 
   test('one failing confirmation look-up leaves only that domain pending', async () => {

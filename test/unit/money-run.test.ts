@@ -10,6 +10,7 @@ import { collectHeldBack } from '../../lib/renewal/run-notices';
 import type { HeldBack } from '../../lib/renewal/run-renew';
 import { collectLapseWarnings } from '../../lib/renewal/will-lapse';
 import { type Given, given, listedDomain } from '../helpers/builder';
+import { duplicatingDetailRow } from '../helpers/faulty';
 
 /**
  * Money before the charge (issue 15), on the fast layer: prices, balance, money limits, someone else's queued
@@ -500,6 +501,28 @@ describe("someone else's renewal", () => {
     const run = await executeRenew(t.deps(), { policy: t.policy, dryRun: false, runId: 'lagging' });
     expect(run.plan.decisions.find((d) => d.domain.domainName === 'a.com')?.reason).toBe('renewed-elsewhere');
     expect(t.registrar.submissions().filter((s) => s.domainName === 'a.com')).toHaveLength(1);
+  });
+
+  test('their queued task whose rows name one domain twice and miss another holds every due domain', async () => {
+    // TaskNum 3, rows [a, a, b]: three rows, two domains. Counted by rows, c.com would read as not theirs.
+    const t = await given({ domains: ['a.com+10d', 'b.com+10d', 'c.com+10d'] });
+    t.registrar.faults.queueMs = () => 86_400_000;
+    await t.registrar.submitRenewBatch({
+      items: ['a.com', 'b.com', 'c.com'].map((d) => ({
+        domainName: d,
+        years: 1,
+        currentExpiryMs: t.expiry(d) as number,
+        permitPremium: false,
+      })),
+    });
+    const registrar = duplicatingDetailRow(t.registrar, 'a.com', 'waiting', 'c.com');
+    const run = await t.renew({ deps: { registrar } });
+    expect(run.plan.decisions.map((d) => [d.domain.domainName, d.action])).toEqual([
+      ['a.com', 'skip'],
+      ['b.com', 'skip'],
+      ['c.com', 'skip'],
+    ]);
+    expect(t.registrar.submissions()).toHaveLength(3);
   });
 
   test('a dry run that sees their queued renewal writes nothing', async () => {
