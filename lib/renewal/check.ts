@@ -328,6 +328,10 @@ async function recordResults(
   const renewed = new Map<string, number>();
   const failed = new Map<string, string>();
   const moved: { domain: string; expiryMs: number }[] = [];
+  // A failed row is final only once no row of its task waits or executes: whether the registrar runs a failed row
+  // again while its task runs is UNCONFIRMED (TryCount is a retry count), and a failure recorded early is retried
+  // by a later renew run, a second purchase if the row then succeeds. Until then it is pending (stuck alerts apply).
+  const taskRunning = [...details.values()].some((d) => d.state === 'waiting' || d.state === 'executing');
   for (const entry of batch.entries) {
     const name = entry.domain;
     const detail = details.get(name);
@@ -340,7 +344,8 @@ async function recordResults(
         continue;
       }
     }
-    if (entry.outcome || !detail || detail.state === 'waiting' || detail.state === 'executing') {
+    const running = detail?.state === 'waiting' || detail?.state === 'executing';
+    if (entry.outcome || !detail || running || (detail.state === 'failure' && taskRunning)) {
       if (!entry.outcome) summary.pending += 1;
       entries.push(entry);
       continue;

@@ -241,6 +241,44 @@ describe('partial faults on the fakes', () => {
     expect(['CLAIMED', 'SUBMITTED']).toContain(a?.status); // still live: neither failed nor released
   });
 
+  test('a failed row is a failure only once its task has finished: a row that fails, then runs again, is not retried', async () => {
+    // Whether a failed row is final while its task still runs is UNCONFIRMED (TryCount is a retry count).
+    const t = await given({ domains: ['a.com+10d', 'b.com+11d'] });
+    t.registrar.faults.queueMs = () => 2 * 3_600_000; // the task waits 2 h, then both rows succeed
+    const a = t.expiry('a.com') as number;
+    await t.renew();
+    t.advance('1h');
+    const flaky: Registrar = {
+      ...t.registrar,
+      listTaskDetails: async (no) =>
+        (await t.registrar.listTaskDetails(no)).map((d) =>
+          d.domainName === 'a.com' && d.state === 'waiting'
+            ? { ...d, state: 'failure', failReason: 'try 1 failed' }
+            : d,
+        ),
+    };
+    expect(await t.check({ deps: { registrar: flaky } })).toMatchObject({ renewed: 0, failed: 0, pending: 2 });
+    t.advance('2h');
+    expect(await t.check({ deps: { registrar: flaky } })).toMatchObject({ renewed: 2, failed: 0, pending: 0 });
+    const [claim] = await t.ledger.listClaimsForDomain('a.com');
+    expect([claim?.status, claim?.expiryMs]).toEqual(['RENEWED', a]);
+    expect(t.notifier.sent.some((m) => /try 1 failed/.test(m.email))).toBe(false);
+  });
+
+  test('a failed row of a finished task is recorded at once', async () => {
+    const t = await given({ domains: ['a.com+10d', 'b.com+11d'] });
+    await t.renew();
+    t.advance('1h');
+    const failsA: Registrar = {
+      ...t.registrar,
+      listTaskDetails: async (no) =>
+        (await t.registrar.listTaskDetails(no)).map((d) =>
+          d.domainName === 'a.com' ? { ...d, state: 'failure', failReason: 'registry said no' } : d,
+        ),
+    };
+    expect(await t.check({ deps: { registrar: failsA } })).toMatchObject({ failed: 1, pending: 0 });
+  });
+
   test('one failing confirmation look-up leaves only that domain pending', async () => {
     const t = await given({ domains: ['bad.com+10d', 'good.com+11d'] });
     await t.renew();
