@@ -1,4 +1,7 @@
 import { onlyAccount, openAccountLedgers } from '../compose/account-ledgers';
+import { configForAccount } from '../compose/accounts';
+import { buildCredentials, buildRegistrar } from '../compose/adapters';
+import { readConfig } from '../config';
 import { InputError } from '../errors';
 import { closeBatchByHand } from '../renewal/close-batch';
 import { formatDateUtc } from '../renewal/dates';
@@ -14,6 +17,9 @@ Cloud console task list first: only when nothing of the batch is waiting or runn
 Its unsettled renewals are released (no attempt counted): the next renew run buys a domain that is due and not
 held, so hold one first (autorenew hold) if it must not be bought. Without --yes it only says what it would do
 (exit 1). A batch less than a day old, or an intent, is refused: the check job settles those by itself.
+The batch's task is read first (QueryTaskDetailList, with the account's read-only key when it has one): a close is
+refused while a row of it still waits, executes or says renewed. --no-task-check skips that read (when the task
+cannot be read): then your look at the console is the only check.
 Works on the ledger the environment names (the embedded one, or the deployed table with AUTORENEW_TABLE).
 --account NAME: one of AUTORENEW_ACCOUNTS; required when several are configured.
 
@@ -24,6 +30,7 @@ examples:
 const FLAGS = {
   reason: { type: 'string' },
   yes: { type: 'boolean' },
+  'no-task-check': { type: 'boolean' },
   account: { type: 'string' },
   verbose: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
@@ -48,10 +55,14 @@ export const closeBatchCommand: Command = async (args, io) => {
     );
   }
   const opened = await openAccountLedgers(io, { account: values.account, write: true });
-  const { ledger, label } = onlyAccount(opened);
+  const { ledger, label, account } = onlyAccount(opened);
   const where = opened.labelled ? ` (account ${label})` : '';
   try {
-    const result = await closeBatchByHand(ledger, batchId, reason, Date.now(), values.yes === true);
+    const config = configForAccount(readConfig(io.env), account);
+    const tasks = values['no-task-check']
+      ? undefined
+      : buildRegistrar(config, {}, buildCredentials(config, io.env, 'read', account));
+    const result = await closeBatchByHand(ledger, batchId, reason, Date.now(), values.yes === true, tasks);
     if (!result.open) {
       io.out(terminalLine(`batch ${batchId}${where} is closed already; nothing to do`));
       return EXIT.ok;

@@ -55,7 +55,11 @@ export function buildCredentials(
 }
 
 /** The registrar adapter for this config; pass `credentials` to share a cached provider across runs. */
-export function buildRegistrar(config: Readonly<Config>, policy: Policy, credentials: CredentialsProvider): Registrar {
+export function buildRegistrar(
+  config: Readonly<Config>,
+  policy: Pick<Policy, 'lang'>,
+  credentials: CredentialsProvider,
+): Registrar {
   return createAlibabaRegistrar({
     endpoint: config.endpoint,
     apiVersion: config.apiVersion,

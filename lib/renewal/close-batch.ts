@@ -1,7 +1,9 @@
 import { InputError } from '../errors';
 import type { Batch, BatchEntry, Ledger } from '../ledger/port';
+import type { Registrar } from '../registrar/port';
 import { isLive, transitions } from './claims';
 import { DAY_MS } from './dates';
+import { rowsByDomain } from './task-rows';
 import { boundText } from './text';
 
 /** Batch error code of a batch a person closed (`autorenew close-batch`): its `resolved` line says so. */
@@ -45,7 +47,10 @@ type CloseLedger = Pick<Ledger, 'getBatch' | 'listClaimsForDomain' | 'saveClaim'
  * @param reason the person's words, kept on the claims and the batch
  * @param nowMs epoch ms
  * @param write false: only says what it would do
- * @throws InputError when there is no such batch, or it is an intent or younger than a day (check's to settle)
+ * @param tasks the registrar, asked for the rows of the batch's task (when it has a TaskNo) before anything is
+ *   written: absent only when the person chose not to (`--no-task-check`), their look at the console standing in
+ * @throws InputError when there is no such batch, or it is an intent or younger than a day (check's to settle), or
+ *   its task still holds an unsettled entry at the registrar
  */
 export async function closeBatchByHand(
   ledger: CloseLedger,
@@ -53,6 +58,7 @@ export async function closeBatchByHand(
   reason: string,
   nowMs: number,
   write: boolean,
+  tasks?: Pick<Registrar, 'listTaskDetails'>,
 ): Promise<CloseBatchResult> {
   const batch = await ledger.getBatch(batchId);
   if (!batch) {
@@ -67,6 +73,7 @@ export async function closeBatchByHand(
       `batch ${batchId} is ${batch.status === 'INTENT' ? 'an intent (its order may be being sent right now)' : 'less than a day old'}: the check job settles it by itself; close only a batch reported stuck for a day or more; nothing was written`,
     );
   }
+  if (tasks && batch.taskNo) await refuseWhileTaskHolds(tasks, batch, batch.taskNo);
   const message = boundText(`closed by hand: ${reason}`);
   const unsettled: ClosedEntry[] = [];
   const renewedAt = new Map<string, number>();
@@ -113,4 +120,28 @@ export async function closeBatchByHand(
     pendingNotices: [...kept, 'resolved', ...(settledBefore || renewedAt.size > 0 ? ['final' as const] : [])],
   });
   return { batch: closed, unsettled, open: true };
+}
+
+/**
+ * Refuses a close while the batch's task still holds one of its unsettled entries: a row waiting or executing runs
+ * later (released, the next renew run would buy the domain a second time), and a row that succeeded is a renewal
+ * check confirms once the expiry shows. Only rows that failed, or none at all (a cancelled task, a domain gone),
+ * leave a close to the person.
+ */
+async function refuseWhileTaskHolds(
+  tasks: Pick<Registrar, 'listTaskDetails'>,
+  batch: Batch,
+  taskNo: string,
+): Promise<void> {
+  const rows = rowsByDomain(await tasks.listTaskDetails(taskNo));
+  const held = batch.entries.flatMap((e) => {
+    const state = e.outcome ? undefined : rows.get(e.domain)?.state;
+    if (state === 'waiting' || state === 'executing') return [`${e.domain} (${state}: it may still run)`];
+    if (state === 'success') return [`${e.domain} (renewed: check confirms it once the new expiry shows)`];
+    return [];
+  });
+  if (held.length === 0) return;
+  throw new InputError(
+    `batch ${batch.batchId} is not closed: its task ${taskNo} still holds ${held.join(', ')} at the registrar. Let the check job settle it; to stop a queued renewal, cancel the task in the console first, then close. Nothing was written`,
+  );
 }

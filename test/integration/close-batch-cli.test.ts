@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EXIT } from '../../lib/commands/io';
 import type { Ledger } from '../../lib/ledger/port';
+import { type Sandbox, startSandbox } from '../../lib/sandbox';
 import { runCliInProcess } from '../helpers/cli-process';
 import { withEmbeddedLedger } from '../helpers/embedded-ledger';
 
@@ -94,5 +95,54 @@ describe('autorenew close-batch', () => {
     ]);
     const again = await runCliInProcess(['close-batch', 'b-stuck', '--reason', 'x', '--yes'], env());
     expect(again.stdout).toBe('batch b-stuck is closed already; nothing to do\n');
+  });
+});
+
+describe('autorenew close-batch asks the registrar first', () => {
+  let sandbox: Sandbox;
+  let dir: string;
+  let env: Record<string, string>;
+
+  beforeAll(async () => {
+    // A frozen sandbox clock a year behind the system's: the batch reads as days old to the command (Date.now()).
+    sandbox = await startSandbox({
+      nowMs: NOW,
+      freezeClock: true,
+      faults: { taskQueueMs: 30 * 86_400_000 },
+      // Two days left: past the default advance notice, so the run buys it.
+      fixture: { domains: [{ domainName: 'queued.com', expiresAtMs: NOW + 2 * 86_400_000 }] },
+    });
+    dir = await mkdtemp(join(tmpdir(), 'autorenew-close-sandbox-'));
+    env = {
+      AUTORENEW_ENDPOINT: sandbox.url,
+      ALIBABA_CLOUD_ACCESS_KEY_ID: sandbox.accessKeyId,
+      ALIBABA_CLOUD_ACCESS_KEY_SECRET: sandbox.accessKeySecret,
+      AUTORENEW_LEDGER_DIR: join(dir, 'ledger'),
+    };
+  });
+
+  afterAll(async () => {
+    await sandbox?.close();
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  it('refuses while the task still waits in the queue; --no-task-check leaves it to the person', async () => {
+    const renew = await runCliInProcess(['renew', '--yes', '--json'], env);
+    expect(renew.code).toBe(EXIT.ok);
+    const [open] = await withEmbeddedLedger(env, (l) => l.listOpenBatches());
+    expect(open?.taskNo).toBeDefined();
+    const batchId = open?.batchId as string;
+    const refused = await runCliInProcess(['close-batch', batchId, '--reason', 'looks stuck', '--yes'], env);
+    expect(refused.code).toBe(EXIT.invalidInput);
+    expect(refused.stderr).toContain(
+      `its task ${open?.taskNo} still holds queued.com (waiting: it may still run) at the registrar`,
+    );
+    expect((await withEmbeddedLedger(env, (l) => l.getBatch(batchId)))?.status).toBe('SUBMITTED');
+    const forced = await runCliInProcess(
+      ['close-batch', batchId, '--reason', 'cancelled in the console', '--yes', '--no-task-check'],
+      env,
+    );
+    expect(forced.code).toBe(EXIT.ok);
+    expect((await withEmbeddedLedger(env, (l) => l.getBatch(batchId)))?.status).toBe('CLOSED');
   });
 });

@@ -104,6 +104,48 @@ describe('closeBatchByHand (autorenew close-batch): a way out of a batch check c
     await expect(closeBatchByHand(t.ledger, 'b-intent', 'x', t.clock.now(), true)).rejects.toThrow(/is an intent/);
   });
 
+  test('refused while its task still holds the domain at the registrar (queued, or renewed and not confirmed yet)', async () => {
+    const t = await given({ domains: ['a.com+10d', 'b.com+11d'] });
+    t.registrar.faults.queueMs = () => 3 * 86_400_000; // the task waits 3 days in the registrar's queue
+    await t.renew();
+    const [open] = await t.ledger.listOpenBatches();
+    const batchId = open?.batchId as string;
+    t.advance('25h');
+    const close = (write: boolean) =>
+      closeBatchByHand(t.ledger, batchId, 'looked stuck', t.clock.now(), write, t.registrar);
+    await expect(close(false)).rejects.toThrow(
+      new RegExp(
+        `^batch ${batchId} is not closed: its task ${open?.taskNo} still holds a\\.com \\(waiting: it may still run\\), b\\.com \\(waiting: .*Nothing was written$`,
+      ),
+    );
+    await expect(close(true)).rejects.toThrow(InputError);
+    expect((await t.ledger.getBatch(batchId))?.status).toBe('SUBMITTED');
+    expect((await t.ledger.listClaimsForDomain('a.com')).map((c) => c.status)).toEqual(['CLAIMED']); // untouched
+    // Once it has run, its rows say renewed: check confirms them, a close would only free the keys.
+    t.registrar.faults.expiryLagMs = () => 86_400_000;
+    t.advance('3d');
+    await expect(close(true)).rejects.toThrow(
+      /still holds a\.com \(renewed: check confirms it once the new expiry shows\)/,
+    );
+    // The person's own look stands in when the task cannot be read: --no-task-check.
+    const closed = await closeBatchByHand(t.ledger, batchId, 'task unreadable', t.clock.now(), true);
+    expect(closed.batch.status).toBe('CLOSED');
+  });
+
+  test('a task whose row for the domain failed, or lists no row for it, leaves the close to the person', async () => {
+    const t = await given({ domains: ['a.com+10d'] });
+    t.registrar.faults.queueMs = () => 3 * 86_400_000;
+    await t.renew();
+    const [open] = await t.ledger.listOpenBatches();
+    t.advance('25h');
+    const gone = hidingDetailRows(t.registrar, 'a.com'); // e.g. cancelled: no row left
+    const closed = await closeBatchByHand(t.ledger, open?.batchId as string, 'cancelled', t.clock.now(), true, gone);
+    expect(closed.batch.status).toBe('CLOSED');
+    expect((await t.ledger.listClaimsForDomain('a.com')).map((c) => [c.status, c.code])).toEqual([
+      ['FAILED', 'not-submitted'],
+    ]);
+  });
+
   test('an unknown batch id is an InputError that writes nothing', async () => {
     const t = await given();
     await expect(closeBatchByHand(t.ledger, 'nope', 'x', t.clock.now(), true)).rejects.toThrow(InputError);
