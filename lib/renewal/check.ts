@@ -1,4 +1,5 @@
 import { createTaskQueue, LEDGER_CONCURRENCY, mapWithLimit } from '../concurrency';
+import { RejectedFinalError } from '../errors';
 import type { Batch, BatchEntry, Claim } from '../ledger/port';
 import { describeError } from '../log';
 import type { Policy } from '../policy/schema';
@@ -132,13 +133,17 @@ export async function runCheck(
   // those claims settled; a claim that changed in between fails its versioned save and is re-read there.
   const knownReady = prefetchClaims(deps, progress, log);
   const early = confirmEarly(deps, succeeded, knownReady, rules, log);
+  // A domain the registrar says is not in the account (transferred out, deleted): its stuck line says so.
+  const notFound = new Set<string>();
   const expiries =
     successes.length > 0
       ? await readCurrentExpiries(
           deps.registrar,
           successes,
-          (domain, err) =>
-            log.warn('could not confirm the new expiry; pending until the next run', { domain, ...describeError(err) }),
+          (domain, err) => {
+            if (err instanceof RejectedFinalError && err.context.code === 'DomainNotExist') notFound.add(domain);
+            log.warn('could not confirm the new expiry; pending until the next run', { domain, ...describeError(err) });
+          },
           early.found,
         )
       : new Map<string, number>();
@@ -150,7 +155,9 @@ export async function runCheck(
   const reread = (batch: Batch) => deps.ledger.getBatch(batch.batchId).catch(() => undefined);
   const recorded = await mapWithLimit(progress, BATCHES_IN_PARALLEL, async ({ batch, details }) => {
     const settled = details
-      ? await isolated(batch, () => recordResults(deps, policy, batch, details, expiries, summary, rules, known))
+      ? await isolated(batch, () =>
+          recordResults(deps, policy, batch, details, { expiries, notFound }, summary, rules, known),
+        )
       : batch;
     // Flagged even when its results step failed: a step that fails every run must not silence the stuck alert
     // (review 2026-12-03), which is then all that names its domains.
@@ -307,6 +314,13 @@ async function flagStuck(deps: JobDeps, policy: Policy, batch: Batch, summary: C
   });
 }
 
+/** An open entry's note (its stuck line's reason) when its task says renewed and the expiry has not moved. */
+export const TASK_SAYS_RENEWED =
+  'its task says renewed, but the registrar still shows the old expiry: do not renew it by hand';
+/** An open entry's note when the registrar says the domain is not in the account (DomainNotExist). */
+export const NOT_IN_ACCOUNT =
+  'the registrar does not find it in this account (transferred out or deleted?): look in the console, then close the batch (autorenew close-batch)';
+
 /**
  * Applies task results to a submitted batch: failures become FAILED (retried later within limits); successes become
  * RENEWED only once the read-back expiry is about old + years; any other move is `expiry-moved` and stays open for a
@@ -318,13 +332,29 @@ async function recordResults(
   policy: Policy,
   batch: Batch,
   details: ReadonlyMap<string, TaskDetail>,
-  expiries: ReadonlyMap<string, number>,
+  readBack: { expiries: ReadonlyMap<string, number>; notFound: ReadonlySet<string> },
   summary: CheckSummary,
   rules: SettleRules,
   known: ReadonlyMap<string, Claim>,
 ): Promise<Batch> {
+  const { expiries, notFound } = readBack;
   const taskNo = batch.taskNo ?? '';
   const entries: BatchEntry[] = [];
+  let noted = false;
+  /** An open entry with what this look found (its stuck line says it); without a finding it keeps the last one. */
+  const pending = (entry: BatchEntry, note?: string): BatchEntry => {
+    summary.pending += 1;
+    const finding = notFound.has(entry.domain) ? NOT_IN_ACCOUNT : note;
+    if (finding === undefined || entry.message === finding) return entry;
+    noted = true;
+    return { ...entry, message: finding };
+  };
+  /** A settled entry drops the note it had while open. */
+  const renewedEntry = ({ message: _note, ...entry }: BatchEntry, newExpiryMs: number): BatchEntry => ({
+    ...entry,
+    outcome: 'RENEWED',
+    newExpiryMs,
+  });
   const renewed = new Map<string, number>();
   const failed = new Map<string, string>();
   const moved: { domain: string; expiryMs: number }[] = [];
@@ -338,16 +368,17 @@ async function recordResults(
     if (!entry.outcome && !detail) {
       // Not in the task's details (lagging, or never shown): only a read-back of about old + years settles it.
       const current = expiries.get(name);
-      if (current !== undefined && rules.judgeExpiry(entry.expiryMs, entry.years, current) === 'renewed') {
+      const verdict = current === undefined ? undefined : rules.judgeExpiry(entry.expiryMs, entry.years, current);
+      if (verdict === 'renewed' && current !== undefined) {
         renewed.set(entry.domain, current);
-        entries.push({ ...entry, outcome: 'RENEWED', newExpiryMs: current });
+        entries.push(renewedEntry(entry, current));
         continue;
       }
+      if (verdict === 'moved' && current !== undefined) moved.push({ domain: entry.domain, expiryMs: current });
     }
     const running = detail?.state === 'waiting' || detail?.state === 'executing';
     if (entry.outcome || !detail || running || (detail.state === 'failure' && taskRunning)) {
-      if (!entry.outcome) summary.pending += 1;
-      entries.push(entry);
+      entries.push(entry.outcome ? entry : pending(entry));
       continue;
     }
     if (detail.state === 'failure') {
@@ -362,16 +393,22 @@ async function recordResults(
     const verdict = current === undefined ? 'unchanged' : rules.judgeExpiry(entry.expiryMs, entry.years, current);
     if (verdict === 'renewed' && current !== undefined) {
       renewed.set(entry.domain, current);
-      entries.push({ ...entry, outcome: 'RENEWED', newExpiryMs: current });
+      entries.push(renewedEntry(entry, current));
       continue;
     }
-    summary.pending += 1;
-    if (verdict === 'moved' && current !== undefined) moved.push({ domain: entry.domain, expiryMs: current });
-    else deps.log.warn('task reports success but the expiry has not moved yet', { domain: entry.domain, taskNo });
-    entries.push(entry);
+    if (verdict === 'moved' && current !== undefined) {
+      moved.push({ domain: entry.domain, expiryMs: current });
+      entries.push(pending(entry));
+      continue;
+    }
+    deps.log.warn('task reports success but the expiry has not moved yet', { domain: entry.domain, taskNo });
+    entries.push(pending(entry, current === undefined ? undefined : TASK_SAYS_RENEWED));
   }
   let current = moved.length > 0 ? await recordMoved(deps, batch, moved) : batch;
-  if (renewed.size === 0 && failed.size === 0) return current;
+  if (renewed.size === 0 && failed.size === 0) {
+    if (!noted) return current;
+    return deps.ledger.saveBatch({ ...current, entries, updatedAtMs: deps.clock.now() });
+  }
 
   const now = deps.clock.now();
   await applyToClaims(

@@ -43,7 +43,10 @@ export function outcomesForNotice(batch: Batch, notice: PendingNotice, nowMs: nu
           };
         }
         const daysLeft = Math.floor((e.expiryMs - nowMs) / DAY_MS);
-        const why = batch.error?.message ?? 'task not finished in time';
+        // An open entry's message is what check's last look found (check.ts TASK_SAYS_RENEWED, NOT_IN_ACCOUNT): it
+        // says what to do itself, so no "look the task up" after it.
+        const note = e.outcome ? undefined : e.message;
+        const why = note ?? batch.error?.message ?? 'task not finished in time';
         const when =
           daysLeft < 0
             ? `it expired ${-daysLeft} day${daysLeft === -1 ? '' : 's'} ago`
@@ -53,7 +56,11 @@ export function outcomesForNotice(batch: Batch, notice: PendingNotice, nowMs: nu
           event: 'stuck' as const,
           ...(daysLeft <= STUCK_DAYS_SHOWN ? { daysLeft } : {}),
           reason:
-            daysLeft <= STUCK_URGENT_DAYS ? `${why}; ${when}: look the task up in the console task list now` : why,
+            daysLeft > STUCK_URGENT_DAYS
+              ? why
+              : note
+                ? `${note}; ${when}`
+                : `${why}; ${when}: look the task up in the console task list now`,
         };
       });
     case 'lapse-risk':

@@ -355,6 +355,41 @@ describe('partial faults on the fakes', () => {
     expect(lines.join('\n')).not.toMatch(/it expires in \d+ days?: look the task up/);
   });
 
+  test('a stuck line whose task says renewed while the expiry lags says so, and not to renew by hand', async () => {
+    const t = await given({ domains: ['lag.com+6d'] });
+    t.registrar.faults.expiryLagMs = () => 5 * 86_400_000; // the registrar shows the new expiry days late
+    await t.renew();
+    t.advance('25h');
+    await t.check();
+    const line =
+      t.notifier.sent
+        .at(-1)
+        ?.email.split('\n')
+        .find((l) => l.startsWith('- lag.com')) ?? '';
+    expect(line).toMatch(
+      /reason: its task says renewed, but the registrar still shows the old expiry: do not renew it by hand; it expires in 4 days/,
+    );
+    expect(line).not.toMatch(/task not finished in time|look the task up/);
+  });
+
+  test('a stuck line for a domain no longer in the account says so, and how to close the batch', async () => {
+    const t = await given({ domains: ['gone.com+6d'] });
+    t.registrar.faults.queueMs = () => 10 * 86_400_000; // the task never runs before the domain leaves
+    await t.renew();
+    t.registrar.domains.delete('gone.com'); // transferred out
+    const gone = hidingDetailRows(t.registrar, 'gone.com');
+    t.advance('25h');
+    await t.check({ deps: { registrar: gone } });
+    const line =
+      t.notifier.sent
+        .at(-1)
+        ?.email.split('\n')
+        .find((l) => l.startsWith('- gone.com')) ?? '';
+    expect(line).toMatch(
+      /reason: the registrar does not find it in this account \(transferred out or deleted\?\): look in the console, then close the batch \(autorenew close-batch\)/,
+    );
+  });
+
   test('a stuck line close to the expiry says how close, and what to look at', async () => {
     const t = await given({ domains: ['slow.com+4d'], taskMs: 10 * 86_400_000 });
     await t.renew();
