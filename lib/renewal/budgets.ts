@@ -84,79 +84,104 @@ export async function takeBatchBudget(
   planned: PlannedBatch,
   global?: GlobalShare,
 ): Promise<Grant> {
-  const count = await deps.ledger.takeBudget({
-    name: DOMAIN_BUDGET,
-    period: periods.day,
-    amount: planned.items.length,
-    cap: policy.limits.maxDomainsPerRun,
-    nowMs: deps.clock.now(),
-  });
-  let grant: Grant = count < planned.items.length ? { items: count, limitedBy: 'day-count' } : { items: count };
-  if (global && grant.items > 0) {
-    // This account's fair share first, then the shared counter, which holds across overlapping runs.
-    const wanted = Math.min(grant.items, global.left);
-    const taken =
-      wanted === 0
-        ? 0
-        : await deps.ledger.takeBudget({
-            name: DOMAIN_BUDGET,
-            period: periods.day,
-            amount: wanted,
-            cap: global.cap,
-            nowMs: deps.clock.now(),
-            shared: true,
-          });
-    global.left -= taken;
-    if (taken < grant.items) {
-      await giveBack(deps, { ...periods, globalCapped: false }, { count: grant.items - taken, spend: 0 });
-      grant = { items: taken, limitedBy: 'global-count' };
-    }
-  }
-  // Money, per UTC day (maxSpendPerRun: a duplicate delivery or a CLI run the same day is not a fresh run's worth,
-  // review 2026-12-03) then per month. A step that trims the batch gives back what the earlier steps took for the
-  // items it drops.
-  const steps = [
-    { key: 'day', period: periods.day, limit: policy.limits.maxSpendPerRun, path: 'limits.maxSpendPerRun' },
-    { key: 'month', period: periods.month, limit: policy.limits.maxSpendPerMonth, path: 'limits.maxSpendPerMonth' },
-  ] as const;
+  // What the batch holds so far: given back when a later step fails (a ledger error), else the day's count and
+  // money read as spent until the period ends and hold back later renewals for nothing (review 2026-12-03).
+  let grant: Grant = { items: 0 };
+  let globalHeld = false;
   const taken: ('day' | 'month')[] = [];
-  for (const step of steps) {
-    const cap = policyAmount(policy, step.limit, step.path);
-    if (!cap || grant.items === 0) continue;
-    const items = planned.items.slice(0, grant.items);
-    const wanted = costOf(items);
-    if (wanted === 0) continue;
-    const granted = await deps.ledger.takeBudget({
-      name: spendBudgetName(periods.currency),
-      period: step.period,
-      amount: wanted,
-      cap: cap.minor,
-      nowMs: deps.clock.now(),
-    });
-    if (granted < wanted) {
-      // The longest prefix that fits what was granted; the rest of the grant goes straight back.
-      let kept = 0;
-      let cost = 0;
-      for (const d of items) {
-        const next = cost + (d.price?.minor ?? 0);
-        if (next > granted) break;
-        cost = next;
-        kept++;
-      }
-      const back = (key: 'day' | 'month') =>
-        key === step.key ? granted - cost : taken.includes(key) ? wanted - cost : 0;
-      await giveBack(deps, periods, {
-        count: grant.items - kept,
+  try {
+    grant = await takeSteps();
+  } catch (err) {
+    const cost = costOf(planned.items.slice(0, grant.items));
+    await giveBack(
+      deps,
+      { ...periods, globalCapped: periods.globalCapped === true && globalHeld },
+      {
+        count: grant.items,
         spend: 0,
-        daySpend: back('day'),
-        monthSpend: back('month'),
-      });
-      if (global && periods.globalCapped) global.left += grant.items - kept;
-      grant = { items: kept, limitedBy: step.key === 'day' ? 'day-spend' : 'month-spend' };
-    }
-    taken.push(step.key);
+        daySpend: taken.includes('day') ? cost : 0,
+        monthSpend: taken.includes('month') ? cost : 0,
+      },
+    );
+    throw err;
   }
   return grant;
+
+  async function takeSteps(): Promise<Grant> {
+    const count = await deps.ledger.takeBudget({
+      name: DOMAIN_BUDGET,
+      period: periods.day,
+      amount: planned.items.length,
+      cap: policy.limits.maxDomainsPerRun,
+      nowMs: deps.clock.now(),
+    });
+    grant = count < planned.items.length ? { items: count, limitedBy: 'day-count' } : { items: count };
+    if (global && grant.items > 0) {
+      // This account's fair share first, then the shared counter, which holds across overlapping runs.
+      const wanted = Math.min(grant.items, global.left);
+      const shared =
+        wanted === 0
+          ? 0
+          : await deps.ledger.takeBudget({
+              name: DOMAIN_BUDGET,
+              period: periods.day,
+              amount: wanted,
+              cap: global.cap,
+              nowMs: deps.clock.now(),
+              shared: true,
+            });
+      globalHeld = shared > 0;
+      global.left -= shared;
+      if (shared < grant.items) {
+        await giveBack(deps, { ...periods, globalCapped: false }, { count: grant.items - shared, spend: 0 });
+        grant = { items: shared, limitedBy: 'global-count' };
+      }
+    }
+    // Money, per UTC day (maxSpendPerRun: a duplicate delivery or a CLI run the same day is not a fresh run's worth,
+    // review 2026-12-03) then per month. A step that trims the batch gives back what the earlier steps took for the
+    // items it drops.
+    const steps = [
+      { key: 'day', period: periods.day, limit: policy.limits.maxSpendPerRun, path: 'limits.maxSpendPerRun' },
+      { key: 'month', period: periods.month, limit: policy.limits.maxSpendPerMonth, path: 'limits.maxSpendPerMonth' },
+    ] as const;
+    for (const step of steps) {
+      const cap = policyAmount(policy, step.limit, step.path);
+      if (!cap || grant.items === 0) continue;
+      const items = planned.items.slice(0, grant.items);
+      const wanted = costOf(items);
+      if (wanted === 0) continue;
+      const granted = await deps.ledger.takeBudget({
+        name: spendBudgetName(periods.currency),
+        period: step.period,
+        amount: wanted,
+        cap: cap.minor,
+        nowMs: deps.clock.now(),
+      });
+      if (granted < wanted) {
+        // The longest prefix that fits what was granted; the rest of the grant goes straight back.
+        let kept = 0;
+        let cost = 0;
+        for (const d of items) {
+          const next = cost + (d.price?.minor ?? 0);
+          if (next > granted) break;
+          cost = next;
+          kept++;
+        }
+        const back = (key: 'day' | 'month') =>
+          key === step.key ? granted - cost : taken.includes(key) ? wanted - cost : 0;
+        await giveBack(deps, periods, {
+          count: grant.items - kept,
+          spend: 0,
+          daySpend: back('day'),
+          monthSpend: back('month'),
+        });
+        if (global && periods.globalCapped) global.left += grant.items - kept;
+        grant = { items: kept, limitedBy: step.key === 'day' ? 'day-spend' : 'month-spend' };
+      }
+      taken.push(step.key);
+    }
+    return grant;
+  }
 }
 
 /** Gives back budget taken for domains that were not bought. Best effort: a failure only under-spends. */

@@ -164,7 +164,15 @@ export async function submitBatch(
   planned: PlannedBatch,
   periods: BudgetPeriods,
 ): Promise<SentBatch> {
-  const prepared = await prepareBatch(deps, policy, runId, planned);
+  let prepared: Awaited<ReturnType<typeof prepareBatch>>;
+  try {
+    prepared = await prepareBatch(deps, policy, runId, planned);
+  } catch (err) {
+    // Nothing was sent: the budget taken for the batch goes back (else the day's count and the month's money read
+    // as spent, and hold back renewals, until the period ends). Claims it wrote stay until check releases them.
+    await giveBack(deps, periods, { count: planned.items.length, spend: costOf(planned.items.map(toEntry)) });
+    throw err;
+  }
   await giveBack(deps, periods, {
     count: planned.items.length - prepared.claimed.length,
     spend: costOf(prepared.batch.entries) - costOf(prepared.claimed),
@@ -199,12 +207,20 @@ export async function sendPrepared(
     return sentNow({ batchId, status: 'empty', domains: 0 });
   }
   // Durable before the paid call: from here on the reconciler assumes the request may have reached the registrar.
-  const batch = await deps.ledger.saveBatch({
-    ...prepared,
-    entries: [...entries],
-    submitStartedAtMs: deps.clock.now(),
-    updatedAtMs: deps.clock.now(),
-  });
+  let batch: Batch;
+  try {
+    batch = await deps.ledger.saveBatch({
+      ...prepared,
+      entries: [...entries],
+      submitStartedAtMs: deps.clock.now(),
+      updatedAtMs: deps.clock.now(),
+    });
+  } catch (err) {
+    // Not sent (the write may have landed all the same: check then waits as for a sent batch, the claims hold the
+    // domains meanwhile): what the batch took of the budgets goes back.
+    await giveBack(deps, periods, { count: entries.length, spend: costOf(entries) });
+    throw err;
+  }
 
   let submitted: SubmitResult;
   try {
@@ -340,7 +356,11 @@ async function handleSubmitError(
     } catch (writeErr) {
       // An authorisation refusal stops the run even when it could not be recorded: every later batch would go out
       // with the same refused key (review 2026-12-03). The batch stays as it is: check settles it (nothing bought).
-      if (!auth) throw writeErr;
+      if (!auth) {
+        // Proven not executed: the money goes back, the count only when not final (as below).
+        await giveBack(deps, periods, { count: final ? 0 : batch.entries.length, spend: costOf(batch.entries) });
+        throw writeErr;
+      }
       log.error('the authorisation refusal could not be recorded; the run stops anyway', describeError(writeErr));
       await giveBack(deps, periods, { count: batch.entries.length, spend: costOf(batch.entries) });
       return { batchId: batch.batchId, status: 'error', domains: batch.entries.length, message, stoppedBy: err };

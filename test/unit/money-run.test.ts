@@ -10,7 +10,7 @@ import { collectHeldBack } from '../../lib/renewal/run-notices';
 import type { HeldBack } from '../../lib/renewal/run-renew';
 import { collectLapseWarnings } from '../../lib/renewal/will-lapse';
 import { type Given, given, listedDomain } from '../helpers/builder';
-import { duplicatingDetailRow } from '../helpers/faulty';
+import { duplicatingDetailRow, flakyLedger } from '../helpers/faulty';
 
 /**
  * Money before the charge (issue 15), on the fast layer: prices, balance, money limits, someone else's queued
@@ -666,5 +666,42 @@ describe('budgets given back', () => {
     t.advance('25h');
     await t.renew();
     expect(t.registrar.submissions().map((s) => s.domainName)).toEqual(['a.com']);
+  });
+
+  const onOurSide: [string, Parameters<typeof flakyLedger>[1]][] = [
+    ['the submit-start write', { saveBatch: [1] }],
+    ['a claim write', { claim: [1] }],
+  ];
+  test.each(onOurSide)(
+    'a batch that fails on our side before the paid call (%s) gives back its count and money',
+    async (_, failOn) => {
+      // Nothing was sent: the day's count and the month's money must not read as spent until the period ends.
+      const t = await given({
+        domains: ['a.com+5d', 'b.com+6d'],
+        policy: { limits: { maxDomainsPerRun: 2, maxSpendPerMonth: '138' } },
+      });
+      const flaky = flakyLedger(t.ledger, failOn);
+      const first = await t.renew({ deps: { ledger: flaky } });
+      expect(first.summary.errors).toBe(1);
+      expect(t.registrar.submissions()).toEqual([]);
+      t.advance('30m');
+      await t.check(); // releases the intent the failed batch left
+      const second = await t.renew();
+      expect(second.heldBack).toEqual([]);
+      expect(names(t.registrar.submissions())).toEqual(['a.com', 'b.com']);
+    },
+  );
+
+  test("a budget write that fails after the day's count was taken gives the count back: the run stops, the next buys", async () => {
+    const t = await given({
+      domains: ['a.com+5d', 'b.com+6d'],
+      policy: { limits: { maxDomainsPerRun: 2, maxSpendPerMonth: '138' } },
+    });
+    const flaky = flakyLedger(t.ledger, { takeBudget: [2] }); // the count is taken, the month's money fails
+    await expect(t.renew({ deps: { ledger: flaky } })).rejects.toThrow(/takeBudget failed/);
+    expect(t.registrar.submissions()).toEqual([]);
+    const second = await t.renew();
+    expect(second.heldBack).toEqual([]);
+    expect(names(t.registrar.submissions())).toEqual(['a.com', 'b.com']);
   });
 });
