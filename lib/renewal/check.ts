@@ -7,6 +7,7 @@ import type { TaskDetail } from '../registrar/port';
 import { applyToClaims, isFixableByPerson, isLive, transitions } from './claims';
 import { readCurrentExpiries } from './confirm-expiry';
 import type { JobDeps } from './deps';
+import { NOT_IN_ACCOUNT, TASK_SAYS_RENEWED } from './entry-notes';
 import { claimKey } from './plan-types';
 import {
   DEFAULT_SETTLE_RULES,
@@ -313,13 +314,6 @@ async function flagStuck(deps: JobDeps, policy: Policy, batch: Batch, summary: C
     updatedAtMs: now,
   });
 }
-
-/** An open entry's note (its stuck line's reason) when its task says renewed and the expiry has not moved. */
-export const TASK_SAYS_RENEWED =
-  'its task says renewed, but the registrar still shows the old expiry: do not renew it by hand';
-/** An open entry's note when the registrar says the domain is not in the account (DomainNotExist). */
-export const NOT_IN_ACCOUNT =
-  'the registrar does not find it in this account (transferred out or deleted?): look in the console, then close the batch (autorenew close-batch)';
 
 /**
  * Applies task results to a submitted batch: failures become FAILED (retried later within limits); successes become

@@ -146,6 +146,29 @@ describe('closeBatchByHand (autorenew close-batch): a way out of a batch check c
     ]);
   });
 
+  test("a renewal whose expiry moved oddly is the person's to close, though its row says renewed (as its alert says)", async () => {
+    const t = await given({ domains: ['m.com+6d'] });
+    const old = t.expiry('m.com') as number;
+    await t.renew();
+    t.advance('5m');
+    t.registrar.faults.before = (op) => {
+      const d = t.registrar.domains.get('m.com');
+      if ((op === 'listDomains' || op === 'getDomain') && d) d.expiresAtMs = old + 3 * 365 * 86_400_000;
+    };
+    await t.check(); // expiry-moved: the entry stays open, its row says success
+    t.advance('25h');
+    const [open] = await t.ledger.listOpenBatches();
+    const closed = await closeBatchByHand(
+      t.ledger,
+      open?.batchId as string,
+      'looked',
+      t.clock.now(),
+      true,
+      t.registrar,
+    );
+    expect(closed.batch.status).toBe('CLOSED');
+  });
+
   test('an unknown batch id is an InputError that writes nothing', async () => {
     const t = await given();
     await expect(closeBatchByHand(t.ledger, 'nope', 'x', t.clock.now(), true)).rejects.toThrow(InputError);

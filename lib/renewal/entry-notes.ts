@@ -1,0 +1,12 @@
+/*
+ * What check's last look found about an open batch entry, kept as its `message` until it settles: the entry's stuck
+ * line gives it as the reason (notices.ts), and close-batch leaves such an entry to the person.
+ */
+
+/** The task says renewed and the expiry has not moved (a listing lag): a renewal by hand would be a second one. */
+export const TASK_SAYS_RENEWED =
+  'its task says renewed, but the registrar still shows the old expiry: do not renew it by hand';
+
+/** The registrar says the domain is not in the account (DomainNotExist): check can never settle it. */
+export const NOT_IN_ACCOUNT =
+  'the registrar does not find it in this account (transferred out or deleted?): look in the console, then close the batch (autorenew close-batch)';
