@@ -31,6 +31,11 @@ export const SEVERITY_ORDER: readonly NotifyEvent[] = [
 
 /** Sections whose lines carry one-time marks and come last by severity: part of the email is kept for them. */
 const MARKED_LAST: readonly OutcomeEvent[] = ['upcoming', 'elsewhere'];
+/**
+ * Batch notices sent once (marked sent with the digest, cut lines included) that follow `deferred`: half of the
+ * email is kept for them from the recurring and routine sections.
+ */
+const ONE_SHOT: readonly OutcomeEvent[] = ['unknown', 'failed', 'stuck'];
 /** Sections that leave that part to them: lines that recur every run, or routine ones. */
 const YIELDING: readonly OutcomeEvent[] = ['deferred', 'resolved', 'submitted', 'renewed'];
 
@@ -337,23 +342,28 @@ function renderEmail(
   let budget = maxBytes - [...header, ...footer, ...sectionHeads].reduce((sum, l) => sum + jsonBytes(l), 0);
   // The last sections by severity carry one-time marks (an upcoming line starts its notice period once listed): up
   // to a quarter of the room is kept for them from the sections that recur every run (held-back deferred lines) or
-  // are routine, so those cannot cut them every run. Severe sections (failed, unknown, will-lapse...) keep it all.
-  const marked = new Map(
-    MARKED_LAST.flatMap((e) => selection.groups.get(e) ?? []).map((o) => [o, formatOutcomeLine(o)]),
+  // are routine, so those cannot cut them every run. Likewise up to half for the one-shot batch notices after
+  // `deferred` (failed, unknown, stuck: review 2026-12-03, a deferred flood cut a failure's line every run). Severe
+  // sections keep it all.
+  const formatted = new Map(
+    [...MARKED_LAST, ...ONE_SHOT].flatMap((e) => selection.groups.get(e) ?? []).map((o) => [o, formatOutcomeLine(o)]),
   );
-  const markedBytes = [...marked.values()].reduce((sum, line) => sum + jsonBytes(line), 0);
-  let reserve = Math.min(markedBytes, Math.floor(budget / 4));
+  const bytesOf = (events: readonly OutcomeEvent[]) =>
+    events.flatMap((e) => selection.groups.get(e) ?? []).reduce((sum, o) => sum + jsonBytes(formatted.get(o) ?? ''), 0);
+  let reserve = Math.min(bytesOf(MARKED_LAST), Math.floor(budget / 4));
+  let oneShotReserve = Math.min(bytesOf(ONE_SHOT), Math.floor(budget / 2));
   const body: string[] = [];
   const unlisted: DomainOutcome[] = [];
   for (const event of OUTCOME_ORDER) {
     const group = selection.groups.get(event);
     if (!group) continue;
     if (MARKED_LAST.includes(event)) reserve = 0;
-    const kept = YIELDING.includes(event) ? reserve : 0;
+    if (ONE_SHOT.includes(event)) oneShotReserve = 0;
+    const kept = YIELDING.includes(event) ? reserve + oneShotReserve : 0;
     body.push(`${SECTIONS[event].title} (${group.length}): ${SECTIONS[event].blurb}`);
     let listed = 0;
     for (const outcome of group) {
-      const line = marked.get(outcome) ?? formatOutcomeLine(outcome);
+      const line = formatted.get(outcome) ?? formatOutcomeLine(outcome);
       if (jsonBytes(line) > budget - kept - 200) break;
       budget -= jsonBytes(line);
       body.push(line);

@@ -409,6 +409,27 @@ describe('renderDigest: names and will-lapse (issue 12)', () => {
     expect(m.unlisted?.every((o) => o.event === 'upcoming')).toBe(true);
   });
 
+  test('a long deferred section cannot cut the failed, unknown and stuck lines that follow it (sent once each)', () => {
+    // Review 2026-12-03: 3 000 held-back lines before them took the whole email, and their batch notices were marked
+    // sent with the lines cut: a failure to fix (balance, verification) went out as a count only, run after run.
+    const deferred = Array.from({ length: 3000 }, (_, i) =>
+      outcome({ domain: `held-back-${i}.com`, event: 'deferred', batchId: '-', reason: 'held back by a budget' }),
+    );
+    const severe = [
+      outcome({ domain: 'refused.com', event: 'failed', reason: 'real-name verification missing' }),
+      outcome({ domain: 'lost.com', event: 'unknown', reason: 'answer lost' }),
+      outcome({ domain: 'slow.com', event: 'stuck', reason: 'task not finished in time' }),
+    ];
+    const m = render(digest([...deferred, ...severe]), {
+      events: ['deferred', 'failed', 'unknown', 'stuck'],
+      smsEvents: [],
+    });
+    for (const d of ['refused.com', 'lost.com', 'slow.com']) expect(m.email).toContain(`- ${d}: `);
+    expect(m.unlisted?.length).toBeGreaterThan(0);
+    expect(m.unlisted?.every((o) => o.event === 'deferred')).toBe(true);
+    expect(Buffer.byteLength(JSON.stringify(m.email))).toBeLessThan(SNS_LIMIT);
+  });
+
   test('the SMS names a line that pages people, not a more severe one that does not', () => {
     // Review 2026-12-03: a held domain's 25-day will-lapse (email only) took the SMS from the top-up line.
     const m = render(
