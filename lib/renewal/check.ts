@@ -439,13 +439,15 @@ async function recordResults(
     failed: failed.size,
     done,
   });
+  // A failure goes out at once, not when the last batch-mate settles (one whose expiry lags, or that moved oddly,
+  // can keep the batch open for days: review 2026-12-03); the close sends the whole result again.
+  const final = (done || failed.size > 0) && !current.pendingNotices.includes('final');
   current = await deps.ledger.saveBatch({
     ...current,
     entries,
     updatedAtMs: now,
-    ...(done
-      ? { status: 'CLOSED' as const, closedAtMs: now, pendingNotices: [...current.pendingNotices, 'final' as const] }
-      : {}),
+    ...(final ? { pendingNotices: [...current.pendingNotices, 'final' as const] } : {}),
+    ...(done ? { status: 'CLOSED' as const, closedAtMs: now } : {}),
   });
   return current;
 }

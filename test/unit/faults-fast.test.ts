@@ -279,6 +279,22 @@ describe('partial faults on the fakes', () => {
     expect(await t.check({ deps: { registrar: failsA } })).toMatchObject({ failed: 1, pending: 0 });
   });
 
+  test('a failed line goes out at once, while a batch-mate stays open (its expiry lags)', async () => {
+    const t = await given({ domains: ['a.com+10d', 'b.com+11d'] });
+    t.registrar.faults.expiryLagMs = () => 3 * 86_400_000; // b.com's new expiry shows days late
+    await t.renew();
+    t.advance('1h');
+    const failsA: Registrar = {
+      ...t.registrar,
+      listTaskDetails: async (no) =>
+        (await t.registrar.listTaskDetails(no)).map((d) =>
+          d.domainName === 'a.com' ? { ...d, state: 'failure', failReason: 'registry said no' } : d,
+        ),
+    };
+    expect(await t.check({ deps: { registrar: failsA } })).toMatchObject({ failed: 1, pending: 1 });
+    expect(t.notifier.sent.at(-1)?.email).toMatch(/^- a\.com: .*reason: registry said no/m);
+  });
+
   test('one failing confirmation look-up leaves only that domain pending', async () => {
     const t = await given({ domains: ['bad.com+10d', 'good.com+11d'] });
     await t.renew();
