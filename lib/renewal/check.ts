@@ -19,6 +19,7 @@ import {
 import { sweepOrphanedClaims } from './sweep';
 import { rowsByDomain } from './task-rows';
 import { boundText } from './text';
+import { computeTimeMarginMs } from './time-margin';
 
 const HOUR_MS = 3_600_000;
 /**
@@ -47,6 +48,8 @@ export interface CheckSummary {
   orphaned: number;
   /** Batches whose processing threw (registrar or ledger trouble); retried next run. */
   errors: number;
+  /** Batches not read because the run was near its time limit (left to the next run, still flagged stuck). */
+  leftForTime: number;
 }
 
 /** What a check run found: its counts, and every batch it saw, as stored after the run (for the digest). */
@@ -81,7 +84,13 @@ export async function runCheck(
     stuck: 0,
     orphaned: 0,
     errors: 0,
+    leftForTime: 0,
   };
+  // Near the function's time limit the run stops reading batches, so that what it did is recorded and reported: a
+  // run killed by its timeout sends no digest, and one that overran every hour would never send one (review
+  // 2026-12-03). The batches left are read by the next run; they are still flagged stuck (ledger only).
+  const margin = computeTimeMarginMs(deps.registrar.worstCaseCallMs);
+  const outOfTime = () => deps.remainingMs !== undefined && deps.remainingMs() < margin;
   // 4, its read. Once a UTC day the live claims are read for the orphan sweep, beside the registrar calls of steps
   // 1-2 rather than after step 3: the Scan reads every claim of the account, and the repairs need only what it finds
   // under a batch that was not open when the run began (each one is re-read before it is repaired).
@@ -104,6 +113,11 @@ export async function runCheck(
   // 1. Settle unknown/stale batches and read the task details of submitted ones (each batch isolated).
   const progress: { batch: Batch; details?: Map<string, TaskDetail> }[] = [];
   for (const batch of open) {
+    if (outOfTime()) {
+      summary.leftForTime += 1;
+      progress.push({ batch });
+      continue;
+    }
     const read = await isolated(batch, () => readBatch(deps, policy, batch, summary, delay, rules));
     // On failure the batch may have been saved meanwhile (e.g. adopted, then the detail read failed): re-read it
     // so the stuck check below works on the stored version.
@@ -128,7 +142,13 @@ export async function runCheck(
       })
       .map((entry) => ({ batch, entry }));
   });
-  const successes = succeeded.map((s) => s.entry);
+  if (summary.leftForTime > 0)
+    log.warn('stopping before the time limit: batches left to the next run', {
+      batches: summary.leftForTime,
+      marginMs: margin,
+    });
+  // Confirmations are registrar calls too: near the limit they wait for the next run (the entries stay pending).
+  const successes = outOfTime() ? [] : succeeded.map((s) => s.entry);
   // Ledger work off the critical path: the claims step 3 writes are read while the confirmation listing is in
   // flight, and a renewal is confirmed on its claim as soon as its page shows the new expiry. Step 3 then finds
   // those claims settled; a claim that changed in between fails its versioned save and is re-read there.

@@ -7,10 +7,7 @@ import { queuedTaskMark } from './foreign-tasks';
 import { listAndPlan } from './plan-listing';
 import type { Decision, Plan } from './plan-types';
 import { type BatchResult, releaseUnsent, type SentBatch, sendPrepared, submitBatch, toEntry } from './submit-batch';
-
-/** Beyond the paid call's own worst case: intent, claims, submit-start and TaskNo writes with their retries. */
-const LEDGER_MARGIN_MS = 30_000;
-const DEFAULT_CALL_WORST_CASE_MS = 60_000;
+import { computeTimeMarginMs } from './time-margin';
 
 export interface RenewSummary {
   runId: string;
@@ -59,14 +56,6 @@ export interface RenewRun {
   heldBack: HeldBack[];
   /** Set when an authorisation failure stopped the run: nothing was counted against the domains. */
   stoppedBy?: Error;
-}
-
-/**
- * How long before the platform's deadline the renew job stops starting batches, ms: the worst case of one batch,
- * i.e. the paid call with every retry and timeout (from the client) plus the ledger writes around it.
- */
-export function computeTimeMarginMs(callWorstCaseMs: number | undefined): number {
-  return (callWorstCaseMs ?? DEFAULT_CALL_WORST_CASE_MS) + LEDGER_MARGIN_MS;
 }
 
 /**

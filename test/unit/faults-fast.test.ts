@@ -317,6 +317,20 @@ describe('partial faults on the fakes', () => {
     expect(await status('bad.com')).toBe('RENEWED');
   });
 
+  test('near its time limit check stops reading batches, and still reports: the stuck line goes out', async () => {
+    const t = await given({ domains: ['slow.com+20d'], taskMs: 5 * 86_400_000 });
+    await t.renew();
+    t.advance('25h');
+    const reads = t.registrar.calls.listTaskDetails;
+    const run = await t.check({ deps: { remainingMs: () => 1_000 } });
+    expect(run).toMatchObject({ leftForTime: 1, stuck: 1, notified: true });
+    expect(t.registrar.calls.listTaskDetails).toBe(reads);
+    expect(t.notifier.sent.at(-1)?.email).toMatch(/^Stuck \(1\)/m);
+    // With time, the next run reads it as usual.
+    expect(await t.check()).toMatchObject({ leftForTime: 0, pending: 1 });
+    expect(t.registrar.calls.listTaskDetails).toBe(reads + 1);
+  });
+
   test('"stuck" is reported once a day while the task stays unfinished', async () => {
     const t = await given({ domains: ['slow.com+20d'], taskMs: 5 * 86_400_000 });
     await t.renew();
