@@ -4,6 +4,7 @@ import {
   AuthRejectedError,
   InputError,
   LedgerConflictError,
+  LedgerError,
   RejectedFinalError,
   RejectedRetryableError,
   SecretError,
@@ -357,9 +358,14 @@ async function handleSubmitError(
       // An authorisation refusal stops the run even when it could not be recorded: every later batch would go out
       // with the same refused key (review 2026-12-03). The batch stays as it is: check settles it (nothing bought).
       if (!auth) {
-        // Proven not executed: the money goes back, the count only when not final (as below).
+        // Proven not executed: the money goes back, the count only when not final (as below). The batch stays for
+        // check to settle; the run's line names the registrar's reason, which is recorded nowhere else.
         await giveBack(deps, periods, { count: final ? 0 : batch.entries.length, spend: costOf(batch.entries) });
-        throw writeErr;
+        throw new LedgerError(
+          `the registrar refused the order (${message}), nothing was bought; recording the refusal failed: ${writeErr instanceof Error ? writeErr.message : String(writeErr)}`,
+          { ...(code ? { code } : {}), ...(requestId ? { requestId } : {}) },
+          { cause: writeErr },
+        );
       }
       log.error('the authorisation refusal could not be recorded; the run stops anyway', describeError(writeErr));
       await giveBack(deps, periods, { count: batch.entries.length, spend: costOf(batch.entries) });

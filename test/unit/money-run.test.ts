@@ -692,6 +692,20 @@ describe('budgets given back', () => {
     },
   );
 
+  test("a refusal whose record fails still names the registrar's reason in the digest", async () => {
+    const t = await given({ domains: ['a.com+5d'] });
+    t.registrar.faults.before = (op) => {
+      if (op === 'submitRenewBatch')
+        throw new RejectedFinalError('real-name verification missing (test)', { code: 'InvalidParameter' });
+    };
+    const flaky = flakyLedger(t.ledger, { saveBatch: [2] }); // the submit start is written, the refusal's record not
+    const run = await executeRenew(t.deps({ ledger: flaky }), { policy: t.policy, dryRun: false, runId: 'r' }).catch(
+      (err: unknown) => err,
+    );
+    expect(run).toBeInstanceOf(Error); // the run fails loudly (a batch failed on our side)
+    expect(t.notifier.sent.at(-1)?.email).toMatch(/^- a\.com: .*real-name verification missing \(test\)/m);
+  });
+
   test("a budget write that fails after the day's count was taken gives the count back: the run stops, the next buys", async () => {
     const t = await given({
       domains: ['a.com+5d', 'b.com+6d'],
