@@ -119,6 +119,7 @@ export async function reconcileBatch(
   const spread = Math.max(...reads) - Math.min(...reads);
   if (now < releaseAt || spread < rules.releaseReadGapMs) {
     current = await flagLapseRisk(deps, current, releaseAt, now);
+    current = await flagUnrecordedUnknown(deps, current, now);
     return { kind: 'waiting', batch: current };
   }
 
@@ -299,6 +300,24 @@ async function flagLapseRisk(deps: JobDeps, batch: Batch, releaseAt: number, now
   return deps.ledger.saveBatch({
     ...batch,
     pendingNotices: [...batch.pendingNotices, 'lapse-risk'],
+    updatedAtMs: now,
+  });
+}
+
+/**
+ * An intent whose submit started and whose outcome its run never recorded (the UNKNOWN write failed, and maybe the
+ * run's digest too, which carried the alert only in memory): the `unknown` alert is added here, once, so a person
+ * hears "may have executed: do not resubmit" before the stuck alert a day later (review 2026-12-03).
+ */
+async function flagUnrecordedUnknown(deps: JobDeps, batch: Batch, now: number): Promise<Batch> {
+  if (batch.status !== 'INTENT' || batch.submitStartedAtMs === undefined) return batch;
+  if (batch.pendingNotices.includes('unknown') || batch.sentNotices.includes('unknown')) return batch;
+  return deps.ledger.saveBatch({
+    ...batch,
+    pendingNotices: [...batch.pendingNotices, 'unknown'],
+    error: batch.error ?? {
+      message: 'the order may have been sent, and its answer was not recorded (a ledger write failed)',
+    },
     updatedAtMs: now,
   });
 }

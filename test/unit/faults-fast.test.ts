@@ -3,7 +3,7 @@ import { executeRenew } from '../../lib/jobs';
 import type { Registrar, RenewBatchRequest } from '../../lib/registrar/port';
 import { collectHeldBack } from '../../lib/renewal/run-notices';
 import { given } from '../helpers/builder';
-import { duplicatingDetailRow, hidingDetailRows } from '../helpers/faulty';
+import { duplicatingDetailRow, flakyLedger, hidingDetailRows, strangeRegistrar } from '../helpers/faulty';
 
 /**
  * Partial faults on the fast layer: the fakes' fault hooks in place of the sandbox's fault injection and the
@@ -329,6 +329,28 @@ describe('partial faults on the fakes', () => {
     // With time, the next run reads it as usual.
     expect(await t.check()).toMatchObject({ leftForTime: 0, pending: 1 });
     expect(t.registrar.calls.listTaskDetails).toBe(reads + 1);
+  });
+
+  test('an unknown outcome neither recorded nor published by its run is reported by the next check', async () => {
+    // The UNKNOWN write after the ambiguous paid call fails, then the run's digest fails too: the alert lived only
+    // in that run's memory (review 2026-12-03).
+    const t = await given({ domains: ['a.com+10d'] });
+    t.registrar.faults.afterSubmit = () => {
+      throw new AmbiguousOutcomeError('answer lost after the order was placed (test)');
+    };
+    const flaky = flakyLedger(t.ledger, { saveBatch: [2] });
+    t.notifier.failNext = 10;
+    await expect(
+      executeRenew(t.deps({ ledger: flaky }), { policy: t.policy, dryRun: false, runId: 'r' }),
+    ).rejects.toThrow();
+    expect(t.notifier.sent).toEqual([]);
+    t.notifier.failNext = 0;
+    t.registrar.faults = {};
+    t.advance('30m');
+    const hidden = strangeRegistrar(t.registrar, { hideTasks: () => true }); // its task not listed yet
+    await t.check({ deps: { registrar: hidden } });
+    expect(t.notifier.sent.at(-1)?.email).toMatch(/^Unknown outcome \(1\): /m);
+    expect(t.notifier.sent.at(-1)?.email).toMatch(/^- a\.com: /m);
   });
 
   test('"stuck" is reported once a day while the task stays unfinished', async () => {
