@@ -67,6 +67,13 @@ export const closeBatchCommand: Command = async (args, io) => {
       io.out(terminalLine(`batch ${batchId}${where} is closed already; nothing to do`));
       return EXIT.ok;
     }
+    if (result.taskCheck === 'no-task') {
+      io.out(
+        terminalLine(
+          `batch ${batchId}${where} has no TaskNo (its submit's answer was lost): no task was read; the console task list is the only check`,
+        ),
+      );
+    }
     for (const { entry, action } of result.unsettled) {
       const what =
         action === 'renewed'

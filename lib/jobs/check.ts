@@ -37,7 +37,13 @@ export async function executeCheck(
         RenewalsFailed: summary.failed,
         OutcomesUnknown: summary.unknown,
       },
-      failures: summary.errors ? [`${summary.errors} batch(es) could not be checked`] : [],
+      failures: [
+        ...(summary.errors ? [`${summary.errors} batch(es) could not be checked`] : []),
+        // Degraded, not silent: a check that cannot read every open batch within its time limit needs a person.
+        ...(summary.leftForTime
+          ? [`${summary.leftForTime} batch(es) not read before the time limit; the next run reads them`]
+          : []),
+      ],
     });
     return { ...summary, notified };
   } catch (err) {

@@ -7,7 +7,7 @@ import type { TaskDetail } from '../registrar/port';
 import { applyToClaims, isFixableByPerson, isLive, transitions } from './claims';
 import { readCurrentExpiries } from './confirm-expiry';
 import type { JobDeps } from './deps';
-import { NOT_IN_ACCOUNT, TASK_SAYS_RENEWED } from './entry-notes';
+import { hasNote, NOT_IN_ACCOUNT, TASK_SAYS_RENEWED } from './entry-notes';
 import { claimKey } from './plan-types';
 import {
   DEFAULT_SETTLE_RULES,
@@ -166,6 +166,7 @@ export async function runCheck(
             log.warn('could not confirm the new expiry; pending until the next run', { domain, ...describeError(err) });
           },
           early.found,
+          outOfTime,
         )
       : new Map<string, number>();
   await early.settled();
@@ -359,7 +360,7 @@ async function recordResults(
   const pending = (entry: BatchEntry, note?: string): BatchEntry => {
     summary.pending += 1;
     const finding = notFound.has(entry.domain) ? NOT_IN_ACCOUNT : note;
-    if (finding === undefined || entry.message === finding) return entry;
+    if (finding === undefined || hasNote(entry, finding)) return entry;
     noted = true;
     return { ...entry, message: finding };
   };
@@ -375,7 +376,13 @@ async function recordResults(
   // A failed row is final only once no row of its task waits or executes: whether the registrar runs a failed row
   // again while its task runs is UNCONFIRMED (TryCount is a retry count), and a failure recorded early is retried
   // by a later renew run, a second purchase if the row then succeeds. Until then it is pending (stuck alerts apply).
-  const taskRunning = [...details.values()].some((d) => d.state === 'waiting' || d.state === 'executing');
+  // An unsettled entry with no row may be one still to run (rows lagging): the same, until the batch is stuck-old
+  // (a row that never shows must not hold a failure back for good; the stuck alert names the batch by then).
+  const stuckOld =
+    deps.clock.now() - (batch.submitStartedAtMs ?? batch.createdAtMs) >= policy.notify.stuckAfterHours * HOUR_MS;
+  const rowMissing = batch.entries.some((e) => !e.outcome && !details.has(e.domain));
+  const taskRunning =
+    [...details.values()].some((d) => d.state === 'waiting' || d.state === 'executing') || (rowMissing && !stuckOld);
   for (const entry of batch.entries) {
     const name = entry.domain;
     const detail = details.get(name);

@@ -3,7 +3,7 @@ import type { Batch, BatchEntry, Ledger } from '../ledger/port';
 import type { Registrar } from '../registrar/port';
 import { isLive, transitions } from './claims';
 import { DAY_MS } from './dates';
-import { NOT_IN_ACCOUNT } from './entry-notes';
+import { hasNote, NOT_IN_ACCOUNT } from './entry-notes';
 import { rowsByDomain } from './task-rows';
 import { boundText } from './text';
 
@@ -32,6 +32,8 @@ export interface CloseBatchResult {
   unsettled: ClosedEntry[];
   /** False when the batch was closed already: nothing to do. */
   open: boolean;
+  /** Whether its task's rows were read first: `no-task` when it has no TaskNo (an unknown submit's). */
+  taskCheck: 'read' | 'no-task' | 'skipped';
 }
 
 type CloseLedger = Pick<Ledger, 'getBatch' | 'listClaimsForDomain' | 'saveClaim' | 'saveBatch'>;
@@ -67,7 +69,8 @@ export async function closeBatchByHand(
       `no batch ${JSON.stringify(batchId)} in the ledger; \`autorenew status\` lists the open ones; nothing was written`,
     );
   }
-  if (batch.status === 'CLOSED') return { batch, unsettled: [], open: false };
+  const taskCheck = !tasks ? 'skipped' : batch.taskNo ? 'read' : 'no-task';
+  if (batch.status === 'CLOSED') return { batch, unsettled: [], open: false, taskCheck };
   const sinceMs = batch.submitStartedAtMs ?? batch.createdAtMs;
   if (batch.status === 'INTENT' || nowMs - sinceMs < MIN_CLOSE_AGE_MS) {
     throw new InputError(
@@ -100,13 +103,13 @@ export async function closeBatchByHand(
       });
     }
   }
-  if (!write) return { batch, unsettled, open: true };
+  if (!write) return { batch, unsettled, open: true, taskCheck };
   const entries = batch.entries.map((e): BatchEntry => {
     if (e.outcome) return e;
     const newExpiryMs = renewedAt.get(e.domain);
-    return newExpiryMs !== undefined
-      ? { ...e, outcome: 'RENEWED', newExpiryMs }
-      : { ...e, outcome: 'NOT_SUBMITTED', message };
+    if (newExpiryMs === undefined) return { ...e, outcome: 'NOT_SUBMITTED', message };
+    const { message: _note, ...settled } = e; // an open entry's note (entry-notes.ts) ends with it
+    return { ...settled, outcome: 'RENEWED', newExpiryMs };
   });
   const settledBefore = batch.entries.some((e) => e.outcome === 'RENEWED' || e.outcome === 'FAILED');
   const kept = batch.pendingNotices.filter((n) => !SUPERSEDED.has(n) && n !== 'resolved' && n !== 'final');
@@ -120,7 +123,7 @@ export async function closeBatchByHand(
     // The person has looked: an alert still waiting to go out about the open state would now be wrong.
     pendingNotices: [...kept, 'resolved', ...(settledBefore || renewedAt.size > 0 ? ['final' as const] : [])],
   });
-  return { batch: closed, unsettled, open: true };
+  return { batch: closed, unsettled, open: true, taskCheck };
 }
 
 /**
@@ -134,12 +137,22 @@ async function refuseWhileTaskHolds(
   batch: Batch,
   taskNo: string,
 ): Promise<void> {
-  const rows = rowsByDomain(await tasks.listTaskDetails(taskNo));
+  let details: Awaited<ReturnType<Registrar['listTaskDetails']>>;
+  try {
+    details = await tasks.listTaskDetails(taskNo);
+  } catch (err) {
+    throw new InputError(
+      `batch ${batch.batchId} is not closed: its task ${taskNo} could not be read (${err instanceof Error ? err.message : String(err)}); try again, or, once the console task list shows nothing of it waiting or running, close with --no-task-check; nothing was written`,
+      {},
+      { cause: err },
+    );
+  }
+  const rows = rowsByDomain(details);
   // A renewal whose expiry moved oddly, or whose domain the registrar no longer finds, check never settles: its
   // success row is the person's to judge, as the alert that sent them here says.
   const forPerson = new Set([
     ...(batch.movedExpiries ?? []).map((m) => m.domain),
-    ...batch.entries.filter((e) => e.message === NOT_IN_ACCOUNT).map((e) => e.domain),
+    ...batch.entries.filter((e) => !e.outcome && hasNote(e, NOT_IN_ACCOUNT)).map((e) => e.domain),
   ]);
   const held = batch.entries.flatMap((e) => {
     const state = e.outcome ? undefined : rows.get(e.domain)?.state;

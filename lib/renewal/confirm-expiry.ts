@@ -68,6 +68,8 @@ export async function readCurrentExpiries(
   entries: readonly Entry[],
   onError: (domain: string, err: unknown) => void = () => {},
   onFound: (domain: string, expiryMs: number) => void = () => {},
+  /** True once no more look-ups may start (the run's time limit): the domains left stay out of the result. */
+  stop: () => boolean = () => false,
 ): Promise<Map<string, number>> {
   const plan = planConfirmation(entries);
   const found = new Map<string, number>();
@@ -77,6 +79,7 @@ export async function readCurrentExpiries(
     onFound(domain, expiryMs);
   };
   for (const range of plan.ranges) {
+    if (stop()) break;
     const wanted = new Set(range.entries.map((e) => e.domain));
     const keep = (listed: readonly { domainName: string; expiresAtMs: number }[]) => {
       for (const d of listed) if (wanted.has(d.domainName)) take(d.domainName, d.expiresAtMs);
@@ -90,6 +93,7 @@ export async function readCurrentExpiries(
   for (const e of entries) {
     const name = e.domain;
     if (found.has(name)) continue;
+    if (stop()) break;
     try {
       take(name, (await registrar.getDomain(e.domain)).expiresAtMs);
     } catch (err) {

@@ -10,3 +10,11 @@ export const TASK_SAYS_RENEWED =
 /** The registrar says the domain is not in the account (DomainNotExist): check can never settle it. */
 export const NOT_IN_ACCOUNT =
   'the registrar does not find it in this account (transferred out or deleted?): look in the console, then close the batch (autorenew close-batch)';
+
+/** The ledger may shorten a long entry message to fit its item (ledger/items.ts): notes are told apart by a prefix. */
+const NOTE_PREFIX_CHARS = 40;
+
+/** True when the entry carries `note` (whole, or as the ledger shortened it). */
+export function hasNote(entry: { message?: string }, note: string): boolean {
+  return entry.message?.slice(0, NOTE_PREFIX_CHARS) === note.slice(0, NOTE_PREFIX_CHARS);
+}

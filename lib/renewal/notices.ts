@@ -8,6 +8,7 @@ import { CLOSED_BY_HAND } from './close-batch';
 import { DAY_MS, formatDateUtc } from './dates';
 import type { JobDeps } from './deps';
 import { renderDigest } from './digest';
+import { hasNote, TASK_SAYS_RENEWED } from './entry-notes';
 import type { LineMark } from './run-notices';
 
 /** The per-domain lines one pending notice of a batch contributes to a digest (`nowMs` for days left). */
@@ -59,7 +60,7 @@ export function outcomesForNotice(batch: Batch, notice: PendingNotice, nowMs: nu
             daysLeft > STUCK_URGENT_DAYS
               ? why
               : note
-                ? `${note}; ${when}`
+                ? `${note}; ${when}${hasNote(e, TASK_SAYS_RENEWED) ? ': look at the domain in the console now; if it still shows the old expiry, ask Alibaba support before renewing by hand' : ''}`
                 : `${why}; ${when}: look the task up in the console task list now`,
         };
       });
@@ -303,6 +304,13 @@ function publishedWhole(n: PendingNotice, rendered: Batch, now: Batch): boolean 
   if (n === 'expiry-moved') {
     const shown = new Set((rendered.movedExpiries ?? []).map((m) => `${m.domain}#${m.expiryMs}`));
     return (now.movedExpiries ?? []).every((m) => shown.has(`${m.domain}#${m.expiryMs}`));
+  }
+  if (n === 'final') {
+    // Added again while the batch is open (a failure goes out at once): a line settled since was not in this digest.
+    const shown = new Set(rendered.entries.filter((e) => e.outcome).map((e) => `${e.domain}#${e.outcome}`));
+    return now.entries
+      .filter((e) => e.outcome === 'RENEWED' || e.outcome === 'FAILED')
+      .every((e) => shown.has(`${e.domain}#${e.outcome}`));
   }
   if (n === 'orphaned') {
     const shown = new Set(rendered.repaired ?? []);

@@ -1,4 +1,4 @@
-import type { Batch, BatchEntry } from '../ledger/port';
+import type { Batch, BatchEntry, Claim } from '../ledger/port';
 import { describeError } from '../log';
 import type { Policy } from '../policy/schema';
 import type { TaskInfo } from '../registrar/port';
@@ -119,7 +119,7 @@ export async function reconcileBatch(
   const spread = Math.max(...reads) - Math.min(...reads);
   if (now < releaseAt || spread < rules.releaseReadGapMs) {
     current = await flagLapseRisk(deps, current, releaseAt, now);
-    current = await flagUnrecordedUnknown(deps, current, now);
+    current = await flagUnrecordedUnknown(deps, current, claims, now);
     return { kind: 'waiting', batch: current };
   }
 
@@ -307,11 +307,20 @@ async function flagLapseRisk(deps: JobDeps, batch: Batch, releaseAt: number, now
 /**
  * An intent whose submit started and whose outcome its run never recorded (the UNKNOWN write failed, and maybe the
  * run's digest too, which carried the alert only in memory): the `unknown` alert is added here, once, so a person
- * hears "may have executed: do not resubmit" before the stuck alert a day later (review 2026-12-03).
+ * hears "may have executed: do not resubmit" before the stuck alert a day later (review 2026-12-03). Not when none
+ * of its claims is live: the registrar refused it and the refusal was written to the claims, only the batch write
+ * failed (its run's line named the refusal).
  */
-async function flagUnrecordedUnknown(deps: JobDeps, batch: Batch, now: number): Promise<Batch> {
+async function flagUnrecordedUnknown(
+  deps: JobDeps,
+  batch: Batch,
+  claims: readonly Claim[],
+  now: number,
+): Promise<Batch> {
   if (batch.status !== 'INTENT' || batch.submitStartedAtMs === undefined) return batch;
   if (batch.pendingNotices.includes('unknown') || batch.sentNotices.includes('unknown')) return batch;
+  const own = claims.filter((c) => c.batchId === batch.batchId);
+  if (own.length > 0 && !own.some(isLive)) return batch;
   return deps.ledger.saveBatch({
     ...batch,
     pendingNotices: [...batch.pendingNotices, 'unknown'],

@@ -10,6 +10,9 @@ import { withEmbeddedLedger } from '../helpers/embedded-ledger';
 // `autorenew close-batch` on an embedded ledger, in process (runCli, the entry point bin/autorenew.js calls).
 const EXPIRY = Date.UTC(2026, 0, 10);
 const NOW = Date.UTC(2026, 0, 1);
+/** What the command says of a batch with no TaskNo (its submit's answer lost): nothing to read. */
+const NO_TASK =
+  "batch b-stuck has no TaskNo (its submit's answer was lost): no task was read; the console task list is the only check";
 
 describe('autorenew close-batch', () => {
   let dir: string;
@@ -62,7 +65,7 @@ describe('autorenew close-batch', () => {
     const preview = await runCliInProcess(['close-batch', 'b-stuck', '--reason', 'transferred out'], env());
     expect(preview.code).toBe(EXIT.invalidInput);
     expect(preview.stdout).toBe(
-      'gone.com (expiry 2026-01-10): would be released; the next renew run buys it if it is due and not held\n',
+      `${NO_TASK}\ngone.com (expiry 2026-01-10): would be released; the next renew run buys it if it is due and not held\n`,
     );
     expect(preview.stderr).toMatch(
       /batch b-stuck \(UNKNOWN\) was not closed: check the console task list, then add --yes/,
@@ -75,6 +78,7 @@ describe('autorenew close-batch', () => {
     expect(run.stderr).toBe('');
     expect(run.code).toBe(EXIT.ok);
     expect(run.stdout.split('\n')).toEqual([
+      NO_TASK,
       'gone.com (expiry 2026-01-10): released; the next renew run buys it if it is due and not held',
       'close-batch: batch b-stuck closed, 1 renewal(s) released',
       '',

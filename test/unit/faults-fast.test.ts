@@ -1,5 +1,5 @@
 import { AmbiguousOutcomeError, AuthRejectedError, RejectedFinalError } from '../../lib/errors';
-import { executeRenew } from '../../lib/jobs';
+import { executeCheck, executeRenew } from '../../lib/jobs';
 import type { Registrar, RenewBatchRequest } from '../../lib/registrar/port';
 import { collectHeldBack } from '../../lib/renewal/run-notices';
 import { given } from '../helpers/builder';
@@ -279,6 +279,21 @@ describe('partial faults on the fakes', () => {
     expect(await t.check({ deps: { registrar: failsA } })).toMatchObject({ failed: 1, pending: 0 });
   });
 
+  test('a failed row waits while a batch-mate has no row yet (it may still run), until the batch is stuck-old', async () => {
+    const t = await given({ domains: ['a.com+10d', 'b.com+11d'] });
+    await t.renew();
+    t.advance('1h');
+    const base = hidingDetailRows(t.registrar, 'b.com');
+    const failsA: Registrar = {
+      ...base,
+      listTaskDetails: async (no) =>
+        (await base.listTaskDetails(no)).map((d) => (d.domainName === 'a.com' ? { ...d, state: 'failure' } : d)),
+    };
+    expect(await t.check({ deps: { registrar: failsA } })).toMatchObject({ failed: 0 });
+    t.advance('24h');
+    expect(await t.check({ deps: { registrar: failsA } })).toMatchObject({ failed: 1 });
+  });
+
   test('a failed line goes out at once, while a batch-mate stays open (its expiry lags)', async () => {
     const t = await given({ domains: ['a.com+10d', 'b.com+11d'] });
     t.registrar.faults.expiryLagMs = () => 3 * 86_400_000; // b.com's new expiry shows days late
@@ -326,6 +341,10 @@ describe('partial faults on the fakes', () => {
     expect(run).toMatchObject({ leftForTime: 1, stuck: 1, notified: true });
     expect(t.registrar.calls.listTaskDetails).toBe(reads);
     expect(t.notifier.sent.at(-1)?.email).toMatch(/^Stuck \(1\)/m);
+    // The job reports it and fails loudly: a check that cannot keep up needs a person.
+    await expect(
+      executeCheck(t.deps({ remainingMs: () => 1_000 }), { policy: t.policy, runId: 'short' }),
+    ).rejects.toThrow(/1 batch\(es\) not read before the time limit; the next run reads them/);
     // With time, the next run reads it as usual.
     expect(await t.check()).toMatchObject({ leftForTime: 0, pending: 1 });
     expect(t.registrar.calls.listTaskDetails).toBe(reads + 1);
@@ -422,6 +441,10 @@ describe('partial faults on the fakes', () => {
       /reason: its task says renewed, but the registrar still shows the old expiry: do not renew it by hand; it expires in 4 days/,
     );
     expect(line).not.toMatch(/task not finished in time|look the task up/);
+    // Close to the expiry it still says what to do: the renewal may never show.
+    expect(line).toMatch(
+      /look at the domain in the console now; if it still shows the old expiry, ask Alibaba support/,
+    );
   });
 
   test('a stuck line for a domain no longer in the account says so, and how to close the batch', async () => {
