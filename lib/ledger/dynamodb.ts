@@ -78,28 +78,37 @@ const TAKEOVER_TRANSLATION: Record<(typeof TAKEOVER_CLAUSES)[number]['name'], st
 /**
  * Budget counters change by ADD, which a retry would apply twice (an answer lost after DynamoDB applied it, then
  * re-sent by the client): a give-back counted twice lets a run spend past its cap (M4). Each change therefore writes
- * its id into one of APPLIED_SLOTS attributes of the item (picked by the id) on the condition that the slot does not
- * hold that id already, so the replay is refused and recognised. Slots, not a growing list: the item stays under
- * ~3 KB however many changes a month brings. A replay comes within seconds; another change landing in the same slot
- * in between (1 in 64 per change in that window) would let it through.
+ * its id into two of APPLIED_SLOTS attributes of the item (picked by the id with two hashes) on the condition that
+ * neither holds that id already, so the replay is refused and recognised while either still does. Slots, not a
+ * growing list: the item stays under ~3 KB however many changes a month brings. A replay comes within seconds; it
+ * gets through only if other changes in between overwrote both slots (about 1 in 2 000 for one such change; with one
+ * slot it was 1 in 64, and accounts share the global counter: review 2026-12-03).
  */
 const APPLIED_SLOTS = 64;
-const APPLY_ONCE = '#slot = :writeId';
-const NOT_APPLIED = '(attribute_not_exists(#slot) OR #slot <> :writeId)';
+const APPLY_ONCE = '#slotA = :writeId, #slotB = :writeId';
+const NOT_APPLIED =
+  '(attribute_not_exists(#slotA) OR #slotA <> :writeId) AND (attribute_not_exists(#slotB) OR #slotB <> :writeId)';
 
-/** The attribute that records change `writeId` on a budget item. */
-function appliedSlot(writeId: string): string {
+/** The two attributes that record change `writeId` on a budget item (always two different ones). */
+export function appliedSlots(writeId: string): [string, string] {
   let h = 0;
-  for (let i = 0; i < writeId.length; i++) h = (h * 31 + writeId.charCodeAt(i)) >>> 0;
-  return `applied${h % APPLIED_SLOTS}`;
+  let g = 2166136261;
+  for (let i = 0; i < writeId.length; i++) {
+    h = (h * 31 + writeId.charCodeAt(i)) >>> 0;
+    g = Math.imul(g ^ writeId.charCodeAt(i), 16777619) >>> 0;
+  }
+  const a = h % APPLIED_SLOTS;
+  const b = (a + 1 + (g % (APPLIED_SLOTS - 1))) % APPLIED_SLOTS;
+  return [`applied${a}`, `applied${b}`];
 }
 
 function appliedNames(writeId: string): Record<string, string> {
-  return { '#slot': appliedSlot(writeId) };
+  const [a, b] = appliedSlots(writeId);
+  return { '#slotA': a, '#slotB': b };
 }
 
 function hasApplied(stored: Item | undefined, writeId: string): boolean {
-  return stored?.[appliedSlot(writeId)] === writeId;
+  return appliedSlots(writeId).some((slot) => stored?.[slot] === writeId);
 }
 
 export const TAKEOVER_CONDITION = TAKEOVER_CLAUSES.map((c) => TAKEOVER_TRANSLATION[c.name]).join(' AND ');
