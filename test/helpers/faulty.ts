@@ -79,6 +79,17 @@ export function duplicatingDetailRow(
   };
 }
 
+/** The registrar with every task's detail rows passed through `rewrite` (a row reading failed, say). */
+export function rewritingRows(registrar: Registrar, rewrite: (row: TaskDetail) => TaskDetail): Registrar {
+  return { ...registrar, listTaskDetails: async (taskNo) => (await registrar.listTaskDetails(taskNo)).map(rewrite) };
+}
+
+/** A row rewrite: `domainName`'s row reads failed, with `failReason`. */
+export const failingRow =
+  (domainName: string, failReason = 'registry said no (test)') =>
+  (row: TaskDetail): TaskDetail =>
+    row.domainName === domainName ? { ...row, state: 'failure', failReason } : row;
+
 /** The registrar with one domain's rows missing from every task's details (rows lagging, or never shown). */
 export function hidingDetailRows(registrar: Registrar, domainName: string): Registrar {
   return {

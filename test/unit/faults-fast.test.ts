@@ -3,7 +3,14 @@ import { executeCheck, executeRenew } from '../../lib/jobs';
 import type { Registrar, RenewBatchRequest } from '../../lib/registrar/port';
 import { collectHeldBack } from '../../lib/renewal/run-notices';
 import { given } from '../helpers/builder';
-import { duplicatingDetailRow, flakyLedger, hidingDetailRows, strangeRegistrar } from '../helpers/faulty';
+import {
+  duplicatingDetailRow,
+  failingRow,
+  flakyLedger,
+  hidingDetailRows,
+  rewritingRows,
+  strangeRegistrar,
+} from '../helpers/faulty';
 
 /**
  * Partial faults on the fast layer: the fakes' fault hooks in place of the sandbox's fault injection and the
@@ -248,15 +255,9 @@ describe('partial faults on the fakes', () => {
     const a = t.expiry('a.com') as number;
     await t.renew();
     t.advance('1h');
-    const flaky: Registrar = {
-      ...t.registrar,
-      listTaskDetails: async (no) =>
-        (await t.registrar.listTaskDetails(no)).map((d) =>
-          d.domainName === 'a.com' && d.state === 'waiting'
-            ? { ...d, state: 'failure', failReason: 'try 1 failed' }
-            : d,
-        ),
-    };
+    const flaky = rewritingRows(t.registrar, (d) =>
+      d.state === 'waiting' ? failingRow('a.com', 'try 1 failed')(d) : d,
+    );
     expect(await t.check({ deps: { registrar: flaky } })).toMatchObject({ renewed: 0, failed: 0, pending: 2 });
     t.advance('2h');
     expect(await t.check({ deps: { registrar: flaky } })).toMatchObject({ renewed: 2, failed: 0, pending: 0 });
@@ -269,13 +270,7 @@ describe('partial faults on the fakes', () => {
     const t = await given({ domains: ['a.com+10d', 'b.com+11d'] });
     await t.renew();
     t.advance('1h');
-    const failsA: Registrar = {
-      ...t.registrar,
-      listTaskDetails: async (no) =>
-        (await t.registrar.listTaskDetails(no)).map((d) =>
-          d.domainName === 'a.com' ? { ...d, state: 'failure', failReason: 'registry said no' } : d,
-        ),
-    };
+    const failsA = rewritingRows(t.registrar, failingRow('a.com', 'registry said no'));
     expect(await t.check({ deps: { registrar: failsA } })).toMatchObject({ failed: 1, pending: 0 });
   });
 
@@ -283,12 +278,7 @@ describe('partial faults on the fakes', () => {
     const t = await given({ domains: ['a.com+10d', 'b.com+11d'] });
     await t.renew();
     t.advance('1h');
-    const base = hidingDetailRows(t.registrar, 'b.com');
-    const failsA: Registrar = {
-      ...base,
-      listTaskDetails: async (no) =>
-        (await base.listTaskDetails(no)).map((d) => (d.domainName === 'a.com' ? { ...d, state: 'failure' } : d)),
-    };
+    const failsA = rewritingRows(hidingDetailRows(t.registrar, 'b.com'), failingRow('a.com'));
     expect(await t.check({ deps: { registrar: failsA } })).toMatchObject({ failed: 0 });
     t.advance('24h');
     expect(await t.check({ deps: { registrar: failsA } })).toMatchObject({ failed: 1 });
@@ -299,13 +289,7 @@ describe('partial faults on the fakes', () => {
     t.registrar.faults.expiryLagMs = () => 3 * 86_400_000; // b.com's new expiry shows days late
     await t.renew();
     t.advance('1h');
-    const failsA: Registrar = {
-      ...t.registrar,
-      listTaskDetails: async (no) =>
-        (await t.registrar.listTaskDetails(no)).map((d) =>
-          d.domainName === 'a.com' ? { ...d, state: 'failure', failReason: 'registry said no' } : d,
-        ),
-    };
+    const failsA = rewritingRows(t.registrar, failingRow('a.com', 'registry said no'));
     expect(await t.check({ deps: { registrar: failsA } })).toMatchObject({ failed: 1, pending: 1 });
     expect(t.notifier.sent.at(-1)?.email).toMatch(/^- a\.com: .*reason: registry said no/m);
   });
