@@ -1,6 +1,7 @@
 import { LedgerError } from '../../lib/errors';
 import type { Ledger } from '../../lib/ledger/port';
 import type { Registrar, TaskDetail, TaskInfo } from '../../lib/registrar/port';
+import type { MemoryRegistrar } from './memory-registrar';
 
 const DAY_MS = 86_400_000;
 
@@ -96,5 +97,16 @@ export function hidingDetailRows(registrar: Registrar, domainName: string): Regi
     ...registrar,
     listTaskDetails: async (taskNo) =>
       (await registrar.listTaskDetails(taskNo)).filter((d) => d.domainName !== domainName),
+  };
+}
+
+/**
+ * From now on the fake registrar shows `domain`'s expiry at `shownMs` (a listing or look-up), whatever its task did:
+ * an expiry that moved oddly (by another term than bought, say).
+ */
+export function showingExpiry(registrar: MemoryRegistrar, domain: string, shownMs: number): void {
+  registrar.faults.before = (op) => {
+    const d = registrar.domains.get(domain);
+    if ((op === 'listDomains' || op === 'getDomain') && d) d.expiresAtMs = shownMs;
   };
 }

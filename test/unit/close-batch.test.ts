@@ -2,7 +2,7 @@ import { AmbiguousOutcomeError, InputError } from '../../lib/errors';
 import { executeCheck } from '../../lib/jobs';
 import { closeBatchByHand } from '../../lib/renewal/close-batch';
 import { given } from '../helpers/builder';
-import { hidingDetailRows } from '../helpers/faulty';
+import { hidingDetailRows, showingExpiry } from '../helpers/faulty';
 
 describe('closeBatchByHand (autorenew close-batch): a way out of a batch check cannot settle', () => {
   test('a preview writes nothing; the close releases the claims, closes the batch, says so once, and the domain is bought', async () => {
@@ -151,10 +151,7 @@ describe('closeBatchByHand (autorenew close-batch): a way out of a batch check c
     const old = t.expiry('m.com') as number;
     await t.renew();
     t.advance('5m');
-    t.registrar.faults.before = (op) => {
-      const d = t.registrar.domains.get('m.com');
-      if ((op === 'listDomains' || op === 'getDomain') && d) d.expiresAtMs = old + 3 * 365 * 86_400_000;
-    };
+    showingExpiry(t.registrar, 'm.com', old + 3 * 365 * 86_400_000);
     await t.check(); // expiry-moved: the entry stays open, its row says success
     t.advance('25h');
     const [open] = await t.ledger.listOpenBatches();

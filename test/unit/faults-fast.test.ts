@@ -9,6 +9,7 @@ import {
   flakyLedger,
   hidingDetailRows,
   rewritingRows,
+  showingExpiry,
   strangeRegistrar,
 } from '../helpers/faulty';
 
@@ -16,6 +17,13 @@ import {
  * Partial faults on the fast layer: the fakes' fault hooks in place of the sandbox's fault injection and the
  * flaky-ledger wrapper. The HTTP versions stay in test/integration/partial-faults.test.ts.
  */
+
+/** The last digest's line for `domain` ('' when it has none). */
+const lastLineFor = (t: Awaited<ReturnType<typeof given>>, domain: string) =>
+  t.notifier.sent
+    .at(-1)
+    ?.email.split('\n')
+    .find((l) => l.startsWith(`- ${domain}`)) ?? '';
 
 /** The domains the registrar received in paid calls, sorted. */
 const submittedNames = (t: Awaited<ReturnType<typeof given>>) =>
@@ -397,10 +405,7 @@ describe('partial faults on the fakes', () => {
     await t.renew();
     t.advance('5m');
     // The task runs (expiry old + 1 year), then the registrar shows 3 years on: expiry-moved, the entry stays open.
-    t.registrar.faults.before = (op) => {
-      const d = t.registrar.domains.get('m.com');
-      if ((op === 'listDomains' || op === 'getDomain') && d) d.expiresAtMs = old + 3 * 365 * 86_400_000;
-    };
+    showingExpiry(t.registrar, 'm.com', old + 3 * 365 * 86_400_000);
     await t.check();
     t.advance('25h');
     await t.check(); // stuck
@@ -416,11 +421,7 @@ describe('partial faults on the fakes', () => {
     await t.renew();
     t.advance('25h');
     await t.check();
-    const line =
-      t.notifier.sent
-        .at(-1)
-        ?.email.split('\n')
-        .find((l) => l.startsWith('- lag.com')) ?? '';
+    const line = lastLineFor(t, 'lag.com');
     expect(line).toMatch(
       /reason: its task says renewed, but the registrar still shows the old expiry: do not renew it by hand; it expires in 4 days/,
     );
@@ -439,11 +440,7 @@ describe('partial faults on the fakes', () => {
     const gone = hidingDetailRows(t.registrar, 'gone.com');
     t.advance('25h');
     await t.check({ deps: { registrar: gone } });
-    const line =
-      t.notifier.sent
-        .at(-1)
-        ?.email.split('\n')
-        .find((l) => l.startsWith('- gone.com')) ?? '';
+    const line = lastLineFor(t, 'gone.com');
     expect(line).toMatch(
       /reason: the registrar does not find it in this account \(transferred out or deleted\?\): look in the console, then close the batch \(autorenew close-batch\)/,
     );
@@ -454,11 +451,7 @@ describe('partial faults on the fakes', () => {
     await t.renew();
     t.advance('25h');
     await t.check();
-    const line =
-      t.notifier.sent
-        .at(-1)
-        ?.email.split('\n')
-        .find((l) => l.startsWith('- slow.com')) ?? '';
+    const line = lastLineFor(t, 'slow.com');
     expect(line).toMatch(/2 days left/);
     expect(line).toMatch(
       /reason: task not finished in time; it expires in 2 days: look the task up in the console task list now/,
