@@ -67,15 +67,25 @@ export function costOf(entries: readonly Pick<BatchEntry, 'price'>[]): number {
 }
 
 export interface Grant {
-  /** How many of the batch's items (a prefix, in priority order) may be bought. */
+  /** How many of the batch's items may be bought (`kept.length`). */
   items: number;
+  /**
+   * Those items, in priority order: a prefix when a count stops the rest; with money, every item that fits what is
+   * left, skipping one that does not (as the plan's money pass does).
+   */
+  kept: readonly PlannedBatch['items'][number][];
   /** What stopped the rest, when something did. */
   limitedBy?: 'day-count' | 'global-count' | 'day-spend' | 'month-spend';
 }
 
+/** True when a grant was cut by a count (today's or the global one): the later batches are cut by it too. */
+export function isCountLimited(grant: Grant): boolean {
+  return grant.limitedBy === 'day-count' || grant.limitedBy === 'global-count';
+}
+
 /**
- * Takes the count and the money a batch needs. Returns how many of its items (a prefix) may be bought; what was
- * taken for the others is given back at once.
+ * Takes the count and the money a batch needs. Returns the items that may be bought; what was taken for the others
+ * is given back at once.
  */
 export async function takeBatchBudget(
   deps: Pick<JobDeps, 'ledger' | 'clock' | 'log'>,
@@ -86,13 +96,13 @@ export async function takeBatchBudget(
 ): Promise<Grant> {
   // What the batch holds so far: given back when a later step fails (a ledger error), else the day's count and
   // money read as spent until the period ends and hold back later renewals for nothing (review 2026-12-03).
-  let grant: Grant = { items: 0 };
+  let grant: Grant = { items: 0, kept: [] };
   let globalHeld = false;
   const taken: ('day' | 'month')[] = [];
   try {
     grant = await takeSteps();
   } catch (err) {
-    const cost = costOf(planned.items.slice(0, grant.items));
+    const cost = costOf(grant.kept);
     await giveBack(
       deps,
       { ...periods, globalCapped: periods.globalCapped === true && globalHeld },
@@ -115,7 +125,11 @@ export async function takeBatchBudget(
       cap: policy.limits.maxDomainsPerRun,
       nowMs: deps.clock.now(),
     });
-    grant = count < planned.items.length ? { items: count, limitedBy: 'day-count' } : { items: count };
+    const counted = planned.items.slice(0, count);
+    grant =
+      count < planned.items.length
+        ? { items: count, kept: counted, limitedBy: 'day-count' }
+        : { items: count, kept: counted };
     if (global && grant.items > 0) {
       // This account's fair share first, then the shared counter, which holds across overlapping runs.
       const wanted = Math.min(grant.items, global.left);
@@ -134,12 +148,13 @@ export async function takeBatchBudget(
       global.left -= shared;
       if (shared < grant.items) {
         await giveBack(deps, { ...periods, globalCapped: false }, { count: grant.items - shared, spend: 0 });
-        grant = { items: shared, limitedBy: 'global-count' };
+        grant = { items: shared, kept: grant.kept.slice(0, shared), limitedBy: 'global-count' };
       }
     }
     // Money, per UTC day (maxSpendPerRun: a duplicate delivery or a CLI run the same day is not a fresh run's worth,
     // review 2026-12-03) then per month. A step that trims the batch gives back what the earlier steps took for the
-    // items it drops.
+    // items it drops. It keeps every item that fits, in priority order: a first domain too dear for what is left
+    // no longer holds back the cheaper ones after it (review 2026-12-03: "cap reached" with room left).
     const steps = [
       { key: 'day', period: periods.day, limit: policy.limits.maxSpendPerRun, path: 'limits.maxSpendPerRun' },
       { key: 'month', period: periods.month, limit: policy.limits.maxSpendPerMonth, path: 'limits.maxSpendPerMonth' },
@@ -147,7 +162,7 @@ export async function takeBatchBudget(
     for (const step of steps) {
       const cap = policyAmount(policy, step.limit, step.path);
       if (!cap || grant.items === 0) continue;
-      const items = planned.items.slice(0, grant.items);
+      const items = grant.kept;
       const wanted = costOf(items);
       if (wanted === 0) continue;
       const granted = await deps.ledger.takeBudget({
@@ -158,25 +173,25 @@ export async function takeBatchBudget(
         nowMs: deps.clock.now(),
       });
       if (granted < wanted) {
-        // The longest prefix that fits what was granted; the rest of the grant goes straight back.
-        let kept = 0;
+        // Every item that fits what was granted, in order; the rest of the grant goes straight back.
+        const kept: PlannedBatch['items'][number][] = [];
         let cost = 0;
         for (const d of items) {
           const next = cost + (d.price?.minor ?? 0);
-          if (next > granted) break;
+          if (next > granted) continue;
           cost = next;
-          kept++;
+          kept.push(d);
         }
         const back = (key: 'day' | 'month') =>
           key === step.key ? granted - cost : taken.includes(key) ? wanted - cost : 0;
         await giveBack(deps, periods, {
-          count: grant.items - kept,
+          count: grant.items - kept.length,
           spend: 0,
           daySpend: back('day'),
           monthSpend: back('month'),
         });
-        if (global && periods.globalCapped) global.left += grant.items - kept;
-        grant = { items: kept, limitedBy: step.key === 'day' ? 'day-spend' : 'month-spend' };
+        if (global && periods.globalCapped) global.left += grant.items - kept.length;
+        grant = { items: kept.length, kept, limitedBy: step.key === 'day' ? 'day-spend' : 'month-spend' };
       }
       taken.push(step.key);
     }

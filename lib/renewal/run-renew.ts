@@ -1,6 +1,6 @@
 import { describeError } from '../log';
 import type { Policy } from '../policy/schema';
-import { budgetPeriods, type GlobalShare, type Grant, takeBatchBudget } from './budgets';
+import { budgetPeriods, type GlobalShare, type Grant, isCountLimited, takeBatchBudget } from './budgets';
 import { type BatchWork, createClaimAhead } from './claim-ahead';
 import type { JobDeps } from './deps';
 import { queuedTaskMark } from './foreign-tasks';
@@ -224,7 +224,7 @@ export async function runRenew(
       }
       // The caps hold per UTC day (count) and month (money) across overlapping and duplicate runs: taken from the
       // ledger before sending (before claiming, when the batch is not prepared ahead).
-      let grant: Grant = { items: 0 };
+      let grant: Grant = { items: 0, kept: [] };
       try {
         if (planned.items.length > 0) grant = await takeBatchBudget(deps, policy, periods, planned, global);
       } catch (err) {
@@ -232,11 +232,15 @@ export async function runRenew(
         throw err;
       }
       const granted = grant.items;
+      // A count cuts this batch and every later one; money only what does not fit (a later, cheaper batch may).
+      const countLimited = isCountLimited(grant);
+      const keptSet = new Set(grant.kept);
+      const notKept = planned.items.filter((d) => !keptSet.has(d));
       if (granted < planned.items.length) {
-        const later = work.slice(index + 1).flatMap((b) => b.planned.items);
+        const later = countLimited ? work.slice(index + 1).flatMap((b) => b.planned.items) : [];
         const limitedBy = grant.limitedBy ?? 'day-count';
-        for (const decision of [...planned.items.slice(granted), ...later]) heldBack.push({ decision, limitedBy });
-        const over = planned.items.length - granted + later.length;
+        for (const decision of [...notKept, ...later]) heldBack.push({ decision, limitedBy });
+        const over = notKept.length + later.length;
         if (grant.limitedBy === 'month-spend') summary.overMonthSpend += over;
         else summary.overBudget += over;
         log.warn(
@@ -250,16 +254,19 @@ export async function runRenew(
           { day: periods.day, month: periods.month, granted },
         );
         const message = 'held back by a budget; a later run buys it';
-        await releaseFrom(index + 1, message);
+        if (countLimited) await releaseFrom(index + 1, message);
         if (w.prepared) {
-          const rest = planned.items.slice(granted).map(toEntry);
+          const rest = notKept.map(toEntry);
           await releaseUnsent(deps, w.prepared, rest, message, granted === 0).catch((err) =>
             log.warn('claims held back not released; they are settled with their batch', describeError(err)),
           );
         }
       }
-      if (granted === 0 && planned.items.length > 0) break;
-      const trimmed = { ...planned, items: planned.items.slice(0, granted) };
+      if (granted === 0 && planned.items.length > 0) {
+        if (countLimited) break;
+        continue;
+      }
+      const trimmed = { ...planned, items: [...grant.kept] };
       let batch: SentBatch;
       try {
         batch = w.prepared
@@ -284,7 +291,7 @@ export async function runRenew(
         await releaseFrom(index + 1, 'the run stopped on an authorisation refusal; the next run buys it');
         break;
       }
-      if (granted < planned.items.length) break;
+      if (granted < planned.items.length && countLimited) break;
     }
   }
 }

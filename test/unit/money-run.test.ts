@@ -199,6 +199,24 @@ describe('money limits', () => {
     expect(t.registrar.submissions().length).toBe(12);
   });
 
+  test("a month's money left that the batch's first domain does not fit still buys the cheaper ones after it", async () => {
+    // 100 CNY left this month; the batch is x.io (398), a.com (69), c.com (69) in priority order. Held back as a
+    // prefix, none would be bought and the digest would say the cap is reached; the money pass skips and goes on.
+    const t = await given({
+      domains: ['x.io+5d', 'a.com+6d', 'c.com+7d', 'd.com+8d'],
+      policy: { limits: { maxSpendPerMonth: '1000', maxBatchSize: 3 } },
+    });
+    const period = utcMonth(t.clock.now());
+    await t.ledger.takeBudget({ name: spendBudgetName('CNY'), period, amount: 90_000, cap: 100_000, nowMs: 0 });
+    const run = await t.renew();
+    expect(names(t.registrar.submissions())).toEqual(['a.com']);
+    expect(run.heldBack.map((h) => [h.decision.domain.domainName, h.limitedBy])).toEqual([
+      ['x.io', 'month-spend'],
+      ['c.com', 'month-spend'],
+      ['d.com', 'month-spend'],
+    ]);
+  });
+
   test('maxSpendPerRun holds across the runs of one UTC day (a duplicate delivery, a CLI run), like the domain count', async () => {
     const domains = Array.from({ length: 4 }, (_, i) => `d${i}.com+${5 + i}d`);
     const t = await given({ domains, policy: { limits: { maxSpendPerRun: '150', maxBatchSize: 1 } } });
