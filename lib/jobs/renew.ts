@@ -138,7 +138,9 @@ function describeUrgent(plan: Plan): string[] {
 
 /** Quoted cost of what this run sent (batches that reached the submit), integer minor units. */
 function submittedCost(batches: readonly Batch[]): number {
-  return batches.filter((b) => b.submitStartedAtMs !== undefined).reduce((sum, b) => sum + costOf(b.entries), 0);
+  // A refused entry (FAILED or NOT_SUBMITTED at submit) was sent but not bought: not money submitted.
+  const sent = (b: Batch) => b.entries.filter((e) => e.outcome !== 'FAILED' && e.outcome !== 'NOT_SUBMITTED');
+  return batches.filter((b) => b.submitStartedAtMs !== undefined).reduce((sum, b) => sum + costOf(sent(b)), 0);
 }
 
 /**

@@ -674,6 +674,17 @@ describe('budgets given back', () => {
     expect(t.logs.filter((l) => /could not give back/.test(l))).toEqual([]);
   });
 
+  test('a refused order is not counted as money submitted (digest and SpendSubmitted)', async () => {
+    const t = await given({ domains: ['a.com+5d'] });
+    t.registrar.faults.before = (op) => {
+      if (op === 'submitRenewBatch') throw new RejectedFinalError('refused (test)', { code: 'InvalidParameter' });
+    };
+    const metrics: Record<string, number>[] = [];
+    await executeRenew(t.deps({ metrics: (m) => metrics.push(m) }), { policy: t.policy, dryRun: false, runId: 'r' });
+    expect(t.notifier.sent.at(-1)?.email).toMatch(/Money: submitted 0\.00 CNY \(quoted\) of 69\.00 CNY planned/);
+    expect(metrics.find((m) => 'SpendSubmitted' in m)).toMatchObject({ SpendSubmitted: 0 });
+  });
+
   test('with a monthly cap, a refused batch gives its money back: the next run can spend it', async () => {
     const t = await given({ domains: ['a.com+5d'], policy: { limits: { maxSpendPerMonth: '69' } } });
     t.registrar.faults.before = (op) => {
