@@ -82,6 +82,7 @@ async function repairOrphans(
     const now = deps.clock.now();
     const repairs: { claim: Claim; entry: BatchEntry }[] = [];
     const homeless: Claim[] = [];
+    const strays: Claim[] = [];
     for (const claim of claims) {
       const fresh = (await deps.ledger.getClaims([claim]))[0];
       if (!fresh || !isLive(fresh) || fresh.batchId !== batchId) continue;
@@ -89,6 +90,13 @@ async function repairOrphans(
       // was re-homed every day, adopted from the same task, and re-homed again).
       const domain = normalizeDomain(fresh.domain);
       const entry = batch?.entries.find((e) => e.domain === domain && e.expiryMs === fresh.expiryMs);
+      // Not listed by a batch whose submit started, and no TaskNo: provably not sent, as for an open batch's stray
+      // (review 2026-12-03: a hold-back whose release failed, under a batch that has closed since, was re-homed as
+      // an unknown, held a day more and announced as "whether it was bought is unknown").
+      if (!entry && !fresh.taskNo && isStray(fresh, batch)) {
+        strays.push(fresh);
+        continue;
+      }
       // A claim that carries a TaskNo is never released by repair (a task was seen for it): re-homed, check adopts.
       if (!batch || !entry?.outcome || (entry.outcome === 'NOT_SUBMITTED' && fresh.taskNo)) {
         homeless.push(fresh);
@@ -127,6 +135,7 @@ async function repairOrphans(
       out.push(await rehome(deps, runId, batchId, homeless));
       count += homeless.length;
     }
+    if (strays.length > 0) count += await releaseStrays(deps, strays);
   }
   return { count, batches: out };
 }

@@ -1,6 +1,7 @@
 import { AmbiguousOutcomeError, AuthRejectedError, RejectedFinalError } from '../../lib/errors';
 import { executeCheck, executeRenew } from '../../lib/jobs';
 import type { Registrar, RenewBatchRequest } from '../../lib/registrar/port';
+import { DOMAIN_BUDGET, utcDay } from '../../lib/renewal/budgets';
 import { collectHeldBack } from '../../lib/renewal/run-notices';
 import { given } from '../helpers/builder';
 import {
@@ -322,6 +323,36 @@ describe('partial faults on the fakes', () => {
     expect(await status('bad.com')).toBe('CLAIMED');
     expect((await t.check()).renewed).toBe(1);
     expect(await status('bad.com')).toBe('RENEWED');
+  });
+
+  test('a held-back claim whose release failed, under a batch that closed since, is released by the sweep', async () => {
+    // The budget keeps b.com out of its batch; its release write fails; the batch (a.com) is sent and closes. The
+    // next day's sweep finds b.com's claim under a closed batch that never listed it: provably not sent. Re-homed as
+    // an unknown, it was held a day more with an "orphaned: whether it was bought is unknown" line (review).
+    const t = await given({
+      domains: ['a.com+10d', 'b.com+11d'],
+      policy: { limits: { maxDomainsPerRun: 2, maxBatchSize: 2 } },
+    });
+    // An earlier run today bought one: the day's count has room for one more.
+    const day = utcDay(t.clock.now());
+    await t.ledger.takeBudget({ name: DOMAIN_BUDGET, period: day, amount: 1, cap: 2, nowMs: t.clock.now() });
+    await t.check(); // the day's first check, before the renew run: today's sweep is done
+    const flaky = flakyLedger(t.ledger, { saveClaim: [1] });
+    const run = await t.renew({ deps: { ledger: flaky } });
+    expect(submittedNames(t)).toEqual(['a.com']);
+    expect(run.heldBack.map((h) => h.decision.domain.domainName)).toEqual(['b.com']);
+    expect((await t.ledger.listClaimsForDomain('b.com')).map((c) => c.status)).toEqual(['CLAIMED']);
+    t.advance('1h');
+    await t.check(); // a.com renewed: its batch closes
+    expect(await t.ledger.listOpenBatches()).toEqual([]);
+    t.advance('1d'); // the next UTC day: the sweep runs
+    await t.check();
+    expect((await t.ledger.listClaimsForDomain('b.com')).map((c) => [c.status, c.code])).toEqual([
+      ['FAILED', 'not-submitted'],
+    ]);
+    expect(await t.ledger.listOpenBatches()).toEqual([]); // not re-homed under an UNKNOWN batch
+    await t.renew();
+    expect(submittedNames(t)).toEqual(['a.com', 'b.com']);
   });
 
   test('near its time limit check stops reading batches, and still reports: the stuck line goes out', async () => {
