@@ -217,9 +217,17 @@ export async function sendPrepared(
       updatedAtMs: deps.clock.now(),
     });
   } catch (err) {
-    // Not sent (the write may have landed all the same: check then waits as for a sent batch, the claims hold the
-    // domains meanwhile): what the batch took of the budgets goes back.
+    // Not sent: what the batch took of the budgets goes back, and its claims and the batch itself are released
+    // (the next run buys them), against the version read before: had the write landed all the same, that close fails
+    // and check settles the batch as a possibly sent one, its open entries holding the domains meanwhile.
     await giveBack(deps, periods, { count: entries.length, spend: costOf(entries) });
+    await releaseUnsent(
+      deps,
+      prepared,
+      entries,
+      'the submit start could not be recorded; nothing was sent',
+      true,
+    ).catch((releaseErr) => log.warn('unsent batch not released; check settles it', describeError(releaseErr)));
     throw err;
   }
 

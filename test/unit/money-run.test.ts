@@ -713,6 +713,8 @@ describe('budgets given back', () => {
       const first = await t.renew({ deps: { ledger: flaky } });
       expect(first.summary.errors).toBe(1);
       expect(t.registrar.submissions()).toEqual([]);
+      // Provably not sent: released at once, nothing left for check to settle (or to call unknown).
+      expect(await t.ledger.listOpenBatches()).toEqual([]);
       t.advance('30m');
       await t.check(); // releases the intent the failed batch left
       const second = await t.renew();
