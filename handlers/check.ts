@@ -1,5 +1,6 @@
 // Composition root of the scheduled check job: build dependencies, run the job once per account, report.
 
+import { buildUnpricedRegistrar } from '../lib/compose/adapters';
 import { type LambdaContext, prepareLambdaJob } from '../lib/compose/lambda';
 import { executeCheck } from '../lib/jobs';
 import { mergeAccountResults, runAccounts, throwIfAnyFailed } from '../lib/jobs/accounts';
@@ -9,7 +10,11 @@ import { mergeAccountResults, runAccounts, throwIfAnyFailed } from '../lib/jobs/
  * queries, so it reads the read-only Alibaba key (AUTORENEW_READONLY_SECRET_ID) when the stack gives one.
  */
 export async function handler(_event: unknown, context?: LambdaContext) {
-  const { jobs, room, runId } = await prepareLambdaJob('check', context, { alibabaAccess: 'read' });
+  const { jobs, room, runId } = await prepareLambdaJob('check', context, {
+    alibabaAccess: 'read',
+    // Check never quotes nor reads the balance: its registrar has no price code, and it has no billing adapter.
+    adapters: { registrar: buildUnpricedRegistrar },
+  });
   const results = await runAccounts(room, runId, jobs, ({ deps, policy }) => executeCheck(deps, { policy, runId }));
   return mergeAccountResults(jobs, throwIfAnyFailed('check', runId, results));
 }

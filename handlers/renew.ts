@@ -1,5 +1,6 @@
 // Composition root of the scheduled renew job: build dependencies, run the job once per account, report.
 
+import { buildBilling, buildRegistrar } from '../lib/compose/adapters';
 import { type LambdaContext, prepareLambdaJob } from '../lib/compose/lambda';
 import { executeRenew } from '../lib/jobs';
 import { mergeAccountResults, runAccounts, throwIfAnyFailed } from '../lib/jobs/accounts';
@@ -7,7 +8,9 @@ import { pickCounts, RENEW_COUNTS } from '../lib/jobs/counts';
 
 /** Scheduled renew: lists due domains, submits renewals at most once each, records every TaskNo; per account. */
 export async function handler(_event: unknown, context?: LambdaContext) {
-  const { jobs, room, dryRun, runId, log } = await prepareLambdaJob('renew', context);
+  const { jobs, room, dryRun, runId, log } = await prepareLambdaJob('renew', context, {
+    adapters: { registrar: buildRegistrar, billing: buildBilling },
+  });
   const results = await runAccounts(room, runId, jobs, ({ deps, policy, global }) =>
     executeRenew(deps, { policy, dryRun, runId, ...(global ? { global } : {}) }),
   );

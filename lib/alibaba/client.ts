@@ -12,7 +12,8 @@ import {
   buildTaskRangeParams,
   type WireParams,
 } from './params';
-import { DEFAULT_QUOTE_CHUNK, quoteRenewals } from './quotes';
+import { DEFAULT_QUOTE_CHUNK } from './quote-chunk';
+import type { quoteRenewals } from './quotes';
 import { createRateLimiter } from './rate-limit';
 import {
   DEFAULT_DISPLAY_TZ_OFFSET_MINUTES,
@@ -116,7 +117,14 @@ function validateRenewRequest(request: RenewBatchRequest, dialect: Dialect): voi
  * The Registrar port over the Alibaba Domain API (V1 RPC, HMAC-SHA1, POST form bodies): typed operations, strict
  * response checks, a shared QPS budget, timeouts, and retries that never resend a paid call whose outcome is unknown.
  */
-export function createAlibabaRegistrar(options: AlibabaClientOptions): Registrar {
+/**
+ * The registrar adapter. Without `priced` it cannot quote (`quoteRenewals` throws): the check job, which never asks
+ * for a price, is built so and does not load the price code (lib/alibaba/registrar.ts adds it).
+ */
+export function createAlibabaClient(
+  options: AlibabaClientOptions,
+  priced?: { quoteRenewals: typeof quoteRenewals },
+): Registrar {
   const now = options.now ?? Date.now;
   const sleep = options.sleep ?? defaultSleep;
   const random = options.random ?? Math.random;
@@ -236,7 +244,9 @@ export function createAlibabaRegistrar(options: AlibabaClientOptions): Registrar
     },
 
     quoteRenewals(items, currency, options) {
-      return quoteRenewals(caller, items, currency, {
+      if (!priced)
+        throw new Error('quoteRenewals: this registrar was built without prices (createAlibabaRegistrar has them)');
+      return priced.quoteRenewals(caller, items, currency, {
         chunkSize: quoteChunkSize,
         realTimePrice: dialect.realTimePrice,
         ...(options?.useCheckDomainPrice ? { useCheckDomainPrice: true } : {}),

@@ -15,8 +15,7 @@ import {
 type Source = Exclude<QuoteSource, 'table'>;
 type Unavailable = QuoteAnswer['unavailable'][number];
 
-/** Default domains per QueryDomainRealTimePrice request (its DomainItem limit is undocumented). */
-export const DEFAULT_QUOTE_CHUNK = 20;
+export { DEFAULT_QUOTE_CHUNK } from './quote-chunk';
 
 /** What one pricing call keeps while it runs. */
 interface QuoteRun {

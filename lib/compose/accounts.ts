@@ -12,7 +12,7 @@ import type { Policy } from '../policy/schema';
 import type { CredentialsProvider } from '../registrar/port';
 import type { JobDeps } from '../renewal/deps';
 import type { AlibabaAccess } from '../secrets';
-import { assembleDeps, buildBilling, buildRegistrar, withChatTargets } from './adapters';
+import { assembleDeps, type JobAdapters, withChatTargets } from './adapters';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -81,6 +81,8 @@ export function composeAccounts(parts: {
   log: Logger;
   metricsFor?: (account: string) => JobDeps['metrics'];
   credentialsFor: (config: Readonly<Config>, account: Readonly<Account>) => CredentialsProvider;
+  /** The registrar (and balance) adapters the job uses: the composition root picks them (adapters.ts). */
+  adapters: JobAdapters;
   /** Where the account's chat targets' URLs and signing secrets come from. */
   targetCredentialsFor: (config: Readonly<Config>) => TargetCredentialSource;
   remainingMs?: () => number;
@@ -103,8 +105,8 @@ export function composeAccounts(parts: {
     const log = account.name ? parts.log.child({ account: label }) : parts.log;
     const credentials = parts.credentialsFor(config, account);
     const deps = assembleDeps({
-      registrar: buildRegistrar(config, policy, credentials),
-      billing: buildBilling(config, credentials),
+      registrar: parts.adapters.registrar(config, policy, credentials),
+      ...(parts.adapters.billing ? { billing: parts.adapters.billing(config, credentials) } : {}),
       ledger,
       notifier: withChatTargets(room.notifierFor(label), policy, {
         credentials: parts.targetCredentialsFor(config),

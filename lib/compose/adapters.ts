@@ -1,7 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { createAlibabaBilling, createAlibabaRegistrar } from '../alibaba';
+import {
+  type AlibabaClientOptions,
+  createAlibabaBilling,
+  createAlibabaClient,
+  createAlibabaRegistrar,
+} from '../alibaba';
 import type { SnsPublish } from '../aws/sns';
 import type { Billing } from '../billing/port';
 import type { Clock } from '../clock';
@@ -60,7 +65,34 @@ export function buildRegistrar(
   policy: Pick<Policy, 'lang'>,
   credentials: CredentialsProvider,
 ): Registrar {
-  return createAlibabaRegistrar({
+  return createAlibabaRegistrar(registrarOptions(config, policy, credentials));
+}
+
+/**
+ * The same without prices (its `quoteRenewals` throws): for the check job, which never quotes, so its bundle leaves
+ * the price code out.
+ */
+export function buildUnpricedRegistrar(
+  config: Readonly<Config>,
+  policy: Pick<Policy, 'lang'>,
+  credentials: CredentialsProvider,
+): Registrar {
+  return createAlibabaClient(registrarOptions(config, policy, credentials));
+}
+
+/** What a job's composition builds per account for the registrar and, for the renew job, the balance. */
+export interface JobAdapters {
+  registrar: typeof buildRegistrar;
+  /** Absent: the job reads no balance (check). */
+  billing?: typeof buildBilling;
+}
+
+function registrarOptions(
+  config: Readonly<Config>,
+  policy: Pick<Policy, 'lang'>,
+  credentials: CredentialsProvider,
+): AlibabaClientOptions {
+  return {
     endpoint: config.endpoint,
     apiVersion: config.apiVersion,
     credentials,
@@ -69,7 +101,7 @@ export function buildRegistrar(
     pageSize: config.pageSize,
     quoteChunkSize: config.quoteChunk,
     ...(config.clientIp ? { userClientIp: config.clientIp } : {}),
-  });
+  };
 }
 
 /**

@@ -15,7 +15,7 @@ import type { Policy } from '../policy/schema';
 import type { CredentialsProvider } from '../registrar/port';
 import { type AlibabaAccess, createSecretsManagerCredentials, selectSecretId } from '../secrets';
 import { type AccountJob, composeAccounts, configForAccount, policyPathsOf } from './accounts';
-import { buildMetrics, buildNotifier } from './adapters';
+import { buildMetrics, buildNotifier, type JobAdapters } from './adapters';
 
 /**
  * Per container, built at first use: Secrets Manager and SNS over the project's own HTTP client, as the ledger
@@ -81,8 +81,12 @@ export interface LambdaRun {
 export async function prepareLambdaJob(
   job: 'renew' | 'check',
   context: LambdaContext | undefined,
-  /** `read`: the job only lists and queries, so it takes the read-only Alibaba key when one is configured. */
-  options: { alibabaAccess?: AlibabaAccess } = {},
+  options: {
+    /** `read`: the job only lists and queries, so it takes the read-only Alibaba key when one is configured. */
+    alibabaAccess?: AlibabaAccess;
+    /** The job's registrar (and balance) adapters: the handler picks them, so check loads no price code. */
+    adapters: JobAdapters;
+  },
 ): Promise<LambdaRun> {
   const access = options.alibabaAccess ?? 'buy';
   const env = process.env;
@@ -146,6 +150,7 @@ export async function prepareLambdaJob(
     log,
     metricsFor: (account) => buildMetrics(job, env, systemClock, account),
     credentialsFor: (accountConfig) => credentialsFor(accountConfig, access),
+    adapters: options.adapters,
     // The chat targets' URLs live in the same secret (field notifyTargets).
     targetCredentialsFor: (accountConfig) =>
       createSecretsManagerTargetCredentials({

@@ -15,7 +15,7 @@ import type { Policy } from '../policy/schema';
 import type { JobDeps } from '../renewal/deps';
 import type { AlibabaAccess } from '../secrets';
 import { type AccountJob, checkPolicyFlag, composeAccounts, configForAccount, policyPathsOf } from './accounts';
-import { buildCredentials, buildNotifier, buildTargetCredentials } from './adapters';
+import { buildBilling, buildCredentials, buildNotifier, buildRegistrar, buildTargetCredentials } from './adapters';
 
 export interface LocalRuntime {
   config: Readonly<Config>;
@@ -209,6 +209,7 @@ export async function openLocalAccounts(io: CliIO, options: LocalOptions): Promi
     ledgerFor: (account) => opened.forAccount(account),
     credentialsFor: (accountConfig, account) =>
       buildCredentials(accountConfig, env, options.alibabaAccess ?? 'buy', account),
+    adapters: { registrar: buildRegistrar, billing: buildBilling },
     targetCredentialsFor: (accountConfig) => buildTargetCredentials(accountConfig, env, options.alibabaAccess ?? 'buy'),
     // SNS or console, plus each policy's chat targets when it has any.
     primary: buildNotifier(config, write),

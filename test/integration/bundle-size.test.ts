@@ -39,6 +39,23 @@ describe('handler bundle size', () => {
   });
 });
 
+describe('what each handler bundles', () => {
+  // The check job never quotes nor reads the balance: its handler builds a registrar without prices and no billing
+  // adapter (handlers/check.ts), so the price and balance code stays out of its bundle; renew keeps it.
+  it('check leaves the price and balance code out; renew has it', async () => {
+    const inputsOf = async (name: string) => {
+      const options = bundleOptions(name, ROOT);
+      const result = await build({ ...options, write: false, metafile: true });
+      // Inputs that add bytes: a file read but wholly shaken out is listed with none.
+      const inputs = Object.entries(result.metafile.outputs[options.outfile]?.inputs ?? {});
+      return inputs.filter(([, i]) => i.bytesInOutput > 0).map(([path]) => path);
+    };
+    const money = ['lib/alibaba/quotes.ts', 'lib/alibaba/billing.ts'];
+    expect((await inputsOf('check')).filter((i) => money.includes(i))).toEqual([]);
+    expect((await inputsOf('renew')).filter((i) => money.includes(i)).sort()).toEqual(money.sort());
+  });
+});
+
 describe('handler bundle load', () => {
   // The SDK is required at its first use (ledger/dynamodb-client.ts, notify/sns.ts, secrets.ts), so loading the
   // bundle (the cold start's share) is our code alone; and compiled to require(), which resolves through NODE_PATH
