@@ -118,8 +118,8 @@ function validateRenewRequest(request: RenewBatchRequest, dialect: Dialect): voi
  * response checks, a shared QPS budget, timeouts, and retries that never resend a paid call whose outcome is unknown.
  */
 /**
- * The registrar adapter. Without `priced` it cannot quote (`quoteRenewals` throws): the check job, which never asks
- * for a price, is built so and does not load the price code (lib/alibaba/registrar.ts adds it).
+ * The registrar adapter. Without `priced` it has no `quoteRenewals`: the check job, which never asks for a price, is
+ * built so and does not load the price code (lib/alibaba/registrar.ts adds it).
  */
 export function createAlibabaClient(
   options: AlibabaClientOptions,
@@ -243,14 +243,21 @@ export function createAlibabaClient(
       );
     },
 
-    quoteRenewals(items, currency, options) {
-      if (!priced)
-        throw new Error('quoteRenewals: this registrar was built without prices (createAlibabaRegistrar has them)');
-      return priced.quoteRenewals(caller, items, currency, {
-        chunkSize: quoteChunkSize,
-        realTimePrice: dialect.realTimePrice,
-        ...(options?.useCheckDomainPrice ? { useCheckDomainPrice: true } : {}),
-      });
-    },
+    // Without prices the method is absent (optional on the port): a caller that needs prices sees none to ask.
+    ...(priced
+      ? {
+          quoteRenewals(
+            items: Parameters<NonNullable<Registrar['quoteRenewals']>>[0],
+            currency: string,
+            options?: Parameters<NonNullable<Registrar['quoteRenewals']>>[2],
+          ) {
+            return priced.quoteRenewals(caller, items, currency, {
+              chunkSize: quoteChunkSize,
+              realTimePrice: dialect.realTimePrice,
+              ...(options?.useCheckDomainPrice ? { useCheckDomainPrice: true } : {}),
+            });
+          },
+        }
+      : {}),
   };
 }

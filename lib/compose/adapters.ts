@@ -69,8 +69,8 @@ export function buildRegistrar(
 }
 
 /**
- * The same without prices (its `quoteRenewals` throws): for the check job, which never quotes, so its bundle leaves
- * the price code out.
+ * The same without prices (no `quoteRenewals`): for the check job, which never quotes, so its bundle leaves the
+ * price code out.
  */
 export function buildUnpricedRegistrar(
   config: Readonly<Config>,

@@ -74,13 +74,25 @@ export interface Grant {
    * left, skipping one that does not (as the plan's money pass does).
    */
   kept: readonly PlannedBatch['items'][number][];
-  /** What stopped the rest, when something did. */
+  /** What stopped the rest, when something did (the last step that cut). */
   limitedBy?: 'day-count' | 'global-count' | 'day-spend' | 'month-spend';
+  /**
+   * How many items the counts allowed (a prefix), before money; `countCut` says which count cut the rest. A money
+   * step after it never clears it: the items past the prefix, and every later batch, are the count's.
+   */
+  counted: number;
+  countCut?: 'day-count' | 'global-count';
 }
 
 /** True when a grant was cut by a count (today's or the global one): the later batches are cut by it too. */
 export function isCountLimited(grant: Grant): boolean {
-  return grant.limitedBy === 'day-count' || grant.limitedBy === 'global-count';
+  return grant.countCut !== undefined;
+}
+
+/** Which budget kept item `index` of the batch out of `grant` (undefined: it is kept). */
+export function heldBy(grant: Grant, index: number): Grant['limitedBy'] {
+  if (index >= grant.counted) return grant.countCut;
+  return grant.limitedBy === 'day-spend' || grant.limitedBy === 'month-spend' ? grant.limitedBy : undefined;
 }
 
 /**
@@ -96,7 +108,7 @@ export async function takeBatchBudget(
 ): Promise<Grant> {
   // What the batch holds so far: given back when a later step fails (a ledger error), else the day's count and
   // money read as spent until the period ends and hold back later renewals for nothing (review 2026-12-03).
-  let grant: Grant = { items: 0, kept: [] };
+  let grant: Grant = { items: 0, kept: [], counted: 0 };
   let globalHeld = false;
   const taken: ('day' | 'month')[] = [];
   try {
@@ -128,8 +140,8 @@ export async function takeBatchBudget(
     const counted = planned.items.slice(0, count);
     grant =
       count < planned.items.length
-        ? { items: count, kept: counted, limitedBy: 'day-count' }
-        : { items: count, kept: counted };
+        ? { items: count, kept: counted, counted: count, limitedBy: 'day-count', countCut: 'day-count' }
+        : { items: count, kept: counted, counted: count };
     if (global && grant.items > 0) {
       // This account's fair share first, then the shared counter, which holds across overlapping runs.
       const wanted = Math.min(grant.items, global.left);
@@ -148,7 +160,13 @@ export async function takeBatchBudget(
       global.left -= shared;
       if (shared < grant.items) {
         await giveBack(deps, { ...periods, globalCapped: false }, { count: grant.items - shared, spend: 0 });
-        grant = { items: shared, kept: grant.kept.slice(0, shared), limitedBy: 'global-count' };
+        grant = {
+          items: shared,
+          kept: grant.kept.slice(0, shared),
+          counted: shared,
+          limitedBy: 'global-count',
+          countCut: 'global-count',
+        };
       }
     }
     // Money, per UTC day (maxSpendPerRun: a duplicate delivery or a CLI run the same day is not a fresh run's worth,
@@ -191,7 +209,7 @@ export async function takeBatchBudget(
           monthSpend: back('month'),
         });
         if (global && periods.globalCapped) global.left += grant.items - kept.length;
-        grant = { items: kept.length, kept, limitedBy: step.key === 'day' ? 'day-spend' : 'month-spend' };
+        grant = { ...grant, items: kept.length, kept, limitedBy: step.key === 'day' ? 'day-spend' : 'month-spend' };
       }
       taken.push(step.key);
     }

@@ -1,6 +1,6 @@
 import { describeError } from '../log';
 import type { Policy } from '../policy/schema';
-import { budgetPeriods, type GlobalShare, type Grant, isCountLimited, takeBatchBudget } from './budgets';
+import { budgetPeriods, type GlobalShare, type Grant, heldBy, isCountLimited, takeBatchBudget } from './budgets';
 import { type BatchWork, createClaimAhead } from './claim-ahead';
 import type { JobDeps } from './deps';
 import { queuedTaskMark } from './foreign-tasks';
@@ -224,7 +224,7 @@ export async function runRenew(
       }
       // The caps hold per UTC day (count) and month (money) across overlapping and duplicate runs: taken from the
       // ledger before sending (before claiming, when the batch is not prepared ahead).
-      let grant: Grant = { items: 0, kept: [] };
+      let grant: Grant = { items: 0, kept: [], counted: 0 };
       try {
         if (planned.items.length > 0) grant = await takeBatchBudget(deps, policy, periods, planned, global);
       } catch (err) {
@@ -237,12 +237,18 @@ export async function runRenew(
       const keptSet = new Set(grant.kept);
       const notKept = planned.items.filter((d) => !keptSet.has(d));
       if (granted < planned.items.length) {
+        // Each one named by the budget that kept it out: past the count's prefix the count, else the money step.
         const later = countLimited ? work.slice(index + 1).flatMap((b) => b.planned.items) : [];
-        const limitedBy = grant.limitedBy ?? 'day-count';
-        for (const decision of [...notKept, ...later]) heldBack.push({ decision, limitedBy });
-        const over = notKept.length + later.length;
-        if (grant.limitedBy === 'month-spend') summary.overMonthSpend += over;
-        else summary.overBudget += over;
+        const held = [
+          ...planned.items.flatMap((decision, i) => {
+            const limitedBy = keptSet.has(decision) ? undefined : heldBy(grant, i);
+            return limitedBy ? [{ decision, limitedBy }] : [];
+          }),
+          ...later.map((decision) => ({ decision, limitedBy: grant.countCut ?? ('day-count' as const) })),
+        ];
+        heldBack.push(...held);
+        summary.overMonthSpend += held.filter((h) => h.limitedBy === 'month-spend').length;
+        summary.overBudget += held.filter((h) => h.limitedBy !== 'month-spend').length;
         log.warn(
           grant.limitedBy === 'month-spend'
             ? "this month's spending budget is reached; the rest waits for the next month or a higher cap"
@@ -281,8 +287,8 @@ export async function runRenew(
         log.error('authorisation refused: stopping the run; nothing was counted against the domains', {
           batchesLeft: work.length - index - 1,
         });
-        // Named once: a budget that held back part of this batch has named the later ones already.
-        if (granted === planned.items.length) {
+        // Named once: a count that held back part of this batch has named the later ones already.
+        if (granted === planned.items.length || !countLimited) {
           for (const left of work.slice(index + 1)) {
             for (const decision of left.planned.items)
               heldBack.push({ decision, limitedBy: 'stopped', detail: batch.stoppedBy.message });

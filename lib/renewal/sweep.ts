@@ -36,16 +36,17 @@ export async function sweepOrphanedClaims(
 /**
  * A live claim under a batch whose submit started but that does not list it: the paid call carried exactly the
  * batch's entries, so it was provably not sent (a hold-back or money-pass release that failed left it). Left alone,
- * the planner would skip the domain as in flight for as long as the batch stays open.
+ * the planner would skip the domain as in flight for as long as the batch stays open. Likewise a claim under a batch
+ * closed before its submit ever started (every such close precedes any paid call: an unsent batch's close, whose
+ * release of this claim failed).
  */
 function isStray(claim: Claim, batch: Batch | undefined): boolean {
+  if (batch === undefined) return false;
   // Entries are read normalised; a claim an older version wrote may spell an IDN in Unicode: compare one form.
   const domain = normalizeDomain(claim.domain);
-  return (
-    batch !== undefined &&
-    batch.submitStartedAtMs !== undefined &&
-    !batch.entries.some((e) => e.domain === domain && e.expiryMs === claim.expiryMs)
-  );
+  const listed = batch.entries.some((e) => e.domain === domain && e.expiryMs === claim.expiryMs);
+  if (batch.submitStartedAtMs !== undefined) return !listed;
+  return batch.status === 'CLOSED' && !listed;
 }
 
 /** Releases stray claims (each re-checked against a fresh read of its claim and batch); returns how many. */

@@ -355,6 +355,41 @@ describe('partial faults on the fakes', () => {
     expect(submittedNames(t)).toEqual(['a.com', 'b.com']);
   });
 
+  test('a live claim under a batch closed before its submit ever started is released by the sweep, not re-homed', async () => {
+    // What an unsent batch's close leaves when a release write failed (review 2026-12-03): nothing of it was sent.
+    const t = await given({ domains: ['b.com+11d'] });
+    const expiryMs = t.expiry('b.com') as number;
+    const now = t.clock.now();
+    const claimed = await t.ledger.claim({
+      domain: 'b.com',
+      expiryMs,
+      batchId: 'b-unsent',
+      attemptId: 'a1',
+      years: 1,
+      nowMs: now,
+      maxAttempts: 3,
+    });
+    if (!claimed.ok) throw new Error('seed claim refused');
+    const intent = await t.ledger.putBatchIntent({
+      batchId: 'b-unsent',
+      runId: 'r',
+      attemptId: 'a1',
+      status: 'INTENT',
+      createdAtMs: now,
+      updatedAtMs: now,
+      entries: [{ domain: 'b.com', expiryMs, years: 1, permitPremium: false }],
+      pendingNotices: [],
+      sentNotices: [],
+    });
+    await t.ledger.saveBatch({ ...intent, entries: [], status: 'CLOSED', closedAtMs: now, updatedAtMs: now });
+    t.advance('1d');
+    await t.check(); // the day's sweep
+    expect((await t.ledger.listClaimsForDomain('b.com')).map((c) => [c.status, c.code])).toEqual([
+      ['FAILED', 'not-submitted'],
+    ]);
+    expect(await t.ledger.listOpenBatches()).toEqual([]);
+  });
+
   test('near its time limit check stops reading batches, and still reports: the stuck line goes out', async () => {
     const t = await given({ domains: ['slow.com+20d'], taskMs: 5 * 86_400_000 });
     await t.renew();

@@ -1,4 +1,4 @@
-import { InputError, RejectedFinalError, RejectedRetryableError } from '../../lib/errors';
+import { AuthRejectedError, InputError, RejectedFinalError, RejectedRetryableError } from '../../lib/errors';
 import { executeRenew } from '../../lib/jobs';
 import { formatMoney } from '../../lib/money';
 import type { ListedDomain } from '../../lib/registrar/port';
@@ -214,6 +214,44 @@ describe('money limits', () => {
       ['x.io', 'month-spend'],
       ['c.com', 'month-spend'],
       ['d.com', 'month-spend'],
+    ]);
+  });
+
+  test('a count and money cutting one batch: each domain is named by its own budget, and the count still stops the run', async () => {
+    // Room for 2 more domains and 110 CNY today. Batch 1 is x.io (398), a.com (69), c.com (69); batch 2 is d.cn (39).
+    // The count keeps x.io and a.com (c.com is the count's); money keeps a.com only, giving back x.io's count slot.
+    // That slot must not buy d.cn, lower in priority than c.com, which the count held back (review 2026-12-03).
+    const t = await given({
+      domains: ['x.io+5d', 'a.com+6d', 'c.com+7d', 'd.cn+8d'],
+      policy: { limits: { maxDomainsPerRun: 4, maxSpendPerRun: '1000', maxBatchSize: 3 } },
+    });
+    const day = utcDay(t.clock.now());
+    await t.ledger.takeBudget({ name: 'domains', period: day, amount: 2, cap: 4, nowMs: 0 });
+    await t.ledger.takeBudget({ name: spendBudgetName('CNY'), period: day, amount: 89_000, cap: 100_000, nowMs: 0 });
+    const run = await t.renew();
+    expect(names(t.registrar.submissions())).toEqual(['a.com']);
+    expect(run.heldBack.map((h) => [h.decision.domain.domainName, h.limitedBy])).toEqual([
+      ['x.io', 'day-spend'],
+      ['c.com', 'day-count'],
+      ['d.cn', 'day-count'],
+    ]);
+  });
+
+  test('an authorisation stop after a batch money cut still names the later batches', async () => {
+    const t = await given({
+      domains: ['x.io+5d', 'a.com+6d', 'c.com+7d'],
+      policy: { limits: { maxSpendPerMonth: '1000', maxBatchSize: 2 } },
+    });
+    const period = utcMonth(t.clock.now());
+    await t.ledger.takeBudget({ name: spendBudgetName('CNY'), period, amount: 90_000, cap: 100_000, nowMs: 0 });
+    t.registrar.faults.before = (op) => {
+      if (op === 'submitRenewBatch') throw new AuthRejectedError('Forbidden.RAM (test)', { code: 'Forbidden.RAM' });
+    };
+    const run = await t.renew();
+    expect(run.heldBack.map((h) => [h.decision.domain.domainName, h.limitedBy])).toEqual([
+      ['x.io', 'month-spend'],
+      ['c.com', 'stopped'], // the batch not started
+      ['a.com', 'stopped'], // the batch refused
     ]);
   });
 
