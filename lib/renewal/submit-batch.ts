@@ -209,22 +209,27 @@ export async function sendPrepared(
   }
   // Durable before the paid call: from here on the reconciler assumes the request may have reached the registrar.
   let batch: Batch;
+  const startedAtMs = deps.clock.now();
   try {
     batch = await deps.ledger.saveBatch({
       ...prepared,
       entries: [...entries],
-      submitStartedAtMs: deps.clock.now(),
-      updatedAtMs: deps.clock.now(),
+      submitStartedAtMs: startedAtMs,
+      updatedAtMs: startedAtMs,
     });
   } catch (err) {
-    // Not sent: what the batch took of the budgets goes back, and its claims and the batch itself are released
-    // (the next run buys them), against the version read before: had the write landed all the same, that close fails
-    // and check settles the batch as a possibly sent one, its open entries holding the domains meanwhile.
+    // Not sent: what the batch took of the budgets goes back, and its claims and the batch itself are released (the
+    // next run buys them). Versioned: against the version read before, or against our own write if it landed all
+    // the same (read back: the next version with our submit start; review 2026-12-03, else check waited a day on a
+    // batch "possibly sent" that was not). Every claim the intent lists is released: nothing of it was sent.
     await giveBack(deps, periods, { count: entries.length, spend: costOf(entries) });
+    const stored = await deps.ledger.getBatch(batchId).catch(() => undefined);
+    const landed = stored?.version === prepared.version + 1 && stored.submitStartedAtMs === startedAtMs;
+    const { submitStartedAtMs: _started, ...unstarted } = landed && stored ? stored : prepared;
     await releaseUnsent(
       deps,
-      prepared,
-      entries,
+      { ...unstarted, entries: prepared.entries },
+      prepared.entries,
       'the submit start could not be recorded; nothing was sent',
       true,
     ).catch((releaseErr) => log.warn('unsent batch not released; check settles it', describeError(releaseErr)));

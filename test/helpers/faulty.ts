@@ -31,6 +31,31 @@ export function flakyLedger(
   return wrapper;
 }
 
+/**
+ * A ledger whose chosen calls are applied and then reported failed (the answer lost after DynamoDB applied the
+ * write, every retry lost too): the other half of a partial fault. `landOn.saveBatch = [1]` for the first saveBatch.
+ */
+export function landedThenFailing(
+  inner: Ledger,
+  landOn: Partial<Record<keyof Ledger, number[]>>,
+): Ledger & { calls: Record<string, number> } {
+  const calls: Record<string, number> = {};
+  const wrapper = { calls } as Ledger & { calls: Record<string, number> };
+  for (const key of Object.keys(inner) as (keyof Ledger)[]) {
+    const fn = inner[key] as unknown as (...args: unknown[]) => Promise<unknown>;
+    if (typeof fn !== 'function') continue;
+    (wrapper as unknown as Record<string, unknown>)[key] = async (...args: unknown[]) => {
+      calls[key] = (calls[key] ?? 0) + 1;
+      const result = await fn.apply(inner, args);
+      if (landOn[key]?.includes(calls[key])) {
+        throw new LedgerError(`ledger ${key} failed after it applied (injected lost answer, call ${calls[key]})`);
+      }
+      return result;
+    };
+  }
+  return wrapper;
+}
+
 /** Registrar-side answers nobody expected, layered over a real client: hidden tasks, task details, truncated look-ups. */
 export function strangeRegistrar(
   inner: Registrar,

@@ -10,7 +10,7 @@ import { collectHeldBack } from '../../lib/renewal/run-notices';
 import type { HeldBack } from '../../lib/renewal/run-renew';
 import { collectLapseWarnings } from '../../lib/renewal/will-lapse';
 import { type Given, given, listedDomain } from '../helpers/builder';
-import { duplicatingDetailRow, flakyLedger, strangeRegistrar } from '../helpers/faulty';
+import { duplicatingDetailRow, flakyLedger, landedThenFailing, strangeRegistrar } from '../helpers/faulty';
 
 /**
  * Money before the charge (issue 15), on the fast layer: prices, balance, money limits, someone else's queued
@@ -783,6 +783,23 @@ describe('budgets given back', () => {
     const later = await t.renew();
     expect(later.heldBack).toEqual([]);
     expect(names(t.registrar.submissions())).toEqual(['a.com']);
+  });
+
+  test('a submit-start write that landed but was reported failed: nothing sent, released at once, no unknown later', async () => {
+    const t = await given({ domains: ['a.com+5d', 'b.com+6d'] });
+    const landed = landedThenFailing(t.ledger, { saveBatch: [1] });
+    const run = await t.renew({ deps: { ledger: landed } });
+    expect(run.summary.errors).toBe(1);
+    expect(t.registrar.submissions()).toEqual([]);
+    expect(await t.ledger.listOpenBatches()).toEqual([]);
+    expect((await t.ledger.listClaimsForDomain('a.com')).map((c) => [c.status, c.code])).toEqual([
+      ['FAILED', 'not-submitted'],
+    ]);
+    t.advance('30m');
+    await t.check();
+    expect(t.notifier.sent.some((m) => /^(Unknown outcome|Stuck)/m.test(m.email))).toBe(false);
+    await t.renew();
+    expect(names(t.registrar.submissions())).toEqual(['a.com', 'b.com']);
   });
 
   test("a budget write that fails after the day's count was taken gives the count back: the run stops, the next buys", async () => {
