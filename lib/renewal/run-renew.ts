@@ -228,8 +228,17 @@ export async function runRenew(
       try {
         if (planned.items.length > 0) grant = await takeBatchBudget(deps, policy, periods, planned, global);
       } catch (err) {
+        // Ledger trouble taking the budget (what was taken is given back: budgets.ts): nothing of this batch was
+        // sent. It and the later batches are named as not sent and the run goes on to its report, the error counted
+        // (the run fails loudly); thrown, it lost this run's will-lapse and deferred lines (review 2026-12-03).
+        const detail = err instanceof Error ? err.message : String(err);
+        log.error('a budget could not be taken; the rest of the run is not sent', describeError(err));
+        summary.errors += 1;
+        for (const left of work.slice(index)) {
+          for (const decision of left.planned.items) heldBack.push({ decision, limitedBy: 'not-sent', detail });
+        }
         await releaseFrom(index, 'the run stopped before buying it');
-        throw err;
+        break;
       }
       const granted = grant.items;
       // A count cuts this batch and every later one; money only what does not fit (a later, cheaper batch may).

@@ -12,7 +12,7 @@ async function turns(n: number): Promise<void> {
 }
 
 describe('the TaskNo written while the next batch is sent', () => {
-  test('a budget failure after a sent batch throws only once that batch TaskNo is written', async () => {
+  test('a budget failure after a sent batch ends the run only once that batch TaskNo is written', async () => {
     const t = await given({ domains: ['a.com+5d', 'b.com+6d'], policy: { limits: { maxBatchSize: 1 } } });
     const ledger = Object.create(t.ledger) as Ledger;
     ledger.saveBatch = async (batch) => {
@@ -23,7 +23,11 @@ describe('the TaskNo written while the next batch is sent', () => {
       if (t.registrar.submissions().length > 0) throw new Error('DynamoDB unavailable (test)');
       return t.ledger.takeBudget(request);
     };
-    await expect(t.renew({ deps: { ledger } })).rejects.toThrow(/DynamoDB unavailable/);
+    const run = await t.renew({ deps: { ledger } });
+    expect(run.summary.errors).toBe(1);
+    expect(run.heldBack.map((h) => [h.decision.domain.domainName, h.limitedBy, h.detail])).toEqual([
+      ['b.com', 'not-sent', 'DynamoDB unavailable (test)'],
+    ]);
     const [task] = t.registrar.tasks;
     expect(t.registrar.submissions().map((s) => s.domainName)).toEqual(['a.com']);
     const batches = await t.ledger.listRecentBatches(10);
