@@ -37,6 +37,7 @@ export interface CloseBatchResult {
 }
 
 type CloseLedger = Pick<Ledger, 'getBatch' | 'listClaimsForDomain' | 'saveClaim' | 'saveBatch'>;
+type TaskReader = Pick<Registrar, 'listTaskDetails' | 'listTasks'>;
 
 /**
  * A person's way out of a batch that check cannot settle (its domain transferred out, a task cancelled, two tasks
@@ -51,7 +52,8 @@ type CloseLedger = Pick<Ledger, 'getBatch' | 'listClaimsForDomain' | 'saveClaim'
  * @param nowMs epoch ms
  * @param write false: only says what it would do
  * @param tasks the registrar, asked for the rows of the batch's task (when it has a TaskNo) before anything is
- *   written: absent only when the person chose not to (`--no-task-check`), their look at the console standing in
+ *   written, and, when an unsettled entry has no row, whether the task has finished: absent only when the person
+ *   chose not to (`--no-task-check`), their look at the console standing in
  * @throws InputError when there is no such batch, or it is an intent or younger than a day (check's to settle), or
  *   its task still holds an unsettled entry at the registrar
  */
@@ -61,7 +63,7 @@ export async function closeBatchByHand(
   reason: string,
   nowMs: number,
   write: boolean,
-  tasks?: Pick<Registrar, 'listTaskDetails'>,
+  tasks?: TaskReader,
 ): Promise<CloseBatchResult> {
   const batch = await ledger.getBatch(batchId);
   if (!batch) {
@@ -77,7 +79,7 @@ export async function closeBatchByHand(
       `batch ${batchId} is ${batch.status === 'INTENT' ? 'an intent (its order may be being sent right now)' : 'less than a day old'}: the check job settles it by itself; close only a batch reported stuck for a day or more; nothing was written`,
     );
   }
-  if (tasks && batch.taskNo) await refuseWhileTaskHolds(tasks, batch, batch.taskNo);
+  if (tasks && batch.taskNo) await refuseWhileTaskHolds(tasks, batch, batch.taskNo, sinceMs);
   const message = boundText(`closed by hand: ${reason}`);
   const unsettled: ClosedEntry[] = [];
   const renewedAt = new Map<string, number>();
@@ -129,23 +131,22 @@ export async function closeBatchByHand(
 /**
  * Refuses a close while the batch's task still holds one of its unsettled entries: a row waiting or executing runs
  * later (released, the next renew run would buy the domain a second time), and a row that succeeded is a renewal
- * check confirms once the expiry shows. Only rows that failed, or none at all (a cancelled task, a domain gone),
- * leave a close to the person.
+ * check confirms once the expiry shows. Only rows that failed, or none at all in a finished task (a cancelled task, a
+ * domain gone), leave a close to the person: a task still queued may list no row yet and run later (review
+ * 2026-12-04), so a missing row is read with the task's state (the task list around `sinceMs`, epoch ms).
  */
-async function refuseWhileTaskHolds(
-  tasks: Pick<Registrar, 'listTaskDetails'>,
-  batch: Batch,
-  taskNo: string,
-): Promise<void> {
-  let details: Awaited<ReturnType<Registrar['listTaskDetails']>>;
-  try {
-    details = await tasks.listTaskDetails(taskNo);
-  } catch (err) {
-    throw new InputError(
+async function refuseWhileTaskHolds(tasks: TaskReader, batch: Batch, taskNo: string, sinceMs: number): Promise<void> {
+  const unreadable = (err: unknown) =>
+    new InputError(
       `batch ${batch.batchId} is not closed: its task ${taskNo} could not be read (${err instanceof Error ? err.message : String(err)}); try again, or, once the console task list shows nothing of it waiting or running, close with --no-task-check; nothing was written`,
       {},
       { cause: err },
     );
+  let details: Awaited<ReturnType<Registrar['listTaskDetails']>>;
+  try {
+    details = await tasks.listTaskDetails(taskNo);
+  } catch (err) {
+    throw unreadable(err);
   }
   const rows = rowsByDomain(details);
   // A renewal whose expiry moved oddly, or whose domain the registrar no longer finds, check never settles: its
@@ -161,8 +162,38 @@ async function refuseWhileTaskHolds(
       return [`${e.domain} (renewed: check confirms it once the new expiry shows)`];
     return [];
   });
+  const rowless = batch.entries.filter((e) => !e.outcome && !rows.has(e.domain) && !forPerson.has(e.domain));
+  if (held.length === 0 && rowless.length > 0) {
+    const state = await readTaskState(tasks, taskNo, sinceMs).catch((err: unknown) => {
+      throw unreadable(err);
+    });
+    if (state !== 'finished') {
+      const why =
+        state === 'running'
+          ? 'is not finished and lists no row yet for'
+          : 'is not in the task list around its submit, so it may still run for';
+      held.push(...rowless.map((e) => e.domain));
+      throw new InputError(
+        `batch ${batch.batchId} is not closed: its task ${taskNo} ${why} ${held.join(', ')}. Let the check job settle it; to stop a queued renewal, cancel the task in the console first, then close (--no-task-check closes without this read, when the console shows nothing will run). Nothing was written`,
+      );
+    }
+  }
   if (held.length === 0) return;
   throw new InputError(
     `batch ${batch.batchId} is not closed: its task ${taskNo} still holds ${held.join(', ')} at the registrar. Let the check job settle it; to stop a queued renewal, cancel the task in the console first, then close (--no-task-check closes without this read, when the console shows nothing will run). Nothing was written`,
   );
+}
+
+/**
+ * Whether task `taskNo` has finished, from the task list around `sinceMs` (its submit, epoch ms): creation times are
+ * read in an UNCONFIRMED zone, so the range is a day wider on each side. `missing` when the list does not show it.
+ */
+async function readTaskState(
+  tasks: Pick<Registrar, 'listTasks'>,
+  taskNo: string,
+  sinceMs: number,
+): Promise<'finished' | 'running' | 'missing'> {
+  const listed = await tasks.listTasks({ fromMs: sinceMs - DAY_MS, toMs: sinceMs + 2 * DAY_MS });
+  const task = listed.find((t) => t.taskNo === taskNo);
+  return task === undefined ? 'missing' : task.finished ? 'finished' : 'running';
 }

@@ -68,9 +68,14 @@ export interface FinishedTaskCheck {
   seenQueued?: (taskNos: readonly string[]) => Promise<ReadonlyMap<string, number>>;
 }
 
-/** The TaskNos these batches carry. */
+/**
+ * The TaskNos of these batches that are still ours to settle: not CLOSED. A closed batch stays in the open index
+ * until its last notice goes out; a person may have closed it (close-batch) while its task still waits in the
+ * registrar's queue, and its domains are claimable again: its task must be looked at as anyone else's, or the run
+ * would skip it and buy a domain the task is about to renew (review 2026-12-04).
+ */
 export function taskNosOf(batches: readonly Batch[]): Set<string> {
-  return new Set(batches.flatMap((b) => (b.taskNo ? [b.taskNo] : [])));
+  return new Set(batches.flatMap((b) => (b.taskNo && b.status !== 'CLOSED' ? [b.taskNo] : [])));
 }
 
 /**
