@@ -7,7 +7,7 @@ import type { TaskDetail } from '../registrar/port';
 import { applyToClaims, isFixableByPerson, isLive, transitions } from './claims';
 import { readCurrentExpiries } from './confirm-expiry';
 import type { JobDeps } from './deps';
-import { hasNote, NOT_IN_ACCOUNT, TASK_SAYS_RENEWED } from './entry-notes';
+import { hasHeldFailureNote, hasNote, heldFailureNote, NOT_IN_ACCOUNT, TASK_SAYS_RENEWED } from './entry-notes';
 import { claimKey } from './plan-types';
 import {
   DEFAULT_SETTLE_RULES,
@@ -360,6 +360,12 @@ async function recordResults(
   const pending = (entry: BatchEntry, note?: string): BatchEntry => {
     summary.pending += 1;
     const finding = notFound.has(entry.domain) ? NOT_IN_ACCOUNT : note;
+    if (finding === undefined && hasHeldFailureNote(entry)) {
+      // The row runs again (or is gone): the failure it noted is no longer what holds the entry.
+      noted = true;
+      const { message: _stale, ...rest } = entry;
+      return rest;
+    }
     if (finding === undefined || hasNote(entry, finding)) return entry;
     noted = true;
     return { ...entry, message: finding };
@@ -398,13 +404,17 @@ async function recordResults(
       if (verdict === 'moved' && current !== undefined) moved.push({ domain: entry.domain, expiryMs: current });
     }
     const running = detail?.state === 'waiting' || detail?.state === 'executing';
-    if (entry.outcome || !detail || running || (detail.state === 'failure' && taskRunning)) {
+    if (entry.outcome || !detail || running) {
       entries.push(entry.outcome ? entry : pending(entry));
       continue;
     }
     if (detail.state === 'failure') {
       // Registrar text is untrusted input: redacted, stripped of control characters, bounded.
       const message = boundText(detail.failReason || detail.errorMsg || 'the registrar reported the renewal failed');
+      if (taskRunning) {
+        entries.push(pending(entry, heldFailureNote(message)));
+        continue;
+      }
       failed.set(entry.domain, message);
       entries.push({ ...entry, outcome: 'FAILED', message });
       continue;

@@ -11,6 +11,22 @@ export const TASK_SAYS_RENEWED =
 export const NOT_IN_ACCOUNT =
   'the registrar does not find it in this account (transferred out or deleted?): look in the console, then close the batch (autorenew close-batch)';
 
+/**
+ * The task's row for the domain failed while other rows of the task still run (a failure is final only once the task
+ * has finished): the stuck line gives the registrar's reason, not "task not finished in time" (review 2026-12-04).
+ * @param reason the registrar's text, already bounded (boundText)
+ */
+export function heldFailureNote(reason: string): string {
+  return `${HELD_FAILURE_PREFIX}${reason}); held back while the rest of its task runs, final once it finishes: look the task up in the console task list`;
+}
+
+const HELD_FAILURE_PREFIX = 'its row failed (';
+
+/** True when the entry's note is a {@link heldFailureNote}: stale once the row no longer says failed. */
+export function hasHeldFailureNote(entry: { message?: string }): boolean {
+  return entry.message?.startsWith(HELD_FAILURE_PREFIX) === true;
+}
+
 /** The ledger may shorten a long entry message to fit its item (ledger/items.ts): notes are told apart by a prefix. */
 const NOTE_PREFIX_CHARS = 40;
 

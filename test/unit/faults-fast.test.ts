@@ -293,6 +293,26 @@ describe('partial faults on the fakes', () => {
     expect(await t.check({ deps: { registrar: failsA } })).toMatchObject({ failed: 1 });
   });
 
+  test("a failed row held back while its task still runs: the stuck line names the registrar's reason", async () => {
+    // Review 2026-12-04: the line said "task not finished in time", hiding why the domain did not renew.
+    const t = await given({ domains: ['a.com+10d', 'b.com+11d'] });
+    t.registrar.faults.queueMs = () => 3 * 86_400_000; // b.com's row waits for days
+    await t.renew();
+    t.advance('1h');
+    const failsA = rewritingRows(t.registrar, failingRow('a.com', 'registry said no'));
+    expect(await t.check({ deps: { registrar: failsA } })).toMatchObject({ failed: 0, pending: 2 });
+    t.advance('25h');
+    expect(await t.check({ deps: { registrar: failsA } })).toMatchObject({ failed: 0, pending: 2 });
+    const stuck = t.notifier.sent.at(-1)?.email ?? '';
+    expect(stuck).toMatch(/^- a\.com: .*its row failed \(registry said no\)/m);
+    expect(stuck).not.toMatch(/^- b\.com: .*its row failed/m);
+    // The row runs again: the note goes, and the next stuck line says the task is not finished.
+    const rerun = rewritingRows(t.registrar, (d) => d);
+    t.advance('24h');
+    await t.check({ deps: { registrar: rerun } });
+    expect(t.notifier.sent.at(-1)?.email).toMatch(/^- a\.com: .*reason: task not finished in time/m);
+  });
+
   test('a failed line goes out at once, while a batch-mate stays open (its expiry lags)', async () => {
     const t = await given({ domains: ['a.com+10d', 'b.com+11d'] });
     t.registrar.faults.expiryLagMs = () => 3 * 86_400_000; // b.com's new expiry shows days late
