@@ -134,12 +134,17 @@ export async function findRenewingElsewhere(
     // It ran after it was last seen unfinished: that bounds a row with no readable time of its own.
     const ranAfter = Math.max(task.createdAtMs ?? Number.NEGATIVE_INFINITY, seenAt(task) ?? Number.NEGATIVE_INFINITY);
     for (const detail of details) {
-      if (!task.finished) {
-        if (detail.state === 'waiting' || detail.state === 'executing') found.held.add(detail.domainName);
+      // A task still running holds every row that may yet renew: waiting, executing, and failed (whether a failed
+      // row runs again while its task runs is UNCONFIRMED; check holds our own the same way). A row that succeeded
+      // in it is as recent as the task's run, unless its own time says otherwise: it was bought again while the
+      // listing lagged (review 2026-12-04).
+      if (!task.finished && detail.state !== 'success') {
+        found.held.add(detail.domainName);
         continue;
       }
       if (detail.state !== 'success' || (finished.wanted && !finished.wanted.has(detail.domainName))) continue;
-      if (!ranRecently(detail.updatedAtMs ?? (Number.isFinite(ranAfter) ? ranAfter : undefined))) continue;
+      const ranAt = detail.updatedAtMs ?? (!task.finished ? nowMs : Number.isFinite(ranAfter) ? ranAfter : undefined);
+      if (!ranRecently(ranAt)) continue;
       const claimed = (await finished.taskNosOfDomain?.(detail.domainName)) ?? new Set<string>();
       if (!claimed.has(task.taskNo)) found.renewed.add(detail.domainName);
     }

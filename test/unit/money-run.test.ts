@@ -1,7 +1,7 @@
 import { AuthRejectedError, InputError, RejectedFinalError, RejectedRetryableError } from '../../lib/errors';
 import { executeRenew } from '../../lib/jobs';
 import { formatMoney } from '../../lib/money';
-import type { ListedDomain } from '../../lib/registrar/port';
+import type { ListedDomain, Registrar } from '../../lib/registrar/port';
 import { spendBudgetName, utcDay, utcMonth } from '../../lib/renewal/budgets';
 import type { JobDeps } from '../../lib/renewal/deps';
 import { describeMoney } from '../../lib/renewal/money-notices';
@@ -10,7 +10,14 @@ import { collectHeldBack } from '../../lib/renewal/run-notices';
 import type { HeldBack } from '../../lib/renewal/run-renew';
 import { collectLapseWarnings } from '../../lib/renewal/will-lapse';
 import { type Given, given, listedDomain } from '../helpers/builder';
-import { duplicatingDetailRow, flakyLedger, landedThenFailing, strangeRegistrar } from '../helpers/faulty';
+import {
+  duplicatingDetailRow,
+  failingRow,
+  flakyLedger,
+  landedThenFailing,
+  rewritingRows,
+  strangeRegistrar,
+} from '../helpers/faulty';
 
 /**
  * Money before the charge (issue 15), on the fast layer: prices, balance, money limits, someone else's queued
@@ -539,6 +546,40 @@ describe("someone else's renewal", () => {
     // The listing now shows the new expiry: a year away, outside the window, so not even listed.
     expect(later.plan.decisions.find((d) => d.domain.domainName === 'a.com')).toBeUndefined();
     expect(t.registrar.submissions().filter((s) => s.domainName === 'a.com')).toHaveLength(1);
+  });
+
+  test('their task half-way through: a row that succeeded holds its domain, and one that failed may run again (review 2026-12-04)', async () => {
+    // Only waiting and executing rows of an unfinished task used to count: the succeeded one's domain, its listing
+    // lagging, was bought a second time at the same expiry.
+    const t = await given({ domains: ['x.com+10d', 'y.com+10d', 'z.com+10d'], rejectStaleExpiry: false });
+    t.registrar.faults.expiryLagMs = () => 2 * 86_400_000;
+    const items = ['x.com', 'y.com', 'z.com'].map((d) => ({
+      domainName: d,
+      years: 1,
+      currentExpiryMs: t.expiry(d) as number,
+      permitPremium: false,
+    }));
+    const theirs = await t.registrar.submitRenewBatch({ items });
+    t.advance('3m'); // shown half-way: x renewed, y still executing, z failed (it may be run again)
+    const halfWay: Registrar = {
+      ...rewritingRows(t.registrar, (d) =>
+        d.domainName === 'y.com'
+          ? { ...d, state: 'executing' }
+          : d.domainName === 'z.com'
+            ? failingRow('z.com', 'try 1 failed')(d)
+            : d,
+      ),
+      listTasks: async (r) =>
+        (await t.registrar.listTasks(r)).map((k) => (k.taskNo === theirs.taskNo ? { ...k, finished: false } : k)),
+    };
+    const run = await t.renew({ deps: { registrar: halfWay } });
+    const reasons = Object.fromEntries(run.plan.decisions.map((d) => [d.domain.domainName, d.reason]));
+    expect(reasons).toEqual({
+      'x.com': 'renewed-elsewhere',
+      'y.com': 'renewing-elsewhere',
+      'z.com': 'renewing-elsewhere',
+    });
+    expect(t.registrar.submissions().map((s) => s.domainName)).toEqual(['x.com', 'y.com', 'z.com']);
   });
 
   test('their renewal that waited days in the queue and has just run is not bought again while the listing lags', async () => {
