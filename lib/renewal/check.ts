@@ -357,11 +357,19 @@ async function recordResults(
   const entries: BatchEntry[] = [];
   let noted = false;
   /** An open entry with what this look found (its stuck line says it); without a finding it keeps the last one. */
+  // A note this look contradicts: the failed row runs again (or is gone), the domain was found after all or its row
+  // runs (the "not in this account" note sends a person to close the batch: review 2026-12-04).
+  const isStale = (entry: BatchEntry): boolean => {
+    if (hasHeldFailureNote(entry)) return true;
+    const state = details.get(entry.domain)?.state;
+    return (
+      hasNote(entry, NOT_IN_ACCOUNT) && (expiries.has(entry.domain) || state === 'waiting' || state === 'executing')
+    );
+  };
   const pending = (entry: BatchEntry, note?: string): BatchEntry => {
     summary.pending += 1;
     const finding = notFound.has(entry.domain) ? NOT_IN_ACCOUNT : note;
-    if (finding === undefined && hasHeldFailureNote(entry)) {
-      // The row runs again (or is gone): the failure it noted is no longer what holds the entry.
+    if (finding === undefined && isStale(entry)) {
       noted = true;
       const { message: _stale, ...rest } = entry;
       return rest;

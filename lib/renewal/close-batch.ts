@@ -162,7 +162,9 @@ async function refuseWhileTaskHolds(tasks: TaskReader, batch: Batch, taskNo: str
       return [`${e.domain} (renewed: check confirms it once the new expiry shows)`];
     return [];
   });
-  const rowless = batch.entries.filter((e) => !e.outcome && !rows.has(e.domain) && !forPerson.has(e.domain));
+  // Left to the person only as to its success row: with no row, a task still queued may run it later whatever check
+  // last found (review 2026-12-04).
+  const rowless = batch.entries.filter((e) => !e.outcome && !rows.has(e.domain));
   if (held.length === 0 && rowless.length > 0) {
     const state = await readTaskState(tasks, taskNo, sinceMs).catch((err: unknown) => {
       throw unreadable(err);
