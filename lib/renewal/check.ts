@@ -18,6 +18,7 @@ import {
 } from './reconcile';
 import { sweepOrphanedClaims } from './sweep';
 import { rowsByDomain } from './task-rows';
+import { readTaskState } from './task-state';
 import { boundText } from './text';
 import { computeTimeMarginMs } from './time-margin';
 
@@ -53,6 +54,14 @@ export interface CheckSummary {
 }
 
 /** What a check run found: its counts, and every batch it saw, as stored after the run (for the digest). */
+/** One open batch as step 1 read it: its task's rows (one per domain) when it has a task to read. */
+interface CheckProgress {
+  batch: Batch;
+  details?: Map<string, TaskDetail>;
+  /** An unsettled entry has no row and may still run: a failed row waits (readWhetherRowlessMayRun). */
+  rowlessMayRun?: boolean;
+}
+
 export interface CheckRun {
   summary: CheckSummary;
   batches: Batch[];
@@ -111,7 +120,7 @@ export async function runCheck(
   };
 
   // 1. Settle unknown/stale batches and read the task details of submitted ones (each batch isolated).
-  const progress: { batch: Batch; details?: Map<string, TaskDetail> }[] = [];
+  const progress: CheckProgress[] = [];
   for (const batch of open) {
     if (outOfTime()) {
       summary.leftForTime += 1;
@@ -175,10 +184,19 @@ export async function runCheck(
   // batches are recorded a few at a time. Batches never share a claim (a transition touches only claims carrying
   // its batchId), and each keeps its own order: claims first, then the batch.
   const reread = (batch: Batch) => deps.ledger.getBatch(batch.batchId).catch(() => undefined);
-  const recorded = await mapWithLimit(progress, BATCHES_IN_PARALLEL, async ({ batch, details }) => {
+  const recorded = await mapWithLimit(progress, BATCHES_IN_PARALLEL, async ({ batch, details, rowlessMayRun }) => {
     const settled = details
       ? await isolated(batch, () =>
-          recordResults(deps, policy, batch, details, { expiries, notFound }, summary, rules, known),
+          recordResults(
+            deps,
+            policy,
+            batch,
+            { details, rowlessMayRun: rowlessMayRun === true },
+            { expiries, notFound },
+            summary,
+            rules,
+            known,
+          ),
         )
       : batch;
     // Flagged even when its results step failed: a step that fails every run must not silence the stuck alert
@@ -230,7 +248,7 @@ async function readBatch(
   summary: CheckSummary,
   safeDelayMs: number,
   rules: SettleRules,
-): Promise<{ batch: Batch; details?: Map<string, TaskDetail> }> {
+): Promise<CheckProgress> {
   let current = batch;
   if (current.status === 'UNKNOWN' || current.status === 'INTENT') {
     const result = await reconcileBatch(deps, current, policy, safeDelayMs, rules);
@@ -240,13 +258,33 @@ async function readBatch(
     if (result.kind === 'waiting') summary.unknown += 1;
   }
   if (current.status !== 'SUBMITTED' || !current.taskNo) return { batch: current };
-  return { batch: current, details: rowsByDomain(await deps.registrar.listTaskDetails(current.taskNo)) };
+  const details = rowsByDomain(await deps.registrar.listTaskDetails(current.taskNo));
+  return { batch: current, details, rowlessMayRun: await readWhetherRowlessMayRun(deps, policy, current, details) };
 }
 
 /**
- * Marks a batch stuck when it has been open longer than notify.stuckAfterHours, and again every day while it stays
- * open: an alert said once and then never again is an alert that can be missed.
+ * Whether an unsettled entry with no row may still run, which holds a failed row back (recordResults). A row may lag:
+ * until the batch is stuck-old (`notify.stuckAfterHours` since its submit) that is assumed; after it, a row that
+ * never shows must not hold a failure for good, so the task list is asked (only when a failed row would be made
+ * final by it): not finished, or not listed, still holds it (review 2026-12-04: the failure was made final on the
+ * rows alone while the task was still queued, and the next run bought the domain again).
  */
+async function readWhetherRowlessMayRun(
+  deps: JobDeps,
+  policy: Policy,
+  batch: Batch,
+  details: ReadonlyMap<string, TaskDetail>,
+): Promise<boolean> {
+  const open = batch.entries.filter((e) => !e.outcome);
+  if (!open.some((e) => !details.has(e.domain))) return false;
+  const sinceMs = batch.submitStartedAtMs ?? batch.createdAtMs;
+  if (deps.clock.now() - sinceMs < policy.notify.stuckAfterHours * HOUR_MS) return true;
+  const states = open.map((e) => details.get(e.domain)?.state);
+  const decides = states.includes('failure') && !states.includes('waiting') && !states.includes('executing');
+  if (!decides) return false;
+  return (await readTaskState(deps.registrar, batch.taskNo ?? '', sinceMs)) !== 'finished';
+}
+
 /**
  * Confirms renewals on their claims while the expiries are still being read: `found` takes each expiry as it
  * arrives; a renewal whose new expiry is about old + years gets its claim saved RENEWED at once (LEDGER_CONCURRENCY
@@ -318,6 +356,10 @@ async function prefetchClaims(
   }
 }
 
+/**
+ * Marks a batch stuck when it has been open longer than notify.stuckAfterHours, and again every day while it stays
+ * open: an alert said once and then never again is an alert that can be missed.
+ */
 async function flagStuck(deps: JobDeps, policy: Policy, batch: Batch, summary: CheckSummary): Promise<Batch> {
   if (batch.status === 'CLOSED') return batch;
   const now = deps.clock.now();
@@ -346,13 +388,14 @@ async function recordResults(
   deps: JobDeps,
   policy: Policy,
   batch: Batch,
-  details: ReadonlyMap<string, TaskDetail>,
+  task: { details: ReadonlyMap<string, TaskDetail>; rowlessMayRun: boolean },
   readBack: { expiries: ReadonlyMap<string, number>; notFound: ReadonlySet<string> },
   summary: CheckSummary,
   rules: SettleRules,
   known: ReadonlyMap<string, Claim>,
 ): Promise<Batch> {
   const { expiries, notFound } = readBack;
+  const { details } = task;
   const taskNo = batch.taskNo ?? '';
   const entries: BatchEntry[] = [];
   let noted = false;
@@ -390,13 +433,10 @@ async function recordResults(
   // A failed row is final only once no row of its task waits or executes: whether the registrar runs a failed row
   // again while its task runs is UNCONFIRMED (TryCount is a retry count), and a failure recorded early is retried
   // by a later renew run, a second purchase if the row then succeeds. Until then it is pending (stuck alerts apply).
-  // An unsettled entry with no row may be one still to run (rows lagging): the same, until the batch is stuck-old
-  // (a row that never shows must not hold a failure back for good; the stuck alert names the batch by then).
-  const stuckOld =
-    deps.clock.now() - (batch.submitStartedAtMs ?? batch.createdAtMs) >= policy.notify.stuckAfterHours * HOUR_MS;
-  const rowMissing = batch.entries.some((e) => !e.outcome && !details.has(e.domain));
+  // An unsettled entry with no row may be one still to run (rows lagging): the same, while readWhetherRowlessMayRun
+  // says so (until the batch is stuck-old, then while the task list shows the task unfinished).
   const taskRunning =
-    [...details.values()].some((d) => d.state === 'waiting' || d.state === 'executing') || (rowMissing && !stuckOld);
+    [...details.values()].some((d) => d.state === 'waiting' || d.state === 'executing') || task.rowlessMayRun;
   for (const entry of batch.entries) {
     const name = entry.domain;
     const detail = details.get(name);

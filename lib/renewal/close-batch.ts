@@ -5,6 +5,7 @@ import { isLive, transitions } from './claims';
 import { DAY_MS } from './dates';
 import { hasNote, NOT_IN_ACCOUNT } from './entry-notes';
 import { rowsByDomain } from './task-rows';
+import { readTaskState } from './task-state';
 import { boundText } from './text';
 
 /** Batch error code of a batch a person closed (`autorenew close-batch`): its `resolved` line says so. */
@@ -184,18 +185,4 @@ async function refuseWhileTaskHolds(tasks: TaskReader, batch: Batch, taskNo: str
   throw new InputError(
     `batch ${batch.batchId} is not closed: its task ${taskNo} still holds ${held.join(', ')} at the registrar. Let the check job settle it; to stop a queued renewal, cancel the task in the console first, then close (--no-task-check closes without this read, when the console shows nothing will run). Nothing was written`,
   );
-}
-
-/**
- * Whether task `taskNo` has finished, from the task list around `sinceMs` (its submit, epoch ms): creation times are
- * read in an UNCONFIRMED zone, so the range is a day wider on each side. `missing` when the list does not show it.
- */
-async function readTaskState(
-  tasks: Pick<Registrar, 'listTasks'>,
-  taskNo: string,
-  sinceMs: number,
-): Promise<'finished' | 'running' | 'missing'> {
-  const listed = await tasks.listTasks({ fromMs: sinceMs - DAY_MS, toMs: sinceMs + 2 * DAY_MS });
-  const task = listed.find((t) => t.taskNo === taskNo);
-  return task === undefined ? 'missing' : task.finished ? 'finished' : 'running';
 }

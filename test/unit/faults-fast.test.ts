@@ -293,6 +293,30 @@ describe('partial faults on the fakes', () => {
     expect(await t.check({ deps: { registrar: failsA } })).toMatchObject({ failed: 1 });
   });
 
+  test('past stuck-old, a failed row with a rowless batch-mate waits while the task list says its task runs', async () => {
+    // Review 2026-12-04: stuck-old made the failure final on the rows alone, while the task was still queued; the
+    // next renew run bought the domain again, and the queued row (if Alibaba runs a failed row again: UNCONFIRMED)
+    // would have bought it too.
+    const t = await given({ domains: ['a.com+10d', 'b.com+10d'], rejectStaleExpiry: false });
+    t.registrar.faults.queueMs = () => 4 * 86_400_000;
+    await t.renew();
+    const view = hidingDetailRows(rewritingRows(t.registrar, failingRow('a.com', 'busy, will retry')), 'b.com');
+    t.advance('5m');
+    expect(await t.check({ deps: { registrar: view } })).toMatchObject({ failed: 0, pending: 2 });
+    t.advance('24h');
+    expect(await t.check({ deps: { registrar: view } })).toMatchObject({ failed: 0, pending: 2 });
+    t.advance('25h');
+    await t.renew({ deps: { registrar: view } });
+    expect(t.registrar.submissions().map((s) => s.domainName)).toEqual(['a.com', 'b.com']);
+    // Once the task list says it has finished, the failure is final (b.com's row still never shows).
+    const done = {
+      ...view,
+      listTasks: async (range: { fromMs: number; toMs: number }) =>
+        (await t.registrar.listTasks(range)).map((task) => ({ ...task, finished: true })),
+    };
+    expect(await t.check({ deps: { registrar: done } })).toMatchObject({ failed: 1 });
+  });
+
   test("a failed row held back while its task still runs: the stuck line names the registrar's reason", async () => {
     // Review 2026-12-04: the line said "task not finished in time", hiding why the domain did not renew.
     const t = await given({ domains: ['a.com+10d', 'b.com+11d'] });

@@ -1,0 +1,20 @@
+import type { Registrar } from '../registrar/port';
+import { DAY_MS } from './dates';
+
+/** What the registrar's task list says of one task: finished, still running, or not listed at all. */
+export type TaskState = 'finished' | 'running' | 'missing';
+
+/**
+ * Whether task `taskNo` has finished, from the task list around `sinceMs` (its submit, epoch ms UTC): creation times
+ * are read in an UNCONFIRMED zone, so the range is a day wider on each side. `missing` when the list does not show
+ * it: a caller that must not act on a task that may still run treats that as running. One paged listing (free).
+ */
+export async function readTaskState(
+  tasks: Pick<Registrar, 'listTasks'>,
+  taskNo: string,
+  sinceMs: number,
+): Promise<TaskState> {
+  const listed = await tasks.listTasks({ fromMs: sinceMs - DAY_MS, toMs: sinceMs + 2 * DAY_MS });
+  const task = listed.find((t) => t.taskNo === taskNo);
+  return task === undefined ? 'missing' : task.finished ? 'finished' : 'running';
+}
