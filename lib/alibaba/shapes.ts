@@ -151,6 +151,7 @@ const taskItem = object({
   TaskType: string(),
   TaskNum: count,
   TaskStatus: string(),
+  TaskCancelStatus: optional(nullable(string())),
   CreateTime: string(),
 });
 const taskPage = pagedSchema('TaskInfo', taskItem);
@@ -184,7 +185,7 @@ export function parseTaskPage(body: unknown, offsetMinutes = DEFAULT_DISPLAY_TZ_
       taskNo: t.TaskNo,
       kind: taskKindOf(t.TaskType),
       taskNum: t.TaskNum,
-      finished: taskFinished(t.TaskStatus),
+      finished: taskFinished(t.TaskStatus, t.TaskCancelStatus ?? undefined),
       createTime: t.CreateTime,
       ...optionalTime(parseDisplayTime(t.CreateTime, offsetMinutes)),
     }),

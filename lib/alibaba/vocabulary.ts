@@ -26,6 +26,14 @@ export function taskKindOf(taskType: string): TaskKind {
   return taskType === RENEW_TASK_TYPE ? 'renewal' : 'other';
 }
 
-export function taskFinished(taskStatus: string): boolean {
-  return taskStatus === FINISHED_TASK_STATUS;
+/** QueryTaskList TaskCancelStatus once a cancel has completed (the others: INIT, CANCELLING). */
+const CANCELLED_TASK_STATUS = 'COMPLETE';
+
+/**
+ * A task runs nothing more once its TaskStatus is COMPLETE or its cancel has completed (TaskCancelStatus COMPLETE;
+ * what TaskStatus a cancelled task keeps is not documented): a person told to cancel it in the console, then close
+ * the batch, must not be refused for good.
+ */
+export function taskFinished(taskStatus: string, cancelStatus?: string): boolean {
+  return taskStatus === FINISHED_TASK_STATUS || cancelStatus === CANCELLED_TASK_STATUS;
 }

@@ -53,7 +53,6 @@ export interface CheckSummary {
   leftForTime: number;
 }
 
-/** What a check run found: its counts, and every batch it saw, as stored after the run (for the digest). */
 /** One open batch as step 1 read it: its task's rows (one per domain) when it has a task to read. */
 interface CheckProgress {
   batch: Batch;
@@ -62,6 +61,7 @@ interface CheckProgress {
   rowlessMayRun?: boolean;
 }
 
+/** What a check run found: its counts, and every batch it saw, as stored after the run (for the digest). */
 export interface CheckRun {
   summary: CheckSummary;
   batches: Batch[];
@@ -282,7 +282,18 @@ async function readWhetherRowlessMayRun(
   const states = open.map((e) => details.get(e.domain)?.state);
   const decides = states.includes('failure') && !states.includes('waiting') && !states.includes('executing');
   if (!decides) return false;
-  return (await readTaskState(deps.registrar, batch.taskNo ?? '', sinceMs)) !== 'finished';
+  try {
+    return (await readTaskState(deps.registrar, batch.taskNo ?? '', sinceMs)) !== 'finished';
+  } catch (err) {
+    // Unread, the failure is held (as while the task runs), and the rest of the batch is still recorded: a task list
+    // that fails every hour must not keep its renewals from being confirmed.
+    deps.log.warn('task list not read; a failed row is held until it is', {
+      batchId: batch.batchId,
+      taskNo: batch.taskNo,
+      ...describeError(err),
+    });
+    return true;
+  }
 }
 
 /**
@@ -399,7 +410,6 @@ async function recordResults(
   const taskNo = batch.taskNo ?? '';
   const entries: BatchEntry[] = [];
   let noted = false;
-  /** An open entry with what this look found (its stuck line says it); without a finding it keeps the last one. */
   // A note this look contradicts: the failed row runs again (or is gone), the domain was found after all or its row
   // runs (the "not in this account" note sends a person to close the batch: review 2026-12-04).
   const isStale = (entry: BatchEntry): boolean => {
@@ -409,6 +419,7 @@ async function recordResults(
       hasNote(entry, NOT_IN_ACCOUNT) && (expiries.has(entry.domain) || state === 'waiting' || state === 'executing')
     );
   };
+  /** An open entry with what this look found (its stuck line says it); without a finding it keeps the last one. */
   const pending = (entry: BatchEntry, note?: string): BatchEntry => {
     summary.pending += 1;
     const finding = notFound.has(entry.domain) ? NOT_IN_ACCOUNT : note;

@@ -12,12 +12,12 @@ export const NOT_IN_ACCOUNT =
   'the registrar does not find it in this account (transferred out or deleted?): look in the console, then close the batch (autorenew close-batch)';
 
 /**
- * The task's row for the domain failed while other rows of the task still run (a failure is final only once the task
- * has finished): the stuck line gives the registrar's reason, not "task not finished in time" (review 2026-12-04).
+ * The task's row for the domain failed while other rows of the task may still run (a failure is final only once the
+ * task has finished, or its task list entry shows it finished when a row is missing): the stuck line gives the registrar's reason, not "task not finished in time" (review 2026-12-04).
  * @param reason the registrar's text, already bounded (boundText)
  */
 export function heldFailureNote(reason: string): string {
-  return `${HELD_FAILURE_PREFIX}${reason}); held back while the rest of its task runs, final once it finishes: look the task up in the console task list`;
+  return `${HELD_FAILURE_PREFIX}${reason}); held back until its task shows finished (the rest of it may still run): look the task up in the console task list`;
 }
 
 const HELD_FAILURE_PREFIX = 'its row failed (';

@@ -398,7 +398,7 @@ describe('paged reads', () => {
       p.Action === 'QueryTaskDetailList'
         ? ok({ TotalItemNum: 4, TotalPageNum: 1, Data: { TaskDetail: [0, 1, 2, 3].map(detail) } })
         : ok({
-            TotalItemNum: 1,
+            TotalItemNum: 3,
             TotalPageNum: 1,
             Data: {
               TaskInfo: [
@@ -409,6 +409,23 @@ describe('paged reads', () => {
                   TaskStatus: 'COMPLETE',
                   CreateTime: '2026-01-01 08:00:00',
                   Clientip: '1.2.3.4',
+                },
+                // Cancelled while waiting: nothing of it runs any more.
+                {
+                  TaskNo: 'T-2',
+                  TaskType: 'ORDER_RENEW',
+                  TaskNum: 1,
+                  TaskStatus: 'WAITING_EXECUTE',
+                  TaskCancelStatus: 'COMPLETE',
+                  CreateTime: '2026-01-01 08:00:00',
+                },
+                {
+                  TaskNo: 'T-3',
+                  TaskType: 'ORDER_RENEW',
+                  TaskNum: 1,
+                  TaskStatus: 'WAITING_EXECUTE',
+                  TaskCancelStatus: 'CANCELLING',
+                  CreateTime: '2026-01-01 08:00:00',
                 },
               ],
             },
@@ -436,6 +453,8 @@ describe('paged reads', () => {
         // Display time read as UTC+8 (the default zone).
         createdAtMs: Date.UTC(2026, 0, 1, 0, 0, 0),
       },
+      expect.objectContaining({ taskNo: 'T-2', finished: true }),
+      expect.objectContaining({ taskNo: 'T-3', finished: false }),
     ]);
     expect(calls[1]?.params).toMatchObject({ BeginCreateTime: '5', EndCreateTime: '6' });
   });

@@ -14,6 +14,15 @@ describe("Alibaba's codes in the registrar port's words", () => {
 
   test('TaskType ORDER_RENEW is a renewal; TaskStatus COMPLETE alone is finished', () => {
     expect(['ORDER_RENEW', 'ORDER_TRANSFER', 'order_renew'].map(taskKindOf)).toEqual(['renewal', 'other', 'other']);
-    expect(['WAITING_EXECUTE', 'EXECUTING', 'COMPLETE'].map(taskFinished)).toEqual([false, false, true]);
+    expect(['WAITING_EXECUTE', 'EXECUTING', 'COMPLETE'].map((s) => taskFinished(s))).toEqual([false, false, true]);
+  });
+
+  test('a task whose cancel has completed is finished too, whatever its TaskStatus (nothing more of it runs)', () => {
+    // Review 2026-12-04: close-batch says "cancel the task in the console first, then close"; a cancelled task
+    // left WAITING_EXECUTE read as running for good, so the close was refused and a failed row held for ever.
+    expect(taskFinished('WAITING_EXECUTE', 'COMPLETE')).toBe(true);
+    expect(taskFinished('EXECUTING', 'CANCELLING')).toBe(false);
+    expect(taskFinished('EXECUTING', 'INIT')).toBe(false);
+    expect(taskFinished('WAITING_EXECUTE', undefined)).toBe(false);
   });
 });

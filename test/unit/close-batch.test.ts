@@ -2,7 +2,7 @@ import { AmbiguousOutcomeError, InputError, RejectedFinalError } from '../../lib
 import { executeCheck } from '../../lib/jobs';
 import { closeBatchByHand } from '../../lib/renewal/close-batch';
 import { given } from '../helpers/builder';
-import { hidingDetailRows, showingExpiry } from '../helpers/faulty';
+import { failingRow, hidingDetailRows, rewritingRows, showingExpiry } from '../helpers/faulty';
 
 describe('closeBatchByHand (autorenew close-batch): a way out of a batch check cannot settle', () => {
   test('a preview writes nothing; the close releases the claims, closes the batch, says so once, and the domain is bought', async () => {
@@ -132,7 +132,22 @@ describe('closeBatchByHand (autorenew close-batch): a way out of a batch check c
     expect(closed.batch.status).toBe('CLOSED');
   });
 
-  test('a task whose row for the domain failed, or that finished with no row for it, leaves the close to the person; a task still queued with no row does not', async () => {
+  test("a task whose row for the domain failed leaves the close to the person; while the task runs, the next renew still holds it as someone else's", async () => {
+    const t = await given({ domains: ['a.com+10d'] });
+    t.registrar.faults.queueMs = () => 3 * 86_400_000;
+    await t.renew();
+    const [open] = await t.ledger.listOpenBatches();
+    t.advance('25h');
+    const failed = rewritingRows(t.registrar, failingRow('a.com', 'registry said no'));
+    const closed = await closeBatchByHand(t.ledger, open?.batchId as string, 'failed', t.clock.now(), true, failed);
+    expect(closed.batch.status).toBe('CLOSED');
+    // The failed row may run again while its task runs (UNCONFIRMED): not bought meanwhile.
+    const again = await t.renew({ deps: { registrar: failed } });
+    expect(again.plan.decisions.find((d) => d.domain.domainName === 'a.com')?.reason).toBe('renewing-elsewhere');
+    expect(t.registrar.submissions().map((s) => s.domainName)).toEqual(['a.com']);
+  });
+
+  test('a task that finished with no row for the domain leaves the close to the person; a task still queued with no row does not', async () => {
     const t = await given({ domains: ['a.com+10d'] });
     t.registrar.faults.queueMs = () => 3 * 86_400_000;
     await t.renew();

@@ -317,6 +317,27 @@ describe('partial faults on the fakes', () => {
     expect(await t.check({ deps: { registrar: done } })).toMatchObject({ failed: 1 });
   });
 
+  test('past stuck-old, a task list that does not show the task, or cannot be read, holds the failure; the rest is recorded', async () => {
+    const t = await given({ domains: ['a.com+10d', 'b.com+10d', 'c.com+10d'], rejectStaleExpiry: false });
+    const b = t.expiry('b.com') as number;
+    await t.renew(); // runs at once: c.com renewed; b.com's row never shows, nor does its new expiry
+    showingExpiry(t.registrar, 'b.com', b);
+    const rows = hidingDetailRows(rewritingRows(t.registrar, failingRow('a.com', 'busy')), 'b.com');
+    t.advance('25h');
+    const unlisted = { ...rows, listTasks: async () => [] };
+    expect(await t.check({ deps: { registrar: unlisted } })).toMatchObject({ failed: 0, renewed: 1, errors: 0 });
+    const unreadable = {
+      ...rows,
+      listTasks: async () => {
+        throw new Error('task list down (test)');
+      },
+    };
+    t.advance('1h');
+    expect(await t.check({ deps: { registrar: unreadable } })).toMatchObject({ failed: 0, pending: 2, errors: 0 });
+    expect(t.logs.some((l) => /task list not read; a failed row is held until it is/.test(l))).toBe(true);
+    expect((await t.ledger.listClaimsForDomain('a.com')).map((c) => c.status)).not.toContain('FAILED');
+  });
+
   test("a failed row held back while its task still runs: the stuck line names the registrar's reason", async () => {
     // Review 2026-12-04: the line said "task not finished in time", hiding why the domain did not renew.
     const t = await given({ domains: ['a.com+10d', 'b.com+11d'] });

@@ -560,9 +560,9 @@ describe("someone else's renewal", () => {
       permitPremium: false,
     }));
     const theirs = await t.registrar.submitRenewBatch({ items });
-    t.advance('3m'); // shown half-way: x renewed, y still executing, z failed (it may be run again)
+    t.advance('3m'); // shown half-way: x renewed (no UpdateTime read), y still executing, z failed (it may run again)
     const halfWay: Registrar = {
-      ...rewritingRows(t.registrar, (d) =>
+      ...rewritingRows(t.registrar, ({ updatedAtMs: _unread, ...d }) =>
         d.domainName === 'y.com'
           ? { ...d, state: 'executing' }
           : d.domainName === 'z.com'
