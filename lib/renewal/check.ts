@@ -57,8 +57,8 @@ export interface CheckSummary {
 interface CheckProgress {
   batch: Batch;
   details?: Map<string, TaskDetail>;
-  /** An unsettled entry has no row and may still run: a failed row waits (readWhetherRowlessMayRun). */
-  rowlessMayRun?: boolean;
+  /** The task may still run a row of an unsettled entry: a failed row waits (readWhetherTaskMayRun). */
+  taskMayRun?: boolean;
 }
 
 /** What a check run found: its counts, and every batch it saw, as stored after the run (for the digest). */
@@ -184,14 +184,14 @@ export async function runCheck(
   // batches are recorded a few at a time. Batches never share a claim (a transition touches only claims carrying
   // its batchId), and each keeps its own order: claims first, then the batch.
   const reread = (batch: Batch) => deps.ledger.getBatch(batch.batchId).catch(() => undefined);
-  const recorded = await mapWithLimit(progress, BATCHES_IN_PARALLEL, async ({ batch, details, rowlessMayRun }) => {
+  const recorded = await mapWithLimit(progress, BATCHES_IN_PARALLEL, async ({ batch, details, taskMayRun }) => {
     const settled = details
       ? await isolated(batch, () =>
           recordResults(
             deps,
             policy,
             batch,
-            { details, rowlessMayRun: rowlessMayRun === true },
+            { details, taskMayRun: taskMayRun === true },
             { expiries, notFound },
             summary,
             rules,
@@ -259,29 +259,28 @@ async function readBatch(
   }
   if (current.status !== 'SUBMITTED' || !current.taskNo) return { batch: current };
   const details = rowsByDomain(await deps.registrar.listTaskDetails(current.taskNo));
-  return { batch: current, details, rowlessMayRun: await readWhetherRowlessMayRun(deps, policy, current, details) };
+  return { batch: current, details, taskMayRun: await readWhetherTaskMayRun(deps, policy, current, details) };
 }
 
 /**
- * Whether an unsettled entry with no row may still run, which holds a failed row back (recordResults). A row may lag:
- * until the batch is stuck-old (`notify.stuckAfterHours` since its submit) that is assumed; after it, a row that
- * never shows must not hold a failure for good, so the task list is asked (only when a failed row would be made
- * final by it): not finished, or not listed, still holds it (review 2026-12-04: the failure was made final on the
- * rows alone while the task was still queued, and the next run bought the domain again).
+ * Whether the task may still run a row of an unsettled entry, which holds a failed row back (recordResults): asked
+ * only when a failed row would otherwise be made final (no row waiting or executing). An entry with no row may be a
+ * lagging one: until the batch is stuck-old (`notify.stuckAfterHours` since its submit) that is assumed. Otherwise
+ * the task list says: not finished, not listed, or not readable holds the failure. Review 2026-12-04: made final on
+ * the rows alone while the task was still queued, the next run bought the domain again; and with every row run but
+ * the task not yet finished, the renew run read the task as someone else's and held the domain under that name.
  */
-async function readWhetherRowlessMayRun(
+async function readWhetherTaskMayRun(
   deps: JobDeps,
   policy: Policy,
   batch: Batch,
   details: ReadonlyMap<string, TaskDetail>,
 ): Promise<boolean> {
-  const open = batch.entries.filter((e) => !e.outcome);
-  if (!open.some((e) => !details.has(e.domain))) return false;
-  const sinceMs = batch.submitStartedAtMs ?? batch.createdAtMs;
-  if (deps.clock.now() - sinceMs < policy.notify.stuckAfterHours * HOUR_MS) return true;
-  const states = open.map((e) => details.get(e.domain)?.state);
+  const states = batch.entries.filter((e) => !e.outcome).map((e) => details.get(e.domain)?.state);
   const decides = states.includes('failure') && !states.includes('waiting') && !states.includes('executing');
   if (!decides) return false;
+  const sinceMs = batch.submitStartedAtMs ?? batch.createdAtMs;
+  if (states.includes(undefined) && deps.clock.now() - sinceMs < policy.notify.stuckAfterHours * HOUR_MS) return true;
   try {
     return (await readTaskState(deps.registrar, batch.taskNo ?? '', sinceMs)) !== 'finished';
   } catch (err) {
@@ -399,7 +398,7 @@ async function recordResults(
   deps: JobDeps,
   policy: Policy,
   batch: Batch,
-  task: { details: ReadonlyMap<string, TaskDetail>; rowlessMayRun: boolean },
+  task: { details: ReadonlyMap<string, TaskDetail>; taskMayRun: boolean },
   readBack: { expiries: ReadonlyMap<string, number>; notFound: ReadonlySet<string> },
   summary: CheckSummary,
   rules: SettleRules,
@@ -444,10 +443,10 @@ async function recordResults(
   // A failed row is final only once no row of its task waits or executes: whether the registrar runs a failed row
   // again while its task runs is UNCONFIRMED (TryCount is a retry count), and a failure recorded early is retried
   // by a later renew run, a second purchase if the row then succeeds. Until then it is pending (stuck alerts apply).
-  // An unsettled entry with no row may be one still to run (rows lagging): the same, while readWhetherRowlessMayRun
-  // says so (until the batch is stuck-old, then while the task list shows the task unfinished).
+  // The same while readWhetherTaskMayRun says the task may still run one (a row lagging, or the task list not
+  // showing the task finished).
   const taskRunning =
-    [...details.values()].some((d) => d.state === 'waiting' || d.state === 'executing') || task.rowlessMayRun;
+    [...details.values()].some((d) => d.state === 'waiting' || d.state === 'executing') || task.taskMayRun;
   for (const entry of batch.entries) {
     const name = entry.domain;
     const detail = details.get(name);

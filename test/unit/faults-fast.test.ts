@@ -317,6 +317,24 @@ describe('partial faults on the fakes', () => {
     expect(await t.check({ deps: { registrar: done } })).toMatchObject({ failed: 1 });
   });
 
+  test("every row run but the task list still says running: the failure waits for it (renew would call it someone else's)", async () => {
+    // Review 2026-12-04: check made the failure final on the rows; the renew run, reading the task as unfinished and
+    // no longer ours, held the domain as "someone else's renewal", contradicting the failed line just sent.
+    const t = await given({ domains: ['a.com+10d'] });
+    await t.renew();
+    const failsA = rewritingRows(t.registrar, failingRow('a.com', 'registry said no'));
+    const running = {
+      ...failsA,
+      listTasks: async (range: { fromMs: number; toMs: number }) =>
+        (await t.registrar.listTasks(range)).map((task) => ({ ...task, finished: false })),
+    };
+    t.advance('5m');
+    expect(await t.check({ deps: { registrar: running } })).toMatchObject({ failed: 0, pending: 1 });
+    expect(t.notifier.sent.some((m) => /registry said no/.test(m.email) && /^Failed/m.test(m.email))).toBe(false);
+    t.advance('1h');
+    expect(await t.check({ deps: { registrar: failsA } })).toMatchObject({ failed: 1, pending: 0 });
+  });
+
   test('past stuck-old, a task list that does not show the task, or cannot be read, holds the failure; the rest is recorded', async () => {
     const t = await given({ domains: ['a.com+10d', 'b.com+10d', 'c.com+10d'], rejectStaleExpiry: false });
     const b = t.expiry('b.com') as number;
