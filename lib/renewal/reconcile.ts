@@ -309,7 +309,7 @@ async function flagLapseRisk(deps: JobDeps, batch: Batch, releaseAt: number, now
  * run's digest too, which carried the alert only in memory): the `unknown` alert is added here, once, so a person
  * hears "may have executed: do not resubmit" before the stuck alert a day later (review 2026-12-03). Not when none
  * of its claims is live: the registrar refused it and the refusal was written to the claims, only the batch write
- * failed (its run's line named the refusal).
+ * failed (its run's line named the refusal), nor when another batch holds every one of them (taken over after that).
  */
 async function flagUnrecordedUnknown(
   deps: JobDeps,
@@ -321,6 +321,9 @@ async function flagUnrecordedUnknown(
   if (batch.pendingNotices.includes('unknown') || batch.sentNotices.includes('unknown')) return batch;
   const own = claims.filter((c) => c.batchId === batch.batchId);
   if (own.length > 0 && !own.some(isLive)) return batch;
+  // Every claim another batch's: only a claim that was no longer live (refused, released) can be taken over, so
+  // nothing of this batch can have run (review 2026-12-04).
+  if (own.length === 0 && claims.length > 0) return batch;
   return deps.ledger.saveBatch({
     ...batch,
     pendingNotices: [...batch.pendingNotices, 'unknown'],
@@ -360,6 +363,10 @@ export async function recordMoved(
  * that carries a TaskNo is never released (a task was seen for it): its entry stays open, and the next run adopts
  * the task. A failed claim write leaves the batch open, so the step repeats.
  */
+/** An entry whose expiry moved while its claim is another batch's, or absent: that batch reports the renewal. */
+const NOT_THIS_BATCH =
+  'renewed, but not by this batch (its claim is held by another, which reports it): nothing bought here';
+
 async function release(
   deps: JobDeps,
   batch: Batch,
@@ -378,6 +385,8 @@ async function release(
     deps,
     fenced,
     (c) => {
+      // Only claims of this batch reach here (applyToClaims): a domain whose claim another batch holds, or that has
+      // none, was not bought by this one, whatever its expiry now says.
       keptLive.set(c.domain, false);
       if (!isLive(c)) return c;
       const newExpiryMs = renewed.get(c.domain);
@@ -398,7 +407,11 @@ async function release(
   const stillHeld = new Set([...keptLive].filter(([, kept]) => kept).map(([domain]) => domain));
   const entries = fenced.entries.map((e): BatchEntry => {
     const newExpiryMs = renewed.get(e.domain);
-    if (newExpiryMs !== undefined) return { ...e, outcome: 'RENEWED', newExpiryMs, message: renewedNote };
+    // A renewal is this batch's only with its claim (review 2026-12-04: a refused order whose close failed, its
+    // domain bought by a later batch, was reported renewed twice, the refused one with a cost).
+    if (newExpiryMs !== undefined && keptLive.has(e.domain))
+      return { ...e, outcome: 'RENEWED', newExpiryMs, message: renewedNote };
+    if (newExpiryMs !== undefined) return { ...e, outcome: 'NOT_SUBMITTED', message: NOT_THIS_BATCH };
     return touched.has(e.domain) && !stillHeld.has(e.domain) ? { ...e, outcome: 'NOT_SUBMITTED', message } : e;
   });
   const done = entries.every((e) => e.outcome);
