@@ -365,7 +365,10 @@ describe('partial faults on the fakes', () => {
   test('a refused order whose close failed, its claim taken over before its release: no unknown alert for it', async () => {
     // Review 2026-12-04: with retries sooner than the release, a check in between found none of its claims its own
     // and called the refused order "may have been sent".
-    const t = await given({ domains: ['a.com+10d'], policy: { limits: { retryAfterHours: 1, releaseAfterHours: 48 } } });
+    const t = await given({
+      domains: ['a.com+10d'],
+      policy: { limits: { retryAfterHours: 1, releaseAfterHours: 48 } },
+    });
     let refused = false;
     t.registrar.faults.before = (op) => {
       if (op !== 'submitRenewBatch' || refused) return;
