@@ -1,5 +1,5 @@
 import { InputError } from '../errors';
-import type { Batch, BatchEntry, Ledger } from '../ledger/port';
+import type { Batch, BatchEntry, Claim, Ledger } from '../ledger/port';
 import type { Registrar } from '../registrar/port';
 import { isLive, transitions } from './claims';
 import { DAY_MS } from './dates';
@@ -72,22 +72,34 @@ export async function closeBatchByHand(
       `no batch ${JSON.stringify(batchId)} in the ledger; \`autorenew status\` lists the open ones; nothing was written`,
     );
   }
-  const taskCheck = !tasks ? 'skipped' : batch.taskNo ? 'read' : 'no-task';
-  if (batch.status === 'CLOSED') return { batch, unsettled: [], open: false, taskCheck };
+  if (batch.status === 'CLOSED')
+    return { batch, unsettled: [], open: false, taskCheck: !tasks ? 'skipped' : batch.taskNo ? 'read' : 'no-task' };
   const sinceMs = batch.submitStartedAtMs ?? batch.createdAtMs;
   if (batch.status === 'INTENT' || nowMs - sinceMs < MIN_CLOSE_AGE_MS) {
     throw new InputError(
       `batch ${batchId} is ${batch.status === 'INTENT' ? 'an intent (its order may be being sent right now)' : 'less than a day old'}: the check job settles it by itself; close only a batch reported stuck for a day or more; nothing was written`,
     );
   }
-  if (tasks && batch.taskNo) await refuseWhileTaskHolds(tasks, batch, batch.taskNo, sinceMs);
+  const open = batch.entries.filter((e) => !e.outcome);
+  const claimsOf = new Map<string, Claim[]>();
+  for (const entry of open) {
+    const claims = await ledger.listClaimsForDomain(entry.domain);
+    claimsOf.set(
+      entry.domain,
+      claims.filter((c) => c.expiryMs === entry.expiryMs && c.batchId === batch.batchId),
+    );
+  }
+  // The batch's task, and any a live claim carries (an adoption whose batch write failed: a task was seen for it,
+  // review 2026-12-04), are read before anything is written.
+  const carried = [...claimsOf.values()].flat().flatMap((c) => (isLive(c) && c.taskNo ? [c.taskNo] : []));
+  const taskNos = new Set([...(batch.taskNo ? [batch.taskNo] : []), ...carried]);
+  const taskCheck = !tasks ? 'skipped' : taskNos.size > 0 ? 'read' : 'no-task';
+  if (tasks) for (const taskNo of taskNos) await refuseWhileTaskHolds(tasks, batch, taskNo, sinceMs);
   const message = boundText(`closed by hand: ${reason}`);
   const unsettled: ClosedEntry[] = [];
   const renewedAt = new Map<string, number>();
-  for (const entry of batch.entries.filter((e) => !e.outcome)) {
-    const claims = (await ledger.listClaimsForDomain(entry.domain)).filter(
-      (c) => c.expiryMs === entry.expiryMs && c.batchId === batch.batchId,
-    );
+  for (const entry of open) {
+    const claims = claimsOf.get(entry.domain) ?? [];
     const renewed = claims.find((c) => c.status === 'RENEWED' && c.newExpiryMs !== undefined);
     if (renewed?.newExpiryMs !== undefined) {
       renewedAt.set(entry.domain, renewed.newExpiryMs);

@@ -219,6 +219,29 @@ describe('closeBatchByHand (autorenew close-batch): a way out of a batch check c
     expect((await t.ledger.listClaimsForDomain('a.com')).map((c) => c.status)).toEqual(['CLAIMED']);
   });
 
+  test('a batch with no TaskNo whose claim carries one: that task is read, and refuses the close while it runs', async () => {
+    // Review 2026-12-04: a batch without a TaskNo read nothing, and released a claim a task was seen for.
+    const t = await given({ domains: ['a.com+10d'] });
+    t.registrar.faults.before = (op) => {
+      if (op === 'submitRenewBatch') throw new AmbiguousOutcomeError('answer lost (test)');
+    };
+    await t.renew();
+    t.registrar.faults = { queueMs: () => 3 * 86_400_000 };
+    const [open] = await t.ledger.listOpenBatches();
+    const [claim] = await t.ledger.listClaimsForDomain('a.com');
+    // The order did go through (its answer was lost); a look adopted its task on the claim, not on the batch.
+    const sent = await t.registrar.submitRenewBatch({
+      items: [{ domainName: 'a.com', years: 1, currentExpiryMs: claim?.expiryMs as number, permitPremium: false }],
+    });
+    await t.ledger.saveClaim({ ...(claim as NonNullable<typeof claim>), taskNo: sent.taskNo });
+    t.advance('25h');
+    const batchId = open?.batchId as string;
+    await expect(closeBatchByHand(t.ledger, batchId, 'x', t.clock.now(), true, t.registrar)).rejects.toThrow(
+      new RegExp(`its task ${sent.taskNo} still holds a\\.com \\(waiting: it may still run\\)`),
+    );
+    expect((await t.ledger.getBatch(batchId))?.status).toBe('UNKNOWN');
+  });
+
   test("a renewal whose expiry moved oddly is the person's to close, though its row says renewed (as its alert says)", async () => {
     const t = await given({ domains: ['m.com+6d'] });
     const old = t.expiry('m.com') as number;
