@@ -6,6 +6,7 @@ import type { Policy } from '../policy/schema';
 import type { TaskDetail } from '../registrar/port';
 import { applyToClaims, isFixableByPerson, isLive, transitions } from './claims';
 import { readCurrentExpiries } from './confirm-expiry';
+import { HOUR_MS } from './dates';
 import type { JobDeps } from './deps';
 import { hasHeldFailureNote, hasNote, heldFailureNote, NOT_IN_ACCOUNT, TASK_SAYS_RENEWED } from './entry-notes';
 import { claimKey } from './plan-types';
@@ -22,7 +23,6 @@ import { readTaskState } from './task-state';
 import { boundText } from './text';
 import { computeTimeMarginMs } from './time-margin';
 
-const HOUR_MS = 3_600_000;
 /**
  * Batches whose outcomes are recorded at once (step 3); each writes its claims LEDGER_CONCURRENCY at a time, so at
  * most 4 x 16 ledger writes are in flight.
@@ -366,15 +366,23 @@ async function prefetchClaims(
   }
 }
 
+/** How long a task whose domain expires before the stuck alert is due may run before it is paged: 1 h, in ms. */
+const EARLY_STUCK_MS = HOUR_MS;
+
 /**
- * Marks a batch stuck when it has been open longer than notify.stuckAfterHours, and again every day while it stays
- * open: an alert said once and then never again is an alert that can be missed.
+ * Marks a batch stuck when it has been open longer than notify.stuckAfterHours (an hour, EARLY_STUCK_MS, when one of
+ * its domains expires before then), and again every day while it stays open: an alert said once and then never
+ * again is an alert that can be missed.
  */
 async function flagStuck(deps: JobDeps, policy: Policy, batch: Batch, summary: CheckSummary): Promise<Batch> {
   if (batch.status === 'CLOSED') return batch;
   const now = deps.clock.now();
   const since = batch.submitStartedAtMs ?? batch.createdAtMs;
-  if (now - since < policy.notify.stuckAfterHours * HOUR_MS) return batch;
+  const stuckAfterMs = policy.notify.stuckAfterHours * HOUR_MS;
+  // A renewal that would lapse before the alert is due is paged once its task has had an hour (review 2026-12-04: a
+  // retry sent hours before the expiry was first paged after it).
+  const lapsesFirst = batch.entries.some((e) => !e.outcome && e.expiryMs < since + stuckAfterMs);
+  if (now - since < (lapsesFirst ? Math.min(stuckAfterMs, EARLY_STUCK_MS) : stuckAfterMs)) return batch;
   if (batch.pendingNotices.includes('stuck')) return batch;
   const last = batch.stuckNotifiedAtMs ?? (batch.sentNotices.includes('stuck') ? since : undefined);
   if (last !== undefined && now - last < 24 * HOUR_MS) return batch;

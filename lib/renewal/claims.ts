@@ -2,6 +2,7 @@ import { LEDGER_CONCURRENCY, mapWithLimit } from '../concurrency';
 import { LedgerConflictError } from '../errors';
 import type { Batch, BatchEntry, Claim, ClaimRequest, ClaimStatus } from '../ledger/port';
 import { classifyReason } from '../notify/text/advice';
+import { HOUR_MS } from './dates';
 import type { JobDeps } from './deps';
 import { claimKey } from './plan-types';
 
@@ -18,8 +19,6 @@ export const FIXABLE_CODE = 'needs-fix';
  *   CLAIMED --reject--> FAILED             CLAIMED --markUnknown--> UNKNOWN --adopt--> SUBMITTED
  *   UNKNOWN --release--> FAILED (not-submitted, not an attempt)      any live --repair--> per its batch record
  */
-
-const HOUR_MS = 3_600_000;
 
 /** Statuses in which a renewal of the key may still be in flight. */
 export const LIVE_STATUSES: readonly ClaimStatus[] = ['CLAIMED', 'SUBMITTED', 'UNKNOWN'];

@@ -8,6 +8,8 @@
 
 /** One day: 24 h in ms. */
 export const DAY_MS = 86_400_000;
+/** One hour in ms. */
+export const HOUR_MS = 3_600_000;
 
 /**
  * Adds whole calendar years in UTC, keeping month, day and time of day. Feb 29 in a target year without one becomes

@@ -5,7 +5,7 @@ import type { Digest, DomainOutcome } from '../notify/port';
 import type { Policy } from '../policy/schema';
 import { FIXABLE_CODE } from './claims';
 import { CLOSED_BY_HAND } from './close-batch';
-import { DAY_MS, formatDateUtc } from './dates';
+import { DAY_MS, formatDateUtc, HOUR_MS } from './dates';
 import type { JobDeps } from './deps';
 import { renderDigest } from './digest';
 import { hasNote, TASK_SAYS_RENEWED } from './entry-notes';
@@ -48,10 +48,7 @@ export function outcomesForNotice(batch: Batch, notice: PendingNotice, nowMs: nu
         // says what to do itself, so no "look the task up" after it.
         const note = e.outcome ? undefined : e.message;
         const why = note ?? batch.error?.message ?? 'task not finished in time';
-        const when =
-          daysLeft < 0
-            ? `it expired ${-daysLeft} day${daysLeft === -1 ? '' : 's'} ago`
-            : `it expires in ${daysLeft} day${daysLeft === 1 ? '' : 's'}`;
+        const when = describeWhenItExpires(e.expiryMs, nowMs);
         return {
           ...base(e),
           event: 'stuck' as const,
@@ -296,6 +293,14 @@ async function markSent(deps: Pick<JobDeps, 'ledger' | 'log' | 'clock'>, batch: 
 
 /** A stuck line shows its days left within this many days of the expiry, and says to look now within the other. */
 const STUCK_DAYS_SHOWN = 30;
+
+/** "it expires in 3 days", "it expires in 18 hours", "it expired 5 hours ago": hours under a day (UTC, ms in). */
+function describeWhenItExpires(expiryMs: number, nowMs: number): string {
+  const ms = Math.abs(expiryMs - nowMs);
+  const [n, unit] = ms < DAY_MS ? [Math.floor(ms / HOUR_MS), 'hour'] : [Math.floor(ms / DAY_MS), 'day'];
+  const span = `${n} ${unit}${n === 1 ? '' : 's'}`;
+  return expiryMs < nowMs ? `it expired ${span} ago` : `it expires in ${span}`;
+}
 const STUCK_URGENT_DAYS = 7;
 
 /** Whether the digest rendered from `rendered` carried everything notice `n` of the stored batch `now` says. */

@@ -656,6 +656,29 @@ describe('partial faults on the fakes', () => {
     );
   });
 
+  test('a renewal sent less than a day before the expiry that has not run within the hour is paged stuck at once', async () => {
+    // Review 2026-12-04: the stuck alert waited a day from the submit; the first page came hours after the expiry.
+    const t = await given({ domains: ['late.com+20h'] });
+    t.registrar.faults.queueMs = () => 3 * 86_400_000;
+    await t.renew();
+    t.advance('30m');
+    await t.check();
+    expect(t.notifier.sent.some((m) => /^Stuck/m.test(m.email))).toBe(false); // a task may take minutes
+    t.advance('31m');
+    await t.check();
+    const stuck = t.notifier.sent.find((m) => /^Stuck/m.test(m.email));
+    expect(stuck?.severity).toBe('alert');
+    expect(stuck?.sms).toContain('late.com');
+    expect(lastLineFor(t, 'late.com')).toMatch(/it expires in 18 hours: look the task up in the console task list now/);
+    // Not again within the day; then daily, saying how long ago it expired.
+    t.advance('2h');
+    await t.check();
+    expect(t.notifier.sent.filter((m) => /^Stuck/m.test(m.email))).toHaveLength(1);
+    t.advance('22h');
+    await t.check();
+    expect(lastLineFor(t, 'late.com')).toMatch(/it expired 5 hours ago/);
+  });
+
   test('a domain that would lapse before release is allowed is an SMS alert naming it, not a release', async () => {
     const t = await given({ domains: ['soon.com+10h'] });
     const expiryMs = t.expiry('soon.com') as number;
