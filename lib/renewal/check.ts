@@ -6,7 +6,7 @@ import type { Policy } from '../policy/schema';
 import type { TaskDetail } from '../registrar/port';
 import { applyToClaims, isFixableByPerson, isLive, transitions } from './claims';
 import { readCurrentExpiries } from './confirm-expiry';
-import { HOUR_MS } from './dates';
+import { formatDateUtc, HOUR_MS } from './dates';
 import type { JobDeps } from './deps';
 import { hasHeldFailureNote, hasNote, heldFailureNote, NOT_IN_ACCOUNT, TASK_SAYS_RENEWED } from './entry-notes';
 import { claimKey } from './plan-types';
@@ -151,13 +151,18 @@ export async function runCheck(
       })
       .map((entry) => ({ batch, entry }));
   });
+  // A failed row is looked up too (failures are rare): at old + years the domain was renewed elsewhere first, and its
+  // line must not read "unchanged, retried" (review 2026-12-04: that invites a renewal by hand, a second purchase).
+  const failedRows = progress.flatMap(({ batch, details }) =>
+    batch.entries.filter((e) => !e.outcome && details?.get(e.domain)?.state === 'failure'),
+  );
   if (summary.leftForTime > 0)
     log.warn('stopping before the time limit: batches left to the next run', {
       batches: summary.leftForTime,
       marginMs: margin,
     });
   // Confirmations are registrar calls too: near the limit they wait for the next run (the entries stay pending).
-  const successes = outOfTime() ? [] : succeeded.map((s) => s.entry);
+  const lookUps = outOfTime() ? [] : [...succeeded.map((s) => s.entry), ...failedRows];
   // Ledger work off the critical path: the claims step 3 writes are read while the confirmation listing is in
   // flight, and a renewal is confirmed on its claim as soon as its page shows the new expiry. Step 3 then finds
   // those claims settled; a claim that changed in between fails its versioned save and is re-read there.
@@ -166,10 +171,10 @@ export async function runCheck(
   // A domain the registrar says is not in the account (transferred out, deleted): its stuck line says so.
   const notFound = new Set<string>();
   const expiries =
-    successes.length > 0
+    lookUps.length > 0
       ? await readCurrentExpiries(
           deps.registrar,
-          successes,
+          lookUps,
           (domain, err) => {
             if (err instanceof RejectedFinalError && err.context.code === 'DomainNotExist') notFound.add(domain);
             log.warn('could not confirm the new expiry; pending until the next run', { domain, ...describeError(err) });
@@ -366,6 +371,11 @@ async function prefetchClaims(
   }
 }
 
+/** `renewedElsewhereToMs` for transitions.fail, when the domain was renewed elsewhere first. */
+function optionalElsewhere(toMs: number | undefined): { renewedElsewhereToMs?: number } {
+  return toMs === undefined ? {} : { renewedElsewhereToMs: toMs };
+}
+
 /** How long a task whose domain expires before the stuck alert is due may run before it is paged: 1 h, in ms. */
 const EARLY_STUCK_MS = HOUR_MS;
 
@@ -447,6 +457,7 @@ async function recordResults(
   });
   const renewed = new Map<string, number>();
   const failed = new Map<string, string>();
+  const renewedElsewhere = new Map<string, number>();
   const moved: { domain: string; expiryMs: number }[] = [];
   // A failed row is final only once no row of its task waits or executes: whether the registrar runs a failed row
   // again while its task runs is UNCONFIRMED (TryCount is a retry count), and a failure recorded early is retried
@@ -481,8 +492,16 @@ async function recordResults(
         entries.push(pending(entry, heldFailureNote(message)));
         continue;
       }
-      failed.set(entry.domain, message);
-      entries.push({ ...entry, outcome: 'FAILED', message });
+      const shown = expiries.get(name);
+      const elsewhere = shown !== undefined && rules.judgeExpiry(entry.expiryMs, entry.years, shown) === 'renewed';
+      const said = elsewhere
+        ? boundText(
+            `already renewed elsewhere: the registrar shows the expiry at ${formatDateUtc(shown)}; nothing was bought and nothing is retried: do not renew it by hand (its row: ${message})`,
+          )
+        : message;
+      if (elsewhere) renewedElsewhere.set(entry.domain, shown);
+      failed.set(entry.domain, said);
+      entries.push({ ...entry, outcome: 'FAILED', message: said });
       continue;
     }
     // Success is only a fact once the registrar shows about old + years.
@@ -527,6 +546,7 @@ async function recordResults(
         nowMs: now,
         retryAfterHours: policy.limits.retryAfterHours,
         fixable: isFixableByPerson(message),
+        ...optionalElsewhere(renewedElsewhere.get(c.domain)),
       });
     },
     new Set([...renewed.keys(), ...failed.keys()]),

@@ -8,6 +8,8 @@ import { claimKey } from './plan-types';
 
 /** Claim code of a failure a person can fix (balance, real-name, a permission): it uses up no attempt. */
 export const FIXABLE_CODE = 'needs-fix';
+/** Claim code of a renewal whose row failed because the domain was renewed elsewhere first: nothing to retry. */
+export const RENEWED_ELSEWHERE_CODE = 'renewed-elsewhere';
 
 /**
  * The claim state machine: every change of a claim's status is one of these named transitions (docs/design.md).
@@ -100,18 +102,29 @@ export const transitions = {
     code: o.code,
     message: o.message,
   }),
-  /** The task reported this domain failed: counts an attempt (unless fixable); retried after the backoff. */
+  /**
+   * The task reported this domain failed: counts an attempt (unless fixable, or renewed elsewhere); retried after the
+   * backoff. `renewedElsewhereToMs` (epoch ms): the registrar shows old + years all the same, this expiry (someone
+   * renewed it first): the key is over, and not eligible before that expiry even if a listing lags.
+   */
   fail: (
     c: Claim,
-    o: { taskNo: string; message: string; nowMs: number; retryAfterHours: number; fixable?: boolean },
+    o: {
+      taskNo: string;
+      message: string;
+      nowMs: number;
+      retryAfterHours: number;
+      fixable?: boolean;
+      renewedElsewhereToMs?: number;
+    },
   ): Claim => ({
     ...base(c),
     status: 'FAILED',
     // A failure a person fixes outside the tool (balance, real-name verification) is not the renewal's fault: it
     // uses up no attempt, and the domain is retried after the backoff until the fix is made.
-    attempts: c.attempts + (o.fixable ? 0 : 1),
-    nextEligibleAtMs: o.nowMs + o.retryAfterHours * HOUR_MS,
-    code: o.fixable ? FIXABLE_CODE : 'task-failed',
+    attempts: c.attempts + (o.fixable || o.renewedElsewhereToMs !== undefined ? 0 : 1),
+    nextEligibleAtMs: Math.max(o.nowMs + o.retryAfterHours * HOUR_MS, o.renewedElsewhereToMs ?? 0),
+    code: o.renewedElsewhereToMs !== undefined ? RENEWED_ELSEWHERE_CODE : o.fixable ? FIXABLE_CODE : 'task-failed',
     message: o.message,
     // Kept as an earlier TaskNo (a takeover clears `taskNo`), so adoption can never mistake it for a later submit.
     ...asPrevious(c, o.taskNo),

@@ -3,7 +3,7 @@ import { describeError } from '../log';
 import { TargetsPendingError } from '../notify/fanout';
 import type { Digest, DomainOutcome } from '../notify/port';
 import type { Policy } from '../policy/schema';
-import { FIXABLE_CODE } from './claims';
+import { FIXABLE_CODE, RENEWED_ELSEWHERE_CODE } from './claims';
 import { CLOSED_BY_HAND } from './close-batch';
 import { DAY_MS, formatDateUtc, HOUR_MS } from './dates';
 import type { JobDeps } from './deps';
@@ -160,7 +160,8 @@ async function withRetryState(
   const max = policy.limits.maxAttempts;
   return outcomes.map((o) => {
     const claim = o.event === 'failed' ? byKey.get(`${o.domain}#${o.oldExpiryMs}`) : undefined;
-    if (claim?.status !== 'FAILED') return o;
+    // Renewed elsewhere first: nothing is retried, and no attempt count invites a renewal by hand.
+    if (claim?.status !== 'FAILED' || claim.code === RENEWED_ELSEWHERE_CODE) return o;
     const state =
       claim.code === FIXABLE_CODE
         ? 'after-fix'

@@ -656,6 +656,27 @@ describe('partial faults on the fakes', () => {
     );
   });
 
+  test('our row failed because someone renewed the domain first: the line says so, with no retry and no "renew by hand" bait', async () => {
+    // Review 2026-12-04: "expiry -> unchanged ... attempt 1 of 3 failed; retried after the backoff", while the
+    // registrar showed old + 1 year: a person could renew it by hand, a second purchase.
+    const t = await given({ domains: ['a.com+10d'] });
+    t.registrar.faults.queueMs = () => 3_600_000;
+    await t.renew();
+    t.advance('5m');
+    const domain = t.registrar.domains.get('a.com');
+    if (domain) domain.expiresAtMs += 365 * 86_400_000; // renewed in the console before our task ran
+    t.advance('2h');
+    expect(await t.check()).toMatchObject({ failed: 1 });
+    const line = lastLineFor(t, 'a.com');
+    expect(line).toMatch(/already renewed elsewhere: the registrar shows the expiry at 2027-12-09/);
+    expect(line).not.toMatch(/retried after|attempt \d of/);
+    // Not eligible again before the shown expiry, even if a listing lags: the key is over.
+    const [claim] = await t.ledger.listClaimsForDomain('a.com');
+    expect(claim).toMatchObject({ status: 'FAILED', code: 'renewed-elsewhere', attempts: 0 });
+    expect(claim?.nextEligibleAtMs).toBe(t.expiry('a.com'));
+    expect(t.registrar.submissions()).toHaveLength(1);
+  });
+
   test('a renewal sent less than a day before the expiry that has not run within the hour is paged stuck at once', async () => {
     // Review 2026-12-04: the stuck alert waited a day from the submit; the first page came hours after the expiry.
     const t = await given({ domains: ['late.com+20h'] });
