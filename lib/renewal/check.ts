@@ -390,8 +390,9 @@ async function flagStuck(deps: JobDeps, policy: Policy, batch: Batch, summary: C
   const since = batch.submitStartedAtMs ?? batch.createdAtMs;
   const stuckAfterMs = policy.notify.stuckAfterHours * HOUR_MS;
   // A renewal that would lapse before the alert is due is paged once its task has had an hour (review 2026-12-04: a
-  // retry sent hours before the expiry was first paged after it).
-  const lapsesFirst = batch.entries.some((e) => !e.outcome && e.expiryMs < since + stuckAfterMs);
+  // retry sent hours before the expiry was first paged after it). An unknown one has its lapse-risk alert instead.
+  const lapsesFirst =
+    batch.status === 'SUBMITTED' && batch.entries.some((e) => !e.outcome && e.expiryMs < since + stuckAfterMs);
   if (now - since < (lapsesFirst ? Math.min(stuckAfterMs, EARLY_STUCK_MS) : stuckAfterMs)) return batch;
   if (batch.pendingNotices.includes('stuck')) return batch;
   const last = batch.stuckNotifiedAtMs ?? (batch.sentNotices.includes('stuck') ? since : undefined);
