@@ -3,6 +3,7 @@ import { onlyAccount, openAccountLedgers } from '../compose/account-ledgers';
 import { InputError } from '../errors';
 import type { Claim } from '../ledger/port';
 import { normalizeDomain } from '../registrar/domain-name';
+import { RENEWED_ELSEWHERE_CODE } from '../renewal/claims';
 import { type Command, EXIT } from './io';
 import { terminalLine } from './terminal-text';
 
@@ -26,8 +27,12 @@ export function resetForRetry(claim: Claim, nowMs: number): Claim {
   return { ...rest, attempts: 0, updatedAtMs: nowMs };
 }
 
-/** True when a reset would change something. */
+/**
+ * True when a reset would change something. Not for a claim whose domain the registrar showed renewed all the same
+ * (`renewed-elsewhere`): its key is over, and a reset would let a lagging listing buy it again (review 2026-12-04).
+ */
 export function needsReset(claim: Claim): boolean {
+  if (claim.code === RENEWED_ELSEWHERE_CODE) return false;
   return claim.status === 'FAILED' && (claim.attempts > 0 || claim.nextEligibleAtMs !== undefined);
 }
 
@@ -68,9 +73,10 @@ export const retryCommand: Command = async (args, io) => {
       const failed = claims.filter(needsReset);
       if (failed.length === 0 && !values['all-failed']) {
         const live = claims.find((c) => c.status !== 'FAILED' && c.status !== 'RENEWED');
+        const renewed = claims.some((c) => c.code === RENEWED_ELSEWHERE_CODE);
         io.out(
           terminalLine(
-            `${domain}: nothing to retry${claims.length === 0 ? ' (no renewal recorded)' : live ? ` (a renewal is ${live.status}: the check job settles it)` : ' (no failed attempts)'}`,
+            `${domain}: nothing to retry${claims.length === 0 ? ' (no renewal recorded)' : live ? ` (a renewal is ${live.status}: the check job settles it)` : renewed ? ' (the registrar showed it renewed all the same: that expiry is over)' : ' (no failed attempts)'}`,
           ),
         );
       }

@@ -2,6 +2,7 @@ import { createTaskQueue, LEDGER_CONCURRENCY, mapWithLimit } from '../concurrenc
 import { RejectedFinalError } from '../errors';
 import type { Batch, BatchEntry, Claim } from '../ledger/port';
 import { describeError } from '../log';
+import { RENEWED_ANYWAY_PREFIX } from '../notify/text/advice';
 import type { Policy } from '../policy/schema';
 import type { TaskDetail } from '../registrar/port';
 import { applyToClaims, isFixableByPerson, isLive, transitions } from './claims';
@@ -151,11 +152,15 @@ export async function runCheck(
       })
       .map((entry) => ({ batch, entry }));
   });
-  // A failed row is looked up too (failures are rare): at old + years the domain was renewed elsewhere first, and its
-  // line must not read "unchanged, retried" (review 2026-12-04: that invites a renewal by hand, a second purchase).
-  const failedRows = progress.flatMap(({ batch, details }) =>
-    batch.entries.filter((e) => !e.outcome && details?.get(e.domain)?.state === 'failure'),
-  );
+  // A failed row about to be made final is looked up too (not one held while its task may run; a bulk failure costs
+  // one look-up per row, once): at old + years the
+  // domain was renewed all the same, and its line must not read "unchanged, retried" (review 2026-12-04: that
+  // invites a renewal by hand, a second purchase).
+  const failedRows = progress.flatMap(({ batch, details, taskMayRun }) => {
+    if (!details || taskMayRun) return [];
+    if ([...details.values()].some((d) => d.state === 'waiting' || d.state === 'executing')) return [];
+    return batch.entries.filter((e) => !e.outcome && details.get(e.domain)?.state === 'failure');
+  });
   if (summary.leftForTime > 0)
     log.warn('stopping before the time limit: batches left to the next run', {
       batches: summary.leftForTime,
@@ -177,7 +182,10 @@ export async function runCheck(
           lookUps,
           (domain, err) => {
             if (err instanceof RejectedFinalError && err.context.code === 'DomainNotExist') notFound.add(domain);
-            log.warn('could not confirm the new expiry; pending until the next run', { domain, ...describeError(err) });
+            log.warn('could not read the expiry back (a renewal waits for the next run)', {
+              domain,
+              ...describeError(err),
+            });
           },
           early.found,
           outOfTime,
@@ -378,6 +386,8 @@ function optionalElsewhere(toMs: number | undefined): { renewedElsewhereToMs?: n
 
 /** How long a task whose domain expires before the stuck alert is due may run before it is paged: 1 h, in ms. */
 const EARLY_STUCK_MS = HOUR_MS;
+/** A domain expiring this soon after the normal stuck alert is paged early too: the alert would leave too little time. */
+const EARLY_STUCK_MARGIN_MS = 12 * HOUR_MS;
 
 /**
  * Marks a batch stuck when it has been open longer than notify.stuckAfterHours (an hour, EARLY_STUCK_MS, when one of
@@ -389,10 +399,15 @@ async function flagStuck(deps: JobDeps, policy: Policy, batch: Batch, summary: C
   const now = deps.clock.now();
   const since = batch.submitStartedAtMs ?? batch.createdAtMs;
   const stuckAfterMs = policy.notify.stuckAfterHours * HOUR_MS;
-  // A renewal that would lapse before the alert is due is paged once its task has had an hour (review 2026-12-04: a
-  // retry sent hours before the expiry was first paged after it). An unknown one has its lapse-risk alert instead.
+  // A renewal that would lapse before the alert is due, or within EARLY_STUCK_MARGIN_MS after it, is paged once its
+  // task has had an hour (review 2026-12-04: a retry sent hours before the expiry was first paged after it). Not one
+  // already expired at the submit (in its grace period the normal alert is soon enough), nor an unknown one (it has
+  // its lapse-risk alert).
   const lapsesFirst =
-    batch.status === 'SUBMITTED' && batch.entries.some((e) => !e.outcome && e.expiryMs < since + stuckAfterMs);
+    batch.status === 'SUBMITTED' &&
+    batch.entries.some(
+      (e) => !e.outcome && e.expiryMs > since && e.expiryMs < since + stuckAfterMs + EARLY_STUCK_MARGIN_MS,
+    );
   if (now - since < (lapsesFirst ? Math.min(stuckAfterMs, EARLY_STUCK_MS) : stuckAfterMs)) return batch;
   if (batch.pendingNotices.includes('stuck')) return batch;
   const last = batch.stuckNotifiedAtMs ?? (batch.sentNotices.includes('stuck') ? since : undefined);
@@ -497,7 +512,7 @@ async function recordResults(
       const elsewhere = shown !== undefined && rules.judgeExpiry(entry.expiryMs, entry.years, shown) === 'renewed';
       const said = elsewhere
         ? boundText(
-            `already renewed elsewhere: the registrar shows the expiry at ${formatDateUtc(shown)}; nothing was bought and nothing is retried: do not renew it by hand (its row: ${message})`,
+            `${RENEWED_ANYWAY_PREFIX}${formatDateUtc(shown)} though its row failed (by another order, or by this one after all): not retried; do not renew it by hand (its row: ${message})`,
           )
         : message;
       if (elsewhere) renewedElsewhere.set(entry.domain, shown);

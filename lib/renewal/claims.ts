@@ -17,7 +17,7 @@ export const RENEWED_ELSEWHERE_CODE = 'renewed-elsewhere';
  * planner never buys a live key. Transitions are pure: Claim in, Claim out, time passed in (epoch ms).
  *
  *   (none) --claim--> CLAIMED --recordSubmit--> SUBMITTED --confirm--> RENEWED
- *   FAILED --takeOver--> CLAIMED          SUBMITTED/CLAIMED --fail--> FAILED (counts an attempt)
+ *   FAILED --takeOver--> CLAIMED          SUBMITTED/CLAIMED --fail--> FAILED (an attempt, unless fixable or renewed)
  *   CLAIMED --reject--> FAILED             CLAIMED --markUnknown--> UNKNOWN --adopt--> SUBMITTED
  *   UNKNOWN --release--> FAILED (not-submitted, not an attempt)      any live --repair--> per its batch record
  */

@@ -295,9 +295,10 @@ async function markSent(deps: Pick<JobDeps, 'ledger' | 'log' | 'clock'>, batch: 
 /** A stuck line shows its days left within this many days of the expiry, and says to look now within the other. */
 const STUCK_DAYS_SHOWN = 30;
 
-/** "it expires in 3 days", "it expires in 18 hours", "it expired 5 hours ago": hours under a day (UTC, ms in). */
+/** "it expires in 3 days", "it expires in 18 hours", "it expired 5 hours ago", "it expires within the hour" (ms in). */
 function describeWhenItExpires(expiryMs: number, nowMs: number): string {
   const ms = Math.abs(expiryMs - nowMs);
+  if (ms < HOUR_MS) return expiryMs < nowMs ? 'it expired within the hour' : 'it expires within the hour';
   const [n, unit] = ms < DAY_MS ? [Math.floor(ms / HOUR_MS), 'hour'] : [Math.floor(ms / DAY_MS), 'day'];
   const span = `${n} ${unit}${n === 1 ? '' : 's'}`;
   return expiryMs < nowMs ? `it expired ${span} ago` : `it expires in ${span}`;

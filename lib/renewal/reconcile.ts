@@ -356,6 +356,12 @@ export async function recordMoved(
 }
 
 /**
+ * An entry whose expiry moved while no claim of this batch may have bought it (another batch holds the claim, or it
+ * was refused, or there is none): whoever renewed it reports it.
+ */
+const NOT_THIS_BATCH = 'renewed, but not by this batch (no claim of it was in flight): nothing bought here';
+
+/**
  * Releases and records: a version-checked write of the batch first (the fence: unchanged but for its version), then
  * the claims, then the batch's outcome. A renew run that started this intent's submit meanwhile, or another check
  * that adopted a task for it, wrote the batch, so the fence fails and no claim is touched (before, the claims were
@@ -363,10 +369,6 @@ export async function recordMoved(
  * that carries a TaskNo is never released (a task was seen for it): its entry stays open, and the next run adopts
  * the task. A failed claim write leaves the batch open, so the step repeats.
  */
-/** An entry whose expiry moved while its claim is another batch's, or absent: that batch reports the renewal. */
-const NOT_THIS_BATCH =
-  'renewed, but not by this batch (its claim is held by another, which reports it): nothing bought here';
-
 async function release(
   deps: JobDeps,
   batch: Batch,
@@ -381,12 +383,14 @@ async function release(
   const renewedNote = 'expiry moved to old + years, though no task of ours was found';
   // The last decision per domain: applyToClaims re-applies the transition to a re-read claim after a conflict.
   const keptLive = new Map<string, boolean>();
+  const mayHaveBought = new Set<string>();
   await applyToClaims(
     deps,
     fenced,
     (c) => {
-      // Only claims of this batch reach here (applyToClaims): a domain whose claim another batch holds, or that has
-      // none, was not bought by this one, whatever its expiry now says.
+      // Only claims of this batch reach here (applyToClaims). One that was not in flight (refused, released) or is
+      // another batch's, or none, did not buy the domain, whatever its expiry now says (review 2026-12-04).
+      if (isLive(c) || c.status === 'RENEWED') mayHaveBought.add(c.domain);
       keptLive.set(c.domain, false);
       if (!isLive(c)) return c;
       const newExpiryMs = renewed.get(c.domain);
@@ -409,7 +413,7 @@ async function release(
     const newExpiryMs = renewed.get(e.domain);
     // A renewal is this batch's only with its claim (review 2026-12-04: a refused order whose close failed, its
     // domain bought by a later batch, was reported renewed twice, the refused one with a cost).
-    if (newExpiryMs !== undefined && keptLive.has(e.domain))
+    if (newExpiryMs !== undefined && mayHaveBought.has(e.domain))
       return { ...e, outcome: 'RENEWED', newExpiryMs, message: renewedNote };
     if (newExpiryMs !== undefined) return { ...e, outcome: 'NOT_SUBMITTED', message: NOT_THIS_BATCH };
     return touched.has(e.domain) && !stillHeld.has(e.domain) ? { ...e, outcome: 'NOT_SUBMITTED', message } : e;

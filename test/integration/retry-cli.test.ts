@@ -123,9 +123,12 @@ describe('autorenew retry', () => {
     expect(bad.stderr).toMatch(/^autorenew retry: name domains or give --all-failed/);
   });
 
-  it('the reset is FAILED-only', () => {
+  it('the reset is FAILED-only, and not for a renewal the registrar showed done all the same', () => {
     const claim = { domain: 'x.com', status: 'RENEWED', attempts: 1 } as Claim;
     expect(needsReset(claim)).toBe(false);
+    const done = { domain: 'x.com', status: 'FAILED', attempts: 0, nextEligibleAtMs: NOW, code: 'renewed-elsewhere' };
+    expect(needsReset(done as Claim)).toBe(false);
+    expect(needsReset({ ...done, code: 'task-failed' } as Claim)).toBe(true);
     expect(() => resetForRetry(claim, NOW)).toThrow(/only a FAILED claim/);
   });
 

@@ -362,6 +362,30 @@ describe('partial faults on the fakes', () => {
     expect(all).not.toMatch(/^Unknown outcome/m);
   });
 
+  test('a refused order whose close failed, the domain then renewed by hand: its release reports nothing bought', async () => {
+    const t = await given({ domains: ['a.com+10d'] });
+    let refused = false;
+    t.registrar.faults.before = (op) => {
+      if (op !== 'submitRenewBatch' || refused) return;
+      refused = true;
+      throw new RejectedFinalError('InvalidParameter.Foo (test)', { code: 'InvalidParameter.Foo' });
+    };
+    await t.renew({ deps: { ledger: flakyLedger(t.ledger, { saveBatch: [2] }) } });
+    const [intent] = await t.ledger.listOpenBatches();
+    const domain = t.registrar.domains.get('a.com');
+    if (domain) domain.expiresAtMs += 365 * 86_400_000; // renewed in the console
+    for (const step of ['25h', '2h', '2h']) {
+      t.advance(step);
+      await t.check();
+    }
+    const settled = await t.ledger.getBatch(intent?.batchId as string);
+    expect(settled).toMatchObject({
+      status: 'CLOSED',
+      entries: [expect.objectContaining({ outcome: 'NOT_SUBMITTED' })],
+    });
+    expect(t.notifier.sent.map((m) => m.email).join('\n')).not.toMatch(/^- a\.com: expiry \S+ -> \S+, cost/m);
+  });
+
   test('a refused order whose close failed, its claim taken over before its release: no unknown alert for it', async () => {
     // Review 2026-12-04: with retries sooner than the release, a check in between found none of its claims its own
     // and called the refused order "may have been sent".
@@ -656,7 +680,7 @@ describe('partial faults on the fakes', () => {
     );
   });
 
-  test('our row failed because someone renewed the domain first: the line says so, with no retry and no "renew by hand" bait', async () => {
+  test('our row failed but the registrar shows the domain renewed: the line and the advice say so, with no retry and no "renew by hand" bait', async () => {
     // Review 2026-12-04: "expiry -> unchanged ... attempt 1 of 3 failed; retried after the backoff", while the
     // registrar showed old + 1 year: a person could renew it by hand, a second purchase.
     const t = await given({ domains: ['a.com+10d'] });
@@ -668,8 +692,13 @@ describe('partial faults on the fakes', () => {
     t.advance('2h');
     expect(await t.check()).toMatchObject({ failed: 1 });
     const line = lastLineFor(t, 'a.com');
-    expect(line).toMatch(/already renewed elsewhere: the registrar shows the expiry at 2027-12-09/);
+    expect(line).toMatch(
+      /reason: the registrar shows it renewed to 2027-12-09 though its row failed .*do not renew it by hand/,
+    );
     expect(line).not.toMatch(/retried after|attempt \d of/);
+    const email = t.notifier.sent.at(-1)?.email ?? '';
+    expect(email).toMatch(/^- Renewed all the same \(a\.com\): nothing to do/m);
+    expect(email).not.toMatch(/Other failures|Expiry changed|renew it by hand in the console/);
     // Not eligible again before the shown expiry, even if a listing lags: the key is over.
     const [claim] = await t.ledger.listClaimsForDomain('a.com');
     expect(claim).toMatchObject({ status: 'FAILED', code: 'renewed-elsewhere', attempts: 0 });
@@ -698,6 +727,20 @@ describe('partial faults on the fakes', () => {
     t.advance('22h');
     await t.check();
     expect(lastLineFor(t, 'late.com')).toMatch(/it expired 5 hours ago/);
+  });
+
+  test.each([
+    ['expiring 30 h after the submit (6 h after the normal alert)', 'soon.com+30h', true],
+    ['expiring 40 h after the submit', 'later.com+40h', false],
+    ['expired before the submit (in its grace period)', 'gone.com-2d', false],
+  ])('early stuck page, %s: %s', async (_what, domain, early) => {
+    const t = await given({ domains: [domain] });
+    t.registrar.faults.queueMs = () => 3 * 86_400_000;
+    await t.renew();
+    expect(t.registrar.submissions()).toHaveLength(1);
+    t.advance('61m');
+    await t.check();
+    expect(t.notifier.sent.some((m) => /^Stuck/m.test(m.email))).toBe(early);
   });
 
   test('a domain that would lapse before release is allowed is an SMS alert naming it, not a release', async () => {

@@ -11,6 +11,7 @@ export type AdviceKind =
   | 'stale-expiry'
   | 'premium'
   | 'max-term'
+  | 'renewed-anyway'
   | 'other-failure'
   | 'unknown'
   | 'stuck'
@@ -53,6 +54,11 @@ export const ADVICE: Record<AdviceKind, Advice> = {
     smsLabel: 'over 10-year limit',
     todo: 'lower years or limits.maxYearsAhead in the policy; nothing is retried until then.',
   },
+  'renewed-anyway': {
+    title: 'Renewed all the same',
+    smsLabel: 'renewed anyway',
+    todo: 'nothing to do: the registrar shows these domains renewed to old + years though their row failed (by another order, or by this one after all); they are not retried. Do not renew them by hand.',
+  },
   'other-failure': {
     title: 'Other failures',
     smsLabel: 'failed',
@@ -90,7 +96,14 @@ export const ADVICE: Record<AdviceKind, Advice> = {
   },
 };
 
+/**
+ * How check begins the reason of a failed row whose domain the registrar shows renewed all the same: the line is
+ * advised as `renewed-anyway`, whatever the row's own text (which follows it) says.
+ */
+export const RENEWED_ANYWAY_PREFIX = 'the registrar shows it renewed to ';
+
 const REASON_PATTERNS: ReadonlyArray<readonly [AdviceKind, RegExp]> = [
+  ['renewed-anyway', new RegExp(`^${RENEWED_ANYWAY_PREFIX}`)],
   ['premium', /premium|溢价/i],
   ['balance', /insufficient[\s_-]*(account[\s_-]*)?(balance|funds)|balance|not enough (money|funds)|余额/i],
   ['real-name', /real[\s_-]?name|userverification|audit|实名/i],
