@@ -20,20 +20,30 @@ examples:
   npx autorenew retry example.com
   AUTORENEW_TABLE=aliyun-domain-autorenew-prod-ledger npx autorenew retry --all-failed`;
 
-/** The reset: a FAILED claim with no attempts counted and no backoff; everything else kept (TaskNos, message). */
+/**
+ * The reset: a FAILED claim with no attempts counted and no backoff; everything else kept (TaskNos, message). One the
+ * registrar showed renewed all the same loses that mark (a person who looked says it was not): the next run buys it.
+ */
 export function resetForRetry(claim: Claim, nowMs: number): Claim {
   if (claim.status !== 'FAILED') throw new InputError(`${claim.domain}: only a FAILED claim can be retried`);
   const { nextEligibleAtMs: _backoff, ...rest } = claim;
-  return { ...rest, attempts: 0, updatedAtMs: nowMs };
+  return {
+    ...rest,
+    attempts: 0,
+    ...(claim.code === RENEWED_ELSEWHERE_CODE ? { code: 'task-failed' } : {}),
+    updatedAtMs: nowMs,
+  };
 }
 
 /**
- * True when a reset would change something. Not for a claim whose domain the registrar showed renewed all the same
- * (`renewed-elsewhere`): its key is over, and a reset would let a lagging listing buy it again (review 2026-12-04).
+ * True when a reset would change something. A claim whose domain the registrar showed renewed all the same
+ * (`renewed-elsewhere`, plan reason `shown-renewed`) only when its domain is `named`: --all-failed must not let a
+ * lagging listing buy those again (review 2026-12-04); a person who looked at the console may.
  */
-export function needsReset(claim: Claim): boolean {
-  if (claim.code === RENEWED_ELSEWHERE_CODE) return false;
-  return claim.status === 'FAILED' && (claim.attempts > 0 || claim.nextEligibleAtMs !== undefined);
+export function needsReset(claim: Claim, named = false): boolean {
+  if (claim.status !== 'FAILED') return false;
+  if (claim.code === RENEWED_ELSEWHERE_CODE) return named;
+  return claim.attempts > 0 || claim.nextEligibleAtMs !== undefined;
 }
 
 /** `retry`: reset FAILED claims of the named domains (or of every recently failed domain). */
@@ -70,13 +80,12 @@ export const retryCommand: Command = async (args, io) => {
     let reset = 0;
     for (const domain of domains) {
       const claims = await ledger.listClaimsForDomain(domain);
-      const failed = claims.filter(needsReset);
+      const failed = claims.filter((c) => needsReset(c, !values['all-failed']));
       if (failed.length === 0 && !values['all-failed']) {
         const live = claims.find((c) => c.status !== 'FAILED' && c.status !== 'RENEWED');
-        const renewed = claims.some((c) => c.code === RENEWED_ELSEWHERE_CODE);
         io.out(
           terminalLine(
-            `${domain}: nothing to retry${claims.length === 0 ? ' (no renewal recorded)' : live ? ` (a renewal is ${live.status}: the check job settles it)` : renewed ? ' (the registrar showed it renewed all the same: that expiry is over)' : ' (no failed attempts)'}`,
+            `${domain}: nothing to retry${claims.length === 0 ? ' (no renewal recorded)' : live ? ` (a renewal is ${live.status}: the check job settles it)` : ' (no failed attempts)'}`,
           ),
         );
       }

@@ -152,8 +152,8 @@ export async function runCheck(
       })
       .map((entry) => ({ batch, entry }));
   });
-  // A failed row about to be made final is looked up too (not one held while its task may run; a bulk failure costs
-  // one look-up per row, once): at old + years the
+  // A failed row about to be made final is looked up too, best effort (not one held while its task may run; a bulk
+  // failure costs one look-up per row, once; a failed look-up leaves it an ordinary failure): at old + years the
   // domain was renewed all the same, and its line must not read "unchanged, retried" (review 2026-12-04: that
   // invites a renewal by hand, a second purchase).
   const failedRows = progress.flatMap(({ batch, details, taskMayRun }) => {
@@ -182,7 +182,7 @@ export async function runCheck(
           lookUps,
           (domain, err) => {
             if (err instanceof RejectedFinalError && err.context.code === 'DomainNotExist') notFound.add(domain);
-            log.warn('could not read the expiry back (a renewal waits for the next run)', {
+            log.warn('could not read the expiry back', {
               domain,
               ...describeError(err),
             });
@@ -384,14 +384,17 @@ function optionalElsewhere(toMs: number | undefined): { renewedElsewhereToMs?: n
   return toMs === undefined ? {} : { renewedElsewhereToMs: toMs };
 }
 
-/** How long a task whose domain expires before the stuck alert is due may run before it is paged: 1 h, in ms. */
+/**
+ * How long a submitted batch's task may run before it is paged stuck when one of its domains, not yet expired at the
+ * submit, expires before the normal alert or within EARLY_STUCK_MARGIN_MS after it: 1 h, in ms.
+ */
 const EARLY_STUCK_MS = HOUR_MS;
 /** A domain expiring this soon after the normal stuck alert is paged early too: the alert would leave too little time. */
 const EARLY_STUCK_MARGIN_MS = 12 * HOUR_MS;
 
 /**
- * Marks a batch stuck when it has been open longer than notify.stuckAfterHours (an hour, EARLY_STUCK_MS, when one of
- * its domains expires before then), and again every day while it stays open: an alert said once and then never
+ * Marks a batch stuck when it has been open longer than notify.stuckAfterHours (an hour, EARLY_STUCK_MS, for a
+ * submitted one whose domain would lapse before or soon after that), and again every day while it stays open: an alert said once and then never
  * again is an alert that can be missed.
  */
 async function flagStuck(deps: JobDeps, policy: Policy, batch: Batch, summary: CheckSummary): Promise<Batch> {

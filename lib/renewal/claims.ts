@@ -104,8 +104,9 @@ export const transitions = {
   }),
   /**
    * The task reported this domain failed: counts an attempt (unless fixable, or renewed elsewhere); retried after the
-   * backoff. `renewedElsewhereToMs` (epoch ms): the registrar shows old + years all the same, this expiry (someone
-   * renewed it first): the key is over, and not eligible before that expiry even if a listing lags.
+   * backoff. `renewedElsewhereToMs` (epoch ms): the registrar shows old + years all the same, this expiry (another
+   * order, or this one after all): code renewed-elsewhere, no attempt; the planner never buys the key by itself
+   * (`shown-renewed`, with will-lapse alerts) until a person resets it (`autorenew retry <domain>`).
    */
   fail: (
     c: Claim,

@@ -5,7 +5,7 @@ import { describeError } from '../log';
 import type { Money } from '../money';
 import type { Policy } from '../policy/schema';
 import type { ListedDomain } from '../registrar/port';
-import { isLive } from './claims';
+import { isLive, RENEWED_ELSEWHERE_CODE } from './claims';
 import { DAY_MS } from './dates';
 import type { JobDeps } from './deps';
 import { RENEWED_TOLERANCE_MS } from './expiry';
@@ -80,6 +80,7 @@ export function viewOf(
     attempts: claim.attempts,
     ...(claim.nextEligibleAtMs !== undefined ? { nextEligibleAtMs: claim.nextEligibleAtMs } : {}),
     ...(claim.alone ? { alone: true } : {}),
+    ...(claim.status === 'FAILED' && claim.code === RENEWED_ELSEWHERE_CODE ? { shownRenewed: true as const } : {}),
   };
 }
 

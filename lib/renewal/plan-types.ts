@@ -17,6 +17,8 @@ export const REASONS = {
     'a renewal this tool sent for an earlier expiry is still unsettled (see stuck, unknown or expiry-moved); never bought twice',
   'over-run-limit': 'over limits.maxDomainsPerRun; deferred to a later run',
   'retry-backoff': 'last attempt failed; waiting for the retry backoff',
+  'shown-renewed':
+    'its renewal row failed, but the registrar showed it renewed to old + years, and the listing shows the old expiry: look at the domain in the console; `autorenew retry <domain>` lets the next run buy it',
   'max-attempts': 'failed limits.maxAttempts times; needs a human',
   held: 'held by a person (autorenew hold); never bought while the hold lasts',
   'unknown-status':
@@ -50,6 +52,8 @@ export interface InFlightView {
   alone?: boolean;
   /** Held by an open batch entry for ANOTHER expiry of the domain (its outcome never settled): `open-batch`. */
   otherExpiry?: true;
+  /** Its row failed, but the registrar showed it renewed to old + years all the same (claim code renewed-elsewhere). */
+  shownRenewed?: true;
 }
 
 /** Key of a claim and of the in-flight map: the (normalised) domain + '#' + expiry ms. */

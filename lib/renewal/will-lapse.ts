@@ -26,6 +26,8 @@ export const WILL_LAPSE_REASONS: readonly Reason[] = [
   'elsewhere-unread',
   // Someone else's task still waiting close to the expiry may never run (stalled, cancelled): see LATE_REASONS.
   'renewing-elsewhere',
+  // Its row failed, the registrar showed it renewed, the listing shows the old expiry: from 7 days (LATE_REASONS).
+  'shown-renewed',
   ...MONEY_REASONS,
 ];
 
@@ -33,7 +35,7 @@ export const WILL_LAPSE_REASONS: readonly Reason[] = [
  * Reasons warned about only from this many days left: a renewal elsewhere normally finishes within hours, so a
  * warning at 30 days would cry wolf on every console renewal; one still waiting 3 days before the expiry is not.
  */
-const LATE_REASONS: Partial<Record<Reason, number>> = { 'renewing-elsewhere': 3 };
+const LATE_REASONS: Partial<Record<Reason, number>> = { 'renewing-elsewhere': 3, 'shown-renewed': 7 };
 
 export interface LapseWarning {
   outcome: DomainOutcome;

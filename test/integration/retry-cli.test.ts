@@ -123,11 +123,14 @@ describe('autorenew retry', () => {
     expect(bad.stderr).toMatch(/^autorenew retry: name domains or give --all-failed/);
   });
 
-  it('the reset is FAILED-only, and not for a renewal the registrar showed done all the same', () => {
+  it('the reset is FAILED-only; one the registrar showed renewed all the same only for a named domain', () => {
     const claim = { domain: 'x.com', status: 'RENEWED', attempts: 1 } as Claim;
     expect(needsReset(claim)).toBe(false);
     const done = { domain: 'x.com', status: 'FAILED', attempts: 0, nextEligibleAtMs: NOW, code: 'renewed-elsewhere' };
-    expect(needsReset(done as Claim)).toBe(false);
+    expect(needsReset(done as Claim)).toBe(false); // --all-failed
+    expect(needsReset(done as Claim, true)).toBe(true); // named: a person looked
+    expect(resetForRetry(done as Claim, NOW)).toMatchObject({ code: 'task-failed', attempts: 0 });
+    expect(resetForRetry(done as Claim, NOW).nextEligibleAtMs).toBeUndefined();
     expect(needsReset({ ...done, code: 'task-failed' } as Claim)).toBe(true);
     expect(() => resetForRetry(claim, NOW)).toThrow(/only a FAILED claim/);
   });

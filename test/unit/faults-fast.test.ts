@@ -362,6 +362,30 @@ describe('partial faults on the fakes', () => {
     expect(all).not.toMatch(/^Unknown outcome/m);
   });
 
+  test('a key shown renewed whose listing later shows the old expiry again: not bought, and will-lapse alerts say to look', async () => {
+    // Review 2026-12-04: blocked as "retry-backoff" until the shown expiry, the domain lapsed with no message.
+    const t = await given({ domains: ['a.com+10d'] });
+    const old = t.expiry('a.com') as number;
+    t.registrar.faults.queueMs = () => 3_600_000;
+    await t.renew();
+    t.advance('5m');
+    const domain = t.registrar.domains.get('a.com');
+    if (domain) domain.expiresAtMs += 365 * 86_400_000;
+    t.advance('2h');
+    await t.check();
+    if (domain) domain.expiresAtMs = old; // the listing shows the old expiry again
+    const before = t.notifier.sent.length;
+    for (let day = 0; day < 8; day++) {
+      t.advance('1d');
+      const run = await executeRenew(t.deps(), { policy: t.policy, dryRun: false, runId: `day${day}` });
+      expect(run.plan.decisions.find((d) => d.domain.domainName === 'a.com')?.reason).toBe('shown-renewed');
+    }
+    expect(t.registrar.submissions()).toHaveLength(1);
+    const lapse = t.notifier.sent.slice(before).filter((m) => /^Will lapse/m.test(m.email) && /a\.com/.test(m.email));
+    expect(lapse.length).toBeGreaterThanOrEqual(2); // 7 and 3 days left (1 day left is after the loop)
+    expect(lapse[0]?.severity).toBe('alert');
+  });
+
   test('a refused order whose close failed, the domain then renewed by hand: its release reports nothing bought', async () => {
     const t = await given({ domains: ['a.com+10d'] });
     let refused = false;
