@@ -379,7 +379,7 @@ async function prefetchClaims(
   }
 }
 
-/** `renewedElsewhereToMs` for transitions.fail, when the domain was renewed elsewhere first. */
+/** `renewedElsewhereToMs` for transitions.fail, when the registrar showed the domain renewed all the same. */
 function optionalElsewhere(toMs: number | undefined): { renewedElsewhereToMs?: number } {
   return toMs === undefined ? {} : { renewedElsewhereToMs: toMs };
 }
@@ -394,8 +394,8 @@ const EARLY_STUCK_MARGIN_MS = 12 * HOUR_MS;
 
 /**
  * Marks a batch stuck when it has been open longer than notify.stuckAfterHours (an hour, EARLY_STUCK_MS, for a
- * submitted one whose domain would lapse before or soon after that), and again every day while it stays open: an alert said once and then never
- * again is an alert that can be missed.
+ * submitted one whose domain would lapse before or soon after that), and again every day while it stays open: an
+ * alert said once and then never again is an alert that can be missed.
  */
 async function flagStuck(deps: JobDeps, policy: Policy, batch: Batch, summary: CheckSummary): Promise<Batch> {
   if (batch.status === 'CLOSED') return batch;

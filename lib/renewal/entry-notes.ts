@@ -12,8 +12,9 @@ export const NOT_IN_ACCOUNT =
   'the registrar does not find it in this account (transferred out or deleted?): look in the console, then close the batch (autorenew close-batch)';
 
 /**
- * The task's row for the domain failed while other rows of the task may still run (a failure is final only once the
- * task has finished, or its task list entry shows it finished when a row is missing): the stuck line gives the registrar's reason, not "task not finished in time" (review 2026-12-04).
+ * The task's row for the domain failed while the task may still run (a failure is final only once the task list shows
+ * the task finished, check.ts): the stuck line gives the registrar's reason, not "task not finished in time" (review
+ * 2026-12-04).
  * @param reason the registrar's text, already bounded (boundText)
  */
 export function heldFailureNote(reason: string): string {

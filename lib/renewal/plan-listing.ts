@@ -118,7 +118,8 @@ export async function listAndPlan(
   // Only when something would be bought (or announced): someone else's queued renewal, prices and the balance.
   let plan = ledgerPlan;
   if (ledgerPlan.totals.renew > 0) {
-    // Ours: TaskNos on the open batches not closed (taskNosOf) and on the candidates' claims (an adoption whose batch write failed).
+    // Ours: TaskNos on the open batches not closed (taskNosOf) and on the candidates' claims (an adoption whose batch
+    // write failed).
     const ours = taskNosOf(open);
     for (const c of known.found.values()) if (c.taskNo) ours.add(c.taskNo);
     // What the run may buy once held domains free their run-cap slots: `over-run-limit` ones move up (review).
