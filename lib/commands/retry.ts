@@ -13,7 +13,9 @@ Clears the failed attempts and the retry backoff of FAILED renewals, so the next
 you fixed the cause: balance, real-name verification, a RAM permission). Only FAILED claims change; a renewal in
 flight or renewed is never touched. Works on the ledger the environment names (the embedded one, or the deployed
 table with AUTORENEW_TABLE). Buys nothing itself; the next renew run does.
---all-failed takes every FAILED claim of the domains in the last --recent batches (default 1000).
+A domain the plan calls shown-renewed (its row failed, the registrar showed it renewed) is reset only when named,
+and only once the console too shows the old expiry and no renewal in its task list: a listing that lags catches up.
+--all-failed takes every FAILED claim of the domains in the last --recent batches (default 1000), not shown-renewed.
 --account NAME: one of AUTORENEW_ACCOUNTS; required when several are configured.
 
 examples:
@@ -30,7 +32,9 @@ export function resetForRetry(claim: Claim, nowMs: number): Claim {
   return {
     ...rest,
     attempts: 0,
-    ...(claim.code === RENEWED_ELSEWHERE_CODE ? { code: 'task-failed' } : {}),
+    ...(claim.code === RENEWED_ELSEWHERE_CODE
+      ? { code: 'task-failed', message: `reset by hand (autorenew retry); before: ${claim.message ?? 'shown renewed'}` }
+      : {}),
     updatedAtMs: nowMs,
   };
 }
@@ -92,9 +96,12 @@ export const retryCommand: Command = async (args, io) => {
       for (const claim of failed) {
         await ledger.saveClaim(resetForRetry(claim, Date.now()));
         reset++;
+        const expiry = new Date(claim.expiryMs).toISOString().slice(0, 10);
         io.out(
           terminalLine(
-            `${claim.domain} (expiry ${new Date(claim.expiryMs).toISOString().slice(0, 10)}): ${claim.attempts} failed attempt(s) cleared${claim.nextEligibleAtMs !== undefined ? ', backoff cleared' : ''}${claim.message ? `; last failure: ${claim.message}` : ''}`,
+            claim.code === RENEWED_ELSEWHERE_CODE
+              ? `${claim.domain} (expiry ${expiry}): the registrar had shown it renewed (shown-renewed); reset: the next renew run buys it if the listing still shows ${expiry}`
+              : `${claim.domain} (expiry ${expiry}): ${claim.attempts} failed attempt(s) cleared${claim.nextEligibleAtMs !== undefined ? ', backoff cleared' : ''}${claim.message ? `; last failure: ${claim.message}` : ''}`,
           ),
         );
       }

@@ -18,7 +18,7 @@ export const REASONS = {
   'over-run-limit': 'over limits.maxDomainsPerRun; deferred to a later run',
   'retry-backoff': 'last attempt failed; waiting for the retry backoff',
   'shown-renewed':
-    'its renewal row failed, but the registrar showed it renewed to old + years, and the listing shows the old expiry: look at the domain in the console; `autorenew retry <domain>` lets the next run buy it',
+    'its renewal row failed, but the registrar showed it renewed to old + years, and the listing shows the old expiry: look at the domain in the console; only if it too shows the old expiry and no renewal in its task list, `autorenew retry <domain>` lets the next run buy it',
   'max-attempts': 'failed limits.maxAttempts times; needs a human',
   held: 'held by a person (autorenew hold); never bought while the hold lasts',
   'unknown-status':

@@ -143,9 +143,9 @@ function decideOne(domain: ListedDomain, input: PlanInput, duplicate: boolean, u
   if (view) {
     if (view.otherExpiry) return no('open-batch');
     if (view.status !== 'FAILED') return no('in-flight');
+    if (view.attempts >= policy.limits.maxAttempts) return no('max-attempts');
     // Never bought on its own (a lagging listing would buy it twice), never silent (a person must look).
     if (view.shownRenewed) return no('shown-renewed');
-    if (view.attempts >= policy.limits.maxAttempts) return no('max-attempts');
     if (view.nextEligibleAtMs !== undefined && view.nextEligibleAtMs > nowMs) return no('retry-backoff');
   }
   // After the ledger: a task of our own shows up as in-flight above, so only someone else's is left here.

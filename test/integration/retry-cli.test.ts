@@ -129,7 +129,11 @@ describe('autorenew retry', () => {
     const done = { domain: 'x.com', status: 'FAILED', attempts: 0, nextEligibleAtMs: NOW, code: 'renewed-elsewhere' };
     expect(needsReset(done as Claim)).toBe(false); // --all-failed
     expect(needsReset(done as Claim, true)).toBe(true); // named: a person looked
-    expect(resetForRetry(done as Claim, NOW)).toMatchObject({ code: 'task-failed', attempts: 0 });
+    expect(resetForRetry(done as Claim, NOW)).toMatchObject({
+      code: 'task-failed',
+      attempts: 0,
+      message: expect.stringMatching(/^reset by hand \(autorenew retry\); before: /),
+    });
     expect(resetForRetry(done as Claim, NOW).nextEligibleAtMs).toBeUndefined();
     expect(needsReset({ ...done, code: 'task-failed' } as Claim)).toBe(true);
     expect(() => resetForRetry(claim, NOW)).toThrow(/only a FAILED claim/);

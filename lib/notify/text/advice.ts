@@ -57,7 +57,7 @@ export const ADVICE: Record<AdviceKind, Advice> = {
   'renewed-anyway': {
     title: 'Renewed all the same',
     smsLabel: 'renewed anyway',
-    todo: 'nothing to do: the registrar shows these domains renewed to old + years though their row failed (by another order, or by this one after all); they are not retried. Do not renew them by hand: should the listing show the old expiry again, the renew run says so (shown-renewed, will-lapse from 7 days) and `autorenew retry <domain>` lets it buy one.',
+    todo: 'nothing to do: the registrar shows these domains renewed to old + years though their row failed (by another order, or by this one after all); they are not retried. Do not renew them by hand. Should the listing keep showing the old expiry, the renew run says so (shown-renewed, will-lapse from 7 days); only if the console too shows the old expiry and its task list no renewal of it, `autorenew retry <domain>` lets the next run buy it (a listing that lags catches up by itself).',
   },
   'other-failure': {
     title: 'Other failures',
