@@ -26,6 +26,22 @@ const lastLineFor = (t: Awaited<ReturnType<typeof given>>, domain: string) =>
     ?.email.split('\n')
     .find((l) => l.startsWith(`- ${domain}`)) ?? '';
 
+/**
+ * A renew run whose first order the registrar refuses and whose refusal's batch write fails: the claim records the
+ * refusal, the batch stays an intent whose submit started. Returns that batch.
+ */
+async function refuseFirstOrderLosingItsClose(t: Awaited<ReturnType<typeof given>>) {
+  let refused = false;
+  t.registrar.faults.before = (op) => {
+    if (op !== 'submitRenewBatch' || refused) return;
+    refused = true;
+    throw new RejectedFinalError('InvalidParameter.Foo (test)', { code: 'InvalidParameter.Foo' });
+  };
+  await t.renew({ deps: { ledger: flakyLedger(t.ledger, { saveBatch: [2] }) } });
+  const [intent] = await t.ledger.listOpenBatches();
+  return intent;
+}
+
 /** The domains the registrar received in paid calls, sorted. */
 const submittedNames = (t: Awaited<ReturnType<typeof given>>) =>
   t.registrar
@@ -339,14 +355,7 @@ describe('partial faults on the fakes', () => {
     // Review 2026-12-04: its release read the moved expiry as renewed by it ("though no task of ours was found"), and
     // the digest listed a.com renewed twice, the refused order with a cost.
     const t = await given({ domains: ['a.com+10d'] });
-    let refused = false;
-    t.registrar.faults.before = (op) => {
-      if (op !== 'submitRenewBatch' || refused) return;
-      refused = true;
-      throw new RejectedFinalError('InvalidParameter.Foo (test)', { code: 'InvalidParameter.Foo' });
-    };
-    await t.renew({ deps: { ledger: flakyLedger(t.ledger, { saveBatch: [2] }) } }); // the refusal's batch write fails
-    const [intent] = await t.ledger.listOpenBatches();
+    const intent = await refuseFirstOrderLosingItsClose(t);
     t.advance('30m');
     await t.check(); // within the release delay: no unknown alert for a refusal its claim recorded
     t.advance('25h');
@@ -388,14 +397,7 @@ describe('partial faults on the fakes', () => {
 
   test('a refused order whose close failed, the domain then renewed by hand: its release reports nothing bought', async () => {
     const t = await given({ domains: ['a.com+10d'] });
-    let refused = false;
-    t.registrar.faults.before = (op) => {
-      if (op !== 'submitRenewBatch' || refused) return;
-      refused = true;
-      throw new RejectedFinalError('InvalidParameter.Foo (test)', { code: 'InvalidParameter.Foo' });
-    };
-    await t.renew({ deps: { ledger: flakyLedger(t.ledger, { saveBatch: [2] }) } });
-    const [intent] = await t.ledger.listOpenBatches();
+    const intent = await refuseFirstOrderLosingItsClose(t);
     const domain = t.registrar.domains.get('a.com');
     if (domain) domain.expiresAtMs += 365 * 86_400_000; // renewed in the console
     for (const step of ['25h', '2h', '2h']) {
@@ -417,13 +419,7 @@ describe('partial faults on the fakes', () => {
       domains: ['a.com+10d'],
       policy: { limits: { retryAfterHours: 1, releaseAfterHours: 48 } },
     });
-    let refused = false;
-    t.registrar.faults.before = (op) => {
-      if (op !== 'submitRenewBatch' || refused) return;
-      refused = true;
-      throw new RejectedFinalError('InvalidParameter.Foo (test)', { code: 'InvalidParameter.Foo' });
-    };
-    await t.renew({ deps: { ledger: flakyLedger(t.ledger, { saveBatch: [2] }) } });
+    await refuseFirstOrderLosingItsClose(t);
     t.advance('2h');
     await t.renew(); // the claim's retry is due: taken over by a new batch, bought
     t.advance('30m');
