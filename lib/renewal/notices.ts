@@ -294,6 +294,7 @@ async function markSent(deps: Pick<JobDeps, 'ledger' | 'log' | 'clock'>, batch: 
 
 /** A stuck line shows its days left within this many days of the expiry, and says to look now within the other. */
 const STUCK_DAYS_SHOWN = 30;
+const STUCK_URGENT_DAYS = 7;
 
 /** "it expires in 3 days", "it expires in 18 hours", "it expired 5 hours ago", "it expires within the hour" (ms in). */
 function describeWhenItExpires(expiryMs: number, nowMs: number): string {
@@ -303,7 +304,6 @@ function describeWhenItExpires(expiryMs: number, nowMs: number): string {
   const span = `${n} ${unit}${n === 1 ? '' : 's'}`;
   return expiryMs < nowMs ? `it expired ${span} ago` : `it expires in ${span}`;
 }
-const STUCK_URGENT_DAYS = 7;
 
 /** Whether the digest rendered from `rendered` carried everything notice `n` of the stored batch `now` says. */
 function publishedWhole(n: PendingNotice, rendered: Batch, now: Batch): boolean {
