@@ -144,9 +144,9 @@ export async function closeBatchByHand(
 /**
  * Refuses a close while the batch's task still holds one of its unsettled entries: a row waiting or executing runs
  * later (released, the next renew run would buy the domain a second time), and a row that succeeded is a renewal
- * check confirms once the expiry shows. Only rows that failed, or none at all in a finished task (a cancelled task, a
- * domain gone), leave a close to the person: a task still queued may list no row yet and run later (review
- * 2026-12-04), so a missing row is read with the task's state (the task list around `sinceMs`, epoch ms).
+ * check confirms once the expiry shows. Only rows that failed, or none at all, in a task the task list shows finished
+ * (or cancelled) leave a close to the person: a task still queued may list no row yet, or run a failed row again
+ * (review 2026-12-04), so those are read with the task's state (the task list around `sinceMs`, epoch ms).
  */
 async function refuseWhileTaskHolds(tasks: TaskReader, batch: Batch, taskNo: string, sinceMs: number): Promise<void> {
   const unreadable = (err: unknown) =>
@@ -175,19 +175,22 @@ async function refuseWhileTaskHolds(tasks: TaskReader, batch: Batch, taskNo: str
       return [`${e.domain} (renewed: check confirms it once the new expiry shows)`];
     return [];
   });
-  // Left to the person only as to its success row: with no row, a task still queued may run it later whatever check
-  // last found (review 2026-12-04).
-  const rowless = batch.entries.filter((e) => !e.outcome && !rows.has(e.domain));
-  if (held.length === 0 && rowless.length > 0) {
+  // With no row, or a failed one, a task not finished may still run it (a failed row may run again: UNCONFIRMED; a
+  // missing one may still come), whatever check last found: the task list must show it finished (review
+  // 2026-12-04; a cancel in the console counts). A domain left to the person is so only as to its success row.
+  const unsure = batch.entries.filter(
+    (e) => !e.outcome && (!rows.has(e.domain) || rows.get(e.domain)?.state === 'failure'),
+  );
+  if (held.length === 0 && unsure.length > 0) {
     const state = await readTaskState(tasks, taskNo, sinceMs).catch((err: unknown) => {
       throw unreadable(err);
     });
     if (state !== 'finished') {
       const why =
         state === 'running'
-          ? 'is not finished and lists no row yet for'
+          ? 'is not finished (a failed row may run again, a missing one may still come) for'
           : 'is not in the task list around its submit, so it may still run for';
-      held.push(...rowless.map((e) => e.domain));
+      held.push(...unsure.map((e) => e.domain));
       throw new InputError(
         `batch ${batch.batchId} is not closed: its task ${taskNo} ${why} ${held.join(', ')}. Let the check job settle it; to stop a queued renewal, cancel the task in the console first, then close (--no-task-check closes without this read, when the console shows nothing will run). Nothing was written`,
       );

@@ -71,7 +71,8 @@ const SECTIONS: Record<OutcomeEvent, { title: string; blurb: string; noNewExpiry
   renewed: { title: 'Renewed', blurb: 'new expiry confirmed', noNewExpiry: 'confirmed' },
   'will-lapse': {
     title: 'Will lapse',
-    blurb: 'due, but this tool is not renewing them; renew by hand or change the policy',
+    blurb:
+      'due, but this tool is not renewing them (the reason says why); renew by hand or change the policy, unless the reason says a renewal may have run or be running: then look first',
     noNewExpiry: 'lapses',
   },
   deferred: {

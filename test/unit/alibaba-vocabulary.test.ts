@@ -12,7 +12,7 @@ describe("Alibaba's codes in the registrar port's words", () => {
     ]);
   });
 
-  test('TaskType ORDER_RENEW is a renewal; TaskStatus COMPLETE alone is finished', () => {
+  test('TaskType ORDER_RENEW is a renewal; of the TaskStatus values, COMPLETE alone is finished', () => {
     expect(['ORDER_RENEW', 'ORDER_TRANSFER', 'order_renew'].map(taskKindOf)).toEqual(['renewal', 'other', 'other']);
     expect(['WAITING_EXECUTE', 'EXECUTING', 'COMPLETE'].map((s) => taskFinished(s))).toEqual([false, false, true]);
   });

@@ -333,7 +333,7 @@ describe('partial faults on the fakes', () => {
     expect(await t.check({ deps: { registrar: done } })).toMatchObject({ failed: 1 });
   });
 
-  test("every row run but the task list still says running: the failure waits for it (renew would call it someone else's)", async () => {
+  test('every row run but the task list still says running: the failure waits for it, nothing is bought meanwhile', async () => {
     // Review 2026-12-04: check made the failure final on the rows; the renew run, reading the task as unfinished and
     // no longer ours, held the domain as "someone else's renewal", contradicting the failed line just sent.
     const t = await given({ domains: ['a.com+10d'] });
@@ -347,6 +347,8 @@ describe('partial faults on the fakes', () => {
     t.advance('5m');
     expect(await t.check({ deps: { registrar: running } })).toMatchObject({ failed: 0, pending: 1 });
     expect(t.notifier.sent.some((m) => /registry said no/.test(m.email) && /^Failed/m.test(m.email))).toBe(false);
+    await t.renew({ deps: { registrar: running } });
+    expect(t.registrar.submissions()).toHaveLength(1);
     t.advance('1h');
     expect(await t.check({ deps: { registrar: failsA } })).toMatchObject({ failed: 1, pending: 0 });
   });
@@ -393,6 +395,9 @@ describe('partial faults on the fakes', () => {
     const lapse = t.notifier.sent.slice(before).filter((m) => /^Will lapse/m.test(m.email) && /a\.com/.test(m.email));
     expect(lapse.length).toBeGreaterThanOrEqual(2); // 7 and 3 days left (1 day left is after the loop)
     expect(lapse[0]?.severity).toBe('alert');
+    // Look first, never a bare "renew by hand": the listing may only be lagging (a second purchase).
+    expect(lapse[0]?.email).toMatch(/^- Will lapse: look first \(a\.com\): .*look at each in the console first/m);
+    expect(lapse[0]?.email).not.toMatch(/renew them by hand in the console/);
   });
 
   test('a refused order whose close failed, the domain then renewed by hand: its release reports nothing bought', async () => {

@@ -16,6 +16,7 @@ export type AdviceKind =
   | 'unknown'
   | 'stuck'
   | 'will-lapse'
+  | 'will-lapse-look'
   | 'deferred'
   | 'expiry-moved'
   | 'orphaned';
@@ -79,6 +80,11 @@ export const ADVICE: Record<AdviceKind, Advice> = {
     smsLabel: 'not bought',
     todo: 'top up the account by the amount named above, or raise the money limit named in the reason (limits.* in the policy), or give the domain a price (money.priceTable); a line naming the time limit or an order not accepted needs nothing unless it repeats; the next renew run buys them.',
   },
+  'will-lapse-look': {
+    title: 'Will lapse: look first',
+    smsLabel: 'will lapse, look first',
+    todo: 'these due domains are held because a renewal of them may have run or be running (the reason is on each line): look at each in the console first; renew one by hand only if the console still shows the old expiry and its task list no renewal of it (for shown-renewed, then `autorenew retry <domain>` lets the next run buy it).',
+  },
   'will-lapse': {
     title: 'Will lapse',
     smsLabel: 'will lapse',
@@ -101,6 +107,12 @@ export const ADVICE: Record<AdviceKind, Advice> = {
  * advised as `renewed-anyway`, whatever the row's own text (which follows it) says.
  */
 export const RENEWED_ANYWAY_PREFIX = 'the registrar shows it renewed to ';
+
+/**
+ * Will-lapse lines (will-lapse.ts: "<plan reason>: <text>") whose domain a renewal may already have renewed or be
+ * renewing: the advice is to look first, never a bare "renew by hand" (review 2026-12-04: a second purchase).
+ */
+const LOOK_FIRST = /^(shown-renewed|renewing-elsewhere|elsewhere-unread):/;
 
 const REASON_PATTERNS: ReadonlyArray<readonly [AdviceKind, RegExp]> = [
   ['renewed-anyway', new RegExp(`^${RENEWED_ANYWAY_PREFIX}`)],
@@ -127,7 +139,7 @@ export function adviceKindOf(outcome: DomainOutcome): AdviceKind | undefined {
     case 'stuck':
       return 'stuck';
     case 'will-lapse':
-      return 'will-lapse';
+      return LOOK_FIRST.test(outcome.reason ?? '') ? 'will-lapse-look' : 'will-lapse';
     case 'deferred':
       return 'deferred';
     case 'expiry-moved':
