@@ -18,8 +18,9 @@ Its unsettled renewals are released (no attempt counted): the next renew run buy
 held, so hold one first (autorenew hold) if it must not be bought. Without --yes it only says what it would do
 (exit 1). A batch less than a day old, or an intent, is refused: the check job settles those by itself.
 The batch's task is read first (QueryTaskDetailList, with the account's read-only key when it has one): a close is
-refused while a row of it still waits, executes or says renewed. --no-task-check skips that read (when the task
-cannot be read): then your look at the console is the only check.
+refused while a row of it still waits, executes or says renewed, or, where a row is missing or failed, while the
+task list does not show the task finished or cancelled. --no-task-check skips that read (when the task cannot be
+read): then your look at the console is the only check.
 Works on the ledger the environment names (the embedded one, or the deployed table with AUTORENEW_TABLE).
 --account NAME: one of AUTORENEW_ACCOUNTS; required when several are configured.
 

@@ -2,6 +2,7 @@ import { type Batch, type Claim, PENDING_NOTICES, type PendingNotice } from '../
 import { describeError } from '../log';
 import { TargetsPendingError } from '../notify/fanout';
 import type { Digest, DomainOutcome } from '../notify/port';
+import { UNKNOWN_LAPSE_PREFIX } from '../notify/text/advice';
 import type { Policy } from '../policy/schema';
 import { FIXABLE_CODE, RENEWED_ELSEWHERE_CODE } from './claims';
 import { CLOSED_BY_HAND } from './close-batch';
@@ -69,8 +70,7 @@ export function outcomesForNotice(batch: Batch, notice: PendingNotice, nowMs: nu
           event: 'will-lapse',
           daysLeft: Math.floor((e.expiryMs - nowMs) / DAY_MS),
           urgent: true,
-          reason:
-            'a renewal of it has an unknown outcome and cannot be settled safely before it expires: check the console task list and renew by hand if there is none',
+          reason: `${UNKNOWN_LAPSE_PREFIX} and cannot be settled safely before it expires: check the console task list and renew by hand if there is none`,
         }));
     case 'expiry-moved':
       return (batch.movedExpiries ?? []).flatMap((m) => {

@@ -1,4 +1,5 @@
-import { classifyReason } from '../../lib/notify/text/advice';
+import type { DomainOutcome } from '../../lib/notify/port';
+import { adviceKindOf, classifyReason } from '../../lib/notify/text/advice';
 import { domainToGsm7, gsm7Length, isGsm7, toGsm7, truncateGsm7 } from '../../lib/notify/text/gsm7';
 import { formatDateTimeUtc, formatDateUtc, sanitizeLine, toAsciiLine } from '../../lib/notify/text/sanitize';
 
@@ -74,9 +75,38 @@ describe('classifyReason', () => {
   ])('%s -> %s', (reason, kind) => {
     expect(classifyReason(reason)).toBe(kind);
   });
+  it('a failed row shown renewed all the same is advised so, whatever the row text after it says', () => {
+    expect(
+      classifyReason('the registrar shows it renewed to 2027-01-01 though its row failed (its row: balance)'),
+    ).toBe('renewed-anyway');
+  });
   it('leaves unknown texts unclassified', () => {
     expect(classifyReason('Purchase record exists for the domain name in Aliyun')).toBeUndefined();
     expect(classifyReason('Insufficient permissions')).toBeUndefined();
     expect(classifyReason(undefined)).toBeUndefined();
+  });
+});
+
+describe('will-lapse advice', () => {
+  const lapse = (reason: string): DomainOutcome => ({
+    domain: 'a.com',
+    event: 'will-lapse',
+    batchId: '-',
+    oldExpiryMs: 0,
+    years: 1,
+    reason,
+  });
+  // Review 2026-12-04: a renewal that may have run or be running must not be advised "renew them by hand".
+  it.each([
+    ['shown-renewed: its renewal row failed, but ...', 'will-lapse-look'],
+    ['renewing-elsewhere: a renewal task not made by this deployment ...', 'will-lapse-look'],
+    ['elsewhere-unread: a renewal task ...', 'will-lapse-look'],
+    ['open-batch: a renewal this tool sent for an earlier expiry ...', 'will-lapse-look'],
+    ['a renewal of it has an unknown outcome and cannot be settled safely before it expires', 'will-lapse-look'],
+    ['premium: premium domain and limits.allowPremium is false', 'will-lapse'],
+    ['held: held by a person', 'will-lapse'],
+    ['low-balance: the balance ... (renewing-elsewhere: not a prefix)', 'will-lapse'],
+  ])('%s -> %s', (reason, kind) => {
+    expect(adviceKindOf(lapse(reason))).toBe(kind);
   });
 });

@@ -108,11 +108,16 @@ export const ADVICE: Record<AdviceKind, Advice> = {
  */
 export const RENEWED_ANYWAY_PREFIX = 'the registrar shows it renewed to ';
 
+/** How a lapse-risk line (an unknown renewal that cannot settle before the expiry, notices.ts) begins its reason. */
+export const UNKNOWN_LAPSE_PREFIX = 'a renewal of it has an unknown outcome';
+
 /**
- * Will-lapse lines (will-lapse.ts: "<plan reason>: <text>") whose domain a renewal may already have renewed or be
- * renewing: the advice is to look first, never a bare "renew by hand" (review 2026-12-04: a second purchase).
+ * Will-lapse lines (will-lapse.ts: "<plan reason>: <text>"; notices.ts lapse-risk) whose domain a renewal may
+ * already have renewed or be renewing: the advice is to look first, never a bare "renew by hand" (review 2026-12-04: a second purchase).
  */
-const LOOK_FIRST = /^(shown-renewed|renewing-elsewhere|elsewhere-unread):/;
+const LOOK_FIRST = new RegExp(
+  `^(?:(?:shown-renewed|renewing-elsewhere|elsewhere-unread|open-batch):|${UNKNOWN_LAPSE_PREFIX})`,
+);
 
 const REASON_PATTERNS: ReadonlyArray<readonly [AdviceKind, RegExp]> = [
   ['renewed-anyway', new RegExp(`^${RENEWED_ANYWAY_PREFIX}`)],
