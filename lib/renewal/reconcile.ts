@@ -3,13 +3,11 @@ import { describeError } from '../log';
 import type { Policy } from '../policy/schema';
 import type { TaskInfo } from '../registrar/port';
 import { applyToClaims, isLive, knownTaskNos, transitions } from './claims';
-import { HOUR_MS } from './dates';
+import { DAY_MS, HOUR_MS } from './dates';
 import type { JobDeps } from './deps';
 import { judgeExpiry } from './expiry';
 import { isRenewalTask } from './foreign-tasks';
 import { rowsByDomain } from './task-rows';
-
-const DAY_MS = 86_400_000;
 
 /**
  * How long after a submit was started before an UNKNOWN or stale INTENT batch is first read against the

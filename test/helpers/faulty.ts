@@ -116,6 +116,14 @@ export const failingRow =
   (row: TaskDetail): TaskDetail =>
     row.domainName === domainName ? { ...row, state: 'failure', failReason } : row;
 
+/** The registrar with every task in its task list shown `finished` or not (a cancel, a task still queued). */
+export function showingTasksFinished(registrar: Registrar, finished: boolean): Registrar {
+  return {
+    ...registrar,
+    listTasks: async (range) => (await registrar.listTasks(range)).map((task) => ({ ...task, finished })),
+  };
+}
+
 /** The registrar with one domain's rows missing from every task's details (rows lagging, or never shown). */
 export function hidingDetailRows(registrar: Registrar, domainName: string): Registrar {
   return {

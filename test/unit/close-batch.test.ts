@@ -2,7 +2,7 @@ import { AmbiguousOutcomeError, InputError, RejectedFinalError } from '../../lib
 import { executeCheck } from '../../lib/jobs';
 import { closeBatchByHand } from '../../lib/renewal/close-batch';
 import { given } from '../helpers/builder';
-import { failingRow, hidingDetailRows, rewritingRows, showingExpiry } from '../helpers/faulty';
+import { failingRow, hidingDetailRows, rewritingRows, showingExpiry, showingTasksFinished } from '../helpers/faulty';
 
 describe('closeBatchByHand (autorenew close-batch): a way out of a batch check cannot settle', () => {
   test('a preview writes nothing; the close releases the claims, closes the batch, says so once, and the domain is bought', async () => {
@@ -145,11 +145,7 @@ describe('closeBatchByHand (autorenew close-batch): a way out of a batch check c
     await expect(closeBatchByHand(t.ledger, batchId, 'failed', t.clock.now(), true, failed)).rejects.toThrow(
       /is not finished \(a failed row may run again, a missing one may still come\) for a\.com/,
     );
-    const finished = {
-      ...failed,
-      listTasks: async (range: { fromMs: number; toMs: number }) =>
-        (await t.registrar.listTasks(range)).map((task) => ({ ...task, finished: true })),
-    };
+    const finished = showingTasksFinished(failed, true);
     const closed = await closeBatchByHand(t.ledger, batchId, 'failed', t.clock.now(), true, finished);
     expect(closed.batch.status).toBe('CLOSED');
   });
@@ -173,11 +169,7 @@ describe('closeBatchByHand (autorenew close-batch): a way out of a batch check c
     );
     expect((await t.ledger.listClaimsForDomain('a.com')).map((c) => c.status)).toEqual(['CLAIMED']);
     // Cancelled in the console: the task has finished with no row left.
-    const gone = {
-      ...rowless,
-      listTasks: async (range: { fromMs: number; toMs: number }) =>
-        (await t.registrar.listTasks(range)).map((task) => ({ ...task, finished: true })),
-    };
+    const gone = showingTasksFinished(rowless, true);
     const closed = await closeBatchByHand(t.ledger, batchId, 'cancelled', t.clock.now(), true, gone);
     expect(closed.batch.status).toBe('CLOSED');
     expect((await t.ledger.listClaimsForDomain('a.com')).map((c) => [c.status, c.code])).toEqual([

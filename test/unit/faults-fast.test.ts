@@ -11,6 +11,7 @@ import {
   hidingDetailRows,
   rewritingRows,
   showingExpiry,
+  showingTasksFinished,
   strangeRegistrar,
 } from '../helpers/faulty';
 
@@ -325,11 +326,7 @@ describe('partial faults on the fakes', () => {
     await t.renew({ deps: { registrar: view } });
     expect(t.registrar.submissions().map((s) => s.domainName)).toEqual(['a.com', 'b.com']);
     // Once the task list says it has finished, the failure is final (b.com's row still never shows).
-    const done = {
-      ...view,
-      listTasks: async (range: { fromMs: number; toMs: number }) =>
-        (await t.registrar.listTasks(range)).map((task) => ({ ...task, finished: true })),
-    };
+    const done = showingTasksFinished(view, true);
     expect(await t.check({ deps: { registrar: done } })).toMatchObject({ failed: 1 });
   });
 
@@ -339,11 +336,7 @@ describe('partial faults on the fakes', () => {
     const t = await given({ domains: ['a.com+10d'] });
     await t.renew();
     const failsA = rewritingRows(t.registrar, failingRow('a.com', 'registry said no'));
-    const running = {
-      ...failsA,
-      listTasks: async (range: { fromMs: number; toMs: number }) =>
-        (await t.registrar.listTasks(range)).map((task) => ({ ...task, finished: false })),
-    };
+    const running = showingTasksFinished(failsA, false);
     t.advance('5m');
     expect(await t.check({ deps: { registrar: running } })).toMatchObject({ failed: 0, pending: 1 });
     expect(t.notifier.sent.some((m) => /registry said no/.test(m.email) && /^Failed/m.test(m.email))).toBe(false);
