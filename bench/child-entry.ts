@@ -41,7 +41,8 @@ function liveMemory(): LiveMemory {
 
 /**
  * Opt-in (BENCH_TRACE=1): counts and times every ledger and registrar method; one stderr line per method at exit
- * (calls, summed ms, first start and last end in ms since the wrap).
+ * (calls, summed ms, first start and last end in ms since the wrap); with BENCH_TRACE_EACH=name,name one line per
+ * call of the methods named (start ms since the wrap, duration ms).
  */
 function traceCalls(...targets: object[]): void {
   const origin = performance.now();
@@ -55,6 +56,8 @@ function traceCalls(...targets: object[]): void {
           return await (fn as (...a: unknown[]) => Promise<unknown>).apply(target, args);
         } finally {
           const end = performance.now();
+          if (process.env.BENCH_TRACE_EACH?.split(',').includes(name))
+            process.stderr.write(`each ${name} ${(start - origin).toFixed(0)} +${(end - start).toFixed(1)}\n`);
           const r = trace.get(name) ?? { n: 0, ms: 0, first: start - origin, last: 0 };
           r.n += 1;
           r.ms += end - start;
