@@ -15,7 +15,8 @@ export const REASONS = {
   'in-flight': 'a renewal for this expiry is already claimed, submitted or unknown',
   'open-batch':
     'a renewal this tool sent for an earlier expiry is still unsettled (see stuck, unknown or expiry-moved); never bought twice',
-  'over-run-limit': 'over limits.maxDomainsPerRun; deferred to a later run',
+  'over-run-limit':
+    'over limits.maxDomainsPerRun; deferred to a later run (raise the limit if it is still held a week before its expiry)',
   'retry-backoff': 'last attempt failed; waiting for the retry backoff',
   'shown-renewed':
     'its renewal row failed, but the registrar showed it renewed to old + years, and the listing shows the old expiry: look at the domain in the console; only if it too shows the old expiry and no renewal in its task list, `autorenew retry <domain>` lets the next run buy it',

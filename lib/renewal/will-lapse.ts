@@ -7,8 +7,8 @@ export const WILL_LAPSE_THRESHOLDS_DAYS: readonly number[] = [1, 3, 7, 30];
 
 /**
  * Plan reasons that leave a due domain to lapse unless a person acts. `opted-out` is absent on purpose (the policy
- * says so), as are reasons that retry by themselves (`retry-backoff`, `over-run-limit`) and `in-flight` (check
- * watches those, and alerts on an unknown outcome that cannot settle before the expiry).
+ * says so), as are `retry-backoff` (retries by itself) and `in-flight` (check watches those, and alerts on an unknown
+ * outcome that cannot settle before the expiry).
  */
 export const WILL_LAPSE_REASONS: readonly Reason[] = [
   'premium',
@@ -28,6 +28,9 @@ export const WILL_LAPSE_REASONS: readonly Reason[] = [
   'renewing-elsewhere',
   // Its row failed, the registrar showed it renewed, the listing shows the old expiry: from 7 days (LATE_REASONS).
   'shown-renewed',
+  // Soonest expiry first normally clears the run cap within days; one still capped a week before its expiry has
+  // domains ahead of it that the money pass skips every day (review 2026-12-04), or a cap too small for what is due.
+  'over-run-limit',
   ...MONEY_REASONS,
 ];
 
@@ -35,7 +38,11 @@ export const WILL_LAPSE_REASONS: readonly Reason[] = [
  * Reasons warned about only from this many days left: a renewal elsewhere normally finishes within hours, so a
  * warning at 30 days would cry wolf on every console renewal; one still waiting 3 days before the expiry is not.
  */
-const LATE_REASONS: Partial<Record<Reason, number>> = { 'renewing-elsewhere': 3, 'shown-renewed': 7 };
+const LATE_REASONS: Partial<Record<Reason, number>> = {
+  'renewing-elsewhere': 3,
+  'shown-renewed': 7,
+  'over-run-limit': 7,
+};
 
 export interface LapseWarning {
   outcome: DomainOutcome;

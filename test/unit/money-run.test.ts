@@ -659,6 +659,27 @@ describe("someone else's renewal", () => {
     expect(t.registrar.submissions()).toHaveLength(2);
   });
 
+  test('a domain kept out by the run cap behind one the money pass skips is named will-lapse from 7 days', async () => {
+    // Review 2026-12-04: a.io (398 CNY, over maxPricePerDomain) takes the only run slot every day and is skipped for
+    // money; b.com (over-run-limit) was never named before its expiry.
+    const t = await given({
+      domains: ['a.io+2d', 'b.com+3d', 'c.com+20d'],
+      policy: { limits: { maxDomainsPerRun: 1, maxPricePerDomain: '100.00' } },
+    });
+    const run = await t.renew();
+    expect(run.plan.decisions.map((d) => [d.domain.domainName, d.reason])).toEqual([
+      ['a.io', 'over-price'],
+      ['b.com', 'over-run-limit'],
+      ['c.com', 'over-run-limit'],
+    ]);
+    expect(t.registrar.submissions()).toHaveLength(0);
+    // c.com, 20 days left, is not warned about yet: a run cap normally clears within days.
+    expect(collectLapseWarnings(run.plan).map((w) => [w.outcome.domain, w.outcome.reason?.split(':')[0]])).toEqual([
+      ['a.io', 'over-price'],
+      ['b.com', 'over-run-limit'],
+    ]);
+  });
+
   test("a finished task whose details cannot be read is skipped: the day's renewals still go out", async () => {
     const t = await given({ domains: ['a.com+5d', 'b.com+6d'] });
     await t.registrar.submitRenewBatch({
