@@ -9,7 +9,7 @@ import type { Logger } from '../log';
 import type { TargetCredentialSource } from '../notify/chat/credentials';
 import type { Notifier } from '../notify/port';
 import type { Policy } from '../policy/schema';
-import type { CredentialsProvider } from '../registrar/port';
+import type { Credentials, CredentialsProvider } from '../registrar/port';
 import type { JobDeps } from '../renewal/deps';
 import type { AlibabaAccess } from '../secrets';
 import { assembleDeps, type JobAdapters, withChatTargets } from './adapters';
@@ -97,13 +97,15 @@ export function composeAccounts(parts: {
     ...(parts.config.globalMaxDomains !== undefined ? { globalCap: parts.config.globalMaxDomains } : {}),
     passThrough: !namesAccounts(accounts),
   });
+  const keyOwners = new Map<string, string>();
   const jobs = accounts.map((account): AccountJob => {
     const label = labelOf(account);
     const config = configForAccount(parts.config, account);
     const policy = parts.policies.get(config.policyPath) as Policy;
     const ledger = parts.ledgerFor(account.name);
     const log = account.name ? parts.log.child({ account: label }) : parts.log;
-    const credentials = parts.credentialsFor(config, account);
+    const own = parts.credentialsFor(config, account);
+    const credentials = accounts.length > 1 ? refuseSharedKey(own, label, keyOwners) : own;
     const deps = assembleDeps({
       registrar: parts.adapters.registrar(config, policy, credentials),
       ...(parts.adapters.billing ? { billing: parts.adapters.billing(config, credentials) } : {}),
@@ -131,6 +133,35 @@ export function composeAccounts(parts: {
     };
   });
   return { room, jobs };
+}
+
+/**
+ * `provider`, refusing a key that another account of the run (`owners`: AccessKeyId -> account) loaded first: the
+ * configuration check compares secret names and variable names, so one key under two entries (a secret named once
+ * by name and once by ARN, two variables holding the same value) passed it, and each entry's own ledger keyspace
+ * renewed the same domains again (review 2026-12-04). The first account to load the key runs; the other fails
+ * before its first call. The key itself is never named.
+ */
+function refuseSharedKey(
+  provider: CredentialsProvider,
+  label: string,
+  owners: Map<string, string>,
+): CredentialsProvider {
+  const checked = async (creds: Credentials): Promise<Credentials> => {
+    const owner = owners.get(creds.accessKeyId);
+    if (owner === undefined) owners.set(creds.accessKeyId, label);
+    else if (owner !== label) {
+      throw new InputError(
+        `accounts ${owner} and ${label} use the same AccessKey: one Alibaba account under two entries of AUTORENEW_ACCOUNTS would be renewed twice; keep one entry per Alibaba account (account ${label} did nothing this run)`,
+        { path: 'AUTORENEW_ACCOUNTS' },
+      );
+    }
+    return creds;
+  };
+  return {
+    get: async () => checked(await provider.get()),
+    refresh: async () => checked(await provider.refresh()),
+  };
 }
 
 /** The distinct policy files the accounts use (each account's own, else the deployment's), in order. */

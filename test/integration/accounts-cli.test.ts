@@ -38,6 +38,12 @@ describe('several accounts on the CLI (global cap, doctor)', () => {
           accessKeySecret: 'third-secret',
           fixture: { domains: due('third', 1) },
         },
+        {
+          name: 'twice',
+          accessKeyId: 'twice-id',
+          accessKeySecret: 'twice-secret',
+          fixture: { domains: due('twice', 2) },
+        },
       ],
     });
     dir = await mkdtemp(join(tmpdir(), 'accounts-cap-'));
@@ -113,6 +119,34 @@ describe('several accounts on the CLI (global cap, doctor)', () => {
     const again = await runCliInProcess(['renew', '--yes', '--json'], env);
     expect(again.code).toBe(0);
     expect([bought(), bought('small'), bought('third')]).toEqual([4, 4, 1]);
+  });
+
+  it('two accounts whose keys are the same key: one renews, the other is refused before any call (review 2026-12-04)', async () => {
+    // Different variable names (or a secret by name and by ARN) pass the configuration check; the key itself is
+    // the same Alibaba account, which each entry's own ledger keyspace would have renewed twice.
+    const env = {
+      AUTORENEW_LEDGER_DIR: join(dir, 'ledger-twice'),
+      AUTORENEW_POLICY: join(dir, 'policy.json'),
+      AUTORENEW_ACCOUNTS: JSON.stringify([
+        { name: 'twice', endpoint: sandbox.url, accessKeyIdEnv: 'TWICE_ID', accessKeySecretEnv: 'TWICE_SECRET' },
+        { name: 'again', endpoint: sandbox.url, accessKeyIdEnv: 'AGAIN_ID', accessKeySecretEnv: 'AGAIN_SECRET' },
+      ]),
+      TWICE_ID: 'twice-id',
+      TWICE_SECRET: 'twice-secret',
+      AGAIN_ID: 'twice-id',
+      AGAIN_SECRET: 'twice-secret',
+    };
+    const run = await runCliInProcess(['renew', '--yes', '--json'], env);
+    // Each domain once, by whichever account loaded the key first.
+    expect(
+      sandbox
+        .state('twice')
+        .submissions.map((s) => s.domainName)
+        .sort(),
+    ).toEqual(['twice-0.com', 'twice-1.com']);
+    expect(run.code).toBe(2); // an input error
+    expect(run.stderr).toMatch(/accounts (twice|again) and (twice|again) use the same AccessKey/);
+    expect(run.stderr).not.toContain('twice-id');
   });
 
   it('--policy for an account that names its own policy is refused: it would be ignored (review 2026-12-03)', async () => {
