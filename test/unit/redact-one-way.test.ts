@@ -28,6 +28,10 @@ describe('one way to scrub secrets: every exit passes the one redactor', () => {
 
   test('the redactor masks registered values and AccessKeyId shapes of both clouds', () => {
     expect(redact(`a ${SHAPED} b ${AWS_SHAPED} c ${REGISTERED}`)).toBe('a *** b *** c ***');
+    // URL-encoded after "=" (a string-to-sign echoed by a registrar, once or twice encoded): "D" and "L" are both
+    // word characters, so a word boundary alone missed it (review 2026-12-04).
+    expect(redact(`GET&%2F&AccessKeyId%3D${SHAPED}%26Action`)).toBe('GET&%2F&AccessKeyId%3D***%26Action');
+    expect(redact(`AccessKeyId%253d${AWS_SHAPED}%2526`)).toBe('AccessKeyId%253d***%2526');
   });
 
   test('SNS: subject, email, SMS and default texts of a notification', () => {
