@@ -167,13 +167,30 @@ function optionalUpdated(ms: number | undefined): { updatedAtMs?: number } {
 /** Default zone of registrar display times, minutes east of UTC: Beijing (inferred from the API's examples). */
 export const DEFAULT_DISPLAY_TZ_OFFSET_MINUTES = 480;
 
-/** `yyyy-MM-dd HH:mm:ss` in a zone `offsetMinutes` east of UTC -> epoch ms; undefined when it does not parse. */
+const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
+
+/**
+ * A display time in a zone `offsetMinutes` east of UTC -> epoch ms; undefined when it does not parse or names no
+ * real date. Both documented forms: `yyyy-MM-dd HH:mm:ss` (current SDK examples) and `MMM dd,yyyy HH:mm:ss` (older
+ * pages; a time the parser missed hid a console renewal from the "just renewed elsewhere" guard: review 2026-12-04).
+ */
 export function parseDisplayTime(text: string, offsetMinutes = DEFAULT_DISPLAY_TZ_OFFSET_MINUTES): number | undefined {
-  const m = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})$/.exec(text.trim());
-  if (!m) return undefined;
-  const [, y, mo, d, h, mi, s] = m.map(Number) as [number, number, number, number, number, number, number];
-  const ms = Date.UTC(y, mo - 1, d, h, mi, s) - offsetMinutes * 60_000;
-  return Number.isFinite(ms) ? ms : undefined;
+  const t = text.trim();
+  const iso = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})$/.exec(t);
+  const old = iso ? undefined : /^([A-Za-z]{3}) (\d{1,2}), ?(\d{4}) (\d{2}):(\d{2}):(\d{2})$/.exec(t);
+  let parts: number[] | undefined;
+  if (iso) parts = iso.slice(1).map(Number);
+  else if (old) {
+    const [, month, day, year, ...clock] = old as unknown as [string, string, string, string, string, string, string];
+    parts = [Number(year), MONTHS.indexOf(month.toLowerCase()) + 1, Number(day), ...clock.map(Number)];
+  }
+  if (!parts) return undefined;
+  const [y, mo, d, h, mi, s] = parts as [number, number, number, number, number, number];
+  const date = new Date(Date.UTC(y, mo - 1, d, h, mi, s));
+  // Date.UTC rolls month 13 or day 32 over into a real date: refuse instead.
+  if (mo < 1 || date.getUTCMonth() !== mo - 1 || date.getUTCDate() !== d || h > 23 || mi > 59 || s > 59)
+    return undefined;
+  return date.getTime() - offsetMinutes * 60_000;
 }
 
 /** QueryTaskList page -> TaskInfo[]. */
