@@ -129,7 +129,9 @@ export async function findRenewingElsewhere(
     }
     // Read as holding only the details listed, a short answer would let the run buy the rest a second time. A
     // finished task renews nothing more: only its succeeded rows matter.
-    if (!task.finished && rowsByDomain(details).size < task.taskNum) found.unread.push(task.taskNo);
+    // No row at all reads short whatever TaskNum says (a TaskNum of 0 is no proof it holds nothing).
+    const rows = rowsByDomain(details).size;
+    if (!task.finished && (rows < task.taskNum || rows === 0)) found.unread.push(task.taskNo);
     if (!task.finished) found.queued.push(task.taskNo);
     // It ran after it was last seen unfinished: that bounds a row with no readable time of its own.
     const ranAfter = Math.max(task.createdAtMs ?? Number.NEGATIVE_INFINITY, seenAt(task) ?? Number.NEGATIVE_INFINITY);

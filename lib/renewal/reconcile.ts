@@ -212,8 +212,9 @@ async function searchTasks(
     if (known.has(task.taskNo)) continue;
     const details = await deps.registrar.listTaskDetails(task.taskNo);
     const got = new Set(rowsByDomain(details).keys());
-    if (got.size < task.taskNum && !task.finished) {
-      // Fewer details than the task holds (details lagging, or an answer cut short): what it renews is not known.
+    if ((got.size < task.taskNum || got.size === 0) && !task.finished) {
+      // Fewer details than the task holds (details lagging, or an answer cut short), or none at all whatever its
+      // TaskNum says (0 read as "holds nothing" counted towards a release: review 2026-12-04): what it renews is not known.
       // Never read as "not ours", which would count towards a release. Whatever its creation time says: that is
       // read in an UNCONFIRMED zone, and a release must never rest on it (review 2026-12-03). A finished task is
       // not held against the batch: had it renewed one of ours, the expiry moved, and the release rule needs it

@@ -65,12 +65,17 @@ export function strangeRegistrar(
     noDetails?: () => boolean;
     /** Added to every task's creation time, ms: a display zone read wrong. */
     shiftCreatedMs?: number;
+    /** Every task listed with TaskNum 0. */
+    zeroTaskNum?: boolean;
   },
 ): Registrar {
-  const shift = (task: TaskInfo): TaskInfo =>
-    strange.shiftCreatedMs && task.createdAtMs !== undefined
-      ? { ...task, createdAtMs: task.createdAtMs + strange.shiftCreatedMs }
-      : task;
+  const shift = (task: TaskInfo): TaskInfo => ({
+    ...task,
+    ...(strange.shiftCreatedMs && task.createdAtMs !== undefined
+      ? { createdAtMs: task.createdAtMs + strange.shiftCreatedMs }
+      : {}),
+    ...(strange.zeroTaskNum ? { taskNum: 0 } : {}),
+  });
   return {
     ...inner,
     listTasks: async (range) => (strange.hideTasks?.() ? [] : (await inner.listTasks(range)).map(shift)),

@@ -513,12 +513,15 @@ describe('issue 12: money safety under partial failure', () => {
 
     // Also when its creation time reads 8 h early (a display zone read wrong): a release never rests on creation
     // times (review 2026-12-03).
+    // And when the task list says it holds no domain at all (TaskNum 0, review 2026-12-04): rows fewer than TaskNum
+    // was the only sign of a short read, so an unfinished task with no rows counted as an empty read.
     it.each([
-      ['', 0],
-      [', even when its creation time reads 8 h before the submit', -8 * HOUR_MS],
+      ['', 0, false],
+      [', even when its creation time reads 8 h before the submit', -8 * HOUR_MS, false],
+      [', even when the task list says TaskNum 0', 0, true],
     ])(
       'a listed task whose details cannot be read yet is never taken for not ours%s: no release, a stuck alert',
-      async (_name, shiftCreatedMs) => {
+      async (_name, shiftCreatedMs, zeroTaskNum) => {
         const expiry = NOW + 10 * DAY_MS;
         world = await startWorld({
           sandbox: {
@@ -528,7 +531,7 @@ describe('issue 12: money safety under partial failure', () => {
             faults: { loseRate: 1, actions: [SUBMIT] },
           },
         });
-        const registrar = strangeRegistrar(world.registrar, { noDetails: () => true, shiftCreatedMs });
+        const registrar = strangeRegistrar(world.registrar, { noDetails: () => true, shiftCreatedMs, zeroTaskNum });
         const deps = () => world.deps({ registrar });
         await runRenew(deps(), { policy: world.policy, dryRun: false, runId: 'r1' });
         world.sandbox.setFaults({});
@@ -546,43 +549,49 @@ describe('issue 12: money safety under partial failure', () => {
       },
     );
 
-    it("someone else's queued renewal whose details cannot be read yet holds back every renewal, with a warning", async () => {
-      const expiry = NOW + 5 * DAY_MS;
-      world = await startWorld({
-        sandbox: {
-          nowMs: NOW,
-          taskMs: 6 * HOUR_MS, // the console's renewal waits in the queue: the expiry has not moved yet
-          fixture: {
-            domains: [
-              { domainName: 'a.com', expiresAtMs: expiry },
-              { domainName: 'b.com', expiresAtMs: expiry },
-            ],
+    it.each([
+      ['', false],
+      [' (also when the task list says TaskNum 0)', true],
+    ])(
+      "someone else's queued renewal whose details cannot be read yet holds back every renewal, with a warning%s",
+      async (_name, zeroTaskNum) => {
+        const expiry = NOW + 5 * DAY_MS;
+        world = await startWorld({
+          sandbox: {
+            nowMs: NOW,
+            taskMs: 6 * HOUR_MS, // the console's renewal waits in the queue: the expiry has not moved yet
+            fixture: {
+              domains: [
+                { domainName: 'a.com', expiresAtMs: expiry },
+                { domainName: 'b.com', expiresAtMs: expiry },
+              ],
+            },
           },
-        },
-      });
-      await world.registrar.submitRenewBatch({
-        items: [{ domainName: 'a.com', years: 1, currentExpiryMs: expiry, permitPremium: false }],
-      });
-      let unreadable = true;
-      const registrar = strangeRegistrar(world.registrar, { noDetails: () => unreadable });
-      const run = await executeRenew(world.deps({ registrar }), { policy: world.policy, dryRun: false, runId: 'r1' });
-      // Which domains that task renews is not known: buying any of them could buy it twice.
-      expect(world.sandbox.state().submissions).toHaveLength(1);
-      const reasons = Object.fromEntries(run.plan.decisions.map((d) => [d.domain.domainName, d.reason]));
-      expect(reasons).toEqual({ 'a.com': 'elsewhere-unread', 'b.com': 'elsewhere-unread' });
-      const email = world.notifier.sent.at(-1)?.email ?? '';
-      expect(email).toMatch(/^- b\.com: .*elsewhere.*may hold it/m);
-      // Once its details read in full, only the domain it really holds is left to it.
-      unreadable = false;
-      world.sandbox.setClock({ advanceMs: HOUR_MS });
-      await executeRenew(world.deps({ registrar }), { policy: world.policy, dryRun: false, runId: 'r2' });
-      expect(
-        world.sandbox
-          .state()
-          .submissions.map((s) => s.domainName)
-          .sort(),
-      ).toEqual(['a.com', 'b.com']);
-    });
+        });
+        await world.registrar.submitRenewBatch({
+          items: [{ domainName: 'a.com', years: 1, currentExpiryMs: expiry, permitPremium: false }],
+        });
+        let unreadable = true;
+        const registrar = strangeRegistrar(world.registrar, { noDetails: () => unreadable, zeroTaskNum });
+        const run = await executeRenew(world.deps({ registrar }), { policy: world.policy, dryRun: false, runId: 'r1' });
+        // Which domains that task renews is not known: buying any of them could buy it twice.
+        expect(world.sandbox.state().submissions).toHaveLength(1);
+        const reasons = Object.fromEntries(run.plan.decisions.map((d) => [d.domain.domainName, d.reason]));
+        expect(reasons).toEqual({ 'a.com': 'elsewhere-unread', 'b.com': 'elsewhere-unread' });
+        const email = world.notifier.sent.at(-1)?.email ?? '';
+        expect(email).toMatch(/^- b\.com: .*elsewhere.*may hold it/m);
+        // Once its details read in full, only the domain it really holds is left to it.
+        unreadable = false;
+        world.sandbox.setClock({ advanceMs: HOUR_MS });
+        await executeRenew(world.deps({ registrar }), { policy: world.policy, dryRun: false, runId: 'r2' });
+        expect(
+          world.sandbox
+            .state()
+            .submissions.map((s) => s.domainName)
+            .sort(),
+        ).toEqual(['a.com', 'b.com']);
+      },
+    );
 
     it('a finished task whose details read short does not hold a release: the unchanged expiry decides', async () => {
       const expiry = NOW + 10 * DAY_MS;
