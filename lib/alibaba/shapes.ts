@@ -138,12 +138,18 @@ export function parseDomainInfo(body: unknown): DomainInfo {
   };
 }
 
-const submitBody = object({ RequestId: nonEmpty, TaskNo: nonEmpty });
+const submitBody = object({ RequestId: nonEmpty, TaskNo: union([string(), withChecks(int(), min(0))]) });
 
-/** SaveBatchTaskForCreatingOrderRenew -> TaskNo + RequestId; a body without TaskNo is invalid. */
+/**
+ * SaveBatchTaskForCreatingOrderRenew -> TaskNo + RequestId; a body without a TaskNo is invalid. A TaskNo sent as a
+ * number is the task all the same (read as its digits: thrown away, the batch went UNKNOWN with none); a blank one
+ * is none (recorded, check would wait on a task it can never read). Review 2026-12-04.
+ */
 export function parseSubmit(body: unknown): SubmitResult {
   const s = parseWith(submitBody, body);
-  return { taskNo: s.TaskNo, requestId: s.RequestId };
+  const taskNo = String(s.TaskNo).trim();
+  if (taskNo === '') throw new ShapeError('TaskNo: blank');
+  return { taskNo, requestId: s.RequestId };
 }
 
 const taskItem = object({

@@ -235,6 +235,20 @@ describe('retry policy', () => {
     expect(calls).toHaveLength(1);
   });
 
+  it.each([
+    ['blank', '  ', undefined],
+    ['padded', ' T-7 ', 'T-7'],
+    ['a number', 12345, '12345'],
+  ])('submit: a TaskNo that is %s (review 2026-12-04)', async (_name, taskNo, recorded) => {
+    // A number is the task all the same: thrown away as an invalid body, the batch went UNKNOWN with no TaskNo.
+    // A blank one is no TaskNo: recorded, check would wait on a task it can never read.
+    const { registrar, calls } = makeRegistrar(() => ok({ TaskNo: taskNo }));
+    const result = registrar.submitRenewBatch({ items: [renewItem] });
+    if (recorded === undefined) await expect(result).rejects.toBeInstanceOf(AmbiguousOutcomeError);
+    else await expect(result).resolves.toEqual({ taskNo: recorded, requestId: 'REQ-OK' });
+    expect(calls).toHaveLength(1);
+  });
+
   it('submit: NetworkIOError (HTTP 400) is ambiguous and not resent', async () => {
     const { registrar, calls } = makeRegistrar(() => apiError(400, 'NetworkIOError'));
     await expect(registrar.submitRenewBatch({ items: [renewItem] })).rejects.toBeInstanceOf(AmbiguousOutcomeError);
