@@ -6,7 +6,8 @@
  */
 
 const COMMENT = 'Free text for humans; ignored by the tool (JSON has no comments).';
-const DAYS_BEFORE = 'Renew when the domain expires within this many days (24 h each).';
+const DAYS_BEFORE =
+  'Renew when the domain expires within this many days (24 h each); with daysAfterExpiry, at least 1 day wide in all.';
 const DAYS_AFTER = 'Still renew this many days after expiry (grace period, at most 30; later needs redemption).';
 const YEARS = 'Years to renew for, reduced to fit limits.maxYearsAhead.';
 const COUPON = 'CouponNo sent with the batch.';
@@ -29,7 +30,8 @@ export const POLICY_DESCRIPTIONS: Readonly<Record<string, string>> = {
   'rules[]': 'The first rule whose match or groups fits a domain wins; its fields override defaults.',
   'rules[].name': 'Unique name, shown in plans and notifications.',
   'rules[].description': COMMENT,
-  'rules[].match': 'Case-insensitive globs over the whole name; `*` matches any run of characters.',
+  'rules[].match':
+    'Case-insensitive globs over the whole name; `*` matches any run of characters; no dot at either end or two in a row.',
   'rules[].groups': 'Alibaba domain group names (case-insensitive).',
   'rules[].renew': 'false: let matching domains lapse.',
   'rules[].years': YEARS,
@@ -57,7 +59,8 @@ export const POLICY_DESCRIPTIONS: Readonly<Record<string, string>> = {
     'All runs of a UTC calendar month together buy at most this much (a ledger counter, safe across overlapping runs).',
   'limits.minBalanceAfter': 'Keep at least this much cash in the account; what would go below it is deferred.',
   notify: 'What is announced through SNS.',
-  'notify.events': 'Events published to the topic (email gets the full digest).',
+  'notify.events':
+    'Events published to the topic (email gets the full digest); must include will-lapse (how a due domain that is not being bought reaches a person).',
   'notify.smsEvents': 'Events that also get a one-line SMS.',
   'notify.stuckAfterHours': 'A submitted batch with no result after this many hours is reported stuck.',
   'notify.advanceDays':

@@ -91,6 +91,13 @@ const glob = withChecks(
     ({ input }) =>
       `${describeValue(input)} is not a valid domain pattern: use only letters, digits, "-", "." and "*" (e.g. "*.example.com")`,
   ),
+  // No listed name has an empty label: such a pattern matches nothing, and its domains fell through to the
+  // defaults unnoticed (opted-out under an allow-list policy: review 2026-12-04).
+  refine(
+    (v: string) => !/^\.|\.$|\.\./.test(v),
+    ({ input }) =>
+      `${describeValue(input)} matches no domain: a dot at either end or two in a row leave an empty label; write it as "example.com" or "*.example.com"`,
+  ),
 );
 
 const daysBefore = () => doc(intRange(0, 365));
@@ -404,15 +411,40 @@ export const policySchema = withCustomCheck(policyShape, (policy, report) => {
         `${describeValue(price)} is not a renewal price: every .${tld} domain would pass the money limits at 0; write the one-year price, or remove the key`,
       );
   }
+  // A window of no width is one instant: a daily run never sees a domain in it, and the first word of it is the
+  // past-window line after the expiry (review 2026-12-04).
+  const checkWidth = (daysBefore: number, daysAfter: number, path: (string | number)[], whose: string) => {
+    if (!Number.isInteger(daysBefore) || !Number.isInteger(daysAfter) || daysBefore + daysAfter >= 1) return;
+    report(
+      path,
+      `${whose}renewal window is 0 days wide (daysBeforeExpiry 0, daysAfterExpiry 0): a daily run never sees a domain due in it, and the domain lapses; set daysBeforeExpiry to at least 1 (30 is the default)`,
+    );
+  };
   if (policy.defaults.renew) {
     check(policy.defaults.years, policy.window.daysBeforeExpiry, ['defaults', 'years'], 'defaults');
+    checkWidth(policy.window.daysBeforeExpiry, policy.window.daysAfterExpiry, ['window'], 'the ');
   }
   policy.rules.forEach((rule, i) => {
     if (!(rule.renew ?? policy.defaults.renew)) return;
     const daysBefore = rule.window?.daysBeforeExpiry ?? policy.window.daysBeforeExpiry;
     const path = rule.years !== undefined ? ['rules', i, 'years'] : ['rules', i];
     check(rule.years ?? policy.defaults.years, daysBefore, path, `rule "${rule.name}"`);
+    // Reported once, at the global window, when the rule only inherits it.
+    if (rule.window !== undefined || !policy.defaults.renew)
+      checkWidth(
+        daysBefore,
+        rule.window?.daysAfterExpiry ?? policy.window.daysAfterExpiry,
+        rule.window !== undefined ? ['rules', i, 'window'] : ['rules', i],
+        `rule "${rule.name}"'s `,
+      );
   });
+  // The digest's will-lapse lines are how a due domain that is not bought (premium, over a money limit, held,
+  // failed for good) reaches a person before it expires: a list without them let it lapse with no message (review).
+  if (!policy.notify.events.includes('will-lapse'))
+    report(
+      ['notify', 'events'],
+      'leaves out "will-lapse": a due domain that is not being bought (premium, over a money limit, held, failed for good) would lapse with no message; add "will-lapse" to the list',
+    );
 });
 
 type DeepReadonly<T> = T extends readonly (infer U)[]

@@ -169,6 +169,34 @@ describe('error reporting', () => {
     ).toBe(false);
   });
 
+  test.each([
+    [
+      'a rule with its own window of 0 days',
+      '{"rules": [{"name": "r", "match": ["*.com"], "window": {"daysBeforeExpiry": 0, "daysAfterExpiry": 0}}]}',
+      ['rules[0].window'],
+    ],
+    [
+      'a renewing rule inheriting a 0-day window the defaults do not use',
+      '{"window": {"daysBeforeExpiry": 0, "daysAfterExpiry": 0}, "defaults": {"renew": false}, "rules": [{"name": "r", "match": ["*.com"], "renew": true}]}',
+      ['rules[0]'],
+    ],
+    [
+      'a 0-day window nothing renews under',
+      '{"window": {"daysBeforeExpiry": 0, "daysAfterExpiry": 0}, "defaults": {"renew": false}}',
+      [],
+    ],
+    ['one day after the expiry only', '{"window": {"daysBeforeExpiry": 0, "daysAfterExpiry": 1}}', []],
+  ])('window width: %s (review 2026-12-04)', (_name, body, paths) => {
+    const text = `{"version": 1, ${body.slice(1)}`;
+    if (paths.length === 0) {
+      expect(() => parsePolicyText(text, 'p.json')).not.toThrow();
+      return;
+    }
+    const issues = issuesOf(text);
+    expect(issues.map((i) => i.path)).toEqual(paths);
+    for (const issue of issues) expect(issue.message).toContain('0 days wide');
+  });
+
   test('money amounts: decimal strings or numbers, never negative, never more decimals than the currency', () => {
     const ok = parsePolicyText(
       '{"version": 1, "limits": {"maxPricePerDomain": "120.50", "maxSpendPerMonth": 3000}, "money": {"priceTable": {"com": 79, "com.cn": "38.00"}}}',
