@@ -1,6 +1,8 @@
 import { type Account, PER_ACCOUNT_VARIABLES, parseAccounts } from './accounts';
 import { dialectOf, SITE_PROFILES, SITES, type Site } from './alibaba/sites';
+import { ENV_VARS } from './config-reference';
 import { InputError } from './errors';
+import { suggestKey } from './policy/describe';
 
 /** Every setting read from the environment, in one place (documented in the README). Frozen after parsing. */
 export interface Config {
@@ -149,8 +151,31 @@ function readAccounts(env: Env, single: Account): Account[] {
   return parseAccounts(raw, checkEndpoint, isLoopbackEndpoint);
 }
 
+/** Every AUTORENEW_ setting (config-reference.ts, the one list), without the per-target pattern. */
+const SETTINGS = ENV_VARS.flatMap((v) => v.names).filter((n) => !n.includes('<'));
+
+/** Prefixes of variables that are not settings: chat targets (named by the policy) and the test suite's. */
+export const UNLISTED_PREFIXES = ['AUTORENEW_TARGET_', 'AUTORENEW_TEST_'] as const;
+
+/**
+ * Throws on an AUTORENEW_ variable that is no setting: a misspelt one was ignored without a word (review 2026-12-04:
+ * a dry-run flag spelt without its underscore left the run buying).
+ */
+function refuseUnknownVariables(env: Env): void {
+  for (const name of Object.keys(env)) {
+    if (!name.startsWith('AUTORENEW_') || SETTINGS.includes(name)) continue;
+    if (UNLISTED_PREFIXES.some((prefix) => name.startsWith(prefix))) continue;
+    const meant = suggestKey(name, SETTINGS) ?? SETTINGS.find((s) => s.startsWith(name) || name.startsWith(s));
+    throw new InputError(
+      `${name} is not an autorenew setting${meant ? ` (did you mean ${meant}?)` : ''}; unset it or correct its name (\`autorenew help\` lists the settings): it would be ignored`,
+      { path: name },
+    );
+  }
+}
+
 /** Parses and validates the environment once; throws InputError naming the variable and the fix. */
 export function readConfig(env: Env): Readonly<Config> {
+  refuseUnknownVariables(env);
   const site = readSite(env);
   const profile = SITE_PROFILES[site];
   const apiVersion = dialectOf(readOptional(env, 'AUTORENEW_API_VERSION') ?? profile.apiVersion).version;

@@ -206,7 +206,9 @@ describe('renew against a registrar with malformed answers (scripted loopback se
 
   const badSubmits: [string, () => FakeStep][] = [
     ['no TaskNo', () => ({ body: { RequestId: 'r' } })],
-    ['TaskNo of the wrong type', () => ({ body: { RequestId: 'r', TaskNo: 12345 } })],
+    // A number is read as its digits (alibaba-client.test.ts); a boolean or a blank is no TaskNo.
+    ['TaskNo of the wrong type', () => ({ body: { RequestId: 'r', TaskNo: true } })],
+    ['a blank TaskNo', () => ({ body: { RequestId: 'r', TaskNo: '  ' } })],
     ['truncated body', () => ({ body: '{"RequestId":"r","TaskN' })],
     ['an HTML 502', () => ({ status: 502, body: '<html>bad gateway</html>' })],
     ['a lost answer', () => ({ destroy: true })],

@@ -1,0 +1,34 @@
+import { readConfig } from '../../lib/config';
+import { InputError } from '../../lib/errors';
+
+/**
+ * A misspelt AUTORENEW_ variable was ignored without a word (review 2026-12-04): AUTORENEW_DRYRUN=true left a run
+ * buying, AUTORENEW_GLOBAL_MAX_DOMAIN=50 left no global cap. The policy file refuses unknown keys; so does this.
+ */
+describe('unknown AUTORENEW_ variables', () => {
+  test.each([
+    ['AUTORENEW_DRYRUN', 'AUTORENEW_DRY_RUN'],
+    ['AUTORENEW_GLOBAL_MAX_DOMAIN', 'AUTORENEW_GLOBAL_MAX_DOMAINS'],
+    ['AUTORENEW_TOPIC', 'AUTORENEW_TOPIC_ARN'],
+    ['AUTORENEW_LEDGERDIR', 'AUTORENEW_LEDGER_DIR'],
+  ])('%s: refused, naming %s', (name, meant) => {
+    const read = () => readConfig({ [name]: 'true' });
+    expect(read).toThrow(InputError);
+    expect(read).toThrow(new RegExp(`${name} is not an autorenew setting.*did you mean ${meant}\\?`));
+  });
+
+  test('a name far from every setting is refused without a guess', () => {
+    expect(() => readConfig({ AUTORENEW_SOMETHING_ELSE: '1' })).toThrow(
+      /^AUTORENEW_SOMETHING_ELSE is not an autorenew setting; unset it or correct its name/,
+    );
+  });
+
+  test.each([
+    { AUTORENEW_DRY_RUN: 'true', AUTORENEW_QPS: '5' },
+    { AUTORENEW_TARGET_OPS_DING_URL: 'https://example.invalid/x', AUTORENEW_TARGET_OPS_DING_SECRET: 's' },
+    { AUTORENEW_TEST_DYNAMODB_LOCAL_DIR: '/tmp/x' },
+    { OTHER_VARIABLE: 'x', AWS_REGION: 'us-east-1' },
+  ])('accepted: %j', (env) => {
+    expect(() => readConfig(env)).not.toThrow();
+  });
+});
