@@ -82,13 +82,19 @@ function toPage<T>(
   return { items: raw.map((r) => map(r as never)), totalItems: body.TotalItemNum, totalPages: body.TotalPageNum };
 }
 
+/**
+ * An identifier or code the API documents as a string in one answer and an integer in another (DomainGroupId):
+ * read either way, as text. One such field sent as a number made its whole page an invalid answer (review).
+ */
+const textOrInt = union([string(), int()]);
+
 const domainItem = object({
   DomainName: domainName,
   InstanceId: string(),
   ExpirationDateLong: epochMs,
-  DomainStatus: string(),
+  DomainStatus: textOrInt,
   Premium: maybe(boolean()),
-  DomainGroupId: maybe(string()),
+  DomainGroupId: maybe(textOrInt),
   DomainGroupName: maybe(string()),
   DomainType: maybe(string()),
   DomainAuditStatus: maybe(string()),
@@ -106,10 +112,10 @@ export function parseDomainPage(body: unknown): Page<ListedDomain> {
       domainName: normalizeDomain(d.DomainName),
       instanceId: d.InstanceId,
       expiresAtMs: d.ExpirationDateLong,
-      standing: standingOf(d.DomainStatus),
+      standing: standingOf(String(d.DomainStatus)),
       premium: d.Premium ?? false,
       ...(d.Premium == null ? { premiumUnstated: true as const } : {}),
-      ...(d.DomainGroupId ? { groupId: d.DomainGroupId } : {}),
+      ...(d.DomainGroupId != null && d.DomainGroupId !== '' ? { groupId: String(d.DomainGroupId) } : {}),
       ...(d.DomainGroupName ? { groupName: d.DomainGroupName } : {}),
       ...(d.DomainType ? { domainType: d.DomainType } : {}),
       ...(d.DomainAuditStatus ? { auditStatus: d.DomainAuditStatus } : {}),
@@ -122,7 +128,7 @@ const domainInfo = object({
   DomainName: domainName,
   ExpirationDateLong: epochMs,
   // Absent on Domain-intl 2017-12-18 (sites.ts): the look-up is read for the expiry, which every version has.
-  DomainStatus: maybe(string()),
+  DomainStatus: maybe(textOrInt),
   Premium: maybe(boolean()),
 });
 
@@ -132,7 +138,7 @@ export function parseDomainInfo(body: unknown): DomainInfo {
   return {
     domainName: normalizeDomain(d.DomainName),
     expiresAtMs: d.ExpirationDateLong,
-    ...(d.DomainStatus != null ? { standing: standingOf(d.DomainStatus) } : {}),
+    ...(d.DomainStatus != null ? { standing: standingOf(String(d.DomainStatus)) } : {}),
     premium: d.Premium ?? false,
     ...(d.Premium == null ? { premiumUnstated: true as const } : {}),
   };

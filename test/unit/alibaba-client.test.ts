@@ -350,6 +350,23 @@ describe('retry policy', () => {
 });
 
 describe('paged reads', () => {
+  it('reads a group id or status sent as a number (review 2026-12-04)', async () => {
+    // DomainGroupId is a string in QueryDomainList but an integer in QueryDomainByDomainName (the API docs' own
+    // trap): one listed as a number made its page an invalid answer, and the whole run failed before planning.
+    const { registrar } = makeRegistrar(() =>
+      ok({
+        TotalItemNum: 2,
+        TotalPageNum: 1,
+        Data: { Domain: [domain(0), { ...domain(1), DomainGroupId: 12, DomainStatus: 3 }] },
+      }),
+    );
+    const domains = await registrar.listDomains({});
+    expect(domains.map((d) => [d.domainName, d.groupId, d.standing])).toEqual([
+      ['d0.com', 'g1', 'normal'],
+      ['d1.com', '12', 'normal'],
+    ]);
+  });
+
   it('lists all pages once each, page 1 first, mapping ExpirationDateLong', async () => {
     const { registrar, calls } = makeRegistrar((p) => domainPage(Number(p.PageNum), Number(p.PageSize), 250), {
       pageSize: 100,
