@@ -2,6 +2,7 @@ import { onlyAccount, openAccountLedgers } from '../compose/account-ledgers';
 import { InputError } from '../errors';
 import { MAX_HOLD_REASON } from '../ledger/items';
 import type { Hold } from '../ledger/port';
+import { isLive } from '../renewal/claims';
 import { describeHoldEnd, parseHoldUntil } from '../renewal/hold-time';
 import { boundText } from '../renewal/text';
 import { parseFlagsAndArgs } from './args';
@@ -71,6 +72,16 @@ export const holdCommand: Command = async (args, io) => {
             `${old ? `; replaces the hold ${describeHoldEnd(old.untilMs)}` : ''}`,
         ),
       );
+      // A hold stops the next purchase, not one already sent: "will not buy" for a domain whose order is in flight
+      // was a veto that vetoed nothing, believed (review 2026-12-04).
+      const live = (await ledger.listClaimsForDomain(domain)).filter(isLive);
+      for (const claim of live) {
+        io.err(
+          terminalLine(
+            `${domain}: a renewal of it is already in flight (batch ${claim.batchId}${claim.taskNo ? `, TaskNo ${claim.taskNo}` : ''}); this hold cannot stop it: if its task has not run, cancel it in the Alibaba Cloud console task list (the check job reports how it ends)`,
+          ),
+        );
+      }
     }
     io.out(
       `hold: ${domains.length} domain(s) held${where}; the renew job will not buy them (autorenew unhold to undo)`,

@@ -22,10 +22,15 @@ describe('autorenew hold / unhold / holds', () => {
   const env = () => ({ AUTORENEW_LEDGER_DIR: join(dir, 'ledger') });
   // In process (runCli, the same entry point as bin/autorenew.js): a subprocess per call cost a minute of suite
   // time. The table test and the help test below still run the real binary.
-  const cli = async (...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> => {
+  const cli = async (...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> =>
+    cliIn(env(), ...args);
+  const cliIn = async (
+    environment: Record<string, string>,
+    ...args: string[]
+  ): Promise<{ code: number; stdout: string; stderr: string }> => {
     const out: string[] = [];
     const err: string[] = [];
-    const io: CliIO = { out: (l) => out.push(l), err: (l) => err.push(l), isTTY: false, env: env(), cwd: ROOT };
+    const io: CliIO = { out: (l) => out.push(l), err: (l) => err.push(l), isTTY: false, env: environment, cwd: ROOT };
     const code = await runCli(args, io);
     const text = (lines: string[]) => lines.map((l) => `${l}\n`).join('');
     return { code, stdout: text(out), stderr: text(err) };
@@ -46,6 +51,33 @@ describe('autorenew hold / unhold / holds', () => {
 
   afterAll(async () => {
     if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  it('a hold of a domain whose renewal is already in flight says it cannot stop that one (review 2026-12-04)', async () => {
+    // It printed "the renew job will not buy them" for a domain whose order was already sent: a veto that vetoes
+    // nothing, believed.
+    const own = { AUTORENEW_LEDGER_DIR: join(dir, 'in-flight') };
+    const opened = await openLedgerFromEnv(own);
+    try {
+      await opened.ledger.claim({
+        domain: 'inflight.com',
+        expiryMs: FAR_END,
+        batchId: 'batch-1',
+        attemptId: 'attempt-1',
+        years: 1,
+        nowMs: Date.UTC(2026, 11, 1),
+        maxAttempts: 3,
+      });
+    } finally {
+      await opened.close();
+    }
+    const run = await cliIn(own, 'hold', 'inflight.com', 'quiet.com');
+    expect(run.code).toBe(EXIT.ok);
+    expect(run.stderr).toMatch(
+      /^inflight\.com: a renewal of it is already in flight \(batch batch-1\); this hold cannot stop it/m,
+    );
+    expect(run.stderr).not.toContain('quiet.com');
+    expect(run.stdout).toContain('hold: 2 domain(s) held; the renew job will not buy them');
   });
 
   it('with no holds, holds says so', async () => {
