@@ -98,6 +98,15 @@ export async function runCli(argv: readonly string[], rawIo: CliIO): Promise<num
 
 /** Process entry (called by bin/autorenew.js): real stdio; sets the exit code rather than forcing an exit. */
 export async function main(): Promise<void> {
+  // An error no command caught (a write failing inside the embedded database's own callback, on a full disk):
+  // Node's default exit 1 means "invalid input, nothing was bought" here, after a run that may have bought (review).
+  process.on('uncaughtException', (err: unknown) => {
+    const what = err instanceof Error ? err.message : String(err);
+    process.stderr.write(
+      `${redact(`autorenew: unexpected failure: ${what}; renewals may have been submitted before it: fix what it names (e.g. free disk space), then run \`autorenew status\` and \`autorenew check\` (every TaskNo written before it is kept)`)}\n`,
+    );
+    process.exit(EXIT.jobFailed);
+  });
   const isTTY = !!process.stdout.isTTY;
   const io: CliIO = {
     out: (line) => process.stdout.write(`${line}\n`),

@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { EXIT } from '../../lib/commands/io';
@@ -191,6 +191,22 @@ describe('autorenew CLI (sandbox + embedded ledger)', () => {
     expect(demo.stdout).toMatch(/acme-events\.org: .*reason: held: /);
     expect(demo.stdout).toMatch(/acme-app\.com: .*reason: registrar-auto-renew: /);
     expect(demo.stdout).toContain('What to do');
+  });
+
+  it('an error no command caught (a full disk under the embedded database) exits 2, not 1 "nothing was bought" (review 2026-12-04)', async () => {
+    // The embedded database throws a failed write from its own callback: Node's default exit 1 reads as "invalid
+    // input, nothing was bought" here, after a run that may have bought.
+    const preload = join(ledgerDir, 'throw-later.cjs');
+    await writeFile(
+      preload,
+      // Main thread only: the in-memory TypeScript bundler's worker thread loads NODE_OPTIONS' --require too.
+      "if (require('node:worker_threads').isMainThread) setTimeout(() => { throw new Error('IO error: 000006.log: No space left on device'); }, 0);\n",
+    );
+    const run = await cliProcess(['status'], { NODE_OPTIONS: `--require ${preload}` });
+    expect(run.code).toBe(EXIT.jobFailed);
+    expect(run.stderr).toMatch(
+      /^autorenew: unexpected failure: IO error: 000006\.log: No space left on device; .*autorenew status.*autorenew check/m,
+    );
   });
 
   it('--help lists every command, the exit codes and examples', async () => {
