@@ -2,8 +2,8 @@ import { parseArgs } from 'node:util';
 import { onlyAccount, openAccountLedgers } from '../compose/account-ledgers';
 import { InputError } from '../errors';
 import type { Claim } from '../ledger/port';
-import { normalizeDomain } from '../registrar/domain-name';
 import { RENEWED_ELSEWHERE_CODE } from '../renewal/claims';
+import { parseDomainArgs } from './domain-args';
 import { type Command, EXIT } from './io';
 import { terminalLine } from './terminal-text';
 
@@ -70,11 +70,13 @@ export const retryCommand: Command = async (args, io) => {
   }
   const recent = values.recent !== undefined ? Number(values.recent) : 1000;
   if (!Number.isInteger(recent) || recent < 1) throw new InputError('--recent must be a positive integer');
+  // Checked before anything is read or written, as hold checks them (review 2026-12-04).
+  const named = parseDomainArgs(positionals);
   const opened = await openAccountLedgers(io, { account: values.account, write: true });
   const { ledger, label } = onlyAccount(opened);
   const where = opened.labelled ? ` in account ${label}` : '';
   try {
-    let domains = positionals.map((d) => normalizeDomain(d));
+    let domains = named;
     if (values['all-failed']) {
       const batches = await ledger.listRecentBatches(recent);
       domains = [

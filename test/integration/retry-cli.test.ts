@@ -121,6 +121,14 @@ describe('autorenew retry', () => {
     const bad = await runCliInProcess(['retry'], env());
     expect(bad.code).toBe(EXIT.invalidInput);
     expect(bad.stderr).toMatch(/^autorenew retry: name domains or give --all-failed/);
+    // A name that is no domain (a trailing dot, a space) is refused before anything is read or written, as hold
+    // refuses it; it said "nothing to retry (no renewal recorded)" and exited 0 (review 2026-12-04).
+    for (const name of ['stuck.com.', 'not a domain']) {
+      const wrong = await runCliInProcess(['retry', 'other.net', name], env());
+      expect({ name, code: wrong.code }).toEqual({ name, code: EXIT.invalidInput });
+      expect(wrong.stderr).toContain(`${JSON.stringify(name)} is not a domain name`);
+      expect(wrong.stdout).toBe('');
+    }
   });
 
   it('the reset is FAILED-only; one the registrar showed renewed all the same only for a named domain', () => {
