@@ -23,6 +23,7 @@ import {
   parseDomainPage,
   parseSubmit,
   parseTaskPage,
+  ShapeError,
 } from './shapes';
 import { type Dialect, dialectOf, SITE_PROFILES } from './sites';
 
@@ -237,7 +238,14 @@ export function createAlibabaClient(
       return listAll(
         'QueryTaskDetailList',
         (pageNum) => ({ TaskNo: taskNo, ...buildPageParams(pageNum, detailPageSize) }),
-        (body) => parseDetailPage(body, displayOffset),
+        (body) => {
+          const page = parseDetailPage(body, displayOffset);
+          // Read as this task's, another task's row (a failure, say) would decide for ours (review 2026-12-04).
+          const stray = page.items.find((d) => d.taskNo !== taskNo);
+          if (stray)
+            throw new ShapeError(`Data.TaskDetail: a row of task ${stray.taskNo} in the answer for task ${taskNo}`);
+          return page;
+        },
         (d) => d.taskDetailNo,
         { taskNo },
       );

@@ -503,4 +503,21 @@ describe('paged reads', () => {
     expect((error as RegistrarError).context.taskNo).toBe('T');
     expect((error as Error).message).toMatch(/Data\.TaskDetail\.0\.TaskStatusCode/);
   });
+
+  it('treats a detail row of another task as an invalid answer (review 2026-12-04)', async () => {
+    // Read as this task's, another task's failed row would count as ours (a retry of a domain this one renewed).
+    const row = (taskNo: string, domain: string) => ({
+      TaskNo: taskNo,
+      TaskDetailNo: `D-${domain}`,
+      DomainName: domain,
+      TaskStatusCode: 3,
+    });
+    const { registrar } = makeRegistrar(() =>
+      ok({ TotalItemNum: 2, TotalPageNum: 1, Data: { TaskDetail: [row('T', 'a.com'), row('OTHER', 'b.com')] } }),
+    );
+    const error = await registrar.listTaskDetails('T').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AmbiguousOutcomeError);
+    expect((error as RegistrarError).context.taskNo).toBe('T');
+    expect((error as Error).message).toMatch(/a row of task OTHER/);
+  });
 });
