@@ -1,6 +1,6 @@
 import { type Account, PER_ACCOUNT_VARIABLES, parseAccounts } from './accounts';
 import { dialectOf, SITE_PROFILES, SITES, type Site } from './alibaba/sites';
-import { ENV_VARS } from './config-reference';
+import { SETTING_NAMES as SETTINGS } from './config-names';
 import { InputError } from './errors';
 import { suggestKey } from './policy/describe';
 
@@ -150,9 +150,6 @@ function readAccounts(env: Env, single: Account): Account[] {
   }
   return parseAccounts(raw, checkEndpoint, isLoopbackEndpoint);
 }
-
-/** Every AUTORENEW_ setting (config-reference.ts, the one list), without the per-target pattern. */
-const SETTINGS = ENV_VARS.flatMap((v) => v.names).filter((n) => !n.includes('<'));
 
 /** Prefixes of variables that are not settings: chat targets (named by the policy) and the test suite's. */
 export const UNLISTED_PREFIXES = ['AUTORENEW_TARGET_', 'AUTORENEW_TEST_'] as const;

@@ -2,6 +2,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { HELP } from '../../lib/cli';
 import { UNLISTED_PREFIXES } from '../../lib/config';
+import { SETTING_NAMES } from '../../lib/config-names';
 import { ENV_VARS } from '../../lib/config-reference';
 
 const ROOT = join(__dirname, '..', '..');
@@ -17,6 +18,11 @@ function sources(dir: string): string[] {
 /** Issue 13: the CLI help, the README and the code read the same environment variables. */
 describe('environment reference', () => {
   const documented = ENV_VARS.flatMap((v) => v.names);
+
+  test("the settings a function accepts by name are exactly the reference's (config-names.ts)", () => {
+    const reference = documented.filter((n) => n.startsWith('AUTORENEW_') && !n.includes('<'));
+    expect([...SETTING_NAMES].sort()).toEqual(reference.sort());
+  });
 
   test('every variable the code reads is in the reference', () => {
     const read = new Set<string>();
