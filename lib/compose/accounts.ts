@@ -97,15 +97,16 @@ export function composeAccounts(parts: {
     ...(parts.config.globalMaxDomains !== undefined ? { globalCap: parts.config.globalMaxDomains } : {}),
     passThrough: !namesAccounts(accounts),
   });
-  const keyOwners = new Map<string, string>();
-  const jobs = accounts.map((account): AccountJob => {
+  const providers = accounts.map((account) => parts.credentialsFor(configForAccount(parts.config, account), account));
+  const keys = sharedKeyCheck(accounts.map(labelOf), providers);
+  const jobs = accounts.map((account, index): AccountJob => {
     const label = labelOf(account);
     const config = configForAccount(parts.config, account);
     const policy = parts.policies.get(config.policyPath) as Policy;
     const ledger = parts.ledgerFor(account.name);
     const log = account.name ? parts.log.child({ account: label }) : parts.log;
-    const own = parts.credentialsFor(config, account);
-    const credentials = accounts.length > 1 ? refuseSharedKey(own, label, keyOwners) : own;
+    const own = providers[index] as CredentialsProvider;
+    const credentials = accounts.length > 1 ? keys.guard(index, own) : own;
     const deps = assembleDeps({
       registrar: parts.adapters.registrar(config, policy, credentials),
       ...(parts.adapters.billing ? { billing: parts.adapters.billing(config, credentials) } : {}),
@@ -136,31 +137,43 @@ export function composeAccounts(parts: {
 }
 
 /**
- * `provider`, refusing a key that another account of the run (`owners`: AccessKeyId -> account) loaded first: the
- * configuration check compares secret names and variable names, so one key under two entries (a secret named once
- * by name and once by ARN, two variables holding the same value) passed it, and each entry's own ledger keyspace
- * renewed the same domains again (review 2026-12-04). The first account to load the key runs; the other fails
- * before its first call. The key itself is never named.
+ * Refuses every account whose AccessKey another account of the run also loads: the configuration check compares
+ * secret names and variable names, so one key under two entries (a secret named once by name and once by ARN, two
+ * variables holding the same value) passed it, and each entry's own ledger keyspace renewed the same domains again
+ * (review 2026-12-04). At an account's first credentials read every account's key is read, once, and the check is
+ * made on all of them: none of the entries sharing a key runs (whichever ran would ignore the other's holds and
+ * budgets), whatever order they load in. The key itself is never named.
  */
-function refuseSharedKey(
-  provider: CredentialsProvider,
-  label: string,
-  owners: Map<string, string>,
-): CredentialsProvider {
-  const checked = async (creds: Credentials): Promise<Credentials> => {
-    const owner = owners.get(creds.accessKeyId);
-    if (owner === undefined) owners.set(creds.accessKeyId, label);
-    else if (owner !== label) {
-      throw new InputError(
-        `accounts ${owner} and ${label} use the same AccessKey: one Alibaba account under two entries of AUTORENEW_ACCOUNTS would be renewed twice; keep one entry per Alibaba account (account ${label} did nothing this run)`,
-        { path: 'AUTORENEW_ACCOUNTS' },
-      );
-    }
-    return creds;
+function sharedKeyCheck(labels: readonly string[], providers: readonly CredentialsProvider[]) {
+  let loaded: Promise<PromiseSettledResult<Credentials>[]> | undefined;
+  const idsOf = async () => (loaded ??= Promise.allSettled(providers.map((p) => p.get())));
+  const refuse = (index: number, accessKeyId: string, settled: PromiseSettledResult<Credentials>[]) => {
+    const sharing = settled.flatMap((r, j) =>
+      j !== index && r.status === 'fulfilled' && r.value.accessKeyId === accessKeyId ? [labels[j] as string] : [],
+    );
+    if (sharing.length === 0) return;
+    throw new InputError(
+      `accounts ${[labels[index], ...sharing].join(' and ')} use the same AccessKey: one Alibaba account under two entries of AUTORENEW_ACCOUNTS would be renewed twice; none of them runs until one entry per Alibaba account is left (account ${labels[index]} did nothing this run)`,
+      { path: 'AUTORENEW_ACCOUNTS' },
+    );
   };
   return {
-    get: async () => checked(await provider.get()),
-    refresh: async () => checked(await provider.refresh()),
+    guard(index: number, own: CredentialsProvider): CredentialsProvider {
+      return {
+        async get() {
+          const settled = await idsOf();
+          const mine = settled[index] as PromiseSettledResult<Credentials>;
+          if (mine.status === 'rejected') return own.get();
+          refuse(index, mine.value.accessKeyId, settled);
+          return own.get();
+        },
+        async refresh() {
+          const creds = await own.refresh();
+          refuse(index, creds.accessKeyId, await idsOf());
+          return creds;
+        },
+      };
+    },
   };
 }
 
