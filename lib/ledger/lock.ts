@@ -52,24 +52,14 @@ export function isProcessAlive(pid: number): boolean {
   }
 }
 
-/** Tokens of the locks this process holds: a lock naming our pid with another token is a dead run's. */
-const held = new Set<string>();
-
-/**
- * Whether the lock's process may still hold it. A lock naming this very process with a token it does not hold was
- * left by a killed run whose pid this process got again (a container runs the same command with the same pid):
- * read as live, it blocked every later run for good (review 2026-12-04).
- */
-function mayHold(owner: LockOwner): boolean {
-  if (owner.pid === process.pid) return held.has(owner.token);
-  return isProcessAlive(owner.pid);
-}
-
 function inUse(dir: string, owner: LockOwner): LedgerInUseError {
-  // Never "use another directory": that is an empty ledger, without the claims and holds that stop a purchase.
+  // Never "use another directory": that is an empty ledger, without the claims and holds that stop a purchase. A
+  // lock naming this very pid may be a killed run's whose pid this process got again (a container runs the same
+  // command with the same pid), or a live run in another container sharing the volume: it cannot be told from
+  // here, so a person decides (review 2026-12-04; taking it over let a second writer in).
   return new LedgerInUseError(
     `ledger in use: ${dir} is locked by process ${owner.pid} (started ${owner.startedAt}${owner.label ? `, ${owner.label}` : ''}); ` +
-      `wait for it to finish; if no autorenew command is running, delete ${join(dir, LOCK_FILE)} and run it again`,
+      `wait for it to finish; if no autorenew command is running (anywhere that shares this directory), delete ${join(dir, LOCK_FILE)} and run it again`,
   );
 }
 
@@ -78,7 +68,7 @@ function inUse(dir: string, owner: LockOwner): LedgerInUseError {
  * The file is written completely under a temporary name and then hard-linked into place, so it appears atomically
  * with its content (no reader ever sees a half-written lock). A lock whose process is gone is taken over; the
  * stale file is first renamed away, which only one contender can do, so two takers cannot both win.
- * Throws LedgerInUseError when a live process holds it (this one included, by its token).
+ * Throws LedgerInUseError when a live process (this one included) holds it.
  */
 export async function acquireDirLock(dir: string): Promise<DirLock> {
   const path = join(dir, LOCK_FILE);
@@ -94,18 +84,12 @@ export async function acquireDirLock(dir: string): Promise<DirLock> {
     for (let attempt = 0; attempt < 5; attempt++) {
       try {
         await link(temp, path);
-        held.add(me.token);
-        return {
-          release: async () => {
-            await releaseIfOwned(path, me.token);
-            held.delete(me.token);
-          },
-        };
+        return { release: () => releaseIfOwned(path, me.token) };
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
       }
       const owner = await readOwner(path);
-      if (owner && mayHold(owner)) throw inUse(dir, owner);
+      if (owner && isProcessAlive(owner.pid)) throw inUse(dir, owner);
       await removeStale(path, owner);
     }
     const owner = await readOwner(path);
@@ -124,7 +108,7 @@ async function removeStale(path: string, seen: LockOwner | undefined): Promise<v
     throw err;
   }
   const moved = await readOwner(aside);
-  if (moved && seen && moved.token !== seen.token && mayHold(moved)) {
+  if (moved && seen && moved.token !== seen.token && isProcessAlive(moved.pid)) {
     // We moved a fresh lock taken between our read and our rename: put it back and let the caller re-check.
     await link(aside, path).catch(() => undefined);
   }
