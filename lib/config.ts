@@ -158,9 +158,9 @@ export const UNLISTED_PREFIXES = ['AUTORENEW_TARGET_', 'AUTORENEW_TEST_'] as con
  * Throws on an AUTORENEW_ variable that is no setting: a misspelt one was ignored without a word (review 2026-12-04:
  * a dry-run flag spelt without its underscore left the run buying).
  */
-function refuseUnknownVariables(env: Env): void {
+function refuseUnknownVariables(env: Env, named: readonly string[]): void {
   for (const name of Object.keys(env)) {
-    if (!name.startsWith('AUTORENEW_') || SETTINGS.includes(name)) continue;
+    if (!name.startsWith('AUTORENEW_') || SETTINGS.includes(name) || named.includes(name)) continue;
     if (UNLISTED_PREFIXES.some((prefix) => name.startsWith(prefix))) continue;
     const meant = suggestKey(name, SETTINGS) ?? SETTINGS.find((s) => s.startsWith(name) || name.startsWith(s));
     throw new InputError(
@@ -172,7 +172,6 @@ function refuseUnknownVariables(env: Env): void {
 
 /** Parses and validates the environment once; throws InputError naming the variable and the fix. */
 export function readConfig(env: Env): Readonly<Config> {
-  refuseUnknownVariables(env);
   const site = readSite(env);
   const profile = SITE_PROFILES[site];
   const apiVersion = dialectOf(readOptional(env, 'AUTORENEW_API_VERSION') ?? profile.apiVersion).version;
@@ -217,6 +216,13 @@ export function readConfig(env: Env): Readonly<Config> {
     ...(config.secretId ? { secretId: config.secretId } : {}),
     ...(config.readOnlySecretId ? { readOnlySecretId: config.readOnlySecretId } : {}),
   });
+  // After the accounts: a variable an account names for its key (accessKeyIdEnv...) may have any name.
+  refuseUnknownVariables(
+    env,
+    accounts.flatMap((a) =>
+      a.keyEnv ? [a.keyEnv.id, a.keyEnv.secret, ...(a.keyEnv.token ? [a.keyEnv.token] : [])] : [],
+    ),
+  );
   const first = accounts[0] as Account;
   // The single-account settings describe the first account, for the commands that serve one account.
   Object.assign(config, {

@@ -23,6 +23,20 @@ describe('unknown AUTORENEW_ variables', () => {
     );
   });
 
+  test('a variable an account names for its key is no unknown setting, whatever its name (review 2026-12-04)', () => {
+    const env = {
+      AUTORENEW_ACCOUNTS: JSON.stringify([
+        { name: 'cn', accessKeyIdEnv: 'AUTORENEW_CN_KEY_ID', accessKeySecretEnv: 'AUTORENEW_CN_KEY_SECRET' },
+      ]),
+      AUTORENEW_CN_KEY_ID: 'id',
+      AUTORENEW_CN_KEY_SECRET: 'secret',
+    };
+    expect(readConfig(env).accounts.map((a) => a.name)).toEqual(['cn']);
+    expect(() => readConfig({ ...env, AUTORENEW_CN_KEY_TOKEN: 't' })).toThrow(
+      /AUTORENEW_CN_KEY_TOKEN is not an autorenew setting/,
+    );
+  });
+
   test.each([
     { AUTORENEW_DRY_RUN: 'true', AUTORENEW_QPS: '5' },
     { AUTORENEW_TARGET_OPS_DING_URL: 'https://example.invalid/x', AUTORENEW_TARGET_OPS_DING_SECRET: 's' },
