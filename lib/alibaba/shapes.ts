@@ -144,22 +144,31 @@ export function parseDomainInfo(body: unknown): DomainInfo {
   };
 }
 
-const submitBody = object({ RequestId: nonEmpty, TaskNo: union([string(), withChecks(int(), min(0))]) });
-
 /**
- * SaveBatchTaskForCreatingOrderRenew -> TaskNo + RequestId; a body without a TaskNo is invalid. A TaskNo sent as a
- * number is the task all the same (read as its digits: thrown away, the batch went UNKNOWN with none); a blank one
- * is none (recorded, check would wait on a task it can never read). Review 2026-12-04.
+ * A TaskNo, in every answer that carries one (submit, task list, task details), read as text: one sent as a number
+ * (at least 1) is the task all the same, read as its digits (thrown away, the batch went UNKNOWN with none), and
+ * surrounding spaces go; a blank one or 0 is none (recorded, check would wait on a task it can never read). Review
+ * 2026-12-04.
  */
+const taskNoField = union([
+  withChecks(
+    string(),
+    refine((v: string) => v.trim() !== '', 'must not be blank'),
+  ),
+  withChecks(int(), min(1)),
+]);
+const taskNoText = (value: string | number): string => String(value).trim();
+
+const submitBody = object({ RequestId: nonEmpty, TaskNo: taskNoField });
+
+/** SaveBatchTaskForCreatingOrderRenew -> TaskNo + RequestId; a body without a TaskNo is invalid. */
 export function parseSubmit(body: unknown): SubmitResult {
   const s = parseWith(submitBody, body);
-  const taskNo = String(s.TaskNo).trim();
-  if (taskNo === '') throw new ShapeError('TaskNo: blank');
-  return { taskNo, requestId: s.RequestId };
+  return { taskNo: taskNoText(s.TaskNo), requestId: s.RequestId };
 }
 
 const taskItem = object({
-  TaskNo: nonEmpty,
+  TaskNo: taskNoField,
   TaskType: string(),
   TaskNum: count,
   TaskStatus: string(),
@@ -211,7 +220,7 @@ export function parseTaskPage(body: unknown, offsetMinutes = DEFAULT_DISPLAY_TZ_
     parseWith(taskPage, body),
     'TaskInfo',
     (t: Output<typeof taskItem>): TaskInfo => ({
-      taskNo: t.TaskNo,
+      taskNo: taskNoText(t.TaskNo),
       kind: taskKindOf(t.TaskType),
       taskNum: t.TaskNum,
       finished: taskFinished(t.TaskStatus, t.TaskCancelStatus ?? undefined),
@@ -224,7 +233,7 @@ export function parseTaskPage(body: unknown, offsetMinutes = DEFAULT_DISPLAY_TZ_
 const DETAIL_STATES: readonly TaskDetailState[] = ['waiting', 'executing', 'success', 'failure'];
 
 const detailItem = object({
-  TaskNo: nonEmpty,
+  TaskNo: taskNoField,
   TaskDetailNo: nonEmpty,
   DomainName: domainName,
   TaskStatusCode: union([literal(0), literal(1), literal(2), literal(3)]),
@@ -244,7 +253,7 @@ export function parseDetailPage(body: unknown, offsetMinutes = DEFAULT_DISPLAY_T
     parseWith(detailPage, body),
     'TaskDetail',
     (d: Output<typeof detailItem>): TaskDetail => ({
-      taskNo: d.TaskNo,
+      taskNo: taskNoText(d.TaskNo),
       taskDetailNo: d.TaskDetailNo,
       domainName: normalizeDomain(d.DomainName),
       state: DETAIL_STATES[d.TaskStatusCode] ?? 'failure',

@@ -239,6 +239,7 @@ describe('retry policy', () => {
     ['blank', '  ', undefined],
     ['padded', ' T-7 ', 'T-7'],
     ['a number', 12345, '12345'],
+    ['0', 0, undefined],
   ])('submit: a TaskNo that is %s (review 2026-12-04)', async (_name, taskNo, recorded) => {
     // A number is the task all the same: thrown away as an invalid body, the batch went UNKNOWN with no TaskNo.
     // A blank one is no TaskNo: recorded, check would wait on a task it can never read.
@@ -502,6 +503,39 @@ describe('paged reads', () => {
     expect(error).toBeInstanceOf(AmbiguousOutcomeError);
     expect((error as RegistrarError).context.taskNo).toBe('T');
     expect((error as Error).message).toMatch(/Data\.TaskDetail\.0\.TaskStatusCode/);
+  });
+
+  it('reads a TaskNo sent as a number as its digits in the task list and the details too (review 2026-12-04)', async () => {
+    // Only the submit read it: a batch recorded with TaskNo "12345" could then never read its own details.
+    const { registrar } = makeRegistrar((p) =>
+      p.Action === 'QueryTaskDetailList'
+        ? ok({
+            TotalItemNum: 1,
+            TotalPageNum: 1,
+            Data: { TaskDetail: [{ TaskNo: 12345, TaskDetailNo: 'D', DomainName: 'a.com', TaskStatusCode: 2 }] },
+          })
+        : ok({
+            TotalItemNum: 1,
+            TotalPageNum: 1,
+            Data: {
+              TaskInfo: [
+                {
+                  TaskNo: 12345,
+                  TaskType: 'ORDER_RENEW',
+                  TaskNum: 1,
+                  TaskStatus: 'COMPLETE',
+                  CreateTime: '2026-01-01 08:00:00',
+                },
+              ],
+            },
+          }),
+    );
+    await expect(registrar.listTasks({ fromMs: 1, toMs: 2 })).resolves.toEqual([
+      expect.objectContaining({ taskNo: '12345', finished: true }),
+    ]);
+    await expect(registrar.listTaskDetails('12345')).resolves.toEqual([
+      expect.objectContaining({ taskNo: '12345', domainName: 'a.com', state: 'success' }),
+    ]);
   });
 
   it('treats a detail row of another task as an invalid answer (review 2026-12-04)', async () => {
