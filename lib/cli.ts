@@ -102,8 +102,9 @@ export async function main(): Promise<void> {
   // Node's default exit 1 means "invalid input, nothing was bought" here, after a run that may have bought (review).
   process.on('uncaughtException', (err: unknown) => {
     const what = err instanceof Error ? err.message : String(err);
+    const stack = process.argv.includes('--verbose') && err instanceof Error && err.stack ? `\n${err.stack}` : '';
     process.stderr.write(
-      `${redact(`autorenew: unexpected failure: ${what}; renewals may have been submitted before it: fix what it names (e.g. free disk space), then run \`autorenew status\` and \`autorenew check\` (every TaskNo written before it is kept)`)}\n`,
+      `${redact(`autorenew: unexpected failure: ${what}; if it stopped a renew run, renewals may have been submitted before it: fix what it names (e.g. free disk space), then run \`autorenew status\` and \`autorenew check\` (every TaskNo written before it is kept)${stack}`)}\n`,
     );
     process.exit(EXIT.jobFailed);
   });

@@ -11,10 +11,11 @@ export function registerSecret(value: string | undefined): void {
 
 /**
  * Anything shaped like an AccessKeyId, registered or not: Alibaba (`LTAI…`, `STS.…`) and AWS (`AKIA…`, `ASIA…`,
- * `AROA…`, `AIDA…`). SDK and registrar messages may echo one that was never loaded here, also URL-encoded after an
- * `=` (`%3D`, `%253D`), where no word boundary precedes it.
+ * `AROA…`, `AIDA…`). SDK and registrar messages may echo one that was never loaded here, also after `_` or
+ * URL-encoded after any character (`%3D`, `%22`, `%253D`), where no word boundary precedes it.
  */
-const ACCESS_KEY_ID = /(?:\b|(?<=%3[Dd]|%253[Dd]))(?:LTAI|AKIA|ASIA|AROA|AIDA|STS\.)[A-Za-z0-9]{12,}\b/g;
+const ACCESS_KEY_ID =
+  /(?:(?<![A-Za-z0-9])|(?<=%[0-9A-Fa-f]{2})|(?<=%25[0-9A-Fa-f]{2}))(?:LTAI|AKIA|ASIA|AROA|AIDA|STS\.)[A-Za-z0-9]{12,}\b/g;
 
 /** Replace every registered secret, and anything shaped like an AccessKeyId, in `text` with `***`. */
 export function redact(text: string): string {

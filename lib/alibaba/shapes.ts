@@ -207,6 +207,8 @@ export function parseDisplayTime(text: string, offsetMinutes = DEFAULT_DISPLAY_T
   }
   if (!parts) return undefined;
   const [y, mo, d, h, mi, s] = parts as [number, number, number, number, number, number];
+  // Date.UTC reads years 0-99 as 1900-1999; a placeholder such as 0001-01-01 is no time at all.
+  if (y < 2000) return undefined;
   const date = new Date(Date.UTC(y, mo - 1, d, h, mi, s));
   // Date.UTC rolls month 13 or day 32 over into a real date: refuse instead.
   if (mo < 1 || date.getUTCMonth() !== mo - 1 || date.getUTCDate() !== d || h > 23 || mi > 59 || s > 59)

@@ -57,6 +57,7 @@ export const holdCommand: Command = async (args, io) => {
   const where = opened.labelled ? ` in account ${label}` : '';
   try {
     const before = new Map((await ledger.listHolds()).map((h) => [h.domain, h]));
+    let inFlight = 0;
     for (const domain of domains) {
       const hold: Hold = {
         domain,
@@ -75,6 +76,7 @@ export const holdCommand: Command = async (args, io) => {
       // A hold stops the next purchase, not one already sent: "will not buy" for a domain whose order is in flight
       // was a veto that vetoed nothing, believed (review 2026-12-04).
       const live = (await ledger.listClaimsForDomain(domain)).filter(isLive);
+      if (live.length > 0) inFlight++;
       for (const claim of live) {
         io.err(
           terminalLine(
@@ -84,7 +86,8 @@ export const holdCommand: Command = async (args, io) => {
       }
     }
     io.out(
-      `hold: ${domains.length} domain(s) held${where}; the renew job will not buy them (autorenew unhold to undo)`,
+      `hold: ${domains.length} domain(s) held${where}; the renew job will not buy them (autorenew unhold to undo)` +
+        (inFlight > 0 ? `; ${inFlight} of them already in flight (above): the hold cannot stop those orders` : ''),
     );
     return EXIT.ok;
   } finally {

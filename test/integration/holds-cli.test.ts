@@ -77,7 +77,9 @@ describe('autorenew hold / unhold / holds', () => {
       /^inflight\.com: a renewal of it is already in flight \(batch batch-1\); this hold cannot stop it/m,
     );
     expect(run.stderr).not.toContain('quiet.com');
-    expect(run.stdout).toContain('hold: 2 domain(s) held; the renew job will not buy them');
+    expect(run.stdout).toContain(
+      'hold: 2 domain(s) held; the renew job will not buy them (autorenew unhold to undo); 1 of them already in flight (above): the hold cannot stop those orders',
+    );
   });
 
   it('with no holds, holds says so', async () => {

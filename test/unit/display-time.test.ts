@@ -20,10 +20,16 @@ describe('parseDisplayTime', () => {
     expect(parseDisplayTime(text)).toBe(ms);
   });
 
-  test.each(['', 'yesterday', '2026-13-01 00:00:00', 'Foo 01,2026 13:30:00', 'Dec 32,2026 13:30:00', '2026-12-01'])(
-    'unreadable: %j',
-    (text) => {
-      expect(parseDisplayTime(text)).toBeUndefined();
-    },
-  );
+  test.each([
+    '',
+    'yesterday',
+    '2026-13-01 00:00:00',
+    'Foo 01,2026 13:30:00',
+    'Dec 32,2026 13:30:00',
+    '2026-12-01',
+    '0001-01-01 00:00:00',
+    '1970-01-01 08:00:00',
+  ])('unreadable: %j', (text) => {
+    expect(parseDisplayTime(text)).toBeUndefined();
+  });
 });

@@ -32,6 +32,7 @@ describe('one way to scrub secrets: every exit passes the one redactor', () => {
     // word characters, so a word boundary alone missed it (review 2026-12-04).
     expect(redact(`GET&%2F&AccessKeyId%3D${SHAPED}%26Action`)).toBe('GET&%2F&AccessKeyId%3D***%26Action');
     expect(redact(`AccessKeyId%253d${AWS_SHAPED}%2526`)).toBe('AccessKeyId%253d***%2526');
+    for (const before of ['%22', '%3A', '%2C', 'key_']) expect(redact(`x${before}${SHAPED} y`)).toBe(`x${before}*** y`);
   });
 
   test('SNS: subject, email, SMS and default texts of a notification', () => {
