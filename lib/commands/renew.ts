@@ -80,7 +80,12 @@ export const renewCommand: Command = async (args, io) => {
     }
     saved = parsePlanFile(text, flags.plan);
   }
-  const rt = await openLocalAccounts(io, { ...flags, job: 'renew', notifyTo: flags.json ? 'err' : 'out' });
+  const rt = await openLocalAccounts(io, {
+    ...flags,
+    job: 'renew',
+    notifyTo: flags.json ? 'err' : 'out',
+    buying: !flags['dry-run'],
+  });
   try {
     if (saved && rt.jobs.length > 1) {
       throw new InputError(

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { mkdir, stat } from 'node:fs/promises';
-import { dirname, isAbsolute, resolve } from 'node:path';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { type Account, labelOf, selectAccounts } from '../accounts';
 import { type Clock, fixedClock, systemClock } from '../clock';
 import { parseAt } from '../commands/args';
@@ -112,6 +113,8 @@ interface LocalOptions {
   account?: string;
   /** The job run over the accounts, named in a several-account digest. Default `renew`. */
   job?: 'renew' | 'check';
+  /** A run that may buy: say so when it opens a new, empty embedded ledger. */
+  buying?: boolean;
 }
 
 /** The job clock of a local run: `--at`, else a loopback sandbox's simulated time, else the system clock. */
@@ -195,6 +198,14 @@ export async function openLocalAccounts(io: CliIO, options: LocalOptions): Promi
   checkPolicyFlag(config.accounts, options.policy);
   const clock = await selectClock(config, options);
   const policies = await loadPolicies(io, config);
+  // The embedded ledger lives under the working directory by default: run from another one, a renew started on an
+  // empty ledger, without the holds, failures and records of what was bought (review 2026-12-04).
+  const ledgerDir = resolve(io.cwd, config.ledgerDir);
+  if (options.buying && !config.table && !config.dryRun && !existsSync(join(ledgerDir, 'dynalite'))) {
+    io.err(
+      `autorenew: a new, empty ledger at ${ledgerDir}: this run knows of nothing bought, held or failed before. If autorenew ran before from another directory, stop now and set AUTORENEW_LEDGER_DIR to that ledger`,
+    );
+  }
   const opened = await openLocalLedger(io, config, env);
   const write = options.notifyTo === 'err' ? io.err : io.out;
   const log = createLogger({ level: options.verbose ? 'debug' : 'warn', sink: io.err });

@@ -220,4 +220,22 @@ describe('autorenew CLI (sandbox + embedded ledger)', () => {
     );
     expect(help.stdout).toContain('examples:');
   });
+
+  it('a renew that opens a new, empty embedded ledger says so; the next one does not (review 2026-12-04)', async () => {
+    // The default ledger is .autorenew under the working directory: run from another one, a renew started on an
+    // empty ledger (no holds, failures or records of what was bought) without a word.
+    const fresh = await mkdtemp(join(tmpdir(), 'autorenew-fresh-'));
+    try {
+      const dir = join(fresh, 'ledger');
+      const notice = /^autorenew: a new, empty ledger at .*ledger: .*set AUTORENEW_LEDGER_DIR to that ledger$/m;
+      const dry = await cli(['renew', '--dry-run'], { AUTORENEW_LEDGER_DIR: join(fresh, 'dry') });
+      expect(dry.stderr).not.toMatch(notice);
+      const first = await cli(['renew', '--yes'], { AUTORENEW_LEDGER_DIR: dir });
+      expect(first.stderr).toMatch(notice);
+      const second = await cli(['renew', '--yes'], { AUTORENEW_LEDGER_DIR: dir });
+      expect(second.stderr).not.toMatch(notice);
+    } finally {
+      await rm(fresh, { recursive: true, force: true });
+    }
+  });
 });
