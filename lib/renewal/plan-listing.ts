@@ -17,10 +17,10 @@ import {
   taskNosOf,
 } from './foreign-tasks';
 import { noticeDaysOf, readNotices } from './notice';
-import { listingWindow, planRenewals } from './plan';
+import { buildBatches, countTotals, listingWindow, planRenewals } from './plan';
 import { applyMoney, type BalanceReading } from './plan-money';
-import { claimKey, type InFlightView, type Plan, type Reason } from './plan-types';
-import { collectPrices } from './pricing';
+import { claimKey, type Decision, type InFlightView, type Plan, type Reason } from './plan-types';
+import { collectPrices, type PriceBook } from './pricing';
 
 /*
  * The free part of a run: list and plan. `plan`, dry runs and the demo import this module only, never the paid
@@ -114,9 +114,13 @@ export async function listAndPlan(
     readActiveHolds(deps.ledger, nowMs),
   ]);
   const known = await ahead.settled();
-  const ledgerPlan = await planWithLedger(deps, policy, domains, open, held, nowMs, undefined, known);
+  // What the plans before the draft read: a later, wider plan of this run reuses it, so it never sees the claims
+  // this run itself takes ahead from the draft (read again, they made its own renewals "in flight").
+  const read = { read: new Set<string>(), found: new Map<string, Claim>() };
+  const ledgerPlan = await planWithLedger(deps, policy, domains, open, held, nowMs, undefined, known, undefined, read);
   // Only when something would be bought (or announced): someone else's queued renewal, prices and the balance.
   let plan = ledgerPlan;
+  let elsewhereApplied: RenewingElsewhere | undefined;
   if (ledgerPlan.totals.renew > 0) {
     // Ours: TaskNos on the open batches not closed (taskNosOf) and on the candidates' claims (an adoption whose batch
     // write failed).
@@ -157,28 +161,106 @@ export async function listAndPlan(
       deps.log.warn("someone else's unfinished renewal tasks list fewer details than they hold: nothing is bought", {
         taskNos: elsewhere.unread,
       });
-    if (elsewhere.held.size > 0 || elsewhere.renewed.size > 0 || elsewhere.unread.length > 0)
-      plan = await planWithLedger(deps, policy, domains, open, held, nowMs, elsewhere, known);
+    if (elsewhere.held.size > 0 || elsewhere.renewed.size > 0 || elsewhere.unread.length > 0) {
+      elsewhereApplied = elsewhere;
+      plan = await planWithLedger(deps, policy, domains, open, held, nowMs, elsewhere, known, undefined, read);
+    }
   }
   if (plan.totals.renew === 0 && plan.upcoming.length === 0) return plan;
   if (plan.totals.renew > 0) options.onDraft?.(plan);
   const buying = plan.decisions.filter((d) => d.action === 'renew').map((d) => d.domain);
-  const [book, read] = await Promise.all([
-    collectPrices(deps, policy, [...buying, ...plan.upcoming.map((u) => u.domain)]),
+  const asked = [...buying, ...plan.upcoming.map((u) => u.domain)];
+  const [firstBook, balanceRead] = await Promise.all([
+    collectPrices(deps, policy, asked),
     buying.length > 0 ? readBalance(deps, policy) : Promise.resolve(undefined),
   ]);
   // Sent and not charged yet, as of now: an overlapping run may have sent since the open batches were read at the
   // start (review 2026-12-03: two runs spent the same balance). One more read, only when a balance was read.
-  const sentSince = read?.state === 'read' ? await deps.ledger.listOpenBatches() : open;
+  const sentSince = balanceRead?.state === 'read' ? await deps.ledger.listOpenBatches() : open;
   const committed = committedSpend(sentSince, policy.money.currency, nowMs);
-  const balance = read?.state === 'read' && committed.minor > 0 ? { ...read, committed } : read;
-  return applyMoney(plan, policy, {
-    prices: book.prices,
-    premium: book.premium,
-    suspect: book.suspect,
-    balance,
-    unavailableSources: book.unavailable,
+  const balance = balanceRead?.state === 'read' && committed.minor > 0 ? { ...balanceRead, committed } : balanceRead;
+  let book = firstBook;
+  const price = (draft: Plan, prices: PriceBook) =>
+    applyMoney(draft, policy, {
+      prices: prices.prices,
+      premium: prices.premium,
+      suspect: prices.suspect,
+      balance,
+      unavailableSources: prices.unavailable,
+    });
+  let priced = price(plan, book);
+  // The run's slots that the money pass left out (over-price, unpriced, low balance...) go to what the run cap kept
+  // out: a domain the cap kept behind ones skipped for money every day waited for them until it lapsed (review
+  // 2026-12-04). Each round prices only the domains it moves up; the run still buys at most maxDomainsPerRun.
+  const cap = policy.limits.maxDomainsPerRun;
+  let leftBefore = 0;
+  for (let round = 0; round < PROMOTION_ROUNDS; round++) {
+    const renewing = plan.decisions.filter((d) => d.action === 'renew').length;
+    const left = renewing - priced.decisions.filter((d) => d.action === 'renew').length;
+    // Nothing left out, nothing waiting, or every domain moved up last round was bought: done.
+    if (left === leftBefore || !priced.decisions.some((d) => d.reason === 'over-run-limit')) break;
+    leftBefore = left;
+    const wider = await planWithLedger(deps, policy, domains, open, held, nowMs, elsewhereApplied, read, cap + left);
+    if (wider.decisions.filter((d) => d.action === 'renew').length <= renewing) break;
+    const seen = new Set(asked.map((d) => d.domainName));
+    const moved = wider.decisions.filter((d) => d.action === 'renew' && !seen.has(d.domain.domainName));
+    asked.push(...moved.map((d) => d.domain));
+    book = mergeBooks(
+      book,
+      await collectPrices(
+        deps,
+        policy,
+        moved.map((d) => d.domain),
+      ),
+    );
+    plan = wider;
+    priced = price(plan, book);
+  }
+  return capRun(priced, policy);
+}
+
+/** Rounds of moving over-run-limit domains into the slots the money pass left (each prices only those moved up). */
+const PROMOTION_ROUNDS = 3;
+
+/** Two price books as one (the later one's answers win for a name both priced). */
+function mergeBooks(a: PriceBook, b: PriceBook): PriceBook {
+  return {
+    prices: new Map([...a.prices, ...b.prices]),
+    premium: new Set([...a.premium, ...b.premium]),
+    suspect: new Set([...a.suspect, ...b.suspect]),
+    unavailable: [...a.unavailable, ...b.unavailable],
+  };
+}
+
+/**
+ * Belt and braces for the per-run cap after the widened plans: renewals past `cap`, latest expiry first, become
+ * over-run-limit again (the money pass only removes renewals, so this is not expected to change anything).
+ */
+function capRun(plan: Plan, policy: Policy): Plan {
+  const cap = policy.limits.maxDomainsPerRun;
+  const renewing = plan.decisions.filter((d) => d.action === 'renew');
+  if (renewing.length <= cap) return plan;
+  const keep = new Set([...renewing].sort((x, y) => x.domain.expiresAtMs - y.domain.expiresAtMs).slice(0, cap));
+  const decisions = plan.decisions.map((d): Decision => {
+    if (d.action !== 'renew' || keep.has(d)) return d;
+    const {
+      years: _y,
+      couponNo: _c,
+      promotionNo: _p,
+      permitPremium: _pp,
+      batch: _b,
+      price: _m,
+      priceSource: _s,
+      ...rest
+    } = d;
+    return { ...rest, action: 'skip', reason: 'over-run-limit' };
   });
+  return {
+    ...plan,
+    decisions,
+    batches: buildBatches(decisions, policy.limits.maxBatchSize),
+    totals: countTotals(decisions),
+  };
 }
 
 /** Claims read ahead: the keys read (found or not) and the claims found, by claimKey. */
@@ -302,12 +384,16 @@ async function planWithLedger(
   nowMs: number,
   elsewhere?: RenewingElsewhere,
   known: KnownClaims = { read: new Set(), found: new Map() },
+  runSlots?: number,
+  /** Filled with every key read and every claim found (what a later plan of the same run may reuse). */
+  record?: { read: Set<string>; found: Map<string, Claim> },
 ): Promise<Plan> {
   const base = {
     domains,
     policy,
     nowMs,
     held,
+    ...(runSlots !== undefined ? { runSlots } : {}),
     ...(elsewhere
       ? {
           renewingElsewhere: elsewhere.held,
@@ -326,6 +412,10 @@ async function planWithLedger(
   const announced = noticeDaysOf(policy) > 0 ? [...candidates, ...draft.upcoming.map((u) => u.domain)] : [];
   const [found, notices] = await Promise.all([deps.ledger.getClaims(keys), readNotices(deps.ledger, announced)]);
   for (const c of found) claims.set(claimKey(c.domain, c.expiryMs), c);
+  if (record) {
+    for (const k of [...known.read, ...keys.map((k) => claimKey(k.domain, k.expiryMs))]) record.read.add(k);
+    for (const [k, c] of claims) record.found.set(k, c);
+  }
   const live = renewalsInFlight(open);
   const inFlight = new Map<string, InFlightView>();
   for (const d of candidates) {

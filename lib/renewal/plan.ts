@@ -34,6 +34,12 @@ export interface PlanInput {
   policy: Policy;
   /** Ledger view by {@link claimKey}(domain, expiry). */
   inFlight: ReadonlyMap<string, InFlightView>;
+  /**
+   * Renewables planned before the rest are over-run-limit (default limits.maxDomainsPerRun): listAndPlan widens it
+   * by the domains its money pass leaves out, so they do not keep the run's slots (the run still buys at most the
+   * limit).
+   */
+  runSlots?: number;
   /** The planning instant, epoch ms. */
   nowMs: number;
   /** Domains (normalised) held by a person now: never bought (`autorenew hold`). */
@@ -76,7 +82,8 @@ export function planRenewals(input: PlanInput): Plan {
   for (const [i, d] of decisions.entries()) {
     if (d.action !== 'renew') continue;
     renewing++;
-    if (renewing > policy.limits.maxDomainsPerRun) decisions[i] = skip(d.domain, 'over-run-limit', nowMs, d.rule);
+    if (renewing > (input.runSlots ?? policy.limits.maxDomainsPerRun))
+      decisions[i] = skip(d.domain, 'over-run-limit', nowMs, d.rule);
   }
 
   const batches = buildBatches(decisions, policy.limits.maxBatchSize);

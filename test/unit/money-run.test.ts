@@ -659,23 +659,50 @@ describe("someone else's renewal", () => {
     expect(t.registrar.submissions()).toHaveLength(2);
   });
 
-  test('a domain kept out by the run cap behind one the money pass skips is named will-lapse from 7 days', async () => {
-    // Review 2026-12-04: a.io (398 CNY, over maxPricePerDomain) takes the only run slot every day and is skipped for
-    // money; b.com (over-run-limit) was never named before its expiry.
+  test('the run slot a domain skipped for money held goes to the next one the run cap kept out (review 2026-12-04)', async () => {
+    // a.io (398 CNY, over maxPricePerDomain) took the only run slot every day and was skipped for money; b.com
+    // (over-run-limit) waited behind it until it lapsed, unnamed.
     const t = await given({
       domains: ['a.io+2d', 'b.com+3d', 'c.com+20d'],
       policy: { limits: { maxDomainsPerRun: 1, maxPricePerDomain: '100.00' } },
     });
     const run = await t.renew();
-    expect(run.plan.decisions.map((d) => [d.domain.domainName, d.reason])).toEqual([
-      ['a.io', 'over-price'],
-      ['b.com', 'over-run-limit'],
-      ['c.com', 'over-run-limit'],
+    expect(run.plan.decisions.map((d) => [d.domain.domainName, d.action, d.reason])).toEqual([
+      ['a.io', 'skip', 'over-price'],
+      ['b.com', 'renew', 'due'],
+      ['c.com', 'skip', 'over-run-limit'],
     ]);
-    expect(t.registrar.submissions()).toHaveLength(0);
-    // c.com, 20 days left, is not warned about yet: a run cap normally clears within days.
+    // Still one domain per run, and b.com priced before it was bought.
+    expect(names(t.registrar.submissions())).toEqual(['b.com']);
+    expect(run.plan.decisions.find((d) => d.domain.domainName === 'b.com')?.price).toEqual({
+      minor: 6900,
+      currency: 'CNY',
+    });
+    // c.com, 20 days left, is not warned about: a run cap normally clears within days.
+    expect(collectLapseWarnings(run.plan).map((w) => w.outcome.domain)).toEqual(['a.io']);
+  });
+
+  test('slots freed over several rounds, and never more bought than maxDomainsPerRun', async () => {
+    // Round 1 moves x.io up, which is over-price too; round 2 moves c.com up.
+    const t = await given({
+      domains: ['a.io+2d', 'b.com+3d', 'x.io+4d', 'c.com+5d', 'd.com+6d'],
+      policy: { limits: { maxDomainsPerRun: 2, maxPricePerDomain: '100.00' } },
+    });
+    const run = await t.renew();
+    expect(names(t.registrar.submissions())).toEqual(['b.com', 'c.com']);
+    expect(run.plan.decisions.filter((d) => d.reason === 'over-run-limit').map((d) => d.domain.domainName)).toEqual([
+      'd.com',
+    ]);
+  });
+
+  test('a domain the run cap keeps out a week before its expiry is named will-lapse (review 2026-12-04)', async () => {
+    const t = await given({
+      domains: ['a.com+2d', 'b.com+3d', 'c.com+20d'],
+      policy: { limits: { maxDomainsPerRun: 1 } },
+    });
+    const run = await t.renew();
+    expect(names(t.registrar.submissions())).toEqual(['a.com']);
     expect(collectLapseWarnings(run.plan).map((w) => [w.outcome.domain, w.outcome.reason?.split(':')[0]])).toEqual([
-      ['a.io', 'over-price'],
       ['b.com', 'over-run-limit'],
     ]);
   });
