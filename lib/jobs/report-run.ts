@@ -70,6 +70,7 @@ export async function reportRun(deps: JobDeps, policy: Policy, report: RunReport
     reported.add(report.stoppedBy);
     throw report.stoppedBy;
   }
+  if (report.requireDelivery && !notified) await alertUndelivered(deps, policy, report);
   if (failures.length > 0) {
     // A renew run may fail this way after buying: say so, so no one reads the failure as "nothing was bought".
     const bought = report.counts.submitted ?? 0;
@@ -77,6 +78,37 @@ export async function reportRun(deps: JobDeps, policy: Policy, report: RunReport
     throw new JobFailedError(`${report.job} run ${report.runId}: ${failures.join(', ')}${note}`);
   }
   return { notified };
+}
+
+/** Will-lapse domains named in the alert for an undelivered digest; the rest are counted. */
+const UNDELIVERED_NAMES = 10;
+
+/**
+ * The digest did not go out (SNS failed after its own retries). Its batch notices stay pending for the next run,
+ * but renew's will-lapse lines exist only in this run's plan and come again with the next renew, a day later: a
+ * 1-day line went out after the expiry, and the failure paged nobody, the JobFailedError counting as reported
+ * (review 2026-12-04). One short error notice now (an SMS by default), naming what cannot wait; best effort, since
+ * SNS may still be down. Batch notices are not its business: they stay pending and the hourly check sends them.
+ */
+async function alertUndelivered(deps: JobDeps, policy: Policy, report: RunReport): Promise<void> {
+  const lapsing =
+    report.notices.kind === 'digest'
+      ? (report.notices.input.extra?.outcomes ?? []).filter((o) => o.event === 'will-lapse')
+      : [];
+  if (lapsing.length === 0) return;
+  const names = [...lapsing]
+    .sort((a, b) => (a.daysLeft ?? 0) - (b.daysLeft ?? 0))
+    .map((o) => `${o.domain} (${o.daysLeft ?? 0} day${o.daysLeft === 1 ? '' : 's'} left)`);
+  const shown = names.slice(0, UNDELIVERED_NAMES).join(', ');
+  const more = names.length > UNDELIVERED_NAMES ? ` and ${names.length - UNDELIVERED_NAMES} more` : '';
+  // Names first: an SMS keeps about a hundred characters of it.
+  const error = new JobFailedError(
+    `will lapse (due, not being bought): ${shown}${more}; the ${report.job} run's digest could not be delivered (its lines are sent again by the next run)`,
+  );
+  await notifyJobError(
+    { notifier: deps.notifier, log: deps.log, now: deps.clock.now() },
+    { job: report.job, runId: report.runId, error, policy, midRun: true },
+  );
 }
 
 async function deliver(deps: JobDeps, policy: Policy, report: RunReport): Promise<boolean> {

@@ -604,6 +604,26 @@ describe('partial faults on the fakes', () => {
     expect(t.notifier.sent.at(-1)?.email).toMatch(/^- a\.com: /m);
   });
 
+  test('a renew digest that fails once: a short error alert names the will-lapse domains at once (review 2026-12-04)', async () => {
+    // Its will-lapse lines exist only in renew's plan and are sent again by the next renew, a day later: a 1-day
+    // line went out after the expiry, and the failure itself paged nobody (a JobFailedError counts as reported).
+    const t = await given({ domains: ['brand.com+1d premium', 'a.com+10d'] });
+    t.notifier.failNext = 1;
+    await expect(executeRenew(t.deps(), { policy: t.policy, dryRun: false, runId: 'r' })).rejects.toThrow(
+      /notification not delivered/,
+    );
+    const alert = t.notifier.sent.find((m) => m.event === 'error');
+    expect(alert?.severity).toBe('alert');
+    expect(alert?.sms).toMatch(/brand\.com/);
+    expect(alert?.email).toMatch(
+      /will lapse \(due, not being bought\): brand\.com \(1 day left\); the renew run's digest could not be delivered/,
+    );
+    // The lines themselves are not marked sent: the next run sends them in full.
+    t.advance('1h');
+    await executeRenew(t.deps(), { policy: t.policy, dryRun: false, runId: 'r2' });
+    expect(t.notifier.sent.at(-1)?.email).toMatch(/^- brand\.com: /m);
+  });
+
   test('"stuck" is reported once a day while the task stays unfinished', async () => {
     const t = await given({ domains: ['slow.com+20d'], taskMs: 5 * 86_400_000 });
     await t.renew();
