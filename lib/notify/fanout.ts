@@ -8,7 +8,7 @@ import { renderDigest } from '../renewal/digest';
 import type { TargetCredentialSource } from './chat/credentials';
 import { type ChatMessage, digestId } from './chat/formats';
 import { ChatDeliveryError, type SendOptions, sendToTarget } from './chat/send';
-import type { Notifier, NotifyPolicy, RenderedMessage } from './port';
+import type { Digest, Notifier, NotifyPolicy, RenderedMessage } from './port';
 
 /**
  * The notifier composite: publishes each digest to the primary notifier (SNS, or the console) and to
@@ -187,13 +187,15 @@ export function createFanoutNotifier(options: FanoutOptions): FanoutNotifier {
           const own = messageForTarget(message, target, options.notify);
           if (!own) return results.push({ ...base, status: 'not-for-it' });
           if (marks.has(sentKey(`chat#${target.name}`))) return results.push({ ...base, status: 'already-sent' });
+          // Every text that leaves the process passes the one redactor, as SNS's do (review 2026-12-04: an error
+          // text with an AccessKeyId shape went to every chat target intact); `***` keeps the digest valid JSON.
           const chat: ChatMessage = {
             id,
-            subject: own.subject,
-            text: own.email,
+            subject: redact(own.subject),
+            text: redact(own.email),
             event: own.event,
             severity: own.severity,
-            ...(own.digest ? { digest: own.digest } : {}),
+            ...(own.digest ? { digest: JSON.parse(redact(JSON.stringify(own.digest))) as Digest } : {}),
           };
           try {
             const credentials = await options.credentials.get(target.name);

@@ -131,6 +131,25 @@ describe('fan-out to SNS and every chat target', () => {
     expect(again.notifier.lastResults().every((r) => r.status === 'already-sent')).toBe(true);
   });
 
+  it('every text a target gets passes the one redactor, the webhook digest too (review 2026-12-04)', async () => {
+    // An error text with an AccessKeyId shape was masked for SNS and went to every chat target intact.
+    const key = 'LTAI5tAbCdEfGhIjKlMnOp';
+    const digest: Digest = {
+      job: 'renew',
+      runId: 'r-leak',
+      nowMs: NOW,
+      outcomes: [outcome({ domain: 'leak.com' })],
+      error: { message: `InvalidAccessKeyId.NotFound: ${key} is not found`, fix: 'check the key' },
+    };
+    const message = renderDigest(digest, POLICY.notify) as RenderedMessage;
+    const { notifier } = fanout();
+    await notifier.publish(message);
+    for (const kind of TARGET_KINDS) {
+      expect(s(kind).accepted).toHaveLength(1);
+      expect(JSON.stringify(s(kind).accepted)).not.toContain(key);
+    }
+  });
+
   it('one dead target: SNS and the others get it, the email names it, and the next run delivers only to it', async () => {
     const { notifier, primary, marks } = fanout();
     s('feishu').mode = 'down';
