@@ -74,6 +74,7 @@ export const LEDGER_METHOD_ACCESS = {
   putMarks: onTable('BatchWriteItem'),
   recordRun: onTable('PutItem', 'GetItem'),
   lastRuns: onTable('Query'),
+  lastRun: onTable('GetItem'),
   // Every hold lives in one item (lib/ledger/items.ts toHoldsKey): a consistent GetItem reads them all, so the renew
   // job needs no Query or Scan for them. Writes are versioned replacements of that item (re-read on a refusal).
   putHold: onTable('PutItem', 'GetItem'),
@@ -117,10 +118,13 @@ export const JOB_LEDGER_CALLS: Record<Job, readonly LedgerMethod[]> = {
     'saveClaim',
     'listLiveClaims',
     'listClaimsForDomain',
-    // Per-target chat delivery marks (lib/notify/fanout.ts), only when the policy has notify.targets.
+    // Per-target chat delivery marks (lib/notify/fanout.ts), only when the policy has notify.targets; and the
+    // once-a-day mark of "the renew job has not run".
     'getMarks',
     'putMarks',
     'recordRun',
+    // The last renew run: the hourly check says when renew stopped running (jobs/check.ts readRenewSilence).
+    'lastRun',
   ],
 };
 

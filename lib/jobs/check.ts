@@ -1,10 +1,45 @@
 import { randomUUID } from 'node:crypto';
+import { describeError } from '../log';
 import type { Policy } from '../policy/schema';
+import { utcDay } from '../renewal/budgets';
 import { type CheckSummary, runCheck } from '../renewal/check';
+import { HOUR_MS } from '../renewal/dates';
 import type { JobDeps } from '../renewal/deps';
 import type { SettleRules } from '../renewal/reconcile';
 import { CHECK_COUNTS, pickCounts } from './counts';
 import { reportRun, reportRunFailure } from './report-run';
+
+/** A renew run finished longer ago than this is said by the hourly check, once a UTC day (renew runs daily). */
+const RENEW_SILENT_AFTER_MS = 36 * HOUR_MS;
+
+/**
+ * Only the renew job buys and warns of domains that will lapse: when it stops running (its schedule off, reserved
+ * concurrency 0, a crash before it reports), one e-mail from a heartbeat alarm was all anyone heard, and domains
+ * lapsed over the following weeks (review 2026-12-04). The hourly check says so, once a UTC day, as the digest's
+ * error (an alert: an SMS by default). Nothing before the first renew run; an unreadable record says nothing.
+ */
+async function readRenewSilence(
+  deps: JobDeps,
+): Promise<{ error: { message: string; fix: string }; mark: string } | undefined> {
+  try {
+    const nowMs = deps.clock.now();
+    const renew = await deps.ledger.lastRun('renew');
+    if (!renew || nowMs - renew.finishedAtMs < RENEW_SILENT_AFTER_MS) return undefined;
+    const mark = `renew-silent#${utcDay(nowMs)}`;
+    if ((await deps.ledger.getMarks([mark])).size > 0) return undefined;
+    const hours = Math.floor((nowMs - renew.finishedAtMs) / HOUR_MS);
+    return {
+      mark,
+      error: {
+        message: `the renew job has not run for ${hours} hours (last run ${new Date(renew.finishedAtMs).toISOString().slice(0, 16).replace('T', ' ')} UTC): nothing is bought and no will-lapse warning is sent`,
+        fix: 'look at the renew function: its schedule (enabled?), its reserved concurrency (0 stops it), its errors and timeouts in CloudWatch; run `autorenew plan` to see what is due',
+      },
+    };
+  } catch (err) {
+    deps.log.warn('the last renew run could not be read', describeError(err));
+    return undefined;
+  }
+}
 
 /**
  * The check job as scheduled: run (renewal/check.ts), then report it (report-run.ts): one digest of every pending
@@ -25,11 +60,20 @@ export async function executeCheck(
   const startedAtMs = deps.clock.now();
   try {
     const { summary, batches } = await runCheck(deps, { ...options, runId });
+    const silence = await readRenewSilence(deps);
     const { notified } = await reportRun(deps, options.policy, {
       job: 'check',
       runId,
       startedAtMs,
-      notices: { kind: 'digest', input: { batches } },
+      notices: {
+        kind: 'digest',
+        input: {
+          batches,
+          ...(silence
+            ? { error: silence.error, extra: { outcomes: [], marks: [{ mark: silence.mark, covers: [] }] } }
+            : {}),
+        },
+      },
       requireDelivery: true,
       counts: pickCounts(CHECK_COUNTS, summary),
       metrics: {

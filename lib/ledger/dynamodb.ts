@@ -744,6 +744,11 @@ export function createDynamoLedger(options: DynamoLedgerOptions): DynamoLedger {
       return items.map(fromRunItem);
     },
 
+    async lastRun(job) {
+      const item = await getItem(toRunKey(job, ks), 'lastRun', {});
+      return item ? fromRunItem(item) : undefined;
+    },
+
     async putHold(hold) {
       await changeHolds((holds) => replaceHold(holds, hold), 'putHold', { domain: hold.domain.toLowerCase() });
     },

@@ -209,6 +209,8 @@ export interface Ledger {
 
   recordRun(run: RunRecord): Promise<void>;
   lastRuns(): Promise<RunRecord[]>;
+  /** The last recorded run of `job` (one consistent GetItem: the check role has no Query on the table). */
+  lastRun(job: RunRecord['job']): Promise<RunRecord | undefined>;
 
   /** Stores a hold, replacing any hold of the same domain. */
   putHold(hold: Hold): Promise<void>;

@@ -491,6 +491,8 @@ export function describeLedgerContract(name: string, backend: LedgerBackend): vo
         await ledger.recordRun(check);
         const runs = await ledger.lastRuns();
         expect([...runs].sort((a, b) => a.job.localeCompare(b.job))).toStrictEqual([check, renew]);
+        expect(await ledger.lastRun('renew')).toStrictEqual(renew);
+        expect(await ledger.lastRun('check')).toStrictEqual(check);
       });
     });
 

@@ -331,6 +331,12 @@ export function createMemoryLedger(options: MemoryLedgerOptions = {}): MemoryLed
       return store.all((i) => i.pk === toRunKey('renew', ks).pk).map(fromRunItem);
     },
 
+    async lastRun(job) {
+      await enter('lastRun');
+      const item = store.all((i) => i.pk === toRunKey(job, ks).pk && i.sk === toRunKey(job, ks).sk)[0];
+      return item ? fromRunItem(item) : undefined;
+    },
+
     async putHold(hold) {
       await enter('putHold');
       changeHolds((holds) => replaceHold(holds, hold));

@@ -154,6 +154,7 @@ describe('dry run never pays (fast-check)', () => {
           putMarks: record('putMarks'),
           recordRun: record('recordRun'),
           lastRuns: async () => [],
+          lastRun: async () => undefined,
           putHold: record('putHold'),
           deleteHold: record('deleteHold'),
           listHolds: async () => [],

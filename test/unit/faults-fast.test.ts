@@ -624,6 +624,33 @@ describe('partial faults on the fakes', () => {
     expect(t.notifier.sent.at(-1)?.email).toMatch(/^- brand\.com: /m);
   });
 
+  test('renew not running for 36 hours: the hourly check says so once a UTC day, as an alert (review 2026-12-04)', async () => {
+    // Only renew warns of lapses; when it stopped (schedule off, concurrency 0), one alarm e-mail was all.
+    const t = await given({ domains: ['a.com+40d'] });
+    await executeCheck(t.deps(), { policy: t.policy, runId: 'c0' }); // a new deployment: no renew yet, no alert
+    expect(t.notifier.sent).toEqual([]);
+    await executeRenew(t.deps(), { policy: t.policy, dryRun: false, runId: 'r' });
+    const silent = () => t.notifier.sent.filter((m) => /renew job has not run/.test(m.email));
+    t.advance('35h');
+    await executeCheck(t.deps(), { policy: t.policy, runId: 'c1' });
+    expect(silent()).toEqual([]);
+    t.advance('2h');
+    await executeCheck(t.deps(), { policy: t.policy, runId: 'c2' });
+    expect(silent()).toHaveLength(1);
+    expect(silent()[0]?.severity).toBe('alert');
+    expect(silent()[0]?.sms).toMatch(/renew job has not run for 37 hours/);
+    t.advance('1h');
+    await executeCheck(t.deps(), { policy: t.policy, runId: 'c3' });
+    expect(silent()).toHaveLength(1); // once a UTC day
+    t.advance('24h');
+    await executeCheck(t.deps(), { policy: t.policy, runId: 'c4' });
+    expect(silent()).toHaveLength(2);
+    await executeRenew(t.deps(), { policy: t.policy, dryRun: false, runId: 'r2' });
+    t.advance('1d');
+    await executeCheck(t.deps(), { policy: t.policy, runId: 'c5' });
+    expect(silent()).toHaveLength(2);
+  });
+
   test('"stuck" is reported once a day while the task stays unfinished', async () => {
     const t = await given({ domains: ['slow.com+20d'], taskMs: 5 * 86_400_000 });
     await t.renew();
