@@ -2,6 +2,7 @@ import { formatMoney } from '../money';
 import type { RenderedMessage } from '../notify/port';
 import { domainToGsm7, truncateGsm7 } from '../notify/text/gsm7';
 import { formatDateTimeUtc, formatDateUtc, sanitizeLine, toAsciiLine } from '../notify/text/sanitize';
+import { MAX_EMAIL_BYTES } from './digest';
 import { describeMoney } from './money-notices';
 import { type Decision, type Plan, REASONS } from './plan-types';
 
@@ -39,6 +40,7 @@ export function renderPlanDigest(plan: Plan, input: { runId: string; endpoint?: 
     `Would renew: ${n(t.renew, 'domain')}, ${n(t.years, 'year')} in total, in ${n(plan.batches.length, 'batch', 'batches')}`,
   ];
   lines.push(...describeMoney(plan.money));
+  const head = lines.length;
   for (const b of plan.batches) {
     const years = b.items.reduce((sum, d) => sum + (d.years ?? 0), 0);
     const cost = plan.money
@@ -69,17 +71,17 @@ export function renderPlanDigest(plan: Plan, input: { runId: string; endpoint?: 
   const byReason = Object.entries(t.byReason)
     .filter(([, count]) => (count ?? 0) > 0)
     .map(([reason, count]) => `${reason} ${count}`);
-  lines.push(
+  const tail = [
     '',
     `Totals: listed ${t.listed}, would renew ${t.renew} (${n(t.years, 'year')}) in ${n(plan.batches.length, 'batch', 'batches')}, due not renewed ${skipped.length}, not due ${notDue}${byReason.length ? ` (${byReason.join(', ')})` : ''}`,
     '',
     'To go live, deploy with dryRun=false (or run `autorenew renew` without --dry-run).',
-  );
+  ];
   const short = `autorenew ${DRY_RUN_MARK}: would renew ${t.renew} domain(s), ${t.years} year(s); ${skipped.length} due not renewed`;
   const firstDue = plan.batches[0]?.items[0];
   return {
     subject,
-    email: lines.join('\n'),
+    email: fitEmail(lines.slice(0, head), lines.slice(head), tail).join('\n'),
     sms: truncateGsm7(
       `${short}${firstDue ? `, first ${domainToGsm7(firstDue.domain.domainName)}` : ''}`,
       MAX_SMS_SEPTETS,
@@ -89,6 +91,26 @@ export function renderPlanDigest(plan: Plan, input: { runId: string; endpoint?: 
     // Never an alert: a dry run pages nobody (the SMS subscription takes only severity=alert).
     severity: 'info',
   };
+}
+
+/**
+ * The email as `head`, as much of `body` as fits and `tail`, within MAX_EMAIL_BYTES counted as JSON (the SNS message
+ * carries it as a JSON string), with a line counting what was left out: a plan of a few thousand due domains
+ * rendered over 500 KB, SNS refused it, and a big portfolio's first dry run said nothing (review 2026-12-04).
+ */
+function fitEmail(head: string[], body: string[], tail: string[]): string[] {
+  const size = (l: string) => Buffer.byteLength(JSON.stringify(l)) - 1; // the quotes, less one for the newline
+  const room = MAX_EMAIL_BYTES - 2_000 - [...head, ...tail].reduce((sum, l) => sum + size(l), 0);
+  let used = 0;
+  let kept = 0;
+  while (kept < body.length && used + size(body[kept] as string) <= room) used += size(body[kept++] as string);
+  if (kept === body.length) return [...head, ...body, ...tail];
+  return [
+    ...head,
+    ...body.slice(0, kept),
+    `... ${body.length - kept} more line(s) not listed here: run \`autorenew plan\` for the whole plan`,
+    ...tail,
+  ];
 }
 
 function priceOf(d: Decision): string {

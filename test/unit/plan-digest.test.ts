@@ -5,6 +5,7 @@ import { createLogger } from '../../lib/log';
 import type { RenderedMessage } from '../../lib/notify/port';
 import { parsePolicyText } from '../../lib/policy/load';
 import { DAY_MS } from '../../lib/renewal/dates';
+import { MAX_EMAIL_BYTES } from '../../lib/renewal/digest';
 import { planRenewals } from '../../lib/renewal/plan';
 import { notBought, renderPlanDigest } from '../../lib/renewal/plan-digest';
 import { listedDomain as domain } from '../helpers/builder';
@@ -34,6 +35,18 @@ const plan = planRenewals({ policy, nowMs: NOW, inFlight: new Map(), domains });
 
 describe('renderPlanDigest', () => {
   const msg = renderPlanDigest(plan, { runId: 'run-1' });
+
+  test('a plan too big for one email is cut to fit, with a count and the totals kept (review 2026-12-04)', () => {
+    // 3 000 due domains rendered ~600 KB; SNS refused it and the first dry run of a big portfolio said nothing.
+    const many = Array.from({ length: 3000 }, (_, i) => domain(`due-${i}.com`, NOW + (1 + (i % 20)) * DAY_MS));
+    const big = renderPlanDigest(planRenewals({ policy, nowMs: NOW, inFlight: new Map(), domains: many }), {
+      runId: 'run-big',
+    });
+    expect(Buffer.byteLength(JSON.stringify(big.email))).toBeLessThanOrEqual(MAX_EMAIL_BYTES);
+    expect(big.email).toMatch(/^\.\.\. \d+ more line\(s\) not listed here: run `autorenew plan` for the whole plan$/m);
+    expect(big.email).toMatch(/^Totals: listed 3000, would renew \d+ /m);
+    expect(big.email).toMatch(/To go live, deploy with dryRun=false/);
+  });
 
   test('subject is marked DRY RUN with the totals; never an alert', () => {
     expect(msg.subject).toBe('[autorenew] DRY RUN: would renew 2 domains (4 years), 3 due not renewed');
