@@ -127,6 +127,8 @@ export interface Batch {
   repaired?: string[];
   /** When the stuck notice was last queued; it is repeated daily while the batch stays open. */
   stuckNotifiedAtMs?: number;
+  /** `lapse-risk`: when the batch may be released (epoch ms); the alert names the entries expiring before it. */
+  lapseRiskBeforeMs?: number;
   /** Notices not yet delivered. The batch stays in the open index while this is non-empty. */
   pendingNotices: PendingNotice[];
   /** Notices delivered, so none is sent twice. */

@@ -63,8 +63,15 @@ export function outcomesForNotice(batch: Batch, notice: PendingNotice, nowMs: nu
         };
       });
     case 'lapse-risk':
+      // Only what expires before the batch may be released: the rest is settled by the release rule in time
+      // (review 2026-12-04: every entry within 30 days was told "renew by hand"). A batch flagged by an older
+      // version has no instant: within 30 days, as then.
       return open
-        .filter((e) => e.expiryMs - nowMs < 30 * DAY_MS)
+        .filter((e) =>
+          batch.lapseRiskBeforeMs !== undefined
+            ? e.expiryMs < batch.lapseRiskBeforeMs
+            : e.expiryMs - nowMs < 30 * DAY_MS,
+        )
         .map((e) => ({
           ...base(e),
           event: 'will-lapse',

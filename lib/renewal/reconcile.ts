@@ -299,6 +299,7 @@ async function flagLapseRisk(deps: JobDeps, batch: Batch, releaseAt: number, now
   return deps.ledger.saveBatch({
     ...batch,
     pendingNotices: [...batch.pendingNotices, 'lapse-risk'],
+    lapseRiskBeforeMs: releaseAt,
     updatedAtMs: now,
   });
 }

@@ -580,6 +580,8 @@ export function describeLedgerContract(name: string, backend: LedgerBackend): vo
           submittedAtMs: T0 + 2,
           closedAtMs: T0 + 3,
           error: { code: 'E', message: 'partial failure', requestId: 'REQ-8' },
+          stuckNotifiedAtMs: T0 + 4,
+          lapseRiskBeforeMs: T0 + 5,
           pendingNotices: ['final', 'stuck'],
           sentNotices: ['submitted'],
         });

@@ -491,4 +491,29 @@ describe('renderDigest: names and will-lapse (issue 12)', () => {
     expect(lines.map((l) => [l.domain, l.daysLeft])).toEqual([['a.com', 20]]);
     expect(render(digest(lines), policy).severity).toBe('alert');
   });
+
+  test('a lapse-risk alert names only the domains that expire before the batch may be released (review 2026-12-04)', () => {
+    // It named every open entry within 30 days "renew by hand if there is none", domains released within a day too.
+    const day = 86_400_000;
+    const entry = (domain: string, days: number) => ({
+      domain,
+      expiryMs: NOW + days * day,
+      years: 1,
+      permitPremium: false,
+    });
+    const batch = {
+      version: 1,
+      batchId: 'b2',
+      runId: 'r',
+      attemptId: 'a',
+      status: 'UNKNOWN' as const,
+      createdAtMs: NOW,
+      updatedAtMs: NOW,
+      entries: [entry('soon.com', 0.5), entry('later1.com', 20), entry('later2.com', 25)],
+      lapseRiskBeforeMs: NOW + day,
+      pendingNotices: ['lapse-risk' as const],
+      sentNotices: [],
+    };
+    expect(outcomesForNotice(batch, 'lapse-risk', NOW).map((l) => l.domain)).toEqual(['soon.com']);
+  });
 });
