@@ -1,7 +1,7 @@
 import { type AccountLedger, openAccountLedgers } from '../compose/account-ledgers';
-import { normalizeDomain } from '../registrar/domain-name';
 import { formatDateUtc } from '../renewal/dates';
 import { parseFlags } from './args';
+import { parseDomainArgs } from './domain-args';
 import { type CliIO, type Command, EXIT } from './io';
 import { terminalDeep, terminalJson } from './terminal-text';
 
@@ -39,11 +39,13 @@ export const statusCommand: Command = async (args, io) => {
     io.err(`status: --limit must be a positive integer; ${STATUS_USAGE.split('\n')[0]}`);
     return EXIT.invalidInput;
   }
+  // A name that is no domain is refused, as hold and retry refuse it (review 2026-12-04).
+  const domain = domainArg !== undefined ? (parseDomainArgs([domainArg])[0] as string) : undefined;
   // Reads only the ledger: no policy, no registrar credentials needed.
   const opened = await openAccountLedgers(io, { account: flags.account });
   try {
-    if (domainArg !== undefined) {
-      return await domainHistory(opened.accounts, opened.labelled, normalizeDomain(domainArg), io, !!flags.json);
+    if (domain !== undefined) {
+      return await domainHistory(opened.accounts, opened.labelled, domain, io, !!flags.json);
     }
     const { labelled } = opened;
     // One account's rows with its name first when the output names accounts (several, or a named one).

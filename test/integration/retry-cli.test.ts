@@ -90,6 +90,12 @@ describe('autorenew retry', () => {
       '',
     ]);
     expect(none.stdout).toBe('nobody.org: no renewal recorded in this ledger\n');
+    // A name that is no domain is refused, as hold and retry refuse it: "no renewal recorded" read as an answer.
+    for (const name of ['other.net.', 'not a domain']) {
+      const wrong = await runCliInProcess(['status', name], env());
+      expect({ name, code: wrong.code }).toEqual({ name, code: EXIT.invalidInput });
+      expect(wrong.stderr).toContain(`${JSON.stringify(name)} is not a domain name`);
+    }
   });
 
   it('clears attempts and backoff of a FAILED claim; leaves a live claim alone', async () => {
