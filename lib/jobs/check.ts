@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { describeError } from '../log';
+import { formatDateTimeUtc } from '../notify/text/sanitize';
 import type { Policy } from '../policy/schema';
 import { utcDay } from '../renewal/budgets';
 import { type CheckSummary, runCheck } from '../renewal/check';
@@ -31,7 +32,7 @@ async function readRenewSilence(
     return {
       mark,
       error: {
-        message: `the renew job has not run for ${hours} hours (last run ${new Date(renew.finishedAtMs).toISOString().slice(0, 16).replace('T', ' ')} UTC): nothing is bought and no will-lapse warning is sent`,
+        message: `the renew job has not run for ${hours} hours (last run ${formatDateTimeUtc(renew.finishedAtMs)}): nothing is bought and no will-lapse warning is sent`,
         fix: 'look at the renew function: its schedule (enabled?), its reserved concurrency (0 stops it), its errors and timeouts in CloudWatch; run `autorenew plan` to see what is due',
       },
     };

@@ -242,7 +242,7 @@ function renderSms(selection: Selection, counts: string, paging: ReadonlySet<Not
 }
 
 /** Bytes a line adds to the JSON-encoded SNS message (escapes included, plus its newline). */
-function jsonBytes(line: string): number {
+export function jsonBytes(line: string): number {
   return Buffer.byteLength(JSON.stringify(line)) - 2 + 2;
 }
 

@@ -2,7 +2,7 @@ import { formatMoney } from '../money';
 import type { RenderedMessage } from '../notify/port';
 import { domainToGsm7, truncateGsm7 } from '../notify/text/gsm7';
 import { formatDateTimeUtc, formatDateUtc, sanitizeLine, toAsciiLine } from '../notify/text/sanitize';
-import { MAX_EMAIL_BYTES } from './digest';
+import { jsonBytes, MAX_EMAIL_BYTES } from './digest';
 import { describeMoney } from './money-notices';
 import { type Decision, type Plan, REASONS } from './plan-types';
 
@@ -99,11 +99,11 @@ export function renderPlanDigest(plan: Plan, input: { runId: string; endpoint?: 
  * rendered over 500 KB, SNS refused it, and a big portfolio's first dry run said nothing (review 2026-12-04).
  */
 function fitEmail(head: string[], body: string[], tail: string[]): string[] {
-  const size = (l: string) => Buffer.byteLength(JSON.stringify(l)) - 1; // the quotes, less one for the newline
-  const room = MAX_EMAIL_BYTES - 2_000 - [...head, ...tail].reduce((sum, l) => sum + size(l), 0);
+  const room = MAX_EMAIL_BYTES - 2_000 - [...head, ...tail].reduce((sum, l) => sum + jsonBytes(l), 0);
   let used = 0;
   let kept = 0;
-  while (kept < body.length && used + size(body[kept] as string) <= room) used += size(body[kept++] as string);
+  while (kept < body.length && used + jsonBytes(body[kept] as string) <= room)
+    used += jsonBytes(body[kept++] as string);
   if (kept === body.length) return [...head, ...body, ...tail];
   return [
     ...head,

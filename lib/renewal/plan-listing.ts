@@ -17,9 +17,9 @@ import {
   taskNosOf,
 } from './foreign-tasks';
 import { noticeDaysOf, readNotices } from './notice';
-import { buildBatches, countTotals, listingWindow, planRenewals } from './plan';
+import { listingWindow, planRenewals } from './plan';
 import { applyMoney, type BalanceReading } from './plan-money';
-import { claimKey, type Decision, type InFlightView, type Plan, type Reason } from './plan-types';
+import { claimKey, type InFlightView, type Plan, type Reason } from './plan-types';
 import { collectPrices, type PriceBook } from './pricing';
 
 /*
@@ -191,7 +191,10 @@ export async function listAndPlan(
   let priced = price(plan, book);
   // The run's slots that the money pass left out (over-price, unpriced, low balance...) go to what the run cap kept
   // out: a domain the cap kept behind ones skipped for money every day waited for them until it lapsed (review
-  // 2026-12-04). Each round prices only the domains it moves up; the run still buys at most maxDomainsPerRun.
+  // 2026-12-04). Each round prices only the domains it moves up. The run still buys at most maxDomainsPerRun: the
+  // money pass only removes, and what it removed from a plan it removes again from a wider one (a skip for price
+  // stays, and one for spend or balance only has more spent before it), so at least `left` of cap + left are
+  // skipped; the ledger's day count, taken before each batch, bounds it in any case.
   const cap = policy.limits.maxDomainsPerRun;
   let leftBefore = 0;
   for (let round = 0; round < PROMOTION_ROUNDS; round++) {
@@ -216,7 +219,7 @@ export async function listAndPlan(
     plan = wider;
     priced = price(plan, book);
   }
-  return capRun(priced, policy);
+  return priced;
 }
 
 /** Rounds of moving over-run-limit domains into the slots the money pass left (each prices only those moved up). */
@@ -229,37 +232,6 @@ function mergeBooks(a: PriceBook, b: PriceBook): PriceBook {
     premium: new Set([...a.premium, ...b.premium]),
     suspect: new Set([...a.suspect, ...b.suspect]),
     unavailable: [...a.unavailable, ...b.unavailable],
-  };
-}
-
-/**
- * Belt and braces for the per-run cap after the widened plans: renewals past `cap`, latest expiry first, become
- * over-run-limit again (the money pass only removes renewals, so this is not expected to change anything).
- */
-function capRun(plan: Plan, policy: Policy): Plan {
-  const cap = policy.limits.maxDomainsPerRun;
-  const renewing = plan.decisions.filter((d) => d.action === 'renew');
-  if (renewing.length <= cap) return plan;
-  const keep = new Set([...renewing].sort((x, y) => x.domain.expiresAtMs - y.domain.expiresAtMs).slice(0, cap));
-  const decisions = plan.decisions.map((d): Decision => {
-    if (d.action !== 'renew' || keep.has(d)) return d;
-    const {
-      years: _y,
-      couponNo: _c,
-      promotionNo: _p,
-      permitPremium: _pp,
-      batch: _b,
-      price: _m,
-      priceSource: _s,
-      ...rest
-    } = d;
-    return { ...rest, action: 'skip', reason: 'over-run-limit' };
-  });
-  return {
-    ...plan,
-    decisions,
-    batches: buildBatches(decisions, policy.limits.maxBatchSize),
-    totals: countTotals(decisions),
   };
 }
 
