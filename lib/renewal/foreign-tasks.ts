@@ -1,7 +1,9 @@
 import { AmbiguousOutcomeError, RejectedRetryableError } from '../errors';
-import type { Batch } from '../ledger/port';
+import type { Batch, Claim } from '../ledger/port';
 import type { Registrar, TaskDetail, TaskInfo } from '../registrar/port';
+import { knownTaskNos } from './claims';
 import { DAY_MS } from './dates';
+import { RENEWED_TOLERANCE_MS } from './expiry';
 import { rowsByDomain } from './task-rows';
 
 /**
@@ -43,6 +45,12 @@ export interface RenewingElsewhere {
   /** Domains that a detail of such a task renewed within JUST_RENEWED_MS (the listing may not show it yet). */
   renewed: Set<string>;
   /**
+   * Domains a task of OURS renewed within JUST_RENEWED_MS for the very expiry the listing shows, though the listing
+   * reads it a little differently (within RENEWED_TOLERANCE_MS, not equal: equal, the claim itself decides). The
+   * listing lags; bought again, the domain would be renewed twice.
+   */
+  renewedByUs: Set<string>;
+  /**
    * TaskNos of such tasks whose details read fewer than their TaskNum (details lagging, or an answer cut short):
    * what they renew is not known, so any due domain may be one of theirs.
    */
@@ -52,13 +60,14 @@ export interface RenewingElsewhere {
 }
 
 /**
- * How a just-finished task's succeeded rows are judged: only for `wanted` domains (the ones the run would buy; all
- * when absent), and not when the domain's own claims carry the task's TaskNo (`taskNosOfDomain`: a renewal of ours
- * whose batch is closed, such as last cycle's, is not someone else's).
+ * How a just-finished task's succeeded rows are judged: only for `wanted` domains (the ones the run would buy, with
+ * their listed expiry, epoch ms; all when absent). A task the domain's own claims carry (`claimsOfDomain`) is ours:
+ * a renewal of another cycle (last year's, read with a window longer than a year) holds nothing; one of the cycle
+ * the listing shows, read a little differently, holds the domain (`renewedByUs`).
  */
 export interface FinishedTaskCheck {
-  wanted?: ReadonlySet<string>;
-  taskNosOfDomain?: (domain: string) => Promise<ReadonlySet<string>>;
+  wanted?: ReadonlyMap<string, number>;
+  claimsOfDomain?: (domain: string) => Promise<readonly Pick<Claim, 'expiryMs' | 'taskNo' | 'previousTaskNos'>[]>;
   /** A finished task whose details could not be read (after the client's retries): skipped, reported here. */
   onUnread?: (taskNo: string, err: Error) => void;
   /**
@@ -97,7 +106,13 @@ export async function findRenewingElsewhere(
     fromMs: nowMs - FOREIGN_TASK_LOOKBACK_DAYS * DAY_MS,
     toMs: nowMs + DAY_MS,
   });
-  const found: RenewingElsewhere = { held: new Set(), renewed: new Set(), unread: [], queued: [] };
+  const found: RenewingElsewhere = {
+    held: new Set(),
+    renewed: new Set(),
+    renewedByUs: new Set(),
+    unread: [],
+    queued: [],
+  };
   // A finished task is read only when created within JUST_RENEWED_MS: reading every finished task of the lookback
   // (our own closed batches' among them) cost a detail call each on every buying run and, measured in the chaos
   // suite, renewals. Its rows are judged by when they ran (UpdateTime), else by the task's creation; a task or row
@@ -147,8 +162,12 @@ export async function findRenewingElsewhere(
       if (detail.state !== 'success' || (finished.wanted && !finished.wanted.has(detail.domainName))) continue;
       const ranAt = detail.updatedAtMs ?? (!task.finished ? nowMs : Number.isFinite(ranAfter) ? ranAfter : undefined);
       if (!ranRecently(ranAt)) continue;
-      const claimed = (await finished.taskNosOfDomain?.(detail.domainName)) ?? new Set<string>();
-      if (!claimed.has(task.taskNo)) found.renewed.add(detail.domainName);
+      const claims = (await finished.claimsOfDomain?.(detail.domainName)) ?? [];
+      const own = claims.filter((c) => knownTaskNos(c).includes(task.taskNo));
+      const listedMs = finished.wanted?.get(detail.domainName);
+      if (own.length === 0) found.renewed.add(detail.domainName);
+      else if (listedMs !== undefined && own.some((c) => Math.abs(c.expiryMs - listedMs) <= RENEWED_TOLERANCE_MS))
+        found.renewedByUs.add(detail.domainName);
     }
   }
   return found;

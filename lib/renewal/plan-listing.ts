@@ -127,10 +127,10 @@ export async function listAndPlan(
     const ours = taskNosOf(open);
     for (const c of known.found.values()) if (c.taskNo) ours.add(c.taskNo);
     // What the run may buy once held domains free their run-cap slots: `over-run-limit` ones move up (review).
-    const wanted = new Set(
+    const wanted = new Map(
       ledgerPlan.decisions
         .filter((d) => d.action === 'renew' || d.reason === 'over-run-limit')
-        .map((d) => d.domain.domainName),
+        .map((d) => [d.domain.domainName, d.domain.expiresAtMs]),
     );
     const elsewhere = await findRenewingElsewhere(
       deps.registrar,
@@ -139,8 +139,7 @@ export async function listAndPlan(
       async () => taskNosOf(await deps.ledger.listOpenBatches()),
       {
         wanted,
-        taskNosOfDomain: async (domain) =>
-          new Set((await deps.ledger.listClaimsForDomain(domain)).flatMap((c) => (c.taskNo ? [c.taskNo] : []))),
+        claimsOfDomain: (domain) => deps.ledger.listClaimsForDomain(domain),
         onUnread: (taskNo, err) =>
           deps.log.warn("a finished renewal task's details could not be read; skipped", {
             taskNo,
@@ -161,7 +160,19 @@ export async function listAndPlan(
       deps.log.warn("someone else's unfinished renewal tasks list fewer details than they hold: nothing is bought", {
         taskNos: elsewhere.unread,
       });
-    if (elsewhere.held.size > 0 || elsewhere.renewed.size > 0 || elsewhere.unread.length > 0) {
+    if (elsewhere.renewedByUs.size > 0)
+      deps.log.warn(
+        'the listing shows the old expiry of a domain this tool has just renewed, read a little differently: not bought again',
+        {
+          domains: [...elsewhere.renewedByUs],
+        },
+      );
+    if (
+      elsewhere.held.size > 0 ||
+      elsewhere.renewed.size > 0 ||
+      elsewhere.renewedByUs.size > 0 ||
+      elsewhere.unread.length > 0
+    ) {
       elsewhereApplied = elsewhere;
       plan = await planWithLedger(deps, policy, domains, open, held, nowMs, elsewhere, known, undefined, read);
     }
@@ -394,6 +405,8 @@ async function planWithLedger(
     const key = claimKey(d.domainName, d.expiresAtMs);
     const view = viewOf(d.expiresAtMs, claims.get(key), live.get(d.domainName));
     if (view) inFlight.set(key, view);
+    // Our own renewal of this cycle, its expiry read a little differently by a lagging listing: renewed, not due.
+    else if (elsewhere?.renewedByUs.has(d.domainName)) inFlight.set(key, { status: 'RENEWED', attempts: 0 });
   }
   return inFlight.size === 0 && notices.size === 0 ? draft : planRenewals({ ...base, inFlight, notices });
 }

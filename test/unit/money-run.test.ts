@@ -761,6 +761,28 @@ describe("someone else's renewal", () => {
     expect(names(t.registrar.submissions())).toEqual(['a.com', 'b.com', 'c.com', 'd.com']);
   });
 
+  test('our own renewal, confirmed and closed, is not bought again by a lagging listing that reads the old expiry a little differently', async () => {
+    // Claims are keyed by the exact listed expiry: a listing that, while it lags, shows the old expiry an hour off
+    // (a zone, a registry sync) found no claim, and our own just-finished task was skipped as ours (review).
+    const t = await given({ domains: ['a.com+10d'], rejectStaleExpiry: false });
+    const old = t.expiry('a.com') as number;
+    await t.renew();
+    t.advance('10m');
+    await t.check();
+    expect((await t.ledger.listOpenBatches()).filter((b) => b.status !== 'CLOSED')).toEqual([]);
+    const lagging: Registrar = {
+      ...t.registrar,
+      // The listing of an hour ago, read with a new offset: a.com shows its old expiry, an hour later.
+      listDomains: async (q) => {
+        const all = await t.registrar.listDomains({ ...q, expiringToMs: Number.MAX_SAFE_INTEGER });
+        return all.flatMap((d) => (d.domainName === 'a.com' ? [{ ...d, expiresAtMs: old + 3_600_000 }] : []));
+      },
+    };
+    const run = await t.renew({ deps: { registrar: lagging } });
+    expect(run.plan.decisions.map((d) => [d.domain.domainName, d.action])).toEqual([['a.com', 'skip']]);
+    expect(t.registrar.submissions()).toHaveLength(1);
+  });
+
   test("Alibaba's own auto-renew: skipped by default, bought when the policy says so", async () => {
     const t = await given({ domains: ['a.com+5d autorenew'] });
     const run = await t.renew();
