@@ -100,28 +100,65 @@ const domainItem = object({
   DomainAuditStatus: maybe(string()),
   AutoRenewEnabled: maybe(boolean()),
 });
-const domainPage = pagedSchema('Domain', domainItem);
+/** The page's rows are checked one by one (parseDomainRow): here only that they are objects. */
+const domainPage = pagedSchema('Domain', object({}));
+/** What a row must have to be named and placed in time, even when another of its fields is unreadable. */
+const domainKey = object({ DomainName: domainName, ExpirationDateLong: epochMs });
 
-/** QueryDomainList page -> ListedDomain[]. Uses ExpirationDateLong, never the display strings. */
+/**
+ * QueryDomainList page -> ListedDomain[]. Uses ExpirationDateLong, never the display strings. A row with a readable
+ * name and expiry but another field this tool cannot read is listed as `unreadable` (never bought, named by the
+ * plan); one answer's odd field used to fail every run before planning (review). A row without a readable name or
+ * expiry still makes the page an invalid answer: it cannot be named, nor told whether it is due.
+ */
 export function parseDomainPage(body: unknown): Page<ListedDomain> {
   const parsed = parseWith(domainPage, body);
-  return toPage(
-    parsed,
-    'Domain',
-    (d: Output<typeof domainItem>): ListedDomain => ({
-      domainName: normalizeDomain(d.DomainName),
-      instanceId: d.InstanceId,
-      expiresAtMs: d.ExpirationDateLong,
-      standing: standingOf(String(d.DomainStatus)),
-      premium: d.Premium ?? false,
-      ...(d.Premium == null ? { premiumUnstated: true as const } : {}),
-      ...(d.DomainGroupId != null && d.DomainGroupId !== '' ? { groupId: String(d.DomainGroupId) } : {}),
-      ...(d.DomainGroupName ? { groupName: d.DomainGroupName } : {}),
-      ...(d.DomainType ? { domainType: d.DomainType } : {}),
-      ...(d.DomainAuditStatus ? { auditStatus: d.DomainAuditStatus } : {}),
-      ...(d.AutoRenewEnabled != null ? { autoRenewEnabled: d.AutoRenewEnabled } : {}),
-    }),
-  );
+  const rows = (body as { Data?: { Domain?: unknown[] } | null }).Data?.Domain ?? [];
+  return { items: rows.map(parseDomainRow), totalItems: parsed.TotalItemNum, totalPages: parsed.TotalPageNum };
+}
+
+/** Fields of an unreadable row named in its `unreadable` text (paths and messages, never values). */
+const UNREADABLE_FIELDS_NAMED = 3;
+
+function parseDomainRow(row: unknown, index: number): ListedDomain {
+  const result = safeParse(domainItem, row);
+  if (result.success) return toListedDomain(result.data);
+  const key = safeParse(domainKey, row);
+  if (!key.success) {
+    const issue = key.issues[0];
+    throw new ShapeError(
+      `Data.Domain.${index}.${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'unexpected shape'}`,
+    );
+  }
+  const instanceId = (row as { InstanceId?: unknown }).InstanceId;
+  return {
+    domainName: normalizeDomain(key.data.DomainName),
+    instanceId: typeof instanceId === 'string' ? instanceId : '',
+    expiresAtMs: key.data.ExpirationDateLong,
+    standing: 'other',
+    premium: false,
+    premiumUnstated: true,
+    unreadable: result.issues
+      .slice(0, UNREADABLE_FIELDS_NAMED)
+      .map((i) => `${i.path.join('.')}: ${i.message}`)
+      .join('; '),
+  };
+}
+
+function toListedDomain(d: Output<typeof domainItem>): ListedDomain {
+  return {
+    domainName: normalizeDomain(d.DomainName),
+    instanceId: d.InstanceId,
+    expiresAtMs: d.ExpirationDateLong,
+    standing: standingOf(String(d.DomainStatus)),
+    premium: d.Premium ?? false,
+    ...(d.Premium == null ? { premiumUnstated: true as const } : {}),
+    ...(d.DomainGroupId != null && d.DomainGroupId !== '' ? { groupId: String(d.DomainGroupId) } : {}),
+    ...(d.DomainGroupName ? { groupName: d.DomainGroupName } : {}),
+    ...(d.DomainType ? { domainType: d.DomainType } : {}),
+    ...(d.DomainAuditStatus ? { auditStatus: d.DomainAuditStatus } : {}),
+    ...(d.AutoRenewEnabled != null ? { autoRenewEnabled: d.AutoRenewEnabled } : {}),
+  };
 }
 
 const domainInfo = object({

@@ -49,6 +49,11 @@ export interface ListedDomain {
    * renewal too. Its exact meaning is UNCONFIRMED; absent when the registrar does not say.
    */
   autoRenewEnabled?: boolean;
+  /**
+   * Its listing row has a readable name and expiry but another field this tool cannot read (the fields' paths and
+   * messages, never their values): `standing` reads `other`, and the planner never buys it (`unreadable-row`).
+   */
+  unreadable?: string;
 }
 
 /** One domain of a renewal batch. */

@@ -114,6 +114,12 @@ export async function listAndPlan(
     readActiveHolds(deps.ledger, nowMs),
   ]);
   const known = await ahead.settled();
+  const unreadable = domains.filter((d) => d.unreadable);
+  if (unreadable.length > 0)
+    deps.log.warn('listing rows with a field this tool cannot read: never bought (unreadable-row) until they read', {
+      rows: unreadable.slice(0, UNREADABLE_ROWS_LOGGED).map((d) => `${d.domainName}: ${d.unreadable}`),
+      count: unreadable.length,
+    });
   // What the plans before the draft read: a later, wider plan of this run reuses it, so it never sees the claims
   // this run itself takes ahead from the draft (read again, they made its own renewals "in flight").
   const read = { read: new Set<string>(), found: new Map<string, Claim>() };
@@ -232,6 +238,9 @@ export async function listAndPlan(
   }
   return priced;
 }
+
+/** Unreadable listing rows named in the run's warning (the plan names each due one). */
+const UNREADABLE_ROWS_LOGGED = 20;
 
 /** Rounds of moving over-run-limit domains into the slots the money pass left (each prices only those moved up). */
 const PROMOTION_ROUNDS = 3;

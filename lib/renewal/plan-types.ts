@@ -24,6 +24,8 @@ export const REASONS = {
   held: 'held by a person (autorenew hold); never bought while the hold lasts',
   'unknown-status':
     'the registrar lists it with a status this tool does not know (e.g. transferring out); never bought while it does',
+  'unreadable-row':
+    "a field of its listing row cannot be read (the run's warning names it); never bought while it cannot: renew it by hand, and report the row",
   'registrar-auto-renew': 'Alibaba\'s own auto-renew is on for it; money.registrarAutoRenew is "skip"',
   'renewing-elsewhere': 'a renewal task not made by this deployment is waiting or running for it at the registrar',
   'renewed-elsewhere':

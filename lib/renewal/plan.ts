@@ -131,7 +131,8 @@ function decideOne(domain: ListedDomain, input: PlanInput, duplicate: boolean, u
   const dueAtMs = expiry - settings.daysBeforeExpiry * DAY_MS;
   if (nowMs < dueAtMs) {
     // Comes due within the notice period: announce it now, so its notice has run its course when it is due.
-    if (advanceMs > 0 && dueAtMs - nowMs <= advanceMs && !(domain.premium && !policy.limits.allowPremium)) {
+    const buyable = !(domain.premium && !policy.limits.allowPremium) && !domain.unreadable;
+    if (advanceMs > 0 && dueAtMs - nowMs <= advanceMs && buyable) {
       const years = capYears(expiry, settings.years, dueAtMs, policy.limits.maxYearsAhead);
       if (years > 0) announce(years, Math.max(dueAtMs, (noticedAtMs ?? nowMs) + advanceMs));
     }
@@ -140,6 +141,8 @@ function decideOne(domain: ListedDomain, input: PlanInput, duplicate: boolean, u
   if (nowMs - expiry > settings.daysAfterExpiry * DAY_MS) return no('past-window');
   const name = domain.domainName;
   if (input.held?.has(name)) return no('held');
+  // A row with a field this tool cannot read: what it would say (premium, status, auto-renew) is not known.
+  if (domain.unreadable) return no('unreadable-row');
   // Any DomainStatus but normal, renewal-due (and redemption, above): perhaps leaving the account. Never guessed.
   if (domain.standing === 'other') return no('unknown-status');
   if (domain.premium && !policy.limits.allowPremium) return no('premium');

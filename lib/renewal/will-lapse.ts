@@ -18,6 +18,7 @@ export const WILL_LAPSE_REASONS: readonly Reason[] = [
   'past-window',
   'held',
   'unknown-status',
+  'unreadable-row',
   // An earlier expiry's renewal never settled and the domain is due again: only a person can end that.
   'open-batch',
   // Alibaba's own auto-renew is UNCONFIRMED to buy it: warn at the thresholds all the same.

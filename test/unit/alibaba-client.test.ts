@@ -351,6 +351,42 @@ describe('retry policy', () => {
 });
 
 describe('paged reads', () => {
+  it('reads a listing row with one field it cannot read as unreadable, named, and the rest of the page as usual (review)', async () => {
+    // One odd row (Premium as text) made the whole listing an invalid answer: every run failed before planning, and
+    // every domain of the account waited for a code change.
+    const { registrar } = makeRegistrar(() =>
+      ok({
+        TotalItemNum: 3,
+        TotalPageNum: 1,
+        Data: { Domain: [domain(0), { ...domain(1), Premium: 'false', InstanceId: 7 }, domain(2)] },
+      }),
+    );
+    const domains = await registrar.listDomains({});
+    expect(domains.map((d) => [d.domainName, d.standing, d.unreadable])).toEqual([
+      ['d0.com', 'normal', undefined],
+      [
+        'd1.com',
+        'other',
+        'InstanceId: Invalid input: expected string, received number; Premium: Invalid input: expected boolean, received string',
+      ],
+      ['d2.com', 'normal', undefined],
+    ]);
+    expect(domains[1]?.expiresAtMs).toBe(1767225600001);
+  });
+
+  it('still refuses a page whose row has no readable name or expiry: that row cannot be named or placed', async () => {
+    for (const bad of [
+      { DomainName: 'bad\nname.com' },
+      { ExpirationDateLong: 'soon' },
+      { ExpirationDateLong: undefined },
+    ]) {
+      const { registrar } = makeRegistrar(() =>
+        ok({ TotalItemNum: 2, TotalPageNum: 1, Data: { Domain: [domain(0), { ...domain(1), ...bad }] } }),
+      );
+      await expect(registrar.listDomains({})).rejects.toBeInstanceOf(AmbiguousOutcomeError);
+    }
+  });
+
   it('reads a group id or status sent as a number (review 2026-12-04)', async () => {
     // DomainGroupId is a string in QueryDomainList but an integer in QueryDomainByDomainName (the API docs' own
     // trap): one listed as a number made its page an invalid answer, and the whole run failed before planning.

@@ -840,3 +840,37 @@ describe('partial faults on the fakes', () => {
     expect(await t.ledger.listClaimsForDomain('xn--fsqu00a.xn--fiqs8s')).toHaveLength(1);
   });
 });
+
+describe('a listing row with a field this tool cannot read', () => {
+  test('the run buys the rest, names the row, and alerts while it is due (review 2026-12-04)', async () => {
+    // One odd field used to make the listing an invalid answer: every run failed before planning, nothing was
+    // bought for any domain of the account, and the row could not be got round without a code change.
+    const t = await given({ domains: ['a.com+5d', 'odd.com+6d'] });
+    const warnings: unknown[] = [];
+    const odd: Registrar = {
+      ...t.registrar,
+      listDomains: async (q) =>
+        (await t.registrar.listDomains(q)).map((d) =>
+          d.domainName === 'odd.com'
+            ? {
+                ...d,
+                standing: 'other' as const,
+                unreadable: 'Premium: Invalid input: expected boolean, received string',
+              }
+            : d,
+        ),
+    };
+    const log = { ...t.deps().log, warn: (message: string, data?: unknown) => warnings.push([message, data]) };
+    const run = await executeRenew(
+      { ...t.deps(), registrar: odd, log },
+      { policy: t.policy, dryRun: false, runId: 'odd' },
+    );
+    expect(run.plan.decisions.map((d) => [d.domain.domainName, d.action, d.reason])).toEqual([
+      ['a.com', 'renew', 'due'],
+      ['odd.com', 'skip', 'unreadable-row'],
+    ]);
+    expect(t.registrar.submissions().map((s) => s.domainName)).toEqual(['a.com']);
+    expect(lastLineFor(t, 'odd.com')).toMatch(/6 days left, reason: unreadable-row/);
+    expect(JSON.stringify(warnings)).toContain('odd.com: Premium: Invalid input');
+  });
+});

@@ -173,6 +173,21 @@ describe('planRenewals: a DomainStatus this tool does not know', () => {
   });
 });
 
+describe('planRenewals: a listing row with a field this tool cannot read', () => {
+  // One odd field used to fail the whole listing; now the row is listed as unreadable and never bought (review).
+  test.each([
+    ['due', 'skip', 'unreadable-row', ['unreadable-row']],
+    ['not due', 'skip', 'not-due', []],
+  ] as const)('%s -> %s (%s), a will-lapse line when due, never announced', (when, action, reason, warned) => {
+    const expiry = when === 'due' ? NOW + 3 * DAY_MS : NOW + 40 * DAY_MS;
+    const row = domain('odd.com', expiry, { standing: 'other', unreadable: 'Premium: expected boolean' });
+    const p = plan([row], { notify: { advanceDays: 14 } });
+    expect(only(p)).toMatchObject({ action, reason });
+    expect(collectLapseWarnings(p).map((w) => w.outcome.reason?.split(':')[0])).toEqual(warned);
+    expect(p.upcoming).toEqual([]);
+  });
+});
+
 describe('planRenewals: rules', () => {
   const due = NOW + 5 * DAY_MS;
   test('the first matching rule wins, in file order', () => {

@@ -212,8 +212,13 @@ describe('whether a listed domain is premium', () => {
       },
     });
     expect(details.items[0]).toMatchObject({ domainName: 'a.com', state: 'executing' });
-    // A required field stays required.
-    expect(() => listed({ DomainStatus: null })).toThrow(ShapeError);
+    // A required field stays required: the row is unreadable (never bought), and without a name or expiry the page
+    // is an invalid answer.
+    expect(listed({ DomainStatus: null })).toMatchObject({
+      standing: 'other',
+      unreadable: expect.stringMatching(/^DomainStatus: /),
+    });
+    expect(() => listed({ ExpirationDateLong: null })).toThrow(ShapeError);
   });
 
   test('is read from Premium; an answer without it says "not stated", never a plain "no"', () => {
