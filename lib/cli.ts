@@ -1,4 +1,4 @@
-import { createInterface } from 'node:readline/promises';
+import { askLine } from './commands/ask-line';
 import { checkCommand } from './commands/check';
 import { closeBatchCommand } from './commands/close-batch';
 import { demoCommand } from './commands/demo';
@@ -115,18 +115,7 @@ export async function main(): Promise<void> {
     isTTY,
     env: process.env,
     cwd: process.cwd(),
-    ...(process.stdin.isTTY && isTTY
-      ? {
-          ask: async (question: string) => {
-            const rl = createInterface({ input: process.stdin, output: process.stdout });
-            try {
-              return await rl.question(question);
-            } finally {
-              rl.close();
-            }
-          },
-        }
-      : {}),
+    ...(process.stdin.isTTY && isTTY ? { ask: askLine(process.stdin, process.stdout) } : {}),
   };
   process.exitCode = await runCli(process.argv.slice(2), io);
 }
