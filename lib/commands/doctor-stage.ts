@@ -76,7 +76,7 @@ export async function readStage(io: CliIO, stage: string, reader?: StackReader):
 
 /**
  * The stage's own resources, read-only: the two schedule rules' state, the ledger table's schema and index, the
- * alert topic's subscriptions.
+ * subscriptions of both alert topics (the alert topic and the second alarm path).
  */
 export async function stageResourceChecks(view: StageView, env: CliIO['env']): Promise<DoctorCheck[]> {
   const checks: DoctorCheck[] = [];
@@ -89,7 +89,7 @@ export async function stageResourceChecks(view: StageView, env: CliIO['env']): P
       checks.push({ status: 'warn', name: `${job} schedule`, detail: message(err), fix: 'see the message' });
     }
   }
-  const { table, topicArn } = view.facts ?? {};
+  const { table, topicArn, alertPathTopicArn } = view.facts ?? {};
   if (table) {
     try {
       checks.push(tableCheck(table, await describeLedgerTable(env, table)));
@@ -97,11 +97,15 @@ export async function stageResourceChecks(view: StageView, env: CliIO['env']): P
       checks.push({ status: 'FAIL', name: 'ledger table', detail: message(err), fix: 'see the message' });
     }
   }
-  if (topicArn) {
+  for (const [arn, name] of [
+    [topicArn, 'alert topic'],
+    [alertPathTopicArn, 'alert path topic'],
+  ] as const) {
+    if (!arn) continue;
     try {
-      checks.push(topicCheck(topicArn, await describeTopic(topicArn)));
+      checks.push(topicCheck(arn, await describeTopic(arn), name));
     } catch (err) {
-      checks.push({ status: 'warn', name: 'alert topic', detail: message(err), fix: 'see the message' });
+      checks.push({ status: 'warn', name, detail: message(err), fix: 'see the message' });
     }
   }
   return checks;

@@ -21,6 +21,8 @@ export function scheduleRuleName(stage: string, job: 'renew' | 'check'): string 
 export const OUTPUT = {
   table: 'LedgerTableName',
   topicArn: 'AlertTopicArn',
+  /** The second alarm path (alert delivery failures): serverless.yml AlertFallbackTopic. */
+  alertPathTopicArn: 'AlertPathTopicArn',
   secretName: 'SecretName',
   readOnlySecretName: 'ReadOnlySecretName',
   endpoint: 'Endpoint',

@@ -43,7 +43,7 @@ export function stackCheck(stage: string, region: string, stack: StackSummary | 
 /** Outputs every stage deployed by this version has; a missing one means an older deploy. */
 export function outputsCheck(facts: StageFacts): DoctorCheck {
   // A stack with the `accounts` param has the Accounts output in place of SecretName.
-  const missing = (['table', 'topicArn', 'secretName', 'alibabaAccount'] as const).filter(
+  const missing = (['table', 'topicArn', 'alertPathTopicArn', 'secretName', 'alibabaAccount'] as const).filter(
     (k) => facts[k] === undefined && !(k === 'secretName' && facts.accounts !== undefined),
   );
   if (missing.length === 0) {
@@ -109,12 +109,25 @@ export function tableCheck(name: string, table: TableFacts | undefined): DoctorC
   };
 }
 
-/** The alert topic exists, and someone confirmed an email subscription (else nobody hears of anything). */
-export function topicCheck(arn: string, topic: TopicFacts | undefined): DoctorCheck {
+/** What each topic's silence costs, for the warning. */
+const UNHEARD = {
+  'alert topic': 'nobody hears of failed renewals',
+  'alert path topic': 'nobody hears if the alert topic stops delivering',
+} as const;
+
+/**
+ * A topic of the stage exists, and someone confirmed an email subscription (else nobody hears of anything): the
+ * alert topic, and the second alarm path that says when the first stops delivering (its KMS key disabled).
+ */
+export function topicCheck(
+  arn: string,
+  topic: TopicFacts | undefined,
+  name: keyof typeof UNHEARD = 'alert topic',
+): DoctorCheck {
   if (!topic) {
     return {
       status: 'FAIL',
-      name: 'alert topic',
+      name,
       detail: `topic ${arn} does not exist`,
       fix: 'deploy the stage again: the stack creates it',
     };
@@ -122,8 +135,8 @@ export function topicCheck(arn: string, topic: TopicFacts | undefined): DoctorCh
   if (topic.emailConfirmed === 0) {
     return {
       status: 'warn',
-      name: 'alert topic',
-      detail: `no confirmed email subscription (${topic.emailPending} pending): nobody hears of failed renewals`,
+      name,
+      detail: `no confirmed email subscription (${topic.emailPending} pending): ${UNHEARD[name]}`,
       fix:
         topic.emailPending > 0
           ? 'confirm the subscription emails (docs/deploy.md, "Confirm the email subscriptions")'
@@ -132,7 +145,7 @@ export function topicCheck(arn: string, topic: TopicFacts | undefined): DoctorCh
   }
   return {
     status: 'ok',
-    name: 'alert topic',
+    name,
     detail: `${topic.emailConfirmed} confirmed email subscription(s)${topic.emailPending ? `, ${topic.emailPending} pending` : ''}`,
   };
 }

@@ -36,10 +36,12 @@ describe('autorenew doctor --stage (subprocess, every AWS service a loopback sta
   let env: Record<string, string>;
   let topicArn: string;
   let pendingTopicArn: string;
+  let pathTopicArn: string;
 
   const outputs = (over: Record<string, string>): Record<string, string> => ({
     [OUTPUT.table]: 'aliyun-domain-autorenew-prod-ledger',
     [OUTPUT.topicArn]: topicArn,
+    [OUTPUT.alertPathTopicArn]: pathTopicArn,
     [OUTPUT.secretName]: 'autorenew/alibaba',
     [OUTPUT.endpoint]: sandbox.url,
     [OUTPUT.dryRun]: 'false',
@@ -66,6 +68,9 @@ describe('autorenew doctor --stage (subprocess, every AWS service a loopback sta
     await client.send(new SubscribeCommand({ TopicArn: topicArn, Protocol: 'email', Endpoint: 'ops@example.com' }));
     pendingTopicArn =
       (await client.send(new CreateTopicCommand({ Name: 'aliyun-domain-autorenew-qa-alerts' }))).TopicArn ?? '';
+    // prod's second alarm path: its email subscription was never confirmed (review: doctor did not look at it).
+    pathTopicArn =
+      (await client.send(new CreateTopicCommand({ Name: 'aliyun-domain-autorenew-prod-alert-path' }))).TopicArn ?? '';
     client.destroy();
     // The prod ledger: the real table schema, a renew run an hour ago, a check run three days ago.
     const ledger = createDynamoLedger({
@@ -164,6 +169,9 @@ describe('autorenew doctor --stage (subprocess, every AWS service a loopback sta
       'ok    check schedule: rule aliyun-domain-autorenew-prod-check-schedule enabled: rate(1 hour)',
     );
     expect(out).toContainEqual('ok    alert topic: 1 confirmed email subscription(s)');
+    expect(out).toContainEqual(
+      'warn  alert path topic: no confirmed email subscription (0 pending): nobody hears if the alert topic stops delivering',
+    );
     expect(out).toContainEqual(expect.stringMatching(/^ok {4}last renew run: finished \S+ \(1 h ago\)$/));
     expect(out).toContainEqual(
       expect.stringMatching(/^warn {2}last check run: finished \S+ \(72 h ago\): longer ago than its schedule allows$/),

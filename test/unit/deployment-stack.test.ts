@@ -98,9 +98,9 @@ describe('a stack read as a stage', () => {
     });
     // Its accounts reach doctor's local checks; no SecretName output is expected of it.
     expect(stageEnv(ours)).toEqual({ AUTORENEW_ACCOUNTS: '[{"name":""}]' });
-    expect(outputsCheck({ ...ours, table: 't', topicArn: 'x' }).status).toBe('ok');
+    expect(outputsCheck({ ...ours, table: 't', topicArn: 'x', alertPathTopicArn: 'y' }).status).toBe('ok');
     const { accounts: _accounts, ...withoutAccounts } = ours;
-    expect(outputsCheck({ ...withoutAccounts, table: 't', topicArn: 'x' }).status).toBe('warn');
+    expect(outputsCheck({ ...withoutAccounts, table: 't', topicArn: 'x', alertPathTopicArn: 'y' }).status).toBe('warn');
   });
 
   it('a missing schedule rule FAILs, unless the stack predates named rules (then a warning)', () => {
