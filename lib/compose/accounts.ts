@@ -86,6 +86,11 @@ export function composeAccounts(parts: {
   /** Where the account's chat targets' URLs and signing secrets come from. */
   targetCredentialsFor: (config: Readonly<Config>) => TargetCredentialSource;
   remainingMs?: () => number;
+  /**
+   * The whole configuration when `--account` narrowed `config` to one entry: every entry's key is still read for
+   * the shared-key check (one entry alone looked fine, and bought what the other entry held or bought).
+   */
+  keyPeers?: Readonly<Config>;
 }): { room: AccountsRoom; jobs: AccountJob[] } {
   const accounts = parts.config.accounts;
   const room = createAccountsRoom({
@@ -97,16 +102,19 @@ export function composeAccounts(parts: {
     ...(parts.config.globalMaxDomains !== undefined ? { globalCap: parts.config.globalMaxDomains } : {}),
     passThrough: !namesAccounts(accounts),
   });
-  const providers = accounts.map((account) => parts.credentialsFor(configForAccount(parts.config, account), account));
-  const keys = sharedKeyCheck(accounts.map(labelOf), providers);
-  const jobs = accounts.map((account, index): AccountJob => {
+  const peerConfig = parts.keyPeers ?? parts.config;
+  const peers = peerConfig.accounts;
+  const providers = peers.map((account) => parts.credentialsFor(configForAccount(peerConfig, account), account));
+  const keys = sharedKeyCheck(peers.map(labelOf), providers);
+  const jobs = accounts.map((account): AccountJob => {
     const label = labelOf(account);
+    const index = peers.findIndex((p) => labelOf(p) === label);
     const config = configForAccount(parts.config, account);
     const policy = parts.policies.get(config.policyPath) as Policy;
     const ledger = parts.ledgerFor(account.name);
     const log = account.name ? parts.log.child({ account: label }) : parts.log;
     const own = providers[index] as CredentialsProvider;
-    const credentials = accounts.length > 1 ? keys.guard(index, own) : own;
+    const credentials = peers.length > 1 ? keys.guard(index, own) : own;
     const deps = assembleDeps({
       registrar: parts.adapters.registrar(config, policy, credentials),
       ...(parts.adapters.billing ? { billing: parts.adapters.billing(config, credentials) } : {}),

@@ -194,7 +194,8 @@ export interface LocalAccountsRuntime {
 /** Like {@link openLocalRuntime}, for every account at once: what `renew` and `check` run over. */
 export async function openLocalAccounts(io: CliIO, options: LocalOptions): Promise<LocalAccountsRuntime> {
   const env = localEnv(io, options);
-  const config = pickAccounts(readConfig(env), options.account);
+  const whole = readConfig(env);
+  const config = pickAccounts(whole, options.account);
   checkPolicyFlag(config.accounts, options.policy);
   const clock = await selectClock(config, options);
   const policies = await loadPolicies(io, config);
@@ -226,6 +227,7 @@ export async function openLocalAccounts(io: CliIO, options: LocalOptions): Promi
     primary: buildNotifier(config, write),
     clock,
     log,
+    ...(config !== whole ? { keyPeers: whole } : {}),
   });
   return { config, jobs, room, runId, close: opened.close };
 }

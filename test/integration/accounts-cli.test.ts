@@ -144,6 +144,12 @@ describe('several accounts on the CLI (global cap, doctor)', () => {
     expect(run.stderr).toContain('accounts twice and again use the same AccessKey');
     expect(run.stderr).toContain('accounts again and twice use the same AccessKey');
     expect(run.stderr).not.toContain('twice-id');
+    // --account narrowed the run before the check: one entry alone looked fine, and its own keyspace bought what
+    // the other entry had held or bought (review 2026-12-04).
+    const one = await runCliInProcess(['renew', '--yes', '--json', '--account', 'again'], env);
+    expect(sandbox.state('twice').submissions).toEqual([]);
+    expect(one.code).toBe(1); // invalid input: nothing was bought
+    expect(one.stderr).toContain('accounts again and twice use the same AccessKey');
   });
 
   it('--policy for an account that names its own policy is refused: it would be ignored (review 2026-12-03)', async () => {
