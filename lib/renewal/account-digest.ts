@@ -1,5 +1,5 @@
 import type { RenderedMessage } from '../notify/port';
-import { gsm7Length, toGsm7, truncateGsm7 } from '../notify/text/gsm7';
+import { gsm7Length, SMS_TEXT_SEPTETS, toGsm7, truncateGsm7 } from '../notify/text/gsm7';
 import { sanitizeLine, toAsciiLine, truncateChars } from '../notify/text/sanitize';
 import { MAX_EMAIL_BYTES, SEVERITY_ORDER } from './digest';
 
@@ -16,7 +16,6 @@ export interface AccountPart {
 }
 
 const MAX_SUBJECT_CHARS = 99;
-const MAX_SMS_SEPTETS = 160;
 const MAX_DEFAULT_CHARS = 600;
 
 function severityRank(message: RenderedMessage): number {
@@ -83,8 +82,8 @@ export function combineAccountParts(
   const more = alerting.length > 1 ? ` (+${alerting.length - 1} more account(s) alerting)` : '';
   const moreSeptets = gsm7Length(toGsm7(more));
   const sms = truncateGsm7(
-    `${truncateGsm7(toGsm7(`[${smsSource.label}] ${smsSource.message.sms}`), MAX_SMS_SEPTETS - moreSeptets)}${toGsm7(more)}`,
-    MAX_SMS_SEPTETS,
+    `${truncateGsm7(toGsm7(`[${smsSource.label}] ${smsSource.message.sms}`), SMS_TEXT_SEPTETS - moreSeptets)}${toGsm7(more)}`,
+    SMS_TEXT_SEPTETS,
   );
 
   return {

@@ -2,7 +2,7 @@ import { domainToUnicode } from 'node:url';
 import { formatMoney } from '../money';
 import type { Digest, DomainOutcome, NotifyEvent, NotifyPolicy, RenderedMessage } from '../notify/port';
 import { ADVICE, type AdviceKind, adviceKindOf } from '../notify/text/advice';
-import { domainToGsm7, gsm7Length, toGsm7, truncateGsm7 } from '../notify/text/gsm7';
+import { domainToGsm7, gsm7Length, SMS_TEXT_SEPTETS, toGsm7, truncateGsm7 } from '../notify/text/gsm7';
 import { formatDateTimeUtc, formatDateUtc, sanitizeLine, toAsciiLine } from '../notify/text/sanitize';
 
 /**
@@ -49,7 +49,6 @@ const OUTCOME_ORDER = SEVERITY_ORDER.filter((e): e is OutcomeEvent => e !== 'err
  */
 export const MAX_EMAIL_BYTES = 200_000;
 const MAX_SUBJECT_CHARS = 99;
-const MAX_SMS_SEPTETS = 160;
 const MAX_DEFAULT_CHARS = 600;
 const MAX_DOMAIN_CHARS = 253;
 const MAX_REASON_CHARS = 300;
@@ -236,9 +235,9 @@ function renderSms(selection: Selection, counts: string, paging: ReadonlySet<Not
     : first
       ? `First: ${domainToGsm7(first.domain)} ${toGsm7(shortLabel(first))}.`
       : '';
-  const room = MAX_SMS_SEPTETS - gsm7Length(head) - gsm7Length(tail) - 1;
+  const room = SMS_TEXT_SEPTETS - gsm7Length(head) - gsm7Length(tail) - 1;
   const fitted = detail && room >= 12 ? truncateGsm7(detail, room) : '';
-  return truncateGsm7(fitted ? `${head} ${fitted}${tail}` : `${head}${tail}`, MAX_SMS_SEPTETS);
+  return truncateGsm7(fitted ? `${head} ${fitted}${tail}` : `${head}${tail}`, SMS_TEXT_SEPTETS);
 }
 
 /** Bytes a line adds to the JSON-encoded SNS message (escapes included, plus its newline). */

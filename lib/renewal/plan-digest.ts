@@ -1,6 +1,6 @@
 import { formatMoney } from '../money';
 import type { RenderedMessage } from '../notify/port';
-import { domainToGsm7, truncateGsm7 } from '../notify/text/gsm7';
+import { domainToGsm7, SMS_TEXT_SEPTETS, truncateGsm7 } from '../notify/text/gsm7';
 import { formatDateTimeUtc, formatDateUtc, sanitizeLine, toAsciiLine } from '../notify/text/sanitize';
 import { jsonBytes, MAX_EMAIL_BYTES } from './digest';
 import { describeMoney } from './money-notices';
@@ -15,7 +15,6 @@ import { type Decision, type Plan, REASONS } from './plan-types';
 const MAX_DOMAIN_CHARS = 253;
 const MAX_ID_CHARS = 100;
 const MAX_SUBJECT_CHARS = 99;
-const MAX_SMS_SEPTETS = 160;
 
 /** The subject prefix of every plan digest. */
 export const DRY_RUN_MARK = 'DRY RUN';
@@ -84,7 +83,7 @@ export function renderPlanDigest(plan: Plan, input: { runId: string; endpoint?: 
     email: fitEmail(lines.slice(0, head), lines.slice(head), tail).join('\n'),
     sms: truncateGsm7(
       `${short}${firstDue ? `, first ${domainToGsm7(firstDue.domain.domainName)}` : ''}`,
-      MAX_SMS_SEPTETS,
+      SMS_TEXT_SEPTETS,
     ),
     default: short,
     event: 'submitted',

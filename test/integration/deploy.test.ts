@@ -6,6 +6,7 @@ import { scheduleRuleName } from '../../lib/deployment/stack';
 import { ledgerGrants } from '../../lib/iam';
 import { describeTableSchema, TABLE } from '../../lib/ledger/table';
 import { METRIC_DIMENSION, METRIC_NAMESPACE, METRICS } from '../../lib/metrics';
+import { SMS_TOPIC_PREFIX } from '../../lib/notify/text/gsm7';
 import {
   type CfnResource,
   type CfnTemplate,
@@ -460,6 +461,11 @@ describe('package (no parameters)', () => {
       expect(props(getResource(template, id))).not.toHaveProperty('DatapointsToAlarm');
     }
     expect(template.Outputs?.AlertPathTopicArn?.Value).toEqual(ref('AlertFallbackTopic'));
+  });
+
+  test("the alert topic's display name is the SMS prefix the digests leave room for", () => {
+    // SNS puts "<DisplayName>> " before every SMS of the topic: a longer name would make each SMS two parts.
+    expect(`${props(getResource(template, 'AlertTopic')).DisplayName}> `).toBe(SMS_TOPIC_PREFIX);
   });
 
   test('ledger table: the shared schema, on-demand, PITR, deletion protection, Retain, TTL', () => {

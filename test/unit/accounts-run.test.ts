@@ -3,7 +3,7 @@ import { createAccountsRoom, mergeAccountResults, runAccounts, throwIfAnyFailed 
 import { createLogger } from '../../lib/log';
 import { formatEmf } from '../../lib/metrics';
 import type { RenderedMessage } from '../../lib/notify/port';
-import { gsm7Length } from '../../lib/notify/text/gsm7';
+import { gsm7Length, SMS_TEXT_SEPTETS } from '../../lib/notify/text/gsm7';
 import { combineAccountParts } from '../../lib/renewal/account-digest';
 import { fairShares } from '../../lib/renewal/budgets';
 import { createCapturingNotifier } from '../helpers/world';
@@ -65,7 +65,7 @@ describe('combineAccountParts: one message, a section per account', () => {
     expect(m.event).toBe('error');
     expect(m.subject).toBe('[broken +2] [autorenew] job error (renew)');
     expect(m.sms.startsWith('[broken] autorenew: job error.')).toBe(true);
-    expect(gsm7Length(m.sms)).toBeLessThanOrEqual(160);
+    expect(gsm7Length(m.sms)).toBeLessThanOrEqual(SMS_TEXT_SEPTETS);
   });
 
   test('an account with nothing to say still gets its section; none at all: no message', () => {
@@ -83,7 +83,7 @@ describe('combineAccountParts: one message, a section per account', () => {
     ]) as RenderedMessage;
     expect(m.sms.startsWith('[a] ')).toBe(true);
     expect(m.sms.endsWith('(+1 more account(s) alerting)')).toBe(true);
-    expect(gsm7Length(m.sms)).toBeLessThanOrEqual(160);
+    expect(gsm7Length(m.sms)).toBeLessThanOrEqual(SMS_TEXT_SEPTETS);
   });
 
   test('a huge email per account is cut to share the one message', () => {

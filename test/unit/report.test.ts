@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import type { Digest, DomainOutcome, NotifyEvent, NotifyPolicy } from '../../lib/notify/port';
-import { gsm7Length, isGsm7 } from '../../lib/notify/text/gsm7';
+import { gsm7Length, isGsm7, SMS_TEXT_SEPTETS } from '../../lib/notify/text/gsm7';
 import { renderDigest } from '../../lib/renewal/digest';
 import { outcomesForNotice } from '../../lib/renewal/notices';
 
@@ -228,7 +228,7 @@ describe('renderDigest: 1 000 domains', () => {
     const bytes = messageBytes(m);
     // measured: 137 580 bytes (about 137 bytes per domain line)
     expect(bytes).toBeLessThan(160_000);
-    expect(gsm7Length(m.sms)).toBeLessThanOrEqual(160);
+    expect(gsm7Length(m.sms)).toBeLessThanOrEqual(SMS_TEXT_SEPTETS);
   });
 
   it('cuts the list, never the message, when names and reasons are as long as allowed', () => {
@@ -248,7 +248,7 @@ describe('renderDigest: 1 000 domains', () => {
 describe('renderDigest: SMS', () => {
   function expectValidSms(sms: string) {
     expect(isGsm7(sms)).toBe(true);
-    expect(gsm7Length(sms)).toBeLessThanOrEqual(160);
+    expect(gsm7Length(sms)).toBeLessThanOrEqual(SMS_TEXT_SEPTETS);
     expect(sms).not.toMatch(/[\r\n]/);
     expect(sms.startsWith('autorenew: ')).toBe(true);
     expect(sms.endsWith(' See email.')).toBe(true);
@@ -282,7 +282,7 @@ describe('renderDigest: SMS', () => {
     expect(m.sms).toMatch(/^autorenew: 100 unknown, 100 failed, 100 stuck, 100 submitted, 100 renewed\. First: /);
   });
 
-  it('shortens a long first name to fit 160', () => {
+  it('shortens a long first name to fit one SMS after the topic prefix', () => {
     const m = render(digest([outcome({ domain: `${'a'.repeat(63)}.${'b'.repeat(63)}.${'c'.repeat(63)}.com` })]));
     expectValidSms(m.sms);
     expect(m.sms).toContain('...');
@@ -356,7 +356,7 @@ describe('renderDigest: any registrar text (property)', () => {
         expect(domainLines.length).toBeGreaterThanOrEqual(outcomes.length);
         expect(m.email.split('\n').filter((l) => /^[A-Z][a-z ]+ \(\d+\): /.test(l)).length).toBeLessThanOrEqual(5);
         expect(isGsm7(m.sms)).toBe(true);
-        expect(gsm7Length(m.sms)).toBeLessThanOrEqual(160);
+        expect(gsm7Length(m.sms)).toBeLessThanOrEqual(SMS_TEXT_SEPTETS);
         expect(m.subject).toMatch(/^[\x20-\x7e]{1,99}$/);
         expect(m.default).not.toMatch(/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u);
       }),

@@ -2,10 +2,25 @@ import { domainToASCII } from 'node:url';
 import { sanitizeLine } from './sanitize';
 
 /**
- * GSM 03.38 (GSM-7) text for SMS. One SMS holds 160 septets; a character of the extension table costs two
+ * GSM 03.38 (GSM-7) text for SMS. One SMS holds 160 septets (SMS_SEPTETS); a character of the extension table costs two
  * (escape + char). Any character outside both tables would switch the whole SMS to UCS-2 (70 characters), so we
  * never emit one: it is transliterated or replaced by '?'.
  */
+
+/** Septets of one single-part GSM-7 SMS. */
+export const SMS_SEPTETS = 160;
+
+/**
+ * What SNS puts before every SMS a topic sends: its display name, '>' and a space (AWS SNS guide, "Publishing SMS
+ * messages to an Amazon SNS topic"). serverless.yml's AlertTopic DisplayName, checked by test/integration/deploy.
+ */
+export const SMS_TOPIC_PREFIX = 'Domain autorenew> ';
+
+/**
+ * Septets our SMS text may use to stay one SMS once SNS has put the topic's prefix before it: 142. A 160-septet
+ * text became two SMS parts (twice the cost, and some phones show them apart).
+ */
+export const SMS_TEXT_SEPTETS = SMS_SEPTETS - SMS_TOPIC_PREFIX.length;
 
 // Basic set without LF/CR (an SMS digest is one line).
 const BASIC = new Set(
