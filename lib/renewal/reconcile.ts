@@ -6,7 +6,7 @@ import { applyToClaims, isLive, knownTaskNos, transitions } from './claims';
 import { DAY_MS, HOUR_MS } from './dates';
 import type { JobDeps } from './deps';
 import { judgeExpiry } from './expiry';
-import { isRenewalTask } from './foreign-tasks';
+import { isRenewalTask, JUST_RENEWED_MS, queuedTaskMark } from './foreign-tasks';
 import { rowsByDomain } from './task-rows';
 
 /**
@@ -208,10 +208,26 @@ async function searchTasks(
   );
   if (renewals.length === 0) return search;
   const known = await readKnown();
-  for (const task of renewals) {
-    if (known.has(task.taskNo)) continue;
-    const details = await deps.registrar.listTaskDetails(task.taskNo);
-    const got = new Set(rowsByDomain(details).keys());
+  const unknown = renewals.filter((t) => !known.has(t.taskNo));
+  // One detail read at a time, as before: the task list of a busy account can be long.
+  const read: { task: TaskInfo; got: Set<string> }[] = [];
+  for (const task of unknown)
+    read.push({ task, got: new Set(rowsByDomain(await deps.registrar.listTaskDetails(task.taskNo)).keys()) });
+  const short = read.filter(({ task, got }) => got.size < task.taskNum || got.size === 0);
+  const recent = await readRanRecently(
+    deps,
+    short.map((r) => r.task),
+    now,
+  );
+  for (const { task, got } of read) {
+    if ((got.size < task.taskNum || got.size === 0) && task.finished && recent.has(task.taskNo)) {
+      // Finished, reading short, and run (or last seen unfinished) less than JUST_RENEWED_MS ago: its rows may have
+      // renewed ours while the expiry still lags. It holds the batch for that long: released then, the lagging
+      // expiry read as unchanged and the next run bought a second year (review 2026-12-04). Not for ever: one task
+      // that always reads short would hold every batch near it for good.
+      search.touching.push(task.taskNo);
+      continue;
+    }
     if ((got.size < task.taskNum || got.size === 0) && !task.finished) {
       // Fewer details than the task holds (details lagging, or an answer cut short), or none at all whatever its
       // TaskNum says (0 read as "holds nothing" counted towards a release: review 2026-12-04): what it renews is not known.
@@ -230,6 +246,40 @@ async function searchTasks(
     if (exact && createdAfter(task, startedAt)) search.exact.push(task.taskNo);
   }
   return search;
+}
+
+/**
+ * Of these tasks that read short, those that ran recently: created, or last seen unfinished by a run (the
+ * queuedTaskMark this function puts for each unfinished one: best effort), less than JUST_RENEWED_MS before `now`.
+ * A task with no readable time and no mark is not recent (as in foreign-tasks.ts).
+ */
+async function readRanRecently(deps: JobDeps, tasks: readonly TaskInfo[], now: number): Promise<Set<string>> {
+  if (tasks.length === 0) return new Set();
+  const unfinished = tasks.filter((t) => !t.finished).map((t) => queuedTaskMark(t.taskNo));
+  if (unfinished.length > 0) {
+    try {
+      await deps.ledger.putMarks(unfinished, now);
+    } catch (err) {
+      deps.log.warn(
+        'could not mark renewal tasks seen unfinished; their creation time bounds them',
+        describeError(err),
+      );
+    }
+  }
+  const finished = tasks.filter((t) => t.finished);
+  const marks =
+    finished.length > 0 ? await deps.ledger.getMarks(finished.map((t) => queuedTaskMark(t.taskNo))) : new Map();
+  return new Set(
+    finished
+      .filter((t) => {
+        const at = Math.max(
+          t.createdAtMs ?? Number.NEGATIVE_INFINITY,
+          marks.get(queuedTaskMark(t.taskNo)) ?? Number.NEGATIVE_INFINITY,
+        );
+        return now - at < JUST_RENEWED_MS;
+      })
+      .map((t) => t.taskNo),
+  );
 }
 
 /** A task whose creation time cannot be read is not excluded by it (the other checks still apply). */

@@ -874,3 +874,38 @@ describe('a listing row with a field this tool cannot read', () => {
     expect(JSON.stringify(warnings)).toContain('odd.com: Premium: Invalid input');
   });
 });
+
+describe('an unknown submit whose task reads no rows', () => {
+  test('is not released while its task has just run and the expiry look-up lags: not bought again (review 2026-12-04)', async () => {
+    // The answer of the paid call is lost; its task waits 23 h in the queue, and its details read no rows, before
+    // and after it runs. Once it finished it no longer held the batch: the release rule read the expiry, which
+    // lagged 4 h, as unchanged, released the claim ("nothing was bought"), and the next run bought a second year.
+    const t = await given({ domains: ['a.com+20d'], rejectStaleExpiry: false });
+    const old = t.expiry('a.com') as number;
+    let first = true;
+    t.registrar.faults.afterSubmit = () => {
+      if (!first) return;
+      first = false;
+      throw new AmbiguousOutcomeError('answer lost (test)');
+    };
+    t.registrar.faults.queueMs = () => 23 * 3_600_000;
+    t.registrar.faults.expiryLagMs = () => 4 * 3_600_000;
+    const strange = strangeRegistrar(t.registrar, { noDetails: () => true });
+    await t.renew({ deps: { registrar: strange } });
+    let released = 0;
+    for (let h = 0; h < 25; h++) {
+      t.advance('1h');
+      released += (await t.check({ deps: { registrar: strange } })).released;
+    }
+    expect(released).toBe(0);
+    await t.renew({ deps: { registrar: strange } });
+    for (let h = 0; h < 6; h++) {
+      t.advance('1h');
+      await t.check({ deps: { registrar: strange } });
+    }
+    expect(t.registrar.submissions().filter((s) => s.domainName === 'a.com')).toHaveLength(1);
+    // Renewed once, and recorded so once the look-up shows it.
+    expect(t.expiry('a.com')).toBeLessThan(old + 400 * 86_400_000);
+    expect((await t.ledger.listClaimsForDomain('a.com')).map((c) => c.status)).toEqual(['RENEWED']);
+  });
+});
