@@ -22,7 +22,7 @@ import { sweepOrphanedClaims } from './sweep';
 import { rowsByDomain } from './task-rows';
 import { readTaskState } from './task-state';
 import { boundText } from './text';
-import { computeTimeMarginMs } from './time-margin';
+import { computeTimeMarginMs, createOutOfTime } from './time-margin';
 
 /**
  * Batches whose outcomes are recorded at once (step 3); each writes its claims LEDGER_CONCURRENCY at a time, so at
@@ -100,7 +100,7 @@ export async function runCheck(
   // run killed by its timeout sends no digest, and one that overran every hour would never send one (review
   // 2026-12-03). The batches left are read by the next run; they are still flagged stuck (ledger only).
   const margin = computeTimeMarginMs(deps.registrar.worstCaseCallMs);
-  const outOfTime = () => deps.remainingMs !== undefined && deps.remainingMs() < margin;
+  const outOfTime = createOutOfTime(deps);
   // 4, its read. Once a UTC day the live claims are read for the orphan sweep, beside the registrar calls of steps
   // 1-2 rather than after step 3: the Scan reads every claim of the account, and the repairs need only what it finds
   // under a batch that was not open when the run began (each one is re-read before it is repaired).

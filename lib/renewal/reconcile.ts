@@ -8,6 +8,7 @@ import type { JobDeps } from './deps';
 import { judgeExpiry } from './expiry';
 import { isRenewalTask, JUST_RENEWED_MS, queuedTaskMark } from './foreign-tasks';
 import { rowsByDomain } from './task-rows';
+import { createOutOfTime } from './time-margin';
 
 /**
  * How long after a submit was started before an UNKNOWN or stale INTENT batch is first read against the
@@ -88,7 +89,12 @@ export async function reconcileBatch(
   if (seen.size === 1) return adopt(deps, batch, [...seen][0] as string, 'its TaskNo was recorded on the claims');
   if (seen.size > 1) return waitWithAlert(deps, batch, 'stuck', `several TaskNos recorded: ${[...seen].join(', ')}`);
 
-  const search = await searchTasks(deps, batch, startedAt, now, () => knownElsewhere(deps, batch));
+  // Near the function's time limit the look-ups stop (one per entry or task, unbounded by the run's own check
+  // between batches): the entries left stay open and the run still records and reports (review 2026-12-04: a big
+  // batch touched by a finished task took the whole run every hour, and the run was killed before its digest).
+  const outOfTime = createOutOfTime(deps);
+  const search = await searchTasks(deps, batch, startedAt, now, () => knownElsewhere(deps, batch), outOfTime);
+  if (!search) return { kind: 'waiting', batch };
   if (search.exact.length === 1 && search.touching.length === 1) {
     return adopt(deps, batch, search.exact[0] as string, 'found in the task list');
   }
@@ -104,7 +110,8 @@ export async function reconcileBatch(
     // old + years was renewed (by one of them; whose does not matter) and is recorded so. Before, such a batch
     // stayed UNKNOWN for good, stuck daily, holding the domain at its next expiry (review 2026-12-03). The others
     // still wait for a person.
-    const renewed = search.unfinished.length === 0 ? await readRenewed(deps, cleared, rules, log) : new Map();
+    const renewed =
+      search.unfinished.length === 0 ? await readRenewed(deps, cleared, rules, log, outOfTime) : new Map();
     const settled = renewed.size > 0 ? (await release(deps, cleared, [], renewed, 'settled')).batch : cleared;
     if (settled.status === 'CLOSED') return { kind: 'released', batch: settled, released: 0 };
     return waitWithAlert(deps, settled, 'stuck', `candidate tasks ${search.touching.join(', ')}`);
@@ -125,6 +132,7 @@ export async function reconcileBatch(
   const renewed = new Map<string, number>();
   const moved: { domain: string; expiryMs: number }[] = [];
   for (const entry of current.entries.filter((e) => !e.outcome)) {
+    if (outOfTime()) break; // the entries not looked up stay open, neither released nor renewed
     try {
       const info = await deps.registrar.getDomain(entry.domain);
       const verdict = rules.judgeExpiry(entry.expiryMs, entry.years, info.expiresAtMs);
@@ -154,9 +162,11 @@ async function readRenewed(
   batch: Batch,
   rules: SettleRules,
   log: JobDeps['log'],
+  outOfTime: () => boolean,
 ): Promise<Map<string, number>> {
   const renewed = new Map<string, number>();
   for (const entry of batch.entries.filter((e) => !e.outcome)) {
+    if (outOfTime()) break;
     try {
       const info = await deps.registrar.getDomain(entry.domain);
       if (rules.judgeExpiry(entry.expiryMs, entry.years, info.expiresAtMs) === 'renewed')
@@ -199,7 +209,8 @@ async function searchTasks(
   startedAt: number,
   now: number,
   readKnown: () => Promise<ReadonlySet<string>>,
-): Promise<TaskSearch> {
+  outOfTime: () => boolean,
+): Promise<TaskSearch | undefined> {
   const want = new Set(batch.entries.map((e) => e.domain));
   const search: TaskSearch = { exact: [], touching: [], unfinished: [] };
   // Creation times are filtered by day on the registrar side, in an UNCONFIRMED zone: widen by a day each way.
@@ -211,8 +222,10 @@ async function searchTasks(
   const unknown = renewals.filter((t) => !known.has(t.taskNo));
   // One detail read at a time, as before: the task list of a busy account can be long.
   const read: { task: TaskInfo; got: Set<string> }[] = [];
-  for (const task of unknown)
+  for (const task of unknown) {
+    if (outOfTime()) return undefined; // a search not finished decides nothing
     read.push({ task, got: new Set(rowsByDomain(await deps.registrar.listTaskDetails(task.taskNo)).keys()) });
+  }
   const short = read.filter(({ task, got }) => got.size < task.taskNum || got.size === 0);
   const recent = await readRanRecently(
     deps,

@@ -10,3 +10,15 @@ const DEFAULT_CALL_WORST_CASE_MS = 60_000;
 export function computeTimeMarginMs(callWorstCaseMs: number | undefined): number {
   return (callWorstCaseMs ?? DEFAULT_CALL_WORST_CASE_MS) + LEDGER_MARGIN_MS;
 }
+
+/**
+ * True once the job has less than {@link computeTimeMarginMs} left (never without `remainingMs`, as in tests and
+ * the CLI): a step stops starting registrar calls, so the run still records and reports what it did.
+ */
+export function createOutOfTime(deps: {
+  remainingMs?: () => number;
+  registrar: { worstCaseCallMs?: number };
+}): () => boolean {
+  const margin = computeTimeMarginMs(deps.registrar.worstCaseCallMs);
+  return () => deps.remainingMs !== undefined && deps.remainingMs() < margin;
+}

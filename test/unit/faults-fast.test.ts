@@ -909,3 +909,40 @@ describe('an unknown submit whose task reads no rows', () => {
     expect((await t.ledger.listClaimsForDomain('a.com')).map((c) => c.status)).toEqual(['RENEWED']);
   });
 });
+
+describe("the check run's time limit inside one batch", () => {
+  test('an unknown batch touched by a finished task stops looking up its entries before the deadline (review 2026-12-04)', async () => {
+    // 100 entries, each look-up 3 s (throttled, backing off): the batch's own look-ups took 300 s of the function's
+    // 300 s every hour, the run was killed before it recorded or reported anything, for every batch.
+    const t = await given({ domains: Array.from({ length: 100 }, (_, i) => `d${i}.com+20d`) });
+    let first = true;
+    t.registrar.faults.afterSubmit = () => {
+      if (!first) return;
+      first = false;
+      throw new AmbiguousOutcomeError('answer lost (test)');
+    };
+    await t.renew();
+    t.registrar.faults = {};
+    t.registrar.tasks.length = 0; // the lost order never reached the registrar
+    // Someone else's order for one of them, refused (a stale expiry): a finished task touching the batch.
+    await t.registrar.submitRenewBatch({
+      items: [{ domainName: 'd0.com', years: 1, currentExpiryMs: 1, permitPremium: false }],
+    });
+    let elapsedMs = 0;
+    const slow: Registrar = {
+      ...t.registrar,
+      worstCaseCallMs: 170_000,
+      getDomain: async (name) => {
+        elapsedMs += 3_000;
+        return t.registrar.getDomain(name);
+      },
+    };
+    for (let h = 0; h < 3; h++) {
+      t.advance('1h');
+      elapsedMs = 0;
+      const summary = await t.check({ deps: { registrar: slow, remainingMs: () => 300_000 - elapsedMs } });
+      expect(elapsedMs).toBeLessThanOrEqual(300_000 - 170_000);
+      expect(summary.stuck + summary.unknown).toBeGreaterThan(0);
+    }
+  });
+});
