@@ -1,5 +1,5 @@
 import { createTaskQueue, LEDGER_CONCURRENCY, mapWithLimit } from '../concurrency';
-import { RejectedFinalError } from '../errors';
+import { LedgerConflictError, RejectedFinalError } from '../errors';
 import type { Batch, BatchEntry, Claim } from '../ledger/port';
 import { describeError } from '../log';
 import { RENEWED_ANYWAY_PREFIX } from '../notify/text/advice';
@@ -110,6 +110,13 @@ export async function runCheck(
     try {
       return await step();
     } catch (err) {
+      // Another check run (a duplicate schedule delivery, a CLI check) changed the batch first: its versioned save
+      // lost, nothing is wrong, and the batch is re-read and finished by whichever run comes next. Counted as an
+      // error, it failed the run and paged someone for an overlap (review 2026-12-04).
+      if (err instanceof LedgerConflictError) {
+        log.info('another run changed this batch meanwhile; left to it', { batchId: batch.batchId });
+        return undefined;
+      }
       summary.errors += 1;
       log.error('batch check failed; retried next run', {
         batchId: batch.batchId,

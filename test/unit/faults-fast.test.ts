@@ -946,3 +946,22 @@ describe("the check run's time limit inside one batch", () => {
     }
   });
 });
+
+describe('two check runs at once', () => {
+  test('the one that loses a batch to the other counts no error: no failure alarm for a duplicate delivery (review 2026-12-04)', async () => {
+    const t = await given({ domains: ['a.com+10d', 'b.com+11d'] });
+    t.registrar.faults.failDomain = (d) => (d === 'b.com' ? 'registry said no (test)' : undefined);
+    await t.renew();
+    t.advance('5m');
+    const [x, y] = await Promise.all([t.check(), t.check()]);
+    expect(x.errors + y.errors).toBe(0);
+    // Told at least once (both runs may send the digest: delivery is at-least-once, never at-most).
+    expect(t.notifier.sent.some((m) => m.subject.includes('1 failed'))).toBe(true);
+    // Settled once, by whichever won: one attempt counted for b.com, a.com renewed.
+    const claims = [...(await t.ledger.listClaimsForDomain('a.com')), ...(await t.ledger.listClaimsForDomain('b.com'))];
+    expect(claims.map((c) => [c.domain, c.status, c.attempts])).toEqual([
+      ['a.com', 'RENEWED', 0],
+      ['b.com', 'FAILED', 1],
+    ]);
+  });
+});
