@@ -182,12 +182,14 @@ export async function runCheck(
   const early = confirmEarly(deps, succeeded, knownReady, rules, log);
   // A domain the registrar says is not in the account (transferred out, deleted): its stuck line says so.
   const notFound = new Set<string>();
+  const lookUpFailed = new Set<string>();
   const expiries =
     lookUps.length > 0
       ? await readCurrentExpiries(
           deps.registrar,
           lookUps,
           (domain, err) => {
+            lookUpFailed.add(domain);
             if (err instanceof RejectedFinalError && err.context.code === 'DomainNotExist') notFound.add(domain);
             log.warn('could not read the expiry back', {
               domain,
@@ -198,6 +200,12 @@ export async function runCheck(
           outOfTime,
         )
       : new Map<string, number>();
+  // Failed rows whose look-up was not made for want of time: they wait for it (a plain failure line for a domain
+  // the registrar shows renewed invites a renewal by hand; review 2026-12-04). A look-up that failed does not hold
+  // its row: best effort, as before.
+  const unread = new Set(
+    failedRows.filter((e) => !expiries.has(e.domain) && !lookUpFailed.has(e.domain)).map((e) => e.domain),
+  );
   await early.settled();
   const known = await knownReady;
   // 3. Record outcomes, then flag stuck batches (each batch isolated). Ledger work only, no registrar call: the
@@ -212,7 +220,7 @@ export async function runCheck(
             policy,
             batch,
             { details, taskMayRun: taskMayRun === true },
-            { expiries, notFound },
+            { expiries, notFound, unread },
             summary,
             rules,
             known,
@@ -443,7 +451,12 @@ async function recordResults(
   policy: Policy,
   batch: Batch,
   task: { details: ReadonlyMap<string, TaskDetail>; taskMayRun: boolean },
-  readBack: { expiries: ReadonlyMap<string, number>; notFound: ReadonlySet<string> },
+  readBack: {
+    expiries: ReadonlyMap<string, number>;
+    notFound: ReadonlySet<string>;
+    /** Failed rows whose look-up the run had no time to make: left open for the next run. */
+    unread: ReadonlySet<string>;
+  },
   summary: CheckSummary,
   rules: SettleRules,
   known: ReadonlyMap<string, Claim>,
@@ -516,6 +529,10 @@ async function recordResults(
       const message = boundText(detail.failReason || detail.errorMsg || 'the registrar reported the renewal failed');
       if (taskRunning) {
         entries.push(pending(entry, heldFailureNote(message)));
+        continue;
+      }
+      if (readBack.unread.has(name)) {
+        entries.push(pending(entry));
         continue;
       }
       const shown = expiries.get(name);

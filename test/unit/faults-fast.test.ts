@@ -771,6 +771,33 @@ describe('partial faults on the fakes', () => {
     expect(t.registrar.submissions()).toHaveLength(1);
   });
 
+  test('near the time limit a failed row waits for its look-up instead of a plain failure line (review 2026-12-04)', async () => {
+    // Out of time, no look-up was made, and the row became a plain "failed, retried" line for a domain the
+    // registrar showed renewed: the line that invites a renewal by hand, a second purchase.
+    const t = await given({ domains: ['a.com+10d'] });
+    t.registrar.faults.queueMs = () => 3_600_000;
+    await t.renew();
+    t.advance('5m');
+    const domain = t.registrar.domains.get('a.com');
+    if (domain) domain.expiresAtMs += 365 * 86_400_000; // renewed in the console before our task ran
+    t.advance('2h');
+    let left = 300_000;
+    const registrar: Registrar = { ...t.registrar, worstCaseCallMs: 170_000 };
+    const late = await t.check({
+      deps: {
+        registrar: { ...registrar, listTaskDetails: async (no) => ((left = 100_000), t.registrar.listTaskDetails(no)) },
+        remainingMs: () => left,
+      },
+    });
+    expect(late).toMatchObject({ failed: 0 });
+    expect(lastLineFor(t, 'a.com')).not.toMatch(/retried after|attempt \d of/);
+    t.advance('1h');
+    expect(await t.check({ deps: { registrar } })).toMatchObject({ failed: 1 });
+    expect(lastLineFor(t, 'a.com')).toMatch(/reason: the registrar shows it renewed to .* though its row failed/);
+    const [claim] = await t.ledger.listClaimsForDomain('a.com');
+    expect(claim).toMatchObject({ status: 'FAILED', code: 'renewed-elsewhere', attempts: 0 });
+  });
+
   test('a renewal sent less than a day before the expiry that has not run within the hour is paged stuck at once', async () => {
     // Review 2026-12-04: the stuck alert waited a day from the submit; the first page came hours after the expiry.
     const t = await given({ domains: ['late.com+20h'] });
