@@ -455,8 +455,14 @@ async function release(
       // another batch's, or none, did not buy the domain, whatever its expiry now says (review 2026-12-04).
       if (isLive(c) || c.status === 'RENEWED') mayHaveBought.add(c.domain);
       keptLive.set(c.domain, false);
-      if (!isLive(c)) return c;
       const newExpiryMs = renewed.get(c.domain);
+      // Released meanwhile (a person's close-batch that released the claims, then lost its batch write to this
+      // fence) while the expiry reads about old + years: confirmed all the same, as check's recording does; left
+      // released, a listing lagging past the renew run's look at recent tasks bought the key again (review
+      // 2026-12-04). Confirming buys nothing, and the entry still says nothing was bought here.
+      if (newExpiryMs !== undefined && c.status === 'FAILED' && c.code === 'not-submitted')
+        return { ...transitions.confirm(c, { newExpiryMs }), message: renewedNote };
+      if (!isLive(c)) return c;
       if (newExpiryMs !== undefined) return { ...transitions.confirm(c, { newExpiryMs }), message: renewedNote };
       if (c.taskNo) {
         deps.log.error('not releasing a claim that carries a TaskNo; the next run adopts its task', {

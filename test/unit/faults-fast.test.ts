@@ -992,3 +992,30 @@ describe('two check runs at once', () => {
     ]);
   });
 });
+
+describe("a person's close-batch racing the release rule", () => {
+  test('a claim released meanwhile whose expiry reads renewed is confirmed, not left claimable (review 2026-12-04)', async () => {
+    // close-batch released the claims first, then lost its batch write to this check's fence: the release rule
+    // found the domain renewed (our lost order ran), but left the released claim claimable; a listing lagging past
+    // the 2 days the renew run looks back at tasks would buy the same expiry again.
+    const t = await given({ domains: ['a.com+20d'] });
+    let first = true;
+    t.registrar.faults.afterSubmit = () => {
+      if (!first) return;
+      first = false;
+      throw new AmbiguousOutcomeError('answer lost (test)');
+    };
+    const hidden = strangeRegistrar(t.registrar, { hideTasks: () => true });
+    await t.renew({ deps: { registrar: hidden } });
+    // close-batch released the claim, then its batch write failed: the batch is still open, UNKNOWN.
+    for (const c of await t.ledger.listClaimsForDomain('a.com'))
+      await t.ledger.saveClaim({ ...c, status: 'FAILED', code: 'not-submitted', message: 'closed by a person' });
+    for (let h = 0; h < 50; h++) {
+      t.advance('1h');
+      await t.check({ deps: { registrar: hidden } });
+    }
+    expect(await t.ledger.listOpenBatches()).toEqual([]);
+    const [claim] = await t.ledger.listClaimsForDomain('a.com');
+    expect(claim?.status).toBe('RENEWED');
+  });
+});
