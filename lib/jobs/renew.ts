@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Batch } from '../ledger/port';
+import { describeError } from '../log';
 import type { Policy } from '../policy/schema';
 import { costOf } from '../renewal/budgets';
 import type { JobDeps } from '../renewal/deps';
@@ -62,10 +63,28 @@ async function liveReport(deps: JobDeps, run: RenewRun): Promise<Report> {
   const { summary, plan } = run;
   // The batches as stored: the ledger, not this run's memory, says which notices are still pending.
   const ids = summary.batches.map((b) => b.batchId).filter((id) => id !== '-');
-  const [stored, sent] = await Promise.all([
+  const [storedRead, sentRead] = await Promise.allSettled([
     Promise.all(ids.map((id) => deps.ledger.getBatch(id))),
     deps.ledger.getMarks(marksToRead(plan)),
   ]);
+  // A read that fails (after the client's retries) does not cost the digest: its will-lapse, deferred and upcoming
+  // lines live in this run's plan only, and a generic "job error" in their place left a 1-day will-lapse line to the
+  // next run, after the expiry (review 2026-12-04). Without the batches, their lines stay pending on the ledger for
+  // the hourly check; without the marks, a line already sent may come again. The run then fails loudly.
+  const unread: string[] = [];
+  for (const [what, read] of [
+    ["the run's batches", storedRead],
+    ['the one-time notice marks', sentRead],
+  ] as const) {
+    if (read.status === 'fulfilled') continue;
+    unread.push(what);
+    deps.log.error(
+      `${what} could not be read back for the digest; it goes out without them`,
+      describeError(read.reason),
+    );
+  }
+  const stored = storedRead.status === 'fulfilled' ? storedRead.value : [];
+  const sent = sentRead.status === 'fulfilled' ? sentRead.value : new Map<string, number>();
   // An unknown outcome whose UNKNOWN write failed: its stored batch (as the submit start left it) carries no notice,
   // so the alert is added here; once published it is marked sent on that batch. The run also fails loudly.
   const unrecorded = new Map(summary.batches.filter((b) => b.notRecorded).map((b) => [b.batchId, b]));
@@ -103,6 +122,7 @@ async function liveReport(deps: JobDeps, run: RenewRun): Promise<Report> {
     counts: pickCounts(RENEW_COUNTS, summary),
     metrics: moneyMetrics(plan, submitted),
     failures: [
+      ...(unread.length > 0 ? [`the digest was sent without ${unread.join(' and ')} (a ledger read failed)`] : []),
       ...(summary.taskNoNotRecorded ? [`${summary.taskNoNotRecorded} TaskNo(s) not recorded`] : []),
       ...(summary.errors ? [`${summary.errors} batch(es) failed on our side`] : []),
       ...(unrecorded.size

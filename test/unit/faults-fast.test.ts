@@ -1,4 +1,4 @@
-import { AmbiguousOutcomeError, AuthRejectedError, RejectedFinalError } from '../../lib/errors';
+import { AmbiguousOutcomeError, AuthRejectedError, LedgerError, RejectedFinalError } from '../../lib/errors';
 import { executeCheck, executeRenew } from '../../lib/jobs';
 import type { Registrar, RenewBatchRequest } from '../../lib/registrar/port';
 import { DOMAIN_BUDGET, utcDay } from '../../lib/renewal/budgets';
@@ -1018,4 +1018,29 @@ describe("a person's close-batch racing the release rule", () => {
     const [claim] = await t.ledger.listClaimsForDomain('a.com');
     expect(claim?.status).toBe('RENEWED');
   });
+});
+
+describe('a ledger read failing while the renew digest is built', () => {
+  test.each([['getBatch'], ['getMarks']] as const)(
+    '%s: the digest still goes out with the will-lapse lines, and the run fails loudly (review 2026-12-04)',
+    async (read) => {
+      // The run's batches and one-time marks are read back for its digest; one read failing sent only a generic
+      // "job error": the 1-day will-lapse domain, in this run's plan only, came again a day later, after its expiry.
+      const t = await given({ domains: ['brand.com+1d premium', 'a.com+10d'] });
+      const calls = { n: 0 };
+      const ledger = {
+        ...t.ledger,
+        [read]: async (...args: never[]) => {
+          // The first read of the run's report (after the run has bought a.com).
+          if (t.registrar.submissions().length > 0 && calls.n++ === 0) throw new LedgerError(`${read} failed (test)`);
+          return (t.ledger[read] as (...a: never[]) => Promise<unknown>)(...args);
+        },
+      };
+      await expect(executeRenew(t.deps({ ledger }), { policy: t.policy, dryRun: false, runId: 'r' })).rejects.toThrow(
+        /digest/,
+      );
+      expect(t.registrar.submissions().map((s) => s.domainName)).toEqual(['a.com']);
+      expect(lastLineFor(t, 'brand.com')).toMatch(/1 day left, reason: premium/);
+    },
+  );
 });
