@@ -28,7 +28,7 @@ export function utcMonth(ms: number): string {
   return new Date(ms).toISOString().slice(0, 7);
 }
 
-/** The periods one run's budgets are taken in (fixed at planning time, so a run crossing midnight uses one day). */
+/** The periods one batch's budgets are taken in: those of its send (run-renew.ts takes them per batch, review 2026-12-04). */
 export interface BudgetPeriods {
   day: string;
   month: string;

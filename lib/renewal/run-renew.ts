@@ -133,7 +133,10 @@ export async function runRenew(
   if (options.dryRun) return { plan, summary, heldBack };
 
   const margin = options.timeMarginMs ?? computeTimeMarginMs(deps.registrar.worstCaseCallMs);
-  const periods = budgetPeriods(policy, plan.nowMs, { globalCapped: options.global !== undefined });
+  // The day and month of each batch's budgets are those of its send, not of the plan: a run planned before UTC
+  // midnight that sent after it took the old day's counters, and a run right after midnight the new day's, so one
+  // UTC day saw twice its caps (review 2026-12-04). A run crossing midnight takes from both days, each within its cap.
+  const periodsNow = () => budgetPeriods(policy, deps.clock.now(), { globalCapped: options.global !== undefined });
   let global: GlobalShare | undefined;
   try {
     global = options.global
@@ -225,6 +228,7 @@ export async function runRenew(
       // The caps hold per UTC day (count) and month (money) across overlapping and duplicate runs: taken from the
       // ledger before sending (before claiming, when the batch is not prepared ahead).
       let grant: Grant = { items: 0, kept: [], counted: 0 };
+      const periods = periodsNow();
       try {
         if (planned.items.length > 0) grant = await takeBatchBudget(deps, policy, periods, planned, global);
       } catch (err) {

@@ -166,6 +166,30 @@ describe('the balance covers only part of what is due', () => {
 });
 
 describe('money limits', () => {
+  test("a run that sends after UTC midnight takes the new day: two runs cannot each spend a day's cap on one day (review 2026-12-04)", async () => {
+    // Run A plans at 23:59:30 and, its listing taking 60 s, sends at 00:00:30 on the day's counters of the day
+    // before; run B at 00:01 takes the new day's: 4 domains and 276 CNY sent in one UTC day, caps 2 and 140.
+    const t = await given({
+      now: '2026-11-29T23:59:30Z',
+      domains: Array.from({ length: 8 }, (_, i) => `d${i}.com+${3 + i}d`),
+      balance: '5000',
+      policy: { limits: { maxBatchSize: 2, maxSpendPerRun: '140', maxDomainsPerRun: 2 } },
+    });
+    const slow: Registrar = {
+      ...t.registrar,
+      listDomains: async (q) => {
+        t.advance('60s');
+        return t.registrar.listDomains(q);
+      },
+    };
+    await t.renew({ deps: { registrar: slow } });
+    t.advance('30s');
+    await t.renew();
+    const midnight = Date.parse('2026-11-30T00:00:00Z');
+    const onDay2 = t.registrar.tasks.filter((x) => x.createdAtMs >= midnight).flatMap((x) => x.request.items);
+    expect(onDay2.length).toBeLessThanOrEqual(2);
+  });
+
   test('no paid call is ever made for a domain whose price is above maxPricePerDomain', async () => {
     const t = await given({
       domains: ['cheap.com+5d', 'dear.io+5d', { domainName: 'gold.com', expiresAtMs: 0, premium: true }],
