@@ -1,5 +1,6 @@
 import { AmbiguousOutcomeError, AuthRejectedError, LedgerError, RejectedFinalError } from '../../lib/errors';
 import { executeCheck, executeRenew } from '../../lib/jobs';
+import type { Ledger } from '../../lib/ledger/port';
 import type { Registrar, RenewBatchRequest } from '../../lib/registrar/port';
 import { DOMAIN_BUDGET, utcDay } from '../../lib/renewal/budgets';
 import { collectHeldBack } from '../../lib/renewal/run-notices';
@@ -1043,4 +1044,32 @@ describe('a ledger read failing while the renew digest is built', () => {
       expect(lastLineFor(t, 'brand.com')).toMatch(/1 day left, reason: premium/);
     },
   );
+});
+
+describe('a submit-start write that landed but was reported failed, and a read-back that fails', () => {
+  test('the batch is closed as not sent all the same: the next run buys it, it is not held a day (review 2026-12-04)', async () => {
+    // The one read-back failed, the batch was taken as not landed, and its close lost on the version: the batch
+    // stayed "submit started" though nothing was sent, and check held the domain (20 h left) for a day and more.
+    const t = await given({ domains: ['a.com+20h'] });
+    let saves = 0;
+    let gets = 0;
+    const ledger: Ledger = {
+      ...t.ledger,
+      saveBatch: async (b) => {
+        const saved = await t.ledger.saveBatch(b);
+        if (++saves === 1 && b.submitStartedAtMs !== undefined) throw new LedgerError('answer lost (test)');
+        return saved;
+      },
+      getBatch: async (id) => {
+        if (++gets === 1) throw new LedgerError('read failed (test)');
+        return t.ledger.getBatch(id);
+      },
+    };
+    await t.renew({ deps: { ledger } });
+    expect(t.registrar.submissions()).toEqual([]);
+    expect(await t.ledger.listOpenBatches()).toEqual([]);
+    t.advance('1h');
+    await t.renew();
+    expect(t.registrar.submissions().map((s) => s.domainName)).toEqual(['a.com']);
+  });
 });
