@@ -118,8 +118,8 @@ export const JOB_LEDGER_CALLS: Record<Job, readonly LedgerMethod[]> = {
     'saveClaim',
     'listLiveClaims',
     'listClaimsForDomain',
-    // Per-target chat delivery marks (lib/notify/fanout.ts), only when the policy has notify.targets; and the
-    // once-a-day mark of "the renew job has not run".
+    // Per-target chat delivery marks (lib/notify/fanout.ts), only when the policy has notify.targets; the
+    // once-a-day mark of "the renew job has not run"; and reconcile's queued-task marks (a task seen unfinished).
     'getMarks',
     'putMarks',
     'recordRun',
