@@ -10,6 +10,7 @@ import { readCurrentExpiries } from './confirm-expiry';
 import { formatDateUtc, HOUR_MS } from './dates';
 import type { JobDeps } from './deps';
 import { hasHeldFailureNote, hasNote, heldFailureNote, NOT_IN_ACCOUNT, TASK_SAYS_RENEWED } from './entry-notes';
+import { LONG_QUEUED_MS, queuedTaskMark } from './foreign-tasks';
 import { claimKey } from './plan-types';
 import {
   DEFAULT_SETTLE_RULES,
@@ -287,7 +288,19 @@ async function readBatch(
   }
   if (current.status !== 'SUBMITTED' || !current.taskNo) return { batch: current };
   const details = rowsByDomain(await deps.registrar.listTaskDetails(current.taskNo));
+  await markLongQueued(deps, current, details);
   return { batch: current, details, taskMayRun: await readWhetherTaskMayRun(deps, policy, current, details) };
+}
+
+/**
+ * Marks our task for the buying runs (queuedTaskMark) when a row of it succeeded LONG_QUEUED_MS or more after the
+ * batch was sent: durable before the batch can close (a failed write fails this batch's step, and it stays open).
+ */
+async function markLongQueued(deps: JobDeps, batch: Batch, details: ReadonlyMap<string, TaskDetail>): Promise<void> {
+  const now = deps.clock.now();
+  if (now - (batch.submitStartedAtMs ?? batch.createdAtMs) < LONG_QUEUED_MS) return;
+  if (![...details.values()].some((d) => d.state === 'success')) return;
+  await deps.ledger.putMarks([queuedTaskMark(batch.taskNo ?? '')], now);
 }
 
 /**

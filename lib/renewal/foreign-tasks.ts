@@ -33,6 +33,15 @@ export function queuedTaskMark(taskNo: string): string {
   return `queued-task:${taskNo}`;
 }
 
+/**
+ * A task of ours that shows a succeeded row this long or longer after it was made (ms) is marked too (queuedTaskMark,
+ * by check, before its batch can close): a buying run reads a finished task by its creation only within
+ * JUST_RENEWED_MS, and once its batch is closed its TaskNo is no longer ours to skip. Made 50 h before it ran and
+ * read by nobody, a lagging listing that showed the old expiry a little differently bought a second year (review
+ * 2026-12-04). A task that ran sooner is read by its creation for more than the day a listing is taken to lag.
+ */
+export const LONG_QUEUED_MS = DAY_MS;
+
 /** True for a renewal order's task. */
 export function isRenewalTask(task: TaskInfo): boolean {
   return task.kind === 'renewal';
