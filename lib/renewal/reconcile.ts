@@ -47,6 +47,12 @@ interface TaskSearch {
   touching: string[];
   /** Those of `touching` not finished yet: something may still execute for the batch while any is left. */
   unfinished: string[];
+  /**
+   * Finished tasks that read short and ran less than JUST_RENEWED_MS ago: they may have renewed one of the batch's
+   * domains while its expiry still lags, so they hold a release; they are not `touching` (any task reading short
+   * would, and would block the adoption of the batch's own task found exactly, for 2 days: review 2026-12-04).
+   */
+  holding: string[];
 }
 
 /**
@@ -117,12 +123,22 @@ export async function reconcileBatch(
     return waitWithAlert(deps, settled, 'stuck', `candidate tasks ${search.touching.join(', ')}`);
   }
 
-  // An empty read: it counts towards the release rule.
+  // An empty read: it counts towards the release rule (one with `holding` tasks too; the release itself waits).
   const reads = [...(batch.emptyTaskReadsAtMs ?? []), now].slice(-10);
   let current = await deps.ledger.saveBatch({ ...batch, emptyTaskReadsAtMs: reads, updatedAtMs: now });
   const releaseAt = startedAt + (rules.releaseAfterMs ?? policy.limits.releaseAfterHours * HOUR_MS);
   const spread = Math.max(...reads) - Math.min(...reads);
-  if (now < releaseAt || spread < rules.releaseReadGapMs) {
+  if (now < releaseAt || spread < rules.releaseReadGapMs || search.holding.length > 0) {
+    if (search.holding.length > 0 && now >= releaseAt) {
+      log.warn('a finished task that reads short ran recently: the release waits until it is 2 days past', {
+        tasks: search.holding,
+      });
+      // What reads renewed meanwhile is recorded so (by it or by us: whose does not matter), as for a batch that
+      // finished tasks touch; the unchanged wait.
+      const renewed = await readRenewed(deps, current, rules, log, outOfTime);
+      if (renewed.size > 0) current = (await release(deps, current, [], renewed, 'settled')).batch;
+      if (current.status === 'CLOSED') return { kind: 'released', batch: current, released: 0 };
+    }
     current = await flagLapseRisk(deps, current, releaseAt, now);
     current = await flagUnrecordedUnknown(deps, current, claims, now);
     return { kind: 'waiting', batch: current };
@@ -212,7 +228,7 @@ async function searchTasks(
   outOfTime: () => boolean,
 ): Promise<TaskSearch | undefined> {
   const want = new Set(batch.entries.map((e) => e.domain));
-  const search: TaskSearch = { exact: [], touching: [], unfinished: [] };
+  const search: TaskSearch = { exact: [], touching: [], unfinished: [], holding: [] };
   // Creation times are filtered by day on the registrar side, in an UNCONFIRMED zone: widen by a day each way.
   const renewals = (await deps.registrar.listTasks({ fromMs: startedAt - DAY_MS, toMs: now + DAY_MS })).filter(
     isRenewalTask,
@@ -237,8 +253,9 @@ async function searchTasks(
       // Finished, reading short, and run (or last seen unfinished) less than JUST_RENEWED_MS ago: its rows may have
       // renewed ours while the expiry still lags. It holds the batch for that long: released then, the lagging
       // expiry read as unchanged and the next run bought a second year (review 2026-12-04). Not for ever: one task
-      // that always reads short would hold every batch near it for good.
-      search.touching.push(task.taskNo);
+      // that always reads short would hold every batch near it for good. It holds only the release: our own task,
+      // found exactly, is still adopted.
+      search.holding.push(task.taskNo);
       continue;
     }
     if ((got.size < task.taskNum || got.size === 0) && !task.finished) {

@@ -1079,3 +1079,41 @@ describe('a submit-start write that landed but was reported failed, and a read-b
     expect(t.registrar.submissions().map((s) => s.domainName)).toEqual(['a.com']);
   });
 });
+
+describe('an unknown submit beside an unrelated finished task that reads no rows', () => {
+  test('is still adopted, and its failed row retried: the other task only holds a release (review 2026-12-04)', async () => {
+    // The 2-day hold of a finished task that reads short made it "touch" every unknown batch: with our own task
+    // found exactly, two tasks touched it and nothing was adopted for 2 days; its failed row was not retried and a
+    // domain 20 days from expiry waited, stuck, into the last weeks before it lapses.
+    const t = await given({ domains: ['a.com+20d', 'z.com+300d'], rejectStaleExpiry: false });
+    let first = true;
+    t.registrar.faults.afterSubmit = () => {
+      if (!first) return;
+      first = false;
+      throw new AmbiguousOutcomeError('answer lost (test)');
+    };
+    let refuse = true;
+    t.registrar.faults.failDomain = (name) => (name === 'a.com' && refuse ? 'refused (test)' : undefined);
+    await t.renew();
+    // Someone renews z.com in the console; its task runs at once and its details read no rows.
+    const theirs = await t.registrar.submitRenewBatch({
+      items: [{ domainName: 'z.com', years: 1, currentExpiryMs: t.expiry('z.com') as number, permitPremium: false }],
+    });
+    const registrar: Registrar = {
+      ...t.registrar,
+      listTaskDetails: async (no) => (no === theirs.taskNo ? [] : t.registrar.listTaskDetails(no)),
+    };
+    let adopted = 0;
+    for (let h = 0; h < 2; h++) {
+      t.advance('1h');
+      adopted += (await t.check({ deps: { registrar } })).adopted;
+    }
+    expect(adopted).toBe(1);
+    const [claim] = await t.ledger.listClaimsForDomain('a.com');
+    expect(claim).toMatchObject({ status: 'FAILED' });
+    refuse = false;
+    t.advance('23h');
+    await t.renew({ deps: { registrar } });
+    expect(t.registrar.submissions().filter((s) => s.domainName === 'a.com')).toHaveLength(2);
+  });
+});
