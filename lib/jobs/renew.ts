@@ -95,7 +95,8 @@ async function liveReport(deps: JobDeps, run: RenewRun): Promise<Report> {
       { ...b, pendingNotices: [...b.pendingNotices, 'unknown' as const], error: { message: lost.message ?? '' } },
     ];
   });
-  const submitted = submittedCost(batches);
+  // Unread, what was sent is not known here: "submitted 0.00" beside a renewal just bought would mislead.
+  const submitted = storedRead.status === 'fulfilled' ? submittedCost(batches) : undefined;
   return {
     job: 'renew',
     notices: {
@@ -167,12 +168,12 @@ function submittedCost(batches: readonly Batch[]): number {
  * Money metrics, integer minor units of the policy's currency: what was planned and sent, the balance, and what the
  * balance lacks for everything due (the low-balance alarm fires when that is above 0).
  */
-function moneyMetrics(plan: Plan, submitted: number): Record<string, number> {
+function moneyMetrics(plan: Plan, submitted: number | undefined): Record<string, number> {
   const money = plan.money;
   if (!money) return {};
   return {
     SpendQuoted: money.total.minor,
-    SpendSubmitted: submitted,
+    ...(submitted === undefined ? {} : { SpendSubmitted: submitted }),
     TopUpNeeded: money.shortfall?.minor ?? 0,
     ...(money.balance.state === 'read' ? { Balance: money.balance.availableCash.minor } : {}),
   };

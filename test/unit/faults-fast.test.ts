@@ -1048,6 +1048,12 @@ describe('a ledger read failing while the renew digest is built', () => {
       );
       expect(t.registrar.submissions().map((s) => s.domainName)).toEqual(['a.com']);
       expect(lastLineFor(t, 'brand.com')).toMatch(/1 day left, reason: premium/);
+      // Without the batches, what was sent is not known here: no "submitted 0.00" beside a renewal just bought.
+      const money = t.notifier.sent
+        .at(-1)
+        ?.email.split('\n')
+        .find((l) => l.startsWith('Money: '));
+      expect(money).toMatch(read === 'getBatch' ? /^Money: planned [\d.]+ CNY/ : /^Money: submitted [1-9][\d.]* CNY/);
     },
   );
 });
