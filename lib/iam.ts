@@ -119,7 +119,8 @@ export const JOB_LEDGER_CALLS: Record<Job, readonly LedgerMethod[]> = {
     'listLiveClaims',
     'listClaimsForDomain',
     // Per-target chat delivery marks (lib/notify/fanout.ts), only when the policy has notify.targets; the
-    // once-a-day mark of "the renew job has not run"; and reconcile's queued-task marks (a task seen unfinished).
+    // once-a-day mark of "the renew job has not run"; reconcile's queued-task marks (a task seen unfinished); and
+    // the ran-task marks of our own tasks seen to run (check and reconcile).
     'getMarks',
     'putMarks',
     'recordRun',

@@ -10,7 +10,7 @@ import { readCurrentExpiries } from './confirm-expiry';
 import { formatDateUtc, HOUR_MS } from './dates';
 import type { JobDeps } from './deps';
 import { hasHeldFailureNote, hasNote, heldFailureNote, NOT_IN_ACCOUNT, TASK_SAYS_RENEWED } from './entry-notes';
-import { LONG_QUEUED_MS, queuedTaskMark } from './foreign-tasks';
+import { ranTaskMark } from './foreign-tasks';
 import { claimKey } from './plan-types';
 import {
   DEFAULT_SETTLE_RULES,
@@ -180,6 +180,7 @@ export async function runCheck(
   // flight, and a renewal is confirmed on its claim as soon as its page shows the new expiry. Step 3 then finds
   // those claims settled; a claim that changed in between fails its versioned save and is re-read there.
   const knownReady = prefetchClaims(deps, progress, log);
+  const unmarkedReady = markRan(deps, progress, log);
   const early = confirmEarly(deps, succeeded, knownReady, rules, log);
   // A domain the registrar says is not in the account (transferred out, deleted): its stuck line says so.
   const notFound = new Set<string>();
@@ -209,25 +210,28 @@ export async function runCheck(
   );
   await early.settled();
   const known = await knownReady;
+  const unmarked = await unmarkedReady;
+  summary.errors += unmarked.size;
   // 3. Record outcomes, then flag stuck batches (each batch isolated). Ledger work only, no registrar call: the
   // batches are recorded a few at a time. Batches never share a claim (a transition touches only claims carrying
   // its batchId), and each keeps its own order: claims first, then the batch.
   const reread = (batch: Batch) => deps.ledger.getBatch(batch.batchId).catch(() => undefined);
   const recorded = await mapWithLimit(progress, BATCHES_IN_PARALLEL, async ({ batch, details, taskMayRun }) => {
-    const settled = details
-      ? await isolated(batch, () =>
-          recordResults(
-            deps,
-            policy,
-            batch,
-            { details, taskMayRun: taskMayRun === true },
-            { expiries, notFound, unread },
-            summary,
-            rules,
-            known,
-          ),
-        )
-      : batch;
+    const settled =
+      details && !unmarked.has(batch.batchId)
+        ? await isolated(batch, () =>
+            recordResults(
+              deps,
+              policy,
+              batch,
+              { details, taskMayRun: taskMayRun === true },
+              { expiries, notFound, unread },
+              summary,
+              rules,
+              known,
+            ),
+          )
+        : batch;
     // Flagged even when its results step failed: a step that fails every run must not silence the stuck alert
     // (review 2026-12-03), which is then all that names its domains.
     const current = settled ?? (await reread(batch)) ?? batch;
@@ -288,19 +292,32 @@ async function readBatch(
   }
   if (current.status !== 'SUBMITTED' || !current.taskNo) return { batch: current };
   const details = rowsByDomain(await deps.registrar.listTaskDetails(current.taskNo));
-  await markLongQueued(deps, current, details);
   return { batch: current, details, taskMayRun: await readWhetherTaskMayRun(deps, policy, current, details) };
 }
 
 /**
- * Marks our task for the buying runs (queuedTaskMark) when a row of it succeeded LONG_QUEUED_MS or more after the
- * batch was sent: durable before the batch can close (a failed write fails this batch's step, and it stays open).
+ * Marks our tasks for the buying runs (ranTaskMark) when the row of an entry not yet settled reads succeeded, before
+ * any such batch can close: once closed, its TaskNo is no longer skipped as ours. One read and at most one write for
+ * all batches, beside the confirmation listing. Put once: a batch left open for a person (an entry whose expiry moved
+ * oddly) writes nothing each hour and keeps the time it was first seen to run. Never rejects: resolves with the
+ * batches whose mark is not durable (a failed write), which step 3 leaves unrecorded (open, their TaskNo ours).
  */
-async function markLongQueued(deps: JobDeps, batch: Batch, details: ReadonlyMap<string, TaskDetail>): Promise<void> {
-  const now = deps.clock.now();
-  if (now - (batch.submitStartedAtMs ?? batch.createdAtMs) < LONG_QUEUED_MS) return;
-  if (![...details.values()].some((d) => d.state === 'success')) return;
-  await deps.ledger.putMarks([queuedTaskMark(batch.taskNo ?? '')], now);
+async function markRan(deps: JobDeps, progress: readonly CheckProgress[], log: JobDeps['log']): Promise<Set<string>> {
+  const ran = progress.filter(
+    ({ batch, details }) =>
+      batch.taskNo && details && batch.entries.some((e) => !e.outcome && details.get(e.domain)?.state === 'success'),
+  );
+  if (ran.length === 0) return new Set();
+  const marks = ran.map(({ batch }) => ranTaskMark(batch.taskNo ?? ''));
+  try {
+    const put = await deps.ledger.getMarks(marks).catch(() => new Map<string, number>());
+    const missing = marks.filter((m) => !put.has(m));
+    if (missing.length > 0) await deps.ledger.putMarks(missing, deps.clock.now());
+    return new Set();
+  } catch (err) {
+    log.error('could not mark tasks seen to run; their batches are recorded next run', describeError(err));
+    return new Set(ran.map(({ batch }) => batch.batchId));
+  }
 }
 
 /**

@@ -34,13 +34,17 @@ export function queuedTaskMark(taskNo: string): string {
 }
 
 /**
- * A task of ours that shows a succeeded row this long or longer after it was made (ms) is marked too (queuedTaskMark,
- * by check, before its batch can close): a buying run reads a finished task by its creation only within
- * JUST_RENEWED_MS, and once its batch is closed its TaskNo is no longer ours to skip. Made 50 h before it ran and
- * read by nobody, a lagging listing that showed the old expiry a little differently bought a second year (review
- * 2026-12-04). A task that ran sooner is read by its creation for more than the day a listing is taken to lag.
+ * The ledger mark put when a renewal task has been seen to run for one of our batches (its time: when seen so): by
+ * check, when a row of an unsettled entry reads succeeded, before the batch can close; by reconcile, for the tasks
+ * whose renewals it records without adopting them. A buying run reads a finished task by its creation only within
+ * JUST_RENEWED_MS (in an UNCONFIRMED zone), and once our batch is closed its TaskNo is no longer ours to skip: made
+ * 20 h or 50 h before it ran, it was read too briefly or not at all, and a lagging listing that showed the old expiry
+ * a little differently bought a second year (review 2026-12-04/05). Read while less than JUST_RENEWED_MS old only,
+ * unlike queuedTaskMark: a task of ours that ran days ago costs no detail call per run for the whole lookback.
  */
-export const LONG_QUEUED_MS = DAY_MS;
+export function ranTaskMark(taskNo: string): string {
+  return `ran-task:${taskNo}`;
+}
 
 /** True for a renewal order's task. */
 export function isRenewalTask(task: TaskInfo): boolean {
@@ -80,10 +84,17 @@ export interface FinishedTaskCheck {
   /** A finished task whose details could not be read (after the client's retries): skipped, reported here. */
   onUnread?: (taskNo: string, err: Error) => void;
   /**
-   * When a run last saw each of these finished tasks unfinished (epoch ms; the queuedTaskMark marks), for those
-   * it did: their rows are read too. Absent: only creation times say which finished tasks are read.
+   * The marks of these finished tasks, epoch ms, for those that carry one (one ledger read): `queued`, when a run
+   * last saw each unfinished (queuedTaskMark: read whatever its age); `ran`, when one of ours was seen to run
+   * (ranTaskMark: read while less than JUST_RENEWED_MS old). Absent: only creation times say which are read.
    */
-  seenQueued?: (taskNos: readonly string[]) => Promise<ReadonlyMap<string, number>>;
+  seenMarks?: (taskNos: readonly string[]) => Promise<TaskMarks>;
+}
+
+/** A finished task's marks (FinishedTaskCheck.seenMarks), by TaskNo, epoch ms. */
+export interface TaskMarks {
+  queued: ReadonlyMap<string, number>;
+  ran: ReadonlyMap<string, number>;
 }
 
 /**
@@ -132,9 +143,15 @@ export async function findRenewingElsewhere(
   const ranRecently = (at: number | undefined) => at !== undefined && nowMs - at < JUST_RENEWED_MS;
   const renewals = tasks.filter((t) => isRenewalTask(t) && !known.has(t.taskNo));
   const older = renewals.filter((t) => t.finished && !ranRecently(t.createdAtMs)).map((t) => t.taskNo);
-  const seen = older.length > 0 && finished.seenQueued ? await finished.seenQueued(older) : new Map<string, number>();
-  const seenAt = (task: TaskInfo) => seen.get(task.taskNo);
-  const unknown = renewals.filter((t) => !t.finished || ranRecently(t.createdAtMs) || seenAt(t) !== undefined);
+  const marks: TaskMarks =
+    older.length > 0 && finished.seenMarks
+      ? await finished.seenMarks(older)
+      : { queued: new Map<string, number>(), ran: new Map<string, number>() };
+  const seenAt = (task: TaskInfo) => marks.queued.get(task.taskNo);
+  const ranMark = (task: TaskInfo) => marks.ran.get(task.taskNo);
+  const unknown = renewals.filter(
+    (t) => !t.finished || ranRecently(t.createdAtMs) || seenAt(t) !== undefined || ranRecently(ranMark(t)),
+  );
   if (unknown.length === 0) return found;
   const ours = new Set([...known, ...(await readOurs())]);
   for (const task of unknown) {
@@ -151,14 +168,22 @@ export async function findRenewingElsewhere(
       finished.onUnread?.(task.taskNo, err);
       continue;
     }
-    // Read as holding only the details listed, a short answer would let the run buy the rest a second time. A
-    // finished task renews nothing more: only its succeeded rows matter.
-    // No row at all reads short whatever TaskNum says (a TaskNum of 0 is no proof it holds nothing).
+    // It ran after it was last seen unfinished: that bounds a row with no readable time of its own; and about when
+    // one of ours was seen to run.
+    const ranAfter = Math.max(
+      task.createdAtMs ?? Number.NEGATIVE_INFINITY,
+      seenAt(task) ?? Number.NEGATIVE_INFINITY,
+      ranMark(task) ?? Number.NEGATIVE_INFINITY,
+    );
+    // Read as holding only the details listed, a short answer would let the run buy the rest a second time. No row
+    // at all reads short whatever TaskNum says (a TaskNum of 0 is no proof it holds nothing). A finished task that
+    // reads short and ran within JUST_RENEWED_MS may have renewed any of them while the listing lags (reconcile
+    // holds a release for it the same way; review 2026-12-05: a console renewal whose details read no rows was
+    // bought again); one that ran earlier renews nothing more.
     const rows = rowsByDomain(details).size;
-    if (!task.finished && (rows < task.taskNum || rows === 0)) found.unread.push(task.taskNo);
+    const short = rows < task.taskNum || rows === 0;
+    if (short && (!task.finished || ranRecently(ranAfter))) found.unread.push(task.taskNo);
     if (!task.finished) found.queued.push(task.taskNo);
-    // It ran after it was last seen unfinished: that bounds a row with no readable time of its own.
-    const ranAfter = Math.max(task.createdAtMs ?? Number.NEGATIVE_INFINITY, seenAt(task) ?? Number.NEGATIVE_INFINITY);
     for (const detail of details) {
       // A task still running holds every row that may yet renew: waiting, executing, and failed (whether a failed
       // row runs again while its task runs is UNCONFIRMED; check holds our own the same way). A row that succeeded

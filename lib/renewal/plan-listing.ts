@@ -14,6 +14,7 @@ import {
   findRenewingElsewhere,
   queuedTaskMark,
   type RenewingElsewhere,
+  ranTaskMark,
   taskNosOf,
 } from './foreign-tasks';
 import { noticeDaysOf, readNotices } from './notice';
@@ -44,6 +45,26 @@ export function renewalsInFlight(open: readonly Batch[]): Map<string, number> {
   for (const b of open)
     if (b.status !== 'CLOSED') for (const e of b.entries) if (!e.outcome) live.set(e.domain, e.expiryMs);
   return live;
+}
+
+/**
+ * Domain -> listed expiries (epoch ms) of the renewals an open batch (not CLOSED) has recorded RENEWED. While the
+ * batch stays open (a batch-mate waits for a person) its TaskNo is skipped as ours by the look at recent tasks, and
+ * the settled entry is not in flight: a lagging listing that read the old expiry a little differently found no
+ * claim and bought it again (review 2026-12-05).
+ */
+export function renewedUnderOpen(open: readonly Batch[]): Map<string, number[]> {
+  const renewed = new Map<string, number[]>();
+  for (const b of open)
+    if (b.status !== 'CLOSED')
+      for (const e of b.entries)
+        if (e.outcome === 'RENEWED') renewed.set(e.domain, [...(renewed.get(e.domain) ?? []), e.expiryMs]);
+  return renewed;
+}
+
+/** True when one of `expiries` is `listedMs` read a little differently (within RENEWED_TOLERANCE_MS, not equal). */
+function isDriftOf(listedMs: number, expiries: readonly number[] | undefined): boolean {
+  return (expiries ?? []).some((e) => e !== listedMs && Math.abs(e - listedMs) <= RENEWED_TOLERANCE_MS);
 }
 
 /**
@@ -151,21 +172,22 @@ export async function listAndPlan(
             taskNo,
             ...describeError(err),
           }),
-        seenQueued: async (taskNos) => {
-          const marks = await deps.ledger.getMarks(taskNos.map(queuedTaskMark));
-          return new Map(
-            taskNos.flatMap((no) =>
-              marks.has(queuedTaskMark(no)) ? [[no, marks.get(queuedTaskMark(no)) as number]] : [],
-            ),
-          );
+        seenMarks: async (taskNos) => {
+          const marks = await deps.ledger.getMarks(taskNos.flatMap((no) => [queuedTaskMark(no), ranTaskMark(no)]));
+          const byTask = (mark: (no: string) => string) =>
+            new Map(taskNos.flatMap((no) => (marks.has(mark(no)) ? [[no, marks.get(mark(no)) as number]] : [])));
+          return { queued: byTask(queuedTaskMark), ran: byTask(ranTaskMark) };
         },
       },
     );
     if (elsewhere.queued.length > 0) options.onQueuedElsewhere?.(elsewhere.queued);
     if (elsewhere.unread.length > 0)
-      deps.log.warn("someone else's unfinished renewal tasks list fewer details than they hold: nothing is bought", {
-        taskNos: elsewhere.unread,
-      });
+      deps.log.warn(
+        "someone else's renewal tasks (unfinished, or run within 2 days) list fewer details than they hold: nothing is bought",
+        {
+          taskNos: elsewhere.unread,
+        },
+      );
     if (elsewhere.renewedByUs.size > 0)
       deps.log.warn(
         'the listing shows the old expiry of a domain this tool has just renewed, read a little differently: not bought again',
@@ -409,13 +431,15 @@ async function planWithLedger(
     for (const [k, c] of claims) record.found.set(k, c);
   }
   const live = renewalsInFlight(open);
+  const renewedOpen = renewedUnderOpen(open);
   const inFlight = new Map<string, InFlightView>();
   for (const d of candidates) {
     const key = claimKey(d.domainName, d.expiresAtMs);
     const view = viewOf(d.expiresAtMs, claims.get(key), live.get(d.domainName));
     if (view) inFlight.set(key, view);
     // Our own renewal of this cycle, its expiry read a little differently by a lagging listing: renewed, not due.
-    else if (elsewhere?.renewedByUs.has(d.domainName)) inFlight.set(key, { status: 'RENEWED', attempts: 0 });
+    else if (elsewhere?.renewedByUs.has(d.domainName) || isDriftOf(d.expiresAtMs, renewedOpen.get(d.domainName)))
+      inFlight.set(key, { status: 'RENEWED', attempts: 0 });
   }
   return inFlight.size === 0 && notices.size === 0 ? draft : planRenewals({ ...base, inFlight, notices });
 }

@@ -31,7 +31,7 @@ export const REASONS = {
   'renewed-elsewhere':
     'a renewal task not made by this deployment renewed it in the last 2 days; the listing still shows the old expiry',
   'elsewhere-unread':
-    'a renewal task not made by this deployment is unfinished and its domain list reads short: it may hold this one',
+    'a renewal task not made by this deployment, unfinished or run in the last 2 days, has a domain list that reads short: it may hold or have renewed this one',
   unpriced: 'no price from the registrar or money.priceTable; money.unpriced is "skip"',
   'price-unusable':
     'the registrar stated a price that cannot be used (priced twice, differently, or an amount that does not read); money.priceTable is not used for it: compare with the renewal price in the console and renew by hand',

@@ -6,7 +6,7 @@ import { applyToClaims, isLive, knownTaskNos, transitions } from './claims';
 import { DAY_MS, HOUR_MS } from './dates';
 import type { JobDeps } from './deps';
 import { judgeExpiry } from './expiry';
-import { isRenewalTask, JUST_RENEWED_MS, queuedTaskMark } from './foreign-tasks';
+import { isRenewalTask, JUST_RENEWED_MS, queuedTaskMark, ranTaskMark } from './foreign-tasks';
 import { rowsByDomain } from './task-rows';
 import { createOutOfTime } from './time-margin';
 
@@ -118,6 +118,7 @@ export async function reconcileBatch(
     // still wait for a person.
     const renewed =
       search.unfinished.length === 0 ? await readRenewed(deps, cleared, rules, log, outOfTime) : new Map();
+    if (renewed.size > 0) await markRenewedBy(deps, [...search.touching, ...search.holding]);
     const settled = renewed.size > 0 ? (await release(deps, cleared, [], renewed, 'settled')).batch : cleared;
     if (settled.status === 'CLOSED') return { kind: 'released', batch: settled, released: 0 };
     return waitWithAlert(deps, settled, 'stuck', `candidate tasks ${search.touching.join(', ')}`);
@@ -136,6 +137,7 @@ export async function reconcileBatch(
       // What reads renewed meanwhile is recorded so (by it or by us: whose does not matter), as for a batch that
       // finished tasks touch; the unchanged wait.
       const renewed = await readRenewed(deps, current, rules, log, outOfTime);
+      if (renewed.size > 0) await markRenewedBy(deps, search.holding);
       if (renewed.size > 0) current = (await release(deps, current, [], renewed, 'settled')).batch;
       if (current.status === 'CLOSED') return { kind: 'released', batch: current, released: 0 };
     }
@@ -170,6 +172,16 @@ export async function reconcileBatch(
     moved: moved.length,
   });
   return release(deps, current, unchanged, renewed, 'no task was created; released for the next run');
+}
+
+/**
+ * Marks the finished tasks that may have made the renewals a batch records without adopting a task (ranTaskMark),
+ * before they are recorded: one of them may be ours, its claims then carry no TaskNo, and a buying run that does not
+ * read it (made more than 2 days before) bought the domain again from a listing that lagged and read the old expiry
+ * a little differently (review 2026-12-05). A failed write fails the batch's step: it stays open.
+ */
+async function markRenewedBy(deps: JobDeps, taskNos: readonly string[]): Promise<void> {
+  if (taskNos.length > 0) await deps.ledger.putMarks(taskNos.map(ranTaskMark), deps.clock.now());
 }
 
 /** The unsettled entries whose expiry reads about old + years (a failed look-up leaves its entry out). */

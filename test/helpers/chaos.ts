@@ -8,6 +8,7 @@ import type { Notifier, RenderedMessage } from '../../lib/notify/port';
 import { normalizeDomain } from '../../lib/registrar/domain-name';
 import type { Registrar } from '../../lib/registrar/port';
 import type { JobDeps } from '../../lib/renewal/deps';
+import { ranTaskMark } from '../../lib/renewal/foreign-tasks';
 import { DEFAULT_SETTLE_RULES, type SettleRules } from '../../lib/renewal/reconcile';
 import type { RenewRun } from '../../lib/renewal/run-renew';
 import type { SandboxFaults, SandboxFixtureDomain, SandboxState } from '../../lib/sandbox';
@@ -232,6 +233,9 @@ export function forgetTaskNos(ledger: Ledger): Ledger {
     listClaimsForDomain: async (d) =>
       (await ledger.listClaimsForDomain(d)).map((c) => ({ ...strip(c), taskNo: undefined as never })),
     getClaims: async (k) => (await ledger.getClaims(k)).map(strip),
+    // The marks that name a task of ours as run are forgotten too (a just-finished task would read as renewed
+    // elsewhere, and the run would send nothing to adopt).
+    getMarks: async (keys) => ledger.getMarks(keys.filter((k) => !k.startsWith(ranTaskMark('')))),
   };
 }
 

@@ -1087,10 +1087,11 @@ describe('a submit-start write that landed but was reported failed, and a read-b
 });
 
 describe('an unknown submit beside an unrelated finished task that reads no rows', () => {
-  test('is still adopted, and its failed row retried: the other task only holds a release (review 2026-12-04)', async () => {
+  test('is still adopted, and its failed row retried once the other task can no longer have renewed it (review 2026-12-04)', async () => {
     // The 2-day hold of a finished task that reads short made it "touch" every unknown batch: with our own task
-    // found exactly, two tasks touched it and nothing was adopted for 2 days; its failed row was not retried and a
-    // domain 20 days from expiry waited, stuck, into the last weeks before it lapses.
+    // found exactly, two tasks touched it and nothing was adopted for 2 days, stuck. It is adopted at once now; the
+    // retry still waits for the other task (it may have renewed a.com while the listing lags: elsewhere-unread, a
+    // digest line) until 2 days after it ran, then buys.
     const t = await given({ domains: ['a.com+20d', 'z.com+300d'], rejectStaleExpiry: false });
     let first = true;
     t.registrar.faults.afterSubmit = () => {
@@ -1119,6 +1120,9 @@ describe('an unknown submit beside an unrelated finished task that reads no rows
     expect(claim).toMatchObject({ status: 'FAILED' });
     refuse = false;
     t.advance('23h');
+    const held = await t.renew({ deps: { registrar } });
+    expect(held.plan.decisions.find((d) => d.domain.domainName === 'a.com')?.reason).toBe('elsewhere-unread');
+    t.advance('1d');
     await t.renew({ deps: { registrar } });
     expect(t.registrar.submissions().filter((s) => s.domainName === 'a.com')).toHaveLength(2);
   });

@@ -1,0 +1,205 @@
+import { AmbiguousOutcomeError } from '../../lib/errors';
+import type { Ledger } from '../../lib/ledger/port';
+import type { Registrar } from '../../lib/registrar/port';
+import { domainKey } from '../../lib/sandbox/tld';
+import { given, parseDomain } from '../helpers/builder';
+import { flakyLedger, showingExpiry, strangeRegistrar } from '../helpers/faulty';
+
+type T = Awaited<ReturnType<typeof given>>;
+
+/** The registrar with `domain` listed (listing only) at `shownMs`: a lagging listing read a little differently. */
+const laggingListing = (t: T, domain: string, shownMs: number): Registrar => ({
+  ...t.registrar,
+  listDomains: async (q) => {
+    const all = await t.registrar.listDomains({ ...q, expiringToMs: Number.MAX_SAFE_INTEGER });
+    return all.flatMap((d) => (d.domainName === domain ? [{ ...d, expiresAtMs: shownMs }] : []));
+  },
+});
+
+/**
+ * A listing that lags after a renewal and reads the old expiry a little differently (claims are keyed by the exact
+ * listed expiry), against our own tasks in every state they can close in, and someone else's that reads short.
+ * Found by the review of 2026-12-05; each test failed before its fix.
+ */
+describe('a lagging listing after our own renewal', () => {
+  test('a renewal of ours confirmed while a batch-mate keeps the batch open is not bought again by a drifted lagging listing', async () => {
+    // The batch stays SUBMITTED (b.com's expiry moved oddly, waiting for a person): its TaskNo is skipped as ours by
+    // findRenewingElsewhere, and a.com's entry, settled, is no longer in flight: nothing reads a.com as renewed.
+    const t = await given({ domains: ['a.com+10d', 'b.com+10d'], rejectStaleExpiry: false });
+    const old = t.expiry('a.com') as number;
+    const oldB = t.expiry('b.com') as number;
+    await t.renew();
+    expect(t.registrar.submissions()).toHaveLength(2);
+    t.advance('10m');
+    showingExpiry(t.registrar, 'b.com', oldB + 200 * 86_400_000);
+    await t.check();
+    const [open] = (await t.ledger.listOpenBatches()).filter((b) => b.status !== 'CLOSED');
+    expect(open?.entries.find((e) => e.domain === 'a.com')?.outcome).toBe('RENEWED');
+    t.advance('1h');
+    await t.renew({ deps: { registrar: laggingListing(t, 'a.com', old + 3_600_000) } });
+    expect(t.registrar.submissions().filter((s) => s.domainName === 'a.com')).toHaveLength(1);
+  });
+
+  test('our renewal that waited 20 h is not bought again by a drifted listing lagging 21 h when creation times read 8 h early', async () => {
+    // Marked only when queued a day or more, a task that ran 20 h after it was made was read by its creation for
+    // 28 h after it ran, or 20 h if CreateTime is read 8 h early (a UTC display parsed as UTC+8).
+    const t = await given({ domains: ['a.com+10d'], rejectStaleExpiry: false });
+    const old = t.expiry('a.com') as number;
+    t.registrar.faults.queueMs = () => 20 * 3_600_000;
+    await t.renew();
+    t.advance('20h');
+    t.advance('10m');
+    await t.check();
+    expect((await t.ledger.listOpenBatches()).filter((b) => b.status !== 'CLOSED')).toEqual([]);
+    t.advance('21h');
+    const registrar = strangeRegistrar(laggingListing(t, 'a.com', old + 3_600_000), { shiftCreatedMs: -8 * 3_600_000 });
+    const run = await t.renew({ deps: { registrar } });
+    expect(run.plan.decisions.map((d) => [d.domain.domainName, d.action])).toEqual([['a.com', 'skip']]);
+    expect(t.registrar.submissions()).toHaveLength(1);
+  });
+
+  test('our lost submit that waited 50 h, settled by reconcile (not adopted: its creation reads before the submit), is not bought again by a drifted lagging listing', async () => {
+    // Only check's readBatch puts the queued-task mark; a batch settled by reconcile's readRenewed (touching or
+    // holding path) closes with the task unread by any buying run, unmarked, and its claims carry no TaskNo.
+    const t = await given({ domains: ['a.com+10d'], rejectStaleExpiry: false });
+    const old = t.expiry('a.com') as number;
+    t.registrar.faults.queueMs = () => 50 * 3_600_000;
+    t.registrar.faults.afterSubmit = () => {
+      throw new AmbiguousOutcomeError('answer lost (test)');
+    };
+    await t.renew();
+    delete t.registrar.faults.afterSubmit;
+    // Its CreateTime reads 30 min before our submit start (past TASK_CLOCK_SKEW_MS): touching, not exact.
+    const early = strangeRegistrar(t.registrar, { shiftCreatedMs: -30 * 60_000 });
+    for (let h = 0; h < 51; h++) {
+      t.advance('1h');
+      await t.check({ deps: { registrar: early } });
+      if (h === 24) await t.renew();
+    }
+    expect((await t.ledger.listOpenBatches()).filter((b) => b.status !== 'CLOSED')).toEqual([]);
+    expect(t.registrar.submissions()).toHaveLength(1);
+    t.advance('1h');
+    const run = await t.renew({ deps: { registrar: laggingListing(t, 'a.com', old + 3_600_000) } });
+    expect(run.plan.decisions.map((d) => [d.domain.domainName, d.action])).toEqual([['a.com', 'skip']]);
+    expect(t.registrar.submissions()).toHaveLength(1);
+  });
+
+  test("someone else's finished renewal whose details read no rows holds a due domain while the listing lags", async () => {
+    // findRenewingElsewhere flags a short read (`unread`) only for an unfinished task; a finished one reading no
+    // rows protects nothing, though reconcile treats the very same task as possibly having renewed our domain.
+    const t = await given({ domains: ['a.com+10d'], rejectStaleExpiry: false });
+    t.registrar.faults.expiryLagMs = () => 4 * 3_600_000;
+    const theirs = await t.registrar.submitRenewBatch({
+      items: [{ domainName: 'a.com', years: 1, currentExpiryMs: t.expiry('a.com') as number, permitPremium: false }],
+    });
+    t.advance('10m');
+    const registrar: Registrar = {
+      ...t.registrar,
+      listTaskDetails: async (no) => (no === theirs.taskNo ? [] : t.registrar.listTaskDetails(no)),
+    };
+    await t.renew({ deps: { registrar } });
+    expect(t.registrar.submissions().filter((s) => s.domainName === 'a.com')).toHaveLength(1);
+  });
+
+  test('an unknown submit adopted beside a holding task that renewed its domain: its failed row is not retried while the expiry lags', async () => {
+    // 109c811: `holding` no longer blocks adoption. Our task (found exactly) failed; someone else's task, reading
+    // no rows, renewed a.com; the look-up lags, so the failure is recorded plain and retried: a second year.
+    // Before 109c811 the holding task kept the batch unadopted (claims live) for 2 days, past the lag.
+    const t = await given({
+      domains: ['a.com+20d'],
+      rejectStaleExpiry: false,
+      policy: { limits: { retryAfterHours: 2 } },
+    });
+    t.registrar.faults.expiryLagMs = () => 4 * 3_600_000;
+    let first = true;
+    t.registrar.faults.afterSubmit = () => {
+      if (!first) return;
+      first = false;
+      throw new AmbiguousOutcomeError('answer lost (test)');
+    };
+    let executions = 0;
+    t.registrar.faults.failDomain = (name) => (name === 'a.com' && executions++ === 0 ? 'refused (test)' : undefined);
+    await t.renew();
+    const theirs = await t.registrar.submitRenewBatch({
+      items: [{ domainName: 'a.com', years: 1, currentExpiryMs: t.expiry('a.com') as number, permitPremium: false }],
+    });
+    const registrar: Registrar = {
+      ...t.registrar,
+      listTaskDetails: async (no) => (no === theirs.taskNo ? [] : t.registrar.listTaskDetails(no)),
+    };
+    t.advance('1h');
+    await t.check({ deps: { registrar } });
+    t.advance('130m');
+    await t.renew({ deps: { registrar } });
+    expect(t.registrar.submissions().filter((s) => s.domainName === 'a.com')).toHaveLength(2);
+  });
+
+  test('our long-queued task, marked, is not read again by every buying run for the whole lookback', async () => {
+    // seenQueued: any mark makes a finished task read (seenAt !== undefined), whatever the mark's age; ours now
+    // carry one, so each costs a detail call per buying run for up to 7 days after it ran days ago.
+    const t = await given({ domains: ['a.com+10d'] });
+    t.registrar.faults.queueMs = () => 50 * 3_600_000;
+    await t.renew();
+    t.advance('50h');
+    t.advance('10m');
+    await t.check();
+    const ours = t.registrar.submissions()[0]?.taskNo;
+    t.advance('4d');
+    const b = parseDomain('b.com+10d', t.clock.now());
+    t.registrar.domains.set(domainKey('b.com'), b);
+    const asked: string[] = [];
+    const registrar: Registrar = {
+      ...t.registrar,
+      listTaskDetails: async (no) => {
+        asked.push(no);
+        return t.registrar.listTaskDetails(no);
+      },
+    };
+    await t.renew({ deps: { registrar } });
+    expect(t.registrar.submissions().map((s) => s.domainName)).toEqual(['a.com', 'b.com']);
+    expect(asked.filter((no) => no === ours)).toEqual([]);
+  });
+
+  test('check puts the ran-task mark once, not every hour while the batch stays open', async () => {
+    const t = await given({ domains: ['a.com+10d', 'b.com+10d'] });
+    const oldB = t.expiry('b.com') as number;
+    t.registrar.faults.queueMs = () => 30 * 3_600_000;
+    await t.renew();
+    showingExpiry(t.registrar, 'b.com', oldB + 200 * 86_400_000);
+    const puts: string[] = [];
+    const ledger: Ledger = {
+      ...t.ledger,
+      putMarks: async (keys, nowMs) => {
+        puts.push(...keys.filter((k) => k.startsWith('ran-task:')));
+        return t.ledger.putMarks(keys, nowMs);
+      },
+    };
+    for (let h = 0; h < 40; h++) {
+      t.advance('1h');
+      await t.check({ deps: { ledger } });
+    }
+    expect((await t.ledger.listOpenBatches()).filter((x) => x.status !== 'CLOSED')).toHaveLength(1);
+    expect(puts).toHaveLength(1);
+  });
+});
+
+describe('the ran-task mark write failing', () => {
+  test('leaves the batch open and its TaskNo ours until a run writes it: the drifted listing buys nothing meanwhile', async () => {
+    const t = await given({ domains: ['a.com+10d'], rejectStaleExpiry: false });
+    const old = t.expiry('a.com') as number;
+    t.registrar.faults.queueMs = () => 50 * 3_600_000;
+    await t.renew();
+    t.advance('50h');
+    t.advance('10m');
+    const failed = await t.check({ deps: { ledger: flakyLedger(t.ledger, { putMarks: [1] }) } });
+    expect(failed).toMatchObject({ errors: 1, renewed: 0 });
+    expect((await t.ledger.listOpenBatches()).filter((b) => b.status !== 'CLOSED')).toHaveLength(1);
+    t.advance('1h');
+    await t.renew({ deps: { registrar: laggingListing(t, 'a.com', old + 3_600_000) } });
+    expect(await t.check()).toMatchObject({ errors: 0, renewed: 1 });
+    t.advance('1h');
+    const run = await t.renew({ deps: { registrar: laggingListing(t, 'a.com', old + 3_600_000) } });
+    expect(run.plan.decisions.map((d) => [d.domain.domainName, d.action])).toEqual([['a.com', 'skip']]);
+    expect(t.registrar.submissions()).toHaveLength(1);
+  });
+});
