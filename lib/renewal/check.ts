@@ -180,7 +180,8 @@ export async function runCheck(
   // flight, and a renewal is confirmed on its claim as soon as its page shows the new expiry. Step 3 then finds
   // those claims settled; a claim that changed in between fails its versioned save and is re-read there.
   const knownReady = prefetchClaims(deps, progress, log);
-  const unmarkedReady = markRan(deps, progress, log);
+  const rowsRan = ranRows(progress);
+  const unmarkedReady = markRan(deps, rowsRan, log);
   const early = confirmEarly(deps, succeeded, knownReady, rules, log);
   // A domain the registrar says is not in the account (transferred out, deleted): its stuck line says so.
   const notFound = new Set<string>();
@@ -210,7 +211,10 @@ export async function runCheck(
   );
   await early.settled();
   const known = await knownReady;
-  const unmarked = await unmarkedReady;
+  const unmarked = new Set([
+    ...(await unmarkedReady),
+    ...(await markRan(deps, ranUnlisted(progress, expiries, rules, new Set(rowsRan)), log)),
+  ]);
   summary.errors += unmarked.size;
   // 3. Record outcomes, then flag stuck batches (each batch isolated). Ledger work only, no registrar call: the
   // batches are recorded a few at a time. Batches never share a claim (a transition touches only claims carrying
@@ -296,19 +300,17 @@ async function readBatch(
 }
 
 /**
- * Marks our tasks for the buying runs (ranTaskMark) when the row of an entry not yet settled reads succeeded, before
- * any such batch can close: once closed, its TaskNo is no longer skipped as ours. One read and at most one write for
- * all batches, beside the confirmation listing. Put once: a batch left open for a person (an entry whose expiry moved
- * oddly) writes nothing each hour and keeps the time it was first seen to run. Never rejects: resolves with the
- * batches whose mark is not durable (a failed write), which step 3 leaves unrecorded (open, their TaskNo ours).
+ * Marks our tasks for the buying runs (ranTaskMark) once they are known to have run for an entry not yet settled,
+ * before its batch can close: once closed, its TaskNo is no longer skipped as ours, and the mark says it is (and
+ * until when its rows are read). Known to have run: a row reads succeeded, or failed with the task finished
+ * (`ranRows`, beside the confirmation listing); or an entry without a row reads renewed (`ranUnlisted`, after it).
+ * Put once, at the first such sight: a batch left open for a person writes nothing each hour. Never rejects: resolves
+ * with the batches whose mark is not durable (a failed write), which step 3 leaves unrecorded (open, TaskNo ours).
  */
-async function markRan(deps: JobDeps, progress: readonly CheckProgress[], log: JobDeps['log']): Promise<Set<string>> {
-  const ran = progress.filter(
-    ({ batch, details }) =>
-      batch.taskNo && details && batch.entries.some((e) => !e.outcome && details.get(e.domain)?.state === 'success'),
-  );
+async function markRan(deps: JobDeps, batches: readonly Batch[], log: JobDeps['log']): Promise<Set<string>> {
+  const ran = batches.filter((b) => b.taskNo);
   if (ran.length === 0) return new Set();
-  const marks = ran.map(({ batch }) => ranTaskMark(batch.taskNo ?? ''));
+  const marks = ran.map((b) => ranTaskMark(b.taskNo ?? ''));
   try {
     const put = await deps.ledger.getMarks(marks).catch(() => new Map<string, number>());
     const missing = marks.filter((m) => !put.has(m));
@@ -316,8 +318,42 @@ async function markRan(deps: JobDeps, progress: readonly CheckProgress[], log: J
     return new Set();
   } catch (err) {
     log.error('could not mark tasks seen to run; their batches are recorded next run', describeError(err));
-    return new Set(ran.map(({ batch }) => batch.batchId));
+    return new Set(ran.map((b) => b.batchId));
   }
+}
+
+/** The batches whose task has run a row of an unsettled entry: succeeded, or failed with the task finished. */
+function ranRows(progress: readonly CheckProgress[]): Batch[] {
+  return progress.flatMap(({ batch, details, taskMayRun }) => {
+    if (!details) return [];
+    const ran = batch.entries.some((e) => {
+      const state = e.outcome ? undefined : details.get(e.domain)?.state;
+      return state === 'success' || (state === 'failure' && !taskMayRun);
+    });
+    return ran ? [batch] : [];
+  });
+}
+
+/** The batches with an unsettled entry without a row whose expiry now reads renewed (settled by its look-up). */
+function ranUnlisted(
+  progress: readonly CheckProgress[],
+  expiries: ReadonlyMap<string, number>,
+  rules: SettleRules,
+  skip: ReadonlySet<Batch>,
+): Batch[] {
+  return progress.flatMap(({ batch, details }) => {
+    if (!details || skip.has(batch)) return [];
+    const ran = batch.entries.some((e) => {
+      const now = expiries.get(e.domain);
+      return (
+        !e.outcome &&
+        !details.has(e.domain) &&
+        now !== undefined &&
+        rules.judgeExpiry(e.expiryMs, e.years, now) === 'renewed'
+      );
+    });
+    return ran ? [batch] : [];
+  });
 }
 
 /**

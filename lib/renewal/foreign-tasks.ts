@@ -1,7 +1,7 @@
 import { AmbiguousOutcomeError, RejectedRetryableError } from '../errors';
 import type { Batch, Claim } from '../ledger/port';
 import type { Registrar, TaskDetail, TaskInfo } from '../registrar/port';
-import { knownTaskNos } from './claims';
+import { knownTaskNos, RENEWED_ELSEWHERE_CODE } from './claims';
 import { DAY_MS } from './dates';
 import { RENEWED_TOLERANCE_MS } from './expiry';
 import { rowsByDomain } from './task-rows';
@@ -80,7 +80,9 @@ export interface RenewingElsewhere {
  */
 export interface FinishedTaskCheck {
   wanted?: ReadonlyMap<string, number>;
-  claimsOfDomain?: (domain: string) => Promise<readonly Pick<Claim, 'expiryMs' | 'taskNo' | 'previousTaskNos'>[]>;
+  claimsOfDomain?: (
+    domain: string,
+  ) => Promise<readonly Pick<Claim, 'expiryMs' | 'taskNo' | 'previousTaskNos' | 'status' | 'code'>[]>;
   /** A finished task whose details could not be read (after the client's retries): skipped, reported here. */
   onUnread?: (taskNo: string, err: Error) => void;
   /**
@@ -142,10 +144,11 @@ export async function findRenewingElsewhere(
   // else's tasks seen queued carry a mark, so the detail reads stay as few as such tasks.
   const ranRecently = (at: number | undefined) => at !== undefined && nowMs - at < JUST_RENEWED_MS;
   const renewals = tasks.filter((t) => isRenewalTask(t) && !known.has(t.taskNo));
-  const older = renewals.filter((t) => t.finished && !ranRecently(t.createdAtMs)).map((t) => t.taskNo);
+  // The marks of every finished one: a ran-task mark also says the task is ours (a closed batch's).
+  const done = renewals.filter((t) => t.finished).map((t) => t.taskNo);
   const marks: TaskMarks =
-    older.length > 0 && finished.seenMarks
-      ? await finished.seenMarks(older)
+    done.length > 0 && finished.seenMarks
+      ? await finished.seenMarks(done)
       : { queued: new Map<string, number>(), ran: new Map<string, number>() };
   const seenAt = (task: TaskInfo) => marks.queued.get(task.taskNo);
   const ranMark = (task: TaskInfo) => marks.ran.get(task.taskNo);
@@ -180,10 +183,13 @@ export async function findRenewingElsewhere(
     // reads short and ran within JUST_RENEWED_MS may have renewed any of them while the listing lags (reconcile
     // holds a release for it the same way; review 2026-12-05: a console renewal whose details read no rows was
     // bought again); one that ran earlier renews nothing more.
-    const rows = rowsByDomain(details).size;
-    const short = rows < task.taskNum || rows === 0;
-    if (short && (!task.finished || ranRecently(ranAfter))) found.unread.push(task.taskNo);
+    // Our own task (a ran-task mark) is not read short that way: what it renewed is on the ledger (below).
+    const byDomain = rowsByDomain(details);
+    const short = byDomain.size < task.taskNum || byDomain.size === 0;
+    const isOurs = task.finished && ranMark(task) !== undefined;
+    if (short && !isOurs && (!task.finished || ranRecently(ranAfter))) found.unread.push(task.taskNo);
     if (!task.finished) found.queued.push(task.taskNo);
+    if (isOurs && ranRecently(ranAfter)) await judgeOursWithoutSuccess(task, byDomain, short, finished, found);
     for (const detail of details) {
       // A task still running holds every row that may yet renew: waiting, executing, and failed (whether a failed
       // row runs again while its task runs is UNCONFIRMED; check holds our own the same way). A row that succeeded
@@ -198,11 +204,44 @@ export async function findRenewingElsewhere(
       if (!ranRecently(ranAt)) continue;
       const claims = (await finished.claimsOfDomain?.(detail.domainName)) ?? [];
       const own = claims.filter((c) => knownTaskNos(c).includes(task.taskNo));
-      const listedMs = finished.wanted?.get(detail.domainName);
       if (own.length === 0) found.renewed.add(detail.domainName);
-      else if (listedMs !== undefined && own.some((c) => Math.abs(c.expiryMs - listedMs) <= RENEWED_TOLERANCE_MS))
-        found.renewedByUs.add(detail.domainName);
+      else if (isOwnCycle(own, finished.wanted?.get(detail.domainName))) found.renewedByUs.add(detail.domainName);
     }
   }
   return found;
+}
+
+/** One of our claims of this task is for the cycle the listing shows (`listedMs`), read a little differently. */
+function isOwnCycle(own: readonly Pick<Claim, 'expiryMs'>[], listedMs: number | undefined): boolean {
+  return listedMs !== undefined && own.some((c) => Math.abs(c.expiryMs - listedMs) <= RENEWED_TOLERANCE_MS);
+}
+
+/**
+ * Our own task that ran within JUST_RENEWED_MS, for the wanted domains its rows do not show succeeded: a failed row
+ * (check still confirms a renewal whose expiry moved all the same), or, when it reads short, no row at all (check
+ * confirms an unlisted entry by its expiry). Judged by the ledger: a claim of the domain carrying the TaskNo for the
+ * cycle the listing shows holds it (`renewedByUs`); a lagging listing read a little differently bought a second year
+ * otherwise (review 2026-12-05). One claims Query per such domain: every wanted one only for a short read (rare).
+ */
+async function judgeOursWithoutSuccess(
+  task: TaskInfo,
+  byDomain: ReadonlyMap<string, TaskDetail>,
+  short: boolean,
+  finished: FinishedTaskCheck,
+  found: RenewingElsewhere,
+): Promise<void> {
+  if (!finished.wanted || !finished.claimsOfDomain) return;
+  for (const [domain, listedMs] of finished.wanted) {
+    const state = byDomain.get(domain)?.state;
+    if (state === 'success' || (state === undefined && !short)) continue;
+    // Only a claim that says renewed (confirmed, or failed with the expiry shown renewed): a plain failure was
+    // not bought, and is retried (a listing that reads its expiry differently makes the retry a first claim).
+    const claims = await finished.claimsOfDomain(domain);
+    const renewed = claims.filter(
+      (c) =>
+        knownTaskNos(c).includes(task.taskNo) &&
+        (c.status === 'RENEWED' || (c.status === 'FAILED' && c.code === RENEWED_ELSEWHERE_CODE)),
+    );
+    if (isOwnCycle(renewed, listedMs)) found.renewedByUs.add(domain);
+  }
 }

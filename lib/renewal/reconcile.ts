@@ -6,7 +6,7 @@ import { applyToClaims, isLive, knownTaskNos, transitions } from './claims';
 import { DAY_MS, HOUR_MS } from './dates';
 import type { JobDeps } from './deps';
 import { judgeExpiry } from './expiry';
-import { isRenewalTask, JUST_RENEWED_MS, queuedTaskMark, ranTaskMark } from './foreign-tasks';
+import { isRenewalTask, JUST_RENEWED_MS, queuedTaskMark } from './foreign-tasks';
 import { rowsByDomain } from './task-rows';
 import { createOutOfTime } from './time-margin';
 
@@ -175,13 +175,14 @@ export async function reconcileBatch(
 }
 
 /**
- * Marks the finished tasks that may have made the renewals a batch records without adopting a task (ranTaskMark),
+ * Marks the finished tasks that may have made the renewals a batch records without adopting a task (queuedTaskMark:
+ * not ranTaskMark, which says a task is ours, and these may be someone else's),
  * before they are recorded: one of them may be ours, its claims then carry no TaskNo, and a buying run that does not
  * read it (made more than 2 days before) bought the domain again from a listing that lagged and read the old expiry
  * a little differently (review 2026-12-05). A failed write fails the batch's step: it stays open.
  */
 async function markRenewedBy(deps: JobDeps, taskNos: readonly string[]): Promise<void> {
-  if (taskNos.length > 0) await deps.ledger.putMarks(taskNos.map(ranTaskMark), deps.clock.now());
+  if (taskNos.length > 0) await deps.ledger.putMarks(taskNos.map(queuedTaskMark), deps.clock.now());
 }
 
 /** The unsettled entries whose expiry reads about old + years (a failed look-up leaves its entry out). */

@@ -1,11 +1,30 @@
 import { AmbiguousOutcomeError } from '../../lib/errors';
+import { executeRenew } from '../../lib/jobs';
 import type { Ledger } from '../../lib/ledger/port';
 import type { Registrar } from '../../lib/registrar/port';
 import { domainKey } from '../../lib/sandbox/tld';
 import { given, parseDomain } from '../helpers/builder';
-import { flakyLedger, showingExpiry, strangeRegistrar } from '../helpers/faulty';
+import {
+  failingRow,
+  flakyLedger,
+  hidingDetailRows,
+  rewritingRows,
+  showingExpiry,
+  strangeRegistrar,
+} from '../helpers/faulty';
 
 type T = Awaited<ReturnType<typeof given>>;
+
+/** `base` with `domain` listed (listing only) at `shownMs`: a lagging listing read a little differently. */
+const laggingOver = (t: T, base: Registrar, domain: string, shownMs: number): Registrar => ({
+  ...base,
+  listDomains: async (q) => {
+    const all = await t.registrar.listDomains({ ...q, expiringToMs: Number.MAX_SAFE_INTEGER });
+    return all.flatMap((d) => (d.domainName === domain ? [{ ...d, expiresAtMs: shownMs }] : []));
+  },
+});
+
+const open = async (t: T) => (await t.ledger.listOpenBatches()).filter((b) => b.status !== 'CLOSED');
 
 /** The registrar with `domain` listed (listing only) at `shownMs`: a lagging listing read a little differently. */
 const laggingListing = (t: T, domain: string, shownMs: number): Registrar => ({
@@ -200,6 +219,87 @@ describe('the ran-task mark write failing', () => {
     t.advance('1h');
     const run = await t.renew({ deps: { registrar: laggingListing(t, 'a.com', old + 3_600_000) } });
     expect(run.plan.decisions.map((d) => [d.domain.domainName, d.action])).toEqual([['a.com', 'skip']]);
+    expect(t.registrar.submissions()).toHaveLength(1);
+  });
+});
+
+/** Our own task that reads short, or whose renewal was settled without a succeeded row (review 2026-12-05, round 2). */
+describe('our own task without a succeeded row', () => {
+  test('our own closed batch whose task reads short (a row never shown) does not hold every other due domain', async () => {
+    // b.com's row never shows; check settles it by its expiry (old + 1y) and closes the batch. The closed batch's
+    // TaskNo is no longer ours: the renew run reads it (made < 2 days ago), 1 row < TaskNum 2 -> `unread` -> every
+    // due domain skipped 'elsewhere-unread' ("a renewal task not made by this deployment") for ~2 days.
+    const t = await given({ domains: ['a.com+10d', 'b.com+10d'] });
+    const registrar = hidingDetailRows(t.registrar, 'b.com');
+    await t.renew({ deps: { registrar } });
+    t.advance('10m');
+    await t.check({ deps: { registrar } });
+    expect(await open(t)).toEqual([]);
+    // c.com arrives in the account (a transfer in) expiring in 20 h.
+    t.registrar.domains.set(domainKey('c.com'), parseDomain('c.com+20h', t.clock.now()));
+    t.advance('1h');
+    const run = await t.renew({ deps: { registrar } });
+    expect(run.plan.decisions.map((d) => [d.domain.domainName, d.action, d.reason])).toEqual([
+      ['c.com', 'renew', 'due'],
+    ]);
+  });
+
+  test('a domain due tomorrow is bought before it expires, not held by our own short-reading task until after', async () => {
+    // The daily runs before c.com's expiry both skip it 'elsewhere-unread' (hold: ran-task mark + 2 days); it
+    // expires unbought. The only alert is the will-lapse line blaming "a renewal task not made by this deployment".
+    const t = await given({ domains: ['a.com+10d', 'b.com+10d'] });
+    const registrar = hidingDetailRows(t.registrar, 'b.com');
+    await t.renew({ deps: { registrar } });
+    t.advance('10m');
+    await t.check({ deps: { registrar } });
+    t.registrar.domains.set(domainKey('c.com'), parseDomain('c.com+20h', t.clock.now()));
+    const cExpiry = t.expiry('c.com') as number;
+    for (let day = 0; day < 2; day++) {
+      t.advance(day === 0 ? '1h' : '1d');
+      await executeRenew(t.deps({ registrar }), { policy: t.policy, dryRun: false, runId: `day${day}` });
+    }
+    expect(t.clock.now()).toBeGreaterThan(cExpiry);
+    expect(t.registrar.submissions().map((s) => s.domainName)).toContain('c.com');
+  });
+
+  test('our long-queued single-domain task whose row never shows, settled by its expiry, is not bought again by a drifted lagging listing', async () => {
+    // markRan marks only when an unsettled row reads `success`. With no row, check settles the entry by its read-back
+    // expiry (unlisted path) and closes the batch unmarked; the task, made 50 h before it ran, is not read by the
+    // renew run (creation > 2 days, no mark), and the claim is keyed by the exact old expiry.
+    const t = await given({ domains: ['a.com+10d'], rejectStaleExpiry: false });
+    const old = t.expiry('a.com') as number;
+    t.registrar.faults.queueMs = () => 50 * 3_600_000;
+    const hidden = hidingDetailRows(t.registrar, 'a.com');
+    await t.renew({ deps: { registrar: hidden } });
+    for (let h = 0; h < 51; h++) {
+      t.advance('1h');
+      await t.check({ deps: { registrar: hidden } });
+      if (h === 24) await t.renew({ deps: { registrar: hidden } });
+    }
+    expect(await open(t)).toEqual([]);
+    expect(t.registrar.submissions()).toHaveLength(1);
+    t.advance('1h');
+    await t.renew({ deps: { registrar: laggingOver(t, hidden, 'a.com', old + 3_600_000) } });
+    expect(t.registrar.submissions()).toHaveLength(1);
+  });
+
+  test('our long-queued task whose row reads failed though the expiry shows it renewed is not bought again by a drifted lagging listing', async () => {
+    // Same hole, other path: the row reads `failure`, check's failed-row look-up shows old + 1y, the entry closes
+    // FAILED "renewed anyway" (claim shown-renewed, keyed by the exact old expiry); no ran-task mark is put.
+    const t = await given({ domains: ['a.com+10d'], rejectStaleExpiry: false });
+    const old = t.expiry('a.com') as number;
+    t.registrar.faults.queueMs = () => 50 * 3_600_000;
+    const failing = rewritingRows(t.registrar, failingRow('a.com'));
+    await t.renew({ deps: { registrar: failing } });
+    for (let h = 0; h < 51; h++) {
+      t.advance('1h');
+      await t.check({ deps: { registrar: failing } });
+      if (h === 24) await t.renew({ deps: { registrar: failing } });
+    }
+    expect(await open(t)).toEqual([]);
+    expect(t.registrar.submissions()).toHaveLength(1);
+    t.advance('1h');
+    await t.renew({ deps: { registrar: laggingOver(t, failing, 'a.com', old + 3_600_000) } });
     expect(t.registrar.submissions()).toHaveLength(1);
   });
 });
