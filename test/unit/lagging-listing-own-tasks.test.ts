@@ -303,3 +303,28 @@ describe('our own task without a succeeded row', () => {
     expect(t.registrar.submissions()).toHaveLength(1);
   });
 });
+
+describe('our own task whose row plainly failed', () => {
+  test('is retried, not held, when the listing reads its expiry a little differently (the claim says failed)', async () => {
+    // Judged by the ledger, only a claim that says renewed holds the domain; a plain failure held as "renewed by us"
+    // was never retried (a listing that truncates expiries to the day reads every one a little differently).
+    const t = await given({
+      domains: ['a.com+10d'],
+      rejectStaleExpiry: false,
+      policy: { limits: { retryAfterHours: 2 } },
+    });
+    const old = t.expiry('a.com') as number;
+    let refuse = true;
+    t.registrar.faults.failDomain = (name) => (name === 'a.com' && refuse ? 'registry said no (test)' : undefined);
+    await t.renew();
+    t.advance('10m');
+    await t.check();
+    const [claim] = await t.ledger.listClaimsForDomain('a.com');
+    expect(claim).toMatchObject({ status: 'FAILED', code: 'task-failed' });
+    refuse = false;
+    t.advance('3h');
+    const run = await t.renew({ deps: { registrar: laggingOver(t, t.registrar, 'a.com', old + 3_600_000) } });
+    expect(run.plan.decisions.map((d) => [d.domain.domainName, d.reason])).toEqual([['a.com', 'due']]);
+    expect(t.registrar.submissions().filter((s) => s.domainName === 'a.com')).toHaveLength(2);
+  });
+});
