@@ -26,6 +26,12 @@ import { boundText } from './text';
 import { computeTimeMarginMs, createOutOfTime } from './time-margin';
 
 /**
+ * How long a failed row may wait for its expiry look-up when a run has no time left for it, ms (after it failed):
+ * two hourly runs. Then it is recorded a plain failure, its registrar reason told, and retried as usual.
+ */
+const FAILED_LOOKUP_WAIT_MS = 2 * HOUR_MS;
+
+/**
  * Batches whose outcomes are recorded at once (step 3); each writes its claims LEDGER_CONCURRENCY at a time, so at
  * most 4 x 16 ledger writes are in flight.
  */
@@ -204,10 +210,23 @@ export async function runCheck(
         )
       : new Map<string, number>();
   // Failed rows whose look-up was not made for want of time: they wait for it (a plain failure line for a domain
-  // the registrar shows renewed invites a renewal by hand; review 2026-12-04). A look-up that failed does not hold
-  // its row: best effort, as before.
+  // the registrar shows renewed invites a renewal by hand; review 2026-12-04), for FAILED_LOOKUP_WAIT_MS after the
+  // row failed (its UpdateTime, else the submit) and never past the batch's stuck time: a check short of time every
+  // hour held the failure for good, never retried, and the domain lapsed (review 2026-12-05). A look-up that failed
+  // does not hold its row.
+  const mayWait = new Set(
+    progress.flatMap(({ batch, details }) => {
+      const since = batch.submitStartedAtMs ?? batch.createdAtMs;
+      if (deps.clock.now() - since >= computeStuckAfterMs(policy, batch)) return [];
+      return batch.entries
+        .filter((e) => deps.clock.now() - (details?.get(e.domain)?.updatedAtMs ?? since) < FAILED_LOOKUP_WAIT_MS)
+        .map((e) => e.domain);
+    }),
+  );
   const unread = new Set(
-    failedRows.filter((e) => !expiries.has(e.domain) && !lookUpFailed.has(e.domain)).map((e) => e.domain),
+    failedRows
+      .filter((e) => !expiries.has(e.domain) && !lookUpFailed.has(e.domain) && mayWait.has(e.domain))
+      .map((e) => e.domain),
   );
   await early.settled();
   const known = await knownReady;
@@ -474,6 +493,23 @@ const EARLY_STUCK_MS = HOUR_MS;
 const EARLY_STUCK_MARGIN_MS = 12 * HOUR_MS;
 
 /**
+ * How long after its submit a batch is stuck, ms: notify.stuckAfterHours, or EARLY_STUCK_MS when a renewal of it
+ * would lapse before that alert is due or within EARLY_STUCK_MARGIN_MS after it (review 2026-12-04: a retry sent
+ * hours before the expiry was first paged after it). Not for one already expired at the submit (in its grace period
+ * the normal alert is soon enough), nor an unknown batch (it has its lapse-risk alert).
+ */
+function computeStuckAfterMs(policy: Policy, batch: Batch): number {
+  const since = batch.submitStartedAtMs ?? batch.createdAtMs;
+  const stuckAfterMs = policy.notify.stuckAfterHours * HOUR_MS;
+  const lapsesFirst =
+    batch.status === 'SUBMITTED' &&
+    batch.entries.some(
+      (e) => !e.outcome && e.expiryMs > since && e.expiryMs < since + stuckAfterMs + EARLY_STUCK_MARGIN_MS,
+    );
+  return lapsesFirst ? Math.min(stuckAfterMs, EARLY_STUCK_MS) : stuckAfterMs;
+}
+
+/**
  * Marks a batch stuck when it has been open longer than notify.stuckAfterHours (an hour, EARLY_STUCK_MS, for a
  * submitted one whose domain would lapse before or soon after that), and again every day while it stays open: an
  * alert said once and then never again is an alert that can be missed.
@@ -482,17 +518,7 @@ async function flagStuck(deps: JobDeps, policy: Policy, batch: Batch, summary: C
   if (batch.status === 'CLOSED') return batch;
   const now = deps.clock.now();
   const since = batch.submitStartedAtMs ?? batch.createdAtMs;
-  const stuckAfterMs = policy.notify.stuckAfterHours * HOUR_MS;
-  // A renewal that would lapse before the alert is due, or within EARLY_STUCK_MARGIN_MS after it, is paged once its
-  // task has had an hour (review 2026-12-04: a retry sent hours before the expiry was first paged after it). Not one
-  // already expired at the submit (in its grace period the normal alert is soon enough), nor an unknown one (it has
-  // its lapse-risk alert).
-  const lapsesFirst =
-    batch.status === 'SUBMITTED' &&
-    batch.entries.some(
-      (e) => !e.outcome && e.expiryMs > since && e.expiryMs < since + stuckAfterMs + EARLY_STUCK_MARGIN_MS,
-    );
-  if (now - since < (lapsesFirst ? Math.min(stuckAfterMs, EARLY_STUCK_MS) : stuckAfterMs)) return batch;
+  if (now - since < computeStuckAfterMs(policy, batch)) return batch;
   if (batch.pendingNotices.includes('stuck')) return batch;
   const last = batch.stuckNotifiedAtMs ?? (batch.sentNotices.includes('stuck') ? since : undefined);
   if (last !== undefined && now - last < 24 * HOUR_MS) return batch;

@@ -133,8 +133,8 @@ export async function prepareBatch(
  * left live stays under an INTENT batch (check's reconciler releases it) or under a sent batch (the daily sweep
  * releases it once that batch closes), so nothing can be bought twice meanwhile.
  */
-/** Tries to close a batch whose submit start may or may not have landed (each after reading it back). */
-const UNSENT_CLOSE_ATTEMPTS = 3;
+/** Tries to close a batch whose submit start may or may not have landed (each after reading it back), with backoff. */
+const UNSENT_CLOSE_ATTEMPTS = 6;
 
 export async function releaseUnsent(
   deps: JobDeps,
@@ -226,14 +226,15 @@ export async function sendPrepared(
     // the same (read back: the next version with our submit start; review 2026-12-03, else check waited a day on a
     // batch "possibly sent" that was not). Every claim the intent lists is released: nothing of it was sent.
     await giveBack(deps, periods, { count: entries.length, spend: costOf(entries) });
-    // A close that loses on the version is read back and tried again: with the one read-back failing, a write that
-    // had landed left the batch "submit started" though nothing was sent, and check held its domains a day and more
-    // (a domain with 20 h left went into its grace period: review 2026-12-04).
-    for (let attempt = 1; ; attempt++) {
-      const stored = await deps.ledger.getBatch(batchId).catch(() => undefined);
-      const landed = stored?.version === prepared.version + 1 && stored.submitStartedAtMs === startedAtMs;
-      const { submitStartedAtMs: _started, ...unstarted } = landed && stored ? stored : prepared;
-      try {
+    // The close is read back and tried again, with backoff, on any ledger failure (a version conflict, a throttled
+    // read or write): with the one read-back failing, a write that had landed left the batch "submit started" though
+    // nothing was sent, and check held its domains a day and more (a domain with 20 h left went into its grace period:
+    // review 2026-12-04); retried on conflicts only and back to back, one throttled write did the same (2026-12-05).
+    await retryWithBackoff(
+      async () => {
+        const stored = await deps.ledger.getBatch(batchId);
+        const landed = stored?.version === prepared.version + 1 && stored.submitStartedAtMs === startedAtMs;
+        const { submitStartedAtMs: _started, ...unstarted } = landed && stored ? stored : prepared;
         await releaseUnsent(
           deps,
           { ...unstarted, entries: prepared.entries },
@@ -241,13 +242,11 @@ export async function sendPrepared(
           'the submit start could not be recorded; nothing was sent',
           true,
         );
-        break;
-      } catch (releaseErr) {
-        if (attempt < UNSENT_CLOSE_ATTEMPTS && releaseErr instanceof LedgerConflictError) continue;
-        log.warn('unsent batch not released; check settles it', describeError(releaseErr));
-        break;
-      }
-    }
+      },
+      { attempts: UNSENT_CLOSE_ATTEMPTS, baseMs: 200, capMs: 5_000, sleep: deps.sleep },
+    ).catch((releaseErr: unknown) =>
+      log.warn('unsent batch not released; check settles it', describeError(releaseErr)),
+    );
     throw err;
   }
 

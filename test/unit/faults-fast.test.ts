@@ -1127,3 +1127,98 @@ describe('an unknown submit beside an unrelated finished task that reads no rows
     expect(t.registrar.submissions().filter((s) => s.domainName === 'a.com')).toHaveLength(2);
   });
 });
+
+/** A ledger whose submit-start save lands but is reported failed, and whose next `closeFailures` closes throw. */
+function submitStartLostThenCloseFails(inner: Ledger, closeFailures: number, getFailures = 0): Ledger {
+  let started = false;
+  let closes = 0;
+  let gets = 0;
+  return {
+    ...inner,
+    saveBatch: async (b) => {
+      if (!started && b.submitStartedAtMs !== undefined && b.status !== 'CLOSED') {
+        started = true;
+        await inner.saveBatch(b);
+        throw new LedgerError('answer lost (test)');
+      }
+      if (started && b.status === 'CLOSED' && closes++ < closeFailures) throw new LedgerError('throttled (test)');
+      return inner.saveBatch(b);
+    },
+    getBatch: async (id) => {
+      if (started && gets++ < getFailures) throw new LedgerError('read throttled (test)');
+      return inner.getBatch(id);
+    },
+  };
+}
+
+describe('an unsent batch whose close fails once more (review 2026-12-05)', () => {
+  test('submit-start answer lost, then ONE throttled close write: the domain (20 h left) is still bought before it lapses', async () => {
+    const t = await given({ domains: ['a.com+20h'] });
+    const expiry = t.expiry('a.com') as number;
+    await t.renew({ deps: { ledger: submitStartLostThenCloseFails(t.ledger, 1) } });
+    expect(t.registrar.submissions()).toEqual([]);
+    for (let h = 0; h < 19 && t.registrar.submissions().length === 0; h++) {
+      t.advance('1h');
+      await t.check();
+      await t.renew();
+    }
+    expect(t.clock.now()).toBeLessThan(expiry);
+    expect(t.registrar.submissions().map((s) => s.domainName)).toEqual(['a.com']);
+  });
+
+  test('submit-start answer lost, read-back throttled 3 times in a row (no backoff between tries): still bought before it lapses', async () => {
+    const t = await given({ domains: ['a.com+20h'] });
+    const expiry = t.expiry('a.com') as number;
+    await t.renew({ deps: { ledger: submitStartLostThenCloseFails(t.ledger, 0, 3) } });
+    expect(t.registrar.submissions()).toEqual([]);
+    for (let h = 0; h < 19 && t.registrar.submissions().length === 0; h++) {
+      t.advance('1h');
+      await t.check();
+      await t.renew();
+    }
+    expect(t.clock.now()).toBeLessThan(expiry);
+    expect(t.registrar.submissions().map((s) => s.domainName)).toEqual(['a.com']);
+  });
+});
+
+/** A failed row (registrar refused a.com in its task), every check run short of time once it has read the details. */
+async function failedRowStarvedOfTime(starved: boolean) {
+  const t = await given({ domains: ['a.com+40h'] });
+  let refuse = true;
+  t.registrar.faults.failDomain = (d) => (d === 'a.com' && refuse ? 'registry said no (test)' : undefined);
+  const expiry = t.expiry('a.com') as number;
+  await t.renew();
+  let left = 300_000;
+  const registrar: Registrar = {
+    ...t.registrar,
+    worstCaseCallMs: 170_000,
+    listTaskDetails: async (no) => {
+      if (starved) left = 100_000; // step 1 (a big portfolio) uses up the run's time before the look-ups
+      return t.registrar.listTaskDetails(no);
+    },
+  };
+  for (let h = 0; h < 38; h++) {
+    t.advance('1h');
+    left = 300_000;
+    await t.check({ deps: { registrar, remainingMs: () => left } });
+    refuse = false; // the task has run (and failed): a retry would go through
+    await t.renew();
+  }
+  expect(t.clock.now()).toBeLessThan(expiry);
+  return t;
+}
+
+describe('failed rows waiting for a look-up (review 2026-12-05)', () => {
+  test('control: with time, the failed row is recorded and the next run retries it before the expiry', async () => {
+    const t = await failedRowStarvedOfTime(false);
+    expect(t.registrar.submissions().filter((s) => s.domainName === 'a.com')).toHaveLength(2);
+  });
+
+  test('every check short of time at its look-ups: once the batch is stuck-old the failure is recorded (its reason told) and retried', async () => {
+    const t = await failedRowStarvedOfTime(true);
+    const told = t.notifier.sent.map((m) => m.email).join('\n');
+    // It waited for ever, was never retried, and the only alert said "not finished": the domain lapsed.
+    expect(t.registrar.submissions().filter((s) => s.domainName === 'a.com')).toHaveLength(2);
+    expect(told).toMatch(/registry said no/);
+  });
+});
