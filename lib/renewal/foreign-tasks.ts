@@ -34,9 +34,9 @@ export function queuedTaskMark(taskNo: string): string {
 }
 
 /**
- * The ledger mark put when a renewal task has been seen to run for one of our batches (its time: when seen so): by
- * check, when a row of an unsettled entry reads succeeded, before the batch can close; by reconcile, for the tasks
- * whose renewals it records without adopting them. A buying run reads a finished task by its creation only within
+ * The ledger mark check puts when a task of ours is first known to have run for an unsettled entry (its time: when
+ * seen so), before the batch can close; it also says the task is ours. A buying run reads a finished task by its
+ * creation only within
  * JUST_RENEWED_MS (in an UNCONFIRMED zone), and once our batch is closed its TaskNo is no longer ours to skip: made
  * 20 h or 50 h before it ran, it was read too briefly or not at all, and a lagging listing that showed the old expiry
  * a little differently bought a second year (review 2026-12-04/05). Read while less than JUST_RENEWED_MS old only,
@@ -140,8 +140,8 @@ export async function findRenewingElsewhere(
   // suite, renewals. Its rows are judged by when they ran (UpdateTime), else by the task's creation; a task or row
   // with no readable time is not recent: held, its domain would wait out the whole lookback, long enough to lapse.
   // A task made earlier is read when a run saw it unfinished (queuedTaskMark): it waited in the queue and ran since,
-  // maybe minutes ago. One mark read per run, for the finished tasks of the lookback (ours mostly); only someone
-  // else's tasks seen queued carry a mark, so the detail reads stay as few as such tasks.
+  // maybe minutes ago; or when one of ours ran less than JUST_RENEWED_MS ago (ranTaskMark). One mark read per run,
+  // for the finished tasks of the lookback (ours mostly), so the detail reads stay as few as such tasks.
   const ranRecently = (at: number | undefined) => at !== undefined && nowMs - at < JUST_RENEWED_MS;
   const renewals = tasks.filter((t) => isRenewalTask(t) && !known.has(t.taskNo));
   // The marks of every finished one: a ran-task mark also says the task is ours (a closed batch's).
