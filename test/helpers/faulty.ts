@@ -148,3 +148,23 @@ export function showingExpiry(registrar: MemoryRegistrar, domain: string, shownM
     if ((op === 'listDomains' || op === 'getDomain') && d) d.expiresAtMs = shownMs;
   };
 }
+
+/**
+ * `base` (by default `registrar` itself) listing only `domain`, at `shownMs`: a listing that lags after a renewal and
+ * reads the old expiry a little differently (claims are keyed by the exact listed expiry). Look-ups and tasks are
+ * `base`'s.
+ */
+export function listingOnly(
+  registrar: Registrar,
+  domain: string,
+  shownMs: number,
+  base: Registrar = registrar,
+): Registrar {
+  return {
+    ...base,
+    listDomains: async (q) => {
+      const all = await registrar.listDomains({ ...q, expiringToMs: Number.MAX_SAFE_INTEGER });
+      return all.flatMap((d) => (d.domainName === domain ? [{ ...d, expiresAtMs: shownMs }] : []));
+    },
+  };
+}
