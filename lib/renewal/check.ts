@@ -341,14 +341,17 @@ async function markRan(deps: JobDeps, batches: readonly Batch[], log: JobDeps['l
   }
 }
 
-/** The batches whose task has run a row of an unsettled entry: succeeded, or failed with the task finished. */
+/**
+ * The batches whose task has run a row of an unsettled entry: succeeded, or failed with the task finished (no
+ * unsettled row waiting or executing, and the task list not saying it may run: a batch-mate's early failure while
+ * the rest of the task waited days in the queue dated the mark days before the task ran; review 2026-12-05).
+ */
 function ranRows(progress: readonly CheckProgress[]): Batch[] {
   return progress.flatMap(({ batch, details, taskMayRun }) => {
     if (!details) return [];
-    const ran = batch.entries.some((e) => {
-      const state = e.outcome ? undefined : details.get(e.domain)?.state;
-      return state === 'success' || (state === 'failure' && !taskMayRun);
-    });
+    const states = batch.entries.filter((e) => !e.outcome).map((e) => details.get(e.domain)?.state);
+    const running = states.includes('waiting') || states.includes('executing');
+    const ran = states.includes('success') || (states.includes('failure') && !running && !taskMayRun);
     return ran ? [batch] : [];
   });
 }

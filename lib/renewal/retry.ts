@@ -1,4 +1,7 @@
-/** Retries `fn` up to `attempts` times with jittered exponential backoff (base `baseMs`, capped at `capMs`). */
+/**
+ * Retries `fn` up to `attempts` times with jittered exponential backoff (base `baseMs`, capped at `capMs`, ms); no
+ * further try once `stop()` says so (the function's time margin: the run must still record and report).
+ */
 export async function retryWithBackoff<T>(
   fn: (attempt: number) => Promise<T>,
   options: {
@@ -6,6 +9,7 @@ export async function retryWithBackoff<T>(
     baseMs: number;
     capMs: number;
     sleep: (ms: number) => Promise<void>;
+    stop?: () => boolean;
   },
 ): Promise<T> {
   let last: unknown;
@@ -14,7 +18,7 @@ export async function retryWithBackoff<T>(
       return await fn(attempt);
     } catch (err) {
       last = err;
-      if (attempt === options.attempts) break;
+      if (attempt === options.attempts || options.stop?.()) break;
       const ceiling = Math.min(options.capMs, options.baseMs * 2 ** (attempt - 1));
       await options.sleep(ceiling / 2 + Math.random() * (ceiling / 2));
     }

@@ -20,6 +20,7 @@ import type { JobDeps } from './deps';
 import type { PlannedBatch } from './plan-types';
 import { retryWithBackoff } from './retry';
 import { boundText } from './text';
+import { createOutOfTime } from './time-margin';
 
 /** Per-batch result of a renew run. */
 export interface BatchResult {
@@ -243,7 +244,8 @@ export async function sendPrepared(
           true,
         );
       },
-      { attempts: UNSENT_CLOSE_ATTEMPTS, baseMs: 200, capMs: 5_000, sleep: deps.sleep },
+      // Inside the paid loop: near the time limit the close is left to check (the run must still report).
+      { attempts: UNSENT_CLOSE_ATTEMPTS, baseMs: 200, capMs: 5_000, sleep: deps.sleep, stop: createOutOfTime(deps) },
     ).catch((releaseErr: unknown) =>
       log.warn('unsent batch not released; check settles it', describeError(releaseErr)),
     );

@@ -320,3 +320,39 @@ describe('our own task whose row plainly failed', () => {
     expect(t.registrar.submissions().filter((s) => s.domainName === 'a.com')).toHaveLength(2);
   });
 });
+
+const HOUR = 3_600_000;
+
+describe('the ran-task mark of a task whose rows run far apart (review 2026-12-05, round 3)', () => {
+  test('a batch-mate whose row fails while the others still wait does not date the ran-task mark before the task ran', async () => {
+    // ranRows marks on `failure && !taskMayRun`; readWhetherTaskMayRun returns false whenever another unsettled row
+    // still waits (it only "decides" with none waiting), so b's early failure puts ran-task at ~T0+1h. Put once: when
+    // a.com's row runs 50 h later the mark is not refreshed. At T0+52h the task is neither recent by creation nor
+    // by its mark: the renew run never reads it, and a drifted lagging listing buys a.com a second time.
+    const t = await given({ domains: ['a.com+10d', 'b.com+10d'], rejectStaleExpiry: false });
+    const oldA = t.expiry('a.com') as number;
+    t.registrar.faults.queueMs = () => 50 * HOUR;
+    t.registrar.faults.failDomain = (d) => (d === 'b.com' ? 'registry said no (test)' : undefined);
+    // b.com's row reads failed from the start (a row that fails at once while the rest of the task is queued).
+    const reg = rewritingRows(t.registrar, failingRow('b.com'));
+    await t.renew({ deps: { registrar: reg } });
+    const puts: { key: string; at: number }[] = [];
+    const ledger: Ledger = {
+      ...t.ledger,
+      putMarks: async (keys, nowMs) => {
+        for (const key of keys) if (key.startsWith('ran-task:')) puts.push({ key, at: nowMs });
+        return t.ledger.putMarks(keys, nowMs);
+      },
+    };
+    for (let h = 0; h < 51; h++) {
+      t.advance('1h');
+      await t.check({ deps: { registrar: reg, ledger } });
+    }
+    expect(await open(t)).toEqual([]);
+    // Put when a.com's row ran, not when b.com's row failed while the rest of the task waited.
+    expect(puts.map((p) => p.at)).toEqual([t.clock.now()]);
+    t.advance('1h');
+    await t.renew({ deps: { registrar: listingOnly(t.registrar, 'a.com', oldA + HOUR, reg) } });
+    expect(t.registrar.submissions().filter((s) => s.domainName === 'a.com')).toHaveLength(1);
+  });
+});
