@@ -127,6 +127,9 @@ export async function prepareBatch(
   return { batch, claimed: await claimEntries(deps, policy, batch, planned) };
 }
 
+/** Tries to close a batch whose submit start may or may not have landed (each after reading it back), with backoff. */
+const UNSENT_CLOSE_ATTEMPTS = 6;
+
 /**
  * Gives back claims a prepared batch will not send (dropped by the money pass, held back by a budget, or left when
  * the run stopped): FAILED `not-submitted`, claimable again at once, no attempt counted. Claims first; with
@@ -134,9 +137,6 @@ export async function prepareBatch(
  * left live stays under an INTENT batch (check's reconciler releases it) or under a sent batch (the daily sweep
  * releases it once that batch closes), so nothing can be bought twice meanwhile.
  */
-/** Tries to close a batch whose submit start may or may not have landed (each after reading it back), with backoff. */
-const UNSENT_CLOSE_ATTEMPTS = 6;
-
 export async function releaseUnsent(
   deps: JobDeps,
   batch: Batch,
