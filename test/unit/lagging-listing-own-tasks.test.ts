@@ -323,7 +323,7 @@ describe('our own task whose row plainly failed', () => {
 
 const HOUR = 3_600_000;
 
-describe('the ran-task mark of a task whose rows run far apart (review 2026-12-05, round 3)', () => {
+describe('the ran-task mark when a batch-mate fails early (review 2026-12-05, round 3)', () => {
   test('a batch-mate whose row fails while the others still wait does not date the ran-task mark before the task ran', async () => {
     // ranRows marks on `failure && !taskMayRun`; readWhetherTaskMayRun returns false whenever another unsettled row
     // still waits (it only "decides" with none waiting), so b's early failure puts ran-task at ~T0+1h. Put once: when
