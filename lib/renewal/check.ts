@@ -330,14 +330,19 @@ async function markRan(deps: JobDeps, batches: readonly Batch[], log: JobDeps['l
   const ran = batches.filter((b) => b.taskNo);
   if (ran.length === 0) return new Set();
   const marks = ran.map((b) => ranTaskMark(b.taskNo ?? ''));
+  const put = await deps.ledger.getMarks(marks).catch(() => new Map<string, number>());
+  const missing = ran.filter((b) => !put.has(ranTaskMark(b.taskNo ?? '')));
+  if (missing.length === 0) return new Set();
   try {
-    const put = await deps.ledger.getMarks(marks).catch(() => new Map<string, number>());
-    const missing = marks.filter((m) => !put.has(m));
-    if (missing.length > 0) await deps.ledger.putMarks(missing, deps.clock.now());
+    await deps.ledger.putMarks(
+      missing.map((b) => ranTaskMark(b.taskNo ?? '')),
+      deps.clock.now(),
+    );
     return new Set();
   } catch (err) {
+    // Only the batches whose mark is not durable wait: one already marked is recorded as usual.
     log.error('could not mark tasks seen to run; their batches are recorded next run', describeError(err));
-    return new Set(ran.map((b) => b.batchId));
+    return new Set(missing.map((b) => b.batchId));
   }
 }
 
