@@ -385,6 +385,7 @@ function fromEntry(entry: unknown, item: Item): BatchEntry {
     ...(typeof e.outcome === 'string' ? { outcome: e.outcome as NonNullable<BatchEntry['outcome']> } : {}),
     ...optNum(e, 'newExpiryMs'),
     ...optStr(e, 'message'),
+    ...(e.announced === true ? { announced: true as const } : {}),
   };
 }
 

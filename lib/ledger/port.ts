@@ -76,6 +76,11 @@ export interface BatchEntry extends ClaimKey {
   outcome?: EntryOutcome;
   newExpiryMs?: number;
   message?: string;
+  /**
+   * A FAILED entry whose line a published digest already carried (a failure goes out at once, while batch-mates
+   * still run): the close's whole-result notice leaves it out, so the same failure is not told twice.
+   */
+  announced?: true;
 }
 
 /**

@@ -134,7 +134,9 @@ export function outcomesForNotice(batch: Batch, notice: PendingNotice, nowMs: nu
             { ...base(e), event: 'renewed', ...(e.newExpiryMs !== undefined ? { newExpiryMs: e.newExpiryMs } : {}) },
           ];
         }
-        if (e.outcome === 'FAILED') return [{ ...base(e), event: 'failed', reason: e.message ?? 'failed' }];
+        // A failure a digest already told (it goes out at once) is not told again by the close.
+        if (e.outcome === 'FAILED' && !e.announced)
+          return [{ ...base(e), event: 'failed', reason: e.message ?? 'failed' }];
         return []; // NOT_SUBMITTED: nothing was bought and the next run retries; nothing for a human to do
       });
     default:
@@ -278,9 +280,18 @@ async function markSent(deps: Pick<JobDeps, 'ledger' | 'log' | 'clock'>, batch: 
     const published = current;
     const delivered = new Set(batch.pendingNotices.filter((n) => publishedWhole(n, batch, published)));
     if (delivered.size === 0) return; // nothing to move (e.g. only a name this version does not render): no write
+    // The failures this digest told (its `final` lines) are marked so: the close does not tell them again.
+    const told = new Set(
+      batch.pendingNotices.includes('final')
+        ? batch.entries.filter((e) => e.outcome === 'FAILED').map((e) => e.domain)
+        : [],
+    );
     try {
       await deps.ledger.saveBatch({
         ...current,
+        entries: current.entries.map((e) =>
+          e.outcome === 'FAILED' && told.has(e.domain) && !e.announced ? { ...e, announced: true as const } : e,
+        ),
         pendingNotices: current.pendingNotices.filter((n) => !delivered.has(n)),
         sentNotices: [...new Set([...current.sentNotices, ...delivered])],
         updatedAtMs: deps.clock.now(),
@@ -323,7 +334,7 @@ function publishedWhole(n: PendingNotice, rendered: Batch, now: Batch): boolean 
     // Added again while the batch is open (a failure goes out at once): a line settled since was not in this digest.
     const shown = new Set(rendered.entries.filter((e) => e.outcome).map((e) => `${e.domain}#${e.outcome}`));
     return now.entries
-      .filter((e) => e.outcome === 'RENEWED' || e.outcome === 'FAILED')
+      .filter((e) => e.outcome === 'RENEWED' || (e.outcome === 'FAILED' && !e.announced))
       .every((e) => shown.has(`${e.domain}#${e.outcome}`));
   }
   if (n === 'orphaned') {

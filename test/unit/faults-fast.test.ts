@@ -1214,3 +1214,26 @@ describe('failed rows waiting for a look-up (review 2026-12-05)', () => {
     expect(told).toMatch(/registry said no/);
   });
 });
+
+describe('a batch whose failure went out before its close', () => {
+  test('the close tells the whole result without that failure again (review 2026-12-05: the chaos suite caught it)', async () => {
+    // A failure goes out at once while a batch-mate's expiry still lags; the close then sent "the whole result
+    // again", failure included: the same failure told twice.
+    const t = await given({ domains: ['a.com+10d', 'b.com+10d'] });
+    t.registrar.faults.failDomain = (name) => (name === 'a.com' ? 'registry said no (test)' : undefined);
+    t.registrar.faults.expiryLagMs = () => 3 * 3_600_000;
+    await t.renew();
+    t.advance('1h');
+    await t.check();
+    const first = t.notifier.sent.at(-1)?.email ?? '';
+    expect(first).toMatch(/^Failed \(1\)/m);
+    expect(first).toMatch(/^- a\.com: /m);
+    t.advance('3h');
+    await t.check();
+    const close = t.notifier.sent.at(-1)?.email ?? '';
+    expect(close).toMatch(/^- b\.com: expiry .* -> \d{4}-/m);
+    expect(close).not.toMatch(/^Failed \(/m);
+    expect(close).not.toMatch(/^- a\.com: /m);
+    expect(await t.ledger.listOpenBatches()).toEqual([]);
+  });
+});
