@@ -1,7 +1,7 @@
 import { AmbiguousOutcomeError, RejectedRetryableError } from '../errors';
 import type { Batch, Claim } from '../ledger/port';
 import type { Registrar, TaskDetail, TaskInfo } from '../registrar/port';
-import { knownTaskNos, RENEWED_ELSEWHERE_CODE } from './claims';
+import { knownTaskNos } from './claims';
 import { DAY_MS } from './dates';
 import { RENEWED_TOLERANCE_MS } from './expiry';
 import { rowsByDomain } from './task-rows';
@@ -64,6 +64,15 @@ export interface RenewingElsewhere {
    */
   renewedByUs: Set<string>;
   /**
+   * Domains whose row in a task of OURS that ran within JUST_RENEWED_MS did not succeed (it failed, or is missing
+   * from a short read), with our claim of that task for the cycle the listing shows, read a little differently
+   * (within RENEWED_TOLERANCE_MS, not equal): the plan decides on that claim as on the listed key's own (renewed,
+   * a failure waiting for its retry time...). Else a drifted listing made a first claim of it and bought at once:
+   * our renewal a second time when the row failed though the registrar renewed it, or a failure before its backoff
+   * (review 2026-12-05).
+   */
+  ownCycle: Map<string, Claim>;
+  /**
    * TaskNos of such tasks whose details read fewer than their TaskNum (details lagging, or an answer cut short):
    * what they renew is not known, so any due domain may be one of theirs.
    */
@@ -80,9 +89,7 @@ export interface RenewingElsewhere {
  */
 export interface FinishedTaskCheck {
   wanted?: ReadonlyMap<string, number>;
-  claimsOfDomain?: (
-    domain: string,
-  ) => Promise<readonly Pick<Claim, 'expiryMs' | 'taskNo' | 'previousTaskNos' | 'status' | 'code'>[]>;
+  claimsOfDomain?: (domain: string) => Promise<readonly Claim[]>;
   /** A finished task whose details could not be read (after the client's retries): skipped, reported here. */
   onUnread?: (taskNo: string, err: Error) => void;
   /**
@@ -132,6 +139,7 @@ export async function findRenewingElsewhere(
     held: new Set(),
     renewed: new Set(),
     renewedByUs: new Set(),
+    ownCycle: new Map(),
     unread: [],
     queued: [],
   };
@@ -218,10 +226,10 @@ function isOwnCycle(own: readonly Pick<Claim, 'expiryMs'>[], listedMs: number | 
 
 /**
  * Our own task that ran within JUST_RENEWED_MS, for the wanted domains its rows do not show succeeded: a failed row
- * (check still confirms a renewal whose expiry moved all the same), or, when it reads short, no row at all (check
- * confirms an unlisted entry by its expiry). Judged by the ledger: a claim of the domain carrying the TaskNo for the
- * cycle the listing shows holds it (`renewedByUs`); a lagging listing read a little differently bought a second year
- * otherwise (review 2026-12-05). One claims Query per such domain: every wanted one only for a short read (rare).
+ * (check confirms a renewal whose expiry moved all the same), or, when it reads short, no row at all (check confirms
+ * an unlisted entry by its expiry). Judged by the ledger: our claim carrying the TaskNo for the cycle the listing
+ * shows, read a little differently, decides (`ownCycle`; one claims Query per such domain, every wanted one only
+ * for a short read, rare).
  */
 async function judgeOursWithoutSuccess(
   task: TaskInfo,
@@ -234,14 +242,13 @@ async function judgeOursWithoutSuccess(
   for (const [domain, listedMs] of finished.wanted) {
     const state = byDomain.get(domain)?.state;
     if (state === 'success' || (state === undefined && !short)) continue;
-    // Only a claim that says renewed (confirmed, or failed with the expiry shown renewed): a plain failure was
-    // not bought, and is retried (a listing that reads its expiry differently makes the retry a first claim).
-    const claims = await finished.claimsOfDomain(domain);
-    const renewed = claims.filter(
+    const own = (await finished.claimsOfDomain(domain)).filter(
       (c) =>
         knownTaskNos(c).includes(task.taskNo) &&
-        (c.status === 'RENEWED' || (c.status === 'FAILED' && c.code === RENEWED_ELSEWHERE_CODE)),
+        c.expiryMs !== listedMs &&
+        Math.abs(c.expiryMs - listedMs) <= RENEWED_TOLERANCE_MS,
     );
-    if (isOwnCycle(renewed, listedMs)) found.renewedByUs.add(domain);
+    const nearest = own.sort((a, b) => Math.abs(a.expiryMs - listedMs) - Math.abs(b.expiryMs - listedMs))[0];
+    if (nearest) found.ownCycle.set(domain, nearest);
   }
 }

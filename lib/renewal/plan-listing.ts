@@ -188,17 +188,18 @@ export async function listAndPlan(
           taskNos: elsewhere.unread,
         },
       );
-    if (elsewhere.renewedByUs.size > 0)
+    if (elsewhere.renewedByUs.size > 0 || elsewhere.ownCycle.size > 0)
       deps.log.warn(
-        'the listing shows the old expiry of a domain this tool has just renewed, read a little differently: not bought again',
+        'the listing shows the old expiry of a domain this tool has just renewed or tried, read a little differently: its claim decides',
         {
-          domains: [...elsewhere.renewedByUs],
+          domains: [...elsewhere.renewedByUs, ...elsewhere.ownCycle.keys()],
         },
       );
     if (
       elsewhere.held.size > 0 ||
       elsewhere.renewed.size > 0 ||
       elsewhere.renewedByUs.size > 0 ||
+      elsewhere.ownCycle.size > 0 ||
       elsewhere.unread.length > 0
     ) {
       elsewhereApplied = elsewhere;
@@ -440,6 +441,12 @@ async function planWithLedger(
     // Our own renewal of this cycle, its expiry read a little differently by a lagging listing: renewed, not due.
     else if (elsewhere?.renewedByUs.has(d.domainName) || isDriftOf(d.expiresAtMs, renewedOpen.get(d.domainName)))
       inFlight.set(key, { status: 'RENEWED', attempts: 0 });
+    else {
+      // Our own task's claim of this cycle whose row did not succeed: it decides, as the listed key's own would.
+      const own = elsewhere?.ownCycle.get(d.domainName);
+      const ownView = own && viewOf(own.expiryMs, own, undefined);
+      if (ownView) inFlight.set(key, ownView);
+    }
   }
   return inFlight.size === 0 && notices.size === 0 ? draft : planRenewals({ ...base, inFlight, notices });
 }

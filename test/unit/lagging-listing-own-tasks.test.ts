@@ -356,3 +356,48 @@ describe('the ran-task mark when a batch-mate fails early (review 2026-12-05, ro
     expect(t.registrar.submissions().filter((s) => s.domainName === 'a.com')).toHaveLength(1);
   });
 });
+
+/**
+ * Our task renewed a.com but its row reads failed (the "renewed anyway" case check looks up); every check is short
+ * of time once it has read the details (as in faults-fast `failedRowStarvedOfTime`).
+ */
+async function renewedButRowFailed(starved: boolean) {
+  const t = await given({ domains: ['a.com+10d'], rejectStaleExpiry: false });
+  const old = t.expiry('a.com') as number;
+  const failing = rewritingRows(t.registrar, failingRow('a.com'));
+  await t.renew({ deps: { registrar: failing } });
+  let left = 300_000;
+  const registrar: Registrar = {
+    ...failing,
+    worstCaseCallMs: 170_000,
+    listTaskDetails: async (no) => {
+      if (starved) left = 100_000;
+      return failing.listTaskDetails(no);
+    },
+  };
+  for (let h = 0; h < 3; h++) {
+    t.advance('1h');
+    left = 300_000;
+    await t.check({ deps: { registrar, remainingMs: () => left } });
+  }
+  expect(await open(t)).toEqual([]);
+  t.advance('1h');
+  await t.renew({ deps: { registrar: listingOnly(t.registrar, 'a.com', old + HOUR, failing) } });
+  return t;
+}
+
+describe('a failed row recorded without its look-up (FAILED_LOOKUP_WAIT_MS; review 2026-12-05, round 3)', () => {
+  test('control: with time, the look-up shows it renewed, and the drifted lagging listing buys nothing', async () => {
+    const t = await renewedButRowFailed(false);
+    expect(t.registrar.submissions().filter((s) => s.domainName === 'a.com')).toHaveLength(1);
+  });
+
+  test('starved for 2 h, the failure is recorded plain, and the drifted listing waits for its retry time: not bought again', async () => {
+    const t = await renewedButRowFailed(true);
+    const claims = await t.ledger.listClaimsForDomain('a.com');
+    expect(claims.map((c) => [c.status, c.code])).toContainEqual(['FAILED', 'task-failed']);
+    // Recorded a plain failure though the registrar shows old + 1y: the drifted listing made a first claim of it and
+    // bought at once. Our claim of the cycle now decides: a failure waiting for its retry time.
+    expect(t.registrar.submissions().filter((s) => s.domainName === 'a.com')).toHaveLength(1);
+  });
+});
