@@ -119,8 +119,8 @@ export const JOB_LEDGER_CALLS: Record<Job, readonly LedgerMethod[]> = {
     'listLiveClaims',
     'listClaimsForDomain',
     // Per-target chat delivery marks (lib/notify/fanout.ts), only when the policy has notify.targets; the
-    // once-a-day mark of "the renew job has not run"; reconcile's queued-task marks (a task seen unfinished); and
-    // the ran-task marks of our own tasks seen to run (check and reconcile).
+    // once-a-day mark of "the renew job has not run"; reconcile's queued-task marks (a task seen unfinished, or one
+    // that may have made the renewals it records); and the ran-task marks of our own tasks seen to run.
     'getMarks',
     'putMarks',
     'recordRun',

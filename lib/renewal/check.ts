@@ -327,17 +327,14 @@ async function readBatch(
  * with the batches whose mark is not durable (a failed write), which step 3 leaves unrecorded (open, TaskNo ours).
  */
 async function markRan(deps: JobDeps, batches: readonly Batch[], log: JobDeps['log']): Promise<Set<string>> {
+  const markOf = (b: Batch) => ranTaskMark(b.taskNo ?? '');
   const ran = batches.filter((b) => b.taskNo);
   if (ran.length === 0) return new Set();
-  const marks = ran.map((b) => ranTaskMark(b.taskNo ?? ''));
-  const put = await deps.ledger.getMarks(marks).catch(() => new Map<string, number>());
-  const missing = ran.filter((b) => !put.has(ranTaskMark(b.taskNo ?? '')));
+  const put = await deps.ledger.getMarks(ran.map(markOf)).catch(() => new Map<string, number>());
+  const missing = ran.filter((b) => !put.has(markOf(b)));
   if (missing.length === 0) return new Set();
   try {
-    await deps.ledger.putMarks(
-      missing.map((b) => ranTaskMark(b.taskNo ?? '')),
-      deps.clock.now(),
-    );
+    await deps.ledger.putMarks(missing.map(markOf), deps.clock.now());
     return new Set();
   } catch (err) {
     // Only the batches whose mark is not durable wait: one already marked is recorded as usual.

@@ -4,6 +4,15 @@ import { addYearsUtc, DAY_MS } from './dates';
 export const RENEWED_TOLERANCE_MS = 2 * DAY_MS;
 
 /**
+ * True when `expiryMs` is `listedMs` read a little differently (within RENEWED_TOLERANCE_MS, not equal; epoch ms):
+ * the same cycle under a listing that lags and reads the old expiry another way (a zone, a registry sync, a
+ * truncation). Claims are keyed by the exact listed expiry, so such a listing finds no claim by its key.
+ */
+export function isReadDifferently(listedMs: number, expiryMs: number): boolean {
+  return expiryMs !== listedMs && Math.abs(expiryMs - listedMs) <= RENEWED_TOLERANCE_MS;
+}
+
+/**
  * Day boundaries a registrar may cut dates to: UTC, and UTC+8 (the API's sample ExpirationDateLong is 00:00 in
  * Beijing; which one Alibaba uses is UNCONFIRMED), as offsets east of UTC, ms.
  */

@@ -3,7 +3,7 @@ import type { Batch, Claim } from '../ledger/port';
 import type { Registrar, TaskDetail, TaskInfo } from '../registrar/port';
 import { knownTaskNos } from './claims';
 import { DAY_MS } from './dates';
-import { RENEWED_TOLERANCE_MS } from './expiry';
+import { isReadDifferently } from './expiry';
 import { rowsByDomain } from './task-rows';
 
 /**
@@ -36,11 +36,10 @@ export function queuedTaskMark(taskNo: string): string {
 /**
  * The ledger mark check puts when a task of ours is first known to have run for an unsettled entry (its time: when
  * seen so), before the batch can close; it also says the task is ours. A buying run reads a finished task by its
- * creation only within
- * JUST_RENEWED_MS (in an UNCONFIRMED zone), and once our batch is closed its TaskNo is no longer ours to skip: made
- * 20 h or 50 h before it ran, it was read too briefly or not at all, and a lagging listing that showed the old expiry
- * a little differently bought a second year (review 2026-12-04/05). Read while less than JUST_RENEWED_MS old only,
- * unlike queuedTaskMark: a task of ours that ran days ago costs no detail call per run for the whole lookback.
+ * creation only within JUST_RENEWED_MS (in an UNCONFIRMED zone), and once our batch is closed its TaskNo is no
+ * longer ours to skip: made 20 h or 50 h before it ran, it was read too briefly or not at all, and a lagging listing
+ * that showed the old expiry a little differently bought a second year (review 2026-12-04/05). Read while less than
+ * JUST_RENEWED_MS old only, unlike queuedTaskMark: a task of ours that ran days ago costs no detail call per run.
  */
 export function ranTaskMark(taskNo: string): string {
   return `ran-task:${taskNo}`;
@@ -221,7 +220,7 @@ export async function findRenewingElsewhere(
 
 /** One of our claims of this task is for the cycle the listing shows (`listedMs`), read a little differently. */
 function isOwnCycle(own: readonly Pick<Claim, 'expiryMs'>[], listedMs: number | undefined): boolean {
-  return listedMs !== undefined && own.some((c) => Math.abs(c.expiryMs - listedMs) <= RENEWED_TOLERANCE_MS);
+  return listedMs !== undefined && own.some((c) => isReadDifferently(listedMs, c.expiryMs));
 }
 
 /**
@@ -243,10 +242,7 @@ async function judgeOursWithoutSuccess(
     const state = byDomain.get(domain)?.state;
     if (state === 'success' || (state === undefined && !short)) continue;
     const own = (await finished.claimsOfDomain(domain)).filter(
-      (c) =>
-        knownTaskNos(c).includes(task.taskNo) &&
-        c.expiryMs !== listedMs &&
-        Math.abs(c.expiryMs - listedMs) <= RENEWED_TOLERANCE_MS,
+      (c) => knownTaskNos(c).includes(task.taskNo) && isReadDifferently(listedMs, c.expiryMs),
     );
     const nearest = own.sort((a, b) => Math.abs(a.expiryMs - listedMs) - Math.abs(b.expiryMs - listedMs))[0];
     if (nearest) found.ownCycle.set(domain, nearest);

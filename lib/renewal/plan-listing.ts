@@ -8,7 +8,7 @@ import type { ListedDomain } from '../registrar/port';
 import { isLive, RENEWED_ELSEWHERE_CODE } from './claims';
 import { DAY_MS } from './dates';
 import type { JobDeps } from './deps';
-import { RENEWED_TOLERANCE_MS } from './expiry';
+import { isReadDifferently, RENEWED_TOLERANCE_MS } from './expiry';
 import {
   FOREIGN_TASK_LOOKBACK_DAYS,
   findRenewingElsewhere,
@@ -60,11 +60,6 @@ export function renewedUnderOpen(open: readonly Batch[]): Map<string, number[]> 
       for (const e of b.entries)
         if (e.outcome === 'RENEWED') renewed.set(e.domain, [...(renewed.get(e.domain) ?? []), e.expiryMs]);
   return renewed;
-}
-
-/** True when one of `expiries` is `listedMs` read a little differently (within RENEWED_TOLERANCE_MS, not equal). */
-function isDriftOf(listedMs: number, expiries: readonly number[] | undefined): boolean {
-  return (expiries ?? []).some((e) => e !== listedMs && Math.abs(e - listedMs) <= RENEWED_TOLERANCE_MS);
 }
 
 /**
@@ -439,7 +434,10 @@ async function planWithLedger(
     const view = viewOf(d.expiresAtMs, claims.get(key), live.get(d.domainName));
     if (view) inFlight.set(key, view);
     // Our own renewal of this cycle, its expiry read a little differently by a lagging listing: renewed, not due.
-    else if (elsewhere?.renewedByUs.has(d.domainName) || isDriftOf(d.expiresAtMs, renewedOpen.get(d.domainName)))
+    else if (
+      elsewhere?.renewedByUs.has(d.domainName) ||
+      (renewedOpen.get(d.domainName) ?? []).some((e) => isReadDifferently(d.expiresAtMs, e))
+    )
       inFlight.set(key, { status: 'RENEWED', attempts: 0 });
     else {
       // Our own task's claim of this cycle whose row did not succeed: it decides, as the listed key's own would.

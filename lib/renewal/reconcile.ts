@@ -137,8 +137,10 @@ export async function reconcileBatch(
       // What reads renewed meanwhile is recorded so (by it or by us: whose does not matter), as for a batch that
       // finished tasks touch; the unchanged wait.
       const renewed = await readRenewed(deps, current, rules, log, outOfTime);
-      if (renewed.size > 0) await markRenewedBy(deps, search.holding);
-      if (renewed.size > 0) current = (await release(deps, current, [], renewed, 'settled')).batch;
+      if (renewed.size > 0) {
+        await markRenewedBy(deps, search.holding);
+        current = (await release(deps, current, [], renewed, 'settled')).batch;
+      }
       if (current.status === 'CLOSED') return { kind: 'released', batch: current, released: 0 };
     }
     current = await flagLapseRisk(deps, current, releaseAt, now);
@@ -175,11 +177,11 @@ export async function reconcileBatch(
 }
 
 /**
- * Marks the finished tasks that may have made the renewals a batch records without adopting a task (queuedTaskMark:
- * not ranTaskMark, which says a task is ours, and these may be someone else's),
- * before they are recorded: one of them may be ours, its claims then carry no TaskNo, and a buying run that does not
- * read it (made more than 2 days before) bought the domain again from a listing that lagged and read the old expiry
- * a little differently (review 2026-12-05). A failed write fails the batch's step: it stays open.
+ * Marks the finished tasks that may have made the renewals a batch records without adopting a task, before they are
+ * recorded (queuedTaskMark, not ranTaskMark: that one says a task is ours, and these may be someone else's). One of
+ * them may be ours, its claims then carry no TaskNo, and a buying run that did not read it (made more than 2 days
+ * before) bought the domain again from a listing that lagged and read the old expiry a little differently (review
+ * 2026-12-05). A failed write fails the batch's step: it stays open.
  */
 async function markRenewedBy(deps: JobDeps, taskNos: readonly string[]): Promise<void> {
   if (taskNos.length > 0) await deps.ledger.putMarks(taskNos.map(queuedTaskMark), deps.clock.now());
