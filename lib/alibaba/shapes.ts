@@ -230,19 +230,26 @@ const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', '
 /**
  * A display time in a zone `offsetMinutes` east of UTC -> epoch ms; undefined when it does not parse or names no
  * real date. Both documented forms: `yyyy-MM-dd HH:mm:ss` (current SDK examples) and `MMM dd,yyyy HH:mm:ss` (older
- * pages; a time the parser missed hid a console renewal from the "just renewed elsewhere" guard: review 2026-12-04).
+ * pages; a time the parser missed hid a console renewal from the "just renewed elsewhere" guard: review 2026-12-04),
+ * and the first with fractional seconds and/or a zone of its own (`Z`, `+08:00`, `+0800`), which then wins over
+ * `offsetMinutes` (the format is UNCONFIRMED: an unread time took a finished task as old, review 2026-12-05).
  */
 export function parseDisplayTime(text: string, offsetMinutes = DEFAULT_DISPLAY_TZ_OFFSET_MINUTES): number | undefined {
   const t = text.trim();
-  const iso = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})$/.exec(t);
+  const iso = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(Z|[+-]\d{2}:?\d{2})?$/.exec(t);
   const old = iso ? undefined : /^([A-Za-z]{3}) (\d{1,2}), ?(\d{4}) (\d{2}):(\d{2}):(\d{2})$/.exec(t);
   let parts: number[] | undefined;
-  if (iso) parts = iso.slice(1).map(Number);
-  else if (old) {
+  let fractionMs = 0;
+  let zone: number | undefined = offsetMinutes;
+  if (iso) {
+    parts = iso.slice(1, 7).map(Number);
+    fractionMs = iso[7] ? Number(iso[7].padEnd(3, '0').slice(0, 3)) : 0;
+    if (iso[8] !== undefined) zone = zoneMinutes(iso[8]);
+  } else if (old) {
     const [, month, day, year, ...clock] = old as unknown as [string, string, string, string, string, string, string];
     parts = [Number(year), MONTHS.indexOf(month.toLowerCase()) + 1, Number(day), ...clock.map(Number)];
   }
-  if (!parts) return undefined;
+  if (!parts || zone === undefined) return undefined;
   const [y, mo, d, h, mi, s] = parts as [number, number, number, number, number, number];
   // Date.UTC reads years 0-99 as 1900-1999; a placeholder such as 0001-01-01 is no time at all.
   if (y < 2000) return undefined;
@@ -250,7 +257,16 @@ export function parseDisplayTime(text: string, offsetMinutes = DEFAULT_DISPLAY_T
   // Date.UTC rolls month 13 or day 32 over into a real date: refuse instead.
   if (mo < 1 || date.getUTCMonth() !== mo - 1 || date.getUTCDate() !== d || h > 23 || mi > 59 || s > 59)
     return undefined;
-  return date.getTime() - offsetMinutes * 60_000;
+  return date.getTime() + fractionMs - zone * 60_000;
+}
+
+/** `Z`, `+08:00` or `-0500` -> minutes east of UTC; undefined past ±14:00 or 59 minutes. */
+function zoneMinutes(zone: string): number | undefined {
+  if (zone === 'Z') return 0;
+  const hours = Number(zone.slice(1, 3));
+  const minutes = Number(zone.slice(-2));
+  if (hours > 14 || minutes > 59) return undefined;
+  return (zone.startsWith('-') ? -1 : 1) * (hours * 60 + minutes);
 }
 
 /** QueryTaskList page -> TaskInfo[]. */

@@ -163,7 +163,7 @@ export async function listAndPlan(
         wanted,
         claimsOfDomain: (domain) => deps.ledger.listClaimsForDomain(domain),
         onUnread: (taskNo, err) =>
-          deps.log.warn("a finished renewal task's details could not be read; skipped", {
+          deps.log.warn("a finished renewal task's details could not be read: read as listing none of its rows", {
             taskNo,
             ...describeError(err),
           }),
@@ -176,6 +176,11 @@ export async function listAndPlan(
       },
     );
     if (elsewhere.queued.length > 0) options.onQueuedElsewhere?.(elsewhere.queued);
+    if (elsewhere.undated.length > 0)
+      deps.log.warn(
+        'finished renewal tasks with no creation time this tool can read: taken as run just now (from when first seen, once marked)',
+        { taskNos: elsewhere.undated },
+      );
     if (elsewhere.unread.length > 0)
       deps.log.warn(
         "someone else's renewal tasks (unfinished, or run within 2 days) list fewer details than they hold: nothing is bought",
