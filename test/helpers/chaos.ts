@@ -245,8 +245,9 @@ export function withHoles(registrar: Registrar, holes: Holes): Registrar {
     listTasks: holes.adoptAnyTask
       ? async (r) => (await registrar.listTasks(r)).map(({ createdAtMs: _c, ...t }) => t)
       : registrar.listTasks,
-    // Every task time unreadable, the detail rows' too (else a just-finished task of ours whose TaskNo the ledger
-    // forgot would hold its domain as renewed elsewhere, and the run would send nothing to adopt).
+    // Every task time unreadable, the detail rows' too, so reconcile cannot tell an older task by its creation. A
+    // renew run takes such a task as someone else's just-run renewal (foreign-tasks.ts `undated`) and holds its
+    // domain: scenarios that need the run to send hide the task list from renew.
     ...(holes.adoptAnyTask
       ? {
           listTaskDetails: async (no: string) =>
