@@ -194,7 +194,7 @@ export async function runRenew(
     }
     if (result.status === 'unknown') summary.unknown += result.domains;
     if (result.status === 'rejected' || result.status === 'not-submitted') summary.rejected += result.domains;
-    if (result.status !== 'error') summary.conflicts += planned - result.domains;
+    if (result.status !== 'error') summary.conflicts += planned - result.domains - (result.heldAfterPlan ?? 0);
   }
   return { plan, summary, heldBack, ...(stoppedBy ? { stoppedBy } : {}) };
 

@@ -34,6 +34,8 @@ export interface BatchResult {
   stoppedBy?: Error;
   /** `unknown` only: the batch could not be marked UNKNOWN (it stays as the submit start left it, for check). */
   notRecorded?: boolean;
+  /** Planned domains held by a person (`autorenew hold`) once the run had claimed them: not sent, not conflicts. */
+  heldAfterPlan?: number;
 }
 
 /**
@@ -186,8 +188,8 @@ export async function submitBatch(
 }
 
 /**
- * Sends a prepared batch: `entries` (claimed by this run, priced) are what is bought. No entries: the batch is
- * closed, nothing sent. Otherwise the submit start is made durable, then the one paid call; the TaskNo is written
+ * Sends a prepared batch: `claimed` (claimed by this run, priced) are what is bought, less those a person held
+ * since the plan (dropHeldSincePlan). No entries: the batch is closed, nothing sent. Otherwise the submit start is made durable, then the one paid call; the TaskNo is written
  * after it, in `settled` (with its retries), while the caller goes on. Throws only for ledger trouble before the
  * paid call.
  */
@@ -196,11 +198,18 @@ export async function sendPrepared(
   policy: Policy,
   runId: string,
   prepared: Batch,
-  entries: readonly BatchEntry[],
+  claimed: readonly BatchEntry[],
   periods: BudgetPeriods,
 ): Promise<SentBatch> {
   const { batchId } = prepared;
   const log = deps.log.child({ runId, batchId });
+  const entries = claimed.length > 0 ? await dropHeldSincePlan(deps, prepared, claimed, periods) : claimed;
+  const heldAfterPlan = claimed.length - entries.length;
+  if (heldAfterPlan > 0)
+    log.warn('domains held by a person after this run planned them (autorenew hold): not bought', {
+      domains: claimed.filter((e) => !entries.includes(e)).map((e) => e.domain),
+    });
+  const held = heldAfterPlan > 0 ? { heldAfterPlan } : {};
   if (entries.length === 0) {
     await deps.ledger.saveBatch({
       ...prepared,
@@ -209,7 +218,7 @@ export async function sendPrepared(
       closedAtMs: deps.clock.now(),
       updatedAtMs: deps.clock.now(),
     });
-    return sentNow({ batchId, status: 'empty', domains: 0 });
+    return sentNow({ batchId, status: 'empty', domains: 0, ...held });
   }
   // Durable before the paid call: from here on the reconciler assumes the request may have reached the registrar.
   let batch: Batch;
@@ -277,7 +286,48 @@ export async function sendPrepared(
     taskNo: submitted.taskNo,
   };
   // Attached here, before anything else runs: a rejection can never go unhandled while the caller sends on.
-  return { settled: recordTaskNo(deps, batch, entries, submitted).catch(() => notRecorded) };
+  return {
+    settled: recordTaskNo(deps, batch, entries, submitted)
+      .catch(() => notRecorded)
+      .then((result) => ({ ...result, ...held })),
+  };
+}
+
+/**
+ * The entries not held by a person now: the holds are read again (one consistent read) once this run's claims of
+ * them are durable, just before the submit start. `autorenew hold` writes its hold, then reads the claims: whichever
+ * comes second sees the other, so a hold it confirms as "will not buy" is never bought, and one it cannot stop is
+ * named in flight (review 2026-12-05, round 4: the run read the holds once, with the listing, and bought a domain a
+ * person held while it ran). A held entry's claim is given back (not an attempt) with its share of the budgets. On
+ * ledger trouble the whole batch is given back unsent and the error thrown (the caller names it not sent).
+ */
+async function dropHeldSincePlan(
+  deps: JobDeps,
+  prepared: Batch,
+  entries: readonly BatchEntry[],
+  periods: BudgetPeriods,
+): Promise<readonly BatchEntry[]> {
+  const nowMs = deps.clock.now();
+  let held: Set<string>;
+  try {
+    held = new Set(
+      (await deps.ledger.listHolds()).filter((h) => h.untilMs === undefined || h.untilMs > nowMs).map((h) => h.domain),
+    );
+  } catch (err) {
+    await giveBack(deps, periods, { count: entries.length, spend: costOf(entries) });
+    await releaseUnsent(deps, prepared, prepared.entries, 'the holds could not be read; nothing was sent', true).catch(
+      (releaseErr: unknown) => deps.log.warn('unsent batch not released; check settles it', describeError(releaseErr)),
+    );
+    throw err;
+  }
+  const dropped = entries.filter((e) => held.has(e.domain));
+  if (dropped.length === 0) return entries;
+  await giveBack(deps, periods, { count: dropped.length, spend: costOf(dropped) });
+  // Best effort: a claim left live is not in the entries sent, and the daily sweep releases it once the batch closes.
+  await releaseUnsent(deps, prepared, dropped, 'held by a person (autorenew hold) before it was sent', false).catch(
+    (err: unknown) => deps.log.warn('claims of held domains not released; the sweep releases them', describeError(err)),
+  );
+  return entries.filter((e) => !held.has(e.domain));
 }
 
 /**

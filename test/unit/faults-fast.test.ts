@@ -82,6 +82,22 @@ async function sixRefusedInBatchesOfTwo() {
 }
 
 describe('partial faults on the fakes', () => {
+  test('the holds read again before the submit start fail: nothing is sent, claims and budget go back, the run fails loudly', async () => {
+    // listHolds #1 is the plan's; #2 the re-read just before the submit start (submit-batch.ts dropHeldSincePlan).
+    // One domain a day: the next run buys it only if this one gave its budget back.
+    const t = await given({ domains: ['a.com+10d'], policy: { limits: { maxDomainsPerRun: 1 } } });
+    const ledger = flakyLedger(t.ledger, { listHolds: [2] });
+    const run = await t.renew({ deps: { ledger } });
+    expect(ledger.calls.listHolds).toBe(2);
+    expect(t.registrar.submissions()).toEqual([]);
+    expect(run.summary.errors).toBe(1);
+    expect(run.heldBack.map((h) => [h.decision.domain.domainName, h.limitedBy])).toEqual([['a.com', 'not-sent']]);
+    expect((await t.ledger.listOpenBatches()).filter((b) => b.status !== 'CLOSED')).toEqual([]);
+    t.advance('1h');
+    await t.renew();
+    expect(t.registrar.submissions().map((s) => s.domainName)).toEqual(['a.com']);
+  });
+
   test('a claim write that fails fails the check step: the batch stays open and the next check finishes it', async () => {
     const t = await given({ domains: ['a.com+10d'] });
     const expiryMs = t.expiry('a.com') as number;
