@@ -438,14 +438,26 @@ export const policySchema = withCustomCheck(policyShape, (policy, report) => {
         `rule "${rule.name}"'s `,
       );
   });
-  // The digest's will-lapse lines are how a due domain that is not bought (premium, over a money limit, held,
-  // failed for good) reaches a person before it expires: a list without them let it lapse with no message (review).
-  if (!policy.notify.events.includes('will-lapse'))
-    report(
-      ['notify', 'events'],
-      'leaves out "will-lapse": a due domain that is not being bought (premium, over a money limit, held, failed for good) would lapse with no message; add "will-lapse" to the list',
-    );
+  // The lines by which a domain the run does not buy, or whose renewal does not end, reaches a person before it
+  // expires: a list without them let it lapse with no message (review; "stuck" and "unknown": review 2026-12-05,
+  // round 4, a renewal accepted and never run was told once, as submitted, and the domain lapsed in silence).
+  for (const [event, why] of REQUIRED_EVENTS)
+    if (!policy.notify.events.includes(event))
+      report(
+        ['notify', 'events'],
+        `leaves out "${event}": ${why} would lapse with no message; add "${event}" to the list`,
+      );
 });
+
+/** Events the email digest must carry, each with what would lapse unannounced without it. */
+const REQUIRED_EVENTS: readonly (readonly [NotifyEvent, string])[] = [
+  ['will-lapse', 'a due domain that is not being bought (premium, over a money limit, held, failed for good)'],
+  ['stuck', 'a domain whose renewal was sent but never ends (a task left in the queue, a batch waiting for a person)'],
+  [
+    'unknown',
+    'a domain whose order may or may not have reached the registrar (its answer was lost) and stays unsettled',
+  ],
+];
 
 type DeepReadonly<T> = T extends readonly (infer U)[]
   ? readonly DeepReadonly<U>[]
