@@ -16,7 +16,7 @@ its domain was transferred out or deleted, its task was cancelled, or you renewe
 Cloud console task list first: only when nothing of the batch is waiting or running there any more, close it.
 Its unsettled renewals are released (no attempt counted): the next renew run buys a domain that is due and not
 held, so hold one first (autorenew hold) if it must not be bought. Without --yes it only says what it would do
-(exit 1). A batch less than a day old, or an intent, is refused: the check job settles those by itself.
+(exit 1). A batch less than a day old, or an intent never sent, is refused: the check job settles those by itself.
 The batch's task is read first (QueryTaskDetailList, with the account's read-only key when it has one): a close is
 refused while a row of it still waits, executes or says renewed, or, where a row is missing or failed, while the
 task list does not show the task finished or cancelled. --no-task-check skips that read (when the task cannot be

@@ -75,9 +75,13 @@ export async function closeBatchByHand(
   if (batch.status === 'CLOSED')
     return { batch, unsettled: [], open: false, taskCheck: !tasks ? 'skipped' : batch.taskNo ? 'read' : 'no-task' };
   const sinceMs = batch.submitStartedAtMs ?? batch.createdAtMs;
-  if (batch.status === 'INTENT' || nowMs - sinceMs < MIN_CLOSE_AGE_MS) {
+  // An intent whose submit started is an unknown submit whose UNKNOWN write failed: closed as one, once a day old
+  // (review 2026-12-05, round 4: refused for good, while the stuck alert sent the person here every day). One not
+  // started is the reconciler's to release; a run may be sending it right now.
+  const unstarted = batch.status === 'INTENT' && batch.submitStartedAtMs === undefined;
+  if (unstarted || nowMs - sinceMs < MIN_CLOSE_AGE_MS) {
     throw new InputError(
-      `batch ${batchId} is ${batch.status === 'INTENT' ? 'an intent (its order may be being sent right now)' : 'less than a day old'}: the check job settles it by itself; close only a batch reported stuck for a day or more; nothing was written`,
+      `batch ${batchId} is ${unstarted ? 'an intent (its order may be being sent right now)' : 'less than a day old'}: the check job settles it by itself; close only a batch reported stuck for a day or more; nothing was written`,
     );
   }
   const open = batch.entries.filter((e) => !e.outcome);

@@ -2,7 +2,14 @@ import { AmbiguousOutcomeError, InputError, RejectedFinalError } from '../../lib
 import { executeCheck } from '../../lib/jobs';
 import { closeBatchByHand } from '../../lib/renewal/close-batch';
 import { given } from '../helpers/builder';
-import { failingRow, hidingDetailRows, rewritingRows, showingExpiry, showingTasksFinished } from '../helpers/faulty';
+import {
+  failingRow,
+  flakyLedger,
+  hidingDetailRows,
+  rewritingRows,
+  showingExpiry,
+  showingTasksFinished,
+} from '../helpers/faulty';
 
 describe('closeBatchByHand (autorenew close-batch): a way out of a batch check cannot settle', () => {
   test('a preview writes nothing; the close releases the claims, closes the batch, says so once, and the domain is bought', async () => {
@@ -102,6 +109,63 @@ describe('closeBatchByHand (autorenew close-batch): a way out of a batch check c
       sentNotices: [],
     });
     await expect(closeBatchByHand(t.ledger, 'b-intent', 'x', t.clock.now(), true)).rejects.toThrow(/is an intent/);
+  });
+
+  test('an intent whose submit started a day ago and more (its UNKNOWN write failed) can be closed, as an unknown batch can', async () => {
+    // Review 2026-12-05, round 4: the paid call's answer was lost and the write marking the batch UNKNOWN failed, so
+    // it stayed an INTENT with a submit start; two tasks touching the domain both failed, reconcile neither adopts
+    // nor releases and sends "stuck" every day, and close-batch refused it for good: the claim held the domain.
+    const t = await given({ domains: ['a.com+20d'] });
+    const expiry = t.expiry('a.com') as number;
+    t.registrar.faults.failDomain = () => 'real-name verification incomplete';
+    t.registrar.faults.afterSubmit = () => {
+      throw new AmbiguousOutcomeError('answer lost after the order was placed (test)');
+    };
+    await t.renew({ deps: { ledger: flakyLedger(t.ledger, { saveBatch: [2] }) } });
+    delete t.registrar.faults.afterSubmit;
+    await t.registrar.submitRenewBatch({
+      items: [{ domainName: 'a.com', years: 1, currentExpiryMs: expiry, permitPremium: false }],
+    });
+    for (let h = 0; h < 30; h++) {
+      t.advance('1h');
+      await t.check().catch(() => undefined);
+    }
+    const [open] = await t.ledger.listOpenBatches();
+    expect(open?.status).toBe('INTENT');
+    expect(open?.submitStartedAtMs).toBeDefined();
+    expect(t.notifier.sent.some((m) => /^Stuck \(1\)/m.test(m.email))).toBe(true);
+    const closed = await closeBatchByHand(
+      t.ledger,
+      open?.batchId as string,
+      'both tasks failed',
+      t.clock.now(),
+      true,
+      t.registrar,
+    );
+    expect(closed).toMatchObject({ open: true, taskCheck: 'no-task' });
+    expect(closed.unsettled.map((u) => [u.entry.domain, u.action])).toEqual([['a.com', 'released']]);
+    // Claimable again: the next run buys it (the registrar now accepts it).
+    delete t.registrar.faults.failDomain;
+    t.advance('1h');
+    await t.renew();
+    expect(t.registrar.submissions().filter((s) => s.domainName === 'a.com')).toHaveLength(3);
+  });
+
+  test('an intent whose submit started less than a day ago is refused (check may still settle it)', async () => {
+    const t = await given({ domains: ['a.com+10d'] });
+    await t.ledger.putBatchIntent({
+      batchId: 'b-started',
+      runId: 'r',
+      attemptId: 'a',
+      status: 'INTENT',
+      createdAtMs: t.clock.now() - 3 * 86_400_000,
+      submitStartedAtMs: t.clock.now() - 20 * 3_600_000,
+      updatedAtMs: t.clock.now(),
+      entries: [{ domain: 'a.com', expiryMs: t.expiry('a.com') as number, years: 1, permitPremium: false }],
+      pendingNotices: [],
+      sentNotices: [],
+    });
+    await expect(closeBatchByHand(t.ledger, 'b-started', 'x', t.clock.now(), true)).rejects.toThrow(/less than a day/);
   });
 
   test('refused while its task still holds the domain at the registrar (queued, or renewed and not confirmed yet)', async () => {
