@@ -72,9 +72,15 @@ export async function reportRun(deps: JobDeps, policy: Policy, report: RunReport
   }
   if (report.requireDelivery && !notified) await alertUndelivered(deps, policy, report);
   if (failures.length > 0) {
-    // A renew run may fail this way after buying: say so, so no one reads the failure as "nothing was bought".
+    // A renew run may fail this way after buying: say so, so no one reads the failure as "nothing was bought"; nor
+    // an order whose answer was lost (review 2026-12-05: counted as nothing, a person might have bought it by hand).
     const bought = report.counts.submitted ?? 0;
-    const note = bought > 0 ? `; ${bought} domain(s) were submitted (autorenew status lists them)` : '';
+    const maybe = report.job === 'renew' ? (report.counts.unknown ?? 0) : 0; // check's `unknown`: batches it saw so
+    const note =
+      (bought > 0 ? `; ${bought} domain(s) were submitted (autorenew status lists them)` : '') +
+      (maybe > 0
+        ? `; ${maybe} domain(s) may have been bought (the order's answer was lost: check settles it; autorenew status lists them)`
+        : '');
     throw new JobFailedError(`${report.job} run ${report.runId}: ${failures.join(', ')}${note}`);
   }
   return { notified };

@@ -1,4 +1,4 @@
-import { JobFailedError } from '../../lib/errors';
+import { AmbiguousOutcomeError, JobFailedError } from '../../lib/errors';
 import { executeCheck, executeRenew } from '../../lib/jobs';
 import { CHECK_COUNTS, formatCounts, RENEW_COUNTS } from '../../lib/jobs/counts';
 import { given } from '../helpers/builder';
@@ -62,6 +62,19 @@ describe('one report for both jobs', () => {
     expect(m.sum('JobErrors')).toBe(1);
     const pending = (await t.ledger.listOpenBatches()).flatMap((b) => b.pendingNotices);
     expect(pending).toContain('submitted');
+  });
+
+  test('a renew run that fails after an order whose answer was lost says it may have been bought', async () => {
+    // Review 2026-12-05, round 4: the failure's note counted only `submitted`, and a person at the terminal read a
+    // failed run whose one order may have run as "nothing was bought".
+    const t = await given({ domains: due(1) });
+    t.registrar.faults.afterSubmit = () => {
+      throw new AmbiguousOutcomeError('answer lost after the order was placed (test)');
+    };
+    t.notifier.failNext = 10;
+    await expect(executeRenew(t.deps(), { policy: t.policy, dryRun: false, runId: 'r1' })).rejects.toThrow(
+      /; 1 domain\(s\) may have been bought \(the order's answer was lost: check settles it; autorenew status lists them\)/,
+    );
   });
 
   test('the CLI line names the counts in order, leaving out zero counts past the first ones', () => {
