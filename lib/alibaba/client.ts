@@ -205,10 +205,17 @@ export function createAlibabaClient(
     },
 
     getDomain(domainName) {
+      const asked = normalizeDomain(domainName);
       return caller.call({
         action: 'QueryDomainByDomainName',
         params: { DomainName: domainName },
-        parse: parseDomainInfo,
+        // Another domain's expiry, read as this one's, could confirm a renewal that never happened (review 2026-12-05).
+        parse: (body) => {
+          const info = parseDomainInfo(body);
+          if (info.domainName !== asked)
+            throw new ShapeError(`DomainName: answered for ${info.domainName}, not ${asked}`);
+          return info;
+        },
         paid: false,
         context: { domain: domainName },
       });

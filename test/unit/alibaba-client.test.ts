@@ -331,6 +331,20 @@ describe('retry policy', () => {
     expect(JSON.stringify(events)).not.toContain(KEY_ID);
   });
 
+  it("getDomain: an answer about another domain is no answer (never read as this one's expiry)", async () => {
+    // Review 2026-12-05, round 4: the look-up did not compare the name answered with the name asked; another
+    // domain's expiry near old + years would have confirmed a renewal that did not happen.
+    const { registrar } = makeRegistrar(() =>
+      ok({ DomainName: 'b.com', ExpirationDateLong: 1767225600000, DomainStatus: '3' }),
+    );
+    const error = await registrar.getDomain('a.com').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AmbiguousOutcomeError);
+    expect((error as Error).message).toMatch(/answered for b\.com, not a\.com/);
+    // The same domain in another spelling (case, Unicode for punycode) is the domain asked for.
+    const idn = makeRegistrar(() => ok({ DomainName: 'XN--MNCHEN-3YA.de', ExpirationDateLong: 1767225600000 }));
+    await expect(idn.registrar.getDomain('münchen.de')).resolves.toMatchObject({ domainName: 'xn--mnchen-3ya.de' });
+  });
+
   it('getDomain: DomainNotExist is final and names the domain', async () => {
     const { registrar } = makeRegistrar(() => apiError(400, 'DomainNotExist', 'The domain name does not exist.'));
     const error = await registrar.getDomain('gone.com').catch((e: unknown) => e);
