@@ -65,6 +65,10 @@ export const DEFAULT_POLICY = 'policies/default.json';
 type Env = Readonly<Record<string, string | undefined>>;
 
 function readBool(env: Env, name: string): boolean {
+  // Set but empty is refused, not read as false: AUTORENEW_DRY_RUN="" (a variable meant to be filled in) bought
+  // (review 2026-12-05, round 4).
+  if (env[name] !== undefined && env[name].trim() === '')
+    throw new InputError(`${name} is set but empty; set it to true or false, or unset it`, { path: name });
   const raw = (env[name] ?? '').trim().toLowerCase();
   if (raw === '' || raw === 'false' || raw === '0' || raw === 'no') return false;
   if (raw === 'true' || raw === '1' || raw === 'yes') return true;

@@ -104,7 +104,7 @@ export const JOB_LEDGER_CALLS: Record<Job, readonly LedgerMethod[]> = {
     'getMarks',
     'putMarks',
     'recordRun',
-    // The planner never buys a held domain (`autorenew hold`): one GetItem per run.
+    // The planner never buys a held domain (`autorenew hold`): one GetItem per run, and one more per batch sent.
     'listHolds',
     // A just-finished renewal task of a domain the run would buy: ours if one of the domain's claims carries it.
     'listClaimsForDomain',

@@ -157,8 +157,9 @@ export async function findRenewingElsewhere(
   };
   // A finished task is read only when created within JUST_RENEWED_MS: reading every finished task of the lookback
   // (our own closed batches' among them) cost a detail call each on every buying run and, measured in the chaos
-  // suite, renewals. Its rows are judged by when they ran (UpdateTime), else by the task's creation; a task or row
-  // with no readable time is not recent: held, its domain would wait out the whole lookback, long enough to lapse.
+  // suite, renewals. Its rows are judged by when they ran (UpdateTime), else by the task's creation; a task with no
+  // readable creation is taken as just run once, then judged from its first-sight mark (`undated`): held for the
+  // whole lookback, its domain could wait long enough to lapse.
   // A task made earlier is read when a run saw it unfinished (queuedTaskMark): it waited in the queue and ran since,
   // maybe minutes ago; or when one of ours ran less than JUST_RENEWED_MS ago (ranTaskMark). One mark read per run,
   // for the finished tasks of the lookback (ours mostly), so the detail reads stay as few as such tasks.

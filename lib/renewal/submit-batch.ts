@@ -274,7 +274,7 @@ export async function sendPrepared(
       ...(batch.promotionNo !== undefined ? { promotionNo: batch.promotionNo } : {}),
     });
   } catch (err) {
-    return sentNow(await handleSubmitError(deps, policy, batch, err, periods));
+    return sentNow({ ...(await handleSubmitError(deps, policy, batch, err, periods)), ...held });
   }
 
   log.info('submitted', { taskNo: submitted.taskNo, requestId: submitted.requestId, domains: entries.length });

@@ -44,6 +44,18 @@ describe('dry-run plan digest and saved plans (CLI subprocess against the sandbo
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 
+  it.each([[['--plan', '']], [['--plan=']], [['--plan', 'reviewed.json', '--plan', '']]])(
+    'renew %j (an empty plan path, e.g. --plan "$PLAN" with PLAN unset) is refused, not run unguarded',
+    async (planArgs) => {
+      // Review 2026-12-05, round 4: the empty path read as "no plan", and with --yes everything due was bought.
+      const before = paidCalls(sandbox);
+      const run = await cli(['renew', ...planArgs, '--yes', '--at', AT]);
+      expect(run.code).toBe(EXIT.invalidInput);
+      expect(run.stderr).toMatch(/--plan needs a file/);
+      expect(paidCalls(sandbox)).toBe(before);
+    },
+  );
+
   it('renew --dry-run prints the plan digest marked DRY RUN and buys nothing', async () => {
     const run = await cli(['renew', '--dry-run', '--at', AT]);
     expect(run.code).toBe(EXIT.ok);

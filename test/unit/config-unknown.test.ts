@@ -37,6 +37,13 @@ describe('unknown AUTORENEW_ variables', () => {
     );
   });
 
+  test.each(['', '  '])(
+    'AUTORENEW_DRY_RUN set but empty (%j) is refused, never read as "buy" (review 2026-12-05)',
+    (v) => {
+      expect(() => readConfig({ AUTORENEW_DRY_RUN: v })).toThrow(/AUTORENEW_DRY_RUN is set but empty/);
+    },
+  );
+
   test.each([
     { AUTORENEW_DRY_RUN: 'true', AUTORENEW_QPS: '5' },
     { AUTORENEW_TARGET_OPS_DING_URL: 'https://example.invalid/x', AUTORENEW_TARGET_OPS_DING_SECRET: 's' },
