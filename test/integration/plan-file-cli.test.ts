@@ -56,6 +56,17 @@ describe('dry-run plan digest and saved plans (CLI subprocess against the sandbo
     },
   );
 
+  it.each([['renew'], ['plan']])(
+    '%s --policy "" is refused, not run under AUTORENEW_POLICY or the default',
+    async (cmd) => {
+      const before = paidCalls(sandbox);
+      const run = await cli([cmd, '--policy', '', ...(cmd === 'renew' ? ['--yes'] : []), '--at', AT]);
+      expect(run.code).toBe(EXIT.invalidInput);
+      expect(run.stderr).toMatch(/--policy needs a file/);
+      expect(paidCalls(sandbox)).toBe(before);
+    },
+  );
+
   it('renew --dry-run prints the plan digest marked DRY RUN and buys nothing', async () => {
     const run = await cli(['renew', '--dry-run', '--at', AT]);
     expect(run.code).toBe(EXIT.ok);
