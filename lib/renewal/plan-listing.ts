@@ -2,7 +2,7 @@ import type { Balance } from '../billing/port';
 import { InputError } from '../errors';
 import type { Batch, Claim, ClaimKey } from '../ledger/port';
 import { describeError } from '../log';
-import type { Money } from '../money';
+import { type Money, timesMoney } from '../money';
 import type { Policy } from '../policy/schema';
 import type { ListedDomain } from '../registrar/port';
 import { isLive, RENEWED_ELSEWHERE_CODE } from './claims';
@@ -119,6 +119,8 @@ export async function listAndPlan(
      * (foreign-tasks.ts queuedTaskMark): the plan itself writes nothing.
      */
     onQueuedElsewhere?: (taskNos: readonly string[]) => void;
+    /** The renew run planning (its own intents, written ahead by onDraft, are not another run's spend). */
+    runId?: string;
   } = {},
 ): Promise<Plan> {
   const nowMs = deps.clock.now();
@@ -217,8 +219,11 @@ export async function listAndPlan(
   // Sent and not charged yet, as of now: an overlapping run may have sent since the open batches were read at the
   // start (review 2026-12-03: two runs spent the same balance). One more read, only when a balance was read.
   const sentSince = balanceRead?.state === 'read' ? await deps.ledger.listOpenBatches() : open;
-  const committed = committedSpend(sentSince, policy.money.currency, nowMs);
-  const balance = balanceRead?.state === 'read' && committed.minor > 0 ? { ...balanceRead, committed } : balanceRead;
+  const others = sentSince.filter((b) => options.runId === undefined || b.runId !== options.runId);
+  const balance =
+    balanceRead?.state === 'read'
+      ? await withCommitted(deps, policy, balanceRead, others, domains, firstBook, nowMs)
+      : balanceRead;
   let book = firstBook;
   const price = (draft: Plan, prices: PriceBook) =>
     applyMoney(draft, policy, {
@@ -351,17 +356,87 @@ async function readActiveHolds(ledger: JobDeps['ledger'], nowMs: number): Promis
  * 2026-12-03: a second run the same day spent the same balance again). If the registrar charged at the order
  * instead, this only holds back more than needed, and the digest shows the amount. A submit older than
  * FOREIGN_TASK_LOOKBACK_DAYS is taken as charged or failed by now (as a queued task of someone else's is), so a
- * batch stuck for a person to settle does not hold the balance back for ever.
+ * batch stuck for a person to settle does not hold the balance back for ever. An intent not started yet counts too,
+ * at its planned prices, for a day from its creation: another run has claimed those domains and is about to send
+ * them (review 2026-12-05, round 4: two overlapping runs spent the same balance, as the second saw the first's
+ * domains in flight but not their cost). Its entries carry no price yet (claims are taken ahead of the prices):
+ * `perYear` prices them, and those it cannot are returned as `unpriced`. Older than a day, its run has stopped and
+ * check releases it. `open` must not hold the planning run's own intents.
  * @param nowMs epoch ms
  */
-export function committedSpend(open: readonly Batch[], currency: string, nowMs: number): Money {
+export function committedSpend(
+  open: readonly Batch[],
+  currency: string,
+  nowMs: number,
+  perYear: (domain: string) => Money | undefined = () => undefined,
+): { committed: Money; unpriced: string[] } {
   let minor = 0;
+  const unpriced: string[] = [];
   const since = nowMs - FOREIGN_TASK_LOOKBACK_DAYS * DAY_MS;
   for (const b of open) {
-    if (b.status === 'CLOSED' || b.submitStartedAtMs === undefined || b.submitStartedAtMs < since) continue;
-    for (const e of b.entries) if (!e.outcome && e.price?.currency === currency) minor += e.price.minor;
+    if (b.status === 'CLOSED') continue;
+    if (b.submitStartedAtMs !== undefined) {
+      if (b.submitStartedAtMs < since) continue;
+      for (const e of b.entries) if (!e.outcome && e.price?.currency === currency) minor += e.price.minor;
+    } else if (isUnsentIntent(b, nowMs)) {
+      for (const e of b.entries) {
+        if (e.outcome) continue;
+        const price = e.price ?? (perYear(e.domain) ? timesMoney(perYear(e.domain) as Money, e.years) : undefined);
+        if (price?.currency === currency) minor += price.minor;
+        else unpriced.push(e.domain);
+      }
+    }
   }
-  return { minor, currency };
+  return { committed: { minor, currency }, unpriced };
+}
+
+/**
+ * The balance read, less what other runs have sent or are about to send (committedSpend). Another run's intent not
+ * started yet lists its domains unpriced (its claims are taken ahead of its prices): they are priced here from the
+ * run's price book, or with one more price read for the names it lacks. One this run cannot price makes the balance
+ * unreadable (money.balanceUnreadable decides), as it cannot say what is left.
+ * @param nowMs epoch ms
+ */
+async function withCommitted(
+  deps: Pick<JobDeps, 'registrar' | 'log'>,
+  policy: Policy,
+  balance: Extract<BalanceReading, { state: 'read' }>,
+  others: readonly Batch[],
+  domains: readonly ListedDomain[],
+  book: PriceBook,
+  nowMs: number,
+): Promise<BalanceReading> {
+  const lacking = new Set(
+    others
+      .filter((b) => isUnsentIntent(b, nowMs))
+      .flatMap((b) => b.entries.filter((e) => !e.outcome && !e.price && !book.prices.has(e.domain)))
+      .map((e) => e.domain),
+  );
+  const more =
+    lacking.size > 0
+      ? await collectPrices(
+          deps,
+          policy,
+          domains.filter((d) => lacking.has(d.domainName)),
+        )
+      : undefined;
+  const perYear = (domain: string) => (book.prices.get(domain) ?? more?.prices.get(domain))?.perYear;
+  const { committed, unpriced } = committedSpend(others, policy.money.currency, nowMs, perYear);
+  if (unpriced.length > 0) {
+    deps.log.warn('another run is about to renew domains this run cannot price: the balance left is not known', {
+      domains: unpriced,
+    });
+    return {
+      state: 'unreadable',
+      message: `another run is about to renew ${unpriced.join(', ')}, which this run cannot price`,
+    };
+  }
+  return committed.minor > 0 ? { ...balance, committed } : balance;
+}
+
+/** Another run's intent whose submit has not started, written within a day (no run lasts a day). */
+function isUnsentIntent(b: Batch, nowMs: number): boolean {
+  return b.status === 'INTENT' && b.submitStartedAtMs === undefined && b.createdAtMs >= nowMs - DAY_MS;
 }
 
 /**

@@ -89,6 +89,7 @@ export async function runRenew(
   let queuedElsewhere: readonly string[] = [];
   try {
     plan = await listAndPlan(deps, policy, {
+      runId,
       ...(ahead ? { onDraft: (draft: Plan) => ahead.start(draft) } : {}),
       onQueuedElsewhere: (taskNos) => {
         queuedElsewhere = taskNos;

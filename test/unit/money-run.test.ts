@@ -143,6 +143,75 @@ describe('the balance covers only part of what is due', () => {
     expect(b.plan.money?.balance).toMatchObject({ committed: { minor: 13800, currency: 'CNY' } });
   });
 
+  test('minBalanceAfter holds against an overlapping run that has claimed its domains and not sent them yet', async () => {
+    // Run A (maxDomainsPerRun 2) has written its intent and claimed a.com and b.com, and waits just before its
+    // submit start while run B plans: B sees both in flight, and must count their price too, or both runs spend the
+    // same balance (review 2026-12-05, round 4: only started batches were counted).
+    const t = await given({
+      domains: ['a.com+5d', 'b.com+6d', 'c.com+7d', 'd.com+8d'],
+      balance: '158',
+      policy: { limits: { minBalanceAfter: '20' } },
+    });
+    t.registrar.faults.queueMs = () => 6 * 3_600_000;
+    let atSend = () => {};
+    const reachedSend = new Promise<void>((resolve) => {
+      atSend = resolve;
+    });
+    let letGo = () => {};
+    const gate = new Promise<void>((resolve) => {
+      letGo = resolve;
+    });
+    let holdReads = 0;
+    const runA = t.renew({
+      policy: { ...t.policy, limits: { ...t.policy.limits, maxDomainsPerRun: 2 } },
+      deps: {
+        ledger: {
+          ...t.ledger,
+          // The first read is the plan's; the second is the send's, once the claims are durable.
+          listHolds: async () => {
+            holdReads += 1;
+            if (holdReads === 2) {
+              atSend();
+              await gate;
+            }
+            return t.ledger.listHolds();
+          },
+        },
+      },
+    });
+    await reachedSend;
+    const b = await t.renew();
+    letGo();
+    await runA;
+    expect(names(t.registrar.submissions())).toEqual(['a.com', 'b.com']);
+    expect(b.plan.decisions.filter((d) => d.reason === 'low-balance').map((d) => d.domain.domainName)).toEqual([
+      'c.com',
+      'd.com',
+    ]);
+    expect(b.plan.money?.balance).toMatchObject({ committed: { minor: 13800, currency: 'CNY' } });
+  });
+
+  test("another run's intent this run cannot price makes the balance unknown: nothing is bought by default", async () => {
+    // A rival intent, written a minute ago and not sent, lists z.xyz: not in this run's listing, so not priced.
+    const t = await given({ domains: ['a.com+5d'], balance: 1000, policy: { limits: { minBalanceAfter: '20' } } });
+    const now = t.clock.now();
+    await t.ledger.putBatchIntent({
+      batchId: 'rival',
+      runId: 'other-run',
+      attemptId: 'other-run/rival',
+      status: 'INTENT',
+      createdAtMs: now - 60_000,
+      updatedAtMs: now - 60_000,
+      entries: [{ domain: 'z.xyz', expiryMs: now + 5 * 86_400_000, years: 1, permitPremium: false }],
+      pendingNotices: [],
+      sentNotices: [],
+    });
+    const run = await t.renew();
+    expect(t.registrar.submissions()).toEqual([]);
+    expect(run.plan.decisions[0]?.reason).toBe('balance-unknown');
+    expect(run.plan.money?.balance).toMatchObject({ state: 'unreadable', message: expect.stringMatching(/z\.xyz/) });
+  });
+
   test('a balance that cannot be read stops the buying by default, and the plan says why', async () => {
     const t = await given({ domains: ['a.com+5d'], balance: 1000 });
     (t.billing as NonNullable<typeof t.billing>).failing = true;

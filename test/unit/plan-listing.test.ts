@@ -84,11 +84,38 @@ describe('money committed by earlier sends (minBalanceAfter)', () => {
 
   test.each<[string, Partial<Batch>, number]>([
     ['sent an hour ago, one entry without an outcome: its price', { submitStartedAtMs: NOW - 3_600_000 }, 6900],
-    ['an intent never sent: nothing', { status: 'INTENT' }, 0],
+    [
+      'an intent not sent yet, created an hour ago: its price',
+      { status: 'INTENT', createdAtMs: NOW - 3_600_000 },
+      6900,
+    ],
+    [
+      'an intent never sent, created over a day ago: nothing (its run stopped)',
+      { status: 'INTENT', createdAtMs: NOW - DAY - 1 },
+      0,
+    ],
     ['closed: nothing', { status: 'CLOSED', submitStartedAtMs: NOW - 3_600_000 }, 0],
     ['sent 6 days ago: still', { submitStartedAtMs: NOW - 6 * DAY }, 6900],
     ['sent 8 days ago: taken as charged or failed by now', { submitStartedAtMs: NOW - 8 * DAY }, 0],
   ])('%s', (_name, over, minor) => {
-    expect(committedSpend([batch(over)], 'CNY', NOW)).toEqual(price(minor));
+    expect(committedSpend([batch(over)], 'CNY', NOW, () => price(7000))).toEqual({
+      committed: price(minor),
+      unpriced: [],
+    });
+  });
+
+  test('an intent not sent yet lists no prices (claims are taken ahead of them): priced per year x years, or named', () => {
+    const intent = batch({
+      status: 'INTENT',
+      createdAtMs: NOW - 60_000,
+      entries: [
+        { domain: 'a.com', expiryMs: EXPIRY, years: 2, permitPremium: false },
+        { domain: 'b.io', expiryMs: EXPIRY, years: 1, permitPremium: false },
+      ],
+    });
+    expect(committedSpend([intent], 'CNY', NOW, (d) => (d === 'a.com' ? price(6900) : undefined))).toEqual({
+      committed: price(13800),
+      unpriced: ['b.io'],
+    });
   });
 });
