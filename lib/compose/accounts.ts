@@ -150,9 +150,10 @@ export function composeAccounts(parts: {
  * variables holding the same value) passed it, and each entry's own ledger keyspace renewed the same domains again
  * (review 2026-12-04). At an account's first credentials read every account's key is read, once, and the check is
  * made on all of them: none of the entries sharing a key runs (whichever ran would ignore the other's holds and
- * budgets), whatever order they load in. The key itself is never named.
+ * budgets), whatever order they load in. An entry whose key could not be read at the check is compared once it
+ * reads, so it is refused and the entry sharing it runs alone. The key itself is never named.
  */
-function sharedKeyCheck(labels: readonly string[], providers: readonly CredentialsProvider[]) {
+export function sharedKeyCheck(labels: readonly string[], providers: readonly CredentialsProvider[]) {
   let loaded: Promise<PromiseSettledResult<Credentials>[]> | undefined;
   const idsOf = async () => (loaded ??= Promise.allSettled(providers.map((p) => p.get())));
   const refuse = (index: number, accessKeyId: string, settled: PromiseSettledResult<Credentials>[]) => {
@@ -171,9 +172,13 @@ function sharedKeyCheck(labels: readonly string[], providers: readonly Credentia
         async get() {
           const settled = await idsOf();
           const mine = settled[index] as PromiseSettledResult<Credentials>;
-          if (mine.status === 'rejected') return own.get();
-          refuse(index, mine.value.accessKeyId, settled);
-          return own.get();
+          if (mine.status === 'fulfilled') refuse(index, mine.value.accessKeyId, settled);
+          // Compared again as read now: a key that could not be read at the check, and reads now, was compared with
+          // nothing, and ran beside the entry sharing it (review 2026-12-05, round 4). That entry saw no key to
+          // compare and runs: of the two, only one does.
+          const creds = await own.get();
+          refuse(index, creds.accessKeyId, settled);
+          return creds;
         },
         async refresh() {
           const creds = await own.refresh();
