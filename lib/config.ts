@@ -64,11 +64,16 @@ export const DEFAULT_POLICY = 'policies/default.json';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
+/** Throws when `name` is set but empty (blank): `fix` says what to do. */
+function refuseEmpty(env: Env, name: string, fix: string): void {
+  if (env[name] !== undefined && env[name].trim() === '')
+    throw new InputError(`${name} is set but empty; ${fix}`, { path: name });
+}
+
 function readBool(env: Env, name: string): boolean {
   // Set but empty is refused, not read as false: AUTORENEW_DRY_RUN="" (a variable meant to be filled in) bought
   // (review 2026-12-05, round 4).
-  if (env[name] !== undefined && env[name].trim() === '')
-    throw new InputError(`${name} is set but empty; set it to true or false, or unset it`, { path: name });
+  refuseEmpty(env, name, 'set it to true or false, or unset it');
   const raw = (env[name] ?? '').trim().toLowerCase();
   if (raw === '' || raw === 'false' || raw === '0' || raw === 'no') return false;
   if (raw === 'true' || raw === '1' || raw === 'yes') return true;
@@ -129,6 +134,17 @@ function readOptional(env: Env, name: string): string | undefined {
   return v ? v : undefined;
 }
 
+/**
+ * A setting whose default picks another policy or ledger: set but empty is refused, not read as unset
+ * (AUTORENEW_POLICY="$P" with P unset ran the default policy, which buys every domain within 30 days; an empty
+ * ledger setting a ledger that knows none of the claims: review 2026-12-05, round 4). The deployment always fills
+ * them; settings it may leave empty (an endpoint, the client IP) still read empty as unset.
+ */
+function readChosen(env: Env, name: string, fallback: string): string | undefined {
+  refuseEmpty(env, name, `set it, or unset it for ${fallback}`);
+  return readOptional(env, name);
+}
+
 function readSite(env: Env): Site {
   const raw = readOptional(env, 'AUTORENEW_SITE') ?? 'cn';
   const site = SITES.find((s) => s === raw.toLowerCase());
@@ -163,10 +179,17 @@ export const UNLISTED_PREFIXES = ['AUTORENEW_TARGET_', 'AUTORENEW_TEST_'] as con
  * a dry-run flag spelt without its underscore left the run buying).
  */
 function refuseUnknownVariables(env: Env, named: readonly string[]): void {
+  const squeeze = (name: string) => name.toUpperCase().replace(/_/g, '');
   for (const name of Object.keys(env)) {
-    if (!name.startsWith('AUTORENEW_') || SETTINGS.includes(name) || named.includes(name)) continue;
-    if (UNLISTED_PREFIXES.some((prefix) => name.startsWith(prefix))) continue;
-    const meant = suggestKey(name, SETTINGS) ?? SETTINGS.find((s) => s.startsWith(name) || name.startsWith(s));
+    // A near miss of the prefix too (autorenew_dry_run, AUTO_RENEW_DRY_RUN): ignored, the run bought (review
+    // 2026-12-05, round 4). Variable names are case-sensitive.
+    const nearMiss = !name.startsWith('AUTORENEW_') && squeeze(name).startsWith('AUTORENEW');
+    if ((!name.startsWith('AUTORENEW_') && !nearMiss) || SETTINGS.includes(name) || named.includes(name)) continue;
+    if (!nearMiss && UNLISTED_PREFIXES.some((prefix) => name.startsWith(prefix))) continue;
+    const meant =
+      SETTINGS.find((s) => squeeze(s) === squeeze(name)) ??
+      suggestKey(name, SETTINGS) ??
+      SETTINGS.find((s) => s.startsWith(name) || name.startsWith(s));
     throw new InputError(
       `${name} is not an autorenew setting${meant ? ` (did you mean ${meant}?)` : ''}; unset it or correct its name (\`autorenew help\` lists the settings): it would be ignored`,
       { path: name },
@@ -188,15 +211,15 @@ export function readConfig(env: Env): Readonly<Config> {
   const optional = {
     secretId: readOptional(env, 'AUTORENEW_SECRET_ID'),
     readOnlySecretId: readOptional(env, 'AUTORENEW_READONLY_SECRET_ID'),
-    table: readOptional(env, 'AUTORENEW_TABLE'),
+    table: readChosen(env, 'AUTORENEW_TABLE', 'the embedded ledger (AUTORENEW_LEDGER_DIR)'),
     dynamodbEndpoint: readOptional(env, 'AUTORENEW_DYNAMODB_ENDPOINT'),
     topicArn: readOptional(env, 'AUTORENEW_TOPIC_ARN'),
     clientIp: readOptional(env, 'AUTORENEW_CLIENT_IP'),
   };
   const config: Config = {
-    policyPath: readOptional(env, 'AUTORENEW_POLICY') ?? DEFAULT_POLICY,
+    policyPath: readChosen(env, 'AUTORENEW_POLICY', `the default policy (${DEFAULT_POLICY})`) ?? DEFAULT_POLICY,
     endpoint: endpoint.replace(/\/+$/, ''),
-    ledgerDir: readOptional(env, 'AUTORENEW_LEDGER_DIR') ?? '.autorenew',
+    ledgerDir: readChosen(env, 'AUTORENEW_LEDGER_DIR', 'the default ledger directory (.autorenew)') ?? '.autorenew',
     dryRun: readBool(env, 'AUTORENEW_DRY_RUN'),
     qps: readNumber(env, 'AUTORENEW_QPS', 10, 0.1, 1000),
     pageSize: readInteger(env, 'AUTORENEW_PAGE_SIZE', 100, 1, 1000),

@@ -16,8 +16,8 @@ export const JOB_FLAGS = {
 type OptionSpec = Record<string, { type: 'string' | 'boolean'; short?: string }>;
 
 /**
- * Strict flag parsing: unknown flags and stray arguments are InputErrors. The message is one line (the CLI prefixes
- * `autorenew <command>:`): the problem, then the usage line and where to find the rest.
+ * Strict flag parsing: unknown flags, stray arguments and an empty value are InputErrors. The message is one line
+ * (the CLI prefixes `autorenew <command>:`): the problem, then the usage line and where to find the rest.
  */
 export function parseFlags<T extends OptionSpec>(
   command: string,
@@ -47,14 +47,23 @@ function parseCommandLine<T extends OptionSpec>(
   usage: string,
   allowPositionals: boolean,
 ): { values: FlagValues<T>; positionals: string[] } {
+  const usageLine = usage.split('\n')[0] ?? '';
+  let parsed: { values: Record<string, unknown>; positionals: string[] };
   try {
-    const { values, positionals } = parseArgs({ args: [...args], options, strict: true, allowPositionals });
-    return { values: values as FlagValues<T>, positionals };
+    parsed = parseArgs({ args: [...args], options, strict: true, allowPositionals });
   } catch (err) {
     const message = err instanceof Error ? (err.message.split('\n')[0] ?? '') : String(err);
-    const usageLine = usage.split('\n')[0] ?? '';
     throw new InputError(`${message.replace(/\. To specify .*$/, '')}; ${usageLine} (autorenew ${command} --help)`);
   }
+  // An empty value (--plan "$PLAN" with PLAN unset) read as an absent flag: renew ran unguarded and bought, renew
+  // and plan ran under the default policy, plan --out and forecast --ics wrote nothing and said nothing (review
+  // 2026-12-05, round 4). No flag of any command means anything when empty.
+  for (const [name, value] of Object.entries(parsed.values))
+    if (typeof value === 'string' && value.trim() === '')
+      throw new InputError(
+        `--${name} needs a value (it was empty, as "$VAR" is with VAR unset); nothing was done; ${usageLine} (autorenew ${command} --help)`,
+      );
+  return { values: parsed.values as FlagValues<T>, positionals: parsed.positionals };
 }
 
 /**

@@ -66,8 +66,6 @@ export const renewCommand: Command = async (args, io) => {
     io.out(RENEW_USAGE);
     return EXIT.ok;
   }
-  // An empty path (--plan "$PLAN" with PLAN unset) ran unguarded and bought all that was due (review 2026-12-05).
-  if (flags.plan === '') throw new InputError('--plan needs a file (it was empty); nothing was bought');
   if (flags['max-age'] !== undefined && !flags.plan) throw new InputError('--max-age needs --plan FILE');
   const maxAgeMs = flags['max-age'] !== undefined ? parseMaxAge(flags['max-age']) : DEFAULT_PLAN_MAX_AGE_MS;
   let saved: PlanFile | undefined;

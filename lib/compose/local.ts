@@ -149,8 +149,6 @@ async function loadPolicies(io: CliIO, config: Readonly<Config>): Promise<Map<st
 
 /** The environment a local run reads: the process's, with `--policy` as AUTORENEW_POLICY. */
 function localEnv(io: CliIO, options: LocalOptions): CliIO['env'] {
-  // An empty path (--policy "$P" with P unset) ran under AUTORENEW_POLICY or the default policy (review 2026-12-05).
-  if (options.policy === '') throw new InputError('--policy needs a file (it was empty); nothing was run');
   return { ...io.env, ...(options.policy ? { AUTORENEW_POLICY: options.policy } : {}) };
 }
 

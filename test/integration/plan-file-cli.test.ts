@@ -51,7 +51,7 @@ describe('dry-run plan digest and saved plans (CLI subprocess against the sandbo
       const before = paidCalls(sandbox);
       const run = await cli(['renew', ...planArgs, '--yes', '--at', AT]);
       expect(run.code).toBe(EXIT.invalidInput);
-      expect(run.stderr).toMatch(/--plan needs a file/);
+      expect(run.stderr).toMatch(/--plan needs a value \(it was empty/);
       expect(paidCalls(sandbox)).toBe(before);
     },
   );
@@ -62,10 +62,21 @@ describe('dry-run plan digest and saved plans (CLI subprocess against the sandbo
       const before = paidCalls(sandbox);
       const run = await cli([cmd, '--policy', '', ...(cmd === 'renew' ? ['--yes'] : []), '--at', AT]);
       expect(run.code).toBe(EXIT.invalidInput);
-      expect(run.stderr).toMatch(/--policy needs a file/);
+      expect(run.stderr).toMatch(/--policy needs a value \(it was empty/);
       expect(paidCalls(sandbox)).toBe(before);
     },
   );
+
+  it.each([
+    ['plan', '--out'],
+    ['forecast', '--ics'],
+    ['hold', '--until'],
+  ])('%s %s "" is refused by the flag parser, not run as if the flag were absent', async (cmd, flag) => {
+    // Review 2026-12-05, round 4: plan --out "" and forecast --ics "" wrote nothing and exited 0.
+    const run = await cli([cmd, flag, '', ...(cmd === 'hold' ? ['due-soon.com'] : ['--at', AT])]);
+    expect(run.code).toBe(EXIT.invalidInput);
+    expect(run.stderr).toMatch(new RegExp(`${flag} needs a value \\(it was empty`));
+  });
 
   it('renew --dry-run prints the plan digest marked DRY RUN and buys nothing', async () => {
     const run = await cli(['renew', '--dry-run', '--at', AT]);

@@ -45,6 +45,26 @@ describe('unknown AUTORENEW_ variables', () => {
   );
 
   test.each([
+    ['AUTORENEW_POLICY', 'the default policy, which buys every domain within 30 days'],
+    ['AUTORENEW_LEDGER_DIR', 'an empty ledger in .autorenew, which knows none of the claims'],
+    ['AUTORENEW_TABLE', 'the embedded ledger, which knows none of the table claims'],
+  ])('%s set but empty is refused: it ran under %s (review 2026-12-05, round 4)', (name) => {
+    expect(() => readConfig({ [name]: '' })).toThrow(new RegExp(`${name} is set but empty`));
+    expect(() => readConfig({ [name]: ' ' })).toThrow(InputError);
+  });
+
+  test.each([
+    ['autorenew_dry_run', 'AUTORENEW_DRY_RUN'],
+    ['Autorenew_Dry_Run', 'AUTORENEW_DRY_RUN'],
+    ['AUTO_RENEW_DRY_RUN', 'AUTORENEW_DRY_RUN'],
+    ['auto_renew_policy', 'AUTORENEW_POLICY'],
+  ])('%s (a near miss of %s) is refused, not ignored: the run bought (review 2026-12-05, round 4)', (name, meant) => {
+    expect(() => readConfig({ [name]: 'true' })).toThrow(
+      new RegExp(`${name} is not an autorenew setting \\(did you mean ${meant}\\?\\)`),
+    );
+  });
+
+  test.each([
     { AUTORENEW_DRY_RUN: 'true', AUTORENEW_QPS: '5' },
     { AUTORENEW_TARGET_OPS_DING_URL: 'https://example.invalid/x', AUTORENEW_TARGET_OPS_DING_SECRET: 's' },
     { AUTORENEW_TEST_DYNAMODB_LOCAL_DIR: '/tmp/x' },
