@@ -98,12 +98,28 @@ function optionalString(entry: Record<string, unknown>, key: string, where: stri
   return v.trim();
 }
 
+/**
+ * Whether a "variable name" is rather a key pasted in its place: an AccessKeyId (`LTAI…`), or a long run of mixed
+ * case letters and digits without an underscore (an AccessKey secret's shape; no one names a variable so).
+ */
+function looksLikeKey(value: string): boolean {
+  return (
+    /^LTAI/i.test(value) ||
+    (value.length >= 16 && !value.includes('_') && /[a-z]/.test(value) && /[A-Z]/.test(value) && /\d/.test(value))
+  );
+}
+
+/**
+ * The name of a variable holding a key. Its value is never shown in an error: a key pasted in place of the name
+ * was echoed to the terminal and the logs (review 2026-12-05, round 4).
+ */
 function envName(entry: Record<string, unknown>, key: string, where: string): string | undefined {
   const v = optionalString(entry, key, where);
-  if (v !== undefined && !ENV_NAME_RE.test(v)) {
-    throw new InputError(`${where}.${key}=${JSON.stringify(v)} is not an environment variable name`, {
-      path: `${where}.${key}`,
-    });
+  if (v !== undefined && (!ENV_NAME_RE.test(v) || looksLikeKey(v))) {
+    throw new InputError(
+      `${where}.${key} must be the name of the environment variable holding the key (letters, digits and _), not the key itself: put the key in a variable (e.g. AUTORENEW_CN_KEY_SECRET) and name that variable here (the value given is not shown)`,
+      { path: `${where}.${key}` },
+    );
   }
   return v;
 }

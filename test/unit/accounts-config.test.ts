@@ -131,4 +131,33 @@ describe('an account key from an Alibaba Cloud CLI profile (local runs)', () => 
       /profileFile needs profile/,
     );
   });
+
+  test.each([
+    ['a secret with signs (not a name)', 'accessKeySecretEnv', 'kF3j9+aLpQ/zX8wR2mN5vB7cT1yH4u'],
+    ['a secret that reads as a name', 'accessKeySecretEnv', 'kF3j9aLpQzX8wR2mN5vB7cT1yH4uQe'],
+    ['an AccessKeyId', 'accessKeyIdEnv', 'LTAI5tQ8mZ2xV7kR9pW3nB6c'],
+  ])('%s pasted into %s is refused without being echoed (review 2026-12-05, round 4)', (_what, key, value) => {
+    const entry = { name: 'a', accessKeyIdEnv: 'A_ID', accessKeySecretEnv: 'A_SECRET', [key]: value };
+    const env = { ...accounts([entry]), A_ID: 'id', A_SECRET: 'secret' };
+    let thrown: unknown;
+    try {
+      readConfig(env);
+    } catch (err) {
+      thrown = err;
+    }
+    expect(thrown).toBeInstanceOf(InputError);
+    expect((thrown as Error).message).toMatch(new RegExp(`AUTORENEW_ACCOUNTS\\[0\\]\\.${key}`));
+    expect((thrown as Error).message).not.toContain(value);
+    expect(JSON.stringify(thrown)).not.toContain(value);
+  });
+
+  test.each(['A_ID', 'AUTORENEW_CN_KEY_SECRET', 'aliyun_secret', 'MyKeyVariable'])(
+    'a variable name (%s) is accepted',
+    (name) => {
+      const env = {
+        ...accounts([{ name: 'a', accessKeyIdEnv: 'A_ID', accessKeySecretEnv: name === 'A_ID' ? 'A_SECRET' : name }]),
+      };
+      expect(() => readConfig(env)).not.toThrow();
+    },
+  );
 });
