@@ -145,7 +145,9 @@ describe('Lambda handlers end to end (loopback AWS stand-ins + sandbox)', () => 
     try {
       await expect(renewHandler({}, context('req-bad'))).rejects.toThrow(/yeras/);
     } finally {
-      process.env.AUTORENEW_POLICY = saved.AUTORENEW_POLICY ?? '';
+      // Unset again, not set empty: an empty policy setting is refused (review 2026-12-05, round 4).
+      if (saved.AUTORENEW_POLICY === undefined) delete process.env.AUTORENEW_POLICY;
+      else process.env.AUTORENEW_POLICY = saved.AUTORENEW_POLICY;
     }
     expect(sandbox.state().requests.total).toBe(before);
     const { Messages = [] } = await sqs.send(
