@@ -32,7 +32,7 @@ export const POLICY_DESCRIPTIONS: Readonly<Record<string, string>> = {
   'rules[].description': COMMENT,
   'rules[].match':
     'Case-insensitive globs over the whole name; `*` matches any run of characters; no dot at either end or two in a row.',
-  'rules[].groups': 'Alibaba domain group names (case-insensitive).',
+  'rules[].groups': 'Alibaba domain group names (case and spaces around them do not count).',
   'rules[].renew': 'false: let matching domains lapse.',
   'rules[].years': YEARS,
   'rules[].window': 'Overrides of the top-level window for this rule.',

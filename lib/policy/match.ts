@@ -40,16 +40,24 @@ export function resolveRule(policy: Policy, domain: Pick<ListedDomain, 'domainNa
   };
 }
 
+/**
+ * A group name as compared: case and the spaces around it do not count (a padded name in the policy or the console
+ * matched nothing, and its domains fell to the defaults: review 2026-12-05, round 4).
+ */
+export function groupKey(name: string): string {
+  return name.trim().toLowerCase();
+}
+
 /** The first rule matching `domain`, if any. */
 export function findRule(
   policy: Policy,
   domain: Pick<ListedDomain, 'domainName' | 'groupName'>,
 ): PolicyRule | undefined {
   const names = nameForms(domain.domainName);
-  const group = domain.groupName?.toLowerCase();
+  const group = domain.groupName !== undefined ? groupKey(domain.groupName) : undefined;
   return policy.rules.find(
     (rule) =>
-      (group !== undefined && rule.groups?.some((g) => g.toLowerCase() === group)) ||
+      (group !== undefined && rule.groups?.some((g) => groupKey(g) === group)) ||
       patternsOf(rule).some((re) => names.some((n) => re.test(n))),
   );
 }

@@ -103,8 +103,22 @@ const glob = withChecks(
 const daysBefore = () => doc(intRange(0, 365));
 const daysAfter = () => doc(intRange(0, MAX_DAYS_AFTER_EXPIRY));
 const years = () => doc(intRange(1, 10));
-const coupon = () => doc(text('a non-empty coupon number string'));
-const promotion = () => doc(text('a non-empty promotion number string'));
+/**
+ * A number the registrar is sent as written: spaces around it are refused, not trimmed in silence (review
+ * 2026-12-05, round 4: strings were not trimmed).
+ */
+const sentAsWritten = (what: string) =>
+  withChecks(
+    text(what),
+    refine(
+      // A blank one is reported once, as empty.
+      (v: string) => v === v.trim() || v.trim() === '',
+      ({ input }) =>
+        `${describeValue(input)} has white space at its start or end, and is sent to the registrar as written; remove it`,
+    ),
+  );
+const coupon = () => doc(sentAsWritten('a non-empty coupon number string'));
+const promotion = () => doc(sentAsWritten('a non-empty promotion number string'));
 
 const windowSchema = doc(
   strict(

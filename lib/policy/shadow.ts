@@ -1,3 +1,4 @@
+import { groupKey } from './match';
 import type { Policy, PolicyRule } from './schema';
 
 /*
@@ -43,8 +44,7 @@ export function findShadowedRules(
     }
     for (const g of groups) {
       const cover = earlier.find(
-        (e) =>
-          (e.groups ?? []).some((h) => h.toLowerCase() === g.toLowerCase()) || (e.match ?? []).some((q) => q === '*'),
+        (e) => (e.groups ?? []).some((h) => groupKey(h) === groupKey(g)) || (e.match ?? []).some((q) => q === '*'),
       );
       if (!cover) return;
       by.add(cover.name);

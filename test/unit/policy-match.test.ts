@@ -74,6 +74,18 @@ describe('resolveRule', () => {
     expect(resolveRule(policy, { domainName: 'a.net' }).rule).toBeUndefined();
   });
 
+  test('groups match whatever spaces pad either name (review 2026-12-05, round 4: a padded name fell to the defaults)', () => {
+    expect(resolveRule(policy, { domainName: 'a.net', groupName: ' marketing  ' }).rule).toBe('group');
+    const padded = parsePolicyText(
+      JSON.stringify({ version: 1, rules: [{ name: 'padded', groups: [' Marketing '], renew: false }] }),
+      'padded.json',
+    );
+    expect(resolveRule(padded, { domainName: 'a.net', groupName: 'marketing' })).toMatchObject({
+      rule: 'padded',
+      renew: false,
+    });
+  });
+
   test('renew: false', () => {
     expect(resolveRule(policy, { domainName: 'old-site.net' })).toMatchObject({ rule: 'lapse', renew: false });
   });
