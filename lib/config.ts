@@ -120,7 +120,7 @@ function checkEndpoint(endpoint: string, name: string, example: string): string 
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
     throw new InputError(`${name} must start with https:// (or http:// for a loopback sandbox)`, { path: name });
   }
-  if (url.protocol === 'http:' && !isLoopbackEndpoint(endpoint)) {
+  if (url.protocol === 'http:' && !isSandboxEndpoint(endpoint)) {
     throw new InputError(
       `${name}=${JSON.stringify(endpoint)}: plain http is allowed for a loopback sandbox only (127.0.0.1, ::1, localhost); use https:// (e.g. ${example})`,
       { path: name },
@@ -168,7 +168,7 @@ function readAccounts(env: Env, single: Account): Account[] {
       { path: clash },
     );
   }
-  return parseAccounts(raw, checkEndpoint, isLoopbackEndpoint);
+  return parseAccounts(raw, checkEndpoint, isSandboxEndpoint);
 }
 
 /** Prefixes of variables that are not settings: chat targets (named by the policy) and the test suite's. */
@@ -206,7 +206,7 @@ export function readConfig(env: Env): Readonly<Config> {
   const bssEndpoint = readEndpoint(
     env,
     'AUTORENEW_BSS_ENDPOINT',
-    isLoopbackEndpoint(endpoint) ? endpoint : profile.bssEndpoint,
+    isSandboxEndpoint(endpoint) ? endpoint : profile.bssEndpoint,
   );
   const optional = {
     secretId: readOptional(env, 'AUTORENEW_SECRET_ID'),
@@ -292,10 +292,16 @@ export function checkLambdaEndpoint(endpoint: string, name = 'AUTORENEW_ENDPOINT
   }
 }
 
-/** True when the endpoint is a sandbox on this machine (loopback), where `--at` and fast clocks are allowed. */
-export function isLoopbackEndpoint(endpoint: string): boolean {
+/**
+ * True when the endpoint is a sandbox on this machine: plain http to a loopback address, where nothing real is bought,
+ * `--at` and fast clocks are allowed and renew does not ask. https to a loopback address is no sandbox (the sandbox
+ * serves http only): it may be a TLS proxy or tunnel to the real registrar (review 2026-12-05, round 4).
+ */
+export function isSandboxEndpoint(endpoint: string): boolean {
   try {
-    const host = new URL(endpoint).hostname;
+    const url = new URL(endpoint);
+    if (url.protocol !== 'http:') return false;
+    const host = url.hostname;
     // An IPv4 literal in 127/8 only: `127.0.0.1.example.com` is a DNS name that can point anywhere.
     return host === 'localhost' || host === '[::1]' || host === '::1' || /^127(?:\.\d{1,3}){3}$/.test(host);
   } catch {

@@ -1,4 +1,4 @@
-import { isLoopbackEndpoint } from '../config';
+import { isSandboxEndpoint } from '../config';
 
 /** What decides whether `renew` must ask before spending money. */
 export interface ConfirmInput {
@@ -21,7 +21,7 @@ export interface ConfirmInput {
  */
 export function confirmationFor(input: ConfirmInput): 'none' | 'ask' | 'needs-yes' {
   if (input.dryRun || input.yes || input.env.AWS_LAMBDA_FUNCTION_NAME) return 'none';
-  if (isLoopbackEndpoint(input.endpoint)) return 'none';
+  if (isSandboxEndpoint(input.endpoint)) return 'none';
   return input.canAsk ? 'ask' : 'needs-yes';
 }
 

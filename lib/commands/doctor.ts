@@ -3,7 +3,7 @@ import { type Account, labelOf, namesAccounts } from '../accounts';
 import { checkPolicyFlag, configForAccount } from '../compose/accounts';
 import { buildBilling, buildCredentials, buildRegistrar } from '../compose/adapters';
 import { openLocalLedger } from '../compose/local';
-import { type Config, isLoopbackEndpoint, readConfig } from '../config';
+import { type Config, isSandboxEndpoint, readConfig } from '../config';
 import type { StackReader } from '../deployment/stack';
 import { AuthRejectedError, AutorenewError, RegistrarError, ValidationError } from '../errors';
 import { formatMoney } from '../money';
@@ -117,7 +117,7 @@ async function probe<T>(
 function endpointCheck(config: Readonly<Config>): DoctorCheck {
   const url = new URL(config.endpoint);
   if (url.protocol === 'https:') return { status: 'ok', name: 'endpoint', detail: `${config.endpoint} (https)` };
-  if (url.protocol === 'http:' && isLoopbackEndpoint(config.endpoint)) {
+  if (url.protocol === 'http:' && isSandboxEndpoint(config.endpoint)) {
     return { status: 'ok', name: 'endpoint', detail: `${config.endpoint} (loopback sandbox: nothing real is bought)` };
   }
   return {

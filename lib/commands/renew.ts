@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { namesAccounts } from '../accounts';
 import type { AccountJob } from '../compose/accounts';
 import { openLocalAccounts } from '../compose/local';
-import { isLoopbackEndpoint } from '../config';
+import { isSandboxEndpoint } from '../config';
 import { InputError } from '../errors';
 import { executeRenew } from '../jobs';
 import { mergeAccountResults, runAccounts, throwIfAnyFailed } from '../jobs/accounts';
@@ -118,7 +118,7 @@ export const renewCommand: Command = async (args, io) => {
       yes: !!flags.yes,
       canAsk: !!io.ask,
       // Any account at a real registrar means real money: ask.
-      endpoint: rt.config.accounts.find((a) => !isLoopbackEndpoint(a.endpoint))?.endpoint ?? rt.config.endpoint,
+      endpoint: rt.config.accounts.find((a) => !isSandboxEndpoint(a.endpoint))?.endpoint ?? rt.config.endpoint,
       env: io.env,
     });
     if (confirm === 'needs-yes') {

@@ -6,7 +6,7 @@ import { type Account, labelOf, selectAccounts } from '../accounts';
 import { type Clock, fixedClock, systemClock } from '../clock';
 import { parseAt } from '../commands/args';
 import type { CliIO } from '../commands/io';
-import { type Config, isLoopbackEndpoint, readConfig } from '../config';
+import { type Config, isSandboxEndpoint, readConfig } from '../config';
 import { InputError, LedgerInUseError } from '../errors';
 import type { AccountsRoom } from '../jobs/accounts';
 import { openLedgerFromEnv } from '../ledger/embedded';
@@ -30,7 +30,7 @@ export interface LocalRuntime {
  * does not answer it (not a sandbox, or not running): then the system clock applies. Loopback only, 2 s at most.
  */
 export async function readSandboxClock(endpoint: string): Promise<number | undefined> {
-  if (!isLoopbackEndpoint(endpoint)) return undefined;
+  if (!isSandboxEndpoint(endpoint)) return undefined;
   try {
     const res = await fetch(`${endpoint.replace(/\/+$/, '')}/_sandbox/clock`, { signal: AbortSignal.timeout(2_000) });
     if (!res.ok) return undefined;
@@ -120,14 +120,14 @@ interface LocalOptions {
 /** The job clock of a local run: `--at`, else a loopback sandbox's simulated time, else the system clock. */
 async function selectClock(config: Readonly<Config>, options: LocalOptions): Promise<Clock> {
   if (options.at !== undefined) {
-    if (!options.atAllowedAnywhere && !config.accounts.every((a) => isLoopbackEndpoint(a.endpoint))) {
+    if (!options.atAllowedAnywhere && !config.accounts.every((a) => isSandboxEndpoint(a.endpoint))) {
       throw new InputError(
         '--at is only allowed against a loopback sandbox endpoint (AUTORENEW_ENDPOINT=http://127.0.0.1:...)',
       );
     }
     return fixedClock(parseAt(options.at));
   }
-  if (isLoopbackEndpoint(config.endpoint)) {
+  if (isSandboxEndpoint(config.endpoint)) {
     // The sandbox clock and --at are one idea: against a loopback sandbox, the run uses the sandbox's time.
     const sandboxNow = await readSandboxClock(config.endpoint);
     if (sandboxNow !== undefined) {

@@ -1,4 +1,5 @@
-import { checkLambdaEndpoint, isLoopbackEndpoint, readConfig } from '../../lib/config';
+import { confirmationFor } from '../../lib/commands/ask-before-buying';
+import { checkLambdaEndpoint, DEFAULT_BSS_ENDPOINT, isSandboxEndpoint, readConfig } from '../../lib/config';
 import { InputError } from '../../lib/errors';
 
 describe('AUTORENEW_BSS_ENDPOINT and AUTORENEW_QUOTE_CHUNK', () => {
@@ -45,9 +46,20 @@ describe('AUTORENEW_BSS_ENDPOINT and AUTORENEW_QUOTE_CHUNK', () => {
     ['http://127.0.0.1.nip.io', false],
     ['http://localhost.example.com', false],
   ])('%s is loopback: %s', (endpoint, loopback) => {
-    expect(isLoopbackEndpoint(endpoint)).toBe(loopback);
+    expect(isSandboxEndpoint(endpoint)).toBe(loopback);
     if (!loopback) expect(() => readConfig({ AUTORENEW_ENDPOINT: endpoint })).toThrow(/AUTORENEW_ENDPOINT/);
   });
+
+  test.each(['https://localhost:8443', 'https://127.0.0.1', 'https://[::1]:9443'])(
+    '%s is no sandbox: a TLS proxy on this machine may front the real registrar (review 2026-12-05, round 4)',
+    (endpoint) => {
+      // The sandbox serves plain http only. Counted as one, renew bought there without asking, under a pretend
+      // --at date, and the balance went to the same proxy.
+      expect(isSandboxEndpoint(endpoint)).toBe(false);
+      expect(confirmationFor({ dryRun: false, yes: false, canAsk: false, endpoint, env: {} })).toBe('needs-yes');
+      expect(readConfig({ AUTORENEW_ENDPOINT: endpoint }).bssEndpoint).toBe(DEFAULT_BSS_ENDPOINT);
+    },
+  );
 
   test('in Lambda the BSS endpoint must be an aliyuncs.com host too', () => {
     expect(() => checkLambdaEndpoint('https://business.aliyuncs.com', 'AUTORENEW_BSS_ENDPOINT')).not.toThrow();

@@ -1,5 +1,5 @@
 import { isPassingAwsFailure } from '../../aws/client';
-import { isLoopbackEndpoint } from '../../config';
+import { isSandboxEndpoint } from '../../config';
 import { SecretError, SecretUnreadableError } from '../../errors';
 import { targetEnvStem } from '../../policy/schema';
 import { registerSecret } from '../../redact';
@@ -42,7 +42,7 @@ export function checkTargetUrl(url: string, where: string): void {
     parsed !== undefined &&
     parsed.username === '' &&
     parsed.password === '' &&
-    (parsed.protocol === 'https:' || (parsed.protocol === 'http:' && isLoopbackEndpoint(url)));
+    (parsed.protocol === 'https:' || (parsed.protocol === 'http:' && isSandboxEndpoint(url)));
   if (!ok) throw new SecretError(`${where} is not an https:// URL (without user or password)`, { path: where });
 }
 
