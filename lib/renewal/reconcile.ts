@@ -296,7 +296,9 @@ async function searchTasks(
 /**
  * Of these tasks that read short, those that ran recently: created, or last seen unfinished by a run (the
  * queuedTaskMark this function puts for each unfinished one: best effort), less than JUST_RENEWED_MS before `now`.
- * A task with no readable time and no mark is not recent (as in foreign-tasks.ts).
+ * A finished task with no readable time and no mark is not recent here, unlike in foreign-tasks.ts (there it is taken
+ * as just run, marked on first sight): a release on it is safe, as the next renew run holds the domains that task
+ * may have renewed until 2 days after first seeing it.
  */
 async function readRanRecently(deps: JobDeps, tasks: readonly TaskInfo[], now: number): Promise<Set<string>> {
   if (tasks.length === 0) return new Set();

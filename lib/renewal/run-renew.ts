@@ -186,7 +186,10 @@ export async function runRenew(
     const notSent = result.status === 'error' && (draft || result.batchId === '-');
     if (result.status === 'not-submitted' || notSent || (result.status === 'error' && result.stoppedBy)) {
       const limitedBy = result.stoppedBy ? 'stopped' : notSent ? 'not-sent' : 'refused';
-      for (const decision of items) heldBack.push({ decision, limitedBy, detail: result.message ?? '' });
+      // A domain a person held meanwhile was not in the order: it is held, not refused (review 2026-12-05).
+      const held = new Set(result.heldAfterPlan);
+      for (const decision of items)
+        if (!held.has(decision.domain.domainName)) heldBack.push({ decision, limitedBy, detail: result.message ?? '' });
     }
     if (result.status === 'submitted') summary.submitted += result.domains;
     if (result.status === 'not-recorded') {
@@ -195,7 +198,7 @@ export async function runRenew(
     }
     if (result.status === 'unknown') summary.unknown += result.domains;
     if (result.status === 'rejected' || result.status === 'not-submitted') summary.rejected += result.domains;
-    if (result.status !== 'error') summary.conflicts += planned - result.domains - (result.heldAfterPlan ?? 0);
+    if (result.status !== 'error') summary.conflicts += planned - result.domains - (result.heldAfterPlan?.length ?? 0);
   }
   return { plan, summary, heldBack, ...(stoppedBy ? { stoppedBy } : {}) };
 

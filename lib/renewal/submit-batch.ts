@@ -34,8 +34,11 @@ export interface BatchResult {
   stoppedBy?: Error;
   /** `unknown` only: the batch could not be marked UNKNOWN (it stays as the submit start left it, for check). */
   notRecorded?: boolean;
-  /** Planned domains held by a person (`autorenew hold`) once the run had claimed them: not sent, not conflicts. */
-  heldAfterPlan?: number;
+  /**
+   * Planned domains held by a person (`autorenew hold`) once the run had claimed them: not sent, neither conflicts
+   * nor held back by the registrar's answer to the rest of the batch.
+   */
+  heldAfterPlan?: string[];
 }
 
 /**
@@ -204,12 +207,12 @@ export async function sendPrepared(
   const { batchId } = prepared;
   const log = deps.log.child({ runId, batchId });
   const entries = claimed.length > 0 ? await dropHeldSincePlan(deps, prepared, claimed, periods) : claimed;
-  const heldAfterPlan = claimed.length - entries.length;
-  if (heldAfterPlan > 0)
+  const heldAfterPlan = claimed.filter((e) => !entries.includes(e)).map((e) => e.domain);
+  if (heldAfterPlan.length > 0)
     log.warn('domains held by a person after this run planned them (autorenew hold): not bought', {
-      domains: claimed.filter((e) => !entries.includes(e)).map((e) => e.domain),
+      domains: heldAfterPlan,
     });
-  const held = heldAfterPlan > 0 ? { heldAfterPlan } : {};
+  const held = heldAfterPlan.length > 0 ? { heldAfterPlan } : {};
   if (entries.length === 0) {
     await deps.ledger.saveBatch({
       ...prepared,

@@ -919,6 +919,30 @@ describe('budgets given back', () => {
     expect(t.logs.filter((l) => /could not give back/.test(l))).toEqual([]);
   });
 
+  test('a domain held after the plan, in a batch the registrar then refused, is not named refused (review 2026-12-05)', async () => {
+    const t = await given({ domains: ['a.com+5d', 'b.com+6d'] });
+    t.registrar.faults.before = (op) => {
+      if (op === 'submitRenewBatch') throw new RejectedRetryableError('busy (test)', { code: 'ServiceUnavailable' });
+    };
+    let reads = 0;
+    const run = await t.renew({
+      deps: {
+        ledger: {
+          ...t.ledger,
+          // The send's read of the holds (the second): a person held a.com once the run had claimed it.
+          listHolds: async () => {
+            reads += 1;
+            if (reads === 2) await t.ledger.putHold({ domain: 'a.com', createdAtMs: t.clock.now() });
+            return t.ledger.listHolds();
+          },
+        },
+      },
+    });
+    expect(t.registrar.submissions()).toEqual([]);
+    expect(run.heldBack.map((h) => [h.decision.domain.domainName, h.limitedBy])).toEqual([['b.com', 'refused']]);
+    expect(run.summary.rejected).toBe(1);
+  });
+
   test('a refused order is not counted as money submitted (digest and SpendSubmitted)', async () => {
     const t = await given({ domains: ['a.com+5d'] });
     t.registrar.faults.before = (op) => {
