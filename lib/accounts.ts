@@ -117,7 +117,7 @@ function envName(entry: Record<string, unknown>, key: string, where: string): st
   const v = optionalString(entry, key, where);
   if (v !== undefined && (!ENV_NAME_RE.test(v) || looksLikeKey(v))) {
     throw new InputError(
-      `${where}.${key} must be the name of the environment variable holding the key (letters, digits and _), not the key itself: put the key in a variable (e.g. AUTORENEW_CN_KEY_SECRET) and name that variable here (the value given is not shown)`,
+      `${where}.${key} must be the name of the environment variable holding the key (letters, digits and _), not the key itself: put the key in a variable (e.g. CN_KEY_SECRET) and name that variable here (the value given is not shown)`,
       { path: `${where}.${key}` },
     );
   }
