@@ -2,7 +2,7 @@ import type { Balance } from '../billing/port';
 import { InputError } from '../errors';
 import type { Batch, Claim, ClaimKey } from '../ledger/port';
 import { describeError } from '../log';
-import { type Money, timesMoney } from '../money';
+import { formatMoney, type Money, timesMoney } from '../money';
 import type { Policy } from '../policy/schema';
 import type { ListedDomain } from '../registrar/port';
 import { isLive, RENEWED_ELSEWHERE_CODE } from './claims';
@@ -19,7 +19,7 @@ import {
 } from './foreign-tasks';
 import { noticeDaysOf, readNotices } from './notice';
 import { listingWindow, planRenewals } from './plan';
-import { applyMoney, type BalanceReading } from './plan-money';
+import { applyMoney, type BalanceReading, policyAmount } from './plan-money';
 import { claimKey, type InFlightView, type Plan, type Reason } from './plan-types';
 import { collectPrices, type PriceBook } from './pricing';
 
@@ -222,7 +222,7 @@ export async function listAndPlan(
   const others = sentSince.filter((b) => options.runId === undefined || b.runId !== options.runId);
   const balance =
     balanceRead?.state === 'read'
-      ? await withCommitted(deps, policy, balanceRead, others, domains, firstBook, nowMs)
+      ? await withCommitted(deps, policy, balanceRead, others, domains, firstBook, nowMs, draftedKeys(plan))
       : balanceRead;
   let book = firstBook;
   const price = (draft: Plan, prices: PriceBook) =>
@@ -360,8 +360,9 @@ async function readActiveHolds(ledger: JobDeps['ledger'], nowMs: number): Promis
  * at its planned prices, for a day from its creation: another run has claimed those domains and is about to send
  * them (review 2026-12-05, round 4: two overlapping runs spent the same balance, as the second saw the first's
  * domains in flight but not their cost). Its entries carry no price yet (claims are taken ahead of the prices):
- * `perYear` prices them, and those it cannot are returned as `unpriced`. Older than a day, its run has stopped and
- * check releases it. `open` must not hold the planning run's own intents.
+ * `perYear` prices them, and those it cannot are returned as `unpriced`; entries whose claim key is in `drafted`
+ * (the planning run's own renewals, which its money pass counts) are left out. Older than a day, its run has stopped
+ * and check releases it. `open` must not hold the planning run's own intents.
  * @param nowMs epoch ms
  */
 export function committedSpend(
@@ -369,6 +370,7 @@ export function committedSpend(
   currency: string,
   nowMs: number,
   perYear: (domain: string) => Money | undefined = () => undefined,
+  drafted: ReadonlySet<string> = new Set(),
 ): { committed: Money; unpriced: string[] } {
   let minor = 0;
   const unpriced: string[] = [];
@@ -380,7 +382,7 @@ export function committedSpend(
       for (const e of b.entries) if (!e.outcome && e.price?.currency === currency) minor += e.price.minor;
     } else if (isUnsentIntent(b, nowMs)) {
       for (const e of b.entries) {
-        if (e.outcome) continue;
+        if (e.outcome || drafted.has(claimKey(e.domain, e.expiryMs))) continue;
         const price = e.price ?? (perYear(e.domain) ? timesMoney(perYear(e.domain) as Money, e.years) : undefined);
         if (price?.currency === currency) minor += price.minor;
         else unpriced.push(e.domain);
@@ -390,11 +392,22 @@ export function committedSpend(
   return { committed: { minor, currency }, unpriced };
 }
 
+/** The claim keys of a plan's renew decisions. */
+function draftedKeys(plan: Plan): Set<string> {
+  return new Set(
+    plan.decisions.filter((d) => d.action === 'renew').map((d) => claimKey(d.domain.domainName, d.domain.expiresAtMs)),
+  );
+}
+
 /**
  * The balance read, less what other runs have sent or are about to send (committedSpend). Another run's intent not
  * started yet lists its domains unpriced (its claims are taken ahead of its prices): they are priced here from the
- * run's price book, or with one more price read for the names it lacks. One this run cannot price makes the balance
- * unreadable (money.balanceUnreadable decides), as it cannot say what is left.
+ * run's price book, or with one more price read for the names it lacks. Those this run drafted too are left out:
+ * only one run can buy each, and this run's money pass counts it already (review 2026-12-05, round 4: two runs
+ * over the same domains counted them twice and bought nothing). One this run cannot price costs
+ * limits.maxPricePerDomain, or nothing without that limit: its own run cannot price it either and skips it, unless
+ * its policy buys unpriced domains, which no money limit bounds. A balance that was read stays read (making it
+ * unreadable stopped both runs, or, with balanceUnreadable "continue", dropped every balance limit: same review).
  * @param nowMs epoch ms
  */
 async function withCommitted(
@@ -405,11 +418,16 @@ async function withCommitted(
   domains: readonly ListedDomain[],
   book: PriceBook,
   nowMs: number,
+  drafted: ReadonlySet<string>,
 ): Promise<BalanceReading> {
   const lacking = new Set(
     others
       .filter((b) => isUnsentIntent(b, nowMs))
-      .flatMap((b) => b.entries.filter((e) => !e.outcome && !e.price && !book.prices.has(e.domain)))
+      .flatMap((b) =>
+        b.entries.filter(
+          (e) => !e.outcome && !e.price && !book.prices.has(e.domain) && !drafted.has(claimKey(e.domain, e.expiryMs)),
+        ),
+      )
       .map((e) => e.domain),
   );
   const more =
@@ -421,16 +439,14 @@ async function withCommitted(
         )
       : undefined;
   const perYear = (domain: string) => (book.prices.get(domain) ?? more?.prices.get(domain))?.perYear;
-  const { committed, unpriced } = committedSpend(others, policy.money.currency, nowMs, perYear);
-  if (unpriced.length > 0) {
-    deps.log.warn('another run is about to renew domains this run cannot price: the balance left is not known', {
-      domains: unpriced,
-    });
-    return {
-      state: 'unreadable',
-      message: `another run is about to renew ${unpriced.join(', ')}, which this run cannot price`,
-    };
-  }
+  const { committed: priced, unpriced } = committedSpend(others, policy.money.currency, nowMs, perYear, drafted);
+  const cap = policyAmount(policy, policy.limits.maxPricePerDomain, 'limits.maxPricePerDomain');
+  if (unpriced.length > 0)
+    deps.log.warn(
+      `another run is about to renew domains this run cannot price: counted at ${cap ? `limits.maxPricePerDomain (${formatMoney(cap)}) each` : 'nothing (no limits.maxPricePerDomain)'}`,
+      { domains: unpriced },
+    );
+  const committed = cap ? { ...priced, minor: priced.minor + cap.minor * unpriced.length } : priced;
   return committed.minor > 0 ? { ...balance, committed } : balance;
 }
 

@@ -191,9 +191,8 @@ describe('the balance covers only part of what is due', () => {
     expect(b.plan.money?.balance).toMatchObject({ committed: { minor: 13800, currency: 'CNY' } });
   });
 
-  test("another run's intent this run cannot price makes the balance unknown: nothing is bought by default", async () => {
-    // A rival intent, written a minute ago and not sent, lists z.xyz: not in this run's listing, so not priced.
-    const t = await given({ domains: ['a.com+5d'], balance: 1000, policy: { limits: { minBalanceAfter: '20' } } });
+  /** An intent of another run, written a minute ago and not sent, listing `domain` (expiring in 5 days). */
+  const rivalIntent = async (t: Given, domain: string) => {
     const now = t.clock.now();
     await t.ledger.putBatchIntent({
       batchId: 'rival',
@@ -202,14 +201,60 @@ describe('the balance covers only part of what is due', () => {
       status: 'INTENT',
       createdAtMs: now - 60_000,
       updatedAtMs: now - 60_000,
-      entries: [{ domain: 'z.xyz', expiryMs: now + 5 * 86_400_000, years: 1, permitPremium: false }],
+      entries: [{ domain, expiryMs: now + 5 * 86_400_000, years: 1, permitPremium: false }],
       pendingNotices: [],
       sentNotices: [],
     });
-    const run = await t.renew();
-    expect(t.registrar.submissions()).toEqual([]);
-    expect(run.plan.decisions[0]?.reason).toBe('balance-unknown');
-    expect(run.plan.money?.balance).toMatchObject({ state: 'unreadable', message: expect.stringMatching(/z\.xyz/) });
+  };
+
+  test("another run's intent this run cannot price costs limits.maxPricePerDomain; without one, nothing, and the balance stays read", async () => {
+    // z.xyz is not in this run's listing: not priced. Its run cannot price it either, and skips it, unless
+    // money.unpriced is "renew" (uncapped by its own choice). A balance that was read is never made unreadable
+    // by it (review 2026-12-05, round 4: both overlapping runs stopped, or every balance limit was dropped).
+    // 200 less 100 for z.xyz less the 20 reserve covers a.com's 69.
+    const capped = await given({
+      domains: ['a.com+5d'],
+      balance: '200',
+      policy: { limits: { minBalanceAfter: '20', maxPricePerDomain: '100' } },
+    });
+    await rivalIntent(capped, 'z.xyz');
+    const first = await capped.renew();
+    expect(names(capped.registrar.submissions())).toEqual(['a.com']);
+    expect(first.plan.money?.balance).toMatchObject({ state: 'read', committed: { minor: 10000, currency: 'CNY' } });
+
+    const uncapped = await given({
+      domains: ['a.com+5d'],
+      balance: '158',
+      policy: { limits: { minBalanceAfter: '20' } },
+    });
+    await rivalIntent(uncapped, 'z.xyz');
+    const second = await uncapped.renew();
+    expect(names(uncapped.registrar.submissions())).toEqual(['a.com']);
+    expect(second.plan.money?.balance).toMatchObject({ state: 'read' });
+    expect(uncapped.logs.some((l) => /cannot price/.test(l) && /z\.xyz/.test(l))).toBe(true);
+  });
+
+  test('two overlapping runs over the same domains (a duplicate delivery) buy them once, not count them twice', async () => {
+    // Each run's intent lists the domains it drafted; the other run drafted the same ones, and its own money pass
+    // counts them already (review 2026-12-05, round 4: both runs deferred everything for low balance).
+    const t = await given({
+      domains: ['a.com+5d', 'b.com+6d'],
+      balance: '158',
+      policy: { limits: { minBalanceAfter: '20' } },
+    });
+    await Promise.all([t.renew(), t.renew()]);
+    expect(names(t.registrar.submissions())).toEqual(['a.com', 'b.com']);
+  });
+
+  test('two overlapping runs, the price API refused and the table pricing .com only: the .com is bought', async () => {
+    const t = await given({
+      domains: ['a.com+5d', 'b.org+5d'],
+      balance: '10000',
+      policy: { money: { priceTable: { com: '69.00' } } },
+    });
+    t.registrar.faults.quotesRefused = true;
+    await Promise.all([t.renew(), t.renew()]);
+    expect(names(t.registrar.submissions())).toEqual(['a.com']);
   });
 
   test('a balance that cannot be read stops the buying by default, and the plan says why', async () => {

@@ -1,5 +1,6 @@
 import type { Batch, Claim } from '../../lib/ledger/port';
 import { committedSpend, viewOf } from '../../lib/renewal/plan-listing';
+import { claimKey } from '../../lib/renewal/plan-types';
 
 const EXPIRY = Date.UTC(2026, 11, 20, 4, 0, 0);
 
@@ -116,6 +117,12 @@ describe('money committed by earlier sends (minBalanceAfter)', () => {
     expect(committedSpend([intent], 'CNY', NOW, (d) => (d === 'a.com' ? price(6900) : undefined))).toEqual({
       committed: price(13800),
       unpriced: ['b.io'],
+    });
+    // What the planning run drafted itself is left out: only one run can buy it, and its own money pass counts it.
+    const drafted = new Set([claimKey('a.com', EXPIRY), claimKey('b.io', EXPIRY)]);
+    expect(committedSpend([intent], 'CNY', NOW, () => price(6900), drafted)).toEqual({
+      committed: price(0),
+      unpriced: [],
     });
   });
 });
