@@ -151,39 +151,43 @@ export function composeAccounts(parts: {
  * (review 2026-12-04). At an account's first credentials read every account's key is read, once, and the check is
  * made on all of them: none of the entries sharing a key runs (whichever ran would ignore the other's holds and
  * budgets), whatever order they load in. An entry whose key could not be read at the check is compared once it
- * reads, so it is refused and the entry sharing it runs alone. The key itself is never named.
+ * reads, with every key read so far, so it is refused and the entry that read the key first runs alone. The key
+ * itself is never named.
  */
 export function sharedKeyCheck(labels: readonly string[], providers: readonly CredentialsProvider[]) {
-  let loaded: Promise<PromiseSettledResult<Credentials>[]> | undefined;
-  const idsOf = async () => (loaded ??= Promise.allSettled(providers.map((p) => p.get())));
-  const refuse = (index: number, accessKeyId: string, settled: PromiseSettledResult<Credentials>[]) => {
-    const sharing = settled.flatMap((r, j) =>
-      j !== index && r.status === 'fulfilled' && r.value.accessKeyId === accessKeyId ? [labels[j] as string] : [],
-    );
-    if (sharing.length === 0) return;
-    throw new InputError(
-      `accounts ${[labels[index], ...sharing].join(' and ')} use the same AccessKey: one Alibaba account under two entries of AUTORENEW_ACCOUNTS would be renewed twice; none of them runs until one entry per Alibaba account is left (account ${labels[index]} did nothing this run)`,
-      { path: 'AUTORENEW_ACCOUNTS' },
-    );
+  // AccessKeyId -> the entries that read it: at the check, or later and let run. Every read is compared with all
+  // of them, not with the check's results only: when the reads at the check failed together (throttling), each
+  // later read found nothing to compare with, and both entries of one key ran (review 2026-12-05, round 4).
+  const holders = new Map<string, Set<number>>();
+  const hold = (accessKeyId: string, index: number) =>
+    holders.set(accessKeyId, new Set([...(holders.get(accessKeyId) ?? []), index]));
+  let loaded: Promise<void> | undefined;
+  const load = async () =>
+    (loaded ??= Promise.allSettled(providers.map((p) => p.get())).then((settled) =>
+      settled.forEach((r, j) => {
+        if (r.status === 'fulfilled') hold(r.value.accessKeyId, j);
+      }),
+    ));
+  const admit = (index: number, creds: Credentials): Credentials => {
+    const sharing = [...(holders.get(creds.accessKeyId) ?? [])].filter((j) => j !== index);
+    if (sharing.length > 0)
+      throw new InputError(
+        `accounts ${[labels[index], ...sharing.map((j) => labels[j])].join(' and ')} use the same AccessKey: one Alibaba account under two entries of AUTORENEW_ACCOUNTS would be renewed twice; none of them runs until one entry per Alibaba account is left (account ${labels[index]} did nothing this run)`,
+        { path: 'AUTORENEW_ACCOUNTS' },
+      );
+    hold(creds.accessKeyId, index);
+    return creds;
   };
   return {
     guard(index: number, own: CredentialsProvider): CredentialsProvider {
       return {
         async get() {
-          const settled = await idsOf();
-          const mine = settled[index] as PromiseSettledResult<Credentials>;
-          if (mine.status === 'fulfilled') refuse(index, mine.value.accessKeyId, settled);
-          // Compared again as read now: a key that could not be read at the check, and reads now, was compared with
-          // nothing, and ran beside the entry sharing it (review 2026-12-05, round 4). That entry saw no key to
-          // compare and runs: of the two, only one does.
-          const creds = await own.get();
-          refuse(index, creds.accessKeyId, settled);
-          return creds;
+          await load();
+          return admit(index, await own.get());
         },
         async refresh() {
-          const creds = await own.refresh();
-          refuse(index, creds.accessKeyId, await idsOf());
-          return creds;
+          await load();
+          return admit(index, await own.refresh());
         },
       };
     },

@@ -42,4 +42,18 @@ describe('one AccessKey under two account entries (sharedKeyCheck)', () => {
     await expect(check.guard(0, providers[0] as CredentialsProvider).get()).resolves.toEqual(KEY);
     await expect(check.guard(1, providers[1] as CredentialsProvider).get()).resolves.toEqual(OTHER);
   });
+
+  test('both keys unreadable at the check and read later: only the first to read runs (review 2026-12-05, round 4)', async () => {
+    // Reads made at one moment fail together (Secrets Manager throttling): compared with the check's results only,
+    // each later read found nothing to compare with, and both entries of one key ran.
+    const providers = [providerOf(new Error('throttled'), KEY), providerOf(new Error('throttled'), KEY)];
+    const check = sharedKeyCheck(['a', 'b'], providers);
+    await expect(check.guard(0, providers[0] as CredentialsProvider).get()).resolves.toEqual(KEY);
+    await expect(check.guard(1, providers[1] as CredentialsProvider).get()).rejects.toThrow(
+      /accounts b and a use the same AccessKey/,
+    );
+    // The one that ran keeps running; a refresh of the refused one is refused again.
+    await expect(check.guard(0, providers[0] as CredentialsProvider).refresh()).resolves.toEqual(KEY);
+    await expect(check.guard(1, providers[1] as CredentialsProvider).refresh()).rejects.toThrow(InputError);
+  });
 });
