@@ -47,7 +47,7 @@ export const POLICY_DESCRIPTIONS: Readonly<Record<string, string>> = {
     'Most domains per SaveBatchTaskForCreatingOrderRenew call (a batch of very long names holds fewer, ~360 at 253 characters, so that its ledger record fits).',
   'limits.allowPremium': 'Renew premium domains (sends PermitPremiumRenew=true).',
   'limits.maxAttempts': 'Failed submissions of one domain+expiry before a human is needed.',
-  'limits.retryAfterHours': 'Wait this many hours after a failed submission before retrying.',
+  'limits.retryAfterHours': 'Wait this many hours after a failed submission (from when it was sent) before retrying.',
   'limits.releaseAfterHours':
     'A submit whose outcome is unknown is released for a new attempt only this many hours after it started ' +
     '(at least 24), after two empty task-list reads an hour apart and with every expiry unchanged.',

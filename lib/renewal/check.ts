@@ -684,6 +684,7 @@ async function recordResults(
         taskNo,
         message,
         nowMs: now,
+        ...(current.submitStartedAtMs !== undefined ? { attemptAtMs: current.submitStartedAtMs } : {}),
         retryAfterHours: policy.limits.retryAfterHours,
         fixable: isFixableByPerson(message),
         ...optionalElsewhere(renewedElsewhere.get(c.domain)),

@@ -114,6 +114,12 @@ export const transitions = {
       taskNo: string;
       message: string;
       nowMs: number;
+      /**
+       * When the order was sent (epoch ms): the backoff counts from it. Counted from when check read the failure
+       * (an hour after the daily run), the next day's run came too early and each retry took two days (review
+       * 2026-12-05, round 4).
+       */
+      attemptAtMs?: number;
       retryAfterHours: number;
       fixable?: boolean;
       renewedElsewhereToMs?: number;
@@ -124,7 +130,10 @@ export const transitions = {
     // A failure a person fixes outside the tool (balance, real-name verification) is not the renewal's fault: it
     // uses up no attempt, and the domain is retried after the backoff until the fix is made.
     attempts: c.attempts + (o.fixable || o.renewedElsewhereToMs !== undefined ? 0 : 1),
-    nextEligibleAtMs: Math.max(o.nowMs + o.retryAfterHours * HOUR_MS, o.renewedElsewhereToMs ?? 0),
+    nextEligibleAtMs: Math.max(
+      Math.min(o.attemptAtMs ?? o.nowMs, o.nowMs) + o.retryAfterHours * HOUR_MS,
+      o.renewedElsewhereToMs ?? 0,
+    ),
     code: o.renewedElsewhereToMs !== undefined ? RENEWED_ELSEWHERE_CODE : o.fixable ? FIXABLE_CODE : 'task-failed',
     message: o.message,
     // Kept as an earlier TaskNo (a takeover clears `taskNo`), so adoption can never mistake it for a later submit.

@@ -188,6 +188,22 @@ describe('check on the fakes', () => {
     expect(t.registrar.submissions().filter((s) => s.domainName === 'broke.io')).toHaveLength(2);
   });
 
+  test('retryAfterHours counts from the attempt, not from when check read the failure: the next daily run retries', async () => {
+    // The failure is read an hour after the daily run; counted from then, the next day's run came an hour too early
+    // and every retry took two days (review 2026-12-05, round 4).
+    const t = await given({ domains: ['a.com+20d', 'b.com+300d'], policy: { limits: { retryAfterHours: 24 } } });
+    let failing = true;
+    t.registrar.faults.failDomain = () => (failing ? 'busy' : undefined);
+    await t.renew();
+    t.advance('1h');
+    await t.check();
+    failing = false;
+    t.advance('23h');
+    const next = await t.renew();
+    expect(next.plan.decisions.find((d) => d.domain.domainName === 'a.com')?.reason).toBe('due');
+    expect(next.summary.submitted).toBe(1);
+  });
+
   test('a digest lost to a notifier outage is delivered on the next run, exactly once', async () => {
     const t = await given({ domains: due(3) });
     await t.renew();
