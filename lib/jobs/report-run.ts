@@ -47,6 +47,9 @@ export interface RunReport {
  */
 export async function reportRun(deps: JobDeps, policy: Policy, report: RunReport): Promise<{ notified: boolean }> {
   const notified = await deliver(deps, policy, report);
+  // First, before anything else can throw (the run record, a stopping error): the will-lapse names cannot wait for
+  // the next run (review 2026-12-05, round 4: either one skipped the alert).
+  if (report.requireDelivery && !notified) await alertUndelivered(deps, policy, report);
   const failures = [...report.failures];
   if (report.requireDelivery && !notified) failures.push('notification not delivered (retried next run)');
   const ok = failures.length === 0 && !report.stoppedBy;
@@ -70,7 +73,6 @@ export async function reportRun(deps: JobDeps, policy: Policy, report: RunReport
     reported.add(report.stoppedBy);
     throw report.stoppedBy;
   }
-  if (report.requireDelivery && !notified) await alertUndelivered(deps, policy, report);
   if (failures.length > 0) {
     // A renew run may fail this way after buying: say so, so no one reads the failure as "nothing was bought"; nor
     // an order whose answer was lost (review 2026-12-05: counted as nothing, a person might have bought it by hand).

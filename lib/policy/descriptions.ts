@@ -60,7 +60,7 @@ export const POLICY_DESCRIPTIONS: Readonly<Record<string, string>> = {
   'limits.minBalanceAfter': 'Keep at least this much cash in the account; what would go below it is deferred.',
   notify: 'What is announced through SNS.',
   'notify.events':
-    'Events published to the topic (email gets the full digest); must include will-lapse, stuck and unknown (how a due domain that is not being bought, or whose renewal does not end, reaches a person).',
+    'Events published to the topic (email gets the full digest); must include will-lapse, stuck and unknown (how a due domain that is not being bought, or whose renewal does not end, reaches a person). A job error is published whether listed or not: it can stand for notices that did not go out.',
   'notify.smsEvents': 'Events that also get a one-line SMS.',
   'notify.stuckAfterHours': 'A submitted batch with no result after this many hours is reported stuck.',
   'notify.advanceDays':

@@ -152,7 +152,10 @@ export function renderDigest(
 
 function selectContent(digest: Digest, policy: NotifyPolicy): Selection | undefined {
   const wanted = new Set(policy.events);
-  const error = digest.error && wanted.has('error') ? digest.error : undefined;
+  // Always, whatever notify.events says: a job's error stands for notices that did not go out or will not come (an
+  // undelivered digest's will-lapse domains, a renew job that stopped running); a policy leaving "error" out lost
+  // them (review 2026-12-05, round 4).
+  const error = digest.error;
   const groups = new Map<OutcomeEvent, DomainOutcome[]>();
   for (const outcome of digest.outcomes) {
     if (!wanted.has(outcome.event)) continue;

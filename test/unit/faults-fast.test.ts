@@ -651,6 +651,46 @@ describe('partial faults on the fakes', () => {
     expect(t.notifier.sent.at(-1)?.email).toMatch(/^- brand\.com: /m);
   });
 
+  /** notify.events without "error": the required ones and the rest (review 2026-12-05, round 4). */
+  const NO_ERROR_EVENTS = ['submitted', 'renewed', 'failed', 'unknown', 'stuck', 'will-lapse', 'deferred'];
+
+  test('a policy without "error" in notify.events still gets the alerts that stand for lost notices (review 2026-12-05)', async () => {
+    // The undelivered-digest alert names will-lapse domains, the renew-silence alert says nothing is bought: both
+    // are error notices, and a policy leaving "error" out dropped them (the silence mark was written all the same).
+    const t = await given({
+      domains: ['brand.com+1d premium', 'a.com+10d'],
+      policy: { notify: { events: NO_ERROR_EVENTS } },
+    });
+    t.notifier.failNext = 1;
+    await expect(executeRenew(t.deps(), { policy: t.policy, dryRun: false, runId: 'r' })).rejects.toThrow(
+      /notification not delivered/,
+    );
+    expect(t.notifier.sent.some((m) => /brand\.com/.test(m.sms))).toBe(true);
+    t.advance('37h');
+    await executeCheck(t.deps(), { policy: t.policy, runId: 'c' }).catch(() => undefined);
+    expect(t.notifier.sent.filter((m) => /renew job has not run/.test(m.email))).toHaveLength(1);
+  });
+
+  test.each([
+    ['its run record cannot be written', 'record'],
+    ['an authorisation refusal stopped it', 'auth'],
+  ])(
+    'a renew digest that fails when %s: the will-lapse alert still goes out (review 2026-12-05)',
+    async (_what, fault) => {
+      // The alert was sent only after the run record and the stop, and either one threw first.
+      const t = await given({ domains: ['brand.com+1d premium', 'a.com+10d'] });
+      t.notifier.failNext = 1;
+      const ledger = fault === 'record' ? flakyLedger(t.ledger, { recordRun: [1] }) : t.ledger;
+      if (fault === 'auth')
+        t.registrar.faults.before = (op) => {
+          if (op === 'submitRenewBatch')
+            throw new AuthRejectedError('Forbidden.RiskControl (test)', { code: 'Forbidden.RiskControl' });
+        };
+      await expect(executeRenew(t.deps({ ledger }), { policy: t.policy, dryRun: false, runId: 'r' })).rejects.toThrow();
+      expect(t.notifier.sent.some((m) => /will lapse/.test(m.email) && /brand\.com/.test(m.sms))).toBe(true);
+    },
+  );
+
   test('renew not running for 36 hours: the hourly check says so once a UTC day, as an alert (review 2026-12-04)', async () => {
     // Only renew warns of lapses; when it stopped (schedule off, concurrency 0), one alarm e-mail was all.
     const t = await given({ domains: ['a.com+40d'] });

@@ -71,9 +71,9 @@ describe('renderDigest: nothing to say', () => {
     expect(renderDigest(d, { events: ['failed', 'error'], smsEvents: ['failed'] })).toBeUndefined();
   });
 
-  it('is undefined for a job error when error is not in policy.events', () => {
+  it('a job error is rendered even when error is not in policy.events: it stands for notices that did not go out (review 2026-12-05)', () => {
     const d = digest([], { error: { message: 'policy invalid' } });
-    expect(renderDigest(d, { events: ['failed'], smsEvents: ['failed'] })).toBeUndefined();
+    expect(renderDigest(d, { events: ['failed'], smsEvents: ['failed'] })?.email).toMatch(/Job error: policy invalid/);
   });
 });
 
