@@ -51,9 +51,24 @@ export interface LapseWarning {
   mark: string;
 }
 
+/** Days after the expiry during which an expired domain not being bought is told every day; weekly after that. */
+const DAILY_AFTER_EXPIRY_DAYS = 7;
+
+/**
+ * The one-time mark's step for `daysLeft`: the smallest threshold reached; once expired (below 0 days left), each
+ * day for a week, then each week: the 1-day line was the last one, and a missed SMS left a domain still renewable
+ * in its grace period to lapse in silence (review 2026-12-05, round 4).
+ */
+function stepOf(daysLeft: number): string | undefined {
+  if (daysLeft < -DAILY_AFTER_EXPIRY_DAYS) return `after-week-${Math.floor(-daysLeft / 7)}`;
+  if (daysLeft < 0) return `after${daysLeft}`;
+  const threshold = WILL_LAPSE_THRESHOLDS_DAYS.find((t) => daysLeft <= t);
+  return threshold === undefined ? undefined : String(threshold);
+}
+
 /**
  * Pure: a will-lapse line for every due domain the plan will not buy for one of WILL_LAPSE_REASONS, at the smallest
- * threshold its days left have reached (none beyond 30 days).
+ * threshold its days left have reached (none beyond 30 days), and again each day (then week) once it has expired.
  */
 export function collectLapseWarnings(plan: Plan): LapseWarning[] {
   const out: LapseWarning[] = [];
@@ -63,7 +78,7 @@ export function collectLapseWarnings(plan: Plan): LapseWarning[] {
     if (threshold === undefined || threshold > (LATE_REASONS[d.reason] ?? Number.POSITIVE_INFINITY)) continue;
     const domain = d.domain.domainName;
     out.push({
-      mark: `lapse#${domain}#${d.domain.expiresAtMs}#${threshold}`,
+      mark: `lapse#${domain}#${d.domain.expiresAtMs}#${stepOf(d.daysLeft)}`,
       outcome: {
         domain,
         event: 'will-lapse',

@@ -456,3 +456,31 @@ describe('dates', () => {
     expect(daysUntil(NOW - 1, NOW)).toBe(-1);
   });
 });
+
+describe('will-lapse marks: how often a domain not being bought is told', () => {
+  const EXPIRY = Date.UTC(2026, 11, 20);
+  const warnAt = (daysLeft: number) =>
+    collectLapseWarnings({
+      decisions: [{ domain: domain('lost.com', EXPIRY), action: 'skip', reason: 'premium', daysLeft } as Decision],
+    } as unknown as Plan).map((w) => w.mark.split('#').slice(3).join('#'));
+
+  test.each<[number, string[]]>([
+    [45, []],
+    [30, ['30']],
+    [8, ['30']],
+    [7, ['7']],
+    [2, ['3']],
+    [1, ['1']],
+    [0, ['1']],
+    // Expired, still renewable in its grace period: told every day for a week, then every week (review
+    // 2026-12-05, round 4: the 1-day line was the last one, and a missed SMS left the grace period silent).
+    [-1, ['after-1']],
+    [-2, ['after-2']],
+    [-7, ['after-7']],
+    [-8, ['after-week-1']],
+    [-14, ['after-week-2']],
+    [-15, ['after-week-2']],
+  ])('%i days left: mark %j', (daysLeft, marks) => {
+    expect(warnAt(daysLeft)).toEqual(marks);
+  });
+});
