@@ -12,8 +12,12 @@ import { rowsByDomain } from './task-rows';
  * without this look the run would buy the same domain again. Free calls only.
  */
 
-/** How far back the task list is read, days. A queued task older than this is taken as finished or failed. */
-export const FOREIGN_TASK_LOOKBACK_DAYS = 7;
+/**
+ * How far back the task list is read, days. A queued task older than this is taken as finished or failed: at 7
+ * days, one that waited 8 was out of sight and its domain bought again before it ran (review 2026-12-05, round 4).
+ * Older finished tasks cost one mark read per run (all of them in one), not a detail read each.
+ */
+export const FOREIGN_TASK_LOOKBACK_DAYS = 30;
 
 /**
  * A renewal detail that succeeded less than this long ago (its UpdateTime, else its task's creation) still holds its

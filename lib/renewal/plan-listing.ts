@@ -9,14 +9,7 @@ import { isLive, RENEWED_ELSEWHERE_CODE } from './claims';
 import { DAY_MS } from './dates';
 import type { JobDeps } from './deps';
 import { isReadDifferently, RENEWED_TOLERANCE_MS } from './expiry';
-import {
-  FOREIGN_TASK_LOOKBACK_DAYS,
-  findRenewingElsewhere,
-  queuedTaskMark,
-  type RenewingElsewhere,
-  ranTaskMark,
-  taskNosOf,
-} from './foreign-tasks';
+import { findRenewingElsewhere, queuedTaskMark, type RenewingElsewhere, ranTaskMark, taskNosOf } from './foreign-tasks';
 import { noticeDaysOf, readNotices } from './notice';
 import { listingWindow, planRenewals } from './plan';
 import { applyMoney, type BalanceReading, policyAmount } from './plan-money';
@@ -355,7 +348,7 @@ async function readActiveHolds(ledger: JobDeps['ledger'], nowMs: number): Promis
  * later; until then the balance still shows the money). Counting it keeps minBalanceAfter true across runs (review
  * 2026-12-03: a second run the same day spent the same balance again). If the registrar charged at the order
  * instead, this only holds back more than needed, and the digest shows the amount. A submit older than
- * FOREIGN_TASK_LOOKBACK_DAYS is taken as charged or failed by now (as a queued task of someone else's is), so a
+ * UNCHARGED_SEND_DAYS is taken as charged or failed by now, so a
  * batch stuck for a person to settle does not hold the balance back for ever. An intent not started yet counts too,
  * at its planned prices, for a day from its creation: another run has claimed those domains and is about to send
  * them (review 2026-12-05, round 4: two overlapping runs spent the same balance, as the second saw the first's
@@ -374,7 +367,7 @@ export function committedSpend(
 ): { committed: Money; unpriced: string[] } {
   let minor = 0;
   const unpriced: string[] = [];
-  const since = nowMs - FOREIGN_TASK_LOOKBACK_DAYS * DAY_MS;
+  const since = nowMs - UNCHARGED_SEND_DAYS * DAY_MS;
   for (const b of open) {
     if (b.status === 'CLOSED') continue;
     if (b.submitStartedAtMs !== undefined) {
@@ -391,6 +384,9 @@ export function committedSpend(
   }
   return { committed: { minor, currency }, unpriced };
 }
+
+/** Days after its submit start that a sent batch's money is taken as charged (or its order failed) by now. */
+const UNCHARGED_SEND_DAYS = 7;
 
 /** The claim keys of a plan's renew decisions. */
 function draftedKeys(plan: Plan): Set<string> {

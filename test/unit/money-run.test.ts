@@ -650,6 +650,26 @@ describe("someone else's renewal", () => {
     expect(t.registrar.submissions().filter((s) => s.domainName === 'a.com')).toHaveLength(1);
   });
 
+  test('a renewal of theirs queued 10 days (past a 7-day look at the task list) is still not bought again (review 2026-12-05)', async () => {
+    // The task list was read 7 days back: from day 8 the queued task was out of sight, and a.com was bought while
+    // it still waited; it ran on day 10, a second year.
+    const t = await given({ domains: ['a.com+20d', 'b.com+300d'], rejectStaleExpiry: false });
+    t.registrar.faults.queueMs = () => 10 * 86_400_000;
+    await t.registrar.submitRenewBatch({
+      items: [{ domainName: 'a.com', years: 1, currentExpiryMs: t.expiry('a.com') as number, permitPremium: false }],
+    });
+    t.registrar.faults.queueMs = () => 0;
+    for (let day = 1; day <= 9; day++) {
+      t.advance('1d');
+      const run = await t.renew();
+      expect(run.plan.decisions.find((d) => d.domain.domainName === 'a.com')?.reason).toBe('renewing-elsewhere');
+      await t.check();
+    }
+    t.advance('3d');
+    await t.renew();
+    expect(t.registrar.submissions().filter((s) => s.domainName === 'a.com')).toHaveLength(1);
+  });
+
   test('the digest says so, once per domain and expiry', async () => {
     const t = await given({ domains: ['a.com+5d', 'b.com+5d'] });
     t.registrar.faults.queueMs = () => 6 * 3_600_000;
