@@ -426,12 +426,15 @@ export const policySchema = withCustomCheck(policyShape, (policy, report) => {
       );
   }
   // A window of no width is one instant: a daily run never sees a domain in it, and the first word of it is the
-  // past-window line after the expiry (review 2026-12-04).
+  // past-window line after the expiry (review 2026-12-04). One day wide, the daily run (24 h apart) sees it only if
+  // it comes on time, every time: seconds late, or one failed run, and the domain lapses (review 2026-12-05, round 4).
   const checkWidth = (daysBefore: number, daysAfter: number, path: (string | number)[], whose: string) => {
-    if (!Number.isInteger(daysBefore) || !Number.isInteger(daysAfter) || daysBefore + daysAfter >= 1) return;
+    if (!Number.isInteger(daysBefore) || !Number.isInteger(daysAfter) || daysBefore + daysAfter >= 2) return;
     report(
       path,
-      `${whose}renewal window is 0 days wide (daysBeforeExpiry 0, daysAfterExpiry 0): a daily run never sees a domain due in it, and the domain lapses; set daysBeforeExpiry to at least 1 (30 is the default)`,
+      daysBefore + daysAfter === 0
+        ? `${whose}renewal window is 0 days wide (daysBeforeExpiry 0, daysAfterExpiry 0): a daily run never sees a domain due in it, and the domain lapses; set daysBeforeExpiry to at least 2 (30 is the default)`
+        : `${whose}renewal window is 1 day wide (daysBeforeExpiry ${daysBefore}, daysAfterExpiry ${daysAfter}): a daily run that comes a little late, or fails once, never sees a domain due in it, and the domain lapses; make the two add up to at least 2 days (daysBeforeExpiry 30 is the default)`,
     );
   };
   if (policy.defaults.renew) {

@@ -185,7 +185,11 @@ describe('error reporting', () => {
       '{"window": {"daysBeforeExpiry": 0, "daysAfterExpiry": 0}, "defaults": {"renew": false}}',
       [],
     ],
-    ['one day after the expiry only', '{"window": {"daysBeforeExpiry": 0, "daysAfterExpiry": 1}}', []],
+    // One day wide: the daily run, exactly 24 h apart, misses it when it comes seconds late or fails once (review
+    // 2026-12-05, round 4: a domain expiring just after the run's time was not yet listed, and past-window a day on).
+    ['one day after the expiry only', '{"window": {"daysBeforeExpiry": 0, "daysAfterExpiry": 1}}', ['window']],
+    ['one day before the expiry only', '{"window": {"daysBeforeExpiry": 1, "daysAfterExpiry": 0}}', ['window']],
+    ['a day before and a day after', '{"window": {"daysBeforeExpiry": 1, "daysAfterExpiry": 1}}', []],
   ])('window width: %s (review 2026-12-04)', (_name, body, paths) => {
     const text = `{"version": 1, ${body.slice(1)}`;
     if (paths.length === 0) {
@@ -194,7 +198,7 @@ describe('error reporting', () => {
     }
     const issues = issuesOf(text);
     expect(issues.map((i) => i.path)).toEqual(paths);
-    for (const issue of issues) expect(issue.message).toContain('0 days wide');
+    for (const issue of issues) expect(issue.message).toMatch(/[01] days? wide/);
   });
 
   test('money amounts: decimal strings or numbers, never negative, never more decimals than the currency', () => {
