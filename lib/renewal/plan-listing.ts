@@ -13,7 +13,7 @@ import { findRenewingElsewhere, queuedTaskMark, type RenewingElsewhere, ranTaskM
 import { noticeDaysOf, readNotices } from './notice';
 import { listingWindow, planRenewals } from './plan';
 import { applyMoney, type BalanceReading, policyAmount } from './plan-money';
-import { claimKey, type InFlightView, type Plan, type Reason } from './plan-types';
+import { claimKey, type InFlightView, type Plan, type PlanMoney, type Reason } from './plan-types';
 import { collectPrices, type PriceBook } from './pricing';
 
 /*
@@ -213,17 +213,17 @@ export async function listAndPlan(
   // start (review 2026-12-03: two runs spent the same balance). One more read, only when a balance was read.
   const sentSince = balanceRead?.state === 'read' ? await deps.ledger.listOpenBatches() : open;
   const others = sentSince.filter((b) => options.runId === undefined || b.runId !== options.runId);
-  const balance =
+  const balanceFor =
     balanceRead?.state === 'read'
-      ? await withCommitted(deps, policy, balanceRead, others, domains, firstBook, nowMs, draftedKeys(plan))
-      : balanceRead;
+      ? await readCommitted(deps, policy, balanceRead, others, domains, firstBook, nowMs)
+      : () => balanceRead;
   let book = firstBook;
-  const price = (draft: Plan, prices: PriceBook) =>
+  const price = (draft: Plan, prices: PriceBook, kept = draftedKeys(draft)) =>
     applyMoney(draft, policy, {
       prices: prices.prices,
       premium: prices.premium,
       suspect: prices.suspect,
-      balance,
+      balance: balanceFor(kept),
       unavailableSources: prices.unavailable,
     });
   let priced = price(plan, book);
@@ -257,7 +257,24 @@ export async function listAndPlan(
     plan = wider;
     priced = price(plan, book);
   }
+  // Another run's intent for a domain this run drafted was left to this run's money pass; one the pass then left
+  // out (deferred, unpriced) may still be bought by that run: counted again, and the plan priced again, until
+  // nothing more is left out (the pass only removes, so it settles; review 2026-12-05, round 4).
+  for (let round = 0; round < PROMOTION_ROUNDS; round++) {
+    const kept = draftedKeys(priced);
+    if (sameBalance(balanceFor(kept), priced.money?.balance)) break;
+    priced = price(plan, book, kept);
+  }
   return priced;
+}
+
+/** Whether a balance reading is the one a money pass used (its state, and the amount spoken for). */
+function sameBalance(next: BalanceReading | undefined, used: PlanMoney['balance'] | undefined): boolean {
+  if (next === undefined || used === undefined) return next === used;
+  if (next.state !== used.state) return false;
+  return (
+    next.state !== 'read' || (next.committed?.minor ?? 0) === (used.state === 'read' ? (used.committed?.minor ?? 0) : 0)
+  );
 }
 
 /** Unreadable listing rows named in the run's warning (the plan names each due one). */
@@ -396,17 +413,17 @@ function draftedKeys(plan: Plan): Set<string> {
 }
 
 /**
- * The balance read, less what other runs have sent or are about to send (committedSpend). Another run's intent not
- * started yet lists its domains unpriced (its claims are taken ahead of its prices): they are priced here from the
- * run's price book, or with one more price read for the names it lacks. Those this run drafted too are left out:
- * only one run can buy each, and this run's money pass counts it already (review 2026-12-05, round 4: two runs
- * over the same domains counted them twice and bought nothing). One this run cannot price costs
- * limits.maxPricePerDomain, or nothing without that limit: its own run cannot price it either and skips it, unless
- * its policy buys unpriced domains, which no money limit bounds. A balance that was read stays read (making it
- * unreadable stopped both runs, or, with balanceUnreadable "continue", dropped every balance limit: same review).
+ * The balance read, less what other runs have sent or are about to send (committedSpend), as a function of the claim
+ * keys this run's plan buys. Another run's intent not started yet lists its domains unpriced (its claims are taken
+ * ahead of its prices): they are priced here from the run's price book, or with one more price read for the names it
+ * lacks (at most once a run). Those this run buys are left out: only one run can buy each, and this run's money pass
+ * counts it (review 2026-12-05, round 4: counted twice, two runs over the same domains bought nothing); one this run
+ * drafted and then left out counts again (the caller prices again). One this run cannot price costs
+ * limits.maxPricePerDomain; without that limit the balance left is not known (`unreadable`: money.balanceUnreadable
+ * decides), as the other run may have priced it (a price source refused this run is skipped for its rest).
  * @param nowMs epoch ms
  */
-async function withCommitted(
+async function readCommitted(
   deps: Pick<JobDeps, 'registrar' | 'log'>,
   policy: Policy,
   balance: Extract<BalanceReading, { state: 'read' }>,
@@ -414,16 +431,11 @@ async function withCommitted(
   domains: readonly ListedDomain[],
   book: PriceBook,
   nowMs: number,
-  drafted: ReadonlySet<string>,
-): Promise<BalanceReading> {
+): Promise<(kept: ReadonlySet<string>) => BalanceReading> {
   const lacking = new Set(
     others
       .filter((b) => isUnsentIntent(b, nowMs))
-      .flatMap((b) =>
-        b.entries.filter(
-          (e) => !e.outcome && !e.price && !book.prices.has(e.domain) && !drafted.has(claimKey(e.domain, e.expiryMs)),
-        ),
-      )
+      .flatMap((b) => b.entries.filter((e) => !e.outcome && !e.price && !book.prices.has(e.domain)))
       .map((e) => e.domain),
   );
   const more =
@@ -435,15 +447,25 @@ async function withCommitted(
         )
       : undefined;
   const perYear = (domain: string) => (book.prices.get(domain) ?? more?.prices.get(domain))?.perYear;
-  const { committed: priced, unpriced } = committedSpend(others, policy.money.currency, nowMs, perYear, drafted);
   const cap = policyAmount(policy, policy.limits.maxPricePerDomain, 'limits.maxPricePerDomain');
-  if (unpriced.length > 0)
-    deps.log.warn(
-      `another run is about to renew domains this run cannot price: counted at ${cap ? `limits.maxPricePerDomain (${formatMoney(cap)}) each` : 'nothing (no limits.maxPricePerDomain)'}`,
-      { domains: unpriced },
-    );
-  const committed = cap ? { ...priced, minor: priced.minor + cap.minor * unpriced.length } : priced;
-  return committed.minor > 0 ? { ...balance, committed } : balance;
+  const warned = new Set<string>();
+  return (kept) => {
+    const { committed: priced, unpriced } = committedSpend(others, policy.money.currency, nowMs, perYear, kept);
+    const fresh = unpriced.filter((d) => !warned.has(d));
+    for (const d of fresh) warned.add(d);
+    if (fresh.length > 0)
+      deps.log.warn(
+        `another run is about to renew domains this run cannot price: ${cap ? `counted at limits.maxPricePerDomain (${formatMoney(cap)}) each` : 'the balance left is not known (no limits.maxPricePerDomain)'}`,
+        { domains: fresh },
+      );
+    if (unpriced.length > 0 && !cap)
+      return {
+        state: 'unreadable',
+        message: `another run is about to renew ${unpriced.join(', ')}, which this run cannot price (set limits.maxPricePerDomain to count them at it)`,
+      };
+    const committed = cap ? { ...priced, minor: priced.minor + cap.minor * unpriced.length } : priced;
+    return committed.minor > 0 ? { ...balance, committed } : balance;
+  };
 }
 
 /** Another run's intent whose submit has not started, written within a day (no run lasts a day). */
