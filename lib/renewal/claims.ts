@@ -83,6 +83,14 @@ function base(claim: Claim): Claim {
   return rest;
 }
 
+/**
+ * The backoff counts from the attempt less this, ms: the next daily run plans a little before the time of day at
+ * which yesterday's order was sent (after its listing and prices), and would skip it by seconds.
+ */
+export const RETRY_SCHEDULE_SLACK_MS = HOUR_MS;
+/** At most this long after a failure is read, ms (with the backoff from the attempt, whichever is later). */
+export const RETRY_AFTER_READ_MAX_MS = 12 * HOUR_MS;
+
 export const transitions = {
   /** The submit answered with a TaskNo: kept on the claim so adoption can never take this task for another key. */
   recordSubmit: (c: Claim, taskNo: string): Claim => ({ ...base(c), status: 'SUBMITTED', ...withTaskNo(c, taskNo) }),
@@ -131,7 +139,9 @@ export const transitions = {
     // uses up no attempt, and the domain is retried after the backoff until the fix is made.
     attempts: c.attempts + (o.fixable || o.renewedElsewhereToMs !== undefined ? 0 : 1),
     nextEligibleAtMs: Math.max(
-      Math.min(o.attemptAtMs ?? o.nowMs, o.nowMs) + o.retryAfterHours * HOUR_MS,
+      Math.min(o.attemptAtMs ?? o.nowMs, o.nowMs) + o.retryAfterHours * HOUR_MS - RETRY_SCHEDULE_SLACK_MS,
+      // A task that waited long in the queue still gets some rest after its failure is known (review 2026-12-05).
+      o.nowMs + Math.min(o.retryAfterHours * HOUR_MS, RETRY_AFTER_READ_MAX_MS),
       o.renewedElsewhereToMs ?? 0,
     ),
     code: o.renewedElsewhereToMs !== undefined ? RENEWED_ELSEWHERE_CODE : o.fixable ? FIXABLE_CODE : 'task-failed',

@@ -204,6 +204,22 @@ describe('check on the fakes', () => {
     expect(next.summary.submitted).toBe(1);
   });
 
+  test('a failure read long after its attempt (a task queued 46 h) still waits before the retry (review 2026-12-05)', async () => {
+    const t = await given({ domains: ['a.com+20d', 'b.com+300d'], policy: { limits: { retryAfterHours: 24 } } });
+    t.registrar.faults.queueMs = () => 46 * 3_600_000;
+    t.registrar.faults.failDomain = (d) => (d === 'a.com' ? 'registry busy' : undefined);
+    await t.renew();
+    t.registrar.faults.queueMs = () => 0;
+    t.advance('47h');
+    await t.check();
+    t.advance('1h');
+    const early = await t.renew();
+    expect(early.plan.decisions.find((d) => d.domain.domainName === 'a.com')?.reason).toBe('retry-backoff');
+    t.advance('12h');
+    const later = await t.renew();
+    expect(later.plan.decisions.find((d) => d.domain.domainName === 'a.com')?.reason).toBe('due');
+  });
+
   test('a digest lost to a notifier outage is delivered on the next run, exactly once', async () => {
     const t = await given({ domains: due(3) });
     await t.renew();
