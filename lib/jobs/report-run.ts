@@ -3,7 +3,7 @@ import { describeError } from '../log';
 import type { Notifier, RenderedMessage } from '../notify/port';
 import { DEFAULT_SMS_EVENTS, NOTIFY_EVENTS, type Policy } from '../policy/schema';
 import type { JobDeps } from '../renewal/deps';
-import { renderDigest } from '../renewal/digest';
+import { isExpiredLine, renderDigest } from '../renewal/digest';
 import { deliverNotices } from '../renewal/notices';
 
 type Job = 'renew' | 'check';
@@ -105,7 +105,7 @@ async function alertUndelivered(deps: JobDeps, policy: Policy, report: RunReport
       : [];
   if (lapsing.length === 0) return;
   const names = [...lapsing]
-    .sort((a, b) => (a.daysLeft ?? 0) - (b.daysLeft ?? 0))
+    .sort((a, b) => Number(isExpiredLine(a)) - Number(isExpiredLine(b)) || (a.daysLeft ?? 0) - (b.daysLeft ?? 0))
     .map((o) => `${o.domain} (${o.daysLeft ?? 0} day${o.daysLeft === 1 ? '' : 's'} left)`);
   const shown = names.slice(0, UNDELIVERED_NAMES).join(', ');
   const more = names.length > UNDELIVERED_NAMES ? ` and ${names.length - UNDELIVERED_NAMES} more` : '';

@@ -184,7 +184,18 @@ function lapsesSoonLine(o: DomainOutcome): boolean {
 
 /** Soonest old expiry first, then by name, so digests read like `plan`. */
 function compareOutcomes(a: DomainOutcome, b: DomainOutcome): number {
-  return a.oldExpiryMs - b.oldExpiryMs || (a.domain < b.domain ? -1 : a.domain > b.domain ? 1 : 0);
+  // Soonest expiry first, but an expired one after those still to come: the SMS names the first line, and the
+  // domain with a day left must not give way to one expired a week ago (review 2026-12-05, round 4).
+  return (
+    Number(isExpiredLine(a)) - Number(isExpiredLine(b)) ||
+    a.oldExpiryMs - b.oldExpiryMs ||
+    (a.domain < b.domain ? -1 : a.domain > b.domain ? 1 : 0)
+  );
+}
+
+/** A line about a domain past its expiry (days left below 0). */
+export function isExpiredLine(o: Pick<DomainOutcome, 'daysLeft'>): boolean {
+  return o.daysLeft !== undefined && o.daysLeft < 0;
 }
 
 /** `job error, 3 failed, 12 renewed` in severity order. */

@@ -51,6 +51,12 @@ export interface LapseWarning {
   mark: string;
 }
 
+/**
+ * Reasons a person or the policy chose (or that no one can undo at the renewal price): told at the thresholds, not
+ * again after the expiry (daily and weekly pages for a domain left to lapse on purpose: review 2026-12-05, round 4).
+ */
+const CHOSEN_REASONS: ReadonlySet<Reason> = new Set<Reason>(['premium', 'held', 'past-window', 'redemption']);
+
 /** Days after the expiry during which an expired domain not being bought is told every day; weekly after that. */
 const DAILY_AFTER_EXPIRY_DAYS = 7;
 
@@ -78,7 +84,7 @@ export function collectLapseWarnings(plan: Plan): LapseWarning[] {
     if (threshold === undefined || threshold > (LATE_REASONS[d.reason] ?? Number.POSITIVE_INFINITY)) continue;
     const domain = d.domain.domainName;
     out.push({
-      mark: `lapse#${domain}#${d.domain.expiresAtMs}#${stepOf(d.daysLeft)}`,
+      mark: `lapse#${domain}#${d.domain.expiresAtMs}#${CHOSEN_REASONS.has(d.reason) ? threshold : stepOf(d.daysLeft)}`,
       outcome: {
         domain,
         event: 'will-lapse',

@@ -459,9 +459,9 @@ describe('dates', () => {
 
 describe('will-lapse marks: how often a domain not being bought is told', () => {
   const EXPIRY = Date.UTC(2026, 11, 20);
-  const warnAt = (daysLeft: number) =>
+  const warnAt = (daysLeft: number, reason: Decision['reason']) =>
     collectLapseWarnings({
-      decisions: [{ domain: domain('lost.com', EXPIRY), action: 'skip', reason: 'premium', daysLeft } as Decision],
+      decisions: [{ domain: domain('lost.com', EXPIRY), action: 'skip', reason, daysLeft } as Decision],
     } as unknown as Plan).map((w) => w.mark.split('#').slice(3).join('#'));
 
   test.each<[number, string[]]>([
@@ -481,6 +481,14 @@ describe('will-lapse marks: how often a domain not being bought is told', () => 
     [-14, ['after-week-2']],
     [-15, ['after-week-2']],
   ])('%i days left: mark %j', (daysLeft, marks) => {
-    expect(warnAt(daysLeft)).toEqual(marks);
+    expect(warnAt(daysLeft, 'max-attempts')).toEqual(marks);
   });
+
+  test.each(['premium', 'held', 'past-window', 'redemption'] as const)(
+    '%s (chosen, or past saving at the renewal price): no repeat after the expiry (review 2026-12-05)',
+    (reason) => {
+      expect(warnAt(-3, reason)).toEqual(['1']);
+      expect(warnAt(-20, reason)).toEqual(['1']);
+    },
+  );
 });

@@ -366,6 +366,19 @@ describe('renderDigest: any registrar text (property)', () => {
 });
 
 describe('renderDigest: names and will-lapse (issue 12)', () => {
+  test('a domain expired a week ago comes after one with a day left: the SMS names the one still to save (review 2026-12-05)', () => {
+    const policy: NotifyPolicy = { events: ['will-lapse'], smsEvents: ['will-lapse'] };
+    const m = render(
+      digest([
+        outcome({ event: 'will-lapse', domain: 'old.com', oldExpiryMs: NOW - 7 * DAY, daysLeft: -7, batchId: '-' }),
+        outcome({ event: 'will-lapse', domain: 'today.com', oldExpiryMs: NOW + DAY, daysLeft: 1, batchId: '-' }),
+      ]),
+      policy,
+    );
+    expect(m?.sms).toMatch(/today\.com/);
+    expect(m?.email.indexOf('today.com')).toBeLessThan(m?.email.indexOf('old.com') ?? -1);
+  });
+
   test('an IDN keyed in punycode is shown to people in Unicode', () => {
     const m = render(digest([outcome({ domain: 'xn--fsqu00a.xn--fiqs8s' })]));
     expect(m.email).toContain('- 例子.中国: expiry');
