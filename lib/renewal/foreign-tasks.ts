@@ -15,9 +15,16 @@ import { rowsByDomain } from './task-rows';
 /**
  * How far back the task list is read, days. A queued task older than this is taken as finished or failed: at 7
  * days, one that waited 8 was out of sight and its domain bought again before it ran (review 2026-12-05, round 4).
- * Older finished tasks cost one mark read per run (all of them in one), not a detail read each.
+ * Older finished tasks cost one mark read per run (all of them in one), and a detail read each only while seen
+ * queued lately (SEEN_QUEUED_READ_DAYS).
  */
 export const FOREIGN_TASK_LOOKBACK_DAYS = 30;
+
+/**
+ * A finished task last seen unfinished this many days ago or more is not read again, days: it finished since that
+ * sight, and the buying runs between (daily) read its rows by their run times.
+ */
+export const SEEN_QUEUED_READ_DAYS = 7;
 
 /**
  * A renewal detail that succeeded less than this long ago (its UpdateTime, else its task's creation) still holds its
@@ -179,9 +186,14 @@ export async function findRenewingElsewhere(
   const ranMark = (task: TaskInfo) => marks.ran.get(task.taskNo);
   const isUndated = (t: TaskInfo) =>
     t.finished && t.createdAtMs === undefined && seenAt(t) === undefined && ranMark(t) === undefined;
+  // A finished task seen queued is read while that sight is less than SEEN_QUEUED_READ_DAYS old, not for the whole
+  // lookback: each such task cost a detail read on every buying run for 30 days (review 2026-12-05, round 4).
+  const seenLately = (t: TaskInfo) => {
+    const at = seenAt(t);
+    return at !== undefined && nowMs - at < SEEN_QUEUED_READ_DAYS * DAY_MS;
+  };
   const unknown = renewals.filter(
-    (t) =>
-      !t.finished || ranRecently(t.createdAtMs) || seenAt(t) !== undefined || ranRecently(ranMark(t)) || isUndated(t),
+    (t) => !t.finished || ranRecently(t.createdAtMs) || seenLately(t) || ranRecently(ranMark(t)) || isUndated(t),
   );
   if (unknown.length === 0) return found;
   const ours = new Set([...known, ...(await readOurs())]);

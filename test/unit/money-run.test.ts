@@ -709,6 +709,36 @@ describe("someone else's renewal", () => {
     expect(t.registrar.submissions().filter((s) => s.domainName === 'a.com')).toHaveLength(1);
   });
 
+  test('their finished task, seen queued once, is read on the buying runs of the next week only (review 2026-12-05)', async () => {
+    // With the 30-day lookback each such task cost a detail read on every buying run for 30 days.
+    const t = await given({
+      domains: ['x.com+20d', ...Array.from({ length: 14 }, (_, i) => `d${i}.com+${i + 2}d`)],
+      rejectStaleExpiry: false,
+      policy: { limits: { maxDomainsPerRun: 1 } },
+    });
+    t.registrar.faults.queueMs = () => 30 * 3_600_000;
+    const console = await t.registrar.submitRenewBatch({
+      items: [{ domainName: 'x.com', years: 1, currentExpiryMs: t.expiry('x.com') as number, permitPremium: false }],
+    });
+    t.registrar.faults.queueMs = () => 0;
+    const reads: number[] = [];
+    for (let day = 0; day < 12; day++) {
+      let count = 0;
+      const registrar = {
+        ...t.registrar,
+        listTaskDetails: async (taskNo: string) => {
+          if (taskNo === console.taskNo) count += 1;
+          return t.registrar.listTaskDetails(taskNo);
+        },
+      };
+      await t.renew({ deps: { registrar } });
+      reads.push(count);
+      t.advance('1d');
+    }
+    expect(reads.slice(0, 3).every((n) => n === 1)).toBe(true);
+    expect(reads.slice(9)).toEqual([0, 0, 0]);
+  });
+
   test('the digest says so, once per domain and expiry', async () => {
     const t = await given({ domains: ['a.com+5d', 'b.com+5d'] });
     t.registrar.faults.queueMs = () => 6 * 3_600_000;
