@@ -43,8 +43,8 @@ const policyArb: fc.Arbitrary<Policy> = fc
   })
   .map((p) =>
     testPolicy({
-      // A window 0 days wide is refused by validation (it lets every domain lapse).
-      window: { daysBeforeExpiry: p.before, daysAfterExpiry: p.before === 0 ? Math.max(1, p.after) : p.after },
+      // A window less than 2 days wide is refused by validation (a daily run may miss it).
+      window: { daysBeforeExpiry: p.before, daysAfterExpiry: Math.max(2 - p.before, p.after) },
       defaults: { renew: true, years: p.years },
       rules: [
         { name: 'brand', match: ['*.example.cn'], years: p.ruleYears, coupon: 'C-1' },
