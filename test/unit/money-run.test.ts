@@ -61,6 +61,14 @@ function overlappedByRunA(t: Given): Pick<JobDeps, 'ledger' | 'registrar'> {
 }
 
 describe('the balance covers only part of what is due', () => {
+  /** a-d.com due in 5-8 days, 69 each; the balance 158 covers two of them plus the reserve of 20. */
+  const fourDueTwoCovered = () =>
+    given({
+      domains: ['a.com+5d', 'b.com+6d', 'c.com+7d', 'd.com+8d'],
+      balance: '158',
+      policy: { limits: { minBalanceAfter: '20' } },
+    });
+
   test('buys the covered part in priority order (soonest expiry first) and says how much to top up, by when', async () => {
     // Due: a.com 5d (69), b.io 6d (398), c.net 8d (79), d.com 9d (69). Balance 220: a.com, then b.io does not fit,
     // c.net fits (148), d.com fits (217).
@@ -102,11 +110,7 @@ describe('the balance covers only part of what is due', () => {
   test('minBalanceAfter counts what earlier runs sent and the registrar has not charged yet', async () => {
     // 69 each; the balance covers two plus the reserve. The first run's tasks wait in the queue (not charged yet),
     // so a second run the same day reads the same balance: it must not spend it again.
-    const t = await given({
-      domains: ['a.com+5d', 'b.com+6d', 'c.com+7d', 'd.com+8d'],
-      balance: '158',
-      policy: { limits: { minBalanceAfter: '20' } },
-    });
+    const t = await fourDueTwoCovered();
     t.registrar.faults.queueMs = () => 6 * 3_600_000;
     await t.renew({ policy: { ...t.policy, limits: { ...t.policy.limits, maxDomainsPerRun: 2 } } });
     expect(names(t.registrar.submissions())).toEqual(['a.com', 'b.com']);
@@ -129,11 +133,7 @@ describe('the balance covers only part of what is due', () => {
     // 69 each; the balance covers two plus the reserve. Run B reads the open batches, then, while its listing is
     // in flight, run A buys a.com and b.com (queued: not charged yet). B must count A's sends, not only those it
     // saw at its start (review 2026-12-03).
-    const t = await given({
-      domains: ['a.com+5d', 'b.com+6d', 'c.com+7d', 'd.com+8d'],
-      balance: '158',
-      policy: { limits: { minBalanceAfter: '20' } },
-    });
+    const t = await fourDueTwoCovered();
     const b = await t.renew({ deps: overlappedByRunA(t) });
     expect(names(t.registrar.submissions())).toEqual(['a.com', 'b.com']);
     expect(b.plan.decisions.filter((d) => d.reason === 'low-balance').map((d) => d.domain.domainName)).toEqual([
@@ -147,11 +147,7 @@ describe('the balance covers only part of what is due', () => {
     // Run A (maxDomainsPerRun 2) has written its intent and claimed a.com and b.com, and waits just before its
     // submit start while run B plans: B sees both in flight, and must count their price too, or both runs spend the
     // same balance (review 2026-12-05, round 4: only started batches were counted).
-    const t = await given({
-      domains: ['a.com+5d', 'b.com+6d', 'c.com+7d', 'd.com+8d'],
-      balance: '158',
-      policy: { limits: { minBalanceAfter: '20' } },
-    });
+    const t = await fourDueTwoCovered();
     t.registrar.faults.queueMs = () => 6 * 3_600_000;
     let atSend = () => {};
     const reachedSend = new Promise<void>((resolve) => {
@@ -192,7 +188,7 @@ describe('the balance covers only part of what is due', () => {
   });
 
   /** An intent of another run, written a minute ago and not sent, listing `domain` (expiring in 5 days). */
-  const rivalIntent = async (t: Given, domain: string) => {
+  const rivalIntent = async (t: Given, domain: string, expiryMs = t.clock.now() + 5 * 86_400_000) => {
     const now = t.clock.now();
     await t.ledger.putBatchIntent({
       batchId: 'rival',
@@ -201,7 +197,7 @@ describe('the balance covers only part of what is due', () => {
       status: 'INTENT',
       createdAtMs: now - 60_000,
       updatedAtMs: now - 60_000,
-      entries: [{ domain, expiryMs: now + 5 * 86_400_000, years: 1, permitPremium: false }],
+      entries: [{ domain, expiryMs, years: 1, permitPremium: false }],
       pendingNotices: [],
       sentNotices: [],
     });
@@ -248,20 +244,7 @@ describe('the balance covers only part of what is due', () => {
           ...t.ledger,
           listOpenBatches: async () => {
             reads += 1;
-            if (reads === 2) {
-              const now = t.clock.now();
-              await t.ledger.putBatchIntent({
-                batchId: 'rival',
-                runId: 'other-run',
-                attemptId: 'other-run/rival',
-                status: 'INTENT',
-                createdAtMs: now,
-                updatedAtMs: now,
-                entries: [{ domain: 'c.com', expiryMs: t.expiry('c.com') as number, years: 1, permitPremium: false }],
-                pendingNotices: [],
-                sentNotices: [],
-              });
-            }
+            if (reads === 2) await rivalIntent(t, 'c.com', t.expiry('c.com'));
             return t.ledger.listOpenBatches();
           },
         },
