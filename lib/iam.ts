@@ -108,6 +108,8 @@ export const JOB_LEDGER_CALLS: Record<Job, readonly LedgerMethod[]> = {
     'listHolds',
     // A just-finished renewal task of a domain the run would buy: ours if one of the domain's claims carries it.
     'listClaimsForDomain',
+    // The last check run: the renew digest says when check stopped running (jobs/renew.ts describeCheckSilence).
+    'lastRun',
   ],
   // listLiveClaims: the orphan sweep; listClaimsForDomain: TaskNos known elsewhere when reconciling an UNKNOWN batch.
   check: [

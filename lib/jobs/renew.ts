@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { Batch } from '../ledger/port';
 import { describeError } from '../log';
+import { formatDateTimeUtc } from '../notify/text/sanitize';
 import type { Policy } from '../policy/schema';
-import { costOf } from '../renewal/budgets';
+import { costOf, utcDay } from '../renewal/budgets';
+import { HOUR_MS } from '../renewal/dates';
 import type { JobDeps } from '../renewal/deps';
 import { describeMoney } from '../renewal/money-notices';
 import { renderPlanDigest } from '../renewal/plan-digest';
@@ -63,9 +65,11 @@ async function liveReport(deps: JobDeps, run: RenewRun): Promise<Report> {
   const { summary, plan } = run;
   // The batches as stored: the ledger, not this run's memory, says which notices are still pending.
   const ids = summary.batches.map((b) => b.batchId).filter((id) => id !== '-');
-  const [storedRead, sentRead] = await Promise.allSettled([
+  const checkSilentMark = `check-silent#${utcDay(plan.nowMs)}`;
+  const [storedRead, sentRead, checkRead] = await Promise.allSettled([
     Promise.all(ids.map((id) => deps.ledger.getBatch(id))),
-    deps.ledger.getMarks(marksToRead(plan)),
+    deps.ledger.getMarks([...marksToRead(plan), checkSilentMark]),
+    deps.ledger.lastRun('check'),
   ]);
   // A read that fails (after the client's retries) does not cost the digest: its will-lapse, deferred and upcoming
   // lines live in this run's plan only, and a generic "job error" in their place left a 1-day will-lapse line to the
@@ -95,6 +99,11 @@ async function liveReport(deps: JobDeps, run: RenewRun): Promise<Report> {
       { ...b, pendingNotices: [...b.pendingNotices, 'unknown' as const], error: { message: lost.message ?? '' } },
     ];
   });
+  const silence =
+    checkRead.status === 'fulfilled' && sentRead.status === 'fulfilled' && !sent.has(checkSilentMark)
+      ? describeCheckSilence(checkRead.value?.finishedAtMs, plan.nowMs)
+      : undefined;
+  const lines = withHeldBack(selectRunLines(plan, sent), collectHeldBack(run.heldBack, plan.nowMs));
   // Unread, what was sent is not known here: "submitted 0.00" beside a renewal just bought would mislead.
   const submitted = storedRead.status === 'fulfilled' ? submittedCost(batches) : undefined;
   return {
@@ -103,7 +112,8 @@ async function liveReport(deps: JobDeps, run: RenewRun): Promise<Report> {
       kind: 'digest',
       input: {
         // The notice marks are written only once the digest is out: their time starts the notice period.
-        extra: withHeldBack(selectRunLines(plan, sent), collectHeldBack(run.heldBack, plan.nowMs)),
+        extra: silence ? { ...lines, marks: [...lines.marks, { mark: checkSilentMark, covers: [] }] } : lines,
+        ...(silence ? { error: silence } : {}),
         batches,
         totals: {
           listed: summary.listed,
@@ -131,6 +141,26 @@ async function liveReport(deps: JobDeps, run: RenewRun): Promise<Report> {
         : []),
     ],
     ...(run.stoppedBy ? { stoppedBy: run.stoppedBy } : {}),
+  };
+}
+
+/** How long without a finished check run before the renew digest says so, ms (check runs hourly). */
+const CHECK_SILENT_AFTER_MS = 6 * HOUR_MS;
+
+/**
+ * Renew leaves domains in flight to check (no will-lapse line for them): when check stops running (its schedule
+ * off), a renewal that failed at the registrar stays "in flight" and lapses after the one e-mail of its heartbeat
+ * alarm (review 2026-12-05, round 4). The renew digest says so, once a UTC day, as its error (an alert). Nothing
+ * before the first check run.
+ * @param finishedAtMs the last check run's end, epoch ms
+ * @param nowMs epoch ms
+ */
+function describeCheckSilence(finishedAtMs: number | undefined, nowMs: number) {
+  if (finishedAtMs === undefined || nowMs - finishedAtMs < CHECK_SILENT_AFTER_MS) return undefined;
+  const hours = Math.floor((nowMs - finishedAtMs) / HOUR_MS);
+  return {
+    message: `the check job has not run for ${hours} hours (last run ${formatDateTimeUtc(finishedAtMs)}): renewals sent are not confirmed, and one that failed is neither retried nor told`,
+    fix: 'look at the check function: its schedule (enabled?), its reserved concurrency (0 stops it), its errors and timeouts in CloudWatch; run `autorenew status` to see the renewals in flight',
   };
 }
 

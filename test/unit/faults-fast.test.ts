@@ -691,6 +691,27 @@ describe('partial faults on the fakes', () => {
     },
   );
 
+  test('check not running for 6 hours: the daily renew digest says so once a UTC day, as an alert (review 2026-12-05)', async () => {
+    // Renew leaves in-flight domains to check: with check stopped, a renewal that failed at the registrar stayed "in
+    // flight" in silence, one heartbeat e-mail aside, until the domain lapsed.
+    const t = await given({ domains: ['a.com+40d', 'b.com+5d'] });
+    const silent = () => t.notifier.sent.filter((m) => /check job has not run/.test(m.email));
+    await executeRenew(t.deps(), { policy: t.policy, dryRun: false, runId: 'r0' }); // no check yet: nothing said
+    expect(silent()).toEqual([]);
+    await executeCheck(t.deps(), { policy: t.policy, runId: 'c0' });
+    t.advance('5h');
+    await executeRenew(t.deps(), { policy: t.policy, dryRun: false, runId: 'r1' });
+    expect(silent()).toEqual([]);
+    t.advance('2h');
+    await executeRenew(t.deps(), { policy: t.policy, dryRun: false, runId: 'r2' });
+    expect(silent()).toHaveLength(1);
+    expect(silent()[0]?.severity).toBe('alert');
+    expect(silent()[0]?.sms).toMatch(/check job has not run for 7 hours/);
+    t.advance('1h');
+    await executeRenew(t.deps(), { policy: t.policy, dryRun: false, runId: 'r3' });
+    expect(silent()).toHaveLength(1); // once a UTC day
+  });
+
   test('renew not running for 36 hours: the hourly check says so once a UTC day, as an alert (review 2026-12-04)', async () => {
     // Only renew warns of lapses; when it stopped (schedule off, concurrency 0), one alarm e-mail was all.
     const t = await given({ domains: ['a.com+40d'] });
