@@ -7,12 +7,15 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AccountsError, bundledPolicyName, readDeployAccounts, writeAccountsFile } from './accounts.mjs';
 import { writeIamFacts } from './iam-facts.mjs';
+import { loadTsModule } from './load-ts.mjs';
 import { writeMetricNames } from './metric-names.mjs';
 import { writeTableResource } from './table-resource.mjs';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const FUNCTIONS = ['renew', 'check'];
 const DEFAULT_POLICY = 'policies/default.json';
+/** `npm run deploy -- --allow-shared-account`: deploy a buying stage although another stack buys for its account. */
+const ALLOW_SHARED = '--allow-shared-account';
 
 /** A step failed; the message says what and how to fix it. */
 export class PipelineError extends Error {}
@@ -132,6 +135,14 @@ export function checkDeployArgs(args, config) {
   } catch (err) {
     throw new PipelineError(err.message);
   }
+  // The functions read AUTORENEW_DRY_RUN leniently, but the stack output DryRun is compared as written (doctor, and
+  // the deploy's account check): "1" or "yes" was a dry-run stage that doctor reported as buying.
+  const dryRunText = value('dryRun').trim();
+  if (dryRunText !== 'true' && dryRunText !== 'false') {
+    throw new PipelineError(
+      `param "dryRun" is ${JSON.stringify(value('dryRun'))}: use true (plan and notify, buy nothing) or false (buy what is due)`,
+    );
+  }
   const emails = value('alertEmails')
     .split(',')
     .map((e) => e.trim())
@@ -155,7 +166,7 @@ export function checkDeployArgs(args, config) {
     `alert emails: ${emails.length ? emails.join(', ') : 'none'}; SMS: ${value('alertSms') || 'none'}`,
     `policy ${value('policy') || DEFAULT_POLICY}`,
   ];
-  return { warnings, summary };
+  return { warnings, summary, intended: { stage, region, alibabaAccount: account, dryRun: dryRunText === 'true' } };
 }
 
 /** Runs a command with inherited output; throws PipelineError on a non-zero exit. */
@@ -203,10 +214,10 @@ async function validatePolicy(policyPath) {
  * Everything before osls: validate the policy, build, copy the policy next to each handler, generate the deploy facts.
  * @param {readonly string[]} args the osls arguments (for `--stage` and `--param policy=…`)
  */
-export async function prepareArtifacts(args) {
+export async function prepareArtifacts(args, command = 'package') {
   const yaml = createRequire(createRequire(join(ROOT, 'package.json')).resolve('osls/package.json'))('js-yaml');
   const config = yaml.load(await readFile(join(ROOT, 'serverless.yml'), 'utf8')) ?? {};
-  const { warnings, summary } = checkDeployArgs(args, config);
+  const { warnings, summary, intended } = checkDeployArgs(args, config);
   console.log('\n> what will be deployed');
   for (const line of summary) console.log(`  ${line}`);
   for (const line of warnings) console.log(`  warning: ${line}`);
@@ -218,7 +229,9 @@ export async function prepareArtifacts(args) {
     `  policy rules (first match wins): ${rules.length ? rules.map((r) => `${r.name}${r.renew === false ? ' (never renew)' : ''}`).join(', ') : 'none (defaults for every domain)'}`,
   );
   const accountsParam = await resolveParam(args, 'accounts');
-  const accounts = await readAccounts(accountsParam, args);
+  const { accounts, label } = await readAccounts(accountsParam, args);
+  if (command === 'deploy')
+    await checkAccountBeforeDeploy({ ...intended, alibabaAccount: label ?? intended.alibabaAccount }, args);
   const accountPolicies = [];
   for (const account of accounts.filter((a) => a.policyPath)) {
     accountPolicies.push([account, await validatePolicy(account.policyPath)]);
@@ -247,7 +260,7 @@ export async function prepareArtifacts(args) {
  * as its AlibabaAccount; throws PipelineError with one line.
  */
 async function readAccounts(param, args) {
-  if (param.trim() === '') return [];
+  if (param.trim() === '') return { accounts: [] };
   console.log('\n> read accounts (param "accounts")');
   try {
     const accounts = await readDeployAccounts(param, ROOT);
@@ -259,9 +272,32 @@ async function readAccounts(param, args) {
       );
     }
     console.log(`  Alibaba accounts ${label}`);
-    return accounts;
+    return { accounts, label };
   } catch (err) {
     if (err instanceof AccountsError || /^param "/.test(err.message)) throw new PipelineError(err.message);
+    throw err;
+  }
+}
+
+/**
+ * Deploy only, before anything is built: refuses to deploy a buying stage while another stack of the region buys for
+ * the same Alibaba account (lib/deployment/deploy-account.ts). Each stack has its own ledger, and every stage
+ * defaults to dryRun=false with the same secret, so `--stage test` beside `prod` bought the same renewals twice.
+ * `--allow-shared-account` skips it (printed). Throws PipelineError with one line.
+ * @param {{ stage: string, region: string, alibabaAccount: string, dryRun: boolean }} intended
+ * @param {readonly string[]} args
+ */
+export async function checkAccountBeforeDeploy(intended, args) {
+  console.log('\n> check the Alibaba account is not bought for by another stack');
+  if (args.includes(ALLOW_SHARED)) {
+    console.log(`  skipped (${ALLOW_SHARED}): ${intended.alibabaAccount} may be bought for by another stack too`);
+    return;
+  }
+  const { readDeployAccount, AutorenewError } = await loadTsModule(ROOT, 'lib/deployment/deploy-account.ts');
+  try {
+    console.log(`  ${intended.dryRun ? 'dry run: ' : ''}${await readDeployAccount(intended)}`);
+  } catch (err) {
+    if (err instanceof AutorenewError) throw new PipelineError(err.message);
     throw err;
   }
 }
@@ -276,10 +312,10 @@ export function runOsls(command, args) {
 export async function main(command, args) {
   const started = Date.now();
   try {
-    await prepareArtifacts(args);
+    await prepareArtifacts(args, command);
     runOsls(
       command,
-      args.filter((a) => a !== '--strict'),
+      args.filter((a) => a !== '--strict' && a !== ALLOW_SHARED),
     );
     console.log(`\n${command} finished in ${Date.now() - started} ms`);
   } catch (err) {

@@ -101,6 +101,15 @@ export function accountEntries(output: string | undefined): string[] {
 }
 
 /**
+ * A stack's `AlibabaAccount` output; for a stack deployed before that output existed, `secret:<SecretName>` (what
+ * it would record now), so an older buying stack on the same secret is not missed.
+ */
+function servedAccount(s: StackSummary): string | undefined {
+  const secret = s.outputs[OUTPUT.secretName];
+  return s.outputs[OUTPUT.alibabaAccount] ?? (secret ? `secret:${secret}` : undefined);
+}
+
+/**
  * Other stacks of the region whose `AlibabaAccount` output shares an entry with this one's (sorted by name), and
  * whether each is a dry run.
  */
@@ -112,7 +121,7 @@ export function stacksServingSameAccount(
   if (mine.size === 0) return [];
   return all
     .filter(
-      (s) => s.name !== ours.stackName && accountEntries(s.outputs[OUTPUT.alibabaAccount]).some((e) => mine.has(e)),
+      (s) => s.name !== ours.stackName && accountEntries(servedAccount(s)).some((e) => mine.has(e)),
     )
     .map((s) => ({ name: s.name, dryRun: s.outputs[OUTPUT.dryRun] === 'true' }))
     .sort((a, b) => a.name.localeCompare(b.name));

@@ -35,6 +35,13 @@ describe('packaging guardrails', () => {
       'error: param "alibabaAccount" looks like an AccessKeyId: never put a key in a stack parameter',
     ],
     [
+      // The functions read "yes" as true, but doctor and the deploy's account check read the DryRun output as
+      // written: a "yes" stage was reported as buying.
+      'a dryRun other than true or false',
+      ['--param=dryRun=yes'],
+      'error: param "dryRun" is "yes": use true (plan and notify, buy nothing) or false (buy what is due)',
+    ],
+    [
       'no alert email with --strict',
       ['--strict'],
       'error: no alert email: nobody hears of failed renewals; set --param="alertEmails=ops@example.com" (--strict)',

@@ -1,0 +1,127 @@
+import { execFile } from 'node:child_process';
+import { resolve } from 'node:path';
+import { OUTPUT, type StackSummary } from '../../lib/deployment/stack';
+import { type FakeCloudFormation, startFakeCloudFormation } from '../helpers/fake-cloudformation';
+import { PROCESS_TEST_TIMEOUT_MS, START_HOOK_TIMEOUT_MS } from '../helpers/timeouts';
+
+// `npm run deploy` refuses a second buying stage of one Alibaba account before anything is built, reading the
+// region's stacks over the wire (DescribeStacks) from a loopback CloudFormation stand-in. Every stage defaults to
+// dryRun=false and the same secret: `--stage test` beside `prod` bought the same renewals with a second ledger
+// (review 2026-12-05, round 4, helper D). A spawned process: the stand-in answers from this one (so no spawnSync).
+jest.setTimeout(PROCESS_TEST_TIMEOUT_MS);
+
+const ROOT = resolve(__dirname, '..', '..');
+
+let cfn: FakeCloudFormation;
+
+beforeAll(async () => {
+  const stacks: StackSummary[] = [
+    {
+      name: 'aliyun-domain-autorenew-prod',
+      status: 'UPDATE_COMPLETE',
+      outputs: { [OUTPUT.alibabaAccount]: 'secret:aliyun-domain-autorenew/alibaba', [OUTPUT.dryRun]: 'false' },
+    },
+    {
+      name: 'aliyun-domain-autorenew-shops',
+      status: 'UPDATE_COMPLETE',
+      outputs: { [OUTPUT.alibabaAccount]: 'secret:shop/cn,secret:shop/intl', [OUTPUT.dryRun]: 'false' },
+    },
+  ];
+  cfn = await startFakeCloudFormation(stacks);
+}, START_HOOK_TIMEOUT_MS);
+
+afterAll(() => cfn?.stop());
+
+function env(cloudformation = cfn.endpoint): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    AWS_ACCESS_KEY_ID: 'test',
+    AWS_SECRET_ACCESS_KEY: 'test',
+    AWS_MAX_ATTEMPTS: '1',
+    AWS_REGION: 'us-east-1',
+    AWS_PROFILE: '',
+    AWS_ENDPOINT_URL_CLOUDFORMATION: cloudformation,
+  };
+}
+
+function node(args: string[], cloudformation?: string): Promise<{ code: number; out: string }> {
+  return new Promise((done) => {
+    execFile(process.execPath, args, { cwd: ROOT, env: env(cloudformation) }, (err, stdout, stderr) => {
+      done({ code: err ? Number(err.code ?? 1) : 0, out: `${stdout}${stderr}` });
+    });
+  });
+}
+
+/** The deploy's account check alone (scripts/pipeline.mjs), for the cases that pass: deploying would follow. */
+function checkOnly(intended: object, args: string[] = []) {
+  const script = `import { checkAccountBeforeDeploy } from './scripts/pipeline.mjs';
+await checkAccountBeforeDeploy(${JSON.stringify(intended)}, ${JSON.stringify(args)});`;
+  return node(['--input-type=module', '-e', script]);
+}
+
+const errorLines = (out: string) => out.split('\n').filter((l) => l.startsWith('error: '));
+
+describe('npm run deploy: one buying stage per Alibaba account', () => {
+  it('a second stage on the default secret: exit 1, one error naming prod, nothing built', async () => {
+    const before = cfn.requests.length;
+    const run = await node(['scripts/deploy.mjs', '--stage', 'test']);
+    expect(run.code).toBe(1);
+    expect(errorLines(run.out)).toEqual([
+      expect.stringContaining(
+        'error: stage "test" would buy for secret:aliyun-domain-autorenew/alibaba while aliyun-domain-autorenew-prod also buy(s) for secret:aliyun-domain-autorenew/alibaba',
+      ),
+    ]);
+    expect(run.out).toContain('> check the Alibaba account is not bought for by another stack');
+    expect(run.out).not.toContain('> build handlers');
+    expect(run.out).not.toContain('> osls deploy');
+    expect(cfn.requests.slice(before)).toEqual(['DescribeStacks']);
+  });
+
+  it('several accounts: one of them bought for by another stack is refused too', async () => {
+    const accounts = '[{"name": "", "secretId": "own/cn"}, {"name": "shop", "site": "intl", "secretId": "shop/intl"}]';
+    const run = await node(['scripts/deploy.mjs', '--stage', 'multi', `--param=accounts=${accounts}`]);
+    expect(run.code).toBe(1);
+    expect(errorLines(run.out)).toEqual([
+      expect.stringContaining(
+        'error: stage "multi" would buy for secret:own/cn,secret:shop/intl while aliyun-domain-autorenew-shops also buy(s)',
+      ),
+    ]);
+    expect(run.out).not.toContain('> build handlers');
+  });
+
+  it('a stack list that cannot be read refuses the deploy', async () => {
+    const run = await node(['scripts/deploy.mjs', '--stage', 'test'], 'http://127.0.0.1:9');
+    expect(run.code).toBe(1);
+    expect(errorLines(run.out)).toEqual([
+      expect.stringContaining('error: cannot check which other stacks buy for the same Alibaba account: '),
+    ]);
+    expect(run.out).not.toContain('> build handlers');
+  });
+
+  test.each([
+    ['a dry-run stage', { dryRun: true, alibabaAccount: 'secret:aliyun-domain-autorenew/alibaba' }, 'dry run: '],
+    ['another account', { dryRun: false, alibabaAccount: '1234567890123456' }, 'no other stack in this region'],
+    [
+      'prod itself, deployed again',
+      { stage: 'prod', dryRun: false, alibabaAccount: 'secret:aliyun-domain-autorenew/alibaba' },
+      'no other stack',
+    ],
+  ])('%s passes the check (and the deploy would go on)', async (_label, over, said) => {
+    const run = await checkOnly({ stage: 'test', region: 'us-east-1', ...over });
+    expect(run.code).toBe(0);
+    expect(run.out).toContain(said);
+  });
+
+  it('--allow-shared-account skips it, and says so', async () => {
+    const before = cfn.requests.length;
+    const run = await checkOnly(
+      { stage: 'test', region: 'us-east-1', dryRun: false, alibabaAccount: 'secret:aliyun-domain-autorenew/alibaba' },
+      ['--allow-shared-account'],
+    );
+    expect(run.code).toBe(0);
+    expect(run.out).toContain(
+      'skipped (--allow-shared-account): secret:aliyun-domain-autorenew/alibaba may be bought for by another stack too',
+    );
+    expect(cfn.requests.length).toBe(before);
+  });
+});
