@@ -120,9 +120,7 @@ export function stacksServingSameAccount(
   const mine = new Set(accountEntries(ours.alibabaAccount));
   if (mine.size === 0) return [];
   return all
-    .filter(
-      (s) => s.name !== ours.stackName && accountEntries(servedAccount(s)).some((e) => mine.has(e)),
-    )
+    .filter((s) => s.name !== ours.stackName && accountEntries(servedAccount(s)).some((e) => mine.has(e)))
     .map((s) => ({ name: s.name, dryRun: s.outputs[OUTPUT.dryRun] === 'true' }))
     .sort((a, b) => a.name.localeCompare(b.name));
 }

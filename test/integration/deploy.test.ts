@@ -463,6 +463,36 @@ describe('package (no parameters)', () => {
     expect(template.Outputs?.AlertPathTopicArn?.Value).toEqual(ref('AlertFallbackTopic'));
   });
 
+  test('second alarm path: a day of alerts published and none delivered (nobody subscribed or confirmed)', () => {
+    // An unsubscribe link clicked in one digest, or a subscription never confirmed, left SNS "succeeding" with nobody
+    // listening: no failure to count, so AlertDeliveryFailuresAlarm stayed quiet (review 2026-12-05, round 4, D).
+    const alarm = props(getResource(template, 'AlertsUnheardAlarm'));
+    const topic = { Name: 'TopicName', Value: { 'Fn::GetAtt': ['AlertTopic', 'TopicName'] } };
+    const sns = (Id: string, MetricName: string) => ({
+      Id,
+      ReturnData: false,
+      MetricStat: { Metric: { Namespace: 'AWS/SNS', MetricName, Dimensions: [topic] }, Period: 86400, Stat: 'Sum' },
+    });
+    expect(alarm).toMatchObject({
+      EvaluationPeriods: 1,
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      // A day with nothing published has no data: not an alarm.
+      TreatMissingData: 'notBreaching',
+      AlarmActions: [ref('AlertFallbackTopic')],
+    });
+    expect(alarm.Metrics).toEqual([
+      sns('published', 'NumberOfMessagesPublished'),
+      sns('delivered', 'NumberOfNotificationsDelivered'),
+      {
+        Id: 'unheard',
+        Label: 'alerts published, none delivered',
+        ReturnData: true,
+        Expression: 'IF(published > 0 AND FILL(delivered, 0) == 0, 1, 0)',
+      },
+    ]);
+  });
+
   test("the alert topic's display name is the SMS prefix the digests leave room for", () => {
     // SNS puts "<DisplayName>> " before every SMS of the topic: a longer name would make each SMS two parts.
     expect(`${props(getResource(template, 'AlertTopic')).DisplayName}> `).toBe(SMS_TOPIC_PREFIX);
@@ -487,7 +517,12 @@ describe('package (no parameters)', () => {
 
   test('alarms: thresholds, periods, missing-data treatment, all but the alert-path ones to the alert topic', () => {
     const alarms = resourcesOfType(template, 'AWS::CloudWatch::Alarm');
-    const alertPath = ['RenewDestinationFailuresAlarm', 'CheckDestinationFailuresAlarm', 'AlertDeliveryFailuresAlarm'];
+    const alertPath = [
+      'RenewDestinationFailuresAlarm',
+      'CheckDestinationFailuresAlarm',
+      'AlertDeliveryFailuresAlarm',
+      'AlertsUnheardAlarm',
+    ];
     for (const [id, alarm] of Object.entries(alarms)) {
       expect(props(alarm).AlarmActions).toEqual([ref(alertPath.includes(id) ? 'AlertFallbackTopic' : 'AlertTopic')]);
     }
@@ -579,7 +614,7 @@ describe('package (no parameters)', () => {
       TreatMissingData: 'notBreaching',
       AlarmActions: [{ Ref: 'AlertTopic' }],
     });
-    expect(Object.keys(alarms)).toHaveLength(12);
+    expect(Object.keys(alarms)).toHaveLength(13);
   });
 
   test('a dashboard of renewals, failures, spend and balance, naming the emitted metrics', () => {
