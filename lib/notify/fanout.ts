@@ -4,11 +4,12 @@ import type { Ledger } from '../ledger/port';
 import { describeError, type Logger } from '../log';
 import type { NotifyEvent, Severity, TargetKind } from '../policy/schema';
 import { redact } from '../redact';
-import { renderDigest } from '../renewal/digest';
+import { MAX_EMAIL_BYTES, renderDigest } from '../renewal/digest';
 import type { TargetCredentialSource } from './chat/credentials';
 import { type ChatMessage, digestId } from './chat/formats';
 import { ChatDeliveryError, type SendOptions, sendToTarget } from './chat/send';
 import type { Digest, Notifier, NotifyPolicy, RenderedMessage } from './port';
+import { sanitizeLine } from './text/sanitize';
 
 /**
  * The notifier composite: publishes each digest to the primary notifier (SNS, or the console) and to
@@ -103,12 +104,24 @@ export function deliveryReport(results: readonly DeliveryResult[], maxFailuresPe
     'Chat delivery',
     ...problems.map(
       (r) =>
-        `- ${r.kind} target "${r.destination}" did not get this digest: ${r.error ?? 'failed'}; ` +
+        `- ${r.kind} target "${r.destination}" did not get this digest: ${r.error ? sanitizeLine(r.error, REPORT_ERROR_CHARS) : 'failed'}; ` +
         (r.status === 'failed'
           ? 'retried on the next run.'
           : `not retried (refused for good, or ${maxFailuresPerDay} failed runs since it last got a digest); run \`autorenew notify-test --target ${r.destination}\` after fixing it.`),
     ),
   ];
+}
+
+/** Code points of a target's error in the report: bounded, so {@link reportReserveBytes} holds. */
+const REPORT_ERROR_CHARS = 200;
+
+/**
+ * Email bytes (as the digests count them, JSON-escaped UTF-8) the delivery report of `targets` chat targets can take
+ * at most: its head, and per target a line of ≤ 400 fixed ASCII bytes (kind, a name of ≤ 40 characters twice, the
+ * advice) plus an error of ≤ 200 code points at ≤ 4 bytes each.
+ */
+export function reportReserveBytes(targets: number): number {
+  return targets === 0 ? 0 : 40 + targets * (400 + REPORT_ERROR_CHARS * 4);
 }
 
 /** A short email-only notice (severity info: no SMS) that a chat target gave up on a digest already emailed. */
@@ -146,7 +159,14 @@ export function createFanoutNotifier(options: FanoutOptions): FanoutNotifier {
   };
 
   return {
-    ...(options.primary.maxEmailBytes !== undefined ? { maxEmailBytes: options.primary.maxEmailBytes } : {}),
+    // The digest is rendered to this many bytes and the delivery report appended after it: the room that combines
+    // accounts cuts each account's email at its end to its budget, and it cut the report (review 2026-12-05, B).
+    ...(options.primary.maxEmailBytes !== undefined || options.targets.length > 0
+      ? {
+          maxEmailBytes:
+            (options.primary.maxEmailBytes ?? MAX_EMAIL_BYTES) - reportReserveBytes(options.targets.length),
+        }
+      : {}),
     lastResults: () => last,
     async publish(message) {
       const nowMs = options.clock.now();

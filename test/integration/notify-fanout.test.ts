@@ -7,6 +7,7 @@ import { createFanoutNotifier, type FanoutTarget, TargetsPendingError } from '..
 import type { Digest, DomainOutcome, Notifier, RenderedMessage } from '../../lib/notify/port';
 import { parsePolicyText } from '../../lib/policy/load';
 import { NOTIFY_EVENTS, TARGET_KINDS, type TargetKind, targetEnvStem } from '../../lib/policy/schema';
+import { accountEmailBudget } from '../../lib/renewal/account-digest';
 import { renderDigest } from '../../lib/renewal/digest';
 import { deliverNotices } from '../../lib/renewal/notices';
 import { type StandIn, startStandIn } from '../helpers/chat-standins';
@@ -110,6 +111,31 @@ function fanout(over: { targets?: FanoutTarget[]; marks?: ReturnType<typeof memo
 }
 
 const s = (kind: TargetKind) => standIns.get(kind) as StandIn;
+
+describe('the chat delivery report fits the email budget', () => {
+  // Several accounts share one SNS message, each with a byte budget, and an account's email is cut at its end to fit.
+  // The report was appended after the digest had filled the budget, so it was what got cut (review 2026-12-05,
+  // round 4, helper B). The fan-out now offers the renderer its primary's budget less room for the report.
+  it('a digest filling the budget still carries every failed target, within the primary budget', async () => {
+    const budget = accountEmailBudget(3);
+    const primary = Object.assign(recordingPrimary(), { maxEmailBytes: budget });
+    const { notifier } = fanout({ primary });
+    for (const kind of TARGET_KINDS) s(kind).mode = 'down';
+    const many = Array.from({ length: 3_000 }, (_, i) =>
+      outcome({ domain: `shop-${String(i).padStart(4, '0')}.example.com`, batchId: `b-${i}` }),
+    );
+    const digest: Digest = { job: 'check', runId: 'r-1', nowMs: NOW, outcomes: many };
+    const message = renderDigest(digest, POLICY.notify, notifier.maxEmailBytes);
+    if (!message) throw new Error('nothing rendered');
+    await expect(notifier.publish(message)).rejects.toThrow(TargetsPendingError);
+    const email = primary.sent[0]?.email ?? '';
+    expect(Buffer.byteLength(JSON.stringify(email))).toBeLessThanOrEqual(budget);
+    const report = email.slice(email.indexOf('\nChat delivery\n'));
+    for (const kind of TARGET_KINDS) {
+      expect(report).toContain(`- ${kind} target "team-${kind}" did not get this digest: `);
+    }
+  });
+});
 
 describe('fan-out to SNS and every chat target', () => {
   it('delivers a digest once to SNS and once to each target in its format; the next run sends nothing again', async () => {
