@@ -70,13 +70,23 @@ function refuseEmpty(env: Env, name: string, fix: string): void {
     throw new InputError(`${name} is set but empty; ${fix}`, { path: name });
 }
 
+/**
+ * A boolean setting's text as the functions read it: true, 1, yes / false, 0, no, or '' (unset: false), any case and
+ * spaces around; undefined for anything else. Doctor reads a stack's DryRun output with it too.
+ */
+export function parseBoolText(text: string): boolean | undefined {
+  const raw = text.trim().toLowerCase();
+  if (raw === '' || raw === 'false' || raw === '0' || raw === 'no') return false;
+  if (raw === 'true' || raw === '1' || raw === 'yes') return true;
+  return undefined;
+}
+
 function readBool(env: Env, name: string): boolean {
   // Set but empty is refused, not read as false: AUTORENEW_DRY_RUN="" (a variable meant to be filled in) bought
   // (review 2026-12-05, round 4).
   refuseEmpty(env, name, 'set it to true or false, or unset it');
-  const raw = (env[name] ?? '').trim().toLowerCase();
-  if (raw === '' || raw === 'false' || raw === '0' || raw === 'no') return false;
-  if (raw === 'true' || raw === '1' || raw === 'yes') return true;
+  const value = parseBoolText(env[name] ?? '');
+  if (value !== undefined) return value;
   throw new InputError(`${name}=${JSON.stringify(env[name])} is not a boolean; use true or false`, { path: name });
 }
 

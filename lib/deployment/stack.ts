@@ -4,6 +4,8 @@
  * port (`StackReader`) is implemented by lib/deployment/cloudformation.ts and by tests.
  */
 
+import { parseBoolText } from '../config';
+
 /** The osls service name (serverless.yml `service:`); the stack of stage S is `<SERVICE>-<S>`. */
 export const SERVICE = 'aliyun-domain-autorenew';
 
@@ -92,6 +94,15 @@ export function stackStatusLevel(status: string): 'ok' | 'warn' | 'FAIL' {
   return 'FAIL';
 }
 
+/**
+ * A stack's `DryRun` output read as its functions read AUTORENEW_DRY_RUN (absent: false); 'invalid' for a value they
+ * refuse, which fails every run. Packaging now writes only true or false, but a stack deployed before could hold
+ * `yes` or `1`: a dry run that doctor reported as buying (review 2026-12-05).
+ */
+export function deployedDryRun(output: string | undefined): boolean | 'invalid' {
+  return parseBoolText(output ?? '') ?? 'invalid';
+}
+
 /** The entries of an `AlibabaAccount` output: one account, or a comma list with one entry per account (`accounts`). */
 export function accountEntries(output: string | undefined): string[] {
   return (output ?? '')
@@ -121,6 +132,6 @@ export function stacksServingSameAccount(
   if (mine.size === 0) return [];
   return all
     .filter((s) => s.name !== ours.stackName && accountEntries(servedAccount(s)).some((e) => mine.has(e)))
-    .map((s) => ({ name: s.name, dryRun: s.outputs[OUTPUT.dryRun] === 'true' }))
+    .map((s) => ({ name: s.name, dryRun: deployedDryRun(s.outputs[OUTPUT.dryRun]) === true }))
     .sort((a, b) => a.name.localeCompare(b.name));
 }

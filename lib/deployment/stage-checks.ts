@@ -2,7 +2,13 @@ import type { DoctorCheck } from '../commands/checklist';
 import type { RunRecord } from '../ledger/port';
 import type { TableFacts, TopicFacts } from './aws-resources';
 import { expectedTable } from './aws-resources';
-import { type StackSummary, type StageFacts, stackStatusLevel, stacksServingSameAccount } from './stack';
+import {
+  deployedDryRun,
+  type StackSummary,
+  type StageFacts,
+  stackStatusLevel,
+  stacksServingSameAccount,
+} from './stack';
 
 const DAY_MS = 86_400_000;
 
@@ -63,11 +69,20 @@ export function outputsCheck(facts: StageFacts): DoctorCheck {
 
 /** A stage deployed with dryRun=true buys nothing: right for a first deploy, worth saying. */
 export function dryRunCheck(stage: string, facts: StageFacts): DoctorCheck {
-  if (facts.dryRun === 'true') {
+  const dry = deployedDryRun(facts.dryRun);
+  if (dry === 'invalid') {
+    return {
+      status: 'FAIL',
+      name: 'dry run',
+      detail: `deployed with dryRun=${JSON.stringify(facts.dryRun)}, which the functions refuse: every run stops with an error and nothing is bought`,
+      fix: `deploy again with --param="dryRun=false" (or true): npm run deploy -- --stage ${stage}`,
+    };
+  }
+  if (dry) {
     return {
       status: 'warn',
       name: 'dry run',
-      detail: 'deployed with dryRun=true: renew plans and sends the plan digest, and buys nothing',
+      detail: `deployed with dryRun=${facts.dryRun}: renew plans and sends the plan digest, and buys nothing`,
       fix: `when the plan digest is right, go live: npm run deploy -- --stage ${stage} --param="dryRun=false" (and your other params)`,
     };
   }
@@ -202,7 +217,7 @@ export function sameAccountCheck(facts: StageFacts, all: readonly StackSummary[]
   const others = stacksServingSameAccount(facts, all);
   const label = (o: { name: string; dryRun: boolean }) => `${o.name}${o.dryRun ? ' (dry run)' : ''}`;
   // Two stacks can buy the same renewal only when both buy: a dry-run stage never submits.
-  const buying = facts.dryRun === 'true' ? [] : others.filter((o) => !o.dryRun);
+  const buying = deployedDryRun(facts.dryRun) === true ? [] : others.filter((o) => !o.dryRun);
   if (buying.length === 0) {
     return {
       status: 'ok',

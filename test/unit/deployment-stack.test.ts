@@ -2,7 +2,13 @@ import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-clo
 import { mockClient } from 'aws-sdk-client-mock';
 import { cloudFormationStackReader } from '../../lib/deployment/cloudformation';
 import { OUTPUT, stackStatusLevel, stageEnv, stageFacts } from '../../lib/deployment/stack';
-import { outputsCheck, sameAccountCheck, scheduleCheck, tableCheck } from '../../lib/deployment/stage-checks';
+import {
+  dryRunCheck,
+  outputsCheck,
+  sameAccountCheck,
+  scheduleCheck,
+  tableCheck,
+} from '../../lib/deployment/stage-checks';
 import { DeploymentReadError } from '../../lib/errors';
 
 // The CloudFormation adapter at the SDK level (the CLI test drives it over the wire against a loopback stand-in),
@@ -83,6 +89,25 @@ describe('a stack read as a stage', () => {
       detail: expect.stringMatching(/^c also buy\(s\) for 42: /),
     });
     expect(sameAccountCheck(stageFacts(stack('a', {})), all).status).toBe('warn');
+  });
+
+  it('DryRun is read as the functions read it: "yes" is a dry run, a value they refuse is a FAIL', () => {
+    // Packaging took any dryRun text; the functions read "yes" or "1" as true, but doctor compared with "true" and
+    // reported such a dry-run stage as buying: the operator believed renewals were being bought (review 2026-12-05).
+    const facts = (dryRun: string) => stageFacts(stack('a', { AlibabaAccount: '42', DryRun: dryRun }));
+    expect(dryRunCheck('prod', facts('yes'))).toMatchObject({
+      status: 'warn',
+      detail: 'deployed with dryRun=yes: renew plans and sends the plan digest, and buys nothing',
+    });
+    expect(dryRunCheck('prod', facts(' 1 ')).status).toBe('warn');
+    expect(dryRunCheck('prod', facts('FALSE'))).toMatchObject({ status: 'ok' });
+    expect(dryRunCheck('prod', facts('maybe'))).toMatchObject({
+      status: 'FAIL',
+      detail: expect.stringContaining('which the functions refuse: every run stops with an error'),
+    });
+    // The same reading decides whether another stack buys.
+    expect(sameAccountCheck(facts('false'), [stack('b', { AlibabaAccount: '42', DryRun: 'Yes' })]).status).toBe('ok');
+    expect(sameAccountCheck(facts('1'), [stack('b', { AlibabaAccount: '42' })]).status).toBe('ok');
   });
 
   it('a stack with several accounts (comma list) shares an account with any stack naming one of its entries', () => {
