@@ -99,13 +99,14 @@ function optionalString(entry: Record<string, unknown>, key: string, where: stri
 }
 
 /**
- * Whether a "variable name" is rather a key pasted in its place: an AccessKeyId (`LTAI…`), or a long run of mixed
- * case letters and digits without an underscore (an AccessKey secret's shape; no one names a variable so).
+ * Whether a "variable name" is rather a key pasted in its place: an AccessKeyId (`LTAI…`), or a run of 24 or more
+ * mixed-case letters and digits without an underscore (an AccessKey secret has 30). Shorter camel-case names with a
+ * digit, such as `AliyunAccessKey1`, are names: a 16-character bound refused them.
  */
 function looksLikeKey(value: string): boolean {
   return (
     /^LTAI/i.test(value) ||
-    (value.length >= 16 && !value.includes('_') && /[a-z]/.test(value) && /[A-Z]/.test(value) && /\d/.test(value))
+    (value.length >= 24 && !value.includes('_') && /[a-z]/.test(value) && /[A-Z]/.test(value) && /\d/.test(value))
   );
 }
 
