@@ -8,7 +8,7 @@ import { boolean, int, literal, string } from '../validate/scalars';
 import type { Output, Schema } from '../validate/schema';
 import { maybe, nullable, optional } from '../validate/wrappers';
 import { registrarText } from './errors';
-import { standingOf, taskFinished, taskKindOf } from './vocabulary';
+import { standingOf, taskCancelled, taskFinished, taskKindOf } from './vocabulary';
 
 /** A 2xx body that does not have the shape we rely on. The caller turns it into an AmbiguousOutcomeError. */
 export class ShapeError extends Error {}
@@ -279,6 +279,7 @@ export function parseTaskPage(body: unknown, offsetMinutes = DEFAULT_DISPLAY_TZ_
       kind: taskKindOf(t.TaskType),
       taskNum: t.TaskNum,
       finished: taskFinished(t.TaskStatus, t.TaskCancelStatus ?? undefined),
+      ...(taskCancelled(t.TaskCancelStatus ?? undefined) ? { cancelled: true as const } : {}),
       createTime: t.CreateTime,
       ...optionalTime(parseDisplayTime(t.CreateTime, offsetMinutes)),
     }),

@@ -105,6 +105,8 @@ export interface TaskInfo {
   taskNum: number;
   /** Every detail has executed (succeeded or failed); false while any still waits or executes. */
   finished: boolean;
+  /** Its cancel has completed (TaskCancelStatus COMPLETE): no row of it runs any more, whatever the row says. */
+  cancelled?: true;
   /** Display string as sent by the registrar. */
   createTime: string;
   /**

@@ -241,12 +241,23 @@ export async function findRenewingElsewhere(
       // row runs again while its task runs is UNCONFIRMED; check holds our own the same way). A row that succeeded
       // in it is as recent as the task's run, unless its own time says otherwise: it was bought again while the
       // listing lagged (review 2026-12-04).
-      if (!task.finished && detail.state !== 'success') {
+      // A row still waiting or executing holds too when its task reads finished (a task list that lags its rows, a
+      // status read back): skipped, the console's queued order ran after ours (review 2026-12-05, round 4, helper E).
+      // Not a cancelled task's: nothing of it runs. Finished tasks are read a few days at most (above), so this holds
+      // no longer than that, and `renewing-elsewhere` warns from 3 days before the expiry.
+      const pending = detail.state === 'waiting' || detail.state === 'executing';
+      if ((!task.finished && detail.state !== 'success') || (pending && !task.cancelled)) {
         found.held.add(detail.domainName);
         continue;
       }
       if (detail.state !== 'success' || (finished.wanted && !finished.wanted.has(detail.domainName))) continue;
-      const ranAt = detail.updatedAtMs ?? (!task.finished ? nowMs : Number.isFinite(ranAfter) ? ranAfter : undefined);
+      // A finished task's row ran after the task was made and after a run last saw the task unfinished: its own
+      // UpdateTime, when older than that (the field's meaning is UNCONFIRMED; it may be when the row was made), is
+      // not trusted over it. Trusted first, a console renewal queued 3 days that ran an hour ago read as 3 days old and
+      // was bought again while the listing lagged (review 2026-12-05, round 4, helper E).
+      const ranAt = !task.finished
+        ? (detail.updatedAtMs ?? nowMs)
+        : Math.max(detail.updatedAtMs ?? Number.NEGATIVE_INFINITY, ranAfter);
       if (!ranRecently(ranAt)) continue;
       const claims = (await finished.claimsOfDomain?.(detail.domainName)) ?? [];
       const own = claims.filter((c) => knownTaskNos(c).includes(task.taskNo));

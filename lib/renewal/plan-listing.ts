@@ -90,6 +90,7 @@ export function viewOf(
     ...(claim.nextEligibleAtMs !== undefined ? { nextEligibleAtMs: claim.nextEligibleAtMs } : {}),
     ...(claim.alone ? { alone: true } : {}),
     ...(claim.status === 'FAILED' && claim.code === RENEWED_ELSEWHERE_CODE ? { shownRenewed: true as const } : {}),
+    ...(claim.status === 'RENEWED' ? { renewedAtMs: claim.updatedAtMs } : {}),
   };
 }
 

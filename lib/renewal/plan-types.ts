@@ -20,6 +20,8 @@ export const REASONS = {
   'retry-backoff': 'last attempt failed; waiting for the retry backoff',
   'shown-renewed':
     'its renewal row failed, but the registrar showed it renewed to old + years, and the listing shows the old expiry: look at the domain in the console; only if it too shows the old expiry and no renewal in its task list, `autorenew retry <domain>` lets the next run buy it',
+  'renewed-not-shown':
+    'our renewal of it was confirmed more than 2 days ago, but the listing shows the old expiry again: never bought by itself (a lagging listing would buy it twice); look at the domain in the console, and renew it by hand only if it too shows the old expiry and no renewal in its task list',
   'max-attempts': 'failed limits.maxAttempts times; needs a human',
   held: 'held by a person (autorenew hold); never bought while the hold lasts',
   'unknown-status':
@@ -57,6 +59,8 @@ export interface InFlightView {
   otherExpiry?: true;
   /** Its row failed, but the registrar showed it renewed to old + years all the same (claim code renewed-elsewhere). */
   shownRenewed?: true;
+  /** A RENEWED claim: when it was last written (its confirmation, epoch ms). */
+  renewedAtMs?: number;
 }
 
 /** Key of a claim and of the in-flight map: the (normalised) domain + '#' + expiry ms. */

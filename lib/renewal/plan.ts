@@ -3,6 +3,7 @@ import { resolveRule } from '../policy/match';
 import type { Policy } from '../policy/schema';
 import type { ListedDomain } from '../registrar/port';
 import { addYearsUtc, DAY_MS, daysUntil } from './dates';
+import { JUST_RENEWED_MS } from './foreign-tasks';
 import { noticeDaysOf } from './notice';
 import {
   claimKey,
@@ -28,6 +29,12 @@ import {
 
 /** Grace period after expiry; past it a domain needs redemption, which this tool never buys. */
 export const GRACE_DAYS = 30;
+
+/**
+ * How long after our renewal was confirmed the listing may still show the old expiry before the domain is told
+ * (`renewed-not-shown`) rather than read as a lagging listing: the lag every other rule allows, ms.
+ */
+const RENEWED_NOT_SHOWN_MS = JUST_RENEWED_MS;
 
 export interface PlanInput {
   domains: readonly ListedDomain[];
@@ -152,6 +159,11 @@ function decideOne(domain: ListedDomain, input: PlanInput, duplicate: boolean, u
   const view = input.inFlight.get(claimKey(domain.domainName, expiry));
   if (view) {
     if (view.otherExpiry) return no('open-batch');
+    // Confirmed renewed, and listed at the old expiry again days later (an order reversed, a registry correction):
+    // not bought (a listing that lags would make it twice), but no longer silent `in-flight`, which no one watches
+    // once the batch is closed: the domain lapsed unnamed (review 2026-12-05, round 4, helper E).
+    if (view.status === 'RENEWED' && view.renewedAtMs !== undefined && nowMs - view.renewedAtMs > RENEWED_NOT_SHOWN_MS)
+      return no('renewed-not-shown');
     if (view.status !== 'FAILED') return no('in-flight');
     if (view.attempts >= policy.limits.maxAttempts) return no('max-attempts');
     // Never bought on its own (a lagging listing would buy it twice), never silent (a person must look).

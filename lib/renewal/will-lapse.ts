@@ -29,6 +29,8 @@ export const WILL_LAPSE_REASONS: readonly Reason[] = [
   'renewing-elsewhere',
   // Its row failed, the registrar showed it renewed, the listing shows the old expiry: from 7 days (LATE_REASONS).
   'shown-renewed',
+  // Confirmed renewed by us, listed at the old expiry again more than 2 days later: a person must look.
+  'renewed-not-shown',
   // Soonest expiry first normally clears the run cap within days; one still capped a week before its expiry has
   // domains ahead of it that the money pass skips every day (review 2026-12-04), or a cap too small for what is due.
   'over-run-limit',

@@ -535,9 +535,12 @@ describe('paged reads', () => {
         // Display time read as UTC+8 (the default zone).
         createdAtMs: Date.UTC(2026, 0, 1, 0, 0, 0),
       },
-      expect.objectContaining({ taskNo: 'T-2', finished: true }),
+      expect.objectContaining({ taskNo: 'T-2', finished: true, cancelled: true }),
       expect.objectContaining({ taskNo: 'T-3', finished: false }),
     ]);
+    // Only a completed cancel says "nothing of it runs": a finished task's waiting row holds otherwise.
+    const [, , t3] = await registrar.listTasks({ fromMs: 5, toMs: 6 });
+    expect(t3).not.toHaveProperty('cancelled');
     expect(calls[1]?.params).toMatchObject({ BeginCreateTime: '5', EndCreateTime: '6' });
   });
 

@@ -12,8 +12,15 @@ describe("Alibaba's codes in the registrar port's words", () => {
     ]);
   });
 
-  test('TaskType ORDER_RENEW is a renewal; of the TaskStatus values, COMPLETE alone is finished', () => {
-    expect(['ORDER_RENEW', 'ORDER_TRANSFER', 'order_renew'].map(taskKindOf)).toEqual(['renewal', 'other', 'other']);
+  test('TaskType: the documented non-renewal types are other, anything else may be a renewal; COMPLETE alone is finished', () => {
+    // An undocumented type was 'other', so our lost submit's queued task under it was invisible, the batch was
+    // released and bought again (review 2026-12-05, round 4, helper E).
+    expect(
+      ['ORDER_RENEW', 'order_renew', ' ORDER_RENEW ', 'ORDER_BATCH_RENEW', 'ORDER_TRANSFER', ''].map(taskKindOf),
+    ).toEqual(['renewal', 'renewal', 'renewal', 'renewal', 'renewal', 'renewal']);
+    expect(
+      ['CHG_DNS', 'ORDER_ACTIVATE', 'ORDER_REDEEM', 'update_tech_contact', 'DELETE_DOMAIN'].map(taskKindOf),
+    ).toEqual(['other', 'other', 'other', 'other', 'other']);
     expect(['WAITING_EXECUTE', 'EXECUTING', 'COMPLETE'].map((s) => taskFinished(s))).toEqual([false, false, true]);
   });
 

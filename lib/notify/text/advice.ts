@@ -116,7 +116,7 @@ export const UNKNOWN_LAPSE_PREFIX = 'a renewal of it has an unknown outcome';
  * already have renewed or be renewing: the advice is to look first, never a bare "renew by hand" (review 2026-12-04: a second purchase).
  */
 const LOOK_FIRST = new RegExp(
-  `^(?:(?:shown-renewed|renewing-elsewhere|elsewhere-unread|open-batch):|${UNKNOWN_LAPSE_PREFIX})`,
+  `^(?:(?:shown-renewed|renewed-not-shown|renewing-elsewhere|elsewhere-unread|open-batch):|${UNKNOWN_LAPSE_PREFIX})`,
 );
 
 const REASON_PATTERNS: ReadonlyArray<readonly [AdviceKind, RegExp]> = [
