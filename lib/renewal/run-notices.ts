@@ -1,5 +1,6 @@
 import type { DomainOutcome } from '../notify/port';
-import { DAY_MS, formatDateUtc } from './dates';
+import { formatDateTimeUtc } from '../notify/text/sanitize';
+import { DAY_MS, formatDateUtc, HOUR_MS } from './dates';
 import { WILL_LAPSE_SMS_DAYS } from './digest';
 import { collectMoneyNotices, deferredOutcome } from './money-notices';
 import { collectElsewhere, collectUpcoming } from './notice';
@@ -104,17 +105,33 @@ export function collectHeldBack(heldBack: readonly HeldBack[], nowMs: number): D
       }`,
     );
     const deferred: DomainOutcome = decision.daysLeft <= WILL_LAPSE_SMS_DAYS ? line : { ...line, quiet: true as const };
-    // The next run comes some time in the next period (the schedule is daily): a day's margin, as the planner keeps.
-    // A domain already past its expiry is bought within its grace by a later run: its deferred line pages.
-    const next = nextBudgetPeriodMs(limitedBy, nowMs);
+    // A budget's next run comes some time in its next period (the schedule is daily): a day's margin, as the planner
+    // keeps. A domain already past its expiry is bought within its grace by a later run: its deferred line pages.
     const expiry = decision.domain.expiresAtMs;
-    if (next === undefined || expiry <= nowMs || next + DAY_MS <= expiry) return [deferred];
+    const next = nextBudgetPeriodMs(limitedBy, nowMs);
+    if (next !== undefined) {
+      if (expiry <= nowMs || next + DAY_MS <= expiry) return [deferred];
+      return [
+        deferred,
+        {
+          ...line,
+          event: 'will-lapse',
+          reason: `not bought this run (${limitedBy}); the next chance, ${formatDateUtc(next)}, is after it expires: renew it by hand or raise the limit`,
+        },
+      ];
+    }
+    // Any other cause (an order not accepted or not sent, the time limit, a stopped run) is tried again by the next
+    // daily run, about a day from now. One that expires before then was told "the next run tries again", and with
+    // window.daysAfterExpiry 0 that run found it past its window: it lapsed on advice to do nothing (review
+    // 2026-12-05, round 4, helper F).
+    const nextRun = nowMs + DAY_MS;
+    if (expiry <= nowMs || nextRun + HOUR_MS <= expiry) return [deferred];
     return [
       deferred,
       {
         ...line,
         event: 'will-lapse',
-        reason: `not bought this run (${limitedBy}); the next chance, ${formatDateUtc(next)}, is after it expires: renew it by hand or raise the limit`,
+        reason: `not bought this run (${limitedBy}); the next daily run, about ${formatDateTimeUtc(nextRun)}, comes after it expires: run renew again once the cause is fixed, or renew it by hand`,
       },
     ];
   });
