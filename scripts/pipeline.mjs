@@ -110,6 +110,14 @@ export function checkDeployArgs(args, config) {
     throw new PipelineError(`unknown --param "${name}": ${hint}known parameters: ${known.join(', ')} (docs/deploy.md)`);
   }
   const value = (name) => String(params[name] ?? declared[name] ?? '');
+  // osls would deploy to a --region flag's region, while every check here (the IAM name length, the stacks that buy
+  // for the same account) and the secret's ARN read the `region` param: one way only.
+  const regionFlag = args.find((a) => a === '--region' || a === '-r' || a.startsWith('--region='));
+  if (regionFlag !== undefined) {
+    throw new PipelineError(
+      `${regionFlag.split('=')[0]} is not taken here: give the region as --param="region=<region>" (the checks before osls and the stack's secret read that param)`,
+    );
+  }
   if (!/^[A-Za-z0-9-]+$/.test(stage)) {
     throw new PipelineError(`stage name ${JSON.stringify(stage)}: use letters, digits and hyphens only`);
   }

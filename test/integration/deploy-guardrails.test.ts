@@ -42,6 +42,11 @@ describe('packaging guardrails', () => {
       'error: param "dryRun" is "yes": use true (plan and notify, buy nothing) or false (buy what is due)',
     ],
     [
+      'a --region flag (osls would deploy there, the checks read the region param)',
+      ['--region', 'eu-west-1'],
+      'error: --region is not taken here: give the region as --param="region=<region>"',
+    ],
+    [
       'no alert email with --strict',
       ['--strict'],
       'error: no alert email: nobody hears of failed renewals; set --param="alertEmails=ops@example.com" (--strict)',
