@@ -185,7 +185,7 @@ const ACCOUNT_STATE_FIXES: Readonly<Record<string, string>> = {
  * A fix for the operator, by error class and code (never by message text). `midRun`: the error stopped a renew run
  * at a paid call, after which batches sent before it may have been bought.
  */
-function fixFor(err: unknown, midRun: boolean): string {
+function fixFor(err: unknown, midRun: boolean, job: Job): string {
   if (err instanceof InputError) return 'correct the input named in the message; nothing was bought';
   if (err instanceof AuthRejectedError) {
     const fix =
@@ -196,7 +196,11 @@ function fixFor(err: unknown, midRun: boolean): string {
       ? `${fix}; the refused order and the rest of the run were not sent (batches sent before it are in this run's digest); the next run tries again`
       : `${fix}; nothing was bought`;
   }
-  return 'see the logs for the run id; the next scheduled run retries';
+  // Renew runs once a day and is not retried by the platform: a domain expiring before the next run is lost to a
+  // passing failure unless someone runs it again (review 2026-12-05, round 4, helper F).
+  return job === 'renew'
+    ? 'see the logs for the run id; the next scheduled run (in about a day) retries: if a domain expires before then, run renew again once the cause is fixed (docs/deploy.md, Operating, "Run a job now")'
+    : 'see the logs for the run id; the next scheduled run retries';
 }
 
 /**
@@ -214,7 +218,7 @@ export async function notifyJobError(
       runId: input.runId,
       nowMs: deps.now,
       outcomes: [],
-      error: { message, fix: fixFor(input.error, input.midRun === true) },
+      error: { message, fix: fixFor(input.error, input.midRun === true, input.job) },
     },
     input.policy?.notify ?? FALLBACK_NOTIFY,
   );

@@ -1,3 +1,4 @@
+import { RejectedRetryableError } from '../../lib/errors';
 import { executeRenew } from '../../lib/jobs';
 import { given } from '../helpers/builder';
 import { flakyLedger } from '../helpers/faulty';
@@ -42,5 +43,20 @@ describe('a renewal held back by a passing fault, expiring before the next daily
     t.advance('1d');
     await executeRenew(t.deps(), { policy: t.policy, dryRun: false, runId: 'r2' });
     expect(t.registrar.submissions().map((s) => s.domainName)).toEqual(['a.com']);
+  });
+});
+
+describe('a renew run that fails as a whole', () => {
+  // Renew runs once a day with the platform's retries off: its error alert said only "the next scheduled run
+  // retries", a day later, after a domain due within hours had expired (helper F).
+  it('its error alert says the next run is a day away and to run renew again for a domain expiring before', async () => {
+    const t = await given({ domains: ['a.com+20h'] });
+    t.registrar.faults.before = (op) => {
+      if (op === 'listDomains') throw new RejectedRetryableError('throttled for good', { code: 'Throttling' });
+    };
+    await expect(executeRenew(t.deps(), { policy: t.policy, dryRun: false, runId: 'r1' })).rejects.toThrow();
+    expect(t.notifier.sent.at(-1)?.email).toContain(
+      'the next scheduled run (in about a day) retries: if a domain expires before then, run renew again once the cause is fixed',
+    );
   });
 });
