@@ -3,7 +3,7 @@ import type { Batch, Claim } from '../ledger/port';
 import type { Registrar, TaskDetail, TaskInfo } from '../registrar/port';
 import { knownTaskNos } from './claims';
 import { DAY_MS } from './dates';
-import { isReadDifferently } from './expiry';
+import { isReadDifferently, RENEWED_TOLERANCE_MS } from './expiry';
 import { rowsByDomain } from './task-rows';
 
 /**
@@ -261,7 +261,14 @@ export async function findRenewingElsewhere(
       if (!ranRecently(ranAt)) continue;
       const claims = (await finished.claimsOfDomain?.(detail.domainName)) ?? [];
       const own = claims.filter((c) => knownTaskNos(c).includes(task.taskNo));
-      if (own.length === 0) found.renewed.add(detail.domainName);
+      // Our claim of the listed cycle that carries this task but was released (FAILED: a batch closed by hand, its
+      // TaskNo kept as a previous one) did not record this success: the task ran after the release, and the claim,
+      // claimable at once, bought it again while the listing lagged (review 2026-12-05, round 4, helper H).
+      const listed = finished.wanted?.get(detail.domainName);
+      const released = own.some(
+        (c) => c.status === 'FAILED' && listed !== undefined && Math.abs(c.expiryMs - listed) <= RENEWED_TOLERANCE_MS,
+      );
+      if (own.length === 0 || released) found.renewed.add(detail.domainName);
       else if (isOwnCycle(own, finished.wanted?.get(detail.domainName))) found.renewedByUs.add(detail.domainName);
     }
   }
