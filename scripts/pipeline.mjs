@@ -174,7 +174,17 @@ export function checkDeployArgs(args, config) {
     `alert emails: ${emails.length ? emails.join(', ') : 'none'}; SMS: ${value('alertSms') || 'none'}`,
     `policy ${value('policy') || DEFAULT_POLICY}`,
   ];
-  return { warnings, summary, intended: { stage, region, alibabaAccount: account, dryRun: dryRunText === 'true' } };
+  return {
+    warnings,
+    summary,
+    intended: {
+      stage,
+      region,
+      alibabaAccount: account,
+      dryRun: dryRunText === 'true',
+      ...(several ? {} : { secretName: value('secretName') }),
+    },
+  };
 }
 
 /** Runs a command with inherited output; throws PipelineError on a non-zero exit. */
@@ -238,8 +248,10 @@ export async function prepareArtifacts(args, command = 'package') {
   );
   const accountsParam = await resolveParam(args, 'accounts');
   const { accounts, label } = await readAccounts(accountsParam, args);
-  if (command === 'deploy')
-    await checkAccountBeforeDeploy({ ...intended, alibabaAccount: label ?? intended.alibabaAccount }, args);
+  if (command === 'deploy') {
+    const several = accounts.length > 0 ? { alibabaAccount: label, accounts: JSON.stringify(accounts) } : {};
+    await checkAccountBeforeDeploy({ ...intended, ...several }, args);
+  }
   const accountPolicies = [];
   for (const account of accounts.filter((a) => a.policyPath)) {
     accountPolicies.push([account, await validatePolicy(account.policyPath)]);
@@ -301,6 +313,8 @@ export async function checkAccountBeforeDeploy(intended, args) {
     console.log(`  skipped (${ALLOW_SHARED}): ${intended.alibabaAccount} may be bought for by another stack too`);
     return;
   }
+  const mismatch = credentialsMismatch(args, process.env, intended.stage);
+  if (mismatch) throw new PipelineError(mismatch);
   const { readDeployAccount, AutorenewError } = await loadTsModule(ROOT, 'lib/deployment/deploy-account.ts');
   try {
     console.log(`  ${intended.dryRun ? 'dry run: ' : ''}${await readDeployAccount(intended)}`);
@@ -308,6 +322,33 @@ export async function checkAccountBeforeDeploy(intended, args) {
     if (err instanceof AutorenewError) throw new PipelineError(err.message);
     throw err;
   }
+}
+
+/**
+ * Why the account check could read another AWS account's stacks than osls deploys to, or undefined. The check lists
+ * stacks with the AWS SDK's default credentials (AWS_ACCESS_KEY_ID before AWS_PROFILE); osls takes `--aws-profile`,
+ * then AWS_<STAGE>_PROFILE and AWS_<STAGE>_ACCESS_KEY_ID, then AWS_PROFILE before the keys, then AWS_DEFAULT_PROFILE
+ * (node_modules/osls/lib/aws/credentials.js). Only the settings both read the same way are taken (review 2026-12-05,
+ * round 4, helper G: `--aws-profile prodacct` checked the default account and deployed beside prodacct's buyer).
+ * @param {readonly string[]} args @param {Record<string, string | undefined>} env @param {string} stage
+ */
+export function credentialsMismatch(args, env, stage) {
+  const set = (name) => (env[name] ?? '') !== '';
+  const stageUpper = stage.toUpperCase();
+  const use =
+    'give the deploy credentials as AWS_PROFILE alone, or as AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY alone, so the account check reads the stacks of the AWS account osls deploys to';
+  const flag = args.find((a) => a === '--aws-profile' || a.startsWith('--aws-profile='));
+  if (flag !== undefined) return `--aws-profile is not taken here: ${use}`;
+  for (const name of [`AWS_${stageUpper}_PROFILE`, `AWS_${stageUpper}_ACCESS_KEY_ID`]) {
+    if (set(name)) return `${name} is set (osls would deploy with it): ${use}`;
+  }
+  if (set('AWS_PROFILE') && set('AWS_ACCESS_KEY_ID')) {
+    return `AWS_PROFILE and AWS_ACCESS_KEY_ID are both set (osls takes the profile, the AWS SDK the keys): ${use}`;
+  }
+  if (set('AWS_DEFAULT_PROFILE') && !set('AWS_PROFILE') && !set('AWS_ACCESS_KEY_ID')) {
+    return `AWS_DEFAULT_PROFILE is set without AWS_PROFILE (osls takes it, the AWS SDK does not): ${use}`;
+  }
+  return undefined;
 }
 
 /** Runs `osls <command> ...args` from the repository root. */

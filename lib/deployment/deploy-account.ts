@@ -13,6 +13,9 @@ export interface IntendedStage {
   alibabaAccount: string;
   /** `dryRun` as deployed: a dry-run stage never buys, so it can share an account with anyone. */
   dryRun: boolean;
+  /** The `SecretName` output it will record (one account), or the `Accounts` output (JSON, several). */
+  secretName?: string;
+  accounts?: string;
 }
 
 /**
@@ -28,6 +31,8 @@ export function checkDeployAccount(intended: IntendedStage, all: readonly StackS
       status: 'to deploy',
       alibabaAccount: intended.alibabaAccount,
       dryRun: String(intended.dryRun),
+      ...(intended.secretName ? { secretName: intended.secretName } : {}),
+      ...(intended.accounts ? { accounts: intended.accounts } : {}),
     },
     all,
   );

@@ -112,26 +112,40 @@ export function accountEntries(output: string | undefined): string[] {
 }
 
 /**
- * A stack's `AlibabaAccount` output; for a stack deployed before that output existed, `secret:<SecretName>` (what
- * it would record now), so an older buying stack on the same secret is not missed.
+ * What says which Alibaba accounts a stage buys for: its `AlibabaAccount` entries, and `secret:<name>` of every
+ * secret holding a key it buys with (`SecretName`, each account's `secretId` in `Accounts`). Two stacks on one secret
+ * hold one key, whatever labels they were given: a prod labelled with the account UID and a `--stage test` on the
+ * default secret both bought (review 2026-12-05, round 4, helper G). A stack deployed before the `AlibabaAccount`
+ * output existed is known by its secret too.
  */
-function servedAccount(s: StackSummary): string | undefined {
-  const secret = s.outputs[OUTPUT.secretName];
-  return s.outputs[OUTPUT.alibabaAccount] ?? (secret ? `secret:${secret}` : undefined);
+function servedKeys(facts: Pick<StageFacts, 'alibabaAccount' | 'secretName' | 'accounts'>): Set<string> {
+  const keys = new Set(accountEntries(facts.alibabaAccount));
+  if (facts.secretName) keys.add(`secret:${facts.secretName}`);
+  let accounts: unknown;
+  try {
+    accounts = facts.accounts ? JSON.parse(facts.accounts) : [];
+  } catch {
+    accounts = [];
+  }
+  for (const a of Array.isArray(accounts) ? accounts : []) {
+    const id = (a as { secretId?: unknown } | null)?.secretId;
+    if (typeof id === 'string' && id !== '') keys.add(`secret:${id}`);
+  }
+  return keys;
 }
 
 /**
- * Other stacks of the region whose `AlibabaAccount` output shares an entry with this one's (sorted by name), and
- * whether each is a dry run.
+ * Other stacks of the region that buy for one of the accounts this one does ({@link servedKeys}: an
+ * `AlibabaAccount` entry or a secret in common), sorted by name, and whether each is a dry run.
  */
 export function stacksServingSameAccount(
   ours: StageFacts,
   all: readonly StackSummary[],
 ): { name: string; dryRun: boolean }[] {
-  const mine = new Set(accountEntries(ours.alibabaAccount));
+  const mine = servedKeys(ours);
   if (mine.size === 0) return [];
   return all
-    .filter((s) => s.name !== ours.stackName && accountEntries(servedAccount(s)).some((e) => mine.has(e)))
+    .filter((s) => s.name !== ours.stackName && [...servedKeys(stageFacts(s))].some((e) => mine.has(e)))
     .map((s) => ({ name: s.name, dryRun: deployedDryRun(s.outputs[OUTPUT.dryRun]) === true }))
     .sort((a, b) => a.name.localeCompare(b.name));
 }

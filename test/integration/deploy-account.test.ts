@@ -26,6 +26,12 @@ beforeAll(async () => {
       status: 'UPDATE_COMPLETE',
       outputs: { [OUTPUT.alibabaAccount]: 'secret:shop/cn,secret:shop/intl', [OUTPUT.dryRun]: 'false' },
     },
+    {
+      // Labelled with its account UID, on a secret of its own.
+      name: 'aliyun-domain-autorenew-team',
+      status: 'UPDATE_COMPLETE',
+      outputs: { [OUTPUT.alibabaAccount]: '999000999', [OUTPUT.secretName]: 'team/alibaba', [OUTPUT.dryRun]: 'false' },
+    },
   ];
   cfn = await startFakeCloudFormation(stacks);
 }, START_HOOK_TIMEOUT_MS);
@@ -33,30 +39,40 @@ beforeAll(async () => {
 afterAll(() => cfn?.stop());
 
 function env(cloudformation = cfn.endpoint): NodeJS.ProcessEnv {
+  // No credentials setting of this machine reaches the child: only the keys below (see credentialsMismatch).
+  const own = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^AWS_/.test(k)));
   return {
-    ...process.env,
+    ...own,
     AWS_ACCESS_KEY_ID: 'test',
     AWS_SECRET_ACCESS_KEY: 'test',
     AWS_MAX_ATTEMPTS: '1',
     AWS_REGION: 'us-east-1',
-    AWS_PROFILE: '',
     AWS_ENDPOINT_URL_CLOUDFORMATION: cloudformation,
   };
 }
 
-function node(args: string[], cloudformation?: string): Promise<{ code: number; out: string }> {
+function node(
+  args: string[],
+  cloudformation?: string,
+  extra: Record<string, string> = {},
+): Promise<{ code: number; out: string }> {
   return new Promise((done) => {
-    execFile(process.execPath, args, { cwd: ROOT, env: env(cloudformation) }, (err, stdout, stderr) => {
-      done({ code: err ? Number(err.code ?? 1) : 0, out: `${stdout}${stderr}` });
-    });
+    execFile(
+      process.execPath,
+      args,
+      { cwd: ROOT, env: { ...env(cloudformation), ...extra } },
+      (err, stdout, stderr) => {
+        done({ code: err ? Number(err.code ?? 1) : 0, out: `${stdout}${stderr}` });
+      },
+    );
   });
 }
 
 /** The deploy's account check alone (scripts/pipeline.mjs), for the cases that pass: deploying would follow. */
-function checkOnly(intended: object, args: string[] = []) {
+function checkOnly(intended: object, args: string[] = [], extra: Record<string, string> = {}) {
   const script = `import { checkAccountBeforeDeploy } from './scripts/pipeline.mjs';
 await checkAccountBeforeDeploy(${JSON.stringify(intended)}, ${JSON.stringify(args)});`;
-  return node(['--input-type=module', '-e', script]);
+  return node(['--input-type=module', '-e', script], undefined, extra);
 }
 
 const errorLines = (out: string) => out.split('\n').filter((l) => l.startsWith('error: '));
@@ -74,7 +90,8 @@ describe('npm run deploy: one buying stage per Alibaba account', () => {
     expect(run.out).toContain('> check the Alibaba account is not bought for by another stack');
     expect(run.out).not.toContain('> build handlers');
     expect(run.out).not.toContain('> osls deploy');
-    expect(cfn.requests.slice(before)).toEqual(['DescribeStacks']);
+    // Read-only: DescribeStacks, one call per page (two stacks a page here).
+    expect(cfn.requests.slice(before)).toEqual(['DescribeStacks', 'DescribeStacks']);
   });
 
   it('several accounts: one of them bought for by another stack is refused too', async () => {
@@ -84,6 +101,17 @@ describe('npm run deploy: one buying stage per Alibaba account', () => {
     expect(errorLines(run.out)).toEqual([
       expect.stringContaining(
         'error: stage "multi" would buy for secret:own/cn,secret:shop/intl while aliyun-domain-autorenew-shops also buy(s)',
+      ),
+    ]);
+    expect(run.out).not.toContain('> build handlers');
+  });
+
+  it('a stage on the secret of a stack labelled with its UID: refused (one secret, one key)', async () => {
+    const run = await node(['scripts/deploy.mjs', '--stage', 'try2', '--param=secretName=team/alibaba']);
+    expect(run.code).toBe(1);
+    expect(errorLines(run.out)).toEqual([
+      expect.stringContaining(
+        'error: stage "try2" would buy for secret:team/alibaba while aliyun-domain-autorenew-team',
       ),
     ]);
     expect(run.out).not.toContain('> build handlers');
@@ -110,6 +138,25 @@ describe('npm run deploy: one buying stage per Alibaba account', () => {
     const run = await checkOnly({ stage: 'test', region: 'us-east-1', ...over });
     expect(run.code).toBe(0);
     expect(run.out).toContain(said);
+  });
+
+  // osls and the AWS SDK choose credentials differently: the check must list the stacks of the AWS account osls
+  // deploys to (review 2026-12-05, round 4, helper G: `--aws-profile` deployed beside another account's buyer).
+  test.each([
+    ['--aws-profile', ['--aws-profile', 'prodacct'], {}, '--aws-profile is not taken here'],
+    ['a stage profile', [], { AWS_TRY3_PROFILE: 'prodacct' }, 'AWS_TRY3_PROFILE is set (osls would deploy with it)'],
+    ['a profile beside keys', [], { AWS_PROFILE: 'prodacct' }, 'AWS_PROFILE and AWS_ACCESS_KEY_ID are both set'],
+  ])('%s: refused before the stacks are read', async (_label, args, extra, said) => {
+    const before = cfn.requests.length;
+    const run = await checkOnly(
+      { stage: 'try3', region: 'us-east-1', dryRun: false, alibabaAccount: '42' },
+      args,
+      extra as Record<string, string>,
+    );
+    expect(run.code).toBe(1);
+    expect(run.out).toContain(said);
+    expect(run.out).toContain('give the deploy credentials as AWS_PROFILE alone');
+    expect(cfn.requests.length).toBe(before);
   });
 
   it('--allow-shared-account skips it, and says so', async () => {

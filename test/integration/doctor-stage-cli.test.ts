@@ -105,7 +105,7 @@ describe('autorenew doctor --stage (subprocess, every AWS service a loopback sta
       // A second stage buying for the same Alibaba account, and a dry-run one (harmless).
       { name: 'aliyun-domain-autorenew-eu', status: 'CREATE_COMPLETE', outputs: outputs({}) },
       { name: 'aliyun-domain-autorenew-try', status: 'CREATE_COMPLETE', outputs: outputs({ [OUTPUT.dryRun]: 'true' }) },
-      // qa: dry run, a table that does not exist, a topic with no confirmed email; its own account.
+      // qa: dry run, a table that does not exist, a topic with no confirmed email; its own label, prod's secret.
       {
         name: 'aliyun-domain-autorenew-qa',
         status: 'ROLLBACK_COMPLETE',
@@ -194,8 +194,9 @@ describe('autorenew doctor --stage (subprocess, every AWS service a loopback sta
     expect(out).toContainEqual(
       '      fix: when the plan digest is right, go live: npm run deploy -- --stage qa --param="dryRun=false" (and your other params)',
     );
+    // Labelled apart, but on the secret prod and eu read: one key, one account (compared since review round 4, G).
     expect(out).toContainEqual(
-      'ok    alibaba account: serves secret:autorenew/alibaba; no other stack in this region serves it',
+      'ok    alibaba account: serves secret:autorenew/alibaba; also served by aliyun-domain-autorenew-eu, aliyun-domain-autorenew-prod, aliyun-domain-autorenew-try (dry run), and at most one of them buys',
     );
     expect(out).toContainEqual('FAIL  ledger table: table aliyun-domain-autorenew-qa-ledger does not exist');
     expect(out).toContainEqual(

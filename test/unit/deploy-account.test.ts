@@ -39,6 +39,33 @@ describe('checkDeployAccount: refused', () => {
       'aliyun-domain-autorenew-old',
     ],
     [
+      // Labelled differently (prod by its UID, test by default), one secret, one key: review round 4, helper G.
+      'prod labelled with its UID on the secret this stage uses',
+      intended({ secretName: 'aliyun-domain-autorenew/alibaba' }),
+      [
+        stack('prod', {
+          [OUTPUT.alibabaAccount]: '1234567890123456',
+          [OUTPUT.secretName]: 'aliyun-domain-autorenew/alibaba',
+          [OUTPUT.dryRun]: 'false',
+        }),
+      ],
+      'aliyun-domain-autorenew-prod',
+    ],
+    [
+      'a several-account stack holding one of its accounts on this stage secret',
+      intended({ alibabaAccount: '1111', secretName: 'shop/cn' }),
+      [
+        stack('shops', {
+          [OUTPUT.alibabaAccount]: '2222,3333',
+          [OUTPUT.accounts]: JSON.stringify([
+            { name: 'cn', secretId: 'shop/cn' },
+            { name: 'intl', secretId: 'shop/intl' },
+          ]),
+        }),
+      ],
+      'aliyun-domain-autorenew-shops',
+    ],
+    [
       'a stack being updated still buys',
       intended({ alibabaAccount: '1234' }),
       [stack('prod', { [OUTPUT.alibabaAccount]: '1234' }, 'UPDATE_IN_PROGRESS')],
@@ -72,6 +99,12 @@ describe('checkDeployAccount: allowed', () => {
     // Redeploying prod itself: its own stack is not another buyer.
     ['the stage own stack', intended({ stage: 'prod' }), [buying('prod')], 'no other stack in this region serves it'],
     ['another account', intended({ alibabaAccount: '1234' }), [buying('prod', '5678')], 'no other stack'],
+    [
+      'another account on another secret',
+      intended({ alibabaAccount: '1234', secretName: 'team-a/alibaba' }),
+      [stack('prod', { [OUTPUT.alibabaAccount]: '5678', [OUTPUT.secretName]: 'team-b/alibaba' })],
+      'no other stack',
+    ],
     ['an unrelated stack', intended(), [{ name: 'web-app', status: 'CREATE_COMPLETE', outputs: {} }], 'no other stack'],
   ])('%s', (_label, stage, all, said) => {
     expect(checkDeployAccount(stage, all)).toContain(said);
