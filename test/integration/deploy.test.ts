@@ -463,7 +463,7 @@ describe('package (no parameters)', () => {
     expect(template.Outputs?.AlertPathTopicArn?.Value).toEqual(ref('AlertFallbackTopic'));
   });
 
-  test('second alarm path: a day of alerts published and none delivered (nobody subscribed or confirmed)', () => {
+  test('second alarm path: 48 hours of alerts published and none delivered (nobody subscribed or confirmed)', () => {
     // An unsubscribe link clicked in one digest, or a subscription never confirmed, left SNS "succeeding" with nobody
     // listening: no failure to count, so AlertDeliveryFailuresAlarm stayed quiet (review 2026-12-05, round 4, D).
     const alarm = props(getResource(template, 'AlertsUnheardAlarm'));
@@ -471,7 +471,9 @@ describe('package (no parameters)', () => {
     const sns = (Id: string, MetricName: string) => ({
       Id,
       ReturnData: false,
-      MetricStat: { Metric: { Namespace: 'AWS/SNS', MetricName, Dimensions: [topic] }, Period: 86400, Stat: 'Sum' },
+      // 48 h: over 24 h (sliding) the daily digest's publish could enter the window before its delivery while the
+      // day before's delivery had just left it (review 2026-12-05, round 4, helper G).
+      MetricStat: { Metric: { Namespace: 'AWS/SNS', MetricName, Dimensions: [topic] }, Period: 172800, Stat: 'Sum' },
     });
     expect(alarm).toMatchObject({
       EvaluationPeriods: 1,
