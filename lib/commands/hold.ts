@@ -21,6 +21,8 @@ environment names (the embedded one, or the deployed table with AUTORENEW_TABLE 
                anything shaped like an access key are removed)
 --account NAME one of AUTORENEW_ACCOUNTS; required when several are configured (a hold in another account's
                keyspace would not stop this account's renewal)
+--no-run-check on the deployed table, hold although no renew run is recorded for this account there (before the
+               stage's first run); otherwise refused, as the stage may serve named accounts this shell does not know
 
 examples:
   npx autorenew hold example.com --reason "transferring to another registrar"
@@ -31,6 +33,7 @@ const FLAGS = {
   until: { type: 'string' },
   reason: { type: 'string' },
   account: { type: 'string' },
+  'no-run-check': { type: 'boolean' },
   verbose: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -56,6 +59,14 @@ export const holdCommand: Command = async (args, io) => {
   const { ledger, label } = onlyAccount(opened);
   const where = opened.labelled ? ` in account ${label}` : '';
   try {
+    // A shell without the stage's AUTORENEW_ACCOUNTS sees one unnamed account: its hold landed in a keyspace no job of
+    // a several-account stage reads, and said "the renew job will not buy them" (review 2026-12-05, round 4, H).
+    if (opened.shared && !values['no-run-check'] && (await ledger.lastRun('renew')) === undefined) {
+      throw new InputError(
+        `no renew run is recorded for account ${label} in ${io.env.AUTORENEW_TABLE ?? 'the table'}: the deployed jobs may not read holds there. If the stage serves several accounts (its Accounts output), set AUTORENEW_ACCOUNTS as deployed and pass --account NAME; before the stage's first renew run, pass --no-run-check; nothing was written`,
+        { path: '--account' },
+      );
+    }
     const before = new Map((await ledger.listHolds()).map((h) => [h.domain, h]));
     let inFlight = 0;
     for (const domain of domains) {

@@ -18,6 +18,8 @@ export interface AccountLedgers {
   accounts: AccountLedger[];
   /** True when the output should name the account: more than one shown, or the one shown is named. */
   labelled: boolean;
+  /** The deployed table (AUTORENEW_TABLE), which the scheduled jobs share; false for the embedded ledger. */
+  shared: boolean;
   close(): Promise<void>;
 }
 
@@ -50,6 +52,7 @@ export async function openAccountLedgers(
       ledger: opened.forAccount(account.name),
     })),
     labelled: namesAccounts(picked),
+    shared: config.table !== undefined,
     close: opened.close,
   };
 }

@@ -228,7 +228,8 @@ describe('autorenew hold / unhold / holds against a DynamoDB table (AUTORENEW_TA
     try {
       // A loopback endpoint: the CLI creates the table and uses dummy credentials (lib/ledger/embedded.ts).
       const env = { AUTORENEW_TABLE: 'ops-ledger', AUTORENEW_DYNAMODB_ENDPOINT: dynamo.endpoint };
-      const held = await runCliProcess(['hold', 'table.com', '--reason', 'audit'], env);
+      // A fresh table: no renew run recorded yet, so the hold needs --no-run-check (hold-keyspace.test.ts).
+      const held = await runCliProcess(['hold', 'table.com', '--reason', 'audit', '--no-run-check'], env);
       expect(held.stderr).toBe('');
       expect(held.code).toBe(EXIT.ok);
       const listed = JSON.parse((await runCliProcess(['holds', '--json'], env)).stdout) as { holds: Hold[] };

@@ -1,0 +1,83 @@
+import { join } from 'node:path';
+import { runCli } from '../../lib/cli';
+import { type CliIO, EXIT } from '../../lib/commands/io';
+import { openLedgerFromEnv } from '../../lib/ledger/embedded';
+import { startDynalite } from '../helpers/ledger-dynalite';
+import { PROCESS_TEST_TIMEOUT_MS } from '../helpers/timeouts';
+
+// Review 2026-12-05, round 4, helper H: a stage deployed with AUTORENEW_ACCOUNTS (named accounts "cn" and
+// "intl-shop") keeps its items under each account's keys. An operator runs the README's example
+// `AUTORENEW_TABLE=<table> npx autorenew hold example.com` from a shell without AUTORENEW_ACCOUNTS: the CLI sees one
+// unnamed account, the hold landed in a keyspace no job of the stage reads, and the command said "the renew job will
+// not buy them". On the deployed table a hold now needs a renew run recorded for its account there.
+jest.setTimeout(PROCESS_TEST_TIMEOUT_MS);
+
+const ROOT = join(__dirname, '..', '..');
+
+async function cli(env: Record<string, string>, ...args: string[]) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const io: CliIO = { out: (l) => out.push(l), err: (l) => err.push(l), isTTY: false, env, cwd: ROOT };
+  const code = await runCli(args, io);
+  return { code, stdout: out.join('\n'), stderr: err.join('\n') };
+}
+
+let dynamo: Awaited<ReturnType<typeof startDynalite>>;
+const env = () => ({ AUTORENEW_TABLE: 'prod-ledger', AUTORENEW_DYNAMODB_ENDPOINT: dynamo.endpoint });
+const accounts = JSON.stringify([
+  { name: 'cn', secretId: 'a/cn' },
+  { name: 'intl-shop', site: 'intl', secretId: 'a/intl' },
+]);
+
+beforeAll(async () => {
+  dynamo = await startDynalite();
+  const opened = await openLedgerFromEnv(env());
+  const now = Date.now();
+  try {
+    // What the deployed stage has written: its renew runs, under the named accounts only.
+    for (const account of ['cn', 'intl-shop']) {
+      await opened.forAccount(account).recordRun({
+        job: 'renew',
+        runId: `lambda-${account}`,
+        startedAtMs: now - 3_600_000,
+        finishedAtMs: now - 3_500_000,
+        ok: true,
+        summary: { submitted: 3 },
+      });
+    }
+  } finally {
+    await opened.close();
+  }
+});
+afterAll(() => dynamo?.stop());
+
+async function holdsOf(account: string) {
+  const opened = await openLedgerFromEnv(env());
+  try {
+    return (await opened.forAccount(account).listHolds()).map((h) => h.domain);
+  } finally {
+    await opened.close();
+  }
+}
+
+describe('hold on the deployed table', () => {
+  it('from a shell that does not know the stage accounts: refused, saying what to set, nothing written', async () => {
+    const held = await cli(env(), 'hold', 'example.com', '--reason', 'selling it');
+    expect(held.code).toBe(EXIT.invalidInput);
+    expect(held.stderr).toContain('no renew run is recorded for account default in prod-ledger');
+    expect(held.stderr).toContain('set AUTORENEW_ACCOUNTS as deployed and pass --account NAME');
+    expect(await holdsOf('')).toEqual([]);
+  });
+
+  it('with the stage accounts and --account: written where the renew job of that account reads it', async () => {
+    const held = await cli({ ...env(), AUTORENEW_ACCOUNTS: accounts }, 'hold', 'example.com', '--account', 'cn');
+    expect(held.code).toBe(EXIT.ok);
+    expect(await holdsOf('cn')).toEqual(['example.com']);
+  });
+
+  it('--no-run-check: written all the same (before the stage first run)', async () => {
+    const held = await cli(env(), 'hold', 'early.com', '--no-run-check');
+    expect(held.code).toBe(EXIT.ok);
+    expect(await holdsOf('')).toEqual(['early.com']);
+  });
+});
