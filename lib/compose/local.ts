@@ -7,10 +7,12 @@ import { type Clock, fixedClock, systemClock } from '../clock';
 import { parseAt } from '../commands/args';
 import type { CliIO } from '../commands/io';
 import { type Config, isSandboxEndpoint, readConfig } from '../config';
+import { isStageTableName } from '../deployment/stack';
 import { InputError, LedgerInUseError } from '../errors';
 import type { AccountsRoom } from '../jobs/accounts';
 import { openLedgerFromEnv } from '../ledger/embedded';
 import { createLogger } from '../log';
+import type { Notifier } from '../notify/port';
 import { loadPolicyFile } from '../policy/load';
 import type { Policy } from '../policy/schema';
 import type { JobDeps } from '../renewal/deps';
@@ -182,6 +184,22 @@ export async function openLocalRuntime(io: CliIO, options: LocalOptions): Promis
   return { config: job.config, policy: job.policy, deps: job.deps, close: all.close };
 }
 
+/**
+ * Whether this CLI run's notices reach only its terminal while its ledger is a deployed stage's (AUTORENEW_TABLE
+ * naming a stage's table, `aliyun-domain-autorenew-<stage>-ledger`, without AUTORENEW_TOPIC_ARN): then it must not
+ * record them as delivered ({@link Notifier.recordsDelivery}), the stage's scheduled jobs still owe them. A table of
+ * another name is the CLI's own (runs from cron on DynamoDB): its notices are recorded as before, or they would
+ * repeat every run and the advance notice would never start.
+ */
+export function isTerminalOnStageLedger(config: Pick<Config, 'table' | 'topicArn'>): boolean {
+  return config.table !== undefined && isStageTableName(config.table) && !config.topicArn;
+}
+
+/** The job with its notifier marked as reaching no one of the stage (its notices stay pending). */
+export function withUnrecordedNotices(job: AccountJob): AccountJob {
+  return { ...job, deps: { ...job.deps, notifier: { ...job.deps.notifier, recordsDelivery: false } } };
+}
+
 /** Every configured account's part of one local run (or the one `--account` picks), and the room they meet in. */
 export interface LocalAccountsRuntime {
   config: Readonly<Config>;
@@ -229,5 +247,11 @@ export async function openLocalAccounts(io: CliIO, options: LocalOptions): Promi
     log,
     ...(config !== whole ? { keyPeers: whole } : {}),
   });
-  return { config, jobs, room, runId, close: opened.close };
+  if (!isTerminalOnStageLedger(config)) return { config, jobs, room, runId, close: opened.close };
+  if (options.buying || options.job === 'check') {
+    io.err(
+      'autorenew: notices are shown here only (AUTORENEW_TABLE without AUTORENEW_TOPIC_ARN): they stay pending for the stage, whose next scheduled run sends them',
+    );
+  }
+  return { config, jobs: jobs.map(withUnrecordedNotices), room, runId, close: opened.close };
 }

@@ -9,6 +9,11 @@ import { parseBoolText } from '../config';
 /** The osls service name (serverless.yml `service:`); the stack of stage S is `<SERVICE>-<S>`. */
 export const SERVICE = 'aliyun-domain-autorenew';
 
+/** The ledger table a stage's stack creates (serverless.yml `TableName`). */
+export function isStageTableName(table: string): boolean {
+  return new RegExp(`^${SERVICE}-[A-Za-z0-9-]+-ledger$`).test(table);
+}
+
 /** The stack osls deploys for a stage. */
 export function stackNameFor(stage: string): string {
   return `${SERVICE}-${stage}`;

@@ -76,4 +76,10 @@ export interface Notifier {
    * whole message limit.
    */
   readonly maxEmailBytes?: number;
+  /**
+   * false: what this notifier shows reaches none of the people the stage notifies (the CLI's terminal against the
+   * deployed table, without AUTORENEW_TOPIC_ARN). Notices are shown and stay pending, and no one-time mark is
+   * written, so the scheduled jobs still send them; absent: a publish is a delivery.
+   */
+  readonly recordsDelivery?: false;
 }

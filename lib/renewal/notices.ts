@@ -239,6 +239,10 @@ export async function deliverNotices(
       targetsPending = true;
     }
   }
+  // Shown on a terminal that is not the stage's audience: the stage's jobs still owe every notice (review 2026-12-05,
+  // round 4, helper H: a CLI renew against the deployed table used up the 7-day will-lapse SMS and started the
+  // advance notice's veto period on one terminal).
+  if (deps.notifier.recordsDelivery === false) return true;
   // While chat targets are retried, nothing is marked sent: the next run includes it all again. After the publish,
   // the marks and each batch's sent notices are separate items, written together; a write that fails only means
   // that notice may be sent again.
