@@ -195,6 +195,16 @@ export function isTerminalOnStageLedger(config: Pick<Config, 'table' | 'topicArn
   return config.table !== undefined && isStageTableName(config.table) && !config.topicArn;
 }
 
+/**
+ * The CLI's primary notifier (SNS, or the console), marked as recording no delivery on a stage's table without a
+ * topic: marked at the primary, not only on each job's notifier, since the chat fan-out between them records the
+ * primary's delivery itself (review 2026-12-05, round 5, J: the stage's SNS then skipped that digest all day).
+ */
+export function buildLocalPrimary(config: Readonly<Config>, write: (line: string) => void): Notifier {
+  const primary = buildNotifier(config, write);
+  return isTerminalOnStageLedger(config) ? { ...primary, recordsDelivery: false } : primary;
+}
+
 /** The job with its notifier marked as reaching no one of the stage (its notices stay pending). */
 export function withUnrecordedNotices(job: AccountJob): AccountJob {
   return { ...job, deps: { ...job.deps, notifier: { ...job.deps.notifier, recordsDelivery: false } } };
@@ -229,6 +239,7 @@ export async function openLocalAccounts(io: CliIO, options: LocalOptions): Promi
   const write = options.notifyTo === 'err' ? io.err : io.out;
   const log = createLogger({ level: options.verbose ? 'debug' : 'warn', sink: io.err });
   const runId = randomUUID();
+  const unrecorded = isTerminalOnStageLedger(config);
   const { room, jobs } = composeAccounts({
     job: options.job ?? 'renew',
     runId,
@@ -242,12 +253,12 @@ export async function openLocalAccounts(io: CliIO, options: LocalOptions): Promi
     adapters: { registrar: buildRegistrar, billing: buildBilling },
     targetCredentialsFor: (accountConfig) => buildTargetCredentials(accountConfig, env, options.alibabaAccess ?? 'buy'),
     // SNS or console, plus each policy's chat targets when it has any.
-    primary: buildNotifier(config, write),
+    primary: buildLocalPrimary(config, write),
     clock,
     log,
     ...(config !== whole ? { keyPeers: whole } : {}),
   });
-  if (!isTerminalOnStageLedger(config)) return { config, jobs, room, runId, close: opened.close };
+  if (!unrecorded) return { config, jobs, room, runId, close: opened.close };
   if (options.buying || options.job === 'check') {
     io.err(
       'autorenew: notices are shown here only (AUTORENEW_TABLE without AUTORENEW_TOPIC_ARN): they stay pending for the stage, whose next scheduled run sends them',

@@ -111,6 +111,7 @@ export function createAccountsRoom(options: {
       return {
         // Accounts share one combined message; only a lone unnamed account's is published unchanged.
         ...(options.passThrough ? {} : { maxEmailBytes: accountEmailBudget(seats.size) }),
+        ...(options.primary.recordsDelivery === false ? { recordsDelivery: false as const } : {}),
         publish(message) {
           return new Promise((resolve, reject) => {
             s.state = 'publishing';

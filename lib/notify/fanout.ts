@@ -158,7 +158,11 @@ export function createFanoutNotifier(options: FanoutOptions): FanoutNotifier {
     });
   };
 
+  // A primary that reaches no one of the stage (the CLI's terminal on a stage's table) is neither marked sent nor
+  // skipped as sent: a mark here made the stage's SNS skip the same digest that day (review 2026-12-05, round 5, J).
+  const primaryRecorded = options.primary.recordsDelivery !== false;
   return {
+    ...(primaryRecorded ? {} : { recordsDelivery: false as const }),
     // The digest is rendered to this many bytes and the delivery report appended after it: the room that combines
     // accounts cuts each account's email at its end to its budget, and it cut the report (review 2026-12-05, B).
     ...(options.primary.maxEmailBytes !== undefined || options.targets.length > 0
@@ -248,7 +252,7 @@ export function createFanoutNotifier(options: FanoutOptions): FanoutNotifier {
       );
 
       let primaryResult: { messageId?: string } = {};
-      if (marks.has(sentKey('primary'))) {
+      if (primaryRecorded && marks.has(sentKey('primary'))) {
         results.unshift({ destination: 'primary', kind: 'primary', status: 'already-sent' });
         // A retry that ends in giving up: the email of this digest went out before, so tell the email readers now.
         const report = deliveryReport(
@@ -276,7 +280,7 @@ export function createFanoutNotifier(options: FanoutOptions): FanoutNotifier {
           await writeMarks(toMark, nowMs);
           throw err;
         }
-        toMark.push(sentKey('primary'));
+        if (primaryRecorded) toMark.push(sentKey('primary'));
         results.unshift({ destination: 'primary', kind: 'primary', status: 'sent' });
       }
       last = results;
