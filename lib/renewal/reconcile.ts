@@ -384,9 +384,15 @@ async function waitWithAlert(deps: JobDeps, batch: Batch, notice: 'stuck', why: 
   return { kind: 'waiting', batch: saved };
 }
 
-/** A domain that expires before release is allowed cannot wait for the rule: alert (once per batch) instead. */
+/**
+ * A domain that expires before the first daily renew run that may buy it once released (release + 1 day + 1 h of
+ * schedule slack) cannot wait for the rule: alert (once per batch) instead. Not only before the release itself: the
+ * run of the release day plans before the check releases, and one expiring in that day was released with "the next
+ * renew run buys it", a run after its expiry (review 2026-12-05, round 5, K).
+ */
 async function flagLapseRisk(deps: JobDeps, batch: Batch, releaseAt: number, now: number): Promise<Batch> {
-  const atRisk = batch.entries.filter((e) => !e.outcome && e.expiryMs < releaseAt);
+  const lapseBefore = releaseAt + DAY_MS + HOUR_MS;
+  const atRisk = batch.entries.filter((e) => !e.outcome && e.expiryMs < lapseBefore);
   if (atRisk.length === 0) return batch;
   if (batch.pendingNotices.includes('lapse-risk') || batch.sentNotices.includes('lapse-risk')) return batch;
   deps.log.error('unknown renewal of a domain that expires before it may be released: a person must act', {
@@ -396,7 +402,7 @@ async function flagLapseRisk(deps: JobDeps, batch: Batch, releaseAt: number, now
   return deps.ledger.saveBatch({
     ...batch,
     pendingNotices: [...batch.pendingNotices, 'lapse-risk'],
-    lapseRiskBeforeMs: releaseAt,
+    lapseRiskBeforeMs: lapseBefore,
     updatedAtMs: now,
   });
 }
