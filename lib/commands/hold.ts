@@ -22,7 +22,9 @@ environment names (the embedded one, or the deployed table with AUTORENEW_TABLE 
 --account NAME one of AUTORENEW_ACCOUNTS; required when several are configured (a hold in another account's
                keyspace would not stop this account's renewal)
 --no-run-check on the deployed table, hold although no renew run is recorded for this account there (before the
-               stage's first run); otherwise refused, as the stage may serve named accounts this shell does not know
+               stage's first run); otherwise refused, as the stage may serve named accounts this shell does not know.
+               On the embedded ledger, hold although there is no ledger yet in this directory (otherwise refused:
+               the renew runs read their own ledger, .autorenew where they run, or AUTORENEW_LEDGER_DIR)
 
 examples:
   npx autorenew hold example.com --reason "transferring to another registrar"
@@ -55,7 +57,11 @@ export const holdCommand: Command = async (args, io) => {
     values.reason !== undefined
       ? boundText(boundText(values.reason, Number.MAX_SAFE_INTEGER).replace(/ {2,}/g, ' '), MAX_HOLD_REASON)
       : '';
-  const opened = await openAccountLedgers(io, { account: values.account, write: true });
+  const opened = await openAccountLedgers(io, {
+    account: values.account,
+    write: true,
+    existing: !values['no-run-check'],
+  });
   const { ledger, label } = onlyAccount(opened);
   const where = opened.labelled ? ` in account ${label}` : '';
   try {

@@ -3,7 +3,7 @@ import type { CliIO } from '../commands/io';
 import { readConfig } from '../config';
 import { InputError } from '../errors';
 import type { Ledger } from '../ledger/port';
-import { openLocalLedger } from './local';
+import { newLocalLedgerDir, openLocalLedger } from './local';
 
 /** One account's view of the ledger: how it is named to people, the account, and its keyspace. */
 export interface AccountLedger {
@@ -27,11 +27,12 @@ export interface AccountLedgers {
  * Opens the ledger the environment names once and returns the keyspace of each account `--account NAME` picks
  * (every configured account when absent). `write`: the command changes the ledger (hold, unhold, retry), so with
  * several accounts configured `--account` is required: a hold written under another account's keys would not stop
- * the renewal it was meant to stop. Refused before the ledger is opened, so nothing is written.
+ * the renewal it was meant to stop. `existing`: refused when the embedded ledger does not exist yet (`hold`). Both
+ * refused before the ledger is opened, so nothing is written.
  */
 export async function openAccountLedgers(
   io: CliIO,
-  options: { account?: string | undefined; write?: boolean } = {},
+  options: { account?: string | undefined; write?: boolean; existing?: boolean } = {},
 ): Promise<AccountLedgers> {
   const config = readConfig(io.env);
   if (options.write && options.account === undefined && config.accounts.length > 1) {
@@ -44,6 +45,16 @@ export async function openAccountLedgers(
   const picked = selectAccounts(config.accounts, options.account);
   // Checked before the ledger is opened, so onlyAccount below cannot fail with the ledger held.
   if (options.write && picked.length !== 1) throw new Error('openAccountLedgers: a write needs exactly one account');
+  // Before the ledger is opened (opening creates it): a hold in a new embedded ledger, run from another directory
+  // than the renew runs, was confirmed as a veto no renew run reads, and the domain was bought (review 2026-12-05,
+  // round 5, L).
+  const fresh = options.existing ? newLocalLedgerDir(io, config) : undefined;
+  if (fresh !== undefined) {
+    throw new InputError(
+      `no ledger at ${fresh}: the renew runs read holds from their own ledger (.autorenew in the directory they run from, or AUTORENEW_LEDGER_DIR). Run this from that directory or set AUTORENEW_LEDGER_DIR to it; before the first renew run anywhere, pass --no-run-check; nothing was written`,
+      { path: 'AUTORENEW_LEDGER_DIR' },
+    );
+  }
   const opened = await openLocalLedger(io, config);
   return {
     accounts: picked.map((account) => ({

@@ -196,6 +196,20 @@ export function isTerminalOnStageLedger(config: Pick<Config, 'table' | 'topicArn
 }
 
 /**
+ * The embedded ledger's directory when this run would create it (no ledger there yet, and no AUTORENEW_TABLE);
+ * undefined otherwise. It lives under the working directory by default, so a command run from another directory
+ * than the scheduled one starts an empty ledger that no renew run reads.
+ */
+export function newLocalLedgerDir(
+  io: Pick<CliIO, 'cwd'>,
+  config: Pick<Config, 'table' | 'ledgerDir'>,
+): string | undefined {
+  if (config.table !== undefined) return undefined;
+  const dir = resolve(io.cwd, config.ledgerDir);
+  return existsSync(join(dir, 'dynalite')) ? undefined : dir;
+}
+
+/**
  * The CLI's primary notifier (SNS, or the console), marked as recording no delivery on a stage's table without a
  * topic: marked at the primary, not only on each job's notifier, since the chat fan-out between them records the
  * primary's delivery itself (review 2026-12-05, round 5, J: the stage's SNS then skipped that digest all day).
@@ -229,10 +243,9 @@ export async function openLocalAccounts(io: CliIO, options: LocalOptions): Promi
   const policies = await loadPolicies(io, config);
   // The embedded ledger lives under the working directory by default: run from another one, a renew started on an
   // empty ledger, without the holds, failures and records of what was bought (review 2026-12-04).
-  const ledgerDir = resolve(io.cwd, config.ledgerDir);
-  if (options.buying && !config.table && !config.dryRun && !existsSync(join(ledgerDir, 'dynalite'))) {
+  if (options.buying && !config.dryRun && newLocalLedgerDir(io, config) !== undefined) {
     io.err(
-      `autorenew: a new, empty ledger at ${ledgerDir}: this run knows of nothing bought, held or failed before. If autorenew ran before from another directory, stop now and set AUTORENEW_LEDGER_DIR to that ledger`,
+      `autorenew: a new, empty ledger at ${resolve(io.cwd, config.ledgerDir)}: this run knows of nothing bought, held or failed before. If autorenew ran before from another directory, stop now and set AUTORENEW_LEDGER_DIR to that ledger`,
     );
   }
   const opened = await openLocalLedger(io, config, env);
