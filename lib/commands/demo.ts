@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { PER_ACCOUNT_VARIABLES } from '../accounts';
@@ -16,7 +16,7 @@ import { startSandbox } from '../sandbox';
 import { INTL_VERSION } from '../sandbox/ops';
 import { parseFlags } from './args';
 import { buildDemoPortfolio, buildIntlPortfolio } from './demo-portfolio';
-import { type Command, EXIT } from './io';
+import { type CliIO, type Command, EXIT } from './io';
 import { terminalWidth } from './plan';
 
 export const DEMO_USAGE = `usage: autorenew demo [--policy FILE] [--verbose]
@@ -65,6 +65,20 @@ const TASK_MS = 400;
 const POLL_MS = 300;
 const MAX_POLLS = 100;
 
+/**
+ * The policy file the demo runs with: `file` itself, or a copy at `copy` without its `notify.targets`, so the demo's
+ * made-up digests reach no real chat target, even in a shell holding the targets' URLs (review 2026-12-05, round 5,
+ * L: `demo --policy` posted them to the team's webhook).
+ */
+async function withoutChatTargets(io: Pick<CliIO, 'err'>, file: string, copy: string): Promise<string> {
+  const raw = JSON.parse(await readFile(file, 'utf8')) as { notify?: { targets?: unknown } };
+  if (raw.notify?.targets === undefined) return file;
+  delete raw.notify.targets;
+  await writeFile(copy, JSON.stringify(raw));
+  io.err("demo: the policy's chat targets (notify.targets) are left out: the demo posts to no chat");
+  return copy;
+}
+
 /** `demo` (= `npm start`): plan -> renew -> check on the sandbox, end to end, with the real job code. */
 export const demoCommand: Command = async (args, io) => {
   const flags = parseFlags('demo', args, FLAGS, DEMO_USAGE);
@@ -80,9 +94,10 @@ export const demoCommand: Command = async (args, io) => {
   const ledgerDir = await mkdtemp(join(tmpdir(), 'autorenew-demo-'));
   try {
     // Two accounts in one run, one per site: the China-site portfolio and a small international one (USD).
-    const cnPolicy = resolve(io.cwd, flags.policy ?? DEFAULT_POLICY);
+    const givenPolicy = resolve(io.cwd, flags.policy ?? DEFAULT_POLICY);
+    const notice = noticeDaysOf(await loadPolicyFile(givenPolicy)); // validated where it is, errors naming it
+    const cnPolicy = await withoutChatTargets(io, givenPolicy, join(ledgerDir, 'policy.json'));
     const intlPolicy = join(ledgerDir, 'intl-policy.json');
-    const notice = noticeDaysOf(await loadPolicyFile(cnPolicy));
     await writeFile(
       intlPolicy,
       // The sandbox answers intl renew fees in CheckDomain's Price, so the demo's policy reads it (README, The
