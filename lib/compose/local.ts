@@ -129,7 +129,9 @@ async function selectClock(config: Readonly<Config>, options: LocalOptions): Pro
     }
     return fixedClock(parseAt(options.at));
   }
-  if (isSandboxEndpoint(config.endpoint)) {
+  // Only when every account is a sandbox, as for --at: one clock serves every account, and a sandbox listed first
+  // gave its simulated time to a real account's plan (review 2026-12-05, round 5, I).
+  if (config.accounts.every((a) => isSandboxEndpoint(a.endpoint))) {
     // The sandbox clock and --at are one idea: against a loopback sandbox, the run uses the sandbox's time.
     const sandboxNow = await readSandboxClock(config.endpoint);
     if (sandboxNow !== undefined) {
