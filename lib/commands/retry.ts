@@ -1,8 +1,8 @@
-import { parseArgs } from 'node:util';
 import { onlyAccount, openAccountLedgers } from '../compose/account-ledgers';
 import { InputError } from '../errors';
 import type { Claim } from '../ledger/port';
 import { RENEWED_ELSEWHERE_CODE } from '../renewal/claims';
+import { parseFlagsAndArgs } from './args';
 import { parseDomainArgs } from './domain-args';
 import { type Command, EXIT } from './io';
 import { terminalLine } from './terminal-text';
@@ -50,17 +50,19 @@ export function needsReset(claim: Claim, named = false): boolean {
   return claim.attempts > 0 || claim.nextEligibleAtMs !== undefined;
 }
 
+const RETRY_FLAGS = {
+  'all-failed': { type: 'boolean' },
+  recent: { type: 'string' },
+  account: { type: 'string' },
+  verbose: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
 /** `retry`: reset FAILED claims of the named domains (or of every recently failed domain). */
 export const retryCommand: Command = async (args, io) => {
-  let parsed: ReturnType<typeof parseRetryArgs>;
-  try {
-    parsed = parseRetryArgs(args);
-  } catch (err) {
-    throw new InputError(
-      `${err instanceof Error ? (err.message.split('\n')[0] ?? '') : String(err)}; ${RETRY_USAGE.split('\n')[0]}`,
-    );
-  }
-  const { values, positionals } = parsed;
+  // The shared parser: it refuses an empty value (--account "$ACCOUNT" with ACCOUNT unset reset the unnamed
+  // account's failures: review 2026-12-05, round 5, L).
+  const { values, positionals } = parseFlagsAndArgs('retry', args, RETRY_FLAGS, RETRY_USAGE);
   if (values.help) {
     io.out(RETRY_USAGE);
     return EXIT.ok;
@@ -114,18 +116,3 @@ export const retryCommand: Command = async (args, io) => {
     await opened.close();
   }
 };
-
-function parseRetryArgs(args: readonly string[]) {
-  return parseArgs({
-    args: [...args],
-    options: {
-      'all-failed': { type: 'boolean' },
-      recent: { type: 'string' },
-      account: { type: 'string' },
-      verbose: { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
-    },
-    strict: true,
-    allowPositionals: true,
-  });
-}
