@@ -158,7 +158,7 @@ function selectContent(digest: Digest, policy: NotifyPolicy): Selection | undefi
   const error = digest.error;
   const groups = new Map<OutcomeEvent, DomainOutcome[]>();
   for (const outcome of digest.outcomes) {
-    if (!wanted.has(outcome.event)) continue;
+    if (!wanted.has(outcome.event) && !failsNearExpiry(outcome, digest.nowMs)) continue;
     const group = groups.get(outcome.event) ?? [];
     group.push(outcome);
     groups.set(outcome.event, group);
@@ -171,6 +171,15 @@ function selectContent(digest: Digest, policy: NotifyPolicy): Selection | undefi
       ? lapsesSoon(groups)
       : e !== 'deferred' || (groups.get('deferred') ?? []).some((o) => o.quiet !== true);
   return { groups, error, present, alerting: present.filter(pages) };
+}
+
+/**
+ * A failed renewal of a domain within WILL_LAPSE_SMS_DAYS of its expiry: carried whatever notify.events says. A
+ * failure a person must fix (balance, real-name) uses no attempt, so it never became a will-lapse line, and a policy
+ * without "failed" heard nothing while it failed every day up to the expiry (review 2026-12-05, round 5, J).
+ */
+function failsNearExpiry(o: DomainOutcome, nowMs: number): boolean {
+  return o.event === 'failed' && o.oldExpiryMs - nowMs <= WILL_LAPSE_SMS_DAYS * 86_400_000;
 }
 
 function lapsesSoon(groups: ReadonlyMap<OutcomeEvent, DomainOutcome[]>): boolean {
