@@ -2,7 +2,7 @@ import { batchEntryCostBytes, MAX_BATCH_LISTS_BYTES } from '../ledger/items';
 import { resolveRule } from '../policy/match';
 import type { Policy } from '../policy/schema';
 import type { ListedDomain } from '../registrar/port';
-import { addYearsUtc, DAY_MS, daysUntil } from './dates';
+import { addYearsUtc, DAY_MS, daysUntil, HOUR_MS } from './dates';
 import { JUST_RENEWED_MS } from './foreign-tasks';
 import { noticeDaysOf } from './notice';
 import {
@@ -180,10 +180,13 @@ function decideOne(domain: ListedDomain, input: PlanInput, duplicate: boolean, u
   let withoutFullNotice = false;
   if (advanceMs > 0) {
     const buyFromMs = (noticedAtMs ?? nowMs) + advanceMs;
-    if (noticedAtMs === undefined || nowMs < buyFromMs) {
+    // An hour of schedule slack both ways (review 2026-12-05, round 5, K): the notice is stamped when its digest goes
+    // out, after the plan, so the run advanceDays later planned a little before it and every announced renewal was
+    // bought a day late; and a daily run starting a minute late found a domain left to wait past its window.
+    if (noticedAtMs === undefined || nowMs + HOUR_MS < buyFromMs) {
       // Waiting out the notice must not cost the domain: if the first daily run after it ends could come after
       // the expiry, buy now and say so.
-      if (buyFromMs + DAY_MS <= expiry) {
+      if (buyFromMs + DAY_MS + HOUR_MS <= expiry) {
         announce(years, buyFromMs);
         return { ...no('awaiting-notice'), buyFromMs };
       }
