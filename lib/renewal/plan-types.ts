@@ -88,6 +88,11 @@ export interface Decision {
   priceSource?: QuoteSource;
   /** awaiting-notice: when the notice period ends (epoch ms). */
   buyFromMs?: number;
+  /**
+   * renew, for a domain past its expiry: the last instant (epoch ms) the planner still buys it, the end of its window
+   * or of the grace period, whichever comes first.
+   */
+  lastBuyMs?: number;
   /** renew: bought before its notice had been out notify.advanceDays days, because it would lapse first. */
   withoutFullNotice?: boolean;
   /** renew: in a batch of its own (its claim was refused with a batch of several). */

@@ -205,6 +205,7 @@ function decideOne(domain: ListedDomain, input: PlanInput, duplicate: boolean, u
     permitPremium: domain.premium,
     ...(withoutFullNotice ? { withoutFullNotice } : {}),
     ...(view?.alone ? { alone: true } : {}),
+    ...(expiry <= nowMs ? { lastBuyMs: expiry + Math.min(settings.daysAfterExpiry, GRACE_DAYS) * DAY_MS } : {}),
   };
 }
 

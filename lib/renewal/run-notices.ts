@@ -106,17 +106,20 @@ export function collectHeldBack(heldBack: readonly HeldBack[], nowMs: number): D
     );
     const deferred: DomainOutcome = decision.daysLeft <= WILL_LAPSE_SMS_DAYS ? line : { ...line, quiet: true as const };
     // A budget's next run comes some time in its next period (the schedule is daily): a day's margin, as the planner
-    // keeps. A domain already past its expiry is bought within its grace by a later run: its deferred line pages.
+    // keeps. A domain already past its expiry is bought by a later run while its window and grace last
+    // (`lastBuyMs`): one held back on its last day was told "the next run buys it", and that run found it in
+    // redemption or past its window (review 2026-12-05, round 5, K).
     const expiry = decision.domain.expiresAtMs;
+    const deadline = expiry <= nowMs ? (decision.lastBuyMs ?? Number.POSITIVE_INFINITY) : expiry;
     const next = nextBudgetPeriodMs(limitedBy, nowMs);
     if (next !== undefined) {
-      if (expiry <= nowMs || next + DAY_MS <= expiry) return [deferred];
+      if (next + DAY_MS <= deadline) return [deferred];
       return [
         deferred,
         {
           ...line,
           event: 'will-lapse',
-          reason: `not bought this run (${limitedBy}); the next chance, ${formatDateUtc(next)}, is after it expires: renew it by hand or raise the limit`,
+          reason: `not bought this run (${limitedBy}); the next chance, ${formatDateUtc(next)}, is after ${expiry <= nowMs ? 'the last day it can be bought' : 'it expires'}: renew it by hand or raise the limit`,
         },
       ];
     }
@@ -125,13 +128,13 @@ export function collectHeldBack(heldBack: readonly HeldBack[], nowMs: number): D
     // window.daysAfterExpiry 0 that run found it past its window: it lapsed on advice to do nothing (review
     // 2026-12-05, round 4, helper F).
     const nextRun = nowMs + DAY_MS;
-    if (expiry <= nowMs || nextRun + HOUR_MS <= expiry) return [deferred];
+    if (nextRun + HOUR_MS <= deadline) return [deferred];
     return [
       deferred,
       {
         ...line,
         event: 'will-lapse',
-        reason: `not bought this run (${limitedBy}); the next daily run, about ${formatDateTimeUtc(nextRun)}, comes after it expires: run renew again once the cause is fixed, or renew it by hand`,
+        reason: `not bought this run (${limitedBy}); the next daily run, about ${formatDateTimeUtc(nextRun)}, comes after ${expiry <= nowMs ? 'the last day it can be bought' : 'it expires'}: run renew again once the cause is fixed, or renew it by hand`,
       },
     ];
   });
