@@ -106,12 +106,16 @@ export function composeAccounts(parts: {
   const peers = peerConfig.accounts;
   const providers = peers.map((account) => parts.credentialsFor(configForAccount(peerConfig, account), account));
   const keys = sharedKeyCheck(peers.map(labelOf), providers);
+  // Every configured account's keyspace, also those a run narrowed to one (--account) leaves out: the planner reads
+  // the others' claims (JobDeps.peerClaims).
+  const ledgers = new Map(peers.map((account) => [account.name, parts.ledgerFor(account.name)]));
   const jobs = accounts.map((account): AccountJob => {
     const label = labelOf(account);
     const index = peers.findIndex((p) => labelOf(p) === label);
     const config = configForAccount(parts.config, account);
     const policy = parts.policies.get(config.policyPath) as Policy;
-    const ledger = parts.ledgerFor(account.name);
+    const ledger = ledgers.get(account.name) as Ledger;
+    const others = [...ledgers].flatMap(([name, l]) => (name === account.name ? [] : [l]));
     const log = account.name ? parts.log.child({ account: label }) : parts.log;
     const own = providers[index] as CredentialsProvider;
     const credentials = peers.length > 1 ? keys.guard(index, own) : own;
@@ -129,6 +133,7 @@ export function composeAccounts(parts: {
       log,
       ...(parts.metricsFor ? { metrics: parts.metricsFor(account.name) } : {}),
       ...(parts.remainingMs ? { remainingMs: parts.remainingMs } : {}),
+      ...(others.length > 0 ? { peerClaims: peerClaimsOf(others) } : {}),
     });
     const share = room.shareFor(label);
     const cap = parts.config.globalMaxDomains;
@@ -197,4 +202,12 @@ export function sharedKeyCheck(labels: readonly string[], providers: readonly Cr
 /** The distinct policy files the accounts use (each account's own, else the deployment's), in order. */
 export function policyPathsOf(config: Readonly<Config>): string[] {
   return [...new Set(config.accounts.map((a) => a.policyPath ?? config.policyPath))];
+}
+
+/**
+ * Reads the claims of `keys` in every ledger keyspace of `peers` (the deployment's other accounts), for the planner's
+ * cross-account guard (JobDeps.peerClaims).
+ */
+export function peerClaimsOf(peers: readonly Pick<Ledger, 'getClaims'>[]): NonNullable<JobDeps['peerClaims']> {
+  return async (keys) => (await Promise.all(peers.map((p) => p.getClaims(keys)))).flat();
 }

@@ -176,6 +176,7 @@ export function assembleDeps(parts: {
   log?: Logger;
   metrics?: JobDeps['metrics'];
   remainingMs?: () => number;
+  peerClaims?: JobDeps['peerClaims'];
 }): JobDeps {
   return {
     registrar: parts.registrar,
@@ -188,5 +189,6 @@ export function assembleDeps(parts: {
     newId: randomUUID,
     sleep: realSleep,
     ...(parts.remainingMs ? { remainingMs: parts.remainingMs } : {}),
+    ...(parts.peerClaims ? { peerClaims: parts.peerClaims } : {}),
   };
 }

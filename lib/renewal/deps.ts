@@ -1,6 +1,6 @@
 import type { Billing } from '../billing/port';
 import type { Clock } from '../clock';
-import type { Ledger } from '../ledger/port';
+import type { Claim, ClaimKey, Ledger } from '../ledger/port';
 import type { Logger } from '../log';
 import type { MetricName } from '../metrics';
 import type { Notifier } from '../notify/port';
@@ -19,6 +19,11 @@ export interface JobDeps {
   metrics: (values: Partial<Record<MetricName, number>>) => void;
   newId: () => string;
   sleep: (ms: number) => Promise<void>;
+  /**
+   * The claims the other accounts of this deployment hold for these keys (their ledger keyspaces): a domain moved
+   * between accounts is listed under the same (domain, expiry) in the new one. Absent with one account.
+   */
+  peerClaims?: (keys: readonly ClaimKey[]) => Promise<Claim[]>;
   /** Milliseconds left before the platform kills the job (Lambda's getRemainingTimeInMillis); absent = unlimited. */
   remainingMs?: () => number;
 }

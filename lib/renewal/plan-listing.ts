@@ -499,9 +499,31 @@ async function readBalance(
   return { state: 'read', availableCash: balance.availableCash };
 }
 
+/**
+ * The other accounts' live or renewed claims of these (domain, expiry) keys: a domain renewed (or being renewed) under
+ * one account and then moved to another was listed there at its old expiry by a lagging listing and bought again,
+ * since every guard read one account's keyspace (review 2026-12-05, round 5, I). A failed read fails the plan, as
+ * the account's own read does: nothing is bought on a guess.
+ */
+async function readPeerClaims(
+  deps: Pick<JobDeps, 'peerClaims'>,
+  candidates: readonly ListedDomain[],
+): Promise<Map<string, Claim>> {
+  const found = new Map<string, Claim>();
+  if (!deps.peerClaims || candidates.length === 0) return found;
+  const claims = await deps.peerClaims(candidates.map((d) => ({ domain: d.domainName, expiryMs: d.expiresAtMs })));
+  for (const c of claims) {
+    if (c.status !== 'RENEWED' && !isLive(c)) continue;
+    const key = claimKey(c.domain, c.expiryMs);
+    const kept = found.get(key);
+    if (!kept || kept.status === 'RENEWED') found.set(key, c); // a live one wins: it is still in flight
+  }
+  return found;
+}
+
 /** The plan with the ledger's view: a draft finds the domains that reach the in-flight check, only their claims are read. */
 async function planWithLedger(
-  deps: Pick<JobDeps, 'ledger'>,
+  deps: Pick<JobDeps, 'ledger' | 'peerClaims'>,
   policy: Policy,
   domains: readonly ListedDomain[],
   open: readonly Batch[],
@@ -535,7 +557,11 @@ async function planWithLedger(
     .map((d) => ({ domain: d.domainName, expiryMs: d.expiresAtMs }));
   // Notices matter for what would be bought now and for what the notice announces ahead of its due date.
   const announced = noticeDaysOf(policy) > 0 ? [...candidates, ...draft.upcoming.map((u) => u.domain)] : [];
-  const [found, notices] = await Promise.all([deps.ledger.getClaims(keys), readNotices(deps.ledger, announced)]);
+  const [found, notices, peers] = await Promise.all([
+    deps.ledger.getClaims(keys),
+    readNotices(deps.ledger, announced),
+    readPeerClaims(deps, candidates),
+  ]);
   for (const c of found) claims.set(claimKey(c.domain, c.expiryMs), c);
   if (record) {
     for (const k of [...known.read, ...keys.map((k) => claimKey(k.domain, k.expiryMs))]) record.read.add(k);
@@ -558,7 +584,10 @@ async function planWithLedger(
       // Our own task's claim of this cycle whose row did not succeed: it decides, as the listed key's own would.
       const own = elsewhere?.ownCycle.get(d.domainName);
       const ownView = own && viewOf(own.expiryMs, own, undefined);
+      const peer = peers.get(key);
+      const peerView = peer && viewOf(d.expiresAtMs, peer, undefined);
       if (ownView) inFlight.set(key, ownView);
+      else if (peerView) inFlight.set(key, peerView);
     }
   }
   return inFlight.size === 0 && notices.size === 0 ? draft : planRenewals({ ...base, inFlight, notices });

@@ -70,3 +70,52 @@ describe('one clock for a sandbox account and a real one', () => {
     }
   });
 });
+
+describe('the accounts of one local run read one another’s claims', () => {
+  test('a job narrowed to one account (--account) still reads the other accounts’ keyspaces (JobDeps.peerClaims)', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'peer-claims-'));
+    try {
+      await writeFile(join(dir, 'policy.json'), JSON.stringify({ version: 1 }));
+      const env = {
+        AUTORENEW_ACCOUNTS: JSON.stringify([
+          { name: 'a', site: 'cn', accessKeyIdEnv: 'A_ID', accessKeySecretEnv: 'A_SECRET' },
+          { name: 'b', site: 'cn', accessKeyIdEnv: 'B_ID', accessKeySecretEnv: 'B_SECRET' },
+        ]),
+        A_ID: 'a-key-id',
+        A_SECRET: 'a-secret',
+        B_ID: 'b-key-id',
+        B_SECRET: 'b-secret',
+        AUTORENEW_POLICY: join(dir, 'policy.json'),
+        AUTORENEW_LEDGER_DIR: join(dir, 'ledger'),
+      };
+      const io = { out: () => {}, err: () => {}, isTTY: false, env, cwd: dir };
+      const expiryMs = Date.UTC(2027, 0, 10);
+      const all = await openLocalAccounts(io, { job: 'renew' });
+      try {
+        const a = all.jobs.find((j) => j.label === 'a');
+        await a?.deps.ledger.claim({
+          domain: 'moved.com',
+          expiryMs,
+          batchId: 'b-1',
+          attemptId: 'a-1',
+          years: 1,
+          nowMs: Date.UTC(2027, 0, 1),
+          maxAttempts: 3,
+        });
+      } finally {
+        await all.close();
+      }
+      const onlyB = await openLocalAccounts(io, { job: 'renew', account: 'b' });
+      try {
+        expect(onlyB.jobs.map((j) => j.label)).toEqual(['b']);
+        const peers = (await onlyB.jobs[0]?.deps.peerClaims?.([{ domain: 'moved.com', expiryMs }])) ?? [];
+        expect(peers.map((c) => [c.domain, c.status])).toEqual([['moved.com', 'CLAIMED']]);
+        expect(await onlyB.jobs[0]?.deps.ledger.getClaims([{ domain: 'moved.com', expiryMs }])).toEqual([]);
+      } finally {
+        await onlyB.close();
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
