@@ -11,6 +11,7 @@ import { isStageTableName } from '../deployment/stack';
 import { InputError, LedgerInUseError } from '../errors';
 import type { AccountsRoom } from '../jobs/accounts';
 import { openLedgerFromEnv } from '../ledger/embedded';
+import type { Ledger } from '../ledger/port';
 import { createLogger } from '../log';
 import type { Notifier } from '../notify/port';
 import { loadPolicyFile } from '../policy/load';
@@ -212,6 +213,15 @@ export function newLocalLedgerDir(
 }
 
 /**
+ * A stage's ledger as a CLI run uses it: its run records are the stage's functions' own. A hand run (a dry run too)
+ * recorded as the last renew run silenced check's "the renew job has not run" alert for another 36 hours, and let
+ * `hold`'s gate pass from a shell that does not know the stage's accounts (review 2026-12-05, round 5, L).
+ */
+export function withoutRunRecords(ledger: Ledger): Ledger {
+  return { ...ledger, recordRun: async () => {} };
+}
+
+/**
  * The CLI's primary notifier (SNS, or the console), marked as recording no delivery on a stage's table without a
  * topic: marked at the primary, not only on each job's notifier, since the chat fan-out between them records the
  * primary's delivery itself (review 2026-12-05, round 5, J: the stage's SNS then skipped that digest all day).
@@ -255,6 +265,7 @@ export async function openLocalAccounts(io: CliIO, options: LocalOptions): Promi
   const log = createLogger({ level: options.verbose ? 'debug' : 'warn', sink: io.err });
   const runId = randomUUID();
   const unrecorded = isTerminalOnStageLedger(config);
+  const onStage = config.table !== undefined && isStageTableName(config.table);
   const { room, jobs } = composeAccounts({
     job: options.job ?? 'renew',
     runId,
@@ -262,7 +273,7 @@ export async function openLocalAccounts(io: CliIO, options: LocalOptions): Promi
     env,
     access: options.alibabaAccess ?? 'buy',
     policies,
-    ledgerFor: (account) => opened.forAccount(account),
+    ledgerFor: (account) => (onStage ? withoutRunRecords(opened.forAccount(account)) : opened.forAccount(account)),
     credentialsFor: (accountConfig, account) =>
       buildCredentials(accountConfig, env, options.alibabaAccess ?? 'buy', account),
     adapters: { registrar: buildRegistrar, billing: buildBilling },
