@@ -190,13 +190,24 @@ export function throwIfAnyFailed<T>(job: string, runId: string, results: readonl
   const what = failed
     .map((r) => `${r.label}: ${r.error instanceof Error ? r.error.message : String(r.error)}`)
     .join('; ');
+  // What the others did, purchases first: a failed account's "nothing was bought" read as the whole run's while
+  // another account had bought (review 2026-12-05, round 5, L).
+  const others = results.flatMap((r) => (r.ok ? [`${r.label}: ok${describeSubmitted(r.value)}`] : []));
   throw new JobFailedError(
-    `${job} run ${runId}: ${failed.length} of ${results.length} account(s) failed (${what})`,
+    `${job} run ${runId}: ${failed.length} of ${results.length} account(s) failed (${what})${others.length > 0 ? `; ${others.join('; ')}` : ''}`,
     {},
     {
       cause: failed.map((r) => (r as { error: unknown }).error),
     },
   );
+}
+
+/** `, N submitted` for a renew result that submitted some, else nothing. */
+function describeSubmitted(value: unknown): string {
+  const summary = (value as { summary?: { submitted?: unknown; unknown?: unknown } } | undefined)?.summary;
+  const submitted = typeof summary?.submitted === 'number' ? summary.submitted : 0;
+  const unknown = typeof summary?.unknown === 'number' ? summary.unknown : 0;
+  return `${submitted > 0 ? `, ${submitted} submitted` : ''}${unknown > 0 ? `, ${unknown} unknown (may have been bought)` : ''}`;
 }
 
 /**

@@ -196,6 +196,21 @@ describe('the accounts room', () => {
     );
   });
 
+  test("the failure names what the other accounts bought: a failed account's 'nothing was bought' is not the run's (review 2026-12-05, round 5, L)", () => {
+    const results = [
+      {
+        label: 'a',
+        ok: false as const,
+        error: new Error('the listing has moved since you confirmed; nothing was bought'),
+      },
+      { label: 'b', ok: true as const, value: { summary: { submitted: 2, unknown: 1 } } },
+      { label: 'c', ok: true as const, value: { summary: { submitted: 0 } } },
+    ];
+    expect(() => throwIfAnyFailed('renew', 'r1', results)).toThrow(
+      'renew run r1: 1 of 3 account(s) failed (a: the listing has moved since you confirmed; nothing was bought); b: ok, 2 submitted, 1 unknown (may have been bought); c: ok',
+    );
+  });
+
   test('one account alone rethrows its own error; results merge by account name', () => {
     const own = new Error('own');
     expect(() => throwIfAnyFailed('renew', 'r', [{ label: 'default', ok: false, error: own }])).toThrow(own);
