@@ -128,6 +128,7 @@ export function composeAccounts(parts: {
         marks: ledger,
         clock: parts.clock,
         log,
+        ...(namesAccounts(accounts) ? { account: label } : {}),
       }),
       clock: parts.clock,
       log,

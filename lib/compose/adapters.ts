@@ -150,6 +150,8 @@ export function withChatTargets(
     marks: Pick<Ledger, 'getMarks' | 'putMarks'>;
     clock: Clock;
     log: Logger;
+    /** The account's name, with several named accounts (each post names it). */
+    account?: string;
   },
 ): Notifier {
   const targets = policy.notify.targets ?? [];

@@ -59,6 +59,11 @@ export interface FanoutOptions {
   maxFailuresPerDay?: number;
   /** HTTP options for the chat requests (tests inject fetch; default timeout 10 s). */
   send?: Pick<SendOptions, 'fetch' | 'timeoutMs'>;
+  /**
+   * The account's name, with several named accounts: each post names it, as the email's sections do (review
+   * 2026-12-05, round 5, I: a post saying "AccessKey refused" did not say whose).
+   */
+  account?: string;
 }
 
 /** SNS got the digest, but chat targets failed and are retried on the next run (the notices stay pending). */
@@ -213,10 +218,11 @@ export function createFanoutNotifier(options: FanoutOptions): FanoutNotifier {
           if (marks.has(sentKey(`chat#${target.name}`))) return results.push({ ...base, status: 'already-sent' });
           // Every text that leaves the process passes the one redactor, as SNS's do (review 2026-12-04: an error
           // text with an AccessKeyId shape went to every chat target intact); `***` keeps the digest valid JSON.
+          const named = options.account !== undefined;
           const chat: ChatMessage = {
             id,
-            subject: redact(own.subject),
-            text: redact(own.email),
+            subject: redact(named ? `[${options.account}] ${own.subject}` : own.subject),
+            text: redact(named ? `Account ${options.account}\n${own.email}` : own.email),
             event: own.event,
             severity: own.severity,
             ...(own.digest ? { digest: JSON.parse(redact(JSON.stringify(own.digest))) as Digest } : {}),

@@ -204,7 +204,7 @@ describe('the accounts room', () => {
         error: new Error('the listing has moved since you confirmed; nothing was bought'),
       },
       { label: 'b', ok: true as const, value: { summary: { submitted: 2, unknown: 1 } } },
-      { label: 'c', ok: true as const, value: { summary: { submitted: 0 } } },
+      { label: 'c', ok: true as const, value: { summary: { submitted: 0, unknown: 0 } } },
     ];
     expect(() => throwIfAnyFailed('renew', 'r1', results)).toThrow(
       'renew run r1: 1 of 3 account(s) failed (a: the listing has moved since you confirmed; nothing was bought); b: ok, 2 submitted, 1 unknown (may have been bought); c: ok',
