@@ -190,7 +190,7 @@ export function throwIfAnyFailed<T>(job: string, runId: string, results: readonl
   const what = failed
     .map((r) => `${r.label}: ${r.error instanceof Error ? r.error.message : String(r.error)}`)
     .join('; ');
-  // What the others did, purchases first: a failed account's "nothing was bought" read as the whole run's while
+  // What the other accounts did: a failed account's "nothing was bought" read as the whole run's while
   // another account had bought (review 2026-12-05, round 5, L).
   const others = results.flatMap((r) => (r.ok ? [`${r.label}: ok${describeSubmitted(r.value)}`] : []));
   throw new JobFailedError(
