@@ -11,6 +11,7 @@ import type { Notifier } from '../notify/port';
 import type { Policy } from '../policy/schema';
 import type { Credentials, CredentialsProvider } from '../registrar/port';
 import type { JobDeps } from '../renewal/deps';
+import { computeTimeMarginMs } from '../renewal/time-margin';
 import type { AlibabaAccess } from '../secrets';
 import { assembleDeps, type JobAdapters, withChatTargets } from './adapters';
 
@@ -101,6 +102,10 @@ export function composeAccounts(parts: {
     log: parts.log,
     ...(parts.config.globalMaxDomains !== undefined ? { globalCap: parts.config.globalMaxDomains } : {}),
     passThrough: !namesAccounts(accounts),
+    // Two time margins before the platform's deadline: the accounts still have one to buy and report after it.
+    ...(parts.remainingMs && accounts.length > 1
+      ? { waitLimitMs: Math.max(0, parts.remainingMs() - 2 * computeTimeMarginMs(undefined)) }
+      : {}),
   });
   const peerConfig = parts.keyPeers ?? parts.config;
   const peers = peerConfig.accounts;

@@ -48,6 +48,13 @@ export function createAccountsRoom(options: {
   globalCap?: number;
   /** True when the one account is the unnamed one: its messages are published unchanged. */
   passThrough?: boolean;
+  /**
+   * After this many ms (from the room's creation) the room stops waiting for accounts still running: the global cap
+   * is shared over the demands stated so far (none: a share of 0) and the digests waiting go out without them. One
+   * slow account held the others' purchases and digests until the platform killed the run (review 2026-12-05,
+   * round 5, I). Absent: wait for every account (the CLI, tests).
+   */
+  waitLimitMs?: number;
 }): AccountsRoom {
   const seats = new Map<string, Seat>(
     options.labels.map((l) => [l, { state: 'running', planned: false, demand: 0 } satisfies Seat]),
@@ -56,6 +63,18 @@ export function createAccountsRoom(options: {
   let runId = options.runId;
   let shares: Promise<Map<string, number>> | undefined;
   let settleShares: ((s: Map<string, number>) => void) | undefined;
+  let pastWaitLimit = false;
+  let waitTimer: ReturnType<typeof setTimeout> | undefined;
+  if (options.waitLimitMs !== undefined) {
+    waitTimer = setTimeout(() => {
+      pastWaitLimit = true;
+      const late = [...seats].filter(([, s]) => s.state === 'running').map(([label]) => label);
+      if (late.length > 0)
+        options.log.warn('accounts still running at the wait limit: the others go on without them', { late });
+      settle();
+    }, options.waitLimitMs);
+    waitTimer.unref?.();
+  }
 
   function seat(label: string): Seat {
     const s = seats.get(label);
@@ -65,7 +84,7 @@ export function createAccountsRoom(options: {
 
   function settle(): void {
     const all = [...seats.values()];
-    if (settleShares && all.every((s) => s.planned || s.state !== 'running')) {
+    if (settleShares && (pastWaitLimit || all.every((s) => s.planned || s.state !== 'running'))) {
       const resolve = settleShares;
       settleShares = undefined;
       resolve(
@@ -75,7 +94,8 @@ export function createAccountsRoom(options: {
         ),
       );
     }
-    if (all.some((s) => s.state === 'running') || !all.some((s) => s.state === 'publishing')) return;
+    if ((!pastWaitLimit && all.some((s) => s.state === 'running')) || !all.some((s) => s.state === 'publishing'))
+      return;
     void flush();
   }
 
@@ -138,6 +158,8 @@ export function createAccountsRoom(options: {
     },
     done(label) {
       seat(label).state = 'done';
+      // Cleared once every account is done: a warm Lambda container thaws this timer in a later invocation otherwise.
+      if (waitTimer && [...seats.values()].every((s) => s.state === 'done')) clearTimeout(waitTimer);
       settle();
     },
     begin(next) {
