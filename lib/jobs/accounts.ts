@@ -105,7 +105,11 @@ export function createAccountsRoom(options: {
     round += 1;
     const parts: AccountPart[] = [...seats]
       .filter(([, s]) => first || s.state === 'publishing')
-      .map(([label, s]) => ({ label, ...(s.pending ? { message: s.pending.message } : {}) }));
+      .map(([label, s]) => ({
+        label,
+        ...(s.pending ? { message: s.pending.message } : {}),
+        ...(!s.pending && s.state === 'running' && pastWaitLimit ? { late: true as const } : {}),
+      }));
     const pending = waiting.map(([, s]) => {
       const p = s.pending as NonNullable<Seat['pending']>;
       delete s.pending;

@@ -13,6 +13,8 @@ export interface AccountPart {
   /** The account's name as shown to people (`default` for the unnamed one). */
   label: string;
   message?: RenderedMessage;
+  /** Still running when the room's wait limit sent the others' digests (no message yet, not "nothing"). */
+  late?: true;
 }
 
 const MAX_SUBJECT_CHARS = 99;
@@ -73,7 +75,11 @@ export function combineAccountParts(
     '',
     ...parts.flatMap((p) => [
       `==== Account ${sanitizeLine(p.label, 40)} ====`,
-      p.message ? fitEmail(p.message.email, budget, p.label) : 'Nothing to report for this account in this run.',
+      p.message
+        ? fitEmail(p.message.email, budget, p.label)
+        : p.late
+          ? 'Still running when the others reported, close to the time limit: its own digest follows if it finishes in time; if none comes, see the function logs for this run id.'
+          : 'Nothing to report for this account in this run.',
       '',
     ]),
   ].join('\n');

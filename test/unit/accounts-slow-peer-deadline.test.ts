@@ -88,6 +88,8 @@ describe('a slow account and the function deadline', () => {
     expect(healthy.registrar.submissions().map((s) => s.domainName)).toEqual(['healthy.com']);
     // Today: nothing is published before the deadline; the process dies with healthy's digest and run record.
     expect(primary.sent.map((m) => m.email).join('\n')).toContain('healthy.com');
+    // The slow account's section says it was still running, not that it had nothing to report.
+    expect(primary.sent[0]?.email).toMatch(/==== Account slow ====\nStill running when the others reported/);
     expect(await healthy.ledger.lastRun('renew')).toBeDefined();
   });
 });
