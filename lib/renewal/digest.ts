@@ -4,6 +4,7 @@ import type { Digest, DomainOutcome, NotifyEvent, NotifyPolicy, RenderedMessage 
 import { ADVICE, type AdviceKind, adviceKindOf } from '../notify/text/advice';
 import { domainToGsm7, gsm7Length, SMS_TEXT_SEPTETS, toGsm7, truncateGsm7 } from '../notify/text/gsm7';
 import { formatDateTimeUtc, formatDateUtc, sanitizeLine, toAsciiLine } from '../notify/text/sanitize';
+import { DAY_MS } from './dates';
 
 /**
  * Digest texts (docs/design.md, Notices): one rendered message per job run with a full plain-text email, one GSM-7 SMS line,
@@ -179,7 +180,7 @@ function selectContent(digest: Digest, policy: NotifyPolicy): Selection | undefi
  * without "failed" heard nothing while it failed every day up to the expiry (review 2026-12-05, round 5, J).
  */
 function failsNearExpiry(o: DomainOutcome, nowMs: number): boolean {
-  return o.event === 'failed' && o.oldExpiryMs - nowMs <= WILL_LAPSE_SMS_DAYS * 86_400_000;
+  return o.event === 'failed' && o.oldExpiryMs - nowMs <= WILL_LAPSE_SMS_DAYS * DAY_MS;
 }
 
 function lapsesSoon(groups: ReadonlyMap<OutcomeEvent, DomainOutcome[]>): boolean {

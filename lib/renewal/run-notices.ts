@@ -111,6 +111,7 @@ export function collectHeldBack(heldBack: readonly HeldBack[], nowMs: number): D
     // redemption or past its window (review 2026-12-05, round 5, K).
     const expiry = decision.domain.expiresAtMs;
     const deadline = expiry <= nowMs ? (decision.lastBuyMs ?? Number.POSITIVE_INFINITY) : expiry;
+    const lastChance = expiry <= nowMs ? 'the last day it can be bought' : 'it expires';
     const next = nextBudgetPeriodMs(limitedBy, nowMs);
     if (next !== undefined) {
       if (next + DAY_MS <= deadline) return [deferred];
@@ -119,7 +120,7 @@ export function collectHeldBack(heldBack: readonly HeldBack[], nowMs: number): D
         {
           ...line,
           event: 'will-lapse',
-          reason: `not bought this run (${limitedBy}); the next chance, ${formatDateUtc(next)}, is after ${expiry <= nowMs ? 'the last day it can be bought' : 'it expires'}: renew it by hand or raise the limit`,
+          reason: `not bought this run (${limitedBy}); the next chance, ${formatDateUtc(next)}, is after ${lastChance}: renew it by hand or raise the limit`,
         },
       ];
     }
@@ -134,7 +135,7 @@ export function collectHeldBack(heldBack: readonly HeldBack[], nowMs: number): D
       {
         ...line,
         event: 'will-lapse',
-        reason: `not bought this run (${limitedBy}); the next daily run, about ${formatDateTimeUtc(nextRun)}, comes after ${expiry <= nowMs ? 'the last day it can be bought' : 'it expires'}: run renew again once the cause is fixed, or renew it by hand`,
+        reason: `not bought this run (${limitedBy}); the next daily run, about ${formatDateTimeUtc(nextRun)}, comes after ${lastChance}: run renew again once the cause is fixed, or renew it by hand`,
       },
     ];
   });
