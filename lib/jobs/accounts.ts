@@ -3,7 +3,7 @@ import { JobFailedError } from '../errors';
 import type { Logger } from '../log';
 import { describeError } from '../log';
 import type { Notifier, RenderedMessage } from '../notify/port';
-import { type AccountPart, accountEmailBudget, combineAccountParts } from '../renewal/account-digest';
+import { type AccountPart, accountEmailBudget, accountSmsBudget, combineAccountParts } from '../renewal/account-digest';
 import { fairShares } from '../renewal/budgets';
 
 /**
@@ -134,7 +134,9 @@ export function createAccountsRoom(options: {
       const s = seat(label);
       return {
         // Accounts share one combined message; only a lone unnamed account's is published unchanged.
-        ...(options.passThrough ? {} : { maxEmailBytes: accountEmailBudget(seats.size) }),
+        ...(options.passThrough
+          ? {}
+          : { maxEmailBytes: accountEmailBudget(seats.size), maxSmsSeptets: accountSmsBudget(label, seats.size) }),
         ...(options.primary.recordsDelivery === false ? { recordsDelivery: false as const } : {}),
         publish(message) {
           return new Promise((resolve, reject) => {

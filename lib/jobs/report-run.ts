@@ -221,6 +221,7 @@ export async function notifyJobError(
       error: { message, fix: fixFor(input.error, input.midRun === true, input.job) },
     },
     input.policy?.notify ?? FALLBACK_NOTIFY,
+    deps.notifier,
   );
   if (!rendered) return;
   try {

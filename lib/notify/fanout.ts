@@ -168,6 +168,7 @@ export function createFanoutNotifier(options: FanoutOptions): FanoutNotifier {
   const primaryRecorded = options.primary.recordsDelivery !== false;
   return {
     ...(primaryRecorded ? {} : { recordsDelivery: false as const }),
+    ...(options.primary.maxSmsSeptets !== undefined ? { maxSmsSeptets: options.primary.maxSmsSeptets } : {}),
     // The digest is rendered to this many bytes and the delivery report appended after it: the room that combines
     // accounts cuts each account's email at its end to its budget, and it cut the report (review 2026-12-05, B).
     ...(options.primary.maxEmailBytes !== undefined || options.targets.length > 0

@@ -76,6 +76,8 @@ export interface Notifier {
    * whole message limit.
    */
   readonly maxEmailBytes?: number;
+  /** The SMS septets one digest may use on this notifier (room for an account's name); absent: SMS_TEXT_SEPTETS. */
+  readonly maxSmsSeptets?: number;
   /**
    * false: what this notifier shows reaches none of the people the stage notifies (the CLI's terminal against the
    * deployed table, without AUTORENEW_TOPIC_ARN). Notices are shown and stay pending, and no one-time mark is

@@ -33,6 +33,25 @@ export function accountEmailBudget(accounts: number): number {
   return Math.floor((MAX_EMAIL_BYTES - 2_000) / Math.max(1, accounts)) - 300;
 }
 
+/** The SMS's end naming how many other accounts alert too ('' for none). GSM-7 (toGsm7 trims, so the space after). */
+function moreAlerting(others: number): string {
+  return others > 0 ? ` ${toGsm7(`(+${others} more account${others > 1 ? 's' : ''} alerting)`)}` : '';
+}
+
+/** The SMS's start naming the account. GSM-7. */
+function smsLabel(label: string): string {
+  return `${toGsm7(`[${sanitizeLine(label, 40)}]`)} `;
+}
+
+/**
+ * The SMS septets each account's digest may use in a message combining `accounts` accounts: what is left of one
+ * SMS after "[label] " and the longest "(+N more accounts alerting)", so the combined SMS never cuts the domain
+ * the account's own SMS kept.
+ */
+export function accountSmsBudget(label: string, accounts: number): number {
+  return SMS_TEXT_SEPTETS - gsm7Length(smsLabel(label)) - gsm7Length(moreAlerting(accounts - 1));
+}
+
 /** Cuts `text` to at most `maxBytes` UTF-8 bytes at a line end, saying what was cut (a safety net only). */
 function fitEmail(text: string, maxBytes: number, label: string): string {
   if (Buffer.byteLength(JSON.stringify(text)) <= maxBytes) return text;
@@ -85,10 +104,10 @@ export function combineAccountParts(
   ].join('\n');
 
   const smsSource = alerting[0] ?? top;
-  const more = alerting.length > 1 ? ` (+${alerting.length - 1} more account(s) alerting)` : '';
-  const moreSeptets = gsm7Length(toGsm7(more));
+  const more = moreAlerting(alerting.length - 1);
+  // Each account rendered its SMS within accountSmsBudget; the cut is a safety net for other callers.
   const sms = truncateGsm7(
-    `${truncateGsm7(toGsm7(`[${smsSource.label}] ${smsSource.message.sms}`), SMS_TEXT_SEPTETS - moreSeptets)}${toGsm7(more)}`,
+    `${truncateGsm7(`${smsLabel(smsSource.label)}${smsSource.message.sms}`, SMS_TEXT_SEPTETS - gsm7Length(more))}${more}`,
     SMS_TEXT_SEPTETS,
   );
 

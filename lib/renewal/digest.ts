@@ -110,6 +110,14 @@ const SECTIONS: Record<OutcomeEvent, { title: string; blurb: string; noNewExpiry
   },
 };
 
+/** What one digest may use on a notifier (an account's share of a combined message). */
+export interface RenderLimits {
+  /** The email's size limit, UTF-8 bytes as JSON (default MAX_EMAIL_BYTES). */
+  readonly maxEmailBytes?: number;
+  /** The SMS text's limit, GSM-7 septets (default SMS_TEXT_SEPTETS). */
+  readonly maxSmsSeptets?: number;
+}
+
 interface Selection {
   groups: Map<OutcomeEvent, DomainOutcome[]>;
   error: { message: string; fix?: string } | undefined;
@@ -126,8 +134,8 @@ interface Selection {
 export function renderDigest(
   digest: Digest,
   policy: NotifyPolicy,
-  /** The email's size limit, UTF-8 bytes as JSON (default the whole message's). */
-  maxEmailBytes = MAX_EMAIL_BYTES,
+  /** The notifier's limits (lib/notify/port.ts Notifier): absent, the whole message's. */
+  limits: RenderLimits = {},
 ): RenderedMessage | undefined {
   const selection = selectContent(digest, policy);
   const event = selection?.present[0];
@@ -135,12 +143,12 @@ export function renderDigest(
   const smsEvents = new Set(policy.smsEvents);
   const counts = formatCounts(selection);
   const job = sanitizeLine(digest.job, 20);
-  const email = renderEmail(digest, selection, counts, maxEmailBytes);
+  const email = renderEmail(digest, selection, counts, limits.maxEmailBytes ?? MAX_EMAIL_BYTES);
   return {
     ...(email.unlisted.length > 0 ? { unlisted: email.unlisted } : {}),
     subject: toAsciiLine(`[autorenew] ${counts} (${job})`, MAX_SUBJECT_CHARS),
     email: email.text,
-    sms: renderSms(selection, counts, smsEvents),
+    sms: renderSms(selection, counts, smsEvents, limits.maxSmsSeptets ?? SMS_TEXT_SEPTETS),
     default: sanitizeLine(
       `autorenew ${job} run ${sanitizeLine(digest.runId, MAX_ID_CHARS)}: ${counts}. ${describeFirst(selection)}`,
       MAX_DEFAULT_CHARS,
@@ -250,18 +258,26 @@ function describeFirst(selection: Selection): string {
   return first ? `First: ${sanitizeLine(first.domain, 80)} ${shortLabel(first)}.` : '';
 }
 
-function renderSms(selection: Selection, counts: string, paging: ReadonlySet<NotifyEvent>): string {
+/**
+ * One SMS of at most `maxSeptets`. The domain a person must act on is what it keeps longest: when the whole text
+ * does not fit, it drops " See email.", then the counts, then "First: ", and only then cuts the detail.
+ */
+function renderSms(selection: Selection, counts: string, paging: ReadonlySet<NotifyEvent>, maxSeptets: number): string {
   const head = toGsm7(`autorenew: ${counts}.`);
   const tail = ' See email.';
   const first = firstProblem(selection, paging);
-  const detail = selection.error
+  const compact = selection.error
     ? toGsm7(`Error: ${sanitizeLine(selection.error.message, 200)}.`)
     : first
-      ? `First: ${domainToGsm7(first.domain)} ${toGsm7(shortLabel(first))}.`
+      ? `${domainToGsm7(first.domain)} ${toGsm7(shortLabel(first))}.`
       : '';
-  const room = SMS_TEXT_SEPTETS - gsm7Length(head) - gsm7Length(tail) - 1;
+  const detail = first && !selection.error ? `First: ${compact}` : compact;
+  const whole = detail ? [`${head} ${detail}${tail}`, `${head} ${detail}`, detail, compact] : [`${head}${tail}`];
+  const fits = whole.find((text) => gsm7Length(text) <= maxSeptets);
+  if (fits !== undefined) return fits;
+  const room = maxSeptets - gsm7Length(head) - gsm7Length(tail) - 1;
   const fitted = detail && room >= 12 ? truncateGsm7(detail, room) : '';
-  return truncateGsm7(fitted ? `${head} ${fitted}${tail}` : `${head}${tail}`, SMS_TEXT_SEPTETS);
+  return truncateGsm7(fitted ? `${head} ${fitted}${tail}` : `${head}${tail}`, maxSeptets);
 }
 
 /** Bytes a line adds to the JSON-encoded SNS message (escapes included, plus its newline). */

@@ -218,7 +218,7 @@ export async function deliverNotices(
     ...(input.totals ? { totals: input.totals } : {}),
     ...(input.notes?.length ? { notes: input.notes } : {}),
   };
-  const message = renderDigest(digest, policy.notify, deps.notifier.maxEmailBytes);
+  const message = renderDigest(digest, policy.notify, deps.notifier);
   let targetsPending = false;
   if (message) {
     try {

@@ -125,7 +125,7 @@ describe('the chat delivery report fits the email budget', () => {
       outcome({ domain: `shop-${String(i).padStart(4, '0')}.example.com`, batchId: `b-${i}` }),
     );
     const digest: Digest = { job: 'check', runId: 'r-1', nowMs: NOW, outcomes: many };
-    const message = renderDigest(digest, POLICY.notify, notifier.maxEmailBytes);
+    const message = renderDigest(digest, POLICY.notify, notifier);
     if (!message) throw new Error('nothing rendered');
     await expect(notifier.publish(message)).rejects.toThrow(TargetsPendingError);
     const email = primary.sent[0]?.email ?? '';

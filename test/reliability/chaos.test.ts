@@ -29,7 +29,11 @@ describe('chaos: money safety under faults, overlaps and crashes', () => {
       // The scenario really exercised what it claims to.
       expect(report.renewals).toBeGreaterThanOrEqual(30);
       expect(report.crashes).toBeGreaterThan(5);
-      expect(report.faultsInjected.lost + report.faultsInjected.errored).toBeGreaterThan(0);
+      // Registrar faults of every kind, counted together: which request draws a fault depends on how overlapping
+      // runs' calls interleave, so a seed is not replayed exactly. Seed 11 drew 1-6 errored and 0-6 lost per run,
+      // both 0 in 1 run of 40 (a red `npm test`, 2026-12-06); all kinds together, 3-20 (40 runs).
+      const { lost, errored, throttled } = report.faultsInjected;
+      expect(lost + errored + throttled + report.partial.executeThenFail).toBeGreaterThan(0);
       expect(report.failureNotices).toBeGreaterThan(0);
     },
   );

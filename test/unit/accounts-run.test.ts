@@ -2,10 +2,11 @@ import { JobFailedError } from '../../lib/errors';
 import { createAccountsRoom, mergeAccountResults, runAccounts, throwIfAnyFailed } from '../../lib/jobs/accounts';
 import { createLogger } from '../../lib/log';
 import { formatEmf } from '../../lib/metrics';
-import type { RenderedMessage } from '../../lib/notify/port';
+import type { Digest, NotifyPolicy, RenderedMessage } from '../../lib/notify/port';
 import { gsm7Length, SMS_TEXT_SEPTETS } from '../../lib/notify/text/gsm7';
 import { combineAccountParts } from '../../lib/renewal/account-digest';
 import { fairShares } from '../../lib/renewal/budgets';
+import { renderDigest } from '../../lib/renewal/digest';
 import { createCapturingNotifier } from '../helpers/world';
 
 const quietLog = createLogger({ sink: () => {} });
@@ -82,7 +83,7 @@ describe('combineAccountParts: one message, a section per account', () => {
       { label: 'b', message: errorMessage },
     ]) as RenderedMessage;
     expect(m.sms.startsWith('[a] ')).toBe(true);
-    expect(m.sms.endsWith('(+1 more account(s) alerting)')).toBe(true);
+    expect(m.sms.endsWith('(+1 more account alerting)')).toBe(true);
     expect(gsm7Length(m.sms)).toBeLessThanOrEqual(SMS_TEXT_SEPTETS);
   });
 
@@ -119,6 +120,45 @@ describe('the accounts room', () => {
     expect(primary.sent).toHaveLength(1);
     expect(primary.sent[0]?.email.match(/^==== Account /gm)).toHaveLength(3);
     expect(primary.sent[0]?.email).toContain('==== Account c ====\nNothing to report');
+  });
+
+  test('long account names, a long domain, two accounts alerting: the combined SMS still names the whole domain (review 2026-12-05, round 5, J3)', async () => {
+    // Each account's SMS was rendered to the full 142 septets, then the room put "[name] " before it and
+    // " (+1 more ...)" after it and cut the end: the domain a person must act on lost its tail.
+    const primary = createCapturingNotifier();
+    const labels = ['production-europe-registrar-main', 'production-asia-registrar-second'];
+    const room = createAccountsRoom({ job: 'check', runId: 'r1', labels, primary, log: quietLog });
+    const domain = `${'renewals-'.repeat(3)}company-group.example.com`;
+    const policy: NotifyPolicy = { events: ['failed', 'error'], smsEvents: ['failed', 'error'] };
+    const failed = (name: string): Digest => ({
+      job: 'check',
+      runId: 'r1',
+      nowMs: Date.UTC(2026, 11, 1),
+      outcomes: [
+        {
+          domain: name,
+          event: 'failed',
+          batchId: 'b-1',
+          oldExpiryMs: Date.UTC(2026, 11, 20),
+          years: 1,
+          taskNo: 'T-1',
+          reason: 'Insufficient balance',
+        },
+      ],
+    });
+    await Promise.all(
+      labels.map((label, i) => {
+        const notifier = room.notifierFor(label);
+        const rendered = renderDigest(failed(i === 0 ? domain : 'short.example'), policy, notifier);
+        if (!rendered) throw new Error('expected a message');
+        return notifier.publish(rendered);
+      }),
+    );
+    const sms = primary.sent[0]?.sms ?? '';
+    expect(sms.startsWith(`[${labels[0]}] `)).toBe(true);
+    expect(sms).toContain(`${domain} insufficient balance`);
+    expect(sms.endsWith('. (+1 more account alerting)')).toBe(true);
+    expect(gsm7Length(sms)).toBeLessThanOrEqual(SMS_TEXT_SEPTETS);
   });
 
   test('a failed publish fails every account waiting on it (their notices stay pending)', async () => {
