@@ -260,19 +260,26 @@ function describeFirst(selection: Selection): string {
 
 /**
  * One SMS of at most `maxSeptets`. The domain a person must act on is what it keeps longest: when the whole text
- * does not fit, it drops " See email.", then the counts, then "First: ", and only then cuts the detail.
+ * does not fit, it drops " See email.", then the counts, then "First: ", and only then cuts the detail. A job error
+ * takes the detail, except from a domain close to lapsing, which comes before it: the renew digest's "check has not
+ * run" error hid the domain lapsing the next day in the email.
  */
 function renderSms(selection: Selection, counts: string, paging: ReadonlySet<NotifyEvent>, maxSeptets: number): string {
   const head = toGsm7(`autorenew: ${counts}.`);
   const tail = ' See email.';
-  const first = firstProblem(selection, paging);
-  const compact = selection.error
-    ? toGsm7(`Error: ${sanitizeLine(selection.error.message, 200)}.`)
-    : first
-      ? `${domainToGsm7(first.domain)} ${toGsm7(shortLabel(first))}.`
-      : '';
-  const detail = first && !selection.error ? `First: ${compact}` : compact;
-  const whole = detail ? [`${head} ${detail}${tail}`, `${head} ${detail}`, detail, compact] : [`${head}${tail}`];
+  const problem = firstProblem(selection, paging);
+  const first = selection.error && !(problem?.event === 'will-lapse' && lapsesSoonLine(problem)) ? undefined : problem;
+  const error = selection.error ? toGsm7(`Error: ${sanitizeLine(selection.error.message, 200)}.`) : '';
+  const named = first ? `${domainToGsm7(first.domain)} ${toGsm7(shortLabel(first))}.` : '';
+  const compact = [named, error].filter(Boolean).join(' ');
+  const detail = first ? `First: ${compact}` : compact;
+  // A domain named beside an error: the error's end is cut before the counts go.
+  const domainFirst = `${head} First: ${named} `;
+  const errorRoom = maxSeptets - gsm7Length(domainFirst);
+  const cutError = named && error && errorRoom >= 12 ? [`${domainFirst}${truncateGsm7(error, errorRoom)}`] : [];
+  const whole = detail
+    ? [`${head} ${detail}${tail}`, `${head} ${detail}`, ...cutError, detail, compact]
+    : [`${head}${tail}`];
   const fits = whole.find((text) => gsm7Length(text) <= maxSeptets);
   if (fits !== undefined) return fits;
   const room = maxSeptets - gsm7Length(head) - gsm7Length(tail) - 1;

@@ -379,6 +379,20 @@ describe('renderDigest: names and will-lapse (issue 12)', () => {
     expect(m?.email.indexOf('today.com')).toBeLessThan(m?.email.indexOf('old.com') ?? -1);
   });
 
+  test('a job error beside a domain with a day left: the SMS names the domain first, then the error', () => {
+    // The renew digest's "check has not run" error took the whole SMS, and the domain lapsing tomorrow was only in
+    // the email (a leftover of review 2026-12-05, round 5).
+    const policy: NotifyPolicy = { events: ['will-lapse', 'error'], smsEvents: ['will-lapse', 'error'] };
+    const error = { message: 'the check job has not finished a run for 3 days: renewals sent are not being confirmed' };
+    const lapsing = outcome({ event: 'will-lapse', domain: 'tomorrow.com', oldExpiryMs: NOW + DAY, daysLeft: 1 });
+    const m = render(digest([lapsing], { error }), policy);
+    expect(m.sms).toMatch(/^autorenew: job error, 1 will-lapse\. First: tomorrow\.com [^.]+\. Error: the check job/);
+    expect(gsm7Length(m.sms)).toBeLessThanOrEqual(SMS_TEXT_SEPTETS);
+    // A will-lapse line further off does not page: the error alone, as before.
+    const later = render(digest([{ ...lapsing, daysLeft: 20, oldExpiryMs: NOW + 20 * DAY }], { error }), policy);
+    expect(later.sms).toMatch(/^autorenew: job error, 1 will-lapse\. Error: the check job/);
+  });
+
   test('an IDN keyed in punycode is shown to people in Unicode', () => {
     const m = render(digest([outcome({ domain: 'xn--fsqu00a.xn--fiqs8s' })]));
     expect(m.email).toContain('- 例子.中国: expiry');
