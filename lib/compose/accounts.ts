@@ -11,7 +11,7 @@ import type { Notifier } from '../notify/port';
 import type { Policy } from '../policy/schema';
 import type { Credentials, CredentialsProvider } from '../registrar/port';
 import type { JobDeps } from '../renewal/deps';
-import { computeTimeMarginMs } from '../renewal/time-margin';
+import { computeRoomWaitLimitMs } from '../renewal/time-margin';
 import type { AlibabaAccess } from '../secrets';
 import { assembleDeps, type JobAdapters, withChatTargets } from './adapters';
 
@@ -94,6 +94,26 @@ export function composeAccounts(parts: {
   keyPeers?: Readonly<Config>;
 }): { room: AccountsRoom; jobs: AccountJob[] } {
   const accounts = parts.config.accounts;
+  const peerConfig = parts.keyPeers ?? parts.config;
+  const peers = peerConfig.accounts;
+  const providers = peers.map((account) => parts.credentialsFor(configForAccount(peerConfig, account), account));
+  const keys = sharedKeyCheck(peers.map(labelOf), providers);
+  const own = accounts.map((account) => {
+    const label = labelOf(account);
+    const index = peers.findIndex((p) => labelOf(p) === label);
+    const config = configForAccount(parts.config, account);
+    const policy = parts.policies.get(config.policyPath) as Policy;
+    const provider = providers[index] as CredentialsProvider;
+    const credentials = peers.length > 1 ? keys.guard(index, provider) : provider;
+    return {
+      account,
+      label,
+      config,
+      policy,
+      credentials,
+      registrar: parts.adapters.registrar(config, policy, credentials),
+    };
+  });
   const room = createAccountsRoom({
     job: parts.job,
     runId: parts.runId,
@@ -102,30 +122,24 @@ export function composeAccounts(parts: {
     log: parts.log,
     ...(parts.config.globalMaxDomains !== undefined ? { globalCap: parts.config.globalMaxDomains } : {}),
     passThrough: !namesAccounts(accounts),
-    // Two time margins before the platform's deadline: the accounts still have one to buy and report after it.
     ...(parts.remainingMs && accounts.length > 1
-      ? { waitLimitMs: Math.max(0, parts.remainingMs() - 2 * computeTimeMarginMs(undefined)) }
+      ? {
+          waitLimitMs: computeRoomWaitLimitMs(
+            parts.remainingMs(),
+            own.map((o) => o.registrar.worstCaseCallMs),
+          ),
+        }
       : {}),
   });
-  const peerConfig = parts.keyPeers ?? parts.config;
-  const peers = peerConfig.accounts;
-  const providers = peers.map((account) => parts.credentialsFor(configForAccount(peerConfig, account), account));
-  const keys = sharedKeyCheck(peers.map(labelOf), providers);
   // Every configured account's keyspace, also those a run narrowed to one (--account) leaves out: the planner reads
   // the others' claims (JobDeps.peerClaims).
   const ledgers = new Map(peers.map((account) => [account.name, parts.ledgerFor(account.name)]));
-  const jobs = accounts.map((account): AccountJob => {
-    const label = labelOf(account);
-    const index = peers.findIndex((p) => labelOf(p) === label);
-    const config = configForAccount(parts.config, account);
-    const policy = parts.policies.get(config.policyPath) as Policy;
+  const jobs = own.map(({ account, label, config, policy, credentials, registrar }): AccountJob => {
     const ledger = ledgers.get(account.name) as Ledger;
     const others = [...ledgers].flatMap(([name, l]) => (name === account.name ? [] : [l]));
     const log = account.name ? parts.log.child({ account: label }) : parts.log;
-    const own = providers[index] as CredentialsProvider;
-    const credentials = peers.length > 1 ? keys.guard(index, own) : own;
     const deps = assembleDeps({
-      registrar: parts.adapters.registrar(config, policy, credentials),
+      registrar,
       ...(parts.adapters.billing ? { billing: parts.adapters.billing(config, credentials) } : {}),
       ledger,
       notifier: withChatTargets(room.notifierFor(label), policy, {

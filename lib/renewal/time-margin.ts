@@ -12,6 +12,20 @@ export function computeTimeMarginMs(callWorstCaseMs: number | undefined): number
 }
 
 /**
+ * After how many ms (from now) the accounts room stops waiting for accounts still running: two of the jobs' own
+ * margins before the deadline (the largest of the accounts' registrars), so an account released from the room's
+ * share barrier still has one margin to buy in before it stops starting batches, and one to record and report.
+ * The room's margin was the default 90 s while a job with the deployed client stops buying 200 s before the
+ * deadline: the healthy account was released past its last moment to buy (2026-12-06). Never below 0.
+ * @param remainingMs ms left before the platform's deadline
+ * @param callWorstCaseMs each account's registrar worstCaseCallMs (undefined: the default)
+ */
+export function computeRoomWaitLimitMs(remainingMs: number, callWorstCaseMs: readonly (number | undefined)[]): number {
+  const margin = Math.max(computeTimeMarginMs(undefined), ...callWorstCaseMs.map(computeTimeMarginMs));
+  return Math.max(0, remainingMs - 2 * margin);
+}
+
+/**
  * True once the job has less than {@link computeTimeMarginMs} left (never without `remainingMs`, as in tests and
  * the CLI): a step stops starting registrar calls, so the run still records and reports what it did.
  */

@@ -1,8 +1,9 @@
+import { createAlibabaClient } from '../../lib/alibaba/client';
 import { executeRenew } from '../../lib/jobs';
 import { createAccountsRoom, runAccounts } from '../../lib/jobs/accounts';
 import { createLogger } from '../../lib/log';
 import type { Registrar } from '../../lib/registrar/port';
-import { computeTimeMarginMs } from '../../lib/renewal/time-margin';
+import { computeRoomWaitLimitMs } from '../../lib/renewal/time-margin';
 import { given } from '../helpers/builder';
 import { createCapturingNotifier } from '../helpers/world';
 
@@ -21,14 +22,15 @@ import { createCapturingNotifier } from '../helpers/world';
 const quiet = createLogger({ sink: () => {} });
 const FUNCTION_MS = 900_000;
 
-async function runUntilKilled(globalCap: number | undefined) {
+async function runUntilKilled(globalCap: number | undefined, worstCaseCallMs?: number) {
   const deadline = Date.now() + FUNCTION_MS;
   const remainingMs = () => deadline - Date.now();
   const healthy = await given({ domains: ['healthy.com+1d'] });
   const slow = await given({ domains: ['slow.com+20d'] });
   const base = slow.registrar;
+  const withWorstCase = (r: Registrar): Registrar => (worstCaseCallMs === undefined ? r : { ...r, worstCaseCallMs });
   const throttled: Registrar = {
-    ...base,
+    ...withWorstCase(base),
     listDomains: (q) =>
       new Promise((resolve, reject) => {
         setTimeout(() => base.listDomains(q).then(resolve, reject), 20 * 60_000);
@@ -42,11 +44,19 @@ async function runUntilKilled(globalCap: number | undefined) {
     primary,
     log: quiet,
     ...(globalCap !== undefined ? { globalCap } : {}),
-    // As compose/accounts.ts sets it for several accounts: two time margins (2 x 90 s) before the deadline.
-    waitLimitMs: remainingMs() - 2 * computeTimeMarginMs(undefined),
+    // As compose/accounts.ts sets it for several accounts: two of the jobs' time margins before the deadline.
+    waitLimitMs: computeRoomWaitLimitMs(remainingMs(), [worstCaseCallMs, worstCaseCallMs]),
   });
   const parts = [
-    { label: 'healthy', deps: healthy.deps({ notifier: room.notifierFor('healthy'), remainingMs }), t: healthy },
+    {
+      label: 'healthy',
+      deps: healthy.deps({
+        notifier: room.notifierFor('healthy'),
+        remainingMs,
+        registrar: withWorstCase(healthy.registrar),
+      }),
+      t: healthy,
+    },
     {
       label: 'slow',
       deps: slow.deps({ notifier: room.notifierFor('slow'), remainingMs, registrar: throttled }),
@@ -80,6 +90,19 @@ describe('a slow account and the function deadline', () => {
 
   test('with a global cap: the healthy account buys its 1-day domain before the invocation is killed', async () => {
     const { healthy } = await runUntilKilled(10);
+    expect(healthy.registrar.submissions().map((s) => s.domainName)).toEqual(['healthy.com']);
+  });
+
+  test("with a global cap and the deployed client's margin (200 s, not the default 90 s): the healthy account still buys", async () => {
+    // The room's limit was two default margins (180 s) before the deadline: the healthy account left the share
+    // barrier with less than its own 200 s margin and stopped before buying its 1-day domain (2026-12-06).
+    const unused = {
+      get: () => Promise.reject(new Error('unused')),
+      refresh: () => Promise.reject(new Error('unused')),
+    };
+    const deployed = createAlibabaClient({ credentials: unused }).worstCaseCallMs;
+    expect(deployed).toBeGreaterThan(60_000);
+    const { healthy } = await runUntilKilled(10, deployed);
     expect(healthy.registrar.submissions().map((s) => s.domainName)).toEqual(['healthy.com']);
   });
 
