@@ -179,6 +179,7 @@ export function assembleDeps(parts: {
   metrics?: JobDeps['metrics'];
   remainingMs?: () => number;
   peerClaims?: JobDeps['peerClaims'];
+  takeRunClaims?: JobDeps['takeRunClaims'];
 }): JobDeps {
   return {
     registrar: parts.registrar,
@@ -192,5 +193,6 @@ export function assembleDeps(parts: {
     sleep: realSleep,
     ...(parts.remainingMs ? { remainingMs: parts.remainingMs } : {}),
     ...(parts.peerClaims ? { peerClaims: parts.peerClaims } : {}),
+    ...(parts.takeRunClaims ? { takeRunClaims: parts.takeRunClaims } : {}),
   };
 }

@@ -19,6 +19,11 @@ import { fairShares } from '../renewal/budgets';
 export interface AccountsRoom {
   /** The notifier an account's job publishes through. */
   notifierFor(label: string): Notifier;
+  /**
+   * The account's JobDeps.takeRunClaims: the first account of the run to take a (domain, expiry) key keeps it;
+   * undefined for one unnamed account (nothing to share).
+   */
+  claimsFor(label: string): ((keys: readonly string[]) => ReadonlySet<string>) | undefined;
   /** The account's share of the global count cap for `demand` domains; undefined: no global cap. */
   shareFor(label: string): ((demand: number) => Promise<number>) | undefined;
   /** The account's job has finished (ok or not): it waits for nothing more. */
@@ -64,6 +69,8 @@ export function createAccountsRoom(options: {
   let shares: Promise<Map<string, number>> | undefined;
   let settleShares: ((s: Map<string, number>) => void) | undefined;
   let pastWaitLimit = false;
+  /** (domain, expiry) key -> the account of this run that took it first. */
+  const taken = new Map<string, string>();
   let waitTimer: ReturnType<typeof setTimeout> | undefined;
   if (options.waitLimitMs !== undefined) {
     waitTimer = setTimeout(() => {
@@ -148,6 +155,14 @@ export function createAccountsRoom(options: {
         },
       };
     },
+    claimsFor(label) {
+      if (options.passThrough) return undefined;
+      seat(label);
+      return (keys) => {
+        for (const key of keys) if (!taken.has(key)) taken.set(key, label);
+        return new Set(keys.filter((key) => taken.get(key) === label));
+      };
+    },
     shareFor(label) {
       if (options.globalCap === undefined) return undefined;
       const s = seat(label);
@@ -174,6 +189,7 @@ export function createAccountsRoom(options: {
       round = 0;
       shares = undefined;
       settleShares = undefined;
+      taken.clear();
       for (const s of seats.values()) Object.assign(s, { state: 'running', planned: false, demand: 0 });
     },
   };

@@ -24,6 +24,12 @@ export interface JobDeps {
    * between accounts is listed under the same (domain, expiry) in the new one. Absent with one account.
    */
   peerClaims?: (keys: readonly ClaimKey[]) => Promise<Claim[]>;
+  /**
+   * Takes `keys` (claimKey: domain and expiry) for this account in this run, across the run's accounts (the
+   * accounts room, in memory): returns those this account may buy, every key no other account took first. Called
+   * with claims durable and before the paid call. Absent with one account.
+   */
+  takeRunClaims?: (keys: readonly string[]) => ReadonlySet<string>;
   /** Milliseconds left before the platform kills the job (Lambda's getRemainingTimeInMillis); absent = unlimited. */
   remainingMs?: () => number;
 }

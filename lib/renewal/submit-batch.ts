@@ -17,7 +17,7 @@ import type { SubmitResult } from '../registrar/port';
 import { type BudgetPeriods, costOf, giveBack } from './budgets';
 import { applyToClaims, isLive, transitions } from './claims';
 import type { JobDeps } from './deps';
-import type { PlannedBatch } from './plan-types';
+import { claimKey, type PlannedBatch } from './plan-types';
 import { retryWithBackoff } from './retry';
 import { boundText } from './text';
 import { createOutOfTime } from './time-margin';
@@ -206,7 +206,8 @@ export async function sendPrepared(
 ): Promise<SentBatch> {
   const { batchId } = prepared;
   const log = deps.log.child({ runId, batchId });
-  const entries = claimed.length > 0 ? await dropHeldSincePlan(deps, prepared, claimed, periods) : claimed;
+  const unheld = claimed.length > 0 ? await dropHeldSincePlan(deps, prepared, claimed, periods) : claimed;
+  const entries = await dropTakenInRun(deps, prepared, unheld, periods);
   const heldAfterPlan = claimed.filter((e) => !entries.includes(e)).map((e) => e.domain);
   if (heldAfterPlan.length > 0)
     log.warn('domains held by a person after this run planned them (autorenew hold): not bought', {
@@ -331,6 +332,38 @@ async function dropHeldSincePlan(
     (err: unknown) => deps.log.warn('claims of held domains not released; the sweep releases them', describeError(err)),
   );
   return entries.filter((e) => !held.has(e.domain));
+}
+
+/**
+ * Leaves out the entries another account of this run has taken (JobDeps.takeRunClaims): the same domain and expiry
+ * listed by two accounts (two RAM users of one Alibaba account, or a domain pushed between them). Each account's
+ * planner reads the others' claims, but the accounts plan at the same time, before either has claimed, and both
+ * bought (M1 is per domain and expiry, whatever the account). Their claims here are released, best effort.
+ */
+async function dropTakenInRun(
+  deps: JobDeps,
+  prepared: Batch,
+  entries: readonly BatchEntry[],
+  periods: BudgetPeriods,
+): Promise<readonly BatchEntry[]> {
+  if (!deps.takeRunClaims || entries.length === 0) return entries;
+  const mine = deps.takeRunClaims(entries.map((e) => claimKey(e.domain, e.expiryMs)));
+  const taken = entries.filter((e) => !mine.has(claimKey(e.domain, e.expiryMs)));
+  if (taken.length === 0) return entries;
+  deps.log.warn('domains another account of this run is buying (listed by both at the same expiry): not bought here', {
+    domains: taken.map((e) => e.domain),
+  });
+  await giveBack(deps, periods, { count: taken.length, spend: costOf(taken) });
+  await releaseUnsent(
+    deps,
+    prepared,
+    taken,
+    'bought by another account of this run (the same domain and expiry)',
+    false,
+  ).catch((err: unknown) =>
+    deps.log.warn('claims left to another account not released; the sweep releases them', describeError(err)),
+  );
+  return entries.filter((e) => !taken.includes(e));
 }
 
 /**
