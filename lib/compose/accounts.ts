@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { type Account, labelOf, namesAccounts } from '../accounts';
 import type { Clock } from '../clock';
+import { LEDGER_CONCURRENCY, mapWithLimit } from '../concurrency';
 import type { Config } from '../config';
 import { InputError } from '../errors';
 import { type AccountsRoom, createAccountsRoom } from '../jobs/accounts';
@@ -230,6 +231,16 @@ export function policyPathsOf(config: Readonly<Config>): string[] {
  * Reads the claims of `keys` in every ledger keyspace of `peers` (the deployment's other accounts), for the planner's
  * cross-account guard (JobDeps.peerClaims).
  */
-export function peerClaimsOf(peers: readonly Pick<Ledger, 'getClaims'>[]): NonNullable<JobDeps['peerClaims']> {
-  return async (keys) => (await Promise.all(peers.map((p) => p.getClaims(keys)))).flat();
+export function peerClaimsOf(
+  peers: readonly Pick<Ledger, 'getClaims' | 'listClaimsForDomain'>[],
+): NonNullable<JobDeps['peerClaims']> {
+  return async (keys, wholeDomains) =>
+    (
+      await Promise.all(
+        peers.flatMap((p) => [
+          p.getClaims(keys),
+          mapWithLimit(wholeDomains, LEDGER_CONCURRENCY, (d) => p.listClaimsForDomain(d)).then((all) => all.flat()),
+        ]),
+      )
+    ).flat();
 }

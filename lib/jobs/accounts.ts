@@ -5,6 +5,9 @@ import { describeError } from '../log';
 import type { Notifier, RenderedMessage } from '../notify/port';
 import { type AccountPart, accountEmailBudget, accountSmsBudget, combineAccountParts } from '../renewal/account-digest';
 import { fairShares } from '../renewal/budgets';
+import type { JobDeps } from '../renewal/deps';
+import { isSameListedExpiry } from '../renewal/expiry';
+import { claimKey } from '../renewal/plan-types';
 
 /**
  * A run over several accounts (docs/design.md, Accounts): each account runs on its own (its own registrar, key,
@@ -23,7 +26,7 @@ export interface AccountsRoom {
    * The account's JobDeps.takeRunClaims: the first account of the run to take a (domain, expiry) key keeps it;
    * undefined for one unnamed account (nothing to share).
    */
-  claimsFor(label: string): ((keys: readonly string[]) => ReadonlySet<string>) | undefined;
+  claimsFor(label: string): JobDeps['takeRunClaims'];
   /** The account's share of the global count cap for `demand` domains; undefined: no global cap. */
   shareFor(label: string): ((demand: number) => Promise<number>) | undefined;
   /** The account's job has finished (ok or not): it waits for nothing more. */
@@ -69,8 +72,8 @@ export function createAccountsRoom(options: {
   let shares: Promise<Map<string, number>> | undefined;
   let settleShares: ((s: Map<string, number>) => void) | undefined;
   let pastWaitLimit = false;
-  /** (domain, expiry) key -> the account of this run that took it first. */
-  const taken = new Map<string, string>();
+  /** Domain -> the expiries taken in this run, each with the account that took it first. */
+  const taken = new Map<string, { expiryMs: number; label: string }[]>();
   let waitTimer: ReturnType<typeof setTimeout> | undefined;
   if (options.waitLimitMs !== undefined) {
     waitTimer = setTimeout(() => {
@@ -158,9 +161,18 @@ export function createAccountsRoom(options: {
     claimsFor(label) {
       if (options.passThrough) return undefined;
       seat(label);
-      return (keys) => {
-        for (const key of keys) if (!taken.has(key)) taken.set(key, label);
-        return new Set(keys.filter((key) => taken.get(key) === label));
+      return (entries) => {
+        const mine = new Set<string>();
+        for (const { domain, expiryMs } of entries) {
+          const list = taken.get(domain) ?? [];
+          let first = list.find((t) => isSameListedExpiry(t.expiryMs, expiryMs));
+          if (!first) {
+            first = { expiryMs, label };
+            taken.set(domain, [...list, first]);
+          }
+          if (first.label === label) mine.add(claimKey(domain, expiryMs));
+        }
+        return mine;
       };
     },
     shareFor(label) {

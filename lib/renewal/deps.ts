@@ -20,16 +20,19 @@ export interface JobDeps {
   newId: () => string;
   sleep: (ms: number) => Promise<void>;
   /**
-   * The claims the other accounts of this deployment hold for these keys (their ledger keyspaces): a domain moved
-   * between accounts is listed under the same (domain, expiry) in the new one. Absent with one account.
+   * The claims the other accounts of this deployment hold for these keys, and every claim they hold of
+   * `wholeDomains` (their ledger keyspaces): a domain moved between accounts, or seen through two keys of one
+   * account, is listed under the same (domain, expiry) in both, or the same date cut to the day in one of them
+   * (whose precise time only a read of the whole domain finds). Absent with one account.
    */
-  peerClaims?: (keys: readonly ClaimKey[]) => Promise<Claim[]>;
+  peerClaims?: (keys: readonly ClaimKey[], wholeDomains: readonly string[]) => Promise<Claim[]>;
   /**
-   * Takes `keys` (claimKey: domain and expiry) for this account in this run, across the run's accounts (the
-   * accounts room, in memory): returns those this account may buy, every key no other account took first. Called
-   * with claims durable and before the paid call. Absent with one account.
+   * Takes `entries` (domain and expiry) for this account in this run, across the run's accounts (the accounts room,
+   * in memory): returns the claimKeys of those this account may buy, every one no other account took first (at the
+   * same listed expiry: expiry.ts isSameListedExpiry). Called with claims durable and before the paid call. Absent
+   * with one account.
    */
-  takeRunClaims?: (keys: readonly string[]) => ReadonlySet<string>;
+  takeRunClaims?: (entries: readonly ClaimKey[]) => ReadonlySet<string>;
   /** Milliseconds left before the platform kills the job (Lambda's getRemainingTimeInMillis); absent = unlimited. */
   remainingMs?: () => number;
 }

@@ -31,6 +31,25 @@ function isSameDayTruncated(a: number, b: number): boolean {
 }
 
 /**
+ * True when two listed expiries (epoch ms) are the same date: equal, or one of them cut to the day (UTC or UTC+8).
+ * Two accounts' listings of one domain differ so under a truncating listing, and a claim keyed by one reading was
+ * not found by the other's key: both accounts bought it (2026-12-06, the chaos suite with two accounts).
+ */
+export function isSameListedExpiry(a: number, b: number): boolean {
+  return a === b || isSameDayTruncated(a, b);
+}
+
+/** Whether `ms` is a day start in UTC or UTC+8: a reading that may be another reading cut to the day. */
+export function isDayStart(ms: number): boolean {
+  return DAY_ZONES_MS.some((zone) => (ms + zone) % DAY_MS === 0);
+}
+
+/** The readings of `ms` cut to the day, in UTC and UTC+8 (those other than `ms` itself), epoch ms. */
+export function dayStartsOf(ms: number): number[] {
+  return DAY_ZONES_MS.map((zone) => Math.floor((ms + zone) / DAY_MS) * DAY_MS - zone).filter((d) => d !== ms);
+}
+
+/**
  * What a read-back expiry says about a renewal of `years` from `oldMs` (all epoch ms, UTC):
  * - `unchanged`: the old expiry (exactly, or the same UTC or UTC+8 date with one reading truncated to that day); a queued
  *   task also leaves it so, so this alone is no evidence that nothing was bought;

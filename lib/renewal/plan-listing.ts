@@ -8,7 +8,7 @@ import type { ListedDomain } from '../registrar/port';
 import { isLive, RENEWED_ELSEWHERE_CODE } from './claims';
 import { DAY_MS } from './dates';
 import type { JobDeps } from './deps';
-import { isReadDifferently, RENEWED_TOLERANCE_MS } from './expiry';
+import { dayStartsOf, isDayStart, isReadDifferently, isSameListedExpiry, RENEWED_TOLERANCE_MS } from './expiry';
 import { findRenewingElsewhere, queuedTaskMark, type RenewingElsewhere, ranTaskMark, taskNosOf } from './foreign-tasks';
 import { noticeDaysOf, readNotices } from './notice';
 import { listingWindow, planRenewals } from './plan';
@@ -505,18 +505,33 @@ async function readBalance(
  * since every guard read one account's keyspace (review 2026-12-05, round 5, I). A failed read fails the plan, as
  * the account's own read does: nothing is bought on a guess.
  */
+/**
+ * The other accounts' live or RENEWED claims of the candidates, keyed by the candidate's own claimKey: at its listed
+ * expiry or the same date cut to the day (expiry.ts isSameListedExpiry). A precise listing reads its day-start keys
+ * too; a listing cut to the day reads the whole domain, as the other's claim may hold the precise time.
+ */
 async function readPeerClaims(
   deps: Pick<JobDeps, 'peerClaims'>,
   candidates: readonly ListedDomain[],
 ): Promise<Map<string, Claim>> {
   const found = new Map<string, Claim>();
   if (!deps.peerClaims || candidates.length === 0) return found;
-  const claims = await deps.peerClaims(candidates.map((d) => ({ domain: d.domainName, expiryMs: d.expiresAtMs })));
-  for (const c of claims) {
+  const keys = candidates.flatMap((d) =>
+    [d.expiresAtMs, ...dayStartsOf(d.expiresAtMs)].map((expiryMs) => ({ domain: d.domainName, expiryMs })),
+  );
+  const whole = [...new Set(candidates.filter((d) => isDayStart(d.expiresAtMs)).map((d) => d.domainName))];
+  const byDomain = new Map<string, Claim[]>();
+  for (const c of await deps.peerClaims(keys, whole)) {
     if (c.status !== 'RENEWED' && !isLive(c)) continue;
-    const key = claimKey(c.domain, c.expiryMs);
-    const kept = found.get(key);
-    if (!kept || kept.status === 'RENEWED') found.set(key, c); // a live one wins: it is still in flight
+    byDomain.set(c.domain, [...(byDomain.get(c.domain) ?? []), c]);
+  }
+  for (const d of candidates) {
+    for (const c of byDomain.get(d.domainName) ?? []) {
+      if (!isSameListedExpiry(d.expiresAtMs, c.expiryMs)) continue;
+      const key = claimKey(d.domainName, d.expiresAtMs);
+      const kept = found.get(key);
+      if (!kept || kept.status === 'RENEWED') found.set(key, c); // a live one wins: it is still in flight
+    }
   }
   return found;
 }
@@ -573,7 +588,11 @@ async function planWithLedger(
   for (const d of candidates) {
     const key = claimKey(d.domainName, d.expiresAtMs);
     const view = viewOf(d.expiresAtMs, claims.get(key), live.get(d.domainName));
-    if (view) inFlight.set(key, view);
+    const peer = peers.get(key);
+    const peerView = peer && viewOf(d.expiresAtMs, peer, undefined);
+    // Another account's live or renewed claim outranks our own finished one: the claim an account released when
+    // another account of its run took the domain (JobDeps.takeRunClaims) made it due again here the next day.
+    if (view && !(view.status === 'FAILED' && peerView)) inFlight.set(key, view);
     // Our own renewal of this cycle, its expiry read a little differently by a lagging listing: renewed, not due.
     else if (
       elsewhere?.renewedByUs.has(d.domainName) ||
@@ -584,8 +603,6 @@ async function planWithLedger(
       // Our own task's claim of this cycle whose row did not succeed: it decides, as the listed key's own would.
       const own = elsewhere?.ownCycle.get(d.domainName);
       const ownView = own && viewOf(own.expiryMs, own, undefined);
-      const peer = peers.get(key);
-      const peerView = peer && viewOf(d.expiresAtMs, peer, undefined);
       if (ownView) inFlight.set(key, ownView);
       else if (peerView) inFlight.set(key, peerView);
     }

@@ -347,7 +347,7 @@ async function dropTakenInRun(
   periods: BudgetPeriods,
 ): Promise<readonly BatchEntry[]> {
   if (!deps.takeRunClaims || entries.length === 0) return entries;
-  const mine = deps.takeRunClaims(entries.map((e) => claimKey(e.domain, e.expiryMs)));
+  const mine = deps.takeRunClaims(entries.map((e) => ({ domain: e.domain, expiryMs: e.expiryMs })));
   const taken = entries.filter((e) => !mine.has(claimKey(e.domain, e.expiryMs)));
   if (taken.length === 0) return entries;
   deps.log.warn('domains another account of this run is buying (listed by both at the same expiry): not bought here', {

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { peerClaimsOf } from '../../lib/compose/accounts';
 import { AmbiguousOutcomeError, LedgerConflictError, LedgerError, RejectedFinalError } from '../../lib/errors';
 import { executeCheck, executeRenew } from '../../lib/jobs';
 import { createAccountsRoom, runAccounts } from '../../lib/jobs/accounts';
@@ -112,6 +113,8 @@ export interface ChaosReport {
   renewals: number;
   /** (domain, expiry) submitted again without the registrar having reported the earlier attempt failed (M1). */
   duplicates: string[];
+  /** (domain, expiry) renewed in both accounts (M1 is per domain and expiry, whatever the account). */
+  crossAccountDuplicates?: string[];
   /** Renewals executed twice from the same expiry (money spent twice). */
   doubleRenewals: string[];
   /** Tasks the sandbox accepted whose TaskNo the ledger does not know (M2). */
@@ -297,7 +300,11 @@ function buildPortfolio(
  * The second account's portfolio: the same generator under the prefix `b`, expiries a few hours later, and the last
  * few entries replaced by names the primary also holds, with the primary's exact expiry (same claim key in two
  * keyspaces): one that fails in the primary but renews in b, one that renews in the primary but fails in b, and
- * two (one an IDN) that renew in both. Each must be its own renewal in its own account, never confused.
+ * two (one an IDN) that renew in both. A name held by both at one expiry is one (domain, expiry): two keys of one
+ * Alibaba account, or a domain pushed between accounts. It is bought once, by whichever account takes it first in
+ * a run (JobDeps.takeRunClaims), never by both (the check `bought by both accounts`), and where it fails in that
+ * account the other may still buy it on a later run. Its own failing name, expiring mid-scenario, keeps b's
+ * failures notified whichever account takes the shared ones.
  */
 function secondPortfolio(
   primary: SandboxFixtureDomain[],
@@ -319,7 +326,12 @@ function secondPortfolio(
   const idn = pick((d) => !/^[a-z0-9.-]+$/.test(d.domainName));
   if (idn) shared.push({ ...idn });
   const keep = Math.max(o.failingDomains, own.domains.length - shared.length);
-  return { domains: [...own.domains.slice(0, keep), ...shared], balance: own.balance };
+  const lateFailing = {
+    domainName: 'bpricey-late.com',
+    expiresAtMs: startMs + (spreadDays / 2) * DAY_MS + 12_345,
+    price: 1e12,
+  };
+  return { domains: [...own.domains.slice(0, keep), ...shared, lateFailing], balance: own.balance };
 }
 
 /** One account of a chaos run: its sandbox name, label in digests, and ports (wrapped with the run's faults). */
@@ -528,7 +540,16 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     });
     const parts = accounts.map((account) => {
       const ctl = processCrash ?? crashSwitch(allowCrash && rng() < crashRate, maxCall);
-      const { deps } = runDeps(account, ctl, stale, () => room.notifierFor(account.label));
+      const { deps: own } = runDeps(account, ctl, stale, () => room.notifierFor(account.label));
+      // As compose/accounts.ts wires an account of several: the others' keyspaces for the planner, and the room's
+      // run-wide claim keys before each paid call (a name both hold at one expiry is one renewal, M1).
+      const take = room.claimsFor(account.label);
+      const peers = accounts.filter((o) => o !== account).map((o) => o.plainLedger);
+      const deps: JobDeps = {
+        ...own,
+        ...(take ? { takeRunClaims: take } : {}),
+        ...(options.sharedKeyspace ? {} : { peerClaims: peerClaimsOf(peers) }),
+      };
       ctls.set(account.label, ctl);
       const share = room.shareFor(account.label);
       return {
@@ -638,6 +659,14 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     const label = (a: AccountChecks, list: readonly string[]) => (two ? list.map((x) => `${a.label}:${x}`) : list);
     const all = (pick: (a: AccountChecks) => readonly string[]) => perAccount.flatMap((a) => label(a, pick(a)));
     const state = world.sandbox.state();
+    const submittedBy = new Map<string, Set<string>>();
+    for (const account of accounts) {
+      const own = account.name === '' ? state : world.sandbox.state(account.name);
+      for (const s of own.renewals) {
+        const key = `${normalizeDomain(s.domainName)}@${new Date(s.fromExpiryMs).toISOString()}`;
+        submittedBy.set(key, new Set([...(submittedBy.get(key) ?? []), account.label]));
+      }
+    }
     return {
       seed: options.seed,
       days: options.days,
@@ -675,6 +704,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
               failureNotices: a.failureNotices,
             })),
             globalCap: globalCapped,
+            crossAccountDuplicates: [...submittedBy].filter(([, by]) => by.size > 1).map(([key]) => key),
             globalCapExceeded: [...capOfDay]
               .filter(([day, cap]) => (submittedOnDay.get(day) ?? 0) > cap)
               .map(([day, cap]) => `day ${day}: ${submittedOnDay.get(day)} submitted, cap ${cap}`),
@@ -749,6 +779,7 @@ export function describeViolations(r: ChaosReport): string[] {
     if (list.length > 0) out.push(`${name} (${list.length}): ${list.slice(0, 5).join(', ')}`);
   };
   add('duplicate submissions', r.duplicates);
+  add('bought by both accounts', r.crossAccountDuplicates ?? []);
   add('double renewals', r.doubleRenewals);
   add('lost tasks', r.lostTasks);
   add('silently lapsed domains', r.silentlyLapsed);

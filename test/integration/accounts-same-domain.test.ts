@@ -103,4 +103,14 @@ describe('two accounts of one run listing the same domain and expiry', () => {
       .join('\n');
     expect(email.match(/- shared\.com: /g)).toHaveLength(1);
   });
+
+  it('the next run: the account that left it to the other does not buy it on its own released claim', async () => {
+    // The account that lost the key released its claim (FAILED not-submitted): claimable again by its own ledger, and
+    // its planner let that own finished claim decide before the other account's live one.
+    await coldHandler('renew')({}, { awsRequestId: 'same-2', getRemainingTimeInMillis: () => 600_000 });
+    const shared = [...sandbox.state().submissions, ...sandbox.state('second').submissions].filter(
+      (s) => s.domainName === 'shared.com',
+    );
+    expect(shared).toHaveLength(1);
+  });
 });

@@ -108,7 +108,7 @@ describe('the accounts of one local run read one another’s claims', () => {
       const onlyB = await openLocalAccounts(io, { job: 'renew', account: 'b' });
       try {
         expect(onlyB.jobs.map((j) => j.label)).toEqual(['b']);
-        const peers = (await onlyB.jobs[0]?.deps.peerClaims?.([{ domain: 'moved.com', expiryMs }])) ?? [];
+        const peers = (await onlyB.jobs[0]?.deps.peerClaims?.([{ domain: 'moved.com', expiryMs }], [])) ?? [];
         expect(peers.map((c) => [c.domain, c.status])).toEqual([['moved.com', 'CLAIMED']]);
         expect(await onlyB.jobs[0]?.deps.ledger.getClaims([{ domain: 'moved.com', expiryMs }])).toEqual([]);
       } finally {

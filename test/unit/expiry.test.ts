@@ -1,4 +1,4 @@
-import { judgeExpiry } from '../../lib/renewal/expiry';
+import { dayStartsOf, isDayStart, isSameListedExpiry, judgeExpiry } from '../../lib/renewal/expiry';
 
 const at = (iso: string) => Date.parse(iso);
 const OLD = at('2027-03-10T05:30:00Z'); // 13:30 on 10 March in Beijing
@@ -23,5 +23,28 @@ describe('judgeExpiry (what a read-back expiry says about a renewal of 1 year fr
 
   test('an OLD reading that was itself cut to Beijing midnight matches the exact instant of that Beijing day', () => {
     expect(judgeExpiry(at('2027-03-09T16:00:00Z'), 1, OLD)).toBe('unchanged');
+  });
+});
+
+describe('one listed expiry read two ways (two accounts, one truncating)', () => {
+  const precise = Date.UTC(2026, 0, 5, 9, 38, 28);
+  test.each([
+    ['equal', precise, precise, true],
+    ['cut to the UTC day', Date.UTC(2026, 0, 5), precise, true],
+    ['cut to the UTC+8 day', Date.UTC(2026, 0, 4, 16), precise, true],
+    ['the UTC day before', Date.UTC(2026, 0, 4), precise, false],
+    ['a day later, both precise (two things)', precise + 86_400_000, precise, false],
+    ['an hour apart, neither cut', precise + 3_600_000, precise, false],
+  ])('%s', (_what, a, b, same) => {
+    expect(isSameListedExpiry(a, b)).toBe(same);
+    expect(isSameListedExpiry(b, a)).toBe(same);
+  });
+
+  test('the day starts a precise reading may have been cut to, and which readings are day starts', () => {
+    expect(dayStartsOf(precise)).toEqual([Date.UTC(2026, 0, 5), Date.UTC(2026, 0, 4, 16)]);
+    expect(dayStartsOf(Date.UTC(2026, 0, 5))).toEqual([Date.UTC(2026, 0, 4, 16)]);
+    expect(isDayStart(Date.UTC(2026, 0, 5))).toBe(true);
+    expect(isDayStart(Date.UTC(2026, 0, 4, 16))).toBe(true);
+    expect(isDayStart(precise)).toBe(false);
   });
 });
