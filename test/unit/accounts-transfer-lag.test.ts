@@ -68,4 +68,29 @@ describe('a domain moved between two accounts of one deployment', () => {
     expect(regB.submissions()).toEqual([]);
     expect(run.plan.decisions.find((d) => d.domain.domainName === 'moved.com')?.reason).toBe('in-flight');
   });
+
+  // Two keys of one Alibaba account (or a push between accounts) under a listing that cuts dates to the day in one
+  // of them: the claim keyed by one reading was not found by the other's key, and both bought (2026-12-06, chaos).
+  test.each([
+    ['a lists the precise time, b the day', false],
+    ['a lists the day, b the precise time', true],
+  ])('%s: b does not buy what a is renewing', async (_what, aCut) => {
+    const t = await given({ domains: ['moved.com+5d'], rejectStaleExpiry: false });
+    const precise = Math.floor(t.clock.now() / DAY) * DAY + 5 * DAY + 34_708_000; // 09:38:28 UTC
+    const cut = Math.floor(precise / DAY) * DAY;
+    const store = new MemoryLedgerStore();
+    const ledgerA = createMemoryLedger({ store, account: 'a' });
+    const ledgerB = createMemoryLedger({ store, account: 'b' });
+    await t.renew({
+      deps: { ledger: ledgerA, registrar: listingOnly(t.registrar, 'moved.com', aCut ? cut : precise) },
+    });
+    expect(t.registrar.submissions()).toHaveLength(1);
+    const deps = t.deps({ ledger: ledgerB, registrar: listingOnly(t.registrar, 'moved.com', aCut ? precise : cut) });
+    const run = await executeRenew(
+      { ...deps, peerClaims: peerClaimsOf([ledgerA]) },
+      { policy: t.policy, dryRun: false, runId: 'b-1' },
+    );
+    expect(t.registrar.submissions()).toHaveLength(1);
+    expect(run.plan.decisions.find((d) => d.domain.domainName === 'moved.com')?.reason).toBe('in-flight');
+  });
 });
