@@ -128,6 +128,7 @@ export function composeAccounts(parts: {
           waitLimitMs: computeRoomWaitLimitMs(
             parts.remainingMs(),
             own.map((o) => o.registrar.worstCaseCallMs),
+            parts.config.globalMaxDomains !== undefined,
           ),
         }
       : {}),

@@ -60,6 +60,11 @@ export interface RenderedMessage {
   default: string;
   event: NotifyEvent /* most severe present */;
   severity: 'info' | 'alert';
+  /**
+   * The SMS names a domain within 7 days of lapsing (or urgent): with several accounts, the combined SMS is that
+   * account's, before another's job error (lib/renewal/account-digest.ts).
+   */
+  smsLapsing?: true;
   /** The digest this was rendered from: chat targets re-render it for their own events (lib/notify/fanout.ts). */
   digest?: Digest;
   /**

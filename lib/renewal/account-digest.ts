@@ -103,7 +103,8 @@ export function combineAccountParts(
     ]),
   ].join('\n');
 
-  const smsSource = alerting[0] ?? top;
+  // A domain about to lapse pages before another account's job error, as it does within one account.
+  const smsSource = alerting.find((p) => p.message.smsLapsing) ?? alerting[0] ?? top;
   const more = moreAlerting(alerting.length - 1);
   // Each account rendered its SMS within accountSmsBudget; the cut is a safety net for other callers.
   const sms = truncateGsm7(

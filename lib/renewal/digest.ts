@@ -149,6 +149,7 @@ export function renderDigest(
     subject: toAsciiLine(`[autorenew] ${counts} (${job})`, MAX_SUBJECT_CHARS),
     email: email.text,
     sms: renderSms(selection, counts, smsEvents, limits.maxSmsSeptets ?? SMS_TEXT_SEPTETS),
+    ...(smsNamesLapse(selection, smsEvents) ? { smsLapsing: true as const } : {}),
     default: sanitizeLine(
       `autorenew ${job} run ${sanitizeLine(digest.runId, MAX_ID_CHARS)}: ${counts}. ${describeFirst(selection)}`,
       MAX_DEFAULT_CHARS,
@@ -258,6 +259,12 @@ function describeFirst(selection: Selection): string {
   return first ? `First: ${sanitizeLine(first.domain, 80)} ${shortLabel(first)}.` : '';
 }
 
+/** Whether the SMS names a domain within WILL_LAPSE_SMS_DAYS of lapsing (or urgent): what pages first. */
+function smsNamesLapse(selection: Selection, paging: ReadonlySet<NotifyEvent>): boolean {
+  const problem = firstProblem(selection, paging);
+  return problem?.event === 'will-lapse' && lapsesSoonLine(problem) && selection.alerting.includes('will-lapse');
+}
+
 /**
  * One SMS of at most `maxSeptets`. The domain a person must act on is what it keeps longest: when the whole text
  * does not fit, it drops " See email.", then the counts, then "First: ", and only then cuts the detail. A job error
@@ -268,7 +275,7 @@ function renderSms(selection: Selection, counts: string, paging: ReadonlySet<Not
   const head = toGsm7(`autorenew: ${counts}.`);
   const tail = ' See email.';
   const problem = firstProblem(selection, paging);
-  const first = selection.error && !(problem?.event === 'will-lapse' && lapsesSoonLine(problem)) ? undefined : problem;
+  const first = selection.error && !smsNamesLapse(selection, paging) ? undefined : problem;
   const error = selection.error ? toGsm7(`Error: ${sanitizeLine(selection.error.message, 200)}.`) : '';
   const named = first ? `${domainToGsm7(first.domain)} ${toGsm7(shortLabel(first))}.` : '';
   const compact = [named, error].filter(Boolean).join(' ');
@@ -282,6 +289,9 @@ function renderSms(selection: Selection, counts: string, paging: ReadonlySet<Not
     : [`${head}${tail}`];
   const fits = whole.find((text) => gsm7Length(text) <= maxSeptets);
   if (fits !== undefined) return fits;
+  // Even the domain, its label and the error do not fit: cut that, the domain first (it keeps what it can of the
+  // name), not the counts (review 2026-12-06: the counts and " See email." were kept and the domain cut to nothing).
+  if (named) return truncateGsm7(compact, maxSeptets);
   const room = maxSeptets - gsm7Length(head) - gsm7Length(tail) - 1;
   const fitted = detail && room >= 12 ? truncateGsm7(detail, room) : '';
   return truncateGsm7(fitted ? `${head} ${fitted}${tail}` : `${head}${tail}`, maxSeptets);

@@ -12,17 +12,24 @@ export function computeTimeMarginMs(callWorstCaseMs: number | undefined): number
 }
 
 /**
- * After how many ms (from now) the accounts room stops waiting for accounts still running: two of the jobs' own
- * margins before the deadline (the largest of the accounts' registrars), so an account released from the room's
- * share barrier still has one margin to buy in before it stops starting batches, and one to record and report.
- * The room's margin was the default 90 s while a job with the deployed client stops buying 200 s before the
- * deadline: the healthy account was released past its last moment to buy (2026-12-06). Never below 0.
+ * After how many ms (from now) the accounts room stops waiting for accounts still running, counted in the jobs' own
+ * margin (the largest of the accounts' registrars'). With a global cap, two margins before the deadline: an account
+ * released from the share barrier still has one margin to buy in before it stops starting batches, and one to
+ * record and report (the room's margin was the default 90 s while a job with the deployed client stops buying 200 s
+ * before the deadline: the healthy account was released past its last moment to buy, 2026-12-06). Without one, the
+ * room only holds digests: one margin, as a job keeps for itself (two of them, 460 s, were more than the check
+ * function's 300 s, so every hourly check sent one message per account). Never below 0.
  * @param remainingMs ms left before the platform's deadline
  * @param callWorstCaseMs each account's registrar worstCaseCallMs (undefined: the default)
+ * @param sharesCap whether the room shares a global cap (AUTORENEW_GLOBAL_MAX_DOMAINS)
  */
-export function computeRoomWaitLimitMs(remainingMs: number, callWorstCaseMs: readonly (number | undefined)[]): number {
+export function computeRoomWaitLimitMs(
+  remainingMs: number,
+  callWorstCaseMs: readonly (number | undefined)[],
+  sharesCap: boolean,
+): number {
   const margin = Math.max(computeTimeMarginMs(undefined), ...callWorstCaseMs.map(computeTimeMarginMs));
-  return Math.max(0, remainingMs - 2 * margin);
+  return Math.max(0, remainingMs - (sharesCap ? 2 : 1) * margin);
 }
 
 /**

@@ -12,13 +12,14 @@ const NOW = Date.UTC(2026, 11, 6, 6, 0, 0);
 const DAY_MS = 86_400_000;
 
 /**
- * The Lambda composition gives the accounts room its wait limit (compose/accounts.ts: two time margins before the
- * deadline the context reports). The room's own tests set the limit by hand, so nothing showed that the deployed
- * handler sets it at all, nor that its margin was 90 s, the default, while the jobs stop buying 200 s before the
- * deadline with the deployed client: with a global cap, the healthy account held at the share barrier was released
- * past its own last moment to buy. Here the handler starts with exactly two of the jobs' margins left: the limit is 0, so the room
- * waits for no account, and each account's digest goes out on its own (the first naming the other as still
- * running) instead of one combined digest. With ten minutes left (test/integration/accounts.test.ts) it is one.
+ * The Lambda composition gives the accounts room its wait limit (compose/accounts.ts, time-margin.ts
+ * computeRoomWaitLimitMs: the jobs' own margin before the deadline the context reports, two with a global cap). The
+ * room's own tests set the limit by hand, so nothing showed that the deployed handler sets it at all, nor that its
+ * margin was 90 s, the default, while the jobs stop buying 200 s before the deadline with the deployed client: with
+ * a global cap, the healthy account held at the share barrier was released past its own last moment to buy. Here
+ * the handler (no global cap) starts with exactly one of the jobs' margins left: the limit is 0, so the room waits
+ * for no account, and each account's digest goes out on its own (the first naming the other as still running)
+ * instead of one combined digest. With ten minutes left (test/integration/accounts.test.ts) it is one.
  */
 describe('the deployed renew handler gives the accounts room its wait limit', () => {
   let sandbox: Sandbox;
@@ -77,14 +78,15 @@ describe('the deployed renew handler gives the accounts room its wait limit', ()
     await sandbox?.close();
   });
 
-  it('with two time margins left: both accounts still buy, and their digests go out without waiting for each other', async () => {
-    // The margin the jobs keep with the deployed client (its retries and timeouts: 200 s), not the default one.
+  it('with one time margin left: both accounts still buy, and their digests go out without waiting for each other', async () => {
+    // The margin the jobs keep with the deployed client (its retries and timeouts, 200 s, and 30 s of ledger
+    // writes), not the default one. A job stops buying with less than one margin left: exactly one, it still buys.
     const unused = {
       get: () => Promise.reject(new Error('unused')),
       refresh: () => Promise.reject(new Error('unused')),
     };
-    const twoMargins = 2 * computeTimeMarginMs(createAlibabaClient({ credentials: unused }).worstCaseCallMs);
-    await coldHandler('renew')({}, { awsRequestId: 'wait-1', getRemainingTimeInMillis: () => twoMargins });
+    const margin = computeTimeMarginMs(createAlibabaClient({ credentials: unused }).worstCaseCallMs);
+    await coldHandler('renew')({}, { awsRequestId: 'wait-1', getRemainingTimeInMillis: () => margin });
 
     expect(sandbox.state().submissions.map((s) => s.domainName)).toEqual(['main-due.com']);
     expect(sandbox.state('second').submissions.map((s) => s.domainName)).toEqual(['second-due.com']);

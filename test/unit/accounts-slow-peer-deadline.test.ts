@@ -45,7 +45,7 @@ async function runUntilKilled(globalCap: number | undefined, worstCaseCallMs?: n
     log: quiet,
     ...(globalCap !== undefined ? { globalCap } : {}),
     // As compose/accounts.ts sets it for several accounts: two of the jobs' time margins before the deadline.
-    waitLimitMs: computeRoomWaitLimitMs(remainingMs(), [worstCaseCallMs, worstCaseCallMs]),
+    waitLimitMs: computeRoomWaitLimitMs(remainingMs(), [worstCaseCallMs, worstCaseCallMs], globalCap !== undefined),
   });
   const parts = [
     {
