@@ -17,7 +17,7 @@ export function computeTimeMarginMs(callWorstCaseMs: number | undefined): number
  * released from the share barrier still has one margin to buy in before it stops starting batches, and one to
  * record and report (the room's margin was the default 90 s while a job with the deployed client stops buying 200 s
  * before the deadline: the healthy account was released past its last moment to buy, 2026-12-06). Without one, the
- * room only holds digests: one margin, as a job keeps for itself (two of them, 460 s, were more than the check
+ * room only holds digests: one margin, as a job keeps for itself (two of them, 400 s, were more than the check
  * function's 300 s, so every hourly check sent one message per account). Never below 0.
  * @param remainingMs ms left before the platform's deadline
  * @param callWorstCaseMs each account's registrar worstCaseCallMs (undefined: the default)

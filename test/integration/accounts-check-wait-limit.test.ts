@@ -22,7 +22,7 @@ function checkTimeoutMs(): number {
 
 /**
  * The room's wait limit (time-margin.ts computeRoomWaitLimitMs) was two of the jobs' margins with the deployed
- * client, 2 x 230 s = 460 s, before the deadline. The check function has 300 s in all (serverless.yml), so for every
+ * client, 2 x 200 s = 400 s, before the deadline. The check function has 300 s in all (serverless.yml), so for every
  * hourly check run with several accounts the limit was 0: the room never waited, each account's digest went out as
  * its own message, and the first said the others were "Still running when the others reported, close to the time
  * limit" at the start of a 5-minute run (review 2026-12-06). Without a global cap the room waits one margin.
