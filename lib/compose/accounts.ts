@@ -128,7 +128,8 @@ export function composeAccounts(parts: {
           waitLimitMs: computeRoomWaitLimitMs(
             parts.remainingMs(),
             own.map((o) => o.registrar.worstCaseCallMs),
-            parts.config.globalMaxDomains !== undefined,
+            // Only renew shares the cap (check buys nothing): check's 300 s are fewer than two margins.
+            parts.job === 'renew' && parts.config.globalMaxDomains !== undefined,
           ),
         }
       : {}),
