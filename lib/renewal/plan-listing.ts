@@ -100,7 +100,7 @@ export function viewOf(
  * check, only their claims are read (one BatchGet per 100), then the real plan is made.
  */
 export async function listAndPlan(
-  deps: Pick<JobDeps, 'registrar' | 'ledger' | 'clock' | 'billing' | 'log'>,
+  deps: Pick<JobDeps, 'registrar' | 'ledger' | 'clock' | 'billing' | 'log' | 'peerClaims'>,
   policy: Policy,
   options: {
     /**
@@ -117,6 +117,7 @@ export async function listAndPlan(
     runId?: string;
   } = {},
 ): Promise<Plan> {
+  deps = withoutOwnRunPeers(deps, options.runId);
   const nowMs = deps.clock.now();
   const window = listingWindow(policy, nowMs);
   const ahead = createClaimReadAhead(deps.ledger, policy, nowMs);
@@ -505,6 +506,22 @@ async function readBalance(
  * since every guard read one account's keyspace (review 2026-12-05, round 5, I). A failed read fails the plan, as
  * the account's own read does: nothing is bought on a guess.
  */
+/**
+ * The peers' claims less those taken by this very run (the accounts of one room share its runId): within a run the
+ * room decides who buys (JobDeps.takeRunClaims). Read again by a later plan of the run (the wider plan after the
+ * money pass), the claims the other account took ahead made each account see the other's as in flight, neither
+ * bought, and `in-flight` tells nobody: the domain lapsed in silence (review 2026-12-06).
+ */
+function withoutOwnRunPeers<D extends Pick<JobDeps, 'peerClaims'>>(deps: D, runId: string | undefined): D {
+  const read = deps.peerClaims;
+  if (!read || runId === undefined) return deps;
+  const own = `${runId}/`;
+  return {
+    ...deps,
+    peerClaims: async (keys, whole) => (await read(keys, whole)).filter((c) => !c.attemptId.startsWith(own)),
+  };
+}
+
 /**
  * The other accounts' live or RENEWED claims of the candidates, keyed by the candidate's own claimKey: at its listed
  * expiry or the same date cut to the day (expiry.ts isSameListedExpiry). A precise listing reads its day-start keys

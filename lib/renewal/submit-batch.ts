@@ -208,7 +208,7 @@ export async function sendPrepared(
   const log = deps.log.child({ runId, batchId });
   const unheld = claimed.length > 0 ? await dropHeldSincePlan(deps, prepared, claimed, periods) : claimed;
   const entries = await dropTakenInRun(deps, prepared, unheld, periods);
-  const heldAfterPlan = claimed.filter((e) => !entries.includes(e)).map((e) => e.domain);
+  const heldAfterPlan = claimed.filter((e) => !unheld.includes(e)).map((e) => e.domain);
   if (heldAfterPlan.length > 0)
     log.warn('domains held by a person after this run planned them (autorenew hold): not bought', {
       domains: heldAfterPlan,
