@@ -10,6 +10,7 @@ import { createDynamoLedger } from '../ledger/dynamodb';
 import type { Ledger } from '../ledger/port';
 import { createLogger, type Logger } from '../log';
 import { createSecretsManagerTargetCredentials } from '../notify/chat/credentials';
+import type { Notifier } from '../notify/port';
 import { loadPolicyFile } from '../policy/load';
 import type { Policy } from '../policy/schema';
 import type { CredentialsProvider } from '../registrar/port';
@@ -103,7 +104,11 @@ export async function prepareLambdaJob(
     await notifyJobError({ notifier: fallback, log, now: systemClock.now() }, { job, runId, error: err });
     throw err;
   }
-  const primary = buildNotifier(config, (line) => console.log(line), snsPublish);
+  const primary = lambdaPrimary(
+    buildNotifier(config, (line) => console.log(line), snsPublish),
+    config,
+    log,
+  );
   const policies = new Map<string, Policy>();
   try {
     if (!config.table) throw new InputError('AUTORENEW_TABLE is not set; the stack sets it to the ledger table');
@@ -171,4 +176,17 @@ function warnSpendingReader(job: string, config: Readonly<Config>, access: Aliba
     `${job} only reads, yet it uses ${config.secretId}, whose key can buy renewals; give it a read-only key ` +
       "(AUTORENEW_READONLY_SECRET_ID or the account's readOnlySecretId, the readOnlySecretName deploy parameter, docs/deploy.md)",
   );
+}
+
+/**
+ * The function's notifier. Without AUTORENEW_TOPIC_ARN (the stack sets it) notices go to the function's log, which
+ * reaches no one: they were marked sent all the same. Now every run logs the error and the notices stay pending
+ * (`recordsDelivery: false`) until a run can publish them.
+ */
+function lambdaPrimary(notifier: Notifier, config: Readonly<Config>, log: Logger): Notifier {
+  if (config.topicArn) return notifier;
+  log.error(
+    'AUTORENEW_TOPIC_ARN is not set: notices go to this log only and stay pending; set it to the alert topic (the stack sets it)',
+  );
+  return { publish: (message) => notifier.publish(message), recordsDelivery: false };
 }
