@@ -41,8 +41,13 @@ const BACKOFF_BASE_MS = 100;
 const THROTTLE_BASE_MS = 500;
 const BACKOFF_CAP_MS = 20_000;
 
-/** The AWS SDK's throttling error names (standard retry mode): retried with a longer backoff. */
+/**
+ * The AWS SDK's throttling error names (standard retry mode), and SNS's KMS throttling of an encrypted topic (its
+ * API reference: KMSThrottling, HTTP 400; not in the SDK's list): retried with a longer backoff.
+ */
 const THROTTLING = new Set([
+  'KMSThrottling',
+  'KMSThrottlingException',
   'ProvisionedThroughputExceededException',
   'RequestLimitExceeded',
   'ThrottlingException',

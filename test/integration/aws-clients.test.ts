@@ -157,6 +157,18 @@ describe('the Publish request, against the SDK as reference', () => {
     publish.destroy();
   });
 
+  test('KMS throttling of an encrypted topic is retried as throttling (SNS: KMSThrottling, HTTP 400)', async () => {
+    const kms = {
+      status: 400,
+      body: '<ErrorResponse><Error><Type>Sender</Type><Code>KMSThrottling</Code><Message>Rate exceeded</Message></Error><RequestId>r-k</RequestId></ErrorResponse>',
+    };
+    server.enqueue(kms, kms, ok);
+    const publish = createHttpSnsPublish({ ...AWS, endpoint: server.url, sleep: async () => {} });
+    expect(await publish(input('arn:aws:sns:us-east-1:000000000000:t'))).toStrictEqual({ messageId: 'm-1' });
+    expect(server.requests).toHaveLength(3);
+    publish.destroy();
+  });
+
   test('XML text is read with its entities decoded', () => {
     expect(
       xmlText('<a><Code>x</Code><Message>1 &lt; 2 &amp;&amp; &#233;&#x4F8B; &quot;q&quot;</Message></a>', 'Message'),
