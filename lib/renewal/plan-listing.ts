@@ -5,6 +5,7 @@ import { describeError } from '../log';
 import { formatMoney, type Money, timesMoney } from '../money';
 import type { Policy } from '../policy/schema';
 import type { ListedDomain } from '../registrar/port';
+import { readActiveHolds } from './active-holds';
 import { isLive, RENEWED_ELSEWHERE_CODE } from './claims';
 import { DAY_MS } from './dates';
 import type { JobDeps } from './deps';
@@ -100,7 +101,7 @@ export function viewOf(
  * check, only their claims are read (one BatchGet per 100), then the real plan is made.
  */
 export async function listAndPlan(
-  deps: Pick<JobDeps, 'registrar' | 'ledger' | 'clock' | 'billing' | 'log' | 'peerClaims'>,
+  deps: Pick<JobDeps, 'registrar' | 'ledger' | 'clock' | 'billing' | 'log' | 'peerClaims' | 'peerHolds'>,
   policy: Policy,
   options: {
     /**
@@ -124,7 +125,7 @@ export async function listAndPlan(
   const [domains, open, held] = await Promise.all([
     deps.registrar.listDomains({ expiringFromMs: window.fromMs, expiringToMs: window.toMs, onPage: ahead.onPage }),
     deps.ledger.listOpenBatches(),
-    readActiveHolds(deps.ledger, nowMs),
+    readActiveHolds(deps, nowMs),
   ]);
   const known = await ahead.settled();
   const unreadable = domains.filter((d) => d.unreadable);
@@ -353,12 +354,6 @@ function createClaimReadAhead(ledger: JobDeps['ledger'], policy: Policy, nowMs: 
       return { read, found };
     },
   };
-}
-
-/** Held domains whose hold lasts beyond `nowMs` (epoch ms). */
-async function readActiveHolds(ledger: JobDeps['ledger'], nowMs: number): Promise<Set<string>> {
-  const holds = await ledger.listHolds();
-  return new Set(holds.filter((h) => h.untilMs === undefined || h.untilMs > nowMs).map((h) => h.domain));
 }
 
 /**

@@ -187,7 +187,8 @@ export async function runRenew(
     if (result.status === 'not-submitted' || notSent || (result.status === 'error' && result.stoppedBy)) {
       const limitedBy = result.stoppedBy ? 'stopped' : notSent ? 'not-sent' : 'refused';
       // A domain a person held meanwhile was not in the order: it is held, not refused (review 2026-12-05).
-      const held = new Set(result.heldAfterPlan);
+      // Nor one another account of the run took: that account bought it (review 2026-12-06: "renew it by hand").
+      const held = new Set([...(result.heldAfterPlan ?? []), ...(result.takenInRun ?? [])]);
       for (const decision of items)
         if (!held.has(decision.domain.domainName)) heldBack.push({ decision, limitedBy, detail: result.message ?? '' });
     }

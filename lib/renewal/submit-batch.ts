@@ -14,6 +14,7 @@ import type { Batch, BatchEntry } from '../ledger/port';
 import { describeError } from '../log';
 import type { Policy } from '../policy/schema';
 import type { SubmitResult } from '../registrar/port';
+import { readActiveHolds } from './active-holds';
 import { type BudgetPeriods, costOf, giveBack } from './budgets';
 import { applyToClaims, isLive, transitions } from './claims';
 import type { JobDeps } from './deps';
@@ -39,6 +40,11 @@ export interface BatchResult {
    * nor held back by the registrar's answer to the rest of the batch.
    */
   heldAfterPlan?: string[];
+  /**
+   * Planned domains another account of the run took first (JobDeps.takeRunClaims): not sent, counted as conflicts,
+   * and not named as held back when the registrar refuses the rest of the batch (the other account bought them).
+   */
+  takenInRun?: string[];
 }
 
 /**
@@ -213,7 +219,11 @@ export async function sendPrepared(
     log.warn('domains held by a person after this run planned them (autorenew hold): not bought', {
       domains: heldAfterPlan,
     });
-  const held = heldAfterPlan.length > 0 ? { heldAfterPlan } : {};
+  const takenInRun = unheld.filter((e) => !entries.includes(e)).map((e) => e.domain);
+  const held = {
+    ...(heldAfterPlan.length > 0 ? { heldAfterPlan } : {}),
+    ...(takenInRun.length > 0 ? { takenInRun } : {}),
+  };
   if (entries.length === 0) {
     await deps.ledger.saveBatch({
       ...prepared,
@@ -314,9 +324,7 @@ async function dropHeldSincePlan(
   const nowMs = deps.clock.now();
   let held: Set<string>;
   try {
-    held = new Set(
-      (await deps.ledger.listHolds()).filter((h) => h.untilMs === undefined || h.untilMs > nowMs).map((h) => h.domain),
-    );
+    held = await readActiveHolds(deps, nowMs);
   } catch (err) {
     await giveBack(deps, periods, { count: entries.length, spend: costOf(entries) });
     await releaseUnsent(deps, prepared, prepared.entries, 'the holds could not be read; nothing was sent', true).catch(
