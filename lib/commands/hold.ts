@@ -102,8 +102,13 @@ export const holdCommand: Command = async (args, io) => {
         );
       }
     }
+    // A hold is per account (a domain moving between accounts is held in the one it leaves): said so, as another
+    // account listing the same name (a second key of one Alibaba account) still buys it (review 2026-12-06).
+    const whose = opened.labelled
+      ? `account ${label}'s renew job will not buy them; another account of this deployment that lists them still does (hold them there too)`
+      : 'the renew job will not buy them';
     io.out(
-      `hold: ${domains.length} domain(s) held${where}; the renew job will not buy them (autorenew unhold to undo)` +
+      `hold: ${domains.length} domain(s) held${where}; ${whose} (autorenew unhold to undo)` +
         (inFlight > 0 ? `; ${inFlight} of them already in flight (above): the hold cannot stop those orders` : ''),
     );
     return EXIT.ok;

@@ -157,7 +157,7 @@ export function composeAccounts(parts: {
       log,
       ...(parts.metricsFor ? { metrics: parts.metricsFor(account.name) } : {}),
       ...(parts.remainingMs ? { remainingMs: parts.remainingMs } : {}),
-      ...(others.length > 0 ? { peerClaims: peerClaimsOf(others), peerHolds: peerHoldsOf(others) } : {}),
+      ...(others.length > 0 ? { peerClaims: peerClaimsOf(others) } : {}),
       ...(takeRunClaims ? { takeRunClaims } : {}),
     });
     const share = room.shareFor(label);
@@ -233,11 +233,6 @@ export function policyPathsOf(config: Readonly<Config>): string[] {
  * Reads the claims of `keys` in every ledger keyspace of `peers` (the deployment's other accounts), for the planner's
  * cross-account guard (JobDeps.peerClaims).
  */
-/** The other accounts' holds (JobDeps.peerHolds): one read of each keyspace's hold item. */
-export function peerHoldsOf(peers: readonly Pick<Ledger, 'listHolds'>[]): NonNullable<JobDeps['peerHolds']> {
-  return async () => (await Promise.all(peers.map((p) => p.listHolds()))).flat();
-}
-
 export function peerClaimsOf(
   peers: readonly Pick<Ledger, 'getClaims' | 'listClaimsForDomain'>[],
 ): NonNullable<JobDeps['peerClaims']> {

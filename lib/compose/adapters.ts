@@ -180,7 +180,6 @@ export function assembleDeps(parts: {
   remainingMs?: () => number;
   peerClaims?: JobDeps['peerClaims'];
   takeRunClaims?: JobDeps['takeRunClaims'];
-  peerHolds?: JobDeps['peerHolds'];
 }): JobDeps {
   return {
     registrar: parts.registrar,
@@ -195,6 +194,5 @@ export function assembleDeps(parts: {
     ...(parts.remainingMs ? { remainingMs: parts.remainingMs } : {}),
     ...(parts.peerClaims ? { peerClaims: parts.peerClaims } : {}),
     ...(parts.takeRunClaims ? { takeRunClaims: parts.takeRunClaims } : {}),
-    ...(parts.peerHolds ? { peerHolds: parts.peerHolds } : {}),
   };
 }

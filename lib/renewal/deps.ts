@@ -1,6 +1,6 @@
 import type { Billing } from '../billing/port';
 import type { Clock } from '../clock';
-import type { Claim, ClaimKey, Hold, Ledger } from '../ledger/port';
+import type { Claim, ClaimKey, Ledger } from '../ledger/port';
 import type { Logger } from '../log';
 import type { MetricName } from '../metrics';
 import type { Notifier } from '../notify/port';
@@ -26,12 +26,6 @@ export interface JobDeps {
    * (whose precise time only a read of the whole domain finds). Absent with one account.
    */
   peerClaims?: (keys: readonly ClaimKey[], wholeDomains: readonly string[]) => Promise<Claim[]>;
-  /**
-   * The holds of the other accounts of this deployment (their keyspaces): a hold vetoes its domain in every account
-   * that lists it, as two keys of one Alibaba account list the same domains (a hold in one account let the other buy
-   * it, while `hold` said the renew job would not: review 2026-12-06). Absent with one account.
-   */
-  peerHolds?: () => Promise<Hold[]>;
   /**
    * Takes `entries` (domain and expiry) for this account in this run, across the run's accounts (the accounts room,
    * in memory): returns the claimKeys of those this account may buy, every one no other account took first (at the

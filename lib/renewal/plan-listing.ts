@@ -101,7 +101,7 @@ export function viewOf(
  * check, only their claims are read (one BatchGet per 100), then the real plan is made.
  */
 export async function listAndPlan(
-  deps: Pick<JobDeps, 'registrar' | 'ledger' | 'clock' | 'billing' | 'log' | 'peerClaims' | 'peerHolds'>,
+  deps: Pick<JobDeps, 'registrar' | 'ledger' | 'clock' | 'billing' | 'log' | 'peerClaims'>,
   policy: Policy,
   options: {
     /**

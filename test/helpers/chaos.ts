@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { peerClaimsOf, peerHoldsOf } from '../../lib/compose/accounts';
+import { peerClaimsOf } from '../../lib/compose/accounts';
 import { AmbiguousOutcomeError, LedgerConflictError, LedgerError, RejectedFinalError } from '../../lib/errors';
 import { executeCheck, executeRenew } from '../../lib/jobs';
 import { createAccountsRoom, runAccounts } from '../../lib/jobs/accounts';
@@ -548,7 +548,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       const deps: JobDeps = {
         ...own,
         ...(take ? { takeRunClaims: take } : {}),
-        ...(options.sharedKeyspace ? {} : { peerClaims: peerClaimsOf(peers), peerHolds: peerHoldsOf(peers) }),
+        ...(options.sharedKeyspace ? {} : { peerClaims: peerClaimsOf(peers) }),
       };
       ctls.set(account.label, ctl);
       const share = room.shareFor(account.label);

@@ -118,6 +118,10 @@ describe('ledger commands under several accounts', () => {
     expect(hold.stderr).toBe('');
     expect(hold.code).toBe(EXIT.ok);
     expect(hold.stdout).toMatch(/^hold: 1 domain\(s\) held in account intl; /m);
+    // Per account, and it says so: another account that lists x.com (a second key of one Alibaba account) still buys.
+    expect(hold.stdout).toMatch(
+      /account intl's renew job will not buy them; another account of this deployment that lists them still does/,
+    );
     const stored = await storedHolds();
     expect(stored.default).toEqual([]);
     expect(stored.intl.map((h) => [h.domain, h.reason])).toEqual([['x.com', 'moving']]);
