@@ -168,3 +168,18 @@ export function listingOnly(
     },
   };
 }
+
+/**
+ * The price look-up as a slower round trip than the ledger's claim writes (50 event-loop turns, no timers): which
+ * account of a run reaches the room's take first is then decided, not left to the order of equal-speed fakes.
+ */
+export function slowQuotes(registrar: Registrar): Registrar {
+  type Quote = NonNullable<Registrar['quoteRenewals']>;
+  return {
+    ...registrar,
+    quoteRenewals: async (...args: Parameters<Quote>) => {
+      for (let i = 0; i < 50; i++) await new Promise((r) => setImmediate(r));
+      return (registrar.quoteRenewals as Quote)(...args);
+    },
+  } as Registrar;
+}

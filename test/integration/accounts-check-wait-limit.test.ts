@@ -1,14 +1,11 @@
 import { readFileSync } from 'node:fs';
-import { mkdtemp, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { type Sandbox, startSandbox } from '../../lib/sandbox';
-import { type AwsStandIns, type SnsEnvelope, startAwsStandIns } from '../helpers/aws-standins';
-import { coldHandler, lambdaEnv } from '../helpers/lambda';
+import type { Sandbox } from '../../lib/sandbox';
+import { coldHandler } from '../helpers/lambda';
 import { START_HOOK_TIMEOUT_MS } from '../helpers/timeouts';
+import { startTwoAccounts, TWO_ACCOUNTS_NOW, type TwoAccounts } from '../helpers/two-accounts';
 
-const NOW = Date.UTC(2026, 11, 6, 6, 0, 0);
+const NOW = TWO_ACCOUNTS_NOW;
 const DAY_MS = 86_400_000;
 /** serverless.yml: the check function's timeout (300 s): what getRemainingTimeInMillis says at its start. */
 function checkTimeoutMs(): number {
@@ -28,62 +25,20 @@ function checkTimeoutMs(): number {
  * limit" at the start of a 5-minute run (review 2026-12-06). Without a global cap the room waits one margin.
  */
 describe('the deployed check handler, two accounts, a fresh 300 s invocation', () => {
+  let world: TwoAccounts;
   let sandbox: Sandbox;
-  let aws: AwsStandIns;
-  const saved = { ...process.env };
 
   beforeAll(async () => {
-    sandbox = await startSandbox({
-      nowMs: NOW,
-      freezeClock: true,
-      taskMs: 60_000,
-      fixture: { balance: 1000, domains: [{ domainName: 'main-due.com', expiresAtMs: NOW + 5 * DAY_MS }] },
-      accounts: [
-        {
-          name: 'second',
-          accessKeyId: 'second-key-id',
-          accessKeySecret: 'second-key-secret',
-          balance: 1000,
-          fixture: { domains: [{ domainName: 'second-due.com', expiresAtMs: NOW + 6 * DAY_MS }] },
-        },
-      ],
+    world = await startTwoAccounts({
+      main: [{ domainName: 'main-due.com', expiresAtMs: NOW + 5 * DAY_MS }],
+      second: [{ domainName: 'second-due.com', expiresAtMs: NOW + 6 * DAY_MS }],
+      env: { AUTORENEW_GLOBAL_MAX_DOMAINS: '10' },
     });
-    aws = await startAwsStandIns({
-      'autorenew/main': JSON.stringify({ accessKeyId: sandbox.accessKeyId, accessKeySecret: sandbox.accessKeySecret }),
-      'autorenew/second': JSON.stringify({ accessKeyId: 'second-key-id', accessKeySecret: 'second-key-secret' }),
-    });
-    const dir = await mkdtemp(join(tmpdir(), 'check-wait-'));
-    const policy = join(dir, 'policy.json');
-    await writeFile(
-      policy,
-      JSON.stringify({ version: 1, window: { daysBeforeExpiry: 30 }, notify: { advanceDays: 0 } }),
-    );
-    const env: Record<string, string | undefined> = lambdaEnv({
-      aws: aws.endpoints,
-      registrar: sandbox.url,
-      secretId: 'unused',
-      topicArn: aws.topicArn,
-      policy,
-      functionName: 'autorenew-check-wait',
-    });
-    delete env.AUTORENEW_ENDPOINT;
-    delete env.AUTORENEW_SECRET_ID;
-    Object.assign(process.env, env, {
-      // A global cap is shared by renew only: check's room must not wait as if it shared one.
-      AUTORENEW_GLOBAL_MAX_DOMAINS: '10',
-      AUTORENEW_ACCOUNTS: JSON.stringify([
-        { name: 'main', secretId: 'autorenew/main', endpoint: sandbox.url },
-        { name: 'second', secretId: 'autorenew/second', endpoint: sandbox.url },
-      ]),
-    });
-    delete process.env.AUTORENEW_ENDPOINT;
-    delete process.env.AUTORENEW_SECRET_ID;
+    sandbox = world.sandbox;
   }, START_HOOK_TIMEOUT_MS);
 
   afterAll(async () => {
-    process.env = saved;
-    await aws?.stop();
-    await sandbox?.close();
+    await world?.stop();
   });
 
   it('check confirms both accounts\' renewals in one digest, not one per account with "still running ... close to the time limit"', async () => {
@@ -91,16 +46,14 @@ describe('the deployed check handler, two accounts, a fresh 300 s invocation', (
     await coldHandler('renew')({}, { awsRequestId: 'renew-1', getRemainingTimeInMillis: () => 600_000 });
     expect(sandbox.state().submissions.map((s) => s.domainName)).toEqual(['main-due.com']);
     expect(sandbox.state('second').submissions.map((s) => s.domainName)).toEqual(['second-due.com']);
-    expect(await aws.received()).toHaveLength(1);
+    expect(await world.emails()).toHaveLength(1);
 
     sandbox.setClock({ advanceMs: 10 * 60_000 });
     // The hourly check, fresh: its whole 300 s ahead of it.
     const timeout = checkTimeoutMs();
     expect(timeout).toBe(300_000);
     await coldHandler('check')({}, { awsRequestId: 'check-1', getRemainingTimeInMillis: () => timeout });
-    const emails = ((await aws.received()) as SnsEnvelope[]).map(
-      (m) => (JSON.parse(m.Message) as { email: string }).email,
-    );
+    const emails = await world.emails();
     const all = emails.join('\n');
     expect(all).toContain('main-due.com');
     expect(all).toContain('second-due.com');

@@ -1,12 +1,9 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { type Sandbox, startSandbox } from '../../lib/sandbox';
-import { type AwsStandIns, type SnsEnvelope, startAwsStandIns } from '../helpers/aws-standins';
-import { coldHandler, lambdaEnv } from '../helpers/lambda';
+import type { Sandbox } from '../../lib/sandbox';
+import { coldHandler } from '../helpers/lambda';
 import { START_HOOK_TIMEOUT_MS } from '../helpers/timeouts';
+import { startTwoAccounts, TWO_ACCOUNTS_NOW, type TwoAccounts } from '../helpers/two-accounts';
 
-const NOW = Date.UTC(2026, 11, 6, 6, 0, 0);
+const NOW = TWO_ACCOUNTS_NOW;
 const DAY_MS = 86_400_000;
 const DUE = NOW + 5 * DAY_MS;
 
@@ -19,71 +16,25 @@ const DUE = NOW + 5 * DAY_MS;
  * (The sandbox serves the two entries as two accounts holding the same name and expiry: each would accept it.)
  */
 describe('two accounts of one run listing the same domain and expiry', () => {
+  let world: TwoAccounts;
   let sandbox: Sandbox;
-  let aws: AwsStandIns;
-  const saved = { ...process.env };
 
   beforeAll(async () => {
-    sandbox = await startSandbox({
-      nowMs: NOW,
-      freezeClock: true,
-      taskMs: 60_000,
-      fixture: {
-        balance: 1000,
-        domains: [
-          { domainName: 'shared.com', expiresAtMs: DUE },
-          { domainName: 'only-main.com', expiresAtMs: DUE },
-        ],
-      },
-      accounts: [
-        {
-          name: 'second',
-          accessKeyId: 'second-key-id',
-          accessKeySecret: 'second-key-secret',
-          balance: 1000,
-          fixture: {
-            domains: [
-              { domainName: 'shared.com', expiresAtMs: DUE },
-              { domainName: 'only-second.com', expiresAtMs: DUE },
-            ],
-          },
-        },
+    world = await startTwoAccounts({
+      main: [
+        { domainName: 'shared.com', expiresAtMs: DUE },
+        { domainName: 'only-main.com', expiresAtMs: DUE },
+      ],
+      second: [
+        { domainName: 'shared.com', expiresAtMs: DUE },
+        { domainName: 'only-second.com', expiresAtMs: DUE },
       ],
     });
-    aws = await startAwsStandIns({
-      'autorenew/main': JSON.stringify({ accessKeyId: sandbox.accessKeyId, accessKeySecret: sandbox.accessKeySecret }),
-      'autorenew/second': JSON.stringify({ accessKeyId: 'second-key-id', accessKeySecret: 'second-key-secret' }),
-    });
-    const dir = await mkdtemp(join(tmpdir(), 'accounts-same-'));
-    const policy = join(dir, 'policy.json');
-    await writeFile(
-      policy,
-      JSON.stringify({ version: 1, window: { daysBeforeExpiry: 30 }, notify: { advanceDays: 0 } }),
-    );
-    const env: Record<string, string | undefined> = lambdaEnv({
-      aws: aws.endpoints,
-      registrar: sandbox.url,
-      secretId: 'unused',
-      topicArn: aws.topicArn,
-      policy,
-      functionName: 'autorenew-same-test',
-    });
-    delete env.AUTORENEW_ENDPOINT;
-    delete env.AUTORENEW_SECRET_ID;
-    Object.assign(process.env, env, {
-      AUTORENEW_ACCOUNTS: JSON.stringify([
-        { name: 'main', secretId: 'autorenew/main', endpoint: sandbox.url },
-        { name: 'second', secretId: 'autorenew/second', endpoint: sandbox.url },
-      ]),
-    });
-    delete process.env.AUTORENEW_ENDPOINT;
-    delete process.env.AUTORENEW_SECRET_ID;
+    sandbox = world.sandbox;
   }, START_HOOK_TIMEOUT_MS);
 
   afterAll(async () => {
-    process.env = saved;
-    await aws?.stop();
-    await sandbox?.close();
+    await world?.stop();
   });
 
   it('one renewal of the shared domain in the run, and each account still buys its own', async () => {
@@ -98,9 +49,7 @@ describe('two accounts of one run listing the same domain and expiry', () => {
     expect(bought()).toContain('only-main.com');
     expect(bought('second')).toContain('only-second.com');
     // The digest names who bought it, and the other account does not report it as bought or failed.
-    const email = ((await aws.received()) as SnsEnvelope[])
-      .map((m) => (JSON.parse(m.Message) as { email: string }).email)
-      .join('\n');
+    const email = (await world.emails()).join('\n');
     expect(email.match(/- shared\.com: /g)).toHaveLength(1);
   });
 

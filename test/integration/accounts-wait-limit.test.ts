@@ -1,14 +1,11 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { createAlibabaClient } from '../../lib/alibaba/client';
 import { computeTimeMarginMs } from '../../lib/renewal/time-margin';
-import { type Sandbox, startSandbox } from '../../lib/sandbox';
-import { type AwsStandIns, type SnsEnvelope, startAwsStandIns } from '../helpers/aws-standins';
-import { coldHandler, lambdaEnv } from '../helpers/lambda';
+import type { Sandbox } from '../../lib/sandbox';
+import { coldHandler } from '../helpers/lambda';
 import { START_HOOK_TIMEOUT_MS } from '../helpers/timeouts';
+import { startTwoAccounts, TWO_ACCOUNTS_NOW, type TwoAccounts } from '../helpers/two-accounts';
 
-const NOW = Date.UTC(2026, 11, 6, 6, 0, 0);
+const NOW = TWO_ACCOUNTS_NOW;
 const DAY_MS = 86_400_000;
 
 /**
@@ -22,60 +19,19 @@ const DAY_MS = 86_400_000;
  * instead of one combined digest. With ten minutes left (test/integration/accounts.test.ts) it is one.
  */
 describe('the deployed renew handler gives the accounts room its wait limit', () => {
+  let world: TwoAccounts;
   let sandbox: Sandbox;
-  let aws: AwsStandIns;
-  const saved = { ...process.env };
 
   beforeAll(async () => {
-    sandbox = await startSandbox({
-      nowMs: NOW,
-      freezeClock: true,
-      taskMs: 60_000,
-      fixture: { balance: 1000, domains: [{ domainName: 'main-due.com', expiresAtMs: NOW + 5 * DAY_MS }] },
-      accounts: [
-        {
-          name: 'second',
-          accessKeyId: 'second-key-id',
-          accessKeySecret: 'second-key-secret',
-          balance: 1000,
-          fixture: { domains: [{ domainName: 'second-due.com', expiresAtMs: NOW + 6 * DAY_MS }] },
-        },
-      ],
+    world = await startTwoAccounts({
+      main: [{ domainName: 'main-due.com', expiresAtMs: NOW + 5 * DAY_MS }],
+      second: [{ domainName: 'second-due.com', expiresAtMs: NOW + 6 * DAY_MS }],
     });
-    aws = await startAwsStandIns({
-      'autorenew/main': JSON.stringify({ accessKeyId: sandbox.accessKeyId, accessKeySecret: sandbox.accessKeySecret }),
-      'autorenew/second': JSON.stringify({ accessKeyId: 'second-key-id', accessKeySecret: 'second-key-secret' }),
-    });
-    const dir = await mkdtemp(join(tmpdir(), 'accounts-wait-'));
-    const policy = join(dir, 'policy.json');
-    await writeFile(
-      policy,
-      JSON.stringify({ version: 1, window: { daysBeforeExpiry: 30 }, notify: { advanceDays: 0 } }),
-    );
-    const env: Record<string, string | undefined> = lambdaEnv({
-      aws: aws.endpoints,
-      registrar: sandbox.url,
-      secretId: 'unused',
-      topicArn: aws.topicArn,
-      policy,
-      functionName: 'autorenew-wait-test',
-    });
-    delete env.AUTORENEW_ENDPOINT;
-    delete env.AUTORENEW_SECRET_ID;
-    Object.assign(process.env, env, {
-      AUTORENEW_ACCOUNTS: JSON.stringify([
-        { name: 'main', secretId: 'autorenew/main', endpoint: sandbox.url },
-        { name: 'second', secretId: 'autorenew/second', endpoint: sandbox.url },
-      ]),
-    });
-    delete process.env.AUTORENEW_ENDPOINT;
-    delete process.env.AUTORENEW_SECRET_ID;
+    sandbox = world.sandbox;
   }, START_HOOK_TIMEOUT_MS);
 
   afterAll(async () => {
-    process.env = saved;
-    await aws?.stop();
-    await sandbox?.close();
+    await world?.stop();
   });
 
   it('with one time margin left: both accounts still buy, and their digests go out without waiting for each other', async () => {
@@ -90,9 +46,7 @@ describe('the deployed renew handler gives the accounts room its wait limit', ()
 
     expect(sandbox.state().submissions.map((s) => s.domainName)).toEqual(['main-due.com']);
     expect(sandbox.state('second').submissions.map((s) => s.domainName)).toEqual(['second-due.com']);
-    const emails = ((await aws.received()) as SnsEnvelope[]).map(
-      (m) => (JSON.parse(m.Message) as { email: string }).email,
-    );
+    const emails = await world.emails();
     expect(emails).toHaveLength(2);
     // The first out names the other account as still running, not as having nothing to report.
     expect(emails[0]).toMatch(/==== Account (main|second) ====\nStill running when the others reported/);

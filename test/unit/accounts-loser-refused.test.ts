@@ -5,20 +5,9 @@ import { createAccountsRoom, runAccounts } from '../../lib/jobs/accounts';
 import { createLogger } from '../../lib/log';
 import type { Registrar } from '../../lib/registrar/port';
 import { given } from '../helpers/builder';
+import { slowQuotes } from '../helpers/faulty';
 import { createMemoryLedger, MemoryLedgerStore } from '../helpers/memory-ledger';
 import { createCapturingNotifier } from '../helpers/world';
-
-/** b's price look-up is a slower round trip: a reaches the room's take first. */
-function slowQuotes(registrar: Registrar): Registrar {
-  type Quote = NonNullable<Registrar['quoteRenewals']>;
-  return {
-    ...registrar,
-    quoteRenewals: async (...args: Parameters<Quote>) => {
-      for (let i = 0; i < 50; i++) await new Promise((r) => setImmediate(r));
-      return (registrar.quoteRenewals as Quote)(...args);
-    },
-  } as Registrar;
-}
 
 const HOUR = 3_600_000;
 

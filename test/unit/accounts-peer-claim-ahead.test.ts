@@ -2,25 +2,13 @@ import { peerClaimsOf } from '../../lib/compose/accounts';
 import { executeRenew } from '../../lib/jobs';
 import { createAccountsRoom, runAccounts } from '../../lib/jobs/accounts';
 import { createLogger } from '../../lib/log';
-import type { Registrar } from '../../lib/registrar/port';
 import { domainKey } from '../../lib/sandbox/tld';
 import { given } from '../helpers/builder';
+import { slowQuotes } from '../helpers/faulty';
 import { createMemoryLedger, MemoryLedgerStore } from '../helpers/memory-ledger';
 import { createCapturingNotifier } from '../helpers/world';
 
 const DAY = 86_400_000;
-
-/** The price look-up is a registrar round trip: slower than the ledger's claim writes (a few event-loop turns). */
-function slowQuotes(registrar: Registrar): Registrar {
-  type Quote = NonNullable<Registrar['quoteRenewals']>;
-  return {
-    ...registrar,
-    quoteRenewals: async (...args: Parameters<Quote>) => {
-      for (let i = 0; i < 50; i++) await new Promise((r) => setImmediate(r));
-      return (registrar.quoteRenewals as Quote)(...args);
-    },
-  } as Registrar;
-}
 
 /**
  * Two accounts of one deployment that list the same portfolio (two RAM users of one Alibaba account, the case
