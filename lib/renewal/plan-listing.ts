@@ -496,12 +496,6 @@ async function readBalance(
 }
 
 /**
- * The other accounts' live or renewed claims of these (domain, expiry) keys: a domain renewed (or being renewed) under
- * one account and then moved to another was listed there at its old expiry by a lagging listing and bought again,
- * since every guard read one account's keyspace (review 2026-12-05, round 5, I). A failed read fails the plan, as
- * the account's own read does: nothing is bought on a guess.
- */
-/**
  * The peers' claims less those taken by this very run (the accounts of one room share its runId): within a run the
  * room decides who buys (JobDeps.takeRunClaims). Read again by a later plan of the run (the wider plan after the
  * money pass), the claims the other account took ahead made each account see the other's as in flight, neither
@@ -518,9 +512,12 @@ function withoutOwnRunPeers<D extends Pick<JobDeps, 'peerClaims'>>(deps: D, runI
 }
 
 /**
- * The other accounts' live or RENEWED claims of the candidates, keyed by the candidate's own claimKey: at its listed
- * expiry or the same date cut to the day (expiry.ts isSameListedExpiry). A precise listing reads its day-start keys
- * too; a listing cut to the day reads the whole domain, as the other's claim may hold the precise time.
+ * The other accounts' live or RENEWED claims of the candidates, keyed by the candidate's own claimKey: a domain
+ * renewed (or being renewed) under one account and then moved to another was listed there at its old expiry by a
+ * lagging listing and bought again, since every guard read one account's keyspace (review 2026-12-05, round 5, I).
+ * At its listed expiry or the same date cut to the day (expiry.ts isSameListedExpiry): a precise listing reads its
+ * day-start keys too; a listing cut to the day reads the whole domain, as the other's claim may hold the precise
+ * time. A failed read fails the plan, as the account's own read does: nothing is bought on a guess.
  */
 async function readPeerClaims(
   deps: Pick<JobDeps, 'peerClaims'>,
