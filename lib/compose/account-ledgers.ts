@@ -62,7 +62,8 @@ export async function openAccountLedgers(
       account,
       ledger: opened.forAccount(account.name),
     })),
-    labelled: namesAccounts(picked),
+    // Of the deployment, not of the one picked: `--account default` beside named accounts is one of several.
+    labelled: namesAccounts(config.accounts),
     shared: config.table !== undefined,
     close: opened.close,
   };

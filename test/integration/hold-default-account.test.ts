@@ -1,0 +1,83 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { EXIT } from '../../lib/commands/io';
+import { openLedgerFromEnv } from '../../lib/ledger/embedded';
+import { type Sandbox, startSandbox } from '../../lib/sandbox';
+import { INTL_KEY, twoAccountEnv } from '../helpers/accounts-env';
+import { runCliInProcess } from '../helpers/cli-process';
+import { PROCESS_TEST_TIMEOUT_MS } from '../helpers/timeouts';
+
+jest.setTimeout(PROCESS_TEST_TIMEOUT_MS);
+
+const NOW = Date.UTC(2026, 11, 3, 6, 0, 0);
+const DAY_MS = 86_400_000;
+
+/**
+ * The README's upgrade path keeps the existing account unnamed (`"name": ""`) next to named ones. `hold --account
+ * default` then picks one account whose name is '', and openAccountLedgers computes `labelled` from the picked
+ * account alone (namesAccounts([{name: ''}]) is false): hold prints the single-account message, "the renew job will
+ * not buy them", with no account named, while account intl, which lists the same x.com, still buys it. The message
+ * the 2026-12-06 review fixed for named accounts is unchanged for the unnamed one.
+ */
+describe('hold --account default with several accounts (review review)', () => {
+  let sandbox: Sandbox;
+  let dir: string;
+  let env: Record<string, string>;
+
+  beforeAll(async () => {
+    sandbox = await startSandbox({
+      nowMs: NOW,
+      freezeClock: true,
+      taskMs: 60_000,
+      fixture: { domains: [{ domainName: 'x.com', expiresAtMs: NOW + 5 * DAY_MS }] },
+      accounts: [
+        {
+          name: 'intl',
+          ...INTL_KEY,
+          currency: 'USD',
+          fixture: { domains: [{ domainName: 'x.com', expiresAtMs: NOW + 5 * DAY_MS, price: 11 }] },
+        },
+      ],
+    });
+    dir = await mkdtemp(join(tmpdir(), 'review-hold-default-'));
+    await writeFile(
+      join(dir, 'policy.json'),
+      JSON.stringify({ version: 1, window: { daysBeforeExpiry: 30 }, notify: { advanceDays: 0 } }),
+    );
+    await writeFile(
+      join(dir, 'intl.json'),
+      JSON.stringify({
+        version: 1,
+        window: { daysBeforeExpiry: 30 },
+        notify: { advanceDays: 0 },
+        money: { currency: 'USD', checkDomainPrice: 'use' },
+      }),
+    );
+    env = {
+      AUTORENEW_LEDGER_DIR: join(dir, 'ledger'),
+      AUTORENEW_POLICY: join(dir, 'policy.json'),
+      ...twoAccountEnv(sandbox, join(dir, 'intl.json')),
+    };
+    (await openLedgerFromEnv({ AUTORENEW_LEDGER_DIR: join(dir, 'ledger') })).close();
+  });
+
+  afterAll(async () => {
+    await sandbox?.close();
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  it('names the account and says the other account still buys the domain', async () => {
+    const hold = await runCliInProcess(['hold', 'x.com', '--account', 'default', '--no-run-check'], env);
+    expect(hold.code).toBe(EXIT.ok);
+    // intl lists x.com at the same kind of expiry and is not held: it still buys it.
+    const intlPlan = await runCliInProcess(['plan', '--account', 'intl', '--json'], env);
+    expect(JSON.parse(intlPlan.stdout).decisions.find((d: { domain: string }) => d.domain === 'x.com')).toMatchObject({
+      action: 'renew',
+    });
+    const summary = hold.stdout.split('\n').find((l) => l.startsWith('hold:'));
+    expect(summary).toMatch(
+      /^hold: 1 domain\(s\) held in account default; account default's renew job will not buy them; another account of this deployment that lists them still does/,
+    );
+  });
+});
