@@ -16,11 +16,11 @@ const DAY_MS = 86_400_000;
 /**
  * The README's upgrade path keeps the existing account unnamed (`"name": ""`) next to named ones. `hold --account
  * default` then picks one account whose name is '', and openAccountLedgers computes `labelled` from the picked
- * account alone (namesAccounts([{name: ''}]) is false): hold prints the single-account message, "the renew job will
- * not buy them", with no account named, while account intl, which lists the same x.com, still buys it. The message
- * the 2026-12-06 review fixed for named accounts is unchanged for the unnamed one.
+ * account alone (namesAccounts([{name: ''}]) was false): hold printed the single-account message, "the renew job
+ * will not buy them", with no account named, while account intl, which lists the same x.com, still buys it. Now
+ * `labelled` is of the deployment's accounts.
  */
-describe('hold --account default with several accounts (review review)', () => {
+describe('hold --account default with several accounts (review 2026-12-06)', () => {
   let sandbox: Sandbox;
   let dir: string;
   let env: Record<string, string>;
