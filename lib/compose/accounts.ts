@@ -141,7 +141,7 @@ export function composeAccounts(parts: {
     const ledger = ledgers.get(account.name) as Ledger;
     const others = [...ledgers].flatMap(([name, l]) => (name === account.name ? [] : [l]));
     const log = account.name ? parts.log.child({ account: label }) : parts.log;
-    const takeRunClaims = room.claimsFor(label);
+    const runClaims = room.claimsFor(label);
     const deps = assembleDeps({
       registrar,
       ...(parts.adapters.billing ? { billing: parts.adapters.billing(config, credentials) } : {}),
@@ -158,7 +158,7 @@ export function composeAccounts(parts: {
       ...(parts.metricsFor ? { metrics: parts.metricsFor(account.name) } : {}),
       ...(parts.remainingMs ? { remainingMs: parts.remainingMs } : {}),
       ...(others.length > 0 ? { peerClaims: peerClaimsOf(others) } : {}),
-      ...(takeRunClaims ? { takeRunClaims } : {}),
+      ...(runClaims ? { runClaims } : {}),
     });
     const share = room.shareFor(label);
     const cap = parts.config.globalMaxDomains;

@@ -179,7 +179,7 @@ export function assembleDeps(parts: {
   metrics?: JobDeps['metrics'];
   remainingMs?: () => number;
   peerClaims?: JobDeps['peerClaims'];
-  takeRunClaims?: JobDeps['takeRunClaims'];
+  runClaims?: JobDeps['runClaims'];
 }): JobDeps {
   return {
     registrar: parts.registrar,
@@ -193,6 +193,6 @@ export function assembleDeps(parts: {
     sleep: realSleep,
     ...(parts.remainingMs ? { remainingMs: parts.remainingMs } : {}),
     ...(parts.peerClaims ? { peerClaims: parts.peerClaims } : {}),
-    ...(parts.takeRunClaims ? { takeRunClaims: parts.takeRunClaims } : {}),
+    ...(parts.runClaims ? { runClaims: parts.runClaims } : {}),
   };
 }

@@ -5,7 +5,7 @@ import { describeError } from '../log';
 import type { Notifier, RenderedMessage } from '../notify/port';
 import { type AccountPart, accountEmailBudget, accountSmsBudget, combineAccountParts } from '../renewal/account-digest';
 import { fairShares } from '../renewal/budgets';
-import type { JobDeps } from '../renewal/deps';
+import type { RunClaims } from '../renewal/deps';
 import { isSameListedExpiry } from '../renewal/expiry';
 import { claimKey } from '../renewal/plan-types';
 
@@ -23,10 +23,10 @@ export interface AccountsRoom {
   /** The notifier an account's job publishes through. */
   notifierFor(label: string): Notifier;
   /**
-   * The account's JobDeps.takeRunClaims: the first account of the run to take a (domain, expiry) key keeps it;
-   * undefined for one unnamed account (nothing to share).
+   * The account's JobDeps.runClaims: the first account of the run to take a (domain, expiry) key keeps it, and the
+   * attempt ids the run's accounts write under; undefined for one unnamed account (nothing to share).
    */
-  claimsFor(label: string): JobDeps['takeRunClaims'];
+  claimsFor(label: string): RunClaims | undefined;
   /** The account's share of the global count cap for `demand` domains; undefined: no global cap. */
   shareFor(label: string): ((demand: number) => Promise<number>) | undefined;
   /** The account's job has finished (ok or not): it waits for nothing more. */
@@ -74,6 +74,8 @@ export function createAccountsRoom(options: {
   let pastWaitLimit = false;
   /** Domain -> the expiries taken in this run, each with the account that took it first. */
   const taken = new Map<string, { expiryMs: number; label: string }[]>();
+  /** The attempt ids (`runId/batchId`) the run's accounts write claims under. */
+  const attempts = new Set<string>();
   let waitTimer: ReturnType<typeof setTimeout> | undefined;
   if (options.waitLimitMs !== undefined) {
     waitTimer = setTimeout(() => {
@@ -161,18 +163,24 @@ export function createAccountsRoom(options: {
     claimsFor(label) {
       if (options.passThrough) return undefined;
       seat(label);
-      return (entries) => {
-        const mine = new Set<string>();
-        for (const { domain, expiryMs } of entries) {
-          const list = taken.get(domain) ?? [];
-          let first = list.find((t) => isSameListedExpiry(t.expiryMs, expiryMs));
-          if (!first) {
-            first = { expiryMs, label };
-            taken.set(domain, [...list, first]);
+      return {
+        noteAttempt: (attemptId) => {
+          attempts.add(attemptId);
+        },
+        isRunAttempt: (attemptId) => attempts.has(attemptId),
+        take: (entries) => {
+          const mine = new Set<string>();
+          for (const { domain, expiryMs } of entries) {
+            const list = taken.get(domain) ?? [];
+            let first = list.find((t) => isSameListedExpiry(t.expiryMs, expiryMs));
+            if (!first) {
+              first = { expiryMs, label };
+              taken.set(domain, [...list, first]);
+            }
+            if (first.label === label) mine.add(claimKey(domain, expiryMs));
           }
-          if (first.label === label) mine.add(claimKey(domain, expiryMs));
-        }
-        return mine;
+          return mine;
+        },
       };
     },
     shareFor(label) {
@@ -202,6 +210,7 @@ export function createAccountsRoom(options: {
       shares = undefined;
       settleShares = undefined;
       taken.clear();
+      attempts.clear();
       for (const s of seats.values()) Object.assign(s, { state: 'running', planned: false, demand: 0 });
     },
   };

@@ -26,13 +26,26 @@ export interface JobDeps {
    * (whose precise time only a read of the whole domain finds). Absent with one account.
    */
   peerClaims?: (keys: readonly ClaimKey[], wholeDomains: readonly string[]) => Promise<Claim[]>;
-  /**
-   * Takes `entries` (domain and expiry) for this account in this run, across the run's accounts (the accounts room,
-   * in memory): returns the claimKeys of those this account may buy, every one no other account took first (at the
-   * same listed expiry: expiry.ts isSameListedExpiry). Called with claims durable and before the paid call. Absent
-   * with one account.
-   */
-  takeRunClaims?: (entries: readonly ClaimKey[]) => ReadonlySet<string>;
+  /** What the accounts of one run share about claims (the accounts room, in memory). Absent with one account. */
+  runClaims?: RunClaims;
   /** Milliseconds left before the platform kills the job (Lambda's getRemainingTimeInMillis); absent = unlimited. */
   remainingMs?: () => number;
+}
+
+/** The claims state the accounts of one run share (lib/jobs/accounts.ts AccountsRoom.claimsFor). */
+export interface RunClaims {
+  /**
+   * Takes `entries` (domain and expiry) for this account: returns the claimKeys of those it may buy, every one no
+   * other account of the run took first (at the same listed expiry: expiry.ts isSameListedExpiry). Called with
+   * claims durable and before the paid call.
+   */
+  take(entries: readonly ClaimKey[]): ReadonlySet<string>;
+  /** Records an attempt id (`runId/batchId`) under which an account of this run writes claims, before it writes. */
+  noteAttempt(attemptId: string): void;
+  /**
+   * Whether claims under `attemptId` were written by an account of this run: the room decides between them, so the
+   * peer read leaves them out. By the ids written in this process, not by run id: Lambda may deliver one event
+   * twice under one request id, and the second invocation ignored the first's claims (review 2026-12-06).
+   */
+  isRunAttempt(attemptId: string): boolean;
 }

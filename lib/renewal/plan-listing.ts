@@ -101,7 +101,7 @@ export function viewOf(
  * check, only their claims are read (one BatchGet per 100), then the real plan is made.
  */
 export async function listAndPlan(
-  deps: Pick<JobDeps, 'registrar' | 'ledger' | 'clock' | 'billing' | 'log' | 'peerClaims'>,
+  deps: Pick<JobDeps, 'registrar' | 'ledger' | 'clock' | 'billing' | 'log' | 'peerClaims' | 'runClaims'>,
   policy: Policy,
   options: {
     /**
@@ -118,7 +118,7 @@ export async function listAndPlan(
     runId?: string;
   } = {},
 ): Promise<Plan> {
-  deps = withoutOwnRunPeers(deps, options.runId);
+  deps = withoutOwnRunPeers(deps);
   const nowMs = deps.clock.now();
   const window = listingWindow(policy, nowMs);
   const ahead = createClaimReadAhead(deps.ledger, policy, nowMs);
@@ -496,18 +496,18 @@ async function readBalance(
 }
 
 /**
- * The peers' claims less those taken by this very run (the accounts of one room share its runId): within a run the
- * room decides who buys (JobDeps.takeRunClaims). Read again by a later plan of the run (the wider plan after the
- * money pass), the claims the other account took ahead made each account see the other's as in flight, neither
- * bought, and `in-flight` tells nobody: the domain lapsed in silence (review 2026-12-06).
+ * The peers' claims less those written by an account of this very run (JobDeps.runClaims.isRunAttempt): within a
+ * run the room decides who buys. Read again by a later plan of the run (the wider plan after the money pass), the
+ * claims the other account took ahead made each account see the other's as in flight, neither bought, and
+ * `in-flight` tells nobody: the domain lapsed in silence (review 2026-12-06).
  */
-function withoutOwnRunPeers<D extends Pick<JobDeps, 'peerClaims'>>(deps: D, runId: string | undefined): D {
+function withoutOwnRunPeers<D extends Pick<JobDeps, 'peerClaims' | 'runClaims'>>(deps: D): D {
   const read = deps.peerClaims;
-  if (!read || runId === undefined) return deps;
-  const own = `${runId}/`;
+  const run = deps.runClaims;
+  if (!read || !run) return deps;
   return {
     ...deps,
-    peerClaims: async (keys, whole) => (await read(keys, whole)).filter((c) => !c.attemptId.startsWith(own)),
+    peerClaims: async (keys, whole) => (await read(keys, whole)).filter((c) => !run.isRunAttempt(c.attemptId)),
   };
 }
 
@@ -600,7 +600,7 @@ async function planWithLedger(
     const peer = peers.get(key);
     const peerView = peer && viewOf(d.expiresAtMs, peer, undefined);
     // Another account's live or renewed claim outranks our own finished one: the claim an account released when
-    // another account of its run took the domain (JobDeps.takeRunClaims) made it due again here the next day.
+    // another account of its run took the domain (JobDeps.runClaims) made it due again here the next day.
     if (view && !(view.status === 'FAILED' && peerView)) inFlight.set(key, view);
     // Our own renewal of this cycle, its expiry read a little differently by a lagging listing: renewed, not due.
     else if (

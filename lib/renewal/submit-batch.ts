@@ -41,7 +41,7 @@ export interface BatchResult {
    */
   heldAfterPlan?: string[];
   /**
-   * Planned domains another account of the run took first (JobDeps.takeRunClaims): not sent, counted as conflicts,
+   * Planned domains another account of the run took first (JobDeps.runClaims): not sent, counted as conflicts,
    * and not named as held back when the registrar refuses the rest of the batch (the other account bought them).
    */
   takenInRun?: string[];
@@ -119,6 +119,7 @@ export async function prepareBatch(
 ): Promise<PreparedBatch> {
   const batchId = deps.newId();
   const now = deps.clock.now();
+  deps.runClaims?.noteAttempt(`${runId}/${batchId}`);
   // The intent lists every domain we are about to claim, so that a run dying between its claims and the
   // submit-start write leaves claims the reconciler can find and release (else they stay CLAIMED for ever and the
   // domain lapses silently). Claim transitions only touch claims that carry this batchId.
@@ -343,7 +344,7 @@ async function dropHeldSincePlan(
 }
 
 /**
- * Leaves out the entries another account of this run has taken (JobDeps.takeRunClaims): the same domain and expiry
+ * Leaves out the entries another account of this run has taken (JobDeps.runClaims): the same domain and expiry
  * listed by two accounts (two RAM users of one Alibaba account, or a domain pushed between them). Each account's
  * planner reads the others' claims, but the accounts plan at the same time, before either has claimed, and both
  * bought (M1 is per domain and expiry, whatever the account). Their claims here are released, best effort.
@@ -354,8 +355,8 @@ async function dropTakenInRun(
   entries: readonly BatchEntry[],
   periods: BudgetPeriods,
 ): Promise<readonly BatchEntry[]> {
-  if (!deps.takeRunClaims || entries.length === 0) return entries;
-  const mine = deps.takeRunClaims(entries.map((e) => ({ domain: e.domain, expiryMs: e.expiryMs })));
+  if (!deps.runClaims || entries.length === 0) return entries;
+  const mine = deps.runClaims.take(entries.map((e) => ({ domain: e.domain, expiryMs: e.expiryMs })));
   const taken = entries.filter((e) => !mine.has(claimKey(e.domain, e.expiryMs)));
   if (taken.length === 0) return entries;
   deps.log.warn('domains another account of this run is buying (listed by both at the same expiry): not bought here', {

@@ -302,7 +302,7 @@ function buildPortfolio(
  * keyspaces): one that fails in the primary but renews in b, one that renews in the primary but fails in b, and
  * two (one an IDN) that renew in both. A name held by both at one expiry is one (domain, expiry): two keys of one
  * Alibaba account, or a domain pushed between accounts. It is bought once, by whichever account takes it first in
- * a run (JobDeps.takeRunClaims), never by both (the check `bought by both accounts`), and where it fails in that
+ * a run (JobDeps.runClaims), never by both (the check `bought by both accounts`), and where it fails in that
  * account the other may still buy it on a later run. Its own failing name, expiring mid-scenario, keeps b's
  * failures notified whichever account takes the shared ones.
  */
@@ -547,7 +547,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       const peers = accounts.filter((o) => o !== account).map((o) => o.plainLedger);
       const deps: JobDeps = {
         ...own,
-        ...(take ? { takeRunClaims: take } : {}),
+        ...(take ? { runClaims: take } : {}),
         ...(options.sharedKeyspace ? {} : { peerClaims: peerClaimsOf(peers) }),
       };
       ctls.set(account.label, ctl);

@@ -60,7 +60,7 @@ describe('the account that left a domain to another, then had its order refused 
           registrar: l === 'a' ? aRegistrar : bRegistrar,
           notifier: room.notifierFor(l),
           peerClaims: peerClaimsOf([l === 'a' ? ledgers.b : ledgers.a]),
-          ...(take ? { takeRunClaims: take } : {}),
+          ...(take ? { runClaims: take } : {}),
         }),
         { policy: t.policy, dryRun: false, runId: 'r1' },
       );

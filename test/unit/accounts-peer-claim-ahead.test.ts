@@ -13,7 +13,7 @@ const DAY = 86_400_000;
 /**
  * Two accounts of one deployment that list the same portfolio (two RAM users of one Alibaba account, the case
  * docs/design.md names), wired as compose/accounts.ts wires them: peerClaims over the other keyspace and the room's
- * takeRunClaims. The run cap is reached every day (a portfolio larger than limits.maxDomainsPerRun) and the money
+ * runClaims. The run cap is reached every day (a portfolio larger than limits.maxDomainsPerRun) and the money
  * pass leaves one drafted domain out (dear.com, over limits.maxPricePerDomain), so listAndPlan plans again, wider
  * (the promotion round). That wider plan re-reads the peers' claims (plan-listing.ts readPeerClaims is not part of
  * the `read` cache the wider plan reuses), which by then hold the OTHER account's claims taken ahead from its draft
@@ -61,7 +61,7 @@ describe('claims taken ahead by two accounts of one run, seen by each other in t
             registrar: slowQuotes(t.registrar),
             notifier: room.notifierFor(l),
             peerClaims: peerClaimsOf([l === 'a' ? ledgers.b : ledgers.a]),
-            ...(take ? { takeRunClaims: take } : {}),
+            ...(take ? { runClaims: take } : {}),
           }),
           { policy: t.policy, dryRun: false, runId },
         );

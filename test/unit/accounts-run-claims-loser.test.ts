@@ -31,7 +31,7 @@ describe('the account that leaves a domain to another account of its run (review
         t.deps({
           ledger: ledgers[l],
           log: createLogger({ level: 'debug', sink: (line) => logs[l]?.push(line) }),
-          ...(take ? { takeRunClaims: take } : {}),
+          ...(take ? { runClaims: take } : {}),
         }),
         { policy: t.policy, dryRun: false, runId: 'r1' },
       );

@@ -173,21 +173,21 @@ describe('the accounts room', () => {
     const a = room.claimsFor('a');
     const b = room.claimsFor('b');
     if (!a || !b) throw new Error('several accounts share their run claims');
-    expect([...a([{ domain: 'x.com', expiryMs: precise }])]).toEqual([`x.com#${precise}`]);
+    expect([...a.take([{ domain: 'x.com', expiryMs: precise }])]).toEqual([`x.com#${precise}`]);
     // b lists x.com cut to the UTC day, and y.com that nobody took; a asks again and still has it.
     const cut = Date.UTC(2026, 0, 5);
     expect([
-      ...b([
+      ...b.take([
         { domain: 'x.com', expiryMs: cut },
         { domain: 'y.com', expiryMs: cut },
       ]),
     ]).toEqual([`y.com#${cut}`]);
-    expect([...a([{ domain: 'x.com', expiryMs: precise }])]).toEqual([`x.com#${precise}`]);
+    expect([...a.take([{ domain: 'x.com', expiryMs: precise }])]).toEqual([`x.com#${precise}`]);
     // The same name a day later is another expiry (a renewal moves it by years): b takes it.
-    expect(b([{ domain: 'x.com', expiryMs: precise + 86_400_000 }]).size).toBe(1);
+    expect(b.take([{ domain: 'x.com', expiryMs: precise + 86_400_000 }]).size).toBe(1);
     // A new run forgets the last one's takes; one unnamed account has nothing to share.
     room.begin('r2');
-    expect(b([{ domain: 'x.com', expiryMs: precise }]).size).toBe(1);
+    expect(b.take([{ domain: 'x.com', expiryMs: precise }]).size).toBe(1);
     const lone = createAccountsRoom({
       job: 'renew',
       runId: 'r1',
