@@ -6,7 +6,15 @@ import type { JobDeps } from './deps';
 import { queuedTaskMark } from './foreign-tasks';
 import { listAndPlan } from './plan-listing';
 import type { Decision, Plan } from './plan-types';
-import { type BatchResult, releaseUnsent, type SentBatch, sendPrepared, submitBatch, toEntry } from './submit-batch';
+import {
+  type BatchResult,
+  leftOutBefore,
+  releaseUnsent,
+  type SentBatch,
+  sendPrepared,
+  submitBatch,
+  toEntry,
+} from './submit-batch';
 import { computeTimeMarginMs } from './time-margin';
 
 export interface RenewSummary {
@@ -165,7 +173,13 @@ export async function runRenew(
   const failedBatch = (err: unknown, domains: number): BatchResult => {
     log.error('batch failed before submitting', { domains, ...describeError(err) });
     summary.errors += 1;
-    return { batchId: '-', status: 'error', domains: 0, message: err instanceof Error ? err.message : String(err) };
+    return {
+      batchId: '-',
+      status: 'error',
+      domains: 0,
+      message: err instanceof Error ? err.message : String(err),
+      ...leftOutBefore(err),
+    };
   };
   let stoppedBy: Error | undefined;
   // Each sent batch's TaskNo is written while the next batch is sent (M2 still holds per batch: submitBatch.ts);
@@ -200,6 +214,7 @@ export async function runRenew(
     if (result.status === 'unknown') summary.unknown += result.domains;
     if (result.status === 'rejected' || result.status === 'not-submitted') summary.rejected += result.domains;
     if (result.status !== 'error') summary.conflicts += planned - result.domains - (result.heldAfterPlan?.length ?? 0);
+    else summary.conflicts += result.takenInRun?.length ?? 0;
   }
   return { plan, summary, heldBack, ...(stoppedBy ? { stoppedBy } : {}) };
 

@@ -225,6 +225,33 @@ export async function sendPrepared(
     ...(heldAfterPlan.length > 0 ? { heldAfterPlan } : {}),
     ...(takenInRun.length > 0 ? { takenInRun } : {}),
   };
+  try {
+    return await sendEntries(deps, policy, log, prepared, entries, periods, held);
+  } catch (err) {
+    // Ledger trouble before the paid call: the caller names the batch's domains as not sent, less these.
+    if (typeof err === 'object' && err !== null) leftOutBy.set(err, held);
+    throw err;
+  }
+}
+
+/** What a batch that then failed before its paid call had left out: held by a person, or taken by another account. */
+const leftOutBy = new WeakMap<object, Pick<BatchResult, 'heldAfterPlan' | 'takenInRun'>>();
+
+/** The domains a batch left out before it failed with `err` (sendPrepared): not to be named as not sent. */
+export function leftOutBefore(err: unknown): Pick<BatchResult, 'heldAfterPlan' | 'takenInRun'> {
+  return (typeof err === 'object' && err !== null && leftOutBy.get(err)) || {};
+}
+
+async function sendEntries(
+  deps: JobDeps,
+  policy: Policy,
+  log: ReturnType<JobDeps['log']['child']>,
+  prepared: Batch,
+  entries: readonly BatchEntry[],
+  periods: BudgetPeriods,
+  held: Pick<BatchResult, 'heldAfterPlan' | 'takenInRun'>,
+): Promise<SentBatch> {
+  const { batchId } = prepared;
   if (entries.length === 0) {
     await deps.ledger.saveBatch({
       ...prepared,
