@@ -144,12 +144,13 @@ export function renderDigest(
   const counts = formatCounts(selection);
   const job = sanitizeLine(digest.job, 20);
   const email = renderEmail(digest, selection, counts, limits.maxEmailBytes ?? MAX_EMAIL_BYTES);
+  const lapsing = smsNamesLapse(selection, smsEvents);
   return {
     ...(email.unlisted.length > 0 ? { unlisted: email.unlisted } : {}),
     subject: toAsciiLine(`[autorenew] ${counts} (${job})`, MAX_SUBJECT_CHARS),
     email: email.text,
-    sms: renderSms(selection, counts, smsEvents, limits.maxSmsSeptets ?? SMS_TEXT_SEPTETS),
-    ...(smsNamesLapse(selection, smsEvents) ? { smsLapsing: true as const } : {}),
+    sms: renderSms(selection, counts, smsEvents, lapsing, limits.maxSmsSeptets ?? SMS_TEXT_SEPTETS),
+    ...(lapsing ? { smsLapsing: true as const } : {}),
     default: sanitizeLine(
       `autorenew ${job} run ${sanitizeLine(digest.runId, MAX_ID_CHARS)}: ${counts}. ${describeFirst(selection)}`,
       MAX_DEFAULT_CHARS,
@@ -271,11 +272,17 @@ function smsNamesLapse(selection: Selection, paging: ReadonlySet<NotifyEvent>): 
  * takes the detail, except from a domain close to lapsing, which comes before it: the renew digest's "check has not
  * run" error hid the domain lapsing the next day in the email.
  */
-function renderSms(selection: Selection, counts: string, paging: ReadonlySet<NotifyEvent>, maxSeptets: number): string {
+function renderSms(
+  selection: Selection,
+  counts: string,
+  paging: ReadonlySet<NotifyEvent>,
+  /** smsNamesLapse of the same selection and paging events. */
+  lapsing: boolean,
+  maxSeptets: number,
+): string {
   const head = toGsm7(`autorenew: ${counts}.`);
   const tail = ' See email.';
-  const problem = firstProblem(selection, paging);
-  const first = selection.error && !smsNamesLapse(selection, paging) ? undefined : problem;
+  const first = selection.error && !lapsing ? undefined : firstProblem(selection, paging);
   const error = selection.error ? toGsm7(`Error: ${sanitizeLine(selection.error.message, 200)}.`) : '';
   const named = first ? `${domainToGsm7(first.domain)} ${toGsm7(shortLabel(first))}.` : '';
   const compact = [named, error].filter(Boolean).join(' ');
