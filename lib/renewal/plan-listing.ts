@@ -9,9 +9,10 @@ import { readActiveHolds } from './active-holds';
 import { isLive, RENEWED_ELSEWHERE_CODE } from './claims';
 import { DAY_MS } from './dates';
 import type { JobDeps } from './deps';
-import { dayStartsOf, isDayStart, isReadDifferently, isSameListedExpiry, RENEWED_TOLERANCE_MS } from './expiry';
+import { isReadDifferently, RENEWED_TOLERANCE_MS } from './expiry';
 import { findRenewingElsewhere, queuedTaskMark, type RenewingElsewhere, ranTaskMark, taskNosOf } from './foreign-tasks';
 import { noticeDaysOf, readNotices } from './notice';
+import { readPeerClaims } from './peer-claims';
 import { listingWindow, planRenewals } from './plan';
 import { applyMoney, type BalanceReading, policyAmount } from './plan-money';
 import { claimKey, type InFlightView, type Plan, type PlanMoney, type Reason } from './plan-types';
@@ -118,7 +119,6 @@ export async function listAndPlan(
     runId?: string;
   } = {},
 ): Promise<Plan> {
-  deps = withoutOwnRunPeers(deps);
   const nowMs = deps.clock.now();
   const window = listingWindow(policy, nowMs);
   const ahead = createClaimReadAhead(deps.ledger, policy, nowMs);
@@ -495,59 +495,9 @@ async function readBalance(
   return { state: 'read', availableCash: balance.availableCash };
 }
 
-/**
- * The peers' claims less those written by an account of this very run (JobDeps.runClaims.isRunAttempt): within a
- * run the room decides who buys. Read again by a later plan of the run (the wider plan after the money pass), the
- * claims the other account took ahead made each account see the other's as in flight, neither bought, and
- * `in-flight` tells nobody: the domain lapsed in silence (review 2026-12-06).
- */
-function withoutOwnRunPeers<D extends Pick<JobDeps, 'peerClaims' | 'runClaims'>>(deps: D): D {
-  const read = deps.peerClaims;
-  const run = deps.runClaims;
-  if (!read || !run) return deps;
-  return {
-    ...deps,
-    peerClaims: async (keys, whole) => (await read(keys, whole)).filter((c) => !run.isRunAttempt(c.attemptId)),
-  };
-}
-
-/**
- * The other accounts' live or RENEWED claims of the candidates, keyed by the candidate's own claimKey: a domain
- * renewed (or being renewed) under one account and then moved to another was listed there at its old expiry by a
- * lagging listing and bought again, since every guard read one account's keyspace (review 2026-12-05, round 5, I).
- * At its listed expiry or the same date cut to the day (expiry.ts isSameListedExpiry): a precise listing reads its
- * day-start keys too; a listing cut to the day reads the whole domain, as the other's claim may hold the precise
- * time. A failed read fails the plan, as the account's own read does: nothing is bought on a guess.
- */
-async function readPeerClaims(
-  deps: Pick<JobDeps, 'peerClaims'>,
-  candidates: readonly ListedDomain[],
-): Promise<Map<string, Claim>> {
-  const found = new Map<string, Claim>();
-  if (!deps.peerClaims || candidates.length === 0) return found;
-  const keys = candidates.flatMap((d) =>
-    [d.expiresAtMs, ...dayStartsOf(d.expiresAtMs)].map((expiryMs) => ({ domain: d.domainName, expiryMs })),
-  );
-  const whole = [...new Set(candidates.filter((d) => isDayStart(d.expiresAtMs)).map((d) => d.domainName))];
-  const byDomain = new Map<string, Claim[]>();
-  for (const c of await deps.peerClaims(keys, whole)) {
-    if (c.status !== 'RENEWED' && !isLive(c)) continue;
-    byDomain.set(c.domain, [...(byDomain.get(c.domain) ?? []), c]);
-  }
-  for (const d of candidates) {
-    for (const c of byDomain.get(d.domainName) ?? []) {
-      if (!isSameListedExpiry(d.expiresAtMs, c.expiryMs)) continue;
-      const key = claimKey(d.domainName, d.expiresAtMs);
-      const kept = found.get(key);
-      if (!kept || kept.status === 'RENEWED') found.set(key, c); // a live one wins: it is still in flight
-    }
-  }
-  return found;
-}
-
 /** The plan with the ledger's view: a draft finds the domains that reach the in-flight check, only their claims are read. */
 async function planWithLedger(
-  deps: Pick<JobDeps, 'ledger' | 'peerClaims'>,
+  deps: Pick<JobDeps, 'ledger' | 'peerClaims' | 'runClaims'>,
   policy: Policy,
   domains: readonly ListedDomain[],
   open: readonly Batch[],
@@ -584,7 +534,10 @@ async function planWithLedger(
   const [found, notices, peers] = await Promise.all([
     deps.ledger.getClaims(keys),
     readNotices(deps.ledger, announced),
-    readPeerClaims(deps, candidates),
+    readPeerClaims(
+      deps,
+      candidates.map((d) => ({ domain: d.domainName, expiryMs: d.expiresAtMs })),
+    ),
   ]);
   for (const c of found) claims.set(claimKey(c.domain, c.expiryMs), c);
   if (record) {

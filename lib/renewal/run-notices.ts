@@ -1,4 +1,5 @@
 import type { DomainOutcome } from '../notify/port';
+import { PEER_RUN_LAPSE_PREFIX } from '../notify/text/advice';
 import { formatDateTimeUtc } from '../notify/text/sanitize';
 import { DAY_MS, formatDateUtc, HOUR_MS } from './dates';
 import { WILL_LAPSE_SMS_DAYS } from './digest';
@@ -77,6 +78,8 @@ const HELD_BACK_REASONS: Record<Exclude<HeldBack['limitedBy'], 'refused' | 'not-
     "today's spending cap (limits.maxSpendPerRun, per UTC day across runs) is used; the next UTC day's run buys it, or raise the cap to buy it sooner",
   'month-spend':
     "this month's spending cap (limits.maxSpendPerMonth) is reached; the first run of next month buys it, or raise the cap to buy it sooner",
+  'peer-run':
+    'another account of this deployment claimed it (the same domain and expiry) in a run overlapping this one, and that run buys it; if both runs left it to the other, the next daily run buys it',
   time: "the run reached its time limit before buying it; the next run buys it (if this repeats, the run has more to do than its timeout allows: see the function's duration in its logs)",
 };
 
@@ -130,6 +133,16 @@ export function collectHeldBack(heldBack: readonly HeldBack[], nowMs: number): D
     // 2026-12-05, round 4, helper F).
     const nextRun = nowMs + DAY_MS;
     if (nextRun + HOUR_MS <= deadline) return [deferred];
+    // "Renew it by hand" would buy it a second time if the other run did: say where to look first.
+    if (limitedBy === 'peer-run')
+      return [
+        deferred,
+        {
+          ...line,
+          event: 'will-lapse',
+          reason: `${PEER_RUN_LAPSE_PREFIX}; the next daily run, about ${formatDateTimeUtc(nextRun)}, comes after ${lastChance}: renew it by hand only if the other account's digest does not show it submitted`,
+        },
+      ];
     return [
       deferred,
       {

@@ -50,9 +50,10 @@ export interface HeldBack {
   /**
    * A budget; `time`: the run stopped starting batches before the function's time limit; `refused`: the registrar
    * did not accept the order this run (a passing refusal, nothing bought); `not-sent`: its batch failed on our
-   * side; `stopped`: an authorisation refusal stopped the run (its alert says what to fix).
+   * side; `stopped`: an authorisation refusal stopped the run (its alert says what to fix); `peer-run`: another
+   * account claimed it in a run overlapping this one (submit-batch.ts dropClaimedByPeers).
    */
-  limitedBy: NonNullable<Grant['limitedBy']> | 'time' | 'refused' | 'not-sent' | 'stopped';
+  limitedBy: NonNullable<Grant['limitedBy']> | 'time' | 'refused' | 'not-sent' | 'stopped' | 'peer-run';
   /** What the registrar or the ledger said (`refused`, `not-sent`). */
   detail?: string;
 }
@@ -202,10 +203,19 @@ export async function runRenew(
       const limitedBy = result.stoppedBy ? 'stopped' : notSent ? 'not-sent' : 'refused';
       // A domain a person held meanwhile was not in the order: it is held, not refused (review 2026-12-05).
       // Nor one another account of the run took: that account bought it (review 2026-12-06: "renew it by hand").
-      const held = new Set([...(result.heldAfterPlan ?? []), ...(result.takenInRun ?? [])]);
+      const held = new Set([
+        ...(result.heldAfterPlan ?? []),
+        ...(result.takenInRun ?? []),
+        ...(result.claimedByPeer ?? []),
+      ]);
       for (const decision of items)
         if (!held.has(decision.domain.domainName)) heldBack.push({ decision, limitedBy, detail: result.message ?? '' });
     }
+    // Left to another account's overlapping run, which may have left it too: named, so a domain neither bought is
+    // not left to lapse in silence (dropClaimedByPeers).
+    const leftToPeer = new Set(result.claimedByPeer ?? []);
+    for (const decision of items)
+      if (leftToPeer.has(decision.domain.domainName)) heldBack.push({ decision, limitedBy: 'peer-run' });
     if (result.status === 'submitted') summary.submitted += result.domains;
     if (result.status === 'not-recorded') {
       summary.submitted += result.domains;
@@ -214,7 +224,7 @@ export async function runRenew(
     if (result.status === 'unknown') summary.unknown += result.domains;
     if (result.status === 'rejected' || result.status === 'not-submitted') summary.rejected += result.domains;
     if (result.status !== 'error') summary.conflicts += planned - result.domains - (result.heldAfterPlan?.length ?? 0);
-    else summary.conflicts += result.takenInRun?.length ?? 0;
+    else summary.conflicts += (result.takenInRun?.length ?? 0) + (result.claimedByPeer?.length ?? 0);
   }
   return { plan, summary, heldBack, ...(stoppedBy ? { stoppedBy } : {}) };
 

@@ -10,7 +10,7 @@ import {
   SecretError,
   TaskNoNotRecordedError,
 } from '../errors';
-import type { Batch, BatchEntry } from '../ledger/port';
+import type { Batch, BatchEntry, Claim } from '../ledger/port';
 import { describeError } from '../log';
 import type { Policy } from '../policy/schema';
 import type { SubmitResult } from '../registrar/port';
@@ -18,6 +18,7 @@ import { readActiveHolds } from './active-holds';
 import { type BudgetPeriods, costOf, giveBack } from './budgets';
 import { applyToClaims, isLive, transitions } from './claims';
 import type { JobDeps } from './deps';
+import { readPeerClaims } from './peer-claims';
 import { claimKey, type PlannedBatch } from './plan-types';
 import { retryWithBackoff } from './retry';
 import { boundText } from './text';
@@ -45,6 +46,12 @@ export interface BatchResult {
    * and not named as held back when the registrar refuses the rest of the batch (the other account bought them).
    */
   takenInRun?: string[];
+  /**
+   * Planned domains another account held a live claim of right before the paid call, written by a run overlapping
+   * this one (its own room: the schedule beside `autorenew renew --account`, or one event delivered twice): not
+   * sent, counted as conflicts, named as left to that run (dropClaimedByPeers).
+   */
+  claimedByPeer?: string[];
 }
 
 /**
@@ -213,17 +220,27 @@ export async function sendPrepared(
 ): Promise<SentBatch> {
   const { batchId } = prepared;
   const log = deps.log.child({ runId, batchId });
+  // Read beside the holds: this run's claims are durable already (prepareBatch), which is all the read needs.
+  const peers = settle(
+    readPeerClaims(
+      deps,
+      claimed.map((e) => ({ domain: e.domain, expiryMs: e.expiryMs })),
+    ),
+  );
   const unheld = claimed.length > 0 ? await dropHeldSincePlan(deps, prepared, claimed, periods) : claimed;
-  const entries = await dropTakenInRun(deps, prepared, unheld, periods);
+  const inRoom = await dropTakenInRun(deps, prepared, unheld, periods);
+  const entries = await dropClaimedByPeers(deps, prepared, inRoom, periods, await peers);
   const heldAfterPlan = claimed.filter((e) => !unheld.includes(e)).map((e) => e.domain);
   if (heldAfterPlan.length > 0)
     log.warn('domains held by a person after this run planned them (autorenew hold): not bought', {
       domains: heldAfterPlan,
     });
-  const takenInRun = unheld.filter((e) => !entries.includes(e)).map((e) => e.domain);
+  const takenInRun = unheld.filter((e) => !inRoom.includes(e)).map((e) => e.domain);
+  const claimedByPeer = inRoom.filter((e) => !entries.includes(e)).map((e) => e.domain);
   const held = {
     ...(heldAfterPlan.length > 0 ? { heldAfterPlan } : {}),
     ...(takenInRun.length > 0 ? { takenInRun } : {}),
+    ...(claimedByPeer.length > 0 ? { claimedByPeer } : {}),
   };
   try {
     return await sendEntries(deps, policy, log, prepared, entries, periods, held);
@@ -234,11 +251,14 @@ export async function sendPrepared(
   }
 }
 
+/** The BatchResult fields naming what a batch left out before its paid call (held, or left to another account). */
+type LeftOut = Pick<BatchResult, 'heldAfterPlan' | 'takenInRun' | 'claimedByPeer'>;
+
 /** What a batch that then failed before its paid call had left out: held by a person, or taken by another account. */
-const leftOutBy = new WeakMap<object, Pick<BatchResult, 'heldAfterPlan' | 'takenInRun'>>();
+const leftOutBy = new WeakMap<object, LeftOut>();
 
 /** The domains a batch left out before it failed with `err` (sendPrepared): not to be named as not sent. */
-export function leftOutBefore(err: unknown): Pick<BatchResult, 'heldAfterPlan' | 'takenInRun'> {
+export function leftOutBefore(err: unknown): LeftOut {
   return (typeof err === 'object' && err !== null && leftOutBy.get(err)) || {};
 }
 
@@ -249,7 +269,7 @@ async function sendEntries(
   prepared: Batch,
   entries: readonly BatchEntry[],
   periods: BudgetPeriods,
-  held: Pick<BatchResult, 'heldAfterPlan' | 'takenInRun'>,
+  held: LeftOut,
 ): Promise<SentBatch> {
   const { batchId } = prepared;
   if (entries.length === 0) {
@@ -336,6 +356,23 @@ async function sendEntries(
 }
 
 /**
+ * A batch abandoned before its paid call on ledger trouble: what `entries` took of the budgets goes back, and every
+ * claim of the batch is released and the batch closed, best effort (check's reconciler settles what stays).
+ */
+async function giveUpUnsent(
+  deps: JobDeps,
+  prepared: Batch,
+  entries: readonly BatchEntry[],
+  periods: BudgetPeriods,
+  why: string,
+): Promise<void> {
+  await giveBack(deps, periods, { count: entries.length, spend: costOf(entries) });
+  await releaseUnsent(deps, prepared, prepared.entries, `${why}; nothing was sent`, true).catch((releaseErr: unknown) =>
+    deps.log.warn('unsent batch not released; check settles it', describeError(releaseErr)),
+  );
+}
+
+/**
  * The entries not held by a person now: the holds are read again (one consistent read) once this run's claims of
  * them are durable, just before the submit start. `autorenew hold` writes its hold, then reads the claims: whichever
  * comes second sees the other, so a hold it confirms as "will not buy" is never bought, and one it cannot stop is
@@ -354,10 +391,7 @@ async function dropHeldSincePlan(
   try {
     held = await readActiveHolds(deps, nowMs);
   } catch (err) {
-    await giveBack(deps, periods, { count: entries.length, spend: costOf(entries) });
-    await releaseUnsent(deps, prepared, prepared.entries, 'the holds could not be read; nothing was sent', true).catch(
-      (releaseErr: unknown) => deps.log.warn('unsent batch not released; check settles it', describeError(releaseErr)),
-    );
+    await giveUpUnsent(deps, prepared, entries, periods, 'the holds could not be read');
     throw err;
   }
   const dropped = entries.filter((e) => held.has(e.domain));
@@ -398,6 +432,48 @@ async function dropTakenInRun(
     false,
   ).catch((err: unknown) =>
     deps.log.warn('claims left to another account not released; the sweep releases them', describeError(err)),
+  );
+  return entries.filter((e) => !taken.includes(e));
+}
+
+/** A promise's outcome as a value: read ahead beside another step, with no rejection left unhandled meanwhile. */
+type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown };
+const settle = <T>(p: Promise<T>): Promise<Settled<T>> =>
+  p.then(
+    (value) => ({ ok: true as const, value }),
+    (error: unknown) => ({ ok: false as const, error }),
+  );
+
+/**
+ * Leaves out the entries another account holds a live (or RENEWED) claim of, read once this run's own claims were
+ * durable (peer-claims.ts, without this run's own). Two runs that overlap are two rooms (the schedule beside an
+ * operator's `autorenew renew --account b`, or one schedule event delivered twice under two request ids), and
+ * between them only the planner's read guarded: both planned before either claimed, and both bought (review
+ * 2026-12-06). Each run writes its claim, then reads the other's: whichever reads second sees the first and leaves
+ * the domain to it; when both read after both wrote, both leave it and the next daily run buys it once (named in
+ * the digest meanwhile). A failed read gives the whole batch back unsent and throws: nothing is bought on a guess.
+ */
+async function dropClaimedByPeers(
+  deps: JobDeps,
+  prepared: Batch,
+  entries: readonly BatchEntry[],
+  periods: BudgetPeriods,
+  read: Settled<Map<string, Claim>>,
+): Promise<readonly BatchEntry[]> {
+  if (!read.ok) {
+    await giveUpUnsent(deps, prepared, entries, periods, "the other accounts' claims could not be read");
+    throw read.error;
+  }
+  const taken = entries.filter((e) => read.value.has(claimKey(e.domain, e.expiryMs)));
+  if (taken.length === 0) return entries;
+  deps.log.warn('domains another account claimed in a run overlapping this one: not bought here', {
+    domains: taken.map((e) => e.domain),
+    heldBy: [...new Set(taken.map((e) => read.value.get(claimKey(e.domain, e.expiryMs))?.attemptId))],
+  });
+  await giveBack(deps, periods, { count: taken.length, spend: costOf(taken) });
+  await releaseUnsent(deps, prepared, taken, 'claimed by another account in an overlapping run', false).catch(
+    (err: unknown) =>
+      deps.log.warn('claims left to another account not released; the sweep releases them', describeError(err)),
   );
   return entries.filter((e) => !taken.includes(e));
 }

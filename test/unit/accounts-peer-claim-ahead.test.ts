@@ -20,7 +20,7 @@ const DAY = 86_400_000;
  * (claim-ahead.ts): each account sees the other's claim of shared.com (and dear.com) as `in-flight`, leaves it out
  * of its final plan and releases its own claim ("left out by the money pass"). Neither bought it; `in-flight` is no
  * will-lapse reason, so no line named it; and the same happened every day until it had expired. Peer claims of the
- * run itself are now left out of the peer read (plan-listing.ts withoutOwnRunPeers): the room decides within a run.
+ * run itself are now left out of the peer read (peer-claims.ts readPeerClaims): the room decides within a run.
  */
 describe('claims taken ahead by two accounts of one run, seen by each other in the wider plan (review 2026-12-06)', () => {
   test('shared.com (due in 4 days, affordable) is bought by one account, or at least named, before it lapses', async () => {

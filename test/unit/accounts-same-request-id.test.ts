@@ -15,7 +15,7 @@ const HOUR = 3_600_000;
  * The Lambda's runId is context.awsRequestId (compose/lambda.ts). Lambda redelivers an asynchronous event (the
  * schedule's) with the same request ID: its queue is at-least-once ("it's possible for it to receive the same event
  * from Lambda multiple times"), and a throttled or system-failed invocation is requeued for maximumEventAge (6 h
- * here). Two invocations with one runId are two rooms, and withoutOwnRunPeers (plan-listing.ts) dropped the other
+ * here). Two invocations with one runId are two rooms, and the own-run filter of the peer read (then plan-listing.ts withoutOwnRunPeers, now peer-claims.ts readPeerClaims) dropped the other
  * invocation's claims as "this very run's" (it matched the run id): the guard design.md names as the only one
  * between two rooms was off. Invocation 1: a buys shared.com, b leaves it to a. Invocation 2 (same runId, a fresh
  * room): a sees its own claim, b ignored a's claim and bought shared.com a second time. The room now records the

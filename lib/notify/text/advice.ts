@@ -111,12 +111,15 @@ export const RENEWED_ANYWAY_PREFIX = 'the registrar shows it renewed to ';
 /** How a lapse-risk line (an unknown renewal that cannot settle before the expiry, notices.ts) begins its reason. */
 export const UNKNOWN_LAPSE_PREFIX = 'a renewal of it has an unknown outcome';
 
+/** How the lapse line of a domain left to another account's overlapping run begins (run-notices.ts collectHeldBack). */
+export const PEER_RUN_LAPSE_PREFIX = "left to another account's overlapping run";
+
 /**
  * Will-lapse lines (will-lapse.ts: "<plan reason>: <text>"; notices.ts lapse-risk) whose domain a renewal may
  * already have renewed or be renewing: the advice is to look first, never a bare "renew by hand" (review 2026-12-04: a second purchase).
  */
 const LOOK_FIRST = new RegExp(
-  `^(?:(?:shown-renewed|renewed-not-shown|renewing-elsewhere|elsewhere-unread|open-batch):|${UNKNOWN_LAPSE_PREFIX})`,
+  `^(?:(?:shown-renewed|renewed-not-shown|renewing-elsewhere|elsewhere-unread|open-batch):|${UNKNOWN_LAPSE_PREFIX}|${PEER_RUN_LAPSE_PREFIX})`,
 );
 
 const REASON_PATTERNS: ReadonlyArray<readonly [AdviceKind, RegExp]> = [

@@ -1,0 +1,47 @@
+import type { Claim, ClaimKey } from '../ledger/port';
+import { isLive } from './claims';
+import type { JobDeps } from './deps';
+import { dayStartsOf, isDayStart, isSameListedExpiry } from './expiry';
+import { claimKey } from './plan-types';
+
+/**
+ * The other accounts' live or RENEWED claims of `listed` (domain and listed expiry, epoch ms UTC), keyed by the
+ * listed key's claimKey; a live claim wins over a RENEWED one (it is still in flight). Absent peers: empty.
+ *
+ * Read by the planner (a domain renewed, or being renewed, under one account and then moved to another was listed
+ * there at its old expiry by a lagging listing and bought again: review 2026-12-05, round 5, I) and again by each
+ * batch right before its paid call (submit-batch.ts dropClaimedByPeers).
+ * - At the listed expiry or the same date cut to the day (expiry.ts isSameListedExpiry): a precise listing reads
+ *   its day-start keys too; a listing cut to the day reads the whole domain, as the other's claim may hold the time.
+ * - Less the claims written by an account of this very run (JobDeps.runClaims.isRunAttempt): within a run the room
+ *   decides who buys. Read again by a later plan of the run, the claims the other account took ahead made each see
+ *   the other's as in flight, neither bought, and the domain lapsed in silence (review 2026-12-06).
+ * Throws when a read fails: nothing is bought on a guess.
+ */
+export async function readPeerClaims(
+  deps: Pick<JobDeps, 'peerClaims' | 'runClaims'>,
+  listed: readonly ClaimKey[],
+): Promise<Map<string, Claim>> {
+  const found = new Map<string, Claim>();
+  if (!deps.peerClaims || listed.length === 0) return found;
+  const keys = listed.flatMap((d) =>
+    [d.expiryMs, ...dayStartsOf(d.expiryMs)].map((expiryMs) => ({ domain: d.domain, expiryMs })),
+  );
+  const whole = [...new Set(listed.filter((d) => isDayStart(d.expiryMs)).map((d) => d.domain))];
+  const run = deps.runClaims;
+  const byDomain = new Map<string, Claim[]>();
+  for (const c of await deps.peerClaims(keys, whole)) {
+    if (c.status !== 'RENEWED' && !isLive(c)) continue;
+    if (run?.isRunAttempt(c.attemptId)) continue;
+    byDomain.set(c.domain, [...(byDomain.get(c.domain) ?? []), c]);
+  }
+  for (const d of listed) {
+    for (const c of byDomain.get(d.domain) ?? []) {
+      if (!isSameListedExpiry(d.expiryMs, c.expiryMs)) continue;
+      const key = claimKey(d.domain, d.expiryMs);
+      const kept = found.get(key);
+      if (!kept || kept.status === 'RENEWED') found.set(key, c);
+    }
+  }
+  return found;
+}
