@@ -384,6 +384,7 @@ function fromEntry(entry: unknown, item: Item): BatchEntry {
     ...priceOf(e),
     ...(typeof e.outcome === 'string' ? { outcome: e.outcome as NonNullable<BatchEntry['outcome']> } : {}),
     ...optNum(e, 'newExpiryMs'),
+    ...optNum(e, 'lastBuyMs'),
     ...optStr(e, 'message'),
     ...(e.announced === true ? { announced: true as const } : {}),
   };

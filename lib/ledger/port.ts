@@ -74,6 +74,11 @@ export interface BatchEntry extends ClaimKey {
   /** What this renewal was quoted to cost (price x years), when a source priced it. */
   price?: Money;
   outcome?: EntryOutcome;
+  /**
+   * The last instant (epoch ms) the renew planner still buys it, from the policy when it was planned (plan.ts
+   * lastBuyMsOf): check names a failure whose retry backoff ends later as not retried. Absent on older entries.
+   */
+  lastBuyMs?: number;
   newExpiryMs?: number;
   message?: string;
   /**

@@ -33,7 +33,13 @@ export interface DomainOutcome {
    * used, and whether the next run retries (`retrying`), retries for the last time (`last`), has stopped (`stopped`),
    * or retries without using an attempt until a person fixes the cause (`after-fix`).
    */
-  retry?: { attempts: number; maxAttempts: number; state: 'retrying' | 'last' | 'stopped' | 'after-fix' };
+  retry?: {
+    attempts: number;
+    maxAttempts: number;
+    state: 'retrying' | 'last' | 'stopped' | 'after-fix' | 'too-late';
+    /** `too-late`: the last instant (epoch ms) the renew job buys it, before its retry backoff ends. */
+    lastBuyMs?: number;
+  };
 }
 
 export interface Digest {

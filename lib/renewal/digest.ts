@@ -343,6 +343,8 @@ function describeRetry(domain: string, r: NonNullable<DomainOutcome['retry']>): 
       return 'no attempt used (a person must fix the cause): retried after the backoff until it succeeds';
     case 'retrying':
       return `${used}; retried after the backoff`;
+    case 'too-late':
+      return `not retried: its retry backoff (limits.retryAfterHours) ends after ${r.lastBuyMs !== undefined ? formatDateTimeUtc(r.lastBuyMs) : 'the last day'}, the last time this tool buys it: renew it by hand`;
     case 'last':
       return `${used}; the next run makes the last attempt: the next failure stops automatic retries`;
     case 'stopped':

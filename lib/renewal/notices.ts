@@ -148,13 +148,16 @@ export function outcomesForNotice(batch: Batch, notice: PendingNotice, nowMs: nu
 
 /**
  * Adds to every `failed` line where its automatic retries stand, read from its claim, so the digest's words are
- * true at every attempt ("the next failure stops automatic retries" only when it does). Best effort: a failed read
- * leaves the lines as they are.
+ * true at every attempt ("the next failure stops automatic retries" only when it does). A retry backoff that ends
+ * after the entry's last buying moment (BatchEntry.lastBuyMs) is `too-late`: the planner never retries it
+ * (`retry-too-late`), and a domain that failed on its last day was told "retried after the backoff" and lapsed
+ * (review 2026-12-06). Best effort: a failed read leaves the lines as they are.
  */
 async function withRetryState(
   deps: Pick<JobDeps, 'ledger' | 'log'>,
   policy: Policy,
   outcomes: DomainOutcome[],
+  batches: readonly Batch[],
 ): Promise<DomainOutcome[]> {
   const failed = outcomes.filter((o) => o.event === 'failed');
   if (failed.length === 0) return outcomes;
@@ -171,15 +174,29 @@ async function withRetryState(
     const claim = o.event === 'failed' ? byKey.get(`${o.domain}#${o.oldExpiryMs}`) : undefined;
     // Renewed elsewhere first: nothing is retried, and no attempt count invites a renewal by hand.
     if (claim?.status !== 'FAILED' || claim.code === RENEWED_ELSEWHERE_CODE) return o;
+    const lastBuyMs = batches
+      .find((b) => b.batchId === o.batchId)
+      ?.entries.find((e) => e.domain === o.domain && e.expiryMs === o.oldExpiryMs)?.lastBuyMs;
+    const late = lastBuyMs !== undefined && claim.nextEligibleAtMs !== undefined && claim.nextEligibleAtMs > lastBuyMs;
     const state =
-      claim.code === FIXABLE_CODE
-        ? 'after-fix'
-        : claim.attempts >= max
-          ? 'stopped'
-          : claim.attempts === max - 1
-            ? 'last'
-            : 'retrying';
-    return { ...o, retry: { attempts: claim.attempts, maxAttempts: max, state } };
+      claim.code !== FIXABLE_CODE && claim.attempts >= max
+        ? 'stopped'
+        : late
+          ? 'too-late'
+          : claim.code === FIXABLE_CODE
+            ? 'after-fix'
+            : claim.attempts === max - 1
+              ? 'last'
+              : 'retrying';
+    return {
+      ...o,
+      retry: {
+        attempts: claim.attempts,
+        maxAttempts: max,
+        state,
+        ...(late && lastBuyMs !== undefined ? { lastBuyMs } : {}),
+      },
+    };
   });
 }
 
@@ -205,10 +222,15 @@ export async function deliverNotices(
 ): Promise<boolean> {
   const withNotices = input.batches.filter((b) => b.pendingNotices.length > 0);
   const nowMs = deps.clock.now();
-  const outcomes = await withRetryState(deps, policy, [
-    ...withNotices.flatMap((b) => b.pendingNotices.flatMap((n) => outcomesForNotice(b, n, nowMs))),
-    ...(input.extra?.outcomes ?? []),
-  ]);
+  const outcomes = await withRetryState(
+    deps,
+    policy,
+    [
+      ...withNotices.flatMap((b) => b.pendingNotices.flatMap((n) => outcomesForNotice(b, n, nowMs))),
+      ...(input.extra?.outcomes ?? []),
+    ],
+    withNotices,
+  );
   const digest: Digest = {
     job: input.job,
     runId: input.runId,

@@ -18,6 +18,8 @@ export const REASONS = {
   'over-run-limit':
     'over limits.maxDomainsPerRun; deferred to a later run (raise the limit if it is still held a week before its expiry)',
   'retry-backoff': 'last attempt failed; waiting for the retry backoff',
+  'retry-too-late':
+    'last attempt failed, and its retry backoff (limits.retryAfterHours) ends after the last day this tool buys it (window.daysAfterExpiry): never retried by itself; renew it by hand',
   'shown-renewed':
     'its renewal row failed, but the registrar showed it renewed to old + years, and the listing shows the old expiry: look at the domain in the console; only if it too shows the old expiry and no renewal in its task list, `autorenew retry <domain>` lets the next run buy it',
   'renewed-not-shown':
@@ -89,8 +91,8 @@ export interface Decision {
   /** awaiting-notice: when the notice period ends (epoch ms). */
   buyFromMs?: number;
   /**
-   * renew, for a domain past its expiry: the last instant (epoch ms) the planner still buys it, the end of its window
-   * or of the grace period, whichever comes first.
+   * renew: the last instant (epoch ms) the planner still buys it, the end of its window or of the grace period,
+   * whichever comes first (plan.ts lastBuyMsOf); carried to the batch entry, for check's failed line.
    */
   lastBuyMs?: number;
   /** renew: bought before its notice had been out notify.advanceDays days, because it would lapse first. */

@@ -146,6 +146,7 @@ function decideOne(domain: ListedDomain, input: PlanInput, duplicate: boolean, u
     return no('not-due');
   }
   if (nowMs - expiry > settings.daysAfterExpiry * DAY_MS) return no('past-window');
+  const lastBuyMs = lastBuyMsOf(expiry, settings.daysAfterExpiry);
   const name = domain.domainName;
   if (input.held?.has(name)) return no('held');
   // A row with a field this tool cannot read: what it would say (premium, status, auto-renew) is not known.
@@ -168,6 +169,9 @@ function decideOne(domain: ListedDomain, input: PlanInput, duplicate: boolean, u
     if (view.attempts >= policy.limits.maxAttempts) return no('max-attempts');
     // Never bought on its own (a lagging listing would buy it twice), never silent (a person must look).
     if (view.shownRenewed) return no('shown-renewed');
+    // A backoff that ends after the window never retries: a will-lapse reason, as check's failed line says (a
+    // domain that failed on its last day was shown only "retried after the backoff", and lapsed: review 2026-12-06).
+    if (view.nextEligibleAtMs !== undefined && view.nextEligibleAtMs > lastBuyMs) return no('retry-too-late');
     if (view.nextEligibleAtMs !== undefined && view.nextEligibleAtMs > nowMs) return no('retry-backoff');
   }
   // After the ledger: a task of our own shows up as in-flight above, so only someone else's is left here.
@@ -205,8 +209,16 @@ function decideOne(domain: ListedDomain, input: PlanInput, duplicate: boolean, u
     permitPremium: domain.premium,
     ...(withoutFullNotice ? { withoutFullNotice } : {}),
     ...(view?.alone ? { alone: true } : {}),
-    ...(expiry <= nowMs ? { lastBuyMs: expiry + Math.min(settings.daysAfterExpiry, GRACE_DAYS) * DAY_MS } : {}),
+    lastBuyMs,
   };
+}
+
+/**
+ * The last instant (epoch ms, UTC) the planner still buys a domain expiring at `expiryMs`: the end of its window
+ * (`daysAfterExpiry`, 24 h days) or of the grace period, whichever comes first.
+ */
+export function lastBuyMsOf(expiryMs: number, daysAfterExpiry: number): number {
+  return expiryMs + Math.min(daysAfterExpiry, GRACE_DAYS) * DAY_MS;
 }
 
 /**

@@ -14,6 +14,8 @@ export const WILL_LAPSE_REASONS: readonly Reason[] = [
   'premium',
   'at-max-term',
   'max-attempts',
+  // Its retry would come after the last day it is bought: only a person can renew it in time (review 2026-12-06).
+  'retry-too-late',
   'redemption',
   'past-window',
   'held',

@@ -271,6 +271,26 @@ describe('planRenewals: ledger view (in-flight, backoff, max attempts)', () => {
       'max-attempts',
     ],
     ['FAILED in backoff', { status: 'FAILED', attempts: 1, nextEligibleAtMs: NOW + 1 }, 'skip', 'retry-backoff'],
+    // The last buying moment is the expiry + window.daysAfterExpiry (30 by default): a backoff ending later never
+    // retries, and a person must be told (review 2026-12-06).
+    [
+      'FAILED, backoff ends at the last buying moment',
+      { status: 'FAILED', attempts: 1, nextEligibleAtMs: expiry + 30 * DAY_MS },
+      'skip',
+      'retry-backoff',
+    ],
+    [
+      'FAILED, backoff ends after the last buying moment',
+      { status: 'FAILED', attempts: 1, nextEligibleAtMs: expiry + 30 * DAY_MS + 1 },
+      'skip',
+      'retry-too-late',
+    ],
+    [
+      'FAILED at maxAttempts, backoff ends after the last buying moment',
+      { status: 'FAILED', attempts: 3, nextEligibleAtMs: expiry + 31 * DAY_MS },
+      'skip',
+      'max-attempts',
+    ],
     ['FAILED, backoff ends now', { status: 'FAILED', attempts: 2, nextEligibleAtMs: NOW }, 'renew', 'due'],
     ['FAILED, no backoff time', { status: 'FAILED', attempts: 1 }, 'renew', 'due'],
     // An open batch of ours for ANOTHER expiry (its outcome never settled): never bought twice, and people are told.
