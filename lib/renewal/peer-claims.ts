@@ -1,12 +1,12 @@
 import type { Claim, ClaimKey } from '../ledger/port';
-import { isLive } from './claims';
+import { isLive, RENEWED_ELSEWHERE_CODE } from './claims';
 import type { JobDeps } from './deps';
 import { dayStartsOf, isDayStart, isSameListedExpiry } from './expiry';
 import { claimKey } from './plan-types';
 
 /**
- * The other accounts' live or RENEWED claims of `listed` (domain and listed expiry, epoch ms UTC), keyed by the
- * listed key's claimKey; a live claim wins over a RENEWED one (it is still in flight). Absent peers: empty.
+ * The other accounts' live, RENEWED or shown-renewed (FAILED `renewed-elsewhere`) claims of `listed` (domain and listed expiry, epoch ms UTC), keyed by the
+ * listed key's claimKey; a live claim wins over a finished one (it is still in flight). Absent peers: empty.
  *
  * Read by the planner (a domain renewed, or being renewed, under one account and then moved to another was listed
  * there at its old expiry by a lagging listing and bought again: review 2026-12-05, round 5, I) and again by each
@@ -31,7 +31,7 @@ export async function readPeerClaims(
   const run = deps.runClaims;
   const byDomain = new Map<string, Claim[]>();
   for (const c of await deps.peerClaims(keys, whole)) {
-    if (c.status !== 'RENEWED' && !isLive(c)) continue;
+    if (c.status !== 'RENEWED' && !isLive(c) && !isShownRenewed(c)) continue;
     if (run?.isRunAttempt(c.attemptId)) continue;
     byDomain.set(c.domain, [...(byDomain.get(c.domain) ?? []), c]);
   }
@@ -40,8 +40,17 @@ export async function readPeerClaims(
       if (!isSameListedExpiry(d.expiryMs, c.expiryMs)) continue;
       const key = claimKey(d.domain, d.expiryMs);
       const kept = found.get(key);
-      if (!kept || kept.status === 'RENEWED') found.set(key, c);
+      if (!kept || (!isLive(kept) && isLive(c))) found.set(key, c); // a live one wins: it is still in flight
     }
   }
   return found;
+}
+
+/**
+ * A claim whose row failed while the registrar showed it renewed to old + years (check's `renewed-elsewhere`): its
+ * own account never buys it again (`shown-renewed`), and another account whose listing lags bought the same expiry
+ * again when the peer read skipped it (review 2026-12-06, round 4).
+ */
+function isShownRenewed(c: Claim): boolean {
+  return c.status === 'FAILED' && c.code === RENEWED_ELSEWHERE_CODE;
 }

@@ -166,9 +166,10 @@ function decideOne(domain: ListedDomain, input: PlanInput, duplicate: boolean, u
     if (view.status === 'RENEWED' && view.renewedAtMs !== undefined && nowMs - view.renewedAtMs > RENEWED_NOT_SHOWN_MS)
       return no('renewed-not-shown');
     if (view.status !== 'FAILED') return no('in-flight');
-    if (view.attempts >= policy.limits.maxAttempts) return no('max-attempts');
-    // Never bought on its own (a lagging listing would buy it twice), never silent (a person must look).
+    // Never bought on its own (a lagging listing would buy it twice), never silent (a person must look). Before
+    // max-attempts, whose advice is to renew by hand: the registrar showed this one renewed (review 2026-12-06).
     if (view.shownRenewed) return no('shown-renewed');
+    if (view.attempts >= policy.limits.maxAttempts) return no('max-attempts');
     // A backoff that ends after the window never retries: a will-lapse reason, as check's failed line says (a
     // domain that failed on its last day was shown only "retried after the backoff", and lapsed: review 2026-12-06).
     if (view.nextEligibleAtMs !== undefined && view.nextEligibleAtMs > lastBuyMs) return no('retry-too-late');

@@ -228,26 +228,29 @@ export async function sendPrepared(
       claimed.map((e) => ({ domain: e.domain, expiryMs: e.expiryMs })),
     ),
   );
-  const unheld = claimed.length > 0 ? await dropHeldSincePlan(deps, prepared, claimed, periods) : claimed;
-  const inRoom = await dropTakenInRun(deps, prepared, unheld, periods);
-  const entries = await dropClaimedByPeers(deps, prepared, inRoom, periods, await peers);
-  const heldAfterPlan = claimed.filter((e) => !unheld.includes(e)).map((e) => e.domain);
-  if (heldAfterPlan.length > 0)
-    log.warn('domains held by a person after this run planned them (autorenew hold): not bought', {
-      domains: heldAfterPlan,
-    });
-  const takenInRun = unheld.filter((e) => !inRoom.includes(e)).map((e) => e.domain);
-  const claimedByPeer = inRoom.filter((e) => !entries.includes(e)).map((e) => e.domain);
-  const held = {
-    ...(heldAfterPlan.length > 0 ? { heldAfterPlan } : {}),
-    ...(takenInRun.length > 0 ? { takenInRun } : {}),
-    ...(claimedByPeer.length > 0 ? { claimedByPeer } : {}),
-  };
+  // What each step left out so far: a failure at any later step before the paid call carries it (leftOutBefore),
+  // so the run never names a domain another account bought as "not sent ... renew it by hand" (review 2026-12-06).
+  const left = { heldAfterPlan: [] as string[], takenInRun: [] as string[], claimedByPeer: [] as string[] };
+  const leftOut = (): LeftOut => ({
+    ...(left.heldAfterPlan.length > 0 ? { heldAfterPlan: left.heldAfterPlan } : {}),
+    ...(left.takenInRun.length > 0 ? { takenInRun: left.takenInRun } : {}),
+    ...(left.claimedByPeer.length > 0 ? { claimedByPeer: left.claimedByPeer } : {}),
+  });
   try {
-    return await sendEntries(deps, policy, log, prepared, entries, periods, held);
+    const unheld = claimed.length > 0 ? await dropHeldSincePlan(deps, prepared, claimed, periods) : claimed;
+    left.heldAfterPlan = claimed.filter((e) => !unheld.includes(e)).map((e) => e.domain);
+    if (left.heldAfterPlan.length > 0)
+      log.warn('domains held by a person after this run planned them (autorenew hold): not bought', {
+        domains: left.heldAfterPlan,
+      });
+    const inRoom = await dropTakenInRun(deps, prepared, unheld, periods);
+    left.takenInRun = unheld.filter((e) => !inRoom.includes(e)).map((e) => e.domain);
+    const entries = await dropClaimedByPeers(deps, prepared, inRoom, periods, await peers);
+    left.claimedByPeer = inRoom.filter((e) => !entries.includes(e)).map((e) => e.domain);
+    return await sendEntries(deps, policy, log, prepared, entries, periods, leftOut());
   } catch (err) {
     // Ledger trouble before the paid call: the caller names the batch's domains as not sent, less these.
-    if (typeof err === 'object' && err !== null) leftOutBy.set(err, held);
+    if (typeof err === 'object' && err !== null) leftOutBy.set(err, leftOut());
     throw err;
   }
 }
@@ -461,6 +464,7 @@ async function dropClaimedByPeers(
   periods: BudgetPeriods,
   read: Settled<Map<string, Claim>>,
 ): Promise<readonly BatchEntry[]> {
+  if (entries.length === 0) return entries; // nothing left to send: a failed read changes nothing
   if (!read.ok) {
     await giveUpUnsent(deps, prepared, entries, periods, "the other accounts' claims could not be read");
     throw read.error;

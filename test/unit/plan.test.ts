@@ -271,6 +271,13 @@ describe('planRenewals: ledger view (in-flight, backoff, max attempts)', () => {
       'max-attempts',
     ],
     ['FAILED in backoff', { status: 'FAILED', attempts: 1, nextEligibleAtMs: NOW + 1 }, 'skip', 'retry-backoff'],
+    // Shown renewed by the registrar: look first, even at maxAttempts (whose advice is to renew by hand).
+    [
+      'FAILED at maxAttempts, shown renewed',
+      { status: 'FAILED', attempts: 3, shownRenewed: true },
+      'skip',
+      'shown-renewed',
+    ],
     // The last buying moment is the expiry + window.daysAfterExpiry (30 by default): a backoff ending later never
     // retries, and a person must be told (review 2026-12-06).
     [
