@@ -1,10 +1,7 @@
-import { peerClaimsOf } from '../../lib/compose/accounts';
 import { LedgerError, RejectedRetryableError } from '../../lib/errors';
-import { executeRenew } from '../../lib/jobs';
-import { createAccountsRoom, runAccounts } from '../../lib/jobs/accounts';
 import type { Ledger } from '../../lib/ledger/port';
-import { createLogger } from '../../lib/log';
 import type { Registrar } from '../../lib/registrar/port';
+import { renewInRoom, sharedAndOwnOfB } from '../helpers/accounts-room';
 import { given } from '../helpers/builder';
 import { slowQuotes } from '../helpers/faulty';
 import { createMemoryLedger, MemoryLedgerStore } from '../helpers/memory-ledger';
@@ -25,18 +22,7 @@ const HOUR = 3_600_000;
  */
 async function leaveThenFail(how: 'refused' | 'submit-start write fails') {
   const t = await given({ domains: [], rejectStaleExpiry: false });
-  const now = t.clock.now();
-  t.registrar.domains.clear();
-  for (const d of [
-    { domainName: 'shared.com', expiresAtMs: now + 10 * HOUR },
-    { domainName: 'b1.com', expiresAtMs: now + 10 * HOUR },
-  ])
-    t.registrar.domains.set(d.domainName, d);
-  const aRegistrar = {
-    ...t.registrar,
-    listDomains: async (q: Parameters<Registrar['listDomains']>[0]) =>
-      (await t.registrar.listDomains(q)).filter((d) => d.domainName !== 'b1.com'),
-  } as Registrar;
+  const aRegistrar = sharedAndOwnOfB(t, t.clock.now() + 10 * HOUR);
   const bRegistrar: Registrar =
     how === 'refused'
       ? {
@@ -61,27 +47,10 @@ async function leaveThenFail(how: 'refused' | 'submit-start write fails') {
   };
   const ledgers = { a: createMemoryLedger({ store, account: 'a' }), b: bLedger };
   const primary = createCapturingNotifier();
-  const room = createAccountsRoom({
-    job: 'renew',
-    runId: 'r1',
-    labels: ['a', 'b'],
-    primary,
-    log: createLogger({ sink: () => {} }),
-  });
-  const results = await runAccounts(room, 'r1', [{ label: 'a' }, { label: 'b' }], async ({ label }) => {
-    const l = label as 'a' | 'b';
-    const take = room.claimsFor(l);
-    return executeRenew(
-      t.deps({
-        ledger: ledgers[l],
-        registrar: l === 'a' ? aRegistrar : bRegistrar,
-        notifier: room.notifierFor(l),
-        peerClaims: peerClaimsOf([l === 'a' ? bBase : ledgers.a]),
-        ...(take ? { runClaims: take } : {}),
-      }),
-      { policy: t.policy, dryRun: false, runId: 'r1' },
-    );
-  });
+  const results = await renewInRoom(
+    { t, ledgers, registrars: { a: aRegistrar, b: bRegistrar } },
+    { runId: 'r1', labels: ['a', 'b'], primary },
+  );
   const email = primary.sent.map((m) => m.email).join('\n');
   return {
     failedWrite: failed,

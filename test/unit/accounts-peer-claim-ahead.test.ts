@@ -1,8 +1,7 @@
-import { peerClaimsOf } from '../../lib/compose/accounts';
-import { executeRenew } from '../../lib/jobs';
-import { createAccountsRoom, runAccounts } from '../../lib/jobs/accounts';
+import { createAccountsRoom } from '../../lib/jobs/accounts';
 import { createLogger } from '../../lib/log';
 import { domainKey } from '../../lib/sandbox/tld';
+import { renewInRoom } from '../helpers/accounts-room';
 import { given } from '../helpers/builder';
 import { slowQuotes } from '../helpers/faulty';
 import { createMemoryLedger, MemoryLedgerStore } from '../helpers/memory-ledger';
@@ -52,20 +51,10 @@ describe('claims taken ahead by two accounts of one run, seen by each other in t
     // One renew run a day (and check between them), up to the day after shared.com's expiry.
     for (let day = 1; day <= 5; day++) {
       const runId = `r${day}`;
-      const results = await runAccounts(room, runId, [{ label: 'a' }, { label: 'b' }], async ({ label }) => {
-        const l = label as 'a' | 'b';
-        const take = room.claimsFor(l);
-        return executeRenew(
-          t.deps({
-            ledger: ledgers[l],
-            registrar: slowQuotes(t.registrar),
-            notifier: room.notifierFor(l),
-            peerClaims: peerClaimsOf([l === 'a' ? ledgers.b : ledgers.a]),
-            ...(take ? { runClaims: take } : {}),
-          }),
-          { policy: t.policy, dryRun: false, runId },
-        );
-      });
+      const results = await renewInRoom(
+        { t, ledgers, registrars: { a: slowQuotes(t.registrar), b: slowQuotes(t.registrar) } },
+        { runId, labels: ['a', 'b'], primary, room },
+      );
       for (const r of results)
         if (r.ok)
           reasons.push(

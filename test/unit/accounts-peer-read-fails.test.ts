@@ -1,11 +1,7 @@
-import { peerClaimsOf } from '../../lib/compose/accounts';
 import { LedgerError } from '../../lib/errors';
-import { executeRenew } from '../../lib/jobs';
-import { createAccountsRoom, runAccounts } from '../../lib/jobs/accounts';
 import type { Ledger } from '../../lib/ledger/port';
-import { createLogger } from '../../lib/log';
-import type { Registrar } from '../../lib/registrar/port';
 import { isLive } from '../../lib/renewal/claims';
+import { renewInRoom, sharedAndOwnOfB } from '../helpers/accounts-room';
 import { given } from '../helpers/builder';
 import { slowQuotes } from '../helpers/faulty';
 import { createMemoryLedger, MemoryLedgerStore } from '../helpers/memory-ledger';
@@ -24,18 +20,7 @@ const HOUR = 3_600_000;
  */
 test('b\'s pre-send peer read fails after the room left shared.com to a: b must not say "renew it by hand"', async () => {
   const t = await given({ domains: [], rejectStaleExpiry: false });
-  const now = t.clock.now();
-  t.registrar.domains.clear();
-  for (const d of [
-    { domainName: 'shared.com', expiresAtMs: now + 10 * HOUR },
-    { domainName: 'b1.com', expiresAtMs: now + 10 * HOUR },
-  ])
-    t.registrar.domains.set(d.domainName, d);
-  const aRegistrar = {
-    ...t.registrar,
-    listDomains: async (q: Parameters<Registrar['listDomains']>[0]) =>
-      (await t.registrar.listDomains(q)).filter((d) => d.domainName !== 'b1.com'),
-  } as Registrar;
+  const aRegistrar = sharedAndOwnOfB(t, t.clock.now() + 10 * HOUR);
   const store = new MemoryLedgerStore();
   const ledgers: Record<'a' | 'b', Ledger> = {
     a: createMemoryLedger({ store, account: 'a' }),
@@ -43,38 +28,25 @@ test('b\'s pre-send peer read fails after the room left shared.com to a: b must 
   };
   let failedReads = 0;
   const primary = createCapturingNotifier();
-  const room = createAccountsRoom({
-    job: 'renew',
-    runId: 'r1',
-    labels: ['a', 'b'],
-    primary,
-    log: createLogger({ sink: () => {} }),
-  });
-  const results = await runAccounts(room, 'r1', [{ label: 'a' }, { label: 'b' }], async ({ label }) => {
-    const l = label as 'a' | 'b';
-    const plain = peerClaimsOf([l === 'a' ? ledgers.b : ledgers.a]);
-    const take = room.claimsFor(l);
-    return executeRenew(
-      t.deps({
-        ledger: ledgers[l],
-        registrar: l === 'a' ? aRegistrar : slowQuotes(t.registrar),
-        notifier: room.notifierFor(l),
-        peerClaims:
-          l === 'a'
-            ? plain
-            : async (keys, whole) => {
-                // b's planner read succeeds; the one made with b's own claims durable (before the paid call) fails.
-                if ((await ledgers.b.getClaims(keys)).some(isLive)) {
-                  failedReads += 1;
-                  throw new LedgerError('ProvisionedThroughputExceededException (simulated, peer read)');
-                }
-                return plain(keys, whole);
-              },
-        ...(take ? { runClaims: take } : {}),
-      }),
-      { policy: t.policy, dryRun: false, runId: 'r1' },
-    );
-  });
+  const results = await renewInRoom(
+    {
+      t,
+      ledgers,
+      registrars: { a: aRegistrar, b: slowQuotes(t.registrar) },
+      peerRead: (l, plain) =>
+        l === 'a'
+          ? plain
+          : async (keys, whole) => {
+              // b's planner read succeeds; the one made with b's own claims durable (before the paid call) fails.
+              if ((await ledgers.b.getClaims(keys)).some(isLive)) {
+                failedReads += 1;
+                throw new LedgerError('ProvisionedThroughputExceededException (simulated, peer read)');
+              }
+              return plain(keys, whole);
+            },
+    },
+    { runId: 'r1', labels: ['a', 'b'], primary },
+  );
   const email = primary.sent.map((m) => m.email).join('\n');
   expect(failedReads).toBe(1);
   expect(t.registrar.submissions().map((s) => s.domainName)).toEqual(['shared.com']); // a bought it

@@ -1,12 +1,8 @@
-import { peerClaimsOf } from '../../lib/compose/accounts';
-import { executeRenew } from '../../lib/jobs';
-import { createAccountsRoom, runAccounts } from '../../lib/jobs/accounts';
-import { createLogger } from '../../lib/log';
 import type { Registrar } from '../../lib/registrar/port';
+import { listedByTwoAccounts, renewInRoom } from '../helpers/accounts-room';
 import { given } from '../helpers/builder';
 import { slowQuotes } from '../helpers/faulty';
 import { createMemoryLedger, MemoryLedgerStore } from '../helpers/memory-ledger';
-import { createMemoryRegistrar } from '../helpers/memory-registrar';
 import { createCapturingNotifier } from '../helpers/world';
 
 const HOUR = 3_600_000;
@@ -25,40 +21,13 @@ const HOUR = 3_600_000;
 describe('two invocations sharing one runId (a redelivered schedule event) (review 2026-12-06)', () => {
   const scenario = async (secondRunId: string) => {
     const t = await given({ domains: [], taskMs: 6 * HOUR });
-    const now = t.clock.now();
-    t.registrar.domains.clear();
-    t.registrar.domains.set('shared.com', { domainName: 'shared.com', expiresAtMs: now + 10 * HOUR });
-    // The same domain listed by account b at the same expiry: pushed between two Alibaba accounts, so b's task list
-    // holds none of a's tasks (the case of accounts-transfer-lag; `peerClaims` and the room are its guards).
-    const regB = createMemoryRegistrar({ clock: t.clock, taskMs: 6 * HOUR });
-    regB.domains.set('shared.com', { domainName: 'shared.com', expiresAtMs: now + 10 * HOUR });
+    const regB = listedByTwoAccounts(t, 'shared.com', t.clock.now() + 10 * HOUR, 6 * HOUR);
     const bought = () => [...t.registrar.submissions(), ...regB.submissions()].map((s) => s.domainName);
     const store = new MemoryLedgerStore();
     const ledgers = { a: createMemoryLedger({ store, account: 'a' }), b: createMemoryLedger({ store, account: 'b' }) };
     const registrars = { a: t.registrar as Registrar, b: slowQuotes(regB) as Registrar };
-    const invoke = async (runId: string) => {
-      const room = createAccountsRoom({
-        job: 'renew',
-        runId,
-        labels: ['a', 'b'],
-        primary: createCapturingNotifier(),
-        log: createLogger({ sink: () => {} }),
-      });
-      return runAccounts(room, runId, [{ label: 'a' }, { label: 'b' }], async ({ label }) => {
-        const l = label as 'a' | 'b';
-        const take = room.claimsFor(l);
-        return executeRenew(
-          t.deps({
-            ledger: ledgers[l],
-            registrar: registrars[l],
-            notifier: room.notifierFor(l),
-            peerClaims: peerClaimsOf([l === 'a' ? ledgers.b : ledgers.a]),
-            ...(take ? { runClaims: take } : {}),
-          }),
-          { policy: t.policy, dryRun: false, runId },
-        );
-      });
-    };
+    const invoke = (runId: string) =>
+      renewInRoom({ t, ledgers, registrars }, { runId, labels: ['a', 'b'], primary: createCapturingNotifier() });
     const first = await invoke('req-1');
     expect(first.every((r) => r.ok)).toBe(true);
     expect(bought()).toEqual(['shared.com']);

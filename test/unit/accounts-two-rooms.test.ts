@@ -1,20 +1,14 @@
-import { peerClaimsOf } from '../../lib/compose/accounts';
-import { executeRenew } from '../../lib/jobs';
-import { createAccountsRoom, runAccounts } from '../../lib/jobs/accounts';
 import type { Ledger } from '../../lib/ledger/port';
-import { createLogger } from '../../lib/log';
 import type { Registrar } from '../../lib/registrar/port';
 import { isLive } from '../../lib/renewal/claims';
-import type { JobDeps } from '../../lib/renewal/deps';
+import { listedByTwoAccounts, type PeerRead, renewInRoom } from '../helpers/accounts-room';
 import { given } from '../helpers/builder';
 import { slowQuotes } from '../helpers/faulty';
 import { createMemoryLedger, MemoryLedgerStore } from '../helpers/memory-ledger';
-import { createMemoryRegistrar } from '../helpers/memory-registrar';
 import { createCapturingNotifier } from '../helpers/world';
 
 const HOUR = 3_600_000;
 type Label = 'a' | 'b';
-type PeerRead = NonNullable<JobDeps['peerClaims']>;
 
 /**
  * Two runs that overlap, each with its own accounts room: the scheduled renew and an operator's
@@ -27,41 +21,25 @@ type PeerRead = NonNullable<JobDeps['peerClaims']>;
 describe('two overlapping runs, each with its own room, listing one domain in two accounts', () => {
   const world = async (peerRead?: (own: Ledger, other: Ledger, read: PeerRead) => PeerRead) => {
     const t = await given({ domains: [], taskMs: 6 * HOUR });
-    const now = t.clock.now();
-    t.registrar.domains.clear();
-    t.registrar.domains.set('shared.com', { domainName: 'shared.com', expiresAtMs: now + 10 * HOUR });
-    const regB = createMemoryRegistrar({ clock: t.clock, taskMs: 6 * HOUR });
-    regB.domains.set('shared.com', { domainName: 'shared.com', expiresAtMs: now + 10 * HOUR });
+    const regB = listedByTwoAccounts(t, 'shared.com', t.clock.now() + 10 * HOUR, 6 * HOUR);
     const store = new MemoryLedgerStore();
     const ledgers = { a: createMemoryLedger({ store, account: 'a' }), b: createMemoryLedger({ store, account: 'b' }) };
     const registrars = { a: t.registrar as Registrar, b: slowQuotes(regB) as Registrar };
     const notifiers = { a: createCapturingNotifier(), b: createCapturingNotifier() };
     const other = (l: Label) => (l === 'a' ? ledgers.b : ledgers.a);
     /** One run of `label` alone, in a room of its own (as `autorenew renew --account <label>` runs). */
-    const invoke = async (runId: string, label: Label, wrapped = true) => {
-      const read = wrapped ? peerRead : undefined;
-      const room = createAccountsRoom({
-        job: 'renew',
-        runId,
-        labels: [label],
-        primary: notifiers[label],
-        log: createLogger({ sink: () => {} }),
-      });
-      const plain = peerClaimsOf([other(label)]);
-      return runAccounts(room, runId, [{ label }], async () => {
-        const take = room.claimsFor(label);
-        return executeRenew(
-          t.deps({
-            ledger: ledgers[label],
-            registrar: registrars[label],
-            notifier: room.notifierFor(label),
-            peerClaims: read ? read(ledgers[label], other(label), plain) : plain,
-            ...(take ? { runClaims: take } : {}),
-          }),
-          { policy: t.policy, dryRun: false, runId },
-        );
-      });
-    };
+    const invoke = (runId: string, label: Label, wrapped = true) =>
+      renewInRoom(
+        {
+          t,
+          ledgers,
+          registrars,
+          ...(wrapped && peerRead
+            ? { peerRead: (l: Label, plain: PeerRead) => peerRead(ledgers[l], other(l), plain) }
+            : {}),
+        },
+        { runId, labels: [label], primary: notifiers[label] },
+      );
     const bought = () => [...t.registrar.submissions(), ...regB.submissions()].map((s) => s.domainName);
     const email = () => [...notifiers.a.sent, ...notifiers.b.sent].map((m) => m.email).join('\n');
     return { t, invoke, bought, email };
