@@ -645,6 +645,8 @@ export function describeLedgerContract(name: string, backend: LedgerBackend): vo
           price: { minor: 99_999_999_999, currency: 'CNY' },
           outcome: 'NOT_SUBMITTED' as const,
           newExpiryMs: T0 + 10 * 365 * DAY_MS,
+          lastBuyMs: T0 + 30 * DAY_MS + i,
+          announced: true as const,
           message: `the registrar reported: ${'a long and untrusted failure reason '.repeat(8)}`,
         }));
         const stored = await ledger.putBatchIntent(batchIntent({ entries }));
