@@ -10,6 +10,8 @@ import { claimKey } from './plan-types';
 export const FIXABLE_CODE = 'needs-fix';
 /** Claim code of a renewal whose row failed because the domain was renewed elsewhere first: nothing to retry. */
 export const RENEWED_ELSEWHERE_CODE = 'renewed-elsewhere';
+/** Claim code of a claim given back without an attempt (transitions.release, a passing refusal): nothing was bought. */
+export const NOT_SUBMITTED_CODE = 'not-submitted';
 
 /**
  * The claim state machine: every change of a claim's status is one of these named transitions (docs/design.md).
@@ -164,7 +166,7 @@ export const transitions = {
   release: (c: Claim, o: { message: string; nowMs: number }): Claim => ({
     ...base(c),
     status: 'FAILED',
-    code: 'not-submitted',
+    code: NOT_SUBMITTED_CODE,
     message: o.message,
     nextEligibleAtMs: o.nowMs,
   }),

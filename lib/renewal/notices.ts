@@ -3,13 +3,16 @@ import { describeError } from '../log';
 import { TargetsPendingError } from '../notify/fanout';
 import type { Digest, DomainOutcome } from '../notify/port';
 import { UNKNOWN_LAPSE_PREFIX } from '../notify/text/advice';
+import { resolveRule } from '../policy/match';
 import type { Policy } from '../policy/schema';
 import { FIXABLE_CODE, RENEWED_ELSEWHERE_CODE } from './claims';
 import { CLOSED_BY_HAND } from './close-batch';
-import { DAY_MS, formatDateUtc, HOUR_MS } from './dates';
+import { DAY_MS, daysUntil, formatDateUtc, HOUR_MS } from './dates';
 import type { JobDeps } from './deps';
 import { renderDigest } from './digest';
 import { hasNote, TASK_SAYS_RENEWED } from './entry-notes';
+import { isRetryTooLate, lastBuyMsOf } from './plan';
+import { REASONS } from './plan-types';
 import type { LineMark } from './run-notices';
 
 /** The per-domain lines one pending notice of a batch contributes to a digest (`nowMs` for days left). */
@@ -148,16 +151,20 @@ export function outcomesForNotice(batch: Batch, notice: PendingNotice, nowMs: nu
 
 /**
  * Adds to every `failed` line where its automatic retries stand, read from its claim, so the digest's words are
- * true at every attempt ("the next failure stops automatic retries" only when it does). A retry backoff that ends
- * after the entry's last buying moment (BatchEntry.lastBuyMs) is `too-late`: the planner never retries it
- * (`retry-too-late`), and a domain that failed on its last day was told "retried after the backoff" and lapsed
- * (review 2026-12-06). Best effort: a failed read leaves the lines as they are.
+ * true at every attempt ("the next failure stops automatic retries" only when it does). A retry whose daily run
+ * comes after the entry's last buying moment (plan.ts isRetryTooLate, from the batch's submit time) is `too-late`:
+ * the planner never retries it (`retry-too-late`), and a domain that failed on its last day was told "retried after
+ * the backoff" and lapsed (review 2026-12-06). Such a line also gets an urgent will-lapse line, which pages whenever
+ * will-lapse lines do and is advised "renew it by hand" (the planner's own comes with the next daily run, after the
+ * expiry). Best effort: a failed read leaves the lines as they are.
+ * @param nowMs the run's time, epoch ms (UTC)
  */
 async function withRetryState(
   deps: Pick<JobDeps, 'ledger' | 'log'>,
   policy: Policy,
   outcomes: DomainOutcome[],
   batches: readonly Batch[],
+  nowMs: number,
 ): Promise<DomainOutcome[]> {
   const failed = outcomes.filter((o) => o.event === 'failed');
   if (failed.length === 0) return outcomes;
@@ -170,14 +177,18 @@ async function withRetryState(
   }
   const byKey = new Map(claims.map((c) => [`${c.domain}#${c.expiryMs}`, c]));
   const max = policy.limits.maxAttempts;
-  return outcomes.map((o) => {
+  return outcomes.flatMap((o): DomainOutcome[] => {
     const claim = o.event === 'failed' ? byKey.get(`${o.domain}#${o.oldExpiryMs}`) : undefined;
     // Renewed elsewhere first: nothing is retried, and no attempt count invites a renewal by hand.
-    if (claim?.status !== 'FAILED' || claim.code === RENEWED_ELSEWHERE_CODE) return o;
-    const lastBuyMs = batches
-      .find((b) => b.batchId === o.batchId)
-      ?.entries.find((e) => e.domain === o.domain && e.expiryMs === o.oldExpiryMs)?.lastBuyMs;
-    const late = lastBuyMs !== undefined && claim.nextEligibleAtMs !== undefined && claim.nextEligibleAtMs > lastBuyMs;
+    if (claim?.status !== 'FAILED' || claim.code === RENEWED_ELSEWHERE_CODE) return [o];
+    const batch = batches.find((b) => b.batchId === o.batchId);
+    // An entry written before lastBuyMs existed, or rebuilt by the sweep: from the policy, by name (a rule that
+    // matches by group alone is not seen here).
+    const lastBuyMs =
+      batch?.entries.find((e) => e.domain === o.domain && e.expiryMs === o.oldExpiryMs)?.lastBuyMs ??
+      lastBuyMsOf(o.oldExpiryMs, resolveRule(policy, { domainName: o.domain }).daysAfterExpiry);
+    const runAtMs = batch?.submitStartedAtMs ?? batch?.createdAtMs ?? nowMs;
+    const late = claim.nextEligibleAtMs !== undefined && isRetryTooLate(claim.nextEligibleAtMs, runAtMs, lastBuyMs);
     const state =
       claim.code !== FIXABLE_CODE && claim.attempts >= max
         ? 'stopped'
@@ -188,15 +199,22 @@ async function withRetryState(
             : claim.attempts === max - 1
               ? 'last'
               : 'retrying';
-    return {
+    const line: DomainOutcome = {
       ...o,
-      retry: {
-        attempts: claim.attempts,
-        maxAttempts: max,
-        state,
-        ...(late && lastBuyMs !== undefined ? { lastBuyMs } : {}),
-      },
+      retry: { attempts: claim.attempts, maxAttempts: max, state, ...(state === 'too-late' ? { lastBuyMs } : {}) },
     };
+    if (state !== 'too-late') return [line];
+    const lapse: DomainOutcome = {
+      domain: o.domain,
+      event: 'will-lapse',
+      batchId: '-',
+      oldExpiryMs: o.oldExpiryMs,
+      years: o.years,
+      daysLeft: daysUntil(o.oldExpiryMs, nowMs),
+      urgent: true,
+      reason: `retry-too-late: ${REASONS['retry-too-late']}`,
+    };
+    return [line, lapse];
   });
 }
 
@@ -230,6 +248,7 @@ export async function deliverNotices(
       ...(input.extra?.outcomes ?? []),
     ],
     withNotices,
+    nowMs,
   );
   const digest: Digest = {
     job: input.job,

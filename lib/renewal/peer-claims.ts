@@ -1,11 +1,13 @@
 import type { Claim, ClaimKey } from '../ledger/port';
-import { isLive, RENEWED_ELSEWHERE_CODE } from './claims';
+import { isLive, NOT_SUBMITTED_CODE, RENEWED_ELSEWHERE_CODE } from './claims';
 import type { JobDeps } from './deps';
 import { dayStartsOf, isDayStart, isSameListedExpiry } from './expiry';
 import { claimKey } from './plan-types';
 
 /**
- * The other accounts' live, RENEWED or shown-renewed (FAILED `renewed-elsewhere`) claims of `listed` (domain and listed expiry, epoch ms UTC), keyed by the
+ * The other accounts' claims of `listed` but those released without an attempt (FAILED `not-submitted`): live,
+ * RENEWED, shown renewed (FAILED `renewed-elsewhere`) or failed (whose attempts and backoff the planner applies, as
+ * for its own: another account bought a domain whose failure check had called "not retried"), (domain and listed expiry, epoch ms UTC), keyed by the
  * listed key's claimKey; a live claim wins over a finished one (it is still in flight). Absent peers: empty.
  *
  * Read by the planner (a domain renewed, or being renewed, under one account and then moved to another was listed
@@ -31,7 +33,8 @@ export async function readPeerClaims(
   const run = deps.runClaims;
   const byDomain = new Map<string, Claim[]>();
   for (const c of await deps.peerClaims(keys, whole)) {
-    if (c.status !== 'RENEWED' && !isLive(c) && !isShownRenewed(c)) continue;
+    // Released without an attempt (left to another account, given back unsent): nothing to learn from it.
+    if (c.status === 'FAILED' && c.code === NOT_SUBMITTED_CODE) continue;
     if (run?.isRunAttempt(c.attemptId)) continue;
     byDomain.set(c.domain, [...(byDomain.get(c.domain) ?? []), c]);
   }
@@ -40,10 +43,23 @@ export async function readPeerClaims(
       if (!isSameListedExpiry(d.expiryMs, c.expiryMs)) continue;
       const key = claimKey(d.domain, d.expiryMs);
       const kept = found.get(key);
-      if (!kept || (!isLive(kept) && isLive(c))) found.set(key, c); // a live one wins: it is still in flight
+      if (!kept || rankOf(c) > rankOf(kept)) found.set(key, c);
     }
   }
   return found;
+}
+
+/**
+ * Whether a peer's claim (readPeerClaims) means the domain is bought or being bought there: live, RENEWED, or shown
+ * renewed. A peer's other failures only shape the retry (attempts, backoff), as the account's own would.
+ */
+export function isPeerInFlight(c: Claim): boolean {
+  return isLive(c) || c.status === 'RENEWED' || isShownRenewed(c);
+}
+
+/** Which of two peer claims of one key decides: a live one (still in flight), then a finished renewal, then the most attempts. */
+function rankOf(c: Claim): number {
+  return isLive(c) ? 3e6 : isPeerInFlight(c) ? 2e6 : c.attempts;
 }
 
 /**

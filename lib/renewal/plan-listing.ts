@@ -495,6 +495,18 @@ async function readBalance(
   return { state: 'read', availableCash: balance.availableCash };
 }
 
+/** Two FAILED views of one (domain, expiry) as one: the most attempts, the latest backoff, either's flags. */
+function strictestFailure(a: InFlightView, b: InFlightView): InFlightView {
+  const next = Math.max(a.nextEligibleAtMs ?? Number.NEGATIVE_INFINITY, b.nextEligibleAtMs ?? Number.NEGATIVE_INFINITY);
+  return {
+    status: 'FAILED',
+    attempts: Math.max(a.attempts, b.attempts),
+    ...(Number.isFinite(next) ? { nextEligibleAtMs: next } : {}),
+    ...(a.alone || b.alone ? { alone: true } : {}),
+    ...(a.shownRenewed || b.shownRenewed ? { shownRenewed: true as const } : {}),
+  };
+}
+
 /** The plan with the ledger's view: a draft finds the domains that reach the in-flight check, only their claims are read. */
 async function planWithLedger(
   deps: Pick<JobDeps, 'ledger' | 'peerClaims' | 'runClaims'>,
@@ -551,7 +563,13 @@ async function planWithLedger(
     const key = claimKey(d.domainName, d.expiresAtMs);
     const view = viewOf(d.expiresAtMs, claims.get(key), live.get(d.domainName));
     const peer = peers.get(key);
-    const peerView = peer && viewOf(d.expiresAtMs, peer, undefined);
+    const peerRead = peer && viewOf(d.expiresAtMs, peer, undefined);
+    // Both failed: the stricter of the two decides (the higher attempt count, the later backoff), so one account's
+    // failure is not retried early, or past its limits, by another (review 2026-12-06, round 4).
+    const peerView =
+      peerRead && view?.status === 'FAILED' && peerRead.status === 'FAILED'
+        ? strictestFailure(view, peerRead)
+        : peerRead;
     // Another account's live or renewed claim outranks our own finished one: the claim an account released when
     // another account of its run took the domain (JobDeps.runClaims) made it due again here the next day.
     if (view && !(view.status === 'FAILED' && peerView)) inFlight.set(key, view);

@@ -170,9 +170,11 @@ function decideOne(domain: ListedDomain, input: PlanInput, duplicate: boolean, u
     // max-attempts, whose advice is to renew by hand: the registrar showed this one renewed (review 2026-12-06).
     if (view.shownRenewed) return no('shown-renewed');
     if (view.attempts >= policy.limits.maxAttempts) return no('max-attempts');
-    // A backoff that ends after the window never retries: a will-lapse reason, as check's failed line says (a
-    // domain that failed on its last day was shown only "retried after the backoff", and lapsed: review 2026-12-06).
-    if (view.nextEligibleAtMs !== undefined && view.nextEligibleAtMs > lastBuyMs) return no('retry-too-late');
+    // A retry whose daily run comes after the window never happens: a will-lapse reason, as check's failed line says
+    // (a domain that failed on its last day was shown only "retried after the backoff", and lapsed: review
+    // 2026-12-06). The same rule as check's (isRetryTooLate), from this run's time.
+    if (view.nextEligibleAtMs !== undefined && isRetryTooLate(view.nextEligibleAtMs, nowMs, lastBuyMs))
+      return no('retry-too-late');
     if (view.nextEligibleAtMs !== undefined && view.nextEligibleAtMs > nowMs) return no('retry-backoff');
   }
   // After the ledger: a task of our own shows up as in-flight above, so only someone else's is left here.
@@ -212,6 +214,19 @@ function decideOne(domain: ListedDomain, input: PlanInput, duplicate: boolean, u
     ...(view?.alone ? { alone: true } : {}),
     lastBuyMs,
   };
+}
+
+/**
+ * Whether a failed renewal is retried too late to be bought: the first daily run at or after its backoff ends
+ * (`nextEligibleAtMs`), for runs a day apart from `runAtMs` (the run that made the attempt, or the run planning now),
+ * plus an hour of slack (a run starts late, and takes time), comes after `lastBuyMs` (lastBuyMsOf). One rule for
+ * check's failed line (`too-late`: "not retried, renew it by hand") and for the planner (`retry-too-late`, never
+ * retried), so what a person is told and what the job does agree. All times epoch ms (UTC).
+ */
+export function isRetryTooLate(nextEligibleAtMs: number, runAtMs: number, lastBuyMs: number): boolean {
+  const retryRunMs =
+    nextEligibleAtMs <= runAtMs ? runAtMs : runAtMs + Math.ceil((nextEligibleAtMs - runAtMs) / DAY_MS) * DAY_MS;
+  return retryRunMs + HOUR_MS > lastBuyMs;
 }
 
 /**

@@ -16,9 +16,9 @@ import type { Policy } from '../policy/schema';
 import type { SubmitResult } from '../registrar/port';
 import { readActiveHolds } from './active-holds';
 import { type BudgetPeriods, costOf, giveBack } from './budgets';
-import { applyToClaims, isLive, transitions } from './claims';
+import { applyToClaims, isLive, NOT_SUBMITTED_CODE, transitions } from './claims';
 import type { JobDeps } from './deps';
-import { readPeerClaims } from './peer-claims';
+import { isPeerInFlight, readPeerClaims } from './peer-claims';
 import { claimKey, type PlannedBatch } from './plan-types';
 import { retryWithBackoff } from './retry';
 import { boundText } from './text';
@@ -469,7 +469,10 @@ async function dropClaimedByPeers(
     await giveUpUnsent(deps, prepared, entries, periods, "the other accounts' claims could not be read");
     throw read.error;
   }
-  const taken = entries.filter((e) => read.value.has(claimKey(e.domain, e.expiryMs)));
+  const taken = entries.filter((e) => {
+    const claim = read.value.get(claimKey(e.domain, e.expiryMs));
+    return claim !== undefined && isPeerInFlight(claim);
+  });
   if (taken.length === 0) return entries;
   deps.log.warn('domains another account claimed in a run overlapping this one: not bought here', {
     domains: taken.map((e) => e.domain),
@@ -657,7 +660,7 @@ async function recordRefusal(
       ? transitions.reject(c, {
           final,
           shared: batch.entries.length > 1,
-          code: code ?? (final ? 'rejected' : 'not-submitted'),
+          code: code ?? (final ? 'rejected' : NOT_SUBMITTED_CODE),
           message,
           nowMs: now,
           retryAfterHours: policy.limits.retryAfterHours,

@@ -278,17 +278,18 @@ describe('planRenewals: ledger view (in-flight, backoff, max attempts)', () => {
       'skip',
       'shown-renewed',
     ],
-    // The last buying moment is the expiry + window.daysAfterExpiry (30 by default): a backoff ending later never
-    // retries, and a person must be told (review 2026-12-06).
+    // The last buying moment is the expiry + window.daysAfterExpiry (30 by default); runs come a day apart from NOW:
+    // a retry whose run (plus an hour of slack) comes later never happens, and a person must be told (review
+    // 2026-12-06).
     [
-      'FAILED, backoff ends at the last buying moment',
-      { status: 'FAILED', attempts: 1, nextEligibleAtMs: expiry + 30 * DAY_MS },
+      'FAILED, its retry run a day before the last buying moment',
+      { status: 'FAILED', attempts: 1, nextEligibleAtMs: expiry + 29 * DAY_MS },
       'skip',
       'retry-backoff',
     ],
     [
-      'FAILED, backoff ends after the last buying moment',
-      { status: 'FAILED', attempts: 1, nextEligibleAtMs: expiry + 30 * DAY_MS + 1 },
+      'FAILED, its retry run at the last buying moment',
+      { status: 'FAILED', attempts: 1, nextEligibleAtMs: expiry + 29 * DAY_MS + 1 },
       'skip',
       'retry-too-late',
     ],
