@@ -23,8 +23,9 @@ environment names (the embedded one, or the deployed table with AUTORENEW_TABLE 
                keyspace would not stop this account's renewal)
 --no-run-check on the deployed table, hold although no renew run is recorded for this account there (before the
                stage's first run); otherwise refused, as the stage may serve named accounts this shell does not know.
-               On the embedded ledger, hold although there is no ledger yet in this directory (otherwise refused:
-               the renew runs read their own ledger, .autorenew where they run, or AUTORENEW_LEDGER_DIR)
+               On the embedded ledger, hold although there is no ledger yet in this directory, or no renew run is
+               recorded in it (otherwise refused: the renew runs read their own ledger, .autorenew where they run,
+               or AUTORENEW_LEDGER_DIR)
 
 examples:
   npx autorenew hold example.com --reason "transferring to another registrar"
@@ -67,11 +68,18 @@ export const holdCommand: Command = async (args, io) => {
   try {
     // A shell without the stage's AUTORENEW_ACCOUNTS sees one unnamed account: its hold landed in a keyspace no job of
     // a several-account stage reads, and said "the renew job will not buy them" (review 2026-12-05, round 4, H).
-    if (opened.shared && !values['no-run-check'] && (await ledger.lastRun('renew')) === undefined) {
-      throw new InputError(
-        `no renew run is recorded for account ${label} in ${io.env.AUTORENEW_TABLE ?? 'the table'}: the deployed jobs may not read holds there. If the stage serves several accounts (its Accounts output), set AUTORENEW_ACCOUNTS as deployed and pass --account NAME; before the stage's first renew run, pass --no-run-check; nothing was written`,
-        { path: '--account' },
-      );
+    // The embedded ledger too: any command run from another directory (even read-only `holds` or `status`) creates
+    // one there, and a hold in it was confirmed as a veto no renew run reads (review 2026-12-06, round 4).
+    if (!values['no-run-check'] && (await ledger.lastRun('renew')) === undefined) {
+      throw opened.shared
+        ? new InputError(
+            `no renew run is recorded for account ${label} in ${io.env.AUTORENEW_TABLE ?? 'the table'}: the deployed jobs may not read holds there. If the stage serves several accounts (its Accounts output), set AUTORENEW_ACCOUNTS as deployed and pass --account NAME; before the stage's first renew run, pass --no-run-check; nothing was written`,
+            { path: '--account' },
+          )
+        : new InputError(
+            `no renew run is recorded${where} in the ledger at ${opened.location}: the renew runs read holds from their own ledger (.autorenew in the directory they run from, or AUTORENEW_LEDGER_DIR). Run this from that directory or set AUTORENEW_LEDGER_DIR to it; before the first renew run anywhere, pass --no-run-check; nothing was written`,
+            { path: 'AUTORENEW_LEDGER_DIR' },
+          );
     }
     const before = new Map((await ledger.listHolds()).map((h) => [h.domain, h]));
     let inFlight = 0;

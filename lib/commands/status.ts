@@ -1,4 +1,5 @@
 import { type AccountLedger, openAccountLedgers } from '../compose/account-ledgers';
+import { RENEWED_ELSEWHERE_CODE } from '../renewal/claims';
 import { formatDateUtc } from '../renewal/dates';
 import { parseFlags } from './args';
 import { parseDomainArgs } from './domain-args';
@@ -78,7 +79,7 @@ export const statusCommand: Command = async (args, io) => {
     io.out(`open batches: ${open.length}`);
     for (const b of open) {
       io.out(
-        `  ${col(b)}${b.batchId} ${b.status} ${b.entries.length} domain(s)${b.taskNo ? ` TaskNo ${b.taskNo}` : ''} since ${formatDateUtc(b.createdAtMs)}${b.pendingNotices.length ? ` (notices pending: ${b.pendingNotices.join(',')})` : ''}`,
+        `  ${col(b)}${b.batchId} ${shownStatus(b)} ${b.entries.length} domain(s)${b.taskNo ? ` TaskNo ${b.taskNo}` : ''} since ${formatDateUtc(b.createdAtMs)}${b.pendingNotices.length ? ` (notices pending: ${b.pendingNotices.join(',')})` : ''}`,
       );
     }
     for (const r of runs) {
@@ -93,7 +94,7 @@ export const statusCommand: Command = async (args, io) => {
     for (const b of recent) {
       for (const e of b.entries) {
         io.out(
-          `  ${col(b)}${e.domain} ${formatDateUtc(e.expiryMs)} +${e.years}y ${e.outcome ?? b.status}${e.newExpiryMs ? ` -> ${formatDateUtc(e.newExpiryMs)}` : ''}${e.message ? ` (${e.message})` : ''}`,
+          `  ${col(b)}${e.domain} ${formatDateUtc(e.expiryMs)} +${e.years}y ${e.outcome ?? shownStatus(b)}${e.newExpiryMs ? ` -> ${formatDateUtc(e.newExpiryMs)}` : ''}${e.message ? ` (${e.message})` : ''}`,
         );
       }
     }
@@ -102,6 +103,17 @@ export const statusCommand: Command = async (args, io) => {
     await opened.close();
   }
 };
+
+/**
+ * A batch's status as a person should read it: an INTENT whose submit start is durable may have reached the
+ * registrar (its TaskNo or UNKNOWN write failed after the paid call), and "INTENT" reads as "not sent", which invites a
+ * renewal by hand (review 2026-12-06, round 4).
+ */
+function shownStatus(b: { status: string; submitStartedAtMs?: number }): string {
+  return b.status === 'INTENT' && b.submitStartedAtMs !== undefined
+    ? `UNKNOWN (submit started ${new Date(b.submitStartedAtMs).toISOString()}: it may have been bought; check settles it)`
+    : b.status;
+}
 
 /**
  * `status <domain>`: every claim of the domain, newest expiry first, each with the batch that holds it; per account
@@ -160,14 +172,22 @@ function accountHistory(label: string | undefined, domain: string, claims: Claim
     }
     const entry = b.entries.find((e) => e.domain === c.domain && e.expiryMs === c.expiryMs);
     io.out(
-      `    batch ${b.batchId}: ${b.status}${b.taskNo ? `, TaskNo ${b.taskNo}` : ''}, ${b.entries.length} domain(s), run ${b.runId}${entry?.outcome ? `, outcome ${entry.outcome}` : ''}${b.error ? `, error ${b.error.message}` : ''}`,
+      `    batch ${b.batchId}: ${shownStatus(b)}${b.taskNo ? `, TaskNo ${b.taskNo}` : ''}, ${b.entries.length} domain(s), run ${b.runId}${entry?.outcome ? `, outcome ${entry.outcome}` : ''}${b.error ? `, error ${b.error.message}` : ''}`,
     );
     io.out(
       `    notices sent: ${b.sentNotices.length ? b.sentNotices.join(', ') : 'none'}; pending: ${b.pendingNotices.length ? b.pendingNotices.join(', ') : 'none'}`,
     );
   }
-  if (safe.claims.some((c) => c.status === 'FAILED' && c.attempts > 0)) {
-    const which = label !== undefined ? ` --account ${label}` : '';
+  // The newest expiry's claim only (a named retry resets every failed claim of the domain): a claim whose row
+  // failed while the registrar showed it renewed is never advised a bare retry, which would let the next run buy it
+  // again under a lagging listing (review 2026-12-06, round 4).
+  const newest = safe.claims[0];
+  const which = label !== undefined ? ` --account ${label}` : '';
+  if (newest?.status === 'FAILED' && newest.code === RENEWED_ELSEWHERE_CODE) {
+    io.out(
+      `the registrar showed it renewed though its row failed: nothing to do; look at the domain in the console first, and only if it shows the old expiry and its task list no renewal of it: autorenew retry ${terminalDeep(domain)}${which}`,
+    );
+  } else if (newest?.status === 'FAILED' && newest.attempts > 0) {
     io.out(`after fixing the cause of the failure: autorenew retry ${terminalDeep(domain)}${which}`);
   }
 }

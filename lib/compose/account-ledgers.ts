@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { type Account, labelOf, namesAccounts, selectAccounts } from '../accounts';
 import type { CliIO } from '../commands/io';
 import { readConfig } from '../config';
@@ -20,6 +21,8 @@ export interface AccountLedgers {
   labelled: boolean;
   /** The deployed table (AUTORENEW_TABLE), which the scheduled jobs share; false for the embedded ledger. */
   shared: boolean;
+  /** Where the ledger is, for messages: the table's name, or the embedded ledger's directory (absolute). */
+  location: string;
   close(): Promise<void>;
 }
 
@@ -65,6 +68,7 @@ export async function openAccountLedgers(
     // Of the deployment, not of the one picked: `--account default` beside named accounts is one of several.
     labelled: namesAccounts(config.accounts),
     shared: config.table !== undefined,
+    location: config.table ?? resolve(io.cwd, config.ledgerDir),
     close: opened.close,
   };
 }

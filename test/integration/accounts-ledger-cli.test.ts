@@ -7,6 +7,7 @@ import type { Hold } from '../../lib/ledger/port';
 import { type Sandbox, startSandbox } from '../../lib/sandbox';
 import { INTL_KEY, twoAccountEnv } from '../helpers/accounts-env';
 import { runCliInProcess } from '../helpers/cli-process';
+import { recordRenewRun } from '../helpers/run-records';
 import { PROCESS_TEST_TIMEOUT_MS } from '../helpers/timeouts';
 
 jest.setTimeout(PROCESS_TEST_TIMEOUT_MS);
@@ -88,6 +89,14 @@ describe('ledger commands under several accounts', () => {
       AUTORENEW_POLICY: join(dir, 'policy.json'),
       ...twoAccountEnv(sandbox, join(dir, 'intl.json')),
     };
+    // The ledger the renew runs use, in both accounts: `hold` confirms a veto only there.
+    const opened = await openLedgerFromEnv(ledgerEnv());
+    try {
+      await recordRenewRun(opened.ledger);
+      await recordRenewRun(opened.forAccount('intl'));
+    } finally {
+      await opened.close();
+    }
   });
 
   afterAll(async () => {

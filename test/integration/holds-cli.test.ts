@@ -7,6 +7,7 @@ import { openLedgerFromEnv } from '../../lib/ledger/embedded';
 import type { Hold } from '../../lib/ledger/port';
 import { runCliProcess } from '../helpers/cli-process';
 import { startDynalite } from '../helpers/ledger-dynalite';
+import { recordRenewRun } from '../helpers/run-records';
 import { PROCESS_TEST_TIMEOUT_MS } from '../helpers/timeouts';
 
 // `autorenew hold`, `unhold` and `holds` (issue 15, the veto) on an embedded ledger. The dates are
@@ -47,6 +48,13 @@ describe('autorenew hold / unhold / holds', () => {
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'autorenew-holds-'));
+    // The ledger a renew run uses: `hold` confirms a veto only there.
+    const opened = await openLedgerFromEnv(env());
+    try {
+      await recordRenewRun(opened.ledger);
+    } finally {
+      await opened.close();
+    }
   });
 
   afterAll(async () => {
@@ -59,6 +67,7 @@ describe('autorenew hold / unhold / holds', () => {
     const own = { AUTORENEW_LEDGER_DIR: join(dir, 'in-flight') };
     const opened = await openLedgerFromEnv(own);
     try {
+      await recordRenewRun(opened.ledger);
       await opened.ledger.claim({
         domain: 'inflight.com',
         expiryMs: FAR_END,
