@@ -47,8 +47,8 @@ export interface BatchResult {
    */
   takenInRun?: string[];
   /**
-   * Planned domains another account held a live claim of right before the paid call, written by a run overlapping
-   * this one (its own room: the schedule beside `autorenew renew --account`, or one event delivered twice): not
+   * Planned domains another account held a live, renewed or shown-renewed claim of right before the paid call
+   * (peer-claims.ts isPeerInFlight), written by a run overlapping this one (its own room: the schedule beside `autorenew renew --account`, or one event delivered twice): not
    * sent, counted as conflicts, named as left to that run (dropClaimedByPeers).
    */
   claimedByPeer?: string[];
