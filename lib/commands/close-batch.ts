@@ -55,7 +55,7 @@ export const closeBatchCommand: Command = async (args, io) => {
       { path: '--reason' },
     );
   }
-  const opened = await openAccountLedgers(io, { account: values.account, write: true });
+  const opened = await openAccountLedgers(io, { account: values.account, write: true, command: 'close-batch' });
   const { ledger, label, account } = onlyAccount(opened);
   const where = opened.labelled ? ` (account ${label})` : '';
   try {

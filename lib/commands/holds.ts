@@ -78,7 +78,7 @@ export const holdsCommand: Command = async (args, io) => {
     io.out(HOLDS_USAGE);
     return EXIT.ok;
   }
-  const opened = await openAccountLedgers(io, { account: flags.account });
+  const opened = await openAccountLedgers(io, { account: flags.account, command: 'holds' });
   try {
     const holds: AccountHold[] = [];
     for (const { label, ledger } of opened.accounts) {

@@ -74,7 +74,7 @@ export const retryCommand: Command = async (args, io) => {
   if (!Number.isInteger(recent) || recent < 1) throw new InputError('--recent must be a positive integer');
   // Checked before anything is read or written, as hold checks them (review 2026-12-04).
   const named = parseDomainArgs(positionals);
-  const opened = await openAccountLedgers(io, { account: values.account, write: true });
+  const opened = await openAccountLedgers(io, { account: values.account, write: true, command: 'retry' });
   const { ledger, label } = onlyAccount(opened);
   const where = opened.labelled ? ` in account ${label}` : '';
   try {

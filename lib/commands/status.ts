@@ -43,7 +43,7 @@ export const statusCommand: Command = async (args, io) => {
   // A name that is no domain is refused, as hold and retry refuse it (review 2026-12-04).
   const domain = domainArg !== undefined ? (parseDomainArgs([domainArg])[0] as string) : undefined;
   // Reads only the ledger: no policy, no registrar credentials needed.
-  const opened = await openAccountLedgers(io, { account: flags.account });
+  const opened = await openAccountLedgers(io, { account: flags.account, command: 'status' });
   try {
     if (domain !== undefined) {
       return await domainHistory(opened.accounts, opened.labelled, domain, io, !!flags.json);

@@ -31,7 +31,7 @@ export const unholdCommand: Command = async (args, io) => {
   }
   if (positionals.length === 0) throw new InputError(`name at least one domain; ${UNHOLD_USAGE.split('\n')[0]}`);
   const domains = parseDomainArgs(positionals);
-  const opened = await openAccountLedgers(io, { account: values.account, write: true });
+  const opened = await openAccountLedgers(io, { account: values.account, write: true, command: 'unhold' });
   const { ledger, label } = onlyAccount(opened);
   const where = opened.labelled ? ` in account ${label}` : '';
   try {

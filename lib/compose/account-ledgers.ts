@@ -35,7 +35,14 @@ export interface AccountLedgers {
  */
 export async function openAccountLedgers(
   io: CliIO,
-  options: { account?: string | undefined; write?: boolean; existing?: boolean } = {},
+  options: {
+    account?: string | undefined;
+    write?: boolean;
+    /** `hold`: refused where there is no ledger yet, with hold's own advice (--no-run-check). */
+    existing?: boolean;
+    /** The command's name, for the refusal of any other command where there is no ledger yet. */
+    command?: string;
+  } = {},
 ): Promise<AccountLedgers> {
   const config = readConfig(io.env);
   if (options.write && options.account === undefined && config.accounts.length > 1) {
@@ -51,8 +58,16 @@ export async function openAccountLedgers(
   // Before the ledger is opened (opening creates it): a hold in a new embedded ledger, run from another directory
   // than the renew runs, was confirmed as a veto no renew run reads, and the domain was bought (review 2026-12-05,
   // round 5, L).
-  const fresh = options.existing ? newLocalLedgerDir(io, config) : undefined;
-  if (fresh !== undefined) {
+  const fresh = newLocalLedgerDir(io, config);
+  // Any other command: opening would create an empty ledger there, which `holds` read as "no holds: the renew job
+  // may buy every due domain", `unhold` as "was not held", and which then passed hold's gate (review 2026-12-06).
+  if (fresh !== undefined && !options.existing && options.command !== undefined) {
+    throw new InputError(
+      `no ledger at ${fresh}: ${options.command} reads the ledger the renew runs use (.autorenew in the directory they run from, or AUTORENEW_LEDGER_DIR). Run it from that directory or set AUTORENEW_LEDGER_DIR to it; nothing was read or written`,
+      { path: 'AUTORENEW_LEDGER_DIR' },
+    );
+  }
+  if (fresh !== undefined && options.existing) {
     throw new InputError(
       `no ledger at ${fresh}: the renew runs read holds from their own ledger (.autorenew in the directory they run from, or AUTORENEW_LEDGER_DIR). Run this from that directory or set AUTORENEW_LEDGER_DIR to it; before the first renew run anywhere, pass --no-run-check; nothing was written`,
       { path: 'AUTORENEW_LEDGER_DIR' },

@@ -42,7 +42,17 @@ export async function executeRenew(
     const { notified } = await reportRun(deps, options.policy, { ...report, runId, startedAtMs });
     return { ...run, notified };
   } catch (err) {
-    await reportRunFailure(deps, { job: 'renew', runId, startedAtMs, policy: options.policy }, err);
+    await reportRunFailure(
+      deps,
+      {
+        job: 'renew',
+        runId,
+        startedAtMs,
+        policy: options.policy,
+        ...(options.dryRun ? { record: false as const } : {}),
+      },
+      err,
+    );
     throw err;
   }
 }
@@ -58,6 +68,7 @@ function dryRunReport(run: RenewRun): Report {
     counts: pickCounts(RENEW_COUNTS, run.summary),
     metrics: {},
     failures: [],
+    record: false,
   };
 }
 

@@ -344,7 +344,7 @@ function describeRetry(domain: string, r: NonNullable<DomainOutcome['retry']>): 
     case 'retrying':
       return `${used}; retried after the backoff`;
     case 'too-late':
-      return `not retried: its retry backoff (limits.retryAfterHours) ends after ${r.lastBuyMs !== undefined ? formatDateTimeUtc(r.lastBuyMs) : 'the last day'}, the last time this tool buys it: renew it by hand`;
+      return `no retry expected: the daily run after its retry backoff (limits.retryAfterHours) comes after ${r.lastBuyMs !== undefined ? formatDateTimeUtc(r.lastBuyMs) : 'the last day'}, the last time this tool buys it; a run at another time may still buy it, so look at it in the console first, and renew it by hand only if it still shows the old expiry and its task list no renewal of it`;
     case 'last':
       return `${used}; the next run makes the last attempt: the next failure stops automatic retries`;
     case 'stopped':

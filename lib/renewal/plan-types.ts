@@ -19,7 +19,7 @@ export const REASONS = {
     'over limits.maxDomainsPerRun; deferred to a later run (raise the limit if it is still held a week before its expiry)',
   'retry-backoff': 'last attempt failed; waiting for the retry backoff',
   'retry-too-late':
-    'last attempt failed, and its retry backoff (limits.retryAfterHours) ends after the last day this tool buys it (window.daysAfterExpiry): never retried by itself; renew it by hand',
+    'last attempt failed, and the daily run after its retry backoff (limits.retryAfterHours) comes after the last day this tool buys it (window.daysAfterExpiry): no retry expected; look at it in the console first (a run at another time may still buy it), and renew it by hand only if it still shows the old expiry and its task list no renewal of it',
   'shown-renewed':
     'its renewal row failed, but the registrar showed it renewed to old + years, and the listing shows the old expiry: look at the domain in the console; only if it too shows the old expiry and no renewal in its task list, `autorenew retry <domain>` lets the next run buy it',
   'renewed-not-shown':

@@ -44,7 +44,7 @@ it('holds (read only) from another directory, then hold: still refused, the veto
     ALIBABA_CLOUD_ACCESS_KEY_SECRET: sandbox.accessKeySecret,
     AUTORENEW_POLICY: join(__dirname, '..', 'fixtures', 'policies', 'buy-when-due.json'),
   };
-  // The cron'd renew works in /srv (its ledger has history: a first, dry run).
+  // The cron'd renew works in /srv.
   expect((await runCliInProcess(['renew', '--dry-run'], env, join(dir, 'srv'))).code).toBe(EXIT.ok);
   // The operator, logged in at home, first looks at the holds (a read), then holds the domain.
   const looked = await runCliInProcess(['holds'], env, join(dir, 'home'));
@@ -53,17 +53,19 @@ it('holds (read only) from another directory, then hold: still refused, the veto
   const before = paid();
   await runCliInProcess(['renew', '--yes'], env, join(dir, 'srv'));
   const bought = paid() - before;
-  expect(looked.code).toBe(EXIT.ok);
+  // `holds` from a directory with no ledger is refused, and creates none (review 2026-12-06, round 5).
+  expect(looked.code).toBe(EXIT.invalidInput);
+  expect(looked.stderr).toMatch(/no ledger at .*home.*\.autorenew: holds reads the ledger the renew runs use/);
   expect({
     holdExit: held.code,
     holdConfirmedVeto: /the renew job will not buy them/.test(held.stdout),
     bought,
   }).toEqual({
-    holdExit: EXIT.invalidInput, // refused: no renew run is recorded in this ledger
+    holdExit: EXIT.invalidInput, // refused: no ledger here
     holdConfirmedVeto: false,
     bought: 1, // the renew run from /srv bought it, and nobody was told it would not
   });
   expect(held.stderr).toMatch(
-    /no renew run is recorded in the ledger at .*home.*\.autorenew: the renew runs read holds from their own ledger.*nothing was written/,
+    /no ledger at .*home.*\.autorenew: the renew runs read holds from their own ledger.*nothing was written/,
   );
 });

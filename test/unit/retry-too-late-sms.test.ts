@@ -34,7 +34,9 @@ test('a too-late failure pages a person before the expiry when the policy pages 
   }
   const beforeExpiry = t.notifier.sent.filter((m) => (m.digest?.nowMs ?? 0) < expiry);
   // The email says it: not retried, renew it by hand ...
-  expect(beforeExpiry.map((m) => m.email).join('\n')).toMatch(/a\.com: .*not retried: .*renew it by hand/);
+  expect(beforeExpiry.map((m) => m.email).join('\n')).toMatch(
+    /a\.com: .*no retry expected: .*look at it in the console first.*renew it by hand only if/,
+  );
   // ... but no digest before the expiry pages anyone about it.
   const paged = beforeExpiry.filter((m) => m.severity === 'alert' && m.sms.includes('a.com'));
   expect(paged.map((m) => m.sms)).not.toEqual([]);
