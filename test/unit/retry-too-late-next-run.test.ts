@@ -1,5 +1,5 @@
-import { executeCheck, executeRenew } from '../../lib/jobs';
 import { given } from '../helpers/builder';
+import { runSchedule } from '../helpers/schedule';
 
 const HOUR = 3_600_000;
 
@@ -24,24 +24,11 @@ describe('a failure whose backoff ends before the last buying moment, but after 
         domains: [`a.com+${inHours}`],
         policy: { window: { daysBeforeExpiry: 2, daysAfterExpiry: 0 }, limits: { retryAfterHours } },
       });
-      const T0 = t.clock.now();
       const expiry = t.expiry('a.com') as number;
       let fails = 1;
       t.registrar.faults.failDomain = () => (fails-- > 0 ? 'registry temporarily unavailable (test)' : undefined);
-      let n = 0;
-      const renewAt = (ms: number) => {
-        t.clock.set(ms);
-        return executeRenew(t.deps(), { policy: t.policy, dryRun: false, runId: `r${++n}` }).catch(() => undefined);
-      };
-      const checkAt = (ms: number) => {
-        t.clock.set(ms);
-        return executeCheck(t.deps(), { policy: t.policy, runId: `c${++n}` }).catch(() => undefined);
-      };
-      // The daily renew at the same time each day, check hourly (5 minutes past), until a day after the expiry.
-      for (let h = 0; h <= 48; h++) {
-        if (h % 24 === 0) await renewAt(T0 + h * HOUR);
-        await checkAt(T0 + h * HOUR + 5 * 60_000);
-      }
+      // Renew daily, check hourly, until a day after the expiry.
+      await runSchedule(t, 48);
       const bought = t.registrar.submissions().filter((s) => s.domainName === 'a.com');
       // Never retried: the run after the backoff is past the window.
       expect(bought).toHaveLength(1);

@@ -1,6 +1,6 @@
-import { executeCheck, executeRenew } from '../../lib/jobs';
 import { collectLapseWarnings } from '../../lib/renewal/will-lapse';
 import { given } from '../helpers/builder';
+import { runSchedule } from '../helpers/schedule';
 
 const HOUR = 3_600_000;
 
@@ -18,25 +18,12 @@ describe('a failure whose retry backoff ends after the domain leaves its window'
       domains: ['a.com+20h'],
       policy: { window: { daysBeforeExpiry: 2, daysAfterExpiry: 0 } },
     });
-    const T0 = t.clock.now();
     const expiry = t.expiry('a.com') as number;
     // The registry refuses this one attempt for a passing reason (not a balance or real-name fault).
     let fails = 1;
     t.registrar.faults.failDomain = () => (fails-- > 0 ? 'registry temporarily unavailable (test)' : undefined);
-    let n = 0;
-    const renewAt = (ms: number) => {
-      t.clock.set(ms);
-      return executeRenew(t.deps(), { policy: t.policy, dryRun: false, runId: `r${++n}` }).catch(() => undefined);
-    };
-    const checkAt = (ms: number) => {
-      t.clock.set(ms);
-      return executeCheck(t.deps(), { policy: t.policy, runId: `c${++n}` }).catch(() => undefined);
-    };
-    // Renew daily, check hourly (5 minutes past), until a day after the expiry.
-    for (let h = 0; h <= 48; h++) {
-      if (h % 24 === 0) await renewAt(T0 + h * HOUR);
-      await checkAt(T0 + h * HOUR + 5 * 60_000);
-    }
+    // Renew daily, check hourly, until a day after the expiry.
+    await runSchedule(t, 48);
     expect(t.registrar.submissions().filter((s) => s.domainName === 'a.com')).toHaveLength(1);
     const beforeExpiry = t.notifier.sent.filter((m) => (m.digest?.nowMs ?? 0) < expiry);
     const failed = beforeExpiry
