@@ -1,10 +1,10 @@
-import { openAccountLedgers } from '../compose/account-ledgers';
+import { isUnreadByRenewRuns, openAccountLedgers, sayNoLedger } from '../compose/account-ledgers';
 import type { Hold } from '../ledger/port';
 import { describeHoldEnd, isHoldExpired } from '../renewal/hold-time';
 import { parseFlags } from './args';
 import { formatColumns } from './columns';
 import { type Command, EXIT } from './io';
-import { terminalDeep, terminalJson } from './terminal-text';
+import { terminalDeep, terminalJson, terminalLine } from './terminal-text';
 
 export const HOLDS_USAGE = `usage: autorenew holds [--account NAME] [--json]
 
@@ -78,6 +78,10 @@ export const holdsCommand: Command = async (args, io) => {
     io.out(HOLDS_USAGE);
     return EXIT.ok;
   }
+  if (sayNoLedger(io, 'holds', !!flags.json)) {
+    if (flags.json) io.out(terminalJson(holdsToJson([], Date.now())));
+    return EXIT.ok;
+  }
   const opened = await openAccountLedgers(io, { account: flags.account, command: 'holds' });
   try {
     const holds: AccountHold[] = [];
@@ -87,6 +91,15 @@ export const holdsCommand: Command = async (args, io) => {
     const nowMs = Date.now();
     if (flags.json) {
       io.out(terminalJson(holdsToJson(holds, nowMs)));
+      return EXIT.ok;
+    }
+    const unread = await Promise.all(opened.accounts.map(({ ledger }) => isUnreadByRenewRuns(opened, ledger)));
+    if (holds.length === 0 && unread.every(Boolean)) {
+      io.out(
+        terminalLine(
+          `no holds in the ledger at ${opened.location}, and no renew run is recorded in it: if the renew runs use another ledger (.autorenew where they run, or AUTORENEW_LEDGER_DIR), look there`,
+        ),
+      );
       return EXIT.ok;
     }
     for (const line of formatHoldsTable(terminalDeep(holds), nowMs)) io.out(line);

@@ -1,4 +1,4 @@
-import { type AccountLedger, openAccountLedgers } from '../compose/account-ledgers';
+import { type AccountLedger, openAccountLedgers, sayNoLedger } from '../compose/account-ledgers';
 import { RENEWED_ELSEWHERE_CODE } from '../renewal/claims';
 import { formatDateUtc } from '../renewal/dates';
 import { parseFlags } from './args';
@@ -43,6 +43,15 @@ export const statusCommand: Command = async (args, io) => {
   // A name that is no domain is refused, as hold and retry refuse it (review 2026-12-04).
   const domain = domainArg !== undefined ? (parseDomainArgs([domainArg])[0] as string) : undefined;
   // Reads only the ledger: no policy, no registrar credentials needed.
+  if (sayNoLedger(io, 'status', !!flags.json)) {
+    if (flags.json)
+      io.out(
+        terminalJson(
+          domain !== undefined ? { domain, claims: [] } : { openBatches: [], lastRuns: [], recentBatches: [] },
+        ),
+      );
+    return EXIT.ok;
+  }
   const opened = await openAccountLedgers(io, { account: flags.account, command: 'status' });
   try {
     if (domain !== undefined) {

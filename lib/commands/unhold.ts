@@ -1,4 +1,4 @@
-import { onlyAccount, openAccountLedgers } from '../compose/account-ledgers';
+import { isUnreadByRenewRuns, onlyAccount, openAccountLedgers } from '../compose/account-ledgers';
 import { InputError } from '../errors';
 import { parseFlagsAndArgs } from './args';
 import { parseDomainArgs } from './domain-args';
@@ -36,10 +36,14 @@ export const unholdCommand: Command = async (args, io) => {
   const where = opened.labelled ? ` in account ${label}` : '';
   try {
     let removed = 0;
+    const unread = await isUnreadByRenewRuns(opened, ledger);
     for (const domain of domains) {
       const had = await ledger.deleteHold(domain);
       if (had) removed++;
-      io.out(terminalLine(`${domain}: ${had ? 'hold removed' : 'was not held (nothing to remove)'}`));
+      const absent = unread
+        ? `not held in the ledger at ${opened.location}, in which no renew run is recorded: if the renew runs use another ledger (.autorenew where they run, or AUTORENEW_LEDGER_DIR), unhold it there`
+        : 'was not held (nothing to remove)';
+      io.out(terminalLine(`${domain}: ${had ? 'hold removed' : absent}`));
     }
     io.out(`unhold: ${removed} hold(s) removed${where}`);
     return EXIT.ok;

@@ -88,6 +88,31 @@ export async function openAccountLedgers(
   };
 }
 
+/**
+ * For a read-only command (`status`, `holds`) where there is no embedded ledger yet: says so, creating none, and
+ * returns true (the command then ends, exit 0). Opening would create an empty ledger there, which said "no holds:
+ * the renew job may buy every due domain" and then passed hold's gate (review 2026-12-06, rounds 4 and 6); and the
+ * demo's digests advise `status`, whose ledger is temporary.
+ */
+export function sayNoLedger(io: CliIO, command: string, json: boolean): boolean {
+  const fresh = newLocalLedgerDir(io, readConfig(io.env));
+  if (fresh === undefined) return false;
+  const line = `no ledger at ${fresh} yet: nothing is recorded here. ${command} reads the ledger the renew runs use (.autorenew in the directory they run from, or AUTORENEW_LEDGER_DIR); run it there, or set AUTORENEW_LEDGER_DIR to it (the demo's ledger was temporary)`;
+  if (json) io.err(`autorenew ${command}: ${line}`);
+  else io.out(line);
+  return true;
+}
+
+/**
+ * Whether no renew run is recorded in this embedded ledger (false on the deployed table, whose gate is hold's own):
+ * then it may be a ledger no renew run reads (created by `plan`, `doctor` or `check` in another directory), and an
+ * empty answer from it ("no holds", "was not held") says nothing about the renew runs' own (review 2026-12-06,
+ * round 6).
+ */
+export async function isUnreadByRenewRuns(opened: Pick<AccountLedgers, 'shared'>, ledger: Ledger): Promise<boolean> {
+  return !opened.shared && (await ledger.lastRun('renew')) === undefined;
+}
+
 /** The one account a write works on (openAccountLedgers with `write` has checked there is exactly one). */
 export function onlyAccount(opened: AccountLedgers): AccountLedger {
   const [first, ...rest] = opened.accounts;

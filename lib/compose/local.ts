@@ -266,6 +266,11 @@ export async function openLocalAccounts(io: CliIO, options: LocalOptions): Promi
   const runId = randomUUID();
   const unrecorded = isTerminalOnStageLedger(config);
   const onStage = config.table !== undefined && isStageTableName(config.table);
+  // A hand dry run records no run either: one tried from a home directory made `hold` there confirm a veto no real
+  // renew run reads (review 2026-12-06, round 5). The stage's own dry runs (the Lambda) still record theirs: they
+  // prove the keyspace to `hold`'s gate and to doctor while the stage is dry (round 6).
+  const dryRenew = (options.job ?? 'renew') === 'renew' && (!options.buying || config.dryRun);
+  const recordsRuns = !onStage && !dryRenew;
   const { room, jobs } = composeAccounts({
     job: options.job ?? 'renew',
     runId,
@@ -273,7 +278,7 @@ export async function openLocalAccounts(io: CliIO, options: LocalOptions): Promi
     env,
     access: options.alibabaAccess ?? 'buy',
     policies,
-    ledgerFor: (account) => (onStage ? withoutRunRecords(opened.forAccount(account)) : opened.forAccount(account)),
+    ledgerFor: (account) => (recordsRuns ? opened.forAccount(account) : withoutRunRecords(opened.forAccount(account))),
     credentialsFor: (accountConfig, account) =>
       buildCredentials(accountConfig, env, options.alibabaAccess ?? 'buy', account),
     adapters: { registrar: buildRegistrar, billing: buildBilling },

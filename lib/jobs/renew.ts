@@ -42,17 +42,7 @@ export async function executeRenew(
     const { notified } = await reportRun(deps, options.policy, { ...report, runId, startedAtMs });
     return { ...run, notified };
   } catch (err) {
-    await reportRunFailure(
-      deps,
-      {
-        job: 'renew',
-        runId,
-        startedAtMs,
-        policy: options.policy,
-        ...(options.dryRun ? { record: false as const } : {}),
-      },
-      err,
-    );
+    await reportRunFailure(deps, { job: 'renew', runId, startedAtMs, policy: options.policy }, err);
     throw err;
   }
 }
@@ -68,7 +58,6 @@ function dryRunReport(run: RenewRun): Report {
     counts: pickCounts(RENEW_COUNTS, run.summary),
     metrics: {},
     failures: [],
-    record: false,
   };
 }
 

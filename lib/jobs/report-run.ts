@@ -38,11 +38,6 @@ export interface RunReport {
   failures: string[];
   /** An error that stopped the run (an authorisation refusal): reported as the run's error after recording. */
   stoppedBy?: Error;
-  /**
-   * false: no run record (a dry run). A dry run recorded as the last renew run silenced check's "the renew job has
-   * not run" alert, and let `hold` confirm a veto in a ledger no real renew run reads (review 2026-12-06, round 5).
-   */
-  record?: false;
 }
 
 /**
@@ -59,16 +54,15 @@ export async function reportRun(deps: JobDeps, policy: Policy, report: RunReport
   if (report.requireDelivery && !notified) failures.push('notification not delivered (retried next run)');
   const ok = failures.length === 0 && !report.stoppedBy;
   deps.metrics({ [heartbeatOf(report.job)]: 1, ...report.metrics, ...(ok ? {} : { JobErrors: 1 }) });
-  if (report.record !== false)
-    await deps.ledger.recordRun({
-      job: report.job,
-      runId: report.runId,
-      startedAtMs: report.startedAtMs,
-      finishedAtMs: deps.clock.now(),
-      ok,
-      summary: report.counts,
-      ...(report.stoppedBy ? { error: report.stoppedBy.message } : {}),
-    });
+  await deps.ledger.recordRun({
+    job: report.job,
+    runId: report.runId,
+    startedAtMs: report.startedAtMs,
+    finishedAtMs: deps.clock.now(),
+    ok,
+    summary: report.counts,
+    ...(report.stoppedBy ? { error: report.stoppedBy.message } : {}),
+  });
   if (report.stoppedBy) {
     // An authorisation failure stopped the run: reported as the run's error (an alert), nothing was counted.
     deps.log.error(`${report.job} job stopped`, { runId: report.runId, ...describeError(report.stoppedBy) });
@@ -149,7 +143,7 @@ function heartbeatOf(job: Job): string {
  */
 export async function reportRunFailure(
   deps: JobDeps,
-  run: { job: Job; runId: string; startedAtMs: number; policy: Policy; record?: false },
+  run: { job: Job; runId: string; startedAtMs: number; policy: Policy },
   err: unknown,
 ): Promise<void> {
   if (err instanceof JobFailedError || isReported(err)) return;
@@ -159,7 +153,6 @@ export async function reportRunFailure(
     { notifier: deps.notifier, log: deps.log, now: deps.clock.now() },
     { job: run.job, runId: run.runId, error: err, policy: run.policy },
   );
-  if (run.record === false) return;
   await deps.ledger
     .recordRun({
       job: run.job,

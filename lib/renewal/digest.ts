@@ -358,7 +358,10 @@ function renderAdvice(selection: Selection): string[] {
     for (const outcome of selection.groups.get(event) ?? []) {
       const kind = adviceKindOf(outcome);
       if (!kind) continue;
-      byKind.set(kind, [...(byKind.get(kind) ?? []), sanitizeLine(outcome.domain, MAX_DOMAIN_CHARS)]);
+      const names = byKind.get(kind) ?? [];
+      const name = sanitizeLine(outcome.domain, MAX_DOMAIN_CHARS);
+      // Once per advice: a too-late failure and its will-lapse line share one (look first).
+      if (!names.includes(name)) byKind.set(kind, [...names, name]);
     }
   }
   const lines: string[] = [];

@@ -156,11 +156,11 @@ describe('autorenew retry', () => {
   (existsSync('/proc/self') ? it : it.skip)(
     'a ledger directory that cannot be made fails at once, naming it',
     async () => {
-      const run = await runCliInProcess(['status'], { AUTORENEW_LEDGER_DIR: '/proc/autorenew-ledger' });
+      const run = await runCliInProcess(['unhold', 'x.com'], { AUTORENEW_LEDGER_DIR: '/proc/autorenew-ledger' });
       expect(run.code).toBe(EXIT.invalidInput);
-      // status reads, and creates no ledger where there is none (review 2026-12-06): refused before opening it.
+      // unhold creates no ledger where there is none (review 2026-12-06): refused before opening it.
       expect(run.stderr).toMatch(
-        /^autorenew status: no ledger at \/proc\/autorenew-ledger: status reads the ledger the renew runs use .*nothing was read or written\n$/,
+        /^autorenew unhold: no ledger at \/proc\/autorenew-ledger: unhold reads the ledger the renew runs use .*nothing was read or written\n$/,
       );
     },
   );

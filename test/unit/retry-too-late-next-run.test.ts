@@ -1,8 +1,6 @@
 import { given } from '../helpers/builder';
 import { runSchedule } from '../helpers/schedule';
 
-const HOUR = 3_600_000;
-
 /**
  * Review 2026-12-06 (round 4, helper rvs). e70a221 names a failure `too-late` only when its retry backoff ends after the domain's last buying
  * moment. The renew job runs once a day: a backoff that ends before the last buying moment but after the last daily

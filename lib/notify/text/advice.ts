@@ -83,7 +83,7 @@ export const ADVICE: Record<AdviceKind, Advice> = {
   'will-lapse-look': {
     title: 'Will lapse: look first',
     smsLabel: 'will lapse, look first',
-    todo: 'these due domains are held because a renewal of them may have run or be running (the reason is on each line): look at each in the console first; renew one by hand only if the console still shows the old expiry and its task list no renewal of it (for shown-renewed, then `autorenew retry <domain>` lets the next run buy it).',
+    todo: 'these due domains are not being renewed now, but a renewal of them may have run, be running, or still come from a run at another time (the reason is on each line): look at each in the console first; renew one by hand only if the console still shows the old expiry and its task list no renewal of it (for shown-renewed, then `autorenew retry <domain>` lets the next run buy it).',
   },
   'will-lapse': {
     title: 'Will lapse',
@@ -141,6 +141,9 @@ export function classifyReason(reason: string | undefined): AdviceKind | undefin
 export function adviceKindOf(outcome: DomainOutcome): AdviceKind | undefined {
   switch (outcome.event) {
     case 'failed':
+      // No retry expected (retry state too-late): not "top up, the next run retries", nor a bare "renew it by hand";
+      // its will-lapse line's "look first" is the advice (review 2026-12-06, round 6).
+      if (outcome.retry?.state === 'too-late') return 'will-lapse-look';
       return classifyReason(outcome.reason) ?? 'other-failure';
     case 'unknown':
       return 'unknown';
