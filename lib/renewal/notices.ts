@@ -155,8 +155,8 @@ export function outcomesForNotice(batch: Batch, notice: PendingNotice, nowMs: nu
  * comes after the entry's last buying moment (plan.ts isRetryTooLate, from the batch's submit time) is `too-late`:
  * the planner never retries it (`retry-too-late`), and a domain that failed on its last day was told "retried after
  * the backoff" and lapsed (review 2026-12-06). Such a line also gets an urgent will-lapse line, which pages whenever
- * will-lapse lines do and is advised "renew it by hand" (the planner's own comes with the next daily run, after the
- * expiry). Best effort: a failed read leaves the lines as they are.
+ * will-lapse lines do and is advised "look first" (the planner's own comes with the next daily run, after the
+ * expiry; a run at another time of day may still retry it). Best effort: a failed read leaves the lines as they are.
  * @param nowMs the run's time, epoch ms (UTC)
  */
 async function withRetryState(

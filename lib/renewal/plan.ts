@@ -220,8 +220,8 @@ function decideOne(domain: ListedDomain, input: PlanInput, duplicate: boolean, u
  * Whether a failed renewal is retried too late to be bought: the first daily run at or after its backoff ends
  * (`nextEligibleAtMs`), for runs a day apart from `runAtMs` (the run that made the attempt, or the run planning now),
  * plus an hour of slack (a run starts late, and takes time), comes after `lastBuyMs` (lastBuyMsOf). One rule for
- * check's failed line (`too-late`: "not retried, renew it by hand") and for the planner (`retry-too-late`, never
- * retried), so what a person is told and what the job does agree. All times epoch ms (UTC).
+ * check's failed line (`too-late`: "no retry expected") and for the planner (`retry-too-late`, not retried); both
+ * are advised "look first", since the runs' real times may differ from `runAtMs`'s. All times epoch ms (UTC).
  */
 export function isRetryTooLate(nextEligibleAtMs: number, runAtMs: number, lastBuyMs: number): boolean {
   const retryRunMs =
