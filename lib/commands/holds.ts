@@ -1,4 +1,4 @@
-import { isUnreadByRenewRuns, openAccountLedgers, sayNoLedger } from '../compose/account-ledgers';
+import { isUnreadByRenewRuns, openAccountLedgers, sayNoLedger, unreadLedgerWarning } from '../compose/account-ledgers';
 import type { Hold } from '../ledger/port';
 import { describeHoldEnd, isHoldExpired } from '../renewal/hold-time';
 import { parseFlags } from './args';
@@ -78,8 +78,10 @@ export const holdsCommand: Command = async (args, io) => {
     io.out(HOLDS_USAGE);
     return EXIT.ok;
   }
-  if (sayNoLedger(io, 'holds', !!flags.json)) {
-    if (flags.json) io.out(terminalJson(holdsToJson([], Date.now())));
+  const none = sayNoLedger(io, 'holds', { account: flags.account, json: !!flags.json });
+  if (none) {
+    // Not the answer of an empty ledger: `ledger: null` says there is none here.
+    if (flags.json) io.out(terminalJson({ ...holdsToJson([], Date.now()), ledger: null, location: none.location }));
     return EXIT.ok;
   }
   const opened = await openAccountLedgers(io, { account: flags.account, command: 'holds' });
@@ -89,20 +91,17 @@ export const holdsCommand: Command = async (args, io) => {
       for (const h of await ledger.listHolds()) holds.push(opened.labelled ? { account: label, ...h } : h);
     }
     const nowMs = Date.now();
+    const unread = (await Promise.all(opened.accounts.map(({ ledger }) => isUnreadByRenewRuns(opened, ledger)))).every(
+      Boolean,
+    );
+    const warning = unread ? terminalLine(unreadLedgerWarning(opened.location)) : undefined;
     if (flags.json) {
-      io.out(terminalJson(holdsToJson(holds, nowMs)));
+      if (warning) io.err(`autorenew holds: ${warning}`);
+      io.out(terminalJson({ ...holdsToJson(holds, nowMs), ...(unread ? { renewRunsRecorded: false } : {}) }));
       return EXIT.ok;
     }
-    const unread = await Promise.all(opened.accounts.map(({ ledger }) => isUnreadByRenewRuns(opened, ledger)));
-    if (holds.length === 0 && unread.every(Boolean)) {
-      io.out(
-        terminalLine(
-          `no holds in the ledger at ${opened.location}, and no renew run is recorded in it: if the renew runs use another ledger (.autorenew where they run, or AUTORENEW_LEDGER_DIR), look there`,
-        ),
-      );
-      return EXIT.ok;
-    }
-    for (const line of formatHoldsTable(terminalDeep(holds), nowMs)) io.out(line);
+    if (warning) io.out(warning);
+    if (holds.length > 0 || !warning) for (const line of formatHoldsTable(terminalDeep(holds), nowMs)) io.out(line);
     return EXIT.ok;
   } finally {
     await opened.close();

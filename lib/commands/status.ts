@@ -1,10 +1,16 @@
-import { type AccountLedger, openAccountLedgers, sayNoLedger } from '../compose/account-ledgers';
+import {
+  type AccountLedger,
+  isUnreadByRenewRuns,
+  openAccountLedgers,
+  sayNoLedger,
+  unreadLedgerWarning,
+} from '../compose/account-ledgers';
 import { RENEWED_ELSEWHERE_CODE } from '../renewal/claims';
 import { formatDateUtc } from '../renewal/dates';
 import { parseFlags } from './args';
 import { parseDomainArgs } from './domain-args';
 import { type CliIO, type Command, EXIT } from './io';
-import { terminalDeep, terminalJson } from './terminal-text';
+import { terminalDeep, terminalJson, terminalLine } from './terminal-text';
 
 export const STATUS_USAGE = `usage: autorenew status [domain] [--account NAME] [--limit N] [--json]
 
@@ -43,17 +49,25 @@ export const statusCommand: Command = async (args, io) => {
   // A name that is no domain is refused, as hold and retry refuse it (review 2026-12-04).
   const domain = domainArg !== undefined ? (parseDomainArgs([domainArg])[0] as string) : undefined;
   // Reads only the ledger: no policy, no registrar credentials needed.
-  if (sayNoLedger(io, 'status', !!flags.json)) {
-    if (flags.json)
-      io.out(
-        terminalJson(
-          domain !== undefined ? { domain, claims: [] } : { openBatches: [], lastRuns: [], recentBatches: [] },
-        ),
-      );
+  const none = sayNoLedger(io, 'status', { account: flags.account, json: !!flags.json });
+  if (none) {
+    // Not the answer of an empty ledger: `ledger: null` says there is none here.
+    const empty = domain !== undefined ? { domain, claims: [] } : { openBatches: [], lastRuns: [], recentBatches: [] };
+    if (flags.json) io.out(terminalJson({ ...empty, ledger: null, location: none.location }));
     return EXIT.ok;
   }
   const opened = await openAccountLedgers(io, { account: flags.account, command: 'status' });
   try {
+    // "no renewal recorded" from a ledger no renew run reads sent a person to renew by hand what the renew runs'
+    // own ledger had bought (review 2026-12-06, round 7).
+    const unread = (await Promise.all(opened.accounts.map(({ ledger }) => isUnreadByRenewRuns(opened, ledger)))).every(
+      Boolean,
+    );
+    if (unread) {
+      const warning = terminalLine(unreadLedgerWarning(opened.location));
+      if (flags.json) io.err(`autorenew status: ${warning}`);
+      else io.out(warning);
+    }
     if (domain !== undefined) {
       return await domainHistory(opened.accounts, opened.labelled, domain, io, !!flags.json);
     }

@@ -94,13 +94,25 @@ export async function openAccountLedgers(
  * the renew job may buy every due domain" and then passed hold's gate (review 2026-12-06, rounds 4 and 6); and the
  * demo's digests advise `status`, whose ledger is temporary.
  */
-export function sayNoLedger(io: CliIO, command: string, json: boolean): boolean {
-  const fresh = newLocalLedgerDir(io, readConfig(io.env));
-  if (fresh === undefined) return false;
+export function sayNoLedger(
+  io: CliIO,
+  command: string,
+  options: { account?: string | undefined; json: boolean },
+): { location: string } | undefined {
+  const config = readConfig(io.env);
+  // Checked first, as where there is a ledger: a mistyped account name is refused either way.
+  selectAccounts(config.accounts, options.account);
+  const fresh = newLocalLedgerDir(io, config);
+  if (fresh === undefined) return undefined;
   const line = `no ledger at ${fresh} yet: nothing is recorded here. ${command} reads the ledger the renew runs use (.autorenew in the directory they run from, or AUTORENEW_LEDGER_DIR); run it there, or set AUTORENEW_LEDGER_DIR to it (the demo's ledger was temporary)`;
-  if (json) io.err(`autorenew ${command}: ${line}`);
+  if (options.json) io.err(`autorenew ${command}: ${line}`);
   else io.out(line);
-  return true;
+  return { location: fresh };
+}
+
+/** The warning of a ledger in which no renew run is recorded (isUnreadByRenewRuns), for read commands' output. */
+export function unreadLedgerWarning(location: string): string {
+  return `no renew run is recorded in the ledger at ${location}: if the renew runs use another ledger (.autorenew where they run, or AUTORENEW_LEDGER_DIR), what this ledger says (held, not held, bought, not bought) is not theirs: look there`;
 }
 
 /**

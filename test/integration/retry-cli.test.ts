@@ -7,6 +7,7 @@ import { needsReset, resetForRetry } from '../../lib/commands/retry';
 import type { Claim, Ledger } from '../../lib/ledger/port';
 import { runCliInProcess, runCliProcess } from '../helpers/cli-process';
 import { withEmbeddedLedger } from '../helpers/embedded-ledger';
+import { recordRenewRun } from '../helpers/run-records';
 import { PROCESS_TEST_TIMEOUT_MS } from '../helpers/timeouts';
 
 // `autorenew retry` (issue 14, a way out of max-attempts) on an embedded ledger. The retry of named domains runs
@@ -48,6 +49,8 @@ describe('autorenew retry', () => {
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'autorenew-retry-'));
+    // The ledger the renew runs use (the read commands warn about one in which no renew run is recorded).
+    await withLedger((l) => recordRenewRun(l));
     await seed('stuck.com', 'FAILED', 3);
     await seed('busy.com', 'CLAIMED', 0);
     await seed('other.net', 'FAILED', 2);
