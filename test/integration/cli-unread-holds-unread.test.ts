@@ -1,9 +1,7 @@
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EXIT } from '../../lib/commands/io';
-import { type Sandbox, startSandbox } from '../../lib/sandbox';
 import { runCliInProcess } from '../helpers/cli-process';
+import { type CliWorld, startCliWorld } from '../helpers/cli-world';
 import { DAY_MS, SANDBOX_NOW_MS } from '../helpers/sandbox-fixture';
 import { PROCESS_TEST_TIMEOUT_MS } from '../helpers/timeouts';
 
@@ -15,40 +13,26 @@ import { PROCESS_TEST_TIMEOUT_MS } from '../helpers/timeouts';
 //     with no word that no renew run reads this ledger: the person is told the veto stands, and /srv buys it.
 jest.setTimeout(PROCESS_TEST_TIMEOUT_MS);
 
-let sandbox: Sandbox;
+let world: CliWorld;
 let dir: string;
-
-const env = () => ({
-  AUTORENEW_ENDPOINT: sandbox.url,
-  ALIBABA_CLOUD_ACCESS_KEY_ID: sandbox.accessKeyId,
-  ALIBABA_CLOUD_ACCESS_KEY_SECRET: sandbox.accessKeySecret,
-  AUTORENEW_POLICY: join(__dirname, '..', 'fixtures', 'policies', 'buy-when-due.json'),
-});
-const paid = () =>
-  (sandbox.state().requests.SaveBatchTaskForCreatingOrderRenew ?? 0) +
-  (sandbox.state().requests.SaveSingleTaskForCreatingOrderRenew ?? 0);
+const env = () => world.env();
+const paid = () => world.paid();
 
 beforeAll(async () => {
-  sandbox = await startSandbox({
-    fixture: {
-      domains: [
-        { domainName: 'keep-it.com', expiresAtMs: SANDBOX_NOW_MS + 10 * DAY_MS },
-        { domainName: 'drop-it.com', expiresAtMs: SANDBOX_NOW_MS + 12 * DAY_MS },
-      ],
-      balance: 1000,
-    },
-    nowMs: SANDBOX_NOW_MS,
-    freezeClock: true,
-  });
-  dir = await mkdtemp(join(tmpdir(), 'rvx-holds-unread-'));
-  for (const d of ['srv', 'home-plan', 'home-hold']) await mkdir(join(dir, d));
+  world = await startCliWorld(
+    [
+      { domainName: 'keep-it.com', expiresAtMs: SANDBOX_NOW_MS + 10 * DAY_MS },
+      { domainName: 'drop-it.com', expiresAtMs: SANDBOX_NOW_MS + 12 * DAY_MS },
+    ],
+    ['srv', 'home-plan', 'home-hold'],
+  );
+  dir = world.dir;
   // /srv, where the cron'd renew runs: keep-it.com held there before its first run.
   const srv = join(dir, 'srv');
   expect((await runCliInProcess(['hold', 'keep-it.com', '--no-run-check'], env(), srv)).code).toBe(EXIT.ok);
 });
 afterAll(async () => {
-  await sandbox?.close();
-  if (dir) await rm(dir, { recursive: true, force: true });
+  await world?.close();
 });
 
 it('(a) holds --json in a ledger no renew run is recorded in is not the same answer as an empty real ledger', async () => {

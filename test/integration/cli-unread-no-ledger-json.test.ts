@@ -1,9 +1,7 @@
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EXIT } from '../../lib/commands/io';
-import { type Sandbox, startSandbox } from '../../lib/sandbox';
 import { runCliInProcess } from '../helpers/cli-process';
+import { type CliWorld, startCliWorld } from '../helpers/cli-world';
 import { DAY_MS, SANDBOX_NOW_MS } from '../helpers/sandbox-fixture';
 import { PROCESS_TEST_TIMEOUT_MS } from '../helpers/timeouts';
 
@@ -15,30 +13,21 @@ import { PROCESS_TEST_TIMEOUT_MS } from '../helpers/timeouts';
 // before openAccountLedgers, so `--account NAME` is no longer checked there: a misspelt account is exit 0.
 jest.setTimeout(PROCESS_TEST_TIMEOUT_MS);
 
-let sandbox: Sandbox;
+let world: CliWorld;
 let dir: string;
-
-const env = () => ({
-  AUTORENEW_ENDPOINT: sandbox.url,
-  ALIBABA_CLOUD_ACCESS_KEY_ID: sandbox.accessKeyId,
-  ALIBABA_CLOUD_ACCESS_KEY_SECRET: sandbox.accessKeySecret,
-  AUTORENEW_POLICY: join(__dirname, '..', 'fixtures', 'policies', 'buy-when-due.json'),
-});
+const env = () => world.env();
 
 beforeAll(async () => {
-  sandbox = await startSandbox({
-    fixture: { domains: [{ domainName: 'plain.com', expiresAtMs: SANDBOX_NOW_MS + 200 * DAY_MS }], balance: 1000 },
-    nowMs: SANDBOX_NOW_MS,
-    freezeClock: true,
-  });
-  dir = await mkdtemp(join(tmpdir(), 'rvx-no-ledger-json-'));
-  for (const d of ['srv', 'nowhere']) await mkdir(join(dir, d));
+  world = await startCliWorld(
+    [{ domainName: 'plain.com', expiresAtMs: SANDBOX_NOW_MS + 200 * DAY_MS }],
+    ['srv', 'nowhere'],
+  );
+  dir = world.dir;
   // /srv: a real ledger with a renew run recorded and no holds (nothing due: nothing bought).
   expect((await runCliInProcess(['renew', '--yes'], env(), join(dir, 'srv'))).code).toBe(EXIT.ok);
 });
 afterAll(async () => {
-  await sandbox?.close();
-  if (dir) await rm(dir, { recursive: true, force: true });
+  await world?.close();
 });
 
 const withoutNow = (stdout: string) => {

@@ -1,9 +1,7 @@
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EXIT } from '../../lib/commands/io';
-import { type Sandbox, startSandbox } from '../../lib/sandbox';
 import { runCliInProcess } from '../helpers/cli-process';
+import { type CliWorld, startCliWorld } from '../helpers/cli-world';
 import { DAY_MS, SANDBOX_NOW_MS } from '../helpers/sandbox-fixture';
 import { PROCESS_TEST_TIMEOUT_MS } from '../helpers/timeouts';
 
@@ -15,36 +13,25 @@ import { PROCESS_TEST_TIMEOUT_MS } from '../helpers/timeouts';
 // renew runs in /srv bought: the person concludes nothing was bought and renews it by hand: a second purchase.
 jest.setTimeout(PROCESS_TEST_TIMEOUT_MS);
 
-let sandbox: Sandbox;
+let world: CliWorld;
 let dir: string;
-
-const env = () => ({
-  AUTORENEW_ENDPOINT: sandbox.url,
-  ALIBABA_CLOUD_ACCESS_KEY_ID: sandbox.accessKeyId,
-  ALIBABA_CLOUD_ACCESS_KEY_SECRET: sandbox.accessKeySecret,
-  AUTORENEW_POLICY: join(__dirname, '..', 'fixtures', 'policies', 'buy-when-due.json'),
-});
+const env = () => world.env();
+const paid = () => world.paid();
 
 beforeAll(async () => {
-  sandbox = await startSandbox({
-    fixture: { domains: [{ domainName: 'bought-it.com', expiresAtMs: SANDBOX_NOW_MS + 10 * DAY_MS }], balance: 1000 },
-    nowMs: SANDBOX_NOW_MS,
-    freezeClock: true,
-  });
-  dir = await mkdtemp(join(tmpdir(), 'rvx-status-unread-'));
-  for (const d of ['srv', 'home']) await mkdir(join(dir, d));
+  world = await startCliWorld(
+    [{ domainName: 'bought-it.com', expiresAtMs: SANDBOX_NOW_MS + 10 * DAY_MS }],
+    ['srv', 'home'],
+  );
+  dir = world.dir;
   // The cron'd renew works in /srv and buys bought-it.com.
   expect((await runCliInProcess(['renew', '--yes'], env(), join(dir, 'srv'))).code).toBe(EXIT.ok);
-  const paid =
-    (sandbox.state().requests.SaveBatchTaskForCreatingOrderRenew ?? 0) +
-    (sandbox.state().requests.SaveSingleTaskForCreatingOrderRenew ?? 0);
-  expect(paid).toBe(1);
+  expect(paid()).toBe(1);
   // At home, once, the README's first command: a plan (creates .autorenew here, records no renew run).
   expect((await runCliInProcess(['plan'], env(), join(dir, 'home'))).code).toBe(EXIT.ok);
 });
 afterAll(async () => {
-  await sandbox?.close();
-  if (dir) await rm(dir, { recursive: true, force: true });
+  await world?.close();
 });
 
 it('status <domain> in a ledger no renew run is recorded in says so (as holds/unhold do), not just "no renewal recorded"', async () => {

@@ -1,10 +1,8 @@
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EXIT } from '../../lib/commands/io';
-import { type Sandbox, startSandbox } from '../../lib/sandbox';
 import { runCliInProcess } from '../helpers/cli-process';
+import { type CliWorld, startCliWorld } from '../helpers/cli-world';
 import { DAY_MS, SANDBOX_NOW_MS } from '../helpers/sandbox-fixture';
 import { PROCESS_TEST_TIMEOUT_MS } from '../helpers/timeouts';
 
@@ -17,32 +15,20 @@ import { PROCESS_TEST_TIMEOUT_MS } from '../helpers/timeouts';
 // the veto is gone and the domain will be renewed; it is not, and lapses.
 jest.setTimeout(PROCESS_TEST_TIMEOUT_MS);
 
-let sandbox: Sandbox;
+let world: CliWorld;
 let dir: string;
+const env = () => world.env();
+const paid = () => world.paid();
 
 beforeAll(async () => {
-  sandbox = await startSandbox({
-    fixture: { domains: [{ domainName: 'keep-it.com', expiresAtMs: SANDBOX_NOW_MS + 10 * DAY_MS }], balance: 1000 },
-    nowMs: SANDBOX_NOW_MS,
-    freezeClock: true,
-  });
-  dir = await mkdtemp(join(tmpdir(), 'rvw-plan-ledger-'));
-  for (const d of ['srv', 'home-plan', 'home-doctor']) await mkdir(join(dir, d));
+  world = await startCliWorld(
+    [{ domainName: 'keep-it.com', expiresAtMs: SANDBOX_NOW_MS + 10 * DAY_MS }],
+    ['srv', 'home-plan', 'home-doctor'],
+  );
+  dir = world.dir;
 });
 afterAll(async () => {
-  await sandbox?.close();
-  if (dir) await rm(dir, { recursive: true, force: true });
-});
-
-const paid = () =>
-  (sandbox.state().requests.SaveBatchTaskForCreatingOrderRenew ?? 0) +
-  (sandbox.state().requests.SaveSingleTaskForCreatingOrderRenew ?? 0);
-
-const env = () => ({
-  AUTORENEW_ENDPOINT: sandbox.url,
-  ALIBABA_CLOUD_ACCESS_KEY_ID: sandbox.accessKeyId,
-  ALIBABA_CLOUD_ACCESS_KEY_SECRET: sandbox.accessKeySecret,
-  AUTORENEW_POLICY: join(__dirname, '..', 'fixtures', 'policies', 'buy-when-due.json'),
+  await world?.close();
 });
 
 beforeAll(async () => {
