@@ -63,14 +63,23 @@ export const holdCommand: Command = async (args, io) => {
     write: true,
     existing: !values['no-run-check'],
   });
-  const { ledger, label } = onlyAccount(opened);
+  const { ledger, label, account } = onlyAccount(opened);
   const where = opened.labelled ? ` in account ${label}` : '';
   try {
     // A shell without the stage's AUTORENEW_ACCOUNTS sees one unnamed account: its hold landed in a keyspace no job of
     // a several-account stage reads, and said "the renew job will not buy them" (review 2026-12-05, round 4, H).
     // The embedded ledger too: any command run from another directory (even read-only `holds` or `status`) creates
     // one there, and a hold in it was confirmed as a veto no renew run reads (review 2026-12-06, round 4).
-    if (!values['no-run-check'] && (await ledger.lastRun('renew')) === undefined) {
+    const lastRenew = values['no-run-check'] ? undefined : await ledger.lastRun('renew');
+    // A trial run against the sandbox in this directory proved nothing about the real account's renew runs
+    // (review 2026-12-06, round 6): only a run against this account's own endpoint counts.
+    if (!opened.shared && lastRenew?.endpoint !== undefined && lastRenew.endpoint !== account.endpoint) {
+      throw new InputError(
+        `the last renew run recorded${where} in the ledger at ${opened.location} worked against ${lastRenew.endpoint}, not ${account.endpoint}: the renew runs for this account may use another ledger (.autorenew in the directory they run from, or AUTORENEW_LEDGER_DIR). Run this from that directory or set AUTORENEW_LEDGER_DIR to it; or pass --no-run-check; nothing was written`,
+        { path: 'AUTORENEW_ENDPOINT' },
+      );
+    }
+    if (!values['no-run-check'] && lastRenew === undefined) {
       throw opened.shared
         ? new InputError(
             `no renew run is recorded for account ${label} in ${io.env.AUTORENEW_TABLE ?? 'the table'}: the deployed jobs may not read holds there. If the stage serves several accounts (its Accounts output), set AUTORENEW_ACCOUNTS as deployed and pass --account NAME; before the stage's first renew run, pass --no-run-check; nothing was written`,

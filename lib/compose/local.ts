@@ -222,6 +222,16 @@ export function withoutRunRecords(ledger: Ledger): Ledger {
 }
 
 /**
+ * A local ledger whose run records carry the account's registrar endpoint (RunRecord.endpoint), on the embedded
+ * ledger only: `hold` there counts only a renew run against its own account's endpoint.
+ */
+function withRunEndpoint(ledger: Ledger, config: Readonly<Config>, accountName: string): Ledger {
+  const endpoint = config.accounts.find((a) => a.name === accountName)?.endpoint;
+  if (config.table !== undefined || endpoint === undefined) return ledger;
+  return { ...ledger, recordRun: (run) => ledger.recordRun({ ...run, endpoint }) };
+}
+
+/**
  * The CLI's primary notifier (SNS, or the console), marked as recording no delivery on a stage's table without a
  * topic: marked at the primary, not only on each job's notifier, since the chat fan-out between them records the
  * primary's delivery itself (review 2026-12-05, round 5, J: the stage's SNS then skipped that digest all day).
@@ -278,7 +288,10 @@ export async function openLocalAccounts(io: CliIO, options: LocalOptions): Promi
     env,
     access: options.alibabaAccess ?? 'buy',
     policies,
-    ledgerFor: (account) => (recordsRuns ? opened.forAccount(account) : withoutRunRecords(opened.forAccount(account))),
+    ledgerFor: (account) =>
+      recordsRuns
+        ? withRunEndpoint(opened.forAccount(account), config, account)
+        : withoutRunRecords(opened.forAccount(account)),
     credentialsFor: (accountConfig, account) =>
       buildCredentials(accountConfig, env, options.alibabaAccess ?? 'buy', account),
     adapters: { registrar: buildRegistrar, billing: buildBilling },

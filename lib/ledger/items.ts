@@ -310,6 +310,7 @@ export function toRunItem(run: RunRecord, writeId: string, ks: Keyspace = DEFAUL
     ok: run.ok,
     summary: { ...run.summary },
     error: run.error,
+    endpoint: run.endpoint,
   });
 }
 
@@ -466,5 +467,6 @@ export function fromRunItem(item: Item): RunRecord {
       number
     >,
     ...optStr(item, 'error'),
+    ...optStr(item, 'endpoint'),
   };
 }

@@ -180,6 +180,12 @@ export interface RunRecord {
   ok: boolean;
   summary: Record<string, number>;
   error?: string;
+  /**
+   * The registrar endpoint the run worked against, written by a CLI run on the embedded ledger: `hold` there counts
+   * only a run against its own account's endpoint (a trial run against the sandbox proved nothing about the real
+   * account's renew runs: review 2026-12-06, round 6). Absent on the Lambda's records and older ones.
+   */
+  endpoint?: string;
 }
 
 export interface Ledger {
