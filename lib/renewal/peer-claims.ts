@@ -5,10 +5,11 @@ import { dayStartsOf, isDayStart, isSameListedExpiry } from './expiry';
 import { claimKey } from './plan-types';
 
 /**
- * The other accounts' claims of `listed` but those released without an attempt (FAILED `not-submitted`): live,
- * RENEWED, shown renewed (FAILED `renewed-elsewhere`) or failed (whose attempts and backoff the planner applies, as
- * for its own: another account bought a domain whose failure check had called "not retried"), (domain and listed expiry, epoch ms UTC), keyed by the
- * listed key's claimKey; a live claim wins over a finished one (it is still in flight). Absent peers: empty.
+ * The other accounts' claims of `listed` (domain and listed expiry, epoch ms UTC), keyed by the listed key's
+ * claimKey, but those released without an attempt (FAILED `not-submitted`): live, RENEWED, shown renewed (FAILED
+ * `renewed-elsewhere`), or failed, whose attempts and backoff the planner applies as it does its own (another
+ * account bought a domain whose failure check had called "not retried": review 2026-12-06, round 4). A live claim
+ * wins over a finished one (it is still in flight). Absent peers: empty.
  *
  * Read by the planner (a domain renewed, or being renewed, under one account and then moved to another was listed
  * there at its old expiry by a lagging listing and bought again: review 2026-12-05, round 5, I) and again by each
