@@ -1,4 +1,4 @@
-import { isUnreadByRenewRuns, openAccountLedgers, sayNoLedger, unreadLedgerWarning } from '../compose/account-ledgers';
+import { isEveryAccountUnread, openAccountLedgers, sayNoLedger, unreadLedgerWarning } from '../compose/account-ledgers';
 import type { Hold } from '../ledger/port';
 import { describeHoldEnd, isHoldExpired } from '../renewal/hold-time';
 import { parseFlags } from './args';
@@ -91,9 +91,7 @@ export const holdsCommand: Command = async (args, io) => {
       for (const h of await ledger.listHolds()) holds.push(opened.labelled ? { account: label, ...h } : h);
     }
     const nowMs = Date.now();
-    const unread = (await Promise.all(opened.accounts.map(({ ledger }) => isUnreadByRenewRuns(opened, ledger)))).every(
-      Boolean,
-    );
+    const unread = await isEveryAccountUnread(opened);
     const warning = unread ? terminalLine(unreadLedgerWarning(opened.location)) : undefined;
     if (flags.json) {
       if (warning) io.err(`autorenew holds: ${warning}`);

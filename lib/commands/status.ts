@@ -1,6 +1,6 @@
 import {
   type AccountLedger,
-  isUnreadByRenewRuns,
+  isEveryAccountUnread,
   openAccountLedgers,
   sayNoLedger,
   unreadLedgerWarning,
@@ -60,9 +60,7 @@ export const statusCommand: Command = async (args, io) => {
   try {
     // "no renewal recorded" from a ledger no renew run reads sent a person to renew by hand what the renew runs'
     // own ledger had bought (review 2026-12-06, round 7).
-    const unread = (await Promise.all(opened.accounts.map(({ ledger }) => isUnreadByRenewRuns(opened, ledger)))).every(
-      Boolean,
-    );
+    const unread = await isEveryAccountUnread(opened);
     if (unread) {
       const warning = terminalLine(unreadLedgerWarning(opened.location));
       if (flags.json) io.err(`autorenew status: ${warning}`);

@@ -125,6 +125,11 @@ export async function isUnreadByRenewRuns(opened: Pick<AccountLedgers, 'shared'>
   return !opened.shared && (await ledger.lastRun('renew')) === undefined;
 }
 
+/** isUnreadByRenewRuns for every account the command opened (a read over all of them is unread only if each is). */
+export async function isEveryAccountUnread(opened: Pick<AccountLedgers, 'shared' | 'accounts'>): Promise<boolean> {
+  return (await Promise.all(opened.accounts.map(({ ledger }) => isUnreadByRenewRuns(opened, ledger)))).every(Boolean);
+}
+
 /** The one account a write works on (openAccountLedgers with `write` has checked there is exactly one). */
 export function onlyAccount(opened: AccountLedgers): AccountLedger {
   const [first, ...rest] = opened.accounts;

@@ -1,7 +1,9 @@
 import { join } from 'node:path';
 import { runCli } from '../../lib/cli';
 import { type CliIO, EXIT } from '../../lib/commands/io';
+import { executeRenew } from '../../lib/jobs';
 import { openLedgerFromEnv } from '../../lib/ledger/embedded';
+import { given } from '../helpers/builder';
 import { startDynalite } from '../helpers/ledger-dynalite';
 import { PROCESS_TEST_TIMEOUT_MS } from '../helpers/timeouts';
 
@@ -23,7 +25,7 @@ async function cli(env: Record<string, string>, ...args: string[]) {
 }
 
 let dynamo: Awaited<ReturnType<typeof startDynalite>>;
-const env = () => ({ AUTORENEW_TABLE: 'prod-ledger', AUTORENEW_DYNAMODB_ENDPOINT: dynamo.endpoint });
+const env = (table = 'prod-ledger') => ({ AUTORENEW_TABLE: table, AUTORENEW_DYNAMODB_ENDPOINT: dynamo.endpoint });
 const accounts = JSON.stringify([
   { name: 'cn', secretId: 'a/cn' },
   { name: 'intl-shop', site: 'intl', secretId: 'a/intl' },
@@ -79,5 +81,37 @@ describe('hold on the deployed table', () => {
     const held = await cli(env(), 'hold', 'early.com', '--no-run-check');
     expect(held.code).toBe(EXIT.ok);
     expect(await holdsOf('')).toEqual(['early.com']);
+  });
+});
+
+/**
+ * Review 2026-12-06 (round 6, helper rvw): a stage deployed with dryRun=true, as the README says to start, must still
+ * record its renew runs. When no dry run recorded one, the correctly configured hold (AUTORENEW_ACCOUNTS as
+ * deployed, --account cn) was refused exactly like one from the wrong keyspace, and both were told to pass
+ * --no-run-check, which also accepts the wrong keyspace: confirmed, then bought.
+ */
+describe('hold on a dry-run stage (its own table)', () => {
+  it('whose renew function ran: hold with the stage accounts and --account is accepted', async () => {
+    const dry = env('dry-ledger');
+    const t = await given({ domains: ['example.com+10d'] });
+    const opened = await openLedgerFromEnv(dry);
+    try {
+      // The dry-run stage's renew function, as scheduled, for each of its accounts (dryRun=true).
+      for (const account of ['cn', 'intl-shop']) {
+        await executeRenew(t.deps({ ledger: opened.forAccount(account) }), {
+          policy: t.policy,
+          dryRun: true,
+          runId: `lambda-${account}`,
+        });
+      }
+    } finally {
+      await opened.close();
+    }
+    // The plan digest names example.com; the operator, configured as deployed, holds it before going live.
+    const held = await cli({ ...dry, AUTORENEW_ACCOUNTS: accounts }, 'hold', 'example.com', '--account', 'cn');
+    // ... and from a shell without the stage's accounts (the wrong keyspace): refused, as it should be.
+    const wrong = await cli(dry, 'hold', 'example.com');
+    expect(wrong.code).toBe(EXIT.invalidInput);
+    expect({ code: held.code, stderr: held.stderr }).toEqual({ code: EXIT.ok, stderr: '' });
   });
 });
