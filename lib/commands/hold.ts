@@ -1,13 +1,20 @@
+import type { Account } from '../accounts';
 import { onlyAccount, openAccountLedgers } from '../compose/account-ledgers';
+import { configForAccount } from '../compose/accounts';
+import { buildCredentials, buildUnpricedRegistrar } from '../compose/adapters';
+import type { Config } from '../config';
 import { InputError } from '../errors';
 import { MAX_HOLD_REASON } from '../ledger/items';
 import type { Hold } from '../ledger/port';
+import { formatDateTimeUtc } from '../notify/text/sanitize';
+import type { Registrar } from '../registrar/port';
 import { isLive } from '../renewal/claims';
 import { describeHoldEnd, parseHoldUntil } from '../renewal/hold-time';
 import { boundText } from '../renewal/text';
 import { parseFlagsAndArgs } from './args';
 import { parseDomainArgs } from './domain-args';
-import { type Command, EXIT } from './io';
+import { lookUpHeldNames } from './hold-lookup';
+import { type CliIO, type Command, EXIT } from './io';
 import { terminalLine } from './terminal-text';
 
 export const HOLD_USAGE = `usage: autorenew hold <domain ...> [--until DATE] [--reason TEXT] [--account NAME]
@@ -21,6 +28,10 @@ environment names (the embedded one, or the deployed table with AUTORENEW_TABLE 
                anything shaped like an access key are removed)
 --account NAME one of AUTORENEW_ACCOUNTS; required when several are configured (a hold in another account's
                keyspace would not stop this account's renewal)
+--not-listed   hold names the registrar says this account does not hold (a domain on its way into it); without it,
+               such a name refuses the whole hold, as a misspelt name would veto nothing while the domain meant is
+               bought. Each name is looked up first (read-only); where that cannot be done (no Alibaba credentials in
+               this shell), the hold is written with a warning to check the names
 --no-run-check on the deployed table, hold although no renew run is recorded for this account there (before the
                stage's first run); otherwise refused, as the stage may serve named accounts this shell does not know.
                On the embedded ledger, hold although there is no ledger yet in this directory, or no renew run is
@@ -37,11 +48,24 @@ const FLAGS = {
   reason: { type: 'string' },
   account: { type: 'string' },
   'no-run-check': { type: 'boolean' },
+  'not-listed': { type: 'boolean' },
   verbose: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
-/** `hold`: writes a hold per named domain; every argument is checked before the first write. */
+/**
+ * The account's registrar, read-only, for looking the names up: its read-only secret when it has one. Built here, at
+ * the command's composition; nothing is asked until the look-up.
+ */
+function buildLookUpRegistrar(config: Readonly<Config>, account: Readonly<Account>, env: CliIO['env']): Registrar {
+  const own = configForAccount(config, account);
+  return buildUnpricedRegistrar(own, {}, buildCredentials(own, env, 'read', account));
+}
+
+/**
+ * `hold`: writes a hold per named domain; every argument is checked before the first write, and each name is looked
+ * up at the registrar (a name the account does not hold is refused without --not-listed).
+ */
 export const holdCommand: Command = async (args, io) => {
   const { values, positionals } = parseFlagsAndArgs('hold', args, FLAGS, HOLD_USAGE);
   if (values.help) {
@@ -90,6 +114,25 @@ export const holdCommand: Command = async (args, io) => {
             { path: 'AUTORENEW_LEDGER_DIR' },
           );
     }
+    const looked = await lookUpHeldNames(buildLookUpRegistrar(opened.config, account, io.env), domains);
+    const whom = opened.labelled ? `account ${label}` : 'this account';
+    if (looked.notListed.length > 0 && !values['not-listed']) {
+      const names = looked.notListed
+        .map((n) => `${n.domain} (DomainNotExist${n.requestId ? `, request id ${n.requestId}` : ''})`)
+        .join(', ');
+      throw new InputError(
+        `the registrar says ${whom} does not hold ${names}: a misspelt name holds nothing, and the domain meant is still bought. Check the spelling; to hold a domain on its way into ${whom}, pass --not-listed; nothing was written`,
+        { domain: looked.notListed.map((n) => n.domain).join(', ') },
+      );
+    }
+    if (looked.unchecked) {
+      io.err(
+        terminalLine(
+          `hold: the names were not checked at the registrar (${looked.unchecked.reason}): a misspelt name holds nothing, and the domain meant is still bought; compare ${looked.unchecked.domains.join(', ')} with the console`,
+        ),
+      );
+    }
+    const notListed = new Set(looked.notListed.map((n) => n.domain));
     const before = new Map((await ledger.listHolds()).map((h) => [h.domain, h]));
     let inFlight = 0;
     for (const domain of domains) {
@@ -101,12 +144,21 @@ export const holdCommand: Command = async (args, io) => {
       };
       await ledger.putHold(hold);
       const old = before.get(domain);
+      const expiresAtMs = looked.listed.get(domain);
       io.out(
         terminalLine(
           `${domain}: held ${describeHoldEnd(untilMs)}${reason ? ` (${reason})` : ''}` +
+            `${expiresAtMs !== undefined ? ` (expires ${formatDateTimeUtc(expiresAtMs)})` : ''}` +
             `${old ? `; replaces the hold ${describeHoldEnd(old.untilMs)}` : ''}`,
         ),
       );
+      if (notListed.has(domain)) {
+        io.err(
+          terminalLine(
+            `${domain}: ${whom} does not hold it at the registrar yet; held anyway (--not-listed): it stops the renewal once the domain is in ${whom}`,
+          ),
+        );
+      }
       // A hold stops the next purchase, not one already sent: "will not buy" for a domain whose order is in flight
       // was a veto that vetoed nothing, believed (review 2026-12-04).
       const live = (await ledger.listClaimsForDomain(domain)).filter(isLive);

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { type Account, labelOf, namesAccounts, selectAccounts } from '../accounts';
 import type { CliIO } from '../commands/io';
-import { readConfig } from '../config';
+import { type Config, readConfig } from '../config';
 import { InputError } from '../errors';
 import type { Ledger } from '../ledger/port';
 import { newLocalLedgerDir, openLocalLedger } from './local';
@@ -23,6 +23,8 @@ export interface AccountLedgers {
   shared: boolean;
   /** Where the ledger is, for messages: the table's name, or the embedded ledger's directory (absolute). */
   location: string;
+  /** The configuration read from the environment (`hold` asks each account's registrar about the names). */
+  config: Readonly<Config>;
   close(): Promise<void>;
 }
 
@@ -84,6 +86,7 @@ export async function openAccountLedgers(
     labelled: namesAccounts(config.accounts),
     shared: config.table !== undefined,
     location: config.table ?? resolve(io.cwd, config.ledgerDir),
+    config,
     close: opened.close,
   };
 }

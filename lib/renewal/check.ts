@@ -1,9 +1,10 @@
 import { createTaskQueue, LEDGER_CONCURRENCY, mapWithLimit } from '../concurrency';
-import { LedgerConflictError, RejectedFinalError } from '../errors';
+import { LedgerConflictError } from '../errors';
 import type { Batch, BatchEntry, Claim } from '../ledger/port';
 import { describeError } from '../log';
 import { RENEWED_ANYWAY_PREFIX } from '../notify/text/advice';
 import type { Policy } from '../policy/schema';
+import { isNotInAccount } from '../registrar/not-in-account';
 import type { TaskDetail } from '../registrar/port';
 import { applyToClaims, isFixableByPerson, isLive, transitions } from './claims';
 import { readCurrentExpiries } from './confirm-expiry';
@@ -199,7 +200,7 @@ export async function runCheck(
           lookUps,
           (domain, err) => {
             lookUpFailed.add(domain);
-            if (err instanceof RejectedFinalError && err.context.code === 'DomainNotExist') notFound.add(domain);
+            if (isNotInAccount(err)) notFound.add(domain);
             log.warn('could not read the expiry back', {
               domain,
               ...describeError(err),
