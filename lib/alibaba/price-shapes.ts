@@ -109,9 +109,11 @@ export function parseRealtimePrices(body: unknown): RealtimePriceAnswer {
   return { items };
 }
 
-/** A one-year price, or why there is none (plain words for the operator). */
-/** A price, or why not; `suspect`: a price was stated but cannot be used (see QuoteAnswer.unpriced). */
-export type PriceReading = { perYear: Money } | { why: string; suspect?: true };
+/**
+ * A one-year price, or why there is none (plain words for the operator); `suspect`: a price was stated but cannot be
+ * used (see QuoteAnswer.unpriced); `currency`: the answer priced it in this other currency (QuoteAnswer.unpriced).
+ */
+export type PriceReading = { perYear: Money } | { why: string; suspect?: true; currency?: string };
 
 /** Reads money exactly; a malformed or over-precise amount is a reason, never a rounded number. */
 function readAmount(value: unknown, currency: string, where: string): PriceReading {
@@ -156,7 +158,11 @@ export function readRealtimePrice(item: RealtimePriceItem, currency: string): Pr
     };
   }
   if (item.currency !== undefined && item.currency.toUpperCase() !== currency) {
-    return { why: `QueryDomainRealTimePrice answered in ${item.currency}, not the ${currency} asked for; not used` };
+    return {
+      why: `QueryDomainRealTimePrice answered in ${item.currency}, not the ${currency} asked for; not used`,
+      suspect: true,
+      currency: item.currency.toUpperCase(),
+    };
   }
   return readAmount(item.price, currency, 'QueryDomainRealTimePrice Price');
 }
@@ -228,9 +234,19 @@ const ONE_YEAR_MONTHS = 12;
  * also UNCONFIRMED).
  */
 export function readCheckDomainPrice(fee: CheckDomainFee, currency: string, usePrice = false): PriceReading {
-  const row = fee.rows.find(
+  const rows = fee.rows.filter(
     (r) => r.action?.toLowerCase() === 'renew' && Number(r.period) === ONE_YEAR_MONTHS && r.money !== undefined,
   );
+  // Two one-year renew rows that disagree say two prices for one name, as a real-time answer pricing a name twice
+  // does: neither is used, nor the table's (review 2026-12-06, rv-budget).
+  const amounts = new Set(rows.map((r) => JSON.stringify(readAmount(r.money, currency, 'CheckDomain'))));
+  if (amounts.size > 1) {
+    return {
+      why: `CheckDomain: ${rows.length} one-year renew rows with different amounts (${rows.map((r) => String(r.money)).join(', ')}); not used`,
+      suspect: true,
+    };
+  }
+  const row = rows[0];
   if (row) return readAmount(row.money, currency, 'CheckDomain StaticPriceInfo renew money');
   const positive = fee.price !== undefined && Number(fee.price) > 0;
   if (positive && usePrice) return readAmount(fee.price, currency, 'CheckDomain Price');

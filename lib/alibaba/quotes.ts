@@ -24,7 +24,7 @@ interface QuoteRun {
    * Still unpriced, by normalised name: the requested spelling, the reasons gathered so far, and whether an answer
    * called it premium (kept even when that answer gave no usable price).
    */
-  open: Map<string, { domainName: string; whys: string[]; premium?: boolean; suspect?: boolean }>;
+  open: Map<string, { domainName: string; whys: string[]; premium?: boolean; suspect?: boolean; currency?: string }>;
   quotes: Quote[];
   unavailable: Unavailable[];
 }
@@ -56,6 +56,7 @@ function settle(run: QuoteRun, key: string, reading: PriceReading, source: Sourc
   } else {
     entry.whys.push(reading.why);
     if (reading.suspect) entry.suspect = true;
+    if (reading.currency) entry.currency = reading.currency;
   }
 }
 
@@ -144,7 +145,13 @@ async function priceCheckDomain(caller: Caller, run: QuoteRun, usePrice: boolean
         markUnavailable(run, 'checkdomain', answer.refused.code, answer.refused.message);
         return;
       }
-      settle(run, key, readCheckDomainPrice(answer.fee, run.currency, usePrice), 'checkdomain', answer.fee.premium);
+      // An answer about another name says nothing of this one's price (review 2026-12-06, rv-budget).
+      const about = answer.fee.domainName !== undefined ? normalizeDomain(answer.fee.domainName) : key;
+      const reading: PriceReading =
+        about === key
+          ? readCheckDomainPrice(answer.fee, run.currency, usePrice)
+          : { why: `CheckDomain answered for ${about}, not ${key}; not used`, suspect: true };
+      settle(run, key, reading, 'checkdomain', about === key ? answer.fee.premium : undefined);
     } catch (error) {
       noteFailure(run, 'checkdomain', [key], error);
     }
@@ -189,6 +196,7 @@ export async function quoteRenewals(
     why: [...e.whys, ...skipped].join('; ') || 'no price source answered',
     ...(e.premium ? { premium: true as const } : {}),
     ...(e.suspect ? { suspect: true as const } : {}),
+    ...(e.currency ? { currency: e.currency } : {}),
   }));
   return { quotes: run.quotes, unpriced, unavailable: run.unavailable };
 }

@@ -177,6 +177,11 @@ export interface QuoteAnswer {
      * exactly or is not positive): never replaced by the policy table's, which could be far below it.
      */
     suspect?: true;
+    /**
+     * An answer priced it in this other currency than the one asked for: the account's currency is not the policy's,
+     * so every amount of the policy is in the wrong unit (collectPrices stops the run).
+     */
+    currency?: string;
   }[];
   /**
    * Sources found missing or refused during this call (InvalidAction, Forbidden*, …): skipped for the rest of the

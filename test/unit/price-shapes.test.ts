@@ -56,6 +56,8 @@ describe('QueryDomainRealTimePrice answers', () => {
     expect(readFirst(item({ Avail: 1, Price: '1,286.00' }))).toEqual(suspect(/decimal amount/));
     expect(readFirst(item({ Avail: 1, Price: 10, Currency: 'USD' }))).toEqual({
       why: 'QueryDomainRealTimePrice answered in USD, not the CNY asked for; not used',
+      suspect: true,
+      currency: 'USD',
     });
   });
 
