@@ -80,7 +80,9 @@ export function readRefusal(body: unknown): RefusedAnswer | undefined {
 
 function readFlag(value: boolean | string | number | null | undefined): boolean | undefined {
   if (value === undefined || value === null) return undefined;
-  return value === true || value === 'true' || value === 1 || value === '1';
+  // Any case or spacing: a premium name read as ordinary could be priced from the table (review round 8, suspected).
+  const text = typeof value === 'string' ? value.trim().toLowerCase() : value;
+  return text === true || text === 'true' || text === 1 || text === '1';
 }
 
 /**

@@ -93,6 +93,13 @@ describe('CheckDomain renew fee', () => {
     return readCheckDomainPrice(answer.fee, 'CNY', usePrice);
   };
 
+  test('Premium is read whatever its case or spacing ("True", " TRUE "): a premium name is never read as ordinary', () => {
+    for (const Premium of ['True', ' TRUE ', 'true', 1, '1', true]) {
+      const answer = parseCheckDomainFee({ RequestId: 'R', DomainName: 'a.com', Premium, StaticPriceInfo: {} });
+      expect('fee' in answer && answer.fee.premium).toBe(true);
+    }
+  });
+
   test('the renew row of 12 months wins; lower-case keys; money in yuan', () => {
     const rows = [
       { action: 'activate', money: 55, period: 12 },
