@@ -132,7 +132,9 @@ export function applyMoney(plan: Plan, policy: Policy, input: MoneyInput): Plan 
       continue;
     }
     spent = addMoney(spent, price);
-    decisions[i] = { ...d, price, priceSource: priced.source };
+    // Ordered as premium when a price answer says so (allowPremium): without PermitPremiumRenew the registrar refuses
+    // it, each refusal spending an attempt, until the domain lapsed (review 2026-12-06, round 8).
+    decisions[i] = { ...d, price, priceSource: priced.source, ...(saidPremium ? { permitPremium: true } : {}) };
   }
   const money: PlanMoney = {
     currency,

@@ -617,6 +617,21 @@ describe('a premium domain without a registrar price', () => {
     });
   });
 
+  test('with allowPremium, a name a price answer calls premium is ordered as premium though the listing said not (review 2026-12-06, round 8)', async () => {
+    // Without PermitPremiumRenew the registrar refuses a premium renewal: each refusal spent one of its attempts,
+    // and the domain lapsed after the last.
+    const t = await given({
+      domains: ['gold.com+5d premium', 'plain.com+5d'],
+      policy: { limits: { allowPremium: true } },
+    });
+    const registrar = listingSays(t, { premium: false });
+    const run = await t.renew({ deps: { registrar } });
+    const gold = run.plan.decisions.find((d) => d.domain.domainName === 'gold.com');
+    expect(gold).toMatchObject({ action: 'renew', permitPremium: true });
+    expect(run.plan.decisions.find((d) => d.domain.domainName === 'plain.com')).toMatchObject({ permitPremium: false });
+    expect(names(t.registrar.submissions())).toEqual(['gold.com', 'plain.com']);
+  });
+
   test('so does a price answer that says premium without a usable price: never the table price, never unpriced', async () => {
     const t = await given({
       domains: ['gold.com+5d premium', 'plain.com+5d'],
