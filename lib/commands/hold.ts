@@ -1,5 +1,5 @@
-import type { Account } from '../accounts';
-import { onlyAccount, openAccountLedgers } from '../compose/account-ledgers';
+import { type Account, labelOf, namesAccounts } from '../accounts';
+import { onlyAccount, openAccountLedgers, pickLedgerAccounts } from '../compose/account-ledgers';
 import { configForAccount } from '../compose/accounts';
 import { buildCredentials, buildUnpricedRegistrar } from '../compose/adapters';
 import type { Config } from '../config';
@@ -13,11 +13,11 @@ import { describeHoldEnd, parseHoldUntil } from '../renewal/hold-time';
 import { boundText } from '../renewal/text';
 import { parseFlagsAndArgs } from './args';
 import { parseDomainArgs } from './domain-args';
-import { lookUpHeldNames } from './hold-lookup';
+import { findOtherHolders, type HeldNamesLookUp, lookUpHeldNames } from './hold-lookup';
 import { type CliIO, type Command, EXIT } from './io';
 import { terminalLine } from './terminal-text';
 
-export const HOLD_USAGE = `usage: autorenew hold <domain ...> [--until DATE] [--reason TEXT] [--account NAME]
+export const HOLD_USAGE = `usage: autorenew hold <domain ...> [--until DATE] [--reason TEXT] [--account NAME] [--not-listed] [--no-run-check]
 
 Vetoes the renewal of these domains: the renew job never buys a held domain while the hold lasts (it is planned as
 held and stays in the will-lapse alerts). A new hold of a domain replaces its old one. Writes the ledger the
@@ -54,12 +54,46 @@ const FLAGS = {
 } as const;
 
 /**
- * The account's registrar, read-only, for looking the names up: its read-only secret when it has one. Built here, at
- * the command's composition; nothing is asked until the look-up.
+ * An account's registrar, read-only, for looking the names up: its read-only secret when it has one, two attempts
+ * of at most 5 s each (a failed look-up only warns, so a silent registrar must not keep `hold` waiting for a minute
+ * per name: review 2026-12-06, round 8). Built here, at the command's composition; nothing is asked until the look-up.
  */
 function buildLookUpRegistrar(config: Readonly<Config>, account: Readonly<Account>, env: CliIO['env']): Registrar {
   const own = configForAccount(config, account);
-  return buildUnpricedRegistrar(own, {}, buildCredentials(own, env, 'read', account));
+  return buildUnpricedRegistrar(own, {}, buildCredentials(own, env, 'read', account), LOOK_UP_CLIENT);
+}
+
+const LOOK_UP_CLIENT = { maxAttempts: 2, timeoutMs: 5_000 } as const;
+
+/**
+ * The names looked up at `account`'s registrar; those it does not hold, at the deployment's other accounts too (a
+ * hold in the wrong account stops nothing: review 2026-12-06, round 8).
+ */
+async function lookUpNames(
+  config: Readonly<Config>,
+  account: Readonly<Account>,
+  domains: readonly string[],
+  env: CliIO['env'],
+): Promise<HeldNamesLookUp & { whom: string; heldElsewhere: Map<string, string[]> }> {
+  const looked = await lookUpHeldNames(buildLookUpRegistrar(config, account, env), domains);
+  const others = config.accounts.filter((a) => a.name !== account.name);
+  const heldElsewhere =
+    looked.notListed.length > 0 && others.length > 0
+      ? await findOtherHolders(
+          others.map((a) => ({ label: labelOf(a), registrar: buildLookUpRegistrar(config, a, env) })),
+          looked.notListed.map((n) => n.domain),
+        )
+      : new Map<string, string[]>();
+  return {
+    ...looked,
+    whom: namesAccounts(config.accounts) ? `account ${labelOf(account)}` : 'this account',
+    heldElsewhere,
+  };
+}
+
+/** "account default holds it (--account default)" for the accounts holding a name. */
+function describeHolders(labels: readonly string[]): string {
+  return `${labels.map((l) => `account ${l}`).join(' and ')} of this deployment ${labels.length > 1 ? 'hold' : 'holds'} it (--account ${labels[0]})`;
 }
 
 /**
@@ -82,11 +116,30 @@ export const holdCommand: Command = async (args, io) => {
     values.reason !== undefined
       ? boundText(boundText(values.reason, Number.MAX_SAFE_INTEGER).replace(/ {2,}/g, ' '), MAX_HOLD_REASON)
       : '';
-  const opened = await openAccountLedgers(io, {
-    account: values.account,
-    write: true,
-    existing: !values['no-run-check'],
-  });
+  const ledgerOptions = { account: values.account, write: true, existing: !values['no-run-check'] };
+  // Asked before the ledger is opened: the embedded ledger's lock would keep the renew runs waiting meanwhile.
+  const { config, picked } = pickLedgerAccounts(io, ledgerOptions);
+  const looked = await lookUpNames(config, picked[0] as Account, domains, io.env);
+  if (looked.notListed.length > 0 && !values['not-listed']) {
+    const names = looked.notListed
+      .map((n) => {
+        const elsewhere = looked.heldElsewhere.get(n.domain);
+        return `${n.domain} (DomainNotExist${n.requestId ? `, request id ${n.requestId}` : ''}${elsewhere ? `; ${describeHolders(elsewhere)}` : ''})`;
+      })
+      .join(', ');
+    throw new InputError(
+      `the registrar says ${looked.whom} does not hold ${names}: a misspelt name holds nothing, and the domain meant is still bought. Check the spelling; to hold a domain on its way into ${looked.whom}, pass --not-listed; nothing was written`,
+      { domain: looked.notListed.map((n) => n.domain).join(', ') },
+    );
+  }
+  if (looked.unchecked) {
+    io.err(
+      terminalLine(
+        `hold: ${looked.unchecked.domains.length} of ${domains.length} name(s) not checked at the registrar (${looked.unchecked.reason}): a misspelt name holds nothing, and the domain meant is still bought; compare ${looked.unchecked.domains.join(', ')} with the console`,
+      ),
+    );
+  }
+  const opened = await openAccountLedgers(io, ledgerOptions);
   const { ledger, label, account } = onlyAccount(opened);
   const where = opened.labelled ? ` in account ${label}` : '';
   try {
@@ -114,24 +167,7 @@ export const holdCommand: Command = async (args, io) => {
             { path: 'AUTORENEW_LEDGER_DIR' },
           );
     }
-    const looked = await lookUpHeldNames(buildLookUpRegistrar(opened.config, account, io.env), domains);
-    const whom = opened.labelled ? `account ${label}` : 'this account';
-    if (looked.notListed.length > 0 && !values['not-listed']) {
-      const names = looked.notListed
-        .map((n) => `${n.domain} (DomainNotExist${n.requestId ? `, request id ${n.requestId}` : ''})`)
-        .join(', ');
-      throw new InputError(
-        `the registrar says ${whom} does not hold ${names}: a misspelt name holds nothing, and the domain meant is still bought. Check the spelling; to hold a domain on its way into ${whom}, pass --not-listed; nothing was written`,
-        { domain: looked.notListed.map((n) => n.domain).join(', ') },
-      );
-    }
-    if (looked.unchecked) {
-      io.err(
-        terminalLine(
-          `hold: the names were not checked at the registrar (${looked.unchecked.reason}): a misspelt name holds nothing, and the domain meant is still bought; compare ${looked.unchecked.domains.join(', ')} with the console`,
-        ),
-      );
-    }
+    const whom = looked.whom;
     const notListed = new Set(looked.notListed.map((n) => n.domain));
     const before = new Map((await ledger.listHolds()).map((h) => [h.domain, h]));
     let inFlight = 0;
@@ -153,9 +189,11 @@ export const holdCommand: Command = async (args, io) => {
         ),
       );
       if (notListed.has(domain)) {
+        const elsewhere = looked.heldElsewhere.get(domain);
         io.err(
           terminalLine(
-            `${domain}: ${whom} does not hold it at the registrar yet; held anyway (--not-listed): it stops the renewal once the domain is in ${whom}`,
+            `${domain}: ${whom} does not hold it at the registrar yet; held anyway (--not-listed): it stops the renewal once the domain is in ${whom}` +
+              (elsewhere ? `; ${describeHolders(elsewhere)}, and its renew job still buys it: hold it there too` : ''),
           ),
         );
       }

@@ -35,17 +35,42 @@ export interface AccountLedgers {
  * the renewal it was meant to stop. `existing`: refused when the embedded ledger does not exist yet (`hold`). Both
  * refused before the ledger is opened, so nothing is written.
  */
-export async function openAccountLedgers(
+export async function openAccountLedgers(io: CliIO, options: LedgerCommandOptions = {}): Promise<AccountLedgers> {
+  const { config, picked } = pickLedgerAccounts(io, options);
+  const opened = await openLocalLedger(io, config);
+  return {
+    accounts: picked.map((account) => ({
+      label: labelOf(account),
+      account,
+      ledger: opened.forAccount(account.name),
+    })),
+    // Of the deployment, not of the one picked: `--account default` beside named accounts is one of several.
+    labelled: namesAccounts(config.accounts),
+    shared: config.table !== undefined,
+    location: config.table ?? resolve(io.cwd, config.ledgerDir),
+    config,
+    close: opened.close,
+  };
+}
+
+/** What a ledger command asks of {@link openAccountLedgers} and {@link pickLedgerAccounts}. */
+export interface LedgerCommandOptions {
+  account?: string | undefined;
+  write?: boolean;
+  /** `hold`: refused where there is no ledger yet, with hold's own advice (--no-run-check). */
+  existing?: boolean;
+  /** The command's name, for the refusal of any other command where there is no ledger yet. */
+  command?: string;
+}
+
+/**
+ * The checks of {@link openAccountLedgers}, without opening the ledger (so without taking the embedded ledger's
+ * lock): the config and the accounts picked. `hold` asks the registrar about its names in between.
+ */
+export function pickLedgerAccounts(
   io: CliIO,
-  options: {
-    account?: string | undefined;
-    write?: boolean;
-    /** `hold`: refused where there is no ledger yet, with hold's own advice (--no-run-check). */
-    existing?: boolean;
-    /** The command's name, for the refusal of any other command where there is no ledger yet. */
-    command?: string;
-  } = {},
-): Promise<AccountLedgers> {
+  options: LedgerCommandOptions = {},
+): { config: Readonly<Config>; picked: Account[] } {
   const config = readConfig(io.env);
   if (options.write && options.account === undefined && config.accounts.length > 1) {
     throw new InputError(
@@ -75,20 +100,7 @@ export async function openAccountLedgers(
       { path: 'AUTORENEW_LEDGER_DIR' },
     );
   }
-  const opened = await openLocalLedger(io, config);
-  return {
-    accounts: picked.map((account) => ({
-      label: labelOf(account),
-      account,
-      ledger: opened.forAccount(account.name),
-    })),
-    // Of the deployment, not of the one picked: `--account default` beside named accounts is one of several.
-    labelled: namesAccounts(config.accounts),
-    shared: config.table !== undefined,
-    location: config.table ?? resolve(io.cwd, config.ledgerDir),
-    config,
-    close: opened.close,
-  };
+  return { config, picked };
 }
 
 /**

@@ -76,8 +76,10 @@ export function buildUnpricedRegistrar(
   config: Readonly<Config>,
   policy: Pick<Policy, 'lang'>,
   credentials: CredentialsProvider,
+  /** `hold`'s look-up: fewer, shorter attempts. */
+  limits: Pick<AlibabaClientOptions, 'maxAttempts' | 'timeoutMs'> = {},
 ): Registrar {
-  return createAlibabaClient(registrarOptions(config, policy, credentials));
+  return createAlibabaClient({ ...registrarOptions(config, policy, credentials), ...limits });
 }
 
 /** What a job's composition builds per account for the registrar and, for the renew job, the balance. */

@@ -160,5 +160,5 @@ export async function waitUntil(
  * test's shell, or an unreadable secret: hold-typo.test.ts covers the warning itself).
  */
 export function besidesUncheckedNames(stderr: string): string {
-  return stderr.replace(/^hold: the names were not checked at the registrar \(.*(\n|$)/m, '');
+  return stderr.replace(/^hold: \d+ of \d+ name\(s\) not checked at the registrar \(.*(\n|$)/m, '');
 }

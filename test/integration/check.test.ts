@@ -149,12 +149,18 @@ describe('check job: results confirmed, failures recorded and retried within lim
         fixture: { domains: [{ domainName: 'gem.com', expiresAtMs: NOW + 5 * DAY_MS, premium: true }] },
       },
     });
-    // The planner never sends a premium domain without PermitPremiumRenew; a listing that drops the flag is the
-    // only way one reaches the registrar unpermitted, so simulate exactly that.
+    // The planner never sends a premium domain without PermitPremiumRenew; a listing and a price answer that both
+    // drop the flag are the only way one reaches the registrar unpermitted, so simulate exactly that (a price answer
+    // that says premium orders it with the flag: review 2026-12-06, round 8).
+    const quote = world.registrar.quoteRenewals?.bind(world.registrar);
     const registrar = {
       ...world.registrar,
       listDomains: async (q: Parameters<typeof world.registrar.listDomains>[0]) =>
         (await world.registrar.listDomains(q)).map((d) => ({ ...d, premium: false })),
+      quoteRenewals: async (...args: Parameters<NonNullable<typeof quote>>) => {
+        const answer = await (quote as NonNullable<typeof quote>)(...args);
+        return { ...answer, quotes: answer.quotes.map(({ premium: _p, ...q }) => q) };
+      },
     };
     // allowPremium: otherwise the price answer's Premium flag already holds it back (plan-money.ts).
     const policy = { ...world.policy, limits: { ...world.policy.limits, allowPremium: true } };

@@ -81,7 +81,7 @@ it('without Alibaba credentials in the shell the hold is written, with a warning
   const held = await cli(['hold', 'seling-it.com', '--no-run-check'], noKeys);
   expect({ exit: held.code, holds: await heldNames() }).toEqual({ exit: EXIT.ok, holds: ['seling-it.com'] });
   expect(held.stderr).toMatch(
-    /hold: the names were not checked at the registrar \(no Alibaba credentials: .*\): a misspelt name holds nothing.*compare seling-it\.com with the console/,
+    /hold: 1 of 1 name\(s\) not checked at the registrar \(no Alibaba credentials: .*\): a misspelt name holds nothing.*compare seling-it\.com with the console/,
   );
   expect(world.sandbox.state().requests.QueryDomainByDomainName ?? 0).toBe(0);
 });
@@ -90,5 +90,5 @@ it('a registrar that refuses the look-up (a RAM user without the permission) war
   world.sandbox.setFaults({ refusals: { QueryDomainByDomainName: 'Forbidden' } });
   const held = await cli(['hold', 'selling-it.com', '--no-run-check']);
   expect({ exit: held.code, holds: await heldNames() }).toEqual({ exit: EXIT.ok, holds: ['selling-it.com'] });
-  expect(held.stderr).toMatch(/hold: the names were not checked at the registrar \(.*Forbidden/);
+  expect(held.stderr).toMatch(/hold: 1 of 1 name\(s\) not checked at the registrar \(.*Forbidden/);
 });
