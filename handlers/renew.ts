@@ -7,9 +7,10 @@ import { mergeAccountResults, runAccounts, throwIfAnyFailed } from '../lib/jobs/
 import { pickCounts, RENEW_COUNTS } from '../lib/jobs/counts';
 
 /** Scheduled renew: lists due domains, submits renewals at most once each, records every TaskNo; per account. */
-export async function handler(_event: unknown, context?: LambdaContext) {
+export async function handler(event: unknown, context?: LambdaContext) {
   const { jobs, room, dryRun, runId, log } = await prepareLambdaJob('renew', context, {
     adapters: { registrar: buildRegistrar, billing: buildBilling },
+    event,
   });
   const results = await runAccounts(room, runId, jobs, ({ deps, policy, global }) =>
     executeRenew(deps, { policy, dryRun, runId, ...(global ? { global } : {}) }),

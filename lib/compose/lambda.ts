@@ -17,6 +17,7 @@ import type { CredentialsProvider } from '../registrar/port';
 import { type AlibabaAccess, createSecretsManagerCredentials, selectSecretId } from '../secrets';
 import { type AccountJob, composeAccounts, configForAccount, policyPathsOf } from './accounts';
 import { buildMetrics, buildNotifier, type JobAdapters } from './adapters';
+import { readRenewEvent } from './lambda-event';
 
 /**
  * Per container, built at first use: Secrets Manager and SNS over the project's own HTTP client, as the ledger
@@ -87,6 +88,8 @@ export async function prepareLambdaJob(
     alibabaAccess?: AlibabaAccess;
     /** The job's registrar (and balance) adapters: the handler picks them, so check loads no price code. */
     adapters: JobAdapters;
+    /** The renew function's event (readRenewEvent): `{"dryRun": true}` asks for a dry run; check's is not read. */
+    event?: unknown;
   },
 ): Promise<LambdaRun> {
   const access = options.alibabaAccess ?? 'buy';
@@ -110,7 +113,9 @@ export async function prepareLambdaJob(
     log,
   );
   const policies = new Map<string, Policy>();
+  let asked = { dryRun: false };
   try {
+    if (job === 'renew') asked = readRenewEvent(options.event);
     if (!config.table) throw new InputError('AUTORENEW_TABLE is not set; the stack sets it to the ledger table');
     // AWS_LAMBDA_RUNTIME_API exists only in a real Lambda sandbox (tests of the handlers run a loopback registrar).
     if (env.AWS_LAMBDA_RUNTIME_API) {
@@ -164,7 +169,7 @@ export async function prepareLambdaJob(
       }),
     ...(context ? { remainingMs: () => context.getRemainingTimeInMillis() } : {}),
   });
-  return { jobs, room, dryRun: config.dryRun, runId, log };
+  return { jobs, room, dryRun: config.dryRun || asked.dryRun, runId, log };
 }
 
 /** Per container and secret: the "reader holds a key that can buy" warning is logged once, not every hourly run. */
