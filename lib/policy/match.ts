@@ -15,6 +15,12 @@ export interface EffectiveSettings {
   daysAfterExpiry: number;
   coupon?: string;
   promotion?: string;
+  /**
+   * A later rule with `renew: false` that names this domain without a wildcard, while the matching rule (by its
+   * groups) renews it: the load check finds a name shadowed by an earlier glob, never by a group (review 2026-12-06,
+   * round 8: the group rule won and the named domain was bought).
+   */
+  conflict?: string;
 }
 
 const compiled = new WeakMap<PolicyRule, RegExp[]>();
@@ -29,9 +35,12 @@ export function resolveRule(policy: Policy, domain: Pick<ListedDomain, 'domainNa
   const d = policy.defaults;
   const coupon = rule?.coupon ?? d.coupon;
   const promotion = rule?.promotion ?? d.promotion;
+  const renew = rule?.renew ?? d.renew;
+  const conflict = renew && rule ? findNamedExclusion(policy, rule, domain.domainName) : undefined;
   return {
     ...(rule ? { rule: rule.name } : {}),
-    renew: rule?.renew ?? d.renew,
+    ...(conflict ? { conflict: conflict.name } : {}),
+    renew,
     years: rule?.years ?? d.years,
     daysBeforeExpiry: rule?.window?.daysBeforeExpiry ?? policy.window.daysBeforeExpiry,
     daysAfterExpiry: rule?.window?.daysAfterExpiry ?? policy.window.daysAfterExpiry,
@@ -46,6 +55,14 @@ export function resolveRule(policy: Policy, domain: Pick<ListedDomain, 'domainNa
  */
 export function groupKey(name: string): string {
   return name.trim().toLowerCase();
+}
+
+/** A rule after `first` with `renew: false` whose `match` names `domainName` without a wildcard. */
+function findNamedExclusion(policy: Policy, first: PolicyRule, domainName: string): PolicyRule | undefined {
+  const later = policy.rules.slice(policy.rules.indexOf(first) + 1);
+  return later.find(
+    (r) => r.renew === false && (r.match ?? []).some((p) => !p.includes('*') && matchesGlob(p, domainName)),
+  );
 }
 
 /** The first rule matching `domain`, if any. */

@@ -53,7 +53,14 @@ export interface ForecastRenewal {
   unpriced?: string;
 }
 
-export type ForecastSkipReason = 'opted-out' | 'premium' | 'redemption' | 'past-window' | 'at-max-term' | 'held';
+export type ForecastSkipReason =
+  | 'opted-out'
+  | 'rule-conflict'
+  | 'premium'
+  | 'redemption'
+  | 'past-window'
+  | 'at-max-term'
+  | 'held';
 
 export interface ForecastMonth {
   /** `YYYY-MM` (UTC). */
@@ -167,6 +174,7 @@ export function forecastRenewals(input: ForecastInput): Forecast {
     // The planner's order of reasons (lib/renewal/plan.ts decideOne).
     if (domain.standing === 'redemption' || nowMs - expiry > GRACE_DAYS * DAY_MS) skip('redemption');
     else if (!settings.renew) skip('opted-out');
+    else if (settings.conflict) skip('rule-conflict');
     else if (nowMs - expiry > settings.daysAfterExpiry * DAY_MS) skip('past-window');
     else if (domain.premium && !policy.limits.allowPremium) skip('premium');
     else {

@@ -135,6 +135,7 @@ function decideOne(domain: ListedDomain, input: PlanInput, duplicate: boolean, u
 
   if (domain.standing === 'redemption' || nowMs - expiry > GRACE_DAYS * DAY_MS) return no('redemption');
   if (!settings.renew) return no('opted-out');
+  if (settings.conflict) return no('rule-conflict');
   const dueAtMs = expiry - settings.daysBeforeExpiry * DAY_MS;
   if (nowMs < dueAtMs) {
     // Comes due within the notice period: announce it now, so its notice has run its course when it is due.

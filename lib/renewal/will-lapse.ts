@@ -12,6 +12,8 @@ export const WILL_LAPSE_THRESHOLDS_DAYS: readonly number[] = [1, 3, 7, 30];
  */
 export const WILL_LAPSE_REASONS: readonly Reason[] = [
   'premium',
+  // Two rules disagree about it (the person may want either): a person must settle the policy.
+  'rule-conflict',
   'at-max-term',
   'max-attempts',
   // Its retry would come after the last day it is bought: only a person can renew it in time (review 2026-12-06).

@@ -89,4 +89,29 @@ describe('resolveRule', () => {
   test('renew: false', () => {
     expect(resolveRule(policy, { domainName: 'old-site.net' })).toMatchObject({ rule: 'lapse', renew: false });
   });
+
+  test('a later renew: false rule naming the domain outright conflicts with an earlier group rule (review 2026-12-06, round 8)', () => {
+    const named = parsePolicyText(
+      JSON.stringify({
+        version: 1,
+        rules: [
+          { name: 'brand', groups: ['Brand'], years: 2 },
+          { name: 'keep', match: ['keep.com'] },
+          { name: 'retire', match: ['OLD.com', 'bücher.de'], renew: false },
+          { name: 'retire-all', match: ['*.net'], renew: false },
+        ],
+      }),
+      'named.json',
+    );
+    const conflictOf = (domainName: string, groupName?: string) =>
+      resolveRule(named, { domainName, ...(groupName ? { groupName } : {}) }).conflict;
+    expect([
+      conflictOf('old.com', 'brand'),
+      conflictOf('xn--bcher-kva.de', 'Brand'),
+      // A wildcard is not a name: the first match wins, as documented.
+      conflictOf('a.net', 'Brand'),
+      conflictOf('old.com'),
+      conflictOf('keep.com', 'Other'),
+    ]).toEqual(['retire', 'retire', undefined, undefined, undefined]);
+  });
 });
