@@ -119,17 +119,36 @@ export function outcomesForNotice(batch: Batch, notice: PendingNotice, nowMs: nu
             reason: `${byHand}; released, the next renew run buys it if it is due`,
           }));
       }
-      return batch.entries.map((e) => ({
-        ...base(e),
-        event: 'resolved',
-        reason: batch.taskNo
-          ? `its task was found (TaskNo ${batch.taskNo}); the result follows`
-          : e.outcome === 'NOT_SUBMITTED'
-            ? 'nothing was bought; released, the next renew run buys it once'
-            : e.outcome === 'RENEWED'
-              ? 'the expiry shows the renewal'
-              : 'settled',
-      }));
+      return batch.entries.flatMap((e): DomainOutcome[] => {
+        // Released so late (check did not run for days, a task list that read short) that the next daily renew run
+        // may come after the last time this tool buys it: "the next renew run buys it" was the last word before it
+        // lapsed (review 2026-12-06, round 8). An urgent look-first line instead.
+        if (!batch.taskNo && e.outcome === 'NOT_SUBMITTED' && (e.lastBuyMs ?? e.expiryMs) < nowMs + DAY_MS + HOUR_MS) {
+          return [
+            { ...base(e), event: 'resolved', reason: 'nothing was bought; released' },
+            {
+              ...base(e),
+              event: 'will-lapse',
+              daysLeft: Math.floor((e.expiryMs - nowMs) / DAY_MS),
+              urgent: true,
+              reason: `${UNKNOWN_LAPSE_PREFIX}, released as not bought (no task was found), and the next daily renew run may come after the last time this tool buys it: check the console task list and renew by hand if there is none`,
+            },
+          ];
+        }
+        return [
+          {
+            ...base(e),
+            event: 'resolved',
+            reason: batch.taskNo
+              ? `its task was found (TaskNo ${batch.taskNo}); the result follows`
+              : e.outcome === 'NOT_SUBMITTED'
+                ? 'nothing was bought; released, the next renew run buys it once'
+                : e.outcome === 'RENEWED'
+                  ? 'the expiry shows the renewal'
+                  : 'settled',
+          },
+        ];
+      });
     case 'final':
       return batch.entries.flatMap((e): DomainOutcome[] => {
         if (e.outcome === 'RENEWED') {
