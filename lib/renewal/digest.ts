@@ -169,7 +169,7 @@ function selectContent(digest: Digest, policy: NotifyPolicy): Selection | undefi
   const error = digest.error;
   const groups = new Map<OutcomeEvent, DomainOutcome[]>();
   for (const outcome of digest.outcomes) {
-    if (!wanted.has(outcome.event) && !failsNearExpiry(outcome, digest.nowMs)) continue;
+    if (!wanted.has(outcome.event) && !isTroubleNearExpiry(outcome, digest.nowMs)) continue;
     const group = groups.get(outcome.event) ?? [];
     group.push(outcome);
     groups.set(outcome.event, group);
@@ -185,12 +185,15 @@ function selectContent(digest: Digest, policy: NotifyPolicy): Selection | undefi
 }
 
 /**
- * A failed renewal of a domain within WILL_LAPSE_SMS_DAYS of its expiry: carried whatever notify.events says. A
- * failure a person must fix (balance, real-name) uses no attempt, so it never became a will-lapse line, and a policy
- * without "failed" heard nothing while it failed every day up to the expiry (review 2026-12-05, round 5, J).
+ * A failed renewal, or a deferral that is not quiet (held back this run), of a domain within WILL_LAPSE_SMS_DAYS of
+ * its expiry: carried whatever notify.events says. A failure a person must fix (balance, real-name) uses no attempt,
+ * so it never became a will-lapse line, and a policy without "failed" heard nothing while it failed every day up to
+ * the expiry (review 2026-12-05, round 5, J); an order the registrar refused every day uses none either, and a policy
+ * without "deferred" heard of it only on its last day (review 2026-12-06, round 8).
  */
-function failsNearExpiry(o: DomainOutcome, nowMs: number): boolean {
-  return o.event === 'failed' && o.oldExpiryMs - nowMs <= WILL_LAPSE_SMS_DAYS * DAY_MS;
+function isTroubleNearExpiry(o: DomainOutcome, nowMs: number): boolean {
+  const trouble = o.event === 'failed' || (o.event === 'deferred' && o.quiet !== true);
+  return trouble && o.oldExpiryMs - nowMs <= WILL_LAPSE_SMS_DAYS * DAY_MS;
 }
 
 function lapsesSoon(groups: ReadonlyMap<OutcomeEvent, DomainOutcome[]>): boolean {
