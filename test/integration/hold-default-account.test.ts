@@ -20,7 +20,7 @@ const DAY_MS = 86_400_000;
  * will not buy them", with no account named, while account intl, which lists the same x.com, still buys it. Now
  * `labelled` is of the deployment's accounts.
  */
-describe('hold --account default with several accounts (review 2026-12-06)', () => {
+describe('hold with several accounts (review 2026-12-06)', () => {
   let sandbox: Sandbox;
   let dir: string;
   let env: Record<string, string>;
@@ -30,7 +30,12 @@ describe('hold --account default with several accounts (review 2026-12-06)', () 
       nowMs: NOW,
       freezeClock: true,
       taskMs: 60_000,
-      fixture: { domains: [{ domainName: 'x.com', expiresAtMs: NOW + 5 * DAY_MS }] },
+      fixture: {
+        domains: [
+          { domainName: 'x.com', expiresAtMs: NOW + 5 * DAY_MS },
+          { domainName: 'selling-it.com', expiresAtMs: NOW + 5 * DAY_MS },
+        ],
+      },
       accounts: [
         {
           name: 'intl',
@@ -78,6 +83,29 @@ describe('hold --account default with several accounts (review 2026-12-06)', () 
     const summary = hold.stdout.split('\n').find((l) => l.startsWith('hold:'));
     expect(summary).toMatch(
       /^hold: 1 domain\(s\) held in account default; account default's renew job will not buy them; another account of this deployment that lists them still does/,
+    );
+  });
+
+  // Review 2026-12-06, round 8 (hold look-up). selling-it.com is in account default only. Held with the wrong
+  // --account, the look-up refused (good), but the refusal told only to check the spelling or pass --not-listed ("a
+  // domain on its way into account intl"), never that account default holds the name: followed, the hold was
+  // confirmed in intl and default's renew job bought it.
+  it('hold --account intl of a name account default holds: the refusal names account default', async () => {
+    const refused = await runCliInProcess(['hold', 'selling-it.com', '--account', 'intl', '--no-run-check'], env);
+    expect(refused.code).toBe(EXIT.invalidInput);
+    expect(refused.stderr).toMatch(
+      /account intl does not hold selling-it\.com \(DomainNotExist, request id [^;]+; account default of this deployment holds it \(--account default\)\)/,
+    );
+  });
+
+  it('--not-listed in the wrong account: held, and told that account default still buys it', async () => {
+    const held = await runCliInProcess(
+      ['hold', 'selling-it.com', '--account', 'intl', '--not-listed', '--no-run-check'],
+      env,
+    );
+    expect(held.code).toBe(EXIT.ok);
+    expect(held.stderr).toMatch(
+      /^selling-it\.com: account intl does not hold it at the registrar yet; held anyway \(--not-listed\).*; account default of this deployment holds it \(--account default\), and its renew job still buys it: hold it there too$/m,
     );
   });
 });
