@@ -1,4 +1,5 @@
 import { InputError } from '../errors';
+import { boundText } from '../renewal/text';
 
 /**
  * What the renew function's event asks for: its schedule's EventBridge event, an invoke with no payload or `{}` (a
@@ -16,7 +17,8 @@ export function readRenewEvent(event: unknown): { dryRun: boolean } {
     if (keys.length === 0) return { dryRun: false };
     if (keys.length === 1 && e.dryRun === true) return { dryRun: true };
   }
-  const sent = JSON.stringify(event)?.slice(0, 120) ?? String(event);
+  // The invoker's text, in an error notice: redacted, printable, bounded.
+  const sent = boundText(JSON.stringify(event) ?? String(event), 120);
   throw new InputError(
     `the renew function was invoked with ${sent}: it takes no input (its schedule's event, or an invoke with no payload or {}), or {"dryRun": true} for a dry run; nothing was bought`,
     { path: 'event' },
