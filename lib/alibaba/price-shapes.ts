@@ -240,7 +240,7 @@ export function readCheckDomainPrice(fee: CheckDomainFee, currency: string, useP
     (r) => r.action?.toLowerCase() === 'renew' && Number(r.period) === ONE_YEAR_MONTHS && r.money !== undefined,
   );
   // Two one-year renew rows that disagree say two prices for one name, as a real-time answer pricing a name twice
-  // does: neither is used, nor the table's (review 2026-12-06, rv-budget).
+  // does: neither is used, nor the table's (review 2026-12-06, round 8).
   const amounts = new Set(rows.map((r) => JSON.stringify(readAmount(r.money, currency, 'CheckDomain'))));
   if (amounts.size > 1) {
     return {

@@ -24,9 +24,11 @@ interface QuoteRun {
    * Still unpriced, by normalised name: the requested spelling, the reasons gathered so far, and whether an answer
    * called it premium (kept even when that answer gave no usable price).
    */
-  open: Map<string, { domainName: string; whys: string[]; premium?: boolean; suspect?: boolean; currency?: string }>;
+  open: Map<string, { domainName: string; whys: string[]; premium?: boolean; suspect?: boolean }>;
   quotes: Quote[];
   unavailable: Unavailable[];
+  /** The first answer that priced a name in another currency (QuoteAnswer.foreignCurrency). */
+  foreign?: { domainName: string; currency: string };
 }
 
 /** Splits a list into chunks of at most `size`. */
@@ -56,7 +58,7 @@ function settle(run: QuoteRun, key: string, reading: PriceReading, source: Sourc
   } else {
     entry.whys.push(reading.why);
     if (reading.suspect) entry.suspect = true;
-    if (reading.currency) entry.currency = reading.currency;
+    if (reading.currency) run.foreign ??= { domainName: key, currency: reading.currency };
   }
 }
 
@@ -145,7 +147,7 @@ async function priceCheckDomain(caller: Caller, run: QuoteRun, usePrice: boolean
         markUnavailable(run, 'checkdomain', answer.refused.code, answer.refused.message);
         return;
       }
-      // An answer about another name says nothing of this one's price (review 2026-12-06, rv-budget).
+      // An answer about another name says nothing of this one's price (review 2026-12-06, round 8).
       const about = answer.fee.domainName !== undefined ? normalizeDomain(answer.fee.domainName) : key;
       const reading: PriceReading =
         about === key
@@ -196,7 +198,11 @@ export async function quoteRenewals(
     why: [...e.whys, ...skipped].join('; ') || 'no price source answered',
     ...(e.premium ? { premium: true as const } : {}),
     ...(e.suspect ? { suspect: true as const } : {}),
-    ...(e.currency ? { currency: e.currency } : {}),
   }));
-  return { quotes: run.quotes, unpriced, unavailable: run.unavailable };
+  return {
+    quotes: run.quotes,
+    unpriced,
+    unavailable: run.unavailable,
+    ...(run.foreign ? { foreignCurrency: run.foreign } : {}),
+  };
 }

@@ -177,12 +177,13 @@ export interface QuoteAnswer {
      * exactly or is not positive): never replaced by the policy table's, which could be far below it.
      */
     suspect?: true;
-    /**
-     * An answer priced it in this other currency than the one asked for: the account's currency is not the policy's,
-     * so every amount of the policy is in the wrong unit (collectPrices stops the run).
-     */
-    currency?: string;
   }[];
+  /**
+   * The first answer that priced a name in another currency than the one asked for, whatever a later source said:
+   * the account's currency is not the policy's, so every amount of the policy is in the wrong unit (collectPrices
+   * stops the run before anything is bought).
+   */
+  foreignCurrency?: { domainName: string; currency: string };
   /**
    * Sources found missing or refused during this call (InvalidAction, Forbidden*, …): skipped for the rest of the
    * call, so a refusal costs one request per run, not one per domain.

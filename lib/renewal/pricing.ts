@@ -72,16 +72,17 @@ export async function collectPrices(
         book.prices.set(q.domainName, { perYear: q.perYear, source: q.source });
         if (q.premium) book.premium.add(q.domainName);
       }
+      // The account's currency is not the policy's: the table and the caps are in the wrong unit too, and with the
+      // balance unread nothing else would notice (review 2026-12-06, round 8: a USD account with a CNY policy bought
+      // at 69 USD with every cap checked as CNY).
+      const foreign = answer.foreignCurrency;
+      if (foreign) {
+        throw new InputError(
+          `${foreign.domainName}: the registrar priced it in ${foreign.currency} but the policy's money.currency is ${currency}; nothing was bought. Set money.currency to the account's currency.`,
+          { domain: foreign.domainName },
+        );
+      }
       for (const u of answer.unpriced) {
-        // Read in the currency asked for, a quote can only be unpriced by another currency: the table and the caps
-        // are then in the wrong unit too, and with the balance unread nothing else would notice (review 2026-12-06,
-        // rv-budget: a USD account with a CNY policy bought at 69 USD with every cap checked as CNY).
-        if (u.currency !== undefined && u.currency !== currency) {
-          throw new InputError(
-            `${u.domainName}: the registrar priced it in ${u.currency} but the policy's money.currency is ${currency}; nothing was bought. Set money.currency to the account's currency.`,
-            { domain: u.domainName },
-          );
-        }
         if (u.premium) book.premium.add(u.domainName);
         if (u.suspect) book.suspect.add(u.domainName);
       }

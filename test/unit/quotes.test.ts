@@ -40,6 +40,26 @@ describe('quoteRenewals (the source order, with a scripted caller)', () => {
     expect(unpriced.unpriced[0]?.why).toMatch(/not read as one unless money\.checkDomainPrice is "use"/);
   });
 
+  test('a real-time answer in another currency is reported whatever CheckDomain says after it (review 2026-12-06, round 8)', async () => {
+    // CheckDomain's amounts are read in the currency asked for (UNCONFIRMED): its 69 would read as CNY on a USD
+    // account, so the real-time answer's currency must stop the run even when CheckDomain prices the name.
+    const { caller } = scriptedCaller([
+      () => ({
+        RequestId: 'R',
+        Success: true,
+        Module: {
+          DomainPrices: [{ DomainName: 'a.com', Avail: 1, Price: 10, Currency: 'USD', Action: 'renew', Period: 1 }],
+        },
+      }),
+      () => ({ RequestId: 'R', DomainName: 'a.com', ...renewRow(69) }),
+    ]);
+    const answer = await quoteRenewals(caller, [{ domainName: 'a.com', premium: false }], 'CNY', {
+      chunkSize: 20,
+      realTimePrice: true,
+    });
+    expect(answer.foreignCurrency).toEqual({ domainName: 'a.com', currency: 'USD' });
+  });
+
   test('sends DomainItem as one JSON string with Period 1, and CheckDomain with FeeCommand renew, FeePeriod 1', async () => {
     const { caller, calls } = scriptedCaller([
       () => ({ RequestId: 'R', Success: true, Module: { DomainPrices: [] } }),
