@@ -136,6 +136,16 @@ function readAmount(value: unknown, currency: string, where: string): PriceReadi
 }
 
 /**
+ * An answer's currency as an ISO code: `RMB`, which other Alibaba APIs send for the yuan (CheckIntlFixPriceDomainStatus),
+ * is CNY. A price in another currency stops the run (collectPrices), so a yuan answer spelled RMB must not stop every
+ * run of a CNY account.
+ */
+function currencyCodeOf(answered: string): string {
+  const code = answered.trim().toUpperCase();
+  return code === 'RMB' ? 'CNY' : code;
+}
+
+/**
  * One realtime item -> its one-year price in `currency`. Not a price: `Avail` other than 1 (with the registrar's
  * `Reason`), no `Price`, an `Action` other than renew or a `Period` other than 1 echoed, a price in another currency
  * (never converted), or an amount that does not read exactly.
@@ -159,11 +169,11 @@ export function readRealtimePrice(item: RealtimePriceItem, currency: string): Pr
       why: `QueryDomainRealTimePrice: the price is for Period ${item.period}, not the 1 year asked for; not used`,
     };
   }
-  if (item.currency !== undefined && item.currency.toUpperCase() !== currency) {
+  if (item.currency !== undefined && currencyCodeOf(item.currency) !== currency) {
     return {
       why: `QueryDomainRealTimePrice answered in ${item.currency}, not the ${currency} asked for; not used`,
       suspect: true,
-      currency: item.currency.toUpperCase(),
+      currency: currencyCodeOf(item.currency),
     };
   }
   return readAmount(item.price, currency, 'QueryDomainRealTimePrice Price');

@@ -54,6 +54,13 @@ describe('QueryDomainRealTimePrice answers', () => {
     expect(readFirst(item({ Avail: 1, Price: 0 }))).toEqual({ why: expect.stringMatching(/not a positive price/) });
     expect(readFirst(item({ Avail: 1, Price: 16.225 }))).toEqual(suspect(/never rounded/));
     expect(readFirst(item({ Avail: 1, Price: '1,286.00' }))).toEqual(suspect(/decimal amount/));
+    // The yuan spelled RMB (as other Alibaba APIs send it) or in lower case is the CNY asked for.
+    expect(readFirst(item({ Avail: 1, Price: 10, Currency: 'RMB' }))).toEqual({
+      perYear: { minor: 1000, currency: 'CNY' },
+    });
+    expect(readFirst(item({ Avail: 1, Price: 10, Currency: ' cny ' }))).toEqual({
+      perYear: { minor: 1000, currency: 'CNY' },
+    });
     expect(readFirst(item({ Avail: 1, Price: 10, Currency: 'USD' }))).toEqual({
       why: 'QueryDomainRealTimePrice answered in USD, not the CNY asked for; not used',
       suspect: true,
