@@ -9,7 +9,8 @@ import { boundText } from '../renewal/text';
  * @throws InputError naming what was sent and what the function takes
  */
 export function readRenewEvent(event: unknown): { dryRun: boolean } {
-  if (event === undefined || event === null) return { dryRun: false };
+  // No payload, however the runtime hands it over.
+  if (event === undefined || event === null || event === '') return { dryRun: false };
   if (typeof event === 'object' && !Array.isArray(event)) {
     const e = event as Record<string, unknown>;
     if (e.source === 'aws.events' && e['detail-type'] === 'Scheduled Event') return { dryRun: false };

@@ -84,7 +84,7 @@ export const POLICY_DESCRIPTIONS: Readonly<Record<string, string>> = {
   'money.unpriced':
     '"skip": a domain no source prices is not bought and an alert says so; "renew": buy it anyway (money limits cannot bound it), except a premium domain, which is never bought without a registrar price.',
   'money.balanceUnreadable':
-    '"stop": when the balance cannot be read nothing is bought; "continue": buy within the other limits. The digest says which.',
+    '"stop": when the balance cannot be read nothing is bought; "continue": buy within the other limits, also without the balance\'s check that the account\'s currency is money.currency (a real-time price states its currency; CheckDomain and the international site state none, and the table is trusted to be in the account\'s currency). The digest says which.',
   'money.checkDomainPrice':
     'CheckDomain\'s Price is documented only as a premium word\'s registration price: "ignore" (only a renew row of its price list prices; else the next source) or "use" (a positive Price counts as one year of renewal: UNCONFIRMED, check one against the console first).',
   'money.registrarAutoRenew':

@@ -44,7 +44,7 @@ export function describeMoney(money: PlanMoney | undefined, submittedCost?: numb
     b.state === 'read'
       ? `; balance ${formatMoney(b.availableCash)} before, ${formatMoney(b.after)} after the plan${b.committed ? ` and ${formatMoney(b.committed)} of renewals sent earlier and not charged yet` : ''}`
       : b.state === 'unreadable'
-        ? `; the balance could not be read (${b.message})${b.stopped ? ': nothing was bought (money.balanceUnreadable is "stop")' : ': bought without it (money.balanceUnreadable is "continue")'}`
+        ? `; the balance could not be read (${b.message})${b.stopped ? ': nothing was bought (money.balanceUnreadable is "stop")' : ': bought without it (money.balanceUnreadable is "continue"), and without the check of the account\'s currency against money.currency that it gives'}`
         : '';
   lines.push(`Money: ${spend}${balance}.`);
   if (money.unpricedRenewing > 0)

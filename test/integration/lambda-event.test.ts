@@ -49,6 +49,14 @@ describe('the renew function and its event', () => {
     expect(paid()).toEqual([]);
   });
 
+  it.each([[undefined], [null], ['']])('no payload (%j): a real run', async (event) => {
+    const result = await coldHandler('renew')(event, ctx('event-none'));
+    expect({ dryRun: (result as { dryRun?: boolean }).dryRun, paid: paid() }).toEqual({
+      dryRun: false,
+      paid: ['due-main.com', 'due-second.com'],
+    });
+  });
+
   it("its schedule's EventBridge event: a real run", async () => {
     const scheduled = {
       version: '0',
