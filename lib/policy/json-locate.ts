@@ -32,8 +32,17 @@ export class JsonSyntaxError extends Error {
 
 const MAX_DEPTH = 100;
 const NUMBER = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
-/** Significant digits every double reads back exactly. */
-const MAX_EXACT_DIGITS = 15;
+/** A JSON number's decimal value as `[-]digits e exponent`, without leading or trailing zeros: equal iff equal. */
+function canonicalDecimal(text: string): string {
+  const [mantissa = '', exponent = '0'] = text.toLowerCase().split('e');
+  const negative = mantissa.startsWith('-');
+  const [whole = '', fraction = ''] = mantissa.replace('-', '').split('.');
+  const digits = `${whole}${fraction}`.replace(/^0+/, '');
+  if (digits === '') return '0';
+  const trimmed = digits.replace(/0+$/, '');
+  const exp = Number(exponent) - fraction.length + (digits.length - trimmed.length);
+  return `${negative ? '-' : ''}${trimmed}e${exp}`;
+}
 
 /** Parses `text` (a leading BOM is ignored). Throws {@link JsonSyntaxError} with the line and column of the problem. */
 export function parseJsonWithPositions(text: string): LocatedJson {
@@ -200,12 +209,12 @@ class Parser {
     NUMBER.lastIndex = this.i;
     const m = NUMBER.exec(this.text);
     if (!m || m[0] === '-') this.fail(`invalid number`);
-    // A double keeps 15 significant digits: a longer number is read rounded (137.999999999999999 as 138), and the
-    // amount checks would see the rounded one (review 2026-12-06, round 8).
-    const digits = (m[0].split(/[eE]/)[0] as string).replace(/[-.]/g, '').replace(/^0+/, '').replace(/0+$/, '');
-    if (digits.length > MAX_EXACT_DIGITS) {
+    // A number that does not read back as written is read rounded (137.999999999999999 as 138), and the amount checks
+    // would see the rounded one (review 2026-12-06, round 8); one that does (9007199254740991, 0.30000000000000004)
+    // is kept.
+    if (canonicalDecimal(m[0]) !== canonicalDecimal(String(Number(m[0])))) {
       this.fail(
-        `the number ${m[0]} has more digits than a number holds exactly (${MAX_EXACT_DIGITS}); write it as a string ("${m[0]}") or with fewer digits`,
+        `the number ${m[0]} has more digits than a number holds exactly (it reads as ${Number(m[0])}); write it with fewer digits, or an amount as a string ("${m[0]}")`,
       );
     }
     this.i += m[0].length;
