@@ -8,7 +8,7 @@ import { JsonSyntaxError, type LocatedJson, parseJsonWithPositions, type SourceP
 import { matchesGlob } from './match';
 import { formatPath, type PathSegments } from './path';
 import { type Policy, policySchema } from './schema';
-import { findShadowedRules } from './shadow';
+import { findShadowedNames, findShadowedRules } from './shadow';
 
 /**
  * Parses and validates a policy file's text. Every problem is reported at once, each with its JSON path
@@ -39,7 +39,18 @@ export function parsePolicyText(text: string, file: string): Policy {
   const result = safeParse(policySchema, located.value);
   if (!result.success) issues.push(...result.issues.flatMap((issue) => toInputIssues(issue, file, located)));
   else {
-    for (const dead of findShadowedRules(result.data as Policy, matchesGlob)) {
+    const deadRules = findShadowedRules(result.data as Policy, matchesGlob);
+    for (const hidden of findShadowedNames(result.data as Policy, matchesGlob)) {
+      if (deadRules.some((d) => d.index === hidden.index)) continue;
+      const path = `rules[${hidden.index}].match[${hidden.pattern}]`;
+      issues.push({
+        file,
+        path,
+        message: `"${hidden.name}" can never reach rule "${hidden.rule}": earlier rule "${hidden.by}" takes it first (by "${hidden.byPattern}") and ${hidden.byRenews ? 'renews' : 'does not renew'} it; move rule "${hidden.rule}" above "${hidden.by}", or take the name out of one of them`,
+        ...locate(located, ['rules', hidden.index, 'match', hidden.pattern]),
+      });
+    }
+    for (const dead of deadRules) {
       const path = `rules[${dead.index}]`;
       issues.push({
         file,

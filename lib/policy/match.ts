@@ -16,9 +16,9 @@ export interface EffectiveSettings {
   coupon?: string;
   promotion?: string;
   /**
-   * A later rule with `renew: false` that names this domain without a wildcard, while the matching rule (by its
-   * groups) renews it: the load check finds a name shadowed by an earlier glob, never by a group (review 2026-12-06,
-   * round 8: the group rule won and the named domain was bought).
+   * A later rule that names this domain without a wildcard and disagrees with the matching rule on `renew`: the load
+   * check refuses such a name hidden by an earlier glob (shadow.ts findShadowedNames), never by a group, known only
+   * now (review 2026-12-06, round 8: the group rule won and the named domain was bought).
    */
   conflict?: string;
 }
@@ -36,7 +36,7 @@ export function resolveRule(policy: Policy, domain: Pick<ListedDomain, 'domainNa
   const coupon = rule?.coupon ?? d.coupon;
   const promotion = rule?.promotion ?? d.promotion;
   const renew = rule?.renew ?? d.renew;
-  const conflict = renew && rule ? findNamedExclusion(policy, rule, domain.domainName) : undefined;
+  const conflict = rule ? findNamedConflict(policy, rule, domain.domainName, renew) : undefined;
   return {
     ...(rule ? { rule: rule.name } : {}),
     ...(conflict ? { conflict: conflict.name } : {}),
@@ -57,11 +57,18 @@ export function groupKey(name: string): string {
   return name.trim().toLowerCase();
 }
 
-/** A rule after `first` with `renew: false` whose `match` names `domainName` without a wildcard. */
-function findNamedExclusion(policy: Policy, first: PolicyRule, domainName: string): PolicyRule | undefined {
+/** A rule after `first` whose `match` names `domainName` without a wildcard and whose `renew` is not `renew`. */
+function findNamedConflict(
+  policy: Policy,
+  first: PolicyRule,
+  domainName: string,
+  renew: boolean,
+): PolicyRule | undefined {
   const later = policy.rules.slice(policy.rules.indexOf(first) + 1);
   return later.find(
-    (r) => r.renew === false && (r.match ?? []).some((p) => !p.includes('*') && matchesGlob(p, domainName)),
+    (r) =>
+      (r.renew ?? policy.defaults.renew) !== renew &&
+      (r.match ?? []).some((p) => !p.includes('*') && matchesGlob(p, domainName)),
   );
 }
 

@@ -53,3 +53,50 @@ export function findShadowedRules(
   });
   return dead;
 }
+
+/** A name of rule `index` (its `match[pattern]`) that rule `by`, earlier, takes first with `byPattern`. */
+export interface ShadowedName {
+  index: number;
+  pattern: number;
+  rule: string;
+  name: string;
+  by: string;
+  byPattern: string;
+  byRenews: boolean;
+}
+
+/**
+ * Names a rule lists outright (no `*`) that an earlier rule's glob takes first, when the two disagree on `renew`:
+ * `{"match": ["*.com"]}` above `{"match": ["old-brand.com", "legacy.net"], "renew": false}` bought old-brand.com,
+ * and the rule was not dead as a whole, so nothing said so (review 2026-12-06, round 9). Groups are known only at run
+ * time (match.ts findNamedConflict).
+ */
+export function findShadowedNames(
+  policy: Pick<Policy, 'rules' | 'defaults'>,
+  matches: (pattern: string, name: string) => boolean,
+): ShadowedName[] {
+  const found: ShadowedName[] = [];
+  const renews = (r: PolicyRule) => r.renew ?? policy.defaults.renew;
+  policy.rules.forEach((rule, index) => {
+    (rule.match ?? []).forEach((name, pattern) => {
+      if (name.includes('*')) return;
+      for (const earlier of policy.rules.slice(0, index)) {
+        const q = (earlier.match ?? []).find((p) => coversGlob(p, name, matches));
+        if (q === undefined) continue;
+        if (renews(earlier) !== renews(rule)) {
+          found.push({
+            index,
+            pattern,
+            rule: rule.name,
+            name,
+            by: earlier.name,
+            byPattern: q,
+            byRenews: renews(earlier),
+          });
+        }
+        return;
+      }
+    });
+  });
+  return found;
+}

@@ -173,8 +173,8 @@ export function forecastRenewals(input: ForecastInput): Forecast {
     const skip = (reason: ForecastSkipReason) => skipped.push({ domain: name, expiresAtMs: expiry, reason });
     // The planner's order of reasons (lib/renewal/plan.ts decideOne).
     if (domain.standing === 'redemption' || nowMs - expiry > GRACE_DAYS * DAY_MS) skip('redemption');
-    else if (!settings.renew) skip('opted-out');
     else if (settings.conflict) skip('rule-conflict');
+    else if (!settings.renew) skip('opted-out');
     else if (nowMs - expiry > settings.daysAfterExpiry * DAY_MS) skip('past-window');
     else if (domain.premium && !policy.limits.allowPremium) skip('premium');
     else {

@@ -10,7 +10,7 @@ export const REASONS = {
   'past-window': 'expired longer ago than window.daysAfterExpiry allows',
   'opted-out': 'the matching rule says renew: false',
   'rule-conflict':
-    'the first matching rule (by its groups) renews it, but a later rule with renew: false names it: never bought while both do; put the renew: false rule first, or take the name out of it',
+    'the first matching rule (by its groups) and a later rule that names it outright disagree on whether to renew it: never bought while they do; put the rule that names it first, or take the name out of it',
   'at-max-term': 'no whole year fits within limits.maxYearsAhead',
   premium: 'premium domain and limits.allowPremium is false',
   redemption: 'past the grace period: needs redemption, which this tool never buys',

@@ -66,7 +66,7 @@ export interface PlanInput {
 
 /**
  * Decides for every listed domain whether to renew it now, for how many years and in which batch, with a reason.
- * Check order: redemption, rule, opted-out, due window, held, premium, registrar auto-renew, ledger (in-flight,
+ * Check order: redemption, rule, rule-conflict, opted-out, due window, held, premium, registrar auto-renew, ledger (in-flight,
  * max-attempts, retry-backoff), renewing elsewhere, max term, then the per-run cap (renewables sorted soonest expiry first; the rest are over-run-limit).
  * Decisions come out soonest expiry first (ties by name); batches group equal (coupon, promotion, permitPremium),
  * hold at most `maxBatchSize` items and are ordered by their soonest expiry.
@@ -134,8 +134,8 @@ function decideOne(domain: ListedDomain, input: PlanInput, duplicate: boolean, u
     });
 
   if (domain.standing === 'redemption' || nowMs - expiry > GRACE_DAYS * DAY_MS) return no('redemption');
-  if (!settings.renew) return no('opted-out');
   if (settings.conflict) return no('rule-conflict');
+  if (!settings.renew) return no('opted-out');
   const dueAtMs = expiry - settings.daysBeforeExpiry * DAY_MS;
   if (nowMs < dueAtMs) {
     // Comes due within the notice period: announce it now, so its notice has run its course when it is due.

@@ -112,6 +112,26 @@ describe('resolveRule', () => {
       conflictOf('a.net', 'Brand'),
       conflictOf('old.com'),
       conflictOf('keep.com', 'Other'),
-    ]).toEqual(['retire', 'retire', undefined, undefined, undefined]);
+      // Agreeing rules do not conflict.
+      conflictOf('keep.com', 'Brand'),
+    ]).toEqual(['retire', 'retire', undefined, undefined, undefined, undefined]);
+  });
+
+  test('the other way round too: a group rule that does not renew, and a later rule naming the domain to renew (round 9)', () => {
+    const named = parsePolicyText(
+      JSON.stringify({
+        version: 1,
+        rules: [
+          { name: 'sunset', groups: ['Sunset'], renew: false },
+          { name: 'keep', match: ['flagship.com'] },
+        ],
+      }),
+      'named.json',
+    );
+    expect(resolveRule(named, { domainName: 'flagship.com', groupName: 'Sunset' })).toMatchObject({
+      rule: 'sunset',
+      renew: false,
+      conflict: 'keep',
+    });
   });
 });
