@@ -154,7 +154,12 @@ export async function prepareLambdaJob(
     env,
     access,
     policies,
-    ledgerFor: (account) => ledgerFor(table, account),
+    // A hand dry invoke of a live stage is no scheduled run: recorded, it would hide a stopped schedule from check's
+    // "renew has not run" alert for a day (review 2026-12-06, round 9). A dry stage's own runs still record theirs.
+    ledgerFor: (account) =>
+      asked.dryRun && !config.dryRun
+        ? { ...ledgerFor(table, account), recordRun: async () => {} }
+        : ledgerFor(table, account),
     primary,
     clock: systemClock,
     log,

@@ -1,3 +1,4 @@
+import { openLedgerFromEnv } from '../../lib/ledger/embedded';
 import type { Sandbox } from '../../lib/sandbox';
 import { coldHandler } from '../helpers/lambda';
 import { START_HOOK_TIMEOUT_MS } from '../helpers/timeouts';
@@ -26,13 +27,26 @@ describe('the renew function and its event', () => {
     await world?.stop();
   });
 
+  /** Each account's last recorded renew run, from the functions' table. */
+  async function lastRenewRuns() {
+    const opened = await openLedgerFromEnv({
+      AUTORENEW_TABLE: process.env.AUTORENEW_TABLE as string,
+      AUTORENEW_DYNAMODB_ENDPOINT: world.aws.endpoints.dynamodb,
+    });
+    try {
+      return await Promise.all(['main', 'second'].map((a) => opened.forAccount(a).lastRun('renew')));
+    } finally {
+      await opened.close();
+    }
+  }
   const ctx = (id: string) => ({ awsRequestId: id, getRemainingTimeInMillis: () => 600_000 });
   const paid = () =>
     [...sandbox.state().submissions, ...sandbox.state('second').submissions].map((s) => s.domainName).sort();
 
-  it('{"dryRun": true}: a dry run, nothing bought', async () => {
+  it('{"dryRun": true}: a dry run, nothing bought, no renew run recorded (it is no scheduled run)', async () => {
     const result = await coldHandler('renew')({ dryRun: true }, ctx('event-dry'));
     expect({ dryRun: (result as { dryRun?: boolean }).dryRun, paid: paid() }).toEqual({ dryRun: true, paid: [] });
+    expect(await lastRenewRuns()).toEqual([undefined, undefined]);
   });
 
   it.each([
@@ -74,5 +88,6 @@ describe('the renew function and its event', () => {
       dryRun: false,
       paid: ['due-main.com', 'due-second.com'],
     });
+    expect((await lastRenewRuns()).map((r) => r?.runId)).toEqual(['event-scheduled', 'event-scheduled']);
   });
 });
