@@ -92,7 +92,25 @@ async function liveReport(deps: JobDeps, run: RenewRun): Promise<Report> {
   // An unknown outcome whose UNKNOWN write failed: its stored batch (as the submit start left it) carries no notice,
   // so the alert is added here; once published it is marked sent on that batch. The run also fails loudly.
   const unrecorded = new Map(summary.batches.filter((b) => b.notRecorded).map((b) => [b.batchId, b]));
+  // An accepted submit whose TaskNo write failed (batch and claims): its stored batch still reads as not sent, so the
+  // digest would not name the TaskNo, and a task list that lags past the release rule never gives it back (review
+  // 2026-12-06, round 9). Shown as submitted with its TaskNo; marking the notice sent writes that to the batch.
+  const taskNoLost = new Map(
+    summary.batches.filter((b) => b.status === 'not-recorded' && b.taskNo).map((b) => [b.batchId, b.taskNo as string]),
+  );
   const batches = stored.flatMap((b) => {
+    const taskNo = b && taskNoLost.get(b.batchId);
+    if (b && taskNo && !b.taskNo) {
+      return [
+        {
+          ...b,
+          status: 'SUBMITTED' as const,
+          taskNo,
+          ...(b.submitStartedAtMs !== undefined ? { submittedAtMs: b.submitStartedAtMs } : {}),
+          pendingNotices: [...new Set([...b.pendingNotices, 'submitted' as const])],
+        },
+      ];
+    }
     const lost = b && unrecorded.get(b.batchId);
     if (!b || !lost || b.pendingNotices.includes('unknown')) return b ? [b] : [];
     return [
@@ -134,7 +152,11 @@ async function liveReport(deps: JobDeps, run: RenewRun): Promise<Report> {
     metrics: moneyMetrics(plan, submitted),
     failures: [
       ...(unread.length > 0 ? [`the digest was sent without ${unread.join(' and ')} (a ledger read failed)`] : []),
-      ...(summary.taskNoNotRecorded ? [`${summary.taskNoNotRecorded} TaskNo(s) not recorded`] : []),
+      ...(summary.taskNoNotRecorded
+        ? [
+            `${summary.taskNoNotRecorded} TaskNo(s) not recorded on the ledger (${[...taskNoLost].map(([batchId, taskNo]) => `TaskNo ${taskNo}, batch ${batchId}`).join('; ')}): keep them; check adopts each from the task list once it shows there`,
+          ]
+        : []),
       ...(summary.errors ? [`${summary.errors} batch(es) failed on our side`] : []),
       ...(unrecorded.size
         ? [`${unrecorded.size} batch(es) with an unknown outcome not recorded as such on the ledger`]
