@@ -1,5 +1,4 @@
 import { parsePolicyText } from '../../lib/policy/load';
-import { resolveRule } from '../../lib/policy/match';
 
 /**
  * Review 2026-12-06, round 9: README (rule-conflict row, and "The first matching rule wins" paragraph) says the load check refuses a name
