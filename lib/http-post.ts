@@ -30,6 +30,30 @@ export type HttpPost = (request: HttpRequest) => Promise<HttpAnswer>;
 
 const IDLE_SOCKET_MS = 4_000;
 
+/** Where one request goes, parsed once per URL: Node parses a URL given to http.request again at every call. */
+interface Target {
+  readonly url: URL;
+  readonly options: { protocol: string; hostname: string; port?: number; path: string };
+}
+
+/** The URLs a job posts to are a few endpoints; a client posting to many more parses the rest at each call. */
+const MAX_TARGETS = 32;
+
+function parseTarget(href: string): Target {
+  const url = new URL(href);
+  // An IPv6 literal is bracketed in a URL and bare in a socket address (as Node's own urlToHttpOptions does).
+  const hostname = url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname;
+  return {
+    url,
+    options: {
+      protocol: url.protocol,
+      hostname,
+      ...(url.port ? { port: Number(url.port) } : {}),
+      path: `${url.pathname}${url.search}`,
+    },
+  };
+}
+
 /** No complete answer within the request's timeout. */
 export class HttpTimeoutError extends Error {
   readonly code = 'TimeoutError';
@@ -50,8 +74,17 @@ export class HttpConnectTimeoutError extends Error {
  */
 export function createHttpPost(): { post: HttpPost; destroy(): void } {
   const agents = new Map<string, Agent>();
+  const targets = new Map<string, Target>();
   const post: HttpPost = async (request) => {
-    const url = new URL(request.url);
+    let target = targets.get(request.url);
+    if (!target) {
+      target = parseTarget(request.url);
+      // Credentials in a URL are not kept in a long-lived map (and no caller puts any there).
+      if (targets.size < MAX_TARGETS && !target.url.username && !target.url.password) {
+        targets.set(request.url, target);
+      }
+    }
+    const { url } = target;
     const http = url.protocol === 'https:' ? await import('node:https') : await import('node:http');
     let agent = agents.get(url.protocol);
     if (!agent) {
@@ -61,15 +94,17 @@ export function createHttpPost(): { post: HttpPost; destroy(): void } {
       agents.set(url.protocol, agent);
     }
     return new Promise<HttpAnswer>((resolve, reject) => {
-      const req = http.request(
-        url,
-        {
-          method: 'POST',
-          agent: request.fresh ? false : agent,
-          headers: { ...request.headers, 'content-length': String(Buffer.byteLength(request.body)) },
-        },
-        (res) => readCapped(res, request.maxBytes).then(resolve, reject),
-      );
+      const options = {
+        method: 'POST',
+        agent: request.fresh ? false : agent,
+        headers: { ...request.headers, 'content-length': String(Buffer.byteLength(request.body)) },
+      };
+      const onAnswer = (res: IncomingMessage) => readCapped(res, request.maxBytes).then(resolve, reject);
+      // A plain options object must carry the method and headers itself: a second argument after it is the callback.
+      const req =
+        url.username || url.password
+          ? http.request(url, options, onAnswer)
+          : http.request({ ...target.options, ...options }, onAnswer);
       // Whether the connection this request goes out on was ever made: a kept-alive one was; a new one once TCP
       // (and, for https, TLS) is up. Until then the request sits in the socket's buffer, unsent.
       let connected = false;
