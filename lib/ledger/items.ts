@@ -197,7 +197,7 @@ function dropUndefined<T extends Item>(item: T): T {
 
 /**
  * The item of `key` with the defined `fields`. The key is copied here, not spread at the head of the fields'
- * literal: V8 builds such a literal (a spread, then twenty fields) some 30 times slower, and every claim write
+ * literal: V8 builds such a literal (a spread, then twenty fields) some 20-30 times slower, and every claim write
  * builds one (bench/README.md).
  */
 function toItem(key: ItemKey, fields: Item): Item {
