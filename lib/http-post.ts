@@ -33,7 +33,8 @@ const IDLE_SOCKET_MS = 4_000;
 /** Where one request goes, parsed once per URL: Node parses a URL given to http.request again at every call. */
 interface Target {
   readonly url: URL;
-  readonly options: { protocol: string; hostname: string; port?: number; path: string };
+  /** The URL's parts for http.request; absent for a URL with credentials, which Node is given whole and not kept. */
+  readonly options?: { protocol: string; hostname: string; port?: number; path: string };
 }
 
 /** The URLs a job posts to are a few endpoints; a client posting to many more parses the rest at each call. */
@@ -41,6 +42,7 @@ const MAX_TARGETS = 32;
 
 function parseTarget(href: string): Target {
   const url = new URL(href);
+  if (url.username || url.password) return { url };
   // An IPv6 literal is bracketed in a URL and bare in a socket address (as Node's own urlToHttpOptions does).
   const hostname = url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname;
   return {
@@ -80,9 +82,7 @@ export function createHttpPost(): { post: HttpPost; destroy(): void } {
     if (!target) {
       target = parseTarget(request.url);
       // Credentials in a URL are not kept in a long-lived map (and no caller puts any there).
-      if (targets.size < MAX_TARGETS && !target.url.username && !target.url.password) {
-        targets.set(request.url, target);
-      }
+      if (targets.size < MAX_TARGETS && target.options) targets.set(request.url, target);
     }
     const { url } = target;
     const http = url.protocol === 'https:' ? await import('node:https') : await import('node:http');
@@ -101,10 +101,9 @@ export function createHttpPost(): { post: HttpPost; destroy(): void } {
       };
       const onAnswer = (res: IncomingMessage) => readCapped(res, request.maxBytes).then(resolve, reject);
       // A plain options object must carry the method and headers itself: a second argument after it is the callback.
-      const req =
-        url.username || url.password
-          ? http.request(url, options, onAnswer)
-          : http.request({ ...target.options, ...options }, onAnswer);
+      const req = target.options
+        ? http.request({ ...target.options, ...options }, onAnswer)
+        : http.request(url, options, onAnswer);
       // Whether the connection this request goes out on was ever made: a kept-alive one was; a new one once TCP
       // (and, for https, TLS) is up. Until then the request sits in the socket's buffer, unsent.
       let connected = false;

@@ -11,6 +11,7 @@ interface Seen {
   url: string | undefined;
   host: string | undefined;
   extra: string | undefined;
+  auth?: string | undefined;
   body: string;
 }
 
@@ -30,6 +31,7 @@ beforeAll(async () => {
         url: req.url,
         host: req.headers.host,
         extra: req.headers['x-extra'] as string,
+        ...(req.headers.authorization ? { auth: req.headers.authorization } : {}),
         body,
       });
       res.writeHead(200, { 'content-type': 'text/plain', 'x-answer': 'yes' });
@@ -79,6 +81,17 @@ test('more URLs than the client keeps parsed still each reach their own path', a
   const urls = Array.from({ length: 40 }, (_, i) => `${base}/n/${i}`);
   for (const url of [...urls, ...urls.slice(0, 5)]) await send(url, '', 'many');
   expect(seen.map((s) => s.url)).toEqual([...urls, ...urls.slice(0, 5)].map((u) => u.slice(base.length)));
+});
+
+test('a URL with credentials (never kept parsed) still reaches its path, with them, at every call', async () => {
+  const url = `http://user:pw@127.0.0.1:${port}/c?q=1`;
+  await send(url, 'one', 'cred-1');
+  await send(url, 'two', 'cred-2');
+  const auth = `Basic ${Buffer.from('user:pw').toString('base64')}`;
+  expect(seen).toEqual([
+    { method: 'POST', url: '/c?q=1', host: `127.0.0.1:${port}`, extra: 'cred-1', auth, body: 'one' },
+    { method: 'POST', url: '/c?q=1', host: `127.0.0.1:${port}`, extra: 'cred-2', auth, body: 'two' },
+  ]);
 });
 
 test('a name that does not resolve fails the request with the socket error, not a parse error', async () => {
