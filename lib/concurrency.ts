@@ -28,6 +28,17 @@ export async function mapWithLimit<T, R>(
   return results;
 }
 
+/** A promise's outcome as a value (settle). */
+export type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown };
+
+/** A promise's outcome as a value: started ahead beside another step, with no rejection left unhandled meanwhile. */
+export function settle<T>(p: Promise<T>): Promise<Settled<T>> {
+  return p.then(
+    (value) => ({ ok: true as const, value }),
+    (error: unknown) => ({ ok: false as const, error }),
+  );
+}
+
 /** Runs pushed tasks at most `limit` at a time; `drain` waits for them all. */
 export interface TaskQueue {
   push(task: () => Promise<void>): void;

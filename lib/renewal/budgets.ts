@@ -52,6 +52,11 @@ export function budgetPeriods(policy: Policy, nowMs: number, options: { globalCa
   };
 }
 
+/** True when two batches' budgets are taken in the same UTC day and month (the same counters). */
+export function samePeriods(a: BudgetPeriods, b: BudgetPeriods): boolean {
+  return a.day === b.day && a.month === b.month;
+}
+
 /**
  * This run's part of the global cap (AUTORENEW_GLOBAL_MAX_DOMAINS): `cap` domains per UTC day across every account
  * of the ledger, of which this account may take at most `left` more in this run (its fair share, see fairShares).
@@ -269,6 +274,22 @@ export async function giveBack(
     if (result.status === 'rejected')
       deps.log.warn('could not give back unused budget; this period may buy less', describeError(result.reason));
   }
+}
+
+/**
+ * Gives back the whole of `grant`, taken for a batch that will not be sent with it (run-renew.ts takes a batch's
+ * budget while the batch before it is sent): its count (and the global count, with this run's share of it) and
+ * its money. Best effort, as giveBack.
+ */
+export async function giveBackGrant(
+  deps: Pick<JobDeps, 'ledger' | 'clock' | 'log'>,
+  periods: BudgetPeriods,
+  grant: Grant,
+  global?: GlobalShare,
+): Promise<void> {
+  if (grant.items === 0) return;
+  if (global && periods.globalCapped) global.left += grant.items;
+  await giveBack(deps, periods, { count: grant.items, spend: costOf(grant.kept) });
 }
 
 /**

@@ -1,21 +1,43 @@
+import { type Settled, settle } from '../concurrency';
 import { describeError } from '../log';
 import type { Policy } from '../policy/schema';
-import { budgetPeriods, type GlobalShare, type Grant, heldBy, isCountLimited, takeBatchBudget } from './budgets';
+import {
+  type BudgetPeriods,
+  budgetPeriods,
+  type GlobalShare,
+  type Grant,
+  giveBackGrant,
+  heldBy,
+  isCountLimited,
+  samePeriods,
+  takeBatchBudget,
+} from './budgets';
 import { type BatchWork, createClaimAhead } from './claim-ahead';
 import type { JobDeps } from './deps';
 import { queuedTaskMark } from './foreign-tasks';
 import { listAndPlan } from './plan-listing';
-import type { Decision, Plan } from './plan-types';
+import type { Decision, Plan, PlannedBatch } from './plan-types';
 import {
   type BatchResult,
   leftOutBefore,
+  readBeforeSend,
   releaseUnsent,
+  type SendOptions,
+  type SendReads,
   type SentBatch,
   sendPrepared,
   submitBatch,
   toEntry,
 } from './submit-batch';
 import { computeTimeMarginMs } from './time-margin';
+
+/** A batch's budget and reads, started while the batch before it was sent (runRenew's startNextEarly). */
+interface Early {
+  index: number;
+  periods: BudgetPeriods;
+  grant: Promise<Settled<Grant>>;
+  reads?: SendReads;
+}
 
 export interface RenewSummary {
   runId: string;
@@ -183,6 +205,8 @@ export async function runRenew(
     };
   };
   let stoppedBy: Error | undefined;
+  /** The next batch's budget and reads, started while this one is sent (startNextEarly). */
+  let early: Early | undefined;
   // Each sent batch's TaskNo is written while the next batch is sent (M2 still holds per batch: submitBatch.ts);
   // the results are counted, in plan order, once all are written.
   const sent: { settled: Promise<BatchResult>; planned: number; items: readonly Decision[]; draft?: true }[] = [];
@@ -228,8 +252,69 @@ export async function runRenew(
   }
   return { plan, summary, heldBack, ...(stoppedBy ? { stoppedBy } : {}) };
 
-  /** Takes each batch's budget and sends it, in plan order, until the work, the time or the budget runs out. */
+  /**
+   * Takes each batch's budget and sends it, in plan order, until the work, the time or the budget runs out. Once a
+   * batch's submit start is durable, the next batch's budget is taken and its reads made while its paid call is
+   * in flight (issue 19: up to four conditional writes and two reads, one after another, were the local work
+   * between two paid calls; the next batch then writes only its submit start). A way out of the loop gives back
+   * what was taken early.
+   */
   async function sendAll(): Promise<void> {
+    try {
+      await sendEach();
+    } finally {
+      await giveBackEarly();
+    }
+  }
+
+  /**
+   * Batch `index`'s budget: the one taken early, when it is whole and of the same UTC day and month (what the batch
+   * before gave back, a refusal or a hold, was not seen by it: a cut grant is given back and taken again now, so
+   * the run buys what a take after that batch would have granted), else taken now.
+   */
+  async function takeBudgetOf(taken: Early | undefined, planned: PlannedBatch, periods: BudgetPeriods) {
+    if (taken) {
+      const got = await taken.grant;
+      // Ledger trouble taking it is the batch's, as if taken now (takeBatchBudget gave back what it had taken).
+      if (!got.ok) throw got.error;
+      if (got.value.items === planned.items.length && samePeriods(taken.periods, periods)) return got.value;
+      await giveBackGrant(deps, taken.periods, got.value, global);
+    }
+    return takeBatchBudget(deps, policy, periods, planned, global);
+  }
+
+  /**
+   * Starts the work of the batch after `index` (none for a failed or empty one): its budget, and its reads when its
+   * claims are durable already (claimed ahead).
+   */
+  function startNextEarly(index: number): void {
+    const next = work[index + 1];
+    if (!next || next.error !== undefined || next.planned.items.length === 0) return;
+    const periods = periodsNow();
+    early = {
+      index: index + 1,
+      periods,
+      grant: settle(takeBatchBudget(deps, policy, periods, next.planned, global)),
+      ...(next.prepared ? { reads: readBeforeSend(deps, next.planned.items.map(toEntry)) } : {}),
+    };
+  }
+
+  /** What was started early for batch `index`, taken out of `early` (undefined: nothing). */
+  function takeEarly(index: number): Early | undefined {
+    const taken = early?.index === index ? early : undefined;
+    if (taken) early = undefined;
+    return taken;
+  }
+
+  /** Gives back a budget taken early that no batch will use (the run stopped). */
+  async function giveBackEarly(): Promise<void> {
+    const taken = early;
+    early = undefined;
+    const got = await taken?.grant;
+    if (taken && got?.ok) await giveBackGrant(deps, taken.periods, got.value, global);
+  }
+
+  async function sendEach(): Promise<void> {
     for (const [index, w] of work.entries()) {
       const planned = w.planned;
       if (deps.remainingMs && deps.remainingMs() < margin) {
@@ -259,8 +344,9 @@ export async function runRenew(
       // ledger before sending (before claiming, when the batch is not prepared ahead).
       let grant: Grant = { items: 0, kept: [], counted: 0 };
       const periods = periodsNow();
+      const started = takeEarly(index);
       try {
-        if (planned.items.length > 0) grant = await takeBatchBudget(deps, policy, periods, planned, global);
+        if (planned.items.length > 0) grant = await takeBudgetOf(started, planned, periods);
       } catch (err) {
         // Ledger trouble taking the budget (what was taken is given back: budgets.ts): nothing of this batch was
         // sent. It and the later batches are named as not sent and the run goes on to its report, the error counted
@@ -316,11 +402,16 @@ export async function runRenew(
         continue;
       }
       const trimmed = { ...planned, items: [...grant.kept] };
+      // A count that cut this batch stops the run after it: nothing to start for the next.
+      const sendOptions: SendOptions = {
+        ...(started?.reads ? { reads: started.reads } : {}),
+        ...(granted < planned.items.length && countLimited ? {} : { onSending: () => startNextEarly(index) }),
+      };
       let batch: SentBatch;
       try {
         batch = w.prepared
-          ? await sendPrepared(deps, policy, runId, w.prepared, trimmed.items.map(toEntry), periods)
-          : await submitBatch(deps, policy, runId, trimmed, periods);
+          ? await sendPrepared(deps, policy, runId, w.prepared, trimmed.items.map(toEntry), periods, sendOptions)
+          : await submitBatch(deps, policy, runId, trimmed, periods, sendOptions);
       } catch (err) {
         batch = { settled: Promise.resolve(failedBatch(err, trimmed.items.length)) };
       }

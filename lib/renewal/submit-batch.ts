@@ -1,4 +1,4 @@
-import { LEDGER_CONCURRENCY, mapWithLimit } from '../concurrency';
+import { LEDGER_CONCURRENCY, mapWithLimit, type Settled, settle } from '../concurrency';
 import {
   AmbiguousOutcomeError,
   AuthRejectedError,
@@ -188,6 +188,7 @@ export async function submitBatch(
   runId: string,
   planned: PlannedBatch,
   periods: BudgetPeriods,
+  options: SendOptions = {},
 ): Promise<SentBatch> {
   let prepared: Awaited<ReturnType<typeof prepareBatch>>;
   try {
@@ -202,7 +203,41 @@ export async function submitBatch(
     count: planned.items.length - prepared.claimed.length,
     spend: costOf(prepared.batch.entries) - costOf(prepared.claimed),
   });
-  return sendPrepared(deps, policy, runId, prepared.batch, prepared.claimed, periods);
+  return sendPrepared(deps, policy, runId, prepared.batch, prepared.claimed, periods, options);
+}
+
+/**
+ * The reads a batch makes right before its paid call, once its claims are durable: the holds (dropHeldSincePlan)
+ * and the other accounts' claims (dropClaimedByPeers). run-renew.ts starts them while the batch before is sent.
+ */
+export interface SendReads {
+  holds: Promise<Settled<Set<string>>>;
+  peers: Promise<Settled<Map<string, Claim>>>;
+}
+
+/**
+ * Starts the reads of a batch whose claims of `entries` are durable (all either read needs: a hold written after
+ * it finds the claim live, and so does another account's run; see dropHeldSincePlan and dropClaimedByPeers). A
+ * hold read this early that ends before the paid call still keeps its domain out: the next run buys it.
+ */
+export function readBeforeSend(deps: JobDeps, entries: readonly BatchEntry[]): SendReads {
+  const none: Promise<Settled<Set<string>>> = Promise.resolve({ ok: true, value: new Set() });
+  return {
+    holds: entries.length > 0 ? settle(readActiveHolds(deps, deps.clock.now())) : none,
+    peers: settle(
+      readPeerClaims(
+        deps,
+        entries.map((e) => ({ domain: e.domain, expiryMs: e.expiryMs })),
+      ),
+    ),
+  };
+}
+
+export interface SendOptions {
+  /** The batch's reads, started earlier (readBeforeSend); absent: started now. */
+  reads?: SendReads;
+  /** Called once the submit start is durable, right before the paid call (run-renew.ts starts the next batch's work). */
+  onSending?: () => void;
 }
 
 /**
@@ -218,16 +253,12 @@ export async function sendPrepared(
   prepared: Batch,
   claimed: readonly BatchEntry[],
   periods: BudgetPeriods,
+  options: SendOptions = {},
 ): Promise<SentBatch> {
   const { batchId } = prepared;
   const log = deps.log.child({ runId, batchId });
-  // Read beside the holds: this run's claims are durable already (prepareBatch), which is all the read needs.
-  const peers = settle(
-    readPeerClaims(
-      deps,
-      claimed.map((e) => ({ domain: e.domain, expiryMs: e.expiryMs })),
-    ),
-  );
+  // This run's claims are durable already (prepareBatch, or claimed ahead), which is all the reads need.
+  const reads = options.reads ?? readBeforeSend(deps, claimed);
   // What each step left out so far: a failure at any later step before the paid call carries it (leftOutBefore),
   // so the run never names a domain another account bought as "not sent ... renew it by hand" (review 2026-12-06).
   const left = { heldAfterPlan: [] as string[], takenInRun: [] as string[], claimedByPeer: [] as string[] };
@@ -237,7 +268,8 @@ export async function sendPrepared(
     ...(left.claimedByPeer.length > 0 ? { claimedByPeer: left.claimedByPeer } : {}),
   });
   try {
-    const unheld = claimed.length > 0 ? await dropHeldSincePlan(deps, prepared, claimed, periods) : claimed;
+    const unheld =
+      claimed.length > 0 ? await dropHeldSincePlan(deps, prepared, claimed, periods, reads.holds) : claimed;
     left.heldAfterPlan = claimed.filter((e) => !unheld.includes(e)).map((e) => e.domain);
     if (left.heldAfterPlan.length > 0)
       log.warn('domains held by a person after this run planned them (autorenew hold): not bought', {
@@ -245,9 +277,9 @@ export async function sendPrepared(
       });
     const inRoom = await dropTakenInRun(deps, prepared, unheld, periods);
     left.takenInRun = unheld.filter((e) => !inRoom.includes(e)).map((e) => e.domain);
-    const entries = await dropClaimedByPeers(deps, prepared, inRoom, periods, await peers);
+    const entries = await dropClaimedByPeers(deps, prepared, inRoom, periods, await reads.peers);
     left.claimedByPeer = inRoom.filter((e) => !entries.includes(e)).map((e) => e.domain);
-    return await sendEntries(deps, policy, log, prepared, entries, periods, leftOut());
+    return await sendEntries(deps, policy, log, prepared, entries, periods, leftOut(), options.onSending);
   } catch (err) {
     // Ledger trouble before the paid call: the caller names the batch's domains as not sent, less these.
     if (typeof err === 'object' && err !== null) leftOutBy.set(err, leftOut());
@@ -274,6 +306,7 @@ async function sendEntries(
   entries: readonly BatchEntry[],
   periods: BudgetPeriods,
   held: LeftOut,
+  onSending?: () => void,
 ): Promise<SentBatch> {
   const { batchId } = prepared;
   if (entries.length === 0) {
@@ -327,6 +360,7 @@ async function sendEntries(
     throw err;
   }
 
+  onSending?.();
   let submitted: SubmitResult;
   try {
     submitted = await deps.registrar.submitRenewBatch({
@@ -377,8 +411,8 @@ async function giveUpUnsent(
 }
 
 /**
- * The entries not held by a person now: the holds are read again (one consistent read) once this run's claims of
- * them are durable, just before the submit start. `autorenew hold` writes its hold, then reads the claims: whichever
+ * The entries not held by a person now: the holds are read again (one consistent read, `read`) once this run's
+ * claims of them are durable, before the submit start (readBeforeSend). `autorenew hold` writes its hold, then reads the claims: whichever
  * comes second sees the other, so a hold it confirms as "will not buy" is never bought, and one it cannot stop is
  * named in flight (review 2026-12-05, round 4: the run read the holds once, with the listing, and bought a domain a
  * person held while it ran). A held entry's claim is given back (not an attempt) with its share of the budgets. On
@@ -389,15 +423,14 @@ async function dropHeldSincePlan(
   prepared: Batch,
   entries: readonly BatchEntry[],
   periods: BudgetPeriods,
+  read: Promise<Settled<Set<string>>>,
 ): Promise<readonly BatchEntry[]> {
-  const nowMs = deps.clock.now();
-  let held: Set<string>;
-  try {
-    held = await readActiveHolds(deps, nowMs);
-  } catch (err) {
+  const holds = await read;
+  if (!holds.ok) {
     await giveUpUnsent(deps, prepared, entries, periods, 'the holds could not be read');
-    throw err;
+    throw holds.error;
   }
+  const held = holds.value;
   const dropped = entries.filter((e) => held.has(e.domain));
   if (dropped.length === 0) return entries;
   await giveBack(deps, periods, { count: dropped.length, spend: costOf(dropped) });
@@ -439,14 +472,6 @@ async function dropTakenInRun(
   );
   return entries.filter((e) => !taken.includes(e));
 }
-
-/** A promise's outcome as a value: read ahead beside another step, with no rejection left unhandled meanwhile. */
-type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown };
-const settle = <T>(p: Promise<T>): Promise<Settled<T>> =>
-  p.then(
-    (value) => ({ ok: true as const, value }),
-    (error: unknown) => ({ ok: false as const, error }),
-  );
 
 /**
  * Leaves out the entries another account holds a live (or RENEWED) claim of, read once this run's own claims were

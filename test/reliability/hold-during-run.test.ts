@@ -97,4 +97,28 @@ describe('a hold written while a renew run is buying', () => {
     expect(t.registrar.submissions().map((s) => s.domainName)).toEqual(['a.com']);
     expect(said).toMatch(/already in flight/);
   });
+
+  // The run reads a batch's holds while the batch before it is sent (issue 19): a hold written after that read is
+  // not seen by the run, and the command, reading the claims after its hold, says so.
+  test("a hold written while the batch before is sent, after the next batch's read: bought, and the command says in flight", async () => {
+    const t = await given({ domains: ['a.com+10d', 'b.com+11d'], policy: { limits: { maxBatchSize: 1 } } });
+    let lastRead: Promise<unknown> = Promise.resolve();
+    let holding: Promise<string> | undefined;
+    t.registrar.faults.before = (op) => {
+      // a.com's paid call: b.com's holds read has started; the command runs once it is answered.
+      if (op === 'submitRenewBatch' && !holding) holding = lastRead.then(() => hold('b.com'));
+    };
+    const ledger: Ledger = {
+      ...opened.ledger,
+      listHolds: () => {
+        const read = opened.ledger.listHolds();
+        lastRead = read;
+        return read;
+      },
+    };
+    await t.renew({ deps: { ledger } });
+    const said = await holding;
+    expect(said).toMatch(/b\.com: a renewal of it is already in flight/);
+    expect(t.registrar.submissions().map((s) => s.domainName)).toEqual(['a.com', 'b.com']);
+  });
 });
