@@ -306,12 +306,16 @@ export async function runRenew(
     return taken;
   }
 
-  /** Gives back a budget taken early that no batch will use (the run stopped). */
+  /**
+   * Gives back a budget taken early that no batch will use (the run stopped), once its reads have ended too: no
+   * ledger call is left in flight when the function returns and is frozen.
+   */
   async function giveBackEarly(): Promise<void> {
     const taken = early;
     early = undefined;
-    const got = await taken?.grant;
-    if (taken && got?.ok) await giveBackGrant(deps, taken.periods, got.value, global);
+    if (!taken) return;
+    const [got] = await Promise.all([taken.grant, taken.reads?.holds, taken.reads?.peers]);
+    if (got.ok) await giveBackGrant(deps, taken.periods, got.value, global);
   }
 
   async function sendEach(): Promise<void> {
