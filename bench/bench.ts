@@ -43,6 +43,7 @@ export async function runBench(
   const startedAt = new Date().toISOString();
   const settings: BenchSettings = {
     latencyMs: options.latencyMs,
+    ...(options.ledgerLatencyMs ? { ledgerLatencyMs: options.ledgerLatencyMs } : {}),
     qps: options.qps,
     pageSize: options.pageSize,
     listConcurrency: options.listConcurrency,

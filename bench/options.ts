@@ -50,6 +50,7 @@ export const DEFAULT_OPTIONS: BenchOptions = {
 export const USAGE = `npm run bench -- [flags]
   --sizes 100,1000,10000   portfolio sizes N (listed domains)
   --latency-ms 50          injected latency per API call
+  --ledger-latency-ms 0    injected latency per ledger request (dynalite), as DynamoDB's round trip
   --qps 10                 call budget, calls/s, for the job and the baseline
   --concurrency 4          list pages in flight after the first
   --page-size 100          QueryDomainList page size
@@ -93,6 +94,9 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
         break;
       case '--latency-ms':
         o.latencyMs = readNumber(flag, next(), 0, 10_000, false);
+        break;
+      case '--ledger-latency-ms':
+        o.ledgerLatencyMs = readNumber(flag, next(), 0, 1_000, false);
         break;
       case '--qps':
         o.qps = readNumber(flag, next(), 0.1, 1_000_000, false);

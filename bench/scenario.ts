@@ -23,6 +23,12 @@ export interface BenchSettings {
   shares: PortfolioShares;
   /** Sandbox PRNG seed (the same for the job's and the baseline's sandbox). */
   seed: number;
+  /**
+   * Opt-in: ms the bench ledger (dynalite) waits before it handles each request (`--ledger-latency-ms`; default 0).
+   * dynalite answers in about a millisecond on loopback, DynamoDB in a few: this shows what the ledger round trips
+   * left on the critical path would cost a deployed run. Not in the critical path, which counts API calls only.
+   */
+  ledgerLatencyMs?: number;
   /** Opt-in: live memory after forced GCs in the job process (`--memory-probe`). */
   memoryProbe?: boolean;
   /** Opt-in: heap snapshots of the job process into this directory (`--heap-snapshot DIR`). */
@@ -45,16 +51,24 @@ function apiCounts(requests: Record<string, number>): CallCounts {
 /** Starts dynalite in its own process; resolves with its port. */
 const LEDGER_SERVER_SCRIPT = `
 const server = require('dynalite')({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+const delayMs = Number(process.env.BENCH_LEDGER_LATENCY_MS || 0);
+if (delayMs > 0) {
+  const handlers = server.listeners('request');
+  server.removeAllListeners('request');
+  server.on('request', (req, res) => setTimeout(() => { for (const h of handlers) h.call(server, req, res); }, delayMs));
+}
 server.listen(0, '127.0.0.1', () => process.send({ port: server.address().port }));
 process.on('disconnect', () => process.exit(0));
 `;
 
-async function startLedgerServer(): Promise<{ endpoint: string; tableName: string; stop(): Promise<void> }> {
+async function startLedgerServer(
+  latencyMs = 0,
+): Promise<{ endpoint: string; tableName: string; stop(): Promise<void> }> {
   // In-memory dynalite in a process of its own: the job process talks to it over HTTP, as a Lambda talks to
   // DynamoDB, so the job's peak RSS is its own; and its CPU (dynalite parses every condition expression with a
   // slow PEG parser: most of the bench's own CPU at N = 10 000) is not added to the sandbox's process.
   const server = spawn(process.execPath, ['-e', LEDGER_SERVER_SCRIPT], {
-    env: childEnv(),
+    env: { ...childEnv(), BENCH_LEDGER_LATENCY_MS: String(latencyMs) },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const port = await new Promise<number>((ok, fail) => {
@@ -144,7 +158,7 @@ export async function runScenario(
     maxPageSize: Math.max(100, settings.pageSize),
     faults: { latencyMs: settings.latencyMs },
   });
-  const ledger = mode === 'job' ? await startLedgerServer() : undefined;
+  const ledger = mode === 'job' ? await startLedgerServer(settings.ledgerLatencyMs) : undefined;
   try {
     // 15 minutes (a Lambda's limit) plus 20 ms per listed domain: the bench's own stand-ins (dynalite's condition
     // parser, the sandbox's listing) grow faster than the job, and N = 100 000 on a shared 2-core machine needs it.

@@ -68,7 +68,7 @@ export function formatReport(report: BenchReport): string {
   const m = report.machine;
   const lines = [
     `Machine: ${m.cpus} x ${m.cpuModel}, ${m.memoryGb} GB, Node ${m.node}, ${m.os}; ${report.startedAt}`,
-    `Settings: latency ${st.latencyMs} ms per call, QPS budget ${st.qps} calls/s (job and baseline), page size ${st.pageSize}, ` +
+    `Settings: latency ${st.latencyMs} ms per call${st.ledgerLatencyMs ? ` (ledger ${st.ledgerLatencyMs} ms per request)` : ''}, QPS budget ${st.qps} calls/s (job and baseline), page size ${st.pageSize}, ` +
       `list concurrency ${st.listConcurrency}, max batch ${st.maxBatchSize}, due share ${st.shares.due}`,
     '',
     ...sizesTable(report.sizes),

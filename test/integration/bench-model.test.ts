@@ -99,6 +99,8 @@ describe('bench model', () => {
     expect(() => parseBenchArgs(['--qps', '0'])).toThrow(InputError);
     expect(() => parseBenchArgs(['--qps', '0'])).toThrow(/--qps must be a number from 0.1/);
     expect(() => parseBenchArgs(['--fast'])).toThrow(/unknown flag --fast/);
+    expect(parseBenchArgs(['--ledger-latency-ms', '5']).ledgerLatencyMs).toBe(5);
+    expect(() => parseBenchArgs(['--ledger-latency-ms', '-1'])).toThrow(/--ledger-latency-ms must be a number from 0/);
   });
 
   it("runs each job process with its function's NODE_OPTIONS from serverless.yml", () => {
