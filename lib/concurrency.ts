@@ -28,48 +28,6 @@ export async function mapWithLimit<T, R>(
   return results;
 }
 
-/** A bound on tasks in flight that can be widened while they wait (createGate). */
-export interface Gate {
-  /** Runs `task` once fewer tasks than the gate's width are running through it. */
-  run<T>(task: () => Promise<T>): Promise<T>;
-  /** Widens the gate to `width` (it never narrows): waiting tasks start at once. */
-  widen(width: number): void;
-}
-
-/**
- * A gate `width` tasks wide: for work done in the background at a low pace (not to crowd what the run waits for)
- * and at full pace once the run waits for it.
- */
-export function createGate(width: number): Gate {
-  let open = Math.max(1, width);
-  let running = 0;
-  const waiting: (() => void)[] = [];
-  const pump = () => {
-    while (running < open && waiting.length > 0) {
-      running += 1;
-      (waiting.shift() as () => void)();
-    }
-  };
-  return {
-    async run(task) {
-      await new Promise<void>((resolve) => {
-        waiting.push(resolve);
-        pump();
-      });
-      try {
-        return await task();
-      } finally {
-        running -= 1;
-        pump();
-      }
-    },
-    widen(width) {
-      open = Math.max(open, width);
-      pump();
-    },
-  };
-}
-
 /** A promise's outcome as a value (settle). */
 export type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown };
 

@@ -1,4 +1,3 @@
-import { createGate, LEDGER_CONCURRENCY } from '../concurrency';
 import type { Batch, BatchEntry } from '../ledger/port';
 import { describeError } from '../log';
 import type { Policy } from '../policy/schema';
@@ -39,14 +38,6 @@ export interface ClaimAhead {
 
 type Outcome = { draft: PlannedBatch; prepared?: PreparedBatch; error?: unknown };
 
-/**
- * Claims in flight while the money pass runs. Its price calls are then the critical path, and each claim costs the
- * job's one thread some CPU (its request, its answer): 16 in flight delayed every price answer behind a queue of
- * claim answers (the price calls of N = 10 000 took ~100 ms longer at 16 than at 2, issue 19). The claims still
- * end long before the price calls; once the run waits for them (`finish`), they go LEDGER_CONCURRENCY at a time.
- */
-const BACKGROUND_CLAIMS = 2;
-
 const keyOf = (e: Pick<BatchEntry, 'domain' | 'expiryMs'>) => claimKey(e.domain, e.expiryMs);
 const decisionKey = (d: Decision) => claimKey(d.domain.domainName, d.domain.expiresAtMs);
 
@@ -54,16 +45,15 @@ const decisionKey = (d: Decision) => claimKey(d.domain.domainName, d.domain.expi
 export function createClaimAhead(deps: JobDeps, policy: Policy, runId: string): ClaimAhead {
   const log = deps.log.child({ runId, job: 'renew' });
   let outcomes: Promise<Outcome[]> = Promise.resolve([]);
-  const gate = createGate(BACKGROUND_CLAIMS);
   return {
     start(draft) {
-      // One batch after another (each claims BACKGROUND_CLAIMS at a time until `finish`), so the ledger sees the
-      // same bounded load as before; a batch whose preparation fails is reported, the next ones are still prepared.
+      // One batch after another (each claims LEDGER_CONCURRENCY at a time), so the ledger sees the same bounded
+      // load as before; a batch whose preparation fails is reported, the next ones are still prepared.
       outcomes = (async () => {
         const done: Outcome[] = [];
         for (const planned of draft.batches) {
           try {
-            done.push({ draft: planned, prepared: await prepareBatch(deps, policy, runId, planned, gate) });
+            done.push({ draft: planned, prepared: await prepareBatch(deps, policy, runId, planned) });
           } catch (error) {
             done.push({ draft: planned, error });
           }
@@ -73,7 +63,6 @@ export function createClaimAhead(deps: JobDeps, policy: Policy, runId: string): 
     },
 
     async finish(plan) {
-      gate.widen(LEDGER_CONCURRENCY);
       const final = new Map(plan.decisions.filter((d) => d.action === 'renew').map((d) => [decisionKey(d), d]));
       const covered = new Set<string>();
       const work: BatchWork[] = [];
@@ -109,7 +98,6 @@ export function createClaimAhead(deps: JobDeps, policy: Policy, runId: string): 
     },
 
     async abandon(message) {
-      gate.widen(LEDGER_CONCURRENCY);
       for (const { prepared } of await outcomes) {
         if (!prepared) continue;
         await releaseUnsent(deps, prepared.batch, prepared.claimed, message, true).catch((err) =>

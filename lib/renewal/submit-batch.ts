@@ -1,4 +1,4 @@
-import { type Gate, LEDGER_CONCURRENCY, mapWithLimit, type Settled, settle } from '../concurrency';
+import { LEDGER_CONCURRENCY, mapWithLimit, type Settled, settle } from '../concurrency';
 import {
   AmbiguousOutcomeError,
   AuthRejectedError,
@@ -82,30 +82,19 @@ export function toEntry(d: PlannedBatch['items'][number]): BatchEntry {
   };
 }
 
-/**
- * Claims the batch's domains, LEDGER_CONCURRENCY at a time (fewer while `gate` is narrower); returns the claimed
- * entries (others are held by another run).
- */
-async function claimEntries(
-  deps: JobDeps,
-  policy: Policy,
-  batch: Batch,
-  planned: PlannedBatch,
-  gate?: Gate,
-): Promise<BatchEntry[]> {
+/** Claims the batch's domains; returns the claimed entries (others are held by another run). */
+async function claimEntries(deps: JobDeps, policy: Policy, batch: Batch, planned: PlannedBatch): Promise<BatchEntry[]> {
   const claimed = await mapWithLimit(planned.items, LEDGER_CONCURRENCY, async (d): Promise<BatchEntry | undefined> => {
     const domain = d.domain.domainName;
-    const claim = () =>
-      deps.ledger.claim({
-        domain,
-        expiryMs: d.domain.expiresAtMs,
-        batchId: batch.batchId,
-        attemptId: batch.attemptId,
-        years: d.years ?? 1,
-        nowMs: deps.clock.now(),
-        maxAttempts: policy.limits.maxAttempts,
-      });
-    const result = await (gate ? gate.run(claim) : claim());
+    const result = await deps.ledger.claim({
+      domain,
+      expiryMs: d.domain.expiresAtMs,
+      batchId: batch.batchId,
+      attemptId: batch.attemptId,
+      years: d.years ?? 1,
+      nowMs: deps.clock.now(),
+      maxAttempts: policy.limits.maxAttempts,
+    });
     if (result.ok) return toEntry(d);
     deps.log.info('claim held elsewhere; not submitting', {
       domain,
@@ -127,16 +116,14 @@ export interface PreparedBatch {
 }
 
 /**
- * The free half of a batch (docs/design.md, M1): write the intent, then claim each domain (through `gate`, when
- * given). Nothing is sent. Throws only for ledger trouble; claims taken stay live under the INTENT batch, which
- * check's reconciler releases.
+ * The free half of a batch (docs/design.md, M1): write the intent, then claim each domain. Nothing is sent. Throws
+ * only for ledger trouble; claims taken stay live under the INTENT batch, which check's reconciler releases.
  */
 export async function prepareBatch(
   deps: JobDeps,
   policy: Policy,
   runId: string,
   planned: PlannedBatch,
-  gate?: Gate,
 ): Promise<PreparedBatch> {
   const batchId = deps.newId();
   const now = deps.clock.now();
@@ -157,7 +144,7 @@ export async function prepareBatch(
     pendingNotices: [],
     sentNotices: [],
   });
-  return { batch, claimed: await claimEntries(deps, policy, batch, planned, gate) };
+  return { batch, claimed: await claimEntries(deps, policy, batch, planned) };
 }
 
 /** Tries to close a batch whose submit start may or may not have landed (each after reading it back), with backoff. */

@@ -145,46 +145,4 @@ describe('claims taken ahead', () => {
     expect(await claimsOf(t, ['a.com'])).toEqual([]);
     expect(await t.ledger.listOpenBatches()).toEqual([]);
   });
-  test('go two at a time while the money pass runs, and sixteen at a time once the run waits for them', async () => {
-    const domains = Array.from({ length: 40 }, (_, i) => `d${String(i).padStart(2, '0')}.com`);
-    const t = await given({ domains: domains.map((d, i) => `${d}+${(i % 20) + 1}d`), balance: 100_000 });
-    let moneyPassDone = false;
-    let endMoneyPass!: () => void;
-    const moneyPass = new Promise<void>((resolve) => {
-      endMoneyPass = resolve;
-    });
-    const inner = t.billing as Billing;
-    // The balance is answered once 12 claims are in (or the claims can go no further): the money pass is slow.
-    let claimsDone = 0;
-    const billing: Billing = {
-      async readBalance() {
-        for (let i = 0; i < 10_000 && claimsDone < 12; i++) await new Promise((resolve) => setImmediate(resolve));
-        moneyPassDone = true;
-        endMoneyPass();
-        return inner.readBalance();
-      },
-    };
-    const ledger = Object.create(t.ledger) as typeof t.ledger;
-    let running = 0;
-    const most = { during: 0, after: 0 };
-    ledger.claim = async (request) => {
-      running += 1;
-      const phase = moneyPassDone ? 'after' : 'during';
-      most[phase] = Math.max(most[phase], running);
-      // Each claim waits a turn of the event loop, as a network call would: the ones started together overlap.
-      await new Promise((resolve) => setImmediate(resolve));
-      try {
-        return await t.ledger.claim(request);
-      } finally {
-        running -= 1;
-        claimsDone += 1;
-      }
-    };
-    await t.renew({ deps: { billing, ledger } });
-    await moneyPass;
-    expect(claimsDone).toBe(40);
-    expect(most.during).toBe(2);
-    expect(most.after).toBe(16);
-    expect(t.registrar.submissions()).toHaveLength(40);
-  });
 });

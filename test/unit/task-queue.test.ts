@@ -1,4 +1,4 @@
-import { createGate, createTaskQueue } from '../../lib/concurrency';
+import { createTaskQueue } from '../../lib/concurrency';
 
 /** A task that runs until `release()` is called, recording how many ran at once. */
 function gate() {
@@ -39,42 +39,3 @@ describe('createTaskQueue', () => {
     await expect(createTaskQueue(4).drain()).resolves.toBeUndefined();
   });
 });
-
-describe('createGate', () => {
-  test('runs at most its width at once; widened, the waiting ones start at once; a failing task frees its place', async () => {
-    const g = createGate(2);
-    let running = 0;
-    const gates = Array.from({ length: 6 }, () => gate());
-    const results: Promise<unknown>[] = [];
-    for (const [i, each] of gates.entries()) {
-      results.push(
-        g
-          .run(async () => {
-            running += 1;
-            await each.opened;
-            running -= 1;
-            if (i === 0) throw new Error('task 0 fails (test)');
-            return i;
-          })
-          .catch((err: Error) => err.message),
-      );
-    }
-    await turns(5);
-    expect(running).toBe(2);
-    gates[0]?.release(); // fails: its place goes to the next
-    await turns(5);
-    expect(running).toBe(2);
-    g.widen(4);
-    await turns(5);
-    expect(running).toBe(4);
-    g.widen(1); // never narrows
-    for (const each of gates) each.release();
-    expect(await Promise.all(results)).toEqual(['task 0 fails (test)', 1, 2, 3, 4, 5]);
-    expect(running).toBe(0);
-  });
-});
-
-/** Lets the event loop turn `n` times. */
-async function turns(n: number): Promise<void> {
-  for (let i = 0; i < n; i++) await new Promise((resolve) => setImmediate(resolve));
-}
