@@ -207,6 +207,8 @@ export async function runRenew(
   let stoppedBy: Error | undefined;
   /** The next batch's budget and reads, started while this one is sent (startNextEarly). */
   let early: Early | undefined;
+  /** Every read started early: awaited before the run returns, used or not. */
+  const readsStarted: Promise<unknown>[] = [];
   // Each sent batch's TaskNo is written while the next batch is sent (M2 still holds per batch: submitBatch.ts);
   // the results are counted, in plan order, once all are written.
   const sent: { settled: Promise<BatchResult>; planned: number; items: readonly Decision[]; draft?: true }[] = [];
@@ -264,6 +266,9 @@ export async function runRenew(
       await sendEach();
     } finally {
       await giveBackEarly();
+      // Nor a read (a batch that stopped before its send did not use its reads): no ledger call is left in flight
+      // when the function returns and is frozen.
+      await Promise.all(readsStarted);
     }
   }
 
@@ -291,11 +296,13 @@ export async function runRenew(
     const next = work[index + 1];
     if (!next || next.error !== undefined || next.planned.items.length === 0) return;
     const periods = periodsNow();
+    const reads = next.prepared ? readBeforeSend(deps, next.planned.items.map(toEntry)) : undefined;
+    if (reads) readsStarted.push(reads.holds, reads.peers);
     early = {
       index: index + 1,
       periods,
       grant: settle(takeBatchBudget(deps, policy, periods, next.planned, global)),
-      ...(next.prepared ? { reads: readBeforeSend(deps, next.planned.items.map(toEntry)) } : {}),
+      ...(reads ? { reads } : {}),
     };
   }
 
@@ -306,16 +313,12 @@ export async function runRenew(
     return taken;
   }
 
-  /**
-   * Gives back a budget taken early that no batch will use (the run stopped), once its reads have ended too: no
-   * ledger call is left in flight when the function returns and is frozen.
-   */
+  /** Gives back a budget taken early that no batch will use (the run stopped). */
   async function giveBackEarly(): Promise<void> {
     const taken = early;
     early = undefined;
-    if (!taken) return;
-    const [got] = await Promise.all([taken.grant, taken.reads?.holds, taken.reads?.peers]);
-    if (got.ok) await giveBackGrant(deps, taken.periods, got.value, global);
+    const got = await taken?.grant;
+    if (taken && got?.ok) await giveBackGrant(deps, taken.periods, got.value, global);
   }
 
   async function sendEach(): Promise<void> {

@@ -236,7 +236,7 @@ export function readBeforeSend(deps: JobDeps, entries: readonly BatchEntry[]): S
 export interface SendOptions {
   /** The batch's reads, started earlier (readBeforeSend); absent: started now. */
   reads?: SendReads;
-  /** Called once the submit start is durable, right before the paid call (run-renew.ts starts the next batch's work). */
+  /** Called once the submit start is durable, right before the paid call (run-renew.ts: the next batch's work). */
   onSending?: () => void;
 }
 
@@ -417,11 +417,12 @@ async function giveUpUnsent(
 
 /**
  * The entries not held by a person now: the holds are read again (one consistent read, `read`) once this run's
- * claims of them are durable, before the submit start (readBeforeSend). `autorenew hold` writes its hold, then reads the claims: whichever
- * comes second sees the other, so a hold it confirms as "will not buy" is never bought, and one it cannot stop is
- * named in flight (review 2026-12-05, round 4: the run read the holds once, with the listing, and bought a domain a
- * person held while it ran). A held entry's claim is given back (not an attempt) with its share of the budgets. On
- * ledger trouble the whole batch is given back unsent and the error thrown (the caller names it not sent).
+ * claims of them are durable, before the submit start (readBeforeSend). `autorenew hold` writes its hold, then
+ * reads the claims: whichever comes second sees the other, so a hold it confirms as "will not buy" is never bought,
+ * and one it cannot stop is named in flight (review 2026-12-05, round 4: the run read the holds once, with the
+ * listing, and bought a domain a person held while it ran). A held entry's claim is given back (not an attempt)
+ * with its share of the budgets. On ledger trouble the whole batch is given back unsent and the error thrown (the
+ * caller names it not sent).
  */
 async function dropHeldSincePlan(
   deps: JobDeps,

@@ -90,10 +90,21 @@ describe("the next batch's budget, taken while this one is sent", () => {
     expect(countUsed(t, day)).toBe(0);
   });
 
-  test('a run out of time after a batch gives back the budget taken for the next one', async () => {
+  test('a run out of time after a batch gives back the budget taken for the next one, and waits for its reads', async () => {
     const t = await given({ domains: ['a.com+5d', 'b.com+6d'], policy: { limits: { maxBatchSize: 1 } } });
     const remainingMs = () => (t.registrar.submissions().length === 0 ? 600_000 : 1_000);
-    const run = await t.renew({ deps: { remainingMs }, timeMarginMs: 60_000 });
+    // The holds reads are slow (a few turns of the event loop): the one started for b.com must end before the run.
+    const reads = { started: 0, ended: 0 };
+    const ledger = Object.create(t.ledger) as Ledger;
+    ledger.listHolds = async () => {
+      reads.started += 1;
+      for (let i = 0; i < 20; i++) await new Promise((resolve) => setImmediate(resolve));
+      reads.ended += 1;
+      return t.ledger.listHolds();
+    };
+    const run = await t.renew({ deps: { remainingMs, ledger }, timeMarginMs: 60_000 });
+    expect(reads.started).toBe(3); // the plan's, a.com's, and b.com's (started while a.com was sent)
+    expect(reads.ended).toBe(3);
     expect(names(t)).toEqual(['a.com']);
     expect(run.summary.batchesLeftForTime).toBe(1);
     expect(run.heldBack.map((h) => [h.decision.domain.domainName, h.limitedBy])).toEqual([['b.com', 'time']]);
@@ -131,7 +142,8 @@ describe("the next batch's budget, taken while this one is sent", () => {
       policy: { limits: { maxBatchSize: 1 } },
     });
     t.registrar.faults.before = (op) => {
-      if (op === 'submitRenewBatch' && t.registrar.submissions().length === 0) t.advance('2s'); // answered after midnight
+      // The first batch is answered after midnight.
+      if (op === 'submitRenewBatch' && t.registrar.submissions().length === 0) t.advance('2s');
     };
     await t.renew();
     expect(names(t)).toEqual(['a.com', 'b.com']);
