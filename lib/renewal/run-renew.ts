@@ -275,15 +275,16 @@ export async function runRenew(
   /**
    * Batch `index`'s budget: the one taken early, when it is whole and of the same UTC day and month (what the batch
    * before gave back, a refusal or a hold, was not seen by it: a cut grant is given back and taken again now, so
-   * the run buys what a take after that batch would have granted), else taken now.
+   * the run buys what a take after that batch would have granted), else taken now. An early take that failed is
+   * taken again now (it gave back what it had taken): one passing ledger error while the batch before was sent no
+   * longer stops the rest of the run; one that lasts fails this take too, as before.
    */
   async function takeBudgetOf(taken: Early | undefined, planned: PlannedBatch, periods: BudgetPeriods) {
     if (taken) {
       const got = await taken.grant;
-      // Ledger trouble taking it is the batch's, as if taken now (takeBatchBudget gave back what it had taken).
-      if (!got.ok) throw got.error;
-      if (got.value.items === planned.items.length && samePeriods(taken.periods, periods)) return got.value;
-      await giveBackGrant(deps, taken.periods, got.value, global);
+      if (!got.ok) log.warn('the budget taken early failed; taking it again', describeError(got.error));
+      else if (got.value.items === planned.items.length && samePeriods(taken.periods, periods)) return got.value;
+      else await giveBackGrant(deps, taken.periods, got.value, global);
     }
     return takeBatchBudget(deps, policy, periods, planned, global);
   }

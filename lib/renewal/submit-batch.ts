@@ -281,8 +281,10 @@ export async function sendPrepared(
     left.claimedByPeer = inRoom.filter((e) => !entries.includes(e)).map((e) => e.domain);
     return await sendEntries(deps, policy, log, prepared, entries, periods, leftOut(), options.onSending);
   } catch (err) {
-    // Ledger trouble before the paid call: the caller names the batch's domains as not sent, less these.
+    // Ledger trouble before the paid call: the caller names the batch's domains as not sent, less these. A read
+    // not used yet (the holds read failed first) is waited for: no ledger call is left in flight (never rejects).
     if (typeof err === 'object' && err !== null) leftOutBy.set(err, leftOut());
+    await Promise.all([reads.holds, reads.peers]);
     throw err;
   }
 }

@@ -90,6 +90,56 @@ describe("the next batch's budget, taken while this one is sent", () => {
     expect(countUsed(t, day)).toBe(0);
   });
 
+  test("a grant cut by the run's share of the global cap is taken again with the share it gave back", async () => {
+    // A share of 3, batches of 2: the early take for c.com and d.com gets one (c.com) and is cut; taken again at
+    // its turn, the one it gave back must be this run's to take again.
+    const t = await given({
+      domains: ['a.com+5d', 'b.com+6d', 'c.com+7d', 'd.com+8d'],
+      policy: { limits: { maxBatchSize: 2 } },
+    });
+    const run = await runRenew(t.deps(), {
+      policy: t.policy,
+      dryRun: false,
+      runId: 'r1',
+      global: { cap: 10, share: async () => 3 },
+    });
+    expect(names(t)).toEqual(['a.com', 'b.com', 'c.com']);
+    expect(run.heldBack.map((h) => [h.decision.domain.domainName, h.limitedBy])).toEqual([['d.com', 'global-count']]);
+    const day = utcDay(t.clock.now());
+    expect(t.ledger.store.get(toBudgetKey(DOMAIN_BUDGET, day, undefined, true))?.used).toBe(3);
+    expect(countUsed(t, day)).toBe(3);
+  });
+
+  test('an early take that fails in passing is taken again at its batch: the run goes on', async () => {
+    const t = await given({ domains: ['a.com+5d', 'b.com+6d'], policy: { limits: { maxBatchSize: 1 } } });
+    let takes = 0;
+    const ledger = Object.create(t.ledger) as Ledger;
+    ledger.takeBudget = async (request) => {
+      if (++takes === 2) throw new Error('DynamoDB throttled (test)'); // b.com's early take
+      return t.ledger.takeBudget(request);
+    };
+    const run = await t.renew({ deps: { ledger } });
+    expect(names(t)).toEqual(['a.com', 'b.com']);
+    expect(run.summary.errors).toBe(0);
+    expect(t.logs.some((l) => /the budget taken early failed; taking it again/.test(l))).toBe(true);
+    expect(countUsed(t, utcDay(t.clock.now()))).toBe(2);
+  });
+
+  test("a hold written before the next batch's early read is honoured: not bought, its budget given back", async () => {
+    const t = await given({ domains: ['a.com+5d', 'b.com+6d'], policy: { limits: { maxBatchSize: 1 } } });
+    const ledger = Object.create(t.ledger) as Ledger;
+    // A person holds b.com while a.com's submit start is written, before b.com's reads start (at a.com's paid call).
+    ledger.saveBatch = async (batch) => {
+      if (batch.submitStartedAtMs !== undefined && batch.entries[0]?.domain === 'a.com' && !batch.taskNo)
+        await t.ledger.putHold({ domain: 'b.com', createdAtMs: t.clock.now() });
+      return t.ledger.saveBatch(batch);
+    };
+    const run = await t.renew({ deps: { ledger } });
+    expect(names(t)).toEqual(['a.com']);
+    expect(run.summary.batches.find((b) => b.heldAfterPlan)?.heldAfterPlan).toEqual(['b.com']);
+    expect(countUsed(t, utcDay(t.clock.now()))).toBe(1);
+  });
+
   test('a run out of time after a batch gives back the budget taken for the next one, and waits for its reads', async () => {
     const t = await given({ domains: ['a.com+5d', 'b.com+6d'], policy: { limits: { maxBatchSize: 1 } } });
     const remainingMs = () => (t.registrar.submissions().length === 0 ? 600_000 : 1_000);
