@@ -39,16 +39,22 @@ export interface BudgetPeriods {
   daySpendCapped?: boolean;
   /** A global count cap across accounts applies: the count is taken from (and given back to) it too. */
   globalCapped?: boolean;
+  /**
+   * With `globalCapped`: this run's share of the global cap. A give-back to the global counter refills it, so what a
+   * batch did not buy (a refusal, a hold, a peer's claim) may still be bought by a later batch of the run.
+   */
+  share?: GlobalShare;
 }
 
-export function budgetPeriods(policy: Policy, nowMs: number, options: { globalCapped?: boolean } = {}): BudgetPeriods {
+/** The periods of a batch sent at `nowMs` (UTC); `global`: this run's share of the global cap, when one applies. */
+export function budgetPeriods(policy: Policy, nowMs: number, options: { global?: GlobalShare } = {}): BudgetPeriods {
   return {
     day: utcDay(nowMs),
     month: utcMonth(nowMs),
     currency: policy.money.currency,
     spendCapped: policy.limits.maxSpendPerMonth !== undefined,
     ...(policy.limits.maxSpendPerRun !== undefined ? { daySpendCapped: true } : {}),
-    ...(options.globalCapped ? { globalCapped: true } : {}),
+    ...(options.global ? { globalCapped: true, share: options.global } : {}),
   };
 }
 
@@ -213,7 +219,6 @@ export async function takeBatchBudget(
           daySpend: back('day'),
           monthSpend: back('month'),
         });
-        if (global && periods.globalCapped) global.left += grant.items - kept.length;
         grant = { ...grant, items: kept.length, kept, limitedBy: step.key === 'day' ? 'day-spend' : 'month-spend' };
       }
       taken.push(step.key);
@@ -241,6 +246,7 @@ export async function giveBack(
   const calls: Promise<void>[] = [];
   if (amounts.count > 0)
     calls.push(deps.ledger.returnBudget({ name: DOMAIN_BUDGET, period: periods.day, amount: amounts.count, nowMs }));
+  if (amounts.count > 0 && periods.globalCapped && periods.share) periods.share.left += amounts.count;
   if (amounts.count > 0 && periods.globalCapped)
     calls.push(
       deps.ledger.returnBudget({
@@ -278,17 +284,15 @@ export async function giveBack(
 
 /**
  * Gives back the whole of `grant`, taken for a batch that will not be sent with it (run-renew.ts takes a batch's
- * budget while the batch before it is sent): its count (and the global count, with this run's share of it) and
- * its money. Best effort, as giveBack.
+ * budget while the batch before it is sent): its count (and the global count, refilling this run's share of it)
+ * and its money. Best effort, as giveBack.
  */
 export async function giveBackGrant(
   deps: Pick<JobDeps, 'ledger' | 'clock' | 'log'>,
   periods: BudgetPeriods,
   grant: Grant,
-  global?: GlobalShare,
 ): Promise<void> {
   if (grant.items === 0) return;
-  if (global && periods.globalCapped) global.left += grant.items;
   await giveBack(deps, periods, { count: grant.items, spend: costOf(grant.kept) });
 }
 

@@ -168,7 +168,7 @@ export async function runRenew(
   // The day and month of each batch's budgets are those of its send, not of the plan: a run planned before UTC
   // midnight that sent after it took the old day's counters, and a run right after midnight the new day's, so one
   // UTC day saw twice its caps (review 2026-12-04). A run crossing midnight takes from both days, each within its cap.
-  const periodsNow = () => budgetPeriods(policy, deps.clock.now(), { globalCapped: options.global !== undefined });
+  const periodsNow = () => budgetPeriods(policy, deps.clock.now(), global ? { global } : {});
   let global: GlobalShare | undefined;
   try {
     global = options.global
@@ -284,7 +284,7 @@ export async function runRenew(
       const got = await taken.grant;
       if (!got.ok) log.warn('the budget taken early failed; taking it again', describeError(got.error));
       else if (got.value.items === planned.items.length && samePeriods(taken.periods, periods)) return got.value;
-      else await giveBackGrant(deps, taken.periods, got.value, global);
+      else await giveBackGrant(deps, taken.periods, got.value);
     }
     return takeBatchBudget(deps, policy, periods, planned, global);
   }
@@ -319,7 +319,7 @@ export async function runRenew(
     const taken = early;
     early = undefined;
     const got = await taken?.grant;
-    if (taken && got?.ok) await giveBackGrant(deps, taken.periods, got.value, global);
+    if (taken && got?.ok) await giveBackGrant(deps, taken.periods, got.value);
   }
 
   async function sendEach(): Promise<void> {

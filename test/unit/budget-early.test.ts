@@ -110,6 +110,32 @@ describe("the next batch's budget, taken while this one is sent", () => {
     expect(countUsed(t, day)).toBe(3);
   });
 
+  test("a batch refused in passing gives its part of the run's global share back to the batches after it", async () => {
+    // A share of 2, batches of 2: a.com and b.com take the whole share and are refused (nothing bought, the count
+    // given back, the shared counter's and the share's). c.com and d.com then fit the share.
+    const t = await given({
+      domains: ['a.com+5d', 'b.com+6d', 'c.com+7d', 'd.com+8d'],
+      policy: { limits: { maxBatchSize: 2 } },
+    });
+    let submits = 0;
+    t.registrar.faults.before = (op) => {
+      if (op === 'submitRenewBatch' && ++submits === 1)
+        throw new RejectedRetryableError('busy (test)', { code: 'ServiceUnavailable' });
+    };
+    const run = await runRenew(t.deps(), {
+      policy: t.policy,
+      dryRun: false,
+      runId: 'r1',
+      global: { cap: 10, share: async () => 2 },
+    });
+    expect(names(t)).toEqual(['c.com', 'd.com']);
+    expect(run.heldBack.map((h) => [h.decision.domain.domainName, h.limitedBy])).toEqual([
+      ['a.com', 'refused'],
+      ['b.com', 'refused'],
+    ]);
+    expect(t.ledger.store.get(toBudgetKey(DOMAIN_BUDGET, utcDay(t.clock.now()), undefined, true))?.used).toBe(2);
+  });
+
   test('an early take that fails in passing is taken again at its batch: the run goes on', async () => {
     const t = await given({ domains: ['a.com+5d', 'b.com+6d'], policy: { limits: { maxBatchSize: 1 } } });
     let takes = 0;
