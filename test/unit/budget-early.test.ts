@@ -18,6 +18,21 @@ function countUsed(t: Given, day: string): number {
   return typeof used === 'number' ? used : 0;
 }
 
+/** The domains taken from the global counter (shared by every account) on `day`. */
+function sharedUsed(t: Given, day: string): unknown {
+  return t.ledger.store.get(toBudgetKey(DOMAIN_BUDGET, day, undefined, true))?.used;
+}
+
+/** A renew run under a global cap of 10 of which this run's share is `share` domains. */
+function renewWithShare(t: Given, share: number) {
+  return runRenew(t.deps(), {
+    policy: t.policy,
+    dryRun: false,
+    runId: 'r1',
+    global: { cap: 10, share: async () => share },
+  });
+}
+
 /** A ledger whose budget takes are counted (the domain count's, once per batch). */
 function countingTakes(t: Given): { ledger: Ledger; takes: () => number } {
   let takes = 0;
@@ -76,17 +91,12 @@ describe("the next batch's budget, taken while this one is sent", () => {
         throw new RejectedRetryableError('busy (test)', { code: 'ServiceUnavailable' });
       if (op === 'submitRenewBatch') throw new AuthRejectedError('key refused (test)', { code: 'Forbidden.RAM' });
     };
-    const run = await runRenew(t.deps(), {
-      policy: t.policy,
-      dryRun: false,
-      runId: 'r1',
-      global: { cap: 10, share: async () => 3 },
-    });
+    const run = await renewWithShare(t, 3);
     expect(run.stoppedBy).toBeInstanceOf(AuthRejectedError);
     expect(names(t)).toEqual([]);
     const day = utcDay(t.clock.now());
     // c.com's early take (while b.com was sent) is given back to the global counter as well as to this account's.
-    expect(t.ledger.store.get(toBudgetKey(DOMAIN_BUDGET, day, undefined, true))?.used).toBe(0);
+    expect(sharedUsed(t, day)).toBe(0);
     expect(countUsed(t, day)).toBe(0);
   });
 
@@ -97,16 +107,11 @@ describe("the next batch's budget, taken while this one is sent", () => {
       domains: ['a.com+5d', 'b.com+6d', 'c.com+7d', 'd.com+8d'],
       policy: { limits: { maxBatchSize: 2 } },
     });
-    const run = await runRenew(t.deps(), {
-      policy: t.policy,
-      dryRun: false,
-      runId: 'r1',
-      global: { cap: 10, share: async () => 3 },
-    });
+    const run = await renewWithShare(t, 3);
     expect(names(t)).toEqual(['a.com', 'b.com', 'c.com']);
     expect(run.heldBack.map((h) => [h.decision.domain.domainName, h.limitedBy])).toEqual([['d.com', 'global-count']]);
     const day = utcDay(t.clock.now());
-    expect(t.ledger.store.get(toBudgetKey(DOMAIN_BUDGET, day, undefined, true))?.used).toBe(3);
+    expect(sharedUsed(t, day)).toBe(3);
     expect(countUsed(t, day)).toBe(3);
   });
 
@@ -122,18 +127,13 @@ describe("the next batch's budget, taken while this one is sent", () => {
       if (op === 'submitRenewBatch' && ++submits === 1)
         throw new RejectedRetryableError('busy (test)', { code: 'ServiceUnavailable' });
     };
-    const run = await runRenew(t.deps(), {
-      policy: t.policy,
-      dryRun: false,
-      runId: 'r1',
-      global: { cap: 10, share: async () => 2 },
-    });
+    const run = await renewWithShare(t, 2);
     expect(names(t)).toEqual(['c.com', 'd.com']);
     expect(run.heldBack.map((h) => [h.decision.domain.domainName, h.limitedBy])).toEqual([
       ['a.com', 'refused'],
       ['b.com', 'refused'],
     ]);
-    expect(t.ledger.store.get(toBudgetKey(DOMAIN_BUDGET, utcDay(t.clock.now()), undefined, true))?.used).toBe(2);
+    expect(sharedUsed(t, utcDay(t.clock.now()))).toBe(2);
   });
 
   test('an early take that fails in passing is taken again at its batch: the run goes on', async () => {
