@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { InputError, LedgerConflictError, LedgerError } from '../../lib/errors';
 import { ensureTable } from '../../lib/ledger/create-table';
 import { createDynamoLedger, type DynamoLedger } from '../../lib/ledger/dynamodb';
@@ -14,6 +14,8 @@ export interface LedgerTable {
   createLedger(options?: { newId?: () => string; account?: string }): Ledger;
   /** The stored item (DynamoDB adapters only: the item layout, the open index's keys and the TTL attribute). */
   rawItem?(pk: string, sk: string): Promise<Record<string, unknown> | undefined>;
+  /** Writes an item as stored, unconditionally (DynamoDB adapters only: items an older version wrote). */
+  rawPut?(item: Record<string, unknown>): Promise<void>;
 }
 
 /**
@@ -91,6 +93,9 @@ export function dynamoBackend(server: LedgerServer, transport: 'sdk' | 'http' = 
         async rawItem(pk, sk) {
           const out = await c.send(new GetCommand({ TableName: tableName, Key: { pk, sk }, ConsistentRead: true }));
           return out.Item;
+        },
+        async rawPut(item) {
+          await c.send(new PutCommand({ TableName: tableName, Item: item }));
         },
       };
     },
@@ -773,6 +778,27 @@ export function describeLedgerContract(name: string, backend: LedgerBackend): vo
         expect(await rawItem(`BATCH#${batch.batchId}`, 'BATCH')).toMatchObject({
           [TABLE.openIndex.partitionKey]: 'OPEN',
         });
+      });
+
+      test('a batch an older version stored with an entries list still reads, lists as open, and saves', async () => {
+        if (!table.rawItem || !table.rawPut) return;
+        const ledger = table.createLedger();
+        const entries = [
+          { domain: 'old-layout.com', expiryMs: T0, years: 1, permitPremium: false },
+          { domain: 'old-layout.net', expiryMs: T0 + 1, years: 2, permitPremium: true, outcome: 'RENEWED' as const },
+        ];
+        const stored = await ledger.putBatchIntent(batchIntent({ entries }));
+        const key = [`BATCH#${stored.batchId}`, 'BATCH'] as const;
+        const { entriesJson, ...rest } = (await rawItem(...key)) ?? {};
+        expect(JSON.parse(String(entriesJson))).toEqual(entries);
+        await table.rawPut({ ...rest, entries });
+        expect(await rawItem(...key)).not.toHaveProperty('entriesJson');
+        // An open batch of the old layout still blocks its domains and is checked: read, listed, saved.
+        expect(await ledger.getBatch(stored.batchId)).toStrictEqual(stored);
+        expect((await ledger.listOpenBatches()).find((b) => b.batchId === stored.batchId)).toStrictEqual(stored);
+        const saved = await ledger.saveBatch({ ...stored, submitStartedAtMs: T0 });
+        expect(await rawItem(...key)).not.toHaveProperty('entries');
+        expect(await ledger.getBatch(stored.batchId)).toStrictEqual(saved);
       });
     });
 

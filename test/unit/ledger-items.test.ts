@@ -121,8 +121,50 @@ describe('item round trips', () => {
 
   test('a batch entry an older version stored with its IDN in Unicode reads back normalised (punycode)', () => {
     // An open batch must block a re-buy of its domain: the planner compares it with the port's normalised names.
-    const legacy = { ...toBatchItem(batch, 'w'), entries: [{ domain: '例子.中国', expiryMs: 1, years: 1 }] };
+    const legacy = legacyLayout(toBatchItem(batch, 'w'), [{ domain: '例子.中国', expiryMs: 1, years: 1 }]);
     expect(fromBatchItem(legacy).entries.map((e) => e.domain)).toEqual(['xn--fsqu00a.xn--fiqs8s']);
+  });
+
+  test('a batch stores its entries as one JSON string (entriesJson), names lower-cased, absent fields absent', () => {
+    const item = toBatchItem(
+      {
+        ...batch,
+        entries: [
+          { domain: 'A.com', expiryMs: 1, years: 2, permitPremium: false },
+          { domain: 'b.com', expiryMs: 2, years: 1, permitPremium: true, outcome: 'RENEWED', newExpiryMs: 3 },
+        ],
+      },
+      'w',
+    );
+    expect(item).not.toHaveProperty('entries');
+    expect(typeof item.entriesJson).toBe('string');
+    expect(JSON.parse(item.entriesJson as string)).toStrictEqual([
+      { domain: 'a.com', expiryMs: 1, years: 2, permitPremium: false },
+      { domain: 'b.com', expiryMs: 2, years: 1, permitPremium: true, outcome: 'RENEWED', newExpiryMs: 3 },
+    ]);
+  });
+
+  test('a batch an older version stored with an entries list reads back as the same batch', () => {
+    const full: Batch = {
+      ...batch,
+      entries: [
+        { domain: 'a.com', expiryMs: 1, years: 2, permitPremium: true, price: { minor: 7900, currency: 'CNY' } },
+        { domain: 'b.com', expiryMs: 2, years: 1, permitPremium: false, outcome: 'FAILED', message: 'no' },
+      ],
+    };
+    const stored = toBatchItem(full, 'w');
+    const legacy = legacyLayout(stored, JSON.parse(stored.entriesJson as string));
+    expect(fromBatchItem(legacy)).toStrictEqual(full);
+  });
+
+  test.each([
+    ['not JSON', '[{"domain":'],
+    ['not a list', '{"domain":"a.com"}'],
+    ['a list of non-entries', '[1]'],
+  ])('a batch whose entriesJson is %s is a LedgerError naming the item', (_, text) => {
+    const broken = { ...toBatchItem(batch, 'w'), entriesJson: text };
+    expect(() => fromBatchItem(broken)).toThrow(LedgerError);
+    expect(() => fromBatchItem(broken)).toThrow(`ledger item BATCH#${batch.batchId}/BATCH is not a valid batch`);
   });
 
   test('run records round-trip', () => {
@@ -137,3 +179,9 @@ describe('item round trips', () => {
     expect(() => fromBatchItem(toClaimItem(claim, 'w'))).toThrow(LedgerError);
   });
 });
+
+/** A batch item as versions before 2026-12-06 stored it: `entries` a list of maps, no `entriesJson`. */
+function legacyLayout(item: Record<string, unknown>, entries: unknown[]): Record<string, unknown> {
+  const { entriesJson: _json, ...rest } = item;
+  return { ...rest, entries };
+}
