@@ -113,6 +113,9 @@ export async function runCheck(
   // 1-2 rather than after step 3: the Scan reads every claim of the account, and the repairs need only what it finds
   // under a batch that was not open when the run began (each one is re-read before it is repaired).
   const sweepRead = readForSweep(deps);
+  // The claims step 3 writes for a batch already sent, read while its task details are (ledger work off the
+  // critical path); a batch step 1 may still reconcile, whose claims it may change, is read after it.
+  const claimsAhead = readClaimsAhead(deps, open, log);
   const delay = options.safeDelayMs ?? SAFE_RECONCILE_DELAY_MS;
   const isolated = async <T>(batch: Batch, step: () => Promise<T>): Promise<T | undefined> => {
     try {
@@ -186,7 +189,7 @@ export async function runCheck(
   // Ledger work off the critical path: the claims step 3 writes are read while the confirmation listing is in
   // flight, and a renewal is confirmed on its claim as soon as its page shows the new expiry. Step 3 then finds
   // those claims settled; a claim that changed in between fails its versioned save and is re-read there.
-  const knownReady = prefetchClaims(deps, progress, log);
+  const knownReady = prefetchClaims(deps, progress, claimsAhead, log);
   const rowsRan = ranRows(progress);
   const unmarkedReady = markRan(deps, rowsRan, log);
   const early = confirmEarly(deps, succeeded, knownReady, rules, log);
@@ -456,33 +459,66 @@ function confirmEarly(
   };
 }
 
+/** Claims read before step 1: by claimKey, and every key asked for (a claim that is absent is not asked again). */
+interface ClaimsAhead {
+  claims: Map<string, Claim>;
+  asked: Set<string>;
+}
+
 /**
- * The claims of every entry whose task reported a result (success or failure), read in one go; keyed by
- * claimKey. Best effort: a failed read leaves the map empty and each batch reads its own claims as before.
+ * The claims of every unsettled entry of the batches already sent (SUBMITTED with a TaskNo), which step 1 only
+ * reads. Never rejects: a failed read is logged and leaves the keys to prefetchClaims.
+ */
+async function readClaimsAhead(deps: JobDeps, open: readonly Batch[], log: JobDeps['log']): Promise<ClaimsAhead> {
+  const keys = open
+    .filter((b) => b.status === 'SUBMITTED' && b.taskNo)
+    .flatMap((b) => b.entries.filter((e) => !e.outcome).map((e) => ({ domain: e.domain, expiryMs: e.expiryMs })));
+  if (keys.length === 0) return { claims: new Map(), asked: new Set() };
+  try {
+    const claims = await deps.ledger.getClaims(keys);
+    return {
+      claims: new Map(claims.map((c) => [claimKey(c.domain, c.expiryMs), c])),
+      asked: new Set(keys.map((k) => claimKey(k.domain, k.expiryMs))),
+    };
+  } catch (err) {
+    log.warn('claims not read ahead of the task details; read after them', describeError(err));
+    return { claims: new Map(), asked: new Set() };
+  }
+}
+
+/**
+ * The claims of every entry whose task reported a result (success or failure), keyed by claimKey: those read ahead
+ * (readClaimsAhead), the rest read in one go. Best effort: a failed read leaves them out and each batch reads its
+ * own claims as before.
  */
 async function prefetchClaims(
   deps: JobDeps,
   progress: readonly { batch: Batch; details?: ReadonlyMap<string, TaskDetail> }[],
+  aheadReady: Promise<ClaimsAhead>,
   log: JobDeps['log'],
 ): Promise<Map<string, Claim>> {
+  const ahead = await aheadReady;
   const keys = progress.flatMap(({ batch, details }) =>
     details
       ? batch.entries
           .filter((e) => {
             const state = details.get(e.domain)?.state;
-            return !e.outcome && (state === 'success' || state === 'failure');
+            return (
+              !e.outcome &&
+              (state === 'success' || state === 'failure') &&
+              !ahead.asked.has(claimKey(e.domain, e.expiryMs))
+            );
           })
           .map((e) => ({ domain: e.domain, expiryMs: e.expiryMs }))
       : [],
   );
-  if (keys.length === 0) return new Map();
+  if (keys.length === 0) return ahead.claims;
   try {
-    const claims = await deps.ledger.getClaims(keys);
-    return new Map(claims.map((c) => [claimKey(c.domain, c.expiryMs), c]));
+    for (const c of await deps.ledger.getClaims(keys)) ahead.claims.set(claimKey(c.domain, c.expiryMs), c);
   } catch (err) {
     log.warn('claims not read ahead; each batch reads its own', describeError(err));
-    return new Map();
   }
+  return ahead.claims;
 }
 
 /** `renewedElsewhereToMs` for transitions.fail, when the registrar showed the domain renewed all the same. */
