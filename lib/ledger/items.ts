@@ -230,7 +230,8 @@ export function toClaimItem(claim: Claim, writeId: string, ks: Keyspace = DEFAUL
 }
 
 /**
- * Bytes (as JSON, which over-counts DynamoDB's own measure) that the lists of one batch item naming domains may take
+ * Bytes (as JSON: the entries' exact size, being one JSON string; an over-count for the other two lists) that the
+ * lists of one batch item naming domains may take
  * together: entries, movedExpiries and repaired. DynamoDB's item limit is 400 KB; the rest of the item (ids, the error
  * text bounded to 300 characters, ten empty-read times, notices) takes a few KB. The planner bounds every batch by
  * this (batchEntryCostBytes), and long per-entry failure texts are shortened, then dropped (the claims and the batch
@@ -265,7 +266,7 @@ function encodeEntries(entries: readonly BatchEntry[], budget: number): string {
     item.domain = e.domain.toLowerCase();
     return item;
   });
-  const whole = JSON.stringify(out);
+  const whole = JSON.stringify(out, refuseNonFinite);
   if (Buffer.byteLength(whole) <= budget) return whole;
   const short = out.map((e) =>
     typeof e.message === 'string' && e.message.length > SHORT_MESSAGE_CHARS
@@ -275,6 +276,17 @@ function encodeEntries(entries: readonly BatchEntry[], budget: number): string {
   const shortened = JSON.stringify(short);
   if (Buffer.byteLength(shortened) <= budget) return shortened;
   return JSON.stringify(short.map(({ message: _m, ...e }) => e));
+}
+
+/**
+ * JSON.stringify writes NaN and Infinity as null, and the item would land and then not read (an expiry of null): such
+ * a number is refused before the write, as the ledger refuses it in any other attribute (attribute-values.ts).
+ */
+function refuseNonFinite(key: string, value: unknown): unknown {
+  if (typeof value === 'number' && !Number.isFinite(value)) {
+    throw new TypeError(`cannot store ${value} (batch entry field "${key}") in the ledger`);
+  }
+  return value;
 }
 
 /** Full batch item, with the open-index attributes while open and the TTL attribute once finished. */
@@ -332,9 +344,11 @@ export function toRunItem(run: RunRecord, writeId: string, ks: Keyspace = DEFAUL
 }
 
 function fail(item: Item, what: string): never {
+  // A batch item can hold the only durable record of a TaskNo (a submit whose claims are not yet updated).
+  const keep = what.startsWith('batch') ? '; do not delete a batch item: it may hold the only record of a TaskNo' : '';
   throw new LedgerError(
-    `ledger item ${String(item.pk)}/${String(item.sk)} is not a valid ${what}: ` +
-      'it was written by another version or edited by hand; fix or delete the item',
+    `ledger item ${String(item.pk)}/${String(item.sk)} is not a valid ${what}: it was written by a newer version ` +
+      `(deploy that version again) or edited by hand (restore it, e.g. from the table's point-in-time recovery)${keep}`,
   );
 }
 

@@ -167,6 +167,21 @@ describe('item round trips', () => {
     expect(() => fromBatchItem(broken)).toThrow(`ledger item BATCH#${batch.batchId}/BATCH is not a valid batch`);
   });
 
+  test.each([
+    ['expiryMs', Number.NaN],
+    ['years', Number.POSITIVE_INFINITY],
+    ['lastBuyMs', Number.NEGATIVE_INFINITY],
+  ])('an entry whose %s is %p is refused before the write (JSON would store null)', (field, value) => {
+    const entry = { domain: 'a.com', expiryMs: 1, years: 1, permitPremium: false, [field]: value };
+    expect(() => toBatchItem({ ...batch, entries: [entry] }, 'w')).toThrow(`cannot store ${value}`);
+  });
+
+  test('an unreadable batch item says not to delete it (it may hold the only record of a TaskNo)', () => {
+    const broken = { ...toBatchItem(batch, 'w'), entriesJson: '[' };
+    expect(() => fromBatchItem(broken)).toThrow('do not delete a batch item');
+    expect(() => fromClaimItem({ ...toClaimItem(claim, 'w'), attempts: 'two' })).not.toThrow('batch item');
+  });
+
   test('run records round-trip', () => {
     const run = { job: 'renew' as const, runId: 'r', startedAtMs: 1, finishedAtMs: 2, ok: true, summary: { n: 1 } };
     expect(fromRunItem(toRunItem(run, 'w'))).toStrictEqual(run);
