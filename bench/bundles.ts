@@ -3,21 +3,26 @@ import { mkdirSync, mkdtempSync, rmSync, statSync, symlinkSync, writeFileSync } 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { childEnv, REPO_ROOT } from './child';
+import { childEnv, functionNodeOptions, REPO_ROOT } from './child';
 
 /** One handler bundle as built by scripts/build.mjs. */
 export interface BundleMeasure {
   name: string;
   /** Size of dist/<name>/index.js (without its source map), bytes. */
   bytes: number;
-  /** Median wall time of `node -e "require(bundle)"`, ms. */
+  /** The function's NODE_OPTIONS in serverless.yml (source maps, heap flags): both loads below run with them. */
+  nodeOptions: string[];
+  /** Median wall time of `node <nodeOptions> -e "require(bundle)"`, ms. */
   loadMedianMs: number;
-  /** loadMedianMs minus the same for an empty file: the cost of loading the handler itself, ms. */
+  /** The same for an empty file, ms. */
+  emptyMedianMs: number;
+  /** loadMedianMs minus emptyMedianMs: the cost of loading the handler itself, as the function loads it, ms. */
   overheadMs: number;
 }
 
 export interface BundleReport {
   runs: number;
+  /** An empty file with no flags at all, ms (for reference: what node itself takes here). */
   emptyMedianMs: number;
   bundles: BundleMeasure[];
 }
@@ -42,18 +47,21 @@ function buildHandlers(): string {
   return dir;
 }
 
-function timeRequire(file: string): number {
+function timeRequire(file: string, flags: readonly string[] = []): number {
   const started = performance.now();
-  const run = spawnSync(process.execPath, ['-e', `require(${JSON.stringify(file)})`], { env: childEnv() });
+  const run = spawnSync(process.execPath, [...flags, '-e', `require(${JSON.stringify(file)})`], { env: childEnv() });
   const ms = performance.now() - started;
   if (run.status !== 0) throw new Error(`loading ${file} failed: ${run.stderr.toString().slice(0, 500)}`);
   return ms;
 }
 
 /**
- * Sizes and load times of the renew and check bundles against an empty one: `runs` interleaved rounds of
- * `node -e "require(file)"` each, medians. The AWS SDK is external in the bundles (the Lambda runtime provides
- * it); here it resolves from node_modules, so the load time includes requiring it as the runtime would.
+ * Sizes and load times of the renew and check bundles against an empty file: `runs` interleaved rounds of
+ * `node <flags> -e "require(file)"`, medians. Each bundle and its empty file load with its function's NODE_OPTIONS:
+ * `--enable-source-maps` reads and parses the bundle's source map as it loads, and a V8 flag (the heap sizes, which
+ * the Lambda runtime passes too) makes Node compile the built-in modules the bundle requires (node:http, crypto)
+ * instead of using their code cache, ~10 ms here; without the flags the figure left out ~30 ms of a cold start.
+ * The AWS SDK is external in the bundles (the Lambda runtime provides it); here it resolves from node_modules.
  */
 export function measureBundles(runs = 20): BundleReport {
   const dir = buildHandlers();
@@ -61,25 +69,35 @@ export function measureBundles(runs = 20): BundleReport {
     const empty = join(dir, 'empty', 'index.js');
     mkdirSync(join(dir, 'empty'));
     writeFileSync(empty, '');
-    const names = ['renew', 'check'];
-    const files = names.map((name) => join(dir, 'dist', name, 'index.js'));
-    const times: number[][] = [[], ...names.map(() => [])];
+    const names = ['renew', 'check'] as const;
+    const loads = names.map((name) => ({
+      name,
+      file: join(dir, 'dist', name, 'index.js'),
+      flags: functionNodeOptions(name),
+      times: [] as number[],
+      emptyTimes: [] as number[],
+    }));
+    const plain: number[] = [];
     timeRequire(empty); // warms the file cache and the node binary's pages
     for (let i = 0; i < runs; i++) {
-      [empty, ...files].forEach((file, j) => {
-        times[j]?.push(timeRequire(file));
-      });
+      plain.push(timeRequire(empty));
+      for (const load of loads) {
+        load.emptyTimes.push(timeRequire(empty, load.flags));
+        load.times.push(timeRequire(load.file, load.flags));
+      }
     }
-    const emptyMedianMs = median(times[0] ?? []);
     return {
       runs,
-      emptyMedianMs,
-      bundles: names.map((name, j) => {
-        const loadMedianMs = median(times[j + 1] ?? []);
+      emptyMedianMs: median(plain),
+      bundles: loads.map(({ name, file, flags, times, emptyTimes }) => {
+        const loadMedianMs = median(times);
+        const emptyMedianMs = median(emptyTimes);
         return {
           name,
-          bytes: statSync(files[j] as string).size,
+          bytes: statSync(file).size,
+          nodeOptions: flags,
           loadMedianMs,
+          emptyMedianMs,
           overheadMs: loadMedianMs - emptyMedianMs,
         };
       }),

@@ -125,11 +125,25 @@ export function formatReport(report: BenchReport): string {
     const b = report.bundles;
     lines.push(
       '',
-      row(['bundle', 'size KB', `load ms (median of ${b.runs})`, 'over empty ms']),
-      row(['---', '---', '---', '---']),
-      row(['(empty)', '0.0', b.emptyMedianMs.toFixed(1), '0.0']),
+      row([
+        'bundle',
+        'size KB',
+        'node flags (its NODE_OPTIONS)',
+        `load ms (median of ${b.runs})`,
+        'empty file, same flags ms',
+        'over empty ms',
+      ]),
+      row(['---', '---', '---', '---', '---', '---']),
+      row(['(empty)', '0.0', '(none)', b.emptyMedianMs.toFixed(1), '-', '-']),
       ...b.bundles.map((h) =>
-        row([h.name, (h.bytes / 1024).toFixed(1), h.loadMedianMs.toFixed(1), h.overheadMs.toFixed(1)]),
+        row([
+          h.name,
+          (h.bytes / 1024).toFixed(1),
+          h.nodeOptions.join(' ') || '(none)',
+          h.loadMedianMs.toFixed(1),
+          h.emptyMedianMs.toFixed(1),
+          h.overheadMs.toFixed(1),
+        ]),
       ),
     );
   }

@@ -38,6 +38,9 @@ function bundleOptions(name, root = process.cwd()) {
     outfile: `dist/${name}/index.js`,
     minify: true,
     sourcemap: 'linked',
+    // The map keeps its mappings and source names (stack traces still point at lib/...ts lines) but not the sources'
+    // text, which Node parsed at every cold start with --enable-source-maps: 1.1 MB of map down to 0.3 MB (renew).
+    sourcesContent: false,
     // The CLI runs from the repository and may load dev-time packages (dynalite); handlers are self-contained.
     // Handlers use the AWS SDK v3 that the nodejs24.x runtime ships (bundling the SDK would add ~600 KB to each).
     ...(name === 'cli' ? { packages: 'external' } : { external: ['@aws-sdk/*', '@smithy/*'] }),
