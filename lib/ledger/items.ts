@@ -230,12 +230,12 @@ export function toClaimItem(claim: Claim, writeId: string, ks: Keyspace = DEFAUL
 }
 
 /**
- * Bytes (as JSON: the entries' exact size, being one JSON string; an over-count for the other two lists) that the
- * lists of one batch item naming domains may take
- * together: entries, movedExpiries and repaired. DynamoDB's item limit is 400 KB; the rest of the item (ids, the error
- * text bounded to 300 characters, ten empty-read times, notices) takes a few KB. The planner bounds every batch by
- * this (batchEntryCostBytes), and long per-entry failure texts are shortened, then dropped (the claims and the batch
- * error keep the text), so that a batch item can always be written.
+ * Bytes (as JSON: exact for the entries, stored as one JSON string, and an over-count of DynamoDB's measure for the
+ * other two) that the lists of one batch item naming domains may take together: entries, movedExpiries and
+ * repaired. DynamoDB's item limit is 400 KB; the rest of the item (ids, the error text bounded to 300 characters, ten
+ * empty-read times, notices) takes a few KB. The planner bounds every batch by this (batchEntryCostBytes), and long
+ * per-entry failure texts are shortened, then dropped (the claims and the batch error keep the text), so that a
+ * batch item can always be written.
  */
 export const MAX_BATCH_LISTS_BYTES = 360_000;
 const SHORT_MESSAGE_CHARS = 60;
@@ -255,10 +255,10 @@ function jsonBytes(value: unknown): number {
 
 /**
  * The `entriesJson` attribute: the entries as stored (names lower-cased; messages bounded so that the entries fit
- * in `budget` bytes, the lists' share left by movedExpiries and repaired: MAX_BATCH_LISTS_BYTES) as one JSON string. One string attribute, not a
- * list of maps: a batch of 100 entries is ~1 000 typed values in a list, which every write and read of the batch
- * marshals, sends and parses (the bench's dynalite took 7.5-9 ms a put against 2.7-3.5 ms as a string, and the
- * submit start of each batch is such a put before its paid call); the string is also DynamoDB's exact size.
+ * in `budget` bytes, the lists' share left by movedExpiries and repaired: MAX_BATCH_LISTS_BYTES), as one JSON
+ * string. One string attribute, not a list of maps: a batch of 100 entries is ~1 000 typed values in a list, which
+ * every write and read of the batch marshals, sends and parses (the bench's dynalite took 7.5-9 ms a put against
+ * 2.7-3.5 ms as a string, and the submit start of each batch is such a put before its paid call).
  */
 function encodeEntries(entries: readonly BatchEntry[], budget: number): string {
   const out: Item[] = entries.map((e) => {

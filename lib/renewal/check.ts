@@ -186,9 +186,10 @@ export async function runCheck(
     });
   // Confirmations are registrar calls too: near the limit they wait for the next run (the entries stay pending).
   const lookUps = outOfTime() ? [] : [...succeeded.map((s) => s.entry), ...failedRows];
-  // Ledger work off the critical path: the claims step 3 writes are read while the confirmation listing is in
-  // flight, and a renewal is confirmed on its claim as soon as its page shows the new expiry. Step 3 then finds
-  // those claims settled; a claim that changed in between fails its versioned save and is re-read there.
+  // Ledger work off the critical path: the claims step 3 writes are read ahead (those of batches already sent
+  // beside step 1, the rest while the confirmation listing is in flight), and a renewal is confirmed on its claim as
+  // soon as its page shows the new expiry. Step 3 then finds those claims settled; a claim that changed in between
+  // fails its versioned save and is re-read there.
   const knownReady = prefetchClaims(deps, progress, claimsAhead, log);
   const rowsRan = ranRows(progress);
   const unmarkedReady = markRan(deps, rowsRan, log);
