@@ -21,7 +21,6 @@ export class AutorenewError extends Error {
   readonly context: ErrorContext;
   constructor(message: string, context: ErrorContext = {}, options?: { cause?: unknown }) {
     super(message, options);
-    this.name = new.target.name;
     this.context = context;
   }
 }
@@ -109,3 +108,32 @@ export class LedgerConflictError extends LedgerError {}
 
 /** A deployed stage could not be read from AWS (CloudFormation, or a resource its outputs name). CLI exit code 2. */
 export class DeploymentReadError extends AutorenewError {}
+
+/**
+ * Names error classes on their prototypes, as they are exported. The functions are minified bundles, where classes
+ * are renamed: `new.target.name` made InputError "N" in their JSON logs (describeError), in stack headers and in the
+ * Lambda runtime's errorType (test/integration/error-names.test.ts).
+ */
+export function nameErrorClasses(classes: Record<string, { prototype: Error }>): void {
+  for (const [name, errorClass] of Object.entries(classes)) errorClass.prototype.name = name;
+}
+
+nameErrorClasses({
+  AutorenewError,
+  InputError,
+  ValidationError,
+  SecretError,
+  SecretUnreadableError,
+  RegistrarError,
+  RejectedRetryableError,
+  RejectedFinalError,
+  AuthRejectedError,
+  AmbiguousOutcomeError,
+  LedgerError,
+  LedgerInUseError,
+  TaskNoNotRecordedError,
+  NotifyError,
+  JobFailedError,
+  LedgerConflictError,
+  DeploymentReadError,
+});

@@ -1,5 +1,5 @@
 import type { Clock } from '../clock';
-import { NotifyError, SecretUnreadableError } from '../errors';
+import { NotifyError, nameErrorClasses, SecretUnreadableError } from '../errors';
 import type { Ledger } from '../ledger/port';
 import { describeError, type Logger } from '../log';
 import type { NotifyEvent, Severity, TargetKind } from '../policy/schema';
@@ -68,6 +68,7 @@ export interface FanoutOptions {
 
 /** SNS got the digest, but chat targets failed and are retried on the next run (the notices stay pending). */
 export class TargetsPendingError extends NotifyError {}
+nameErrorClasses({ TargetsPendingError });
 
 export interface FanoutNotifier extends Notifier {
   /** Results of the last publish, one per destination. */

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { InputError } from '../errors';
+import { InputError, nameErrorClasses } from '../errors';
 import { formatMoney, type Money } from '../money';
 import type { Policy } from '../policy/schema';
 import { type PlanJson, planToJson } from './plan-format';
@@ -213,10 +213,10 @@ export class PlanMovedError extends InputError {
   readonly differences: readonly string[];
   constructor(message: string, differences: readonly string[]) {
     super(message);
-    this.name = 'PlanMovedError';
     this.differences = differences;
   }
 }
+nameErrorClasses({ PlanMovedError });
 
 /** A guard for the renew job: throws PlanMovedError unless the fresh plan buys exactly what `saved` buys. */
 export function planGuard(

@@ -1,4 +1,4 @@
-import { InputError } from '../errors';
+import { InputError, nameErrorClasses } from '../errors';
 import type { Credentials } from './auth';
 import type { SandboxModel } from './model';
 
@@ -43,3 +43,4 @@ export function findAccountByName(accounts: readonly ModelAccount[], name: strin
 
 /** An account name that is not configured (the control routes answer 404). */
 export class UnknownAccountError extends InputError {}
+nameErrorClasses({ UnknownAccountError });

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { AutorenewError } from '../errors';
+import { AutorenewError, nameErrorClasses } from '../errors';
 
 /** The host the sandbox claims to be in error bodies (`HostId`), like the real endpoint. */
 export const HOST_ID = 'domain.aliyuncs.com';
@@ -17,6 +17,7 @@ export class SandboxApiError extends AutorenewError {
     this.apiCode = code;
   }
 }
+nameErrorClasses({ SandboxApiError });
 
 /** A fresh RequestId in the service's style: upper-case UUID. */
 export function createRequestId(): string {

@@ -1,4 +1,4 @@
-import { NotifyError } from '../../errors';
+import { NotifyError, nameErrorClasses } from '../../errors';
 import type { TargetKind } from '../../policy/schema';
 import { redact } from '../../redact';
 import { buildChatRequest, type ChatMessage, readChatAnswer, type TargetCredentials } from './formats';
@@ -29,6 +29,7 @@ export class ChatDeliveryError extends NotifyError {
     this.retryable = retryable;
   }
 }
+nameErrorClasses({ ChatDeliveryError });
 
 async function readCapped(response: Response): Promise<string> {
   const text = await response.text();
