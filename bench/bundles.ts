@@ -10,7 +10,7 @@ export interface BundleMeasure {
   name: string;
   /** Size of dist/<name>/index.js (without its source map), bytes. */
   bytes: number;
-  /** The function's NODE_OPTIONS in serverless.yml (source maps, heap flags): both loads below run with them. */
+  /** The function's NODE_OPTIONS in serverless.yml (its heap flags): both loads below run with them. */
   nodeOptions: string[];
   /** Median wall time of `node <nodeOptions> -e "require(bundle)"`, ms. */
   loadMedianMs: number;
@@ -58,9 +58,9 @@ function timeRequire(file: string, flags: readonly string[] = []): number {
 /**
  * Sizes and load times of the renew and check bundles against an empty file: `runs` interleaved rounds of
  * `node <flags> -e "require(file)"`, medians. Each bundle and its empty file load with its function's NODE_OPTIONS:
- * `--enable-source-maps` reads and parses the bundle's source map as it loads, and a V8 flag (the heap sizes, which
- * the Lambda runtime passes too) makes Node compile the built-in modules the bundle requires (node:http, crypto)
- * instead of using their code cache, ~10 ms here; without the flags the figure left out ~30 ms of a cold start.
+ * a V8 flag (the heap sizes, which the Lambda runtime passes too) makes Node compile the built-in modules the bundle
+ * requires (node:crypto) instead of using their code cache, ~10 ms here; without the flags the figure left out that
+ * much of a cold start (and, until 2026-12-07, ~11 ms more of parsing the source map with --enable-source-maps).
  * The AWS SDK is external in the bundles (the Lambda runtime provides it); here it resolves from node_modules.
  */
 export function measureBundles(runs = 20): BundleReport {

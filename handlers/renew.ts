@@ -2,12 +2,13 @@
 
 import { buildBilling, buildRegistrar } from '../lib/compose/adapters';
 import { type LambdaContext, prepareLambdaJob } from '../lib/compose/lambda';
+import { withMappedStacks } from '../lib/compose/stack-map';
 import { executeRenew } from '../lib/jobs';
 import { mergeAccountResults, runAccounts, throwIfAnyFailed } from '../lib/jobs/accounts';
 import { pickCounts, RENEW_COUNTS } from '../lib/jobs/counts';
 
 /** Scheduled renew: lists due domains, submits renewals at most once each, records every TaskNo; per account. */
-export async function handler(event: unknown, context?: LambdaContext) {
+export const handler = withMappedStacks(async (event: unknown, context?: LambdaContext) => {
   const { jobs, room, dryRun, runId, log } = await prepareLambdaJob('renew', context, {
     adapters: { registrar: buildRegistrar, billing: buildBilling },
     event,
@@ -19,4 +20,4 @@ export async function handler(event: unknown, context?: LambdaContext) {
   const result = { runId, dryRun, ...mergeAccountResults(jobs, counts) };
   log.info('renew finished', result);
   return result;
-}
+});
