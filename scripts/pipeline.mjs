@@ -1,7 +1,7 @@
 // The steps shared by `npm run package` and `npm run deploy`: bundle, validate and bundle the policy, generate the
 // deploy facts (table resource, metric names), then hand over to osls. Each step prints what it does.
 import { spawnSync } from 'node:child_process';
-import { copyFile, mkdir, readFile, stat } from 'node:fs/promises';
+import { chmod, copyFile, mkdir, readFile, stat } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,6 +13,11 @@ import { writeTableResource } from './table-resource.mjs';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const FUNCTIONS = ['renew', 'check'];
+/**
+ * Shipped next to each handler as its AWS_LAMBDA_EXEC_WRAPPER: keeps the function's NODE_OPTIONS heap caps in force
+ * when the runtime's bootstrap passes heap sizes of its own on the command line (scripts/heap-flags.sh).
+ */
+export const HEAP_FLAGS_WRAPPER = 'heap-flags.sh';
 const DEFAULT_POLICY = 'policies/default.json';
 /** `npm run deploy -- --allow-shared-account`: deploy a buying stage although another stack buys for its account. */
 const ALLOW_SHARED = '--allow-shared-account';
@@ -260,6 +265,11 @@ export async function prepareArtifacts(args, command = 'package') {
   for (const fn of FUNCTIONS) {
     await copyFile(policy, join(ROOT, 'dist', fn, 'policy.json'));
     console.log(`  copied ${policyPath} -> dist/${fn}/policy.json`);
+    // The function's AWS_LAMBDA_EXEC_WRAPPER (serverless.yml): the bootstrap refuses a script that is not executable.
+    const wrapper = join(ROOT, 'dist', fn, HEAP_FLAGS_WRAPPER);
+    await copyFile(join(ROOT, 'scripts', HEAP_FLAGS_WRAPPER), wrapper);
+    await chmod(wrapper, 0o755);
+    console.log(`  copied scripts/${HEAP_FLAGS_WRAPPER} -> dist/${fn}/${HEAP_FLAGS_WRAPPER}`);
     for (const [account, file] of accountPolicies) {
       await mkdir(join(ROOT, 'dist', fn, 'policies'), { recursive: true });
       await copyFile(file, join(ROOT, 'dist', fn, bundledPolicyName(account)));

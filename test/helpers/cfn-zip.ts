@@ -5,6 +5,8 @@ export interface ZipEntry {
   compressedSize: number;
   /** Bytes once extracted. */
   size: number;
+  /** Unix permission bits (0o755...) from the external attributes of an archive made on Unix, else 0. */
+  mode: number;
 }
 
 const EOCD_SIGNATURE = 0x06054b50;
@@ -27,7 +29,10 @@ export function listZipEntries(zip: Buffer): ZipEntry[] {
     const nameLength = zip.readUInt16LE(at + 28);
     const extraLength = zip.readUInt16LE(at + 30);
     const commentLength = zip.readUInt16LE(at + 32);
+    // Version made by: host 3 is Unix, whose file mode is the external attributes' upper half.
+    const unix = zip.readUInt8(at + 5) === 3;
     entries.push({
+      mode: unix ? (zip.readUInt32LE(at + 38) >>> 16) & 0o7777 : 0,
       compressedSize: zip.readUInt32LE(at + 20),
       size: zip.readUInt32LE(at + 24),
       name: zip.toString('utf8', at + 46, at + 46 + nameLength),

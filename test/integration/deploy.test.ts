@@ -206,6 +206,8 @@ describe('package (no parameters)', () => {
       const env = (f.Environment as { Variables: Record<string, unknown> }).Variables;
       expect(env).toMatchObject({
         AUTORENEW_POLICY: `/var/task/dist/${fn}/policy.json`,
+        // scripts/heap-flags.sh, shipped in the zip (below): keeps NODE_OPTIONS' heap caps over the bootstrap's.
+        AWS_LAMBDA_EXEC_WRAPPER: `/var/task/dist/${fn}/heap-flags.sh`,
         AUTORENEW_ENDPOINT: 'https://domain.aliyuncs.com',
         AUTORENEW_SECRET_ID: 'aliyun-domain-autorenew/alibaba',
         AUTORENEW_TABLE: ref('LedgerTable'),
@@ -677,8 +679,15 @@ describe('package (no parameters)', () => {
     for (const fn of ['renew', 'check']) {
       const zipPath = join(defaultDir, '.serverless', `${fn}.zip`);
       expect((await stat(zipPath)).size).toBeLessThan(1024 * 1024);
-      const names = listZipEntries(await readFile(zipPath)).map((e) => e.name);
-      expect(names.sort()).toEqual([`dist/${fn}/index.js`, `dist/${fn}/index.js.map`, `dist/${fn}/policy.json`]);
+      const entries = listZipEntries(await readFile(zipPath));
+      expect(entries.map((e) => e.name).sort()).toEqual([
+        `dist/${fn}/heap-flags.sh`,
+        `dist/${fn}/index.js`,
+        `dist/${fn}/index.js.map`,
+        `dist/${fn}/policy.json`,
+      ]);
+      // The function's AWS_LAMBDA_EXEC_WRAPPER: the bootstrap refuses one that is not executable (exit 126).
+      expect(entries.find((e) => e.name === `dist/${fn}/heap-flags.sh`)?.mode).toBe(0o755);
       expect(await readFile(join(defaultDir, 'dist', fn, 'policy.json'), 'utf8')).toBe(policy);
       // What went into the bundle (its source map lists every input): never the CLI's embedded ledger (dynalite and
       // its native classic-level), and no package at all (the AWS SDK is the runtime's, kept external; the validator is lib/validate).
@@ -821,6 +830,7 @@ describe('package with two accounts (param accounts)', () => {
     for (const fn of ['renew', 'check']) {
       const names = listZipEntries(await readFile(join(accountsDir, '.serverless', `${fn}.zip`))).map((e) => e.name);
       expect(names.sort()).toEqual([
+        `dist/${fn}/heap-flags.sh`,
         `dist/${fn}/index.js`,
         `dist/${fn}/index.js.map`,
         `dist/${fn}/policies/intl-shop.json`,
