@@ -12,7 +12,7 @@ export interface BundleMeasure {
   bytes: number;
   /** The function's NODE_OPTIONS in serverless.yml (its heap flags): both loads below run with them. */
   nodeOptions: string[];
-  /** Median wall time of `node <nodeOptions> -e "require(bundle)"`, ms. */
+  /** Median wall time of `node <nodeOptions> entry.mjs <bundle>` (an ES module that requires it), ms. */
   loadMedianMs: number;
   /** The same for an empty file, ms. */
   emptyMedianMs: number;
@@ -47,9 +47,19 @@ function buildHandlers(): string {
   return dir;
 }
 
-function timeRequire(file: string, flags: readonly string[] = []): number {
+/**
+ * What starts the process: an ES module that requires the file, as Lambda's bootstrap (`/var/runtime/index.mjs`) loads
+ * a CommonJS handler. Its loader takes some built-in modules in first (node:fs/promises among them), so a handler is
+ * charged only for what it adds to such a process; until 2026-12-07 it was `node -e "require(file)"`, which charged
+ * a handler for those too (~4 ms of node:fs/promises with the heap flags).
+ */
+const ENTRY = ["import { createRequire } from 'node:module';", 'createRequire(import.meta.url)(process.argv[2]);'].join(
+  '\n',
+);
+
+function timeRequire(entry: string, file: string, flags: readonly string[] = []): number {
   const started = performance.now();
-  const run = spawnSync(process.execPath, [...flags, '-e', `require(${JSON.stringify(file)})`], { env: childEnv() });
+  const run = spawnSync(process.execPath, [...flags, entry, file], { env: childEnv() });
   const ms = performance.now() - started;
   if (run.status !== 0) throw new Error(`loading ${file} failed: ${run.stderr.toString().slice(0, 500)}`);
   return ms;
@@ -57,7 +67,7 @@ function timeRequire(file: string, flags: readonly string[] = []): number {
 
 /**
  * Sizes and load times of the renew and check bundles against an empty file: `runs` interleaved rounds of
- * `node <flags> -e "require(file)"`, medians. Each bundle and its empty file load with its function's NODE_OPTIONS:
+ * `node <flags> entry.mjs <file>` (ENTRY), medians. Each bundle and its empty file load with its function's NODE_OPTIONS:
  * a V8 flag (the heap sizes, which the Lambda runtime passes too) makes Node compile the built-in modules the bundle
  * requires (node:crypto) instead of using their code cache, ~10 ms here; without the flags the figure left out that
  * much of a cold start (and, until 2026-12-07, ~10 ms more of parsing the source map with --enable-source-maps).
@@ -69,6 +79,8 @@ export function measureBundles(runs = 20): BundleReport {
     const empty = join(dir, 'empty', 'index.js');
     mkdirSync(join(dir, 'empty'));
     writeFileSync(empty, '');
+    const entry = join(dir, 'entry.mjs');
+    writeFileSync(entry, ENTRY);
     const names = ['renew', 'check'] as const;
     const loads = names.map((name) => ({
       name,
@@ -78,12 +90,12 @@ export function measureBundles(runs = 20): BundleReport {
       emptyTimes: [] as number[],
     }));
     const plain: number[] = [];
-    timeRequire(empty); // warms the file cache and the node binary's pages
+    timeRequire(entry, empty); // warms the file cache and the node binary's pages
     for (let i = 0; i < runs; i++) {
-      plain.push(timeRequire(empty));
+      plain.push(timeRequire(entry, empty));
       for (const load of loads) {
-        load.emptyTimes.push(timeRequire(empty, load.flags));
-        load.times.push(timeRequire(load.file, load.flags));
+        load.emptyTimes.push(timeRequire(entry, empty, load.flags));
+        load.times.push(timeRequire(entry, load.file, load.flags));
       }
     }
     return {

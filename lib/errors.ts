@@ -115,7 +115,10 @@ export class DeploymentReadError extends AutorenewError {}
  * Lambda runtime's errorType (test/integration/error-names.test.ts).
  */
 export function nameErrorClasses(classes: Record<string, { prototype: Error }>): void {
-  for (const [name, errorClass] of Object.entries(classes)) errorClass.prototype.name = name;
+  // Not enumerable, like Error.prototype.name: copies of an error's own or enumerable keys stay as they were.
+  for (const [name, errorClass] of Object.entries(classes)) {
+    Object.defineProperty(errorClass.prototype, 'name', { value: name, writable: true, configurable: true });
+  }
 }
 
 nameErrorClasses({

@@ -1,8 +1,8 @@
+import { readFile } from 'node:fs/promises';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { SecretReader } from './aws/secrets-manager';
 import { SecretError } from './errors';
 import { sanitizeLine } from './notify/text/sanitize';
-import { readText } from './read-text';
 import { registerSecret } from './redact';
 import type { Credentials, CredentialsProvider } from './registrar/port';
 
@@ -180,7 +180,7 @@ export function createProfileCredentials(options: { name: string; file: string }
   const read = async (): Promise<Credentials> => {
     let text: string;
     try {
-      text = await readText(file);
+      text = await readFile(file, 'utf8');
     } catch (err) {
       throw new SecretError(
         `cannot read the Alibaba Cloud CLI config ${file} (${(err as NodeJS.ErrnoException).code ?? 'error'}) for profile ${name}; run \`aliyun configure --profile ${name}\`, or give the account accessKeyIdEnv/accessKeySecretEnv`,

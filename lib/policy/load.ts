@@ -1,5 +1,5 @@
+import { readFile } from 'node:fs/promises';
 import { type InputIssue, ValidationError } from '../errors';
-import { readText } from '../read-text';
 import type { Issue } from '../validate/issue';
 import { safeParse } from '../validate/parse';
 import type { Schema } from '../validate/schema';
@@ -71,7 +71,7 @@ export function parsePolicyText(text: string, file: string): Policy {
 export async function loadPolicyFile(path: string): Promise<Policy> {
   let text: string;
   try {
-    text = await readText(path);
+    text = await readFile(path, 'utf8');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     const what =

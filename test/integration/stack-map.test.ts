@@ -58,9 +58,35 @@ describe('mapErrorStack', () => {
     await expect(mapErrorStack('not an error', bundle)).resolves.toBeUndefined();
   });
 
-  it('withMappedStacks rethrows the same error, and passes results through', async () => {
+  it('leaves an error whose stack cannot be read as it is, and does not throw', async () => {
     const error = new Error('boom');
-    await expect(withMappedStacks(async () => Promise.reject(error))()).rejects.toBe(error);
-    await expect(withMappedStacks(async (a: number, b: number) => a + b)(2, 3)).resolves.toBe(5);
+    Object.defineProperty(error, 'stack', {
+      get() {
+        throw new Error('a stack getter that throws');
+      },
+    });
+    await expect(mapErrorStack(error, bundle)).resolves.toBeUndefined();
+  });
+});
+
+describe('withMappedStacks', () => {
+  it('rethrows the same error with its stack mapped, and passes results through', async () => {
+    writeFileSync(`${bundle}.map`, JSON.stringify(MAP));
+    const error = errorWith(`Error: boom\n    at f (${bundle}:1:12)`);
+    await expect(withMappedStacks(async () => Promise.reject(error), bundle)()).rejects.toBe(error);
+    expect(error.stack).toBe(`Error: boom\n    at f (${join(dir, '..', 'lib', 'b.ts')}:5:3)`);
+    await expect(withMappedStacks(async (a: number, b: number) => a + b, bundle)(2, 3)).resolves.toBe(5);
+  });
+
+  it('rethrows what was thrown when it is no Error, and an error whose stack getter throws', async () => {
+    await expect(withMappedStacks(async () => Promise.reject('a string'), bundle)()).rejects.toBe('a string');
+    await expect(withMappedStacks(async () => Promise.reject(undefined), bundle)()).rejects.toBeUndefined();
+    const error = new Error('boom');
+    Object.defineProperty(error, 'stack', {
+      get() {
+        throw new Error('a stack getter that throws');
+      },
+    });
+    await expect(withMappedStacks(async () => Promise.reject(error), bundle)()).rejects.toBe(error);
   });
 });
