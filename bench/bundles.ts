@@ -68,7 +68,7 @@ function timeRequire(entry: string, file: string, flags: readonly string[] = [])
 /**
  * Sizes and load times of the renew and check bundles against an empty file: `runs` interleaved rounds of
  * `node <flags> entry.mjs <file>` (ENTRY), medians. Each bundle and its empty file load with its function's NODE_OPTIONS:
- * a V8 flag (the heap sizes, which the Lambda runtime passes too) makes Node compile the built-in modules the bundle
+ * a V8 flag (the heap sizes; in Lambda also the bootstrap's --expose-gc) makes Node compile the built-in modules the bundle
  * requires (node:crypto) instead of using their code cache, ~10 ms here; without the flags the figure left out that
  * much of a cold start (and, until 2026-12-07, ~10 ms more of parsing the source map with --enable-source-maps).
  * The AWS SDK is external in the bundles (the Lambda runtime provides it); here it resolves from node_modules.

@@ -6,11 +6,18 @@
 # sizes"), would not apply. This drops each of the two from the command line when NODE_OPTIONS sets it itself, and
 # runs the rest unchanged, in order; without the flag in NODE_OPTIONS, or on the command line, it changes nothing.
 # (V8 takes these flags only in the --flag=value form; the bootstrap passes no arguments to its own script.)
-# POSIX sh, not bash: nothing guarantees bash in a runtime image.
+# POSIX sh, so bash (the bootstraps' own shell) and dash run it alike. LF line endings only (.gitattributes): a CR
+# after the shebang and the function does not start (the pipeline refuses such a file).
+# A function has one AWS_LAMBDA_EXEC_WRAPPER: a layer that needs its own must run this one's filter too.
 semi=no
 old=no
-case " $NODE_OPTIONS " in *" --max-semi-space-size="* | *" --max_semi_space_size="*) semi=yes ;; esac
-case " $NODE_OPTIONS " in *" --max-old-space-size="* | *" --max_old_space_size="*) old=yes ;; esac
+# Node also takes an option in double quotes in NODE_OPTIONS ("--max-old-space-size=256").
+case " ${NODE_OPTIONS-} " in
+  *" --max-semi-space-size="* | *" --max_semi_space_size="* | *' "--max-semi-space-size='* | *' "--max_semi_space_size='*) semi=yes ;;
+esac
+case " ${NODE_OPTIONS-} " in
+  *" --max-old-space-size="* | *" --max_old_space_size="* | *' "--max-old-space-size='* | *' "--max_old_space_size='*) old=yes ;;
+esac
 for arg do
   shift
   case "$arg" in

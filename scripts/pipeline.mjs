@@ -267,7 +267,7 @@ export async function prepareArtifacts(args, command = 'package') {
     console.log(`  copied ${policyPath} -> dist/${fn}/policy.json`);
     // The function's AWS_LAMBDA_EXEC_WRAPPER (serverless.yml): the bootstrap refuses a script that is not executable.
     const wrapper = join(ROOT, 'dist', fn, HEAP_FLAGS_WRAPPER);
-    await copyFile(join(ROOT, 'scripts', HEAP_FLAGS_WRAPPER), wrapper);
+    await copyFile(await checkedWrapper(), wrapper);
     await chmod(wrapper, 0o755);
     console.log(`  copied scripts/${HEAP_FLAGS_WRAPPER} -> dist/${fn}/${HEAP_FLAGS_WRAPPER}`);
     for (const [account, file] of accountPolicies) {
@@ -283,6 +283,23 @@ export async function prepareArtifacts(args, command = 'package') {
   console.log(`  ${relative(ROOT, await writeTableResource(ROOT))} (from lib/ledger/table.ts)`);
   console.log(`  ${relative(ROOT, await writeMetricNames(ROOT))} (from lib/metrics.ts)`);
   console.log(`  ${relative(ROOT, await writeIamFacts(ROOT))} (from lib/iam.ts)`);
+}
+
+/**
+ * The wrapper to ship (scripts/heap-flags.sh), refused with one line when a checkout gave it CR line endings:
+ * `#!/bin/sh\r` is no interpreter, and both functions would fail to start (exit 127) on every run after the deploy.
+ * @param {string} [file] the script (default: scripts/heap-flags.sh)
+ * @returns {Promise<string>} `file`
+ */
+export async function checkedWrapper(file = join(ROOT, 'scripts', HEAP_FLAGS_WRAPPER)) {
+  const text = await readFile(file, 'utf8');
+  if (!text.startsWith('#!/bin/sh\n') || text.includes('\r')) {
+    throw new PipelineError(
+      `${relative(ROOT, file)} has CR line endings or no "#!/bin/sh" first line, and the functions would not start ` +
+        "with it; give it LF line endings (sed -i 's/\\r$//' on it; .gitattributes asks git for LF in *.sh files)",
+    );
+  }
+  return file;
 }
 
 /**

@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
-import { accessSync, constants } from 'node:fs';
+import { accessSync, constants, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { functionNodeOptions } from '../../bench/child';
 import { PROCESS_TEST_TIMEOUT_MS } from '../helpers/timeouts';
@@ -49,8 +50,48 @@ function probe(command: string, args: string[], nodeOptions: string): Probe {
 }
 
 describe('the heap-flags wrapper (AWS_LAMBDA_EXEC_WRAPPER)', () => {
-  it('is executable in the repository (the pipeline copies it with mode 755 as well)', () => {
+  it('is executable in the repository, with LF line endings (the pipeline copies it with mode 755 as well)', () => {
     expect(() => accessSync(WRAPPER, constants.X_OK)).not.toThrow();
+    // `#!/bin/sh\r` is no interpreter: both functions would fail to start (exit 127).
+    const text = readFileSync(WRAPPER, 'utf8');
+    expect(text.startsWith('#!/bin/sh\n')).toBe(true);
+    expect(text.includes('\r')).toBe(false);
+  });
+
+  it('the pipeline refuses to ship a wrapper with CR line endings, and ships the repository one', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'autorenew-wrapper-'));
+    try {
+      const crlf = join(dir, 'heap-flags.sh');
+      writeFileSync(crlf, readFileSync(WRAPPER, 'utf8').replaceAll('\n', '\r\n'));
+      const check = (file?: string) =>
+        spawnSync(
+          process.execPath,
+          [
+            '--input-type=module',
+            '-e',
+            `import { checkedWrapper } from './scripts/pipeline.mjs';
+             console.log(await checkedWrapper(${file === undefined ? '' : JSON.stringify(file)}));`,
+          ],
+          { cwd: ROOT, encoding: 'utf8' },
+        );
+      const refused = check(crlf);
+      expect(refused.status).not.toBe(0);
+      expect(refused.stderr).toContain('has CR line endings or no "#!/bin/sh" first line');
+      const shipped = check();
+      expect(shipped.status).toBe(0);
+      expect(shipped.stdout.trim()).toBe(WRAPPER);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('sees a heap flag that NODE_OPTIONS gives in double quotes', () => {
+    const script = ['-e', PROBE];
+    const quoted = '"--max-old-space-size=150" --max-semi-space-size=4';
+    const intended = probe(process.execPath, script, quoted);
+    expect(probe(WRAPPER, [process.execPath, ...BOOTSTRAP_ARGS, ...script], quoted).heapLimitMb).toBe(
+      intended.heapLimitMb,
+    );
   });
 
   it.each(['renew', 'check'] as const)(
