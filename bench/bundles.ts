@@ -53,9 +53,9 @@ function buildHandlers(): string {
  * charged only for what it adds to such a process; until 2026-12-07 it was `node -e "require(file)"`, which charged
  * a handler for those too (~4 ms of node:fs/promises with the heap flags).
  */
-const ENTRY = ["import { createRequire } from 'node:module';", 'createRequire(import.meta.url)(process.argv[2]);'].join(
-  '\n',
-);
+const ENTRY = `import { createRequire } from 'node:module';
+createRequire(import.meta.url)(process.argv[2]);
+`;
 
 function timeRequire(entry: string, file: string, flags: readonly string[] = []): number {
   const started = performance.now();
