@@ -6,6 +6,7 @@ import type {
   ScanCommandInput,
   UpdateCommandInput,
 } from '@aws-sdk/lib-dynamodb';
+import { invalidResponse } from '../aws/client';
 import { mapWithLimit } from '../concurrency';
 import { type ErrorContext, LedgerConflictError, LedgerError } from '../errors';
 import { redact } from '../redact';
@@ -296,8 +297,17 @@ export function createDynamoLedger(options: DynamoLedgerOptions): DynamoLedger {
       const out = await sdk.send('BatchGet', {
         RequestItems: { [tableName]: { Keys: pending, ConsistentRead: true } },
       });
-      found.push(...(out.Responses?.[tableName] ?? []));
-      return out.UnprocessedKeys?.[tableName]?.Keys ?? [];
+      const got = out.Responses?.[tableName];
+      const unprocessed = out.UnprocessedKeys?.[tableName]?.Keys ?? [];
+      // DynamoDB lists every table asked for, empty when nothing matched: an answer without the list is not one, and
+      // read as "no claims" it let a run buy the domain another account's live claim held (review 2026-12-07).
+      if (!Array.isArray(got) && unprocessed.length < pending.length) {
+        throw invalidResponse(
+          `BatchGetItem answered without Responses.${tableName} (not DynamoDB's answer: check the ledger endpoint)`,
+        );
+      }
+      found.push(...(got ?? []));
+      return unprocessed;
     });
     return found;
   }
@@ -314,7 +324,13 @@ export function createDynamoLedger(options: DynamoLedgerOptions): DynamoLedger {
     do {
       try {
         const out = await send(start);
-        items.push(...(out.Items ?? []));
+        // A Query or Scan answer always has Items (empty when nothing matched); see batchGet.
+        if (!Array.isArray(out.Items)) {
+          throw invalidResponse(
+            `${operation} answered without Items (not DynamoDB's answer: check the ledger endpoint)`,
+          );
+        }
+        items.push(...out.Items);
         start = out.LastEvaluatedKey;
       } catch (err) {
         throw wrap(operation, err);

@@ -326,8 +326,9 @@ async function readBatch(
 /**
  * Marks our tasks for the buying runs (ranTaskMark) once they are known to have run for an entry not yet settled,
  * before its batch can close: once closed, its TaskNo is no longer skipped as ours, and the mark says it is (and
- * until when its rows are read). Known to have run: a row reads succeeded, or failed with the task finished
- * (`ranRows`, beside the confirmation listing); or an entry without a row reads renewed (`ranUnlisted`, after it).
+ * until when its rows are read). Known to have run: no unsettled row waits or executes, and one reads succeeded, or
+ * failed with the task finished (`ranRows`, beside the confirmation listing); or an entry without a row reads
+ * renewed (`ranUnlisted`, after it).
  * Put once, at the first such sight: a batch left open for a person writes nothing each hour. Never rejects: resolves
  * with the batches whose mark is not durable (a failed write), which step 3 leaves unrecorded (open, TaskNo ours).
  */
@@ -349,16 +350,17 @@ async function markRan(deps: JobDeps, batches: readonly Batch[], log: JobDeps['l
 }
 
 /**
- * The batches whose task has run a row of an unsettled entry: succeeded, or failed with the task finished (no
- * unsettled row waiting or executing, and the task list not saying it may run: a batch-mate's early failure while
- * the rest of the task waited days in the queue dated the mark days before the task ran; review 2026-12-05).
+ * The batches whose task has run its rows of the unsettled entries: none waiting or executing, and one succeeded, or
+ * one failed with the task list not saying it may run. A batch-mate's early row, failed (review 2026-12-05) or
+ * succeeded (review 2026-12-07), while the rest of the task waited days in the queue dated the mark days before
+ * the task ran, and a drifted lagging listing then bought the late row's domain again.
  */
 function ranRows(progress: readonly CheckProgress[]): Batch[] {
   return progress.flatMap(({ batch, details, taskMayRun }) => {
     if (!details) return [];
     const states = batch.entries.filter((e) => !e.outcome).map((e) => details.get(e.domain)?.state);
     const running = states.includes('waiting') || states.includes('executing');
-    const ran = states.includes('success') || (states.includes('failure') && !running && !taskMayRun);
+    const ran = !running && (states.includes('success') || (states.includes('failure') && !taskMayRun));
     return ran ? [batch] : [];
   });
 }

@@ -101,12 +101,18 @@ export async function reconcileBatch(
   const outOfTime = createOutOfTime(deps);
   const search = await searchTasks(deps, batch, startedAt, now, () => knownElsewhere(deps, batch), outOfTime);
   if (!search) return { kind: 'waiting', batch };
-  if (search.exact.length === 1 && search.touching.length === 1) {
+  // A domain released before the task showed is no longer held by this batch: adopted, the task would be skipped as
+  // ours by the buying run's guard for other tasks while its row for that domain still waited, and the domain bought
+  // again (review 2026-12-07: released while a batch-mate's look-up failed, then the task came out of the queue's
+  // lag). Left unadopted, the task is someone else's to that guard, which holds the domain while it may run.
+  const released = batch.entries.filter((e) => e.outcome === 'NOT_SUBMITTED').map((e) => e.domain);
+  if (search.exact.length === 1 && search.touching.length === 1 && released.length === 0) {
     return adopt(deps, batch, search.exact[0] as string, 'found in the task list');
   }
   if (search.touching.length > 0) {
     log.warn('tasks touch this batch, but not exactly one of them can be ours: a person must look', {
       tasks: search.touching,
+      ...(released.length > 0 ? { releasedBefore: released } : {}),
     });
     // The empty reads before this one no longer count towards a release: a task touched the batch since.
     const cleared = batch.emptyTaskReadsAtMs?.length
@@ -121,7 +127,10 @@ export async function reconcileBatch(
     if (renewed.size > 0) await markRenewedBy(deps, [...search.touching, ...search.holding]);
     const settled = renewed.size > 0 ? (await release(deps, cleared, [], renewed, 'settled')).batch : cleared;
     if (settled.status === 'CLOSED') return { kind: 'released', batch: settled, released: 0 };
-    return waitWithAlert(deps, settled, 'stuck', `candidate tasks ${search.touching.join(', ')}`);
+    const why = released.length
+      ? `; not adopted: ${released.join(', ')} released before it showed, and it may still renew them`
+      : '';
+    return waitWithAlert(deps, settled, 'stuck', `candidate tasks ${search.touching.join(', ')}${why}`);
   }
 
   // An empty read: it counts towards the release rule (one with `holding` tasks too; the release itself waits).

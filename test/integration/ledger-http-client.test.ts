@@ -1,10 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { peerClaimsOf } from '../../lib/compose/accounts';
 import { LedgerError } from '../../lib/errors';
 import { ensureTable } from '../../lib/ledger/create-table';
 import { createDynamoLedger } from '../../lib/ledger/dynamodb';
 import { createHttpLedgerSdk, DynamoServiceError, publicEndpoint } from '../../lib/ledger/dynamodb-http';
+import { given } from '../helpers/builder';
 import { createLocalDocumentClient } from '../helpers/ledger-contract';
 import { type LocalDynamo, startDynalite } from '../helpers/ledger-dynalite';
 
@@ -13,7 +15,7 @@ import { type LocalDynamo, startDynalite } from '../helpers/ledger-dynalite';
  * injects the partial faults a real network has: a 5xx, throttling, an answer lost after the write was applied, an
  * answer that never comes. The backoff sleeps are recorded, not waited.
  */
-type Fault = 'pass' | '500' | 'throttle' | 'apply-then-drop' | 'hang' | 'garbled';
+type Fault = 'pass' | '500' | 'throttle' | 'apply-then-drop' | 'hang' | 'garbled' | 'empty-object';
 
 let dynamo: LocalDynamo;
 let proxy: Server;
@@ -51,6 +53,11 @@ beforeAll(async () => {
       if (fault === 'garbled') {
         res.writeHead(200, { 'content-type': 'application/x-amz-json-1.0' });
         res.end('<html>gateway</html>');
+        return;
+      }
+      if (fault === 'empty-object') {
+        res.writeHead(200, { 'content-type': 'application/x-amz-json-1.0' });
+        res.end('{}'); // JSON, but without the answer's list: a gateway or a cut-down stand-in, not DynamoDB
         return;
       }
       if (fault === '500') {
@@ -176,6 +183,62 @@ describe("the ledger's HTTP client", () => {
     expect(err).toMatchObject({ code: 'InvalidResponse' });
     expect((err as Error).message).toMatch(/HTTP 200 with a body that is not a JSON object/);
     sdk.destroy();
+  });
+
+  test('a read answered with a JSON object but no item list is an error, never "nothing there" (M1)', async () => {
+    // DynamoDB always answers BatchGetItem with Responses.<table> (an empty list when nothing matched) and a Query or
+    // Scan with Items. A `{}` read as "no claims" let a run buy the domain another account's live claim held.
+    const ledger = proxiedLedger();
+    const domain = `held-${randomUUID().slice(0, 8)}.com`;
+    const expiryMs = Date.UTC(2027, 0, 10);
+    const claimed = await ledger.claim({
+      domain,
+      expiryMs,
+      batchId: 'b-1',
+      attemptId: 'run-1/b-1',
+      years: 1,
+      nowMs: Date.UTC(2027, 0, 1),
+      maxAttempts: 3,
+    });
+    expect(claimed.ok).toBe(true);
+    await expect(ledger.getClaims([{ domain, expiryMs }])).resolves.toHaveLength(1);
+    faults = ['empty-object'];
+    const batch = await ledger.getClaims([{ domain, expiryMs }]).catch((e: unknown) => e);
+    expect(batch).toBeInstanceOf(LedgerError);
+    expect((batch as Error).message).toMatch(/getClaims failed \(.*BatchGetItem.*Responses/);
+    faults = ['empty-object'];
+    const query = await ledger.listClaimsForDomain(domain).catch((e: unknown) => e);
+    expect(query).toBeInstanceOf(LedgerError);
+    expect((query as Error).message).toMatch(/listClaimsForDomain failed \(.*Items/);
+    // Answered as DynamoDB answers, the same read finds the claim again.
+    await expect(ledger.listClaimsForDomain(domain)).resolves.toHaveLength(1);
+    ledger.destroy();
+  });
+
+  test("such an answer to the other account's claims read buys nothing: its live claim still holds the domain", async () => {
+    const t = await given({ domains: ['a.com+5d'] });
+    const expiryMs = t.registrar.domains.get('a.com')?.expiresAtMs as number;
+    const peer = createDynamoLedger({
+      tableName: TABLE,
+      account: `peer-${randomUUID().slice(0, 8)}`,
+      clientConfig: { endpoint: proxyUrl, region: 'us-east-1', credentials: CREDENTIALS, sleep: async () => {} },
+    });
+    const held = await peer.claim({
+      domain: 'a.com',
+      expiryMs,
+      batchId: 'peer-batch',
+      attemptId: 'peer-run/peer-batch',
+      years: 1,
+      nowMs: t.clock.now(),
+      maxAttempts: 3,
+    });
+    expect(held.ok).toBe(true);
+    // Every read of the peer's claims from here on is answered `{}` (the peer's ledger is the only one behind the proxy).
+    faults = Array.from({ length: 20 }, () => 'empty-object' as const);
+    await t.renew({ deps: { peerClaims: peerClaimsOf([peer]) } }).catch(() => undefined);
+    expect(seen.filter((s) => s.fault === 'empty-object').length).toBeGreaterThan(0);
+    expect(t.registrar.submissions()).toStrictEqual([]);
+    peer.destroy();
   });
 
   test('an answer that never comes times out and is retried', async () => {

@@ -2,6 +2,7 @@ import { AmbiguousOutcomeError } from '../../lib/errors';
 import { executeRenew } from '../../lib/jobs';
 import type { Ledger } from '../../lib/ledger/port';
 import type { Registrar } from '../../lib/registrar/port';
+import { addYearsUtc } from '../../lib/renewal/dates';
 import { domainKey } from '../../lib/sandbox/tld';
 import { given, parseDomain } from '../helpers/builder';
 import {
@@ -350,6 +351,39 @@ describe('the ran-task mark when a batch-mate fails early (review 2026-12-05, ro
     }
     expect(await open(t)).toEqual([]);
     // Put when a.com's row ran, not when b.com's row failed while the rest of the task waited.
+    expect(puts.map((p) => p.at)).toEqual([t.clock.now()]);
+    t.advance('1h');
+    await t.renew({ deps: { registrar: listingOnly(t.registrar, 'a.com', oldA + HOUR, reg) } });
+    expect(t.registrar.submissions().filter((s) => s.domainName === 'a.com')).toHaveLength(1);
+  });
+
+  test('nor does a batch-mate whose row SUCCEEDS early (review 2026-12-07)', async () => {
+    // The same hole by the other branch: ranRows marked on any succeeded row, whatever still waited.
+    const t = await given({ domains: ['a.com+10d', 'b.com+10d'], rejectStaleExpiry: false });
+    const oldA = t.expiry('a.com') as number;
+    const oldB = t.expiry('b.com') as number;
+    t.registrar.faults.queueMs = () => 50 * HOUR;
+    // b.com's row ran at once and succeeded (its expiry shows it) while the rest of the task waits in the queue.
+    t.registrar.faults.failDomain = (d) => (d === 'b.com' ? 'its row ran earlier (test)' : undefined);
+    const reg = rewritingRows(t.registrar, (row) =>
+      row.domainName === 'b.com' ? { ...row, state: 'success', updatedAtMs: row.updatedAtMs ?? t.clock.now() } : row,
+    );
+    await t.renew({ deps: { registrar: reg } });
+    showingExpiry(t.registrar, 'b.com', addYearsUtc(oldB, 1));
+    const puts: { key: string; at: number }[] = [];
+    const ledger: Ledger = {
+      ...t.ledger,
+      putMarks: async (keys, nowMs) => {
+        for (const key of keys) if (key.startsWith('ran-task:')) puts.push({ key, at: nowMs });
+        return t.ledger.putMarks(keys, nowMs);
+      },
+    };
+    for (let h = 0; h < 51; h++) {
+      t.advance('1h');
+      await t.check({ deps: { registrar: reg, ledger } });
+    }
+    expect(await open(t)).toEqual([]);
+    expect(t.expiry('a.com')).toBe(addYearsUtc(oldA, 1));
     expect(puts.map((p) => p.at)).toEqual([t.clock.now()]);
     t.advance('1h');
     await t.renew({ deps: { registrar: listingOnly(t.registrar, 'a.com', oldA + HOUR, reg) } });
