@@ -81,7 +81,9 @@ export const closeBatchCommand: Command = async (args, io) => {
           ? 'renewed meanwhile (its claim was confirmed): recorded so'
           : action === 'settled'
             ? 'no live claim left (settled elsewhere); nothing to release'
-            : `${values.yes ? 'released' : 'would be released'}; the next renew run buys it if it is due and not held`;
+            : action === 'row-renewed'
+              ? `its task's row says renewed: ${values.yes ? 'closed' : 'would be closed'} as renewed elsewhere, so no account buys this expiry again; \`autorenew retry ${entry.domain}\` if the console shows it was not renewed`
+              : `${values.yes ? 'released' : 'would be released'}; the next renew run buys it if it is due and not held`;
       io.out(terminalLine(`${entry.domain} (expiry ${formatDateUtc(entry.expiryMs)}): ${what}`));
     }
     if (!values.yes) {

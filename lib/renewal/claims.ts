@@ -170,6 +170,19 @@ export const transitions = {
     message: o.message,
     nextEligibleAtMs: o.nowMs,
   }),
+  /**
+   * Closed by a person (`autorenew close-batch`) while its task's row said renewed and check could not confirm it (the
+   * domain moved to another account, its expiry moved oddly): `renewed-elsewhere`, as check's own shown-renewed
+   * failure, so no account buys the key by itself until a person resets it (`autorenew retry <domain>`). Released as
+   * not-submitted, the other accounts' guard read it as nothing bought (review 2026-12-07).
+   */
+  closeRowRenewed: (c: Claim, o: { message: string; nowMs: number }): Claim => ({
+    ...base(c),
+    status: 'FAILED',
+    code: RENEWED_ELSEWHERE_CODE,
+    message: o.message,
+    nextEligibleAtMs: o.nowMs,
+  }),
   /** A live claim whose batch is missing: moved under a new UNKNOWN batch that check settles (TaskNo kept). */
   rehome: (c: Claim, batchId: string): Claim => ({
     ...c,

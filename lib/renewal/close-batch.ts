@@ -23,8 +23,12 @@ const SUPERSEDED: ReadonlySet<string> = new Set(['unknown', 'stuck', 'lapse-risk
 /** What the close does (or would do) to one unsettled entry, read from its claim. */
 export interface ClosedEntry {
   entry: BatchEntry;
-  /** `released`: its live claim is freed; `renewed`: its claim was confirmed meanwhile; `settled`: no live claim. */
-  action: 'released' | 'renewed' | 'settled';
+  /**
+   * `released`: its live claim is freed; `renewed`: its claim was confirmed meanwhile; `settled`: no live claim;
+   * `row-renewed`: its task's row said renewed though check could not confirm it (its live claim is kept from being
+   * bought again by any account until `autorenew retry <domain>`).
+   */
+  action: 'released' | 'renewed' | 'settled' | 'row-renewed';
 }
 
 export interface CloseBatchResult {
@@ -98,8 +102,14 @@ export async function closeBatchByHand(
   const carried = [...claimsOf.values()].flat().flatMap((c) => (isLive(c) && c.taskNo ? [c.taskNo] : []));
   const taskNos = new Set([...(batch.taskNo ? [batch.taskNo] : []), ...carried]);
   const taskCheck = !tasks ? 'skipped' : taskNos.size > 0 ? 'read' : 'no-task';
-  if (tasks) for (const taskNo of taskNos) await refuseWhileTaskHolds(tasks, batch, taskNo, sinceMs);
+  const rowRenewed = new Set<string>();
+  if (tasks) {
+    for (const taskNo of taskNos) {
+      for (const domain of await refuseWhileTaskHolds(tasks, batch, taskNo, sinceMs)) rowRenewed.add(domain);
+    }
+  }
   const message = boundText(`closed by hand: ${reason}`);
+  const rowMessage = boundText(`${message}; its task's row said renewed: not bought again until \`autorenew retry\``);
   const unsettled: ClosedEntry[] = [];
   const renewedAt = new Map<string, number>();
   for (const entry of open) {
@@ -111,12 +121,15 @@ export async function closeBatchByHand(
       continue;
     }
     const live = claims.filter(isLive);
-    unsettled.push({ entry, action: live.length > 0 ? 'released' : 'settled' });
+    const shown = rowRenewed.has(entry.domain);
+    unsettled.push({ entry, action: live.length === 0 ? 'settled' : shown ? 'row-renewed' : 'released' });
     if (!write) continue;
     for (const claim of live) {
       const previous = [claim.previousTaskNos ?? [], claim.taskNo ?? [], batch.taskNo ?? []].flat();
       await ledger.saveClaim({
-        ...transitions.release(claim, { message, nowMs }),
+        ...(shown
+          ? transitions.closeRowRenewed(claim, { message: rowMessage, nowMs })
+          : transitions.release(claim, { message, nowMs })),
         ...(previous.length > 0 ? { previousTaskNos: [...new Set(previous)] } : {}),
         updatedAtMs: nowMs,
       });
@@ -126,7 +139,9 @@ export async function closeBatchByHand(
   const entries = batch.entries.map((e): BatchEntry => {
     if (e.outcome) return e;
     const newExpiryMs = renewedAt.get(e.domain);
-    if (newExpiryMs === undefined) return { ...e, outcome: 'NOT_SUBMITTED', message };
+    if (newExpiryMs === undefined) {
+      return { ...e, outcome: 'NOT_SUBMITTED', message: rowRenewed.has(e.domain) ? rowMessage : message };
+    }
     const { message: _note, ...settled } = e; // an open entry's note (entry-notes.ts) ends with it
     return { ...settled, outcome: 'RENEWED', newExpiryMs };
   });
@@ -151,8 +166,14 @@ export async function closeBatchByHand(
  * check confirms once the expiry shows. Only rows that failed, or none at all, in a task the task list shows finished
  * (or cancelled) leave a close to the person: a task still queued may list no row yet, or run a failed row again
  * (review 2026-12-04), so those are read with the task's state (the task list around `sinceMs`, epoch ms).
+ * @returns the unsettled entries whose row says succeeded (left to the person: moved oddly, or not in the account)
  */
-async function refuseWhileTaskHolds(tasks: TaskReader, batch: Batch, taskNo: string, sinceMs: number): Promise<void> {
+async function refuseWhileTaskHolds(
+  tasks: TaskReader,
+  batch: Batch,
+  taskNo: string,
+  sinceMs: number,
+): Promise<string[]> {
   const unreadable = (err: unknown) =>
     new InputError(
       `batch ${batch.batchId} is not closed: its task ${taskNo} could not be read (${err instanceof Error ? err.message : String(err)}); try again, or, once the console task list shows nothing of it waiting or running, close with --no-task-check; nothing was written`,
@@ -200,7 +221,9 @@ async function refuseWhileTaskHolds(tasks: TaskReader, batch: Batch, taskNo: str
       );
     }
   }
-  if (held.length === 0) return;
+  if (held.length === 0) {
+    return batch.entries.filter((e) => !e.outcome && rows.get(e.domain)?.state === 'success').map((e) => e.domain);
+  }
   throw new InputError(
     `batch ${batch.batchId} is not closed: its task ${taskNo} still holds ${held.join(', ')} at the registrar. Let the check job settle it; to stop a queued renewal, cancel the task in the console first, then close (--no-task-check closes without this read, when the console shows nothing will run). Nothing was written`,
   );

@@ -112,11 +112,14 @@ export function outcomesForNotice(batch: Batch, notice: PendingNotice, nowMs: nu
         // Closed by a person: a line for each entry they released; the others' lines come with `final`.
         const byHand = batch.error.message;
         return batch.entries
-          .filter((e) => e.outcome === 'NOT_SUBMITTED' && e.message === byHand)
+          .filter((e) => e.outcome === 'NOT_SUBMITTED' && e.message?.startsWith(byHand))
           .map((e) => ({
             ...base(e),
             event: 'resolved',
-            reason: `${byHand}; released, the next renew run buys it if it is due`,
+            reason:
+              e.message === byHand
+                ? `${byHand}; released, the next renew run buys it if it is due`
+                : (e.message ?? byHand),
           }));
       }
       return batch.entries.flatMap((e): DomainOutcome[] => {
