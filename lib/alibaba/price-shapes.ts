@@ -241,11 +241,28 @@ const ONE_YEAR_MONTHS = 12;
  * CheckDomain's one-year renew fee in `currency`: the `StaticPriceInfo` row with action `renew` and period 12, else,
  * only with `usePrice` (policy money.checkDomainPrice "use"), a positive `Price`. UNCONFIRMED: that CheckDomain
  * prices the renewal of a domain the caller owns at all, that `renew` rows exist (only `activate` is documented),
+ * what the static rows say of a premium name (never read for one: `premiumKnown`, or the answer's Premium flag),
  * and that `Price` (documented as the premium REGISTRATION price, so by default not read) is the renew fee. The
  * amounts are read in the currency asked for as `FeeCurrency` (the docs call `money` yuan and give `Price` no unit:
  * also UNCONFIRMED).
  */
-export function readCheckDomainPrice(fee: CheckDomainFee, currency: string, usePrice = false): PriceReading {
+export function readCheckDomainPrice(
+  fee: CheckDomainFee,
+  currency: string,
+  usePrice = false,
+  premiumKnown = false,
+): PriceReading {
+  // A premium name renews at the registry's real-time price; `StaticPriceInfo` (静态价格信息) is the ordinary one, as a
+  // table's price is: priced from it, a premium name passed every money limit at 79 CNY and was charged its premium
+  // price (review 2026-12-07). Only `Price`, with money.checkDomainPrice "use", prices a name known to be premium (the
+  // listing, an earlier answer or this one says so).
+  if (premiumKnown || fee.premium) {
+    const positive = fee.price !== undefined && Number(fee.price) > 0;
+    if (positive && usePrice) return readAmount(fee.price, currency, 'CheckDomain Price');
+    return {
+      why: `CheckDomain: a premium name is not priced from its static (ordinary) renew row${positive ? `; its Price (${String(fee.price)}) is not read as one unless money.checkDomainPrice is "use"` : ''}`,
+    };
+  }
   const rows = fee.rows.filter(
     (r) => r.action?.toLowerCase() === 'renew' && Number(r.period) === ONE_YEAR_MONTHS && r.money !== undefined,
   );

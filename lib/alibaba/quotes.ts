@@ -24,7 +24,10 @@ interface QuoteRun {
    * Still unpriced, by normalised name: the requested spelling, the reasons gathered so far, and whether an answer
    * called it premium (kept even when that answer gave no usable price).
    */
-  open: Map<string, { domainName: string; whys: string[]; premium?: boolean; suspect?: boolean }>;
+  open: Map<
+    string,
+    { domainName: string; whys: string[]; premium?: boolean; suspect?: boolean; listedPremium?: boolean }
+  >;
   quotes: Quote[];
   unavailable: Unavailable[];
   /** The first answer that priced a name in another currency (QuoteAnswer.foreignCurrency). */
@@ -151,7 +154,7 @@ async function priceCheckDomain(caller: Caller, run: QuoteRun, usePrice: boolean
       const about = answer.fee.domainName !== undefined ? normalizeDomain(answer.fee.domainName) : key;
       const reading: PriceReading =
         about === key
-          ? readCheckDomainPrice(answer.fee, run.currency, usePrice)
+          ? readCheckDomainPrice(answer.fee, run.currency, usePrice, entry.premium || entry.listedPremium)
           : { why: `CheckDomain answered for ${about}, not ${key}; not used`, suspect: true };
       settle(run, key, reading, 'checkdomain', about === key ? answer.fee.premium : undefined);
     } catch (error) {
@@ -165,7 +168,7 @@ async function priceCheckDomain(caller: Caller, run: QuoteRun, usePrice: boolean
  * per request), then CheckDomain for the domains it did not price. A source refused once is skipped for the rest of
  * the call and listed in `unavailable`; every requested domain ends in `quotes` or `unpriced`, once (duplicates
  * and spelling variants of one name count once, under the normalised name; the first spelling is the one sent). `QuoteRequest.premium` is not sent: both
- * answers price premium names themselves. Requests go one after another, under the caller's QPS budget.
+ * answers price premium names themselves; it only keeps CheckDomain's static (ordinary) rows from pricing a premium name. Requests go one after another, under the caller's QPS budget.
  */
 export async function quoteRenewals(
   caller: Caller,
@@ -188,7 +191,9 @@ export async function quoteRenewals(
   const run: QuoteRun = { currency, open: new Map(), quotes: [], unavailable: [] };
   for (const item of items) {
     const key = normalizeDomain(item.domainName);
-    if (!run.open.has(key)) run.open.set(key, { domainName: item.domainName, whys: [] });
+    const listed = item.premium ? { listedPremium: true } : {};
+    if (!run.open.has(key)) run.open.set(key, { domainName: item.domainName, whys: [], ...listed });
+    else if (item.premium) Object.assign(run.open.get(key) as object, listed);
   }
   if (run.open.size > 0 && source.realTimePrice) await priceRealtime(caller, run, chunkSize);
   if (run.open.size > 0) await priceCheckDomain(caller, run, source.useCheckDomainPrice === true);

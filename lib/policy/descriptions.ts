@@ -86,7 +86,7 @@ export const POLICY_DESCRIPTIONS: Readonly<Record<string, string>> = {
   'money.balanceUnreadable':
     '"stop": when the balance cannot be read nothing is bought; "continue": buy within the other limits, also without the balance\'s check that the account\'s currency is money.currency (a real-time price states its currency; CheckDomain and the international site state none, and the table is trusted to be in the account\'s currency). The digest says which.',
   'money.checkDomainPrice':
-    'CheckDomain\'s Price is documented only as a premium word\'s registration price: "ignore" (only a renew row of its price list prices; else the next source) or "use" (a positive Price counts as one year of renewal: UNCONFIRMED, check one against the console first).',
+    'CheckDomain\'s Price is documented only as a premium word\'s registration price: "ignore" (only a renew row of its price list prices, and never a premium name: the rows are its ordinary price; else the next source) or "use" (a positive Price counts as one year of renewal: UNCONFIRMED, check one against the console first).',
   'money.registrarAutoRenew':
     'A domain with Alibaba\'s own auto-renew on: "skip" (it may be bought by Alibaba too; reported) or "renew".',
 };

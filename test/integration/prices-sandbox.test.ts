@@ -103,10 +103,11 @@ describe('quoteRenewals against the sandbox', () => {
 
   it.each([
     ['QueryDomainRealTimePrice', {}, 'realtime'],
+    // A premium name is priced by CheckDomain's Price only, with money.checkDomainPrice "use" (not its static row).
     ['CheckDomain', { faults: { refusals: { QueryDomainRealTimePrice: 'InvalidAction' as const } } }, 'checkdomain'],
   ])('a quote from %s carries its Premium flag: only gold.com is premium', async (_action, options, source) => {
     await start(options);
-    const answer = await registrarFor(sandbox).quoteRenewals!(FIVE, 'CNY');
+    const answer = await registrarFor(sandbox).quoteRenewals!(FIVE, 'CNY', { useCheckDomainPrice: true });
     expect(answer.quotes.map((q) => q.source)).toEqual(FIVE.map(() => source));
     expect(answer.quotes.filter((q) => q.premium).map((q) => q.domainName)).toEqual(['gold.com']);
   });
@@ -132,12 +133,21 @@ describe('quoteRenewals against the sandbox', () => {
       expect(priced(answer)).toEqual({
         'alpha.com': '6900 CNY checkdomain',
         'beta.cn': '3900 CNY checkdomain',
-        'gold.com': '138888 CNY checkdomain',
         'odd.xyz': '1622 CNY checkdomain',
         'auto.org': '8500 CNY checkdomain',
       });
       expect(answer.unavailable).toEqual([{ source: 'realtime', code, message: expect.any(String) }]);
-      expect(answer.unpriced).toEqual([]);
+      // The premium name: not from the static renew row (an ordinary price at the registrar, UNCONFIRMED), and its
+      // Price only with money.checkDomainPrice "use" (review 2026-12-07).
+      expect(answer.unpriced).toEqual([
+        expect.objectContaining({
+          domainName: 'gold.com',
+          premium: true,
+          why: expect.stringMatching(
+            /premium name is not priced from its static \(ordinary\) renew row; its Price \(1388\.88\)/,
+          ),
+        }),
+      ]);
       expect(requestsOf('QueryDomainRealTimePrice')).toBe(sent);
       expect(requestsOf('CheckDomain')).toBe(5);
     },

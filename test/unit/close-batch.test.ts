@@ -374,7 +374,9 @@ describe('closeBatchByHand (autorenew close-batch): a way out of a batch check c
     expect(closed.batch.status).toBe('CLOSED');
     expect(closed.unsettled.map((u) => u.action)).toStrictEqual(['row-renewed']);
     await t.check({ deps: { ledger: ledgerA } }); // the resolved notice says why it is not released
-    expect(t.notifier.sent.at(-1)?.email).toMatch(/moved\.com.*closed by hand: pushed to b; its task's row said renewed/);
+    expect(t.notifier.sent.at(-1)?.email).toMatch(
+      /moved\.com.*closed by hand: pushed to b; its task's row said renewed/,
+    );
     await renewB('b-1');
     expect(regB.submissions()).toStrictEqual([]);
     // Nor does a buy it again by itself: only `autorenew retry moved.com` would.
