@@ -324,71 +324,62 @@ describe('our own task whose row plainly failed', () => {
 
 const HOUR = 3_600_000;
 
-describe('the ran-task mark when a batch-mate fails early (review 2026-12-05, round 3)', () => {
-  test('a batch-mate whose row fails while the others still wait does not date the ran-task mark before the task ran', async () => {
-    // ranRows marks on `failure && !taskMayRun`; readWhetherTaskMayRun returns false whenever another unsettled row
-    // still waits (it only "decides" with none waiting), so b's early failure puts ran-task at ~T0+1h. Put once: when
-    // a.com's row runs 50 h later the mark is not refreshed. At T0+52h the task is neither recent by creation nor
-    // by its mark: the renew run never reads it, and a drifted lagging listing buys a.com a second time.
-    const t = await given({ domains: ['a.com+10d', 'b.com+10d'], rejectStaleExpiry: false });
-    const oldA = t.expiry('a.com') as number;
-    t.registrar.faults.queueMs = () => 50 * HOUR;
-    t.registrar.faults.failDomain = (d) => (d === 'b.com' ? 'registry said no (test)' : undefined);
-    // b.com's row reads failed from the start (a row that fails at once while the rest of the task is queued).
-    const reg = rewritingRows(t.registrar, failingRow('b.com'));
-    await t.renew({ deps: { registrar: reg } });
-    const puts: { key: string; at: number }[] = [];
-    const ledger: Ledger = {
-      ...t.ledger,
-      putMarks: async (keys, nowMs) => {
-        for (const key of keys) if (key.startsWith('ran-task:')) puts.push({ key, at: nowMs });
-        return t.ledger.putMarks(keys, nowMs);
-      },
-    };
-    for (let h = 0; h < 51; h++) {
-      t.advance('1h');
-      await t.check({ deps: { registrar: reg, ledger } });
-    }
-    expect(await open(t)).toEqual([]);
-    // Put when a.com's row ran, not when b.com's row failed while the rest of the task waited.
-    expect(puts.map((p) => p.at)).toEqual([t.clock.now()]);
+/**
+ * a.com's row waits 50 h in the queue while b.com's row runs at once: `early` says how b.com's row reads. Checks
+ * hourly until the batch closes, then a drifted lagging listing shows a.com at its old expiry. Returns the times
+ * the ran-task mark was put.
+ */
+async function batchMateRunsEarly(early: 'failed' | 'succeeded') {
+  const t = await given({ domains: ['a.com+10d', 'b.com+10d'], rejectStaleExpiry: false });
+  const oldA = t.expiry('a.com') as number;
+  const oldB = t.expiry('b.com') as number;
+  t.registrar.faults.queueMs = () => 50 * HOUR;
+  t.registrar.faults.failDomain = (d) => (d === 'b.com' ? 'registry said no (test)' : undefined);
+  const reg = rewritingRows(
+    t.registrar,
+    early === 'failed'
+      ? failingRow('b.com')
+      : (row) =>
+          row.domainName === 'b.com'
+            ? { ...row, state: 'success', updatedAtMs: row.updatedAtMs ?? t.clock.now() }
+            : row,
+  );
+  await t.renew({ deps: { registrar: reg } });
+  if (early === 'succeeded') showingExpiry(t.registrar, 'b.com', addYearsUtc(oldB, 1));
+  const puts: number[] = [];
+  const ledger: Ledger = {
+    ...t.ledger,
+    putMarks: async (keys, nowMs) => {
+      if (keys.some((key) => key.startsWith('ran-task:'))) puts.push(nowMs);
+      return t.ledger.putMarks(keys, nowMs);
+    },
+  };
+  for (let h = 0; h < 51; h++) {
     t.advance('1h');
-    await t.renew({ deps: { registrar: listingOnly(t.registrar, 'a.com', oldA + HOUR, reg) } });
-    expect(t.registrar.submissions().filter((s) => s.domainName === 'a.com')).toHaveLength(1);
-  });
+    await t.check({ deps: { registrar: reg, ledger } });
+  }
+  expect(await open(t)).toEqual([]);
+  expect(t.expiry('a.com')).toBe(addYearsUtc(oldA, 1));
+  const closedAt = t.clock.now();
+  t.advance('1h');
+  await t.renew({ deps: { registrar: listingOnly(t.registrar, 'a.com', oldA + HOUR, reg) } });
+  return { t, puts, closedAt };
+}
 
-  test('nor does a batch-mate whose row SUCCEEDS early (review 2026-12-07)', async () => {
-    // The same hole by the other branch: ranRows marked on any succeeded row, whatever still waited.
-    const t = await given({ domains: ['a.com+10d', 'b.com+10d'], rejectStaleExpiry: false });
-    const oldA = t.expiry('a.com') as number;
-    const oldB = t.expiry('b.com') as number;
-    t.registrar.faults.queueMs = () => 50 * HOUR;
-    // b.com's row ran at once and succeeded (its expiry shows it) while the rest of the task waits in the queue.
-    t.registrar.faults.failDomain = (d) => (d === 'b.com' ? 'its row ran earlier (test)' : undefined);
-    const reg = rewritingRows(t.registrar, (row) =>
-      row.domainName === 'b.com' ? { ...row, state: 'success', updatedAtMs: row.updatedAtMs ?? t.clock.now() } : row,
-    );
-    await t.renew({ deps: { registrar: reg } });
-    showingExpiry(t.registrar, 'b.com', addYearsUtc(oldB, 1));
-    const puts: { key: string; at: number }[] = [];
-    const ledger: Ledger = {
-      ...t.ledger,
-      putMarks: async (keys, nowMs) => {
-        for (const key of keys) if (key.startsWith('ran-task:')) puts.push({ key, at: nowMs });
-        return t.ledger.putMarks(keys, nowMs);
-      },
-    };
-    for (let h = 0; h < 51; h++) {
-      t.advance('1h');
-      await t.check({ deps: { registrar: reg, ledger } });
-    }
-    expect(await open(t)).toEqual([]);
-    expect(t.expiry('a.com')).toBe(addYearsUtc(oldA, 1));
-    expect(puts.map((p) => p.at)).toEqual([t.clock.now()]);
-    t.advance('1h');
-    await t.renew({ deps: { registrar: listingOnly(t.registrar, 'a.com', oldA + HOUR, reg) } });
-    expect(t.registrar.submissions().filter((s) => s.domainName === 'a.com')).toHaveLength(1);
-  });
+describe('the ran-task mark when a batch-mate runs early (review 2026-12-05, round 3; 2026-12-07)', () => {
+  // ranRows marked on `failure && !taskMayRun` (readWhetherTaskMayRun returns false whenever another unsettled row
+  // still waits: it only "decides" with none waiting), and on any succeeded row, so b's early row put ran-task at
+  // ~T0+1h. Put once: when a.com's row ran 50 h later the mark was not refreshed. At T0+52h the task was neither
+  // recent by creation nor by its mark: the renew run never read it, and a drifted lagging listing bought a.com again.
+  test.each(['failed', 'succeeded'] as const)(
+    'a batch-mate whose row %s while the others still wait does not date the mark before the task ran',
+    async (early) => {
+      const { t, puts, closedAt } = await batchMateRunsEarly(early);
+      // Put when a.com's row ran, not when b.com's ran while the rest of the task waited.
+      expect(puts).toEqual([closedAt]);
+      expect(t.registrar.submissions().filter((s) => s.domainName === 'a.com')).toHaveLength(1);
+    },
+  );
 });
 
 /**
