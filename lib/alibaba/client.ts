@@ -118,6 +118,13 @@ function validateRenewRequest(request: RenewBatchRequest, dialect: Dialect): voi
  * The Registrar port over the Alibaba Domain API (V1 RPC, HMAC-SHA1, POST form bodies): typed operations, strict
  * response checks, a shared QPS budget, timeouts, and retries that never resend a paid call whose outcome is unknown.
  */
+
+/** A Domain-intl listing page: its rows have no group field, so every domain's group is unstated. */
+function parseGrouplessDomainPage(body: unknown): ReturnType<typeof parseDomainPage> {
+  const page = parseDomainPage(body);
+  return { ...page, items: page.items.map((d) => ({ ...d, groupUnstated: true as const })) };
+}
+
 /**
  * The registrar adapter. Without `priced` it has no `quoteRenewals`: the check job, which never asks for a price, is
  * built so and does not load the price code (lib/alibaba/registrar.ts adds it).
@@ -197,7 +204,7 @@ export function createAlibabaClient(
       return await listAll(
         'QueryDomainList',
         (pageNum) => ({ ...filter, ...buildPageParams(pageNum, pageSize) }),
-        parseDomainPage,
+        dialect.listsGroups ? parseDomainPage : parseGrouplessDomainPage,
         (d) => d.domainName,
         {},
         query.onPage,

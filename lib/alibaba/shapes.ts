@@ -66,6 +66,9 @@ export function parseWith<S extends Schema>(schema: S, body: unknown): Output<S>
  */
 function pagedSchema<I extends Schema>(itemKey: string, item: I) {
   return object({
+    // A 200 that says Success:false did not run: with totals of 0 it read as an empty account, and every due domain
+    // went unmentioned that day (review 2026-12-07). Only `true` or absent is an answer.
+    Success: maybe(literal(true, () => 'the answer says Success:false (the registrar did not run the query)')),
     TotalItemNum: count,
     TotalPageNum: count,
     Data: optional(nullable(object({ [itemKey]: optional(array(item)) }))),

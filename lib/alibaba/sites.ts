@@ -42,11 +42,25 @@ export interface Dialect {
   realTimePrice: boolean;
   /** `QueryDomainByDomainName` answers carry `DomainStatus` (else the standing is derived from the expiry). */
   lookupHasStatus: boolean;
+  /** `QueryDomainList` rows carry the domain's group (`DomainGroupName`); Domain-intl's have no group field. */
+  listsGroups: boolean;
 }
 
 export const DIALECTS: Readonly<Record<string, Dialect>> = {
-  '2018-01-29': { version: '2018-01-29', permitPremiumRenew: true, realTimePrice: true, lookupHasStatus: true },
-  '2017-12-18': { version: '2017-12-18', permitPremiumRenew: false, realTimePrice: false, lookupHasStatus: false },
+  '2018-01-29': {
+    version: '2018-01-29',
+    permitPremiumRenew: true,
+    realTimePrice: true,
+    lookupHasStatus: true,
+    listsGroups: true,
+  },
+  '2017-12-18': {
+    version: '2017-12-18',
+    permitPremiumRenew: false,
+    realTimePrice: false,
+    lookupHasStatus: false,
+    listsGroups: false,
+  },
 };
 
 /** The dialect of an API version; InputError naming the variable for a version this adapter does not speak. */

@@ -21,6 +21,12 @@ export interface EffectiveSettings {
    * now (review 2026-12-06, round 8: the group rule won and the named domain was bought).
    */
   conflict?: string;
+  /**
+   * A rule matching by `groups` that comes before any rule naming the domain, when the listing cannot say its group
+   * (ListedDomain.groupUnstated): whether it applies is unknown, so the domain is never bought while it is (review
+   * 2026-12-07: on Domain-intl a "never renew" group was bought, and a domain only a group rule renewed lapsed).
+   */
+  groupUnknown?: string;
 }
 
 const compiled = new WeakMap<PolicyRule, RegExp[]>();
@@ -30,8 +36,12 @@ const compiled = new WeakMap<PolicyRule, RegExp[]>();
  * characters including dots; IDN names compared in both Unicode and punycode form) or `groups` entry
  * (case-insensitive) fits wins, and its fields override `defaults`.
  */
-export function resolveRule(policy: Policy, domain: Pick<ListedDomain, 'domainName' | 'groupName'>): EffectiveSettings {
+export function resolveRule(
+  policy: Policy,
+  domain: Pick<ListedDomain, 'domainName' | 'groupName' | 'groupUnstated'>,
+): EffectiveSettings {
   const rule = findRule(policy, domain);
+  const unknown = domain.groupUnstated ? findUnknownGroupRule(policy, rule) : undefined;
   const d = policy.defaults;
   const coupon = rule?.coupon ?? d.coupon;
   const promotion = rule?.promotion ?? d.promotion;
@@ -40,6 +50,7 @@ export function resolveRule(policy: Policy, domain: Pick<ListedDomain, 'domainNa
   return {
     ...(rule ? { rule: rule.name } : {}),
     ...(conflict ? { conflict: conflict.name } : {}),
+    ...(unknown ? { groupUnknown: unknown.name } : {}),
     renew,
     years: rule?.years ?? d.years,
     daysBeforeExpiry: rule?.window?.daysBeforeExpiry ?? policy.window.daysBeforeExpiry,
@@ -70,6 +81,12 @@ function findNamedConflict(
       (r.renew ?? policy.defaults.renew) !== renew &&
       (r.match ?? []).some((p) => !p.includes('*') && matchesGlob(p, domainName)),
   );
+}
+
+/** The first rule with `groups` before `matched` (or anywhere, when no rule matched by name). */
+function findUnknownGroupRule(policy: Policy, matched: PolicyRule | undefined): PolicyRule | undefined {
+  const before = matched ? policy.rules.slice(0, policy.rules.indexOf(matched)) : policy.rules;
+  return before.find((r) => (r.groups?.length ?? 0) > 0);
 }
 
 /** The first rule matching `domain`, if any. */

@@ -41,6 +41,11 @@ export interface ListedDomain {
   premiumUnstated?: true;
   groupId?: string;
   groupName?: string;
+  /**
+   * The listing cannot say the domain's group (Domain-intl's has no group field): a `groups` rule can be neither
+   * matched nor ruled out, so one that comes before any rule naming the domain leaves it unbought (`group-unknown`).
+   */
+  groupUnstated?: true;
   domainType?: string;
   /** DomainAuditStatus (real-name verification): FAILED, SUCCEED, NONAUDIT, AUDITING. */
   auditStatus?: string;

@@ -56,6 +56,7 @@ export interface ForecastRenewal {
 export type ForecastSkipReason =
   | 'opted-out'
   | 'rule-conflict'
+  | 'group-unknown'
   | 'premium'
   | 'redemption'
   | 'past-window'
@@ -174,6 +175,7 @@ export function forecastRenewals(input: ForecastInput): Forecast {
     // The planner's order of reasons (lib/renewal/plan.ts decideOne).
     if (domain.standing === 'redemption' || nowMs - expiry > GRACE_DAYS * DAY_MS) skip('redemption');
     else if (settings.conflict) skip('rule-conflict');
+    else if (settings.groupUnknown) skip('group-unknown');
     else if (!settings.renew) skip('opted-out');
     else if (nowMs - expiry > settings.daysAfterExpiry * DAY_MS) skip('past-window');
     else if (domain.premium && !policy.limits.allowPremium) skip('premium');

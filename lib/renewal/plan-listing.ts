@@ -215,7 +215,15 @@ export async function listAndPlan(
   // Sent and not charged yet, as of now: an overlapping run may have sent since the open batches were read at the
   // start (review 2026-12-03: two runs spent the same balance). One more read, only when a balance was read.
   const sentSince = balanceRead?.state === 'read' ? await deps.ledger.listOpenBatches() : open;
-  const others = sentSince.filter((b) => options.runId === undefined || b.runId !== options.runId);
+  // This run's own intents, taken ahead from its draft, are the spend its money pass decides. Lambda may deliver one
+  // event twice under one request id, so a batch of this runId whose submit started is another invocation's order,
+  // not charged yet (review 2026-12-07: left out, the second delivery spent the balance again); with several
+  // accounts the room also knows the attempts written in this process.
+  const own = (b: Batch) =>
+    b.runId === options.runId &&
+    b.submitStartedAtMs === undefined &&
+    (deps.runClaims?.isRunAttempt(b.attemptId) ?? true);
+  const others = sentSince.filter((b) => options.runId === undefined || !own(b));
   const balanceFor =
     balanceRead?.state === 'read'
       ? await readCommitted(deps, policy, balanceRead, others, domains, firstBook, nowMs)

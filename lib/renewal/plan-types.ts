@@ -11,6 +11,8 @@ export const REASONS = {
   'opted-out': 'the matching rule says renew: false',
   'rule-conflict':
     'the first matching rule (by its groups) and a later rule that names it outright disagree on whether to renew it: never bought while they do; put the rule that names it first, or take the name out of it',
+  'group-unknown':
+    "a rule matching by groups comes before any rule naming it, and this site's listing does not say a domain's group (Domain-intl has no group field): never bought while it cannot be told; match it by name (rules[].match) instead",
   'at-max-term': 'no whole year fits within limits.maxYearsAhead',
   premium: 'premium domain and limits.allowPremium is false',
   redemption: 'past the grace period: needs redemption, which this tool never buys',

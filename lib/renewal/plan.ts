@@ -135,6 +135,7 @@ function decideOne(domain: ListedDomain, input: PlanInput, duplicate: boolean, u
 
   if (domain.standing === 'redemption' || nowMs - expiry > GRACE_DAYS * DAY_MS) return no('redemption');
   if (settings.conflict) return no('rule-conflict');
+  if (settings.groupUnknown) return no('group-unknown');
   if (!settings.renew) return no('opted-out');
   const dueAtMs = expiry - settings.daysBeforeExpiry * DAY_MS;
   if (nowMs < dueAtMs) {

@@ -14,6 +14,8 @@ export const WILL_LAPSE_REASONS: readonly Reason[] = [
   'premium',
   // Two rules disagree about it (the person may want either): a person must settle the policy.
   'rule-conflict',
+  // A group rule may or may not apply and the listing cannot say: a person must name it in the policy.
+  'group-unknown',
   'at-max-term',
   'max-attempts',
   // Its retry would come after the last day it is bought: only a person can renew it in time (review 2026-12-06).

@@ -74,6 +74,45 @@ describe('the international site (Domain-intl 2017-12-18) against the sandbox', 
     expect(duplicateSubmissions(world.sandbox)).toEqual([]);
   });
 
+  // Review 2026-12-07: Domain-intl's listing has no group field, so a `groups` rule matched nothing there: a "never
+  // renew" group was bought, and a domain only a group rule renews was `opted-out` (no will-lapse line) and lapsed.
+  it.each([
+    ['a "never renew" group rule', { rules: [{ name: 'let-legacy-lapse', groups: ['Legacy'], renew: false }] }],
+    [
+      'a group rule the only one that renews',
+      { defaults: { renew: false }, rules: [{ name: 'keep-brand', groups: ['Legacy'], renew: true }] },
+    ],
+  ])('%s: the group cannot be read here, so the domain is not bought and a person is told', async (_case, rules) => {
+    world = await startWorld({
+      sandbox: {
+        nowMs: NOW,
+        currency: 'USD',
+        fixture: {
+          balance: 500,
+          domains: [
+            { domainName: 'old-brand.com', expiresAtMs: NOW + 2 * DAY_MS, price: 12.5, groupName: 'Legacy' },
+            { domainName: 'named.com', expiresAtMs: NOW + 3 * DAY_MS, price: 12.5 },
+          ],
+        },
+      },
+      policy: {
+        money: { currency: 'USD', checkDomainPrice: 'use' },
+        ...rules,
+        // A rule by name before the group rule decides without the group.
+        rules: [{ name: 'by-name', match: ['named.com'], renew: true }, ...rules.rules],
+      },
+      client: { apiVersion: INTL_VERSION },
+    });
+    const renew = await executeRenew(world.deps(), { policy: world.policy, dryRun: false });
+    expect(world.sandbox.state().submissions.map((s) => s.domainName)).toEqual(['named.com']);
+    expect(renew.plan.decisions.find((d) => d.domain.domainName === 'old-brand.com')).toMatchObject({
+      action: 'skip',
+      reason: 'group-unknown',
+    });
+    const published = world.notifier.sent.map((m) => m.email).join('\n');
+    expect(published).toMatch(/Will lapse \(\d+\)[\s\S]*- old-brand\.com: /);
+  });
+
   it("by default CheckDomain's Price prices nothing: without a price table, nothing is bought and people are told", async () => {
     world = await startWorld({
       sandbox: {

@@ -401,6 +401,27 @@ describe('paged reads', () => {
     }
   });
 
+  it('refuses a page that says Success:false, even with totals of 0: never an empty account (review 2026-12-07)', async () => {
+    const refused = {
+      Success: false,
+      Code: 'InternalError',
+      Message: 'unknown error',
+      TotalItemNum: 0,
+      TotalPageNum: 0,
+    };
+    for (const data of [{ Data: { Domain: [] } }, {}]) {
+      const { registrar } = makeRegistrar(() => ok({ ...refused, ...data }));
+      await expect(registrar.listDomains({})).rejects.toBeInstanceOf(AmbiguousOutcomeError);
+    }
+    const tasks = makeRegistrar(() => ok({ ...refused, Data: { TaskInfo: [] } })).registrar;
+    await expect(tasks.listTasks({ fromMs: 0, toMs: 1 })).rejects.toBeInstanceOf(AmbiguousOutcomeError);
+    const details = makeRegistrar(() => ok({ ...refused, Data: { TaskDetail: [] } })).registrar;
+    await expect(details.listTaskDetails('T-1')).rejects.toBeInstanceOf(AmbiguousOutcomeError);
+    // An answer that says Success:true is read as usual.
+    const fine = makeRegistrar(() => ok({ Success: true, TotalItemNum: 0, TotalPageNum: 0, Data: { Domain: [] } }));
+    await expect(fine.registrar.listDomains({})).resolves.toEqual([]);
+  });
+
   it('reads a group id or status sent as a number (review 2026-12-04)', async () => {
     // DomainGroupId is a string in QueryDomainList but an integer in QueryDomainByDomainName (the API docs' own
     // trap): one listed as a number made its page an invalid answer, and the whole run failed before planning.

@@ -302,6 +302,35 @@ describe('the balance covers only part of what is due', () => {
   });
 });
 
+describe('one schedule event delivered twice (one awsRequestId, so one runId) and the balance', () => {
+  // Review 2026-12-07: the money pass left out every open batch of its own runId (meant for this invocation's own
+  // claim-ahead intents), so the second delivery left out the first's sent, not yet charged orders and spent the
+  // balance again, past limits.minBalanceAfter and past the balance itself.
+  test.each([
+    ['the same runId', 'aws-request-1'],
+    ['control: another runId', 'aws-request-2'],
+  ])("%s: the second run counts the first one's uncharged orders and buys nothing more", async (_case, secondRunId) => {
+    // 69 CNY each; the balance 158 covers two of them and the reserve of 20.
+    const t = await given({
+      domains: ['a.com+5d', 'b.com+6d', 'c.com+7d', 'd.com+8d'],
+      balance: '158',
+      policy: { limits: { minBalanceAfter: '20' } },
+    });
+    t.registrar.faults.queueMs = () => 6 * 3_600_000; // queued: not charged yet
+    const ordered = () =>
+      t.registrar
+        .submissions()
+        .map((s) => s.domainName)
+        .sort();
+    await executeRenew(t.deps(), { policy: t.policy, dryRun: false, runId: 'aws-request-1' });
+    expect(ordered()).toEqual(['a.com', 'b.com']);
+    t.advance('2m');
+    const second = await executeRenew(t.deps(), { policy: t.policy, dryRun: false, runId: secondRunId });
+    expect(ordered()).toEqual(['a.com', 'b.com']);
+    expect(second.plan.money?.balance).toMatchObject({ committed: { minor: 13800, currency: 'CNY' } });
+  });
+});
+
 describe('money limits', () => {
   test("a run that sends after UTC midnight takes the new day: two runs cannot each spend a day's cap on one day (review 2026-12-04)", async () => {
     // Run A plans at 23:59:30 and, its listing taking 60 s, sends at 00:00:30 on the day's counters of the day

@@ -217,6 +217,23 @@ describe('planRenewals: rules', () => {
     ]);
   });
 
+  test('a listing that cannot say the group: a group rule before any rule naming the domain leaves it unbought', () => {
+    const unstated = { groupUnstated: true as const };
+    const p = plan([domain('a.net', due, unstated), domain('b.net', due + 1, unstated), domain('c.net', due + 2)], {
+      rules: [
+        { name: 'a-by-name', match: ['a.net'] },
+        { name: 'brand', groups: ['Brand'], renew: false },
+        { name: 'b-by-name', match: ['b.net'] },
+      ],
+    });
+    expect(p.decisions.map((d) => [d.domain.domainName, d.action, d.reason])).toEqual([
+      ['a.net', 'renew', 'due'],
+      ['b.net', 'skip', 'group-unknown'],
+      // A listing that says there is no group: the group rule does not apply.
+      ['c.net', 'renew', 'due'],
+    ]);
+  });
+
   test('upper-case names match lower-case patterns; IDN names match in Unicode and punycode', () => {
     const rules = [
       { name: 'upper', match: ['example.com'], years: 2 },
