@@ -308,8 +308,18 @@ export async function deliverNotices(
   if (deps.notifier.recordsDelivery === false) return true;
   // While chat targets are retried, nothing is marked sent: the next run includes it all again. After the publish,
   // the marks and each batch's sent notices are separate items, written together; a write that fails only means
-  // that notice may be sent again.
-  if (targetsPending) return true;
+  // that notice may be sent again. Except a mark that covers no line (a job that stopped running): its alert names
+  // the hours, so each retry was a new digest and SNS sent the same alert, SMS and all, every hour until the target
+  // gave up (review 2026-12-07). SNS has it; the target misses that one alert, and the email says it failed.
+  if (targetsPending) {
+    const lineless = (input.extra?.marks ?? []).filter((m) => m.covers.length === 0).map((m) => m.mark);
+    if (lineless.length > 0) {
+      await deps.ledger.putMarks(lineless, nowMs).catch((err) => {
+        deps.log.warn('could not record an alert as sent; it may be sent again', describeError(err));
+      });
+    }
+    return true;
+  }
   // A one-time mark whose line the email could not list for size stays unwritten, so a later digest names it first
   // (review 2026-12-03: an upcoming line cut this way still started its notice period, and the domain was bought
   // without anyone having seen it named). Each listed line's mark is written, so the rest move up: it converges.
