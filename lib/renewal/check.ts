@@ -8,7 +8,7 @@ import { isNotInAccount } from '../registrar/not-in-account';
 import type { TaskDetail } from '../registrar/port';
 import { applyToClaims, isFixableByPerson, isLive, transitions } from './claims';
 import { readCurrentExpiries } from './confirm-expiry';
-import { formatDateUtc, HOUR_MS } from './dates';
+import { DAY_MS, formatDateUtc, GRACE_DAYS, HOUR_MS } from './dates';
 import type { JobDeps } from './deps';
 import { hasHeldFailureNote, hasNote, heldFailureNote, NOT_IN_ACCOUNT, TASK_SAYS_RENEWED } from './entry-notes';
 import { ranTaskMark } from './foreign-tasks';
@@ -540,17 +540,19 @@ const EARLY_STUCK_MARGIN_MS = 12 * HOUR_MS;
 /**
  * How long after its submit a batch is stuck, ms: notify.stuckAfterHours, or EARLY_STUCK_MS when a renewal of it
  * would lapse before that alert is due or within EARLY_STUCK_MARGIN_MS after it (review 2026-12-04: a retry sent
- * hours before the expiry was first paged after it). Not for one already expired at the submit (in its grace period
- * the normal alert is soon enough), nor an unknown batch (it has its lapse-risk alert).
+ * hours before the expiry was first paged after it). For one already expired at the submit the end of its grace
+ * period counts instead (review 2026-12-07: bought on the last grace day, its queued task was first paged 16 h into
+ * redemption, which this tool never buys). Not for an unknown batch (it has its lapse-risk alert).
  */
 function computeStuckAfterMs(policy: Policy, batch: Batch): number {
   const since = batch.submitStartedAtMs ?? batch.createdAtMs;
   const stuckAfterMs = policy.notify.stuckAfterHours * HOUR_MS;
   const lapsesFirst =
     batch.status === 'SUBMITTED' &&
-    batch.entries.some(
-      (e) => !e.outcome && e.expiryMs > since && e.expiryMs < since + stuckAfterMs + EARLY_STUCK_MARGIN_MS,
-    );
+    batch.entries.some((e) => {
+      const lastMs = e.expiryMs > since ? e.expiryMs : e.expiryMs + GRACE_DAYS * DAY_MS;
+      return !e.outcome && lastMs > since && lastMs < since + stuckAfterMs + EARLY_STUCK_MARGIN_MS;
+    });
   return lapsesFirst ? Math.min(stuckAfterMs, EARLY_STUCK_MS) : stuckAfterMs;
 }
 

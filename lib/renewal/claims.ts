@@ -108,7 +108,15 @@ export const transitions = {
     status: 'FAILED' as const,
     attempts: c.attempts + (o.final && !o.shared ? 1 : 0),
     ...(o.final && o.shared ? { alone: true } : {}),
-    nextEligibleAtMs: o.final ? o.nowMs + o.retryAfterHours * HOUR_MS : o.nowMs,
+    // The hour of slack `fail` has: read seconds after the run started (it lists first), the next daily run, which
+    // plans from its own start, came too early, and every refusal waited two days (review 2026-12-07).
+    nextEligibleAtMs: o.final
+      ? o.nowMs +
+        Math.max(
+          o.retryAfterHours * HOUR_MS - RETRY_SCHEDULE_SLACK_MS,
+          Math.min(o.retryAfterHours * HOUR_MS, RETRY_AFTER_READ_MAX_MS),
+        )
+      : o.nowMs,
     code: o.code,
     message: o.message,
   }),

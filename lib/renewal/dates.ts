@@ -8,6 +8,8 @@
 
 /** One day: 24 h in ms. */
 export const DAY_MS = 86_400_000;
+/** Grace period after expiry, days; past it a domain needs redemption, which this tool never buys. */
+export const GRACE_DAYS = 30;
 /** One hour in ms. */
 export const HOUR_MS = 3_600_000;
 

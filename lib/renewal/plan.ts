@@ -2,7 +2,7 @@ import { batchEntryCostBytes, MAX_BATCH_LISTS_BYTES } from '../ledger/items';
 import { resolveRule } from '../policy/match';
 import type { Policy } from '../policy/schema';
 import type { ListedDomain } from '../registrar/port';
-import { addYearsUtc, DAY_MS, daysUntil, HOUR_MS } from './dates';
+import { addYearsUtc, DAY_MS, daysUntil, GRACE_DAYS, HOUR_MS } from './dates';
 import { JUST_RENEWED_MS } from './foreign-tasks';
 import { noticeDaysOf } from './notice';
 import {
@@ -27,8 +27,7 @@ import {
  *   addYearsUtc(now, maxYearsAhead)` (calendar years, UTC).
  */
 
-/** Grace period after expiry; past it a domain needs redemption, which this tool never buys. */
-export const GRACE_DAYS = 30;
+export { GRACE_DAYS } from './dates';
 
 /**
  * How long after our renewal was confirmed the listing may still show the old expiry before the domain is told
