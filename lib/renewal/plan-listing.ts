@@ -215,10 +215,9 @@ export async function listAndPlan(
   // Sent and not charged yet, as of now: an overlapping run may have sent since the open batches were read at the
   // start (review 2026-12-03: two runs spent the same balance). One more read, only when a balance was read.
   const sentSince = balanceRead?.state === 'read' ? await deps.ledger.listOpenBatches() : open;
-  // This run's own intents, taken ahead from its draft, are the spend its money pass decides. Lambda may deliver one
-  // event twice under one request id, so a batch of this runId whose submit started is another invocation's order,
-  // not charged yet (review 2026-12-07: left out, the second delivery spent the balance again); with several
-  // accounts the room also knows the attempts written in this process.
+  // This run's own intents, taken ahead from its draft, are the spend its money pass decides: told by the attempt ids
+  // this process wrote (runRenew's runClaims). Lambda may deliver one event twice under one request id: by run id,
+  // the second delivery left out the first's orders, sent or not, and spent the balance again (review 2026-12-07).
   const own = (b: Batch) =>
     b.runId === options.runId &&
     b.submitStartedAtMs === undefined &&

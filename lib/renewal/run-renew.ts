@@ -16,7 +16,7 @@ import { type BatchWork, createClaimAhead } from './claim-ahead';
 import type { JobDeps } from './deps';
 import { queuedTaskMark } from './foreign-tasks';
 import { listAndPlan } from './plan-listing';
-import type { Decision, Plan, PlannedBatch } from './plan-types';
+import { claimKey, type Decision, type Plan, type PlannedBatch } from './plan-types';
 import {
   type BatchResult,
   leftOutBefore,
@@ -111,6 +111,7 @@ export async function runRenew(
     global?: { cap: number; share: (demand: number) => Promise<number> };
   },
 ): Promise<RenewRun> {
+  deps = withOwnAttempts(deps);
   const { policy, runId } = options;
   const log = deps.log.child({ runId, job: 'renew' });
   // Claims are taken while the money pass runs, except in a dry run (nothing is written) and under a guard (a
@@ -442,4 +443,26 @@ export async function runRenew(
       if (granted < planned.items.length && countLimited) break;
     }
   }
+}
+
+/**
+ * `deps` whose runClaims also knows the attempts this invocation writes, with one account as with several: the
+ * money pass tells its own unsent intents by them (plan-listing.ts). By run id, the second of two overlapping
+ * deliveries of one event (Lambda keeps the request id) took the first's unsent intent for its own, left its cost
+ * out, and spent the reserve again (review 2026-12-07). Without a room, `take` keeps every key, as no room does.
+ */
+function withOwnAttempts(deps: JobDeps): JobDeps {
+  const attempts = new Set<string>();
+  const room = deps.runClaims;
+  return {
+    ...deps,
+    runClaims: {
+      noteAttempt: (attemptId) => {
+        attempts.add(attemptId);
+        room?.noteAttempt(attemptId);
+      },
+      isRunAttempt: (attemptId) => attempts.has(attemptId) || (room?.isRunAttempt(attemptId) ?? false),
+      take: (entries) => room?.take(entries) ?? new Set(entries.map((e) => claimKey(e.domain, e.expiryMs))),
+    },
+  };
 }
