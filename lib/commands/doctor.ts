@@ -2,7 +2,7 @@ import { isAbsolute, resolve } from 'node:path';
 import { type Account, labelOf, namesAccounts } from '../accounts';
 import { checkPolicyFlag, configForAccount } from '../compose/accounts';
 import { buildBilling, buildCredentials, buildRegistrar } from '../compose/adapters';
-import { openLocalLedger } from '../compose/local';
+import { newLocalLedgerDir, openLocalLedger } from '../compose/local';
 import { type Config, isSandboxEndpoint, readConfig } from '../config';
 import type { StackReader } from '../deployment/stack';
 import { AuthRejectedError, AutorenewError, RegistrarError, ValidationError } from '../errors';
@@ -378,6 +378,17 @@ export async function runDoctor(
   // A missing or foreign table is already a FAIL; opening it as a ledger could only repeat that (or, against a local
   // endpoint override, create it: doctor writes nothing).
   if (resources.some((c) => c.name === 'ledger table' && c.status === 'FAIL')) return checks;
+  // Nor an embedded ledger where none is yet: opened, it was created, and a renew run here then did not warn that it
+  // started on an empty ledger (review 2026-12-07).
+  const none = newLocalLedgerDir(io, config);
+  if (none !== undefined) {
+    checks.push({
+      status: 'warn',
+      name: 'ledger',
+      detail: `no embedded ledger at ${none} yet: a renew run here starts an empty one; if autorenew runs from another directory, set AUTORENEW_LEDGER_DIR to its ledger`,
+    });
+    return checks;
+  }
   try {
     // Read-only: a table missing at a local endpoint override is reported, never created.
     const opened = await openLocalLedger(io, config, env, { createTable: false });

@@ -212,6 +212,12 @@ export function newLocalLedgerDir(
   return existsSync(join(dir, 'dynalite')) ? undefined : dir;
 }
 
+/** Whether none of `ledgers` has a renew run recorded (their keyspaces of one embedded ledger). */
+async function everyAccountLacksRenewRun(ledgers: readonly Ledger[]): Promise<boolean> {
+  const runs = await Promise.all(ledgers.map((l) => l.lastRun('renew')));
+  return runs.every((r) => r === undefined);
+}
+
 /**
  * A stage's ledger as a CLI run uses it: its run records are the stage's functions' own. A hand run (a dry run too)
  * recorded as the last renew run silenced check's "the renew job has not run" alert for another 36 hours, and let
@@ -264,13 +270,20 @@ export async function openLocalAccounts(io: CliIO, options: LocalOptions): Promi
   const clock = await selectClock(config, options);
   const policies = await loadPolicies(io, config);
   // The embedded ledger lives under the working directory by default: run from another one, a renew started on an
-  // empty ledger, without the holds, failures and records of what was bought (review 2026-12-04).
-  if (options.buying && !config.dryRun && newLocalLedgerDir(io, config) !== undefined) {
+  // empty ledger, without the holds, failures and records of what was bought (review 2026-12-04). One that only the
+  // free commands (plan, forecast) created is as empty, and renew said nothing there (review 2026-12-07): no renew
+  // run recorded for any account counts too.
+  const fresh = options.buying && !config.dryRun && newLocalLedgerDir(io, config) !== undefined;
+  const opened = await openLocalLedger(io, config, env);
+  const warnEmpty = options.buying && !config.dryRun && config.table === undefined;
+  const unread =
+    warnEmpty && !fresh && (await everyAccountLacksRenewRun(config.accounts.map((a) => opened.forAccount(a.name))));
+  if (fresh || unread) {
+    const where = resolve(io.cwd, config.ledgerDir);
     io.err(
-      `autorenew: a new, empty ledger at ${resolve(io.cwd, config.ledgerDir)}: this run knows of nothing bought, held or failed before. If autorenew ran before from another directory, stop now and set AUTORENEW_LEDGER_DIR to that ledger`,
+      `autorenew: ${fresh ? 'a new, empty ledger' : 'no renew run is recorded in the ledger'} at ${where}: this run knows of nothing bought, held or failed before. If autorenew ran before from another directory, stop now and set AUTORENEW_LEDGER_DIR to that ledger`,
     );
   }
-  const opened = await openLocalLedger(io, config, env);
   const write = options.notifyTo === 'err' ? io.err : io.out;
   const log = createLogger({ level: options.verbose ? 'debug' : 'warn', sink: io.err });
   const runId = randomUUID();
