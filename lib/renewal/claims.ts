@@ -185,11 +185,8 @@ export const transitions = {
    * not-submitted, the other accounts' guard read it as nothing bought (review 2026-12-07).
    */
   closeRowRenewed: (c: Claim, o: { message: string; nowMs: number }): Claim => ({
-    ...base(c),
-    status: 'FAILED',
+    ...transitions.release(c, o),
     code: RENEWED_ELSEWHERE_CODE,
-    message: o.message,
-    nextEligibleAtMs: o.nowMs,
   }),
   /** A live claim whose batch is missing: moved under a new UNKNOWN batch that check settles (TaskNo kept). */
   rehome: (c: Claim, batchId: string): Claim => ({
