@@ -114,16 +114,16 @@ function validateRenewRequest(request: RenewBatchRequest, dialect: Dialect): voi
   }
 }
 
-/**
- * The Registrar port over the Alibaba Domain API (V1 RPC, HMAC-SHA1, POST form bodies): typed operations, strict
- * response checks, a shared QPS budget, timeouts, and retries that never resend a paid call whose outcome is unknown.
- */
-
 /** A Domain-intl listing page: its rows have no group field, so every domain's group is unstated. */
 function parseGrouplessDomainPage(body: unknown): ReturnType<typeof parseDomainPage> {
   const page = parseDomainPage(body);
   return { ...page, items: page.items.map((d) => ({ ...d, groupUnstated: true as const })) };
 }
+
+/**
+ * The Registrar port over the Alibaba Domain API (V1 RPC, HMAC-SHA1, POST form bodies): typed operations, strict
+ * response checks, a shared QPS budget, timeouts, and retries that never resend a paid call whose outcome is unknown.
+ */
 
 /**
  * The registrar adapter. Without `priced` it has no `quoteRenewals`: the check job, which never asks for a price, is

@@ -168,7 +168,8 @@ async function priceCheckDomain(caller: Caller, run: QuoteRun, usePrice: boolean
  * per request), then CheckDomain for the domains it did not price. A source refused once is skipped for the rest of
  * the call and listed in `unavailable`; every requested domain ends in `quotes` or `unpriced`, once (duplicates
  * and spelling variants of one name count once, under the normalised name; the first spelling is the one sent). `QuoteRequest.premium` is not sent: both
- * answers price premium names themselves; it only keeps CheckDomain's static (ordinary) rows from pricing a premium name. Requests go one after another, under the caller's QPS budget.
+ * answers price premium names themselves; it only keeps CheckDomain's static (ordinary) rows from pricing a premium
+ * name. Requests go one after another, under the caller's QPS budget.
  */
 export async function quoteRenewals(
   caller: Caller,
