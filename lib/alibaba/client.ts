@@ -114,10 +114,13 @@ function validateRenewRequest(request: RenewBatchRequest, dialect: Dialect): voi
   }
 }
 
-/** A Domain-intl listing page: its rows have no group field, so every domain's group is unstated. */
+/** A Domain-intl listing page: its rows have no group field, so a domain's group is unstated unless a row says it. */
 function parseGrouplessDomainPage(body: unknown): ReturnType<typeof parseDomainPage> {
   const page = parseDomainPage(body);
-  return { ...page, items: page.items.map((d) => ({ ...d, groupUnstated: true as const })) };
+  return {
+    ...page,
+    items: page.items.map((d) => (d.groupName === undefined ? { ...d, groupUnstated: true as const } : d)),
+  };
 }
 
 /**

@@ -350,17 +350,18 @@ async function markRan(deps: JobDeps, batches: readonly Batch[], log: JobDeps['l
 }
 
 /**
- * The batches whose task has run its rows of the unsettled entries: none waiting or executing, and one succeeded, or
- * one failed with the task list not saying it may run. A batch-mate's early row, failed (review 2026-12-05) or
- * succeeded (review 2026-12-07), while the rest of the task waited days in the queue dated the mark days before
- * the task ran, and a drifted lagging listing then bought the late row's domain again.
+ * The batches whose task has run its rows of the unsettled entries: none waiting or executing, one succeeded or
+ * failed, and the task list not saying it may still run one (a row not listed yet). A batch-mate's early row, failed
+ * (review 2026-12-05) or succeeded (review 2026-12-07, also beside a row not listed yet), while the rest of the task
+ * waited days in the queue dated the mark days before the task ran, and a drifted lagging listing then bought the
+ * late row's domain again.
  */
 function ranRows(progress: readonly CheckProgress[]): Batch[] {
   return progress.flatMap(({ batch, details, taskMayRun }) => {
     if (!details) return [];
     const states = batch.entries.filter((e) => !e.outcome).map((e) => details.get(e.domain)?.state);
     const running = states.includes('waiting') || states.includes('executing');
-    const ran = !running && (states.includes('success') || (states.includes('failure') && !taskMayRun));
+    const ran = !running && !taskMayRun && (states.includes('success') || states.includes('failure'));
     return ran ? [batch] : [];
   });
 }
@@ -388,8 +389,9 @@ function ranUnlisted(
 }
 
 /**
- * Whether the task may still run a row of an unsettled entry, which holds a failed row back (recordResults): asked
- * only when a failed row would otherwise be made final (no row waiting or executing). An entry with no row may be a
+ * Whether the task may still run a row of an unsettled entry, which holds a failed row back (recordResults) and the
+ * ran-task mark (ranRows): asked only when a failed row would otherwise be made final, or a succeeded row sits beside
+ * one not listed yet (no row waiting or executing). An entry with no row may be a
  * lagging one: until the batch is stuck-old (`notify.stuckAfterHours` since its submit) that is assumed. Otherwise
  * the task list says: not finished, not listed, or not readable holds the failure. Review 2026-12-04: made final on
  * the rows alone while the task was still queued, the next run bought the domain again; and with every row run but
@@ -402,7 +404,11 @@ async function readWhetherTaskMayRun(
   details: ReadonlyMap<string, TaskDetail>,
 ): Promise<boolean> {
   const states = batch.entries.filter((e) => !e.outcome).map((e) => details.get(e.domain)?.state);
-  const decides = states.includes('failure') && !states.includes('waiting') && !states.includes('executing');
+  // A failed row about to be made final, or a succeeded one beside a row not listed yet (ranRows): the mark waits.
+  const decides =
+    (states.includes('failure') || (states.includes('success') && states.includes(undefined))) &&
+    !states.includes('waiting') &&
+    !states.includes('executing');
   if (!decides) return false;
   const sinceMs = batch.submitStartedAtMs ?? batch.createdAtMs;
   if (states.includes(undefined) && deps.clock.now() - sinceMs < policy.notify.stuckAfterHours * HOUR_MS) return true;

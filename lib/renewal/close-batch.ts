@@ -6,10 +6,13 @@ import { DAY_MS } from './dates';
 import { hasNote, NOT_IN_ACCOUNT } from './entry-notes';
 import { rowsByDomain } from './task-rows';
 import { readTaskState } from './task-state';
-import { boundText } from './text';
+import { boundText, MAX_STORED_TEXT } from './text';
 
 /** Batch error code of a batch a person closed (`autorenew close-batch`): its `resolved` line says so. */
 export const CLOSED_BY_HAND = 'closed-by-hand';
+
+/** The end of a closed entry's message whose task row said renewed (closed `renewed-elsewhere`, not released). */
+export const ROW_RENEWED_NOTE = "; its task's row said renewed: not bought again until `autorenew retry`";
 
 /**
  * A batch younger than this (since its submit started) is refused: check settles a young one by itself, and a
@@ -109,7 +112,8 @@ export async function closeBatchByHand(
     }
   }
   const message = boundText(`closed by hand: ${reason}`);
-  const rowMessage = boundText(`${message}; its task's row said renewed: not bought again until \`autorenew retry\``);
+  // The note is kept whole however long the reason (cut before it): the resolved line is told by it.
+  const rowMessage = `${boundText(message, MAX_STORED_TEXT - ROW_RENEWED_NOTE.length)}${ROW_RENEWED_NOTE}`;
   const unsettled: ClosedEntry[] = [];
   const renewedAt = new Map<string, number>();
   for (const entry of open) {

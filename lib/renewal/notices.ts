@@ -6,7 +6,7 @@ import { UNKNOWN_LAPSE_PREFIX } from '../notify/text/advice';
 import { resolveRule } from '../policy/match';
 import type { Policy } from '../policy/schema';
 import { FIXABLE_CODE, RENEWED_ELSEWHERE_CODE } from './claims';
-import { CLOSED_BY_HAND } from './close-batch';
+import { CLOSED_BY_HAND, ROW_RENEWED_NOTE } from './close-batch';
 import { DAY_MS, daysUntil, formatDateUtc, HOUR_MS } from './dates';
 import type { JobDeps } from './deps';
 import { renderDigest } from './digest';
@@ -112,7 +112,9 @@ export function outcomesForNotice(batch: Batch, notice: PendingNotice, nowMs: nu
         // Closed by a person: a line for each entry they released; the others' lines come with `final`.
         const byHand = batch.error.message;
         return batch.entries
-          .filter((e) => e.outcome === 'NOT_SUBMITTED' && e.message?.startsWith(byHand))
+          .filter(
+            (e) => e.outcome === 'NOT_SUBMITTED' && (e.message === byHand || e.message?.endsWith(ROW_RENEWED_NOTE)),
+          )
           .map((e) => ({
             ...base(e),
             event: 'resolved',

@@ -330,60 +330,60 @@ describe('closeBatchByHand (autorenew close-batch): a way out of a batch check c
     expect(closed.batch.status).toBe('CLOSED');
   });
 
-  test('a renewal whose row said renewed, its domain moved to another account, is not bought again there once closed', async () => {
-    // Review 2026-12-07: closed, the claim was FAILED `not-submitted`, which the other accounts' guard skips as
-    // "nothing bought"; the new account's lagging listing then bought the same expiry a second time.
-    const t = await given({ domains: ['moved.com+5d'], rejectStaleExpiry: false });
-    const old = t.expiry('moved.com') as number;
-    const store = new MemoryLedgerStore();
-    const ledgerA = createMemoryLedger({ store, account: 'a' });
-    const ledgerB = createMemoryLedger({ store, account: 'b' });
-    const regB = createMemoryRegistrar({ clock: t.clock, rejectStaleExpiry: false });
-    await t.renew({ deps: { ledger: ledgerA, peerClaims: peerClaimsOf([ledgerB]) } });
-    t.advance('10m'); // the task ran: its row says success, the expiry moved a year
-    await t.registrar.listDomains({});
-    expect(t.expiry('moved.com')).toBeGreaterThan(old);
-    // Pushed to account b before a's check looked: a's check no longer finds it, and the batch stays open.
-    const moved = t.registrar.domains.get(domainKey('moved.com'));
-    if (!moved) throw new Error('test setup: moved.com is listed');
-    t.registrar.domains.delete(domainKey('moved.com'));
-    regB.domains.set(domainKey('moved.com'), { ...moved });
-    await t.check({ deps: { ledger: ledgerA } });
-    const [open] = await ledgerA.listOpenBatches();
-    t.advance('25h');
-    await t.check({ deps: { ledger: ledgerA } });
-    // b's listing lags: it still shows the old expiry.
-    const renewB = (runId: string) =>
-      executeRenew(
-        {
-          ...t.deps({ ledger: ledgerB, registrar: listingOnly(regB, 'moved.com', old) }),
-          peerClaims: peerClaimsOf([ledgerA]),
-        },
-        { policy: t.policy, dryRun: false, runId },
+  test.each([
+    ['pushed to b'],
+    // A reason cut to fit keeps the note whole: the resolved line is told by it (review 2026-12-07).
+    [`pushed to b ${'x'.repeat(290)}`],
+  ])(
+    'a renewal whose row said renewed, its domain moved to another account, is not bought again there once closed (%#)',
+    async (reason) => {
+      // Review 2026-12-07: closed, the claim was FAILED `not-submitted`, which the other accounts' guard skips as
+      // "nothing bought"; the new account's lagging listing then bought the same expiry a second time.
+      const t = await given({ domains: ['moved.com+5d'], rejectStaleExpiry: false });
+      const old = t.expiry('moved.com') as number;
+      const store = new MemoryLedgerStore();
+      const ledgerA = createMemoryLedger({ store, account: 'a' });
+      const ledgerB = createMemoryLedger({ store, account: 'b' });
+      const regB = createMemoryRegistrar({ clock: t.clock, rejectStaleExpiry: false });
+      await t.renew({ deps: { ledger: ledgerA, peerClaims: peerClaimsOf([ledgerB]) } });
+      t.advance('10m'); // the task ran: its row says success, the expiry moved a year
+      await t.registrar.listDomains({});
+      expect(t.expiry('moved.com')).toBeGreaterThan(old);
+      // Pushed to account b before a's check looked: a's check no longer finds it, and the batch stays open.
+      const moved = t.registrar.domains.get(domainKey('moved.com'));
+      if (!moved) throw new Error('test setup: moved.com is listed');
+      t.registrar.domains.delete(domainKey('moved.com'));
+      regB.domains.set(domainKey('moved.com'), { ...moved });
+      await t.check({ deps: { ledger: ledgerA } });
+      const [open] = await ledgerA.listOpenBatches();
+      t.advance('25h');
+      await t.check({ deps: { ledger: ledgerA } });
+      // b's listing lags: it still shows the old expiry.
+      const renewB = (runId: string) =>
+        executeRenew(
+          {
+            ...t.deps({ ledger: ledgerB, registrar: listingOnly(regB, 'moved.com', old) }),
+            peerClaims: peerClaimsOf([ledgerA]),
+          },
+          { policy: t.policy, dryRun: false, runId },
+        );
+      await renewB('b-0'); // a's open batch holds it
+      expect(regB.submissions()).toStrictEqual([]);
+      const closed = await closeBatchByHand(ledgerA, open?.batchId as string, reason, t.clock.now(), true, t.registrar);
+      expect(closed.batch.status).toBe('CLOSED');
+      expect(closed.unsettled.map((u) => u.action)).toStrictEqual(['row-renewed']);
+      await t.check({ deps: { ledger: ledgerA } }); // the resolved notice says why it is not released
+      expect(t.notifier.sent.at(-1)?.email).toMatch(
+        /moved\.com.*closed by hand: pushed to b[^\n]*; its task's row said renewed: not bought again/,
       );
-    await renewB('b-0'); // a's open batch holds it
-    expect(regB.submissions()).toStrictEqual([]);
-    const closed = await closeBatchByHand(
-      ledgerA,
-      open?.batchId as string,
-      'pushed to b',
-      t.clock.now(),
-      true,
-      t.registrar,
-    );
-    expect(closed.batch.status).toBe('CLOSED');
-    expect(closed.unsettled.map((u) => u.action)).toStrictEqual(['row-renewed']);
-    await t.check({ deps: { ledger: ledgerA } }); // the resolved notice says why it is not released
-    expect(t.notifier.sent.at(-1)?.email).toMatch(
-      /moved\.com.*closed by hand: pushed to b; its task's row said renewed/,
-    );
-    await renewB('b-1');
-    expect(regB.submissions()).toStrictEqual([]);
-    // Nor does a buy it again by itself: only `autorenew retry moved.com` would.
-    expect((await ledgerA.listClaimsForDomain('moved.com')).map((c) => [c.status, c.code])).toStrictEqual([
-      ['FAILED', 'renewed-elsewhere'],
-    ]);
-  });
+      await renewB('b-1');
+      expect(regB.submissions()).toStrictEqual([]);
+      // Nor does a buy it again by itself: only `autorenew retry moved.com` would.
+      expect((await ledgerA.listClaimsForDomain('moved.com')).map((c) => [c.status, c.code])).toStrictEqual([
+        ['FAILED', 'renewed-elsewhere'],
+      ]);
+    },
+  );
 
   test('an unknown batch id is an InputError that writes nothing', async () => {
     const t = await given();

@@ -173,6 +173,20 @@ describe('forecastRenewals', () => {
     ]);
   });
 
+  test('a domain whose group the listing cannot say, reaching a groups rule, is group-unknown, as the planner says', () => {
+    const domains = [
+      domain('intl.com', '2027-01-15T00:00:00Z', { groupUnstated: true }),
+      domain('named.com', '2027-01-16T00:00:00Z', { groupUnstated: true }),
+    ];
+    const rules = [
+      { name: 'by-name', match: ['named.com'] },
+      { name: 'legacy', groups: ['Legacy'], renew: false },
+    ];
+    const f = forecastRenewals({ domains, policy: policy({ rules }), nowMs: NOW, months: 12 });
+    expect(f.skipped.map((s) => [s.domain, s.reason])).toEqual([['intl.com', 'group-unknown']]);
+    expect(f.renewals.map((r) => r.domain)).toEqual(['named.com']);
+  });
+
   test('registrar quotes win over the table; a premium name is priced only by a quote; another currency is unpriced', () => {
     const quotes: Quote[] = [
       { domainName: 'quoted.com', perYear: cny(6500), source: 'realtime' },

@@ -329,13 +329,13 @@ const HOUR = 3_600_000;
  * hourly until the batch closes, then a drifted lagging listing shows a.com at its old expiry. Returns the times
  * the ran-task mark was put.
  */
-async function batchMateRunsEarly(early: 'failed' | 'succeeded') {
+async function batchMateRunsEarly(early: 'failed' | 'succeeded' | 'succeeded, the waiting row not listed') {
   const t = await given({ domains: ['a.com+10d', 'b.com+10d'], rejectStaleExpiry: false });
   const oldA = t.expiry('a.com') as number;
   const oldB = t.expiry('b.com') as number;
   t.registrar.faults.queueMs = () => 50 * HOUR;
   t.registrar.faults.failDomain = (d) => (d === 'b.com' ? 'registry said no (test)' : undefined);
-  const reg = rewritingRows(
+  const rewritten = rewritingRows(
     t.registrar,
     early === 'failed'
       ? failingRow('b.com')
@@ -344,8 +344,16 @@ async function batchMateRunsEarly(early: 'failed' | 'succeeded') {
             ? { ...row, state: 'success', updatedAtMs: row.updatedAtMs ?? t.clock.now() }
             : row,
   );
+  // A queued task may list no row yet for what still waits (review 2026-12-07: the mark was put 50 h early again).
+  const reg: Registrar = early.includes('not listed')
+    ? {
+        ...rewritten,
+        listTaskDetails: async (no) =>
+          (await rewritten.listTaskDetails(no)).filter((r) => !(r.domainName === 'a.com' && r.state === 'waiting')),
+      }
+    : rewritten;
   await t.renew({ deps: { registrar: reg } });
-  if (early === 'succeeded') showingExpiry(t.registrar, 'b.com', addYearsUtc(oldB, 1));
+  if (early !== 'failed') showingExpiry(t.registrar, 'b.com', addYearsUtc(oldB, 1));
   const puts: number[] = [];
   const ledger: Ledger = {
     ...t.ledger,
@@ -371,7 +379,7 @@ describe('the ran-task mark when a batch-mate runs early (review 2026-12-05, rou
   // still waits: it only "decides" with none waiting), and on any succeeded row, so b's early row put ran-task at
   // ~T0+1h. Put once: when a.com's row ran 50 h later the mark was not refreshed. At T0+52h the task was neither
   // recent by creation nor by its mark: the renew run never read it, and a drifted lagging listing bought a.com again.
-  test.each(['failed', 'succeeded'] as const)(
+  test.each(['failed', 'succeeded', 'succeeded, the waiting row not listed'] as const)(
     'a batch-mate whose row %s while the others still wait does not date the mark before the task ran',
     async (early) => {
       const { t, puts, closedAt } = await batchMateRunsEarly(early);
