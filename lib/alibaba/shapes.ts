@@ -187,13 +187,14 @@ export function parseDomainInfo(body: unknown): DomainInfo {
 /**
  * A TaskNo, in every answer that carries one (submit, task list, task details), read as text: one sent as a number
  * (at least 1) is the task all the same, read as its digits (thrown away, the batch went UNKNOWN with none), and
- * surrounding spaces go; a blank one or 0 is none (recorded, check would wait on a task it can never read). Review
- * 2026-12-04.
+ * surrounding spaces go; a blank one or 0, as a number or as text, is none (recorded, check would wait on a task it
+ * can never read). Review 2026-12-04; "0" as text 2026-12-07.
  */
 const taskNoField = union([
   withChecks(
     string(),
     refine((v: string) => v.trim() !== '', 'must not be blank'),
+    refine((v: string) => v.trim() !== '0', 'must not be 0'),
   ),
   withChecks(int(), min(1)),
 ]);

@@ -240,6 +240,8 @@ describe('retry policy', () => {
     ['padded', ' T-7 ', 'T-7'],
     ['a number', 12345, '12345'],
     ['0', 0, undefined],
+    // The same task as the number 0 (read as its digits), so no task either (review 2026-12-07).
+    ['"0" as text', ' 0 ', undefined],
   ])('submit: a TaskNo that is %s (review 2026-12-04)', async (_name, taskNo, recorded) => {
     // A number is the task all the same: thrown away as an invalid body, the batch went UNKNOWN with no TaskNo.
     // A blank one is no TaskNo: recorded, check would wait on a task it can never read.
