@@ -218,18 +218,20 @@ export function createFanoutNotifier(options: FanoutOptions): FanoutNotifier {
           const own = messageForTarget(message, target, options.notify);
           if (!own) return results.push({ ...base, status: 'not-for-it' });
           if (marks.has(sentKey(`chat#${target.name}`))) return results.push({ ...base, status: 'already-sent' });
-          // Every text that leaves the process passes the one redactor, as SNS's do (review 2026-12-04: an error
-          // text with an AccessKeyId shape went to every chat target intact); `***` keeps the digest valid JSON.
-          const named = options.account !== undefined;
-          const chat: ChatMessage = {
-            id,
-            subject: redact(named ? `[${options.account}] ${own.subject}` : own.subject),
-            text: redact(named ? `Account ${options.account}\n${own.email}` : own.email),
-            event: own.event,
-            severity: own.severity,
-            ...(own.digest ? { digest: JSON.parse(redact(JSON.stringify(own.digest))) as Digest } : {}),
-          };
           try {
+            // Every text that leaves the process passes the one redactor, as SNS's do (review 2026-12-04: an error
+            // text with an AccessKeyId shape went to every chat target intact). The digest's strings one by one, not
+            // its JSON text (review 2026-12-07: a registered "true" made it invalid JSON); built inside the `try`, so
+            // nothing of one target's message can keep the digest from SNS.
+            const named = options.account !== undefined;
+            const chat: ChatMessage = {
+              id,
+              subject: redact(named ? `[${options.account}] ${own.subject}` : own.subject),
+              text: redact(named ? `Account ${options.account}\n${own.email}` : own.email),
+              event: own.event,
+              severity: own.severity,
+              ...(own.digest ? { digest: redactStrings(own.digest) } : {}),
+            };
             const credentials = await options.credentials.get(target.name);
             await sendToTarget(target, credentials, chat, { nowMs, ...(options.send ?? {}) });
             toMark.push(sentKey(`chat#${target.name}`), okKey(target.name, day));
@@ -303,4 +305,11 @@ export function createFanoutNotifier(options: FanoutOptions): FanoutNotifier {
       return primaryResult;
     },
   };
+}
+
+/** A copy of `digest` with every string value redacted (keys and other values unchanged). */
+function redactStrings(digest: Digest): Digest {
+  return JSON.parse(JSON.stringify(digest), (_key, value: unknown) =>
+    typeof value === 'string' ? redact(value) : value,
+  ) as Digest;
 }

@@ -17,12 +17,27 @@ export interface TargetCredentialSource {
 }
 
 /** Registers the URL, its query values and its path with the redactor: any part may be the token. */
+/** A query parameter that names a credential (DingTalk's `access_token`, WeCom's `key`, `sig`, `secret`, ...). */
+const CREDENTIAL_PARAM = /token|key|secret|sig|auth|pass|cred|code/i;
+
+/**
+ * Whether a URL query value may be a credential, to mask wherever it would be printed. Not a flag or a short number
+ * (`wait=true`, `thread_id=1234`: review 2026-12-07, "true" masked in every later text, a digest's `"urgent":true` made
+ * invalid JSON and the urgent digest lost): a value under a credential's name, or one long enough, with letters and
+ * digits, to be a token.
+ */
+function isCredentialLike(name: string, value: string): boolean {
+  if (/^(?:true|false|null|yes|no|on|off)$/i.test(value) || /^\d{1,12}$/.test(value)) return false;
+  if (CREDENTIAL_PARAM.test(name)) return true;
+  return value.length >= 16 || (value.length >= 8 && /[A-Za-z]/.test(value) && /\d/.test(value));
+}
+
 function remember(credentials: TargetCredentials): TargetCredentials {
   registerSecret(credentials.url);
   registerSecret(credentials.secret);
   try {
     const url = new URL(credentials.url);
-    for (const value of url.searchParams.values()) registerSecret(value);
+    for (const [name, value] of url.searchParams) if (isCredentialLike(name, value)) registerSecret(value);
     for (const part of url.pathname.split('/')) if (part.length >= 16) registerSecret(part);
   } catch {
     // checked in checkTargetUrl
