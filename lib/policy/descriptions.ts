@@ -8,7 +8,8 @@
 const COMMENT = 'Free text for humans; ignored by the tool (JSON has no comments).';
 const DAYS_BEFORE =
   'Renew when the domain expires within this many days (24 h each); with daysAfterExpiry, at least 2 days wide in all (a daily run that comes late, or fails once, must still see the domain).';
-const DAYS_AFTER = 'Still renew this many days after expiry (grace period, at most 30; later needs redemption).';
+const DAYS_AFTER =
+  'Still renew this many days after expiry (grace period, at most 30; 28 for .hk, whatever this says; later needs redemption).';
 const YEARS = 'Years to renew for, reduced to fit limits.maxYearsAhead.';
 const COUPON = 'CouponNo sent with the batch.';
 const PROMOTION = 'PromotionNo sent with the batch.';

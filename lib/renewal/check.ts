@@ -8,7 +8,7 @@ import { isNotInAccount } from '../registrar/not-in-account';
 import type { TaskDetail } from '../registrar/port';
 import { applyToClaims, isFixableByPerson, isLive, transitions } from './claims';
 import { readCurrentExpiries } from './confirm-expiry';
-import { DAY_MS, formatDateUtc, GRACE_DAYS, HOUR_MS } from './dates';
+import { DAY_MS, formatDateUtc, graceDaysOf, HOUR_MS } from './dates';
 import type { JobDeps } from './deps';
 import { hasHeldFailureNote, hasNote, heldFailureNote, NOT_IN_ACCOUNT, TASK_SAYS_RENEWED } from './entry-notes';
 import { ranTaskMark } from './foreign-tasks';
@@ -556,7 +556,7 @@ function computeStuckAfterMs(policy: Policy, batch: Batch): number {
   const lapsesFirst =
     batch.status === 'SUBMITTED' &&
     batch.entries.some((e) => {
-      const lastMs = e.expiryMs > since ? e.expiryMs : e.expiryMs + GRACE_DAYS * DAY_MS;
+      const lastMs = e.expiryMs > since ? e.expiryMs : e.expiryMs + graceDaysOf(e.domain) * DAY_MS;
       return !e.outcome && lastMs > since && lastMs < since + stuckAfterMs + EARLY_STUCK_MARGIN_MS;
     });
   return lapsesFirst ? Math.min(stuckAfterMs, EARLY_STUCK_MS) : stuckAfterMs;

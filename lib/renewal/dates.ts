@@ -10,6 +10,20 @@
 export const DAY_MS = 86_400_000;
 /** Grace period after expiry, days; past it a domain needs redemption, which this tool never buys. */
 export const GRACE_DAYS = 30;
+
+/**
+ * TLDs whose grace period is not {@link GRACE_DAYS}: `.hk` has 28 days (../shared/alibaba-preflight-apis.md C.2,
+ * CONFIRMED from Alibaba's redemption page; review 2026-12-07). Shorter only: a longer one would let the planner
+ * call a domain "in grace" that the registry has put in redemption. `.香港` (xn--j6w193g, the same registry) is
+ * not listed there: UNCONFIRMED, so it keeps 30.
+ */
+const GRACE_DAYS_BY_TLD: Readonly<Record<string, number>> = { hk: 28 };
+
+/** The grace period, days, of `domain` (a normalised name: lower-case, ASCII): {@link GRACE_DAYS} but for a few TLDs. */
+export function graceDaysOf(domain: string): number {
+  const tld = domain.slice(domain.lastIndexOf('.') + 1).replace(/\.$/, '');
+  return GRACE_DAYS_BY_TLD[tld] ?? GRACE_DAYS;
+}
 /** One hour in ms. */
 export const HOUR_MS = 3_600_000;
 

@@ -6,7 +6,7 @@ import type { Policy } from '../policy/schema';
 import type { ListedDomain, Quote, QuoteSource } from '../registrar/port';
 import { addYearsUtc, DAY_MS } from './dates';
 import { isHoldExpired } from './hold-time';
-import { capYears, GRACE_DAYS } from './plan';
+import { capYears, GRACE_DAYS, graceDaysOf } from './plan';
 import { findTablePrice } from './price-table';
 
 /** Longest forecast, months: ten years, the longest term a registrar sells. */
@@ -173,7 +173,7 @@ export function forecastRenewals(input: ForecastInput): Forecast {
     if (Math.max(nowMs, expiry - before) >= toMs) continue;
     const skip = (reason: ForecastSkipReason) => skipped.push({ domain: name, expiresAtMs: expiry, reason });
     // The planner's order of reasons (lib/renewal/plan.ts decideOne).
-    if (domain.standing === 'redemption' || nowMs - expiry > GRACE_DAYS * DAY_MS) skip('redemption');
+    if (domain.standing === 'redemption' || nowMs - expiry > graceDaysOf(name) * DAY_MS) skip('redemption');
     else if (settings.conflict) skip('rule-conflict');
     else if (settings.groupUnknown) skip('group-unknown');
     else if (!settings.renew) skip('opted-out');

@@ -210,7 +210,7 @@ async function withRetryState(
     // matches by group alone is not seen here).
     const lastBuyMs =
       batch?.entries.find((e) => e.domain === o.domain && e.expiryMs === o.oldExpiryMs)?.lastBuyMs ??
-      lastBuyMsOf(o.oldExpiryMs, resolveRule(policy, { domainName: o.domain }).daysAfterExpiry);
+      lastBuyMsOf(o.oldExpiryMs, resolveRule(policy, { domainName: o.domain }).daysAfterExpiry, o.domain);
     const runAtMs = batch?.submitStartedAtMs ?? batch?.createdAtMs ?? nowMs;
     const late = claim.nextEligibleAtMs !== undefined && isRetryTooLate(claim.nextEligibleAtMs, runAtMs, lastBuyMs);
     const state =

@@ -2,7 +2,7 @@ import { batchEntryCostBytes, MAX_BATCH_LISTS_BYTES } from '../ledger/items';
 import { resolveRule } from '../policy/match';
 import type { Policy } from '../policy/schema';
 import type { ListedDomain } from '../registrar/port';
-import { addYearsUtc, DAY_MS, daysUntil, GRACE_DAYS, HOUR_MS } from './dates';
+import { addYearsUtc, DAY_MS, daysUntil, GRACE_DAYS, graceDaysOf, HOUR_MS } from './dates';
 import { JUST_RENEWED_MS } from './foreign-tasks';
 import { noticeDaysOf } from './notice';
 import {
@@ -27,7 +27,7 @@ import {
  *   addYearsUtc(now, maxYearsAhead)` (calendar years, UTC).
  */
 
-export { GRACE_DAYS } from './dates';
+export { GRACE_DAYS, graceDaysOf } from './dates';
 
 /**
  * How long after our renewal was confirmed the listing may still show the old expiry before the domain is told
@@ -132,7 +132,8 @@ function decideOne(domain: ListedDomain, input: PlanInput, duplicate: boolean, u
       ...(noticedAtMs !== undefined ? { noticedAtMs } : {}),
     });
 
-  if (domain.standing === 'redemption' || nowMs - expiry > GRACE_DAYS * DAY_MS) return no('redemption');
+  if (domain.standing === 'redemption' || nowMs - expiry > graceDaysOf(domain.domainName) * DAY_MS)
+    return no('redemption');
   if (settings.conflict) return no('rule-conflict');
   if (settings.groupUnknown) return no('group-unknown');
   if (!settings.renew) return no('opted-out');
@@ -147,7 +148,7 @@ function decideOne(domain: ListedDomain, input: PlanInput, duplicate: boolean, u
     return no('not-due');
   }
   if (nowMs - expiry > settings.daysAfterExpiry * DAY_MS) return no('past-window');
-  const lastBuyMs = lastBuyMsOf(expiry, settings.daysAfterExpiry);
+  const lastBuyMs = lastBuyMsOf(expiry, settings.daysAfterExpiry, domain.domainName);
   const name = domain.domainName;
   if (input.held?.has(name)) return no('held');
   // A row with a field this tool cannot read: what it would say (premium, status, auto-renew) is not known.
@@ -234,8 +235,8 @@ export function isRetryTooLate(nextEligibleAtMs: number, runAtMs: number, lastBu
  * The last instant (epoch ms, UTC) the planner still buys a domain expiring at `expiryMs`: the end of its window
  * (`daysAfterExpiry`, 24 h days) or of the grace period, whichever comes first.
  */
-export function lastBuyMsOf(expiryMs: number, daysAfterExpiry: number): number {
-  return expiryMs + Math.min(daysAfterExpiry, GRACE_DAYS) * DAY_MS;
+export function lastBuyMsOf(expiryMs: number, daysAfterExpiry: number, domain: string): number {
+  return expiryMs + Math.min(daysAfterExpiry, graceDaysOf(domain)) * DAY_MS;
 }
 
 /**

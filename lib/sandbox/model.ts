@@ -13,6 +13,14 @@ import type {
 
 /** Days after expiry during which a domain renews at the normal price; after them it is in redemption. */
 export const GRACE_DAYS = 30;
+
+/**
+ * The registry's grace period of `domainName`, days: 28 for `.hk`, else {@link GRACE_DAYS}
+ * (../shared/alibaba-preflight-apis.md C.2). The registrar's own rule, kept apart from the planner's (dates.ts).
+ */
+export function graceDaysFor(domainName: string): number {
+  return /\.hk\.?$/i.test(domainName) ? 28 : GRACE_DAYS;
+}
 /** Registries cap the registration term at this many years from now. */
 export const MAX_TERM_YEARS = 10;
 
@@ -89,8 +97,8 @@ export interface ModelOptions {
 const SUCCESS_MSG = 'The operation is successful.';
 
 /** DomainStatus at `nowMs`: '2' redemption (expired > 30 days), '1' due within 30 days or in grace, '3' normal. */
-export function domainStatusAt(expiresAtMs: number, nowMs: number): '1' | '2' | '3' {
-  if (nowMs - expiresAtMs > GRACE_DAYS * DAY_MS) return '2';
+export function domainStatusAt(expiresAtMs: number, nowMs: number, graceDays = GRACE_DAYS): '1' | '2' | '3' {
+  if (nowMs - expiresAtMs > graceDays * DAY_MS) return '2';
   if (expiresAtMs - nowMs <= GRACE_DAYS * DAY_MS) return '1';
   return '3';
 }
@@ -291,10 +299,10 @@ export class SandboxModel {
     const fail = (errorMsg: string, failReason: string) => ({ ok: false, errorMsg, failReason, atMs });
     const domain = this.findDomain(detail.domainName);
     if (!domain) return fail('The domain name does not exist.', `Domain ${detail.domainName} is not in this account.`);
-    if (domainStatusAt(domain.expiresAtMs, atMs) === '2') {
+    if (domainStatusAt(domain.expiresAtMs, atMs, graceDaysFor(domain.domainName)) === '2') {
       return fail(
         'The domain name is in redemption and cannot be renewed.',
-        `Domain ${domain.domainName} expired more than ${GRACE_DAYS} days ago; it must be redeemed, not renewed.`,
+        `Domain ${domain.domainName} expired more than ${graceDaysFor(domain.domainName)} days ago; it must be redeemed, not renewed.`,
       );
     }
     if (domain.premium && !detail.permitPremiumRenew) {
@@ -348,7 +356,7 @@ export class SandboxModel {
       instanceId: d.instanceId,
       expiresAtMs: d.expiresAtMs,
       registeredAtMs: d.registeredAtMs,
-      domainStatus: domainStatusAt(d.expiresAtMs, nowMs),
+      domainStatus: domainStatusAt(d.expiresAtMs, nowMs, graceDaysFor(d.domainName)),
       premium: d.premium,
       price: d.price,
       ...(d.groupName !== undefined ? { groupName: d.groupName } : {}),
