@@ -126,16 +126,34 @@ function patternsOf(rule: PolicyRule): RegExp[] {
   return res;
 }
 
-/** The glob as written, plus its labels converted to the other IDN form (labels holding `*` stay as written). */
 function patternForms(pattern: string): RegExp[] {
+  return globForms(pattern).map(globToRegExp);
+}
+
+/**
+ * A glob's texts to compare names with: as written, and with its labels converted to each IDN form. A label holding
+ * `*` cannot convert whole; each piece between its `*`s is mapped as a name's letters are (width-folded, composed,
+ * lower-cased: review 2026-12-07, `ｏｌｄ*.com` or a decomposed `*café.com` matched nothing, and a "never renew" rule
+ * written so bought its domains), so its Unicode letters compare with a name's Unicode form.
+ */
+export function globForms(pattern: string): string[] {
   const lower = pattern.toLowerCase();
   const convert = (fn: (s: string) => string) =>
     lower
       .split('.')
-      .map((label) => (label.includes('*') || label === '' ? label : fn(label).toLowerCase() || label))
+      .map((label) =>
+        label.includes('*') ? mapPieces(label) : label === '' ? label : fn(label).toLowerCase() || label,
+      )
       .join('.');
-  const forms = new Set([lower, convert(domainToUnicode), convert(domainToASCII)]);
-  return [...forms].map(globToRegExp);
+  return [...new Set([lower, convert(domainToUnicode), convert(domainToASCII)])];
+}
+
+/**
+ * A wildcard label's letters folded as IDNA folds a name's (NFKC: full-width to plain, decomposed to composed; then
+ * lower case). Not domainToUnicode: a piece such as `xn--fiqs8s` is no label, and decoding it would widen the glob.
+ */
+function mapPieces(label: string): string {
+  return label.normalize('NFKC').toLowerCase();
 }
 
 function globToRegExp(glob: string): RegExp {

@@ -1,4 +1,4 @@
-import { groupKey } from './match';
+import { globForms, groupKey } from './match';
 import type { Policy, PolicyRule } from './schema';
 
 /*
@@ -13,6 +13,16 @@ function coversGlob(earlier: string, later: string, matches: (pattern: string, n
   const p = later.toLowerCase();
   if (q === '*' || q === p) return true;
   if (!p.includes('*')) return matches(q, p);
+  // In every form the later glob takes (match.ts globForms: either IDN form, its pieces mapped), some form of the
+  // earlier one contains it: a name matches the later glob through one of its forms, and then the earlier one too
+  // (review 2026-12-07: `*.xn--fiqs8s` above a never-renew `旧*.中国` was not seen as taking it, and bought it).
+  const earlierForms = globForms(q);
+  return globForms(p).every((pf) => earlierForms.some((qf) => qf === pf || containsGlob(qf, pf)));
+}
+
+/** `q` is `*suffix` or `prefix*` (one `*`) and the glob `p` lies inside it, text for text. */
+function containsGlob(q: string, p: string): boolean {
+  if (q === '*') return true;
   const star = q.indexOf('*');
   if (star === 0 && !q.slice(1).includes('*')) {
     const suffix = q.slice(1);
