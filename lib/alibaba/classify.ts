@@ -6,7 +6,7 @@
 /** How one attempt failed, as seen on the wire. */
 export type AttemptFailure =
   /** The registrar answered with a non-2xx status (code from the JSON body, when there was one). */
-  | { kind: 'http'; httpStatus: number; code?: string }
+  | { kind: 'http'; httpStatus: number; code?: string; taskNo?: string }
   /** A 2xx answer whose body was not the JSON we expect (not JSON, no RequestId, wrong types). */
   | { kind: 'invalid-body'; httpStatus: number }
   /** Our own deadline fired (AbortSignal) while sending or waiting for the answer. */
@@ -109,6 +109,10 @@ function classifyCode(code: string): FailureClass | undefined {
 export function classifyFailure(failure: AttemptFailure, paid = false): FailureClass {
   switch (failure.kind) {
     case 'http': {
+      // An error answer that names a task is the registrar's own word that a task was made: never a refusal of a
+      // paid call, whatever its code (review 2026-12-07: `Throttling.User` with a TaskNo was resent at once, and a
+      // refusal code closed the batch as "did not execute").
+      if (paid && failure.taskNo !== undefined) return 'ambiguous';
       // A paid call's error answer counts as a refusal only on the allow-list; a bare 429 (no code) is the gateway's
       // throttling refusal, but a 429 naming another code is that code's answer and may follow an execution.
       if (paid && (failure.code ? !isPaidRefusal(failure.code) : failure.httpStatus !== 429)) return 'ambiguous';

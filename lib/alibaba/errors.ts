@@ -51,7 +51,7 @@ export interface FailureReport {
 function describeWhat(failure: AttemptFailure, timeoutMs: number, detail: string | undefined): string {
   switch (failure.kind) {
     case 'http':
-      return failure.code ?? 'no error code in the answer';
+      return `${failure.code ?? 'no error code in the answer'}${failure.taskNo ? ` (the answer names task ${failure.taskNo})` : ''}`;
     case 'invalid-body':
       return `invalid response${detail ? ` (${detail})` : ''}`;
     case 'timeout':

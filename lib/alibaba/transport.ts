@@ -44,6 +44,13 @@ function readString(record: Record<string, unknown>, key: string): string | unde
   return typeof value === 'string' && value !== '' ? value : undefined;
 }
 
+/** A TaskNo an error answer carries (text not blank, or a whole number from 1), as text; else undefined. */
+function readTaskNo(record: Record<string, unknown>): string | undefined {
+  const value = record.TaskNo;
+  if (typeof value === 'string' && value.trim() !== '' && value.trim() !== '0') return value.trim();
+  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 1 ? String(value) : undefined;
+}
+
 /** errno / undici code of a fetch failure (fetch wraps the socket error as `cause`). */
 /** Plain words for a socket-level failure, naming the host (and port): never a value of the request. */
 export function describeNetworkFailure(code: string | undefined, url: string, error?: unknown): string {
@@ -154,11 +161,12 @@ export async function exchange(options: ExchangeOptions): Promise<ExchangeResult
       return { ok: true, httpStatus: response.status, body: record, requestId: readString(record, 'RequestId')! };
     }
     const code = record ? readString(record, 'Code') : undefined;
+    const taskNo = record ? readTaskNo(record) : undefined;
     const serverMessage = record ? readString(record, 'Message') : undefined;
     const retryAfterMs = options.parseRetryAfter(response.header('x-acs-retry-after'));
     return {
       ok: false,
-      failure: { kind: 'http', httpStatus: response.status, ...(code ? { code } : {}) },
+      failure: { kind: 'http', httpStatus: response.status, ...(code ? { code } : {}), ...(taskNo ? { taskNo } : {}) },
       ...withRequestId,
       ...(serverMessage ? { serverMessage } : {}),
       ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),

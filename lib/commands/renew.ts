@@ -28,7 +28,7 @@ import { type CliIO, type Command, EXIT } from './io';
 import { withProgress } from './progress';
 import { terminalDeep, terminalJson, terminalLine } from './terminal-text';
 
-export const RENEW_USAGE = `usage: autorenew renew [--dry-run] [--yes] [--plan PLAN.json [--max-age 24h]] [--policy FILE] [--at DATE] [--json] [--verbose]
+export const RENEW_USAGE = `usage: autorenew renew [--dry-run] [--yes] [--plan PLAN.json [--max-age 24h]] [--no-run-check] [--policy FILE] [--at DATE] [--json] [--verbose]
 
 Runs the renew job once: plan, claim each due domain in the ledger, submit batch renewals, record every TaskNo.
 This spends money against a real account. It asks for confirmation on a terminal unless --yes; with no terminal
@@ -38,6 +38,9 @@ This spends money against a real account. It asks for confirmation on a terminal
 difference, if the listing has moved since (an expiry, a status, what would be bought, a higher price), if the
 policy or endpoint changed, or if the plan is older than --max-age (default 24h; units s, m, h, d).
 --at is accepted only against a loopback sandbox.
+On a ledger table (AUTORENEW_TABLE) it buys only for an account with a renew run recorded there: a shell without the
+stage's AUTORENEW_ACCOUNTS reads another keyspace than the stage's runs (their claims, holds and budgets). Before the
+first renew run on a table, pass --no-run-check.
 
 examples:
   npx autorenew renew --dry-run
@@ -49,6 +52,7 @@ const FLAGS = {
   yes: { type: 'boolean', short: 'y' },
   plan: { type: 'string' },
   'max-age': { type: 'string' },
+  'no-run-check': { type: 'boolean' },
   ...JOB_FLAGS,
 } as const;
 
@@ -80,12 +84,14 @@ export const renewCommand: Command = async (args, io) => {
     }
     saved = parsePlanFile(text, flags.plan);
   }
-  const rt = await openLocalAccounts(io, {
+  const localOptions = {
     ...flags,
     job: 'renew',
     notifyTo: flags.json ? 'err' : 'out',
     buying: !flags['dry-run'],
-  });
+  } as const;
+  let rt = await openLocalAccounts(io, localOptions);
+  let open = true;
   try {
     if (saved && rt.jobs.length > 1) {
       throw new InputError(
@@ -94,6 +100,9 @@ export const renewCommand: Command = async (args, io) => {
       );
     }
     const dryRun = !!flags['dry-run'] || rt.config.dryRun;
+    if (!dryRun && rt.config.table !== undefined && !flags['no-run-check']) {
+      await refuseUnreadKeyspace(rt.jobs, rt.config.table);
+    }
     const contextOf = (job: AccountJob) => ({ endpoint: job.config.endpoint, policy: job.policy });
     /** The plan each account's run must match before it buys (a saved or a confirmed one), by account label. */
     const plans = new Map<string, PlanFile>();
@@ -138,12 +147,25 @@ export const renewCommand: Command = async (args, io) => {
       const years = purchases.reduce((sum, p) => sum + p.years, 0);
       const accounts =
         rt.jobs.length > 1 ? ` in ${rt.jobs.length} accounts (${rt.jobs.map((j) => j.label).join(', ')})` : '';
+      // The embedded ledger is one process's at a time: held while nobody answers, it kept the scheduled check and
+      // renew of that ledger waiting until they failed, a whole weekend for a question left open (review 2026-12-07;
+      // `hold` looks up before opening it, round 8). Closed while the person reads, opened again after a yes: the run
+      // buys only what its own listing shows equal to the plan confirmed (planGuard), whatever changed meanwhile.
+      const embedded = rt.config.table === undefined;
+      if (embedded) {
+        open = false;
+        await rt.close();
+      }
       const answer = await io.ask(
         `Renew ${purchases.length} domain(s) for ${years} year(s) in total${accounts} at ${where}${describeCost(purchases)}? This is paid and cannot be refunded. [y/N] `,
       );
       if (!isYes(answer)) {
         io.out('cancelled; nothing was submitted');
         return EXIT.ok;
+      }
+      if (embedded) {
+        rt = await openLocalAccounts(io, { ...localOptions, reopened: true });
+        open = true;
       }
     }
     let summaries: RenewSummary[];
@@ -182,9 +204,25 @@ export const renewCommand: Command = async (args, io) => {
     }
     return summaries.some((summary) => summary.rejected > 0) ? EXIT.renewalsFailed : EXIT.ok;
   } finally {
-    await rt.close();
+    if (open) await rt.close();
   }
 };
+
+/**
+ * Refuses a buying run on a ledger table for an account in whose keyspace no renew run is recorded: a shell without
+ * the stage's AUTORENEW_ACCOUNTS runs as the unnamed account, blind to the claims, holds, budgets and open batches of
+ * the stage's named accounts, and bought what the scheduled run had claimed, and a held domain (review 2026-12-07;
+ * `hold` has refused that shell since round 4). Before anything is listed or bought.
+ */
+async function refuseUnreadKeyspace(jobs: readonly AccountJob[], table: string): Promise<void> {
+  for (const job of jobs) {
+    if ((await job.deps.ledger.lastRun('renew')) !== undefined) continue;
+    throw new InputError(
+      `no renew run is recorded for account ${job.label} in ${table}: this run would not see what the stage's renew runs claimed, hold or spent, and could buy the same renewal again. If the stage serves several accounts (its Accounts output), set AUTORENEW_ACCOUNTS as deployed and pass --account NAME; before the first renew run on this table, pass --no-run-check; nothing was bought`,
+      { path: '--account' },
+    );
+  }
+}
 
 /** `, quoted 276.00 CNY` (per currency), and how many have no price: what the person is asked to pay. */
 export function describeCost(purchases: readonly PurchaseItem[]): string {

@@ -118,6 +118,8 @@ interface LocalOptions {
   job?: 'renew' | 'check';
   /** A run that may buy: say so when it opens a new, empty embedded ledger. */
   buying?: boolean;
+  /** The same command's second opening (renew, after its question): its warnings were given at the first. */
+  reopened?: boolean;
 }
 
 /** The job clock of a local run: `--at`, else a loopback sandbox's simulated time, else the system clock. */
@@ -278,7 +280,7 @@ export async function openLocalAccounts(io: CliIO, options: LocalOptions): Promi
   const warnEmpty = options.buying && !config.dryRun && config.table === undefined;
   const unread =
     warnEmpty && !fresh && (await everyAccountLacksRenewRun(config.accounts.map((a) => opened.forAccount(a.name))));
-  if (fresh || unread) {
+  if ((fresh || unread) && !options.reopened) {
     const where = resolve(io.cwd, config.ledgerDir);
     io.err(
       `autorenew: ${fresh ? 'a new, empty ledger' : 'no renew run is recorded in the ledger'} at ${where}: this run knows of nothing bought, held or failed before. If autorenew ran before from another directory, stop now and set AUTORENEW_LEDGER_DIR to that ledger`,

@@ -124,7 +124,9 @@ describe('renew as real processes on one DynamoDB Local ledger', () => {
     const s = await setUp(50, 'policy.json');
     try {
       const runs = await Promise.all(
-        Array.from({ length: 5 }, () => runCliProcess(['renew', '--yes', '--json', ...s.at()], s.env)),
+        Array.from({ length: 5 }, () =>
+          runCliProcess(['renew', '--yes', '--no-run-check', '--json', ...s.at()], s.env),
+        ),
       );
       for (const r of runs) expect({ code: r.code, out: describeRun(r) }).toMatchObject({ code: 0 });
       const submitted = runs.map((r) => (JSON.parse(r.stdout) as { submitted: number }).submitted);
@@ -162,7 +164,7 @@ describe('renew as real processes on one DynamoDB Local ledger', () => {
     // sandbox's close releases it); a held submit is waited for below, so its hold is only a comfortable margin.
     if (point === 'during-listing') s.sandbox.setFaults({ latencyMs: 30_000, actions: ['QueryDomainList'] });
     else s.sandbox.setFaults({ latencyMs: point === 'between-batches' ? 150 : 2_000, actions: [SAVE] });
-    const proc = spawnCli(['renew', '--yes', ...s.at()], s.env);
+    const proc = spawnCli(['renew', '--yes', '--no-run-check', ...s.at()], s.env);
     if (point === 'during-listing') await waitUntil(() => (counts().QueryDomainList ?? 0) >= 1, 'the listing');
     if (point === 'submit-in-flight') await waitUntil(() => (counts()[SAVE] ?? 0) >= 1, 'the first submit');
     if (point === 'between-batches') await waitUntil(() => (counts()[SAVE] ?? 0) >= 3, 'the third submit');
@@ -203,14 +205,14 @@ describe('renew as real processes on one DynamoDB Local ledger', () => {
         // Only the killed run has to be a real process (it dies at whatever line it is on); the runs that then read
         // what it left in DynamoDB Local run in process through runCli, the entry point bin/autorenew.js calls.
         // Right away, a new run must leave the killed run's claims alone (they may have been submitted).
-        const again = await runCliInProcess(['renew', '--yes', '--json', ...s.at()], s.env);
+        const again = await runCliInProcess(['renew', '--yes', '--no-run-check', '--json', ...s.at()], s.env);
         expect({ code: again.code, out: describeRun(again) }).toMatchObject({ code: 0 });
         expect(duplicateSubmissions(s.sandbox)).toEqual([]);
 
         // Past the safe delay: check adopts or releases the killed run's batches (one pass settles every batch);
         // renew buys what was released and must leave everything else alone; the last check confirms its tasks.
         s.sandbox.setClock({ advanceMs: 25 * MIN_MS });
-        for (const args of [['check'], ['renew', '--yes']]) {
+        for (const args of [['check'], ['renew', '--yes', '--no-run-check']]) {
           const r = await runCliInProcess([...args, ...s.at()], s.env);
           expect({ args, code: r.code, out: describeRun(r) }).toMatchObject({ code: 0 });
           s.sandbox.setClock({ advanceMs: 5 * MIN_MS });
