@@ -1,11 +1,11 @@
 import { InputError } from '../errors';
 import type { Batch, BatchEntry, Claim, Ledger } from '../ledger/port';
-import type { Registrar } from '../registrar/port';
+import type { Registrar, TaskInfo } from '../registrar/port';
 import { isLive, transitions } from './claims';
 import { DAY_MS } from './dates';
 import { hasNote, NOT_IN_ACCOUNT } from './entry-notes';
 import { rowsByDomain } from './task-rows';
-import { readTaskState } from './task-state';
+import { readTask } from './task-state';
 import { boundText, MAX_STORED_TEXT } from './text';
 
 /** Batch error code of a batch a person closed (`autorenew close-batch`): its `resolved` line says so. */
@@ -197,9 +197,26 @@ async function refuseWhileTaskHolds(
     ...(batch.movedExpiries ?? []).map((m) => m.domain),
     ...batch.entries.filter((e) => !e.outcome && hasNote(e, NOT_IN_ACCOUNT)).map((e) => e.domain),
   ]);
+  let task: Promise<TaskInfo | undefined> | undefined;
+  const readState = async (): Promise<'finished' | 'cancelled' | 'running' | 'missing'> => {
+    task ??= readTask(tasks, taskNo, sinceMs).catch((err: unknown) => {
+      throw unreadable(err);
+    });
+    const read = await task;
+    return read === undefined ? 'missing' : read.cancelled ? 'cancelled' : read.finished ? 'finished' : 'running';
+  };
+  // A task whose cancel has completed runs none of its rows, whatever they read (what a cancelled task's row reads is
+  // UNCONFIRMED): the person told to cancel it first, who did, was told the same again (review 2026-12-07). As the
+  // buying run reads such a task (foreign-tasks.ts).
+  const pending = batch.entries.some((e) => {
+    const state = e.outcome ? undefined : rows.get(e.domain)?.state;
+    return state === 'waiting' || state === 'executing';
+  });
+  const cancelled = pending && (await readState()) === 'cancelled';
   const held = batch.entries.flatMap((e) => {
     const state = e.outcome ? undefined : rows.get(e.domain)?.state;
-    if (state === 'waiting' || state === 'executing') return [`${e.domain} (${state}: it may still run)`];
+    if ((state === 'waiting' || state === 'executing') && !cancelled)
+      return [`${e.domain} (${state}: it may still run)`];
     if (state === 'success' && !forPerson.has(e.domain))
       return [`${e.domain} (renewed: check confirms it once the new expiry shows)`];
     return [];
@@ -211,10 +228,8 @@ async function refuseWhileTaskHolds(
     (e) => !e.outcome && (!rows.has(e.domain) || rows.get(e.domain)?.state === 'failure'),
   );
   if (held.length === 0 && unsure.length > 0) {
-    const state = await readTaskState(tasks, taskNo, sinceMs).catch((err: unknown) => {
-      throw unreadable(err);
-    });
-    if (state !== 'finished') {
+    const state = await readState();
+    if (state !== 'finished' && state !== 'cancelled') {
       const why =
         state === 'running'
           ? 'is not finished (a failed row may run again, a missing one may still come) for'

@@ -1,4 +1,4 @@
-import type { Registrar } from '../registrar/port';
+import type { Registrar, TaskInfo } from '../registrar/port';
 import { DAY_MS } from './dates';
 
 /** What the registrar's task list says of one task: finished, still running, or not listed at all. */
@@ -14,7 +14,16 @@ export async function readTaskState(
   taskNo: string,
   sinceMs: number,
 ): Promise<TaskState> {
-  const listed = await tasks.listTasks({ fromMs: sinceMs - DAY_MS, toMs: sinceMs + 2 * DAY_MS });
-  const task = listed.find((t) => t.taskNo === taskNo);
+  const task = await readTask(tasks, taskNo, sinceMs);
   return task === undefined ? 'missing' : task.finished ? 'finished' : 'running';
+}
+
+/** Task `taskNo` as the task list around `sinceMs` shows it (see {@link readTaskState}); undefined when not listed. */
+export async function readTask(
+  tasks: Pick<Registrar, 'listTasks'>,
+  taskNo: string,
+  sinceMs: number,
+): Promise<TaskInfo | undefined> {
+  const listed = await tasks.listTasks({ fromMs: sinceMs - DAY_MS, toMs: sinceMs + 2 * DAY_MS });
+  return listed.find((t) => t.taskNo === taskNo);
 }
