@@ -130,6 +130,13 @@ function checkEndpoint(endpoint: string, name: string, example: string): string 
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
     throw new InputError(`${name} must start with https:// (or http:// for a loopback sandbox)`, { path: name });
   }
+  // Never quoted: the password would reach the logs, the terminal and the error notice (review 2026-12-07).
+  if (url.username !== '' || url.password !== '') {
+    throw new InputError(
+      `${name} must not carry a user name or password (user:password@ before the host); the registrar's requests are signed with the AccessKey: use e.g. ${example}`,
+      { path: name },
+    );
+  }
   if (url.protocol === 'http:' && !isSandboxEndpoint(endpoint)) {
     throw new InputError(
       `${name}=${JSON.stringify(endpoint)}: plain http is allowed for a loopback sandbox only (127.0.0.1, ::1, localhost); use https:// (e.g. ${example})`,

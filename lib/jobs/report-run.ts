@@ -5,6 +5,7 @@ import { DEFAULT_SMS_EVENTS, NOTIFY_EVENTS, type Policy } from '../policy/schema
 import type { JobDeps } from '../renewal/deps';
 import { isExpiredLine, renderDigest } from '../renewal/digest';
 import { deliverNotices } from '../renewal/notices';
+import { boundText } from '../renewal/text';
 
 type Job = 'renew' | 'check';
 type DeliverInput = Parameters<typeof deliverNotices>[2];
@@ -61,7 +62,7 @@ export async function reportRun(deps: JobDeps, policy: Policy, report: RunReport
     finishedAtMs: deps.clock.now(),
     ok,
     summary: report.counts,
-    ...(report.stoppedBy ? { error: report.stoppedBy.message } : {}),
+    ...(report.stoppedBy ? { error: boundText(report.stoppedBy.message) } : {}),
   });
   if (report.stoppedBy) {
     // An authorisation failure stopped the run: reported as the run's error (an alert), nothing was counted.
@@ -161,7 +162,8 @@ export async function reportRunFailure(
       finishedAtMs: deps.clock.now(),
       ok: false,
       summary: {},
-      error: err instanceof Error ? err.message : String(err),
+      // As every error text the ledger stores: redacted and bounded (review 2026-12-07: kept raw).
+      error: boundText(err instanceof Error ? err.message : String(err)),
     })
     .catch(() => {});
 }

@@ -1,0 +1,33 @@
+import { readConfig } from '../../lib/config';
+import { InputError } from '../../lib/errors';
+
+/**
+ * Review 2026-12-07: an endpoint setting that carries a user and password (`https://user:pw@proxy...`) was accepted,
+ * and one refused for plain http echoed the password into the error, which reaches logs, the terminal and the
+ * error notice (SNS). Refused, naming the variable, never quoting the password.
+ */
+describe('an endpoint with a user or password in it', () => {
+  test.each([
+    ['AUTORENEW_ENDPOINT', 'https://ops:hunter2-pw@domain.aliyuncs.com'],
+    ['AUTORENEW_ENDPOINT', 'http://ops:hunter2-pw@proxy.example.invalid:8080'],
+    ['AUTORENEW_BSS_ENDPOINT', 'https://ops:hunter2-pw@business.aliyuncs.com'],
+    ['AUTORENEW_ENDPOINT', 'http://ops:hunter2-pw@127.0.0.1:9'],
+  ])('%s=%s is refused without quoting the password', (name, value) => {
+    let error: unknown;
+    try {
+      readConfig({ [name]: value });
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(InputError);
+    expect((error as Error).message).toContain(name);
+    expect((error as Error).message).toMatch(/user name or password/);
+    expect((error as Error).message).not.toContain('hunter2');
+  });
+
+  test('control: without one it is read', () => {
+    expect(readConfig({ AUTORENEW_ENDPOINT: 'https://domain.aliyuncs.com' }).endpoint).toBe(
+      'https://domain.aliyuncs.com',
+    );
+  });
+});
