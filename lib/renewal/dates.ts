@@ -19,6 +19,25 @@ export const GRACE_DAYS = 30;
  */
 const GRACE_DAYS_BY_TLD: Readonly<Record<string, number>> = { hk: 28 };
 
+/**
+ * TLDs whose registry allows a shorter term than most (10 years ahead): `.co` 5 years ahead; `.xin` 2 years
+ * ahead, at most 1 year per order (../shared/alibaba-preflight-apis.md C.2 and alibaba-domain-api.md §3.2, CONFIRMED
+ * from Alibaba's docs; review 2026-12-07: a 5-year `.co` rule was refused at every attempt, the domain's last days
+ * included, where 4 years would have been bought). What an order past the maximum does is UNCONFIRMED.
+ */
+const TERM_BY_TLD: Readonly<Record<string, { aheadYears: number; perOrderYears?: number }>> = {
+  co: { aheadYears: 5 },
+  xin: { aheadYears: 2, perOrderYears: 1 },
+};
+
+/**
+ * The registry's term limits of `domain` (a normalised name): years ahead of now an expiry may reach, and years one
+ * order may add; undefined where only the policy's own limits apply.
+ */
+export function termLimitsOf(domain: string): { aheadYears: number; perOrderYears?: number } | undefined {
+  return TERM_BY_TLD[domain.slice(domain.lastIndexOf('.') + 1).replace(/\.$/, '')];
+}
+
 /** The grace period, days, of `domain` (a normalised name: lower-case, ASCII): {@link GRACE_DAYS} but for a few TLDs. */
 export function graceDaysOf(domain: string): number {
   const tld = domain.slice(domain.lastIndexOf('.') + 1).replace(/\.$/, '');

@@ -6,7 +6,7 @@ import type { Policy } from '../policy/schema';
 import type { ListedDomain, Quote, QuoteSource } from '../registrar/port';
 import { addYearsUtc, DAY_MS } from './dates';
 import { isHoldExpired } from './hold-time';
-import { capYears, GRACE_DAYS, graceDaysOf } from './plan';
+import { capYearsOf, GRACE_DAYS, graceDaysOf } from './plan';
 import { findTablePrice } from './price-table';
 
 /** Longest forecast, months: ten years, the longest term a registrar sells. */
@@ -196,7 +196,7 @@ export function forecastRenewals(input: ForecastInput): Forecast {
           renewAtMs = hold.untilMs;
           if (renewAtMs >= toMs) break;
         }
-        const years = capYears(exp, settings.years, renewAtMs, policy.limits.maxYearsAhead);
+        const years = capYearsOf(name, exp, settings.years, renewAtMs, policy.limits.maxYearsAhead);
         if (years === 0) {
           if (cycle === 0) skip('at-max-term');
           break;

@@ -2,7 +2,7 @@ import { batchEntryCostBytes, MAX_BATCH_LISTS_BYTES } from '../ledger/items';
 import { resolveRule } from '../policy/match';
 import type { Policy } from '../policy/schema';
 import type { ListedDomain } from '../registrar/port';
-import { addYearsUtc, DAY_MS, daysUntil, GRACE_DAYS, graceDaysOf, HOUR_MS } from './dates';
+import { addYearsUtc, DAY_MS, daysUntil, GRACE_DAYS, graceDaysOf, HOUR_MS, termLimitsOf } from './dates';
 import { JUST_RENEWED_MS } from './foreign-tasks';
 import { noticeDaysOf } from './notice';
 import {
@@ -142,7 +142,7 @@ function decideOne(domain: ListedDomain, input: PlanInput, duplicate: boolean, u
     // Comes due within the notice period: announce it now, so its notice has run its course when it is due.
     const buyable = !(domain.premium && !policy.limits.allowPremium) && !domain.unreadable;
     if (advanceMs > 0 && dueAtMs - nowMs <= advanceMs && buyable) {
-      const years = capYears(expiry, settings.years, dueAtMs, policy.limits.maxYearsAhead);
+      const years = capYearsOf(domain.domainName, expiry, settings.years, dueAtMs, policy.limits.maxYearsAhead);
       if (years > 0) announce(years, Math.max(dueAtMs, (noticedAtMs ?? nowMs) + advanceMs));
     }
     return no('not-due');
@@ -184,7 +184,7 @@ function decideOne(domain: ListedDomain, input: PlanInput, duplicate: boolean, u
   if (input.renewedElsewhere?.has(name)) return no('renewed-elsewhere');
   if (input.elsewhereUnread) return no('elsewhere-unread');
 
-  const years = capYears(expiry, settings.years, nowMs, policy.limits.maxYearsAhead);
+  const years = capYearsOf(domain.domainName, expiry, settings.years, nowMs, policy.limits.maxYearsAhead);
   if (years === 0) return no('at-max-term');
   let withoutFullNotice = false;
   if (advanceMs > 0) {
@@ -244,6 +244,23 @@ export function lastBuyMsOf(expiryMs: number, daysAfterExpiry: number, domain: s
  * @param expiryMs epoch ms (UTC)
  * @param nowMs epoch ms (UTC): when the renewal is bought
  */
+/**
+ * {@link capYears} within the registry's own limits for `domain`'s TLD too (dates.ts termLimitsOf: `.co` 5 years
+ * ahead, `.xin` 2 ahead and 1 per order).
+ */
+export function capYearsOf(
+  domain: string,
+  expiryMs: number,
+  wanted: number,
+  nowMs: number,
+  maxYearsAhead: number,
+): number {
+  const limits = termLimitsOf(domain);
+  if (!limits) return capYears(expiryMs, wanted, nowMs, maxYearsAhead);
+  const perOrder = Math.min(wanted, limits.perOrderYears ?? wanted);
+  return capYears(expiryMs, perOrder, nowMs, Math.min(maxYearsAhead, limits.aheadYears));
+}
+
 export function capYears(expiryMs: number, wanted: number, nowMs: number, maxYearsAhead: number): number {
   const limit = addYearsUtc(nowMs, maxYearsAhead);
   let years = wanted;

@@ -14,6 +14,17 @@ import type {
 /** Days after expiry during which a domain renews at the normal price; after them it is in redemption. */
 export const GRACE_DAYS = 30;
 
+/** The registry's maximum term of `domainName`, years ahead: 5 for `.co`, 2 for `.xin`, else {@link MAX_TERM_YEARS}. */
+export function maxTermYearsFor(domainName: string): number {
+  if (/\.co\.?$/i.test(domainName)) return 5;
+  return /\.xin\.?$/i.test(domainName) ? 2 : MAX_TERM_YEARS;
+}
+
+/** Years one renewal order of `domainName` may add: 1 for `.xin`, else any (up to the term). */
+function perOrderYearsFor(domainName: string): number {
+  return /\.xin\.?$/i.test(domainName) ? 1 : MAX_TERM_YEARS;
+}
+
 /**
  * The registry's grace period of `domainName`, days: 28 for `.hk`, else {@link GRACE_DAYS}
  * (../shared/alibaba-preflight-apis.md C.2). The registrar's own rule, kept apart from the planner's (dates.ts).
@@ -321,10 +332,11 @@ export class SandboxModel {
       );
     }
     const toExpiryMs = addYearsUtc(domain.expiresAtMs, detail.years);
-    if (toExpiryMs > addYearsUtc(atMs, MAX_TERM_YEARS)) {
+    const maxTerm = maxTermYearsFor(domain.domainName);
+    if (toExpiryMs > addYearsUtc(atMs, maxTerm) || detail.years > perOrderYearsFor(domain.domainName)) {
       return fail(
         'The renewal period exceeds the maximum registration period.',
-        `Renewing ${domain.domainName} by ${detail.years} years would put its expiration more than ${MAX_TERM_YEARS} years ahead.`,
+        `Renewing ${domain.domainName} by ${detail.years} years would put its expiration more than ${maxTerm} years ahead, or add more years than one order may.`,
       );
     }
     const costCents = domain.priceCents * detail.years;
