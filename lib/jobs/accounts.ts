@@ -6,7 +6,7 @@ import type { Notifier, RenderedMessage } from '../notify/port';
 import { type AccountPart, accountEmailBudget, accountSmsBudget, combineAccountParts } from '../renewal/account-digest';
 import { fairShares } from '../renewal/budgets';
 import type { RunClaims } from '../renewal/deps';
-import { isSameListedExpiry } from '../renewal/expiry';
+import { isReadDifferently, isSameListedExpiry } from '../renewal/expiry';
 import { claimKey } from '../renewal/plan-types';
 
 /**
@@ -172,7 +172,10 @@ export function createAccountsRoom(options: {
           const mine = new Set<string>();
           for (const { domain, expiryMs } of entries) {
             const list = taken.get(domain) ?? [];
-            let first = list.find((t) => isSameListedExpiry(t.expiryMs, expiryMs));
+            // One cycle however each account reads it: cut to the day, or a little off (review 2026-12-07).
+            let first = list.find(
+              (t) => isSameListedExpiry(t.expiryMs, expiryMs) || isReadDifferently(t.expiryMs, expiryMs),
+            );
             if (!first) {
               first = { expiryMs, label };
               taken.set(domain, [...list, first]);

@@ -1,7 +1,7 @@
 import type { Claim, ClaimKey } from '../ledger/port';
 import { isLive, NOT_SUBMITTED_CODE, RENEWED_ELSEWHERE_CODE } from './claims';
 import type { JobDeps } from './deps';
-import { dayStartsOf, isDayStart, isSameListedExpiry } from './expiry';
+import { dayStartsOf, isReadDifferently, isSameListedExpiry } from './expiry';
 import { claimKey } from './plan-types';
 
 /**
@@ -14,8 +14,11 @@ import { claimKey } from './plan-types';
  * Read by the planner (a domain renewed, or being renewed, under one account and then moved to another was listed
  * there at its old expiry by a lagging listing and bought again: review 2026-12-05, round 5, I) and again by each
  * batch right before its paid call (submit-batch.ts dropClaimedByPeers).
- * - At the listed expiry or the same date cut to the day (expiry.ts isSameListedExpiry): a precise listing reads
- *   its day-start keys too; a listing cut to the day reads the whole domain, as the other's claim may hold the time.
+ * - At the listed expiry or the same date cut to the day (expiry.ts isSameListedExpiry), or, for a claim bought or
+ *   being bought there, read a little differently (expiry.ts isReadDifferently, within 2 days: a zone, a registry
+ *   sync; review 2026-12-07: a domain renewed in one account and moved was listed in the other an hour off its old
+ *   expiry and bought again, where one account's own guard holds that reading as renewed). So the whole domain is
+ *   read, each peer's claims of it (one Query per domain and peer; the day-start keys as well).
  * - Less the claims written by an account of this very run (JobDeps.runClaims.isRunAttempt): within a run the room
  *   decides who buys. Read again by a later plan of the run, the claims the other account took ahead made each see
  *   the other's as in flight, neither bought, and the domain lapsed in silence (review 2026-12-06).
@@ -30,7 +33,7 @@ export async function readPeerClaims(
   const keys = listed.flatMap((d) =>
     [d.expiryMs, ...dayStartsOf(d.expiryMs)].map((expiryMs) => ({ domain: d.domain, expiryMs })),
   );
-  const whole = [...new Set(listed.filter((d) => isDayStart(d.expiryMs)).map((d) => d.domain))];
+  const whole = [...new Set(listed.map((d) => d.domain))];
   const run = deps.runClaims;
   const byDomain = new Map<string, Claim[]>();
   for (const c of await deps.peerClaims(keys, whole)) {
@@ -41,7 +44,8 @@ export async function readPeerClaims(
   }
   for (const d of listed) {
     for (const c of byDomain.get(d.domain) ?? []) {
-      if (!isSameListedExpiry(d.expiryMs, c.expiryMs)) continue;
+      const same = isSameListedExpiry(d.expiryMs, c.expiryMs);
+      if (!same && !(isPeerInFlight(c) && isReadDifferently(d.expiryMs, c.expiryMs))) continue;
       const key = claimKey(d.domain, d.expiryMs);
       const kept = found.get(key);
       if (!kept || rankOf(c) > rankOf(kept)) found.set(key, c);
