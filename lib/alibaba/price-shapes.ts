@@ -151,9 +151,15 @@ function currencyCodeOf(answered: string): string {
  * (never converted), or an amount that does not read exactly.
  */
 export function readRealtimePrice(item: RealtimePriceItem, currency: string): PriceReading {
+  // A price stated but not usable (not available, another action or term) is still what the registrar says the name
+  // costs: suspect, so no table price stands in for it (review 2026-12-07: a 5 000 CNY answer for Period 12 left the
+  // name to the table's 69, under every limit).
+  const stated = item.price !== undefined && Number(item.price) > 0 ? { suspect: true as const } : {};
   if (item.avail === undefined || String(item.avail) !== '1') {
     return {
       why: `QueryDomainRealTimePrice: Avail ${item.avail ?? 'absent'}${item.reason ? ` (${item.reason})` : ''}`,
+      // Said not available (Avail present): the registrar's word on this name. Absent: an answer that says nothing.
+      ...(item.avail !== undefined ? stated : {}),
     };
   }
   if (item.price === undefined) {
@@ -162,11 +168,15 @@ export function readRealtimePrice(item: RealtimePriceItem, currency: string): Pr
   // An echo of another action (a registration price) or term would be checked against the limits as one year's
   // renewal: wrong by a factor nobody knows.
   if (item.action !== undefined && item.action.toLowerCase() !== 'renew') {
-    return { why: `QueryDomainRealTimePrice: the price is for Action "${item.action}", not renew; not used` };
+    return {
+      why: `QueryDomainRealTimePrice: the price is for Action "${item.action}", not renew; not used`,
+      ...stated,
+    };
   }
   if (item.period !== undefined && String(item.period) !== '1') {
     return {
       why: `QueryDomainRealTimePrice: the price is for Period ${item.period}, not the 1 year asked for; not used`,
+      ...stated,
     };
   }
   if (item.currency !== undefined && currencyCodeOf(item.currency) !== currency) {
