@@ -1,4 +1,4 @@
-import { onlyAccount, openAccountLedgers } from '../compose/account-ledgers';
+import { type AccountLedgers, onlyAccount, openAccountLedgers } from '../compose/account-ledgers';
 import { InputError } from '../errors';
 import type { Claim } from '../ledger/port';
 import { RENEWED_ELSEWHERE_CODE } from '../renewal/claims';
@@ -58,6 +58,21 @@ const RETRY_FLAGS = {
   help: { type: 'boolean', short: 'h' },
 } as const;
 
+/**
+ * Another account's failed renewal of `domain`, which the renew runs apply as their own (peer-claims.ts: a domain
+ * moved from a to b is held back by a's failures): named with the command that clears it (review 2026-12-07: `retry
+ * --account b` said "nothing to retry" while a's failure kept b from buying).
+ */
+async function describePeerFailures(peers: AccountLedgers['peers'], domain: string): Promise<string> {
+  const found: string[] = [];
+  for (const peer of peers) {
+    const failed = (await peer.ledger.listClaimsForDomain(domain)).filter((c) => needsReset(c, true));
+    if (failed.length > 0) found.push(peer.label);
+  }
+  if (found.length === 0) return '';
+  return `; account ${found.join(', ')} has a failed renewal of it, which holds it back here too: autorenew retry ${domain} ${found.map((a) => `--account ${a}`).join(' / ')}`;
+}
+
 /** `retry`: reset FAILED claims of the named domains (or of every recently failed domain). */
 export const retryCommand: Command = async (args, io) => {
   // The shared parser: it refuses an empty value (--account "$ACCOUNT" with ACCOUNT unset reset the unnamed
@@ -93,7 +108,7 @@ export const retryCommand: Command = async (args, io) => {
         const live = claims.find((c) => c.status !== 'FAILED' && c.status !== 'RENEWED');
         io.out(
           terminalLine(
-            `${domain}: nothing to retry${claims.length === 0 ? ' (no renewal recorded)' : live ? ` (a renewal is ${live.status}: the check job settles it)` : ' (no failed attempts)'}`,
+            `${domain}: nothing to retry${claims.length === 0 ? ' (no renewal recorded)' : live ? ` (a renewal is ${live.status}: the check job settles it)` : ' (no failed attempts)'}${await describePeerFailures(opened.peers, domain)}`,
           ),
         );
       }

@@ -17,6 +17,8 @@ export interface AccountLedger {
 /** The ledgers of the accounts a ledger-only command (status, holds, hold, unhold, retry) works on. */
 export interface AccountLedgers {
   accounts: AccountLedger[];
+  /** The other configured accounts' keyspaces of the same ledger (read only: `retry` names a peer's failure). */
+  peers: AccountLedger[];
   /** True when the output should name the account: more than one shown, or the one shown is named. */
   labelled: boolean;
   /** The deployed table (AUTORENEW_TABLE), which the scheduled jobs share; false for the embedded ledger. */
@@ -44,6 +46,9 @@ export async function openAccountLedgers(io: CliIO, options: LedgerCommandOption
       account,
       ledger: opened.forAccount(account.name),
     })),
+    peers: config.accounts
+      .filter((account) => !picked.includes(account))
+      .map((account) => ({ label: labelOf(account), account, ledger: opened.forAccount(account.name) })),
     // Of the deployment, not of the one picked: `--account default` beside named accounts is one of several.
     labelled: namesAccounts(config.accounts),
     shared: config.table !== undefined,

@@ -14,6 +14,7 @@ import type { Notifier } from '../notify/port';
 import { loadPolicyFile } from '../policy/load';
 import type { Policy } from '../policy/schema';
 import type { CredentialsProvider } from '../registrar/port';
+import type { JobDeps } from '../renewal/deps';
 import { type AlibabaAccess, createSecretsManagerCredentials, selectSecretId } from '../secrets';
 import { type AccountJob, composeAccounts, configForAccount, policyPathsOf } from './accounts';
 import { buildMetrics, buildNotifier, type JobAdapters } from './adapters';
@@ -111,6 +112,7 @@ export async function prepareLambdaJob(
     buildNotifier(config, (line) => console.log(line), snsPublish),
     config,
     log,
+    () => buildMetrics(job, env, systemClock)({ JobErrors: 1 }),
   );
   const policies = new Map<string, Policy>();
   let asked = { dryRun: false };
@@ -163,7 +165,12 @@ export async function prepareLambdaJob(
     primary,
     clock: systemClock,
     log,
-    metricsFor: (account) => buildMetrics(job, env, systemClock, account),
+    // Nor does it feed the heartbeat alarm (review 2026-12-07: its RenewRuns hid a stopped schedule from the alarm
+    // for up to two days, by the very person looking); JobErrors and the rest still count.
+    metricsFor: (account) =>
+      asked.dryRun && !config.dryRun
+        ? withoutHeartbeat(buildMetrics(job, env, systemClock, account))
+        : buildMetrics(job, env, systemClock, account),
     credentialsFor: (accountConfig) => credentialsFor(accountConfig, access),
     adapters: options.adapters,
     // The chat targets' URLs live in the same secret (field notifyTargets).
@@ -175,6 +182,14 @@ export async function prepareLambdaJob(
     ...(context ? { remainingMs: () => context.getRemainingTimeInMillis() } : {}),
   });
   return { jobs, room, dryRun: config.dryRun || asked.dryRun, runId, log };
+}
+
+/** The metrics less the renew heartbeat (`RenewRuns`): a hand dry invoke is no scheduled run. */
+function withoutHeartbeat(metrics: JobDeps['metrics']): JobDeps['metrics'] {
+  return (values) => {
+    const { RenewRuns: _heartbeat, ...rest } = values;
+    if (Object.keys(rest).length > 0) metrics(rest);
+  };
 }
 
 /** Per container and secret: the "reader holds a key that can buy" warning is logged once, not every hourly run. */
@@ -193,10 +208,14 @@ function warnSpendingReader(job: string, config: Readonly<Config>, access: Aliba
  * reaches no one: they were marked sent all the same. Now every run logs the error and the notices stay pending
  * (`recordsDelivery: false`) until a run can publish them.
  */
-function lambdaPrimary(notifier: Notifier, config: Readonly<Config>, log: Logger): Notifier {
+function lambdaPrimary(notifier: Notifier, config: Readonly<Config>, log: Logger, countError: () => void): Notifier {
   if (config.topicArn) return notifier;
   log.error(
     'AUTORENEW_TOPIC_ARN is not set: notices go to this log only and stay pending; set it to the alert topic (the stack sets it)',
   );
+  // A log line reaches no one: counted as a job error, so JobErrorsAlarm (which CloudWatch publishes to the topic
+  // itself) tells people, every run until it is set (review 2026-12-07: the variable lost in a hand edit of the
+  // function's environment, every notice stayed in the log and no alarm fired).
+  countError();
   return { publish: (message) => notifier.publish(message), recordsDelivery: false };
 }

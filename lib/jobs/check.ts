@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { describeError } from '../log';
-import { formatDateTimeUtc } from '../notify/text/sanitize';
 import type { Policy } from '../policy/schema';
 import { utcDay } from '../renewal/budgets';
 import { type CheckSummary, runCheck } from '../renewal/check';
@@ -9,6 +8,7 @@ import type { JobDeps } from '../renewal/deps';
 import type { SettleRules } from '../renewal/reconcile';
 import { CHECK_COUNTS, pickCounts } from './counts';
 import { reportRun, reportRunFailure } from './report-run';
+import { describeSilence, firstRunMark, measureSilence, readFirstRun } from './silence';
 
 /** A renew run finished longer ago than this is said by the hourly check, once a UTC day (renew runs daily). */
 const RENEW_SILENT_AFTER_MS = 36 * HOUR_MS;
@@ -17,22 +17,34 @@ const RENEW_SILENT_AFTER_MS = 36 * HOUR_MS;
  * Only the renew job buys and warns of domains that will lapse: when it stops running (its schedule off, reserved
  * concurrency 0, a crash before it reports), one e-mail from a heartbeat alarm was all anyone heard, and domains
  * lapsed over the following weeks (review 2026-12-04). The hourly check says so, once a UTC day, as the digest's
- * error (an alert: an SMS by default). Nothing before the first renew run; an unreadable record says nothing.
+ * error (an alert: an SMS by default): 36 h after the last renew run, or, with none recorded, after check's own first
+ * run here (review 2026-12-07: a renew schedule disabled from the deploy on was never told); and at once when the
+ * record is dated in the future (silence.ts). An unreadable record says nothing.
  */
 async function readRenewSilence(
   deps: JobDeps,
 ): Promise<{ error: { message: string; fix: string }; mark: string } | undefined> {
   try {
     const nowMs = deps.clock.now();
-    const renew = await deps.ledger.lastRun('renew');
-    if (!renew || nowMs - renew.finishedAtMs < RENEW_SILENT_AFTER_MS) return undefined;
     const mark = `renew-silent#${utcDay(nowMs)}`;
-    if ((await deps.ledger.getMarks([mark])).size > 0) return undefined;
-    const hours = Math.floor((nowMs - renew.finishedAtMs) / HOUR_MS);
+    const [renew, marks] = await Promise.all([
+      deps.ledger.lastRun('renew'),
+      deps.ledger.getMarks([mark, firstRunMark('check')]),
+    ]);
+    const firstRunMs = await readFirstRun(deps.ledger, 'check', marks, nowMs);
+    const message = describeSilence(
+      'renew',
+      'check',
+      measureSilence(renew, firstRunMs, nowMs),
+      nowMs,
+      RENEW_SILENT_AFTER_MS,
+      'nothing is bought and no will-lapse warning is sent',
+    );
+    if (message === undefined || marks.has(mark)) return undefined;
     return {
       mark,
       error: {
-        message: `the renew job has not run for ${hours} hours (last run ${formatDateTimeUtc(renew.finishedAtMs)}): nothing is bought and no will-lapse warning is sent`,
+        message,
         fix: 'look at the renew function: its schedule (enabled?), its reserved concurrency (0 stops it), its errors and timeouts in CloudWatch; run `autorenew plan` to see what is due',
       },
     };

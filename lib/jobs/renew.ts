@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Batch } from '../ledger/port';
 import { describeError } from '../log';
-import { formatDateTimeUtc } from '../notify/text/sanitize';
 import type { Policy } from '../policy/schema';
 import { costOf, utcDay } from '../renewal/budgets';
 import { HOUR_MS } from '../renewal/dates';
@@ -13,6 +12,7 @@ import { collectHeldBack, marksToRead, selectRunLines } from '../renewal/run-not
 import { type RenewRun, runRenew } from '../renewal/run-renew';
 import { pickCounts, RENEW_COUNTS } from './counts';
 import { type RunReport, reportRun, reportRunFailure } from './report-run';
+import { describeSilence, firstRunMark, measureSilence, readFirstRun } from './silence';
 
 /**
  * The renew job as scheduled: run (renewal/run-renew.ts), then report it (report-run.ts): the digest of its
@@ -68,7 +68,7 @@ async function liveReport(deps: JobDeps, run: RenewRun): Promise<Report> {
   const checkSilentMark = `check-silent#${utcDay(plan.nowMs)}`;
   const [storedRead, sentRead, checkRead] = await Promise.allSettled([
     Promise.all(ids.map((id) => deps.ledger.getBatch(id))),
-    deps.ledger.getMarks([...marksToRead(plan), checkSilentMark]),
+    deps.ledger.getMarks([...marksToRead(plan), checkSilentMark, firstRunMark('renew')]),
     deps.ledger.lastRun('check'),
   ]);
   // A read that fails (after the client's retries) does not cost the digest: its will-lapse, deferred and upcoming
@@ -119,7 +119,10 @@ async function liveReport(deps: JobDeps, run: RenewRun): Promise<Report> {
   });
   const silence =
     checkRead.status === 'fulfilled' && sentRead.status === 'fulfilled' && !sent.has(checkSilentMark)
-      ? describeCheckSilence(checkRead.value?.finishedAtMs, plan.nowMs)
+      ? describeCheckSilence(
+          measureSilence(checkRead.value, await readFirstRun(deps.ledger, 'renew', sent, plan.nowMs), plan.nowMs),
+          plan.nowMs,
+        )
       : undefined;
   const lines = withHeldBack(selectRunLines(plan, sent), collectHeldBack(run.heldBack, plan.nowMs));
   // Unread, what was sent is not known here: "submitted 0.00" beside a renewal just bought would mislead.
@@ -172,16 +175,23 @@ const CHECK_SILENT_AFTER_MS = 6 * HOUR_MS;
 /**
  * Renew leaves domains in flight to check (no will-lapse line for them): when check stops running (its schedule
  * off), a renewal that failed at the registrar stays "in flight" and lapses after the one e-mail of its heartbeat
- * alarm (review 2026-12-05, round 4). The renew digest says so, once a UTC day, as its error (an alert). Nothing
- * before the first check run.
- * @param finishedAtMs the last check run's end, epoch ms
+ * alarm (review 2026-12-05, round 4). The renew digest says so, once a UTC day, as its error (an alert): 6 h after the
+ * last check run, or, with none recorded, after renew's own first run here (review 2026-12-07: a check schedule
+ * disabled from the deploy on was never told); at once when the record is dated in the future (silence.ts).
  * @param nowMs epoch ms
  */
-function describeCheckSilence(finishedAtMs: number | undefined, nowMs: number) {
-  if (finishedAtMs === undefined || nowMs - finishedAtMs < CHECK_SILENT_AFTER_MS) return undefined;
-  const hours = Math.floor((nowMs - finishedAtMs) / HOUR_MS);
+function describeCheckSilence(silence: ReturnType<typeof measureSilence>, nowMs: number) {
+  const message = describeSilence(
+    'check',
+    'renew',
+    silence,
+    nowMs,
+    CHECK_SILENT_AFTER_MS,
+    'renewals sent are not confirmed, and one that failed is neither retried nor told',
+  );
+  if (message === undefined) return undefined;
   return {
-    message: `the check job has not run for ${hours} hours (last run ${formatDateTimeUtc(finishedAtMs)}): renewals sent are not confirmed, and one that failed is neither retried nor told`,
+    message,
     fix: 'look at the check function: its schedule (enabled?), its reserved concurrency (0 stops it), its errors and timeouts in CloudWatch; run `autorenew status` to see the renewals in flight',
   };
 }

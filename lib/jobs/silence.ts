@@ -1,0 +1,68 @@
+import type { Ledger, RunRecord } from '../ledger/port';
+import { formatDateTimeUtc } from '../notify/text/sanitize';
+import { HOUR_MS } from '../renewal/dates';
+
+/** A record this much ahead of the reader's clock is dated in the future, ms (clocks a little apart are not). */
+const FUTURE_SLACK_MS = HOUR_MS;
+
+/** The one-time mark that dates a job's first run seen in this keyspace (re-put when gone: marks expire). */
+export function firstRunMark(job: 'renew' | 'check'): string {
+  return `first-run#${job}`;
+}
+
+/**
+ * When `job` was first seen running in this keyspace (epoch ms): its mark's time, or `nowMs` after putting the mark
+ * when there is none yet. Best effort: a failed write is `nowMs` all the same (the next run puts it).
+ */
+export async function readFirstRun(
+  ledger: Pick<Ledger, 'putMarks'>,
+  job: 'renew' | 'check',
+  marks: ReadonlyMap<string, number>,
+  nowMs: number,
+): Promise<number> {
+  const seen = marks.get(firstRunMark(job));
+  if (seen !== undefined) return seen;
+  await ledger.putMarks([firstRunMark(job)], nowMs).catch(() => {});
+  return nowMs;
+}
+
+/**
+ * How long the `other` job has been silent, as the reading job sees it (review 2026-12-07: both readers said nothing
+ * while the other job had no run recorded at all, so a schedule disabled from the deploy on was never told; and a run
+ * record dated in the future, written by a run on a simulated clock in the same ledger, hid a dead job for months).
+ * - a recorded run: since its end;
+ * - none recorded: since the reading job's own first run here (`firstRunMs`);
+ * - one dated in the future: `future`, with no length (the record cannot tell).
+ * @param nowMs epoch ms; all times epoch ms UTC
+ */
+export function measureSilence(
+  last: Pick<RunRecord, 'finishedAtMs'> | undefined,
+  firstRunMs: number,
+  nowMs: number,
+): { kind: 'since-last'; sinceMs: number } | { kind: 'never'; sinceMs: number } | { kind: 'future'; atMs: number } {
+  if (!last) return { kind: 'never', sinceMs: firstRunMs };
+  if (last.finishedAtMs > nowMs + FUTURE_SLACK_MS) return { kind: 'future', atMs: last.finishedAtMs };
+  return { kind: 'since-last', sinceMs: last.finishedAtMs };
+}
+
+/**
+ * The words for a silence of `other` (measureSilence) at least `afterMs` long; undefined when shorter. `what` says
+ * what its silence costs.
+ */
+export function describeSilence(
+  other: 'renew' | 'check',
+  me: 'renew' | 'check',
+  silence: ReturnType<typeof measureSilence>,
+  nowMs: number,
+  afterMs: number,
+  what: string,
+): string | undefined {
+  if (silence.kind === 'future') {
+    return `the last ${other} run recorded is dated ${formatDateTimeUtc(silence.atMs)}, in the future (a run on a simulated clock, --at or a sandbox, wrote it into this ledger, or a host's clock is wrong): this ${me} run cannot tell whether the ${other} job runs, and until that date no real run's record replaces it; if the ${other} job has stopped, ${what}`;
+  }
+  if (nowMs - silence.sinceMs < afterMs) return undefined;
+  const hours = Math.floor((nowMs - silence.sinceMs) / HOUR_MS);
+  return silence.kind === 'never'
+    ? `the ${other} job has never run here: no ${other} run is recorded, and the ${me} job has run for ${hours} hours (since ${formatDateTimeUtc(silence.sinceMs)}): ${what}`
+    : `the ${other} job has not run for ${hours} hours (last run ${formatDateTimeUtc(silence.sinceMs)}): ${what}`;
+}
