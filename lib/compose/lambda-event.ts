@@ -1,6 +1,19 @@
 import { InputError } from '../errors';
 import { boundText } from '../renewal/text';
 
+/** The keys of an EventBridge scheduled event (its envelope). */
+const SCHEDULED_EVENT_KEYS = new Set([
+  'version',
+  'id',
+  'detail-type',
+  'source',
+  'account',
+  'time',
+  'region',
+  'resources',
+  'detail',
+]);
+
 /**
  * What the renew function's event asks for: its schedule's EventBridge event, an invoke with no payload or `{}` (a
  * scheduled run), or `{"dryRun": true}` (a dry run: a payload can only ask for less buying). Anything else is refused
@@ -13,7 +26,21 @@ export function readRenewEvent(event: unknown): { dryRun: boolean } {
   if (event === undefined || event === null || event === '') return { dryRun: false };
   if (typeof event === 'object' && !Array.isArray(event)) {
     const e = event as Record<string, unknown>;
-    if (e.source === 'aws.events' && e['detail-type'] === 'Scheduled Event') return { dryRun: false };
+    // The schedule's event: EventBridge's envelope and nothing more. One that carries anything else (the console's
+    // "Scheduled Event" test template with `"dryRun": true` beside it or in `detail`) bought every due domain
+    // (review 2026-12-07): a dry run when it asks for one, else refused below.
+    if (e.source === 'aws.events' && e['detail-type'] === 'Scheduled Event') {
+      const extra = Object.keys(e).filter((k) => !SCHEDULED_EVENT_KEYS.has(k));
+      const detail = e.detail;
+      const detailKeys = detail && typeof detail === 'object' && !Array.isArray(detail) ? Object.keys(detail) : [];
+      const plain =
+        extra.length === 0 && (detail === undefined || (typeof detail === 'object' && detailKeys.length === 0));
+      if (plain) return { dryRun: false };
+      const asksDry =
+        (extra.length === 1 && e.dryRun === true && detailKeys.length === 0) ||
+        (extra.length === 0 && detailKeys.length === 1 && (detail as Record<string, unknown>).dryRun === true);
+      if (asksDry) return { dryRun: true };
+    }
     const keys = Object.keys(e);
     if (keys.length === 0) return { dryRun: false };
     if (keys.length === 1 && e.dryRun === true) return { dryRun: true };

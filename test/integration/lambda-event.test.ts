@@ -71,6 +71,39 @@ describe('the renew function and its event', () => {
     });
   });
 
+  const envelope = {
+    version: '0',
+    id: 'cdc73f9d-aea9-11e3-9d5a-835b769c0d9c',
+    'detail-type': 'Scheduled Event',
+    source: 'aws.events',
+    account: '123456789012',
+    time: '1970-01-01T00:00:00Z',
+    region: 'us-east-1',
+    resources: ['arn:aws:events:us-east-1:123456789012:rule/ExampleRule'],
+    detail: {},
+  };
+
+  // Review 2026-12-07: any object with the envelope's source and detail-type was the schedule's event, whatever else
+  // it carried; the console's "Scheduled Event" test template with the tool's own `"dryRun": true` added bought
+  // every due domain.
+  it.each([
+    ['"dryRun": true beside the envelope', { ...envelope, dryRun: true }],
+    ['"dryRun": true in detail', { ...envelope, detail: { dryRun: true } }],
+  ])('the scheduled envelope with %s: a dry run, nothing bought', async (_what, event) => {
+    const result = await coldHandler('renew')(event, ctx('event-scheduled-dry'));
+    expect({ dryRun: (result as { dryRun?: boolean }).dryRun, paid: paid() }).toEqual({ dryRun: true, paid: [] });
+  });
+
+  it.each([
+    ['"dryRun": false beside it', { ...envelope, dryRun: false }],
+    ['another key beside it', { ...envelope, buy: 'all' }],
+    ['a detail with other keys', { ...envelope, detail: { dryRun: true, years: 5 } }],
+    ['a detail that is not an object', { ...envelope, detail: 'dryRun' }],
+  ])('the scheduled envelope with %s: refused, nothing bought', async (_what, event) => {
+    await expect(coldHandler('renew')(event, ctx('event-scheduled-bad'))).rejects.toThrow(/nothing was bought$/);
+    expect(paid()).toEqual([]);
+  });
+
   it("its schedule's EventBridge event: a real run", async () => {
     const scheduled = {
       version: '0',

@@ -13,7 +13,8 @@ const DAY_MS = 86_400_000;
  * A deployed function without AUTORENEW_TOPIC_ARN (a stack edited by hand, a template that lost the variable): its
  * notices go to the function's log, which nobody reads, and were marked sent all the same, so the SNS topic set
  * later never got them and the next run had nothing to say. Now the log says what is wrong, every run, and the
- * notices stay pending (not marked sent) until a run can publish them.
+ * notices stay pending (not marked sent) until a run can publish them. And each run counts JobErrors (review
+ * 2026-12-07: the log line reached no one and no alarm fired; the alarms need no variable, CloudWatch publishes them).
  */
 describe('a deployed function without AUTORENEW_TOPIC_ARN', () => {
   let sandbox: Sandbox;
@@ -77,5 +78,13 @@ describe('a deployed function without AUTORENEW_TOPIC_ARN', () => {
     expect(sandbox.state().submissions).toHaveLength(1); // nothing bought twice
     expect(submittedLines()).toHaveLength(2);
     expect(await aws.received()).toEqual([]);
+    expect({ renew: jobErrors('renew'), check: jobErrors('check') }).toEqual({ renew: 1, check: 1 });
   });
+
+  const jobErrors = (job: string) =>
+    logs
+      .filter((l) => l.includes('"_aws"'))
+      .map((l) => JSON.parse(l) as Record<string, unknown>)
+      .filter((m) => m.Job === job)
+      .reduce((sum, m) => sum + (typeof m.JobErrors === 'number' ? m.JobErrors : 0), 0);
 });
