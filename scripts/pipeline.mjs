@@ -123,6 +123,15 @@ export function checkDeployArgs(args, config) {
       `${regionFlag.split('=')[0]} is not taken here: give the region as --param="region=<region>" (the checks before osls and the stack's secret read that param)`,
     );
   }
+  // osls would deploy another service file's stack (its params, its policy), while every check here and the policy
+  // bundled read serverless.yml: `--config serverless.prod.yml` deployed policies/default.json, which buys every
+  // domain due within 30 days (review 2026-12-07). One file only.
+  const configFlag = args.find((a) => a === '--config' || a === '-c' || a.startsWith('--config='));
+  if (configFlag !== undefined) {
+    throw new PipelineError(
+      `${configFlag.split('=')[0]} is not taken here: the checks before osls and the policy bundled read serverless.yml; give a stage's settings as params of serverless.yml (params.<stage>) or --param="name=value"`,
+    );
+  }
   if (!/^[A-Za-z0-9-]+$/.test(stage)) {
     throw new PipelineError(`stage name ${JSON.stringify(stage)}: use letters, digits and hyphens only`);
   }

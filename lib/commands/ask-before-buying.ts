@@ -10,17 +10,17 @@ export interface ConfirmInput {
   canAsk: boolean;
   /** The Domain API endpoint the run would buy from. */
   endpoint: string;
-  env: Readonly<Record<string, string | undefined>>;
 }
 
 /**
  * How `renew` confirms a paid run against a non-loopback (real) registrar without --yes: `ask` a person at a
  * terminal; without one (a pipe, `| tee`, cron, CI) `needs-yes`: refused until --yes says so (before 2026-12-03
- * such a run bought without asking). `none` with --yes or a dry run, in Lambda (scheduled runs) and against a
- * loopback sandbox (nothing real is bought).
+ * such a run bought without asking). `none` with --yes or a dry run, and against a loopback sandbox (nothing real is
+ * bought). Not for AWS_LAMBDA_FUNCTION_NAME in the environment: the functions never run this command, so it only ever
+ * came from a person's shell, where it turned the question and the --yes gate off (review 2026-12-07).
  */
 export function confirmationFor(input: ConfirmInput): 'none' | 'ask' | 'needs-yes' {
-  if (input.dryRun || input.yes || input.env.AWS_LAMBDA_FUNCTION_NAME) return 'none';
+  if (input.dryRun || input.yes) return 'none';
   if (isSandboxEndpoint(input.endpoint)) return 'none';
   return input.canAsk ? 'ask' : 'needs-yes';
 }

@@ -128,7 +128,6 @@ export const renewCommand: Command = async (args, io) => {
       canAsk: !!io.ask,
       // Any account at a real registrar means real money: ask.
       endpoint: rt.config.accounts.find((a) => !isSandboxEndpoint(a.endpoint))?.endpoint ?? rt.config.endpoint,
-      env: io.env,
     });
     if (confirm === 'needs-yes') {
       throw new InputError(

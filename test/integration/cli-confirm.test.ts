@@ -13,7 +13,7 @@ const ROOT = resolve(__dirname, '..', '..');
 const REAL = 'https://domain.aliyuncs.com';
 
 describe('renew asks before buying from a real registrar', () => {
-  const base: ConfirmInput = { dryRun: false, yes: false, canAsk: true, endpoint: REAL, env: {} };
+  const base: ConfirmInput = { dryRun: false, yes: false, canAsk: true, endpoint: REAL };
 
   it.each<[string, Partial<ConfirmInput>, boolean]>([
     ['a person at a terminal, real endpoint', {}, true],
@@ -21,7 +21,6 @@ describe('renew asks before buying from a real registrar', () => {
     ['--yes', { yes: true }, false],
     ['--dry-run / AUTORENEW_DRY_RUN', { dryRun: true }, false],
     ['not a terminal (pipe, CI)', { canAsk: false }, false],
-    ['in Lambda', { env: { AWS_LAMBDA_FUNCTION_NAME: 'aliyun-domain-autorenew-prod-renew' } }, false],
     ['loopback sandbox 127.0.0.1', { endpoint: 'http://127.0.0.1:8787' }, false],
     ['loopback sandbox localhost', { endpoint: 'http://localhost:8787' }, false],
     ['a LAN address is not loopback', { endpoint: 'http://192.168.1.5:8787' }, true],
@@ -34,7 +33,7 @@ describe('renew asks before buying from a real registrar', () => {
     expect(confirmationFor({ ...base, canAsk: false, yes: true })).toBe('none');
     expect(confirmationFor({ ...base, canAsk: false, dryRun: true })).toBe('none');
     expect(confirmationFor({ ...base, canAsk: false, endpoint: 'http://127.0.0.1:8787' })).toBe('none');
-    expect(confirmationFor({ ...base, canAsk: false, env: { AWS_LAMBDA_FUNCTION_NAME: 'f' } })).toBe('none');
+    expect(confirmationFor({ ...base, canAsk: false })).toBe('needs-yes');
   });
 
   it('the question names what the person pays: the quoted total per currency, and how many are unpriced', () => {

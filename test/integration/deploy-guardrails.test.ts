@@ -47,6 +47,14 @@ describe('packaging guardrails', () => {
       'error: --region is not taken here: give the region as --param="region=<region>"',
     ],
     [
+      // Review 2026-12-07: osls deployed the other file's stack while the policy bundled and every check came from
+      // serverless.yml (policies/default.json went out with a prod stage).
+      'a --config flag (osls would deploy another service file, the checks and the policy read serverless.yml)',
+      ['--config', 'serverless.prod.yml'],
+      'error: --config is not taken here: the checks before osls and the policy bundled read serverless.yml',
+    ],
+    ['its short form -c', ['-c', 'serverless.prod.yml'], 'error: -c is not taken here'],
+    [
       'no alert email with --strict',
       ['--strict'],
       'error: no alert email: nobody hears of failed renewals; set --param="alertEmails=ops@example.com" (--strict)',

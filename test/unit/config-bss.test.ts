@@ -56,7 +56,7 @@ describe('AUTORENEW_BSS_ENDPOINT and AUTORENEW_QUOTE_CHUNK', () => {
       // The sandbox serves plain http only. Counted as one, renew bought there without asking, under a pretend
       // --at date, and the balance went to the same proxy.
       expect(isSandboxEndpoint(endpoint)).toBe(false);
-      expect(confirmationFor({ dryRun: false, yes: false, canAsk: false, endpoint, env: {} })).toBe('needs-yes');
+      expect(confirmationFor({ dryRun: false, yes: false, canAsk: false, endpoint })).toBe('needs-yes');
       expect(readConfig({ AUTORENEW_ENDPOINT: endpoint }).bssEndpoint).toBe(DEFAULT_BSS_ENDPOINT);
     },
   );
