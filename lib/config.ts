@@ -132,10 +132,9 @@ function checkEndpoint(endpoint: string, name: string, example: string): string 
   }
   // Never quoted: the password would reach the logs, the terminal and the error notice (review 2026-12-07).
   if (url.username !== '' || url.password !== '') {
-    throw new InputError(
-      `${name} must not carry a user name or password (user:password@ before the host); the registrar's requests are signed with the AccessKey: use e.g. ${example}`,
-      { path: name },
-    );
+    throw new InputError(`${name} must not carry a user name or password (user:password@); use e.g. ${example}`, {
+      path: name,
+    });
   }
   if (url.protocol === 'http:' && !isSandboxEndpoint(endpoint)) {
     throw new InputError(

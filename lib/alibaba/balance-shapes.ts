@@ -26,7 +26,11 @@ export function parseAccountBalance(body: unknown): Omit<Balance, 'requestId'> |
   const record = (body ?? {}) as Record<string, unknown>;
   const refused = readRefusal(body);
   if (refused) return refused;
-  if (typeof record.Code === 'string' && record.Code !== '200') {
+  // "Success" is a success too where the answer says so (Success:true): third-party clients read live answers as
+  // `Code:"Success"`, against the docs' "200" (UNCONFIRMED; review 2026-12-07: read as a refusal, the balance was
+  // unreadable and, with money.balanceUnreadable "stop", nothing was ever bought).
+  const saysSuccess = record.Code === 'Success' && record.Success === true;
+  if (typeof record.Code === 'string' && record.Code !== '200' && !saysSuccess) {
     const message = typeof record.Message === 'string' ? record.Message : `Code ${record.Code}`;
     return { refused: { code: record.Code, message } };
   }
@@ -35,7 +39,7 @@ export function parseAccountBalance(body: unknown): Omit<Balance, 'requestId'> |
     const currency = parseCurrency(parsed.Data.Currency, 'QueryAccountBalance Data.Currency');
     return {
       availableCash: parseMoney(
-        parsed.Data.AvailableCashAmount,
+        withoutThousands(parsed.Data.AvailableCashAmount),
         currency,
         'QueryAccountBalance Data.AvailableCashAmount',
       ),
@@ -44,4 +48,13 @@ export function parseAccountBalance(body: unknown): Omit<Balance, 'requestId'> |
     if (error instanceof InputError) throw new ShapeError(error.message);
     throw error;
   }
+}
+
+/**
+ * An amount written with thousands separators (`"1,234.56"`, as third-party clients read live answers: UNCONFIRMED)
+ * without them; only well-placed groups of three, so anything else odd is still refused by parseMoney.
+ */
+function withoutThousands(amount: string | number): string | number {
+  if (typeof amount !== 'string') return amount;
+  return /^-?\d{1,3}(,\d{3})+(\.\d+)?$/.test(amount.trim()) ? amount.trim().replaceAll(',', '') : amount;
 }

@@ -10,6 +10,11 @@ export interface ConfirmInput {
   canAsk: boolean;
   /** The Domain API endpoint the run would buy from. */
   endpoint: string;
+  /**
+   * False when a loopback plain-http endpoint does not answer as the sandbox (`/_sandbox/clock`): a local forwarder
+   * to the real API (review 2026-12-07), asked like any real endpoint. Default true.
+   */
+  answersAsSandbox?: boolean;
 }
 
 /**
@@ -21,7 +26,7 @@ export interface ConfirmInput {
  */
 export function confirmationFor(input: ConfirmInput): 'none' | 'ask' | 'needs-yes' {
   if (input.dryRun || input.yes) return 'none';
-  if (isSandboxEndpoint(input.endpoint)) return 'none';
+  if (isSandboxEndpoint(input.endpoint) && input.answersAsSandbox !== false) return 'none';
   return input.canAsk ? 'ask' : 'needs-yes';
 }
 

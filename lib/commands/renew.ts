@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { namesAccounts } from '../accounts';
 import type { AccountJob } from '../compose/accounts';
-import { openLocalAccounts } from '../compose/local';
+import { findNotAnsweringAsSandbox, openLocalAccounts } from '../compose/local';
 import { isSandboxEndpoint } from '../config';
 import { InputError } from '../errors';
 import { executeRenew } from '../jobs';
@@ -122,12 +122,15 @@ export const renewCommand: Command = async (args, io) => {
       plans.set(job.label, saved);
     }
     const where = rt.jobs.map((j) => j.config.endpoint).join(', ');
+    const forwarder = dryRun || flags.yes ? undefined : await findNotAnsweringAsSandbox(rt.config);
     const confirm = confirmationFor({
       dryRun,
       yes: !!flags.yes,
       canAsk: !!io.ask,
-      // Any account at a real registrar means real money: ask.
-      endpoint: rt.config.accounts.find((a) => !isSandboxEndpoint(a.endpoint))?.endpoint ?? rt.config.endpoint,
+      // Any account at a real registrar means real money: ask. So does a loopback URL that is not the sandbox.
+      endpoint:
+        forwarder ?? rt.config.accounts.find((a) => !isSandboxEndpoint(a.endpoint))?.endpoint ?? rt.config.endpoint,
+      answersAsSandbox: forwarder === undefined,
     });
     if (confirm === 'needs-yes') {
       throw new InputError(

@@ -158,7 +158,8 @@ export function withChatTargets(
 ): Notifier {
   const targets = policy.notify.targets ?? [];
   if (targets.length === 0) return primary;
-  return createFanoutNotifier({ primary, targets, notify: policy.notify, ...parts });
+  // Signed at the wall clock's time, whatever the job's clock (a sandbox's, `--at`): fanout.ts signingNow.
+  return createFanoutNotifier({ primary, targets, notify: policy.notify, signingNow: () => Date.now(), ...parts });
 }
 
 /**

@@ -45,6 +45,17 @@ export async function readSandboxClock(endpoint: string): Promise<number | undef
 }
 
 /**
+ * The first account endpoint that looks like the sandbox (plain http to loopback) but does not answer as it
+ * (`/_sandbox/clock`): a local forwarder to a real registrar. Undefined when every one answers (or none looks so).
+ */
+export async function findNotAnsweringAsSandbox(config: Pick<Config, 'accounts'>): Promise<string | undefined> {
+  for (const { endpoint } of config.accounts) {
+    if (isSandboxEndpoint(endpoint) && (await readSandboxClock(endpoint)) === undefined) return endpoint;
+  }
+  return undefined;
+}
+
+/**
  * Creates the embedded ledger's directory one level at a time (never Node's recursive mkdir, which spins forever
  * under /proc), so a directory that cannot be made fails at once with the path and the reason.
  */
@@ -128,6 +139,15 @@ async function selectClock(config: Readonly<Config>, options: LocalOptions): Pro
     if (!options.atAllowedAnywhere && !config.accounts.every((a) => isSandboxEndpoint(a.endpoint))) {
       throw new InputError(
         '--at is only allowed against a loopback sandbox endpoint (AUTORENEW_ENDPOINT=http://127.0.0.1:...)',
+      );
+    }
+    // A loopback URL is not a sandbox by its shape alone: a local plain-http forwarder to the real API bought real
+    // renewals for a pretend date (review 2026-12-07). It must answer as the sandbox.
+    const notSandbox = options.atAllowedAnywhere ? undefined : await findNotAnsweringAsSandbox(config);
+    if (notSandbox !== undefined) {
+      throw new InputError(
+        `--at is only allowed against the sandbox: ${notSandbox} is a loopback address but does not answer as the sandbox (GET /_sandbox/clock); nothing was read or bought`,
+        { path: 'AUTORENEW_ENDPOINT' },
       );
     }
     return fixedClock(parseAt(options.at));

@@ -58,11 +58,12 @@ export function describeSilence(
   what: string,
 ): string | undefined {
   if (silence.kind === 'future') {
-    return `the last ${other} run recorded is dated ${formatDateTimeUtc(silence.atMs)}, in the future (a run on a simulated clock, --at or a sandbox, wrote it into this ledger, or a host's clock is wrong): this ${me} run cannot tell whether the ${other} job runs, and until that date no real run's record replaces it; if the ${other} job has stopped, ${what}`;
+    return `the last ${other} run recorded is dated ${formatDateTimeUtc(silence.atMs)}, in the future (a run on a simulated clock, --at or a sandbox, or a wrong host clock): whether the ${other} job runs cannot be told until then; if it stopped, ${what}`;
   }
   if (nowMs - silence.sinceMs < afterMs) return undefined;
   const hours = Math.floor((nowMs - silence.sinceMs) / HOUR_MS);
+  const since = formatDateTimeUtc(silence.sinceMs);
   return silence.kind === 'never'
-    ? `the ${other} job has never run here: no ${other} run is recorded, and the ${me} job has run for ${hours} hours (since ${formatDateTimeUtc(silence.sinceMs)}): ${what}`
-    : `the ${other} job has not run for ${hours} hours (last run ${formatDateTimeUtc(silence.sinceMs)}): ${what}`;
+    ? `the ${other} job has never run here; the ${me} job has run for ${hours} hours (since ${since}): ${what}`
+    : `the ${other} job has not run for ${hours} hours (last run ${since}): ${what}`;
 }

@@ -60,6 +60,12 @@ export interface FanoutOptions {
   /** HTTP options for the chat requests (tests inject fetch; default timeout 10 s). */
   send?: Pick<SendOptions, 'fetch' | 'timeoutMs'>;
   /**
+   * The time a signature carries, epoch ms (default: `clock`'s). The platforms check it against their own clock
+   * (within an hour), so the composition passes the wall clock: a local run's job clock is a sandbox's simulated time
+   * or `--at`, and every signed target gave up (review 2026-12-07). The marks keep the job's day.
+   */
+  signingNow?: () => number;
+  /**
    * The account's name, with several named accounts: each post names it, as the email's sections do (review
    * 2026-12-05, round 5, I: a post saying "AccessKey refused" did not say whose).
    */
@@ -233,7 +239,8 @@ export function createFanoutNotifier(options: FanoutOptions): FanoutNotifier {
               ...(own.digest ? { digest: redactStrings(own.digest) } : {}),
             };
             const credentials = await options.credentials.get(target.name);
-            await sendToTarget(target, credentials, chat, { nowMs, ...(options.send ?? {}) });
+            const signedAtMs = options.signingNow?.() ?? nowMs;
+            await sendToTarget(target, credentials, chat, { nowMs: signedAtMs, ...(options.send ?? {}) });
             toMark.push(sentKey(`chat#${target.name}`), okKey(target.name, day));
             return results.push({ ...base, status: 'sent' });
           } catch (err) {

@@ -9,7 +9,7 @@ import { type FakeHttpServer, type FakeRequest, type FakeStep, startFakeHttp } f
  * HTTP 200 even for errors), Slack plain-text `ok` or an error word with 4xx, the generic webhook 204 / 401.
  */
 
-export type StandInMode = 'ok' | 'down' | 'platform-error' | 'hang-up';
+export type StandInMode = 'ok' | 'down' | 'platform-error' | 'hang-up' | 'busy';
 
 export interface StandIn {
   kind: TargetKind;
@@ -139,6 +139,18 @@ const PLATFORM_ERROR: Record<TargetKind, FakeStep> = {
   webhook: { status: 429, body: { error: 'slow down' } },
 };
 
+/**
+ * A passing fault of the platform itself, answered as each one answers it: DingTalk and WeCom HTTP 200 with their
+ * global code -1 ("系统繁忙", system busy: "retry later" in both platforms' error tables), the others HTTP 5xx.
+ */
+const PLATFORM_BUSY: Record<TargetKind, FakeStep> = {
+  dingtalk: json(200, { errcode: -1, errmsg: '系统繁忙' }),
+  wecom: json(200, { errcode: -1, errmsg: 'system busy, hint: [1733000000_1_abcdef], from ip: 1.2.3.4' }),
+  feishu: { status: 500, body: { code: 9499, msg: 'internal error' } },
+  slack: { status: 500, body: 'internal_error' },
+  webhook: { status: 503, body: { error: 'busy' } },
+};
+
 /** Starts a stand-in for `kind` on 127.0.0.1; `nowMs` is the clock it checks signature times against. */
 export async function startStandIn(
   kind: TargetKind,
@@ -160,6 +172,7 @@ export async function startStandIn(
     if (standIn.mode === 'down') return { status: 503, body: 'Service Unavailable' };
     if (standIn.mode === 'hang-up') return { destroy: true };
     if (standIn.mode === 'platform-error') return PLATFORM_ERROR[kind];
+    if (standIn.mode === 'busy') return PLATFORM_BUSY[kind];
     const verdict = verify(kind, req, options.secret, nowMs());
     if (!verdict.ok) {
       standIn.refused.push(verdict.why);

