@@ -56,5 +56,6 @@ export function parseAccountBalance(body: unknown): Omit<Balance, 'requestId'> |
  */
 function withoutThousands(amount: string | number): string | number {
   if (typeof amount !== 'string') return amount;
-  return /^-?\d{1,3}(,\d{3})+(\.\d+)?$/.test(amount.trim()) ? amount.trim().replaceAll(',', '') : amount;
+  // With the decimal point only: "1,000" alone could be a decimal comma's 1.000.
+  return /^-?\d{1,3}(,\d{3})+\.\d+$/.test(amount.trim()) ? amount.trim().replaceAll(',', '') : amount;
 }

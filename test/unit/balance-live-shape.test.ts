@@ -26,11 +26,14 @@ test('an amount with thousands separators is read exactly', () => {
   });
 });
 
-test.each(['1,23.45', '12,3456.00', '1,234,56', ',123.00'])('a badly grouped amount %s is still refused', (amount) => {
-  expect(() => parseAccountBalance({ ...live, Data: { ...live.Data, AvailableCashAmount: amount } })).toThrow(
-    ShapeError,
-  );
-});
+test.each(['1,23.45', '12,3456.00', '1,234,56', ',123.00', '1,234'])(
+  'a badly grouped amount %s is still refused',
+  (amount) => {
+    expect(() => parseAccountBalance({ ...live, Data: { ...live.Data, AvailableCashAmount: amount } })).toThrow(
+      ShapeError,
+    );
+  },
+);
 
 test('Code "Success" without Success:true, or another code, is still a refusal', () => {
   expect(parseAccountBalance({ ...live, Success: undefined })).toMatchObject({ refused: { code: 'Success' } });

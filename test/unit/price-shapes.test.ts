@@ -182,7 +182,8 @@ describe('QueryAccountBalance', () => {
   });
 
   test('an unreadable amount or currency is a ShapeError, never a guess', () => {
-    expect(() => parseAccountBalance(body({ AvailableCashAmount: '1,000.00', Currency: 'CNY' }))).toThrow(ShapeError);
+    // "1,000.00" is read (balance-live-shape.test.ts); "1,000" alone could be a decimal comma's 1.000.
+    expect(() => parseAccountBalance(body({ AvailableCashAmount: '1,000', Currency: 'CNY' }))).toThrow(ShapeError);
     expect(() => parseAccountBalance(body({ AvailableCashAmount: '1.005', Currency: 'CNY' }))).toThrow(ShapeError);
     expect(() => parseAccountBalance(body({ AvailableCashAmount: '1.00', Currency: 'yuan' }))).toThrow(ShapeError);
     expect(() => parseAccountBalance(body({ Currency: 'CNY' }))).toThrow(ShapeError);

@@ -80,6 +80,23 @@ export function createEnvTargetCredentials(env: Readonly<Record<string, string |
  * `{"notifyTargets": {"ops-dingtalk": {"url": "https://...", "secret": "SEC..."}}}`. Errors name fields only.
  */
 export function parseTargetSecret(text: string | undefined, secretName: string): Record<string, TargetCredentials> {
+  const out: Record<string, TargetCredentials> = {};
+  for (const [name, entry] of Object.entries(parseTargetEntries(text, secretName))) {
+    if (entry instanceof SecretError) throw entry;
+    out[name] = entry;
+  }
+  return out;
+}
+
+/**
+ * Like {@link parseTargetSecret}, each entry on its own: a bad one is its error, kept for that target only. One entry
+ * being prepared for a new robot (a placeholder URL) made every target give up on every digest (review 2026-12-07:
+ * "targets are independent" did not hold in AWS). The secret as a whole (not JSON, not an object) still throws.
+ */
+export function parseTargetEntries(
+  text: string | undefined,
+  secretName: string,
+): Record<string, TargetCredentials | SecretError> {
   let data: unknown;
   try {
     data = JSON.parse(text ?? '');
@@ -93,33 +110,43 @@ export function parseTargetSecret(text: string | undefined, secretName: string):
       path: 'notifyTargets',
     });
   }
-  const out: Record<string, TargetCredentials> = {};
+  const out: Record<string, TargetCredentials | SecretError> = {};
   for (const [name, value] of Object.entries(field as Record<string, unknown>)) {
-    const where = `secret ${secretName} field "notifyTargets.${name}"`;
-    const entry = value as { url?: unknown; secret?: unknown } | null;
-    if (typeof entry !== 'object' || entry === null || typeof entry.url !== 'string' || entry.url.trim() === '') {
-      throw new SecretError(`${where} must be {"url": "https://...", "secret": "..."} (secret optional)`, {
-        path: `notifyTargets.${name}`,
-      });
+    try {
+      out[name] = parseTargetEntry(name, value, secretName);
+    } catch (err) {
+      if (!(err instanceof SecretError)) throw err;
+      out[name] = err;
     }
-    if (entry.secret !== undefined && typeof entry.secret !== 'string') {
-      throw new SecretError(`${where}.secret must be a string`, { path: `notifyTargets.${name}.secret` });
-    }
-    checkTargetUrl(entry.url.trim(), `${where}.url`);
-    out[name] = remember({ url: entry.url.trim(), ...(entry.secret?.trim() ? { secret: entry.secret.trim() } : {}) });
   }
   return out;
+}
+
+/** One `notifyTargets` entry: its URL (checked) and signing secret; throws SecretError naming the field. */
+function parseTargetEntry(name: string, value: unknown, secretName: string): TargetCredentials {
+  const where = `secret ${secretName} field "notifyTargets.${name}"`;
+  const entry = value as { url?: unknown; secret?: unknown } | null;
+  if (typeof entry !== 'object' || entry === null || typeof entry.url !== 'string' || entry.url.trim() === '') {
+    throw new SecretError(`${where} must be {"url": "https://...", "secret": "..."} (secret optional)`, {
+      path: `notifyTargets.${name}`,
+    });
+  }
+  if (entry.secret !== undefined && typeof entry.secret !== 'string') {
+    throw new SecretError(`${where}.secret must be a string`, { path: `notifyTargets.${name}.secret` });
+  }
+  checkTargetUrl(entry.url.trim(), `${where}.url`);
+  return remember({ url: entry.url.trim(), ...(entry.secret?.trim() ? { secret: entry.secret.trim() } : {}) });
 }
 
 /** AWS: the `notifyTargets` field of a Secrets Manager secret (read once per source, on the first `get`). */
 export function createSecretsManagerTargetCredentials(
   options: SecretSource & { secretId: string },
 ): TargetCredentialSource {
-  let loaded: Promise<Record<string, TargetCredentials>> | undefined;
+  let loaded: Promise<Record<string, TargetCredentials | SecretError>> | undefined;
   const read = secretReaderOf(options);
   const load = async () => {
     try {
-      return parseTargetSecret(await read(options.secretId), options.secretId);
+      return parseTargetEntries(await read(options.secretId), options.secretId);
     } catch (err) {
       if (err instanceof SecretError) throw err;
       const code = err instanceof Error ? err.name : 'Error';
@@ -137,7 +164,7 @@ export function createSecretsManagerTargetCredentials(
   return {
     async get(name) {
       loaded ??= load();
-      let all: Record<string, TargetCredentials>;
+      let all: Record<string, TargetCredentials | SecretError>;
       try {
         all = await loaded;
       } catch (err) {
@@ -151,6 +178,7 @@ export function createSecretsManagerTargetCredentials(
           { path: `notifyTargets.${name}` },
         );
       }
+      if (found instanceof SecretError) throw found;
       return found;
     },
   };

@@ -32,8 +32,23 @@ export class ChatDeliveryError extends NotifyError {
 nameErrorClasses({ ChatDeliveryError });
 
 async function readCapped(response: Response): Promise<string> {
-  const text = await response.text();
-  return text.length > MAX_ANSWER_BYTES ? text.slice(0, MAX_ANSWER_BYTES) : text;
+  // Read no further than the cap: `text()` buffered a whole answer of any size (a receiver answering 48 MB, or
+  // without end, before SNS had the digest: review 2026-12-07), then cut it.
+  const reader = response.body?.getReader();
+  if (!reader) return '';
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  try {
+    while (size < MAX_ANSWER_BYTES) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      chunks.push(value);
+      size += value.byteLength;
+    }
+  } finally {
+    await reader.cancel().catch(() => {});
+  }
+  return Buffer.concat(chunks).subarray(0, MAX_ANSWER_BYTES).toString('utf8');
 }
 
 /**
