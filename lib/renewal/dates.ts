@@ -35,13 +35,18 @@ const TERM_BY_TLD: Readonly<Record<string, { aheadYears: number; perOrderYears?:
  * order may add; undefined where only the policy's own limits apply.
  */
 export function termLimitsOf(domain: string): { aheadYears: number; perOrderYears?: number } | undefined {
-  return TERM_BY_TLD[domain.slice(domain.lastIndexOf('.') + 1).replace(/\.$/, '')];
+  return TERM_BY_TLD[tldOf(domain)];
+}
+
+/** The last label of `domain`, lower case, without a trailing dot (`shop.com.hk.` -> `hk`). */
+function tldOf(domain: string): string {
+  const name = domain.toLowerCase().replace(/\.$/, '');
+  return name.slice(name.lastIndexOf('.') + 1);
 }
 
 /** The grace period, days, of `domain` (a normalised name: lower-case, ASCII): {@link GRACE_DAYS} but for a few TLDs. */
 export function graceDaysOf(domain: string): number {
-  const tld = domain.slice(domain.lastIndexOf('.') + 1).replace(/\.$/, '');
-  return GRACE_DAYS_BY_TLD[tld] ?? GRACE_DAYS;
+  return GRACE_DAYS_BY_TLD[tldOf(domain)] ?? GRACE_DAYS;
 }
 /** One hour in ms. */
 export const HOUR_MS = 3_600_000;

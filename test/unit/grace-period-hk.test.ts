@@ -22,6 +22,7 @@ describe('a .hk domain: its grace period is 28 days, not 30', () => {
     ['shop.com.hk', 28],
     ['example.com', 30],
     ['xn--fiqs8s', 30],
+    ['Shop.HK.', 28],
   ])('%s: %i days', (name, days) => {
     expect(graceDaysOf(name)).toBe(days);
     expect(lastBuyMsOf(0, 60, name)).toBe(days * DAY);
