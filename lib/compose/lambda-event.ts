@@ -32,12 +32,12 @@ export function readRenewEvent(event: unknown): { dryRun: boolean } {
     if (e.source === 'aws.events' && e['detail-type'] === 'Scheduled Event') {
       const extra = Object.keys(e).filter((k) => !SCHEDULED_EVENT_KEYS.has(k));
       const detail = e.detail;
-      const detailKeys = detail && typeof detail === 'object' && !Array.isArray(detail) ? Object.keys(detail) : [];
-      const plain =
-        extra.length === 0 && (detail === undefined || (typeof detail === 'object' && detailKeys.length === 0));
+      const isObject = typeof detail === 'object' && detail !== null && !Array.isArray(detail);
+      const detailKeys = isObject ? Object.keys(detail) : [];
+      const plain = extra.length === 0 && (detail === undefined || (isObject && detailKeys.length === 0));
       if (plain) return { dryRun: false };
       const asksDry =
-        (extra.length === 1 && e.dryRun === true && detailKeys.length === 0) ||
+        (extra.length === 1 && e.dryRun === true && (detail === undefined || (isObject && detailKeys.length === 0))) ||
         (extra.length === 0 && detailKeys.length === 1 && (detail as Record<string, unknown>).dryRun === true);
       if (asksDry) return { dryRun: true };
     }

@@ -99,6 +99,8 @@ describe('the renew function and its event', () => {
     ['another key beside it', { ...envelope, buy: 'all' }],
     ['a detail with other keys', { ...envelope, detail: { dryRun: true, years: 5 } }],
     ['a detail that is not an object', { ...envelope, detail: 'dryRun' }],
+    ['a detail that is a list', { ...envelope, detail: ['dryRun'] }],
+    ['a null detail', { ...envelope, detail: null }],
   ])('the scheduled envelope with %s: refused, nothing bought', async (_what, event) => {
     await expect(coldHandler('renew')(event, ctx('event-scheduled-bad'))).rejects.toThrow(/nothing was bought$/);
     expect(paid()).toEqual([]);
