@@ -125,7 +125,9 @@ function checkEndpoint(endpoint: string, name: string, example: string): string 
   try {
     url = new URL(endpoint);
   } catch {
-    throw new InputError(`${name}=${JSON.stringify(endpoint)} is not a URL; use e.g. ${example}`, { path: name });
+    // Quoted with any user:password@ masked: the value never parsed, so its parts are not known (review 2026-12-07).
+    const shown = endpoint.replace(/\/\/[^/]*@/, '//***@');
+    throw new InputError(`${name}=${JSON.stringify(shown)} is not a URL; use e.g. ${example}`, { path: name });
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
     throw new InputError(`${name} must start with https:// (or http:// for a loopback sandbox)`, { path: name });

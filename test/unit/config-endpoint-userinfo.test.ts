@@ -25,6 +25,23 @@ describe('an endpoint with a user or password in it', () => {
     expect((error as Error).message).not.toContain('hunter2');
   });
 
+  // One that does not parse as a URL was quoted whole by the "is not a URL" error (review 2026-12-07).
+  test.each([
+    ['AUTORENEW_ENDPOINT', 'https://ops:hunter2-pw@domain.aliyuncs.com:99999'],
+    ['AUTORENEW_ENDPOINT', 'https://ops:hunter2-pw@domain aliyuncs.com'],
+    ['AUTORENEW_BSS_ENDPOINT', 'https://ops:hunter2-pw@[business.aliyuncs.com'],
+  ])('%s=%s, not a URL, is refused without quoting the password', (name, value) => {
+    let error: unknown;
+    try {
+      readConfig({ [name]: value });
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(InputError);
+    expect((error as Error).message).toContain(`${name}="https://***@`);
+    expect((error as Error).message).not.toContain('hunter2');
+  });
+
   test('control: without one it is read', () => {
     expect(readConfig({ AUTORENEW_ENDPOINT: 'https://domain.aliyuncs.com' }).endpoint).toBe(
       'https://domain.aliyuncs.com',

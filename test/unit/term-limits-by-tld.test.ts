@@ -30,6 +30,9 @@ describe('term limits by TLD', () => {
     expect(termLimitsOf('a.xin')).toEqual({ aheadYears: 2, perOrderYears: 1 });
     expect(termLimitsOf('a.com')).toBeUndefined();
     expect(termLimitsOf('a.cool')).toBeUndefined();
+    // A trailing dot, or upper case, changes nothing (review 2026-12-07).
+    expect(termLimitsOf('shop.CO.')).toEqual({ aheadYears: 5 });
+    expect(termLimitsOf('shop.xin.')).toEqual({ aheadYears: 2, perOrderYears: 1 });
   });
 
   test('a 5-year rule renews a .co domain for 4 years on the sandbox registrar, which refuses 5', async () => {
