@@ -67,31 +67,28 @@ async function cliIn(env: Record<string, string>, ...args: string[]) {
   return { code, text: out.join('\n') };
 }
 
-function sandboxRegistrar(): Registrar {
+/** The sandbox's client options, as the stage's functions would use them (its key, no real backoff). */
+function clientOptions() {
   const key = { accessKeyId: sandbox.accessKeyId, accessKeySecret: sandbox.accessKeySecret };
-  return createAlibabaRegistrar({
+  return {
     endpoint: sandbox.url,
     credentials: { get: async () => key, refresh: async () => key },
     qps: 10_000,
     maxAttempts: 4,
     timeoutMs: 5_000,
     sleep: async () => {},
-  });
+  };
+}
+
+function sandboxRegistrar(): Registrar {
+  return createAlibabaRegistrar(clientOptions());
 }
 
 /** The stage's renew function for its named account `shop` (its keyspace of the same table), on the same sandbox. */
 function stageDeps(ledger: Ledger, registrar: Registrar): JobDeps {
-  const key = { accessKeyId: sandbox.accessKeyId, accessKeySecret: sandbox.accessKeySecret };
   return {
     registrar,
-    billing: createAlibabaBilling({
-      endpoint: sandbox.url,
-      credentials: { get: async () => key, refresh: async () => key },
-      qps: 10_000,
-      maxAttempts: 4,
-      timeoutMs: 5_000,
-      sleep: async () => {},
-    }),
+    billing: createAlibabaBilling(clientOptions()),
     ledger,
     notifier: createCapturingNotifier(),
     clock: { now: () => sandbox.now() },

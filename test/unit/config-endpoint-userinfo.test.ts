@@ -12,6 +12,10 @@ describe('an endpoint with a user or password in it', () => {
     ['AUTORENEW_ENDPOINT', 'http://ops:hunter2-pw@proxy.example.invalid:8080'],
     ['AUTORENEW_BSS_ENDPOINT', 'https://ops:hunter2-pw@business.aliyuncs.com'],
     ['AUTORENEW_ENDPOINT', 'http://ops:hunter2-pw@127.0.0.1:9'],
+    // Not URLs at all: the "is not a URL" error quoted them whole (review 2026-12-07, later); masked now.
+    ['AUTORENEW_ENDPOINT', 'https://ops:hunter2-pw@domain.aliyuncs.com:99999'],
+    ['AUTORENEW_ENDPOINT', 'https://ops:hunter2-pw@domain aliyuncs.com'],
+    ['AUTORENEW_BSS_ENDPOINT', 'https://ops:hunter2-pw@[business.aliyuncs.com'],
   ])('%s=%s is refused without quoting the password', (name, value) => {
     let error: unknown;
     try {
@@ -21,24 +25,7 @@ describe('an endpoint with a user or password in it', () => {
     }
     expect(error).toBeInstanceOf(InputError);
     expect((error as Error).message).toContain(name);
-    expect((error as Error).message).toMatch(/user name or password/);
-    expect((error as Error).message).not.toContain('hunter2');
-  });
-
-  // One that does not parse as a URL was quoted whole by the "is not a URL" error (review 2026-12-07).
-  test.each([
-    ['AUTORENEW_ENDPOINT', 'https://ops:hunter2-pw@domain.aliyuncs.com:99999'],
-    ['AUTORENEW_ENDPOINT', 'https://ops:hunter2-pw@domain aliyuncs.com'],
-    ['AUTORENEW_BSS_ENDPOINT', 'https://ops:hunter2-pw@[business.aliyuncs.com'],
-  ])('%s=%s, not a URL, is refused without quoting the password', (name, value) => {
-    let error: unknown;
-    try {
-      readConfig({ [name]: value });
-    } catch (err) {
-      error = err;
-    }
-    expect(error).toBeInstanceOf(InputError);
-    expect((error as Error).message).toContain(`${name}="https://***@`);
+    expect((error as Error).message).toMatch(/user name or password|="https:\/\/\*\*\*@/);
     expect((error as Error).message).not.toContain('hunter2');
   });
 

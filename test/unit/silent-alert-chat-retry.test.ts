@@ -36,5 +36,9 @@ describe('an alert without domain lines while a chat target is retried', () => {
     }
     const alerts = t.notifier.sent.filter((m) => /renew job has not run/.test(m.email));
     expect(alerts.map((m) => m.severity)).toEqual(['alert']);
+    // Nor does its email promise the target a retry that never comes (review 2026-12-07: "retried on the next run").
+    expect(alerts[0]?.email).toContain('Chat delivery');
+    expect(alerts[0]?.email).not.toContain('retried on the next run.');
+    expect(alerts[0]?.email).toContain('not retried to chat (an alert with no domain lines): this email is its copy.');
   });
 });
