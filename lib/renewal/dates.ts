@@ -10,6 +10,8 @@
 export const DAY_MS = 86_400_000;
 /** Grace period after expiry, days; past it a domain needs redemption, which this tool never buys. */
 export const GRACE_DAYS = 30;
+/** One hour in ms. */
+export const HOUR_MS = 3_600_000;
 
 /**
  * TLDs whose grace period is not {@link GRACE_DAYS}: `.hk` has 28 days (../shared/alibaba-preflight-apis.md C.2,
@@ -48,8 +50,6 @@ function tldOf(domain: string): string {
 export function graceDaysOf(domain: string): number {
   return GRACE_DAYS_BY_TLD[tldOf(domain)] ?? GRACE_DAYS;
 }
-/** One hour in ms. */
-export const HOUR_MS = 3_600_000;
 
 /**
  * Adds whole calendar years in UTC, keeping month, day and time of day. Feb 29 in a target year without one becomes

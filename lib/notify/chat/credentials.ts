@@ -16,7 +16,6 @@ export interface TargetCredentialSource {
   get(name: string): Promise<TargetCredentials>;
 }
 
-/** Registers the URL, its query values and its path with the redactor: any part may be the token. */
 /** A query parameter that names a credential (DingTalk's `access_token`, WeCom's `key`, `sig`, `secret`, ...). */
 const CREDENTIAL_PARAM = /token|key|secret|sig|auth|pass|cred|code/i;
 
@@ -32,6 +31,7 @@ function isCredentialLike(name: string, value: string): boolean {
   return value.length >= 16 || (value.length >= 8 && /[A-Za-z]/.test(value) && /\d/.test(value));
 }
 
+/** Registers the URL, its credential-like query values and its long path parts with the redactor: any may be the token. */
 function remember(credentials: TargetCredentials): TargetCredentials {
   registerSecret(credentials.url);
   registerSecret(credentials.secret);
