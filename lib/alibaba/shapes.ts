@@ -200,6 +200,12 @@ const taskNoField = union([
 ]);
 const taskNoText = (value: string | number): string => String(value).trim();
 
+/** A TaskNo as any answer may carry it (an error answer too: transport.ts), by the same rules; else undefined. */
+export function readTaskNo(value: unknown): string | undefined {
+  const result = safeParse(taskNoField, value);
+  return result.success ? taskNoText(result.data) : undefined;
+}
+
 const submitBody = object({ RequestId: nonEmpty, TaskNo: taskNoField });
 
 /** SaveBatchTaskForCreatingOrderRenew -> TaskNo + RequestId; a body without a TaskNo is invalid. */

@@ -1,6 +1,7 @@
 import { type HttpPost, HttpTimeoutError } from '../http-post';
 import type { AttemptFailure } from './classify';
 import type { WireParams } from './params';
+import { readTaskNo } from './shapes';
 import { canonicalizeQuery } from './sign';
 
 /** What one HTTP exchange produced, before classification. Holds no credentials. */
@@ -42,13 +43,6 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 function readString(record: Record<string, unknown>, key: string): string | undefined {
   const value = record[key];
   return typeof value === 'string' && value !== '' ? value : undefined;
-}
-
-/** A TaskNo an error answer carries (text not blank, or a whole number from 1), as text; else undefined. */
-function readTaskNo(record: Record<string, unknown>): string | undefined {
-  const value = record.TaskNo;
-  if (typeof value === 'string' && value.trim() !== '' && value.trim() !== '0') return value.trim();
-  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 1 ? String(value) : undefined;
 }
 
 /** errno / undici code of a fetch failure (fetch wraps the socket error as `cause`). */
@@ -161,7 +155,7 @@ export async function exchange(options: ExchangeOptions): Promise<ExchangeResult
       return { ok: true, httpStatus: response.status, body: record, requestId: readString(record, 'RequestId')! };
     }
     const code = record ? readString(record, 'Code') : undefined;
-    const taskNo = record ? readTaskNo(record) : undefined;
+    const taskNo = record ? readTaskNo(record.TaskNo) : undefined;
     const serverMessage = record ? readString(record, 'Message') : undefined;
     const retryAfterMs = options.parseRetryAfter(response.header('x-acs-retry-after'));
     return {

@@ -34,10 +34,10 @@ export function readRenewEvent(event: unknown): { dryRun: boolean } {
       const detail = e.detail;
       const isObject = typeof detail === 'object' && detail !== null && !Array.isArray(detail);
       const detailKeys = isObject ? Object.keys(detail) : [];
-      const plain = extra.length === 0 && (detail === undefined || (isObject && detailKeys.length === 0));
-      if (plain) return { dryRun: false };
+      const emptyDetail = detail === undefined || (isObject && detailKeys.length === 0);
+      if (extra.length === 0 && emptyDetail) return { dryRun: false };
       const asksDry =
-        (extra.length === 1 && e.dryRun === true && (detail === undefined || (isObject && detailKeys.length === 0))) ||
+        (extra.length === 1 && e.dryRun === true && emptyDetail) ||
         (extra.length === 0 && detailKeys.length === 1 && (detail as Record<string, unknown>).dryRun === true);
       if (asksDry) return { dryRun: true };
     }
