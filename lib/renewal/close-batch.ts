@@ -208,14 +208,12 @@ async function refuseWhileTaskHolds(
   // A task whose cancel has completed runs none of its rows, whatever they read (what a cancelled task's row reads is
   // UNCONFIRMED): the person told to cancel it first, who did, was told the same again (review 2026-12-07). As the
   // buying run reads such a task (foreign-tasks.ts).
-  const pending = batch.entries.some((e) => {
-    const state = e.outcome ? undefined : rows.get(e.domain)?.state;
-    return state === 'waiting' || state === 'executing';
-  });
-  const cancelled = pending && (await readState()) === 'cancelled';
+  // A row already executing may finish all the same (what a cancel does to it is UNCONFIRMED): it still holds.
+  const waiting = batch.entries.some((e) => !e.outcome && rows.get(e.domain)?.state === 'waiting');
+  const cancelled = waiting && (await readState()) === 'cancelled';
   const held = batch.entries.flatMap((e) => {
     const state = e.outcome ? undefined : rows.get(e.domain)?.state;
-    if ((state === 'waiting' || state === 'executing') && !cancelled)
+    if (state === 'executing' || (state === 'waiting' && !cancelled))
       return [`${e.domain} (${state}: it may still run)`];
     if (state === 'success' && !forPerson.has(e.domain))
       return [`${e.domain} (renewed: check confirms it once the new expiry shows)`];

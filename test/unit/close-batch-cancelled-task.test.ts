@@ -39,6 +39,20 @@ describe('close-batch after the task was cancelled in the console', () => {
     expect(closed.unsettled.map((u) => [u.entry.domain, u.action])).toEqual([['a.com', 'released']]);
   });
 
+  test('a cancelled task whose row reads executing still holds it (what a cancel does to a running row is UNCONFIRMED)', async () => {
+    const { t, batchId } = await stuck();
+    const running: Registrar = {
+      ...t.registrar,
+      listTasks: async (range) =>
+        (await t.registrar.listTasks(range)).map((task) => ({ ...task, finished: true, cancelled: true as const })),
+      listTaskDetails: async (taskNo) =>
+        (await t.registrar.listTaskDetails(taskNo)).map((d) => ({ ...d, state: 'executing' as const })),
+    };
+    await expect(
+      closeBatchByHand(t.ledger, batchId, 'cancelled in the console', t.clock.now(), true, running),
+    ).rejects.toThrow(/still holds a\.com \(executing: it may still run\)/);
+  });
+
   test('control: not cancelled, the waiting row still holds it', async () => {
     const { t, batchId } = await stuck();
     await expect(
