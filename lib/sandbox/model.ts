@@ -114,6 +114,11 @@ export function domainStatusAt(expiresAtMs: number, nowMs: number, graceDays = G
   return '3';
 }
 
+/** DomainStatus of `domain` at `nowMs`, by its TLD's grace period ({@link graceDaysFor}). */
+export function domainStatusOf(domain: { domainName: string; expiresAtMs: number }, nowMs: number): '1' | '2' | '3' {
+  return domainStatusAt(domain.expiresAtMs, nowMs, graceDaysFor(domain.domainName));
+}
+
 /** Start of the UTC day of `ms` (what expiryTruncation "day" reports). */
 export function startOfUtcDay(ms: number): number {
   return Math.floor(ms / DAY_MS) * DAY_MS;
@@ -310,7 +315,7 @@ export class SandboxModel {
     const fail = (errorMsg: string, failReason: string) => ({ ok: false, errorMsg, failReason, atMs });
     const domain = this.findDomain(detail.domainName);
     if (!domain) return fail('The domain name does not exist.', `Domain ${detail.domainName} is not in this account.`);
-    if (domainStatusAt(domain.expiresAtMs, atMs, graceDaysFor(domain.domainName)) === '2') {
+    if (domainStatusOf(domain, atMs) === '2') {
       return fail(
         'The domain name is in redemption and cannot be renewed.',
         `Domain ${domain.domainName} expired more than ${graceDaysFor(domain.domainName)} days ago; it must be redeemed, not renewed.`,
@@ -368,7 +373,7 @@ export class SandboxModel {
       instanceId: d.instanceId,
       expiresAtMs: d.expiresAtMs,
       registeredAtMs: d.registeredAtMs,
-      domainStatus: domainStatusAt(d.expiresAtMs, nowMs, graceDaysFor(d.domainName)),
+      domainStatus: domainStatusOf(d, nowMs),
       premium: d.premium,
       price: d.price,
       ...(d.groupName !== undefined ? { groupName: d.groupName } : {}),

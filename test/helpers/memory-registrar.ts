@@ -17,7 +17,7 @@ import type {
 } from '../../lib/registrar/port';
 import { addYearsUtc } from '../../lib/renewal/dates';
 import { formatDisplayDate } from '../../lib/sandbox/dates';
-import { domainStatusAt, graceDaysFor } from '../../lib/sandbox/model';
+import { domainStatusOf } from '../../lib/sandbox/model';
 import { domainKey, priceOf } from '../../lib/sandbox/tld';
 
 /**
@@ -164,7 +164,7 @@ export function createMemoryRegistrar(options: MemoryRegistrarOptions): MemoryRe
 
   function standing(domain: FakeDomain, atMs: number): DomainStanding {
     // The sandbox's life-cycle model gives Alibaba's code; the adapter's mapping turns it into the port's word.
-    return domain.standing ?? standingOf(domainStatusAt(domain.expiresAtMs, atMs, graceDaysFor(domain.domainName)));
+    return domain.standing ?? standingOf(domainStatusOf(domain, atMs));
   }
 
   function listed(domain: FakeDomain): ListedDomain {

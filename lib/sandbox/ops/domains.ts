@@ -1,6 +1,6 @@
 import { domainToASCII, domainToUnicode } from 'node:url';
 import { addYearsUtc, daysUntil, formatDisplayDate } from '../dates';
-import { type DomainRecord, domainStatusAt, graceDaysFor, startOfUtcDay } from '../model';
+import { type DomainRecord, domainStatusOf, startOfUtcDay } from '../model';
 import { optionalInt, optionalString, paginate, requirePaging, requireString } from '../params';
 import { domainKey, domainTypeOf } from '../tld';
 import { invalidParameter, SandboxApiError } from '../wire';
@@ -19,7 +19,7 @@ function describeExpiry(d: DomainRecord, nowMs: number, truncate: boolean) {
     ExpirationDateLong: reported,
     ExpirationCurrDateDiff: daysUntil(reported, nowMs),
     ExpirationDateStatus: d.expiresAtMs < nowMs ? '2' : '1',
-    DomainStatus: domainStatusAt(d.expiresAtMs, nowMs, graceDaysFor(d.domainName)),
+    DomainStatus: domainStatusOf(d, nowMs),
   };
 }
 
@@ -147,7 +147,7 @@ export function queryDomainList(ctx: OpContext): Record<string, unknown> {
         (d) =>
           inRange(d.expiresAtMs, startExp, endExp) &&
           inRange(d.registeredAtMs, startReg, endReg) &&
-          (queryType === undefined || domainStatusAt(d.expiresAtMs, nowMs, graceDaysFor(d.domainName)) === queryType) &&
+          (queryType === undefined || domainStatusOf(d, nowMs) === queryType) &&
           (nameNeedles.length === 0 ||
             nameNeedles.some((n) => d.domainName.toLowerCase().includes(n) || domainKey(d.domainName).includes(n))) &&
           (groupId === undefined || d.groupId === groupId) &&

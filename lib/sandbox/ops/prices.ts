@@ -1,4 +1,4 @@
-import { type DomainRecord, domainStatusAt, graceDaysFor } from '../model';
+import { type DomainRecord, domainStatusOf } from '../model';
 import { optionalInt, optionalString, requireString } from '../params';
 import { priceOf } from '../tld';
 import { invalidParameter, parameterIllegal } from '../wire';
@@ -54,7 +54,7 @@ function readDomainItems(ctx: OpContext): PriceItem[] {
 /** Why a domain of this account cannot be renewed now, or undefined when it can. */
 function renewBlocker(d: DomainRecord | undefined, nowMs: number): string | undefined {
   if (!d) return '域名不存在'; // "the domain name does not exist"
-  if (domainStatusAt(d.expiresAtMs, nowMs, graceDaysFor(d.domainName)) === '2') return '不可续费'; // "cannot be renewed" (in redemption)
+  if (domainStatusOf(d, nowMs) === '2') return '不可续费'; // "cannot be renewed" (in redemption)
   return undefined;
 }
 
