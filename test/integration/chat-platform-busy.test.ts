@@ -2,10 +2,10 @@ import { fixedClock } from '../../lib/clock';
 import { createLogger } from '../../lib/log';
 import { createEnvTargetCredentials } from '../../lib/notify/chat/credentials';
 import { createFanoutNotifier, type FanoutTarget, TargetsPendingError } from '../../lib/notify/fanout';
-import type { Digest, Notifier, RenderedMessage } from '../../lib/notify/port';
+import type { Notifier, RenderedMessage } from '../../lib/notify/port';
 import { parsePolicyText } from '../../lib/policy/load';
 import { NOTIFY_EVENTS, targetEnvStem } from '../../lib/policy/schema';
-import { renderDigest } from '../../lib/renewal/digest';
+import { renderedFailure } from '../helpers/chat-digest';
 import { type StandIn, startStandIn } from '../helpers/chat-standins';
 
 /**
@@ -59,22 +59,7 @@ it.each(['dingtalk', 'wecom'] as const)(
         clock,
         log: createLogger({ level: 'error', sink: () => {} }),
       });
-    const digest: Digest = {
-      job: 'check',
-      runId: 'r-1',
-      nowMs: NOW,
-      outcomes: [
-        {
-          domain: 'lapsing.example.com',
-          event: 'failed',
-          batchId: 'b-1',
-          oldExpiryMs: NOW + 3 * 86_400_000,
-          years: 1,
-          reason: 'Insufficient balance',
-        },
-      ],
-    };
-    const message = renderDigest(digest, POLICY.notify) as RenderedMessage;
+    const message = renderedFailure(POLICY.notify, NOW);
 
     s.mode = 'busy';
     const first = make();

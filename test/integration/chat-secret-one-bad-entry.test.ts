@@ -3,10 +3,10 @@ import { SecretError } from '../../lib/errors';
 import { createLogger } from '../../lib/log';
 import { createSecretsManagerTargetCredentials } from '../../lib/notify/chat/credentials';
 import { createFanoutNotifier, type FanoutTarget } from '../../lib/notify/fanout';
-import type { Digest, Notifier, RenderedMessage } from '../../lib/notify/port';
+import type { Notifier } from '../../lib/notify/port';
 import { parsePolicyText } from '../../lib/policy/load';
 import { NOTIFY_EVENTS } from '../../lib/policy/schema';
-import { renderDigest } from '../../lib/renewal/digest';
+import { renderedFailure } from '../helpers/chat-digest';
 import { type StandIn, startStandIn } from '../helpers/chat-standins';
 
 /**
@@ -48,22 +48,7 @@ it("a bad entry for another target in the secret's notifyTargets does not stop a
     clock: fixedClock(NOW),
     log: createLogger({ level: 'error', sink: () => {} }),
   });
-  const digest: Digest = {
-    job: 'check',
-    runId: 'r-1',
-    nowMs: NOW,
-    outcomes: [
-      {
-        domain: 'lapsing.example.com',
-        event: 'failed',
-        batchId: 'b-1',
-        oldExpiryMs: NOW + 3 * 86_400_000,
-        years: 1,
-        reason: 'Insufficient balance',
-      },
-    ],
-  };
-  await notifier.publish(renderDigest(digest, POLICY.notify) as RenderedMessage);
+  await notifier.publish(renderedFailure(POLICY.notify, NOW));
   expect(notifier.lastResults().find((r) => r.destination === 'ops-slack')).toMatchObject({ status: 'sent' });
   expect(slack.accepted).toHaveLength(1);
 });

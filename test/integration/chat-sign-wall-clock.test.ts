@@ -2,10 +2,10 @@ import { withChatTargets } from '../../lib/compose/adapters';
 import { createLogger } from '../../lib/log';
 import { createEnvTargetCredentials } from '../../lib/notify/chat/credentials';
 import type { FanoutNotifier } from '../../lib/notify/fanout';
-import type { Digest, Notifier, RenderedMessage } from '../../lib/notify/port';
+import type { Notifier } from '../../lib/notify/port';
 import { parsePolicyText } from '../../lib/policy/load';
 import { targetEnvStem } from '../../lib/policy/schema';
-import { renderDigest } from '../../lib/renewal/digest';
+import { renderedFailure } from '../helpers/chat-digest';
 import { type StandIn, startStandIn } from '../helpers/chat-standins';
 
 /**
@@ -39,23 +39,7 @@ it.each([
     clock: jobClock,
     log: createLogger({ level: 'error', sink: () => {} }),
   }) as FanoutNotifier;
-  const nowMs = jobClock.now();
-  const digest: Digest = {
-    job: 'check',
-    runId: 'r-1',
-    nowMs,
-    outcomes: [
-      {
-        domain: 'a.example.com',
-        event: 'failed',
-        batchId: 'b',
-        oldExpiryMs: nowMs + 3 * 86_400_000,
-        years: 1,
-        reason: 'x',
-      },
-    ],
-  };
-  await notifier.publish(renderDigest(digest, policy.notify) as RenderedMessage);
+  await notifier.publish(renderedFailure(policy.notify, jobClock.now(), 'a.example.com'));
   expect(s.refused).toEqual([]);
   expect(notifier.lastResults().find((r) => r.destination === name)?.status).toBe('sent');
 });
