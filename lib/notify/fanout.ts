@@ -180,7 +180,11 @@ export function createFanoutNotifier(options: FanoutOptions): FanoutNotifier {
   // A primary that reaches no one of the stage (the CLI's terminal on a stage's table) is neither marked sent nor
   // skipped as sent: a mark here made the stage's SNS skip the same digest that day (review 2026-12-05, round 5, J).
   const primaryRecorded = options.primary.recordsDelivery !== false;
+  const extraEvents = [...new Set(options.targets.flatMap((t) => t.events))].filter(
+    (e) => !options.notify.events.includes(e),
+  );
   return {
+    ...(extraEvents.length > 0 ? { extraEvents } : {}),
     ...(primaryRecorded ? {} : { recordsDelivery: false as const }),
     ...(options.primary.maxSmsSeptets !== undefined ? { maxSmsSeptets: options.primary.maxSmsSeptets } : {}),
     // The digest is rendered to this many bytes and the delivery report appended after it: the room that combines
@@ -276,7 +280,10 @@ export function createFanoutNotifier(options: FanoutOptions): FanoutNotifier {
       );
 
       let primaryResult: { messageId?: string } = {};
-      if (primaryRecorded && marks.has(sentKey('primary'))) {
+      if (message.targetsOnly) {
+        // The email has nothing to say (notify.events): a failed target is in the log and retried next run.
+        results.unshift({ destination: 'primary', kind: 'primary', status: 'not-for-it' });
+      } else if (primaryRecorded && marks.has(sentKey('primary'))) {
         results.unshift({ destination: 'primary', kind: 'primary', status: 'already-sent' });
         // A retry that ends in giving up: the email of this digest went out before, so tell the email readers now.
         const report = deliveryReport(

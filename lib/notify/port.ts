@@ -78,6 +78,11 @@ export interface RenderedMessage {
    * recorded, so a later digest names them first.
    */
   unlisted?: readonly DomainOutcome[];
+  /**
+   * Rendered for a chat target's events only ({@link Notifier.extraEvents}): the email and SMS have nothing to say,
+   * so the primary (SNS, console) does not get it.
+   */
+  targetsOnly?: true;
 }
 
 export interface Notifier {
@@ -95,4 +100,9 @@ export interface Notifier {
    * written, so the scheduled jobs still send them; absent: a publish is a delivery.
    */
   readonly recordsDelivery?: false;
+  /**
+   * Events a chat target wants that the policy's `notify.events` leaves out: a digest with only those is still
+   * published, marked {@link RenderedMessage.targetsOnly} (lib/notify/fanout.ts).
+   */
+  readonly extraEvents?: readonly NotifyEvent[];
 }

@@ -1,7 +1,7 @@
 import { type Batch, type Claim, PENDING_NOTICES, type PendingNotice } from '../ledger/port';
 import { describeError } from '../log';
 import { TargetsPendingError } from '../notify/fanout';
-import type { Digest, DomainOutcome } from '../notify/port';
+import type { Digest, DomainOutcome, Notifier, RenderedMessage } from '../notify/port';
 import { UNKNOWN_LAPSE_PREFIX } from '../notify/text/advice';
 import { resolveRule } from '../policy/match';
 import type { Policy } from '../policy/schema';
@@ -283,7 +283,8 @@ export async function deliverNotices(
     ...(input.totals ? { totals: input.totals } : {}),
     ...(input.notes?.length ? { notes: input.notes } : {}),
   };
-  const message = renderDigest(digest, policy.notify, deps.notifier);
+  const message =
+    renderDigest(digest, policy.notify, deps.notifier) ?? renderForTargetsOnly(digest, policy, deps.notifier);
   let targetsPending = false;
   if (message) {
     try {
@@ -340,6 +341,17 @@ export async function deliverNotices(
     ...withNotices.map((batch) => markSent(deps, batch)),
   ]);
   return true;
+}
+
+/**
+ * A digest the email has nothing in but a chat target wants (its events go beyond notify.events): published to the
+ * targets only. Without it the target never got those lines, and the notice was marked sent all the same.
+ */
+function renderForTargetsOnly(digest: Digest, policy: Policy, notifier: Notifier): RenderedMessage | undefined {
+  const extra = notifier.extraEvents ?? [];
+  if (extra.length === 0) return undefined;
+  const message = renderDigest(digest, { events: extra, smsEvents: policy.notify.smsEvents }, notifier);
+  return message && { ...message, targetsOnly: true };
 }
 
 /** Identifies one digest line across the copies made while rendering. */

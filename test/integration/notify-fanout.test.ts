@@ -417,4 +417,61 @@ describe('deliverNotices with the fan-out (the jobs path)', () => {
     expect(batches.get('b-1')?.sentNotices).toEqual(['final']);
     for (const kind of TARGET_KINDS) expect(s(kind).accepted).toHaveLength(1);
   });
+
+  // A target's events may name events the email leaves out (notify.events). The digest was rendered for the email
+  // only, so when the email had nothing to say nothing was published and the target never got its lines; the
+  // notice was still marked sent (found 2026-12-07, twenty-fourth session's note).
+  it("a target gets its events even when the email's notify.events has none of them; the email sends nothing", async () => {
+    const quiet = parsePolicyText(
+      '{"version": 1, "notify": {"events": ["failed", "will-lapse", "stuck", "unknown", "error"]}}',
+      'p.json',
+    );
+    const renewed = batch();
+    renewed.entries = renewed.entries.map((e) => ({
+      ...e,
+      outcome: 'RENEWED' as const,
+      newExpiryMs: e.expiryMs + 365 * 86_400_000,
+      message: '',
+    }));
+    const marks = memoryMarks();
+    const batches = new Map<string, Batch>([['b-1', renewed]]);
+    const ledger = {
+      ...marks,
+      getBatch: async (id: string) => batches.get(id),
+      saveBatch: async (b: Batch) => {
+        batches.set(b.batchId, { ...b, version: b.version + 1 });
+      },
+    } as unknown as Ledger;
+    const primary = recordingPrimary();
+    const targets: FanoutTarget[] = [{ name: 'team-slack', kind: 'slack', events: ['renewed'], minSeverity: 'info' }];
+    const run = async () => {
+      const notifier = createFanoutNotifier({
+        primary,
+        targets,
+        credentials: createEnvTargetCredentials(env),
+        notify: quiet.notify,
+        marks,
+        clock,
+        log: createLogger({ level: 'error', sink: () => {} }),
+      });
+      const log = createLogger({ level: 'error', sink: () => {} });
+      return deliverNotices({ ledger, notifier, log, clock }, quiet, {
+        job: 'check',
+        runId: `r-${clock.now()}`,
+        batches: [...batches.values()],
+      });
+    };
+    s('slack').mode = 'down';
+    await expect(run()).resolves.toBe(true);
+    expect(primary.sent).toHaveLength(0);
+    expect(batches.get('b-1')?.pendingNotices).toEqual(['final']); // the target is retried next run
+
+    s('slack').mode = 'ok';
+    clock.advance(HOUR);
+    await expect(run()).resolves.toBe(true);
+    expect(primary.sent).toHaveLength(0);
+    expect(s('slack').accepted).toHaveLength(1);
+    expect(JSON.stringify(s('slack').accepted[0])).toContain('example.com');
+    expect(batches.get('b-1')?.sentNotices).toEqual(['final']);
+  });
 });
