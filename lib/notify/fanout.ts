@@ -85,6 +85,9 @@ const SEVERITY_RANK: Record<Severity, number> = { info: 0, alert: 1 };
 
 const DAY_MS = 86_400_000;
 
+/** How long a digest's sent mark of the UTC day before still counts (ms): retries come within hours. */
+const RETRY_SPAN_MS = 12 * 3_600_000;
+
 /** UTC days over which a target's failed runs are counted towards giving up (today and the two before). */
 const FAIL_WINDOW_DAYS = 3;
 
@@ -199,8 +202,21 @@ export function createFanoutNotifier(options: FanoutOptions): FanoutNotifier {
     async publish(message) {
       const nowMs = options.clock.now();
       const day = utcDay(nowMs);
-      const id = `${day}-${digestId({ subject: message.subject, text: message.email, ...(message.digest ? { digest: message.digest } : {}) }).slice(0, 24)}`;
+      const hash = digestId({
+        subject: message.subject,
+        text: message.email,
+        ...(message.digest ? { digest: message.digest } : {}),
+      }).slice(0, 24);
+      const id = `${day}-${hash}`;
       const sentKey = (dest: string) => `notify#sent#${dest}#${id}`;
+      // The day before's mark of the same content counts when recent: a retry an hour after a digest sent at 23:30
+      // sent it, SMS and all, to SNS again (review 2026-12-07). A daily run's same text, a day later, still goes out.
+      const lateSentKey = (dest: string) => `notify#sent#${dest}#${utcDay(nowMs - DAY_MS)}-${hash}`;
+      const isSent = (dest: string): boolean => {
+        if (marks.has(sentKey(dest))) return true;
+        const at = marks instanceof Map ? marks.get(lateSentKey(dest)) : undefined;
+        return at !== undefined && nowMs - at < RETRY_SPAN_MS;
+      };
       const failKey = (name: string, k: number, on = day) => `notify#fail#${name}#${on}#${k}`;
       const failKeys = (name: string) => Array.from({ length: maxFailures }, (_, i) => failKey(name, i + 1));
       // Failures count since the target's last delivery, over up to FAIL_WINDOW_DAYS UTC days, not one day: renew
@@ -213,8 +229,10 @@ export function createFanoutNotifier(options: FanoutOptions): FanoutNotifier {
         Array.from({ length: maxFailures }, (_, i) => failKey(name, i + 1, on));
       const marks = await readMarks([
         sentKey('primary'),
+        lateSentKey('primary'),
         ...options.targets.flatMap((t) => [
           sentKey(`chat#${t.name}`),
+          lateSentKey(`chat#${t.name}`),
           ...windowDays.flatMap((on) => [...dayKeys(t.name, on), ...(on === day ? [] : [okKey(t.name, on)])]),
         ]),
       ]);
@@ -234,7 +252,7 @@ export function createFanoutNotifier(options: FanoutOptions): FanoutNotifier {
           const base = { destination: target.name, kind: target.kind };
           const own = messageForTarget(message, target, options.notify);
           if (!own) return results.push({ ...base, status: 'not-for-it' });
-          if (marks.has(sentKey(`chat#${target.name}`))) return results.push({ ...base, status: 'already-sent' });
+          if (isSent(`chat#${target.name}`)) return results.push({ ...base, status: 'already-sent' });
           try {
             // Every text that leaves the process passes the one redactor, as SNS's do (review 2026-12-04: an error
             // text with an AccessKeyId shape went to every chat target intact). The digest's strings one by one, not
@@ -283,7 +301,7 @@ export function createFanoutNotifier(options: FanoutOptions): FanoutNotifier {
       if (message.targetsOnly) {
         // The email has nothing to say (notify.events): a failed target is in the log and retried next run.
         results.unshift({ destination: 'primary', kind: 'primary', status: 'not-for-it' });
-      } else if (primaryRecorded && marks.has(sentKey('primary'))) {
+      } else if (primaryRecorded && isSent('primary')) {
         results.unshift({ destination: 'primary', kind: 'primary', status: 'already-sent' });
         // A retry that ends in giving up: the email of this digest went out before, so tell the email readers now.
         const report = deliveryReport(

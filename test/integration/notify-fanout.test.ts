@@ -42,11 +42,16 @@ function rendered(outcomes: DomainOutcome[]): RenderedMessage {
 
 function memoryMarks() {
   const keys = new Set<string>();
+  const at = new Map<string, number>();
   return {
     keys,
-    getMarks: async (ks: readonly string[]) => new Map(ks.filter((k) => keys.has(k)).map((k) => [k, 0])),
-    putMarks: async (ks: readonly string[]) => {
-      for (const k of ks) keys.add(k);
+    getMarks: async (ks: readonly string[]) =>
+      new Map(ks.filter((k) => keys.has(k)).map((k) => [k, at.get(k) ?? 0] as const)),
+    putMarks: async (ks: readonly string[], nowMs: number) => {
+      for (const k of ks) {
+        keys.add(k);
+        at.set(k, nowMs);
+      }
     },
   };
 }
@@ -345,6 +350,26 @@ describe('fan-out to SNS and every chat target', () => {
 
     await notifier.publish(rendered([outcome({ domain: 'only-renewed.example', event: 'renewed', reason: '' })]));
     expect(notifier.lastResults().map((r) => r.status)).toEqual(['sent', 'not-for-it', 'not-for-it']);
+  });
+
+  // The sent marks are keyed by UTC day: a retry for a failed target one hour after a digest sent at 23:30 sent the
+  // whole digest, SMS and all, to SNS again (found 2026-12-07). A mark of the day before counts within 12 hours.
+  it('a retry across UTC midnight sends only to the failed target, not to SNS again; a day later the same text goes out', async () => {
+    clock = fixedClock(Date.UTC(2025, 2, 1, 23, 30, 0));
+    const primary = recordingPrimary();
+    const { notifier, marks } = fanout({ primary });
+    s('slack').mode = 'down';
+    await expect(notifier.publish(rendered([outcome()]))).rejects.toThrow(TargetsPendingError);
+    expect(primary.sent).toHaveLength(1);
+    s('slack').mode = 'ok';
+    clock.advance(HOUR);
+    await fanout({ primary, marks }).notifier.publish(rendered([outcome()]));
+    expect(primary.sent).toHaveLength(1);
+    for (const kind of TARGET_KINDS) expect(s(kind).accepted).toHaveLength(1);
+
+    clock.advance(22 * HOUR); // the next day's run, 23 hours after the first: a new digest of the same text
+    await fanout({ primary, marks }).notifier.publish(rendered([outcome()]));
+    expect(primary.sent).toHaveLength(2);
   });
 
   it('SNS failing throws its error; targets that got the digest are not sent it again on the retry', async () => {
