@@ -146,6 +146,17 @@ function currencyCodeOf(answered: string): string {
 }
 
 /**
+ * A price is stated when present and not an exact zero, however it is written: `Number()` could not read
+ * `"5,000.00"` or `"5000.00 CNY"`, and such a stated price counted as none, so the table's stood in for it (review
+ * 2026-12-07). A negative one is stated too.
+ */
+function isStatedPrice(value: unknown): boolean {
+  if (value === undefined || value === null) return false;
+  // Zero, however written, and an empty string say no price, as an absent one does.
+  return !/^\s*[+-]?0*(\.0*)?\s*$/.test(String(value));
+}
+
+/**
  * One realtime item -> its one-year price in `currency`. Not a price: `Avail` other than 1 (with the registrar's
  * `Reason`), no `Price`, an `Action` other than renew or a `Period` other than 1 echoed, a price in another currency
  * (never converted), or an amount that does not read exactly.
@@ -154,7 +165,7 @@ export function readRealtimePrice(item: RealtimePriceItem, currency: string): Pr
   // A price stated but not usable (not available, another action or term) is still what the registrar says the name
   // costs: suspect, so no table price stands in for it (review 2026-12-07: a 5 000 CNY answer for Period 12 left the
   // name to the table's 69, under every limit).
-  const stated = item.price !== undefined && Number(item.price) > 0 ? { suspect: true as const } : {};
+  const stated = isStatedPrice(item.price) ? { suspect: true as const } : {};
   if (item.avail === undefined || String(item.avail) !== '1') {
     return {
       why: `QueryDomainRealTimePrice: Avail ${item.avail ?? 'absent'}${item.reason ? ` (${item.reason})` : ''}`,
@@ -267,7 +278,7 @@ export function readCheckDomainPrice(
   // price (review 2026-12-07). Only `Price`, with money.checkDomainPrice "use", prices a name known to be premium (the
   // listing, an earlier answer or this one says so).
   if (premiumKnown || fee.premium) {
-    const positive = fee.price !== undefined && Number(fee.price) > 0;
+    const positive = isStatedPrice(fee.price);
     if (positive && usePrice) return readAmount(fee.price, currency, 'CheckDomain Price');
     return {
       why: `CheckDomain: a premium name is not priced from its static (ordinary) renew row${positive ? `; its Price (${String(fee.price)}) is not read as one unless money.checkDomainPrice is "use"` : ''}`,
@@ -287,7 +298,7 @@ export function readCheckDomainPrice(
   }
   const row = rows[0];
   if (row) return readAmount(row.money, currency, 'CheckDomain StaticPriceInfo renew money');
-  const positive = fee.price !== undefined && Number(fee.price) > 0;
+  const positive = isStatedPrice(fee.price);
   if (positive && usePrice) return readAmount(fee.price, currency, 'CheckDomain Price');
   const why = `CheckDomain: no renew price${fee.reason ? ` (${fee.reason})` : ''}`;
   return {
