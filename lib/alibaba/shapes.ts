@@ -42,10 +42,20 @@ export function isValidDomainName(name: string): boolean {
   return labels.length >= 2 && labels.every((label) => LDH_LABEL.test(label));
 }
 
+/**
+ * A name as a registrar answer may write it: a valid name with white space at its ends or one root dot after it.
+ * Read as normalizeDomain reads it; refused, one such row failed the whole listing and every run bought nothing
+ * (review 2026-12-07).
+ */
+export function isValidRegistrarName(name: string): boolean {
+  const bare = name.trim();
+  return isValidDomainName(bare.endsWith('.') ? bare.slice(0, -1) : bare);
+}
+
 // The message names the field (with its path), never the offending value.
 const domainName = withChecks(
   string(),
-  refine(isValidDomainName, 'is not a valid domain name (LDH or IDN, at most 253 characters)'),
+  refine(isValidRegistrarName, 'is not a valid domain name (LDH or IDN, at most 253 characters)'),
 );
 
 /**
