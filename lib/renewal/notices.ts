@@ -136,7 +136,7 @@ export function outcomesForNotice(batch: Batch, notice: PendingNotice, nowMs: nu
               event: 'will-lapse',
               daysLeft: Math.floor((e.expiryMs - nowMs) / DAY_MS),
               urgent: true,
-              reason: `${UNKNOWN_LAPSE_PREFIX}, released as not bought (no task was found), and the next daily renew run may come after the last time this tool buys it: check the console task list and renew by hand if there is none`,
+              reason: `${UNKNOWN_LAPSE_PREFIX}, released as not bought (no task was found, or its run stopped before sending it), and the next daily renew run may come after the last time this tool buys it: check the console task list and renew by hand if there is none`,
             },
           ];
         }

@@ -377,6 +377,23 @@ function withResolved(batch: Batch): Batch['pendingNotices'] {
     : batch.pendingNotices;
 }
 
+/**
+ * A release so late that the next daily renew run may come after the last time this tool buys the domain is told,
+ * even when nobody was told anything before: a renew run killed by its timeout after claiming ahead left claims that
+ * check released in silence, and the domain on its last buying day lapsed unnamed (review 2026-12-07). The
+ * `resolved` notice renders the urgent will-lapse line for it (notices.ts).
+ */
+function withLateRelease(
+  notices: Batch['pendingNotices'],
+  entries: readonly BatchEntry[],
+  nowMs: number,
+): Batch['pendingNotices'] {
+  const late = entries.some(
+    (e) => e.outcome === 'NOT_SUBMITTED' && (e.lastBuyMs ?? e.expiryMs) < nowMs + DAY_MS + HOUR_MS,
+  );
+  return late && !notices.includes('resolved') ? [...notices, 'resolved'] : notices;
+}
+
 async function waitWithAlert(deps: JobDeps, batch: Batch, notice: 'stuck', why: string): Promise<ReconcileResult> {
   const now = deps.clock.now();
   // Repeated daily while it lasts, never more often.
@@ -542,7 +559,7 @@ async function release(
     entries,
     updatedAtMs: now,
     ...(done ? { status: 'CLOSED' as const, closedAtMs: now } : {}),
-    pendingNotices: done ? [...withResolved(fenced), 'final'] : fenced.pendingNotices,
+    pendingNotices: done ? [...withLateRelease(withResolved(fenced), entries, now), 'final'] : fenced.pendingNotices,
   });
   return { kind: 'released', batch: closed, released: notSubmitted.filter((e) => !stillHeld.has(e.domain)).length };
 }
