@@ -312,7 +312,7 @@ const detailItem = object({
   TaskNo: taskNoField,
   TaskDetailNo: nonEmpty,
   DomainName: domainName,
-  TaskStatusCode: union([literal(0), literal(1), literal(2), literal(3)]),
+  TaskStatusCode: count,
   ErrorMsg: maybe(string()),
   FailReason: maybe(string()),
   TryCount: maybe(count),
@@ -321,7 +321,8 @@ const detailItem = object({
 const detailPage = pagedSchema('TaskDetail', detailItem);
 
 /**
- * QueryTaskDetailList page -> TaskDetail[] (TaskStatusCode 0/1/2/3 -> waiting/executing/success/failure);
+ * QueryTaskDetailList page -> TaskDetail[] (TaskStatusCode 0/1/2/3 -> waiting/executing/success/failure, any other
+ * -> unknown);
  * `UpdateTime` read in the display zone (`offsetMinutes` east of UTC, as for task creation times).
  */
 export function parseDetailPage(body: unknown, offsetMinutes = DEFAULT_DISPLAY_TZ_OFFSET_MINUTES): Page<TaskDetail> {
@@ -332,7 +333,11 @@ export function parseDetailPage(body: unknown, offsetMinutes = DEFAULT_DISPLAY_T
       taskNo: taskNoText(d.TaskNo),
       taskDetailNo: d.TaskDetailNo,
       domainName: normalizeDomain(d.DomainName),
-      state: DETAIL_STATES[d.TaskStatusCode] ?? 'failure',
+      // A code outside 0-3 failed the whole page: every row of the task unread, a batch-mate's failure never
+      // recorded (review 2026-12-07). Now that row alone is `unknown`.
+      ...(DETAIL_STATES[d.TaskStatusCode] !== undefined
+        ? { state: DETAIL_STATES[d.TaskStatusCode] as TaskDetailState }
+        : { state: 'unknown' as const, statusCode: d.TaskStatusCode }),
       // Free text from the registrar: made safe and bounded here, before it can reach the ledger, logs or emails.
       ...(d.ErrorMsg != null ? { errorMsg: registrarText(d.ErrorMsg) } : {}),
       ...(d.FailReason != null ? { failReason: registrarText(d.FailReason) } : {}),

@@ -83,7 +83,11 @@ export interface SubmitResult {
   requestId: string;
 }
 
-export type TaskDetailState = 'waiting' | 'executing' | 'success' | 'failure';
+/**
+ * `unknown`: a TaskStatusCode outside the documented 0-3. Held as a row that may still run wherever a row holds
+ * (someone else's task, close-batch); check reads our own task's such row as no row (review 2026-12-07).
+ */
+export type TaskDetailState = 'waiting' | 'executing' | 'success' | 'failure' | 'unknown';
 
 /** One domain's result inside a task (QueryTaskDetailList). */
 export interface TaskDetail {
@@ -92,6 +96,8 @@ export interface TaskDetail {
   /** Normalised: lower case, IDNs as punycode. */
   domainName: string;
   state: TaskDetailState;
+  /** `unknown` state: the TaskStatusCode read. */
+  statusCode?: number;
   /** ErrorMsg (also set on success: "The operation is successful."). */
   errorMsg?: string;
   failReason?: string;

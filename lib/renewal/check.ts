@@ -21,7 +21,7 @@ import {
   type SettleRules,
 } from './reconcile';
 import { sweepOrphanedClaims } from './sweep';
-import { rowsByDomain } from './task-rows';
+import { rowsByDomain, withoutUnknownRows } from './task-rows';
 import { readTaskState } from './task-state';
 import { boundText } from './text';
 import { computeTimeMarginMs, createOutOfTime } from './time-margin';
@@ -319,7 +319,9 @@ async function readBatch(
     if (result.kind === 'waiting') summary.unknown += 1;
   }
   if (current.status !== 'SUBMITTED' || !current.taskNo) return { batch: current };
-  const details = rowsByDomain(await deps.registrar.listTaskDetails(current.taskNo));
+  const details = withoutUnknownRows(rowsByDomain(await deps.registrar.listTaskDetails(current.taskNo)), (m, f) =>
+    deps.log.warn(m, { batchId: current.batchId, ...f }),
+  );
   return { batch: current, details, taskMayRun: await readWhetherTaskMayRun(deps, policy, current, details) };
 }
 

@@ -215,6 +215,11 @@ async function refuseWhileTaskHolds(
     const state = e.outcome ? undefined : rows.get(e.domain)?.state;
     if (state === 'executing' || (state === 'waiting' && !cancelled))
       return [`${e.domain} (${state}: it may still run)`];
+    // A status nobody documented may be a running one: held as executing is.
+    if (state === 'unknown')
+      return [
+        `${e.domain} (its row's status, code ${rows.get(e.domain)?.statusCode}, is not one this tool knows: it may still run)`,
+      ];
     if (state === 'success' && !forPerson.has(e.domain))
       return [`${e.domain} (renewed: check confirms it once the new expiry shows)`];
     return [];

@@ -245,7 +245,7 @@ export async function findRenewingElsewhere(
       // status read back): skipped, the console's queued order ran after ours (review 2026-12-05, round 4, helper E).
       // Not a cancelled task's: nothing of it runs. Finished tasks are read a few days at most (above), so this holds
       // no longer than that, and `renewing-elsewhere` warns from 3 days before the expiry.
-      const pending = detail.state === 'waiting' || detail.state === 'executing';
+      const pending = detail.state === 'waiting' || detail.state === 'executing' || detail.state === 'unknown';
       if ((!task.finished && detail.state !== 'success') || (pending && !task.cancelled)) {
         found.held.add(detail.domainName);
         continue;

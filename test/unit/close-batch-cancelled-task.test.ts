@@ -53,6 +53,20 @@ describe('close-batch after the task was cancelled in the console', () => {
     ).rejects.toThrow(/still holds a\.com \(executing: it may still run\)/);
   });
 
+  test('a row in a status nobody documented holds it, as an executing one does (review 2026-12-07)', async () => {
+    const { t, batchId } = await stuck();
+    const odd: Registrar = {
+      ...t.registrar,
+      listTasks: async (range) =>
+        (await t.registrar.listTasks(range)).map((task) => ({ ...task, finished: true, cancelled: true as const })),
+      listTaskDetails: async (taskNo) =>
+        (await t.registrar.listTaskDetails(taskNo)).map((d) => ({ ...d, state: 'unknown' as const, statusCode: 4 })),
+    };
+    await expect(
+      closeBatchByHand(t.ledger, batchId, 'cancelled in the console', t.clock.now(), true, odd),
+    ).rejects.toThrow(/still holds a\.com \(its row's status, code 4, is not one this tool knows: it may still run\)/);
+  });
+
   test('control: not cancelled, the waiting row still holds it', async () => {
     const { t, batchId } = await stuck();
     await expect(

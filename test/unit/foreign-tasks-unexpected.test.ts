@@ -55,6 +55,23 @@ describe("someone else's finished renewal read through an unexpected answer", ()
     expect(boughtTimes(t, 'a.com')).toBe(1);
   });
 
+  test('a row of theirs in a status nobody documented holds the domain, as a running row does (review 2026-12-07)', async () => {
+    const t = await given({ domains: ['a.com+10d', 'b.com+200d'], rejectStaleExpiry: false });
+    const theirs = await renewedElsewhere(t);
+    const registrar: Registrar = {
+      ...t.registrar,
+      listTaskDetails: async (no) =>
+        (await t.registrar.listTaskDetails(no)).map((d) =>
+          no === theirs ? { ...d, state: 'unknown' as const, statusCode: 4 } : d,
+        ),
+    };
+    expect((await t.registrar.listTasks({ fromMs: 0, toMs: Date.UTC(2030, 0) })).map((x) => x.finished)).toEqual([
+      true,
+    ]);
+    await t.renew({ deps: { registrar } });
+    expect(boughtTimes(t, 'a.com')).toBe(1);
+  });
+
   test('display times with fractional seconds or an explicit zone are read', () => {
     const at = Date.UTC(2026, 10, 29, 6, 10, 0);
     expect(parseDisplayTime('2026-11-29 14:10:00')).toBe(at);
