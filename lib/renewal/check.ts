@@ -10,7 +10,14 @@ import { applyToClaims, isFixableByPerson, isLive, transitions } from './claims'
 import { readCurrentExpiries } from './confirm-expiry';
 import { DAY_MS, formatDateUtc, graceDaysOf, HOUR_MS } from './dates';
 import type { JobDeps } from './deps';
-import { hasHeldFailureNote, hasNote, heldFailureNote, NOT_IN_ACCOUNT, TASK_SAYS_RENEWED } from './entry-notes';
+import {
+  FINISHED_WITHOUT_ROW,
+  hasHeldFailureNote,
+  hasNote,
+  heldFailureNote,
+  NOT_IN_ACCOUNT,
+  TASK_SAYS_RENEWED,
+} from './entry-notes';
 import { ranTaskMark } from './foreign-tasks';
 import { claimKey } from './plan-types';
 import {
@@ -68,6 +75,8 @@ interface CheckProgress {
   details?: Map<string, TaskDetail>;
   /** The task may still run a row of an unsettled entry: a failed row waits (readWhetherTaskMayRun). */
   taskMayRun?: boolean;
+  /** The task list shows the task finished while an unsettled entry has no row (readFinishedWithoutRows). */
+  taskFinished?: true;
 }
 
 /** What a check run found: its counts, and every batch it saw, as stored after the run (for the digest). */
@@ -146,7 +155,7 @@ export async function runCheck(
       progress.push({ batch });
       continue;
     }
-    const read = await isolated(batch, () => readBatch(deps, policy, batch, summary, delay, rules));
+    const read = await isolated(batch, () => readBatch(deps, policy, batch, summary, delay, rules, outOfTime));
     // On failure the batch may have been saved meanwhile (e.g. adopted, then the detail read failed): re-read it
     // so the stuck check below works on the stored version.
     progress.push(read ?? { batch: (await deps.ledger.getBatch(batch.batchId).catch(() => undefined)) ?? batch });
@@ -244,27 +253,31 @@ export async function runCheck(
   // batches are recorded a few at a time. Batches never share a claim (a transition touches only claims carrying
   // its batchId), and each keeps its own order: claims first, then the batch.
   const reread = (batch: Batch) => deps.ledger.getBatch(batch.batchId).catch(() => undefined);
-  const recorded = await mapWithLimit(progress, BATCHES_IN_PARALLEL, async ({ batch, details, taskMayRun }) => {
-    const settled =
-      details && !unmarked.has(batch.batchId)
-        ? await isolated(batch, () =>
-            recordResults(
-              deps,
-              policy,
-              batch,
-              { details, taskMayRun: taskMayRun === true },
-              { expiries, notFound, unread },
-              summary,
-              rules,
-              known,
-            ),
-          )
-        : batch;
-    // Flagged even when its results step failed: a step that fails every run must not silence the stuck alert
-    // (review 2026-12-03), which is then all that names its domains.
-    const current = settled ?? (await reread(batch)) ?? batch;
-    return (await isolated(current, () => flagStuck(deps, policy, current, summary))) ?? (await reread(batch));
-  });
+  const recorded = await mapWithLimit(
+    progress,
+    BATCHES_IN_PARALLEL,
+    async ({ batch, details, taskMayRun, taskFinished }) => {
+      const settled =
+        details && !unmarked.has(batch.batchId)
+          ? await isolated(batch, () =>
+              recordResults(
+                deps,
+                policy,
+                batch,
+                { details, taskMayRun: taskMayRun === true, taskFinished: taskFinished === true },
+                { expiries, notFound, unread },
+                summary,
+                rules,
+                known,
+              ),
+            )
+          : batch;
+      // Flagged even when its results step failed: a step that fails every run must not silence the stuck alert
+      // (review 2026-12-03), which is then all that names its domains.
+      const current = settled ?? (await reread(batch)) ?? batch;
+      return (await isolated(current, () => flagStuck(deps, policy, current, summary))) ?? (await reread(batch));
+    },
+  );
   const after = recorded.filter((b): b is Batch => b !== undefined);
   // 4. Once a UTC day, sweep for live claims left under a closed or missing batch (an older version, a hand edit, a
   // TTL deletion; a failed write no longer closes a batch): repair them. Daily, because it reads every claim. The
@@ -309,6 +322,7 @@ async function readBatch(
   summary: CheckSummary,
   safeDelayMs: number,
   rules: SettleRules,
+  outOfTime: () => boolean,
 ): Promise<CheckProgress> {
   let current = batch;
   if (current.status === 'UNKNOWN' || current.status === 'INTENT') {
@@ -319,10 +333,33 @@ async function readBatch(
     if (result.kind === 'waiting') summary.unknown += 1;
   }
   if (current.status !== 'SUBMITTED' || !current.taskNo) return { batch: current };
-  const details = withoutUnknownRows(rowsByDomain(await deps.registrar.listTaskDetails(current.taskNo)), (m, f) =>
-    deps.log.warn(m, { batchId: current.batchId, ...f }),
+  const details: Map<string, TaskDetail> = withoutUnknownRows(
+    rowsByDomain(await deps.registrar.listTaskDetails(current.taskNo)),
+    (m, f) => deps.log.warn(m, { batchId: current.batchId, ...f }),
   );
-  return { batch: current, details, taskMayRun: await readWhetherTaskMayRun(deps, policy, current, details) };
+  const taskMayRun = await readWhetherTaskMayRun(deps, policy, current, details);
+  const finished = !taskMayRun && (await readFinishedWithoutRows(deps, policy, current, details, outOfTime));
+  return { batch: current, details, taskMayRun, ...(finished ? { taskFinished: true as const } : {}) };
+}
+
+/**
+ * Whether the task list shows the task finished while an unsettled entry of a stuck-old batch has no row and none
+ * waits or executes: such an entry's stuck line then says nothing more of the task will run (FINISHED_WITHOUT_ROW),
+ * not "task not finished in time" (review 2026-12-07). One free QueryTaskList, not near the time limit; unread, no.
+ */
+async function readFinishedWithoutRows(
+  deps: JobDeps,
+  policy: Policy,
+  batch: Batch,
+  details: ReadonlyMap<string, TaskDetail>,
+  outOfTime: () => boolean,
+): Promise<boolean> {
+  const sinceMs = batch.submitStartedAtMs ?? batch.createdAtMs;
+  if (deps.clock.now() - sinceMs < policy.notify.stuckAfterHours * HOUR_MS) return false;
+  const states = batch.entries.filter((e) => !e.outcome).map((e) => details.get(e.domain)?.state);
+  if (!states.includes(undefined) || states.includes('waiting') || states.includes('executing')) return false;
+  if (outOfTime()) return false;
+  return (await readTaskState(deps.registrar, batch.taskNo ?? '', sinceMs).catch(() => undefined)) === 'finished';
 }
 
 /**
@@ -597,7 +634,7 @@ async function recordResults(
   deps: JobDeps,
   policy: Policy,
   batch: Batch,
-  task: { details: ReadonlyMap<string, TaskDetail>; taskMayRun: boolean },
+  task: { details: ReadonlyMap<string, TaskDetail>; taskMayRun: boolean; taskFinished: boolean },
   readBack: {
     expiries: ReadonlyMap<string, number>;
     notFound: ReadonlySet<string>;
@@ -617,6 +654,7 @@ async function recordResults(
   // runs (the "not in this account" note sends a person to close the batch: review 2026-12-04).
   const isStale = (entry: BatchEntry): boolean => {
     if (hasHeldFailureNote(entry)) return true;
+    if (hasNote(entry, FINISHED_WITHOUT_ROW)) return details.has(entry.domain);
     const state = details.get(entry.domain)?.state;
     return (
       hasNote(entry, NOT_IN_ACCOUNT) && (expiries.has(entry.domain) || state === 'waiting' || state === 'executing')
@@ -665,6 +703,10 @@ async function recordResults(
         continue;
       }
       if (verdict === 'moved' && current !== undefined) moved.push({ domain: entry.domain, expiryMs: current });
+      if (verdict === 'unchanged' && task.taskFinished) {
+        entries.push(pending(entry, FINISHED_WITHOUT_ROW));
+        continue;
+      }
     }
     const running = detail?.state === 'waiting' || detail?.state === 'executing';
     if (entry.outcome || !detail || running) {

@@ -12,6 +12,14 @@ export const NOT_IN_ACCOUNT =
   'the registrar does not find it in this account (transferred out or deleted?): look in the console, then close the batch (autorenew close-batch)';
 
 /**
+ * The task list shows our task finished, its rows never list the domain, and its expiry has not moved: nothing shows
+ * it was bought, and nothing more of the task will run. Its stuck line said "task not finished in time", beside
+ * advice to wait (review 2026-12-07).
+ */
+export const FINISHED_WITHOUT_ROW =
+  'its task finished without a row for it and the expiry has not moved: nothing shows it was bought; look in the console, then close the batch (autorenew close-batch) so the next renew run buys it, or renew it by hand';
+
+/**
  * The task's row for the domain failed while the task may still run (a failure is final only once the task list shows
  * the task finished, check.ts): the stuck line gives the registrar's reason, not "task not finished in time" (review
  * 2026-12-04).
