@@ -125,6 +125,8 @@ interface Selection {
   present: NotifyEvent[];
   /** Events present that may page people: will-lapse only when a domain is close to lapsing. */
   alerting: NotifyEvent[];
+  /** The digest's time (epoch ms): which lines are close to their expiry. */
+  nowMs: number;
 }
 
 /**
@@ -181,7 +183,7 @@ function selectContent(digest: Digest, policy: NotifyPolicy): Selection | undefi
     e === 'will-lapse'
       ? lapsesSoon(groups)
       : e !== 'deferred' || (groups.get('deferred') ?? []).some((o) => o.quiet !== true);
-  return { groups, error, present, alerting: present.filter(pages) };
+  return { groups, error, present, alerting: present.filter(pages), nowMs: digest.nowMs };
 }
 
 /**
@@ -234,15 +236,25 @@ function formatCounts(selection: Selection): string {
  */
 function firstProblem(selection: Selection, paging?: ReadonlySet<NotifyEvent>): DomainOutcome | undefined {
   if (paging) {
+    const candidates: DomainOutcome[] = [];
     for (const event of OUTCOME_ORDER) {
       if (!paging.has(event) || !selection.alerting.includes(event)) continue;
       const group = selection.groups.get(event) ?? [];
       const first = event === 'will-lapse' ? group.find(lapsesSoonLine) : group.find((o) => o.quiet !== true);
-      if (first) return first;
+      if (first) candidates.push(first);
     }
+    // A line of a domain close to its expiry comes before a more severe event's far from it: a stuck task 18 hours
+    // before its expiry gave way to a failure 20 days out that needed nothing (review 2026-12-07).
+    return candidates.find((o) => isCloseLine(o, selection.nowMs)) ?? candidates[0];
   }
   const event = OUTCOME_ORDER.find((e) => selection.groups.has(e));
   return event ? selection.groups.get(event)?.[0] : undefined;
+}
+
+/** A paging line of a domain within WILL_LAPSE_SMS_DAYS of its expiry (or urgent), not past it. */
+function isCloseLine(o: DomainOutcome, nowMs: number): boolean {
+  if (o.event === 'will-lapse') return lapsesSoonLine(o) && !isExpiredLine(o);
+  return o.oldExpiryMs >= nowMs && o.oldExpiryMs - nowMs <= WILL_LAPSE_SMS_DAYS * DAY_MS;
 }
 
 /** Short label of an outcome for SMS and default texts (a known failure kind, else the reason or the event). */
