@@ -81,7 +81,7 @@ function pagedSchema<I extends Schema>(itemKey: string, item: I) {
     Success: maybe(literal(true, () => 'the answer says Success:false (the registrar did not run the query)')),
     TotalItemNum: count,
     TotalPageNum: count,
-    Data: optional(nullable(object({ [itemKey]: optional(array(item)) }))),
+    Data: optional(nullable(object({ [itemKey]: maybe(array(item)) }))),
   });
 }
 
