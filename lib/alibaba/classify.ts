@@ -17,7 +17,14 @@ export type AttemptFailure =
 export type FailureClass = 'retryable' | 'auth' | 'final' | 'ambiguous';
 
 /** Codes that prove the gateway refused the request before executing it, and that a resend may pass. */
-const RETRYABLE_CODES = new Set(['SignatureNonceUsed', 'InvalidTimeStamp.Expired', 'TaskIsBeingProcessed', 'Busy']);
+const RETRYABLE_CODES = new Set([
+  'SignatureNonceUsed',
+  'InvalidTimeStamp.Expired',
+  'TaskIsBeingProcessed',
+  'Busy',
+  // CheckDomain's "Query registry failed.", documented as retryable (never a paid-call refusal: isPaidRefusal).
+  'QueryRegistryFailed',
+]);
 
 /** Authentication refusals: nothing executed; the secret may have rotated. */
 const AUTH_CODES = new Set(['SignatureDoesNotMatch', 'IncompleteSignature']);

@@ -1,4 +1,4 @@
-import { InputError, RegistrarError, RejectedFinalError } from '../errors';
+import { AuthRejectedError, InputError, RegistrarError, RejectedFinalError } from '../errors';
 import { parseCurrency } from '../money';
 import { normalizeDomain } from '../registrar/domain-name';
 import type { Quote, QuoteAnswer, QuoteRequest, QuoteSource } from '../registrar/port';
@@ -136,6 +136,7 @@ async function priceRealtime(caller: Caller, run: QuoteRun, chunkSize: number): 
 
 /** Source 2: CheckDomain (FeeCommand=renew), one request per domain still open; stops at the first refusal. */
 async function priceCheckDomain(caller: Caller, run: QuoteRun, usePrice: boolean): Promise<void> {
+  let sameRefusals = { code: '', count: 0 };
   for (const [key, entry] of [...run.open.entries()]) {
     if (isUnavailable(run, 'checkdomain')) return;
     try {
@@ -157,10 +158,33 @@ async function priceCheckDomain(caller: Caller, run: QuoteRun, usePrice: boolean
           ? readCheckDomainPrice(answer.fee, run.currency, usePrice, entry.premium || entry.listedPremium)
           : { why: `CheckDomain answered for ${about}, not ${key}; not used`, suspect: true };
       settle(run, key, reading, 'checkdomain', about === key ? answer.fee.premium : undefined);
+      sameRefusals = { code: '', count: 0 };
     } catch (error) {
+      // One request is about one name: a refusal of that name (`InvaildParameter` for a TLD it does not price, say)
+      // is that name's, not the source's; it switched CheckDomain off for every other name (review 2026-12-07).
+      // The same refusal for several names in a row is the source's after all (a parameter every request carries).
+      if (error instanceof RejectedFinalError && !isSourceRefusal(error)) {
+        const code = error.code ?? '';
+        sameRefusals = { code, count: sameRefusals.code === code ? sameRefusals.count + 1 : 1 };
+        if (sameRefusals.count < SAME_REFUSALS_OFF) {
+          run.open.get(key)?.whys.push(`checkdomain: ${error.message}`);
+          continue;
+        }
+      }
       noteFailure(run, 'checkdomain', [key], error);
     }
   }
+}
+
+/** CheckDomain refusals of one code, for names in a row, that switch the source off for the call. */
+const SAME_REFUSALS_OFF = 3;
+
+/** A refusal of the operation itself (unknown action or version, permissions, the key), not of one name. */
+function isSourceRefusal(error: RejectedFinalError): boolean {
+  if (error instanceof AuthRejectedError || error.code === undefined) return true;
+  return ['InvalidAction', 'InvalidApi', 'UnsupportedOperation', 'NoSuchVersion', 'InvalidVersion', 'Forbidden'].some(
+    (prefix) => error.code?.startsWith(prefix),
+  );
 }
 
 /**

@@ -567,12 +567,25 @@ describe('paged reads', () => {
     expect(calls[1]?.params).toMatchObject({ BeginCreateTime: '5', EndCreateTime: '6' });
   });
 
-  it('treats an unknown TaskStatusCode as an invalid answer', async () => {
+  it('reads an undocumented TaskStatusCode as that row alone, unknown (review 2026-12-07)', async () => {
     const { registrar } = makeRegistrar(() =>
       ok({
         TotalItemNum: 1,
         TotalPageNum: 1,
         Data: { TaskDetail: [{ TaskNo: 'T', TaskDetailNo: 'D', DomainName: 'a.com', TaskStatusCode: 7 }] },
+      }),
+    );
+    expect(await registrar.listTaskDetails('T')).toEqual([
+      expect.objectContaining({ domainName: 'a.com', state: 'unknown', statusCode: 7 }),
+    ]);
+  });
+
+  it('treats a TaskStatusCode that is no count as an invalid answer', async () => {
+    const { registrar } = makeRegistrar(() =>
+      ok({
+        TotalItemNum: 1,
+        TotalPageNum: 1,
+        Data: { TaskDetail: [{ TaskNo: 'T', TaskDetailNo: 'D', DomainName: 'a.com', TaskStatusCode: 'done' }] },
       }),
     );
     const error = await registrar.listTaskDetails('T').catch((e: unknown) => e);
