@@ -245,7 +245,8 @@ function firstProblem(selection: Selection, paging?: ReadonlySet<NotifyEvent>): 
     }
     // A line of a domain close to its expiry comes before a more severe event's far from it: a stuck task 18 hours
     // before its expiry gave way to a failure 20 days out that needed nothing (review 2026-12-07).
-    return candidates.find((o) => isCloseLine(o, selection.nowMs)) ?? candidates[0];
+    const close = candidates.find((o) => isCloseLine(o, selection.nowMs)) ?? candidates[0];
+    if (close) return close;
   }
   const event = OUTCOME_ORDER.find((e) => selection.groups.has(e));
   return event ? selection.groups.get(event)?.[0] : undefined;
