@@ -94,7 +94,7 @@ describe('autorenew retry', () => {
     ]);
     expect(none.stdout).toBe('nobody.org: no renewal recorded in this ledger\n');
     // A name that is no domain is refused, as hold and retry refuse it: "no renewal recorded" read as an answer.
-    for (const name of ['other.net.', 'not a domain']) {
+    for (const name of ['other..net', 'not a domain']) {
       const wrong = await runCliInProcess(['status', name], env());
       expect({ name, code: wrong.code }).toEqual({ name, code: EXIT.invalidInput });
       expect(wrong.stderr).toContain(`${JSON.stringify(name)} is not a domain name`);
@@ -132,7 +132,7 @@ describe('autorenew retry', () => {
     expect(bad.stderr).toMatch(/^autorenew retry: name domains or give --all-failed/);
     // A name that is no domain (a trailing dot, a space) is refused before anything is read or written, as hold
     // refuses it; it said "nothing to retry (no renewal recorded)" and exited 0 (review 2026-12-04).
-    for (const name of ['stuck.com.', 'not a domain']) {
+    for (const name of ['stuck..com', 'not a domain']) {
       const wrong = await runCliInProcess(['retry', 'other.net', name], env());
       expect({ name, code: wrong.code }).toEqual({ name, code: EXIT.invalidInput });
       expect(wrong.stderr).toContain(`${JSON.stringify(name)} is not a domain name`);
