@@ -140,7 +140,9 @@ function decideOne(domain: ListedDomain, input: PlanInput, duplicate: boolean, u
   const dueAtMs = expiry - settings.daysBeforeExpiry * DAY_MS;
   if (nowMs < dueAtMs) {
     // Comes due within the notice period: announce it now, so its notice has run its course when it is due.
-    const buyable = !(domain.premium && !policy.limits.allowPremium) && !domain.unreadable;
+    // Held: no renewal is coming, and "to stop it: autorenew hold" asks for what is done (review 2026-12-07).
+    const buyable =
+      !(domain.premium && !policy.limits.allowPremium) && !domain.unreadable && !input.held?.has(domain.domainName);
     if (advanceMs > 0 && dueAtMs - nowMs <= advanceMs && buyable) {
       const years = capYearsOf(domain.domainName, expiry, settings.years, dueAtMs, policy.limits.maxYearsAhead);
       if (years > 0) announce(years, Math.max(dueAtMs, (noticedAtMs ?? nowMs) + advanceMs));
