@@ -50,6 +50,8 @@ export interface DynamoLedgerOptions {
   clientConfig?: HttpLedgerConfig;
   /** Source of fresh write ids (default: random UUIDs). Tests inject it to replay a write with the same id. */
   newId?: () => string;
+  /** Waits between sends of what the table left unprocessed (tests pass a fake; default a timer). */
+  sleep?: (ms: number) => Promise<void>;
   /**
    * The Alibaba account whose items this ledger reads and writes (lib/ledger/items.ts Keyspace); default '' = the
    * unnamed account, whose keys are those of the single-account version.
@@ -167,6 +169,7 @@ export function createDynamoLedger(options: DynamoLedgerOptions): DynamoLedger {
   const { tableName } = options;
   const ks = keyspaceOf(options.account ?? '');
   const newId = options.newId ?? randomUUID;
+  const wait = options.sleep ?? sleep;
   const sdk = createLedgerSdk(options);
 
   function wrap(operation: string, err: unknown, context: ErrorContext = {}): LedgerError {
@@ -271,20 +274,24 @@ export function createDynamoLedger(options: DynamoLedgerOptions): DynamoLedger {
   ): Promise<void> {
     await mapWithLimit(chunk(requests, size), BATCH_GET_CONCURRENCY, async (part) => {
       let pending = part;
-      for (let attempt = 0; pending.length > 0; attempt++) {
-        if (attempt > UNPROCESSED_RETRIES) {
+      // Only answers that processed nothing count as retries: a page limit (DynamoDB's 16 MB, dynalite's ~1 MB) is
+      // progress, and 100 open batches of 1 000 entries each failed every run as "throttled" (review 2026-12-07).
+      for (let stalled = 0, sent = 0; pending.length > 0; sent++) {
+        if (stalled > UNPROCESSED_RETRIES) {
           throw new LedgerError(
             `ledger table ${tableName}: ${operation} left ${pending.length} requests unprocessed after ` +
               `${UNPROCESSED_RETRIES} retries (throttled); retry the run later`,
             { action: operation },
           );
         }
-        if (attempt > 0) await sleep(Math.min(1000, 25 * 2 ** attempt));
+        if (sent > 0) await wait(Math.min(1000, 25 * 2 ** stalled));
+        const before = pending.length;
         try {
           pending = await send(pending);
         } catch (err) {
           throw wrap(operation, err);
         }
+        stalled = pending.length < before ? 0 : stalled + 1;
       }
     });
   }
