@@ -10,8 +10,8 @@ import { type PreparedBatch, prepareBatch, releaseUnsent } from './submit-batch'
  * registrar's prices and the balance, instead of after it, so the ledger writes leave the critical path. Nothing
  * is sent before the final plan: a claim is only a reservation, and every claim the final plan does not buy is
  * released (FAILED `not-submitted`, claimable again at once, no attempt). The batches keep their draft membership:
- * a final batch is its draft batch less what the money pass dropped (the money pass only removes domains and never
- * changes a batch's coupon, promotion or premium grouping).
+ * a final batch is its draft batch less what the money pass dropped, and less what it made premium (a price answer
+ * saying so), which is released and batched anew under its own terms.
  */
 
 /** One batch of the run's work: what to buy, and its prepared INTENT batch (absent: prepare it when sending). */
@@ -39,6 +39,9 @@ export interface ClaimAhead {
 type Outcome = { draft: PlannedBatch; prepared?: PreparedBatch; error?: unknown };
 
 const keyOf = (e: Pick<BatchEntry, 'domain' | 'expiryMs'>) => claimKey(e.domain, e.expiryMs);
+/** The terms a batch is sent under (buildBatches groups by them). */
+const termsOf = (t: Pick<Decision, 'couponNo' | 'promotionNo' | 'permitPremium'>) =>
+  JSON.stringify([t.couponNo ?? null, t.promotionNo ?? null, t.permitPremium === true]);
 const decisionKey = (d: Decision) => claimKey(d.domain.domainName, d.domain.expiresAtMs);
 
 /** Creates the claim-ahead of one renew run (`runId`); `start` may be called at most once. */
@@ -74,8 +77,16 @@ export function createClaimAhead(deps: JobDeps, policy: Policy, runId: string): 
           continue;
         }
         conflicts += draft.items.length - prepared.claimed.length;
-        const planned = { ...draft, items: prepared.claimed.flatMap((e) => final.get(keyOf(e)) ?? []) };
-        const dropped = prepared.claimed.filter((e) => !final.has(keyOf(e)));
+        // The money pass may make a renewal premium (a price answer says so): such an item is sent in a batch of its
+        // own terms, not with its draft batch-mates, who would share its refusal (review 2026-12-07). Released here,
+        // it is batched anew below with the final plan's terms.
+        const sameTerms = (d: Decision) => termsOf(d) === termsOf(draft);
+        const kept = prepared.claimed.flatMap((e) => final.get(keyOf(e)) ?? []).filter(sameTerms);
+        for (const d of prepared.claimed.flatMap((e) => final.get(keyOf(e)) ?? []))
+          if (!sameTerms(d)) covered.delete(decisionKey(d));
+        const planned = { ...draft, items: kept };
+        const keptKeys = new Set(kept.map(decisionKey));
+        const dropped = prepared.claimed.filter((e) => !keptKeys.has(keyOf(e)));
         const failed =
           dropped.length === 0
             ? undefined
