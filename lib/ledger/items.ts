@@ -241,12 +241,13 @@ export const MAX_BATCH_LISTS_BYTES = 360_000;
 const SHORT_MESSAGE_CHARS = 60;
 
 /**
- * The most bytes one domain can take in its batch's lists, without a message: its entry with every field set (205
- * bytes besides the name, lastBuyMs included), a moved expiry (39) and a repaired name (3), with room to spare.
+ * The most bytes one domain can take in its batch's lists, without a message: its entry with every field set (225
+ * bytes besides the name, lastBuyMs and priceAssumed included), a moved expiry (39) and a repaired name (3), with room
+ * to spare.
  * @param domain the domain name as listed
  */
 export function batchEntryCostBytes(domain: string): number {
-  return 3 * Buffer.byteLength(domain) + 270;
+  return 3 * Buffer.byteLength(domain) + 290;
 }
 
 function jsonBytes(value: unknown): number {
@@ -431,6 +432,7 @@ function fromEntry(entry: unknown, item: Item): BatchEntry {
     years: num(e, 'years', w),
     permitPremium: e.permitPremium === true,
     ...priceOf(e),
+    ...(e.priceAssumed === true && priceOf(e).price ? { priceAssumed: true as const } : {}),
     ...(typeof e.outcome === 'string' ? { outcome: e.outcome as NonNullable<BatchEntry['outcome']> } : {}),
     ...optNum(e, 'newExpiryMs'),
     ...optNum(e, 'lastBuyMs'),

@@ -73,6 +73,8 @@ export interface BatchEntry extends ClaimKey {
   permitPremium: boolean;
   /** What this renewal was quoted to cost (price x years), when a source priced it. */
   price?: Money;
+  /** `price` is no quote: unpriced, counted at limits.maxPricePerDomain (money.unpriced "renew"). */
+  priceAssumed?: true;
   outcome?: EntryOutcome;
   /**
    * The last instant (epoch ms) the renew planner still buys it, from the policy when it was planned (plan.ts

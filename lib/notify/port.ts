@@ -28,6 +28,8 @@ export interface DomainOutcome {
   /** registrar message/code or our reason, e.g. 'Insufficient balance' */ reason?: string;
   /** What the renewal was quoted to cost (price x years), when known. */
   price?: Money;
+  /** `price` is no quote: unpriced, counted at limits.maxPricePerDomain. */
+  priceAssumed?: true;
   /**
    * failed: where the automatic retries stand after this failure (from the claim): `attempts` of `maxAttempts`
    * used, and whether the next run retries (`retrying`), retries for the last time (`last`), has stopped (`stopped`),

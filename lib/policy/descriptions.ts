@@ -83,7 +83,7 @@ export const POLICY_DESCRIPTIONS: Readonly<Record<string, string>> = {
     'One-year renewal price per TLD, used when the registrar gives no price (source "table"); the longest matching TLD wins.',
   'money.priceTable.*': 'One year of renewal in money.currency.',
   'money.unpriced':
-    '"skip": a domain no source prices is not bought and an alert says so; "renew": buy it anyway (money limits cannot bound it), except a premium domain, which is never bought without a registrar price.',
+    '"skip": a domain no source prices is not bought and an alert says so; "renew": buy it anyway, counted at limits.maxPricePerDomain against every money limit (required with a spend limit; without it, counted 0), except a premium domain, which is never bought without a registrar price.',
   'money.balanceUnreadable':
     '"stop": when the balance cannot be read nothing is bought; "continue": buy within the other limits, also without the balance\'s check that the account\'s currency is money.currency (a real-time price states its currency; CheckDomain and the international site state none, and the table is trusted to be in the account\'s currency). The digest says which.',
   'money.checkDomainPrice':

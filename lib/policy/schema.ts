@@ -416,6 +416,16 @@ export const policySchema = withCustomCheck(policyShape, (policy, report) => {
   };
   for (const key of ['maxPricePerDomain', 'maxSpendPerRun', 'maxSpendPerMonth', 'minBalanceAfter'] as const)
     checkAmount(policy.limits[key], ['limits', key]);
+  // An unpriced renewal is counted at maxPricePerDomain; without it, a spend limit would bound none of them
+  // (review 2026-12-07).
+  const spendLimits = (['maxSpendPerRun', 'maxSpendPerMonth', 'minBalanceAfter'] as const).filter(
+    (key) => policy.limits[key] !== undefined,
+  );
+  if (policy.money.unpriced === 'renew' && policy.limits.maxPricePerDomain === undefined && spendLimits.length > 0)
+    report(
+      ['limits'],
+      `money.unpriced "renew" with ${spendLimits.map((k) => `limits.${k}`).join(', ')} needs limits.maxPricePerDomain: each renewal no source prices is counted at it, and without it those limits would bound none of them; add maxPricePerDomain, or set money.unpriced to "skip"`,
+    );
   for (const [tld, price] of Object.entries(policy.money.priceTable ?? {})) {
     checkAmount(price, ['money', 'priceTable', tld]);
     // A price of 0 would pass every money limit while the registrar charges the real price (M5).

@@ -336,7 +336,13 @@ function formatOutcomeLine(o: DomainOutcome): string {
   const parts = [
     `- ${sanitizeLine(displayName(o.domain), MAX_DOMAIN_CHARS) || '(no name)'}: expiry ${formatDateUtc(o.oldExpiryMs)} -> ${next}`,
     ...(o.daysLeft !== undefined ? [`${o.daysLeft} day${o.daysLeft === 1 ? '' : 's'} left`] : []),
-    ...(o.price ? [`${o.event === 'renewed' ? 'cost' : 'quoted'} ${formatMoney(o.price)}`] : []),
+    ...(o.price
+      ? [
+          o.priceAssumed
+            ? `unpriced, counted as ${formatMoney(o.price)} (limits.maxPricePerDomain)`
+            : `${o.event === 'renewed' ? 'cost' : 'quoted'} ${formatMoney(o.price)}`,
+        ]
+      : []),
     ...(o.batchId === '-' && ['will-lapse', 'deferred', 'upcoming', 'elsewhere'].includes(o.event)
       ? [] // not being renewed: no term, task or batch to show
       : [

@@ -48,7 +48,9 @@ export function describeMoney(money: PlanMoney | undefined, submittedCost?: numb
         : '';
   lines.push(`Money: ${spend}${balance}.`);
   if (money.unpricedRenewing > 0)
-    lines.push(`Money: ${money.unpricedRenewing} domain(s) bought without a price (money.unpriced is "renew").`);
+    lines.push(
+      `Money: ${money.unpricedRenewing} domain(s) bought without a price (money.unpriced is "renew")${money.unpricedCountedAt ? `, each counted as ${formatMoney(money.unpricedCountedAt)} (limits.maxPricePerDomain) in these sums` : ''}.`,
+    );
   const deferral = describeDeferral(money);
   if (deferral) lines.push(`Money: ${deferral}.`);
   if (money.unavailableSources.length > 0)

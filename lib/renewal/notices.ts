@@ -24,6 +24,7 @@ export function outcomesForNotice(batch: Batch, notice: PendingNotice, nowMs: nu
     years: e.years,
     ...(batch.taskNo ? { taskNo: batch.taskNo } : {}),
     ...(e.price ? { price: e.price } : {}),
+    ...(e.price && e.priceAssumed ? { priceAssumed: true as const } : {}),
   });
   const open = batch.entries.filter((e) => !e.outcome);
   switch (notice) {

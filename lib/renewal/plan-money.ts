@@ -112,10 +112,12 @@ export function applyMoney(plan: Plan, policy: Policy, input: MoneyInput): Plan 
       const mayBePremium = d.domain.premium || d.domain.premiumUnstated || saidPremium;
       if (input.suspect?.has(d.domain.domainName)) decisions[i] = skip(d, 'price-unusable');
       else if (policy.money.unpriced === 'skip' || mayBePremium) decisions[i] = skip(d, 'unpriced');
-      else unpricedRenewing++;
-      continue;
+      // Counted at limits.maxPricePerDomain, the most this policy pays for one: counted at 0, every money limit
+      // bounded nothing (review 2026-12-07). Without that limit (and so without spend limits: the schema) it is 0.
+      else if (!maxPrice) unpricedRenewing++;
+      if (decisions[i] !== d || !maxPrice) continue;
     }
-    const price = timesMoney(priced.perYear, d.years ?? 1);
+    const price = priced ? timesMoney(priced.perYear, d.years ?? 1) : (maxPrice as Money);
     if (maxPrice && price.minor > maxPrice.minor) {
       decisions[i] = skip(d, 'over-price', priced);
       continue;
@@ -132,14 +134,21 @@ export function applyMoney(plan: Plan, policy: Policy, input: MoneyInput): Plan 
       continue;
     }
     spent = addMoney(spent, price);
+    if (!priced) unpricedRenewing++;
     // Ordered as premium when a price answer says so (allowPremium): without PermitPremiumRenew the registrar refuses
     // it, each refusal spending an attempt, until the domain lapsed (review 2026-12-06, round 8).
-    decisions[i] = { ...d, price, priceSource: priced.source, ...(saidPremium ? { permitPremium: true } : {}) };
+    decisions[i] = {
+      ...d,
+      price,
+      priceSource: priced?.source ?? 'assumed',
+      ...(saidPremium ? { permitPremium: true } : {}),
+    };
   }
   const money: PlanMoney = {
     currency,
     total: spent,
     unpricedRenewing,
+    ...(unpricedRenewing > 0 && maxPrice ? { unpricedCountedAt: maxPrice } : {}),
     balance:
       balance === undefined
         ? { state: 'not-checked' }

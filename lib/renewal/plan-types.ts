@@ -89,9 +89,12 @@ export interface Decision {
   permitPremium?: boolean;
   /** Index into Plan.batches. Present iff action is renew. */
   batch?: number;
-  /** What the renewal costs (one-year price x years), when a source priced it. */
+  /**
+   * What the renewal costs (one-year price x years), when a source priced it; `assumed`: no source did, and
+   * money.unpriced "renew" counts it at limits.maxPricePerDomain against every money limit.
+   */
   price?: Money;
-  priceSource?: QuoteSource;
+  priceSource?: QuoteSource | 'assumed';
   /** awaiting-notice: when the notice period ends (epoch ms). */
   buyFromMs?: number;
   /**
@@ -127,6 +130,8 @@ export interface PlanMoney {
   total: Money;
   /** Renew decisions bought without a price (money.unpriced "renew"): not in `total`, not bounded by money limits. */
   unpricedRenewing: number;
+  /** What each of those counts as in the sums (limits.maxPricePerDomain); absent: they count 0. */
+  unpricedCountedAt?: Money;
   balance:
     | {
         state: 'read';

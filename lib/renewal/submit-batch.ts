@@ -78,6 +78,7 @@ export function toEntry(d: PlannedBatch['items'][number]): BatchEntry {
     years: d.years ?? 1,
     permitPremium: !!d.permitPremium,
     ...(d.price ? { price: d.price } : {}),
+    ...(d.price && d.priceSource === 'assumed' ? { priceAssumed: true as const } : {}),
     ...(d.lastBuyMs !== undefined ? { lastBuyMs: d.lastBuyMs } : {}),
   };
 }
