@@ -80,6 +80,9 @@ export const LEDGER_METHOD_ACCESS = {
   putHold: onTable('PutItem', 'GetItem'),
   deleteHold: onTable('PutItem', 'GetItem'),
   listHolds: onTable('GetItem'),
+  // One item, as the holds: a consistent GetItem, and versioned replacements (re-read on a refusal).
+  readWatch: onTable('GetItem'),
+  changeWatch: onTable('PutItem', 'GetItem'),
 } satisfies Record<keyof Ledger, readonly LedgerAccess[]>;
 
 export type LedgerMethod = keyof typeof LEDGER_METHOD_ACCESS;
@@ -92,6 +95,8 @@ export type LedgerMethod = keyof typeof LEDGER_METHOD_ACCESS;
  */
 export const JOB_LEDGER_CALLS: Record<Job, readonly LedgerMethod[]> = {
   renew: [
+    'readWatch',
+    'changeWatch',
     'listOpenBatches',
     'getClaims',
     'takeBudget',

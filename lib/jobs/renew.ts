@@ -10,6 +10,8 @@ import { renderPlanDigest } from '../renewal/plan-digest';
 import type { Plan } from '../renewal/plan-types';
 import { collectHeldBack, marksToRead, selectRunLines } from '../renewal/run-notices';
 import { type RenewRun, runRenew } from '../renewal/run-renew';
+import { createOutOfTime } from '../renewal/time-margin';
+import { watchListing } from '../renewal/watch';
 import { pickCounts, RENEW_COUNTS } from './counts';
 import { type RunReport, reportRun, reportRunFailure } from './report-run';
 import { describeSilence, firstRunMark, measureSilence, readFirstRun } from './silence';
@@ -66,10 +68,11 @@ async function liveReport(deps: JobDeps, run: RenewRun): Promise<Report> {
   // The batches as stored: the ledger, not this run's memory, says which notices are still pending.
   const ids = summary.batches.map((b) => b.batchId).filter((id) => id !== '-');
   const checkSilentMark = `check-silent#${utcDay(plan.nowMs)}`;
-  const [storedRead, sentRead, checkRead] = await Promise.allSettled([
+  const [storedRead, sentRead, checkRead, watchedRead] = await Promise.allSettled([
     Promise.all(ids.map((id) => deps.ledger.getBatch(id))),
     deps.ledger.getMarks([...marksToRead(plan), checkSilentMark, firstRunMark('renew')]),
     deps.ledger.lastRun('check'),
+    watchListing(deps, plan, createOutOfTime(deps)),
   ]);
   // A read that fails (after the client's retries) does not cost the digest: its will-lapse, deferred and upcoming
   // lines live in this run's plan only, and a generic "job error" in their place left a 1-day will-lapse line to the
@@ -124,7 +127,11 @@ async function liveReport(deps: JobDeps, run: RenewRun): Promise<Report> {
           plan.nowMs,
         )
       : undefined;
-  const lines = withHeldBack(selectRunLines(plan, sent), collectHeldBack(run.heldBack, plan.nowMs));
+  const watched = watchedRead.status === 'fulfilled' ? watchedRead.value : { outcomes: [], marks: [] };
+  const lines = withWatched(
+    withHeldBack(selectRunLines(plan, sent), collectHeldBack(run.heldBack, plan.nowMs)),
+    watched,
+  );
   // Unread, what was sent is not known here: "submitted 0.00" beside a renewal just bought would mislead.
   const submitted = storedRead.status === 'fulfilled' ? submittedCost(batches) : undefined;
   return {
@@ -207,6 +214,14 @@ function withHeldBack(
   if (heldBack.length === 0) return lines;
   const names = new Set(heldBack.map((o) => o.domain));
   return { ...lines, outcomes: [...lines.outcomes.filter((o) => !names.has(o.domain)), ...heldBack] };
+}
+
+/** The lines of the watch list (renewal/watch.ts): domains the listing no longer shows are not in the plan's. */
+function withWatched(
+  lines: ReturnType<typeof selectRunLines>,
+  watched: Awaited<ReturnType<typeof watchListing>>,
+): ReturnType<typeof selectRunLines> {
+  return { outcomes: [...lines.outcomes, ...watched.outcomes], marks: [...lines.marks, ...watched.marks] };
 }
 
 /** Domains bought before their advance notice ran its course, because they would have lapsed first. */

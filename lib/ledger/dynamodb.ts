@@ -21,6 +21,7 @@ import {
   fromClaimItem,
   fromHoldsItem,
   fromRunItem,
+  fromWatchItem,
   ITEM_TYPE,
   type Item,
   type ItemKey,
@@ -38,8 +39,10 @@ import {
   toMarkKey,
   toRunItem,
   toRunKey,
+  toWatchItem,
+  toWatchKey,
 } from './items';
-import type { Batch, ClaimKey, ClaimRequest, ClaimResult, Hold, Ledger, RunRecord } from './port';
+import type { Batch, ClaimKey, ClaimRequest, ClaimResult, Hold, Ledger, RunRecord, WatchEntry } from './port';
 import { TABLE } from './table';
 
 export interface DynamoLedgerOptions {
@@ -512,6 +515,11 @@ export function createDynamoLedger(options: DynamoLedgerOptions): DynamoLedger {
     );
   }
 
+  async function readWatchItem(): Promise<{ entries: WatchEntry[]; version: number } | undefined> {
+    const item = await getItem(toWatchKey(ks), 'readWatch', {});
+    return item ? fromWatchItem(item) : undefined;
+  }
+
   const ledger: DynamoLedger = {
     async putBatchIntent(batch) {
       const context = { batchId: batch.batchId };
@@ -789,6 +797,34 @@ export function createDynamoLedger(options: DynamoLedgerOptions): DynamoLedger {
 
     async listHolds() {
       return (await readHolds('listHolds'))?.holds ?? [];
+    },
+
+    async readWatch() {
+      return (await readWatchItem())?.entries ?? [];
+    },
+
+    async changeWatch(change) {
+      // As the holds: read, change, write conditional on the version read; a rival's write in between re-applies.
+      for (let attempt = 1; attempt <= HOLD_WRITE_RETRIES; attempt++) {
+        const stored = await readWatchItem();
+        const next = change(stored?.entries ?? []);
+        if (next === undefined) return;
+        const item = toWatchItem(next, (stored?.version ?? 0) + 1, newId(), ks);
+        if (stored) {
+          try {
+            await putVersioned(item, stored.version, 'changeWatch', {});
+            return;
+          } catch (err) {
+            if (err instanceof LedgerConflictError) continue;
+            throw err;
+          }
+        }
+        const outcome = await putIfAbsent(item, toWatchKey(ks), 'changeWatch', {});
+        if (outcome.kind !== 'refused') return;
+      }
+      throw new LedgerConflictError(`ledger table ${tableName}: changeWatch kept losing to concurrent runs`, {
+        action: 'changeWatch',
+      });
     },
 
     destroy() {

@@ -1,7 +1,7 @@
 import { InputError, LedgerError } from '../errors';
 import type { Money } from '../money';
 import { normalizeDomain } from '../registrar/domain-name';
-import type { Batch, BatchEntry, Claim, ClaimKey, Hold, PendingNotice, RunRecord } from './port';
+import type { Batch, BatchEntry, Claim, ClaimKey, Hold, PendingNotice, RunRecord, WatchEntry } from './port';
 import { TABLE } from './table';
 
 /**
@@ -20,6 +20,7 @@ export const ITEM_TYPE = {
   budget: 'budget',
   mark: 'mark',
   hold: 'hold',
+  watch: 'watch',
 } as const;
 
 const DAY_S = 86_400;
@@ -170,6 +171,66 @@ export function fromHoldsItem(item: Item): { holds: Hold[]; version: number } {
     };
   });
   return { holds: sortHolds(holds), version: num(item, 'version', w) };
+}
+
+/**
+ * Primary key of the one item that holds an account's watch list (lib/renewal/watch.ts): read with the consistent
+ * GetItem the renew role has, written as a versioned replacement, as the holds are.
+ */
+export function toWatchKey(ks: Keyspace = DEFAULT_KEYSPACE): ItemKey {
+  return { pk: `${ks.prefix}WATCH`, sk: 'WATCH' };
+}
+
+/**
+ * Bytes the watch list may take in its item: about 60 bytes besides the name per entry, so thousands of renewals
+ * fit. Past it, the entries expiring last are left out (a run logs it): the list is a safety net, not the plan.
+ */
+export const MAX_WATCH_BYTES = 350_000;
+
+/** The watch entries as stored: sorted by expiry, then name, cut to MAX_WATCH_BYTES (the soonest kept). */
+export function fitWatch(entries: readonly WatchEntry[]): WatchEntry[] {
+  const sorted = [...entries]
+    .map((e) => ({ ...e, domain: e.domain.toLowerCase() }))
+    .sort((a, b) => a.expiryMs - b.expiryMs || (a.domain < b.domain ? -1 : a.domain > b.domain ? 1 : 0));
+  let bytes = 2;
+  return sorted.filter((e) => {
+    bytes += Buffer.byteLength(JSON.stringify(storedWatchEntry(e))) + 1;
+    return bytes <= MAX_WATCH_BYTES;
+  });
+}
+
+function storedWatchEntry(e: WatchEntry): Item {
+  return { d: e.domain, e: e.expiryMs, s: e.seenAtMs };
+}
+
+/** The watch item at `version` (entries as {@link fitWatch} keeps them). */
+export function toWatchItem(
+  entries: readonly WatchEntry[],
+  version: number,
+  writeId: string,
+  ks: Keyspace = DEFAULT_KEYSPACE,
+): Item {
+  const entriesJson = JSON.stringify(fitWatch(entries).map(storedWatchEntry));
+  return { ...toWatchKey(ks), type: ITEM_TYPE.watch, writeId, entriesJson, version };
+}
+
+/** The watch entries and the item's version from the stored watch item. */
+export function fromWatchItem(item: Item): { entries: WatchEntry[]; version: number } {
+  const w = 'watch item';
+  if (item.type !== ITEM_TYPE.watch || typeof item.entriesJson !== 'string') fail(item, w);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(item.entriesJson as string);
+  } catch {
+    fail(item, `${w} (its entriesJson is not JSON)`);
+  }
+  if (!Array.isArray(parsed)) fail(item, w);
+  const entries = (parsed as unknown[]).map((value): WatchEntry => {
+    if (typeof value !== 'object' || value === null) fail(item, w);
+    const e = value as Item;
+    return { domain: normalizeDomain(str(e, 'd', w)), expiryMs: num(e, 'e', w), seenAtMs: num(e, 's', w) };
+  });
+  return { entries, version: num(item, 'version', w) };
 }
 
 /** TTL value (epoch SECONDS): `finishedRetentionDays` after `fromMs` (epoch ms). */

@@ -238,4 +238,26 @@ export interface Ledger {
   deleteHold(domain: string): Promise<boolean>;
   /** Every hold, expired ones included (the caller compares `untilMs` with its clock), sorted by domain. */
   listHolds(): Promise<Hold[]>;
+
+  /** The renewals the renew job watches for (lib/renewal/watch.ts): one consistent read of one item. */
+  readWatch(): Promise<WatchEntry[]>;
+  /**
+   * Replaces the watch list with `change(current)` (a versioned write of its one item, re-read and re-applied when a
+   * rival wrote in between); `change` returns undefined for "no change".
+   */
+  changeWatch(change: (current: readonly WatchEntry[]) => WatchEntry[] | undefined): Promise<void>;
+}
+
+/**
+ * A renewal a renew run found due or announced (lib/renewal/watch.ts): kept until the listing shows it renewed, the
+ * registrar says the domain left the account, or its grace period is over, so a domain the listing stops showing is
+ * still named (review 2026-12-07).
+ */
+export interface WatchEntry {
+  /** Normalised (lower case, punycode). */
+  domain: string;
+  /** The expiry it was listed at (epoch ms). */
+  expiryMs: number;
+  /** When a run first found it (epoch ms). */
+  seenAtMs: number;
 }

@@ -90,19 +90,37 @@ export function collectLapseWarnings(plan: Plan): LapseWarning[] {
     if (d.action !== 'skip' || !WILL_LAPSE_REASONS.includes(d.reason)) continue;
     const threshold = WILL_LAPSE_THRESHOLDS_DAYS.find((t) => d.daysLeft <= t);
     if (threshold === undefined || threshold > (LATE_REASONS[d.reason] ?? Number.POSITIVE_INFINITY)) continue;
-    const domain = d.domain.domainName;
-    out.push({
-      mark: `lapse#${domain}#${d.domain.expiresAtMs}#${CHOSEN_REASONS.has(d.reason) ? threshold : stepOf(d.daysLeft)}`,
-      outcome: {
-        domain,
-        event: 'will-lapse',
-        batchId: '-',
-        oldExpiryMs: d.domain.expiresAtMs,
-        years: d.years ?? 0,
-        daysLeft: d.daysLeft,
-        reason: `${d.reason}: ${REASONS[d.reason]}${d.rule ? ` (rule ${d.rule})` : ''}`,
-      },
-    });
+    const warning = lapseWarningOf(
+      { domain: d.domain.domainName, expiryMs: d.domain.expiresAtMs, daysLeft: d.daysLeft, years: d.years ?? 0 },
+      `${d.reason}: ${REASONS[d.reason]}${d.rule ? ` (rule ${d.rule})` : ''}`,
+      CHOSEN_REASONS.has(d.reason),
+    );
+    if (warning) out.push(warning);
   }
   return out;
+}
+
+/**
+ * A will-lapse line of one renewal at the threshold its days left have reached (`chosen`: at the thresholds only,
+ * not again after the expiry), with its one-time mark; undefined beyond 30 days.
+ */
+export function lapseWarningOf(
+  r: { domain: string; expiryMs: number; daysLeft: number; years: number },
+  reason: string,
+  chosen = false,
+): LapseWarning | undefined {
+  const threshold = WILL_LAPSE_THRESHOLDS_DAYS.find((t) => r.daysLeft <= t);
+  if (threshold === undefined) return undefined;
+  return {
+    mark: `lapse#${r.domain}#${r.expiryMs}#${chosen ? threshold : stepOf(r.daysLeft)}`,
+    outcome: {
+      domain: r.domain,
+      event: 'will-lapse',
+      batchId: '-',
+      oldExpiryMs: r.expiryMs,
+      years: r.years,
+      daysLeft: r.daysLeft,
+      reason,
+    },
+  };
 }

@@ -802,6 +802,49 @@ export function describeLedgerContract(name: string, backend: LedgerBackend): vo
       });
     });
 
+    describe('the watch list (review 2026-12-07)', () => {
+      test('empty at first; a change replaces it, sorted by expiry; no change writes nothing; names come back normalised', async () => {
+        const ledger = table.createLedger();
+        expect(await ledger.readWatch()).toEqual([]);
+        await ledger.changeWatch(() => [
+          { domain: 'b.com', expiryMs: T0 + 2 * DAY_MS, seenAtMs: T0 },
+          { domain: 'A.com', expiryMs: T0 + DAY_MS, seenAtMs: T0 + 1 },
+        ]);
+        expect(await ledger.readWatch()).toEqual([
+          { domain: 'a.com', expiryMs: T0 + DAY_MS, seenAtMs: T0 + 1 },
+          { domain: 'b.com', expiryMs: T0 + 2 * DAY_MS, seenAtMs: T0 },
+        ]);
+        let seen: unknown;
+        await ledger.changeWatch((current) => {
+          seen = current;
+          return undefined;
+        });
+        expect(seen).toHaveLength(2);
+        await ledger.changeWatch((current) => current.filter((e) => e.domain !== 'a.com'));
+        expect((await ledger.readWatch()).map((e) => e.domain)).toEqual(['b.com']);
+      });
+
+      test('two runs changing it at once: each change is applied to what the other wrote', async () => {
+        const [one, two] = [table.createLedger(), table.createLedger()];
+        await Promise.all(
+          Array.from({ length: 6 }, (_, i) =>
+            (i % 2 ? one : two).changeWatch((current) => [
+              ...current,
+              { domain: `d${i}.com`, expiryMs: T0 + i, seenAtMs: T0 },
+            ]),
+          ),
+        );
+        expect((await one.readWatch()).map((e) => e.domain)).toEqual([
+          'd0.com',
+          'd1.com',
+          'd2.com',
+          'd3.com',
+          'd4.com',
+          'd5.com',
+        ]);
+      });
+    });
+
     describe('holds (issue 15: the veto)', () => {
       test('put, replace, list in domain order; absent fields stay absent; untilMs round-trips', async () => {
         const ledger = table.createLedger();

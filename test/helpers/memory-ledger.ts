@@ -8,6 +8,7 @@ import {
   fromClaimItem,
   fromHoldsItem,
   fromRunItem,
+  fromWatchItem,
   ITEM_TYPE,
   type Item,
   type ItemKey,
@@ -25,6 +26,8 @@ import {
   toMarkKey,
   toRunItem,
   toRunKey,
+  toWatchItem,
+  toWatchKey,
 } from '../../lib/ledger/items';
 import type { Batch, ClaimResult, Hold, Ledger } from '../../lib/ledger/port';
 import { TABLE } from '../../lib/ledger/table';
@@ -354,6 +357,20 @@ export function createMemoryLedger(options: MemoryLedgerOptions = {}): MemoryLed
       await enter('listHolds');
       const stored = store.get(toHoldsKey(ks));
       return stored ? fromHoldsItem(stored).holds : [];
+    },
+
+    async readWatch() {
+      await enter('readWatch');
+      const stored = store.get(toWatchKey(ks));
+      return stored ? fromWatchItem(stored).entries : [];
+    },
+
+    async changeWatch(change) {
+      await enter('changeWatch');
+      const stored = store.get(toWatchKey(ks));
+      const current = stored ? fromWatchItem(stored) : { entries: [], version: 0 };
+      const next = change(current.entries);
+      if (next !== undefined) store.put(toWatchItem(next, current.version + 1, newId(), ks));
     },
   };
   return ledger;

@@ -158,6 +158,8 @@ describe('dry run never pays (fast-check)', () => {
           putHold: record('putHold'),
           deleteHold: record('deleteHold'),
           listHolds: async () => [],
+          readWatch: async () => [],
+          changeWatch: record('changeWatch'),
         };
         const run = await runRenew(
           {

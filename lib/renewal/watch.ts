@@ -1,0 +1,169 @@
+import { fitWatch } from '../ledger/items';
+import type { WatchEntry } from '../ledger/port';
+import { describeError } from '../log';
+import type { DomainOutcome } from '../notify/port';
+import { isNotInAccount } from '../registrar/not-in-account';
+import { DAY_MS, daysUntil, graceDaysOf } from './dates';
+import type { JobDeps } from './deps';
+import { isReadDifferently, isSameListedExpiry } from './expiry';
+import type { Plan, Reason } from './plan-types';
+import type { LineMark } from './run-notices';
+import { lapseWarningOf } from './will-lapse';
+
+/**
+ * The watch list (review 2026-12-07): every renewal a renew run found due or announced is kept on the ledger until
+ * the listing shows it renewed, the registrar says the domain left the account, or its grace period is over. A
+ * domain the listing stops showing (a key's RAM policy scoped to one resource group after the domain moved to
+ * another, a listing filter on Alibaba's side) dropped out of every plan: after "to be bought from D" it was never
+ * named again, and lapsed. Now each run looks such a domain up (QueryDomainByDomainName, free) and says what it found.
+ */
+
+/** Reasons of a listed domain this tool does not mean to buy: not watched. */
+const NOT_WATCHED: ReadonlySet<Reason> = new Set<Reason>(['not-due', 'opted-out', 'redemption', 'past-window']);
+
+/** Missing renewals looked up per run, soonest expiry first; the rest wait for the next run. */
+const MAX_LOOK_UPS = 20;
+
+export interface WatchStep {
+  /** The list to store, and the watched renewals the listing no longer shows. */
+  next: WatchEntry[];
+  missing: WatchEntry[];
+}
+
+/**
+ * Pure: the watch list after this run's plan. A listed domain is watched while the plan means to buy it (due, held
+ * back, waiting for its notice, announced); a watched one the listing no longer shows stays, as `missing`, until its
+ * grace period is over.
+ * @param nowMs the plan's time (epoch ms)
+ */
+export function nextWatch(current: readonly WatchEntry[], plan: Plan): WatchStep {
+  const nowMs = plan.nowMs;
+  const byDomain = new Map(current.map((e) => [e.domain, e]));
+  const listed = new Set(plan.decisions.map((d) => d.domain.domainName));
+  const next = new Map<string, WatchEntry>();
+  const watch = (domain: string, expiryMs: number) => {
+    const seen = byDomain.get(domain);
+    const same = seen && (isSameListedExpiry(seen.expiryMs, expiryMs) || isReadDifferently(seen.expiryMs, expiryMs));
+    next.set(domain, { domain, expiryMs, seenAtMs: same ? seen.seenAtMs : nowMs });
+  };
+  for (const d of plan.decisions) if (!NOT_WATCHED.has(d.reason)) watch(d.domain.domainName, d.domain.expiresAtMs);
+  for (const u of plan.upcoming) watch(u.domain.domainName, u.domain.expiresAtMs);
+  const missing: WatchEntry[] = [];
+  for (const e of current) {
+    if (listed.has(e.domain) || nowMs > e.expiryMs + graceDaysOf(e.domain) * DAY_MS) continue;
+    missing.push(e);
+    next.set(e.domain, e);
+  }
+  missing.sort((a, b) => a.expiryMs - b.expiryMs);
+  return { next: [...next.values()], missing };
+}
+
+/**
+ * The watch step of a live renew run: reads the list, looks up (at most MAX_LOOK_UPS, while `outOfTime` allows) the
+ * watched renewals the listing no longer shows, stores the new list, and returns the lines to tell: a will-lapse line
+ * at the usual thresholds for a domain still held at its expiry, one line for a domain that left the account.
+ * Best effort: a failed read or write is logged, and the lines of what was found are still told.
+ */
+export async function watchListing(
+  deps: Pick<JobDeps, 'ledger' | 'registrar' | 'log'>,
+  plan: Plan,
+  outOfTime: () => boolean,
+): Promise<{ outcomes: DomainOutcome[]; marks: LineMark[] }> {
+  let current: WatchEntry[];
+  try {
+    current = await deps.ledger.readWatch();
+  } catch (err) {
+    deps.log.warn('could not read the watch list; renewals the listing stopped showing are not looked up this run', {
+      ...describeError(err),
+    });
+    return { outcomes: [], marks: [] };
+  }
+  const { next, missing } = nextWatch(current, plan);
+  const drop = new Set<string>();
+  const lines: { outcome: DomainOutcome; mark: string }[] = [];
+  // Bought by this tool (the listing no longer shows it because its expiry moved on): the claim says so, with no
+  // look-up; one in flight is check's to watch. Unread, every missing one is looked up.
+  const claims = await deps.ledger
+    .getClaims(missing.map((e) => ({ domain: e.domain, expiryMs: e.expiryMs })))
+    .catch(() => []);
+  const claimed = new Map(claims.map((c) => [c.domain, c.status]));
+  for (const e of missing) if (claimed.get(e.domain) === 'RENEWED') drop.add(e.domain);
+  const toLookUp = missing.filter((e) => {
+    const status = claimed.get(e.domain);
+    return status === undefined || status === 'FAILED';
+  });
+  for (const entry of toLookUp.slice(0, MAX_LOOK_UPS)) {
+    if (outOfTime()) break;
+    const daysLeft = daysUntil(entry.expiryMs, plan.nowMs);
+    const r = { domain: entry.domain, expiryMs: entry.expiryMs, daysLeft, years: 0 };
+    try {
+      const info = await deps.registrar.getDomain(entry.domain);
+      if (info.expiresAtMs > entry.expiryMs && !isReadDifferently(entry.expiryMs, info.expiresAtMs)) {
+        drop.add(entry.domain); // renewed (by us, or elsewhere): nothing more to watch
+        continue;
+      }
+      const warning = lapseWarningOf(
+        r,
+        "not-listed: the account holds it at this expiry (QueryDomainByDomainName finds it), but QueryDomainList no longer lists it, so the renew job cannot buy it: check the key's RAM policy (a resource group?) and the domain in the console, or renew it by hand",
+      );
+      if (warning) lines.push(warning);
+    } catch (err) {
+      if (isNotInAccount(err)) {
+        drop.add(entry.domain);
+        lines.push({
+          mark: `gone#${entry.domain}#${entry.expiryMs}`,
+          outcome: {
+            ...lineOf(r),
+            reason:
+              'not-listed: the registrar no longer finds it in this account (transferred out or deleted?): it is not renewed here; if it should be, look in the console',
+          },
+        });
+        continue;
+      }
+      deps.log.warn('could not look up a renewal the listing stopped showing', {
+        domain: entry.domain,
+        ...describeError(err),
+      });
+      const warning = lapseWarningOf(
+        r,
+        'not-listed: QueryDomainList no longer lists it and its look-up failed, so the renew job cannot buy it: look at the domain in the console, or renew it by hand',
+      );
+      if (warning) lines.push(warning);
+    }
+  }
+  const stored = next.filter((e) => !drop.has(e.domain));
+  await deps.ledger
+    .changeWatch((rival) => mergeWatch(rival, current, stored))
+    .catch((err) => deps.log.warn('could not store the watch list; the next run tries again', describeError(err)));
+  if (lines.length === 0) return { outcomes: [], marks: [] };
+  const sent = await deps.ledger.getMarks(lines.map((l) => l.mark)).catch(() => new Map<string, number>());
+  const told = lines.filter((l) => !sent.has(l.mark));
+  return { outcomes: told.map((l) => l.outcome), marks: told.map((l) => ({ mark: l.mark, covers: [l.outcome] })) };
+}
+
+function lineOf(r: { domain: string; expiryMs: number; daysLeft: number }): DomainOutcome {
+  return {
+    domain: r.domain,
+    event: 'will-lapse',
+    batchId: '-',
+    oldExpiryMs: r.expiryMs,
+    years: 0,
+    daysLeft: r.daysLeft,
+  };
+}
+
+/**
+ * This run's list over what is stored now: entries a rival run added since this run read are kept, those this run
+ * dropped are not; undefined when nothing changes (no write).
+ */
+function mergeWatch(
+  stored: readonly WatchEntry[],
+  read: readonly WatchEntry[],
+  mine: readonly WatchEntry[],
+): WatchEntry[] | undefined {
+  const ours = new Set(mine.map((e) => e.domain));
+  const readNames = new Set(read.map((e) => e.domain));
+  const merged = fitWatch([...mine, ...stored.filter((e) => !ours.has(e.domain) && !readNames.has(e.domain))]);
+  const key = (list: readonly WatchEntry[]) => JSON.stringify(fitWatch(list).map((e) => [e.domain, e.expiryMs]));
+  return key(merged) === key(stored) ? undefined : merged;
+}
