@@ -76,6 +76,9 @@ export class RegistrarError extends AutorenewError {
   }
 }
 
+/** A free read abandoned because the job's deadline was near (time-margin.ts withinDeadline): read as unread. */
+export class DeadlineNearError extends RegistrarError {}
+
 /** The gateway refused the request (throttling, nonce, timestamp): it did not execute; safe to resend. */
 export class RejectedRetryableError extends RegistrarError {}
 
@@ -122,6 +125,7 @@ export function nameErrorClasses(classes: Record<string, { prototype: Error }>):
 }
 
 nameErrorClasses({
+  DeadlineNearError,
   AutorenewError,
   InputError,
   ValidationError,

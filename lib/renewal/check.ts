@@ -31,7 +31,7 @@ import { sweepOrphanedClaims } from './sweep';
 import { rowsByDomain, withoutUnknownRows } from './task-rows';
 import { readTaskState } from './task-state';
 import { boundText } from './text';
-import { computeTimeMarginMs, createOutOfTime } from './time-margin';
+import { computeTimeMarginMs, createOutOfTime, withinDeadline } from './time-margin';
 
 /**
  * How long a failed row may wait for its expiry look-up when a run has no time left for it, ms (after it failed):
@@ -359,7 +359,8 @@ async function readFinishedWithoutRows(
   const states = batch.entries.filter((e) => !e.outcome).map((e) => details.get(e.domain)?.state);
   if (!states.includes(undefined) || states.includes('waiting') || states.includes('executing')) return false;
   if (outOfTime()) return false;
-  return (await readTaskState(deps.registrar, batch.taskNo ?? '', sinceMs).catch(() => undefined)) === 'finished';
+  const read = withinDeadline(readTaskState(deps.registrar, batch.taskNo ?? '', sinceMs), deps.remainingMs);
+  return (await read.catch(() => undefined)) === 'finished';
 }
 
 /**
@@ -452,7 +453,11 @@ async function readWhetherTaskMayRun(
   const sinceMs = batch.submitStartedAtMs ?? batch.createdAtMs;
   if (states.includes(undefined) && deps.clock.now() - sinceMs < policy.notify.stuckAfterHours * HOUR_MS) return true;
   try {
-    return (await readTaskState(deps.registrar, batch.taskNo ?? '', sinceMs)) !== 'finished';
+    // Made even when short of time (a starved failure must be recorded some day), but never past the deadline.
+    return (
+      (await withinDeadline(readTaskState(deps.registrar, batch.taskNo ?? '', sinceMs), deps.remainingMs)) !==
+      'finished'
+    );
   } catch (err) {
     // Unread, the failure is held (as while the task runs), and the rest of the batch is still recorded: a task list
     // that fails every hour must not keep its renewals from being confirmed.

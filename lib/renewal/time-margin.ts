@@ -1,3 +1,5 @@
+import { DeadlineNearError } from '../errors';
+
 /** Beyond the paid call's own worst case: intent, claims, submit-start and TaskNo writes with their retries. */
 const LEDGER_MARGIN_MS = 30_000;
 const DEFAULT_CALL_WORST_CASE_MS = 60_000;
@@ -42,4 +44,23 @@ export function createOutOfTime(deps: {
 }): () => boolean {
   const margin = computeTimeMarginMs(deps.registrar.worstCaseCallMs);
   return () => deps.remainingMs !== undefined && deps.remainingMs() < margin;
+}
+
+/**
+ * `read`, or a DeadlineNearError once less than the ledger margin (30 s) is left before the platform's deadline,
+ * whichever comes first (without `remainingMs`, `read` as it is). For a free read a step makes even when short of
+ * time (check's task-list read for a failed row): abandoned, its answer is not waited for, and the run still records
+ * and reports what it did (review 2026-12-07: a slow one outlived the function every hour).
+ */
+export function withinDeadline<T>(read: Promise<T>, remainingMs: (() => number) | undefined): Promise<T> {
+  if (!remainingMs) return read;
+  read.catch(() => {}); // an abandoned read's late failure is nobody's
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const deadline = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(
+      () => reject(new DeadlineNearError('abandoned: the run is near its deadline', {})),
+      Math.max(0, remainingMs() - LEDGER_MARGIN_MS),
+    );
+  });
+  return Promise.race([read, deadline]).finally(() => clearTimeout(timer));
 }
