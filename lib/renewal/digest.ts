@@ -429,8 +429,19 @@ function renderEmail(
   const sectionHeads = OUTCOME_ORDER.filter((e) => selection.groups.has(e)).map(
     (e) => `${SECTIONS[e].title} (${selection.groups.get(e)?.length ?? 0}): ${SECTIONS[e].blurb}`,
   );
-  // Domain lines fill what the fixed parts leave of the budget; the rest is counted, not listed.
-  let budget = maxBytes - [...header, ...footer, ...sectionHeads].reduce((sum, l) => sum + jsonBytes(l), 0);
+  const moreLine = (n: number) => `- ... and ${n} more not listed (message size limit); see \`autorenew status\`.`;
+  // Domain lines fill what the fixed parts leave of the budget; the rest is counted, not listed. Each section's blank
+  // line and its possible "more not listed" line are counted first: uncounted, a flood in an early section cut every
+  // later one, each adding a line, and an account's email overran its share of a combined message, which then cut
+  // its "What to do" (review 2026-12-07).
+  const sectionTails = OUTCOME_ORDER.flatMap((e) => {
+    const n = selection.groups.get(e)?.length;
+    return n === undefined ? [] : [jsonBytes('') + jsonBytes(moreLine(n))];
+  });
+  let budget =
+    maxBytes -
+    [...header, ...footer, ...sectionHeads].reduce((sum, l) => sum + jsonBytes(l), 0) -
+    sectionTails.reduce((sum, b) => sum + b, 0);
   // The last sections by severity carry one-time marks (an upcoming line starts its notice period once listed): up
   // to a quarter of the room is kept for them from the sections that recur every run (held-back deferred lines) or
   // are routine, so those cannot cut them every run. Likewise up to half for the one-shot batch notices after
@@ -462,7 +473,7 @@ function renderEmail(
     }
     if (listed < group.length) {
       unlisted.push(...group.slice(listed));
-      body.push(`- ... and ${group.length - listed} more not listed (message size limit); see \`autorenew status\`.`);
+      body.push(moreLine(group.length - listed));
     }
     body.push('');
   }
