@@ -11,7 +11,7 @@ import { DAY_MS, daysUntil, formatDateUtc, HOUR_MS } from './dates';
 import type { JobDeps } from './deps';
 import { renderDigest } from './digest';
 import { hasNote, TASK_SAYS_RENEWED } from './entry-notes';
-import { isRetryTooLate, lastBuyMsOf } from './plan';
+import { isRetryTooLate, lastBuyMsOf, storedLastBuyMs } from './plan';
 import { REASONS } from './plan-types';
 import type { LineMark } from './run-notices';
 
@@ -129,7 +129,7 @@ export function outcomesForNotice(batch: Batch, notice: PendingNotice, nowMs: nu
         // Released so late (check did not run for days, a task list that read short) that the next daily renew run
         // may come after the last time this tool buys it: "the next renew run buys it" was the last word before it
         // lapsed (review 2026-12-06, round 8). An urgent look-first line instead.
-        if (!batch.taskNo && e.outcome === 'NOT_SUBMITTED' && (e.lastBuyMs ?? e.expiryMs) < nowMs + DAY_MS + HOUR_MS) {
+        if (!batch.taskNo && e.outcome === 'NOT_SUBMITTED' && storedLastBuyMs(e) < nowMs + DAY_MS + HOUR_MS) {
           return [
             { ...base(e), event: 'resolved', reason: 'nothing was bought; released' },
             {
@@ -209,9 +209,11 @@ async function withRetryState(
     const batch = batches.find((b) => b.batchId === o.batchId);
     // An entry written before lastBuyMs existed, or rebuilt by the sweep: from the policy, by name (a rule that
     // matches by group alone is not seen here).
+    const stored = batch?.entries.find((e) => e.domain === o.domain && e.expiryMs === o.oldExpiryMs);
     const lastBuyMs =
-      batch?.entries.find((e) => e.domain === o.domain && e.expiryMs === o.oldExpiryMs)?.lastBuyMs ??
-      lastBuyMsOf(o.oldExpiryMs, resolveRule(policy, { domainName: o.domain }).daysAfterExpiry, o.domain);
+      stored?.lastBuyMs !== undefined
+        ? storedLastBuyMs(stored)
+        : lastBuyMsOf(o.oldExpiryMs, resolveRule(policy, { domainName: o.domain }).daysAfterExpiry, o.domain);
     const runAtMs = batch?.submitStartedAtMs ?? batch?.createdAtMs ?? nowMs;
     const late = claim.nextEligibleAtMs !== undefined && isRetryTooLate(claim.nextEligibleAtMs, runAtMs, lastBuyMs);
     const state =

@@ -242,6 +242,16 @@ export function lastBuyMsOf(expiryMs: number, daysAfterExpiry: number, domain: s
 }
 
 /**
+ * An entry's stored last buying moment (epoch ms), never later than its TLD's grace allows now: a version before the
+ * .hk grace fix stored expiry + 30 days, and check told a failure on grace day 27 "retrying" (review 2026-12-07).
+ * Absent, its expiry.
+ */
+export function storedLastBuyMs(entry: { domain: string; expiryMs: number; lastBuyMs?: number }): number {
+  const grace = entry.expiryMs + graceDaysOf(entry.domain) * DAY_MS;
+  return Math.min(entry.lastBuyMs ?? entry.expiryMs, grace);
+}
+
+/**
  * Largest whole number of years <= `wanted` keeping `expiry + years` within `now + maxYearsAhead` years; may be 0.
  * @param expiryMs epoch ms (UTC)
  * @param nowMs epoch ms (UTC): when the renewal is bought

@@ -7,6 +7,7 @@ import { DAY_MS, HOUR_MS } from './dates';
 import type { JobDeps } from './deps';
 import { judgeExpiry } from './expiry';
 import { isRenewalTask, JUST_RENEWED_MS, queuedTaskMark } from './foreign-tasks';
+import { storedLastBuyMs } from './plan';
 import { rowsByDomain } from './task-rows';
 import { createOutOfTime } from './time-margin';
 
@@ -388,9 +389,7 @@ function withLateRelease(
   entries: readonly BatchEntry[],
   nowMs: number,
 ): Batch['pendingNotices'] {
-  const late = entries.some(
-    (e) => e.outcome === 'NOT_SUBMITTED' && (e.lastBuyMs ?? e.expiryMs) < nowMs + DAY_MS + HOUR_MS,
-  );
+  const late = entries.some((e) => e.outcome === 'NOT_SUBMITTED' && storedLastBuyMs(e) < nowMs + DAY_MS + HOUR_MS);
   return late && !notices.includes('resolved') ? [...notices, 'resolved'] : notices;
 }
 
