@@ -229,12 +229,16 @@ async function refuseUnreadKeyspace(jobs: readonly AccountJob[], table: string):
 /** `, quoted 276.00 CNY` (per currency), and how many have no price: what the person is asked to pay. */
 export function describeCost(purchases: readonly PurchaseItem[]): string {
   const sums = new Map<string, number>();
-  for (const p of purchases) if (p.price) sums.set(p.price.currency, (sums.get(p.price.currency) ?? 0) + p.price.minor);
+  for (const p of purchases)
+    if (p.price && !p.priceAssumed) sums.set(p.price.currency, (sums.get(p.price.currency) ?? 0) + p.price.minor);
   const quoted = [...sums].map(([currency, minor]) => formatMoney({ minor, currency }));
-  const unpriced = purchases.filter((p) => !p.price).length;
+  // An assumed price is the most the policy pays (limits.maxPricePerDomain), not what anyone quoted (review 2026-12-07).
+  const assumed = purchases.filter((p) => p.price && p.priceAssumed);
+  const unpriced = purchases.filter((p) => !p.price).length + assumed.length;
+  const counted = assumed[0]?.price ? ` (counted as ${formatMoney(assumed[0].price)} each)` : '';
   const parts = [
     ...(quoted.length ? [`quoted ${quoted.join(' + ')}`] : []),
-    ...(unpriced ? [`${unpriced} unpriced`] : []),
+    ...(unpriced ? [`${unpriced} unpriced${counted}`] : []),
   ];
   return parts.length ? `, ${parts.join(', ')}` : '';
 }

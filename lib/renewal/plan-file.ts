@@ -38,6 +38,8 @@ export interface PurchaseItem {
   batch: number;
   /** The price the plan showed for it (years included), or null when unpriced: the most `renew --plan` pays. */
   price: Money | null;
+  /** `price` is no quote: unpriced, counted at limits.maxPricePerDomain (absent: a quote, or older files). */
+  priceAssumed?: true;
 }
 
 export interface PlanFile {
@@ -99,6 +101,7 @@ export function purchasesOf(plan: Plan): PurchaseItem[] {
       permitPremium: d.permitPremium === true,
       batch: d.batch ?? -1,
       price: d.price ?? null,
+      ...(d.price && d.priceSource === 'assumed' ? { priceAssumed: true as const } : {}),
     }));
 }
 
