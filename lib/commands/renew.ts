@@ -170,6 +170,18 @@ export const renewCommand: Command = async (args, io) => {
         open = true;
       }
     }
+    // A plan saved or confirmed covers the accounts it was made for: one added (or renamed) in the accounts file while
+    // the question was open ran with no guard and bought on a "y" that never named it (review 2026-12-07).
+    if (plans.size > 0) {
+      const now = rt.jobs.map((j) => j.label);
+      const changed = now.filter((l) => !plans.has(l)).concat([...plans.keys()].filter((l) => !now.includes(l)));
+      if (changed.length > 0) {
+        throw new InputError(
+          `the accounts changed since the plan was ${saved ? 'made' : 'confirmed'} (${changed.map((l) => l || '(unnamed)').join(', ')}): nothing was bought; run renew again`,
+          { path: 'AUTORENEW_ACCOUNTS' },
+        );
+      }
+    }
     let summaries: RenewSummary[];
     try {
       const results = await withProgress(io, dryRun ? 'planning (dry run)' : 'renewing', () =>

@@ -1,0 +1,119 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer, request, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { runCli } from '../../lib/cli';
+import type { CliIO } from '../../lib/commands/io';
+import { type Sandbox, startSandbox } from '../../lib/sandbox';
+import { PROCESS_TEST_TIMEOUT_MS } from '../helpers/timeouts';
+
+// `renew` at a terminal asks "Renew N domain(s) ...?" with the embedded ledger closed, for as long as the person
+// takes, then opens everything again from the environment, which re-reads AUTORENEW_ACCOUNTS when it names a file.
+// Each account's run was guarded by the plan confirmed for its label, but an account that was not there when the
+// question was asked had no plan, so it ran with no guard at all: an account added to the accounts file meanwhile
+// bought its due domains on a "y" that named one account's renewals only (review 2026-12-07, twenty-fifth session).
+jest.setTimeout(PROCESS_TEST_TIMEOUT_MS);
+
+const ROOT = resolve(__dirname, '..', '..');
+const POLICY = join(__dirname, '..', 'fixtures', 'policies', 'buy-when-due.json');
+const DAY_MS = 86_400_000;
+
+/** A plain-http forwarder on 127.0.0.1 that is no sandbox (knows nothing of /_sandbox/*): renew asks, as at Alibaba. */
+async function startForwarder(upstream: string): Promise<{ url: string; close(): Promise<void> }> {
+  const target = new URL(upstream);
+  const server: Server = createServer((req, res) => {
+    if ((req.url ?? '').startsWith('/_sandbox/')) {
+      res.writeHead(404).end();
+      return;
+    }
+    const out = request(
+      { host: target.hostname, port: target.port, path: req.url, method: req.method, headers: req.headers },
+      (up) => {
+        res.writeHead(up.statusCode ?? 502, up.headers);
+        up.pipe(res);
+      },
+    );
+    out.on('error', () => res.writeHead(502).end());
+    req.pipe(out);
+  });
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () => new Promise<void>((done) => server.close(() => done())),
+  };
+}
+
+let sandbox: Sandbox;
+let forwarder: Awaited<ReturnType<typeof startForwarder>>;
+let dir: string;
+
+beforeEach(async () => {
+  const now = Date.now();
+  sandbox = await startSandbox({
+    nowMs: now,
+    fixture: { domains: [{ domainName: 'main-brand.com', expiresAtMs: now + 10 * DAY_MS }], balance: 100_000 },
+    accounts: [
+      {
+        name: 'subsidiary',
+        accessKeyId: 'subsidiary-key-id',
+        accessKeySecret: 'subsidiary-key-secret',
+        balance: 100_000,
+        fixture: { domains: [{ domainName: 'subsidiary-brand.com', expiresAtMs: now + 10 * DAY_MS }] },
+      },
+    ],
+  });
+  forwarder = await startForwarder(sandbox.url);
+  dir = await mkdtemp(join(tmpdir(), 'question-accounts-'));
+});
+afterEach(async () => {
+  await forwarder?.close();
+  await sandbox?.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+it('an account added to the accounts file while the renew question is open: nothing is bought on that "y"', async () => {
+  const accountsFile = join(dir, 'accounts.json');
+  const main = { name: '', endpoint: '', accessKeyIdEnv: 'MAIN_KEY_ID', accessKeySecretEnv: 'MAIN_KEY_SECRET' };
+  const subsidiary = {
+    name: 'subsidiary',
+    endpoint: '',
+    accessKeyIdEnv: 'SUB_KEY_ID',
+    accessKeySecretEnv: 'SUB_KEY_SECRET',
+  };
+  main.endpoint = forwarder.url;
+  subsidiary.endpoint = forwarder.url;
+  await writeFile(accountsFile, JSON.stringify([main]));
+  const questions: string[] = [];
+  const out: string[] = [];
+  const io: CliIO = {
+    out: (l) => out.push(l),
+    err: (l) => out.push(l),
+    isTTY: true,
+    cwd: ROOT,
+    env: {
+      AUTORENEW_ACCOUNTS: accountsFile,
+      AUTORENEW_POLICY: POLICY,
+      AUTORENEW_LEDGER_DIR: join(dir, '.autorenew'),
+      MAIN_KEY_ID: sandbox.accessKeyId,
+      MAIN_KEY_SECRET: sandbox.accessKeySecret,
+      SUB_KEY_ID: 'subsidiary-key-id',
+      SUB_KEY_SECRET: 'subsidiary-key-secret',
+    },
+    ask: async (question) => {
+      questions.push(question);
+      // While the question is open, the deployment's second account is added to the accounts file.
+      await writeFile(accountsFile, JSON.stringify([main, subsidiary]));
+      return 'y';
+    },
+  };
+  const code = await runCli(['renew'], io);
+  expect(questions).toHaveLength(1);
+  expect(questions[0]).toMatch(/^Renew 1 domain\(s\) for 1 year\(s\) in total at /);
+  expect(sandbox.state('subsidiary').submissions.map((s) => s.domainName)).toEqual([]);
+  expect(sandbox.state().submissions).toEqual([]);
+  expect(code).not.toBe(0);
+  expect(out.join('\n')).toMatch(
+    /the accounts changed since the plan was confirmed \(subsidiary\): nothing was bought/,
+  );
+});
