@@ -200,7 +200,7 @@ export function fitWatch(entries: readonly WatchEntry[]): WatchEntry[] {
 }
 
 function storedWatchEntry(e: WatchEntry): Item {
-  return { d: e.domain, e: e.expiryMs, s: e.seenAtMs };
+  return { d: e.domain, e: e.expiryMs, s: e.seenAtMs, ...(e.lookedAtMs !== undefined ? { l: e.lookedAtMs } : {}) };
 }
 
 /** The watch item at `version` (entries as {@link fitWatch} keeps them). */
@@ -228,7 +228,12 @@ export function fromWatchItem(item: Item): { entries: WatchEntry[]; version: num
   const entries = (parsed as unknown[]).map((value): WatchEntry => {
     if (typeof value !== 'object' || value === null) fail(item, w);
     const e = value as Item;
-    return { domain: normalizeDomain(str(e, 'd', w)), expiryMs: num(e, 'e', w), seenAtMs: num(e, 's', w) };
+    return {
+      domain: normalizeDomain(str(e, 'd', w)),
+      expiryMs: num(e, 'e', w),
+      seenAtMs: num(e, 's', w),
+      ...(typeof e.l === 'number' ? { lookedAtMs: e.l } : {}),
+    };
   });
   return { entries, version: num(item, 'version', w) };
 }

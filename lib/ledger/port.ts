@@ -260,4 +260,6 @@ export interface WatchEntry {
   expiryMs: number;
   /** When a run first found it (epoch ms). */
   seenAtMs: number;
+  /** When a run last looked it up, not listed (epoch ms): the look-ups go round, the longest unlooked first. */
+  lookedAtMs?: number;
 }

@@ -88,14 +88,28 @@ export async function watchListing(
     .catch(() => []);
   const claimed = new Map(claims.map((c) => [c.domain, c.status]));
   for (const e of missing) if (claimed.get(e.domain) === 'RENEWED') drop.add(e.domain);
-  const toLookUp = missing.filter((e) => {
-    const status = claimed.get(e.domain);
-    return status === undefined || status === 'FAILED';
-  });
-  for (const entry of toLookUp.slice(0, MAX_LOOK_UPS)) {
-    if (outOfTime()) break;
+  // The longest unlooked first, then the soonest expiry: a still-held one stays on the list, and with more than
+  // MAX_LOOK_UPS missing the same ones took every look-up, every run, and the rest were never named (review
+  // 2026-12-07). One not looked up this run is named all the same, at the thresholds.
+  const toLookUp = missing
+    .filter((e) => {
+      const status = claimed.get(e.domain);
+      return status === undefined || status === 'FAILED';
+    })
+    .sort((a, b) => (a.lookedAtMs ?? -1) - (b.lookedAtMs ?? -1) || a.expiryMs - b.expiryMs);
+  const looked = new Set<string>();
+  for (const entry of toLookUp) {
     const daysLeft = daysUntil(entry.expiryMs, plan.nowMs);
     const r = { domain: entry.domain, expiryMs: entry.expiryMs, daysLeft, years: 0 };
+    if (looked.size >= MAX_LOOK_UPS || outOfTime()) {
+      const warning = lapseWarningOf(
+        r,
+        `not-listed: QueryDomainList no longer lists it (not looked up this run: ${toLookUp.length} such renewals, ${MAX_LOOK_UPS} looked up a run), so the renew job cannot buy it: look at the domain in the console, or renew it by hand`,
+      );
+      if (warning) lines.push(warning);
+      continue;
+    }
+    looked.add(entry.domain);
     try {
       const info = await deps.registrar.getDomain(entry.domain);
       if (info.expiresAtMs > entry.expiryMs && !isReadDifferently(entry.expiryMs, info.expiresAtMs)) {
@@ -131,7 +145,15 @@ export async function watchListing(
       if (warning) lines.push(warning);
     }
   }
-  const stored = next.filter((e) => !drop.has(e.domain));
+  const stored = next
+    .filter((e) => !drop.has(e.domain))
+    .map((e) => (looked.has(e.domain) ? { ...e, lookedAtMs: plan.nowMs } : e));
+  const kept = fitWatch(stored).length;
+  if (kept < stored.length)
+    deps.log.warn('the watch list is full; the renewals expiring last are not watched this run', {
+      watched: kept,
+      leftOut: stored.length - kept,
+    });
   await deps.ledger
     .changeWatch((rival) => mergeWatch(rival, current, stored))
     .catch((err) => deps.log.warn('could not store the watch list; the next run tries again', describeError(err)));
@@ -164,6 +186,7 @@ function mergeWatch(
   const ours = new Set(mine.map((e) => e.domain));
   const readNames = new Set(read.map((e) => e.domain));
   const merged = fitWatch([...mine, ...stored.filter((e) => !ours.has(e.domain) && !readNames.has(e.domain))]);
-  const key = (list: readonly WatchEntry[]) => JSON.stringify(fitWatch(list).map((e) => [e.domain, e.expiryMs]));
+  const key = (list: readonly WatchEntry[]) =>
+    JSON.stringify(fitWatch(list).map((e) => [e.domain, e.expiryMs, e.lookedAtMs ?? null]));
   return key(merged) === key(stored) ? undefined : merged;
 }

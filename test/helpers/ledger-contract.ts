@@ -822,6 +822,10 @@ export function describeLedgerContract(name: string, backend: LedgerBackend): vo
         expect(seen).toHaveLength(2);
         await ledger.changeWatch((current) => current.filter((e) => e.domain !== 'a.com'));
         expect((await ledger.readWatch()).map((e) => e.domain)).toEqual(['b.com']);
+        await ledger.changeWatch((current) => current.map((e) => ({ ...e, lookedAtMs: T0 + 5 })));
+        expect(await ledger.readWatch()).toEqual([
+          { domain: 'b.com', expiryMs: T0 + 2 * DAY_MS, seenAtMs: T0, lookedAtMs: T0 + 5 },
+        ]);
       });
 
       test('two runs changing it at once: each change is applied to what the other wrote', async () => {
