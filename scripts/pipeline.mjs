@@ -35,7 +35,8 @@ export function parseOslsArgs(args) {
   const params = {};
   for (let i = 0; i < args.length; i += 1) {
     const arg = args[i] ?? '';
-    const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? splitOnce(arg, '=') : [arg, undefined];
+    // osls reads `-s=prod` as `--stage=prod` (node_modules/osls/lib/cli/param-reg-exp.js): so does this.
+    const [flag, inline] = arg.startsWith('-') && arg.includes('=') ? splitOnce(arg, '=') : [arg, undefined];
     const value = () => (inline !== undefined ? inline : args[++i]);
     if (flag === '--stage' || flag === '-s') stage = value();
     else if (flag === '--param') {
@@ -45,6 +46,40 @@ export function parseOslsArgs(args) {
     }
   }
   return { stage, params };
+}
+
+/** Flags taken here, with whether each takes a value: the checks before osls read exactly these. */
+const TAKEN = new Map([
+  ['--stage', true],
+  ['-s', true],
+  ['--param', true],
+  ['--strict', false],
+  [ALLOW_SHARED, false],
+  ['--verbose', false],
+]);
+
+/**
+ * Refuses every argument the checks before osls do not read the way osls does: osls deploys `--package <dir>` as
+ * packaged earlier (not what was checked), runs `deploy function` outside the stack, and reads `-s=prod` as a
+ * stage (review 2026-12-07: each deployed something other than what was checked). `--region`, `--config` and
+ * `--aws-profile` keep their own advice (checkDeployArgs, credentialsMismatch).
+ */
+function refuseUnknownArgs(args) {
+  for (let i = 0; i < args.length; i += 1) {
+    const arg = args[i] ?? '';
+    const [flag, inline] = arg.startsWith('-') && arg.includes('=') ? splitOnce(arg, '=') : [arg, undefined];
+    if (/^(--region|-r|--config|-c|--aws-profile)$/.test(flag)) {
+      if (inline === undefined) i += 1;
+      continue;
+    }
+    const takesValue = TAKEN.get(flag);
+    if (takesValue === undefined) {
+      throw new PipelineError(
+        `${flag} is not taken here: npm run package and deploy take --stage, --param="name=value", --strict, ${ALLOW_SHARED} and --verbose only, so that what osls deploys is what was checked (docs/deploy.md)`,
+      );
+    }
+    if (takesValue && inline === undefined) i += 1;
+  }
 }
 
 function splitOnce(text, sep) {
@@ -102,6 +137,7 @@ function editDistance(a, b) {
  * @param {Record<string, unknown>} config serverless.yml, parsed
  */
 export function checkDeployArgs(args, config) {
+  refuseUnknownArgs(args);
   const { stage = 'dev', params } = parseOslsArgs(args);
   const strict = args.includes('--strict');
   const declared = { ...(config.params?.default ?? {}), ...(config.params?.[stage] ?? {}) };
@@ -117,7 +153,7 @@ export function checkDeployArgs(args, config) {
   const value = (name) => String(params[name] ?? declared[name] ?? '');
   // osls would deploy to a --region flag's region, while every check here (the IAM name length, the stacks that buy
   // for the same account) and the secret's ARN read the `region` param: one way only.
-  const regionFlag = args.find((a) => a === '--region' || a === '-r' || a.startsWith('--region='));
+  const regionFlag = args.find((a) => /^(--region|-r)(=|$)/.test(a));
   if (regionFlag !== undefined) {
     throw new PipelineError(
       `${regionFlag.split('=')[0]} is not taken here: give the region as --param="region=<region>" (the checks before osls and the stack's secret read that param)`,
@@ -126,7 +162,7 @@ export function checkDeployArgs(args, config) {
   // osls would deploy another service file's stack (its params, its policy), while every check here and the policy
   // bundled read serverless.yml: `--config serverless.prod.yml` deployed policies/default.json, which buys every
   // domain due within 30 days (review 2026-12-07). One file only.
-  const configFlag = args.find((a) => a === '--config' || a === '-c' || a.startsWith('--config='));
+  const configFlag = args.find((a) => /^(--config|-c)(=|$)/.test(a));
   if (configFlag !== undefined) {
     throw new PipelineError(
       `${configFlag.split('=')[0]} is not taken here: the checks before osls and the policy bundled read serverless.yml; give a stage's settings as params of serverless.yml (params.<stage>) or --param="name=value"`,
