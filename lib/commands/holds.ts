@@ -92,7 +92,7 @@ export const holdsCommand: Command = async (args, io) => {
     }
     const nowMs = Date.now();
     const unread = await isEveryAccountUnread(opened);
-    const warning = unread ? terminalLine(unreadLedgerWarning(opened.location)) : undefined;
+    const warning = unread ? terminalLine(unreadLedgerWarning(opened.location, opened.shared)) : undefined;
     if (flags.json) {
       if (warning) io.err(`autorenew holds: ${warning}`);
       io.out(terminalJson({ ...holdsToJson(holds, nowMs), ...(unread ? { renewRunsRecorded: false } : {}) }));

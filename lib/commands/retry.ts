@@ -1,4 +1,10 @@
-import { type AccountLedgers, onlyAccount, openAccountLedgers } from '../compose/account-ledgers';
+import {
+  type AccountLedgers,
+  isUnreadByRenewRuns,
+  onlyAccount,
+  openAccountLedgers,
+  unreadLedgerWarning,
+} from '../compose/account-ledgers';
 import { InputError } from '../errors';
 import type { Claim } from '../ledger/port';
 import { RENEWED_ELSEWHERE_CODE } from '../renewal/claims';
@@ -108,7 +114,7 @@ export const retryCommand: Command = async (args, io) => {
         const live = claims.find((c) => c.status !== 'FAILED' && c.status !== 'RENEWED');
         io.out(
           terminalLine(
-            `${domain}: nothing to retry${claims.length === 0 ? ' (no renewal recorded)' : live ? ` (a renewal is ${live.status}: the check job settles it)` : ' (no failed attempts)'}${await describePeerFailures(opened.peers, domain)}`,
+            `${domain}: nothing to retry${claims.length === 0 ? ` (no renewal recorded${(await isUnreadByRenewRuns(ledger)) ? `; ${unreadLedgerWarning(opened.location, opened.shared)}` : ''})` : live ? ` (a renewal is ${live.status}: the check job settles it)` : ' (no failed attempts)'}${await describePeerFailures(opened.peers, domain)}`,
           ),
         );
       }

@@ -62,7 +62,7 @@ export const statusCommand: Command = async (args, io) => {
     // own ledger had bought (review 2026-12-06, round 7).
     const unread = await isEveryAccountUnread(opened);
     if (unread) {
-      const warning = terminalLine(unreadLedgerWarning(opened.location));
+      const warning = terminalLine(unreadLedgerWarning(opened.location, opened.shared));
       if (flags.json) io.err(`autorenew status: ${warning}`);
       else io.out(warning);
     }

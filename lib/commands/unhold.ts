@@ -1,4 +1,4 @@
-import { isUnreadByRenewRuns, onlyAccount, openAccountLedgers } from '../compose/account-ledgers';
+import { isUnreadByRenewRuns, onlyAccount, openAccountLedgers, unreadLedgerWarning } from '../compose/account-ledgers';
 import { InputError } from '../errors';
 import { parseFlagsAndArgs } from './args';
 import { parseDomainArgs } from './domain-args';
@@ -36,12 +36,12 @@ export const unholdCommand: Command = async (args, io) => {
   const where = opened.labelled ? ` in account ${label}` : '';
   try {
     let removed = 0;
-    const unread = await isUnreadByRenewRuns(opened, ledger);
+    const unread = await isUnreadByRenewRuns(ledger);
     for (const domain of domains) {
       const had = await ledger.deleteHold(domain);
       if (had) removed++;
       const absent = unread
-        ? `not held in the ledger at ${opened.location}, in which no renew run is recorded: if the renew runs use another ledger (.autorenew where they run, or AUTORENEW_LEDGER_DIR), unhold it there`
+        ? `not held here, but ${unreadLedgerWarning(opened.location, opened.shared)}`
         : 'was not held (nothing to remove)';
       io.out(terminalLine(`${domain}: ${had ? 'hold removed' : absent}`));
     }

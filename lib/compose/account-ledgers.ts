@@ -131,23 +131,26 @@ export function sayNoLedger(
 }
 
 /** The warning of a ledger in which no renew run is recorded (isUnreadByRenewRuns), for read commands' output. */
-export function unreadLedgerWarning(location: string): string {
-  return `no renew run is recorded in the ledger at ${location}: if the renew runs use another ledger (.autorenew where they run, or AUTORENEW_LEDGER_DIR), what this ledger says (held, not held, bought, not bought) is not theirs: look there`;
+export function unreadLedgerWarning(location: string, shared = false): string {
+  return shared
+    ? `no renew run is recorded for this account in table ${location}: if the stage serves named accounts, set AUTORENEW_ACCOUNTS as deployed and pass --account NAME; what this keyspace says (held, not held, bought, not bought) is not the stage's runs'`
+    : `no renew run is recorded in the ledger at ${location}: if the renew runs use another ledger (.autorenew where they run, or AUTORENEW_LEDGER_DIR), what this ledger says (held, not held, bought, not bought) is not theirs: look there`;
 }
 
 /**
- * Whether no renew run is recorded in this embedded ledger (false on the deployed table, whose gate is hold's own):
- * then it may be a ledger no renew run reads (created by `plan`, `doctor` or `check` in another directory), and an
- * empty answer from it ("no holds", "was not held") says nothing about the renew runs' own (review 2026-12-06,
- * round 6).
+ * Whether no renew run is recorded in this ledger (an account's keyspace of it): then it may be a ledger no renew run
+ * reads (an embedded one `plan`, `doctor` or `check` created in another directory; on the stage's table, the unnamed
+ * keyspace of a shell without the stage's AUTORENEW_ACCOUNTS), and an empty answer from it ("no holds", "was not
+ * held", "no renewal recorded") says nothing about the renew runs' own (review 2026-12-06, round 6; the table:
+ * review 2026-12-07).
  */
-export async function isUnreadByRenewRuns(opened: Pick<AccountLedgers, 'shared'>, ledger: Ledger): Promise<boolean> {
-  return !opened.shared && (await ledger.lastRun('renew')) === undefined;
+export async function isUnreadByRenewRuns(ledger: Ledger): Promise<boolean> {
+  return (await ledger.lastRun('renew')) === undefined;
 }
 
 /** isUnreadByRenewRuns for every account the command opened (a read over all of them is unread only if each is). */
-export async function isEveryAccountUnread(opened: Pick<AccountLedgers, 'shared' | 'accounts'>): Promise<boolean> {
-  return (await Promise.all(opened.accounts.map(({ ledger }) => isUnreadByRenewRuns(opened, ledger)))).every(Boolean);
+export async function isEveryAccountUnread(opened: Pick<AccountLedgers, 'accounts'>): Promise<boolean> {
+  return (await Promise.all(opened.accounts.map(({ ledger }) => isUnreadByRenewRuns(ledger)))).every(Boolean);
 }
 
 /** The one account a write works on (openAccountLedgers with `write` has checked there is exactly one). */
