@@ -73,6 +73,11 @@ export interface RenderedMessage {
    * account's, before another's job error (lib/renewal/account-digest.ts).
    */
   smsLapsing?: true;
+  /**
+   * With smsLapsing: the old expiry (epoch ms) of the domain the SMS names, and whether it has passed: with several
+   * accounts, the combined SMS names the one closest to lapsing (lib/renewal/account-digest.ts).
+   */
+  smsLapse?: { expiryMs: number; expired: boolean };
   /** The digest this was rendered from: chat targets re-render it for their own events (lib/notify/fanout.ts). */
   digest?: Digest;
   /**

@@ -104,7 +104,13 @@ export function combineAccountParts(
   ].join('\n');
 
   // A domain about to lapse pages before another account's job error, as it does within one account.
-  const smsSource = alerting.find((p) => p.message.smsLapsing) ?? alerting[0] ?? top;
+  // Of several accounts' lapsing domains, the one still to save soonest, as within one account (digest.ts
+  // compareOutcomes): the first account's, expired a week ago, took the SMS from one expiring tomorrow (review
+  // 2026-12-07).
+  const lapsing = alerting
+    .filter((p) => p.message.smsLapsing)
+    .sort((a, b) => compareLapses(a.message.smsLapse, b.message.smsLapse));
+  const smsSource = lapsing[0] ?? alerting[0] ?? top;
   const more = moreAlerting(alerting.length - 1);
   // Each account rendered its SMS within accountSmsBudget; the cut is a safety net for other callers.
   const sms = truncateGsm7(
@@ -123,4 +129,10 @@ export function combineAccountParts(
     event: top.message.event,
     severity: alerting.length > 0 ? 'alert' : 'info',
   };
+}
+
+/** Lapsing SMS lines in order: not yet expired first, then the soonest expiry; an unknown one last. */
+function compareLapses(a: RenderedMessage['smsLapse'], b: RenderedMessage['smsLapse']): number {
+  if (!a || !b) return a ? -1 : b ? 1 : 0;
+  return Number(a.expired) - Number(b.expired) || a.expiryMs - b.expiryMs;
 }

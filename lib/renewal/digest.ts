@@ -152,7 +152,7 @@ export function renderDigest(
     subject: toAsciiLine(`[autorenew] ${counts} (${job})`, MAX_SUBJECT_CHARS),
     email: email.text,
     sms: renderSms(selection, counts, smsEvents, lapsing, limits.maxSmsSeptets ?? SMS_TEXT_SEPTETS),
-    ...(lapsing ? { smsLapsing: true as const } : {}),
+    ...(lapsing ? { smsLapsing: true as const, ...lapseNamed(selection, smsEvents) } : {}),
     default: sanitizeLine(
       `autorenew ${job} run ${sanitizeLine(digest.runId, MAX_ID_CHARS)}: ${counts}. ${describeFirst(selection)}`,
       MAX_DEFAULT_CHARS,
@@ -274,6 +274,12 @@ function describeFirst(selection: Selection): string {
   if (selection.error) return `Error: ${sanitizeLine(selection.error.message, 300)}`;
   const first = firstProblem(selection);
   return first ? `First: ${sanitizeLine(first.domain, 80)} ${shortLabel(first)}.` : '';
+}
+
+/** The expiry of the lapsing domain the SMS names (RenderedMessage.smsLapse). */
+function lapseNamed(selection: Selection, paging: ReadonlySet<NotifyEvent>): Pick<RenderedMessage, 'smsLapse'> {
+  const named = firstProblem(selection, paging);
+  return named ? { smsLapse: { expiryMs: named.oldExpiryMs, expired: isExpiredLine(named) } } : {};
 }
 
 /** Whether the SMS names a domain within WILL_LAPSE_SMS_DAYS of lapsing (or urgent): what pages first. */
