@@ -1,46 +1,21 @@
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer, request, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { runCli } from '../../lib/cli';
 import { type CliIO, EXIT } from '../../lib/commands/io';
 import { type Sandbox, startSandbox } from '../../lib/sandbox';
+import { startPlainForwarder } from '../helpers/plain-forwarder';
 import { createTestFixture, SANDBOX_NOW_MS } from '../helpers/sandbox-fixture';
 
 const ROOT = resolve(__dirname, '..', '..');
 
-/**
+/*
  * Review 2026-12-07. A plain-http reverse proxy on 127.0.0.1 in front of a registrar that is no sandbox (mitmproxy's
  * reverse mode, an stunnel client: plain http in, https out to domain.aliyuncs.com) forwards every API call and, like
  * the real API, knows nothing of `/_sandbox/*`. The sandbox stands for the real API behind it. isSandboxEndpoint said
  * "sandbox" for any plain-http loopback URL, so `renew --at <pretend date>` bought real renewals for that date, from
  * cron, without --yes and without a question.
  */
-async function startPlainForwarder(upstream: string): Promise<{ url: string; close(): Promise<void> }> {
-  const target = new URL(upstream);
-  const server: Server = createServer((req, res) => {
-    if ((req.url ?? '').startsWith('/_sandbox/')) {
-      res.writeHead(404).end();
-      return;
-    }
-    const out = request(
-      { host: target.hostname, port: target.port, path: req.url, method: req.method, headers: req.headers },
-      (up) => {
-        res.writeHead(up.statusCode ?? 502, up.headers);
-        up.pipe(res);
-      },
-    );
-    out.on('error', () => res.writeHead(502).end());
-    req.pipe(out);
-  });
-  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    close: () => new Promise<void>((done) => server.close(() => done())),
-  };
-}
 
 describe('what the CLI takes for a sandbox', () => {
   let sandbox: Sandbox;

@@ -3,20 +3,17 @@ import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createAlibabaRegistrar } from '../../lib/alibaba';
-import { createAlibabaBilling } from '../../lib/alibaba/billing';
 import { runCli } from '../../lib/cli';
 import type { CliIO } from '../../lib/commands/io';
 import { openLedgerFromEnv } from '../../lib/ledger/embedded';
-import type { Ledger } from '../../lib/ledger/port';
-import { createLogger } from '../../lib/log';
 import type { Registrar } from '../../lib/registrar/port';
-import type { JobDeps } from '../../lib/renewal/deps';
 import { runRenew } from '../../lib/renewal/run-renew';
 import { type Sandbox, startSandbox } from '../../lib/sandbox';
 import { startDynalite } from '../helpers/ledger-dynalite';
 import { DAY_MS, SANDBOX_NOW_MS } from '../helpers/sandbox-fixture';
+import { sandboxClientOptions, stageDepsOn } from '../helpers/stage-deps';
 import { PROCESS_TEST_TIMEOUT_MS } from '../helpers/timeouts';
-import { createCapturingNotifier, duplicateSubmissions, testPolicy } from '../helpers/world';
+import { duplicateSubmissions, testPolicy } from '../helpers/world';
 
 // Review 2026-12-07 (operator commands racing the scheduled jobs). docs/deploy.md shows the hand run of a reviewed
 // plan on the stage's table (`AUTORENEW_TABLE=... autorenew plan --out`, then `renew --plan`). On a stage that serves
@@ -67,36 +64,8 @@ async function cliIn(env: Record<string, string>, ...args: string[]) {
   return { code, text: out.join('\n') };
 }
 
-/** The sandbox's client options, as the stage's functions would use them (its key, no real backoff). */
-function clientOptions() {
-  const key = { accessKeyId: sandbox.accessKeyId, accessKeySecret: sandbox.accessKeySecret };
-  return {
-    endpoint: sandbox.url,
-    credentials: { get: async () => key, refresh: async () => key },
-    qps: 10_000,
-    maxAttempts: 4,
-    timeoutMs: 5_000,
-    sleep: async () => {},
-  };
-}
-
 function sandboxRegistrar(): Registrar {
-  return createAlibabaRegistrar(clientOptions());
-}
-
-/** The stage's renew function for its named account `shop` (its keyspace of the same table), on the same sandbox. */
-function stageDeps(ledger: Ledger, registrar: Registrar): JobDeps {
-  return {
-    registrar,
-    billing: createAlibabaBilling(clientOptions()),
-    ledger,
-    notifier: createCapturingNotifier(),
-    clock: { now: () => sandbox.now() },
-    log: createLogger({ level: 'warn', sink: () => {} }),
-    metrics: () => {},
-    newId: randomUUID,
-    sleep: async () => {},
-  };
+  return createAlibabaRegistrar(sandboxClientOptions(sandbox));
 }
 
 beforeEach(async () => {
@@ -137,7 +106,7 @@ it('a hand renew on the stage table racing the scheduled run does not submit the
       return real.submitRenewBatch(request);
     },
   };
-  await runRenew(stageDeps(opened.forAccount('shop'), registrar), {
+  await runRenew(stageDepsOn(sandbox, opened.forAccount('shop'), registrar), {
     policy: testPolicy({ limits: { maxAttempts: 3, retryAfterHours: 24 } }),
     dryRun: false,
     runId: 'lambda-today',

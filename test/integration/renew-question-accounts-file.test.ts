@@ -1,11 +1,10 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer, request, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { runCli } from '../../lib/cli';
 import type { CliIO } from '../../lib/commands/io';
 import { type Sandbox, startSandbox } from '../../lib/sandbox';
+import { startPlainForwarder } from '../helpers/plain-forwarder';
 import { PROCESS_TEST_TIMEOUT_MS } from '../helpers/timeouts';
 
 // `renew` at a terminal asks "Renew N domain(s) ...?" with the embedded ledger closed, for as long as the person
@@ -19,33 +18,8 @@ const ROOT = resolve(__dirname, '..', '..');
 const POLICY = join(__dirname, '..', 'fixtures', 'policies', 'buy-when-due.json');
 const DAY_MS = 86_400_000;
 
-/** A plain-http forwarder on 127.0.0.1 that is no sandbox (knows nothing of /_sandbox/*): renew asks, as at Alibaba. */
-async function startForwarder(upstream: string): Promise<{ url: string; close(): Promise<void> }> {
-  const target = new URL(upstream);
-  const server: Server = createServer((req, res) => {
-    if ((req.url ?? '').startsWith('/_sandbox/')) {
-      res.writeHead(404).end();
-      return;
-    }
-    const out = request(
-      { host: target.hostname, port: target.port, path: req.url, method: req.method, headers: req.headers },
-      (up) => {
-        res.writeHead(up.statusCode ?? 502, up.headers);
-        up.pipe(res);
-      },
-    );
-    out.on('error', () => res.writeHead(502).end());
-    req.pipe(out);
-  });
-  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    close: () => new Promise<void>((done) => server.close(() => done())),
-  };
-}
-
 let sandbox: Sandbox;
-let forwarder: Awaited<ReturnType<typeof startForwarder>>;
+let forwarder: Awaited<ReturnType<typeof startPlainForwarder>>;
 let dir: string;
 
 beforeEach(async () => {
@@ -63,7 +37,7 @@ beforeEach(async () => {
       },
     ],
   });
-  forwarder = await startForwarder(sandbox.url);
+  forwarder = await startPlainForwarder(sandbox.url);
   dir = await mkdtemp(join(tmpdir(), 'question-accounts-'));
 });
 afterEach(async () => {

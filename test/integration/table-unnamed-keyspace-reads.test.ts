@@ -1,19 +1,15 @@
-import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import { createAlibabaRegistrar } from '../../lib/alibaba';
-import { createAlibabaBilling } from '../../lib/alibaba/billing';
 import { runCli } from '../../lib/cli';
 import type { CliIO } from '../../lib/commands/io';
 import { openLedgerFromEnv } from '../../lib/ledger/embedded';
 import type { Ledger } from '../../lib/ledger/port';
-import { createLogger } from '../../lib/log';
-import type { JobDeps } from '../../lib/renewal/deps';
 import { runRenew } from '../../lib/renewal/run-renew';
 import { type Sandbox, startSandbox } from '../../lib/sandbox';
 import { startDynalite } from '../helpers/ledger-dynalite';
 import { DAY_MS, SANDBOX_NOW_MS } from '../helpers/sandbox-fixture';
+import { stageDepsOn } from '../helpers/stage-deps';
 import { PROCESS_TEST_TIMEOUT_MS } from '../helpers/timeouts';
-import { createCapturingNotifier, testPolicy } from '../helpers/world';
+import { testPolicy } from '../helpers/world';
 
 // The read commands on the embedded ledger warn when no renew run is recorded in it (review 2026-12-06, round 7).
 // On the stage's table they did not, although a shell without the stage's AUTORENEW_ACCOUNTS reads the unnamed
@@ -39,33 +35,6 @@ async function cli(...args: string[]) {
   const io: CliIO = { out: (l) => out.push(l), err: (l) => out.push(l), isTTY: false, env: shell(), cwd: ROOT };
   const code = await runCli(args, io);
   return { code, text: out.join('\n') };
-}
-
-function clientOptions() {
-  const key = { accessKeyId: sandbox.accessKeyId, accessKeySecret: sandbox.accessKeySecret };
-  return {
-    endpoint: sandbox.url,
-    credentials: { get: async () => key, refresh: async () => key },
-    qps: 10_000,
-    maxAttempts: 4,
-    timeoutMs: 5_000,
-    sleep: async () => {},
-  };
-}
-
-/** The stage's renew function for its named account `shop`: its keyspace of the same table. */
-function stageDeps(ledger: Ledger): JobDeps {
-  return {
-    registrar: createAlibabaRegistrar(clientOptions()),
-    billing: createAlibabaBilling(clientOptions()),
-    ledger,
-    notifier: createCapturingNotifier(),
-    clock: { now: () => sandbox.now() },
-    log: createLogger({ level: 'warn', sink: () => {} }),
-    metrics: () => {},
-    newId: randomUUID,
-    sleep: async () => {},
-  };
 }
 
 beforeEach(async () => {
@@ -103,7 +72,7 @@ const recordRenewRun = (ledger: Ledger, runId: string) =>
 it("status <domain> on the stage table, from a shell without the stage's accounts, warns that the keyspace is not the runs'", async () => {
   const shop = opened.forAccount('shop');
   // The stage's scheduled renew run (account shop) buys shop-brand.com; its task waits in Alibaba's queue.
-  await runRenew(stageDeps(shop), {
+  await runRenew(stageDepsOn(sandbox, shop), {
     policy: testPolicy({ limits: { maxAttempts: 3, retryAfterHours: 24 } }),
     dryRun: false,
     runId: 'lambda-today',

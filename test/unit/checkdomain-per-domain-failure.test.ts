@@ -1,6 +1,4 @@
-import { createAlibabaRegistrar } from '../../lib/alibaba';
-import type { CredentialsProvider } from '../../lib/registrar/port';
-import { postViaFetch } from '../helpers/fetch-post';
+import { registrarAnswering } from '../helpers/scripted-registrar';
 
 /**
  * CheckDomain prices one domain per request. The Domain API documents `QueryRegistryFailed` (HTTP 400, "Query
@@ -11,33 +9,6 @@ import { postViaFetch } from '../helpers/fetch-post';
  * source: every domain after it in the run goes unpriced (or falls to the policy's price table), and the operator is
  * told to "fix the parameters or the RAM permissions".
  */
-
-const credentials: CredentialsProvider = {
-  get: async () => ({ accessKeyId: 'LTAI5tUnitTestKeyId01', accessKeySecret: 'unit-secret' }),
-  refresh: async () => ({ accessKeyId: 'LTAI5tUnitTestKeyId01', accessKeySecret: 'unit-secret' }),
-};
-
-function registrarAnswering(answer: (params: Record<string, string>) => { status?: number; body: unknown }) {
-  const asked: string[] = [];
-  const fetchImpl = (async (_input: string | URL | Request, init?: RequestInit) => {
-    const params = Object.fromEntries(new URLSearchParams(String(init?.body ?? '')));
-    asked.push(`${params.Action}${params.DomainName ? ` ${params.DomainName}` : ''}`);
-    const r = answer(params);
-    return new Response(JSON.stringify(r.body), { status: r.status ?? 200 });
-  }) as typeof fetch;
-  let t = Date.UTC(2026, 0, 1);
-  const registrar = createAlibabaRegistrar({
-    endpoint: 'https://domain.example.test',
-    credentials,
-    post: postViaFetch(fetchImpl),
-    sleep: async (ms) => {
-      t += ms;
-    },
-    random: () => 0.5,
-    now: () => t,
-  });
-  return { registrar, asked };
-}
 
 /** QueryDomainRealTimePrice not offered (it is absent from the published API), CheckDomain prices 69 CNY a year. */
 function answers(failFor: string, code: string, message: string, failures = { left: Number.POSITIVE_INFINITY }) {

@@ -1,6 +1,4 @@
-import { createAlibabaRegistrar } from '../../lib/alibaba';
-import type { CredentialsProvider } from '../../lib/registrar/port';
-import { postViaFetch } from '../helpers/fetch-post';
+import { registrarAnswering } from '../helpers/scripted-registrar';
 
 /**
  * The empty-list shape of the Domain API's paged answers is UNCONFIRMED (../shared/alibaba-domain-api.md §2: "Data":
@@ -12,25 +10,9 @@ import { postViaFetch } from '../helpers/fetch-post';
  * run fails in findRenewingElsewhere, before anything is bought.
  */
 
-const credentials: CredentialsProvider = {
-  get: async () => ({ accessKeyId: 'LTAI5tUnitTestKeyId01', accessKeySecret: 'unit-secret' }),
-  refresh: async () => ({ accessKeyId: 'LTAI5tUnitTestKeyId01', accessKeySecret: 'unit-secret' }),
-};
-
-function registrarAnswering(body: Record<string, unknown>) {
-  const fetchImpl = (async () =>
-    new Response(JSON.stringify({ RequestId: 'R', ...body }), { status: 200 })) as typeof fetch;
-  let t = Date.UTC(2026, 0, 1);
-  return createAlibabaRegistrar({
-    endpoint: 'https://domain.example.test',
-    credentials,
-    post: postViaFetch(fetchImpl),
-    sleep: async (ms) => {
-      t += ms;
-    },
-    random: () => 0.5,
-    now: () => t,
-  });
+/** The real adapter answering every request with `body`. */
+function answering(body: Record<string, unknown>) {
+  return registrarAnswering(() => ({ body: { RequestId: 'R', ...body } })).registrar;
 }
 
 const emptyTotals = {
@@ -44,24 +26,24 @@ const emptyTotals = {
 
 describe('an empty list sent as null reads as an empty list, as Data: null already does', () => {
   it('QueryTaskList with Data.TaskInfo null (no task in the range)', async () => {
-    const registrar = registrarAnswering({ ...emptyTotals, Data: { TaskInfo: null } });
+    const registrar = answering({ ...emptyTotals, Data: { TaskInfo: null } });
     await expect(registrar.listTasks({ fromMs: Date.UTC(2025, 11, 25), toMs: Date.UTC(2026, 0, 2) })).resolves.toEqual(
       [],
     );
   });
 
   it('QueryDomainList with Data.Domain null (nothing in the window)', async () => {
-    const registrar = registrarAnswering({ ...emptyTotals, Data: { Domain: null } });
+    const registrar = answering({ ...emptyTotals, Data: { Domain: null } });
     await expect(registrar.listDomains({ expiringFromMs: 0, expiringToMs: 1 })).resolves.toEqual([]);
   });
 
   it('QueryTaskDetailList with Data.TaskDetail null (no row listed yet)', async () => {
-    const registrar = registrarAnswering({ ...emptyTotals, Data: { TaskDetail: null } });
+    const registrar = answering({ ...emptyTotals, Data: { TaskDetail: null } });
     await expect(registrar.listTaskDetails('3cb1adc3-20e8-44ae-9e76-e812fa6fc9d8')).resolves.toEqual([]);
   });
 
   it('still refuses null items when the totals say there were some (the pager check stands)', async () => {
-    const registrar = registrarAnswering({
+    const registrar = answering({
       ...emptyTotals,
       TotalItemNum: 2,
       TotalPageNum: 1,

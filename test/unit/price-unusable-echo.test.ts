@@ -59,3 +59,48 @@ describe('a stated price the tool cannot use is not replaced by the policy table
     expect(t.registrar.submissions().map((s) => s.domainName)).toEqual(['a.com']);
   });
 });
+
+/*
+ * A real-time answer the tool will not use (Period or Action other than asked, or not available) still states what
+ * the registrar charges: suspect, so no table price stands in for it (review 2026-12-07). "Stated" was
+ * `Number(Price) > 0`: a Price written as a string Number() cannot read (thousands separators, as the balance's
+ * "1,234.56" from live answers, or a unit after the amount) was "not stated", and the policy table's 69 CNY stood in
+ * for a stated 5 000 CNY, under maxPricePerDomain 100 (review 2026-12-07, twenty-fifth session).
+ */
+describe('a stated price written as a string Number() cannot read is still a stated price', () => {
+  test.each([
+    ['Period 12, "5,000.00"', { Avail: 1, Action: 'renew', Period: 12, Price: '5,000.00' }],
+    ['Action activate, "5,000.00"', { Avail: 1, Action: 'activate', Period: 1, Price: '5,000.00' }],
+    ['not available, "5,000.00"', { Avail: 0, Action: 'renew', Period: 1, Price: '5,000.00' }],
+    ['Period 12, "5000.00 CNY"', { Avail: 1, Action: 'renew', Period: 12, Price: '5000.00 CNY' }],
+  ])('%s: a.com is not bought at the table price 69', async (_l, item) => {
+    const t = await given({
+      domains: ['a.com+5d'],
+      balance: '100000',
+      policy: { money: { priceTable: { com: '69.00' } }, limits: { maxPricePerDomain: '100' } },
+    });
+    const run = await t.renew({ deps: { registrar: { ...t.registrar, quoteRenewals: scriptedQuotes(item) } } });
+    expect(t.registrar.submissions().map((s) => s.domainName)).toEqual([]);
+    expect(run.plan.decisions.find((d) => d.domain.domainName === 'a.com')?.reason).toBe('price-unusable');
+  });
+
+  test.each([
+    ['0', 0],
+    ['"0.00"', '0.00'],
+  ])('a zero Price (%s) for Period 12 is no price stated: the table prices a.com', async (_l, price) => {
+    const t = await given({
+      domains: ['a.com+5d'],
+      balance: '100000',
+      policy: { money: { priceTable: { com: '69.00' } }, limits: { maxPricePerDomain: '100' } },
+    });
+    await t.renew({
+      deps: {
+        registrar: {
+          ...t.registrar,
+          quoteRenewals: scriptedQuotes({ Avail: 1, Action: 'renew', Period: 12, Price: price }),
+        },
+      },
+    });
+    expect(t.registrar.submissions().map((s) => s.domainName)).toEqual(['a.com']);
+  });
+});
