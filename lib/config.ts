@@ -125,8 +125,9 @@ function checkEndpoint(endpoint: string, name: string, example: string): string 
   try {
     url = new URL(endpoint);
   } catch {
-    // Quoted with any user:password@ masked: the value never parsed, so its parts are not known (review 2026-12-07).
-    const shown = endpoint.replace(/\/\/[^/]*@/, '//***@');
+    // Quoted with everything up to its last "@" masked: the value never parsed, so its parts are not known, and a
+    // password may hold a "/" (review 2026-12-07: `[^/]*@` left such a password whole).
+    const shown = endpoint.replace(/^([a-z][a-z0-9+.-]*:\/\/)?.*@/i, (_m, scheme?: string) => `${scheme ?? ''}***@`);
     throw new InputError(`${name}=${JSON.stringify(shown)} is not a URL; use e.g. ${example}`, { path: name });
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {

@@ -48,6 +48,23 @@ export function parseOslsArgs(args) {
   return { stage, params };
 }
 
+/** The endpoints the functions take (lib/config.ts checkLambdaEndpoint): https, a host under aliyuncs.com, nothing else. */
+function isAliyunEndpoint(text) {
+  let url;
+  try {
+    url = new URL(text);
+  } catch {
+    return false;
+  }
+  return (
+    url.protocol === 'https:' &&
+    url.username === '' &&
+    url.password === '' &&
+    url.port === '' &&
+    /^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+aliyuncs\.com$/.test(url.hostname.toLowerCase())
+  );
+}
+
 /** Flags taken here, with whether each takes a value: the checks before osls read exactly these. */
 const TAKEN = new Map([
   ['--stage', true],
@@ -192,6 +209,17 @@ export function checkDeployArgs(args, config) {
     account = several ? '' : alibabaAccountLabel(value('alibabaAccount'), value('secretName'));
   } catch (err) {
     throw new PipelineError(err.message);
+  }
+  // The functions refuse any other endpoint at every run (lib/config.ts checkLambdaEndpoint); refused here before it is
+  // printed or deployed, never quoted: one with user:password@ went to the summary, the CI log and the functions'
+  // environment (review 2026-12-07).
+  for (const name of ['endpoint', 'bssEndpoint']) {
+    const text = value(name).trim();
+    if (text !== '' && !isAliyunEndpoint(text)) {
+      throw new PipelineError(
+        `param "${name}" is not an https://<name>.aliyuncs.com URL (with no user, password or port), which is all the functions take: the value is not shown; fix it`,
+      );
+    }
   }
   // The functions read AUTORENEW_DRY_RUN leniently, but the stack output DryRun is compared as written (doctor, and
   // the deploy's account check): "1" or "yes" was a dry-run stage that doctor reported as buying.

@@ -31,14 +31,15 @@ function isCredentialLike(name: string, value: string): boolean {
   return value.length >= 16 || (value.length >= 8 && /[A-Za-z]/.test(value) && /\d/.test(value));
 }
 
-/** Registers the URL, its credential-like query values and its long path parts with the redactor: any may be the token. */
+/** Registers the URL, its credential-like query values and path parts with the redactor: any may be the token. */
 function remember(credentials: TargetCredentials): TargetCredentials {
   registerSecret(credentials.url);
   registerSecret(credentials.secret);
   try {
     const url = new URL(credentials.url);
     for (const [name, value] of url.searchParams) if (isCredentialLike(name, value)) registerSecret(value);
-    for (const part of url.pathname.split('/')) if (part.length >= 16) registerSecret(part);
+    // Path parts by the query values' rule: a 12-character token in the path was never registered (review 2026-12-07).
+    for (const part of url.pathname.split('/')) if (part !== '' && isCredentialLike('', part)) registerSecret(part);
   } catch {
     // checked in checkTargetUrl
   }

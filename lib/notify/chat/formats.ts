@@ -1,5 +1,6 @@
 import { createHash, createHmac } from 'node:crypto';
 import type { TargetKind } from '../../policy/schema';
+import { redact } from '../../redact';
 import type { Digest, NotifyEvent } from '../port';
 
 /**
@@ -270,8 +271,10 @@ function parseJson(text: string): Record<string, unknown> | undefined {
   }
 }
 
+// Redacted before it is cut: cut first, a registered token split by the cut no longer matched, and most of it was
+// shown (review 2026-12-07).
 const short = (v: unknown) =>
-  String(v ?? '')
+  redact(String(v ?? ''))
     .replace(/[\p{Cc}\p{Cf}]/gu, ' ')
     .slice(0, 200);
 

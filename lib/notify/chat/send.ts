@@ -77,12 +77,40 @@ export async function sendToTarget(
     const cause = err instanceof Error ? (err.cause instanceof Error ? err.cause.message : err.message) : String(err);
     throw new ChatDeliveryError(`${where} unreachable: ${cause}`, { action: 'ChatSend', code: 'network' }, true);
   }
-  const answer = readChatAnswer(target.kind, response.status, await readCapped(response).catch(() => ''));
+  const text = await readCapped(response).catch(() => '');
+  const answer = readChatAnswer(target.kind, response.status, withoutUrlParts(text, credentials.url));
   if (!answer.ok) {
     throw new ChatDeliveryError(
       `${where} refused the message: ${answer.message}`,
       { action: 'ChatSend', httpStatus: response.status, ...(answer.code ? { code: answer.code } : {}) },
       answer.retryable,
     );
+  }
+}
+
+/**
+ * The answer with the target URL's path and query masked: a receiver's error page echoes the request path ("Cannot
+ * POST /hook/<token>"), where a webhook carries its token (review 2026-12-07).
+ */
+function withoutUrlParts(text: string, url: string): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return text;
+  }
+  const parts = [parsed.pathname, parsed.search.slice(1)].filter((p) => p.length > 1);
+  let out = text;
+  for (const part of parts) {
+    for (const form of new Set([part, decodeURIComponentSafe(part)])) out = out.split(form).join('***');
+  }
+  return out;
+}
+
+function decodeURIComponentSafe(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
   }
 }
