@@ -173,6 +173,8 @@ export function createCaller(deps: CallerDeps): Caller {
           ...(code ? { code } : {}),
           ...(outcome.requestId ? { requestId: outcome.requestId } : {}),
           ...(httpStatus !== undefined ? { httpStatus } : {}),
+          // The task an error answer names: the submit keeps it, so check adopts it (review 2026-12-07).
+          ...(failure.kind === 'http' && failure.taskNo !== undefined ? { taskNo: failure.taskNo } : {}),
         },
         ...(outcome.serverMessage ? { serverMessage: sanitizeServerMessage(outcome.serverMessage, knownSecrets) } : {}),
         ...(outcome.detail ? { detail: outcome.detail } : {}),

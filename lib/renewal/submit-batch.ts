@@ -657,6 +657,10 @@ async function handleSubmitError(
   // first: once it is UNKNOWN, check owns it, and a claim still CLAIMED under it is just as live.
   log.error('submit outcome unknown; claims kept live for reconciliation', info);
   deps.metrics({ OutcomesUnknown: batch.entries.length });
+  // An error answer that names the task it made: kept on the batch, where check adopts it at once. Kept only in the
+  // message, the batch was released after a day while the task list had not shown the task yet, and the next run
+  // bought the domain again (review 2026-12-07).
+  const namedTaskNo = err instanceof AmbiguousOutcomeError ? err.context.taskNo : undefined;
   let unknown: Batch;
   try {
     unknown = await deps.ledger.saveBatch({
@@ -664,6 +668,7 @@ async function handleSubmitError(
       status: 'UNKNOWN',
       updatedAtMs: now,
       error,
+      ...(namedTaskNo ? { taskNo: namedTaskNo } : {}),
       pendingNotices: [...batch.pendingNotices, 'unknown'],
     });
   } catch (writeErr) {
