@@ -14,9 +14,11 @@ import {
   FINISHED_WITHOUT_ROW,
   hasHeldFailureNote,
   hasNote,
+  hasUnknownRowNote,
   heldFailureNote,
   NOT_IN_ACCOUNT,
   TASK_SAYS_RENEWED,
+  unknownRowNote,
 } from './entry-notes';
 import { ranTaskMark } from './foreign-tasks';
 import { claimKey } from './plan-types';
@@ -77,6 +79,8 @@ interface CheckProgress {
   taskMayRun?: boolean;
   /** The task list shows the task finished while an unsettled entry has no row (readFinishedWithoutRows). */
   taskFinished?: true;
+  /** Domains whose row has a status nobody documented, with its TaskStatusCode (read as no row in `details`). */
+  unknownRows?: ReadonlyMap<string, number>;
 }
 
 /** What a check run found: its counts, and every batch it saw, as stored after the run (for the digest). */
@@ -256,7 +260,7 @@ export async function runCheck(
   const recorded = await mapWithLimit(
     progress,
     BATCHES_IN_PARALLEL,
-    async ({ batch, details, taskMayRun, taskFinished }) => {
+    async ({ batch, details, taskMayRun, taskFinished, unknownRows }) => {
       const settled =
         details && !unmarked.has(batch.batchId)
           ? await isolated(batch, () =>
@@ -264,7 +268,12 @@ export async function runCheck(
                 deps,
                 policy,
                 batch,
-                { details, taskMayRun: taskMayRun === true, taskFinished: taskFinished === true },
+                {
+                  details,
+                  taskMayRun: taskMayRun === true,
+                  taskFinished: taskFinished === true,
+                  unknownRows: unknownRows ?? new Map(),
+                },
                 { expiries, notFound, unread },
                 summary,
                 rules,
@@ -333,13 +342,24 @@ async function readBatch(
     if (result.kind === 'waiting') summary.unknown += 1;
   }
   if (current.status !== 'SUBMITTED' || !current.taskNo) return { batch: current };
-  const details: Map<string, TaskDetail> = withoutUnknownRows(
-    rowsByDomain(await deps.registrar.listTaskDetails(current.taskNo)),
-    (m, f) => deps.log.warn(m, { batchId: current.batchId, ...f }),
+  const rows = rowsByDomain(await deps.registrar.listTaskDetails(current.taskNo));
+  const details: Map<string, TaskDetail> = withoutUnknownRows(rows, (m, f) =>
+    deps.log.warn(m, { batchId: current.batchId, ...f }),
+  );
+  // A row of a status nobody documented is no row for the outcome, but it is there: never "finished without a row".
+  const unknownRows = new Map(
+    [...rows].flatMap(([domain, r]) => (r.state === 'unknown' ? [[domain, r.statusCode ?? -1] as const] : [])),
   );
   const taskMayRun = await readWhetherTaskMayRun(deps, policy, current, details);
-  const finished = !taskMayRun && (await readFinishedWithoutRows(deps, policy, current, details, outOfTime));
-  return { batch: current, details, taskMayRun, ...(finished ? { taskFinished: true as const } : {}) };
+  const finished =
+    !taskMayRun && (await readFinishedWithoutRows(deps, policy, current, details, unknownRows, outOfTime));
+  return {
+    batch: current,
+    details,
+    taskMayRun,
+    ...(finished ? { taskFinished: true as const } : {}),
+    ...(unknownRows.size > 0 ? { unknownRows } : {}),
+  };
 }
 
 /**
@@ -352,11 +372,14 @@ async function readFinishedWithoutRows(
   policy: Policy,
   batch: Batch,
   details: ReadonlyMap<string, TaskDetail>,
+  unknownRows: ReadonlyMap<string, number>,
   outOfTime: () => boolean,
 ): Promise<boolean> {
   const sinceMs = batch.submitStartedAtMs ?? batch.createdAtMs;
   if (deps.clock.now() - sinceMs < policy.notify.stuckAfterHours * HOUR_MS) return false;
-  const states = batch.entries.filter((e) => !e.outcome).map((e) => details.get(e.domain)?.state);
+  const states = batch.entries
+    .filter((e) => !e.outcome && !unknownRows.has(e.domain))
+    .map((e) => details.get(e.domain)?.state);
   if (!states.includes(undefined) || states.includes('waiting') || states.includes('executing')) return false;
   if (outOfTime()) return false;
   const read = withinDeadline(readTaskState(deps.registrar, batch.taskNo ?? '', sinceMs), deps.remainingMs);
@@ -639,7 +662,12 @@ async function recordResults(
   deps: JobDeps,
   policy: Policy,
   batch: Batch,
-  task: { details: ReadonlyMap<string, TaskDetail>; taskMayRun: boolean; taskFinished: boolean },
+  task: {
+    details: ReadonlyMap<string, TaskDetail>;
+    taskMayRun: boolean;
+    taskFinished: boolean;
+    unknownRows: ReadonlyMap<string, number>;
+  },
   readBack: {
     expiries: ReadonlyMap<string, number>;
     notFound: ReadonlySet<string>;
@@ -659,7 +687,8 @@ async function recordResults(
   // runs (the "not in this account" note sends a person to close the batch: review 2026-12-04).
   const isStale = (entry: BatchEntry): boolean => {
     if (hasHeldFailureNote(entry)) return true;
-    if (hasNote(entry, FINISHED_WITHOUT_ROW)) return details.has(entry.domain);
+    if (hasNote(entry, FINISHED_WITHOUT_ROW)) return details.has(entry.domain) || task.unknownRows.has(entry.domain);
+    if (hasUnknownRowNote(entry)) return !task.unknownRows.has(entry.domain);
     const state = details.get(entry.domain)?.state;
     return (
       hasNote(entry, NOT_IN_ACCOUNT) && (expiries.has(entry.domain) || state === 'waiting' || state === 'executing')
@@ -708,6 +737,11 @@ async function recordResults(
         continue;
       }
       if (verdict === 'moved' && current !== undefined) moved.push({ domain: entry.domain, expiryMs: current });
+      const unknownCode = task.unknownRows.get(name);
+      if (unknownCode !== undefined) {
+        entries.push(pending(entry, unknownRowNote(unknownCode)));
+        continue;
+      }
       if (verdict === 'unchanged' && task.taskFinished) {
         entries.push(pending(entry, FINISHED_WITHOUT_ROW));
         continue;

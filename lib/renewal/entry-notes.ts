@@ -20,6 +20,21 @@ export const FINISHED_WITHOUT_ROW =
   'its task finished without a row for it and the expiry has not moved: nothing shows it was bought; look in the console, then close the batch (autorenew close-batch) so the next renew run buys it, or renew it by hand';
 
 /**
+ * The task's row for the domain has a TaskStatusCode nobody documented: it may still run (close-batch holds it), so a
+ * person must look, not renew by hand (review 2026-12-07).
+ */
+export function unknownRowNote(code: number): string {
+  return `${UNKNOWN_ROW_PREFIX}(TaskStatusCode ${code}): it may still run; look at the task in the console first (a renewal by hand before it shows failed may be a second one)`;
+}
+
+const UNKNOWN_ROW_PREFIX = 'its row has a status this tool does not know ';
+
+/** True when the entry's note is an {@link unknownRowNote}. */
+export function hasUnknownRowNote(entry: { message?: string }): boolean {
+  return entry.message?.startsWith(UNKNOWN_ROW_PREFIX) === true;
+}
+
+/**
  * The task's row for the domain failed while the task may still run (a failure is final only once the task list shows
  * the task finished, check.ts): the stuck line gives the registrar's reason, not "task not finished in time" (review
  * 2026-12-04).
