@@ -1,11 +1,13 @@
 import { fitWatch } from '../ledger/items';
-import type { WatchEntry } from '../ledger/port';
+import type { Claim, WatchEntry } from '../ledger/port';
 import { describeError } from '../log';
 import type { DomainOutcome } from '../notify/port';
 import { isNotInAccount } from '../registrar/not-in-account';
+import { isLive } from './claims';
 import { DAY_MS, daysUntil, graceDaysOf } from './dates';
 import type { JobDeps } from './deps';
 import { isReadDifferently, isSameListedExpiry } from './expiry';
+import { readPeerClaims } from './peer-claims';
 import type { Plan, Reason } from './plan-types';
 import type { LineMark } from './run-notices';
 import { lapseWarningOf } from './will-lapse';
@@ -65,7 +67,7 @@ export function nextWatch(current: readonly WatchEntry[], plan: Plan): WatchStep
  * Best effort: a failed read or write is logged, and the lines of what was found are still told.
  */
 export async function watchListing(
-  deps: Pick<JobDeps, 'ledger' | 'registrar' | 'log'>,
+  deps: Pick<JobDeps, 'ledger' | 'registrar' | 'log' | 'peerClaims' | 'runClaims'>,
   plan: Plan,
   outOfTime: () => boolean,
 ): Promise<{ outcomes: DomainOutcome[]; marks: LineMark[] }> {
@@ -83,10 +85,20 @@ export async function watchListing(
   const lines: { outcome: DomainOutcome; mark: string }[] = [];
   // Bought by this tool (the listing no longer shows it because its expiry moved on): the claim says so, with no
   // look-up; one in flight is check's to watch. Unread, every missing one is looked up.
-  const claims = await deps.ledger
-    .getClaims(missing.map((e) => ({ domain: e.domain, expiryMs: e.expiryMs })))
-    .catch(() => []);
-  const claimed = new Map(claims.map((c) => [c.domain, c.status]));
+  // Another account's claim counts as this one's (two keys of one Alibaba account): one in flight there is not told
+  // "renew it by hand" (review 2026-12-07). Unread, nothing is looked up or told this run: the next run reads again.
+  const keys = missing.map((e) => ({ domain: e.domain, expiryMs: e.expiryMs }));
+  let claimed: Map<string, Claim['status']>;
+  try {
+    const [own, peers] = await Promise.all([deps.ledger.getClaims(keys), readPeerClaims(deps, keys)]);
+    claimed = new Map([...peers.values()].map((c) => [c.domain, isLive(c) ? ('CLAIMED' as const) : c.status]));
+    for (const c of own) claimed.set(c.domain, c.status);
+  } catch (err) {
+    deps.log.warn('could not read the claims of renewals the listing stopped showing; none is looked up this run', {
+      ...describeError(err),
+    });
+    return { outcomes: [], marks: [] };
+  }
   for (const e of missing) if (claimed.get(e.domain) === 'RENEWED') drop.add(e.domain);
   // The longest unlooked first, then the soonest expiry: a still-held one stays on the list, and with more than
   // MAX_LOOK_UPS missing the same ones took every look-up, every run, and the rest were never named (review
@@ -104,7 +116,7 @@ export async function watchListing(
     if (looked.size >= MAX_LOOK_UPS || outOfTime()) {
       const warning = lapseWarningOf(
         r,
-        `not-listed: QueryDomainList no longer lists it (not looked up this run: ${toLookUp.length} such renewals, ${MAX_LOOK_UPS} looked up a run), so the renew job cannot buy it: look at the domain in the console, or renew it by hand`,
+        `not-listed: QueryDomainList no longer lists it (not looked up this run: ${toLookUp.length} such renewals, ${MAX_LOOK_UPS} looked up a run), so the renew job cannot buy it: look at the domain and its tasks in the console before renewing it by hand`,
       );
       if (warning) lines.push(warning);
       continue;
@@ -118,7 +130,7 @@ export async function watchListing(
       }
       const warning = lapseWarningOf(
         r,
-        "not-listed: the account holds it at this expiry (QueryDomainByDomainName finds it), but QueryDomainList no longer lists it, so the renew job cannot buy it: check the key's RAM policy (a resource group?) and the domain in the console, or renew it by hand",
+        "not-listed: the account holds it at this expiry (QueryDomainByDomainName finds it), but QueryDomainList no longer lists it, so the renew job cannot buy it: check the key's RAM policy (a resource group?) and look at the domain and its tasks in the console before renewing it by hand",
       );
       if (warning) lines.push(warning);
     } catch (err) {
@@ -140,7 +152,7 @@ export async function watchListing(
       });
       const warning = lapseWarningOf(
         r,
-        'not-listed: QueryDomainList no longer lists it and its look-up failed, so the renew job cannot buy it: look at the domain in the console, or renew it by hand',
+        'not-listed: QueryDomainList no longer lists it and its look-up failed, so the renew job cannot buy it: look at the domain and its tasks in the console before renewing it by hand',
       );
       if (warning) lines.push(warning);
     }

@@ -119,7 +119,7 @@ export const PEER_RUN_LAPSE_PREFIX = "left to another account's overlapping run"
  * already have renewed or be renewing: the advice is to look first, never a bare "renew by hand" (review 2026-12-04: a second purchase).
  */
 const LOOK_FIRST = new RegExp(
-  `^(?:(?:shown-renewed|renewed-not-shown|renewing-elsewhere|elsewhere-unread|open-batch|retry-too-late):|${UNKNOWN_LAPSE_PREFIX}|${PEER_RUN_LAPSE_PREFIX})`,
+  `^(?:(?:shown-renewed|renewed-not-shown|renewing-elsewhere|elsewhere-unread|open-batch|retry-too-late|not-listed):|${UNKNOWN_LAPSE_PREFIX}|${PEER_RUN_LAPSE_PREFIX})`,
 );
 
 const REASON_PATTERNS: ReadonlyArray<readonly [AdviceKind, RegExp]> = [
