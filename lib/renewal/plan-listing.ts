@@ -210,11 +210,15 @@ export async function listAndPlan(
   const asked = [...buying, ...plan.upcoming.map((u) => u.domain)];
   const [firstBook, balanceRead] = await Promise.all([
     collectPrices(deps, policy, asked),
-    buying.length > 0 ? readBalance(deps, policy) : Promise.resolve(undefined),
+    // Announced renewals too: TopUpNeeded warns for them while their notice runs, not on the day they are due
+    // (review 2026-12-07: a week's warning lost).
+    buying.length > 0 || plan.upcoming.length > 0 ? readBalance(deps, policy) : Promise.resolve(undefined),
   ]);
   // Sent and not charged yet, as of now: an overlapping run may have sent since the open batches were read at the
-  // start (review 2026-12-03: two runs spent the same balance). One more read, only when a balance was read.
-  const sentSince = balanceRead?.state === 'read' ? await deps.ledger.listOpenBatches() : open;
+  // start (review 2026-12-03: two runs spent the same balance). One more read, only when a balance was read, with
+  // what the first read still showed unsettled: an entry check settled between the two may have been charged after
+  // the balance was read (review 2026-12-07: its money was spent again).
+  const sentSince = balanceRead?.state === 'read' ? unsettledInEither(open, await deps.ledger.listOpenBatches()) : open;
   // This run's own intents, taken ahead from its draft, are the spend its money pass decides: told by the attempt ids
   // this process wrote (runRenew's runClaims). Lambda may deliver one event twice under one request id: by run id,
   // the second delivery left out the first's orders, sent or not, and spent the balance again (review 2026-12-07).
@@ -385,6 +389,8 @@ export function committedSpend(
   nowMs: number,
   perYear: (domain: string) => Money | undefined = () => undefined,
   drafted: ReadonlySet<string> = new Set(),
+  /** Batches sent before UNCHARGED_SEND_DAYS whose task is known not to have run yet: still counted. */
+  stillQueued: ReadonlySet<string> = new Set(),
 ): { committed: Money; unpriced: string[] } {
   let minor = 0;
   const unpriced: string[] = [];
@@ -392,7 +398,7 @@ export function committedSpend(
   for (const b of open) {
     if (b.status === 'CLOSED') continue;
     if (b.submitStartedAtMs !== undefined) {
-      if (b.submitStartedAtMs < since) continue;
+      if (b.submitStartedAtMs < since && !stillQueued.has(b.batchId)) continue;
       for (const e of b.entries) if (!e.outcome && e.price?.currency === currency) minor += e.price.minor;
     } else if (isUnsentIntent(b, nowMs)) {
       for (const e of b.entries) {
@@ -406,8 +412,13 @@ export function committedSpend(
   return { committed: { minor, currency }, unpriced };
 }
 
-/** Days after its submit start that a sent batch's money is taken as charged (or its order failed) by now. */
+/**
+ * Days after its submit start that a sent batch's money is taken as charged (or its order failed) by now, unless
+ * its task is known not to have run (no ran-task mark), up to QUEUED_SEND_DAYS: a task queued 8 days was dropped at
+ * 7 and its money spent again (review 2026-12-07).
+ */
 const UNCHARGED_SEND_DAYS = 7;
+const QUEUED_SEND_DAYS = 30;
 
 /** The claim keys of a plan's renew decisions. */
 function draftedKeys(plan: Plan): Set<string> {
@@ -428,7 +439,7 @@ function draftedKeys(plan: Plan): Set<string> {
  * @param nowMs epoch ms
  */
 async function readCommitted(
-  deps: Pick<JobDeps, 'registrar' | 'log'>,
+  deps: Pick<JobDeps, 'registrar' | 'log' | 'ledger'>,
   policy: Policy,
   balance: Extract<BalanceReading, { state: 'read' }>,
   others: readonly Batch[],
@@ -451,10 +462,18 @@ async function readCommitted(
         )
       : undefined;
   const perYear = (domain: string) => (book.prices.get(domain) ?? more?.prices.get(domain))?.perYear;
+  const stillQueued = await readStillQueued(deps, others, nowMs);
   const cap = policyAmount(policy, policy.limits.maxPricePerDomain, 'limits.maxPricePerDomain');
   const warned = new Set<string>();
   return (kept) => {
-    const { committed: priced, unpriced } = committedSpend(others, policy.money.currency, nowMs, perYear, kept);
+    const { committed: priced, unpriced } = committedSpend(
+      others,
+      policy.money.currency,
+      nowMs,
+      perYear,
+      kept,
+      stillQueued,
+    );
     const fresh = unpriced.filter((d) => !warned.has(d));
     for (const d of fresh) warned.add(d);
     if (fresh.length > 0)
@@ -595,4 +614,57 @@ async function planWithLedger(
     }
   }
   return inFlight.size === 0 && notices.size === 0 ? draft : planRenewals({ ...base, inFlight, notices });
+}
+
+/**
+ * The open batches of the read after the balance, with the entries the read before it still showed unsettled: an
+ * entry settled (or a batch closed) between the two reads may have been charged after the balance was read. One
+ * charged before it is then counted twice, which only holds back more.
+ */
+export function unsettledInEither(before: readonly Batch[], after: readonly Batch[]): Batch[] {
+  const later = new Map(after.map((b) => [b.batchId, b]));
+  const merged: Batch[] = [];
+  for (const b of before) {
+    if (b.status === 'CLOSED' || b.submitStartedAtMs === undefined) continue;
+    const now = later.get(b.batchId);
+    later.delete(b.batchId);
+    const openThen = new Set(b.entries.filter((e) => !e.outcome).map((e) => e.domain));
+    if (!now || now.status === 'CLOSED') {
+      merged.push({ ...b, entries: b.entries.filter((e) => !e.outcome) });
+      continue;
+    }
+    merged.push({
+      ...now,
+      entries: now.entries.map((e) => {
+        if (!openThen.has(e.domain) || !e.outcome) return e;
+        const { outcome: _settled, ...open } = e;
+        return open;
+      }),
+    });
+  }
+  return [...merged, ...later.values()];
+}
+
+/**
+ * The batches sent UNCHARGED_SEND_DAYS to QUEUED_SEND_DAYS ago whose task has no ran-task mark (check puts it once the
+ * task's rows have run): not charged yet, so still counted. Unread marks count every such batch.
+ */
+async function readStillQueued(
+  deps: Pick<JobDeps, 'ledger'>,
+  open: readonly Batch[],
+  nowMs: number,
+): Promise<Set<string>> {
+  const old = open.filter(
+    (b) =>
+      b.status !== 'CLOSED' &&
+      b.taskNo !== undefined &&
+      b.submitStartedAtMs !== undefined &&
+      b.submitStartedAtMs < nowMs - UNCHARGED_SEND_DAYS * DAY_MS &&
+      b.submitStartedAtMs >= nowMs - QUEUED_SEND_DAYS * DAY_MS,
+  );
+  if (old.length === 0) return new Set();
+  const ran = await deps.ledger
+    .getMarks(old.map((b) => ranTaskMark(b.taskNo ?? '')))
+    .catch(() => new Map<string, number>());
+  return new Set(old.filter((b) => !ran.has(ranTaskMark(b.taskNo ?? ''))).map((b) => b.batchId));
 }
