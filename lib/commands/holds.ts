@@ -1,4 +1,10 @@
-import { isEveryAccountUnread, openAccountLedgers, sayNoLedger, unreadLedgerWarning } from '../compose/account-ledgers';
+import {
+  describeUnseenAccounts,
+  isEveryAccountUnread,
+  openAccountLedgers,
+  sayNoLedger,
+  unreadLedgerWarning,
+} from '../compose/account-ledgers';
 import type { Hold } from '../ledger/port';
 import { describeHoldEnd, isHoldExpired } from '../renewal/hold-time';
 import { parseFlags } from './args';
@@ -92,7 +98,12 @@ export const holdsCommand: Command = async (args, io) => {
     }
     const nowMs = Date.now();
     const unread = await isEveryAccountUnread(opened);
-    const warning = unread ? terminalLine(unreadLedgerWarning(opened.location, opened.shared)) : undefined;
+    const unseen = unread ? undefined : await describeUnseenAccounts(opened);
+    const warning = unread
+      ? terminalLine(unreadLedgerWarning(opened.location, opened.shared))
+      : unseen
+        ? terminalLine(unseen)
+        : undefined;
     if (flags.json) {
       if (warning) io.err(`autorenew holds: ${warning}`);
       io.out(terminalJson({ ...holdsToJson(holds, nowMs), ...(unread ? { renewRunsRecorded: false } : {}) }));

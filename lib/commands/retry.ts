@@ -1,5 +1,6 @@
 import {
   type AccountLedgers,
+  describeUnseenAccounts,
   isUnreadByRenewRuns,
   onlyAccount,
   openAccountLedgers,
@@ -114,7 +115,7 @@ export const retryCommand: Command = async (args, io) => {
         const live = claims.find((c) => c.status !== 'FAILED' && c.status !== 'RENEWED');
         io.out(
           terminalLine(
-            `${domain}: nothing to retry${claims.length === 0 ? ` (no renewal recorded${(await isUnreadByRenewRuns(ledger)) ? `; ${unreadLedgerWarning(opened.location, opened.shared)}` : ''})` : live ? ` (a renewal is ${live.status}: the check job settles it)` : ' (no failed attempts)'}${await describePeerFailures(opened.peers, domain)}`,
+            `${domain}: nothing to retry${claims.length === 0 ? ` (no renewal recorded${(await isUnreadByRenewRuns(ledger)) ? `; ${unreadLedgerWarning(opened.location, opened.shared)}` : await describeUnseenAccounts(opened).then((w) => (w ? `; ${w}` : ''))})` : live ? ` (a renewal is ${live.status}: the check job settles it)` : ' (no failed attempts)'}${await describePeerFailures(opened.peers, domain)}`,
           ),
         );
       }

@@ -1,5 +1,6 @@
 import {
   type AccountLedger,
+  describeUnseenAccounts,
   isEveryAccountUnread,
   openAccountLedgers,
   sayNoLedger,
@@ -61,8 +62,9 @@ export const statusCommand: Command = async (args, io) => {
     // "no renewal recorded" from a ledger no renew run reads sent a person to renew by hand what the renew runs'
     // own ledger had bought (review 2026-12-06, round 7).
     const unread = await isEveryAccountUnread(opened);
-    if (unread) {
-      const warning = terminalLine(unreadLedgerWarning(opened.location, opened.shared));
+    const unseen = unread ? undefined : await describeUnseenAccounts(opened);
+    if (unread || unseen) {
+      const warning = terminalLine(unseen ?? unreadLedgerWarning(opened.location, opened.shared));
       if (flags.json) io.err(`autorenew status: ${warning}`);
       else io.out(warning);
     }

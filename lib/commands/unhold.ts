@@ -1,4 +1,10 @@
-import { isUnreadByRenewRuns, onlyAccount, openAccountLedgers, unreadLedgerWarning } from '../compose/account-ledgers';
+import {
+  describeUnseenAccounts,
+  isUnreadByRenewRuns,
+  onlyAccount,
+  openAccountLedgers,
+  unreadLedgerWarning,
+} from '../compose/account-ledgers';
 import { InputError } from '../errors';
 import { parseFlagsAndArgs } from './args';
 import { parseDomainArgs } from './domain-args';
@@ -37,12 +43,15 @@ export const unholdCommand: Command = async (args, io) => {
   try {
     let removed = 0;
     const unread = await isUnreadByRenewRuns(ledger);
+    const unseen = unread ? undefined : await describeUnseenAccounts(opened);
     for (const domain of domains) {
       const had = await ledger.deleteHold(domain);
       if (had) removed++;
       const absent = unread
         ? `not held here, but ${unreadLedgerWarning(opened.location, opened.shared)}`
-        : 'was not held (nothing to remove)';
+        : unseen
+          ? `was not held here, but ${unseen}`
+          : 'was not held (nothing to remove)';
       io.out(terminalLine(`${domain}: ${had ? 'hold removed' : absent}`));
     }
     io.out(`unhold: ${removed} hold(s) removed${where}`);

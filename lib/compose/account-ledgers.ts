@@ -148,6 +148,22 @@ export async function isUnreadByRenewRuns(ledger: Ledger): Promise<boolean> {
   return (await ledger.lastRun('renew')) === undefined;
 }
 
+/**
+ * The stage's accounts this shell does not configure, from the last renew run record the Lambda wrote in an opened
+ * keyspace (RunRecord.accounts), as a warning; undefined when it sees them all. The README's way to add accounts keeps
+ * the original as the unnamed one: a shell without the stage's AUTORENEW_ACCOUNTS then read only it, and said "no
+ * renewal recorded" of a named account's purchase (review 2026-12-07).
+ */
+export async function describeUnseenAccounts(
+  opened: Pick<AccountLedgers, 'accounts' | 'config'>,
+): Promise<string | undefined> {
+  const configured = new Set(opened.config.accounts.map((a) => a.name));
+  const runs = await Promise.all(opened.accounts.map(({ ledger }) => ledger.lastRun('renew').catch(() => undefined)));
+  const unseen = [...new Set(runs.flatMap((r) => r?.accounts ?? []))].filter((name) => !configured.has(name));
+  if (unseen.length === 0) return undefined;
+  return `the stage's renew runs also serve account(s) ${unseen.map((n) => n || '(unnamed)').join(', ')}, which this shell does not configure: what is said here is of ${opened.accounts.map((a) => a.label).join(', ')} only; set AUTORENEW_ACCOUNTS as deployed and pass --account NAME`;
+}
+
 /** isUnreadByRenewRuns for every account the command opened (a read over all of them is unread only if each is). */
 export async function isEveryAccountUnread(opened: Pick<AccountLedgers, 'accounts'>): Promise<boolean> {
   return (await Promise.all(opened.accounts.map(({ ledger }) => isUnreadByRenewRuns(ledger)))).every(Boolean);

@@ -161,7 +161,10 @@ export async function prepareLambdaJob(
     ledgerFor: (account) =>
       asked.dryRun && !config.dryRun
         ? { ...ledgerFor(table, account), recordRun: async () => {} }
-        : ledgerFor(table, account),
+        : withDeploymentAccounts(
+            ledgerFor(table, account),
+            config.accounts.map((a) => a.name),
+          ),
     primary,
     clock: systemClock,
     log,
@@ -218,4 +221,13 @@ function lambdaPrimary(notifier: Notifier, config: Readonly<Config>, log: Logger
   // function's environment, every notice stayed in the log and no alarm fired).
   countError();
   return { publish: (message) => notifier.publish(message), recordsDelivery: false };
+}
+
+/**
+ * The ledger with each run record naming the deployment's accounts: a CLI read from a shell without the stage's
+ * AUTORENEW_ACCOUNTS then says which accounts it does not see, where it said "no renewal recorded" of a named
+ * account's purchase (review 2026-12-07).
+ */
+function withDeploymentAccounts(ledger: Ledger, accounts: readonly string[]): Ledger {
+  return { ...ledger, recordRun: (run) => ledger.recordRun({ ...run, accounts: [...accounts] }) };
 }

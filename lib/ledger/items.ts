@@ -407,6 +407,7 @@ export function toRunItem(run: RunRecord, writeId: string, ks: Keyspace = DEFAUL
     summary: { ...run.summary },
     error: run.error,
     endpoint: run.endpoint,
+    accounts: run.accounts ? [...run.accounts] : undefined,
   });
 }
 
@@ -584,5 +585,8 @@ export function fromRunItem(item: Item): RunRecord {
     >,
     ...optStr(item, 'error'),
     ...optStr(item, 'endpoint'),
+    ...(Array.isArray(item.accounts) && item.accounts.every((a) => typeof a === 'string')
+      ? { accounts: [...(item.accounts as string[])] }
+      : {}),
   };
 }

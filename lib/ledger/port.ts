@@ -188,6 +188,11 @@ export interface RunRecord {
    * account's renew runs: review 2026-12-06, round 6). Absent on the Lambda's records and older ones.
    */
   endpoint?: string;
+  /**
+   * The deployment's account names ('' the unnamed one), written by the Lambda's runs: a CLI read from a shell that
+   * configures fewer accounts is told which it does not see (review 2026-12-07). Absent on CLI and older records.
+   */
+  accounts?: string[];
 }
 
 export interface Ledger {

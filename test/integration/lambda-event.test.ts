@@ -69,6 +69,11 @@ describe('the renew function and its event', () => {
       dryRun: false,
       paid: ['due-main.com', 'due-second.com'],
     });
+    // Each run record names the deployment's accounts, for a CLI shell that configures fewer (review 2026-12-07).
+    expect((await lastRenewRuns()).map((r) => r?.accounts)).toEqual([
+      ['main', 'second'],
+      ['main', 'second'],
+    ]);
   });
 
   const envelope = {
