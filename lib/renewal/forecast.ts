@@ -7,6 +7,7 @@ import type { ListedDomain, Quote, QuoteSource } from '../registrar/port';
 import { addYearsUtc, DAY_MS } from './dates';
 import { isHoldExpired } from './hold-time';
 import { capYearsOf, GRACE_DAYS, graceDaysOf } from './plan';
+import { policyAmount } from './plan-money';
 import { findTablePrice } from './price-table';
 
 /** Longest forecast, months: ten years, the longest term a registrar sells. */
@@ -48,7 +49,8 @@ export interface ForecastRenewal {
   /** Price of the whole renewal (one-year price × years), absent when unpriced. */
   price?: Money;
   perYear?: Money;
-  source?: QuoteSource;
+  /** `assumed`: no source prices it; money.unpriced "renew" counts it at limits.maxPricePerDomain, as the job does. */
+  source?: QuoteSource | 'assumed';
   /** Why there is no price. */
   unpriced?: string;
 }
@@ -61,7 +63,10 @@ export type ForecastSkipReason =
   | 'redemption'
   | 'past-window'
   | 'at-max-term'
-  | 'held';
+  | 'held'
+  // What the renew job's money pass refuses per domain (plan-money.ts): not bought, so not in the totals.
+  | 'unpriced'
+  | 'over-price';
 
 export interface ForecastMonth {
   /** `YYYY-MM` (UTC). */
@@ -178,9 +183,13 @@ export function forecastRenewals(input: ForecastInput): Forecast {
     else if (settings.groupUnknown) skip('group-unknown');
     else if (!settings.renew) skip('opted-out');
     else if (nowMs - expiry > settings.daysAfterExpiry * DAY_MS) skip('past-window');
-    else if (domain.premium && !policy.limits.allowPremium) skip('premium');
+    else if ((domain.premium || input.quotes?.get(name)?.premium) && !policy.limits.allowPremium) skip('premium');
+    else if (!('perYear' in priceOf(domain, name, input)) && !buysUnpriced(domain, name, input)) skip('unpriced');
     else {
       const price = priceOf(domain, name, input);
+      // The money pass's per-domain rules (plan-money.ts): unpriced "renew" counts at maxPricePerDomain, a price
+      // above it is never bought (review 2026-12-07: the forecast listed and totalled both as the job's purchases).
+      const maxPrice = policyAmount(policy, policy.limits.maxPricePerDomain, 'limits.maxPricePerDomain');
       let exp = expiry;
       const hold = holds.get(name);
       for (let cycle = 0; ; cycle++) {
@@ -201,6 +210,11 @@ export function forecastRenewals(input: ForecastInput): Forecast {
           if (cycle === 0) skip('at-max-term');
           break;
         }
+        const cost = 'perYear' in price ? timesMoney(price.perYear, years) : undefined;
+        if (cost && maxPrice && cost.minor > maxPrice.minor) {
+          skipped.push({ domain: name, expiresAtMs: exp, reason: 'over-price' });
+          break;
+        }
         renewals.push({
           domain: name,
           ...(settings.rule !== undefined ? { rule: settings.rule } : {}),
@@ -210,8 +224,10 @@ export function forecastRenewals(input: ForecastInput): Forecast {
           years,
           cycle,
           ...('perYear' in price
-            ? { price: timesMoney(price.perYear, years), perYear: price.perYear, source: price.source }
-            : { unpriced: price.unpriced }),
+            ? { price: cost as Money, perYear: price.perYear, source: price.source }
+            : maxPrice
+              ? { price: maxPrice, source: 'assumed' as const, unpriced: price.unpriced }
+              : { unpriced: price.unpriced }),
         });
         exp = addYearsUtc(exp, years);
       }
@@ -240,4 +256,13 @@ export function forecastRenewals(input: ForecastInput): Forecast {
     }
   }
   return { nowMs, fromMs: nowMs, toMs, currency, months: buckets, renewals, total, unpriced, skipped };
+}
+
+/**
+ * Whether the renew job buys this domain without a price (plan-money.ts): only with money.unpriced "renew", and never
+ * a name that may be premium or whose stated price could not be used.
+ */
+function buysUnpriced(domain: ListedDomain, name: string, input: ForecastInput): boolean {
+  const mayBePremium = domain.premium || domain.premiumUnstated || input.quotes?.get(name)?.premium === true;
+  return input.policy.money.unpriced === 'renew' && !mayBePremium && !input.unusable?.has(name);
 }

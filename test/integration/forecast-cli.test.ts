@@ -70,7 +70,7 @@ describe('autorenew forecast against the sandbox', () => {
       JSON.stringify({
         version: 1,
         window: { daysBeforeExpiry: 30 },
-        money: { currency: 'CNY', priceTable: { com: '79.00', cn: 35, 'com.cn': '29.90' } },
+        money: { currency: 'CNY', priceTable: { com: '79.00', cn: 35, 'com.cn': '29.90' }, unpriced: 'renew' },
         rules: [
           { name: 'no', match: ['skip.com'], renew: false },
           { name: 'brands', match: ['brand.*'], years: 3 },

@@ -17,7 +17,8 @@ const BASE = {
   // No grace period: the cases below are written for a window that closes at expiry.
   window: { daysBeforeExpiry: 30, daysAfterExpiry: 0 },
   limits: { maxYearsAhead: 10 },
-  money: { currency: 'CNY', priceTable: { com: '79.00', cn: 35, 'com.cn': '29.9', net: '89.50' } },
+  // "renew": the job buys a name no source prices (counted 0 without maxPricePerDomain), so the forecast lists it.
+  money: { currency: 'CNY', priceTable: { com: '79.00', cn: 35, 'com.cn': '29.9', net: '89.50' }, unpriced: 'renew' },
 };
 
 function policy(fields: Record<string, unknown> = {}) {
@@ -207,10 +208,11 @@ describe('forecastRenewals', () => {
     expect(rows(f).map((r) => [r[0], r[4], r[5]])).toEqual([
       ['quoted.com', 6500, 'realtime'],
       ['gold.com', 1_000_000, 'checkdomain'],
-      ['silver.com', 'premium: no registrar quote, and the price table is for standard names', '-'],
       ['dollar.com', "quoted in USD, the policy's currency is CNY", '-'],
     ]);
-    expect(f.unpriced).toBe(2);
+    // A premium name without a quote is never bought unpriced (plan-money.ts): not a renewal of the forecast.
+    expect(f.skipped.map((s) => [s.domain, s.reason])).toEqual([['silver.com', 'unpriced']]);
+    expect(f.unpriced).toBe(1);
   });
 
   test('a name the registrar priced in a way that cannot be used is not priced from the table (price-unusable)', () => {
@@ -221,14 +223,9 @@ describe('forecastRenewals', () => {
       months: 12,
       unusable: new Map([['gold.com', 'QueryDomainRealTimePrice: answered 2 times, differently']]),
     });
-    expect(rows(f).map((r) => [r[0], r[4], r[5]])).toEqual([
-      [
-        'gold.com',
-        'the registrar stated a price that cannot be used (QueryDomainRealTimePrice: answered 2 times, differently)',
-        '-',
-      ],
-      ['plain.com', 7900, 'table'],
-    ]);
+    // Never bought (price-unusable): skipped, not a renewal of the forecast.
+    expect(rows(f).map((r) => [r[0], r[4], r[5]])).toEqual([['plain.com', 7900, 'table']]);
+    expect(f.skipped.map((s) => [s.domain, s.reason])).toEqual([['gold.com', 'unpriced']]);
   });
 
   test('totals: every month and the whole equal the exact sum of their renewals’ prices (integer minor units)', () => {
