@@ -11,6 +11,7 @@ import { formatIssue, loadPolicyFile } from '../policy/load';
 import { resolveRule } from '../policy/match';
 import type { Policy } from '../policy/schema';
 import { redact } from '../redact';
+import { isNotInAccount } from '../registrar/not-in-account';
 import type { ListedDomain, Registrar } from '../registrar/port';
 import { quoteOptionsOf } from '../renewal/pricing';
 import { type AlibabaAccess, selectSecretId } from '../secrets';
@@ -186,6 +187,39 @@ async function credentialChecks(
       (t) => `${t.length} task(s) in the last day`,
     );
     checks.push(tasks.check);
+    // The reads check makes of every batch: the rows of a task, and a domain's expiry. Unprobed, a key refused them
+    // passed doctor, bought, and check could confirm nothing (review 2026-12-07). A made-up name or TaskNo when the
+    // account has none to read: anything but a RAM refusal says the action is permitted.
+    const known = list.value?.[0]?.domainName;
+    checks.push(
+      (
+        await probe(
+          `QueryDomainByDomainName${who}`,
+          'QueryDomainByDomainName',
+          () =>
+            registrar.getDomain(known ?? 'autorenew-doctor-probe.com').catch((err: unknown) => {
+              if (known === undefined && isNotInAccount(err)) return undefined;
+              throw err;
+            }),
+          () => (known ? `looked up ${known}` : 'looked up a name not in the account'),
+        )
+      ).check,
+    );
+    const taskNo = tasks.value?.[0]?.taskNo;
+    checks.push(
+      (
+        await probe(
+          `QueryTaskDetailList${who}`,
+          'QueryTaskDetailList',
+          () =>
+            registrar.listTaskDetails(taskNo ?? 'autorenew-doctor-probe').catch((err: unknown) => {
+              if (taskNo === undefined && !forbiddenAction(err) && !(err instanceof AuthRejectedError)) return [];
+              throw err;
+            }),
+          (rows) => (taskNo ? `${rows.length} row(s) of task ${taskNo}` : 'read a made-up task'),
+        )
+      ).check,
+    );
     if (access === 'buy') checks.push(...(await moneyChecks(config, provider, policy, list.value)));
   }
   if (checks.some((c) => c.name.startsWith('QueryDomainList') && c.status === 'ok'))

@@ -76,6 +76,9 @@ describe('autorenew doctor (subprocess against the sandbox)', () => {
       'ok    credentials: resolved from ALIBABA_CLOUD_ACCESS_KEY_ID/_SECRET',
       'ok    QueryDomainList: QueryDomainList permitted: 8 domain(s) in the account',
       expect.stringMatching(/^ok {4}QueryTaskList: QueryTaskList permitted: \d+ task\(s\) in the last day$/),
+      // The reads check makes of every batch (review 2026-12-07).
+      expect.stringMatching(/^ok {4}QueryDomainByDomainName: QueryDomainByDomainName permitted: looked up \S+$/),
+      expect.stringMatching(/^ok {4}QueryTaskDetailList: QueryTaskDetailList permitted: /),
       // Money before the charge: the balance reads in the policy's currency, and the registrar prices a domain.
       'ok    balance: QueryAccountBalance permitted: 1000000000.00 CNY',
       'ok    prices: QueryDomainRealTimePrice / CheckDomain permitted: in-grace.cn costs 39.00 CNY a year (realtime)',
@@ -86,7 +89,7 @@ describe('autorenew doctor (subprocess against the sandbox)', () => {
       '      fix: check their match patterns and groups, and whether an earlier rule already takes those domains',
       // Doctor writes nothing: where there is no embedded ledger yet it says so and creates none (review 2026-12-07).
       expect.stringMatching(/^warn {2}ledger: no embedded ledger at .* yet: a renew run here starts an empty one/),
-      'doctor: 8 ok, 2 warning(s), 0 failed',
+      'doctor: 10 ok, 2 warning(s), 0 failed',
     ]);
     const requests = sandbox.state().requests;
     expect(requests.SaveBatchTaskForCreatingOrderRenew ?? 0).toBe(0);
