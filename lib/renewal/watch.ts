@@ -92,7 +92,13 @@ export async function watchListing(
   try {
     const [own, peers] = await Promise.all([deps.ledger.getClaims(keys), readPeerClaims(deps, keys)]);
     claimed = new Map([...peers.values()].map((c) => [c.domain, isLive(c) ? ('CLAIMED' as const) : c.status]));
-    for (const c of own) claimed.set(c.domain, c.status);
+    // A live claim in either account decides, then a renewal in either; only then the account's own status (its own
+    // failed attempt hid the peer's renewal in flight: review 2026-12-07).
+    for (const c of own) {
+      const peer = claimed.get(c.domain);
+      if (peer === 'CLAIMED' || (peer === 'RENEWED' && !isLive(c))) continue;
+      claimed.set(c.domain, isLive(c) ? 'CLAIMED' : c.status);
+    }
   } catch (err) {
     deps.log.warn('could not read the claims of renewals the listing stopped showing; none is looked up this run', {
       ...describeError(err),

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EXIT } from '../../lib/commands/io';
 import { type Sandbox, startSandbox } from '../../lib/sandbox';
+import type { SandboxRefusal } from '../../lib/sandbox/types';
 import { runCliInRepoInProcess as inProcess } from '../helpers/cli-process';
 import { createTestFixture, SANDBOX_NOW_MS } from '../helpers/sandbox-fixture';
 import { PROCESS_TEST_TIMEOUT_MS } from '../helpers/timeouts';
@@ -20,7 +21,7 @@ afterEach(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
-async function doctorWith(refusals: Record<string, string>) {
+async function doctorWith(refusals: Record<string, SandboxRefusal>) {
   sandbox = await startSandbox({ fixture: createTestFixture(), nowMs: SANDBOX_NOW_MS, faults: { refusals } });
   dir = await mkdtemp(join(tmpdir(), 'autorenew-doctor-probe-'));
   const policyFile = join(dir, 'policy.json');
