@@ -23,7 +23,7 @@ import { lapseWarningOf } from './will-lapse';
 /** Reasons of a listed domain this tool does not mean to buy: not watched. */
 const NOT_WATCHED: ReadonlySet<Reason> = new Set<Reason>(['not-due', 'opted-out', 'redemption', 'past-window']);
 
-/** Missing renewals looked up per run, soonest expiry first; the rest wait for the next run. */
+/** Missing renewals looked up per run, the longest unlooked first; the rest are named at the thresholds unlooked. */
 const MAX_LOOK_UPS = 20;
 
 export interface WatchStep {
@@ -64,7 +64,8 @@ export function nextWatch(current: readonly WatchEntry[], plan: Plan): WatchStep
  * The watch step of a live renew run: reads the list, looks up (at most MAX_LOOK_UPS, while `outOfTime` allows) the
  * watched renewals the listing no longer shows, stores the new list, and returns the lines to tell: a will-lapse line
  * at the usual thresholds for a domain still held at its expiry, one line for a domain that left the account.
- * Best effort: a failed read or write is logged, and the lines of what was found are still told.
+ * Best effort: a failed read of the list or of the claims is logged and tells nothing this run; a failed write is
+ * logged, and the lines of what was found are still told.
  */
 export async function watchListing(
   deps: Pick<JobDeps, 'ledger' | 'registrar' | 'log' | 'peerClaims' | 'runClaims'>,
@@ -84,9 +85,9 @@ export async function watchListing(
   const drop = new Set<string>();
   const lines: { outcome: DomainOutcome; mark: string }[] = [];
   // Bought by this tool (the listing no longer shows it because its expiry moved on): the claim says so, with no
-  // look-up; one in flight is check's to watch. Unread, every missing one is looked up.
-  // Another account's claim counts as this one's (two keys of one Alibaba account): one in flight there is not told
-  // "renew it by hand" (review 2026-12-07). Unread, nothing is looked up or told this run: the next run reads again.
+  // look-up; one in flight is check's to watch. Another account's claim counts as this one's (two keys of one
+  // Alibaba account): one in flight there is not told "renew it by hand" (review 2026-12-07). Unread, nothing is
+  // looked up or told this run: the next run reads again.
   const keys = missing.map((e) => ({ domain: e.domain, expiryMs: e.expiryMs }));
   let claimed: Map<string, Claim['status']>;
   try {
