@@ -59,7 +59,8 @@ afterEach(async () => {
   await dynamo?.stop();
 });
 
-const recordRenewRun = (ledger: Ledger, runId: string) =>
+/** A renew run record; `accounts`: as the stage's Lambda writes it, with the deployment's accounts. */
+const recordRenewRun = (ledger: Ledger, runId: string, accounts?: string[]) =>
   ledger.recordRun({
     job: 'renew',
     runId,
@@ -67,6 +68,7 @@ const recordRenewRun = (ledger: Ledger, runId: string) =>
     finishedAtMs: SANDBOX_NOW_MS + 60_000,
     ok: true,
     summary: { submitted: 1 },
+    ...(accounts ? { accounts } : {}),
   });
 
 it("status <domain> on the stage table, from a shell without the stage's accounts, warns that the keyspace is not the runs'", async () => {
@@ -99,4 +101,32 @@ it("unhold on the stage table, from a shell without the stage's accounts, does n
   expect(unhold.text).not.toMatch(/shop-old\.com: was not held \(nothing to remove\)/);
   expect(unhold.text).toMatch(/no renew run is recorded for this account in table/);
   expect((await shop.listHolds()).map((h) => h.domain)).toEqual(['shop-old.com']);
+});
+
+// The README's upgrade path to several accounts keeps the existing account as the unnamed one ("name": "") and adds
+// named ones: the unnamed keyspace has renew runs too, so the warning above was not given, and `status <domain>` said
+// "no renewal recorded" of a domain the stage's named account had just bought (review 2026-12-07, twenty-fifth
+// session). The Lambda's run records now name the deployment's accounts, and the CLI says which it does not see.
+it('status, holds, unhold and retry on a stage serving the unnamed account and a named one name the account this shell does not see', async () => {
+  const shop = opened.forAccount('shop');
+  await recordRenewRun(opened.ledger, 'lambda-today-default', ['', 'shop']);
+  await runRenew(stageDepsOn(sandbox, shop), {
+    policy: testPolicy({ limits: { maxAttempts: 3, retryAfterHours: 24 } }),
+    dryRun: false,
+    runId: 'lambda-today-shop',
+  });
+  await recordRenewRun(shop, 'lambda-today-shop', ['', 'shop']);
+  expect(sandbox.state().submissions.map((s) => s.domainName)).toEqual(['shop-brand.com']);
+
+  const unseen = /the stage's renew runs also serve account\(s\) shop, which this shell does not configure/;
+  const status = await cli('status', 'shop-brand.com');
+  expect(status.code).toBe(0);
+  expect(status.text).toMatch(unseen);
+  expect((await cli('holds')).text).toMatch(unseen);
+  expect((await cli('unhold', 'shop-brand.com')).text).toMatch(unseen);
+  expect((await cli('retry', 'shop-brand.com')).text).toMatch(unseen);
+  // A record without the deployment's accounts (a CLI run, an older version) adds no such warning.
+  await recordRenewRun(opened.ledger, 'cli');
+  await recordRenewRun(shop, 'cli');
+  expect((await cli('status', 'shop-brand.com')).text).not.toMatch(/also serve account/);
 });

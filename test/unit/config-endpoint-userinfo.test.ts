@@ -16,6 +16,10 @@ describe('an endpoint with a user or password in it', () => {
     ['AUTORENEW_ENDPOINT', 'https://ops:hunter2-pw@domain.aliyuncs.com:99999'],
     ['AUTORENEW_ENDPOINT', 'https://ops:hunter2-pw@domain aliyuncs.com'],
     ['AUTORENEW_BSS_ENDPOINT', 'https://ops:hunter2-pw@[business.aliyuncs.com'],
+    // A password with a "/" does not parse, and `[^/]*@` left it whole (review 2026-12-07, twenty-fifth session).
+    ['AUTORENEW_ENDPOINT', 'https://ops:hunter2/kQ2pZ7wVb@domain.aliyuncs.com'],
+    ['AUTORENEW_BSS_ENDPOINT', 'https://ops:hunter2/kQ2pZ7wVb@business.aliyuncs.com'],
+    ['AUTORENEW_ENDPOINT', 'http://ops:hunter2/kQ2pZ7wVb@127.0.0.1:9'],
   ])('%s=%s is refused without quoting the password', (name, value) => {
     let error: unknown;
     try {
@@ -25,8 +29,24 @@ describe('an endpoint with a user or password in it', () => {
     }
     expect(error).toBeInstanceOf(InputError);
     expect((error as Error).message).toContain(name);
-    expect((error as Error).message).toMatch(/user name or password|="https:\/\/\*\*\*@/);
+    expect((error as Error).message).toMatch(/user name or password|="https?:\/\/\*\*\*@/);
     expect((error as Error).message).not.toContain('hunter2');
+    expect((error as Error).message).not.toContain('kQ2pZ7wVb');
+  });
+
+  test('the same in an account of AUTORENEW_ACCOUNTS', () => {
+    let error: unknown;
+    try {
+      readConfig({
+        AUTORENEW_ACCOUNTS: JSON.stringify([
+          { name: 'cn-main', site: 'cn', endpoint: 'https://ops:hunter2/kQ2pZ7wVb@domain.aliyuncs.com' },
+        ]),
+      });
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(InputError);
+    expect((error as Error).message).not.toContain('kQ2pZ7wVb');
   });
 
   test('control: without one it is read', () => {
