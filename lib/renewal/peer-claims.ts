@@ -1,7 +1,8 @@
-import type { Claim, ClaimKey } from '../ledger/port';
+import { LEDGER_CONCURRENCY, mapWithLimit } from '../concurrency';
+import type { Claim, ClaimKey, Ledger } from '../ledger/port';
 import { isLive, NOT_SUBMITTED_CODE, RENEWED_ELSEWHERE_CODE } from './claims';
 import type { JobDeps } from './deps';
-import { dayStartsOf, isReadDifferently, isSameListedExpiry } from './expiry';
+import { dayStartsOf, isDayStart, isReadDifferently, isSameListedExpiry } from './expiry';
 import { claimKey } from './plan-types';
 
 /**
@@ -74,4 +75,45 @@ function rankOf(c: Claim): number {
  */
 function isShownRenewed(c: Claim): boolean {
   return c.status === 'FAILED' && c.code === RENEWED_ELSEWHERE_CODE;
+}
+
+/**
+ * The account's own claims of `listed` under another reading of the same cycle (the listed expiry cut to the day, or
+ * the exact one when the listing cuts it; a renewal read a little differently), keyed by the listed key's claimKey,
+ * by the peers' rule (readPeerClaims). The planner reads its own claims by the exact listed key: once a listing cut
+ * the expiry to the day, more than 2 days after our task ran, a renewed domain was bought again and a failed one
+ * retried past maxAttempts and its backoff (review 2026-12-07). The day-start keys by BatchGet; the whole domain
+ * (one Query) only for a listed reading that is itself a day start, whose exact readings cannot be listed.
+ * Throws when a read fails: nothing is bought on a guess.
+ */
+export async function readOwnOtherReadings(
+  ledger: Pick<Ledger, 'getClaims' | 'listClaimsForDomain'>,
+  runClaims: JobDeps['runClaims'],
+  listed: readonly ClaimKey[],
+): Promise<Map<string, Claim>> {
+  const found = new Map<string, Claim>();
+  if (listed.length === 0) return found;
+  const keys = listed.flatMap((d) => dayStartsOf(d.expiryMs).map((expiryMs) => ({ domain: d.domain, expiryMs })));
+  const whole = [...new Set(listed.filter((d) => isDayStart(d.expiryMs)).map((d) => d.domain))];
+  const [atKeys, ofDomains] = await Promise.all([
+    ledger.getClaims(keys),
+    mapWithLimit(whole, LEDGER_CONCURRENCY, (d) => ledger.listClaimsForDomain(d)).then((all) => all.flat()),
+  ]);
+  const byDomain = new Map<string, Claim[]>();
+  for (const c of [...atKeys, ...ofDomains]) {
+    if (c.status === 'FAILED' && c.code === NOT_SUBMITTED_CODE) continue;
+    if (runClaims?.isRunAttempt(c.attemptId)) continue;
+    byDomain.set(c.domain, [...(byDomain.get(c.domain) ?? []), c]);
+  }
+  for (const d of listed) {
+    for (const c of byDomain.get(d.domain) ?? []) {
+      if (c.expiryMs === d.expiryMs) continue; // the listed key's own claim: read by the caller
+      const same = isSameListedExpiry(d.expiryMs, c.expiryMs);
+      if (!same && !(isPeerInFlight(c) && isReadDifferently(d.expiryMs, c.expiryMs))) continue;
+      const key = claimKey(d.domain, d.expiryMs);
+      const kept = found.get(key);
+      if (!kept || rankOf(c) > rankOf(kept)) found.set(key, c);
+    }
+  }
+  return found;
 }

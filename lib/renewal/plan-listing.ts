@@ -12,7 +12,7 @@ import type { JobDeps } from './deps';
 import { isReadDifferently, RENEWED_TOLERANCE_MS } from './expiry';
 import { findRenewingElsewhere, queuedTaskMark, type RenewingElsewhere, ranTaskMark, taskNosOf } from './foreign-tasks';
 import { noticeDaysOf, readNotices } from './notice';
-import { readPeerClaims } from './peer-claims';
+import { readOwnOtherReadings, readPeerClaims } from './peer-claims';
 import { listingWindow, planRenewals } from './plan';
 import { applyMoney, type BalanceReading, policyAmount } from './plan-money';
 import { claimKey, type InFlightView, type Plan, type PlanMoney, type Reason } from './plan-types';
@@ -569,13 +569,12 @@ async function planWithLedger(
     .map((d) => ({ domain: d.domainName, expiryMs: d.expiresAtMs }));
   // Notices matter for what would be bought now and for what the notice announces ahead of its due date.
   const announced = noticeDaysOf(policy) > 0 ? [...candidates, ...draft.upcoming.map((u) => u.domain)] : [];
-  const [found, notices, peers] = await Promise.all([
+  const listedKeys = candidates.map((d) => ({ domain: d.domainName, expiryMs: d.expiresAtMs }));
+  const [found, notices, peers, ownOther] = await Promise.all([
     deps.ledger.getClaims(keys),
     readNotices(deps.ledger, announced),
-    readPeerClaims(
-      deps,
-      candidates.map((d) => ({ domain: d.domainName, expiryMs: d.expiresAtMs })),
-    ),
+    readPeerClaims(deps, listedKeys),
+    readOwnOtherReadings(deps.ledger, deps.runClaims, listedKeys),
   ]);
   for (const c of found) claims.set(claimKey(c.domain, c.expiryMs), c);
   if (record) {
@@ -587,7 +586,12 @@ async function planWithLedger(
   const inFlight = new Map<string, InFlightView>();
   for (const d of candidates) {
     const key = claimKey(d.domainName, d.expiresAtMs);
-    const view = viewOf(d.expiresAtMs, claims.get(key), live.get(d.domainName));
+    // Our own claim of this cycle under another reading (a listing that cut the expiry to the day): it decides, as the
+    // listed key's own would (review 2026-12-07: a renewed domain was bought again).
+    const other = claims.get(key) ? undefined : ownOther.get(key);
+    const view =
+      viewOf(d.expiresAtMs, claims.get(key), live.get(d.domainName)) ??
+      (other ? viewOf(other.expiryMs, other, undefined) : undefined);
     const peer = peers.get(key);
     const peerRead = peer && viewOf(d.expiresAtMs, peer, undefined);
     // Both failed: the stricter of the two decides (the higher attempt count, the later backoff), so one account's
