@@ -83,6 +83,7 @@ export async function watchListing(
   }
   const { next, missing } = nextWatch(current, plan);
   const drop = new Set<string>();
+  const gone = new Set<string>();
   const lines: { outcome: DomainOutcome; mark: string }[] = [];
   // Bought by this tool (the listing no longer shows it because its expiry moved on): the claim says so, with no
   // look-up; one in flight is check's to watch. Another account's claim counts as this one's (two keys of one
@@ -121,7 +122,7 @@ export async function watchListing(
     const daysLeft = daysUntil(entry.expiryMs, plan.nowMs);
     const r = { domain: entry.domain, expiryMs: entry.expiryMs, daysLeft, years: 0 };
     if (looked.size >= MAX_LOOK_UPS || outOfTime()) {
-      const warning = lapseWarningOf(
+      const warning = notListedLine(
         r,
         `not-listed: QueryDomainList no longer lists it (not looked up this run: ${toLookUp.length} such renewals, ${MAX_LOOK_UPS} looked up a run), so the renew job cannot buy it: look at the domain and its tasks in the console before renewing it by hand`,
       );
@@ -135,14 +136,16 @@ export async function watchListing(
         drop.add(entry.domain); // renewed (by us, or elsewhere): nothing more to watch
         continue;
       }
-      const warning = lapseWarningOf(
+      const warning = notListedLine(
         r,
         "not-listed: the account holds it at this expiry (QueryDomainByDomainName finds it), but QueryDomainList no longer lists it, so the renew job cannot buy it: check the key's RAM policy (a resource group?) and look at the domain and its tasks in the console before renewing it by hand",
       );
       if (warning) lines.push(warning);
     } catch (err) {
       if (isNotInAccount(err)) {
-        drop.add(entry.domain);
+        // Dropped only once its line is recorded (its mark written): dropped before, a digest that did not go out,
+        // or cut it for size, lost the line for good (review 2026-12-07).
+        gone.add(entry.domain);
         lines.push({
           mark: `gone#${entry.domain}#${entry.expiryMs}`,
           outcome: {
@@ -157,12 +160,19 @@ export async function watchListing(
         domain: entry.domain,
         ...describeError(err),
       });
-      const warning = lapseWarningOf(
+      const warning = notListedLine(
         r,
         'not-listed: QueryDomainList no longer lists it and its look-up failed, so the renew job cannot buy it: look at the domain and its tasks in the console before renewing it by hand',
       );
       if (warning) lines.push(warning);
     }
+  }
+  const sent = lines.length
+    ? await deps.ledger.getMarks(lines.map((l) => l.mark)).catch(() => new Map<string, number>())
+    : new Map<string, number>();
+  for (const domain of gone) {
+    const line = lines.find((l) => l.outcome.domain === domain && l.mark.startsWith('gone#'));
+    if (line && sent.has(line.mark)) drop.add(domain);
   }
   const stored = next
     .filter((e) => !drop.has(e.domain))
@@ -176,8 +186,6 @@ export async function watchListing(
   await deps.ledger
     .changeWatch((rival) => mergeWatch(rival, current, stored))
     .catch((err) => deps.log.warn('could not store the watch list; the next run tries again', describeError(err)));
-  if (lines.length === 0) return { outcomes: [], marks: [] };
-  const sent = await deps.ledger.getMarks(lines.map((l) => l.mark)).catch(() => new Map<string, number>());
   const told = lines.filter((l) => !sent.has(l.mark));
   return { outcomes: told.map((l) => l.outcome), marks: told.map((l) => ({ mark: l.mark, covers: [l.outcome] })) };
 }
@@ -208,4 +216,12 @@ function mergeWatch(
   const key = (list: readonly WatchEntry[]) =>
     JSON.stringify(fitWatch(list).map((e) => [e.domain, e.expiryMs, e.lookedAtMs ?? null]));
   return key(merged) === key(stored) ? undefined : merged;
+}
+
+/**
+ * A not-listed will-lapse line at the thresholds, under its own marks (`not-listed#...`): under the planner's
+ * `lapse#...` marks, a "held" line of the same threshold hid it for days (review 2026-12-07).
+ */
+function notListedLine(r: { domain: string; expiryMs: number; daysLeft: number; years: number }, reason: string) {
+  return lapseWarningOf(r, reason, false, 'not-listed');
 }

@@ -108,11 +108,13 @@ export function lapseWarningOf(
   r: { domain: string; expiryMs: number; daysLeft: number; years: number },
   reason: string,
   chosen = false,
+  /** The mark's namespace: another kind of line (the watch list's) is told on its own, not hidden by this one's. */
+  prefix = 'lapse',
 ): LapseWarning | undefined {
   const threshold = WILL_LAPSE_THRESHOLDS_DAYS.find((t) => r.daysLeft <= t);
   if (threshold === undefined) return undefined;
   return {
-    mark: `lapse#${r.domain}#${r.expiryMs}#${chosen ? threshold : stepOf(r.daysLeft)}`,
+    mark: `${prefix}#${r.domain}#${r.expiryMs}#${chosen ? threshold : stepOf(r.daysLeft)}`,
     outcome: {
       domain: r.domain,
       event: 'will-lapse',
