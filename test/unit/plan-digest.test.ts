@@ -133,6 +133,7 @@ describe('executeRenew with dryRun publishes the plan digest', () => {
           listOpenBatches: async () => [],
           listHolds: async () => [],
           getClaims: async () => [],
+          listClaimsForDomain: async () => [],
           getBatch: async () => undefined,
           getMarks: async () => new Set(),
           recordRun: async () => {},
