@@ -1,5 +1,10 @@
 import { type Account, labelOf, namesAccounts } from '../accounts';
-import { onlyAccount, openAccountLedgers, pickLedgerAccounts } from '../compose/account-ledgers';
+import {
+  describeUnseenAccounts,
+  onlyAccount,
+  openAccountLedgers,
+  pickLedgerAccounts,
+} from '../compose/account-ledgers';
 import { configForAccount } from '../compose/accounts';
 import { buildCredentials, buildUnpricedRegistrar } from '../compose/adapters';
 import type { Config } from '../config';
@@ -167,6 +172,10 @@ export const holdCommand: Command = async (args, io) => {
             { path: 'AUTORENEW_LEDGER_DIR' },
           );
     }
+    // The stage also serves accounts this shell does not configure (its unnamed account beside named ones): a hold
+    // here is only this keyspace's, and a domain of theirs is still bought (review 2026-12-07).
+    const unseen = await describeUnseenAccounts(opened);
+    if (unseen) io.err(terminalLine(`hold: ${unseen}; a hold here does not stop their renewals`));
     const whom = looked.whom;
     const notListed = new Set(looked.notListed.map((n) => n.domain));
     const before = new Map((await ledger.listHolds()).map((h) => [h.domain, h]));

@@ -125,6 +125,12 @@ it('status, holds, unhold and retry on a stage serving the unnamed account and a
   expect((await cli('holds')).text).toMatch(unseen);
   expect((await cli('unhold', 'shop-brand.com')).text).toMatch(unseen);
   expect((await cli('retry', 'shop-brand.com')).text).toMatch(unseen);
+  // hold writes to the unnamed keyspace: it says so, and that a domain of shop is not stopped by it (the names are not
+  // checked at the registrar: this shell has no Alibaba credentials).
+  const hold = await cli('hold', 'shop-brand.com');
+  expect(hold.code).toBe(0);
+  expect(hold.text).toMatch(unseen);
+  expect(hold.text).toMatch(/a hold here does not stop their renewals/);
   // A record without the deployment's accounts (a CLI run, an older version) adds no such warning.
   await recordRenewRun(opened.ledger, 'cli');
   await recordRenewRun(shop, 'cli');
