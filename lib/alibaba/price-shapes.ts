@@ -169,8 +169,9 @@ export function readRealtimePrice(item: RealtimePriceItem, currency: string): Pr
   if (item.avail === undefined || String(item.avail) !== '1') {
     return {
       why: `QueryDomainRealTimePrice: Avail ${item.avail ?? 'absent'}${item.reason ? ` (${item.reason})` : ''}`,
-      // Said not available (Avail present): the registrar's word on this name. Absent: an answer that says nothing.
-      ...(item.avail !== undefined ? stated : {}),
+      // Not said available, with a price stated: the registrar's word on what this name costs, Avail absent too (the
+      // SDK model has it optional; review 2026-12-07, twenty-sixth session: the table's 69 stood in for a stated 5 000).
+      ...stated,
     };
   }
   if (item.price === undefined) {

@@ -426,6 +426,14 @@ export const policySchema = withCustomCheck(policyShape, (policy, report) => {
       ['limits'],
       `money.unpriced "renew" with ${spendLimits.map((k) => `limits.${k}`).join(', ')} needs limits.maxPricePerDomain: each renewal no source prices is counted at it, and without it those limits would bound none of them; add maxPricePerDomain, or set money.unpriced to "skip"`,
     );
+  // Counted at 0, an unpriced renewal passes every money limit, as a table price of 0 would (M5; review 2026-12-07,
+  // twenty-sixth session: four went out past a 150 CNY run cap).
+  const maxPrice = policy.limits.maxPricePerDomain;
+  if (policy.money.unpriced === 'renew' && maxPrice !== undefined && Number(String(maxPrice).trim()) === 0)
+    report(
+      ['limits', 'maxPricePerDomain'],
+      `${describeValue(maxPrice)} with money.unpriced "renew": each renewal no source prices is counted at it, so every money limit would pass them at 0; write the most one renewal may cost, or set money.unpriced to "skip"`,
+    );
   for (const [tld, price] of Object.entries(policy.money.priceTable ?? {})) {
     checkAmount(price, ['money', 'priceTable', tld]);
     // A price of 0 would pass every money limit while the registrar charges the real price (M5).

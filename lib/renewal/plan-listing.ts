@@ -208,17 +208,25 @@ export async function listAndPlan(
   if (plan.totals.renew > 0) options.onDraft?.(plan);
   const buying = plan.decisions.filter((d) => d.action === 'renew').map((d) => d.domain);
   const asked = [...buying, ...plan.upcoming.map((u) => u.domain)];
+  let beforeBalance: readonly Batch[] = open;
   const [firstBook, balanceRead] = await Promise.all([
     collectPrices(deps, policy, asked),
     // Announced renewals too: TopUpNeeded warns for them while their notice runs, not on the day they are due
-    // (review 2026-12-07: a week's warning lost).
-    buying.length > 0 || plan.upcoming.length > 0 ? readBalance(deps, policy) : Promise.resolve(undefined),
+    // (review 2026-12-07: a week's warning lost). The open batches are read again right before the balance: one
+    // another run wrote since the listing, sent, charged and settled before the read after it, was in neither.
+    buying.length > 0 || plan.upcoming.length > 0
+      ? deps.ledger.listOpenBatches().then((batches) => {
+          beforeBalance = unsettledInEither(open, batches);
+          return readBalance(deps, policy);
+        })
+      : Promise.resolve(undefined),
   ]);
   // Sent and not charged yet, as of now: an overlapping run may have sent since the open batches were read at the
   // start (review 2026-12-03: two runs spent the same balance). One more read, only when a balance was read, with
-  // what the first read still showed unsettled: an entry check settled between the two may have been charged after
-  // the balance was read (review 2026-12-07: its money was spent again).
-  const sentSince = balanceRead?.state === 'read' ? unsettledInEither(open, await deps.ledger.listOpenBatches()) : open;
+  // what the reads before the balance still showed unsettled: an entry check settled meanwhile may have been charged
+  // after the balance was read (review 2026-12-07: its money was spent again).
+  const sentSince =
+    balanceRead?.state === 'read' ? unsettledInEither(beforeBalance, await deps.ledger.listOpenBatches()) : open;
   // This run's own intents, taken ahead from its draft, are the spend its money pass decides: told by the attempt ids
   // this process wrote (runRenew's runClaims). Lambda may deliver one event twice under one request id: by run id,
   // the second delivery left out the first's orders, sent or not, and spent the balance again (review 2026-12-07).
@@ -629,7 +637,9 @@ export function unsettledInEither(before: readonly Batch[], after: readonly Batc
   const later = new Map(after.map((b) => [b.batchId, b]));
   const merged: Batch[] = [];
   for (const b of before) {
-    if (b.status === 'CLOSED' || b.submitStartedAtMs === undefined) continue;
+    // An intent too: its run may send it, its task run (charged) and check settle it between the two reads (review
+    // 2026-12-07, twenty-sixth session). Gone or closed by then, it counts as the unsent intent it was read as.
+    if (b.status === 'CLOSED') continue;
     const now = later.get(b.batchId);
     later.delete(b.batchId);
     const openThen = new Set(b.entries.filter((e) => !e.outcome).map((e) => e.domain));

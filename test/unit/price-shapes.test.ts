@@ -49,7 +49,8 @@ describe('QueryDomainRealTimePrice answers', () => {
       why: 'QueryDomainRealTimePrice: Avail 0 (不可续费)',
       suspect: true,
     });
-    expect(readFirst(item({ Price: 69 }))).toEqual({ why: 'QueryDomainRealTimePrice: Avail absent' });
+    expect(readFirst(item({ Price: 69 }))).toEqual({ why: 'QueryDomainRealTimePrice: Avail absent', suspect: true });
+    expect(readFirst(item({}))).toEqual({ why: 'QueryDomainRealTimePrice: Avail absent' });
     expect(readFirst(item({ Avail: 1 }))).toEqual({ why: 'QueryDomainRealTimePrice: no Price' });
     // A stated price that cannot be used is `suspect`: never replaced by the policy table's.
     const suspect = (re: RegExp) => ({ why: expect.stringMatching(re), suspect: true });
