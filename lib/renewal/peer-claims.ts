@@ -84,14 +84,16 @@ function isShownRenewed(c: Claim): boolean {
  * the expiry to the day, more than 2 days after our task ran, a renewed domain was bought again and a failed one
  * retried past maxAttempts and its backoff (review 2026-12-07). The day-start keys by BatchGet; the whole domain
  * (one Query) only for a listed reading that is itself a day start, whose exact readings cannot be listed.
- * Throws when a read fails: nothing is bought on a guess.
+ * Every such claim of a key, the most telling first (live, then renewed, then the most attempts): with three readings
+ * (exact, UTC and UTC+8 day starts) one cycle's failures may lie under three keys, and all of them count
+ * (combineOwnReadings). Throws when a read fails: nothing is bought on a guess.
  */
 export async function readOwnOtherReadings(
   ledger: Pick<Ledger, 'getClaims' | 'listClaimsForDomain'>,
   runClaims: JobDeps['runClaims'],
   listed: readonly ClaimKey[],
-): Promise<Map<string, Claim>> {
-  const found = new Map<string, Claim>();
+): Promise<Map<string, Claim[]>> {
+  const found = new Map<string, Claim[]>();
   if (listed.length === 0) return found;
   const keys = listed.flatMap((d) => dayStartsOf(d.expiryMs).map((expiryMs) => ({ domain: d.domain, expiryMs })));
   const whole = [...new Set(listed.filter((d) => isDayStart(d.expiryMs)).map((d) => d.domain))];
@@ -111,9 +113,11 @@ export async function readOwnOtherReadings(
       const same = isSameListedExpiry(d.expiryMs, c.expiryMs);
       if (!same && !(isPeerInFlight(c) && isReadDifferently(d.expiryMs, c.expiryMs))) continue;
       const key = claimKey(d.domain, d.expiryMs);
-      const kept = found.get(key);
-      if (!kept || rankOf(c) > rankOf(kept)) found.set(key, c);
+      const kept = found.get(key) ?? [];
+      // One claim read twice (by its key and with its whole domain) counts once.
+      if (!kept.some((k) => k.expiryMs === c.expiryMs)) found.set(key, [...kept, c]);
     }
   }
+  for (const claims of found.values()) claims.sort((a, b) => rankOf(b) - rankOf(a));
   return found;
 }

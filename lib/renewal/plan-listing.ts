@@ -529,6 +529,23 @@ async function readBalance(
   return { state: 'read', availableCash: balance.availableCash };
 }
 
+/**
+ * The account's own views of one cycle, under the listed key and under other readings of its expiry (most telling
+ * first), as one: one that is not a failure decides (the listed key's first); all failures together are the cycle's
+ * failures, their attempts summed (each key counts only its own submissions) and the latest backoff kept.
+ */
+export function combineOwnReadings(
+  listed: InFlightView | undefined,
+  others: readonly (InFlightView | undefined)[],
+): InFlightView | undefined {
+  const views = [listed, ...others].filter((v): v is InFlightView => v !== undefined);
+  const [first, ...rest] = views;
+  if (!first) return undefined;
+  const standing = views.find((v) => v.status !== 'FAILED');
+  if (standing) return standing;
+  return rest.reduce((all, v) => ({ ...strictestFailure(all, v), attempts: all.attempts + v.attempts }), first);
+}
+
 /** Two FAILED views of one (domain, expiry) as one: the most attempts, the latest backoff, either's flags. */
 function strictestFailure(a: InFlightView, b: InFlightView): InFlightView {
   const next = Math.max(a.nextEligibleAtMs ?? Number.NEGATIVE_INFINITY, b.nextEligibleAtMs ?? Number.NEGATIVE_INFINITY);
@@ -594,12 +611,13 @@ async function planWithLedger(
   const inFlight = new Map<string, InFlightView>();
   for (const d of candidates) {
     const key = claimKey(d.domainName, d.expiresAtMs);
-    // Our own claim of this cycle under another reading (a listing that cut the expiry to the day): it decides, as the
-    // listed key's own would (review 2026-12-07: a renewed domain was bought again).
-    const other = claims.get(key) ? undefined : ownOther.get(key);
-    const view =
-      viewOf(d.expiresAtMs, claims.get(key), live.get(d.domainName)) ??
-      (other ? viewOf(other.expiryMs, other, undefined) : undefined);
+    // Our own claims of this cycle under other readings (a listing that cut the expiry to the day) decide with the
+    // listed key's own (review 2026-12-07: a renewed domain was bought again; then, a failure at the listed key hid
+    // the renewal under the other reading, and failures under two readings were retried past maxAttempts).
+    const view = combineOwnReadings(
+      viewOf(d.expiresAtMs, claims.get(key), live.get(d.domainName)),
+      (ownOther.get(key) ?? []).map((c) => viewOf(c.expiryMs, c, undefined)),
+    );
     const peer = peers.get(key);
     const peerRead = peer && viewOf(d.expiresAtMs, peer, undefined);
     // Both failed: the stricter of the two decides (the higher attempt count, the later backoff), so one account's
@@ -610,13 +628,13 @@ async function planWithLedger(
         : peerRead;
     // Another account's live or renewed claim outranks our own finished one: the claim an account released when
     // another account of its run took the domain (JobDeps.runClaims) made it due again here the next day.
-    if (view && !(view.status === 'FAILED' && peerView)) inFlight.set(key, view);
-    // Our own renewal of this cycle, its expiry read a little differently by a lagging listing: renewed, not due.
-    else if (
+    // Our own renewal of this cycle, its expiry read a little differently by a lagging listing: renewed, not due,
+    // whatever a failure (or release) under the listed key says (review 2026-12-07, twenty-sixth session).
+    const renewedByUs =
       elsewhere?.renewedByUs.has(d.domainName) ||
-      (renewedOpen.get(d.domainName) ?? []).some((e) => isReadDifferently(d.expiresAtMs, e))
-    )
-      inFlight.set(key, { status: 'RENEWED', attempts: 0 });
+      (renewedOpen.get(d.domainName) ?? []).some((e) => isReadDifferently(d.expiresAtMs, e));
+    if (view && !(view.status === 'FAILED' && (peerView || renewedByUs))) inFlight.set(key, view);
+    else if (renewedByUs) inFlight.set(key, { status: 'RENEWED', attempts: 0 });
     else {
       // Our own task's claim of this cycle whose row did not succeed: it decides, as the listed key's own would.
       const own = elsewhere?.ownCycle.get(d.domainName);
