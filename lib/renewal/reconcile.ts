@@ -93,7 +93,13 @@ export async function reconcileBatch(
     ...(batch.taskNo ? [batch.taskNo] : []),
     ...claims.filter((c) => c.batchId === batch.batchId && c.taskNo).map((c) => c.taskNo as string),
   ]);
-  if (seen.size === 1) return adopt(deps, batch, [...seen][0] as string, 'its TaskNo was recorded on the claims');
+  // A TaskNo the ledger knows as an earlier attempt's or another batch's cannot be this submit's task, whatever the
+  // paid call's error answer named: adopted, its old failed row closed the batch while this submit's own task waited
+  // in the queue, and the next run bought the domain again (review 2026-12-07, twenty-sixth session). The task list
+  // is searched instead; the batch is never released on an empty one, as the answer said a task was made.
+  const only = seen.size === 1 ? ([...seen][0] as string) : undefined;
+  const misnamed = only !== undefined && (await knownElsewhere(deps, batch)).has(only) ? only : undefined;
+  if (only !== undefined && !misnamed) return adopt(deps, batch, only, 'its TaskNo was recorded on the claims');
   if (seen.size > 1) return waitWithAlert(deps, batch, 'stuck', `several TaskNos recorded: ${[...seen].join(', ')}`);
 
   // Near the function's time limit the look-ups stop (one per entry or task, unbounded by the run's own check
@@ -178,6 +184,17 @@ export async function reconcileBatch(
     }
   }
   if (moved.length > 0) current = await recordMoved(deps, current, moved);
+  if (misnamed) {
+    // What reads renewed is settled; the rest waits for a person (close-batch once the task list shows no task of it).
+    if (renewed.size > 0) current = (await release(deps, current, [], renewed, 'settled')).batch;
+    if (current.status === 'CLOSED') return { kind: 'released', batch: current, released: 0 };
+    return waitWithAlert(
+      deps,
+      current,
+      'stuck',
+      `the paid call's error answer named TaskNo ${misnamed}, an earlier attempt's or another batch's task, and no task of this submit has shown in the task list: it may still be queued; look it up in the console task list before closing the batch`,
+    );
+  }
   log.warn('no task found for the unknown submit after the release rule held', {
     released: unchanged.length,
     renewed: renewed.size,

@@ -661,29 +661,75 @@ async function handleSubmitError(
   // message, the batch was released after a day while the task list had not shown the task yet, and the next run
   // bought the domain again (review 2026-12-07).
   const namedTaskNo = err instanceof AmbiguousOutcomeError ? err.context.taskNo : undefined;
+  const unknownOf = (b: Batch): Batch => ({
+    ...b,
+    status: 'UNKNOWN',
+    updatedAtMs: now,
+    error,
+    ...(namedTaskNo ? { taskNo: namedTaskNo } : {}),
+    pendingNotices: [...new Set([...b.pendingNotices, 'unknown' as const])],
+  });
   let unknown: Batch;
   try {
-    unknown = await deps.ledger.saveBatch({
-      ...batch,
-      status: 'UNKNOWN',
-      updatedAtMs: now,
-      error,
-      ...(namedTaskNo ? { taskNo: namedTaskNo } : {}),
-      pendingNotices: [...batch.pendingNotices, 'unknown'],
-    });
+    unknown = namedTaskNo
+      ? await saveNamedUnknown(deps, batch, unknownOf, namedTaskNo)
+      : await deps.ledger.saveBatch(unknownOf(batch));
   } catch (writeErr) {
     // After the paid call: never "failed before submitting", which could lead a person to renew it by hand while
     // the registrar holds the order. The durable submit start already makes check settle the batch as uncertain.
     log.error('submit outcome unknown and not recorded as such; check settles the batch from its submit start', {
       ...describeError(writeErr),
+      ...(namedTaskNo ? { taskNo: namedTaskNo } : {}),
       domains: batch.entries.map((e) => e.domain),
     });
+    // M2: the TaskNo the answer named goes onto the claims, where check adopts it, as a 2xx answer's does
+    // (recordTaskNo). Kept nowhere, the batch was released while the task waited in the queue, and the domain was
+    // bought again (review 2026-12-07, twenty-sixth session).
+    if (namedTaskNo) {
+      deps.metrics({ TaskNoNotRecorded: 1 });
+      await applyToClaims(deps, batch, (c) => (isLive(c) ? transitions.recordSubmit(c, namedTaskNo) : c)).catch(
+        (claimErr) =>
+          log.error('the TaskNo the error answer named is not recorded on the claims either; record it by hand', {
+            taskNo: namedTaskNo,
+            ...describeError(claimErr),
+          }),
+      );
+    }
     return { batchId: batch.batchId, status: 'unknown', domains: batch.entries.length, message, notRecorded: true };
   }
   await applyToClaims(deps, unknown, (c) => (isLive(c) ? transitions.markUnknown(c, message) : c)).catch((claimErr) =>
     log.warn('claims not marked UNKNOWN; they stay live under the UNKNOWN batch', describeError(claimErr)),
   );
   return { batchId: batch.batchId, status: 'unknown', domains: batch.entries.length, message };
+}
+
+/**
+ * The UNKNOWN batch with the TaskNo an error answer named, written as a 2xx answer's TaskNo is (recordSubmission):
+ * retried with backoff, and on a version conflict re-read (done when it already holds that TaskNo; re-applied to a
+ * batch still open). Throws when it cannot be written.
+ */
+async function saveNamedUnknown(
+  deps: JobDeps,
+  batch: Batch,
+  unknownOf: (b: Batch) => Batch,
+  taskNo: string,
+): Promise<Batch> {
+  let current = batch;
+  return retryWithBackoff(
+    async () => {
+      try {
+        return await deps.ledger.saveBatch(unknownOf(current));
+      } catch (err) {
+        if (err instanceof LedgerConflictError) {
+          const fresh = await deps.ledger.getBatch(current.batchId);
+          if (fresh?.taskNo === taskNo) return fresh;
+          if (fresh && fresh.status !== 'CLOSED') current = fresh;
+        }
+        throw err;
+      }
+    },
+    { attempts: 6, baseMs: 200, capMs: 5_000, sleep: deps.sleep },
+  );
 }
 
 /** Records a proven refusal: claims first (an attempt when final), then the batch, closed. Throws on a failed write. */
