@@ -282,10 +282,16 @@ function lapseNamed(selection: Selection, paging: ReadonlySet<NotifyEvent>): Pic
   return named ? { smsLapse: { expiryMs: named.oldExpiryMs, expired: isExpiredLine(named) } } : {};
 }
 
-/** Whether the SMS names a domain within WILL_LAPSE_SMS_DAYS of lapsing (or urgent): what pages first. */
+/**
+ * Whether the SMS names a domain within WILL_LAPSE_SMS_DAYS of lapsing (or urgent): what pages first, before a job
+ * error and before other accounts' lines. A paging line of any event close to its expiry counts: a stuck task 18 hours
+ * before the expiry is the only notice of an in-flight domain, and an error or another account's far failure took
+ * the SMS from it (review 2026-12-07, twenty-sixth session).
+ */
 function smsNamesLapse(selection: Selection, paging: ReadonlySet<NotifyEvent>): boolean {
   const problem = firstProblem(selection, paging);
-  return problem?.event === 'will-lapse' && lapsesSoonLine(problem) && selection.alerting.includes('will-lapse');
+  if (!problem || !paging.has(problem.event) || !selection.alerting.includes(problem.event)) return false;
+  return problem.event === 'will-lapse' ? lapsesSoonLine(problem) : isCloseLine(problem, selection.nowMs);
 }
 
 /**

@@ -62,7 +62,8 @@ export function describeMoney(money: PlanMoney | undefined, submittedCost?: numb
 
 /**
  * One `deferred` outcome per due domain not bought for money, soonest expiry first; the first carries the top-up
- * sentence. `mark` makes the alert once per UTC day for the same set of domains (runs can be more frequent).
+ * sentence. `mark` makes the alert once per UTC day for the same domains, reasons and top-up (runs can be more
+ * frequent).
  */
 export function collectMoneyNotices(plan: Plan): { outcomes: DomainOutcome[]; mark?: string } {
   const held = plan.decisions.filter((d) => d.action === 'skip' && MONEY_REASONS.includes(d.reason));
@@ -72,8 +73,14 @@ export function collectMoneyNotices(plan: Plan): { outcomes: DomainOutcome[]; ma
     const why = `${d.reason}: ${REASONS[d.reason]}`;
     return deferredOutcome(d, i === 0 && deferral ? `${deferral}; ${why}` : why);
   });
-  const names = outcomes.map((o) => `${o.domain}#${o.oldExpiryMs}`).join(',');
-  const digest = createHash('sha256').update(names).digest('hex').slice(0, 16);
+  // Why each is held and the top-up asked are part of it: a balance read that failed in the morning ("balance-unknown")
+  // hid the afternoon's "top up X before D" until the next UTC day, hours before the expiry (review 2026-12-07,
+  // twenty-sixth session).
+  const names = held.map((d) => `${d.domain.domainName}#${d.domain.expiresAtMs}#${d.reason}`).join(',');
+  const digest = createHash('sha256')
+    .update(`${names}|${deferral ?? ''}`)
+    .digest('hex')
+    .slice(0, 16);
   return { outcomes, mark: `deferred#${utcDay(plan.nowMs)}#${digest}` };
 }
 
