@@ -127,7 +127,7 @@ async function liveReport(deps: JobDeps, run: RenewRun): Promise<Report> {
           plan.nowMs,
         )
       : undefined;
-  const watched = watchedRead.status === 'fulfilled' ? watchedRead.value : { outcomes: [], marks: [] };
+  const watched = watchedRead.status === 'fulfilled' ? watchedRead.value : { outcomes: [], marks: [], notes: [] };
   const lines = withWatched(
     withHeldBack(selectRunLines(plan, sent), collectHeldBack(run.heldBack, plan.nowMs)),
     watched,
@@ -151,7 +151,7 @@ async function liveReport(deps: JobDeps, run: RenewRun): Promise<Report> {
           ...(summary.overBudget ? { overBudget: summary.overBudget } : {}),
           ...(summary.overMonthSpend ? { overMonthSpend: summary.overMonthSpend } : {}),
         },
-        notes: [...describeMoney(plan.money, submitted), ...describeUrgent(plan)],
+        notes: [...describeMoney(plan.money, submitted), ...describeUrgent(plan), ...watched.notes],
       },
     },
     // A digest that did not go out fails the run loudly (JobErrors): its batch lines stay pending for the next check,

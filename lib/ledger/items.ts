@@ -187,16 +187,23 @@ export function toWatchKey(ks: Keyspace = DEFAULT_KEYSPACE): ItemKey {
  */
 export const MAX_WATCH_BYTES = 350_000;
 
-/** The watch entries as stored: sorted by expiry, then name, cut to MAX_WATCH_BYTES (the soonest kept). */
-export function fitWatch(entries: readonly WatchEntry[]): WatchEntry[] {
+/**
+ * The watch entries as stored: sorted by expiry, then name, cut to MAX_WATCH_BYTES: the names in `first` (the
+ * renewals the listing no longer shows, the ones the list exists for) are kept before any other, then the soonest.
+ */
+export function fitWatch(entries: readonly WatchEntry[], first: ReadonlySet<string> = new Set()): WatchEntry[] {
+  const byExpiry = (a: WatchEntry, b: WatchEntry) =>
+    a.expiryMs - b.expiryMs || (a.domain < b.domain ? -1 : a.domain > b.domain ? 1 : 0);
   const sorted = [...entries]
     .map((e) => ({ ...e, domain: e.domain.toLowerCase() }))
-    .sort((a, b) => a.expiryMs - b.expiryMs || (a.domain < b.domain ? -1 : a.domain > b.domain ? 1 : 0));
+    .sort((a, b) => Number(!first.has(a.domain)) - Number(!first.has(b.domain)) || byExpiry(a, b));
   let bytes = 2;
-  return sorted.filter((e) => {
-    bytes += Buffer.byteLength(JSON.stringify(storedWatchEntry(e))) + 1;
-    return bytes <= MAX_WATCH_BYTES;
-  });
+  return sorted
+    .filter((e) => {
+      bytes += Buffer.byteLength(JSON.stringify(storedWatchEntry(e))) + 1;
+      return bytes <= MAX_WATCH_BYTES;
+    })
+    .sort(byExpiry);
 }
 
 function storedWatchEntry(e: WatchEntry): Item {

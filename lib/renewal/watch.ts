@@ -7,7 +7,7 @@ import { isLive } from './claims';
 import { DAY_MS, daysUntil, graceDaysOf } from './dates';
 import type { JobDeps } from './deps';
 import { isReadDifferently, isSameListedExpiry } from './expiry';
-import { readPeerClaims } from './peer-claims';
+import { readOwnOtherReadings, readPeerClaims } from './peer-claims';
 import type { Plan, Reason } from './plan-types';
 import type { LineMark } from './run-notices';
 import { lapseWarningOf } from './will-lapse';
@@ -71,7 +71,7 @@ export async function watchListing(
   deps: Pick<JobDeps, 'ledger' | 'registrar' | 'log' | 'peerClaims' | 'runClaims'>,
   plan: Plan,
   outOfTime: () => boolean,
-): Promise<{ outcomes: DomainOutcome[]; marks: LineMark[] }> {
+): Promise<{ outcomes: DomainOutcome[]; marks: LineMark[]; notes: string[] }> {
   let current: WatchEntry[];
   try {
     current = await deps.ledger.readWatch();
@@ -79,7 +79,7 @@ export async function watchListing(
     deps.log.warn('could not read the watch list; renewals the listing stopped showing are not looked up this run', {
       ...describeError(err),
     });
-    return { outcomes: [], marks: [] };
+    return { outcomes: [], marks: [], notes: [] };
   }
   const { next, missing } = nextWatch(current, plan);
   const drop = new Set<string>();
@@ -92,20 +92,27 @@ export async function watchListing(
   const keys = missing.map((e) => ({ domain: e.domain, expiryMs: e.expiryMs }));
   let claimed: Map<string, Claim['status']>;
   try {
-    const [own, peers] = await Promise.all([deps.ledger.getClaims(keys), readPeerClaims(deps, keys)]);
+    // The account's own claims under other readings of the expiry too: a renewal in flight at the exact expiry,
+    // watched under the day-cut reading a later listing showed, was told "renew it by hand" (review 2026-12-07,
+    // twenty-sixth session), as the planner's own read was fixed in 2053807.
+    const [own, peers, ownOther] = await Promise.all([
+      deps.ledger.getClaims(keys),
+      readPeerClaims(deps, keys),
+      readOwnOtherReadings(deps.ledger, deps.runClaims, keys),
+    ]);
     claimed = new Map([...peers.values()].map((c) => [c.domain, isLive(c) ? ('CLAIMED' as const) : c.status]));
-    // A live claim in either account decides, then a renewal in either; only then the account's own status (its own
-    // failed attempt hid the peer's renewal in flight: review 2026-12-07).
-    for (const c of own) {
-      const peer = claimed.get(c.domain);
-      if (peer === 'CLAIMED' || (peer === 'RENEWED' && !isLive(c))) continue;
+    // A live claim in either account, under any reading, decides, then a renewal; only then the account's own status
+    // (its own failed attempt hid the peer's renewal in flight: review 2026-12-07).
+    for (const c of [...own, ...[...ownOther.values()].flat()]) {
+      const was = claimed.get(c.domain);
+      if (was === 'CLAIMED' || (was === 'RENEWED' && !isLive(c))) continue;
       claimed.set(c.domain, isLive(c) ? 'CLAIMED' : c.status);
     }
   } catch (err) {
     deps.log.warn('could not read the claims of renewals the listing stopped showing; none is looked up this run', {
       ...describeError(err),
     });
-    return { outcomes: [], marks: [] };
+    return { outcomes: [], marks: [], notes: [] };
   }
   for (const e of missing) if (claimed.get(e.domain) === 'RENEWED') drop.add(e.domain);
   // The longest unlooked first, then the soonest expiry: a still-held one stays on the list, and with more than
@@ -174,20 +181,33 @@ export async function watchListing(
     const line = lines.find((l) => l.outcome.domain === domain && l.mark.startsWith('gone#'));
     if (line && sent.has(line.mark)) drop.add(domain);
   }
-  const stored = next
+  const whole = next
     .filter((e) => !drop.has(e.domain))
     .map((e) => (looked.has(e.domain) ? { ...e, lookedAtMs: plan.nowMs } : e));
-  const kept = fitWatch(stored).length;
-  if (kept < stored.length)
+  // Full, the renewals the listing no longer shows are kept first: a listed one is added again by the next run.
+  const stored = fitWatch(whole, new Set(missing.map((e) => e.domain)));
+  const kept = stored.length;
+  const notes: string[] = [];
+  if (kept < whole.length) {
     deps.log.warn('the watch list is full; the renewals expiring last are not watched this run', {
       watched: kept,
-      leftOut: stored.length - kept,
+      leftOut: whole.length - kept,
     });
+    // Told, not only logged: one of those the listing then stops showing is never named (review 2026-12-07,
+    // twenty-sixth session).
+    notes.push(
+      `Watch list full: ${whole.length - kept} of ${whole.length} renewals due or announced, those expiring last, are not watched this run; one of them the listing stops showing (a RAM policy scoped to a resource group, a listing filter) would not be named before it lapses. Check that QueryDomainList lists every domain of the account.`,
+    );
+  }
   await deps.ledger
     .changeWatch((rival) => mergeWatch(rival, current, stored))
     .catch((err) => deps.log.warn('could not store the watch list; the next run tries again', describeError(err)));
   const told = lines.filter((l) => !sent.has(l.mark));
-  return { outcomes: told.map((l) => l.outcome), marks: told.map((l) => ({ mark: l.mark, covers: [l.outcome] })) };
+  return {
+    outcomes: told.map((l) => l.outcome),
+    marks: told.map((l) => ({ mark: l.mark, covers: [l.outcome] })),
+    notes,
+  };
 }
 
 function lineOf(r: { domain: string; expiryMs: number; daysLeft: number }): DomainOutcome {

@@ -1,6 +1,7 @@
 import { LedgerError } from '../../lib/errors';
 import {
   computeExpiresAt,
+  fitWatch,
   fromBatchItem,
   fromClaimItem,
   fromRunItem,
@@ -200,3 +201,28 @@ function legacyLayout(item: Record<string, unknown>, entries: unknown[]): Record
   const { entriesJson: _json, ...rest } = item;
   return { ...rest, entries };
 }
+
+describe('the watch list cut to its item size (fitWatch)', () => {
+  const entry = (i: number) => ({
+    domain: `${'x'.repeat(60)}-${String(i).padStart(5, '0')}.com`,
+    expiryMs: 1_800_000_000_000 + i * 60_000,
+    seenAtMs: 1_790_000_000_000,
+  });
+  const many = Array.from({ length: 6_000 }, (_, i) => entry(i));
+
+  test('the soonest expiries are kept, sorted by expiry, within MAX_WATCH_BYTES', () => {
+    const kept = fitWatch(many);
+    expect(kept.length).toBeGreaterThan(1_000);
+    expect(kept.length).toBeLessThan(many.length);
+    expect(kept.map((e) => e.domain)).toEqual(many.slice(0, kept.length).map((e) => e.domain));
+  });
+
+  test('the names given first (renewals the listing no longer shows) are kept before any sooner one', () => {
+    const last = many[many.length - 1] as (typeof many)[number];
+    expect(fitWatch(many).map((e) => e.domain)).not.toContain(last.domain);
+    const kept = fitWatch(many, new Set([last.domain]));
+    expect(kept.map((e) => e.domain)).toContain(last.domain);
+    expect(kept.length).toBe(fitWatch(many).length);
+    expect(kept.at(-1)?.domain).toBe(last.domain); // still stored in expiry order
+  });
+});
