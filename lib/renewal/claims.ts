@@ -63,6 +63,11 @@ export function knownTaskNos(claim: Pick<Claim, 'taskNo' | 'previousTaskNos'>): 
   return [...(claim.taskNo ? [claim.taskNo] : []), ...(claim.previousTaskNos ?? [])];
 }
 
+/**
+ * The claim's TaskNo and earlier TaskNos once `taskNo` is its own (absent: as they are). Spread over {@link
+ * withoutTaskNos}: spread over the claim itself, an emptied `previousTaskNos` left the claim's old list in place, and
+ * the claim named one TaskNo both as its own and as an earlier attempt's (review 2026-12-07, twenty-sixth session).
+ */
 function withTaskNo(claim: Claim, taskNo: string | undefined): Pick<Claim, 'taskNo' | 'previousTaskNos'> {
   if (!taskNo) return { ...(claim.taskNo ? { taskNo: claim.taskNo } : {}), ...pick(claim) };
   const previous = new Set(knownTaskNos(claim));
@@ -77,6 +82,12 @@ function asPrevious(claim: Claim, taskNo: string): Pick<Claim, 'previousTaskNos'
 
 function pick(claim: Claim): Pick<Claim, 'previousTaskNos'> {
   return claim.previousTaskNos?.length ? { previousTaskNos: [...claim.previousTaskNos] } : {};
+}
+
+/** base() without the earlier TaskNos: for the states whose TaskNos withTaskNo writes. */
+function withoutTaskNos(claim: Claim): Claim {
+  const { previousTaskNos: _p, ...rest } = base(claim);
+  return rest;
 }
 
 /** Drops the fields of a finished state that must not survive into a new one. */
@@ -95,7 +106,11 @@ export const RETRY_AFTER_READ_MAX_MS = 12 * HOUR_MS;
 
 export const transitions = {
   /** The submit answered with a TaskNo: kept on the claim so adoption can never take this task for another key. */
-  recordSubmit: (c: Claim, taskNo: string): Claim => ({ ...base(c), status: 'SUBMITTED', ...withTaskNo(c, taskNo) }),
+  recordSubmit: (c: Claim, taskNo: string): Claim => ({
+    ...withoutTaskNos(c),
+    status: 'SUBMITTED',
+    ...withTaskNo(c, taskNo),
+  }),
   /**
    * The registrar refused the submit before executing it. A final refusal counts an attempt, except one of a batch
    * of several (`shared`): then it is not known whose fault it was, and the key is retried in a batch of its own.
@@ -161,7 +176,7 @@ export const transitions = {
   }),
   /** The new expiry was read back and is about old + years. */
   confirm: (c: Claim, o: { taskNo?: string; newExpiryMs: number }): Claim => ({
-    ...base(c),
+    ...withoutTaskNos(c),
     status: 'RENEWED',
     newExpiryMs: o.newExpiryMs,
     ...withTaskNo(c, o.taskNo),
@@ -169,7 +184,7 @@ export const transitions = {
   /** The submit's answer was lost or ambiguous: it may have been bought. */
   markUnknown: (c: Claim, message: string): Claim => ({ ...base(c), status: 'UNKNOWN', message }),
   /** Reconciliation found the one task the lost submit created. */
-  adopt: (c: Claim, taskNo: string): Claim => ({ ...base(c), status: 'SUBMITTED', ...withTaskNo(c, taskNo) }),
+  adopt: (c: Claim, taskNo: string): Claim => ({ ...withoutTaskNos(c), status: 'SUBMITTED', ...withTaskNo(c, taskNo) }),
   /** The release rule proved nothing was bought: claimable again at once, and not an attempt. */
   release: (c: Claim, o: { message: string; nowMs: number }): Claim => ({
     ...base(c),

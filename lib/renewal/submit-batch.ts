@@ -687,12 +687,19 @@ async function handleSubmitError(
     // bought again (review 2026-12-07, twenty-sixth session).
     if (namedTaskNo) {
       deps.metrics({ TaskNoNotRecorded: 1 });
-      await applyToClaims(deps, batch, (c) => (isLive(c) ? transitions.recordSubmit(c, namedTaskNo) : c)).catch(
-        (claimErr) =>
-          log.error('the TaskNo the error answer named is not recorded on the claims either; record it by hand', {
-            taskNo: namedTaskNo,
-            ...describeError(claimErr),
-          }),
+      // An earlier attempt's TaskNo stays listed as earlier: recorded as this submit's alone, reconcile adopted that
+      // old failed task and the domain was bought again (review 2026-12-07, twenty-sixth session).
+      const record = (c: Claim): Claim => {
+        const next = transitions.recordSubmit(c, namedTaskNo);
+        return c.previousTaskNos?.includes(namedTaskNo)
+          ? { ...next, previousTaskNos: [...new Set([...(next.previousTaskNos ?? []), namedTaskNo])] }
+          : next;
+      };
+      await applyToClaims(deps, batch, (c) => (isLive(c) ? record(c) : c)).catch((claimErr) =>
+        log.error('the TaskNo the error answer named is not recorded on the claims either; record it by hand', {
+          taskNo: namedTaskNo,
+          ...describeError(claimErr),
+        }),
       );
     }
     return { batchId: batch.batchId, status: 'unknown', domains: batch.entries.length, message, notRecorded: true };

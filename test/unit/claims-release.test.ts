@@ -280,4 +280,31 @@ describe('claim transitions and the takeover rule', () => {
     const refused = await ledger.claim({ ...request, batchId: 'b9', attemptId: 'a9', nowMs: T0 + 1000 * HOUR });
     expect(refused.ok).toBe(false);
   });
+
+  // A TaskNo taken as the claim's own leaves the earlier ones: with it the only earlier one, the claim kept it as both
+  // (an emptied list did not replace the old one), so no rule could tell its own task from an earlier attempt's
+  // (review 2026-12-07, twenty-sixth session).
+  test.each([
+    ['recordSubmit', (c: Claim) => transitions.recordSubmit(c, 'T-1')],
+    ['adopt', (c: Claim) => transitions.adopt(c, 'T-1')],
+    ['confirm', (c: Claim) => transitions.confirm(c, { taskNo: 'T-1', newExpiryMs: T0 + 400 * 86_400_000 })],
+  ])('%s with an earlier TaskNo as its own: named once, as its own', (_name, apply) => {
+    const claim: Claim = {
+      domain: 'k.com',
+      expiryMs: T0,
+      years: 1,
+      status: 'UNKNOWN',
+      batchId: 'b1',
+      attemptId: 'a1',
+      attempts: 1,
+      claimedAtMs: T0,
+      updatedAtMs: T0,
+      version: 2,
+      previousTaskNos: ['T-1'],
+    };
+    const one = apply(claim);
+    expect([one.taskNo, one.previousTaskNos]).toEqual(['T-1', undefined]);
+    const two = apply({ ...claim, previousTaskNos: ['T-0', 'T-1'] });
+    expect([two.taskNo, two.previousTaskNos]).toEqual(['T-1', ['T-0']]);
+  });
 });
