@@ -3,8 +3,10 @@ import { configForAccount } from '../compose/accounts';
 import { buildCredentials, buildRegistrar } from '../compose/adapters';
 import { readConfig } from '../config';
 import { InputError } from '../errors';
+import { formatDateTimeUtc } from '../notify/text/sanitize';
 import { closeBatchByHand } from '../renewal/close-batch';
-import { formatDateUtc } from '../renewal/dates';
+import { DAY_MS, formatDateUtc, HOUR_MS } from '../renewal/dates';
+import { storedLastBuyMs } from '../renewal/plan';
 import { parseFlagsAndArgs } from './args';
 import { type Command, EXIT } from './io';
 import { terminalLine } from './terminal-text';
@@ -63,7 +65,8 @@ export const closeBatchCommand: Command = async (args, io) => {
     const tasks = values['no-task-check']
       ? undefined
       : buildRegistrar(config, {}, buildCredentials(config, io.env, 'read', account));
-    const result = await closeBatchByHand(ledger, batchId, reason, Date.now(), values.yes === true, tasks);
+    const nowMs = Date.now();
+    const result = await closeBatchByHand(ledger, batchId, reason, nowMs, values.yes === true, tasks);
     if (!result.open) {
       io.out(terminalLine(`batch ${batchId}${where} is closed already; nothing to do`));
       return EXIT.ok;
@@ -83,7 +86,10 @@ export const closeBatchCommand: Command = async (args, io) => {
             ? 'no live claim left (settled elsewhere); nothing to release'
             : action === 'row-renewed'
               ? `its task's row says renewed: ${values.yes ? 'closed' : 'would be closed'} as renewed elsewhere, so no account buys this expiry again; \`autorenew retry ${entry.domain}\` if the console shows it was not renewed`
-              : `${values.yes ? 'released' : 'would be released'}; the next renew run buys it if it is due and not held`;
+              : storedLastBuyMs(entry) < nowMs + DAY_MS + HOUR_MS
+                ? // The next daily run may come after its last buying moment (review 2026-12-07, twenty-sixth session).
+                  `${values.yes ? 'released' : 'would be released'}; the next daily renew run may come after ${formatDateTimeUtc(storedLastBuyMs(entry))}, the last time this tool buys it: if its task is cancelled and the console shows the old expiry, renew it by hand in the console now`
+                : `${values.yes ? 'released' : 'would be released'}; the next renew run buys it if it is due and not held`;
       io.out(terminalLine(`${entry.domain} (expiry ${formatDateUtc(entry.expiryMs)}): ${what}`));
     }
     if (!values.yes) {

@@ -4,6 +4,7 @@ import type { Registrar, TaskInfo } from '../registrar/port';
 import { isLive, transitions } from './claims';
 import { DAY_MS } from './dates';
 import { hasNote, NOT_IN_ACCOUNT } from './entry-notes';
+import { readKnownElsewhere } from './known-tasks';
 import { rowsByDomain } from './task-rows';
 import { readTask } from './task-state';
 import { boundText, MAX_STORED_TEXT } from './text';
@@ -104,6 +105,16 @@ export async function closeBatchByHand(
   // review 2026-12-04), are read before anything is written.
   const carried = [...claimsOf.values()].flat().flatMap((c) => (isLive(c) && c.taskNo ? [c.taskNo] : []));
   const taskNos = new Set([...(batch.taskNo ? [batch.taskNo] : []), ...carried]);
+  // A TaskNo the ledger knows as an earlier attempt's or another batch's is not this submit's task (a paid call's
+  // error answer that named it: reconcile's `misnamed`): its finished rows said the close was safe while the submit's
+  // own task waited in the queue, and the next run bought the domain again (review 2026-12-07, twenty-sixth session).
+  const known = tasks && taskNos.size > 0 ? await readKnownElsewhere(ledger, batch) : new Set<string>();
+  const misnamed = [...taskNos].filter((t) => known.has(t));
+  if (misnamed.length > 0) {
+    throw new InputError(
+      `batch ${batchId} is not closed: its TaskNo ${misnamed.join(', ')} is an earlier attempt's or another batch's task (named by the paid call's error answer), so this submit's own task is not known and may still be queued. Let the check job settle it (it adopts the submit's task once the task list shows it); once the console task list shows no task of this submit, close with --no-task-check. Nothing was written`,
+    );
+  }
   const taskCheck = !tasks ? 'skipped' : taskNos.size > 0 ? 'read' : 'no-task';
   const rowRenewed = new Set<string>();
   if (tasks) {

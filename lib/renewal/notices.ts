@@ -116,14 +116,33 @@ export function outcomesForNotice(batch: Batch, notice: PendingNotice, nowMs: nu
           .filter(
             (e) => e.outcome === 'NOT_SUBMITTED' && (e.message === byHand || e.message?.endsWith(ROW_RENEWED_NOTE)),
           )
-          .map((e) => ({
-            ...base(e),
-            event: 'resolved',
-            reason:
-              e.message === byHand
-                ? `${byHand}; released, the next renew run buys it if it is due`
-                : (e.message ?? byHand),
-          }));
+          .flatMap((e): DomainOutcome[] => {
+            const released = e.message === byHand;
+            // Released within a day and an hour of its last buying moment: the next daily run may come after it, and
+            // "the next renew run buys it" was the last word before it lapsed (review 2026-12-07, twenty-sixth
+            // session), as for the reconciler's own late release below.
+            const late = released && storedLastBuyMs(e) < (batch.closedAtMs ?? nowMs) + DAY_MS + HOUR_MS;
+            const reason = !released
+              ? (e.message ?? byHand)
+              : late
+                ? `${byHand}; released`
+                : `${byHand}; released, the next renew run buys it if it is due`;
+            return [
+              { ...base(e), event: 'resolved', reason },
+              ...(late
+                ? [
+                    {
+                      ...base(e),
+                      event: 'will-lapse' as const,
+                      daysLeft: Math.floor((e.expiryMs - nowMs) / DAY_MS),
+                      urgent: true as const,
+                      reason:
+                        'released by hand, and the next daily renew run may come after the last time this tool buys it: if its task is cancelled and the console shows the old expiry, renew it by hand in the console now',
+                    },
+                  ]
+                : []),
+            ];
+          });
       }
       return batch.entries.flatMap((e): DomainOutcome[] => {
         // Released so late (check did not run for days, a task list that read short) that the next daily renew run

@@ -2,11 +2,12 @@ import type { Batch, BatchEntry, Claim } from '../ledger/port';
 import { describeError } from '../log';
 import type { Policy } from '../policy/schema';
 import type { TaskInfo } from '../registrar/port';
-import { applyToClaims, isLive, knownTaskNos, transitions } from './claims';
+import { applyToClaims, isLive, transitions } from './claims';
 import { DAY_MS, HOUR_MS } from './dates';
 import type { JobDeps } from './deps';
 import { judgeExpiry } from './expiry';
 import { isRenewalTask, JUST_RENEWED_MS, queuedTaskMark } from './foreign-tasks';
+import { readKnownElsewhere } from './known-tasks';
 import { storedLastBuyMs } from './plan';
 import { rowsByDomain } from './task-rows';
 import { createOutOfTime } from './time-margin';
@@ -98,7 +99,7 @@ export async function reconcileBatch(
   // in the queue, and the next run bought the domain again (review 2026-12-07, twenty-sixth session). The task list
   // is searched instead; the batch is never released on an empty one, as the answer said a task was made.
   const only = seen.size === 1 ? ([...seen][0] as string) : undefined;
-  const misnamed = only !== undefined && (await knownElsewhere(deps, batch)).has(only) ? only : undefined;
+  const misnamed = only !== undefined && (await readKnownElsewhere(deps.ledger, batch)).has(only) ? only : undefined;
   if (only !== undefined && !misnamed) return adopt(deps, batch, only, 'its TaskNo was recorded on the claims');
   if (seen.size > 1) return waitWithAlert(deps, batch, 'stuck', `several TaskNos recorded: ${[...seen].join(', ')}`);
 
@@ -106,7 +107,14 @@ export async function reconcileBatch(
   // between batches): the entries left stay open and the run still records and reports (review 2026-12-04: a big
   // batch touched by a finished task took the whole run every hour, and the run was killed before its digest).
   const outOfTime = createOutOfTime(deps);
-  const search = await searchTasks(deps, batch, startedAt, now, () => knownElsewhere(deps, batch), outOfTime);
+  const search = await searchTasks(
+    deps,
+    batch,
+    startedAt,
+    now,
+    () => readKnownElsewhere(deps.ledger, batch),
+    outOfTime,
+  );
   if (!search) return { kind: 'waiting', batch };
   // A domain released before the task showed is no longer held by this batch: adopted, the task would be skipped as
   // ours by the buying run's guard for other tasks while its row for that domain still waited, and the domain bought
@@ -237,28 +245,6 @@ async function readRenewed(
     }
   }
   return renewed;
-}
-
-/**
- * Every TaskNo the ledger knows for the batch's domains (any expiry), except this batch's own: never adoptable here.
- * One query per domain, so it is read only when the task list has renewal tasks to judge.
- */
-async function knownElsewhere(deps: JobDeps, batch: Batch): Promise<Set<string>> {
-  const known = new Set<string>();
-  for (const entry of batch.entries) {
-    for (const c of await deps.ledger.listClaimsForDomain(entry.domain)) {
-      if (c.batchId === batch.batchId) {
-        for (const t of c.previousTaskNos ?? []) known.add(t);
-        continue;
-      }
-      for (const t of knownTaskNos(c)) known.add(t);
-      if (!c.taskNo && isLive(c)) {
-        const other = await deps.ledger.getBatch(c.batchId);
-        if (other?.taskNo) known.add(other.taskNo);
-      }
-    }
-  }
-  return known;
 }
 
 async function searchTasks(

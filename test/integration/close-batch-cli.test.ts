@@ -8,8 +8,12 @@ import { runCliInProcess } from '../helpers/cli-process';
 import { withEmbeddedLedger } from '../helpers/embedded-ledger';
 
 // `autorenew close-batch` on an embedded ledger, in process (runCli, the entry point bin/autorenew.js calls).
-const EXPIRY = Date.UTC(2026, 0, 10);
-const NOW = Date.UTC(2026, 0, 1);
+// The command runs at the real time (Date.now()): the batch is two days old, the domain expires in 60 days, so the
+// next renew run can buy it (one whose last buying moment is too close is told to be renewed by hand: close-batch-late-release-promise).
+const DAY = 86_400_000;
+const EXPIRY = Math.floor(Date.now() / DAY) * DAY + 60 * DAY;
+const NOW = Date.now() - 2 * DAY;
+const EXPIRY_DAY = new Date(EXPIRY).toISOString().slice(0, 10);
 /** What the command says of a batch with no TaskNo (its submit's answer lost): nothing to read. */
 const NO_TASK =
   "batch b-stuck has no TaskNo (its submit's answer was lost): no task was read; the console task list is the only check";
@@ -48,7 +52,35 @@ describe('autorenew close-batch', () => {
       });
       const stored = await ledger.getBatch('b-stuck');
       if (stored) await ledger.saveBatch({ ...stored, status: 'UNKNOWN', pendingNotices: ['unknown'] });
+      // A second stuck batch whose domain's last buying moment is 10 hours away (lastBuyMs as a run stores it).
+      const late = { domain: 'late.com', expiryMs: Date.now() + 10 * 3_600_000, years: 1 };
+      const lateClaim = await ledger.claim({ ...late, batchId: 'b-late', attemptId: 'a2', nowMs: NOW, maxAttempts: 3 });
+      if (!lateClaim.ok) throw new Error('seed claim refused');
+      await ledger.saveClaim({ ...lateClaim.claim, status: 'UNKNOWN', message: 'answer lost' });
+      await ledger.putBatchIntent({
+        batchId: 'b-late',
+        runId: 'r',
+        attemptId: 'a2',
+        status: 'INTENT',
+        createdAtMs: NOW,
+        updatedAtMs: NOW,
+        entries: [{ ...late, permitPremium: false, lastBuyMs: late.expiryMs }],
+        pendingNotices: [],
+        sentNotices: [],
+      });
+      const storedLate = await ledger.getBatch('b-late');
+      if (storedLate) await ledger.saveBatch({ ...storedLate, status: 'UNKNOWN', pendingNotices: ['unknown'] });
     });
+  });
+
+  // The next daily renew run may come after its last buying moment: not promised to buy it (review 2026-12-07,
+  // twenty-sixth session).
+  it('a release close to the last buying moment says to renew by hand, not that the next run buys it', async () => {
+    const preview = await runCliInProcess(['close-batch', 'b-late', '--reason', 'task cancelled'], env());
+    expect(preview.stdout).toMatch(
+      /late\.com \(expiry [-\d]+\): would be released; the next daily renew run may come after .* UTC, the last time this tool buys it: .*renew it by hand in the console now/,
+    );
+    expect(preview.stdout).not.toMatch(/next renew run buys it/);
   });
 
   afterAll(async () => {
@@ -66,7 +98,7 @@ describe('autorenew close-batch', () => {
     const preview = await runCliInProcess(['close-batch', 'b-stuck', '--reason', 'transferred out'], env());
     expect(preview.code).toBe(EXIT.invalidInput);
     expect(preview.stdout).toBe(
-      `${NO_TASK}\ngone.com (expiry 2026-01-10): would be released; the next renew run buys it if it is due and not held\n`,
+      `${NO_TASK}\ngone.com (expiry ${EXPIRY_DAY}): would be released; the next renew run buys it if it is due and not held\n`,
     );
     expect(preview.stderr).toMatch(
       /batch b-stuck \(UNKNOWN\) was not closed: check the console task list, then add --yes/,
@@ -80,7 +112,7 @@ describe('autorenew close-batch', () => {
     expect(run.code).toBe(EXIT.ok);
     expect(run.stdout.split('\n')).toEqual([
       NO_TASK,
-      'gone.com (expiry 2026-01-10): released; the next renew run buys it if it is due and not held',
+      `gone.com (expiry ${EXPIRY_DAY}): released; the next renew run buys it if it is due and not held`,
       'close-batch: batch b-stuck closed, 1 renewal(s) released',
       '',
     ]);
