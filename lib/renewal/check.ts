@@ -420,10 +420,13 @@ async function markRan(deps: JobDeps, batches: readonly Batch[], log: JobDeps['l
  * late row's domain again.
  */
 function ranRows(progress: readonly CheckProgress[]): Batch[] {
-  return progress.flatMap(({ batch, details, taskMayRun }) => {
+  return progress.flatMap(({ batch, details, taskMayRun, unknownRows }) => {
     if (!details) return [];
     const states = batch.entries.filter((e) => !e.outcome).map((e) => details.get(e.domain)?.state);
-    const running = states.includes('waiting') || states.includes('executing');
+    // A row of an undocumented status may not have run: the mark would end the count of its money as committed (at 7
+    // days, not 30) while it may still be charged (review 2026-12-07, twenty-sixth session).
+    const odd = batch.entries.some((e) => !e.outcome && unknownRows?.has(e.domain));
+    const running = states.includes('waiting') || states.includes('executing') || odd;
     const ran = !running && !taskMayRun && (states.includes('success') || states.includes('failure'));
     return ran ? [batch] : [];
   });
@@ -722,6 +725,9 @@ async function recordResults(
   // by a later renew run, a second purchase if the row then succeeds. Until then it is pending (stuck alerts apply).
   // The same while readWhetherTaskMayRun says the task may still run one (a row lagging, or the task list not
   // showing the task finished).
+  // A row of an undocumented status does not hold a batch-mate's failure once the task list says the task finished
+  // (taskMayRun): held, the failure was never retried while that row stayed odd, and the domain lapsed
+  // (check-unexpected-row-status). Its own money still counts as committed (ranRows).
   const taskRunning =
     [...details.values()].some((d) => d.state === 'waiting' || d.state === 'executing') || task.taskMayRun;
   for (const entry of batch.entries) {
