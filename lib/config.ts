@@ -164,6 +164,24 @@ function readChosen(env: Env, name: string, fallback: string): string | undefine
   return readOptional(env, name);
 }
 
+/**
+ * AUTORENEW_TABLE, a table's name. DynamoDB takes its ARN too, but whether a table is a stage's (its hand runs then
+ * leave their notices to the stage's topic and record no renew run) is told by its name: by its ARN, a hand run
+ * marked a will-lapse line delivered to one terminal and posed as the stage's last renew run (review 2026-12-07,
+ * twenty-sixth session).
+ */
+function readTable(env: Env): string | undefined {
+  const table = readChosen(env, 'AUTORENEW_TABLE', 'the embedded ledger (AUTORENEW_LEDGER_DIR)');
+  if (table?.startsWith('arn:')) {
+    const name = table.slice(table.lastIndexOf('/') + 1);
+    throw new InputError(
+      `AUTORENEW_TABLE is an ARN: give the table's name${name && name !== table ? ` (${name})` : ''}, not its ARN`,
+      { path: 'AUTORENEW_TABLE' },
+    );
+  }
+  return table;
+}
+
 function readSite(env: Env): Site {
   const raw = readOptional(env, 'AUTORENEW_SITE') ?? 'cn';
   const site = SITES.find((s) => s === raw.toLowerCase());
@@ -230,7 +248,7 @@ export function readConfig(env: Env): Readonly<Config> {
   const optional = {
     secretId: readOptional(env, 'AUTORENEW_SECRET_ID'),
     readOnlySecretId: readOptional(env, 'AUTORENEW_READONLY_SECRET_ID'),
-    table: readChosen(env, 'AUTORENEW_TABLE', 'the embedded ledger (AUTORENEW_LEDGER_DIR)'),
+    table: readTable(env),
     dynamodbEndpoint: readOptional(env, 'AUTORENEW_DYNAMODB_ENDPOINT'),
     topicArn: readOptional(env, 'AUTORENEW_TOPIC_ARN'),
     clientIp: readOptional(env, 'AUTORENEW_CLIENT_IP'),

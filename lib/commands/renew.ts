@@ -101,7 +101,7 @@ export const renewCommand: Command = async (args, io) => {
     }
     const dryRun = !!flags['dry-run'] || rt.config.dryRun;
     if (!dryRun && rt.config.table !== undefined && !flags['no-run-check']) {
-      await refuseUnreadKeyspace(rt.jobs, rt.config.table);
+      await refuseUnreadKeyspace(rt.jobs, rt.config.table, new Set(rt.config.accounts.map((a) => a.name)));
     }
     const contextOf = (job: AccountJob) => ({ endpoint: job.config.endpoint, policy: job.policy });
     /** The plan each account's run must match before it buys (a saved or a confirmed one), by account label. */
@@ -228,9 +228,24 @@ export const renewCommand: Command = async (args, io) => {
  * the stage's named accounts, and bought what the scheduled run had claimed, and a held domain (review 2026-12-07;
  * `hold` has refused that shell since round 4). Before anything is listed or bought.
  */
-async function refuseUnreadKeyspace(jobs: readonly AccountJob[], table: string): Promise<void> {
+async function refuseUnreadKeyspace(
+  jobs: readonly AccountJob[],
+  table: string,
+  configured: ReadonlySet<string>,
+): Promise<void> {
   for (const job of jobs) {
-    if ((await job.deps.ledger.lastRun('renew')) !== undefined) continue;
+    const last = await job.deps.ledger.lastRun('renew');
+    // The stage serves accounts this shell does not configure (its unnamed account beside named ones, the README's
+    // way to add accounts): this shell's key may be one of theirs, listing their domains into this keyspace, blind to
+    // their claims, and it bought a renewal of theirs again (review 2026-12-07, twenty-sixth session).
+    const unseen = (last?.accounts ?? []).filter((name) => !configured.has(name));
+    if (unseen.length > 0) {
+      throw new InputError(
+        `the stage's renew runs on ${table} serve account(s) ${unseen.map((n) => n || '(unnamed)').join(', ')}, which this shell does not configure: this shell's key may be one of theirs, and this run would not see what their runs claimed, hold or spent. Set AUTORENEW_ACCOUNTS as deployed and pass --account NAME; nothing was bought`,
+        { path: 'AUTORENEW_ACCOUNTS' },
+      );
+    }
+    if (last !== undefined) continue;
     throw new InputError(
       `no renew run is recorded for account ${job.label} in ${table}: this run would not see what the stage's renew runs claimed, hold or spent, and could buy the same renewal again. If the stage serves several accounts (its Accounts output), set AUTORENEW_ACCOUNTS as deployed and pass --account NAME; before the first renew run on this table, pass --no-run-check; nothing was bought`,
       { path: '--account' },
