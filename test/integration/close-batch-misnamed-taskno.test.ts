@@ -1,7 +1,7 @@
-import { createHttpPost, type HttpPost } from '../../lib/http-post';
 import { closeBatchByHand } from '../../lib/renewal/close-batch';
 import { runRenew } from '../../lib/renewal/run-renew';
 import { checkOnce } from '../helpers/check-once';
+import { errorAnswerNamingTask } from '../helpers/paid-error-answer';
 import { staleBalance, startWorld, type World } from '../helpers/world';
 
 /**
@@ -16,28 +16,6 @@ import { staleBalance, startWorld, type World } from '../helpers/world';
 const NOW = Date.UTC(2026, 10, 29, 6, 0, 0);
 const DAY_MS = 86_400_000;
 const HOUR_MS = 3_600_000;
-const SUBMIT = 'SaveBatchTaskForCreatingOrderRenew';
-
-/** The second submit's answer (200, executed) rewritten to 500 InternalError naming the FIRST submit's TaskNo. */
-function secondAnswerNamesFirstTask(): { post: HttpPost; taskNos: string[] } {
-  const real = createHttpPost().post;
-  const taskNos: string[] = [];
-  const post: HttpPost = async (req) => {
-    const answer = await real(req);
-    if (!req.body.includes(`Action=${SUBMIT}`) || answer.status !== 200 || !answer.text) return answer;
-    const body = JSON.parse(answer.text) as { RequestId: string; TaskNo: string };
-    taskNos.push(body.TaskNo);
-    if (taskNos.length !== 2) return answer;
-    const text = JSON.stringify({
-      RequestId: body.RequestId,
-      Code: 'InternalError',
-      Message: 'test',
-      TaskNo: taskNos[0],
-    });
-    return { status: 500, header: answer.header, text };
-  };
-  return { post, taskNos };
-}
 
 describe("close-batch on an unknown batch that carries an earlier attempt's TaskNo", () => {
   let world: World;
@@ -45,7 +23,7 @@ describe("close-batch on an unknown batch that carries an earlier attempt's Task
 
   it("does not pass its task check on the earlier attempt's finished task while the submit's own task waits", async () => {
     const expiry = NOW + 10 * DAY_MS;
-    const { post, taskNos } = secondAnswerNamesFirstTask();
+    const { post, taskNos } = errorAnswerNamingTask(2, (t) => t[0] as string);
     world = await startWorld({
       sandbox: {
         nowMs: NOW,

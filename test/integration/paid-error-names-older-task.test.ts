@@ -1,6 +1,6 @@
-import { createHttpPost, type HttpPost } from '../../lib/http-post';
 import { runRenew } from '../../lib/renewal/run-renew';
 import { checkOnce } from '../helpers/check-once';
+import { errorAnswerNamingTask } from '../helpers/paid-error-answer';
 import { staleBalance, startWorld, type World } from '../helpers/world';
 
 /**
@@ -16,41 +16,6 @@ import { staleBalance, startWorld, type World } from '../helpers/world';
 const NOW = Date.UTC(2026, 10, 29, 6, 0, 0);
 const DAY_MS = 86_400_000;
 const HOUR_MS = 3_600_000;
-const SUBMIT = 'SaveBatchTaskForCreatingOrderRenew';
-
-/**
- * The second submit's answer (200, executed) rewritten to 500 InternalError naming the FIRST submit's TaskNo; with
- * `unsent`, the second submit never reaches the sandbox (no task made) and the same answer comes back.
- */
-function secondAnswerNamesFirstTask(unsent = false): { post: HttpPost; taskNos: string[] } {
-  const real = createHttpPost().post;
-  const taskNos: string[] = [];
-  const post: HttpPost = async (req) => {
-    if (unsent && taskNos.length === 1 && req.body.includes(`Action=${SUBMIT}`)) {
-      taskNos.push('never-made');
-      const text = JSON.stringify({
-        RequestId: 'R-unsent',
-        Code: 'InternalError',
-        Message: 'test',
-        TaskNo: taskNos[0],
-      });
-      return { status: 500, header: () => undefined, text };
-    }
-    const answer = await real(req);
-    if (!req.body.includes(`Action=${SUBMIT}`) || answer.status !== 200 || !answer.text) return answer;
-    const body = JSON.parse(answer.text) as { RequestId: string; TaskNo: string };
-    taskNos.push(body.TaskNo);
-    if (taskNos.length !== 2) return answer;
-    const text = JSON.stringify({
-      RequestId: body.RequestId,
-      Code: 'InternalError',
-      Message: 'test answer',
-      TaskNo: taskNos[0],
-    });
-    return { status: 500, header: answer.header, text };
-  };
-  return { post, taskNos };
-}
 
 describe("a paid-call error answer naming an earlier attempt's task", () => {
   let world: World;
@@ -58,7 +23,7 @@ describe("a paid-call error answer naming an earlier attempt's task", () => {
 
   it("is not adopted as this submit's task, and the domain is not bought again while the submit's own task waits", async () => {
     const expiry = NOW + 10 * DAY_MS;
-    const { post, taskNos } = secondAnswerNamesFirstTask();
+    const { post, taskNos } = errorAnswerNamingTask(2, (t) => t[0] as string);
     world = await startWorld({
       sandbox: {
         nowMs: NOW,
@@ -105,7 +70,7 @@ describe("a paid-call error answer naming an earlier attempt's task", () => {
 
   it('with no task of the submit in the task list, the batch is not released after the release rule: a person is told to look', async () => {
     const expiry = NOW + 10 * DAY_MS;
-    const { post, taskNos } = secondAnswerNamesFirstTask(true);
+    const { post, taskNos } = errorAnswerNamingTask(2, (t) => t[0] as string, { unsent: true });
     world = await startWorld({
       sandbox: {
         nowMs: NOW,

@@ -1,8 +1,8 @@
 import { LedgerError } from '../../lib/errors';
-import { createHttpPost, type HttpPost } from '../../lib/http-post';
 import type { Ledger } from '../../lib/ledger/port';
 import { runRenew } from '../../lib/renewal/run-renew';
 import { checkOnce } from '../helpers/check-once';
+import { errorAnswerNamingTask } from '../helpers/paid-error-answer';
 import { staleBalance, startWorld, type World } from '../helpers/world';
 
 /**
@@ -18,28 +18,6 @@ import { staleBalance, startWorld, type World } from '../helpers/world';
 const NOW = Date.UTC(2026, 10, 29, 6, 0, 0);
 const DAY_MS = 86_400_000;
 const HOUR_MS = 3_600_000;
-const SUBMIT = 'SaveBatchTaskForCreatingOrderRenew';
-
-/** The third submit's answer (200, executed) rewritten to 500 InternalError naming the SECOND submit's TaskNo. */
-function thirdAnswerNamesSecondTask(): { post: HttpPost; taskNos: string[] } {
-  const real = createHttpPost().post;
-  const taskNos: string[] = [];
-  const post: HttpPost = async (req) => {
-    const answer = await real(req);
-    if (!req.body.includes(`Action=${SUBMIT}`) || answer.status !== 200 || !answer.text) return answer;
-    const body = JSON.parse(answer.text) as { RequestId: string; TaskNo: string };
-    taskNos.push(body.TaskNo);
-    if (taskNos.length !== 3) return answer;
-    const text = JSON.stringify({
-      RequestId: body.RequestId,
-      Code: 'InternalError',
-      Message: 'test answer',
-      TaskNo: taskNos[1],
-    });
-    return { status: 500, header: answer.header, text };
-  };
-  return { post, taskNos };
-}
 
 /** Every saveBatch that writes UNKNOWN fails (a throttled table for the length of the retries). */
 function unknownWriteFails(inner: Ledger): Ledger {
@@ -58,7 +36,7 @@ describe("a paid-call error answer naming an earlier attempt's task, whose UNKNO
 
   it('is not adopted from the claims, and the domain is not bought again while the retry waits', async () => {
     const expiry = NOW + 10 * DAY_MS;
-    const { post, taskNos } = thirdAnswerNamesSecondTask();
+    const { post, taskNos } = errorAnswerNamingTask(3, (t) => t[1] as string);
     world = await startWorld({
       sandbox: {
         nowMs: NOW,

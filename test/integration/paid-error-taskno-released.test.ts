@@ -1,6 +1,6 @@
-import { createHttpPost, type HttpPost } from '../../lib/http-post';
 import { runRenew } from '../../lib/renewal/run-renew';
 import { checkOnce } from '../helpers/check-once';
+import { errorAnswerNamingTask } from '../helpers/paid-error-answer';
 import { duplicateSubmissions, startWorld, type World } from '../helpers/world';
 
 /**
@@ -15,28 +15,6 @@ import { duplicateSubmissions, startWorld, type World } from '../helpers/world';
 const NOW = Date.UTC(2026, 10, 29, 6, 0, 0);
 const DAY_MS = 86_400_000;
 const HOUR_MS = 3_600_000;
-const SUBMIT = 'SaveBatchTaskForCreatingOrderRenew';
-
-/** The first submit answer (200, executed) rewritten to 500 InternalError, keeping RequestId and TaskNo. */
-function errorNamingTask(): { post: HttpPost; taskNos: string[] } {
-  const real = createHttpPost().post;
-  const taskNos: string[] = [];
-  const post: HttpPost = async (req) => {
-    const answer = await real(req);
-    if (!req.body.includes(`Action=${SUBMIT}`) || answer.status !== 200 || !answer.text) return answer;
-    const body = JSON.parse(answer.text) as { RequestId: string; TaskNo: string };
-    taskNos.push(body.TaskNo);
-    if (taskNos.length > 1) return answer;
-    const text = JSON.stringify({
-      RequestId: body.RequestId,
-      Code: 'InternalError',
-      Message: 'test answer',
-      TaskNo: body.TaskNo,
-    });
-    return { status: 500, header: answer.header, text };
-  };
-  return { post, taskNos };
-}
 
 describe('a paid-call error answer that names its task, whose task the task list shows late', () => {
   let world: World;
@@ -49,7 +27,7 @@ describe('a paid-call error answer that names its task, whose task the task list
     '%s: the named TaskNo is adopted, never released, and the domain is bought once',
     async (_name, lagH, queueH, renewAtH) => {
       const expiry = NOW + 10 * DAY_MS;
-      const { post, taskNos } = errorNamingTask();
+      const { post, taskNos } = errorAnswerNamingTask(1);
       world = await startWorld({
         sandbox: {
           nowMs: NOW,

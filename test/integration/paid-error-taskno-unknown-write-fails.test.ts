@@ -1,8 +1,8 @@
 import { LedgerError } from '../../lib/errors';
-import { createHttpPost, type HttpPost } from '../../lib/http-post';
 import type { Ledger } from '../../lib/ledger/port';
 import { runRenew } from '../../lib/renewal/run-renew';
 import { checkOnce } from '../helpers/check-once';
+import { errorAnswerNamingTask } from '../helpers/paid-error-answer';
 import { duplicateSubmissions, startWorld, type World } from '../helpers/world';
 
 /**
@@ -17,27 +17,6 @@ import { duplicateSubmissions, startWorld, type World } from '../helpers/world';
 const NOW = Date.UTC(2026, 10, 29, 6, 0, 0);
 const DAY_MS = 86_400_000;
 const HOUR_MS = 3_600_000;
-const SUBMIT = 'SaveBatchTaskForCreatingOrderRenew';
-
-function errorNamingTask(): { post: HttpPost; taskNos: string[] } {
-  const real = createHttpPost().post;
-  const taskNos: string[] = [];
-  const post: HttpPost = async (req) => {
-    const answer = await real(req);
-    if (!req.body.includes(`Action=${SUBMIT}`) || answer.status !== 200 || !answer.text) return answer;
-    const body = JSON.parse(answer.text) as { RequestId: string; TaskNo: string };
-    taskNos.push(body.TaskNo);
-    if (taskNos.length > 1) return answer;
-    const text = JSON.stringify({
-      RequestId: body.RequestId,
-      Code: 'InternalError',
-      Message: 'test answer',
-      TaskNo: body.TaskNo,
-    });
-    return { status: 500, header: answer.header, text };
-  };
-  return { post, taskNos };
-}
 
 /** The first `times` saveBatch calls that write UNKNOWN fail (throttled writes); every other call goes through. */
 function unknownWriteFails(inner: Ledger, times: number): Ledger {
@@ -67,7 +46,7 @@ describe('a paid-call error answer that names its task, whose UNKNOWN write fail
     '%s: the named TaskNo reaches the ledger, and the domain is bought once',
     async (_name, lagH, queueH, renewAtH, failures) => {
       const expiry = NOW + 10 * DAY_MS;
-      const { post, taskNos } = errorNamingTask();
+      const { post, taskNos } = errorAnswerNamingTask(1);
       world = await startWorld({
         sandbox: {
           nowMs: NOW,
