@@ -81,9 +81,9 @@ export function createClaimAhead(deps: JobDeps, policy: Policy, runId: string): 
         // own terms, not with its draft batch-mates, who would share its refusal (review 2026-12-07). Released here,
         // it is batched anew below with the final plan's terms.
         const sameTerms = (d: Decision) => termsOf(d) === termsOf(draft);
-        const kept = prepared.claimed.flatMap((e) => final.get(keyOf(e)) ?? []).filter(sameTerms);
-        for (const d of prepared.claimed.flatMap((e) => final.get(keyOf(e)) ?? []))
-          if (!sameTerms(d)) covered.delete(decisionKey(d));
+        const finalOf = prepared.claimed.flatMap((e) => final.get(keyOf(e)) ?? []);
+        const kept = finalOf.filter(sameTerms);
+        const flipped = finalOf.filter((d) => !sameTerms(d));
         const planned = { ...draft, items: kept };
         const keptKeys = new Set(kept.map(decisionKey));
         const dropped = prepared.claimed.filter((e) => !keptKeys.has(keyOf(e)));
@@ -94,11 +94,15 @@ export function createClaimAhead(deps: JobDeps, policy: Policy, runId: string): 
                 () => undefined,
                 (err: unknown) => err ?? new Error('release failed'),
               );
-        if (failed === undefined) work.push({ planned, prepared: prepared.batch });
-        else {
-          // Not sent: the batch stays INTENT and check's reconciler releases all its claims.
+        if (failed === undefined) {
+          for (const d of flipped) covered.delete(decisionKey(d));
+          work.push({ planned, prepared: prepared.batch });
+        } else {
+          // Not sent: the batch stays INTENT and check's reconciler releases all its claims. A renewal made premium
+          // is named with it: batched anew, its claim was refused by this run's own under the draft, and it was
+          // counted as held by another run and named nowhere (review 2026-12-07, twenty-sixth session).
           log.warn('claims the money pass left out were not released; the batch is not sent', describeError(failed));
-          work.push({ planned, error: failed });
+          work.push({ planned: { ...planned, items: [...kept, ...flipped] }, error: failed });
         }
       }
       for (const b of plan.batches) {

@@ -35,6 +35,9 @@ describe('a stated price the tool cannot use is not replaced by the policy table
     ['Period 12 echoed (months?)', { Avail: 1, Action: 'renew', Period: 12, Price: 5000 }, 'price-unusable'],
     ['Action activate echoed', { Avail: 1, Action: 'activate', Period: 1, Price: 5000 }, 'price-unusable'],
     ['not available, with a price', { Avail: 0, Action: 'renew', Period: 1, Price: 5000 }, 'price-unusable'],
+    // Avail absent (the SDK model has it optional): read as "an answer that says nothing", the table's 69 stood in for
+    // the stated 5 000 (review 2026-12-07, twenty-sixth session).
+    ['Avail absent, with a price', { Action: 'renew', Period: 1, Price: 5000 }, 'price-unusable'],
   ])('%s: a.com (registrar says 5000 CNY) is not bought at the table price 69', async (_l, item, reason) => {
     const t = await given({
       domains: ['a.com+5d'],
@@ -56,6 +59,17 @@ describe('a stated price the tool cannot use is not replaced by the policy table
     await t.renew({
       deps: { registrar: { ...t.registrar, quoteRenewals: scriptedQuotes({ Avail: 0, Reason: 'not available' }) } },
     });
+    expect(t.registrar.submissions().map((s) => s.domainName)).toEqual(['a.com']);
+  });
+
+  test('control: an answer with neither Price nor Avail says nothing: the table prices it', async () => {
+    const t = await given({
+      domains: ['a.com+5d'],
+      balance: '100000',
+      policy: { money: { priceTable: { com: '69.00' } }, limits: { maxPricePerDomain: '100' } },
+    });
+    const item = { Action: 'renew', Period: 1 };
+    await t.renew({ deps: { registrar: { ...t.registrar, quoteRenewals: scriptedQuotes(item) } } });
     expect(t.registrar.submissions().map((s) => s.domainName)).toEqual(['a.com']);
   });
 });
