@@ -101,7 +101,8 @@ export const renewCommand: Command = async (args, io) => {
     }
     const dryRun = !!flags['dry-run'] || rt.config.dryRun;
     if (!dryRun && rt.config.table !== undefined && !flags['no-run-check']) {
-      await refuseUnreadKeyspace(rt.jobs, rt.config.table, new Set(rt.config.accounts.map((a) => a.name)));
+      // Every account the shell configures, not only the one --account picks (the refusal's own advice was refused).
+      await refuseUnreadKeyspace(rt.jobs, rt.config.table, new Set(rt.configuredAccounts));
     }
     const contextOf = (job: AccountJob) => ({ endpoint: job.config.endpoint, policy: job.policy });
     /** The plan each account's run must match before it buys (a saved or a confirmed one), by account label. */

@@ -276,7 +276,10 @@ export function withUnrecordedNotices(job: AccountJob): AccountJob {
 
 /** Every configured account's part of one local run (or the one `--account` picks), and the room they meet in. */
 export interface LocalAccountsRuntime {
+  /** The accounts picked (`--account`): its `accounts` are the ones run. */
   config: Readonly<Config>;
+  /** The names of every account this shell configures, before `--account` picks one. */
+  configuredAccounts: readonly string[];
   jobs: AccountJob[];
   room: AccountsRoom;
   runId: string;
@@ -337,11 +340,12 @@ export async function openLocalAccounts(io: CliIO, options: LocalOptions): Promi
     log,
     ...(config !== whole ? { keyPeers: whole } : {}),
   });
-  if (!unrecorded) return { config, jobs, room, runId, close: opened.close };
+  const configuredAccounts = whole.accounts.map((a) => a.name);
+  if (!unrecorded) return { config, configuredAccounts, jobs, room, runId, close: opened.close };
   if (options.buying || options.job === 'check') {
     io.err(
       'autorenew: notices are shown here only (AUTORENEW_TABLE without AUTORENEW_TOPIC_ARN): they stay pending for the stage, whose next scheduled run sends them',
     );
   }
-  return { config, jobs: jobs.map(withUnrecordedNotices), room, runId, close: opened.close };
+  return { config, configuredAccounts, jobs: jobs.map(withUnrecordedNotices), room, runId, close: opened.close };
 }

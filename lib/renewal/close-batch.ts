@@ -108,7 +108,11 @@ export async function closeBatchByHand(
   // A TaskNo the ledger knows as an earlier attempt's or another batch's is not this submit's task (a paid call's
   // error answer that named it: reconcile's `misnamed`): its finished rows said the close was safe while the submit's
   // own task waited in the queue, and the next run bought the domain again (review 2026-12-07, twenty-sixth session).
-  const known = tasks && taskNos.size > 0 ? await readKnownElsewhere(ledger, batch) : new Set<string>();
+  // Only a batch not SUBMITTED: a SUBMITTED batch's TaskNo is a 2xx answer's or an adoption (which excluded those),
+  // and a batch-mate that failed in it lists it as an earlier attempt's: the genuine task was refused for good
+  // (review 2026-12-07, twenty-sixth session, of that day's fix).
+  const named = batch.status !== 'SUBMITTED';
+  const known = tasks && named && taskNos.size > 0 ? await readKnownElsewhere(ledger, batch) : new Set<string>();
   const misnamed = [...taskNos].filter((t) => known.has(t));
   if (misnamed.length > 0) {
     throw new InputError(

@@ -252,9 +252,16 @@ function firstProblem(selection: Selection, paging?: ReadonlySet<NotifyEvent>): 
   return event ? selection.groups.get(event)?.[0] : undefined;
 }
 
-/** A paging line of a domain within WILL_LAPSE_SMS_DAYS of its expiry (or urgent), not past it. */
+/**
+ * A paging line of a domain still at risk within WILL_LAPSE_SMS_DAYS of its expiry (or urgent), not past it. At risk:
+ * a line with something to do, but a renewal the registrar shows done anyway or a ledger repair; a `resolved` line
+ * ("the expiry shows the renewal") carries the old expiry too, and took the combined SMS from another account's
+ * will-lapse line (review 2026-12-07, twenty-sixth session).
+ */
 function isCloseLine(o: DomainOutcome, nowMs: number): boolean {
   if (o.event === 'will-lapse') return lapsesSoonLine(o) && !isExpiredLine(o);
+  const kind = adviceKindOf(o);
+  if (kind === undefined || kind === 'renewed-anyway' || kind === 'orphaned') return false;
   return o.oldExpiryMs >= nowMs && o.oldExpiryMs - nowMs <= WILL_LAPSE_SMS_DAYS * DAY_MS;
 }
 

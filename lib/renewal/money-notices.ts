@@ -62,8 +62,8 @@ export function describeMoney(money: PlanMoney | undefined, submittedCost?: numb
 
 /**
  * One `deferred` outcome per due domain not bought for money, soonest expiry first; the first carries the top-up
- * sentence. `mark` makes the alert once per UTC day for the same domains, reasons and top-up (runs can be more
- * frequent).
+ * sentence. `mark` makes the alert once per UTC day for the same domains and reasons, and whether a top-up is asked
+ * (runs can be more frequent).
  */
 export function collectMoneyNotices(plan: Plan): { outcomes: DomainOutcome[]; mark?: string } {
   const held = plan.decisions.filter((d) => d.action === 'skip' && MONEY_REASONS.includes(d.reason));
@@ -76,11 +76,11 @@ export function collectMoneyNotices(plan: Plan): { outcomes: DomainOutcome[]; ma
   // Why each is held and the top-up asked are part of it: a balance read that failed in the morning ("balance-unknown")
   // hid the afternoon's "top up X before D" until the next UTC day, hours before the expiry (review 2026-12-07,
   // twenty-sixth session).
+  // Not the amount: the balance also pays the account's other services and moves by cents between runs, and every
+  // run sent the same alert again (review 2026-12-07, twenty-sixth session, of that day's fix).
   const names = held.map((d) => `${d.domain.domainName}#${d.domain.expiresAtMs}#${d.reason}`).join(',');
-  const digest = createHash('sha256')
-    .update(`${names}|${deferral ?? ''}`)
-    .digest('hex')
-    .slice(0, 16);
+  const asked = plan.money?.deferred ? `${plan.money.deferred.topUp ? 'top-up' : 'limit'}` : '';
+  const digest = createHash('sha256').update(`${names}|${asked}`).digest('hex').slice(0, 16);
   return { outcomes, mark: `deferred#${utcDay(plan.nowMs)}#${digest}` };
 }
 
