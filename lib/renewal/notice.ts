@@ -68,7 +68,7 @@ export function collectElsewhere(plan: Plan): MarkedLine[] {
         daysLeft: d.daysLeft,
         reason:
           d.reason === 'renewing-elsewhere'
-            ? 'not bought here; if that renewal fails, the next run buys it'
+            ? 'not bought here; if that renewal fails, the next run buys it while its window allows (past it, you are told)'
             : d.reason === 'renewed-elsewhere'
               ? 'renewed by that task; not bought again while the listing catches up'
               : "someone else's unfinished renewal task lists fewer domains than it holds and may hold it: nothing is bought until it reads in full; look the task up in the console",

@@ -113,8 +113,11 @@ export function lapseWarningOf(
 ): LapseWarning | undefined {
   const threshold = WILL_LAPSE_THRESHOLDS_DAYS.find((t) => r.daysLeft <= t);
   if (threshold === undefined) return undefined;
+  // A chosen reason's mark names it: a line of another reason at the same threshold hid it (a console renewal that
+  // failed after the last run before the expiry: "renewing elsewhere" was told, then "past-window" never was: review
+  // 2026-12-07, twenty-sixth session).
   return {
-    mark: `${prefix}#${r.domain}#${r.expiryMs}#${chosen ? threshold : stepOf(r.daysLeft)}`,
+    mark: `${prefix}#${r.domain}#${r.expiryMs}#${chosen ? `${threshold}#${reason.split(':')[0]}` : stepOf(r.daysLeft)}`,
     outcome: {
       domain: r.domain,
       event: 'will-lapse',

@@ -532,8 +532,11 @@ describe('will-lapse marks: how often a domain not being bought is told', () => 
   test.each(['premium', 'held', 'past-window', 'redemption'] as const)(
     '%s (chosen, or past saving at the renewal price): no repeat after the expiry (review 2026-12-05)',
     (reason) => {
-      expect(warnAt(-3, reason)).toEqual(['1']);
-      expect(warnAt(-20, reason)).toEqual(['1']);
+      // The threshold and the reason (a line of another reason at that threshold did not hide it: review
+      // 2026-12-07, twenty-sixth session).
+      expect(warnAt(-3, reason)).toEqual([`1#${reason}`]);
+      expect(warnAt(-20, reason)).toEqual([`1#${reason}`]);
+      expect(warnAt(5, reason)).toEqual([`7#${reason}`]);
     },
   );
 });
