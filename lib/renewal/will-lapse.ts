@@ -113,11 +113,14 @@ export function lapseWarningOf(
 ): LapseWarning | undefined {
   const threshold = WILL_LAPSE_THRESHOLDS_DAYS.find((t) => r.daysLeft <= t);
   if (threshold === undefined) return undefined;
-  // A chosen reason's mark names it: a line of another reason at the same threshold hid it (a console renewal that
-  // failed after the last run before the expiry: "renewing elsewhere" was told, then "past-window" never was: review
-  // 2026-12-07, twenty-sixth session).
+  // Chosen reasons share one mark per threshold (a flip from premium to past-window after the expiry is not told
+  // again), and the other reasons' marks before the expiry are their own: one of them at the same threshold hid a
+  // chosen line (a console renewal that failed after the last run before the expiry was told as "renewing
+  // elsewhere", then its "past-window" line never was: review 2026-12-07, twenty-sixth session). Chosen marks keep
+  // the older form, so an upgrade does not page again for domains let go on purpose.
+  const step = chosen ? String(threshold) : r.daysLeft < 0 ? stepOf(r.daysLeft) : `${threshold}#open`;
   return {
-    mark: `${prefix}#${r.domain}#${r.expiryMs}#${chosen ? `${threshold}#${reason.split(':')[0]}` : stepOf(r.daysLeft)}`,
+    mark: `${prefix}#${r.domain}#${r.expiryMs}#${step}`,
     outcome: {
       domain: r.domain,
       event: 'will-lapse',
