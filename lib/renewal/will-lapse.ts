@@ -114,11 +114,14 @@ export function lapseWarningOf(
   const threshold = WILL_LAPSE_THRESHOLDS_DAYS.find((t) => r.daysLeft <= t);
   if (threshold === undefined) return undefined;
   // Chosen reasons share one mark per threshold (a flip from premium to past-window after the expiry is not told
-  // again), and the other reasons' marks before the expiry are their own: one of them at the same threshold hid a
+  // again), and the other reasons' marks before the expiry are apart from them: one of them at the same threshold hid a
   // chosen line (a console renewal that failed after the last run before the expiry was told as "renewing
   // elsewhere", then its "past-window" line never was: review 2026-12-07, twenty-sixth session). Chosen marks keep
   // the older form, so an upgrade does not page again for domains let go on purpose.
-  const step = chosen ? String(threshold) : r.daysLeft < 0 ? stepOf(r.daysLeft) : `${threshold}#open`;
+  // Before the expiry, each other reason its own: "renewing elsewhere" at a threshold hid a later "retry too late"
+  // or "unknown status" of the same threshold until the next one.
+  const code = reason.split(':')[0]?.trim() || 'open';
+  const step = chosen ? String(threshold) : r.daysLeft < 0 ? stepOf(r.daysLeft) : `${threshold}#${code}`;
   return {
     mark: `${prefix}#${r.domain}#${r.expiryMs}#${step}`,
     outcome: {

@@ -511,12 +511,12 @@ describe('will-lapse marks: how often a domain not being bought is told', () => 
 
   test.each<[number, string[]]>([
     [45, []],
-    [30, ['30#open']],
-    [8, ['30#open']],
-    [7, ['7#open']],
-    [2, ['3#open']],
-    [1, ['1#open']],
-    [0, ['1#open']],
+    [30, ['30#max-attempts']],
+    [8, ['30#max-attempts']],
+    [7, ['7#max-attempts']],
+    [2, ['3#max-attempts']],
+    [1, ['1#max-attempts']],
+    [0, ['1#max-attempts']],
     // Expired, still renewable in its grace period: told every day for a week, then every week (review
     // 2026-12-05, round 4: the 1-day line was the last one, and a missed SMS left the grace period silent).
     [-1, ['after-1']],
@@ -540,4 +540,9 @@ describe('will-lapse marks: how often a domain not being bought is told', () => 
       expect(warnAt(5, reason)).toEqual(['7']);
     },
   );
+
+  test('before the expiry, the other reasons each have their own mark at a threshold, apart from the chosen ones', () => {
+    const marks = (['renewing-elsewhere', 'retry-too-late', 'held'] as const).map((r) => warnAt(1, r));
+    expect(marks).toEqual([['1#renewing-elsewhere'], ['1#retry-too-late'], ['1']]);
+  });
 });
