@@ -55,7 +55,7 @@ const LATE_REASONS: Partial<Record<Reason, number>> = {
 
 export interface LapseWarning {
   outcome: DomainOutcome;
-  /** One-time mark: domain, expiry and threshold. */
+  /** One-time mark: domain, expiry and threshold (and, before the expiry, a reason not chosen). */
   mark: string;
 }
 
@@ -113,13 +113,11 @@ export function lapseWarningOf(
 ): LapseWarning | undefined {
   const threshold = WILL_LAPSE_THRESHOLDS_DAYS.find((t) => r.daysLeft <= t);
   if (threshold === undefined) return undefined;
-  // Chosen reasons share one mark per threshold (a flip from premium to past-window after the expiry is not told
-  // again), and the other reasons' marks before the expiry are apart from them: one of them at the same threshold hid a
-  // chosen line (a console renewal that failed after the last run before the expiry was told as "renewing
-  // elsewhere", then its "past-window" line never was: review 2026-12-07, twenty-sixth session). Chosen marks keep
-  // the older form, so an upgrade does not page again for domains let go on purpose.
-  // Before the expiry, each other reason its own: "renewing elsewhere" at a threshold hid a later "retry too late"
-  // or "unknown status" of the same threshold until the next one.
+  // Chosen reasons share one mark per threshold, in the older form (a flip from premium to past-window after the
+  // expiry is not told again, nor is a domain let go on purpose after an upgrade). Before the expiry each other reason
+  // has its own: one mark for all hid a later line of another reason at the same threshold (a console renewal told
+  // as "renewing elsewhere" failed after the last run before the expiry, and its "past-window" line never went out:
+  // review 2026-12-07, twenty-sixth session).
   const code = reason.split(':')[0]?.trim() || 'open';
   const step = chosen ? String(threshold) : r.daysLeft < 0 ? stepOf(r.daysLeft) : `${threshold}#${code}`;
   return {
