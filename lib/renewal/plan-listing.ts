@@ -679,7 +679,9 @@ export function unsettledInEither(before: readonly Batch[], after: readonly Batc
 
 /**
  * The batches sent UNCHARGED_SEND_DAYS to QUEUED_SEND_DAYS ago whose task has no ran-task mark (check puts it once the
- * task's rows have run): not charged yet, so still counted. Unread marks count every such batch.
+ * task's rows have run): not charged yet, so still counted. Unread marks count every such batch, and so does one
+ * with no TaskNo (an unknown submit still open: no mark can say its task ran; review 2026-12-07, twenty-sixth
+ * session: its money stopped counting at 7 days).
  */
 async function readStillQueued(
   deps: Pick<JobDeps, 'ledger'>,
@@ -689,14 +691,16 @@ async function readStillQueued(
   const old = open.filter(
     (b) =>
       b.status !== 'CLOSED' &&
-      b.taskNo !== undefined &&
       b.submitStartedAtMs !== undefined &&
       b.submitStartedAtMs < nowMs - UNCHARGED_SEND_DAYS * DAY_MS &&
       b.submitStartedAtMs >= nowMs - QUEUED_SEND_DAYS * DAY_MS,
   );
   if (old.length === 0) return new Set();
-  const ran = await deps.ledger
-    .getMarks(old.map((b) => ranTaskMark(b.taskNo ?? '')))
-    .catch(() => new Map<string, number>());
-  return new Set(old.filter((b) => !ran.has(ranTaskMark(b.taskNo ?? ''))).map((b) => b.batchId));
+  const withTask = old.filter((b) => b.taskNo !== undefined);
+  const ran = withTask.length
+    ? await deps.ledger
+        .getMarks(withTask.map((b) => ranTaskMark(b.taskNo ?? '')))
+        .catch(() => new Map<string, number>())
+    : new Map<string, number>();
+  return new Set(old.filter((b) => b.taskNo === undefined || !ran.has(ranTaskMark(b.taskNo))).map((b) => b.batchId));
 }

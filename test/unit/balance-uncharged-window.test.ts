@@ -1,4 +1,5 @@
 import type { Billing } from '../../lib/billing/port';
+import { AmbiguousOutcomeError } from '../../lib/errors';
 import { type Given, given } from '../helpers/builder';
 
 /**
@@ -47,5 +48,28 @@ describe("our own task still waiting in Alibaba's queue after 7 days (not charge
     await t.check({ deps: { billing } });
     const cash = (await billing.readBalance()).availableCash.minor;
     expect({ bought: names(t.registrar.submissions()), cash }).toEqual({ bought: ['a.com', 'b.com'], cash: 2000 });
+  });
+});
+
+describe('an unknown submit still open after 7 days, with no TaskNo', () => {
+  test('is still counted against the balance less minBalanceAfter: no mark can say its task ran', async () => {
+    // 69 CNY each; 158 CNY cash and a reserve of 20: room for two renewals in all.
+    const t = await given({
+      domains: ['a.com+20d', 'b.com+21d', 'c.com+22d'],
+      policy: { limits: { minBalanceAfter: '20' } },
+    });
+    const billing = chargingBilling(t, 15800);
+    // a.com's submit: its answer is lost (the batch is UNKNOWN, no TaskNo), and it stays open (no check releases it).
+    t.registrar.faults.before = (op) => {
+      if (op === 'submitRenewBatch') throw new AmbiguousOutcomeError('timed out before the answer (test)');
+    };
+    const first = await t.renew({ policy: { ...t.policy, limits: { ...t.policy.limits, maxDomainsPerRun: 1 } } });
+    expect(first.summary.unknown).toBe(1);
+    t.registrar.faults = {};
+    t.advance('8d');
+    const later = await t.renew({ deps: { billing } });
+    // a.com's 69 CNY may still be charged: counted, so only one more renewal fits (158 - 69 - 69 = 20).
+    expect(later.plan.money?.balance).toMatchObject({ committed: { minor: 6900, currency: 'CNY' } });
+    expect(t.registrar.submissions().filter((s) => s.domainName !== 'a.com')).toHaveLength(1);
   });
 });
