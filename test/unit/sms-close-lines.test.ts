@@ -40,6 +40,23 @@ const digest = (outcomes: DomainOutcome[], error?: Digest['error']): Digest => (
   ...(error ? { error } : {}),
 });
 
+/** The one message of a check run over accounts with these outcomes (each account renders, the room combines). */
+async function combined(outcomes: Record<string, DomainOutcome[]>) {
+  const primary = createCapturingNotifier();
+  const labels = Object.keys(outcomes);
+  const room = createAccountsRoom({ job: 'check', runId: 'r1', labels, primary, log: quietLog });
+  await Promise.all(
+    labels.map((label) => {
+      const notifier = room.notifierFor(label);
+      const rendered = renderDigest(digest(outcomes[label] ?? []), policy, notifier);
+      if (!rendered) throw new Error('expected a message');
+      return notifier.publish(rendered);
+    }),
+  );
+  expect(primary.sent).toHaveLength(1);
+  return primary.sent[0];
+}
+
 /**
  * Review 2026-12-07 (990a4b5) made one account's SMS name a paging line of a domain within 7 days of its expiry
  * before a more severe event's line far from it. Over several accounts the combined SMS is still picked by event
@@ -53,22 +70,10 @@ describe('combined SMS of several accounts: a stuck task about to lapse', () => 
   });
 
   test('account a has the stuck task 18 h from expiry, account b a failure 20 days out: the SMS names near-a.com', async () => {
-    const primary = createCapturingNotifier();
-    const labels = ['a', 'b'];
-    const room = createAccountsRoom({ job: 'check', runId: 'r1', labels, primary, log: quietLog });
-    const outcomes: Record<string, DomainOutcome[]> = { a: [stuckNear], b: [failedFar] };
-    await Promise.all(
-      labels.map((label) => {
-        const notifier = room.notifierFor(label);
-        const rendered = renderDigest(digest(outcomes[label] ?? []), policy, notifier);
-        if (!rendered) throw new Error('expected a message');
-        return notifier.publish(rendered);
-      }),
-    );
-    expect(primary.sent).toHaveLength(1);
-    expect(primary.sent[0]?.email).toContain('near-a.com');
-    expect(primary.sent[0]?.severity).toBe('alert');
-    expect(primary.sent[0]?.sms ?? '').toContain('near-a.com');
+    const sent = await combined({ a: [stuckNear], b: [failedFar] });
+    expect(sent?.email).toContain('near-a.com');
+    expect(sent?.severity).toBe('alert');
+    expect(sent?.sms ?? '').toContain('near-a.com');
   });
 });
 
@@ -92,5 +97,50 @@ describe('one account: a job error beside a stuck task about to lapse', () => {
     expect(m?.severity).toBe('alert');
     expect(m?.email).toContain('near-a.com');
     expect(m?.sms).toContain('near-a.com');
+  });
+});
+
+/** Account a: due and not being bought, 5 days left (a will-lapse line that pages). */
+const willLapse: DomainOutcome = {
+  domain: 'lapsing-a.com',
+  event: 'will-lapse',
+  batchId: '-',
+  oldExpiryMs: NOW + 5 * DAY + 3 * HOUR,
+  years: 1,
+  daysLeft: 5,
+  reason: 'held: renew by hand or change the policy',
+};
+/** Account b: an UNKNOWN batch settled, the expiry shows the renewal (notices.ts 'resolved'): nothing to do. */
+const resolvedSafe: DomainOutcome = {
+  domain: 'safe-b.com',
+  event: 'resolved',
+  batchId: 'b-1',
+  oldExpiryMs: NOW + 2 * DAY,
+  years: 1,
+  reason: 'the expiry shows the renewal',
+};
+
+// 706c930 made smsNamesLapse (digest.ts) count a paging line of ANY event within 7 days of its old expiry as
+// "lapsing" (smsLapsing), and the combined SMS of several accounts (account-digest.ts) takes the lapsing account
+// with the soonest expiry. A `resolved` line ("the expiry shows the renewal": a domain now safe) or a `failed` line
+// saying "renewed elsewhere: nothing to do" carries the OLD expiry, so a domain renewed 2 days before its old expiry
+// counted as lapsing, and took the SMS from another account's real will-lapse line 5 days out (review 2026-12-07,
+// twenty-sixth session, of that day's fix): only a line with something to do counts now.
+describe('combined SMS: a settled domain close to its old expiry does not take the SMS from a will-lapse line', () => {
+  test('account a will lapse in 5 days, account b was just renewed (resolved): the SMS names lapsing-a.com', async () => {
+    const sent = await combined({ a: [willLapse], b: [resolvedSafe] });
+    expect(sent?.severity).toBe('alert');
+    expect(sent?.sms ?? '').toContain('lapsing-a.com');
+  });
+
+  test('the same with b\'s "renewed elsewhere: nothing to do" failure 2 days before its old expiry', async () => {
+    const failedNothingToDo: DomainOutcome = {
+      ...resolvedSafe,
+      event: 'failed',
+      taskNo: 'T-b',
+      reason: 'the registrar shows it renewed to 2027-12-09 (renewed elsewhere): nothing to do',
+    };
+    const sent = await combined({ a: [willLapse], b: [failedNothingToDo] });
+    expect(sent?.sms ?? '').toContain('lapsing-a.com');
   });
 });
