@@ -1,3 +1,5 @@
+import { redact } from '../../redact';
+
 /**
  * Text that came from outside (registrar domain names and messages, error texts) goes through here before it
  * reaches a notification, so it can never forge lines, headers or hide text behind invisible characters.
@@ -11,11 +13,12 @@ const ELLIPSIS = '...';
 
 /**
  * One safe line of text: unsafe characters become spaces, whitespace runs collapse, the result is trimmed and cut
- * to at most `maxChars` code points (ending in '...' when cut). Anything not a string renders as ''.
+ * to at most `maxChars` code points (ending in '...' when cut). Anything not a string renders as ''. Redacted
+ * first: a cut through a secret leaves a part the exits' own redaction no longer recognises.
  */
 export function sanitizeLine(value: unknown, maxChars: number): string {
   if (typeof value !== 'string') return '';
-  const clean = value.replace(LONE_SURROGATE, '\ufffd').replace(UNSAFE_CHARS, ' ').replace(/\s+/g, ' ').trim();
+  const clean = redact(value).replace(LONE_SURROGATE, '\ufffd').replace(UNSAFE_CHARS, ' ').replace(/\s+/g, ' ').trim();
   return truncateChars(clean, maxChars);
 }
 
