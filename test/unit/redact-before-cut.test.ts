@@ -19,7 +19,12 @@ async function publishedFor(message: string): Promise<string> {
   const sent: RenderedMessage[] = [];
   await notifyJobError(
     {
-      notifier: { publish: async (m) => (sent.push(m), {}) },
+      notifier: {
+        publish: async (m) => {
+          sent.push(m);
+          return {};
+        },
+      },
       log: { info: () => {}, warn: () => {}, error: () => {} } as never,
       now: Date.UTC(2026, 11, 7, 12),
     },
