@@ -237,7 +237,7 @@ export async function listAndPlan(
   const others = sentSince.filter((b) => options.runId === undefined || !own(b));
   const balanceFor =
     balanceRead?.state === 'read'
-      ? await readCommitted(deps, policy, balanceRead, others, domains, firstBook, nowMs)
+      ? await readCommitted(deps, policy, balanceRead, others, domains, firstBook, nowMs, elsewhereApplied?.held)
       : () => balanceRead;
   let book = firstBook;
   const price = (draft: Plan, prices: PriceBook, kept = draftedKeys(draft)) =>
@@ -444,6 +444,10 @@ function draftedKeys(plan: Plan): Set<string> {
  * drafted and then left out counts again (the caller prices again). One this run cannot price costs
  * limits.maxPricePerDomain; without that limit the balance left is not known (`unreadable`: money.balanceUnreadable
  * decides), as the other run may have priced it (a price source refused this run is skipped for its rest).
+ * Someone else's renewals still queued at the registrar (`queuedElsewhere`: foreign-tasks.ts `held`) are charged
+ * when their tasks run: each listed one counts one year at its price, the same way; one outside the listing (its
+ * price is not read) counts at limits.maxPricePerDomain, or is named in a warning without that limit (review
+ * 2026-12-07, twenty-seventh session: the balance read before their charge was spent again, past minBalanceAfter).
  * @param nowMs epoch ms
  */
 async function readCommitted(
@@ -454,13 +458,16 @@ async function readCommitted(
   domains: readonly ListedDomain[],
   book: PriceBook,
   nowMs: number,
+  queuedElsewhere: ReadonlySet<string> = new Set(),
 ): Promise<(kept: ReadonlySet<string>) => BalanceReading> {
+  const listed = new Set(domains.map((d) => d.domainName));
   const lacking = new Set(
     others
       .filter((b) => isUnsentIntent(b, nowMs))
       .flatMap((b) => b.entries.filter((e) => !e.outcome && !e.price && !book.prices.has(e.domain)))
       .map((e) => e.domain),
   );
+  for (const name of queuedElsewhere) if (listed.has(name) && !book.prices.has(name)) lacking.add(name);
   const more =
     lacking.size > 0
       ? await collectPrices(
@@ -473,30 +480,56 @@ async function readCommitted(
   const stillQueued = await readStillQueued(deps, others, nowMs);
   const cap = policyAmount(policy, policy.limits.maxPricePerDomain, 'limits.maxPricePerDomain');
   const warned = new Set<string>();
-  return (kept) => {
-    const { committed: priced, unpriced } = committedSpend(
-      others,
-      policy.money.currency,
-      nowMs,
-      perYear,
-      kept,
-      stillQueued,
+  const theirs = countQueuedElsewhere(queuedElsewhere, listed, perYear, policy.money.currency);
+  if (theirs.unlisted.length > 0)
+    deps.log.warn(
+      `someone else's renewals still queued for domains outside the listing: ${cap ? `counted at limits.maxPricePerDomain (${formatMoney(cap)}) each` : 'not counted against the balance (no limits.maxPricePerDomain); their charge may take the balance below limits.minBalanceAfter'}`,
+      { domains: theirs.unlisted },
     );
+  return (kept) => {
+    const spoken = committedSpend(others, policy.money.currency, nowMs, perYear, kept, stillQueued);
+    const unpriced = [...spoken.unpriced, ...theirs.unpriced];
+    const priced = {
+      ...spoken.committed,
+      minor: spoken.committed.minor + theirs.minor + (cap ? cap.minor * theirs.unlisted.length : 0),
+    };
     const fresh = unpriced.filter((d) => !warned.has(d));
     for (const d of fresh) warned.add(d);
     if (fresh.length > 0)
       deps.log.warn(
-        `another run is about to renew domains this run cannot price: ${cap ? `counted at limits.maxPricePerDomain (${formatMoney(cap)}) each` : 'the balance left is not known (no limits.maxPricePerDomain)'}`,
+        `another run, or someone else at the registrar, is about to renew domains this run cannot price: ${cap ? `counted at limits.maxPricePerDomain (${formatMoney(cap)}) each` : 'the balance left is not known (no limits.maxPricePerDomain)'}`,
         { domains: fresh },
       );
     if (unpriced.length > 0 && !cap)
       return {
         state: 'unreadable',
-        message: `another run is about to renew ${unpriced.join(', ')}, which this run cannot price (set limits.maxPricePerDomain to count them at it)`,
+        message: `another run, or someone else at the registrar, is about to renew ${unpriced.join(', ')}, which this run cannot price (set limits.maxPricePerDomain to count them at it)`,
       };
     const committed = cap ? { ...priced, minor: priced.minor + cap.minor * unpriced.length } : priced;
     return committed.minor > 0 ? { ...balance, committed } : balance;
   };
+}
+
+/**
+ * What someone else's queued renewals will cost: one year of each listed domain `perYear` prices (their years are not
+ * read; one is the least an order costs), the listed ones it cannot price, and the names outside the listing.
+ */
+function countQueuedElsewhere(
+  queued: ReadonlySet<string>,
+  listed: ReadonlySet<string>,
+  perYear: (domain: string) => Money | undefined,
+  currency: string,
+): { minor: number; unpriced: string[]; unlisted: string[] } {
+  let minor = 0;
+  const unpriced: string[] = [];
+  const unlisted: string[] = [];
+  for (const name of queued) {
+    const price = listed.has(name) ? perYear(name) : undefined;
+    if (!listed.has(name)) unlisted.push(name);
+    else if (price?.currency === currency) minor += price.minor;
+    else unpriced.push(name);
+  }
+  return { minor, unpriced, unlisted };
 }
 
 /** Another run's intent whose submit has not started, written within a day (no run lasts a day). */
