@@ -22,7 +22,7 @@ import { isPeerInFlight, readPeerClaims } from './peer-claims';
 import { claimKey, type PlannedBatch } from './plan-types';
 import { retryWithBackoff } from './retry';
 import { boundText } from './text';
-import { createOutOfTime } from './time-margin';
+import { createNoTimeToRetry, createOutOfTime } from './time-margin';
 
 /** Per-batch result of a renew run. */
 export interface BatchResult {
@@ -579,7 +579,7 @@ async function recordSubmission(deps: JobDeps, batch: Batch, submitted: SubmitRe
         throw err;
       }
     },
-    { attempts: 6, baseMs: 200, capMs: 5_000, sleep: deps.sleep },
+    { attempts: 6, baseMs: 200, capMs: 5_000, sleep: deps.sleep, stop: createNoTimeToRetry(deps.remainingMs) },
   ).catch((err: unknown) => {
     throw new TaskNoNotRecordedError(
       `TaskNo ${submitted.taskNo} of batch ${batch.batchId} could not be written to the ledger`,
@@ -735,7 +735,8 @@ async function saveNamedUnknown(
         throw err;
       }
     },
-    { attempts: 6, baseMs: 200, capMs: 5_000, sleep: deps.sleep },
+    // Near the deadline, the claims fallback and its ERROR line go first (as recordSubmission's).
+    { attempts: 6, baseMs: 200, capMs: 5_000, sleep: deps.sleep, stop: createNoTimeToRetry(deps.remainingMs) },
   );
 }
 

@@ -2,6 +2,21 @@ import { DeadlineNearError } from '../errors';
 
 /** Beyond the paid call's own worst case: intent, claims, submit-start and TaskNo writes with their retries. */
 const LEDGER_MARGIN_MS = 30_000;
+
+/**
+ * One ledger write at its slowest, ms: the AWS client's three tries of 5 s each and its backoff (lib/aws/client.ts
+ * DEFAULT_ATTEMPTS, DEFAULT_TIMEOUT_MS).
+ */
+export const LEDGER_WRITE_WORST_CASE_MS = 16_000;
+
+/**
+ * True once a write that failed should not be tried again before the deadline (never without `remainingMs`): less
+ * than two slow writes' time left, one for the next try and one for the fallback that records what the tries could
+ * not (the TaskNo's ERROR line and claims: review 2026-12-07, a slow ledger's six tries outlived the function).
+ */
+export function createNoTimeToRetry(remainingMs: (() => number) | undefined): () => boolean {
+  return () => remainingMs !== undefined && remainingMs() < 2 * LEDGER_WRITE_WORST_CASE_MS;
+}
 const DEFAULT_CALL_WORST_CASE_MS = 60_000;
 
 /**
