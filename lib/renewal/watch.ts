@@ -41,7 +41,7 @@ export interface WatchStep {
 export function nextWatch(current: readonly WatchEntry[], plan: Plan): WatchStep {
   const nowMs = plan.nowMs;
   const byDomain = new Map(current.map((e) => [e.domain, e]));
-  const listed = new Set(plan.decisions.map((d) => d.domain.domainName));
+  const listed = listedNames(plan);
   const next = new Map<string, WatchEntry>();
   const watch = (domain: string, expiryMs: number) => {
     const seen = byDomain.get(domain);
@@ -58,6 +58,11 @@ export function nextWatch(current: readonly WatchEntry[], plan: Plan): WatchStep
   }
   missing.sort((a, b) => a.expiryMs - b.expiryMs);
   return { next: [...next.values()], missing };
+}
+
+/** The names a plan's listing shows. */
+function listedNames(plan: Plan): Set<string> {
+  return new Set(plan.decisions.map((d) => d.domain.domainName));
 }
 
 /**
@@ -200,7 +205,7 @@ export async function watchListing(
     );
   }
   await deps.ledger
-    .changeWatch((rival) => mergeWatch(rival, current, stored))
+    .changeWatch((rival) => mergeWatch(rival, current, stored, listedNames(plan)))
     .catch((err) => deps.log.warn('could not store the watch list; the next run tries again', describeError(err)));
   const told = lines.filter((l) => !sent.has(l.mark));
   return {
@@ -222,17 +227,22 @@ function lineOf(r: { domain: string; expiryMs: number; daysLeft: number }): Doma
 }
 
 /**
- * This run's list over what is stored now: entries a rival run added since this run read are kept, those this run
- * dropped are not; undefined when nothing changes (no write).
+ * Pure: this run's list over what is stored now: entries a rival run added since this run read are kept, those this
+ * run dropped are not; undefined when nothing changes (no write). Full, the entries this run's listing does not show
+ * (`listed`: its names) are kept first, as when the list was cut alone: re-cut by expiry only, a rival's additions
+ * pushed out a renewal the listing stopped showing, and it was never named (review 2026-12-07, twenty-seventh
+ * session).
  */
-function mergeWatch(
+export function mergeWatch(
   stored: readonly WatchEntry[],
   read: readonly WatchEntry[],
   mine: readonly WatchEntry[],
+  listed: ReadonlySet<string>,
 ): WatchEntry[] | undefined {
   const ours = new Set(mine.map((e) => e.domain));
   const readNames = new Set(read.map((e) => e.domain));
-  const merged = fitWatch([...mine, ...stored.filter((e) => !ours.has(e.domain) && !readNames.has(e.domain))]);
+  const all = [...mine, ...stored.filter((e) => !ours.has(e.domain) && !readNames.has(e.domain))];
+  const merged = fitWatch(all, new Set(all.filter((e) => !listed.has(e.domain)).map((e) => e.domain)));
   const key = (list: readonly WatchEntry[]) =>
     JSON.stringify(fitWatch(list).map((e) => [e.domain, e.expiryMs, e.lookedAtMs ?? null]));
   return key(merged) === key(stored) ? undefined : merged;
