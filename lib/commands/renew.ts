@@ -170,6 +170,9 @@ export const renewCommand: Command = async (args, io) => {
         rt = await openLocalAccounts(io, { ...localOptions, reopened: true });
         open = true;
       }
+      // Checked again at the answer: a "y" given hours later bought a plan --max-age refuses by then (review
+      // 2026-12-07, twenty-seventh session).
+      if (saved) checkPlanAge(saved, (rt.jobs[0] as AccountJob).deps.clock.now(), maxAgeMs);
     }
     // A plan saved or confirmed covers the accounts it was made for: one added (or renamed) in the accounts file while
     // the question was open ran with no guard and bought on a "y" that never named it (review 2026-12-07).
