@@ -61,7 +61,9 @@ it('a "y" given after the plan grew older than --max-age buys nothing', async ()
     },
   };
   const file = join(dir, 'plan.json');
-  expect(await runCli(['plan', '--out', file], { ...io, ask: undefined })).toBe(0);
+  expect(await runCli(['plan', '--out', file], { out: io.out, err: io.err, isTTY: true, cwd: ROOT, env: io.env })).toBe(
+    0,
+  );
   const code = await runCli(['renew', '--plan', file, '--max-age', '1h'], io);
   expect(questions).toHaveLength(1);
   expect(sandbox.state().submissions).toEqual([]);
