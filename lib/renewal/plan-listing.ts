@@ -445,9 +445,11 @@ function draftedKeys(plan: Plan): Set<string> {
  * limits.maxPricePerDomain; without that limit the balance left is not known (`unreadable`: money.balanceUnreadable
  * decides), as the other run may have priced it (a price source refused this run is skipped for its rest).
  * Someone else's renewals still queued at the registrar (`queuedElsewhere`: foreign-tasks.ts `held`) are charged
- * when their tasks run: each listed one counts one year at its price, the same way; one outside the listing (its
- * price is not read) counts at limits.maxPricePerDomain, or is named in a warning without that limit (review
- * 2026-12-07, twenty-seventh session: the balance read before their charge was spent again, past minBalanceAfter).
+ * when their tasks run: each one this run prices counts one year at that price; one it cannot price (outside the
+ * listing, or no source prices it) counts at limits.maxPricePerDomain, or is named in a warning without that limit
+ * (review 2026-12-07, twenty-seventh session: the balance read before their charge was spent again, past
+ * minBalanceAfter). Never `unreadable` for them: such a task may wait in the queue for weeks, and a console renewal
+ * of a name this tool could not price stopped every renewal of the account meanwhile.
  * @param nowMs epoch ms
  */
 async function readCommitted(
@@ -481,29 +483,35 @@ async function readCommitted(
   const cap = policyAmount(policy, policy.limits.maxPricePerDomain, 'limits.maxPricePerDomain');
   const warned = new Set<string>();
   const theirs = countQueuedElsewhere(queuedElsewhere, listed, perYear, policy.money.currency);
-  if (theirs.unlisted.length > 0)
+  if (theirs.unpriced.length > 0)
     deps.log.warn(
-      `someone else's renewals still queued for domains outside the listing: ${cap ? `counted at limits.maxPricePerDomain (${formatMoney(cap)}) each` : 'not counted against the balance (no limits.maxPricePerDomain); their charge may take the balance below limits.minBalanceAfter'}`,
-      { domains: theirs.unlisted },
+      `someone else's renewals still queued that this run cannot price: ${cap ? `counted at limits.maxPricePerDomain (${formatMoney(cap)}) each` : 'not counted against the balance (no limits.maxPricePerDomain); their charge may take the balance below limits.minBalanceAfter'}`,
+      { domains: theirs.unpriced },
     );
   return (kept) => {
-    const spoken = committedSpend(others, policy.money.currency, nowMs, perYear, kept, stillQueued);
-    const unpriced = [...spoken.unpriced, ...theirs.unpriced];
+    const { committed: spoken, unpriced } = committedSpend(
+      others,
+      policy.money.currency,
+      nowMs,
+      perYear,
+      kept,
+      stillQueued,
+    );
     const priced = {
-      ...spoken.committed,
-      minor: spoken.committed.minor + theirs.minor + (cap ? cap.minor * theirs.unlisted.length : 0),
+      ...spoken,
+      minor: spoken.minor + theirs.minor + (cap ? cap.minor * theirs.unpriced.length : 0),
     };
     const fresh = unpriced.filter((d) => !warned.has(d));
     for (const d of fresh) warned.add(d);
     if (fresh.length > 0)
       deps.log.warn(
-        `another run, or someone else at the registrar, is about to renew domains this run cannot price: ${cap ? `counted at limits.maxPricePerDomain (${formatMoney(cap)}) each` : 'the balance left is not known (no limits.maxPricePerDomain)'}`,
+        `another run is about to renew domains this run cannot price: ${cap ? `counted at limits.maxPricePerDomain (${formatMoney(cap)}) each` : 'the balance left is not known (no limits.maxPricePerDomain)'}`,
         { domains: fresh },
       );
     if (unpriced.length > 0 && !cap)
       return {
         state: 'unreadable',
-        message: `another run, or someone else at the registrar, is about to renew ${unpriced.join(', ')}, which this run cannot price (set limits.maxPricePerDomain to count them at it)`,
+        message: `another run is about to renew ${unpriced.join(', ')}, which this run cannot price (set limits.maxPricePerDomain to count them at it)`,
       };
     const committed = cap ? { ...priced, minor: priced.minor + cap.minor * unpriced.length } : priced;
     return committed.minor > 0 ? { ...balance, committed } : balance;
@@ -512,24 +520,22 @@ async function readCommitted(
 
 /**
  * What someone else's queued renewals will cost: one year of each listed domain `perYear` prices (their years are not
- * read; one is the least an order costs), the listed ones it cannot price, and the names outside the listing.
+ * read; one is the least an order costs), and the names it cannot price (outside the listing, or unpriced).
  */
 function countQueuedElsewhere(
   queued: ReadonlySet<string>,
   listed: ReadonlySet<string>,
   perYear: (domain: string) => Money | undefined,
   currency: string,
-): { minor: number; unpriced: string[]; unlisted: string[] } {
+): { minor: number; unpriced: string[] } {
   let minor = 0;
   const unpriced: string[] = [];
-  const unlisted: string[] = [];
   for (const name of queued) {
     const price = listed.has(name) ? perYear(name) : undefined;
-    if (!listed.has(name)) unlisted.push(name);
-    else if (price?.currency === currency) minor += price.minor;
+    if (price?.currency === currency) minor += price.minor;
     else unpriced.push(name);
   }
-  return { minor, unpriced, unlisted };
+  return { minor, unpriced };
 }
 
 /** Another run's intent whose submit has not started, written within a day (no run lasts a day). */

@@ -41,7 +41,7 @@ describe("someone else's queued renewal counts against the balance", () => {
     expect(t.registrar.submissions().filter((s) => s.domainName === 'b.com')).toHaveLength(1);
   });
 
-  test('one outside the listing counts at limits.maxPricePerDomain (its price is not read)', async () => {
+  test('one outside the listing (its price is not read) counts at limits.maxPricePerDomain', async () => {
     const t = await given({
       domains: ['b.com+6d', 'z.com+300d'],
       balance: '150',
@@ -56,7 +56,7 @@ describe("someone else's queued renewal counts against the balance", () => {
     const run = await t.renew();
     expect(run.plan.decisions.map((d) => [d.domain.domainName, d.reason])).toEqual([['b.com', 'low-balance']]);
     expect(t.logs.join('\n')).toMatch(
-      /outside the listing: counted at limits\.maxPricePerDomain \(100\.00 CNY\) each.*z\.com/,
+      /that this run cannot price: counted at limits\.maxPricePerDomain \(100\.00 CNY\) each.*z\.com/,
     );
   });
 });
