@@ -15,11 +15,12 @@ import { claimKey } from './plan-types';
  * Read by the planner (a domain renewed, or being renewed, under one account and then moved to another was listed
  * there at its old expiry by a lagging listing and bought again: review 2026-12-05, round 5, I) and again by each
  * batch right before its paid call (submit-batch.ts dropClaimedByPeers).
- * - At the listed expiry or the same date cut to the day (expiry.ts isSameListedExpiry), or, for a claim bought or
- *   being bought there, read a little differently (expiry.ts isReadDifferently, within 2 days: a zone, a registry
- *   sync; review 2026-12-07: a domain renewed in one account and moved was listed in the other an hour off its old
- *   expiry and bought again, where one account's own guard holds that reading as renewed). So the whole domain is
- *   read, each peer's claims of it (one Query per domain and peer; the day-start keys as well).
+ * - At the listed expiry or the same date cut to the day (expiry.ts isSameListedExpiry), or read a little
+ *   differently (expiry.ts isReadDifferently, within 2 days: a zone, a registry sync; review 2026-12-07: a domain
+ *   renewed in one account and moved was listed in the other an hour off its old expiry and bought again, where one
+ *   account's own guard holds that reading as renewed; and a failure, since that day's twenty-seventh session:
+ *   {@link isSameCycle}). So the whole domain is read, each peer's claims of it (one Query per domain and peer; the
+ *   day-start keys as well).
  * - Less the claims written by an account of this very run (JobDeps.runClaims.isRunAttempt): within a run the room
  *   decides who buys. Read again by a later plan of the run, the claims the other account took ahead made each see
  *   the other's as in flight, neither bought, and the domain lapsed in silence (review 2026-12-06).
@@ -45,14 +46,24 @@ export async function readPeerClaims(
   }
   for (const d of listed) {
     for (const c of byDomain.get(d.domain) ?? []) {
-      const same = isSameListedExpiry(d.expiryMs, c.expiryMs);
-      if (!same && !(isPeerInFlight(c) && isReadDifferently(d.expiryMs, c.expiryMs))) continue;
+      if (!isSameCycle(d.expiryMs, c.expiryMs)) continue;
       const key = claimKey(d.domain, d.expiryMs);
       const kept = found.get(key);
       if (!kept || rankOf(c) > rankOf(kept)) found.set(key, c);
     }
   }
   return found;
+}
+
+/**
+ * Whether a claim at `claimedMs` is of the cycle listed at `listedMs` (epoch ms): the same listed expiry (or date cut
+ * to the day), or read a little differently (within 2 days; a renewal moves the expiry a year at least), whatever the
+ * claim's status. A failure read an hour off counts as well: matched for claims in flight only, another account
+ * bought the renewal a person had been told to make by hand after the failure (retry-too-late, max-attempts; review
+ * 2026-12-07, twenty-seventh session).
+ */
+function isSameCycle(listedMs: number, claimedMs: number): boolean {
+  return isSameListedExpiry(listedMs, claimedMs) || isReadDifferently(listedMs, claimedMs);
 }
 
 /**
@@ -110,8 +121,7 @@ export async function readOwnOtherReadings(
   for (const d of listed) {
     for (const c of byDomain.get(d.domain) ?? []) {
       if (c.expiryMs === d.expiryMs) continue; // the listed key's own claim: read by the caller
-      const same = isSameListedExpiry(d.expiryMs, c.expiryMs);
-      if (!same && !(isPeerInFlight(c) && isReadDifferently(d.expiryMs, c.expiryMs))) continue;
+      if (!isSameCycle(d.expiryMs, c.expiryMs)) continue;
       const key = claimKey(d.domain, d.expiryMs);
       const kept = found.get(key) ?? [];
       // One claim read twice (by its key and with its whole domain) counts once.
