@@ -1,4 +1,4 @@
-import { AmbiguousOutcomeError, InputError } from '../errors';
+import { AmbiguousOutcomeError, InputError, RegistrarError } from '../errors';
 import { createHttpPost, type HttpPost } from '../http-post';
 import { normalizeDomain } from '../registrar/domain-name';
 import type { CredentialsProvider, Registrar, RenewBatchRequest } from '../registrar/port';
@@ -69,6 +69,12 @@ export interface AlibabaClientOptions {
 
 /** Whole-listing passes when pages disagree (the account changed while paging). */
 const LISTING_PASSES = 3;
+/**
+ * The largest page read to settle pages that overlap: QueryTaskDetailList's documented maximum PageSize, and
+ * AUTORENEW_PAGE_SIZE's bound (QueryDomainList's and QueryTaskList's maxima are UNCONFIRMED; a page size refused or
+ * capped fails the read as before).
+ */
+const SINGLE_PAGE_MAX = 1000;
 
 function requirePositiveInt(name: string, value: number): number {
   if (!Number.isInteger(value) || value < 1) {
@@ -168,29 +174,46 @@ export function createAlibabaClient(
   /** Reads all pages; restarts the whole listing when pages disagree, then gives up as ambiguous. */
   async function listAll<T>(
     action: string,
-    params: (pageNum: number) => WireParams,
+    params: (pageNum: number, size: number) => WireParams,
+    size: number,
     parse: (body: unknown) => Page<T>,
     keyOf: (item: T) => string,
     context: { taskNo?: string } = {},
     onPage?: (items: readonly T[]) => void,
   ): Promise<T[]> {
+    const read = (pageSize: number, inFlight: number) =>
+      fetchAllPages(
+        (pageNum) => caller.call({ action, params: params(pageNum, pageSize), parse, paid: false, context }),
+        inFlight,
+        keyOf,
+        onPage,
+      );
     for (let pass = 1; ; pass++) {
       try {
-        return await fetchAllPages(
-          (pageNum) => caller.call({ action, params: params(pageNum), parse, paid: false, context }),
-          concurrency,
-          keyOf,
-          onPage,
-        );
+        return await read(size, concurrency);
       } catch (error) {
         if (!(error instanceof InconsistentListingError)) throw error;
-        if (pass >= LISTING_PASSES) {
-          throw new AmbiguousOutcomeError(
-            `${action} failed: the pages did not add up (${error.message}). Tried ${pass} times; the data changed while paging: try again later.`,
-            { ...context, action },
-          );
+        if (pass < LISTING_PASSES) {
+          await sleep(computeBackoffMs(pass, random, undefined));
+          continue;
         }
-        await sleep(computeBackoffMs(pass, random, undefined));
+        // Pages that keep their totals and still overlap: rows tied on the sort key (one expiry, one creation second)
+        // ordered differently per offset, every pass alike. One page holding every row cannot overlap (review
+        // 2026-12-07, twenty-seventh session: such an account bought nothing, every run).
+        const whole = error.overlapOf;
+        let onePage = '';
+        if (whole !== undefined && whole > size && whole <= SINGLE_PAGE_MAX) {
+          try {
+            return await read(whole, 1);
+          } catch (again) {
+            if (!(again instanceof InconsistentListingError) && !(again instanceof RegistrarError)) throw again;
+            onePage = ` and once as one page of ${whole} (${(again as Error).message})`;
+          }
+        }
+        throw new AmbiguousOutcomeError(
+          `${action} failed: the pages did not add up (${error.message}). Tried ${pass} times${onePage}; the data changed while paging, or the registrar pages it differently each time: if this repeats every run, set AUTORENEW_PAGE_SIZE (1-${SINGLE_PAGE_MAX}) so that the listing fits on fewer pages.`,
+          { ...context, action },
+        );
       }
     }
   }
@@ -206,7 +229,8 @@ export function createAlibabaClient(
       // Unicode and punycode keys one domain once here and can never make two claims for it downstream.
       return await listAll(
         'QueryDomainList',
-        (pageNum) => ({ ...filter, ...buildPageParams(pageNum, pageSize) }),
+        (pageNum, size) => ({ ...filter, ...buildPageParams(pageNum, size) }),
+        pageSize,
         dialect.listsGroups ? parseDomainPage : parseGrouplessDomainPage,
         (d) => d.domainName,
         {},
@@ -245,7 +269,8 @@ export function createAlibabaClient(
       const filter = buildTaskRangeParams(range);
       return listAll(
         'QueryTaskList',
-        (pageNum) => ({ ...filter, ...buildPageParams(pageNum, pageSize) }),
+        (pageNum, size) => ({ ...filter, ...buildPageParams(pageNum, size) }),
+        pageSize,
         (body) => parseTaskPage(body, displayOffset),
         (t) => t.taskNo,
       );
@@ -254,7 +279,8 @@ export function createAlibabaClient(
     listTaskDetails(taskNo) {
       return listAll(
         'QueryTaskDetailList',
-        (pageNum) => ({ TaskNo: taskNo, ...buildPageParams(pageNum, detailPageSize) }),
+        (pageNum, size) => ({ TaskNo: taskNo, ...buildPageParams(pageNum, size) }),
+        detailPageSize,
         (body) => {
           const page = parseDetailPage(body, displayOffset);
           // Read as this task's, another task's row (a failure, say) would decide for ours (review 2026-12-04).

@@ -1,7 +1,18 @@
 import type { Page } from './shapes';
 
 /** Why a multi-page read could not be trusted (the registrar's data moved while we paged). */
-export class InconsistentListingError extends Error {}
+export class InconsistentListingError extends Error {
+  constructor(
+    message: string,
+    /**
+     * Set when every page kept the same totals and yet fewer distinct rows came than TotalItemNum: pages that overlap
+     * (tied rows ordered differently per offset), which one page holding every row avoids. The total it reported.
+     */
+    readonly overlapOf?: number,
+  ) {
+    super(message);
+  }
+}
 
 /** Upper bound on pages we will request for one listing: a guard against a nonsensical TotalPageNum. */
 const MAX_PAGES = 100_000;
@@ -10,6 +21,9 @@ const MAX_PAGES = 100_000;
  * Fetches every page: page 1 first (to learn the totals), then pages 2..TotalPageNum with at most `concurrency`
  * requests in flight. Items are deduplicated by `keyOf` (first occurrence wins, page order kept) and the unique
  * count must equal TotalItemNum, and every page must report the same totals; otherwise InconsistentListingError.
+ * The last page by the totals that says `NextPage: true` is followed once: a page after it with rows is an
+ * InconsistentListingError too (totals that stop short, a capped count: read as complete, the domains after them were
+ * never planned nor named; review 2026-12-07, twenty-seventh session), an empty one ends the listing.
  */
 export async function fetchAllPages<T>(
   fetchPage: (pageNum: number) => Promise<Page<T>>,
@@ -40,6 +54,16 @@ export async function fetchAllPages<T>(
   }
   const workers = Math.max(0, Math.min(Math.max(1, concurrency), totalPages - 1));
   await Promise.all(Array.from({ length: workers }, () => worker()));
+  const last = pages[pages.length - 1] as Page<T>;
+  if (last.nextPage) {
+    const after = Math.max(1, totalPages) + 1;
+    const beyond = await fetchPage(after);
+    if (beyond.items.length > 0) {
+      throw new InconsistentListingError(
+        `page ${after - 1} says a next page exists (NextPage) though TotalPageNum is ${totalPages}, and page ${after} has ${beyond.items.length} more row(s)`,
+      );
+    }
+  }
 
   const seen = new Set<string>();
   const items: T[] = [];
@@ -59,6 +83,7 @@ export async function fetchAllPages<T>(
   if (items.length !== first.totalItems) {
     throw new InconsistentListingError(
       `got ${items.length} distinct items, the registrar reported ${first.totalItems}`,
+      items.length < first.totalItems ? first.totalItems : undefined,
     );
   }
   return items;

@@ -18,6 +18,8 @@ export interface Page<T> {
   items: T[];
   totalItems: number;
   totalPages: number;
+  /** `NextPage: true`: the registrar says a next page exists (paginate.ts reads it on the last page by the totals). */
+  nextPage?: true;
 }
 
 // A non-number reads "expected number", a fraction "expected int"; the int check also bounds to safe integers.
@@ -85,6 +87,19 @@ function pagedSchema<I extends Schema>(itemKey: string, item: I) {
   });
 }
 
+/**
+ * `body` with a lone row (`Data.<itemKey>` an object, not an array) as a list of one. The API wraps lists as arrays
+ * (SDK models), but one QueryTaskDetailList doc example shows a single object, the form an XML-to-JSON gateway gives
+ * one element: read as an invalid answer, a task's only row was never read and its batch only ever alerted stuck.
+ */
+function withLoneRowListed(body: unknown, itemKey: string): unknown {
+  const data = (body as { Data?: unknown } | null)?.Data;
+  if (typeof data !== 'object' || data === null) return body;
+  const rows = (data as Record<string, unknown>)[itemKey];
+  if (typeof rows !== 'object' || rows === null || Array.isArray(rows)) return body;
+  return { ...(body as object), Data: { ...data, [itemKey]: [rows] } };
+}
+
 function toPage<T>(
   body: { TotalItemNum: number; TotalPageNum: number; Data?: unknown },
   itemKey: string,
@@ -93,6 +108,15 @@ function toPage<T>(
   const data = body.Data as Record<string, unknown[] | undefined> | null | undefined;
   const raw = data?.[itemKey] ?? [];
   return { items: raw.map((r) => map(r as never)), totalItems: body.TotalItemNum, totalPages: body.TotalPageNum };
+}
+
+/**
+ * `page` marked when the answer says `NextPage: true` (or "true"). Read loosely, never an invalid answer: only a
+ * `true` makes the pager look further; anything else leaves the totals to decide, as before.
+ */
+function withNextPage<T>(body: unknown, page: Page<T>): Page<T> {
+  const next = (body as { NextPage?: unknown } | null)?.NextPage;
+  return next === true || next === 'true' ? { ...page, nextPage: true } : page;
 }
 
 /**
@@ -124,10 +148,15 @@ const domainKey = object({ DomainName: domainName, ExpirationDateLong: epochMs }
  * plan); one answer's odd field used to fail every run before planning (review). A row without a readable name or
  * expiry still makes the page an invalid answer: it cannot be named, nor told whether it is due.
  */
-export function parseDomainPage(body: unknown): Page<ListedDomain> {
+export function parseDomainPage(answer: unknown): Page<ListedDomain> {
+  const body = withLoneRowListed(answer, 'Domain');
   const parsed = parseWith(domainPage, body);
   const rows = (body as { Data?: { Domain?: unknown[] } | null }).Data?.Domain ?? [];
-  return { items: rows.map(parseDomainRow), totalItems: parsed.TotalItemNum, totalPages: parsed.TotalPageNum };
+  return withNextPage(body, {
+    items: rows.map(parseDomainRow),
+    totalItems: parsed.TotalItemNum,
+    totalPages: parsed.TotalPageNum,
+  });
 }
 
 /** Fields of an unreadable row named in its `unreadable` text (paths and messages, never values). */
@@ -291,8 +320,8 @@ function zoneMinutes(zone: string): number | undefined {
 
 /** QueryTaskList page -> TaskInfo[]. */
 export function parseTaskPage(body: unknown, offsetMinutes = DEFAULT_DISPLAY_TZ_OFFSET_MINUTES): Page<TaskInfo> {
-  return toPage(
-    parseWith(taskPage, body),
+  const page = toPage(
+    parseWith(taskPage, withLoneRowListed(body, 'TaskInfo')),
     'TaskInfo',
     (t: Output<typeof taskItem>): TaskInfo => ({
       taskNo: taskNoText(t.TaskNo),
@@ -304,6 +333,7 @@ export function parseTaskPage(body: unknown, offsetMinutes = DEFAULT_DISPLAY_TZ_
       ...optionalTime(parseDisplayTime(t.CreateTime, offsetMinutes)),
     }),
   );
+  return withNextPage(body, page);
 }
 
 const DETAIL_STATES: readonly TaskDetailState[] = ['waiting', 'executing', 'success', 'failure'];
@@ -326,8 +356,8 @@ const detailPage = pagedSchema('TaskDetail', detailItem);
  * `UpdateTime` read in the display zone (`offsetMinutes` east of UTC, as for task creation times).
  */
 export function parseDetailPage(body: unknown, offsetMinutes = DEFAULT_DISPLAY_TZ_OFFSET_MINUTES): Page<TaskDetail> {
-  return toPage(
-    parseWith(detailPage, body),
+  const page = toPage(
+    parseWith(detailPage, withLoneRowListed(body, 'TaskDetail')),
     'TaskDetail',
     (d: Output<typeof detailItem>): TaskDetail => ({
       taskNo: taskNoText(d.TaskNo),
@@ -345,4 +375,5 @@ export function parseDetailPage(body: unknown, offsetMinutes = DEFAULT_DISPLAY_T
       ...optionalUpdated(d.UpdateTime == null ? undefined : parseDisplayTime(d.UpdateTime, offsetMinutes)),
     }),
   );
+  return withNextPage(body, page);
 }

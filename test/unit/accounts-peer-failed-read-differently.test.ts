@@ -16,12 +16,7 @@ const HOUR = 3_600_000;
  * So b, listing the same cycle an hour off, saw no failure of it and bought the renewal the person was told to make
  * by hand: two renewals of one term (review 2026-12-07, twenty-seventh session).
  */
-async function failInAThenRunB(
-  domain: string,
-  policy: Record<string, unknown>,
-  offsetMs: number,
-  expect1: string,
-) {
+async function failInAThenRunB(domain: string, policy: Record<string, unknown>, offsetMs: number, expect1: string) {
   const t: Given = await given({ domains: [domain], policy, rejectStaleExpiry: false });
   const store = new MemoryLedgerStore();
   const a = createMemoryLedger({ store, account: 'a' });

@@ -1,0 +1,85 @@
+import { createHttpPost, type HttpPost } from '../../lib/http-post';
+import { executeRenew } from '../../lib/jobs';
+import { startWorld, type World } from '../helpers/world';
+
+/**
+ * A QueryDomainList answer whose totals stop short of its own `NextPage` flag (a capped or miscounted total): the
+ * registrar says a next page exists on what its TotalPageNum calls the last page. The pager read only
+ * TotalPageNum/TotalItemNum, which agreed with the rows it got, so the rest of the listing was never asked for: its
+ * domains were in no plan, never bought, never named, and lapsed silently (review 2026-12-07, twenty-seventh
+ * session). Now the last page's NextPage is followed once: rows there fail the listing loudly; an empty page ends it.
+ */
+const NOW = Date.UTC(2026, 10, 29, 6, 0, 0);
+const DAY_MS = 86_400_000;
+
+interface ListBody {
+  TotalItemNum: number;
+  TotalPageNum: number;
+  CurrentPageNum: number;
+  NextPage: boolean;
+  Data: { Domain: unknown[] };
+}
+
+/**
+ * The sandbox over HTTP, its QueryDomainList pages of `keep` rows whose totals say the first page is all there is:
+ * page 1 with NextPage `nextPage`, page 2 with the rest (NextPage false). The sandbox's own page 1 holds every row.
+ */
+function shortTotals(keep: number, nextPage: boolean): HttpPost {
+  const real = createHttpPost().post;
+  let all: unknown[] = []; // the sandbox's page 1, which holds every row: the rows of both pages
+  return async (req) => {
+    const asked = new URLSearchParams(req.body);
+    if (asked.get('Action') !== 'QueryDomainList') return real(req);
+    const pageNum = Number(asked.get('PageNum'));
+    const answer = await real(req);
+    if (answer.status !== 200 || !answer.text) return answer;
+    const body = JSON.parse(answer.text) as ListBody;
+    if (pageNum === 1) all = body.Data.Domain;
+    const rows = pageNum === 1 ? all.slice(0, keep) : pageNum === 2 ? all.slice(keep) : [];
+    const cut: ListBody = {
+      ...body,
+      TotalItemNum: keep,
+      TotalPageNum: 1,
+      NextPage: pageNum === 1 && nextPage,
+      Data: { Domain: rows },
+    };
+    return { ...answer, text: JSON.stringify(cut) };
+  };
+}
+
+const domains = ['a.com', 'b.com', 'c.com'].map((domainName, i) => ({
+  domainName,
+  expiresAtMs: NOW + (5 + i) * DAY_MS,
+}));
+
+describe('a listing page that says NextPage:true on its last page by TotalPageNum', () => {
+  let world: World;
+  afterEach(async () => world?.stop());
+
+  it('with rows after it: the listing is refused, never read as complete', async () => {
+    world = await startWorld({ sandbox: { nowMs: NOW, fixture: { domains } }, client: { post: shortTotals(2, true) } });
+    await expect(world.registrar.listDomains({})).rejects.toThrow(
+      /QueryDomainList failed: the pages did not add up \(page 1 says a next page exists \(NextPage\) though TotalPageNum is 1, and page 2 has 1 more row\(s\)\)/,
+    );
+  });
+
+  it('a renew run buys nothing on it and fails loudly: c.com, due in 7 days, is not silently left out', async () => {
+    world = await startWorld({ sandbox: { nowMs: NOW, fixture: { domains } }, client: { post: shortTotals(2, true) } });
+    await expect(executeRenew(world.deps(), { policy: world.policy, dryRun: false, runId: 'r1' })).rejects.toThrow(
+      /QueryDomainList failed/,
+    );
+    expect(world.sandbox.state().submissions).toEqual([]);
+    expect(world.notifier.sent.map((m) => m.event)).toEqual(['error']);
+  });
+
+  it('without the flag the same totals read as complete (the flag is what tells), and an empty page after it ends the listing', async () => {
+    world = await startWorld({
+      sandbox: { nowMs: NOW, fixture: { domains } },
+      client: { post: shortTotals(2, false) },
+    });
+    expect((await world.registrar.listDomains({})).map((d) => d.domainName)).toEqual(['a.com', 'b.com']);
+    await world.stop();
+    world = await startWorld({ sandbox: { nowMs: NOW, fixture: { domains } }, client: { post: shortTotals(3, true) } });
+    expect((await world.registrar.listDomains({})).map((d) => d.domainName)).toEqual(['a.com', 'b.com', 'c.com']);
+  });
+});
