@@ -210,8 +210,13 @@ export function createAlibabaClient(
             onePage = ` and once as one page of ${whole} (${(again as Error).message})`;
           }
         }
+        // The advice fits the failure: page size for pages that overlap; otherwise the answers themselves disagree.
+        const advice =
+          whole !== undefined
+            ? `the data changed while paging, or the registrar pages it differently each time: if this repeats every run, set AUTORENEW_PAGE_SIZE (1-${SINGLE_PAGE_MAX}) so that the listing fits on fewer pages`
+            : "the data changed while paging, or the registrar's totals and pages disagree: if this repeats every run, report it with the run's log (nothing is bought on a listing that does not add up)";
         throw new AmbiguousOutcomeError(
-          `${action} failed: the pages did not add up (${error.message}). Tried ${pass} times${onePage}; the data changed while paging, or the registrar pages it differently each time: if this repeats every run, set AUTORENEW_PAGE_SIZE (1-${SINGLE_PAGE_MAX}) so that the listing fits on fewer pages.`,
+          `${action} failed: the pages did not add up (${error.message}). Tried ${pass} times${onePage}; ${advice}.`,
           { ...context, action },
         );
       }

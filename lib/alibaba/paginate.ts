@@ -23,7 +23,8 @@ const MAX_PAGES = 100_000;
  * count must equal TotalItemNum, and every page must report the same totals; otherwise InconsistentListingError.
  * The last page by the totals that says `NextPage: true` is followed once: a page after it with rows is an
  * InconsistentListingError too (totals that stop short, a capped count: read as complete, the domains after them were
- * never planned nor named; review 2026-12-07, twenty-seventh session), an empty one ends the listing.
+ * never planned nor named; review 2026-12-07, twenty-seventh session), an empty one, or one of rows already listed,
+ * ends the listing.
  */
 export async function fetchAllPages<T>(
   fetchPage: (pageNum: number) => Promise<Page<T>>,
@@ -58,9 +59,13 @@ export async function fetchAllPages<T>(
   if (last.nextPage) {
     const after = Math.max(1, totalPages) + 1;
     const beyond = await fetchPage(after);
-    if (beyond.items.length > 0) {
+    // Rows already listed prove nothing (a registrar that answers a PageNum past the last with the last page again,
+    // and says NextPage there by an off-by-one: refused, such an account bought nothing, every run).
+    const listed = new Set(pages.flatMap((p) => p.items.map(keyOf)));
+    const more = beyond.items.filter((item) => !listed.has(keyOf(item))).length;
+    if (more > 0) {
       throw new InconsistentListingError(
-        `page ${after - 1} says a next page exists (NextPage) though TotalPageNum is ${totalPages}, and page ${after} has ${beyond.items.length} more row(s)`,
+        `page ${after - 1} says a next page exists (NextPage) though TotalPageNum is ${totalPages}, and page ${after} has ${more} more row(s)`,
       );
     }
   }

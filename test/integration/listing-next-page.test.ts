@@ -83,3 +83,50 @@ describe('a listing page that says NextPage:true on its last page by TotalPageNu
     expect((await world.registrar.listDomains({})).map((d) => d.domainName)).toEqual(['a.com', 'b.com', 'c.com']);
   });
 });
+
+/**
+ * A registrar that says `NextPage: true` on its last page (an off-by-one, e.g. from a 0-based CurrentPageNum, which
+ * one doc example shows) and answers a PageNum past the last with the last page again (clamped, as common pagers
+ * do). The totals add up and every row is listed; the page read after NextPage repeats rows already held, which is
+ * no evidence that the totals stop short. Refused as "more rows", such an account bought nothing, every run (review
+ * of the NextPage check, the same session).
+ */
+function clampedPastLast(): HttpPost {
+  const real = createHttpPost().post;
+  let last: unknown[] = [];
+  return async (req) => {
+    const asked = new URLSearchParams(req.body);
+    if (asked.get('Action') !== 'QueryDomainList') return real(req);
+    const pageNum = Number(asked.get('PageNum'));
+    const answer = await real(req);
+    if (answer.status !== 200 || !answer.text) return answer;
+    const body = JSON.parse(answer.text) as ListBody;
+    if (pageNum <= body.TotalPageNum) last = body.Data.Domain;
+    const clamped = Math.min(pageNum, Math.max(1, body.TotalPageNum));
+    const out = {
+      ...body,
+      CurrentPageNum: clamped,
+      NextPage: clamped <= body.TotalPageNum, // off by one: true on the last page too
+      Data: { Domain: pageNum > body.TotalPageNum ? last : body.Data.Domain },
+    };
+    return { ...answer, text: JSON.stringify(out) };
+  };
+}
+
+describe('a registrar that says NextPage on its last page and repeats that page past the end', () => {
+  let world: World;
+  afterEach(async () => world?.stop());
+
+  it('the listing is complete, and a renew run buys the due domains', async () => {
+    world = await startWorld({ sandbox: { nowMs: NOW, fixture: { domains } }, client: { post: clampedPastLast() } });
+    expect((await world.registrar.listDomains({})).map((d) => d.domainName).sort()).toEqual([
+      'a.com',
+      'b.com',
+      'c.com',
+    ]);
+    await executeRenew(world.deps(), { policy: world.policy, dryRun: false, runId: 'r1' });
+    expect(new Set(world.sandbox.state().submissions.map((s) => s.domainName))).toEqual(
+      new Set(['a.com', 'b.com', 'c.com']),
+    );
+  });
+});

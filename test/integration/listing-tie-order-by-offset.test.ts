@@ -51,6 +51,31 @@ function tieOrderByOffset(
   };
 }
 
+/** QueryDomainList as asked (expiry range, ExpirationDate ASC), ties ordered per offset. */
+const domainListing = (w: World, p: URLSearchParams, tieSign: number) => {
+  const from = Number(p.get('StartExpirationDate') ?? Number.NEGATIVE_INFINITY);
+  const to = Number(p.get('EndExpirationDate') ?? Number.POSITIVE_INFINITY);
+  const now = w.sandbox.now();
+  const all = w.sandbox
+    .state()
+    .domains.filter((d) => d.expiresAtMs >= from && d.expiresAtMs <= to)
+    .sort((a, b) => a.expiresAtMs - b.expiresAtMs || tieSign * a.domainName.localeCompare(b.domainName));
+  const { rows, ...totals } = pageOf(all, Number(p.get('PageNum')), Number(p.get('PageSize')));
+  return {
+    ...totals,
+    Data: {
+      Domain: rows.map((d) => ({
+        DomainName: d.domainName,
+        InstanceId: d.instanceId,
+        ExpirationDateLong: d.expiresAtMs,
+        DomainStatus: d.expiresAtMs - now <= 30 * DAY_MS ? '1' : '3',
+        Premium: false,
+        DomainAuditStatus: 'SUCCEED',
+      })),
+    },
+  };
+};
+
 describe('pages whose tied rows are ordered differently per offset', () => {
   let world: World;
   afterEach(async () => world?.stop());
@@ -64,33 +89,7 @@ describe('pages whose tied rows are ordered differently per offset', () => {
       })),
       ...Array.from({ length: 10 }, (_, i) => ({ domainName: `brand${i}.com`, expiresAtMs: NOW + 10 * DAY_MS })),
     ];
-    const post = tieOrderByOffset(
-      'QueryDomainList',
-      (w, p, tieSign) => {
-        const from = Number(p.get('StartExpirationDate') ?? Number.NEGATIVE_INFINITY);
-        const to = Number(p.get('EndExpirationDate') ?? Number.POSITIVE_INFINITY);
-        const now = w.sandbox.now();
-        const all = w.sandbox
-          .state()
-          .domains.filter((d) => d.expiresAtMs >= from && d.expiresAtMs <= to)
-          .sort((a, b) => a.expiresAtMs - b.expiresAtMs || tieSign * a.domainName.localeCompare(b.domainName));
-        const { rows, ...totals } = pageOf(all, Number(p.get('PageNum')), Number(p.get('PageSize')));
-        return {
-          ...totals,
-          Data: {
-            Domain: rows.map((d) => ({
-              DomainName: d.domainName,
-              InstanceId: d.instanceId,
-              ExpirationDateLong: d.expiresAtMs,
-              DomainStatus: d.expiresAtMs - now <= 30 * DAY_MS ? '1' : '3',
-              Premium: false,
-              DomainAuditStatus: 'SUCCEED',
-            })),
-          },
-        };
-      },
-      () => world,
-    );
+    const post = tieOrderByOffset('QueryDomainList', domainListing, () => world);
     world = await startWorld({
       ledger: 'memory',
       sandbox: { nowMs: NOW, freezeClock: true, balance: 1_000_000, maxPageSize: 1000, fixture: { domains } },
@@ -168,26 +167,7 @@ describe('pages whose tied rows are ordered differently per offset', () => {
       domainName: `tied${String(i).padStart(3, '0')}.com`,
       expiresAtMs: NOW + 10 * DAY_MS,
     }));
-    const post = tieOrderByOffset(
-      'QueryDomainList',
-      (w, p, tieSign) => {
-        const all = w.sandbox.state().domains.sort((a, b) => tieSign * a.domainName.localeCompare(b.domainName));
-        const { rows, ...totals } = pageOf(all, Number(p.get('PageNum')), Number(p.get('PageSize')));
-        return {
-          ...totals,
-          Data: {
-            Domain: rows.map((d) => ({
-              DomainName: d.domainName,
-              InstanceId: d.instanceId,
-              ExpirationDateLong: d.expiresAtMs,
-              DomainStatus: '1',
-              Premium: false,
-            })),
-          },
-        };
-      },
-      () => world,
-    );
+    const post = tieOrderByOffset('QueryDomainList', domainListing, () => world);
     world = await startWorld({
       ledger: 'memory',
       sandbox: { nowMs: NOW, freezeClock: true, balance: 1_000_000, fixture: { domains } },

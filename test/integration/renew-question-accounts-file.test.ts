@@ -12,6 +12,8 @@ import { PROCESS_TEST_TIMEOUT_MS } from '../helpers/timeouts';
 // Each account's run was guarded by the plan confirmed for its label, but an account that was not there when the
 // question was asked had no plan, so it ran with no guard at all: an account added to the accounts file meanwhile
 // bought its due domains on a "y" that named one account's renewals only (review 2026-12-07, twenty-fifth session).
+// Likewise `renew --plan FILE --max-age 1h` checked the plan's age before its question only, then bought on a "y"
+// given hours later (twenty-seventh session): the age is checked again once the question is answered.
 jest.setTimeout(PROCESS_TEST_TIMEOUT_MS);
 
 const ROOT = resolve(__dirname, '..', '..');
@@ -89,5 +91,37 @@ it('an account added to the accounts file while the renew question is open: noth
   expect(code).not.toBe(0);
   expect(out.join('\n')).toMatch(
     /the accounts changed since the plan was confirmed \(subsidiary\): nothing was bought/,
+  );
+});
+
+it('a "y" given after a saved plan grew older than --max-age buys nothing', async () => {
+  const out: string[] = [];
+  const questions: string[] = [];
+  const env = {
+    AUTORENEW_ENDPOINT: forwarder.url,
+    AUTORENEW_POLICY: POLICY,
+    AUTORENEW_LEDGER_DIR: join(dir, '.autorenew'),
+    ALIBABA_CLOUD_ACCESS_KEY_ID: sandbox.accessKeyId,
+    ALIBABA_CLOUD_ACCESS_KEY_SECRET: sandbox.accessKeySecret,
+  };
+  const file = join(dir, 'plan.json');
+  const terminal = { out: (l: string) => out.push(l), err: (l: string) => out.push(l), isTTY: true, cwd: ROOT, env };
+  expect(await runCli(['plan', '--out', file], terminal)).toBe(0);
+  const code = await runCli(['renew', '--plan', file, '--max-age', '1h'], {
+    ...terminal,
+    ask: async (question) => {
+      questions.push(question);
+      // The person answers two hours later (the run's clock is the system's: the forwarder is not the sandbox).
+      const answeredAt = Date.now() + 2 * 3_600_000;
+      jest.spyOn(Date, 'now').mockImplementation(() => answeredAt);
+      return 'y';
+    },
+  });
+  jest.restoreAllMocks();
+  expect(questions).toHaveLength(1);
+  expect(sandbox.state().submissions).toEqual([]);
+  expect(code).not.toBe(0);
+  expect(out.join('\n')).toMatch(
+    /the plan was made 2\.0 h ago .*older than --max-age 1\.0 h; make a new plan; nothing was bought/,
   );
 });
