@@ -581,7 +581,8 @@ export function createDynamoLedger(options: DynamoLedgerOptions): DynamoLedger {
 
     async claim(request): Promise<ClaimResult> {
       for (let attempt = 1; ; attempt++) {
-        const outcome = await claimOnce(request, newId());
+        const writeId = newId();
+        const outcome = await claimOnce(request, writeId);
         if (outcome.kind === 'written' && outcome.attributes)
           return { ok: true, claim: fromClaimItem(outcome.attributes) };
         if (outcome.kind === 'own') return { ok: true, claim: fromClaimItem(outcome.stored) };
@@ -589,7 +590,9 @@ export function createDynamoLedger(options: DynamoLedgerOptions): DynamoLedger {
         if (outcome.kind === 'written') {
           // No ALL_NEW attributes came back: read what we wrote.
           const stored = await getItem(toClaimKey(request, ks), 'claim', { domain: request.domain });
-          if (stored) return { ok: true, claim: fromClaimItem(stored) };
+          // Ours only if it carries this write's id: an answer without the new item may not be DynamoDB's.
+          if (stored && stored.writeId === writeId) return { ok: true, claim: fromClaimItem(stored) };
+          if (stored) return { ok: false, existing: fromClaimItem(stored) };
         }
         // Refused but the item is gone (deleted in between): the condition may hold now, so try again.
         if (attempt >= CLAIM_RACE_RETRIES) {
@@ -677,6 +680,8 @@ export function createDynamoLedger(options: DynamoLedgerOptions): DynamoLedger {
                 ':n': want,
                 ':room': request.cap - want,
               },
+              // A real success carries the new count: an answer without it may not be DynamoDB's (a gateway's `{}`).
+              ReturnValues: 'UPDATED_NEW',
             },
           },
           key,
@@ -684,6 +689,14 @@ export function createDynamoLedger(options: DynamoLedgerOptions): DynamoLedger {
           'takeBudget',
           context,
         );
+        if (outcome.kind === 'written' && !outcome.attributes) {
+          throw wrap(
+            'takeBudget',
+            invalidResponse(
+              "UpdateItem answered without the new count (not DynamoDB's answer: check the ledger endpoint)",
+            ),
+          );
+        }
         if (outcome.kind !== 'refused' || hasApplied(outcome.stored, writeId)) return want;
         // Not enough room for all of it: take what is left, if anything.
         const used = typeof outcome.stored?.used === 'number' ? outcome.stored.used : 0;
@@ -736,6 +749,12 @@ export function createDynamoLedger(options: DynamoLedgerOptions): DynamoLedger {
       }));
       await sendInChunks(requests, BATCH_WRITE_LIMIT, 'putMarks', async (pending) => {
         const out = await sdk.send('BatchWrite', { RequestItems: { [tableName]: pending } });
+        // DynamoDB always answers with UnprocessedItems (`{}` when every request was written); see batchGet.
+        if (typeof out.UnprocessedItems !== 'object' || out.UnprocessedItems === null) {
+          throw invalidResponse(
+            "BatchWriteItem answered without UnprocessedItems (not DynamoDB's answer: check the ledger endpoint)",
+          );
+        }
         return (out.UnprocessedItems?.[tableName] ?? []) as typeof pending;
       });
     },
