@@ -220,7 +220,7 @@ export function createDynamoLedger(options: DynamoLedgerOptions): DynamoLedger {
   ): Promise<WriteOutcome> {
     try {
       if (write.kind === 'put') {
-        await sdk.send('Put', write.input);
+        await sendPut(write.input, operation);
         return { kind: 'written' };
       }
       const out = await sdk.send('Update', write.input);
@@ -231,6 +231,20 @@ export function createDynamoLedger(options: DynamoLedgerOptions): DynamoLedger {
     const stored = await getItem(key, operation, context);
     if (stored && stored.writeId === writeId) return { kind: 'own', stored };
     return { kind: 'refused', stored };
+  }
+
+  /**
+   * A PutItem that must have reached the table: it asks for the capacity it consumed, which DynamoDB (and DynamoDB
+   * Local, dynalite) always answer, and refuses an answer without it. A real success is `{}` otherwise, so a
+   * gateway's `{}` that never reached the table read as written: a fresh claim held by nobody (two runs bought one
+   * renewal) or a TaskNo written nowhere (review 2026-12-07, twenty-seventh session).
+   */
+  async function sendPut(input: PutCommandInput, operation: string): Promise<void> {
+    const out = await sdk.send('Put', { ...input, ReturnConsumedCapacity: 'TOTAL' });
+    if (typeof out.ConsumedCapacity !== 'object' || out.ConsumedCapacity === null)
+      throw invalidResponse(
+        `PutItem (${operation}) answered without its ConsumedCapacity (not DynamoDB's answer: check the ledger endpoint)`,
+      );
   }
 
   /** Replaces an item if its stored version still equals `expected`; returns the stored item after the write. */
@@ -399,12 +413,15 @@ export function createDynamoLedger(options: DynamoLedgerOptions): DynamoLedger {
       ks,
     );
     try {
-      await sdk.send('Put', {
-        TableName: tableName,
-        Item: item,
-        ConditionExpression: 'attribute_not_exists(#pk)',
-        ExpressionAttributeNames: { '#pk': TABLE.partitionKey },
-      });
+      await sendPut(
+        {
+          TableName: tableName,
+          Item: item,
+          ConditionExpression: 'attribute_not_exists(#pk)',
+          ExpressionAttributeNames: { '#pk': TABLE.partitionKey },
+        },
+        'claim',
+      );
       return { kind: 'written', attributes: item };
     } catch (err) {
       if (isConditionFailure(err)) return undefined;

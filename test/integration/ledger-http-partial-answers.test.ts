@@ -168,4 +168,58 @@ describe('the ledger over its HTTP client, answered with a 200 of an unexpected 
     expect(first + second).toBeLessThanOrEqual(10_000);
     ledger.destroy();
   });
+
+  test("a fresh claim's put answered {} is not a claim: the key stays free and a rival run claims it too (M1)", async () => {
+    const ledger = proxiedLedger();
+    const rival = createDynamoLedger({
+      tableName: TABLE,
+      clientConfig: { endpoint: dynamo.endpoint, region: 'us-east-1', credentials: CREDENTIALS },
+    });
+    const domain = `fresh-${randomUUID().slice(0, 8)}.com`;
+    const expiryMs = Date.UTC(2030, 0, 1);
+    const request = { domain, expiryMs, years: 1, nowMs: Date.UTC(2029, 11, 1), maxAttempts: 3 };
+    // Run A claims a key nobody holds: its put-if-absent is answered `{}` by a gateway, never reaching the table.
+    faults.set('PutItem', ['empty-object']);
+    // A refusal (a throw) is as good as `ok: false`: the run then sends nothing.
+    const ours = await ledger
+      .claim({ ...request, batchId: 'batch-a', attemptId: 'run-a/batch-a' })
+      .catch(() => ({ ok: false as const }));
+    expect(seen).toContain('PutItem empty-object');
+    // Run B then claims the same key, and gets it: the table never held A's claim.
+    const theirs = await rival.claim({ ...request, batchId: 'batch-b', attemptId: 'run-b/batch-b' });
+    expect(theirs.ok).toBe(true);
+    // Both runs may not hold the key: one of them pays for a renewal the other pays for too.
+    expect(ours.ok && theirs.ok).toBe(false);
+    rival.destroy();
+    ledger.destroy();
+  });
+
+  test('a versioned put (the TaskNo onto its batch) answered {} is not written (M2)', async () => {
+    const ledger = proxiedLedger();
+    const batchId = `b-${randomUUID().slice(0, 8)}`;
+    const nowMs = Date.UTC(2029, 11, 1);
+    const intent = await ledger.putBatchIntent({
+      batchId,
+      runId: 'run-a',
+      attemptId: `run-a/${batchId}`,
+      status: 'INTENT',
+      entries: [{ domain: 'versioned.com', expiryMs: Date.UTC(2030, 0, 1), years: 1, permitPremium: false }],
+      createdAtMs: nowMs,
+      updatedAtMs: nowMs,
+      pendingNotices: [],
+      sentNotices: [],
+    });
+    faults.set('PutItem', ['empty-object']);
+    const saved = await ledger
+      .saveBatch({ ...intent, status: 'SUBMITTED', taskNo: 'T-1', submittedAtMs: nowMs, updatedAtMs: nowMs })
+      .then(
+        () => 'resolved',
+        () => 'rejected',
+      );
+    expect(seen).toContain('PutItem empty-object');
+    expect((await ledger.getBatch(batchId))?.taskNo).toBeUndefined();
+    // Resolved, the run takes the TaskNo as recorded and writes it nowhere else (its claims, the ERROR line).
+    expect(saved).toBe('rejected');
+    ledger.destroy();
+  });
 });

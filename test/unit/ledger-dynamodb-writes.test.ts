@@ -40,7 +40,8 @@ describe('writes of the DynamoDB ledger', () => {
     });
 
   test('a first claim is one conditional put of the whole claim, and no update', async () => {
-    ddb.on(PutCommand).resolves({});
+    // DynamoDB's answer to a put that asks for its consumed capacity (one without it is refused).
+    ddb.on(PutCommand).resolves({ ConsumedCapacity: { TableName: 't', CapacityUnits: 1 } });
     const result = await ledger().claim(REQUEST);
     expect(result).toStrictEqual({
       ok: true,
@@ -61,6 +62,7 @@ describe('writes of the DynamoDB ledger', () => {
     expect(ddb).toHaveReceivedCommandTimes(UpdateCommand, 0);
     const input = ddb.commandCalls(PutCommand)[0]?.args[0].input;
     expect(input?.ConditionExpression).toBe('attribute_not_exists(#pk)');
+    expect(input?.ReturnConsumedCapacity).toBe('TOTAL');
     expect(input?.Item).toMatchObject({ type: 'claim', writeId: 'w-1', status: 'CLAIMED', version: 1, attempts: 0 });
   });
 
