@@ -55,25 +55,33 @@ export async function reportRun(deps: JobDeps, policy: Policy, report: RunReport
   if (report.requireDelivery && !notified) failures.push('notification not delivered (retried next run)');
   const ok = failures.length === 0 && !report.stoppedBy;
   deps.metrics({ [heartbeatOf(report.job)]: 1, ...report.metrics, ...(ok ? {} : { JobErrors: 1 }) });
-  await deps.ledger.recordRun({
-    job: report.job,
-    runId: report.runId,
-    startedAtMs: report.startedAtMs,
-    finishedAtMs: deps.clock.now(),
-    ok,
-    summary: report.counts,
-    ...(report.stoppedBy ? { error: boundText(report.stoppedBy.message) } : {}),
-  });
   if (report.stoppedBy) {
-    // An authorisation failure stopped the run: reported as the run's error (an alert), nothing was counted.
+    // An authorisation failure stopped the run: reported as the run's error (an alert), nothing was counted. Before
+    // the run record, which may throw: a failed record write alerted its own error instead, and the refused key's
+    // advice was never sent (review 2026-12-07, twenty-seventh session).
     deps.log.error(`${report.job} job stopped`, { runId: report.runId, ...describeError(report.stoppedBy) });
     await notifyJobError(
       { notifier: deps.notifier, log: deps.log, now: deps.clock.now() },
       { job: report.job, runId: report.runId, error: report.stoppedBy, policy, midRun: true },
     );
     reported.add(report.stoppedBy);
-    throw report.stoppedBy;
   }
+  try {
+    await deps.ledger.recordRun({
+      job: report.job,
+      runId: report.runId,
+      startedAtMs: report.startedAtMs,
+      finishedAtMs: deps.clock.now(),
+      ok,
+      summary: report.counts,
+      ...(report.stoppedBy ? { error: boundText(report.stoppedBy.message) } : {}),
+    });
+  } catch (err) {
+    if (!report.stoppedBy) throw err;
+    // The stopping error is the run's: the record's failure is logged beside it (JobErrors is counted already).
+    deps.log.error('the run record could not be written', { runId: report.runId, ...describeError(err) });
+  }
+  if (report.stoppedBy) throw report.stoppedBy;
   if (failures.length > 0) {
     // A renew run may fail this way after buying: say so, so no one reads the failure as "nothing was bought"; nor
     // an order whose answer was lost (review 2026-12-05: counted as nothing, a person might have bought it by hand).

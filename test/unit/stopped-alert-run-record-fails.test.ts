@@ -1,0 +1,30 @@
+import { AuthRejectedError } from '../../lib/errors';
+import { executeRenew } from '../../lib/jobs';
+import { given } from '../helpers/builder';
+
+/**
+ * A renew run stopped by an authorisation refusal at its paid call (a key revoked, Forbidden.RAM) was alerted after
+ * its run record was written (report-run.ts reportRun: recordRun, then notifyJobError(stoppedBy)). One failed run
+ * record write (a throttled PutItem) threw before that alert: reportRunFailure then published the ledger's error
+ * with the generic "see the logs; the next scheduled run retries", and the AccessKey refusal (what a person must
+ * fix, and why nothing was bought) was never alerted (review 2026-12-07, twenty-seventh session).
+ */
+test('an AccessKey refusal that stops the run is alerted even when the run record write fails', async () => {
+  const t = await given({ domains: ['a.com+20d', 'b.com+25d'] });
+  t.registrar.faults.before = (op) => {
+    if (op === 'submitRenewBatch') throw new AuthRejectedError('Forbidden.RAM', { code: 'Forbidden.RAM' });
+  };
+  let failed = 0;
+  t.ledger.faults.before = (op) => {
+    if (op === 'recordRun' && failed++ === 0) throw new Error('ProvisionedThroughputExceededException (injected)');
+  };
+  const thrown = await executeRenew(t.deps(), { policy: t.policy, dryRun: false, runId: 'r1' }).catch((e) => e);
+  expect(thrown).toBeInstanceOf(AuthRejectedError);
+  expect(failed).toBe(1);
+  const alerts = t.notifier.sent.filter((m) => m.event === 'error').map((m) => m.email);
+  // The refusal's own advice: the AccessKey was refused; check the key and its RAM policy. Once.
+  expect(alerts.filter((e) => /Job error: .*Forbidden\.RAM/.test(e) && /AccessKey was refused/.test(e))).toHaveLength(
+    1,
+  );
+  expect(t.logs.join('\n')).toMatch(/the run record could not be written.*ProvisionedThroughputExceededException/);
+});
