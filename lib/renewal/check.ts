@@ -439,8 +439,14 @@ function ranUnlisted(
   rules: SettleRules,
   skip: ReadonlySet<Batch>,
 ): Batch[] {
-  return progress.flatMap(({ batch, details }) => {
+  return progress.flatMap(({ batch, details, unknownRows }) => {
     if (!details || skip.has(batch)) return [];
+    // As ranRows: a row of an unsettled entry still waiting, executing or odd has not run; the mark waits for it.
+    const waits = batch.entries.some((e) => {
+      const state = details.get(e.domain)?.state;
+      return !e.outcome && (state === 'waiting' || state === 'executing' || unknownRows?.has(e.domain) === true);
+    });
+    if (waits) return [];
     const ran = batch.entries.some((e) => {
       const now = expiries.get(e.domain);
       return (
