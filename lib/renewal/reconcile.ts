@@ -65,7 +65,8 @@ interface TaskSearch {
  *    the submit with exactly our domains, and no other unknown task touching them, is adopted. A task whose details
  *    are fewer than its TaskNum counts as touching them (it may be ours). More than one
  *    candidate: neither adopt nor release; the batch stays and alerts as stuck.
- * 4. Release needs ALL of: `limits.releaseAfterHours` (>= 24) since the submit started; two empty reads at least
+ * 4. Release needs ALL of: `limits.releaseAfterHours` (>= 24) since the submit started (and, for a batch the sweep
+ *    re-homed, since it was made); two empty reads at least
  *    1 h apart (this one included); and each domain's expiry exactly unchanged. A domain whose expiry reads as
  *    about old + years is recorded renewed; any other move is `expiry-moved` and stays open for a person.
  * Never resubmits. A release fences the batch (a version-checked write) before its claims, then records it; a failed
@@ -151,7 +152,12 @@ export async function reconcileBatch(
   // An empty read: it counts towards the release rule (one with `holding` tasks too; the release itself waits).
   const reads = [...(batch.emptyTaskReadsAtMs ?? []), now].slice(-10);
   let current = await deps.ledger.saveBatch({ ...batch, emptyTaskReadsAtMs: reads, updatedAtMs: now });
-  const releaseAt = startedAt + (rules.releaseAfterMs ?? policy.limits.releaseAfterHours * HOUR_MS);
+  // A batch the sweep re-homed (`repaired`) starts at its claims' time, a day or more before it was made, and the
+  // lost batch's TaskNo did not come with it: counted from the re-homing too, its task gets the whole wait to show in
+  // a lagging task list (review 2026-12-07, twenty-seventh session: released an hour after it was made while the
+  // task still waited in the queue, and the domain was bought again).
+  const releaseFrom = batch.repaired?.length ? Math.max(startedAt, batch.createdAtMs) : startedAt;
+  const releaseAt = releaseFrom + (rules.releaseAfterMs ?? policy.limits.releaseAfterHours * HOUR_MS);
   const spread = Math.max(...reads) - Math.min(...reads);
   if (now < releaseAt || spread < rules.releaseReadGapMs || search.holding.length > 0) {
     if (search.holding.length > 0 && now >= releaseAt) {
