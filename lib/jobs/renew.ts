@@ -68,9 +68,10 @@ async function liveReport(deps: JobDeps, run: RenewRun): Promise<Report> {
   // The batches as stored: the ledger, not this run's memory, says which notices are still pending.
   const ids = summary.batches.map((b) => b.batchId).filter((id) => id !== '-');
   const checkSilentMark = `check-silent#${utcDay(plan.nowMs)}`;
+  const watchFullMark = `watch-full#${utcDay(plan.nowMs)}`;
   const [storedRead, sentRead, checkRead, watchedRead] = await Promise.allSettled([
     Promise.all(ids.map((id) => deps.ledger.getBatch(id))),
-    deps.ledger.getMarks([...marksToRead(plan), checkSilentMark, firstRunMark('renew')]),
+    deps.ledger.getMarks([...marksToRead(plan), checkSilentMark, watchFullMark, firstRunMark('renew')]),
     deps.ledger.lastRun('check'),
     watchListing(deps, plan, createOutOfTime(deps)),
   ]);
@@ -128,6 +129,15 @@ async function liveReport(deps: JobDeps, run: RenewRun): Promise<Report> {
         )
       : undefined;
   const watched = watchedRead.status === 'fulfilled' ? watchedRead.value : { outcomes: [], marks: [], notes: [] };
+  // A full watch list, once a UTC day, as the digest's error: a note alone went out only with a digest that had
+  // something else to say, and a policy that e-mails trouble only heard nothing while a renewal the list left out
+  // lapsed unnamed (review 2026-12-07, twenty-seventh session). Later the same day it stays a note.
+  const full = sentRead.status === 'fulfilled' && !sent.has(watchFullMark) && watched.notes.length > 0;
+  const error = combineErrors([
+    ...(silence ? [silence] : []),
+    ...(full ? [{ message: watched.notes.join(' '), fix: WATCH_FULL_FIX }] : []),
+  ]);
+  const dailyMarks = [...(silence ? [checkSilentMark] : []), ...(full ? [watchFullMark] : [])];
   const lines = withWatched(
     withHeldBack(selectRunLines(plan, sent), collectHeldBack(run.heldBack, plan.nowMs)),
     watched,
@@ -140,8 +150,8 @@ async function liveReport(deps: JobDeps, run: RenewRun): Promise<Report> {
       kind: 'digest',
       input: {
         // The notice marks are written only once the digest is out: their time starts the notice period.
-        extra: silence ? { ...lines, marks: [...lines.marks, { mark: checkSilentMark, covers: [] }] } : lines,
-        ...(silence ? { error: silence } : {}),
+        extra: { ...lines, marks: [...lines.marks, ...dailyMarks.map((mark) => ({ mark, covers: [] }))] },
+        ...(error ? { error } : {}),
         batches,
         totals: {
           listed: summary.listed,
@@ -151,7 +161,7 @@ async function liveReport(deps: JobDeps, run: RenewRun): Promise<Report> {
           ...(summary.overBudget ? { overBudget: summary.overBudget } : {}),
           ...(summary.overMonthSpend ? { overMonthSpend: summary.overMonthSpend } : {}),
         },
-        notes: [...describeMoney(plan.money, submitted), ...describeUrgent(plan), ...watched.notes],
+        notes: [...describeMoney(plan.money, submitted), ...describeUrgent(plan), ...(full ? [] : watched.notes)],
       },
     },
     // A digest that did not go out fails the run loudly (JobErrors): its batch lines stay pending for the next check,
@@ -174,6 +184,19 @@ async function liveReport(deps: JobDeps, run: RenewRun): Promise<Report> {
     ],
     ...(run.stoppedBy ? { stoppedBy: run.stoppedBy } : {}),
   };
+}
+
+/** What to do about a full watch list (its message: watch.ts). */
+const WATCH_FULL_FIX =
+  'make sure QueryDomainList lists every domain of the account (the RAM policy of the key, resource groups); the list holds the renewals expiring first, and frees room as they are bought';
+
+/** Several once-a-day errors of the renew digest as its one error (undefined: none). */
+function combineErrors(
+  errors: readonly { message: string; fix?: string }[],
+): { message: string; fix?: string } | undefined {
+  if (errors.length <= 1) return errors[0];
+  const fixes = errors.flatMap((e) => (e.fix ? [e.fix] : []));
+  return { message: errors.map((e) => e.message).join(' '), ...(fixes.length > 0 ? { fix: fixes.join('; ') } : {}) };
 }
 
 /** How long without a finished check run before the renew digest says so, ms (check runs hourly). */
