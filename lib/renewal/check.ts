@@ -441,13 +441,8 @@ function ranUnlisted(
 ): Batch[] {
   return progress.flatMap(({ batch, details, unknownRows }) => {
     if (!details || skip.has(batch)) return [];
-    // As ranRows: a row of an unsettled entry still waiting, executing or odd has not run; the mark waits for it.
-    const waits = batch.entries.some((e) => {
-      const state = details.get(e.domain)?.state;
-      return !e.outcome && (state === 'waiting' || state === 'executing' || unknownRows?.has(e.domain) === true);
-    });
-    if (waits) return [];
-    const ran = batch.entries.some((e) => {
+    // Settled by its look-up now: no row to go by (none, or one of an undocumented status), its expiry reads renewed.
+    const settlesNow = (e: BatchEntry) => {
       const now = expiries.get(e.domain);
       return (
         !e.outcome &&
@@ -455,8 +450,18 @@ function ranUnlisted(
         now !== undefined &&
         rules.judgeExpiry(e.expiryMs, e.years, now) === 'renewed'
       );
+    };
+    // As ranRows: a row of an unsettled entry still waiting, executing or odd has not run; the mark waits for it. Not
+    // an odd row whose own entry settles now: it ran, and the batch may close with it (without the mark then, the
+    // closed batch's task went unread and a lagging listing bought the domain again: review of this rule, the same
+    // session).
+    const waits = batch.entries.some((e) => {
+      const state = details.get(e.domain)?.state;
+      if (e.outcome || settlesNow(e)) return false;
+      return state === 'waiting' || state === 'executing' || unknownRows?.has(e.domain) === true;
     });
-    return ran ? [batch] : [];
+    if (waits) return [];
+    return batch.entries.some(settlesNow) ? [batch] : [];
   });
 }
 
