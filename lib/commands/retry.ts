@@ -9,6 +9,7 @@ import {
 import { InputError } from '../errors';
 import type { Claim } from '../ledger/port';
 import { RENEWED_ELSEWHERE_CODE } from '../renewal/claims';
+import { isReadDifferently, isSameListedExpiry } from '../renewal/expiry';
 import { parseFlagsAndArgs } from './args';
 import { parseDomainArgs } from './domain-args';
 import { type Command, EXIT } from './io';
@@ -70,10 +71,19 @@ const RETRY_FLAGS = {
  * moved from a to b is held back by a's failures): named with the command that clears it (review 2026-12-07: `retry
  * --account b` said "nothing to retry" while a's failure kept b from buying).
  */
-async function describePeerFailures(peers: AccountLedgers['peers'], domain: string): Promise<string> {
+async function describePeerFailures(
+  peers: AccountLedgers['peers'],
+  domain: string,
+  /** Only failures of the cycles at these expiries (read a little differently too), epoch ms; absent: any. */
+  near?: readonly number[],
+): Promise<string> {
   const found: string[] = [];
   for (const peer of peers) {
-    const failed = (await peer.ledger.listClaimsForDomain(domain)).filter((c) => needsReset(c, true));
+    const failed = (await peer.ledger.listClaimsForDomain(domain)).filter(
+      (c) =>
+        needsReset(c, true) &&
+        (near === undefined || near.some((e) => isSameListedExpiry(e, c.expiryMs) || isReadDifferently(e, c.expiryMs))),
+    );
     if (failed.length > 0) found.push(peer.label);
   }
   if (found.length === 0) return '';
@@ -119,6 +129,17 @@ export const retryCommand: Command = async (args, io) => {
           ),
         );
       }
+      // Cleared here, the renewal is still held back by another account's failure of the same cycle (the stricter
+      // failure decides): said, with the command that clears it; "the next renew run tries" alone was not so
+      // (review 2026-12-07, twenty-seventh session).
+      const peerHold =
+        failed.length > 0 && !values['all-failed']
+          ? await describePeerFailures(
+              opened.peers,
+              domain,
+              failed.map((c) => c.expiryMs),
+            )
+          : '';
       for (const claim of failed) {
         await ledger.saveClaim(resetForRetry(claim, Date.now()));
         reset++;
@@ -131,6 +152,7 @@ export const retryCommand: Command = async (args, io) => {
           ),
         );
       }
+      if (peerHold) io.out(terminalLine(`${domain}: still held back here${peerHold}`));
     }
     io.out(`retry: ${reset} renewal(s) cleared${where}; the next renew run tries them again if still due`);
     return EXIT.ok;

@@ -87,9 +87,14 @@ export async function closeBatchByHand(
   // (review 2026-12-05, round 4: refused for good, while the stuck alert sent the person here every day). One not
   // started is the reconciler's to release; a run may be sending it right now.
   const unstarted = batch.status === 'INTENT' && batch.submitStartedAtMs === undefined;
-  if (unstarted || nowMs - sinceMs < MIN_CLOSE_AGE_MS) {
+  // A batch the sweep re-homed starts at its claims' time, a day or more before it was made, and knows no TaskNo:
+  // its age counts from the re-homing too, as check's release does (reconcile.ts; review 2026-12-07, twenty-seventh
+  // session: closed an hour after it was made, with no task to check, while the lost batch's task still waited).
+  const rehomed = (batch.repaired?.length ?? 0) > 0;
+  const ageFromMs = rehomed ? Math.max(sinceMs, batch.createdAtMs) : sinceMs;
+  if (unstarted || nowMs - ageFromMs < MIN_CLOSE_AGE_MS) {
     throw new InputError(
-      `batch ${batchId} is ${unstarted ? 'an intent (its order may be being sent right now)' : 'less than a day old'}: the check job settles it by itself; close only a batch reported stuck for a day or more; nothing was written`,
+      `batch ${batchId} is ${unstarted ? 'an intent (its order may be being sent right now)' : rehomed ? "a batch the check job re-homed less than a day ago (its claims had lost their batch, and that batch's TaskNo is not known here)" : 'less than a day old'}: the check job settles it by itself; close only a batch reported stuck for a day or more; nothing was written`,
     );
   }
   const open = batch.entries.filter((e) => !e.outcome);
