@@ -439,7 +439,7 @@ function ranUnlisted(
   rules: SettleRules,
   skip: ReadonlySet<Batch>,
 ): Batch[] {
-  return progress.flatMap(({ batch, details, unknownRows }) => {
+  return progress.flatMap(({ batch, details, unknownRows, taskFinished }) => {
     if (!details || skip.has(batch)) return [];
     // Settled by its look-up now: no row to go by (none, or one of an undocumented status), its expiry reads renewed.
     const settlesNow = (e: BatchEntry) => {
@@ -458,6 +458,9 @@ function ranUnlisted(
     const waits = batch.entries.some((e) => {
       const state = details.get(e.domain)?.state;
       if (e.outcome || settlesNow(e)) return false;
+      // No row yet, and the task list does not say the task finished: the row may still run (a batch-mate's odd row
+      // read renewed dated the mark while this one waited days in the queue: review of 1630988).
+      if (state === undefined && taskFinished !== true) return true;
       return state === 'waiting' || state === 'executing' || unknownRows?.has(e.domain) === true;
     });
     if (waits) return [];
