@@ -439,7 +439,7 @@ function ranUnlisted(
   rules: SettleRules,
   skip: ReadonlySet<Batch>,
 ): Batch[] {
-  return progress.flatMap(({ batch, details, unknownRows, taskFinished }) => {
+  return progress.flatMap(({ batch, details, unknownRows, taskFinished, taskMayRun }) => {
     if (!details || skip.has(batch)) return [];
     // Settled by its look-up now: no row to go by (none, or one of an undocumented status), its expiry reads renewed.
     const settlesNow = (e: BatchEntry) => {
@@ -461,6 +461,9 @@ function ranUnlisted(
       // No row yet, and the task list does not say the task finished: the row may still run (a batch-mate's odd row
       // read renewed dated the mark while this one waited days in the queue: review of 1630988).
       if (state === undefined && taskFinished !== true) return true;
+      // A failed row held while the task may still run it again (recordResults, ranRows): not run yet either (an
+      // unlisted batch-mate read renewed dated the mark at the first check: review of 11dc706).
+      if (state === 'failure' && taskMayRun === true) return true;
       return state === 'waiting' || state === 'executing' || unknownRows?.has(e.domain) === true;
     });
     if (waits) return [];

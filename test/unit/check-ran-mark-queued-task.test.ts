@@ -18,7 +18,9 @@ const HOUR = 3_600_000;
  *   ranRows twin was fixed before: lagging-listing-own-tasks.test.ts);
  * - then an odd row whose own entry settles by its look-up held the mark back, and the batch closed unmarked;
  * - then an odd row read renewed beside a batch-mate with no row yet dated the mark early: an entry with no row now
- *   holds it unless the task list says the task finished.
+ *   holds it unless the task list says the task finished;
+ * - then a failed row the running task may still run again (held by recordResults and ranRows) did not hold it: an
+ *   unlisted batch-mate read renewed dated the mark at the first check.
  */
 interface Case {
   domains: string[];
@@ -55,6 +57,25 @@ const CASES: [string, Case][] = [
       late: 'b.com',
       settled: 'a.com',
       rows: (reg) => hidingDetailRows(oddRow('a.com')(reg), 'b.com'),
+      showRenewed: true,
+    },
+  ],
+  [
+    'a batch-mate without a row reads renewed beside a failed row the running task may still run again',
+    {
+      domains: ['a.com+10d', 'b.com+10d'],
+      late: 'a.com',
+      settled: 'b.com',
+      // a.com's row reads failed while the task runs (a try that failed; run again, it succeeds at ~100 h).
+      rows: (reg) =>
+        hidingDetailRows(
+          rewritingRows(reg, (row) =>
+            row.domainName === 'a.com' && (row.state === 'waiting' || row.state === 'executing')
+              ? { ...row, state: 'failure', failReason: 'a try failed (test)' }
+              : row,
+          ),
+          'b.com',
+        ),
       showRenewed: true,
     },
   ],
