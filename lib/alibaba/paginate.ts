@@ -1,3 +1,4 @@
+import { AuthRejectedError, RejectedFinalError } from '../errors';
 import type { Page } from './shapes';
 
 /** Why a multi-page read could not be trusted (the registrar's data moved while we paged). */
@@ -23,8 +24,8 @@ const MAX_PAGES = 100_000;
  * count must equal TotalItemNum, and every page must report the same totals; otherwise InconsistentListingError.
  * The last page by the totals that says `NextPage: true` is followed once: a page after it with rows is an
  * InconsistentListingError too (totals that stop short, a capped count: read as complete, the domains after them were
- * never planned nor named; review 2026-12-07, twenty-seventh session), an empty one, or one of rows already listed,
- * ends the listing.
+ * never planned nor named; review 2026-12-07, twenty-seventh session), an empty one, one of rows already listed, or
+ * one refused as a parameter error, ends the listing.
  */
 export async function fetchAllPages<T>(
   fetchPage: (pageNum: number) => Promise<Page<T>>,
@@ -58,7 +59,12 @@ export async function fetchAllPages<T>(
   const last = pages[pages.length - 1] as Page<T>;
   if (last.nextPage) {
     const after = Math.max(1, totalPages) + 1;
-    const beyond = await fetchPage(after);
+    // A page past the last refused as a parameter error does not exist, as the totals say (an off-by-one NextPage
+    // from a registrar that checks PageNum: read as a failed listing, such an account bought nothing, every run).
+    const beyond = await fetchPage(after).catch((err: unknown) => {
+      if (err instanceof RejectedFinalError && !(err instanceof AuthRejectedError)) return { items: [] as T[] };
+      throw err;
+    });
     // Rows already listed prove nothing (a registrar that answers a PageNum past the last with the last page again,
     // and says NextPage there by an off-by-one: refused, such an account bought nothing, every run).
     const listed = new Set(pages.flatMap((p) => p.items.map(keyOf)));

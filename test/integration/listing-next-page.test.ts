@@ -130,3 +130,45 @@ describe('a registrar that says NextPage on its last page and repeats that page 
     );
   });
 });
+
+/**
+ * The same off-by-one NextPage, from a registrar that refuses a PageNum past the last (a parameter error): no page
+ * after it exists, which is what the totals say. Read as a failed listing, such an account bought nothing, every run.
+ */
+function refusedPastLast(): HttpPost {
+  const real = createHttpPost().post;
+  return async (req) => {
+    const asked = new URLSearchParams(req.body);
+    if (asked.get('Action') !== 'QueryDomainList') return real(req);
+    const answer = await real(req);
+    if (answer.status !== 200 || !answer.text) return answer;
+    const body = JSON.parse(answer.text) as ListBody;
+    if (Number(asked.get('PageNum')) > Math.max(1, body.TotalPageNum)) {
+      const refusal = {
+        RequestId: 'R-PAST',
+        Code: 'InvalidParameter.PageNum',
+        Message: 'PageNum is beyond the last page',
+      };
+      return { ...answer, status: 400, text: JSON.stringify(refusal) };
+    }
+    return { ...answer, text: JSON.stringify({ ...body, NextPage: true }) };
+  };
+}
+
+describe('a registrar that says NextPage on its last page and refuses the page past the end', () => {
+  let world: World;
+  afterEach(async () => world?.stop());
+
+  it('the listing is complete, and a renew run buys the due domains', async () => {
+    world = await startWorld({ sandbox: { nowMs: NOW, fixture: { domains } }, client: { post: refusedPastLast() } });
+    expect((await world.registrar.listDomains({})).map((d) => d.domainName).sort()).toEqual([
+      'a.com',
+      'b.com',
+      'c.com',
+    ]);
+    await executeRenew(world.deps(), { policy: world.policy, dryRun: false, runId: 'r1' });
+    expect(new Set(world.sandbox.state().submissions.map((s) => s.domainName))).toEqual(
+      new Set(['a.com', 'b.com', 'c.com']),
+    );
+  });
+});
