@@ -1,4 +1,4 @@
-import { AmbiguousOutcomeError, InputError, RegistrarError } from '../errors';
+import { AmbiguousOutcomeError, AuthRejectedError, InputError, RegistrarError } from '../errors';
 import { createHttpPost, type HttpPost } from '../http-post';
 import { normalizeDomain } from '../registrar/domain-name';
 import type { CredentialsProvider, Registrar, RenewBatchRequest } from '../registrar/port';
@@ -206,6 +206,8 @@ export function createAlibabaClient(
           try {
             return await read(whole, 1);
           } catch (again) {
+            // A refused key is that refusal, with its own advice, not a paging failure.
+            if (again instanceof AuthRejectedError) throw again;
             if (!(again instanceof InconsistentListingError) && !(again instanceof RegistrarError)) throw again;
             onePage = ` and once as one page of ${whole} (${(again as Error).message})`;
           }

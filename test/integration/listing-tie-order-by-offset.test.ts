@@ -1,3 +1,4 @@
+import { AuthRejectedError } from '../../lib/errors';
 import { createHttpPost, type HttpPost } from '../../lib/http-post';
 import { executeRenew } from '../../lib/jobs';
 import { formatDisplayDate } from '../../lib/sandbox/dates';
@@ -178,5 +179,28 @@ describe('pages whose tied rows are ordered differently per offset', () => {
     );
     expect(world.sandbox.state().submissions).toEqual([]);
     expect(world.notifier.sent.map((m) => m.event)).toEqual(['error']);
+  });
+  it('a key refused during the one-page read is reported as the refusal (its AccessKey advice), not as paging', async () => {
+    const domains = Array.from({ length: 105 }, (_, i) => ({
+      domainName: `tied${String(i).padStart(3, '0')}.com`,
+      expiresAtMs: NOW + 10 * DAY_MS,
+    }));
+    const paged = tieOrderByOffset('QueryDomainList', domainListing, () => world);
+    // The key loses its RAM grant between the third pass and the one-page read.
+    const post: HttpPost = async (req) => {
+      if (new URLSearchParams(req.body).get('PageSize') !== '105') return paged(req);
+      const refusal = { RequestId: 'R-RAM', Code: 'Forbidden.RAM', Message: 'User not authorized to operate' };
+      return { status: 403, header: () => undefined, text: JSON.stringify(refusal) } as never;
+    };
+    world = await startWorld({
+      ledger: 'memory',
+      sandbox: { nowMs: NOW, freezeClock: true, balance: 1_000_000, maxPageSize: 1000, fixture: { domains } },
+      client: { post },
+    });
+    await expect(
+      executeRenew(world.deps(), { policy: world.policy, dryRun: false, runId: 'r1' }),
+    ).rejects.toBeInstanceOf(AuthRejectedError);
+    expect(world.sandbox.state().submissions).toEqual([]);
+    expect(world.notifier.sent.map((m) => m.email).join('\n')).toMatch(/AccessKey was refused/);
   });
 });
