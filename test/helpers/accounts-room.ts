@@ -3,11 +3,13 @@ import { executeRenew } from '../../lib/jobs';
 import { type AccountResult, type AccountsRoom, createAccountsRoom, runAccounts } from '../../lib/jobs/accounts';
 import type { Ledger } from '../../lib/ledger/port';
 import { createLogger } from '../../lib/log';
-import type { Notifier } from '../../lib/notify/port';
+import type { Digest, Notifier, NotifyPolicy, RenderedMessage } from '../../lib/notify/port';
 import type { Registrar } from '../../lib/registrar/port';
 import type { JobDeps } from '../../lib/renewal/deps';
+import { renderDigest } from '../../lib/renewal/digest';
 import type { Given } from './builder';
 import { createMemoryRegistrar } from './memory-registrar';
+import { createCapturingNotifier } from './world';
 
 /** An account's read of the other accounts' claims (JobDeps.peerClaims). */
 export type PeerRead = NonNullable<JobDeps['peerClaims']>;
@@ -88,4 +90,28 @@ export function sharedAndOwnOfB(t: Given, expiresAtMs: number): Registrar {
     listDomains: async (q: Parameters<Registrar['listDomains']>[0]) =>
       (await t.registrar.listDomains(q)).filter((d) => d.domainName !== 'b1.com'),
   } as Registrar;
+}
+
+/**
+ * The one message the accounts room publishes for `digests` (one per account label, rendered with each account's
+ * notifier limits and published together), as the jobs do with several accounts.
+ */
+export async function publishCombined(
+  job: 'renew' | 'check',
+  digests: Readonly<Record<string, Digest>>,
+  policy: NotifyPolicy,
+): Promise<RenderedMessage | undefined> {
+  const primary = createCapturingNotifier();
+  const labels = Object.keys(digests);
+  const room = createAccountsRoom({ job, runId: 'r1', labels, primary, log: createLogger({ sink: () => {} }) });
+  await Promise.all(
+    labels.map((label) => {
+      const notifier = room.notifierFor(label);
+      const rendered = renderDigest(digests[label] as Digest, policy, notifier);
+      if (!rendered) throw new Error(`expected a message for account ${label}`);
+      return notifier.publish(rendered);
+    }),
+  );
+  if (primary.sent.length !== 1) throw new Error(`expected one combined message, got ${primary.sent.length}`);
+  return primary.sent[0];
 }

@@ -210,3 +210,21 @@ export function createMemoryBilling(balance: string | number, currency = 'CNY'):
   };
   return billing;
 }
+
+/**
+ * A billing port that charges as the registrar executes: `startMinor` (CNY minor units) less 69 CNY a year for every
+ * renewal whose task has run by the clock (a .com at the memory registrar's list price); `reads` counts the reads.
+ */
+export function createChargingBilling(t: Given, startMinor: number): Billing & { reads: number } {
+  const billing = {
+    reads: 0,
+    async readBalance() {
+      billing.reads += 1;
+      const charged = t.registrar.tasks
+        .filter((task) => task.doneAtMs <= t.clock.now())
+        .reduce((sum, task) => sum + task.request.items.reduce((s, i) => s + 6900 * i.years, 0), 0);
+      return { availableCash: { minor: startMinor - charged, currency: 'CNY' } };
+    },
+  };
+  return billing;
+}

@@ -183,3 +183,18 @@ export function slowQuotes(registrar: Registrar): Registrar {
     },
   } as Registrar;
 }
+
+/** `ledger` recording when (epoch ms, the caller's `nowMs`) each write of a `ran-task:` mark was made, in `putAt`. */
+export function recordingRanMarks(ledger: Ledger): { ledger: Ledger; putAt: number[] } {
+  const putAt: number[] = [];
+  return {
+    putAt,
+    ledger: {
+      ...ledger,
+      putMarks: async (keys, nowMs) => {
+        if (keys.some((key) => key.startsWith('ran-task:'))) putAt.push(nowMs);
+        return ledger.putMarks(keys, nowMs);
+      },
+    },
+  };
+}

@@ -1,4 +1,4 @@
-import { createHttpPost, type HttpPost } from '../../lib/http-post';
+import { createHttpPost, type HttpAnswer, type HttpPost } from '../../lib/http-post';
 import { executeRenew } from '../../lib/jobs';
 import { startWorld, type World } from '../helpers/world';
 
@@ -21,30 +21,38 @@ interface ListBody {
 }
 
 /**
+ * The sandbox over HTTP with each QueryDomainList answer (a 200 with a body) replaced by `rewrite` of its body and the
+ * page number asked: a body to send as the 200's, or a whole answer.
+ */
+function rewritingListing(rewrite: (body: ListBody, pageNum: number) => ListBody | HttpAnswer): HttpPost {
+  const real = createHttpPost().post;
+  return async (req) => {
+    const asked = new URLSearchParams(req.body);
+    if (asked.get('Action') !== 'QueryDomainList') return real(req);
+    const answer = await real(req);
+    if (answer.status !== 200 || !answer.text) return answer;
+    const out = rewrite(JSON.parse(answer.text) as ListBody, Number(asked.get('PageNum')));
+    return 'status' in out ? out : { ...answer, text: JSON.stringify(out) };
+  };
+}
+
+/**
  * The sandbox over HTTP, its QueryDomainList pages of `keep` rows whose totals say the first page is all there is:
  * page 1 with NextPage `nextPage`, page 2 with the rest (NextPage false). The sandbox's own page 1 holds every row.
  */
 function shortTotals(keep: number, nextPage: boolean): HttpPost {
-  const real = createHttpPost().post;
   let all: unknown[] = []; // the sandbox's page 1, which holds every row: the rows of both pages
-  return async (req) => {
-    const asked = new URLSearchParams(req.body);
-    if (asked.get('Action') !== 'QueryDomainList') return real(req);
-    const pageNum = Number(asked.get('PageNum'));
-    const answer = await real(req);
-    if (answer.status !== 200 || !answer.text) return answer;
-    const body = JSON.parse(answer.text) as ListBody;
+  return rewritingListing((body, pageNum) => {
     if (pageNum === 1) all = body.Data.Domain;
     const rows = pageNum === 1 ? all.slice(0, keep) : pageNum === 2 ? all.slice(keep) : [];
-    const cut: ListBody = {
+    return {
       ...body,
       TotalItemNum: keep,
       TotalPageNum: 1,
       NextPage: pageNum === 1 && nextPage,
       Data: { Domain: rows },
     };
-    return { ...answer, text: JSON.stringify(cut) };
-  };
+  });
 }
 
 const domains = ['a.com', 'b.com', 'c.com'].map((domainName, i) => ({
@@ -92,25 +100,17 @@ describe('a listing page that says NextPage:true on its last page by TotalPageNu
  * of the NextPage check, the same session).
  */
 function clampedPastLast(): HttpPost {
-  const real = createHttpPost().post;
   let last: unknown[] = [];
-  return async (req) => {
-    const asked = new URLSearchParams(req.body);
-    if (asked.get('Action') !== 'QueryDomainList') return real(req);
-    const pageNum = Number(asked.get('PageNum'));
-    const answer = await real(req);
-    if (answer.status !== 200 || !answer.text) return answer;
-    const body = JSON.parse(answer.text) as ListBody;
+  return rewritingListing((body, pageNum) => {
     if (pageNum <= body.TotalPageNum) last = body.Data.Domain;
     const clamped = Math.min(pageNum, Math.max(1, body.TotalPageNum));
-    const out = {
+    return {
       ...body,
       CurrentPageNum: clamped,
       NextPage: clamped <= body.TotalPageNum, // off by one: true on the last page too
       Data: { Domain: pageNum > body.TotalPageNum ? last : body.Data.Domain },
     };
-    return { ...answer, text: JSON.stringify(out) };
-  };
+  });
 }
 
 /**
@@ -118,23 +118,15 @@ function clampedPastLast(): HttpPost {
  * after it exists, which is what the totals say. Read as a failed listing, such an account bought nothing, every run.
  */
 function refusedPastLast(): HttpPost {
-  const real = createHttpPost().post;
-  return async (req) => {
-    const asked = new URLSearchParams(req.body);
-    if (asked.get('Action') !== 'QueryDomainList') return real(req);
-    const answer = await real(req);
-    if (answer.status !== 200 || !answer.text) return answer;
-    const body = JSON.parse(answer.text) as ListBody;
-    if (Number(asked.get('PageNum')) > Math.max(1, body.TotalPageNum)) {
-      const refusal = {
-        RequestId: 'R-PAST',
-        Code: 'InvalidParameter.PageNum',
-        Message: 'PageNum is beyond the last page',
-      };
-      return { ...answer, status: 400, text: JSON.stringify(refusal) };
-    }
-    return { ...answer, text: JSON.stringify({ ...body, NextPage: true }) };
-  };
+  return rewritingListing((body, pageNum) => {
+    if (pageNum <= Math.max(1, body.TotalPageNum)) return { ...body, NextPage: true };
+    const refusal = {
+      RequestId: 'R-PAST',
+      Code: 'InvalidParameter.PageNum',
+      Message: 'PageNum is beyond the last page',
+    };
+    return { status: 400, header: () => undefined, text: JSON.stringify(refusal) };
+  });
 }
 
 describe('a registrar that says NextPage on its last page by an off-by-one', () => {

@@ -1,10 +1,7 @@
-import { createAccountsRoom } from '../../lib/jobs/accounts';
-import { createLogger } from '../../lib/log';
 import type { Digest, DomainOutcome, NotifyPolicy } from '../../lib/notify/port';
 import { renderDigest } from '../../lib/renewal/digest';
-import { createCapturingNotifier } from '../helpers/world';
+import { publishCombined } from '../helpers/accounts-room';
 
-const quietLog = createLogger({ sink: () => {} });
 const DAY = 86_400_000;
 const NOW = Date.UTC(2026, 11, 6, 6);
 const policy: NotifyPolicy = { events: ['will-lapse', 'error'], smsEvents: ['will-lapse', 'error'] };
@@ -38,23 +35,12 @@ describe('combined SMS of several accounts: names the domain closest to lapsing'
     ['a domain already 5 days expired', -5],
     ['a domain 7 days out', 7],
   ])('account a has %s, account b a domain expiring tomorrow: the SMS names b’s', async (_what, aDays) => {
-    const primary = createCapturingNotifier();
-    const labels = ['a', 'b'];
-    const room = createAccountsRoom({ job: 'renew', runId: 'r1', labels, primary, log: quietLog });
-    const outcomes: Record<string, DomainOutcome[]> = {
-      a: [lapse('far-a.com', aDays)],
-      b: [lapse('tomorrow-b.com', 1)],
-    };
-    await Promise.all(
-      labels.map((label) => {
-        const notifier = room.notifierFor(label);
-        const rendered = renderDigest(digest(outcomes[label] ?? []), policy, notifier);
-        if (!rendered) throw new Error('expected a message');
-        return notifier.publish(rendered);
-      }),
+    const sent = await publishCombined(
+      'renew',
+      { a: digest([lapse('far-a.com', aDays)]), b: digest([lapse('tomorrow-b.com', 1)]) },
+      policy,
     );
-    expect(primary.sent).toHaveLength(1);
-    expect(primary.sent[0]?.email).toContain('tomorrow-b.com');
-    expect(primary.sent[0]?.sms ?? '').toContain('tomorrow-b.com');
+    expect(sent?.email).toContain('tomorrow-b.com');
+    expect(sent?.sms ?? '').toContain('tomorrow-b.com');
   });
 });

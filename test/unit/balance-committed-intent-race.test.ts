@@ -1,6 +1,6 @@
 import type { Billing } from '../../lib/billing/port';
 import type { Given } from '../helpers/builder';
-import { given } from '../helpers/builder';
+import { createChargingBilling, given } from '../helpers/builder';
 
 /**
  * The balance pre-flight against another run's orders (plan-listing.ts: committedSpend, unsettledInEither). 1d68783
@@ -10,16 +10,6 @@ import { given } from '../helpers/builder';
  * balance read before the charge was spent again: the planner saw the domain in flight, so this run's plan did not
  * count it either (review 2026-12-07, twenty-sixth session).
  */
-function chargingBilling(t: Given, start: number): Billing {
-  return {
-    async readBalance() {
-      const charged = t.registrar.tasks
-        .filter((task) => task.doneAtMs <= t.clock.now())
-        .reduce((sum, task) => sum + task.request.items.reduce((s, i) => s + 6900 * i.years, 0), 0);
-      return { availableCash: { minor: start - charged, currency: 'CNY' } };
-    },
-  };
-}
 
 const names = (subs: { domainName: string }[]) => subs.map((s) => s.domainName).sort();
 
@@ -60,7 +50,7 @@ describe("another run's intent is sent, charged and settled while this run reads
 
   test('an intent the first open-batches read showed still counts: the run stays within the balance less minBalanceAfter', async () => {
     const t = await world();
-    const billing = chargingBilling(t, 15800);
+    const billing = createChargingBilling(t, 15800);
     const run1 = await startHeldRun(t, billing);
     await run1.intent;
     expect((await t.ledger.listOpenBatches()).map((b) => [b.status, b.submitStartedAtMs])).toEqual([
@@ -94,7 +84,7 @@ describe("another run's intent is sent, charged and settled while this run reads
 
   test('an intent written after the first read and before the balance read counts too', async () => {
     const t = await world();
-    const billing = chargingBilling(t, 15800);
+    const billing = createChargingBilling(t, 15800);
     let run1: Awaited<ReturnType<typeof startHeldRun>> | undefined;
     // Run 2's listing (its first open-batches read is beside it) ends; then run 1 plans and writes its intent.
     const listing = t.registrar.listDomains.bind(t.registrar);

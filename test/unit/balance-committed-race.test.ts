@@ -1,25 +1,11 @@
 import type { Billing } from '../../lib/billing/port';
 import type { Registrar } from '../../lib/registrar/port';
-import { type Given, given } from '../helpers/builder';
+import { createChargingBilling, given } from '../helpers/builder';
 
 /**
- * The balance pre-flight against earlier runs' sends (docs/design.md, "Money": committedSpend). A billing port that
- * charges as the registrar executes: the cash is the starting balance less 69 CNY a year for every renewal whose
- * task has run by the clock (every domain here is a .com at the sandbox list price).
+ * The balance pre-flight against earlier runs' sends (docs/design.md, "Money": committedSpend), with a billing port
+ * that charges as the registrar executes (createChargingBilling).
  */
-function chargingBilling(t: Given, start: number): Billing & { reads: number } {
-  const billing = {
-    reads: 0,
-    async readBalance() {
-      billing.reads += 1;
-      const charged = t.registrar.tasks
-        .filter((task) => task.doneAtMs <= t.clock.now())
-        .reduce((sum, task) => sum + task.request.items.reduce((s, i) => s + 6900 * i.years, 0), 0);
-      return { availableCash: { minor: start - charged, currency: 'CNY' } };
-    },
-  };
-  return billing;
-}
 
 const names = (subs: { domainName: string }[]) => subs.map((s) => s.domainName).sort();
 
@@ -30,7 +16,7 @@ describe('a check run settles an earlier batch while the renew run prices (betwe
       domains: ['a.com+5d', 'b.com+6d', 'c.com+7d'],
       policy: { limits: { minBalanceAfter: '20' } },
     });
-    const billing = chargingBilling(t, 15800);
+    const billing = createChargingBilling(t, 15800);
     // Run 1 buys a.com; its task waits 6 h in Alibaba's queue (not charged yet).
     t.registrar.faults.queueMs = () => 6 * 3_600_000;
     await t.renew({

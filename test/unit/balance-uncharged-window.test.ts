@@ -1,21 +1,5 @@
-import type { Billing } from '../../lib/billing/port';
 import { AmbiguousOutcomeError } from '../../lib/errors';
-import { type Given, given } from '../helpers/builder';
-
-/**
- * A billing port that charges as the registrar executes: the starting cash less 69 CNY a year for every renewal
- * whose task has run by the clock (every domain here is a .com at the sandbox list price).
- */
-function chargingBilling(t: Given, start: number): Billing {
-  return {
-    async readBalance() {
-      const charged = t.registrar.tasks
-        .filter((task) => task.doneAtMs <= t.clock.now())
-        .reduce((sum, task) => sum + task.request.items.reduce((s, i) => s + 6900 * i.years, 0), 0);
-      return { availableCash: { minor: start - charged, currency: 'CNY' } };
-    },
-  };
-}
+import { createChargingBilling, given } from '../helpers/builder';
 
 const names = (subs: { domainName: string }[]) => subs.map((s) => s.domainName).sort();
 
@@ -26,7 +10,7 @@ describe("our own task still waiting in Alibaba's queue after 7 days (not charge
       domains: ['a.com+20d', 'b.com+21d', 'c.com+22d', 'd.com+23d'],
       policy: { limits: { minBalanceAfter: '20' } },
     });
-    const billing = chargingBilling(t, 15800);
+    const billing = createChargingBilling(t, 15800);
     // Day 0: a.com and b.com are bought; their task waits 8 days in the queue (the design's own example of a queued
     // console renewal, docs/design.md "Money": "a console renewal queued 8 days").
     t.registrar.faults.queueMs = () => 8 * 86_400_000;
@@ -58,7 +42,7 @@ describe('an unknown submit still open after 7 days, with no TaskNo', () => {
       domains: ['a.com+20d', 'b.com+21d', 'c.com+22d'],
       policy: { limits: { minBalanceAfter: '20' } },
     });
-    const billing = chargingBilling(t, 15800);
+    const billing = createChargingBilling(t, 15800);
     // a.com's submit: its answer is lost (the batch is UNKNOWN, no TaskNo), and it stays open (no check releases it).
     t.registrar.faults.before = (op) => {
       if (op === 'submitRenewBatch') throw new AmbiguousOutcomeError('timed out before the answer (test)');

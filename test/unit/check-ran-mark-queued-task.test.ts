@@ -1,9 +1,8 @@
-import type { Ledger } from '../../lib/ledger/port';
 import type { Registrar } from '../../lib/registrar/port';
 import { addYearsUtc } from '../../lib/renewal/dates';
 import { ranTaskMark } from '../../lib/renewal/foreign-tasks';
 import { given } from '../helpers/builder';
-import { hidingDetailRows, listingOnly, rewritingRows, showingExpiry } from '../helpers/faulty';
+import { hidingDetailRows, listingOnly, recordingRanMarks, rewritingRows, showingExpiry } from '../helpers/faulty';
 
 const HOUR = 3_600_000;
 
@@ -92,14 +91,7 @@ describe('the ran-task mark of a task that waits days in the queue, an entry set
       await t.renew({ deps: { registrar: reg } });
       const [batch] = await t.ledger.listOpenBatches();
       if (c.showRenewed) showingExpiry(t.registrar, c.settled, addYearsUtc(t.expiry(c.settled) as number, 1));
-      const puts: number[] = [];
-      const ledger: Ledger = {
-        ...t.ledger,
-        putMarks: async (keys, nowMs) => {
-          if (keys.some((key) => key.startsWith('ran-task:'))) puts.push(nowMs);
-          return t.ledger.putMarks(keys, nowMs);
-        },
-      };
+      const { ledger, putAt: puts } = recordingRanMarks(t.ledger);
       const submittedAt = t.clock.now();
       for (let h = 0; h < 102; h++) {
         t.advance('1h');

@@ -10,6 +10,7 @@ import {
   flakyLedger,
   hidingDetailRows,
   listingOnly,
+  recordingRanMarks,
   rewritingRows,
   showingExpiry,
   strangeRegistrar,
@@ -354,14 +355,7 @@ async function batchMateRunsEarly(early: 'failed' | 'succeeded' | 'succeeded, th
     : rewritten;
   await t.renew({ deps: { registrar: reg } });
   if (early !== 'failed') showingExpiry(t.registrar, 'b.com', addYearsUtc(oldB, 1));
-  const puts: number[] = [];
-  const ledger: Ledger = {
-    ...t.ledger,
-    putMarks: async (keys, nowMs) => {
-      if (keys.some((key) => key.startsWith('ran-task:'))) puts.push(nowMs);
-      return t.ledger.putMarks(keys, nowMs);
-    },
-  };
+  const { ledger, putAt: puts } = recordingRanMarks(t.ledger);
   for (let h = 0; h < 51; h++) {
     t.advance('1h');
     await t.check({ deps: { registrar: reg, ledger } });

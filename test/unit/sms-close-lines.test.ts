@@ -1,11 +1,8 @@
-import { createAccountsRoom } from '../../lib/jobs/accounts';
-import { createLogger } from '../../lib/log';
 import type { Digest, DomainOutcome, NotifyPolicy } from '../../lib/notify/port';
 import { DEFAULT_SMS_EVENTS, NOTIFY_EVENTS } from '../../lib/policy/schema';
 import { renderDigest } from '../../lib/renewal/digest';
-import { createCapturingNotifier } from '../helpers/world';
+import { publishCombined } from '../helpers/accounts-room';
 
-const quietLog = createLogger({ sink: () => {} });
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 const NOW = Date.UTC(2026, 11, 7, 6);
@@ -41,20 +38,12 @@ const digest = (outcomes: DomainOutcome[], error?: Digest['error']): Digest => (
 });
 
 /** The one message of a check run over accounts with these outcomes (each account renders, the room combines). */
-async function combined(outcomes: Record<string, DomainOutcome[]>) {
-  const primary = createCapturingNotifier();
-  const labels = Object.keys(outcomes);
-  const room = createAccountsRoom({ job: 'check', runId: 'r1', labels, primary, log: quietLog });
-  await Promise.all(
-    labels.map((label) => {
-      const notifier = room.notifierFor(label);
-      const rendered = renderDigest(digest(outcomes[label] ?? []), policy, notifier);
-      if (!rendered) throw new Error('expected a message');
-      return notifier.publish(rendered);
-    }),
+function combined(outcomes: Record<string, DomainOutcome[]>) {
+  return publishCombined(
+    'check',
+    Object.fromEntries(Object.entries(outcomes).map(([label, lines]) => [label, digest(lines)])),
+    policy,
   );
-  expect(primary.sent).toHaveLength(1);
-  return primary.sent[0];
 }
 
 /**
