@@ -2,8 +2,11 @@ import type { BatchEntry } from '../ledger/port';
 import { describeError } from '../log';
 import type { Policy } from '../policy/schema';
 import type { JobDeps } from './deps';
+import { compareDomains } from './plan';
 import { policyAmount } from './plan-money';
 import type { PlannedBatch } from './plan-types';
+
+type Item = PlannedBatch['items'][number];
 
 /**
  * The ledger-held budgets of the renew job: a count of domains per UTC day (limits.maxDomainsPerRun), money per UTC
@@ -93,11 +96,32 @@ export interface Grant {
    */
   counted: number;
   countCut?: 'day-count' | 'global-count';
+  /**
+   * Items of later batches that come first in plan order and that the count let through (taken with this batch,
+   * then given back for their own batch to take): a count that cut this batch then does not stop the run.
+   */
+  laterCounted?: number;
 }
 
-/** True when a grant was cut by a count (today's or the global one): the later batches are cut by it too. */
+/**
+ * True when a grant was cut by a count (today's or the global one) that cuts every later batch too: nothing of
+ * theirs came through it, so the run stops here.
+ */
 export function isCountLimited(grant: Grant): boolean {
-  return grant.countCut !== undefined;
+  return grant.countCut !== undefined && !grant.laterCounted;
+}
+
+/**
+ * The items of `later` batches that come before the last of `own` in plan order (soonest expiry first): a batch's
+ * budget is taken for them too, so a coupon group's later domains never take what a sooner one of the next batch
+ * needs (review 2026-12-07, twenty-seventh session: a domain due in 20 days bought, one due in 2 days held back).
+ */
+export function selectOutranking(own: readonly Item[], later: readonly Item[]): Item[] {
+  const last = own.reduce<Item | undefined>(
+    (worst, d) => (worst === undefined || compareDomains(d.domain, worst.domain) > 0 ? d : worst),
+    undefined,
+  );
+  return last ? later.filter((d) => compareDomains(d.domain, last.domain) < 0) : [];
 }
 
 /** Which budget kept item `index` of the batch out of `grant` (undefined: it is kept). */
@@ -108,7 +132,9 @@ export function heldBy(grant: Grant, index: number): Grant['limitedBy'] {
 
 /**
  * Takes the count and the money a batch needs. Returns the items that may be bought; what was taken for the others
- * is given back at once.
+ * is given back at once. `ahead`: later batches' items that come first in plan order (selectOutranking); the
+ * budgets are taken for them and the batch together, in plan order, and their part is given back for their own
+ * batch to take, so the batch keeps only what is left once the sooner expiries are served.
  */
 export async function takeBatchBudget(
   deps: Pick<JobDeps, 'ledger' | 'clock' | 'log'>,
@@ -116,7 +142,12 @@ export async function takeBatchBudget(
   periods: BudgetPeriods,
   planned: PlannedBatch,
   global?: GlobalShare,
+  ahead: readonly Item[] = [],
 ): Promise<Grant> {
+  const items =
+    ahead.length === 0
+      ? planned.items
+      : [...planned.items, ...ahead].sort((a, b) => compareDomains(a.domain, b.domain));
   // What the batch holds so far: given back when a later step fails (a ledger error), else the day's count and
   // money read as spent until the period ends and hold back later renewals for nothing (review 2026-12-03).
   let grant: Grant = { items: 0, kept: [], counted: 0 };
@@ -138,19 +169,39 @@ export async function takeBatchBudget(
     );
     throw err;
   }
-  return grant;
+  return ahead.length === 0 ? grant : keepOwn(grant);
+
+  /** The batch's part of a grant taken with `ahead`; what `ahead` got goes back for its own batch to take. */
+  async function keepOwn(taken: Grant): Promise<Grant> {
+    const own = new Set(planned.items);
+    const later = taken.kept.filter((d) => !own.has(d));
+    await giveBack(deps, periods, { count: later.length, spend: costOf(later) });
+    const kept = taken.kept.filter((d) => own.has(d));
+    const counted = items.slice(0, taken.counted).filter((d) => own.has(d)).length;
+    const countCut = counted < planned.items.length ? taken.countCut : undefined;
+    // Money cut one of the batch's counted items, or else the count cut it (or nothing did).
+    const limitedBy = kept.length < counted ? taken.limitedBy : countCut;
+    return {
+      items: kept.length,
+      kept,
+      counted,
+      ...(limitedBy ? { limitedBy } : {}),
+      ...(countCut ? { countCut } : {}),
+      ...(taken.counted > counted ? { laterCounted: taken.counted - counted } : {}),
+    };
+  }
 
   async function takeSteps(): Promise<Grant> {
     const count = await deps.ledger.takeBudget({
       name: DOMAIN_BUDGET,
       period: periods.day,
-      amount: planned.items.length,
+      amount: items.length,
       cap: policy.limits.maxDomainsPerRun,
       nowMs: deps.clock.now(),
     });
-    const counted = planned.items.slice(0, count);
+    const counted = items.slice(0, count);
     grant =
-      count < planned.items.length
+      count < items.length
         ? { items: count, kept: counted, counted: count, limitedBy: 'day-count', countCut: 'day-count' }
         : { items: count, kept: counted, counted: count };
     if (global && grant.items > 0) {

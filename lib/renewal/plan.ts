@@ -290,7 +290,8 @@ function skip(domain: ListedDomain, reason: Reason, nowMs: number, rule: string 
   };
 }
 
-function compareDomains(a: ListedDomain, b: ListedDomain): number {
+/** Plan order: soonest expiry (UTC epoch ms) first, ties by name, then instance id. */
+export function compareDomains(a: ListedDomain, b: ListedDomain): number {
   return (
     a.expiresAtMs - b.expiresAtMs || compareText(a.domainName, b.domainName) || compareText(a.instanceId, b.instanceId)
   );

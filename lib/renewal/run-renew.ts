@@ -10,6 +10,7 @@ import {
   heldBy,
   isCountLimited,
   samePeriods,
+  selectOutranking,
   takeBatchBudget,
 } from './budgets';
 import { type BatchWork, createClaimAhead } from './claim-ahead';
@@ -280,14 +281,23 @@ export async function runRenew(
    * taken again now (it gave back what it had taken): one passing ledger error while the batch before was sent no
    * longer stops the rest of the run; one that lasts fails this take too, as before.
    */
-  async function takeBudgetOf(taken: Early | undefined, planned: PlannedBatch, periods: BudgetPeriods) {
+  async function takeBudgetOf(index: number, taken: Early | undefined, planned: PlannedBatch, periods: BudgetPeriods) {
     if (taken) {
       const got = await taken.grant;
       if (!got.ok) log.warn('the budget taken early failed; taking it again', describeError(got.error));
       else if (got.value.items === planned.items.length && samePeriods(taken.periods, periods)) return got.value;
       else await giveBackGrant(deps, taken.periods, got.value);
     }
-    return takeBatchBudget(deps, policy, periods, planned, global);
+    return takeBatchBudget(deps, policy, periods, planned, global, outrankingAfter(index));
+  }
+
+  /**
+   * The items of the batches after `index` that come before one of its own in plan order: its budget is taken for
+   * them too (budgets.ts selectOutranking). A batch that failed before it was sent buys nothing and is left out.
+   */
+  function outrankingAfter(index: number) {
+    const later = work.slice(index + 1).flatMap((w) => (w.error === undefined ? w.planned.items : []));
+    return selectOutranking(work[index]?.planned.items ?? [], later);
   }
 
   /**
@@ -303,7 +313,7 @@ export async function runRenew(
     early = {
       index: index + 1,
       periods,
-      grant: settle(takeBatchBudget(deps, policy, periods, next.planned, global)),
+      grant: settle(takeBatchBudget(deps, policy, periods, next.planned, global, outrankingAfter(index + 1))),
       ...(reads ? { reads } : {}),
     };
   }
@@ -355,7 +365,7 @@ export async function runRenew(
       const periods = periodsNow();
       const started = takeEarly(index);
       try {
-        if (planned.items.length > 0) grant = await takeBudgetOf(started, planned, periods);
+        if (planned.items.length > 0) grant = await takeBudgetOf(index, started, planned, periods);
       } catch (err) {
         // Ledger trouble taking the budget (what was taken is given back: budgets.ts): nothing of this batch was
         // sent. It and the later batches are named as not sent and the run goes on to its report, the error counted
@@ -370,7 +380,8 @@ export async function runRenew(
         break;
       }
       const granted = grant.items;
-      // A count cuts this batch and every later one; money only what does not fit (a later, cheaper batch may).
+      // A count cuts this batch and every later one, unless a later batch's sooner expiries came through it (their
+      // budget goes back for their own batch to take); money only what does not fit (a later, cheaper batch may).
       const countLimited = isCountLimited(grant);
       const keptSet = new Set(grant.kept);
       const notKept = planned.items.filter((d) => !keptSet.has(d));
