@@ -20,6 +20,8 @@ export interface BatchWork {
   prepared?: Batch;
   /** The ledger error that stopped its preparation: the batch fails, nothing of it is sent. */
   error?: unknown;
+  /** Items a budget cut for later batches' sooner ones, offered again after the last batch (run-renew.ts); once. */
+  trailing?: true;
 }
 
 export interface ClaimAhead {

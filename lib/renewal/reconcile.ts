@@ -2,6 +2,7 @@ import type { Batch, BatchEntry, Claim } from '../ledger/port';
 import { describeError } from '../log';
 import type { Policy } from '../policy/schema';
 import type { TaskInfo } from '../registrar/port';
+import { budgetPeriods, costOf, giveBack } from './budgets';
 import { applyToClaims, isLive, transitions } from './claims';
 import { DAY_MS, HOUR_MS } from './dates';
 import type { JobDeps } from './deps';
@@ -214,7 +215,7 @@ export async function reconcileBatch(
     renewed: renewed.size,
     moved: moved.length,
   });
-  return release(deps, current, unchanged, renewed, 'no task was created; released for the next run');
+  return release(deps, current, unchanged, renewed, 'no task was created; released for the next run', policy);
 }
 
 /**
@@ -512,6 +513,8 @@ async function release(
   notSubmitted: readonly BatchEntry[],
   renewed: ReadonlyMap<string, number>,
   message: string,
+  /** Set when no task was created: what the submit kept of the budgets goes back (giveBackUnbought). */
+  unboughtPolicy?: Policy,
 ): Promise<ReconcileResult> {
   const now = deps.clock.now();
   const touched = new Set([...notSubmitted.map((e) => e.domain), ...renewed.keys()]);
@@ -520,6 +523,7 @@ async function release(
   const renewedNote = 'expiry moved to old + years, though no task of ours was found';
   // The last decision per domain: applyToClaims re-applies the transition to a re-read claim after a conflict.
   const keptLive = new Map<string, boolean>();
+  const releasedNow = new Map<string, boolean>();
   const mayHaveBought = new Set<string>();
   await applyToClaims(
     deps,
@@ -529,6 +533,7 @@ async function release(
       // another batch's, or none, did not buy the domain, whatever its expiry now says (review 2026-12-04).
       if (isLive(c) || c.status === 'RENEWED') mayHaveBought.add(c.domain);
       keptLive.set(c.domain, false);
+      releasedNow.set(c.domain, false);
       const newExpiryMs = renewed.get(c.domain);
       // Released meanwhile (a person's close-batch that released the claims, then lost its batch write to this
       // fence) while the expiry reads about old + years: confirmed all the same, as check's recording does; left
@@ -547,6 +552,7 @@ async function release(
         keptLive.set(c.domain, true);
         return c;
       }
+      releasedNow.set(c.domain, true);
       return transitions.release(c, { message, nowMs: now });
     },
     touched,
@@ -569,5 +575,29 @@ async function release(
     ...(done ? { status: 'CLOSED' as const, closedAtMs: now } : {}),
     pendingNotices: done ? [...withLateRelease(withResolved(fenced), entries, now), 'final'] : fenced.pendingNotices,
   });
+  if (unboughtPolicy) {
+    const unbought = fenced.entries.filter((e) => releasedNow.get(e.domain) === true && !renewed.has(e.domain));
+    await giveBackUnbought(deps, unboughtPolicy, fenced, unbought);
+  }
   return { kind: 'released', batch: closed, released: notSubmitted.filter((e) => !stillHeld.has(e.domain)).length };
+}
+
+/**
+ * Gives back what an UNKNOWN submit kept of the budgets (handleSubmitError keeps them: the order may have gone
+ * through) once the release rule says no task was created: the day's count and money and the month's money of the
+ * submit's UTC day and month. Kept, a refusal with a code the classifier does not know (a coupon's, say) came back
+ * UNKNOWN every day and filled the month's cap with money never spent, and a domain without a coupon lapsed "because
+ * the cap is reached" (review 2026-12-07, twenty-eighth session). Only after the release is durable (the batch
+ * write is versioned, so one run does it; a crash before it only under-spends), and only for a batch the renew run
+ * marked UNKNOWN: a re-homed one (the sweep) or one left as its submit start left it may have given back already.
+ */
+async function giveBackUnbought(
+  deps: JobDeps,
+  policy: Policy,
+  batch: Batch,
+  unbought: readonly BatchEntry[],
+): Promise<void> {
+  if (batch.status !== 'UNKNOWN' || batch.repaired !== undefined || unbought.length === 0) return;
+  const periods = budgetPeriods(policy, batch.submitStartedAtMs ?? batch.createdAtMs);
+  await giveBack(deps, periods, { count: unbought.length, spend: costOf(unbought) });
 }

@@ -386,11 +386,31 @@ export async function runRenew(
       const keptSet = new Set(grant.kept);
       const notKept = planned.items.filter((d) => !keptSet.has(d));
       if (granted < planned.items.length) {
+        const message = 'held back by a budget; a later run buys it';
+        if (countLimited) await releaseFrom(index + 1, message);
+        let released = true;
+        if (w.prepared) {
+          const rest = notKept.map(toEntry);
+          released = await releaseUnsent(deps, w.prepared, rest, message, granted === 0).then(
+            () => true,
+            (err) => {
+              log.warn('claims held back not released; they are settled with their batch', describeError(err));
+              return false;
+            },
+          );
+        }
+        // Cut while later batches' sooner expiries took their part (budgets.ts selectOutranking): offered again
+        // after the last batch, when what those did not use (a refusal, a hold, a price past the money left, a new
+        // UTC day) is back. Held back for good, one cut for a sooner domain that then did not buy lapsed while the
+        // budget had room (review of the fix, 2026-12-07, twenty-eighth session). Once only; and only with its
+        // claims released, since the trailing batch claims them anew.
+        const deferred = !w.trailing && grant.laterCounted && released ? notKept : [];
+        if (deferred.length > 0) work.push({ planned: { ...planned, items: deferred }, trailing: true });
         // Each one named by the budget that kept it out: past the count's prefix the count, else the money step.
         const later = countLimited ? work.slice(index + 1).flatMap((b) => b.planned.items) : [];
         const held = [
           ...planned.items.flatMap((decision, i) => {
-            const limitedBy = keptSet.has(decision) ? undefined : heldBy(grant, i);
+            const limitedBy = keptSet.has(decision) || deferred.includes(decision) ? undefined : heldBy(grant, i);
             return limitedBy ? [{ decision, limitedBy }] : [];
           }),
           ...later.map((decision) => ({ decision, limitedBy: grant.countCut ?? ('day-count' as const) })),
@@ -398,24 +418,17 @@ export async function runRenew(
         heldBack.push(...held);
         summary.overMonthSpend += held.filter((h) => h.limitedBy === 'month-spend').length;
         summary.overBudget += held.filter((h) => h.limitedBy !== 'month-spend').length;
-        log.warn(
-          grant.limitedBy === 'month-spend'
-            ? "this month's spending budget is reached; the rest waits for the next month or a higher cap"
-            : grant.limitedBy === 'global-count'
-              ? "this account's share of the global daily cap (AUTORENEW_GLOBAL_MAX_DOMAINS) is used; the rest waits for the next UTC day"
-              : grant.limitedBy === 'day-spend'
-                ? "today's spending cap (maxSpendPerRun, across the day's runs) is reached; the rest waits for the next UTC day"
-                : 'daily domain budget reached; the rest waits for the next UTC day',
-          { day: periods.day, month: periods.month, granted },
-        );
-        const message = 'held back by a budget; a later run buys it';
-        if (countLimited) await releaseFrom(index + 1, message);
-        if (w.prepared) {
-          const rest = notKept.map(toEntry);
-          await releaseUnsent(deps, w.prepared, rest, message, granted === 0).catch((err) =>
-            log.warn('claims held back not released; they are settled with their batch', describeError(err)),
+        if (held.length > 0)
+          log.warn(
+            grant.limitedBy === 'month-spend'
+              ? "this month's spending budget is reached; the rest waits for the next month or a higher cap"
+              : grant.limitedBy === 'global-count'
+                ? "this account's share of the global daily cap (AUTORENEW_GLOBAL_MAX_DOMAINS) is used; the rest waits for the next UTC day"
+                : grant.limitedBy === 'day-spend'
+                  ? "today's spending cap (maxSpendPerRun, across the day's runs) is reached; the rest waits for the next UTC day"
+                  : 'daily domain budget reached; the rest waits for the next UTC day',
+            { day: periods.day, month: periods.month, granted },
           );
-        }
       }
       if (granted === 0 && planned.items.length > 0) {
         if (countLimited) break;

@@ -6,6 +6,7 @@ import type { DomainOutcome } from '../port';
  * text in English and Chinese; an unrecognised reason gets the generic advice, never a wrong one.
  */
 export type AdviceKind =
+  | 'coupon'
   | 'balance'
   | 'real-name'
   | 'stale-expiry'
@@ -30,6 +31,11 @@ export interface Advice {
 }
 
 export const ADVICE: Record<AdviceKind, Advice> = {
+  coupon: {
+    title: 'Coupon or promotion refused',
+    smsLabel: 'coupon refused',
+    todo: "the coupon (voucher) or promotion the policy gives these domains was refused (used up, expired, or not valid for them): replace or remove it in the policy (the rule's or the defaults' coupon/promotion). Until then each run sends the same one and uses an attempt (limits.maxAttempts); once retries stop, run `autorenew retry <domain>` after the change, or renew by hand in the console.",
+  },
   balance: {
     title: 'Insufficient balance',
     smsLabel: 'insufficient balance',
@@ -125,6 +131,9 @@ const LOOK_FIRST = new RegExp(
 const REASON_PATTERNS: ReadonlyArray<readonly [AdviceKind, RegExp]> = [
   ['renewed-anyway', new RegExp(`^${RENEWED_ANYWAY_PREFIX}`)],
   ['premium', /premium|溢价/i],
+  // Before balance and stale-expiry: a voucher has a balance and an expiration date of its own, and neither a top-up
+  // nor "nothing to do" fixes it (review 2026-12-07, twenty-eighth session).
+  ['coupon', /coupon|voucher|promotion|代金券|优惠券|优惠/i],
   ['balance', /insufficient[\s_-]*(account[\s_-]*)?(balance|funds)|balance|not enough (money|funds)|余额/i],
   ['real-name', /real[\s_-]?name|userverification|audit|实名/i],
   ['max-term', /10[\s-]?years?|ten years|maximum (renewal )?(period|term|duration)|超过.*年/i],
