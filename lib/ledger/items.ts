@@ -382,6 +382,7 @@ export function toBatchItem(batch: Batch, writeId: string, ks: Keyspace = DEFAUL
     promotionNo: batch.promotionNo,
     entriesJson: encodeEntries(batch.entries, MAX_BATCH_LISTS_BYTES - jsonBytes(moved) - jsonBytes(repaired)),
     submitStartedAtMs: batch.submitStartedAtMs,
+    budgetTaken: batch.budgetTaken ? copyDefined({}, batch.budgetTaken) : undefined,
     taskNo: batch.taskNo,
     requestId: batch.requestId,
     submittedAtMs: batch.submittedAtMs,
@@ -542,6 +543,24 @@ function fromError(item: Item): Pick<Batch, 'error'> {
   return { error: { ...optStr(m, 'code'), message: str(m, 'message', 'batch error'), ...optStr(m, 'requestId') } };
 }
 
+function fromBudgetTaken(item: Item): Pick<Batch, 'budgetTaken'> {
+  const b = item.budgetTaken;
+  if (b === undefined) return {};
+  const w = 'batch budget record';
+  if (typeof b !== 'object' || b === null) fail(item, w);
+  const m = b as Item;
+  const flag = (name: string): boolean => (m[name] === undefined ? false : m[name] === true || fail(item, w));
+  return {
+    budgetTaken: {
+      day: str(m, 'day', w),
+      month: str(m, 'month', w),
+      currency: str(m, 'currency', w),
+      ...(flag('daySpend') ? { daySpend: true as const } : {}),
+      ...(flag('monthSpend') ? { monthSpend: true as const } : {}),
+    },
+  };
+}
+
 /** Batch from a stored item; only the fields present come back. */
 export function fromBatchItem(item: Item): Batch {
   const w = 'batch';
@@ -558,6 +577,7 @@ export function fromBatchItem(item: Item): Batch {
     ...optStr(item, 'promotionNo'),
     entries,
     ...optNum(item, 'submitStartedAtMs'),
+    ...fromBudgetTaken(item),
     ...optStr(item, 'taskNo'),
     ...optStr(item, 'requestId'),
     ...optNum(item, 'submittedAtMs'),

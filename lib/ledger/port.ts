@@ -123,6 +123,12 @@ export interface Batch {
   entries: BatchEntry[];
   /** Set when the submit call was about to be sent; reconciliation looks for tasks from here on. */
   submitStartedAtMs?: number;
+  /**
+   * The budgets the send took for `entries` (renewal/budgets.ts), written with the submit start: the UTC day (the
+   * domain count, and the day's money with `daySpend`) and month (money, with `monthSpend`). An UNKNOWN submit that
+   * check releases as never created gives back exactly these (reconcile.ts giveBackUnbought); absent on older items.
+   */
+  budgetTaken?: { day: string; month: string; currency: string; daySpend?: true; monthSpend?: true };
   taskNo?: string;
   requestId?: string;
   submittedAtMs?: number;

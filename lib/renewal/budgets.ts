@@ -1,4 +1,4 @@
-import type { BatchEntry } from '../ledger/port';
+import type { Batch, BatchEntry } from '../ledger/port';
 import { describeError } from '../log';
 import type { Policy } from '../policy/schema';
 import type { JobDeps } from './deps';
@@ -58,6 +58,32 @@ export function budgetPeriods(policy: Policy, nowMs: number, options: { global?:
     spendCapped: policy.limits.maxSpendPerMonth !== undefined,
     ...(policy.limits.maxSpendPerRun !== undefined ? { daySpendCapped: true } : {}),
     ...(options.global ? { globalCapped: true, share: options.global } : {}),
+  };
+}
+
+/**
+ * What a batch sent under `periods` took, as its record keeps it (Batch.budgetTaken): the counters an UNKNOWN submit
+ * gives back when it turns out never created. The global count is left out: the check job does not hold the run's
+ * share, and a unit not given back only under-spends.
+ */
+export function budgetTakenOf(periods: BudgetPeriods): NonNullable<Batch['budgetTaken']> {
+  return {
+    day: periods.day,
+    month: periods.month,
+    currency: periods.currency,
+    ...(periods.daySpendCapped ? { daySpend: true as const } : {}),
+    ...(periods.spendCapped ? { monthSpend: true as const } : {}),
+  };
+}
+
+/** The periods of a batch record's budgets (budgetTakenOf), for giving back what it took. */
+export function periodsTaken(taken: NonNullable<Batch['budgetTaken']>): BudgetPeriods {
+  return {
+    day: taken.day,
+    month: taken.month,
+    currency: taken.currency,
+    spendCapped: taken.monthSpend === true,
+    ...(taken.daySpend ? { daySpendCapped: true } : {}),
   };
 }
 

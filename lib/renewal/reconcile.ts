@@ -2,7 +2,7 @@ import type { Batch, BatchEntry, Claim } from '../ledger/port';
 import { describeError } from '../log';
 import type { Policy } from '../policy/schema';
 import type { TaskInfo } from '../registrar/port';
-import { budgetPeriods, costOf, giveBack } from './budgets';
+import { costOf, giveBack, periodsTaken } from './budgets';
 import { applyToClaims, isLive, transitions } from './claims';
 import { DAY_MS, HOUR_MS } from './dates';
 import type { JobDeps } from './deps';
@@ -215,7 +215,7 @@ export async function reconcileBatch(
     renewed: renewed.size,
     moved: moved.length,
   });
-  return release(deps, current, unchanged, renewed, 'no task was created; released for the next run', policy);
+  return release(deps, current, unchanged, renewed, 'no task was created; released for the next run', true);
 }
 
 /**
@@ -513,8 +513,8 @@ async function release(
   notSubmitted: readonly BatchEntry[],
   renewed: ReadonlyMap<string, number>,
   message: string,
-  /** Set when no task was created: what the submit kept of the budgets goes back (giveBackUnbought). */
-  unboughtPolicy?: Policy,
+  /** No task was created: what the submit kept of the budgets goes back (giveBackUnbought). */
+  unbought = false,
 ): Promise<ReconcileResult> {
   const now = deps.clock.now();
   const touched = new Set([...notSubmitted.map((e) => e.domain), ...renewed.keys()]);
@@ -575,29 +575,26 @@ async function release(
     ...(done ? { status: 'CLOSED' as const, closedAtMs: now } : {}),
     pendingNotices: done ? [...withLateRelease(withResolved(fenced), entries, now), 'final'] : fenced.pendingNotices,
   });
-  if (unboughtPolicy) {
-    const unbought = fenced.entries.filter((e) => releasedNow.get(e.domain) === true && !renewed.has(e.domain));
-    await giveBackUnbought(deps, unboughtPolicy, fenced, unbought);
+  if (unbought) {
+    const entries = fenced.entries.filter((e) => releasedNow.get(e.domain) === true && !renewed.has(e.domain));
+    await giveBackUnbought(deps, fenced, entries);
   }
   return { kind: 'released', batch: closed, released: notSubmitted.filter((e) => !stillHeld.has(e.domain)).length };
 }
 
 /**
  * Gives back what an UNKNOWN submit kept of the budgets (handleSubmitError keeps them: the order may have gone
- * through) once the release rule says no task was created: the day's count and money and the month's money of the
- * submit's UTC day and month. Kept, a refusal with a code the classifier does not know (a coupon's, say) came back
- * UNKNOWN every day and filled the month's cap with money never spent, and a domain without a coupon lapsed "because
- * the cap is reached" (review 2026-12-07, twenty-eighth session). Only after the release is durable (the batch
- * write is versioned, so one run does it; a crash before it only under-spends), and only for a batch the renew run
- * marked UNKNOWN: a re-homed one (the sweep) or one left as its submit start left it may have given back already.
+ * through) once the release rule says no task was created: exactly the counters its send took (Batch.budgetTaken;
+ * the policy or the UTC day may have changed since: a cap added later, or a submit that started past midnight, gave
+ * back to counters never taken and let the month spend past its cap). Kept, a refusal with a code the classifier
+ * does not know (a coupon's, say) came back UNKNOWN every day and filled the month's cap with money never spent, and
+ * a domain without a coupon lapsed "because the cap is reached" (review 2026-12-07, twenty-eighth session). Only
+ * after the release is durable (the batch write is versioned, so one run does it; a crash before it only
+ * under-spends), and only for a batch the renew run marked UNKNOWN: a re-homed one (the sweep) or one left as its
+ * submit start left it may have given back already.
  */
-async function giveBackUnbought(
-  deps: JobDeps,
-  policy: Policy,
-  batch: Batch,
-  unbought: readonly BatchEntry[],
-): Promise<void> {
-  if (batch.status !== 'UNKNOWN' || batch.repaired !== undefined || unbought.length === 0) return;
-  const periods = budgetPeriods(policy, batch.submitStartedAtMs ?? batch.createdAtMs);
-  await giveBack(deps, periods, { count: unbought.length, spend: costOf(unbought) });
+async function giveBackUnbought(deps: JobDeps, batch: Batch, unbought: readonly BatchEntry[]): Promise<void> {
+  const taken = batch.budgetTaken;
+  if (batch.status !== 'UNKNOWN' || batch.repaired !== undefined || !taken || unbought.length === 0) return;
+  await giveBack(deps, periodsTaken(taken), { count: unbought.length, spend: costOf(unbought) });
 }

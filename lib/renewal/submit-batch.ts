@@ -15,7 +15,7 @@ import { describeError } from '../log';
 import type { Policy } from '../policy/schema';
 import type { SubmitResult } from '../registrar/port';
 import { readActiveHolds } from './active-holds';
-import { type BudgetPeriods, costOf, giveBack } from './budgets';
+import { type BudgetPeriods, budgetTakenOf, costOf, giveBack } from './budgets';
 import { applyToClaims, isLive, NOT_SUBMITTED_CODE, transitions } from './claims';
 import type { JobDeps } from './deps';
 import { isPeerInFlight, readPeerClaims } from './peer-claims';
@@ -330,6 +330,7 @@ async function sendEntries(
       ...prepared,
       entries: [...entries],
       submitStartedAtMs: startedAtMs,
+      budgetTaken: budgetTakenOf(periods),
       updatedAtMs: startedAtMs,
     });
   } catch (err) {

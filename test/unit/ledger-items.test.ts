@@ -113,10 +113,14 @@ describe('item round trips', () => {
       couponNo: 'C',
       entries: [{ domain: 'a.com', expiryMs: 1, years: 2, permitPremium: true, outcome: 'FAILED', message: 'no' }],
       error: { message: 'm' },
+      budgetTaken: { day: '2026-11-29', month: '2026-11', currency: 'CNY', monthSpend: true },
       pendingNotices: ['unknown'],
       sentNotices: ['submitted'],
     };
     expect(fromBatchItem(toBatchItem(full, 'w'))).toStrictEqual(full);
+    // A budget record that is not one is refused like any unreadable batch (its advice: restore, never delete).
+    const odd = { ...toBatchItem(full, 'w'), budgetTaken: { day: '2026-11-29', month: 7, currency: 'CNY' } };
+    expect(() => fromBatchItem(odd)).toThrow(/not a valid batch budget record.*do not delete a batch item/);
     expect(fromBatchItem(toBatchItem(batch, 'w'))).toStrictEqual(batch);
   });
 
