@@ -17,6 +17,7 @@ import { listingWindow, planRenewals } from './plan';
 import { applyMoney, type BalanceReading, policyAmount } from './plan-money';
 import { claimKey, type InFlightView, type Plan, type PlanMoney, type Reason } from './plan-types';
 import { collectPrices, type PriceBook } from './pricing';
+import { WILL_LAPSE_REASONS, WILL_LAPSE_THRESHOLDS_DAYS } from './will-lapse';
 
 /*
  * The free part of a run: list and plan. `plan`, dry runs and the demo import this module only, never the paid
@@ -627,8 +628,9 @@ async function planWithLedger(
   };
   const draft = planRenewals({ ...base, inFlight: new Map() });
   const candidates = draft.decisions.filter((d) => AFTER_IN_FLIGHT.has(d.reason)).map((d) => d.domain);
+  const lapsing = draft.decisions.filter(isLapsingBeforeInFlight).map((d) => d.domain);
   const claims = new Map<string, Claim>(known.found);
-  const keys = candidates
+  const keys = [...candidates, ...lapsing]
     .filter((d) => !known.read.has(claimKey(d.domainName, d.expiresAtMs)))
     .map((d) => ({ domain: d.domainName, expiryMs: d.expiresAtMs }));
   // Notices matter for what would be bought now and for what the notice announces ahead of its due date.
@@ -682,7 +684,50 @@ async function planWithLedger(
       else if (peerView) inFlight.set(key, peerView);
     }
   }
-  return inFlight.size === 0 && notices.size === 0 ? draft : planRenewals({ ...base, inFlight, notices });
+  const plan = inFlight.size === 0 && notices.size === 0 ? draft : planRenewals({ ...base, inFlight, notices });
+  return lapsing.length === 0 ? plan : markOwnRenewals(plan, claims, live, renewedOpen);
+}
+
+/**
+ * A due domain the plan leaves to lapse for a reason it decides before the in-flight check (premium, past-window,
+ * registrar-auto-renew, ...), within the will-lapse lines' reach (30 days): its own claim is read too.
+ */
+function isLapsingBeforeInFlight(d: Plan['decisions'][number]): boolean {
+  return (
+    d.action === 'skip' &&
+    !AFTER_IN_FLIGHT.has(d.reason) &&
+    WILL_LAPSE_REASONS.includes(d.reason) &&
+    d.daysLeft <= Math.max(...WILL_LAPSE_THRESHOLDS_DAYS)
+  );
+}
+
+/**
+ * The plan with `ownRenewal` on each such decision whose renewal this account sent is still in flight (an open
+ * batch's unsettled entry, a live claim) or recorded renewed (a RENEWED claim or open-batch entry of this expiry):
+ * its will-lapse line then says to look first. A bare "renew it by hand" while our order waited in Alibaba's queue
+ * bought the expiry twice once the order ran: a policy edit (allowPremium, the window, registrarAutoRenew) or the
+ * window's end passing while it was queued (review 2026-12-07, twenty-eighth session).
+ */
+function markOwnRenewals(
+  plan: Plan,
+  claims: ReadonlyMap<string, Claim>,
+  live: ReadonlyMap<string, number>,
+  renewedOpen: ReadonlyMap<string, number[]>,
+): Plan {
+  const ownRenewalOf = (d: Plan['decisions'][number]): Plan['decisions'][number]['ownRenewal'] => {
+    const { domainName, expiresAtMs } = d.domain;
+    const claim = claims.get(claimKey(domainName, expiresAtMs));
+    if (live.has(domainName) || (claim && isLive(claim))) return 'in-flight';
+    const renewed =
+      claim?.status === 'RENEWED' ||
+      (renewedOpen.get(domainName) ?? []).some((e) => e === expiresAtMs || isReadDifferently(expiresAtMs, e));
+    return renewed ? 'renewed' : undefined;
+  };
+  const decisions = plan.decisions.map((d) => {
+    const own = isLapsingBeforeInFlight(d) ? ownRenewalOf(d) : undefined;
+    return own ? { ...d, ownRenewal: own } : d;
+  });
+  return { ...plan, decisions };
 }
 
 /**

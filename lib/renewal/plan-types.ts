@@ -106,6 +106,11 @@ export interface Decision {
   withoutFullNotice?: boolean;
   /** renew: in a batch of its own (its claim was refused with a batch of several). */
   alone?: boolean;
+  /**
+   * skip, for a will-lapse reason decided before the in-flight check (premium, past-window, ...): a renewal of this
+   * expiry this account sent is still in flight or recorded renewed, so its will-lapse line says to look first.
+   */
+  ownRenewal?: 'in-flight' | 'renewed';
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { DomainOutcome } from '../notify/port';
+import { OWN_RENEWAL_NOTE } from '../notify/text/advice';
 import { MONEY_REASONS } from './money-notices';
 import { type Plan, REASONS, type Reason } from './plan-types';
 
@@ -90,9 +91,12 @@ export function collectLapseWarnings(plan: Plan): LapseWarning[] {
     if (d.action !== 'skip' || !WILL_LAPSE_REASONS.includes(d.reason)) continue;
     const threshold = WILL_LAPSE_THRESHOLDS_DAYS.find((t) => d.daysLeft <= t);
     if (threshold === undefined || threshold > (LATE_REASONS[d.reason] ?? Number.POSITIVE_INFINITY)) continue;
+    const own = d.ownRenewal
+      ? `; ${OWN_RENEWAL_NOTE} ${d.ownRenewal === 'renewed' ? 'is recorded renewed' : 'is still in flight'}: look at it in the console before renewing it by hand`
+      : '';
     const warning = lapseWarningOf(
       { domain: d.domain.domainName, expiryMs: d.domain.expiresAtMs, daysLeft: d.daysLeft, years: d.years ?? 0 },
-      `${d.reason}: ${REASONS[d.reason]}${d.rule ? ` (rule ${d.rule})` : ''}`,
+      `${d.reason}: ${REASONS[d.reason]}${d.rule ? ` (rule ${d.rule})` : ''}${own}`,
       CHOSEN_REASONS.has(d.reason),
     );
     if (warning) out.push(warning);

@@ -117,6 +117,12 @@ export const RENEWED_ANYWAY_PREFIX = 'the registrar shows it renewed to ';
 /** How a lapse-risk line (an unknown renewal that cannot settle before the expiry, notices.ts) begins its reason. */
 export const UNKNOWN_LAPSE_PREFIX = 'a renewal of it has an unknown outcome';
 
+/**
+ * What a will-lapse line adds when a renewal of the domain this account sent is still in flight or recorded renewed
+ * (plan-listing.ts markOwnRenewals): advised "look first", never a bare "renew it by hand".
+ */
+export const OWN_RENEWAL_NOTE = 'a renewal of it this tool sent';
+
 /** How the lapse line of a domain left to another account's overlapping run begins (run-notices.ts collectHeldBack). */
 export const PEER_RUN_LAPSE_PREFIX = "left to another account's overlapping run";
 
@@ -159,7 +165,9 @@ export function adviceKindOf(outcome: DomainOutcome): AdviceKind | undefined {
     case 'stuck':
       return 'stuck';
     case 'will-lapse':
-      return LOOK_FIRST.test(outcome.reason ?? '') ? 'will-lapse-look' : 'will-lapse';
+      return LOOK_FIRST.test(outcome.reason ?? '') || (outcome.reason ?? '').includes(OWN_RENEWAL_NOTE)
+        ? 'will-lapse-look'
+        : 'will-lapse';
     case 'deferred':
       return 'deferred';
     case 'expiry-moved':
