@@ -273,6 +273,12 @@ export function readCheckDomainPrice(
   currency: string,
   usePrice = false,
   premiumKnown = false,
+  /**
+   * An earlier answer stated a price for this name that could not be used (a suspect reading): the static row is the
+   * ordinary price, as the table's is, and stands in for it no more than the table does (review 2026-12-07,
+   * twenty-eighth session: 5 000 CNY stated unusably, bought at CheckDomain's 69 past maxPricePerDomain 100).
+   */
+  statedUnusable = false,
 ): PriceReading {
   // A premium name renews at the registry's real-time price; `StaticPriceInfo` (静态价格信息) is the ordinary one, as a
   // table's price is: priced from it, a premium name passed every money limit at 79 CNY and was charged its premium
@@ -283,6 +289,14 @@ export function readCheckDomainPrice(
     if (positive && usePrice) return readAmount(fee.price, currency, 'CheckDomain Price');
     return {
       why: `CheckDomain: a premium name is not priced from its static (ordinary) renew row${positive ? `; its Price (${String(fee.price)}) is not read as one unless money.checkDomainPrice is "use"` : ''}`,
+    };
+  }
+  if (statedUnusable) {
+    const positive = isStatedPrice(fee.price);
+    if (positive && usePrice) return readAmount(fee.price, currency, 'CheckDomain Price');
+    return {
+      why: `CheckDomain: its static (ordinary) renew row does not stand in for a price stated in a form that cannot be used${positive ? `; its Price (${String(fee.price)}) is not read as one unless money.checkDomainPrice is "use"` : ''}`,
+      suspect: true,
     };
   }
   const rows = fee.rows.filter(

@@ -155,7 +155,13 @@ async function priceCheckDomain(caller: Caller, run: QuoteRun, usePrice: boolean
       const about = answer.fee.domainName !== undefined ? normalizeDomain(answer.fee.domainName) : key;
       const reading: PriceReading =
         about === key
-          ? readCheckDomainPrice(answer.fee, run.currency, usePrice, entry.premium || entry.listedPremium)
+          ? readCheckDomainPrice(
+              answer.fee,
+              run.currency,
+              usePrice,
+              entry.premium || entry.listedPremium,
+              entry.suspect,
+            )
           : { why: `CheckDomain answered for ${about}, not ${key}; not used`, suspect: true };
       settle(run, key, reading, 'checkdomain', about === key ? answer.fee.premium : undefined);
       sameRefusals = { code: '', count: 0 };
