@@ -640,7 +640,10 @@ async function planWithLedger(
     deps.ledger.getClaims(keys),
     readNotices(deps.ledger, announced),
     readPeerClaims(deps, listedKeys),
-    readOwnOtherReadings(deps.ledger, deps.runClaims, listedKeys),
+    readOwnOtherReadings(deps.ledger, deps.runClaims, [
+      ...listedKeys,
+      ...lapsing.map((d) => ({ domain: d.domainName, expiryMs: d.expiresAtMs })),
+    ]),
   ]);
   for (const c of found) claims.set(claimKey(c.domain, c.expiryMs), c);
   if (record) {
@@ -685,7 +688,7 @@ async function planWithLedger(
     }
   }
   const plan = inFlight.size === 0 && notices.size === 0 ? draft : planRenewals({ ...base, inFlight, notices });
-  return lapsing.length === 0 ? plan : markOwnRenewals(plan, claims, live, renewedOpen);
+  return lapsing.length === 0 ? plan : markOwnRenewals(plan, claims, ownOther, live, renewedOpen);
 }
 
 /**
@@ -711,15 +714,19 @@ function isLapsingBeforeInFlight(d: Plan['decisions'][number]): boolean {
 function markOwnRenewals(
   plan: Plan,
   claims: ReadonlyMap<string, Claim>,
+  ownOther: ReadonlyMap<string, readonly Claim[]>,
   live: ReadonlyMap<string, number>,
   renewedOpen: ReadonlyMap<string, number[]>,
 ): Plan {
   const ownRenewalOf = (d: Plan['decisions'][number]): Plan['decisions'][number]['ownRenewal'] => {
     const { domainName, expiresAtMs } = d.domain;
-    const claim = claims.get(claimKey(domainName, expiresAtMs));
-    if (live.has(domainName) || (claim && isLive(claim))) return 'in-flight';
+    const key = claimKey(domainName, expiresAtMs);
+    // The listed key's own claim, and the account's own of this cycle under other readings (a listing that cut the
+    // expiry to the day: the review of this fix found a recorded renewal told bare "renew it by hand" again).
+    const own = [claims.get(key), ...(ownOther.get(key) ?? [])].filter((c): c is Claim => c !== undefined);
+    if (live.has(domainName) || own.some(isLive)) return 'in-flight';
     const renewed =
-      claim?.status === 'RENEWED' ||
+      own.some((c) => c.status === 'RENEWED') ||
       (renewedOpen.get(domainName) ?? []).some((e) => e === expiresAtMs || isReadDifferently(expiresAtMs, e));
     return renewed ? 'renewed' : undefined;
   };

@@ -99,7 +99,9 @@ export function collectLapseWarnings(plan: Plan): LapseWarning[] {
       `${d.reason}: ${REASONS[d.reason]}${d.rule ? ` (rule ${d.rule})` : ''}${own}`,
       CHOSEN_REASONS.has(d.reason),
     );
-    if (warning) out.push(warning);
+    // A mark of its own: the look-first line used the threshold's mark, and once our order failed the bare line it
+    // owed was never sent (a premium domain lapsed unnamed: review of the look-first line, 2026-12-07).
+    if (warning) out.push(d.ownRenewal ? { ...warning, mark: `${warning.mark}#own` } : warning);
   }
   return out;
 }

@@ -95,29 +95,93 @@ describe('policy edited while our own renewal waits in the queue', () => {
   });
 });
 
-test('a renewal recorded renewed while the listing still shows the old expiry is told "look first" too', async () => {
-  // p.com (premium) bought and confirmed under allowPremium: true; the operator then sets it false, and the listing
-  // still lags at the old expiry. A bare "premium: renew by hand" would have the person buy the expiry again.
+/**
+ * A renewal of ours recorded renewed (its batch closed), the lagging listing showing the old expiry, and an edit that
+ * makes the domain premium-skipped: the line says to look first. The review of the first version (markOwnRenewals
+ * read only the listed key's claim) found a listing that cuts the expiry to the day told the bare "renew it by hand":
+ * the account's own claims under other readings (readOwnOtherReadings) are read for these domains too. Read an hour
+ * off, the claim is not found: the known gap of renewed-read-differently-late.test.ts (one Query per domain).
+ */
+async function recordedRenewedThenListed(shown: (old: number) => number) {
   const t = await given({ domains: ['p.com+5d premium'], policy: { limits: { allowPremium: true } } });
   const old = t.expiry('p.com') as number;
+  expect(old % DAY).not.toBe(0);
   await t.renew();
   t.advance('10m');
   await t.check();
   expect(t.expiry('p.com')).toBeGreaterThan(old);
+  expect((await t.ledger.listClaimsForDomain('p.com'))[0]).toMatchObject({ status: 'RENEWED' });
   t.notifier.sent.splice(0);
-  const lagging = listingOnly(t.registrar, 'p.com', old);
-  await executeRenew(t.deps({ registrar: lagging }), {
+  await executeRenew(t.deps({ registrar: listingOnly(t.registrar, 'p.com', shown(old)) }), {
     policy: policyOf({ limits: { allowPremium: false } }),
     dryRun: false,
     runId: 'r-after',
   });
   const lines = t.notifier.sent.flatMap((m) => m.digest?.outcomes ?? []).filter((o) => o.event === 'will-lapse');
-  expect(lines.map((o) => [adviceKindOf(o), o.reason])).toEqual([
-    [
-      'will-lapse-look',
-      expect.stringMatching(
-        /^premium: .*a renewal of it this tool sent is recorded renewed: look at it in the console/,
-      ),
-    ],
-  ]);
+  return lines.map((o) => [adviceKindOf(o), o.reason]);
+}
+const LOOK_FIRST_RENEWED = [
+  [
+    'will-lapse-look',
+    expect.stringMatching(/^premium: .*a renewal of it this tool sent is recorded renewed: look at it in the console/),
+  ],
+];
+
+test.each([
+  ['at its exact old expiry', (old: number) => old],
+  ['cut to the UTC day', (old: number) => Math.floor(old / DAY) * DAY],
+])('a renewal recorded renewed, listed again %s: "look first"', async (_name, shown) => {
+  expect(await recordedRenewedThenListed(shown)).toEqual(LOOK_FIRST_RENEWED);
+});
+
+test.failing('a renewal recorded renewed, listed again an hour off: "look first" (KNOWN, NOT FIXED)', async () => {
+  expect(await recordedRenewedThenListed((old) => old - HOUR)).toEqual(LOOK_FIRST_RENEWED);
+});
+
+/**
+ * Review of the look-first line (2026-12-07, twenty-eighth session): the "look first: a renewal of it this tool sent is still in flight" line takes the same
+ * one-time mark as the bare line would (will-lapse.ts lapseWarningOf: chosen reasons such as premium and past-window
+ * share one mark per threshold and are not told again after the expiry). When the queued order then FAILS after the
+ * last threshold's line went out, the bare "renew it by hand" line is never sent: the planner skips the domain as
+ * premium (never retried), check's failed line says "retried after the backoff", and the domain lapses with a
+ * person told only to look first (and, having looked, seeing the queued order, to wait). The look-first line now has a
+ * mark of its own (`#own`).
+ */
+test('premium after an allowPremium edit, our queued order fails after the 1-day look-first line: a person is told to renew by hand', async () => {
+  const t = await given({ domains: ['p.com+3d premium'], policy: { limits: { allowPremium: true } } });
+  const old = t.expiry('p.com') as number;
+  t.registrar.faults.queueMs = () => 2.5 * DAY; // queued, runs (and fails) about 12 h before the expiry
+  t.registrar.faults.failDomain = (name) => (name === 'p.com' ? 'registry system busy, order cancelled' : undefined);
+  let policy = t.policy;
+  const start = t.clock.now();
+  const lines: { h: number; event: string; advice: string | undefined; reason: string; retry?: string }[] = [];
+  let n = 0;
+  for (let h = 0; h <= 24 * 9; h++) {
+    if (h === 20) policy = policyOf({ limits: { allowPremium: false } });
+    if (h % 24 === 0) {
+      t.clock.set(start + h * HOUR);
+      await executeRenew(t.deps(), { policy, dryRun: false, runId: `r${++n}` });
+    }
+    t.clock.set(start + h * HOUR + 5 * 60_000);
+    await executeCheck(t.deps(), { policy, runId: `c${++n}` });
+    for (const m of t.notifier.sent.splice(0))
+      for (const o of m.digest?.outcomes ?? [])
+        if (o.domain === 'p.com')
+          lines.push({
+            h,
+            event: o.event,
+            advice: adviceKindOf(o),
+            reason: o.reason ?? '',
+            ...(o.retry ? { retry: o.retry.state } : {}),
+          });
+  }
+  // Sanity: one order, it failed, never retried (premium), the domain is past its expiry unrenewed.
+  expect(t.registrar.submissions()).toHaveLength(1);
+  expect(t.expiry('p.com')).toBe(old);
+  const failedAt = lines.find((l) => l.event === 'failed')?.h;
+  expect(failedAt).toBeDefined();
+  // Before this commit the lines at 2 and 1 days were bare (a person renewing then would have bought twice had the
+  // order run). Now no line is bare, ever: what a correct tool sends once the order failed is a bare line.
+  const afterFailure = lines.filter((l) => l.h >= (failedAt as number));
+  expect(afterFailure).toContainEqual(expect.objectContaining({ event: 'will-lapse', advice: 'will-lapse' }));
 });
