@@ -115,7 +115,18 @@ export function parseRealtimePrices(body: unknown): RealtimePriceAnswer {
  * A one-year price, or why there is none (plain words for the operator); `suspect`: a price was stated but cannot be
  * used (see QuoteAnswer.unpriced); `currency`: the answer priced it in this other currency (QuoteAnswer.unpriced).
  */
-export type PriceReading = { perYear: Money } | { why: string; suspect?: true; currency?: string };
+export type PriceReading =
+  | { perYear: Money }
+  | {
+      why: string;
+      suspect?: true;
+      currency?: string;
+      /**
+       * A one-year renew price stated exactly, with only `Avail` other than 1 (whose meaning is UNCONFIRMED): the least
+       * the name may cost. CheckDomain's ordinary row prices such a name at no less (readCheckDomainPrice).
+       */
+      floor?: Money;
+    };
 
 /** Reads money exactly; a malformed or over-precise amount is a reason, never a rounded number. */
 function readAmount(value: unknown, currency: string, where: string): PriceReading {
@@ -167,11 +178,15 @@ export function readRealtimePrice(item: RealtimePriceItem, currency: string): Pr
   // name to the table's 69, under every limit).
   const stated = isStatedPrice(item.price) ? { suspect: true as const } : {};
   if (item.avail === undefined || String(item.avail) !== '1') {
+    // Read as if available: should Avail 0 turn out to mean "registered" (its meaning is UNCONFIRMED), every owned
+    // name would be unusable and nothing bought; its stated price, when it reads as one year's renewal, is the floor.
+    const asAvailable = item.price === undefined ? undefined : readRealtimePrice({ ...item, avail: '1' }, currency);
     return {
       why: `QueryDomainRealTimePrice: Avail ${item.avail ?? 'absent'}${item.reason ? ` (${item.reason})` : ''}`,
       // Not said available, with a price stated: the registrar's word on what this name costs, Avail absent too (the
       // SDK model has it optional; review 2026-12-07, twenty-sixth session: the table's 69 stood in for a stated 5 000).
       ...stated,
+      ...(asAvailable && 'perYear' in asAvailable ? { floor: asAvailable.perYear } : {}),
     };
   }
   if (item.price === undefined) {
@@ -279,6 +294,8 @@ export function readCheckDomainPrice(
    * twenty-eighth session: 5 000 CNY stated unusably, bought at CheckDomain's 69 past maxPricePerDomain 100).
    */
   statedUnusable = false,
+  /** With `statedUnusable`: a one-year renew price the earlier answer stated with only `Avail` amiss (its `floor`). */
+  floor?: Money,
 ): PriceReading {
   // A premium name renews at the registry's real-time price; `StaticPriceInfo` (静态价格信息) is the ordinary one, as a
   // table's price is: priced from it, a premium name passed every money limit at 79 CNY and was charged its premium
@@ -290,6 +307,13 @@ export function readCheckDomainPrice(
     return {
       why: `CheckDomain: a premium name is not priced from its static (ordinary) renew row${positive ? `; its Price (${String(fee.price)}) is not read as one unless money.checkDomainPrice is "use"` : ''}`,
     };
+  }
+  if (statedUnusable && floor) {
+    // The higher of the two: a name that truly costs what was stated is never bought for less, and one whose Avail
+    // only means "registered" is priced as it was before.
+    const ordinary = readCheckDomainPrice(fee, currency, usePrice);
+    if ('perYear' in ordinary) return { perYear: ordinary.perYear.minor >= floor.minor ? ordinary.perYear : floor };
+    return ordinary;
   }
   if (statedUnusable) {
     const positive = isStatedPrice(fee.price);

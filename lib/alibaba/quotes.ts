@@ -1,5 +1,5 @@
 import { AuthRejectedError, InputError, RegistrarError, RejectedFinalError } from '../errors';
-import { parseCurrency } from '../money';
+import { type Money, parseCurrency } from '../money';
 import { normalizeDomain } from '../registrar/domain-name';
 import type { Quote, QuoteAnswer, QuoteRequest, QuoteSource } from '../registrar/port';
 import type { Caller } from './call';
@@ -26,7 +26,15 @@ interface QuoteRun {
    */
   open: Map<
     string,
-    { domainName: string; whys: string[]; premium?: boolean; suspect?: boolean; listedPremium?: boolean }
+    {
+      domainName: string;
+      whys: string[];
+      premium?: boolean;
+      suspect?: boolean;
+      listedPremium?: boolean;
+      /** The highest one-year price an answer stated with only `Avail` amiss (PriceReading `floor`). */
+      floor?: Money;
+    }
   >;
   quotes: Quote[];
   unavailable: Unavailable[];
@@ -61,6 +69,7 @@ function settle(run: QuoteRun, key: string, reading: PriceReading, source: Sourc
   } else {
     entry.whys.push(reading.why);
     if (reading.suspect) entry.suspect = true;
+    if (reading.floor && (!entry.floor || reading.floor.minor > entry.floor.minor)) entry.floor = reading.floor;
     if (reading.currency) run.foreign ??= { domainName: key, currency: reading.currency };
   }
 }
@@ -161,6 +170,7 @@ async function priceCheckDomain(caller: Caller, run: QuoteRun, usePrice: boolean
               usePrice,
               entry.premium || entry.listedPremium,
               entry.suspect,
+              entry.floor,
             )
           : { why: `CheckDomain answered for ${about}, not ${key}; not used`, suspect: true };
       settle(run, key, reading, 'checkdomain', about === key ? answer.fee.premium : undefined);

@@ -44,12 +44,24 @@ describe('QueryDomainRealTimePrice answers', () => {
   });
 
   test('Avail other than 1, no Price, zero, too many decimals or another currency: no price, with the reason', () => {
-    // Said not available with a price: suspect, no table price stands in (review 2026-12-07).
+    // Said not available with a price: suspect, no table price stands in (review 2026-12-07); the price read as if
+    // available is its floor (CheckDomain's row prices it at no less: the meaning of Avail is UNCONFIRMED).
+    const floor = { minor: 6900, currency: 'CNY' };
     expect(readFirst(item({ Price: 69, Avail: 0, Reason: '不可续费' }))).toEqual({
       why: 'QueryDomainRealTimePrice: Avail 0 (不可续费)',
       suspect: true,
+      floor,
     });
-    expect(readFirst(item({ Price: 69 }))).toEqual({ why: 'QueryDomainRealTimePrice: Avail absent', suspect: true });
+    expect(readFirst(item({ Price: 69 }))).toEqual({
+      why: 'QueryDomainRealTimePrice: Avail absent',
+      suspect: true,
+      floor,
+    });
+    // No floor from a price that would not read as one year's renewal even if available.
+    expect(readFirst(item({ Price: 69, Avail: 0, Period: 12 }))).toEqual({
+      why: 'QueryDomainRealTimePrice: Avail 0',
+      suspect: true,
+    });
     expect(readFirst(item({}))).toEqual({ why: 'QueryDomainRealTimePrice: Avail absent' });
     expect(readFirst(item({ Avail: 1 }))).toEqual({ why: 'QueryDomainRealTimePrice: no Price' });
     // A stated price that cannot be used is `suspect`: never replaced by the policy table's.
