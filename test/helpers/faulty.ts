@@ -1,6 +1,7 @@
-import { LedgerError } from '../../lib/errors';
+import { LedgerError, RejectedFinalError } from '../../lib/errors';
 import type { Ledger } from '../../lib/ledger/port';
 import type { Registrar, TaskDetail, TaskInfo } from '../../lib/registrar/port';
+import type { given } from './builder';
 import type { MemoryRegistrar } from './memory-registrar';
 
 const DAY_MS = 86_400_000;
@@ -197,4 +198,22 @@ export function recordingRanMarks(ledger: Ledger): { ledger: Ledger; putAt: numb
       },
     },
   };
+}
+
+/**
+ * A renew run whose first order the registrar refuses and whose refusal's batch write fails: the claim records the
+ * refusal, the batch stays an intent whose submit started (renew gave its budget back). Returns that batch.
+ */
+export async function refuseFirstOrderLosingItsClose(
+  t: Pick<Awaited<ReturnType<typeof given>>, 'registrar' | 'ledger' | 'renew'>,
+) {
+  let refused = false;
+  t.registrar.faults.before = (op) => {
+    if (op !== 'submitRenewBatch' || refused) return;
+    refused = true;
+    throw new RejectedFinalError('InvalidParameter.Foo (test)', { code: 'InvalidParameter.Foo' });
+  };
+  await t.renew({ deps: { ledger: flakyLedger(t.ledger, { saveBatch: [2] }) } });
+  const [intent] = await t.ledger.listOpenBatches();
+  return intent;
 }

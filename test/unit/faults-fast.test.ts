@@ -10,6 +10,7 @@ import {
   failingRow,
   flakyLedger,
   hidingDetailRows,
+  refuseFirstOrderLosingItsClose,
   rewritingRows,
   showingExpiry,
   showingTasksFinished,
@@ -27,22 +28,6 @@ const lastLineFor = (t: Awaited<ReturnType<typeof given>>, domain: string) =>
     .at(-1)
     ?.email.split('\n')
     .find((l) => l.startsWith(`- ${domain}`)) ?? '';
-
-/**
- * A renew run whose first order the registrar refuses and whose refusal's batch write fails: the claim records the
- * refusal, the batch stays an intent whose submit started. Returns that batch.
- */
-async function refuseFirstOrderLosingItsClose(t: Awaited<ReturnType<typeof given>>) {
-  let refused = false;
-  t.registrar.faults.before = (op) => {
-    if (op !== 'submitRenewBatch' || refused) return;
-    refused = true;
-    throw new RejectedFinalError('InvalidParameter.Foo (test)', { code: 'InvalidParameter.Foo' });
-  };
-  await t.renew({ deps: { ledger: flakyLedger(t.ledger, { saveBatch: [2] }) } });
-  const [intent] = await t.ledger.listOpenBatches();
-  return intent;
-}
 
 /**
  * a.com bought by a renew run whose task waits an hour in the queue; 5 minutes in, it is renewed in the console; 2 h

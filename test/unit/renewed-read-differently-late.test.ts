@@ -1,6 +1,6 @@
-import type { ListedDomain, Registrar } from '../../lib/registrar/port';
 import { addYearsUtc } from '../../lib/renewal/dates';
 import { given } from '../helpers/builder';
+import { listingOnly } from '../helpers/faulty';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -31,21 +31,7 @@ async function lagAfterConfirm(readOld: (oldMs: number) => number, after: string
   }
   expect(t.expiry('a.com')).toBe(addYearsUtc(oldMs, 1));
   // The listing shows the old expiry again (a lagging listing), read as `readOld` gives.
-  const lagging: Registrar = {
-    ...t.registrar,
-    listDomains: async (q) => {
-      const rows = (await t.registrar.listDomains(q)).filter((d) => d.domainName !== 'a.com');
-      const row: ListedDomain = {
-        domainName: 'a.com',
-        instanceId: 'Sa.com',
-        expiresAtMs: readOld(oldMs),
-        standing: 'renewal-due',
-        premium: false,
-      };
-      q.onPage?.([...rows, row]);
-      return [...rows, row];
-    },
-  };
+  const lagging = listingOnly(t.registrar, 'a.com', readOld(oldMs));
   t.advance(after);
   const run = await t.renew({ deps: { registrar: lagging } });
   t.advance('1h');
@@ -107,20 +93,7 @@ describe('a confirmed renewal, listed at its old expiry again more than 2 days l
     }
     const told = t.notifier.sent.map((m) => m.email).join('\n');
     expect(told).toContain('the registrar shows it renewed to');
-    const lagging: Registrar = {
-      ...t.registrar,
-      listDomains: async (q) => {
-        const rows = (await t.registrar.listDomains(q)).filter((d) => d.domainName !== 'a.com');
-        const row: ListedDomain = {
-          domainName: 'a.com',
-          instanceId: 'Sa.com',
-          expiresAtMs: oldMs + HOUR,
-          standing: 'renewal-due',
-          premium: false,
-        };
-        return [...rows, row];
-      },
-    };
+    const lagging = listingOnly(t.registrar, 'a.com', oldMs + HOUR);
     t.advance('3d');
     const run = await t.renew({ deps: { registrar: lagging } });
     t.advance('1h');

@@ -1,8 +1,8 @@
-import { AmbiguousOutcomeError, RejectedFinalError } from '../../lib/errors';
+import { AmbiguousOutcomeError } from '../../lib/errors';
 import { executeCheck, executeRenew } from '../../lib/jobs';
 import { spendBudgetName, utcMonth } from '../../lib/renewal/budgets';
 import { given, policyOf } from '../helpers/builder';
-import { flakyLedger } from '../helpers/faulty';
+import { refuseFirstOrderLosingItsClose } from '../helpers/faulty';
 
 /**
  * Review 2026-12-07 (twenty-eighth session, coupons helper): a coupon the registrar refuses with a code that is not on the paid-call refusal list
@@ -62,13 +62,7 @@ test('a refusal whose money renew gave back already is not given back again when
   // (not UNKNOWN) for check, which releases it a day later: giveBackUnbought leaves it alone, or the month's counter
   // would read 69 CNY below what was spent and the month could spend past its cap (M4).
   const t = await given({ domains: ['a.com+10d'], policy: { limits: { maxSpendPerMonth: 1000 } } });
-  let refused = false;
-  t.registrar.faults.before = (op) => {
-    if (op !== 'submitRenewBatch' || refused) return;
-    refused = true;
-    throw new RejectedFinalError('InvalidParameter.Foo (test)', { code: 'InvalidParameter.Foo' });
-  };
-  await t.renew({ deps: { ledger: flakyLedger(t.ledger, { saveBatch: [2] }) } });
+  await refuseFirstOrderLosingItsClose(t);
   expect(await t.ledger.listOpenBatches()).toHaveLength(1);
   for (let h = 0; h < 30; h++) {
     t.advance('1h');
