@@ -274,6 +274,12 @@ export function parseCheckDomainFee(body: unknown): CheckDomainAnswer {
 /** Months in the one-year row of StaticPriceInfo (its `period` is in months). */
 const ONE_YEAR_MONTHS = 12;
 
+/** `reading`, priced at no less than `floor` (a price an earlier answer stated: PriceReading `floor`). */
+function atLeast(reading: PriceReading, floor: Money | undefined): PriceReading {
+  if (!floor || !('perYear' in reading)) return reading;
+  return { perYear: reading.perYear.minor >= floor.minor ? reading.perYear : floor };
+}
+
 /**
  * CheckDomain's one-year renew fee in `currency`: the `StaticPriceInfo` row with action `renew` and period 12, else,
  * only with `usePrice` (policy money.checkDomainPrice "use"), a positive `Price`. UNCONFIRMED: that CheckDomain
@@ -303,7 +309,9 @@ export function readCheckDomainPrice(
   // listing, an earlier answer or this one says so).
   if (premiumKnown || fee.premium) {
     const positive = isStatedPrice(fee.price);
-    if (positive && usePrice) return readAmount(fee.price, currency, 'CheckDomain Price');
+    // No less than a price an earlier answer stated (the review of the floor: 3 000 here against 5 000 stated passed
+    // a 4 000 limit and was charged 5 000).
+    if (positive && usePrice) return atLeast(readAmount(fee.price, currency, 'CheckDomain Price'), floor);
     return {
       why: `CheckDomain: a premium name is not priced from its static (ordinary) renew row${positive ? `; its Price (${String(fee.price)}) is not read as one unless money.checkDomainPrice is "use"` : ''}`,
     };
@@ -311,9 +319,7 @@ export function readCheckDomainPrice(
   if (statedUnusable && floor) {
     // The higher of the two: a name that truly costs what was stated is never bought for less, and one whose Avail
     // only means "registered" is priced as it was before.
-    const ordinary = readCheckDomainPrice(fee, currency, usePrice);
-    if ('perYear' in ordinary) return { perYear: ordinary.perYear.minor >= floor.minor ? ordinary.perYear : floor };
-    return ordinary;
+    return atLeast(readCheckDomainPrice(fee, currency, usePrice), floor);
   }
   if (statedUnusable) {
     const positive = isStatedPrice(fee.price);

@@ -725,8 +725,10 @@ function markOwnRenewals(
     // expiry to the day: the review of this fix found a recorded renewal told bare "renew it by hand" again).
     const own = [claims.get(key), ...(ownOther.get(key) ?? [])].filter((c): c is Claim => c !== undefined);
     if (live.has(domainName) || own.some(isLive)) return 'in-flight';
+    // A failed row the registrar showed renewed all the same (check's `renewed-elsewhere`) is renewed too: told bare
+    // "renew it by hand", a person bought the expiry again (review of the look-first line, 2026-12-07).
     const renewed =
-      own.some((c) => c.status === 'RENEWED') ||
+      own.some((c) => c.status === 'RENEWED' || (c.status === 'FAILED' && c.code === RENEWED_ELSEWHERE_CODE)) ||
       (renewedOpen.get(domainName) ?? []).some((e) => e === expiresAtMs || isReadDifferently(expiresAtMs, e));
     return renewed ? 'renewed' : undefined;
   };

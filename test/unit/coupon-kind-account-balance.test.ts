@@ -20,10 +20,13 @@ import { given } from '../helpers/builder';
 const REASONS = [
   ['Chinese', '账户余额不足，无法支付订单（优惠后应付金额 69.00 元）'],
   ['English', 'Insufficient account balance to pay the promotional price of 69.00 CNY.'],
+  // Found by the next review: "促销价" (promotional price) and "promotion price" are words any price may carry too.
+  ['Chinese, 促销价', '余额不足，无法支付订单（促销价 69.00 元）'],
+  ['English, promotion price', 'Insufficient balance to pay the promotion price of 69.00 CNY.'],
 ] as const;
 
-describe.each(REASONS)('an account-balance refusal that mentions the discount (%s)', (_lang, reason) => {
-  test('is classified as the account balance, not a coupon refusal', () => {
+describe.each(REASONS)('a balance refusal that mentions the discount (%s)', (_lang, reason) => {
+  test('is classified as the balance, not a coupon refusal', () => {
     expect(classifyReason(reason)).toBe('balance');
     expect(isFixableByPerson(reason)).toBe(true);
   });

@@ -16,6 +16,8 @@ import { given } from '../helpers/builder';
 describe.each([
   ['Chinese', '代金券余额不足'],
   ['English', 'The coupon balance is insufficient.'],
+  // Found by a later review: a first balance pattern with "insufficient funds" read this as the account's again.
+  ['English, insufficient funds', 'The voucher has insufficient funds.'],
 ])('a used-up voucher (%s reason) on a coupon rule', (_lang, voucherReason) => {
   test('is not advised as the account balance, and the domain does not lapse without a will-lapse line', async () => {
     const t = await given({

@@ -1,5 +1,6 @@
 import { executeCheck, executeRenew } from '../../lib/jobs';
 import { adviceKindOf } from '../../lib/notify/text/advice';
+import { domainKey } from '../../lib/sandbox/tld';
 import { given, policyOf } from '../helpers/builder';
 import { listingOnly } from '../helpers/faulty';
 
@@ -184,4 +185,54 @@ test('premium after an allowPremium edit, our queued order fails after the 1-day
   // order run). Now no line is bare, ever: what a correct tool sends once the order failed is a bare line.
   const afterFailure = lines.filter((l) => l.h >= (failedAt as number));
   expect(afterFailure).toContainEqual(expect.objectContaining({ event: 'will-lapse', advice: 'will-lapse' }));
+});
+
+/**
+ * Review 2026-12-07 (twenty-eighth session) of 5ae0789. markOwnRenewals (plan-listing.ts) calls a lapsing domain's own renewal 'in-flight' or
+ * 'renewed' from live / RENEWED claims only: a claim whose row failed while the registrar showed the domain renewed
+ * (check's renewed-anyway: FAILED, code renewed-elsewhere, "do not renew it by hand") is neither. Since 5ae0789 the
+ * look-first line has its own mark (`#own`), so once our queued order's row fails "renewed all the same" the bare
+ * line of the same threshold is owed and goes out at the next renew run: "Will lapse ... renew them by hand", for a
+ * domain the registrar showed renewed to old + 1 year (listing lagging). A person doing so buys the expiry a second
+ * time (M1). The same domain not premium-skipped gets `shown-renewed`, a look-first reason. Such a claim now counts as
+ * renewed.
+ */
+test('premium after an edit, our queued order "renewed all the same": no bare "renew by hand" line', async () => {
+  const t = await given({ domains: ['p.com+5d premium'], policy: { limits: { allowPremium: true } } });
+  const old = t.expiry('p.com') as number;
+  t.registrar.faults.queueMs = () => 1 * DAY; // queued; runs just after the second renew run
+  t.registrar.faults.failDomain = (name) => (name === 'p.com' ? 'registry system busy' : undefined);
+  const start = t.clock.now();
+  const lines: { h: number; event: string; advice: string | undefined; reason: string }[] = [];
+  const collect = (h: number) => {
+    for (const m of t.notifier.sent.splice(0))
+      for (const o of m.digest?.outcomes ?? [])
+        if (o.domain === 'p.com') lines.push({ h, event: o.event, advice: adviceKindOf(o), reason: o.reason ?? '' });
+  };
+  await executeRenew(t.deps(), { policy: t.policy, dryRun: false, runId: 'r1' });
+  collect(0);
+  const edited = policyOf({ limits: { allowPremium: false } });
+  t.clock.set(start + 23 * HOUR);
+  await executeRenew(t.deps(), { policy: edited, dryRun: false, runId: 'r2' });
+  collect(23);
+  // Our order runs; its row fails, but the registrar shows the domain renewed to old + 1 year all the same.
+  t.clock.set(start + DAY + 10 * 60_000);
+  const d = t.registrar.domains.get(domainKey('p.com'));
+  if (d) d.expiresAtMs = old + 365 * DAY;
+  await executeCheck(t.deps(), { policy: edited, runId: 'c1' });
+  collect(24);
+  // The next daily run: its listing still shows the old expiry (lagging).
+  t.clock.set(start + 47 * HOUR);
+  await executeRenew(t.deps({ registrar: listingOnly(t.registrar, 'p.com', old) }), {
+    policy: edited,
+    dryRun: false,
+    runId: 'r3',
+  });
+  collect(47);
+  // Sanity: one order; check told the person it was renewed all the same, do not renew by hand.
+  expect(t.registrar.submissions()).toHaveLength(1);
+  expect(lines).toContainEqual(expect.objectContaining({ h: 24, event: 'failed', advice: 'renewed-anyway' }));
+  expect(lines).toContainEqual(expect.objectContaining({ h: 23, event: 'will-lapse', advice: 'will-lapse-look' }));
+  const bare = lines.filter((l) => l.event === 'will-lapse' && l.advice === 'will-lapse');
+  expect(bare).toEqual([]);
 });

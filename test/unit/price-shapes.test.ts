@@ -156,6 +156,27 @@ describe('CheckDomain renew fee', () => {
     expect(fee({})).toEqual({ why: 'CheckDomain: no renew price' });
   });
 
+  test('a price an earlier answer stated with only Avail amiss is the floor, premium or not (review 2026-12-07)', () => {
+    const answer = parseCheckDomainFee({
+      RequestId: 'R',
+      DomainName: 'p.com',
+      Avail: '0',
+      Premium: 'true',
+      Price: 3000,
+    });
+    if ('refused' in answer) throw new Error('refused');
+    const floor = { minor: 500_000, currency: 'CNY' };
+    // Premium, `Price` under "use": 3 000 against a 5 000 stated a year passed a 4 000 limit and was charged 5 000.
+    expect(readCheckDomainPrice(answer.fee, 'CNY', true, true, true, floor)).toEqual({ perYear: floor });
+    // A stated price below the row's is no floor to the row.
+    const rows = { StaticPriceInfo: { PriceInfo: [{ action: 'renew', money: 69, period: 12 }] } };
+    const ordinary = parseCheckDomainFee({ RequestId: 'R', DomainName: 'a.com', Premium: 'false', ...rows });
+    if ('refused' in ordinary) throw new Error('refused');
+    expect(readCheckDomainPrice(ordinary.fee, 'CNY', false, false, true, { minor: 5000, currency: 'CNY' })).toEqual({
+      perYear: { minor: 6900, currency: 'CNY' },
+    });
+  });
+
   test('Success:false is a refusal', () => {
     expect(parseCheckDomainFee({ RequestId: 'R', Success: false, ErrorCode: 'X', ErrorMsg: 'no' })).toEqual({
       refused: { code: 'X', message: 'no' },

@@ -140,11 +140,11 @@ const REASON_PATTERNS: ReadonlyArray<readonly [AdviceKind, RegExp]> = [
   // The ACCOUNT's balance first: such a refusal may quote the price after a discount ("优惠后应付金额", "the
   // promotional price"), and read as a coupon's it used attempts until retries stopped on a policy with no coupon
   // (review of the coupon kind, 2026-12-07, twenty-eighth session).
-  ['balance', /account[\s_-]*balance|账户余额|insufficient[\s_-]*funds/i],
+  ['balance', /account[\s_-]*balance|账户余额/i],
   // Before the other balance texts and stale-expiry: a voucher has a balance and an expiration date of its own, and
   // neither a top-up nor "nothing to do" fixes it (review 2026-12-07, twenty-eighth session). Not a bare "优惠"
-  // (discount) nor "promotional": words any price may carry.
-  ['coupon', /coupon|voucher|promotion(?!al)|代金券|优惠券|优惠码|促销/i],
+  // (discount), "促销" or "promotional"/"promotion price": words any price may carry.
+  ['coupon', /coupon|voucher|promotion(?!al|[\s_-]*price)|代金券|优惠券|优惠码/i],
   ['balance', /insufficient[\s_-]*(account[\s_-]*)?(balance|funds)|balance|not enough (money|funds)|余额/i],
   ['real-name', /real[\s_-]?name|userverification|audit|实名/i],
   ['max-term', /10[\s-]?years?|ten years|maximum (renewal )?(period|term|duration)|超过.*年/i],
