@@ -30,6 +30,8 @@ export interface DomainOutcome {
   price?: Money;
   /** `price` is no quote: unpriced, counted at limits.maxPricePerDomain. */
   priceAssumed?: true;
+  /** The order carried a coupon or promotion: only then is a failure reason read as the coupon's (advice.ts). */
+  couponSent?: true;
   /**
    * failed: where the automatic retries stand after this failure (from the claim): `attempts` of `maxAttempts`
    * used, and whether the next run retries (`retrying`), retries for the last time (`last`), has stopped (`stopped`),

@@ -6,7 +6,7 @@ import { RENEWED_ANYWAY_PREFIX } from '../notify/text/advice';
 import type { Policy } from '../policy/schema';
 import { isNotInAccount } from '../registrar/not-in-account';
 import type { TaskDetail } from '../registrar/port';
-import { applyToClaims, isFixableByPerson, isLive, transitions } from './claims';
+import { applyToClaims, isCouponSent, isFixableByPerson, isLive, transitions } from './claims';
 import { readCurrentExpiries } from './confirm-expiry';
 import { DAY_MS, formatDateUtc, graceDaysOf, HOUR_MS } from './dates';
 import type { JobDeps } from './deps';
@@ -840,7 +840,7 @@ async function recordResults(
         nowMs: now,
         ...(current.submitStartedAtMs !== undefined ? { attemptAtMs: current.submitStartedAtMs } : {}),
         retryAfterHours: policy.limits.retryAfterHours,
-        fixable: isFixableByPerson(message),
+        fixable: isFixableByPerson(message, isCouponSent(current)),
         ...optionalElsewhere(renewedElsewhere.get(c.domain)),
       });
     },

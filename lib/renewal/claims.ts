@@ -218,15 +218,19 @@ export const transitions = {
     }
     if (entry?.outcome === 'FAILED') {
       const message = entry.message ?? 'failed';
-      return transitions.fail(c, { taskNo: taskNo ?? '', message, fixable: isFixableByPerson(message), ...o });
+      const fixable = isFixableByPerson(message, isCouponSent(batch));
+      return transitions.fail(c, { taskNo: taskNo ?? '', message, fixable, ...o });
     }
     return transitions.release(c, { message: entry?.message ?? 'released by repair', nowMs: o.nowMs });
   },
 } as const;
 
-/** Failure reasons a person fixes outside the tool; they use up no attempt (the text is the only signal we have). */
-export function isFixableByPerson(message: string): boolean {
-  const kind = classifyReason(message);
+/**
+ * Failure reasons a person fixes outside the tool; they use up no attempt (the text is the only signal we have).
+ * `couponSent`: the order carried a coupon or promotion (a coupon's refusal uses an attempt; classifyReason).
+ */
+export function isFixableByPerson(message: string, couponSent: boolean): boolean {
+  const kind = classifyReason(message, couponSent);
   return kind === 'balance' || kind === 'real-name';
 }
 
@@ -264,4 +268,9 @@ export async function applyToClaims(
       }
     }
   });
+}
+
+/** Whether a batch's order carried a coupon or promotion (a failure is then read as the coupon's when it says so). */
+export function isCouponSent(batch: Pick<Batch, 'couponNo' | 'promotionNo'>): boolean {
+  return batch.couponNo !== undefined || batch.promotionNo !== undefined;
 }

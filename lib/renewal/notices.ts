@@ -5,7 +5,7 @@ import type { Digest, DomainOutcome, Notifier, RenderedMessage } from '../notify
 import { UNKNOWN_LAPSE_PREFIX } from '../notify/text/advice';
 import { resolveRule } from '../policy/match';
 import type { Policy } from '../policy/schema';
-import { FIXABLE_CODE, RENEWED_ELSEWHERE_CODE } from './claims';
+import { FIXABLE_CODE, isCouponSent, RENEWED_ELSEWHERE_CODE } from './claims';
 import { CLOSED_BY_HAND, ROW_RENEWED_NOTE } from './close-batch';
 import { DAY_MS, daysUntil, formatDateUtc, HOUR_MS } from './dates';
 import type { JobDeps } from './deps';
@@ -25,6 +25,7 @@ export function outcomesForNotice(batch: Batch, notice: PendingNotice, nowMs: nu
     ...(batch.taskNo ? { taskNo: batch.taskNo } : {}),
     ...(e.price ? { price: e.price } : {}),
     ...(e.price && e.priceAssumed ? { priceAssumed: true as const } : {}),
+    ...(isCouponSent(batch) ? { couponSent: true as const } : {}),
   });
   const open = batch.entries.filter((e) => !e.outcome);
   switch (notice) {

@@ -23,12 +23,18 @@ const REASONS = [
   // Found by the next review: "促销价" (promotional price) and "promotion price" are words any price may carry too.
   ['Chinese, 促销价', '余额不足，无法支付订单（促销价 69.00 元）'],
   ['English, promotion price', 'Insufficient balance to pay the promotion price of 69.00 CNY.'],
+  // And the one after: a balance refusal saying no coupon was used. A reason is the coupon's only when the order
+  // carried one (classifyReason `couponSent`).
+  ['Chinese, 未使用优惠券', '余额不足，未使用优惠券'],
+  ['Chinese, 未使用代金券', '余额不足（本单未使用代金券）'],
+  ['English, no coupon applied', 'Insufficient balance. No coupon was applied.'],
+  ['English, no voucher available', 'Insufficient funds; no voucher available for this order.'],
 ] as const;
 
 describe.each(REASONS)('a balance refusal that mentions the discount (%s)', (_lang, reason) => {
   test('is classified as the balance, not a coupon refusal', () => {
     expect(classifyReason(reason)).toBe('balance');
-    expect(isFixableByPerson(reason)).toBe(true);
+    expect(isFixableByPerson(reason, false)).toBe(true);
   });
 
   test('on a policy with no coupon: no attempt is used, the advice is to top up, and the domain is bought once the person tops up', async () => {

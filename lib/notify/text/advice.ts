@@ -151,10 +151,15 @@ const REASON_PATTERNS: ReadonlyArray<readonly [AdviceKind, RegExp]> = [
   ['stale-expiry', /currentexpirationdate|expir\w*[\s_-]?date|stale|到期(时间|日期)/i],
 ];
 
-/** The advice kind for a failure reason, or undefined when the text matches no known case. */
-export function classifyReason(reason: string | undefined): AdviceKind | undefined {
+/**
+ * The advice kind for a failure reason, or undefined when the text matches no known case. `couponSent`: the order
+ * carried a coupon or promotion; without one a reason is never the coupon's, whatever words it has ("余额不足，未使用
+ * 优惠券", "no coupon was applied": a balance refusal read as a coupon's used attempts until retries stopped, and the
+ * domain lapsed after the top-up: review 2026-12-07, twenty-eighth session).
+ */
+export function classifyReason(reason: string | undefined, couponSent = false): AdviceKind | undefined {
   if (!reason) return undefined;
-  return REASON_PATTERNS.find(([, pattern]) => pattern.test(reason))?.[0];
+  return REASON_PATTERNS.find(([kind, pattern]) => (couponSent || kind !== 'coupon') && pattern.test(reason))?.[0];
 }
 
 /** The advice kind for an outcome, or undefined when nothing needs doing (submitted, renewed). */
@@ -164,7 +169,7 @@ export function adviceKindOf(outcome: DomainOutcome): AdviceKind | undefined {
       // No retry expected (retry state too-late): not "top up, the next run retries", nor a bare "renew it by hand";
       // its will-lapse line's "look first" is the advice (review 2026-12-06, round 6).
       if (outcome.retry?.state === 'too-late') return 'will-lapse-look';
-      return classifyReason(outcome.reason) ?? 'other-failure';
+      return classifyReason(outcome.reason, outcome.couponSent === true) ?? 'other-failure';
     case 'unknown':
       return 'unknown';
     case 'stuck':
