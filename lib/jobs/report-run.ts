@@ -1,7 +1,9 @@
 import { AuthRejectedError, InputError, JobFailedError } from '../errors';
 import { describeError } from '../log';
-import type { Notifier, RenderedMessage } from '../notify/port';
+import type { DomainOutcome, Notifier, RenderedMessage } from '../notify/port';
+import { FAILED_RUN_LAPSE_PREFIX } from '../notify/text/advice';
 import { DEFAULT_SMS_EVENTS, NOTIFY_EVENTS, type Policy } from '../policy/schema';
+import { DAY_MS } from '../renewal/dates';
 import type { JobDeps } from '../renewal/deps';
 import { isExpiredLine, renderDigest } from '../renewal/digest';
 import { deliverNotices } from '../renewal/notices';
@@ -158,9 +160,10 @@ export async function reportRunFailure(
   if (err instanceof JobFailedError || isReported(err)) return;
   deps.log.error(`${run.job} job failed`, { runId: run.runId, ...describeError(err) });
   deps.metrics({ JobErrors: 1, [heartbeatOf(run.job)]: 1 });
+  const lapsing = run.job === 'renew' ? await readWatchedLapsing(deps, deps.clock.now()) : [];
   await notifyJobError(
     { notifier: deps.notifier, log: deps.log, now: deps.clock.now() },
-    { job: run.job, runId: run.runId, error: err, policy: run.policy },
+    { job: run.job, runId: run.runId, error: err, policy: run.policy, outcomes: lapsing },
   );
   await deps.ledger
     .recordRun({
@@ -174,6 +177,37 @@ export async function reportRunFailure(
       error: boundText(err instanceof Error ? err.message : String(err)),
     })
     .catch(() => {});
+}
+
+/** How far ahead a failed renew run names the watched renewals (two daily runs: this one and the next may fail). */
+const FAILED_RUN_LAPSE_MS = 2 * DAY_MS;
+
+/**
+ * The watch list's renewals (renewal/watch.ts: found due or announced, not yet shown renewed) that expire within
+ * two days, as urgent look-first will-lapse lines for a renew run that failed before its plan. Its alert named no
+ * domain, and two failed runs at the end of a notice let a domain lapse named in no alert (the money soak, review
+ * 2026-12-07, twenty-eighth session). Best effort: an unread list names none.
+ */
+async function readWatchedLapsing(deps: Pick<JobDeps, 'ledger' | 'log'>, nowMs: number): Promise<DomainOutcome[]> {
+  try {
+    const watched = await deps.ledger.readWatch();
+    return watched
+      .filter((e) => e.expiryMs < nowMs + FAILED_RUN_LAPSE_MS)
+      .sort((a, b) => a.expiryMs - b.expiryMs)
+      .map((e) => ({
+        domain: e.domain,
+        event: 'will-lapse' as const,
+        batchId: '-',
+        oldExpiryMs: e.expiryMs,
+        years: 0,
+        daysLeft: Math.floor((e.expiryMs - nowMs) / DAY_MS),
+        urgent: true as const,
+        reason: `${FAILED_RUN_LAPSE_PREFIX} (see the error): a renewal of it may still be running; look at it in the console and renew it by hand if there is none`,
+      }));
+  } catch (err) {
+    deps.log.warn('could not read the watch list to name the renewals due soon', describeError(err));
+    return [];
+  }
 }
 
 function isReported(err: unknown): boolean {
@@ -219,7 +253,15 @@ function fixFor(err: unknown, midRun: boolean, job: Job): string {
  */
 export async function notifyJobError(
   deps: { notifier: Notifier; log: JobDeps['log']; now: number },
-  input: { job: Job; runId: string; error: unknown; policy?: Policy; midRun?: boolean },
+  input: {
+    job: Job;
+    runId: string;
+    error: unknown;
+    policy?: Policy;
+    midRun?: boolean;
+    /** Lines told with the error (a failed renew run: the watched renewals due soon). */
+    outcomes?: DomainOutcome[];
+  },
 ): Promise<void> {
   const message = input.error instanceof Error ? input.error.message : String(input.error);
   const rendered = renderDigest(
@@ -227,7 +269,7 @@ export async function notifyJobError(
       job: input.job,
       runId: input.runId,
       nowMs: deps.now,
-      outcomes: [],
+      outcomes: input.outcomes ?? [],
       error: { message, fix: fixFor(input.error, input.midRun === true, input.job) },
     },
     input.policy?.notify ?? FALLBACK_NOTIFY,

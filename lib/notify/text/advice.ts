@@ -123,6 +123,9 @@ export const UNKNOWN_LAPSE_PREFIX = 'a renewal of it has an unknown outcome';
  */
 export const OWN_RENEWAL_NOTE = 'a renewal of it this tool sent';
 
+/** How the lapse line of a watched renewal told with a renew run that failed before its plan begins (report-run.ts). */
+export const FAILED_RUN_LAPSE_PREFIX = 'the renew run failed before it could plan';
+
 /** How the lapse line of a domain left to another account's overlapping run begins (run-notices.ts collectHeldBack). */
 export const PEER_RUN_LAPSE_PREFIX = "left to another account's overlapping run";
 
@@ -131,7 +134,7 @@ export const PEER_RUN_LAPSE_PREFIX = "left to another account's overlapping run"
  * already have renewed or be renewing: the advice is to look first, never a bare "renew by hand" (review 2026-12-04: a second purchase).
  */
 const LOOK_FIRST = new RegExp(
-  `^(?:(?:shown-renewed|renewed-not-shown|renewing-elsewhere|elsewhere-unread|open-batch|retry-too-late|not-listed):|${UNKNOWN_LAPSE_PREFIX}|${PEER_RUN_LAPSE_PREFIX})`,
+  `^(?:(?:shown-renewed|renewed-not-shown|renewing-elsewhere|elsewhere-unread|open-batch|retry-too-late|not-listed):|${UNKNOWN_LAPSE_PREFIX}|${PEER_RUN_LAPSE_PREFIX}|${FAILED_RUN_LAPSE_PREFIX})`,
 );
 
 const REASON_PATTERNS: ReadonlyArray<readonly [AdviceKind, RegExp]> = [
