@@ -189,8 +189,17 @@ const FAILED_RUN_LAPSE_MS = 2 * DAY_MS;
  * 2026-12-07, twenty-eighth session). Best effort: an unread list names none.
  */
 async function readWatchedLapsing(deps: Pick<JobDeps, 'ledger' | 'log'>, nowMs: number): Promise<DomainOutcome[]> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
   try {
-    const watched = await deps.ledger.readWatch();
+    // Bounded: the run may have failed on a slow ledger, and the alert must not wait for its retries (review).
+    const read = deps.ledger.readWatch();
+    read.catch(() => {}); // an abandoned read's late failure is nobody's
+    const watched = await Promise.race([
+      read,
+      new Promise<never>((_resolve, reject) => {
+        timer = setTimeout(() => reject(new Error('the watch list read took too long')), WATCH_READ_LIMIT_MS);
+      }),
+    ]);
     return watched
       .filter((e) => e.expiryMs < nowMs + FAILED_RUN_LAPSE_MS)
       .sort((a, b) => a.expiryMs - b.expiryMs)
@@ -207,8 +216,13 @@ async function readWatchedLapsing(deps: Pick<JobDeps, 'ledger' | 'log'>, nowMs: 
   } catch (err) {
     deps.log.warn('could not read the watch list to name the renewals due soon', describeError(err));
     return [];
+  } finally {
+    clearTimeout(timer);
   }
 }
+
+/** How long a failed renew run's alert waits for the watch list, ms (one ledger read, without its retries). */
+const WATCH_READ_LIMIT_MS = 3_000;
 
 function isReported(err: unknown): boolean {
   return typeof err === 'object' && err !== null && reported.has(err);

@@ -31,6 +31,27 @@ const REASONS = [
   ['English, no voucher available', 'Insufficient funds; no voucher available for this order.'],
 ] as const;
 
+/**
+ * The account cannot pay for the first three days (credit vs cash, a balance spent elsewhere meanwhile...) and
+ * `reason` is the refusal; the person tops up on day 3. Returns what people were told and whether a.com was bought.
+ */
+async function toppedUpOnDay3(reason: string, policy: NonNullable<Parameters<typeof given>[0]>['policy'] = {}) {
+  const t = await given({ domains: ['a.com+5.5d'], balance: '5000.00', policy });
+  const expiry = t.expiry('a.com') as number;
+  let toppedUp = false;
+  t.registrar.faults.failDomain = () => (toppedUp ? undefined : reason);
+  for (let day = 0; day < 5 && t.clock.now() < expiry; day++) {
+    if (day === 3) toppedUp = true;
+    await executeRenew(t.deps(), { policy: t.policy, dryRun: false, runId: `r${day}` }).catch(() => undefined);
+    for (let h = 0; h < 24 && t.clock.now() < expiry; h++) {
+      t.advance('1h');
+      await executeCheck(t.deps(), { policy: t.policy, runId: `c${day}-${h}` }).catch(() => undefined);
+    }
+  }
+  const told = t.notifier.sent.map((m) => `${m.subject}\n${m.email}`).join('\n====\n');
+  return { told, bought: (t.expiry('a.com') as number) > expiry };
+}
+
 describe.each(REASONS)('a balance refusal that mentions the discount (%s)', (_lang, reason) => {
   test('is classified as the balance, not a coupon refusal', () => {
     expect(classifyReason(reason)).toBe('balance');
@@ -38,25 +59,28 @@ describe.each(REASONS)('a balance refusal that mentions the discount (%s)', (_la
   });
 
   test('on a policy with no coupon: no attempt is used, the advice is to top up, and the domain is bought once the person tops up', async () => {
-    // No coupon or promotion anywhere in the policy.
-    const t = await given({ domains: ['a.com+5.5d'], balance: '5000.00' });
-    const expiry = t.expiry('a.com') as number;
-    let toppedUp = false;
-    // The account cannot pay for the first three days (credit vs cash, a balance spent elsewhere meanwhile...);
-    // the person tops up on day 3.
-    t.registrar.faults.failDomain = () => (toppedUp ? undefined : reason);
-    for (let day = 0; day < 5 && t.clock.now() < expiry; day++) {
-      if (day === 3) toppedUp = true;
-      await executeRenew(t.deps(), { policy: t.policy, dryRun: false, runId: `r${day}` }).catch(() => undefined);
-      for (let h = 0; h < 24 && t.clock.now() < expiry; h++) {
-        t.advance('1h');
-        await executeCheck(t.deps(), { policy: t.policy, runId: `c${day}-${h}` }).catch(() => undefined);
-      }
-    }
-    const told = t.notifier.sent.map((m) => `${m.subject}\n${m.email}`).join('\n====\n');
+    const { told, bought } = await toppedUpOnDay3(reason);
     expect(told).not.toMatch(/Coupon or promotion refused/);
     expect(told).toMatch(/top up the Alibaba Cloud account balance/);
     // Topped up on day 3: the next run buys it (retries of a balance failure never stop by themselves).
-    expect(t.expiry('a.com')).toBeGreaterThan(expiry);
+    expect(bought).toBe(true);
+  });
+});
+
+// The review of the `couponSent` gate: on an order that DID carry a coupon, a reason saying none was used is still
+// the balance's (NO_COUPON_USED in advice.ts).
+describe.each([
+  ['Chinese, 未使用优惠券', '余额不足，未使用优惠券'],
+  ['English, no coupon applied', 'Insufficient balance. No coupon was applied.'],
+  ['English, no voucher available', 'Insufficient funds; no voucher available for this order.'],
+])('a balance refusal saying no coupon was used, on an order with a coupon (%s)', (_l, reason) => {
+  test('is the balance, and the domain is bought once the person tops up', async () => {
+    expect(classifyReason(reason, true)).toBe('balance');
+    expect(isFixableByPerson(reason, true)).toBe(true);
+    const { told, bought } = await toppedUpOnDay3(reason, {
+      rules: [{ name: 'promo', match: ['a.com'], coupon: 'C-1' }],
+    });
+    expect(told).toMatch(/top up the Alibaba Cloud account balance/);
+    expect(bought).toBe(true);
   });
 });

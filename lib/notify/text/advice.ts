@@ -162,8 +162,14 @@ const REASON_PATTERNS: ReadonlyArray<readonly [AdviceKind, RegExp]> = [
  */
 export function classifyReason(reason: string | undefined, couponSent = false): AdviceKind | undefined {
   if (!reason) return undefined;
-  return REASON_PATTERNS.find(([kind, pattern]) => (couponSent || kind !== 'coupon') && pattern.test(reason))?.[0];
+  // A reason saying no coupon was used is not the coupon's, even for an order that carried one (the review of the
+  // `couponSent` gate: "余额不足，未使用优惠券" used attempts until the domain lapsed after the top-up).
+  const coupon = couponSent && !NO_COUPON_USED.test(reason);
+  return REASON_PATTERNS.find(([kind, pattern]) => (coupon || kind !== 'coupon') && pattern.test(reason))?.[0];
 }
+
+/** A reason that says the order used no coupon or voucher. */
+const NO_COUPON_USED = /未使用(优惠券|代金券)|没有(可用的?)?(优惠券|代金券)|no[\s_-]+(coupon|voucher)/i;
 
 /** The advice kind for an outcome, or undefined when nothing needs doing (submitted, renewed). */
 export function adviceKindOf(outcome: DomainOutcome): AdviceKind | undefined {
