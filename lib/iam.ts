@@ -113,7 +113,8 @@ export const JOB_LEDGER_CALLS: Record<Job, readonly LedgerMethod[]> = {
     'listHolds',
     // A just-finished renewal task of a domain the run would buy: ours if one of the domain's claims carries it.
     'listClaimsForDomain',
-    // The last check run: the renew digest says when check stopped running (jobs/renew.ts describeCheckSilence).
+    // The last check run: the renew digest says when check stopped running (jobs/renew.ts describeCheckSilence); and
+    // its own, whose last completed run a failed run's record carries (RunRecord.lastCompletedAtMs).
     'lastRun',
   ],
   // listLiveClaims: the orphan sweep; listClaimsForDomain: TaskNos known elsewhere when reconciling an UNKNOWN batch.
@@ -131,7 +132,8 @@ export const JOB_LEDGER_CALLS: Record<Job, readonly LedgerMethod[]> = {
     'getMarks',
     'putMarks',
     'recordRun',
-    // The last renew run: the hourly check says when renew stopped running (jobs/check.ts readRenewSilence).
+    // The last renew run: the hourly check says when renew stopped running (jobs/check.ts readRenewSilence); and its
+    // own, whose last completed run a failed run's record carries (RunRecord.lastCompletedAtMs).
     'lastRun',
   ],
 };

@@ -8,6 +8,7 @@ import type { JobDeps } from '../renewal/deps';
 import { isExpiredLine, renderDigest } from '../renewal/digest';
 import { deliverNotices } from '../renewal/notices';
 import { boundText } from '../renewal/text';
+import { completedAtOf } from './silence';
 
 type Job = 'renew' | 'check';
 type DeliverInput = Parameters<typeof deliverNotices>[2];
@@ -69,14 +70,16 @@ export async function reportRun(deps: JobDeps, policy: Policy, report: RunReport
     reported.add(report.stoppedBy);
   }
   try {
+    const finishedAtMs = deps.clock.now();
     await deps.ledger.recordRun({
       job: report.job,
       runId: report.runId,
       startedAtMs: report.startedAtMs,
-      finishedAtMs: deps.clock.now(),
+      finishedAtMs,
       ok,
       summary: report.counts,
       ...(report.stoppedBy ? { error: boundText(report.stoppedBy.message) } : {}),
+      lastCompletedAtMs: report.stoppedBy ? await readLastCompleted(deps, report.job) : finishedAtMs,
     });
   } catch (err) {
     if (!report.stoppedBy) throw err;
@@ -165,6 +168,7 @@ export async function reportRunFailure(
     { notifier: deps.notifier, log: deps.log, now: deps.clock.now() },
     { job: run.job, runId: run.runId, error: err, policy: run.policy, outcomes: lapsing },
   );
+  const lastCompletedAtMs = await readLastCompleted(deps, run.job);
   await deps.ledger
     .recordRun({
       job: run.job,
@@ -175,8 +179,19 @@ export async function reportRunFailure(
       summary: {},
       // As every error text the ledger stores: redacted and bounded (review 2026-12-07: kept raw).
       error: boundText(err instanceof Error ? err.message : String(err)),
+      lastCompletedAtMs,
     })
     .catch(() => {});
+}
+
+/**
+ * When `job` last completed a run, for the record of one that did not (RunRecord.lastCompletedAtMs): carried from
+ * the record before it; 0 when none is recorded or it cannot be read, so the other job's silence line counts from
+ * its own first run rather than from a run that failed.
+ */
+async function readLastCompleted(deps: Pick<JobDeps, 'ledger'>, job: Job): Promise<number> {
+  const last = await deps.ledger.lastRun(job).catch(() => undefined);
+  return last === undefined ? 0 : completedAtOf(last);
 }
 
 /** How far ahead a failed renew run names the watched renewals (two daily runs: this one and the next may fail). */

@@ -27,22 +27,48 @@ export async function readFirstRun(
 }
 
 /**
+ * When the run recorded last completed one (RunRecord.lastCompletedAtMs), epoch ms; 0 when none is known. A record
+ * written before that field existed reads as completed at its end.
+ */
+export function completedAtOf(last: Pick<RunRecord, 'finishedAtMs' | 'lastCompletedAtMs'>): number {
+  return last.lastCompletedAtMs ?? last.finishedAtMs;
+}
+
+/** What {@link measureSilence} finds: since when the other job has been silent, and how. */
+export type Silence =
+  | { kind: 'since-last'; sinceMs: number }
+  | { kind: 'never'; sinceMs: number }
+  | { kind: 'future'; atMs: number }
+  /** Its runs fail: none completed since `sinceMs` (the last completed, or `firstRunMs` when `completed` is false). */
+  | { kind: 'failing'; sinceMs: number; lastFailedAtMs: number; completed: boolean };
+
+/**
  * How long the `other` job has been silent, as the reading job sees it (review 2026-12-07: both readers said nothing
  * while the other job had no run recorded at all, so a schedule disabled from the deploy on was never told; and a run
  * record dated in the future, written by a run on a simulated clock in the same ledger, hid a dead job for months).
- * - a recorded run: since its end;
+ * - a recorded run that completed: since its end;
+ * - one that failed as a whole or was stopped: since the last that completed, else since the reading job's own first
+ *   run here (review 2026-12-07, twenty-ninth session: a renew job failing every day before its plan counted as
+ *   running, and check never said nothing was bought);
  * - none recorded: since the reading job's own first run here (`firstRunMs`);
  * - one dated in the future: `future`, with no length (the record cannot tell).
  * @param nowMs epoch ms; all times epoch ms UTC
  */
 export function measureSilence(
-  last: Pick<RunRecord, 'finishedAtMs'> | undefined,
+  last: Pick<RunRecord, 'finishedAtMs' | 'lastCompletedAtMs'> | undefined,
   firstRunMs: number,
   nowMs: number,
-): { kind: 'since-last'; sinceMs: number } | { kind: 'never'; sinceMs: number } | { kind: 'future'; atMs: number } {
+): Silence {
   if (!last) return { kind: 'never', sinceMs: firstRunMs };
   if (last.finishedAtMs > nowMs + FUTURE_SLACK_MS) return { kind: 'future', atMs: last.finishedAtMs };
-  return { kind: 'since-last', sinceMs: last.finishedAtMs };
+  const completedAtMs = completedAtOf(last);
+  if (completedAtMs === last.finishedAtMs) return { kind: 'since-last', sinceMs: last.finishedAtMs };
+  return {
+    kind: 'failing',
+    sinceMs: completedAtMs > 0 ? completedAtMs : firstRunMs,
+    lastFailedAtMs: last.finishedAtMs,
+    completed: completedAtMs > 0,
+  };
 }
 
 /**
@@ -52,7 +78,7 @@ export function measureSilence(
 export function describeSilence(
   other: 'renew' | 'check',
   me: 'renew' | 'check',
-  silence: ReturnType<typeof measureSilence>,
+  silence: Silence,
   nowMs: number,
   afterMs: number,
   what: string,
@@ -63,6 +89,12 @@ export function describeSilence(
   if (nowMs - silence.sinceMs < afterMs) return undefined;
   const hours = Math.floor((nowMs - silence.sinceMs) / HOUR_MS);
   const since = formatDateTimeUtc(silence.sinceMs);
+  if (silence.kind === 'failing') {
+    const last = silence.completed
+      ? `last completed run ${since}`
+      : `no completed run recorded; the ${me} job has run since ${since}`;
+    return `the ${other} job's runs have failed for ${hours} hours (${last}; the last failed ${formatDateTimeUtc(silence.lastFailedAtMs)}, its error in its own alert): ${what}`;
+  }
   return silence.kind === 'never'
     ? `the ${other} job has never run here; the ${me} job has run for ${hours} hours (since ${since}): ${what}`
     : `the ${other} job has not run for ${hours} hours (last run ${since}): ${what}`;

@@ -416,6 +416,7 @@ export function toRunItem(run: RunRecord, writeId: string, ks: Keyspace = DEFAUL
     error: run.error,
     endpoint: run.endpoint,
     accounts: run.accounts ? [...run.accounts] : undefined,
+    lastCompletedAtMs: run.lastCompletedAtMs,
   });
 }
 
@@ -614,6 +615,9 @@ export function fromRunItem(item: Item): RunRecord {
     ...optStr(item, 'endpoint'),
     ...(Array.isArray(item.accounts) && item.accounts.every((a) => typeof a === 'string')
       ? { accounts: [...(item.accounts as string[])] }
+      : {}),
+    ...(typeof item.lastCompletedAtMs === 'number' && Number.isFinite(item.lastCompletedAtMs)
+      ? { lastCompletedAtMs: item.lastCompletedAtMs }
       : {}),
   };
 }

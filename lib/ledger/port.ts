@@ -199,6 +199,13 @@ export interface RunRecord {
    * configures fewer accounts is told which it does not see (review 2026-12-07). Absent on CLI and older records.
    */
   accounts?: string[];
+  /**
+   * When the job last completed a run, epoch ms: this record's `finishedAtMs` for a run that went through its report
+   * (failures or not); for a run that failed as a whole or was stopped, carried from the record before it, 0 when
+   * none is known. The other job's silence line counts from it (review 2026-12-07, twenty-ninth session: a renew job
+   * failing every day before its plan counted as running). Absent on older records: read as their `finishedAtMs`.
+   */
+  lastCompletedAtMs?: number;
 }
 
 export interface Ledger {

@@ -16,10 +16,11 @@ export const HOUR_MS = 3_600_000;
 /**
  * TLDs whose grace period is not {@link GRACE_DAYS}: `.hk` has 28 days (../shared/alibaba-preflight-apis.md C.2,
  * CONFIRMED from Alibaba's redemption page; review 2026-12-07). Shorter only: a longer one would let the planner
- * call a domain "in grace" that the registry has put in redemption. `.香港` (xn--j6w193g, the same registry) is
- * not listed there: UNCONFIRMED, so it keeps 30.
+ * call a domain "in grace" that the registry has put in redemption. `.香港` (xn--j6w193g) is run by the same
+ * registry but not listed there: UNCONFIRMED, so it takes the shorter period, the safe side (review 2026-12-07,
+ * twenty-ninth session: with 30, a failure on its grace day 28 was told "retrying" where a person had to act).
  */
-const GRACE_DAYS_BY_TLD: Readonly<Record<string, number>> = { hk: 28 };
+const GRACE_DAYS_BY_TLD: Readonly<Record<string, number>> = { hk: 28, 'xn--j6w193g': 28 };
 
 /**
  * TLDs whose registry allows a shorter term than most (10 years ahead): `.co` 5 years ahead; `.xin` 2 years

@@ -492,7 +492,15 @@ export function describeLedgerContract(name: string, backend: LedgerBackend): vo
         await ledger.recordRun({ ...renew, runId: 'r1', startedAtMs: T0, finishedAtMs: T0 + 1 });
         await ledger.recordRun(renew);
         await ledger.recordRun({ ...renew, runId: 'r0', startedAtMs: T0 - 1, finishedAtMs: T0 });
-        const check = { ...renew, job: 'check' as const, runId: 'c1', ok: false, summary: {}, error: 'boom' };
+        const check = {
+          ...renew,
+          job: 'check' as const,
+          runId: 'c1',
+          ok: false,
+          summary: {},
+          error: 'boom',
+          lastCompletedAtMs: T0 - 5000,
+        };
         await ledger.recordRun(check);
         const runs = await ledger.lastRuns();
         expect([...runs].sort((a, b) => a.job.localeCompare(b.job))).toStrictEqual([check, renew]);

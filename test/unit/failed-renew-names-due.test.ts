@@ -1,5 +1,6 @@
 import { RejectedRetryableError } from '../../lib/errors';
 import { executeCheck, executeRenew } from '../../lib/jobs';
+import { reportRunFailure } from '../../lib/jobs/report-run';
 import type { RenderedMessage } from '../../lib/notify/port';
 import { given } from '../helpers/builder';
 import { alertedDomainsOf } from '../helpers/chaos-checks';
@@ -17,8 +18,8 @@ const DAY = 24 * HOUR;
  * lastRun('renew'), which reportRunFailure writes with ok: false). When the failing runs are the last ones before a
  * domain's expiry, the domain lapses without its name in any alert: README "Money safety" 6, "Nothing lapses
  * silently". Now the alert of a renew run that failed before its plan names the watched renewals expiring within two
- * days (report-run.ts readWatchedLapsing), as urgent look-first lines. Left: check's silence line still counts a
- * failed run as a run.
+ * days (report-run.ts readWatchedLapsing), as urgent look-first lines; and check's silence line counts only a run that
+ * completed (twenty-ninth session: RunRecord.lastCompletedAtMs).
  */
 
 async function schedule(
@@ -62,9 +63,12 @@ test("two renew runs failing at the end of an announced renewal's notice: the do
       throw new RejectedRetryableError('Throttling.User: QueryDomainList (test)', { code: 'Throttling.User' });
   };
   const published = await schedule(t, expiry);
-  // Told: "upcoming, to be bought from <day 7>", then two generic job errors.
+  // Told: "upcoming, to be bought from <day 7>", then two job errors of renew, each naming it; and from 36 h after the
+  // last completed renew run, check's daily "the renew job's runs have failed" (two UTC days before the expiry).
   expect(published.some((p) => /Upcoming renewals[\s\S]*a\.com/.test(p.message.email))).toBe(true);
-  expect(published.filter((p) => /job error/.test(p.message.subject)).length).toBe(2);
+  const errors = published.filter((p) => /job error/.test(p.message.subject));
+  expect(errors.map((p) => p.message.subject.replace(/.*\(|\)$/g, ''))).toEqual(['renew', 'check', 'check', 'renew']);
+  expect(errors.filter((p) => /renew job's runs have failed for \d+ hours/.test(p.message.email)).length).toBe(2);
   expect(t.registrar.submissions()).toEqual([]);
   // Nothing a person could act on names a.com before it expires.
   expect(namedBefore(published, 'a.com', expiry)).not.toEqual([]);
@@ -83,9 +87,58 @@ test('a renew job failing every day before its plan: a due domain is named befor
   };
   const published = await schedule(t, expiry);
   expect(published.some((p) => /Upcoming renewals[\s\S]*a\.com/.test(p.message.email))).toBe(true);
-  // Thirty-one daily "job error" alerts, all alike; the hourly check never said the renew job was not buying.
+  // Thirty-one daily "job error" alerts, all alike.
   expect(published.filter((p) => /QueryDomainList: answer not readable/.test(p.message.email)).length).toBe(31);
-  expect(published.some((p) => /renew job has not run/.test(p.message.email))).toBe(false);
+  // The hourly check says the renew job is not buying, once a UTC day, from 36 h after its last completed run (review
+  // 2026-12-07, twenty-ninth session: it counted a failed run as a run, and never said so).
+  const silent = published.filter((p) => /renew job's runs have failed for \d+ hours/.test(p.message.email));
+  const lastCompleted = outageFrom - 23 * HOUR; // the day-3 run, at hour 72
+  expect(silent.length).toBeGreaterThanOrEqual(29);
+  expect(silent[0]?.atMs).toBeGreaterThanOrEqual(lastCompleted + 36 * HOUR);
+  expect(silent[0]?.atMs).toBeLessThan(lastCompleted + 60 * HOUR);
+  expect(new Set(silent.map((p) => Math.floor(p.atMs / DAY))).size).toBe(silent.length);
+  expect(silent[0]?.message.email).toContain(
+    `last completed run ${new Date(lastCompleted).toISOString().slice(0, 16).replace('T', ' ')}`,
+  );
   expect(t.registrar.submissions()).toEqual([]);
   expect(namedBefore(published, 'a.com', expiry)).not.toEqual([]);
+});
+
+test('a watch list read that hangs does not hold the alert back: after 3 s (a simulated clock) it goes out', async () => {
+  const t = await given({ domains: ['a.com+1d'] });
+  const published: RenderedMessage[] = [];
+  const recorded: string[] = [];
+  const deps = t.deps({
+    ledger: {
+      ...t.ledger,
+      // A ledger that stopped answering: the run failed on it, and this read would wait out its retries.
+      readWatch: () => new Promise<never>(() => {}),
+      recordRun: async (run) => {
+        recorded.push(run.runId);
+      },
+    },
+    notifier: {
+      publish: async (message) => {
+        published.push(message);
+        return { messageId: String(published.length) };
+      },
+    },
+  });
+  jest.useFakeTimers();
+  try {
+    const done = reportRunFailure(
+      deps,
+      { job: 'renew', runId: 'r1', startedAtMs: t.clock.now(), policy: t.policy },
+      new Error('the ledger timed out (test)'),
+    );
+    await jest.advanceTimersByTimeAsync(2_999);
+    expect(published).toEqual([]);
+    await jest.advanceTimersByTimeAsync(1);
+    await done;
+    expect(published.map((m) => m.subject)).toEqual(['[autorenew] job error (renew)']);
+    expect(published[0]?.email).toContain('the ledger timed out (test)');
+    expect(recorded).toEqual(['r1']);
+  } finally {
+    jest.useRealTimers();
+  }
 });

@@ -23,6 +23,11 @@ describe('a .hk domain: its grace period is 28 days, not 30', () => {
     ['example.com', 30],
     ['xn--fiqs8s', 30],
     ['Shop.HK.', 28],
+    // .香港 (punycode xn--j6w193g) is run by the .hk registry; its own grace is UNCONFIRMED, and the shorter one is the
+    // safe guess: a longer one says "retrying" of a domain the registry has put in redemption.
+    ['xn--j6w193g', 28],
+    ['shop.xn--j6w193g', 28],
+    ['Shop.XN--J6W193G.', 28],
   ])('%s: %i days', (name, days) => {
     expect(graceDaysOf(name)).toBe(days);
     expect(lastBuyMsOf(0, 60, name)).toBe(days * DAY);
