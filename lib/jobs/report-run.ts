@@ -1,7 +1,7 @@
 import { AuthRejectedError, InputError, JobFailedError } from '../errors';
 import { describeError } from '../log';
 import type { DomainOutcome, Notifier, RenderedMessage } from '../notify/port';
-import { FAILED_RUN_LAPSE_PREFIX } from '../notify/text/advice';
+import { adviceKindOf, FAILED_RUN_LAPSE_PREFIX } from '../notify/text/advice';
 import { DEFAULT_SMS_EVENTS, NOTIFY_EVENTS, type Policy } from '../policy/schema';
 import { DAY_MS } from '../renewal/dates';
 import type { JobDeps } from '../renewal/deps';
@@ -82,9 +82,13 @@ export async function reportRun(deps: JobDeps, policy: Policy, report: RunReport
       lastCompletedAtMs: report.stoppedBy ? await readLastCompleted(deps, report.job) : finishedAtMs,
     });
   } catch (err) {
-    if (!report.stoppedBy) throw err;
-    // The stopping error is the run's: the record's failure is logged beside it (JobErrors is counted already).
+    // Logged and counted as one of the run's failures, not thrown: the run's notices went out, and a record error
+    // thrown from here reached reportRunFailure as a run that failed before its plan, whose alert paged the watched
+    // renewals due within two days as "will lapse, renew it by hand if there is none", this run's own purchases
+    // among them (review 2026-12-07, twenty-ninth session). The stopping error stays the run's.
     deps.log.error('the run record could not be written', { runId: report.runId, ...describeError(err) });
+    if (ok) deps.metrics({ JobErrors: 1 });
+    failures.push('the run record could not be written (the other job may read this run as missing)');
   }
   if (report.stoppedBy) throw report.stoppedBy;
   if (failures.length > 0) {
@@ -118,14 +122,28 @@ async function alertUndelivered(deps: JobDeps, policy: Policy, report: RunReport
       ? (report.notices.input.extra?.outcomes ?? []).filter((o) => o.event === 'will-lapse')
       : [];
   if (lapsing.length === 0) return;
-  const names = [...lapsing]
-    .sort((a, b) => Number(isExpiredLine(a)) - Number(isExpiredLine(b)) || (a.daysLeft ?? 0) - (b.daysLeft ?? 0))
-    .map((o) => `${o.domain} (${o.daysLeft ?? 0} day${o.daysLeft === 1 ? '' : 's'} left)`);
-  const shown = names.slice(0, UNDELIVERED_NAMES).join(', ');
-  const more = names.length > UNDELIVERED_NAMES ? ` and ${names.length - UNDELIVERED_NAMES} more` : '';
-  // Names first: an SMS keeps about a hundred characters of it.
+  const sorted = [...lapsing].sort(
+    (a, b) => Number(isExpiredLine(a)) - Number(isExpiredLine(b)) || (a.daysLeft ?? 0) - (b.daysLeft ?? 0),
+  );
+  // A line whose advice is "look first" (a renewal of ours or someone's may be running) keeps it: told "not being
+  // bought", a person renewed by hand what our queued order then bought too (review 2026-12-07, twenty-ninth
+  // session). Names first: an SMS keeps about a hundred characters of it.
+  const look = sorted.filter((o) => adviceKindOf(o) === 'will-lapse-look');
+  const bare = sorted.filter((o) => adviceKindOf(o) !== 'will-lapse-look');
+  const name = (o: DomainOutcome) => `${o.domain} (${o.daysLeft ?? 0} day${o.daysLeft === 1 ? '' : 's'} left)`;
+  const list = (lines: DomainOutcome[], max: number) =>
+    lines.slice(0, max).map(name).join(', ') + (lines.length > max ? ` and ${lines.length - max} more` : '');
+  const bareShown = Math.min(bare.length, UNDELIVERED_NAMES);
+  const groups = [
+    ...(bare.length > 0 ? [`will lapse (due, not being bought): ${list(bare, bareShown)}`] : []),
+    ...(look.length > 0
+      ? [
+          `will lapse, look first: ${list(look, Math.max(1, UNDELIVERED_NAMES - bareShown))} (a renewal may already be running: look in the console before renewing by hand)`,
+        ]
+      : []),
+  ];
   const error = new JobFailedError(
-    `will lapse (due, not being bought): ${shown}${more}; the ${report.job} run's digest could not be delivered (its lines are sent again by the next run)`,
+    `${groups.join('; ')}; the ${report.job} run's digest could not be delivered (its lines are sent again by the next run)`,
   );
   await notifyJobError(
     { notifier: deps.notifier, log: deps.log, now: deps.clock.now() },

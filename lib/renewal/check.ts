@@ -12,6 +12,7 @@ import { DAY_MS, formatDateUtc, graceDaysOf, HOUR_MS } from './dates';
 import type { JobDeps } from './deps';
 import {
   FINISHED_WITHOUT_ROW,
+  FINISHED_WITHOUT_ROW_RECENTLY,
   hasHeldFailureNote,
   hasNote,
   hasUnknownRowNote,
@@ -20,7 +21,7 @@ import {
   TASK_SAYS_RENEWED,
   unknownRowNote,
 } from './entry-notes';
-import { ranTaskMark } from './foreign-tasks';
+import { JUST_RENEWED_MS, ranTaskMark } from './foreign-tasks';
 import { claimKey } from './plan-types';
 import {
   DEFAULT_SETTLE_RULES,
@@ -79,6 +80,8 @@ interface CheckProgress {
   taskMayRun?: boolean;
   /** The task list shows the task finished while an unsettled entry has no row (readFinishedWithoutRows). */
   taskFinished?: true;
+  /** With `taskFinished`: when check first saw the task run (its ran-task mark), epoch ms. */
+  finishedSeenAtMs?: number;
   /** Domains whose row has a status nobody documented, with its TaskStatusCode (read as no row in `details`). */
   unknownRows?: ReadonlyMap<string, number>;
 }
@@ -260,7 +263,7 @@ export async function runCheck(
   const recorded = await mapWithLimit(
     progress,
     BATCHES_IN_PARALLEL,
-    async ({ batch, details, taskMayRun, taskFinished, unknownRows }) => {
+    async ({ batch, details, taskMayRun, taskFinished, finishedSeenAtMs, unknownRows }) => {
       const settled =
         details && !unmarked.has(batch.batchId)
           ? await isolated(batch, () =>
@@ -272,6 +275,7 @@ export async function runCheck(
                   details,
                   taskMayRun: taskMayRun === true,
                   taskFinished: taskFinished === true,
+                  ...(finishedSeenAtMs !== undefined ? { finishedSeenAtMs } : {}),
                   unknownRows: unknownRows ?? new Map(),
                 },
                 { expiries, notFound, unread },
@@ -357,7 +361,9 @@ async function readBatch(
     batch: current,
     details,
     taskMayRun,
-    ...(finished ? { taskFinished: true as const } : {}),
+    ...(finished
+      ? { taskFinished: true as const, finishedSeenAtMs: await readRanSince(deps, current.taskNo ?? '') }
+      : {}),
     ...(unknownRows.size > 0 ? { unknownRows } : {}),
   };
 }
@@ -384,6 +390,27 @@ async function readFinishedWithoutRows(
   if (outOfTime()) return false;
   const read = withinDeadline(readTaskState(deps.registrar, batch.taskNo ?? '', sinceMs), deps.remainingMs);
   return (await read.catch(() => undefined)) === 'finished';
+}
+
+/**
+ * When check first saw our task `taskNo` run (its ran-task mark, put now when there is none: markRan's mark, dated at
+ * the first sight of the task finished), epoch ms. An unread or unwritten mark is now: the wait it starts is the
+ * safe side.
+ */
+async function readRanSince(deps: Pick<JobDeps, 'ledger' | 'log' | 'clock'>, taskNo: string): Promise<number> {
+  const mark = ranTaskMark(taskNo);
+  const nowMs = deps.clock.now();
+  try {
+    const seen = (await deps.ledger.getMarks([mark])).get(mark);
+    if (seen !== undefined) return Math.min(seen, nowMs);
+    await deps.ledger.putMarks([mark], nowMs);
+  } catch (err) {
+    deps.log.warn('could not read when the task was first seen finished; counted from now', {
+      taskNo,
+      ...describeError(err),
+    });
+  }
+  return nowMs;
 }
 
 /**
@@ -686,6 +713,7 @@ async function recordResults(
     details: ReadonlyMap<string, TaskDetail>;
     taskMayRun: boolean;
     taskFinished: boolean;
+    finishedSeenAtMs?: number;
     unknownRows: ReadonlyMap<string, number>;
   },
   readBack: {
@@ -707,7 +735,8 @@ async function recordResults(
   // runs (the "not in this account" note sends a person to close the batch: review 2026-12-04).
   const isStale = (entry: BatchEntry): boolean => {
     if (hasHeldFailureNote(entry)) return true;
-    if (hasNote(entry, FINISHED_WITHOUT_ROW)) return details.has(entry.domain) || task.unknownRows.has(entry.domain);
+    if (hasNote(entry, FINISHED_WITHOUT_ROW) || hasNote(entry, FINISHED_WITHOUT_ROW_RECENTLY))
+      return details.has(entry.domain) || task.unknownRows.has(entry.domain);
     if (hasUnknownRowNote(entry)) return !task.unknownRows.has(entry.domain);
     const state = details.get(entry.domain)?.state;
     return (
@@ -766,7 +795,8 @@ async function recordResults(
         continue;
       }
       if (verdict === 'unchanged' && task.taskFinished) {
-        entries.push(pending(entry, FINISHED_WITHOUT_ROW));
+        const recently = deps.clock.now() - (task.finishedSeenAtMs ?? deps.clock.now()) < JUST_RENEWED_MS;
+        entries.push(pending(entry, recently ? FINISHED_WITHOUT_ROW_RECENTLY : FINISHED_WITHOUT_ROW));
         continue;
       }
     }

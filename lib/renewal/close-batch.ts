@@ -1,9 +1,11 @@
 import { InputError } from '../errors';
 import type { Batch, BatchEntry, Claim, Ledger } from '../ledger/port';
+import { formatDateTimeUtc } from '../notify/text/sanitize';
 import type { Registrar, TaskInfo } from '../registrar/port';
 import { isLive, transitions } from './claims';
 import { DAY_MS } from './dates';
 import { hasNote, NOT_IN_ACCOUNT } from './entry-notes';
+import { JUST_RENEWED_MS, ranTaskMark } from './foreign-tasks';
 import { readKnownElsewhere } from './known-tasks';
 import { rowsByDomain } from './task-rows';
 import { readTask } from './task-state';
@@ -45,7 +47,7 @@ export interface CloseBatchResult {
   taskCheck: 'read' | 'no-task' | 'skipped';
 }
 
-type CloseLedger = Pick<Ledger, 'getBatch' | 'listClaimsForDomain' | 'saveClaim' | 'saveBatch'>;
+type CloseLedger = Pick<Ledger, 'getBatch' | 'listClaimsForDomain' | 'saveClaim' | 'saveBatch' | 'getMarks'>;
 type TaskReader = Pick<Registrar, 'listTaskDetails' | 'listTasks'>;
 
 /**
@@ -128,7 +130,8 @@ export async function closeBatchByHand(
   const rowRenewed = new Set<string>();
   if (tasks) {
     for (const taskNo of taskNos) {
-      for (const domain of await refuseWhileTaskHolds(tasks, batch, taskNo, sinceMs)) rowRenewed.add(domain);
+      const ran = { ledger, nowMs };
+      for (const domain of await refuseWhileTaskHolds(tasks, batch, taskNo, sinceMs, ran)) rowRenewed.add(domain);
     }
   }
   const message = boundText(`closed by hand: ${reason}`);
@@ -185,6 +188,42 @@ export async function closeBatchByHand(
 }
 
 /**
+ * Refuses a close of entries without a row in a task that finished less than JUST_RENEWED_MS ago (as check first saw
+ * it run: its ran-task mark; none yet counts as just now): the task may have renewed them with no row to say so, and
+ * a new expiry can show up to two days after a task ran. Closed then, the next renew run bought the expiry a second
+ * time when the listing still showed the old one (review 2026-12-07, twenty-ninth session).
+ */
+async function refuseWhileExpiryMayLag(
+  ran: { ledger: Pick<Ledger, 'getMarks'>; nowMs: number },
+  batch: Batch,
+  taskNo: string,
+  unsure: readonly BatchEntry[],
+  rows: ReadonlyMap<string, unknown>,
+): Promise<void> {
+  const rowless = unsure.filter((e) => !rows.has(e.domain)).map((e) => e.domain);
+  if (rowless.length === 0) return;
+  let seenMs: number | undefined;
+  try {
+    seenMs = (await ran.ledger.getMarks([ranTaskMark(taskNo)])).get(ranTaskMark(taskNo));
+  } catch (err) {
+    throw new InputError(
+      `batch ${batch.batchId} is not closed: when its task ${taskNo} ran could not be read from the ledger (${err instanceof Error ? err.message : String(err)}); try again. Nothing was written`,
+      {},
+      { cause: err },
+    );
+  }
+  if (seenMs !== undefined && ran.nowMs - seenMs >= JUST_RENEWED_MS) return;
+  const since =
+    seenMs === undefined
+      ? 'the check job has not yet seen it finished'
+      : `the check job first saw it finished at ${formatDateTimeUtc(seenMs)}`;
+  const until = seenMs === undefined ? '' : ` (after ${formatDateTimeUtc(seenMs + JUST_RENEWED_MS)})`;
+  throw new InputError(
+    `batch ${batch.batchId} is not closed: its task ${taskNo} finished without a row for ${rowless.join(', ')}, and ${since}: it may have renewed them, and a new expiry can show up to 2 days after a task ran. Let the check job settle it (it confirms the renewal once the expiry moves); if the console still shows the old expiry 2 days after the task ran${until}, close again (--no-task-check closes without this read). Nothing was written`,
+  );
+}
+
+/**
  * Refuses a close while the batch's task still holds one of its unsettled entries: a row waiting or executing runs
  * later (released, the next renew run would buy the domain a second time), and a row that succeeded is a renewal
  * check confirms once the expiry shows. Only rows that failed, or none at all, in a task the task list shows finished
@@ -197,6 +236,7 @@ async function refuseWhileTaskHolds(
   batch: Batch,
   taskNo: string,
   sinceMs: number,
+  ran: { ledger: Pick<Ledger, 'getMarks'>; nowMs: number },
 ): Promise<string[]> {
   const unreadable = (err: unknown) =>
     new InputError(
@@ -262,6 +302,7 @@ async function refuseWhileTaskHolds(
         `batch ${batch.batchId} is not closed: its task ${taskNo} ${why} ${held.join(', ')}. Let the check job settle it; to stop a queued renewal, cancel the task in the console first, then close (--no-task-check closes without this read, when the console shows nothing will run). Nothing was written`,
       );
     }
+    if (state === 'finished') await refuseWhileExpiryMayLag(ran, batch, taskNo, unsure, rows);
   }
   if (held.length === 0) {
     return batch.entries.filter((e) => !e.outcome && rows.get(e.domain)?.state === 'success').map((e) => e.domain);

@@ -20,6 +20,15 @@ export const FINISHED_WITHOUT_ROW =
   'its task finished without a row for it and the expiry has not moved: nothing shows it was bought; look in the console, then close the batch (autorenew close-batch) so the next renew run buys it, or renew it by hand';
 
 /**
+ * The same, while the task was first seen finished less than JUST_RENEWED_MS ago: a renewal's new expiry can show up
+ * to two days after its task ran, and a person told "close the batch, or renew it by hand" an hour after our queued
+ * task ran bought the expiry a second time, or had the next renew run buy it (review 2026-12-07, twenty-ninth
+ * session). No word of buying here: check says {@link FINISHED_WITHOUT_ROW} once the two days are over.
+ */
+export const FINISHED_WITHOUT_ROW_RECENTLY =
+  'its task finished without a row for it and the expiry has not moved yet: a new expiry can show up to 2 days after its task ran, so wait (buying it now or closing the batch may pay for it twice); check says when nothing more can show it was bought';
+
+/**
  * The task's row for the domain has a TaskStatusCode nobody documented: it may still run (close-batch holds it), so a
  * person must look, not renew by hand (review 2026-12-07).
  */

@@ -201,7 +201,10 @@ export function outcomesForNotice(batch: Batch, notice: PendingNotice, nowMs: nu
  * the planner never retries it (`retry-too-late`), and a domain that failed on its last day was told "retried after
  * the backoff" and lapsed (review 2026-12-06). Such a line also gets an urgent will-lapse line, which pages whenever
  * will-lapse lines do and is advised "look first" (the planner's own comes with the next daily run, after the
- * expiry; a run at another time of day may still retry it). Best effort: a failed read leaves the lines as they are.
+ * expiry; a run at another time of day may still retry it). The read is tried twice; when both fail, the lines go
+ * out as they are and their batches are returned in `unread`: their notices stay pending, so the next run tells them
+ * again with their retry state (review 2026-12-07, twenty-ninth session: one failed read sent a failure on its last
+ * day as "retried after a backoff", marked it told, and its urgent will-lapse line was never sent).
  * @param nowMs the run's time, epoch ms (UTC)
  */
 async function withRetryState(
@@ -210,19 +213,23 @@ async function withRetryState(
   outcomes: DomainOutcome[],
   batches: readonly Batch[],
   nowMs: number,
-): Promise<DomainOutcome[]> {
+): Promise<{ outcomes: DomainOutcome[]; unread: ReadonlySet<string> }> {
   const failed = outcomes.filter((o) => o.event === 'failed');
-  if (failed.length === 0) return outcomes;
+  if (failed.length === 0) return { outcomes, unread: new Set() };
+  const keys = failed.map((o) => ({ domain: o.domain, expiryMs: o.oldExpiryMs }));
   let claims: Claim[];
   try {
-    claims = await deps.ledger.getClaims(failed.map((o) => ({ domain: o.domain, expiryMs: o.oldExpiryMs })));
+    claims = await deps.ledger.getClaims(keys).catch(() => deps.ledger.getClaims(keys));
   } catch (err) {
-    deps.log.warn('could not read attempt counts for the digest', describeError(err));
-    return outcomes;
+    deps.log.warn(
+      'could not read attempt counts for the digest: its failed lines are told again by the next run',
+      describeError(err),
+    );
+    return { outcomes, unread: new Set(failed.map((o) => o.batchId)) };
   }
   const byKey = new Map(claims.map((c) => [`${c.domain}#${c.expiryMs}`, c]));
   const max = policy.limits.maxAttempts;
-  return outcomes.flatMap((o): DomainOutcome[] => {
+  const told = outcomes.flatMap((o): DomainOutcome[] => {
     const claim = o.event === 'failed' ? byKey.get(`${o.domain}#${o.oldExpiryMs}`) : undefined;
     // Renewed elsewhere first: nothing is retried, and no attempt count invites a renewal by hand.
     if (claim?.status !== 'FAILED' || claim.code === RENEWED_ELSEWHERE_CODE) return [o];
@@ -263,6 +270,7 @@ async function withRetryState(
     };
     return [line, lapse];
   });
+  return { outcomes: told, unread: new Set() };
 }
 
 /**
@@ -287,7 +295,7 @@ export async function deliverNotices(
 ): Promise<boolean> {
   const withNotices = input.batches.filter((b) => b.pendingNotices.length > 0);
   const nowMs = deps.clock.now();
-  const outcomes = await withRetryState(
+  const { outcomes, unread } = await withRetryState(
     deps,
     policy,
     [
@@ -361,7 +369,7 @@ export async function deliverNotices(
           deps.log.warn('could not record will-lapse notices as sent; they may be sent again', describeError(err));
         })
       : undefined,
-    ...withNotices.map((batch) => markSent(deps, batch)),
+    ...withNotices.filter((batch) => !unread.has(batch.batchId)).map((batch) => markSent(deps, batch)),
   ]);
   return true;
 }

@@ -418,6 +418,8 @@ describe('deliverNotices with the fan-out (the jobs path)', () => {
       saveBatch: async (b: Batch) => {
         batches.set(b.batchId, { ...b, version: b.version + 1 });
       },
+      // The failed line's retry state (notices.ts withRetryState): no claim, as for a batch whose claims are gone.
+      getClaims: async () => [],
     } as unknown as Ledger;
     const primary = recordingPrimary();
     const log = createLogger({ level: 'error', sink: () => {} });
@@ -466,6 +468,8 @@ describe('deliverNotices with the fan-out (the jobs path)', () => {
       saveBatch: async (b: Batch) => {
         batches.set(b.batchId, { ...b, version: b.version + 1 });
       },
+      // The failed line's retry state (notices.ts withRetryState): no claim, as for a batch whose claims are gone.
+      getClaims: async () => [],
     } as unknown as Ledger;
     const primary = recordingPrimary();
     const targets: FanoutTarget[] = [{ name: 'team-slack', kind: 'slack', events: ['renewed'], minSeverity: 'info' }];

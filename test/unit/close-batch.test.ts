@@ -2,6 +2,7 @@ import { peerClaimsOf } from '../../lib/compose/accounts';
 import { AmbiguousOutcomeError, InputError, RejectedFinalError } from '../../lib/errors';
 import { executeCheck, executeRenew } from '../../lib/jobs';
 import { closeBatchByHand } from '../../lib/renewal/close-batch';
+import { ranTaskMark } from '../../lib/renewal/foreign-tasks';
 import { domainKey } from '../../lib/sandbox/tld';
 import { given } from '../helpers/builder';
 import {
@@ -237,8 +238,19 @@ describe('closeBatchByHand (autorenew close-batch): a way out of a batch check c
       /is not in the task list around its submit, so it may still run for a\.com/,
     );
     expect((await t.ledger.listClaimsForDomain('a.com')).map((c) => c.status)).toEqual(['CLAIMED']);
-    // Cancelled in the console: the task has finished with no row left.
+    // The task list shows it finished with no row left (cancelled in the console, or run without a row for it). Just
+    // finished, it may have renewed a.com with the new expiry not showing yet: refused for 2 days from when check
+    // first saw it run (review 2026-12-07, twenty-ninth session).
     const gone = showingTasksFinished(rowless, true);
+    await expect(closeBatchByHand(t.ledger, batchId, 'cancelled', t.clock.now(), true, gone)).rejects.toThrow(
+      /finished without a row for a\.com, and the check job has not yet seen it finished: it may have renewed them/,
+    );
+    await t.ledger.putMarks([ranTaskMark(open?.taskNo as string)], t.clock.now());
+    t.advance('47h');
+    await expect(closeBatchByHand(t.ledger, batchId, 'cancelled', t.clock.now(), true, gone)).rejects.toThrow(
+      /the check job first saw it finished at .* UTC: it may have renewed them.* \(after .* UTC\), close again/,
+    );
+    t.advance('1h');
     const closed = await closeBatchByHand(t.ledger, batchId, 'cancelled', t.clock.now(), true, gone);
     expect(closed.batch.status).toBe('CLOSED');
     expect((await t.ledger.listClaimsForDomain('a.com')).map((c) => [c.status, c.code])).toEqual([
