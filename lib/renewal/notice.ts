@@ -1,4 +1,5 @@
 import type { Ledger } from '../ledger/port';
+import { formatMoney } from '../money';
 import type { DomainOutcome } from '../notify/port';
 import { formatDateUtc } from '../notify/text/sanitize';
 import type { Policy } from '../policy/schema';
@@ -91,7 +92,9 @@ export function collectUpcoming(plan: Plan): MarkedLine[] {
         batchId: '-',
         oldExpiryMs: u.domain.expiresAtMs,
         years: u.years,
-        reason: `to be bought from ${formatDateUtc(u.buyFromMs)}; to stop it: autorenew hold ${u.domain.domainName}`,
+        reason: u.overLimit
+          ? `its renewal costs more than limits.maxPricePerDomain (${formatMoney(u.overLimit)}): it will not be bought; raise the limit to have it bought from ${formatDateUtc(u.buyFromMs)}, or renew it by hand (a will-lapse line follows once it is due)`
+          : `to be bought from ${formatDateUtc(u.buyFromMs)}; to stop it: autorenew hold ${u.domain.domainName}`,
         ...(u.price ? { price: u.price } : {}),
       },
       mark: noticeMark(u.domain.domainName, u.domain.expiresAtMs),

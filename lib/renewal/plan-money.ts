@@ -177,10 +177,14 @@ export function applyMoney(plan: Plan, policy: Policy, input: MoneyInput): Plan 
   // The advance notice shows what each announced renewal will cost.
   const upcoming = plan.upcoming.map((u) => {
     const priced = input.prices.get(u.domain.domainName);
-    return priced ? { ...u, price: timesMoney(priced.perYear, u.years), priceSource: priced.source } : u;
+    if (!priced) return u;
+    const price = timesMoney(priced.perYear, u.years);
+    const over = maxPrice !== undefined && price.minor > maxPrice.minor;
+    return { ...u, price, priceSource: priced.source, ...(over ? { overLimit: maxPrice } : {}) };
   });
   if (room !== null) {
-    const announced = upcoming.reduce((sum, u) => sum + (u.price?.minor ?? 0), 0);
+    // What will be bought only: a renewal over limits.maxPricePerDomain never is.
+    const announced = upcoming.reduce((sum, u) => sum + (u.overLimit ? 0 : (u.price?.minor ?? 0)), 0);
     money.shortfall = {
       minor: Math.max(0, spent.minor + deferredForBalance.minor + announced - room.minor),
       currency,

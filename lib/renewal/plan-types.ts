@@ -126,6 +126,11 @@ export interface UpcomingRenewal {
   noticedAtMs?: number;
   price?: Money;
   priceSource?: QuoteSource;
+  /**
+   * limits.maxPricePerDomain when `price` is over it: the planner will not buy it (`over-price`), so it is announced
+   * as not to be bought and left out of the shortfall (review 2026-12-07: announced "to be bought", and topped up for).
+   */
+  overLimit?: Money;
 }
 
 /** The money side of a plan: prices, balance and what was deferred for money. All amounts in one currency. */
