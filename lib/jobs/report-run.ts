@@ -65,7 +65,16 @@ export async function reportRun(deps: JobDeps, policy: Policy, report: RunReport
     deps.log.error(`${report.job} job stopped`, { runId: report.runId, ...describeError(report.stoppedBy) });
     await notifyJobError(
       { notifier: deps.notifier, log: deps.log, now: deps.clock.now() },
-      { job: report.job, runId: report.runId, error: report.stoppedBy, policy, midRun: true },
+      {
+        job: report.job,
+        runId: report.runId,
+        error: report.stoppedBy,
+        policy,
+        midRun: true,
+        // The run's other failures go with it: the stopping error is what is thrown and alerted, and they were in the
+        // log only (review 2026-12-07, twenty-ninth session).
+        alsoFailed: failures,
+      },
     );
     reported.add(report.stoppedBy);
   }
@@ -308,9 +317,12 @@ export async function notifyJobError(
     midRun?: boolean;
     /** Lines told with the error (a failed renew run: the watched renewals due soon). */
     outcomes?: DomainOutcome[];
+    /** The run's other failures, one phrase each, said after the error. */
+    alsoFailed?: readonly string[];
   },
 ): Promise<void> {
-  const message = input.error instanceof Error ? input.error.message : String(input.error);
+  const said = input.error instanceof Error ? input.error.message : String(input.error);
+  const message = input.alsoFailed?.length ? `${said}; this run also: ${input.alsoFailed.join(', ')}` : said;
   const rendered = renderDigest(
     {
       job: input.job,

@@ -28,3 +28,25 @@ test('an AccessKey refusal that stops the run is alerted even when the run recor
   );
   expect(t.logs.join('\n')).toMatch(/the run record could not be written.*ProvisionedThroughputExceededException/);
 });
+
+test('a run stopped by an authorisation refusal that also had failures: the alert names them too (review 2026-12-07, twenty-ninth session)', async () => {
+  // Stopped at its paid call; the digest's read-back of the run's batches then failed: the run's JobFailedError
+  // would have named that, but the stopping error is what is thrown and alerted, and the failure was in the log only.
+  const t = await given({ domains: ['a.com+20d'] });
+  let stopped = false;
+  t.registrar.faults.before = (op) => {
+    if (op !== 'submitRenewBatch') return;
+    stopped = true;
+    throw new AuthRejectedError('Forbidden.RAM', { code: 'Forbidden.RAM' });
+  };
+  t.ledger.faults.before = (op) => {
+    if (stopped && op === 'getBatch') throw new Error('ProvisionedThroughputExceededException (injected)');
+  };
+  const thrown = await executeRenew(t.deps(), { policy: t.policy, dryRun: false, runId: 'r1' }).catch((e) => e);
+  expect(thrown).toBeInstanceOf(AuthRejectedError);
+  const alerts = t.notifier.sent.filter((m) => m.event === 'error').map((m) => m.email);
+  expect(alerts.filter((e) => /Forbidden\.RAM/.test(e))).toHaveLength(1);
+  expect(alerts.find((e) => /Forbidden\.RAM/.test(e))).toMatch(
+    /this run also: the digest was sent without the run's batches \(a ledger read failed\)/,
+  );
+});
