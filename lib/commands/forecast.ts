@@ -78,14 +78,19 @@ export const forecastCommand: Command = async (args, io) => {
       ...draft.renewals.map((r) => r.domain),
       ...draft.skipped.filter((s) => s.reason === 'unpriced' || s.reason === 'over-price').map((s) => s.domain),
     ]);
-    const { quotes, unusable, warnings } = await fetchForecastQuotes(
+    const { quotes, unusable, premiumSaid, warnings } = await fetchForecastQuotes(
       registrar,
       domains.filter((d) => wanted.has(d.domainName)),
       rt.policy.money.currency,
       quoteOptionsOf(rt.policy),
     );
     for (const w of warnings) io.err(terminalLine(`forecast: ${w}`));
-    const forecast = forecastRenewals({ ...input, ...(quotes ? { quotes } : {}), ...(unusable ? { unusable } : {}) });
+    const forecast = forecastRenewals({
+      ...input,
+      ...(quotes ? { quotes } : {}),
+      ...(unusable ? { unusable } : {}),
+      ...(premiumSaid ? { premiumSaid } : {}),
+    });
     if (flags.ics) {
       const file = resolve(io.cwd, flags.ics);
       // DTSTAMP is when the file was made (wall clock), not the forecast's "now", which --at may move.

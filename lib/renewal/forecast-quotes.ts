@@ -14,7 +14,12 @@ export async function fetchForecastQuotes(
   domains: readonly ListedDomain[],
   currency: string,
   options: QuoteOptions = {},
-): Promise<{ quotes?: Map<string, Quote>; unusable?: Map<string, string>; warnings: string[] }> {
+): Promise<{
+  quotes?: Map<string, Quote>;
+  unusable?: Map<string, string>;
+  premiumSaid?: Set<string>;
+  warnings: string[];
+}> {
   if (!registrar.quoteRenewals || domains.length === 0) return { warnings: [] };
   try {
     const answer = await registrar.quoteRenewals(
@@ -26,6 +31,8 @@ export async function fetchForecastQuotes(
       quotes: new Map(answer.quotes.map((q) => [q.domainName, q])),
       // A stated price that cannot be used: never replaced by the table's (price-unusable), so not forecast either.
       unusable: new Map(answer.unpriced.filter((u) => u.suspect).map((u) => [u.domainName, u.why])),
+      // Called premium without a usable price: never from the table (the renew job's money pass: premium or unpriced).
+      premiumSaid: new Set(answer.unpriced.filter((u) => u.premium).map((u) => u.domainName)),
       warnings: answer.unavailable.map((u) => `price source ${u.source} unavailable (${u.code}); tried the next one`),
     };
   } catch (err) {

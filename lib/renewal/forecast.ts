@@ -21,6 +21,11 @@ export interface ForecastInput {
   quotes?: ReadonlyMap<string, Quote>;
   /** Names the registrar stated a price for that cannot be used (price-unusable), with why: never from the table. */
   unusable?: ReadonlyMap<string, string>;
+  /**
+   * Names a price answer called premium without a usable price: skipped as `premium` without limits.allowPremium,
+   * else never priced from the table (review 2026-12-07: forecast as bought at the table's standard price).
+   */
+  premiumSaid?: ReadonlySet<string>;
   /** The ledger's holds (`autorenew hold`): nothing is bought while a domain's hold lasts. */
   holds?: readonly Hold[];
   /** The forecast's "now", epoch ms (UTC). */
@@ -135,7 +140,8 @@ function priceOf(
   }
   const unusable = input.unusable?.get(name);
   if (unusable) return { unpriced: `the registrar stated a price that cannot be used (${unusable})` };
-  if (domain.premium) return { unpriced: 'premium: no registrar quote, and the price table is for standard names' };
+  if (domain.premium || input.premiumSaid?.has(name))
+    return { unpriced: 'premium: no registrar quote, and the price table is for standard names' };
   if (domain.premiumUnstated)
     return {
       unpriced:
@@ -183,7 +189,11 @@ export function forecastRenewals(input: ForecastInput): Forecast {
     else if (settings.groupUnknown) skip('group-unknown');
     else if (!settings.renew) skip('opted-out');
     else if (nowMs - expiry > settings.daysAfterExpiry * DAY_MS) skip('past-window');
-    else if ((domain.premium || input.quotes?.get(name)?.premium) && !policy.limits.allowPremium) skip('premium');
+    else if (
+      (domain.premium || input.quotes?.get(name)?.premium || input.premiumSaid?.has(name)) &&
+      !policy.limits.allowPremium
+    )
+      skip('premium');
     else if (!('perYear' in priceOf(domain, name, input)) && !buysUnpriced(domain, name, input)) skip('unpriced');
     else {
       const price = priceOf(domain, name, input);
