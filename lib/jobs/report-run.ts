@@ -80,7 +80,8 @@ export async function reportRun(deps: JobDeps, policy: Policy, report: RunReport
   }
   try {
     const finishedAtMs = deps.clock.now();
-    await deps.ledger.recordRun({
+    const lastCompletedAtMs = report.stoppedBy ? await readLastCompleted(deps, report.job) : finishedAtMs;
+    const record = {
       job: report.job,
       runId: report.runId,
       startedAtMs: report.startedAtMs,
@@ -88,8 +89,11 @@ export async function reportRun(deps: JobDeps, policy: Policy, report: RunReport
       ok,
       summary: report.counts,
       ...(report.stoppedBy ? { error: boundText(report.stoppedBy.message) } : {}),
-      lastCompletedAtMs: report.stoppedBy ? await readLastCompleted(deps, report.job) : finishedAtMs,
-    });
+      ...(lastCompletedAtMs !== undefined ? { lastCompletedAtMs } : {}),
+    };
+    // Tried twice (a conditional put, the same either time): one failed write left a run that completed unrecorded,
+    // and the other job paged it as missing a day later (review 2026-12-07, twenty-ninth session).
+    await deps.ledger.recordRun(record).catch(() => deps.ledger.recordRun(record));
   } catch (err) {
     // Logged and counted as one of the run's failures, not thrown: the run's notices went out, and a record error
     // thrown from here reached reportRunFailure as a run that failed before its plan, whose alert paged the watched
@@ -142,14 +146,19 @@ async function alertUndelivered(deps: JobDeps, policy: Policy, report: RunReport
   const name = (o: DomainOutcome) => `${o.domain} (${o.daysLeft ?? 0} day${o.daysLeft === 1 ? '' : 's'} left)`;
   const list = (lines: DomainOutcome[], max: number) =>
     lines.slice(0, max).map(name).join(', ') + (lines.length > max ? ` and ${lines.length - max} more` : '');
-  const bareShown = Math.min(bare.length, UNDELIVERED_NAMES);
+  const says = (lines: DomainOutcome[], max: number) =>
+    lines === look
+      ? `will lapse, look first: ${list(look, max)} (a renewal may already be running: look in the console before renewing by hand)`
+      : `will lapse (due, not being bought): ${list(bare, max)}`;
+  // The group with the soonest line first: the SMS keeps the start, and cut the group expiring tomorrow (review of
+  // the split, the same session).
+  const [first, second] = (sorted[0] && look.includes(sorted[0]) ? [look, bare] : [bare, look]).filter(
+    (g) => g.length > 0,
+  ) as [DomainOutcome[], DomainOutcome[] | undefined];
+  const firstShown = Math.min(first.length, UNDELIVERED_NAMES);
   const groups = [
-    ...(bare.length > 0 ? [`will lapse (due, not being bought): ${list(bare, bareShown)}`] : []),
-    ...(look.length > 0
-      ? [
-          `will lapse, look first: ${list(look, Math.max(1, UNDELIVERED_NAMES - bareShown))} (a renewal may already be running: look in the console before renewing by hand)`,
-        ]
-      : []),
+    says(first, firstShown),
+    ...(second ? [says(second, Math.max(1, UNDELIVERED_NAMES - firstShown))] : []),
   ];
   const error = new JobFailedError(
     `${groups.join('; ')}; the ${report.job} run's digest could not be delivered (its lines are sent again by the next run)`,
@@ -206,19 +215,25 @@ export async function reportRunFailure(
       summary: {},
       // As every error text the ledger stores: redacted and bounded (review 2026-12-07: kept raw).
       error: boundText(err instanceof Error ? err.message : String(err)),
-      lastCompletedAtMs,
+      ...(lastCompletedAtMs !== undefined ? { lastCompletedAtMs } : {}),
     })
     .catch(() => {});
 }
 
 /**
  * When `job` last completed a run, for the record of one that did not (RunRecord.lastCompletedAtMs): carried from
- * the record before it; 0 when none is recorded or it cannot be read, so the other job's silence line counts from
- * its own first run rather than from a run that failed.
+ * the record before it; 0 when none is recorded, so the other job's silence line counts from its own first run
+ * rather than from a run that failed. Undefined when the record cannot be read: the field is left out, as an older
+ * version's record (read as a completed run), never a guess of "none" (review 2026-12-07, twenty-ninth session: one
+ * failed read made the next check page "the renew job's runs have failed for 505 hours" a day after a completed run).
  */
-async function readLastCompleted(deps: Pick<JobDeps, 'ledger'>, job: Job): Promise<number> {
-  const last = await deps.ledger.lastRun(job).catch(() => undefined);
-  return last === undefined ? 0 : completedAtOf(last);
+async function readLastCompleted(deps: Pick<JobDeps, 'ledger'>, job: Job): Promise<number | undefined> {
+  try {
+    const last = await deps.ledger.lastRun(job);
+    return last === undefined ? 0 : completedAtOf(last);
+  } catch {
+    return undefined;
+  }
 }
 
 /** How far ahead a failed renew run names the watched renewals (two daily runs: this one and the next may fail). */

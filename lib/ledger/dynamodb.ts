@@ -778,8 +778,9 @@ export function createDynamoLedger(options: DynamoLedgerOptions): DynamoLedger {
 
     async recordRun(run: RunRecord) {
       const item = toRunItem(run, newId(), ks);
+      const key = toRunKey(run.job, ks);
       // Refused means a newer run of the job is already recorded: keep it (this is the "last run" record).
-      await writeConditional(
+      const outcome = await writeConditional(
         {
           kind: 'put',
           input: {
@@ -790,8 +791,35 @@ export function createDynamoLedger(options: DynamoLedgerOptions): DynamoLedger {
             ExpressionAttributeValues: { ':startedAtMs': run.startedAtMs },
           },
         },
-        toRunKey(run.job, ks),
+        key,
         String(item.writeId),
+        'recordRun',
+        {},
+      );
+      if (outcome.kind !== 'refused' || outcome.stored === undefined) return;
+      // A later-started run is recorded (one that failed before its plan, say, beside this one): this run's completion
+      // still raises the record's, or the other job read a run that completed as missing (review 2026-12-07,
+      // twenty-ninth session: two renew runs of one schedule, the completed one refused).
+      const completed = run.lastCompletedAtMs;
+      const stored = outcome.stored;
+      const storedCompleted = stored.lastCompletedAtMs ?? stored.finishedAtMs;
+      if (completed === undefined || typeof storedCompleted !== 'number' || completed <= storedCompleted) return;
+      // A replacement of the stored record as read (its writeId unchanged), by PutItem: the check role has no
+      // UpdateItem (lib/iam.ts). Refused, a newer record or completion landed meanwhile: it is at least as recent.
+      const raised = { ...stored, lastCompletedAtMs: completed, writeId: newId() };
+      await writeConditional(
+        {
+          kind: 'put',
+          input: {
+            TableName: tableName,
+            Item: raised,
+            ConditionExpression: '#writeId = :writeId',
+            ExpressionAttributeNames: { '#writeId': 'writeId' },
+            ExpressionAttributeValues: { ':writeId': stored.writeId },
+          },
+        },
+        key,
+        String(raised.writeId),
         'recordRun',
         {},
       );

@@ -8,7 +8,7 @@ import { isNotInAccount } from '../registrar/not-in-account';
 import type { TaskDetail } from '../registrar/port';
 import { applyToClaims, isCouponSent, isFixableByPerson, isLive, transitions } from './claims';
 import { readCurrentExpiries } from './confirm-expiry';
-import { DAY_MS, formatDateUtc, graceDaysOf, HOUR_MS } from './dates';
+import { actByMsOf, formatDateUtc, HOUR_MS } from './dates';
 import type { JobDeps } from './deps';
 import {
   FINISHED_WITHOUT_ROW,
@@ -21,7 +21,7 @@ import {
   TASK_SAYS_RENEWED,
   unknownRowNote,
 } from './entry-notes';
-import { JUST_RENEWED_MS, ranTaskMark } from './foreign-tasks';
+import { finishedTaskMark, mayExpiryStillShow, ranTaskMark } from './foreign-tasks';
 import { claimKey } from './plan-types';
 import {
   DEFAULT_SETTLE_RULES,
@@ -80,7 +80,7 @@ interface CheckProgress {
   taskMayRun?: boolean;
   /** The task list shows the task finished while an unsettled entry has no row (readFinishedWithoutRows). */
   taskFinished?: true;
-  /** With `taskFinished`: when check first saw the task run (its ran-task mark), epoch ms. */
+  /** With `taskFinished`: when check first found it so (its finished-task mark), epoch ms. */
   finishedSeenAtMs?: number;
   /** Domains whose row has a status nobody documented, with its TaskStatusCode (read as no row in `details`). */
   unknownRows?: ReadonlyMap<string, number>;
@@ -362,7 +362,7 @@ async function readBatch(
     details,
     taskMayRun,
     ...(finished
-      ? { taskFinished: true as const, finishedSeenAtMs: await readRanSince(deps, current.taskNo ?? '') }
+      ? { taskFinished: true as const, finishedSeenAtMs: await readFinishedSince(deps, current.taskNo ?? '') }
       : {}),
     ...(unknownRows.size > 0 ? { unknownRows } : {}),
   };
@@ -393,12 +393,11 @@ async function readFinishedWithoutRows(
 }
 
 /**
- * When check first saw our task `taskNo` run (its ran-task mark, put now when there is none: markRan's mark, dated at
- * the first sight of the task finished), epoch ms. An unread or unwritten mark is now: the wait it starts is the
- * safe side.
+ * When check first found our task `taskNo` finished with an unsettled entry rowless (its finished-task mark, put now
+ * when there is none), epoch ms. An unread or unwritten mark is now: the wait it starts is the safe side.
  */
-async function readRanSince(deps: Pick<JobDeps, 'ledger' | 'log' | 'clock'>, taskNo: string): Promise<number> {
-  const mark = ranTaskMark(taskNo);
+async function readFinishedSince(deps: Pick<JobDeps, 'ledger' | 'log' | 'clock'>, taskNo: string): Promise<number> {
+  const mark = finishedTaskMark(taskNo);
   const nowMs = deps.clock.now();
   try {
     const seen = (await deps.ledger.getMarks([mark])).get(mark);
@@ -670,7 +669,7 @@ function computeStuckAfterMs(policy: Policy, batch: Batch): number {
   const lapsesFirst =
     batch.status === 'SUBMITTED' &&
     batch.entries.some((e) => {
-      const lastMs = e.expiryMs > since ? e.expiryMs : e.expiryMs + graceDaysOf(e.domain) * DAY_MS;
+      const lastMs = actByMsOf(e.domain, e.expiryMs, since);
       return !e.outcome && lastMs > since && lastMs < since + stuckAfterMs + EARLY_STUCK_MARGIN_MS;
     });
   return lapsesFirst ? Math.min(stuckAfterMs, EARLY_STUCK_MS) : stuckAfterMs;
@@ -795,8 +794,9 @@ async function recordResults(
         continue;
       }
       if (verdict === 'unchanged' && task.taskFinished) {
-        const recently = deps.clock.now() - (task.finishedSeenAtMs ?? deps.clock.now()) < JUST_RENEWED_MS;
-        entries.push(pending(entry, recently ? FINISHED_WITHOUT_ROW_RECENTLY : FINISHED_WITHOUT_ROW));
+        const nowMs = deps.clock.now();
+        const wait = mayExpiryStillShow(entry, task.finishedSeenAtMs ?? nowMs, nowMs);
+        entries.push(pending(entry, wait ? FINISHED_WITHOUT_ROW_RECENTLY : FINISHED_WITHOUT_ROW));
         continue;
       }
     }

@@ -5,7 +5,7 @@ import type { Registrar, TaskInfo } from '../registrar/port';
 import { isLive, transitions } from './claims';
 import { DAY_MS } from './dates';
 import { hasNote, NOT_IN_ACCOUNT } from './entry-notes';
-import { JUST_RENEWED_MS, ranTaskMark } from './foreign-tasks';
+import { finishedTaskMark, JUST_RENEWED_MS, mayExpiryStillShow } from './foreign-tasks';
 import { readKnownElsewhere } from './known-tasks';
 import { rowsByDomain } from './task-rows';
 import { readTask } from './task-state';
@@ -188,10 +188,11 @@ export async function closeBatchByHand(
 }
 
 /**
- * Refuses a close of entries without a row in a task that finished less than JUST_RENEWED_MS ago (as check first saw
- * it run: its ran-task mark; none yet counts as just now): the task may have renewed them with no row to say so, and
- * a new expiry can show up to two days after a task ran. Closed then, the next renew run bought the expiry a second
- * time when the listing still showed the old one (review 2026-12-07, twenty-ninth session).
+ * Refuses a close of entries without a row in a task that finished less than JUST_RENEWED_MS ago (as check first
+ * found it so: its finished-task mark; none yet counts as just now): the task may have renewed them with no row to
+ * say so, and a new expiry can show up to two days after a task ran. Closed then, the next renew run bought the
+ * expiry a second time when the listing still showed the old one (review 2026-12-07, twenty-ninth session). Not an
+ * entry a person must act on before those two days end (foreign-tasks.ts mayExpiryStillShow): its close is theirs.
  */
 async function refuseWhileExpiryMayLag(
   ran: { ledger: Pick<Ledger, 'getMarks'>; nowMs: number },
@@ -200,26 +201,28 @@ async function refuseWhileExpiryMayLag(
   unsure: readonly BatchEntry[],
   rows: ReadonlyMap<string, unknown>,
 ): Promise<void> {
-  const rowless = unsure.filter((e) => !rows.has(e.domain)).map((e) => e.domain);
+  const rowless = unsure.filter((e) => !rows.has(e.domain));
   if (rowless.length === 0) return;
+  const mark = finishedTaskMark(taskNo);
   let seenMs: number | undefined;
   try {
-    seenMs = (await ran.ledger.getMarks([ranTaskMark(taskNo)])).get(ranTaskMark(taskNo));
+    seenMs = (await ran.ledger.getMarks([mark])).get(mark);
   } catch (err) {
     throw new InputError(
-      `batch ${batch.batchId} is not closed: when its task ${taskNo} ran could not be read from the ledger (${err instanceof Error ? err.message : String(err)}); try again. Nothing was written`,
+      `batch ${batch.batchId} is not closed: when its task ${taskNo} was found finished could not be read from the ledger (${err instanceof Error ? err.message : String(err)}); try again. Nothing was written`,
       {},
       { cause: err },
     );
   }
-  if (seenMs !== undefined && ran.nowMs - seenMs >= JUST_RENEWED_MS) return;
+  const waited = rowless.filter((e) => mayExpiryStillShow(e, seenMs ?? ran.nowMs, ran.nowMs)).map((e) => e.domain);
+  if (waited.length === 0) return;
   const since =
     seenMs === undefined
-      ? 'the check job has not yet seen it finished'
-      : `the check job first saw it finished at ${formatDateTimeUtc(seenMs)}`;
+      ? 'the check job has not yet found it finished'
+      : `the check job first found it finished at ${formatDateTimeUtc(seenMs)}`;
   const until = seenMs === undefined ? '' : ` (after ${formatDateTimeUtc(seenMs + JUST_RENEWED_MS)})`;
   throw new InputError(
-    `batch ${batch.batchId} is not closed: its task ${taskNo} finished without a row for ${rowless.join(', ')}, and ${since}: it may have renewed them, and a new expiry can show up to 2 days after a task ran. Let the check job settle it (it confirms the renewal once the expiry moves); if the console still shows the old expiry 2 days after the task ran${until}, close again (--no-task-check closes without this read). Nothing was written`,
+    `batch ${batch.batchId} is not closed: its task ${taskNo} finished without a row for ${waited.join(', ')}, and ${since}: it may have renewed them, and a new expiry can show up to 2 days after a task ran. Let the check job settle it (it confirms the renewal once the expiry moves, and says when nothing more can show it); close once the console still shows the old expiry 2 days after the task ran${until}. Nothing was written`,
   );
 }
 

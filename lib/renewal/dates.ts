@@ -53,6 +53,14 @@ export function graceDaysOf(domain: string): number {
 }
 
 /**
+ * The moment by which a person must have renewed `domain` (expiry `expiryMs`), as seen at `sinceMs`: its expiry while
+ * that is still ahead (an expired domain may stop resolving), else the end of its grace period. Epoch ms (UTC).
+ */
+export function actByMsOf(domain: string, expiryMs: number, sinceMs: number): number {
+  return expiryMs > sinceMs ? expiryMs : expiryMs + graceDaysOf(domain) * DAY_MS;
+}
+
+/**
  * Adds whole calendar years in UTC, keeping month, day and time of day. Feb 29 in a target year without one becomes
  * Feb 28 (never Mar 1), so a computed term is never longer than the one the registrar grants.
  * @param ms epoch ms (UTC)

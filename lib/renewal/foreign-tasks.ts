@@ -2,7 +2,7 @@ import { AmbiguousOutcomeError, RejectedRetryableError } from '../errors';
 import type { Batch, Claim } from '../ledger/port';
 import type { Registrar, TaskDetail, TaskInfo } from '../registrar/port';
 import { knownTaskNos } from './claims';
-import { DAY_MS } from './dates';
+import { actByMsOf, DAY_MS } from './dates';
 import { isReadDifferently, RENEWED_TOLERANCE_MS } from './expiry';
 import { rowsByDomain } from './task-rows';
 
@@ -54,6 +54,31 @@ export function queuedTaskMark(taskNo: string): string {
  */
 export function ranTaskMark(taskNo: string): string {
   return `ran-task:${taskNo}`;
+}
+
+/**
+ * The ledger mark check puts when it first finds a task of ours finished while an unsettled entry has no row (its
+ * time: when first seen so). Check's note waits two days from it before it says "nothing shows it was bought", and
+ * close-batch refuses such an entry until then (a new expiry can show that late: review 2026-12-07, twenty-ninth
+ * session). Not the {@link ranTaskMark}: that one makes the task ours to the buying runs, and put here it lifted
+ * their hold on a closed batch's task read short (the review of that fix).
+ */
+export function finishedTaskMark(taskNo: string): string {
+  return `finished-task:${taskNo}`;
+}
+
+/**
+ * Whether a rowless entry of our task, first found finished at `seenMs`, is still waited for at `nowMs` (its new
+ * expiry may yet show): less than JUST_RENEWED_MS since that sight, and the wait ends before the moment a person must
+ * act by (dates.ts actByMsOf). Otherwise a person is told to look and act: a wait past that moment let a domain that
+ * was not renewed lapse told only "wait" (the review of the wait). Epoch ms.
+ */
+export function mayExpiryStillShow(
+  entry: { domain: string; expiryMs: number },
+  seenMs: number,
+  nowMs: number,
+): boolean {
+  return nowMs - seenMs < JUST_RENEWED_MS && seenMs + JUST_RENEWED_MS < actByMsOf(entry.domain, entry.expiryMs, seenMs);
 }
 
 /** True for a renewal order's task. */

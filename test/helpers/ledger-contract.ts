@@ -509,6 +509,46 @@ export function describeLedgerContract(name: string, backend: LedgerBackend): vo
       });
     });
 
+    test("a completed run refused by a later-started one's record still raises its last completion (review 2026-12-07, twenty-ninth session)", async () => {
+      const ledger = table.createLedger();
+      const base = { job: 'renew' as const, ok: true, summary: {} };
+      // Yesterday's completed run, then today's: B started a minute after A and failed before its plan, recorded first.
+      await ledger.recordRun({
+        ...base,
+        runId: 'y',
+        startedAtMs: T0,
+        finishedAtMs: T0 + 10,
+        lastCompletedAtMs: T0 + 10,
+      });
+      const day = 86_400_000;
+      await ledger.recordRun({
+        ...base,
+        runId: 'b',
+        ok: false,
+        startedAtMs: T0 + day + 60_000,
+        finishedAtMs: T0 + day + 70_000,
+        lastCompletedAtMs: T0 + 10,
+      });
+      const completedAt = T0 + day + 300_000;
+      await ledger.recordRun({
+        ...base,
+        runId: 'a',
+        startedAtMs: T0 + day,
+        finishedAtMs: completedAt,
+        lastCompletedAtMs: completedAt,
+      });
+      expect(await ledger.lastRun('renew')).toMatchObject({ runId: 'b', ok: false, lastCompletedAtMs: completedAt });
+      // An older completion never lowers it.
+      await ledger.recordRun({
+        ...base,
+        runId: 'z',
+        startedAtMs: T0 + 5,
+        finishedAtMs: T0 + 6,
+        lastCompletedAtMs: T0 + 6,
+      });
+      expect(await ledger.lastRun('renew')).toMatchObject({ runId: 'b', lastCompletedAtMs: completedAt });
+    });
+
     describe('round trips (absent optional fields stay absent)', () => {
       test('previous TaskNos survive a takeover of a FAILED claim (reconciliation must never adopt them)', async () => {
         const ledger = table.createLedger();

@@ -323,10 +323,16 @@ export function createMemoryLedger(options: MemoryLedgerOptions = {}): MemoryLed
     async recordRun(run) {
       await enter('recordRun');
       const item = toRunItem(run, newId(), ks);
-      // Refused means a newer run of the job is already recorded: keep it.
-      writeConditional(toRunKey(run.job, ks), String(item.writeId), (stored) =>
-        !stored || (stored.startedAtMs as number) <= run.startedAtMs ? item : undefined,
-      );
+      // Refused means a newer run of the job is already recorded: keep it, raising its last completion to this run's
+      // when later (as the adapter does).
+      writeConditional(toRunKey(run.job, ks), String(item.writeId), (stored) => {
+        if (!stored || (stored.startedAtMs as number) <= run.startedAtMs) return item;
+        const storedCompleted = (stored.lastCompletedAtMs ?? stored.finishedAtMs) as number;
+        const completed = run.lastCompletedAtMs;
+        return completed !== undefined && completed > storedCompleted
+          ? { ...stored, lastCompletedAtMs: completed }
+          : undefined;
+      });
     },
 
     async lastRuns() {

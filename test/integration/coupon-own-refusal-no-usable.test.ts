@@ -10,7 +10,7 @@ import { staleBalance, startWorld, type World } from '../helpers/world';
  * what is unusable) then falls through to the `balance` pattern ("余额", "balance"): needs-fix, no attempt, "top up
  * the account balance", and the same voucher is sent every day until the domain lapses, with no will-lapse line:
  * the very loss the coupon kind was added for (coupon-voucher-advice.test.ts), back for these wordings. Now a
- * reason naming the coupon's own balance or validity is the coupon's whatever else it says (COUPON_OWN_STATE).
+ * reason saying the coupon's own balance is short, or it expired, is the coupon's whatever else it says (COUPON_SHORT).
  */
 const NOW = Date.UTC(2026, 10, 29, 6, 0, 0);
 const DAY_MS = 86_400_000;

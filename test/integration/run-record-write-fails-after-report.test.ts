@@ -24,7 +24,8 @@ describe('a renew run whose run record write fails after it bought and reported'
         fixture: { domains: [{ domainName: 'soon.com', expiresAtMs: NOW + 30 * HOUR }], balance: 10_000 },
       },
     });
-    const ledger = flakyLedger(world.ledger, { recordRun: [1] });
+    // Both tries of the write fail (it is tried twice).
+    const ledger = flakyLedger(world.ledger, { recordRun: [1, 2] });
     await expect(
       executeRenew(world.deps({ ledger }), { policy: world.policy, dryRun: false, runId: 'r1' }),
     ).rejects.toThrow(/run record could not be written/);

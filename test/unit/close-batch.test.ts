@@ -2,7 +2,7 @@ import { peerClaimsOf } from '../../lib/compose/accounts';
 import { AmbiguousOutcomeError, InputError, RejectedFinalError } from '../../lib/errors';
 import { executeCheck, executeRenew } from '../../lib/jobs';
 import { closeBatchByHand } from '../../lib/renewal/close-batch';
-import { ranTaskMark } from '../../lib/renewal/foreign-tasks';
+import { finishedTaskMark } from '../../lib/renewal/foreign-tasks';
 import { domainKey } from '../../lib/sandbox/tld';
 import { given } from '../helpers/builder';
 import {
@@ -243,12 +243,12 @@ describe('closeBatchByHand (autorenew close-batch): a way out of a batch check c
     // first saw it run (review 2026-12-07, twenty-ninth session).
     const gone = showingTasksFinished(rowless, true);
     await expect(closeBatchByHand(t.ledger, batchId, 'cancelled', t.clock.now(), true, gone)).rejects.toThrow(
-      /finished without a row for a\.com, and the check job has not yet seen it finished: it may have renewed them/,
+      /finished without a row for a\.com, and the check job has not yet found it finished: it may have renewed them/,
     );
-    await t.ledger.putMarks([ranTaskMark(open?.taskNo as string)], t.clock.now());
+    await t.ledger.putMarks([finishedTaskMark(open?.taskNo as string)], t.clock.now());
     t.advance('47h');
     await expect(closeBatchByHand(t.ledger, batchId, 'cancelled', t.clock.now(), true, gone)).rejects.toThrow(
-      /the check job first saw it finished at .* UTC: it may have renewed them.* \(after .* UTC\), close again/,
+      /the check job first found it finished at .* UTC: it may have renewed them.* \(after .* UTC\)/,
     );
     t.advance('1h');
     const closed = await closeBatchByHand(t.ledger, batchId, 'cancelled', t.clock.now(), true, gone);

@@ -65,7 +65,7 @@ describe('closing the batch by hand while the task has only just run without a r
       if (h % 24 === 2) await t.renew({ deps: { registrar: short } });
     }
     expect(
-      refused.some((m) => /finished without a row for b\.com, and the check job first saw it finished/.test(m)),
+      refused.some((m) => /finished without a row for b\.com, and the check job first found it finished/.test(m)),
     ).toBe(true);
     expect(t.registrar.submissions().map((s) => s.domainName)).toEqual(['b.com']);
   });

@@ -16,11 +16,12 @@ test('an AccessKey refusal that stops the run is alerted even when the run recor
   };
   let failed = 0;
   t.ledger.faults.before = (op) => {
-    if (op === 'recordRun' && failed++ === 0) throw new Error('ProvisionedThroughputExceededException (injected)');
+    // Both tries of the write (it is tried twice).
+    if (op === 'recordRun' && failed++ < 2) throw new Error('ProvisionedThroughputExceededException (injected)');
   };
   const thrown = await executeRenew(t.deps(), { policy: t.policy, dryRun: false, runId: 'r1' }).catch((e) => e);
   expect(thrown).toBeInstanceOf(AuthRejectedError);
-  expect(failed).toBe(1);
+  expect(failed).toBe(2);
   const alerts = t.notifier.sent.filter((m) => m.event === 'error').map((m) => m.email);
   // The refusal's own advice: the AccessKey was refused; check the key and its RAM policy. Once.
   expect(alerts.filter((e) => /Job error: .*Forbidden\.RAM/.test(e) && /AccessKey was refused/.test(e))).toHaveLength(

@@ -162,17 +162,23 @@ const REASON_PATTERNS: ReadonlyArray<readonly [AdviceKind, RegExp]> = [
  */
 export function classifyReason(reason: string | undefined, couponSent = false): AdviceKind | undefined {
   if (!reason) return undefined;
-  // A reason saying no coupon was used is not the coupon's, even for an order that carried one (the review of the
-  // `couponSent` gate: "余额不足，未使用优惠券" used attempts until the domain lapsed after the top-up); unless it names
-  // the coupon's own balance or expiry (review 2026-12-07, twenty-ninth session: "代金券余额不足，没有可用的代金券" was
-  // advised a top-up, used no attempt, and the same voucher went out daily until the domain lapsed).
-  const coupon = couponSent && (COUPON_OWN_STATE.test(reason) || !NO_COUPON_USED.test(reason));
+  // A reason saying the coupon's own balance is short, or the coupon expired or is invalid, is the coupon's on an order
+  // that carried one, whatever else it says: "代金券余额不足，没有可用的代金券" and "代金券余额不足，账户余额未扣款" were
+  // advised a top-up, used no attempt, and the same voucher went out daily until the domain lapsed (review 2026-12-07,
+  // twenty-ninth session, twice: the "no coupon" words, then the account balance's).
+  if (couponSent && COUPON_SHORT.test(reason)) return 'coupon';
+  // Otherwise a reason saying no coupon was used is not the coupon's, even for an order that carried one (the review
+  // of the `couponSent` gate: "余额不足，未使用优惠券" used attempts until the domain lapsed after the top-up).
+  const coupon = couponSent && !NO_COUPON_USED.test(reason);
   return REASON_PATTERNS.find(([kind, pattern]) => (coupon || kind !== 'coupon') && pattern.test(reason))?.[0];
 }
 
-/** A reason that names a coupon's or voucher's own balance or validity: the coupon's, whatever else it says. */
-const COUPON_OWN_STATE =
-  /(代金券|优惠券)(的)?(余额|已过期|已失效|过期|失效)|(coupon|voucher)[\s_-]+balance|(coupon|voucher)[\s_-]+(has[\s_-]+insufficient|is[\s_-]+(past|expired|invalid)|has[\s_-]+expired)/i;
+/**
+ * A reason that says a coupon's or voucher's own balance is short, or that it expired or is invalid (not "the account
+ * balance is short" beside a coupon that cannot be used: "账户余额不足，代金券余额不可用于此订单" stays the balance's).
+ */
+const COUPON_SHORT =
+  /(代金券|优惠券)(的)?(余额)?(不足|已过期|已失效|过期|失效)|(coupon|voucher)[\s_-]+balance[\s_-]+(is[\s_-]+)?(insufficient|not[\s_-]+enough|too[\s_-]+low)|insufficient[\s_-]+(coupon|voucher)[\s_-]+balance|(coupon|voucher)[\s_-]+(has[\s_-]+(insufficient|expired)|is[\s_-]+(past|expired|invalid|insufficient))/i;
 
 /** A reason that says the order used no coupon or voucher. */
 const NO_COUPON_USED = /未使用(优惠券|代金券)|没有(可用的?)?(优惠券|代金券)|no[\s_-]+(coupon|voucher)/i;
