@@ -10,7 +10,9 @@ import { staleBalance, startWorld, type World } from '../helpers/world';
  * what is unusable) then falls through to the `balance` pattern ("余额", "balance"): needs-fix, no attempt, "top up
  * the account balance", and the same voucher is sent every day until the domain lapses, with no will-lapse line:
  * the very loss the coupon kind was added for (coupon-voucher-advice.test.ts), back for these wordings. Now a
- * reason saying the coupon's own balance is short, or it expired, is the coupon's whatever else it says (COUPON_SHORT).
+ * reason saying the coupon's own balance is short, or it expired, is the coupon's whatever else it says (COUPON_SHORT),
+ * read before the account-balance words too (the review of that fix: "代金券余额不足，账户余额未扣款", the voucher short
+ * and the account not charged, was still `balance`).
  */
 const NOW = Date.UTC(2026, 10, 29, 6, 0, 0);
 const DAY_MS = 86_400_000;
@@ -19,14 +21,26 @@ const HOUR_MS = 3_600_000;
 const REASONS = [
   ['Chinese', '代金券余额不足，没有可用的代金券'],
   ['English', 'The coupon balance is insufficient: no coupon can be applied.'],
+  // The review of the first fix: the account-balance words read before it.
+  ['Chinese, account not charged', '代金券余额不足，账户余额未扣款'],
+  ['English, account not charged', 'The voucher balance is insufficient; your account balance was not charged.'],
 ] as const;
 
 test.each<readonly [string, string]>([
   ...REASONS,
   // The same override sends an expired coupon's refusal to `stale-expiry` ("nothing to do: the expiry changed").
   ['English, expired', 'The coupon is past its expiration date; no coupon can be applied.'],
+  ['Chinese, expired, account not charged', '代金券已过期，账户余额未扣款'],
 ])('a voucher refusal that also says no usable voucher is the coupon (%s): classified', (_l, reason) => {
   expect(classifyReason(reason, true)).toBe('coupon');
+});
+
+test.each([
+  ['账户余额不足，代金券余额不可用于此订单'],
+  ['Insufficient account balance; the voucher cannot be applied to this order.'],
+  ['余额不足，未使用优惠券'],
+])('the account balance short beside a voucher that does not apply stays the balance: %s', (reason) => {
+  expect(classifyReason(reason, true)).toBe('balance');
 });
 
 describe.each(REASONS)('a used-up voucher saying no usable voucher (%s), sandbox + dynalite', (_l, reason) => {
