@@ -135,30 +135,32 @@ async function alertUndelivered(deps: JobDeps, policy: Policy, report: RunReport
       ? (report.notices.input.extra?.outcomes ?? []).filter((o) => o.event === 'will-lapse')
       : [];
   if (lapsing.length === 0) return;
+  const isLook = (o: DomainOutcome) => adviceKindOf(o) === 'will-lapse-look';
+  // Soonest first; on a tie the line a person must act on (not being bought) before a look-first one.
   const sorted = [...lapsing].sort(
-    (a, b) => Number(isExpiredLine(a)) - Number(isExpiredLine(b)) || (a.daysLeft ?? 0) - (b.daysLeft ?? 0),
+    (a, b) =>
+      Number(isExpiredLine(a)) - Number(isExpiredLine(b)) ||
+      (a.daysLeft ?? 0) - (b.daysLeft ?? 0) ||
+      Number(isLook(a)) - Number(isLook(b)),
   );
   // A line whose advice is "look first" (a renewal of ours or someone's may be running) keeps it: told "not being
   // bought", a person renewed by hand what our queued order then bought too (review 2026-12-07, twenty-ninth
-  // session). Names first: an SMS keeps about a hundred characters of it.
-  const look = sorted.filter((o) => adviceKindOf(o) === 'will-lapse-look');
-  const bare = sorted.filter((o) => adviceKindOf(o) !== 'will-lapse-look');
-  const name = (o: DomainOutcome) => `${o.domain} (${o.daysLeft ?? 0} day${o.daysLeft === 1 ? '' : 's'} left)`;
-  const list = (lines: DomainOutcome[], max: number) =>
-    lines.slice(0, max).map(name).join(', ') + (lines.length > max ? ` and ${lines.length - max} more` : '');
-  const says = (lines: DomainOutcome[], max: number) =>
-    lines === look
-      ? `will lapse, look first: ${list(look, max)} (a renewal may already be running: look in the console before renewing by hand)`
-      : `will lapse (due, not being bought): ${list(bare, max)}`;
-  // The group with the soonest line first: the SMS keeps the start, and cut the group expiring tomorrow (review of
-  // the split, the same session).
-  const [first, second] = (sorted[0] && look.includes(sorted[0]) ? [look, bare] : [bare, look]).filter(
-    (g) => g.length > 0,
-  ) as [DomainOutcome[], DomainOutcome[] | undefined];
-  const firstShown = Math.min(first.length, UNDELIVERED_NAMES);
+  // session). Names first, soonest first, each with its kind when both kinds are there, and the words after them: an
+  // SMS keeps about a hundred characters, and advice between two groups cut the domain due next (the reviews of it).
+  const look = sorted.filter(isLook);
+  const mixed = look.length > 0 && look.length < sorted.length;
+  const name = (o: DomainOutcome) =>
+    `${o.domain} (${o.daysLeft ?? 0} day${o.daysLeft === 1 ? '' : 's'} left${mixed ? (isLook(o) ? ', look first' : ', not bought') : ''})`;
+  const names =
+    sorted.slice(0, UNDELIVERED_NAMES).map(name).join(', ') +
+    (sorted.length > UNDELIVERED_NAMES ? ` and ${sorted.length - UNDELIVERED_NAMES} more` : '');
+  const LOOK = 'a renewal may already be running: look in the console before renewing by hand';
   const groups = [
-    says(first, firstShown),
-    ...(second ? [says(second, Math.max(1, UNDELIVERED_NAMES - firstShown))] : []),
+    look.length === 0
+      ? `will lapse (due, not being bought): ${names}`
+      : !mixed
+        ? `will lapse, look first: ${names} (${LOOK})`
+        : `will lapse: ${names} ("look first": ${LOOK}; "not bought": due and not being bought)`,
   ];
   const error = new JobFailedError(
     `${groups.join('; ')}; the ${report.job} run's digest could not be delivered (its lines are sent again by the next run)`,

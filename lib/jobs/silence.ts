@@ -62,7 +62,9 @@ export function measureSilence(
   if (!last) return { kind: 'never', sinceMs: firstRunMs };
   if (last.finishedAtMs > nowMs + FUTURE_SLACK_MS) return { kind: 'future', atMs: last.finishedAtMs };
   const completedAtMs = completedAtOf(last);
-  if (completedAtMs === last.finishedAtMs) return { kind: 'since-last', sinceMs: last.finishedAtMs };
+  // A completion at or after the record's end (a twin's, raised onto a failed run's record) is the last event: not
+  // "failing" (the review of this fix).
+  if (completedAtMs >= last.finishedAtMs) return { kind: 'since-last', sinceMs: completedAtMs };
   return {
     kind: 'failing',
     sinceMs: completedAtMs > 0 ? completedAtMs : firstRunMs,

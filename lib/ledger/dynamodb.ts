@@ -779,16 +779,29 @@ export function createDynamoLedger(options: DynamoLedgerOptions): DynamoLedger {
     async recordRun(run: RunRecord) {
       const item = toRunItem(run, newId(), ks);
       const key = toRunKey(run.job, ks);
-      // Refused means a newer run of the job is already recorded: keep it (this is the "last run" record).
+      const completed = run.lastCompletedAtMs;
+      // Refused means a newer run of the job is already recorded: keep it (this is the "last run" record). Nor does
+      // a record lower the completion stored: a failed run that read yesterday's, landing after its twin's completed
+      // record, erased it (the review of lastCompletedAtMs, twenty-ninth session).
       const outcome = await writeConditional(
         {
           kind: 'put',
           input: {
             TableName: tableName,
             Item: item,
-            ConditionExpression: 'attribute_not_exists(#pk) OR #startedAtMs <= :startedAtMs',
-            ExpressionAttributeNames: { '#pk': TABLE.partitionKey, '#startedAtMs': 'startedAtMs' },
-            ExpressionAttributeValues: { ':startedAtMs': run.startedAtMs },
+            ConditionExpression:
+              completed === undefined
+                ? 'attribute_not_exists(#pk) OR #startedAtMs <= :startedAtMs'
+                : 'attribute_not_exists(#pk) OR (#startedAtMs <= :startedAtMs AND (attribute_not_exists(#completed) OR #completed <= :completed))',
+            ExpressionAttributeNames: {
+              '#pk': TABLE.partitionKey,
+              '#startedAtMs': 'startedAtMs',
+              ...(completed === undefined ? {} : { '#completed': 'lastCompletedAtMs' }),
+            },
+            ExpressionAttributeValues: {
+              ':startedAtMs': run.startedAtMs,
+              ...(completed === undefined ? {} : { ':completed': completed }),
+            },
           },
         },
         key,
@@ -797,10 +810,31 @@ export function createDynamoLedger(options: DynamoLedgerOptions): DynamoLedger {
         {},
       );
       if (outcome.kind !== 'refused' || outcome.stored === undefined) return;
+      const held = outcome.stored.lastCompletedAtMs;
+      if (Number(outcome.stored.startedAtMs) <= run.startedAtMs && typeof held === 'number') {
+        // Refused for its completion only: this run's record, with the completion stored (replacing the record read).
+        const kept = { ...item, lastCompletedAtMs: held, writeId: newId() };
+        await writeConditional(
+          {
+            kind: 'put',
+            input: {
+              TableName: tableName,
+              Item: kept,
+              ConditionExpression: '#writeId = :writeId',
+              ExpressionAttributeNames: { '#writeId': 'writeId' },
+              ExpressionAttributeValues: { ':writeId': outcome.stored.writeId },
+            },
+          },
+          key,
+          String(kept.writeId),
+          'recordRun',
+          {},
+        );
+        return;
+      }
       // A later-started run is recorded (one that failed before its plan, say, beside this one): this run's completion
       // still raises the record's, or the other job read a run that completed as missing (review 2026-12-07,
       // twenty-ninth session: two renew runs of one schedule, the completed one refused).
-      const completed = run.lastCompletedAtMs;
       const stored = outcome.stored;
       const storedCompleted = stored.lastCompletedAtMs ?? stored.finishedAtMs;
       if (completed === undefined || typeof storedCompleted !== 'number' || completed <= storedCompleted) return;

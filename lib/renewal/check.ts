@@ -357,13 +357,15 @@ async function readBatch(
   const taskMayRun = await readWhetherTaskMayRun(deps, policy, current, details);
   const finished =
     !taskMayRun && (await readFinishedWithoutRows(deps, policy, current, details, unknownRows, outOfTime));
+  // An entry already told to wait is judged by its mark whatever this run read of the task list (a task found
+  // finished does not un-finish): one unread task list kept "wait" past the expiry (the review of the wait).
+  const waiting = current.entries.some((e) => !e.outcome && hasNote(e, FINISHED_WITHOUT_ROW_RECENTLY));
   return {
     batch: current,
     details,
     taskMayRun,
-    ...(finished
-      ? { taskFinished: true as const, finishedSeenAtMs: await readFinishedSince(deps, current.taskNo ?? '') }
-      : {}),
+    ...(finished ? { taskFinished: true as const } : {}),
+    ...(finished || waiting ? { finishedSeenAtMs: await readFinishedSince(deps, current.taskNo ?? '') } : {}),
     ...(unknownRows.size > 0 ? { unknownRows } : {}),
   };
 }
@@ -382,7 +384,9 @@ async function readFinishedWithoutRows(
   outOfTime: () => boolean,
 ): Promise<boolean> {
   const sinceMs = batch.submitStartedAtMs ?? batch.createdAtMs;
-  if (deps.clock.now() - sinceMs < policy.notify.stuckAfterHours * HOUR_MS) return false;
+  // From the batch's own stuck time (an hour for a renewal that lapses soon after its submit), not always the policy's:
+  // the note a person acts on came a day late (the review of the wait, twenty-ninth session).
+  if (deps.clock.now() - sinceMs < computeStuckAfterMs(policy, batch)) return false;
   const states = batch.entries
     .filter((e) => !e.outcome && !unknownRows.has(e.domain))
     .map((e) => details.get(e.domain)?.state);
@@ -793,7 +797,7 @@ async function recordResults(
         entries.push(pending(entry, unknownRowNote(unknownCode)));
         continue;
       }
-      if (verdict === 'unchanged' && task.taskFinished) {
+      if (verdict === 'unchanged' && (task.taskFinished || hasNote(entry, FINISHED_WITHOUT_ROW_RECENTLY))) {
         const nowMs = deps.clock.now();
         const wait = mayExpiryStillShow(entry, task.finishedSeenAtMs ?? nowMs, nowMs);
         entries.push(pending(entry, wait ? FINISHED_WITHOUT_ROW_RECENTLY : FINISHED_WITHOUT_ROW));

@@ -23,10 +23,12 @@ export const FINISHED_WITHOUT_ROW =
  * The same, while the task was first seen finished less than JUST_RENEWED_MS ago: a renewal's new expiry can show up
  * to two days after its task ran, and a person told "close the batch, or renew it by hand" an hour after our queued
  * task ran bought the expiry a second time, or had the next renew run buy it (review 2026-12-07, twenty-ninth
- * session). No word of buying here: check says {@link FINISHED_WITHOUT_ROW} once the two days are over.
+ * session). No word of buying here: check says {@link FINISHED_WITHOUT_ROW} once the two days are over. Its first
+ * NOTE_PREFIX_CHARS differ from that note's ({@link hasNote} tells notes apart by them: the review of the wait found
+ * the change to "act" never written, the two read as one).
  */
 export const FINISHED_WITHOUT_ROW_RECENTLY =
-  'its task finished without a row for it and the expiry has not moved yet: a new expiry can show up to 2 days after its task ran, so wait (buying it now or closing the batch may pay for it twice); check says when nothing more can show it was bought';
+  'wait: its task finished without a row for it and the expiry has not moved yet; a new expiry can show up to 2 days after its task ran, so wait (buying it now or closing the batch may pay for it twice); check says when nothing more can show it was bought';
 
 /**
  * The task's row for the domain has a TaskStatusCode nobody documented: it may still run (close-batch holds it), so a

@@ -273,6 +273,10 @@ export function forecastRenewals(input: ForecastInput): Forecast {
  * a name that may be premium or whose stated price could not be used.
  */
 function buysUnpriced(domain: ListedDomain, name: string, input: ForecastInput): boolean {
-  const mayBePremium = domain.premium || domain.premiumUnstated || input.quotes?.get(name)?.premium === true;
+  const mayBePremium =
+    domain.premium ||
+    domain.premiumUnstated ||
+    input.quotes?.get(name)?.premium === true ||
+    input.premiumSaid?.has(name) === true;
   return input.policy.money.unpriced === 'renew' && !mayBePremium && !input.unusable?.has(name);
 }

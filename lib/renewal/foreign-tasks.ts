@@ -69,8 +69,8 @@ export function finishedTaskMark(taskNo: string): string {
 
 /**
  * Whether a rowless entry of our task, first found finished at `seenMs`, is still waited for at `nowMs` (its new
- * expiry may yet show): less than JUST_RENEWED_MS since that sight, and the wait ends before the moment a person must
- * act by (dates.ts actByMsOf). Otherwise a person is told to look and act: a wait past that moment let a domain that
+ * expiry may yet show): less than JUST_RENEWED_MS since that sight, and the wait ends a day (one stuck line) before the
+ * moment a person must act by (dates.ts actByMsOf). Otherwise a person is told to look and act: a wait past that moment let a domain that
  * was not renewed lapse told only "wait" (the review of the wait). Epoch ms.
  */
 export function mayExpiryStillShow(
@@ -78,7 +78,11 @@ export function mayExpiryStillShow(
   seenMs: number,
   nowMs: number,
 ): boolean {
-  return nowMs - seenMs < JUST_RENEWED_MS && seenMs + JUST_RENEWED_MS < actByMsOf(entry.domain, entry.expiryMs, seenMs);
+  // A day to spare: the stuck line that carries the change comes once a day, and must come before that moment.
+  return (
+    nowMs - seenMs < JUST_RENEWED_MS &&
+    seenMs + JUST_RENEWED_MS + DAY_MS < actByMsOf(entry.domain, entry.expiryMs, seenMs)
+  );
 }
 
 /** True for a renewal order's task. */

@@ -26,6 +26,23 @@ export function noticeMark(domain: string, expiryMs: number): string {
 }
 
 /**
+ * The one-time mark of a notice that a renewal over limits.maxPricePerDomain will not be bought. Not the notice's own
+ * mark: that one starts the notice period, and a renewal told "will not be bought" whose price later came under the
+ * limit was bought with no "to be bought" line ever sent, no chance to hold it (review 2026-12-07, twenty-ninth
+ * session). It is announced afresh then, and its period starts with that line.
+ */
+export function overLimitNoticeMark(domain: string, expiryMs: number): string {
+  return `${OVER_LIMIT_NOTICE}${domain}#${expiryMs}`;
+}
+
+const OVER_LIMIT_NOTICE = 'notice-over#';
+
+/** True for an {@link overLimitNoticeMark}. */
+export function isOverLimitNoticeMark(mark: string): boolean {
+  return mark.startsWith(OVER_LIMIT_NOTICE);
+}
+
+/**
  * When the notices of these domains went out, by {@link claimKey}(domain, expiry): one BatchGet per 100 marks.
  * @returns epoch ms per renewal that has been announced
  */
@@ -97,6 +114,6 @@ export function collectUpcoming(plan: Plan): MarkedLine[] {
           : `to be bought from ${formatDateUtc(u.buyFromMs)}; to stop it: autorenew hold ${u.domain.domainName}`,
         ...(u.price ? { price: u.price } : {}),
       },
-      mark: noticeMark(u.domain.domainName, u.domain.expiresAtMs),
+      mark: (u.overLimit ? overLimitNoticeMark : noticeMark)(u.domain.domainName, u.domain.expiresAtMs),
     }));
 }

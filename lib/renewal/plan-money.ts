@@ -88,6 +88,7 @@ export function applyMoney(plan: Plan, policy: Policy, input: MoneyInput): Plan 
   let deferredTotal = zeroMoney(currency);
   let deferredCount = 0;
   let deferredForBalance = zeroMoney(currency);
+  let deferredBuyable = zeroMoney(currency);
   let earliest = Number.POSITIVE_INFINITY;
   const room =
     balance?.state === 'read'
@@ -129,6 +130,9 @@ export function applyMoney(plan: Plan, policy: Policy, input: MoneyInput): Plan 
       decisions[i] = skip(d, overBalance ? 'low-balance' : 'over-spend', priced);
       deferredCount++;
       deferredTotal = addMoney(deferredTotal, price);
+      // One that alone costs more than a run may spend is never bought by any run: no top-up buys it (the review
+      // of the shortfall's cap deferrals: TopUpNeeded fired for it every day).
+      if (maxRun === undefined || price.minor <= maxRun.minor) deferredBuyable = addMoney(deferredBuyable, price);
       if (overBalance) deferredForBalance = addMoney(deferredForBalance, price);
       earliest = Math.min(earliest, d.domain.expiresAtMs);
       continue;
@@ -182,13 +186,29 @@ export function applyMoney(plan: Plan, policy: Policy, input: MoneyInput): Plan 
     const over = maxPrice !== undefined && price.minor > maxPrice.minor;
     return { ...u, price, priceSource: priced.source, ...(over ? { overLimit: maxPrice } : {}) };
   });
+  // A due renewal whose notice says it will not be bought is skipped as over-price (a will-lapse reason), not left
+  // awaiting a notice that, over the limit, never starts (overLimitNoticeMark): its will-lapse lines come as before.
+  for (const [i, d] of decisions.entries()) {
+    const u =
+      d.reason === 'awaiting-notice'
+        ? upcoming.find((x) => x.domain.domainName === d.domain.domainName && x.overLimit)
+        : undefined;
+    if (u?.price)
+      decisions[i] = {
+        ...d,
+        reason: 'over-price',
+        price: u.price,
+        ...(u.priceSource ? { priceSource: u.priceSource } : {}),
+      };
+  }
   if (room !== null) {
     // What will be bought only: a renewal over limits.maxPricePerDomain never is.
     const announced = upcoming.reduce((sum, u) => sum + (u.overLimit ? 0 : (u.price?.minor ?? 0)), 0);
-    // Every deferral counts, for the balance or for a cap: those deferred by limits.maxSpendPerRun are bought on the
-    // next runs from the same balance (review 2026-12-07: left out, the top-up was asked for only once they came due).
+    // Every deferral a run can buy counts, for the balance or for a cap: those deferred by limits.maxSpendPerRun are
+    // bought on the next runs from the same balance (review 2026-12-07: left out, the top-up was asked for only once
+    // they came due).
     money.shortfall = {
-      minor: Math.max(0, spent.minor + deferredTotal.minor + announced - room.minor),
+      minor: Math.max(0, spent.minor + deferredBuyable.minor + announced - room.minor),
       currency,
     };
   }

@@ -4,7 +4,7 @@ import { formatDateTimeUtc } from '../notify/text/sanitize';
 import { DAY_MS, formatDateUtc, HOUR_MS } from './dates';
 import { WILL_LAPSE_SMS_DAYS } from './digest';
 import { collectMoneyNotices, deferredOutcome } from './money-notices';
-import { collectElsewhere, collectUpcoming } from './notice';
+import { collectElsewhere, collectUpcoming, isOverLimitNoticeMark } from './notice';
 import type { Plan } from './plan-types';
 import type { HeldBack } from './run-renew';
 import { collectLapseWarnings } from './will-lapse';
@@ -15,13 +15,17 @@ import { collectLapseWarnings } from './will-lapse';
  * {@link marksToRead} in one call and records the returned `marks` once the digest is out.
  */
 
-/** Every mark whose presence decides whether a line is sent again. The upcoming lines need none: the plan knows. */
+/** Every mark whose presence decides whether a line is sent again. The upcoming lines need none (the plan knows), but an over-limit one. */
 export function marksToRead(plan: Plan): string[] {
   const money = collectMoneyNotices(plan);
   return [
     ...collectLapseWarnings(plan).map((w) => w.mark),
     ...(money.mark ? [money.mark] : []),
     ...collectElsewhere(plan).map((l) => l.mark),
+    // An over-limit notice is told once; a true notice is known to the plan (its mark starts the notice period).
+    ...collectUpcoming(plan)
+      .filter((l) => isOverLimitNoticeMark(l.mark))
+      .map((l) => l.mark),
   ];
 }
 
@@ -48,7 +52,7 @@ export function selectRunLines(
   const deferred = money.mark && !sent.has(money.mark) ? money.outcomes : [];
   const warnings = collectLapseWarnings(plan).filter((w) => !sent.has(w.mark));
   const elsewhere = collectElsewhere(plan).filter((l) => !sent.has(l.mark));
-  const upcoming = collectUpcoming(plan);
+  const upcoming = collectUpcoming(plan).filter((l) => !(isOverLimitNoticeMark(l.mark) && sent.has(l.mark)));
   const own = (line: { mark: string; outcome: DomainOutcome }): LineMark => ({
     mark: line.mark,
     covers: [line.outcome],

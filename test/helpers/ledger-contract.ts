@@ -549,6 +549,35 @@ export function describeLedgerContract(name: string, backend: LedgerBackend): vo
       expect(await ledger.lastRun('renew')).toMatchObject({ runId: 'b', lastCompletedAtMs: completedAt });
     });
 
+    test('a later-started failed run landing after its twin completed keeps the completion stored (the review of it)', async () => {
+      const ledger = table.createLedger();
+      const base = { job: 'renew' as const, ok: true, summary: {} };
+      const day = 86_400_000;
+      await ledger.recordRun({
+        ...base,
+        runId: 'a',
+        startedAtMs: T0 + day,
+        finishedAtMs: T0 + day + 300_000,
+        lastCompletedAtMs: T0 + day + 300_000,
+      });
+      // B read yesterday's record before A's landed, and carries its completion.
+      await ledger.recordRun({
+        ...base,
+        runId: 'b',
+        ok: false,
+        error: 'throttled',
+        startedAtMs: T0 + day + 60_000,
+        finishedAtMs: T0 + day + 400_000,
+        lastCompletedAtMs: T0 + 10,
+      });
+      expect(await ledger.lastRun('renew')).toMatchObject({
+        runId: 'b',
+        ok: false,
+        error: 'throttled',
+        lastCompletedAtMs: T0 + day + 300_000,
+      });
+    });
+
     describe('round trips (absent optional fields stay absent)', () => {
       test('previous TaskNos survive a takeover of a FAILED claim (reconciliation must never adopt them)', async () => {
         const ledger = table.createLedger();

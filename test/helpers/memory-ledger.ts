@@ -326,9 +326,16 @@ export function createMemoryLedger(options: MemoryLedgerOptions = {}): MemoryLed
       // Refused means a newer run of the job is already recorded: keep it, raising its last completion to this run's
       // when later (as the adapter does).
       writeConditional(toRunKey(run.job, ks), String(item.writeId), (stored) => {
-        if (!stored || (stored.startedAtMs as number) <= run.startedAtMs) return item;
-        const storedCompleted = (stored.lastCompletedAtMs ?? stored.finishedAtMs) as number;
         const completed = run.lastCompletedAtMs;
+        if (!stored) return item;
+        if ((stored.startedAtMs as number) <= run.startedAtMs) {
+          // Never lowers the completion stored (a twin's, landed first).
+          const held = stored.lastCompletedAtMs as number | undefined;
+          return completed !== undefined && held !== undefined && held > completed
+            ? { ...item, lastCompletedAtMs: held }
+            : item;
+        }
+        const storedCompleted = (stored.lastCompletedAtMs ?? stored.finishedAtMs) as number;
         return completed !== undefined && completed > storedCompleted
           ? { ...stored, lastCompletedAtMs: completed }
           : undefined;

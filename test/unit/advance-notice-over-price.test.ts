@@ -41,3 +41,12 @@ describe('an announced renewal over limits.maxPricePerDomain', () => {
     expect(run.plan.money?.shortfall).toEqual({ minor: 0, currency: 'CNY' });
   });
 });
+
+test('due while over the limit: skipped as over-price, so its will-lapse lines come at 30 days as before', async () => {
+  // Due (window 30 days) and 25 days from its expiry, announced over the limit: no notice period starts.
+  const t = await given({ domains: ['a.com+25d'], policy: { ...notice, limits: { maxPricePerDomain: '50' } } });
+  const run = await executeRenew(t.deps(), { policy: t.policy, dryRun: false, runId: 'n1' });
+  expect(run.plan.decisions.map((d) => [d.domain.domainName, d.reason])).toEqual([['a.com', 'over-price']]);
+  const lapse = t.notifier.sent.flatMap((m) => m.digest?.outcomes ?? []).filter((o) => o.event === 'will-lapse');
+  expect(lapse.map((o) => o.domain)).toEqual(['a.com']);
+});
