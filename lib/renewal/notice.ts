@@ -1,10 +1,10 @@
 import type { Ledger } from '../ledger/port';
-import { formatMoney } from '../money';
+import { formatMoney, type Money } from '../money';
 import type { DomainOutcome } from '../notify/port';
 import { formatDateUtc } from '../notify/text/sanitize';
 import type { Policy } from '../policy/schema';
 import type { ListedDomain } from '../registrar/port';
-import { claimKey, type Plan } from './plan-types';
+import { claimKey, type Plan, type UpcomingRenewal } from './plan-types';
 
 /**
  * The advance notice (notify.advanceDays): a renewal is announced once per domain and expiry in an
@@ -26,21 +26,40 @@ export function noticeMark(domain: string, expiryMs: number): string {
 }
 
 /**
- * The one-time mark of a notice that a renewal over limits.maxPricePerDomain will not be bought. Not the notice's own
+ * The one-time mark of a notice that a renewal will not be bought (UpcomingRenewal.notBought). Not the notice's own
  * mark: that one starts the notice period, and a renewal told "will not be bought" whose price later came under the
  * limit was bought with no "to be bought" line ever sent, no chance to hold it (review 2026-12-07, twenty-ninth
  * session). It is announced afresh then, and its period starts with that line.
  */
-export function overLimitNoticeMark(domain: string, expiryMs: number): string {
-  return `${OVER_LIMIT_NOTICE}${domain}#${expiryMs}`;
+export function notBoughtNoticeMark(domain: string, expiryMs: number): string {
+  return `${NOT_BOUGHT_NOTICE}${domain}#${expiryMs}`;
 }
 
-const OVER_LIMIT_NOTICE = 'notice-over#';
+const NOT_BOUGHT_NOTICE = 'notice-over#';
 
-/** True for an {@link overLimitNoticeMark}. */
-export function isOverLimitNoticeMark(mark: string): boolean {
-  return mark.startsWith(OVER_LIMIT_NOTICE);
+/** True for a {@link notBoughtNoticeMark}. */
+export function isNotBoughtNoticeMark(mark: string): boolean {
+  return mark.startsWith(NOT_BOUGHT_NOTICE);
 }
+
+type NotBought = NonNullable<UpcomingRenewal['notBought']>['reason'];
+
+/** Why an announced renewal will not be bought, for its line. */
+const NOT_BOUGHT_WHY: Record<NotBought, (limit?: Money) => string> = {
+  'over-price': (limit) =>
+    `its renewal costs more than limits.maxPricePerDomain${limit ? ` (${formatMoney(limit)})` : ''}`,
+  premium: () => 'a price answer says it is a premium name, and limits.allowPremium is false',
+  unpriced: () => 'no source gives a usable price for it (money.unpriced, premium names)',
+  'price-unusable': () => 'the registrar stated a price for it that cannot be used',
+};
+
+/** What makes it bought, for its line. */
+const NOT_BOUGHT_FIX: Record<NotBought, string> = {
+  'over-price': 'raise the limit',
+  premium: 'set limits.allowPremium (and a limit that covers its price)',
+  unpriced: 'add its TLD to money.priceTable (standard names only)',
+  'price-unusable': 'look at its price in the console first',
+};
 
 /**
  * When the notices of these domains went out, by {@link claimKey}(domain, expiry): one BatchGet per 100 marks.
@@ -109,11 +128,11 @@ export function collectUpcoming(plan: Plan): MarkedLine[] {
         batchId: '-',
         oldExpiryMs: u.domain.expiresAtMs,
         years: u.years,
-        reason: u.overLimit
-          ? `its renewal costs more than limits.maxPricePerDomain (${formatMoney(u.overLimit)}): it will not be bought; raise the limit to have it bought from ${formatDateUtc(u.buyFromMs)}, or renew it by hand (a will-lapse line follows once it is due)`
+        reason: u.notBought
+          ? `${NOT_BOUGHT_WHY[u.notBought.reason](u.notBought.limit)}: it will not be bought; ${NOT_BOUGHT_FIX[u.notBought.reason]} to have it bought from ${formatDateUtc(u.buyFromMs)}, or renew it by hand (a will-lapse line follows once it is due)`
           : `to be bought from ${formatDateUtc(u.buyFromMs)}; to stop it: autorenew hold ${u.domain.domainName}`,
         ...(u.price ? { price: u.price } : {}),
       },
-      mark: (u.overLimit ? overLimitNoticeMark : noticeMark)(u.domain.domainName, u.domain.expiresAtMs),
+      mark: (u.notBought ? notBoughtNoticeMark : noticeMark)(u.domain.domainName, u.domain.expiresAtMs),
     }));
 }

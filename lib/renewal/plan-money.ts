@@ -3,7 +3,7 @@ import type { Policy } from '../policy/schema';
 import type { QuoteSource } from '../registrar/port';
 import { daysUntil } from './dates';
 import { buildBatches, countTotals } from './plan';
-import type { Decision, Plan, PlanMoney, Reason } from './plan-types';
+import type { Decision, Plan, PlanMoney, Reason, UpcomingRenewal } from './plan-types';
 
 /**
  * The money pass of the planner (docs/design.md, "Money"): pure, no clock, no I/O. It prices every renew decision,
@@ -179,31 +179,47 @@ export function applyMoney(plan: Plan, policy: Policy, input: MoneyInput): Plan 
   }
   const batches = buildBatches(decisions, policy.limits.maxBatchSize);
   // The advance notice shows what each announced renewal will cost.
-  const upcoming = plan.upcoming.map((u) => {
-    const priced = input.prices.get(u.domain.domainName);
-    if (!priced) return u;
-    const price = timesMoney(priced.perYear, u.years);
-    const over = maxPrice !== undefined && price.minor > maxPrice.minor;
-    return { ...u, price, priceSource: priced.source, ...(over ? { overLimit: maxPrice } : {}) };
+  // The per-domain rules of the loop above, for what is announced: one it will not buy is announced so (the review of
+  // the advance notice: "to be bought" for a premium or unpriced name, and topped up for).
+  const upcoming = plan.upcoming.map((u): UpcomingRenewal => {
+    const name = u.domain.domainName;
+    const priced = input.prices.get(name);
+    const price = priced ? timesMoney(priced.perYear, u.years) : undefined;
+    const withPrice = price && priced ? { ...u, price, priceSource: priced.source } : u;
+    const saidPremium = input.premium?.has(name) ?? false;
+    const mayBePremium = u.domain.premium || u.domain.premiumUnstated || saidPremium;
+    const notBought: UpcomingRenewal['notBought'] =
+      saidPremium && !policy.limits.allowPremium
+        ? { reason: 'premium' }
+        : !price
+          ? input.suspect?.has(name)
+            ? { reason: 'price-unusable' }
+            : policy.money.unpriced === 'skip' || mayBePremium
+              ? { reason: 'unpriced' }
+              : undefined
+          : maxPrice !== undefined && price.minor > maxPrice.minor
+            ? { reason: 'over-price', limit: maxPrice }
+            : undefined;
+    return notBought ? { ...withPrice, notBought } : withPrice;
   });
-  // A due renewal whose notice says it will not be bought is skipped as over-price (a will-lapse reason), not left
-  // awaiting a notice that, over the limit, never starts (overLimitNoticeMark): its will-lapse lines come as before.
+  // A due renewal whose notice says it will not be bought is skipped for that reason (a will-lapse one), not left
+  // awaiting a notice that never starts (notBoughtNoticeMark): its will-lapse lines come as before.
   for (const [i, d] of decisions.entries()) {
     const u =
       d.reason === 'awaiting-notice'
-        ? upcoming.find((x) => x.domain.domainName === d.domain.domainName && x.overLimit)
+        ? upcoming.find((x) => x.domain.domainName === d.domain.domainName && x.notBought)
         : undefined;
-    if (u?.price)
+    if (u?.notBought)
       decisions[i] = {
         ...d,
-        reason: 'over-price',
-        price: u.price,
+        reason: u.notBought.reason,
+        ...(u.price ? { price: u.price } : {}),
         ...(u.priceSource ? { priceSource: u.priceSource } : {}),
       };
   }
   if (room !== null) {
-    // What will be bought only: a renewal over limits.maxPricePerDomain never is.
-    const announced = upcoming.reduce((sum, u) => sum + (u.overLimit ? 0 : (u.price?.minor ?? 0)), 0);
+    // What will be bought only.
+    const announced = upcoming.reduce((sum, u) => sum + (u.notBought ? 0 : (u.price?.minor ?? 0)), 0);
     // Every deferral a run can buy counts, for the balance or for a cap: those deferred by limits.maxSpendPerRun are
     // bought on the next runs from the same balance (review 2026-12-07: left out, the top-up was asked for only once
     // they came due).

@@ -127,10 +127,12 @@ export interface UpcomingRenewal {
   price?: Money;
   priceSource?: QuoteSource;
   /**
-   * limits.maxPricePerDomain when `price` is over it: the planner will not buy it (`over-price`), so it is announced
-   * as not to be bought and left out of the shortfall (review 2026-12-07: announced "to be bought", and topped up for).
+   * Why the money pass will not buy it once due, as it decides a due renewal (plan-money.ts): over
+   * limits.maxPricePerDomain (`limit`), called premium by a price answer without limits.allowPremium, no usable price.
+   * It is announced as not to be bought and left out of the shortfall (review 2026-12-07: announced "to be bought",
+   * and topped up for).
    */
-  overLimit?: Money;
+  notBought?: { reason: 'over-price' | 'premium' | 'unpriced' | 'price-unusable'; limit?: Money };
 }
 
 /** The money side of a plan: prices, balance and what was deferred for money. All amounts in one currency. */

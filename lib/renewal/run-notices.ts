@@ -4,7 +4,7 @@ import { formatDateTimeUtc } from '../notify/text/sanitize';
 import { DAY_MS, formatDateUtc, HOUR_MS } from './dates';
 import { WILL_LAPSE_SMS_DAYS } from './digest';
 import { collectMoneyNotices, deferredOutcome } from './money-notices';
-import { collectElsewhere, collectUpcoming, isOverLimitNoticeMark } from './notice';
+import { collectElsewhere, collectUpcoming, isNotBoughtNoticeMark } from './notice';
 import type { Plan } from './plan-types';
 import type { HeldBack } from './run-renew';
 import { collectLapseWarnings } from './will-lapse';
@@ -24,7 +24,7 @@ export function marksToRead(plan: Plan): string[] {
     ...collectElsewhere(plan).map((l) => l.mark),
     // An over-limit notice is told once; a true notice is known to the plan (its mark starts the notice period).
     ...collectUpcoming(plan)
-      .filter((l) => isOverLimitNoticeMark(l.mark))
+      .filter((l) => isNotBoughtNoticeMark(l.mark))
       .map((l) => l.mark),
   ];
 }
@@ -52,7 +52,7 @@ export function selectRunLines(
   const deferred = money.mark && !sent.has(money.mark) ? money.outcomes : [];
   const warnings = collectLapseWarnings(plan).filter((w) => !sent.has(w.mark));
   const elsewhere = collectElsewhere(plan).filter((l) => !sent.has(l.mark));
-  const upcoming = collectUpcoming(plan).filter((l) => !(isOverLimitNoticeMark(l.mark) && sent.has(l.mark)));
+  const upcoming = collectUpcoming(plan).filter((l) => !(isNotBoughtNoticeMark(l.mark) && sent.has(l.mark)));
   const own = (line: { mark: string; outcome: DomainOutcome }): LineMark => ({
     mark: line.mark,
     covers: [line.outcome],
