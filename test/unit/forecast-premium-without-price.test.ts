@@ -29,20 +29,28 @@ async function forecastOf(t: Given, registrar: Registrar) {
 }
 
 test.each([
-  [false, 'premium'],
-  [true, 'unpriced'],
-] as const)('allowPremium %s: the forecast skips it as %s, as the renew job does', async (allowPremium, reason) => {
-  // The table prices a .com: a standard name's price, not a premium one's.
-  const t = await given({
-    domains: ['a.com+10d'],
-    policy: { limits: { allowPremium }, money: { currency: 'CNY', priceTable: { com: '69.00' } } },
-  });
-  const registrar = premiumWithoutPrice(t);
-  const f = await forecastOf(t, registrar);
-  const run = await t.renew({ deps: { registrar } });
-  expect(run.plan.decisions.map((d) => [d.domain.domainName, d.reason])).toEqual([['a.com', reason]]);
-  expect(t.registrar.submissions()).toEqual([]);
-  expect(f.renewals.map((r) => r.domain)).toEqual([]);
-  expect(f.skipped.map((s) => [s.domain, s.reason])).toEqual([['a.com', reason]]);
-  expect(f.total.minor).toBe(0);
-});
+  [false, 'skip', 'premium'],
+  [true, 'skip', 'unpriced'],
+  // The review of the fix: under money.unpriced "renew" the forecast bought it at maxPricePerDomain (buysUnpriced).
+  [true, 'renew', 'unpriced'],
+] as const)(
+  'allowPremium %s, money.unpriced %s: the forecast skips it as %s, as the renew job does',
+  async (allowPremium, unpriced, reason) => {
+    // The table prices a .com: a standard name's price, not a premium one's.
+    const t = await given({
+      domains: ['a.com+10d'],
+      policy: {
+        limits: { allowPremium, maxPricePerDomain: '500' },
+        money: { currency: 'CNY', unpriced, priceTable: { com: '69.00' } },
+      },
+    });
+    const registrar = premiumWithoutPrice(t);
+    const f = await forecastOf(t, registrar);
+    const run = await t.renew({ deps: { registrar } });
+    expect(run.plan.decisions.map((d) => [d.domain.domainName, d.reason])).toEqual([['a.com', reason]]);
+    expect(t.registrar.submissions()).toEqual([]);
+    expect(f.renewals.map((r) => r.domain)).toEqual([]);
+    expect(f.skipped.map((s) => [s.domain, s.reason])).toEqual([['a.com', reason]]);
+    expect(f.total.minor).toBe(0);
+  },
+);

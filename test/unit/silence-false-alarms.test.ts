@@ -16,6 +16,9 @@ const DAY = 24 * HOUR;
  * - one failed run-record write left a completed run unrecorded (now tried twice);
  * - of two runs of one schedule, the completed one's record was refused by its twin's later-started failed record
  *   (the refused write now raises the stored record's last completion).
+ * The review of those fixes found two more: the failed twin's record landing after the completed one's erased its
+ * completion (the put no longer lowers it), and a raised record read as "failing" (a completion at or after the
+ * record's end is its last event).
  */
 function capturing(t: Given) {
   const published: { atMs: number; message: RenderedMessage }[] = [];
@@ -36,7 +39,7 @@ function capturing(t: Given) {
     }
     return published
       .slice(from)
-      .map((p) => p.message.email.match(/the renew job( has not run|'s runs have failed)[^\n]*/)?.[0])
+      .map((p) => p.message.email.match(/the renew job( has not run| has never run|'s runs have failed)[^\n]*/)?.[0])
       .filter(Boolean);
   };
   const renew = (runId: string, ledger?: Ledger) =>
@@ -124,3 +127,93 @@ test('a duplicate renew run that fails while its twin completes: no "runs have f
   // 38 h after yesterday's run, 14 h after A completed.
   expect(await checkHourly(14)).toEqual([]);
 });
+
+/** A promise to wait on and the function that settles it. */
+function gate() {
+  let open: () => void = () => {};
+  const opened = new Promise<void>((resolve) => {
+    open = resolve;
+  });
+  return { open: () => open(), opened };
+}
+
+/** A ledger whose read of check's last run (in the renew digest, before its report) waits for `held`. */
+function heldAtReport(t: Given, at: ReturnType<typeof gate>, held: ReturnType<typeof gate>): Ledger {
+  return {
+    ...t.ledger,
+    lastRun: async (job) => {
+      if (job === 'check') {
+        at.open();
+        await held.opened;
+      }
+      return t.ledger.lastRun(job);
+    },
+  };
+}
+
+test('a failed duplicate whose record lands after its twin completed does not erase that completion', async () => {
+  const t = await given({ domains: ['far.com+300d'] });
+  const { checkHourly, renew } = capturing(t);
+  await checkHourly(1);
+  await renew('r-yesterday');
+  t.advance(DAY);
+  // Run A: held in its report's reads (it had the work, it ends later).
+  const aAt = gate();
+  const aHeld = gate();
+  const a = renew('r-A', heldAtReport(t, aAt, aHeld));
+  await aAt.opened;
+  // Run B, a minute later, fails as a whole; held between its read of the last record and its put.
+  t.advance(60_000);
+  throttleListing(t);
+  const bRead = gate();
+  const bHeld = gate();
+  const ledgerB: Ledger = {
+    ...t.ledger,
+    lastRun: async (job) => {
+      const last = await t.ledger.lastRun(job);
+      if (job === 'renew') {
+        bRead.open();
+        await bHeld.opened;
+      }
+      return last;
+    },
+  };
+  const b = renew('r-B', ledgerB).catch(() => undefined);
+  await bRead.opened;
+  delete t.registrar.faults.before;
+  t.advance(4 * 60_000);
+  aHeld.open();
+  await a; // A completed and recorded
+  expect(await t.ledger.lastRun('renew')).toMatchObject({ runId: 'r-A', ok: true });
+  bHeld.open();
+  await b;
+  expect(await checkHourly(14)).toEqual([]);
+});
+
+test.each([
+  ['B failed before its plan', true],
+  ['B completed too, before A', false],
+])(
+  'a raised run record, then renew stops: check says "has not run", not "runs have failed" (%s)',
+  async (_n, bFails) => {
+    const t = await given({ domains: ['far.com+300d'] });
+    const { checkHourly, renew } = capturing(t);
+    await checkHourly(1);
+    await renew('r-yesterday');
+    t.advance(DAY);
+    const aAt = gate();
+    const aHeld = gate();
+    const a = renew('r-A', heldAtReport(t, aAt, aHeld));
+    await aAt.opened;
+    t.advance(60_000);
+    if (bFails) throttleListing(t);
+    await renew('r-B').catch(() => undefined);
+    delete t.registrar.faults.before;
+    t.advance(4 * 60_000); // A took longer: it had the work
+    aHeld.open();
+    await a;
+    expect(await t.ledger.lastRun('renew')).toMatchObject({ runId: 'r-B' });
+    // The renew schedule is disabled from here on; check runs hourly.
+    expect(await checkHourly(40)).toEqual([expect.stringMatching(/^the renew job has not run for 36 hours/)]);
+  },
+);
