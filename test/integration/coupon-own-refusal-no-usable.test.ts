@@ -31,6 +31,11 @@ test.each<readonly [string, string]>([
   // The same override sends an expired coupon's refusal to `stale-expiry` ("nothing to do: the expiry changed").
   ['English, expired', 'The coupon is past its expiration date; no coupon can be applied.'],
   ['Chinese, expired, account not charged', '代金券已过期，账户余额未扣款'],
+  // The second review: wordings next to those.
+  ['Chinese, available balance', '代金券可用余额不足，账户余额未扣款'],
+  ['English, possessive', "The voucher's balance is insufficient; your account balance was not charged."],
+  ['English, voucher expired', 'The voucher expired; your account balance was not charged.'],
+  ['Chinese, 到期', '代金券已到期，账户余额未扣款'],
 ])('a voucher refusal that also says no usable voucher is the coupon (%s): classified', (_l, reason) => {
   expect(classifyReason(reason, true)).toBe('coupon');
 });
@@ -39,6 +44,9 @@ test.each([
   ['账户余额不足，代金券余额不可用于此订单'],
   ['Insufficient account balance; the voucher cannot be applied to this order.'],
   ['余额不足，未使用优惠券'],
+  // The second review: the account short, the voucher invalid and not used (a top-up buys it).
+  ['账户余额不足（代金券已失效，未使用）'],
+  ['Insufficient account balance. The voucher is invalid for this order and was not applied.'],
 ])('the account balance short beside a voucher that does not apply stays the balance: %s', (reason) => {
   expect(classifyReason(reason, true)).toBe('balance');
 });

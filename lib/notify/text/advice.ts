@@ -166,7 +166,7 @@ export function classifyReason(reason: string | undefined, couponSent = false): 
   // that carried one, whatever else it says: "代金券余额不足，没有可用的代金券" and "代金券余额不足，账户余额未扣款" were
   // advised a top-up, used no attempt, and the same voucher went out daily until the domain lapsed (review 2026-12-07,
   // twenty-ninth session, twice: the "no coupon" words, then the account balance's).
-  if (couponSent && COUPON_SHORT.test(reason)) return 'coupon';
+  if (couponSent && COUPON_SHORT.test(reason) && !ACCOUNT_SHORT.test(reason)) return 'coupon';
   // Otherwise a reason saying no coupon was used is not the coupon's, even for an order that carried one (the review
   // of the `couponSent` gate: "余额不足，未使用优惠券" used attempts until the domain lapsed after the top-up).
   const coupon = couponSent && !NO_COUPON_USED.test(reason);
@@ -178,7 +178,15 @@ export function classifyReason(reason: string | undefined, couponSent = false): 
  * balance is short" beside a coupon that cannot be used: "账户余额不足，代金券余额不可用于此订单" stays the balance's).
  */
 const COUPON_SHORT =
-  /(代金券|优惠券)(的)?(余额)?(不足|已过期|已失效|过期|失效)|(coupon|voucher)[\s_-]+balance[\s_-]+(is[\s_-]+)?(insufficient|not[\s_-]+enough|too[\s_-]+low)|insufficient[\s_-]+(coupon|voucher)[\s_-]+balance|(coupon|voucher)[\s_-]+(has[\s_-]+(insufficient|expired)|is[\s_-]+(past|expired|invalid|insufficient))/i;
+  /(代金券|优惠券)(的)?(可用)?(余额)?(不足|已过期|已失效|已到期|过期|失效|到期)|(coupon|voucher)('s)?[\s_-]+(available[\s_-]+)?balance[\s_-]+(is[\s_-]+)?(insufficient|not[\s_-]+enough|too[\s_-]+low)|insufficient[\s_-]+(coupon|voucher)[\s_-]+balance|(coupon|voucher)[\s_-]+(has[\s_-]+(insufficient|expired)|is[\s_-]+(past|expired|invalid|insufficient)|expired)/i;
+
+/**
+ * A reason that says the account's own balance is short: the account's, though it also says the coupon expired or was
+ * not used (the review of COUPON_SHORT: "账户余额不足（代金券已失效，未使用）" read as the coupon's used attempts, and after
+ * the top-up no retry was left).
+ */
+const ACCOUNT_SHORT =
+  /账户(可用)?余额不足|(insufficient|not[\s_-]+enough)[\s_-]+(account|cash)[\s_-]+balance|(account|cash)[\s_-]+balance[\s_-]+(is[\s_-]+)?(insufficient|not[\s_-]+enough|too[\s_-]+low)/i;
 
 /** A reason that says the order used no coupon or voucher. */
 const NO_COUPON_USED = /未使用(优惠券|代金券)|没有(可用的?)?(优惠券|代金券)|no[\s_-]+(coupon|voucher)/i;
