@@ -12,6 +12,7 @@ import { actByMsOf, formatDateUtc, HOUR_MS } from './dates';
 import type { JobDeps } from './deps';
 import {
   FINISHED_WITHOUT_ROW,
+  FINISHED_WITHOUT_ROW_BY_HAND,
   FINISHED_WITHOUT_ROW_RECENTLY,
   hasHeldFailureNote,
   hasNote,
@@ -175,7 +176,7 @@ export async function runCheck(
   // past notify.stuckAfterHours: a fresh task whose rows simply lag costs no look-up per domain every hour.
   const lookUpUnlisted = (batch: Batch, details: ReadonlyMap<string, TaskDetail>) =>
     (details.size > 0 && [...details.values()].every((d) => d.state === 'success' || d.state === 'failure')) ||
-    deps.clock.now() - (batch.submitStartedAtMs ?? batch.createdAtMs) >= policy.notify.stuckAfterHours * HOUR_MS;
+    deps.clock.now() - (batch.submitStartedAtMs ?? batch.createdAtMs) >= computeStuckAfterMs(policy, batch);
   const succeeded = progress.flatMap(({ batch, details }) => {
     if (!details) return [];
     const unlisted = lookUpUnlisted(batch, details);
@@ -524,7 +525,7 @@ async function readWhetherTaskMayRun(
     !states.includes('executing');
   if (!decides) return false;
   const sinceMs = batch.submitStartedAtMs ?? batch.createdAtMs;
-  if (states.includes(undefined) && deps.clock.now() - sinceMs < policy.notify.stuckAfterHours * HOUR_MS) return true;
+  if (states.includes(undefined) && deps.clock.now() - sinceMs < computeStuckAfterMs(policy, batch)) return true;
   try {
     // Made even when short of time (a starved failure must be recorded some day), but never past the deadline.
     return (
@@ -734,11 +735,16 @@ async function recordResults(
   const taskNo = batch.taskNo ?? '';
   const entries: BatchEntry[] = [];
   let noted = false;
+  let toAct = false;
   // A note this look contradicts: the failed row runs again (or is gone), the domain was found after all or its row
   // runs (the "not in this account" note sends a person to close the batch: review 2026-12-04).
   const isStale = (entry: BatchEntry): boolean => {
     if (hasHeldFailureNote(entry)) return true;
-    if (hasNote(entry, FINISHED_WITHOUT_ROW) || hasNote(entry, FINISHED_WITHOUT_ROW_RECENTLY))
+    if (
+      hasNote(entry, FINISHED_WITHOUT_ROW) ||
+      hasNote(entry, FINISHED_WITHOUT_ROW_RECENTLY) ||
+      hasNote(entry, FINISHED_WITHOUT_ROW_BY_HAND)
+    )
       return details.has(entry.domain) || task.unknownRows.has(entry.domain);
     if (hasUnknownRowNote(entry)) return !task.unknownRows.has(entry.domain);
     const state = details.get(entry.domain)?.state;
@@ -757,6 +763,9 @@ async function recordResults(
     }
     if (finding === undefined || hasNote(entry, finding)) return entry;
     noted = true;
+    // Told to act: a stuck line goes out now, not with the next daily one, which may come after the act-by moment
+    // (the third review: the change came a day late).
+    if (finding === FINISHED_WITHOUT_ROW || finding === FINISHED_WITHOUT_ROW_BY_HAND) toAct = true;
     return { ...entry, message: finding };
   };
   /** A settled entry drops the note it had while open. */
@@ -799,8 +808,19 @@ async function recordResults(
       }
       if (verdict === 'unchanged' && (task.taskFinished || hasNote(entry, FINISHED_WITHOUT_ROW_RECENTLY))) {
         const nowMs = deps.clock.now();
-        const wait = mayExpiryStillShow(entry, task.finishedSeenAtMs ?? nowMs, nowMs);
-        entries.push(pending(entry, wait ? FINISHED_WITHOUT_ROW_RECENTLY : FINISHED_WITHOUT_ROW));
+        const seenMs = task.finishedSeenAtMs ?? nowMs;
+        const wait = mayExpiryStillShow(entry, seenMs, nowMs);
+        // A batch-mate still waited for keeps the batch from being closed (close-batch refuses it): the close this
+        // note would advise is refused until after this one lapses, so it says to renew by hand (the third review).
+        const mateWaits = batch.entries.some(
+          (o) => o !== entry && !o.outcome && !details.has(o.domain) && mayExpiryStillShow(o, seenMs, nowMs),
+        );
+        entries.push(
+          pending(
+            entry,
+            wait ? FINISHED_WITHOUT_ROW_RECENTLY : mateWaits ? FINISHED_WITHOUT_ROW_BY_HAND : FINISHED_WITHOUT_ROW,
+          ),
+        );
         continue;
       }
     }
@@ -851,7 +871,12 @@ async function recordResults(
   let current = moved.length > 0 ? await recordMoved(deps, batch, moved) : batch;
   if (renewed.size === 0 && failed.size === 0) {
     if (!noted) return current;
-    return deps.ledger.saveBatch({ ...current, entries, updatedAtMs: deps.clock.now() });
+    return deps.ledger.saveBatch({
+      ...current,
+      entries,
+      updatedAtMs: deps.clock.now(),
+      ...(toAct ? { stuckNotifiedAtMs: 0 } : {}),
+    });
   }
 
   const now = deps.clock.now();
@@ -898,6 +923,7 @@ async function recordResults(
     ...current,
     entries,
     updatedAtMs: now,
+    ...(toAct ? { stuckNotifiedAtMs: 0 } : {}),
     ...(final ? { pendingNotices: [...current.pendingNotices, 'final' as const] } : {}),
     ...(done ? { status: 'CLOSED' as const, closedAtMs: now } : {}),
   });

@@ -31,6 +31,14 @@ export const FINISHED_WITHOUT_ROW_RECENTLY =
   'wait: its task finished without a row for it and the expiry has not moved yet; a new expiry can show up to 2 days after its task ran, so wait (buying it now or closing the batch may pay for it twice); check says when nothing more can show it was bought';
 
 /**
+ * {@link FINISHED_WITHOUT_ROW} for an entry whose batch-mate is still waited for ({@link FINISHED_WITHOUT_ROW_RECENTLY}):
+ * close-batch refuses the batch until that wait ends, after this one lapses, so it says to renew by hand, not to close
+ * (review 2026-12-07, twenty-ninth session, third round).
+ */
+export const FINISHED_WITHOUT_ROW_BY_HAND =
+  'renew it by hand: its task finished without a row for it and the expiry has not moved (nothing shows it was bought), and its batch cannot be closed yet (a batch-mate may still show a renewal); look in the console first, and renew it by hand if it still shows the old expiry and no renewal in its task list';
+
+/**
  * The task's row for the domain has a TaskStatusCode nobody documented: it may still run (close-batch holds it), so a
  * person must look, not renew by hand (review 2026-12-07).
  */

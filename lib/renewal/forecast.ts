@@ -71,7 +71,8 @@ export type ForecastSkipReason =
   | 'held'
   // What the renew job's money pass refuses per domain (plan-money.ts): not bought, so not in the totals.
   | 'unpriced'
-  | 'over-price';
+  | 'over-price'
+  | 'over-cap';
 
 export interface ForecastMonth {
   /** `YYYY-MM` (UTC). */
@@ -200,6 +201,8 @@ export function forecastRenewals(input: ForecastInput): Forecast {
       // The money pass's per-domain rules (plan-money.ts): unpriced "renew" counts at maxPricePerDomain, a price
       // above it is never bought (review 2026-12-07: the forecast listed and totalled both as the job's purchases).
       const maxPrice = policyAmount(policy, policy.limits.maxPricePerDomain, 'limits.maxPricePerDomain');
+      const maxRun = policyAmount(policy, policy.limits.maxSpendPerRun, 'limits.maxSpendPerRun');
+      const maxMonth = policyAmount(policy, policy.limits.maxSpendPerMonth, 'limits.maxSpendPerMonth');
       let exp = expiry;
       const hold = holds.get(name);
       for (let cycle = 0; ; cycle++) {
@@ -223,6 +226,11 @@ export function forecastRenewals(input: ForecastInput): Forecast {
         const cost = 'perYear' in price ? timesMoney(price.perYear, years) : undefined;
         if (cost && maxPrice && cost.minor > maxPrice.minor) {
           skipped.push({ domain: name, expiresAtMs: exp, reason: 'over-price' });
+          break;
+        }
+        // Alone over a spending cap: no run buys it (plan-money.ts `over-cap`).
+        if (cost && [maxRun, maxMonth].some((c) => c !== undefined && cost.minor > c.minor)) {
+          skipped.push({ domain: name, expiresAtMs: exp, reason: 'over-cap' });
           break;
         }
         renewals.push({

@@ -19,6 +19,7 @@ export const MONEY_REASONS: readonly Reason[] = [
   'unpriced',
   'price-unusable',
   'over-price',
+  'over-cap',
 ];
 
 /** `3 domains (1,194.00 CNY) deferred: top up 395.00 CNY before 2026-12-05`, or undefined when nothing is deferred. */

@@ -48,6 +48,8 @@ type NotBought = NonNullable<UpcomingRenewal['notBought']>['reason'];
 const NOT_BOUGHT_WHY: Record<NotBought, (limit?: Money) => string> = {
   'over-price': (limit) =>
     `its renewal costs more than limits.maxPricePerDomain${limit ? ` (${formatMoney(limit)})` : ''}`,
+  'over-cap': (limit) =>
+    `its renewal alone costs more than a spending cap (limits.maxSpendPerRun or maxSpendPerMonth${limit ? `, ${formatMoney(limit)}` : ''})`,
   premium: () => 'a price answer says it is a premium name, and limits.allowPremium is false',
   unpriced: () => 'no source gives a usable price for it (money.unpriced, premium names)',
   'price-unusable': () => 'the registrar stated a price for it that cannot be used',
@@ -56,6 +58,7 @@ const NOT_BOUGHT_WHY: Record<NotBought, (limit?: Money) => string> = {
 /** What makes it bought, for its line. */
 const NOT_BOUGHT_FIX: Record<NotBought, string> = {
   'over-price': 'raise the limit',
+  'over-cap': 'raise the cap',
   premium: 'set limits.allowPremium (and a limit that covers its price)',
   unpriced: 'add its TLD to money.priceTable (standard names only)',
   'price-unusable': 'look at its price in the console first',

@@ -59,6 +59,9 @@ export function applyMoney(plan: Plan, policy: Policy, input: MoneyInput): Plan 
   const currency = policy.money.currency;
   const maxPrice = policyAmount(policy, policy.limits.maxPricePerDomain, 'limits.maxPricePerDomain');
   const maxRun = policyAmount(policy, policy.limits.maxSpendPerRun, 'limits.maxSpendPerRun');
+  const maxMonth = policyAmount(policy, policy.limits.maxSpendPerMonth, 'limits.maxSpendPerMonth');
+  /** The spending cap `price` alone is over (no run buys it: the review of the shortfall's cap deferrals). */
+  const capOver = (price: Money) => [maxRun, maxMonth].find((c) => c !== undefined && price.minor > c.minor);
   const reserve = policyAmount(policy, policy.limits.minBalanceAfter, 'limits.minBalanceAfter') ?? zeroMoney(currency);
   const balance = input.balance;
   const stopForBalance = balance?.state === 'unreadable' && policy.money.balanceUnreadable === 'stop';
@@ -123,6 +126,11 @@ export function applyMoney(plan: Plan, policy: Policy, input: MoneyInput): Plan 
       decisions[i] = skip(d, 'over-price', priced);
       continue;
     }
+    // Never deferred for spend or balance (nor topped up for): no run or month can buy it.
+    if (capOver(price)) {
+      decisions[i] = skip(d, 'over-cap', priced);
+      continue;
+    }
     const after = spent.minor + price.minor;
     const overRun = maxRun !== undefined && after > maxRun.minor;
     const overBalance = room !== null && after > room.minor;
@@ -130,9 +138,7 @@ export function applyMoney(plan: Plan, policy: Policy, input: MoneyInput): Plan 
       decisions[i] = skip(d, overBalance ? 'low-balance' : 'over-spend', priced);
       deferredCount++;
       deferredTotal = addMoney(deferredTotal, price);
-      // One that alone costs more than a run may spend is never bought by any run: no top-up buys it (the review
-      // of the shortfall's cap deferrals: TopUpNeeded fired for it every day).
-      if (maxRun === undefined || price.minor <= maxRun.minor) deferredBuyable = addMoney(deferredBuyable, price);
+      deferredBuyable = addMoney(deferredBuyable, price);
       if (overBalance) deferredForBalance = addMoney(deferredForBalance, price);
       earliest = Math.min(earliest, d.domain.expiresAtMs);
       continue;
@@ -199,7 +205,9 @@ export function applyMoney(plan: Plan, policy: Policy, input: MoneyInput): Plan 
               : undefined
           : maxPrice !== undefined && price.minor > maxPrice.minor
             ? { reason: 'over-price', limit: maxPrice }
-            : undefined;
+            : capOver(price)
+              ? { reason: 'over-cap', limit: capOver(price) as Money }
+              : undefined;
     return notBought ? { ...withPrice, notBought } : withPrice;
   });
   // A due renewal whose notice says it will not be bought is skipped for that reason (a will-lapse one), not left

@@ -44,6 +44,8 @@ export const REASONS = {
   'price-unusable':
     'the registrar stated a price that cannot be used (priced twice, differently, or an amount that does not read); money.priceTable is not used for it: compare with the renewal price in the console and renew by hand',
   'over-price': 'its renewal costs more than limits.maxPricePerDomain',
+  'over-cap':
+    'its renewal alone costs more than a spending cap (limits.maxSpendPerRun or limits.maxSpendPerMonth): no run can buy it; raise the cap or renew it by hand',
   'over-spend': 'over limits.maxSpendPerRun (one run, and one UTC day across runs); deferred to a later run or day',
   'low-balance': 'the balance (less limits.minBalanceAfter) does not cover it; deferred until topped up',
   'balance-unknown': 'the balance could not be read and money.balanceUnreadable is "stop"',
@@ -128,11 +130,12 @@ export interface UpcomingRenewal {
   priceSource?: QuoteSource;
   /**
    * Why the money pass will not buy it once due, as it decides a due renewal (plan-money.ts): over
-   * limits.maxPricePerDomain (`limit`), called premium by a price answer without limits.allowPremium, no usable price.
+   * limits.maxPricePerDomain or alone over a spending cap (`limit`), called premium by a price answer without
+   * limits.allowPremium, no usable price.
    * It is announced as not to be bought and left out of the shortfall (review 2026-12-07: announced "to be bought",
    * and topped up for).
    */
-  notBought?: { reason: 'over-price' | 'premium' | 'unpriced' | 'price-unusable'; limit?: Money };
+  notBought?: { reason: 'over-price' | 'over-cap' | 'premium' | 'unpriced' | 'price-unusable'; limit?: Money };
 }
 
 /** The money side of a plan: prices, balance and what was deferred for money. All amounts in one currency. */

@@ -19,7 +19,7 @@ test('a renewal that alone costs more than maxSpendPerRun, never bought, asks fo
   });
   const due = await t.renew();
   expect(due.plan.decisions.map((d) => [d.domain.domainName, d.reason])).toEqual([
-    ['a.com', 'over-spend'],
+    ['a.com', 'over-cap'],
     ['b.com', 'not-due'],
   ]);
   expect(due.plan.upcoming.map((u) => [u.domain.domainName, u.price?.minor])).toEqual([['b.com', 6900]]);
@@ -27,7 +27,7 @@ test('a renewal that alone costs more than maxSpendPerRun, never bought, asks fo
   t.billing!.cash = { minor: 100_000, currency: 'CNY' };
   t.advance('1d');
   const later = await t.renew();
-  expect(later.plan.decisions.find((d) => d.domain.domainName === 'a.com')?.reason).toBe('over-spend');
+  expect(later.plan.decisions.find((d) => d.domain.domainName === 'a.com')?.reason).toBe('over-cap');
   expect(t.registrar.submissions().filter((s) => s.domainName === 'a.com')).toEqual([]);
   // Yet the run before the top-up asked for one: 138 (a.com, never bought) + 69 (b.com) against 150.
   expect(due.plan.money?.shortfall).toEqual({ minor: 0, currency: 'CNY' });
