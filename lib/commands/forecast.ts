@@ -71,12 +71,14 @@ export const forecastCommand: Command = async (args, io) => {
     const holds = await rt.deps.ledger.listHolds();
     const input = { domains, policy: rt.policy, holds, nowMs, months };
     const draft = forecastRenewals(input);
-    // The draft has no quotes yet: the domains it skipped for price (no table price, or a table price over the cap)
+    // The draft has no quotes yet: the domains it skipped for price (no table price, or a table price over a limit)
     // are quoted too, or every domain without a table price was never quoted and the forecast showed nothing (review
     // 2026-12-07).
     const wanted = new Set([
       ...draft.renewals.map((r) => r.domain),
-      ...draft.skipped.filter((s) => s.reason === 'unpriced' || s.reason === 'over-price').map((s) => s.domain),
+      ...draft.skipped
+        .filter((s) => s.reason === 'unpriced' || s.reason === 'over-price' || s.reason === 'over-cap')
+        .map((s) => s.domain),
     ]);
     const { quotes, unusable, premiumSaid, warnings } = await fetchForecastQuotes(
       registrar,

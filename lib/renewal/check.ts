@@ -366,7 +366,7 @@ async function readBatch(
     details,
     taskMayRun,
     ...(finished ? { taskFinished: true as const } : {}),
-    ...(finished || waiting ? { finishedSeenAtMs: await readFinishedSince(deps, current.taskNo ?? '') } : {}),
+    ...(await readSeenIf(finished || waiting, deps, current.taskNo ?? '')),
     ...(unknownRows.size > 0 ? { unknownRows } : {}),
   };
 }
@@ -397,23 +397,42 @@ async function readFinishedWithoutRows(
   return (await read.catch(() => undefined)) === 'finished';
 }
 
+/** `finishedSeenAtMs` for CheckProgress, when `wanted` and read. */
+async function readSeenIf(
+  wanted: boolean,
+  deps: Pick<JobDeps, 'ledger' | 'log' | 'clock'>,
+  taskNo: string,
+): Promise<{ finishedSeenAtMs?: number }> {
+  const seen = wanted ? await readFinishedSince(deps, taskNo) : undefined;
+  return seen === undefined ? {} : { finishedSeenAtMs: seen };
+}
+
 /**
  * When check first found our task `taskNo` finished with an unsettled entry rowless (its finished-task mark, put now
- * when there is none), epoch ms. An unread or unwritten mark is now: the wait it starts is the safe side.
+ * when there is none), epoch ms. An unwritten mark is now: the wait it starts is the safe side. An unread one is
+ * undefined: an entry already told to act keeps that note (counted from now, it flipped back to "wait" and was paged
+ * "act" again at every flaky read: the fourth review).
  */
-async function readFinishedSince(deps: Pick<JobDeps, 'ledger' | 'log' | 'clock'>, taskNo: string): Promise<number> {
+async function readFinishedSince(
+  deps: Pick<JobDeps, 'ledger' | 'log' | 'clock'>,
+  taskNo: string,
+): Promise<number | undefined> {
   const mark = finishedTaskMark(taskNo);
   const nowMs = deps.clock.now();
+  let seen: number | undefined;
   try {
-    const seen = (await deps.ledger.getMarks([mark])).get(mark);
-    if (seen !== undefined) return Math.min(seen, nowMs);
-    await deps.ledger.putMarks([mark], nowMs);
+    seen = (await deps.ledger.getMarks([mark])).get(mark);
   } catch (err) {
-    deps.log.warn('could not read when the task was first seen finished; counted from now', {
+    deps.log.warn('could not read when the task was first seen finished', { taskNo, ...describeError(err) });
+    return undefined;
+  }
+  if (seen !== undefined) return Math.min(seen, nowMs);
+  await deps.ledger.putMarks([mark], nowMs).catch((err) => {
+    deps.log.warn('could not record when the task was first seen finished; counted from now', {
       taskNo,
       ...describeError(err),
     });
-  }
+  });
   return nowMs;
 }
 
@@ -765,7 +784,11 @@ async function recordResults(
     noted = true;
     // Told to act: a stuck line goes out now, not with the next daily one, which may come after the act-by moment
     // (the third review: the change came a day late).
-    if (finding === FINISHED_WITHOUT_ROW || finding === FINISHED_WITHOUT_ROW_BY_HAND) toAct = true;
+    // Once, when an entry is first told to act (not again as one act note gives way to the other).
+    const actNote = (n: string | undefined) =>
+      n !== undefined &&
+      (hasNote({ message: n }, FINISHED_WITHOUT_ROW) || hasNote({ message: n }, FINISHED_WITHOUT_ROW_BY_HAND));
+    if (actNote(finding) && !actNote(entry.message)) toAct = true;
     return { ...entry, message: finding };
   };
   /** A settled entry drops the note it had while open. */
@@ -808,6 +831,11 @@ async function recordResults(
       }
       if (verdict === 'unchanged' && (task.taskFinished || hasNote(entry, FINISHED_WITHOUT_ROW_RECENTLY))) {
         const nowMs = deps.clock.now();
+        const told = hasNote(entry, FINISHED_WITHOUT_ROW) || hasNote(entry, FINISHED_WITHOUT_ROW_BY_HAND);
+        if (task.finishedSeenAtMs === undefined && told) {
+          entries.push(pending(entry));
+          continue;
+        }
         const seenMs = task.finishedSeenAtMs ?? nowMs;
         const wait = mayExpiryStillShow(entry, seenMs, nowMs);
         // A batch-mate still waited for keeps the batch from being closed (close-batch refuses it): the close this

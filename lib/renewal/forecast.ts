@@ -228,8 +228,10 @@ export function forecastRenewals(input: ForecastInput): Forecast {
           skipped.push({ domain: name, expiresAtMs: exp, reason: 'over-price' });
           break;
         }
-        // Alone over a spending cap: no run buys it (plan-money.ts `over-cap`).
-        if (cost && [maxRun, maxMonth].some((c) => c !== undefined && cost.minor > c.minor)) {
+        // Alone over a spending cap: no run buys it (plan-money.ts `over-cap`); unpriced, as counted at
+        // maxPricePerDomain (the fourth review).
+        const counted = cost ?? maxPrice;
+        if (counted && [maxRun, maxMonth].some((c) => c !== undefined && counted.minor > c.minor)) {
           skipped.push({ domain: name, expiresAtMs: exp, reason: 'over-cap' });
           break;
         }

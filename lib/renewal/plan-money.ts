@@ -202,7 +202,10 @@ export function applyMoney(plan: Plan, policy: Policy, input: MoneyInput): Plan 
             ? { reason: 'price-unusable' }
             : policy.money.unpriced === 'skip' || mayBePremium
               ? { reason: 'unpriced' }
-              : undefined
+              : maxPrice !== undefined && capOver(maxPrice)
+                ? // Bought unpriced, it counts at maxPricePerDomain, and that alone is over a cap (the fourth review).
+                  { reason: 'over-cap', limit: capOver(maxPrice) as Money }
+                : undefined
           : maxPrice !== undefined && price.minor > maxPrice.minor
             ? { reason: 'over-price', limit: maxPrice }
             : capOver(price)
