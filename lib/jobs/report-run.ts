@@ -155,15 +155,14 @@ async function alertUndelivered(deps: JobDeps, policy: Policy, report: RunReport
     sorted.slice(0, UNDELIVERED_NAMES).map(name).join(', ') +
     (sorted.length > UNDELIVERED_NAMES ? ` and ${sorted.length - UNDELIVERED_NAMES} more` : '');
   const LOOK = 'a renewal may already be running: look in the console before renewing by hand';
-  const groups = [
+  const lapse =
     look.length === 0
       ? `will lapse (due, not being bought): ${names}`
       : !mixed
         ? `will lapse, look first: ${names} (${LOOK})`
-        : `will lapse: ${names} ("look first": ${LOOK}; "not bought": due and not being bought)`,
-  ];
+        : `will lapse: ${names} ("look first": ${LOOK}; "not bought": due and not being bought)`;
   const error = new JobFailedError(
-    `${groups.join('; ')}; the ${report.job} run's digest could not be delivered (its lines are sent again by the next run)`,
+    `${lapse}; the ${report.job} run's digest could not be delivered (its lines are sent again by the next run)`,
   );
   await notifyJobError(
     { notifier: deps.notifier, log: deps.log, now: deps.clock.now() },

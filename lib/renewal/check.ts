@@ -81,7 +81,10 @@ interface CheckProgress {
   taskMayRun?: boolean;
   /** The task list shows the task finished while an unsettled entry has no row (readFinishedWithoutRows). */
   taskFinished?: true;
-  /** With `taskFinished`: when check first found it so (its finished-task mark), epoch ms. */
+  /**
+   * With `taskFinished`, or an entry already told to wait: when check first found the task finished so (its
+   * finished-task mark), epoch ms; absent when that mark could not be read.
+   */
   finishedSeenAtMs?: number;
   /** Domains whose row has a status nobody documented, with its TaskStatusCode (read as no row in `details`). */
   unknownRows?: ReadonlyMap<string, number>;
@@ -395,6 +398,13 @@ async function readFinishedWithoutRows(
   if (outOfTime()) return false;
   const read = withinDeadline(readTaskState(deps.registrar, batch.taskNo ?? '', sinceMs), deps.remainingMs);
   return (await read.catch(() => undefined)) === 'finished';
+}
+
+/** Whether a note tells a person to act on a rowless entry of a finished task (close the batch, or renew by hand). */
+function isActNote(note: string | undefined): boolean {
+  if (note === undefined) return false;
+  const entry = { message: note };
+  return hasNote(entry, FINISHED_WITHOUT_ROW) || hasNote(entry, FINISHED_WITHOUT_ROW_BY_HAND);
 }
 
 /** `finishedSeenAtMs` for CheckProgress, when `wanted` and read. */
@@ -782,13 +792,9 @@ async function recordResults(
     }
     if (finding === undefined || hasNote(entry, finding)) return entry;
     noted = true;
-    // Told to act: a stuck line goes out now, not with the next daily one, which may come after the act-by moment
-    // (the third review: the change came a day late).
-    // Once, when an entry is first told to act (not again as one act note gives way to the other).
-    const actNote = (n: string | undefined) =>
-      n !== undefined &&
-      (hasNote({ message: n }, FINISHED_WITHOUT_ROW) || hasNote({ message: n }, FINISHED_WITHOUT_ROW_BY_HAND));
-    if (actNote(finding) && !actNote(entry.message)) toAct = true;
+    // First told to act: a stuck line goes out now, not with the next daily one, which may come after the act-by
+    // moment (the third review: the change came a day late); not again as one act note gives way to the other.
+    if (isActNote(finding) && !isActNote(entry.message)) toAct = true;
     return { ...entry, message: finding };
   };
   /** A settled entry drops the note it had while open. */
@@ -831,8 +837,7 @@ async function recordResults(
       }
       if (verdict === 'unchanged' && (task.taskFinished || hasNote(entry, FINISHED_WITHOUT_ROW_RECENTLY))) {
         const nowMs = deps.clock.now();
-        const told = hasNote(entry, FINISHED_WITHOUT_ROW) || hasNote(entry, FINISHED_WITHOUT_ROW_BY_HAND);
-        if (task.finishedSeenAtMs === undefined && told) {
+        if (task.finishedSeenAtMs === undefined && isActNote(entry.message)) {
           entries.push(pending(entry));
           continue;
         }

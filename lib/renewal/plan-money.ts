@@ -91,7 +91,6 @@ export function applyMoney(plan: Plan, policy: Policy, input: MoneyInput): Plan 
   let deferredTotal = zeroMoney(currency);
   let deferredCount = 0;
   let deferredForBalance = zeroMoney(currency);
-  let deferredBuyable = zeroMoney(currency);
   let earliest = Number.POSITIVE_INFINITY;
   const room =
     balance?.state === 'read'
@@ -138,7 +137,6 @@ export function applyMoney(plan: Plan, policy: Policy, input: MoneyInput): Plan 
       decisions[i] = skip(d, overBalance ? 'low-balance' : 'over-spend', priced);
       deferredCount++;
       deferredTotal = addMoney(deferredTotal, price);
-      deferredBuyable = addMoney(deferredBuyable, price);
       if (overBalance) deferredForBalance = addMoney(deferredForBalance, price);
       earliest = Math.min(earliest, d.domain.expiresAtMs);
       continue;
@@ -184,9 +182,9 @@ export function applyMoney(plan: Plan, policy: Policy, input: MoneyInput): Plan 
     };
   }
   const batches = buildBatches(decisions, policy.limits.maxBatchSize);
-  // The advance notice shows what each announced renewal will cost.
-  // The per-domain rules of the loop above, for what is announced: one it will not buy is announced so (the review of
-  // the advance notice: "to be bought" for a premium or unpriced name, and topped up for).
+  // The advance notice shows what each announced renewal will cost, and the per-domain rules of the loop above decide
+  // whether it will be bought: one it will not buy is announced so (the review of the advance notice: "to be bought"
+  // for a premium or unpriced name, and topped up for).
   const upcoming = plan.upcoming.map((u): UpcomingRenewal => {
     const name = u.domain.domainName;
     const priced = input.prices.get(name);
@@ -215,11 +213,9 @@ export function applyMoney(plan: Plan, policy: Policy, input: MoneyInput): Plan 
   });
   // A due renewal whose notice says it will not be bought is skipped for that reason (a will-lapse one), not left
   // awaiting a notice that never starts (notBoughtNoticeMark): its will-lapse lines come as before.
+  const notBoughtByName = new Map(upcoming.filter((u) => u.notBought).map((u) => [u.domain.domainName, u]));
   for (const [i, d] of decisions.entries()) {
-    const u =
-      d.reason === 'awaiting-notice'
-        ? upcoming.find((x) => x.domain.domainName === d.domain.domainName && x.notBought)
-        : undefined;
+    const u = d.reason === 'awaiting-notice' ? notBoughtByName.get(d.domain.domainName) : undefined;
     if (u?.notBought)
       decisions[i] = {
         ...d,
@@ -231,11 +227,11 @@ export function applyMoney(plan: Plan, policy: Policy, input: MoneyInput): Plan 
   if (room !== null) {
     // What will be bought only.
     const announced = upcoming.reduce((sum, u) => sum + (u.notBought ? 0 : (u.price?.minor ?? 0)), 0);
-    // Every deferral a run can buy counts, for the balance or for a cap: those deferred by limits.maxSpendPerRun are
-    // bought on the next runs from the same balance (review 2026-12-07: left out, the top-up was asked for only once
-    // they came due).
+    // Every deferral counts, for the balance or for a cap: those deferred by limits.maxSpendPerRun are bought on the
+    // next runs from the same balance (review 2026-12-07: left out, the top-up was asked for only once they came due);
+    // one no run can buy is `over-cap`, never deferred.
     money.shortfall = {
-      minor: Math.max(0, spent.minor + deferredBuyable.minor + announced - room.minor),
+      minor: Math.max(0, spent.minor + deferredTotal.minor + announced - room.minor),
       currency,
     };
   }
