@@ -14,15 +14,20 @@ const HOUR = 3_600_000;
  * `retry-too-late` line comes with the next daily renew run, after the domain left its window. Now the read is tried
  * twice, and when both fail the batch's notices stay pending, so the next check tells them with their retry state.
  */
+/** a.com due in 20 h with no grace taken (its last buying moment: the expiry); its one order fails. */
+async function failingOnceOnItsLastDay() {
+  const t = await given({
+    domains: ['a.com+20h'],
+    policy: { window: { daysBeforeExpiry: 2, daysAfterExpiry: 0 } },
+  });
+  let fails = 1;
+  t.registrar.faults.failDomain = () => (fails-- > 0 ? 'registry temporarily unavailable (test)' : undefined);
+  return { t, expiry: t.expiry('a.com') as number };
+}
+
 describe('a too-late failure whose claim read fails once while its digest is rendered', () => {
   test('still reaches a person as will-lapse before the last buying moment', async () => {
-    const t = await given({
-      domains: ['a.com+20h'],
-      policy: { window: { daysBeforeExpiry: 2, daysAfterExpiry: 0 } },
-    });
-    const expiry = t.expiry('a.com') as number;
-    let fails = 1;
-    t.registrar.faults.failDomain = () => (fails-- > 0 ? 'registry temporarily unavailable (test)' : undefined);
+    const { t, expiry } = await failingOnceOnItsLastDay();
 
     // One getClaims fails: the first one after check records the failure (the digest's read of the attempt counts).
     let armed = false;
@@ -78,13 +83,7 @@ describe('a too-late failure whose claim read fails once while its digest is ren
 
 describe('the attempt counts unread for a whole check run', () => {
   test('the failed line stays pending and the next check tells it with its urgent will-lapse line', async () => {
-    const t = await given({
-      domains: ['a.com+20h'],
-      policy: { window: { daysBeforeExpiry: 2, daysAfterExpiry: 0 } },
-    });
-    const expiry = t.expiry('a.com') as number;
-    let fails = 1;
-    t.registrar.faults.failDomain = () => (fails-- > 0 ? 'registry temporarily unavailable (test)' : undefined);
+    const { t, expiry } = await failingOnceOnItsLastDay();
     // Every getClaims fails from the write that makes the failure final to the end of that check run.
     let state: 'waiting' | 'failing' | 'done' = 'waiting';
     let refused = 0;

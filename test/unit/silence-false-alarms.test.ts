@@ -151,17 +151,25 @@ function heldAtReport(t: Given, at: ReturnType<typeof gate>, held: ReturnType<ty
   };
 }
 
-test('a failed duplicate whose record lands after its twin completed does not erase that completion', async () => {
+/**
+ * A renew run yesterday, then today's run A held in its report's reads (it had the work, it ends after its twin): the
+ * start of both duplicate-delivery races below.
+ */
+async function startTwinA() {
   const t = await given({ domains: ['far.com+300d'] });
   const { checkHourly, renew } = capturing(t);
   await checkHourly(1);
   await renew('r-yesterday');
   t.advance(DAY);
-  // Run A: held in its report's reads (it had the work, it ends later).
   const aAt = gate();
   const aHeld = gate();
   const a = renew('r-A', heldAtReport(t, aAt, aHeld));
   await aAt.opened;
+  return { t, checkHourly, renew, a, aHeld };
+}
+
+test('a failed duplicate whose record lands after its twin completed does not erase that completion', async () => {
+  const { t, checkHourly, renew, a, aHeld } = await startTwinA();
   // Run B, a minute later, fails as a whole; held between its read of the last record and its put.
   t.advance(60_000);
   throttleListing(t);
@@ -196,15 +204,7 @@ test.each([
 ])(
   'a raised run record, then renew stops: check says "has not run", not "runs have failed" (%s)',
   async (_n, bFails) => {
-    const t = await given({ domains: ['far.com+300d'] });
-    const { checkHourly, renew } = capturing(t);
-    await checkHourly(1);
-    await renew('r-yesterday');
-    t.advance(DAY);
-    const aAt = gate();
-    const aHeld = gate();
-    const a = renew('r-A', heldAtReport(t, aAt, aHeld));
-    await aAt.opened;
+    const { t, checkHourly, renew, a, aHeld } = await startTwinA();
     t.advance(60_000);
     if (bFails) throttleListing(t);
     await renew('r-B').catch(() => undefined);
