@@ -1,4 +1,4 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Sandbox, type SandboxFixtureDomain, startSandbox } from '../../lib/sandbox';
@@ -78,6 +78,7 @@ export async function startTwoAccounts(o: {
       process.env = saved;
       await aws.stop();
       await sandbox.close();
+      await rm(dir, { recursive: true, force: true });
     },
   };
 }

@@ -1,4 +1,4 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createDynamoLedger } from '../../lib/ledger/dynamodb';
@@ -24,6 +24,7 @@ describe('several accounts in one deployment (cn, intl, and a wrong secret)', ()
   const saved = { ...process.env };
   const logs: string[] = [];
   let logSpy: jest.SpyInstance;
+  let dir: string | undefined;
   const context = (id: string) => ({ awsRequestId: id, getRemainingTimeInMillis: () => 600_000 });
 
   const received = () => aws.received();
@@ -71,7 +72,7 @@ describe('several accounts in one deployment (cn, intl, and a wrong secret)', ()
       'autorenew/broken': JSON.stringify({ accessKeyId: 'not-a-real-key', accessKeySecret: 'wrong-secret' }),
     });
 
-    const dir = await mkdtemp(join(tmpdir(), 'accounts-'));
+    dir = await mkdtemp(join(tmpdir(), 'accounts-'));
     const cnPolicy = join(dir, 'cn.json');
     const intlPolicy = join(dir, 'intl.json');
     // cn: everything due except the old brand; intl: its own policy, in USD, 2 years for intl-due.com.
@@ -130,6 +131,7 @@ describe('several accounts in one deployment (cn, intl, and a wrong secret)', ()
     process.env = saved;
     await aws?.stop();
     await sandbox?.close();
+    if (dir) await rm(dir, { recursive: true, force: true });
   });
 
   it('renew: each good account buys what its policy says, the bad one is one alert naming it; one digest, three sections', async () => {

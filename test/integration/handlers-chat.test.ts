@@ -1,4 +1,4 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -36,6 +36,7 @@ describe('Lambda handlers with chat targets', () => {
   const saved = { ...process.env };
   const logs: string[] = [];
   let logSpy: jest.SpyInstance;
+  let dir: string | undefined;
 
   beforeAll(async () => {
     const now = Date.now();
@@ -79,7 +80,7 @@ describe('Lambda handlers with chat targets', () => {
     await sns.send(new SubscribeCommand({ TopicArn: topicArn, Protocol: 'sqs', Endpoint: Attributes?.QueueArn ?? '' }));
     sns.destroy();
 
-    const dir = await mkdtemp(join(tmpdir(), 'handlers-'));
+    dir = await mkdtemp(join(tmpdir(), 'handlers-'));
     const policyPath = join(dir, 'policy.json');
     await writeFile(
       policyPath,
@@ -114,6 +115,7 @@ describe('Lambda handlers with chat targets', () => {
     await dynamo?.stop();
     await sandbox?.close();
     for (const s of standIns.values()) await s.close();
+    if (dir) await rm(dir, { recursive: true, force: true });
   });
 
   const context = (id: string) => ({ awsRequestId: id, getRemainingTimeInMillis: () => 600_000 });

@@ -1,4 +1,4 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -32,6 +32,7 @@ describe('Lambda handlers end to end (loopback AWS stand-ins + sandbox)', () => 
   let policyPath = '';
   const logs: string[] = [];
   let logSpy: jest.SpyInstance;
+  let dir: string | undefined;
 
   beforeAll(async () => {
     const now = Date.now();
@@ -67,7 +68,7 @@ describe('Lambda handlers end to end (loopback AWS stand-ins + sandbox)', () => 
     await sns.send(new SubscribeCommand({ TopicArn: topicArn, Protocol: 'sqs', Endpoint: Attributes?.QueueArn ?? '' }));
     sns.destroy();
 
-    const dir = await mkdtemp(join(tmpdir(), 'handlers-'));
+    dir = await mkdtemp(join(tmpdir(), 'handlers-'));
     policyPath = join(dir, 'policy.json');
     await writeFile(
       policyPath,
@@ -97,6 +98,7 @@ describe('Lambda handlers end to end (loopback AWS stand-ins + sandbox)', () => 
     await sm?.stop();
     await dynamo?.stop();
     await sandbox?.close();
+    if (dir) await rm(dir, { recursive: true, force: true });
   });
 
   const context = (id: string) => ({ awsRequestId: id, getRemainingTimeInMillis: () => 600_000 });
@@ -137,8 +139,7 @@ describe('Lambda handlers end to end (loopback AWS stand-ins + sandbox)', () => 
   });
 
   it('an invalid policy stops the run before any registrar call and publishes an error notice', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'handlers-bad-'));
-    const bad = join(dir, 'policy.json');
+    const bad = join(dir ?? '', 'bad-policy.json');
     await writeFile(bad, JSON.stringify({ version: 1, defaults: { yeras: 2 } }));
     process.env.AUTORENEW_POLICY = bad;
     const before = sandbox.state().requests.total;

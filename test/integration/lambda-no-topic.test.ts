@@ -1,4 +1,4 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Sandbox, startSandbox } from '../../lib/sandbox';
@@ -22,6 +22,7 @@ describe('a deployed function without AUTORENEW_TOPIC_ARN', () => {
   const saved = { ...process.env };
   const logs: string[] = [];
   let logSpy: jest.SpyInstance;
+  let dir: string | undefined;
 
   beforeAll(async () => {
     sandbox = await startSandbox({
@@ -36,7 +37,7 @@ describe('a deployed function without AUTORENEW_TOPIC_ARN', () => {
         accessKeySecret: sandbox.accessKeySecret,
       }),
     });
-    const dir = await mkdtemp(join(tmpdir(), 'no-topic-'));
+    dir = await mkdtemp(join(tmpdir(), 'no-topic-'));
     const policy = join(dir, 'policy.json');
     await writeFile(
       policy,
@@ -64,6 +65,7 @@ describe('a deployed function without AUTORENEW_TOPIC_ARN', () => {
     process.env = saved;
     await aws?.stop();
     await sandbox?.close();
+    if (dir) await rm(dir, { recursive: true, force: true });
   });
 
   it('logs an error naming the variable, and keeps the notices pending: the check run shows them again', async () => {
