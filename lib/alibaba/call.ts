@@ -7,7 +7,7 @@ import { type AttemptFailure, classifyFailure, type FailureClass } from './class
 import { buildRegistrarError, sanitizeServerMessage } from './errors';
 import { buildCallerParams, buildCommonParams, type CallerParams, type WireParams } from './params';
 import type { RateLimiter } from './rate-limit';
-import { ShapeError } from './shapes';
+import { findTaskNo, ShapeError } from './shapes';
 import { signV1 } from './sign';
 import { exchange } from './transport';
 
@@ -109,8 +109,9 @@ export function createCaller(deps: CallerDeps): Caller {
       return { value: spec.parse(result.body), requestId: result.requestId };
     } catch (error) {
       if (!(error instanceof ShapeError)) throw error;
+      const taskNo = findTaskNo(result.body, '');
       return {
-        failure: { kind: 'invalid-body', httpStatus: result.httpStatus },
+        failure: { kind: 'invalid-body', httpStatus: result.httpStatus, ...(taskNo ? { taskNo } : {}) },
         requestId: result.requestId,
         detail: error.message,
       };
@@ -173,8 +174,10 @@ export function createCaller(deps: CallerDeps): Caller {
           ...(code ? { code } : {}),
           ...(outcome.requestId ? { requestId: outcome.requestId } : {}),
           ...(httpStatus !== undefined ? { httpStatus } : {}),
-          // The task an error answer names: the submit keeps it, so check adopts it (review 2026-12-07).
-          ...(failure.kind === 'http' && failure.taskNo !== undefined ? { taskNo: failure.taskNo } : {}),
+          // The task an error or unreadable answer names: the submit keeps it, so check adopts it (review 2026-12-07).
+          ...((failure.kind === 'http' || failure.kind === 'invalid-body') && failure.taskNo !== undefined
+            ? { taskNo: failure.taskNo }
+            : {}),
         },
         ...(outcome.serverMessage ? { serverMessage: sanitizeServerMessage(outcome.serverMessage, knownSecrets) } : {}),
         ...(outcome.detail ? { detail: outcome.detail } : {}),

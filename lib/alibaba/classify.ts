@@ -8,7 +8,7 @@ export type AttemptFailure =
   /** The registrar answered with a non-2xx status (code from the JSON body, when there was one). */
   | { kind: 'http'; httpStatus: number; code?: string; taskNo?: string }
   /** A 2xx answer whose body was not the JSON we expect (not JSON, no RequestId, wrong types). */
-  | { kind: 'invalid-body'; httpStatus: number }
+  | { kind: 'invalid-body'; httpStatus: number; taskNo?: string }
   /** Our own deadline fired (AbortSignal) while sending or waiting for the answer. */
   | { kind: 'timeout' }
   /** A socket-level failure; `networkCode` is the errno/undici code (ECONNREFUSED, ECONNRESET, ...). */

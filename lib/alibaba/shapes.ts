@@ -24,8 +24,19 @@ export interface Page<T> {
 
 // A non-number reads "expected number", a fraction "expected int"; the int check also bounds to safe integers.
 const count = withChecks(int(), min(0));
+const EPOCH_MS_MIN = Date.UTC(2000, 0, 1);
+const EPOCH_MS_MAX = Date.UTC(2200, 0, 1);
 const nonEmpty = withChecks(string(), minLength(1));
-const epochMs = int();
+// Epoch milliseconds between 2000 and 2200: a listing answering seconds, microseconds or a 0 placeholder read as
+// 1970 or the year 58000, planned as redemption or not-due, and a domain 2 days from its expiry lapsed with nobody
+// told (review 2026-12-07). Such a row now fails its page, as an unreadable expiry does.
+const epochMs = withChecks(
+  int(),
+  refine(
+    (v: number) => v >= EPOCH_MS_MIN && v < EPOCH_MS_MAX,
+    'must be epoch milliseconds between 2000 and 2200 (seconds, microseconds or 0 are not a date this tool trusts)',
+  ),
+);
 
 /** Characters no domain name has, in any form: controls, format characters, separators, whitespace. */
 const NOT_IN_NAMES = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\s]/u;
@@ -243,6 +254,22 @@ const taskNoText = (value: string | number): string => String(value).trim();
 export function readTaskNo(value: unknown): string | undefined {
   const result = safeParse(taskNoField, value);
   return result.success ? taskNoText(result.data) : undefined;
+}
+
+/** A TaskNo in a body that is not JSON (cut short): the first whole `"TaskNo": "..."` or `"TaskNo": 123,`, any case. */
+const TASK_NO_IN_TEXT = /"taskno"\s*:\s*(?:"([^"\\]{1,200})"|(\d{1,30})\s*[,}])/i;
+
+/**
+ * The TaskNo an answer names, however it is spelled: the `TaskNo` field, a key of any case (`taskNo` in older doc
+ * examples), or, in a body that is not a JSON object, the text; undefined when it names none this tool can read.
+ */
+export function findTaskNo(record: Record<string, unknown> | undefined, text: string): string | undefined {
+  if (record) {
+    const key = 'TaskNo' in record ? 'TaskNo' : Object.keys(record).find((k) => k.toLowerCase() === 'taskno');
+    return key === undefined ? undefined : readTaskNo(record[key]);
+  }
+  const m = TASK_NO_IN_TEXT.exec(text);
+  return m ? readTaskNo(m[1] ?? m[2]) : undefined;
 }
 
 const submitBody = object({ RequestId: nonEmpty, TaskNo: taskNoField });

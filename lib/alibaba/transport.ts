@@ -1,7 +1,7 @@
 import { type HttpPost, HttpTimeoutError } from '../http-post';
 import type { AttemptFailure } from './classify';
 import type { WireParams } from './params';
-import { readTaskNo } from './shapes';
+import { findTaskNo } from './shapes';
 import { canonicalizeQuery } from './sign';
 
 /** What one HTTP exchange produced, before classification. Holds no credentials. */
@@ -140,14 +140,24 @@ export async function exchange(options: ExchangeOptions): Promise<ExchangeResult
     const requestId = (record && readString(record, 'RequestId')) ?? headerRequestId;
     const withRequestId = requestId ? { requestId } : {};
     if (response.status >= 200 && response.status < 300) {
+      // An answer this tool cannot read may still name the task the paid call made: kept, so check adopts it and the
+      // batch is never released while that task can run (review 2026-12-07: a 200 answer with `taskNo`, no body
+      // RequestId or cut short lost its TaskNo, and the domain was bought again once the queued task listed late).
+      const named = findTaskNo(record, text);
+      const withTaskNo = named ? { taskNo: named } : {};
       if (!record) {
         const detail = json === undefined ? 'the body is not JSON' : 'the body is not a JSON object';
-        return { ok: false, failure: { kind: 'invalid-body', httpStatus: response.status }, detail, ...withRequestId };
+        return {
+          ok: false,
+          failure: { kind: 'invalid-body', httpStatus: response.status, ...withTaskNo },
+          detail,
+          ...withRequestId,
+        };
       }
       if (!readString(record, 'RequestId')) {
         return {
           ok: false,
-          failure: { kind: 'invalid-body', httpStatus: response.status },
+          failure: { kind: 'invalid-body', httpStatus: response.status, ...withTaskNo },
           detail: 'the body has no RequestId',
           ...withRequestId,
         };
@@ -155,7 +165,7 @@ export async function exchange(options: ExchangeOptions): Promise<ExchangeResult
       return { ok: true, httpStatus: response.status, body: record, requestId: readString(record, 'RequestId')! };
     }
     const code = record ? readString(record, 'Code') : undefined;
-    const taskNo = record ? readTaskNo(record.TaskNo) : undefined;
+    const taskNo = findTaskNo(record, text);
     const serverMessage = record ? readString(record, 'Message') : undefined;
     const retryAfterMs = options.parseRetryAfter(response.header('x-acs-retry-after'));
     return {

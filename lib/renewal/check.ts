@@ -8,7 +8,7 @@ import { isNotInAccount } from '../registrar/not-in-account';
 import type { TaskDetail } from '../registrar/port';
 import { applyToClaims, isCouponSent, isFixableByPerson, isLive, transitions } from './claims';
 import { readCurrentExpiries } from './confirm-expiry';
-import { actByMsOf, formatDateUtc, HOUR_MS } from './dates';
+import { actByMsOf, DAY_MS, formatDateUtc, HOUR_MS } from './dates';
 import type { JobDeps } from './deps';
 import {
   FINISHED_WITHOUT_ROW,
@@ -23,6 +23,7 @@ import {
   unknownRowNote,
 } from './entry-notes';
 import { finishedTaskMark, mayExpiryStillShow, ranTaskMark } from './foreign-tasks';
+import { storedLastBuyMs } from './plan';
 import { claimKey } from './plan-types';
 import {
   DEFAULT_SETTLE_RULES,
@@ -401,6 +402,18 @@ async function readFinishedWithoutRows(
 }
 
 /** Whether a note tells a person to act on a rowless entry of a finished task (close the batch, or renew by hand). */
+/**
+ * Whether an unsettled batch-mate (its row `row`, if any) makes close-batch refuse the batch (close-batch.ts
+ * refuseWhileTaskHolds): a row that renewed (check confirms it once its expiry shows), may still run or has a status
+ * nobody documented; or no row while its expiry may still show (foreign-tasks.ts mayExpiryStillShow). A failed row
+ * does not hold it, nor one whose domain is the person's to judge (not in the account). Epoch ms.
+ */
+function holdsClose(mate: BatchEntry, row: TaskDetail | undefined, seenMs: number, nowMs: number): boolean {
+  if (row === undefined) return mayExpiryStillShow(mate, seenMs, nowMs);
+  if (row.state === 'failure') return false;
+  return !(row.state === 'success' && hasNote(mate, NOT_IN_ACCOUNT));
+}
+
 function isActNote(note: string | undefined): boolean {
   if (note === undefined) return false;
   const entry = { message: note };
@@ -843,15 +856,21 @@ async function recordResults(
         }
         const seenMs = task.finishedSeenAtMs ?? nowMs;
         const wait = mayExpiryStillShow(entry, seenMs, nowMs);
-        // A batch-mate still waited for keeps the batch from being closed (close-batch refuses it): the close this
-        // note would advise is refused until after this one lapses, so it says to renew by hand (the third review).
-        const mateWaits = batch.entries.some(
-          (o) => o !== entry && !o.outcome && !details.has(o.domain) && mayExpiryStillShow(o, seenMs, nowMs),
+        // A batch-mate close-batch would refuse the batch for keeps it open past this one's act-by moment, and the
+        // renew job buys nothing after its window: the close this note would advise buys nothing in time, so it says to
+        // renew by hand (the third review; a mate's success row lagging, the window ending: thirtieth session).
+        const mateHolds = batch.entries.some(
+          (o) => o !== entry && !o.outcome && holdsClose(o, details.get(o.domain), seenMs, nowMs),
         );
+        const pastWindow = entry.lastBuyMs !== undefined && storedLastBuyMs(entry) < nowMs + DAY_MS + HOUR_MS;
         entries.push(
           pending(
             entry,
-            wait ? FINISHED_WITHOUT_ROW_RECENTLY : mateWaits ? FINISHED_WITHOUT_ROW_BY_HAND : FINISHED_WITHOUT_ROW,
+            wait
+              ? FINISHED_WITHOUT_ROW_RECENTLY
+              : mateHolds || pastWindow
+                ? FINISHED_WITHOUT_ROW_BY_HAND
+                : FINISHED_WITHOUT_ROW,
           ),
         );
         continue;

@@ -31,12 +31,15 @@ export const FINISHED_WITHOUT_ROW_RECENTLY =
   'wait: its task finished without a row for it and the expiry has not moved yet; a new expiry can show up to 2 days after its task ran, so wait (buying it now or closing the batch may pay for it twice); check says when nothing more can show it was bought';
 
 /**
- * {@link FINISHED_WITHOUT_ROW} for an entry whose batch-mate is still waited for ({@link FINISHED_WITHOUT_ROW_RECENTLY}):
- * close-batch refuses the batch until that wait ends, after this one lapses, so it says to renew by hand, not to close
- * (review 2026-12-07, twenty-ninth session, third round).
+ * {@link FINISHED_WITHOUT_ROW} when closing the batch would not have the next renew run buy it: a batch-mate still
+ * holds the batch (waited for, {@link FINISHED_WITHOUT_ROW_RECENTLY}, or its row renewed, or may still run), so
+ * close-batch refuses it until after this one lapses (review 2026-12-07, twenty-ninth session, third round; a success
+ * row lagging: thirtieth session); or the renew job's window for it (window.daysAfterExpiry) ends before its next run
+ * (closed as told, the next run skipped it past-window and it lapsed after one line: thirtieth session). So it says
+ * to renew by hand, not to close. The first NOTE_PREFIX_CHARS are those of the notes stored before.
  */
 export const FINISHED_WITHOUT_ROW_BY_HAND =
-  'renew it by hand: its task finished without a row for it and the expiry has not moved (nothing shows it was bought), and its batch cannot be closed yet (a batch-mate may still show a renewal); look in the console first, and renew it by hand if it still shows the old expiry and no renewal in its task list';
+  'renew it by hand: its task finished without a row for it and the expiry has not moved (nothing shows it was bought), and closing its batch would not have it bought in time (a batch-mate may still show a renewal, or the renew job no longer buys it); look in the console first, and renew it by hand if it still shows the old expiry and no renewal in its task list';
 
 /**
  * The task's row for the domain has a TaskStatusCode nobody documented: it may still run (close-batch holds it), so a

@@ -70,8 +70,11 @@ export function finishedTaskMark(taskNo: string): string {
 /**
  * Whether a rowless entry of our task, first found finished at `seenMs`, is still waited for at `nowMs` (its new
  * expiry may yet show): less than JUST_RENEWED_MS since that sight, and the wait ends a day (one stuck line) before the
- * moment a person must act by (dates.ts actByMsOf). Otherwise a person is told to look and act: a wait past that moment let a domain that
- * was not renewed lapse told only "wait" (the review of the wait). Epoch ms.
+ * moment a person must act by (dates.ts actByMsOf). Otherwise a person is told to look and act: a wait past that moment
+ * let a domain that was not renewed lapse told only "wait" (the review of the wait). A shorter wait when that moment
+ * is near, not none: with the act-by moment 60 h after the sight, "close the batch, or renew it by hand" went out at
+ * once, an hour after our queued task ran, and its new expiry showed 6 h later (review 2026-12-07, thirtieth
+ * session). Epoch ms.
  */
 export function mayExpiryStillShow(
   entry: { domain: string; expiryMs: number },
@@ -79,10 +82,7 @@ export function mayExpiryStillShow(
   nowMs: number,
 ): boolean {
   // A day to spare: the stuck line that carries the change comes once a day, and must come before that moment.
-  return (
-    nowMs - seenMs < JUST_RENEWED_MS &&
-    seenMs + JUST_RENEWED_MS + DAY_MS < actByMsOf(entry.domain, entry.expiryMs, seenMs)
-  );
+  return nowMs - seenMs < JUST_RENEWED_MS && nowMs + DAY_MS < actByMsOf(entry.domain, entry.expiryMs, seenMs);
 }
 
 /** True for a renewal order's task. */
