@@ -216,8 +216,13 @@ export async function listAndPlan(
     // (review 2026-12-07: a week's warning lost). The open batches are read again right before the balance: one
     // another run wrote since the listing, sent, charged and settled before the read after it, was in neither.
     buying.length > 0 || plan.upcoming.length > 0
-      ? deps.ledger.listOpenBatches().then((batches) => {
-          beforeBalance = unsettledInEither(open, batches);
+      ? deps.ledger.listOpenBatches().then(async (batches) => {
+          const unlisted = await readUnlistedBatches(
+            deps,
+            [...read.found.values(), ...known.found.values()],
+            [...open, ...batches],
+          );
+          beforeBalance = unsettledInEither(open, [...batches, ...unlisted]);
           return readBalance(deps, policy);
         })
       : Promise.resolve(undefined),
@@ -289,6 +294,24 @@ export async function listAndPlan(
     priced = price(plan, book, kept);
   }
   return priced;
+}
+
+/**
+ * The unsettled batches of live claims (another run's, read before the balance) that no open-batches read listed:
+ * that read is a query of an index, which DynamoDB brings up to date a moment after a write (never a consistent
+ * read), so an intent written just before it was missing, sent, charged and settled by the read after the balance,
+ * and its money was spent again below limits.minBalanceAfter (review 2026-12-07, thirtieth session). Read by id
+ * (consistent); none to read in a run without such claims.
+ */
+async function readUnlistedBatches(
+  deps: Pick<JobDeps, 'ledger'>,
+  claims: readonly Claim[],
+  listed: readonly Batch[],
+): Promise<Batch[]> {
+  const known = new Set(listed.map((b) => b.batchId));
+  const ids = new Set(claims.flatMap((c) => (isLive(c) && c.batchId && !known.has(c.batchId) ? [c.batchId] : [])));
+  const batches = await Promise.all([...ids].map((id) => deps.ledger.getBatch(id)));
+  return batches.filter((b): b is Batch => b !== undefined && b.status !== 'CLOSED');
 }
 
 /** Whether a balance reading is the one a money pass used (its state, and the amount spoken for). */
