@@ -109,6 +109,12 @@ export class JobFailedError extends AutorenewError {}
 /** A versioned ledger write lost to a concurrent writer: re-read and decide again. */
 export class LedgerConflictError extends LedgerError {}
 
+/**
+ * The run reached its time margin between a batch's start and its paid call (slow ledger work in between): the batch
+ * was given back unsent, and the run stops starting batches as at a batch start.
+ */
+export class TimeLimitError extends AutorenewError {}
+
 /** A deployed stage could not be read from AWS (CloudFormation, or a resource its outputs name). CLI exit code 2. */
 export class DeploymentReadError extends AutorenewError {}
 
@@ -142,5 +148,6 @@ nameErrorClasses({
   NotifyError,
   JobFailedError,
   LedgerConflictError,
+  TimeLimitError,
   DeploymentReadError,
 });

@@ -38,13 +38,29 @@ export async function executeRenew(
 ): Promise<RenewRun & { notified: boolean }> {
   const runId = options.runId ?? randomUUID();
   const startedAtMs = deps.clock.now();
+  // A guard's refusal (the saved or confirmed plan moved: nothing bought) is the command's answer to a person, who
+  // reads it on the terminal; reported as a failed run, it paged "the renew run failed ... renew it by hand" for
+  // the domains another run was buying (review 2026-12-07, thirtieth session).
+  let refused: unknown;
+  const { guard } = options;
+  const watched = guard
+    ? (plan: Plan) => {
+        try {
+          guard(plan);
+        } catch (err) {
+          refused = err;
+          throw err;
+        }
+      }
+    : undefined;
   try {
-    const run = await runRenew(deps, { ...options, runId });
+    const run = await runRenew(deps, { ...options, runId, ...(watched ? { guard: watched } : {}) });
     const report = options.dryRun ? dryRunReport(run) : await liveReport(deps, run);
     const { notified } = await reportRun(deps, options.policy, { ...report, runId, startedAtMs });
     return { ...run, notified };
   } catch (err) {
-    await reportRunFailure(deps, { job: 'renew', runId, startedAtMs, policy: options.policy }, err);
+    if (refused === undefined || err !== refused)
+      await reportRunFailure(deps, { job: 'renew', runId, startedAtMs, policy: options.policy }, err);
     throw err;
   }
 }

@@ -7,6 +7,7 @@ import type { Policy } from '../policy/schema';
 import { isNotInAccount } from '../registrar/not-in-account';
 import type { TaskDetail } from '../registrar/port';
 import { applyToClaims, isCouponSent, isFixableByPerson, isLive, transitions } from './claims';
+import { closeAgeFromMs, MIN_CLOSE_AGE_MS } from './close-batch';
 import { readCurrentExpiries } from './confirm-expiry';
 import { actByMsOf, DAY_MS, formatDateUtc, HOUR_MS } from './dates';
 import type { JobDeps } from './deps';
@@ -860,15 +861,21 @@ async function recordResults(
         // renew job buys nothing after its window: the close this note would advise buys nothing in time, so it says to
         // renew by hand (the third review; a mate's success row lagging, the window ending: thirtieth session).
         const mateHolds = batch.entries.some(
-          (o) => o !== entry && !o.outcome && holdsClose(o, details.get(o.domain), seenMs, nowMs),
+          (o) =>
+            o !== entry &&
+            !o.outcome &&
+            (task.unknownRows.has(o.domain) || holdsClose(o, details.get(o.domain), seenMs, nowMs)),
         );
         const pastWindow = entry.lastBuyMs !== undefined && storedLastBuyMs(entry) < nowMs + DAY_MS + HOUR_MS;
+        // Told to act while the batch is younger than close-batch accepts (its act-by moment within a day, so no
+        // wait): the close would be refused until after that moment (the review of 51dd34b).
+        const tooYoung = nowMs - closeAgeFromMs(batch) < MIN_CLOSE_AGE_MS;
         entries.push(
           pending(
             entry,
             wait
               ? FINISHED_WITHOUT_ROW_RECENTLY
-              : mateHolds || pastWindow
+              : mateHolds || pastWindow || tooYoung
                 ? FINISHED_WITHOUT_ROW_BY_HAND
                 : FINISHED_WITHOUT_ROW,
           ),

@@ -85,15 +85,12 @@ export async function closeBatchByHand(
   if (batch.status === 'CLOSED')
     return { batch, unsettled: [], open: false, taskCheck: !tasks ? 'skipped' : batch.taskNo ? 'read' : 'no-task' };
   const sinceMs = batch.submitStartedAtMs ?? batch.createdAtMs;
+  const ageFromMs = closeAgeFromMs(batch);
   // An intent whose submit started is an unknown submit whose UNKNOWN write failed: closed as one, once a day old
   // (review 2026-12-05, round 4: refused for good, while the stuck alert sent the person here every day). One not
   // started is the reconciler's to release; a run may be sending it right now.
   const unstarted = batch.status === 'INTENT' && batch.submitStartedAtMs === undefined;
-  // A batch the sweep re-homed starts at its claims' time, a day or more before it was made, and knows no TaskNo:
-  // its age counts from the re-homing too, as check's release does (reconcile.ts; review 2026-12-07, twenty-seventh
-  // session: closed an hour after it was made, with no task to check, while the lost batch's task still waited).
   const rehomed = (batch.repaired?.length ?? 0) > 0;
-  const ageFromMs = rehomed ? Math.max(sinceMs, batch.createdAtMs) : sinceMs;
   if (unstarted || nowMs - ageFromMs < MIN_CLOSE_AGE_MS) {
     throw new InputError(
       `batch ${batchId} is ${unstarted ? 'an intent (its order may be being sent right now)' : rehomed ? "a batch the check job re-homed less than a day ago (its claims had lost their batch, and that batch's TaskNo is not known here)" : 'less than a day old'}: the check job settles it by itself; close only a batch reported stuck for a day or more; nothing was written`,
@@ -185,6 +182,17 @@ export async function closeBatchByHand(
     pendingNotices: [...kept, 'resolved', ...(settledBefore || renewedAt.size > 0 ? ['final' as const] : [])],
   });
   return { batch: closed, unsettled, open: true, taskCheck };
+}
+
+/**
+ * From when a batch's age counts for a close (epoch ms): its submit start, else its creation. A batch the sweep
+ * re-homed starts at its claims' time, a day or more before it was made, and knows no TaskNo: its age counts from the
+ * re-homing too, as check's release does (reconcile.ts; review 2026-12-07, twenty-seventh session: closed an hour
+ * after it was made, with no task to check, while the lost batch's task still waited).
+ */
+export function closeAgeFromMs(batch: Batch): number {
+  const sinceMs = batch.submitStartedAtMs ?? batch.createdAtMs;
+  return (batch.repaired?.length ?? 0) > 0 ? Math.max(sinceMs, batch.createdAtMs) : sinceMs;
 }
 
 /**
@@ -305,7 +313,9 @@ async function refuseWhileTaskHolds(
         `batch ${batch.batchId} is not closed: its task ${taskNo} ${why} ${held.join(', ')}. Let the check job settle it; to stop a queued renewal, cancel the task in the console first, then close (--no-task-check closes without this read, when the console shows nothing will run). Nothing was written`,
       );
     }
-    if (state === 'finished') await refuseWhileExpiryMayLag(ran, batch, taskNo, unsure, rows);
+    // A cancelled task too: a cancel stops only the rows not run yet, and one run without a row may have renewed it
+    // (check says "wait" for it alike: review 2026-12-07, thirtieth session, a second purchase after such a close).
+    if (state === 'finished' || state === 'cancelled') await refuseWhileExpiryMayLag(ran, batch, taskNo, unsure, rows);
   }
   if (held.length === 0) {
     return batch.entries.filter((e) => !e.outcome && rows.get(e.domain)?.state === 'success').map((e) => e.domain);

@@ -1,4 +1,5 @@
 import { type Settled, settle } from '../concurrency';
+import { TimeLimitError } from '../errors';
 import { describeError } from '../log';
 import type { Policy } from '../policy/schema';
 import {
@@ -437,6 +438,7 @@ export async function runRenew(
       const trimmed = { ...planned, items: [...grant.kept] };
       // A count that cut this batch stops the run after it: nothing to start for the next.
       const sendOptions: SendOptions = {
+        outOfTime: () => deps.remainingMs !== undefined && deps.remainingMs() < margin,
         ...(started?.reads ? { reads: started.reads } : {}),
         ...(granted < planned.items.length && countLimited ? {} : { onSending: () => startNextEarly(index) }),
       };
@@ -446,6 +448,28 @@ export async function runRenew(
           ? await sendPrepared(deps, policy, runId, w.prepared, trimmed.items.map(toEntry), periods, sendOptions)
           : await submitBatch(deps, policy, runId, trimmed, periods, sendOptions);
       } catch (err) {
+        if (err instanceof TimeLimitError) {
+          // Given back unsent at its paid call for time: named as a time stop (not a failure), as are the batches
+          // after it, which the next turn of this loop stops before.
+          const leftOut = leftOutBefore(err);
+          const notHere = new Set([
+            ...(leftOut.heldAfterPlan ?? []),
+            ...(leftOut.takenInRun ?? []),
+            ...(leftOut.claimedByPeer ?? []),
+          ]);
+          for (const decision of trimmed.items)
+            if (!notHere.has(decision.domain.domainName)) heldBack.push({ decision, limitedBy: 'time' });
+          summary.batchesLeftForTime = work.length - index;
+          log.warn('stopping at the time limit before a paid call; the batch goes to the next run', {
+            batchesLeft: summary.batchesLeftForTime,
+            marginMs: margin,
+          });
+          for (const left of work.slice(index + 1)) {
+            for (const decision of left.planned.items) heldBack.push({ decision, limitedBy: 'time' });
+          }
+          await releaseFrom(index + 1, 'the run stopped before its time limit; the next run buys it');
+          break;
+        }
         batch = { settled: Promise.resolve(failedBatch(err, trimmed.items.length)) };
       }
       sent.push({ settled: batch.settled, planned: trimmed.items.length, items: trimmed.items });

@@ -9,6 +9,7 @@ import {
   RejectedRetryableError,
   SecretError,
   TaskNoNotRecordedError,
+  TimeLimitError,
 } from '../errors';
 import type { Batch, BatchEntry, Claim } from '../ledger/port';
 import { describeError } from '../log';
@@ -239,6 +240,11 @@ export interface SendOptions {
   reads?: SendReads;
   /** Called once the submit start is durable, right before the paid call (run-renew.ts: the next batch's work). */
   onSending?: () => void;
+  /**
+   * True once the run is past its time margin (run-renew.ts, the margin it checks at each batch start): checked
+   * again right before the submit start. Absent: the default margin (time-margin.ts createOutOfTime).
+   */
+  outOfTime?: () => boolean;
 }
 
 /**
@@ -280,7 +286,7 @@ export async function sendPrepared(
     left.takenInRun = unheld.filter((e) => !inRoom.includes(e)).map((e) => e.domain);
     const entries = await dropClaimedByPeers(deps, prepared, inRoom, periods, await reads.peers);
     left.claimedByPeer = inRoom.filter((e) => !entries.includes(e)).map((e) => e.domain);
-    return await sendEntries(deps, policy, log, prepared, entries, periods, leftOut(), options.onSending);
+    return await sendEntries(deps, policy, log, prepared, entries, periods, leftOut(), options);
   } catch (err) {
     // Ledger trouble before the paid call: the caller names the batch's domains as not sent, less these. A read
     // not used yet (the holds read failed first) is waited for: no ledger call is left in flight (never rejects).
@@ -309,7 +315,7 @@ async function sendEntries(
   entries: readonly BatchEntry[],
   periods: BudgetPeriods,
   held: LeftOut,
-  onSending?: () => void,
+  options: Pick<SendOptions, 'onSending' | 'outOfTime'>,
 ): Promise<SentBatch> {
   const { batchId } = prepared;
   if (entries.length === 0) {
@@ -321,6 +327,15 @@ async function sendEntries(
       updatedAtMs: deps.clock.now(),
     });
     return sentNow({ batchId, status: 'empty', domains: 0, ...held });
+  }
+  // The time margin again, right before the submit start: the run checked it when the batch started, but the ledger
+  // work since (the budget take, the holds and peer reads) is not in it, and on a throttled ledger it left the paid
+  // call seconds before the deadline, the TaskNo write killed with the function (review 2026-12-07, thirtieth session).
+  if ((options.outOfTime ?? createOutOfTime(deps))()) {
+    await giveUpUnsent(deps, prepared, entries, periods, 'the run reached its time limit before the paid call');
+    throw new TimeLimitError(`batch ${batchId} not sent: the run reached its time limit before the paid call`, {
+      batchId,
+    });
   }
   // Durable before the paid call: from here on the reconciler assumes the request may have reached the registrar.
   let batch: Batch;
@@ -366,7 +381,7 @@ async function sendEntries(
 
   // The caller's work for later batches: nothing it does may stop or change this batch, whose submit start is durable.
   try {
-    onSending?.();
+    options.onSending?.();
   } catch (err) {
     log.warn('work for the next batch could not be started; it is done when that batch is sent', describeError(err));
   }

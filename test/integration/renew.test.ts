@@ -160,12 +160,9 @@ describe('renew job against the sandbox and a dynalite ledger', () => {
       sandbox: { nowMs: NOW, fixture: portfolio(NOW, 10) },
       policy: { limits: { maxBatchSize: 2 } },
     });
-    let left = 200_000;
+    // Each batch "takes" 50 s: 150 s left before the first, 50 s (under the margin) after the second.
     const deps = world.deps({
-      remainingMs: () => {
-        left -= 50_000; // each batch "takes" 50 s
-        return left;
-      },
+      remainingMs: () => 150_000 - 25_000 * world.sandbox.state().submissions.length,
     });
     const run = await runRenew(deps, { policy: world.policy, dryRun: false, runId: 'tight', timeMarginMs: 60_000 });
     expect(run.summary.batches).toHaveLength(2);

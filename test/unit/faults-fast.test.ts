@@ -105,11 +105,8 @@ describe('partial faults on the fakes', () => {
 
   test('stops starting new batches when the remaining time is under the margin', async () => {
     const t = await given({ domains: Array.from({ length: 10 }, (_, i) => `d${i}.com+${i + 1}d`) });
-    let left = 200_000;
-    const remainingMs = () => {
-      left -= 50_000; // each batch "takes" 50 s
-      return left;
-    };
+    // Each batch "takes" 50 s: 150 s left before the first, 50 s (under the margin) after the second.
+    const remainingMs = () => 150_000 - 25_000 * t.registrar.submissions().length;
     const policy = { ...t.policy, limits: { ...t.policy.limits, maxBatchSize: 2 } };
     const run = await t.renew({ policy, deps: { remainingMs }, timeMarginMs: 60_000 });
     expect(run.summary.batches).toHaveLength(2);
