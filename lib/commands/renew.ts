@@ -9,6 +9,7 @@ import { executeRenew } from '../jobs';
 import { mergeAccountResults, runAccounts, throwIfAnyFailed } from '../jobs/accounts';
 import { formatCounts, RENEW_COUNTS } from '../jobs/counts';
 import { formatMoney } from '../money';
+import { policyHash } from '../policy/hash';
 import {
   checkPlanAge,
   createPlanFile,
@@ -28,7 +29,7 @@ import { type CliIO, type Command, EXIT } from './io';
 import { withProgress } from './progress';
 import { terminalDeep, terminalJson, terminalLine } from './terminal-text';
 
-export const RENEW_USAGE = `usage: autorenew renew [--dry-run] [--yes] [--plan PLAN.json [--max-age 24h]] [--no-run-check] [--policy FILE] [--at DATE] [--json] [--verbose]
+export const RENEW_USAGE = `usage: autorenew renew [--dry-run] [--yes] [--plan PLAN.json [--max-age 24h]] [--no-run-check] [--policy-differs] [--policy FILE] [--at DATE] [--json] [--verbose]
 
 Runs the renew job once: plan, claim each due domain in the ledger, submit batch renewals, record every TaskNo.
 This spends money against a real account. It asks for confirmation on a terminal unless --yes; with no terminal
@@ -40,7 +41,8 @@ policy or endpoint changed, or if the plan is older than --max-age (default 24h;
 --at is accepted only against a loopback sandbox.
 On a ledger table (AUTORENEW_TABLE) it buys only for an account with a renew run recorded there: a shell without the
 stage's AUTORENEW_ACCOUNTS reads another keyspace than the stage's runs (their claims, holds and budgets). Before the
-first renew run on a table, pass --no-run-check.
+first renew run on a table, pass --no-run-check. And only with the policy the stage's renew runs last used (the file it
+was deployed with): another is refused, buying nothing (exit 1), unless --policy-differs.
 
 examples:
   npx autorenew renew --dry-run
@@ -53,6 +55,7 @@ const FLAGS = {
   plan: { type: 'string' },
   'max-age': { type: 'string' },
   'no-run-check': { type: 'boolean' },
+  'policy-differs': { type: 'boolean' },
   ...JOB_FLAGS,
 } as const;
 
@@ -104,6 +107,8 @@ export const renewCommand: Command = async (args, io) => {
       // Every account the shell configures, not only the one --account picks (the refusal's own advice was refused).
       await refuseUnreadKeyspace(rt.jobs, rt.config.table, new Set(rt.configuredAccounts));
     }
+    if (!dryRun && rt.config.table !== undefined && !flags['policy-differs'])
+      await refuseOtherPolicy(rt.jobs, rt.config.table);
     const contextOf = (job: AccountJob) => ({ endpoint: job.config.endpoint, policy: job.policy });
     /** The plan each account's run must match before it buys (a saved or a confirmed one), by account label. */
     const plans = new Map<string, PlanFile>();
@@ -253,6 +258,23 @@ async function refuseUnreadKeyspace(
     throw new InputError(
       `no renew run is recorded for account ${job.label} in ${table}: this run would not see what the stage's renew runs claimed, hold or spent, and could buy the same renewal again. If the stage serves several accounts (its Accounts output), set AUTORENEW_ACCOUNTS as deployed and pass --account NAME; before the first renew run on this table, pass --no-run-check; nothing was bought`,
       { path: '--account' },
+    );
+  }
+}
+
+/**
+ * Refuses a buying run on a ledger table with another policy than the one the stage's last renew run of the account
+ * used (RunRecord.policyHash, written by the Lambda's runs): a laptop's policy file bought a renewal the deployed
+ * policy lets lapse, and with its own caps, years and notice days (review 2026-12-07, thirtieth session). Before
+ * anything is listed or bought. A record without a hash (a CLI run's, an older one) says nothing.
+ */
+async function refuseOtherPolicy(jobs: readonly AccountJob[], table: string): Promise<void> {
+  for (const job of jobs) {
+    const stage = (await job.deps.ledger.lastRun('renew'))?.policyHash;
+    if (stage === undefined || stage === policyHash(job.policy)) continue;
+    throw new InputError(
+      `the policy ${job.config.policyPath} is not the one the stage's renew runs on ${table} last used for account ${job.label}: this run would buy by rules, limits and years the stage does not run. Pass the policy file the stage was deployed with (--policy FILE), or --policy-differs to buy by this one; nothing was bought`,
+      { path: '--policy' },
     );
   }
 }

@@ -11,6 +11,7 @@ import type { Ledger } from '../ledger/port';
 import { createLogger, type Logger } from '../log';
 import { createSecretsManagerTargetCredentials } from '../notify/chat/credentials';
 import type { Notifier } from '../notify/port';
+import { policyHash } from '../policy/hash';
 import { loadPolicyFile } from '../policy/load';
 import type { Policy } from '../policy/schema';
 import type { CredentialsProvider } from '../registrar/port';
@@ -164,6 +165,7 @@ export async function prepareLambdaJob(
         : withDeploymentAccounts(
             ledgerFor(table, account),
             config.accounts.map((a) => a.name),
+            policyHashOf(config, policies, account),
           ),
     primary,
     clock: systemClock,
@@ -185,6 +187,17 @@ export async function prepareLambdaJob(
     ...(context ? { remainingMs: () => context.getRemainingTimeInMillis() } : {}),
   });
   return { jobs, room, dryRun: config.dryRun || asked.dryRun, runId, log };
+}
+
+/** The hash of the policy account `name` runs by (undefined when it is not among the deployment's: none to compare). */
+function policyHashOf(
+  config: Readonly<Config>,
+  policies: ReadonlyMap<string, Policy>,
+  name: string,
+): string | undefined {
+  const account = config.accounts.find((a) => a.name === name);
+  const policy = account ? policies.get(configForAccount(config, account).policyPath) : undefined;
+  return policy ? policyHash(policy) : undefined;
 }
 
 /** The metrics less the renew heartbeat (`RenewRuns`): a hand dry invoke is no scheduled run. */
@@ -226,8 +239,12 @@ function lambdaPrimary(notifier: Notifier, config: Readonly<Config>, log: Logger
 /**
  * The ledger with each run record naming the deployment's accounts: a CLI read from a shell without the stage's
  * AUTORENEW_ACCOUNTS then says which accounts it does not see, where it said "no renewal recorded" of a named
- * account's purchase (review 2026-12-07).
+ * account's purchase (review 2026-12-07). And the hash of the account's policy: a buying CLI run with another policy
+ * is refused unless told (RunRecord.policyHash).
  */
-function withDeploymentAccounts(ledger: Ledger, accounts: readonly string[]): Ledger {
-  return { ...ledger, recordRun: (run) => ledger.recordRun({ ...run, accounts: [...accounts] }) };
+function withDeploymentAccounts(ledger: Ledger, accounts: readonly string[], policyHash: string | undefined): Ledger {
+  return {
+    ...ledger,
+    recordRun: (run) => ledger.recordRun({ ...run, accounts: [...accounts], ...(policyHash ? { policyHash } : {}) }),
+  };
 }

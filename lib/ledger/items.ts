@@ -417,6 +417,7 @@ export function toRunItem(run: RunRecord, writeId: string, ks: Keyspace = DEFAUL
     endpoint: run.endpoint,
     accounts: run.accounts ? [...run.accounts] : undefined,
     lastCompletedAtMs: run.lastCompletedAtMs,
+    policyHash: run.policyHash,
   });
 }
 
@@ -619,5 +620,6 @@ export function fromRunItem(item: Item): RunRecord {
     ...(typeof item.lastCompletedAtMs === 'number' && Number.isFinite(item.lastCompletedAtMs)
       ? { lastCompletedAtMs: item.lastCompletedAtMs }
       : {}),
+    ...optStr(item, 'policyHash'),
   };
 }

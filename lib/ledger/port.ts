@@ -206,6 +206,12 @@ export interface RunRecord {
    * failing every day before its plan counted as running). Absent on older records: read as their `finishedAtMs`.
    */
   lastCompletedAtMs?: number;
+  /**
+   * The hash of the policy the run used (policy/hash.ts policyHash), written by the Lambda's runs: a buying CLI run on
+   * the stage's table with another policy is refused unless told (review 2026-12-07, thirtieth session: a laptop's
+   * policy file bought a renewal the deployed policy let lapse). Absent on CLI and older records.
+   */
+  policyHash?: string;
 }
 
 export interface Ledger {

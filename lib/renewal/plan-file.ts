@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto';
 import { InputError, nameErrorClasses } from '../errors';
 import { formatMoney, type Money } from '../money';
+import { canonicalJson, policyHash, sha256Hex } from '../policy/hash';
 import type { Policy } from '../policy/schema';
 import { type PlanJson, planToJson } from './plan-format';
 import type { Plan } from './plan-types';
@@ -60,26 +60,6 @@ export interface PlanFile {
   hash: string;
 }
 
-/** Canonical JSON: object keys sorted, so the hash does not depend on key order. */
-function canonical(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
-  if (value && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value);
-}
-
-function sha256(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
-}
-
-export function policyHash(policy: Policy): string {
-  return sha256(canonical(policy));
-}
-
 export function listingOf(plan: Plan): ListedSnapshot[] {
   return plan.decisions.map((d) => ({
     domain: d.domain.domainName,
@@ -117,7 +97,7 @@ export function createPlanFile(plan: Plan, input: { endpoint: string; policy: Po
     purchases: purchasesOf(plan),
     plan: planToJson(plan),
   };
-  return { ...body, hash: sha256(canonical(body)) };
+  return { ...body, hash: sha256Hex(canonicalJson(body)) };
 }
 
 /** Parses and verifies a plan file's text: kind, version and hash. Throws InputError naming the problem. */
@@ -138,7 +118,7 @@ export function parsePlanFile(text: string, source: string): PlanFile {
     );
   }
   const { hash, ...body } = file;
-  if (typeof hash !== 'string' || sha256(canonical(body)) !== hash) {
+  if (typeof hash !== 'string' || sha256Hex(canonicalJson(body)) !== hash) {
     throw new InputError(
       `${source}: the plan file's hash does not match its content (edited or damaged); make a new plan`,
     );

@@ -1,0 +1,130 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type Sandbox, startSandbox } from '../../lib/sandbox';
+import { type AwsStandIns, startAwsStandIns } from '../helpers/aws-standins';
+import { runCliInProcess } from '../helpers/cli-process';
+import { coldHandler, lambdaEnv } from '../helpers/lambda';
+import { PROCESS_TEST_TIMEOUT_MS, START_HOOK_TIMEOUT_MS } from '../helpers/timeouts';
+
+jest.setTimeout(PROCESS_TEST_TIMEOUT_MS);
+
+const NOW = Date.UTC(2026, 11, 6, 6, 0, 0);
+const DAY_MS = 86_400_000;
+const TABLE = 'aliyun-domain-autorenew-prod-ledger';
+
+/**
+ * `renew` by hand from a laptop against the deployed stage's table (docs/deploy.md: "plan and buy with the stage's own
+ * ledger table"), with the policy file the laptop has (the guide's own example passes policies/default.json), not the
+ * one the stage was deployed with. The stage's policy lets old-brand.com lapse (`"renew": false`); the laptop's buys
+ * every due domain. Nothing compares the two: the gate (refuseUnreadKeyspace) checks only that a renew run and the
+ * stage's accounts are recorded, so the laptop buys, non-refundably, the renewal the deployed policy vetoes (M5: a
+ * wrong policy file buys). The stage's run record could carry its policy's hash (policyHash, as plan files do) and a
+ * buying hand run on the stage's table refuse another policy unless told (--policy-differs).
+ */
+describe("a hand renew on the stage's table with another policy than the stage's", () => {
+  let sandbox: Sandbox;
+  let aws: AwsStandIns;
+  const saved = { ...process.env };
+  let dir: string | undefined;
+  let laptopPolicy = '';
+  let stagePolicy = '';
+  let logSpy: jest.SpyInstance;
+
+  beforeAll(async () => {
+    sandbox = await startSandbox({
+      nowMs: NOW,
+      freezeClock: true,
+      taskMs: 60_000,
+      fixture: {
+        balance: 10_000,
+        domains: [
+          { domainName: 'keep.com', expiresAtMs: NOW + 40 * DAY_MS },
+          { domainName: 'old-brand.com', expiresAtMs: NOW + 10 * DAY_MS },
+        ],
+      },
+    });
+    aws = await startAwsStandIns(
+      {
+        'autorenew/alibaba': JSON.stringify({
+          accessKeyId: sandbox.accessKeyId,
+          accessKeySecret: sandbox.accessKeySecret,
+        }),
+      },
+      TABLE,
+    );
+    dir = await mkdtemp(join(tmpdir(), 'cmds30-policy-'));
+    stagePolicy = join(dir, 'prod.json');
+    await writeFile(
+      stagePolicy,
+      JSON.stringify({
+        version: 1,
+        window: { daysBeforeExpiry: 30 },
+        rules: [{ name: 'let-lapse', match: ['old-brand.com'], renew: false }],
+        notify: { advanceDays: 0 },
+      }),
+    );
+    laptopPolicy = join(dir, 'default.json');
+    await writeFile(
+      laptopPolicy,
+      JSON.stringify({ version: 1, window: { daysBeforeExpiry: 30 }, notify: { advanceDays: 0 } }),
+    );
+    Object.assign(
+      process.env,
+      lambdaEnv({
+        aws: aws.endpoints,
+        registrar: sandbox.url,
+        secretId: 'autorenew/alibaba',
+        topicArn: aws.topicArn,
+        policy: stagePolicy,
+        functionName: 'aliyun-domain-autorenew-prod-renew',
+        table: TABLE,
+      }),
+    );
+    logSpy = jest.spyOn(console, 'log').mockImplementation(() => {});
+  }, START_HOOK_TIMEOUT_MS);
+
+  afterAll(async () => {
+    logSpy?.mockRestore();
+    process.env = saved;
+    await aws?.stop();
+    await sandbox?.close();
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  it('does not buy the renewal the deployed policy lets lapse', async () => {
+    // The stage's scheduled renew run: old-brand.com is opted out, keep.com not due yet.
+    await coldHandler('renew')({}, { awsRequestId: 'stage-1', getRemainingTimeInMillis: () => 600_000 });
+    expect(sandbox.state().submissions).toEqual([]);
+
+    // The laptop: the stage's table and key, its own policy file, --yes (a pipe: no question).
+    const env = () => ({
+      AUTORENEW_TABLE: TABLE,
+      AUTORENEW_DYNAMODB_ENDPOINT: aws.endpoints.dynamodb,
+      AWS_REGION: 'us-east-1',
+      AWS_ACCESS_KEY_ID: 'test',
+      AWS_SECRET_ACCESS_KEY: 'test',
+      AUTORENEW_ENDPOINT: sandbox.url,
+      ALIBABA_CLOUD_ACCESS_KEY_ID: sandbox.accessKeyId,
+      ALIBABA_CLOUD_ACCESS_KEY_SECRET: sandbox.accessKeySecret,
+    });
+    const run = await runCliInProcess(['renew', '--yes', '--policy', laptopPolicy], env());
+    // Refused (exit 1), nothing bought (before the fix: exit 0 and old-brand.com renewed).
+    expect({ code: run.code, bought: sandbox.state().submissions.map((s) => s.domainName) }).toEqual({
+      code: 1,
+      bought: [],
+    });
+    expect(run.stderr).toMatch(/is not the one the stage's renew runs .* last used .*--policy-differs/);
+
+    // The stage's own file: no refusal, and what the stage's policy says (nothing due to buy).
+    const same = await runCliInProcess(['renew', '--yes', '--policy', stagePolicy], env());
+    expect({ code: same.code, bought: sandbox.state().submissions.length }).toEqual({ code: 0, bought: 0 });
+
+    // Told: the person's own file buys by its rules.
+    const told = await runCliInProcess(['renew', '--yes', '--policy-differs', '--policy', laptopPolicy], env());
+    expect({ code: told.code, bought: sandbox.state().submissions.map((s) => s.domainName) }).toEqual({
+      code: 0,
+      bought: ['old-brand.com'],
+    });
+  });
+});
