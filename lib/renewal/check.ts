@@ -35,7 +35,7 @@ import {
 } from './reconcile';
 import { sweepOrphanedClaims } from './sweep';
 import { rowsByDomain, withoutUnknownRows } from './task-rows';
-import { readTaskState } from './task-state';
+import { readTask, readTaskState } from './task-state';
 import { boundText } from './text';
 import { computeTimeMarginMs, createOutOfTime, withinDeadline } from './time-margin';
 
@@ -396,10 +396,15 @@ async function readFinishedWithoutRows(
   const states = batch.entries
     .filter((e) => !e.outcome && !unknownRows.has(e.domain))
     .map((e) => details.get(e.domain)?.state);
-  if (!states.includes(undefined) || states.includes('waiting') || states.includes('executing')) return false;
+  if (!states.includes(undefined) || states.includes('executing')) return false;
   if (outOfTime()) return false;
-  const read = withinDeadline(readTaskState(deps.registrar, batch.taskNo ?? '', sinceMs), deps.remainingMs);
-  return (await read.catch(() => undefined)) === 'finished';
+  // Rows still waiting: finished only when the task's cancel has completed (none of them runs any more; close-batch
+  // reads such a task so). Unmarked, close-batch refused the close it advised until a day before the act-by moment,
+  // counting the rowless wait from every try (review 2026-12-07, thirtieth session).
+  const waits = states.includes('waiting');
+  const read = withinDeadline(readTask(deps.registrar, batch.taskNo ?? '', sinceMs), deps.remainingMs);
+  const task = await read.catch(() => undefined);
+  return task !== undefined && (waits ? task.cancelled === true : task.finished);
 }
 
 /** Whether a note tells a person to act on a rowless entry of a finished task (close the batch, or renew by hand). */

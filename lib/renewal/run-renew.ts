@@ -451,23 +451,30 @@ export async function runRenew(
         if (err instanceof TimeLimitError) {
           // Given back unsent at its paid call for time: named as a time stop (not a failure), as are the batches
           // after it, which the next turn of this loop stops before.
+          // Left to another account's overlapping run: named `peer-run` and counted as conflicts, as every other end
+          // of a batch does (that run may have stopped too: the round-7 review).
           const leftOut = leftOutBefore(err);
-          const notHere = new Set([
-            ...(leftOut.heldAfterPlan ?? []),
-            ...(leftOut.takenInRun ?? []),
-            ...(leftOut.claimedByPeer ?? []),
-          ]);
-          for (const decision of trimmed.items)
-            if (!notHere.has(decision.domain.domainName)) heldBack.push({ decision, limitedBy: 'time' });
-          summary.batchesLeftForTime = work.length - index;
+          const peers = new Set(leftOut.claimedByPeer ?? []);
+          const notHere = new Set([...(leftOut.heldAfterPlan ?? []), ...(leftOut.takenInRun ?? []), ...peers]);
+          for (const decision of trimmed.items) {
+            const name = decision.domain.domainName;
+            if (peers.has(name)) heldBack.push({ decision, limitedBy: 'peer-run' });
+            else if (!notHere.has(name)) heldBack.push({ decision, limitedBy: 'time' });
+          }
+          summary.conflicts += (leftOut.takenInRun?.length ?? 0) + peers.size;
+          const later = granted === planned.items.length || !countLimited;
+          summary.batchesLeftForTime = later ? work.length - index : 1;
           log.warn('stopping at the time limit before a paid call; the batch goes to the next run', {
             batchesLeft: summary.batchesLeftForTime,
             marginMs: margin,
           });
-          for (const left of work.slice(index + 1)) {
-            for (const decision of left.planned.items) heldBack.push({ decision, limitedBy: 'time' });
+          // Named once: a count that cut this batch has named and released the later ones already.
+          if (later) {
+            for (const left of work.slice(index + 1)) {
+              for (const decision of left.planned.items) heldBack.push({ decision, limitedBy: 'time' });
+            }
+            await releaseFrom(index + 1, 'the run stopped before its time limit; the next run buys it');
           }
-          await releaseFrom(index + 1, 'the run stopped before its time limit; the next run buys it');
           break;
         }
         batch = { settled: Promise.resolve(failedBatch(err, trimmed.items.length)) };
