@@ -240,7 +240,7 @@ export function peerClaimsOf(
     (
       await Promise.all(
         peers.flatMap((p) => [
-          p.getClaims(keys),
+          keys.length > 0 ? p.getClaims(keys) : Promise.resolve([]),
           mapWithLimit(wholeDomains, LEDGER_CONCURRENCY, (d) => p.listClaimsForDomain(d)).then((all) => all.flat()),
         ]),
       )

@@ -101,7 +101,8 @@ export async function reconcileBatch(
   // in the queue, and the next run bought the domain again (review 2026-12-07, twenty-sixth session). The task list
   // is searched instead; the batch is never released on an empty one, as the answer said a task was made.
   const only = seen.size === 1 ? ([...seen][0] as string) : undefined;
-  const misnamed = only !== undefined && (await readKnownElsewhere(deps.ledger, batch)).has(only) ? only : undefined;
+  const misnamed =
+    only !== undefined && (await readKnownElsewhere(deps.ledger, batch, deps.peerClaims)).has(only) ? only : undefined;
   if (only !== undefined && !misnamed) return adopt(deps, batch, only, 'its TaskNo was recorded on the claims');
   if (seen.size > 1) return waitWithAlert(deps, batch, 'stuck', `several TaskNos recorded: ${[...seen].join(', ')}`);
 
@@ -114,7 +115,7 @@ export async function reconcileBatch(
     batch,
     startedAt,
     now,
-    () => readKnownElsewhere(deps.ledger, batch),
+    () => readKnownElsewhere(deps.ledger, batch, deps.peerClaims),
     outOfTime,
   );
   if (!search) return { kind: 'waiting', batch };
