@@ -72,6 +72,13 @@ export function createAccountsRoom(options: {
   let shares: Promise<Map<string, number>> | undefined;
   let settleShares: ((s: Map<string, number>) => void) | undefined;
   let pastWaitLimit = false;
+  /**
+   * Once the shares are fixed: the accounts that had stated no demand then (late at the wait limit), and what the
+   * fixed shares left of the cap. A late account takes from that, first come first served, never more than it asks:
+   * with 0, the late account's domain expiring the next day was held back "raise the cap" though nothing of the cap was
+   * used, every day its registrar was slow (review 2026-12-07, thirtieth session). The shared counter still bounds it.
+   */
+  let late: { labels: Set<string>; unpromised: number } | undefined;
   /** Domain -> the expiries taken in this run, each with the account that took it first. */
   const taken = new Map<string, { expiryMs: number; label: string }[]>();
   /** The attempt ids (`runId/batchId`) the run's accounts write claims under. */
@@ -99,12 +106,16 @@ export function createAccountsRoom(options: {
     if (settleShares && (pastWaitLimit || all.every((s) => s.planned || s.state !== 'running'))) {
       const resolve = settleShares;
       settleShares = undefined;
-      resolve(
-        fairShares(
-          [...seats].map(([label, s]) => ({ label, demand: s.demand })),
-          options.globalCap ?? 0,
-        ),
+      const fixed = fairShares(
+        [...seats].map(([label, s]) => ({ label, demand: s.demand })),
+        options.globalCap ?? 0,
       );
+      const promised = [...fixed.values()].reduce((sum, n) => sum + n, 0);
+      late = {
+        labels: new Set([...seats].filter(([, s]) => !s.planned).map(([label]) => label)),
+        unpromised: Math.max(0, Math.floor(options.globalCap ?? 0) - promised),
+      };
+      resolve(fixed);
     }
     if ((!pastWaitLimit && all.some((s) => s.state === 'running')) || !all.some((s) => s.state === 'publishing'))
       return;
@@ -197,7 +208,12 @@ export function createAccountsRoom(options: {
         });
         const waitFor = shares;
         settle();
-        return (await waitFor).get(label) ?? 0;
+        const fixed = (await waitFor).get(label) ?? 0;
+        if (!late?.labels.has(label)) return fixed;
+        late.labels.delete(label);
+        const give = Math.min(s.demand, late.unpromised);
+        late.unpromised -= give;
+        return give;
       };
     },
     done(label) {
@@ -212,6 +228,7 @@ export function createAccountsRoom(options: {
       round = 0;
       shares = undefined;
       settleShares = undefined;
+      late = undefined;
       taken.clear();
       attempts.clear();
       for (const s of seats.values()) Object.assign(s, { state: 'running', planned: false, demand: 0 });

@@ -248,6 +248,39 @@ describe('the accounts room', () => {
     expect(await small).toBe(3);
   });
 
+  test.each([
+    // [cap, the planned account's demand, the late ones' demands in arrival order, their shares]
+    [10, 4, [3], [3]],
+    [10, 10, [3], [0]],
+    [10, 7, [2, 2], [2, 1]],
+    [10, 0, [15], [10]],
+  ])(
+    'an account late at the wait limit takes what the fixed shares left unpromised (cap %i, planned %i, late %j)',
+    async (cap, planned, lateDemands, expected) => {
+      jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask'] });
+      try {
+        const labels = ['on-time', ...lateDemands.map((_, i) => `late${i}`)];
+        const room = createAccountsRoom({
+          job: 'renew',
+          runId: 'r1',
+          labels,
+          primary: createCapturingNotifier(),
+          log: quietLog,
+          globalCap: cap,
+          waitLimitMs: 1_000,
+        });
+        const onTime = room.shareFor('on-time')?.(planned);
+        jest.advanceTimersByTime(1_000); // the wait limit: the shares are fixed without the late accounts
+        expect(await onTime).toBe(Math.min(planned, cap));
+        const late: number[] = [];
+        for (const [i, demand] of lateDemands.entries()) late.push((await room.shareFor(`late${i}`)?.(demand)) ?? -1);
+        expect(late).toEqual(expected);
+      } finally {
+        jest.useRealTimers();
+      }
+    },
+  );
+
   test('a broken account reporting its error does not hold the others at the share barrier', async () => {
     const primary = createCapturingNotifier();
     const room = createAccountsRoom({
