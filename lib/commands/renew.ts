@@ -8,6 +8,7 @@ import { InputError } from '../errors';
 import { executeRenew } from '../jobs';
 import { mergeAccountResults, runAccounts, throwIfAnyFailed } from '../jobs/accounts';
 import { formatCounts, RENEW_COUNTS } from '../jobs/counts';
+import type { RunRecord } from '../ledger/port';
 import { formatMoney } from '../money';
 import { policyHash } from '../policy/hash';
 import {
@@ -42,7 +43,8 @@ policy or endpoint changed, or if the plan is older than --max-age (default 24h;
 On a ledger table (AUTORENEW_TABLE) it buys only for an account with a renew run recorded there: a shell without the
 stage's AUTORENEW_ACCOUNTS reads another keyspace than the stage's runs (their claims, holds and budgets). Before the
 first renew run on a table, pass --no-run-check. And only with the policy the stage's renew runs last used (the file it
-was deployed with): another is refused, buying nothing (exit 1), unless --policy-differs.
+was deployed with, as its last run, renew or check, used): another is refused, buying nothing (exit 1), unless
+--policy-differs.
 
 examples:
   npx autorenew renew --dry-run
@@ -263,17 +265,22 @@ async function refuseUnreadKeyspace(
 }
 
 /**
- * Refuses a buying run on a ledger table with another policy than the one the stage's last renew run of the account
- * used (RunRecord.policyHash, written by the Lambda's runs): a laptop's policy file bought a renewal the deployed
+ * Refuses a buying run on a ledger table with another policy than the one the stage's last run of the account used
+ * (RunRecord.policyHash, written by the Lambda's runs): a laptop's policy file bought a renewal the deployed
  * policy lets lapse, and with its own caps, years and notice days (review 2026-12-07, thirtieth session). Before
  * anything is listed or bought. A record without a hash (a CLI run's, an older one) says nothing.
  */
 async function refuseOtherPolicy(jobs: readonly AccountJob[], table: string): Promise<void> {
   for (const job of jobs) {
-    const stage = (await job.deps.ledger.lastRun('renew'))?.policyHash;
+    // The newest record that carries a hash, renew's or check's: check runs hourly, so a redeployed policy is known
+    // within the hour, not after the next daily renew run (the review of this check: the old file bought what the
+    // new one lets lapse, and the new one was refused).
+    const runs = await Promise.all([job.deps.ledger.lastRun('renew'), job.deps.ledger.lastRun('check')]);
+    const hashed = runs.filter((r) => r?.policyHash !== undefined) as RunRecord[];
+    const stage = hashed.sort((a, b) => b.startedAtMs - a.startedAtMs)[0]?.policyHash;
     if (stage === undefined || stage === policyHash(job.policy)) continue;
     throw new InputError(
-      `the policy ${job.config.policyPath} is not the one the stage's renew runs on ${table} last used for account ${job.label}: this run would buy by rules, limits and years the stage does not run. Pass the policy file the stage was deployed with (--policy FILE), or --policy-differs to buy by this one; nothing was bought`,
+      `the policy ${job.config.policyPath} is not the one the stage's runs on ${table} last used for account ${job.label}: this run would buy by rules, limits and years the stage does not run. Pass the policy file the stage was deployed with (--policy FILE), or --policy-differs to buy by this one; nothing was bought`,
       { path: '--policy' },
     );
   }

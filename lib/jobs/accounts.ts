@@ -179,6 +179,18 @@ export function createAccountsRoom(options: {
           attempts.add(attemptId);
         },
         isRunAttempt: (attemptId) => attempts.has(attemptId),
+        giveBack: (entries) => {
+          for (const { domain, expiryMs } of entries) {
+            const list = taken.get(domain) ?? [];
+            const kept = list.filter(
+              (t) =>
+                t.label !== label ||
+                !(isSameListedExpiry(t.expiryMs, expiryMs) || isReadDifferently(t.expiryMs, expiryMs)),
+            );
+            if (kept.length > 0) taken.set(domain, kept);
+            else taken.delete(domain);
+          }
+        },
         take: (entries) => {
           const mine = new Set<string>();
           for (const { domain, expiryMs } of entries) {

@@ -48,4 +48,10 @@ export interface RunClaims {
    * twice under one request id, and the second invocation ignored the first's claims (review 2026-12-06).
    */
   isRunAttempt(attemptId: string): boolean;
+  /**
+   * Gives back what this account took of `entries` and then did not send (a failure before its paid call, or a
+   * refusal that proves nothing executed): an account of the run that takes them after this may buy them. The
+   * account that had left one to this one before stays as it is (it does not wait).
+   */
+  giveBack(entries: readonly ClaimKey[]): void;
 }

@@ -518,6 +518,7 @@ function withOwnAttempts(deps: JobDeps): JobDeps {
       },
       isRunAttempt: (attemptId) => attempts.has(attemptId) || (room?.isRunAttempt(attemptId) ?? false),
       take: (entries) => room?.take(entries) ?? new Set(entries.map((e) => claimKey(e.domain, e.expiryMs))),
+      giveBack: (entries) => room?.giveBack(entries),
     },
   };
 }

@@ -266,6 +266,9 @@ export async function sendPrepared(
   const log = deps.log.child({ runId, batchId });
   // This run's claims are durable already (prepareBatch, or claimed ahead), which is all the reads need.
   const reads = options.reads ?? readBeforeSend(deps, claimed);
+  /** What this account took in the run's room (dropTakenInRun), and whether the paid call may have started. */
+  let taken: readonly BatchEntry[] = [];
+  let sending = false;
   // What each step left out so far: a failure at any later step before the paid call carries it (leftOutBefore),
   // so the run never names a domain another account bought as "not sent ... renew it by hand" (review 2026-12-06).
   const left = { heldAfterPlan: [] as string[], takenInRun: [] as string[], claimedByPeer: [] as string[] };
@@ -283,11 +286,22 @@ export async function sendPrepared(
         domains: left.heldAfterPlan,
       });
     const inRoom = await dropTakenInRun(deps, prepared, unheld, periods);
+    taken = inRoom;
     left.takenInRun = unheld.filter((e) => !inRoom.includes(e)).map((e) => e.domain);
     const entries = await dropClaimedByPeers(deps, prepared, inRoom, periods, await reads.peers);
     left.claimedByPeer = inRoom.filter((e) => !entries.includes(e)).map((e) => e.domain);
-    return await sendEntries(deps, policy, log, prepared, entries, periods, leftOut(), options);
+    return await sendEntries(deps, policy, log, prepared, entries, periods, leftOut(), {
+      ...options,
+      onSending: () => {
+        sending = true;
+        options.onSending?.();
+      },
+    });
   } catch (err) {
+    // Not sent (the paid call not started): what this account took in the run's room goes back, so another account
+    // of the run that lists the domain may still buy it (the accounts review: it had left it to this one, and nobody
+    // bought it). Once the paid call may have started, never (M1).
+    if (!sending) giveBackInRoom(deps, taken);
     // Ledger trouble before the paid call: the caller names the batch's domains as not sent, less these. A read
     // not used yet (the holds read failed first) is waited for: no ledger call is left in flight (never rejects).
     if (typeof err === 'object' && err !== null) leftOutBy.set(err, leftOut());
@@ -398,7 +412,11 @@ async function sendEntries(
       ...(batch.promotionNo !== undefined ? { promotionNo: batch.promotionNo } : {}),
     });
   } catch (err) {
-    return sentNow({ ...(await handleSubmitError(deps, policy, batch, err, periods)), ...held });
+    const result = await handleSubmitError(deps, policy, batch, err, periods);
+    // Proven not executed: another account of the run may still buy them (sendPrepared's catch, the same).
+    if (result.status === 'rejected' || result.status === 'not-submitted' || result.stoppedBy)
+      giveBackInRoom(deps, entries);
+    return sentNow({ ...result, ...held });
   }
 
   log.info('submitted', { taskNo: submitted.taskNo, requestId: submitted.requestId, domains: entries.length });
@@ -415,6 +433,11 @@ async function sendEntries(
       .catch(() => notRecorded)
       .then((result) => ({ ...result, ...held })),
   };
+}
+
+/** Gives back in the run's room what this account took of `entries` (JobDeps.runClaims.giveBack). */
+function giveBackInRoom(deps: JobDeps, entries: readonly BatchEntry[]): void {
+  if (entries.length > 0) deps.runClaims?.giveBack(entries.map((e) => ({ domain: e.domain, expiryMs: e.expiryMs })));
 }
 
 /**

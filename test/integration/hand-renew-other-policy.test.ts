@@ -114,7 +114,7 @@ describe("a hand renew on the stage's table with another policy than the stage's
       code: 1,
       bought: [],
     });
-    expect(run.stderr).toMatch(/is not the one the stage's renew runs .* last used .*--policy-differs/);
+    expect(run.stderr).toMatch(/is not the one the stage's runs .* last used .*--policy-differs/);
 
     // The stage's own file: no refusal, and what the stage's policy says (nothing due to buy).
     const same = await runCliInProcess(['renew', '--yes', '--policy', stagePolicy], env());
