@@ -412,8 +412,14 @@ async function sendEntries(
       ...(batch.promotionNo !== undefined ? { promotionNo: batch.promotionNo } : {}),
     });
   } catch (err) {
-    const result = await handleSubmitError(deps, policy, batch, err, periods);
-    // Proven not executed: another account of the run may still buy them (sendPrepared's catch, the same).
+    // Proven not executed (a refusal, or bad input before the send): another account of the run may still buy them
+    // (sendPrepared's catch, the same), also when recording the refusal then fails (the round-9 review).
+    const proven =
+      err instanceof RejectedFinalError || err instanceof RejectedRetryableError || err instanceof InputError;
+    const result = await handleSubmitError(deps, policy, batch, err, periods).catch((recordErr: unknown) => {
+      if (proven) giveBackInRoom(deps, entries);
+      throw recordErr;
+    });
     if (result.status === 'rejected' || result.status === 'not-submitted' || result.stoppedBy)
       giveBackInRoom(deps, entries);
     return sentNow({ ...result, ...held });
