@@ -1,4 +1,4 @@
-import { AuthRejectedError, LedgerError } from '../../lib/errors';
+import { AuthRejectedError, LedgerError, RejectedRetryableError } from '../../lib/errors';
 import type { Ledger } from '../../lib/ledger/port';
 import type { Registrar } from '../../lib/registrar/port';
 import { renewInRoom, sharedAndOwnOfB } from '../helpers/accounts-room';
@@ -13,32 +13,46 @@ const HOUR = 3_600_000;
  * Two accounts of one run (two RAM users of one Alibaba account) list shared.com at one expiry, 10 h left; b also
  * lists b1.com. a reaches the room first and takes shared.com (dropTakenInRun); then a's batch is not sent:
  * - a's submit-start write fails (a's ledger keyspace throttled while b writes), or
- * - a's paid call is refused for a's key (its secret rotated mid-run: the old AccessKey revoked).
+ * - a's paid call is refused for a's key (its secret rotated mid-run: the old AccessKey revoked), or
+ * - a's paid call is refused (Throttling.User, retries used up: proven not executed) and recording the refusal fails
+ *   (a's ledger throttled too): handleSubmitError throws out of sendEntries (the round-9 review).
  * b, whose key can buy, has already left shared.com to a ("bought by another account of this run"), released its
  * claim and names nothing. Neither account buys it. The room keeps a key for the first account to *take* it, not
  * the first to *send* it (README: "within a run the first account to send it keeps it").
  */
-async function winnerFails(how: 'submit-start write fails' | 'key refused') {
+type How = 'submit-start write fails' | 'key refused' | 'refused, its record fails';
+
+async function winnerFails(how: How) {
   const t = await given({ domains: [], rejectStaleExpiry: false });
   const aView = sharedAndOwnOfB(t, t.clock.now() + 10 * HOUR);
-  const aRegistrar: Registrar =
+  const refusal =
     how === 'key refused'
-      ? {
-          ...aView,
-          submitRenewBatch: async () => {
-            throw new AuthRejectedError(
-              'SaveBatchTaskForCreatingOrderRenew refused: InvalidAccessKeyId.NotFound (HTTP 404).',
-            );
-          },
-        }
-      : aView;
+      ? new AuthRejectedError('SaveBatchTaskForCreatingOrderRenew refused: InvalidAccessKeyId.NotFound (HTTP 404).')
+      : how === 'refused, its record fails'
+        ? new RejectedRetryableError(
+            'SaveBatchTaskForCreatingOrderRenew failed: Throttling.User (HTTP 400). Tried 4 times; the request was refused before executing.',
+            { code: 'Throttling.User' },
+          )
+        : undefined;
+  const aRegistrar: Registrar = refusal
+    ? {
+        ...aView,
+        submitRenewBatch: async () => {
+          throw refusal;
+        },
+      }
+    : aView;
   const store = new MemoryLedgerStore();
   const aBase = createMemoryLedger({ store, account: 'a' });
   let failedWrites = 0;
   const aLedger: Ledger = {
     ...aBase,
     saveBatch: async (batch) => {
-      if (how === 'submit-start write fails' && batch.submitStartedAtMs !== undefined) {
+      const fails =
+        how === 'submit-start write fails'
+          ? batch.submitStartedAtMs !== undefined
+          : how === 'refused, its record fails' && batch.status === 'CLOSED' && batch.error !== undefined;
+      if (fails) {
         failedWrites += 1;
         throw new LedgerError('ProvisionedThroughputExceededException (simulated, a keyspace)');
       }
@@ -67,12 +81,20 @@ async function winnerFails(how: 'submit-start write fails' | 'key refused') {
 describe('the account that took a shared domain in the room then did not send it', () => {
   test("a's submit-start write fails: b, which could buy shared.com (10 h left), must buy it", async () => {
     const run = await winnerFails('submit-start write fails');
-    // Today: bought ['b1.com'] only, and b's section does not name shared.com at all.
+    // Before the fix: bought ['b1.com'] only, and b's section did not name shared.com at all.
     expect(run).toEqual({ bought: ['b1.com', 'shared.com'], bSaysShared: true, failedWrites: 1 });
   });
 
   test("a's key is refused at the paid call (rotated mid-run): b must buy shared.com", async () => {
     const run = await winnerFails('key refused');
     expect(run).toEqual({ bought: ['b1.com', 'shared.com'], bSaysShared: true, failedWrites: 0 });
+  });
+
+  test("a's paid call is refused and recording the refusal fails: b buys shared.com all the same", async () => {
+    const run = await winnerFails('refused, its record fails');
+    expect({ bought: run.bought, failedWrites: run.failedWrites }).toEqual({
+      bought: ['b1.com', 'shared.com'],
+      failedWrites: 1,
+    });
   });
 });
