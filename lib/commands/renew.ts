@@ -42,9 +42,8 @@ policy or endpoint changed, or if the plan is older than --max-age (default 24h;
 --at is accepted only against a loopback sandbox.
 On a ledger table (AUTORENEW_TABLE) it buys only for an account with a renew run recorded there: a shell without the
 stage's AUTORENEW_ACCOUNTS reads another keyspace than the stage's runs (their claims, holds and budgets). Before the
-first renew run on a table, pass --no-run-check. And only with the policy the stage's renew runs last used (the file it
-was deployed with, as its last run, renew or check, used): another is refused, buying nothing (exit 1), unless
---policy-differs.
+first renew run on a table, pass --no-run-check. And only with the policy the stage's last run (renew or check) used,
+the file it was deployed with: another is refused, buying nothing (exit 1), unless --policy-differs.
 
 examples:
   npx autorenew renew --dry-run

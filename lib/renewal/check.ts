@@ -407,7 +407,6 @@ async function readFinishedWithoutRows(
   return task !== undefined && (waits ? task.cancelled === true : task.finished);
 }
 
-/** Whether a note tells a person to act on a rowless entry of a finished task (close the batch, or renew by hand). */
 /**
  * Whether an unsettled batch-mate (its row `row`, if any) makes close-batch refuse the batch (close-batch.ts
  * refuseWhileTaskHolds): a row that renewed (check confirms it once its expiry shows), may still run or has a status
@@ -420,6 +419,7 @@ function holdsClose(mate: BatchEntry, row: TaskDetail | undefined, seenMs: numbe
   return !(row.state === 'success' && hasNote(mate, NOT_IN_ACCOUNT));
 }
 
+/** Whether a note tells a person to act on a rowless entry of a finished task (close the batch, or renew by hand). */
 function isActNote(note: string | undefined): boolean {
   if (note === undefined) return false;
   const entry = { message: note };

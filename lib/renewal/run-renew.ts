@@ -449,10 +449,9 @@ export async function runRenew(
           : await submitBatch(deps, policy, runId, trimmed, periods, sendOptions);
       } catch (err) {
         if (err instanceof TimeLimitError) {
-          // Given back unsent at its paid call for time: named as a time stop (not a failure), as are the batches
-          // after it, which the next turn of this loop stops before.
-          // Left to another account's overlapping run: named `peer-run` and counted as conflicts, as every other end
-          // of a batch does (that run may have stopped too: the round-7 review).
+          // Given back unsent at its paid call for time: named a time stop (not a failure), as are the batches after
+          // it; what it had left to another account's overlapping run is named `peer-run` and counted as a conflict,
+          // as every other end of a batch does (that run may have stopped too: the round-7 review).
           const leftOut = leftOutBefore(err);
           const peers = new Set(leftOut.claimedByPeer ?? []);
           const notHere = new Set([...(leftOut.heldAfterPlan ?? []), ...(leftOut.takenInRun ?? []), ...peers]);
