@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { Batch } from '../ledger/port';
 import { describeError } from '../log';
+import type { DomainOutcome } from '../notify/port';
+import { CHECK_SILENT_LAPSE_PREFIX } from '../notify/text/advice';
 import type { Policy } from '../policy/schema';
 import { costOf, utcDay } from '../renewal/budgets';
-import { HOUR_MS } from '../renewal/dates';
+import { DAY_MS, HOUR_MS } from '../renewal/dates';
 import type { JobDeps } from '../renewal/deps';
 import { describeMoney } from '../renewal/money-notices';
 import { renderPlanDigest } from '../renewal/plan-digest';
@@ -154,9 +156,9 @@ async function liveReport(deps: JobDeps, run: RenewRun): Promise<Report> {
     ...(full ? [{ message: watched.notes.join(' '), fix: WATCH_FULL_FIX }] : []),
   ]);
   const dailyMarks = [...(silence ? [checkSilentMark] : []), ...(full ? [watchFullMark] : [])];
-  const lines = withWatched(
-    withHeldBack(selectRunLines(plan, sent), collectHeldBack(run.heldBack, plan.nowMs)),
-    watched,
+  const lines = withUnconfirmed(
+    withWatched(withHeldBack(selectRunLines(plan, sent), collectHeldBack(run.heldBack, plan.nowMs)), watched),
+    silence ? lapsingInFlight(plan) : [],
   );
   // Unread, what was sent is not known here: "submitted 0.00" beside a renewal just bought would mislead.
   const submitted = storedRead.status === 'fulfilled' ? submittedCost(batches) : undefined;
@@ -240,6 +242,40 @@ function describeCheckSilence(silence: ReturnType<typeof measureSilence>, nowMs:
     message,
     fix: 'look at the check function: its schedule (enabled?), its reserved concurrency (0 stops it), its errors and timeouts in CloudWatch; run `autorenew status` to see the renewals in flight',
   };
+}
+
+/**
+ * Renewals in flight (left to check) that expire within CHECK_SILENT_LAPSE_MS, as urgent "look first" will-lapse
+ * lines, told with the check-silence error (once a UTC day): that error named no domain, and a renewal that failed at
+ * the registrar lapsed before the next renew run while check was down, its first line after the expiry (review
+ * 2026-12-07, thirtieth session).
+ */
+function lapsingInFlight(plan: Plan): DomainOutcome[] {
+  return plan.decisions
+    .filter((d) => d.reason === 'in-flight' && d.domain.expiresAtMs - plan.nowMs < CHECK_SILENT_LAPSE_MS)
+    .map((d) => ({
+      domain: d.domain.domainName,
+      event: 'will-lapse' as const,
+      batchId: '-',
+      oldExpiryMs: d.domain.expiresAtMs,
+      years: 0,
+      daysLeft: Math.floor((d.domain.expiresAtMs - plan.nowMs) / DAY_MS),
+      urgent: true as const,
+      reason: `${CHECK_SILENT_LAPSE_PREFIX} (see the error): its renewal may have failed, or may still run; look at its task in the console, and renew it by hand only if the task shows it failed and the old expiry stands`,
+    }));
+}
+
+/** How soon an unconfirmed renewal in flight expires to be named while check is silent: before the next renew run. */
+const CHECK_SILENT_LAPSE_MS = 2 * DAY_MS;
+
+/** `lines` plus `lapsing` (lapsingInFlight), which replace any other line of their domains. */
+function withUnconfirmed(
+  lines: ReturnType<typeof selectRunLines>,
+  lapsing: readonly DomainOutcome[],
+): ReturnType<typeof selectRunLines> {
+  if (lapsing.length === 0) return lines;
+  const names = new Set(lapsing.map((o) => o.domain));
+  return { ...lines, outcomes: [...lines.outcomes.filter((o) => !names.has(o.domain)), ...lapsing] };
 }
 
 /**

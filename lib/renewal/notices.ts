@@ -214,7 +214,8 @@ async function withRetryState(
   batches: readonly Batch[],
   nowMs: number,
 ): Promise<{ outcomes: DomainOutcome[]; unread: ReadonlySet<string> }> {
-  const failed = outcomes.filter((o) => o.event === 'failed');
+  // Failed and unknown lines: their claims say whether they are still so (below).
+  const failed = outcomes.filter((o) => o.event === 'failed' || o.event === 'unknown');
   if (failed.length === 0) return { outcomes, unread: new Set() };
   const keys = failed.map((o) => ({ domain: o.domain, expiryMs: o.oldExpiryMs }));
   let claims: Claim[];
@@ -230,9 +231,13 @@ async function withRetryState(
   const byKey = new Map(claims.map((c) => [`${c.domain}#${c.expiryMs}`, c]));
   const max = policy.limits.maxAttempts;
   const told = outcomes.flatMap((o): DomainOutcome[] => {
-    const claim = o.event === 'failed' ? byKey.get(`${o.domain}#${o.oldExpiryMs}`) : undefined;
+    const claim = o.event === 'failed' || o.event === 'unknown' ? byKey.get(`${o.domain}#${o.oldExpiryMs}`) : undefined;
+    // Renewed since the line was written (a retry bought, or the unknown order adopted and confirmed, while the notice
+    // waited out an SNS outage): told now, "failed" or "outcome unknown" paged a person to renew a renewed domain by
+    // hand (review 2026-12-07, thirtieth session). Its renewed line tells it.
+    if (claim?.status === 'RENEWED') return [];
     // Renewed elsewhere first: nothing is retried, and no attempt count invites a renewal by hand.
-    if (claim?.status !== 'FAILED' || claim.code === RENEWED_ELSEWHERE_CODE) return [o];
+    if (o.event !== 'failed' || claim?.status !== 'FAILED' || claim.code === RENEWED_ELSEWHERE_CODE) return [o];
     const batch = batches.find((b) => b.batchId === o.batchId);
     // An entry written before lastBuyMs existed, or rebuilt by the sweep: from the policy, by name (a rule that
     // matches by group alone is not seen here).
