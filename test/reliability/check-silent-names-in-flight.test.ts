@@ -23,5 +23,7 @@ test('check down: the renew digest names an in-flight renewal that expires befor
   expect(t.expiry('b.com')).toBe(Date.parse('2026-11-30T18:00:00Z')); // not renewed; expires in 12 h
   // Named (before the fix neither the email nor the SMS did), as a look-first line: our renewal may still run.
   expect(told.map((m) => m.sms).join('\n')).toMatch(/b\.com will lapse, look first/);
-  expect(told.map((m) => m.email).join('\n')).toMatch(/b\.com[^\n]*in flight, not confirmed while the check job has not run/);
+  expect(told.map((m) => m.email).join('\n')).toMatch(
+    /b\.com[^\n]*in flight, not confirmed while the check job has not run/,
+  );
 });
