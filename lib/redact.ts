@@ -6,7 +6,12 @@ const secrets = new Set<string>();
 
 /** Remember a credential value (AccessKeyId, secret, token) so it is masked wherever it would be printed. */
 export function registerSecret(value: string | undefined): void {
-  if (value && value.length >= 4) secrets.add(value);
+  if (!value || value.length < 4) return;
+  secrets.add(value);
+  // Its URL-encoded forms too, once and twice: a string to sign echoed back quotes a token percent-encoded twice
+  // (review 2026-12-07, thirtieth session: a part of an STS token survived in a signature error).
+  const once = encodeURIComponent(value);
+  if (once !== value) secrets.add(once).add(encodeURIComponent(once));
 }
 
 /**
@@ -17,9 +22,16 @@ export function registerSecret(value: string | undefined): void {
 const ACCESS_KEY_ID =
   /(?:(?<![A-Za-z0-9])|(?<=%[0-9A-Fa-f]{2})|(?<=%25[0-9A-Fa-f]{2}))(?:LTAI|AKIA|ASIA|AROA|AIDA|STS\.)[A-Za-z0-9]{12,}\b/g;
 
-/** Replace every registered secret, and anything shaped like an AccessKeyId, in `text` with `***`. */
+/**
+ * An AWS session token quoted in a signed request echoed back (`x-amz-security-token:<token>` in a canonical request,
+ * `X-Amz-Security-Token=<token>` in a query): SNS's SignatureDoesNotMatch quotes it, and the CLI's SDK credentials
+ * are not registered here (review 2026-12-07, thirtieth session: the operator's session token in the CLI's output).
+ */
+const SESSION_TOKEN = /(x-amz-security-token\s*[:=]\s*)[^\s&"',;]+/gi;
+
+/** Replace every registered secret, and anything shaped like an AccessKeyId or a quoted session token, with `***`. */
 export function redact(text: string): string {
   let out = text;
   for (const s of secrets) if (out.includes(s)) out = out.split(s).join('***');
-  return out.replace(ACCESS_KEY_ID, '***');
+  return out.replace(ACCESS_KEY_ID, '***').replace(SESSION_TOKEN, '$1***');
 }

@@ -27,7 +27,9 @@ export function registrarText(value: string, maxChars = MAX_REGISTRAR_TEXT): str
  * credential value it still contains, removes control characters and bounds the length.
  */
 export function sanitizeServerMessage(message: string, secrets: readonly string[]): string {
-  let text = message.replace(/\s*server string to sign is[\s\S]*$/i, '');
+  // Either wording ("server string to sign is", the V3 gateway's "server StringToSign is"): the string to sign quotes
+  // the request, a token percent-encoded twice in it (review 2026-12-07, thirtieth session).
+  let text = message.replace(/\s*server\s*(?:string\s*to\s*sign|StringToSign)\s*is[\s\S]*$/i, '');
   for (const secret of secrets) {
     if (secret.length >= 4) text = text.split(secret).join('***');
   }
