@@ -29,7 +29,8 @@ export function registrarText(value: string, maxChars = MAX_REGISTRAR_TEXT): str
 export function sanitizeServerMessage(message: string, secrets: readonly string[]): string {
   // Either wording ("server string to sign is", the V3 gateway's "server StringToSign is"): the string to sign quotes
   // the request, a token percent-encoded twice in it (review 2026-12-07, thirtieth session).
-  let text = message.replace(/\s*server\s*(?:string\s*to\s*sign|StringToSign)\s*is[\s\S]*$/i, '');
+  // No leading \s* in the pattern: against a long run of spaces it backtracks quadratically (trimmed after instead).
+  let text = message.replace(/server\s*(?:string\s*to\s*sign|StringToSign)\s*is[\s\S]*$/i, '').trimEnd();
   for (const secret of secrets) {
     if (secret.length >= 4) text = text.split(secret).join('***');
   }

@@ -158,7 +158,7 @@ async function liveReport(deps: JobDeps, run: RenewRun): Promise<Report> {
   const dailyMarks = [...(silence ? [checkSilentMark] : []), ...(full ? [watchFullMark] : [])];
   const lines = withUnconfirmed(
     withWatched(withHeldBack(selectRunLines(plan, sent), collectHeldBack(run.heldBack, plan.nowMs)), watched),
-    silence ? lapsingInFlight(plan) : [],
+    silence ? await lapsingInFlight(deps, plan) : [],
   );
   // Unread, what was sent is not known here: "submitted 0.00" beside a renewal just bought would mislead.
   const submitted = storedRead.status === 'fulfilled' ? submittedCost(batches) : undefined;
@@ -250,9 +250,24 @@ function describeCheckSilence(silence: ReturnType<typeof measureSilence>, nowMs:
  * the registrar lapsed before the next renew run while check was down, its first line after the expiry (review
  * 2026-12-07, thirtieth session).
  */
-function lapsingInFlight(plan: Plan): DomainOutcome[] {
-  return plan.decisions
-    .filter((d) => d.reason === 'in-flight' && d.domain.expiresAtMs - plan.nowMs < CHECK_SILENT_LAPSE_MS)
+async function lapsingInFlight(deps: JobDeps, plan: Plan): Promise<DomainOutcome[]> {
+  const soon = plan.decisions.filter(
+    (d) => d.reason === 'in-flight' && d.domain.expiresAtMs - plan.nowMs < CHECK_SILENT_LAPSE_MS,
+  );
+  if (soon.length === 0) return [];
+  // One confirmed already, its listing lagging (held in flight so it is not bought twice), is no lapse: its claim
+  // says so (the review of this line: paged "will lapse" for a renewed domain). Unread, all are named: look first.
+  let renewed = new Set<string>();
+  try {
+    const claims = await deps.ledger.getClaims(
+      soon.map((d) => ({ domain: d.domain.domainName, expiryMs: d.domain.expiresAtMs })),
+    );
+    renewed = new Set(claims.filter((c) => c.status === 'RENEWED').map((c) => c.domain));
+  } catch (err) {
+    deps.log.warn('could not read the claims of the renewals in flight named for the silent check', describeError(err));
+  }
+  return soon
+    .filter((d) => !renewed.has(d.domain.domainName))
     .map((d) => ({
       domain: d.domain.domainName,
       event: 'will-lapse' as const,
