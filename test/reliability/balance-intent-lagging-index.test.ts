@@ -2,6 +2,7 @@ import type { Billing } from '../../lib/billing/port';
 import type { Ledger } from '../../lib/ledger/port';
 import type { Given } from '../helpers/builder';
 import { createChargingBilling, given } from '../helpers/builder';
+import { startHeldRun } from '../helpers/held-run';
 
 /**
  * The open-batches read is a Query of a global secondary index (ledger/dynamodb.ts listOpenBatches), and a GSI is
@@ -25,35 +26,6 @@ function laggingIndex(t: Given, ledger: Ledger): Ledger {
       return typeof value === 'function' ? value.bind(target) : value;
     },
   });
-}
-
-async function startHeldRun(t: Given, billing: Billing) {
-  let release = () => {};
-  const gate = new Promise<void>((resolve) => {
-    release = resolve;
-  });
-  let intentWritten = () => {};
-  const intent = new Promise<void>((resolve) => {
-    intentWritten = resolve;
-  });
-  const gated = new Proxy(t.ledger, {
-    get(target, prop, receiver) {
-      if (prop === 'takeBudget')
-        return async (request: Parameters<typeof target.takeBudget>[0]) => {
-          intentWritten();
-          await gate;
-          return target.takeBudget(request);
-        };
-      const value = Reflect.get(target, prop, receiver);
-      return typeof value === 'function' ? value.bind(target) : value;
-    },
-  });
-  const started = { intent, release: () => release(), done: undefined as unknown as Promise<unknown> };
-  started.done = t.renew({
-    policy: { ...t.policy, limits: { ...t.policy.limits, maxDomainsPerRun: 1 } },
-    deps: { billing, ledger: gated },
-  });
-  return started;
 }
 
 test('an intent written just before the read before the balance, not in the lagging index yet, still counts against the balance', async () => {

@@ -1,6 +1,6 @@
 import type { Billing } from '../../lib/billing/port';
-import type { Given } from '../helpers/builder';
 import { createChargingBilling, given } from '../helpers/builder';
+import { startHeldRun } from '../helpers/held-run';
 
 /**
  * The balance pre-flight against another run's orders (plan-listing.ts: committedSpend, unsettledInEither). 1d68783
@@ -12,36 +12,6 @@ import { createChargingBilling, given } from '../helpers/builder';
  */
 
 const names = (subs: { domainName: string }[]) => subs.map((s) => s.domainName).sort();
-
-/** Run 1 (maxDomainsPerRun 1: a.com), held right before its batch's budget take, its intent written. */
-async function startHeldRun(t: Given, billing: Billing) {
-  let release = () => {};
-  const gate = new Promise<void>((resolve) => {
-    release = resolve;
-  });
-  let intentWritten = () => {};
-  const intent = new Promise<void>((resolve) => {
-    intentWritten = resolve;
-  });
-  const gated = new Proxy(t.ledger, {
-    get(target, prop, receiver) {
-      if (prop === 'takeBudget')
-        return async (request: Parameters<typeof target.takeBudget>[0]) => {
-          intentWritten();
-          await gate;
-          return target.takeBudget(request);
-        };
-      const value = Reflect.get(target, prop, receiver);
-      return typeof value === 'function' ? value.bind(target) : value;
-    },
-  });
-  const started = { intent, release: () => release(), done: undefined as unknown as Promise<unknown> };
-  started.done = t.renew({
-    policy: { ...t.policy, limits: { ...t.policy.limits, maxDomainsPerRun: 1 } },
-    deps: { billing, ledger: gated },
-  });
-  return started;
-}
 
 describe("another run's intent is sent, charged and settled while this run reads its balance", () => {
   // 69 CNY each; 158 CNY cash and a reserve of 20: room for two renewals in all.
