@@ -10,7 +10,12 @@ export function registerSecret(value: string | undefined): void {
   secrets.add(value);
   // Its URL-encoded forms too, once and twice: a string to sign echoed back quotes a token percent-encoded twice
   // (review 2026-12-07, thirtieth session: a part of an STS token survived in a signature error).
-  const once = encodeURIComponent(value);
+  let once: string;
+  try {
+    once = encodeURIComponent(value);
+  } catch {
+    return; // a lone surrogate has no URL-encoded form: the value itself is registered
+  }
   if (once !== value) secrets.add(once).add(encodeURIComponent(once));
 }
 
