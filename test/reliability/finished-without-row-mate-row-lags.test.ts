@@ -1,5 +1,4 @@
-import { closeBatchByHand } from '../../lib/renewal/close-batch';
-import { FINISHED_WITHOUT_ROW, FINISHED_WITHOUT_ROW_BY_HAND } from '../../lib/renewal/entry-notes';
+import { followActNote } from '../helpers/act-note';
 import { given } from '../helpers/builder';
 import { hidingDetailRows } from '../helpers/faulty';
 
@@ -22,24 +21,8 @@ describe('told to close the batch while a batch-mate succeeded and its expiry la
         .map((s) => s.domainName)
         .sort(),
     ).toEqual(['a.com', 'b.com']);
-    let refusal: string | undefined;
-    let told = false;
-    for (let h = 1; h < 48 && !told; h++) {
-      t.advance('1h');
-      await t.check({ deps: { registrar: short } });
-      const [open] = await t.ledger.listOpenBatches();
-      const note = open?.entries.find((e) => e.domain === 'a.com')?.message ?? '';
-      if (open && note.startsWith(FINISHED_WITHOUT_ROW_BY_HAND.slice(0, 40))) told = true;
-      if (open && note.startsWith(FINISHED_WITHOUT_ROW.slice(0, 40))) {
-        told = true;
-        await closeBatchByHand(t.ledger, open.batchId, 'as the alert said', t.clock.now(), true, short).catch(
-          (err: Error) => {
-            refusal = err.message;
-          },
-        );
-      }
-    }
-    expect(told).toBe(true);
+    const { told, refusal } = await followActNote(t, short, 'a.com', 48);
+    expect(told).toBeDefined();
     expect(refusal).toBeUndefined();
   });
 });

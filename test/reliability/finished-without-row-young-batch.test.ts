@@ -1,5 +1,4 @@
-import { closeBatchByHand } from '../../lib/renewal/close-batch';
-import { FINISHED_WITHOUT_ROW, FINISHED_WITHOUT_ROW_BY_HAND } from '../../lib/renewal/entry-notes';
+import { followActNote } from '../helpers/act-note';
 import { given } from '../helpers/builder';
 import { hidingDetailRows } from '../helpers/faulty';
 
@@ -21,23 +20,7 @@ describe('told to close the batch of a domain expiring within a day of its submi
     const short = hidingDetailRows(t.registrar, 'b.com');
     await t.renew({ deps: { registrar: short } });
     expect(t.registrar.submissions().map((s) => s.domainName)).toEqual(['b.com']);
-    let refusal: string | undefined;
-    let told: string | undefined;
-    for (let h = 1; h < 48 && !told; h++) {
-      t.advance('1h');
-      await t.check({ deps: { registrar: short } });
-      const [open] = await t.ledger.listOpenBatches();
-      const note = open?.entries.find((e) => e.domain === 'b.com')?.message ?? '';
-      if (open && note.startsWith(FINISHED_WITHOUT_ROW_BY_HAND.slice(0, 40))) told = `by hand at ${h}h`;
-      if (open && note.startsWith(FINISHED_WITHOUT_ROW.slice(0, 40))) {
-        told = `close at ${h}h`;
-        await closeBatchByHand(t.ledger, open.batchId, 'as the alert said', t.clock.now(), true, short).catch(
-          (err: Error) => {
-            refusal = err.message;
-          },
-        );
-      }
-    }
+    const { told, refusal } = await followActNote(t, short, 'b.com', 48);
     expect(told).toBeDefined();
     expect({ told, refusal }).toEqual({ told, refusal: undefined });
   });
