@@ -1,4 +1,5 @@
 import { AuthRejectedError, InputError, JobFailedError } from '../errors';
+import type { RunRecord } from '../ledger/port';
 import { describeError } from '../log';
 import type { DomainOutcome, Notifier, RenderedMessage } from '../notify/port';
 import { adviceKindOf, FAILED_RUN_LAPSE_PREFIX } from '../notify/text/advice';
@@ -200,12 +201,16 @@ export async function reportRunFailure(
   if (err instanceof JobFailedError || isReported(err)) return;
   deps.log.error(`${run.job} job failed`, { runId: run.runId, ...describeError(err) });
   deps.metrics({ JobErrors: 1, [heartbeatOf(run.job)]: 1 });
-  const lapsing = run.job === 'renew' ? await readWatchedLapsing(deps, deps.clock.now()) : [];
+  // One read of the job's last record, for the page (check) and for this record's lastCompletedAtMs.
+  const last = readLast(deps, run.job);
+  const nowMs = deps.clock.now();
+  const lapsing = run.job === 'renew' ? await readWatchedLapsing(deps, nowMs) : [];
+  const quiet = run.job === 'check' && !(await pagesCheckFailure(last, nowMs));
   await notifyJobError(
     { notifier: deps.notifier, log: deps.log, now: deps.clock.now() },
-    { job: run.job, runId: run.runId, error: err, policy: run.policy, outcomes: lapsing },
+    { job: run.job, runId: run.runId, error: err, policy: run.policy, outcomes: lapsing, ...(quiet ? { quiet } : {}) },
   );
-  const lastCompletedAtMs = await readLastCompleted(deps, run.job);
+  const lastCompletedAtMs = await completedBefore(last);
   await deps.ledger
     .recordRun({
       job: run.job,
@@ -229,11 +234,51 @@ export async function reportRunFailure(
  * failed read made the next check page "the renew job's runs have failed for 505 hours" a day after a completed run).
  */
 async function readLastCompleted(deps: Pick<JobDeps, 'ledger'>, job: Job): Promise<number | undefined> {
+  return completedBefore(readLast(deps, job));
+}
+
+/** The job's last run record (undefined: none recorded); a failed read resolves `unread` (never rejects). */
+function readLast(deps: Pick<JobDeps, 'ledger'>, job: Job): Promise<RunRecord | undefined | 'unread'> {
+  return deps.ledger.lastRun(job).catch(() => 'unread' as const);
+}
+
+/** readLastCompleted of a record read with {@link readLast}. */
+async function completedBefore(last: Promise<RunRecord | undefined | 'unread'>): Promise<number | undefined> {
+  const record = await last;
+  return record === 'unread' ? undefined : record === undefined ? 0 : completedAtOf(record);
+}
+
+/** A check failing within a streak pages in the first hour of each block of this many UTC hours (4 a day). */
+const CHECK_PAGE_BLOCK_HOURS = 6;
+
+/**
+ * Whether a check run that failed as a whole pages (an SMS) or is told by email only. Check runs hourly: while the
+ * ledger was throttled for hours, each run paged its own SMS, twelve in twelve hours (the outage review, thirtieth
+ * session). It pages the first failure of a streak (the last check recorded completed, or none is recorded) and,
+ * within a streak or when the record cannot be read (the ledger down: the usual cause), once in each six-hour block
+ * of the UTC day, in its first hour (00, 06, 12, 18 h). The record read is bounded (WATCH_READ_LIMIT_MS): the run
+ * may have failed on a slow ledger. A check schedule whose runs never fall in those hours pages a ledger outage only
+ * through the renew job, whose daily failure always pages.
+ */
+async function pagesCheckFailure(last: Promise<RunRecord | undefined | 'unread'>, nowMs: number): Promise<boolean> {
+  if (new Date(nowMs).getUTCHours() % CHECK_PAGE_BLOCK_HOURS === 0) return true;
+  const record = await withinMs(last, WATCH_READ_LIMIT_MS).catch(() => 'unread' as const);
+  return record !== 'unread' && (record === undefined || record.ok);
+}
+
+/** `promise`, or a rejection once `ms` pass first (the promise is left to settle; its failure is nobody's). */
+async function withinMs<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  promise.catch(() => {});
   try {
-    const last = await deps.ledger.lastRun(job);
-    return last === undefined ? 0 : completedAtOf(last);
-  } catch {
-    return undefined;
+    return await Promise.race([
+      promise,
+      new Promise<never>((_resolve, reject) => {
+        timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
   }
 }
 
@@ -247,17 +292,9 @@ const FAILED_RUN_LAPSE_MS = 2 * DAY_MS;
  * 2026-12-07, twenty-eighth session). Best effort: an unread list names none.
  */
 async function readWatchedLapsing(deps: Pick<JobDeps, 'ledger' | 'log'>, nowMs: number): Promise<DomainOutcome[]> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
   try {
     // Bounded: the run may have failed on a slow ledger, and the alert must not wait for its retries (review).
-    const read = deps.ledger.readWatch();
-    read.catch(() => {}); // an abandoned read's late failure is nobody's
-    const watched = await Promise.race([
-      read,
-      new Promise<never>((_resolve, reject) => {
-        timer = setTimeout(() => reject(new Error('the watch list read took too long')), WATCH_READ_LIMIT_MS);
-      }),
-    ]);
+    const watched = await withinMs(deps.ledger.readWatch(), WATCH_READ_LIMIT_MS);
     return watched
       .filter((e) => e.expiryMs < nowMs + FAILED_RUN_LAPSE_MS)
       .sort((a, b) => a.expiryMs - b.expiryMs)
@@ -274,8 +311,6 @@ async function readWatchedLapsing(deps: Pick<JobDeps, 'ledger' | 'log'>, nowMs: 
   } catch (err) {
     deps.log.warn('could not read the watch list to name the renewals due soon', describeError(err));
     return [];
-  } finally {
-    clearTimeout(timer);
   }
 }
 
@@ -335,6 +370,8 @@ export async function notifyJobError(
     outcomes?: DomainOutcome[];
     /** The run's other failures, one phrase each, said after the error. */
     alsoFailed?: readonly string[];
+    /** Told by email only, paging no one (pagesCheckFailure). */
+    quiet?: boolean;
   },
 ): Promise<void> {
   const said = input.error instanceof Error ? input.error.message : String(input.error);
@@ -345,7 +382,11 @@ export async function notifyJobError(
       runId: input.runId,
       nowMs: deps.now,
       outcomes: input.outcomes ?? [],
-      error: { message, fix: fixFor(input.error, input.midRun === true, input.job) },
+      error: {
+        message,
+        fix: fixFor(input.error, input.midRun === true, input.job),
+        ...(input.quiet ? { quiet: true } : {}),
+      },
     },
     input.policy?.notify ?? FALLBACK_NOTIFY,
     deps.notifier,

@@ -51,8 +51,11 @@ export interface Digest {
   runId: string;
   nowMs: number;
   outcomes: DomainOutcome[];
-  /** set when the job failed as a whole (bad policy, bad secret, registrar unreachable) */
-  error?: { message: string; fix?: string };
+  /**
+   * Set when the job failed as a whole (bad policy, bad secret, registrar unreachable). `quiet`: told in the email
+   * but paging no one (an hourly check failing again within a streak: report-run.ts pagesCheckFailure).
+   */
+  error?: { message: string; fix?: string; quiet?: boolean };
   /** e.g. deferred/skipped counts from the plan, shown as totals */ totals?: Record<string, number>;
   /** Run-level lines shown under the heading (money: spend, balance, what to top up). */
   notes?: string[];

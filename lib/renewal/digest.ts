@@ -120,7 +120,7 @@ export interface RenderLimits {
 
 interface Selection {
   groups: Map<OutcomeEvent, DomainOutcome[]>;
-  error: { message: string; fix?: string } | undefined;
+  error: { message: string; fix?: string; quiet?: boolean } | undefined;
   /** Events present after filtering, most severe first. */
   present: NotifyEvent[];
   /** Events present that may page people: will-lapse only when a domain is close to lapsing. */
@@ -180,9 +180,11 @@ function selectContent(digest: Digest, policy: NotifyPolicy): Selection | undefi
   for (const group of groups.values()) group.sort(compareOutcomes);
   const present = SEVERITY_ORDER.filter((e) => (e === 'error' ? error !== undefined : groups.has(e)));
   const pages = (e: OutcomeEvent | 'error') =>
-    e === 'will-lapse'
-      ? lapsesSoon(groups)
-      : e !== 'deferred' || (groups.get('deferred') ?? []).some((o) => o.quiet !== true);
+    e === 'error'
+      ? error?.quiet !== true
+      : e === 'will-lapse'
+        ? lapsesSoon(groups)
+        : e !== 'deferred' || (groups.get('deferred') ?? []).some((o) => o.quiet !== true);
   return { groups, error, present, alerting: present.filter(pages), nowMs: digest.nowMs };
 }
 
