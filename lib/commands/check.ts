@@ -6,18 +6,22 @@ import { CHECK_COUNTS, formatCounts } from '../jobs/counts';
 import { JOB_FLAGS, parseFlags } from './args';
 import { type Command, EXIT } from './io';
 import { withProgress } from './progress';
+import { refuseOtherPolicy } from './stage-policy';
 import { terminalJson } from './terminal-text';
 
-export const CHECK_USAGE = `usage: autorenew check [--policy FILE] [--at DATE] [--json] [--verbose]
+export const CHECK_USAGE = `usage: autorenew check [--policy-differs] [--policy FILE] [--at DATE] [--json] [--verbose]
 
 Runs the check job once: reads open batches from the ledger, fetches task results, confirms new expiry dates,
 reconciles unknown submissions and prints (or publishes) the digest. --at only against a loopback sandbox.
+On a ledger table (AUTORENEW_TABLE) only with the policy the stage's last run (renew or check) used: it settles by
+that file's rules (when an unknown order is released, retries), and another is refused (exit 1) unless
+--policy-differs.
 
 examples:
   npx autorenew check
   npx autorenew check --json`;
 
-const FLAGS = JOB_FLAGS;
+const FLAGS = { 'policy-differs': { type: 'boolean' }, ...JOB_FLAGS } as const;
 
 /** `check`: one check run; exit 3 when renewals failed in this run. */
 export const checkCommand: Command = async (args, io) => {
@@ -33,6 +37,12 @@ export const checkCommand: Command = async (args, io) => {
     alibabaAccess: 'read',
   });
   try {
+    if (rt.config.table !== undefined && !flags['policy-differs'])
+      await refuseOtherPolicy(
+        rt.jobs,
+        rt.config.table,
+        'settle by rules the stage does not run (when an unknown order is released and bought again, retries)',
+      );
     const results = await withProgress(io, 'checking open batches', () =>
       runAccounts(rt.room, rt.runId, rt.jobs, (job) => executeCheck(job.deps, { policy: job.policy, runId: rt.runId })),
     );

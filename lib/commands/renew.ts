@@ -8,9 +8,7 @@ import { InputError } from '../errors';
 import { executeRenew } from '../jobs';
 import { mergeAccountResults, runAccounts, throwIfAnyFailed } from '../jobs/accounts';
 import { formatCounts, RENEW_COUNTS } from '../jobs/counts';
-import type { RunRecord } from '../ledger/port';
 import { formatMoney } from '../money';
-import { policyHash } from '../policy/hash';
 import {
   checkPlanAge,
   createPlanFile,
@@ -28,6 +26,7 @@ import { JOB_FLAGS, parseFlags } from './args';
 import { confirmationFor, isYes } from './ask-before-buying';
 import { type CliIO, type Command, EXIT } from './io';
 import { withProgress } from './progress';
+import { refuseOtherPolicy } from './stage-policy';
 import { terminalDeep, terminalJson, terminalLine } from './terminal-text';
 
 export const RENEW_USAGE = `usage: autorenew renew [--dry-run] [--yes] [--plan PLAN.json [--max-age 24h]] [--no-run-check] [--policy-differs] [--policy FILE] [--at DATE] [--json] [--verbose]
@@ -109,7 +108,7 @@ export const renewCommand: Command = async (args, io) => {
       await refuseUnreadKeyspace(rt.jobs, rt.config.table, new Set(rt.configuredAccounts));
     }
     if (!dryRun && rt.config.table !== undefined && !flags['policy-differs'])
-      await refuseOtherPolicy(rt.jobs, rt.config.table);
+      await refuseOtherPolicy(rt.jobs, rt.config.table, 'buy by rules, limits and years the stage does not run');
     const contextOf = (job: AccountJob) => ({ endpoint: job.config.endpoint, policy: job.policy });
     /** The plan each account's run must match before it buys (a saved or a confirmed one), by account label. */
     const plans = new Map<string, PlanFile>();
@@ -259,28 +258,6 @@ async function refuseUnreadKeyspace(
     throw new InputError(
       `no renew run is recorded for account ${job.label} in ${table}: this run would not see what the stage's renew runs claimed, hold or spent, and could buy the same renewal again. If the stage serves several accounts (its Accounts output), set AUTORENEW_ACCOUNTS as deployed and pass --account NAME; before the first renew run on this table, pass --no-run-check; nothing was bought`,
       { path: '--account' },
-    );
-  }
-}
-
-/**
- * Refuses a buying run on a ledger table with another policy than the one the stage's last run of the account used
- * (RunRecord.policyHash, written by the Lambda's runs): a laptop's policy file bought a renewal the deployed
- * policy lets lapse, and with its own caps, years and notice days (review 2026-12-07, thirtieth session). Before
- * anything is listed or bought. A record without a hash (a CLI run's, an older one) says nothing.
- */
-async function refuseOtherPolicy(jobs: readonly AccountJob[], table: string): Promise<void> {
-  for (const job of jobs) {
-    // The newest record that carries a hash, renew's or check's: check runs hourly, so a redeployed policy is known
-    // within the hour, not after the next daily renew run (the review of this check: the old file bought what the
-    // new one lets lapse, and the new one was refused).
-    const runs = await Promise.all([job.deps.ledger.lastRun('renew'), job.deps.ledger.lastRun('check')]);
-    const hashed = runs.filter((r) => r?.policyHash !== undefined) as RunRecord[];
-    const stage = hashed.sort((a, b) => b.startedAtMs - a.startedAtMs)[0]?.policyHash;
-    if (stage === undefined || stage === policyHash(job.policy)) continue;
-    throw new InputError(
-      `the policy ${job.config.policyPath} is not the one the stage's runs on ${table} last used for account ${job.label}: this run would buy by rules, limits and years the stage does not run. Pass the policy file the stage was deployed with (--policy FILE), or --policy-differs to buy by this one; nothing was bought`,
-      { path: '--policy' },
     );
   }
 }

@@ -127,4 +127,24 @@ describe("a hand renew on the stage's table with another policy than the stage's
       bought: ['old-brand.com'],
     });
   });
+
+  it("refuses a hand check by another policy too (it releases unknown orders by that file's releaseAfterHours)", async () => {
+    const env = {
+      AUTORENEW_TABLE: TABLE,
+      AUTORENEW_DYNAMODB_ENDPOINT: aws.endpoints.dynamodb,
+      AWS_REGION: 'us-east-1',
+      AWS_ACCESS_KEY_ID: 'test',
+      AWS_SECRET_ACCESS_KEY: 'test',
+      AUTORENEW_ENDPOINT: sandbox.url,
+      ALIBABA_CLOUD_ACCESS_KEY_ID: sandbox.accessKeyId,
+      ALIBABA_CLOUD_ACCESS_KEY_SECRET: sandbox.accessKeySecret,
+    };
+    const other = await runCliInProcess(['check', '--policy', laptopPolicy], env);
+    expect(other.code).toBe(1);
+    expect(other.stderr).toMatch(/is not the one the stage's runs .* last used .*settle by rules .*--policy-differs/);
+    const same = await runCliInProcess(['check', '--policy', stagePolicy], env);
+    expect(same.code).toBe(0);
+    const told = await runCliInProcess(['check', '--policy-differs', '--policy', laptopPolicy], env);
+    expect(told.code).toBe(0);
+  });
 });
