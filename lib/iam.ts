@@ -77,7 +77,7 @@ export const LEDGER_METHOD_ACCESS = {
   lastRun: onTable('GetItem'),
   // Every hold lives in one item (lib/ledger/items.ts toHoldsKey): a consistent GetItem reads them all, so the renew
   // job needs no Query or Scan for them. Writes are versioned replacements of that item (re-read on a refusal).
-  putHold: onTable('PutItem', 'GetItem'),
+  putHolds: onTable('PutItem', 'GetItem'),
   deleteHold: onTable('PutItem', 'GetItem'),
   listHolds: onTable('GetItem'),
   // One item, as the holds: a consistent GetItem, and versioned replacements (re-read on a refusal).
@@ -89,7 +89,7 @@ export type LedgerMethod = keyof typeof LEDGER_METHOD_ACCESS;
 
 /**
  * THE TABLE: the ledger methods each job calls (lib/jobs/ and lib/renewal/*). Methods only the CLI calls
- * (`listRecentBatches` and `lastRuns` for `autorenew status`, `putHold` and `deleteHold` for `autorenew hold` and
+ * (`listRecentBatches` and `lastRuns` for `autorenew status`, `putHolds` and `deleteHold` for `autorenew hold` and
  * `unhold`) run with the operator's own credentials and are granted to no role: no role queries the table except
  * one domain's claims (check's reconciliation; renew's look at a just-finished task).
  */

@@ -148,11 +148,13 @@ export const demoCommand: Command = async (args, io) => {
         `sandbox registrar at ${sandbox.url}: account cn (China site) with ${sandbox.state().domains.length} domains and ${sandbox.state().balance} CNY, account intl (international site, API ${INTL_VERSION}) with ${sandbox.state('intl').domains.length} domains and ${sandbox.state('intl').balance} USD; ledger in ${ledgerDir}`,
       );
       // A person vetoes one renewal (autorenew hold): it is planned as held and never bought.
-      await cn.deps.ledger.putHold({
-        domain: DEMO_HELD,
-        reason: 'brand retired; let it lapse',
-        createdAtMs: clock.now(),
-      });
+      await cn.deps.ledger.putHolds([
+        {
+          domain: DEMO_HELD,
+          reason: 'brand retired; let it lapse',
+          createdAtMs: clock.now(),
+        },
+      ]);
       io.out(`held ${DEMO_HELD} in account cn (as \`autorenew hold ${DEMO_HELD} --account cn\` would)`);
       const plans = [];
       for (const job of jobs) {

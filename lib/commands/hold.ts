@@ -180,14 +180,17 @@ export const holdCommand: Command = async (args, io) => {
     const notListed = new Set(looked.notListed.map((n) => n.domain));
     const before = new Map((await ledger.listHolds()).map((h) => [h.domain, h]));
     let inFlight = 0;
+    // One write for every name, all or none, before any "held" line: written one at a time, a second hold that did
+    // not fit (or a ledger error) left the first held, its line printed, under an error saying nothing was written
+    // (review 2026-12-07, thirty-first session).
+    const holds: Hold[] = domains.map((domain) => ({
+      domain,
+      ...(untilMs !== undefined ? { untilMs } : {}),
+      ...(reason ? { reason } : {}),
+      createdAtMs: nowMs,
+    }));
+    await ledger.putHolds(holds);
     for (const domain of domains) {
-      const hold: Hold = {
-        domain,
-        ...(untilMs !== undefined ? { untilMs } : {}),
-        ...(reason ? { reason } : {}),
-        createdAtMs: nowMs,
-      };
-      await ledger.putHold(hold);
       const old = before.get(domain);
       const expiresAtMs = looked.listed.get(domain);
       io.out(

@@ -10,6 +10,7 @@ import { InputError } from '../errors';
 import type { Claim } from '../ledger/port';
 import { RENEWED_ELSEWHERE_CODE } from '../renewal/claims';
 import { isReadDifferently, isSameListedExpiry } from '../renewal/expiry';
+import { describeHoldEnd, isHoldExpired } from '../renewal/hold-time';
 import { parseFlagsAndArgs } from './args';
 import { parseDomainArgs } from './domain-args';
 import { type Command, EXIT } from './io';
@@ -118,6 +119,10 @@ export const retryCommand: Command = async (args, io) => {
       ];
     }
     let reset = 0;
+    // Read once: a cleared renewal of a held domain is still not bought (review 2026-12-07, thirty-first session:
+    // "the next renew run tries them again", and the run planned it `held` behind a hold the person had forgotten).
+    const holds = await ledger.listHolds();
+    const nowMs = Date.now();
     for (const domain of domains) {
       const claims = await ledger.listClaimsForDomain(domain);
       const failed = claims.filter((c) => needsReset(c, !values['all-failed']));
@@ -153,6 +158,13 @@ export const retryCommand: Command = async (args, io) => {
         );
       }
       if (peerHold) io.out(terminalLine(`${domain}: still held back here${peerHold}`));
+      const hold = failed.length > 0 ? holds.find((h) => h.domain === domain && !isHoldExpired(h, nowMs)) : undefined;
+      if (hold)
+        io.out(
+          terminalLine(
+            `${domain}: held ${describeHoldEnd(hold.untilMs)}${hold.reason ? ` (${hold.reason})` : ''}: the next renew run does not buy it while held; autorenew unhold ${domain} to let it`,
+          ),
+        );
     }
     io.out(`retry: ${reset} renewal(s) cleared${where}; the next renew run tries them again if still due`);
     return EXIT.ok;

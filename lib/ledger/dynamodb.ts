@@ -28,7 +28,7 @@ import {
   isBatchOpen,
   keyspaceOf,
   removeHold,
-  replaceHold,
+  replaceHolds,
   toBatchItem,
   toBatchKey,
   toBudgetKey,
@@ -878,8 +878,10 @@ export function createDynamoLedger(options: DynamoLedgerOptions): DynamoLedger {
       return item ? fromRunItem(item) : undefined;
     },
 
-    async putHold(hold) {
-      await changeHolds((holds) => replaceHold(holds, hold), 'putHold', { domain: hold.domain.toLowerCase() });
+    async putHolds(added) {
+      await changeHolds((holds) => replaceHolds(holds, added), 'putHolds', {
+        domain: added.map((h) => h.domain.toLowerCase()).join(', '),
+      });
     },
 
     async deleteHold(domain) {

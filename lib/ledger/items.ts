@@ -109,10 +109,12 @@ export const MAX_HOLDS_BYTES = 350_000;
 /** Longest reason stored on a hold, characters. */
 export const MAX_HOLD_REASON = 200;
 
-/** The holds with `hold` added, replacing any hold of its domain (lower-cased), sorted by domain. */
-export function replaceHold(holds: readonly Hold[], hold: Hold): Hold[] {
-  const domain = hold.domain.toLowerCase();
-  return sortHolds([...holds.filter((h) => h.domain !== domain), { ...hold, domain }]);
+/** The holds with `added` in, each replacing any hold of its domain (lower-cased; the last of a name wins), sorted. */
+export function replaceHolds(holds: readonly Hold[], added: readonly Hold[]): Hold[] {
+  const byName = new Map(
+    added.map((hold) => [hold.domain.toLowerCase(), { ...hold, domain: hold.domain.toLowerCase() }]),
+  );
+  return sortHolds([...holds.filter((h) => !byName.has(h.domain)), ...byName.values()]);
 }
 
 /** The holds without the one of `domain` (lower-cased); the same list when there is none. */

@@ -256,8 +256,11 @@ export interface Ledger {
   /** The last recorded run of `job` (one consistent GetItem: the check role has no Query on the table). */
   lastRun(job: RunRecord['job']): Promise<RunRecord | undefined>;
 
-  /** Stores a hold, replacing any hold of the same domain. */
-  putHold(hold: Hold): Promise<void>;
+  /**
+   * Stores holds in one write, each replacing any hold of the same domain: all or none (`autorenew hold a b` whose
+   * second hold did not fit kept the first, and said nothing was written: review 2026-12-07, thirty-first session).
+   */
+  putHolds(holds: readonly Hold[]): Promise<void>;
   /** Removes a domain's hold; true when there was one. */
   deleteHold(domain: string): Promise<boolean>;
   /** Every hold, expired ones included (the caller compares `untilMs` with its clock), sorted by domain. */

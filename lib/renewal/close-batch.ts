@@ -15,6 +15,9 @@ import { boundText, MAX_STORED_TEXT } from './text';
 export const CLOSED_BY_HAND = 'closed-by-hand';
 
 /** The end of a closed entry's message whose task row said renewed (closed `renewed-elsewhere`, not released). */
+/** How the message of a claim or entry a close released begins. */
+const CLOSED_BY_HAND_PREFIX = 'closed by hand: ';
+
 export const ROW_RENEWED_NOTE = "; its task's row said renewed: not bought again until `autorenew retry`";
 
 /**
@@ -131,7 +134,7 @@ export async function closeBatchByHand(
       for (const domain of await refuseWhileTaskHolds(tasks, batch, taskNo, sinceMs, ran)) rowRenewed.add(domain);
     }
   }
-  const message = boundText(`closed by hand: ${reason}`);
+  const message = boundText(`${CLOSED_BY_HAND_PREFIX}${reason}`);
   // The note is kept whole however long the reason (cut before it): the resolved line is told by it.
   const rowMessage = `${boundText(message, MAX_STORED_TEXT - ROW_RENEWED_NOTE.length)}${ROW_RENEWED_NOTE}`;
   const unsettled: ClosedEntry[] = [];
@@ -146,7 +149,22 @@ export async function closeBatchByHand(
     }
     const live = claims.filter(isLive);
     const shown = rowRenewed.has(entry.domain);
-    unsettled.push({ entry, action: live.length === 0 ? 'settled' : shown ? 'row-renewed' : 'released' });
+    // A close run again after its batch write failed finds the claims it released then: reported as released (read
+    // as "settled elsewhere, nothing to release", a person closing to look first was told nothing was left to hold,
+    // and the next run bought it: review 2026-12-07, thirty-first session).
+    const closedBefore =
+      live.length === 0 ? claims.find((c) => c.message?.startsWith(CLOSED_BY_HAND_PREFIX)) : undefined;
+    const action =
+      live.length > 0
+        ? shown
+          ? 'row-renewed'
+          : 'released'
+        : closedBefore === undefined
+          ? 'settled'
+          : closedBefore.message?.endsWith(ROW_RENEWED_NOTE)
+            ? 'row-renewed'
+            : 'released';
+    unsettled.push({ entry, action });
     if (!write) continue;
     for (const claim of live) {
       const previous = [claim.previousTaskNos ?? [], claim.taskNo ?? [], batch.taskNo ?? []].flat();

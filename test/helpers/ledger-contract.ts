@@ -828,7 +828,7 @@ export function describeLedgerContract(name: string, backend: LedgerBackend): vo
         await cn.recordRun({ job: 'renew', runId: 'r1', startedAtMs: T0, finishedAtMs: T0, ok: true, summary: {} });
         expect(await intl.lastRuns()).toEqual([]);
         expect((await cn.lastRuns()).map((r) => r.runId)).toEqual(['r1']);
-        await cn.putHold({ domain: 'held.com', createdAtMs: T0 });
+        await cn.putHolds([{ domain: 'held.com', createdAtMs: T0 }]);
         expect(await intl.listHolds()).toEqual([]);
         await cn.putMarks(['m'], T0);
         expect(await intl.getMarks(['m'])).toEqual(new Map());
@@ -930,14 +930,16 @@ export function describeLedgerContract(name: string, backend: LedgerBackend): vo
       test('put, replace, list in domain order; absent fields stay absent; untilMs round-trips', async () => {
         const ledger = table.createLedger();
         expect(await ledger.listHolds()).toEqual([]);
-        await ledger.putHold({ domain: 'zeta.com', createdAtMs: T0 });
-        await ledger.putHold({
-          domain: 'Alpha.COM',
-          untilMs: T0 + 40 * DAY_MS + 123,
-          reason: 'selling it',
-          createdAtMs: T0,
-        });
-        await ledger.putHold({ domain: 'xn--bcher-kva.de', untilMs: T0 - 1, createdAtMs: T0 - DAY_MS });
+        await ledger.putHolds([{ domain: 'zeta.com', createdAtMs: T0 }]);
+        await ledger.putHolds([
+          {
+            domain: 'Alpha.COM',
+            untilMs: T0 + 40 * DAY_MS + 123,
+            reason: 'selling it',
+            createdAtMs: T0,
+          },
+        ]);
+        await ledger.putHolds([{ domain: 'xn--bcher-kva.de', untilMs: T0 - 1, createdAtMs: T0 - DAY_MS }]);
         expect(await ledger.listHolds()).toEqual([
           { domain: 'alpha.com', untilMs: T0 + 40 * DAY_MS + 123, reason: 'selling it', createdAtMs: T0 },
           // Expired holds are listed too: the caller compares untilMs with its clock.
@@ -945,7 +947,7 @@ export function describeLedgerContract(name: string, backend: LedgerBackend): vo
           { domain: 'zeta.com', createdAtMs: T0 },
         ]);
         // A new hold of the same domain replaces the old one whole (its reason and end do not linger).
-        await ledger.putHold({ domain: 'alpha.com', createdAtMs: T0 + DAY_MS });
+        await ledger.putHolds([{ domain: 'alpha.com', createdAtMs: T0 + DAY_MS }]);
         const after = await ledger.listHolds();
         expect(after.map((h) => h.domain)).toEqual(['alpha.com', 'xn--bcher-kva.de', 'zeta.com']);
         expect(after[0]).toEqual({ domain: 'alpha.com', createdAtMs: T0 + DAY_MS });
@@ -954,8 +956,8 @@ export function describeLedgerContract(name: string, backend: LedgerBackend): vo
       test('delete: true for a held domain (any case), false for a missing one, also on an empty ledger', async () => {
         const ledger = table.createLedger();
         expect(await ledger.deleteHold('nothing.com')).toBe(false);
-        await ledger.putHold({ domain: 'a.com', createdAtMs: T0 });
-        await ledger.putHold({ domain: 'b.com', reason: 'keep', createdAtMs: T0 });
+        await ledger.putHolds([{ domain: 'a.com', createdAtMs: T0 }]);
+        await ledger.putHolds([{ domain: 'b.com', reason: 'keep', createdAtMs: T0 }]);
         expect(await ledger.deleteHold('A.com')).toBe(true);
         expect(await ledger.deleteHold('a.com')).toBe(false);
         expect(await ledger.deleteHold('c.com')).toBe(false);
@@ -967,14 +969,14 @@ export function describeLedgerContract(name: string, backend: LedgerBackend): vo
       test('concurrent holds of different domains from two ledgers all survive', async () => {
         const [one, two] = [table.createLedger(), table.createLedger()];
         const domains = Array.from({ length: 8 }, (_, i) => `d${i}.com`);
-        await Promise.all(domains.map((domain, i) => (i % 2 ? one : two).putHold({ domain, createdAtMs: T0 + i })));
+        await Promise.all(domains.map((domain, i) => (i % 2 ? one : two).putHolds([{ domain, createdAtMs: T0 + i }])));
         expect((await one.listHolds()).map((h) => h.domain)).toEqual(domains);
       });
 
       test('holds that would not fit in one item are refused with InputError, nothing written', async () => {
         const ledger = table.createLedger();
-        await ledger.putHold({ domain: 'kept.com', createdAtMs: T0 });
-        const huge = ledger.putHold({ domain: 'huge.com', reason: 'x'.repeat(360_000), createdAtMs: T0 });
+        await ledger.putHolds([{ domain: 'kept.com', createdAtMs: T0 }]);
+        const huge = ledger.putHolds([{ domain: 'huge.com', reason: 'x'.repeat(360_000), createdAtMs: T0 }]);
         await expect(huge).rejects.toBeInstanceOf(InputError);
         expect(await ledger.listHolds()).toEqual([{ domain: 'kept.com', createdAtMs: T0 }]);
       });
@@ -982,8 +984,8 @@ export function describeLedgerContract(name: string, backend: LedgerBackend): vo
       if (backend.dynamo) {
         test('every hold lives in the one item HOLD/HOLD (read by the renew job with one GetItem)', async () => {
           const ledger = table.createLedger();
-          await ledger.putHold({ domain: 'b.com', createdAtMs: T0 });
-          await ledger.putHold({ domain: 'a.com', untilMs: T0 + DAY_MS, createdAtMs: T0 });
+          await ledger.putHolds([{ domain: 'b.com', createdAtMs: T0 }]);
+          await ledger.putHolds([{ domain: 'a.com', untilMs: T0 + DAY_MS, createdAtMs: T0 }]);
           expect(await rawItem('HOLD', 'HOLD')).toMatchObject({
             type: 'hold',
             version: 2,

@@ -15,7 +15,7 @@ import {
   isBatchOpen,
   keyspaceOf,
   removeHold,
-  replaceHold,
+  replaceHolds,
   toBatchItem,
   toBatchKey,
   toBudgetKey,
@@ -353,9 +353,9 @@ export function createMemoryLedger(options: MemoryLedgerOptions = {}): MemoryLed
       return item ? fromRunItem(item) : undefined;
     },
 
-    async putHold(hold) {
-      await enter('putHold');
-      changeHolds((holds) => replaceHold(holds, hold));
+    async putHolds(added) {
+      await enter('putHolds');
+      changeHolds((holds) => replaceHolds(holds, added));
     },
 
     async deleteHold(domain) {

@@ -168,7 +168,7 @@ describe('autorenew hold / unhold / holds', () => {
     // Written straight into the ledger: the CLI refuses an end in the past.
     const opened = await openLedgerFromEnv(env());
     try {
-      await opened.ledger.putHold({ domain: 'old.com', untilMs: Date.UTC(2001, 0, 1), createdAtMs: 0 });
+      await opened.ledger.putHolds([{ domain: 'old.com', untilMs: Date.UTC(2001, 0, 1), createdAtMs: 0 }]);
     } finally {
       await opened.close();
     }

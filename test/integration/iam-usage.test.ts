@@ -158,7 +158,7 @@ describe('IAM: every granted action is used, every used action is granted', () =
     // will-lapse line is marked sent (BatchWriteItem) once the digest is out.
     const everyday = await startWorld(['due-one.com', 'due-two.cn', 'held-three.com'], now);
     worlds.push(everyday);
-    await everyday.ledger.putHold({ domain: 'held-three.com', createdAtMs: now });
+    await everyday.ledger.putHolds([{ domain: 'held-three.com', createdAtMs: now }]);
     const later = Date.UTC(2100, 0, 1);
     await everyday.ledger.recordRun({
       job: 'check',

@@ -120,13 +120,17 @@ it('a hand renew on the stage table racing the scheduled run does not submit the
 });
 
 it("a hand renew on the stage table does not buy a domain a person held in the stage's account", async () => {
-  await opened.forAccount('shop').putHold({ domain: 'shop-brand.com', reason: 'selling it', createdAtMs: Date.now() });
+  await opened
+    .forAccount('shop')
+    .putHolds([{ domain: 'shop-brand.com', reason: 'selling it', createdAtMs: Date.now() }]);
   expect((await cli('renew', '--yes')).code).toBe(1);
   expect(sandbox.state().submissions.map((s) => s.domainName)).toEqual([]);
 });
 
 it("the deploy guide's hand run (plan --out, renew --plan) on the stage table honours the stage account's hold", async () => {
-  await opened.forAccount('shop').putHold({ domain: 'shop-brand.com', reason: 'selling it', createdAtMs: Date.now() });
+  await opened
+    .forAccount('shop')
+    .putHolds([{ domain: 'shop-brand.com', reason: 'selling it', createdAtMs: Date.now() }]);
   const planFile = join(tmpdir(), `plan-${randomUUID()}.json`);
   try {
     await cli('plan', '--out', planFile);
@@ -138,7 +142,9 @@ it("the deploy guide's hand run (plan --out, renew --plan) on the stage table ho
 });
 
 it("control: the same hand run with the stage's AUTORENEW_ACCOUNTS honours the hold", async () => {
-  await opened.forAccount('shop').putHold({ domain: 'shop-brand.com', reason: 'selling it', createdAtMs: Date.now() });
+  await opened
+    .forAccount('shop')
+    .putHolds([{ domain: 'shop-brand.com', reason: 'selling it', createdAtMs: Date.now() }]);
   const run = await cliIn(stageShell(), 'renew', '--yes');
   expect(run.code).toBe(0);
   expect(sandbox.state().submissions.map((s) => s.domainName)).toEqual([]);

@@ -96,7 +96,7 @@ it("status <domain> on the stage table, from a shell without the stage's account
 it("unhold on the stage table, from a shell without the stage's accounts, does not say 'was not held' unwarned", async () => {
   const shop = opened.forAccount('shop');
   await recordRenewRun(shop, 'lambda-yesterday');
-  await shop.putHold({ domain: 'shop-old.com', reason: 'selling it', createdAtMs: Date.now() });
+  await shop.putHolds([{ domain: 'shop-old.com', reason: 'selling it', createdAtMs: Date.now() }]);
   const unhold = await cli('unhold', 'shop-old.com');
   expect(unhold.text).not.toMatch(/shop-old\.com: was not held \(nothing to remove\)/);
   expect(unhold.text).toMatch(/no renew run is recorded for this account in table/);

@@ -40,7 +40,7 @@ describe('a not-listed line after a planner will-lapse line of the same threshol
       await executeCheck(world.deps({ registrar }), { policy: world.policy, runId: `check-${id}` }).catch(() => {});
       await executeRenew(world.deps({ registrar }), { policy: world.policy, dryRun: false, runId: id }).catch(() => {});
     };
-    await world.ledger.putHold({ domain: 'kept.com', reason: 'deciding', createdAtMs: NOW });
+    await world.ledger.putHolds([{ domain: 'kept.com', reason: 'deciding', createdAtMs: NOW }]);
     await run('day-0');
     const day0 = world.notifier.sent.map((m) => m.email).join('\n');
     expect(day0).toMatch(/^- kept\.com: .*held/m); // the planner's 7-day will-lapse line

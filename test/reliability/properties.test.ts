@@ -155,7 +155,7 @@ describe('dry run never pays (fast-check)', () => {
           recordRun: record('recordRun'),
           lastRuns: async () => [],
           lastRun: async () => undefined,
-          putHold: record('putHold'),
+          putHolds: record('putHolds'),
           deleteHold: record('deleteHold'),
           listHolds: async () => [],
           readWatch: async () => [],

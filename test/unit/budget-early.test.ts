@@ -157,7 +157,7 @@ describe("the next batch's budget, taken while this one is sent", () => {
     // A person holds b.com while a.com's submit start is written, before b.com's reads start (at a.com's paid call).
     ledger.saveBatch = async (batch) => {
       if (batch.submitStartedAtMs !== undefined && batch.entries[0]?.domain === 'a.com' && !batch.taskNo)
-        await t.ledger.putHold({ domain: 'b.com', createdAtMs: t.clock.now() });
+        await t.ledger.putHolds([{ domain: 'b.com', createdAtMs: t.clock.now() }]);
       return t.ledger.saveBatch(batch);
     };
     const run = await t.renew({ deps: { ledger } });

@@ -95,7 +95,7 @@ describe('lib/iam.ts: each role from what its job calls', () => {
     expect(JOB_LEDGER_CALLS.renew).toContain('listHolds');
     expect(LEDGER_METHOD_ACCESS.listHolds).toEqual([{ action: 'GetItem', on: 'table' }]);
     for (const job of ['renew', 'check'] as const) {
-      expect(JOB_LEDGER_CALLS[job]).not.toContain('putHold');
+      expect(JOB_LEDGER_CALLS[job]).not.toContain('putHolds');
       expect(JOB_LEDGER_CALLS[job]).not.toContain('deleteHold');
     }
   });

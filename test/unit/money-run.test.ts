@@ -1087,7 +1087,9 @@ describe('holds (the veto)', () => {
   test('a held domain is never bought while the hold lasts, and is warned about as it nears expiry', async () => {
     const t = await given({ domains: ['a.com+6d', 'b.com+6d'] });
     const until = t.clock.now() + 3 * 86_400_000;
-    await t.ledger.putHold({ domain: 'a.com', untilMs: until, reason: 'moving to another registrar', createdAtMs: 0 });
+    await t.ledger.putHolds([
+      { domain: 'a.com', untilMs: until, reason: 'moving to another registrar', createdAtMs: 0 },
+    ]);
     const run = await t.renew();
     expect(run.plan.decisions.find((d) => d.domain.domainName === 'a.com')?.reason).toBe('held');
     expect(t.registrar.submissions().map((s) => s.domainName)).toEqual(['b.com']);
@@ -1126,7 +1128,7 @@ describe('budgets given back', () => {
           // The send's read of the holds (the second): a person held a.com once the run had claimed it.
           listHolds: async () => {
             reads += 1;
-            if (reads === 2) await t.ledger.putHold({ domain: 'a.com', createdAtMs: t.clock.now() });
+            if (reads === 2) await t.ledger.putHolds([{ domain: 'a.com', createdAtMs: t.clock.now() }]);
             return t.ledger.listHolds();
           },
         },

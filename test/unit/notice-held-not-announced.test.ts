@@ -9,7 +9,7 @@ import { given } from '../helpers/builder';
 describe('a hold set before the notice', () => {
   test('a held domain not yet due is not announced; once unheld it is', async () => {
     const t = await given({ domains: ['a.com+33d', 'b.com+33d'], policy: { notify: { advanceDays: 7 } } });
-    await t.ledger.putHold({ domain: 'a.com', reason: 'selling it', createdAtMs: t.clock.now() });
+    await t.ledger.putHolds([{ domain: 'a.com', reason: 'selling it', createdAtMs: t.clock.now() }]);
     const upcoming = () =>
       t.notifier.sent
         .flatMap((m) => m.digest?.outcomes.filter((o) => o.event === 'upcoming') ?? [])

@@ -56,7 +56,7 @@ describe('a CLI run on the stage table (no topic) with a chat target, then the s
       domains: ['held.com+6.5d', 'soon.com+10.5d'],
       policy: { notify: { advanceDays: 7, targets: TARGETS } },
     });
-    await t.ledger.putHold({ domain: 'held.com', reason: 'sale pending', createdAtMs: t.clock.now() });
+    await t.ledger.putHolds([{ domain: 'held.com', reason: 'sale pending', createdAtMs: t.clock.now() }]);
 
     const terminal: string[] = [];
     await executeRenew(t.deps({ notifier: cliNotifier(t, terminal) }), {

@@ -13,7 +13,7 @@ import { given } from '../helpers/builder';
 describe('a CLI renew against the deployed table, then the scheduled job the same day', () => {
   it('the topic still gets the will-lapse line and the upcoming notice', async () => {
     const t = await given({ domains: ['held.com+6d', 'soon.com+10d'], policy: { notify: { advanceDays: 7 } } });
-    await t.ledger.putHold({ domain: 'held.com', reason: 'sale pending', createdAtMs: t.clock.now() });
+    await t.ledger.putHolds([{ domain: 'held.com', reason: 'sale pending', createdAtMs: t.clock.now() }]);
     const cliConfig = readConfig({ AUTORENEW_TABLE: 'aliyun-domain-autorenew-prod-ledger' });
     expect(isTerminalOnStageLedger(cliConfig)).toBe(true);
 
