@@ -68,7 +68,7 @@ export const planCommand: Command = async (args, io) => {
     const only = rt.jobs[0] as AccountJob;
     if (flags.out) {
       const plan = plans[0] as Plan;
-      const file = createPlanFile(plan, { endpoint: only.config.endpoint, policy: only.policy });
+      const file = createPlanFile(plan, { endpoint: only.config.endpoint, policy: only.policy, account: only.label });
       await writeFile(resolve(io.cwd, flags.out), `${JSON.stringify(file, null, 2)}\n`, { mode: 0o600 });
       io.err(
         `plan saved to ${flags.out}: ${file.purchases.length} domain(s) to renew, hash ${file.hash.slice(0, 12)}; buy it with autorenew renew --plan ${flags.out}${labelled ? ` --account ${only.label}` : ''}`,

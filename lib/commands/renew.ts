@@ -109,7 +109,7 @@ export const renewCommand: Command = async (args, io) => {
     }
     if (!dryRun && rt.config.table !== undefined && !flags['policy-differs'])
       await refuseOtherPolicy(rt.jobs, rt.config.table, 'buy by rules, limits and years the stage does not run');
-    const contextOf = (job: AccountJob) => ({ endpoint: job.config.endpoint, policy: job.policy });
+    const contextOf = (job: AccountJob) => ({ endpoint: job.config.endpoint, policy: job.policy, account: job.label });
     /** The plan each account's run must match before it buys (a saved or a confirmed one), by account label. */
     const plans = new Map<string, PlanFile>();
     if (saved) {
@@ -262,18 +262,29 @@ async function refuseUnreadKeyspace(
   }
 }
 
-/** `, quoted 276.00 CNY` (per currency), and how many have no price: what the person is asked to pay. */
+/**
+ * `, quoted 276.00 CNY` (per currency), what the policy's price table says where no registrar quote was had, and how
+ * many have no price: what the person is asked to pay.
+ */
 export function describeCost(purchases: readonly PurchaseItem[]): string {
-  const sums = new Map<string, number>();
-  for (const p of purchases)
-    if (p.price && !p.priceAssumed) sums.set(p.price.currency, (sums.get(p.price.currency) ?? 0) + p.price.minor);
-  const quoted = [...sums].map(([currency, minor]) => formatMoney({ minor, currency }));
+  const sum = (items: readonly PurchaseItem[]) => {
+    const sums = new Map<string, number>();
+    for (const p of items) if (p.price) sums.set(p.price.currency, (sums.get(p.price.currency) ?? 0) + p.price.minor);
+    return [...sums].map(([currency, minor]) => formatMoney({ minor, currency })).join(' + ');
+  };
+  const quoted = sum(purchases.filter((p) => p.price && !p.priceAssumed && !p.priceFromTable));
+  // A table price is what the operator typed into the policy, not what the registrar charges: called "quoted", a
+  // person said yes to a quote nobody gave (review 2026-12-07, thirty-first session).
+  const table = sum(purchases.filter((p) => p.price && p.priceFromTable));
   // An assumed price is the most the policy pays (limits.maxPricePerDomain), not what anyone quoted (review 2026-12-07).
   const assumed = purchases.filter((p) => p.price && p.priceAssumed);
   const unpriced = purchases.filter((p) => !p.price).length + assumed.length;
   const counted = assumed[0]?.price ? ` (counted as ${formatMoney(assumed[0].price)} each)` : '';
   const parts = [
-    ...(quoted.length ? [`quoted ${quoted.join(' + ')}`] : []),
+    ...(quoted ? [`quoted ${quoted}`] : []),
+    ...(table
+      ? [`${table} by the policy's price table (no registrar quote: the registrar charges its own price)`]
+      : []),
     ...(unpriced ? [`${unpriced} unpriced${counted}`] : []),
   ];
   return parts.length ? `, ${parts.join(', ')}` : '';

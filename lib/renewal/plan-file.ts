@@ -13,8 +13,11 @@ import type { Plan } from './plan-types';
  */
 
 export const PLAN_FILE_KIND = 'autorenew-plan';
-/** 2 (2026-12-03): each purchase carries its price, which bounds what `renew --plan` pays. */
-export const PLAN_FILE_VERSION = 2;
+/**
+ * 2 (2026-12-03): each purchase carries its price, which bounds what `renew --plan` pays. 3 (2026-12-07): the account
+ * the plan was made for, and which prices came from the policy's price table (no registrar quote).
+ */
+export const PLAN_FILE_VERSION = 3;
 /** Default for `renew --max-age`: a plan older than this is refused. */
 export const DEFAULT_PLAN_MAX_AGE_MS = 24 * 3_600_000;
 
@@ -40,6 +43,8 @@ export interface PurchaseItem {
   price: Money | null;
   /** `price` is no quote: unpriced, counted at limits.maxPricePerDomain (absent: a quote, or older files). */
   priceAssumed?: true;
+  /** `price` is the policy's money.priceTable, no registrar quote: the registrar charges its own price. */
+  priceFromTable?: true;
 }
 
 export interface PlanFile {
@@ -50,6 +55,8 @@ export interface PlanFile {
   createdAtMs: number;
   /** The Domain API endpoint the listing came from. */
   endpoint: string;
+  /** The account (AUTORENEW_ACCOUNTS name; '' for the one unnamed account) whose ledger keyspace guards the purchase. */
+  account: string;
   /** SHA-256 of the policy as loaded (defaults applied): a changed policy makes a different plan. */
   policyHash: string;
   listing: ListedSnapshot[];
@@ -82,16 +89,26 @@ export function purchasesOf(plan: Plan): PurchaseItem[] {
       batch: d.batch ?? -1,
       price: d.price ?? null,
       ...(d.price && d.priceSource === 'assumed' ? { priceAssumed: true as const } : {}),
+      ...(d.price && d.priceSource === 'table' ? { priceFromTable: true as const } : {}),
     }));
 }
 
-export function createPlanFile(plan: Plan, input: { endpoint: string; policy: Policy }): PlanFile {
+/** What a plan is made for and must be bought with: the endpoint, the policy and the account (its ledger keyspace). */
+export interface PlanContext {
+  endpoint: string;
+  policy: Policy;
+  /** The account's name ('' for the one unnamed account). */
+  account: string;
+}
+
+export function createPlanFile(plan: Plan, input: PlanContext): PlanFile {
   const body: Omit<PlanFile, 'hash'> = {
     kind: PLAN_FILE_KIND,
     version: PLAN_FILE_VERSION,
     createdAt: new Date(plan.nowMs).toISOString(),
     createdAtMs: plan.nowMs,
     endpoint: input.endpoint,
+    account: input.account,
     policyHash: policyHash(input.policy),
     listing: listingOf(plan),
     purchases: purchasesOf(plan),
@@ -128,6 +145,7 @@ export function parsePlanFile(text: string, source: string): PlanFile {
     !Array.isArray(file.listing) ||
     !Array.isArray(file.purchases) ||
     typeof file.endpoint !== 'string' ||
+    typeof file.account !== 'string' ||
     typeof file.policyHash !== 'string'
   ) {
     throw new InputError(`${source}: the plan file is missing fields; make a new plan`);
@@ -154,11 +172,16 @@ function date(ms: number): string {
  * plan showed.
  */
 export function comparePlans(
-  saved: Pick<PlanFile, 'endpoint' | 'policyHash' | 'listing' | 'purchases'>,
-  fresh: Pick<PlanFile, 'endpoint' | 'policyHash' | 'listing' | 'purchases'>,
+  saved: Pick<PlanFile, 'endpoint' | 'account' | 'policyHash' | 'listing' | 'purchases'>,
+  fresh: Pick<PlanFile, 'endpoint' | 'account' | 'policyHash' | 'listing' | 'purchases'>,
 ): string[] {
   const diff: string[] = [];
   if (saved.endpoint !== fresh.endpoint) diff.push(`endpoint: plan ${saved.endpoint}, now ${fresh.endpoint}`);
+  // Another account's keyspace does not hold the plan's account's claims and budgets: bought there, its caps and
+  // its runs' claims were not seen (review 2026-12-07, thirty-first session: a plan of account cn bought by a shell
+  // without AUTORENEW_ACCOUNTS, as the unnamed account).
+  if (saved.account !== fresh.account)
+    diff.push(`account: plan ${saved.account || '(unnamed)'}, now ${fresh.account || '(unnamed)'}`);
   if (saved.policyHash !== fresh.policyHash) diff.push('policy: changed since the plan was made');
   const now = new Map(fresh.listing.map((l) => [l.domain, l]));
   for (const was of saved.listing) {
@@ -180,9 +203,24 @@ export function comparePlans(
     for (const key of ['expiresAtMs', 'years', 'couponNo', 'promotionNo', 'permitPremium', 'batch'] as const) {
       if (p[key] !== q[key]) diff.push(`${domain}: ${key} ${String(p[key])} -> ${String(q[key])}`);
     }
-    // The price shown bounds the price paid: dearer, in another currency, or unknown now is a difference.
-    if (p.price && !(q.price && q.price.currency === p.price.currency && q.price.minor <= p.price.minor)) {
-      diff.push(`${domain}: price ${formatMoney(p.price)} -> ${q.price ? formatMoney(q.price) : 'none'}`);
+    // The price shown bounds the price paid: dearer, in another currency, or unknown now is a difference. So is a
+    // registrar quote then and none now (a table or assumed price): the registrar charges its own price, and a
+    // table's 50.00 passed a plan quoted at 90.00 while the registrar charged 150.00 (review 2026-12-07, thirty-first
+    // session).
+    const unquoted = (x: PurchaseItem) => x.priceAssumed === true || x.priceFromTable === true;
+    if (
+      p.price &&
+      !(
+        q.price &&
+        q.price.currency === p.price.currency &&
+        q.price.minor <= p.price.minor &&
+        (unquoted(p) || !unquoted(q))
+      )
+    ) {
+      const now = q.price
+        ? `${formatMoney(q.price)}${unquoted(q) && !unquoted(p) ? ' (no registrar quote now)' : ''}`
+        : 'none';
+      diff.push(`${domain}: price ${formatMoney(p.price)} -> ${now}`);
     }
   }
   for (const domain of isBought.keys()) {
@@ -203,12 +241,13 @@ nameErrorClasses({ PlanMovedError });
 
 /** A guard for the renew job: throws PlanMovedError unless the fresh plan buys exactly what `saved` buys. */
 export function planGuard(
-  saved: Pick<PlanFile, 'endpoint' | 'policyHash' | 'listing' | 'purchases'>,
-  context: { endpoint: string; policy: Policy },
+  saved: Pick<PlanFile, 'endpoint' | 'account' | 'policyHash' | 'listing' | 'purchases'>,
+  context: PlanContext,
 ): (fresh: Plan) => void {
   return (plan) => {
     const diff = comparePlans(saved, {
       endpoint: context.endpoint,
+      account: context.account,
       policyHash: policyHash(context.policy),
       listing: listingOf(plan),
       purchases: purchasesOf(plan),

@@ -100,7 +100,13 @@ describe('dry-run plan digest and saved plans (CLI subprocess against the sandbo
     expect(planned.code).toBe(EXIT.ok);
     expect(planned.stderr).toMatch(/plan saved to .*plan\.json: 4 domain\(s\) to renew, hash [0-9a-f]{12}/);
     const saved = JSON.parse(await readFile(file, 'utf8')) as PlanFile;
-    expect(saved).toMatchObject({ kind: 'autorenew-plan', version: 2, createdAt: AT, endpoint: sandbox.url });
+    expect(saved).toMatchObject({
+      kind: 'autorenew-plan',
+      version: 3,
+      createdAt: AT,
+      endpoint: sandbox.url,
+      account: 'default',
+    });
     expect(saved.purchases.every((p) => p.price !== null && p.price.minor > 0)).toBe(true);
     expect(saved.hash).toMatch(/^[0-9a-f]{64}$/);
     expect(paidCalls(sandbox)).toBe(0);

@@ -16,6 +16,7 @@ describe('a saved plan refused inside the run (the scheduled run bought meanwhil
     const laptopPlan = createPlanFile(await listAndPlan(t.deps(), t.policy), {
       endpoint: 'https://domain.aliyuncs.com',
       policy: t.policy,
+      account: '',
     });
     expect(laptopPlan.purchases.map((p) => p.domain)).toEqual(['a.com']);
     // The stage's scheduled run, minutes later: buys a.com (its task waits in the queue) and keeps its watch list.
@@ -33,7 +34,7 @@ describe('a saved plan refused inside the run (the scheduled run bought meanwhil
         policy: t.policy,
         dryRun: false,
         runId: 'laptop-1',
-        guard: planGuard(laptopPlan, { endpoint: 'https://domain.aliyuncs.com', policy: t.policy }),
+        guard: planGuard(laptopPlan, { endpoint: 'https://domain.aliyuncs.com', policy: t.policy, account: '' }),
       }),
     ).rejects.toThrow(/listing has moved/);
     const published = t.notifier.sent.slice(before);

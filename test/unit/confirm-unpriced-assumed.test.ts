@@ -21,6 +21,9 @@ describe('the purchase question of a plan with an unpriced renewal', () => {
     t.registrar.faults.quotesRefused = true; // no registrar price: a.org unpriced, b.com from the table
     const run = await executeRenew(t.deps(), { policy: t.policy, dryRun: true, runId: 'r' });
     expect(run.plan.decisions.find((d) => d.domain.domainName === 'a.org')?.priceSource).toBe('assumed');
-    expect(describeCost(purchasesOf(run.plan))).toBe(', quoted 69.00 CNY, 1 unpriced (counted as 100.00 CNY each)');
+    // b.com's table price is no quote either (review 2026-12-07, thirty-first session).
+    expect(describeCost(purchasesOf(run.plan))).toBe(
+      ", 69.00 CNY by the policy's price table (no registrar quote: the registrar charges its own price), 1 unpriced (counted as 100.00 CNY each)",
+    );
   });
 });

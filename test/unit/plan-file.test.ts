@@ -24,7 +24,7 @@ const d = (domainName: string, days: number, extra: Partial<ListedDomain> = {}):
 });
 const plan = (domains: ListedDomain[], nowMs = NOW) => planRenewals({ policy, nowMs, inFlight: new Map(), domains });
 const base = [d('a.com', 5), d('b.com', 10), d('c.com', 200)];
-const file = createPlanFile(plan(base), { endpoint: 'https://x', policy });
+const file = createPlanFile(plan(base), { endpoint: 'https://x', policy, account: '' });
 
 describe('plan file', () => {
   test('round trip: version and hash verified; any edit is refused', () => {
@@ -39,13 +39,15 @@ describe('plan file', () => {
   });
 
   test('the same listing later the same day still holds', () => {
-    expect(planGuard(file, { endpoint: 'https://x', policy })(plan(base, NOW + 3_600_000))).toBeUndefined();
+    expect(
+      planGuard(file, { endpoint: 'https://x', policy, account: '' })(plan(base, NOW + 3_600_000)),
+    ).toBeUndefined();
   });
 
   test('an expiry, a status or the due set moved: each difference named', () => {
     const moved = createPlanFile(
       plan([d('a.com', 370), d('b.com', 10, { standing: 'redemption' as const }), d('c.com', 200), d('new.com', 3)]),
-      { endpoint: 'https://x', policy },
+      { endpoint: 'https://x', policy, account: '' },
     );
     expect(comparePlans(file, moved)).toEqual([
       'a.com: expiry 2026-12-04T00:00:00Z -> 2027-12-04T00:00:00Z',
@@ -54,7 +56,7 @@ describe('plan file', () => {
       'b.com: in the plan, would not be renewed now',
       'new.com: not in the plan, would be renewed now',
     ]);
-    expect(() => planGuard(file, { endpoint: 'https://y', policy })(plan(base))).toThrow(PlanMovedError);
+    expect(() => planGuard(file, { endpoint: 'https://y', policy, account: '' })(plan(base))).toThrow(PlanMovedError);
   });
 
   test('a price above the one the plan showed, or no price where it had one, is a difference; a lower one is not', () => {
@@ -68,16 +70,16 @@ describe('plan file', () => {
         ),
       };
     };
-    const approved = createPlanFile(priced(6900), { endpoint: 'https://x', policy });
-    const guard = planGuard(approved, { endpoint: 'https://x', policy });
+    const approved = createPlanFile(priced(6900), { endpoint: 'https://x', policy, account: '' });
+    const guard = planGuard(approved, { endpoint: 'https://x', policy, account: '' });
     expect(() => guard(priced(6900))).not.toThrow();
     expect(() => guard(priced(5900))).not.toThrow();
-    expect(comparePlans(approved, createPlanFile(priced(69000), { endpoint: 'https://x', policy }))).toEqual([
-      'a.com: price 69.00 CNY -> 690.00 CNY',
-    ]);
-    expect(comparePlans(approved, createPlanFile(priced(undefined), { endpoint: 'https://x', policy }))).toEqual([
-      'a.com: price 69.00 CNY -> none',
-    ]);
+    expect(
+      comparePlans(approved, createPlanFile(priced(69000), { endpoint: 'https://x', policy, account: '' })),
+    ).toEqual(['a.com: price 69.00 CNY -> 690.00 CNY']);
+    expect(
+      comparePlans(approved, createPlanFile(priced(undefined), { endpoint: 'https://x', policy, account: '' })),
+    ).toEqual(['a.com: price 69.00 CNY -> none']);
     expect(() => guard(priced(6901))).toThrow(PlanMovedError);
   });
 
