@@ -158,7 +158,7 @@ async function liveReport(deps: JobDeps, run: RenewRun): Promise<Report> {
   const dailyMarks = [...(silence ? [checkSilentMark] : []), ...(full ? [watchFullMark] : [])];
   const lines = withUnconfirmed(
     withWatched(withHeldBack(selectRunLines(plan, sent), collectHeldBack(run.heldBack, plan.nowMs)), watched),
-    silence ? await lapsingInFlight(deps, plan) : [],
+    silence ? lapsingInFlight(plan) : [],
   );
   // Unread, what was sent is not known here: "submitted 0.00" beside a renewal just bought would mislead.
   const submitted = storedRead.status === 'fulfilled' ? submittedCost(batches) : undefined;
@@ -250,34 +250,24 @@ function describeCheckSilence(silence: ReturnType<typeof measureSilence>, nowMs:
  * the registrar lapsed before the next renew run while check was down, its first line after the expiry (review
  * 2026-12-07, thirtieth session).
  */
-async function lapsingInFlight(deps: JobDeps, plan: Plan): Promise<DomainOutcome[]> {
+function lapsingInFlight(plan: Plan): DomainOutcome[] {
+  // One confirmed already, its listing lagging (held in flight so it is not bought twice), is no lapse: the claim that
+  // held it says so (the review of this line: paged "will lapse" for a renewed domain; the next review: the renewed
+  // claim was another account's, or ours under the expiry read to the day, and a read of the listed key missed it).
   const soon = plan.decisions.filter(
-    (d) => d.reason === 'in-flight' && d.domain.expiresAtMs - plan.nowMs < CHECK_SILENT_LAPSE_MS,
+    (d) =>
+      d.reason === 'in-flight' && d.claimRenewed !== true && d.domain.expiresAtMs - plan.nowMs < CHECK_SILENT_LAPSE_MS,
   );
-  if (soon.length === 0) return [];
-  // One confirmed already, its listing lagging (held in flight so it is not bought twice), is no lapse: its claim
-  // says so (the review of this line: paged "will lapse" for a renewed domain). Unread, all are named: look first.
-  let renewed = new Set<string>();
-  try {
-    const claims = await deps.ledger.getClaims(
-      soon.map((d) => ({ domain: d.domain.domainName, expiryMs: d.domain.expiresAtMs })),
-    );
-    renewed = new Set(claims.filter((c) => c.status === 'RENEWED').map((c) => c.domain));
-  } catch (err) {
-    deps.log.warn('could not read the claims of the renewals in flight named for the silent check', describeError(err));
-  }
-  return soon
-    .filter((d) => !renewed.has(d.domain.domainName))
-    .map((d) => ({
-      domain: d.domain.domainName,
-      event: 'will-lapse' as const,
-      batchId: '-',
-      oldExpiryMs: d.domain.expiresAtMs,
-      years: 0,
-      daysLeft: Math.floor((d.domain.expiresAtMs - plan.nowMs) / DAY_MS),
-      urgent: true as const,
-      reason: `${CHECK_SILENT_LAPSE_PREFIX} (see the error): its renewal may have failed, or may still run; look at its task in the console, and renew it by hand only if the task shows it failed and the old expiry stands`,
-    }));
+  return soon.map((d) => ({
+    domain: d.domain.domainName,
+    event: 'will-lapse' as const,
+    batchId: '-',
+    oldExpiryMs: d.domain.expiresAtMs,
+    years: 0,
+    daysLeft: Math.floor((d.domain.expiresAtMs - plan.nowMs) / DAY_MS),
+    urgent: true as const,
+    reason: `${CHECK_SILENT_LAPSE_PREFIX} (see the error): its renewal may have failed, or may still run; look at its task in the console, and renew it by hand only if the task shows it failed and the old expiry stands`,
+  }));
 }
 
 /** How soon an unconfirmed renewal in flight expires to be named while check is silent: before the next renew run. */

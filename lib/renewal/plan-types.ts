@@ -113,6 +113,8 @@ export interface Decision {
    * expiry this account sent is still in flight or recorded renewed, so its will-lapse line says to look first.
    */
   ownRenewal?: 'in-flight' | 'renewed';
+  /** skip `in-flight`: the claim that holds it (ours under any reading, or another account's) is recorded RENEWED. */
+  claimRenewed?: true;
 }
 
 /**

@@ -169,6 +169,9 @@ function decideOne(domain: ListedDomain, input: PlanInput, duplicate: boolean, u
     // once the batch is closed: the domain lapsed unnamed (review 2026-12-05, round 4, helper E).
     if (view.status === 'RENEWED' && view.renewedAtMs !== undefined && nowMs - view.renewedAtMs > RENEWED_NOT_SHOWN_MS)
       return no('renewed-not-shown');
+    // One recorded renewed (this account's under any reading, another account's, or our task's row) says so: told
+    // while check is silent, it is no lapse (jobs/renew.ts lapsingInFlight; review 2026-12-07, thirty-first session).
+    if (view.status === 'RENEWED') return { ...no('in-flight'), claimRenewed: true };
     if (view.status !== 'FAILED') return no('in-flight');
     // Never bought on its own (a lagging listing would buy it twice), never silent (a person must look). Before
     // max-attempts, whose advice is to renew by hand: the registrar showed this one renewed (review 2026-12-06).

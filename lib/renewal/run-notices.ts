@@ -1,5 +1,5 @@
 import type { DomainOutcome } from '../notify/port';
-import { PEER_RUN_LAPSE_PREFIX } from '../notify/text/advice';
+import { GIVEN_BACK_LAPSE_PREFIX, PEER_RUN_LAPSE_PREFIX } from '../notify/text/advice';
 import { formatDateTimeUtc } from '../notify/text/sanitize';
 import { DAY_MS, formatDateUtc, HOUR_MS } from './dates';
 import { WILL_LAPSE_SMS_DAYS } from './digest';
@@ -98,7 +98,7 @@ const HELD_BACK_REASONS: Record<Exclude<HeldBack['limitedBy'], 'refused' | 'not-
  * @param nowMs the run's time, epoch ms (UTC)
  */
 export function collectHeldBack(heldBack: readonly HeldBack[], nowMs: number): DomainOutcome[] {
-  return heldBack.flatMap(({ decision, limitedBy, detail }): DomainOutcome[] => {
+  return heldBack.flatMap(({ decision, limitedBy, detail, givenBack }): DomainOutcome[] => {
     const line = deferredOutcome(
       decision,
       `not bought this run: ${
@@ -137,6 +137,17 @@ export function collectHeldBack(heldBack: readonly HeldBack[], nowMs: number): D
     // 2026-12-05, round 4, helper F).
     const nextRun = nowMs + DAY_MS;
     if (nextRun + HOUR_MS <= deadline) return [deferred];
+    // Given back in the room, another account of this run may have bought it since (this section cannot know: it
+    // may be written first): "renew it by hand" bought it a second time (review 2026-12-07, thirty-first session).
+    if (givenBack)
+      return [
+        deferred,
+        {
+          ...line,
+          event: 'will-lapse',
+          reason: `${GIVEN_BACK_LAPSE_PREFIX} (not sent here: ${limitedBy}); the next daily run, about ${formatDateTimeUtc(nextRun)}, comes after ${lastChance}: renew it by hand only if no other account's section of this run shows it submitted`,
+        },
+      ];
     // "Renew it by hand" would buy it a second time if the other run did: say where to look first.
     if (limitedBy === 'peer-run')
       return [

@@ -80,6 +80,8 @@ export interface HeldBack {
   limitedBy: NonNullable<Grant['limitedBy']> | 'time' | 'refused' | 'not-sent' | 'stopped' | 'peer-run';
   /** What the registrar or the ledger said (`refused`, `not-sent`). */
   detail?: string;
+  /** Taken in the run's room and given back unsent (RunClaims.giveBack): another account of the run may buy it. */
+  givenBack?: true;
 }
 
 export interface RenewRun {
@@ -113,7 +115,8 @@ export async function runRenew(
     global?: { cap: number; share: (demand: number) => Promise<number> };
   },
 ): Promise<RenewRun> {
-  deps = withOwnAttempts(deps);
+  const own = withOwnAttempts(deps);
+  deps = own.deps;
   const { policy, runId } = options;
   const log = deps.log.child({ runId, job: 'renew' });
   // Claims are taken while the money pass runs, except in a dry run (nothing is written) and under a guard (a
@@ -255,6 +258,8 @@ export async function runRenew(
     if (result.status !== 'error') summary.conflicts += planned - result.domains - (result.heldAfterPlan?.length ?? 0);
     else summary.conflicts += (result.takenInRun?.length ?? 0) + (result.claimedByPeer?.length ?? 0);
   }
+  for (const h of heldBack)
+    if (own.givenBack.has(claimKey(h.decision.domain.domainName, h.decision.domain.expiresAtMs))) h.givenBack = true;
   return { plan, summary, heldBack, ...(stoppedBy ? { stoppedBy } : {}) };
 
   /**
@@ -505,19 +510,28 @@ export async function runRenew(
  * deliveries of one event (Lambda keeps the request id) took the first's unsent intent for its own, left its cost
  * out, and spent the reserve again (review 2026-12-07). Without a room, `take` keeps every key, as no room does.
  */
-function withOwnAttempts(deps: JobDeps): JobDeps {
+function withOwnAttempts(deps: JobDeps): { deps: JobDeps; givenBack: ReadonlySet<string> } {
   const attempts = new Set<string>();
+  /** Claim keys given back in the room (several accounts only): named "look first" if not bought here. */
+  const givenBack = new Set<string>();
   const room = deps.runClaims;
   return {
-    ...deps,
-    runClaims: {
-      noteAttempt: (attemptId) => {
-        attempts.add(attemptId);
-        room?.noteAttempt(attemptId);
+    givenBack,
+    deps: {
+      ...deps,
+      runClaims: {
+        noteAttempt: (attemptId) => {
+          attempts.add(attemptId);
+          room?.noteAttempt(attemptId);
+        },
+        isRunAttempt: (attemptId) => attempts.has(attemptId) || (room?.isRunAttempt(attemptId) ?? false),
+        take: (entries) => room?.take(entries) ?? new Set(entries.map((e) => claimKey(e.domain, e.expiryMs))),
+        giveBack: (entries) => {
+          if (!room) return;
+          for (const e of entries) givenBack.add(claimKey(e.domain, e.expiryMs));
+          room.giveBack(entries);
+        },
       },
-      isRunAttempt: (attemptId) => attempts.has(attemptId) || (room?.isRunAttempt(attemptId) ?? false),
-      take: (entries) => room?.take(entries) ?? new Set(entries.map((e) => claimKey(e.domain, e.expiryMs))),
-      giveBack: (entries) => room?.giveBack(entries),
     },
   };
 }

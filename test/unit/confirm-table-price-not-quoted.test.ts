@@ -9,7 +9,7 @@ import { given } from '../helpers/builder';
  * A price from the policy's money.priceTable is no quote either: it is the TLD price the operator typed into the
  * policy, used when the registrar gives none (a key without the price permission: every run). The registrar charges
  * its own price, here 150.00 CNY, while the question says "quoted 50.00 CNY"; the person answers y to a quote
- * nobody gave, and the guard then holds the run to that table price only (findings-plans-1).
+ * nobody gave, and the guard then holds the run to that table price only (plan-price-no-quote-now.test.ts).
  */
 describe('the renew question when the registrar gives no price and the policy table does', () => {
   test('does not call the policy table price "quoted"', async () => {

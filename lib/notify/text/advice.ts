@@ -129,6 +129,12 @@ export const FAILED_RUN_LAPSE_PREFIX = 'the renew run failed before it could pla
 /** How the lapse line of a domain left to another account's overlapping run begins (run-notices.ts collectHeldBack). */
 export const PEER_RUN_LAPSE_PREFIX = "left to another account's overlapping run";
 
+/**
+ * How the lapse line of a domain this account took in the run's room and then gave back unsent begins (run-notices.ts
+ * collectHeldBack): another account of the run may have bought it since.
+ */
+export const GIVEN_BACK_LAPSE_PREFIX = 'given back to the other accounts of this run';
+
 /** How the lapse line of our own renewal in flight told while the check job is silent begins (jobs/renew.ts). */
 export const CHECK_SILENT_LAPSE_PREFIX = 'in flight, not confirmed while the check job has not run';
 
@@ -137,7 +143,7 @@ export const CHECK_SILENT_LAPSE_PREFIX = 'in flight, not confirmed while the che
  * already have renewed or be renewing: the advice is to look first, never a bare "renew by hand" (review 2026-12-04: a second purchase).
  */
 const LOOK_FIRST = new RegExp(
-  `^(?:(?:shown-renewed|renewed-not-shown|renewing-elsewhere|elsewhere-unread|open-batch|retry-too-late|not-listed):|${UNKNOWN_LAPSE_PREFIX}|${PEER_RUN_LAPSE_PREFIX}|${FAILED_RUN_LAPSE_PREFIX}|${CHECK_SILENT_LAPSE_PREFIX})`,
+  `^(?:(?:shown-renewed|renewed-not-shown|renewing-elsewhere|elsewhere-unread|open-batch|retry-too-late|not-listed):|${UNKNOWN_LAPSE_PREFIX}|${PEER_RUN_LAPSE_PREFIX}|${GIVEN_BACK_LAPSE_PREFIX}|${FAILED_RUN_LAPSE_PREFIX}|${CHECK_SILENT_LAPSE_PREFIX})`,
 );
 
 const REASON_PATTERNS: ReadonlyArray<readonly [AdviceKind, RegExp]> = [
