@@ -1,13 +1,18 @@
 import { DeadlineNearError } from '../errors';
 
-/** Beyond the paid call's own worst case: intent, claims, submit-start and TaskNo writes with their retries. */
-const LEDGER_MARGIN_MS = 30_000;
-
 /**
  * One ledger write at its slowest, ms: the AWS client's three tries of 5 s each and its backoff (lib/aws/client.ts
  * DEFAULT_ATTEMPTS, DEFAULT_TIMEOUT_MS).
  */
 export const LEDGER_WRITE_WORST_CASE_MS = 16_000;
+
+/**
+ * Beyond the paid call's own worst case, ms: the three writes around it at their slowest, the submit start before it,
+ * the TaskNo on the batch after it and, when that fails, the TaskNo onto the claims (M2). It was 30 s, under two of
+ * them: a run that passed its check with the margin left was killed inside the TaskNo write, the TaskNo in one INFO
+ * line only (review 2026-12-07, thirty-first session).
+ */
+const LEDGER_MARGIN_MS = 3 * LEDGER_WRITE_WORST_CASE_MS;
 
 /**
  * True once a write that failed should not be tried again before the deadline (never without `remainingMs`): less
