@@ -233,16 +233,37 @@ export function createFanoutNotifier(options: FanoutOptions): FanoutNotifier {
         ...options.targets.flatMap((t) => [
           sentKey(`chat#${t.name}`),
           lateSentKey(`chat#${t.name}`),
-          ...windowDays.flatMap((on) => [...dayKeys(t.name, on), ...(on === day ? [] : [okKey(t.name, on)])]),
+          ...windowDays.flatMap((on) => [...dayKeys(t.name, on), okKey(t.name, on)]),
         ]),
       ]);
+      /** When mark `key` was written (a later write wins), 0 when marks were read without times; undefined: none. */
+      const atOf = (key: string): number | undefined =>
+        marks instanceof Map ? marks.get(key) : marks.has(key) ? 0 : undefined;
+      // A delivery today ends the count too, at its time: only today's failures after it count (today's `ok` mark was
+      // not read, and a target that failed twice, delivered, then failed once gave up that day: review 2026-12-07,
+      // thirty-first session).
       const failedSinceDelivery = (name: string): number => {
         let count = 0;
         for (const on of windowDays) {
-          if (on !== day && marks.has(okKey(name, on))) break;
-          count += dayKeys(name, on).filter((k) => marks.has(k)).length;
+          const ok = atOf(okKey(name, on));
+          if (on !== day && ok !== undefined) break;
+          count += dayKeys(name, on).filter((k) => {
+            const at = atOf(k);
+            return at !== undefined && (ok === undefined || at > ok);
+          }).length;
+          if (ok !== undefined) break;
         }
         return count;
+      };
+      /** The slot a failure today is marked in: a free one, else the oldest written before today's delivery. */
+      const failSlot = (name: string): string | undefined => {
+        const keys = failKeys(name);
+        const free = keys.find((k) => atOf(k) === undefined);
+        if (free) return free;
+        const ok = atOf(okKey(name, day));
+        if (ok === undefined) return undefined;
+        const stale = keys.filter((k) => (atOf(k) ?? 0) <= ok);
+        return stale.sort((a, b) => (atOf(a) ?? 0) - (atOf(b) ?? 0))[0];
       };
       const results: DeliveryResult[] = [];
       const toMark: string[] = [];
@@ -274,9 +295,9 @@ export function createFanoutNotifier(options: FanoutOptions): FanoutNotifier {
             return results.push({ ...base, status: 'sent' });
           } catch (err) {
             const error = redact(err instanceof Error ? err.message : String(err));
-            const failuresToday = failKeys(target.name).filter((k) => marks.has(k)).length;
             const failuresLately = failedSinceDelivery(target.name);
-            if (failuresToday < maxFailures) toMark.push(failKey(target.name, failuresToday + 1));
+            const slot = failSlot(target.name);
+            if (slot) toMark.push(slot);
             // A missing credential or a refusal for good needs a person; a target failing all day stops holding back.
             // A secret that could not be read this time may be read next run (review 2026-12-03: it gave up).
             const passing = (err instanceof ChatDeliveryError && err.retryable) || err instanceof SecretUnreadableError;

@@ -2,7 +2,7 @@ import { domainToUnicode } from 'node:url';
 import { formatMoney } from '../money';
 import type { Digest, DomainOutcome, NotifyEvent, NotifyPolicy, RenderedMessage } from '../notify/port';
 import { ADVICE, type AdviceKind, adviceKindOf } from '../notify/text/advice';
-import { domainToGsm7, gsm7Length, SMS_TEXT_SEPTETS, toGsm7, truncateGsm7 } from '../notify/text/gsm7';
+import { domainToGsm7, gsm7Length, isGsm7, SMS_TEXT_SEPTETS, toGsm7, truncateGsm7 } from '../notify/text/gsm7';
 import { formatDateTimeUtc, formatDateUtc, sanitizeLine, toAsciiLine } from '../notify/text/sanitize';
 import { DAY_MS } from './dates';
 
@@ -279,6 +279,15 @@ function shortLabel(outcome: DomainOutcome): string {
     : outcome.event;
 }
 
+/**
+ * shortLabel for the SMS: a label the SMS alphabet cannot carry (a Chinese FailReason, lang zh) read "??????,???????"
+ * there, so the event's own word instead (review 2026-12-07, thirty-first session).
+ */
+function smsLabel(outcome: DomainOutcome): string {
+  const label = shortLabel(outcome);
+  return isGsm7(label) ? label : outcome.event;
+}
+
 function describeFirst(selection: Selection): string {
   if (selection.error) return `Error: ${sanitizeLine(selection.error.message, 300)}`;
   const first = firstProblem(selection);
@@ -321,7 +330,7 @@ function renderSms(
   const tail = ' See email.';
   const first = selection.error && !lapsing ? undefined : firstProblem(selection, paging);
   const error = selection.error ? toGsm7(`Error: ${sanitizeLine(selection.error.message, 200)}.`) : '';
-  const named = first ? `${domainToGsm7(first.domain)} ${toGsm7(shortLabel(first))}.` : '';
+  const named = first ? `${domainToGsm7(first.domain)} ${toGsm7(smsLabel(first))}.` : '';
   const compact = [named, error].filter(Boolean).join(' ');
   const detail = first ? `First: ${compact}` : compact;
   // A domain named beside an error: the error's end is cut before the counts go.
