@@ -2,7 +2,7 @@ import { domainToUnicode } from 'node:url';
 import { formatMoney } from '../money';
 import type { Digest, DomainOutcome, NotifyEvent, NotifyPolicy, RenderedMessage } from '../notify/port';
 import { ADVICE, type AdviceKind, adviceKindOf } from '../notify/text/advice';
-import { domainToGsm7, gsm7Length, isGsm7, SMS_TEXT_SEPTETS, toGsm7, truncateGsm7 } from '../notify/text/gsm7';
+import { domainToGsm7, gsm7Length, SMS_TEXT_SEPTETS, toGsm7, truncateGsm7 } from '../notify/text/gsm7';
 import { formatDateTimeUtc, formatDateUtc, sanitizeLine, toAsciiLine } from '../notify/text/sanitize';
 import { DAY_MS } from './dates';
 
@@ -280,12 +280,15 @@ function shortLabel(outcome: DomainOutcome): string {
 }
 
 /**
- * shortLabel for the SMS: a label the SMS alphabet cannot carry (a Chinese FailReason, lang zh) read "??????,???????"
- * there, so the event's own word instead (review 2026-12-07, thirty-first session).
+ * shortLabel for the SMS: a label the SMS alphabet mostly cannot carry (a Chinese FailReason, lang zh) read
+ * "??????,???????" there, so the event's own word instead (review 2026-12-07, thirty-first session). A few
+ * characters turned into look-alikes or '?' keep the label.
  */
 function smsLabel(outcome: DomainOutcome): string {
   const label = shortLabel(outcome);
-  return isGsm7(label) ? label : outcome.event;
+  const marks = (text: string) => text.split('?').length - 1;
+  const lost = marks(toGsm7(label)) - marks(label);
+  return lost * 2 > Array.from(label).length ? outcome.event : label;
 }
 
 function describeFirst(selection: Selection): string {
