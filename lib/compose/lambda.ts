@@ -6,6 +6,7 @@ import { type Config, checkLambdaEndpoint, readConfig } from '../config';
 import { InputError } from '../errors';
 import { notifyJobError } from '../jobs';
 import type { AccountsRoom } from '../jobs/accounts';
+import { isCheckPageHour, reportRunFailure } from '../jobs/report-run';
 import { createDynamoLedger } from '../ledger/dynamodb';
 import type { Ledger } from '../ledger/port';
 import { createLogger, type Logger } from '../log';
@@ -96,6 +97,7 @@ export async function prepareLambdaJob(
 ): Promise<LambdaRun> {
   const access = options.alibabaAccess ?? 'buy';
   const env = process.env;
+  const startedAtMs = systemClock.now();
   const runId = context?.awsRequestId ?? randomUUID();
   const log = createLogger({ fields: { job, ...(context?.awsRequestId ? { requestId: context.awsRequestId } : {}) } });
   let config: Readonly<Config>;
@@ -106,7 +108,10 @@ export async function prepareLambdaJob(
     // no notifier existed yet, so only the generic Errors alarm said anything).
     const topicArn = env.AUTORENEW_TOPIC_ARN?.trim();
     const fallback = buildNotifier(topicArn ? { topicArn } : {}, (line) => console.log(line), snsPublish);
-    await notifyJobError({ notifier: fallback, log, now: systemClock.now() }, { job, runId, error: err });
+    const now = systemClock.now();
+    // No ledger to read a streak from: an hourly check pages in the block hours only (report-run.ts).
+    const quiet = job === 'check' && !isCheckPageHour(now);
+    await notifyJobError({ notifier: fallback, log, now }, { job, runId, error: err, ...(quiet ? { quiet } : {}) });
     throw err;
   }
   const primary = lambdaPrimary(
@@ -117,8 +122,10 @@ export async function prepareLambdaJob(
   );
   const policies = new Map<string, Policy>();
   let asked = { dryRun: false };
+  let eventRead = false;
   try {
     if (job === 'renew') asked = readRenewEvent(options.event);
+    eventRead = true;
     if (!config.table) throw new InputError('AUTORENEW_TABLE is not set; the stack sets it to the ledger table');
     // AWS_LAMBDA_RUNTIME_API exists only in a real Lambda sandbox (tests of the handlers run a loopback registrar).
     if (env.AWS_LAMBDA_RUNTIME_API) {
@@ -145,7 +152,32 @@ export async function prepareLambdaJob(
     }
     for (const path of policyPathsOf(config)) policies.set(path, await loadPolicyFile(path));
   } catch (err) {
-    await notifyJobError({ notifier: primary, log, now: systemClock.now() }, { job, runId, error: err });
+    if (config.table && eventRead && !asked.dryRun) {
+      // Reported as any failed run, in the first account's keyspace: a check failing here (its policy file missing
+      // after a hand edit) paged every hour, with no run record for the streak rule, and a renew alert named none of
+      // the renewals due within two days (review 2026-12-07, thirty-first session). Not for a refused event: a hand
+      // invoke is no scheduled run, and its heartbeat would hide a stopped schedule.
+      const account = config.accounts[0]?.name ?? '';
+      await reportRunFailure(
+        {
+          ledger: withDeploymentAccounts(
+            ledgerFor(config.table, account),
+            config.accounts.map((a) => a.name),
+            undefined,
+          ),
+          notifier: primary,
+          log,
+          metrics: buildMetrics(job, env, systemClock, account),
+          clock: systemClock,
+        },
+        { job, runId, startedAtMs },
+        err,
+      );
+    } else {
+      const now = systemClock.now();
+      const quiet = job === 'check' && !isCheckPageHour(now);
+      await notifyJobError({ notifier: primary, log, now }, { job, runId, error: err, ...(quiet ? { quiet } : {}) });
+    }
     throw err;
   }
   for (const account of config.accounts) warnSpendingReader(job, configForAccount(config, account), access, log);

@@ -194,8 +194,9 @@ function heartbeatOf(job: Job): string {
  * Best effort throughout: the original error is the one the caller rethrows.
  */
 export async function reportRunFailure(
-  deps: JobDeps,
-  run: { job: Job; runId: string; startedAtMs: number; policy: Policy },
+  deps: Pick<JobDeps, 'ledger' | 'notifier' | 'log' | 'metrics' | 'clock'>,
+  /** `policy` absent: the run failed before one was loaded (lambda.ts, the function's setup). */
+  run: { job: Job; runId: string; startedAtMs: number; policy?: Policy },
   err: unknown,
 ): Promise<void> {
   if (err instanceof JobFailedError || isReported(err)) return;
@@ -208,7 +209,14 @@ export async function reportRunFailure(
   const quiet = run.job === 'check' && !(await pagesCheckFailure(last, nowMs));
   await notifyJobError(
     { notifier: deps.notifier, log: deps.log, now: deps.clock.now() },
-    { job: run.job, runId: run.runId, error: err, policy: run.policy, outcomes: lapsing, ...(quiet ? { quiet } : {}) },
+    {
+      job: run.job,
+      runId: run.runId,
+      error: err,
+      ...(run.policy ? { policy: run.policy } : {}),
+      outcomes: lapsing,
+      ...(quiet ? { quiet } : {}),
+    },
   );
   const lastCompletedAtMs = await completedBefore(last);
   await deps.ledger
@@ -261,9 +269,14 @@ const CHECK_PAGE_BLOCK_HOURS = 6;
  * through the renew job, whose daily failure always pages.
  */
 async function pagesCheckFailure(last: Promise<RunRecord | undefined | 'unread'>, nowMs: number): Promise<boolean> {
-  if (new Date(nowMs).getUTCHours() % CHECK_PAGE_BLOCK_HOURS === 0) return true;
+  if (isCheckPageHour(nowMs)) return true;
   const record = await withinMs(last, WATCH_READ_LIMIT_MS).catch(() => 'unread' as const);
   return record !== 'unread' && (record === undefined || record.ok);
+}
+
+/** Whether `nowMs` (UTC) is in the first hour of a six-hour block, when a failing check pages whatever it knows. */
+export function isCheckPageHour(nowMs: number): boolean {
+  return new Date(nowMs).getUTCHours() % CHECK_PAGE_BLOCK_HOURS === 0;
 }
 
 /** `promise`, or a rejection once `ms` pass first (the promise is left to settle; its failure is nobody's). */
