@@ -10,7 +10,7 @@
  * 2. list the method under the job in JOB_LEDGER_CALLS;
  * 3. if the method replaces a RESERVED_ACCESS entry, delete that entry (a unit test says so).
  */
-import { claimPrefix, keyspaceOf } from './ledger/items';
+import { claimPrefix, keyspaceOf, markPrefix } from './ledger/items';
 import type { Ledger } from './ledger/port';
 
 export const JOBS = ['renew', 'check'] as const;
@@ -29,9 +29,12 @@ export type DynamoAction =
 /**
  * `table`: the ledger table's items; `openIndex`: the sparse `open-batches` index (TABLE.openIndex);
  * `claimPartitions`: the table, but only partitions of claims (`dynamodb:LeadingKeys` in CLAIM_PARTITION_PATTERNS),
- * for queries of one domain's claims: no query of batches, runs, budgets or marks.
+ * for queries of one domain's claims: no query of batches, runs, budgets or marks; `markPartitions`: only partitions
+ * of marks (MARK_PARTITION_PATTERNS), for BatchWriteItem, which carries deletes too (IAM has no separate grant for a
+ * batch delete): on the whole table it let either role delete any claim, batch, hold or budget (review 2026-12-07,
+ * thirty-first session).
  */
-export type LedgerResource = 'table' | 'openIndex' | 'claimPartitions';
+export type LedgerResource = 'table' | 'openIndex' | 'claimPartitions' | 'markPartitions';
 
 /**
  * The partition keys of claim items (lib/ledger/items.ts toClaimKey), as IAM StringLike patterns: the unnamed
@@ -40,6 +43,12 @@ export type LedgerResource = 'table' | 'openIndex' | 'claimPartitions';
 export const CLAIM_PARTITION_PATTERNS: readonly string[] = [
   `${claimPrefix(keyspaceOf(''))}*`,
   `${claimPrefix(keyspaceOf('*'))}*`,
+];
+
+/** The partition keys of mark items (lib/ledger/items.ts toMarkKey), the unnamed account's and every named one's. */
+export const MARK_PARTITION_PATTERNS: readonly string[] = [
+  `${markPrefix(keyspaceOf(''))}*`,
+  `${markPrefix(keyspaceOf('*'))}*`,
 ];
 
 export interface LedgerAccess {
@@ -71,7 +80,7 @@ export const LEDGER_METHOD_ACCESS = {
   // A refused give-back re-reads the item: its own lost answer, applied already (the applied slots).
   returnBudget: onTable('UpdateItem', 'GetItem'),
   getMarks: onTable('BatchGetItem'),
-  putMarks: onTable('BatchWriteItem'),
+  putMarks: [{ action: 'BatchWriteItem', on: 'markPartitions' }],
   recordRun: onTable('PutItem', 'GetItem'),
   lastRuns: onTable('Query'),
   lastRun: onTable('GetItem'),
@@ -164,6 +173,7 @@ export interface LedgerGrants {
   table: string[];
   openIndex: string[];
   claimPartitions: string[];
+  markPartitions: string[];
 }
 
 function sortedUnique(values: Iterable<string>): string[] {
@@ -180,7 +190,12 @@ export function ledgerGrants(job: Job): LedgerGrants {
   const all: LedgerAccess[] = [...usedLedgerAccess(job), ...RESERVED_ACCESS[job]];
   const on = (resource: LedgerResource) =>
     sortedUnique(all.filter((a) => a.on === resource).map((a) => `dynamodb:${a.action}`));
-  return { table: on('table'), openIndex: on('openIndex'), claimPartitions: on('claimPartitions') };
+  return {
+    table: on('table'),
+    openIndex: on('openIndex'),
+    claimPartitions: on('claimPartitions'),
+    markPartitions: on('markPartitions'),
+  };
 }
 
 /** The facts scripts/roles.cjs renders (written to dist/iam.json by scripts/iam-facts.mjs). */
@@ -188,6 +203,7 @@ export function describeIamFacts(openIndexName: string) {
   return {
     openIndexName,
     claimPartitionPatterns: [...CLAIM_PARTITION_PATTERNS],
+    markPartitionPatterns: [...MARK_PARTITION_PATTERNS],
     service: SERVICE_ACTIONS,
     jobs: Object.fromEntries(JOBS.map((job) => [job, ledgerGrants(job)])) as Record<Job, LedgerGrants>,
   };
@@ -195,11 +211,12 @@ export function describeIamFacts(openIndexName: string) {
 
 /** `<service>:<Action>@<where>` strings, the form the usage test compares observed requests in. */
 export function grantKeys(job: Job): string[] {
-  const { table, openIndex, claimPartitions } = ledgerGrants(job);
+  const { table, openIndex, claimPartitions, markPartitions } = ledgerGrants(job);
   return sortedUnique([
     ...table.map((a) => `${a}@table`),
     ...openIndex.map((a) => `${a}@openIndex`),
     ...claimPartitions.map((a) => `${a}@claimPartitions`),
+    ...markPartitions.map((a) => `${a}@markPartitions`),
     `${SERVICE_ACTIONS.readSecret}@secret`,
     `${SERVICE_ACTIONS.publish}@topic`,
   ]);

@@ -62,9 +62,9 @@ function secretResource(names) {
 
 /**
  * Builds `{ Resources: { RenewRole, CheckRole } }`.
- * @param {{ openIndexName: string, claimPartitionPatterns: string[],
+ * @param {{ openIndexName: string, claimPartitionPatterns: string[], markPartitionPatterns: string[],
  *   service: { readSecret: string, publish: string, logs: string[] },
- *   jobs: Record<string, { table: string[], openIndex: string[], claimPartitions: string[] }> }} facts dist/iam.json
+ *   jobs: Record<string, { table: string[], openIndex: string[], claimPartitions: string[], markPartitions: string[] }> }} facts dist/iam.json
  * @param {{ service: string, stage: string, secretName: string, readOnlySecretName?: string,
  *   accounts?: { name: string, secretId: string, readOnlySecretId?: string }[] }} params
  *   readOnlySecretName: the read-only Alibaba key check uses instead of the main one (empty: the main one);
@@ -95,6 +95,17 @@ function buildRoles(facts, params) {
         Action: grants.claimPartitions,
         Resource: tableArn,
         Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': facts.claimPartitionPatterns } },
+      });
+    }
+    if ((grants.markPartitions ?? []).length > 0) {
+      // Batch writes of marks only: BatchWriteItem carries deletes too, so on the whole table it let either role
+      // delete any claim, batch, hold or budget (review 2026-12-07, thirty-first session).
+      Statement.push({
+        Sid: 'LedgerMarkWrites',
+        Effect: 'Allow',
+        Action: grants.markPartitions,
+        Resource: tableArn,
+        Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': facts.markPartitionPatterns } },
       });
     }
     if (grants.openIndex.length > 0) {

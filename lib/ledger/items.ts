@@ -82,8 +82,13 @@ export function toBudgetKey(name: string, period: string, ks: Keyspace = DEFAULT
 }
 
 /** Primary key of a one-time mark. */
+/** The partition key prefix of an account's marks (IAM: the only partitions a role's batch writes may touch). */
+export function markPrefix(ks: Keyspace = DEFAULT_KEYSPACE): string {
+  return `${ks.prefix}MARK#`;
+}
+
 export function toMarkKey(key: string, ks: Keyspace = DEFAULT_KEYSPACE): ItemKey {
-  return { pk: `${ks.prefix}MARK#${key}`, sk: 'MARK' };
+  return { pk: `${markPrefix(ks)}${key}`, sk: 'MARK' };
 }
 
 /** Primary key of the last run record of a job. */

@@ -9,7 +9,7 @@ export interface AwsCall {
   resource: string;
   /** DynamoDB Query/Scan on an index: its name. */
   index?: string;
-  /** DynamoDB Query: the string values of its key condition (the partition key it reads). */
+  /** DynamoDB Query: the string values of its key condition (the partition key it reads); BatchWriteItem: the pks. */
   keyValues?: string[];
 }
 
@@ -48,7 +48,15 @@ function dynamoCall(operation: string, body: Record<string, unknown>): AwsCall {
     resource: tables.sort().join(','),
     ...(typeof body.IndexName === 'string' ? { index: body.IndexName } : {}),
     ...(operation === 'Query' ? { keyValues: values } : {}),
+    ...(operation === 'BatchWriteItem' ? { keyValues: batchWriteKeys(body) } : {}),
   };
+}
+
+/** The partition keys (pk) of a BatchWriteItem's puts and deletes. */
+function batchWriteKeys(body: Record<string, unknown>): string[] {
+  type Request = { PutRequest?: { Item?: { pk?: { S?: string } } }; DeleteRequest?: { Key?: { pk?: { S?: string } } } };
+  const requests = Object.values((body.RequestItems as Record<string, Request[]> | undefined) ?? {}).flat();
+  return requests.map((r) => r.PutRequest?.Item?.pk?.S ?? r.DeleteRequest?.Key?.pk?.S ?? '');
 }
 
 export async function startAwsRecorder(options: {

@@ -268,6 +268,7 @@ describe('package (no parameters)', () => {
       expect(Object.keys(s).sort()).toEqual([
         'LedgerClaimQueries',
         'LedgerItems',
+        'LedgerMarkWrites',
         'LedgerOpenIndex',
         'PublishAlerts',
         'ReadAlibabaKey',
@@ -281,6 +282,12 @@ describe('package (no parameters)', () => {
       });
       expect(asList(s.LedgerItems?.Action ?? [])).toEqual(ledgerGrants(fn).table);
       expect(s.LedgerItems?.Resource).toEqual(tableArn);
+      // Batch writes (which carry deletes too) of marks only.
+      expect(s.LedgerMarkWrites).toMatchObject({
+        Action: ['dynamodb:BatchWriteItem'],
+        Resource: tableArn,
+        Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['MARK#*', 'ACCT#*#MARK#*'] } },
+      });
       expect(asList(s.LedgerOpenIndex?.Action ?? [])).toEqual(['dynamodb:Query']);
       expect(s.LedgerOpenIndex?.Resource).toEqual(indexArn);
       expect(s.PublishAlerts).toMatchObject({
@@ -310,16 +317,15 @@ describe('package (no parameters)', () => {
       Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['DOMAIN#*', 'ACCT#*#DOMAIN#*'] } },
     });
     const items = (role: string) => asList(bySid(roleStatements(template, role)).LedgerItems?.Action ?? []);
+    // No BatchWriteItem on the whole table: it carries deletes (LedgerMarkWrites, marks only).
     expect(items('RenewRole')).toEqual([
       'dynamodb:BatchGetItem',
-      'dynamodb:BatchWriteItem',
       'dynamodb:GetItem',
       'dynamodb:PutItem',
       'dynamodb:UpdateItem',
     ]);
     expect(items('CheckRole')).toEqual([
       'dynamodb:BatchGetItem',
-      'dynamodb:BatchWriteItem',
       'dynamodb:GetItem',
       'dynamodb:PutItem',
       'dynamodb:Scan',

@@ -7,6 +7,7 @@ import {
   compareGrants,
   grantKeys,
   type Job,
+  MARK_PARTITION_PATTERNS,
   RESERVED_ACCESS,
   reservedKeys,
 } from '../../lib/iam';
@@ -97,6 +98,11 @@ describe('IAM: every granted action is used, every used action is granted', () =
         const claimsOnly =
           call.keyValues?.length &&
           call.keyValues.every((v) => CLAIM_PARTITION_PATTERNS.some((p) => matchesStringLike(p, v)));
+        // A batch write whose items are all marks: what the marks' LeadingKeys condition allows.
+        const marksOnly =
+          call.keyValues?.length &&
+          call.keyValues.every((v) => MARK_PARTITION_PATTERNS.some((p) => matchesStringLike(p, v)));
+        if (call.action === 'dynamodb:BatchWriteItem' && marksOnly) return `${call.action}@markPartitions`;
         return `${call.action}@${call.action === 'dynamodb:Query' && claimsOnly ? 'claimPartitions' : 'table'}`;
       }
       return call.index === TABLE.openIndex.name ? `${call.action}@openIndex` : `${call.action}@index:${call.index}`;

@@ -39,29 +39,19 @@ const statements = (role: Role | undefined) =>
 describe('lib/iam.ts: each role from what its job calls', () => {
   test('renew: item reads and conditional writes on the table, Query on the open index and claim partitions', () => {
     expect(ledgerGrants('renew')).toEqual({
-      table: [
-        'dynamodb:BatchGetItem',
-        'dynamodb:BatchWriteItem',
-        'dynamodb:GetItem',
-        'dynamodb:PutItem',
-        'dynamodb:UpdateItem',
-      ],
+      table: ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
       openIndex: ['dynamodb:Query'],
       claimPartitions: ['dynamodb:Query'],
+      markPartitions: ['dynamodb:BatchWriteItem'],
     });
   });
 
   test('check: no claim take-over or budget, so no UpdateItem; the sweep Scan and claim-partition queries', () => {
     expect(ledgerGrants('check')).toEqual({
-      table: [
-        'dynamodb:BatchGetItem',
-        'dynamodb:BatchWriteItem',
-        'dynamodb:GetItem',
-        'dynamodb:PutItem',
-        'dynamodb:Scan',
-      ],
+      table: ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Scan'],
       openIndex: ['dynamodb:Query'],
       claimPartitions: ['dynamodb:Query'],
+      markPartitions: ['dynamodb:BatchWriteItem'],
     });
     // Check takes over no claim and spends no budget: it writes whole items (PutItem) only.
     const used = usedLedgerAccess('check').map((a) => a.action);
@@ -137,6 +127,7 @@ describe('scripts/roles.cjs renders the roles from dist/iam.json facts', () => {
       expect(Object.keys(s).sort()).toEqual([
         'LedgerClaimQueries',
         'LedgerItems',
+        'LedgerMarkWrites',
         'LedgerOpenIndex',
         'PublishAlerts',
         'ReadAlibabaKey',
@@ -144,6 +135,13 @@ describe('scripts/roles.cjs renders the roles from dist/iam.json facts', () => {
       ]);
       expect(s.LedgerItems?.Action).toEqual(ledgerGrants(job).table);
       expect(s.LedgerItems?.Resource).toEqual({ 'Fn::GetAtt': ['LedgerTable', 'Arn'] });
+      expect(s.LedgerMarkWrites).toEqual({
+        Sid: 'LedgerMarkWrites',
+        Effect: 'Allow',
+        Action: ['dynamodb:BatchWriteItem'],
+        Resource: { 'Fn::GetAtt': ['LedgerTable', 'Arn'] },
+        Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['MARK#*', 'ACCT#*#MARK#*'] } },
+      });
       expect(s.LedgerOpenIndex).toEqual({
         Sid: 'LedgerOpenIndex',
         Effect: 'Allow',
