@@ -1,5 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
+import { isUnreadByRenewRuns, unreadLedgerWarning } from '../compose/account-ledgers';
 import { openLocalRuntime } from '../compose/local';
 import { InputError } from '../errors';
 import { forecastListingRange, forecastRenewals, MAX_FORECAST_MONTHS } from '../renewal/forecast';
@@ -69,6 +70,18 @@ export const forecastCommand: Command = async (args, io) => {
     );
     // Held domains are not bought while the hold lasts (autorenew hold), so they cost nothing then.
     const holds = await rt.deps.ledger.listHolds();
+    // Holds are read from this ledger: said when no renew run reads it, as `holds` and `status` say (a hold left in a
+    // trial ledger was forecast `held` while the renew runs' ledger buys it: review 2026-12-07, thirty-first session).
+    const unread = await isUnreadByRenewRuns(rt.deps.ledger).catch((err: unknown) => err);
+    const location = rt.config.table ?? resolve(io.cwd, rt.config.ledgerDir);
+    if (unread === true)
+      io.err(terminalLine(`forecast: ${unreadLedgerWarning(location, rt.config.table !== undefined)}`));
+    else if (unread !== false)
+      io.err(
+        terminalLine(
+          `forecast: could not read whether renew runs use the ledger at ${location} (${unread instanceof Error ? unread.message : String(unread)}); its holds may not be theirs`,
+        ),
+      );
     const input = { domains, policy: rt.policy, holds, nowMs, months };
     const draft = forecastRenewals(input);
     // The draft has no quotes yet: the domains it skipped for price (no table price, or a table price over a limit)

@@ -3,7 +3,7 @@ import { type Account, labelOf, namesAccounts, selectAccounts } from '../account
 import type { CliIO } from '../commands/io';
 import { type Config, readConfig } from '../config';
 import { InputError } from '../errors';
-import type { Ledger } from '../ledger/port';
+import type { Ledger, RunRecord } from '../ledger/port';
 import { newLocalLedgerDir, openLocalLedger } from './local';
 
 /** One account's view of the ledger: how it is named to people, the account, and its keyspace. */
@@ -158,8 +158,18 @@ export async function describeUnseenAccounts(
   opened: Pick<AccountLedgers, 'accounts' | 'config'>,
 ): Promise<string | undefined> {
   const configured = new Set(opened.config.accounts.map((a) => a.name));
-  const runs = await Promise.all(opened.accounts.map(({ ledger }) => ledger.lastRun('renew').catch(() => undefined)));
-  const unseen = [...new Set(runs.flatMap((r) => r?.accounts ?? []))].filter((name) => !configured.has(name));
+  const runs = await Promise.all(
+    opened.accounts.map(({ ledger }) => ledger.lastRun('renew').catch((err: unknown) => ({ unread: err }))),
+  );
+  // A failed read is said, never taken for "sees them all": a throttled read dropped the warning, and "no renewal
+  // recorded" of another account's fresh purchase stood alone (review 2026-12-07, thirty-first session).
+  const failed = runs.find((r): r is { unread: unknown } => r !== undefined && 'unread' in r);
+  if (failed) {
+    const why = failed.unread instanceof Error ? failed.unread.message : String(failed.unread);
+    return `could not read which accounts the stage's renew runs serve (${why}): what is said here may be of ${opened.accounts.map((a) => a.label).join(', ')} only; run it again`;
+  }
+  const records = runs as (RunRecord | undefined)[];
+  const unseen = [...new Set(records.flatMap((r) => r?.accounts ?? []))].filter((name) => !configured.has(name));
   if (unseen.length === 0) return undefined;
   return `the stage's renew runs also serve account(s) ${unseen.map((n) => n || '(unnamed)').join(', ')}, which this shell does not configure: what is said here is of ${opened.accounts.map((a) => a.label).join(', ')} only; set AUTORENEW_ACCOUNTS as deployed and pass --account NAME`;
 }
