@@ -7,6 +7,7 @@ import { forecastListingRange, forecastRenewals, MAX_FORECAST_MONTHS } from '../
 import { forecastToCsv, forecastToJson, formatForecastTable } from '../renewal/forecast-format';
 import { formatForecastIcs } from '../renewal/forecast-ics';
 import { fetchForecastQuotes } from '../renewal/forecast-quotes';
+import { claimKey } from '../renewal/plan-types';
 import { quoteOptionsOf } from '../renewal/pricing';
 import { JOB_FLAGS, parseFlags } from './args';
 import { type Command, EXIT } from './io';
@@ -82,7 +83,19 @@ export const forecastCommand: Command = async (args, io) => {
           `forecast: could not read whether renew runs use the ledger at ${location} (${unread instanceof Error ? unread.message : String(unread)}); its holds may not be theirs`,
         ),
       );
-    const input = { domains, policy: rt.policy, holds, nowMs, months };
+    // The claims of the listed expiries: a renewal in flight, renewed, or failed for good is not the job's to buy.
+    const claims = await rt.deps.ledger
+      .getClaims(domains.map((d) => ({ domain: d.domainName, expiryMs: d.expiresAtMs })))
+      .then((found) => new Map(found.map((c) => [claimKey(c.domain, c.expiryMs), c])))
+      .catch((err: unknown) => {
+        io.err(
+          terminalLine(
+            `forecast: could not read the ledger's renewals (${err instanceof Error ? err.message : String(err)}): a renewal in flight, renewed or failed for good may be counted as one the job will buy`,
+          ),
+        );
+        return undefined;
+      });
+    const input = { domains, policy: rt.policy, holds, nowMs, months, ...(claims ? { claims } : {}) };
     const draft = forecastRenewals(input);
     // The draft has no quotes yet: the domains it skipped for price (no table price, or a table price over a limit)
     // are quoted too, or every domain without a table price was never quoted and the forecast showed nothing (review

@@ -1,13 +1,15 @@
 import { InputError } from '../errors';
-import type { Hold } from '../ledger/port';
+import type { Claim, Hold } from '../ledger/port';
 import { addMoney, type Money, timesMoney, zeroMoney } from '../money';
 import { resolveRule } from '../policy/match';
 import type { Policy } from '../policy/schema';
 import type { ListedDomain, Quote, QuoteSource } from '../registrar/port';
+import { isLive, RENEWED_ELSEWHERE_CODE } from './claims';
 import { addYearsUtc, DAY_MS } from './dates';
 import { isHoldExpired } from './hold-time';
 import { capYearsOf, GRACE_DAYS, graceDaysOf } from './plan';
 import { policyAmount } from './plan-money';
+import { claimKey } from './plan-types';
 import { findTablePrice } from './price-table';
 
 /** Longest forecast, months: ten years, the longest term a registrar sells. */
@@ -28,6 +30,12 @@ export interface ForecastInput {
   premiumSaid?: ReadonlySet<string>;
   /** The ledger's holds (`autorenew hold`): nothing is bought while a domain's hold lasts. */
   holds?: readonly Hold[];
+  /**
+   * The ledger's claims of the listed expiries (claimKey): one in flight or renewed is paid already, one failed
+   * maxAttempts times (or shown renewed) needs a person; none of them is the job's to buy now, as the planner says
+   * (review 2026-12-07, thirty-first session: forecast and calendar listed them as the job's purchases).
+   */
+  claims?: ReadonlyMap<string, Claim>;
   /** The forecast's "now", epoch ms (UTC). */
   nowMs: number;
   /** Calendar months (UTC) to cover, the current one included: 1..MAX_FORECAST_MONTHS. */
@@ -69,6 +77,14 @@ export type ForecastSkipReason =
   | 'past-window'
   | 'at-max-term'
   | 'held'
+  // What the ledger says (the planner's reasons): paid already, or a person must act.
+  | 'in-flight'
+  | 'renewed'
+  | 'max-attempts'
+  | 'shown-renewed'
+  // What the row says: a field this tool cannot read, a status it does not know.
+  | 'unreadable-row'
+  | 'unknown-status'
   // What the renew job's money pass refuses per domain (plan-money.ts): not bought, so not in the totals.
   | 'unpriced'
   | 'over-price'
@@ -164,6 +180,16 @@ function priceOf(
  * the domain's hold lasts moves to the day the hold ends, when the domain is still in its window then; otherwise it
  * is skipped as `held`. Money is integer minor units; a total is the exact sum of its renewals' prices.
  */
+/** The planner's reason not to buy the expiry a claim is of (plan.ts decideOne), undefined when it may be bought. */
+function ledgerReasonOf(claim: Claim | undefined, policy: Policy): ForecastSkipReason | undefined {
+  if (!claim) return undefined;
+  if (isLive(claim)) return 'in-flight';
+  if (claim.status === 'RENEWED') return 'renewed';
+  if (claim.code === RENEWED_ELSEWHERE_CODE) return 'shown-renewed';
+  if (claim.status === 'FAILED' && claim.attempts >= policy.limits.maxAttempts) return 'max-attempts';
+  return undefined;
+}
+
 export function forecastRenewals(input: ForecastInput): Forecast {
   const { policy, nowMs, months } = input;
   if (!Number.isInteger(months) || months < 1 || months > MAX_FORECAST_MONTHS) {
@@ -184,12 +210,16 @@ export function forecastRenewals(input: ForecastInput): Forecast {
     const expiry = domain.expiresAtMs;
     if (Math.max(nowMs, expiry - before) >= toMs) continue;
     const skip = (reason: ForecastSkipReason) => skipped.push({ domain: name, expiresAtMs: expiry, reason });
+    const ledgerReason = ledgerReasonOf(input.claims?.get(claimKey(name, expiry)), policy);
     // The planner's order of reasons (lib/renewal/plan.ts decideOne).
     if (domain.standing === 'redemption' || nowMs - expiry > graceDaysOf(name) * DAY_MS) skip('redemption');
     else if (settings.conflict) skip('rule-conflict');
     else if (settings.groupUnknown) skip('group-unknown');
     else if (!settings.renew) skip('opted-out');
     else if (nowMs - expiry > settings.daysAfterExpiry * DAY_MS) skip('past-window');
+    else if (domain.unreadable) skip('unreadable-row');
+    else if (domain.standing === 'other') skip('unknown-status');
+    else if (ledgerReason) skip(ledgerReason);
     else if (
       (domain.premium || input.quotes?.get(name)?.premium || input.premiumSaid?.has(name)) &&
       !policy.limits.allowPremium
