@@ -55,8 +55,11 @@ describe('the registrar endpoint inside Lambda', () => {
       /AUTORENEW_ENDPOINT=.*not allowed in Lambda/,
     );
     expect(sandbox.state().requests.total).toBe(0);
-    // No secret read, no ledger touched: only the error notice was published.
-    expect(recorder.calls.slice(from).map((c) => c.action)).toEqual(['sns:Publish']);
+    // No secret read, no ledger write but the failed run's record: the error notice published, reported as a failed
+    // run (the last run and, for renew, the watch list read: review 2026-12-07, thirty-first session).
+    const actions = recorder.calls.slice(from).map((c) => c.action);
+    expect(actions.filter((a) => !a.startsWith('dynamodb:Get'))).toEqual(['sns:Publish', 'dynamodb:PutItem']);
+    expect(actions.some((a) => a.startsWith('secretsmanager:'))).toBe(false);
   });
 
   // review 2026-12-03: a value readConfig refuses stopped the run before any notifier existed: no error notice.
