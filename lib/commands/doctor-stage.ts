@@ -90,13 +90,7 @@ export async function stageResourceChecks(view: StageView, env: CliIO['env']): P
     }
   }
   const { table, topicArn, alertPathTopicArn } = view.facts ?? {};
-  if (table) {
-    try {
-      checks.push(tableCheck(table, await describeLedgerTable(env, table)));
-    } catch (err) {
-      checks.push({ status: 'FAIL', name: 'ledger table', detail: message(err), fix: 'see the message' });
-    }
-  }
+  if (table) checks.push(await ledgerTableCheck(env, table));
   for (const [arn, name] of [
     [topicArn, 'alert topic'],
     [alertPathTopicArn, 'alert path topic'],
@@ -109,6 +103,15 @@ export async function stageResourceChecks(view: StageView, env: CliIO['env']): P
     }
   }
   return checks;
+}
+
+/** The ledger table's key schema and open-batches index (DescribeTable), read-only: a FAIL when the jobs cannot use it. */
+export async function ledgerTableCheck(env: CliIO['env'], table: string): Promise<DoctorCheck> {
+  try {
+    return tableCheck(table, await describeLedgerTable(env, table));
+  } catch (err) {
+    return { status: 'FAIL', name: 'ledger table', detail: message(err), fix: 'see the message' };
+  }
 }
 
 /** The last renew and check runs recorded in the stage's ledger. */

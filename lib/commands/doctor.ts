@@ -1,15 +1,17 @@
 import { isAbsolute, resolve } from 'node:path';
 import { type Account, labelOf, namesAccounts } from '../accounts';
 import { checkPolicyFlag, configForAccount } from '../compose/accounts';
-import { buildBilling, buildCredentials, buildRegistrar } from '../compose/adapters';
+import { buildBilling, buildCredentials, buildRegistrar, buildTargetCredentials } from '../compose/adapters';
 import { newLocalLedgerDir, openLocalLedger } from '../compose/local';
 import { type Config, isSandboxEndpoint, readConfig } from '../config';
 import type { StackReader } from '../deployment/stack';
 import { AuthRejectedError, AutorenewError, RegistrarError, ValidationError } from '../errors';
+import type { RunRecord } from '../ledger/port';
 import { formatMoney } from '../money';
+import { policyHash } from '../policy/hash';
 import { formatIssue, loadPolicyFile } from '../policy/load';
 import { resolveRule } from '../policy/match';
-import type { Policy } from '../policy/schema';
+import { type Policy, targetEnvStem } from '../policy/schema';
 import { redact } from '../redact';
 import { isNotInAccount } from '../registrar/not-in-account';
 import type { ListedDomain, Registrar } from '../registrar/port';
@@ -17,7 +19,7 @@ import { quoteOptionsOf } from '../renewal/pricing';
 import { type AlibabaAccess, selectSecretId } from '../secrets';
 import { parseFlags } from './args';
 import type { DoctorCheck } from './checklist';
-import { readStage, type StageView, stageResourceChecks, stageRunChecks } from './doctor-stage';
+import { ledgerTableCheck, readStage, type StageView, stageResourceChecks, stageRunChecks } from './doctor-stage';
 import { type CliIO, type Command, EXIT } from './io';
 import { terminalLine } from './terminal-text';
 
@@ -348,6 +350,10 @@ async function accountChecks(
       fix: 'store a read-only key (docs/alibaba-ram-policy-readonly.json) and set AUTORENEW_READONLY_SECRET_ID (param readOnlySecretName)',
     });
   }
+  // Each chat target's URL (no send): a target without one never gets a digest, and nothing else said so before
+  // its first failure (review 2026-12-07, thirty-first session). Both jobs' secrets when they differ: each job
+  // reads its own (renew the buying one, check the read-only one).
+  if (policy && (policy.notify.targets ?? []).length > 0) checks.push(...(await targetChecks(config, env, policy)));
   if (policy && creds.domains) {
     const idle = idleRules(policy, creds.domains);
     checks.push(
@@ -365,6 +371,55 @@ async function accountChecks(
           },
     );
   }
+}
+
+/** One check per chat target of the policy: its URL (and secret) can be read where each job reads them. */
+async function targetChecks(config: Readonly<Config>, env: CliIO['env'], policy: Policy): Promise<DoctorCheck[]> {
+  const sources = [...new Set([selectSecretId(config, 'buy').secretId, selectSecretId(config, 'read').secretId])];
+  const checks: DoctorCheck[] = [];
+  for (const target of policy.notify.targets ?? []) {
+    const missing: string[] = [];
+    for (const [i, secretId] of sources.entries()) {
+      const access = i === 0 ? 'buy' : 'read';
+      try {
+        await buildTargetCredentials(config, env, access).get(target.name);
+      } catch (err) {
+        missing.push(`${secretId ? `secret ${secretId}` : 'the environment'}: ${message(err)}`);
+      }
+    }
+    checks.push(
+      missing.length === 0
+        ? { status: 'ok', name: `chat target ${target.name}`, detail: `${target.kind}: its URL is set` }
+        : {
+            status: 'FAIL',
+            name: `chat target ${target.name}`,
+            detail: missing.join('; '),
+            fix: `set ${targetEnvStem(target.name)}_URL (local runs), or the notifyTargets field of each job's secret (docs/deploy.md)`,
+          },
+    );
+  }
+  return checks;
+}
+
+/**
+ * The policy the stage's runs last used (RunRecord.policyHash, the newest record carrying one) against the one
+ * doctor reads: an edit not deployed yet reads "valid" and ran nowhere (review 2026-12-07, thirty-first session).
+ */
+function deployedPolicyCheck(runs: readonly RunRecord[], policy: Policy, policyPath: string): DoctorCheck | undefined {
+  const hashed = runs.filter((r) => r.policyHash !== undefined).sort((a, b) => b.startedAtMs - a.startedAtMs)[0];
+  if (!hashed) return undefined;
+  return hashed.policyHash === policyHash(policy)
+    ? {
+        status: 'ok',
+        name: 'deployed policy',
+        detail: `${policyPath} is the policy the stage's last ${hashed.job} run used`,
+      }
+    : {
+        status: 'warn',
+        name: 'deployed policy',
+        detail: `${policyPath} is not the policy the stage's last ${hashed.job} run used (${new Date(hashed.startedAtMs).toISOString()}): an edit not deployed yet, or another file`,
+        fix: 'deploy the edit (npm run deploy), or pass the file the stage was deployed with (--policy); a deploy counts from the next run (check runs hourly)',
+      };
 }
 
 /**
@@ -407,7 +462,13 @@ export async function runDoctor(
     await accountChecks(io, configForAccount(config, account), env, account, checks);
     for (const c of checks.slice(before)) c.name = `${named}${c.name}`;
   }
-  const resources = view ? await stageResourceChecks(view, env) : [];
+  // The table's keys and index, with or without --stage: a hand-made table without the open-batches index read as
+  // "readable" and every check run failed on it (review 2026-12-07, thirty-first session).
+  const resources = view
+    ? await stageResourceChecks(view, env)
+    : config.table
+      ? [await ledgerTableCheck(env, config.table)]
+      : [];
   checks.push(...resources);
   // A missing or foreign table is already a FAIL; opening it as a ledger could only repeat that (or, against a local
   // endpoint override, create it: doctor writes nothing).
@@ -434,6 +495,13 @@ export async function runDoctor(
         const runs = await opened.forAccount(account.name).lastRuns();
         if (view)
           checks.push(...stageRunChecks(view, runs, Date.now()).map((c) => ({ ...c, name: `${named}${c.name}` })));
+        const accountConfig = configForAccount(config, account);
+        const policyPath = isAbsolute(accountConfig.policyPath)
+          ? accountConfig.policyPath
+          : resolve(io.cwd, accountConfig.policyPath);
+        const policy = await loadPolicyFile(policyPath).catch(() => undefined);
+        const deployed = policy && deployedPolicyCheck(runs, policy, accountConfig.policyPath);
+        if (deployed) checks.push({ ...deployed, name: `${named}${deployed.name}` });
         checks.push({
           status: 'ok',
           name: `${named}ledger`,
