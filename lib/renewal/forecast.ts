@@ -210,7 +210,10 @@ export function forecastRenewals(input: ForecastInput): Forecast {
     const expiry = domain.expiresAtMs;
     if (Math.max(nowMs, expiry - before) >= toMs) continue;
     const skip = (reason: ForecastSkipReason) => skipped.push({ domain: name, expiresAtMs: expiry, reason });
-    const ledgerReason = ledgerReasonOf(input.claims?.get(claimKey(name, expiry)), policy);
+    const claim = input.claims?.get(claimKey(name, expiry));
+    const ledgerReason = ledgerReasonOf(claim, policy);
+    // Paid already (in flight, or renewed with the listing lagging): this expiry is skipped, the next one projected.
+    const paid = ledgerReason === 'in-flight' || ledgerReason === 'renewed';
     // The planner's order of reasons (lib/renewal/plan.ts decideOne).
     if (domain.standing === 'redemption' || nowMs - expiry > graceDaysOf(name) * DAY_MS) skip('redemption');
     else if (settings.conflict) skip('rule-conflict');
@@ -219,7 +222,7 @@ export function forecastRenewals(input: ForecastInput): Forecast {
     else if (nowMs - expiry > settings.daysAfterExpiry * DAY_MS) skip('past-window');
     else if (domain.unreadable) skip('unreadable-row');
     else if (domain.standing === 'other') skip('unknown-status');
-    else if (ledgerReason) skip(ledgerReason);
+    else if (ledgerReason && !paid) skip(ledgerReason);
     else if (
       (domain.premium || input.quotes?.get(name)?.premium || input.premiumSaid?.has(name)) &&
       !policy.limits.allowPremium
@@ -234,8 +237,14 @@ export function forecastRenewals(input: ForecastInput): Forecast {
       const maxRun = policyAmount(policy, policy.limits.maxSpendPerRun, 'limits.maxSpendPerRun');
       const maxMonth = policyAmount(policy, policy.limits.maxSpendPerMonth, 'limits.maxSpendPerMonth');
       let exp = expiry;
+      if (paid && claim) {
+        // The next renewal is of the expiry this one buys (review of the fix: a domain caught in flight lost its next
+        // year's renewal from the forecast and its totals).
+        skip(ledgerReason);
+        exp = claim.newExpiryMs ?? addYearsUtc(exp, claim.years);
+      }
       const hold = holds.get(name);
-      for (let cycle = 0; ; cycle++) {
+      for (let cycle = paid ? 1 : 0; ; cycle++) {
         let renewAtMs = Math.max(nowMs, exp - before);
         if (renewAtMs >= toMs) break;
         if (hold && !isHoldExpired(hold, renewAtMs)) {

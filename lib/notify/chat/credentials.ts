@@ -31,7 +31,11 @@ function isCredentialLike(name: string, value: string): boolean {
   return value.length >= 16 || (value.length >= 8 && /[A-Za-z]/.test(value) && /\d/.test(value));
 }
 
-/** Registers the URL, its credential-like query values, path parts and host labels with the redactor: any may be the token. */
+/**
+ * Registers the URL, its credential-like query values and path parts with the redactor: any may be the token. Not the
+ * host's labels (a token there is kept out of the one text that quotes the host: send.ts): registered, they masked the
+ * person's own domain names and AWS regions in every later text (review 2026-12-07, thirty-first session).
+ */
 function remember(credentials: TargetCredentials): TargetCredentials {
   registerSecret(credentials.url);
   registerSecret(credentials.secret);
@@ -40,9 +44,6 @@ function remember(credentials: TargetCredentials): TargetCredentials {
     for (const [name, value] of url.searchParams) if (isCredentialLike(name, value)) registerSecret(value);
     // Path parts by the query values' rule: a 12-character token in the path was never registered (review 2026-12-07).
     for (const part of url.pathname.split('/')) if (part !== '' && isCredentialLike('', part)) registerSecret(part);
-    // Host labels too: some receivers carry the token there (`https://<id>.m.pipedream.net`, a tunnel's subdomain),
-    // and a DNS, connect or TLS failure quotes the host (review 2026-12-07, thirty-first session).
-    for (const label of url.hostname.split('.')) if (isCredentialLike('', label)) registerSecret(label);
   } catch {
     // checked in checkTargetUrl
   }

@@ -51,6 +51,15 @@ async function readCapped(response: Response): Promise<string> {
   return Buffer.concat(chunks).subarray(0, MAX_ANSWER_BYTES).toString('utf8');
 }
 
+/** The URL's host name, lower case (undefined when it does not parse). */
+function hostOf(url: string): string | undefined {
+  try {
+    return new URL(url).hostname || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * Sends one message to one target in its platform's format and reads the platform's answer (an HTTP 200 with an
  * error code is a failure). Throws {@link ChatDeliveryError}; its text names the target, never its URL or secret.
@@ -75,7 +84,12 @@ export async function sendToTarget(
     });
   } catch (err) {
     const cause = err instanceof Error ? (err.cause instanceof Error ? err.cause.message : err.message) : String(err);
-    throw new ChatDeliveryError(`${where} unreachable: ${cause}`, { action: 'ChatSend', code: 'network' }, true);
+    // A DNS, connect or TLS failure quotes the host, and some receivers carry their token there
+    // (`https://<id>.m.pipedream.net`): the host is the target's, never shown (review 2026-12-07, thirty-first
+    // session; registered with the redactor instead, its labels masked the person's own domains in every text).
+    const host = hostOf(credentials.url);
+    const said = host ? cause.split(host).join('<the target host>') : cause;
+    throw new ChatDeliveryError(`${where} unreachable: ${said}`, { action: 'ChatSend', code: 'network' }, true);
   }
   const text = await readCapped(response).catch(() => '');
   const answer = readChatAnswer(target.kind, response.status, withoutUrlParts(text, credentials.url));
