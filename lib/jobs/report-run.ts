@@ -262,16 +262,26 @@ const CHECK_PAGE_BLOCK_HOURS = 6;
 /**
  * Whether a check run that failed as a whole pages (an SMS) or is told by email only. Check runs hourly: while the
  * ledger was throttled for hours, each run paged its own SMS, twelve in twelve hours (the outage review, thirtieth
- * session). It pages the first failure of a streak (the last check recorded completed, or none is recorded) and,
- * within a streak or when the record cannot be read (the ledger down: the usual cause), once in each six-hour block
- * of the UTC day, in its first hour (00, 06, 12, 18 h). The record read is bounded (WATCH_READ_LIMIT_MS): the run
- * may have failed on a slow ledger. A check schedule whose runs never fall in those hours pages a ledger outage only
- * through the renew job, whose daily failure always pages.
+ * session). It pages the first failure of a streak (the last check recorded completed, with or without failures, or
+ * none is recorded), then within the streak the first failure of each six-hour block of the UTC day (00, 06, 12,
+ * 18 h). When the record cannot be read (the ledger down: the usual cause), in the first hour of each block. The read
+ * is bounded (WATCH_READ_LIMIT_MS): the run may have failed on a slow ledger. A check schedule whose runs never fall
+ * in those hours pages an unreadable ledger only through the renew job, whose daily failure always pages.
  */
 async function pagesCheckFailure(last: Promise<RunRecord | undefined | 'unread'>, nowMs: number): Promise<boolean> {
-  if (isCheckPageHour(nowMs)) return true;
   const record = await withinMs(last, WATCH_READ_LIMIT_MS).catch(() => 'unread' as const);
-  return record !== 'unread' && (record === undefined || record.ok);
+  if (record === 'unread') return isCheckPageHour(nowMs);
+  // The streak starts at a run that completed, with or without failures (its record `ok: false`, completed at its
+  // finish): reading `ok` alone, a throttled sweep first and whole failures after paged no one for five hours.
+  if (record === undefined || record.ok || completedAtOf(record) >= record.finishedAtMs) return true;
+  // Within a streak, once per six-hour block: the first failure in a block the last recorded one was not in (the
+  // hour of the day alone skipped a block when the runs fell at the top of the hour: 05:59:55, then 07:00:05).
+  return blockOf(record.finishedAtMs) !== blockOf(nowMs);
+}
+
+/** The six-hour block of the UTC day `ms` falls in, counted from the epoch. */
+function blockOf(ms: number): number {
+  return Math.floor(ms / (CHECK_PAGE_BLOCK_HOURS * 3_600_000));
 }
 
 /** Whether `nowMs` (UTC) is in the first hour of a six-hour block, when a failing check pages whatever it knows. */

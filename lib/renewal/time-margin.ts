@@ -7,20 +7,22 @@ import { DeadlineNearError } from '../errors';
 export const LEDGER_WRITE_WORST_CASE_MS = 16_000;
 
 /**
- * Beyond the paid call's own worst case, ms: the three writes around it at their slowest, the submit start before it,
- * the TaskNo on the batch after it and, when that fails, the TaskNo onto the claims (M2). It was 30 s, under two of
- * them: a run that passed its check with the margin left was killed inside the TaskNo write, the TaskNo in one INFO
- * line only (review 2026-12-07, thirty-first session).
+ * Beyond the paid call's own worst case, ms: the ledger calls around it at their slowest, the submit start before it,
+ * the TaskNo on the batch after it and, when that fails, the fallback onto the claims (their read, then their writes,
+ * in parallel) (M2). It was 30 s, under two of them: a run that passed its check with the margin left was killed
+ * inside the TaskNo write, the TaskNo in one INFO line only (review 2026-12-07, thirty-first session); then three,
+ * and the fallback's read left its write no room (the review of that fix).
  */
-const LEDGER_MARGIN_MS = 3 * LEDGER_WRITE_WORST_CASE_MS;
+const LEDGER_MARGIN_MS = 4 * LEDGER_WRITE_WORST_CASE_MS;
 
 /**
  * True once a write that failed should not be tried again before the deadline (never without `remainingMs`): less
- * than two slow writes' time left, one for the next try and one for the fallback that records what the tries could
- * not (the TaskNo's ERROR line and claims: review 2026-12-07, a slow ledger's six tries outlived the function).
+ * than three slow calls' time left, one for the next try and two for the fallback that records what the tries could
+ * not (the TaskNo's ERROR line, then the claims' read and write: review 2026-12-07, a slow ledger's six tries
+ * outlived the function; the fallback's read was not counted until the thirty-first session's review).
  */
 export function createNoTimeToRetry(remainingMs: (() => number) | undefined): () => boolean {
-  return () => remainingMs !== undefined && remainingMs() < 2 * LEDGER_WRITE_WORST_CASE_MS;
+  return () => remainingMs !== undefined && remainingMs() < 3 * LEDGER_WRITE_WORST_CASE_MS;
 }
 const DEFAULT_CALL_WORST_CASE_MS = 60_000;
 
