@@ -3,13 +3,14 @@ import { type Account, labelOf, namesAccounts, selectAccounts } from '../account
 import { checkPolicyFlag, configForAccount } from '../compose/accounts';
 import { buildTargetCredentials } from '../compose/adapters';
 import { type Config, readConfig } from '../config';
-import { InputError } from '../errors';
+import { InputError, SecretError } from '../errors';
 import type { ChatMessage } from '../notify/chat/formats';
 import { sendToTarget } from '../notify/chat/send';
 import { formatDateTimeUtc } from '../notify/text/sanitize';
 import { loadPolicyFile } from '../policy/load';
 import type { Policy } from '../policy/schema';
 import { redact } from '../redact';
+import { selectSecretId } from '../secrets';
 import { parseFlags } from './args';
 import { type Command, EXIT } from './io';
 import { terminalJson, terminalLine } from './terminal-text';
@@ -98,6 +99,19 @@ export const notifyTestCommand: Command = async (args, io) => {
         // The check job's access: its secret (or the read-only one) holds the URLs in AWS.
         const credentials = buildTargetCredentials(own, env, 'read');
         await sendToTarget(target, await credentials.get(target.name), message, { nowMs });
+        // And the renew job's, when it reads another secret: a copy missing there passed as "set up" while every renew
+        // digest gave up on the target (review 2026-12-07, thirty-first session). Read only: one message is enough.
+        const buying = selectSecretId(own, 'buy').secretId;
+        if (buying !== selectSecretId(own, 'read').secretId) {
+          await buildTargetCredentials(own, env, 'buy')
+            .get(target.name)
+            .catch((err: unknown) => {
+              throw new SecretError(
+                `the renew job's secret ${buying} has no usable entry for it (${err instanceof Error ? err.message : String(err)}): put the same notifyTargets into both secrets (docs/deploy.md)`,
+                { path: 'notifyTargets' },
+              );
+            });
+        }
         return { ...who, ok: true };
       } catch (err) {
         const error = redact(err instanceof Error ? err.message : String(err));
