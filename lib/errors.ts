@@ -115,12 +115,6 @@ export class LedgerConflictError extends LedgerError {}
  */
 export class TimeLimitError extends AutorenewError {}
 
-/**
- * The UTC day (or, with a monthly cap, month) changed between a batch's budget take and its paid call: the batch was
- * given back unsent, to be taken again under the new period's budget (run-renew.ts).
- */
-export class BudgetPeriodMovedError extends AutorenewError {}
-
 /** A deployed stage could not be read from AWS (CloudFormation, or a resource its outputs name). CLI exit code 2. */
 export class DeploymentReadError extends AutorenewError {}
 
@@ -155,6 +149,5 @@ nameErrorClasses({
   JobFailedError,
   LedgerConflictError,
   TimeLimitError,
-  BudgetPeriodMovedError,
   DeploymentReadError,
 });

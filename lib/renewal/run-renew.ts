@@ -1,5 +1,5 @@
 import { type Settled, settle } from '../concurrency';
-import { BudgetPeriodMovedError, TimeLimitError } from '../errors';
+import { TimeLimitError } from '../errors';
 import { describeError } from '../log';
 import type { Policy } from '../policy/schema';
 import {
@@ -453,26 +453,6 @@ export async function runRenew(
           ? await sendPrepared(deps, policy, runId, w.prepared, trimmed.items.map(toEntry), periods, sendOptions)
           : await submitBatch(deps, policy, runId, trimmed, periods, sendOptions);
       } catch (err) {
-        if (err instanceof BudgetPeriodMovedError && !w.trailing) {
-          // Given back unsent: the UTC day changed between its budget and its paid call. Offered again after the last
-          // batch, its budget taken under the new day (claimed anew: its claims were released); what it had left out
-          // (held, or another account's) is named as any batch's end names it.
-          const leftOut = leftOutBefore(err);
-          const peers = new Set(leftOut.claimedByPeer ?? []);
-          const notHere = new Set([...(leftOut.heldAfterPlan ?? []), ...(leftOut.takenInRun ?? []), ...peers]);
-          for (const decision of trimmed.items)
-            if (peers.has(decision.domain.domainName)) heldBack.push({ decision, limitedBy: 'peer-run' });
-          summary.conflicts += (leftOut.takenInRun?.length ?? 0) + peers.size;
-          const again = trimmed.items.filter((d) => !notHere.has(d.domain.domainName));
-          if (again.length > 0) work.push({ planned: { ...planned, items: again }, trailing: true });
-          log.warn(
-            "the UTC day changed between a batch's budget and its paid call; it is offered again under the new day's",
-            {
-              domains: again.length,
-            },
-          );
-          continue;
-        }
         if (err instanceof TimeLimitError) {
           // Given back unsent at its paid call for time: named a time stop (not a failure), as are the batches after
           // it; what it had left to another account's overlapping run is named `peer-run` and counted as a conflict,

@@ -2,7 +2,6 @@ import { LEDGER_CONCURRENCY, mapWithLimit, type Settled, settle } from '../concu
 import {
   AmbiguousOutcomeError,
   AuthRejectedError,
-  BudgetPeriodMovedError,
   InputError,
   LedgerConflictError,
   LedgerError,
@@ -17,7 +16,7 @@ import { describeError } from '../log';
 import type { Policy } from '../policy/schema';
 import type { SubmitResult } from '../registrar/port';
 import { readActiveHolds } from './active-holds';
-import { type BudgetPeriods, budgetPeriods, budgetTakenOf, costOf, giveBack, samePeriods } from './budgets';
+import { type BudgetPeriods, budgetTakenOf, costOf, giveBack } from './budgets';
 import { applyToClaims, isLive, NOT_SUBMITTED_CODE, transitions } from './claims';
 import type { JobDeps } from './deps';
 import { isPeerInFlight, readPeerClaims } from './peer-claims';
@@ -349,15 +348,6 @@ async function sendEntries(
   if ((options.outOfTime ?? createOutOfTime(deps))()) {
     await giveUpUnsent(deps, prepared, entries, periods, 'the run reached its time limit before the paid call');
     throw new TimeLimitError(`batch ${batchId} not sent: the run reached its time limit before the paid call`, {
-      batchId,
-    });
-  }
-  // The budget's periods again: taken before the UTC midnight and sent after it, the batch was counted on the old
-  // day and the new day's runs bought up to its cap besides (M4; the thirtieth session's open item). Given back
-  // unsent, and taken again under the new day's budget (run-renew.ts).
-  if (!samePeriods(periods, budgetPeriods(policy, deps.clock.now()))) {
-    await giveUpUnsent(deps, prepared, entries, periods, 'the UTC day changed since its budget was taken');
-    throw new BudgetPeriodMovedError(`batch ${batchId} not sent: the UTC day changed since its budget was taken`, {
       batchId,
     });
   }
