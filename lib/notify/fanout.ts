@@ -227,9 +227,17 @@ export function createFanoutNotifier(options: FanoutOptions): FanoutNotifier {
       const okKey = (name: string, on: string) => `notify#ok#${name}#${on}`;
       const dayKeys = (name: string, on: string) =>
         Array.from({ length: maxFailures }, (_, i) => failKey(name, i + 1, on));
+      // Each line a destination got while another failed (its notices then stay pending and come again): the next
+      // run's digest, with any new line, is new content, and SNS paged the same failure again, the healthy targets
+      // got it twice (review 2026-12-07, thirty-first session). Told within RETRY_SPAN_MS, a line is left out for it.
+      const outcomes = message.digest?.outcomes ?? [];
+      const toldKey = (dest: string, o: (typeof outcomes)[number]) =>
+        `notify#told#${dest}#${digestId({ subject: dest, text: [o.domain, o.event, o.batchId, o.oldExpiryMs].join('|') }).slice(0, 24)}`;
+      const destinations = ['primary', ...options.targets.map((t) => `chat#${t.name}`)];
       const marks = await readMarks([
         sentKey('primary'),
         lateSentKey('primary'),
+        ...destinations.flatMap((dest) => outcomes.map((o) => toldKey(dest, o))),
         ...options.targets.flatMap((t) => [
           sentKey(`chat#${t.name}`),
           lateSentKey(`chat#${t.name}`),
@@ -265,14 +273,32 @@ export function createFanoutNotifier(options: FanoutOptions): FanoutNotifier {
         const stale = keys.filter((k) => (atOf(k) ?? 0) <= ok);
         return stale.sort((a, b) => (atOf(a) ?? 0) - (atOf(b) ?? 0))[0];
       };
+      /** `message` less the lines `dest` was told lately; undefined when it was told them all (and no error). */
+      const untoldFor = (dest: string): RenderedMessage | undefined => {
+        const told = (o: (typeof outcomes)[number]) => {
+          const at = atOf(toldKey(dest, o));
+          return at !== undefined && nowMs - at < RETRY_SPAN_MS;
+        };
+        const untold = outcomes.filter((o) => !told(o));
+        if (!message.digest || untold.length === outcomes.length) return message;
+        if (untold.length === 0 && !message.digest.error) return undefined;
+        return { ...message, digest: { ...message.digest, outcomes: untold } };
+      };
+      /** The lines each destination got in this publish (marked told when another destination failed). */
+      const delivered = new Map<string, readonly (typeof outcomes)[number][]>();
       const results: DeliveryResult[] = [];
       const toMark: string[] = [];
+      const markTold = () => {
+        if (!results.some((r) => r.status === 'failed')) return;
+        for (const [dest, lines] of delivered) toMark.push(...lines.map((o) => toldKey(dest, o)));
+      };
 
       await Promise.all(
         options.targets.map(async (target) => {
           const base = { destination: target.name, kind: target.kind };
-          const own = messageForTarget(message, target, options.notify);
-          if (!own) return results.push({ ...base, status: 'not-for-it' });
+          const untold = untoldFor(`chat#${target.name}`);
+          const own = untold && messageForTarget(untold, target, options.notify);
+          if (!own) return results.push({ ...base, status: untold ? 'not-for-it' : 'already-sent' });
           if (isSent(`chat#${target.name}`)) return results.push({ ...base, status: 'already-sent' });
           try {
             // Every text that leaves the process passes the one redactor, as SNS's do (review 2026-12-04: an error
@@ -292,6 +318,7 @@ export function createFanoutNotifier(options: FanoutOptions): FanoutNotifier {
             const signedAtMs = options.signingNow?.() ?? nowMs;
             await sendToTarget(target, credentials, chat, { nowMs: signedAtMs, ...(options.send ?? {}) });
             toMark.push(sentKey(`chat#${target.name}`), okKey(target.name, day));
+            delivered.set(`chat#${target.name}`, own.digest?.outcomes ?? []);
             return results.push({ ...base, status: 'sent' });
           } catch (err) {
             const error = redact(err instanceof Error ? err.message : String(err));
@@ -336,24 +363,44 @@ export function createFanoutNotifier(options: FanoutOptions): FanoutNotifier {
         }
       } else {
         const report = deliveryReport(results, maxFailures, (message.digest?.outcomes.length ?? 0) === 0);
-        const withReport = report.length > 0 ? { ...message, email: [message.email, ...report].join('\n') } : message;
-        try {
-          primaryResult = await options.primary.publish(withReport);
-        } catch (err) {
-          results.unshift({
-            destination: 'primary',
-            kind: 'primary',
-            status: 'failed',
-            error: redact(err instanceof Error ? err.message : String(err)),
-          });
-          last = results;
-          await writeMarks(toMark, nowMs);
-          throw err;
+        // Re-rendered without the lines SNS was told lately; none left: nothing to send it.
+        const untold = primaryRecorded ? untoldFor('primary') : message;
+        const fresh =
+          untold === message || !untold?.digest
+            ? untold
+            : renderDigest(untold.digest, options.notify, {
+                ...(options.primary.maxSmsSeptets !== undefined
+                  ? { maxSmsSeptets: options.primary.maxSmsSeptets }
+                  : {}),
+                maxEmailBytes:
+                  (options.primary.maxEmailBytes ?? MAX_EMAIL_BYTES) - reportReserveBytes(options.targets.length),
+              });
+        if (!fresh) results.unshift({ destination: 'primary', kind: 'primary', status: 'already-sent' });
+        else {
+          const withReport = report.length > 0 ? { ...fresh, email: [fresh.email, ...report].join('\n') } : fresh;
+          try {
+            primaryResult = await options.primary.publish(withReport);
+          } catch (err) {
+            results.unshift({
+              destination: 'primary',
+              kind: 'primary',
+              status: 'failed',
+              error: redact(err instanceof Error ? err.message : String(err)),
+            });
+            last = results;
+            markTold();
+            await writeMarks(toMark, nowMs);
+            throw err;
+          }
+          if (primaryRecorded) {
+            toMark.push(sentKey('primary'));
+            delivered.set('primary', fresh.digest?.outcomes ?? []);
+          }
+          results.unshift({ destination: 'primary', kind: 'primary', status: 'sent' });
         }
-        if (primaryRecorded) toMark.push(sentKey('primary'));
-        results.unshift({ destination: 'primary', kind: 'primary', status: 'sent' });
       }
       last = results;
+      markTold();
       await writeMarks(toMark, nowMs);
       const pending = results.filter((r) => r.status === 'failed');
       if (pending.length > 0 && options.marks) {
