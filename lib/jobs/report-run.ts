@@ -273,7 +273,9 @@ async function pagesCheckFailure(last: Promise<RunRecord | undefined | 'unread'>
   if (record === 'unread') return isCheckPageHour(nowMs);
   // The streak starts at a run that completed, with or without failures (its record `ok: false`, completed at its
   // finish): reading `ok` alone, a throttled sweep first and whole failures after paged no one for five hours.
-  if (record === undefined || record.ok || completedAtOf(record) >= record.finishedAtMs) return true;
+  // Only a record that says so (`lastCompletedAtMs` at its finish): a whole failure whose own read of the record
+  // before it failed carries none, and read as completed it started a new streak every other hour (its review).
+  if (record === undefined || record.ok || record.lastCompletedAtMs === record.finishedAtMs) return true;
   // Within a streak, once per six-hour block: the first failure in a block the last recorded one was not in (the
   // hour of the day alone skipped a block when the runs fell at the top of the hour: 05:59:55, then 07:00:05).
   return blockOf(record.finishedAtMs) !== blockOf(nowMs);

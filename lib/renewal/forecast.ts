@@ -215,11 +215,13 @@ export function forecastRenewals(input: ForecastInput): Forecast {
     // Paid already (in flight, or renewed with the listing lagging): this expiry is skipped, the next one projected.
     const paid = ledgerReason === 'in-flight' || ledgerReason === 'renewed';
     // The planner's order of reasons (lib/renewal/plan.ts decideOne).
-    if (domain.standing === 'redemption' || nowMs - expiry > graceDaysOf(name) * DAY_MS) skip('redemption');
+    // A paid expiry's window or grace may have passed while its listing lags: the next one is still bought (the
+    // review of the fix).
+    if (!paid && (domain.standing === 'redemption' || nowMs - expiry > graceDaysOf(name) * DAY_MS)) skip('redemption');
     else if (settings.conflict) skip('rule-conflict');
     else if (settings.groupUnknown) skip('group-unknown');
     else if (!settings.renew) skip('opted-out');
-    else if (nowMs - expiry > settings.daysAfterExpiry * DAY_MS) skip('past-window');
+    else if (!paid && nowMs - expiry > settings.daysAfterExpiry * DAY_MS) skip('past-window');
     else if (domain.unreadable) skip('unreadable-row');
     else if (domain.standing === 'other') skip('unknown-status');
     else if (ledgerReason && !paid) skip(ledgerReason);

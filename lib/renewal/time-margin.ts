@@ -15,6 +15,9 @@ export const LEDGER_WRITE_WORST_CASE_MS = 16_000;
  */
 const LEDGER_MARGIN_MS = 4 * LEDGER_WRITE_WORST_CASE_MS;
 
+/** The longest backoff sleep before a ledger write's next try, ms (recordSubmission's `capMs`). */
+const RETRY_BACKOFF_CAP_MS = 5_000;
+
 /**
  * True once a write that failed should not be tried again before the deadline (never without `remainingMs`): less
  * than three slow calls' time left, one for the next try and two for the fallback that records what the tries could
@@ -22,7 +25,8 @@ const LEDGER_MARGIN_MS = 4 * LEDGER_WRITE_WORST_CASE_MS;
  * outlived the function; the fallback's read was not counted until the thirty-first session's review).
  */
 export function createNoTimeToRetry(remainingMs: (() => number) | undefined): () => boolean {
-  return () => remainingMs !== undefined && remainingMs() < 3 * LEDGER_WRITE_WORST_CASE_MS;
+  // The backoff before the next try too (retry.ts: up to 5 s), which the check comes before (the review of the fix).
+  return () => remainingMs !== undefined && remainingMs() < 3 * LEDGER_WRITE_WORST_CASE_MS + RETRY_BACKOFF_CAP_MS;
 }
 const DEFAULT_CALL_WORST_CASE_MS = 60_000;
 
@@ -69,7 +73,7 @@ export function createOutOfTime(deps: {
 }
 
 /**
- * `read`, or a DeadlineNearError once less than the ledger margin (30 s) is left before the platform's deadline,
+ * `read`, or a DeadlineNearError once less than the ledger margin (64 s) is left before the platform's deadline,
  * whichever comes first (without `remainingMs`, `read` as it is). For a free read a step makes even when short of
  * time (check's task-list read for a failed row): abandoned, its answer is not waited for, and the run still records
  * and reports what it did (review 2026-12-07: a slow one outlived the function every hour).
