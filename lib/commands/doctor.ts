@@ -467,7 +467,7 @@ export async function runDoctor(
   const resources = view
     ? await stageResourceChecks(view, env)
     : config.table
-      ? [await ledgerTableCheck(env, config.table)]
+      ? [await ledgerTableCheck(env, config.table, 'warn')]
       : [];
   checks.push(...resources);
   // A missing or foreign table is already a FAIL; opening it as a ledger could only repeat that (or, against a local
