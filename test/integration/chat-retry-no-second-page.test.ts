@@ -8,6 +8,7 @@ import { parsePolicyText } from '../../lib/policy/load';
 import { targetEnvStem } from '../../lib/policy/schema';
 import { deliverNotices } from '../../lib/renewal/notices';
 import { type StandIn, startStandIn } from '../helpers/chat-standins';
+import { createMemoryMarks } from '../helpers/memory-marks';
 
 /**
  * Review 2026-12-07 (thirty-first session), chat targets. fanout.ts / notices.ts: a chat target that failed keeps the batch notices pending, on the premise that "the next run
@@ -45,17 +46,6 @@ function batch(id: string, domain: string, outcome: 'FAILED' | 'RENEWED'): Batch
   };
 }
 
-function memoryMarks() {
-  const at = new Map<string, number>();
-  return {
-    getMarks: async (ks: readonly string[]) =>
-      new Map(ks.filter((k) => at.has(k)).map((k) => [k, at.get(k) ?? 0] as const)),
-    putMarks: async (ks: readonly string[], nowMs: number) => {
-      for (const k of ks) if (!at.has(k)) at.set(k, nowMs);
-    },
-  };
-}
-
 let ding: StandIn;
 beforeAll(async () => {
   ding = await startStandIn('dingtalk');
@@ -67,7 +57,7 @@ afterAll(async () => {
 describe('a chat target down for one check run', () => {
   it('does not make SNS page the same failure again on the next run', async () => {
     const clock = fixedClock(NOW);
-    const marks = memoryMarks();
+    const marks = createMemoryMarks();
     const batches = new Map<string, Batch>([['b-1', batch('b-1', 'lapsing.com', 'FAILED')]]);
     const ledger = {
       ...marks,

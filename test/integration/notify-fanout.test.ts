@@ -11,6 +11,7 @@ import { accountEmailBudget } from '../../lib/renewal/account-digest';
 import { renderDigest } from '../../lib/renewal/digest';
 import { deliverNotices } from '../../lib/renewal/notices';
 import { type StandIn, startStandIn } from '../helpers/chat-standins';
+import { createMemoryMarks } from '../helpers/memory-marks';
 
 const NOW = Date.UTC(2025, 2, 1, 6, 0, 0);
 const HOUR = 3_600_000;
@@ -38,22 +39,6 @@ function rendered(outcomes: DomainOutcome[]): RenderedMessage {
   const m = renderDigest(digest, POLICY.notify);
   if (!m) throw new Error('nothing rendered');
   return m;
-}
-
-function memoryMarks() {
-  const keys = new Set<string>();
-  const at = new Map<string, number>();
-  return {
-    keys,
-    getMarks: async (ks: readonly string[]) =>
-      new Map(ks.filter((k) => keys.has(k)).map((k) => [k, at.get(k) ?? 0] as const)),
-    putMarks: async (ks: readonly string[], nowMs: number) => {
-      for (const k of ks) {
-        keys.add(k);
-        at.set(k, nowMs);
-      }
-    },
-  };
 }
 
 function recordingPrimary(): Notifier & { sent: RenderedMessage[]; fail: boolean } {
@@ -100,9 +85,11 @@ const ALL: FanoutTarget[] = TARGET_KINDS.map((kind) => ({
   minSeverity: 'info',
 }));
 
-function fanout(over: { targets?: FanoutTarget[]; marks?: ReturnType<typeof memoryMarks>; primary?: Notifier } = {}) {
+function fanout(
+  over: { targets?: FanoutTarget[]; marks?: ReturnType<typeof createMemoryMarks>; primary?: Notifier } = {},
+) {
   const primary = over.primary ?? recordingPrimary();
-  const marks = over.marks ?? memoryMarks();
+  const marks = over.marks ?? createMemoryMarks();
   const notifier = createFanoutNotifier({
     primary,
     targets: over.targets ?? ALL,
@@ -207,7 +194,7 @@ describe('fan-out to SNS and every chat target', () => {
   it('a target that fails once a day (renew alone publishes) stops holding notices back on the third day', async () => {
     // Review 2026-12-03: counted per UTC day, a once-a-day publisher never reached 3: renew's one-time marks were
     // never written, so the same warnings went out every day and upcoming notices never started.
-    const marks = memoryMarks();
+    const marks = createMemoryMarks();
     s('slack').mode = 'down';
     const statuses: string[] = [];
     for (let day = 0; day < 3; day++) {
@@ -221,7 +208,7 @@ describe('fan-out to SNS and every chat target', () => {
   });
 
   it("yesterday's outage of a target that has delivered since does not make it give up early today", async () => {
-    const marks = memoryMarks();
+    const marks = createMemoryMarks();
     const only = ALL.filter((t) => t.kind === 'slack');
     const publish = async (domain: string) => {
       const { notifier } = fanout({ marks, targets: only });
@@ -241,7 +228,7 @@ describe('fan-out to SNS and every chat target', () => {
   });
 
   it('a target failing all day stops holding notices back after 3 runs; a refusal for good at once', async () => {
-    const marks = memoryMarks();
+    const marks = createMemoryMarks();
     s('slack').mode = 'down';
     const statuses: string[] = [];
     for (let run = 0; run < 3; run++) {
@@ -258,7 +245,7 @@ describe('fan-out to SNS and every chat target', () => {
       targets: ALL.filter((t) => t.kind === 'dingtalk'),
       credentials: createEnvTargetCredentials(wrong),
       notify: POLICY.notify,
-      marks: memoryMarks(),
+      marks: createMemoryMarks(),
       clock,
       log: createLogger({ level: 'error', sink: () => {} }),
     });
@@ -267,7 +254,7 @@ describe('fan-out to SNS and every chat target', () => {
   });
 
   it('a retry that gives up is emailed once, as a short info notice (no SMS)', async () => {
-    const marks = memoryMarks();
+    const marks = createMemoryMarks();
     const primary = recordingPrimary();
     const slackOnly = ALL.filter((t) => t.kind === 'slack');
     s('slack').mode = 'down';
@@ -299,7 +286,7 @@ describe('fan-out to SNS and every chat target', () => {
 
   it('a chat secret that cannot be read for a moment (throttled, network) is retried next run, not given up', async () => {
     // Review 2026-12-03: the read failure read as "no credentials for good": every target gave up on the digest.
-    const marks = memoryMarks();
+    const marks = createMemoryMarks();
     const primary = recordingPrimary();
     const real = createEnvTargetCredentials(env);
     let down = true;
@@ -410,7 +397,7 @@ describe('deliverNotices with the fan-out (the jobs path)', () => {
   }
 
   it('a failed target keeps the notice pending; the next run delivers it to that target only, then it is sent', async () => {
-    const marks = memoryMarks();
+    const marks = createMemoryMarks();
     const batches = new Map<string, Batch>([['b-1', batch()]]);
     const ledger = {
       ...marks,
@@ -460,7 +447,7 @@ describe('deliverNotices with the fan-out (the jobs path)', () => {
       newExpiryMs: e.expiryMs + 365 * 86_400_000,
       message: '',
     }));
-    const marks = memoryMarks();
+    const marks = createMemoryMarks();
     const batches = new Map<string, Batch>([['b-1', renewed]]);
     const ledger = {
       ...marks,

@@ -7,6 +7,7 @@ import { parsePolicyText } from '../../lib/policy/load';
 import { targetEnvStem } from '../../lib/policy/schema';
 import { renderDigest } from '../../lib/renewal/digest';
 import { type StandIn, startStandIn } from '../helpers/chat-standins';
+import { createMemoryMarks } from '../helpers/memory-marks';
 
 /**
  * Review 2026-12-07 (thirty-first session). fanout.ts: "A target that failed `maxFailuresPerDay` runs since its last delivery ... no longer holds notices back".
@@ -34,17 +35,6 @@ function message(domain: string, nowMs: number): RenderedMessage {
   return m;
 }
 
-function memoryMarks() {
-  const at = new Map<string, number>();
-  return {
-    getMarks: async (ks: readonly string[]) =>
-      new Map(ks.filter((k) => at.has(k)).map((k) => [k, at.get(k) ?? 0] as const)),
-    putMarks: async (ks: readonly string[], nowMs: number) => {
-      for (const k of ks) at.set(k, nowMs); // a later write wins, as the ledger's plain puts
-    },
-  };
-}
-
 let ding: StandIn;
 beforeAll(async () => {
   ding = await startStandIn('dingtalk');
@@ -56,7 +46,7 @@ afterAll(async () => {
 describe('a chat target that delivered since its failures', () => {
   it('is retried on its next failure the same day, not given up', async () => {
     const clock = fixedClock(NOW);
-    const marks = memoryMarks();
+    const marks = createMemoryMarks();
     const primary: Notifier = { publish: async () => ({}) };
     const targets: FanoutTarget[] = [{ name: 'ops', kind: 'dingtalk', events: ['failed'], minSeverity: 'info' }];
     const notifier = createFanoutNotifier({
