@@ -1,4 +1,5 @@
 import type { Balance } from '../billing/port';
+import { LEDGER_CONCURRENCY, mapWithLimit } from '../concurrency';
 import { InputError } from '../errors';
 import type { Batch, Claim, ClaimKey } from '../ledger/port';
 import { describeError } from '../log';
@@ -310,7 +311,8 @@ async function readUnlistedBatches(
 ): Promise<Batch[]> {
   const known = new Set(listed.map((b) => b.batchId));
   const ids = new Set(claims.flatMap((c) => (isLive(c) && c.batchId && !known.has(c.batchId) ? [c.batchId] : [])));
-  const batches = await Promise.all([...ids].map((id) => deps.ledger.getBatch(id)));
+  // Bounded, as every other fan-out of ledger calls: claims left live under closed batches add reads (its review).
+  const batches = await mapWithLimit([...ids], LEDGER_CONCURRENCY, (id) => deps.ledger.getBatch(id));
   return batches.filter((b): b is Batch => b !== undefined && b.status !== 'CLOSED');
 }
 
