@@ -206,7 +206,7 @@ export async function reportRunFailure(
   const last = readLast(deps, run.job);
   const nowMs = deps.clock.now();
   const lapsing = run.job === 'renew' ? await readWatchedLapsing(deps, nowMs) : [];
-  const quiet = run.job === 'check' && !(await pagesCheckFailure(last, nowMs));
+  const quiet = run.job === 'check' && !(await pagesCheckFailure(last, run.startedAtMs));
   await notifyJobError(
     { notifier: deps.notifier, log: deps.log, now: deps.clock.now() },
     {
@@ -268,9 +268,12 @@ const CHECK_PAGE_BLOCK_HOURS = 6;
  * is bounded (WATCH_READ_LIMIT_MS): the run may have failed on a slow ledger. A check schedule whose runs never fall
  * in those hours pages an unreadable ledger only through the renew job, whose daily failure always pages.
  */
-async function pagesCheckFailure(last: Promise<RunRecord | undefined | 'unread'>, nowMs: number): Promise<boolean> {
+async function pagesCheckFailure(
+  last: Promise<RunRecord | undefined | 'unread'>,
+  startedAtMs: number,
+): Promise<boolean> {
   const record = await withinMs(last, WATCH_READ_LIMIT_MS).catch(() => 'unread' as const);
-  if (record === 'unread') return isCheckPageHour(nowMs);
+  if (record === 'unread') return isCheckPageHour(startedAtMs);
   // The streak starts at a run that completed, with or without failures (its record `ok: false`, completed at its
   // finish): reading `ok` alone, a throttled sweep first and whole failures after paged no one for five hours.
   // Only a record that says so (`lastCompletedAtMs` at its finish): a whole failure whose own read of the record
@@ -278,7 +281,9 @@ async function pagesCheckFailure(last: Promise<RunRecord | undefined | 'unread'>
   if (record === undefined || record.ok || record.lastCompletedAtMs === record.finishedAtMs) return true;
   // Within a streak, once per six-hour block: the first failure in a block the last recorded one was not in (the
   // hour of the day alone skipped a block when the runs fell at the top of the hour: 05:59:55, then 07:00:05).
-  return blockOf(record.finishedAtMs) !== blockOf(nowMs);
+  // Start against start: a run that began at 05:59:55 and finished after 06:00 recorded a finish in the block it
+  // decided against, and every run after it there stayed quiet (the review of this rule).
+  return blockOf(record.startedAtMs) !== blockOf(startedAtMs);
 }
 
 /** The six-hour block of the UTC day `ms` falls in, counted from the epoch. */

@@ -375,8 +375,19 @@ export function createFanoutNotifier(options: FanoutOptions): FanoutNotifier {
                 maxEmailBytes:
                   (options.primary.maxEmailBytes ?? MAX_EMAIL_BYTES) - reportReserveBytes(options.targets.length),
               });
-        if (!fresh) results.unshift({ destination: 'primary', kind: 'primary', status: 'already-sent' });
-        else {
+        if (!fresh) {
+          results.unshift({ destination: 'primary', kind: 'primary', status: 'already-sent' });
+          // As for a digest SNS had: a target giving up is told by email now (its review: the report was lost).
+          const gaveUp = deliveryReport(
+            results.filter((r) => r.status === 'gave-up'),
+            maxFailures,
+          );
+          if (gaveUp.length > 0) {
+            await options.primary.publish(givingUpNotice(message, gaveUp)).catch((err) => {
+              options.log.warn('could not report the chat delivery failure by email', describeError(err));
+            });
+          }
+        } else {
           const withReport = report.length > 0 ? { ...fresh, email: [fresh.email, ...report].join('\n') } : fresh;
           try {
             primaryResult = await options.primary.publish(withReport);
