@@ -10,7 +10,7 @@
  * 2. list the method under the job in JOB_LEDGER_CALLS;
  * 3. if the method replaces a RESERVED_ACCESS entry, delete that entry (a unit test says so).
  */
-import { claimPrefix, keyspaceOf, markPrefix } from './ledger/items';
+import { claimPrefix, keyspaceOf, markPrefix, toHoldsKey } from './ledger/items';
 import type { Ledger } from './ledger/port';
 
 export const JOBS = ['renew', 'check'] as const;
@@ -49,6 +49,16 @@ export const CLAIM_PARTITION_PATTERNS: readonly string[] = [
 export const MARK_PARTITION_PATTERNS: readonly string[] = [
   `${markPrefix(keyspaceOf(''))}*`,
   `${markPrefix(keyspaceOf('*'))}*`,
+];
+
+/**
+ * The partition keys of the holds item (lib/ledger/items.ts toHoldsKey), the unnamed account's and every named one's:
+ * denied to both roles' writes. Holds are the operator's veto (`autorenew hold`, with the operator's credentials); the
+ * roles' PutItem on the table could overwrite them (review 2026-12-07, thirty-first session).
+ */
+export const HOLD_PARTITION_PATTERNS: readonly string[] = [
+  toHoldsKey(keyspaceOf('')).pk,
+  toHoldsKey(keyspaceOf('*')).pk,
 ];
 
 export interface LedgerAccess {
@@ -204,6 +214,7 @@ export function describeIamFacts(openIndexName: string) {
     openIndexName,
     claimPartitionPatterns: [...CLAIM_PARTITION_PATTERNS],
     markPartitionPatterns: [...MARK_PARTITION_PATTERNS],
+    holdPartitionPatterns: [...HOLD_PARTITION_PATTERNS],
     service: SERVICE_ACTIONS,
     jobs: Object.fromEntries(JOBS.map((job) => [job, ledgerGrants(job)])) as Record<Job, LedgerGrants>,
   };

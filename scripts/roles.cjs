@@ -63,6 +63,7 @@ function secretResource(names) {
 /**
  * Builds `{ Resources: { RenewRole, CheckRole } }`.
  * @param {{ openIndexName: string, claimPartitionPatterns: string[], markPartitionPatterns: string[],
+ *   holdPartitionPatterns: string[],
  *   service: { readSecret: string, publish: string, logs: string[] },
  *   jobs: Record<string, { table: string[], openIndex: string[], claimPartitions: string[], markPartitions: string[] }> }} facts dist/iam.json
  * @param {{ service: string, stage: string, secretName: string, readOnlySecretName?: string,
@@ -106,6 +107,19 @@ function buildRoles(facts, params) {
         Action: grants.markPartitions,
         Resource: tableArn,
         Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': facts.markPartitionPatterns } },
+      });
+    }
+    // The holds item is the operator's veto: neither role writes it (PutItem and UpdateItem on the table could).
+    const holdWrites = [...grants.table, ...(grants.markPartitions ?? [])].filter((a) =>
+      ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'].includes(a),
+    );
+    if (holdWrites.length > 0 && facts.holdPartitionPatterns) {
+      Statement.push({
+        Sid: 'NoHoldWrites',
+        Effect: 'Deny',
+        Action: holdWrites,
+        Resource: tableArn,
+        Condition: { 'ForAnyValue:StringLike': { 'dynamodb:LeadingKeys': facts.holdPartitionPatterns } },
       });
     }
     if (grants.openIndex.length > 0) {

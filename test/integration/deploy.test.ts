@@ -263,13 +263,15 @@ describe('package (no parameters)', () => {
     for (const fn of ['renew', 'check'] as const) {
       const role = `${fn[0]?.toUpperCase()}${fn.slice(1)}Role`;
       const statements = roleStatements(template, role);
-      expect(statements.every((s) => s.Effect === 'Allow')).toBe(true);
+      // Every grant an Allow; the one Deny keeps both roles off the operator's holds item.
+      expect(statements.filter((s) => s.Effect !== 'Allow').map((s) => s.Sid)).toEqual(['NoHoldWrites']);
       const s = bySid(statements);
       expect(Object.keys(s).sort()).toEqual([
         'LedgerClaimQueries',
         'LedgerItems',
         'LedgerMarkWrites',
         'LedgerOpenIndex',
+        'NoHoldWrites',
         'PublishAlerts',
         'ReadAlibabaKey',
         'WriteOwnLogs',
@@ -282,6 +284,12 @@ describe('package (no parameters)', () => {
       });
       expect(asList(s.LedgerItems?.Action ?? [])).toEqual(ledgerGrants(fn).table);
       expect(s.LedgerItems?.Resource).toEqual(tableArn);
+      expect(s.NoHoldWrites).toMatchObject({
+        Effect: 'Deny',
+        Resource: tableArn,
+        Condition: { 'ForAnyValue:StringLike': { 'dynamodb:LeadingKeys': ['HOLD', 'ACCT#*#HOLD'] } },
+      });
+      expect(asList(s.NoHoldWrites?.Action ?? [])).toContain('dynamodb:PutItem');
       // Batch writes (which carry deletes too) of marks only.
       expect(s.LedgerMarkWrites).toMatchObject({
         Action: ['dynamodb:BatchWriteItem'],

@@ -1,9 +1,11 @@
 import {
   CLAIM_PARTITION_PATTERNS,
   describeIamFacts,
+  HOLD_PARTITION_PATTERNS,
   JOB_LEDGER_CALLS,
   LEDGER_METHOD_ACCESS,
   ledgerGrants,
+  MARK_PARTITION_PATTERNS,
   RESERVED_ACCESS,
   usedLedgerAccess,
 } from '../../lib/iam';
@@ -12,8 +14,10 @@ import { matchesStringLike } from '../helpers/iam-string-like';
 
 interface Statement {
   Sid: string;
+  Effect?: string;
   Action: string | string[];
   Resource: unknown;
+  Condition?: unknown;
 }
 interface Role {
   Properties: { RoleName: unknown; Policies: { PolicyDocument: { Statement: Statement[] } }[] };
@@ -68,6 +72,23 @@ describe('lib/iam.ts: each role from what its job calls', () => {
       expect(allowed(toClaimKey({ domain: 'x.com', expiryMs: 1 }, ks).pk)).toBe(true);
       for (const pk of [toBatchKey('b', ks).pk, toRunKey('renew', ks).pk, toHoldsKey(ks).pk, toMarkKey('m', ks).pk])
         expect(allowed(pk)).toBe(false);
+    }
+  });
+
+  test('the denied hold partitions are the holds items’ only; the mark writes, the marks’ only', () => {
+    const denied = (pk: string) => HOLD_PARTITION_PATTERNS.some((p) => matchesStringLike(p, pk));
+    const marks = (pk: string) => MARK_PARTITION_PATTERNS.some((p) => matchesStringLike(p, pk));
+    for (const account of ['', 'cn-main', 'intl-2']) {
+      const ks = keyspaceOf(account);
+      expect(denied(toHoldsKey(ks).pk)).toBe(true);
+      expect(marks(toMarkKey('notify#sent#x', ks).pk)).toBe(true);
+      const others = [
+        toBatchKey('b', ks).pk,
+        toRunKey('renew', ks).pk,
+        toClaimKey({ domain: 'x.com', expiryMs: 1 }, ks).pk,
+      ];
+      for (const pk of [...others, toMarkKey('m', ks).pk]) expect(denied(pk)).toBe(false);
+      for (const pk of [...others, toHoldsKey(ks).pk]) expect(marks(pk)).toBe(false);
     }
   });
 
@@ -129,12 +150,19 @@ describe('scripts/roles.cjs renders the roles from dist/iam.json facts', () => {
         'LedgerItems',
         'LedgerMarkWrites',
         'LedgerOpenIndex',
+        'NoHoldWrites',
         'PublishAlerts',
         'ReadAlibabaKey',
         'WriteOwnLogs',
       ]);
       expect(s.LedgerItems?.Action).toEqual(ledgerGrants(job).table);
       expect(s.LedgerItems?.Resource).toEqual({ 'Fn::GetAtt': ['LedgerTable', 'Arn'] });
+      // Review 2026-12-07 (thirty-first session): the roles' PutItem on the table could overwrite the operator's holds.
+      expect(s.NoHoldWrites?.Effect).toBe('Deny');
+      expect(s.NoHoldWrites?.Condition).toEqual({
+        'ForAnyValue:StringLike': { 'dynamodb:LeadingKeys': ['HOLD', 'ACCT#*#HOLD'] },
+      });
+      expect(s.NoHoldWrites?.Action).toEqual(expect.arrayContaining(['dynamodb:PutItem', 'dynamodb:BatchWriteItem']));
       expect(s.LedgerMarkWrites).toEqual({
         Sid: 'LedgerMarkWrites',
         Effect: 'Allow',
