@@ -147,12 +147,15 @@ export function reportReserveBytes(targets: number): number {
 }
 
 /** A short email-only notice (severity info: no SMS) that a chat target gave up on a digest already emailed. */
-export function givingUpNotice(message: RenderedMessage, report: readonly string[]): RenderedMessage {
+export function givingUpNotice(message: RenderedMessage, report: readonly string[], emailed = true): RenderedMessage {
   const names = report.length - 2;
   const subject = `[autorenew] ${names} chat target${names === 1 ? '' : 's'} did not get a digest`;
   return {
     subject,
-    email: [`${subject}: "${message.subject}", emailed earlier.`, ...report].join('\n'),
+    email: [
+      `${subject}: "${message.subject}"${emailed ? ', emailed earlier' : ' (for chat targets only: not emailed)'}.`,
+      ...report,
+    ].join('\n'),
     sms: subject,
     default: subject,
     event: 'error',
@@ -335,6 +338,9 @@ export function createFanoutNotifier(options: FanoutOptions): FanoutNotifier {
               ...describeError(err),
               retried: retryable,
             });
+            // Given up: its lines are told to it as far as it goes, so a run that sends them again for another
+            // target neither tries nor reports it again (the review of the told marks: an email every hour).
+            if (!retryable) toMark.push(...(own.digest?.outcomes ?? []).map((o) => toldKey(`chat#${target.name}`, o)));
             return results.push({ ...base, status: retryable ? 'failed' : 'gave-up', error });
           }
         }),
@@ -347,8 +353,18 @@ export function createFanoutNotifier(options: FanoutOptions): FanoutNotifier {
 
       let primaryResult: { messageId?: string } = {};
       if (message.targetsOnly) {
-        // The email has nothing to say (notify.events): a failed target is in the log and retried next run.
+        // The email has nothing to say (notify.events): a failed target is in the log and retried next run; one that
+        // gave up is told by email, or no one heard it was broken (the review of the told marks).
         results.unshift({ destination: 'primary', kind: 'primary', status: 'not-for-it' });
+        const gaveUp = deliveryReport(
+          results.filter((r) => r.status === 'gave-up'),
+          maxFailures,
+        );
+        if (gaveUp.length > 0) {
+          await options.primary.publish(givingUpNotice(message, gaveUp, false)).catch((err) => {
+            options.log.warn('could not report the chat delivery failure by email', describeError(err));
+          });
+        }
       } else if (primaryRecorded && isSent('primary')) {
         results.unshift({ destination: 'primary', kind: 'primary', status: 'already-sent' });
         // A retry that ends in giving up: the email of this digest went out before, so tell the email readers now.
