@@ -234,8 +234,11 @@ export function createFanoutNotifier(options: FanoutOptions): FanoutNotifier {
       // run's digest, with any new line, is new content, and SNS paged the same failure again, the healthy targets
       // got it twice (review 2026-12-07, thirty-first session). Told within RETRY_SPAN_MS, a line is left out for it.
       const outcomes = message.digest?.outcomes ?? [];
+      // The line's words too, as far as a note's start (40 characters: a stuck line's "N hours" come later), and its
+      // urgency: a stuck line turned "renew it by hand" keeps its domain, batch and expiry, and SNS was not told it
+      // (the review of the told marks).
       const toldKey = (dest: string, o: (typeof outcomes)[number]) =>
-        `notify#told#${dest}#${digestId({ subject: dest, text: [o.domain, o.event, o.batchId, o.oldExpiryMs].join('|') }).slice(0, 24)}`;
+        `notify#told#${dest}#${digestId({ subject: dest, text: [o.domain, o.event, o.batchId, o.oldExpiryMs, o.urgent === true, (o.reason ?? '').slice(0, 40)].join('|') }).slice(0, 24)}`;
       const destinations = ['primary', ...options.targets.map((t) => `chat#${t.name}`)];
       const marks = await readMarks([
         sentKey('primary'),
@@ -291,6 +294,22 @@ export function createFanoutNotifier(options: FanoutOptions): FanoutNotifier {
       const delivered = new Map<string, readonly (typeof outcomes)[number][]>();
       const results: DeliveryResult[] = [];
       const toMark: string[] = [];
+      /** The lines of targets that gave up: marked told to them once an email has said so (never before). */
+      const gaveUpTold: string[] = [];
+      /** Tells by email which targets gave up, when any did; their lines are then marked told to them. */
+      const reportGaveUp = async (emailed: boolean): Promise<void> => {
+        const gaveUp = deliveryReport(
+          results.filter((r) => r.status === 'gave-up'),
+          maxFailures,
+        );
+        if (gaveUp.length === 0) return;
+        try {
+          await options.primary.publish(givingUpNotice(message, gaveUp, emailed));
+          toMark.push(...gaveUpTold);
+        } catch (err) {
+          options.log.warn('could not report the chat delivery failure by email', describeError(err));
+        }
+      };
       const markTold = () => {
         if (!results.some((r) => r.status === 'failed')) return;
         for (const [dest, lines] of delivered) toMark.push(...lines.map((o) => toldKey(dest, o)));
@@ -340,7 +359,8 @@ export function createFanoutNotifier(options: FanoutOptions): FanoutNotifier {
             });
             // Given up: its lines are told to it as far as it goes, so a run that sends them again for another
             // target neither tries nor reports it again (the review of the told marks: an email every hour).
-            if (!retryable) toMark.push(...(own.digest?.outcomes ?? []).map((o) => toldKey(`chat#${target.name}`, o)));
+            if (!retryable)
+              gaveUpTold.push(...(own.digest?.outcomes ?? []).map((o) => toldKey(`chat#${target.name}`, o)));
             return results.push({ ...base, status: retryable ? 'failed' : 'gave-up', error });
           }
         }),
@@ -356,27 +376,11 @@ export function createFanoutNotifier(options: FanoutOptions): FanoutNotifier {
         // The email has nothing to say (notify.events): a failed target is in the log and retried next run; one that
         // gave up is told by email, or no one heard it was broken (the review of the told marks).
         results.unshift({ destination: 'primary', kind: 'primary', status: 'not-for-it' });
-        const gaveUp = deliveryReport(
-          results.filter((r) => r.status === 'gave-up'),
-          maxFailures,
-        );
-        if (gaveUp.length > 0) {
-          await options.primary.publish(givingUpNotice(message, gaveUp, false)).catch((err) => {
-            options.log.warn('could not report the chat delivery failure by email', describeError(err));
-          });
-        }
+        await reportGaveUp(false);
       } else if (primaryRecorded && isSent('primary')) {
         results.unshift({ destination: 'primary', kind: 'primary', status: 'already-sent' });
         // A retry that ends in giving up: the email of this digest went out before, so tell the email readers now.
-        const report = deliveryReport(
-          results.filter((r) => r.status === 'gave-up'),
-          maxFailures,
-        );
-        if (report.length > 0) {
-          await options.primary.publish(givingUpNotice(message, report)).catch((err) => {
-            options.log.warn('could not report the chat delivery failure by email', describeError(err));
-          });
-        }
+        await reportGaveUp(true);
       } else {
         const report = deliveryReport(results, maxFailures, (message.digest?.outcomes.length ?? 0) === 0);
         // Re-rendered without the lines SNS was told lately; none left: nothing to send it.
@@ -394,15 +398,7 @@ export function createFanoutNotifier(options: FanoutOptions): FanoutNotifier {
         if (!fresh) {
           results.unshift({ destination: 'primary', kind: 'primary', status: 'already-sent' });
           // As for a digest SNS had: a target giving up is told by email now (its review: the report was lost).
-          const gaveUp = deliveryReport(
-            results.filter((r) => r.status === 'gave-up'),
-            maxFailures,
-          );
-          if (gaveUp.length > 0) {
-            await options.primary.publish(givingUpNotice(message, gaveUp)).catch((err) => {
-              options.log.warn('could not report the chat delivery failure by email', describeError(err));
-            });
-          }
+          await reportGaveUp(true);
         } else {
           const withReport = report.length > 0 ? { ...fresh, email: [fresh.email, ...report].join('\n') } : fresh;
           try {
@@ -423,6 +419,8 @@ export function createFanoutNotifier(options: FanoutOptions): FanoutNotifier {
             toMark.push(sentKey('primary'));
             delivered.set('primary', fresh.digest?.outcomes ?? []);
           }
+          // The email carried the delivery report: the targets that gave up are told.
+          toMark.push(...gaveUpTold);
           results.unshift({ destination: 'primary', kind: 'primary', status: 'sent' });
         }
       }

@@ -1,0 +1,108 @@
+import { fixedClock } from '../../lib/clock';
+import type { Batch, Ledger } from '../../lib/ledger/port';
+import { createLogger } from '../../lib/log';
+import { createEnvTargetCredentials } from '../../lib/notify/chat/credentials';
+import { createFanoutNotifier, type FanoutTarget } from '../../lib/notify/fanout';
+import type { Notifier, RenderedMessage } from '../../lib/notify/port';
+import { parsePolicyText } from '../../lib/policy/load';
+import { targetEnvStem } from '../../lib/policy/schema';
+import { deliverNotices } from '../../lib/renewal/notices';
+import { type StandIn, startStandIn } from '../helpers/chat-standins';
+import { createMemoryMarks } from '../helpers/memory-marks';
+
+/**
+ * Review 2026-12-07 (thirty-first session) of that session's told marks (04c23a0). A target that gives up has the digest's lines marked told to it, and the marks are written
+ * even when SNS then fails (the fan-out writes its marks before it rethrows). The notices stay pending, so the next
+ * run re-renders the digest: the target is skipped as told ("already-sent"), and the email that finally goes out has
+ * no "Chat delivery" report. The give-up is told to no one: the email of run 1 never left, run 2's does not say it.
+ * Before 04c23a0 the target was tried again on run 2 and its give-up was in that email.
+ */
+const NOW = Date.UTC(2025, 2, 1, 6, 0, 0);
+const HOUR = 3_600_000;
+const POLICY = parsePolicyText('{"version": 1}', 'p.json');
+
+function stuckBatch(): Batch {
+  return {
+    batchId: 'b-1',
+    runId: 'r',
+    attemptId: 'a',
+    status: 'SUBMITTED',
+    taskNo: 'T-1',
+    createdAtMs: NOW - 30 * HOUR,
+    updatedAtMs: NOW - HOUR,
+    submitStartedAtMs: NOW - 30 * HOUR,
+    entries: [{ domain: 'stuck.com', expiryMs: NOW + 2 * 86_400_000, years: 1, permitPremium: false }],
+    pendingNotices: ['stuck'],
+    sentNotices: [],
+    stuckNotifiedAtMs: NOW,
+    version: 1,
+  };
+}
+
+let ops: StandIn;
+beforeAll(async () => {
+  ops = await startStandIn('dingtalk');
+});
+afterAll(async () => {
+  await ops.close();
+});
+
+describe('a chat target that gives up while SNS fails', () => {
+  it('is reported in the email of the retry', async () => {
+    const clock = fixedClock(NOW);
+    const marks = createMemoryMarks();
+    const batches = new Map<string, Batch>([['b-1', stuckBatch()]]);
+    const ledger = {
+      ...marks,
+      getBatch: async (id: string) => batches.get(id),
+      saveBatch: async (b: Batch) => {
+        batches.set(b.batchId, { ...b, version: b.version + 1 });
+      },
+      getClaims: async () => [],
+    } as unknown as Ledger;
+    const sent: RenderedMessage[] = [];
+    let snsDown = true;
+    const primary: Notifier = {
+      publish: async (m) => {
+        if (snsDown) throw new Error('SNS: Throttling: Rate exceeded');
+        sent.push(m);
+        return {};
+      },
+    };
+    const log = createLogger({ level: 'error', sink: () => {} });
+    const targets: FanoutTarget[] = [{ name: 'ops', kind: 'dingtalk', events: ['stuck'], minSeverity: 'info' }];
+    const revoked = ops.url.replace(/access_token=[^&]+/, 'access_token=revoked000000000000000000');
+    const run = (url: string) =>
+      deliverNotices(
+        {
+          ledger,
+          notifier: createFanoutNotifier({
+            primary,
+            targets,
+            credentials: createEnvTargetCredentials({ [`${targetEnvStem('ops')}_URL`]: url }),
+            notify: POLICY.notify,
+            marks,
+            clock,
+            log,
+          }),
+          log,
+          clock,
+        },
+        POLICY,
+        { job: 'check', runId: `r-${clock.now()}`, batches: [...batches.values()] },
+      ).catch(() => undefined);
+
+    await run(revoked); // 06:00: ops gives up; SNS fails, the notice stays pending
+    expect(ops.refused).toEqual(['token']);
+    expect(sent).toHaveLength(0);
+    expect(batches.get('b-1')?.pendingNotices).toEqual(['stuck']);
+
+    clock.advance(HOUR);
+    snsDown = false;
+    await run(revoked); // 07:00: SNS back; ops's token still revoked
+    expect(batches.get('b-1')?.pendingNotices).toEqual([]);
+    expect(sent.some((m) => m.email.includes('task not finished'))).toBe(true);
+    // Now: no email says ops did not get it ([]): ops was skipped as told, not tried, not reported.
+    expect(sent.filter((m) => /"ops" did not get/.test(m.email))).toHaveLength(1);
+  });
+});
