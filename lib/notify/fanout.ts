@@ -234,11 +234,26 @@ export function createFanoutNotifier(options: FanoutOptions): FanoutNotifier {
       // run's digest, with any new line, is new content, and SNS paged the same failure again, the healthy targets
       // got it twice (review 2026-12-07, thirty-first session). Told within RETRY_SPAN_MS, a line is left out for it.
       const outcomes = message.digest?.outcomes ?? [];
-      // The line's words too, as far as a note's start (40 characters: a stuck line's "N hours" come later), and its
-      // urgency: a stuck line turned "renew it by hand" keeps its domain, batch and expiry, and SNS was not told it
-      // (the review of the told marks).
+      // Everything a line says, its numbers aside (a stuck line's "expires in N hours" moves every hour: the page it
+      // repeats is what this prevents): its urgency, days left, quiet, retry state and new expiry, and its words (the
+      // reviews of the told marks: a stuck line turned "renew it by hand", a 7-day line after an 8-day one, and
+      // "automatic retries stopped" after a line without its retry state all looked told).
       const toldKey = (dest: string, o: (typeof outcomes)[number]) =>
-        `notify#told#${dest}#${digestId({ subject: dest, text: [o.domain, o.event, o.batchId, o.oldExpiryMs, o.urgent === true, (o.reason ?? '').slice(0, 40)].join('|') }).slice(0, 24)}`;
+        `notify#told#${dest}#${digestId({
+          subject: dest,
+          text: [
+            o.domain,
+            o.event,
+            o.batchId,
+            o.oldExpiryMs,
+            o.urgent === true,
+            o.daysLeft,
+            o.quiet === true,
+            o.retry?.state,
+            o.newExpiryMs,
+            (o.reason ?? '').replace(/\d+/g, '#'),
+          ].join('|'),
+        }).slice(0, 24)}`;
       const destinations = ['primary', ...options.targets.map((t) => `chat#${t.name}`)];
       const marks = await readMarks([
         sentKey('primary'),
