@@ -230,35 +230,9 @@ export function createFanoutNotifier(options: FanoutOptions): FanoutNotifier {
       const okKey = (name: string, on: string) => `notify#ok#${name}#${on}`;
       const dayKeys = (name: string, on: string) =>
         Array.from({ length: maxFailures }, (_, i) => failKey(name, i + 1, on));
-      // Each line a destination got while another failed (its notices then stay pending and come again): the next
-      // run's digest, with any new line, is new content, and SNS paged the same failure again, the healthy targets
-      // got it twice (review 2026-12-07, thirty-first session). Told within RETRY_SPAN_MS, a line is left out for it.
-      const outcomes = message.digest?.outcomes ?? [];
-      // Everything a line says, its numbers aside (a stuck line's "expires in N hours" moves every hour: the page it
-      // repeats is what this prevents): its urgency, days left, quiet, retry state and new expiry, and its words (the
-      // reviews of the told marks: a stuck line turned "renew it by hand", a 7-day line after an 8-day one, and
-      // "automatic retries stopped" after a line without its retry state all looked told).
-      const toldKey = (dest: string, o: (typeof outcomes)[number]) =>
-        `notify#told#${dest}#${digestId({
-          subject: dest,
-          text: [
-            o.domain,
-            o.event,
-            o.batchId,
-            o.oldExpiryMs,
-            o.urgent === true,
-            o.daysLeft,
-            o.quiet === true,
-            o.retry?.state,
-            o.newExpiryMs,
-            (o.reason ?? '').replace(/\d+/g, '#'),
-          ].join('|'),
-        }).slice(0, 24)}`;
-      const destinations = ['primary', ...options.targets.map((t) => `chat#${t.name}`)];
       const marks = await readMarks([
         sentKey('primary'),
         lateSentKey('primary'),
-        ...destinations.flatMap((dest) => outcomes.map((o) => toldKey(dest, o))),
         ...options.targets.flatMap((t) => [
           sentKey(`chat#${t.name}`),
           lateSentKey(`chat#${t.name}`),
@@ -294,48 +268,14 @@ export function createFanoutNotifier(options: FanoutOptions): FanoutNotifier {
         const stale = keys.filter((k) => (atOf(k) ?? 0) <= ok);
         return stale.sort((a, b) => (atOf(a) ?? 0) - (atOf(b) ?? 0))[0];
       };
-      /** `message` less the lines `dest` was told lately; undefined when it was told them all (and no error). */
-      const untoldFor = (dest: string): RenderedMessage | undefined => {
-        const told = (o: (typeof outcomes)[number]) => {
-          const at = atOf(toldKey(dest, o));
-          return at !== undefined && nowMs - at < RETRY_SPAN_MS;
-        };
-        const untold = outcomes.filter((o) => !told(o));
-        if (!message.digest || untold.length === outcomes.length) return message;
-        if (untold.length === 0 && !message.digest.error) return undefined;
-        return { ...message, digest: { ...message.digest, outcomes: untold } };
-      };
-      /** The lines each destination got in this publish (marked told when another destination failed). */
-      const delivered = new Map<string, readonly (typeof outcomes)[number][]>();
       const results: DeliveryResult[] = [];
       const toMark: string[] = [];
-      /** The lines of targets that gave up: marked told to them once an email has said so (never before). */
-      const gaveUpTold: string[] = [];
-      /** Tells by email which targets gave up, when any did; their lines are then marked told to them. */
-      const reportGaveUp = async (emailed: boolean): Promise<void> => {
-        const gaveUp = deliveryReport(
-          results.filter((r) => r.status === 'gave-up'),
-          maxFailures,
-        );
-        if (gaveUp.length === 0) return;
-        try {
-          await options.primary.publish(givingUpNotice(message, gaveUp, emailed));
-          toMark.push(...gaveUpTold);
-        } catch (err) {
-          options.log.warn('could not report the chat delivery failure by email', describeError(err));
-        }
-      };
-      const markTold = () => {
-        if (!results.some((r) => r.status === 'failed')) return;
-        for (const [dest, lines] of delivered) toMark.push(...lines.map((o) => toldKey(dest, o)));
-      };
 
       await Promise.all(
         options.targets.map(async (target) => {
           const base = { destination: target.name, kind: target.kind };
-          const untold = untoldFor(`chat#${target.name}`);
-          const own = untold && messageForTarget(untold, target, options.notify);
-          if (!own) return results.push({ ...base, status: untold ? 'not-for-it' : 'already-sent' });
+          const own = messageForTarget(message, target, options.notify);
+          if (!own) return results.push({ ...base, status: 'not-for-it' });
           if (isSent(`chat#${target.name}`)) return results.push({ ...base, status: 'already-sent' });
           try {
             // Every text that leaves the process passes the one redactor, as SNS's do (review 2026-12-04: an error
@@ -355,7 +295,6 @@ export function createFanoutNotifier(options: FanoutOptions): FanoutNotifier {
             const signedAtMs = options.signingNow?.() ?? nowMs;
             await sendToTarget(target, credentials, chat, { nowMs: signedAtMs, ...(options.send ?? {}) });
             toMark.push(sentKey(`chat#${target.name}`), okKey(target.name, day));
-            delivered.set(`chat#${target.name}`, own.digest?.outcomes ?? []);
             return results.push({ ...base, status: 'sent' });
           } catch (err) {
             const error = redact(err instanceof Error ? err.message : String(err));
@@ -372,10 +311,6 @@ export function createFanoutNotifier(options: FanoutOptions): FanoutNotifier {
               ...describeError(err),
               retried: retryable,
             });
-            // Given up: its lines are told to it as far as it goes, so a run that sends them again for another
-            // target neither tries nor reports it again (the review of the told marks: an email every hour).
-            if (!retryable)
-              gaveUpTold.push(...(own.digest?.outcomes ?? []).map((o) => toldKey(`chat#${target.name}`, o)));
             return results.push({ ...base, status: retryable ? 'failed' : 'gave-up', error });
           }
         }),
@@ -389,58 +324,49 @@ export function createFanoutNotifier(options: FanoutOptions): FanoutNotifier {
       let primaryResult: { messageId?: string } = {};
       if (message.targetsOnly) {
         // The email has nothing to say (notify.events): a failed target is in the log and retried next run; one that
-        // gave up is told by email, or no one heard it was broken (the review of the told marks).
+        // gave up is told by email, or no one heard it was broken (review 2026-12-07, thirty-first session).
         results.unshift({ destination: 'primary', kind: 'primary', status: 'not-for-it' });
-        await reportGaveUp(false);
+        const gaveUp = deliveryReport(
+          results.filter((r) => r.status === 'gave-up'),
+          maxFailures,
+        );
+        if (gaveUp.length > 0) {
+          await options.primary.publish(givingUpNotice(message, gaveUp, false)).catch((err) => {
+            options.log.warn('could not report the chat delivery failure by email', describeError(err));
+          });
+        }
       } else if (primaryRecorded && isSent('primary')) {
         results.unshift({ destination: 'primary', kind: 'primary', status: 'already-sent' });
         // A retry that ends in giving up: the email of this digest went out before, so tell the email readers now.
-        await reportGaveUp(true);
+        const report = deliveryReport(
+          results.filter((r) => r.status === 'gave-up'),
+          maxFailures,
+        );
+        if (report.length > 0) {
+          await options.primary.publish(givingUpNotice(message, report)).catch((err) => {
+            options.log.warn('could not report the chat delivery failure by email', describeError(err));
+          });
+        }
       } else {
         const report = deliveryReport(results, maxFailures, (message.digest?.outcomes.length ?? 0) === 0);
-        // Re-rendered without the lines SNS was told lately; none left: nothing to send it.
-        const untold = primaryRecorded ? untoldFor('primary') : message;
-        const fresh =
-          untold === message || !untold?.digest
-            ? untold
-            : renderDigest(untold.digest, options.notify, {
-                ...(options.primary.maxSmsSeptets !== undefined
-                  ? { maxSmsSeptets: options.primary.maxSmsSeptets }
-                  : {}),
-                maxEmailBytes:
-                  (options.primary.maxEmailBytes ?? MAX_EMAIL_BYTES) - reportReserveBytes(options.targets.length),
-              });
-        if (!fresh) {
-          results.unshift({ destination: 'primary', kind: 'primary', status: 'already-sent' });
-          // As for a digest SNS had: a target giving up is told by email now (its review: the report was lost).
-          await reportGaveUp(true);
-        } else {
-          const withReport = report.length > 0 ? { ...fresh, email: [fresh.email, ...report].join('\n') } : fresh;
-          try {
-            primaryResult = await options.primary.publish(withReport);
-          } catch (err) {
-            results.unshift({
-              destination: 'primary',
-              kind: 'primary',
-              status: 'failed',
-              error: redact(err instanceof Error ? err.message : String(err)),
-            });
-            last = results;
-            markTold();
-            await writeMarks(toMark, nowMs);
-            throw err;
-          }
-          if (primaryRecorded) {
-            toMark.push(sentKey('primary'));
-            delivered.set('primary', fresh.digest?.outcomes ?? []);
-          }
-          // The email carried the delivery report: the targets that gave up are told.
-          toMark.push(...gaveUpTold);
-          results.unshift({ destination: 'primary', kind: 'primary', status: 'sent' });
+        const withReport = report.length > 0 ? { ...message, email: [message.email, ...report].join('\n') } : message;
+        try {
+          primaryResult = await options.primary.publish(withReport);
+        } catch (err) {
+          results.unshift({
+            destination: 'primary',
+            kind: 'primary',
+            status: 'failed',
+            error: redact(err instanceof Error ? err.message : String(err)),
+          });
+          last = results;
+          await writeMarks(toMark, nowMs);
+          throw err;
         }
+        if (primaryRecorded) toMark.push(sentKey('primary'));
+        results.unshift({ destination: 'primary', kind: 'primary', status: 'sent' });
       }
       last = results;
-      markTold();
       await writeMarks(toMark, nowMs);
       const pending = results.filter((r) => r.status === 'failed');
       if (pending.length > 0 && options.marks) {
