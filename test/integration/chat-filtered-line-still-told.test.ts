@@ -1,14 +1,7 @@
-import { fixedClock } from '../../lib/clock';
-import type { Batch, Ledger } from '../../lib/ledger/port';
-import { createLogger } from '../../lib/log';
-import { createEnvTargetCredentials } from '../../lib/notify/chat/credentials';
-import { createFanoutNotifier, type FanoutTarget } from '../../lib/notify/fanout';
-import type { Notifier, RenderedMessage } from '../../lib/notify/port';
+import type { Batch } from '../../lib/ledger/port';
 import { parsePolicyText } from '../../lib/policy/load';
-import { targetEnvStem } from '../../lib/policy/schema';
-import { deliverNotices } from '../../lib/renewal/notices';
 import { type StandIn, startStandIn } from '../helpers/chat-standins';
-import { createMemoryMarks } from '../helpers/memory-marks';
+import { createNoticeDesk } from '../helpers/notice-desk';
 
 /**
  * Review 2026-12-07 (thirty-first session) of that session's told marks, kept as a guard since they were reverted. Told marks covered lines the destination was never shown. A destination's `delivered` lines are the whole digest's
@@ -86,51 +79,17 @@ afterAll(async () => {
 });
 
 async function scenario() {
-  const clock = fixedClock(NOW);
-  const marks = createMemoryMarks();
-  const stored = batches();
-  const ledger = {
-    ...marks,
-    getBatch: async (id: string) => stored.get(id),
-    saveBatch: async (b: Batch) => {
-      stored.set(b.batchId, { ...b, version: b.version + 1 });
-    },
-    getClaims: async () => [],
-  } as unknown as Ledger;
-  const sent: RenderedMessage[] = [];
-  const primary: Notifier = {
-    publish: async (m) => {
-      sent.push(m);
-      return {};
-    },
-  };
-  const log = createLogger({ level: 'error', sink: () => {} });
-  const targets: FanoutTarget[] = [
-    { name: 'ops', kind: 'dingtalk', events: ['failed', 'stuck'], minSeverity: 'info' },
-    { name: 'team', kind: 'dingtalk', events: ['stuck'], minSeverity: 'info' },
-  ];
-  const run = () =>
-    deliverNotices(
-      {
-        ledger,
-        notifier: createFanoutNotifier({
-          primary,
-          targets,
-          credentials: createEnvTargetCredentials({
-            [`${targetEnvStem('ops')}_URL`]: ops.url,
-            [`${targetEnvStem('team')}_URL`]: team.url,
-          }),
-          notify: POLICY.notify,
-          marks,
-          clock,
-          log,
-        }),
-        log,
-        clock,
-      },
-      POLICY,
-      { job: 'check', runId: `r-${clock.now()}`, batches: [...stored.values()] },
-    ).catch(() => undefined);
+  const desk = createNoticeDesk({
+    nowMs: NOW,
+    policy: POLICY,
+    targets: [
+      { name: 'ops', kind: 'dingtalk', events: ['failed', 'stuck'], minSeverity: 'info' },
+      { name: 'team', kind: 'dingtalk', events: ['stuck'], minSeverity: 'info' },
+    ],
+    batches: [...batches().values()],
+  });
+  const { clock, sent, batches: stored } = desk;
+  const run = () => desk.deliver({ ops: ops.url, team: team.url }).catch(() => undefined);
 
   ops.mode = 'down';
   const teamStart = team.accepted.length;

@@ -1,13 +1,7 @@
-import { fixedClock } from '../../lib/clock';
-import type { Batch, Ledger } from '../../lib/ledger/port';
-import { createLogger } from '../../lib/log';
-import { createEnvTargetCredentials } from '../../lib/notify/chat/credentials';
-import { createFanoutNotifier, type FanoutTarget } from '../../lib/notify/fanout';
-import type { Notifier, RenderedMessage } from '../../lib/notify/port';
+import type { Batch } from '../../lib/ledger/port';
 import { parsePolicyText } from '../../lib/policy/load';
-import { targetEnvStem } from '../../lib/policy/schema';
-import { deliverNotices } from '../../lib/renewal/notices';
 import { type StandIn, startStandIn } from '../helpers/chat-standins';
+import { createNoticeDesk } from '../helpers/notice-desk';
 
 /**
  * Review 2026-12-07 (thirty-first session) of that session's fixes, lib/notify/fanout.ts. When every line of a digest was told to
@@ -39,17 +33,6 @@ function stuckBatch(): Batch {
   };
 }
 
-function memoryMarks() {
-  const at = new Map<string, number>();
-  return {
-    getMarks: async (ks: readonly string[]) =>
-      new Map(ks.filter((k) => at.has(k)).map((k) => [k, at.get(k) ?? 0] as const)),
-    putMarks: async (ks: readonly string[], nowMs: number) => {
-      for (const k of ks) at.set(k, nowMs);
-    },
-  };
-}
-
 let ding: StandIn;
 beforeAll(async () => {
   ding = await startStandIn('dingtalk');
@@ -60,46 +43,15 @@ afterAll(async () => {
 
 describe('a chat target that gives up on a digest SNS was told line by line', () => {
   it('is still reported in an email', async () => {
-    const clock = fixedClock(NOW);
-    const marks = memoryMarks();
-    const batches = new Map<string, Batch>([['b-1', stuckBatch()]]);
-    const ledger = {
-      ...marks,
-      getBatch: async (id: string) => batches.get(id),
-      saveBatch: async (b: Batch) => {
-        batches.set(b.batchId, { ...b, version: b.version + 1 });
-      },
-      getClaims: async () => [],
-    } as unknown as Ledger;
-    const sent: RenderedMessage[] = [];
-    const primary: Notifier = {
-      publish: async (m) => {
-        sent.push(m);
-        return {};
-      },
-    };
-    const log = createLogger({ level: 'error', sink: () => {} });
-    const targets: FanoutTarget[] = [{ name: 'ops', kind: 'dingtalk', events: ['stuck'], minSeverity: 'info' }];
-    const run = () =>
-      deliverNotices(
-        {
-          ledger,
-          notifier: createFanoutNotifier({
-            primary,
-            targets,
-            credentials: createEnvTargetCredentials({ [`${targetEnvStem('ops')}_URL`]: ding.url }),
-            notify: POLICY.notify,
-            marks,
-            clock,
-            log,
-            maxFailuresPerDay: 2,
-          }),
-          log,
-          clock,
-        },
-        POLICY,
-        { job: 'check', runId: `r-${clock.now()}`, batches: [...batches.values()] },
-      );
+    const desk = createNoticeDesk({
+      nowMs: NOW,
+      policy: POLICY,
+      targets: [{ name: 'ops', kind: 'dingtalk', events: ['stuck'], minSeverity: 'info' }],
+      batches: [stuckBatch()],
+      maxFailuresPerDay: 2,
+    });
+    const { clock, batches, sent } = desk;
+    const run = () => desk.deliver({ ops: ding.url });
 
     ding.mode = 'down'; // 06:00: the target is down; SNS gets the stuck line
     await run();

@@ -1,14 +1,8 @@
-import { fixedClock } from '../../lib/clock';
-import type { Batch, Ledger } from '../../lib/ledger/port';
-import { createLogger } from '../../lib/log';
-import { createEnvTargetCredentials } from '../../lib/notify/chat/credentials';
-import { createFanoutNotifier, type FanoutTarget } from '../../lib/notify/fanout';
-import type { Notifier, RenderedMessage } from '../../lib/notify/port';
+import type { Batch } from '../../lib/ledger/port';
+import type { FanoutTarget } from '../../lib/notify/fanout';
 import { parsePolicyText } from '../../lib/policy/load';
-import { targetEnvStem } from '../../lib/policy/schema';
-import { deliverNotices } from '../../lib/renewal/notices';
 import { type StandIn, startStandIn } from '../helpers/chat-standins';
-import { createMemoryMarks } from '../helpers/memory-marks';
+import { createNoticeDesk } from '../helpers/notice-desk';
 
 /**
  * Review 2026-12-07 (thirty-first session) of that session's told marks (04c23a0). A target that gives up has the digest's lines marked told to it, and the marks are written
@@ -20,6 +14,7 @@ import { createMemoryMarks } from '../helpers/memory-marks';
 const NOW = Date.UTC(2025, 2, 1, 6, 0, 0);
 const HOUR = 3_600_000;
 const POLICY = parsePolicyText('{"version": 1}', 'p.json');
+const TARGETS: FanoutTarget[] = [{ name: 'ops', kind: 'dingtalk', events: ['stuck'], minSeverity: 'info' }];
 
 function stuckBatch(): Batch {
   return {
@@ -49,48 +44,11 @@ afterAll(async () => {
 
 describe('a chat target that gives up while SNS fails', () => {
   it('is reported in the email of the retry', async () => {
-    const clock = fixedClock(NOW);
-    const marks = createMemoryMarks();
-    const batches = new Map<string, Batch>([['b-1', stuckBatch()]]);
-    const ledger = {
-      ...marks,
-      getBatch: async (id: string) => batches.get(id),
-      saveBatch: async (b: Batch) => {
-        batches.set(b.batchId, { ...b, version: b.version + 1 });
-      },
-      getClaims: async () => [],
-    } as unknown as Ledger;
-    const sent: RenderedMessage[] = [];
-    let snsDown = true;
-    const primary: Notifier = {
-      publish: async (m) => {
-        if (snsDown) throw new Error('SNS: Throttling: Rate exceeded');
-        sent.push(m);
-        return {};
-      },
-    };
-    const log = createLogger({ level: 'error', sink: () => {} });
-    const targets: FanoutTarget[] = [{ name: 'ops', kind: 'dingtalk', events: ['stuck'], minSeverity: 'info' }];
+    const desk = createNoticeDesk({ nowMs: NOW, policy: POLICY, targets: TARGETS, batches: [stuckBatch()] });
+    const { clock, batches, sent } = desk;
+    desk.snsDown = true;
     const revoked = ops.url.replace(/access_token=[^&]+/, 'access_token=revoked000000000000000000');
-    const run = (url: string) =>
-      deliverNotices(
-        {
-          ledger,
-          notifier: createFanoutNotifier({
-            primary,
-            targets,
-            credentials: createEnvTargetCredentials({ [`${targetEnvStem('ops')}_URL`]: url }),
-            notify: POLICY.notify,
-            marks,
-            clock,
-            log,
-          }),
-          log,
-          clock,
-        },
-        POLICY,
-        { job: 'check', runId: `r-${clock.now()}`, batches: [...batches.values()] },
-      ).catch(() => undefined);
+    const run = (url: string) => desk.deliver({ ops: url }).catch(() => undefined);
 
     await run(revoked); // 06:00: ops gives up; SNS fails, the notice stays pending
     expect(ops.refused).toEqual(['token']);
@@ -98,7 +56,7 @@ describe('a chat target that gives up while SNS fails', () => {
     expect(batches.get('b-1')?.pendingNotices).toEqual(['stuck']);
 
     clock.advance(HOUR);
-    snsDown = false;
+    desk.snsDown = false;
     await run(revoked); // 07:00: SNS back; ops's token still revoked
     expect(batches.get('b-1')?.pendingNotices).toEqual([]);
     expect(sent.some((m) => m.email.includes('task not finished'))).toBe(true);

@@ -1,14 +1,7 @@
-import { fixedClock } from '../../lib/clock';
-import type { Batch, Ledger } from '../../lib/ledger/port';
-import { createLogger } from '../../lib/log';
-import { createEnvTargetCredentials } from '../../lib/notify/chat/credentials';
-import { createFanoutNotifier, type FanoutTarget } from '../../lib/notify/fanout';
-import type { Notifier, RenderedMessage } from '../../lib/notify/port';
+import type { Batch } from '../../lib/ledger/port';
 import { parsePolicyText } from '../../lib/policy/load';
-import { targetEnvStem } from '../../lib/policy/schema';
-import { deliverNotices } from '../../lib/renewal/notices';
 import { type StandIn, startStandIn } from '../helpers/chat-standins';
-import { createMemoryMarks } from '../helpers/memory-marks';
+import { createNoticeDesk } from '../helpers/notice-desk';
 
 /**
  * Review 2026-12-07 (thirty-first session) of that session's told marks. A chat target whose events go beyond the email's notify.events (here `renewed`) gets targets-only
@@ -59,42 +52,17 @@ afterAll(async () => {
 
 describe('a targets-only digest whose chat target gives up', () => {
   it('tells the email readers the target did not get it', async () => {
-    const clock = fixedClock(NOW);
-    const marks = createMemoryMarks();
-    const batches = new Map<string, Batch>([['b-1', renewedBatch()]]);
-    const ledger = {
-      ...marks,
-      getBatch: async (id: string) => batches.get(id),
-      saveBatch: async (b: Batch) => {
-        batches.set(b.batchId, { ...b, version: b.version + 1 });
-      },
-      getClaims: async () => [],
-    } as unknown as Ledger;
-    const sent: RenderedMessage[] = [];
-    const primary: Notifier = {
-      publish: async (m) => {
-        sent.push(m);
-        return {};
-      },
-    };
-    const log = createLogger({ level: 'error', sink: () => {} });
-    const targets: FanoutTarget[] = [{ name: 'ops', kind: 'dingtalk', events: ['renewed'], minSeverity: 'info' }];
+    const desk = createNoticeDesk({
+      nowMs: NOW,
+      policy: POLICY,
+      targets: [{ name: 'ops', kind: 'dingtalk', events: ['renewed'], minSeverity: 'info' }],
+      batches: [renewedBatch()],
+    });
+    const { batches, sent } = desk;
     // The robot's token was revoked: DingTalk answers "token is not exist", refused for good (gives up at once).
     const revoked = ding.url.replace(/access_token=[^&]+/, 'access_token=revoked000000000000000000');
-    const notifier = createFanoutNotifier({
-      primary,
-      targets,
-      credentials: createEnvTargetCredentials({ [`${targetEnvStem('ops')}_URL`]: revoked }),
-      notify: POLICY.notify,
-      marks,
-      clock,
-      log,
-    });
-    await deliverNotices({ ledger, notifier, log, clock }, POLICY, {
-      job: 'check',
-      runId: 'r-1',
-      batches: [...batches.values()],
-    });
+    await desk.deliver({ ops: revoked }, { runId: 'r-1' });
+    const notifier = desk.notifier as NonNullable<typeof desk.notifier>;
     expect(ding.refused).toEqual(['token']);
     expect(notifier.lastResults().find((r) => r.destination === 'ops')?.status).toBe('gave-up');
     expect(batches.get('b-1')?.pendingNotices).toEqual([]); // not retried: the room never gets the line

@@ -1,14 +1,8 @@
-import { fixedClock } from '../../lib/clock';
-import type { Batch, Claim, Ledger } from '../../lib/ledger/port';
-import { createLogger } from '../../lib/log';
-import { createEnvTargetCredentials } from '../../lib/notify/chat/credentials';
-import { createFanoutNotifier, type FanoutTarget } from '../../lib/notify/fanout';
-import type { Notifier, RenderedMessage } from '../../lib/notify/port';
+import type { Batch, Claim } from '../../lib/ledger/port';
+import type { FanoutTarget } from '../../lib/notify/fanout';
 import { parsePolicyText } from '../../lib/policy/load';
-import { targetEnvStem } from '../../lib/policy/schema';
-import { deliverNotices } from '../../lib/renewal/notices';
 import { type StandIn, startStandIn } from '../helpers/chat-standins';
-import { createMemoryMarks } from '../helpers/memory-marks';
+import { createNoticeDesk } from '../helpers/notice-desk';
 
 /**
  * Review 2026-12-07 (thirty-first session) of that session's told marks. notices.ts withRetryState: when the claims cannot be read (twice), the failed
@@ -25,6 +19,7 @@ const NOW = Date.UTC(2025, 2, 1, 6, 0, 0);
 const HOUR = 3_600_000;
 const DAY = 86_400_000;
 const POLICY = parsePolicyText('{"version": 1}', 'p.json');
+const TARGETS: FanoutTarget[] = [{ name: 'ops', kind: 'dingtalk', events: ['failed'], minSeverity: 'info' }];
 
 function failedBatch(): Batch {
   return {
@@ -62,9 +57,6 @@ afterAll(async () => {
 
 describe('a failed line told without its retry state while a chat target failed', () => {
   it('reaches SNS with its retry state on the next run', async () => {
-    const clock = fixedClock(NOW);
-    const marks = createMemoryMarks();
-    const batches = new Map<string, Batch>([['b-1', failedBatch()]]);
     const max = POLICY.limits.maxAttempts;
     const claim: Claim = {
       domain: 'stopped.com',
@@ -81,45 +73,18 @@ describe('a failed line told without its retry state while a chat target failed'
       version: 3,
     };
     let claimsDown = true;
-    const ledger = {
-      ...marks,
-      getBatch: async (id: string) => batches.get(id),
-      saveBatch: async (b: Batch) => {
-        batches.set(b.batchId, { ...b, version: b.version + 1 });
-      },
+    const desk = createNoticeDesk({
+      nowMs: NOW,
+      policy: POLICY,
+      targets: TARGETS,
+      batches: [failedBatch()],
       getClaims: async () => {
         if (claimsDown) throw new Error('ProvisionedThroughputExceededException');
         return [claim];
       },
-    } as unknown as Ledger;
-    const sent: RenderedMessage[] = [];
-    const primary: Notifier = {
-      publish: async (m) => {
-        sent.push(m);
-        return {};
-      },
-    };
-    const log = createLogger({ level: 'error', sink: () => {} });
-    const targets: FanoutTarget[] = [{ name: 'ops', kind: 'dingtalk', events: ['failed'], minSeverity: 'info' }];
-    const run = () =>
-      deliverNotices(
-        {
-          ledger,
-          notifier: createFanoutNotifier({
-            primary,
-            targets,
-            credentials: createEnvTargetCredentials({ [`${targetEnvStem('ops')}_URL`]: ops.url }),
-            notify: POLICY.notify,
-            marks,
-            clock,
-            log,
-          }),
-          log,
-          clock,
-        },
-        POLICY,
-        { job: 'check', runId: `r-${clock.now()}`, batches: [...batches.values()] },
-      ).catch(() => undefined);
+    });
+    const { clock, batches, sent } = desk;
+    const run = () => desk.deliver({ ops: ops.url }).catch(() => undefined);
 
     ops.mode = 'down';
     await run(); // 06:00: no retry state; ops down

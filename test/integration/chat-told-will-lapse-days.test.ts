@@ -1,17 +1,10 @@
-import { fixedClock } from '../../lib/clock';
-import type { Ledger } from '../../lib/ledger/port';
-import { createLogger } from '../../lib/log';
-import { createEnvTargetCredentials } from '../../lib/notify/chat/credentials';
-import { createFanoutNotifier, type FanoutTarget } from '../../lib/notify/fanout';
-import type { Notifier, RenderedMessage } from '../../lib/notify/port';
+import type { RenderedMessage } from '../../lib/notify/port';
 import { parsePolicyText } from '../../lib/policy/load';
-import { targetEnvStem } from '../../lib/policy/schema';
 import { daysUntil } from '../../lib/renewal/dates';
-import { deliverNotices } from '../../lib/renewal/notices';
 import { REASONS } from '../../lib/renewal/plan-types';
 import { lapseWarningOf } from '../../lib/renewal/will-lapse';
 import { type StandIn, startStandIn } from '../helpers/chat-standins';
-import { createMemoryMarks } from '../helpers/memory-marks';
+import { createNoticeDesk } from '../helpers/notice-desk';
 
 /**
  * Review 2026-12-07 (thirty-first session) of that session's told marks. A line's told key is domain|event|batchId|oldExpiryMs|urgent|reason[0:40]: not its
@@ -42,18 +35,12 @@ afterAll(async () => {
 
 /** Runs renew at 02:00 (ops down), 09:00 (ops back) and 02:00 the next day; returns what SNS got. */
 async function scenario(EXPIRY: number): Promise<RenderedMessage[]> {
-  const clock = fixedClock(NOW);
-  const marks = createMemoryMarks();
-  const ledger = { ...marks, getClaims: async () => [] } as unknown as Ledger;
-  const sent: RenderedMessage[] = [];
-  const primary: Notifier = {
-    publish: async (m) => {
-      sent.push(m);
-      return {};
-    },
-  };
-  const log = createLogger({ level: 'error', sink: () => {} });
-  const targets: FanoutTarget[] = [{ name: 'ops', kind: 'dingtalk', events: ['will-lapse'], minSeverity: 'info' }];
+  const desk = createNoticeDesk({
+    nowMs: NOW,
+    policy: POLICY,
+    targets: [{ name: 'ops', kind: 'dingtalk', events: ['will-lapse'], minSeverity: 'info' }],
+  });
+  const { clock, marks, sent } = desk;
   // As renew does (run-notices.ts selectRunLines): the line at the threshold reached, unless its mark is recorded.
   const renew = async () => {
     const w = lapseWarningOf(
@@ -65,24 +52,7 @@ async function scenario(EXPIRY: number): Promise<RenderedMessage[]> {
     const extra = recorded.has(w.mark)
       ? { outcomes: [], marks: [] }
       : { outcomes: [w.outcome], marks: [{ mark: w.mark, covers: [w.outcome] }] };
-    await deliverNotices(
-      {
-        ledger,
-        notifier: createFanoutNotifier({
-          primary,
-          targets,
-          credentials: createEnvTargetCredentials({ [`${targetEnvStem('ops')}_URL`]: ops.url }),
-          notify: POLICY.notify,
-          marks,
-          clock,
-          log,
-        }),
-        log,
-        clock,
-      },
-      POLICY,
-      { job: 'renew', runId: `r-${clock.now()}`, batches: [], extra },
-    ).catch(() => undefined);
+    await desk.deliver({ ops: ops.url }, { job: 'renew', batches: [], extra }).catch(() => undefined);
   };
 
   ops.mode = 'down';
