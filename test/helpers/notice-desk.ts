@@ -81,3 +81,27 @@ export function createNoticeDesk(options: {
   };
   return desk;
 }
+
+const HOUR = 3_600_000;
+
+/**
+ * An order submitted 30 hours before `nowMs` whose task has not finished, flagged stuck at `nowMs` (its `stuck` notice
+ * pending), for stuck.com expiring two days after `nowMs`.
+ */
+export function stuckBatchAt(nowMs: number): Batch {
+  return {
+    batchId: 'b-1',
+    runId: 'r',
+    attemptId: 'a',
+    status: 'SUBMITTED',
+    taskNo: 'T-1',
+    createdAtMs: nowMs - 30 * HOUR,
+    updatedAtMs: nowMs - HOUR,
+    submitStartedAtMs: nowMs - 30 * HOUR,
+    entries: [{ domain: 'stuck.com', expiryMs: nowMs + 2 * 86_400_000, years: 1, permitPremium: false }],
+    pendingNotices: ['stuck'],
+    sentNotices: [],
+    stuckNotifiedAtMs: nowMs,
+    version: 1,
+  };
+}

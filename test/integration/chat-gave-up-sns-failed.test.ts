@@ -1,8 +1,7 @@
-import type { Batch } from '../../lib/ledger/port';
 import type { FanoutTarget } from '../../lib/notify/fanout';
 import { parsePolicyText } from '../../lib/policy/load';
 import { type StandIn, startStandIn } from '../helpers/chat-standins';
-import { createNoticeDesk } from '../helpers/notice-desk';
+import { createNoticeDesk, stuckBatchAt } from '../helpers/notice-desk';
 
 /**
  * Review 2026-12-07 (thirty-first session) of that session's told marks (04c23a0). A target that gives up has the digest's lines marked told to it, and the marks are written
@@ -16,24 +15,6 @@ const HOUR = 3_600_000;
 const POLICY = parsePolicyText('{"version": 1}', 'p.json');
 const TARGETS: FanoutTarget[] = [{ name: 'ops', kind: 'dingtalk', events: ['stuck'], minSeverity: 'info' }];
 
-function stuckBatch(): Batch {
-  return {
-    batchId: 'b-1',
-    runId: 'r',
-    attemptId: 'a',
-    status: 'SUBMITTED',
-    taskNo: 'T-1',
-    createdAtMs: NOW - 30 * HOUR,
-    updatedAtMs: NOW - HOUR,
-    submitStartedAtMs: NOW - 30 * HOUR,
-    entries: [{ domain: 'stuck.com', expiryMs: NOW + 2 * 86_400_000, years: 1, permitPremium: false }],
-    pendingNotices: ['stuck'],
-    sentNotices: [],
-    stuckNotifiedAtMs: NOW,
-    version: 1,
-  };
-}
-
 let ops: StandIn;
 beforeAll(async () => {
   ops = await startStandIn('dingtalk');
@@ -44,7 +25,7 @@ afterAll(async () => {
 
 describe('a chat target that gives up while SNS fails', () => {
   it('is reported in the email of the retry', async () => {
-    const desk = createNoticeDesk({ nowMs: NOW, policy: POLICY, targets: TARGETS, batches: [stuckBatch()] });
+    const desk = createNoticeDesk({ nowMs: NOW, policy: POLICY, targets: TARGETS, batches: [stuckBatchAt(NOW)] });
     const { clock, batches, sent } = desk;
     desk.snsDown = true;
     const revoked = ops.url.replace(/access_token=[^&]+/, 'access_token=revoked000000000000000000');

@@ -3,7 +3,7 @@ import type { FanoutTarget } from '../../lib/notify/fanout';
 import { parsePolicyText } from '../../lib/policy/load';
 import { FINISHED_WITHOUT_ROW_BY_HAND } from '../../lib/renewal/entry-notes';
 import { type StandIn, startStandIn } from '../helpers/chat-standins';
-import { createNoticeDesk } from '../helpers/notice-desk';
+import { createNoticeDesk, stuckBatchAt } from '../helpers/notice-desk';
 
 /**
  * Review 2026-12-07 (thirty-first session) of that session's told marks (04c23a0). A chat target that gives up now has the digest's lines marked told to it for 12 h, whatever
@@ -22,24 +22,6 @@ const HOUR = 3_600_000;
 const POLICY = parsePolicyText('{"version": 1}', 'p.json');
 const TARGETS: FanoutTarget[] = [{ name: 'ops', kind: 'dingtalk', events: ['stuck'], minSeverity: 'info' }];
 
-function stuckBatch(): Batch {
-  return {
-    batchId: 'b-1',
-    runId: 'r',
-    attemptId: 'a',
-    status: 'SUBMITTED',
-    taskNo: 'T-1',
-    createdAtMs: NOW - 30 * HOUR,
-    updatedAtMs: NOW - HOUR,
-    submitStartedAtMs: NOW - 30 * HOUR,
-    entries: [{ domain: 'stuck.com', expiryMs: NOW + 2 * 86_400_000, years: 1, permitPremium: false }],
-    pendingNotices: ['stuck'],
-    sentNotices: [],
-    stuckNotifiedAtMs: NOW,
-    version: 1,
-  };
-}
-
 let ops: StandIn;
 beforeAll(async () => {
   ops = await startStandIn('dingtalk');
@@ -50,7 +32,7 @@ afterAll(async () => {
 
 describe('a chat target that gave up on one stuck line', () => {
   it('still gets the "renew it by hand" line check sends hours later, once it works again', async () => {
-    const desk = createNoticeDesk({ nowMs: NOW, policy: POLICY, targets: TARGETS, batches: [stuckBatch()] });
+    const desk = createNoticeDesk({ nowMs: NOW, policy: POLICY, targets: TARGETS, batches: [stuckBatchAt(NOW)] });
     const { clock, batches, sent } = desk;
     const revoked = ops.url.replace(/access_token=[^&]+/, 'access_token=revoked000000000000000000');
     const run = (url: string) => desk.deliver({ ops: url }).catch(() => undefined);
