@@ -8,7 +8,7 @@ import type { StackReader } from '../deployment/stack';
 import { AuthRejectedError, AutorenewError, RegistrarError, ValidationError } from '../errors';
 import type { RunRecord } from '../ledger/port';
 import { formatMoney } from '../money';
-import { policyHash } from '../policy/hash';
+import { isRecordedPolicy } from '../policy/hash';
 import { formatIssue, loadPolicyFile } from '../policy/load';
 import { resolveRule } from '../policy/match';
 import { type Policy, targetEnvStem } from '../policy/schema';
@@ -404,11 +404,12 @@ async function targetChecks(config: Readonly<Config>, env: CliIO['env'], policy:
 /**
  * The policy the stage's runs last used (RunRecord.policyHash, the newest record carrying one) against the one
  * doctor reads: an edit not deployed yet reads "valid" and ran nowhere (review 2026-12-07, thirty-first session).
+ * Compared without comments when the record allows (isRecordedPolicy).
  */
 function deployedPolicyCheck(runs: readonly RunRecord[], policy: Policy, policyPath: string): DoctorCheck | undefined {
   const hashed = runs.filter((r) => r.policyHash !== undefined).sort((a, b) => b.startedAtMs - a.startedAtMs)[0];
   if (!hashed) return undefined;
-  return hashed.policyHash === policyHash(policy)
+  return isRecordedPolicy(hashed, policy)
     ? {
         status: 'ok',
         name: 'deployed policy',

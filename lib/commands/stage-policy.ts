@@ -1,7 +1,7 @@
 import type { AccountJob } from '../compose/accounts';
 import { InputError } from '../errors';
 import type { RunRecord } from '../ledger/port';
-import { policyHash } from '../policy/hash';
+import { isRecordedPolicy } from '../policy/hash';
 
 /**
  * Refuses a hand run on a ledger table with another policy than the one the stage's last run of the account used
@@ -18,8 +18,10 @@ export async function refuseOtherPolicy(jobs: readonly AccountJob[], table: stri
     // new one lets lapse, and the new one was refused).
     const runs = await Promise.all([job.deps.ledger.lastRun('renew'), job.deps.ledger.lastRun('check')]);
     const hashed = runs.filter((r) => r?.policyHash !== undefined) as RunRecord[];
-    const stage = hashed.sort((a, b) => b.startedAtMs - a.startedAtMs)[0]?.policyHash;
-    if (stage === undefined || stage === policyHash(job.policy)) continue;
+    // Compared by what the policies decide when the record allows: a copy with other comments is the same policy
+    // (isRecordedPolicy).
+    const stage = hashed.sort((a, b) => b.startedAtMs - a.startedAtMs)[0];
+    if (stage === undefined || isRecordedPolicy(stage, job.policy)) continue;
     throw new InputError(
       `the policy ${job.config.policyPath} is not the one the stage's runs on ${table} last used for account ${job.label}: this run would ${would}. Pass the policy file the stage was deployed with (--policy FILE), or --policy-differs to run by this one; nothing was bought or changed`,
       { path: '--policy' },

@@ -12,7 +12,7 @@ import type { Ledger } from '../ledger/port';
 import { createLogger, type Logger } from '../log';
 import { createSecretsManagerTargetCredentials } from '../notify/chat/credentials';
 import type { Notifier } from '../notify/port';
-import { policyHash } from '../policy/hash';
+import { policyHash, policyRulesHash, type RecordedPolicy } from '../policy/hash';
 import { loadPolicyFile } from '../policy/load';
 import type { Policy } from '../policy/schema';
 import type { CredentialsProvider } from '../registrar/port';
@@ -163,7 +163,7 @@ export async function prepareLambdaJob(
           ledger: withDeploymentAccounts(
             ledgerFor(config.table, account),
             config.accounts.map((a) => a.name),
-            undefined,
+            {},
           ),
           notifier: primary,
           log,
@@ -197,7 +197,7 @@ export async function prepareLambdaJob(
         : withDeploymentAccounts(
             ledgerFor(table, account),
             config.accounts.map((a) => a.name),
-            policyHashOf(config, policies, account),
+            recordedPolicyOf(config, policies, account),
           ),
     primary,
     clock: systemClock,
@@ -221,15 +221,15 @@ export async function prepareLambdaJob(
   return { jobs, room, dryRun: config.dryRun || asked.dryRun, runId, log };
 }
 
-/** The hash of the policy account `name` runs by (undefined when it is not among the deployment's: none to compare). */
-function policyHashOf(
+/** The hashes of the policy account `name` runs by (none when it is not among the deployment's: none to compare). */
+function recordedPolicyOf(
   config: Readonly<Config>,
   policies: ReadonlyMap<string, Policy>,
   name: string,
-): string | undefined {
+): RecordedPolicy {
   const account = config.accounts.find((a) => a.name === name);
   const policy = account ? policies.get(configForAccount(config, account).policyPath) : undefined;
-  return policy ? policyHash(policy) : undefined;
+  return policy ? { policyHash: policyHash(policy), policyRulesHash: policyRulesHash(policy) } : {};
 }
 
 /** The metrics less the renew heartbeat (`RenewRuns`): a hand dry invoke is no scheduled run. */
@@ -272,11 +272,11 @@ function lambdaPrimary(notifier: Notifier, config: Readonly<Config>, log: Logger
  * The ledger with each run record naming the deployment's accounts: a CLI read from a shell without the stage's
  * AUTORENEW_ACCOUNTS then says which accounts it does not see, where it said "no renewal recorded" of a named
  * account's purchase (review 2026-12-07). And the hash of the account's policy: a buying CLI run with another policy
- * is refused unless told (RunRecord.policyHash).
+ * is refused unless told (RunRecord.policyHash, RunRecord.policyRulesHash).
  */
-function withDeploymentAccounts(ledger: Ledger, accounts: readonly string[], policyHash: string | undefined): Ledger {
+function withDeploymentAccounts(ledger: Ledger, accounts: readonly string[], policy: RecordedPolicy): Ledger {
   return {
     ...ledger,
-    recordRun: (run) => ledger.recordRun({ ...run, accounts: [...accounts], ...(policyHash ? { policyHash } : {}) }),
+    recordRun: (run) => ledger.recordRun({ ...run, accounts: [...accounts], ...policy }),
   };
 }

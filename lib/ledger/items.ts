@@ -425,6 +425,7 @@ export function toRunItem(run: RunRecord, writeId: string, ks: Keyspace = DEFAUL
     accounts: run.accounts ? [...run.accounts] : undefined,
     lastCompletedAtMs: run.lastCompletedAtMs,
     policyHash: run.policyHash,
+    policyRulesHash: run.policyRulesHash,
   });
 }
 
@@ -628,5 +629,6 @@ export function fromRunItem(item: Item): RunRecord {
       ? { lastCompletedAtMs: item.lastCompletedAtMs }
       : {}),
     ...optStr(item, 'policyHash'),
+    ...optStr(item, 'policyRulesHash'),
   };
 }

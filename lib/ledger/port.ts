@@ -212,6 +212,12 @@ export interface RunRecord {
    * policy file bought a renewal the deployed policy let lapse). Absent on CLI and older records.
    */
   policyHash?: string;
+  /**
+   * The hash of what that policy decides, without its comments (policy/hash.ts policyRulesHash): compared instead of
+   * `policyHash` when present, so a copy of the deployed file with other comments is not refused. Absent on CLI
+   * records and on records of versions before 2026-12-08.
+   */
+  policyRulesHash?: string;
 }
 
 export interface Ledger {

@@ -147,4 +147,49 @@ describe("a hand renew on the stage's table with another policy than the stage's
     const told = await runCliInProcess(['check', '--policy-differs', '--policy', laptopPolicy], env);
     expect(told.code).toBe(0);
   });
+
+  it("takes a copy of the stage's file that differs only in its comments", async () => {
+    // The laptop's copy of the deployed file, with its comments edited ($schema, description at the top, in a rule):
+    // the same rules. Refused before (the hash covered the comments), which taught people --policy-differs, the flag
+    // that also lets a file with other rules through.
+    const commented = join(dir as string, 'prod-commented.json');
+    await writeFile(
+      commented,
+      JSON.stringify({
+        $schema: '../policy.schema.json',
+        description: 'production, copied to the laptop on 2026-12-08',
+        version: 1,
+        window: { daysBeforeExpiry: 30 },
+        rules: [{ name: 'let-lapse', description: 'the old brand goes', match: ['old-brand.com'], renew: false }],
+        notify: { advanceDays: 0 },
+      }),
+    );
+    const env = {
+      AUTORENEW_TABLE: TABLE,
+      AUTORENEW_DYNAMODB_ENDPOINT: aws.endpoints.dynamodb,
+      AWS_REGION: 'us-east-1',
+      AWS_ACCESS_KEY_ID: 'test',
+      AWS_SECRET_ACCESS_KEY: 'test',
+      AUTORENEW_ENDPOINT: sandbox.url,
+      ALIBABA_CLOUD_ACCESS_KEY_ID: sandbox.accessKeyId,
+      ALIBABA_CLOUD_ACCESS_KEY_SECRET: sandbox.accessKeySecret,
+    };
+    const copy = await runCliInProcess(['check', '--policy', commented], env);
+    expect({ code: copy.code, stderr: copy.stderr }).toEqual({ code: 0, stderr: expect.any(String) });
+    // A rule changed as well: still refused.
+    const changed = join(dir as string, 'prod-changed.json');
+    await writeFile(
+      changed,
+      JSON.stringify({
+        description: 'production, copied to the laptop on 2026-12-08',
+        version: 1,
+        window: { daysBeforeExpiry: 30 },
+        rules: [{ name: 'let-lapse', match: ['old-brand.com'], renew: true }],
+        notify: { advanceDays: 0 },
+      }),
+    );
+    const other = await runCliInProcess(['check', '--policy', changed], env);
+    expect(other.code).toBe(1);
+    expect(other.stderr).toMatch(/is not the one the stage's runs .* last used/);
+  });
 });
