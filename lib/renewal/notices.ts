@@ -202,7 +202,7 @@ export function outcomesForNotice(batch: Batch, notice: PendingNotice, nowMs: nu
  * the backoff" and lapsed (review 2026-12-06). Such a line also gets an urgent will-lapse line, which pages whenever
  * will-lapse lines do and is advised "look first" (the planner's own comes with the next daily run, after the
  * expiry; a run at another time of day may still retry it). The read is tried twice; when both fail, the lines go
- * out as they are and their batches are returned in `unread`: their notices stay pending, so the next run tells them
+ * out as they are and the failed lines' batches are returned in `unread`: their notices stay pending, so the next run tells them
  * again with their retry state (review 2026-12-07, twenty-ninth session: one failed read sent a failure on its last
  * day as "retried after a backoff", marked it told, and its urgent will-lapse line was never sent).
  * @param nowMs the run's time, epoch ms (UTC)
@@ -226,7 +226,10 @@ async function withRetryState(
       'could not read attempt counts for the digest: its failed lines are told again by the next run',
       describeError(err),
     );
-    return { outcomes, unread: new Set(failed.map((o) => o.batchId)) };
+    // Only the failed lines' batches stay pending: an unknown line has no retry state to wait for (check settles it),
+    // and held back with them it paged the same "outcome unknown" every hour while the read failed (thirty-second
+    // session).
+    return { outcomes, unread: new Set(failed.filter((o) => o.event === 'failed').map((o) => o.batchId)) };
   }
   const byKey = new Map(claims.map((c) => [`${c.domain}#${c.expiryMs}`, c]));
   const max = policy.limits.maxAttempts;
