@@ -145,6 +145,12 @@ export interface Batch {
   repaired?: string[];
   /** When the stuck notice was last queued; it is repeated daily while the batch stays open. */
   stuckNotifiedAtMs?: number;
+  /**
+   * When an entry's new act note (close the batch, or renew by hand) last brought the stuck notice forward (check.ts
+   * recordResults), epoch ms: not again within a day, so a detail row that shows on one read and not the next does
+   * not page every other hour (review 2026-12-08, thirty-second session).
+   */
+  actToldAtMs?: number;
   /** `lapse-risk`: when the batch may be released (epoch ms); the alert names the entries expiring before it. */
   lapseRiskBeforeMs?: number;
   /** Notices not yet delivered. The batch stays in the open index while this is non-empty. */

@@ -784,6 +784,7 @@ async function recordResults(
   const entries: BatchEntry[] = [];
   let noted = false;
   let toAct = false;
+  const actToldToday = batch.actToldAtMs !== undefined && deps.clock.now() - batch.actToldAtMs < DAY_MS;
   // A note this look contradicts: the failed row runs again (or is gone), the domain was found after all or its row
   // runs (the "not in this account" note sends a person to close the batch: review 2026-12-04).
   const isStale = (entry: BatchEntry): boolean => {
@@ -812,8 +813,10 @@ async function recordResults(
     if (finding === undefined || hasNote(entry, finding)) return entry;
     noted = true;
     // First told to act: a stuck line goes out now, not with the next daily one, which may come after the act-by
-    // moment (the third review: the change came a day late); not again as one act note gives way to the other.
-    if (isActNote(finding) && !isActNote(entry.message)) toAct = true;
+    // moment (the third review: the change came a day late); not again as one act note gives way to the other, nor
+    // within a day of the last time (actToldAtMs): a row that showed on one read and not the next brought the act
+    // note back every other hour, each time with an SMS (review 2026-12-08, thirty-second session).
+    if (isActNote(finding) && !isActNote(entry.message) && !actToldToday) toAct = true;
     return { ...entry, message: finding };
   };
   /** A settled entry drops the note it had while open. */
@@ -939,7 +942,7 @@ async function recordResults(
       ...current,
       entries,
       updatedAtMs: deps.clock.now(),
-      ...(toAct ? { stuckNotifiedAtMs: 0 } : {}),
+      ...(toAct ? { stuckNotifiedAtMs: 0, actToldAtMs: deps.clock.now() } : {}),
     });
   }
 
@@ -987,7 +990,7 @@ async function recordResults(
     ...current,
     entries,
     updatedAtMs: now,
-    ...(toAct ? { stuckNotifiedAtMs: 0 } : {}),
+    ...(toAct ? { stuckNotifiedAtMs: 0, actToldAtMs: now } : {}),
     ...(final ? { pendingNotices: [...current.pendingNotices, 'final' as const] } : {}),
     ...(done ? { status: 'CLOSED' as const, closedAtMs: now } : {}),
   });
