@@ -177,6 +177,16 @@ export function readRealtimePrice(item: RealtimePriceItem, currency: string): Pr
   // costs: suspect, so no table price stands in for it (review 2026-12-07: a 5 000 CNY answer for Period 12 left the
   // name to the table's 69, under every limit).
   const stated = isStatedPrice(item.price) ? { suspect: true as const } : {};
+  // The account's currency first, whatever else the item says: read after Avail and Price, an item not available or
+  // without a price dropped it, and with the balance unread the policy's table priced a USD account in CNY
+  // (review 2026-12-08, thirty-second session).
+  if (item.currency !== undefined && currencyCodeOf(item.currency) !== currency) {
+    return {
+      why: `QueryDomainRealTimePrice answered in ${item.currency}, not the ${currency} asked for; not used`,
+      suspect: true,
+      currency: currencyCodeOf(item.currency),
+    };
+  }
   if (item.avail === undefined || String(item.avail) !== '1') {
     // Read as if available: should Avail 0 turn out to mean "registered" (its meaning is UNCONFIRMED), every owned
     // name would be unusable and nothing bought; its stated price, when it reads as one year's renewal, is the floor.
@@ -204,13 +214,6 @@ export function readRealtimePrice(item: RealtimePriceItem, currency: string): Pr
     return {
       why: `QueryDomainRealTimePrice: the price is for Period ${item.period}, not the 1 year asked for; not used`,
       ...stated,
-    };
-  }
-  if (item.currency !== undefined && currencyCodeOf(item.currency) !== currency) {
-    return {
-      why: `QueryDomainRealTimePrice answered in ${item.currency}, not the ${currency} asked for; not used`,
-      suspect: true,
-      currency: currencyCodeOf(item.currency),
     };
   }
   return readAmount(item.price, currency, 'QueryDomainRealTimePrice Price');
@@ -343,6 +346,17 @@ export function readCheckDomainPrice(
   }
   const row = rows[0];
   if (row) return readAmount(row.money, currency, 'CheckDomain StaticPriceInfo renew money');
+  // A renew row stating a price for a term not read as one year (its unit, months, is UNCONFIRMED): what the registrar
+  // says the name costs, so no table price stands in for it, as for a real-time price of another Period (review
+  // 2026-12-08, thirty-second session: a 500 row for period 1 was dropped and the table's 69 bought it past a 100
+  // limit).
+  const otherTerms = fee.rows.filter((r) => r.action?.toLowerCase() === 'renew' && isStatedPrice(r.money));
+  if (otherTerms.length > 0) {
+    return {
+      why: `CheckDomain: its renew row${otherTerms.length > 1 ? 's are' : ' is'} for period ${otherTerms.map((r) => String(r.period ?? 'absent')).join(', ')}, not the ${ONE_YEAR_MONTHS} months of one year; not used`,
+      suspect: true,
+    };
+  }
   const positive = isStatedPrice(fee.price);
   if (positive && usePrice) return readAmount(fee.price, currency, 'CheckDomain Price');
   const why = `CheckDomain: no renew price${fee.reason ? ` (${fee.reason})` : ''}`;
