@@ -4,6 +4,7 @@ import type { Policy } from '../policy/schema';
 import type { JobDeps } from './deps';
 import { claimKey, type Decision, type Plan, type PlannedBatch } from './plan-types';
 import { type PreparedBatch, prepareBatch, releaseUnsent } from './submit-batch';
+import { createNoTimeToRelease } from './time-margin';
 
 /**
  * Claims taken ahead (issue 19): the renew job writes its intents and claims while the money pass waits for the
@@ -115,8 +116,14 @@ export function createClaimAhead(deps: JobDeps, policy: Policy, runId: string): 
     },
 
     async abandon(message) {
+      // While there is time: the run still reports its failure (run-renew.ts releaseFrom, the same).
+      const noTime = createNoTimeToRelease(deps.remainingMs);
       for (const { prepared } of await outcomes) {
         if (!prepared) continue;
+        if (noTime()) {
+          log.warn('claims taken ahead left for check to release: the run is near its time limit', {});
+          return;
+        }
         await releaseUnsent(deps, prepared.batch, prepared.claimed, message, true).catch((err) =>
           log.warn('claims taken ahead not released; check releases them with their intent', describeError(err)),
         );

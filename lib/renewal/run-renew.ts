@@ -31,7 +31,7 @@ import {
   submitBatch,
   toEntry,
 } from './submit-batch';
-import { computeTimeMarginMs } from './time-margin';
+import { computeTimeMarginMs, createNoTimeToRelease } from './time-margin';
 
 /** A batch's budget and reads, started while the batch before it was sent (runRenew's startNextEarly). */
 interface Early {
@@ -188,10 +188,20 @@ export async function runRenew(
     ? await ahead.finish(plan)
     : { work: plan.batches.map((planned): BatchWork => ({ planned })), conflicts: 0 };
   summary.conflicts += conflicts;
-  /** Gives back what the batches from `from` on hold and will not send (best effort: see releaseUnsent). */
+  const noTimeToRelease = createNoTimeToRelease(deps.remainingMs);
+  /**
+   * Gives back what the batches from `from` on hold and will not send (best effort: see releaseUnsent), while there
+   * is time: the rest is left to check's reconciler (createNoTimeToRelease), and the run still reports.
+   */
   const releaseFrom = async (from: number, message: string) => {
-    for (const w of work.slice(from)) {
+    for (const [i, w] of work.slice(from).entries()) {
       if (!w.prepared) continue;
+      if (noTimeToRelease()) {
+        log.warn('claims taken ahead left for check to release: the run is near its time limit', {
+          batches: work.slice(from + i).filter((b) => b.prepared).length,
+        });
+        return;
+      }
       await releaseUnsent(deps, w.prepared, w.planned.items.map(toEntry), message, true).catch((err) =>
         log.warn('claims taken ahead not released; check releases them with their intent', describeError(err)),
       );

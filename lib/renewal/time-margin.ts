@@ -28,6 +28,18 @@ export function createNoTimeToRetry(remainingMs: (() => number) | undefined): ()
   // The backoff before the next try too (retry.ts: up to 5 s), which the check comes before (the review of the fix).
   return () => remainingMs !== undefined && remainingMs() < 3 * LEDGER_WRITE_WORST_CASE_MS + RETRY_BACKOFF_CAP_MS;
 }
+
+/**
+ * True once a run that stopped buying should not release another batch's claims (never without `remainingMs`): less
+ * than one batch's release (its claims' read and write, the batch's close: three slow calls) plus the ledger margin
+ * for the report left. The rest is left to check, which releases an unsent intent and names a domain near its last
+ * day: released one batch after another on a throttled ledger, six batches outlived the function, and its digest,
+ * naming a domain due in 18 hours, never went out (review 2026-12-08, thirty-second session).
+ */
+export function createNoTimeToRelease(remainingMs: (() => number) | undefined): () => boolean {
+  return () => remainingMs !== undefined && remainingMs() < LEDGER_MARGIN_MS + 3 * LEDGER_WRITE_WORST_CASE_MS;
+}
+
 const DEFAULT_CALL_WORST_CASE_MS = 60_000;
 
 /**

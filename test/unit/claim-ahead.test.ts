@@ -74,6 +74,27 @@ describe('claims taken ahead', () => {
     expect(await t.ledger.listOpenBatches()).toEqual([]);
   });
 
+  test('a money pass that fails near the deadline leaves its claims to check and still throws at once', async () => {
+    const t = await given({
+      domains: ['a.com+5d', 'b.com+6d'],
+      balance: 1000,
+      policy: { limits: { maxBatchSize: 1 } },
+    });
+    (t.billing as NonNullable<typeof t.billing>).cash = { minor: 100_000, currency: 'USD' };
+    let releases = 0;
+    const inner = t.ledger;
+    const ledger = {
+      ...inner,
+      saveClaim: async (...args: Parameters<typeof inner.saveClaim>) => {
+        releases++;
+        return inner.saveClaim(...args);
+      },
+    };
+    await expect(t.renew({ deps: { ledger, remainingMs: () => 100_000 } })).rejects.toBeInstanceOf(InputError);
+    expect(releases).toBe(0);
+    expect((await claimsOf(t, ['a.com', 'b.com'])).map((c) => c.status)).toEqual(['CLAIMED', 'CLAIMED']);
+  });
+
   test('the daily budget holds part back: those claims are released and a later day buys them', async () => {
     const t = await given({
       domains: ['a.com+5d', 'b.com+6d', 'c.com+7d', 'd.com+8d'],
@@ -98,17 +119,35 @@ describe('claims taken ahead', () => {
       domains: domains.map((d, i) => `${d}+${i + 1}d`),
       policy: { limits: { maxBatchSize: 2 } },
     });
-    let left = 100_000;
-    const remainingMs = () => {
-      left -= 50_000;
-      return left;
-    };
-    const run = await t.renew({ deps: { remainingMs }, timeMarginMs: 60_000 });
+    // Past the margin (200 s) with time for the releases (each batch's three slow calls and the report's margin).
+    const run = await t.renew({ deps: { remainingMs: () => 150_000 }, timeMarginMs: 200_000 });
     expect(run.summary.batchesLeftForTime).toBe(3);
     expect(t.registrar.submissions()).toEqual([]);
     const claims = await claimsOf(t, domains);
     expect(claims.every((c) => c.status === 'FAILED' && c.code === 'not-submitted' && c.attempts === 0)).toBe(true);
     expect(await t.ledger.listOpenBatches()).toEqual([]);
+  });
+
+  test('too near the deadline to release them: left for check, which releases them with their intents', async () => {
+    const domains = Array.from({ length: 6 }, (_, i) => `d${i}.com`);
+    const t = await given({
+      domains: domains.map((d, i) => `${d}+${i + 1}d`),
+      policy: { limits: { maxBatchSize: 2 } },
+    });
+    // 100 s left: less than one batch's release (48 s) and the report's margin (64 s).
+    const run = await t.renew({ deps: { remainingMs: () => 100_000 }, timeMarginMs: 200_000 });
+    expect(run.summary.batchesLeftForTime).toBe(3);
+    expect(run.heldBack.map((h) => h.limitedBy)).toEqual(domains.map(() => 'time'));
+    expect((await claimsOf(t, domains)).map((c) => c.status)).toEqual(domains.map(() => 'CLAIMED'));
+    // Check's reconciler releases the unsent intents; the next run buys them.
+    for (let h = 0; h < 3; h++) {
+      t.advance('1h');
+      await t.check();
+    }
+    expect((await claimsOf(t, domains)).every((c) => c.status === 'FAILED' && c.code === 'not-submitted')).toBe(true);
+    t.advance('1d');
+    await t.renew();
+    expect(names(t.registrar.submissions())).toEqual(domains);
   });
 
   test('a release that fails leaves the batch unsent and its claims live; check releases them with the intent', async () => {
