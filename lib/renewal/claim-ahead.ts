@@ -3,7 +3,7 @@ import { describeError } from '../log';
 import type { Policy } from '../policy/schema';
 import type { JobDeps } from './deps';
 import { claimKey, type Decision, type Plan, type PlannedBatch } from './plan-types';
-import { type PreparedBatch, prepareBatch, releaseUnsent } from './submit-batch';
+import { type PreparedBatch, prepareBatch, releaseLeftOut, releaseUnsent } from './submit-batch';
 import { createNoTimeToRelease } from './time-margin';
 
 /**
@@ -93,7 +93,7 @@ export function createClaimAhead(deps: JobDeps, policy: Policy, runId: string): 
         const failed =
           dropped.length === 0
             ? undefined
-            : await releaseUnsent(deps, prepared.batch, dropped, 'left out by the money pass', false).then(
+            : await releaseLeftOut(deps, prepared.batch, dropped, 'left out by the money pass').then(
                 () => undefined,
                 (err: unknown) => err ?? new Error('release failed'),
               );

@@ -23,6 +23,7 @@ import {
   type BatchResult,
   leftOutBefore,
   readBeforeSend,
+  releaseLeftOut,
   releaseUnsent,
   type SendOptions,
   type SendReads,
@@ -407,7 +408,13 @@ export async function runRenew(
         let released = true;
         if (w.prepared) {
           const rest = notKept.map(toEntry);
-          released = await releaseUnsent(deps, w.prepared, rest, message, granted === 0).then(
+          // The batch goes on without them (tried again: a claim left live sits under it until the next day's sweep),
+          // or, with nothing granted, is closed (one try: an unsent intent is check's to release).
+          const release =
+            granted === 0
+              ? releaseUnsent(deps, w.prepared, rest, message, true)
+              : releaseLeftOut(deps, w.prepared, rest, message);
+          released = await release.then(
             () => true,
             (err) => {
               log.warn('claims held back not released; they are settled with their batch', describeError(err));

@@ -149,6 +149,28 @@ export async function prepareBatch(
   return { batch, claimed: await claimEntries(deps, policy, batch, planned) };
 }
 
+/**
+ * {@link releaseUnsent} of claims a batch leaves out and goes on without (not closed), tried three times with
+ * backoff while there is time (createNoTimeToRetry): left live after one failed write, such a claim sat under a batch
+ * sent without it until the next day's sweep, and a person who raised the cap as the digest advised and ran renew
+ * again saw the domain planned "in flight" and nothing said (review 2026-12-08, thirty-second session). Throws as
+ * releaseUnsent does when every try failed.
+ */
+export function releaseLeftOut(
+  deps: JobDeps,
+  batch: Batch,
+  entries: readonly BatchEntry[],
+  message: string,
+): Promise<void> {
+  return retryWithBackoff(() => releaseUnsent(deps, batch, entries, message, false), {
+    attempts: 3,
+    baseMs: 200,
+    capMs: 2_000,
+    sleep: deps.sleep,
+    stop: createNoTimeToRetry(deps.remainingMs),
+  });
+}
+
 /** Tries to close a batch whose submit start may or may not have landed (each after reading it back), with backoff. */
 const UNSENT_CLOSE_ATTEMPTS = 6;
 
@@ -489,7 +511,7 @@ async function dropHeldSincePlan(
   if (dropped.length === 0) return entries;
   await giveBack(deps, periods, { count: dropped.length, spend: costOf(dropped) });
   // Best effort: a claim left live is not in the entries sent, and the daily sweep releases it once the batch closes.
-  await releaseUnsent(deps, prepared, dropped, 'held by a person (autorenew hold) before it was sent', false).catch(
+  await releaseLeftOut(deps, prepared, dropped, 'held by a person (autorenew hold) before it was sent').catch(
     (err: unknown) => deps.log.warn('claims of held domains not released; the sweep releases them', describeError(err)),
   );
   return entries.filter((e) => !held.has(e.domain));
@@ -515,12 +537,11 @@ async function dropTakenInRun(
     domains: taken.map((e) => e.domain),
   });
   await giveBack(deps, periods, { count: taken.length, spend: costOf(taken) });
-  await releaseUnsent(
+  await releaseLeftOut(
     deps,
     prepared,
     taken,
     'bought by another account of this run (the same domain and expiry)',
-    false,
   ).catch((err: unknown) =>
     deps.log.warn('claims left to another account not released; the sweep releases them', describeError(err)),
   );
@@ -558,7 +579,7 @@ async function dropClaimedByPeers(
     heldBy: [...new Set(taken.map((e) => read.value.get(claimKey(e.domain, e.expiryMs))?.attemptId))],
   });
   await giveBack(deps, periods, { count: taken.length, spend: costOf(taken) });
-  await releaseUnsent(deps, prepared, taken, 'claimed by another account in an overlapping run', false).catch(
+  await releaseLeftOut(deps, prepared, taken, 'claimed by another account in an overlapping run').catch(
     (err: unknown) =>
       deps.log.warn('claims left to another account not released; the sweep releases them', describeError(err)),
   );

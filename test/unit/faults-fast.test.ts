@@ -520,7 +520,8 @@ describe('partial faults on the fakes', () => {
     const day = utcDay(t.clock.now());
     await t.ledger.takeBudget({ name: DOMAIN_BUDGET, period: day, amount: 1, cap: 2, nowMs: t.clock.now() });
     await t.check(); // the day's first check, before the renew run: today's sweep is done
-    const flaky = flakyLedger(t.ledger, { saveClaim: [1] });
+    // The release fails at each of its three tries (releaseLeftOut).
+    const flaky = flakyLedger(t.ledger, { saveClaim: [1, 2, 3] });
     const run = await t.renew({ deps: { ledger: flaky } });
     expect(submittedNames(t)).toEqual(['a.com']);
     expect(run.heldBack.map((h) => h.decision.domain.domainName)).toEqual(['b.com']);

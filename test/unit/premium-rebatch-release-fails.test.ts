@@ -22,11 +22,11 @@ describe('a premium re-batch whose draft claim could not be released', () => {
       listDomains: async (query: Parameters<typeof t.registrar.listDomains>[0]) =>
         (await t.registrar.listDomains(query)).map((d: ListedDomain) => ({ ...d, premium: false })),
     };
-    // The first claim write of the run after the claims themselves is the release of gold.com's draft claim: it fails
-    // once (a throttled request), every later write succeeds.
-    const ledger = flakyLedger(t.ledger, { saveClaim: [1] });
+    // The first claim writes of the run after the claims themselves are the release of gold.com's draft claim: it
+    // fails at each of its three tries (a throttled table, releaseLeftOut), every later write succeeds.
+    const ledger = flakyLedger(t.ledger, { saveClaim: [1, 2, 3] });
     const run = await t.renew({ deps: { registrar, ledger } });
-    expect(ledger.failures).toBe(1);
+    expect(ledger.failures).toBe(3);
     const gold = run.plan.decisions.find((d) => d.domain.domainName === 'gold.com');
     expect(gold).toMatchObject({ action: 'renew', permitPremium: true });
     // Not bought this run (its claim is still live under the unsent draft intent)...
