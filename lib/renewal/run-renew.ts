@@ -1,5 +1,5 @@
 import { type Settled, settle } from '../concurrency';
-import { TimeLimitError } from '../errors';
+import { BudgetPeriodMovedError, TimeLimitError } from '../errors';
 import { describeError } from '../log';
 import type { Policy } from '../policy/schema';
 import {
@@ -461,6 +461,16 @@ export async function runRenew(
       // A count that cut this batch stops the run after it: nothing to start for the next.
       const sendOptions: SendOptions = {
         outOfTime: () => deps.remainingMs !== undefined && deps.remainingMs() < margin,
+        // The UTC day or month may turn before the paid call: the batch's budgets are then taken again in the new
+        // periods, for what it sends (submit-batch.ts takeInNewPeriods).
+        budgetNow: {
+          periods: periodsNow,
+          take: (entries, at) => {
+            const sent = new Set(entries.map((e) => claimKey(e.domain, e.expiryMs)));
+            const items = trimmed.items.filter((d) => sent.has(claimKey(d.domain.domainName, d.domain.expiresAtMs)));
+            return takeBatchBudget(deps, policy, at, { ...trimmed, items }, global);
+          },
+        },
         ...(started?.reads ? { reads: started.reads } : {}),
         ...(granted < planned.items.length && countLimited ? {} : { onSending: () => startNextEarly(index) }),
       };
@@ -497,6 +507,40 @@ export async function runRenew(
             await releaseFrom(index + 1, 'the run stopped before its time limit; the next run buys it');
           }
           break;
+        }
+        if (err instanceof BudgetPeriodMovedError) {
+          // Given back unsent: the new UTC day's (or month's) budget had no room for it. Named by that budget, as a
+          // cut at a batch start is; what it left to another account is `peer-run`. A count stops the run here, as
+          // a count's cut at a batch start does (the later batches named by it and released): going on, a later
+          // batch could buy a later expiry with the room this one did not fit in. Money goes on to the next batch
+          // (a cheaper one may fit), which takes the new period's budgets at its start.
+          const leftOut = leftOutBefore(err);
+          const peers = new Set(leftOut.claimedByPeer ?? []);
+          const notHere = new Set([...(leftOut.heldAfterPlan ?? []), ...(leftOut.takenInRun ?? []), ...peers]);
+          for (const decision of trimmed.items) {
+            const name = decision.domain.domainName;
+            if (peers.has(name)) heldBack.push({ decision, limitedBy: 'peer-run' });
+            else if (!notHere.has(name)) {
+              heldBack.push({ decision, limitedBy: err.limitedBy });
+              if (err.limitedBy === 'month-spend') summary.overMonthSpend += 1;
+              else summary.overBudget += 1;
+            }
+          }
+          summary.conflicts += (leftOut.takenInRun?.length ?? 0) + peers.size;
+          log.warn('a new UTC period began before a paid call and its budget has no room: the batch was not sent', {
+            limitedBy: err.limitedBy,
+            domains: trimmed.items.length,
+          });
+          if (granted < planned.items.length && countLimited) break; // named and released at the cut already
+          if (err.limitedBy === 'day-count' || err.limitedBy === 'global-count') {
+            for (const left of work.slice(index + 1)) {
+              for (const decision of left.planned.items) heldBack.push({ decision, limitedBy: err.limitedBy });
+              summary.overBudget += left.planned.items.length;
+            }
+            await releaseFrom(index + 1, 'held back by a budget; a later run buys it');
+            break;
+          }
+          continue;
         }
         batch = { settled: Promise.resolve(failedBatch(err, trimmed.items.length)) };
       }

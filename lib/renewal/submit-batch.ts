@@ -2,6 +2,7 @@ import { LEDGER_CONCURRENCY, mapWithLimit, type Settled, settle } from '../concu
 import {
   AmbiguousOutcomeError,
   AuthRejectedError,
+  BudgetPeriodMovedError,
   InputError,
   LedgerConflictError,
   LedgerError,
@@ -16,7 +17,7 @@ import { describeError } from '../log';
 import type { Policy } from '../policy/schema';
 import type { SubmitResult } from '../registrar/port';
 import { readActiveHolds } from './active-holds';
-import { type BudgetPeriods, budgetTakenOf, costOf, giveBack } from './budgets';
+import { type BudgetPeriods, budgetTakenOf, costOf, type Grant, giveBack, giveBackGrant, samePeriods } from './budgets';
 import { applyToClaims, isLive, NOT_SUBMITTED_CODE, transitions } from './claims';
 import type { JobDeps } from './deps';
 import { isPeerInFlight, readPeerClaims } from './peer-claims';
@@ -267,6 +268,16 @@ export interface SendOptions {
    * again right before the submit start. Absent: the default margin (time-margin.ts createOutOfTime).
    */
   outOfTime?: () => boolean;
+  /**
+   * The budgets in the UTC day and month of the send (run-renew.ts): `periods()` the periods now; `take` takes the
+   * count and money of `entries` in the given periods (budgets.ts takeBatchBudget). Checked right before the submit
+   * start: a batch whose day or month moved since its take takes them again in place (sendEntries). Absent: the
+   * periods of the take stand.
+   */
+  budgetNow?: {
+    periods: () => BudgetPeriods;
+    take: (entries: readonly BatchEntry[], periods: BudgetPeriods) => Promise<Grant>;
+  };
 }
 
 /**
@@ -349,11 +360,13 @@ async function sendEntries(
   log: ReturnType<JobDeps['log']['child']>,
   prepared: Batch,
   entries: readonly BatchEntry[],
-  periods: BudgetPeriods,
+  takenIn: BudgetPeriods,
   held: LeftOut,
-  options: Pick<SendOptions, 'onSending' | 'outOfTime'>,
+  options: Pick<SendOptions, 'onSending' | 'outOfTime' | 'budgetNow'>,
 ): Promise<SentBatch> {
   const { batchId } = prepared;
+  /** The periods the batch's budgets are in: those of its take, or of its send when the day turned between. */
+  let periods = takenIn;
   if (entries.length === 0) {
     await deps.ledger.saveBatch({
       ...prepared,
@@ -363,6 +376,11 @@ async function sendEntries(
       updatedAtMs: deps.clock.now(),
     });
     return sentNow({ batchId, status: 'empty', domains: 0, ...held });
+  }
+  // The budgets in the UTC day and month of the send, when they turned since the take (takeInNewPeriods).
+  const now = options.budgetNow?.periods();
+  if (options.budgetNow && now && !samePeriods(now, periods)) {
+    periods = await takeInNewPeriods(deps, prepared, entries, periods, now, options.budgetNow.take);
   }
   // The time margin again, right before the submit start: the run checked it when the batch started, but the ledger
   // work since (the budget take, the holds and peer reads) is not in it, and on a throttled ledger it left the paid
@@ -461,6 +479,49 @@ async function sendEntries(
       .catch(() => notRecorded)
       .then((result) => ({ ...result, ...held })),
   };
+}
+
+/**
+ * The budgets of a batch whose UTC day or month turned since its take (`taken`), taken again in `now` in place,
+ * keeping the prepared batch and its claims: the ledger work between the take and the paid call crossed midnight, and
+ * the batch was bought on the new day on the old day's counters, past the new day's cap when that was used
+ * (thirty-first session's open list; a fix that gave the batch back and queued it again was reverted: it bought
+ * past a count's cut). With room for all of it, the old take goes back and `now` is returned. Without, what the new
+ * take got goes back, then the old take and every claim (giveUpUnsent), and a BudgetPeriodMovedError names the
+ * budget; the caller names the batch held back by it. A failed take gives it up unsent and throws (ledger trouble).
+ */
+async function takeInNewPeriods(
+  deps: JobDeps,
+  prepared: Batch,
+  entries: readonly BatchEntry[],
+  taken: BudgetPeriods,
+  now: BudgetPeriods,
+  take: (entries: readonly BatchEntry[], periods: BudgetPeriods) => Promise<Grant>,
+): Promise<BudgetPeriods> {
+  const turned = taken.day !== now.day ? `UTC day (${now.day})` : `UTC month (${now.month})`;
+  let grant: Grant;
+  try {
+    grant = await take(entries, now);
+  } catch (err) {
+    await giveUpUnsent(deps, prepared, entries, taken, `the budget of the new ${turned} could not be taken`);
+    throw err;
+  }
+  if (grant.items < entries.length) {
+    const limitedBy = grant.limitedBy ?? grant.countCut ?? 'day-count';
+    await giveBackGrant(deps, now, grant);
+    const why = `the ${turned} began before its paid call, and its budget (${limitedBy}) has no room for the batch`;
+    await giveUpUnsent(deps, prepared, entries, taken, why);
+    throw new BudgetPeriodMovedError(`batch ${prepared.batchId} not sent: ${why}`, limitedBy, {
+      batchId: prepared.batchId,
+    });
+  }
+  await giveBack(deps, taken, { count: entries.length, spend: costOf(entries) });
+  deps.log.info('the budgets were taken again in the new period before the paid call', {
+    batchId: prepared.batchId,
+    from: taken.day,
+    to: now.day,
+  });
+  return now;
 }
 
 /** Gives back in the run's room what this account took of `entries` (JobDeps.runClaims.giveBack). */
