@@ -147,8 +147,9 @@ export interface Batch {
   stuckNotifiedAtMs?: number;
   /**
    * When an entry's new act note (close the batch, or renew by hand) last brought the stuck notice forward (check.ts
-   * recordResults), epoch ms: not again within a day, so a detail row that shows on one read and not the next does
-   * not page every other hour (review 2026-12-08, thirty-second session).
+   * recordResults), epoch ms: not again within a day, unless the entry's act-by moment comes before the next daily
+   * stuck line, so a detail row that shows on one read and not the next does not page every other hour (review
+   * 2026-12-08, thirty-second session).
    */
   actToldAtMs?: number;
   /** `lapse-risk`: when the batch may be released (epoch ms); the alert names the entries expiring before it. */

@@ -419,6 +419,17 @@ function holdsClose(mate: BatchEntry, row: TaskDetail | undefined, seenMs: numbe
   return !(row.state === 'success' && hasNote(mate, NOT_IN_ACCOUNT));
 }
 
+/**
+ * Whether a new act note of `entry` waits for the batch's next daily stuck line: an act note brought it forward
+ * within the last day (Batch.actToldAtMs), and the entry's act-by moment does not come before that line. One whose
+ * act-by moment comes first is never held (the review of the once-a-day rule: a batch-mate's note held back
+ * another domain's first "renew it by hand" past its expiry). Epoch ms.
+ */
+function waitsForDailyLine(entry: BatchEntry, batch: Batch, nowMs: number): boolean {
+  if (batch.actToldAtMs === undefined || nowMs - batch.actToldAtMs >= DAY_MS) return false;
+  return actByMsOf(entry.domain, entry.expiryMs, nowMs) >= (batch.stuckNotifiedAtMs ?? 0) + DAY_MS;
+}
+
 /** Whether a note tells a person to act on a rowless entry of a finished task (close the batch, or renew by hand). */
 function isActNote(note: string | undefined): boolean {
   if (note === undefined) return false;
@@ -784,7 +795,7 @@ async function recordResults(
   const entries: BatchEntry[] = [];
   let noted = false;
   let toAct = false;
-  const actToldToday = batch.actToldAtMs !== undefined && deps.clock.now() - batch.actToldAtMs < DAY_MS;
+  const nowMs = deps.clock.now();
   // A note this look contradicts: the failed row runs again (or is gone), the domain was found after all or its row
   // runs (the "not in this account" note sends a person to close the batch: review 2026-12-04).
   const isStale = (entry: BatchEntry): boolean => {
@@ -814,9 +825,10 @@ async function recordResults(
     noted = true;
     // First told to act: a stuck line goes out now, not with the next daily one, which may come after the act-by
     // moment (the third review: the change came a day late); not again as one act note gives way to the other, nor
-    // within a day of the last time (actToldAtMs): a row that showed on one read and not the next brought the act
-    // note back every other hour, each time with an SMS (review 2026-12-08, thirty-second session).
-    if (isActNote(finding) && !isActNote(entry.message) && !actToldToday) toAct = true;
+    // within a day of the last time (waitsForDailyLine): a row that showed on one read and not the next brought the
+    // act note back every other hour, each time with an SMS (review 2026-12-08, thirty-second session). Per batch:
+    // another entry's first act note waits too, for the daily line, which still comes before its act-by moment.
+    if (isActNote(finding) && !isActNote(entry.message) && !waitsForDailyLine(entry, batch, nowMs)) toAct = true;
     return { ...entry, message: finding };
   };
   /** A settled entry drops the note it had while open. */
@@ -942,7 +954,7 @@ async function recordResults(
       ...current,
       entries,
       updatedAtMs: deps.clock.now(),
-      ...(toAct ? { stuckNotifiedAtMs: 0, actToldAtMs: deps.clock.now() } : {}),
+      ...(toAct ? { stuckNotifiedAtMs: 0, actToldAtMs: nowMs } : {}),
     });
   }
 
