@@ -179,7 +179,12 @@ async function liveReport(deps: JobDeps, run: RenewRun): Promise<Report> {
           ...(summary.overBudget ? { overBudget: summary.overBudget } : {}),
           ...(summary.overMonthSpend ? { overMonthSpend: summary.overMonthSpend } : {}),
         },
-        notes: [...describeMoney(plan.money, submitted), ...describeUrgent(plan), ...(full ? [] : watched.notes)],
+        notes: [
+          ...describeMoney(plan.money, submitted),
+          ...describeUrgent(plan),
+          ...(full ? [] : watched.notes),
+          ...(watched.unstored ? [WATCH_UNSTORED_NOTE] : []),
+        ],
       },
     },
     // A digest that did not go out fails the run loudly (JobErrors): its batch lines stay pending for the next check,
@@ -196,6 +201,7 @@ async function liveReport(deps: JobDeps, run: RenewRun): Promise<Report> {
           ]
         : []),
       ...(summary.errors ? [`${summary.errors} batch(es) failed on our side`] : []),
+      ...(watched.unstored ? ['the watch list could not be stored (a ledger write failed)'] : []),
       ...(unrecorded.size
         ? [`${unrecorded.size} batch(es) with an unknown outcome not recorded as such on the ledger`]
         : []),
@@ -203,6 +209,10 @@ async function liveReport(deps: JobDeps, run: RenewRun): Promise<Report> {
     ...(run.stoppedBy ? { stoppedBy: run.stoppedBy } : {}),
   };
 }
+
+/** Told when the watch list could not be stored (watch.ts watchListing `unstored`); the run also fails loudly. */
+const WATCH_UNSTORED_NOTE =
+  'Watch list not stored (a ledger write failed): the renewals due or announced this run are not watched until a run stores the list; one the listing stops showing before then (a RAM policy scoped to a resource group, a listing filter) would not be named before it lapses. Look at the domains above in the console if this repeats.';
 
 /** What to do about a full watch list (its message: watch.ts). */
 const WATCH_FULL_FIX =

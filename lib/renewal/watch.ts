@@ -9,7 +9,9 @@ import type { JobDeps } from './deps';
 import { isReadDifferently, isSameListedExpiry } from './expiry';
 import { readOwnOtherReadings, readPeerClaims } from './peer-claims';
 import type { Plan, Reason } from './plan-types';
+import { retryWithBackoff } from './retry';
 import type { LineMark } from './run-notices';
+import { createNoTimeToRetry } from './time-margin';
 import { lapseWarningOf } from './will-lapse';
 
 /**
@@ -69,14 +71,15 @@ function listedNames(plan: Plan): Set<string> {
  * The watch step of a live renew run: reads the list, looks up (at most MAX_LOOK_UPS, while `outOfTime` allows) the
  * watched renewals the listing no longer shows, stores the new list, and returns the lines to tell: a will-lapse line
  * at the usual thresholds for a domain still held at its expiry, one line for a domain that left the account.
- * Best effort: a failed read of the list or of the claims is logged and tells nothing this run; a failed write is
- * logged, and the lines of what was found are still told.
+ * Best effort: a failed read of the list or of the claims is logged and tells nothing this run (the stored list
+ * stays for the next run); a write is tried three times, and when every try fails `unstored` says so (the caller
+ * tells it and fails the run), and the lines of what was found are still told.
  */
 export async function watchListing(
-  deps: Pick<JobDeps, 'ledger' | 'registrar' | 'log' | 'peerClaims' | 'runClaims'>,
+  deps: Pick<JobDeps, 'ledger' | 'registrar' | 'log' | 'peerClaims' | 'runClaims' | 'sleep' | 'remainingMs'>,
   plan: Plan,
   outOfTime: () => boolean,
-): Promise<{ outcomes: DomainOutcome[]; marks: LineMark[]; notes: string[] }> {
+): Promise<{ outcomes: DomainOutcome[]; marks: LineMark[]; notes: string[]; unstored?: true }> {
   let current: WatchEntry[];
   try {
     current = await deps.ledger.readWatch();
@@ -204,14 +207,24 @@ export async function watchListing(
       `Watch list full: ${whole.length - kept} of ${whole.length} renewals due or announced, those expiring last, are not watched this run; one of them the listing stops showing (a RAM policy scoped to a resource group, a listing filter) would not be named before it lapses. Check that QueryDomainList lists every domain of the account.`,
     );
   }
-  await deps.ledger
-    .changeWatch((rival) => mergeWatch(rival, current, stored, listedNames(plan)))
-    .catch((err) => deps.log.warn('could not store the watch list; the next run tries again', describeError(err)));
+  // Tried again, and told when it fails: logged only, a renewal this run announced that the listing stopped showing
+  // the next day was on no stored list, and lapsed with nobody told (review 2026-12-08, thirty-second session).
+  const unstored = await retryWithBackoff(
+    () => deps.ledger.changeWatch((rival) => mergeWatch(rival, current, stored, listedNames(plan))),
+    { attempts: 3, baseMs: 200, capMs: 2_000, sleep: deps.sleep, stop: createNoTimeToRetry(deps.remainingMs) },
+  ).then(
+    () => false,
+    (err) => {
+      deps.log.error('could not store the watch list; the next run tries again', describeError(err));
+      return true;
+    },
+  );
   const told = lines.filter((l) => !sent.has(l.mark));
   return {
     outcomes: told.map((l) => l.outcome),
     marks: told.map((l) => ({ mark: l.mark, covers: [l.outcome] })),
     notes,
+    ...(unstored ? { unstored: true as const } : {}),
   };
 }
 
