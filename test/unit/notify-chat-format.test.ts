@@ -89,6 +89,18 @@ describe('formats', () => {
   });
 });
 
+describe('DingTalk body size', () => {
+  it('stays within 20 000 bytes as sent, escapes counted (whether the limit is the text or the body is UNCONFIRMED)', () => {
+    // Registrar reasons full of quotes and backslashes: each takes two bytes in the JSON body.
+    const line = `- d.example: reason: ${'"\\'.repeat(30)}`;
+    const text = ['autorenew check run r: 400 failed', '', ...Array.from({ length: 400 }, () => line)].join('\n');
+    const req = buildChatRequest('dingtalk', { ...MESSAGE, text }, { url: 'https://h/robot/send?access_token=a' }, 0);
+    expect(Buffer.byteLength(req.body)).toBeLessThanOrEqual(20_000);
+    // Cut at a line, saying how many were left.
+    expect(JSON.parse(req.body).markdown.text).toMatch(/more line/);
+  });
+});
+
 describe('webhook body', () => {
   it('carries the digest, or only the text when the digest JSON is very large', () => {
     const digest = { job: 'check' as const, runId: 'r', nowMs: 0, outcomes: [] };

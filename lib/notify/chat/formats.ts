@@ -147,6 +147,9 @@ function markdown(message: ChatMessage, maxBytes: number, lineEnd = ''): string 
   return head + cutText(lines, maxBytes - Buffer.byteLength(head));
 }
 
+/** DingTalk's message limit (20 000 bytes), held for the whole request body (buildChatRequest). */
+const DINGTALK_MAX_BODY_BYTES = 20_000;
+
 /** Feishu/Lark's limit for the whole request body. */
 const FEISHU_MAX_BODY_BYTES = 20_000;
 
@@ -184,12 +187,21 @@ export function buildChatRequest(
         url.searchParams.set('timestamp', String(nowMs));
         url.searchParams.set('sign', dingtalkSign(nowMs, secret));
       }
-      const body = {
-        msgtype: 'markdown',
-        // DingTalk joins single newlines: two trailing spaces make each digest line its own line.
-        markdown: { title: title(message), text: markdown(message, TEXT_LIMITS.dingtalk, '  ') },
-      };
-      return { url: url.toString(), headers: JSON_HEADERS, body: JSON.stringify(body) };
+      // DingTalk joins single newlines: two trailing spaces make each digest line its own line.
+      const bodyOf = (budget: number) =>
+        JSON.stringify({
+          msgtype: 'markdown',
+          markdown: { title: title(message), text: markdown(message, budget, '  ') },
+        });
+      // Whether DingTalk's 20 000 bytes are the text's or the body's is UNCONFIRMED: the body is held to it, escapes
+      // counted (a reason full of quotes takes twice its bytes), the stricter reading (thirty-first session's list).
+      let budget = TEXT_LIMITS.dingtalk;
+      let body = bodyOf(budget);
+      while (Buffer.byteLength(body) > DINGTALK_MAX_BODY_BYTES && budget > 1000) {
+        budget = Math.floor(budget * 0.8);
+        body = bodyOf(budget);
+      }
+      return { url: url.toString(), headers: JSON_HEADERS, body };
     }
     case 'feishu': {
       const seconds = Math.floor(nowMs / 1000);
