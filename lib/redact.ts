@@ -31,8 +31,9 @@ const ACCESS_KEY_ID =
  * An AWS session token quoted in a signed request echoed back (`x-amz-security-token:<token>` in a canonical request,
  * `X-Amz-Security-Token=<token>` in a query): SNS's SignatureDoesNotMatch quotes it, and the CLI's SDK credentials
  * are not registered here (review 2026-12-07, thirtieth session: the operator's session token in the CLI's output).
+ * Also quoted, as headers printed as JSON are (`"x-amz-security-token": "<token>"`).
  */
-const SESSION_TOKEN = /(x-amz-security-token\s*[:=]\s*)[^\s&"',;]+/gi;
+const SESSION_TOKEN = /(x-amz-security-token["']?\s*[:=]\s*["']?)[^\s&"',;]+/gi;
 
 /** Replace every registered secret, and anything shaped like an AccessKeyId or a quoted session token, with `***`. */
 export function redact(text: string): string {

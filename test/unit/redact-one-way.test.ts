@@ -26,6 +26,24 @@ function message(text: string): RenderedMessage {
 describe('one way to scrub secrets: every exit passes the one redactor', () => {
   beforeAll(() => registerSecret(REGISTERED));
 
+  test.each([
+    [
+      'a canonical request',
+      'x-amz-security-token:IQoJb3JpZ2luX2VjEXAMPLE\nhost:sns',
+      'x-amz-security-token:***\nhost:sns',
+    ],
+    ['a query', 'X-Amz-Security-Token=IQoJb3JpZ2luX2VjEXAMPLE&X-Amz-Date=1', 'X-Amz-Security-Token=***&X-Amz-Date=1'],
+    // Headers printed as JSON (an SDK's request dump): the quoted form (thirty-first session's list).
+    [
+      'JSON',
+      '{"x-amz-security-token": "IQoJb3JpZ2luX2VjEXAMPLE", "host": "sns"}',
+      '{"x-amz-security-token": "***", "host": "sns"}',
+    ],
+    ['single quotes', "{'X-Amz-Security-Token': 'IQoJb3JpZ2luX2VjEXAMPLE'}", "{'X-Amz-Security-Token': '***'}"],
+  ])('masks a session token quoted in %s', (_form, text, masked) => {
+    expect(redact(text)).toBe(masked);
+  });
+
   test('the redactor masks registered values and AccessKeyId shapes of both clouds', () => {
     expect(redact(`a ${SHAPED} b ${AWS_SHAPED} c ${REGISTERED}`)).toBe('a *** b *** c ***');
     // URL-encoded after "=" (a string-to-sign echoed by a registrar, once or twice encoded): "D" and "L" are both
