@@ -116,17 +116,10 @@ export class LedgerConflictError extends LedgerError {}
 export class TimeLimitError extends AutorenewError {}
 
 /**
- * The UTC day (or month) turned between a batch's budget take and its paid call, and the new period's budget has no
- * room for the whole batch: it was given back unsent, held back by `limitedBy` (submit-batch.ts, the budgets taken
- * again in place).
+ * The UTC day (or month) turned between a batch's budget take and its paid call: the batch was given back unsent, and
+ * the run stops buying as at a time stop (submit-batch.ts sendEntries, run-renew.ts).
  */
-export class BudgetPeriodMovedError extends AutorenewError {
-  readonly limitedBy: 'day-count' | 'global-count' | 'day-spend' | 'month-spend';
-  constructor(message: string, limitedBy: BudgetPeriodMovedError['limitedBy'], context: ErrorContext = {}) {
-    super(message, context);
-    this.limitedBy = limitedBy;
-  }
-}
+export class BudgetPeriodMovedError extends AutorenewError {}
 
 /** A deployed stage could not be read from AWS (CloudFormation, or a resource its outputs name). CLI exit code 2. */
 export class DeploymentReadError extends AutorenewError {}

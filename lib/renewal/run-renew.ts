@@ -78,7 +78,7 @@ export interface HeldBack {
    * side; `stopped`: an authorisation refusal stopped the run (its alert says what to fix); `peer-run`: another
    * account claimed it in a run overlapping this one (submit-batch.ts dropClaimedByPeers).
    */
-  limitedBy: NonNullable<Grant['limitedBy']> | 'time' | 'refused' | 'not-sent' | 'stopped' | 'peer-run';
+  limitedBy: NonNullable<Grant['limitedBy']> | 'time' | 'day-turned' | 'refused' | 'not-sent' | 'stopped' | 'peer-run';
   /** What the registrar or the ledger said (`refused`, `not-sent`). */
   detail?: string;
   /** Taken in the run's room and given back unsent (RunClaims.giveBack): another account of the run may buy it. */
@@ -461,16 +461,8 @@ export async function runRenew(
       // A count that cut this batch stops the run after it: nothing to start for the next.
       const sendOptions: SendOptions = {
         outOfTime: () => deps.remainingMs !== undefined && deps.remainingMs() < margin,
-        // The UTC day or month may turn before the paid call: the batch's budgets are then taken again in the new
-        // periods, for what it sends (submit-batch.ts takeInNewPeriods).
-        budgetNow: {
-          periods: periodsNow,
-          take: (entries, at) => {
-            const sent = new Set(entries.map((e) => claimKey(e.domain, e.expiryMs)));
-            const items = trimmed.items.filter((d) => sent.has(claimKey(d.domain.domainName, d.domain.expiresAtMs)));
-            return takeBatchBudget(deps, policy, at, { ...trimmed, items }, global);
-          },
-        },
+        // The UTC day or month may turn before the paid call: the batch then goes back unsent and the run stops.
+        periodsNow,
         ...(started?.reads ? { reads: started.reads } : {}),
         ...(granted < planned.items.length && countLimited ? {} : { onSending: () => startNextEarly(index) }),
       };
@@ -480,67 +472,37 @@ export async function runRenew(
           ? await sendPrepared(deps, policy, runId, w.prepared, trimmed.items.map(toEntry), periods, sendOptions)
           : await submitBatch(deps, policy, runId, trimmed, periods, sendOptions);
       } catch (err) {
-        if (err instanceof TimeLimitError) {
-          // Given back unsent at its paid call for time: named a time stop (not a failure), as are the batches after
-          // it; what it had left to another account's overlapping run is named `peer-run` and counted as a conflict,
-          // as every other end of a batch does (that run may have stopped too: the round-7 review).
+        if (err instanceof TimeLimitError || err instanceof BudgetPeriodMovedError) {
+          // Given back unsent at its paid call, for time or because the UTC day turned since its budgets were taken:
+          // named a stop (not a failure), as are the batches after it; what it had left to another account's
+          // overlapping run is named `peer-run` and counted as a conflict, as every other end of a batch does (that
+          // run may have stopped too: the round-7 review).
+          const stop = err instanceof TimeLimitError ? 'time' : 'day-turned';
           const leftOut = leftOutBefore(err);
           const peers = new Set(leftOut.claimedByPeer ?? []);
           const notHere = new Set([...(leftOut.heldAfterPlan ?? []), ...(leftOut.takenInRun ?? []), ...peers]);
           for (const decision of trimmed.items) {
             const name = decision.domain.domainName;
             if (peers.has(name)) heldBack.push({ decision, limitedBy: 'peer-run' });
-            else if (!notHere.has(name)) heldBack.push({ decision, limitedBy: 'time' });
+            else if (!notHere.has(name)) heldBack.push({ decision, limitedBy: stop });
           }
           summary.conflicts += (leftOut.takenInRun?.length ?? 0) + peers.size;
           const later = granted === planned.items.length || !countLimited;
-          summary.batchesLeftForTime = later ? work.length - index : 1;
-          log.warn('stopping at the time limit before a paid call; the batch goes to the next run', {
-            batchesLeft: summary.batchesLeftForTime,
-            marginMs: margin,
-          });
+          if (stop === 'time') summary.batchesLeftForTime = later ? work.length - index : 1;
+          log.warn(
+            stop === 'time'
+              ? 'stopping at the time limit before a paid call; the batch goes to the next run'
+              : 'the UTC day turned between a budget take and its paid call: stopping; the batch goes to the next run',
+            { batchesLeft: later ? work.length - index : 1, marginMs: margin },
+          );
           // Named once: a count that cut this batch has named and released the later ones already.
           if (later) {
             for (const left of work.slice(index + 1)) {
-              for (const decision of left.planned.items) heldBack.push({ decision, limitedBy: 'time' });
+              for (const decision of left.planned.items) heldBack.push({ decision, limitedBy: stop });
             }
-            await releaseFrom(index + 1, 'the run stopped before its time limit; the next run buys it');
+            await releaseFrom(index + 1, 'the run stopped before buying it; the next run buys it');
           }
           break;
-        }
-        if (err instanceof BudgetPeriodMovedError) {
-          // Given back unsent: the new UTC day's (or month's) budget had no room for it. Named by that budget, as a
-          // cut at a batch start is; what it left to another account is `peer-run`. A count stops the run here, as
-          // a count's cut at a batch start does (the later batches named by it and released): going on, a later
-          // batch could buy a later expiry with the room this one did not fit in. Money goes on to the next batch
-          // (a cheaper one may fit), which takes the new period's budgets at its start.
-          const leftOut = leftOutBefore(err);
-          const peers = new Set(leftOut.claimedByPeer ?? []);
-          const notHere = new Set([...(leftOut.heldAfterPlan ?? []), ...(leftOut.takenInRun ?? []), ...peers]);
-          for (const decision of trimmed.items) {
-            const name = decision.domain.domainName;
-            if (peers.has(name)) heldBack.push({ decision, limitedBy: 'peer-run' });
-            else if (!notHere.has(name)) {
-              heldBack.push({ decision, limitedBy: err.limitedBy });
-              if (err.limitedBy === 'month-spend') summary.overMonthSpend += 1;
-              else summary.overBudget += 1;
-            }
-          }
-          summary.conflicts += (leftOut.takenInRun?.length ?? 0) + peers.size;
-          log.warn('a new UTC period began before a paid call and its budget has no room: the batch was not sent', {
-            limitedBy: err.limitedBy,
-            domains: trimmed.items.length,
-          });
-          if (granted < planned.items.length && countLimited) break; // named and released at the cut already
-          if (err.limitedBy === 'day-count' || err.limitedBy === 'global-count') {
-            for (const left of work.slice(index + 1)) {
-              for (const decision of left.planned.items) heldBack.push({ decision, limitedBy: err.limitedBy });
-              summary.overBudget += left.planned.items.length;
-            }
-            await releaseFrom(index + 1, 'held back by a budget; a later run buys it');
-            break;
-          }
-          continue;
         }
         batch = { settled: Promise.resolve(failedBatch(err, trimmed.items.length)) };
       }

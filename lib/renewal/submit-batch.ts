@@ -17,7 +17,7 @@ import { describeError } from '../log';
 import type { Policy } from '../policy/schema';
 import type { SubmitResult } from '../registrar/port';
 import { readActiveHolds } from './active-holds';
-import { type BudgetPeriods, budgetTakenOf, costOf, type Grant, giveBack, giveBackGrant, samePeriods } from './budgets';
+import { type BudgetPeriods, budgetTakenOf, costOf, giveBack, samePeriods } from './budgets';
 import { applyToClaims, isLive, NOT_SUBMITTED_CODE, transitions } from './claims';
 import type { JobDeps } from './deps';
 import { isPeerInFlight, readPeerClaims } from './peer-claims';
@@ -269,15 +269,11 @@ export interface SendOptions {
    */
   outOfTime?: () => boolean;
   /**
-   * The budgets in the UTC day and month of the send (run-renew.ts): `periods()` the periods now; `take` takes the
-   * count and money of `entries` in the given periods (budgets.ts takeBatchBudget). Checked right before the submit
-   * start: a batch whose day or month moved since its take takes them again in place (sendEntries). Absent: the
-   * periods of the take stand.
+   * The budget periods of a send now (run-renew.ts: the UTC day and month): checked right before the submit start,
+   * after the time margin. A batch whose day or month turned since its take is given back unsent
+   * (BudgetPeriodMovedError). Absent: not checked.
    */
-  budgetNow?: {
-    periods: () => BudgetPeriods;
-    take: (entries: readonly BatchEntry[], periods: BudgetPeriods) => Promise<Grant>;
-  };
+  periodsNow?: () => BudgetPeriods;
 }
 
 /**
@@ -362,11 +358,10 @@ async function sendEntries(
   entries: readonly BatchEntry[],
   takenIn: BudgetPeriods,
   held: LeftOut,
-  options: Pick<SendOptions, 'onSending' | 'outOfTime' | 'budgetNow'>,
+  options: Pick<SendOptions, 'onSending' | 'outOfTime' | 'periodsNow'>,
 ): Promise<SentBatch> {
   const { batchId } = prepared;
-  /** The periods the batch's budgets are in: those of its take, or of its send when the day turned between. */
-  let periods = takenIn;
+  const periods = takenIn;
   if (entries.length === 0) {
     await deps.ledger.saveBatch({
       ...prepared,
@@ -377,11 +372,6 @@ async function sendEntries(
     });
     return sentNow({ batchId, status: 'empty', domains: 0, ...held });
   }
-  // The budgets in the UTC day and month of the send, when they turned since the take (takeInNewPeriods).
-  const now = options.budgetNow?.periods();
-  if (options.budgetNow && now && !samePeriods(now, periods)) {
-    periods = await takeInNewPeriods(deps, prepared, entries, periods, now, options.budgetNow.take);
-  }
   // The time margin again, right before the submit start: the run checked it when the batch started, but the ledger
   // work since (the budget take, the holds and peer reads) is not in it, and on a throttled ledger it left the paid
   // call seconds before the deadline, the TaskNo write killed with the function (review 2026-12-07, thirtieth session).
@@ -390,6 +380,20 @@ async function sendEntries(
     throw new TimeLimitError(`batch ${batchId} not sent: the run reached its time limit before the paid call`, {
       batchId,
     });
+  }
+  // The UTC day (or month) turned since the batch's budgets were taken: sent now, it would be bought on the new day on
+  // the old day's counters, past the new day's caps when those are used (the thirty-first session's open list). Given
+  // back unsent, and the run stops buying (run-renew.ts): a re-run takes the new day's budgets. Taken again in place,
+  // the budgets of a batch that then fitted only in part bought later expiries with the room of sooner ones, and
+  // counted the month and the run's global share twice (the review of that fix, thirty-second session).
+  const now = options.periodsNow?.();
+  if (now && !samePeriods(now, periods)) {
+    const turned = now.day !== periods.day ? `the UTC day turned (${now.day})` : `the UTC month turned (${now.month})`;
+    await giveUpUnsent(deps, prepared, entries, periods, `${turned} after its budgets were taken`);
+    throw new BudgetPeriodMovedError(
+      `batch ${batchId} not sent: ${turned} between its budget take and its paid call; the run stopped buying`,
+      { batchId },
+    );
   }
   // Durable before the paid call: from here on the reconciler assumes the request may have reached the registrar.
   let batch: Batch;
@@ -479,49 +483,6 @@ async function sendEntries(
       .catch(() => notRecorded)
       .then((result) => ({ ...result, ...held })),
   };
-}
-
-/**
- * The budgets of a batch whose UTC day or month turned since its take (`taken`), taken again in `now` in place,
- * keeping the prepared batch and its claims: the ledger work between the take and the paid call crossed midnight, and
- * the batch was bought on the new day on the old day's counters, past the new day's cap when that was used
- * (thirty-first session's open list; a fix that gave the batch back and queued it again was reverted: it bought
- * past a count's cut). With room for all of it, the old take goes back and `now` is returned. Without, what the new
- * take got goes back, then the old take and every claim (giveUpUnsent), and a BudgetPeriodMovedError names the
- * budget; the caller names the batch held back by it. A failed take gives it up unsent and throws (ledger trouble).
- */
-async function takeInNewPeriods(
-  deps: JobDeps,
-  prepared: Batch,
-  entries: readonly BatchEntry[],
-  taken: BudgetPeriods,
-  now: BudgetPeriods,
-  take: (entries: readonly BatchEntry[], periods: BudgetPeriods) => Promise<Grant>,
-): Promise<BudgetPeriods> {
-  const turned = taken.day !== now.day ? `UTC day (${now.day})` : `UTC month (${now.month})`;
-  let grant: Grant;
-  try {
-    grant = await take(entries, now);
-  } catch (err) {
-    await giveUpUnsent(deps, prepared, entries, taken, `the budget of the new ${turned} could not be taken`);
-    throw err;
-  }
-  if (grant.items < entries.length) {
-    const limitedBy = grant.limitedBy ?? grant.countCut ?? 'day-count';
-    await giveBackGrant(deps, now, grant);
-    const why = `the ${turned} began before its paid call, and its budget (${limitedBy}) has no room for the batch`;
-    await giveUpUnsent(deps, prepared, entries, taken, why);
-    throw new BudgetPeriodMovedError(`batch ${prepared.batchId} not sent: ${why}`, limitedBy, {
-      batchId: prepared.batchId,
-    });
-  }
-  await giveBack(deps, taken, { count: entries.length, spend: costOf(entries) });
-  deps.log.info('the budgets were taken again in the new period before the paid call', {
-    batchId: prepared.batchId,
-    from: taken.day,
-    to: now.day,
-  });
-  return now;
 }
 
 /** Gives back in the run's room what this account took of `entries` (JobDeps.runClaims.giveBack). */

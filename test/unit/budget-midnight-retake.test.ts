@@ -1,3 +1,4 @@
+import { executeRenew } from '../../lib/jobs';
 import { toBudgetKey } from '../../lib/ledger/items';
 import { DOMAIN_BUDGET, spendBudgetName } from '../../lib/renewal/budgets';
 import { type Given, given } from '../helpers/builder';
@@ -5,11 +6,12 @@ import { type Given, given } from '../helpers/builder';
 /**
  * Thirty-first session's open list (M4). A batch takes its budgets in the UTC day of its take, right before it is
  * claimed and sent; the ledger work between the take and the paid call (the holds and the other accounts' claims
- * read, the submit start) can cross UTC midnight, and the batch was then bought on the new day on the old day's
- * counters: with the new day's cap already used (a CLI run, a late delivery), one UTC day bought a batch past its
- * cap. Now a batch whose UTC day or month moved before its submit start takes the new periods' budgets in place,
- * keeping its prepared batch and claims, and gives the old ones back; when the new day has no room for all of it,
- * it is given back unsent and named held back by that budget, and the run goes on as a budget cut does.
+ * read, the claims) can cross UTC midnight, and the batch was then bought on the new day on the old day's counters:
+ * with the new day's caps already used (a CLI run, a late delivery), one UTC day bought a batch past its caps. Now a
+ * batch whose UTC day or month turned before its submit start is given back unsent (budgets, claims) and the run
+ * stops buying, every batch left named; a re-run takes the new day's budgets. (Taking the budgets again in place, the
+ * first fix of this session, bought later expiries with the room of sooner ones and counted the month and the run's
+ * global share twice: its review.)
  */
 const DAY1 = '2026-11-29';
 const DAY2 = '2026-11-30';
@@ -19,7 +21,7 @@ function used(t: Given, name: string, day: string): number {
   return typeof value === 'number' ? value : 0;
 }
 
-/** The clock crosses UTC midnight right after the batch's budget take (during the reads before its paid call). */
+/** The clock crosses UTC midnight right after the first budget take (during the reads before its paid call). */
 function crossMidnightAfterTake(t: Given): void {
   let took = false;
   let crossed = false;
@@ -32,43 +34,35 @@ function crossMidnightAfterTake(t: Given): void {
   };
 }
 
-describe('a batch whose budget was taken before UTC midnight and sent after it', () => {
-  test("counts on the new day: the old day's take is given back", async () => {
-    const t = await given({
-      domains: ['a.com+5d'],
-      now: '2026-11-29T23:59:59Z',
-      policy: { limits: { maxDomainsPerRun: 1 } },
-    });
-    crossMidnightAfterTake(t);
-    await t.renew();
-    expect(t.registrar.submissions().map((s) => s.domainName)).toEqual(['a.com']);
-    expect([used(t, DOMAIN_BUDGET, DAY1), used(t, DOMAIN_BUDGET, DAY2)]).toEqual([0, 1]);
-  });
+const named = (run: Pick<Awaited<ReturnType<Given['renew']>>, 'heldBack'>) =>
+  run.heldBack.map((h) => `${h.decision.domain.domainName}:${h.limitedBy}`);
 
-  test("is not bought past the new day's count: given back unsent and named", async () => {
+describe('a batch whose budget was taken before UTC midnight and that reaches its paid call after it', () => {
+  test("is not bought on the old day's counters past the new day's count: nothing is sent, every batch named", async () => {
     const t = await given({
-      domains: ['a.com+5d', 'b.com+6d'],
+      domains: ['a.com+5d', 'b.com+6d', 'c.com+20d'],
       now: '2026-11-29T23:59:59Z',
-      policy: { limits: { maxDomainsPerRun: 2, maxBatchSize: 1 } },
+      policy: { limits: { maxDomainsPerRun: 3, maxBatchSize: 2 } },
     });
-    // The new day's two domains are bought already (a CLI run after midnight, or a late delivery).
-    await t.ledger.takeBudget({ name: DOMAIN_BUDGET, period: DAY2, amount: 2, cap: 2, nowMs: t.clock.now() });
+    // The new day has room for one domain only (a CLI run after midnight, or a late delivery, bought two).
+    await t.ledger.takeBudget({ name: DOMAIN_BUDGET, period: DAY2, amount: 2, cap: 3, nowMs: t.clock.now() });
     crossMidnightAfterTake(t);
-    const run = await t.renew();
+    const run = await executeRenew(t.deps(), { policy: t.policy, dryRun: false, runId: 'r1' });
     expect(t.registrar.submissions()).toEqual([]);
-    expect(run.heldBack.map((h) => `${h.decision.domain.domainName}:${h.limitedBy}`)).toEqual([
-      'a.com:day-count',
-      'b.com:day-count',
-    ]);
+    expect(named(run)).toEqual(['a.com:day-turned', 'b.com:day-turned', 'c.com:day-turned']);
+    // Both days' counters as before the run: the old take went back, nothing was taken on the new day.
     expect([used(t, DOMAIN_BUDGET, DAY1), used(t, DOMAIN_BUDGET, DAY2)]).toEqual([0, 2]);
-    // Its claims were given back: the next day's run buys them.
-    t.advance('1d');
+    // The digest says why and what to do.
+    expect(t.notifier.sent.at(-1)?.email).toMatch(/UTC day turned .*run renew again now/);
+    // A re-run buys on the new day's budget, soonest first.
     t.ledger.faults.before = undefined;
-    await t.renew();
-    expect(t.registrar.submissions().map((s) => s.domainName)).toEqual(['a.com', 'b.com']);
+    const again = await t.renew();
+    expect(t.registrar.submissions().map((s) => s.domainName)).toEqual(['a.com']);
+    expect(named(again)).toEqual(['b.com:day-count', 'c.com:day-count']);
+    expect(used(t, DOMAIN_BUDGET, DAY2)).toBe(3);
   });
 
-  test("is not bought past the new day's spending cap", async () => {
+  test("is not bought past the new day's spending cap either", async () => {
     const t = await given({
       domains: ['a.com+5d'],
       now: '2026-11-29T23:59:59Z',
@@ -79,26 +73,22 @@ describe('a batch whose budget was taken before UTC midnight and sent after it',
     crossMidnightAfterTake(t);
     const run = await t.renew();
     expect(t.registrar.submissions()).toEqual([]);
-    expect(run.heldBack.map((h) => `${h.decision.domain.domainName}:${h.limitedBy}`)).toEqual(['a.com:day-spend']);
+    expect(named(run)).toEqual(['a.com:day-turned']);
     expect([used(t, spendBudgetName('CNY'), DAY1), used(t, spendBudgetName('CNY'), DAY2)]).toEqual([0, 5_000]);
   });
 
-  test('a count with room for part of it stops the run: no later expiry is bought with that room', async () => {
+  test('a batch whose budget was taken after midnight is bought as usual (the next batch of a run that crossed it)', async () => {
     const t = await given({
-      domains: ['a.com+5d', 'b.com+6d', 'c.com+20d'],
+      domains: ['a.com+5d', 'b.com+6d'],
       now: '2026-11-29T23:59:59Z',
-      policy: { limits: { maxDomainsPerRun: 3, maxBatchSize: 2 } },
+      policy: { limits: { maxBatchSize: 1 } },
     });
-    // The new day has room for one domain: not for the first batch (a.com, b.com) whole.
-    await t.ledger.takeBudget({ name: DOMAIN_BUDGET, period: DAY2, amount: 2, cap: 3, nowMs: t.clock.now() });
-    crossMidnightAfterTake(t);
-    const run = await t.renew();
-    expect(t.registrar.submissions()).toEqual([]);
-    expect(run.heldBack.map((h) => `${h.decision.domain.domainName}:${h.limitedBy}`)).toEqual([
-      'a.com:day-count',
-      'b.com:day-count',
-      'c.com:day-count',
-    ]);
-    expect([used(t, DOMAIN_BUDGET, DAY1), used(t, DOMAIN_BUDGET, DAY2)]).toEqual([0, 2]);
+    t.registrar.faults.before = (op) => {
+      // The first batch's paid call is answered after midnight: the second batch takes the new day's budget.
+      if (op === 'submitRenewBatch' && t.registrar.submissions().length === 0) t.advance('2s');
+    };
+    await t.renew();
+    expect(t.registrar.submissions().map((s) => s.domainName)).toEqual(['a.com', 'b.com']);
+    expect([used(t, DOMAIN_BUDGET, DAY1), used(t, DOMAIN_BUDGET, DAY2)]).toEqual([1, 1]);
   });
 });
