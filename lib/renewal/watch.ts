@@ -71,23 +71,33 @@ function listedNames(plan: Plan): Set<string> {
  * The watch step of a live renew run: reads the list, looks up (at most MAX_LOOK_UPS, while `outOfTime` allows) the
  * watched renewals the listing no longer shows, stores the new list, and returns the lines to tell: a will-lapse line
  * at the usual thresholds for a domain still held at its expiry, one line for a domain that left the account.
- * Best effort: a failed read of the list or of the claims is logged and tells nothing this run (the stored list
- * stays for the next run); a write is tried three times, and when every try fails `unstored` says so (the caller
- * tells it and fails the run), and the lines of what was found are still told.
+ * Best effort: the list's read and write are each tried three times. A list that cannot be read is stored all the
+ * same, this run's renewals merged into what is stored then (mergeWatch keeps every entry it did not read), and
+ * nothing is looked up this run; so are claims that cannot be read: returned early, a renewal the run announced was
+ * on no list, and lapsed unnamed once the listing stopped showing it (the review of the write's retry, thirty-second
+ * session). When every write fails, `unstored` says so (the caller tells it and fails the run), and the lines of what
+ * was found are still told.
  */
 export async function watchListing(
   deps: Pick<JobDeps, 'ledger' | 'registrar' | 'log' | 'peerClaims' | 'runClaims' | 'sleep' | 'remainingMs'>,
   plan: Plan,
   outOfTime: () => boolean,
 ): Promise<{ outcomes: DomainOutcome[]; marks: LineMark[]; notes: string[]; unstored?: true }> {
+  const tries = {
+    attempts: 3,
+    baseMs: 200,
+    capMs: 2_000,
+    sleep: deps.sleep,
+    stop: createNoTimeToRetry(deps.remainingMs),
+  };
   let current: WatchEntry[];
   try {
-    current = await deps.ledger.readWatch();
+    current = await retryWithBackoff(() => deps.ledger.readWatch(), tries);
   } catch (err) {
     deps.log.warn('could not read the watch list; renewals the listing stopped showing are not looked up this run', {
       ...describeError(err),
     });
-    return { outcomes: [], marks: [], notes: [] };
+    current = [];
   }
   const { next, missing } = nextWatch(current, plan);
   const drop = new Set<string>();
@@ -98,7 +108,8 @@ export async function watchListing(
   // Alibaba account): one in flight there is not told "renew it by hand" (review 2026-12-07). Unread, nothing is
   // looked up or told this run: the next run reads again.
   const keys = missing.map((e) => ({ domain: e.domain, expiryMs: e.expiryMs }));
-  let claimed: Map<string, Claim['status']>;
+  let claimed = new Map<string, Claim['status']>();
+  let claimsRead = true;
   try {
     // The account's own claims under other readings of the expiry too: a renewal in flight at the exact expiry,
     // watched under the day-cut reading a later listing showed, was told "renew it by hand" (review 2026-12-07,
@@ -120,13 +131,13 @@ export async function watchListing(
     deps.log.warn('could not read the claims of renewals the listing stopped showing; none is looked up this run', {
       ...describeError(err),
     });
-    return { outcomes: [], marks: [], notes: [] };
+    claimsRead = false;
   }
   for (const e of missing) if (claimed.get(e.domain) === 'RENEWED') drop.add(e.domain);
   // The longest unlooked first, then the soonest expiry: a still-held one stays on the list, and with more than
   // MAX_LOOK_UPS missing the same ones took every look-up, every run, and the rest were never named (review
   // 2026-12-07). One not looked up this run is named all the same, at the thresholds.
-  const toLookUp = missing
+  const toLookUp = (claimsRead ? missing : [])
     .filter((e) => {
       const status = claimed.get(e.domain);
       return status === undefined || status === 'FAILED';
@@ -211,7 +222,7 @@ export async function watchListing(
   // the next day was on no stored list, and lapsed with nobody told (review 2026-12-08, thirty-second session).
   const unstored = await retryWithBackoff(
     () => deps.ledger.changeWatch((rival) => mergeWatch(rival, current, stored, listedNames(plan))),
-    { attempts: 3, baseMs: 200, capMs: 2_000, sleep: deps.sleep, stop: createNoTimeToRetry(deps.remainingMs) },
+    tries,
   ).then(
     () => false,
     (err) => {
