@@ -321,13 +321,13 @@ export const MAX_BATCH_LISTS_BYTES = 360_000;
 const SHORT_MESSAGE_CHARS = 60;
 
 /**
- * The most bytes one domain can take in its batch's lists, without a message: its entry with every field set (225
- * bytes besides the name, lastBuyMs and priceAssumed included), a moved expiry (39) and a repaired name (3), with room
- * to spare.
+ * The most bytes one domain can take in its batch's lists, without a message: its entry with every field set (250
+ * bytes besides the name, lastBuyMs, priceAssumed and actTold included), a moved expiry (39) and a repaired name (3),
+ * with a little room.
  * @param domain the domain name as listed
  */
 export function batchEntryCostBytes(domain: string): number {
-  return 3 * Buffer.byteLength(domain) + 290;
+  return 3 * Buffer.byteLength(domain) + 300;
 }
 
 function jsonBytes(value: unknown): number {
@@ -524,6 +524,7 @@ function fromEntry(entry: unknown, item: Item): BatchEntry {
     ...optNum(e, 'lastBuyMs'),
     ...optStr(e, 'message'),
     ...(e.announced === true ? { announced: true as const } : {}),
+    ...(e.actTold === true ? { actTold: true as const } : {}),
   };
 }
 

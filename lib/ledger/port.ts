@@ -88,6 +88,12 @@ export interface BatchEntry extends ClaimKey {
    * still run): the close's whole-result notice leaves it out, so the same failure is not told twice.
    */
   announced?: true;
+  /**
+   * This entry's act note (close the batch, or renew it by hand) has brought the stuck notice forward once (check.ts
+   * recordResults): a later one waits for the daily stuck line while Batch.actToldAtMs is within the day, also near
+   * its act-by moment (the review of the once-a-day rule: a row that flapped in the last day paged every other hour).
+   */
+  actTold?: true;
 }
 
 /**

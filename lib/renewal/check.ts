@@ -421,13 +421,17 @@ function holdsClose(mate: BatchEntry, row: TaskDetail | undefined, seenMs: numbe
 
 /**
  * Whether a new act note of `entry` waits for the batch's next daily stuck line: an act note brought it forward
- * within the last day (Batch.actToldAtMs), and the entry's act-by moment does not come before that line. One whose
- * act-by moment comes first is never held (the review of the once-a-day rule: a batch-mate's note held back
- * another domain's first "renew it by hand" past its expiry). Epoch ms.
+ * within the last day (Batch.actToldAtMs), and this entry's was told that way before (BatchEntry.actTold) or its
+ * act-by moment does not come before that line. An entry's first act note whose act-by moment comes first is never
+ * held (the review of the once-a-day rule: a batch-mate's note held back another domain's first "renew it by hand"
+ * past its expiry); its later ones are (the review of that: a row that flapped in the last day paged every other
+ * hour). Epoch ms.
  */
 function waitsForDailyLine(entry: BatchEntry, batch: Batch, nowMs: number): boolean {
   if (batch.actToldAtMs === undefined || nowMs - batch.actToldAtMs >= DAY_MS) return false;
-  return actByMsOf(entry.domain, entry.expiryMs, nowMs) >= (batch.stuckNotifiedAtMs ?? 0) + DAY_MS;
+  return (
+    entry.actTold === true || actByMsOf(entry.domain, entry.expiryMs, nowMs) >= (batch.stuckNotifiedAtMs ?? 0) + DAY_MS
+  );
 }
 
 /** Whether a note tells a person to act on a rowless entry of a finished task (close the batch, or renew by hand). */
@@ -828,7 +832,10 @@ async function recordResults(
     // within a day of the last time (waitsForDailyLine): a row that showed on one read and not the next brought the
     // act note back every other hour, each time with an SMS (review 2026-12-08, thirty-second session). Per batch:
     // another entry's first act note waits too, for the daily line, which still comes before its act-by moment.
-    if (isActNote(finding) && !isActNote(entry.message) && !waitsForDailyLine(entry, batch, nowMs)) toAct = true;
+    if (isActNote(finding) && !isActNote(entry.message) && !waitsForDailyLine(entry, batch, nowMs)) {
+      toAct = true;
+      return { ...entry, message: finding, actTold: true };
+    }
     return { ...entry, message: finding };
   };
   /** A settled entry drops the note it had while open. */
