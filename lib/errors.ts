@@ -155,5 +155,6 @@ nameErrorClasses({
   JobFailedError,
   LedgerConflictError,
   TimeLimitError,
+  BudgetPeriodMovedError,
   DeploymentReadError,
 });

@@ -86,7 +86,7 @@ const HELD_BACK_REASONS: Record<Exclude<HeldBack['limitedBy'], 'refused' | 'not-
     'another account of this deployment claimed it (the same domain and expiry) in a run overlapping this one, and that run buys it; if both runs left it to the other, the next daily run buys it',
   time: "the run reached its time limit before buying it; the next run buys it (if this repeats, the run has more to do than its timeout allows: see the function's duration in its logs)",
   'day-turned':
-    "the UTC day turned between its budget take and its paid call, and the run stopped buying rather than count it on the day before; the next run buys it (run renew again now to buy it on the new day's budgets)",
+    "the UTC day turned (or was about to) between its budget take and its paid call, and the run stopped buying rather than count it on the day before; the next run buys it (run renew again once the UTC day has turned, to buy it on the new day's budgets)",
 };
 
 /**

@@ -175,7 +175,8 @@ export async function runRenew(
   // The day and month of each batch's budgets are those of its send, not of the plan: a run planned before UTC
   // midnight that sent after it took the old day's counters, and a run right after midnight the new day's, so one
   // UTC day saw twice its caps (review 2026-12-04). A run crossing midnight takes from both days, each within its cap.
-  const periodsNow = () => budgetPeriods(policy, deps.clock.now(), global ? { global } : {});
+  const periodsAt = (ms: number) => budgetPeriods(policy, ms, global ? { global } : {});
+  const periodsNow = () => periodsAt(deps.clock.now());
   let global: GlobalShare | undefined;
   try {
     global = options.global
@@ -461,8 +462,8 @@ export async function runRenew(
       // A count that cut this batch stops the run after it: nothing to start for the next.
       const sendOptions: SendOptions = {
         outOfTime: () => deps.remainingMs !== undefined && deps.remainingMs() < margin,
-        // The UTC day or month may turn before the paid call: the batch then goes back unsent and the run stops.
-        periodsNow,
+        // The UTC day or month may turn before the paid call lands: the batch then goes back unsent and the run stops.
+        periodsAt,
         ...(started?.reads ? { reads: started.reads } : {}),
         ...(granted < planned.items.length && countLimited ? {} : { onSending: () => startNextEarly(index) }),
       };

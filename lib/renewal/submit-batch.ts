@@ -24,7 +24,7 @@ import { isPeerInFlight, readPeerClaims } from './peer-claims';
 import { claimKey, type PlannedBatch } from './plan-types';
 import { retryWithBackoff } from './retry';
 import { boundText } from './text';
-import { createNoTimeToRetry, createOutOfTime } from './time-margin';
+import { createNoTimeToRetry, createOutOfTime, paidCallHorizonMs } from './time-margin';
 
 /** Per-batch result of a renew run. */
 export interface BatchResult {
@@ -269,11 +269,11 @@ export interface SendOptions {
    */
   outOfTime?: () => boolean;
   /**
-   * The budget periods of a send now (run-renew.ts: the UTC day and month): checked right before the submit start,
-   * after the time margin. A batch whose day or month turned since its take is given back unsent
-   * (BudgetPeriodMovedError). Absent: not checked.
+   * The budget periods of a send at a time, epoch ms (run-renew.ts: the UTC day and month): checked right before the
+   * submit start, after the time margin, for now and for when the paid call may land at the latest. A batch whose day
+   * or month turns in between is given back unsent (BudgetPeriodMovedError). Absent: not checked.
    */
-  periodsNow?: () => BudgetPeriods;
+  periodsAt?: (ms: number) => BudgetPeriods;
 }
 
 /**
@@ -358,7 +358,7 @@ async function sendEntries(
   entries: readonly BatchEntry[],
   takenIn: BudgetPeriods,
   held: LeftOut,
-  options: Pick<SendOptions, 'onSending' | 'outOfTime' | 'periodsNow'>,
+  options: Pick<SendOptions, 'onSending' | 'outOfTime' | 'periodsAt'>,
 ): Promise<SentBatch> {
   const { batchId } = prepared;
   const periods = takenIn;
@@ -381,19 +381,24 @@ async function sendEntries(
       batchId,
     });
   }
-  // The UTC day (or month) turned since the batch's budgets were taken: sent now, it would be bought on the new day on
-  // the old day's counters, past the new day's caps when those are used (the thirty-first session's open list). Given
-  // back unsent, and the run stops buying (run-renew.ts): a re-run takes the new day's budgets. Taken again in place,
-  // the budgets of a batch that then fitted only in part bought later expiries with the room of sooner ones, and
-  // counted the month and the run's global share twice (the review of that fix, thirty-second session).
-  const now = options.periodsNow?.();
-  if (now && !samePeriods(now, periods)) {
-    const turned = now.day !== periods.day ? `the UTC day turned (${now.day})` : `the UTC month turned (${now.month})`;
-    await giveUpUnsent(deps, prepared, entries, periods, `${turned} after its budgets were taken`);
-    throw new BudgetPeriodMovedError(
-      `batch ${batchId} not sent: ${turned} between its budget take and its paid call; the run stopped buying`,
-      { batchId },
-    );
+  // The UTC day (or month) turned since the batch's budgets were taken, or may turn before its order lands (the
+  // submit-start write, the paid call's resends of a proven refusal: its worst case): bought then, it would count on
+  // the old day's counters, past the new day's caps when those are used (the thirty-first session's open list; the
+  // cap soak of this session: an order resent for 3 s landed after midnight). Given back unsent, and the run stops
+  // buying (run-renew.ts): a run after midnight takes the new day's budgets. Taken again in place, the budgets of a
+  // batch that then fitted only in part bought later expiries with the room of sooner ones, and counted the month and
+  // the run's global share twice (the review of that fix, thirty-second session).
+  if (options.periodsAt) {
+    const nowMs = deps.clock.now();
+    const latest = options.periodsAt(nowMs + paidCallHorizonMs(deps.registrar.worstCaseCallMs));
+    if (!samePeriods(latest, periods)) {
+      const turned = `the UTC ${latest.day !== periods.day ? 'day' : 'month'} ${samePeriods(options.periodsAt(nowMs), periods) ? 'turns before its order could land' : 'turned'}`;
+      await giveUpUnsent(deps, prepared, entries, periods, `${turned} after its budgets were taken`);
+      throw new BudgetPeriodMovedError(
+        `batch ${batchId} not sent: ${turned} after its budgets were taken (${periods.day}); the run stopped buying`,
+        { batchId },
+      );
+    }
   }
   // Durable before the paid call: from here on the reconciler assumes the request may have reached the registrar.
   let batch: Batch;

@@ -43,6 +43,15 @@ export function createNoTimeToRelease(remainingMs: (() => number) | undefined): 
 const DEFAULT_CALL_WORST_CASE_MS = 60_000;
 
 /**
+ * How long after its submit start a paid call may reach the registrar at the latest, ms: the submit-start write at
+ * its slowest and the call's worst case with every resend (the client's worstCaseCallMs; undefined: the default).
+ * A batch whose UTC day could turn within it is not sent (submit-batch.ts: its budgets are the day's).
+ */
+export function paidCallHorizonMs(callWorstCaseMs: number | undefined): number {
+  return LEDGER_WRITE_WORST_CASE_MS + (callWorstCaseMs ?? DEFAULT_CALL_WORST_CASE_MS);
+}
+
+/**
  * How long before the platform's deadline a job stops starting work, ms: the worst case of one registrar call with
  * every retry and timeout (from the client) plus the ledger writes around it. The renew job stops starting batches,
  * the check job stops reading them, so each leaves time to record and report what it did.

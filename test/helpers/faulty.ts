@@ -217,3 +217,22 @@ export async function refuseFirstOrderLosingItsClose(
   const [intent] = await t.ledger.listOpenBatches();
   return intent;
 }
+
+/**
+ * Moves the clock `ms` forward at the first ledger write after the first order reached the registrar (its TaskNo
+ * write): a run whose first batch was ordered before UTC midnight and whose next batch starts after it. (Moved inside
+ * the paid call instead, the order would land after midnight on the old day's budgets, which sendEntries no longer
+ * allows: it does not send a batch whose day may turn before its order lands.)
+ */
+export function crossAfterFirstOrder(
+  t: ReturnType<typeof given> extends Promise<infer G> ? G : never,
+  ms: string,
+): void {
+  let crossed = false;
+  t.ledger.faults.before = (op) => {
+    if (!crossed && op === 'saveBatch' && t.registrar.submissions().length > 0) {
+      crossed = true;
+      t.advance(ms);
+    }
+  };
+}

@@ -4,6 +4,7 @@ import type { Ledger } from '../../lib/ledger/port';
 import { DOMAIN_BUDGET, spendBudgetName, utcDay, utcMonth } from '../../lib/renewal/budgets';
 import { runRenew } from '../../lib/renewal/run-renew';
 import { type Given, given } from '../helpers/builder';
+import { crossAfterFirstOrder } from '../helpers/faulty';
 
 /**
  * Renew takes the next batch's budget while it sends this one (lib/renewal/run-renew.ts, issue 19): the budget's
@@ -214,13 +215,12 @@ describe("the next batch's budget, taken while this one is sent", () => {
   test('a batch sent after UTC midnight takes the new day budget, not the one taken before midnight', async () => {
     const t = await given({
       domains: ['a.com+5d', 'b.com+6d'],
-      now: '2026-11-29T23:59:59Z',
+      now: '2026-11-29T23:59:40Z',
       policy: { limits: { maxBatchSize: 1 } },
     });
-    t.registrar.faults.before = (op) => {
-      // The first batch is answered after midnight.
-      if (op === 'submitRenewBatch' && t.registrar.submissions().length === 0) t.advance('2s');
-    };
+    // The first batch is ordered before midnight; the second starts after it (its budget taken early, on the day
+    // before, is taken again).
+    crossAfterFirstOrder(t, '25s');
     await t.renew();
     expect(names(t)).toEqual(['a.com', 'b.com']);
     expect([countUsed(t, '2026-11-29'), countUsed(t, '2026-11-30')]).toEqual([1, 1]);

@@ -53,7 +53,7 @@ describe('a batch whose budget was taken before UTC midnight and that reaches it
     // Both days' counters as before the run: the old take went back, nothing was taken on the new day.
     expect([used(t, DOMAIN_BUDGET, DAY1), used(t, DOMAIN_BUDGET, DAY2)]).toEqual([0, 2]);
     // The digest says why and what to do.
-    expect(t.notifier.sent.at(-1)?.email).toMatch(/UTC day turned .*run renew again now/);
+    expect(t.notifier.sent.at(-1)?.email).toMatch(/UTC day turned .*run renew again once the UTC day has turned/);
     // A re-run buys on the new day's budget, soonest first.
     t.ledger.faults.before = undefined;
     const again = await t.renew();
@@ -77,16 +77,26 @@ describe('a batch whose budget was taken before UTC midnight and that reaches it
     expect([used(t, spendBudgetName('CNY'), DAY1), used(t, spendBudgetName('CNY'), DAY2)]).toEqual([0, 5_000]);
   });
 
-  test('a batch whose budget was taken after midnight is bought as usual (the next batch of a run that crossed it)', async () => {
-    const t = await given({
-      domains: ['a.com+5d', 'b.com+6d'],
-      now: '2026-11-29T23:59:59Z',
-      policy: { limits: { maxBatchSize: 1 } },
+  test('a run seconds before midnight sends nothing: its order could reach the registrar after it', async () => {
+    // The fake client's worst case is 1 s, the submit-start write's 16 s: 23:59:45 is within both of midnight.
+    const t = await given({ domains: ['a.com+5d'], now: '2026-11-29T23:59:45Z' });
+    const run = await t.renew();
+    expect(t.registrar.submissions()).toEqual([]);
+    expect(named(run)).toEqual(['a.com:day-turned']);
+    expect([used(t, DOMAIN_BUDGET, DAY1), used(t, DOMAIN_BUDGET, DAY2)]).toEqual([0, 0]);
+  });
+
+  test('runs well before and after midnight buy as usual, each on its own day', async () => {
+    const t = await given({ domains: ['a.com+5d', 'b.com+6d'], now: '2026-11-29T23:50:00Z' });
+    await t.renew({
+      deps: {
+        registrar: {
+          ...t.registrar,
+          listDomains: async (q) => (await t.registrar.listDomains(q)).filter((d) => d.domainName === 'a.com'),
+        },
+      },
     });
-    t.registrar.faults.before = (op) => {
-      // The first batch's paid call is answered after midnight: the second batch takes the new day's budget.
-      if (op === 'submitRenewBatch' && t.registrar.submissions().length === 0) t.advance('2s');
-    };
+    t.advance('15m');
     await t.renew();
     expect(t.registrar.submissions().map((s) => s.domainName)).toEqual(['a.com', 'b.com']);
     expect([used(t, DOMAIN_BUDGET, DAY1), used(t, DOMAIN_BUDGET, DAY2)]).toEqual([1, 1]);

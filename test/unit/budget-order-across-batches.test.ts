@@ -1,6 +1,7 @@
 import { executeRenew } from '../../lib/jobs';
 import { DOMAIN_BUDGET, spendBudgetName, utcDay, utcMonth } from '../../lib/renewal/budgets';
 import { given } from '../helpers/builder';
+import { crossAfterFirstOrder } from '../helpers/faulty';
 
 /**
  * The ledger's budgets (the day's count, limits.maxSpendPerRun across the day, limits.maxSpendPerMonth) are taken
@@ -141,20 +142,19 @@ test.each([
 );
 
 test("a batch's own domain is not held back for a later batch's sooner one that is then bought from the next UTC day", async () => {
-  // 2026-11-29 23:59:59. a.com (+1 h) and y.com (+3 h) share a coupon rule: batch 1; b.com (+2 h, no coupon): batch 2.
-  // Today's count: 2 of 3 left. Batch 1's paid call is answered after midnight, so batch 2 takes 2026-11-30's count.
+  // 2026-11-29 23:59:40. a.com (+1 h) and y.com (+3 h) share a coupon rule: batch 1; b.com (+2 h, no coupon): batch 2.
+  // Today's count: 2 of 3 left. Batch 1 is ordered before midnight and batch 2 starts after it: it takes 2026-11-30's
+  // count.
   const t = await given({
     domains: ['a.com+1h', 'y.com+3h', 'b.com+2h'],
-    now: '2026-11-29T23:59:59Z',
+    now: '2026-11-29T23:59:40Z',
     policy: {
       rules: [{ name: 'promo', match: ['a.com', 'y.com'], coupon: 'C-1' }],
       limits: { maxDomainsPerRun: 3 },
     },
   });
   await t.ledger.takeBudget({ name: DOMAIN_BUDGET, period: '2026-11-29', amount: 1, cap: 3, nowMs: 0 });
-  t.registrar.faults.before = (op) => {
-    if (op === 'submitRenewBatch' && t.registrar.submissions().length === 0) t.advance('2s');
-  };
+  crossAfterFirstOrder(t, '25s');
   const run = await t.renew();
   expect(run.plan.batches.map((b) => b.items.map((d) => d.domain.domainName))).toEqual([['a.com', 'y.com'], ['b.com']]);
   // Batch 1 counted b.com in 2026-11-29 and cut y.com for it; b.com was then bought from 2026-11-30's count. y.com
