@@ -140,7 +140,10 @@ export function createCaller(deps: CallerDeps): Caller {
       const failure = outcome.failure;
       const code = failure.kind === 'http' ? failure.code : undefined;
       const failureClass = classifyFailure(failure, spec.paid);
-      const retryAuth = failureClass === 'auth' && !refreshed;
+      // Not at a paid call's last attempt: one request more than maxAttempts is past the worst case the client
+      // declares (worstCaseCallMs), which the time margin and the midnight check of its budgets count on (review
+      // 2026-12-08, thirty-second session: a sixth request went out 172.5 s into a 170 s worst case).
+      const retryAuth = failureClass === 'auth' && !refreshed && (!spec.paid || attempt < deps.maxAttempts);
       const retry = retryAuth || (mayRetry(failureClass, spec.paid) && attempt < deps.maxAttempts);
       deps.onCall?.({
         ...base,

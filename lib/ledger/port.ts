@@ -92,6 +92,7 @@ export interface BatchEntry extends ClaimKey {
    * This entry's act note (close the batch, or renew it by hand) has brought the stuck notice forward once (check.ts
    * recordResults): a later one waits for the daily stuck line while Batch.actToldAtMs is within the day, also near
    * its act-by moment (the review of the once-a-day rule: a row that flapped in the last day paged every other hour).
+   * Cleared by a stuck line that tells the entry something else (check.ts flagStuck).
    */
   actTold?: true;
 }

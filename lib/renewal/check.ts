@@ -434,6 +434,11 @@ function waitsForDailyLine(entry: BatchEntry, batch: Batch, nowMs: number): bool
   );
 }
 
+/** `entry` without its act-told mark (BatchEntry.actTold). */
+function withoutActTold({ actTold: _told, ...entry }: BatchEntry): BatchEntry {
+  return entry;
+}
+
 /** Whether a note tells a person to act on a rowless entry of a finished task (close the batch, or renew by hand). */
 function isActNote(note: string | undefined): boolean {
   if (note === undefined) return false;
@@ -760,6 +765,10 @@ async function flagStuck(deps: JobDeps, policy: Policy, batch: Batch, summary: C
   deps.log.warn('batch stuck', { batchId: batch.batchId, taskNo: batch.taskNo, status: batch.status });
   return deps.ledger.saveBatch({
     ...batch,
+    // An entry this stuck line tells something other than to act (its row showed again: "its task says renewed")
+    // was told otherwise since its act note: its next act note is new to a person and is not held back (the review
+    // of BatchEntry.actTold: held, a "renew it by hand" came after the expiry, the last word "do not").
+    entries: batch.entries.map((e) => (e.actTold && !isActNote(e.message) ? withoutActTold(e) : e)),
     pendingNotices: [...batch.pendingNotices, 'stuck'],
     stuckNotifiedAtMs: now,
     updatedAtMs: now,

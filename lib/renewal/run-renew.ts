@@ -15,6 +15,7 @@ import {
   takeBatchBudget,
 } from './budgets';
 import { type BatchWork, createClaimAhead } from './claim-ahead';
+import { DAY_MS } from './dates';
 import type { JobDeps } from './deps';
 import { queuedTaskMark } from './foreign-tasks';
 import { listAndPlan } from './plan-listing';
@@ -32,7 +33,7 @@ import {
   submitBatch,
   toEntry,
 } from './submit-batch';
-import { computeTimeMarginMs, createNoTimeToRelease } from './time-margin';
+import { computeTimeMarginMs, createNoTimeToRelease, paidCallHorizonMs } from './time-margin';
 
 /** A batch's budget and reads, started while the batch before it was sent (runRenew's startNextEarly). */
 interface Early {
@@ -336,6 +337,21 @@ export async function runRenew(
     };
   }
 
+  /**
+   * Sleeps until the UTC day has turned (1 s past midnight) when a batch started now could have its order land after
+   * it (paidCallHorizonMs, with the batch's own ledger work before the call: one more margin), and the run's time
+   * allows the wait and the margin after it; else returns at once (sendEntries then gives the batch back unsent).
+   */
+  async function waitForDayTurn(): Promise<void> {
+    const nowMs = deps.clock.now();
+    const ahead = paidCallHorizonMs(deps.registrar.worstCaseCallMs) + margin;
+    if (samePeriods(periodsAt(nowMs + ahead), periodsAt(nowMs))) return;
+    const waitMs = Math.ceil((nowMs + 1) / DAY_MS) * DAY_MS + 1_000 - nowMs;
+    if (deps.remainingMs && deps.remainingMs() - waitMs < margin) return;
+    log.info('waiting for the UTC day to turn before the next batch: its order could land after midnight', { waitMs });
+    await deps.sleep(waitMs);
+  }
+
   /** What was started early for batch `index`, taken out of `early` (undefined: nothing). */
   function takeEarly(index: number): Early | undefined {
     const taken = early?.index === index ? early : undefined;
@@ -377,6 +393,10 @@ export async function runRenew(
         });
         continue;
       }
+      // A batch whose order could land after the UTC day turns is not sent (submit-batch.ts sendEntries): a run that
+      // reaches one that close to midnight waits until the day has turned, when its time allows, rather than stop
+      // buying (the review of that check: a schedule at 23:57 stopped every day and bought nothing).
+      await waitForDayTurn();
       // The caps hold per UTC day (count) and month (money) across overlapping and duplicate runs: taken from the
       // ledger before sending (before claiming, when the batch is not prepared ahead).
       let grant: Grant = { items: 0, kept: [], counted: 0 };

@@ -1,6 +1,6 @@
 import { LedgerError, RejectedFinalError } from '../../lib/errors';
 import type { Ledger } from '../../lib/ledger/port';
-import type { Registrar, TaskDetail, TaskInfo } from '../../lib/registrar/port';
+import type { ListedDomain, Registrar, TaskDetail, TaskInfo } from '../../lib/registrar/port';
 import type { given } from './builder';
 import type { MemoryRegistrar } from './memory-registrar';
 
@@ -234,5 +234,30 @@ export function crossAfterFirstOrder(
       crossed = true;
       t.advance(ms);
     }
+  };
+}
+
+/**
+ * The registrar with `hidden` names left out of every listing (pages and the whole): a domain moved to a resource
+ * group the key's RAM policy does not list, still held by the account (its look-up finds it); the `gone` ones' look-up
+ * answers DomainNotExist (transferred out, deleted).
+ */
+export function hidingFromListings(
+  inner: Registrar,
+  hidden: ReadonlySet<string>,
+  gone: ReadonlySet<string> = new Set(),
+): Registrar {
+  return {
+    ...inner,
+    getDomain: async (name) => {
+      if (gone.has(name)) throw new RejectedFinalError('The domain name does not exist.', { code: 'DomainNotExist' });
+      return inner.getDomain(name);
+    },
+    listDomains: async (query) => {
+      const onPage = query.onPage;
+      const keep = (ds: readonly ListedDomain[]) => ds.filter((d) => !hidden.has(d.domainName));
+      const all = await inner.listDomains({ ...query, ...(onPage ? { onPage: (page) => onPage(keep(page)) } : {}) });
+      return keep(all);
+    },
   };
 }

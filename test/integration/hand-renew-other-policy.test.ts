@@ -30,6 +30,17 @@ describe("a hand renew on the stage's table with another policy than the stage's
   let laptopPolicy = '';
   let stagePolicy = '';
   let logSpy: jest.SpyInstance;
+  /** The laptop's shell: the stage's table and key, a sandbox registrar. */
+  const laptopEnv = () => ({
+    AUTORENEW_TABLE: TABLE,
+    AUTORENEW_DYNAMODB_ENDPOINT: aws.endpoints.dynamodb,
+    AWS_REGION: 'us-east-1',
+    AWS_ACCESS_KEY_ID: 'test',
+    AWS_SECRET_ACCESS_KEY: 'test',
+    AUTORENEW_ENDPOINT: sandbox.url,
+    ALIBABA_CLOUD_ACCESS_KEY_ID: sandbox.accessKeyId,
+    ALIBABA_CLOUD_ACCESS_KEY_SECRET: sandbox.accessKeySecret,
+  });
 
   beforeAll(async () => {
     sandbox = await startSandbox({
@@ -98,16 +109,7 @@ describe("a hand renew on the stage's table with another policy than the stage's
     expect(sandbox.state().submissions).toEqual([]);
 
     // The laptop: the stage's table and key, its own policy file, --yes (a pipe: no question).
-    const env = () => ({
-      AUTORENEW_TABLE: TABLE,
-      AUTORENEW_DYNAMODB_ENDPOINT: aws.endpoints.dynamodb,
-      AWS_REGION: 'us-east-1',
-      AWS_ACCESS_KEY_ID: 'test',
-      AWS_SECRET_ACCESS_KEY: 'test',
-      AUTORENEW_ENDPOINT: sandbox.url,
-      ALIBABA_CLOUD_ACCESS_KEY_ID: sandbox.accessKeyId,
-      ALIBABA_CLOUD_ACCESS_KEY_SECRET: sandbox.accessKeySecret,
-    });
+    const env = laptopEnv;
     const run = await runCliInProcess(['renew', '--yes', '--policy', laptopPolicy], env());
     // Refused (exit 1), nothing bought (before the fix: exit 0 and old-brand.com renewed).
     expect({ code: run.code, bought: sandbox.state().submissions.map((s) => s.domainName) }).toEqual({
@@ -129,16 +131,7 @@ describe("a hand renew on the stage's table with another policy than the stage's
   });
 
   it("refuses a hand check by another policy too (it releases unknown orders by that file's releaseAfterHours)", async () => {
-    const env = {
-      AUTORENEW_TABLE: TABLE,
-      AUTORENEW_DYNAMODB_ENDPOINT: aws.endpoints.dynamodb,
-      AWS_REGION: 'us-east-1',
-      AWS_ACCESS_KEY_ID: 'test',
-      AWS_SECRET_ACCESS_KEY: 'test',
-      AUTORENEW_ENDPOINT: sandbox.url,
-      ALIBABA_CLOUD_ACCESS_KEY_ID: sandbox.accessKeyId,
-      ALIBABA_CLOUD_ACCESS_KEY_SECRET: sandbox.accessKeySecret,
-    };
+    const env = laptopEnv();
     const other = await runCliInProcess(['check', '--policy', laptopPolicy], env);
     expect(other.code).toBe(1);
     expect(other.stderr).toMatch(/is not the one the stage's runs .* last used .*settle by rules .*--policy-differs/);
@@ -164,16 +157,7 @@ describe("a hand renew on the stage's table with another policy than the stage's
         notify: { advanceDays: 0 },
       }),
     );
-    const env = {
-      AUTORENEW_TABLE: TABLE,
-      AUTORENEW_DYNAMODB_ENDPOINT: aws.endpoints.dynamodb,
-      AWS_REGION: 'us-east-1',
-      AWS_ACCESS_KEY_ID: 'test',
-      AWS_SECRET_ACCESS_KEY: 'test',
-      AUTORENEW_ENDPOINT: sandbox.url,
-      ALIBABA_CLOUD_ACCESS_KEY_ID: sandbox.accessKeyId,
-      ALIBABA_CLOUD_ACCESS_KEY_SECRET: sandbox.accessKeySecret,
-    };
+    const env = laptopEnv();
     const copy = await runCliInProcess(['check', '--policy', commented], env);
     expect({ code: copy.code, stderr: copy.stderr }).toEqual({ code: 0, stderr: expect.any(String) });
     // A rule changed as well: still refused.

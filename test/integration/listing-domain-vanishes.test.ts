@@ -1,6 +1,7 @@
 import { RejectedFinalError } from '../../lib/errors';
 import { executeCheck, executeRenew } from '../../lib/jobs';
 import type { ListedDomain, Registrar } from '../../lib/registrar/port';
+import { hidingFromListings } from '../helpers/faulty';
 import { startWorld, type World } from '../helpers/world';
 
 const NOW = Date.UTC(2026, 10, 29, 6, 0, 0);
@@ -13,22 +14,6 @@ const DAY_MS = 86_400_000;
  * was never named again: no purchase, no will-lapse line, no alert, through its expiry and grace period (review
  * 2026-12-07, twenty-fifth session). The watch list (lib/renewal/watch.ts) names it now.
  */
-function hidingFromListings(inner: Registrar, hidden: Set<string>, gone: Set<string>): Registrar {
-  return {
-    ...inner,
-    getDomain: async (name) => {
-      if (gone.has(name)) throw new RejectedFinalError('The domain name does not exist.', { code: 'DomainNotExist' });
-      return inner.getDomain(name);
-    },
-    listDomains: async (query) => {
-      const onPage = query.onPage;
-      const keep = (ds: readonly ListedDomain[]) => ds.filter((d) => !hidden.has(d.domainName));
-      const all = await inner.listDomains({ ...query, ...(onPage ? { onPage: (page) => onPage(keep(page)) } : {}) });
-      return keep(all);
-    },
-  };
-}
-
 describe('a domain announced for renewal that later drops out of the listing', () => {
   let world: World;
   afterEach(async () => world?.stop());

@@ -1,27 +1,11 @@
 import { RejectedFinalError } from '../../lib/errors';
 import { executeCheck, executeRenew } from '../../lib/jobs';
 import type { ListedDomain, Registrar } from '../../lib/registrar/port';
+import { hidingFromListings } from '../helpers/faulty';
 import { startWorld, type World } from '../helpers/world';
 
 const NOW = Date.UTC(2026, 10, 29, 6, 0, 0);
 const DAY_MS = 86_400_000;
-
-/** The listing leaves out `hidden`; QueryDomainByDomainName says `gone` is not in the account. */
-function hidingFromListings(inner: Registrar, hidden: Set<string>, gone: Set<string>): Registrar {
-  return {
-    ...inner,
-    getDomain: async (name) => {
-      if (gone.has(name)) throw new RejectedFinalError('The domain name does not exist.', { code: 'DomainNotExist' });
-      return inner.getDomain(name);
-    },
-    listDomains: async (query) => {
-      const onPage = query.onPage;
-      const keep = (ds: readonly ListedDomain[]) => ds.filter((d) => !hidden.has(d.domainName));
-      const all = await inner.listDomains({ ...query, ...(onPage ? { onPage: (page) => onPage(keep(page)) } : {}) });
-      return keep(all);
-    },
-  };
-}
 
 /**
  * watchListing (lib/renewal/watch.ts) drops a domain the registrar no longer finds from the watch list, and writes

@@ -1,5 +1,6 @@
 import { executeCheck, executeRenew } from '../../lib/jobs';
 import type { ListedDomain, Registrar } from '../../lib/registrar/port';
+import { hidingFromListings } from '../helpers/faulty';
 import { startWorld, type World } from '../helpers/world';
 
 const NOW = Date.UTC(2026, 10, 29, 6, 0, 0);
@@ -11,18 +12,6 @@ const DAY_MS = 86_400_000;
  * very case the watch list is for: a resource group), the 21st and later were never looked up, so never named, before
  * they lapsed (review 2026-12-07, twenty-fifth session). The look-ups go round now, and one not looked up is named.
  */
-function hidingFromListings(inner: Registrar, hidden: Set<string>): Registrar {
-  return {
-    ...inner,
-    listDomains: async (query) => {
-      const onPage = query.onPage;
-      const keep = (ds: readonly ListedDomain[]) => ds.filter((d) => !hidden.has(d.domainName));
-      const all = await inner.listDomains({ ...query, ...(onPage ? { onPage: (page) => onPage(keep(page)) } : {}) });
-      return keep(all);
-    },
-  };
-}
-
 describe('more than 20 announced renewals drop out of the listing together', () => {
   let world: World;
   afterEach(async () => world?.stop());

@@ -1,21 +1,10 @@
 import { executeCheck, executeRenew } from '../../lib/jobs';
 import type { ListedDomain, Registrar } from '../../lib/registrar/port';
+import { hidingFromListings } from '../helpers/faulty';
 import { startWorld, type World } from '../helpers/world';
 
 const NOW = Date.UTC(2026, 10, 29, 6, 0, 0);
 const DAY_MS = 86_400_000;
-
-function hidingFromListings(inner: Registrar, hidden: Set<string>): Registrar {
-  return {
-    ...inner,
-    listDomains: async (query) => {
-      const onPage = query.onPage;
-      const keep = (ds: readonly ListedDomain[]) => ds.filter((d) => !hidden.has(d.domainName));
-      const all = await inner.listDomains({ ...query, ...(onPage ? { onPage: (page) => onPage(keep(page)) } : {}) });
-      return keep(all);
-    },
-  };
-}
 
 /**
  * The watch list's `not-listed` lines (lib/renewal/watch.ts) take their one-time marks from lapseWarningOf, the same

@@ -78,12 +78,38 @@ describe('a batch whose budget was taken before UTC midnight and that reaches it
   });
 
   test('a run seconds before midnight sends nothing: its order could reach the registrar after it', async () => {
-    // The fake client's worst case is 1 s, the submit-start write's 16 s: 23:59:45 is within both of midnight.
+    // The fake client's worst case is 1 s, the submit-start write's 16 s: 23:59:45 is within both of midnight. The
+    // fakes' sleep does not move the clock: as a run whose wait ended before midnight (waitForDayTurn, below).
     const t = await given({ domains: ['a.com+5d'], now: '2026-11-29T23:59:45Z' });
     const run = await t.renew();
     expect(t.registrar.submissions()).toEqual([]);
     expect(named(run)).toEqual(['a.com:day-turned']);
     expect([used(t, DOMAIN_BUDGET, DAY1), used(t, DOMAIN_BUDGET, DAY2)]).toEqual([0, 0]);
+  });
+
+  test('a run with time to wait waits for the day to turn, then buys on the new day', async () => {
+    const t = await given({ domains: ['a.com+5d', 'b.com+6d'], now: '2026-11-29T23:59:45Z' });
+    const slept: number[] = [];
+    const sleep = async (ms: number) => {
+      slept.push(ms);
+      t.advance(ms);
+    };
+    const run = await t.renew({ deps: { sleep, remainingMs: () => 900_000 } });
+    expect(slept).toEqual([16_000]); // to 00:00:01
+    expect(t.registrar.submissions().map((s) => s.domainName)).toEqual(['a.com', 'b.com']);
+    expect(named(run)).toEqual([]);
+    expect([used(t, DOMAIN_BUDGET, DAY1), used(t, DOMAIN_BUDGET, DAY2)]).toEqual([0, 2]);
+  });
+
+  test('a run without the time to wait stops buying instead', async () => {
+    const t = await given({ domains: ['a.com+5d'], now: '2026-11-29T23:59:45Z' });
+    const sleep = async (ms: number) => {
+      t.advance(ms);
+    };
+    // 70 s left: past the 16 s wait, less than the time margin (60 s here) would be left.
+    const run = await t.renew({ deps: { sleep, remainingMs: () => 70_000 }, timeMarginMs: 60_000 });
+    expect(t.registrar.submissions()).toEqual([]);
+    expect(named(run)).toEqual(['a.com:day-turned']);
   });
 
   test('runs well before and after midnight buy as usual, each on its own day', async () => {

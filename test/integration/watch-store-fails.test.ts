@@ -1,35 +1,29 @@
 import { executeCheck, executeRenew } from '../../lib/jobs';
-import type { ListedDomain, Registrar } from '../../lib/registrar/port';
-import type { MemoryLedger } from '../helpers/memory-ledger';
+import { hidingFromListings } from '../helpers/faulty';
+import type { LedgerOperation, MemoryLedger } from '../helpers/memory-ledger';
 import { startWorld, type World } from '../helpers/world';
 
 const NOW = Date.UTC(2026, 10, 29, 6, 0, 0);
 const DAY_MS = 86_400_000;
 
 /**
- * Review 2026-12-08, thirty-second session, of a1b4358. The watch write is now tried three times and, when every try
- * fails, told in the digest and the run fails loudly. A failed READ of the list (watch.ts watchListing, the first
- * readWatch) returns early: nothing is stored, `unstored` is not set, the digest says nothing and the run succeeds.
- * The run that announced vanish.com (35 days) therefore stored no list with it; the listing stops showing it the next
- * day, and it lapses with nobody told: the very gap the write fix closed, left open by one throttled read.
+ * Review 2026-12-08, thirty-second session (listing completeness, then the review of its fix). watchListing
+ * (lib/renewal/watch.ts) stored the watch list with one changeWatch, whose failure was only logged ("the next run tries
+ * again"): the run completed and its digest said nothing. When that run was the last one to list a renewal it
+ * announced (the listing stops showing it the next day: a RAM policy scoped to a resource group after the domain
+ * moved), the next run's list never had it, and it lapsed unnamed: one throttled PutItem switched off the safety net
+ * the watch list is. The write is now tried three times, and when each fails the digest says so and the run fails
+ * loudly. A failed READ of the list did the same (the step returned before storing): the read is tried three times,
+ * and a list it cannot read no longer stops the store (this run's renewals merged into what is stored then).
  */
-function hidingFromListings(inner: Registrar, hidden: Set<string>): Registrar {
-  return {
-    ...inner,
-    listDomains: async (query) => {
-      const onPage = query.onPage;
-      const keep = (ds: readonly ListedDomain[]) => ds.filter((d) => !hidden.has(d.domainName));
-      const all = await inner.listDomains({ ...query, ...(onPage ? { onPage: (page) => onPage(keep(page)) } : {}) });
-      return keep(all);
-    },
-  };
-}
-
-describe('the watch list READ fails on the run that announces a renewal', () => {
+describe.each([
+  ['write', 'changeWatch'],
+  ['read', 'readWatch'],
+] as const)('the watch list %s fails on the run that announces a renewal', (_what, failing: LedgerOperation) => {
   let world: World;
   afterEach(async () => world?.stop());
 
-  it('the renewal the listing then stops showing is still named before it lapses, or the run says the write failed', async () => {
+  it('the renewal the listing then stops showing is still named before it lapses, or the run says it failed', async () => {
     world = await startWorld({
       ledger: 'memory',
       sandbox: {
@@ -44,22 +38,22 @@ describe('the watch list READ fails on the run that announces a renewal', () => 
       policy: { notify: { advanceDays: 7 } },
     });
     const ledger = world.ledger as MemoryLedger;
-    let failWatchWrite = true;
+    let fail = true;
     ledger.faults.before = async (op) => {
-      if (op === 'readWatch' && failWatchWrite) throw new Error('ProvisionedThroughputExceededException (test)');
+      if (op === failing && fail) throw new Error('ProvisionedThroughputExceededException (test)');
     };
     const hidden = new Set<string>();
     const registrar = hidingFromListings(world.registrar, hidden);
     const run = async (id: string) => {
       await executeCheck(world.deps({ registrar }), { policy: world.policy, runId: `check-${id}` }).catch(() => {});
-      // The run whose watch write fails fails loudly (after its digest).
+      // A run whose watch write fails fails loudly (after its digest).
       await executeRenew(world.deps({ registrar }), { policy: world.policy, dryRun: false, runId: id }).catch(() => {});
     };
-    await run('day-0'); // vanish.com announced ("to be bought from ..."); the watch read fails once: nothing is stored
+    await run('day-0'); // vanish.com announced ("to be bought from ..."); every try of the watch step's call fails
     const day0 = world.notifier.sent.map((m) => m.email).join('\n');
     expect(day0).toContain('vanish.com');
     const before = world.notifier.sent.length;
-    failWatchWrite = false;
+    fail = false;
     hidden.add('vanish.com');
     for (let day = 1; day <= 70; day++) {
       world.sandbox.setClock({ advanceMs: DAY_MS });
