@@ -170,6 +170,7 @@ export function createCaller(deps: CallerDeps): Caller {
         attempts: attempt,
         paid: spec.paid,
         timeoutMs: deps.timeoutMs,
+        refreshed,
         ...(deps.endpointSetting ? { endpointSetting: deps.endpointSetting } : {}),
         context: {
           ...spec.context,

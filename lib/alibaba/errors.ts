@@ -49,6 +49,8 @@ export interface FailureReport {
   detail?: string;
   /** The setting that names the endpoint, for the advice (default AUTORENEW_ENDPOINT). */
   endpointSetting?: string;
+  /** Whether the credentials were read again before the last try (an authorisation refusal's one resend). */
+  refreshed?: boolean;
 }
 
 function describeWhat(failure: AttemptFailure, timeoutMs: number, detail: string | undefined): string {
@@ -76,7 +78,9 @@ function describeAdvice(report: FailureReport): string {
     case 'retryable':
       return `${tried}; the request was refused before executing: lower the QPS budget or try later.`;
     case 'auth':
-      return `${tried} (credentials refreshed once); the request did not execute: check the AccessKey pair (rotated, disabled or wrong?) and the system clock.`;
+      // Not said refreshed when it was not (a paid call's last attempt is not resent): told so, a person may disable a
+      // working key (review 2026-12-08, thirty-second session).
+      return `${tried}${report.refreshed ? ' (credentials refreshed once)' : ', with the credentials the run read first (refused at the last attempt: not read again; the next run reads them again)'}; the request did not execute: check the AccessKey pair (rotated, disabled or wrong?) and the system clock.`;
     case 'final':
       return `${tried}; the request was refused and did not execute: fix the parameters or the RAM permissions, resending it unchanged will fail again.`;
     case 'ambiguous':
