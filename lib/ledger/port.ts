@@ -89,12 +89,11 @@ export interface BatchEntry extends ClaimKey {
    */
   announced?: true;
   /**
-   * This entry's act note (close the batch, or renew it by hand) has brought the stuck notice forward once (check.ts
-   * recordResults): a later one waits for the daily stuck line while Batch.actToldAtMs is within the day, also near
-   * its act-by moment (the review of the once-a-day rule: a row that flapped in the last day paged every other hour).
-   * Cleared by a stuck line that tells the entry something else (check.ts flagStuck).
+   * When this entry's act note (close the batch, or renew it by hand) last brought the stuck notice forward (check.ts
+   * recordResults), epoch ms: its next one waits 12 hours at least (ACT_REPAGE_MS), also near its act-by moment, so a
+   * row that flaps in the last day pages twice, not every other hour (the reviews of the once-a-day rule).
    */
-  actTold?: true;
+  actToldAtMs?: number;
 }
 
 /**

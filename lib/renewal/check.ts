@@ -419,24 +419,22 @@ function holdsClose(mate: BatchEntry, row: TaskDetail | undefined, seenMs: numbe
   return !(row.state === 'success' && hasNote(mate, NOT_IN_ACCOUNT));
 }
 
+/** An entry's act note brings the stuck line forward again no sooner than this after its last time, ms. */
+const ACT_REPAGE_MS = 12 * HOUR_MS;
+
 /**
- * Whether a new act note of `entry` waits for the batch's next daily stuck line: an act note brought it forward
- * within the last day (Batch.actToldAtMs), and this entry's was told that way before (BatchEntry.actTold) or its
- * act-by moment does not come before that line. An entry's first act note whose act-by moment comes first is never
- * held (the review of the once-a-day rule: a batch-mate's note held back another domain's first "renew it by hand"
- * past its expiry); its later ones are (the review of that: a row that flapped in the last day paged every other
- * hour). Epoch ms.
+ * Whether a new act note of `entry` waits for the batch's next daily stuck line rather than bring it forward: its own
+ * act note did within the last 12 hours (BatchEntry.actToldAtMs), or another act note did within the day
+ * (Batch.actToldAtMs) and the entry's act-by moment does not come before that line. The rule went through four
+ * reviews (thirty-second session): once a day per batch held another domain's first "renew it by hand" past its
+ * expiry; any note near the act-by let a flapping row page every other hour in its last day; a mark cleared by a line
+ * that told otherwise made two flapping rows page each other every hour. Per entry and 12 hours: a flapping row pages
+ * twice in its last day, and an entry told "do not" since its act note is told to act again within 12 hours. Epoch ms.
  */
 function waitsForDailyLine(entry: BatchEntry, batch: Batch, nowMs: number): boolean {
+  if (entry.actToldAtMs !== undefined && nowMs - entry.actToldAtMs < ACT_REPAGE_MS) return true;
   if (batch.actToldAtMs === undefined || nowMs - batch.actToldAtMs >= DAY_MS) return false;
-  return (
-    entry.actTold === true || actByMsOf(entry.domain, entry.expiryMs, nowMs) >= (batch.stuckNotifiedAtMs ?? 0) + DAY_MS
-  );
-}
-
-/** `entry` without its act-told mark (BatchEntry.actTold). */
-function withoutActTold({ actTold: _told, ...entry }: BatchEntry): BatchEntry {
-  return entry;
+  return actByMsOf(entry.domain, entry.expiryMs, nowMs) >= (batch.stuckNotifiedAtMs ?? 0) + DAY_MS;
 }
 
 /** Whether a note tells a person to act on a rowless entry of a finished task (close the batch, or renew by hand). */
@@ -765,10 +763,6 @@ async function flagStuck(deps: JobDeps, policy: Policy, batch: Batch, summary: C
   deps.log.warn('batch stuck', { batchId: batch.batchId, taskNo: batch.taskNo, status: batch.status });
   return deps.ledger.saveBatch({
     ...batch,
-    // An entry this stuck line tells something other than to act (its row showed again: "its task says renewed")
-    // was told otherwise since its act note: its next act note is new to a person and is not held back (the review
-    // of BatchEntry.actTold: held, a "renew it by hand" came after the expiry, the last word "do not").
-    entries: batch.entries.map((e) => (e.actTold && !isActNote(e.message) ? withoutActTold(e) : e)),
     pendingNotices: [...batch.pendingNotices, 'stuck'],
     stuckNotifiedAtMs: now,
     updatedAtMs: now,
@@ -839,11 +833,10 @@ async function recordResults(
     // First told to act: a stuck line goes out now, not with the next daily one, which may come after the act-by
     // moment (the third review: the change came a day late); not again as one act note gives way to the other, nor
     // within a day of the last time (waitsForDailyLine): a row that showed on one read and not the next brought the
-    // act note back every other hour, each time with an SMS (review 2026-12-08, thirty-second session). Per batch:
-    // another entry's first act note waits too, for the daily line, which still comes before its act-by moment.
+    // act note back every other hour, each time with an SMS (review 2026-12-08, thirty-second session).
     if (isActNote(finding) && !isActNote(entry.message) && !waitsForDailyLine(entry, batch, nowMs)) {
       toAct = true;
-      return { ...entry, message: finding, actTold: true };
+      return { ...entry, message: finding, actToldAtMs: nowMs };
     }
     return { ...entry, message: finding };
   };
