@@ -317,18 +317,17 @@ export function toClaimItem(claim: Claim, writeId: string, ks: Keyspace = DEFAUL
  * per-entry failure texts are shortened, then dropped (the claims and the batch error keep the text), so that a
  * batch item can always be written.
  */
-export const MAX_BATCH_LISTS_BYTES = 372_000;
+export const MAX_BATCH_LISTS_BYTES = 360_000;
 const SHORT_MESSAGE_CHARS = 60;
 
 /**
- * The most bytes one domain can take in its batch's lists, without a message: its entry with every field set (263
- * bytes besides the name, lastBuyMs, priceAssumed and actToldAtMs included), a moved expiry (39) and a repaired name
- * (3), with a little room. (With actToldAtMs, thirty-second session, 310 from 290, and MAX_BATCH_LISTS_BYTES 372 000
- * from 360 000: a batch of 1 000 ordinary names still fits one item.)
+ * The most bytes one domain can take in its batch's lists, without a message: its entry with every field set (225
+ * bytes besides the name, lastBuyMs and priceAssumed included), a moved expiry (39) and a repaired name (3), with room
+ * to spare.
  * @param domain the domain name as listed
  */
 export function batchEntryCostBytes(domain: string): number {
-  return 3 * Buffer.byteLength(domain) + 310;
+  return 3 * Buffer.byteLength(domain) + 290;
 }
 
 function jsonBytes(value: unknown): number {
@@ -400,7 +399,6 @@ export function toBatchItem(batch: Batch, writeId: string, ks: Keyspace = DEFAUL
     movedExpiries: moved,
     repaired,
     stuckNotifiedAtMs: batch.stuckNotifiedAtMs,
-    actToldAtMs: batch.actToldAtMs,
     lapseRiskBeforeMs: batch.lapseRiskBeforeMs,
     pendingNotices: [...batch.pendingNotices],
     sentNotices: [...batch.sentNotices],
@@ -525,7 +523,6 @@ function fromEntry(entry: unknown, item: Item): BatchEntry {
     ...optNum(e, 'lastBuyMs'),
     ...optStr(e, 'message'),
     ...(e.announced === true ? { announced: true as const } : {}),
-    ...optNum(e, 'actToldAtMs'),
   };
 }
 
@@ -600,7 +597,6 @@ export function fromBatchItem(item: Item): Batch {
     ...(Array.isArray(item.movedExpiries) ? { movedExpiries: item.movedExpiries.map((m) => fromMoved(m, item)) } : {}),
     ...(item.repaired !== undefined ? { repaired: strList<string>(item, 'repaired', w) } : {}),
     ...optNum(item, 'stuckNotifiedAtMs'),
-    ...optNum(item, 'actToldAtMs'),
     ...optNum(item, 'lapseRiskBeforeMs'),
     pendingNotices: strList<PendingNotice>(item, 'pendingNotices', w),
     sentNotices: strList<PendingNotice>(item, 'sentNotices', w),

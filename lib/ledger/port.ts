@@ -88,12 +88,6 @@ export interface BatchEntry extends ClaimKey {
    * still run): the close's whole-result notice leaves it out, so the same failure is not told twice.
    */
   announced?: true;
-  /**
-   * When this entry's act note (close the batch, or renew it by hand) last brought the stuck notice forward (check.ts
-   * recordResults), epoch ms: its next one waits 12 hours at least (ACT_REPAGE_MS), also near its act-by moment, so a
-   * row that flaps in the last day pages twice, not every other hour (the reviews of the once-a-day rule).
-   */
-  actToldAtMs?: number;
 }
 
 /**
@@ -151,13 +145,6 @@ export interface Batch {
   repaired?: string[];
   /** When the stuck notice was last queued; it is repeated daily while the batch stays open. */
   stuckNotifiedAtMs?: number;
-  /**
-   * When an entry's new act note (close the batch, or renew by hand) last brought the stuck notice forward (check.ts
-   * recordResults), epoch ms: not again within a day, unless the entry's act-by moment comes before the next daily
-   * stuck line, so a detail row that shows on one read and not the next does not page every other hour (review
-   * 2026-12-08, thirty-second session).
-   */
-  actToldAtMs?: number;
   /** `lapse-risk`: when the batch may be released (epoch ms); the alert names the entries expiring before it. */
   lapseRiskBeforeMs?: number;
   /** Notices not yet delivered. The batch stays in the open index while this is non-empty. */

@@ -419,24 +419,6 @@ function holdsClose(mate: BatchEntry, row: TaskDetail | undefined, seenMs: numbe
   return !(row.state === 'success' && hasNote(mate, NOT_IN_ACCOUNT));
 }
 
-/** An entry's act note brings the stuck line forward again no sooner than this after its last time, ms. */
-const ACT_REPAGE_MS = 12 * HOUR_MS;
-
-/**
- * Whether a new act note of `entry` waits for the batch's next daily stuck line rather than bring it forward: its own
- * act note did within the last 12 hours (BatchEntry.actToldAtMs), or another act note did within the day
- * (Batch.actToldAtMs) and the entry's act-by moment does not come before that line. The rule went through four
- * reviews (thirty-second session): once a day per batch held another domain's first "renew it by hand" past its
- * expiry; any note near the act-by let a flapping row page every other hour in its last day; a mark cleared by a line
- * that told otherwise made two flapping rows page each other every hour. Per entry and 12 hours: a flapping row pages
- * twice in its last day, and an entry told "do not" since its act note is told to act again within 12 hours. Epoch ms.
- */
-function waitsForDailyLine(entry: BatchEntry, batch: Batch, nowMs: number): boolean {
-  if (entry.actToldAtMs !== undefined && nowMs - entry.actToldAtMs < ACT_REPAGE_MS) return true;
-  if (batch.actToldAtMs === undefined || nowMs - batch.actToldAtMs >= DAY_MS) return false;
-  return actByMsOf(entry.domain, entry.expiryMs, nowMs) >= (batch.stuckNotifiedAtMs ?? 0) + DAY_MS;
-}
-
 /** Whether a note tells a person to act on a rowless entry of a finished task (close the batch, or renew by hand). */
 function isActNote(note: string | undefined): boolean {
   if (note === undefined) return false;
@@ -802,7 +784,6 @@ async function recordResults(
   const entries: BatchEntry[] = [];
   let noted = false;
   let toAct = false;
-  const nowMs = deps.clock.now();
   // A note this look contradicts: the failed row runs again (or is gone), the domain was found after all or its row
   // runs (the "not in this account" note sends a person to close the batch: review 2026-12-04).
   const isStale = (entry: BatchEntry): boolean => {
@@ -831,13 +812,8 @@ async function recordResults(
     if (finding === undefined || hasNote(entry, finding)) return entry;
     noted = true;
     // First told to act: a stuck line goes out now, not with the next daily one, which may come after the act-by
-    // moment (the third review: the change came a day late); not again as one act note gives way to the other, nor
-    // within a day of the last time (waitsForDailyLine): a row that showed on one read and not the next brought the
-    // act note back every other hour, each time with an SMS (review 2026-12-08, thirty-second session).
-    if (isActNote(finding) && !isActNote(entry.message) && !waitsForDailyLine(entry, batch, nowMs)) {
-      toAct = true;
-      return { ...entry, message: finding, actToldAtMs: nowMs };
-    }
+    // moment (the third review: the change came a day late); not again as one act note gives way to the other.
+    if (isActNote(finding) && !isActNote(entry.message)) toAct = true;
     return { ...entry, message: finding };
   };
   /** A settled entry drops the note it had while open. */
@@ -963,7 +939,7 @@ async function recordResults(
       ...current,
       entries,
       updatedAtMs: deps.clock.now(),
-      ...(toAct ? { stuckNotifiedAtMs: 0, actToldAtMs: nowMs } : {}),
+      ...(toAct ? { stuckNotifiedAtMs: 0 } : {}),
     });
   }
 
@@ -1011,7 +987,7 @@ async function recordResults(
     ...current,
     entries,
     updatedAtMs: now,
-    ...(toAct ? { stuckNotifiedAtMs: 0, actToldAtMs: now } : {}),
+    ...(toAct ? { stuckNotifiedAtMs: 0 } : {}),
     ...(final ? { pendingNotices: [...current.pendingNotices, 'final' as const] } : {}),
     ...(done ? { status: 'CLOSED' as const, closedAtMs: now } : {}),
   });

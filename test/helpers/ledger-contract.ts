@@ -729,7 +729,6 @@ export function describeLedgerContract(name: string, backend: LedgerBackend): vo
           newExpiryMs: T0 + 10 * 365 * DAY_MS,
           lastBuyMs: T0 + 30 * DAY_MS + i,
           announced: true as const,
-          actToldAtMs: T0 + 3 * DAY_MS + i,
           message: `the registrar reported: ${'a long and untrusted failure reason '.repeat(8)}`,
         }));
         const stored = await ledger.putBatchIntent(batchIntent({ entries }));

@@ -2,6 +2,9 @@ import type { Registrar } from '../../lib/registrar/port';
 import { given } from '../helpers/builder';
 
 /**
+ * A guard kept after the thirty-second session reverted its rules that held act notes back (every new act note
+ * brings the stuck line forward again, as before): one of those rules let this case lapse with nobody told.
+ *
  * Review 2026-12-08, thirty-second session, of af81686 (Batch.actToldAtMs). The once-a-day limit was kept per batch, not per entry: a batch-mate's act
  * note told within the last day holds back the FIRST act note of another entry. Here a.com (rowless, far from
  * expiry) is told "renew it by hand" once the 2-day wait is over; an hour later b.com's row (success, expiry not

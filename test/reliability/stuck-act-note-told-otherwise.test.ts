@@ -2,7 +2,10 @@ import type { Registrar } from '../../lib/registrar/port';
 import { given } from '../helpers/builder';
 
 /**
- * Review 2026-12-08 (s32c) of 7733a12 (check.ts waitsForDailyLine, BatchEntry.actTold). An entry told to act once
+ * A guard kept after the thirty-second session reverted its rules that held act notes back (every new act note
+ * brings the stuck line forward again, as before): one of those rules let this case lapse with nobody told.
+ *
+ * Review 2026-12-08 (thirty-second session) of 7733a12 (check.ts waitsForDailyLine, BatchEntry.actTold). An entry told to act once
  * keeps `actTold` for good, also after its act note was cleared as stale (its row showed again), while the "within
  * the day" it is held to is the batch's (Batch.actToldAtMs), which a batch-mate's first act note sets. Here a.com is
  * told to act at hour 58; its row shows again (its note becomes "its task says renewed ... do not renew it by hand");
