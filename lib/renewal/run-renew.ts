@@ -348,7 +348,8 @@ export async function runRenew(
     if (samePeriods(periodsAt(nowMs + ahead), periodsAt(nowMs))) return;
     const waitMs = Math.ceil((nowMs + 1) / DAY_MS) * DAY_MS + 1_000 - nowMs;
     if (deps.remainingMs && deps.remainingMs() - waitMs < margin) return;
-    log.info('waiting for the UTC day to turn before the next batch: its order could land after midnight', { waitMs });
+    // Warned, not only logged: a CLI run shows warnings only, and waited minutes with nothing said (its review).
+    log.warn('waiting for the UTC day to turn before the next batch: its order could land after midnight', { waitMs });
     await deps.sleep(waitMs);
   }
 
