@@ -356,12 +356,11 @@ async function sendEntries(
   log: ReturnType<JobDeps['log']['child']>,
   prepared: Batch,
   entries: readonly BatchEntry[],
-  takenIn: BudgetPeriods,
+  periods: BudgetPeriods,
   held: LeftOut,
   options: Pick<SendOptions, 'onSending' | 'outOfTime' | 'periodsAt'>,
 ): Promise<SentBatch> {
   const { batchId } = prepared;
-  const periods = takenIn;
   if (entries.length === 0) {
     await deps.ledger.saveBatch({
       ...prepared,
