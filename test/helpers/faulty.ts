@@ -144,9 +144,26 @@ export function hidingDetailRows(registrar: Registrar, domainName: string): Regi
  * an expiry that moved oddly (by another term than bought, say).
  */
 export function showingExpiry(registrar: MemoryRegistrar, domain: string, shownMs: number): void {
+  showingExpiries(registrar, new Map([[domain, shownMs]]));
+}
+
+/** {@link showingExpiry} for several domains at once: each listed and looked up at its `shown` expiry. */
+export function showingExpiries(registrar: MemoryRegistrar, shown: ReadonlyMap<string, number>): void {
   registrar.faults.before = (op) => {
-    const d = registrar.domains.get(domain);
-    if ((op === 'listDomains' || op === 'getDomain') && d) d.expiresAtMs = shownMs;
+    if (op !== 'listDomains' && op !== 'getDomain') return;
+    for (const [domain, shownMs] of shown) {
+      const d = registrar.domains.get(domain);
+      if (d) d.expiresAtMs = shownMs;
+    }
+  };
+}
+
+/** `registrar` whose task details leave out the rows of the domains in `hidden` (a set the test changes as it goes). */
+export function hidingRowsOf(registrar: Registrar, hidden: ReadonlySet<string>): Registrar {
+  return {
+    ...registrar,
+    listTaskDetails: async (taskNo) =>
+      (await registrar.listTaskDetails(taskNo)).filter((d) => !hidden.has(d.domainName)),
   };
 }
 

@@ -1,6 +1,4 @@
-import { RejectedFinalError } from '../../lib/errors';
 import { executeCheck, executeRenew } from '../../lib/jobs';
-import type { ListedDomain, Registrar } from '../../lib/registrar/port';
 import { hidingFromListings } from '../helpers/faulty';
 import { startWorld, type World } from '../helpers/world';
 

@@ -1,5 +1,5 @@
 import { executeCheck, executeRenew } from '../../lib/jobs';
-import type { ListedDomain, Registrar } from '../../lib/registrar/port';
+import type { Registrar } from '../../lib/registrar/port';
 import { hidingFromListings } from '../helpers/faulty';
 import { startWorld, type World } from '../helpers/world';
 

@@ -1,5 +1,6 @@
 import type { Registrar } from '../../lib/registrar/port';
 import { given } from '../helpers/builder';
+import { showingExpiries } from '../helpers/faulty';
 
 /**
  * A guard kept after the thirty-second session reverted its rules that held act notes back (every new act note
@@ -24,13 +25,13 @@ describe('an act note held for the daily stuck line', () => {
     const oldA = t.expiry('a.com') as number;
     const oldB = t.expiry('b.com') as number;
     await t.renew();
-    t.registrar.faults.before = (op) => {
-      if (op !== 'listDomains' && op !== 'getDomain') return;
-      const a = t.registrar.domains.get('a.com');
-      const b = t.registrar.domains.get('b.com');
-      if (a) a.expiresAtMs = oldA;
-      if (b) b.expiresAtMs = oldB;
-    };
+    showingExpiries(
+      t.registrar,
+      new Map([
+        ['a.com', oldA],
+        ['b.com', oldB],
+      ]),
+    );
     let hideB = false;
     const registrar: Registrar = {
       ...t.registrar,

@@ -1,5 +1,6 @@
 import type { Registrar } from '../../lib/registrar/port';
 import { given } from '../helpers/builder';
+import { showingExpiries } from '../helpers/faulty';
 
 /**
  * A guard kept after the thirty-second session reverted its rules that held act notes back (every new act note
@@ -23,16 +24,13 @@ describe("a batch-mate's act note told within the day", () => {
     const run = await t.renew();
     expect(run.plan.batches.length).toBe(1); // one batch holds both
     // The registrar never shows either new expiry.
-    t.registrar.faults.before = (op) => {
-      if (op !== 'listDomains' && op !== 'getDomain') return;
-      for (const [name, old] of [
+    showingExpiries(
+      t.registrar,
+      new Map([
         ['a.com', oldA],
         ['b.com', oldB],
-      ] as const) {
-        const d = t.registrar.domains.get(name);
-        if (d) d.expiresAtMs = old;
-      }
-    };
+      ]),
+    );
     let hideB = false;
     const registrar: Registrar = {
       ...t.registrar,

@@ -1,5 +1,5 @@
-import type { Registrar } from '../../lib/registrar/port';
 import { given } from '../helpers/builder';
+import { hidingRowsOf, showingExpiries } from '../helpers/faulty';
 
 /**
  * A guard kept after the thirty-second session reverted its rules that held act notes back (every new act note
@@ -24,18 +24,15 @@ describe('an act note that comes back after the entry was told "do not renew it 
     const oldB = t.expiry('b.com') as number;
     await t.renew();
     // The registrar never shows a new expiry for either.
-    t.registrar.faults.before = (op) => {
-      if (op !== 'listDomains' && op !== 'getDomain') return;
-      const a = t.registrar.domains.get('a.com');
-      const b = t.registrar.domains.get('b.com');
-      if (a) a.expiresAtMs = oldA;
-      if (b) b.expiresAtMs = oldB;
-    };
+    showingExpiries(
+      t.registrar,
+      new Map([
+        ['a.com', oldA],
+        ['b.com', oldB],
+      ]),
+    );
     const hidden = new Set<string>(['a.com']);
-    const rows: Registrar = {
-      ...t.registrar,
-      listTaskDetails: async (no) => (await t.registrar.listTaskDetails(no)).filter((d) => !hidden.has(d.domainName)),
-    };
+    const rows = hidingRowsOf(t.registrar, hidden);
     /** Per hour from 58 on: what each message told about a.com (its line's reason, cut). */
     const toldA: string[] = [];
     let firstActA: number | undefined;
