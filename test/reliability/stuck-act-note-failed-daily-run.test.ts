@@ -1,6 +1,5 @@
-import type { Registrar } from '../../lib/registrar/port';
 import { given } from '../helpers/builder';
-import { showingExpiries } from '../helpers/faulty';
+import { hidingRowsOf, showingExpiries } from '../helpers/faulty';
 
 /**
  * A guard kept after the thirty-second session reverted its rules that held act notes back (every new act note
@@ -32,14 +31,9 @@ describe('an act note held for the daily stuck line', () => {
         ['b.com', oldB],
       ]),
     );
-    let hideB = false;
-    const registrar: Registrar = {
-      ...t.registrar,
-      listTaskDetails: async (no) =>
-        (await t.registrar.listTaskDetails(no)).filter(
-          (d) => d.domainName !== 'a.com' && !(hideB && d.domainName === 'b.com'),
-        ),
-    };
+    // a.com's row never shows; b.com's stops showing once a.com was told to act.
+    const hidden = new Set<string>(['a.com']);
+    const registrar = hidingRowsOf(t.registrar, hidden);
     const toldB: string[] = [];
     let aToldAt: number | undefined;
     let aToldAtMs = 0;
@@ -59,7 +53,7 @@ describe('an act note held for the daily stuck line', () => {
       if (aToldAt === undefined && /^renew it by hand|close the batch/.test(noteA)) {
         aToldAt = h;
         aToldAtMs = t.clock.now();
-        hideB = true; // from the next check on
+        hidden.add('b.com'); // from the next check on
         failAt = h + 24;
       }
       for (const m of t.notifier.sent.slice(before)) {
