@@ -18,6 +18,7 @@ import { listingWindow, planRenewals } from './plan';
 import { applyMoney, type BalanceReading, policyAmount } from './plan-money';
 import { claimKey, type InFlightView, type Plan, type PlanMoney, type Reason } from './plan-types';
 import { collectPrices, type PriceBook } from './pricing';
+import { isStray } from './sweep';
 import { WILL_LAPSE_REASONS, WILL_LAPSE_THRESHOLDS_DAYS } from './will-lapse';
 
 /*
@@ -119,6 +120,12 @@ export async function listAndPlan(
     onQueuedElsewhere?: (taskNos: readonly string[]) => void;
     /** The renew run planning (its own intents, written ahead by onDraft, are not another run's spend). */
     runId?: string;
+    /**
+     * Releases claims the plan met that are strays (sweep.ts isStray: live under an open batch whose submit started
+     * without them, so provably not sent) and returns those it released; the plan is then made again. Only a renew
+     * run that writes passes it: a plan (and a dry run) shows such a domain `in-flight`, as the ledger says.
+     */
+    releaseStrays?: (strays: readonly Claim[]) => Promise<readonly Claim[]>;
   } = {},
 ): Promise<Plan> {
   const nowMs = deps.clock.now();
@@ -129,7 +136,7 @@ export async function listAndPlan(
     deps.ledger.listOpenBatches(),
     readActiveHolds(deps, nowMs),
   ]);
-  const known = await ahead.settled();
+  let known: KnownClaims = await ahead.settled();
   const unreadable = domains.filter((d) => d.unreadable);
   if (unreadable.length > 0)
     deps.log.warn('listing rows with a field this tool cannot read: never bought (unreadable-row) until they read', {
@@ -139,7 +146,23 @@ export async function listAndPlan(
   // What the plans before the draft read: a later, wider plan of this run reuses it, so it never sees the claims
   // this run itself takes ahead from the draft (read again, they made its own renewals "in flight").
   const read = { read: new Set<string>(), found: new Map<string, Claim>() };
-  const ledgerPlan = await planWithLedger(deps, policy, domains, open, held, nowMs, undefined, known, undefined, read);
+  let ledgerPlan = await planWithLedger(deps, policy, domains, open, held, nowMs, undefined, known, undefined, read);
+  const strays = options.releaseStrays ? straysOf(ledgerPlan, read.found, open) : [];
+  if (strays.length > 0 && options.releaseStrays) {
+    // A release of a claim its batch left out that failed every try (submit-batch.ts releaseLeftOut) left it live
+    // until check's daily sweep: a run the same day planned the domain `in-flight`, bought nothing and named nothing,
+    // and one due in hours lapsed (thirty-second session's open item).
+    const released = await options.releaseStrays(strays);
+    if (released.length > 0) {
+      const found = new Map(known.found);
+      for (const c of released) {
+        found.set(claimKey(c.domain, c.expiryMs), c);
+        read.found.set(claimKey(c.domain, c.expiryMs), c);
+      }
+      known = { read: known.read, found };
+      ledgerPlan = await planWithLedger(deps, policy, domains, open, held, nowMs, undefined, known, undefined, read);
+    }
+  }
   // Only when something would be bought (or announced): someone else's queued renewal, prices and the balance.
   let plan = ledgerPlan;
   let elsewhereApplied: RenewingElsewhere | undefined;
@@ -295,6 +318,22 @@ export async function listAndPlan(
     priced = price(plan, book, kept);
   }
   return priced;
+}
+
+/**
+ * The claims of a plan's `in-flight` decisions that may be strays (sweep.ts isStray): under a batch the open-batches
+ * read listed, only those that are; under one it did not list (closed since, or written after the read), each, for
+ * the release to read with its batch before it touches it. Claims that carry a TaskNo never are.
+ */
+function straysOf(plan: Plan, claims: ReadonlyMap<string, Claim>, open: readonly Batch[]): Claim[] {
+  const byId = new Map(open.map((b) => [b.batchId, b]));
+  return plan.decisions.flatMap((d) => {
+    if (d.reason !== 'in-flight') return [];
+    const claim = claims.get(claimKey(d.domain.domainName, d.domain.expiresAtMs));
+    if (!claim || !isLive(claim) || claim.taskNo) return [];
+    const batch = byId.get(claim.batchId);
+    return batch === undefined || isStray(claim, batch) ? [claim] : [];
+  });
 }
 
 /**

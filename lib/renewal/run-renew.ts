@@ -1,5 +1,6 @@
 import { type Settled, settle } from '../concurrency';
 import { BudgetPeriodMovedError, TimeLimitError } from '../errors';
+import type { Claim } from '../ledger/port';
 import { describeError } from '../log';
 import type { Policy } from '../policy/schema';
 import {
@@ -33,6 +34,7 @@ import {
   submitBatch,
   toEntry,
 } from './submit-batch';
+import { releaseStrays } from './sweep';
 import { computeTimeMarginMs, createNoTimeToRelease, paidCallHorizonMs } from './time-margin';
 
 /** A batch's budget and reads, started while the batch before it was sent (runRenew's startNextEarly). */
@@ -96,6 +98,21 @@ export interface RenewRun {
 }
 
 /**
+ * The in-flight decisions of claims left live by a batch sent without them, which this run could not release
+ * (listAndPlan's `releaseStrays`): provably not sent, so named as not sent.
+ */
+function strayHeldBack(plan: Plan, strays: readonly Claim[]): HeldBack[] {
+  const keys = new Set(strays.map((c) => claimKey(c.domain, c.expiryMs)));
+  return plan.decisions
+    .filter((d) => d.reason === 'in-flight' && keys.has(claimKey(d.domain.domainName, d.domain.expiresAtMs)))
+    .map((decision) => ({
+      decision,
+      limitedBy: 'not-sent' as const,
+      detail: 'its claim, left by a batch sent without it, could not be released',
+    }));
+}
+
+/**
  * The renew job's run loop (docs/design.md, M1–M4): plan, then for each batch take its budget and submit it
  * (submit-batch.ts). Dry run stops after planning: this is the only seam.
  * Batches are isolated: one failing batch never stops the others (except an authentication failure, which would
@@ -126,10 +143,28 @@ export async function runRenew(
   const ahead = options.dryRun || options.guard ? undefined : createClaimAhead(deps, policy, runId);
   let plan: Plan;
   let queuedElsewhere: readonly string[] = [];
+  let straysLeft: readonly Claim[] = [];
   try {
     plan = await listAndPlan(deps, policy, {
       runId,
       ...(ahead ? { onDraft: (draft: Plan) => ahead.start(draft) } : {}),
+      // Not in a dry run (nothing is written); under a guard too: the release buys nothing, and the plan a person
+      // confirmed (commands/renew.ts releases strays before it too) is compared with the one made after it.
+      ...(!options.dryRun
+        ? {
+            // Left live, such a claim is planned `in-flight` and named nowhere until check's daily sweep: named
+            // below (not sent, with a "renew it by hand" when due before the next run) and the run fails loudly.
+            releaseStrays: (strays: readonly Claim[]) =>
+              releaseStrays(deps, strays).catch((err: unknown) => {
+                straysLeft = strays;
+                log.error('claims a sent batch left out could not be released: planned in flight', {
+                  domains: strays.map((c) => c.domain),
+                  ...describeError(err),
+                });
+                return [];
+              }),
+          }
+        : {}),
       onQueuedElsewhere: (taskNos) => {
         queuedElsewhere = taskNos;
       },
@@ -165,11 +200,11 @@ export async function runRenew(
     overBudget: 0,
     overMonthSpend: 0,
     taskNoNotRecorded: 0,
-    errors: 0,
+    errors: straysLeft.length > 0 ? 1 : 0,
     batches: [],
   };
   log.info('planned', { listed: summary.listed, renew: summary.planned, batches: plan.batches.length });
-  const heldBack: HeldBack[] = [];
+  const heldBack: HeldBack[] = strayHeldBack(plan, straysLeft);
   if (options.dryRun) return { plan, summary, heldBack };
 
   const margin = options.timeMarginMs ?? computeTimeMarginMs(deps.registrar.worstCaseCallMs);

@@ -1,3 +1,4 @@
+import { LedgerConflictError } from '../errors';
 import type { Batch, BatchEntry, Claim } from '../ledger/port';
 import type { Policy } from '../policy/schema';
 import { normalizeDomain } from '../registrar/domain-name';
@@ -23,7 +24,7 @@ export async function sweepOrphanedClaims(
   // A CLOSED batch is listed while a notice of it is pending: it holds no claim, so it shields none.
   const open = new Map(input.open.filter((b) => b.status !== 'CLOSED').map((b) => [b.batchId, b]));
   const strays = input.live.filter((c) => isStray(c, open.get(c.batchId)));
-  const count = strays.length > 0 ? await releaseStrays(deps, strays) : 0;
+  const count = strays.length > 0 ? (await releaseStrays(deps, strays)).length : 0;
   const found = await repairOrphans(
     deps,
     policy,
@@ -40,7 +41,7 @@ export async function sweepOrphanedClaims(
  * closed before its submit ever started (every such close precedes any paid call: an unsent batch's close, whose
  * release of this claim failed).
  */
-function isStray(claim: Claim, batch: Batch | undefined): boolean {
+export function isStray(claim: Claim, batch: Batch | undefined): boolean {
   if (batch === undefined) return false;
   // Entries are read normalised; a claim an older version wrote may spell an IDN in Unicode: compare one form.
   const domain = normalizeDomain(claim.domain);
@@ -49,22 +50,36 @@ function isStray(claim: Claim, batch: Batch | undefined): boolean {
   return batch.status === 'CLOSED' && !listed;
 }
 
-/** Releases stray claims (each re-checked against a fresh read of its claim and batch); returns how many. */
-async function releaseStrays(deps: JobDeps, strays: readonly Claim[]): Promise<number> {
-  let count = 0;
+/**
+ * Releases stray claims (each re-checked against a fresh read of its claim and batch, {@link isStray}): the sweep's,
+ * and those a renew run's plan meets (plan-listing.ts `releaseStrays`). Throws on ledger trouble.
+ * @returns the claims released, as stored
+ */
+export async function releaseStrays(
+  deps: Pick<JobDeps, 'ledger' | 'clock' | 'log'>,
+  strays: readonly Claim[],
+): Promise<Claim[]> {
+  const released: Claim[] = [];
   for (const claim of strays) {
     const [fresh] = await deps.ledger.getClaims([claim]);
     if (!fresh || !isLive(fresh) || fresh.batchId !== claim.batchId || fresh.taskNo) continue;
     if (!isStray(fresh, await deps.ledger.getBatch(fresh.batchId))) continue;
     const nowMs = deps.clock.now();
-    await deps.ledger.saveClaim({
-      ...transitions.release(fresh, { message: 'held back and not sent with its batch; released by the sweep', nowMs }),
-      updatedAtMs: nowMs,
-    });
+    try {
+      released.push(
+        await deps.ledger.saveClaim({
+          ...transitions.release(fresh, { message: 'held back and not sent with its batch; released', nowMs }),
+          updatedAtMs: nowMs,
+        }),
+      );
+    } catch (err) {
+      // Moved since the read (its own run's release, a sweep beside a renew run): whoever moved it decided.
+      if (err instanceof LedgerConflictError) continue;
+      throw err;
+    }
     deps.log.error('released a live claim its batch did not send', { batchId: fresh.batchId, domain: fresh.domain });
-    count += 1;
   }
-  return count;
+  return released;
 }
 
 async function repairOrphans(
@@ -136,7 +151,7 @@ async function repairOrphans(
       out.push(await rehome(deps, runId, batchId, homeless));
       count += homeless.length;
     }
-    if (strays.length > 0) count += await releaseStrays(deps, strays);
+    if (strays.length > 0) count += (await releaseStrays(deps, strays)).length;
   }
   return { count, batches: out };
 }

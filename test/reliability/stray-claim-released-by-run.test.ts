@@ -1,0 +1,95 @@
+import { executeCheck, executeRenew } from '../../lib/jobs';
+import { spendBudgetName, utcMonth } from '../../lib/renewal/budgets';
+import { type Given, given, policyOf } from '../helpers/builder';
+
+/**
+ * Thirty-second session's open item ("after a release that failed every try"). The month's money budget cuts x.io
+ * out of its batch and its claim's release fails on every try (submit-batch.ts releaseLeftOut), so x.io stays
+ * CLAIMED under a batch sent without it. Check sweeps such strays once a UTC day, and today's sweep has run. The
+ * digest tells a person to raise the limit; they do, and run renew again: that run planned x.io `in-flight` (its own
+ * stray), bought nothing and said nothing, and x.io expired before the next day's sweep could free it. A run now
+ * releases a stray its plan meets (the batch's submit started without it: provably not sent) and plans again.
+ */
+const policy = { limits: { maxSpendPerMonth: '1000' }, window: { daysAfterExpiry: 0 } };
+const raised = policyOf({ ...policy, limits: { maxSpendPerMonth: '2000' } });
+
+/** r1 buys a.com and leaves x.io's claim live under its sent batch (the release failed on every try). */
+async function leaveStray(): Promise<Given> {
+  const t = await given({ domains: ['a.com+1d', 'x.io+1d'], policy });
+  await executeCheck(t.deps(), { policy: t.policy, runId: 'c0' }); // today's sweep (once a UTC day) has run
+  // 900 of the month's 1000 CNY spent: a.com (69) fits, x.io (398) does not.
+  const month = utcMonth(t.clock.now());
+  await t.ledger.takeBudget({ name: spendBudgetName('CNY'), period: month, amount: 90_000, cap: 100_000, nowMs: 0 });
+  // Every claim write between the budget take and the submit start fails: x.io's release, on each of its tries.
+  let armed = false;
+  let failed = 0;
+  t.ledger.faults.before = (op) => {
+    if (op === 'takeBudget') armed = true;
+    if (op === 'saveBatch') armed = false;
+    if (armed && op === 'saveClaim') {
+      failed += 1;
+      throw new Error('ledger throttled (injected)');
+    }
+  };
+  const first = await executeRenew(t.deps(), { policy: t.policy, dryRun: false, runId: 'r1' });
+  t.ledger.faults.before = undefined;
+  expect(failed).toBeGreaterThanOrEqual(3);
+  expect(t.registrar.submissions().map((s) => s.domainName)).toEqual(['a.com']);
+  expect(first.heldBack.map((h) => `${h.decision.domain.domainName}:${h.limitedBy}`)).toEqual(['x.io:month-spend']);
+  const expiryMs = first.heldBack[0]?.decision.domain.expiresAtMs ?? 0;
+  expect((await t.ledger.getClaims([{ domain: 'x.io', expiryMs }]))[0]?.status).toBe('CLAIMED');
+  t.advance('1h');
+  await executeCheck(t.deps(), { policy: t.policy, runId: 'c1' });
+  t.notifier.sent.length = 0;
+  return t;
+}
+
+test('a claim left live by a release that failed every try is released by the next run, which buys the domain once', async () => {
+  const t = await leaveStray();
+  const second = await executeRenew(t.deps(), { policy: raised, dryRun: false, runId: 'r2' });
+
+  expect(t.registrar.submissions().map((s) => s.domainName)).toEqual(['a.com', 'x.io']);
+  expect(second.summary.submitted).toBe(1);
+  // Once: a third run the same day buys nothing more.
+  await executeRenew(t.deps(), { policy: raised, dryRun: false, runId: 'r3' });
+  expect(t.registrar.submissions().map((s) => s.domainName)).toEqual(['a.com', 'x.io']);
+});
+
+test('a stray claim the next run cannot release either is named not sent, with "renew it by hand", and fails the run', async () => {
+  const t = await leaveStray();
+  t.ledger.faults.before = (op) => {
+    if (op === 'saveClaim') throw new Error('ledger throttled (injected)');
+  };
+  await expect(executeRenew(t.deps(), { policy: raised, dryRun: false, runId: 'r2' })).rejects.toThrow(
+    /run r2: 1 batch\(es\) failed on our side/,
+  );
+  t.ledger.faults.before = undefined;
+
+  expect(t.registrar.submissions().map((s) => s.domainName)).toEqual(['a.com']);
+  const email = t.notifier.sent.at(-1)?.email ?? '';
+  expect(email).toMatch(
+    /- x\.io: .*reason: not bought this run: its batch failed on our side \(its claim, left by a batch sent without it, could not be released\)/,
+  );
+  // Due before the next daily run: a person is told to buy it (it was provably not sent, so that buys it once).
+  expect(email).toMatch(/- x\.io: .*renew it by hand/);
+});
+
+test('a dry run leaves a stray alone (nothing written); a run under a guard (a confirmed plan) plans it bought', async () => {
+  const t = await leaveStray();
+  const dry = await executeRenew(t.deps(), { policy: raised, dryRun: true, runId: 'd1' });
+  expect(dry.plan.decisions.find((d) => d.domain.domainName === 'x.io')?.reason).toBe('in-flight');
+  const expiryMs = dry.plan.decisions.find((d) => d.domain.domainName === 'x.io')?.domain.expiresAtMs ?? 0;
+  expect((await t.ledger.getClaims([{ domain: 'x.io', expiryMs }]))[0]?.status).toBe('CLAIMED');
+
+  const seen: string[] = [];
+  await executeRenew(t.deps(), {
+    policy: raised,
+    dryRun: false,
+    runId: 'r2',
+    guard: (plan) => {
+      seen.push(...plan.decisions.filter((d) => d.action === 'renew').map((d) => d.domain.domainName));
+    },
+  });
+  expect(seen).toEqual(['x.io']);
+  expect(t.registrar.submissions().map((s) => s.domainName)).toEqual(['a.com', 'x.io']);
+});
