@@ -102,6 +102,9 @@ export const LEDGER_METHOD_ACCESS = {
   // One item, as the holds: a consistent GetItem, and versioned replacements (re-read on a refusal).
   readWatch: onTable('GetItem'),
   changeWatch: onTable('PutItem', 'GetItem'),
+  // One item: a consistent GetItem, and a put conditional on its time (a refusal re-reads it).
+  readInventory: onTable('GetItem'),
+  putInventory: onTable('PutItem', 'GetItem'),
 } satisfies Record<keyof Ledger, readonly LedgerAccess[]>;
 
 export type LedgerMethod = keyof typeof LEDGER_METHOD_ACCESS;
@@ -116,6 +119,9 @@ export const JOB_LEDGER_CALLS: Record<Job, readonly LedgerMethod[]> = {
   renew: [
     'readWatch',
     'changeWatch',
+    // About weekly, the whole account's names (lib/renewal/inventory.ts).
+    'readInventory',
+    'putInventory',
     'listOpenBatches',
     'getClaims',
     'takeBudget',

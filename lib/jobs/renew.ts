@@ -7,10 +7,11 @@ import type { Policy } from '../policy/schema';
 import { costOf, utcDay } from '../renewal/budgets';
 import { DAY_MS, HOUR_MS } from '../renewal/dates';
 import type { JobDeps } from '../renewal/deps';
+import { takeInventory } from '../renewal/inventory';
 import { describeMoney } from '../renewal/money-notices';
 import { renderPlanDigest } from '../renewal/plan-digest';
 import type { Plan } from '../renewal/plan-types';
-import { collectHeldBack, marksToRead, selectRunLines } from '../renewal/run-notices';
+import { collectHeldBack, type LineMark, marksToRead, selectRunLines } from '../renewal/run-notices';
 import { type RenewRun, runRenew } from '../renewal/run-renew';
 import { createOutOfTime } from '../renewal/time-margin';
 import { watchListing } from '../renewal/watch';
@@ -91,7 +92,16 @@ async function liveReport(deps: JobDeps, run: RenewRun): Promise<Report> {
     Promise.all(ids.map((id) => deps.ledger.getBatch(id))),
     deps.ledger.getMarks([...marksToRead(plan), checkSilentMark, watchFullMark, firstRunMark('renew')]),
     deps.ledger.lastRun('check'),
-    watchListing(deps, plan, createOutOfTime(deps)),
+    // The weekly whole-account listing first: the names that left it are watched from this run on.
+    takeInventory(deps, plan.nowMs, createOutOfTime(deps)).then(async (inventory) => {
+      const watch = await watchListing(deps, plan, createOutOfTime(deps), inventory.left);
+      return {
+        ...watch,
+        outcomes: [...inventory.outcomes, ...watch.outcomes],
+        marks: [...inventory.marks, ...watch.marks],
+        ...(inventory.note ? { inventoryNote: inventory.note } : {}),
+      };
+    }),
   ]);
   // A read that fails (after the client's retries) does not cost the digest: its will-lapse, deferred and upcoming
   // lines live in this run's plan only, and a generic "job error" in their place left a 1-day will-lapse line to the
@@ -146,7 +156,13 @@ async function liveReport(deps: JobDeps, run: RenewRun): Promise<Report> {
           plan.nowMs,
         )
       : undefined;
-  const watched = watchedRead.status === 'fulfilled' ? watchedRead.value : { outcomes: [], marks: [], notes: [] };
+  const watched: {
+    outcomes: DomainOutcome[];
+    marks: LineMark[];
+    notes: string[];
+    unstored?: true;
+    inventoryNote?: string;
+  } = watchedRead.status === 'fulfilled' ? watchedRead.value : { outcomes: [], marks: [], notes: [] };
   // A full watch list, once a UTC day, as the digest's error: a note alone went out only with a digest that had
   // something else to say, and a policy that e-mails trouble only heard nothing while a renewal the list left out
   // lapsed unnamed (review 2026-12-07, twenty-seventh session). Later the same day it stays a note.
@@ -184,6 +200,7 @@ async function liveReport(deps: JobDeps, run: RenewRun): Promise<Report> {
           ...describeUrgent(plan),
           ...(full ? [] : watched.notes),
           ...(watched.unstored ? [WATCH_UNSTORED_NOTE] : []),
+          ...(watched.inventoryNote ? [watched.inventoryNote] : []),
         ],
       },
     },

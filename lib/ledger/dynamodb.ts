@@ -20,6 +20,7 @@ import {
   fromBatchItem,
   fromClaimItem,
   fromHoldsItem,
+  fromInventoryItem,
   fromRunItem,
   fromWatchItem,
   ITEM_TYPE,
@@ -36,6 +37,8 @@ import {
   toClaimKey,
   toHoldsItem,
   toHoldsKey,
+  toInventoryItem,
+  toInventoryKey,
   toMarkKey,
   toRunItem,
   toRunKey,
@@ -925,6 +928,32 @@ export function createDynamoLedger(options: DynamoLedgerOptions): DynamoLedger {
       throw new LedgerConflictError(`ledger table ${tableName}: changeWatch kept losing to concurrent runs`, {
         action: 'changeWatch',
       });
+    },
+
+    async readInventory() {
+      const item = await getItem(toInventoryKey(ks), 'readInventory', {});
+      return item ? fromInventoryItem(item) : undefined;
+    },
+
+    async putInventory(inventory) {
+      // A run that read an older listing and writes last must not replace a newer one (two overlapping runs).
+      const item = toInventoryItem(inventory, newId(), ks);
+      await writeConditional(
+        {
+          kind: 'put',
+          input: {
+            TableName: tableName,
+            Item: item,
+            ConditionExpression: 'attribute_not_exists(#pk) OR #takenAtMs <= :takenAtMs',
+            ExpressionAttributeNames: { '#pk': TABLE.partitionKey, '#takenAtMs': 'takenAtMs' },
+            ExpressionAttributeValues: { ':takenAtMs': inventory.takenAtMs },
+          },
+        },
+        toInventoryKey(ks),
+        String(item.writeId),
+        'putInventory',
+        {},
+      );
     },
 
     destroy() {

@@ -1,7 +1,18 @@
 import { InputError, LedgerError } from '../errors';
 import type { Money } from '../money';
 import { normalizeDomain } from '../registrar/domain-name';
-import type { Batch, BatchEntry, Claim, ClaimKey, Hold, PendingNotice, RunRecord, WatchEntry } from './port';
+import type {
+  Batch,
+  BatchEntry,
+  Claim,
+  ClaimKey,
+  Hold,
+  Inventory,
+  InventoryEntry,
+  PendingNotice,
+  RunRecord,
+  WatchEntry,
+} from './port';
 import { TABLE } from './table';
 
 /**
@@ -21,6 +32,7 @@ export const ITEM_TYPE = {
   mark: 'mark',
   hold: 'hold',
   watch: 'watch',
+  inventory: 'inventory',
 } as const;
 
 const DAY_S = 86_400;
@@ -250,6 +262,54 @@ export function fromWatchItem(item: Item): { entries: WatchEntry[]; version: num
     };
   });
   return { entries, version: num(item, 'version', w) };
+}
+
+/** Primary key of the one item that holds an account's last whole-account listing (lib/renewal/inventory.ts). */
+export function toInventoryKey(ks: Keyspace = DEFAULT_KEYSPACE): ItemKey {
+  return { pk: `${ks.prefix}INVENTORY`, sk: 'INVENTORY' };
+}
+
+/**
+ * Bytes the inventory's names may take in its item (one `name<TAB>expiry` line each, about 15 bytes besides the
+ * name): some 15 000 names. Past it, the names expiring last are left out (`leftOut`), and so not compared.
+ */
+export const MAX_INVENTORY_BYTES = 350_000;
+
+/** The inventory item: its entries the soonest expiry first, as one text attribute, cut to MAX_INVENTORY_BYTES. */
+export function toInventoryItem(inventory: Inventory, writeId: string, ks: Keyspace = DEFAULT_KEYSPACE): Item {
+  const sorted = [...inventory.entries].sort(
+    (a, b) => a.expiryMs - b.expiryMs || (a.domain < b.domain ? -1 : a.domain > b.domain ? 1 : 0),
+  );
+  const lines: string[] = [];
+  let bytes = 0;
+  for (const e of sorted) {
+    const line = `${e.domain.toLowerCase()}\t${e.expiryMs}`;
+    bytes += Buffer.byteLength(line) + 1;
+    if (bytes > MAX_INVENTORY_BYTES) break;
+    lines.push(line);
+  }
+  return {
+    ...toInventoryKey(ks),
+    type: ITEM_TYPE.inventory,
+    writeId,
+    takenAtMs: inventory.takenAtMs,
+    entriesText: lines.join('\n'),
+    leftOut: inventory.leftOut + sorted.length - lines.length,
+  };
+}
+
+/** The inventory from its stored item. */
+export function fromInventoryItem(item: Item): Inventory {
+  const w = 'inventory item';
+  if (item.type !== ITEM_TYPE.inventory || typeof item.entriesText !== 'string') fail(item, w);
+  const text = item.entriesText as string;
+  const entries = (text === '' ? [] : text.split('\n')).map((line): InventoryEntry => {
+    const [domain, expiry] = line.split('\t');
+    const expiryMs = Number(expiry);
+    if (!domain || !Number.isFinite(expiryMs)) fail(item, `${w} (a line is not name<TAB>expiry)`);
+    return { domain: normalizeDomain(domain), expiryMs };
+  });
+  return { takenAtMs: num(item, 'takenAtMs', w), entries, leftOut: num(item, 'leftOut', w) };
 }
 
 /** TTL value (epoch SECONDS): `finishedRetentionDays` after `fromMs` (epoch ms). */

@@ -279,6 +279,29 @@ export interface Ledger {
    * rival wrote in between); `change` returns undefined for "no change".
    */
   changeWatch(change: (current: readonly WatchEntry[]) => WatchEntry[] | undefined): Promise<void>;
+
+  /** The last whole-account listing (lib/renewal/inventory.ts): one consistent read of one item; undefined: none. */
+  readInventory(): Promise<Inventory | undefined>;
+  /** Stores a whole-account listing, unless one taken later is stored already (then nothing is written). */
+  putInventory(inventory: Inventory): Promise<void>;
+}
+
+/**
+ * The names a whole-account listing showed (lib/renewal/inventory.ts), taken about weekly: a domain that left the
+ * listing before its renew window opened was on no watch list, and lapsed unnamed (thirty-second session).
+ */
+export interface Inventory {
+  /** When its listing was read (epoch ms). */
+  takenAtMs: number;
+  /** Every name listed (normalised) at its listed expiry (epoch ms), the soonest first, cut to fit its item. */
+  entries: InventoryEntry[];
+  /** How many names, those expiring last, were left out to fit the item. */
+  leftOut: number;
+}
+
+export interface InventoryEntry {
+  domain: string;
+  expiryMs: number;
 }
 
 /**

@@ -82,6 +82,8 @@ export async function watchListing(
   deps: Pick<JobDeps, 'ledger' | 'registrar' | 'log' | 'peerClaims' | 'runClaims' | 'sleep' | 'remainingMs'>,
   plan: Plan,
   outOfTime: () => boolean,
+  /** Names to watch besides the plan's (inventory.ts: those that left the whole-account listing). */
+  extra: readonly WatchEntry[] = [],
 ): Promise<{ outcomes: DomainOutcome[]; marks: LineMark[]; notes: string[]; unstored?: true }> {
   const tries = {
     attempts: 3,
@@ -99,7 +101,8 @@ export async function watchListing(
     });
     current = [];
   }
-  const { next, missing } = nextWatch(current, plan);
+  const watching = new Set(current.map((e) => e.domain));
+  const { next, missing } = nextWatch([...current, ...extra.filter((e) => !watching.has(e.domain))], plan);
   const drop = new Set<string>();
   const gone = new Set<string>();
   const lines: { outcome: DomainOutcome; mark: string }[] = [];

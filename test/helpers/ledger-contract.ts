@@ -879,6 +879,34 @@ export function describeLedgerContract(name: string, backend: LedgerBackend): vo
       });
     });
 
+    describe('the inventory (thirty-third session)', () => {
+      test('none at first; stored and read back sorted, names normalised; an older one never replaces a newer', async () => {
+        const ledger = table.createLedger();
+        expect(await ledger.readInventory()).toBeUndefined();
+        await ledger.putInventory({
+          takenAtMs: T0,
+          entries: [
+            { domain: 'b.com', expiryMs: T0 + 2 * DAY_MS },
+            { domain: 'A.com', expiryMs: T0 + DAY_MS },
+          ],
+          leftOut: 0,
+        });
+        const first = {
+          takenAtMs: T0,
+          entries: [
+            { domain: 'a.com', expiryMs: T0 + DAY_MS },
+            { domain: 'b.com', expiryMs: T0 + 2 * DAY_MS },
+          ],
+          leftOut: 0,
+        };
+        expect(await ledger.readInventory()).toEqual(first);
+        await ledger.putInventory({ takenAtMs: T0 - 1, entries: [], leftOut: 0 });
+        expect(await ledger.readInventory()).toEqual(first);
+        await table.createLedger().putInventory({ takenAtMs: T0 + 1, entries: [], leftOut: 3 });
+        expect(await ledger.readInventory()).toEqual({ takenAtMs: T0 + 1, entries: [], leftOut: 3 });
+      });
+    });
+
     describe('the watch list (review 2026-12-07)', () => {
       test('empty at first; a change replaces it, sorted by expiry; no change writes nothing; names come back normalised', async () => {
         const ledger = table.createLedger();

@@ -7,6 +7,7 @@ import {
   fromBatchItem,
   fromClaimItem,
   fromHoldsItem,
+  fromInventoryItem,
   fromRunItem,
   fromWatchItem,
   ITEM_TYPE,
@@ -23,6 +24,8 @@ import {
   toClaimKey,
   toHoldsItem,
   toHoldsKey,
+  toInventoryItem,
+  toInventoryKey,
   toMarkKey,
   toRunItem,
   toRunKey,
@@ -384,6 +387,19 @@ export function createMemoryLedger(options: MemoryLedgerOptions = {}): MemoryLed
       const current = stored ? fromWatchItem(stored) : { entries: [], version: 0 };
       const next = change(current.entries);
       if (next !== undefined) store.put(toWatchItem(next, current.version + 1, newId(), ks));
+    },
+
+    async readInventory() {
+      await enter('readInventory');
+      const stored = store.get(toInventoryKey(ks));
+      return stored ? fromInventoryItem(stored) : undefined;
+    },
+
+    async putInventory(inventory) {
+      await enter('putInventory');
+      const stored = store.get(toInventoryKey(ks));
+      if (stored && Number(stored.takenAtMs) > inventory.takenAtMs) return;
+      store.put(toInventoryItem(inventory, newId(), ks));
     },
   };
   return ledger;

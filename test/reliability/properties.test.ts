@@ -160,6 +160,8 @@ describe('dry run never pays (fast-check)', () => {
           listHolds: async () => [],
           readWatch: async () => [],
           changeWatch: record('changeWatch'),
+          readInventory: async () => undefined,
+          putInventory: record('putInventory'),
         };
         const run = await runRenew(
           {

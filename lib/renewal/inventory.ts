@@ -1,0 +1,143 @@
+import { TimeLimitError } from '../errors';
+import type { Inventory, WatchEntry } from '../ledger/port';
+import { describeError } from '../log';
+import type { DomainOutcome } from '../notify/port';
+import type { ListedDomain } from '../registrar/port';
+import { DAY_MS, daysUntil, formatDateUtc, graceDaysOf, HOUR_MS } from './dates';
+import type { JobDeps } from './deps';
+import { retryWithBackoff } from './retry';
+import type { LineMark } from './run-notices';
+import { createNoTimeToRetry } from './time-margin';
+
+/**
+ * The weekly inventory (thirty-second session's open item): the watch list holds the renewals a run found due or
+ * announced, so a domain that left the listing BEFORE its renew window opened (moved to a resource group the key's
+ * RAM policy does not list, 37 days or more before its expiry by default) was on no list and lapsed with nobody told.
+ * About once a week a live renew run lists the whole account (no expiry filter), compares the names with the last
+ * such listing, and puts each name that left it, not yet past its grace period, on the watch list: looked up from
+ * then on and named at the will-lapse thresholds (watch.ts), and told once now.
+ */
+
+/** How often a renew run lists the whole account, ms: a week, less half a day of schedule jitter. */
+export const INVENTORY_EVERY_MS = 7 * DAY_MS - 12 * HOUR_MS;
+
+/** After this long without an inventory (each run's listing failed or ran out of time), the digest says so, ms. */
+export const INVENTORY_STALE_MS = 14 * DAY_MS;
+
+/**
+ * Pure: whether a run at `nowMs` (epoch ms) takes a new inventory: none stored yet, or the last one taken at least
+ * {@link INVENTORY_EVERY_MS} before.
+ */
+export function isInventoryDue(last: Pick<Inventory, 'takenAtMs'> | undefined, nowMs: number): boolean {
+  return last === undefined || nowMs - last.takenAtMs >= INVENTORY_EVERY_MS;
+}
+
+/**
+ * Pure: the names the last inventory listed that `listed` (a whole-account listing) does not, each not yet past its
+ * grace period at `nowMs` (epoch ms), as watch entries first seen now. Compared by name: a renewed domain is listed
+ * at a later expiry and did not leave.
+ */
+export function findLeftListing(last: Inventory, listed: readonly ListedDomain[], nowMs: number): WatchEntry[] {
+  const names = new Set(listed.map((d) => d.domainName));
+  return last.entries
+    .filter((e) => !names.has(e.domain) && nowMs <= e.expiryMs + graceDaysOf(e.domain) * DAY_MS)
+    .map((e) => ({ domain: e.domain, expiryMs: e.expiryMs, seenAtMs: nowMs }));
+}
+
+/** What the inventory step hands on: names to watch, the lines to tell (each once), and a note for the digest. */
+export interface InventoryStep {
+  left: WatchEntry[];
+  outcomes: DomainOutcome[];
+  marks: LineMark[];
+  note?: string;
+}
+
+const NOTHING: InventoryStep = { left: [], outcomes: [], marks: [] };
+
+/**
+ * The inventory step of a live renew run: when one is due ({@link isInventoryDue}), lists the whole account, stops
+ * when `outOfTime` says so (a page at a time: tried again next run), compares with the last inventory and stores the
+ * new one. Never throws: a failed step is logged, tried again by the next run, and named in the digest once the last
+ * inventory is older than {@link INVENTORY_STALE_MS}.
+ * @param nowMs the run's time (epoch ms)
+ */
+export async function takeInventory(
+  deps: Pick<JobDeps, 'ledger' | 'registrar' | 'log' | 'sleep' | 'remainingMs'>,
+  nowMs: number,
+  outOfTime: () => boolean,
+): Promise<InventoryStep> {
+  const tries = {
+    attempts: 3,
+    baseMs: 200,
+    capMs: 2_000,
+    sleep: deps.sleep,
+    stop: createNoTimeToRetry(deps.remainingMs),
+  };
+  let last: Inventory | undefined;
+  try {
+    last = await retryWithBackoff(() => deps.ledger.readInventory(), tries);
+  } catch (err) {
+    deps.log.warn('could not read the last whole-account listing; the next run tries again', describeError(err));
+    return NOTHING;
+  }
+  if (!isInventoryDue(last, nowMs)) return NOTHING;
+  let listed: ListedDomain[];
+  try {
+    listed = await deps.registrar.listDomains({
+      onPage: () => {
+        if (outOfTime()) throw new TimeLimitError('the run reached its time margin while listing the whole account');
+      },
+    });
+  } catch (err) {
+    deps.log.warn('the whole-account listing was not taken; the next run tries again', describeError(err));
+    return { ...NOTHING, ...staleNote(last, nowMs) };
+  }
+  const left = last ? findLeftListing(last, listed, nowMs) : [];
+  if (left.length > 0)
+    deps.log.warn('domains the whole-account listing showed last time and no longer does: watched from now on', {
+      domains: left.slice(0, 20).map((e) => e.domain),
+      count: left.length,
+    });
+  const entries = listed
+    .filter((d) => Number.isFinite(d.expiresAtMs))
+    .map((d) => ({ domain: d.domainName, expiryMs: d.expiresAtMs }));
+  try {
+    await retryWithBackoff(() => deps.ledger.putInventory({ takenAtMs: nowMs, entries, leftOut: 0 }), tries);
+  } catch (err) {
+    // The names that left are watched all the same (the watch list is stored apart); the next run lists again.
+    deps.log.warn('could not store the whole-account listing; the next run lists again', describeError(err));
+  }
+  const since = last ? formatDateUtc(last.takenAtMs) : '';
+  const lines = left.map((e) => ({
+    mark: `left#${e.domain}#${e.expiryMs}`,
+    outcome: {
+      domain: e.domain,
+      event: 'will-lapse' as const,
+      batchId: '-',
+      oldExpiryMs: e.expiryMs,
+      years: 0,
+      daysLeft: daysUntil(e.expiryMs, nowMs),
+      reason: `not-listed: QueryDomainList listed it on ${since} (the weekly whole-account listing) and no longer does, so the renew job cannot buy it: check the key's RAM policy (a resource group?), or whether it left the account on purpose; it is watched from now on (looked up each run, named again from 30 days before its expiry)`,
+    },
+  }));
+  // Told once: a name that leaves, comes back and leaves again at the same expiry is not told twice.
+  const sent =
+    lines.length > 0
+      ? await deps.ledger.getMarks(lines.map((l) => l.mark)).catch(() => new Map<string, number>())
+      : new Map<string, number>();
+  const told = lines.filter((l) => !sent.has(l.mark));
+  return {
+    left,
+    outcomes: told.map((l) => l.outcome),
+    marks: told.map((l) => ({ mark: l.mark, covers: [l.outcome] })),
+  };
+}
+
+/** The digest's note when the last inventory is older than INVENTORY_STALE_MS (or none was ever taken). */
+function staleNote(last: Inventory | undefined, nowMs: number): { note?: string } {
+  if (last !== undefined && nowMs - last.takenAtMs < INVENTORY_STALE_MS) return {};
+  const when = last ? `since ${formatDateUtc(last.takenAtMs)}` : 'yet';
+  return {
+    note: `Whole-account listing not taken ${when} (see the function's logs): a domain that leaves the listing before its renew window opens is not named until one is.`,
+  };
+}
