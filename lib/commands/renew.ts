@@ -22,7 +22,6 @@ import {
 } from '../renewal/plan-file';
 import { listAndPlan } from '../renewal/plan-listing';
 import type { RenewSummary } from '../renewal/run-renew';
-import { releaseStrays } from '../renewal/sweep';
 import { JOB_FLAGS, parseFlags } from './args';
 import { confirmationFor, isYes } from './ask-before-buying';
 import { type CliIO, type Command, EXIT } from './io';
@@ -149,11 +148,7 @@ export const renewCommand: Command = async (args, io) => {
       for (const job of rt.jobs) {
         if (plans.has(job.label)) continue;
         // The plan confirmed is the plan bought: the run refuses if its own listing differs from this one.
-        // Strays released first (as the run does): else the plan confirmed showed them in flight, the run's own
-        // plan showed them bought, and the guard refused.
-        const plan = await withProgress(io, 'listing and planning', () =>
-          listAndPlan(job.deps, job.policy, { releaseStrays: (strays) => releaseStrays(job.deps, strays) }),
-        );
+        const plan = await withProgress(io, 'listing and planning', () => listAndPlan(job.deps, job.policy));
         plans.set(job.label, createPlanFile(plan, contextOf(job)));
       }
       const purchases = [...plans.values()].flatMap((p) => p.purchases);

@@ -218,6 +218,11 @@ async function liveReport(deps: JobDeps, run: RenewRun): Promise<Report> {
           ]
         : []),
       ...(summary.errors ? [`${summary.errors} batch(es) failed on our side`] : []),
+      ...(run.straysLeft
+        ? [
+            `${run.straysLeft} claim(s) a sent batch left out (held back, not sent) could not be released or read: planned in flight until one is`,
+          ]
+        : []),
       ...(watched.unstored ? ['the watch list could not be stored (a ledger write failed)'] : []),
       ...(unrecorded.size
         ? [`${unrecorded.size} batch(es) with an unknown outcome not recorded as such on the ledger`]

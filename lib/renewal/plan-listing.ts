@@ -7,7 +7,7 @@ import { formatMoney, type Money, timesMoney } from '../money';
 import type { Policy } from '../policy/schema';
 import type { ListedDomain } from '../registrar/port';
 import { readActiveHolds } from './active-holds';
-import { isLive, RENEWED_ELSEWHERE_CODE } from './claims';
+import { isLive, RENEWED_ELSEWHERE_CODE, transitions } from './claims';
 import { DAY_MS } from './dates';
 import type { JobDeps } from './deps';
 import { isReadDifferently, RENEWED_TOLERANCE_MS } from './expiry';
@@ -18,7 +18,7 @@ import { listingWindow, planRenewals } from './plan';
 import { applyMoney, type BalanceReading, policyAmount } from './plan-money';
 import { claimKey, type InFlightView, type Plan, type PlanMoney, type Reason } from './plan-types';
 import { collectPrices, type PriceBook } from './pricing';
-import { isStray } from './sweep';
+import { findStrays, isStray } from './sweep';
 import { WILL_LAPSE_REASONS, WILL_LAPSE_THRESHOLDS_DAYS } from './will-lapse';
 
 /*
@@ -121,11 +121,13 @@ export async function listAndPlan(
     /** The renew run planning (its own intents, written ahead by onDraft, are not another run's spend). */
     runId?: string;
     /**
-     * Releases claims the plan met that are strays (sweep.ts isStray: live under an open batch whose submit started
-     * without them, so provably not sent) and returns those it released; the plan is then made again. Only a renew
-     * run that writes passes it: a plan (and a dry run) shows such a domain `in-flight`, as the ledger says.
+     * Releases the claims the plan met that may be strays (sweep.ts isStray: live under a batch whose submit started
+     * without them, so provably not sent) and returns those now free (released, by it or meanwhile by another); the
+     * plan is then made again. A renew run that writes passes it. Without it (`plan`, a dry run, the question before
+     * a purchase) the strays are found by reads alone and planned as the run would once it released them: a saved
+     * plan that showed them in flight was refused by the run as a moved listing (its review).
      */
-    releaseStrays?: (strays: readonly Claim[]) => Promise<readonly Claim[]>;
+    releaseStrays?: (candidates: readonly Claim[]) => Promise<readonly Claim[]>;
   } = {},
 ): Promise<Plan> {
   const nowMs = deps.clock.now();
@@ -145,21 +147,22 @@ export async function listAndPlan(
     });
   // What the plans before the draft read: a later, wider plan of this run reuses it, so it never sees the claims
   // this run itself takes ahead from the draft (read again, they made its own renewals "in flight").
-  const read = { read: new Set<string>(), found: new Map<string, Claim>() };
+  const read: PlanRecord = { read: new Set<string>(), found: new Map<string, Claim>(), others: new Map() };
   let ledgerPlan = await planWithLedger(deps, policy, domains, open, held, nowMs, undefined, known, undefined, read);
-  const strays = options.releaseStrays ? straysOf(ledgerPlan, read.found, open) : [];
-  if (strays.length > 0 && options.releaseStrays) {
+  const candidates = straysOf(ledgerPlan, read, open);
+  if (candidates.length > 0) {
     // A release of a claim its batch left out that failed every try (submit-batch.ts releaseLeftOut) left it live
     // until check's daily sweep: a run the same day planned the domain `in-flight`, bought nothing and named nothing,
     // and one due in hours lapsed (thirty-second session's open item).
-    const released = await options.releaseStrays(strays);
-    if (released.length > 0) {
-      const found = new Map(known.found);
-      for (const c of released) {
-        found.set(claimKey(c.domain, c.expiryMs), c);
-        read.found.set(claimKey(c.domain, c.expiryMs), c);
-      }
-      known = { read: known.read, found };
+    const freed = options.releaseStrays
+      ? await options.releaseStrays(candidates)
+      : (await findStrays(deps, candidates)).strays.map((c) =>
+          transitions.release(c, { message: 'a stray: released by the run', nowMs }),
+        );
+    if (freed.length > 0) {
+      const released = new Map(freed.map((c) => [claimKey(c.domain, c.expiryMs), c]));
+      known = { ...known, released };
+      read.released = released;
       ledgerPlan = await planWithLedger(deps, policy, domains, open, held, nowMs, undefined, known, undefined, read);
     }
   }
@@ -321,19 +324,24 @@ export async function listAndPlan(
 }
 
 /**
- * The claims of a plan's `in-flight` decisions that may be strays (sweep.ts isStray): under a batch the open-batches
+ * The claims of a plan's `in-flight` decisions that may be strays (sweep.ts isStray), the listed key's own and the
+ * account's own under other readings of the expiry (a listing that cut it to the day): under a batch the open-batches
  * read listed, only those that are; under one it did not list (closed since, or written after the read), each, for
  * the release to read with its batch before it touches it. Claims that carry a TaskNo never are.
  */
-function straysOf(plan: Plan, claims: ReadonlyMap<string, Claim>, open: readonly Batch[]): Claim[] {
+function straysOf(plan: Plan, read: PlanRecord, open: readonly Batch[]): Claim[] {
   const byId = new Map(open.map((b) => [b.batchId, b]));
-  return plan.decisions.flatMap((d) => {
-    if (d.reason !== 'in-flight') return [];
-    const claim = claims.get(claimKey(d.domain.domainName, d.domain.expiresAtMs));
-    if (!claim || !isLive(claim) || claim.taskNo) return [];
-    const batch = byId.get(claim.batchId);
-    return batch === undefined || isStray(claim, batch) ? [claim] : [];
-  });
+  const out = new Map<string, Claim>();
+  for (const d of plan.decisions) {
+    if (d.reason !== 'in-flight') continue;
+    const key = claimKey(d.domain.domainName, d.domain.expiresAtMs);
+    for (const claim of [read.found.get(key), ...(read.others.get(key) ?? [])]) {
+      if (!claim || !isLive(claim) || claim.taskNo) continue;
+      const batch = byId.get(claim.batchId);
+      if (batch === undefined || isStray(claim, batch)) out.set(claimKey(claim.domain, claim.expiryMs), claim);
+    }
+  }
+  return [...out.values()];
 }
 
 /**
@@ -384,6 +392,17 @@ function mergeBooks(a: PriceBook, b: PriceBook): PriceBook {
 interface KnownClaims {
   read: ReadonlySet<string>;
   found: ReadonlyMap<string, Claim>;
+  /** Strays this run released (or would release), by their own claimKey: they replace what a read finds. */
+  released?: ReadonlyMap<string, Claim>;
+}
+
+/** What a plan read (planWithLedger's `record`): the keys and claims, and the own claims under other readings. */
+interface PlanRecord {
+  read: Set<string>;
+  found: Map<string, Claim>;
+  /** By the listed key: the account's own claims of this cycle under other readings of the expiry. */
+  others: Map<string, readonly Claim[]>;
+  released?: ReadonlyMap<string, Claim>;
 }
 
 /** Keys gathered before a read is sent while the listing runs: a quarter of a BatchGet. */
@@ -674,7 +693,7 @@ async function planWithLedger(
   known: KnownClaims = { read: new Set(), found: new Map() },
   runSlots?: number,
   /** Filled with every key read and every claim found (what a later plan of the same run may reuse). */
-  record?: { read: Set<string>; found: Map<string, Claim> },
+  record?: PlanRecord,
 ): Promise<Plan> {
   const base = {
     domains,
@@ -693,14 +712,16 @@ async function planWithLedger(
   const draft = planRenewals({ ...base, inFlight: new Map() });
   const candidates = draft.decisions.filter((d) => AFTER_IN_FLIGHT.has(d.reason)).map((d) => d.domain);
   const lapsing = draft.decisions.filter(isLapsingBeforeInFlight).map((d) => d.domain);
-  const claims = new Map<string, Claim>(known.found);
+  // The strays this run released stand for what a read finds (a plan without writes reads them live still).
+  const asReleased = (c: Claim) => known.released?.get(claimKey(c.domain, c.expiryMs)) ?? c;
+  const claims = new Map<string, Claim>([...known.found].map(([k, c]) => [k, asReleased(c)]));
   const keys = [...candidates, ...lapsing]
     .filter((d) => !known.read.has(claimKey(d.domainName, d.expiresAtMs)))
     .map((d) => ({ domain: d.domainName, expiryMs: d.expiresAtMs }));
   // Notices matter for what would be bought now and for what the notice announces ahead of its due date.
   const announced = noticeDaysOf(policy) > 0 ? [...candidates, ...draft.upcoming.map((u) => u.domain)] : [];
   const listedKeys = candidates.map((d) => ({ domain: d.domainName, expiryMs: d.expiresAtMs }));
-  const [found, notices, peers, ownOther] = await Promise.all([
+  const [found, notices, peers, ownOtherRead] = await Promise.all([
     deps.ledger.getClaims(keys),
     readNotices(deps.ledger, announced),
     readPeerClaims(deps, listedKeys),
@@ -709,10 +730,12 @@ async function planWithLedger(
       ...lapsing.map((d) => ({ domain: d.domainName, expiryMs: d.expiresAtMs })),
     ]),
   ]);
-  for (const c of found) claims.set(claimKey(c.domain, c.expiryMs), c);
+  for (const c of found) claims.set(claimKey(c.domain, c.expiryMs), asReleased(c));
+  const ownOther = new Map([...ownOtherRead].map(([k, cs]) => [k, cs.map(asReleased)]));
   if (record) {
     for (const k of [...known.read, ...keys.map((k) => claimKey(k.domain, k.expiryMs))]) record.read.add(k);
     for (const [k, c] of claims) record.found.set(k, c);
+    for (const [k, cs] of ownOther) record.others.set(k, cs);
   }
   const live = renewalsInFlight(open);
   const renewedOpen = renewedUnderOpen(open);

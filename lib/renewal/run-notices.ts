@@ -84,6 +84,8 @@ const HELD_BACK_REASONS: Record<Exclude<HeldBack['limitedBy'], 'refused' | 'not-
     "this month's spending cap (limits.maxSpendPerMonth) is reached; the first run of next month buys it, or raise the cap to buy it sooner",
   'peer-run':
     'another account of this deployment claimed it (the same domain and expiry) in a run overlapping this one, and that run buys it; if both runs left it to the other, the next daily run buys it',
+  stray:
+    "its claim was left live by a batch sent without it (so it was provably not sent), and this run could not release it (ledger trouble: see the function's logs); the next run, or check's daily sweep, releases it, and the next run buys it",
   time: "the run reached its time limit before buying it; the next run buys it (if this repeats, the run has more to do than its timeout allows: see the function's duration in its logs)",
   'day-turned':
     "the UTC day turned (or was about to) between its budget take and its paid call, and the run stopped buying rather than count it on the day before; the next run buys it (run renew again once the UTC day has turned, to buy it on the new day's budgets)",

@@ -34,7 +34,7 @@ import {
   submitBatch,
   toEntry,
 } from './submit-batch';
-import { releaseStrays } from './sweep';
+import { releaseStrayClaims, type StrayRelease } from './sweep';
 import { computeTimeMarginMs, createNoTimeToRelease, paidCallHorizonMs } from './time-margin';
 
 /** A batch's budget and reads, started while the batch before it was sent (runRenew's startNextEarly). */
@@ -81,7 +81,15 @@ export interface HeldBack {
    * side; `stopped`: an authorisation refusal stopped the run (its alert says what to fix); `peer-run`: another
    * account claimed it in a run overlapping this one (submit-batch.ts dropClaimedByPeers).
    */
-  limitedBy: NonNullable<Grant['limitedBy']> | 'time' | 'day-turned' | 'refused' | 'not-sent' | 'stopped' | 'peer-run';
+  limitedBy:
+    | NonNullable<Grant['limitedBy']>
+    | 'time'
+    | 'day-turned'
+    | 'refused'
+    | 'not-sent'
+    | 'stopped'
+    | 'peer-run'
+    | 'stray';
   /** What the registrar or the ledger said (`refused`, `not-sent`). */
   detail?: string;
   /** Taken in the run's room and given back unsent (RunClaims.giveBack): another account of the run may buy it. */
@@ -95,21 +103,28 @@ export interface RenewRun {
   heldBack: HeldBack[];
   /** Set when an authorisation failure stopped the run: nothing was counted against the domains. */
   stoppedBy?: Error;
+  /**
+   * Claims of this plan's `in-flight` decisions that may be strays (left live by a batch sent without them) and that
+   * this run could not release or read: the run fails loudly (jobs/renew.ts); the proven ones are named `stray`.
+   */
+  straysLeft?: number;
 }
 
 /**
- * The in-flight decisions of claims left live by a batch sent without them, which this run could not release
- * (listAndPlan's `releaseStrays`): provably not sent, so named as not sent.
+ * The in-flight decisions whose claim a batch sent without it left live, which this run proved a stray and could
+ * not release (listAndPlan's `releaseStrays`): provably not sent, named `stray`.
  */
 function strayHeldBack(plan: Plan, strays: readonly Claim[]): HeldBack[] {
-  const keys = new Set(strays.map((c) => claimKey(c.domain, c.expiryMs)));
+  const domains = new Set(strays.map((c) => c.domain));
   return plan.decisions
-    .filter((d) => d.reason === 'in-flight' && keys.has(claimKey(d.domain.domainName, d.domain.expiresAtMs)))
-    .map((decision) => ({
-      decision,
-      limitedBy: 'not-sent' as const,
-      detail: 'its claim, left by a batch sent without it, could not be released',
-    }));
+    .filter((d) => d.reason === 'in-flight' && domains.has(d.domain.domainName))
+    .map((decision) => ({ decision, limitedBy: 'stray' as const }));
+}
+
+/** RenewRun.straysLeft from what the stray release did (absent when nothing was left). */
+function strayCount(release: StrayRelease | undefined): { straysLeft?: number } {
+  const left = (release?.failed.length ?? 0) + (release?.unread.length ?? 0);
+  return left > 0 ? { straysLeft: left } : {};
 }
 
 /**
@@ -143,26 +158,27 @@ export async function runRenew(
   const ahead = options.dryRun || options.guard ? undefined : createClaimAhead(deps, policy, runId);
   let plan: Plan;
   let queuedElsewhere: readonly string[] = [];
-  let straysLeft: readonly Claim[] = [];
+  let strays: StrayRelease | undefined;
   try {
     plan = await listAndPlan(deps, policy, {
       runId,
       ...(ahead ? { onDraft: (draft: Plan) => ahead.start(draft) } : {}),
       // Not in a dry run (nothing is written); under a guard too: the release buys nothing, and the plan a person
-      // confirmed (commands/renew.ts releases strays before it too) is compared with the one made after it.
+      // confirmed or saved planned the strays as released (listAndPlan), as this run then does.
       ...(!options.dryRun
         ? {
-            // Left live, such a claim is planned `in-flight` and named nowhere until check's daily sweep: named
-            // below (not sent, with a "renew it by hand" when due before the next run) and the run fails loudly.
-            releaseStrays: (strays: readonly Claim[]) =>
-              releaseStrays(deps, strays).catch((err: unknown) => {
-                straysLeft = strays;
-                log.error('claims a sent batch left out could not be released: planned in flight', {
-                  domains: strays.map((c) => c.domain),
-                  ...describeError(err),
+            // Left live, such a claim is planned `in-flight` and named nowhere until check's daily sweep: one proven a
+            // stray that could not be released is named below, and the run fails loudly.
+            releaseStrays: async (candidates: readonly Claim[]) => {
+              strays = await releaseStrayClaims(deps, candidates);
+              if (strays.error !== undefined)
+                log.error('claims a sent batch left out could not all be released or read: planned in flight', {
+                  notReleased: strays.failed.map((c) => c.domain),
+                  unread: strays.unread.map((c) => c.domain),
+                  ...describeError(strays.error),
                 });
-                return [];
-              }),
+              return strays.released;
+            },
           }
         : {}),
       onQueuedElsewhere: (taskNos) => {
@@ -200,11 +216,11 @@ export async function runRenew(
     overBudget: 0,
     overMonthSpend: 0,
     taskNoNotRecorded: 0,
-    errors: straysLeft.length > 0 ? 1 : 0,
+    errors: 0,
     batches: [],
   };
   log.info('planned', { listed: summary.listed, renew: summary.planned, batches: plan.batches.length });
-  const heldBack: HeldBack[] = strayHeldBack(plan, straysLeft);
+  const heldBack: HeldBack[] = strayHeldBack(plan, strays?.failed ?? []);
   if (options.dryRun) return { plan, summary, heldBack };
 
   const margin = options.timeMarginMs ?? computeTimeMarginMs(deps.registrar.worstCaseCallMs);
@@ -308,7 +324,7 @@ export async function runRenew(
   }
   for (const h of heldBack)
     if (own.givenBack.has(claimKey(h.decision.domain.domainName, h.decision.domain.expiresAtMs))) h.givenBack = true;
-  return { plan, summary, heldBack, ...(stoppedBy ? { stoppedBy } : {}) };
+  return { plan, summary, heldBack, ...(stoppedBy ? { stoppedBy } : {}), ...strayCount(strays) };
 
   /**
    * Takes each batch's budget and sends it, in plan order, until the work, the time or the budget runs out. Once a

@@ -1,3 +1,4 @@
+import { LEDGER_CONCURRENCY, mapWithLimit } from '../concurrency';
 import { LedgerConflictError } from '../errors';
 import type { Batch, BatchEntry, Claim } from '../ledger/port';
 import type { Policy } from '../policy/schema';
@@ -51,35 +52,95 @@ export function isStray(claim: Claim, batch: Batch | undefined): boolean {
 }
 
 /**
- * Releases stray claims (each re-checked against a fresh read of its claim and batch, {@link isStray}): the sweep's,
- * and those a renew run's plan meets (plan-listing.ts `releaseStrays`). Throws on ledger trouble.
+ * Releases stray claims (each re-checked against a fresh read of its claim and batch, {@link isStray}) for the
+ * sweep; throws the first ledger error once every claim has been tried.
  * @returns the claims released, as stored
  */
-export async function releaseStrays(
+async function releaseStrays(
   deps: Pick<JobDeps, 'ledger' | 'clock' | 'log'>,
   strays: readonly Claim[],
 ): Promise<Claim[]> {
+  const out = await releaseStrayClaims(deps, strays);
+  if (out.error !== undefined) throw out.error;
+  return out.released;
+}
+
+/** What {@link releaseStrayClaims} did with each candidate. */
+export interface StrayRelease {
+  /** Released, as stored (or found released by someone else meanwhile). */
+  released: Claim[];
+  /** Proven strays by a fresh read whose release write failed: still live, provably not sent. */
+  failed: Claim[];
+  /** Candidates whose claim or batch could not be read: not known to be strays. */
+  unread: Claim[];
+  /** The first ledger error met. */
+  error?: unknown;
+}
+
+/**
+ * Reads each candidate's claim and batch again (consistently, a few at a time) and returns the strays among them
+ * ({@link isStray}; a claim with a TaskNo never is one), without writing: for a plan that shows what a run would do.
+ */
+export async function findStrays(
+  deps: Pick<JobDeps, 'ledger'>,
+  candidates: readonly Claim[],
+): Promise<{ strays: Claim[]; unread: Claim[]; error?: unknown }> {
+  const strays: Claim[] = [];
+  const unread: Claim[] = [];
+  let error: unknown;
+  await mapWithLimit([...candidates], LEDGER_CONCURRENCY, async (claim) => {
+    try {
+      const [fresh] = await deps.ledger.getClaims([claim]);
+      if (!fresh || !isLive(fresh) || fresh.batchId !== claim.batchId || fresh.taskNo) return;
+      if (isStray(fresh, await deps.ledger.getBatch(fresh.batchId))) strays.push(fresh);
+    } catch (err) {
+      unread.push(claim);
+      error ??= err;
+    }
+  });
+  return { strays, unread, ...(error !== undefined ? { error } : {}) };
+}
+
+/**
+ * Releases the strays among `candidates` ({@link findStrays}): FAILED `not-submitted`, claimable at once. Never
+ * throws: what happened to each is returned. A release that loses a version conflict is read again: found no longer
+ * live (a sweep or another run released it meanwhile), it counts as released.
+ */
+export async function releaseStrayClaims(
+  deps: Pick<JobDeps, 'ledger' | 'clock' | 'log'>,
+  candidates: readonly Claim[],
+): Promise<StrayRelease> {
+  const found = await findStrays(deps, candidates);
   const released: Claim[] = [];
-  for (const claim of strays) {
-    const [fresh] = await deps.ledger.getClaims([claim]);
-    if (!fresh || !isLive(fresh) || fresh.batchId !== claim.batchId || fresh.taskNo) continue;
-    if (!isStray(fresh, await deps.ledger.getBatch(fresh.batchId))) continue;
+  const failed: Claim[] = [];
+  const unread = [...found.unread];
+  let error = found.error;
+  await mapWithLimit(found.strays, LEDGER_CONCURRENCY, async (stray) => {
     const nowMs = deps.clock.now();
     try {
       released.push(
         await deps.ledger.saveClaim({
-          ...transitions.release(fresh, { message: 'held back and not sent with its batch; released', nowMs }),
+          ...transitions.release(stray, { message: 'held back and not sent with its batch; released', nowMs }),
           updatedAtMs: nowMs,
         }),
       );
+      deps.log.error('released a live claim its batch did not send', { batchId: stray.batchId, domain: stray.domain });
     } catch (err) {
-      // Moved since the read (its own run's release, a sweep beside a renew run): whoever moved it decided.
-      if (err instanceof LedgerConflictError) continue;
-      throw err;
+      if (!(err instanceof LedgerConflictError)) {
+        failed.push(stray);
+        error ??= err;
+        return;
+      }
+      // Moved since the read: whoever moved it decided; no longer live, it is free for this run's plan.
+      const [now] = await deps.ledger.getClaims([stray]).catch((readErr: unknown) => {
+        error ??= readErr;
+        return [undefined];
+      });
+      if (now && !isLive(now)) released.push(now);
+      else if (!now) unread.push(stray);
     }
-    deps.log.error('released a live claim its batch did not send', { batchId: fresh.batchId, domain: fresh.domain });
-  }
-  return released;
+  });
+  return { released, failed, unread, ...(error !== undefined ? { error } : {}) };
 }
 
 async function repairOrphans(

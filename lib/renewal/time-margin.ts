@@ -99,14 +99,19 @@ export function createOutOfTime(deps: {
  * time (check's task-list read for a failed row): abandoned, its answer is not waited for, and the run still records
  * and reports what it did (review 2026-12-07: a slow one outlived the function every hour).
  */
-export function withinDeadline<T>(read: Promise<T>, remainingMs: (() => number) | undefined): Promise<T> {
+export function withinDeadline<T>(
+  read: Promise<T>,
+  remainingMs: (() => number) | undefined,
+  /** How long before the deadline to give up, ms (default the ledger margin, 64 s). */
+  marginMs = LEDGER_MARGIN_MS,
+): Promise<T> {
   if (!remainingMs) return read;
   read.catch(() => {}); // an abandoned read's late failure is nobody's
   let timer: ReturnType<typeof setTimeout> | undefined;
   const deadline = new Promise<never>((_resolve, reject) => {
     timer = setTimeout(
       () => reject(new DeadlineNearError('abandoned: the run is near its deadline', {})),
-      Math.max(0, remainingMs() - LEDGER_MARGIN_MS),
+      Math.max(0, remainingMs() - marginMs),
     );
   });
   return Promise.race([read, deadline]).finally(() => clearTimeout(timer));

@@ -1,5 +1,11 @@
 import { executeCheck, executeRenew } from '../../lib/jobs';
+import type { Claim } from '../../lib/ledger/port';
 import { spendBudgetName, utcMonth } from '../../lib/renewal/budgets';
+import { DAY_MS } from '../../lib/renewal/dates';
+import { createPlanFile, planGuard } from '../../lib/renewal/plan-file';
+import { listAndPlan } from '../../lib/renewal/plan-listing';
+import { releaseStrayClaims } from '../../lib/renewal/sweep';
+import { domainKey } from '../../lib/sandbox/tld';
 import { type Given, given, policyOf } from '../helpers/builder';
 
 /**
@@ -55,31 +61,30 @@ test('a claim left live by a release that failed every try is released by the ne
   expect(t.registrar.submissions().map((s) => s.domainName)).toEqual(['a.com', 'x.io']);
 });
 
-test('a stray claim the next run cannot release either is named not sent, with "renew it by hand", and fails the run', async () => {
+test('a stray claim the next run cannot release either is named as such, with "renew it by hand", and fails the run', async () => {
   const t = await leaveStray();
   t.ledger.faults.before = (op) => {
     if (op === 'saveClaim') throw new Error('ledger throttled (injected)');
   };
   await expect(executeRenew(t.deps(), { policy: raised, dryRun: false, runId: 'r2' })).rejects.toThrow(
-    /run r2: 1 batch\(es\) failed on our side/,
+    /run r2: 1 claim\(s\) a sent batch left out \(held back, not sent\) could not be released or read/,
   );
   t.ledger.faults.before = undefined;
 
   expect(t.registrar.submissions().map((s) => s.domainName)).toEqual(['a.com']);
   const email = t.notifier.sent.at(-1)?.email ?? '';
   expect(email).toMatch(
-    /- x\.io: .*reason: not bought this run: its batch failed on our side \(its claim, left by a batch sent without it, could not be released\)/,
+    /- x\.io: .*reason: not bought this run: its claim was left live by a batch sent without it \(so it was provably not sent\), and this run could not release it/,
   );
   // Due before the next daily run: a person is told to buy it (it was provably not sent, so that buys it once).
   expect(email).toMatch(/- x\.io: .*renew it by hand/);
 });
 
-test('a dry run leaves a stray alone (nothing written); a run under a guard (a confirmed plan) plans it bought', async () => {
+test('a dry run plans a stray as the run would once it released it, and writes nothing; so does a plan the run is held to', async () => {
   const t = await leaveStray();
   const dry = await executeRenew(t.deps(), { policy: raised, dryRun: true, runId: 'd1' });
-  expect(dry.plan.decisions.find((d) => d.domain.domainName === 'x.io')?.reason).toBe('in-flight');
-  const expiryMs = dry.plan.decisions.find((d) => d.domain.domainName === 'x.io')?.domain.expiresAtMs ?? 0;
-  expect((await t.ledger.getClaims([{ domain: 'x.io', expiryMs }]))[0]?.status).toBe('CLAIMED');
+  expect(dry.plan.decisions.filter((d) => d.action === 'renew').map((d) => d.domain.domainName)).toEqual(['x.io']);
+  expect((await t.ledger.listLiveClaims()).map((c) => `${c.domain}:${c.status}`)).toEqual(['x.io:CLAIMED']);
 
   const seen: string[] = [];
   await executeRenew(t.deps(), {
@@ -92,4 +97,82 @@ test('a dry run leaves a stray alone (nothing written); a run under a guard (a c
   });
   expect(seen).toEqual(['x.io']);
   expect(t.registrar.submissions().map((s) => s.domainName)).toEqual(['a.com', 'x.io']);
+});
+
+// Review of 17e415c (the first form of this fix): a stray under another reading of the expiry, one another party
+// frees meanwhile, and a saved plan (`plan --out`, then `renew --plan`), which was refused as a moved listing.
+
+test('a stray met under another reading of the expiry (the listing cut to the day) is released, or at least named', async () => {
+  const t = await leaveStray();
+  // The listing now reads x.io's expiry cut to the UTC day (the same expiry, read coarsely).
+  const x = t.registrar.domains.get(domainKey('x.io'));
+  if (!x) throw new Error('x.io not listed');
+  x.expiresAtMs = Math.floor(x.expiresAtMs / DAY_MS) * DAY_MS;
+
+  const second = await executeRenew(t.deps(), { policy: raised, dryRun: false, runId: 'r2' });
+  const decision = second.plan.decisions.find((d) => d.domain.domainName === 'x.io');
+  const email = t.notifier.sent.at(-1)?.email ?? '';
+  expect({
+    plannedInFlight: decision?.reason === 'in-flight',
+    bought: t.registrar.submissions().map((s) => s.domainName),
+    named: email.includes('x.io'),
+  }).toEqual({ plannedInFlight: false, bought: ['a.com', 'x.io'], named: true });
+});
+
+test('a stray another party releases while this run releases it is still bought (or named) by this run', async () => {
+  const t = await leaveStray();
+  const expiryMs = (await t.ledger.listLiveClaims()).find((c) => c.domain === 'x.io')?.expiryMs ?? 0;
+  // Right before this run's release write, another party (a sweep beside the run) releases the same stray.
+  let raced = false;
+  t.ledger.faults.before = async (op) => {
+    if (op !== 'saveClaim' || raced) return;
+    raced = true;
+    const [live] = (await t.ledger.getClaims([{ domain: 'x.io', expiryMs }])) as Claim[];
+    if (live) await releaseStrayClaims(t.deps(), [live]);
+  };
+  const second = await executeRenew(t.deps(), { policy: raised, dryRun: false, runId: 'r2' });
+  t.ledger.faults.before = undefined;
+  expect(raced).toBe(true);
+
+  const decision = second.plan.decisions.find((d) => d.domain.domainName === 'x.io');
+  const email = t.notifier.sent.at(-1)?.email ?? '';
+  expect({
+    plannedInFlight: decision?.reason === 'in-flight',
+    bought: t.registrar.submissions().map((s) => s.domainName),
+    named: email.includes('x.io'),
+  }).toEqual({ plannedInFlight: false, bought: ['a.com', 'x.io'], named: true });
+});
+
+test('a saved plan made while a stray is live is bought by renew --plan (not refused as a moved listing)', async () => {
+  const t = await leaveStray();
+  // b.com, due too, moved into the account since (or first listed now).
+  t.registrar.domains.set('b.com', { domainName: 'b.com', expiresAtMs: t.clock.now() + 2 * 86_400_000 });
+  const before = t.registrar.submissions().map((s) => s.domainName);
+  // `autorenew plan --out FILE`: it writes nothing, and plans the stray as the run will once it released it.
+  const saved = await listAndPlan(t.deps(), raised);
+  const context = { endpoint: 'memory', policy: raised, account: '' };
+  const file = createPlanFile(saved, context);
+  expect(file.purchases.map((p) => p.domain).sort()).toEqual(['b.com', 'x.io']);
+  expect((await t.ledger.listLiveClaims()).map((c) => c.domain)).toEqual(['x.io']);
+
+  // `renew --plan FILE`.
+  const outcome = await executeRenew(t.deps(), {
+    policy: raised,
+    dryRun: false,
+    runId: 'r2',
+    guard: planGuard(file, context),
+  }).then(
+    () => 'ran',
+    (err: unknown) => (err instanceof Error ? err.message : String(err)),
+  );
+  expect({
+    outcome,
+    bought: t.registrar
+      .submissions()
+      .map((s) => s.domainName)
+      .slice(before.length),
+  }).toEqual({
+    outcome: 'ran',
+    bought: ['x.io', 'b.com'],
+  });
 });
