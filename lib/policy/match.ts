@@ -61,11 +61,12 @@ export function resolveRule(
 }
 
 /**
- * A group name as compared: case and the spaces around it do not count (a padded name in the policy or the console
- * matched nothing, and its domains fell to the defaults: review 2026-12-05, round 4).
+ * A group name as compared: case, the spaces around it, the kind of space inside it (a no-break space copied from the
+ * console) and the width of its letters (full-width, from a Chinese input method) do not count: such a name matched
+ * nothing, and a "never renew" group's domains were bought (reviews 2026-12-05, round 4, and 2026-12-08).
  */
 export function groupKey(name: string): string {
-  return name.trim().toLowerCase();
+  return name.normalize('NFKC').replace(/\s+/gu, ' ').trim().toLowerCase();
 }
 
 /** A rule after `first` whose `match` names `domainName` without a wildcard and whose `renew` is not `renew`. */
@@ -149,11 +150,20 @@ export function globForms(pattern: string): string[] {
 }
 
 /**
- * A wildcard label's letters folded as IDNA folds a name's (NFKC: full-width to plain, decomposed to composed; then
- * lower case). Not domainToUnicode: a piece such as `xn--fiqs8s` is no label, and decoding it would widen the glob.
+ * A wildcard label's pieces (between the `*`s) folded as IDNA folds a name's: NFKC (full-width to plain, decomposed to
+ * composed), lower case, and IDNA's own mappings (the Greek iota subscript expanded, variation selectors dropped:
+ * NFKC alone left `ᾳ*.com` matching nothing the registrar lists, review 2026-12-08). A piece that is already
+ * punycode-like (`xn--...`) or that IDNA refuses keeps the NFKC form: decoding it would widen the glob.
  */
 function mapPieces(label: string): string {
-  return label.normalize('NFKC').toLowerCase();
+  return label
+    .split('*')
+    .map((piece) => {
+      const folded = piece.normalize('NFKC').toLowerCase();
+      if (piece === '' || folded.startsWith('xn--')) return folded;
+      return domainToUnicode(piece).toLowerCase() || folded;
+    })
+    .join('*');
 }
 
 function globToRegExp(glob: string): RegExp {

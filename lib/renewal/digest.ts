@@ -358,16 +358,24 @@ export function jsonBytes(line: string): number {
   return Buffer.byteLength(JSON.stringify(line)) - 2 + 2;
 }
 
-/** IDNs are keyed in punycode (normalised at the registrar boundary) but read by people in Unicode. */
+/**
+ * IDNs are keyed in punycode (normalised at the registrar boundary) and read by people in Unicode: both are shown,
+ * `unicode (punycode)`. Unicode alone, a mixed-script name (Cyrillic "раура" + "l") read as the brand it imitates,
+ * and a person sent to the console looked at the wrong domain (review 2026-12-08, thirty-third session).
+ */
 function displayName(name: string): string {
-  return name.includes('xn--') ? domainToUnicode(name) || name : name;
+  if (!name.includes('xn--')) return sanitizeLine(name, MAX_DOMAIN_CHARS);
+  const unicode = domainToUnicode(name);
+  return unicode && unicode !== name
+    ? `${sanitizeLine(unicode, MAX_DOMAIN_CHARS)} (${sanitizeLine(name, MAX_DOMAIN_CHARS)})`
+    : sanitizeLine(name, MAX_DOMAIN_CHARS);
 }
 
 function formatOutcomeLine(o: DomainOutcome): string {
   const next = o.newExpiryMs !== undefined ? formatDateUtc(o.newExpiryMs) : SECTIONS[o.event].noNewExpiry;
   const years = Number.isFinite(o.years) ? `${o.years} year${o.years === 1 ? '' : 's'}` : '? years';
   const parts = [
-    `- ${sanitizeLine(displayName(o.domain), MAX_DOMAIN_CHARS) || '(no name)'}: expiry ${formatDateUtc(o.oldExpiryMs)} -> ${next}`,
+    `- ${displayName(o.domain) || '(no name)'}: expiry ${formatDateUtc(o.oldExpiryMs)} -> ${next}`,
     ...(o.daysLeft !== undefined ? [`${o.daysLeft} day${o.daysLeft === 1 ? '' : 's'} left`] : []),
     ...(o.price
       ? [

@@ -394,9 +394,9 @@ describe('renderDigest: names and will-lapse (issue 12)', () => {
     expect(later.sms).toMatch(/^autorenew: job error, 1 will-lapse\. Error: the check job/);
   });
 
-  test('an IDN keyed in punycode is shown to people in Unicode', () => {
+  test('an IDN keyed in punycode is shown to people in Unicode, with its punycode beside it', () => {
     const m = render(digest([outcome({ domain: 'xn--fsqu00a.xn--fiqs8s' })]));
-    expect(m.email).toContain('- 例子.中国: expiry');
+    expect(m.email).toContain('- 例子.中国 (xn--fsqu00a.xn--fiqs8s): expiry');
   });
 
   test.each([
