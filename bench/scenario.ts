@@ -217,7 +217,6 @@ async function seedInventory(
     await createDynamoLedger({ tableName: ledger.tableName, client }).putInventory({
       takenAtMs: nowMs - 86_400_000,
       entries: portfolio.fixture.domains.map((d) => ({ domain: d.domainName, expiryMs: d.expiresAtMs })),
-      leftOut: 0,
     });
   } finally {
     client.destroy();

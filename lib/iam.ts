@@ -102,8 +102,9 @@ export const LEDGER_METHOD_ACCESS = {
   // One item, as the holds: a consistent GetItem, and versioned replacements (re-read on a refusal).
   readWatch: onTable('GetItem'),
   changeWatch: onTable('PutItem', 'GetItem'),
-  // One item: a consistent GetItem, and a put conditional on its time (a refusal re-reads it).
-  readInventory: onTable('GetItem'),
+  // A head item (a consistent GetItem) and the chunks it names (BatchGetItem); puts of fresh chunks, then the head's
+  // put conditional on its time (a refusal re-reads it).
+  readInventory: onTable('GetItem', 'BatchGetItem'),
   putInventory: onTable('PutItem', 'GetItem'),
 } satisfies Record<keyof Ledger, readonly LedgerAccess[]>;
 

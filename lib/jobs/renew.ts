@@ -7,7 +7,7 @@ import type { Policy } from '../policy/schema';
 import { costOf, utcDay } from '../renewal/budgets';
 import { DAY_MS, HOUR_MS } from '../renewal/dates';
 import type { JobDeps } from '../renewal/deps';
-import { takeInventory } from '../renewal/inventory';
+import { surveyInventory } from '../renewal/inventory';
 import { describeMoney } from '../renewal/money-notices';
 import { renderPlanDigest } from '../renewal/plan-digest';
 import type { Plan } from '../renewal/plan-types';
@@ -58,7 +58,7 @@ export async function executeRenew(
     : undefined;
   try {
     const run = await runRenew(deps, { ...options, runId, ...(watched ? { guard: watched } : {}) });
-    const report = options.dryRun ? dryRunReport(run) : await liveReport(deps, run);
+    const report = options.dryRun ? dryRunReport(run) : await liveReport(deps, run, options.policy);
     const { notified } = await reportRun(deps, options.policy, { ...report, runId, startedAtMs });
     return { ...run, notified };
   } catch (err) {
@@ -82,24 +82,29 @@ function dryRunReport(run: RenewRun): Report {
   };
 }
 
-async function liveReport(deps: JobDeps, run: RenewRun): Promise<Report> {
+async function liveReport(deps: JobDeps, run: RenewRun, policy: Policy): Promise<Report> {
   const { summary, plan } = run;
   // The batches as stored: the ledger, not this run's memory, says which notices are still pending.
   const ids = summary.batches.map((b) => b.batchId).filter((id) => id !== '-');
   const checkSilentMark = `check-silent#${utcDay(plan.nowMs)}`;
   const watchFullMark = `watch-full#${utcDay(plan.nowMs)}`;
+  const inventoryMark = `inventory-trouble#${utcDay(plan.nowMs)}`;
   const [storedRead, sentRead, checkRead, watchedRead] = await Promise.allSettled([
     Promise.all(ids.map((id) => deps.ledger.getBatch(id))),
-    deps.ledger.getMarks([...marksToRead(plan), checkSilentMark, watchFullMark, firstRunMark('renew')]),
+    deps.ledger.getMarks([...marksToRead(plan), checkSilentMark, watchFullMark, inventoryMark, firstRunMark('renew')]),
     deps.ledger.lastRun('check'),
     // The weekly whole-account listing first: the names that left it are watched from this run on.
-    takeInventory(deps, plan.nowMs, createOutOfTime(deps)).then(async (inventory) => {
+    surveyInventory(deps, policy, plan.nowMs, createOutOfTime(deps)).then(async (inventory) => {
       const watch = await watchListing(deps, plan, createOutOfTime(deps), inventory.left);
+      // Stored only once the list that watches what left is: stored before it, a failed watch write lost those names.
+      if (!watch.unstored) await inventory.store?.();
+      // One line a domain: the watch's own (its look-up's finding) wins over "it left the listing".
+      const told = new Set(watch.outcomes.map((o) => o.domain));
       return {
         ...watch,
-        outcomes: [...inventory.outcomes, ...watch.outcomes],
-        marks: [...inventory.marks, ...watch.marks],
-        ...(inventory.note ? { inventoryNote: inventory.note } : {}),
+        outcomes: [...inventory.outcomes.filter((o) => !told.has(o.domain)), ...watch.outcomes],
+        marks: [...inventory.marks.filter((m) => m.covers.every((o) => !told.has(o.domain))), ...watch.marks],
+        ...(inventory.trouble ? { inventoryTrouble: inventory.trouble } : {}),
       };
     }),
   ]);
@@ -161,17 +166,28 @@ async function liveReport(deps: JobDeps, run: RenewRun): Promise<Report> {
     marks: LineMark[];
     notes: string[];
     unstored?: true;
-    inventoryNote?: string;
+    inventoryTrouble?: string;
   } = watchedRead.status === 'fulfilled' ? watchedRead.value : { outcomes: [], marks: [], notes: [] };
   // A full watch list, once a UTC day, as the digest's error: a note alone went out only with a digest that had
   // something else to say, and a policy that e-mails trouble only heard nothing while a renewal the list left out
   // lapsed unnamed (review 2026-12-07, twenty-seventh session). Later the same day it stays a note.
   const full = sentRead.status === 'fulfilled' && !sent.has(watchFullMark) && watched.notes.length > 0;
+  // The inventory's trouble likewise: as a note it went out only with a digest that had something else to say, and
+  // a quiet account heard nothing while the listing failed for weeks (its review).
+  const inventoryTrouble =
+    sentRead.status === 'fulfilled' && !sent.has(inventoryMark) ? watched.inventoryTrouble : undefined;
   const error = combineErrors([
     ...(silence ? [silence] : []),
     ...(full ? [{ message: watched.notes.join(' '), fix: WATCH_FULL_FIX }] : []),
+    // E-mailed, not paged: the safety net is off, but nothing is due because of it (a daily SMS for a throttled
+    // listing would teach people to ignore the pages that matter).
+    ...(inventoryTrouble ? [{ message: inventoryTrouble, fix: INVENTORY_FIX, quiet: true }] : []),
   ]);
-  const dailyMarks = [...(silence ? [checkSilentMark] : []), ...(full ? [watchFullMark] : [])];
+  const dailyMarks = [
+    ...(silence ? [checkSilentMark] : []),
+    ...(full ? [watchFullMark] : []),
+    ...(inventoryTrouble ? [inventoryMark] : []),
+  ];
   const lines = withUnconfirmed(
     withWatched(withHeldBack(selectRunLines(plan, sent), collectHeldBack(run.heldBack, plan.nowMs)), watched),
     silence ? lapsingInFlight(plan) : [],
@@ -200,7 +216,6 @@ async function liveReport(deps: JobDeps, run: RenewRun): Promise<Report> {
           ...describeUrgent(plan),
           ...(full ? [] : watched.notes),
           ...(watched.unstored ? [WATCH_UNSTORED_NOTE] : []),
-          ...(watched.inventoryNote ? [watched.inventoryNote] : []),
         ],
       },
     },
@@ -236,17 +251,26 @@ async function liveReport(deps: JobDeps, run: RenewRun): Promise<Report> {
 const WATCH_UNSTORED_NOTE =
   'Watch list not stored (a ledger write failed): the renewals due or announced this run are not watched until a run stores the list; one the listing stops showing before then (a RAM policy scoped to a resource group, a listing filter) would not be named before it lapses. Look at the domains above in the console if this repeats.';
 
+/** What to do when the weekly inventory is not taken or not read (its message: inventory.ts). */
+const INVENTORY_FIX =
+  "look at the renew function's logs for the whole-account listing (a throttled or slow QueryDomainList, the function's timeout) or the ledger read; it is tried again every run";
+
 /** What to do about a full watch list (its message: watch.ts). */
 const WATCH_FULL_FIX =
   'make sure QueryDomainList lists every domain of the account (the RAM policy of the key, resource groups); the list holds the renewals expiring first, and frees room as they are bought';
 
 /** Several once-a-day errors of the renew digest as its one error (undefined: none). */
 function combineErrors(
-  errors: readonly { message: string; fix?: string }[],
-): { message: string; fix?: string } | undefined {
+  errors: readonly { message: string; fix?: string; quiet?: boolean }[],
+): { message: string; fix?: string; quiet?: boolean } | undefined {
   if (errors.length <= 1) return errors[0];
   const fixes = errors.flatMap((e) => (e.fix ? [e.fix] : []));
-  return { message: errors.map((e) => e.message).join(' '), ...(fixes.length > 0 ? { fix: fixes.join('; ') } : {}) };
+  return {
+    message: errors.map((e) => e.message).join(' '),
+    ...(fixes.length > 0 ? { fix: fixes.join('; ') } : {}),
+    // Quiet (told by email, paging no one) only when each of them is.
+    ...(errors.every((e) => e.quiet) ? { quiet: true } : {}),
+  };
 }
 
 /** How long without a finished check run before the renew digest says so, ms (check runs hourly). */

@@ -20,12 +20,13 @@ import {
   fromBatchItem,
   fromClaimItem,
   fromHoldsItem,
-  fromInventoryItem,
+  fromInventoryItems,
   fromRunItem,
   fromWatchItem,
   ITEM_TYPE,
   type Item,
   type ItemKey,
+  inventoryChunkKeys,
   isBatchOpen,
   keyspaceOf,
   removeHold,
@@ -37,7 +38,7 @@ import {
   toClaimKey,
   toHoldsItem,
   toHoldsKey,
-  toInventoryItem,
+  toInventoryItems,
   toInventoryKey,
   toMarkKey,
   toRunItem,
@@ -931,26 +932,37 @@ export function createDynamoLedger(options: DynamoLedgerOptions): DynamoLedger {
     },
 
     async readInventory() {
-      const item = await getItem(toInventoryKey(ks), 'readInventory', {});
-      return item ? fromInventoryItem(item) : undefined;
+      const head = await getItem(toInventoryKey(ks), 'readInventory', {});
+      if (!head) return undefined;
+      const keys = inventoryChunkKeys(head, ks);
+      return fromInventoryItems(head, keys.length > 0 ? await batchGet(keys, 'readInventory') : [], ks);
     },
 
     async putInventory(inventory) {
+      const { head, chunks } = toInventoryItems(inventory, newId(), newId(), ks);
+      // The chunks first, under a generation of their own: a run stopped between them leaves the head naming the
+      // last complete generation. Each is a fresh key: nothing to refuse.
+      for (const chunk of chunks) {
+        try {
+          await sendPut({ TableName: tableName, Item: chunk }, 'putInventory');
+        } catch (err) {
+          throw wrap('putInventory', err);
+        }
+      }
       // A run that read an older listing and writes last must not replace a newer one (two overlapping runs).
-      const item = toInventoryItem(inventory, newId(), ks);
       await writeConditional(
         {
           kind: 'put',
           input: {
             TableName: tableName,
-            Item: item,
+            Item: head,
             ConditionExpression: 'attribute_not_exists(#pk) OR #takenAtMs <= :takenAtMs',
             ExpressionAttributeNames: { '#pk': TABLE.partitionKey, '#takenAtMs': 'takenAtMs' },
             ExpressionAttributeValues: { ':takenAtMs': inventory.takenAtMs },
           },
         },
         toInventoryKey(ks),
-        String(item.writeId),
+        String(head.writeId),
         'putInventory',
         {},
       );

@@ -33,6 +33,7 @@ export const ITEM_TYPE = {
   hold: 'hold',
   watch: 'watch',
   inventory: 'inventory',
+  inventoryChunk: 'inventory-chunk',
 } as const;
 
 const DAY_S = 86_400;
@@ -264,52 +265,111 @@ export function fromWatchItem(item: Item): { entries: WatchEntry[]; version: num
   return { entries, version: num(item, 'version', w) };
 }
 
-/** Primary key of the one item that holds an account's last whole-account listing (lib/renewal/inventory.ts). */
+/** Primary key of the head item of an account's last whole-account listing (lib/renewal/inventory.ts). */
 export function toInventoryKey(ks: Keyspace = DEFAULT_KEYSPACE): ItemKey {
   return { pk: `${ks.prefix}INVENTORY`, sk: 'INVENTORY' };
 }
 
-/**
- * Bytes the inventory's names may take in its item (one `name<TAB>expiry` line each, about 15 bytes besides the
- * name): some 15 000 names. Past it, the names expiring last are left out (`leftOut`), and so not compared.
- */
-export const MAX_INVENTORY_BYTES = 350_000;
+/** Primary key of chunk `index` of the inventory generation `gen` (in the head's partition). */
+export function toInventoryChunkKey(gen: string, index: number, ks: Keyspace = DEFAULT_KEYSPACE): ItemKey {
+  return { pk: `${ks.prefix}INVENTORY`, sk: `CHUNK#${gen}#${index}` };
+}
 
-/** The inventory item: its entries the soonest expiry first, as one text attribute, cut to MAX_INVENTORY_BYTES. */
-export function toInventoryItem(inventory: Inventory, writeId: string, ks: Keyspace = DEFAULT_KEYSPACE): Item {
-  const sorted = [...inventory.entries].sort(
-    (a, b) => a.expiryMs - b.expiryMs || (a.domain < b.domain ? -1 : a.domain > b.domain ? 1 : 0),
-  );
-  const lines: string[] = [];
+/**
+ * Bytes of `name<TAB>expiry<TAB>group` lines one chunk item holds (DynamoDB's items hold 400 KB): about 12 000 names.
+ * An account has as many chunks as it needs: cut to one item, the names past it were never compared (its review).
+ */
+export const MAX_INVENTORY_CHUNK_BYTES = 350_000;
+
+/** Days a chunk is kept (TTL): an inventory is taken weekly, and the head names only its own generation's chunks. */
+const INVENTORY_CHUNK_DAYS = 60;
+
+/** The inventory as stored: the chunk items of generation `gen`, and the head item that names them. */
+export function toInventoryItems(
+  inventory: Inventory,
+  gen: string,
+  writeId: string,
+  ks: Keyspace = DEFAULT_KEYSPACE,
+): { head: Item; chunks: Item[] } {
+  const texts: string[] = [];
+  let lines: string[] = [];
   let bytes = 0;
-  for (const e of sorted) {
-    const line = `${e.domain.toLowerCase()}\t${e.expiryMs}`;
-    bytes += Buffer.byteLength(line) + 1;
-    if (bytes > MAX_INVENTORY_BYTES) break;
+  for (const e of inventory.entries) {
+    const line = `${e.domain.toLowerCase()}\t${e.expiryMs}\t${groupField(e)}`;
+    const size = Buffer.byteLength(line) + 1;
+    if (bytes + size > MAX_INVENTORY_CHUNK_BYTES && lines.length > 0) {
+      texts.push(lines.join('\n'));
+      lines = [];
+      bytes = 0;
+    }
     lines.push(line);
+    bytes += size;
   }
-  return {
+  if (lines.length > 0) texts.push(lines.join('\n'));
+  const expiresAt = Math.floor(inventory.takenAtMs / 1000) + INVENTORY_CHUNK_DAYS * DAY_S;
+  const chunks = texts.map((text, i) => ({
+    ...toInventoryChunkKey(gen, i, ks),
+    type: ITEM_TYPE.inventoryChunk,
+    writeId,
+    text,
+    [TABLE.ttlAttribute]: expiresAt,
+  }));
+  const head = {
     ...toInventoryKey(ks),
     type: ITEM_TYPE.inventory,
     writeId,
     takenAtMs: inventory.takenAtMs,
-    entriesText: lines.join('\n'),
-    leftOut: inventory.leftOut + sorted.length - lines.length,
+    gen,
+    chunks: chunks.length,
   };
+  return { head, chunks };
 }
 
-/** The inventory from its stored item. */
-export function fromInventoryItem(item: Item): Inventory {
+/** `=name` for a named group, `` for none, `?` when the listing could not say (tabs and line ends made spaces). */
+function groupField(e: InventoryEntry): string {
+  if (e.groupUnstated) return '?';
+  return e.groupName === undefined ? '' : `=${e.groupName.replace(/[\t\r\n]/g, ' ')}`;
+}
+
+/** The chunk keys a stored head item names. */
+export function inventoryChunkKeys(head: Item, ks: Keyspace = DEFAULT_KEYSPACE): ItemKey[] {
   const w = 'inventory item';
-  if (item.type !== ITEM_TYPE.inventory || typeof item.entriesText !== 'string') fail(item, w);
-  const text = item.entriesText as string;
-  const entries = (text === '' ? [] : text.split('\n')).map((line): InventoryEntry => {
-    const [domain, expiry] = line.split('\t');
-    const expiryMs = Number(expiry);
-    if (!domain || !Number.isFinite(expiryMs)) fail(item, `${w} (a line is not name<TAB>expiry)`);
-    return { domain: normalizeDomain(domain), expiryMs };
-  });
-  return { takenAtMs: num(item, 'takenAtMs', w), entries, leftOut: num(item, 'leftOut', w) };
+  if (head.type !== ITEM_TYPE.inventory) fail(head, w);
+  const gen = str(head, 'gen', w);
+  return Array.from({ length: num(head, 'chunks', w) }, (_, i) => toInventoryChunkKey(gen, i, ks));
+}
+
+/** The inventory from its head and chunk items; undefined when a chunk the head names is not among them. */
+export function fromInventoryItems(
+  head: Item,
+  chunks: readonly Item[],
+  ks: Keyspace = DEFAULT_KEYSPACE,
+): Inventory | undefined {
+  const bySk = new Map(chunks.map((c) => [String(c.sk), c]));
+  const entries: InventoryEntry[] = [];
+  for (const key of inventoryChunkKeys(head, ks)) {
+    const chunk = bySk.get(key.sk);
+    if (!chunk) return undefined;
+    const w = 'inventory chunk';
+    if (chunk.type !== ITEM_TYPE.inventoryChunk) fail(chunk, w);
+    const text = str(chunk, 'text', w);
+    for (const line of text.split('\n')) {
+      const [domain, expiry, group] = line.split('\t');
+      const expiryMs = Number(expiry);
+      if (!domain || !Number.isFinite(expiryMs) || group === undefined)
+        fail(chunk, `${w} (a line is not name<TAB>expiry<TAB>group)`);
+      entries.push({
+        domain: normalizeDomain(domain),
+        expiryMs,
+        ...(group === '?'
+          ? { groupUnstated: true as const }
+          : group.startsWith('=')
+            ? { groupName: group.slice(1) }
+            : {}),
+      });
+    }
+  }
+  return { takenAtMs: num(head, 'takenAtMs', 'inventory item'), entries };
 }
 
 /** TTL value (epoch SECONDS): `finishedRetentionDays` after `fromMs` (epoch ms). */

@@ -280,9 +280,15 @@ export interface Ledger {
    */
   changeWatch(change: (current: readonly WatchEntry[]) => WatchEntry[] | undefined): Promise<void>;
 
-  /** The last whole-account listing (lib/renewal/inventory.ts): one consistent read of one item; undefined: none. */
+  /**
+   * The last whole-account listing (lib/renewal/inventory.ts): its head item and the chunks it names, read
+   * consistently; undefined when none is stored, or when a chunk of it is gone (expired: a new one is taken).
+   */
   readInventory(): Promise<Inventory | undefined>;
-  /** Stores a whole-account listing, unless one taken later is stored already (then nothing is written). */
+  /**
+   * Stores a whole-account listing: its chunks under a new generation, then the head that names them, unless one
+   * taken later is stored already (then the head is not written, and the chunks expire unread).
+   */
   putInventory(inventory: Inventory): Promise<void>;
 }
 
@@ -293,15 +299,17 @@ export interface Ledger {
 export interface Inventory {
   /** When its listing was read (epoch ms). */
   takenAtMs: number;
-  /** Every name listed (normalised) at its listed expiry (epoch ms), the soonest first, cut to fit its item. */
+  /** Every name listed (normalised) at its listed expiry (epoch ms), with its group. */
   entries: InventoryEntry[];
-  /** How many names, those expiring last, were left out to fit the item. */
-  leftOut: number;
 }
 
 export interface InventoryEntry {
   domain: string;
   expiryMs: number;
+  /** Its resource group as listed (a policy's `groups` rules match it). */
+  groupName?: string;
+  /** The listing could not say its group (ListedDomain.groupUnstated). */
+  groupUnstated?: true;
 }
 
 /**

@@ -1,7 +1,9 @@
 import { TimeLimitError } from '../errors';
-import type { Inventory, WatchEntry } from '../ledger/port';
+import type { Inventory, InventoryEntry, WatchEntry } from '../ledger/port';
 import { describeError } from '../log';
 import type { DomainOutcome } from '../notify/port';
+import { resolveRule } from '../policy/match';
+import type { Policy } from '../policy/schema';
 import type { ListedDomain } from '../registrar/port';
 import { DAY_MS, daysUntil, formatDateUtc, graceDaysOf, HOUR_MS } from './dates';
 import type { JobDeps } from './deps';
@@ -14,8 +16,8 @@ import { computeTimeMarginMs, createNoTimeToRetry, withinDeadline } from './time
  * announced, so a domain that left the listing BEFORE its renew window opened (moved to a resource group the key's
  * RAM policy does not list, 37 days or more before its expiry by default) was on no list and lapsed with nobody told.
  * About once a week a live renew run lists the whole account (no expiry filter), compares the names with the last
- * such listing, and puts each name that left it, not yet past its grace period, on the watch list: looked up from
- * then on and named at the will-lapse thresholds (watch.ts), and told once now.
+ * such listing, and puts each name that left it, not yet past its grace period and not opted out by the policy, on
+ * the watch list: looked up from then on and named at the will-lapse thresholds (watch.ts), and told once now.
  */
 
 /** How often a renew run lists the whole account, ms: a week, less half a day of schedule jitter. */
@@ -35,34 +37,57 @@ export function isInventoryDue(last: Pick<Inventory, 'takenAtMs'> | undefined, n
 /**
  * Pure: the names the last inventory listed that `listed` (a whole-account listing) does not, each not yet past its
  * grace period at `nowMs` (epoch ms), as watch entries first seen now. Compared by name: a renewed domain is listed
- * at a later expiry and did not leave.
+ * at a later expiry and did not leave. A name the policy opts out of (`renew: false`, by name or by the group it was
+ * listed in) is not watched: the planner never warns of it either, and a retired domain moved to an archive group
+ * paged every day past its expiry (its review). One whose rule cannot be told (a conflict, a group not known) is.
  */
-export function findLeftListing(last: Inventory, listed: readonly ListedDomain[], nowMs: number): WatchEntry[] {
+export function findLeftListing(
+  last: Inventory,
+  listed: readonly ListedDomain[],
+  nowMs: number,
+  policy: Policy,
+): WatchEntry[] {
   const names = new Set(listed.map((d) => d.domainName));
   return last.entries
     .filter((e) => !names.has(e.domain) && nowMs <= e.expiryMs + graceDaysOf(e.domain) * DAY_MS)
+    .filter((e) => !isOptedOut(policy, e))
     .map((e) => ({ domain: e.domain, expiryMs: e.expiryMs, seenAtMs: nowMs }));
 }
 
-/** What the inventory step hands on: names to watch, the lines to tell (each once), and a note for the digest. */
+function isOptedOut(policy: Policy, e: InventoryEntry): boolean {
+  const settings = resolveRule(policy, {
+    domainName: e.domain,
+    ...(e.groupName !== undefined ? { groupName: e.groupName } : {}),
+    ...(e.groupUnstated ? { groupUnstated: true as const } : {}),
+  });
+  return !settings.renew && settings.conflict === undefined && settings.groupUnknown === undefined;
+}
+
+/**
+ * What the inventory step found: names to watch, the lines to tell (each once), what went wrong (for the digest's
+ * error once a UTC day), and `store`, to call once the watch list holding `left` is stored: stored before it, a
+ * failed watch write lost the names that left for good, since the next inventory compares with this one (its review).
+ */
 export interface InventoryStep {
   left: WatchEntry[];
   outcomes: DomainOutcome[];
   marks: LineMark[];
-  note?: string;
+  trouble?: string;
+  store?: () => Promise<void>;
 }
 
 const NOTHING: InventoryStep = { left: [], outcomes: [], marks: [] };
 
 /**
- * The inventory step of a live renew run: when one is due ({@link isInventoryDue}), lists the whole account, stops
- * when `outOfTime` says so (a page at a time: tried again next run), compares with the last inventory and stores the
- * new one. Never throws: a failed step is logged, tried again by the next run, and named in the digest once the last
- * inventory is older than {@link INVENTORY_STALE_MS}.
+ * The inventory step of a live renew run: when one is due ({@link isInventoryDue}), lists the whole account (only
+ * with two time margins left, given up at the margin, a page at a time), and compares it with the last inventory.
+ * Never throws: a failed step is logged and tried again by the next run; one that cannot read the last inventory, or
+ * has taken none for {@link INVENTORY_STALE_MS}, says so in `trouble`.
  * @param nowMs the run's time (epoch ms)
  */
-export async function takeInventory(
+export async function surveyInventory(
   deps: Pick<JobDeps, 'ledger' | 'registrar' | 'log' | 'sleep' | 'remainingMs'>,
+  policy: Policy,
   nowMs: number,
   outOfTime: () => boolean,
 ): Promise<InventoryStep> {
@@ -78,7 +103,12 @@ export async function takeInventory(
     last = await retryWithBackoff(() => deps.ledger.readInventory(), tries);
   } catch (err) {
     deps.log.warn('could not read the last whole-account listing; the next run tries again', describeError(err));
-    return NOTHING;
+    // Every run: an item no read takes would switch the inventory off for good, with nobody told (its review).
+    return {
+      ...NOTHING,
+      trouble:
+        "The last whole-account listing (the weekly inventory) could not be read from the ledger (see the function's logs): until it is, a domain that leaves the listing before its renew window opens is not named.",
+    };
   }
   if (!isInventoryDue(last, nowMs)) return NOTHING;
   // Only with two margins left (one to list in, one to report), and given up at the margin: a slow registrar's
@@ -86,7 +116,7 @@ export async function takeInventory(
   const margin = computeTimeMarginMs(deps.registrar.worstCaseCallMs);
   if (deps.remainingMs !== undefined && deps.remainingMs() < 2 * margin) {
     deps.log.warn('the whole-account listing was not taken: too little time left; the next run tries again', {});
-    return { ...NOTHING, ...staleNote(last, nowMs) };
+    return { ...NOTHING, ...staleTrouble(last, nowMs) };
   }
   let listed: ListedDomain[];
   try {
@@ -98,9 +128,9 @@ export async function takeInventory(
     listed = await withinDeadline(listing, deps.remainingMs, margin);
   } catch (err) {
     deps.log.warn('the whole-account listing was not taken; the next run tries again', describeError(err));
-    return { ...NOTHING, ...staleNote(last, nowMs) };
+    return { ...NOTHING, ...staleTrouble(last, nowMs) };
   }
-  const left = last ? findLeftListing(last, listed, nowMs) : [];
+  const left = last ? findLeftListing(last, listed, nowMs, policy) : [];
   if (left.length > 0)
     deps.log.warn('domains the whole-account listing showed last time and no longer does: watched from now on', {
       domains: left.slice(0, 20).map((e) => e.domain),
@@ -108,13 +138,17 @@ export async function takeInventory(
     });
   const entries = listed
     .filter((d) => Number.isFinite(d.expiresAtMs))
-    .map((d) => ({ domain: d.domainName, expiryMs: d.expiresAtMs }));
-  try {
-    await retryWithBackoff(() => deps.ledger.putInventory({ takenAtMs: nowMs, entries, leftOut: 0 }), tries);
-  } catch (err) {
-    // The names that left are watched all the same (the watch list is stored apart); the next run lists again.
-    deps.log.warn('could not store the whole-account listing; the next run lists again', describeError(err));
-  }
+    .map((d) => ({
+      domain: d.domainName,
+      expiryMs: d.expiresAtMs,
+      ...(d.groupName !== undefined ? { groupName: d.groupName } : {}),
+      ...(d.groupUnstated ? { groupUnstated: true as const } : {}),
+    }));
+  const store = () =>
+    retryWithBackoff(() => deps.ledger.putInventory({ takenAtMs: nowMs, entries }), tries).catch((err) =>
+      // Not stored, the next run lists again and compares with the same last inventory (its lines told once).
+      deps.log.warn('could not store the whole-account listing; the next run lists again', describeError(err)),
+    );
   const since = last ? formatDateUtc(last.takenAtMs) : '';
   const lines = left.map((e) => ({
     mark: `left#${e.domain}#${e.expiryMs}`,
@@ -125,7 +159,7 @@ export async function takeInventory(
       oldExpiryMs: e.expiryMs,
       years: 0,
       daysLeft: daysUntil(e.expiryMs, nowMs),
-      reason: `not-listed: QueryDomainList listed it on ${since} (the weekly whole-account listing) and no longer does, so the renew job cannot buy it: check the key's RAM policy (a resource group?), or whether it left the account on purpose; it is watched from now on (looked up each run, named again from 30 days before its expiry)`,
+      reason: `not-listed: QueryDomainList listed it on ${since} (the weekly whole-account listing) and no longer does, so the renew job cannot buy it: check the key's RAM policy (a resource group?), or whether it left the account on purpose; it is watched from now on (looked up each run, named again as its expiry nears)`,
     },
   }));
   // Told once: a name that leaves, comes back and leaves again at the same expiry is not told twice.
@@ -138,14 +172,15 @@ export async function takeInventory(
     left,
     outcomes: told.map((l) => l.outcome),
     marks: told.map((l) => ({ mark: l.mark, covers: [l.outcome] })),
+    store,
   };
 }
 
-/** The digest's note when the last inventory is older than INVENTORY_STALE_MS (or none was ever taken). */
-function staleNote(last: Inventory | undefined, nowMs: number): { note?: string } {
+/** `trouble` when the last inventory is older than INVENTORY_STALE_MS (or none was ever taken). */
+function staleTrouble(last: Inventory | undefined, nowMs: number): { trouble?: string } {
   if (last !== undefined && nowMs - last.takenAtMs < INVENTORY_STALE_MS) return {};
   const when = last ? `since ${formatDateUtc(last.takenAtMs)}` : 'yet';
   return {
-    note: `Whole-account listing not taken ${when} (see the function's logs): a domain that leaves the listing before its renew window opens is not named until one is.`,
+    trouble: `The whole-account listing (the weekly inventory) has not been taken ${when} (see the function's logs): until it is, a domain that leaves the listing before its renew window opens is not named.`,
   };
 }

@@ -880,30 +880,42 @@ export function describeLedgerContract(name: string, backend: LedgerBackend): vo
     });
 
     describe('the inventory (thirty-third session)', () => {
-      test('none at first; stored and read back sorted, names normalised; an older one never replaces a newer', async () => {
+      test('none at first; stored and read back with groups, names normalised; an older one never replaces a newer', async () => {
         const ledger = table.createLedger();
         expect(await ledger.readInventory()).toBeUndefined();
         await ledger.putInventory({
           takenAtMs: T0,
           entries: [
-            { domain: 'b.com', expiryMs: T0 + 2 * DAY_MS },
+            { domain: 'b.com', expiryMs: T0 + 2 * DAY_MS, groupName: 'Old\tBrand' },
             { domain: 'A.com', expiryMs: T0 + DAY_MS },
+            { domain: 'c.com', expiryMs: T0 + DAY_MS, groupUnstated: true },
           ],
-          leftOut: 0,
         });
         const first = {
           takenAtMs: T0,
           entries: [
+            { domain: 'b.com', expiryMs: T0 + 2 * DAY_MS, groupName: 'Old Brand' },
             { domain: 'a.com', expiryMs: T0 + DAY_MS },
-            { domain: 'b.com', expiryMs: T0 + 2 * DAY_MS },
+            { domain: 'c.com', expiryMs: T0 + DAY_MS, groupUnstated: true },
           ],
-          leftOut: 0,
         };
         expect(await ledger.readInventory()).toEqual(first);
-        await ledger.putInventory({ takenAtMs: T0 - 1, entries: [], leftOut: 0 });
+        await ledger.putInventory({ takenAtMs: T0 - 1, entries: [] });
         expect(await ledger.readInventory()).toEqual(first);
-        await table.createLedger().putInventory({ takenAtMs: T0 + 1, entries: [], leftOut: 3 });
-        expect(await ledger.readInventory()).toEqual({ takenAtMs: T0 + 1, entries: [], leftOut: 3 });
+        await table.createLedger().putInventory({ takenAtMs: T0 + 1, entries: [] });
+        expect(await ledger.readInventory()).toEqual({ takenAtMs: T0 + 1, entries: [] });
+      });
+
+      test('an account larger than one item holds is stored in chunks and read back whole', async () => {
+        const ledger = table.createLedger();
+        const entries = Array.from({ length: 30_000 }, (_, i) => ({
+          domain: `domain-number-${String(i).padStart(6, '0')}.example.com`,
+          expiryMs: T0 + (i % 365) * DAY_MS,
+        }));
+        await ledger.putInventory({ takenAtMs: T0, entries });
+        const read = await ledger.readInventory();
+        expect(read?.entries).toHaveLength(30_000);
+        expect(read?.entries).toEqual(entries);
       });
     });
 

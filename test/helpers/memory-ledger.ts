@@ -7,12 +7,13 @@ import {
   fromBatchItem,
   fromClaimItem,
   fromHoldsItem,
-  fromInventoryItem,
+  fromInventoryItems,
   fromRunItem,
   fromWatchItem,
   ITEM_TYPE,
   type Item,
   type ItemKey,
+  inventoryChunkKeys,
   isBatchOpen,
   keyspaceOf,
   removeHold,
@@ -24,7 +25,7 @@ import {
   toClaimKey,
   toHoldsItem,
   toHoldsKey,
-  toInventoryItem,
+  toInventoryItems,
   toInventoryKey,
   toMarkKey,
   toRunItem,
@@ -391,15 +392,22 @@ export function createMemoryLedger(options: MemoryLedgerOptions = {}): MemoryLed
 
     async readInventory() {
       await enter('readInventory');
-      const stored = store.get(toInventoryKey(ks));
-      return stored ? fromInventoryItem(stored) : undefined;
+      const head = store.get(toInventoryKey(ks));
+      if (!head) return undefined;
+      const chunks = inventoryChunkKeys(head, ks).flatMap((k) => {
+        const item = store.get(k);
+        return item ? [item] : [];
+      });
+      return fromInventoryItems(head, chunks, ks);
     },
 
     async putInventory(inventory) {
       await enter('putInventory');
+      const { head, chunks } = toInventoryItems(inventory, newId(), newId(), ks);
+      for (const chunk of chunks) store.put(chunk);
       const stored = store.get(toInventoryKey(ks));
       if (stored && Number(stored.takenAtMs) > inventory.takenAtMs) return;
-      store.put(toInventoryItem(inventory, newId(), ks));
+      store.put(head);
     },
   };
   return ledger;
