@@ -214,10 +214,13 @@ async function seedInventory(
     { marshallOptions: { removeUndefinedValues: true } },
   );
   try {
-    await createDynamoLedger({ tableName: ledger.tableName, client }).putInventory({
-      takenAtMs: nowMs - 86_400_000,
-      entries: portfolio.fixture.domains.map((d) => ({ domain: d.domainName, expiryMs: d.expiresAtMs })),
-    });
+    await createDynamoLedger({ tableName: ledger.tableName, client }).putInventory(
+      {
+        takenAtMs: nowMs - 86_400_000,
+        entries: portfolio.fixture.domains.map((d) => ({ domain: d.domainName, expiryMs: d.expiresAtMs })),
+      },
+      nowMs - 86_400_000,
+    );
   } finally {
     client.destroy();
   }

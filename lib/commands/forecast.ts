@@ -3,12 +3,14 @@ import { resolve } from 'node:path';
 import { isUnreadByRenewRuns, unreadLedgerWarning } from '../compose/account-ledgers';
 import { openLocalRuntime } from '../compose/local';
 import { InputError } from '../errors';
+import { isLive, transitions } from '../renewal/claims';
 import { forecastListingRange, forecastRenewals, MAX_FORECAST_MONTHS } from '../renewal/forecast';
 import { forecastToCsv, forecastToJson, formatForecastTable } from '../renewal/forecast-format';
 import { formatForecastIcs } from '../renewal/forecast-ics';
 import { fetchForecastQuotes } from '../renewal/forecast-quotes';
 import { claimKey } from '../renewal/plan-types';
 import { quoteOptionsOf } from '../renewal/pricing';
+import { findStrays } from '../renewal/sweep';
 import { JOB_FLAGS, parseFlags } from './args';
 import { type Command, EXIT } from './io';
 import { withProgress } from './progress';
@@ -84,9 +86,15 @@ export const forecastCommand: Command = async (args, io) => {
         ),
       );
     // The claims of the listed expiries: a renewal in flight, renewed, or failed for good is not the job's to buy.
+    // A stray (left live by a batch sent without it) counts as released, as the next renew run releases it and buys:
+    // read as in flight, this year's renewal was left out of the totals (review 2026-12-08, thirty-third session).
     const claims = await rt.deps.ledger
       .getClaims(domains.map((d) => ({ domain: d.domainName, expiryMs: d.expiresAtMs })))
-      .then((found) => new Map(found.map((c) => [claimKey(c.domain, c.expiryMs), c])))
+      .then(async (found) => {
+        const { strays } = await findStrays(rt.deps, found.filter(isLive));
+        const released = strays.map((c) => transitions.release(c, { message: 'a stray', nowMs }));
+        return new Map([...found, ...released].map((c) => [claimKey(c.domain, c.expiryMs), c]));
+      })
       .catch((err: unknown) => {
         io.err(
           terminalLine(

@@ -95,9 +95,10 @@ async function liveReport(deps: JobDeps, run: RenewRun, policy: Policy): Promise
     deps.ledger.lastRun('check'),
     // The weekly whole-account listing first: the names that left it are watched from this run on.
     surveyInventory(deps, policy, plan.nowMs, createOutOfTime(deps)).then(async (inventory) => {
-      const watch = await watchListing(deps, plan, createOutOfTime(deps), inventory.left);
-      // Stored only once the list that watches what left is: stored before it, a failed watch write lost those names.
-      if (!watch.unstored) await inventory.store?.();
+      const watch = await watchListing(deps, plan, createOutOfTime(deps), policy, inventory.left);
+      // Stored only once the list that watches what left is stored, holding each of them: stored before it, a failed
+      // watch write lost those names, and so did a full list that cut them (reviews of the weekly inventory).
+      if (!watch.unstored && inventory.left.every((e) => !watch.cut.has(e.domain))) await inventory.store?.();
       // One line a domain: the watch's own (its look-up's finding) wins over "it left the listing".
       const told = new Set(watch.outcomes.map((o) => o.domain));
       return {
@@ -355,7 +356,7 @@ function withHeldBack(
 /** The lines of the watch list (renewal/watch.ts): domains the listing no longer shows are not in the plan's. */
 function withWatched(
   lines: ReturnType<typeof selectRunLines>,
-  watched: Awaited<ReturnType<typeof watchListing>>,
+  watched: Pick<Awaited<ReturnType<typeof watchListing>>, 'outcomes' | 'marks'>,
 ): ReturnType<typeof selectRunLines> {
   return { outcomes: [...lines.outcomes, ...watched.outcomes], marks: [...lines.marks, ...watched.marks] };
 }

@@ -3,6 +3,7 @@ import type { RunRecord } from '../ledger/port';
 import { describeError } from '../log';
 import type { DomainOutcome, Notifier, RenderedMessage } from '../notify/port';
 import { adviceKindOf, FAILED_RUN_LAPSE_PREFIX } from '../notify/text/advice';
+import { isEntryLetGo } from '../policy/match';
 import { DEFAULT_SMS_EVENTS, NOTIFY_EVENTS, type Policy } from '../policy/schema';
 import { DAY_MS } from '../renewal/dates';
 import type { JobDeps } from '../renewal/deps';
@@ -205,7 +206,7 @@ export async function reportRunFailure(
   // One read of the job's last record, for the page (check) and for this record's lastCompletedAtMs.
   const last = readLast(deps, run.job);
   const nowMs = deps.clock.now();
-  const lapsing = run.job === 'renew' ? await readWatchedLapsing(deps, nowMs) : [];
+  const lapsing = run.job === 'renew' ? await readWatchedLapsing(deps, nowMs, run.policy) : [];
   const quiet = run.job === 'check' && !(await pagesCheckFailure(last, run.startedAtMs));
   await notifyJobError(
     { notifier: deps.notifier, log: deps.log, now: deps.clock.now() },
@@ -321,23 +322,32 @@ const FAILED_RUN_LAPSE_MS = 2 * DAY_MS;
  * domain, and two failed runs at the end of a notice let a domain lapse named in no alert (the money soak, review
  * 2026-12-07, twenty-eighth session). Best effort: an unread list names none.
  */
-async function readWatchedLapsing(deps: Pick<JobDeps, 'ledger' | 'log'>, nowMs: number): Promise<DomainOutcome[]> {
+async function readWatchedLapsing(
+  deps: Pick<JobDeps, 'ledger' | 'log'>,
+  nowMs: number,
+  /** Absent (a failure before the policy was loaded): every watched renewal is named. */
+  policy: Policy | undefined,
+): Promise<DomainOutcome[]> {
   try {
     // Bounded: the run may have failed on a slow ledger, and the alert must not wait for its retries (review).
     const watched = await withinMs(deps.ledger.readWatch(), WATCH_READ_LIMIT_MS);
-    return watched
-      .filter((e) => e.expiryMs < nowMs + FAILED_RUN_LAPSE_MS)
-      .sort((a, b) => a.expiryMs - b.expiryMs)
-      .map((e) => ({
-        domain: e.domain,
-        event: 'will-lapse' as const,
-        batchId: '-',
-        oldExpiryMs: e.expiryMs,
-        years: 0,
-        daysLeft: Math.floor((e.expiryMs - nowMs) / DAY_MS),
-        urgent: true as const,
-        reason: `${FAILED_RUN_LAPSE_PREFIX} (see the error): a renewal of it may still be running; look at it in the console and renew it by hand if there is none`,
-      }));
+    return (
+      watched
+        .filter((e) => e.expiryMs < nowMs + FAILED_RUN_LAPSE_MS)
+        // A name that left the listing and that the policy lets go is watched but never told (renewal/watch.ts).
+        .filter((e) => !policy || !isEntryLetGo(policy, e))
+        .sort((a, b) => a.expiryMs - b.expiryMs)
+        .map((e) => ({
+          domain: e.domain,
+          event: 'will-lapse' as const,
+          batchId: '-',
+          oldExpiryMs: e.expiryMs,
+          years: 0,
+          daysLeft: Math.floor((e.expiryMs - nowMs) / DAY_MS),
+          urgent: true as const,
+          reason: `${FAILED_RUN_LAPSE_PREFIX} (see the error): a renewal of it may still be running; look at it in the console and renew it by hand if there is none`,
+        }))
+    );
   } catch (err) {
     deps.log.warn('could not read the watch list to name the renewals due soon', describeError(err));
     return [];

@@ -938,8 +938,8 @@ export function createDynamoLedger(options: DynamoLedgerOptions): DynamoLedger {
       return fromInventoryItems(head, keys.length > 0 ? await batchGet(keys, 'readInventory') : [], ks);
     },
 
-    async putInventory(inventory) {
-      const { head, chunks } = toInventoryItems(inventory, newId(), newId(), ks);
+    async putInventory(inventory, nowMs) {
+      const { head, chunks } = toInventoryItems(inventory, newId(), newId(), nowMs, ks);
       // The chunks first, under a generation of their own: a run stopped between them leaves the head naming the
       // last complete generation. Each is a fresh key: nothing to refuse.
       for (const chunk of chunks) {

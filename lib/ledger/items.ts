@@ -227,7 +227,14 @@ export function fitWatch(entries: readonly WatchEntry[], first: ReadonlySet<stri
 }
 
 function storedWatchEntry(e: WatchEntry): Item {
-  return { d: e.domain, e: e.expiryMs, s: e.seenAtMs, ...(e.lookedAtMs !== undefined ? { l: e.lookedAtMs } : {}) };
+  return {
+    d: e.domain,
+    e: e.expiryMs,
+    s: e.seenAtMs,
+    ...(e.lookedAtMs !== undefined ? { l: e.lookedAtMs } : {}),
+    ...(e.groupName !== undefined ? { g: e.groupName } : {}),
+    ...(e.groupUnstated ? { u: 1 } : {}),
+  };
 }
 
 /** The watch item at `version` (entries as {@link fitWatch} keeps them). */
@@ -260,6 +267,8 @@ export function fromWatchItem(item: Item): { entries: WatchEntry[]; version: num
       expiryMs: num(e, 'e', w),
       seenAtMs: num(e, 's', w),
       ...(typeof e.l === 'number' ? { lookedAtMs: e.l } : {}),
+      ...(typeof e.g === 'string' ? { groupName: e.g } : {}),
+      ...(e.u === 1 ? { groupUnstated: true as const } : {}),
     };
   });
   return { entries, version: num(item, 'version', w) };
@@ -289,6 +298,8 @@ export function toInventoryItems(
   inventory: Inventory,
   gen: string,
   writeId: string,
+  /** The write's time (epoch ms): the chunks are kept INVENTORY_CHUNK_DAYS from it. */
+  nowMs: number,
   ks: Keyspace = DEFAULT_KEYSPACE,
 ): { head: Item; chunks: Item[] } {
   const texts: string[] = [];
@@ -306,7 +317,7 @@ export function toInventoryItems(
     bytes += size;
   }
   if (lines.length > 0) texts.push(lines.join('\n'));
-  const expiresAt = Math.floor(inventory.takenAtMs / 1000) + INVENTORY_CHUNK_DAYS * DAY_S;
+  const expiresAt = Math.floor(nowMs / 1000) + INVENTORY_CHUNK_DAYS * DAY_S;
   const chunks = texts.map((text, i) => ({
     ...toInventoryChunkKey(gen, i, ks),
     type: ITEM_TYPE.inventoryChunk,

@@ -287,9 +287,10 @@ export interface Ledger {
   readInventory(): Promise<Inventory | undefined>;
   /**
    * Stores a whole-account listing: its chunks under a new generation, then the head that names them, unless one
-   * taken later is stored already (then the head is not written, and the chunks expire unread).
+   * taken later is stored already (then the head is not written, and the chunks expire unread). The chunks are kept
+   * 60 days from `nowMs` (epoch ms, the write's time): a run that cannot retake it writes it again.
    */
-  putInventory(inventory: Inventory): Promise<void>;
+  putInventory(inventory: Inventory, nowMs: number): Promise<void>;
 }
 
 /**
@@ -326,4 +327,8 @@ export interface WatchEntry {
   seenAtMs: number;
   /** When a run last looked it up, not listed (epoch ms): the look-ups go round, the longest unlooked first. */
   lookedAtMs?: number;
+  /** The group it was last listed in (a name that left the whole-account listing: renewal/inventory.ts). */
+  groupName?: string;
+  /** The listing that last showed it could not say its group. */
+  groupUnstated?: true;
 }

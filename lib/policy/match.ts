@@ -61,6 +61,28 @@ export function resolveRule(
 }
 
 /**
+ * Whether the policy lets the domain go (`renew: false`, by name or by its group), with no doubt about the rule: not
+ * a conflict, not a group rule the domain's unknown group may or may not match. Such a domain is never told as
+ * lapsing (the planner's `opted-out`), nor when it is watched after leaving the listing (renewal/watch.ts).
+ */
+export function isLetGo(
+  policy: Policy,
+  domain: Pick<ListedDomain, 'domainName' | 'groupName' | 'groupUnstated'>,
+): boolean {
+  const settings = resolveRule(policy, domain);
+  return !settings.renew && settings.conflict === undefined && settings.groupUnknown === undefined;
+}
+
+/** {@link isLetGo} of a watch or inventory entry (its name, and the group it was last listed in). */
+export function isEntryLetGo(policy: Policy, e: { domain: string; groupName?: string; groupUnstated?: true }): boolean {
+  return isLetGo(policy, {
+    domainName: e.domain,
+    ...(e.groupName !== undefined ? { groupName: e.groupName } : {}),
+    ...(e.groupUnstated ? { groupUnstated: true as const } : {}),
+  });
+}
+
+/**
  * A group name as compared: case, the spaces around it, the kind of space inside it (a no-break space copied from the
  * console) and the width of its letters (full-width, from a Chinese input method) do not count: such a name matched
  * nothing, and a "never renew" group's domains were bought (reviews 2026-12-05, round 4, and 2026-12-08).

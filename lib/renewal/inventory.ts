@@ -1,15 +1,15 @@
 import { TimeLimitError } from '../errors';
-import type { Inventory, InventoryEntry, WatchEntry } from '../ledger/port';
+import type { Inventory, WatchEntry } from '../ledger/port';
 import { describeError } from '../log';
 import type { DomainOutcome } from '../notify/port';
-import { resolveRule } from '../policy/match';
+import { isEntryLetGo } from '../policy/match';
 import type { Policy } from '../policy/schema';
 import type { ListedDomain } from '../registrar/port';
 import { DAY_MS, daysUntil, formatDateUtc, graceDaysOf, HOUR_MS } from './dates';
 import type { JobDeps } from './deps';
-import { retryWithBackoff } from './retry';
+import { retryWithBackoff, threeTries } from './retry';
 import type { LineMark } from './run-notices';
-import { computeTimeMarginMs, createNoTimeToRetry, withinDeadline } from './time-margin';
+import { computeTimeMarginMs, withinDeadline } from './time-margin';
 
 /**
  * The weekly inventory (thirty-second session's open item): the watch list holds the renewals a run found due or
@@ -36,32 +36,28 @@ export function isInventoryDue(last: Pick<Inventory, 'takenAtMs'> | undefined, n
 
 /**
  * Pure: the names the last inventory listed that `listed` (a whole-account listing) does not, each not yet past its
- * grace period at `nowMs` (epoch ms), as watch entries first seen now. Compared by name: a renewed domain is listed
- * at a later expiry and did not leave. A name the policy opts out of (`renew: false`, by name or by the group it was
- * listed in) is not watched: the planner never warns of it either, and a retired domain moved to an archive group
- * paged every day past its expiry (its review). One whose rule cannot be told (a conflict, a group not known) is.
+ * grace period at `nowMs` (epoch ms), as watch entries first seen now, with the group they were listed in. Compared by
+ * name: a renewed domain is listed at a later expiry and did not leave. Every one is watched, one the policy lets go
+ * too (watch.ts neither looks it up nor tells it while the policy does: filtered here, a later policy that wanted it
+ * back never saw it again; its review).
  */
-export function findLeftListing(
-  last: Inventory,
-  listed: readonly ListedDomain[],
-  nowMs: number,
-  policy: Policy,
-): WatchEntry[] {
+export function findLeftListing(last: Inventory, listed: readonly ListedDomain[], nowMs: number): WatchEntry[] {
   const names = new Set(listed.map((d) => d.domainName));
   return last.entries
     .filter((e) => !names.has(e.domain) && nowMs <= e.expiryMs + graceDaysOf(e.domain) * DAY_MS)
-    .filter((e) => !isOptedOut(policy, e))
-    .map((e) => ({ domain: e.domain, expiryMs: e.expiryMs, seenAtMs: nowMs }));
+    .map((e) => ({ domain: e.domain, expiryMs: e.expiryMs, seenAtMs: nowMs, ...groupOf(e) }));
 }
 
-function isOptedOut(policy: Policy, e: InventoryEntry): boolean {
-  const settings = resolveRule(policy, {
-    domainName: e.domain,
+/** The group fields of an inventory entry, as a watch entry keeps them. */
+function groupOf(e: Pick<WatchEntry, 'groupName' | 'groupUnstated'>): { groupName?: string; groupUnstated?: true } {
+  return {
     ...(e.groupName !== undefined ? { groupName: e.groupName } : {}),
     ...(e.groupUnstated ? { groupUnstated: true as const } : {}),
-  });
-  return !settings.renew && settings.conflict === undefined && settings.groupUnknown === undefined;
+  };
 }
+
+/** How old an inventory may get before a run that cannot retake it writes it again (its chunks' TTL is 60 days), ms. */
+const INVENTORY_REWRITE_AFTER_MS = 30 * DAY_MS;
 
 /**
  * What the inventory step found: names to watch, the lines to tell (each once), what went wrong (for the digest's
@@ -91,13 +87,7 @@ export async function surveyInventory(
   nowMs: number,
   outOfTime: () => boolean,
 ): Promise<InventoryStep> {
-  const tries = {
-    attempts: 3,
-    baseMs: 200,
-    capMs: 2_000,
-    sleep: deps.sleep,
-    stop: createNoTimeToRetry(deps.remainingMs),
-  };
+  const tries = threeTries(deps);
   let last: Inventory | undefined;
   try {
     last = await retryWithBackoff(() => deps.ledger.readInventory(), tries);
@@ -114,9 +104,25 @@ export async function surveyInventory(
   // Only with two margins left (one to list in, one to report), and given up at the margin: a slow registrar's
   // listing outlived the function, whose digest never went out (its review: a throttled account's run).
   const margin = computeTimeMarginMs(deps.registrar.worstCaseCallMs);
+  const store = (inventory: Inventory) => () =>
+    withinDeadline(
+      retryWithBackoff(() => deps.ledger.putInventory(inventory, nowMs), tries),
+      deps.remainingMs,
+      margin,
+    ).catch((err) =>
+      // Not stored, the next run lists again and compares with the same last inventory (its lines told once).
+      deps.log.warn('could not store the whole-account listing; the next run lists again', describeError(err)),
+    );
+  // Not retaken, the last one is written again once a month, so that its chunks (kept 60 days) outlive it: expired,
+  // the first listing that worked compared with nothing, and the names that left meanwhile were lost (its review).
+  const notTaken = (): InventoryStep => ({
+    ...NOTHING,
+    ...staleTrouble(last, nowMs),
+    ...(last && nowMs - last.takenAtMs >= INVENTORY_REWRITE_AFTER_MS ? { store: store(last) } : {}),
+  });
   if (deps.remainingMs !== undefined && deps.remainingMs() < 2 * margin) {
     deps.log.warn('the whole-account listing was not taken: too little time left; the next run tries again', {});
-    return { ...NOTHING, ...staleTrouble(last, nowMs) };
+    return notTaken();
   }
   let listed: ListedDomain[];
   try {
@@ -128,9 +134,9 @@ export async function surveyInventory(
     listed = await withinDeadline(listing, deps.remainingMs, margin);
   } catch (err) {
     deps.log.warn('the whole-account listing was not taken; the next run tries again', describeError(err));
-    return { ...NOTHING, ...staleTrouble(last, nowMs) };
+    return notTaken();
   }
-  const left = last ? findLeftListing(last, listed, nowMs, policy) : [];
+  const left = last ? findLeftListing(last, listed, nowMs) : [];
   if (left.length > 0)
     deps.log.warn('domains the whole-account listing showed last time and no longer does: watched from now on', {
       domains: left.slice(0, 20).map((e) => e.domain),
@@ -138,30 +144,22 @@ export async function surveyInventory(
     });
   const entries = listed
     .filter((d) => Number.isFinite(d.expiresAtMs))
-    .map((d) => ({
-      domain: d.domainName,
-      expiryMs: d.expiresAtMs,
-      ...(d.groupName !== undefined ? { groupName: d.groupName } : {}),
-      ...(d.groupUnstated ? { groupUnstated: true as const } : {}),
-    }));
-  const store = () =>
-    retryWithBackoff(() => deps.ledger.putInventory({ takenAtMs: nowMs, entries }), tries).catch((err) =>
-      // Not stored, the next run lists again and compares with the same last inventory (its lines told once).
-      deps.log.warn('could not store the whole-account listing; the next run lists again', describeError(err)),
-    );
+    .map((d) => ({ domain: d.domainName, expiryMs: d.expiresAtMs, ...groupOf(d) }));
   const since = last ? formatDateUtc(last.takenAtMs) : '';
-  const lines = left.map((e) => ({
-    mark: `left#${e.domain}#${e.expiryMs}`,
-    outcome: {
-      domain: e.domain,
-      event: 'will-lapse' as const,
-      batchId: '-',
-      oldExpiryMs: e.expiryMs,
-      years: 0,
-      daysLeft: daysUntil(e.expiryMs, nowMs),
-      reason: `not-listed: QueryDomainList listed it on ${since} (the weekly whole-account listing) and no longer does, so the renew job cannot buy it: check the key's RAM policy (a resource group?), or whether it left the account on purpose; it is watched from now on (looked up each run, named again as its expiry nears)`,
-    },
-  }));
+  const lines = left
+    .filter((e) => !isEntryLetGo(policy, e))
+    .map((e) => ({
+      mark: `left#${e.domain}#${e.expiryMs}`,
+      outcome: {
+        domain: e.domain,
+        event: 'will-lapse' as const,
+        batchId: '-',
+        oldExpiryMs: e.expiryMs,
+        years: 0,
+        daysLeft: daysUntil(e.expiryMs, nowMs),
+        reason: `not-listed: QueryDomainList listed it on ${since} (the weekly whole-account listing) and no longer does, so the renew job cannot buy it: check the key's RAM policy (a resource group?), or whether it left the account on purpose; it is watched from now on (looked up each run, named again as its expiry nears)`,
+      },
+    }));
   // Told once: a name that leaves, comes back and leaves again at the same expiry is not told twice.
   const sent =
     lines.length > 0
@@ -172,7 +170,7 @@ export async function surveyInventory(
     left,
     outcomes: told.map((l) => l.outcome),
     marks: told.map((l) => ({ mark: l.mark, covers: [l.outcome] })),
-    store,
+    store: store({ takenAtMs: nowMs, entries }),
   };
 }
 

@@ -22,7 +22,7 @@ import { applyToClaims, isLive, NOT_SUBMITTED_CODE, transitions } from './claims
 import type { JobDeps } from './deps';
 import { isPeerInFlight, readPeerClaims } from './peer-claims';
 import { claimKey, type PlannedBatch } from './plan-types';
-import { retryWithBackoff } from './retry';
+import { retryWithBackoff, threeTries } from './retry';
 import { boundText } from './text';
 import { createNoTimeToRetry, createOutOfTime, paidCallHorizonMs } from './time-margin';
 
@@ -163,13 +163,7 @@ export function releaseLeftOut(
   entries: readonly BatchEntry[],
   message: string,
 ): Promise<void> {
-  return retryWithBackoff(() => releaseUnsent(deps, batch, entries, message, false), {
-    attempts: 3,
-    baseMs: 200,
-    capMs: 2_000,
-    sleep: deps.sleep,
-    stop: createNoTimeToRetry(deps.remainingMs),
-  });
+  return retryWithBackoff(() => releaseUnsent(deps, batch, entries, message, false), threeTries(deps));
 }
 
 /** Tries to close a batch whose submit start may or may not have landed (each after reading it back), with backoff. */

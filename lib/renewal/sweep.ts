@@ -85,20 +85,44 @@ export async function findStrays(
   deps: Pick<JobDeps, 'ledger'>,
   candidates: readonly Claim[],
 ): Promise<{ strays: Claim[]; unread: Claim[]; error?: unknown }> {
+  if (candidates.length === 0) return { strays: [], unread: [] };
+  // One BatchGet per 100 claims, and each batch once: an overlapping run's hundreds of claims under a few intents were
+  // read two items a claim (its review).
+  let fresh: Claim[];
+  try {
+    fresh = await deps.ledger.getClaims(candidates);
+  } catch (error) {
+    return { strays: [], unread: [...candidates], error };
+  }
+  const byKey = new Map(fresh.map((c) => [claimKeyOf(c), c]));
+  const live = candidates.flatMap((claim) => {
+    const now = byKey.get(claimKeyOf(claim));
+    return now && isLive(now) && now.batchId === claim.batchId && !now.taskNo ? [now] : [];
+  });
+  const ids = [...new Set(live.map((c) => c.batchId))];
+  const batches = new Map<string, Batch | undefined | Error>();
+  await mapWithLimit(ids, LEDGER_CONCURRENCY, async (id) => {
+    batches.set(
+      id,
+      await deps.ledger.getBatch(id).catch((err: unknown) => (err instanceof Error ? err : new Error(String(err)))),
+    );
+  });
   const strays: Claim[] = [];
   const unread: Claim[] = [];
   let error: unknown;
-  await mapWithLimit([...candidates], LEDGER_CONCURRENCY, async (claim) => {
-    try {
-      const [fresh] = await deps.ledger.getClaims([claim]);
-      if (!fresh || !isLive(fresh) || fresh.batchId !== claim.batchId || fresh.taskNo) return;
-      if (isStray(fresh, await deps.ledger.getBatch(fresh.batchId))) strays.push(fresh);
-    } catch (err) {
+  for (const claim of live) {
+    const batch = batches.get(claim.batchId);
+    if (batch instanceof Error) {
       unread.push(claim);
-      error ??= err;
-    }
-  });
+      error ??= batch;
+    } else if (isStray(claim, batch)) strays.push(claim);
+  }
   return { strays, unread, ...(error !== undefined ? { error } : {}) };
+}
+
+/** A claim's key as one string (domain as stored, expiry). */
+function claimKeyOf(c: Pick<Claim, 'domain' | 'expiryMs'>): string {
+  return `${c.domain}#${c.expiryMs}`;
 }
 
 /**

@@ -2,6 +2,8 @@ import { fitWatch } from '../ledger/items';
 import type { Claim, WatchEntry } from '../ledger/port';
 import { describeError } from '../log';
 import type { DomainOutcome } from '../notify/port';
+import { isEntryLetGo } from '../policy/match';
+import type { Policy } from '../policy/schema';
 import { isNotInAccount } from '../registrar/not-in-account';
 import { isLive } from './claims';
 import { DAY_MS, daysUntil, graceDaysOf } from './dates';
@@ -9,9 +11,8 @@ import type { JobDeps } from './deps';
 import { isReadDifferently, isSameListedExpiry } from './expiry';
 import { readOwnOtherReadings, readPeerClaims } from './peer-claims';
 import type { Plan, Reason } from './plan-types';
-import { retryWithBackoff } from './retry';
+import { retryWithBackoff, threeTries } from './retry';
 import type { LineMark } from './run-notices';
-import { createNoTimeToRetry } from './time-margin';
 import { lapseWarningOf } from './will-lapse';
 
 /**
@@ -82,16 +83,19 @@ export async function watchListing(
   deps: Pick<JobDeps, 'ledger' | 'registrar' | 'log' | 'peerClaims' | 'runClaims' | 'sleep' | 'remainingMs'>,
   plan: Plan,
   outOfTime: () => boolean,
+  /** The run's policy: a watched name it lets go (`renew: false`, by name or group) is neither looked up nor told. */
+  policy: Policy,
   /** Names to watch besides the plan's (inventory.ts: those that left the whole-account listing). */
   extra: readonly WatchEntry[] = [],
-): Promise<{ outcomes: DomainOutcome[]; marks: LineMark[]; notes: string[]; unstored?: true }> {
-  const tries = {
-    attempts: 3,
-    baseMs: 200,
-    capMs: 2_000,
-    sleep: deps.sleep,
-    stop: createNoTimeToRetry(deps.remainingMs),
-  };
+): Promise<{
+  outcomes: DomainOutcome[];
+  marks: LineMark[];
+  notes: string[];
+  unstored?: true;
+  /** Names this run watched that the stored list left out (full): inventory.ts stores no inventory past them. */
+  cut: ReadonlySet<string>;
+}> {
+  const tries = threeTries(deps);
   let current: WatchEntry[];
   try {
     current = await retryWithBackoff(() => deps.ledger.readWatch(), tries);
@@ -102,7 +106,11 @@ export async function watchListing(
     current = [];
   }
   const watching = new Set(current.map((e) => e.domain));
-  const { next, missing } = nextWatch([...current, ...extra.filter((e) => !watching.has(e.domain))], plan);
+  const { next, missing: all } = nextWatch([...current, ...extra.filter((e) => !watching.has(e.domain))], plan);
+  // Kept on the list until their grace is over, but not looked up nor told while the policy lets them go: a retired
+  // domain moved to an archive group paged every day past its expiry; kept, a later policy that wants it back finds
+  // it watched (reviews of the weekly inventory, thirty-third session).
+  const missing = all.filter((e) => !isEntryLetGo(policy, e));
   const drop = new Set<string>();
   const gone = new Set<string>();
   const lines: { outcome: DomainOutcome; mark: string }[] = [];
@@ -208,17 +216,18 @@ export async function watchListing(
     .map((e) => (looked.has(e.domain) ? { ...e, lookedAtMs: plan.nowMs } : e));
   // Full, the renewals the listing no longer shows are kept first: a listed one is added again by the next run.
   const stored = fitWatch(whole, new Set(missing.map((e) => e.domain)));
-  const kept = stored.length;
+  const kept = new Set(stored.map((e) => e.domain));
+  const cut = new Set(whole.filter((e) => !kept.has(e.domain)).map((e) => e.domain));
   const notes: string[] = [];
-  if (kept < whole.length) {
+  if (stored.length < whole.length) {
     deps.log.warn('the watch list is full; the renewals expiring last are not watched this run', {
-      watched: kept,
-      leftOut: whole.length - kept,
+      watched: stored.length,
+      leftOut: whole.length - stored.length,
     });
     // Told, not only logged: one of those the listing then stops showing is never named (review 2026-12-07,
     // twenty-sixth session).
     notes.push(
-      `Watch list full: ${whole.length - kept} of ${whole.length} renewals due or announced, those expiring last, are not watched this run; one of them the listing stops showing (a RAM policy scoped to a resource group, a listing filter) would not be named before it lapses. Check that QueryDomainList lists every domain of the account.`,
+      `Watch list full: ${whole.length - stored.length} of ${whole.length} renewals due or announced, those expiring last, are not watched this run; one of them the listing stops showing (a RAM policy scoped to a resource group, a listing filter) would not be named before it lapses. Check that QueryDomainList lists every domain of the account.`,
     );
   }
   // Tried again, and told when it fails: logged only, a renewal this run announced that the listing stopped showing
@@ -239,6 +248,7 @@ export async function watchListing(
     marks: told.map((l) => ({ mark: l.mark, covers: [l.outcome] })),
     notes,
     ...(unstored ? { unstored: true as const } : {}),
+    cut,
   };
 }
 

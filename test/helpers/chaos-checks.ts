@@ -90,6 +90,12 @@ export function lostTasks(state: SandboxState, ledger: LedgerSnapshot): string[]
   return state.tasks.map((t) => t.taskNo).filter((t) => !known.has(t));
 }
 
+/** The normalised name a digest line shows: an IDN is shown `unicode (punycode)` (digest.ts displayName). */
+function nameShown(shown: string): string {
+  const idn = / \((xn--[^)]+)\)$/.exec(shown);
+  return normalizeDomain(idn?.[1] ?? shown);
+}
+
 /** A failure line of a digest: `domain|batchId`. */
 export type NoticeKey = string;
 
@@ -105,7 +111,7 @@ export function failedKeysOf(message: RenderedMessage): NoticeKey[] {
     else if (FAILED_HEAD.test(line)) inFailed = true;
     else if (inFailed) {
       const m = OUTCOME_LINE.exec(line);
-      if (m) keys.push(`${m[1]}|${m[2]}`);
+      if (m?.[1]) keys.push(`${nameShown(m[1])}|${m[2]}`);
     }
   }
   return keys;
@@ -147,7 +153,7 @@ function namesUnder(message: RenderedMessage, head: RegExp): string[] {
     else if (head.test(line)) inside = true;
     else if (inside) {
       const m = /^- (.+?): expiry /.exec(line);
-      if (m?.[1]) names.push(normalizeDomain(m[1]));
+      if (m?.[1]) names.push(nameShown(m[1]));
     }
   }
   return names;

@@ -883,14 +883,17 @@ export function describeLedgerContract(name: string, backend: LedgerBackend): vo
       test('none at first; stored and read back with groups, names normalised; an older one never replaces a newer', async () => {
         const ledger = table.createLedger();
         expect(await ledger.readInventory()).toBeUndefined();
-        await ledger.putInventory({
-          takenAtMs: T0,
-          entries: [
-            { domain: 'b.com', expiryMs: T0 + 2 * DAY_MS, groupName: 'Old\tBrand' },
-            { domain: 'A.com', expiryMs: T0 + DAY_MS },
-            { domain: 'c.com', expiryMs: T0 + DAY_MS, groupUnstated: true },
-          ],
-        });
+        await ledger.putInventory(
+          {
+            takenAtMs: T0,
+            entries: [
+              { domain: 'b.com', expiryMs: T0 + 2 * DAY_MS, groupName: 'Old\tBrand' },
+              { domain: 'A.com', expiryMs: T0 + DAY_MS },
+              { domain: 'c.com', expiryMs: T0 + DAY_MS, groupUnstated: true },
+            ],
+          },
+          T0,
+        );
         const first = {
           takenAtMs: T0,
           entries: [
@@ -900,9 +903,9 @@ export function describeLedgerContract(name: string, backend: LedgerBackend): vo
           ],
         };
         expect(await ledger.readInventory()).toEqual(first);
-        await ledger.putInventory({ takenAtMs: T0 - 1, entries: [] });
+        await ledger.putInventory({ takenAtMs: T0 - 1, entries: [] }, T0);
         expect(await ledger.readInventory()).toEqual(first);
-        await table.createLedger().putInventory({ takenAtMs: T0 + 1, entries: [] });
+        await table.createLedger().putInventory({ takenAtMs: T0 + 1, entries: [] }, T0 + 1);
         expect(await ledger.readInventory()).toEqual({ takenAtMs: T0 + 1, entries: [] });
       });
 
@@ -912,7 +915,7 @@ export function describeLedgerContract(name: string, backend: LedgerBackend): vo
           domain: `domain-number-${String(i).padStart(6, '0')}.example.com`,
           expiryMs: T0 + (i % 365) * DAY_MS,
         }));
-        await ledger.putInventory({ takenAtMs: T0, entries });
+        await ledger.putInventory({ takenAtMs: T0, entries }, T0);
         const read = await ledger.readInventory();
         expect(read?.entries).toHaveLength(30_000);
         expect(read?.entries).toEqual(entries);

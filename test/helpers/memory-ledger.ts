@@ -401,9 +401,9 @@ export function createMemoryLedger(options: MemoryLedgerOptions = {}): MemoryLed
       return fromInventoryItems(head, chunks, ks);
     },
 
-    async putInventory(inventory) {
+    async putInventory(inventory, nowMs) {
       await enter('putInventory');
-      const { head, chunks } = toInventoryItems(inventory, newId(), newId(), ks);
+      const { head, chunks } = toInventoryItems(inventory, newId(), newId(), nowMs, ks);
       for (const chunk of chunks) store.put(chunk);
       const stored = store.get(toInventoryKey(ks));
       if (stored && Number(stored.takenAtMs) > inventory.takenAtMs) return;

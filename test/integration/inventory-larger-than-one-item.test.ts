@@ -1,10 +1,9 @@
-import { executeRenew } from '../../lib/jobs';
 import { MAX_INVENTORY_CHUNK_BYTES } from '../../lib/ledger/items';
 import { given } from '../helpers/builder';
 import { hidingFromListings } from '../helpers/faulty';
+import { renewBesideCheck } from '../helpers/renew-beside-check';
 
 const DAY = 86_400_000;
-const HOUR = 3_600_000;
 
 /**
  * Review of the weekly inventory (thirty-third session). Its first form was one item, cut at 350 000 bytes: the names
@@ -19,18 +18,7 @@ test('a domain past what one item holds leaves the listing: it is named', async 
   const t = await given({ domains: [...fillers, 'late.com+300d'] });
   const hidden = new Set<string>();
   const registrar = hidingFromListings(t.registrar, hidden);
-  const run = async (id: string) => {
-    const checkedAt = t.clock.now() - HOUR;
-    await t.ledger.recordRun({
-      job: 'check',
-      runId: `check-${id}`,
-      startedAtMs: checkedAt,
-      finishedAtMs: checkedAt + 1,
-      ok: true,
-      summary: {},
-    });
-    await executeRenew(t.deps({ registrar }), { policy: t.policy, dryRun: false, runId: id });
-  };
+  const run = (id: string) => renewBesideCheck(t, id, { registrar });
   await run('day-0'); // the first inventory
   const stored = await t.ledger.readInventory();
   expect(stored?.entries.map((e) => e.domain)).toContain('late.com');

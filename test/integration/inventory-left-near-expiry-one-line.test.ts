@@ -1,9 +1,8 @@
-import { executeRenew } from '../../lib/jobs';
 import { given } from '../helpers/builder';
 import { hidingFromListings } from '../helpers/faulty';
+import { renewBesideCheck } from '../helpers/renew-beside-check';
 
 const DAY = 86_400_000;
-const HOUR = 3_600_000;
 
 /**
  * Review of the weekly inventory (thirty-third session), as found (fixed since: docs/design.md).
@@ -16,18 +15,7 @@ test('a name that left the listing inside 30 days is told once per digest', asyn
   const t = await given({ domains: ['keep.com+200d', 'near.com+36d'] });
   const hidden = new Set<string>();
   const registrar = hidingFromListings(t.registrar, hidden);
-  const run = async (id: string) => {
-    const checkedAt = t.clock.now() - HOUR;
-    await t.ledger.recordRun({
-      job: 'check',
-      runId: `check-${id}`,
-      startedAtMs: checkedAt,
-      finishedAtMs: checkedAt + 1,
-      ok: true,
-      summary: {},
-    });
-    await executeRenew(t.deps({ registrar }), { policy: t.policy, dryRun: false, runId: id });
-  };
+  const run = (id: string) => renewBesideCheck(t, id, { registrar });
   await run('day-0'); // the first inventory; near.com not yet due (36 days left), so on no watch list
   hidden.add('near.com');
   for (let day = 1; day <= 7; day++) {

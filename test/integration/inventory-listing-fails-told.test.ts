@@ -1,10 +1,9 @@
 import { RegistrarError } from '../../lib/errors';
-import { executeRenew } from '../../lib/jobs';
 import type { Registrar } from '../../lib/registrar/port';
 import { given } from '../helpers/builder';
+import { renewBesideCheck } from '../helpers/renew-beside-check';
 
 const DAY = 86_400_000;
-const HOUR = 3_600_000;
 
 /**
  * Review of the weekly inventory (thirty-third session), as found (fixed since: docs/design.md).
@@ -28,16 +27,7 @@ test('a whole-account listing that fails for weeks is told under a policy that e
     },
   };
   for (let day = 0; day <= 30; day++) {
-    const checkedAt = t.clock.now() - HOUR;
-    await t.ledger.recordRun({
-      job: 'check',
-      runId: `check-${day}`,
-      startedAtMs: checkedAt,
-      finishedAtMs: checkedAt + 1,
-      ok: true,
-      summary: {},
-    });
-    await executeRenew(t.deps({ registrar }), { policy: t.policy, dryRun: false, runId: `day-${day}` });
+    await renewBesideCheck(t, `day-${day}`, { registrar });
     t.advance(DAY);
   }
   expect(t.registrar.submissions().map((s) => s.domainName)).toEqual(['due.com']);

@@ -1,10 +1,9 @@
 import { LedgerError } from '../../lib/errors';
-import { executeRenew } from '../../lib/jobs';
 import type { Ledger } from '../../lib/ledger/port';
 import { given } from '../helpers/builder';
+import { renewBesideCheck } from '../helpers/renew-beside-check';
 
 const DAY = 86_400_000;
-const HOUR = 3_600_000;
 
 /**
  * Review of the weekly inventory (thirty-third session), as found (fixed since: docs/design.md).
@@ -23,17 +22,8 @@ test('an inventory that cannot be read for weeks is told in the digest', async (
   };
   const emails: string[] = [];
   for (let day = 0; day <= 25; day++) {
-    const checkedAt = t.clock.now() - HOUR;
-    await t.ledger.recordRun({
-      job: 'check',
-      runId: `check-${day}`,
-      startedAtMs: checkedAt,
-      finishedAtMs: checkedAt + 1,
-      ok: true,
-      summary: {},
-    });
     const before = t.notifier.sent.length;
-    await executeRenew(t.deps({ ledger }), { policy: t.policy, dryRun: false, runId: `day-${day}` });
+    await renewBesideCheck(t, `day-${day}`, { ledger });
     emails.push(...t.notifier.sent.slice(before).map((m) => m.email));
     t.advance(DAY);
   }

@@ -1,11 +1,10 @@
 import { LedgerError } from '../../lib/errors';
-import { executeRenew } from '../../lib/jobs';
 import type { Ledger } from '../../lib/ledger/port';
 import { given } from '../helpers/builder';
 import { hidingFromListings } from '../helpers/faulty';
+import { renewBesideCheck } from '../helpers/renew-beside-check';
 
 const DAY = 86_400_000;
-const HOUR = 3_600_000;
 
 /**
  * Review of the weekly inventory (thirty-third session), as found (fixed since: docs/design.md).
@@ -27,20 +26,9 @@ test('a name that left the listing is still named near its expiry when the watch
   };
   const hidden = new Set<string>();
   const registrar = hidingFromListings(t.registrar, hidden);
-  const run = async (id: string) => {
-    const checkedAt = t.clock.now() - HOUR;
-    await t.ledger.recordRun({
-      job: 'check',
-      runId: `check-${id}`,
-      startedAtMs: checkedAt,
-      finishedAtMs: checkedAt + 1,
-      ok: true,
-      summary: {},
-    });
-    await executeRenew(t.deps({ registrar, ledger }), { policy: t.policy, dryRun: false, runId: id }).catch(
-      () => undefined, // the run fails loudly when the watch list is unstored; its digest still goes out
-    );
-  };
+  const run = (id: string) =>
+    // The run fails loudly when the watch list is unstored; its digest still goes out.
+    renewBesideCheck(t, id, { registrar, ledger }).catch(() => undefined);
   await run('day-0'); // the first inventory
   hidden.add('moved.com'); // 119 days before its expiry: moved to a resource group the key does not list
   const told: { day: number; text: string }[] = [];

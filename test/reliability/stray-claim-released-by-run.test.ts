@@ -4,6 +4,7 @@ import { spendBudgetName, utcMonth } from '../../lib/renewal/budgets';
 import { DAY_MS } from '../../lib/renewal/dates';
 import { createPlanFile, planGuard } from '../../lib/renewal/plan-file';
 import { listAndPlan } from '../../lib/renewal/plan-listing';
+import type { RenewRun } from '../../lib/renewal/run-renew';
 import { releaseStrayClaims } from '../../lib/renewal/sweep';
 import { domainKey } from '../../lib/sandbox/tld';
 import { type Given, given, policyOf } from '../helpers/builder';
@@ -18,6 +19,17 @@ import { type Given, given, policyOf } from '../helpers/builder';
  */
 const policy = { limits: { maxSpendPerMonth: '1000' }, window: { daysAfterExpiry: 0 } };
 const raised = policyOf({ ...policy, limits: { maxSpendPerMonth: '2000' } });
+
+/** x.io, the stray, was bought by the run (`second`) and named in its digest, with a.com before it. */
+function expectStrayBought(t: Given, second: RenewRun): void {
+  const decision = second.plan.decisions.find((d) => d.domain.domainName === 'x.io');
+  const email = t.notifier.sent.at(-1)?.email ?? '';
+  expect({
+    plannedInFlight: decision?.reason === 'in-flight',
+    bought: t.registrar.submissions().map((s) => s.domainName),
+    named: email.includes('x.io'),
+  }).toEqual({ plannedInFlight: false, bought: ['a.com', 'x.io'], named: true });
+}
 
 /** r1 buys a.com and leaves x.io's claim live under its sent batch (the release failed on every try). */
 async function leaveStray(): Promise<Given> {
@@ -110,13 +122,7 @@ test('a stray met under another reading of the expiry (the listing cut to the da
   x.expiresAtMs = Math.floor(x.expiresAtMs / DAY_MS) * DAY_MS;
 
   const second = await executeRenew(t.deps(), { policy: raised, dryRun: false, runId: 'r2' });
-  const decision = second.plan.decisions.find((d) => d.domain.domainName === 'x.io');
-  const email = t.notifier.sent.at(-1)?.email ?? '';
-  expect({
-    plannedInFlight: decision?.reason === 'in-flight',
-    bought: t.registrar.submissions().map((s) => s.domainName),
-    named: email.includes('x.io'),
-  }).toEqual({ plannedInFlight: false, bought: ['a.com', 'x.io'], named: true });
+  expectStrayBought(t, second);
 });
 
 test('a stray another party releases while this run releases it is still bought (or named) by this run', async () => {
@@ -134,13 +140,7 @@ test('a stray another party releases while this run releases it is still bought 
   t.ledger.faults.before = undefined;
   expect(raced).toBe(true);
 
-  const decision = second.plan.decisions.find((d) => d.domain.domainName === 'x.io');
-  const email = t.notifier.sent.at(-1)?.email ?? '';
-  expect({
-    plannedInFlight: decision?.reason === 'in-flight',
-    bought: t.registrar.submissions().map((s) => s.domainName),
-    named: email.includes('x.io'),
-  }).toEqual({ plannedInFlight: false, bought: ['a.com', 'x.io'], named: true });
+  expectStrayBought(t, second);
 });
 
 test('a saved plan made while a stray is live is bought by renew --plan (not refused as a moved listing)', async () => {

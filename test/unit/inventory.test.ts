@@ -1,6 +1,5 @@
 import { fromInventoryItems, MAX_INVENTORY_CHUNK_BYTES, toInventoryItems } from '../../lib/ledger/items';
 import type { Inventory } from '../../lib/ledger/port';
-import { parsePolicyText } from '../../lib/policy/load';
 import type { ListedDomain } from '../../lib/registrar/port';
 import { findLeftListing, isInventoryDue } from '../../lib/renewal/inventory';
 
@@ -31,7 +30,6 @@ describe('isInventoryDue', () => {
 });
 
 describe('findLeftListing', () => {
-  const policy = parsePolicyText('{"version": 1}', 'p.json');
   const last: Inventory = {
     takenAtMs: at('2026-12-01T06:00:00Z'),
     entries: [
@@ -48,7 +46,6 @@ describe('findLeftListing', () => {
       last,
       [listed('renewed.com', '2027-12-05T00:00:00Z'), listed('stays.com', '2027-06-01T00:00:00Z')],
       now,
-      policy,
     );
     expect(left).toEqual([
       { domain: 'left.com', expiryMs: at('2027-04-01T00:00:00Z'), seenAtMs: now },
@@ -57,7 +54,7 @@ describe('findLeftListing', () => {
   });
   test('nothing left when every name is listed', () => {
     const all = last.entries.map((e) => listed(e.domain, new Date(e.expiryMs).toISOString()));
-    expect(findLeftListing(last, all, at('2026-12-08T06:00:00Z'), policy)).toEqual([]);
+    expect(findLeftListing(last, all, at('2026-12-08T06:00:00Z'))).toEqual([]);
   });
 });
 
@@ -67,13 +64,13 @@ describe('the inventory as stored (chunks under a generation, and a head naming 
     expiryMs: at('2027-01-01T00:00:00Z') + i,
   }));
   test('split into chunks of at most MAX_INVENTORY_CHUNK_BYTES, read back whole', () => {
-    const { head, chunks } = toInventoryItems({ takenAtMs: 1, entries }, 'g1', 'w');
+    const { head, chunks } = toInventoryItems({ takenAtMs: 1, entries }, 'g1', 'w', 1);
     expect(chunks.length).toBeGreaterThan(1);
     for (const c of chunks) expect(Buffer.byteLength(String(c.text))).toBeLessThanOrEqual(MAX_INVENTORY_CHUNK_BYTES);
     expect(fromInventoryItems(head, chunks)?.entries).toEqual(entries);
   });
   test('a head whose chunk is gone (expired) reads as no inventory: a new one is taken, nothing compared', () => {
-    const { head, chunks } = toInventoryItems({ takenAtMs: 1, entries }, 'g1', 'w');
+    const { head, chunks } = toInventoryItems({ takenAtMs: 1, entries }, 'g1', 'w', 1);
     expect(fromInventoryItems(head, chunks.slice(1))).toBeUndefined();
   });
 });

@@ -1,9 +1,8 @@
-import { executeRenew } from '../../lib/jobs';
 import type { Registrar } from '../../lib/registrar/port';
 import { given } from '../helpers/builder';
+import { renewBesideCheck } from '../helpers/renew-beside-check';
 
 const DAY = 86_400_000;
-const HOUR = 3_600_000;
 
 /**
  * The "Watch list full" note (renewal/watch.ts) rides on the renew digest's notes, and a renew digest with no line and
@@ -30,19 +29,8 @@ test('a full watch list is told even when the renew digest has no line the polic
     ...t.registrar,
     listDomains: async (q) => (await t.registrar.listDomains(q)).filter((d) => !hide.has(d.domainName)),
   };
-  const run = async (id: string) => {
-    // The check job runs hourly, as deployed: its last run finished an hour ago (no check-silent error).
-    const checkedAt = t.clock.now() - HOUR;
-    await t.ledger.recordRun({
-      job: 'check',
-      runId: `check-${id}`,
-      startedAtMs: checkedAt,
-      finishedAtMs: checkedAt + 1,
-      ok: true,
-      summary: {},
-    });
-    return executeRenew(t.deps({ registrar }), { policy: t.policy, dryRun: false, runId: id });
-  };
+  // The check job runs hourly, as deployed: its last run finished an hour ago (no check-silent error).
+  const run = (id: string) => renewBesideCheck(t, id, { registrar });
 
   const r0 = await run('day-0');
   // x.com is due (30 days left), deferred by the per-run cap: it would be watched were the list not full.
