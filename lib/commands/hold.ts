@@ -15,6 +15,7 @@ import { formatDateTimeUtc } from '../notify/text/sanitize';
 import type { Registrar } from '../registrar/port';
 import { isLive } from '../renewal/claims';
 import { describeHoldEnd, parseHoldUntil } from '../renewal/hold-time';
+import { findStrays } from '../renewal/sweep';
 import { boundText } from '../renewal/text';
 import { parseFlagsAndArgs } from './args';
 import { parseDomainArgs } from './domain-args';
@@ -211,7 +212,11 @@ export const holdCommand: Command = async (args, io) => {
       }
       // A hold stops the next purchase, not one already sent: "will not buy" for a domain whose order is in flight
       // was a veto that vetoed nothing, believed (review 2026-12-04).
-      const live = (await ledger.listClaimsForDomain(domain)).filter(isLive);
+      // A stray (left live by a batch sent without it) was provably not sent: the hold does stop it (review
+      // 2026-12-08, thirty-third session: told "cannot stop it", a person went looking for a task that did not exist).
+      const claims = (await ledger.listClaimsForDomain(domain)).filter(isLive);
+      const strays = new Set((await findStrays({ ledger }, claims)).strays.map((c) => `${c.domain}#${c.expiryMs}`));
+      const live = claims.filter((c) => !strays.has(`${c.domain}#${c.expiryMs}`));
       if (live.length > 0) inFlight++;
       for (const claim of live) {
         io.err(

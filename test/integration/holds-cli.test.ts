@@ -91,6 +91,48 @@ describe('autorenew hold / unhold / holds', () => {
     );
   });
 
+  it('a hold of a domain whose only live claim is a stray (its sent batch left it out) does not say it cannot stop it', async () => {
+    // Thirty-third session's review: a stray was provably not sent, and the hold does stop the renew run's release
+    // and purchase of it; told "cannot stop it, cancel it in the console", a person looked for a task that did not exist.
+    const own = { AUTORENEW_LEDGER_DIR: join(dir, 'stray') };
+    const opened = await openLedgerFromEnv(own);
+    try {
+      await recordRenewRun(opened.ledger);
+      const nowMs = Date.UTC(2026, 11, 1);
+      for (const domain of ['stray.com', 'sent.com'])
+        await opened.ledger.claim({
+          domain,
+          expiryMs: FAR_END,
+          batchId: 'batch-2',
+          attemptId: 'attempt-2',
+          years: 1,
+          nowMs,
+          maxAttempts: 3,
+        });
+      const entry = { domain: 'sent.com', expiryMs: FAR_END, years: 1, permitPremium: false };
+      const intent = await opened.ledger.putBatchIntent({
+        batchId: 'batch-2',
+        runId: 'r',
+        attemptId: 'attempt-2',
+        status: 'INTENT',
+        createdAtMs: nowMs,
+        updatedAtMs: nowMs,
+        entries: [entry, { ...entry, domain: 'stray.com' }],
+        pendingNotices: [],
+        sentNotices: [],
+      });
+      // Sent with sent.com only: stray.com's release failed (it stays CLAIMED under the batch).
+      await opened.ledger.saveBatch({ ...intent, entries: [entry], submitStartedAtMs: nowMs, updatedAtMs: nowMs });
+    } finally {
+      await opened.close();
+    }
+    const run = await cliIn(own, 'hold', 'stray.com', 'sent.com');
+    expect(run.code).toBe(EXIT.ok);
+    expect(run.stderr).toMatch(/^sent\.com: a renewal of it is already in flight \(batch batch-2\)/m);
+    expect(run.stderr).not.toMatch(/^stray\.com: a renewal of it is already in flight/m);
+    expect(run.stdout).toContain('1 of them already in flight (above)');
+  });
+
   it('with no holds, holds says so', async () => {
     const run = await cli('holds');
     expect(run.stderr).toBe('');
