@@ -73,12 +73,15 @@ export function isLetGo(
   return !settings.renew && settings.conflict === undefined && settings.groupUnknown === undefined;
 }
 
-/** {@link isLetGo} of a watch or inventory entry (its name, and the group it was last listed in). */
+/**
+ * {@link isLetGo} of a watch or inventory entry (its name, and the group it was last listed in). An entry that
+ * records no group (written before entries carried one, or listed with none) is read as of an unknown group: a
+ * group rule that may match it keeps it told, never let go on a guess (review of this session's changes).
+ */
 export function isEntryLetGo(policy: Policy, e: { domain: string; groupName?: string; groupUnstated?: true }): boolean {
   return isLetGo(policy, {
     domainName: e.domain,
-    ...(e.groupName !== undefined ? { groupName: e.groupName } : {}),
-    ...(e.groupUnstated ? { groupUnstated: true as const } : {}),
+    ...(e.groupName !== undefined ? { groupName: e.groupName } : { groupUnstated: true as const }),
   });
 }
 
@@ -182,8 +185,11 @@ function mapPieces(label: string): string {
     .split('*')
     .map((piece) => {
       const folded = piece.normalize('NFKC').toLowerCase();
-      if (piece === '' || folded.startsWith('xn--')) return folded;
-      return domainToUnicode(piece).toLowerCase() || folded;
+      // Only a piece with a letter beyond ASCII: the URL parser reads an all-digit piece as an IPv4 address
+      // (`2024` became `0.0.7.232`, and a never-renew glob matched nothing: the review of this fix).
+      if (![...piece].some((c) => c.charCodeAt(0) > 0x7f) || folded.startsWith('xn--')) return folded;
+      const idna = domainToUnicode(piece).toLowerCase();
+      return idna && !idna.includes('.') ? idna : folded;
     })
     .join('*');
 }

@@ -5,6 +5,7 @@ import type { DomainOutcome } from '../notify/port';
 import { isEntryLetGo } from '../policy/match';
 import type { Policy } from '../policy/schema';
 import { isNotInAccount } from '../registrar/not-in-account';
+import type { ListedDomain } from '../registrar/port';
 import { isLive } from './claims';
 import { DAY_MS, daysUntil, graceDaysOf } from './dates';
 import type { JobDeps } from './deps';
@@ -13,7 +14,7 @@ import { readOwnOtherReadings, readPeerClaims } from './peer-claims';
 import type { Plan, Reason } from './plan-types';
 import { retryWithBackoff, threeTries } from './retry';
 import type { LineMark } from './run-notices';
-import { lapseWarningOf } from './will-lapse';
+import { lapseWarningOf, WILL_LAPSE_THRESHOLDS_DAYS } from './will-lapse';
 
 /**
  * The watch list (review 2026-12-07): every renewal a renew run found due or announced is kept on the ledger until
@@ -46,13 +47,22 @@ export function nextWatch(current: readonly WatchEntry[], plan: Plan): WatchStep
   const byDomain = new Map(current.map((e) => [e.domain, e]));
   const listed = listedNames(plan);
   const next = new Map<string, WatchEntry>();
-  const watch = (domain: string, expiryMs: number) => {
-    const seen = byDomain.get(domain);
-    const same = seen && (isSameListedExpiry(seen.expiryMs, expiryMs) || isReadDifferently(seen.expiryMs, expiryMs));
-    next.set(domain, { domain, expiryMs, seenAtMs: same ? seen.seenAtMs : nowMs });
+  // With the group it is listed in: a policy that lets names go by default and buys by group told nothing of a watched
+  // renewal without one, read as let go (review of this session's changes, thirty-third session).
+  const watch = (d: ListedDomain) => {
+    const seen = byDomain.get(d.domainName);
+    const same =
+      seen && (isSameListedExpiry(seen.expiryMs, d.expiresAtMs) || isReadDifferently(seen.expiryMs, d.expiresAtMs));
+    next.set(d.domainName, {
+      domain: d.domainName,
+      expiryMs: d.expiresAtMs,
+      seenAtMs: same ? seen.seenAtMs : nowMs,
+      ...(d.groupName !== undefined ? { groupName: d.groupName } : {}),
+      ...(d.groupUnstated ? { groupUnstated: true as const } : {}),
+    });
   };
-  for (const d of plan.decisions) if (!NOT_WATCHED.has(d.reason)) watch(d.domain.domainName, d.domain.expiresAtMs);
-  for (const u of plan.upcoming) watch(u.domain.domainName, u.domain.expiresAtMs);
+  for (const d of plan.decisions) if (!NOT_WATCHED.has(d.reason)) watch(d.domain);
+  for (const u of plan.upcoming) watch(u.domain);
   const missing: WatchEntry[] = [];
   for (const e of current) {
     if (listed.has(e.domain) || nowMs > e.expiryMs + graceDaysOf(e.domain) * DAY_MS) continue;
@@ -153,7 +163,14 @@ export async function watchListing(
       const status = claimed.get(e.domain);
       return status === undefined || status === 'FAILED';
     })
-    .sort((a, b) => (a.lookedAtMs ?? -1) - (b.lookedAtMs ?? -1) || a.expiryMs - b.expiryMs);
+    // Those within the will-lapse thresholds first (their lines say what a look-up found): hundreds of names that
+    // left the listing months before their expiry (inventory.ts) took every look-up for weeks (its review).
+    .sort(
+      (a, b) =>
+        Number(isFar(a, plan.nowMs)) - Number(isFar(b, plan.nowMs)) ||
+        (a.lookedAtMs ?? -1) - (b.lookedAtMs ?? -1) ||
+        a.expiryMs - b.expiryMs,
+    );
   const looked = new Set<string>();
   for (const entry of toLookUp) {
     const daysLeft = daysUntil(entry.expiryMs, plan.nowMs);
@@ -251,6 +268,13 @@ export async function watchListing(
     cut,
   };
 }
+
+/** A watched renewal further from its expiry than the first will-lapse threshold (30 days). */
+function isFar(e: WatchEntry, nowMs: number): boolean {
+  return daysUntil(e.expiryMs, nowMs) > FIRST_THRESHOLD_DAYS;
+}
+
+const FIRST_THRESHOLD_DAYS = Math.max(...WILL_LAPSE_THRESHOLDS_DAYS);
 
 function lineOf(r: { domain: string; expiryMs: number; daysLeft: number }): DomainOutcome {
   return {

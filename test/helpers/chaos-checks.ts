@@ -92,7 +92,7 @@ export function lostTasks(state: SandboxState, ledger: LedgerSnapshot): string[]
 
 /** The normalised name a digest line shows: an IDN is shown `unicode (punycode)` (digest.ts displayName). */
 function nameShown(shown: string): string {
-  const idn = / \((xn--[^)]+)\)$/.exec(shown);
+  const idn = / \(([^()]*xn--[^()]*)\)$/.exec(shown);
   return normalizeDomain(idn?.[1] ?? shown);
 }
 
