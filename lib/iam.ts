@@ -105,6 +105,7 @@ export const LEDGER_METHOD_ACCESS = {
   // A head item (a consistent GetItem) and the chunks it names (BatchGetItem); puts of fresh chunks, then the head's
   // put conditional on its time (a refusal re-reads it).
   readInventory: onTable('GetItem', 'BatchGetItem'),
+  readInventoryTakenAt: onTable('GetItem'),
   putInventory: onTable('PutItem', 'GetItem'),
 } satisfies Record<keyof Ledger, readonly LedgerAccess[]>;
 
@@ -121,6 +122,7 @@ export const JOB_LEDGER_CALLS: Record<Job, readonly LedgerMethod[]> = {
     'readWatch',
     'changeWatch',
     // About weekly, the whole account's names (lib/renewal/inventory.ts).
+    'readInventoryTakenAt',
     'readInventory',
     'putInventory',
     'listOpenBatches',

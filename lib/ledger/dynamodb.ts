@@ -27,6 +27,7 @@ import {
   type Item,
   type ItemKey,
   inventoryChunkKeys,
+  inventoryTakenAt,
   isBatchOpen,
   keyspaceOf,
   removeHold,
@@ -936,6 +937,11 @@ export function createDynamoLedger(options: DynamoLedgerOptions): DynamoLedger {
       if (!head) return undefined;
       const keys = inventoryChunkKeys(head, ks);
       return fromInventoryItems(head, keys.length > 0 ? await batchGet(keys, 'readInventory') : [], ks);
+    },
+
+    async readInventoryTakenAt() {
+      const head = await getItem(toInventoryKey(ks), 'readInventoryTakenAt', {});
+      return head ? inventoryTakenAt(head) : undefined;
     },
 
     async putInventory(inventory, nowMs) {

@@ -342,6 +342,12 @@ function groupField(e: InventoryEntry): string {
   return e.groupName === undefined ? '' : `=${e.groupName.replace(/[\t\r\n]/g, ' ')}`;
 }
 
+/** When the inventory a stored head item names was taken (epoch ms). */
+export function inventoryTakenAt(head: Item): number {
+  if (head.type !== ITEM_TYPE.inventory) fail(head, 'inventory item');
+  return num(head, 'takenAtMs', 'inventory item');
+}
+
 /** The chunk keys a stored head item names. */
 export function inventoryChunkKeys(head: Item, ks: Keyspace = DEFAULT_KEYSPACE): ItemKey[] {
   const w = 'inventory item';

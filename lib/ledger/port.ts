@@ -285,6 +285,8 @@ export interface Ledger {
    * consistently; undefined when none is stored, or when a chunk of it is gone (expired: a new one is taken).
    */
   readInventory(): Promise<Inventory | undefined>;
+  /** When the last whole-account listing was taken (epoch ms; its head item alone), undefined when none is stored. */
+  readInventoryTakenAt(): Promise<number | undefined>;
   /**
    * Stores a whole-account listing: its chunks under a new generation, then the head that names them, unless one
    * taken later is stored already (then the head is not written, and the chunks expire unread). The chunks are kept

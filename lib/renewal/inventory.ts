@@ -90,6 +90,9 @@ export async function surveyInventory(
   const tries = threeTries(deps);
   let last: Inventory | undefined;
   try {
+    // The head alone first: the chunks (megabytes at 100 000 domains) only on the day an inventory is due (its review).
+    const takenAt = await retryWithBackoff(() => deps.ledger.readInventoryTakenAt(), tries);
+    if (takenAt !== undefined && !isInventoryDue({ takenAtMs: takenAt }, nowMs)) return NOTHING;
     last = await retryWithBackoff(() => deps.ledger.readInventory(), tries);
   } catch (err) {
     deps.log.warn('could not read the last whole-account listing; the next run tries again', describeError(err));

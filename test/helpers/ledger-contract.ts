@@ -883,6 +883,7 @@ export function describeLedgerContract(name: string, backend: LedgerBackend): vo
       test('none at first; stored and read back with groups, names normalised; an older one never replaces a newer', async () => {
         const ledger = table.createLedger();
         expect(await ledger.readInventory()).toBeUndefined();
+        expect(await ledger.readInventoryTakenAt()).toBeUndefined();
         await ledger.putInventory(
           {
             takenAtMs: T0,
@@ -907,6 +908,7 @@ export function describeLedgerContract(name: string, backend: LedgerBackend): vo
         expect(await ledger.readInventory()).toEqual(first);
         await table.createLedger().putInventory({ takenAtMs: T0 + 1, entries: [] }, T0 + 1);
         expect(await ledger.readInventory()).toEqual({ takenAtMs: T0 + 1, entries: [] });
+        expect(await ledger.readInventoryTakenAt()).toBe(T0 + 1);
       });
 
       test('an account larger than one item holds is stored in chunks and read back whole', async () => {

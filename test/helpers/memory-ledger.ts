@@ -14,6 +14,7 @@ import {
   type Item,
   type ItemKey,
   inventoryChunkKeys,
+  inventoryTakenAt,
   isBatchOpen,
   keyspaceOf,
   removeHold,
@@ -399,6 +400,12 @@ export function createMemoryLedger(options: MemoryLedgerOptions = {}): MemoryLed
         return item ? [item] : [];
       });
       return fromInventoryItems(head, chunks, ks);
+    },
+
+    async readInventoryTakenAt() {
+      await enter('readInventoryTakenAt');
+      const head = store.get(toInventoryKey(ks));
+      return head ? inventoryTakenAt(head) : undefined;
     },
 
     async putInventory(inventory, nowMs) {

@@ -161,6 +161,7 @@ describe('dry run never pays (fast-check)', () => {
           readWatch: async () => [],
           changeWatch: record('changeWatch'),
           readInventory: async () => undefined,
+          readInventoryTakenAt: async () => undefined,
           putInventory: record('putInventory'),
         };
         const run = await runRenew(
