@@ -10,7 +10,7 @@ import type { RunRecord } from '../ledger/port';
 import { formatMoney } from '../money';
 import { isRecordedPolicy } from '../policy/hash';
 import { formatIssue, loadPolicyFile } from '../policy/load';
-import { resolveRule } from '../policy/match';
+import { findGroupCollisions, resolveRule } from '../policy/match';
 import { type Policy, targetEnvStem } from '../policy/schema';
 import { redact } from '../redact';
 import { isNotInAccount } from '../registrar/not-in-account';
@@ -370,6 +370,16 @@ async function accountChecks(
             fix: 'check their match patterns and groups, and whether an earlier rule already takes those domains',
           },
     );
+    // Group names are compared without case, width or kind of space (a no-break space copied from the console matched
+    // nothing): two console groups that differ only so are one group to the policy (review 2026-12-08).
+    const collisions = findGroupCollisions(creds.domains);
+    if (collisions.length > 0)
+      checks.push({
+        status: 'warn',
+        name: 'groups',
+        detail: `console groups the policy reads as one (names compared without case, width or kind of space): ${collisions.map((names) => names.map((n) => JSON.stringify(n)).join(' and ')).join('; ')}`,
+        fix: 'a groups rule naming one of them takes all of them: rename one of the groups in the console, or name the domains in match instead',
+      });
   }
 }
 

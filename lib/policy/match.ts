@@ -94,6 +94,20 @@ export function groupKey(name: string): string {
   return name.normalize('NFKC').replace(/\s+/gu, ' ').trim().toLowerCase();
 }
 
+/**
+ * The console groups, as listed, that the policy reads as one ({@link groupKey}: names that differ only in case,
+ * width or kind of space): a `groups` rule naming one takes them all. Each set has two names or more, sorted.
+ */
+export function findGroupCollisions(domains: readonly Pick<ListedDomain, 'groupName'>[]): string[][] {
+  const byKey = new Map<string, Set<string>>();
+  for (const d of domains) {
+    if (d.groupName === undefined) continue;
+    const key = groupKey(d.groupName);
+    byKey.set(key, (byKey.get(key) ?? new Set()).add(d.groupName));
+  }
+  return [...byKey.values()].filter((names) => names.size > 1).map((names) => [...names].sort());
+}
+
 /** A rule after `first` whose `match` names `domainName` without a wildcard and whose `renew` is not `renew`. */
 function findNamedConflict(
   policy: Policy,

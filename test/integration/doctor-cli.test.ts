@@ -96,6 +96,45 @@ describe('autorenew doctor (subprocess against the sandbox)', () => {
     expect(requests.SaveSingleTaskForCreatingOrderRenew ?? 0).toBe(0);
   });
 
+  it('two console groups the policy reads as one (width, kind of space) are warned about', async () => {
+    // Review 2026-12-08 (thirty-third session): group names are compared without case, width or kind of space, so a
+    // groups rule naming one of two such groups takes both.
+    const grouped = await startSandbox({
+      fixture: {
+        domains: [
+          {
+            domainName: 'a.com',
+            expiresAtMs: SANDBOX_NOW_MS + 200 * 86_400_000,
+            groupName: 'Old Brand',
+            groupId: 'g1',
+          },
+          {
+            domainName: 'b.com',
+            expiresAtMs: SANDBOX_NOW_MS + 200 * 86_400_000,
+            groupName: 'Old\u00a0Brand',
+            groupId: 'g2',
+          },
+          { domainName: 'c.com', expiresAtMs: SANDBOX_NOW_MS + 200 * 86_400_000, groupName: 'Prod', groupId: 'g3' },
+        ],
+        balance: 1000,
+      },
+      nowMs: SANDBOX_NOW_MS,
+    });
+    try {
+      const run = await runCli(['doctor'], {
+        ...env,
+        AUTORENEW_ENDPOINT: grouped.url,
+        ALIBABA_CLOUD_ACCESS_KEY_ID: grouped.readOnlyAccessKeyId,
+        ALIBABA_CLOUD_ACCESS_KEY_SECRET: grouped.readOnlyAccessKeySecret,
+      });
+      expect(lines(run.stdout).filter((l) => l.includes('groups:'))).toEqual([
+        'warn  groups: console groups the policy reads as one (names compared without case, width or kind of space): "Old Brand" and "Old\u00a0Brand"',
+      ]);
+    } finally {
+      await grouped.close();
+    }
+  });
+
   it('money: a refused balance read names the RAM action; a policy in another currency than the account fails', async () => {
     const refusing = await startSandbox({
       fixture: createTestFixture(),

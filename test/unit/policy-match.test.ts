@@ -1,5 +1,5 @@
 import { parsePolicyText } from '../../lib/policy/load';
-import { matchesGlob, resolveRule } from '../../lib/policy/match';
+import { findGroupCollisions, matchesGlob, resolveRule } from '../../lib/policy/match';
 
 describe('matchesGlob', () => {
   test.each([
@@ -133,5 +133,20 @@ describe('resolveRule', () => {
       renew: false,
       conflict: 'keep',
     });
+  });
+});
+
+describe('findGroupCollisions (console groups the policy reads as one)', () => {
+  test.each([
+    ['two groups differing only in width', ['品牌(旧)', '品牌（旧）', 'Other'], [['品牌(旧)', '品牌（旧）']]],
+    [
+      'in case and spacing',
+      ['Old Brand', 'old  brand', 'Old\u00a0Brand'],
+      [['Old Brand', 'Old\u00a0Brand', 'old  brand']],
+    ],
+    ['distinct groups', ['Prod', 'Test'], []],
+    ['one group listed many times', ['Prod', 'Prod'], []],
+  ])('%s', (_what, groups, expected) => {
+    expect(findGroupCollisions(groups.map((groupName) => ({ groupName })))).toEqual(expected);
   });
 });
