@@ -95,16 +95,23 @@ async function liveReport(deps: JobDeps, run: RenewRun, policy: Policy): Promise
     deps.ledger.lastRun('check'),
     // The weekly whole-account listing first: the names that left it are watched from this run on.
     surveyInventory(deps, policy, plan.nowMs, createOutOfTime(deps)).then(async (inventory) => {
-      const watch = await watchListing(deps, plan, createOutOfTime(deps), policy, inventory.left);
+      const watch = await watchListing(deps, plan, createOutOfTime(deps), policy, inventory.left, inventory.relisted);
       // Stored only once the list that watches what left is stored, holding each of them: stored before it, a failed
       // watch write lost those names, and so did a full list that cut them (reviews of the weekly inventory).
-      if (!watch.unstored && inventory.left.every((e) => !watch.cut.has(e.domain))) await inventory.store?.();
-      // One line a domain: the watch's own (its look-up's finding) wins over "it left the listing".
-      const told = new Set(watch.outcomes.map((o) => o.domain));
+      if (!watch.unstored && inventory.left.every((e) => !watch.cut.has(e.domain))) await inventory.store?.(watch.gone);
+      // One line a domain: the watch's own (its look-up's finding) wins over "it left the listing", and none for one
+      // found renewed (its "lapses" line was false: the soak of a listing that hides domains).
+      const told = new Set([...watch.outcomes.map((o) => o.domain), ...watch.renewed]);
       return {
         ...watch,
         outcomes: [...inventory.outcomes.filter((o) => !told.has(o.domain)), ...watch.outcomes],
-        marks: [...inventory.marks.filter((m) => m.covers.every((o) => !told.has(o.domain))), ...watch.marks],
+        // A "left" line left out still has its mark written with the digest: else the next inventory told it.
+        marks: [
+          ...inventory.marks.map((m) =>
+            m.covers.every((o) => !told.has(o.domain)) ? m : { mark: m.mark, covers: [] },
+          ),
+          ...watch.marks,
+        ],
         ...(inventory.trouble ? { inventoryTrouble: inventory.trouble } : {}),
       };
     }),

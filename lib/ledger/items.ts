@@ -234,6 +234,7 @@ function storedWatchEntry(e: WatchEntry): Item {
     ...(e.lookedAtMs !== undefined ? { l: e.lookedAtMs } : {}),
     ...(e.groupName !== undefined ? { g: e.groupName } : {}),
     ...(e.groupUnstated ? { u: 1 } : {}),
+    ...(e.hidden ? { h: 1 } : {}),
   };
 }
 
@@ -269,6 +270,7 @@ export function fromWatchItem(item: Item): { entries: WatchEntry[]; version: num
       ...(typeof e.l === 'number' ? { lookedAtMs: e.l } : {}),
       ...(typeof e.g === 'string' ? { groupName: e.g } : {}),
       ...(e.u === 1 ? { groupUnstated: true as const } : {}),
+      ...(e.h === 1 ? { hidden: true as const } : {}),
     };
   });
   return { entries, version: num(item, 'version', w) };

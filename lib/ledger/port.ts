@@ -333,4 +333,10 @@ export interface WatchEntry {
   groupName?: string;
   /** The listing that last showed it could not say its group. */
   groupUnstated?: true;
+  /**
+   * It left the whole-account listing (renewal/inventory.ts) and the account may still hold it: found renewed, it is
+   * watched at its new expiry rather than dropped (a domain moved out of the listing after its renewal lapsed a year
+   * later, unnamed), until the whole listing shows it again, the registrar no longer finds it, or its grace is over.
+   */
+  hidden?: true;
 }

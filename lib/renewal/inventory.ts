@@ -45,7 +45,7 @@ export function findLeftListing(last: Inventory, listed: readonly ListedDomain[]
   const names = new Set(listed.map((d) => d.domainName));
   return last.entries
     .filter((e) => !names.has(e.domain) && nowMs <= e.expiryMs + graceDaysOf(e.domain) * DAY_MS)
-    .map((e) => ({ domain: e.domain, expiryMs: e.expiryMs, seenAtMs: nowMs, ...groupOf(e) }));
+    .map((e) => ({ domain: e.domain, expiryMs: e.expiryMs, seenAtMs: nowMs, ...groupOf(e), hidden: true as const }));
 }
 
 /** The group fields of an inventory entry, as a watch entry keeps them. */
@@ -66,10 +66,13 @@ const INVENTORY_REWRITE_AFTER_MS = 30 * DAY_MS;
  */
 export interface InventoryStep {
   left: WatchEntry[];
+  /** The names the whole listing of this run shows (taken this run), for the watch to clear its hidden ones. */
+  relisted?: ReadonlySet<string>;
   outcomes: DomainOutcome[];
   marks: LineMark[];
   trouble?: string;
-  store?: () => Promise<void>;
+  /** Stores the inventory; `gone`: names that left and that the registrar no longer finds, carried no longer. */
+  store?: (gone?: ReadonlySet<string>) => Promise<void>;
 }
 
 const NOTHING: InventoryStep = { left: [], outcomes: [], marks: [] };
@@ -107,15 +110,24 @@ export async function surveyInventory(
   // Only with two margins left (one to list in, one to report), and given up at the margin: a slow registrar's
   // listing outlived the function, whose digest never went out (its review: a throttled account's run).
   const margin = computeTimeMarginMs(deps.registrar.worstCaseCallMs);
-  const store = (inventory: Inventory) => () =>
-    withinDeadline(
-      retryWithBackoff(() => deps.ledger.putInventory(inventory, nowMs), tries),
-      deps.remainingMs,
-      margin,
-    ).catch((err) =>
-      // Not stored, the next run lists again and compares with the same last inventory (its lines told once).
-      deps.log.warn('could not store the whole-account listing; the next run lists again', describeError(err)),
-    );
+  const store =
+    (inventory: Inventory) =>
+    (gone: ReadonlySet<string> = new Set()) =>
+      withinDeadline(
+        retryWithBackoff(
+          () =>
+            deps.ledger.putInventory(
+              { ...inventory, entries: inventory.entries.filter((e) => !gone.has(e.domain)) },
+              nowMs,
+            ),
+          tries,
+        ),
+        deps.remainingMs,
+        margin,
+      ).catch((err) =>
+        // Not stored, the next run lists again and compares with the same last inventory (its lines told once).
+        deps.log.warn('could not store the whole-account listing; the next run lists again', describeError(err)),
+      );
   // Not retaken, the last one is written again once a month, so that its chunks (kept 60 days) outlive it: expired,
   // the first listing that worked compared with nothing, and the names that left meanwhile were lost (its review).
   const notTaken = (): InventoryStep => ({
@@ -145,9 +157,15 @@ export async function surveyInventory(
       domains: left.slice(0, 20).map((e) => e.domain),
       count: left.length,
     });
-  const entries = listed
-    .filter((d) => Number.isFinite(d.expiresAtMs))
-    .map((d) => ({ domain: d.domainName, expiryMs: d.expiresAtMs, ...groupOf(d) }));
+  // The names that left are carried into the new inventory while absent: compared with the day's listing alone, one
+  // listed again for a day (as not due, so on no watch list) and then hidden for good never counted as leaving
+  // again, and lapsed unnamed (soak of a listing that hides domains). Each is told once (its mark), watched each week.
+  const entries = [
+    ...listed
+      .filter((d) => Number.isFinite(d.expiresAtMs))
+      .map((d) => ({ domain: d.domainName, expiryMs: d.expiresAtMs, ...groupOf(d) })),
+    ...left.map((e) => ({ domain: e.domain, expiryMs: e.expiryMs, ...groupOf(e) })),
+  ];
   const since = last ? formatDateUtc(last.takenAtMs) : '';
   const lines = left
     .filter((e) => !isEntryLetGo(policy, e))
@@ -173,6 +191,7 @@ export async function surveyInventory(
     left,
     outcomes: told.map((l) => l.outcome),
     marks: told.map((l) => ({ mark: l.mark, covers: [l.outcome] })),
+    relisted: new Set(listed.map((d) => d.domainName)),
     store: store({ takenAtMs: nowMs, entries }),
   };
 }

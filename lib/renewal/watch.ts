@@ -97,6 +97,8 @@ export async function watchListing(
   policy: Policy,
   /** Names to watch besides the plan's (inventory.ts: those that left the whole-account listing). */
   extra: readonly WatchEntry[] = [],
+  /** The names a whole-account listing of this run shows (inventory.ts): `hidden` entries among them are dropped. */
+  relisted: ReadonlySet<string> = new Set(),
 ): Promise<{
   outcomes: DomainOutcome[];
   marks: LineMark[];
@@ -104,6 +106,10 @@ export async function watchListing(
   unstored?: true;
   /** Names this run watched that the stored list left out (full): inventory.ts stores no inventory past them. */
   cut: ReadonlySet<string>;
+  /** Hidden names this run found renewed (watched at their new expiry): their "left" line would be false. */
+  renewed: ReadonlySet<string>;
+  /** Names the registrar no longer finds in the account (told once as gone): no longer carried by the inventory. */
+  gone: ReadonlySet<string>;
 }> {
   const tries = threeTries(deps);
   let current: WatchEntry[];
@@ -115,8 +121,16 @@ export async function watchListing(
     });
     current = [];
   }
+  // A name that left the whole listing is `hidden`, watched already or not; one the whole listing shows again is not.
+  const leftNow = new Set(extra.map((e) => e.domain));
   const watching = new Set(current.map((e) => e.domain));
-  const { next, missing: all } = nextWatch([...current, ...extra.filter((e) => !watching.has(e.domain))], plan);
+  const merged = [
+    ...current
+      .filter((e) => !(e.hidden && relisted.has(e.domain)))
+      .map((e) => (leftNow.has(e.domain) && !e.hidden ? { ...e, hidden: true as const } : e)),
+    ...extra.filter((e) => !watching.has(e.domain)),
+  ];
+  const { next, missing: all } = nextWatch(merged, plan);
   // Kept on the list until their grace is over, but not looked up nor told while the policy lets them go: a retired
   // domain moved to an archive group paged every day past its expiry; kept, a later policy that wants it back finds
   // it watched (reviews of the weekly inventory, thirty-third session).
@@ -154,14 +168,16 @@ export async function watchListing(
     });
     claimsRead = false;
   }
-  for (const e of missing) if (claimed.get(e.domain) === 'RENEWED') drop.add(e.domain);
+  // Renewed: nothing more to watch, unless it is hidden (its look-up then gives the expiry to watch it at).
+  for (const e of missing) if (claimed.get(e.domain) === 'RENEWED' && !e.hidden) drop.add(e.domain);
+  const renewedAt = new Map<string, number>();
   // The longest unlooked first, then the soonest expiry: a still-held one stays on the list, and with more than
   // MAX_LOOK_UPS missing the same ones took every look-up, every run, and the rest were never named (review
   // 2026-12-07). One not looked up this run is named all the same, at the thresholds.
   const toLookUp = (claimsRead ? missing : [])
     .filter((e) => {
       const status = claimed.get(e.domain);
-      return status === undefined || status === 'FAILED';
+      return status === undefined || status === 'FAILED' || (status === 'RENEWED' && e.hidden === true);
     })
     // Those within the will-lapse thresholds first (their lines say what a look-up found): hundreds of names that
     // left the listing months before their expiry (inventory.ts) took every look-up for weeks (its review).
@@ -180,16 +196,20 @@ export async function watchListing(
         r,
         `not-listed: QueryDomainList no longer lists it (not looked up this run: ${toLookUp.length} such renewals, ${MAX_LOOK_UPS} looked up a run), so the renew job cannot buy it: look at the domain and its tasks in the console before renewing it by hand`,
       );
-      if (warning) lines.push(warning);
+      if (warning && claimed.get(entry.domain) !== 'RENEWED') lines.push(warning);
       continue;
     }
     looked.add(entry.domain);
     try {
       const info = await deps.registrar.getDomain(entry.domain);
       if (info.expiresAtMs > entry.expiryMs && !isReadDifferently(entry.expiryMs, info.expiresAtMs)) {
-        drop.add(entry.domain); // renewed (by us, or elsewhere): nothing more to watch
+        // Renewed (by us, or elsewhere): nothing more to watch; a hidden one at its new expiry (soak of a listing
+        // that hides domains: one moved out of the listing after its renewal lapsed a year later, unnamed).
+        if (entry.hidden) renewedAt.set(entry.domain, info.expiresAtMs);
+        else drop.add(entry.domain);
         continue;
       }
+      if (claimed.get(entry.domain) === 'RENEWED') continue; // our renewal, not yet shown by the look-up: no line
       const warning = notListedLine(
         r,
         "not-listed: the account holds it at this expiry (QueryDomainByDomainName finds it), but QueryDomainList no longer lists it, so the renew job cannot buy it: check the key's RAM policy (a resource group?) and look at the domain and its tasks in the console before renewing it by hand",
@@ -230,7 +250,11 @@ export async function watchListing(
   }
   const whole = next
     .filter((e) => !drop.has(e.domain))
-    .map((e) => (looked.has(e.domain) ? { ...e, lookedAtMs: plan.nowMs } : e));
+    .map((e) => {
+      const at = renewedAt.get(e.domain);
+      const moved = at !== undefined ? { ...e, expiryMs: at, seenAtMs: plan.nowMs } : e;
+      return looked.has(e.domain) ? { ...moved, lookedAtMs: plan.nowMs } : moved;
+    });
   // Full, the renewals the listing no longer shows are kept first: a listed one is added again by the next run.
   const stored = fitWatch(whole, new Set(missing.map((e) => e.domain)));
   const kept = new Set(stored.map((e) => e.domain));
@@ -266,6 +290,8 @@ export async function watchListing(
     notes,
     ...(unstored ? { unstored: true as const } : {}),
     cut,
+    renewed: new Set(renewedAt.keys()),
+    gone,
   };
 }
 

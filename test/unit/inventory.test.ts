@@ -48,8 +48,8 @@ describe('findLeftListing', () => {
       now,
     );
     expect(left).toEqual([
-      { domain: 'left.com', expiryMs: at('2027-04-01T00:00:00Z'), seenAtMs: now },
-      { domain: 'in-grace.com', expiryMs: at('2026-12-01T00:00:00Z'), seenAtMs: now },
+      { domain: 'left.com', expiryMs: at('2027-04-01T00:00:00Z'), seenAtMs: now, hidden: true },
+      { domain: 'in-grace.com', expiryMs: at('2026-12-01T00:00:00Z'), seenAtMs: now, hidden: true },
     ]);
   });
   test('nothing left when every name is listed', () => {
