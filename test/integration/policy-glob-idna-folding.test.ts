@@ -27,6 +27,10 @@ describe('never-renew wildcard globs folded as IDNA folds names', () => {
       '葛\u{E0100}飾*.com',
       '葛飾区.com',
     ],
+    // Its review (thirty-third session): IDNA folding through the URL parser read an all-digit piece as an IPv4
+    // address (`2024` became `0.0.7.232`), and a glob that needs NFKC with a numeric piece matched nothing.
+    ['full-width letters (ｏｌｄ*2024.com) keep old-2024.com from being bought', 'ｏｌｄ*2024.com', 'old-2024.com'],
+    ['a decomposed accent (cafe\\u0301*1.com) keeps café-1.com from being bought', 'cafe\u0301*1.com', 'café-1.com'],
   ])('%s', async (_title, glob, name) => {
     world = await startWorld({
       sandbox: {
