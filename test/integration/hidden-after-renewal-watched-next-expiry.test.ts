@@ -1,5 +1,4 @@
-import { executeCheck, executeRenew } from '../../lib/jobs';
-import { alertedDomainsOf } from '../helpers/chaos-checks';
+import { createDailyRuns } from '../helpers/daily-runs';
 import { hidingFromListings } from '../helpers/faulty';
 import { startWorld, type World } from '../helpers/world';
 
@@ -34,14 +33,7 @@ describe('a domain moved out of the listing while its renewal is on its way', ()
     });
     const hidden = new Set<string>();
     const registrar = hidingFromListings(world.registrar, hidden);
-    const told: { atMs: number; names: string[]; email: string }[] = [];
-    const run = async (id: string) => {
-      const before = world.notifier.sent.length;
-      await executeCheck(world.deps({ registrar }), { policy: world.policy, runId: `check-${id}` }).catch(() => {});
-      await executeRenew(world.deps({ registrar }), { policy: world.policy, dryRun: false, runId: id }).catch(() => {});
-      for (const m of world.notifier.sent.slice(before))
-        told.push({ atMs: world.sandbox.now(), names: alertedDomainsOf(m), email: m.email });
-    };
+    const { run, told } = createDailyRuns(world, registrar);
     return { hidden, run, told };
   }
 

@@ -1,6 +1,5 @@
 import { RejectedRetryableError } from '../../lib/errors';
-import { executeCheck, executeRenew } from '../../lib/jobs';
-import { alertedDomainsOf } from '../helpers/chaos-checks';
+import { createDailyRuns } from '../helpers/daily-runs';
 import { hidingFromListings } from '../helpers/faulty';
 import { startWorld, type World } from '../helpers/world';
 
@@ -40,14 +39,7 @@ describe('a hidden domain this tool renewed, whose look-up keeps failing', () =>
         return hiding.getDomain(name);
       },
     };
-    const told: { atMs: number; names: string[]; email: string }[] = [];
-    const run = async (id: string) => {
-      const before = world.notifier.sent.length;
-      await executeCheck(world.deps({ registrar }), { policy: world.policy, runId: `check-${id}` }).catch(() => {});
-      await executeRenew(world.deps({ registrar }), { policy: world.policy, dryRun: false, runId: id }).catch(() => {});
-      for (const m of world.notifier.sent.slice(before))
-        told.push({ atMs: world.sandbox.now(), names: alertedDomainsOf(m), email: m.email });
-    };
+    const { run, told } = createDailyRuns(world, registrar);
     await run('day-0'); // the first inventory lists both; the renew run buys moved.com (20 days left)
     expect(world.sandbox.state().submissions.map((s) => s.domainName)).toEqual(['moved.com']);
     hidden.add('moved.com'); // moved to a group the key's RAM policy does not list
