@@ -158,6 +158,18 @@ export function showingExpiries(registrar: MemoryRegistrar, shown: ReadonlyMap<s
   };
 }
 
+/**
+ * Renews `names` (a renew run on `t`) while the registrar never shows their new expiries ({@link showingExpiries}):
+ * their orders are sent and run, and every listing and look-up after still shows the old ones.
+ * @returns the renew run, and each name's expiry before it (epoch ms)
+ */
+export async function renewNeverShown(t: Awaited<ReturnType<typeof given>>, names: readonly string[]) {
+  const old = new Map(names.map((name) => [name, t.expiry(name) as number]));
+  const run = await t.renew();
+  showingExpiries(t.registrar, old);
+  return { run, old };
+}
+
 /** `registrar` whose task details leave out the rows of the domains in `hidden` (a set the test changes as it goes). */
 export function hidingRowsOf(registrar: Registrar, hidden: ReadonlySet<string>): Registrar {
   return {

@@ -1,5 +1,5 @@
 import { given } from '../helpers/builder';
-import { hidingRowsOf, showingExpiries } from '../helpers/faulty';
+import { hidingRowsOf, renewNeverShown } from '../helpers/faulty';
 
 /**
  * A guard kept after the thirty-second session reverted its rules that held act notes back (every new act note
@@ -18,18 +18,10 @@ describe("a batch-mate's act note told within the day", () => {
       domains: ['a.com+20d', 'b.com+3.5d'],
       policy: { window: { daysBeforeExpiry: 30, daysAfterExpiry: 0 } },
     });
-    const oldA = t.expiry('a.com') as number;
-    const oldB = t.expiry('b.com') as number;
-    const run = await t.renew();
-    expect(run.plan.batches.length).toBe(1); // one batch holds both
     // The registrar never shows either new expiry.
-    showingExpiries(
-      t.registrar,
-      new Map([
-        ['a.com', oldA],
-        ['b.com', oldB],
-      ]),
-    );
+    const { run, old } = await renewNeverShown(t, ['a.com', 'b.com']);
+    const oldB = old.get('b.com') as number;
+    expect(run.plan.batches.length).toBe(1); // one batch holds both
     // a.com's row never shows; b.com's stops showing once a.com was told to act.
     const hidden = new Set<string>(['a.com']);
     const registrar = hidingRowsOf(t.registrar, hidden);

@@ -1,5 +1,5 @@
 import { given } from '../helpers/builder';
-import { hidingRowsOf, showingExpiries } from '../helpers/faulty';
+import { hidingRowsOf, renewNeverShown } from '../helpers/faulty';
 
 /**
  * Guards kept after the thirty-second session reverted its rules that held act notes back (every new act note
@@ -41,17 +41,9 @@ describe('an act note that comes back after the entry was told "do not renew it 
         domains: ['a.com+3.4d', 'b.com+3.4d'],
         policy: { window: { daysBeforeExpiry: 30, daysAfterExpiry: 0 } },
       });
-      const oldA = t.expiry('a.com') as number;
-      const oldB = t.expiry('b.com') as number;
-      await t.renew();
       // The registrar never shows a new expiry for either.
-      showingExpiries(
-        t.registrar,
-        new Map([
-          ['a.com', oldA],
-          ['b.com', oldB],
-        ]),
-      );
+      const { old } = await renewNeverShown(t, ['a.com', 'b.com']);
+      const oldA = old.get('a.com') as number;
       const hidden = new Set<string>(['a.com']);
       const rows = hidingRowsOf(t.registrar, hidden);
       /** Per hour from 58 on: what each message told about a.com (its line's reason, cut). */
