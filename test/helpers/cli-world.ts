@@ -1,8 +1,10 @@
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { openLedgerFromEnv } from '../../lib/ledger/embedded';
+import type { Ledger } from '../../lib/ledger/port';
 import { type Sandbox, type SandboxFixtureDomain, startSandbox } from '../../lib/sandbox';
-import { SANDBOX_NOW_MS } from './sandbox-fixture';
+import { DAY_MS, SANDBOX_NOW_MS } from './sandbox-fixture';
 
 /** A loopback sandbox account and working directories for running the CLI in several places, as people do. */
 export interface CliWorld {
@@ -41,4 +43,30 @@ export async function startCliWorld(domains: SandboxFixtureDomain[], dirs: reado
       await rm(dir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * The renew runs' embedded ledger in `world.dir/<dirName>` as a cron'd renew run there leaves it (a run recorded a day
+ * before SANDBOX_NOW_MS, at the sandbox's endpoint), then `seed` writes the test's own items; closed after.
+ */
+export async function seedRenewLedger(
+  world: CliWorld,
+  dirName: string,
+  seed: (ledger: Ledger) => Promise<void>,
+): Promise<void> {
+  const opened = await openLedgerFromEnv({ AUTORENEW_LEDGER_DIR: join(world.dir, dirName, '.autorenew') });
+  try {
+    await opened.ledger.recordRun({
+      job: 'renew',
+      runId: 'r0',
+      startedAtMs: SANDBOX_NOW_MS - DAY_MS,
+      finishedAtMs: SANDBOX_NOW_MS - DAY_MS + 60_000,
+      ok: true,
+      summary: {},
+      endpoint: world.sandbox.url,
+    });
+    await seed(opened.ledger);
+  } finally {
+    await opened.close();
+  }
 }

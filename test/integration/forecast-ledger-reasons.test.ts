@@ -1,9 +1,8 @@
 import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { EXIT } from '../../lib/commands/io';
-import { openLedgerFromEnv } from '../../lib/ledger/embedded';
 import { runCliInProcess } from '../helpers/cli-process';
-import { type CliWorld, startCliWorld } from '../helpers/cli-world';
+import { type CliWorld, seedRenewLedger, startCliWorld } from '../helpers/cli-world';
 import { DAY_MS, SANDBOX_NOW_MS } from '../helpers/sandbox-fixture';
 import { PROCESS_TEST_TIMEOUT_MS } from '../helpers/timeouts';
 
@@ -21,21 +20,9 @@ const EXPIRY = SANDBOX_NOW_MS + 10 * DAY_MS;
 
 beforeAll(async () => {
   world = await startCliWorld([{ domainName: 'failing.com', expiresAtMs: EXPIRY }], ['srv']);
-  const srv = join(world.dir, 'srv');
   // The renew runs' ledger in /srv: a renew run recorded, and failing.com's renewal of this expiry failed 3 times
   // (limits.maxAttempts in the policy), the last a day ago.
-  const opened = await openLedgerFromEnv({ AUTORENEW_LEDGER_DIR: join(srv, '.autorenew') });
-  try {
-    const { ledger } = opened;
-    await ledger.recordRun({
-      job: 'renew',
-      runId: 'r0',
-      startedAtMs: SANDBOX_NOW_MS - DAY_MS,
-      finishedAtMs: SANDBOX_NOW_MS - DAY_MS + 60_000,
-      ok: true,
-      summary: {},
-      endpoint: world.sandbox.url,
-    });
+  await seedRenewLedger(world, 'srv', async (ledger) => {
     const taken = await ledger.claim({
       domain: 'failing.com',
       expiryMs: EXPIRY,
@@ -54,9 +41,7 @@ beforeAll(async () => {
       code: 'OrderFailed',
       message: 'the registrar refused the order',
     });
-  } finally {
-    await opened.close();
-  }
+  });
 });
 afterAll(async () => {
   await world?.close();

@@ -1,8 +1,7 @@
 import { join } from 'node:path';
 import { EXIT } from '../../lib/commands/io';
-import { openLedgerFromEnv } from '../../lib/ledger/embedded';
 import { runCliInProcess } from '../helpers/cli-process';
-import { type CliWorld, startCliWorld } from '../helpers/cli-world';
+import { type CliWorld, seedRenewLedger, startCliWorld } from '../helpers/cli-world';
 import { DAY_MS, SANDBOX_NOW_MS } from '../helpers/sandbox-fixture';
 import { PROCESS_TEST_TIMEOUT_MS } from '../helpers/timeouts';
 
@@ -19,19 +18,7 @@ const EXPIRY = SANDBOX_NOW_MS + 10 * DAY_MS;
 
 beforeAll(async () => {
   world = await startCliWorld([{ domainName: 'stray.com', expiresAtMs: EXPIRY }], ['srv']);
-  const srv = join(world.dir, 'srv');
-  const opened = await openLedgerFromEnv({ AUTORENEW_LEDGER_DIR: join(srv, '.autorenew') });
-  try {
-    const { ledger } = opened;
-    await ledger.recordRun({
-      job: 'renew',
-      runId: 'r0',
-      startedAtMs: SANDBOX_NOW_MS - DAY_MS,
-      finishedAtMs: SANDBOX_NOW_MS - DAY_MS + 60_000,
-      ok: true,
-      summary: {},
-      endpoint: world.sandbox.url,
-    });
+  await seedRenewLedger(world, 'srv', async (ledger) => {
     const at = SANDBOX_NOW_MS - 3_600_000;
     const intent = await ledger.putBatchIntent({
       batchId: 'b1',
@@ -56,9 +43,7 @@ beforeAll(async () => {
     if (!taken.ok) throw new Error('claim not taken');
     // The unsent batch closed (nothing of it was sent); the release of its claim failed: the claim stays CLAIMED.
     await ledger.saveBatch({ ...intent, entries: [], status: 'CLOSED', closedAtMs: at, updatedAtMs: at });
-  } finally {
-    await opened.close();
-  }
+  });
 });
 afterAll(async () => {
   await world?.close();
