@@ -1,5 +1,6 @@
 import { executeCheck, executeRenew } from '../../lib/jobs';
 import type { Registrar } from '../../lib/registrar/port';
+import type { Given } from './builder';
 import { alertedDomainsOf } from './chaos-checks';
 import type { World } from './world';
 
@@ -27,4 +28,24 @@ export function createDailyRuns(
       told.push({ atMs: world.sandbox.now(), names: alertedDomainsOf(m), email: m.email });
   };
   return { run, told };
+}
+
+/**
+ * What was told of `domain` before `untilMs` (epoch ms): the messages already sent on `t`, then an hourly check run
+ * each simulated hour while a whole hour is left; each check's failure is left to its digest.
+ * @returns the e-mails that name `domain`
+ */
+export async function hourlyChecksUntil(t: Given, untilMs: number, domain: string): Promise<string[]> {
+  const named: string[] = [];
+  const collect = () => {
+    for (const m of t.notifier.sent.splice(0))
+      if (t.clock.now() < untilMs && m.email.includes(domain)) named.push(m.email);
+  };
+  collect();
+  for (let hour = 1; t.clock.now() + 3_600_000 < untilMs; hour++) {
+    t.advance('1h');
+    await executeCheck(t.deps(), { policy: t.policy, runId: `check-${hour}` }).catch(() => undefined);
+    collect();
+  }
+  return named;
 }

@@ -1,8 +1,9 @@
-import { executeCheck, executeRenew } from '../../lib/jobs';
+import { executeRenew } from '../../lib/jobs';
 import type { JobDeps } from '../../lib/renewal/deps';
 import { computeTimeMarginMs, LEDGER_WRITE_WORST_CASE_MS } from '../../lib/renewal/time-margin';
 import { given } from '../helpers/builder';
 import { createCrashController, wrapCrashable } from '../helpers/chaos-crash';
+import { hourlyChecksUntil } from '../helpers/daily-runs';
 
 /**
  * The renew run stops starting batches at its time margin (run-renew.ts sendEach: "stopping before the time limit")
@@ -47,17 +48,7 @@ test('a time stop with batches claimed ahead still reports before the deadline (
   t.ledger.faults.before = undefined;
   expect(slow).toBe(true); // the run reached its time stop
 
-  const named: string[] = [];
-  const collect = () => {
-    for (const m of t.notifier.sent.splice(0))
-      if (t.clock.now() < lastBuyMs && m.email.includes('last.com')) named.push(m.email);
-  };
-  collect();
-  for (let hour = 1; t.clock.now() + 3_600_000 < lastBuyMs; hour++) {
-    t.advance('1h');
-    await executeCheck(t.deps(), { policy: t.policy, runId: `check-${hour}` }).catch(() => undefined);
-    collect();
-  }
+  const named = await hourlyChecksUntil(t, lastBuyMs, 'last.com');
   const bought = t.registrar.submissions().some((s) => s.domainName === 'last.com');
   // Bought, or named to a person before the last moment it could be.
   expect(bought || named.length > 0).toBe(true);

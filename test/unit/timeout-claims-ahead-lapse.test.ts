@@ -1,9 +1,10 @@
 import type { Billing } from '../../lib/billing/port';
-import { executeCheck, executeRenew } from '../../lib/jobs';
+import { executeRenew } from '../../lib/jobs';
 import { DAY_MS } from '../../lib/renewal/dates';
 import type { JobDeps } from '../../lib/renewal/deps';
 import { given } from '../helpers/builder';
 import { createCrashController, wrapCrashable } from '../helpers/chaos-crash';
+import { hourlyChecksUntil } from '../helpers/daily-runs';
 
 /**
  * A renew invocation killed by the Lambda timeout while planning (docs/design.md: "Planning itself still does not
@@ -65,17 +66,7 @@ async function afterTheKill(t: Awaited<ReturnType<typeof given>>, lastBuyMs: num
   expect((await t.ledger.listClaimsForDomain('last.com')).map((c) => c.status)).toEqual(['CLAIMED']);
   // A person who saw the Errors alarm runs renew again by hand (docs/deploy.md, Operating, "Run a job now").
   await executeRenew(t.deps(), { policy: t.policy, dryRun: false, runId: 'by-hand' }).catch(() => undefined);
-  const named: string[] = [];
-  const collect = () => {
-    for (const m of t.notifier.sent.splice(0))
-      if (t.clock.now() < lastBuyMs && m.email.includes('last.com')) named.push(m.email);
-  };
-  collect();
-  for (let hour = 1; t.clock.now() + 3_600_000 < lastBuyMs; hour++) {
-    t.advance('1h');
-    await executeCheck(t.deps(), { policy: t.policy, runId: `check-${hour}` }).catch(() => undefined);
-    collect();
-  }
+  const named = await hourlyChecksUntil(t, lastBuyMs, 'last.com');
   const bought = t.registrar.submissions().some((s) => s.domainName === 'last.com');
   return { bought, namedBeforeLastBuy: named.length > 0 };
 }
