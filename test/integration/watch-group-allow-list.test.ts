@@ -18,9 +18,9 @@ describe('a watched renewal of an allow-listed group that the listing stops show
   let world: World;
   afterEach(async () => world?.stop());
 
-  it('is still named (not judged "let go" by a group the watch entry never stored)', async () => {
-    const expiryMs = NOW + 6 * DAY_MS + 12 * 3_600_000;
-    world = await startWorld({
+  /** prod.com (group Production) expiring at `expiryMs`, under a policy that renews only that group. */
+  const startAllowListWorld = (expiryMs: number) =>
+    startWorld({
       ledger: 'memory',
       sandbox: {
         nowMs: NOW,
@@ -31,6 +31,10 @@ describe('a watched renewal of an allow-listed group that the listing stops show
         rules: [{ name: 'managed', groups: ['Production'], renew: true }],
       },
     });
+
+  it('is still named (not judged "let go" by a group the watch entry never stored)', async () => {
+    const expiryMs = NOW + 6 * DAY_MS + 12 * 3_600_000;
+    world = await startAllowListWorld(expiryMs);
     const hidden = new Set<string>();
     const registrar = hidingFromListings(world.registrar, hidden);
     const run = async (id: string) => {
@@ -60,17 +64,7 @@ describe('a watched renewal of an allow-listed group that the listing stops show
 
   it('is named by the alert of a renew run that fails before it plans (report-run.ts readWatchedLapsing)', async () => {
     const expiryMs = NOW + 36 * 3_600_000;
-    world = await startWorld({
-      ledger: 'memory',
-      sandbox: {
-        nowMs: NOW,
-        fixture: { domains: [{ domainName: 'prod.com', expiresAtMs: expiryMs, groupName: 'Production' }] },
-      },
-      policy: {
-        defaults: { renew: false },
-        rules: [{ name: 'managed', groups: ['Production'], renew: true }],
-      },
-    });
+    world = await startAllowListWorld(expiryMs);
     await world.ledger.putHolds([{ domain: 'prod.com', reason: 'deciding', createdAtMs: NOW }]);
     await executeRenew(world.deps(), { policy: world.policy, dryRun: false, runId: 'day-0' });
     expect((await world.ledger.readWatch()).map((e) => e.domain)).toEqual(['prod.com']);
