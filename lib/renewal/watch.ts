@@ -199,12 +199,15 @@ export async function watchListing(
   for (const entry of toLookUp) {
     const daysLeft = daysUntil(entry.expiryMs, plan.nowMs);
     const r = { domain: entry.domain, expiryMs: entry.expiryMs, daysLeft, years: 0 };
+    /** A not-listed line at the thresholds; none for a hidden one our own renewal holds (its old expiry is not due). */
+    const tell = (reason: string) => {
+      const warning = notListedLine(r, reason);
+      if (warning && claimed.get(entry.domain) !== 'RENEWED') lines.push(warning);
+    };
     if (looked.size >= MAX_LOOK_UPS || outOfTime()) {
-      const warning = notListedLine(
-        r,
+      tell(
         `not-listed: QueryDomainList no longer lists it (not looked up this run: ${toLookUp.length} such renewals, ${MAX_LOOK_UPS} looked up a run), so the renew job cannot buy it: look at the domain and its tasks in the console before renewing it by hand`,
       );
-      if (warning && claimed.get(entry.domain) !== 'RENEWED') lines.push(warning);
       continue;
     }
     looked.add(entry.domain);
@@ -217,12 +220,9 @@ export async function watchListing(
         else drop.add(entry.domain);
         continue;
       }
-      if (claimed.get(entry.domain) === 'RENEWED') continue; // our renewal, not yet shown by the look-up: no line
-      const warning = notListedLine(
-        r,
+      tell(
         "not-listed: the account holds it at this expiry (QueryDomainByDomainName finds it), but QueryDomainList no longer lists it, so the renew job cannot buy it: check the key's RAM policy (a resource group?) and look at the domain and its tasks in the console before renewing it by hand",
       );
-      if (warning) lines.push(warning);
     } catch (err) {
       if (isNotInAccount(err)) {
         // Dropped only once its line is recorded (its mark written): dropped before, a digest that did not go out,
@@ -242,12 +242,9 @@ export async function watchListing(
         domain: entry.domain,
         ...describeError(err),
       });
-      const warning = notListedLine(
-        r,
+      tell(
         'not-listed: QueryDomainList no longer lists it and its look-up failed, so the renew job cannot buy it: look at the domain and its tasks in the console before renewing it by hand',
       );
-      // A hidden one our own renewal holds: its old expiry is not lapsing (looked up again by the next run).
-      if (warning && claimed.get(entry.domain) !== 'RENEWED') lines.push(warning);
     }
   }
   const sent = lines.length
